@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "bale",
+    products: [
+        .executable(name: "bale", targets: ["bale"]),
+        .library(name: "BaleCore", targets: ["BaleCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // The system zlib (Debian's zlib1g-dev), through a module map.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The few POSIX pieces Swift cannot import: pipe2, F_SETPIPE_SZ,
+        // the wait-status macros.
+        .target(name: "CSystem"),
+        .target(
+            name: "BaleCore",
+            dependencies: [
+                "CZlib", "CSystem",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .executableTarget(
+            name: "bale",
+            dependencies: [
+                "BaleCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "BaleCoreTests",
+            dependencies: ["BaleCore", "CZlib"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["bale"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

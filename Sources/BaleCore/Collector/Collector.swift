@@ -1,0 +1,48 @@
+/// The collector thread: takes worker results as they come, restores
+/// sequence order through the reorder buffer, and writes the output.
+///
+/// There is one collector, so the output is written by one thread in one
+/// order: the bytes cannot depend on how many workers or readers there
+/// were, or on which finished first. Writing is I/O, so this is a thread.
+final class Collector {
+    private var thread: JoinableThread?
+    private let state: State
+
+    final class State: @unchecked Sendable {
+        var written: UInt64 = 0
+        var bytesIn: Int64 = 0
+        var bytesOut: Int64 = 0
+    }
+
+    /// Starts the collector: it runs until `results` is closed and drained.
+    init(
+        results: BoundedQueue<ChunkResult>, window: ReorderBuffer, failure: FailureLatch,
+        sink: any OutputSink
+    ) {
+        let state = State()
+        self.state = state
+        thread = JoinableThread(name: "bale-collector") {
+            while let result = results.pop() {
+                window.insert(result)
+                while let ready = window.popNext() {
+                    if failure.hasFailed { continue }
+                    do throws(BaleError) {
+                        try typedThrows(BaleError.self) { try ready.bytes.withUnsafeBytes { try sink.write($0) } }
+                    } catch {
+                        failure.fail(error)
+                        continue
+                    }
+                    state.written += 1
+                    state.bytesIn += Int64(ready.inputLength)
+                    state.bytesOut += Int64(ready.bytes.count)
+                }
+            }
+        }
+    }
+
+    /// Waits for the collector to finish; returns what it wrote.
+    func join() -> (chunks: UInt64, bytesIn: Int64, bytesOut: Int64) {
+        thread?.join()
+        return (state.written, state.bytesIn, state.bytesOut)
+    }
+}

@@ -1,0 +1,301 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bale gzip` and `bale gunzip`: compress or decompress files, or
+/// standard input to standard output, following gzip's rules where users
+/// rely on them.
+///
+/// For each FILE: the output is FILE.gz (or FILE without its suffix), made
+/// under a temporary name and renamed into place only when complete; it
+/// gets the input's mode, owner and times; then, and only then, the input
+/// is removed (unless -k, -c or -o). An existing output is not replaced
+/// without -f. Inputs that gzip would skip (directories, links, files with
+/// several hard links or setuid bits, names with the wrong suffix) are
+/// skipped with a warning (exit 2); a failure leaves the input untouched
+/// and no output (exit 1).
+public struct GzipCommand {
+    /// What the command line asked for.
+    public struct Options: Sendable {
+        public var files: [String] = []
+        public var decompress = false
+        public var test = false
+        public var toStandardOutput = false
+        public var outputPath: String?
+        public var keep = false
+        public var force = false
+        public var level: Int32 = 6
+        public var jobs = 0
+        public var suffix = ".gz"
+        public var messages = Messages()
+        public var pipeline = PipelineOptions()
+        public var workerExecutable: String?
+
+        public init() {}
+    }
+
+    public var options: Options
+
+    public init(options: Options) { self.options = options }
+
+    /// Runs the command; returns the exit code.
+    public func run() -> ExitCode {
+        let messages = options.messages
+        if options.outputPath != nil && options.files.count > 1 {
+            messages.error("-o names one output: give one input")
+            return .failure
+        }
+        if options.suffix.isEmpty {
+            messages.error("the suffix cannot be empty")
+            return .failure
+        }
+        let jobs = options.jobs > 0 ? options.jobs : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let pool = WorkerPool(executable: options.workerExecutable ?? WorkerPool.currentExecutable,
+                              count: max(1, jobs))
+        defer {
+            for failure in pool.shutdown() {
+                messages.warning("worker \(failure.pid) ended with \(failure.status)")
+            }
+        }
+        let pipeline = Pipeline(options: options.pipeline, workers: pool)
+        let files = options.files.isEmpty ? ["-"] : options.files
+        var status = ExitCode.success
+        for file in files {
+            let outcome = file == "-" ? standardStream(pipeline) : oneFile(file, pipeline)
+            status = max(status, outcome)
+            if outcome == .brokenPipe { break }
+        }
+        return status
+    }
+
+    // MARK: - Standard input to standard output
+
+    private func standardStream(_ pipeline: Pipeline) -> ExitCode {
+        let messages = options.messages
+        if options.outputPath == nil && !options.test {
+            if !options.decompress && !options.force && isatty(1) != 0 {
+                messages.error("compressed data not written to a terminal. Use -f to force compression.")
+                return .failure
+            }
+        }
+        if options.decompress && !options.force && isatty(0) != 0 {
+            messages.error("compressed data not read from a terminal. Use -f to force decompression.")
+            return .failure
+        }
+        var info = stat()
+        let seekable = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        return transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
+                         attributes: nil, outputPath: options.outputPath, pipeline: pipeline)
+    }
+
+    // MARK: - One named file
+
+    private func oneFile(_ path: String, _ pipeline: Pipeline) -> ExitCode {
+        let messages = options.messages
+        var info = stat()
+        if lstat(path, &info) != 0 {
+            messages.error(BaleError.cannotOpen(path: path, .current("stat")).description)
+            return .failure
+        }
+        let kind = info.st_mode & S_IFMT
+        if kind == S_IFDIR {
+            messages.warning("\(path) is a directory -- ignored")
+            return .warning
+        }
+        let writesBeside = !options.toStandardOutput && options.outputPath == nil && !options.test
+        if kind == S_IFLNK && !options.force && writesBeside {
+            messages.warning("\(path) is a symbolic link -- ignored (use -f to follow it)")
+            return .warning
+        }
+        if kind == S_IFLNK, stat(path, &info) != 0 {
+            messages.error(BaleError.cannotOpen(path: path, .current("stat")).description)
+            return .failure
+        }
+        if info.st_mode & S_IFMT != S_IFREG && writesBeside {
+            messages.warning("\(path) is not a directory or a regular file -- ignored")
+            return .warning
+        }
+        var target: String?
+        if writesBeside {
+            if !options.force {
+                if info.st_nlink > 1 {
+                    messages.warning("\(path) has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged")
+                    return .warning
+                }
+                if info.st_mode & (S_ISUID | S_ISGID | S_ISVTX) != 0 {
+                    messages.warning("\(path) has the setuid, setgid or sticky bit set -- unchanged")
+                    return .warning
+                }
+            }
+            switch outputName(for: path) {
+            case .success(let name): target = name
+            case .failure(let warning):
+                messages.warning(warning.text)
+                return .warning
+            }
+        } else {
+            target = options.toStandardOutput || options.test ? nil : options.outputPath
+        }
+        if let target, !options.force {
+            var existing = stat()
+            if lstat(target, &existing) == 0 {
+                messages.warning("\(target) already exists; not overwritten")
+                return .warning
+            }
+        }
+
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            messages.error(BaleError.cannotOpen(path: path, .current("open")).description)
+            return .failure
+        }
+        defer { FileIO.close(fd) }
+        var opened = stat()
+        fstat(fd, &opened)
+        let seekable = opened.st_mode & S_IFMT == S_IFREG
+        let status = transform(
+            input: fd, inputName: path, size: seekable ? Int64(opened.st_size) : nil,
+            attributes: AtomicOutputFile.Attributes(opened), outputPath: target,
+            pipeline: pipeline, removeAfter: writesBeside && !options.keep ? path : nil)
+        return status
+    }
+
+    private struct SuffixWarning: Error { var text: String }
+
+    /// The output name gzip would choose for `path`.
+    private func outputName(for path: String) -> Result<String, SuffixWarning> {
+        let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        if !options.decompress {
+            if base.hasSuffix(options.suffix) {
+                return .failure(SuffixWarning(text: "\(path) already has \(options.suffix) suffix -- unchanged"))
+            }
+            return .success(path + options.suffix)
+        }
+        let known = [(options.suffix, ""), (".tgz", ".tar"), (".taz", ".tar"), (".gz", ""), ("-gz", ""),
+                     (".z", ""), ("-z", ""), ("_z", "")]
+        for (suffix, replacement) in known where base.hasSuffix(suffix) && base.count > suffix.count {
+            return .success(String(path.dropLast(suffix.count)) + replacement)
+        }
+        return .failure(SuffixWarning(text: "\(path): unknown suffix -- ignored"))
+    }
+
+    // MARK: - The transform itself
+
+    /// Runs one input through the pipeline into `outputPath` (a temporary
+    /// file renamed into place) or standard output, then removes
+    /// `removeAfter` if everything went right.
+    private func transform(
+        input: Int32, inputName: String, size: Int64?, attributes: AtomicOutputFile.Attributes?,
+        outputPath: String?, pipeline: Pipeline, removeAfter: String? = nil
+    ) -> ExitCode {
+        let messages = options.messages
+        let output: AtomicOutputFile?
+        if let outputPath {
+            do { output = try AtomicOutputFile(path: outputPath) } catch {
+                messages.error(error.description)
+                return .failure
+            }
+        } else {
+            output = nil
+        }
+        let sink = OutputTarget(file: output, discards: options.test)
+        var status = ExitCode.success
+        let report: TransformReport
+        do {
+            report = options.decompress || options.test
+                ? try decompress(input: input, inputName: inputName, seekable: size != nil,
+                                 pipeline: pipeline, sink: sink)
+                : try compress(input: input, inputName: inputName, size: size, pipeline: pipeline, sink: sink)
+        } catch {
+            output?.discard()
+            if case .brokenPipe = error { return .brokenPipe }
+            messages.error(error.description)
+            return .failure
+        }
+        for warning in report.warnings {
+            messages.warning("\(inputName): \(warning)")
+            status = .warning
+        }
+        if let output {
+            do {
+                try output.commit(attributes: attributes, sync: removeAfter != nil)
+            } catch {
+                output.discard()
+                messages.error(error.description)
+                return .failure
+            }
+        }
+        var removed = false
+        if let removeAfter, !report.keepInput {
+            if unlink(removeAfter) != 0 {
+                messages.error(BaleError.cannotOpen(path: removeAfter, .current("unlink")).description)
+                return .failure
+            }
+            removed = true
+        }
+        if options.test {
+            messages.info("\(inputName):\t OK")
+        } else if messages.verbose {
+            let ratio = report.plainBytes == 0 ? 0
+                : 100 * (1 - Double(report.gzipBytes) / Double(report.plainBytes))
+            let percent = (ratio * 10).rounded() / 10
+            let what = removed ? " -- replaced with \(outputPath ?? "")" : ""
+            messages.info("\(inputName):\t\(percent)%\(what)")
+        }
+        return status
+    }
+
+    private struct TransformReport {
+        var plainBytes: Int64
+        var gzipBytes: Int64
+        var warnings: [String] = []
+        var keepInput = false
+    }
+
+    private func compress(
+        input: Int32, inputName: String, size: Int64?, pipeline: Pipeline, sink: OutputTarget
+    ) throws(BaleError) -> TransformReport {
+        let chunkSize = pipeline.options.chunkSize
+        if let size {
+            let cutter = FileChunkCutter(fd: input, path: inputName, size: size, chunkSize: chunkSize)
+            let report = try pipeline.run(cutter: cutter, kind: .compress(level: options.level),
+                                          inputName: inputName, sink: sink)
+            var result = TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut)
+            if cutter.grewWhileReading {
+                result.warnings.append("file grew while being compressed; only its first \(size) bytes were compressed, so it is kept")
+                result.keepInput = true
+            }
+            return result
+        }
+        let cutter = StreamChunkCutter(fd: input, path: inputName, chunkSize: chunkSize)
+        let report = try pipeline.run(cutter: cutter, kind: .compress(level: options.level),
+                                      inputName: inputName, sink: sink)
+        return TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut)
+    }
+
+    private func decompress(
+        input: Int32, inputName: String, seekable: Bool, pipeline: Pipeline, sink: OutputTarget
+    ) throws(BaleError) -> TransformReport {
+        // bale's own members first, in parallel; whatever follows (or a
+        // foreign file from its start) through the streaming decoder.
+        let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable)
+        let report = try pipeline.run(cutter: cutter, kind: .inflate, inputName: inputName, sink: sink)
+        var prefix: [UInt8] = []
+        if seekable {
+            if lseek(input, off_t(cutter.streamingOffset), SEEK_SET) < 0 {
+                throw .readFailed(path: inputName, .current("lseek"))
+            }
+        } else {
+            prefix = cutter.bytesReadAhead
+        }
+        let ending = try GzipStreamDecoder.decode(
+            fd: input, path: inputName, prefix: prefix, startOffset: cutter.streamingOffset,
+            membersBefore: report.chunks, sink: sink)
+        var packed = stat()
+        let gzipBytes = fstat(input, &packed) == 0 && seekable ? Int64(packed.st_size) : report.bytesIn
+        var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: gzipBytes)
+        if ending == .trailingGarbage { result.warnings.append("decompression OK, trailing garbage ignored") }
+        return result
+    }
+}
+

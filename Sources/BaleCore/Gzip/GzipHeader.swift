@@ -1,0 +1,79 @@
+/// A parsed gzip member header (RFC 1952 §2.3), from any tool.
+public struct GzipHeader: Equatable, Sendable {
+    /// Bytes from the member's start to its deflate data.
+    public var length: Int
+    /// bale's "BL" subfield, when the member carries one.
+    public var recordedSizes: RecordedSizes?
+
+    /// The sizes bale records in its extra field.
+    public struct RecordedSizes: Equatable, Sendable {
+        /// The whole member, header to trailer.
+        public var memberLength: Int
+        /// The uncompressed bytes.
+        public var dataLength: Int
+    }
+
+    /// The outcome of looking for a header at the start of some bytes.
+    public enum Parse: Equatable, Sendable {
+        /// A complete, well-formed header.
+        case header(GzipHeader)
+        /// The bytes start like a header but end before it does.
+        case needMoreBytes
+        /// Not a gzip header; the text says why.
+        case invalid(String)
+    }
+
+    static let flagText: UInt8 = 1, flagHeaderCRC: UInt8 = 2, flagExtra: UInt8 = 4
+    static let flagName: UInt8 = 8, flagComment: UInt8 = 16, reservedFlags: UInt8 = 0xE0
+
+    /// Parses the header at the start of `bytes`.
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> Parse {
+        guard bytes.count >= 10 else {
+            if bytes.count >= 1 && bytes[0] != 0x1f { return .invalid("not in gzip format") }
+            if bytes.count >= 2 && bytes[1] != 0x8b { return .invalid("not in gzip format") }
+            return .needMoreBytes
+        }
+        guard bytes[0] == 0x1f, bytes[1] == 0x8b else { return .invalid("not in gzip format") }
+        guard bytes[2] == 8 else { return .invalid("unknown compression method \(bytes[2])") }
+        let flags = bytes[3]
+        guard flags & reservedFlags == 0 else { return .invalid("reserved header flags are set") }
+        var offset = 10
+        var sizes: RecordedSizes?
+        if flags & flagExtra != 0 {
+            guard bytes.count >= offset + 2 else { return .needMoreBytes }
+            let extraLength = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+            offset += 2
+            guard bytes.count >= offset + extraLength else { return .needMoreBytes }
+            sizes = recordedSizes(in: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + extraLength]))
+            offset += extraLength
+        }
+        for flag in [flagName, flagComment] where flags & flag != 0 {
+            guard let end = bytes[offset...].firstIndex(of: 0) else { return .needMoreBytes }
+            offset = end + 1
+        }
+        if flags & flagHeaderCRC != 0 {
+            offset += 2
+            guard bytes.count >= offset else { return .needMoreBytes }
+        }
+        return .header(GzipHeader(length: offset, recordedSizes: sizes))
+    }
+
+    /// Finds bale's "BL" subfield among the extra field's subfields.
+    /// A subfield of the wrong length or version is treated as absent.
+    static func recordedSizes(in extra: UnsafeRawBufferPointer) -> RecordedSizes? {
+        var offset = 0
+        while offset + 4 <= extra.count {
+            let length = Int(extra[offset + 2]) | Int(extra[offset + 3]) << 8
+            let body = offset + 4
+            guard body + length <= extra.count else { return nil }
+            if extra[offset] == GzipMember.subfieldID.0, extra[offset + 1] == GzipMember.subfieldID.1,
+               length == 10, extra[body] == GzipMember.subfieldVersion {
+                return RecordedSizes(
+                    memberLength: Int(GzipMember.loadLittleEndian32(extra, at: body + 2)),
+                    dataLength: Int(GzipMember.loadLittleEndian32(extra, at: body + 6)))
+            }
+            offset = body + length
+        }
+        return nil
+    }
+}

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
+
+/// An output file that appears under its name only when complete.
+///
+/// Data goes to a temporary file beside the target (same directory, so
+/// same file system, so `rename` is atomic), named `.NAME.bale-XXXXXX` so
+/// a stray one is recognisable. `commit` gives it the input's mode and
+/// times, optionally fsyncs it, and renames it over the target; `discard`
+/// removes it. If a signal ends bale in between, the handler installed by
+/// `installSignalCleanup()` removes it. So a reader of the target sees
+/// the old file or the whole new one, never a partial one.
+public final class AtomicOutputFile: @unchecked Sendable {
+    /// The final name.
+    public let path: String
+    /// The temporary name the data is written under.
+    public let temporaryPath: String
+    /// The open temporary file.
+    public let fd: Int32
+    private var slot: Int32 = -1
+    private var open = true
+
+    /// Creates the temporary file for `path`.
+    public init(path: String) throws(BaleError) {
+        self.path = path
+        let directory: String
+        let name: String
+        if let slash = path.lastIndex(of: "/") {
+            directory = String(path[...slash])
+            name = String(path[path.index(after: slash)...])
+        } else {
+            directory = ""
+            name = path
+        }
+        var template = Array("\(directory).\(name).bale-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { bale_make_temporary($0.baseAddress!) }
+        if fd < 0 { throw .writeFailed(path: path, .current("mkstemp")) }
+        self.fd = fd
+        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        slot = bale_register_temporary(temporaryPath)
+    }
+
+    /// Writes all of `bytes` to the temporary file.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        do { try FileIO.write(fd, from: base, count: bytes.count) } catch {
+            throw .writeFailed(path: path, error)
+        }
+    }
+
+    /// The attributes copied from the input onto the output, as gzip does.
+    public struct Attributes: Sendable {
+        public var mode: mode_t
+        public var owner: uid_t
+        public var group: gid_t
+        public var accessTime: timespec
+        public var modificationTime: timespec
+
+        /// The attributes of a file examined with stat.
+        public init(_ info: stat) {
+            mode = info.st_mode & 0o7777
+            owner = info.st_uid
+            group = info.st_gid
+            accessTime = info.st_atim
+            modificationTime = info.st_mtim
+        }
+    }
+
+    /// Applies `attributes`, flushes to disk if `sync`, and renames the
+    /// file into place.
+    public func commit(attributes: Attributes?, sync: Bool) throws(BaleError) {
+        if let attributes {
+            // Owner first: chown may clear setuid bits, so the mode comes after.
+            // Failing to give away the file (not root) is not an error, as in gzip.
+            _ = fchown(fd, attributes.owner, attributes.group)
+            if fchmod(fd, attributes.mode) != 0 { throw .writeFailed(path: path, .current("fchmod")) }
+            var times = [attributes.accessTime, attributes.modificationTime]
+            if futimens(fd, &times) != 0 { throw .writeFailed(path: path, .current("futimens")) }
+        } else {
+            // No input to copy from (standard input): the usual mode, less the umask.
+            let mask = umask(0)
+            umask(mask)
+            fchmod(fd, 0o666 & ~mask)
+        }
+        if sync, fsync(fd) != 0 { throw .writeFailed(path: path, .current("fsync")) }
+        open = false
+        if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
+        if rename(temporaryPath, path) != 0 { throw .writeFailed(path: path, .current("rename")) }
+        bale_unregister_temporary(slot)
+        slot = -1
+    }
+
+    /// Removes the temporary file; the target is left as it was.
+    public func discard() {
+        if open {
+            open = false
+            FileIO.close(fd)
+        }
+        if slot >= 0 {
+            unlink(temporaryPath)
+            bale_unregister_temporary(slot)
+            slot = -1
+        }
+    }
+
+    deinit { discard() }
+
+    /// Makes SIGINT, SIGTERM and SIGHUP remove every temporary output
+    /// before bale dies of them, and makes bale ignore SIGPIPE (a write to
+    /// a closed pipe then fails with EPIPE, which bale handles).
+    public static func installSignalCleanup() {
+        bale_install_cleanup_handlers()
+    }
+}

@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a job's output bytes go, in order: the collector thread (and the
+/// streaming decoder) call `write` with each piece.
+public protocol OutputSink: Sendable {
+    /// Writes all of `bytes`, or throws naming the output and the cause.
+    func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError)
+}
+
+/// The output of one gzip/gunzip transform: a temporary file that becomes
+/// the output when complete, standard output, or nothing (`-t`). Counts
+/// the bytes it is given.
+public final class OutputTarget: OutputSink, @unchecked Sendable {
+    /// The file, when the output is one.
+    public let file: AtomicOutputFile?
+    /// True to drop every byte (testing integrity only).
+    public let discards: Bool
+    private let monitor = Monitor()
+    private var count: Int64 = 0
+
+    public init(file: AtomicOutputFile?, discards: Bool) {
+        self.file = file
+        self.discards = discards
+    }
+
+    /// Bytes written so far.
+    public var bytesWritten: Int64 { monitor.withLock { count } }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        monitor.withLock { count += Int64(bytes.count) }
+        if discards { return }
+        if let file {
+            try file.write(bytes)
+            return
+        }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        do { try FileIO.write(1, from: base, count: bytes.count) } catch {
+            if error.code == EPIPE { throw .brokenPipe }
+            throw .writeFailed(path: "stdout", error)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// Everything that can stop a bale job, each naming the file and the cause.
+///
+/// The command line maps these to exit codes (see the README's "Exit
+/// codes"): all are errors (exit 1) except `brokenPipe`, which ends quietly.
+public enum BaleError: Error, CustomStringConvertible, Sendable {
+    /// An input could not be opened or examined.
+    case cannotOpen(path: String, SystemError)
+    /// Reading an input failed part-way.
+    case readFailed(path: String, SystemError)
+    /// Writing an output failed (a full disk, a file-size limit, ...).
+    case writeFailed(path: String, SystemError)
+    /// The reader of standard output went away (`bale gzip -c big | head`).
+    case brokenPipe
+    /// Compressed input is damaged; `offset` is where, when known.
+    case corrupt(path: String, offset: Int64?, reason: String)
+    /// The input ended inside a gzip member.
+    case truncated(path: String)
+    /// A file shrank while bale read it.
+    case changedWhileReading(path: String)
+    /// A worker process died or broke the wire protocol.
+    case workerFailed(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let error): return "\(path): \(error.reason)"
+        case .readFailed(let path, let error): return "\(path): read error: \(error.reason)"
+        case .writeFailed(let path, let error): return "\(path): write error: \(error.reason)"
+        case .brokenPipe: return "standard output: broken pipe"
+        case .corrupt(let path, let offset?, let reason):
+            return "\(path): invalid compressed data at byte \(offset): \(reason)"
+        case .corrupt(let path, nil, let reason): return "\(path): \(reason)"
+        case .truncated(let path): return "\(path): unexpected end of file"
+        case .changedWhileReading(let path): return "\(path): file changed as we read it"
+        case .workerFailed(let reason): return "worker process: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// Runs one job through bale's four stages:
+///
+///     reader threads ──▶ bounded queue ──▶ worker processes ──▶ collector thread
+///     (cut + read)        (memory bound)    (deflate/inflate)    (reorder + write)
+///
+/// 1. Readers (`ReaderPool`, `--io-threads` threads) take numbered chunks
+///    from a `ChunkCutter` and read them (pread, so several threads can
+///    read one file at once).
+/// 2. The `BoundedQueue` holds read chunks until a worker is free; when it
+///    is full, readers wait.
+/// 3. Each worker process (`-p/--jobs`) is fed by a `WorkerLink` (a feeder
+///    and a receiver thread) over pipes, with the frames of `WireFrame`.
+///    All CPU work (deflate, inflate, CRC-32) happens in the workers.
+/// 4. The `Collector` thread puts results back in sequence order through
+///    the `ReorderBuffer` and writes them.
+///
+/// Threads for waiting on I/O, processes for CPU work.
+///
+/// Memory: every chunk anywhere in the job is inside the reorder window
+/// (`PipelineOptions.window`), so the parent holds at most about
+/// window × (chunk + output) bytes, and each worker two chunks' worth,
+/// whatever the input's size.
+///
+/// Failure: the first error from any stage is kept (`FailureLatch`), the
+/// queues are cancelled so nothing stays blocked, every thread is joined,
+/// and `run` throws that error. The caller owns the output file and
+/// discards it (see `AtomicOutputFile`).
+public struct Pipeline {
+    public var options: PipelineOptions
+    public var workers: WorkerPool
+
+    public init(options: PipelineOptions, workers: WorkerPool) {
+        self.options = options
+        self.workers = workers
+    }
+
+    /// What a finished job did.
+    public struct Report: Sendable, Equatable {
+        /// Chunks written.
+        public var chunks: UInt64
+        /// Bytes that went into the workers (plain data or members).
+        public var bytesIn: Int64
+        /// Bytes written to the output.
+        public var bytesOut: Int64
+    }
+
+    /// Cuts the input with `cutter`, has the workers do `kind` to every
+    /// chunk, and passes the results in order to `sink`.
+    /// `inputName` names the input in messages.
+    public func run(
+        cutter: ChunkCutter, kind: WorkKind, inputName: String,
+        sink: any OutputSink
+    ) throws(BaleError) -> Report {
+        let processes = try workers.workers()
+        let window = ReorderBuffer(window: options.window(workers: processes.count))
+        let queue = BoundedQueue<Chunk>(capacity: options.queueCapacity(workers: processes.count))
+        // Never full: the window already bounds what can be in it, and a
+        // receiver that blocked here could stall the worker it reads from.
+        let results = BoundedQueue<ChunkResult>(capacity: window.window + processes.count + 1)
+        let failure = FailureLatch()
+        failure.whenFailed {
+            queue.cancel()
+            window.cancel()
+        }
+
+        let collector = Collector(results: results, window: window, failure: failure, sink: sink)
+        let links = processes.map {
+            WorkerLink(worker: $0, kind: kind, depth: options.inFlightPerWorker, inputName: inputName,
+                       queue: queue, results: results, failure: failure)
+        }
+        let readers = ReaderPool(count: options.ioThreads, cutter: cutter, queue: queue,
+                                 window: window, failure: failure)
+
+        readers.join()
+        queue.close()
+        for link in links { link.join() }
+        results.close()
+        let written = collector.join()
+
+        if let error = failure.firstError { throw error }
+        guard written.chunks == cutter.chunkCount else {
+            throw .workerFailed("wrote \(written.chunks) of \(cutter.chunkCount) chunks")
+        }
+        return Report(chunks: written.chunks, bytesIn: written.bytesIn, bytesOut: written.bytesOut)
+    }
+}

@@ -1,0 +1,40 @@
+/// The sizes that shape a job: chunk size, threads, and the bounds that
+/// follow from them.
+public struct PipelineOptions: Sendable, Equatable {
+    /// Bytes of input per chunk (and so per gzip member).
+    ///
+    /// 1 MiB by default. Smaller chunks cost ratio (each member starts
+    /// with an empty dictionary and ends its deflate block early) and
+    /// per-chunk overhead (a frame, a header, two pipe transfers); larger
+    /// ones cost memory and start-up latency, and leave a core idle at the
+    /// end of small inputs. The README's performance section has the
+    /// measurements behind the choice.
+    public var chunkSize: Int = 1 << 20
+
+    /// Reader threads (`--io-threads`).
+    public var ioThreads: Int = 2
+
+    /// Chunks a worker may hold at once: one being worked on, one waiting
+    /// in its pipe, so it never waits for the parent between chunks.
+    public var inFlightPerWorker: Int = 2
+
+    public init() {}
+
+    /// The bounded queue's capacity: enough that each worker's next chunk
+    /// is ready when it asks.
+    public func queueCapacity(workers: Int) -> Int { 2 * workers }
+
+    /// The reorder window: every chunk the job holds, in any stage. It must
+    /// cover what the queue, the workers and the readers can hold at once,
+    /// plus slack for results waiting on a slower earlier chunk.
+    public func window(workers: Int) -> Int {
+        queueCapacity(workers: workers) + inFlightPerWorker * workers + ioThreads + 2
+    }
+
+    /// The most bytes of chunk data the parent process holds for a job:
+    /// each chunk in the window with its output (at most the chunk size
+    /// plus deflate's small worst-case growth).
+    public func memoryBound(workers: Int) -> Int {
+        window(workers: workers) * (2 * chunkSize + 1024)
+    }
+}

@@ -1,0 +1,30 @@
+/// Cuts one input into numbered chunks, for the reader threads.
+///
+/// Several reader threads call `nextChunk` at once. A cutter hands out
+/// sequence numbers in order under its own lock, then calls `admit` with
+/// the number before it allocates or reads anything: `admit` blocks while
+/// the chunk would be too far ahead of the collector (see `ReorderBuffer`),
+/// which bounds the memory of the whole pipeline.
+public protocol ChunkCutter: AnyObject, Sendable {
+    /// The next chunk, or nil when the input is used up (or `admit`
+    /// returned false because the job is being cancelled).
+    func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk?
+
+    /// How many chunks the input was cut into (valid once `nextChunk` has
+    /// returned nil to every reader).
+    var chunkCount: UInt64 { get }
+}
+
+/// Allocates a byte array of `count` bytes and fills it with `fill`,
+/// which returns how many bytes it wrote; the array is cut to that.
+func readBytes(
+    count: Int, _ fill: (UnsafeMutableRawPointer) throws(SystemError) -> Int
+) throws(SystemError) -> [UInt8] {
+    if count == 0 { return [] }
+    return try typedThrows(SystemError.self) {
+        try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            initialized = try fill(UnsafeMutableRawPointer(buffer.baseAddress!))
+        }
+    }
+}

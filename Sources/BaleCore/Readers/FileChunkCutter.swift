@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Cuts a regular file into fixed-size chunks that reader threads read in
+/// parallel with pread, each at its own offset.
+///
+/// The number of chunks is fixed from the file's size when the job starts,
+/// so the output does not depend on how many threads read or how they
+/// interleave. A read that comes up short means the file shrank under us:
+/// an error, as in GNU tar's "file changed as we read it". Bytes appended
+/// after the start are not compressed; `grewWhileReading` says so, and the
+/// command keeps the input in that case rather than lose them.
+public final class FileChunkCutter: ChunkCutter, @unchecked Sendable {
+    private let fd: Int32
+    private let path: String
+    private let chunkSize: Int
+    private let size: Int64
+    private let monitor = Monitor()
+    private var next: UInt64 = 0
+    private var grew = false
+
+    public let chunkCount: UInt64
+
+    /// Cuts `size` bytes of the open file `fd` into chunks of `chunkSize`.
+    /// An empty file is one empty chunk, which becomes one empty member.
+    public init(fd: Int32, path: String, size: Int64, chunkSize: Int) {
+        self.fd = fd
+        self.path = path
+        self.size = size
+        self.chunkSize = chunkSize
+        chunkCount = max(1, UInt64((size + Int64(chunkSize) - 1) / Int64(chunkSize)))
+    }
+
+    /// True when the file had more bytes than its size at the start.
+    public var grewWhileReading: Bool { monitor.withLock { grew } }
+
+    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+        let sequence: UInt64? = monitor.withLock {
+            guard next < chunkCount else { return nil }
+            defer { next += 1 }
+            return next
+        }
+        guard let sequence, admit(sequence) else { return nil }
+        let offset = Int64(sequence) * Int64(chunkSize)
+        let length = Int(min(Int64(chunkSize), size - offset))
+        let bytes: [UInt8]
+        do throws(SystemError) {
+            bytes = try readBytes(count: length) { (buffer) throws(SystemError) in
+                try FileIO.read(fd, into: buffer, count: length, at: offset)
+            }
+        } catch { throw .readFailed(path: path, error) }
+        if bytes.count < length { throw .changedWhileReading(path: path) }
+        if sequence == chunkCount - 1 {
+            var probe: UInt8 = 0
+            if (try? FileIO.read(fd, into: &probe, count: 1, at: size)) == 1 {
+                monitor.withLock { grew = true }
+            }
+        }
+        return Chunk(sequence: sequence, offset: offset, bytes: bytes)
+    }
+}

@@ -1,0 +1,116 @@
+/// Cuts a gzip file written by bale into its members, for parallel
+/// decompression, by hopping from header to header.
+///
+/// Each bale member records its own length and its uncompressed length
+/// (see `GzipMember`), so finding the members costs one small read per
+/// member and no inflating. The cutter stops at the first member that does
+/// not carry bale's sizes (another tool's gzip, or damage): everything from
+/// there on is left to the streaming decoder, which reads any gzip.
+///
+/// Works on a regular file (pread, so reader threads read member bodies in
+/// parallel) and on a stream (read in order under the lock).
+public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
+    private let fd: Int32
+    private let path: String
+    private let seekable: Bool
+    private let monitor = Monitor()
+    private var next: UInt64 = 0
+    private var offset: Int64 = 0
+    private var stopped = false
+    private var unconsumed: [UInt8] = []
+
+    /// Cuts the file `fd`; `seekable` says whether pread works on it.
+    public init(fd: Int32, path: String, seekable: Bool) {
+        self.fd = fd
+        self.path = path
+        self.seekable = seekable
+    }
+
+    public var chunkCount: UInt64 { monitor.withLock { next } }
+
+    /// Where the members bale could split end: the streaming decoder goes
+    /// on from this input offset (valid once the cutter is done).
+    public var streamingOffset: Int64 { monitor.withLock { offset } }
+
+    /// For a stream: bytes already read past `streamingOffset`, which the
+    /// streaming decoder must consume before reading the stream on.
+    public var bytesReadAhead: [UInt8] { monitor.withLock { unconsumed } }
+
+    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+        if seekable {
+            return try nextFileChunk(admit: admit)
+        }
+        return try typedThrows(BaleError.self) { try monitor.withLock { try nextStreamChunk(admit: admit) } }
+    }
+
+    /// The sizes of a member whose header is in `probe`, if it is bale's
+    /// and its sizes are within the limits.
+    private static func recordedSizes(_ probe: [UInt8]) -> GzipHeader.RecordedSizes? {
+        probe.withUnsafeBytes { raw in
+            guard case .header(let header) = GzipHeader.parse(raw),
+                  let sizes = header.recordedSizes,
+                  sizes.memberLength >= header.length + GzipMember.trailerLength,
+                  sizes.memberLength <= GzipMember.maximumMemberLength,
+                  sizes.dataLength <= GzipMember.maximumDataLength else { return nil }
+            return sizes
+        }
+    }
+
+    private func nextFileChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+        let claimed = try typedThrows(BaleError.self) { try monitor.withLock { () throws(BaleError) -> (UInt64, Int64, GzipHeader.RecordedSizes)? in
+            guard !stopped else { return nil }
+            let probe: [UInt8]
+            do throws(SystemError) {
+                probe = try readBytes(count: GzipMember.headerLength) { (buffer) throws(SystemError) in
+                    try FileIO.read(fd, into: buffer, count: GzipMember.headerLength, at: offset)
+                }
+            } catch { throw .readFailed(path: path, error) }
+            guard let sizes = Self.recordedSizes(probe) else {
+                stopped = true
+                return nil
+            }
+            defer {
+                next += 1
+                offset += Int64(sizes.memberLength)
+            }
+            return (next, offset, sizes)
+        } }
+        guard let (sequence, start, sizes) = claimed, admit(sequence) else { return nil }
+        let bytes: [UInt8]
+        do throws(SystemError) {
+            bytes = try readBytes(count: sizes.memberLength) { (buffer) throws(SystemError) in
+                try FileIO.read(fd, into: buffer, count: sizes.memberLength, at: start)
+            }
+        } catch { throw .readFailed(path: path, error) }
+        if bytes.count < sizes.memberLength { throw .truncated(path: path) }
+        return Chunk(sequence: sequence, offset: start, bytes: bytes, expectedLength: sizes.dataLength)
+    }
+
+    private func nextStreamChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+        guard !stopped else { return nil }
+        let probe: [UInt8]
+        do throws(SystemError) {
+            probe = try readBytes(count: GzipMember.headerLength) { (buffer) throws(SystemError) in
+                try FileIO.read(fd, into: buffer, count: GzipMember.headerLength)
+            }
+        } catch { throw .readFailed(path: path, error) }
+        guard let sizes = Self.recordedSizes(probe), admit(next) else {
+            stopped = true
+            unconsumed = probe
+            return nil
+        }
+        let rest = sizes.memberLength - probe.count
+        let body: [UInt8]
+        do throws(SystemError) {
+            body = try readBytes(count: rest) { (buffer) throws(SystemError) in
+                try FileIO.read(fd, into: buffer, count: rest)
+            }
+        } catch { throw .readFailed(path: path, error) }
+        if body.count < rest { throw .truncated(path: path) }
+        defer {
+            next += 1
+            offset += Int64(sizes.memberLength)
+        }
+        return Chunk(sequence: next, offset: offset, bytes: probe + body, expectedLength: sizes.dataLength)
+    }
+}

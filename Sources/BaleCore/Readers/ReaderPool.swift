@@ -1,0 +1,37 @@
+/// The reader threads of one job: each takes the next chunk from the
+/// cutter and pushes it into the bounded queue, until the input ends.
+///
+/// Reading is I/O: these are threads, which spend their time blocked in
+/// read or pread, or blocked on the full queue when the workers are the
+/// slower stage (the normal case: reading a cached file runs at several
+/// GB/s, deflate at tens of MB/s per core). Several threads matter for a
+/// cold disk or a network file system, where one read at a time leaves the
+/// device idle; `--io-threads` sets how many.
+final class ReaderPool {
+    private var threads: [JoinableThread] = []
+
+    /// Starts `count` readers cutting with `cutter` into `queue`.
+    init(
+        count: Int, cutter: ChunkCutter, queue: BoundedQueue<Chunk>,
+        window: ReorderBuffer, failure: FailureLatch
+    ) {
+        for index in 0..<count {
+            threads.append(JoinableThread(name: "bale-reader-\(index)") {
+                do {
+                    while let chunk = try cutter.nextChunk(admit: { window.admit($0) }) {
+                        if !queue.push(chunk) { return }
+                    }
+                } catch let error as BaleError {
+                    failure.fail(error)
+                } catch {
+                    failure.fail(.workerFailed("\(error)"))
+                }
+            })
+        }
+    }
+
+    /// Waits for every reader to finish.
+    func join() {
+        for thread in threads { thread.join() }
+    }
+}

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
+
+/// How a child process ended.
+public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+
+    init(waitStatus status: Int32) {
+        if bale_wifsignaled(status) != 0 {
+            self = .signaled(bale_wtermsig(status))
+        } else {
+            self = .exited(bale_wexitstatus(status))
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .exited(let code): return "exit status \(code)"
+        case .signaled(let signal): return "killed by signal \(signal)"
+        }
+    }
+}
+
+/// A child process started with posix_spawn, its standard input and
+/// output connected to the given descriptors.
+///
+/// posix_spawn, not Foundation.Process: on this machine kind a Process
+/// costs about 50 ms per wait, a posix_spawn of bale about 5 ms.
+public final class ChildProcess: @unchecked Sendable {
+    /// The child's process id.
+    public let pid: pid_t
+    private var reaped = false
+
+    /// Starts `executable` with `arguments` (argv[1...]), its stdin and stdout
+    /// dup'ed from `standardInput` and `standardOutput`; stderr is shared.
+    public init(
+        executable: String, arguments: [String],
+        standardInput: Int32, standardOutput: Int32
+    ) throws(SystemError) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
+        posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
+
+        // The parent ignores SIGPIPE; a child must get the default back, and
+        // an empty signal mask, whatever thread spawned it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for arg in argv { free(arg) } }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        if result != 0 { throw SystemError(code: result, operation: "posix_spawn \(executable)") }
+        pid = child
+    }
+
+    /// Waits for the child to end and returns how it ended. Safe to call once.
+    @discardableResult
+    public func wait() throws(SystemError) -> ExitStatus {
+        var status: Int32 = 0
+        _ = try retryingOnInterrupt("waitpid") { waitpid(pid, &status, 0) }
+        reaped = true
+        return ExitStatus(waitStatus: status)
+    }
+
+    /// Sends `signal` to the child.
+    public func kill(_ signal: Int32 = SIGKILL) {
+        _ = Glibc.kill(pid, signal)
+    }
+}

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Whole-buffer reads and writes on a raw file descriptor.
+///
+/// The pipeline moves large buffers through files and pipes; these loops
+/// turn the kernel's partial transfers into "all of it, or an error".
+public enum FileIO {
+    /// Reads until `count` bytes are in `buffer` or the input ends.
+    /// Returns how many bytes were read (less than `count` only at end of input).
+    public static func read(
+        _ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int
+    ) throws(SystemError) -> Int {
+        var done = 0
+        while done < count {
+            let n = try retryingOnInterrupt("read") {
+                Glibc.read(fd, buffer + done, count - done)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Reads at `offset` until `count` bytes are in `buffer` or the file ends.
+    /// Several threads may call this on one descriptor: pread moves no shared offset.
+    public static func read(
+        _ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int64
+    ) throws(SystemError) -> Int {
+        var done = 0
+        while done < count {
+            let n = try retryingOnInterrupt("read") {
+                pread(fd, buffer + done, count - done, off_t(offset) + off_t(done))
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Writes all of `count` bytes from `buffer`.
+    public static func write(
+        _ fd: Int32, from buffer: UnsafeRawPointer, count: Int
+    ) throws(SystemError) {
+        var done = 0
+        while done < count {
+            let n = try retryingOnInterrupt("write") {
+                Glibc.write(fd, buffer + done, count - done)
+            }
+            done += n
+        }
+    }
+
+    /// Writes all of `bytes`.
+    public static func write(_ fd: Int32, _ bytes: [UInt8]) throws(SystemError) {
+        try typedThrows(SystemError.self) {
+            try bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                try write(fd, from: base, count: raw.count)
+            }
+        }
+    }
+
+    /// Writes two buffers back to back with as few system calls as possible
+    /// (a frame header and its payload go out in one writev, without a copy).
+    public static func write(
+        _ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer
+    ) throws(SystemError) {
+        var skip = 0
+        let total = first.count + second.count
+        while skip < total {
+            var vectors: [iovec] = []
+            if skip < first.count {
+                vectors.append(iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress! + skip),
+                    iov_len: first.count - skip))
+                if second.count > 0 {
+                    vectors.append(iovec(
+                        iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress!),
+                        iov_len: second.count))
+                }
+            } else {
+                let into = skip - first.count
+                vectors.append(iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress! + into),
+                    iov_len: second.count - into))
+            }
+            let n = try retryingOnInterrupt("write") {
+                vectors.withUnsafeBufferPointer { writev(fd, $0.baseAddress, Int32($0.count)) }
+            }
+            skip += n
+        }
+    }
+
+    /// Closes `fd`, ignoring EINTR (on Linux the descriptor is gone either way).
+    public static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
+}
+
+extension FileIO {
+    /// Writes one line to standard error (the C `stderr` global does not
+    /// compile in Swift 6 language mode; this writes to descriptor 2).
+    public static func report(_ line: String) {
+        try? write(2, Array((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A POSIX thread running one closure, which the creator joins.
+///
+/// The pipeline's I/O stages (readers, feeders, receivers, the collector)
+/// are threads because they spend their time blocked in read, write and
+/// pread; Swift concurrency's cooperative pool must never block like that.
+public final class JoinableThread: @unchecked Sendable {
+    private var thread: pthread_t = 0
+    private var joined = false
+
+    private final class Box {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    /// Starts a thread running `body`.
+    public init(name: String = "bale", _ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(Box(body))
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        // Small stacks: these threads hold buffers on the heap, not the stack.
+        pthread_attr_setstacksize(&attributes, 512 * 1024)
+        let result = pthread_create(&thread, &attributes, { context in
+            let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
+            box.body()
+            return nil
+        }, box.toOpaque())
+        pthread_attr_destroy(&attributes)
+        precondition(result == 0, "pthread_create failed: \(result)")
+        _ = name
+    }
+
+    /// Waits for the thread's closure to return.
+    public func join() {
+        guard !joined else { return }
+        joined = true
+        pthread_join(thread, nil)
+    }
+}

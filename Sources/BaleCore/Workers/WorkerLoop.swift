@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The main loop of a worker process: read a request frame from stdin, do
+/// the CPU work, write the result frame to stdout, until stdin ends.
+///
+/// A worker handles one chunk at a time, in the order they arrive; the
+/// parent keeps a second chunk waiting in the pipe so the worker never
+/// idles between chunks. All the CPU work of a job happens here: deflate,
+/// inflate and CRC-32. A chunk that fails (damaged data) is answered with
+/// a `failed` frame and the worker carries on; a broken frame from the
+/// parent ends the worker with exit status 3.
+public enum WorkerLoop {
+    /// Runs the loop on stdin/stdout; returns the process exit status.
+    public static func run(input: Int32 = 0, output: Int32 = 1) -> Int32 {
+        let requests = FrameChannel(fd: input)
+        let results = FrameChannel(fd: output)
+        let worker: ChunkWork
+        do { worker = try ChunkWork() } catch {
+            FileIO.report("bale worker: \(error)")
+            return 3
+        }
+        while true {
+            let request: (WireFrame, [UInt8])?
+            do { request = try requests.receive() } catch {
+                FileIO.report("bale worker: \(error)")
+                return 3
+            }
+            guard let (frame, payload) = request else { return 0 }
+            do {
+                try worker.handle(frame, payload: payload, replyingTo: results)
+            } catch {
+                // The parent went away or closed our output: nothing to do but stop.
+                return 0
+            }
+        }
+    }
+}
+
+/// The work on one chunk, with the codec state a worker keeps between chunks.
+final class ChunkWork {
+    private var deflater: Deflater?
+    private let inflater: Inflater
+    private var output: UnsafeMutableRawBufferPointer
+
+    init() throws(CodecError) {
+        inflater = try Inflater()
+        output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    }
+
+    deinit { output.deallocate() }
+
+    private func reserve(_ count: Int) {
+        if output.count < count {
+            output.deallocate()
+            output = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+        }
+    }
+
+    func handle(_ frame: WireFrame, payload: [UInt8], replyingTo results: FrameChannel) throws(SystemError) {
+        do {
+            switch frame.kind {
+            case .compress:
+                let length = try compress(payload, level: Int32(clamping: frame.argument))
+                try results.send(
+                    WireFrame(kind: .compressed, sequence: frame.sequence,
+                              argument: UInt64(payload.count), payloadLength: length),
+                    payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
+            case .inflate:
+                let length = try inflate(payload, expectedLength: Int(clamping: frame.argument))
+                try results.send(
+                    WireFrame(kind: .inflated, sequence: frame.sequence,
+                              argument: UInt64(payload.count), payloadLength: length),
+                    payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
+            case .compressed, .inflated, .failed:
+                throw CodecError.corrupt("a worker does not accept frames of kind \(frame.kind)")
+            }
+        } catch let error as CodecError {
+            let reason = Array(error.description.utf8)
+            try results.send(
+                WireFrame(kind: .failed, sequence: frame.sequence, payloadLength: reason.count),
+                payload: reason)
+        } catch let error as SystemError {
+            throw error
+        } catch {
+            fatalError("unexpected error \(error)")
+        }
+    }
+
+    /// Builds a whole gzip member from `data` in `output`; returns its length.
+    private func compress(_ data: [UInt8], level: Int32) throws(CodecError) -> Int {
+        guard (1...9).contains(level) else { throw CodecError.corrupt("compression level \(level) is out of range") }
+        if deflater == nil { deflater = try Deflater(level: level) }
+        let deflater = deflater!
+        let header = GzipMember.headerLength
+        reserve(header + deflater.bound(data.count) + GzipMember.trailerLength)
+        return try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Int in
+            let body = UnsafeMutableRawBufferPointer(rebasing: output[header..<(output.count - GzipMember.trailerLength)])
+            let deflated = try deflater.deflate(input, into: body, level: level)
+            let memberLength = header + deflated + GzipMember.trailerLength
+            GzipMember.writeHeader(into: output, memberLength: memberLength, dataLength: data.count, level: level)
+            GzipMember.writeTrailer(
+                into: output, at: header + deflated, crc: CRC32.checksum(input), dataLength: data.count)
+            return memberLength
+        } }
+    }
+
+    /// Inflates one bale member into `output`, checking every recorded
+    /// size and the CRC; returns the data length.
+    private func inflate(_ member: [UInt8], expectedLength: Int) throws(CodecError) -> Int {
+        try typedThrows(CodecError.self) { try member.withUnsafeBytes { (bytes) throws(CodecError) -> Int in
+            guard case .header(let header) = GzipHeader.parse(bytes),
+                  let sizes = header.recordedSizes else {
+                throw CodecError.corrupt("not a bale gzip member")
+            }
+            guard sizes.memberLength == bytes.count, sizes.dataLength == expectedLength,
+                  sizes.dataLength <= GzipMember.maximumDataLength,
+                  bytes.count >= header.length + GzipMember.trailerLength else {
+                throw CodecError.corrupt("member sizes do not match its header")
+            }
+            reserve(max(expectedLength, 1))
+            let body = UnsafeRawBufferPointer(rebasing: bytes[header.length..<(bytes.count - GzipMember.trailerLength)])
+            let data = UnsafeMutableRawBufferPointer(rebasing: output[0..<expectedLength])
+            try inflater.inflate(body, into: data)
+            let crc = GzipMember.loadLittleEndian32(bytes, at: bytes.count - 8)
+            let size = GzipMember.loadLittleEndian32(bytes, at: bytes.count - 4)
+            guard crc == CRC32.checksum(UnsafeRawBufferPointer(data)) else { throw CodecError.corrupt("crc error") }
+            guard size == UInt32(truncatingIfNeeded: expectedLength) else { throw CodecError.corrupt("length error") }
+            return expectedLength
+        } }
+    }
+}

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker processes of one bale command, started once and kept for
+/// all its jobs.
+///
+/// Workers are processes, not threads: compression is pure CPU work, and
+/// a process per core gives each its own heap and its own zlib state, with
+/// no lock shared between them; a worker that crashes cannot corrupt the
+/// parent's memory. They are the same bale executable started again with
+/// `--bale-worker`, so there is nothing extra to install. Starting one
+/// costs about 5 ms, so they are started once and fed many chunks.
+public final class WorkerPool: @unchecked Sendable {
+    /// The executable started for each worker.
+    public let executable: String
+    /// How many workers the pool runs.
+    public let count: Int
+
+    private let monitor = Monitor()
+    private var state = State.idle
+
+    private enum State {
+        case idle
+        case running([WorkerProcess])
+        case shutDown
+    }
+
+    /// A pool of `count` workers running `executable`, started on first use.
+    public init(executable: String, count: Int) {
+        precondition(count > 0, "a pool needs a worker")
+        self.executable = executable
+        self.count = count
+    }
+
+    /// The path of the running executable, which is what workers run unless
+    /// a caller says otherwise (under a test runner it is the test bundle,
+    /// so tests pass the built `bale` instead).
+    public static var currentExecutable: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if length > 0 {
+            return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        return CommandLine.arguments[0]
+    }
+
+    /// The workers, starting them if this is the first call.
+    public func workers() throws(BaleError) -> [WorkerProcess] {
+        try typedThrows(BaleError.self) { try monitor.withLock { () throws(BaleError) -> [WorkerProcess] in
+            switch state {
+            case .running(let workers): return workers
+            case .shutDown: throw BaleError.workerFailed("the worker pool is shut down")
+            case .idle:
+                var started: [WorkerProcess] = []
+                for _ in 0..<count {
+                    do { started.append(try WorkerProcess(executable: executable)) } catch let error as SystemError {
+                        for worker in started { worker.shutdown() }
+                        throw BaleError.workerFailed("cannot start \(executable): \(error.reason)")
+                    } catch {
+                        throw BaleError.workerFailed("cannot start \(executable): \(error)")
+                    }
+                }
+                state = .running(started)
+                return started
+            }
+        } }
+    }
+
+    /// Ends every worker and reaps it. Returns the workers that did not
+    /// exit cleanly, with how they ended.
+    @discardableResult
+    public func shutdown() -> [(pid: pid_t, status: ExitStatus)] {
+        let workers: [WorkerProcess] = monitor.withLock {
+            defer { state = .shutDown }
+            if case .running(let workers) = state { return workers }
+            return []
+        }
+        var failures: [(pid: pid_t, status: ExitStatus)] = []
+        for worker in workers {
+            if let status = worker.shutdown(), status != .exited(0) {
+                failures.append((worker.process.pid, status))
+            }
+        }
+        return failures
+    }
+
+    deinit { shutdown() }
+}

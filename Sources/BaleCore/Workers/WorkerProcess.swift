@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The parent's handle on one worker process: the child, the pipe that
+/// carries requests to it and the pipe that carries results back.
+public final class WorkerProcess: @unchecked Sendable {
+    /// The argument that starts bale in worker mode (hidden from --help).
+    public static let modeArgument = "--bale-worker"
+
+    /// The running child.
+    public let process: ChildProcess
+    /// Requests go out here (the write end of the worker's stdin pipe).
+    public let requests: FrameChannel
+    /// Results come in here (the read end of the worker's stdout pipe).
+    public let results: FrameChannel
+
+    /// Starts `executable` in worker mode.
+    public init(executable: String) throws(SystemError) {
+        let toWorker = try Pipe()
+        let fromWorker: Pipe
+        do { fromWorker = try Pipe() } catch {
+            FileIO.close(toWorker.readEnd)
+            FileIO.close(toWorker.writeEnd)
+            throw error
+        }
+        defer {
+            // The child has its own copies now; the parent keeps only its ends.
+            FileIO.close(toWorker.readEnd)
+            FileIO.close(fromWorker.writeEnd)
+        }
+        do {
+            process = try ChildProcess(
+                executable: executable, arguments: [Self.modeArgument],
+                standardInput: toWorker.readEnd, standardOutput: fromWorker.writeEnd)
+        } catch {
+            FileIO.close(toWorker.writeEnd)
+            FileIO.close(fromWorker.readEnd)
+            throw error
+        }
+        requests = FrameChannel(fd: toWorker.writeEnd)
+        results = FrameChannel(fd: fromWorker.readEnd)
+    }
+
+    /// Ends the worker: closing its input tells it to exit; then reaps it.
+    @discardableResult
+    public func shutdown() -> ExitStatus? {
+        FileIO.close(requests.fd)
+        let status = try? process.wait()
+        FileIO.close(results.fd)
+        return status
+    }
+}

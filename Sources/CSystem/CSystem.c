@@ -1,0 +1,66 @@
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "CSystem.h"
+
+int bale_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int bale_set_pipe_size(int fd, int bytes) { return fcntl(fd, F_SETPIPE_SZ, bytes); }
+
+int bale_wifexited(int status) { return WIFEXITED(status); }
+int bale_wexitstatus(int status) { return WEXITSTATUS(status); }
+int bale_wifsignaled(int status) { return WIFSIGNALED(status); }
+int bale_wtermsig(int status) { return WTERMSIG(status); }
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The signal handler may run on any thread at any moment, so the table is
+ * a fixed array of heap strings swapped in and out atomically: the handler
+ * only reads pointers and calls unlink, which is async-signal-safe. */
+#define BALE_TEMPORARY_SLOTS 256
+static char *bale_temporaries[BALE_TEMPORARY_SLOTS];
+
+int bale_register_temporary(const char *path) {
+    char *copy = strdup(path);
+    if (copy == NULL) return -1;
+    for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
+        char *expected = NULL;
+        if (__atomic_compare_exchange_n(&bale_temporaries[slot], &expected, copy, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            return slot;
+        }
+    }
+    free(copy);
+    return -1;
+}
+
+void bale_unregister_temporary(int slot) {
+    if (slot < 0 || slot >= BALE_TEMPORARY_SLOTS) return;
+    char *old = __atomic_exchange_n(&bale_temporaries[slot], NULL, __ATOMIC_SEQ_CST);
+    free(old);
+}
+
+static void bale_cleanup_and_die(int sig) {
+    for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
+        char *path = __atomic_load_n(&bale_temporaries[slot], __ATOMIC_SEQ_CST);
+        if (path != NULL) unlink(path);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void bale_install_cleanup_handlers(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = bale_cleanup_and_die;
+    sigfillset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int bale_make_temporary(char *template_path) { return mkostemp(template_path, O_CLOEXEC); }

@@ -1,0 +1,30 @@
+#ifndef BALE_CSYSTEM_H
+#define BALE_CSYSTEM_H
+
+/// Creates a pipe with O_CLOEXEC set on both ends. Returns 0 or -1 (errno set).
+int bale_pipe_cloexec(int fds[2]);
+
+/// Asks the kernel to grow a pipe's buffer to `bytes` (F_SETPIPE_SZ).
+/// Returns the new size, or -1 (errno set) where it is not allowed.
+int bale_set_pipe_size(int fd, int bytes);
+
+/// The wait-status macros, which Swift cannot import.
+int bale_wifexited(int status);
+int bale_wexitstatus(int status);
+int bale_wifsignaled(int status);
+int bale_wtermsig(int status);
+
+#endif
+
+/// Temporary outputs to remove if a signal ends the process (SIGINT,
+/// SIGTERM, SIGHUP): kept in a fixed table that the signal handler can
+/// read without locks or allocation. Returns a slot, or -1 if full.
+int bale_register_temporary(const char *path);
+/// Forgets a slot (the file was renamed into place or removed).
+void bale_unregister_temporary(int slot);
+/// Installs the handlers: remove registered files, then die of the signal.
+void bale_install_cleanup_handlers(void);
+
+/// mkostemp with O_CLOEXEC: creates and opens a unique file from a
+/// template ending in XXXXXX (rewritten in place). Returns the fd or -1.
+int bale_make_temporary(char *template_path);
