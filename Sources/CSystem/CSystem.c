@@ -64,3 +64,9 @@ void bale_install_cleanup_handlers(void) {
 }
 
 int bale_make_temporary(char *template_path) { return mkostemp(template_path, O_CLOEXEC); }
+
+#include <malloc.h>
+void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold) {
+    mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    mallopt(M_TRIM_THRESHOLD, trim_threshold);
+}

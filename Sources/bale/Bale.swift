@@ -20,6 +20,7 @@ struct Bale: ParsableCommand {
     )
 
     static func main() {
+        MemoryTuning.apply()
         // Worker mode: the parent started this executable again to do CPU work.
         if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == WorkerProcess.modeArgument {
             Glibc.exit(WorkerLoop.run())
@@ -83,7 +84,7 @@ struct GzipOptions: ParsableArguments {
     var verbose = false
 
     @Option(name: .customLong("chunk-size"), help: ArgumentHelp("Chunk size in KiB (for measurement).", visibility: .hidden))
-    var chunkKiB: Int = 1024
+    var chunkKiB: Int = 4096
 
     @Argument(help: "Files to process; none or - for standard input to standard output.")
     var files: [String] = []

@@ -28,3 +28,7 @@ void bale_install_cleanup_handlers(void);
 /// mkostemp with O_CLOEXEC: creates and opens a unique file from a
 /// template ending in XXXXXX (rewritten in place). Returns the fd or -1.
 int bale_make_temporary(char *template_path);
+
+/// Raises glibc's mmap and trim thresholds (mallopt), so chunk-sized
+/// buffers are reused from the heap instead of mapped and unmapped each time.
+void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold);
