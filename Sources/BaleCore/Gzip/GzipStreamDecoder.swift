@@ -90,7 +90,12 @@ public struct GzipStreamDecoder {
                 } else if members == 0 {
                     throw .corrupt(path: path, offset: nil, reason: "not in gzip format")
                 } else {
-                    return try restIsZeros(input, &start, &end, refill) ? .clean : .trailingGarbage
+                    // After the last member: zero padding is fine, anything else is garbage.
+                    repeat {
+                        if (start..<end).contains(where: { input[$0] != 0 }) { return .trailingGarbage }
+                        start = end
+                    } while try refill()
+                    return .clean
                 }
             }
             if start == end, !(try refill()) { throw .truncated(path: path) }
@@ -122,17 +127,5 @@ public struct GzipStreamDecoder {
                 throw .corrupt(path: path, offset: consumed, reason: "zlib error \(result)")
             }
         }
-    }
-
-    /// True when everything left in the input is zero bytes.
-    private static func restIsZeros(
-        _ input: UnsafeMutableRawBufferPointer, _ start: inout Int, _ end: inout Int,
-        _ refill: () throws(BaleError) -> Bool
-    ) throws(BaleError) -> Bool {
-        repeat {
-            for index in start..<end where input[index] != 0 { return false }
-            start = end
-        } while try refill()
-        return true
     }
 }

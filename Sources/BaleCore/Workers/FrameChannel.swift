@@ -22,16 +22,15 @@ public struct FrameChannel: Sendable {
     /// Reads the next frame. Returns nil at a clean end of input (between
     /// frames); a frame cut short or malformed is an error.
     public func receive() throws(WireError) -> (WireFrame, [UInt8])? {
-        var header = [UInt8](repeating: 0, count: WireFrame.headerLength)
-        let got: Int
+        let header: [UInt8]
         do throws(SystemError) {
-            got = try typedThrows(SystemError.self) {
-                try header.withUnsafeMutableBytes { try FileIO.read(fd, into: $0.baseAddress!, count: $0.count) }
+            header = try readBytes(count: WireFrame.headerLength) { (buffer) throws(SystemError) in
+                try FileIO.read(fd, into: buffer, count: WireFrame.headerLength)
             }
         } catch { throw .io(error) }
-        if got == 0 { return nil }
+        if header.isEmpty { return nil }
         let frame = try typedThrows(WireError.self) {
-            try header.withUnsafeBytes { try WireFrame.decodeHeader(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            try header.withUnsafeBytes { try WireFrame.decodeHeader($0) }
         }
         let payload: [UInt8]
         do throws(SystemError) {

@@ -1,0 +1,145 @@
+import Testing
+import CZlib
+@testable import BaleCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Collects a job's output in memory.
+final class CollectingSink: OutputSink, @unchecked Sendable {
+    private let monitor = Monitor()
+    private var collected: [UInt8] = []
+    var bytes: [UInt8] { monitor.withLock { collected } }
+    func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        monitor.withLock { collected.append(contentsOf: bytes) }
+    }
+}
+
+/// Sample data that compresses somewhat, like text.
+func sampleText(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
+    var state = seed
+    let words = ["alpha ", "beta ", "gamma ", "delta\n", "epsilon ", "zeta ", "eta ", "theta\n"].map { Array($0.utf8) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count + 16)
+    while bytes.count < count {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        bytes += words[Int(state >> 61)]
+        if state & 0xFF == 0 { bytes.append(UInt8(truncatingIfNeeded: state >> 24)) }
+    }
+    return Array(bytes[0..<count])
+}
+
+/// Runs a worker's chunk work in-process on a request and returns the reply.
+func work(_ kind: WireFrame.Kind, _ payload: [UInt8], argument: UInt64) throws -> (WireFrame, [UInt8]) {
+    let requests = try Pipe(), replies = try Pipe()
+    defer {
+        for fd in [requests.readEnd, requests.writeEnd, replies.readEnd, replies.writeEnd] { FileIO.close(fd) }
+    }
+    let worker = try ChunkWork()
+    let reply = Mutex<(WireFrame, [UInt8])?>(nil)
+    let reader = JoinableThread { reply.withLock { $0 = try? FrameChannel(fd: replies.readEnd).receive() } }
+    try worker.handle(WireFrame(kind: kind, sequence: 9, argument: argument, payloadLength: payload.count),
+                      payload: payload, replyingTo: FrameChannel(fd: replies.writeEnd))
+    reader.join()
+    return try #require(reply.withLock { $0 })
+}
+
+import Synchronization
+
+@Suite struct GzipMemberTests {
+    @Test(arguments: [0, 1, 1000, 300_000])
+    func compressedMemberCarriesItsSizes(length: Int) throws {
+        let data = sampleText(length)
+        let (frame, member) = try work(.compress, data, argument: 6)
+        #expect(frame.kind == .compressed && frame.sequence == 9)
+        let parsed = member.withUnsafeBytes { GzipHeader.parse($0) }
+        guard case .header(let header) = parsed else { Issue.record("no header: \(parsed)"); return }
+        #expect(header.length == GzipMember.headerLength)
+        #expect(header.recordedSizes == .init(memberLength: member.count, dataLength: length))
+        // zlib's own gzip decoder (windowBits 31) reads the member: a standard gzip stream.
+        #expect(try zlibGunzip(member) == data)
+    }
+
+    @Test func memberInflatesBackInAWorker() throws {
+        let data = sampleText(200_000)
+        let (_, member) = try work(.compress, data, argument: 9)
+        let (frame, inflated) = try work(.inflate, member, argument: UInt64(data.count))
+        #expect(frame.kind == .inflated)
+        #expect(inflated == data)
+    }
+
+    @Test func damagedMembersAreRefused() throws {
+        let data = sampleText(100_000)
+        let (_, member) = try work(.compress, data, argument: 6)
+        var badCRC = member
+        badCRC[member.count - 8] ^= 0xFF
+        var badData = member
+        badData[member.count / 2] ^= 0x55
+        var lyingSize = member
+        lyingSize[22] ^= 0x01   // the recorded data length
+        for damaged in [badCRC, badData] {
+            let (frame, reason) = try work(.inflate, damaged, argument: UInt64(data.count))
+            #expect(frame.kind == .failed, "reason: \(String(decoding: reason, as: UTF8.self))")
+        }
+        let (frame, _) = try work(.inflate, lyingSize, argument: UInt64(data.count))
+        #expect(frame.kind == .failed)
+    }
+
+    @Test func parsesForeignHeaders() {
+        // FNAME "a.txt", FCOMMENT "hi", FHCRC, as gzip -N or other tools write them.
+        let header: [UInt8] = [0x1f, 0x8b, 8, 8 | 16 | 2, 0, 0, 0, 0, 0, 3] + Array("a.txt".utf8) + [0]
+            + Array("hi".utf8) + [0] + [0xAA, 0xBB]
+        let parsed = header.withUnsafeBytes { GzipHeader.parse($0) }
+        #expect(parsed == .header(GzipHeader(length: header.count, recordedSizes: nil)))
+        let cut = Array(header[0..<12])
+        #expect(cut.withUnsafeBytes { GzipHeader.parse($0) } == .needMoreBytes)
+        let notGzip: [UInt8] = Array("hello world".utf8)
+        #expect(notGzip.withUnsafeBytes { GzipHeader.parse($0) } == .invalid("not in gzip format"))
+    }
+
+    @Test func streamingDecoderHandlesMembersZerosAndGarbage() throws {
+        let first = sampleText(50_000, seed: 2), second = sampleText(70_000, seed: 3)
+        let one = try work(.compress, first, argument: 6).1
+        let two = try work(.compress, second, argument: 1).1
+        #expect(try decodeStream(one + two) == (first + second, .clean))
+        #expect(try decodeStream(one + [0, 0, 0, 0]) == (first, .clean))
+        #expect(try decodeStream(one + Array("junk".utf8)) == (first, .trailingGarbage))
+        #expect(throws: BaleError.self) { try decodeStream(Array(one.dropLast(3))) }
+        #expect(throws: BaleError.self) { try decodeStream([]) }
+        #expect(throws: BaleError.self) { try decodeStream(Array("junk".utf8)) }
+    }
+
+    private func decodeStream(_ bytes: [UInt8]) throws -> ([UInt8], GzipStreamDecoder.Ending) {
+        let pipe = try Pipe()
+        defer { FileIO.close(pipe.readEnd) }
+        let writer = JoinableThread {
+            try? FileIO.write(pipe.writeEnd, bytes)
+            FileIO.close(pipe.writeEnd)
+        }
+        defer { writer.join() }
+        let sink = CollectingSink()
+        let ending = try GzipStreamDecoder.decode(fd: pipe.readEnd, path: "test", sink: sink)
+        return (sink.bytes, ending)
+    }
+}
+
+/// Decompresses with zlib's own gzip reader, independent of bale's parser.
+func zlibGunzip(_ member: [UInt8]) throws -> [UInt8] {
+    var stream = z_stream()
+    #expect(inflateInit2_(&stream, 31, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+    defer { inflateEnd(&stream) }
+    var output = [UInt8](repeating: 0, count: 1 << 20)
+    var input = member
+    let status = input.withUnsafeMutableBufferPointer { inBuffer in
+        output.withUnsafeMutableBufferPointer { outBuffer in
+            stream.next_in = inBuffer.baseAddress
+            stream.avail_in = uInt(inBuffer.count)
+            stream.next_out = outBuffer.baseAddress
+            stream.avail_out = uInt(outBuffer.count)
+            return inflate(&stream, Z_FINISH)
+        }
+    }
+    #expect(status == Z_STREAM_END)
+    return Array(output[0..<Int(stream.total_out)])
+}

@@ -1,0 +1,116 @@
+import Testing
+@testable import BaleCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `bale` executable `swift build` puts beside the test bundle: the
+/// worker processes of these tests are real bale workers.
+let builtBale: String = {
+    let runner = WorkerPool.currentExecutable
+    let directory = runner.split(separator: "/").dropLast().joined(separator: "/")
+    return "/" + directory + "/bale"
+}()
+
+@Suite struct PipelineTests {
+    /// Compresses `data` from a real file through the whole pipeline.
+    private func compress(_ data: [UInt8], jobs: Int, ioThreads: Int, chunkSize: Int) throws -> [UInt8] {
+        let path = "/tmp/bale-pipeline-test-\(getpid())-\(jobs)-\(ioThreads)"
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        defer { close(fd); unlink(path) }
+        try FileIO.write(fd, data)
+        var options = PipelineOptions()
+        options.chunkSize = chunkSize
+        options.ioThreads = ioThreads
+        let pool = WorkerPool(executable: builtBale, count: jobs)
+        defer { pool.shutdown() }
+        let sink = CollectingSink()
+        let cutter = FileChunkCutter(fd: fd, path: path, size: Int64(data.count), chunkSize: chunkSize)
+        let report = try Pipeline(options: options, workers: pool)
+            .run(cutter: cutter, kind: .compress(level: 6), inputName: path, sink: sink)
+        #expect(report.chunks == cutter.chunkCount)
+        #expect(report.bytesIn == Int64(data.count))
+        return sink.bytes
+    }
+
+    @Test func outputDoesNotDependOnWorkersOrReaders() throws {
+        #expect(access(builtBale, X_OK) == 0, "build bale first: \(builtBale)")
+        let data = sampleText(3_000_000)
+        let reference = try compress(data, jobs: 1, ioThreads: 1, chunkSize: 256 << 10)
+        for (jobs, readers) in [(2, 1), (4, 3), (3, 8)] {
+            #expect(try compress(data, jobs: jobs, ioThreads: readers, chunkSize: 256 << 10) == reference)
+        }
+        // 12 members of 256 KiB each, read back by zlib as one stream.
+        var rest = reference[...]
+        var members = 0
+        while !rest.isEmpty {
+            let sizes = Array(rest.prefix(64)).withUnsafeBytes { raw -> GzipHeader.RecordedSizes? in
+                if case .header(let header) = GzipHeader.parse(raw) { return header.recordedSizes }
+                return nil
+            }
+            let length = try #require(sizes).memberLength
+            rest = rest.dropFirst(length)
+            members += 1
+        }
+        #expect(members == 12)
+    }
+
+    @Test func decompressesInParallelWithRealWorkers() throws {
+        let data = sampleText(2_000_000, seed: 5)
+        let compressed = try compress(data, jobs: 2, ioThreads: 2, chunkSize: 128 << 10)
+        let path = "/tmp/bale-pipeline-inflate-\(getpid())"
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        defer { close(fd); unlink(path) }
+        try FileIO.write(fd, compressed)
+        let pool = WorkerPool(executable: builtBale, count: 2)
+        defer { pool.shutdown() }
+        let sink = CollectingSink()
+        let cutter = MemberChunkCutter(fd: fd, path: path, seekable: true)
+        let report = try Pipeline(options: PipelineOptions(), workers: pool)
+            .run(cutter: cutter, kind: .inflate, inputName: path, sink: sink)
+        #expect(report.chunks == 16)
+        #expect(cutter.streamingOffset == Int64(compressed.count))
+        #expect(sink.bytes == data)
+    }
+
+    @Test func aDamagedMemberFailsTheJobNamingTheOffset() throws {
+        let data = sampleText(1_000_000, seed: 6)
+        var compressed = try compress(data, jobs: 1, ioThreads: 1, chunkSize: 128 << 10)
+        compressed[compressed.count - 100] ^= 0xFF   // inside the last member
+        let path = "/tmp/bale-pipeline-damaged-\(getpid())"
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        defer { close(fd); unlink(path) }
+        try FileIO.write(fd, compressed)
+        let pool = WorkerPool(executable: builtBale, count: 2)
+        defer { pool.shutdown() }
+        #expect {
+            try Pipeline(options: PipelineOptions(), workers: pool)
+                .run(cutter: MemberChunkCutter(fd: fd, path: path, seekable: true), kind: .inflate,
+                     inputName: path, sink: CollectingSink())
+        } throws: { error in
+            guard case BaleError.corrupt(let name, let offset?, _) = error else { return false }
+            return name == path && offset > 0 && offset < Int64(compressed.count)
+        }
+    }
+
+    @Test func aDeadWorkerFailsTheJob() throws {
+        let data = sampleText(4_000_000, seed: 7)
+        let path = "/tmp/bale-pipeline-dead-\(getpid())"
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        defer { close(fd); unlink(path) }
+        try FileIO.write(fd, data)
+        let pool = WorkerPool(executable: builtBale, count: 2)
+        let workers = try pool.workers()
+        workers[1].process.kill(SIGKILL)
+        #expect(throws: BaleError.self) {
+            var options = PipelineOptions()
+            options.chunkSize = 64 << 10
+            try Pipeline(options: options, workers: pool)
+                .run(cutter: FileChunkCutter(fd: fd, path: path, size: Int64(data.count), chunkSize: 64 << 10),
+                     kind: .compress(level: 1), inputName: path, sink: CollectingSink())
+        }
+        let failures = pool.shutdown()
+        #expect(failures.contains { $0.status == .signaled(SIGKILL) })
+    }
+}

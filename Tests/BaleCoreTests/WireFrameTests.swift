@@ -1,0 +1,80 @@
+import Testing
+@testable import BaleCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct WireFrameTests {
+    @Test func headerRoundTrips() throws {
+        let frame = WireFrame(kind: .inflate, sequence: 0x0102_0304_0506_0708, argument: 4 << 20, payloadLength: 12345)
+        let bytes = frame.encodedHeader()
+        #expect(bytes.count == WireFrame.headerLength)
+        #expect(bytes[0] == WireFrame.magic && bytes[1] == WireFrame.version)
+        let decoded = try bytes.withUnsafeBytes { try WireFrame.decodeHeader($0) }
+        #expect(decoded == frame)
+    }
+
+    private func decode(_ bytes: [UInt8]) -> Result<WireFrame, WireError> {
+        bytes.withUnsafeBytes { raw in
+            do throws(WireError) { return .success(try WireFrame.decodeHeader(raw)) } catch { return .failure(error) }
+        }
+    }
+
+    @Test func rejectsBadHeaders() {
+        var good = WireFrame(kind: .compress, sequence: 1, argument: 6, payloadLength: 10).encodedHeader()
+        var badMagic = good; badMagic[0] = 0x00
+        #expect(decode(badMagic) == .failure(.badMagic(0)))
+        var badVersion = good; badVersion[1] = 9
+        #expect(decode(badVersion) == .failure(.unsupportedVersion(9)))
+        var badKind = good; badKind[2] = 0x33
+        #expect(decode(badKind) == .failure(.unknownKind(0x33)))
+        let oversized = WireFrame.maximumPayload + 1
+        for index in 0..<4 { good[4 + index] = UInt8(truncatingIfNeeded: oversized >> (8 * index)) }
+        #expect(decode(good) == .failure(.oversized(oversized)))
+        #expect(decode(Array(good[0..<10])) == .failure(.truncated(expected: 24, received: 10)))
+    }
+
+    @Test func framesCrossARealPipe() throws {
+        let pipe = try Pipe()
+        defer { FileIO.close(pipe.readEnd) }
+        let sender = FrameChannel(fd: pipe.writeEnd)
+        let payloads: [[UInt8]] = [[], [1, 2, 3], Array(repeating: 0xAB, count: 300_000)]
+        let writer = JoinableThread {
+            for (index, payload) in payloads.enumerated() {
+                try? sender.send(WireFrame(kind: .compressed, sequence: UInt64(index), payloadLength: payload.count),
+                                 payload: payload)
+            }
+            FileIO.close(pipe.writeEnd)
+        }
+        let receiver = FrameChannel(fd: pipe.readEnd)
+        for (index, payload) in payloads.enumerated() {
+            let received = try receiver.receive()
+            #expect(received?.0.sequence == UInt64(index))
+            #expect(received?.1 == payload)
+        }
+        #expect(try receiver.receive() == nil)  // clean end between frames
+        writer.join()
+    }
+
+    @Test func aFrameCutShortIsAnError() throws {
+        let pipe = try Pipe()
+        defer { FileIO.close(pipe.readEnd) }
+        let header = WireFrame(kind: .compressed, sequence: 0, payloadLength: 100).encodedHeader()
+        try FileIO.write(pipe.writeEnd, header + Array(repeating: 1, count: 40))
+        FileIO.close(pipe.writeEnd)
+        #expect(throws: WireError.truncated(expected: 100, received: 40)) {
+            try FrameChannel(fd: pipe.readEnd).receive()
+        }
+    }
+
+    @Test func aHeaderCutShortIsAnError() throws {
+        let pipe = try Pipe()
+        defer { FileIO.close(pipe.readEnd) }
+        try FileIO.write(pipe.writeEnd, [WireFrame.magic, WireFrame.version, 1])
+        FileIO.close(pipe.writeEnd)
+        #expect(throws: WireError.truncated(expected: 24, received: 3)) {
+            try FrameChannel(fd: pipe.readEnd).receive()
+        }
+    }
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# bench/run.sh — the benchmark behind `make bench`.
+#
+# Builds bale in release mode, builds (once) a ~0.5 GB corpus from files
+# already on the machine, then times bale, pigz and gzip side by side on it
+# and writes a markdown report to bench/results.md.
+#
+# Environment:
+#   BENCH_RUNS  runs per command, median taken (default 3)
+#   GZIP_RUNS   runs per gzip (single-core anchor) command (default 1, to
+#               keep the whole run under ~10 minutes on 2 cores)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$ROOT/bench/work"
+RESULTS="$ROOT/bench/results.md"
+BENCH_RUNS="${BENCH_RUNS:-3}"
+GZIP_RUNS="${GZIP_RUNS:-1}"
+JOBS=2                                   # -p for bale and pigz
+CORPUS="$WORK/corpus.tar"
+MANIFEST="$WORK/corpus.manifest"         # composition, kept with the corpus
+TIMES="$WORK/times.tsv"                  # raw measurements of this run
+CORPUS_MIN=$((450 * 1000 * 1000))        # target corpus size range, bytes
+CORPUS_MAX=$((600 * 1000 * 1000))
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'bench: FAIL: %s\n' "$*" >&2; exit 1; }
+
+for v in BENCH_RUNS GZIP_RUNS; do
+    [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
+done
+
+# --- 1. Tools and the release binary -----------------------------------------
+for tool in pigz gzip python3 tar cmp; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' not found; run make setup" >&2; exit 1; }
+done
+[[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time not found; run make setup" >&2; exit 1; }
+
+log "building release binary"
+swift build -c release --package-path "$ROOT"
+BALE="$ROOT/.build/release/bale"
+[[ -x "$BALE" ]] || die "no binary at $BALE after the build"
+
+mkdir -p "$WORK"
+
+# --- 2. The corpus -----------------------------------------------------------
+# Apparent size in bytes of a file or a directory tree.
+size_of() { du -sb -- "$1" | cut -f1; }
+
+build_corpus() {
+    local -a paths=() extras=()
+    local total=0 p s
+    # Always: text (headers, docs) and the Swift runtime libraries.
+    for p in /usr/include /usr/share/doc /opt/swift/usr/lib/swift/linux/*.so; do
+        [[ -e "$p" && ! -L "$p" ]] || continue
+        paths+=("$p"); total=$((total + $(size_of "$p")))
+    done
+    # Then large toolchain binaries, in this fixed order, until the total is
+    # in range (skipping any that would overshoot). Symlinks are skipped so
+    # that each file counts once.
+    extras=(/opt/swift/usr/bin/swift-frontend /opt/swift/usr/lib/liblldb.so.*
+            /opt/swift/usr/bin/lld /opt/swift/usr/bin/clangd /opt/swift/usr/bin/docc)
+    for p in "${extras[@]}"; do
+        (( total >= CORPUS_MIN )) && break
+        [[ -f "$p" && ! -L "$p" ]] || continue
+        s=$(size_of "$p")
+        (( total + s <= CORPUS_MAX )) || continue
+        paths+=("$p"); total=$((total + s))
+    done
+    (( ${#paths[@]} > 0 )) || die "none of the corpus sources exist"
+
+    # Composition, for the report.
+    : > "$MANIFEST.tmp"
+    for p in "${paths[@]}"; do
+        printf '%s\t%s\n' "$(size_of "$p")" "$p" >> "$MANIFEST.tmp"
+    done
+
+    # Deterministic tar: sorted names, fixed owner; paths relative to /.
+    local -a rel=()
+    for p in "${paths[@]}"; do rel+=("${p#/}"); done
+    tar --sort=name --owner=0 --group=0 --numeric-owner --format=gnu \
+        -C / -cf "$CORPUS.tmp" -- "${rel[@]}"
+    mv -f "$MANIFEST.tmp" "$MANIFEST"
+    mv -f "$CORPUS.tmp" "$CORPUS"
+}
+
+if [[ -f "$CORPUS" && -f "$MANIFEST" ]]; then
+    log "reusing corpus $CORPUS"
+else
+    log "building corpus $CORPUS (once)"
+    build_corpus
+fi
+CORPUS_BYTES=$(stat -c %s "$CORPUS")
+(( CORPUS_BYTES >= CORPUS_MIN && CORPUS_BYTES <= CORPUS_MAX )) ||
+    log "warning: corpus is $CORPUS_BYTES bytes, outside the 450-600 MB target"
+printf 'corpus: %s (%s bytes, %.1f MB)\n' "$CORPUS" "$CORPUS_BYTES" "$(python3 -c "print($CORPUS_BYTES/1e6)")"
+python3 - "$MANIFEST" <<'PY'
+import sys
+for line in open(sys.argv[1]):
+    size, path = line.rstrip("\n").split("\t", 1)
+    print(f"  {int(size)/1e6:8.1f} MB  {path}")
+PY
+
+# Warm the page cache so the first timed command is not penalised.
+cat "$CORPUS" > /dev/null
+
+# --- 3. Measurement ----------------------------------------------------------
+# measure NAME OUT CMD...: run CMD once under /usr/bin/time with stdout to OUT
+# and append "NAME wall user sys maxrss_kb" to $TIMES.
+TF="$(mktemp)"
+trap 'rm -f "$TF"' EXIT
+measure() {
+    local name="$1" out="$2"; shift 2
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$TF" "$@" > "$out"; then
+        cat "$TF" >&2
+        die "command failed: $*"
+    fi
+    # /usr/bin/time's output is the last line (the command's stderr went to ours).
+    printf '%s\t%s\n' "$name" "$(tail -n 1 "$TF" | tr ' ' '\t')" >> "$TIMES"
+    printf '   %-40s %s\n' "$name" "$(tail -n 1 "$TF")" >&2
+}
+
+# Check that FILE.gz decompresses (with DECOMPRESSOR...) to the corpus.
+verify() {
+    local gz="$1"; shift
+    "$@" "$gz" | cmp - "$CORPUS" || die "$* $gz does not reproduce corpus.tar"
+}
+
+: > "$TIMES"
+cd "$WORK"   # so the commands (and gzip's stored name) read corpus.tar
+
+# Fail fast, before spending minutes timing: bale's level-6 output must
+# decompress with gzip to the exact corpus.
+log "verifying bale gzip -6 output with gzip -dc (untimed)"
+"$BALE" gzip -6 -p "$JOBS" -c corpus.tar > bale6.gz
+verify bale6.gz gzip -dc
+
+# Compression. Rounds interleave the tools so drift affects all of them alike.
+LEVELS=(1 6 9)
+log "compression: $BENCH_RUNS run(s) each for bale and pigz, $GZIP_RUNS for gzip"
+for ((r = 1; r <= BENCH_RUNS; r++)); do
+    log "round $r/$BENCH_RUNS"
+    for L in "${LEVELS[@]}"; do
+        measure "bale gzip -$L -p $JOBS -c corpus.tar" "bale$L.gz" "$BALE" gzip "-$L" -p "$JOBS" -c corpus.tar
+        measure "pigz -$L -p $JOBS -c corpus.tar"      "pigz$L.gz" pigz "-$L" -p "$JOBS" -c corpus.tar
+        if (( r <= GZIP_RUNS )); then
+            measure "gzip -$L -c corpus.tar"           "gzip$L.gz" gzip "-$L" -c corpus.tar
+        fi
+    done
+done
+
+# Every bale output of the timed runs must be correct, too.
+log "verifying bale outputs (levels ${LEVELS[*]}) with gzip -dc"
+for L in "${LEVELS[@]}"; do verify "bale$L.gz" gzip -dc; done
+
+# Decompression. First check bale gunzip's output once, then time.
+log "verifying bale gunzip on bale6.gz and pigz6.gz"
+verify bale6.gz "$BALE" gunzip -p "$JOBS" -c
+verify pigz6.gz "$BALE" gunzip -p "$JOBS" -c
+log "decompression: $BENCH_RUNS run(s) each ($GZIP_RUNS for gzip)"
+for ((r = 1; r <= BENCH_RUNS; r++)); do
+    log "round $r/$BENCH_RUNS"
+    measure "bale gunzip -p $JOBS -c bale6.gz" /dev/null "$BALE" gunzip -p "$JOBS" -c bale6.gz
+    measure "pigz -dc bale6.gz"               /dev/null pigz -dc bale6.gz
+    if (( r <= GZIP_RUNS )); then
+        measure "gzip -dc bale6.gz"           /dev/null gzip -dc bale6.gz
+    fi
+    measure "pigz -dc pigz6.gz"               /dev/null pigz -dc pigz6.gz
+    measure "bale gunzip -c -p $JOBS pigz6.gz" /dev/null "$BALE" gunzip -c -p "$JOBS" pigz6.gz
+done
+
+# --- 4. Report ---------------------------------------------------------------
+if [[ -n "${MAKELEVEL:-}" ]]; then INVOKED="make bench"; else INVOKED="bash bench/run.sh"; fi
+export ROOT WORK TIMES MANIFEST CORPUS_BYTES BENCH_RUNS GZIP_RUNS JOBS INVOKED
+export NPROC="$(nproc)"
+export CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
+export REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')"
+export PIGZ_V="$(pigz --version 2>&1 | head -n1)"
+export GZIP_V="$(gzip --version | head -n1)"
+
+python3 - > "$RESULTS" <<'PY'
+import os, statistics, datetime
+from collections import defaultdict
+
+E = os.environ
+corpus = int(E["CORPUS_BYTES"]); jobs = E["JOBS"]
+runs = defaultdict(list)           # name -> [(wall, user, sys, rss_kb)]
+order = []
+for line in open(E["TIMES"]):
+    name, wall, user, sys_, rss = line.rstrip("\n").split("\t")
+    if name not in runs: order.append(name)
+    runs[name].append((float(wall), float(user), float(sys_), int(rss)))
+
+def pick(name):
+    """The median run by wall time (lower median for an even count)."""
+    rs = runs[name]
+    med = statistics.median_low([r[0] for r in rs])
+    return next(r for r in rs if r[0] == med)
+
+def out_file(name):
+    # "bale gzip -6 ..." -> bale6.gz, "pigz -6 ..." -> pigz6.gz
+    tool, lvl = name.split()[0], next(t for t in name.split() if t[1:].isdigit() and t.startswith("-"))[1:]
+    return os.path.join(E["WORK"], f"{tool}{lvl}.gz")
+
+def is_comp(name): return "corpus.tar" in name
+
+L = []
+L.append("# bale benchmark\n")
+L.append(f"- date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
+L.append(f"- machine: nproc = {E['NPROC']}, CPU: {E['CPU']}")
+L.append(f"- command: `{E['INVOKED']}` with BENCH_RUNS={E['BENCH_RUNS']} "
+         f"(gzip rows: GZIP_RUNS={E['GZIP_RUNS']})")
+L.append(f"- bale {E['REV']}, {E['PIGZ_V']}, {E['GZIP_V']}; bale and pigz use -p {jobs}")
+L.append(f"- corpus: bench/work/corpus.tar, {corpus} bytes ({corpus/1e6:.1f} MB), tar of:")
+for line in open(E["MANIFEST"]):
+    size, path = line.rstrip("\n").split("\t", 1)
+    L.append(f"  - `{path}` ({int(size)/1e6:.1f} MB)")
+L.append("")
+
+hdr = ["command", "wall s (median)", "CPU s", "MB/s", "output bytes",
+       "size vs pigz", "peak RSS MiB"]
+L.append("| " + " | ".join(hdr) + " |")
+L.append("|" + "|".join(["---"] + ["---:"] * (len(hdr) - 1)) + "|")
+size = {}
+for name in order:
+    if is_comp(name):
+        size[name] = os.path.getsize(out_file(name))
+for name in order:
+    wall, user, sys_, rss = pick(name)
+    n = len(runs[name])
+    label = f"`{name}`" + ("" if n == int(E["BENCH_RUNS"]) else f" ({n} run{'s' if n > 1 else ''})")
+    if is_comp(name):
+        lvl = out_file(name)[-4]
+        pz = os.path.getsize(os.path.join(E["WORK"], f"pigz{lvl}.gz"))
+        ob, ratio = f"{size[name]:,}", f"{size[name]/pz:.4f}"
+    else:
+        ob, ratio = "—", "—"
+    mbs = corpus / wall / 1e6 if wall > 0 else float("inf")
+    L.append(f"| {label} | {wall:.2f} | {user+sys_:.2f} | {mbs:.1f} | {ob} | {ratio} | {rss/1024:.1f} |")
+L.append("")
+L.append("MB/s is corpus (uncompressed) bytes ÷ wall ÷ 10⁶, for compression and "
+         "decompression alike. CPU s is user + sys of the median run, children included. "
+         "Peak RSS is /usr/bin/time's %M: the maximum resident set of the largest single "
+         "process in the tree (bale's worker processes are reaped by bale, so they count), "
+         "not the sum over processes.")
+L.append("")
+
+# Targets, from this run.
+def wall(name): return pick(name)[0]
+c_bale, c_pigz = f"bale gzip -6 -p {jobs} -c corpus.tar", f"pigz -6 -p {jobs} -c corpus.tar"
+d_bale, d_pigz = f"bale gunzip -p {jobs} -c bale6.gz", "pigz -dc bale6.gz"
+t = [
+    ("bale gzip -6 throughput ÷ pigz -6 throughput (-p %s)" % jobs,
+     wall(c_pigz) / wall(c_bale), ">= 1.30", lambda x: x >= 1.3, "{:.2f}"),
+    ("bale gzip -6 size ÷ pigz -6 size",
+     size[c_bale] / size[c_pigz], "<= 1.005", lambda x: x <= 1.005, "{:.4f}"),
+    ("bale gunzip speed ÷ pigz -dc speed (bale6.gz)",
+     wall(d_pigz) / wall(d_bale), ">= 2.00", lambda x: x >= 2.0, "{:.2f}"),
+]
+L.append("## Targets\n")
+L.append("| target | this run | goal | result |")
+L.append("|---|---:|---:|---|")
+for label, val, goal, ok, fmt in t:
+    L.append(f"| {label} | {fmt.format(val)} | {goal} | {'PASS' if ok(val) else 'MISS'} |")
+print("\n".join(L))
+PY
+
+echo
+cat "$RESULTS"
+echo
+log "report written to $RESULTS"
