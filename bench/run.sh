@@ -8,7 +8,8 @@
 # Environment:
 #   BENCH_RUNS  runs per command, median taken (default 3)
 #   GZIP_RUNS   runs per gzip (single-core anchor) command (default 1, to
-#               keep the whole run under ~10 minutes on 2 cores)
+#               keep the whole run well under ~10 minutes on 2 cores)
+# The corpus is built once and reused; rm -rf bench/work to rebuild it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -94,11 +95,28 @@ CORPUS_BYTES=$(stat -c %s "$CORPUS")
 (( CORPUS_BYTES >= CORPUS_MIN && CORPUS_BYTES <= CORPUS_MAX )) ||
     log "warning: corpus is $CORPUS_BYTES bytes, outside the 450-600 MB target"
 printf 'corpus: %s (%s bytes, %.1f MB)\n' "$CORPUS" "$CORPUS_BYTES" "$(python3 -c "print($CORPUS_BYTES/1e6)")"
-python3 - "$MANIFEST" <<'PY'
-import sys
+# Composition summary (one line per source; the many small runtime .so
+# files of one directory are folded into a single "dir/*.so" line).
+SUMMARY="$WORK/corpus.summary"
+python3 - "$MANIFEST" > "$SUMMARY" <<'PY'
+import os, sys
+from collections import OrderedDict
+groups = OrderedDict()
 for line in open(sys.argv[1]):
     size, path = line.rstrip("\n").split("\t", 1)
-    print(f"  {int(size)/1e6:8.1f} MB  {path}")
+    key = path
+    if path.endswith(".so") and os.path.dirname(path).endswith("/swift/linux"):
+        key = os.path.dirname(path) + "/*.so"
+    n, total = groups.get(key, (0, 0))
+    groups[key] = (n + 1, total + int(size))
+for key, (n, total) in groups.items():
+    print(f"{total}\t{key}" + (f" ({n} files)" if n > 1 else ""))
+PY
+python3 - "$SUMMARY" <<'PY'
+import sys
+for line in open(sys.argv[1]):
+    size, what = line.rstrip("\n").split("\t", 1)
+    print(f"  {int(size)/1e6:8.1f} MB  {what}")
 PY
 
 # Warm the page cache so the first timed command is not penalised.
@@ -171,7 +189,7 @@ done
 
 # --- 4. Report ---------------------------------------------------------------
 if [[ -n "${MAKELEVEL:-}" ]]; then INVOKED="make bench"; else INVOKED="bash bench/run.sh"; fi
-export ROOT WORK TIMES MANIFEST CORPUS_BYTES BENCH_RUNS GZIP_RUNS JOBS INVOKED
+export ROOT WORK TIMES SUMMARY CORPUS_BYTES BENCH_RUNS GZIP_RUNS JOBS INVOKED
 export NPROC="$(nproc)"
 export CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
 export REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')"
@@ -197,10 +215,13 @@ def pick(name):
     med = statistics.median_low([r[0] for r in rs])
     return next(r for r in rs if r[0] == med)
 
-def out_file(name):
-    # "bale gzip -6 ..." -> bale6.gz, "pigz -6 ..." -> pigz6.gz
-    tool, lvl = name.split()[0], next(t for t in name.split() if t[1:].isdigit() and t.startswith("-"))[1:]
-    return os.path.join(E["WORK"], f"{tool}{lvl}.gz")
+def level(name):
+    # "bale gzip -6 -p 2 ..." -> "6"
+    return next(t[1:] for t in name.split() if t.startswith("-") and t[1:].isdigit())
+
+def out_file(name, tool=None):
+    # "bale gzip -6 ..." -> bale6.gz; with tool="pigz" -> pigz6.gz
+    return os.path.join(E["WORK"], f"{tool or name.split()[0]}{level(name)}.gz")
 
 def is_comp(name): return "corpus.tar" in name
 
@@ -212,9 +233,9 @@ L.append(f"- command: `{E['INVOKED']}` with BENCH_RUNS={E['BENCH_RUNS']} "
          f"(gzip rows: GZIP_RUNS={E['GZIP_RUNS']})")
 L.append(f"- bale {E['REV']}, {E['PIGZ_V']}, {E['GZIP_V']}; bale and pigz use -p {jobs}")
 L.append(f"- corpus: bench/work/corpus.tar, {corpus} bytes ({corpus/1e6:.1f} MB), tar of:")
-for line in open(E["MANIFEST"]):
-    size, path = line.rstrip("\n").split("\t", 1)
-    L.append(f"  - `{path}` ({int(size)/1e6:.1f} MB)")
+for line in open(E["SUMMARY"]):
+    size, what = line.rstrip("\n").split("\t", 1)
+    L.append(f"  - `{what}` ({int(size)/1e6:.1f} MB)")
 L.append("")
 
 hdr = ["command", "wall s (median)", "CPU s", "MB/s", "output bytes",
@@ -230,8 +251,7 @@ for name in order:
     n = len(runs[name])
     label = f"`{name}`" + ("" if n == int(E["BENCH_RUNS"]) else f" ({n} run{'s' if n > 1 else ''})")
     if is_comp(name):
-        lvl = out_file(name)[-4]
-        pz = os.path.getsize(os.path.join(E["WORK"], f"pigz{lvl}.gz"))
+        pz = os.path.getsize(out_file(name, "pigz"))
         ob, ratio = f"{size[name]:,}", f"{size[name]/pz:.4f}"
     else:
         ob, ratio = "—", "—"

@@ -14,6 +14,7 @@ int bale_wifsignaled(int status) { return WIFSIGNALED(status); }
 int bale_wtermsig(int status) { return WTERMSIG(status); }
 
 #include <signal.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +44,30 @@ void bale_unregister_temporary(int slot) {
     free(old);
 }
 
+/* Worker processes to end with bale, in the same kind of table. */
+static pid_t bale_children[BALE_TEMPORARY_SLOTS];
+
+int bale_register_child(pid_t pid) {
+    for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
+        pid_t expected = 0;
+        if (__atomic_compare_exchange_n(&bale_children[slot], &expected, pid, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            return slot;
+        }
+    }
+    return -1;
+}
+
+void bale_unregister_child(int slot) {
+    if (slot < 0 || slot >= BALE_TEMPORARY_SLOTS) return;
+    __atomic_store_n(&bale_children[slot], 0, __ATOMIC_SEQ_CST);
+}
+
 static void bale_cleanup_and_die(int sig) {
+    for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
+        pid_t pid = __atomic_load_n(&bale_children[slot], __ATOMIC_SEQ_CST);
+        if (pid > 0) kill(pid, SIGKILL);
+    }
     for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
         char *path = __atomic_load_n(&bale_temporaries[slot], __ATOMIC_SEQ_CST);
         if (path != NULL) unlink(path);
@@ -53,13 +77,24 @@ static void bale_cleanup_and_die(int sig) {
 }
 
 void bale_install_cleanup_handlers(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = bale_cleanup_and_die;
-    sigfillset(&action.sa_mask);
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-    sigaction(SIGHUP, &action, NULL);
+    static const int handled[] = { SIGINT, SIGTERM, SIGHUP };
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (unsigned i = 0; i < sizeof handled / sizeof handled[0]; i++) {
+        /* As gzip does: a signal the caller set to be ignored (nohup, a
+         * background job of a non-interactive shell) stays ignored. */
+        struct sigaction current;
+        if (sigaction(handled[i], NULL, &current) == 0 && current.sa_handler == SIG_IGN) continue;
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = bale_cleanup_and_die;
+        sigfillset(&action.sa_mask);
+        sigaction(handled[i], &action, NULL);
+        sigaddset(&unblock, handled[i]);
+    }
+    /* A parent may hand down a mask that blocks them (some runtimes block
+     * signals in their threads): bale must still stop when told to. */
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 

@@ -59,6 +59,12 @@ public struct GzipCommand {
         }
         let pipeline = Pipeline(options: options.pipeline, workers: pool)
         let files = options.files.isEmpty ? ["-"] : options.files
+        let writesStandardOutput = options.toStandardOutput
+            || (options.outputPath == nil && files.contains("-"))
+        if writesStandardOutput && !options.decompress && !options.test && !options.force && isatty(1) != 0 {
+            messages.error("compressed data not written to a terminal. Use -f to force compression.")
+            return .failure
+        }
         var status = ExitCode.success
         for file in files {
             let outcome = file == "-" ? standardStream(pipeline) : oneFile(file, pipeline)
@@ -72,12 +78,6 @@ public struct GzipCommand {
 
     private func standardStream(_ pipeline: Pipeline) -> ExitCode {
         let messages = options.messages
-        if options.outputPath == nil && !options.test {
-            if !options.decompress && !options.force && isatty(1) != 0 {
-                messages.error("compressed data not written to a terminal. Use -f to force compression.")
-                return .failure
-            }
-        }
         if options.decompress && !options.force && isatty(0) != 0 {
             messages.error("compressed data not read from a terminal. Use -f to force decompression.")
             return .failure

@@ -33,6 +33,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// The child's process id.
     public let pid: pid_t
     private var reaped = false
+    private var slot: Int32 = -1
 
     /// Starts `executable` with `arguments` (argv[1...]), its stdin and stdout
     /// dup'ed from `standardInput` and `standardOutput`; stderr is shared.
@@ -67,6 +68,8 @@ public final class ChildProcess: @unchecked Sendable {
         let result = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         if result != 0 { throw SystemError(code: result, operation: "posix_spawn \(executable)") }
         pid = child
+        // If a signal ends bale, its handler kills the children it knows.
+        slot = bale_register_child(child)
     }
 
     /// Waits for the child to end and returns how it ended. Safe to call once.
@@ -75,6 +78,7 @@ public final class ChildProcess: @unchecked Sendable {
         var status: Int32 = 0
         _ = try retryingOnInterrupt("waitpid") { waitpid(pid, &status, 0) }
         reaped = true
+        bale_unregister_child(slot)
         return ExitStatus(waitStatus: status)
     }
 

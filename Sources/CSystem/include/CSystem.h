@@ -20,9 +20,14 @@ int bale_wtermsig(int status);
 /// SIGTERM, SIGHUP): kept in a fixed table that the signal handler can
 /// read without locks or allocation. Returns a slot, or -1 if full.
 int bale_register_temporary(const char *path);
+/// Records a worker process to kill if a signal ends bale. Returns a slot or -1.
+int bale_register_child(int pid);
+/// Forgets a worker (it was reaped).
+void bale_unregister_child(int slot);
 /// Forgets a slot (the file was renamed into place or removed).
 void bale_unregister_temporary(int slot);
-/// Installs the handlers: remove registered files, then die of the signal.
+/// Installs the handlers: kill registered workers, remove registered
+/// files, then die of the signal.
 void bale_install_cleanup_handlers(void);
 
 /// mkostemp with O_CLOEXEC: creates and opens a unique file from a

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// `bale gunzip` on gzip from any tool, and on damaged input.
+@Suite struct GunzipTests {
+    @Test func decompressesWhatOtherToolsWrite() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Fixtures.gen)
+            gen 30000000 data
+            gzip -c data > gzip.gz
+            gzip -N -c data > named.gz
+            pigz -p 2 -c data > pigz.gz
+            "$BALE" gzip -c data > bale.gz
+            head -c 5000000 data > part && gzip -c part > part.gz
+            cat gzip.gz gzip.gz > two.gz; cat data data > two
+            cat bale.gz part.gz > bale-then-gzip.gz; cat data part > bale-then-gzip
+            cat part.gz bale.gz > gzip-then-bale.gz; cat part data > gzip-then-bale
+            cat bale.gz bale.gz > bale-twice.gz
+            for f in gzip named pigz bale; do
+              "$BALE" gunzip -c $f.gz | cmp - data || { echo "file $f"; exit 1; }
+              "$BALE" gunzip < $f.gz | cmp - data || { echo "stdin $f"; exit 1; }
+            done
+            for f in two bale-then-gzip gzip-then-bale; do
+              "$BALE" gunzip -c $f.gz | cmp - $f || { echo "file $f"; exit 1; }
+              cat $f.gz | "$BALE" gunzip | cmp - $f || { echo "pipe $f"; exit 1; }
+            done
+            "$BALE" gunzip -c bale-twice.gz | cmp - two || { echo "bale twice"; exit 1; }
+            # a file made by the command replaces its .gz, keeping mode and mtime
+            cp pigz.gz restored.gz && chmod 640 restored.gz && touch -d '2020-01-02 03:04:05' restored.gz
+            "$BALE" gunzip restored.gz && cmp restored data && [ ! -e restored.gz ] || { echo "replace"; exit 1; }
+            [ "$(stat -c '%a %Y' restored)" = "640 $(date -d '2020-01-02 03:04:05' +%s)" ] || { echo "attributes"; exit 1; }
+            echo ok
+            """)
+        #expect(run.status == 0 && run.stdout.hasSuffix("ok\n"), "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Each damaged input: exit 1, a message naming the file, no output
+    /// file, no temporary file left, the input untouched.
+    @Test(arguments: [
+        ("flipped", #""$BALE" gzip -c data > bad.gz && size=$(stat -c %s bad.gz) && printf '\x55' | dd of=bad.gz bs=1 seek=$((size/2)) conv=notrunc 2>/dev/null"#),
+        ("flipped-crc", #""$BALE" gzip -c data > bad.gz && size=$(stat -c %s bad.gz) && printf '\xff' | dd of=bad.gz bs=1 seek=$((size-8)) conv=notrunc 2>/dev/null"#),
+        ("truncated-bale", #""$BALE" gzip -c data > full.gz && head -c $(($(stat -c %s full.gz)/2)) full.gz > bad.gz"#),
+        ("truncated-gzip", #"gzip -c data > full.gz && head -c $(($(stat -c %s full.gz)/2)) full.gz > bad.gz"#),
+        ("truncated-header", #"printf '\x1f\x8b\x08' > bad.gz"#),
+        ("flipped-gzip", #"gzip -c data > bad.gz && printf '\x55\x55\x55' | dd of=bad.gz bs=1 seek=$(($(stat -c %s bad.gz)/2)) conv=notrunc 2>/dev/null"#),
+        ("not-gzip", #"cp data bad.gz"#),
+        ("empty", #": > bad.gz"#),
+        ("bad-method", #"printf '\x1f\x8b\x07\x00\x00\x00\x00\x00\x00\x03xxxxxxxx' > bad.gz"#),
+    ])
+    func damagedInputFailsCleanly(name: String, make: String) throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Fixtures.gen)
+            gen 9000000 data
+            \(make)
+            cp bad.gz bad.copy
+            "$BALE" gunzip -p 2 bad.gz; status=$?
+            echo "status=$status"
+            ls -A
+            cmp bad.gz bad.copy && echo "input intact"
+            """)
+        #expect(run.stdout.contains("status=1"), "\(name): \(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("bad.gz"), "\(name): message should name the file: \(run.stderr)")
+        #expect(!run.stdout.contains("\nbad\n"), "\(name): no output file: \(run.stdout)")
+        #expect(!run.stdout.contains(".bale-"), "\(name): no temporary file: \(run.stdout)")
+        #expect(run.stdout.contains("input intact"), "\(name)")
+    }
+
+    @Test func trailingGarbageIsAWarning() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            seq 1 1000 > data && gzip -c data > x.gz && printf 'garbage' >> x.gz
+            "$BALE" gunzip -c x.gz > out; echo "status=$?"; cmp out data && echo same
+            seq 1 1000 | "$BALE" gzip > z.gz && head -c 1024 /dev/zero >> z.gz
+            "$BALE" gunzip -c z.gz | cmp - data && echo "zeros ignored"
+            """)
+        #expect(run.stdout == "status=2\nsame\nzeros ignored\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("trailing garbage ignored"))
+    }
+}

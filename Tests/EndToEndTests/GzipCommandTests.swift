@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// gzip's file rules, which scripts rely on.
+@Suite struct GzipCommandTests {
+    @Test func replacesTheInputKeepingModeAndTimes() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            seq 1 100000 > a && cp a a.orig && chmod 604 a && touch -d '2021-05-06 07:08:09' a
+            "$BALE" gzip a; echo "status=$?"
+            [ ! -e a ] && echo "input removed"
+            stat -c '%a %Y' a.gz
+            gzip -dc a.gz | cmp - a.orig && echo same
+            """)
+        let mtime = try sh("date -d '2021-05-06 07:08:09' +%s", in: "/").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(run.stdout == "status=0\ninput removed\n604 \(mtime)\nsame\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func keepStdoutAndOutputLeaveTheInput() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            seq 1 1000 > a
+            "$BALE" gzip -k a && [ -e a ] && [ -e a.gz ] && echo keep
+            "$BALE" gzip -c a > c.gz && [ -e a ] && cmp c.gz a.gz && echo stdout
+            "$BALE" gzip a -o other.gz && [ -e a ] && cmp other.gz a.gz && echo output
+            "$BALE" gzip -o - a | cmp - a.gz && echo dash
+            """)
+        #expect(run.stdout == "keep\nstdout\noutput\ndash\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func warningsSkipAndExitTwo() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            seq 1 1000 > a && echo old > a.gz
+            "$BALE" gzip a; echo "exists=$?"; [ "$(cat a.gz)" = old ] && [ -e a ] && echo "not overwritten"
+            "$BALE" gzip -f a; echo "forced=$?"; gzip -t a.gz && [ ! -e a ] && echo "overwritten"
+            "$BALE" gzip a.gz; echo "suffix=$?"
+            mkdir d; "$BALE" gzip d; echo "directory=$?"
+            seq 1 10 > b; ln b b2; "$BALE" gzip b; echo "links=$?"; [ -e b ] && [ ! -e b.gz ] && echo "linked file kept"
+            seq 1 10 > c; "$BALE" gunzip c; echo "unknown=$?"
+            "$BALE" gzip -q a.gz; echo "quiet=$?"
+            """)
+        #expect(run.stdout == """
+            exists=2
+            not overwritten
+            forced=0
+            overwritten
+            suffix=2
+            directory=2
+            links=2
+            linked file kept
+            unknown=2
+
+            """ + "quiet=2\n", "\(run.stdout)\(run.stderr)")
+        for phrase in ["a.gz already exists; not overwritten", "already has .gz suffix", "is a directory",
+                       "other link", "unknown suffix"] {
+            #expect(run.stderr.contains(phrase), "missing message: \(phrase) in \(run.stderr)")
+        }
+        #expect(run.stderr.components(separatedBy: "already has .gz suffix").count == 2, "-q is silent")
+    }
+
+    @Test func errorsNameTheFileAndExitOne() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            "$BALE" gzip missing; echo "missing=$?"
+            seq 1 10 > unreadable && chmod 000 unreadable
+            # root reads anything: only check where permissions bite
+            if [ "$(id -u)" != 0 ]; then "$BALE" gzip unreadable; echo "unreadable=$?"; else echo "unreadable=1"; fi
+            seq 1 10 > ok; "$BALE" gzip missing ok; echo "mixed=$?"; [ -e ok.gz ] && echo "the rest done"
+            """)
+        #expect(run.stdout == "missing=1\nunreadable=1\nmixed=1\nthe rest done\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("missing: No such file or directory"), "\(run.stderr)")
+    }
+
+    @Test func aFailedWriteLeavesNothingAndKeepsTheInput() throws {
+        let scratch = Scratch()
+        // A file-size limit (RLIMIT_FSIZE) makes the write fail part-way, as a full disk would.
+        let run = try scratch.run("""
+            for i in 1 2 3; do cat "$FIXTURES/mixed"; done > big
+            (ulimit -f 2048; trap '' XFSZ; "$BALE" gzip big); echo "status=$?"
+            ls -A; [ -e big ] && echo "input kept"
+            """)
+        #expect(run.stdout.hasPrefix("status=1\nbig\ninput kept"), "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("big.gz"), "\(run.stderr)")
+    }
+
+    @Test func refusesToWriteCompressedDataToATerminal() throws {
+        guard (try? sh("command -v script", in: "/").status) == 0 else { return }
+        let scratch = Scratch()
+        // `script` gives bale a real terminal as standard output.
+        let run = try scratch.run("""
+            seq 1 10 > a
+            script -qec '"$BALE" gzip -c a; echo "status=$?"' /dev/null
+            """)
+        #expect(run.stdout.contains("status=1"), "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("compressed data not written to a terminal"), "\(run.stdout)")
+    }
+}

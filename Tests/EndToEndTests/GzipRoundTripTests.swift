@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Round trips through `bale gzip` and every standard gzip reader.
+@Suite struct GzipRoundTripTests {
+    /// Every standard reader must give back `file` from `file.gz`.
+    static let checkWithStandardTools = """
+        check() {
+          gzip -t "$1.gz" || { echo "gzip -t failed"; return 1; }
+          gzip -dc "$1.gz" | cmp - "$1" || { echo "gzip -dc differs"; return 1; }
+          pigz -dc "$1.gz" | cmp - "$1" || { echo "pigz -dc differs"; return 1; }
+          zcat "$1.gz" | cmp - "$1" || { echo "zcat differs"; return 1; }
+          python3 -c 'import gzip,sys; sys.exit(gzip.open(sys.argv[1]).read() != open(sys.argv[2],"rb").read())' "$1.gz" "$1" \
+            || { echo "python3 gzip differs"; return 1; }
+          "$BALE" gunzip -c "$1.gz" | cmp - "$1" || { echo "bale gunzip differs"; return 1; }
+        }
+        """
+
+    @Test(arguments: [0, 1, chunk - 1, chunk, chunk + 1, 3 * chunk + 17])
+    func sizesAroundTheChunkBoundary(size: Int) throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Fixtures.gen)
+            \(Self.checkWithStandardTools)
+            gen \(size) data && "$BALE" gzip -k -p 2 data && check data && echo ok
+            """)
+        #expect(run.status == 0 && run.stdout.hasSuffix("ok\n"), "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func realFilesFromTheMachine() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Self.checkWithStandardTools)
+            cp /opt/swift/usr/lib/swift/linux/libswiftCore.so core.so
+            tar -cf headers.tar -C /usr include 2>/dev/null
+            "$BALE" gzip -k core.so headers.tar && check core.so && check headers.tar || exit 1
+            # the same through standard input and output
+            "$BALE" gzip < headers.tar > stream.gz && cmp stream.gz headers.tar.gz && echo ok
+            """)
+        #expect(run.status == 0 && run.stdout.hasSuffix("ok\n"), "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func aFewHundredMiB() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Self.checkWithStandardTools)
+            # 320 MiB of real text, binaries and random bytes, compressible in parts
+            for i in 1 2 3 4 5 6 7 8 9 10 11; do cat "$FIXTURES/mixed"; done | head -c 335544320 > big
+            "$BALE" gzip -k -p 2 big && check big && echo ok
+            """)
+        #expect(run.status == 0 && run.stdout.hasSuffix("ok\n"), "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func outputBytesDoNotDependOnJobsOrReaders() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Fixtures.gen)
+            gen 41000000 data
+            "$BALE" gzip -c -p 1 --io-threads 1 data > p1.gz
+            for args in "-p 2" "-p 4" "-p 2 --io-threads 1" "-p 3 --io-threads 6"; do
+              "$BALE" gzip -c $args data | cmp - p1.gz || { echo "differs with $args"; exit 1; }
+            done
+            # and through a pipe, where one thread reads in order
+            cat data | "$BALE" gzip -p 4 | cmp - p1.gz || { echo "stdin differs"; exit 1; }
+            # every level is standard gzip
+            for level in 1 2 3 4 5 6 7 8 9; do
+              "$BALE" gzip -$level -c data | gzip -dc | cmp - data || { echo "level $level"; exit 1; }
+            done
+            echo ok
+            """)
+        #expect(run.status == 0 && run.stdout.hasSuffix("ok\n"), "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func emptyInputGivesAValidGzipFile() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            : | "$BALE" gzip > empty.gz && gzip -t empty.gz && [ "$(gzip -dc empty.gz | wc -c)" = 0 ] \
+              && [ "$("$BALE" gunzip -c empty.gz | wc -c)" = 0 ] && echo ok
+            """)
+        #expect(run.status == 0 && run.stdout == "ok\n", "\(run.stdout)\(run.stderr)")
+    }
+}
