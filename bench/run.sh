@@ -121,6 +121,9 @@ PY
 
 # Warm the page cache so the first timed command is not penalised.
 cat "$CORPUS" > /dev/null
+# Anything else running skews the timings: record the load before we start.
+LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
+log "load average before timing: $LOADAVG"
 
 # --- 3. Measurement ----------------------------------------------------------
 # measure NAME OUT CMD...: run CMD once under /usr/bin/time with stdout to OUT
@@ -189,7 +192,7 @@ done
 
 # --- 4. Report ---------------------------------------------------------------
 if [[ -n "${MAKELEVEL:-}" ]]; then INVOKED="make bench"; else INVOKED="bash bench/run.sh"; fi
-export ROOT WORK TIMES SUMMARY CORPUS_BYTES BENCH_RUNS GZIP_RUNS JOBS INVOKED
+export ROOT WORK TIMES SUMMARY CORPUS_BYTES BENCH_RUNS GZIP_RUNS JOBS INVOKED LOADAVG
 export NPROC="$(nproc)"
 export CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
 export REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')"
@@ -228,7 +231,8 @@ def is_comp(name): return "corpus.tar" in name
 L = []
 L.append("# bale benchmark\n")
 L.append(f"- date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
-L.append(f"- machine: nproc = {E['NPROC']}, CPU: {E['CPU']}")
+L.append(f"- machine: nproc = {E['NPROC']}, CPU: {E['CPU']}, "
+         f"load average before timing: {E['LOADAVG']}")
 L.append(f"- command: `{E['INVOKED']}` with BENCH_RUNS={E['BENCH_RUNS']} "
          f"(gzip rows: GZIP_RUNS={E['GZIP_RUNS']})")
 L.append(f"- bale {E['REV']}, {E['PIGZ_V']}, {E['GZIP_V']}; bale and pigz use -p {jobs}")
@@ -258,7 +262,8 @@ for name in order:
     mbs = corpus / wall / 1e6 if wall > 0 else float("inf")
     L.append(f"| {label} | {wall:.2f} | {user+sys_:.2f} | {mbs:.1f} | {ob} | {ratio} | {rss/1024:.1f} |")
 L.append("")
-L.append("MB/s is corpus (uncompressed) bytes ÷ wall ÷ 10⁶, for compression and "
+L.append("Wall s is the median over the runs (the lower median for an even count); "
+         "MB/s is corpus (uncompressed) bytes ÷ wall ÷ 10⁶, for compression and "
          "decompression alike. CPU s is user + sys of the median run, children included. "
          "Peak RSS is /usr/bin/time's %M: the maximum resident set of the largest single "
          "process in the tree (bale's worker processes are reaped by bale, so they count), "

@@ -13,10 +13,15 @@ let builtBale: String = {
     return "/" + directory + "/bale"
 }()
 
+/// A temporary file name no other test uses (tests run in parallel).
+func uniqueTemporaryPath(_ label: String) -> String {
+    "/tmp/bale-\(label)-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+}
+
 @Suite struct PipelineTests {
     /// Compresses `data` from a real file through the whole pipeline.
     private func compress(_ data: [UInt8], jobs: Int, ioThreads: Int, chunkSize: Int) throws -> [UInt8] {
-        let path = "/tmp/bale-pipeline-test-\(getpid())-\(jobs)-\(ioThreads)"
+        let path = uniqueTemporaryPath("pipeline-test")
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         defer { close(fd); unlink(path) }
         try FileIO.write(fd, data)
@@ -59,7 +64,7 @@ let builtBale: String = {
     @Test func decompressesInParallelWithRealWorkers() throws {
         let data = sampleText(2_000_000, seed: 5)
         let compressed = try compress(data, jobs: 2, ioThreads: 2, chunkSize: 128 << 10)
-        let path = "/tmp/bale-pipeline-inflate-\(getpid())"
+        let path = uniqueTemporaryPath("pipeline-inflate")
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         defer { close(fd); unlink(path) }
         try FileIO.write(fd, compressed)
@@ -78,7 +83,7 @@ let builtBale: String = {
         let data = sampleText(1_000_000, seed: 6)
         var compressed = try compress(data, jobs: 1, ioThreads: 1, chunkSize: 128 << 10)
         compressed[compressed.count - 100] ^= 0xFF   // inside the last member
-        let path = "/tmp/bale-pipeline-damaged-\(getpid())"
+        let path = uniqueTemporaryPath("pipeline-damaged")
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         defer { close(fd); unlink(path) }
         try FileIO.write(fd, compressed)
@@ -96,7 +101,7 @@ let builtBale: String = {
 
     @Test func aDeadWorkerFailsTheJob() throws {
         let data = sampleText(4_000_000, seed: 7)
-        let path = "/tmp/bale-pipeline-dead-\(getpid())"
+        let path = uniqueTemporaryPath("pipeline-dead")
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         defer { close(fd); unlink(path) }
         try FileIO.write(fd, data)

@@ -36,6 +36,7 @@ import Glibc
     }
 
     @Test func framesCrossARealPipe() throws {
+        _ = ignoreBrokenPipes
         let pipe = try Pipe()
         defer { FileIO.close(pipe.readEnd) }
         let sender = FrameChannel(fd: pipe.writeEnd)
