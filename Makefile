@@ -7,9 +7,9 @@
 
 SWIFT  ?= swift
 PREFIX ?= /usr/local
-# Debian packages bale builds with (zlib1g-dev) and the tools its tests
+# Debian packages bale builds with (zlib1g-dev, libdeflate-dev) and the tools its tests
 # and benchmarks compare against (gzip, pigz, python3).
-DEB_PACKAGES = zlib1g-dev pkg-config gzip pigz python3 time
+DEB_PACKAGES = zlib1g-dev libdeflate-dev pkg-config gzip pigz python3 time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build release demo test bench install clean

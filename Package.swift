@@ -18,13 +18,20 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libdeflate (Debian's libdeflate-dev): the whole-buffer inflater the
+        // workers use for bale's own members, whose sizes are known.
+        .systemLibrary(
+            name: "CLibdeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         // The few POSIX pieces Swift cannot import: pipe2, F_SETPIPE_SZ,
         // the wait-status macros.
         .target(name: "CSystem"),
         .target(
             name: "BaleCore",
             dependencies: [
-                "CZlib", "CSystem",
+                "CZlib", "CLibdeflate", "CSystem",
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),

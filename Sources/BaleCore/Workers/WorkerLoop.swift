@@ -7,8 +7,8 @@ import Glibc
 ///
 /// A worker handles one chunk at a time, in the order they arrive; the
 /// parent keeps a second chunk waiting in the pipe so the worker never
-/// idles between chunks. All the CPU work of a job happens here: deflate,
-/// inflate and CRC-32. A chunk that fails (damaged data) is answered with
+/// idles between chunks. All the CPU work of a job happens here: deflate
+/// (zlib), inflate (libdeflate) and CRC-32. A chunk that fails (damaged data) is answered with
 /// a `failed` frame and the worker carries on; a broken frame from the
 /// parent ends the worker with exit status 3.
 public enum WorkerLoop {
@@ -122,10 +122,10 @@ final class ChunkWork {
             reserve(max(expectedLength, 1))
             let body = UnsafeRawBufferPointer(rebasing: bytes[header.length..<(bytes.count - GzipMember.trailerLength)])
             let data = UnsafeMutableRawBufferPointer(rebasing: output[0..<expectedLength])
-            try inflater.inflate(body, into: data)
+            let actualCRC = try inflater.inflate(body, into: data)
             let crc = GzipMember.loadLittleEndian32(bytes, at: bytes.count - 8)
             let size = GzipMember.loadLittleEndian32(bytes, at: bytes.count - 4)
-            guard crc == CRC32.checksum(UnsafeRawBufferPointer(data)) else { throw CodecError.corrupt("crc error") }
+            guard crc == actualCRC else { throw CodecError.corrupt("crc error") }
             guard size == UInt32(truncatingIfNeeded: expectedLength) else { throw CodecError.corrupt("length error") }
             return expectedLength
         } }
