@@ -7,17 +7,22 @@
 
 SWIFT  ?= swift
 PREFIX ?= /usr/local
-# Debian packages bale builds with (zlib1g-dev, libdeflate-dev) and the tools its tests
-# and benchmarks compare against (gzip, pigz, python3).
-DEB_PACKAGES = zlib1g-dev libdeflate-dev pkg-config gzip pigz python3 time
+# What bale builds with: Debian's -dev packages, checked with dpkg.
+LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev pkg-config
+# What its tests and benchmark compare against: command:package pairs,
+# checked on the PATH (python3 may come from elsewhere than Debian).
+TOOLS = gzip:gzip pigz:pigz python3:python3 /usr/bin/time:time script:bsdutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build release demo test bench install clean
 
 setup:
 	@missing=""; \
-	for package in $(DEB_PACKAGES); do \
+	for package in $(LIBRARY_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	for pair in $(TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
