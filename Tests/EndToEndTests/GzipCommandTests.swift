@@ -29,6 +29,17 @@ import Testing
         #expect(run.stdout == "keep\nstdout\noutput\ndash\n", "\(run.stdout)\(run.stderr)")
     }
 
+    @Test func decompressAndTestFlags() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            seq 1 100000 > a && cp a a.orig && "$BALE" gzip a
+            "$BALE" gzip -t a.gz && echo "test ok"; [ -e a.gz ] && [ ! -e a ] && echo "test writes nothing"
+            head -c 1000 a.gz > cut.gz; "$BALE" gunzip -t cut.gz; echo "test cut=$?"
+            "$BALE" gzip -d a.gz && cmp a a.orig && [ ! -e a.gz ] && echo "gzip -d"
+            """)
+        #expect(run.stdout == "test ok\ntest writes nothing\ntest cut=1\ngzip -d\n", "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func warningsSkipAndExitTwo() throws {
         let scratch = Scratch()
         let run = try scratch.run("""
