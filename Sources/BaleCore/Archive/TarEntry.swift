@@ -1,0 +1,53 @@
+/// One member of a tar archive, as bale writes it: what it is, its name in
+/// the archive, and the metadata tar keeps.
+///
+/// Names are bytes, not Strings: a file name on Linux is any bytes but
+/// '/' and NUL, and an archive must carry it exactly.
+public struct TarEntry: Equatable, Sendable {
+    /// What kind of file the entry is.
+    public enum Kind: Equatable, Sendable {
+        case file
+        case directory
+        case symbolicLink
+        /// A later name of a file already in the archive (`linkTarget`).
+        case hardLink
+        case fifo
+        case characterDevice
+        case blockDevice
+    }
+
+    /// The name in the archive (relative; directories end in "/").
+    public var name: [UInt8]
+    /// Where to read the file's bytes from (for `.file`).
+    public var sourcePath: [UInt8]
+    public var kind: Kind
+    /// The target of a symbolic or hard link.
+    public var linkTarget: [UInt8] = []
+    /// Permission bits, with setuid/setgid/sticky.
+    public var mode: UInt32
+    public var userID: UInt32
+    public var groupID: UInt32
+    public var userName: [UInt8] = []
+    public var groupName: [UInt8] = []
+    /// Modification time: seconds since the epoch, and nanoseconds.
+    public var modificationSeconds: Int64
+    public var modificationNanoseconds: Int32 = 0
+    /// The number of content bytes (regular files only).
+    public var size: Int64 = 0
+    public var deviceMajor: UInt32 = 0
+    public var deviceMinor: UInt32 = 0
+
+    public init(name: [UInt8], sourcePath: [UInt8], kind: Kind, mode: UInt32,
+                userID: UInt32, groupID: UInt32, modificationSeconds: Int64) {
+        self.name = name
+        self.sourcePath = sourcePath
+        self.kind = kind
+        self.mode = mode
+        self.userID = userID
+        self.groupID = groupID
+        self.modificationSeconds = modificationSeconds
+    }
+
+    /// The name as text, for messages (invalid UTF-8 shown with replacement characters).
+    public var displayName: String { String(decoding: name, as: UTF8.self) }
+}

@@ -1,0 +1,146 @@
+/// Encodes tar headers: the 512-byte POSIX ustar header, preceded by a
+/// pax extended header (POSIX.1-2001, `typeflag 'x'`) when ustar cannot
+/// hold a field exactly.
+///
+/// ustar holds names up to 100 bytes (or 155 + 100 split at a '/'), link
+/// targets up to 100, sizes under 8 GiB, ids under 2^21 and whole-second
+/// times. Anything beyond goes in pax records ("path", "linkpath", "size",
+/// "uid", "gid", "mtime" with nanoseconds, "uname", "gname"), which GNU tar,
+/// bsdtar and python's tarfile all read; the ustar field then holds a
+/// truncated or zero stand-in, as GNU tar writes them. Nothing bale writes
+/// depends on the clock or the machine: the pax header's own name is fixed.
+public enum TarHeader {
+    public static let blockSize = 512
+
+    /// The header blocks for `entry`: a pax header and its records if
+    /// needed, then the ustar header.
+    public static func encode(_ entry: TarEntry) -> [UInt8] {
+        var records: [(String, [UInt8])] = []
+        let (prefix, name) = split(entry.name)
+        if name == nil { records.append(("path", entry.name)) }
+        if entry.linkTarget.count > 100 { records.append(("linkpath", entry.linkTarget)) }
+        if entry.size > maximumOctal(digits: 11) { records.append(("size", Array(String(entry.size).utf8))) }
+        if Int64(entry.userID) > maximumOctal(digits: 7) { records.append(("uid", Array(String(entry.userID).utf8))) }
+        if Int64(entry.groupID) > maximumOctal(digits: 7) { records.append(("gid", Array(String(entry.groupID).utf8))) }
+        if entry.modificationNanoseconds != 0 || entry.modificationSeconds < 0
+            || entry.modificationSeconds > maximumOctal(digits: 11) {
+            records.append(("mtime", Array(timeText(entry.modificationSeconds, entry.modificationNanoseconds).utf8)))
+        }
+        if entry.userName.count > 32 { records.append(("uname", entry.userName)) }
+        if entry.groupName.count > 32 { records.append(("gname", entry.groupName)) }
+
+        var blocks: [UInt8] = []
+        if !records.isEmpty {
+            var body: [UInt8] = []
+            for (key, value) in records { body += record(key: key, value: value) }
+            var pax = ustar(
+                prefix: [], name: Array("././@PaxHeader".utf8), mode: 0o644, userID: 0, groupID: 0,
+                size: Int64(body.count), modificationSeconds: 0, typeFlag: UInt8(ascii: "x"),
+                linkName: [], userName: [], groupName: [], major: 0, minor: 0)
+            pax += body
+            pax += [UInt8](repeating: 0, count: padding(body.count))
+            blocks += pax
+        }
+        let typeFlag: UInt8
+        switch entry.kind {
+        case .file: typeFlag = UInt8(ascii: "0")
+        case .hardLink: typeFlag = UInt8(ascii: "1")
+        case .symbolicLink: typeFlag = UInt8(ascii: "2")
+        case .characterDevice: typeFlag = UInt8(ascii: "3")
+        case .blockDevice: typeFlag = UInt8(ascii: "4")
+        case .directory: typeFlag = UInt8(ascii: "5")
+        case .fifo: typeFlag = UInt8(ascii: "6")
+        }
+        blocks += ustar(
+            prefix: name == nil ? [] : prefix, name: name ?? Array(entry.name.prefix(100)),
+            mode: entry.mode & 0o7777, userID: entry.userID, groupID: entry.groupID,
+            size: entry.kind == .file ? entry.size : 0,
+            modificationSeconds: entry.modificationSeconds, typeFlag: typeFlag,
+            linkName: Array(entry.linkTarget.prefix(100)),
+            userName: Array(entry.userName.prefix(32)), groupName: Array(entry.groupName.prefix(32)),
+            major: entry.deviceMajor, minor: entry.deviceMinor)
+        return blocks
+    }
+
+    /// Zero bytes that pad `count` bytes of content to a whole block.
+    public static func padding(_ count: Int) -> Int { (blockSize - count % blockSize) % blockSize }
+    public static func padding(_ count: Int64) -> Int { Int((Int64(blockSize) - count % Int64(blockSize)) % Int64(blockSize)) }
+
+    /// The end of an archive: two zero blocks.
+    public static let endOfArchive = [UInt8](repeating: 0, count: 2 * blockSize)
+
+    /// Splits a name into ustar's prefix (155) and name (100) fields at a
+    /// '/', or returns a nil name if it cannot be split.
+    static func split(_ path: [UInt8]) -> (prefix: [UInt8], name: [UInt8]?) {
+        if path.count <= 100 { return ([], path) }
+        if path.count > 256 { return ([], nil) }
+        // The last '/' that leaves at most 100 bytes after it and at most 155 before.
+        for index in stride(from: min(path.count - 1, 155), through: 1, by: -1) where path[index] == UInt8(ascii: "/") {
+            let name = Array(path[(index + 1)...])
+            if name.count <= 100 && !name.isEmpty { return (Array(path[..<index]), name) }
+            break
+        }
+        return ([], nil)
+    }
+
+    static func maximumOctal(digits: Int) -> Int64 { (Int64(1) << (3 * Int64(digits))) - 1 }
+
+    static func timeText(_ seconds: Int64, _ nanoseconds: Int32) -> String {
+        if nanoseconds == 0 { return String(seconds) }
+        var fraction = String(nanoseconds)
+        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(seconds).\(fraction)"
+    }
+
+    /// One pax record: "LENGTH KEY=VALUE\n", where LENGTH counts itself.
+    static func record(key: String, value: [UInt8]) -> [UInt8] {
+        let rest = 1 + key.utf8.count + 1 + value.count + 1   // " key=value\n"
+        var length = rest + String(rest).count
+        if String(length).count != String(rest).count { length = rest + String(length).count }
+        return Array("\(length) \(key)=".utf8) + value + [UInt8(ascii: "\n")]
+    }
+
+    /// A ustar header block.
+    static func ustar(
+        prefix: [UInt8], name: [UInt8], mode: UInt32, userID: UInt32, groupID: UInt32, size: Int64,
+        modificationSeconds: Int64, typeFlag: UInt8, linkName: [UInt8], userName: [UInt8],
+        groupName: [UInt8], major: UInt32, minor: UInt32
+    ) -> [UInt8] {
+        var block = [UInt8](repeating: 0, count: blockSize)
+        func put(_ bytes: [UInt8], at offset: Int, width: Int) {
+            for (index, byte) in bytes.prefix(width).enumerated() { block[offset + index] = byte }
+        }
+        func octal(_ value: Int64, at offset: Int, width: Int) {
+            // width - 1 digits and a NUL, as GNU tar writes them; out of range: 0 (the pax record holds it).
+            let digits = width - 1
+            let clamped = (value < 0 || value > maximumOctal(digits: digits)) ? 0 : value
+            var text = String(clamped, radix: 8)
+            text = String(repeating: "0", count: digits - text.count) + text
+            put(Array(text.utf8), at: offset, width: digits)
+        }
+        put(name, at: 0, width: 100)
+        octal(Int64(mode), at: 100, width: 8)
+        octal(Int64(userID), at: 108, width: 8)
+        octal(Int64(groupID), at: 116, width: 8)
+        octal(size, at: 124, width: 12)
+        octal(modificationSeconds, at: 136, width: 12)
+        block[156] = typeFlag
+        put(linkName, at: 157, width: 100)
+        put(Array("ustar\u{0}00".utf8), at: 257, width: 8)
+        put(userName, at: 265, width: 32)
+        put(groupName, at: 297, width: 32)
+        if typeFlag == UInt8(ascii: "3") || typeFlag == UInt8(ascii: "4") {
+            octal(Int64(major), at: 329, width: 8)
+            octal(Int64(minor), at: 337, width: 8)
+        }
+        put(prefix, at: 345, width: 155)
+        // The checksum: the sum of all bytes with the checksum field as spaces.
+        for index in 148..<156 { block[index] = UInt8(ascii: " ") }
+        let sum = block.reduce(0) { $0 + Int($1) }
+        var text = String(sum, radix: 8)
+        text = String(repeating: "0", count: 6 - text.count) + text
+        put(Array(text.utf8) + [0, UInt8(ascii: " ")], at: 148, width: 8)
+        return block
+    }
+}

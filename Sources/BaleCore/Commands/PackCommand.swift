@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bale pack PATH... [-o OUT]`: a gzip-compressed POSIX tar of files and
+/// trees, compressed on the worker processes.
+///
+/// The entries are listed first (`TreeWalker`), in a fixed order; the tar
+/// stream is made from them in order (`TarChunkCutter`) and compressed by
+/// the same pipeline as `bale gzip`, so the archive is the same bytes for
+/// any -p and --io-threads. The output is written to a temporary file and
+/// renamed into place only when complete.
+public struct PackCommand {
+    public struct Options: Sendable {
+        public var paths: [String] = []
+        /// The archive; nil for NAME.tar.gz beside the first path; "-" for stdout.
+        public var outputPath: String?
+        /// Change to this directory before reading the paths (`-C`).
+        public var directory: String?
+        public var walker = TreeWalker.Options()
+        public var level: Int32 = 6
+        public var jobs = 0
+        public var force = false
+        public var messages = Messages()
+        public var pipeline = PipelineOptions()
+        public var workerExecutable: String?
+        public init() {}
+    }
+
+    public var options: Options
+    public init(options: Options) { self.options = options }
+
+    public func run() -> ExitCode {
+        let messages = options.messages
+        guard !options.paths.isEmpty else {
+            messages.error("pack: give at least one path")
+            return .failure
+        }
+        // The archive's name is relative to where bale was started, not to -C.
+        var outputPath = options.outputPath.map { $0 == "-" ? $0 : absolute($0) }
+        if let directory = options.directory, chdir(directory) != 0 {
+            messages.error(BaleError.cannotOpen(path: directory, .current("chdir")).description)
+            return .failure
+        }
+        if outputPath == nil {
+            let name = defaultOutputName(options.paths[0])
+            var existing = stat()
+            if !options.force && lstat(name, &existing) == 0 {
+                messages.warning("\(name) already exists; not overwritten (use -f or -o)")
+                return .failure
+            }
+            outputPath = name
+        }
+        if outputPath == "-" && !options.force && isatty(1) != 0 {
+            messages.error("compressed data not written to a terminal. Use -f to force.")
+            return .failure
+        }
+
+        var walker = TreeWalker(options: options.walker)
+        let entries = walker.entries(for: options.paths)
+        for warning in walker.warnings { messages.error(warning) }
+        for entry in entries { messages.info(entry.displayName) }
+
+        let output: AtomicOutputFile?
+        if let outputPath, outputPath != "-" {
+            do { output = try AtomicOutputFile(path: outputPath) } catch {
+                messages.error(error.description)
+                return .failure
+            }
+        } else {
+            output = nil
+        }
+        let jobs = options.jobs > 0 ? options.jobs : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let pool = WorkerPool(executable: options.workerExecutable ?? WorkerPool.currentExecutable,
+                              count: max(1, jobs))
+        defer { pool.shutdown() }
+        let cutter = TarChunkCutter(entries: entries, chunkSize: options.pipeline.chunkSize)
+        let sink = OutputTarget(file: output, discards: false)
+        do {
+            _ = try Pipeline(options: options.pipeline, workers: pool)
+                .run(cutter: cutter, kind: .compress(level: options.level),
+                     inputName: outputPath ?? "archive", sink: sink)
+            try output?.commit(attributes: nil, sync: false)
+        } catch {
+            output?.discard()
+            if case .brokenPipe = error { return .brokenPipe }
+            messages.error(error.description)
+            return .failure
+        }
+        for warning in cutter.warnings { messages.error(warning) }
+        return walker.hadErrors || !cutter.warnings.isEmpty ? .failure : .success
+    }
+
+    /// NAME.tar.gz beside the first path (NAME its last component).
+    private func defaultOutputName(_ first: String) -> String {
+        var path = first
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        if path == "." || path == "/" || path.isEmpty { return "archive.tar.gz" }
+        return path + ".tar.gz"
+    }
+
+    private func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + path
+    }
+}

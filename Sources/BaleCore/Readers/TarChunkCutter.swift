@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Produces a tar stream of a list of entries and cuts it into chunks.
+///
+/// The stream is headers, file contents padded to 512-byte blocks, and the
+/// end-of-archive blocks, padded to a multiple of 10240 bytes (tar's
+/// default record size, as GNU tar writes it). Every chunk but the last is
+/// exactly `chunkSize` bytes, whatever the files' sizes, so the archive
+/// does not depend on how many threads read.
+///
+/// Trouble is handled as GNU tar handles it, keeping the archive a valid
+/// tar: a file that cannot be opened is left out of the content (its
+/// header is already written only after it opens, so it is left out
+/// entirely), a file that shrank is padded with zeros to its header's
+/// size, a file that grew is cut at it, and a file whose size or time
+/// changed while read is reported as "file changed as we read it". Each of
+/// these is a warning naming the file and makes the job exit 1.
+///
+/// The stream is made in order under the cutter's lock, reading each file
+/// straight into the chunk buffer.
+public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
+    private let entries: [TarEntry]
+    private let chunkSize: Int
+    private let monitor = Monitor()
+    private var next: UInt64 = 0
+    private var ended = false
+    private var streamOffset: Int64 = 0
+
+    // Where the stream stands.
+    private var index = 0
+    private var pending: [UInt8] = []
+    private var pendingOffset = 0
+    private var file: OpenFile?
+    private var finishing = false
+    private var problems: [String] = []
+
+    private struct OpenFile {
+        var fd: Int32
+        var entry: TarEntry
+        var remaining: Int64
+        var shortBy: Int64 = 0
+    }
+
+    public init(entries: [TarEntry], chunkSize: Int) {
+        self.entries = entries
+        self.chunkSize = chunkSize
+    }
+
+    deinit { if let file { FileIO.close(file.fd) } }
+
+    public var chunkCount: UInt64 { monitor.withLock { next } }
+
+    /// Warnings about files that could not be read or changed while read.
+    public var warnings: [String] { monitor.withLock { problems } }
+
+    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+        monitor.withLock { () -> Chunk? in
+            guard !ended, admit(next) else { return nil }
+            var buffer = [UInt8](repeating: 0, count: chunkSize)
+            let filled = buffer.withUnsafeMutableBytes { fill($0) }
+            if filled < chunkSize {
+                ended = true
+                buffer.removeLast(chunkSize - filled)
+            }
+            if filled == 0 && next > 0 { return nil }
+            defer {
+                next += 1
+                streamOffset += Int64(filled)
+            }
+            return Chunk(sequence: next, offset: streamOffset, bytes: buffer)
+        }
+    }
+
+    /// Fills `buffer` with the next bytes of the stream; returns how many
+    /// (fewer than its size only at the end of the stream).
+    private func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            if pendingOffset < pending.count {
+                let take = min(pending.count - pendingOffset, buffer.count - filled)
+                pending.withUnsafeBytes { source in
+                    (buffer.baseAddress! + filled).copyMemory(from: source.baseAddress! + pendingOffset, byteCount: take)
+                }
+                pendingOffset += take
+                filled += take
+                continue
+            }
+            if file != nil {
+                filled += readFile(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                continue
+            }
+            if index < entries.count {
+                startEntry(entries[index])
+                index += 1
+                continue
+            }
+            if finishing { break }
+            finishing = true
+            // End of archive, padded to whole 10240-byte records.
+            let end = streamOffset + Int64(filled) + Int64(TarHeader.endOfArchive.count)
+            let record: Int64 = 10240
+            let pad = Int((record - end % record) % record)
+            setPending(TarHeader.endOfArchive + [UInt8](repeating: 0, count: pad))
+        }
+        return filled
+    }
+
+    private func setPending(_ bytes: [UInt8]) {
+        pending = bytes
+        pendingOffset = 0
+    }
+
+    private func startEntry(_ entry: TarEntry) {
+        guard entry.kind == .file else {
+            setPending(TarHeader.encode(entry))
+            return
+        }
+        let fd = withCString(entry.sourcePath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
+        if fd < 0 {
+            let error = SystemError.current("open")
+            problems.append("\(entry.displayName): Cannot open: \(error.reason)")
+            return
+        }
+        setPending(TarHeader.encode(entry))
+        file = OpenFile(fd: fd, entry: entry, remaining: entry.size)
+    }
+
+    /// Copies the open file's next bytes into `buffer`; at its end, queues
+    /// the padding and checks whether the file changed.
+    private func readFile(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard var current = file else { return 0 }
+        var copied = 0
+        if current.remaining > 0 {
+            let want = Int(min(Int64(buffer.count), current.remaining))
+            var got = 0
+            do {
+                got = try FileIO.read(current.fd, into: buffer.baseAddress!, count: want)
+            } catch {
+                problems.append("\(current.entry.displayName): Read error: \(error.reason)")
+                got = 0
+            }
+            if got < want {
+                // Shrank (or failed): zeros keep the archive's structure.
+                (buffer.baseAddress! + got).initializeMemory(as: UInt8.self, repeating: 0, count: want - got)
+                current.shortBy += Int64(want - got)
+            }
+            current.remaining -= Int64(want)
+            copied = want
+        }
+        if current.remaining == 0 {
+            finishFile(current)
+            file = nil
+        } else {
+            file = current
+        }
+        return copied
+    }
+
+    private func finishFile(_ current: OpenFile) {
+        defer { FileIO.close(current.fd) }
+        let name = current.entry.displayName
+        var info = stat()
+        if current.shortBy > 0 {
+            problems.append("\(name): File shrank by \(current.shortBy) bytes; padding with zeros")
+        } else if fstat(current.fd, &info) == 0,
+                  Int64(info.st_size) != current.entry.size
+                    || Int64(info.st_mtim.tv_sec) != current.entry.modificationSeconds
+                    || Int32(info.st_mtim.tv_nsec) != current.entry.modificationNanoseconds {
+            problems.append("\(name): file changed as we read it")
+        }
+        setPending([UInt8](repeating: 0, count: TarHeader.padding(current.entry.size)))
+    }
+}

@@ -1,0 +1,211 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Walks the paths given to `bale pack` and lists the archive's entries,
+/// in a fixed order: each path as given, then, for a directory, its
+/// children sorted by name bytes, depth first (the order of GNU tar's
+/// `--sort=name`). The same tree always gives the same list, so the same
+/// archive bytes.
+///
+/// A path that cannot be examined, or a directory that cannot be read, is
+/// a warning naming it and is left out (the job then ends with exit 1, as
+/// GNU tar does); sockets are left out with a warning (tar cannot store
+/// them). Hard links: the first name of a file with several links is
+/// stored with its content, later names as links to it.
+public struct TreeWalker {
+    /// What to walk and how.
+    public struct Options: Sendable {
+        /// Follow symbolic links (`-h`): store what they point to.
+        public var dereference = false
+        /// Glob patterns (`--exclude`): an entry whose name or any path
+        /// suffix matches is left out, with everything under it.
+        public var excludes: [String] = []
+        public init() {}
+    }
+
+    public var options: Options
+    /// Problems met while walking, each naming the path.
+    public private(set) var warnings: [String] = []
+    /// True when something could not be read (exit 1).
+    public private(set) var hadErrors = false
+
+    private var hardLinks: [HardLinkKey: [UInt8]] = [:]
+    private var names = NameCache()
+    private var directoriesOnPath: [HardLinkKey] = []
+
+    private struct HardLinkKey: Hashable { var device: UInt64; var inode: UInt64 }
+
+    public init(options: Options) { self.options = options }
+
+    /// Lists the entries for `paths`, in archive order.
+    public mutating func entries(for paths: [String]) -> [TarEntry] {
+        var result: [TarEntry] = []
+        for path in paths {
+            var bytes = Array(path.utf8)
+            while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+            walk(source: bytes, name: Self.archiveName(bytes), into: &result, top: true)
+        }
+        return result
+    }
+
+    /// The name a path gets in the archive: leading "/" and "./" removed
+    /// (as tar: "Removing leading '/' from member names").
+    static func archiveName(_ path: [UInt8]) -> [UInt8] {
+        var name = path[...]
+        while true {
+            if name.first == UInt8(ascii: "/") { name = name.dropFirst(); continue }
+            if name.starts(with: [UInt8(ascii: "."), UInt8(ascii: "/")]) { name = name.dropFirst(2); continue }
+            break
+        }
+        return name.isEmpty || name.elementsEqual([UInt8(ascii: ".")]) ? [] : Array(name)
+    }
+
+    private func excluded(_ name: [UInt8]) -> Bool {
+        guard !options.excludes.isEmpty, !name.isEmpty else { return false }
+        let text = String(decoding: name, as: UTF8.self)
+        var candidates = [text]
+        var rest = Substring(text)
+        while let slash = rest.firstIndex(of: "/") {
+            rest = rest[rest.index(after: slash)...]
+            if !rest.isEmpty { candidates.append(String(rest)) }
+        }
+        return options.excludes.contains { pattern in candidates.contains { fnmatch(pattern, $0, 0) == 0 } }
+    }
+
+    private mutating func warn(_ text: String, error: Bool = true) {
+        warnings.append(text)
+        if error { hadErrors = true }
+    }
+
+    private mutating func walk(source: [UInt8], name: [UInt8], into result: inout [TarEntry], top: Bool) {
+        if excluded(name) { return }
+        var info = stat()
+        let display = String(decoding: source, as: UTF8.self)
+        let status = withCString(source) { options.dereference ? stat($0, &info) : lstat($0, &info) }
+        if status != 0 {
+            warn("\(display): Cannot stat: \(SystemError.current("stat").reason)")
+            return
+        }
+        let type = info.st_mode & S_IFMT
+        var entry = TarEntry(
+            name: name, sourcePath: source, kind: .file, mode: UInt32(info.st_mode & 0o7777),
+            userID: info.st_uid, groupID: info.st_gid, modificationSeconds: Int64(info.st_mtim.tv_sec))
+        entry.modificationNanoseconds = Int32(info.st_mtim.tv_nsec)
+        entry.userName = names.user(info.st_uid)
+        entry.groupName = names.group(info.st_gid)
+        let key = HardLinkKey(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+
+        switch type {
+        case S_IFREG:
+            if info.st_nlink > 1 {
+                if let first = hardLinks[key] {
+                    entry.kind = .hardLink
+                    entry.linkTarget = first
+                    result.append(entry)
+                    return
+                }
+                hardLinks[key] = name
+            }
+            entry.size = Int64(info.st_size)
+            if !name.isEmpty { result.append(entry) }
+        case S_IFLNK:
+            entry.kind = .symbolicLink
+            entry.linkTarget = readLink(source) ?? []
+            result.append(entry)
+        case S_IFDIR:
+            if options.dereference && directoriesOnPath.contains(key) {
+                warn("\(display): Symbolic link loop: directory already being archived")
+                return
+            }
+            entry.kind = .directory
+            if !name.isEmpty {
+                entry.name = name + [UInt8(ascii: "/")]
+                result.append(entry)
+            }
+            directoriesOnPath.append(key)
+            defer { directoriesOnPath.removeLast() }
+            guard let children = listDirectory(source) else { return }
+            for child in children {
+                let childSource = source == [UInt8(ascii: "/")] ? [UInt8(ascii: "/")] + child : source + [UInt8(ascii: "/")] + child
+                walk(source: childSource, name: name.isEmpty ? child : name + [UInt8(ascii: "/")] + child,
+                     into: &result, top: false)
+            }
+        case S_IFIFO:
+            entry.kind = .fifo
+            result.append(entry)
+        case S_IFCHR, S_IFBLK:
+            entry.kind = type == S_IFCHR ? .characterDevice : .blockDevice
+            // glibc's encoding of dev_t (the major/minor macros are not importable).
+            let device = UInt64(info.st_rdev)
+            entry.deviceMajor = UInt32(truncatingIfNeeded: ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff))
+            entry.deviceMinor = UInt32(truncatingIfNeeded: (device & 0xff) | ((device >> 12) & ~0xff))
+            result.append(entry)
+        case S_IFSOCK:
+            warn("\(display): socket ignored", error: false)
+        default:
+            warn("\(display): unknown file type; not dumped")
+        }
+    }
+
+    private func readLink(_ path: [UInt8]) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let length = withCString(path) { cPath in
+            buffer.withUnsafeMutableBytes { readlink(cPath, $0.baseAddress!.assumingMemoryBound(to: CChar.self), 4096) }
+        }
+        return length < 0 ? nil : Array(buffer[0..<length])
+    }
+
+    /// The names in a directory, sorted by bytes; nil (with a warning) if it cannot be read.
+    private mutating func listDirectory(_ path: [UInt8]) -> [[UInt8]]? {
+        guard let directory = withCString(path, { opendir($0) }) else {
+            warn("\(String(decoding: path, as: UTF8.self)): Cannot open: \(SystemError.current("opendir").reason)")
+            return nil
+        }
+        defer { closedir(directory) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
+            }
+            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            names.append(name)
+        }
+        return names.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+}
+
+/// Calls `body` with `bytes` as a NUL-terminated C string.
+func withCString<T>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+    (bytes + [0]).withUnsafeBufferPointer { buffer in
+        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { body($0) }
+    }
+}
+
+/// User and group names by id, looked up once each.
+struct NameCache {
+    private var users: [uid_t: [UInt8]] = [:]
+    private var groups: [gid_t: [UInt8]] = [:]
+
+    mutating func user(_ id: uid_t) -> [UInt8] {
+        if let name = users[id] { return name }
+        var record = passwd()
+        var found: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let name: [UInt8] = getpwuid_r(id, &record, &buffer, buffer.count, &found) == 0 && found != nil
+            ? Array(String(cString: record.pw_name).utf8) : []
+        users[id] = name
+        return name
+    }
+
+    mutating func group(_ id: gid_t) -> [UInt8] {
+        if let name = groups[id] { return name }
+        var record = Glibc.group()
+        var found: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let name: [UInt8] = getgrgid_r(id, &record, &buffer, buffer.count, &found) == 0 && found != nil
+            ? Array(String(cString: record.gr_name).utf8) : []
+        groups[id] = name
+        return name
+    }
+}
