@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev pkg-config
 # What its tests and benchmark compare against: command:package pairs,
 # checked on the PATH (python3 may come from elsewhere than Debian).
-TOOLS = gzip:gzip pigz:pigz python3:python3 /usr/bin/time:time script:bsdutils
+TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build release demo test bench install clean
