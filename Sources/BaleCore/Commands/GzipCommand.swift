@@ -276,25 +276,10 @@ public struct GzipCommand {
     private func decompress(
         input: Int32, inputName: String, seekable: Bool, pipeline: Pipeline, sink: OutputTarget
     ) throws(BaleError) -> TransformReport {
-        // bale's own members first, in parallel; whatever follows (or a
-        // foreign file from its start) through the streaming decoder.
-        let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable)
-        let report = try pipeline.run(cutter: cutter, kind: .inflate, inputName: inputName, sink: sink)
-        var prefix: [UInt8] = []
-        if seekable {
-            if lseek(input, off_t(cutter.streamingOffset), SEEK_SET) < 0 {
-                throw .readFailed(path: inputName, .current("lseek"))
-            }
-        } else {
-            prefix = cutter.bytesReadAhead
-        }
-        let ending = try GzipStreamDecoder.decode(
-            fd: input, path: inputName, prefix: prefix, startOffset: cutter.streamingOffset,
-            membersBefore: report.chunks, sink: sink)
-        var packed = stat()
-        let gzipBytes = fstat(input, &packed) == 0 && seekable ? Int64(packed.st_size) : report.bytesIn
-        var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: gzipBytes)
-        if ending == .trailingGarbage { result.warnings.append("decompression OK, trailing garbage ignored") }
+        let report = try GunzipJob.run(input: input, inputName: inputName, seekable: seekable,
+                                       pipeline: pipeline, sink: sink)
+        var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: report.compressedBytes)
+        if report.ending == .trailingGarbage { result.warnings.append("decompression OK, trailing garbage ignored") }
         return result
     }
 }

@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes the entries of a tar stream under a directory, safely.
+///
+/// Safe by default, as bsdtar is:
+/// - a name with a ".." component is refused; a leading "/" is stripped;
+/// - nothing is ever written through a symbolic link: every directory on
+///   the way to an entry is opened with O_NOFOLLOW from the destination's
+///   own descriptor, so a link (made by the archive or already there)
+///   stops the entry instead of leading outside;
+/// - a hard link must name an entry inside the destination, found the
+///   same way;
+/// - setuid and setgid bits are dropped unless `samePermissions`.
+/// Every refused entry is a warning naming it; the job then exits 1.
+/// Modes and modification times are restored (directories' times at the
+/// end, once nothing more is written into them).
+public struct TarExtractor: TarReader.Handler {
+    private let root: Int32
+    private let samePermissions: Bool
+    public private(set) var warnings: [String] = []
+    private var current: Int32 = -1
+    private var currentEntry: TarEntry?
+    private var directoryTimes: [([UInt8], TarEntry)] = []
+    /// Reports each entry as it is extracted (`-v`).
+    public var onEntry: ((TarEntry) -> Void)?
+
+    /// Extracts under the open directory `root`.
+    public init(root: Int32, samePermissions: Bool) {
+        self.root = root
+        self.samePermissions = samePermissions
+    }
+
+    /// The cleaned, relative components of an archive name, or nil with a
+    /// reason when the name must be refused.
+    static func components(_ name: [UInt8]) -> Result<[[UInt8]], RefusedName> {
+        let parts = name.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
+        var cleaned: [[UInt8]] = []
+        for part in parts {
+            if part == [UInt8(ascii: ".")] { continue }
+            if part == [UInt8(ascii: "."), UInt8(ascii: ".")] { return .failure(RefusedName(reason: "contains '..'")) }
+            cleaned.append(part)
+        }
+        return .success(cleaned)
+    }
+
+    struct RefusedName: Error { var reason: String }
+
+    private mutating func refuse(_ entry: TarEntry, _ reason: String) {
+        warnings.append("\(entry.displayName): \(reason); not extracted")
+    }
+
+    /// Opens the directory that will hold `parts.last`, creating missing
+    /// directories, never following a link. Returns -1 (with a warning) if
+    /// the way is blocked.
+    private mutating func openParent(_ parts: [[UInt8]], for entry: TarEntry) -> Int32 {
+        var fd = dup(root)
+        for part in parts.dropLast() {
+            var next = withCString(part) { openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            if next < 0 && errno == ENOENT {
+                _ = withCString(part) { mkdirat(fd, $0, 0o755) }
+                next = withCString(part) { openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            }
+            close(fd)
+            if next < 0 {
+                let error = SystemError.current("open")
+                refuse(entry, error.code == ELOOP || error.code == ENOTDIR
+                       ? "a parent is a symbolic link or not a directory" : error.reason)
+                return -1
+            }
+            fd = next
+        }
+        return fd
+    }
+
+    private var modeMask: UInt32 { samePermissions ? 0o7777 : 0o1777 }
+
+    public mutating func begin(_ entry: TarEntry) throws(BaleError) {
+        currentEntry = entry
+        let parts: [[UInt8]]
+        switch Self.components(entry.name) {
+        case .success(let cleaned): parts = cleaned
+        case .failure(let refused):
+            refuse(entry, refused.reason)
+            return
+        }
+        guard let leaf = parts.last else { return }  // "." or "/": the destination itself
+        let parent = openParent(parts, for: entry)
+        guard parent >= 0 else { return }
+        defer { if current != parent { close(parent) } }
+        onEntry?(entry)
+        let mode = mode_t(entry.mode & modeMask)
+        switch entry.kind {
+        case .directory:
+            var info = stat()
+            let exists = withCString(leaf) { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+            if exists && info.st_mode & S_IFMT != S_IFDIR {
+                _ = withCString(leaf) { unlinkat(parent, $0, 0) }
+            }
+            if !exists || info.st_mode & S_IFMT != S_IFDIR {
+                if withCString(leaf, { mkdirat(parent, $0, 0o700) }) != 0 {
+                    refuse(entry, SystemError.current("mkdir").reason)
+                    return
+                }
+            }
+            _ = withCString(leaf) { fchmodat(parent, $0, mode, 0) }
+            directoryTimes.append((parts.reduce([]) { $0.isEmpty ? $1 : $0 + [UInt8(ascii: "/")] + $1 }, entry))
+        case .file:
+            removeExisting(parent, leaf)
+            let fd = withCString(leaf) { openat(parent, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
+            if fd < 0 {
+                refuse(entry, SystemError.current("open").reason)
+                return
+            }
+            current = fd
+        case .symbolicLink:
+            removeExisting(parent, leaf)
+            if withCString(entry.linkTarget, { target in withCString(leaf) { symlinkat(target, parent, $0) } }) != 0 {
+                refuse(entry, SystemError.current("symlink").reason)
+                return
+            }
+            setTime(parent, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
+        case .hardLink:
+            guard case .success(let targetParts) = Self.components(entry.linkTarget), let targetLeaf = targetParts.last else {
+                refuse(entry, "hard link to a name outside the destination")
+                return
+            }
+            let targetParent = openParent(targetParts, for: entry)
+            guard targetParent >= 0 else { return }
+            defer { close(targetParent) }
+            removeExisting(parent, leaf)
+            let linked = withCString(targetLeaf) { target in withCString(leaf) { linkat(targetParent, target, parent, $0, 0) } }
+            if linked != 0 { refuse(entry, "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): \(SystemError.current("link").reason)") }
+        case .fifo, .characterDevice, .blockDevice:
+            removeExisting(parent, leaf)
+            let type: mode_t = entry.kind == .fifo ? S_IFIFO : (entry.kind == .characterDevice ? S_IFCHR : S_IFBLK)
+            let device = dev_t(UInt64(entry.deviceMajor & 0xfff) << 8 | UInt64(entry.deviceMinor & 0xff)
+                               | UInt64(entry.deviceMinor & ~0xff) << 12 | UInt64(entry.deviceMajor & ~0xfff) << 32)
+            if withCString(leaf, { mknodat(parent, $0, type | mode, device) }) != 0 {
+                refuse(entry, SystemError.current("mknod").reason)
+                return
+            }
+            setTime(parent, leaf, entry, flags: 0)
+        }
+    }
+
+    private func removeExisting(_ parent: Int32, _ leaf: [UInt8]) {
+        var info = stat()
+        if withCString(leaf, { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0,
+           info.st_mode & S_IFMT != S_IFDIR {
+            _ = withCString(leaf) { unlinkat(parent, $0, 0) }
+        }
+    }
+
+    private func setTime(_ parent: Int32, _ leaf: [UInt8], _ entry: TarEntry, flags: Int32) {
+        var times = [timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds)),
+                     timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds))]
+        _ = withCString(leaf) { utimensat(parent, $0, &times, flags) }
+    }
+
+    public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        guard current >= 0, let base = bytes.baseAddress, bytes.count > 0 else { return }
+        do { try FileIO.write(current, from: base, count: bytes.count) } catch {
+            throw .writeFailed(path: currentEntry?.displayName ?? "?", error)
+        }
+    }
+
+    public mutating func end() throws(BaleError) {
+        guard current >= 0, let entry = currentEntry else { return }
+        defer { close(current); current = -1 }
+        fchmod(current, mode_t(entry.mode & modeMask))
+        var times = [timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds)),
+                     timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds))]
+        futimens(current, &times)
+    }
+
+    /// Sets the directories' times, deepest first; call once at the end.
+    public mutating func finish() {
+        for (path, entry) in directoryTimes.reversed() {
+            guard case .success(let parts) = Self.components(path), let leaf = parts.last else { continue }
+            var fake = entry
+            fake.name = path
+            let parent = openParent(parts, for: fake)
+            guard parent >= 0 else { continue }
+            setTime(parent, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
+            close(parent)
+        }
+        directoryTimes = []
+    }
+}

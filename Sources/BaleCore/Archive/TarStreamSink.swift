@@ -1,0 +1,51 @@
+/// Feeds decompressed bytes, as the collector writes them, into a
+/// `TarReader` and its handler: the archive is extracted or listed as it
+/// is decompressed, with no temporary .tar.
+public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unchecked Sendable {
+    private let monitor = Monitor()
+    private var reader: TarReader
+    /// The handler, with what it gathered (warnings, ...).
+    public private(set) var handler: Handler
+
+    public init(archiveName: String, handler: Handler) {
+        reader = TarReader(archiveName: archiveName)
+        self.handler = handler
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        try typedThrows(BaleError.self) {
+            try monitor.withLock { try reader.feed(bytes, to: &handler) }
+        }
+    }
+
+    /// Feeds bytes of a plain (uncompressed) tar read from `fd`.
+    public func feedAll(from fd: Int32, name: String) throws(BaleError) {
+        let size = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: size)
+        while true {
+            let count: Int
+            do {
+                count = try typedThrows(SystemError.self) {
+                    try buffer.withUnsafeMutableBytes { try FileIO.read(fd, into: $0.baseAddress!, count: size) }
+                }
+            } catch { throw .readFailed(path: name, error) }
+            if count == 0 { return }
+            try typedThrows(BaleError.self) {
+                try buffer.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            }
+            if count < size { return }
+        }
+    }
+
+    /// Checks that the archive ended properly; a stream cut inside an
+    /// entry is a truncated archive.
+    public func finish(archiveName: String) throws(BaleError) {
+        let inside = monitor.withLock { reader.isInsideEntry }
+        if inside { throw .truncated(path: archiveName) }
+    }
+
+    /// Gives the handler back to the caller, for its final step.
+    public func withHandler<T>(_ body: (inout Handler) -> T) -> T {
+        monitor.withLock { body(&handler) }
+    }
+}
