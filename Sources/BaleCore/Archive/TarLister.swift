@@ -24,7 +24,14 @@ public struct TarLister: TarReader.Handler {
         var permissions = ""
         let bits = entry.mode
         for (index, letter) in ["r", "w", "x", "r", "w", "x", "r", "w", "x"].enumerated() {
-            permissions += bits & (0o400 >> UInt32(index)) != 0 ? letter : "-"
+            let on = bits & (0o400 >> UInt32(index)) != 0
+            // setuid, setgid and sticky show in the x columns, as ls and tar show them.
+            let special: (UInt32, String)? = index == 2 ? (0o4000, "s") : index == 5 ? (0o2000, "s") : index == 8 ? (0o1000, "t") : nil
+            if let (bit, mark) = special, bits & bit != 0 {
+                permissions += on ? mark : mark.uppercased()
+            } else {
+                permissions += on ? letter : "-"
+            }
         }
         let owner = (entry.userName.isEmpty ? String(entry.userID) : String(decoding: entry.userName, as: UTF8.self))
             + "/" + (entry.groupName.isEmpty ? String(entry.groupID) : String(decoding: entry.groupName, as: UTF8.self))
@@ -35,12 +42,33 @@ public struct TarLister: TarReader.Handler {
         strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M", &parts)
         let when = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let size = String(entry.size)
-        var line = "\(type)\(permissions) \(owner) \(String(repeating: " ", count: max(0, 8 - size.count)))\(size) \(when) \(entry.displayName)"
-        if entry.kind == .symbolicLink { line += " -> " + String(decoding: entry.linkTarget, as: UTF8.self) }
-        if entry.kind == .hardLink { line += " link to " + String(decoding: entry.linkTarget, as: UTF8.self) }
+        var line = "\(type)\(permissions) \(owner) \(String(repeating: " ", count: max(0, 8 - size.count)))\(size) \(when) \(Self.escaped(entry.name))"
+        if entry.kind == .symbolicLink { line += " -> " + Self.escaped(entry.linkTarget) }
+        if entry.kind == .hardLink { line += " link to " + Self.escaped(entry.linkTarget) }
         print(line)
+    }
+
+    /// A name as GNU tar prints it: backslash and control characters escaped
+    /// (a newline as \\n), so each entry is one line.
+    static func escaped(_ name: [UInt8]) -> String {
+        var text = ""
+        for scalar in String(decoding: name, as: UTF8.self).unicodeScalars {
+            switch scalar {
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+                text += "\\" + String(scalar.value, radix: 8).leftPadded(to: 3)
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
     }
 
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
     public mutating func end() throws(BaleError) {}
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// `bale unpack` and `bale list`: trees come back whole, from any tar;
+/// hostile archives write nothing outside the destination.
+@Suite struct UnpackTests {
+    /// Compares two trees: contents, modes, mtimes (to the nanosecond for
+    /// files), link targets, with python3 (it reads every attribute).
+    static let compareTrees = #"""
+        compare() { python3 - "$1" "$2" "${3:-ns}" <<'PY'
+        import os, sys, stat
+        a, b, precision = sys.argv[1], sys.argv[2], sys.argv[3]
+        def walk(root):
+            out = {}
+            for d, dirs, files in os.walk(root):
+                for n in dirs + files:
+                    p = os.path.join(d, n); r = os.path.relpath(p, root); s = os.lstat(p)
+                    kind = stat.S_IFMT(s.st_mode)
+                    item = [kind, stat.S_IMODE(s.st_mode)]
+                    if stat.S_ISLNK(s.st_mode): item.append(os.readlink(p))
+                    elif stat.S_ISREG(s.st_mode):
+                        item += [open(p, 'rb').read(), s.st_mtime_ns if precision == 'ns' else s.st_mtime_ns // 10**9]
+                    elif stat.S_ISDIR(s.st_mode): item.append(s.st_mtime_ns // 10**9)
+                    out[r] = item
+            return out
+        x, y = walk(a), walk(b)
+        for k in sorted(set(x) | set(y)):
+            if x.get(k) != y.get(k):
+                print("differs:", k, str(x.get(k))[:80], str(y.get(k))[:80]); sys.exit(1)
+        print("trees equal")
+        PY
+        }
+        """#
+
+    @Test func roundTripsATree() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(PackTests.makeTree)
+            rm tree/fifo
+            \(Self.compareTrees)
+            "$BALE" pack tree -p 2 -o t.tar.gz && "$BALE" unpack t.tar.gz -C out; echo "status=$?"
+            chmod 755 tree/sub/chunk; compare tree out/tree; chmod 4755 tree/sub/chunk
+            [ "$(stat -c %i out/tree/one)" = "$(stat -c %i out/tree/sub/hard-to-one)" ] && echo "hard link kept"
+            [ "$(stat -c %a out/tree/sub/chunk)" = 755 ] && echo "setuid dropped"
+            chmod 4755 out/tree/sub/chunk && compare tree out/tree
+            "$BALE" list t.tar.gz > bale.list && tar -tvzf t.tar.gz > gnu.list
+            [ "$(awk '{print $1, $3}' bale.list)" = "$(awk '{print $1, $3}' gnu.list)" ] && echo "list agrees with tar -tv"
+            """)
+        #expect(run.stdout == "status=0\ntrees equal\nhard link kept\nsetuid dropped\ntrees equal\nlist agrees with tar -tv\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func readsArchivesFromOtherTools() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(PackTests.makeTree)
+            rm tree/fifo; chmod 755 tree/sub/chunk
+            \(Self.compareTrees)
+            tar --format=gnu -czf gnu.tgz tree && "$BALE" unpack gnu.tgz -C g && compare tree g/tree s || exit 1
+            tar --format=pax -cf pax.tar tree && "$BALE" unpack pax.tar -C p && compare tree p/tree s || exit 1
+            bsdtar -czf bsd.tar.gz tree && "$BALE" unpack bsd.tar.gz -C b && compare tree b/tree s || exit 1
+            python3 -c "import tarfile; t = tarfile.open('py.tar.gz', 'w:gz', format=tarfile.PAX_FORMAT); t.add('tree'); t.close()"
+            "$BALE" unpack py.tar.gz -C y && compare tree y/tree s || exit 1
+            tar -cf - tree | pigz -p 2 | "$BALE" unpack - -C s && compare tree s/tree s || exit 1
+            """)
+        #expect(run.status == 0 && run.stdout == String(repeating: "trees equal\n", count: 5), "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Each hostile archive: exit 1, a warning naming the entry, nothing
+    /// outside the destination.
+    @Test(arguments: [
+        ("dotdot", #"t.add('payload', arcname='../escaped')"#),
+        ("deep-dotdot", #"t.add('payload', arcname='a/../../escaped')"#),
+        ("link-then-through", #"""
+            i = tarfile.TarInfo('link'); i.type = tarfile.SYMTYPE; i.linkname = '..'; t.addfile(i)
+            t.add('payload', arcname='link/escaped')
+            """#),
+        ("absolute-link-then-through", #"""
+            i = tarfile.TarInfo('abs'); i.type = tarfile.SYMTYPE; i.linkname = os.path.abspath('.'); t.addfile(i)
+            t.add('payload', arcname='abs/escaped')
+            """#),
+        ("hard-link-outside", #"""
+            i = tarfile.TarInfo('hard'); i.type = tarfile.LNKTYPE; i.linkname = '../outside-target'; t.addfile(i)
+            """#),
+    ])
+    func hostileArchivesWriteNothingOutside(name: String, build: String) throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            echo secret > outside-target; echo payload > payload
+            python3 - <<'PY'
+            import tarfile, os
+            t = tarfile.open('evil.tar.gz', 'w:gz', format=tarfile.PAX_FORMAT)
+            \(build)
+            t.close()
+            PY
+            mkdir dest
+            "$BALE" unpack evil.tar.gz -C dest; echo "status=$?"
+            [ ! -e escaped ] && [ "$(cat outside-target)" = secret ] && echo "nothing outside"
+            [ "$(stat -c %h outside-target)" = 1 ] && echo "not linked"
+            """)
+        #expect(run.stdout == "status=1\nnothing outside\nnot linked\n", "\(name): \(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("not extracted"), "\(name): \(run.stderr)")
+    }
+
+    @Test func absoluteNamesLandInsideTheDestination() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            echo data > payload
+            python3 -c "import tarfile; t = tarfile.open('abs.tar', 'w'); t.add('payload', arcname='/tmp/bale-abs-test-$$'); t.close()"
+            "$BALE" unpack abs.tar -C dest; echo "status=$?"
+            [ -f dest/tmp/bale-abs-test-$$ ] && [ ! -e /tmp/bale-abs-test-$$ ] && echo "stripped"
+            """)
+        #expect(run.stdout == "status=0\nstripped\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test(arguments: [
+        ("truncated", #"head -c $(( $(stat -c %s good.tar) / 2 )) good.tar > bad.tar"#),
+        ("bad-checksum", #"cp good.tar bad.tar && printf 'X' | dd of=bad.tar bs=1 seek=20 conv=notrunc 2>/dev/null"#),
+        ("truncated-gzip", #"gzip -c good.tar > full.gz && head -c 5000 full.gz > bad.tar"#),
+        ("bad-pax", #"python3 -c "import tarfile; t = tarfile.open('x.tar', 'w', format=tarfile.PAX_FORMAT); i = tarfile.TarInfo('n'); i.pax_headers = {'comment': 'x'}; t.addfile(i); t.close()"; python3 -c "d = bytearray(open('x.tar','rb').read()); i = d.find(b' comment='); d[i-2:i] = b'99'; import tarfile; open('bad.tar','wb').write(bytes(d))""#),
+    ])
+    func damagedArchivesFail(name: String, make: String) throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir src && head -c 200000 "$FIXTURES/text" > src/a && seq 1 1000 > src/b && tar -cf good.tar src
+            \(make)
+            "$BALE" unpack bad.tar -C dest; echo "status=$?"
+            """)
+        #expect(run.stdout == "status=1\n", "\(name): \(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("bad.tar"), "\(name): \(run.stderr)")
+    }
+}
