@@ -107,11 +107,11 @@ struct GzipOptions: ParsableArguments {
         options.keep = keep || toStandardOutput || output != nil
         options.force = force
         options.level = level
-        options.jobs = jobs ?? 0
+        options.engine.jobs = jobs ?? 0
         options.suffix = suffix
         options.messages = Messages(quiet: quiet, verbose: verbose)
-        options.pipeline.ioThreads = ioThreads
-        options.pipeline.chunkSize = chunkKiB << 10
+        options.engine.pipeline.ioThreads = ioThreads
+        options.engine.pipeline.chunkSize = chunkKiB << 10
         return options
     }
 }
@@ -231,10 +231,10 @@ struct Pack: ParsableCommand {
         options.walker.dereference = dereference
         options.walker.excludes = excludes
         options.level = level
-        options.jobs = jobs ?? 0
+        options.engine.jobs = jobs ?? 0
         options.force = force
         options.messages = Messages(quiet: quiet, verbose: verbose)
-        options.pipeline.ioThreads = ioThreads
+        options.engine.pipeline.ioThreads = ioThreads
         throw ArgumentParser.ExitCode(PackCommand(options: options).run().rawValue)
     }
 }
@@ -277,7 +277,7 @@ struct Unpack: ParsableCommand {
         options.archive = archive
         options.directory = directory
         options.samePermissions = samePermissions
-        options.jobs = jobs ?? 0
+        options.engine.jobs = jobs ?? 0
         options.messages = Messages(quiet: quiet, verbose: verbose)
         throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
     }
@@ -297,7 +297,7 @@ struct List: ParsableCommand {
         var options = UnpackCommand.Options()
         options.archive = archive
         options.listOnly = true
-        options.jobs = jobs ?? 0
+        options.engine.jobs = jobs ?? 0
         throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
     }
 }

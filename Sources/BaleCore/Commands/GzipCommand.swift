@@ -25,11 +25,9 @@ public struct GzipCommand {
         public var keep = false
         public var force = false
         public var level: Int32 = 6
-        public var jobs = 0
         public var suffix = ".gz"
         public var messages = Messages()
-        public var pipeline = PipelineOptions()
-        public var workerExecutable: String?
+        public var engine = EngineSettings()
 
         public init() {}
     }
@@ -49,15 +47,13 @@ public struct GzipCommand {
             messages.error("the suffix cannot be empty")
             return .failure
         }
-        let jobs = options.jobs > 0 ? options.jobs : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let pool = WorkerPool(executable: options.workerExecutable ?? WorkerPool.currentExecutable,
-                              count: max(1, jobs))
+        let pool = options.engine.makePool()
         defer {
             for failure in pool.shutdown() {
                 messages.warning("worker \(failure.pid) ended with \(failure.status)")
             }
         }
-        let pipeline = Pipeline(options: options.pipeline, workers: pool)
+        let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
         let files = options.files.isEmpty ? ["-"] : options.files
         let writesStandardOutput = options.toStandardOutput
             || (options.outputPath == nil && files.contains("-"))

@@ -19,11 +19,9 @@ public struct PackCommand {
         public var directory: String?
         public var walker = TreeWalker.Options()
         public var level: Int32 = 6
-        public var jobs = 0
         public var force = false
         public var messages = Messages()
-        public var pipeline = PipelineOptions()
-        public var workerExecutable: String?
+        public var engine = EngineSettings()
         public init() {}
     }
 
@@ -70,14 +68,12 @@ public struct PackCommand {
         } else {
             output = nil
         }
-        let jobs = options.jobs > 0 ? options.jobs : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let pool = WorkerPool(executable: options.workerExecutable ?? WorkerPool.currentExecutable,
-                              count: max(1, jobs))
+        let pool = options.engine.makePool()
         defer { pool.shutdown() }
-        let cutter = TarChunkCutter(entries: entries, chunkSize: options.pipeline.chunkSize)
+        let cutter = TarChunkCutter(entries: entries, chunkSize: options.engine.pipeline.chunkSize)
         let sink = OutputTarget(file: output, discards: false)
         do {
-            _ = try Pipeline(options: options.pipeline, workers: pool)
+            _ = try Pipeline(options: options.engine.pipeline, workers: pool)
                 .run(cutter: cutter, kind: .compress(level: options.level),
                      inputName: outputPath ?? "archive", sink: sink)
             try output?.commit(attributes: nil, sync: false)

@@ -16,10 +16,8 @@ public struct UnpackCommand {
         public var listOnly = false
         /// Keep setuid/setgid bits.
         public var samePermissions = false
-        public var jobs = 0
         public var messages = Messages()
-        public var pipeline = PipelineOptions()
-        public var workerExecutable: String?
+        public var engine = EngineSettings()
         public init() {}
     }
 
@@ -43,11 +41,9 @@ public struct UnpackCommand {
         let isGzip = !seekable || (pread(fd, &magic, 2, 0) == 2 && magic == [0x1f, 0x8b])
             || info.st_size < 2
 
-        let jobs = options.jobs > 0 ? options.jobs : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let pool = WorkerPool(executable: options.workerExecutable ?? WorkerPool.currentExecutable,
-                              count: max(1, jobs))
+        let pool = options.engine.makePool()
         defer { pool.shutdown() }
-        let pipeline = Pipeline(options: options.pipeline, workers: pool)
+        let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
 
         if options.listOnly {
             let sink = TarStreamSink(archiveName: name, handler: TarLister { line in
