@@ -84,6 +84,21 @@ import Testing
         #expect(run.stdout == "a/ a/keep.txt b/ b/x \ndefault=0\nsrc.tar.gz\nexists=1\nd\n", "\(run.stdout)\(run.stderr)")
     }
 
+    @Test func reproducibleAndListOptions() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir -p t/a && seq 1 100 > t/a/x.txt && seq 1 5 > t/y.log && seq 1 7 > "t/a/sp ace.txt"
+            stamp="--mtime 2020-01-02 --owner nobody:65534 --group 4242 --numeric-owner"
+            "$BALE" pack t $stamp -o r1.tar.gz
+            sleep 1; touch t/a/x.txt t/a t
+            "$BALE" pack t --mtime @$(date -d 2020-01-02 +%s) --owner nobody:65534 --group 4242 --numeric-owner -o r2.tar.gz
+            cmp r1.tar.gz r2.tar.gz && echo reproducible
+            tar -tvzf r1.tar.gz --numeric-owner | awk '{print $2, $4}' | sort -u
+            find t -name '*.txt' -print0 | sort -z | "$BALE" pack --files-from - --null -o list.tar.gz && tar -tzf list.tar.gz
+            """)
+        #expect(run.stdout == "reproducible\n65534/4242 2020-01-02\nt/a/sp ace.txt\nt/a/x.txt\n", "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func troubleWhileReadingKeepsTheArchiveValid() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

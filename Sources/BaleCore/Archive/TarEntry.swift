@@ -34,6 +34,9 @@ public struct TarEntry: Equatable, Sendable {
     public var modificationNanoseconds: Int32 = 0
     /// The number of content bytes (regular files only).
     public var size: Int64 = 0
+    /// The source file's size and time when it was walked, to notice a
+    /// change while it is read (the stored time may differ: `--mtime`).
+    public var walkedStamp: WalkedStamp?
     public var deviceMajor: UInt32 = 0
     public var deviceMinor: UInt32 = 0
 
@@ -46,6 +49,13 @@ public struct TarEntry: Equatable, Sendable {
         self.userID = userID
         self.groupID = groupID
         self.modificationSeconds = modificationSeconds
+    }
+
+    /// What the walk saw of a regular file.
+    public struct WalkedStamp: Equatable, Sendable {
+        public var size: Int64
+        public var seconds: Int64
+        public var nanoseconds: Int32
     }
 
     /// The name as text, for messages (invalid UTF-8 shown with replacement characters).

@@ -18,6 +18,16 @@ public struct PackCommand {
         /// Change to this directory before reading the paths (`-C`).
         public var directory: String?
         public var walker = TreeWalker.Options()
+        /// Read more paths from this file (`--files-from`, "-" for stdin).
+        public var filesFrom: String?
+        /// Names in `filesFrom` end with NUL, not newline (`--null`).
+        public var nullSeparated = false
+        /// Reproducible archives: every entry's time, owner and group.
+        public var mtime: Int64?
+        public var owner: (name: [UInt8], id: UInt32)?
+        public var group: (name: [UInt8], id: UInt32)?
+        /// Store ids only, no user or group names (`--numeric-owner`).
+        public var numericOwner = false
         public var level: Int32 = 6
         public var force = false
         public var messages = Messages()
@@ -30,7 +40,16 @@ public struct PackCommand {
 
     public func run() -> ExitCode {
         let messages = options.messages
-        guard !options.paths.isEmpty else {
+        var paths = options.paths.map { Array($0.utf8) }
+        if let list = options.filesFrom {
+            switch readNames(list) {
+            case .success(let names): paths += names
+            case .failure(let error):
+                messages.error(error.description)
+                return .failure
+            }
+        }
+        guard !paths.isEmpty else {
             messages.error("pack: give at least one path")
             return .failure
         }
@@ -41,7 +60,7 @@ public struct PackCommand {
             return .failure
         }
         if outputPath == nil {
-            let name = defaultOutputName(options.paths[0])
+            let name = defaultOutputName(String(decoding: paths[0], as: UTF8.self))
             var existing = stat()
             if !options.force && lstat(name, &existing) == 0 {
                 messages.warning("\(name) already exists; not overwritten (use -f or -o)")
@@ -55,7 +74,7 @@ public struct PackCommand {
         }
 
         var walker = TreeWalker(options: options.walker)
-        let entries = walker.entries(for: options.paths)
+        let entries = walker.entries(forBytePaths: paths).map(restamp)
         for warning in walker.warnings { messages.error(warning) }
         for entry in entries { messages.info(entry.displayName) }
 
@@ -85,6 +104,40 @@ public struct PackCommand {
         }
         for warning in cutter.warnings { messages.error(warning) }
         return walker.hadErrors || !cutter.warnings.isEmpty ? .failure : .success
+    }
+
+    /// Applies --mtime, --owner, --group and --numeric-owner to an entry.
+    private func restamp(_ entry: TarEntry) -> TarEntry {
+        var entry = entry
+        if let mtime = options.mtime {
+            entry.modificationSeconds = mtime
+            entry.modificationNanoseconds = 0
+        }
+        if let owner = options.owner { (entry.userName, entry.userID) = owner }
+        if let group = options.group { (entry.groupName, entry.groupID) = group }
+        if options.numericOwner {
+            entry.userName = []
+            entry.groupName = []
+        }
+        return entry
+    }
+
+    /// The names listed in `path`, one a line or NUL-separated.
+    private func readNames(_ path: String) -> Result<[[UInt8]], BaleError> {
+        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return .failure(.cannotOpen(path: path, .current("open"))) }
+        defer { if fd != 0 { FileIO.close(fd) } }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { return .failure(.readFailed(path: path, .current("read"))) }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        let separator = options.nullSeparated ? UInt8(0) : UInt8(ascii: "\n")
+        return .success(bytes.split(separator: separator).map { Array($0) })
     }
 
     /// NAME.tar.gz beside the first path (NAME its last component).

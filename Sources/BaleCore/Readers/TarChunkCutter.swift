@@ -164,10 +164,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var info = stat()
         if current.shortBy > 0 {
             problems.append("\(name): File shrank by \(current.shortBy) bytes; padding with zeros")
-        } else if fstat(current.fd, &info) == 0,
-                  Int64(info.st_size) != current.entry.size
-                    || Int64(info.st_mtim.tv_sec) != current.entry.modificationSeconds
-                    || Int32(info.st_mtim.tv_nsec) != current.entry.modificationNanoseconds {
+        } else if let walked = current.entry.walkedStamp, fstat(current.fd, &info) == 0,
+                  Int64(info.st_size) != walked.size
+                    || Int64(info.st_mtim.tv_sec) != walked.seconds
+                    || Int32(info.st_mtim.tv_nsec) != walked.nanoseconds {
             problems.append("\(name): file changed as we read it")
         }
         setPending([UInt8](repeating: 0, count: TarHeader.padding(current.entry.size)))

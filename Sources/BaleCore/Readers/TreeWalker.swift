@@ -21,6 +21,8 @@ public struct TreeWalker {
         /// Glob patterns (`--exclude`): an entry whose name or any path
         /// suffix matches is left out, with everything under it.
         public var excludes: [String] = []
+        /// Do not descend into other file systems (`--one-file-system`).
+        public var oneFileSystem = false
         public init() {}
     }
 
@@ -33,6 +35,7 @@ public struct TreeWalker {
     private var hardLinks: [HardLinkKey: [UInt8]] = [:]
     private var names = NameCache()
     private var directoriesOnPath: [HardLinkKey] = []
+    private var topDevice: UInt64?
 
     private struct HardLinkKey: Hashable { var device: UInt64; var inode: UInt64 }
 
@@ -40,10 +43,16 @@ public struct TreeWalker {
 
     /// Lists the entries for `paths`, in archive order.
     public mutating func entries(for paths: [String]) -> [TarEntry] {
+        entries(forBytePaths: paths.map { Array($0.utf8) })
+    }
+
+    /// Lists the entries for paths given as bytes (names in any encoding).
+    public mutating func entries(forBytePaths paths: [[UInt8]]) -> [TarEntry] {
         var result: [TarEntry] = []
         for path in paths {
-            var bytes = Array(path.utf8)
+            var bytes = path
             while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+            topDevice = nil
             walk(source: bytes, name: Self.archiveName(bytes), into: &result, top: true)
         }
         return result
@@ -88,6 +97,13 @@ public struct TreeWalker {
             return
         }
         let type = info.st_mode & S_IFMT
+        if options.oneFileSystem {
+            if top { topDevice = UInt64(info.st_dev) }
+            if let topDevice, UInt64(info.st_dev) != topDevice {
+                warn("\(display): file is on a different filesystem; not dumped", error: false)
+                return
+            }
+        }
         var entry = TarEntry(
             name: name, sourcePath: source, kind: .file, mode: UInt32(info.st_mode & 0o7777),
             userID: info.st_uid, groupID: info.st_gid, modificationSeconds: Int64(info.st_mtim.tv_sec))
@@ -108,6 +124,8 @@ public struct TreeWalker {
                 hardLinks[key] = name
             }
             entry.size = Int64(info.st_size)
+            entry.walkedStamp = .init(size: entry.size, seconds: Int64(info.st_mtim.tv_sec),
+                                      nanoseconds: Int32(info.st_mtim.tv_nsec))
             if !name.isEmpty { result.append(entry) }
         case S_IFLNK:
             entry.kind = .symbolicLink
