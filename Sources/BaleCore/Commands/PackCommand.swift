@@ -89,10 +89,16 @@ public struct PackCommand {
         }
         let pool = options.engine.makePool()
         defer { pool.shutdown() }
-        let cutter = TarChunkCutter(entries: entries, chunkSize: options.engine.pipeline.chunkSize)
+        let cutter = TarChunkCutter(entries: entries, chunkSize: options.engine.pipeline.chunkSize,
+                                    readerThreads: options.engine.pipeline.ioThreads)
+        defer { cutter.stop() }
+        // The stream is assembled in order by one thread; the read-ahead
+        // threads are the cutter's own.
+        var engine = options.engine
+        engine.pipeline.ioThreads = 1
         let sink = OutputTarget(file: output, discards: false)
         do {
-            _ = try Pipeline(options: options.engine.pipeline, workers: pool)
+            _ = try Pipeline(options: engine.pipeline, workers: pool)
                 .run(cutter: cutter, kind: .compress(level: options.level),
                      inputName: outputPath ?? "archive", sink: sink)
             try output?.commit(attributes: nil, sync: false)

@@ -18,8 +18,9 @@ import Glibc
 /// changed while read is reported as "file changed as we read it". Each of
 /// these is a warning naming the file and makes the job exit 1.
 ///
-/// The stream is made in order under the cutter's lock, reading each file
-/// straight into the chunk buffer.
+/// The stream is made in order under the cutter's lock. Small files are
+/// read ahead in parallel by a `FilePrefetcher` (`readerThreads` threads);
+/// large ones are read here, straight into the chunk buffer.
 public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private let entries: [TarEntry]
     private let chunkSize: Int
@@ -43,12 +44,23 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var shortBy: Int64 = 0
     }
 
-    public init(entries: [TarEntry], chunkSize: Int) {
+    private let prefetcher: FilePrefetcher
+
+    /// Cuts the tar stream of `entries`; `readerThreads` read small files ahead,
+    /// holding at most `prefetchBudget` bytes.
+    public init(entries: [TarEntry], chunkSize: Int, readerThreads: Int = 2, prefetchBudget: Int = 32 << 20) {
         self.entries = entries
         self.chunkSize = chunkSize
+        prefetcher = FilePrefetcher(entries: entries, threads: readerThreads, budget: prefetchBudget)
     }
 
-    deinit { if let file { FileIO.close(file.fd) } }
+    deinit {
+        prefetcher.stop()
+        if let file { FileIO.close(file.fd) }
+    }
+
+    /// Stops the read-ahead threads; call when the job is over.
+    public func stop() { prefetcher.stop() }
 
     public var chunkCount: UInt64 { monitor.withLock { next } }
 
@@ -92,7 +104,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 continue
             }
             if index < entries.count {
-                startEntry(entries[index])
+                startEntry(at: index)
                 index += 1
                 continue
             }
@@ -112,7 +124,19 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         pendingOffset = 0
     }
 
-    private func startEntry(_ entry: TarEntry) {
+    private func startEntry(at position: Int) {
+        let entry = entries[position]
+        if FilePrefetcher.isPrefetched(entry) {
+            switch prefetcher.take(position) {
+            case .failed(let problem):
+                problems.append(problem)
+            case .content(let bytes, let problem):
+                if let problem { problems.append(problem) }
+                setPending(TarHeader.encode(entry) + bytes
+                           + [UInt8](repeating: 0, count: TarHeader.padding(entry.size)))
+            }
+            return
+        }
         guard entry.kind == .file else {
             setPending(TarHeader.encode(entry))
             return

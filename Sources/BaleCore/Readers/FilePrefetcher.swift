@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads small files ahead of the tar stream, on several threads.
+///
+/// A tree of many small files is bound by the latency of open, read and
+/// close, one file at a time, not by bandwidth. The tar stream must still
+/// be assembled in order, so the prefetcher's threads (`--io-threads`)
+/// read the next small files in parallel into memory, ahead of the
+/// cutter, which takes each one when its turn comes. Large files are left
+/// to the cutter, which streams them chunk by chunk.
+///
+/// Memory: at most `budget` bytes of file content are held at once; a
+/// thread waits when reading the next file would exceed it.
+final class FilePrefetcher: @unchecked Sendable {
+    /// What reading one file gave.
+    enum Outcome {
+        /// The file's first `entry.size` bytes (zero-padded if it shrank),
+        /// and any problem to report ("file changed as we read it").
+        case content([UInt8], problem: String?)
+        /// It could not be opened or read: leave the entry out.
+        case failed(String)
+    }
+
+    /// Files larger than this are streamed by the cutter instead.
+    static let smallFileLimit: Int64 = 1 << 20
+
+    private let entries: [TarEntry]
+    private let budget: Int
+    private let monitor = Monitor()
+    private let changed: Monitor.Condition
+    private var nextIndex = 0
+    private var held = 0
+    private var done: [Int: Outcome] = [:]
+    private var stopped = false
+    private var threads: [JoinableThread] = []
+
+    init(entries: [TarEntry], threads count: Int, budget: Int) {
+        self.entries = entries
+        self.budget = budget
+        changed = monitor.makeCondition()
+        for _ in 0..<max(1, count) {
+            threads.append(JoinableThread(name: "bale-prefetch") { [unowned self] in self.work() })
+        }
+    }
+
+    deinit { stop() }
+
+    static func isPrefetched(_ entry: TarEntry) -> Bool {
+        entry.kind == .file && entry.size <= smallFileLimit
+    }
+
+    /// Stops the threads (the job ended or failed) and waits for them.
+    func stop() {
+        monitor.withLock {
+            stopped = true
+            changed.broadcast()
+        }
+        for thread in threads { thread.join() }
+        threads = []
+    }
+
+    /// Waits for entry `index` (which must be a prefetched kind) and takes it.
+    func take(_ index: Int) -> Outcome {
+        monitor.withLock {
+            while done[index] == nil && !stopped { monitor.wait(changed) }
+            let outcome = done.removeValue(forKey: index) ?? .failed("\(entries[index].displayName): not read")
+            if case .content(let bytes, _) = outcome { held -= bytes.count }
+            changed.broadcast()
+            return outcome
+        }
+    }
+
+    private func work() {
+        while true {
+            // Claim the next small file, waiting while the budget is spent.
+            let claimed: Int? = monitor.withLock {
+                while !stopped {
+                    while nextIndex < entries.count && !Self.isPrefetched(entries[nextIndex]) { nextIndex += 1 }
+                    guard nextIndex < entries.count else { return nil }
+                    let size = Int(entries[nextIndex].size)
+                    if held == 0 || held + size <= budget {
+                        held += size
+                        defer { nextIndex += 1 }
+                        return nextIndex
+                    }
+                    monitor.wait(changed)
+                }
+                return nil
+            }
+            guard let index = claimed else { return }
+            let outcome = read(entries[index])
+            monitor.withLock {
+                if case .failed = outcome { held -= Int(entries[index].size) }
+                done[index] = outcome
+                changed.broadcast()
+            }
+        }
+    }
+
+    /// Reads one file whole and checks it did not change meanwhile.
+    private func read(_ entry: TarEntry) -> Outcome {
+        let fd = withCString(entry.sourcePath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
+        if fd < 0 { return .failed("\(entry.displayName): Cannot open: \(SystemError.current("open").reason)") }
+        defer { FileIO.close(fd) }
+        let size = Int(entry.size)
+        var got = 0
+        var bytes = [UInt8](repeating: 0, count: size)
+        if size > 0 {
+            do {
+                got = try typedThrows(SystemError.self) {
+                    try bytes.withUnsafeMutableBytes { try FileIO.read(fd, into: $0.baseAddress!, count: size) }
+                }
+            } catch {
+                return .failed("\(entry.displayName): Read error: \(error.reason)")
+            }
+        }
+        if got < size {
+            return .content(bytes, problem: "\(entry.displayName): File shrank by \(size - got) bytes; padding with zeros")
+        }
+        var info = stat()
+        if let walked = entry.walkedStamp, fstat(fd, &info) == 0,
+           Int64(info.st_size) != walked.size || Int64(info.st_mtim.tv_sec) != walked.seconds
+            || Int32(info.st_mtim.tv_nsec) != walked.nanoseconds {
+            return .content(bytes, problem: "\(entry.displayName): file changed as we read it")
+        }
+        return .content(bytes, problem: nil)
+    }
+}
