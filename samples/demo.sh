@@ -34,6 +34,17 @@ step "bale gzip tree/logs/app.log                 # the .gz exists: not overwrit
 set +e; "$BALE" gzip tree/logs/app.log; status=$?; set -e
 echo "exit status $status"
 
+step "bale pack tree -o tree-bale.tar.gz           # a tree to .tar.gz; every tar reads it"
+"$BALE" pack tree -o tree-bale.tar.gz
+tar --compare -zf tree-bale.tar.gz && echo "GNU tar --compare: no difference"
+
+step "bale list tree-bale.tar.gz"
+"$BALE" list tree-bale.tar.gz
+
+step "bale unpack tree-bale.tar.gz -C restored     # and back, safely"
+"$BALE" unpack tree-bale.tar.gz -C restored
+diff -r tree restored/tree && echo "restored tree: identical"
+
 step "printf 'not gzip' | bale gunzip              # bad input: a message and exit 1"
 set +e; printf 'not gzip' | "$BALE" gunzip; status=$?; set -e
 echo "exit status $status"
