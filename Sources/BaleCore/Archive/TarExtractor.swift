@@ -16,6 +16,10 @@ import Glibc
 /// Every refused entry is a warning naming it; the job then exits 1.
 /// Modes and modification times are restored (directories' times at the
 /// end, once nothing more is written into them).
+///
+/// Small files are written by `FileWriters` threads, several at once; the
+/// directory each goes in is opened (and checked) here first, and the
+/// last one is kept open for the next entry, which is usually its sibling.
 public struct TarExtractor: TarReader.Handler {
     private let root: Int32
     private let samePermissions: Bool
@@ -25,11 +29,16 @@ public struct TarExtractor: TarReader.Handler {
     private var directoryTimes: [([UInt8], TarEntry)] = []
     /// Reports each entry as it is extracted (`-v`).
     public var onEntry: ((TarEntry) -> Void)?
+    private let writers: FileWriters
+    private var small: FileWriters.Job?
+    private var cachedParent: (parts: ArraySlice<[UInt8]>, fd: Int32)?
 
-    /// Extracts under the open directory `root`.
-    public init(root: Int32, samePermissions: Bool) {
+    /// Extracts under the open directory `root`, with `writerThreads`
+    /// threads writing small files.
+    public init(root: Int32, samePermissions: Bool, writerThreads: Int = 2) {
         self.root = root
         self.samePermissions = samePermissions
+        writers = FileWriters(threads: writerThreads)
     }
 
     /// The cleaned, relative components of an archive name, or nil with a
@@ -55,6 +64,16 @@ public struct TarExtractor: TarReader.Handler {
     /// directories, never following a link. Returns -1 (with a warning) if
     /// the way is blocked.
     private mutating func openParent(_ parts: [[UInt8]], for entry: TarEntry) -> Int32 {
+        if let cached = cachedParent, cached.parts == parts.dropLast() { return dup(cached.fd) }
+        let fd = walkToParent(parts, for: entry)
+        if fd >= 0 {
+            if let old = cachedParent { close(old.fd) }
+            cachedParent = (parts.dropLast(), dup(fd))
+        }
+        return fd
+    }
+
+    private mutating func walkToParent(_ parts: [[UInt8]], for entry: TarEntry) -> Int32 {
         var fd = dup(root)
         for part in parts.dropLast() {
             var next = withCString(part) { openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
@@ -86,6 +105,9 @@ public struct TarExtractor: TarReader.Handler {
             return
         }
         guard let leaf = parts.last else { return }  // "." or "/": the destination itself
+        let isSmallFile = entry.kind == .file && entry.size <= FileWriters.smallFileLimit
+        // Anything but a small file waits for the queued files: order matters for it.
+        if !isSmallFile { writers.drain() }
         let parent = openParent(parts, for: entry)
         guard parent >= 0 else { return }
         defer { if current != parent { close(parent) } }
@@ -106,6 +128,12 @@ public struct TarExtractor: TarReader.Handler {
             }
             _ = withCString(leaf) { fchmodat(parent, $0, mode, 0) }
             directoryTimes.append((parts.reduce([]) { $0.isEmpty ? $1 : $0 + [UInt8(ascii: "/")] + $1 }, entry))
+        case .file where isSmallFile:
+            small = FileWriters.Job(
+                parent: dup(parent), leaf: leaf, path: parts.joined(separator: [UInt8(ascii: "/")]).map { $0 },
+                bytes: [], mode: mode, seconds: entry.modificationSeconds,
+                nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName)
+            small?.bytes.reserveCapacity(Int(entry.size))
         case .file:
             removeExisting(parent, leaf)
             let fd = withCString(leaf) { openat(parent, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
@@ -115,6 +143,7 @@ public struct TarExtractor: TarReader.Handler {
             }
             current = fd
         case .symbolicLink:
+            forgetCachedParent()
             removeExisting(parent, leaf)
             if withCString(entry.linkTarget, { target in withCString(leaf) { symlinkat(target, parent, $0) } }) != 0 {
                 refuse(entry, SystemError.current("symlink").reason)
@@ -159,7 +188,16 @@ public struct TarExtractor: TarReader.Handler {
         _ = withCString(leaf) { utimensat(parent, $0, &times, flags) }
     }
 
+    private mutating func forgetCachedParent() {
+        if let cached = cachedParent { close(cached.fd) }
+        cachedParent = nil
+    }
+
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        if small != nil {
+            small!.bytes.append(contentsOf: bytes)
+            return
+        }
         guard current >= 0, let base = bytes.baseAddress, bytes.count > 0 else { return }
         do { try FileIO.write(current, from: base, count: bytes.count) } catch {
             throw .writeFailed(path: currentEntry?.displayName ?? "?", error)
@@ -167,6 +205,11 @@ public struct TarExtractor: TarReader.Handler {
     }
 
     public mutating func end() throws(BaleError) {
+        if let job = small {
+            small = nil
+            writers.submit(job)
+            return
+        }
         guard current >= 0, let entry = currentEntry else { return }
         defer { close(current); current = -1 }
         fchmod(current, mode_t(entry.mode & modeMask))
@@ -177,6 +220,12 @@ public struct TarExtractor: TarReader.Handler {
 
     /// Sets the directories' times, deepest first; call once at the end.
     public mutating func finish() {
+        if let job = small {  // an archive cut inside a small file: drop it
+            close(job.parent)
+            small = nil
+        }
+        warnings += writers.finish()
+        forgetCachedParent()
         for (path, entry) in directoryTimes.reversed() {
             guard case .success(let parts) = Self.components(path), let leaf = parts.last else { continue }
             var fake = entry
