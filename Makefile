@@ -2,7 +2,7 @@
 #
 #   make demo     install what is missing, build, run bale on samples/
 #   make test     install what is missing, build, run every test
-#   make bench    build for release and compare bale with pigz and gzip
+#   make bench    build for release and compare bale with pigz, gzip and tar
 #   make install  PREFIX=/usr/local
 
 SWIFT  ?= swift
@@ -43,8 +43,10 @@ test: setup
 	$(SWIFT) build
 	$(SWIFT) test
 
+# gzip/gunzip against pigz and gzip, then pack/unpack against tar with pigz and gzip.
 bench: setup
 	bash bench/run.sh
+	bash bench/pack.sh
 
 install: release
 	$(SUDO) install -D -m 755 .build/release/bale $(DESTDIR)$(PREFIX)/bin/bale

@@ -18,6 +18,20 @@
 # every timed command reads real file data. rm -rf bench/work/big (or small)
 # to rebuild one.
 #
+# Extraction targets live in bench/work/x (same file system as the trees).
+# A target is never deleted during the benchmark: before each unpack run the
+# previous one is moved aside into x/old/ (a rename), and x/ is deleted only
+# after all timing. On ext4 without a journal (as here), creating files soon
+# after deleting many makes the kernel skip the recently freed inodes one by
+# one (ext4's recently_deleted(): freed within the last minute, or the last
+# six while their inode table block is dirty), which made a 100,000-file
+# extraction run 5-10x slower for whichever tool came right after an rm -rf.
+# For the same reason, unpack timings are only trustworthy if nothing deleted
+# many files on this file system in the minutes before the run (this script's
+# own final cleanup included: leave a few minutes between two runs).
+# This needs free space for every extracted copy: about
+# (1 + 2 * BENCH_RUNS + GZIP_RUNS) copies of each tree.
+#
 # Environment:
 #   BENCH_RUNS  runs per command, median taken (default 3)
 #   GZIP_RUNS   runs per gzip (single-core anchor) command (default 1)
@@ -32,8 +46,10 @@ JOBS=2                                   # -p for bale and pigz
 TREES=(big small)
 OUT="out"                                # archives, relative to $WORK
 XDIR="x"                                 # extraction targets, relative to $WORK (same file system)
+TRASH="$XDIR/old"                        # earlier extraction targets, deleted at the end
 TIMES="$WORK/pack-times.tsv"             # raw measurements of this run
 TREEINFO="$WORK/pack-trees.tsv"          # tree, files, entries, bytes
+# Each tree's sources are recorded beside it (not inside) in $WORK/T.sources.
 BIG_MIN=$((450 * 1000 * 1000))           # target size range of big/, bytes
 BIG_MAX=$((600 * 1000 * 1000))
 SMALL_FILES=100000                       # files in small/
@@ -87,6 +103,7 @@ build_big() {
     done
     (( ${#paths[@]} > 0 )) || die "none of the big/ sources exist"
     for p in "${paths[@]}"; do rel+=("${p#/}"); done
+    printf '%s\n' "${paths[@]}" > "$WORK/big.sources"
     # --parents keeps each source's absolute path below $dest (big/usr/include/...).
     (cd / && cp -a --no-preserve=links --parents -t "$dest" -- "${rel[@]}")
 }
@@ -115,6 +132,12 @@ build_small() {
     local n
     n=$(tr -cd '\0' < "$list" | wc -c)
     (( n == SMALL_FILES )) || log "warning: only $n files found for small/ (wanted $SMALL_FILES)"
+    # Record how many files each source gave ("count<TAB>source").
+    : > "$WORK/small.sources"
+    for src in "${sources[@]}"; do
+        n=$(grep -zc "^${src#/}/" "$list" || true)
+        if (( n > 0 )); then printf '%s\t%s\n' "$n" "$src" >> "$WORK/small.sources"; fi
+    done
     # Batched cp -a --parents: keeps each file's directory structure (and
     # the attributes of the parent directories it creates).
     (cd / && xargs -0 -a "$list" cp -a --no-preserve=links --parents -t "$dest" --)
@@ -154,7 +177,32 @@ big_bytes=$(awk '$1 == "big" { print $4 }' "$TREEINFO")
     log "warning: big/ holds $big_bytes bytes, outside the 450-600 MB target"
 
 # --- 3. Correctness, before any timing ---------------------------------------
-mkdir -p "$OUT" "$XDIR"
+# Leftover extractions of an interrupted run: delete them now, then give
+# ext4 a minute so that the freed inodes no longer count as recently deleted
+# (see the top of this file).
+if [[ -e "$XDIR" ]]; then
+    log "removing $WORK/$XDIR left by an earlier run, then waiting 60 s"
+    rm -rf -- "$XDIR"; sync; sleep 60
+fi
+mkdir -p "$OUT" "$XDIR" "$TRASH"
+
+# Free space for the extracted copies (kept until the end) and the archives.
+need=$(awk -v c=$((1 + 2 * BENCH_RUNS + GZIP_RUNS)) '{ b += $4 } END { printf "%d", b * c * 1.2 + b }' "$TREEINFO")
+have=$(( $(df -Pk . | awk 'NR == 2 { print $4 }') * 1024 ))
+(( have >= need )) ||
+    log "warning: $((have / 1000000)) MB free in $WORK, the run needs about $((need / 1000000)) MB"
+
+# retire DIR...: move each existing DIR aside into $TRASH (a rename: no
+# inode is freed; see the top of this file).
+RETIRED=0
+retire() {
+    local d
+    for d in "$@"; do
+        [[ -e "$d" ]] || continue
+        RETIRED=$((RETIRED + 1))
+        mv -- "$d" "$TRASH/$RETIRED"
+    done
+}
 
 # Read a whole tree through a pipe, to warm the page cache. (Not straight to
 # /dev/null: GNU tar notices an archive on /dev/null and skips reading the
@@ -183,7 +231,7 @@ for T in "${TREES[@]}"; do
 
     # bale unpack must reproduce the tree exactly (contents, and symlinks as
     # symlinks: --no-dereference compares link targets instead of following them).
-    rm -rf "$XDIR/bale"
+    retire "$XDIR/bale"
     "$BALE" unpack -p "$JOBS" "$OUT/bale-$T.tar.gz" -C "$XDIR/bale" ||
         die "bale unpack -p $JOBS $OUT/bale-$T.tar.gz -C $XDIR/bale exited with status $?"
     if ! diff -r --no-dereference "$T" "$XDIR/bale/$T" > "$OUT/diff-$T.txt" 2>&1; then
@@ -195,14 +243,18 @@ for T in "${TREES[@]}"; do
     # Metadata (informational only): type, mode, size and mtime of every entry.
     # Directory sizes and mtimes are left out (they depend on the file system
     # and on extraction order).
-    meta() { (cd "$1" && find "$T" -printf '%p\t%y\t%m\t' \( -type d -printf '-\t-\n' -o -printf '%s\t%T@\n' \) | LC_ALL=C sort); }
+    # (mtimes in whole seconds: what a tar header holds)
+    meta() {
+        (cd "$1" && find "$T" -printf '%p\t%y\t%m\t' \( -type d -printf '-\t-\n' -o -printf '%s\t%T@\n' \)) |
+            sed -E 's/\.[0-9]+$//' | LC_ALL=C sort
+    }
     if ! diff <(meta .) <(meta "$XDIR/bale") > "$OUT/meta-$T.txt"; then
         log "  warning: modes/sizes/mtimes differ after bale unpack ($(grep -c '^<' "$OUT/meta-$T.txt") entries); first lines:"
         head -n 6 "$OUT/meta-$T.txt" >&2
     else
         log "  types, modes, sizes and mtimes: identical"
     fi
-    rm -rf "$XDIR/bale"
+    retire "$XDIR/bale"
 done
 
 # --- 4. Measurement ----------------------------------------------------------
@@ -221,9 +273,17 @@ measure() {
     printf '   %-58s %s\n' "$name" "$(tail -n 1 "$TF")" >&2
 }
 
-# Untimed, before each timed command: remove its output, and write back dirty
-# pages (of earlier archives and extractions) so they do not land in its time.
-prepare() { rm -rf -- "$@"; sync; }
+# Untimed, before each timed command: remove its output (an archive: one
+# file; an extraction directory: moved aside, see retire), and write back
+# dirty pages (of earlier archives and extractions) so that the kernel does
+# not write them during the command's time.
+prepare() {
+    local p
+    for p in "$@"; do
+        if [[ -d "$p" ]]; then retire "$p"; else rm -f -- "$p"; fi
+    done
+    sync
+}
 
 # Anything else running skews the timings: record the load before we start.
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -271,14 +331,16 @@ for T in "${TREES[@]}"; do
             measure "$T" "tar -xzf $gzip_gz -C $XDIR/tar" tar -xzf "$gzip_gz" -C "$XDIR/tar"
         fi
     done
-    # Free the space of the extracted copies (three per tree) before the next tree.
-    rm -rf "$XDIR"; mkdir "$XDIR"
 done
+
+# All timing done: now the extracted copies can go.
+log "removing the extracted copies in $WORK/$XDIR"
+rm -rf -- "$XDIR"
 
 # --- 5. Report ---------------------------------------------------------------
 INVOKED="bash bench/pack.sh"
 [[ -n "${MAKELEVEL:-}" ]] && INVOKED="$INVOKED (from make bench)"
-export WORK TIMES TREEINFO BENCH_RUNS GZIP_RUNS JOBS INVOKED LOADAVG OUT
+export WORK TIMES TREEINFO BENCH_RUNS GZIP_RUNS JOBS INVOKED LOADAVG OUT XDIR
 export NPROC="$(nproc)"
 export CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
 export REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')"
@@ -290,7 +352,7 @@ import os, statistics, datetime
 from collections import defaultdict
 
 E = os.environ
-jobs, out = E["JOBS"], E["OUT"]
+jobs, out, x = E["JOBS"], E["OUT"], E["XDIR"]
 trees = {}                          # tree -> (files, entries, bytes)
 for line in open(E["TREEINFO"]):
     t, f, e, b = line.split()
@@ -321,8 +383,8 @@ def packed_by(name):
 names = {t: dict(
     pack_bale=f"bale pack -p {jobs} {t} -o {out}/bale-{t}.tar.gz",
     pack_pigz=f"tar -cf - {t} | pigz -p {jobs} > {out}/pigz-{t}.tar.gz",
-    unpack_bale=f"bale unpack -p {jobs} {out}/bale-{t}.tar.gz -C x/bale",
-    unpack_pigz=f"pigz -dc {out}/pigz-{t}.tar.gz | tar -xf - -C x/pigz") for t in trees}
+    unpack_bale=f"bale unpack -p {jobs} {out}/bale-{t}.tar.gz -C {x}/bale",
+    unpack_pigz=f"pigz -dc {out}/pigz-{t}.tar.gz | tar -xf - -C {x}/pigz") for t in trees}
 
 L = []
 L.append("# bale pack / unpack benchmark\n")
@@ -334,16 +396,32 @@ L.append(f"- command: `{E['INVOKED']}` with BENCH_RUNS={E['BENCH_RUNS']} "
 L.append(f"- bale {E['REV']}, {E['PIGZ_V']}, {E['TAR_V']}; bale and pigz use -p {jobs}, "
          "all compress at level 6")
 L.append("- trees (in bench/work; bytes are the regular files' data):")
-desc = {"big": "/usr/include, /usr/share/doc, Swift runtime .so files and toolchain binaries "
-               "(the sources of bench/run.sh's corpus)",
-        "small": "the first 100,000 regular files under 64 KiB of /usr/share, /usr/include, "
-                 "/root/.pyenv (sorted)"}
+def describe(tree):
+    """What a tree was copied from, from bench/work/TREE.sources."""
+    path = os.path.join(E["WORK"], f"{tree}.sources")
+    if not os.path.exists(path):
+        return "(sources not recorded)"
+    lines = [l.rstrip("\n") for l in open(path) if l.strip()]
+    if tree == "small":   # "count<TAB>source": regular files under 64 KiB, sorted, first N
+        parts = [f"`{src}` ({int(n):,})" for n, src in (l.split("\t", 1) for l in lines)]
+        return "regular files under 64 KiB, the first in sorted order from " + ", ".join(parts)
+    sos = [l for l in lines if l.endswith(".so") and "/swift/linux/" in l]
+    parts = [f"`{l}`" for l in lines if l not in sos]
+    if sos:
+        parts.insert(2 if len(parts) >= 2 else len(parts),
+                     f"`{os.path.dirname(sos[0])}/*.so` ({len(sos)} files)")
+    return "copies of " + ", ".join(parts) + " (as in bench/run.sh's corpus)"
+
 for t, (f, e, b) in trees.items():
-    L.append(f"  - `{t}/`: {f:,} files, {e:,} entries, {b:,} bytes ({b/1e6:.1f} MB): {desc.get(t, '')}")
+    L.append(f"  - `{t}/`: {f:,} files, {e:,} entries, {b:,} bytes ({b/1e6:.1f} MB); {describe(t)}")
 L.append("")
 
+def md(text):
+    """Text for a markdown table cell: | must be escaped, even in `code`."""
+    return text.replace("|", "\\|")
+
 hdr = ["command", "wall s (median)", "CPU s", "MB/s", "output bytes",
-       "size vs `tar | pigz`", "peak RSS MiB"]
+       md("size vs `tar | pigz`"), "peak RSS MiB"]
 for t, (f, e, b) in trees.items():
     L.append(f"## {t}/ ({f:,} files, {b/1e6:.1f} MB)\n")
     L.append("| " + " | ".join(hdr) + " |")
@@ -352,7 +430,7 @@ for t, (f, e, b) in trees.items():
     for name in order[t]:
         wall, user, sys_, rss = pick(t, name)
         n = len(runs[t, name])
-        label = f"`{name}`" + ("" if n == int(E["BENCH_RUNS"]) else f" ({n} run{'s' if n > 1 else ''})")
+        label = f"`{md(name)}`" + ("" if n == int(E["BENCH_RUNS"]) else f" ({n} run{'s' if n > 1 else ''})")
         tool = packed_by(name)
         if tool:
             size = archive(t, tool)
@@ -366,8 +444,9 @@ L.append("Wall s is the median over the runs (the lower median for an even count
          "the tree's file bytes ÷ wall ÷ 10⁶, for packing and unpacking alike. CPU s is user + "
          "sys of the median run, children included. Peak RSS is /usr/bin/time's %M: the largest "
          "single process of the command (pipeline), not the sum. Page cache warm; each unpack "
-         "writes into a fresh directory under bench/work/x (same file system); `sync` runs "
-         "(untimed) before every timed command.")
+         f"writes into a fresh directory under bench/work/{x} (same file system; earlier ones are "
+         "moved aside, and deleted only after all timing); `sync` runs (untimed) before every "
+         "timed command.")
 L.append("")
 
 # Targets, from this run.
