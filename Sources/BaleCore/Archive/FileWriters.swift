@@ -16,8 +16,8 @@ final class FileWriters: @unchecked Sendable {
     static let smallFileLimit: Int64 = 1 << 20
 
     struct Job: Sendable {
-        /// The directory the file goes in; the job closes it.
-        var parent: Int32
+        /// The directory the file goes in.
+        var parent: OpenDirectory
         var leaf: [UInt8]
         var path: [UInt8]
         var bytes: [UInt8]
@@ -28,6 +28,13 @@ final class FileWriters: @unchecked Sendable {
     }
 
     private let queue: BoundedQueue<Job>
+
+    /// The process's umask, read once (umask can only be read by setting it).
+    static let umaskBits: mode_t = {
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
+    }()
     private let monitor = Monitor()
     private let idle: Monitor.Condition
     private var submitted = 0
@@ -74,19 +81,26 @@ final class FileWriters: @unchecked Sendable {
 
     private func run(_ job: Job) {
         defer {
-            close(job.parent)
             monitor.withLock {
                 completed += 1
                 pending.remove(job.path)
                 idle.broadcast()
             }
         }
-        var info = stat()
-        if withCString(job.leaf, { fstatat(job.parent, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0,
-           info.st_mode & S_IFMT != S_IFDIR {
-            _ = withCString(job.leaf) { unlinkat(job.parent, $0, 0) }
+        let parent = job.parent.fd
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+        // Created with its final mode where the umask allows, saving a chmod.
+        let direct = job.mode & ~Self.umaskBits
+        var fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
+        if fd < 0 && errno == EEXIST {
+            // Replace what is there, unless it is a directory.
+            var info = stat()
+            if withCString(job.leaf, { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0,
+               info.st_mode & S_IFMT != S_IFDIR {
+                _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
+            }
+            fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
         }
-        let fd = withCString(job.leaf) { openat(job.parent, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
         if fd < 0 {
             let reason = SystemError.current("open").reason
             monitor.withLock { problems.append("\(job.displayName): \(reason); not extracted") }
@@ -97,7 +111,7 @@ final class FileWriters: @unchecked Sendable {
             monitor.withLock { problems.append("\(job.displayName): write error: \(error.reason)") }
             return
         }
-        fchmod(fd, job.mode)
+        if direct != job.mode { fchmod(fd, job.mode) }
         var times = [timespec(tv_sec: Int(job.seconds), tv_nsec: Int(job.nanoseconds)),
                      timespec(tv_sec: Int(job.seconds), tv_nsec: Int(job.nanoseconds))]
         futimens(fd, &times)

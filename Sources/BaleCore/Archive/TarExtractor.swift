@@ -31,7 +31,7 @@ public struct TarExtractor: TarReader.Handler {
     public var onEntry: ((TarEntry) -> Void)?
     private let writers: FileWriters
     private var small: FileWriters.Job?
-    private var cachedParent: (parts: ArraySlice<[UInt8]>, fd: Int32)?
+    private var cachedParent: (parts: ArraySlice<[UInt8]>, directory: OpenDirectory)?
 
     /// Extracts under the open directory `root`, with `writerThreads`
     /// threads writing small files.
@@ -63,14 +63,13 @@ public struct TarExtractor: TarReader.Handler {
     /// Opens the directory that will hold `parts.last`, creating missing
     /// directories, never following a link. Returns -1 (with a warning) if
     /// the way is blocked.
-    private mutating func openParent(_ parts: [[UInt8]], for entry: TarEntry) -> Int32 {
-        if let cached = cachedParent, cached.parts == parts.dropLast() { return dup(cached.fd) }
+    private mutating func openParent(_ parts: [[UInt8]], for entry: TarEntry) -> OpenDirectory? {
+        if let cached = cachedParent, cached.parts == parts.dropLast() { return cached.directory }
         let fd = walkToParent(parts, for: entry)
-        if fd >= 0 {
-            if let old = cachedParent { close(old.fd) }
-            cachedParent = (parts.dropLast(), dup(fd))
-        }
-        return fd
+        guard fd >= 0 else { return nil }
+        let directory = OpenDirectory(fd: fd)
+        cachedParent = (parts.dropLast(), directory)
+        return directory
     }
 
     private mutating func walkToParent(_ parts: [[UInt8]], for entry: TarEntry) -> Int32 {
@@ -108,9 +107,8 @@ public struct TarExtractor: TarReader.Handler {
         let isSmallFile = entry.kind == .file && entry.size <= FileWriters.smallFileLimit
         // Anything but a small file waits for the queued files: order matters for it.
         if !isSmallFile { writers.drain() }
-        let parent = openParent(parts, for: entry)
-        guard parent >= 0 else { return }
-        defer { if current != parent { close(parent) } }
+        guard let directory = openParent(parts, for: entry) else { return }
+        let parent = directory.fd
         onEntry?(entry)
         let mode = mode_t(entry.mode & modeMask)
         switch entry.kind {
@@ -130,7 +128,7 @@ public struct TarExtractor: TarReader.Handler {
             directoryTimes.append((parts.reduce([]) { $0.isEmpty ? $1 : $0 + [UInt8(ascii: "/")] + $1 }, entry))
         case .file where isSmallFile:
             small = FileWriters.Job(
-                parent: dup(parent), leaf: leaf, path: parts.joined(separator: [UInt8(ascii: "/")]).map { $0 },
+                parent: directory, leaf: leaf, path: parts.joined(separator: [UInt8(ascii: "/")]).map { $0 },
                 bytes: [], mode: mode, seconds: entry.modificationSeconds,
                 nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName)
             small?.bytes.reserveCapacity(Int(entry.size))
@@ -155,9 +153,9 @@ public struct TarExtractor: TarReader.Handler {
                 refuse(entry, "hard link to a name outside the destination")
                 return
             }
-            let targetParent = openParent(targetParts, for: entry)
-            guard targetParent >= 0 else { return }
-            defer { close(targetParent) }
+            guard let targetDirectory = openParent(targetParts, for: entry) else { return }
+            let targetParent = targetDirectory.fd
+            _ = directory  // the entry's own directory stays open while the target's is used
             removeExisting(parent, leaf)
             let linked = withCString(targetLeaf) { target in withCString(leaf) { linkat(targetParent, target, parent, $0, 0) } }
             if linked != 0 { refuse(entry, "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): \(SystemError.current("link").reason)") }
@@ -189,7 +187,6 @@ public struct TarExtractor: TarReader.Handler {
     }
 
     private mutating func forgetCachedParent() {
-        if let cached = cachedParent { close(cached.fd) }
         cachedParent = nil
     }
 
@@ -221,7 +218,6 @@ public struct TarExtractor: TarReader.Handler {
     /// Sets the directories' times, deepest first; call once at the end.
     public mutating func finish() {
         if let job = small {  // an archive cut inside a small file: drop it
-            close(job.parent)
             small = nil
         }
         warnings += writers.finish()
@@ -230,11 +226,17 @@ public struct TarExtractor: TarReader.Handler {
             guard case .success(let parts) = Self.components(path), let leaf = parts.last else { continue }
             var fake = entry
             fake.name = path
-            let parent = openParent(parts, for: fake)
-            guard parent >= 0 else { continue }
-            setTime(parent, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
-            close(parent)
+            guard let parent = openParent(parts, for: fake) else { continue }
+            setTime(parent.fd, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         }
         directoryTimes = []
     }
+}
+
+/// An open directory descriptor, closed when the last user lets go: the
+/// extractor's cached parent and the writer jobs share one without dup.
+final class OpenDirectory: @unchecked Sendable {
+    let fd: Int32
+    init(fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
 }
