@@ -1,0 +1,124 @@
+import ArgumentParser
+import BaleCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options shared by `bale gzip` and `bale gunzip`.
+struct GzipOptions: ParsableArguments {
+    @Flag(name: [.customShort("c"), .customLong("stdout")], help: "Write to standard output; keep the input files.")
+    var toStandardOutput = false
+
+    @Option(name: .customShort("o"), help: "Write the output to FILE (one input only); keep the input.")
+    var output: String?
+
+    @Flag(name: .shortAndLong, help: "Keep the input files.")
+    var keep = false
+
+    @Flag(name: .shortAndLong, help: "Overwrite existing outputs; compress links, multi-linked and setuid files; write to a terminal.")
+    var force = false
+
+    @Option(name: .customLong("level"), help: "Compression level, 1 (fastest) to 9 (smallest); also -1 … -9, --fast, --best.")
+    var level: Int32 = 6
+
+    @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
+    var jobs: Int?
+
+    @Option(name: .customLong("io-threads"), help: "Reader threads.")
+    var ioThreads: Int = 2
+
+    @Option(name: [.customShort("S"), .customLong("suffix")], help: "Suffix of compressed files.")
+    var suffix = ".gz"
+
+    @Flag(name: .shortAndLong, help: "Suppress warnings.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Name each file processed, with its ratio.")
+    var verbose = false
+
+    @Option(name: .customLong("chunk-size"), help: ArgumentHelp("Chunk size in KiB (for measurement).", visibility: .hidden))
+    var chunkKiB: Int = 4096
+
+    @Argument(help: "Files to process; none or - for standard input to standard output.")
+    var files: [String] = []
+
+    func validate() throws {
+        guard (1...9).contains(level) else { throw ValidationError("the level must be 1 to 9") }
+        guard jobs.map({ $0 >= 1 && $0 <= 256 }) ?? true else { throw ValidationError("-p takes 1 to 256 jobs") }
+        guard (1...64).contains(ioThreads) else { throw ValidationError("--io-threads takes 1 to 64") }
+        guard (64...(32 << 10)).contains(chunkKiB) else { throw ValidationError("--chunk-size takes 64 to 32768 KiB") }
+    }
+
+    func commandOptions(decompress: Bool, test: Bool) -> GzipCommand.Options {
+        var options = GzipCommand.Options()
+        options.files = files
+        options.decompress = decompress
+        options.test = test
+        options.toStandardOutput = toStandardOutput
+        options.outputPath = output == "-" ? nil : output
+        if output == "-" { options.toStandardOutput = true }
+        options.keep = keep || toStandardOutput || output != nil
+        options.force = force
+        options.level = level
+        options.engine.jobs = jobs ?? 0
+        options.suffix = suffix
+        options.messages = Messages(quiet: quiet, verbose: verbose)
+        options.engine.pipeline.ioThreads = ioThreads
+        options.engine.pipeline.chunkSize = chunkKiB << 10
+        return options
+    }
+}
+
+struct Gzip: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compress files (or standard input) to gzip, in parallel.",
+        discussion: """
+        Each FILE becomes FILE.gz, written under a temporary name and renamed \
+        into place when complete; FILE is removed only then (unless -k, -c or -o). \
+        The output is standard gzip: gzip, pigz, zcat and python read it.
+
+        Examples:
+          bale gzip big.log                  # big.log -> big.log.gz
+          bale gzip -9 -k data.csv           # keep data.csv
+          tar -cf - dir | bale gzip > dir.tar.gz
+          bale gzip -d big.log.gz            # same as bale gunzip
+        """)
+
+    @OptionGroup var common: GzipOptions
+
+    @Flag(name: .shortAndLong, help: "Decompress (as bale gunzip).")
+    var decompress = false
+
+    @Flag(name: .shortAndLong, help: "Test compressed files: decompress and check, write nothing.")
+    var test = false
+
+    func run() throws {
+        let status = GzipCommand(options: common.commandOptions(decompress: decompress, test: test)).run()
+        throw ArgumentParser.ExitCode(status.rawValue)
+    }
+}
+
+struct Gunzip: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decompress gzip files (or standard input), bale's own in parallel.",
+        discussion: """
+        Any gzip input is accepted: single or multi-member, from gzip, pigz or \
+        any other tool. Files written by bale are split at their members and \
+        decompressed on all workers.
+
+        Examples:
+          bale gunzip big.log.gz             # big.log.gz -> big.log
+          bale gunzip -c big.log.gz | less
+        """)
+
+    @OptionGroup var common: GzipOptions
+
+    @Flag(name: .shortAndLong, help: "Test compressed files: decompress and check, write nothing.")
+    var test = false
+
+    func run() throws {
+        let status = GzipCommand(options: common.commandOptions(decompress: true, test: test)).run()
+        throw ArgumentParser.ExitCode(status.rawValue)
+    }
+}

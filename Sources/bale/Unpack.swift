@@ -1,0 +1,69 @@
+import ArgumentParser
+import BaleCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Unpack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Extract a .tar.gz, .tgz or .tar (from any tool), safely.",
+        discussion: """
+        bale's own archives are decompressed in parallel. Safe by default: \
+        entries with '..' are refused, a leading '/' is stripped, nothing is \
+        written through a symbolic link, hard links must stay inside DIR, and \
+        setuid/setgid bits are dropped (unless --same-permissions). Each \
+        refused entry is named in a warning, and the exit status is 1.
+
+        Examples:
+          bale unpack logs.tar.gz
+          bale unpack backup.tgz -C /srv/restore
+        """)
+
+    @Argument(help: "The archive (- for standard input).")
+    var archive: String
+
+    @Option(name: .customShort("C"), help: "Extract into DIR (created if missing).")
+    var directory = "."
+
+    @Flag(name: .customLong("same-permissions"), help: "Keep setuid and setgid bits.")
+    var samePermissions = false
+
+    @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
+    var jobs: Int?
+
+    @Flag(name: .shortAndLong, help: "Name each entry on standard error.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Suppress warnings.")
+    var quiet = false
+
+    func run() throws {
+        var options = UnpackCommand.Options()
+        options.archive = archive
+        options.directory = directory
+        options.samePermissions = samePermissions
+        options.engine.jobs = jobs ?? 0
+        options.messages = Messages(quiet: quiet, verbose: verbose)
+        throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the entries of a .tar.gz, .tgz or .tar, as tar -tv does.")
+
+    @Argument(help: "The archive (- for standard input).")
+    var archive: String
+
+    @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
+    var jobs: Int?
+
+    func run() throws {
+        var options = UnpackCommand.Options()
+        options.archive = archive
+        options.listOnly = true
+        options.engine.jobs = jobs ?? 0
+        throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
+    }
+}
