@@ -55,53 +55,26 @@ BIG_MAX=$((600 * 1000 * 1000))
 SMALL_FILES=100000                       # files in small/
 SMALL_LIMIT=65536                        # small/ takes files strictly below this size, bytes
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'bench: FAIL: %s\n' "$*" >&2; exit 1; }
-
-for v in BENCH_RUNS GZIP_RUNS; do
-    [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
-done
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+check_counts BENCH_RUNS GZIP_RUNS
 
 # --- 1. Tools and the release binary -----------------------------------------
-for tool in pigz gzip python3 tar diff cp find sort xargs; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' not found; run make setup" >&2; exit 1; }
-done
-[[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time not found; run make setup" >&2; exit 1; }
-
-log "building release binary"
-swift build -c release --package-path "$ROOT"
-BALE="$ROOT/.build/release/bale"
-[[ -x "$BALE" ]] || die "no binary at $BALE after the build"
+require_tools pigz gzip python3 tar diff cp find sort xargs
+build_bale
 
 mkdir -p "$WORK"
 cd "$WORK"   # every command below uses paths relative to bench/work
 
 # --- 2. The input trees ------------------------------------------------------
-# Apparent size in bytes of a file or a directory tree.
-size_of() { du -sb -- "$1" | cut -f1; }
 
 # big/: run.sh's corpus selection (same sources, same order, same size
 # range), but as a directory tree instead of one tar file.
 build_big() {
-    local dest="$1" total=0 p s
-    local -a paths=() extras=() rel=()
-    # Always: text (headers, docs) and the Swift runtime libraries.
-    for p in /usr/include /usr/share/doc /opt/swift/usr/lib/swift/linux/*.so; do
-        [[ -e "$p" && ! -L "$p" ]] || continue
-        paths+=("$p"); total=$((total + $(size_of "$p")))
-    done
-    # Then large toolchain binaries, in this fixed order, until the total is
-    # in range (skipping any that would overshoot); symlinks are skipped.
-    extras=(/opt/swift/usr/bin/swift-frontend /opt/swift/usr/lib/liblldb.so.*
-            /opt/swift/usr/bin/lld /opt/swift/usr/bin/clangd /opt/swift/usr/bin/docc)
-    for p in "${extras[@]}"; do
-        (( total >= BIG_MIN )) && break
-        [[ -f "$p" && ! -L "$p" ]] || continue
-        s=$(size_of "$p")
-        (( total + s <= BIG_MAX )) || continue
-        paths+=("$p"); total=$((total + s))
-    done
-    (( ${#paths[@]} > 0 )) || die "none of the big/ sources exist"
+    local dest="$1" p
+    local -a paths=() rel=()
+    mapfile -t paths < <(corpus_sources "$BIG_MIN" "$BIG_MAX")
+    (( ${#paths[@]} > 0 )) || die "no sources for big/"
     for p in "${paths[@]}"; do rel+=("${p#/}"); done
     printf '%s\n' "${paths[@]}" > "$WORK/big.sources"
     # --parents keeps each source's absolute path below $dest (big/usr/include/...).

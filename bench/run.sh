@@ -24,51 +24,23 @@ TIMES="$WORK/times.tsv"                  # raw measurements of this run
 CORPUS_MIN=$((450 * 1000 * 1000))        # target corpus size range, bytes
 CORPUS_MAX=$((600 * 1000 * 1000))
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'bench: FAIL: %s\n' "$*" >&2; exit 1; }
-
-for v in BENCH_RUNS GZIP_RUNS; do
-    [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
-done
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+check_counts BENCH_RUNS GZIP_RUNS
 
 # --- 1. Tools and the release binary -----------------------------------------
-for tool in pigz gzip python3 tar cmp; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' not found; run make setup" >&2; exit 1; }
-done
-[[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time not found; run make setup" >&2; exit 1; }
-
-log "building release binary"
-swift build -c release --package-path "$ROOT"
-BALE="$ROOT/.build/release/bale"
-[[ -x "$BALE" ]] || die "no binary at $BALE after the build"
+require_tools pigz gzip python3 tar cmp
+build_bale
 
 mkdir -p "$WORK"
 
 # --- 2. The corpus -----------------------------------------------------------
-# Apparent size in bytes of a file or a directory tree.
-size_of() { du -sb -- "$1" | cut -f1; }
 
 build_corpus() {
-    local -a paths=() extras=()
-    local total=0 p s
-    # Always: text (headers, docs) and the Swift runtime libraries.
-    for p in /usr/include /usr/share/doc /opt/swift/usr/lib/swift/linux/*.so; do
-        [[ -e "$p" && ! -L "$p" ]] || continue
-        paths+=("$p"); total=$((total + $(size_of "$p")))
-    done
-    # Then large toolchain binaries, in this fixed order, until the total is
-    # in range (skipping any that would overshoot). Symlinks are skipped so
-    # that each file counts once.
-    extras=(/opt/swift/usr/bin/swift-frontend /opt/swift/usr/lib/liblldb.so.*
-            /opt/swift/usr/bin/lld /opt/swift/usr/bin/clangd /opt/swift/usr/bin/docc)
-    for p in "${extras[@]}"; do
-        (( total >= CORPUS_MIN )) && break
-        [[ -f "$p" && ! -L "$p" ]] || continue
-        s=$(size_of "$p")
-        (( total + s <= CORPUS_MAX )) || continue
-        paths+=("$p"); total=$((total + s))
-    done
-    (( ${#paths[@]} > 0 )) || die "none of the corpus sources exist"
+    local -a paths=()
+    local p
+    mapfile -t paths < <(corpus_sources "$CORPUS_MIN" "$CORPUS_MAX")
+    (( ${#paths[@]} > 0 )) || die "no corpus sources"
 
     # Composition, for the report.
     : > "$MANIFEST.tmp"

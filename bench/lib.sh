@@ -1,0 +1,57 @@
+# bench/lib.sh — what bench/run.sh and bench/pack.sh share. Sourced, not run.
+# Expects ROOT (the repository) to be set.
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'bench: FAIL: %s\n' "$*" >&2; exit 1; }
+
+# Each named variable must hold a positive integer.
+check_counts() {
+    local v
+    for v in "$@"; do
+        [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
+    done
+}
+
+# Every named command must be on the PATH, and GNU time at /usr/bin/time.
+require_tools() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' not found; run make setup" >&2; exit 1; }
+    done
+    [[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time not found; run make setup" >&2; exit 1; }
+}
+
+# Builds the release binary and sets BALE to it.
+build_bale() {
+    log "building release binary"
+    swift build -c release --package-path "$ROOT"
+    BALE="$ROOT/.build/release/bale"
+    [[ -x "$BALE" ]] || die "no binary at $BALE after the build"
+}
+
+# Apparent size in bytes of a file or a directory tree.
+size_of() { du -sb -- "$1" | cut -f1; }
+
+# The corpus's sources, one path a line, totalling MIN..MAX bytes where the
+# machine allows: always the text (headers, docs) and the Swift runtime
+# libraries, then large toolchain binaries in a fixed order until the total
+# is in range (skipping any that would overshoot). Symlinks are skipped so
+# that each file counts once. The same machine always gives the same list.
+corpus_sources() {
+    local min="$1" max="$2" total=0 p s
+    local -a paths=()
+    for p in /usr/include /usr/share/doc /opt/swift/usr/lib/swift/linux/*.so; do
+        [[ -e "$p" && ! -L "$p" ]] || continue
+        paths+=("$p"); total=$((total + $(size_of "$p")))
+    done
+    for p in /opt/swift/usr/bin/swift-frontend /opt/swift/usr/lib/liblldb.so.* \
+             /opt/swift/usr/bin/lld /opt/swift/usr/bin/clangd /opt/swift/usr/bin/docc; do
+        (( total >= min )) && break
+        [[ -f "$p" && ! -L "$p" ]] || continue
+        s=$(size_of "$p")
+        (( total + s <= max )) || continue
+        paths+=("$p"); total=$((total + s))
+    done
+    (( ${#paths[@]} > 0 )) || die "none of the corpus sources exist"
+    printf '%s\n' "${paths[@]}"
+}
