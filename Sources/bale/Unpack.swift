@@ -12,7 +12,8 @@ struct Unpack: ParsableCommand {
         bale's own archives are decompressed in parallel. Safe by default: \
         entries with '..' are refused, a leading '/' is stripped, nothing is \
         written through a symbolic link, hard links must stay inside DIR, and \
-        setuid/setgid bits are dropped (unless --same-permissions). Each \
+        setuid/setgid bits are dropped (unless --same-permissions). As root, \
+        owners are restored (unless --no-same-owner). Each \
         refused entry is named in a warning, and the exit status is 1.
 
         Examples:
@@ -29,6 +30,9 @@ struct Unpack: ParsableCommand {
     @Flag(name: .customLong("same-permissions"), help: "Keep setuid and setgid bits.")
     var samePermissions = false
 
+    @Flag(name: .customLong("no-same-owner"), help: "Do not give entries their owners (done by default as root).")
+    var noSameOwner = false
+
     @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
     var jobs: Int?
 
@@ -43,6 +47,7 @@ struct Unpack: ParsableCommand {
         options.archive = archive
         options.directory = directory
         options.samePermissions = samePermissions
+        if noSameOwner { options.restoreOwners = false }
         options.engine.jobs = jobs ?? 0
         options.messages = Messages(quiet: quiet, verbose: verbose)
         throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)

@@ -102,6 +102,23 @@ import Testing
         #expect(run.stderr.contains("not extracted"), "\(name): \(run.stderr)")
     }
 
+    @Test func ownersAreRestoredAsRoot() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            [ "$(id -u)" = 0 ] || { echo "not root: skipped"; exit 0; }
+            mkdir -p t/d && seq 1 10 > t/d/f && chmod 4755 t/d/f && ln -s f t/d/l
+            "$BALE" pack t --owner nobody --group 4242 -o o.tar.gz
+            "$BALE" unpack o.tar.gz -C a --same-permissions && stat -c '%n %u %g %a' a/t/d a/t/d/f
+            stat -c '%u %g' a/t/d/l
+            "$BALE" unpack o.tar.gz -C b --no-same-owner && stat -c '%u %g' b/t/d/f
+            """)
+        let nobody = try sh("id -u nobody", in: "/").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !run.stdout.hasPrefix("not root") {
+            #expect(run.stdout == "a/t/d \(nobody) 4242 755\na/t/d/f \(nobody) 4242 4755\n\(nobody) 4242\n0 0\n",
+                    "\(run.stdout)\(run.stderr)")
+        }
+    }
+
     @Test func absoluteNamesLandInsideTheDestination() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

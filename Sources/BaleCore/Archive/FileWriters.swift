@@ -22,6 +22,8 @@ final class FileWriters: @unchecked Sendable {
         var path: [UInt8]
         var bytes: [UInt8]
         var mode: mode_t
+        /// The owner to give the file, when owners are restored.
+        var owner: (user: uid_t, group: gid_t)?
         var seconds: Int64
         var nanoseconds: Int32
         var displayName: String
@@ -111,7 +113,13 @@ final class FileWriters: @unchecked Sendable {
             monitor.withLock { problems.append("\(job.displayName): write error: \(error.reason)") }
             return
         }
-        if direct != job.mode { fchmod(fd, job.mode) }
+        if let owner = job.owner {
+            // chown clears setuid/setgid bits: the mode comes after.
+            fchown(fd, owner.user, owner.group)
+            if job.mode & 0o6000 != 0 || direct != job.mode { fchmod(fd, job.mode) }
+        } else if direct != job.mode {
+            fchmod(fd, job.mode)
+        }
         var times = [timespec(tv_sec: Int(job.seconds), tv_nsec: Int(job.nanoseconds)),
                      timespec(tv_sec: Int(job.seconds), tv_nsec: Int(job.nanoseconds))]
         futimens(fd, &times)

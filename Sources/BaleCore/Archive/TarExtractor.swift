@@ -12,7 +12,10 @@ import Glibc
 ///   stops the entry instead of leading outside;
 /// - a hard link must name an entry inside the destination, found the
 ///   same way;
-/// - setuid and setgid bits are dropped unless `samePermissions`.
+/// - setuid and setgid bits are dropped unless `samePermissions`;
+/// - owners are restored only when `restoreOwners` (by default when run
+///   as root, as GNU tar does): by user and group name where this system
+///   knows the name, else by the numeric id.
 /// Every refused entry is a warning naming it; the job then exits 1.
 /// Modes and modification times are restored (directories' times at the
 /// end, once nothing more is written into them).
@@ -23,6 +26,9 @@ import Glibc
 public struct TarExtractor: TarReader.Handler {
     private let root: Int32
     private let samePermissions: Bool
+    private let restoreOwners: Bool
+    private var userIDs: [[UInt8]: uid_t] = [:]
+    private var groupIDs: [[UInt8]: gid_t] = [:]
     public private(set) var warnings: [String] = []
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
@@ -35,9 +41,11 @@ public struct TarExtractor: TarReader.Handler {
 
     /// Extracts under the open directory `root`, with `writerThreads`
     /// threads writing small files.
-    public init(root: Int32, samePermissions: Bool, writerThreads: Int = 2) {
+    public init(root: Int32, samePermissions: Bool, restoreOwners: Bool = geteuid() == 0,
+                writerThreads: Int = 2) {
         self.root = root
         self.samePermissions = samePermissions
+        self.restoreOwners = restoreOwners
         writers = FileWriters(threads: writerThreads)
     }
 
@@ -111,6 +119,7 @@ public struct TarExtractor: TarReader.Handler {
         let parent = directory.fd
         onEntry?(entry)
         let mode = mode_t(entry.mode & modeMask)
+        let owner = restoreOwners ? owner(of: entry) : nil
         switch entry.kind {
         case .directory:
             var info = stat()
@@ -124,12 +133,13 @@ public struct TarExtractor: TarReader.Handler {
                     return
                 }
             }
+            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
             _ = withCString(leaf) { fchmodat(parent, $0, mode, 0) }
             directoryTimes.append((parts.reduce([]) { $0.isEmpty ? $1 : $0 + [UInt8(ascii: "/")] + $1 }, entry))
         case .file where isSmallFile:
             small = FileWriters.Job(
                 parent: directory, leaf: leaf, path: parts.joined(separator: [UInt8(ascii: "/")]).map { $0 },
-                bytes: [], mode: mode, seconds: entry.modificationSeconds,
+                bytes: [], mode: mode, owner: owner, seconds: entry.modificationSeconds,
                 nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName)
             small?.bytes.reserveCapacity(Int(entry.size))
         case .file:
@@ -147,6 +157,7 @@ public struct TarExtractor: TarReader.Handler {
                 refuse(entry, SystemError.current("symlink").reason)
                 return
             }
+            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
             setTime(parent, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         case .hardLink:
             guard case .success(let targetParts) = Self.components(entry.linkTarget), let targetLeaf = targetParts.last else {
@@ -168,6 +179,7 @@ public struct TarExtractor: TarReader.Handler {
                 refuse(entry, SystemError.current("mknod").reason)
                 return
             }
+            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
             setTime(parent, leaf, entry, flags: 0)
         }
     }
@@ -184,6 +196,27 @@ public struct TarExtractor: TarReader.Handler {
         var times = [timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds)),
                      timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds))]
         _ = withCString(leaf) { utimensat(parent, $0, &times, flags) }
+    }
+
+    /// The ids to give an entry: its names' ids on this system, else its numeric ids.
+    private mutating func owner(of entry: TarEntry) -> (user: uid_t, group: gid_t)? {
+        var user = entry.userID
+        if !entry.userName.isEmpty {
+            if let known = userIDs[entry.userName] { user = known } else {
+                let found = withCString(entry.userName) { getpwnam($0)?.pointee.pw_uid }
+                userIDs[entry.userName] = found ?? entry.userID
+                user = found ?? entry.userID
+            }
+        }
+        var group = entry.groupID
+        if !entry.groupName.isEmpty {
+            if let known = groupIDs[entry.groupName] { group = known } else {
+                let found = withCString(entry.groupName) { getgrnam($0)?.pointee.gr_gid }
+                groupIDs[entry.groupName] = found ?? entry.groupID
+                group = found ?? entry.groupID
+            }
+        }
+        return (user, group)
     }
 
     private mutating func forgetCachedParent() {
@@ -209,6 +242,8 @@ public struct TarExtractor: TarReader.Handler {
         }
         guard current >= 0, let entry = currentEntry else { return }
         defer { close(current); current = -1 }
+        // Owner first: chown clears setuid/setgid bits, so the mode comes after.
+        if restoreOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
         fchmod(current, mode_t(entry.mode & modeMask))
         var times = [timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds)),
                      timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds))]

@@ -16,6 +16,8 @@ public struct UnpackCommand {
         public var listOnly = false
         /// Keep setuid/setgid bits.
         public var samePermissions = false
+        /// Give entries their owners (by default when run as root, as GNU tar).
+        public var restoreOwners = geteuid() == 0
         public var messages = Messages()
         public var engine = EngineSettings()
         public init() {}
@@ -63,7 +65,9 @@ public struct UnpackCommand {
             return .failure
         }
         defer { FileIO.close(root) }
-        var extractor = TarExtractor(root: root, samePermissions: options.samePermissions)
+        var extractor = TarExtractor(root: root, samePermissions: options.samePermissions,
+                                     restoreOwners: options.restoreOwners,
+                                     writerThreads: options.engine.pipeline.ioThreads)
         if messages.verbose { extractor.onEntry = { entry in FileIO.report(entry.displayName) } }
         let sink = TarStreamSink(archiveName: name, handler: extractor)
         return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip,
