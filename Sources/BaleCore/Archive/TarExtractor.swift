@@ -200,23 +200,21 @@ public struct TarExtractor: TarReader.Handler {
 
     /// The ids to give an entry: its names' ids on this system, else its numeric ids.
     private mutating func owner(of entry: TarEntry) -> (user: uid_t, group: gid_t)? {
-        var user = entry.userID
-        if !entry.userName.isEmpty {
-            if let known = userIDs[entry.userName] { user = known } else {
-                let found = withCString(entry.userName) { getpwnam($0)?.pointee.pw_uid }
-                userIDs[entry.userName] = found ?? entry.userID
-                user = found ?? entry.userID
-            }
-        }
-        var group = entry.groupID
-        if !entry.groupName.isEmpty {
-            if let known = groupIDs[entry.groupName] { group = known } else {
-                let found = withCString(entry.groupName) { getgrnam($0)?.pointee.gr_gid }
-                groupIDs[entry.groupName] = found ?? entry.groupID
-                group = found ?? entry.groupID
-            }
-        }
+        let user = Self.resolve(entry.userName, else: entry.userID, cache: &userIDs) { getpwnam($0)?.pointee.pw_uid }
+        let group = Self.resolve(entry.groupName, else: entry.groupID, cache: &groupIDs) { getgrnam($0)?.pointee.gr_gid }
         return (user, group)
+    }
+
+    /// The id `lookUp` finds for `name` (cached), or `fallback` for an empty or unknown name.
+    private static func resolve(
+        _ name: [UInt8], else fallback: UInt32, cache: inout [[UInt8]: UInt32],
+        lookUp: (UnsafePointer<CChar>) -> UInt32?
+    ) -> UInt32 {
+        guard !name.isEmpty else { return fallback }
+        if let known = cache[name] { return known }
+        let found = withCString(name, lookUp) ?? fallback
+        cache[name] = found
+        return found
     }
 
     private mutating func forgetCachedParent() {
