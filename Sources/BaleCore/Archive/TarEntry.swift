@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One member of a tar archive, as bale writes it: what it is, its name in
 /// the archive, and the metadata tar keeps.
 ///
@@ -56,6 +60,26 @@ public struct TarEntry: Equatable, Sendable {
         public var size: Int64
         public var seconds: Int64
         public var nanoseconds: Int32
+
+        /// The stamp of a file examined with stat.
+        public init(_ info: stat) {
+            size = Int64(info.st_size)
+            seconds = Int64(info.st_mtim.tv_sec)
+            nanoseconds = Int32(info.st_mtim.tv_nsec)
+        }
+    }
+
+    /// What to report, as GNU tar words it, once this file's content was
+    /// read from `fd`: that it came `shortBy` bytes short (padded with
+    /// zeros), or that its size or time differ from the walk's; nil if
+    /// neither.
+    func problemAfterReading(from fd: Int32, shortBy: Int64) -> String? {
+        if shortBy > 0 { return "\(displayName): File shrank by \(shortBy) bytes; padding with zeros" }
+        var info = stat()
+        if let walkedStamp, fstat(fd, &info) == 0, WalkedStamp(info) != walkedStamp {
+            return "\(displayName): file changed as we read it"
+        }
+        return nil
     }
 
     /// The name as text, for messages (invalid UTF-8 shown with replacement characters).

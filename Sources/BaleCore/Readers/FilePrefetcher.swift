@@ -116,15 +116,6 @@ final class FilePrefetcher: @unchecked Sendable {
                 return .failed("\(entry.displayName): Read error: \(error.reason)")
             }
         }
-        if got < size {
-            return .content(bytes, problem: "\(entry.displayName): File shrank by \(size - got) bytes; padding with zeros")
-        }
-        var info = stat()
-        if let walked = entry.walkedStamp, fstat(fd, &info) == 0,
-           Int64(info.st_size) != walked.size || Int64(info.st_mtim.tv_sec) != walked.seconds
-            || Int32(info.st_mtim.tv_nsec) != walked.nanoseconds {
-            return .content(bytes, problem: "\(entry.displayName): file changed as we read it")
-        }
-        return .content(bytes, problem: nil)
+        return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)))
     }
 }

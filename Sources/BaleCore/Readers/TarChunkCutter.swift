@@ -184,15 +184,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     private func finishFile(_ current: OpenFile) {
         defer { FileIO.close(current.fd) }
-        let name = current.entry.displayName
-        var info = stat()
-        if current.shortBy > 0 {
-            problems.append("\(name): File shrank by \(current.shortBy) bytes; padding with zeros")
-        } else if let walked = current.entry.walkedStamp, fstat(current.fd, &info) == 0,
-                  Int64(info.st_size) != walked.size
-                    || Int64(info.st_mtim.tv_sec) != walked.seconds
-                    || Int32(info.st_mtim.tv_nsec) != walked.nanoseconds {
-            problems.append("\(name): file changed as we read it")
+        if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
+            problems.append(problem)
         }
         setPending([UInt8](repeating: 0, count: TarHeader.padding(current.entry.size)))
     }

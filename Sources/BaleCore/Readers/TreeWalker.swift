@@ -124,8 +124,7 @@ public struct TreeWalker {
                 hardLinks[key] = name
             }
             entry.size = Int64(info.st_size)
-            entry.walkedStamp = .init(size: entry.size, seconds: Int64(info.st_mtim.tv_sec),
-                                      nanoseconds: Int32(info.st_mtim.tv_nsec))
+            entry.walkedStamp = .init(info)
             if !name.isEmpty { result.append(entry) }
         case S_IFLNK:
             entry.kind = .symbolicLink
