@@ -133,15 +133,8 @@ public struct PackCommand {
         let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return .failure(.cannotOpen(path: path, .current("open"))) }
         defer { if fd != 0 { FileIO.close(fd) } }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 { return .failure(.readFailed(path: path, .current("read"))) }
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
+        let bytes: [UInt8]
+        do { bytes = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: path, error)) }
         let separator = options.nullSeparated ? UInt8(0) : UInt8(ascii: "\n")
         return .success(bytes.split(separator: separator).map { Array($0) })
     }

@@ -41,6 +41,21 @@ public enum FileIO {
         return done
     }
 
+    /// Reads everything left on `fd` (meant for small inputs, such as a list of names).
+    public static func readAll(_ fd: Int32) throws(SystemError) -> [UInt8] {
+        let piece = 1 << 16
+        var bytes: [UInt8] = []
+        while true {
+            let start = bytes.count
+            bytes += repeatElement(0, count: piece)
+            let got = try typedThrows(SystemError.self) {
+                try bytes.withUnsafeMutableBytes { try read(fd, into: $0.baseAddress! + start, count: piece) }
+            }
+            bytes.removeLast(piece - got)
+            if got < piece { return bytes }
+        }
+    }
+
     /// Writes all of `count` bytes from `buffer`.
     public static func write(
         _ fd: Int32, from buffer: UnsafeRawPointer, count: Int
