@@ -95,12 +95,7 @@ final class FileWriters: @unchecked Sendable {
         let direct = job.mode & ~Self.umaskBits
         var fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
         if fd < 0 && errno == EEXIST {
-            // Replace what is there, unless it is a directory.
-            var info = stat()
-            if withCString(job.leaf, { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0,
-               info.st_mode & S_IFMT != S_IFDIR {
-                _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
-            }
+            OpenDirectory.removeUnlessDirectory(job.leaf, in: parent)
             fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
         }
         if fd < 0 {
@@ -120,8 +115,7 @@ final class FileWriters: @unchecked Sendable {
         } else if direct != job.mode {
             fchmod(fd, job.mode)
         }
-        var times = [timespec(tv_sec: Int(job.seconds), tv_nsec: Int(job.nanoseconds)),
-                     timespec(tv_sec: Int(job.seconds), tv_nsec: Int(job.nanoseconds))]
+        var times = OpenDirectory.times(seconds: job.seconds, nanoseconds: job.nanoseconds)
         futimens(fd, &times)
     }
 }

@@ -135,15 +135,15 @@ public struct TarExtractor: TarReader.Handler {
             }
             if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
             _ = withCString(leaf) { fchmodat(parent, $0, mode, 0) }
-            directoryTimes.append((parts.reduce([]) { $0.isEmpty ? $1 : $0 + [UInt8(ascii: "/")] + $1 }, entry))
+            directoryTimes.append((Array(parts.joined(separator: [UInt8(ascii: "/")])), entry))
         case .file where isSmallFile:
             small = FileWriters.Job(
-                parent: directory, leaf: leaf, path: parts.joined(separator: [UInt8(ascii: "/")]).map { $0 },
+                parent: directory, leaf: leaf, path: Array(parts.joined(separator: [UInt8(ascii: "/")])),
                 bytes: [], mode: mode, owner: owner, seconds: entry.modificationSeconds,
                 nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName)
             small?.bytes.reserveCapacity(Int(entry.size))
         case .file:
-            removeExisting(parent, leaf)
+            OpenDirectory.removeUnlessDirectory(leaf, in: parent)
             let fd = withCString(leaf) { openat(parent, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
             if fd < 0 {
                 refuse(entry, SystemError.current("open").reason)
@@ -152,7 +152,7 @@ public struct TarExtractor: TarReader.Handler {
             current = fd
         case .symbolicLink:
             forgetCachedParent()
-            removeExisting(parent, leaf)
+            OpenDirectory.removeUnlessDirectory(leaf, in: parent)
             if withCString(entry.linkTarget, { target in withCString(leaf) { symlinkat(target, parent, $0) } }) != 0 {
                 refuse(entry, SystemError.current("symlink").reason)
                 return
@@ -167,11 +167,11 @@ public struct TarExtractor: TarReader.Handler {
             guard let targetDirectory = openParent(targetParts, for: entry) else { return }
             let targetParent = targetDirectory.fd
             _ = directory  // the entry's own directory stays open while the target's is used
-            removeExisting(parent, leaf)
+            OpenDirectory.removeUnlessDirectory(leaf, in: parent)
             let linked = withCString(targetLeaf) { target in withCString(leaf) { linkat(targetParent, target, parent, $0, 0) } }
             if linked != 0 { refuse(entry, "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): \(SystemError.current("link").reason)") }
         case .fifo, .characterDevice, .blockDevice:
-            removeExisting(parent, leaf)
+            OpenDirectory.removeUnlessDirectory(leaf, in: parent)
             let type: mode_t = entry.kind == .fifo ? S_IFIFO : (entry.kind == .characterDevice ? S_IFCHR : S_IFBLK)
             let device = dev_t(UInt64(entry.deviceMajor & 0xfff) << 8 | UInt64(entry.deviceMinor & 0xff)
                                | UInt64(entry.deviceMinor & ~0xff) << 12 | UInt64(entry.deviceMajor & ~0xfff) << 32)
@@ -184,17 +184,8 @@ public struct TarExtractor: TarReader.Handler {
         }
     }
 
-    private func removeExisting(_ parent: Int32, _ leaf: [UInt8]) {
-        var info = stat()
-        if withCString(leaf, { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0,
-           info.st_mode & S_IFMT != S_IFDIR {
-            _ = withCString(leaf) { unlinkat(parent, $0, 0) }
-        }
-    }
-
     private func setTime(_ parent: Int32, _ leaf: [UInt8], _ entry: TarEntry, flags: Int32) {
-        var times = [timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds)),
-                     timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds))]
+        var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
         _ = withCString(leaf) { utimensat(parent, $0, &times, flags) }
     }
 
@@ -243,8 +234,7 @@ public struct TarExtractor: TarReader.Handler {
         // Owner first: chown clears setuid/setgid bits, so the mode comes after.
         if restoreOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
         fchmod(current, mode_t(entry.mode & modeMask))
-        var times = [timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds)),
-                     timespec(tv_sec: Int(entry.modificationSeconds), tv_nsec: Int(entry.modificationNanoseconds))]
+        var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
         futimens(current, &times)
     }
 
@@ -264,12 +254,4 @@ public struct TarExtractor: TarReader.Handler {
         }
         directoryTimes = []
     }
-}
-
-/// An open directory descriptor, closed when the last user lets go: the
-/// extractor's cached parent and the writer jobs share one without dup.
-final class OpenDirectory: @unchecked Sendable {
-    let fd: Int32
-    init(fd: Int32) { self.fd = fd }
-    deinit { close(fd) }
 }
