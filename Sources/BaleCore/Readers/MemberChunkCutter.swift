@@ -99,18 +99,20 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
             unconsumed = probe
             return nil
         }
-        let rest = sizes.memberLength - probe.count
-        let body: [UInt8]
+        // The member in one buffer: the header already read, then the rest read after it.
+        let length = sizes.memberLength
+        let member: [UInt8]
         do throws(SystemError) {
-            body = try readBytes(count: rest) { (buffer) throws(SystemError) in
-                try FileIO.read(fd, into: buffer, count: rest)
+            member = try readBytes(count: length) { (buffer) throws(SystemError) in
+                probe.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: probe.count) }
+                return try probe.count + FileIO.read(fd, into: buffer + probe.count, count: length - probe.count)
             }
         } catch { throw .readFailed(path: path, error) }
-        if body.count < rest { throw .truncated(path: path) }
+        if member.count < length { throw .truncated(path: path) }
         defer {
             next += 1
             offset += Int64(sizes.memberLength)
         }
-        return Chunk(sequence: next, offset: offset, bytes: probe + body, expectedLength: sizes.dataLength)
+        return Chunk(sequence: next, offset: offset, bytes: member, expectedLength: sizes.dataLength)
     }
 }
