@@ -22,11 +22,7 @@ struct GzipOptions: ParsableArguments {
     @Option(name: .customLong("level"), help: "Compression level, 1 (fastest) to 9 (smallest); also -1 … -9, --fast, --best.")
     var level: Int32 = 6
 
-    @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
-    var jobs: Int?
-
-    @Option(name: .customLong("io-threads"), help: "Reader threads.")
-    var ioThreads: Int = 2
+    @OptionGroup var engine: EngineOptions
 
     @Option(name: [.customShort("S"), .customLong("suffix")], help: "Suffix of compressed files.")
     var suffix = ".gz"
@@ -45,8 +41,6 @@ struct GzipOptions: ParsableArguments {
 
     func validate() throws {
         guard (1...9).contains(level) else { throw ValidationError("the level must be 1 to 9") }
-        guard jobs.map({ $0 >= 1 && $0 <= 256 }) ?? true else { throw ValidationError("-p takes 1 to 256 jobs") }
-        guard (1...64).contains(ioThreads) else { throw ValidationError("--io-threads takes 1 to 64") }
         guard (64...(32 << 10)).contains(chunkKiB) else { throw ValidationError("--chunk-size takes 64 to 32768 KiB") }
     }
 
@@ -61,10 +55,9 @@ struct GzipOptions: ParsableArguments {
         options.keep = keep || toStandardOutput || output != nil
         options.force = force
         options.level = level
-        options.engine.jobs = jobs ?? 0
+        options.engine = engine.settings
         options.suffix = suffix
         options.messages = Messages(quiet: quiet, verbose: verbose)
-        options.engine.pipeline.ioThreads = ioThreads
         options.engine.pipeline.chunkSize = chunkKiB << 10
         return options
     }

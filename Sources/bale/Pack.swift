@@ -59,11 +59,7 @@ struct Pack: ParsableCommand {
     @Option(name: .customLong("level"), help: "Compression level, 1 to 9; also -1 … -9.")
     var level: Int32 = 6
 
-    @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
-    var jobs: Int?
-
-    @Option(name: .customLong("io-threads"), help: "Reader threads.")
-    var ioThreads: Int = 2
+    @OptionGroup var engine: EngineOptions
 
     @Flag(name: .shortAndLong, help: "Replace an existing default-named archive; write to a terminal.")
     var force = false
@@ -76,8 +72,6 @@ struct Pack: ParsableCommand {
 
     func validate() throws {
         guard (1...9).contains(level) else { throw ValidationError("the level must be 1 to 9") }
-        guard jobs.map({ $0 >= 1 && $0 <= 256 }) ?? true else { throw ValidationError("-p takes 1 to 256 jobs") }
-        guard (1...64).contains(ioThreads) else { throw ValidationError("--io-threads takes 1 to 64") }
     }
 
     func run() throws {
@@ -108,10 +102,9 @@ struct Pack: ParsableCommand {
             options.group = value
         }
         options.level = level
-        options.engine.jobs = jobs ?? 0
+        options.engine = engine.settings
         options.force = force
         options.messages = Messages(quiet: quiet, verbose: verbose)
-        options.engine.pipeline.ioThreads = ioThreads
         throw ArgumentParser.ExitCode(PackCommand(options: options).run().rawValue)
     }
 }

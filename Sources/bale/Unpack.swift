@@ -33,8 +33,7 @@ struct Unpack: ParsableCommand {
     @Flag(name: .customLong("no-same-owner"), help: "Do not give entries their owners (done by default as root).")
     var noSameOwner = false
 
-    @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
-    var jobs: Int?
+    @OptionGroup var engine: EngineOptions
 
     @Flag(name: .shortAndLong, help: "Name each entry on standard error.")
     var verbose = false
@@ -48,7 +47,7 @@ struct Unpack: ParsableCommand {
         options.directory = directory
         options.samePermissions = samePermissions
         if noSameOwner { options.restoreOwners = false }
-        options.engine.jobs = jobs ?? 0
+        options.engine = engine.settings
         options.messages = Messages(quiet: quiet, verbose: verbose)
         throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
     }
@@ -61,14 +60,13 @@ struct List: ParsableCommand {
     @Argument(help: "The archive (- for standard input).")
     var archive: String
 
-    @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
-    var jobs: Int?
+    @OptionGroup var engine: EngineOptions
 
     func run() throws {
         var options = UnpackCommand.Options()
         options.archive = archive
         options.listOnly = true
-        options.engine.jobs = jobs ?? 0
+        options.engine = engine.settings
         throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
     }
 }
