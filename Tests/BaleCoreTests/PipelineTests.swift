@@ -13,18 +13,30 @@ let builtBale: String = {
     return "/" + directory + "/bale"
 }()
 
-/// A temporary file name no other test uses (tests run in parallel).
-func uniqueTemporaryPath(_ label: String) -> String {
-    "/tmp/bale-\(label)-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+/// A real file holding test input, under a name no other test uses
+/// (tests run in parallel); `remove()` closes and deletes it.
+struct TemporaryFile {
+    let path: String
+    let fd: Int32
+
+    init(_ label: String, containing bytes: [UInt8]) throws {
+        path = "/tmp/bale-\(label)-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        try FileIO.write(fd, bytes)
+    }
+
+    func remove() {
+        close(fd)
+        unlink(path)
+    }
 }
 
 @Suite struct PipelineTests {
     /// Compresses `data` from a real file through the whole pipeline.
     private func compress(_ data: [UInt8], jobs: Int, ioThreads: Int, chunkSize: Int) throws -> [UInt8] {
-        let path = uniqueTemporaryPath("pipeline-test")
-        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
-        defer { close(fd); unlink(path) }
-        try FileIO.write(fd, data)
+        let file = try TemporaryFile("pipeline-test", containing: data)
+        defer { file.remove() }
+        let (fd, path) = (file.fd, file.path)
         var options = PipelineOptions()
         options.chunkSize = chunkSize
         options.ioThreads = ioThreads
@@ -64,10 +76,9 @@ func uniqueTemporaryPath(_ label: String) -> String {
     @Test func decompressesInParallelWithRealWorkers() throws {
         let data = sampleText(2_000_000, seed: 5)
         let compressed = try compress(data, jobs: 2, ioThreads: 2, chunkSize: 128 << 10)
-        let path = uniqueTemporaryPath("pipeline-inflate")
-        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
-        defer { close(fd); unlink(path) }
-        try FileIO.write(fd, compressed)
+        let file = try TemporaryFile("pipeline-inflate", containing: compressed)
+        defer { file.remove() }
+        let (fd, path) = (file.fd, file.path)
         let pool = WorkerPool(executable: builtBale, count: 2)
         defer { pool.shutdown() }
         let sink = CollectingSink()
@@ -83,10 +94,9 @@ func uniqueTemporaryPath(_ label: String) -> String {
         let data = sampleText(1_000_000, seed: 6)
         var compressed = try compress(data, jobs: 1, ioThreads: 1, chunkSize: 128 << 10)
         compressed[compressed.count - 100] ^= 0xFF   // inside the last member
-        let path = uniqueTemporaryPath("pipeline-damaged")
-        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
-        defer { close(fd); unlink(path) }
-        try FileIO.write(fd, compressed)
+        let file = try TemporaryFile("pipeline-damaged", containing: compressed)
+        defer { file.remove() }
+        let (fd, path) = (file.fd, file.path)
         let pool = WorkerPool(executable: builtBale, count: 2)
         defer { pool.shutdown() }
         #expect {
@@ -101,10 +111,9 @@ func uniqueTemporaryPath(_ label: String) -> String {
 
     @Test func aDeadWorkerFailsTheJob() throws {
         let data = sampleText(4_000_000, seed: 7)
-        let path = uniqueTemporaryPath("pipeline-dead")
-        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
-        defer { close(fd); unlink(path) }
-        try FileIO.write(fd, data)
+        let file = try TemporaryFile("pipeline-dead", containing: data)
+        defer { file.remove() }
+        let (fd, path) = (file.fd, file.path)
         let pool = WorkerPool(executable: builtBale, count: 2)
         let workers = try pool.workers()
         workers[1].process.kill(SIGKILL)
