@@ -29,7 +29,7 @@ public struct TarExtractor: TarReader.Handler {
     private let restoreOwners: Bool
     private var userIDs: [[UInt8]: uid_t] = [:]
     private var groupIDs: [[UInt8]: gid_t] = [:]
-    public private(set) var warnings: [String] = []
+    private var warnings: [String] = []
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
     private var directoryTimes: [([UInt8], TarEntry)] = []
@@ -238,11 +238,10 @@ public struct TarExtractor: TarReader.Handler {
         futimens(current, &times)
     }
 
-    /// Sets the directories' times, deepest first; call once at the end.
-    public mutating func finish() {
-        if let job = small {  // an archive cut inside a small file: drop it
-            small = nil
-        }
+    /// Waits for the writer threads, sets the directories' times (deepest
+    /// first), and returns every refused entry; call once at the end.
+    public mutating func finish() -> [String] {
+        small = nil  // an archive cut inside a small file: that file is dropped
         warnings += writers.finish()
         forgetCachedParent()
         for (path, entry) in directoryTimes.reversed() {
@@ -253,5 +252,6 @@ public struct TarExtractor: TarReader.Handler {
             setTime(parent.fd, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         }
         directoryTimes = []
+        return warnings
     }
 }

@@ -67,6 +67,7 @@ public struct TarLister: TarReader.Handler {
 
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
     public mutating func end() throws(BaleError) {}
+    public mutating func finish() -> [String] { [] }
 }
 
 private extension String {

@@ -16,6 +16,9 @@ public struct TarReader {
         mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError)
         /// The current entry's content is complete.
         mutating func end() throws(BaleError)
+        /// The stream is over, whole or not: completes what is pending and
+        /// returns the problems to report, each naming its entry.
+        mutating func finish() -> [String]
     }
 
     /// The archive's name, for messages.

@@ -4,8 +4,7 @@
 public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unchecked Sendable {
     private let monitor = Monitor()
     private var reader: TarReader
-    /// The handler, with what it gathered (warnings, ...).
-    public private(set) var handler: Handler
+    private var handler: Handler
 
     public init(archiveName: String, handler: Handler) {
         reader = TarReader(archiveName: archiveName)
@@ -44,8 +43,8 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         if inside { throw .truncated(path: archiveName) }
     }
 
-    /// Gives the handler back to the caller, for its final step.
-    public func withHandler<T>(_ body: (inout Handler) -> T) -> T {
-        monitor.withLock { body(&handler) }
+    /// Ends the handler's work (see `TarReader.Handler.finish`) and returns its problems.
+    public func finishHandler() -> [String] {
+        monitor.withLock { handler.finish() }
     }
 }

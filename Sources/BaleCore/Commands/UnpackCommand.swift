@@ -51,8 +51,7 @@ public struct UnpackCommand {
             let sink = TarStreamSink(archiveName: name, handler: TarLister { line in
                 try? FileIO.write(1, Array((line + "\n").utf8))
             })
-            return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip,
-                          pipeline: pipeline, warnings: { _ in [] })
+            return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline)
         }
 
         if options.directory != ".", mkdir(options.directory, 0o755) != 0, errno != EEXIST {
@@ -70,18 +69,12 @@ public struct UnpackCommand {
                                      writerThreads: options.engine.pipeline.ioThreads)
         if messages.verbose { extractor.onEntry = { entry in FileIO.report(entry.displayName) } }
         let sink = TarStreamSink(archiveName: name, handler: extractor)
-        return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip,
-                      pipeline: pipeline, warnings: { sink in
-                          sink.withHandler { handler in
-                              handler.finish()
-                              return handler.warnings
-                          }
-                      })
+        return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline)
     }
 
     private func finish<H: TarReader.Handler>(
         sink: TarStreamSink<H>, name: String, fd: Int32, seekable: Bool, isGzip: Bool,
-        pipeline: Pipeline, warnings: (TarStreamSink<H>) -> [String]
+        pipeline: Pipeline
     ) -> ExitCode {
         let messages = options.messages
         var status = ExitCode.success
@@ -98,12 +91,12 @@ public struct UnpackCommand {
             }
             try sink.finish(archiveName: name)
         } catch {
-            _ = warnings(sink)
+            _ = sink.finishHandler()
             if case .brokenPipe = error { return .brokenPipe }
             messages.error(error.description)
             return .failure
         }
-        let refused = warnings(sink)
+        let refused = sink.finishHandler()
         for warning in refused { messages.error(warning) }
         return refused.isEmpty ? status : .failure
     }
