@@ -55,3 +55,26 @@ corpus_sources() {
     (( ${#paths[@]} > 0 )) || die "none of the corpus sources exist"
     printf '%s\n' "${paths[@]}"
 }
+
+# Runs a command under GNU time with its standard output to OUT, and sets
+# TIMED to "wall user sys peak_rss_kb" (space-separated). A failing command
+# ends the benchmark. Uses the temporary file $TF (made here on first use).
+timed() {
+    local out="$1"; shift
+    if [[ -z "${TF:-}" ]]; then TF="$(mktemp)"; trap 'rm -f "$TF"' EXIT; fi
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$TF" "$@" > "$out"; then
+        cat "$TF" >&2
+        die "command failed: $*"
+    fi
+    # /usr/bin/time's line is the last one (the command's stderr went to ours).
+    TIMED="$(tail -n 1 "$TF")"
+}
+
+# Exports what the reports print about the machine and the tools:
+# NPROC, CPU, REV (bale's git revision), PIGZ_V.
+export_machine_facts() {
+    export NPROC="$(nproc)"
+    export CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
+    export REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')"
+    export PIGZ_V="$(pigz --version 2>&1 | head -n1)"
+}

@@ -234,16 +234,11 @@ done
 # measure TREE NAME CMD...: run CMD once under /usr/bin/time (stdout to
 # /dev/null; pipelines run as one `bash -c`, so that the whole pipeline is
 # timed) and append "TREE NAME wall user sys maxrss_kb" to $TIMES.
-TF="$(mktemp)"
-trap 'rm -f "$TF"' EXIT
 measure() {
     local tree="$1" name="$2"; shift 2
-    if ! /usr/bin/time -f '%e %U %S %M' -o "$TF" "$@" > /dev/null; then
-        cat "$TF" >&2
-        die "command failed: $name"
-    fi
-    printf '%s\t%s\t%s\n' "$tree" "$name" "$(tail -n 1 "$TF" | tr ' ' '\t')" >> "$TIMES"
-    printf '   %-58s %s\n' "$name" "$(tail -n 1 "$TF")" >&2
+    timed /dev/null "$@"
+    printf '%s\t%s\t%s\n' "$tree" "$name" "${TIMED// /$'\t'}" >> "$TIMES"
+    printf '   %-58s %s\n' "$name" "$TIMED" >&2
 }
 
 # Untimed, before each timed command: remove its output (an archive: one
@@ -314,10 +309,7 @@ rm -rf -- "$XDIR"
 INVOKED="bash bench/pack.sh"
 [[ -n "${MAKELEVEL:-}" ]] && INVOKED="$INVOKED (from make bench)"
 export WORK TIMES TREEINFO BENCH_RUNS GZIP_RUNS JOBS INVOKED LOADAVG OUT XDIR
-export NPROC="$(nproc)"
-export CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
-export REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')"
-export PIGZ_V="$(pigz --version 2>&1 | head -n1)"
+export_machine_facts
 export TAR_V="$(tar --version | head -n1)"
 
 python3 - > "$RESULTS" <<'PY'

@@ -100,17 +100,11 @@ log "load average before timing: $LOADAVG"
 # --- 3. Measurement ----------------------------------------------------------
 # measure NAME OUT CMD...: run CMD once under /usr/bin/time with stdout to OUT
 # and append "NAME wall user sys maxrss_kb" to $TIMES.
-TF="$(mktemp)"
-trap 'rm -f "$TF"' EXIT
 measure() {
     local name="$1" out="$2"; shift 2
-    if ! /usr/bin/time -f '%e %U %S %M' -o "$TF" "$@" > "$out"; then
-        cat "$TF" >&2
-        die "command failed: $*"
-    fi
-    # /usr/bin/time's output is the last line (the command's stderr went to ours).
-    printf '%s\t%s\n' "$name" "$(tail -n 1 "$TF" | tr ' ' '\t')" >> "$TIMES"
-    printf '   %-40s %s\n' "$name" "$(tail -n 1 "$TF")" >&2
+    timed "$out" "$@"
+    printf '%s\t%s\n' "$name" "${TIMED// /$'\t'}" >> "$TIMES"
+    printf '   %-40s %s\n' "$name" "$TIMED" >&2
 }
 
 # Check that FILE.gz decompresses (with DECOMPRESSOR...) to the corpus.
@@ -165,10 +159,7 @@ done
 # --- 4. Report ---------------------------------------------------------------
 if [[ -n "${MAKELEVEL:-}" ]]; then INVOKED="make bench"; else INVOKED="bash bench/run.sh"; fi
 export ROOT WORK TIMES SUMMARY CORPUS_BYTES BENCH_RUNS GZIP_RUNS JOBS INVOKED LOADAVG
-export NPROC="$(nproc)"
-export CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
-export REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')"
-export PIGZ_V="$(pigz --version 2>&1 | head -n1)"
+export_machine_facts
 export GZIP_V="$(gzip --version | head -n1)"
 
 python3 - > "$RESULTS" <<'PY'
