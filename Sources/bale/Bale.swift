@@ -30,8 +30,10 @@ struct Bale: ParsableCommand {
     }
 }
 
-/// gzip's `-1` … `-9`, `--fast` and `--best`, which argument-parser cannot
-/// spell as flags, rewritten to `--level N` before parsing.
+/// gzip's `-1` … `-9` (and libdeflate's `-10` … `-12`), `--fast` and
+/// `--best`, which argument-parser cannot spell as flags, rewritten to
+/// `--level N` (or `--best-level`, resolved once the codec is known)
+/// before parsing.
 enum LevelArguments {
     static func rewrite(_ arguments: [String]) -> [String] {
         var result: [String] = []
@@ -41,9 +43,10 @@ enum LevelArguments {
             switch argument {
             case "--": passedTerminator = true; result.append(argument)
             case "--fast": result += ["--level", "1"]
-            case "--best": result += ["--level", "9"]
-            case _ where argument.count == 2 && argument.first == "-" && ("1"..."9").contains(argument.last!):
-                result += ["--level", String(argument.last!)]
+            case "--best": result.append("--best-level")
+            case _ where argument.first == "-" && Int(argument.dropFirst()).map({ (1...12).contains($0) }) == true
+                && argument.dropFirst().first != "0":
+                result += ["--level", String(argument.dropFirst())]
             default: result.append(argument)
             }
         }

@@ -1,13 +1,23 @@
 import ArgumentParser
 import BaleCore
 
-/// `-p/--jobs` and `--io-threads`, which every command takes.
+extension Codec: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let codec = Codec.allCases.first(where: { $0.description == argument }) else { return nil }
+        self = codec
+    }
+}
+
+/// `-p/--jobs`, `--io-threads` and `--codec`, which every command takes.
 struct EngineOptions: ParsableArguments {
     @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
     var jobs: Int?
 
     @Option(name: .customLong("io-threads"), help: "I/O threads: reading files (gzip, pack), writing them (unpack).")
     var ioThreads: Int = 2
+
+    @Option(name: .customLong("codec"), help: "Library for bale's chunks: libdeflate (fast, levels 1-12) or zlib (levels 1-9).")
+    var codec: Codec = .libdeflate
 
     func validate() throws {
         guard jobs.map({ $0 >= 1 && $0 <= 256 }) ?? true else { throw ValidationError("-p takes 1 to 256 jobs") }
@@ -19,6 +29,28 @@ struct EngineOptions: ParsableArguments {
         var settings = EngineSettings()
         settings.jobs = jobs ?? 0
         settings.pipeline.ioThreads = ioThreads
+        settings.codec = codec
         return settings
+    }
+}
+
+/// The compression level: `--level N`, gzip's `-1` … `-9` (and libdeflate's
+/// `-10` … `-12`), `--fast` and `--best`, for the commands that compress.
+struct LevelOptions: ParsableArguments {
+    @Option(name: .customLong("level"), help: "Compression level: 1 (fastest) to 9, or to 12 with libdeflate (smallest, slow); also -1 … -12, --fast, --best. Default 6.")
+    var level: Int32?
+
+    /// Set by `--best`, rewritten before parsing (see `LevelArguments`).
+    @Flag(name: .customLong("best-level"), help: .hidden)
+    var best = false
+
+    /// The level asked for, checked against what `codec` offers: `--best` is
+    /// the codec's strongest (12 with libdeflate, 9 with zlib).
+    func resolved(codec: Codec) throws -> Int32 {
+        let chosen = best ? codec.levels.upperBound : (level ?? 6)
+        guard codec.levels.contains(chosen) else {
+            throw ValidationError("the level must be \(codec.levels.lowerBound) to \(codec.levels.upperBound) with --codec \(codec)")
+        }
+        return chosen
     }
 }

@@ -19,8 +19,7 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Overwrite existing outputs; compress links, multi-linked and setuid files; write to a terminal.")
     var force = false
 
-    @Option(name: .customLong("level"), help: "Compression level, 1 (fastest) to 9 (smallest); also -1 … -9, --fast, --best.")
-    var level: Int32 = 6
+    @OptionGroup var level: LevelOptions
 
     @OptionGroup var engine: EngineOptions
 
@@ -40,11 +39,11 @@ struct GzipOptions: ParsableArguments {
     var files: [String] = []
 
     func validate() throws {
-        guard (1...9).contains(level) else { throw ValidationError("the level must be 1 to 9") }
+        _ = try level.resolved(codec: engine.codec)
         guard (64...(32 << 10)).contains(chunkKiB) else { throw ValidationError("--chunk-size takes 64 to 32768 KiB") }
     }
 
-    func commandOptions(decompress: Bool, test: Bool) -> GzipCommand.Options {
+    func commandOptions(decompress: Bool, test: Bool) throws -> GzipCommand.Options {
         var options = GzipCommand.Options()
         options.files = files
         options.decompress = decompress
@@ -54,7 +53,7 @@ struct GzipOptions: ParsableArguments {
         if output == "-" { options.toStandardOutput = true }
         options.keep = keep || toStandardOutput || output != nil
         options.force = force
-        options.level = level
+        options.level = try level.resolved(codec: engine.codec)
         options.engine = engine.settings
         options.suffix = suffix
         options.messages = Messages(quiet: quiet, verbose: verbose)
@@ -87,7 +86,7 @@ struct Gzip: ParsableCommand {
     var test = false
 
     func run() throws {
-        let status = GzipCommand(options: common.commandOptions(decompress: decompress, test: test)).run()
+        let status = GzipCommand(options: try common.commandOptions(decompress: decompress, test: test)).run()
         throw ArgumentParser.ExitCode(status.rawValue)
     }
 }
@@ -111,7 +110,7 @@ struct Gunzip: ParsableCommand {
     var test = false
 
     func run() throws {
-        let status = GzipCommand(options: common.commandOptions(decompress: true, test: test)).run()
+        let status = GzipCommand(options: try common.commandOptions(decompress: true, test: test)).run()
         throw ArgumentParser.ExitCode(status.rawValue)
     }
 }

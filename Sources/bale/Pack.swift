@@ -56,8 +56,7 @@ struct Pack: ParsableCommand {
     @Flag(name: .customLong("numeric-owner"), help: "Store user and group ids only, no names.")
     var numericOwner = false
 
-    @Option(name: .customLong("level"), help: "Compression level, 1 to 9; also -1 … -9.")
-    var level: Int32 = 6
+    @OptionGroup var level: LevelOptions
 
     @OptionGroup var engine: EngineOptions
 
@@ -71,7 +70,7 @@ struct Pack: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard (1...9).contains(level) else { throw ValidationError("the level must be 1 to 9") }
+        _ = try level.resolved(codec: engine.codec)
     }
 
     func run() throws {
@@ -101,7 +100,7 @@ struct Pack: ParsableCommand {
             }
             options.group = value
         }
-        options.level = level
+        options.level = try level.resolved(codec: engine.codec)
         options.engine = engine.settings
         options.force = force
         options.messages = Messages(quiet: quiet, verbose: verbose)

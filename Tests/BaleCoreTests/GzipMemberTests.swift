@@ -36,7 +36,9 @@ func sampleText(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
 }
 
 /// Runs a worker's chunk work in-process on a request and returns the reply.
-func work(_ kind: WireFrame.Kind, _ payload: [UInt8], argument: UInt64) throws -> (WireFrame, [UInt8]) {
+func work(
+    _ kind: WireFrame.Kind, _ payload: [UInt8], argument: UInt64, codec: UInt8 = Codec.libdeflate.rawValue
+) throws -> (WireFrame, [UInt8]) {
     _ = ignoreBrokenPipes
     let requests = try Pipe(), replies = try Pipe()
     defer {
@@ -45,7 +47,7 @@ func work(_ kind: WireFrame.Kind, _ payload: [UInt8], argument: UInt64) throws -
     let worker = try ChunkWork()
     let reply = Mutex<(WireFrame, [UInt8])?>(nil)
     let reader = JoinableThread { reply.withLock { $0 = try? FrameChannel(fd: replies.readEnd).receive() } }
-    try worker.handle(WireFrame(kind: kind, sequence: 9, argument: argument, payloadLength: payload.count),
+    try worker.handle(WireFrame(kind: kind, codec: codec, sequence: 9, argument: argument, payloadLength: payload.count),
                       payload: payload, replyingTo: FrameChannel(fd: replies.writeEnd))
     reader.join()
     return try #require(reply.withLock { $0 })
@@ -54,10 +56,10 @@ func work(_ kind: WireFrame.Kind, _ payload: [UInt8], argument: UInt64) throws -
 import Synchronization
 
 @Suite struct GzipMemberTests {
-    @Test(arguments: [0, 1, 1000, 300_000])
-    func compressedMemberCarriesItsSizes(length: Int) throws {
+    @Test(arguments: [0, 1, 1000, 300_000], Codec.allCases)
+    func compressedMemberCarriesItsSizes(length: Int, codec: Codec) throws {
         let data = sampleText(length)
-        let (frame, member) = try work(.compress, data, argument: 6)
+        let (frame, member) = try work(.compress, data, argument: 6, codec: codec.rawValue)
         #expect(frame.kind == .compressed && frame.sequence == 9)
         let parsed = member.withUnsafeBytes { GzipHeader.parse($0) }
         guard case .header(let header) = parsed else { Issue.record("no header: \(parsed)"); return }
@@ -67,15 +69,28 @@ import Synchronization
         #expect(try zlibGunzip(member) == data)
     }
 
-    @Test func memberInflatesBackInAWorker() throws {
+    /// Either codec reads what either one wrote: both write standard deflate.
+    @Test(arguments: Codec.allCases, Codec.allCases)
+    func memberInflatesBackInAWorker(compressing: Codec, inflating: Codec) throws {
         let data = sampleText(200_000)
-        let (_, member) = try work(.compress, data, argument: 9)
-        let (frame, inflated) = try work(.inflate, member, argument: UInt64(data.count))
+        let (_, member) = try work(.compress, data, argument: 9, codec: compressing.rawValue)
+        let (frame, inflated) = try work(.inflate, member, argument: UInt64(data.count), codec: inflating.rawValue)
         #expect(frame.kind == .inflated)
         #expect(inflated == data)
     }
 
-    @Test func damagedMembersAreRefused() throws {
+    @Test func requestsForAnUnknownCodecOrLevelFail() throws {
+        let data = sampleText(1000)
+        for (codec, level) in [(UInt8(0), UInt64(6)), (UInt8(9), 6), (Codec.zlib.rawValue, 10),
+                               (Codec.libdeflate.rawValue, 13), (Codec.libdeflate.rawValue, 0)] {
+            let (frame, reason) = try work(.compress, data, argument: level, codec: codec)
+            #expect(frame.kind == .failed, "codec \(codec) level \(level)")
+            #expect(!reason.isEmpty)
+        }
+    }
+
+    @Test(arguments: Codec.allCases)
+    func damagedMembersAreRefused(codec: Codec) throws {
         let data = sampleText(100_000)
         let (_, member) = try work(.compress, data, argument: 6)
         var badCRC = member
@@ -85,10 +100,10 @@ import Synchronization
         var lyingSize = member
         lyingSize[22] ^= 0x01   // the recorded data length
         for damaged in [badCRC, badData] {
-            let (frame, reason) = try work(.inflate, damaged, argument: UInt64(data.count))
+            let (frame, reason) = try work(.inflate, damaged, argument: UInt64(data.count), codec: codec.rawValue)
             #expect(frame.kind == .failed, "reason: \(String(decoding: reason, as: UTF8.self))")
         }
-        let (frame, _) = try work(.inflate, lyingSize, argument: UInt64(data.count))
+        let (frame, _) = try work(.inflate, lyingSize, argument: UInt64(data.count), codec: codec.rawValue)
         #expect(frame.kind == .failed)
     }
 

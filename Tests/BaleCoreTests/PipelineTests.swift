@@ -45,7 +45,7 @@ struct TemporaryFile {
         let sink = CollectingSink()
         let cutter = FileChunkCutter(fd: fd, path: path, size: Int64(data.count), chunkSize: chunkSize)
         let report = try Pipeline(options: options, workers: pool)
-            .run(cutter: cutter, kind: .compress(level: 6), inputName: path, sink: sink)
+            .run(cutter: cutter, kind: .compress(Compression(level: 6)), inputName: path, sink: sink)
         #expect(report.chunks == cutter.chunkCount)
         #expect(report.bytesIn == Int64(data.count))
         return sink.bytes
@@ -84,7 +84,7 @@ struct TemporaryFile {
         let sink = CollectingSink()
         let cutter = MemberChunkCutter(fd: fd, path: path, seekable: true)
         let report = try Pipeline(options: PipelineOptions(), workers: pool)
-            .run(cutter: cutter, kind: .inflate, inputName: path, sink: sink)
+            .run(cutter: cutter, kind: .inflate(.libdeflate), inputName: path, sink: sink)
         #expect(report.chunks == 16)
         #expect(cutter.streamingOffset == Int64(compressed.count))
         #expect(sink.bytes == data)
@@ -101,7 +101,7 @@ struct TemporaryFile {
         defer { pool.shutdown() }
         #expect {
             try Pipeline(options: PipelineOptions(), workers: pool)
-                .run(cutter: MemberChunkCutter(fd: fd, path: path, seekable: true), kind: .inflate,
+                .run(cutter: MemberChunkCutter(fd: fd, path: path, seekable: true), kind: .inflate(.libdeflate),
                      inputName: path, sink: CollectingSink())
         } throws: { error in
             guard case BaleError.corrupt(let name, let offset?, _) = error else { return false }
@@ -120,9 +120,9 @@ struct TemporaryFile {
         #expect(throws: BaleError.self) {
             var options = PipelineOptions()
             options.chunkSize = 64 << 10
-            try Pipeline(options: options, workers: pool)
+            _ = try Pipeline(options: options, workers: pool)
                 .run(cutter: FileChunkCutter(fd: fd, path: path, size: Int64(data.count), chunkSize: 64 << 10),
-                     kind: .compress(level: 1), inputName: path, sink: CollectingSink())
+                     kind: .compress(Compression(level: 1)), inputName: path, sink: CollectingSink())
         }
         let failures = pool.shutdown()
         #expect(failures.contains { $0.status == .signaled(SIGKILL) })

@@ -26,11 +26,12 @@ import Testing
         touch -h -d '2002-03-04 05:06:07' tree/sub/link-to-one
         """#
 
-    @Test func everyTarReadsTheArchive() throws {
+    @Test(arguments: codecs)
+    func everyTarReadsTheArchive(codec: String) throws {
         let scratch = Scratch()
         let run = try scratch.run("""
             \(Self.makeTree)
-            "$BALE" pack tree -p 2; echo "status=$?"
+            "$BALE" pack --codec \(codec) tree -p 2; echo "status=$?"
             gzip -t tree.tar.gz && echo "gzip ok"
             tar --compare -zf tree.tar.gz && echo "gnu tar: no difference"
             tar -tvzf tree.tar.gz > gnu.list && grep -q 'tree/sub/hard-to-one link to tree/one' gnu.list && echo "hard link"
@@ -60,13 +61,14 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
-    @Test func sameBytesForAnyJobsOrReaders() throws {
+    @Test(arguments: codecs)
+    func sameBytesForAnyJobsOrReaders(codec: String) throws {
         let scratch = Scratch()
         let run = try scratch.run("""
             \(Self.makeTree)
-            "$BALE" pack tree -p 1 --io-threads 1 -o p1.tar.gz
-            "$BALE" pack tree -p 2 -o p2.tar.gz
-            "$BALE" pack tree -p 4 --io-threads 5 -o - > p4.tar.gz
+            "$BALE" pack --codec \(codec) tree -p 1 --io-threads 1 -o p1.tar.gz
+            "$BALE" pack --codec \(codec) tree -p 2 -o p2.tar.gz
+            "$BALE" pack --codec \(codec) tree -p 4 --io-threads 5 -o - > p4.tar.gz
             cmp p1.tar.gz p2.tar.gz && cmp p1.tar.gz p4.tar.gz && echo same
             """)
         #expect(run.stdout == "same\n", "\(run.stdout)\(run.stderr)")

@@ -32,13 +32,14 @@ import Testing
         }
         """#
 
-    @Test func roundTripsATree() throws {
+    @Test(arguments: codecs)
+    func roundTripsATree(codec: String) throws {
         let scratch = Scratch()
         let run = try scratch.run("""
             \(PackTests.makeTree)
             rm tree/fifo
             \(Self.compareTrees)
-            "$BALE" pack tree -p 2 -o t.tar.gz && "$BALE" unpack t.tar.gz -C out; echo "status=$?"
+            "$BALE" pack --codec \(codec) tree -p 2 -o t.tar.gz && "$BALE" unpack --codec \(codec) t.tar.gz -C out; echo "status=$?"
             chmod 755 tree/sub/chunk; compare tree out/tree; chmod 4755 tree/sub/chunk
             [ "$(stat -c %i out/tree/one)" = "$(stat -c %i out/tree/sub/hard-to-one)" ] && echo "hard link kept"
             [ "$(stat -c %a out/tree/sub/chunk)" = 755 ] && echo "setuid dropped"

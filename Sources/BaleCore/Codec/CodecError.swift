@@ -1,13 +1,19 @@
-/// A failure inside the compression library or in compressed data.
+/// A failure inside a compression library or in compressed data.
 public enum CodecError: Error, Equatable, CustomStringConvertible, Sendable {
     /// zlib returned an unexpected code from a call.
     case zlib(String, Int32)
+    /// libdeflate could not do what was asked (allocation, output space).
+    case libdeflate(String)
+    /// The codec has no such level.
+    case unsupportedLevel(codec: String, level: Int32)
     /// The compressed data is damaged; the text says how.
     case corrupt(String)
 
     public var description: String {
         switch self {
         case .zlib(let call, let code): return "zlib \(call) failed (code \(code))"
+        case .libdeflate(let reason): return "libdeflate: \(reason)"
+        case .unsupportedLevel(let codec, let level): return "\(codec) has no compression level \(level)"
         case .corrupt(let reason): return reason
         }
     }

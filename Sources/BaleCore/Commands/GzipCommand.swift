@@ -254,7 +254,7 @@ public struct GzipCommand {
         let chunkSize = pipeline.options.chunkSize
         if let size {
             let cutter = FileChunkCutter(fd: input, path: inputName, size: size, chunkSize: chunkSize)
-            let report = try pipeline.run(cutter: cutter, kind: .compress(level: options.level),
+            let report = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
                                           inputName: inputName, sink: sink)
             var result = TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut)
             if cutter.grewWhileReading {
@@ -264,7 +264,7 @@ public struct GzipCommand {
             return result
         }
         let cutter = StreamChunkCutter(fd: input, path: inputName, chunkSize: chunkSize)
-        let report = try pipeline.run(cutter: cutter, kind: .compress(level: options.level),
+        let report = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
                                       inputName: inputName, sink: sink)
         return TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut)
     }
@@ -273,7 +273,7 @@ public struct GzipCommand {
         input: Int32, inputName: String, seekable: Bool, pipeline: Pipeline, sink: OutputTarget
     ) throws(BaleError) -> TransformReport {
         let report = try GunzipJob.run(input: input, inputName: inputName, seekable: seekable,
-                                       pipeline: pipeline, sink: sink)
+                                       codec: options.engine.codec, pipeline: pipeline, sink: sink)
         var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: report.compressedBytes)
         if report.ending == .trailingGarbage { result.warnings.append("decompression OK, trailing garbage ignored") }
         return result

@@ -99,7 +99,7 @@ public struct PackCommand {
         let sink = OutputTarget(file: output, discards: false)
         do {
             _ = try Pipeline(options: engine.pipeline, workers: pool)
-                .run(cutter: cutter, kind: .compress(level: options.level),
+                .run(cutter: cutter, kind: engine.compression(level: options.level),
                      inputName: outputPath ?? "archive", sink: sink)
             try output?.commit(attributes: nil, sync: false)
         } catch {

@@ -81,7 +81,7 @@ public struct UnpackCommand {
         do {
             if isGzip {
                 let report = try GunzipJob.run(input: fd, inputName: name, seekable: seekable,
-                                               pipeline: pipeline, sink: sink)
+                                               codec: options.engine.codec, pipeline: pipeline, sink: sink)
                 if report.ending == .trailingGarbage {
                     messages.warning("\(name): decompression OK, trailing garbage ignored")
                     status = .warning

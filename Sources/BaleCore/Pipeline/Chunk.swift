@@ -32,8 +32,9 @@ public struct ChunkResult: Sendable {
 
 /// What the workers do with each chunk.
 public enum WorkKind: Sendable, Equatable {
-    /// Compress plain data to a gzip member at this level (1...9).
-    case compress(level: Int32)
-    /// Inflate a bale gzip member whose sizes are recorded in its header.
-    case inflate
+    /// Compress plain data to a gzip member with this codec and level.
+    case compress(Compression)
+    /// Inflate a bale gzip member, whose sizes are recorded in its header,
+    /// with this codec.
+    case inflate(Codec)
 }

@@ -17,10 +17,11 @@ public enum GunzipJob {
     }
 
     public static func run(
-        input: Int32, inputName: String, seekable: Bool, pipeline: Pipeline, sink: any OutputSink
+        input: Int32, inputName: String, seekable: Bool, codec: Codec, pipeline: Pipeline,
+        sink: any OutputSink
     ) throws(BaleError) -> Report {
         let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable)
-        let report = try pipeline.run(cutter: cutter, kind: .inflate, inputName: inputName, sink: sink)
+        let report = try pipeline.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: sink)
         var prefix: [UInt8] = []
         if seekable {
             if lseek(input, off_t(cutter.streamingOffset), SEEK_SET) < 0 {

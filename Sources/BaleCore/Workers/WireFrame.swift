@@ -4,9 +4,10 @@
 ///
 ///     offset size  field
 ///     0      1     magic 0xBA
-///     1      1     protocol version (1)
+///     1      1     protocol version (2)
 ///     2      1     kind (see `Kind`)
-///     3      1     reserved, 0
+///     3      1     codec for `compress` and `inflate` (`Codec` raw
+///                  value: 1 libdeflate, 2 zlib), 0 otherwise
 ///     4      4     payload length in bytes
 ///     8      8     sequence number of the chunk
 ///     16     8     argument: the level for `compress`, the expected
@@ -33,19 +34,22 @@ public struct WireFrame: Equatable, Sendable {
     }
 
     public static let magic: UInt8 = 0xBA
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
     public static let headerLength = 24
     /// The largest payload either side accepts: a member or chunk of the
     /// largest allowed size, plus deflate's worst-case growth.
     public static let maximumPayload = GzipMember.maximumMemberLength + (1 << 20)
 
     public var kind: Kind
+    /// The codec a request asks for (`Codec.rawValue`), 0 in answers.
+    public var codec: UInt8
     public var sequence: UInt64
     public var argument: UInt64
     public var payloadLength: Int
 
-    public init(kind: Kind, sequence: UInt64, argument: UInt64 = 0, payloadLength: Int) {
+    public init(kind: Kind, codec: UInt8 = 0, sequence: UInt64, argument: UInt64 = 0, payloadLength: Int) {
         self.kind = kind
+        self.codec = codec
         self.sequence = sequence
         self.argument = argument
         self.payloadLength = payloadLength
@@ -57,6 +61,7 @@ public struct WireFrame: Equatable, Sendable {
         bytes[0] = Self.magic
         bytes[1] = Self.version
         bytes[2] = kind.rawValue
+        bytes[3] = codec
         for index in 0..<4 { bytes[4 + index] = UInt8(truncatingIfNeeded: payloadLength >> (8 * index)) }
         for index in 0..<8 { bytes[8 + index] = UInt8(truncatingIfNeeded: sequence >> (8 * UInt64(index))) }
         for index in 0..<8 { bytes[16 + index] = UInt8(truncatingIfNeeded: argument >> (8 * UInt64(index))) }
@@ -76,7 +81,7 @@ public struct WireFrame: Equatable, Sendable {
         for index in 0..<8 { sequence |= UInt64(bytes[8 + index]) << (8 * UInt64(index)) }
         var argument: UInt64 = 0
         for index in 0..<8 { argument |= UInt64(bytes[16 + index]) << (8 * UInt64(index)) }
-        return WireFrame(kind: kind, sequence: sequence, argument: argument, payloadLength: length)
+        return WireFrame(kind: kind, codec: bytes[3], sequence: sequence, argument: argument, payloadLength: length)
     }
 }
 

@@ -32,11 +32,11 @@ final class WorkerLink {
                 if failure.hasFailed { return }
                 let frame: WireFrame
                 switch kind {
-                case .compress(let level):
-                    frame = WireFrame(kind: .compress, sequence: chunk.sequence,
-                                      argument: UInt64(level), payloadLength: chunk.bytes.count)
-                case .inflate:
-                    frame = WireFrame(kind: .inflate, sequence: chunk.sequence,
+                case .compress(let compression):
+                    frame = WireFrame(kind: .compress, codec: compression.codec.rawValue, sequence: chunk.sequence,
+                                      argument: UInt64(compression.level), payloadLength: chunk.bytes.count)
+                case .inflate(let codec):
+                    frame = WireFrame(kind: .inflate, codec: codec.rawValue, sequence: chunk.sequence,
                                       argument: UInt64(chunk.expectedLength), payloadLength: chunk.bytes.count)
                 }
                 guard inFlight.push(Sent(sequence: chunk.sequence, offset: chunk.offset,

@@ -7,8 +7,9 @@ import Glibc
 ///
 /// A worker handles one chunk at a time, in the order they arrive; the
 /// parent keeps a second chunk waiting in the pipe so the worker never
-/// idles between chunks. All the CPU work of a job happens here: deflate
-/// (zlib), inflate (libdeflate) and CRC-32. A chunk that fails (damaged data) is answered with
+/// idles between chunks. All the CPU work of a job happens here: deflate,
+/// inflate and CRC-32, with the codec each request names (libdeflate by
+/// default, zlib with `--codec zlib`). A chunk that fails (damaged data) is answered with
 /// a `failed` frame and the worker carries on; a broken frame from the
 /// parent ends the worker with exit status 3.
 public enum WorkerLoop {
@@ -39,13 +40,16 @@ public enum WorkerLoop {
 }
 
 /// The work on one chunk, with the codec state a worker keeps between chunks.
+///
+/// A job uses one codec and level throughout, so the worker keeps the last
+/// compressor and decompressor it made and makes a new one only when a
+/// request asks for another.
 final class ChunkWork {
-    private var deflater: Deflater?
-    private let inflater: Inflater
+    private var compressor: (codec: Codec, compressor: any Compressor)?
+    private var decompressor: (codec: Codec, decompressor: any Decompressor)?
     private var output: UnsafeMutableRawBufferPointer
 
     init() throws(CodecError) {
-        inflater = try Inflater()
         output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     }
 
@@ -62,13 +66,15 @@ final class ChunkWork {
         do {
             switch frame.kind {
             case .compress:
-                let length = try compress(payload, level: Int32(clamping: frame.argument))
+                let length = try compress(
+                    payload, codec: try codec(frame), level: Int32(clamping: frame.argument))
                 try results.send(
                     WireFrame(kind: .compressed, sequence: frame.sequence,
                               argument: UInt64(payload.count), payloadLength: length),
                     payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
             case .inflate:
-                let length = try inflate(payload, expectedLength: Int(clamping: frame.argument))
+                let length = try inflate(
+                    payload, codec: try codec(frame), expectedLength: Int(clamping: frame.argument))
                 try results.send(
                     WireFrame(kind: .inflated, sequence: frame.sequence,
                               argument: UInt64(payload.count), payloadLength: length),
@@ -88,28 +94,41 @@ final class ChunkWork {
         }
     }
 
+    private func codec(_ frame: WireFrame) throws(CodecError) -> Codec {
+        guard let codec = Codec(rawValue: frame.codec) else {
+            throw CodecError.corrupt("unknown codec \(frame.codec) in a request")
+        }
+        return codec
+    }
+
     /// Builds a whole gzip member from `data` in `output`; returns its length.
-    private func compress(_ data: [UInt8], level: Int32) throws(CodecError) -> Int {
-        guard (1...9).contains(level) else { throw CodecError.corrupt("compression level \(level) is out of range") }
-        if deflater == nil { deflater = try Deflater(level: level) }
-        let deflater = deflater!
+    private func compress(_ data: [UInt8], codec: Codec, level: Int32) throws(CodecError) -> Int {
+        if compressor?.codec != codec || compressor?.compressor.level != level {
+            compressor = nil  // free the old tables first
+            compressor = (codec, try codec.makeCompressor(level: level))
+        }
+        let deflater = compressor!.compressor
         let header = GzipMember.headerLength
         reserve(header + deflater.bound(data.count) + GzipMember.trailerLength)
         return try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Int in
             let body = UnsafeMutableRawBufferPointer(rebasing: output[header..<(output.count - GzipMember.trailerLength)])
-            let deflated = try deflater.deflate(input, into: body, level: level)
+            let deflated = try deflater.compress(input, into: body)
             let memberLength = header + deflated + GzipMember.trailerLength
             GzipMember.writeHeader(into: output, memberLength: memberLength, dataLength: data.count, level: level)
             GzipMember.writeTrailer(
-                into: output, at: header + deflated, crc: CRC32.checksum(input), dataLength: data.count)
+                into: output, at: header + deflated, crc: deflater.checksum(input), dataLength: data.count)
             return memberLength
         } }
     }
 
     /// Inflates one bale member into `output`, checking every recorded
     /// size and the CRC; returns the data length.
-    private func inflate(_ member: [UInt8], expectedLength: Int) throws(CodecError) -> Int {
-        try typedThrows(CodecError.self) { try member.withUnsafeBytes { (bytes) throws(CodecError) -> Int in
+    private func inflate(_ member: [UInt8], codec: Codec, expectedLength: Int) throws(CodecError) -> Int {
+        if decompressor?.codec != codec {
+            decompressor = (codec, try codec.makeDecompressor())
+        }
+        let inflater = decompressor!.decompressor
+        return try typedThrows(CodecError.self) { try member.withUnsafeBytes { (bytes) throws(CodecError) -> Int in
             guard case .header(let header) = GzipHeader.parse(bytes),
                   let sizes = header.recordedSizes else {
                 throw CodecError.corrupt("not a bale gzip member")

@@ -1,21 +1,17 @@
 import CLibdeflate
 
-/// Inflates one raw DEFLATE stream whose decompressed size is known
-/// (bale's own members record it), straight into a buffer of that size,
-/// and returns the CRC-32 of what it wrote.
+/// Inflates bale's own members with libdeflate, in the worker processes:
+/// the default for parallel decompression.
 ///
-/// Used by the worker processes for parallel decompression. The stream
-/// must end exactly at the end of `input` and fill `output` exactly;
-/// anything else means the member is damaged or lies about its sizes.
-///
-/// This is libdeflate, not zlib: a whole-buffer inflater fits members
+/// libdeflate, not zlib: a whole-buffer inflater fits members
 /// whose sizes are known, and it is much the faster one. Measured on the
 /// 539 MB benchmark corpus compressed by bale -6 (129 members), single
 /// core, inflate and CRC-32 of every member: zlib 1.33 s + 0.13 s (python3's
 /// zlib), libdeflate 0.50 s (a C harness). With zlib, two workers could at
 /// best reach 0.73 s against pigz -dc's 1.4 s. Streams of unknown size
-/// (another tool's gzip) still go through zlib, in `GzipStreamDecoder`.
-public final class Inflater {
+/// (another tool's gzip) still go through zlib, in `GzipStreamDecoder`;
+/// `--codec zlib` inflates bale's members with `ZlibDecompressor`.
+public final class LibdeflateDecompressor: Decompressor {
     private let decompressor: OpaquePointer
 
     public init() throws(CodecError) {
@@ -27,7 +23,6 @@ public final class Inflater {
 
     deinit { libdeflate_free_decompressor(decompressor) }
 
-    /// Inflates all of `input` into all of `output`; returns the CRC-32 of `output`.
     public func inflate(
         _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(CodecError) -> UInt32 {

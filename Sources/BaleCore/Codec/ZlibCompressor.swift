@@ -1,18 +1,19 @@
 import CZlib
 
-/// Compresses whole buffers to raw DEFLATE (RFC 1951) with zlib.
+/// Compresses whole buffers to raw DEFLATE (RFC 1951) with zlib
+/// (`--codec zlib`).
 ///
-/// One Deflater lives in each worker process and is reused for every chunk:
+/// One compressor lives in each worker process and is reused for every chunk:
 /// `deflateReset` keeps zlib's ~270 KiB of window and hash tables instead of
 /// allocating them again per chunk. Each chunk is compressed alone, with no
 /// preset dictionary from the previous chunk: that costs about 0.1–0.3% of
 /// size against pigz (which primes each block with the last 32 KiB) but
 /// makes every chunk an independent gzip member that can be inflated on
 /// its own, in parallel, which is what lets bale decompress on all cores.
-public final class Deflater {
+public final class ZlibCompressor: Compressor {
     private var stream = z_stream()
     /// The compression level, 1 (fastest) to 9 (smallest).
-    public private(set) var level: Int32
+    public let level: Int32
 
     public init(level: Int32) throws(CodecError) {
         self.level = level
@@ -62,26 +63,14 @@ public final class Deflater {
 
     deinit { deflateEnd(&stream) }
 
-    /// The most bytes `count` input bytes can deflate to.
     public func bound(_ count: Int) -> Int {
         Int(deflateBound(&stream, uLong(count)))
     }
 
-    /// Deflates `input` (all of it, as one complete stream) into `output`,
-    /// which must hold at least `bound(input.count)` bytes; returns the
-    /// number of bytes written.
-    public func deflate(
-        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
-        level: Int32
+    public func compress(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(CodecError) -> Int {
-        if level != self.level {
-            deflateEnd(&stream)
-            stream = z_stream()
-            try Self.initialize(&stream, level: level)
-            self.level = level
-        } else {
-            deflateReset(&stream)
-        }
+        deflateReset(&stream)
         applyTuning()
         stream.next_in = UnsafeMutablePointer(
             mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
@@ -91,5 +80,9 @@ public final class Deflater {
         let result = CZlib.deflate(&stream, Z_FINISH)
         guard result == Z_STREAM_END else { throw CodecError.zlib("deflate", result) }
         return output.count - Int(stream.avail_out)
+    }
+
+    public func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        CRC32.checksum(bytes)
     }
 }
