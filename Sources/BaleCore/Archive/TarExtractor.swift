@@ -22,7 +22,7 @@ import Glibc
 ///
 /// Small files are written by `FileWriters` threads, several at once; the
 /// directory each goes in is opened (and checked) here first, and the
-/// last one is kept open for the next entry, which is usually its sibling.
+/// path to it is kept open for the next entries (`DirectoryStack`).
 public struct TarExtractor: TarReader.Handler {
     private let root: Int32
     private let samePermissions: Bool
@@ -37,7 +37,7 @@ public struct TarExtractor: TarReader.Handler {
     public var onEntry: ((TarEntry) -> Void)?
     private let writers: FileWriters
     private var small: FileWriters.Job?
-    private var cachedParent: (parts: ArraySlice<[UInt8]>, directory: OpenDirectory)?
+    private var directories: DirectoryStack
 
     /// Extracts under the open directory `root`, with `writerThreads`
     /// threads writing small files.
@@ -46,6 +46,7 @@ public struct TarExtractor: TarReader.Handler {
         self.root = root
         self.samePermissions = samePermissions
         self.restoreOwners = restoreOwners
+        directories = DirectoryStack(root: root)
         writers = FileWriters(threads: writerThreads)
     }
 
@@ -72,32 +73,14 @@ public struct TarExtractor: TarReader.Handler {
     /// directories, never following a link. Returns -1 (with a warning) if
     /// the way is blocked.
     private mutating func openParent(_ parts: [[UInt8]], for entry: TarEntry) -> OpenDirectory? {
-        if let cached = cachedParent, cached.parts == parts.dropLast() { return cached.directory }
-        let fd = walkToParent(parts, for: entry)
-        guard fd >= 0 else { return nil }
-        let directory = OpenDirectory(fd: fd)
-        cachedParent = (parts.dropLast(), directory)
-        return directory
-    }
-
-    private mutating func walkToParent(_ parts: [[UInt8]], for entry: TarEntry) -> Int32 {
-        var fd = dup(root)
-        for part in parts.dropLast() {
-            var next = withCString(part) { openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-            if next < 0 && errno == ENOENT {
-                _ = withCString(part) { mkdirat(fd, $0, 0o755) }
-                next = withCString(part) { openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-            }
-            close(fd)
-            if next < 0 {
-                let error = SystemError.current("open")
-                refuse(entry, error.code == ELOOP || error.code == ENOTDIR
-                       ? "a parent is a symbolic link or not a directory" : error.reason)
-                return -1
-            }
-            fd = next
+        switch directories.open(parts.dropLast()) {
+        case .success(let directory):
+            return directory
+        case .failure(let error):
+            refuse(entry, error.code == ELOOP || error.code == ENOTDIR
+                   ? "a parent is a symbolic link or not a directory" : error.reason)
+            return nil
         }
-        return fd
     }
 
     private var modeMask: UInt32 { samePermissions ? 0o7777 : 0o1777 }
@@ -209,7 +192,7 @@ public struct TarExtractor: TarReader.Handler {
     }
 
     private mutating func forgetCachedParent() {
-        cachedParent = nil
+        directories.forget()
     }
 
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {

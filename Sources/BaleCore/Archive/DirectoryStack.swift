@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The open directories along the path of the last entry extracted, from
+/// the destination down.
+///
+/// An archive lists a directory's entries together, depth first, so the
+/// next entry's directory is nearly always the last one, its child or one
+/// of its ancestors. Keeping the whole path open (not only the last
+/// directory) means moving to a sibling tree opens only the components
+/// that differ, instead of walking again from the destination: on 100,000
+/// small files in 11,615 directories that is one directory open per
+/// directory instead of about two per file.
+///
+/// Every component is opened with O_NOFOLLOW | O_DIRECTORY relative to the
+/// one above it, so a symbolic link (from the archive or already in the
+/// destination) is never followed out of it; a missing component is
+/// created (mode 0755; a directory entry sets its mode later).
+struct DirectoryStack {
+    private let root: Int32
+    private var names: [[UInt8]] = []
+    private var directories: [OpenDirectory] = []
+    private var rootDirectory: OpenDirectory?
+
+    /// A stack under the open directory `root` (not closed by the stack).
+    init(root: Int32) { self.root = root }
+
+    /// The directory `path` names below the root, opened or created.
+    mutating func open(_ path: ArraySlice<[UInt8]>) -> Result<OpenDirectory, SystemError> {
+        var common = 0
+        while common < names.count && common < path.count && names[common] == path[path.startIndex + common] {
+            common += 1
+        }
+        names.removeLast(names.count - common)
+        directories.removeLast(directories.count - common)
+        for part in path.dropFirst(common) {
+            let parent = directories.last?.fd ?? root
+            var next = withCString(part) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            if next < 0 && errno == ENOENT {
+                _ = withCString(part) { mkdirat(parent, $0, 0o755) }
+                next = withCString(part) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            }
+            if next < 0 { return .failure(.current("open")) }
+            names.append(part)
+            directories.append(OpenDirectory(fd: next))
+        }
+        if let last = directories.last { return .success(last) }
+        if rootDirectory == nil { rootDirectory = OpenDirectory(fd: dup(root)) }
+        return .success(rootDirectory!)
+    }
+
+    /// Closes every directory but the root (the tree may have changed).
+    mutating func forget() {
+        names = []
+        directories = []
+    }
+}
