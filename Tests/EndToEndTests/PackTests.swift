@@ -21,7 +21,7 @@ import Testing
         ln -s /nonexistent/target tree/dangling
         ln tree/one tree/sub/hard-to-one
         mkfifo tree/fifo
-        chmod 751 tree/sub; chmod 600 tree/one; chmod 4755 tree/sub/chunk
+        chmod 751 tree/sub; chmod 600 tree/one; chmod 4755 tree/sub/chunk; chmod 555 "tree/spaces and ñ/üñí"
         touch -d '2001-02-03 04:05:06.123456789' tree/sub/deeper/chunk-plus-1
         touch -h -d '2002-03-04 05:06:07' tree/sub/link-to-one
         """#

@@ -8,12 +8,26 @@ import Glibc
 /// (create, write, set mode and time, close), not by bandwidth, and a
 /// single thread does it one file at a time. The extractor hands each
 /// small file, whole, with the directory it goes in (an open descriptor,
-/// already checked), to these threads. Anything whose order matters (a
-/// directory, a link, a name written twice, a large file) first waits for
-/// the queued files with `drain()`.
+/// already checked), to these threads. Queued files never depend on what
+/// comes after them (each holds its directory open), so only an entry that
+/// names a queued file, or hard-links to one, waits for the queue first
+/// (`waitFor`); everything else goes on at once.
+///
+/// Files are handed over in batches (up to `batchFiles` files or
+/// `batchBytes` bytes), not one by one: a hand-over wakes a sleeping
+/// thread, and per file that cost more than the file itself. Measured with
+/// `perf` on 100,000 small files extracted to tmpfs: one file per hand-over
+/// spent 15% of all CPU time in futex calls (condition signals and lock
+/// contention between the extractor and the writers).
 final class FileWriters: @unchecked Sendable {
     /// Files up to this size are buffered and written by the threads.
     static let smallFileLimit: Int64 = 1 << 20
+    /// A batch is handed over when it holds this many files…
+    static let batchFiles = 32
+    /// …or this many bytes. With `queuedBatches` waiting and one being
+    /// written per thread, the files held stay within a few MiB.
+    static let batchBytes = 1 << 20
+    static let queuedBatches = 4
 
     struct Job: Sendable {
         /// The directory the file goes in.
@@ -29,7 +43,16 @@ final class FileWriters: @unchecked Sendable {
         var displayName: String
     }
 
-    private let queue: BoundedQueue<Job>
+    /// A path as a set member, hashed as one block of bytes (an array of
+    /// bytes hashes byte by byte, which showed in the profile).
+    private struct PathKey: Hashable {
+        var bytes: [UInt8]
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    private let queue: BoundedQueue<[Job]>
 
     /// The process's umask, read once (umask can only be read by setting it).
     static let umaskBits: mode_t = {
@@ -41,33 +64,56 @@ final class FileWriters: @unchecked Sendable {
     private let idle: Monitor.Condition
     private var submitted = 0
     private var completed = 0
-    private var pending: Set<[UInt8]> = []
+    /// Paths queued or being written (under the lock).
+    private var pending: Set<PathKey> = []
     private var problems: [String] = []
     private var threads: [JoinableThread] = []
+    /// The batch being filled (by the extractor's thread only).
+    private var batch: [Job] = []
+    private var batchKeys: Set<PathKey> = []
+    private var batchSize = 0
 
     init(threads count: Int) {
-        queue = BoundedQueue(capacity: 64)
+        queue = BoundedQueue(capacity: Self.queuedBatches)
         idle = monitor.makeCondition()
         for _ in 0..<max(1, count) {
             threads.append(JoinableThread(name: "bale-writer") { [unowned self] in
-                while let job = queue.pop() { run(job) }
+                while let jobs = queue.pop() { write(jobs) }
             })
         }
     }
 
     /// Queues a file; if a file of the same name is still queued, waits for it first.
     func submit(_ job: Job) {
-        let clash = monitor.withLock { pending.contains(job.path) }
-        if clash { drain() }
+        waitFor(job.path)
+        batchKeys.insert(PathKey(bytes: job.path))
+        batchSize += job.bytes.count
+        batch.append(job)
+        if batch.count >= Self.batchFiles || batchSize >= Self.batchBytes { handOver() }
+    }
+
+    /// Sends the batch being filled to the threads.
+    private func handOver() {
+        guard !batch.isEmpty else { return }
         monitor.withLock {
-            submitted += 1
-            pending.insert(job.path)
+            submitted += batch.count
+            pending.formUnion(batchKeys)
         }
-        queue.push(job)
+        queue.push(batch)
+        batch = []
+        batchKeys = []
+        batchSize = 0
+    }
+
+    /// Waits for the queue if `path` is one of its files (not yet written).
+    func waitFor(_ path: [UInt8]) {
+        let key = PathKey(bytes: path)
+        if batchKeys.contains(key) || monitor.withLock({ pending.contains(key) }) { drain() }
     }
 
     /// Waits until every queued file is written.
     func drain() {
+        handOver()
         monitor.withLock {
             while completed < submitted { monitor.wait(idle) }
         }
@@ -75,20 +121,29 @@ final class FileWriters: @unchecked Sendable {
 
     /// Writes what is queued, stops the threads, returns the problems met.
     func finish() -> [String] {
+        handOver()
         queue.close()
         for thread in threads { thread.join() }
         threads = []
         return monitor.withLock { problems }
     }
 
-    private func run(_ job: Job) {
-        defer {
-            monitor.withLock {
-                completed += 1
-                pending.remove(job.path)
-                idle.broadcast()
-            }
+    /// Writes a batch, then reports it done under one lock.
+    private func write(_ jobs: [Job]) {
+        var found: [String] = []
+        for job in jobs {
+            if let problem = run(job) { found.append(problem) }
         }
+        monitor.withLock {
+            completed += jobs.count
+            for job in jobs { pending.remove(PathKey(bytes: job.path)) }
+            problems += found
+            idle.broadcast()
+        }
+    }
+
+    /// Creates and writes one file; returns the problem, if any.
+    private func run(_ job: Job) -> String? {
         let parent = job.parent.fd
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
         // Created with its final mode where the umask allows, saving a chmod.
@@ -99,14 +154,11 @@ final class FileWriters: @unchecked Sendable {
             fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
         }
         if fd < 0 {
-            let reason = SystemError.current("open").reason
-            monitor.withLock { problems.append("\(job.displayName): \(reason); not extracted") }
-            return
+            return "\(job.displayName): \(SystemError.current("open").reason); not extracted"
         }
         defer { close(fd) }
         do { try FileIO.write(fd, job.bytes) } catch {
-            monitor.withLock { problems.append("\(job.displayName): write error: \(error.reason)") }
-            return
+            return "\(job.displayName): write error: \(error.reason)"
         }
         if let owner = job.owner {
             // chown clears setuid/setgid bits: the mode comes after.
@@ -117,5 +169,6 @@ final class FileWriters: @unchecked Sendable {
         }
         var times = OpenDirectory.times(seconds: job.seconds, nanoseconds: job.nanoseconds)
         futimens(fd, &times)
+        return nil
     }
 }

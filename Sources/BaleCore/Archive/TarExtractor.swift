@@ -32,7 +32,9 @@ public struct TarExtractor: TarReader.Handler {
     private var warnings: [String] = []
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
-    private var directoryTimes: [([UInt8], TarEntry)] = []
+    /// Directories to finish at the end: path, entry, and the mode to give
+    /// it then (nil if it already has it).
+    private var directoryTimes: [([UInt8], TarEntry, mode_t?)] = []
     /// Reports each entry as it is extracted (`-v`).
     public var onEntry: ((TarEntry) -> Void)?
     private let writers: FileWriters
@@ -96,8 +98,10 @@ public struct TarExtractor: TarReader.Handler {
         }
         guard let leaf = parts.last else { return }  // "." or "/": the destination itself
         let isSmallFile = entry.kind == .file && entry.size <= FileWriters.smallFileLimit
-        // Anything but a small file waits for the queued files: order matters for it.
-        if !isSmallFile { writers.drain() }
+        let path = Array(parts.joined(separator: [UInt8(ascii: "/")]))
+        // Replacing a file still queued: let it be written first (a small
+        // file's submit does the same).
+        if !isSmallFile { writers.waitFor(path) }
         guard let directory = openParent(parts, for: entry) else { return }
         let parent = directory.fd
         onEntry?(entry)
@@ -117,11 +121,14 @@ public struct TarExtractor: TarReader.Handler {
                 }
             }
             if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-            _ = withCString(leaf) { fchmodat(parent, $0, mode, 0) }
-            directoryTimes.append((Array(parts.joined(separator: [UInt8(ascii: "/")])), entry))
+            // As GNU tar: a directory its owner cannot write into (0555, say)
+            // stays writable until the end, so that its entries can be made
+            // (by a user other than root); `finish` gives it its mode.
+            _ = withCString(leaf) { fchmodat(parent, $0, mode | 0o700, 0) }
+            directoryTimes.append((path, entry, mode & 0o700 != 0o700 ? mode : nil))
         case .file where isSmallFile:
             small = FileWriters.Job(
-                parent: directory, leaf: leaf, path: Array(parts.joined(separator: [UInt8(ascii: "/")])),
+                parent: directory, leaf: leaf, path: path,
                 bytes: [], mode: mode, owner: owner, seconds: entry.modificationSeconds,
                 nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName)
             small?.bytes.reserveCapacity(Int(entry.size))
@@ -147,6 +154,7 @@ public struct TarExtractor: TarReader.Handler {
                 refuse(entry, "hard link to a name outside the destination")
                 return
             }
+            writers.waitFor(Array(targetParts.joined(separator: [UInt8(ascii: "/")])))
             guard let targetDirectory = openParent(targetParts, for: entry) else { return }
             let targetParent = targetDirectory.fd
             _ = directory  // the entry's own directory stays open while the target's is used
@@ -227,11 +235,12 @@ public struct TarExtractor: TarReader.Handler {
         small = nil  // an archive cut inside a small file: that file is dropped
         warnings += writers.finish()
         forgetCachedParent()
-        for (path, entry) in directoryTimes.reversed() {
+        for (path, entry, mode) in directoryTimes.reversed() {
             guard case .success(let parts) = Self.components(path), let leaf = parts.last else { continue }
             var fake = entry
             fake.name = path
             guard let parent = openParent(parts, for: fake) else { continue }
+            if let mode { _ = withCString(leaf) { fchmodat(parent.fd, $0, mode, 0) } }
             setTime(parent.fd, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         }
         directoryTimes = []
