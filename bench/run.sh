@@ -38,7 +38,10 @@ build_bale
 # The codec-alone harness, built like bale against the system libraries.
 CODEC="$WORK/codec"
 mkdir -p "$WORK"
-"${CC:-cc}" -O2 -o "$CODEC" "$ROOT/bench/codec.c" -ldeflate -lz || die "cannot build bench/codec.c (is a C compiler installed?)"
+# (cc, or the clang that comes with Swift.)
+CC="${CC:-$(command -v cc || command -v clang || true)}"
+[[ -n "$CC" ]] || die "no C compiler (cc or clang) to build bench/codec.c"
+"$CC" -O2 -o "$CODEC" "$ROOT/bench/codec.c" -ldeflate -lz || die "cannot build bench/codec.c with $CC"
 
 mkdir -p "$WORK"
 
