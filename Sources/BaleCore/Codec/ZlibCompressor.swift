@@ -43,10 +43,10 @@ public final class ZlibCompressor: Compressor {
     ///       8   16   128   128   39.5   +0.04%   (zlib level 6)
     ///       8   16   128    64   48.2   +0.27%
     ///       8   16   128    48   52.9   +0.40%
-    ///       4   16   128    64   54.0   +0.38%   <- bale level 6
+    ///       4   16   128    64   54.0   +0.38%   <- bale -6 --codec zlib
     ///       4   16   128    48   ~56    +0.52%
     ///
-    /// so bale's default level compresses about 1.4× faster than zlib's
+    /// so level 6 with `--codec zlib` compresses about 1.4× faster than zlib's
     /// for under half a percent of size: the trade a user reaching for a
     /// parallel gzip wants. The other levels are zlib's own.
     /// (`deflateReset` reloads the level's table, so this is applied after
