@@ -5,6 +5,7 @@
 #include "CSystem.h"
 
 int bale_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int bale_syncfs(int fd) { return syncfs(fd); }
 
 int bale_set_pipe_size(int fd, int bytes) { return fcntl(fd, F_SETPIPE_SZ, bytes); }
 

@@ -32,6 +32,30 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Name each file processed, with its ratio.")
     var verbose = false
 
+    @Flag(name: .shortAndLong, help: "Process every file in the given directories, recursively.")
+    var recursive = false
+
+    @Option(name: .customLong("out-dir"), help: "With -r: write the outputs into a mirror of the trees under DIR; leave the inputs.")
+    var outputDirectory: String?
+
+    @Option(name: .customLong("exclude"), help: "With -r: leave out names matching this glob (repeatable).")
+    var excludes: [String] = []
+
+    @Option(name: .customLong("include"), help: "With -r: take only files whose names match this glob (repeatable).")
+    var includes: [String] = []
+
+    @Option(name: .customLong("min-size"), help: "With -r: take only files of at least SIZE bytes (K, M, G suffixes).")
+    var minimumSize: String?
+
+    @Option(name: .customLong("older-than"), help: "With -r: take only files modified at least this long ago (e.g. 7d, 12h, 30m).")
+    var olderThan: String?
+
+    @Option(name: .customLong("files-from"), help: "With -r: also process the paths listed in FILE (- for standard input).")
+    var filesFrom: String?
+
+    @Flag(name: .customLong("null"), help: "Names in --files-from end with NUL (find -print0).")
+    var null = false
+
     @Option(name: .customLong("chunk-size"), help: ArgumentHelp("Chunk size in KiB (for measurement).", visibility: .hidden))
     var chunkKiB: Int = 4096
 
@@ -40,6 +64,17 @@ struct GzipOptions: ParsableArguments {
 
     func validate() throws {
         _ = try level.resolved(codec: engine.codec)
+        if minimumSize != nil && FileSelection.size(minimumSize!) == nil {
+            throw ValidationError("--min-size takes a number of bytes, with an optional K, M, G or T")
+        }
+        if olderThan != nil && FileSelection.duration(olderThan!) == nil {
+            throw ValidationError("--older-than takes a number with s, m, h, d or w (e.g. 7d)")
+        }
+        let selecting = outputDirectory != nil || !excludes.isEmpty || !includes.isEmpty || minimumSize != nil
+            || olderThan != nil || filesFrom != nil
+        if selecting && !recursive {
+            throw ValidationError("--out-dir, --exclude, --include, --min-size, --older-than and --files-from go with -r")
+        }
         guard (64...(32 << 10)).contains(chunkKiB) else { throw ValidationError("--chunk-size takes 64 to 32768 KiB") }
     }
 
@@ -54,6 +89,14 @@ struct GzipOptions: ParsableArguments {
         options.keep = keep || toStandardOutput || output != nil
         options.force = force
         options.level = try level.resolved(codec: engine.codec)
+        options.recursive = recursive
+        options.outputDirectory = outputDirectory
+        options.selection.excludes = excludes
+        options.selection.includes = includes
+        options.selection.minimumSize = minimumSize.flatMap(FileSelection.size) ?? 0
+        options.selection.olderThan = olderThan.flatMap(FileSelection.duration)
+        options.filesFrom = filesFrom
+        options.nullSeparated = null
         options.engine = engine.settings
         options.suffix = suffix
         options.messages = Messages(quiet: quiet, verbose: verbose)

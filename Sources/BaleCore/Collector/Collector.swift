@@ -27,7 +27,7 @@ final class Collector {
                 while let ready = window.popNext() {
                     if failure.hasFailed { continue }
                     do throws(BaleError) {
-                        try typedThrows(BaleError.self) { try ready.bytes.withUnsafeBytes { try sink.write($0) } }
+                        try typedThrows(BaleError.self) { try ready.bytes.withUnsafeBytes { try sink.write($0, sequence: ready.sequence) } }
                     } catch {
                         failure.fail(error)
                         continue

@@ -26,6 +26,17 @@ public struct GzipCommand {
         public var force = false
         public var level: Int32 = 6
         public var suffix = ".gz"
+        /// Walk directories and process every file in them (`-r`).
+        public var recursive = false
+        /// With `recursive`: write the outputs into a mirror of the tree
+        /// under this directory, leaving the inputs where they are.
+        public var outputDirectory: String?
+        /// With `recursive`: which files to take.
+        public var selection = FileSelection()
+        /// With `recursive`: also process the paths listed in this file ("-": stdin).
+        public var filesFrom: String?
+        /// Names in `filesFrom` end with NUL, not newline.
+        public var nullSeparated = false
         public var messages = Messages()
         public var engine = EngineSettings()
 
@@ -54,6 +65,7 @@ public struct GzipCommand {
             }
         }
         let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
+        if options.recursive { return RecursiveGzip(command: self).run(pipeline: pipeline) }
         let files = options.files.isEmpty ? ["-"] : options.files
         let writesStandardOutput = options.toStandardOutput
             || (options.outputPath == nil && files.contains("-"))
@@ -81,7 +93,7 @@ public struct GzipCommand {
         var info = stat()
         let seekable = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
         return transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
-                         attributes: nil, outputPath: options.outputPath, pipeline: pipeline)
+                         attributes: nil, outputPath: options.outputPath.map { Array($0.utf8) }, pipeline: pipeline)
     }
 
     // MARK: - One named file
@@ -139,27 +151,34 @@ public struct GzipCommand {
                 return .warning
             }
         }
+        return transformFile(Array(path.utf8), into: target.map { Array($0.utf8) },
+                             removing: writesBeside && !options.keep, pipeline: pipeline)
+    }
 
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Compresses or decompresses the file at `path` into `target` (nil:
+    /// standard output or nothing), removing the input afterwards if asked.
+    /// Paths are bytes: a file name may hold any.
+    func transformFile(_ path: [UInt8], into target: [UInt8]?, removing: Bool, pipeline: Pipeline) -> ExitCode {
+        let name = String(decoding: path, as: UTF8.self)
+        let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
-            messages.error(BaleError.cannotOpen(path: path, .current("open")).description)
+            options.messages.error(BaleError.cannotOpen(path: name, .current("open")).description)
             return .failure
         }
         defer { FileIO.close(fd) }
         var opened = stat()
         fstat(fd, &opened)
         let seekable = opened.st_mode & S_IFMT == S_IFREG
-        let status = transform(
-            input: fd, inputName: path, size: seekable ? Int64(opened.st_size) : nil,
+        return transform(
+            input: fd, inputName: name, size: seekable ? Int64(opened.st_size) : nil,
             attributes: AtomicOutputFile.Attributes(opened), outputPath: target,
-            pipeline: pipeline, removeAfter: writesBeside && !options.keep ? path : nil)
-        return status
+            pipeline: pipeline, removeAfter: removing ? path : nil)
     }
 
-    private struct SuffixWarning: Error { var text: String }
+    struct SuffixWarning: Error { var text: String }
 
     /// The output name gzip would choose for `path`.
-    private func outputName(for path: String) -> Result<String, SuffixWarning> {
+    func outputName(for path: String) -> Result<String, SuffixWarning> {
         let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
         if !options.decompress {
             if base.hasSuffix(options.suffix) {
@@ -167,12 +186,17 @@ public struct GzipCommand {
             }
             return .success(path + options.suffix)
         }
-        let known = [(options.suffix, ""), (".tgz", ".tar"), (".taz", ".tar"), (".gz", ""), ("-gz", ""),
-                     (".z", ""), ("-z", ""), ("_z", "")]
-        for (suffix, replacement) in known where base.hasSuffix(suffix) && base.count > suffix.count {
+        for (suffix, replacement) in decompressedSuffixes where base.hasSuffix(suffix) && base.count > suffix.count {
             return .success(String(path.dropLast(suffix.count)) + replacement)
         }
         return .failure(SuffixWarning(text: "\(path): unknown suffix -- ignored"))
+    }
+
+    /// The suffixes gunzip recognises and what replaces each, as gzip: `-S`'s
+    /// first, then .tgz and .taz (to .tar), .gz, -gz, .z, -z, _z.
+    var decompressedSuffixes: [(String, String)] {
+        [(options.suffix, ""), (".tgz", ".tar"), (".taz", ".tar"), (".gz", ""), ("-gz", ""),
+         (".z", ""), ("-z", ""), ("_z", "")]
     }
 
     // MARK: - The transform itself
@@ -182,12 +206,12 @@ public struct GzipCommand {
     /// `removeAfter` if everything went right.
     private func transform(
         input: Int32, inputName: String, size: Int64?, attributes: AtomicOutputFile.Attributes?,
-        outputPath: String?, pipeline: Pipeline, removeAfter: String? = nil
+        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: [UInt8]? = nil
     ) -> ExitCode {
         let messages = options.messages
         let output: AtomicOutputFile?
         if let outputPath {
-            do { output = try AtomicOutputFile(path: outputPath) } catch {
+            do { output = try AtomicOutputFile(pathBytes: outputPath) } catch {
                 messages.error(error.description)
                 return .failure
             }
@@ -223,8 +247,9 @@ public struct GzipCommand {
         }
         var removed = false
         if let removeAfter, !report.keepInput {
-            if unlink(removeAfter) != 0 {
-                messages.error(BaleError.cannotOpen(path: removeAfter, .current("unlink")).description)
+            if withCString(removeAfter, { unlink($0) }) != 0 {
+                messages.error(BaleError.cannotOpen(path: String(decoding: removeAfter, as: UTF8.self),
+                                                    .current("unlink")).description)
                 return .failure
             }
             removed = true
@@ -235,7 +260,7 @@ public struct GzipCommand {
             let ratio = report.plainBytes == 0 ? 0
                 : 100 * (1 - Double(report.gzipBytes) / Double(report.plainBytes))
             let percent = (ratio * 10).rounded() / 10
-            let what = removed ? " -- replaced with \(outputPath ?? "")" : ""
+            let what = removed ? " -- replaced with \(output?.path ?? "")" : ""
             messages.info("\(inputName):\t\(percent)%\(what)")
         }
         return status

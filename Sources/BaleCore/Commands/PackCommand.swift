@@ -42,7 +42,7 @@ public struct PackCommand {
         let messages = options.messages
         var paths = options.paths.map { Array($0.utf8) }
         if let list = options.filesFrom {
-            switch readNames(list) {
+            switch DirectoryListing.names(listedIn: list, nullSeparated: options.nullSeparated) {
             case .success(let names): paths += names
             case .failure(let error):
                 messages.error(error.description)
@@ -129,16 +129,6 @@ public struct PackCommand {
     }
 
     /// The names listed in `path`, one a line or NUL-separated.
-    private func readNames(_ path: String) -> Result<[[UInt8]], BaleError> {
-        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { return .failure(.cannotOpen(path: path, .current("open"))) }
-        defer { if fd != 0 { FileIO.close(fd) } }
-        let bytes: [UInt8]
-        do { bytes = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: path, error)) }
-        let separator = options.nullSeparated ? UInt8(0) : UInt8(ascii: "\n")
-        return .success(bytes.split(separator: separator).map { Array($0) })
-    }
-
     /// NAME.tar.gz beside the first path (NAME its last component).
     private func defaultOutputName(_ first: String) -> String {
         var path = first

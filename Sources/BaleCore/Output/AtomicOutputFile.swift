@@ -13,33 +13,35 @@ import CSystem
 /// `installSignalCleanup()` removes it. So a reader of the target sees
 /// the old file or the whole new one, never a partial one.
 public final class AtomicOutputFile: @unchecked Sendable {
-    /// The final name.
+    /// The final name, for messages.
     public let path: String
+    /// The final name as bytes (any bytes a file name may hold).
+    private let pathBytes: [UInt8]
     /// The temporary name the data is written under.
-    public let temporaryPath: String
+    private let temporaryBytes: [UInt8]
     /// The open temporary file.
     public let fd: Int32
     private var slot: Int32 = -1
     private var open = true
 
     /// Creates the temporary file for `path`.
-    public init(path: String) throws(BaleError) {
-        self.path = path
-        let directory: String
-        let name: String
-        if let slash = path.lastIndex(of: "/") {
-            directory = String(path[...slash])
-            name = String(path[path.index(after: slash)...])
-        } else {
-            directory = ""
-            name = path
-        }
-        var template = Array("\(directory).\(name).bale-XXXXXX".utf8CString)
+    public convenience init(path: String) throws(BaleError) {
+        try self.init(pathBytes: Array(path.utf8))
+    }
+
+    /// Creates the temporary file for the path `pathBytes`.
+    public init(pathBytes: [UInt8]) throws(BaleError) {
+        self.pathBytes = pathBytes
+        path = String(decoding: pathBytes, as: UTF8.self)
+        let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { Array(pathBytes[...$0]) } ?? []
+        let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
+        var template = (directory + [UInt8(ascii: ".")] + name + Array(".bale-XXXXXX".utf8)).map { CChar(bitPattern: $0) } + [0]
         let fd = template.withUnsafeMutableBufferPointer { bale_make_temporary($0.baseAddress!) }
         if fd < 0 { throw .writeFailed(path: path, .current("mkstemp")) }
         self.fd = fd
-        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        slot = bale_register_temporary(temporaryPath)
+        temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
+        slot = withCString(temporaryBytes) { bale_register_temporary($0) }
     }
 
     /// Writes all of `bytes` to the temporary file.
@@ -87,7 +89,8 @@ public final class AtomicOutputFile: @unchecked Sendable {
         if sync, fsync(fd) != 0 { throw .writeFailed(path: path, .current("fsync")) }
         open = false
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
-        if rename(temporaryPath, path) != 0 { throw .writeFailed(path: path, .current("rename")) }
+        let renamed = withCString(temporaryBytes) { from in withCString(pathBytes) { rename(from, $0) } }
+        if renamed != 0 { throw .writeFailed(path: path, .current("rename")) }
         bale_unregister_temporary(slot)
         slot = -1
     }
@@ -99,7 +102,7 @@ public final class AtomicOutputFile: @unchecked Sendable {
             FileIO.close(fd)
         }
         if slot >= 0 {
-            unlink(temporaryPath)
+            _ = withCString(temporaryBytes) { unlink($0) }
             bale_unregister_temporary(slot)
             slot = -1
         }

@@ -7,6 +7,17 @@ import Glibc
 public protocol OutputSink: Sendable {
     /// Writes all of `bytes`, or throws naming the output and the cause.
     func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError)
+
+    /// Writes the output of chunk `sequence` (the collector calls this, in
+    /// sequence order). Sinks that route chunks to several outputs
+    /// (`FileSetSink`) use the number; the others just write.
+    func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError)
+}
+
+extension OutputSink {
+    public func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
+        try write(bytes)
+    }
 }
 
 /// The output of one gzip/gunzip transform: a temporary file that becomes

@@ -72,14 +72,7 @@ public struct TreeWalker {
 
     private func excluded(_ name: [UInt8]) -> Bool {
         guard !options.excludes.isEmpty, !name.isEmpty else { return false }
-        let text = String(decoding: name, as: UTF8.self)
-        var candidates = [text]
-        var rest = Substring(text)
-        while let slash = rest.firstIndex(of: "/") {
-            rest = rest[rest.index(after: slash)...]
-            if !rest.isEmpty { candidates.append(String(rest)) }
-        }
-        return options.excludes.contains { pattern in candidates.contains { fnmatch(pattern, $0, 0) == 0 } }
+        return FileSelection.matches(options.excludes, String(decoding: name, as: UTF8.self))
     }
 
     private mutating func warn(_ text: String, error: Bool = true) {
@@ -175,20 +168,12 @@ public struct TreeWalker {
 
     /// The names in a directory, sorted by bytes; nil (with a warning) if it cannot be read.
     private mutating func listDirectory(_ path: [UInt8]) -> [[UInt8]]? {
-        guard let directory = withCString(path, { opendir($0) }) else {
-            warn("\(String(decoding: path, as: UTF8.self)): Cannot open: \(SystemError.current("opendir").reason)")
+        switch DirectoryListing.names(path) {
+        case .success(let names): return names
+        case .failure(let error):
+            warn("\(String(decoding: path, as: UTF8.self)): Cannot open: \(error.reason)")
             return nil
         }
-        defer { closedir(directory) }
-        var names: [[UInt8]] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
-            }
-            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            names.append(name)
-        }
-        return names.sorted { $0.lexicographicallyPrecedes($1) }
     }
 }
 

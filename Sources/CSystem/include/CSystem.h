@@ -3,6 +3,8 @@
 
 /// Creates a pipe with O_CLOEXEC set on both ends. Returns 0 or -1 (errno set).
 int bale_pipe_cloexec(int fds[2]);
+/* syncfs(2): flush the file system holding fd (Swift cannot import it). */
+int bale_syncfs(int fd);
 
 /// Asks the kernel to grow a pipe's buffer to `bytes` (F_SETPIPE_SZ).
 /// Returns the new size, or -1 (errno set) where it is not allowed.

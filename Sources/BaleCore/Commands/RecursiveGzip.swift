@@ -1,0 +1,254 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bale gzip -r` and `bale gunzip -r`: every file of the given trees, each
+/// to its own output, as `gzip -r` does it, but in parallel and resumable.
+///
+/// First the trees are walked (names sorted by bytes, symbolic links never
+/// followed) and each regular file is judged as gzip judges it: skipped if
+/// it already has the suffix (compressing) or has none (decompressing), if
+/// it has other hard links or setuid/setgid/sticky bits (unless -f), if the
+/// selection (`--exclude`, `--include`, `--min-size`, `--older-than`)
+/// leaves it out, or if its output exists (unless -f).
+///
+/// Then, compressing, all the files go through one pipeline run: a
+/// `FileSetCutter` hands the readers every file as one chunk (or several,
+/// for a large one), so many small files are opened and read at once, and
+/// a `FileSetSink` writes each output through its own temporary file.
+/// Decompressing, the files go one after another through the single-file
+/// path (bale's own files are still inflated on all workers).
+///
+/// Interrupted runs lose nothing and finish when run again:
+/// - an output is only ever renamed into place whole, and an input is only
+///   removed once its output is on disk, so after a kill every file is its
+///   input, or its complete output, or both;
+/// - temporary files (`.NAME.gz.bale-XXXXXX`) met by the walk are removed
+///   (a run killed with SIGKILL cannot remove its own);
+/// - an input whose output exists with the input's modification time and
+///   exactly its content (decompressed and compared) was done by the run
+///   that was killed: its input is removed now, instead of "already exists".
+struct RecursiveGzip {
+    let command: GzipCommand
+    private var options: GzipCommand.Options { command.options }
+
+    init(command: GzipCommand) { self.command = command }
+
+    /// A file the walk took: where it is, what stat said, where its output goes.
+    private struct Found {
+        var path: [UInt8]
+        var info: stat
+        var target: [UInt8]
+    }
+
+    func run(pipeline: Pipeline) -> ExitCode {
+        let messages = options.messages
+        var tops = options.files.map { Array($0.utf8) }
+        if let list = options.filesFrom {
+            switch DirectoryListing.names(listedIn: list, nullSeparated: options.nullSeparated) {
+            case .success(let names): tops += names
+            case .failure(let error):
+                messages.error(error.description)
+                return .failure
+            }
+        }
+        guard !tops.isEmpty else {
+            messages.error("-r needs at least one file or directory")
+            return .failure
+        }
+        if options.toStandardOutput || options.outputPath != nil {
+            messages.error("-r writes one output per file: -c and -o do not apply")
+            return .failure
+        }
+        var walk = Walk(command: command)
+        for top in tops { walk.visit(top, relative: TreeWalker.archiveName(top), top: true) }
+        var status = walk.status
+        let removing = !options.keep && options.outputDirectory == nil
+
+        if options.decompress || options.test {
+            for file in walk.found {
+                let target = options.test ? nil : file.target
+                if let target { makeParentDirectories(of: target) }
+                status = max(status, command.transformFile(file.path, into: target, removing: removing && !options.test,
+                                                           pipeline: pipeline))
+            }
+            return status
+        }
+
+        let chunkSize = pipeline.options.chunkSize
+        let sources = walk.found.map { SourceFile(path: $0.path, info: $0.info) }
+        let cutter = FileSetCutter(files: sources, chunkSize: chunkSize)
+        let outputs = zip(walk.found, sources).map {
+            FileSetSink.Output(source: $1, target: $0.target, removesSource: removing)
+        }
+        for output in outputs { makeParentDirectories(of: output.target) }
+        let sink = FileSetSink(outputs: outputs, cutter: cutter, chunkSize: chunkSize, messages: messages)
+        do {
+            _ = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
+                                 inputName: options.files.first ?? "files", sink: sink)
+            sink.finish()
+        } catch {
+            sink.finish()
+            messages.error(error.description)
+            return .failure
+        }
+        return max(status, sink.status)
+    }
+
+    /// Creates the missing directories above `path` (for `--out-dir`).
+    private func makeParentDirectories(of path: [UInt8]) {
+        guard let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return }
+        let directory = Array(path[..<slash])
+        if withCString(directory, { access($0, F_OK) }) == 0 { return }
+        makeParentDirectories(of: directory)
+        _ = withCString(directory) { mkdir($0, 0o755) }
+    }
+
+    /// The walk: what to process, and the warnings and repairs on the way.
+    private struct Walk {
+        let command: GzipCommand
+        var found: [Found] = []
+        var status = ExitCode.success
+        private var options: GzipCommand.Options { command.options }
+
+        init(command: GzipCommand) { self.command = command }
+
+        mutating func visit(_ path: [UInt8], relative: [UInt8], top: Bool) {
+            let shown = String(decoding: path, as: UTF8.self)
+            let name = relative.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? relative
+            if !top && Self.isTemporary(name) {
+                // A temporary output of a run that was killed: never an input.
+                if withCString(path, { unlink($0) }) == 0 {
+                    options.messages.info("\(shown): removed, left by an interrupted run")
+                }
+                return
+            }
+            if !relative.isEmpty && options.selection.excludes(String(decoding: relative, as: UTF8.self)) { return }
+            var info = stat()
+            if withCString(path, { Glibc.lstat($0, &info) }) != 0 {
+                error(BaleError.cannotOpen(path: shown, .current("stat")).description)
+                return
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                switch DirectoryListing.names(path) {
+                case .success(let names):
+                    let base = path.last == UInt8(ascii: "/") ? path : path + [UInt8(ascii: "/")]
+                    let below = relative.isEmpty ? [] : relative + [UInt8(ascii: "/")]
+                    for entry in names { visit(base + entry, relative: below + entry, top: false) }
+                case .failure(let reason):
+                    error("\(shown): cannot read the directory: \(reason.reason)")
+                }
+            case S_IFREG:
+                consider(path, relative: relative, name: name, info: info)
+            case S_IFLNK:
+                warning("\(shown) is a symbolic link -- ignored")
+            default:
+                warning("\(shown) is not a directory or a regular file -- ignored")
+            }
+        }
+
+        /// Judges one regular file as gzip would, and takes it or not.
+        private mutating func consider(_ path: [UInt8], relative: [UInt8], name: [UInt8], info: stat) {
+            let shown = String(decoding: path, as: UTF8.self)
+            guard let targetName = targetName(for: name) else {
+                if !options.decompress {
+                    options.messages.info("\(shown) already has \(options.suffix) suffix -- unchanged")
+                }
+                return
+            }
+            guard options.selection.takes(String(decoding: relative, as: UTF8.self), info) else { return }
+            let inPlace = options.outputDirectory == nil
+            if inPlace && !options.force && !options.test {
+                if info.st_nlink > 1 {
+                    warning("\(shown) has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged")
+                    return
+                }
+                if info.st_mode & (S_ISUID | S_ISGID | S_ISVTX) != 0 {
+                    warning("\(shown) has the setuid, setgid or sticky bit set -- unchanged")
+                    return
+                }
+            }
+            let target: [UInt8]
+            if let directory = options.outputDirectory {
+                let parent = relative.lastIndex(of: UInt8(ascii: "/")).map { Array(relative[...$0]) } ?? []
+                target = Array(directory.utf8) + [UInt8(ascii: "/")] + parent + targetName
+            } else {
+                let parent = path.lastIndex(of: UInt8(ascii: "/")).map { Array(path[...$0]) } ?? []
+                target = parent + targetName
+            }
+            if !options.test, let existing = Self.lstat(target) {
+                if finishesEarlierRun(path, info, target: target, existing: existing) { return }
+                if !options.force {
+                    warning("\(String(decoding: target, as: UTF8.self)) already exists; not overwritten")
+                    return
+                }
+            }
+            found.append(Found(path: path, info: info, target: target))
+        }
+
+        /// The output name for the file named `name`, or nil if it is not
+        /// to be processed (already compressed, or not a compressed name).
+        private func targetName(for name: [UInt8]) -> [UInt8]? {
+            let suffix = Array(options.suffix.utf8)
+            if !options.decompress && !options.test {
+                return name.count >= suffix.count && name.suffix(suffix.count).elementsEqual(suffix) ? nil : name + suffix
+            }
+            for (known, replacement) in command.decompressedSuffixes {
+                let bytes = Array(known.utf8)
+                if name.count > bytes.count && name.suffix(bytes.count).elementsEqual(bytes) {
+                    return name.dropLast(bytes.count) + Array(replacement.utf8)
+                }
+            }
+            return nil
+        }
+
+        /// If the output in place is the complete work of an earlier run
+        /// (same modification time as the input, and the same content once
+        /// decompressed), removes the input if this run would have, and
+        /// says so; true when the file needs nothing more.
+        private mutating func finishesEarlierRun(_ path: [UInt8], _ info: stat, target: [UInt8], existing: stat) -> Bool {
+            guard existing.st_mode & S_IFMT == S_IFREG,
+                  existing.st_mtim.tv_sec == info.st_mtim.tv_sec, existing.st_mtim.tv_nsec == info.st_mtim.tv_nsec else {
+                return false
+            }
+            let source = String(decoding: path, as: UTF8.self), output = String(decoding: target, as: UTF8.self)
+            let same = options.decompress
+                ? GzipEquality.holds(gzip: path, plain: target)
+                : GzipEquality.holds(gzip: target, plain: path)
+            guard same else { return false }
+            if !options.keep && options.outputDirectory == nil {
+                if withCString(path, { unlink($0) }) != 0 {
+                    error(BaleError.cannotOpen(path: source, .current("unlink")).description)
+                    return true
+                }
+                options.messages.info("\(source): already done as \(output) by an interrupted run -- removed")
+            }
+            return true
+        }
+
+        /// A temporary output: `.NAME.bale-XXXXXX` (see `AtomicOutputFile`).
+        static func isTemporary(_ name: [UInt8]) -> Bool {
+            let marker = Array(".bale-".utf8)
+            guard name.first == UInt8(ascii: "."), name.count > marker.count + 7 else { return false }
+            let tail = name.suffix(6)
+            return name.dropLast(6).suffix(marker.count).elementsEqual(marker)
+                && tail.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
+        }
+
+        static func lstat(_ path: [UInt8]) -> stat? {
+            var info = stat()
+            return withCString(path, { Glibc.lstat($0, &info) }) == 0 ? info : nil
+        }
+
+        private mutating func warning(_ text: String) {
+            options.messages.warning(text)
+            status = max(status, .warning)
+        }
+
+        private mutating func error(_ text: String) {
+            options.messages.error(text)
+            status = max(status, .failure)
+        }
+    }
+}

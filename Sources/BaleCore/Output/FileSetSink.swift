@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
+
+/// The outputs of a batch job (`bale gzip -r`): one .gz per file of a
+/// `FileSetCutter`, each through its own temporary file.
+///
+/// The collector hands over every chunk's gzip member in sequence order;
+/// the chunk counts fixed by the cutter say where each file's members
+/// begin and end. A file's output is created at its first member, written,
+/// and at its last member either renamed into place with the input's mode,
+/// owner and times, or discarded if the input could not be read faithfully.
+/// So every finished output is whole, every unfinished one is a temporary
+/// file (`.NAME.gz.bale-XXXXXX`), which the signal handlers remove and the
+/// next run recognises.
+///
+/// Inputs are removed only after their outputs are safely on disk. One
+/// `fsync` per file would cost more than compressing a small file, so
+/// outputs are made durable in groups: after `removalBatch` files (and at
+/// the end) one `syncfs` flushes the file system, then the inputs of that
+/// group are unlinked. A crash in between leaves input and complete output
+/// side by side, which the next run finishes (see `RecursiveGzip`).
+public final class FileSetSink: OutputSink, @unchecked Sendable {
+    /// Where one file's output goes.
+    public struct Output: Sendable {
+        public var source: SourceFile
+        public var target: [UInt8]
+        /// Remove the input once the output is in place (no -k, no --out-dir).
+        public var removesSource: Bool
+        public init(source: SourceFile, target: [UInt8], removesSource: Bool) {
+            self.source = source
+            self.target = target
+            self.removesSource = removesSource
+        }
+    }
+
+    static let removalBatch = 256
+
+    private let outputs: [Output]
+    private let cutter: FileSetCutter
+    private let chunkSize: Int
+    private let messages: Messages
+    private var index = -1
+    private var remaining: UInt64 = 0
+    private var current: AtomicOutputFile?
+    private var currentBytes: Int64 = 0
+    private var pendingRemovals: [[UInt8]] = []
+    /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
+    public private(set) var status = ExitCode.success
+    /// Files whose output is in place.
+    public private(set) var completed = 0
+
+    public init(outputs: [Output], cutter: FileSetCutter, chunkSize: Int, messages: Messages) {
+        self.outputs = outputs
+        self.cutter = cutter
+        self.chunkSize = chunkSize
+        self.messages = messages
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        preconditionFailure("FileSetSink needs each chunk's sequence number")
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
+        if remaining == 0 { try begin(index + 1) }
+        remaining -= 1
+        if let current {
+            try current.write(bytes)
+            currentBytes += Int64(bytes.count)
+        }
+        if remaining == 0 { try end() }
+    }
+
+    private func begin(_ next: Int) throws(BaleError) {
+        index = next
+        guard index < outputs.count else { throw .workerFailed("more chunks than files") }
+        remaining = outputs[index].source.chunkCount(chunkSize)
+        currentBytes = 0
+        let target = outputs[index].target
+        do {
+            current = try AtomicOutputFile(pathBytes: target)
+        } catch {
+            // This output cannot be made (a read-only directory, say): the
+            // file is left as it is and the job goes on with the others.
+            fail(error.description)
+        }
+    }
+
+    private func end() throws(BaleError) {
+        guard let output = current else { return }
+        current = nil
+        let file = outputs[index]
+        let source = String(decoding: file.source.path, as: UTF8.self)
+        let problem = cutter.problem(of: index)
+        switch problem {
+        case .unreadable(let reason)?:
+            output.discard()
+            fail("\(source): \(reason); not compressed")
+            return
+        case .changed?:
+            output.discard()
+            fail("\(source): file changed as we read it; not compressed")
+            return
+        case .grew?, nil:
+            break
+        }
+        do {
+            try output.commit(attributes: AtomicOutputFile.Attributes(file.source.info), sync: false)
+        } catch {
+            output.discard()
+            throw error
+        }
+        completed += 1
+        let size = Int64(file.source.info.st_size)
+        if problem == .grew {
+            warn("\(source): file grew while being compressed; only its first \(size) bytes were compressed, so it is kept")
+        } else if file.removesSource {
+            pendingRemovals.append(file.source.path)
+        }
+        if messages.verbose {
+            let ratio = size == 0 ? 0 : 100 * (1 - Double(currentBytes) / Double(size))
+            messages.info("\(source):\t\((ratio * 10).rounded() / 10)% -- \(file.removesSource && problem == nil ? "replaced with" : "written to") \(output.path)")
+        }
+        if pendingRemovals.count >= Self.removalBatch { removeInputs() }
+    }
+
+    /// Makes the outputs written so far durable, then removes their inputs.
+    private func removeInputs() {
+        guard let last = pendingRemovals.last else { return }
+        let slash = last.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(last[..<$0]) } ?? [UInt8(ascii: ".")]
+        let fd = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        if fd < 0 || bale_syncfs(fd) != 0 {
+            // Not known to be on disk: keep every input of the group.
+            fail("\(String(decoding: directory, as: UTF8.self)): cannot flush the outputs to disk (\(SystemError.current("syncfs").reason)); inputs kept")
+            if fd >= 0 { FileIO.close(fd) }
+            pendingRemovals = []
+            return
+        }
+        FileIO.close(fd)
+        for path in pendingRemovals where withCString(path, { unlink($0) }) != 0 {
+            fail(BaleError.cannotOpen(path: String(decoding: path, as: UTF8.self), .current("unlink")).description)
+        }
+        pendingRemovals = []
+    }
+
+    /// Ends the job: removes the inputs still waiting, discards an output
+    /// left unfinished (after a failure).
+    public func finish() {
+        current?.discard()
+        current = nil
+        removeInputs()
+    }
+
+    private func fail(_ text: String) {
+        messages.error(text)
+        status = .failure
+    }
+
+    private func warn(_ text: String) {
+        messages.warning(text)
+        status = max(status, .warning)
+    }
+}

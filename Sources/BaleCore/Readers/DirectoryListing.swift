@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The names in a directory, sorted by bytes (so walks are deterministic),
+/// without "." and "..". Used by the tree walks of `pack` and `gzip -r`.
+enum DirectoryListing {
+    static func names(_ path: [UInt8]) -> Result<[[UInt8]], SystemError> {
+        guard let directory = withCString(path, { opendir($0) }) else { return .failure(.current("opendir")) }
+        defer { closedir(directory) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
+            }
+            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            names.append(name)
+        }
+        return .success(names.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    /// Reads a list of names, one per line or NUL-terminated
+    /// (`--files-from`, `--null`), from a file or standard input ("-").
+    static func names(listedIn path: String, nullSeparated: Bool) -> Result<[[UInt8]], BaleError> {
+        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return .failure(.cannotOpen(path: path, .current("open"))) }
+        defer { if fd != 0 { FileIO.close(fd) } }
+        let bytes: [UInt8]
+        do { bytes = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: path, error)) }
+        let separator = nullSeparated ? UInt8(0) : UInt8(ascii: "\n")
+        return .success(bytes.split(separator: separator).map { Array($0) })
+    }
+}

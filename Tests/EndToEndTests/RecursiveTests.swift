@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+
+/// `bale gzip -r` and `bale gunzip -r`: every file of a tree, each checked
+/// with the system's gzip; trees restored exactly; interrupted runs finish.
+@Suite struct RecursiveTests {
+    /// A tree with the cases gzip -r must get right. The symbolic link and
+    /// the two hard-linked names are skipped (with a warning), everything
+    /// else is compressed.
+    static let makeTree = #"""
+        mkdir -p tree/a/b/c tree/empty-dir "tree/with space/ñandú"
+        : > tree/empty
+        : > tree/a/b/c/empty-too
+        head -c 4194303 "$FIXTURES/mixed" > tree/a/chunk-minus-1
+        head -c 4194304 "$FIXTURES/mixed" > tree/a/chunk
+        head -c 4194305 "$FIXTURES/mixed" > tree/a/b/chunk-plus-1
+        seq 1 5000 > "tree/with space/ñandú/text file.txt"
+        printf 'newline\n' > "tree/a/new
+        line"
+        printf 'latin-1 name\n' > "tree/a/caf$(printf '\351')"
+        seq 1 100 > tree/a/read-only && chmod 444 tree/a/read-only
+        chmod 640 tree/empty; touch -d '2001-02-03 04:05:06.123456789' tree/a/chunk
+        ln -s chunk tree/a/link
+        seq 1 10 > tree/a/b/hard1 && ln tree/a/b/hard1 tree/a/b/hard2
+        """#
+
+    /// Lists, for every regular file under $1 not ending in .gz, whether
+    /// $1/F.gz is missing or fails `gzip -t` or differs from $2/F.
+    static let checkEveryGzip = #"""
+        check_gz() { ( cd "$2" && find . -type f ! -name '*.gz' -links 1 -print0 ) | while IFS= read -r -d '' f; do
+            [ -f "$1/$f.gz" ] || { echo "missing: $f.gz"; continue; }
+            gzip -t "$1/$f.gz" 2>/dev/null || echo "gzip -t fails: $f.gz"
+            gzip -dc "$1/$f.gz" | cmp -s - "$2/$f" || echo "differs: $f"
+            [ "$(stat -c '%a %Y' "$1/$f.gz")" = "$(stat -c '%a %Y' "$2/$f")" ] || echo "mode or time: $f.gz"
+          done; }
+        """#
+
+    /// The tree, a copy of it in orig/, and the two checks.
+    static let treeAndCopy = """
+        \(makeTree)
+        \(checkEveryGzip)
+        \(UnpackTests.compareTrees)
+        cp -a tree orig
+        """
+
+    @Test(arguments: codecs)
+    func compressesEveryFileAndRestoresTheTree(codec: String) throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Self.treeAndCopy)
+            "$BALE" gzip --codec \(codec) -r -p 2 tree 2> err; echo "gzip -r: $?"
+            check_gz tree orig
+            [ -z "$(find tree -type f ! -name '*.gz' -links 1)" ] && echo "inputs removed"
+            [ -L tree/a/link ] && cmp tree/a/b/hard1 orig/a/b/hard1 && echo "link and hard links left"
+            grep -c 'ignored\\|unchanged' err
+            "$BALE" gunzip --codec \(codec) -r -p 2 tree 2>/dev/null; echo "gunzip -r: $?"
+            # (directories' times changed as files came and went, as with gzip -r)
+            ( cd orig && find . -type d ) | while IFS= read -r d; do touch -r "orig/$d" "tree/$d"; done
+            compare orig tree
+            """)
+        #expect(run.stdout == "gzip -r: 2\ninputs removed\nlink and hard links left\n3\ngunzip -r: 2\ntrees equal\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func gzipRulesForExistingOutputsAndSuffixes() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir t && seq 1 1000 > t/x && gzip -k t/x && cp t/x.gz x.gz.before
+            seq 1 2000 > t/y && echo "not y" > t/y.gz
+            "$BALE" gzip -r t 2> err; echo "status=$?"
+            # x.gz (from gzip -k: x's content and time) already does x's job: x goes
+            cmp t/x.gz x.gz.before && [ ! -e t/x ] && echo "x.gz left as it was, x removed"
+            [ "$(cat t/y.gz)" = "not y" ] && [ -f t/y ] && echo "y.gz not overwritten"
+            grep -q 't/y.gz already exists' err && echo "said so"
+            "$BALE" gzip -r -f -k t; echo "-f -k: $?"
+            gzip -dc t/y.gz | cmp - t/y && echo "y.gz replaced, y kept"
+            mkdir s && seq 1 10 > s/a && echo z > s/b.z
+            "$BALE" gzip -r -S .z s && [ -f s/a.z ] && [ ! -e s/a ] && [ "$(cat s/b.z)" = z ] && echo "-S .z"
+            """)
+        #expect(run.stdout == """
+            status=2
+            x.gz left as it was, x removed
+            y.gz not overwritten
+            said so
+            -f -k: 0
+            y.gz replaced, y kept
+            -S .z
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func outDirMirrorsTheTreeAndLeavesTheSource() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Self.treeAndCopy)
+            "$BALE" gzip -r -p 2 --out-dir mirror tree 2>/dev/null; echo "status=$?"
+            compare orig tree
+            # with --out-dir the inputs stay, so hard-linked files are compressed too
+            ( cd tree && find . -type f ! -name '*.gz' | wc -l ) > wanted
+            [ "$(find mirror -name '*.gz' | wc -l)" = "$(cat wanted)" ] && echo "one .gz per file"
+            check_gz mirror/tree orig
+            "$BALE" gunzip -r --out-dir back mirror; echo "status=$?"
+            [ -z "$(cd back/mirror/tree && find . -type f -print0 | while IFS= read -r -d '' f; do cmp -s "$f" "../../../orig/$f" || echo "$f"; done)" ] \\
+              && [ "$(find back -type f | wc -l)" = "$(cat wanted)" ] && echo "restored"
+            """)
+        #expect(run.stdout == "status=2\ntrees equal\none .gz per file\nstatus=0\nrestored\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func selectionForBatchJobs() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir -p t/logs t/skip && for n in 1 2 3; do seq 1 2000 > t/logs/day$n.log; done
+            seq 1 10 > t/logs/tiny.log; seq 1 2000 > t/logs/notes.txt; seq 1 2000 > t/skip/x.log
+            touch -d '3 days ago' t/logs/day1.log t/logs/day2.log t/logs/tiny.log
+            "$BALE" gzip -r -k --include '*.log' --exclude skip --min-size 1K --older-than 2d t; echo "status=$?"
+            ( cd t && find . -name '*.gz' | sort )
+            rm t/logs/*.gz
+            printf 't/logs/day3.log\\0t/logs/notes.txt\\0' | "$BALE" gzip -k -r --files-from - --null; echo "status=$?"
+            ( cd t && find . -name '*.gz' | sort )
+            """)
+        #expect(run.stdout == """
+            status=0
+            ./logs/day1.log.gz
+            ./logs/day2.log.gz
+            status=0
+            ./logs/day3.log.gz
+            ./logs/notes.txt.gz
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A run killed with SIGKILL part-way, then run again: every file ends
+    /// compressed exactly once, nothing is lost, no temporary file is left.
+    @Test func aKilledRunFinishesWhenRunAgain() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Self.checkEveryGzip)
+            mkdir -p tree/big && for d in 1 2 3 4 5 6 7 8; do
+              mkdir tree/d$d && for i in $(seq 1 400); do head -c $((20000 + i)) "$FIXTURES/text" > tree/d$d/f$i; done
+            done
+            for i in 1 2 3; do head -c 12000000 "$FIXTURES/mixed" > tree/big/b$i; done
+            cp -a tree orig
+            "$BALE" gzip -r -p 1 tree 2> err1 & pid=$!
+            # kill it as soon as the first outputs are in place
+            for i in $(seq 1 2000); do [ -n "$(find tree -name '*.gz' -print -quit)" ] && break; sleep 0.01; done
+            kill -KILL $pid; wait $pid; echo "killed: $?"
+            left=$(find tree -type f ! -name '*.gz' ! -name '.*' | wc -l)
+            [ "$left" -gt 0 ] && echo "killed part-way"
+            # every output under its final name is whole
+            find tree -name '*.gz' ! -name '.*' -print0 | xargs -0 -r gzip -t && echo "finished outputs whole"
+            # each file is there as input or output (or both)
+            ( cd orig && find . -type f ) | while IFS= read -r f; do [ -f "tree/$f" ] || [ -f "tree/$f.gz" ] || echo "lost: $f"; done
+            "$BALE" gzip -r -p 2 tree; echo "again: $?"
+            check_gz tree orig
+            [ -z "$(find tree -type f ! -name '*.gz')" ] && echo "no input and no temporary file left"
+            [ "$(find tree -name '*.gz' | wc -l)" = "$(find orig -type f | wc -l)" ] && echo "each compressed once"
+            """)
+        #expect(run.stdout == """
+            killed: 137
+            killed part-way
+            finished outputs whole
+            again: 0
+            no input and no temporary file left
+            each compressed once
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
