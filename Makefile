@@ -47,6 +47,7 @@ test: setup
 bench: setup
 	bash bench/run.sh
 	bash bench/pack.sh
+	bash bench/recursive.sh
 
 install: release
 	$(SUDO) install -D -m 755 .build/release/bale $(DESTDIR)$(PREFIX)/bin/bale

@@ -79,6 +79,33 @@ import Synchronization
         #expect(inflated == data)
     }
 
+    /// A batch of small files: one member per piece, one after another.
+    @Test(arguments: Codec.allCases)
+    func piecesBecomeOneMemberEach(codec: Codec) throws {
+        let pieces = [sampleText(0), sampleText(1000, seed: 2), sampleText(50_000, seed: 3)]
+        var payload: [UInt8] = []
+        for value in [UInt32(pieces.count)] + pieces.map({ UInt32($0.count) }) {
+            payload += (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+        }
+        for piece in pieces { payload += piece }
+        let (frame, members) = try work(.compressPieces, payload, argument: 6, codec: codec.rawValue)
+        #expect(frame.kind == .compressed)
+        var offset = 0
+        for piece in pieces {
+            let rest = Array(members[offset...])
+            guard case .header(let header) = rest.withUnsafeBytes({ GzipHeader.parse($0) }),
+                  let sizes = header.recordedSizes else { Issue.record("no member at \(offset)"); return }
+            #expect(sizes.dataLength == piece.count)
+            #expect(try zlibGunzip(Array(rest[0..<sizes.memberLength])) == piece)
+            offset += sizes.memberLength
+        }
+        #expect(offset == members.count)
+        // A table that does not add up is refused, and the worker goes on.
+        var broken = payload
+        broken[4] ^= 0x01
+        #expect(try work(.compressPieces, broken, argument: 6).0.kind == .failed)
+    }
+
     @Test func requestsForAnUnknownCodecOrLevelFail() throws {
         let data = sampleText(1000)
         for (codec, level) in [(UInt8(0), UInt64(6)), (UInt8(9), 6), (Codec.zlib.rawValue, 10),

@@ -75,6 +75,7 @@ struct RecursiveGzip {
             return status
         }
 
+        if walk.found.isEmpty { return status }
         let chunkSize = pipeline.options.chunkSize
         let sources = walk.found.map { SourceFile(path: $0.path, info: $0.info) }
         let cutter = FileSetCutter(files: sources, chunkSize: chunkSize)
@@ -82,7 +83,7 @@ struct RecursiveGzip {
             FileSetSink.Output(source: $1, target: $0.target, removesSource: removing)
         }
         for output in outputs { makeParentDirectories(of: output.target) }
-        let sink = FileSetSink(outputs: outputs, cutter: cutter, chunkSize: chunkSize, messages: messages)
+        let sink = FileSetSink(outputs: outputs, cutter: cutter, messages: messages)
         do {
             _ = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
                                  inputName: options.files.first ?? "files", sink: sink)

@@ -39,10 +39,8 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
 
     private let outputs: [Output]
     private let cutter: FileSetCutter
-    private let chunkSize: Int
     private let messages: Messages
     private var index = -1
-    private var remaining: UInt64 = 0
     private var current: AtomicOutputFile?
     private var currentBytes: Int64 = 0
     private var pendingRemovals: [[UInt8]] = []
@@ -51,10 +49,9 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     /// Files whose output is in place.
     public private(set) var completed = 0
 
-    public init(outputs: [Output], cutter: FileSetCutter, chunkSize: Int, messages: Messages) {
+    public init(outputs: [Output], cutter: FileSetCutter, messages: Messages) {
         self.outputs = outputs
         self.cutter = cutter
-        self.chunkSize = chunkSize
         self.messages = messages
     }
 
@@ -63,26 +60,40 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
-        if remaining == 0 { try begin(index + 1) }
-        remaining -= 1
-        if let current {
-            try current.write(bytes)
+        switch cutter.units[Int(sequence)] {
+        case .files(let range):
+            // One member per file, one after another: each member's header
+            // records its length (bale's "BL" subfield).
+            var offset = 0
+            for file in range {
+                let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+                guard case .header(let header) = GzipHeader.parse(rest), let sizes = header.recordedSizes,
+                      sizes.memberLength <= rest.count else {
+                    throw .workerFailed("a batch came back without its members")
+                }
+                try begin(file)
+                try current?.write(UnsafeRawBufferPointer(rebasing: rest[0..<sizes.memberLength]))
+                currentBytes += Int64(sizes.memberLength)
+                try end()
+                offset += sizes.memberLength
+            }
+        case .part(let file, let chunk, let count):
+            if chunk == 0 { try begin(file) }
+            try current?.write(bytes)
             currentBytes += Int64(bytes.count)
+            if chunk == count - 1 { try end() }
         }
-        if remaining == 0 { try end() }
     }
 
     private func begin(_ next: Int) throws(BaleError) {
         index = next
-        guard index < outputs.count else { throw .workerFailed("more chunks than files") }
-        remaining = outputs[index].source.chunkCount(chunkSize)
         currentBytes = 0
-        let target = outputs[index].target
         do {
-            current = try AtomicOutputFile(pathBytes: target)
+            current = try AtomicOutputFile(pathBytes: outputs[index].target)
         } catch {
             // This output cannot be made (a read-only directory, say): the
             // file is left as it is and the job goes on with the others.
+            current = nil
             fail(error.description)
         }
     }

@@ -11,12 +11,16 @@ public struct Chunk: Sendable {
     public var bytes: [UInt8]
     /// For a member to inflate: its recorded uncompressed length.
     public var expectedLength: Int
+    /// True when `bytes` holds several pieces, each to be compressed into
+    /// its own member (see `WireFrame.Kind.compressPieces`).
+    public var holdsPieces: Bool
 
-    public init(sequence: UInt64, offset: Int64, bytes: [UInt8], expectedLength: Int = 0) {
+    public init(sequence: UInt64, offset: Int64, bytes: [UInt8], expectedLength: Int = 0, holdsPieces: Bool = false) {
         self.sequence = sequence
         self.offset = offset
         self.bytes = bytes
         self.expectedLength = expectedLength
+        self.holdsPieces = holdsPieces
     }
 }
 

@@ -21,18 +21,24 @@ public struct SourceFile: Sendable {
     }
 }
 
-/// Cuts many files into one stream of numbered chunks: each small file is
-/// one chunk, each large one several, in the order of the list, so that
-/// one pipeline run compresses a whole tree (`bale gzip -r`).
+/// Cuts many files into one stream of numbered chunks, for one pipeline
+/// run over a whole tree (`bale gzip -r`).
 ///
-/// Every chunk is read on a reader thread with its own open, `fstat` and
-/// pread, so the `--io-threads` readers open and read many small files at
-/// once, which is what a tree of small files is bound by. The chunks of
-/// each file are fixed by its listed size before anything is read, so a
-/// file that changes or vanishes meanwhile still gives exactly its number
-/// of chunks (empty ones, if it cannot be read), and the sink knows where
-/// every file begins and ends without waiting to be told. What went wrong
-/// with a file is recorded (`problem(of:)`) for the sink to act on.
+/// The plan is fixed from the listed sizes before anything is read, so a
+/// file that changes or vanishes meanwhile changes nothing in it, and the
+/// sink knows where every file's output begins and ends:
+/// - Small files (up to one chunk) are put together, in list order, into
+///   batches of up to `batchFiles` files or `batchBytes` bytes. A batch is
+///   one chunk whose pieces the worker compresses into one member each
+///   (`WireFrame.Kind.compressPieces`). Sent one by one, each small file
+///   cost a trip through every stage: measured with `perf` on 75,745 files,
+///   context switches and futex wake-ups took more CPU than deflate.
+/// - A larger file is cut into chunks as `FileChunkCutter` does.
+///
+/// Every chunk is read on a reader thread (open, `fstat`, pread, close), so
+/// the `--io-threads` readers read several batches at once. What went wrong
+/// with a file is recorded (`problem(of:)`) for the sink to act on; its
+/// piece or chunks are then empty.
 public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
     /// What went wrong reading one file.
     public enum Problem: Sendable, Equatable {
@@ -47,20 +53,53 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
         case grew
     }
 
+    /// What one chunk holds.
+    public enum Unit: Sendable, Equatable {
+        /// Whole files, these indexes of the list, one piece each.
+        case files(Range<Int>)
+        /// Chunk `chunk` of the large file `file`.
+        case part(file: Int, chunk: UInt64, of: UInt64)
+    }
+
+    static let batchFiles = 64
+    static let batchBytes = 1 << 20
+
     private let files: [SourceFile]
     private let chunkSize: Int
+    /// The plan: chunk `n` holds `units[n]`.
+    public let units: [Unit]
     private let monitor = Monitor()
-    private var nextSequence: UInt64 = 0
-    private var fileIndex = 0
-    private var chunkIndex: UInt64 = 0
+    private var nextSequence = 0
     private var problems: [Int: Problem] = [:]
 
-    public let chunkCount: UInt64
+    public var chunkCount: UInt64 { UInt64(units.count) }
 
     public init(files: [SourceFile], chunkSize: Int) {
         self.files = files
         self.chunkSize = chunkSize
-        chunkCount = files.reduce(0) { $0 + $1.chunkCount(chunkSize) }
+        var units: [Unit] = []
+        var batch = 0..<0
+        var batchSize = 0
+        for (index, file) in files.enumerated() {
+            let count = file.chunkCount(chunkSize)
+            if count > 1 {
+                if !batch.isEmpty { units.append(.files(batch)) }
+                batch = (index + 1)..<(index + 1)
+                batchSize = 0
+                units += (0..<count).map { .part(file: index, chunk: $0, of: count) }
+                continue
+            }
+            if batch.isEmpty { batch = index..<index }
+            batch = batch.lowerBound..<(index + 1)
+            batchSize += Int(file.info.st_size)
+            if batch.count >= Self.batchFiles || batchSize >= Self.batchBytes {
+                units.append(.files(batch))
+                batch = (index + 1)..<(index + 1)
+                batchSize = 0
+            }
+        }
+        if !batch.isEmpty { units.append(.files(batch)) }
+        self.units = units
     }
 
     /// What went wrong with file `index`, if anything (final once its last
@@ -70,30 +109,47 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
     }
 
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
-        let claimed: (sequence: UInt64, file: Int, chunk: UInt64)? = monitor.withLock {
-            guard fileIndex < files.count else { return nil }
-            let claim = (nextSequence, fileIndex, chunkIndex)
-            nextSequence += 1
-            chunkIndex += 1
-            if chunkIndex == files[fileIndex].chunkCount(chunkSize) {
-                fileIndex += 1
-                chunkIndex = 0
-            }
-            return claim
+        let claimed: Int? = monitor.withLock {
+            guard nextSequence < units.count else { return nil }
+            defer { nextSequence += 1 }
+            return nextSequence
         }
-        guard let claimed, admit(claimed.sequence) else { return nil }
-        let file = files[claimed.file]
-        let offset = Int64(claimed.chunk) * Int64(chunkSize)
-        let length = Int(min(Int64(chunkSize), Int64(file.info.st_size) - offset))
-        let isLast = claimed.chunk == file.chunkCount(chunkSize) - 1
-        let (bytes, problem) = read(file, offset: offset, length: length, isLast: isLast)
-        if let problem {
-            monitor.withLock {
-                // The first problem met stands; "grew" never hides a worse one.
-                if problems[claimed.file] == nil || problems[claimed.file] == .grew { problems[claimed.file] = problem }
+        guard let claimed, admit(UInt64(claimed)) else { return nil }
+        switch units[claimed] {
+        case .files(let range):
+            // The piece table, then the pieces.
+            var pieces: [[UInt8]] = []
+            for index in range {
+                let length = Int(files[index].info.st_size)
+                let (bytes, problem) = read(files[index], offset: 0, length: length, isLast: true)
+                if let problem { record(problem, for: index) }
+                pieces.append(bytes)
             }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(4 + 4 * pieces.count + pieces.reduce(0) { $0 + $1.count })
+            Self.append(UInt32(pieces.count), to: &bytes)
+            for piece in pieces { Self.append(UInt32(piece.count), to: &bytes) }
+            for piece in pieces { bytes += piece }
+            return Chunk(sequence: UInt64(claimed), offset: 0, bytes: bytes, holdsPieces: true)
+        case .part(let index, let chunk, let count):
+            let file = files[index]
+            let offset = Int64(chunk) * Int64(chunkSize)
+            let length = Int(min(Int64(chunkSize), Int64(file.info.st_size) - offset))
+            let (bytes, problem) = read(file, offset: offset, length: length, isLast: chunk == count - 1)
+            if let problem { record(problem, for: index) }
+            return Chunk(sequence: UInt64(claimed), offset: offset, bytes: bytes)
         }
-        return Chunk(sequence: claimed.sequence, offset: offset, bytes: bytes)
+    }
+
+    private func record(_ problem: Problem, for index: Int) {
+        monitor.withLock {
+            // The first problem met stands; "grew" never hides a worse one.
+            if problems[index] == nil || problems[index] == .grew { problems[index] = problem }
+        }
+    }
+
+    private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
+        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
     /// Reads one chunk of `file`, checking that it is still the file

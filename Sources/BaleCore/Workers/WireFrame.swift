@@ -10,7 +10,8 @@
 ///                  value: 1 libdeflate, 2 zlib), 0 otherwise
 ///     4      4     payload length in bytes
 ///     8      8     sequence number of the chunk
-///     16     8     argument: the level for `compress`, the expected
+///     16     8     argument: the level for `compress` and
+///                  `compressPieces`, the expected
 ///                  uncompressed length for `inflate`, 0 otherwise
 ///
 /// A fixed header means a reader always knows how much to read next, and
@@ -25,6 +26,11 @@ public struct WireFrame: Equatable, Sendable {
         case compress = 1
         /// Parent → worker: inflate the payload, one bale gzip member.
         case inflate = 2
+        /// Parent → worker: compress each piece of the payload into its own
+        /// gzip member and answer with the members one after another. The
+        /// payload is the piece count (u32), each piece's length (u32), then
+        /// the pieces: many small files in one frame (`bale gzip -r`).
+        case compressPieces = 3
         /// Worker → parent: the payload is the gzip member.
         case compressed = 0x81
         /// Worker → parent: the payload is the inflated data.

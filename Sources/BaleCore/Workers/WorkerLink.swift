@@ -33,7 +33,8 @@ final class WorkerLink {
                 let frame: WireFrame
                 switch kind {
                 case .compress(let compression):
-                    frame = WireFrame(kind: .compress, codec: compression.codec.rawValue, sequence: chunk.sequence,
+                    frame = WireFrame(kind: chunk.holdsPieces ? .compressPieces : .compress,
+                                      codec: compression.codec.rawValue, sequence: chunk.sequence,
                                       argument: UInt64(compression.level), payloadLength: chunk.bytes.count)
                 case .inflate(let codec):
                     frame = WireFrame(kind: .inflate, codec: codec.rawValue, sequence: chunk.sequence,

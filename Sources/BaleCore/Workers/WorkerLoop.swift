@@ -72,6 +72,13 @@ final class ChunkWork {
                     WireFrame(kind: .compressed, sequence: frame.sequence,
                               argument: UInt64(payload.count), payloadLength: length),
                     payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
+            case .compressPieces:
+                let length = try compressPieces(
+                    payload, codec: try codec(frame), level: Int32(clamping: frame.argument))
+                try results.send(
+                    WireFrame(kind: .compressed, sequence: frame.sequence,
+                              argument: UInt64(payload.count), payloadLength: length),
+                    payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
             case .inflate:
                 let length = try inflate(
                     payload, codec: try codec(frame), expectedLength: Int(clamping: frame.argument))
@@ -103,22 +110,58 @@ final class ChunkWork {
 
     /// Builds a whole gzip member from `data` in `output`; returns its length.
     private func compress(_ data: [UInt8], codec: Codec, level: Int32) throws(CodecError) -> Int {
+        let deflater = try compressor(codec, level)
+        reserve(GzipMember.headerLength + deflater.bound(data.count) + GzipMember.trailerLength)
+        return try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Int in
+            try member(of: input, at: 0, with: deflater, level: level)
+        } }
+    }
+
+    /// Builds one member per piece of a `compressPieces` payload, one after
+    /// another in `output`; returns their total length.
+    private func compressPieces(_ payload: [UInt8], codec: Codec, level: Int32) throws(CodecError) -> Int {
+        let deflater = try compressor(codec, level)
+        return try typedThrows(CodecError.self) { try payload.withUnsafeBytes { (bytes) throws(CodecError) -> Int in
+            guard bytes.count >= 4 else { throw CodecError.corrupt("a pieces frame without its count") }
+            let count = Int(GzipMember.loadLittleEndian32(bytes, at: 0))
+            guard count > 0, count <= (bytes.count - 4) / 4 else { throw CodecError.corrupt("a pieces frame with a bad count") }
+            let lengths = (0..<count).map { Int(GzipMember.loadLittleEndian32(bytes, at: 4 + 4 * $0)) }
+            var start = 4 + 4 * count
+            guard lengths.reduce(start, +) == bytes.count else { throw CodecError.corrupt("pieces do not fill the frame") }
+            reserve(lengths.reduce(0) { $0 + GzipMember.headerLength + deflater.bound($1) + GzipMember.trailerLength })
+            var written = 0
+            for length in lengths {
+                let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])
+                written += try member(of: piece, at: written, with: deflater, level: level)
+                start += length
+            }
+            return written
+        } }
+    }
+
+    /// The worker's compressor for this codec and level, made on first use.
+    private func compressor(_ codec: Codec, _ level: Int32) throws(CodecError) -> any Compressor {
         if compressor?.codec != codec || compressor?.compressor.level != level {
             compressor = nil  // free the old tables first
             compressor = (codec, try codec.makeCompressor(level: level))
         }
-        let deflater = compressor!.compressor
+        return compressor!.compressor
+    }
+
+    /// Writes the member of `input` into `output` at `start` (which has
+    /// room for it); returns the member's length.
+    private func member(
+        of input: UnsafeRawBufferPointer, at start: Int, with deflater: any Compressor, level: Int32
+    ) throws(CodecError) -> Int {
         let header = GzipMember.headerLength
-        reserve(header + deflater.bound(data.count) + GzipMember.trailerLength)
-        return try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Int in
-            let body = UnsafeMutableRawBufferPointer(rebasing: output[header..<(output.count - GzipMember.trailerLength)])
-            let deflated = try deflater.compress(input, into: body)
-            let memberLength = header + deflated + GzipMember.trailerLength
-            GzipMember.writeHeader(into: output, memberLength: memberLength, dataLength: data.count, level: level)
-            GzipMember.writeTrailer(
-                into: output, at: header + deflated, crc: deflater.checksum(input), dataLength: data.count)
-            return memberLength
-        } }
+        let room = UnsafeMutableRawBufferPointer(
+            rebasing: output[(start + header)..<(start + header + deflater.bound(input.count))])
+        let deflated = try deflater.compress(input, into: room)
+        let memberLength = header + deflated + GzipMember.trailerLength
+        let slot = UnsafeMutableRawBufferPointer(rebasing: output[start..<(start + memberLength)])
+        GzipMember.writeHeader(into: slot, memberLength: memberLength, dataLength: input.count, level: level)
+        GzipMember.writeTrailer(into: slot, at: header + deflated, crc: deflater.checksum(input), dataLength: input.count)
+        return memberLength
     }
 
     /// Inflates one bale member into `output`, checking every recorded
