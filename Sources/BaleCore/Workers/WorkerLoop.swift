@@ -64,31 +64,24 @@ final class ChunkWork {
 
     func handle(_ frame: WireFrame, payload: [UInt8], replyingTo results: FrameChannel) throws(SystemError) {
         do {
+            let answer: WireFrame.Kind
+            let length: Int
             switch frame.kind {
             case .compress:
-                let length = try compress(
-                    payload, codec: try codec(frame), level: Int32(clamping: frame.argument))
-                try results.send(
-                    WireFrame(kind: .compressed, sequence: frame.sequence,
-                              argument: UInt64(payload.count), payloadLength: length),
-                    payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
+                answer = .compressed
+                length = try compress(payload, codec: try codec(frame), level: Int32(clamping: frame.argument))
             case .compressPieces:
-                let length = try compressPieces(
-                    payload, codec: try codec(frame), level: Int32(clamping: frame.argument))
-                try results.send(
-                    WireFrame(kind: .compressed, sequence: frame.sequence,
-                              argument: UInt64(payload.count), payloadLength: length),
-                    payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
+                answer = .compressed
+                length = try compressPieces(payload, codec: try codec(frame), level: Int32(clamping: frame.argument))
             case .inflate:
-                let length = try inflate(
-                    payload, codec: try codec(frame), expectedLength: Int(clamping: frame.argument))
-                try results.send(
-                    WireFrame(kind: .inflated, sequence: frame.sequence,
-                              argument: UInt64(payload.count), payloadLength: length),
-                    payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
+                answer = .inflated
+                length = try inflate(payload, codec: try codec(frame), expectedLength: Int(clamping: frame.argument))
             case .compressed, .inflated, .failed:
                 throw CodecError.corrupt("a worker does not accept frames of kind \(frame.kind)")
             }
+            try results.send(
+                WireFrame(kind: answer, sequence: frame.sequence, argument: UInt64(payload.count), payloadLength: length),
+                payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
         } catch let error as CodecError {
             let reason = Array(error.description.utf8)
             try results.send(
