@@ -68,7 +68,7 @@ struct RecursiveGzip {
         if options.decompress || options.test {
             for file in walk.found {
                 let target = options.test ? nil : file.target
-                if let target { makeParentDirectories(of: target) }
+                if let target, options.outputDirectory != nil { makeParentDirectories(of: target) }
                 status = max(status, command.transformFile(file.path, into: target, removing: removing && !options.test,
                                                            pipeline: pipeline))
             }
@@ -82,7 +82,9 @@ struct RecursiveGzip {
         let outputs = zip(walk.found, sources).map {
             FileSetSink.Output(source: $1, target: $0.target, removesSource: removing)
         }
-        for output in outputs { makeParentDirectories(of: output.target) }
+        if options.outputDirectory != nil {
+            for output in outputs { makeParentDirectories(of: output.target) }
+        }
         let sink = FileSetSink(outputs: outputs, cutter: cutter, messages: messages)
         do {
             _ = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
@@ -114,7 +116,14 @@ struct RecursiveGzip {
 
         init(command: GzipCommand) { self.command = command }
 
-        mutating func visit(_ path: [UInt8], relative: [UInt8], top: Bool) {
+        /// Visits `path`. Below a top, the parent passes what it knows:
+        /// the directory's descriptor (entries are examined with fstatat
+        /// relative to it, not by walking the whole path again each time)
+        /// and its names (so an output's existence is a set lookup).
+        mutating func visit(
+            _ path: [UInt8], relative: [UInt8], top: Bool,
+            parent: (fd: Int32, names: Set<[UInt8]>)? = nil
+        ) {
             let shown = String(decoding: path, as: UTF8.self)
             let name = relative.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? relative
             if !top && Self.isTemporary(name) {
@@ -126,22 +135,30 @@ struct RecursiveGzip {
             }
             if !relative.isEmpty && options.selection.excludes(String(decoding: relative, as: UTF8.self)) { return }
             var info = stat()
-            if withCString(path, { Glibc.lstat($0, &info) }) != 0 {
+            let found = parent.map { parent in withCString(name) { fstatat(parent.fd, $0, &info, AT_SYMLINK_NOFOLLOW) } }
+                ?? withCString(path) { Glibc.lstat($0, &info) }
+            if found != 0 {
                 error(BaleError.cannotOpen(path: shown, .current("stat")).description)
                 return
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                switch DirectoryListing.names(path) {
+                let fd = withCString(path) { open($0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+                let listing = fd < 0 ? .failure(.current("open")) : DirectoryListing.names(path)
+                defer { if fd >= 0 { FileIO.close(fd) } }
+                switch listing {
                 case .success(let names):
                     let base = path.last == UInt8(ascii: "/") ? path : path + [UInt8(ascii: "/")]
                     let below = relative.isEmpty ? [] : relative + [UInt8(ascii: "/")]
-                    for entry in names { visit(base + entry, relative: below + entry, top: false) }
+                    let known = Set(names)
+                    for entry in names {
+                        visit(base + entry, relative: below + entry, top: false, parent: (fd, known))
+                    }
                 case .failure(let reason):
                     error("\(shown): cannot read the directory: \(reason.reason)")
                 }
             case S_IFREG:
-                consider(path, relative: relative, name: name, info: info)
+                consider(path, relative: relative, name: name, info: info, siblings: parent?.names)
             case S_IFLNK:
                 warning("\(shown) is a symbolic link -- ignored")
             default:
@@ -150,7 +167,9 @@ struct RecursiveGzip {
         }
 
         /// Judges one regular file as gzip would, and takes it or not.
-        private mutating func consider(_ path: [UInt8], relative: [UInt8], name: [UInt8], info: stat) {
+        private mutating func consider(
+            _ path: [UInt8], relative: [UInt8], name: [UInt8], info: stat, siblings: Set<[UInt8]>?
+        ) {
             let shown = String(decoding: path, as: UTF8.self)
             guard let targetName = targetName(for: name) else {
                 if !options.decompress {
@@ -178,7 +197,9 @@ struct RecursiveGzip {
                 let parent = path.lastIndex(of: UInt8(ascii: "/")).map { Array(path[...$0]) } ?? []
                 target = parent + targetName
             }
-            if !options.test, let existing = Self.lstat(target) {
+            // In place, the directory's listing says whether the output exists.
+            let mayExist = options.outputDirectory != nil || siblings.map { $0.contains(targetName) } ?? true
+            if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
                 if !options.force {
                     warning("\(String(decoding: target, as: UTF8.self)) already exists; not overwritten")

@@ -173,11 +173,9 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
         }
         if bytes.count < length { return ([], .changed) }
         if isLast {
-            let end = Int64(file.info.st_size)
-            var probe: UInt8 = 0
-            if Int64(now.st_size) > end || (try? FileIO.read(fd, into: &probe, count: 1, at: end)) == 1 {
-                return (bytes, .grew)
-            }
+            // fstat, as GNU tar checks: a file that grows after it is no
+            // longer ours to see.
+            if Int64(now.st_size) > Int64(file.info.st_size) { return (bytes, .grew) }
             if now.st_mtim.tv_sec != file.info.st_mtim.tv_sec || now.st_mtim.tv_nsec != file.info.st_mtim.tv_nsec {
                 return (bytes, .changed)
             }
