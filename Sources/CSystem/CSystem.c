@@ -101,6 +101,31 @@ void bale_install_cleanup_handlers(void) {
 
 int bale_make_temporary(char *template_path) { return mkostemp(template_path, O_CLOEXEC); }
 
+#include <errno.h>
+#include <string.h>
+#include <stdatomic.h>
+#include <time.h>
+int bale_make_temporary_with_mode(char *template_path, unsigned int mode) {
+    static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    static _Atomic unsigned long counter;
+    size_t length = strlen(template_path);
+    if (length < 6 || strcmp(template_path + length - 6, "XXXXXX") != 0) { errno = EINVAL; return -1; }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        unsigned long value = (unsigned long)now.tv_nsec * 2654435761UL ^ (unsigned long)getpid() << 20
+                              ^ atomic_fetch_add(&counter, 0x9E3779B9UL);
+        for (int i = 0; i < 6; i++) {
+            template_path[length - 6 + i] = letters[value % 62];
+            value /= 62;
+        }
+        int fd = open(template_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 #include <malloc.h>
 void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold) {
     mallopt(M_MMAP_THRESHOLD, mmap_threshold);

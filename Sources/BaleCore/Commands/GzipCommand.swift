@@ -14,7 +14,7 @@ import Glibc
 /// several hard links or setuid bits, names with the wrong suffix) are
 /// skipped with a warning (exit 2); a failure leaves the input untouched
 /// and no output (exit 1).
-public struct GzipCommand {
+public struct GzipCommand: Sendable {
     /// What the command line asked for.
     public struct Options: Sendable {
         public var files: [String] = []

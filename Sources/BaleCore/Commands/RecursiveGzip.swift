@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// `bale gzip -r` and `bale gunzip -r`: every file of the given trees, each
 /// to its own output, as `gzip -r` does it, but in parallel and resumable.
@@ -39,6 +40,8 @@ struct RecursiveGzip {
         var path: [UInt8]
         var info: stat
         var target: [UInt8]
+        /// The output will be ours, in a directory that is not setgid.
+        var ownerComesFree = false
     }
 
     func run(pipeline: Pipeline) -> ExitCode {
@@ -60,50 +63,59 @@ struct RecursiveGzip {
             messages.error("-r writes one output per file: -c and -o do not apply")
             return .failure
         }
-        var walk = Walk(command: command)
-        for top in tops { walk.visit(top, relative: TreeWalker.archiveName(top), top: true) }
-        var status = walk.status
         let removing = !options.keep && options.outputDirectory == nil
-
         if options.decompress || options.test {
+            var walk = Walk(command: command)
+            for top in tops { walk.visit(top, relative: TreeWalker.archiveName(top), top: true) }
+            var status = walk.status
             for file in walk.found {
                 let target = options.test ? nil : file.target
-                if let target, options.outputDirectory != nil { makeParentDirectories(of: target) }
+                if let target, options.outputDirectory != nil { Self.makeParentDirectories(of: target) }
                 status = max(status, command.transformFile(file.path, into: target, removing: removing && !options.test,
                                                            pipeline: pipeline))
             }
             return status
         }
 
-        if walk.found.isEmpty { return status }
-        let chunkSize = pipeline.options.chunkSize
-        let sources = walk.found.map { SourceFile(path: $0.path, info: $0.info) }
-        let cutter = FileSetCutter(files: sources, chunkSize: chunkSize)
-        let outputs = zip(walk.found, sources).map {
-            FileSetSink.Output(source: $1, target: $0.target, removesSource: removing)
+        // Compressing: the walk runs on its own thread and hands each file
+        // over as it finds it, so the workers start on the first files
+        // while the rest of the tree is still being listed.
+        let found = BoundedQueue<FileTask>(capacity: 4096)
+        let walkStatus = Mutex(ExitCode.success)
+        let walker = JoinableThread(name: "bale-walk") { [command, options, tops] in
+            defer { found.close() }
+            var walk = Walk(command: command)
+            walk.deliver = { file in
+                if options.outputDirectory != nil { Self.makeParentDirectories(of: file.target) }
+                found.push(FileTask(source: SourceFile(path: file.path, info: file.info), target: file.target,
+                                    removesSource: removing, ownerComesFree: file.ownerComesFree))
+            }
+            for top in tops { walk.visit(top, relative: TreeWalker.archiveName(top), top: true) }
+            walkStatus.withLock { $0 = walk.status }
         }
-        if options.outputDirectory != nil {
-            for output in outputs { makeParentDirectories(of: output.target) }
-        }
-        let sink = FileSetSink(outputs: outputs, cutter: cutter, messages: messages)
+        let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize) { found.pop() }
+        let sink = FileSetSink(cutter: cutter, messages: messages)
+        var failed = false
         do {
             _ = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
                                  inputName: options.files.first ?? "files", sink: sink)
-            sink.finish()
         } catch {
-            sink.finish()
             messages.error(error.description)
-            return .failure
+            failed = true
         }
-        return max(status, sink.status)
+        found.cancel()  // after a failure, the walk stops at its next file
+        walker.join()
+        sink.finish()
+        if failed { return .failure }
+        return max(walkStatus.withLock { $0 }, sink.status)
     }
 
     /// Creates the missing directories above `path` (for `--out-dir`).
-    private func makeParentDirectories(of path: [UInt8]) {
+    private static func makeParentDirectories(of path: [UInt8]) {
         guard let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return }
         let directory = Array(path[..<slash])
         if withCString(directory, { access($0, F_OK) }) == 0 { return }
-        makeParentDirectories(of: directory)
+        Self.makeParentDirectories(of: directory)
         _ = withCString(directory) { mkdir($0, 0o755) }
     }
 
@@ -111,6 +123,8 @@ struct RecursiveGzip {
     private struct Walk {
         let command: GzipCommand
         var found: [Found] = []
+        /// Where each file taken goes; nil to collect them in `found`.
+        var deliver: ((Found) -> Void)?
         var status = ExitCode.success
         private var options: GzipCommand.Options { command.options }
 
@@ -122,7 +136,7 @@ struct RecursiveGzip {
         /// and its names (so an output's existence is a set lookup).
         mutating func visit(
             _ path: [UInt8], relative: [UInt8], top: Bool,
-            parent: (fd: Int32, names: Set<[UInt8]>)? = nil
+            parent: (fd: Int32, names: Set<[UInt8]>, setgid: Bool)? = nil
         ) {
             let shown = String(decoding: path, as: UTF8.self)
             let name = relative.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? relative
@@ -152,13 +166,17 @@ struct RecursiveGzip {
                     let below = relative.isEmpty ? [] : relative + [UInt8(ascii: "/")]
                     let known = Set(names)
                     for entry in names {
-                        visit(base + entry, relative: below + entry, top: false, parent: (fd, known))
+                        visit(base + entry, relative: below + entry, top: false,
+                              parent: (fd, known, info.st_mode & S_ISGID != 0))
                     }
                 case .failure(let reason):
                     error("\(shown): cannot read the directory: \(reason.reason)")
                 }
             case S_IFREG:
-                consider(path, relative: relative, name: name, info: info, siblings: parent?.names)
+                let ownerComesFree = parent.map { !$0.setgid } ?? false
+                    && info.st_uid == geteuid() && info.st_gid == getegid()
+                consider(path, relative: relative, name: name, info: info, siblings: parent?.names,
+                         ownerComesFree: ownerComesFree)
             case S_IFLNK:
                 warning("\(shown) is a symbolic link -- ignored")
             default:
@@ -168,7 +186,8 @@ struct RecursiveGzip {
 
         /// Judges one regular file as gzip would, and takes it or not.
         private mutating func consider(
-            _ path: [UInt8], relative: [UInt8], name: [UInt8], info: stat, siblings: Set<[UInt8]>?
+            _ path: [UInt8], relative: [UInt8], name: [UInt8], info: stat, siblings: Set<[UInt8]>?,
+            ownerComesFree: Bool
         ) {
             let shown = String(decoding: path, as: UTF8.self)
             guard let targetName = targetName(for: name) else {
@@ -206,7 +225,9 @@ struct RecursiveGzip {
                     return
                 }
             }
-            found.append(Found(path: path, info: info, target: target))
+            let file = Found(path: path, info: info, target: target,
+                             ownerComesFree: ownerComesFree && options.outputDirectory == nil)
+            if let deliver { deliver(file) } else { found.append(file) }
         }
 
         /// The output name for the file named `name`, or nil if it is not

@@ -22,6 +22,15 @@ public final class AtomicOutputFile: @unchecked Sendable {
     /// The open temporary file.
     public let fd: Int32
     private var slot: Int32 = -1
+    /// The mode the temporary file was created with, when it was given one.
+    private let createdMode: mode_t?
+
+    /// The process's umask, read once (umask can only be read by setting it).
+    static let umaskBits: mode_t = {
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
+    }()
     private var open = true
 
     /// Creates the temporary file for `path`.
@@ -29,15 +38,21 @@ public final class AtomicOutputFile: @unchecked Sendable {
         try self.init(pathBytes: Array(path.utf8))
     }
 
-    /// Creates the temporary file for the path `pathBytes`.
-    public init(pathBytes: [UInt8]) throws(BaleError) {
+    /// Creates the temporary file for the path `pathBytes`; with `mode`, it
+    /// is created with that mode (less the umask) rather than 0600, so that
+    /// `commit` can skip its chmod when that is already the final mode.
+    public init(pathBytes: [UInt8], mode: mode_t? = nil) throws(BaleError) {
         self.pathBytes = pathBytes
         path = String(decoding: pathBytes, as: UTF8.self)
         let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
         let directory = slash.map { Array(pathBytes[...$0]) } ?? []
         let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
         var template = (directory + [UInt8(ascii: ".")] + name + Array(".bale-XXXXXX".utf8)).map { CChar(bitPattern: $0) } + [0]
-        let fd = template.withUnsafeMutableBufferPointer { bale_make_temporary($0.baseAddress!) }
+        let fd = template.withUnsafeMutableBufferPointer { template in
+            mode.map { bale_make_temporary_with_mode(template.baseAddress!, UInt32($0)) }
+                ?? bale_make_temporary(template.baseAddress!)
+        }
+        createdMode = mode.map { $0 & 0o777 & ~AtomicOutputFile.umaskBits }
         if fd < 0 { throw .writeFailed(path: path, .current("mkstemp")) }
         self.fd = fd
         temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
@@ -59,6 +74,9 @@ public final class AtomicOutputFile: @unchecked Sendable {
         public var group: gid_t
         public var accessTime: timespec
         public var modificationTime: timespec
+        /// False when the file is known to get this owner anyway (it is
+        /// ours, and not in a setgid directory): saves a chown.
+        public var setsOwner = true
 
         /// The attributes of a file examined with stat.
         public init(_ info: stat) {
@@ -76,8 +94,10 @@ public final class AtomicOutputFile: @unchecked Sendable {
         if let attributes {
             // Owner first: chown may clear setuid bits, so the mode comes after.
             // Failing to give away the file (not root) is not an error, as in gzip.
-            _ = fchown(fd, attributes.owner, attributes.group)
-            if fchmod(fd, attributes.mode) != 0 { throw .writeFailed(path: path, .current("fchmod")) }
+            if attributes.setsOwner { _ = fchown(fd, attributes.owner, attributes.group) }
+            if createdMode != attributes.mode || attributes.setsOwner && attributes.mode & 0o6000 != 0 {
+                if fchmod(fd, attributes.mode) != 0 { throw .writeFailed(path: path, .current("fchmod")) }
+            }
             var times = [attributes.accessTime, attributes.modificationTime]
             if futimens(fd, &times) != 0 { throw .writeFailed(path: path, .current("futimens")) }
         } else {

@@ -22,25 +22,12 @@ import CSystem
 /// group are unlinked. A crash in between leaves input and complete output
 /// side by side, which the next run finishes (see `RecursiveGzip`).
 public final class FileSetSink: OutputSink, @unchecked Sendable {
-    /// Where one file's output goes.
-    public struct Output: Sendable {
-        public var source: SourceFile
-        public var target: [UInt8]
-        /// Remove the input once the output is in place (no -k, no --out-dir).
-        public var removesSource: Bool
-        public init(source: SourceFile, target: [UInt8], removesSource: Bool) {
-            self.source = source
-            self.target = target
-            self.removesSource = removesSource
-        }
-    }
-
     static let removalBatch = 256
 
-    private let outputs: [Output]
     private let cutter: FileSetCutter
     private let messages: Messages
     private var index = -1
+    private var file: FileTask?
     private var current: AtomicOutputFile?
     private var currentBytes: Int64 = 0
     private var pendingRemovals: [[UInt8]] = []
@@ -49,8 +36,7 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     /// Files whose output is in place.
     public private(set) var completed = 0
 
-    public init(outputs: [Output], cutter: FileSetCutter, messages: Messages) {
-        self.outputs = outputs
+    public init(cutter: FileSetCutter, messages: Messages) {
         self.cutter = cutter
         self.messages = messages
     }
@@ -60,7 +46,8 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
-        switch cutter.units[Int(sequence)] {
+        guard let unit = cutter.unit(sequence) else { throw .workerFailed("chunk \(sequence) was never planned") }
+        switch unit {
         case .files(let range):
             // One member per file, one after another: each member's header
             // records its length (bale's "BL" subfield).
@@ -77,19 +64,27 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
                 try end()
                 offset += sizes.memberLength
             }
+            cutter.release(sequence, files: range)
         case .part(let file, let chunk, let count):
             if chunk == 0 { try begin(file) }
             try current?.write(bytes)
             currentBytes += Int64(bytes.count)
-            if chunk == count - 1 { try end() }
+            if chunk == count - 1 {
+                try end()
+                cutter.release(sequence, files: file..<(file + 1))
+            } else {
+                cutter.release(sequence, files: 0..<0)
+            }
         }
     }
 
     private func begin(_ next: Int) throws(BaleError) {
         index = next
         currentBytes = 0
+        guard let task = cutter.task(index) else { throw .workerFailed("file \(index) was never planned") }
+        file = task
         do {
-            current = try AtomicOutputFile(pathBytes: outputs[index].target)
+            current = try AtomicOutputFile(pathBytes: task.target, mode: task.source.info.st_mode & 0o7777)
         } catch {
             // This output cannot be made (a read-only directory, say): the
             // file is left as it is and the job goes on with the others.
@@ -99,9 +94,8 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     }
 
     private func end() throws(BaleError) {
-        guard let output = current else { return }
+        guard let output = current, let file else { return }
         current = nil
-        let file = outputs[index]
         let source = String(decoding: file.source.path, as: UTF8.self)
         let problem = cutter.problem(of: index)
         switch problem {
@@ -117,7 +111,9 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
             break
         }
         do {
-            try output.commit(attributes: AtomicOutputFile.Attributes(file.source.info), sync: false)
+            var attributes = AtomicOutputFile.Attributes(file.source.info)
+            attributes.setsOwner = !file.ownerComesFree
+            try output.commit(attributes: attributes, sync: false)
         } catch {
             output.discard()
             throw error

@@ -21,13 +21,33 @@ public struct SourceFile: Sendable {
     }
 }
 
+/// One file of a batch job and where its output goes.
+public struct FileTask: Sendable {
+    public var source: SourceFile
+    public var target: [UInt8]
+    /// Remove the input once the output is in place (no -k, no --out-dir).
+    public var removesSource: Bool
+    /// The output gets the input's owner without a chown: the input is
+    /// ours and the output's directory is not setgid.
+    public var ownerComesFree: Bool
+
+    public init(source: SourceFile, target: [UInt8], removesSource: Bool, ownerComesFree: Bool = false) {
+        self.source = source
+        self.target = target
+        self.removesSource = removesSource
+        self.ownerComesFree = ownerComesFree
+    }
+}
+
 /// Cuts many files into one stream of numbered chunks, for one pipeline
 /// run over a whole tree (`bale gzip -r`).
 ///
-/// The plan is fixed from the listed sizes before anything is read, so a
-/// file that changes or vanishes meanwhile changes nothing in it, and the
-/// sink knows where every file's output begins and ends:
-/// - Small files (up to one chunk) are put together, in list order, into
+/// The files come from `next` (the walk, running on its own thread), so
+/// compressing starts with the first files found rather than after the
+/// whole tree is listed. The plan is fixed from the listed sizes as files
+/// come in, so a file that changes or vanishes meanwhile changes nothing
+/// in it, and the sink knows where every file's output begins and ends:
+/// - Small files (up to one chunk) are put together, in walk order, into
 ///   batches of up to `batchFiles` files or `batchBytes` bytes. A batch is
 ///   one chunk whose pieces the worker compresses into one member each
 ///   (`WireFrame.Kind.compressPieces`). Sent one by one, each small file
@@ -38,7 +58,9 @@ public struct SourceFile: Sendable {
 /// Every chunk is read on a reader thread (open, `fstat`, pread, close), so
 /// the `--io-threads` readers read several batches at once. What went wrong
 /// with a file is recorded (`problem(of:)`) for the sink to act on; its
-/// piece or chunks are then empty.
+/// piece or chunks are then empty. The sink lets go of each unit and file
+/// when it is done with them (`release`), so memory does not grow with the
+/// number of files.
 public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
     /// What went wrong reading one file.
     public enum Problem: Sendable, Equatable {
@@ -55,7 +77,7 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
 
     /// What one chunk holds.
     public enum Unit: Sendable, Equatable {
-        /// Whole files, these indexes of the list, one piece each.
+        /// Whole files, these indexes (in walk order), one piece each.
         case files(Range<Int>)
         /// Chunk `chunk` of the large file `file`.
         case part(file: Int, chunk: UInt64, of: UInt64)
@@ -64,42 +86,41 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
     static let batchFiles = 64
     static let batchBytes = 1 << 20
 
-    private let files: [SourceFile]
+    private let next: () -> FileTask?
     private let chunkSize: Int
-    /// The plan: chunk `n` holds `units[n]`.
-    public let units: [Unit]
     private let monitor = Monitor()
-    private var nextSequence = 0
+    private var tasks: [Int: FileTask] = [:]
+    private var units: [UInt64: Unit] = [:]
+    private var fileCount = 0
+    private var sequenceCount: UInt64 = 0
+    private var lookahead: FileTask?
+    private var openPart: (file: Int, chunk: UInt64, of: UInt64)?
+    private var exhausted = false
     private var problems: [Int: Problem] = [:]
 
-    public var chunkCount: UInt64 { UInt64(units.count) }
+    public var chunkCount: UInt64 { monitor.withLock { sequenceCount } }
 
-    public init(files: [SourceFile], chunkSize: Int) {
-        self.files = files
+    /// Cuts the files `next` gives (nil: no more) into chunks of `chunkSize`.
+    public init(chunkSize: Int, next: @escaping () -> FileTask?) {
         self.chunkSize = chunkSize
-        var units: [Unit] = []
-        var batch = 0..<0
-        var batchSize = 0
-        for (index, file) in files.enumerated() {
-            let count = file.chunkCount(chunkSize)
-            if count > 1 {
-                if !batch.isEmpty { units.append(.files(batch)) }
-                batch = (index + 1)..<(index + 1)
-                batchSize = 0
-                units += (0..<count).map { .part(file: index, chunk: $0, of: count) }
-                continue
-            }
-            if batch.isEmpty { batch = index..<index }
-            batch = batch.lowerBound..<(index + 1)
-            batchSize += Int(file.info.st_size)
-            if batch.count >= Self.batchFiles || batchSize >= Self.batchBytes {
-                units.append(.files(batch))
-                batch = (index + 1)..<(index + 1)
-                batchSize = 0
+        self.next = next
+    }
+
+    /// The unit of chunk `sequence` (planned before the chunk was read).
+    public func unit(_ sequence: UInt64) -> Unit? { monitor.withLock { units[sequence] } }
+
+    /// File `index` of the walk.
+    public func task(_ index: Int) -> FileTask? { monitor.withLock { tasks[index] } }
+
+    /// Forgets chunk `sequence` and the files it finished (the sink is done).
+    public func release(_ sequence: UInt64, files: Range<Int>) {
+        monitor.withLock {
+            units[sequence] = nil
+            for index in files {
+                tasks[index] = nil
+                problems[index] = nil
             }
         }
-        if !batch.isEmpty { units.append(.files(batch)) }
-        self.units = units
     }
 
     /// What went wrong with file `index`, if anything (final once its last
@@ -108,20 +129,67 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
         monitor.withLock { problems[index] }
     }
 
-    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
-        let claimed: Int? = monitor.withLock {
-            guard nextSequence < units.count else { return nil }
-            defer { nextSequence += 1 }
-            return nextSequence
+    /// Takes the next file from the walk (under the lock).
+    private func take() -> (Int, FileTask)? {
+        guard let task = lookahead ?? (exhausted ? nil : next()) else {
+            exhausted = true
+            return nil
         }
-        guard let claimed, admit(UInt64(claimed)) else { return nil }
-        switch units[claimed] {
+        lookahead = nil
+        defer { fileCount += 1 }
+        tasks[fileCount] = task
+        return (fileCount, task)
+    }
+
+    /// Plans the next unit (under the lock); nil when the walk is done.
+    private func plan() -> Unit? {
+        if let part = openPart {
+            let unit = Unit.part(file: part.file, chunk: part.chunk, of: part.of)
+            openPart = part.chunk + 1 < part.of ? (part.file, part.chunk + 1, part.of) : nil
+            return unit
+        }
+        guard let (first, task) = take() else { return nil }
+        let count = task.source.chunkCount(chunkSize)
+        if count > 1 {
+            openPart = (first, 1, count)
+            return .part(file: first, chunk: 0, of: count)
+        }
+        var end = first + 1
+        var size = Int(task.source.info.st_size)
+        while end - first < Self.batchFiles && size < Self.batchBytes, let (index, more) = take() {
+            if more.source.chunkCount(chunkSize) > 1 {
+                // A large file ends the batch; it is planned next.
+                tasks[index] = nil
+                fileCount -= 1
+                lookahead = more
+                break
+            }
+            end = index + 1
+            size += Int(more.source.info.st_size)
+        }
+        return .files(first..<end)
+    }
+
+    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+        let claimed: (UInt64, Unit, [Int: FileTask])? = monitor.withLock {
+            guard let unit = plan() else { return nil }
+            defer { sequenceCount += 1 }
+            units[sequenceCount] = unit
+            var files: [Int: FileTask] = [:]
+            switch unit {
+            case .files(let range): for index in range { files[index] = tasks[index] }
+            case .part(let index, _, _): files[index] = tasks[index]
+            }
+            return (sequenceCount, unit, files)
+        }
+        guard let (sequence, unit, files) = claimed, admit(sequence) else { return nil }
+        switch unit {
         case .files(let range):
             // The piece table, then the pieces.
             var pieces: [[UInt8]] = []
             for index in range {
-                let length = Int(files[index].info.st_size)
-                let (bytes, problem) = read(files[index], offset: 0, length: length, isLast: true)
+                let source = files[index]!.source
+                let (bytes, problem) = read(source, offset: 0, length: Int(source.info.st_size), isLast: true)
                 if let problem { record(problem, for: index) }
                 pieces.append(bytes)
             }
@@ -130,14 +198,14 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
             Self.append(UInt32(pieces.count), to: &bytes)
             for piece in pieces { Self.append(UInt32(piece.count), to: &bytes) }
             for piece in pieces { bytes += piece }
-            return Chunk(sequence: UInt64(claimed), offset: 0, bytes: bytes, holdsPieces: true)
+            return Chunk(sequence: sequence, offset: 0, bytes: bytes, holdsPieces: true)
         case .part(let index, let chunk, let count):
-            let file = files[index]
+            let source = files[index]!.source
             let offset = Int64(chunk) * Int64(chunkSize)
-            let length = Int(min(Int64(chunkSize), Int64(file.info.st_size) - offset))
-            let (bytes, problem) = read(file, offset: offset, length: length, isLast: chunk == count - 1)
+            let length = Int(min(Int64(chunkSize), Int64(source.info.st_size) - offset))
+            let (bytes, problem) = read(source, offset: offset, length: length, isLast: chunk == count - 1)
             if let problem { record(problem, for: index) }
-            return Chunk(sequence: UInt64(claimed), offset: offset, bytes: bytes)
+            return Chunk(sequence: sequence, offset: offset, bytes: bytes)
         }
     }
 
