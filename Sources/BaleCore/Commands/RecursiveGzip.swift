@@ -138,7 +138,7 @@ struct RecursiveGzip {
             _ path: [UInt8], relative: [UInt8], top: Bool,
             parent: (fd: Int32, names: Set<[UInt8]>, setgid: Bool)? = nil
         ) {
-            let shown = String(decoding: path, as: UTF8.self)
+            var shown: String { String(decoding: path, as: UTF8.self) }
             let name = relative.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? relative
             if !top && Self.isTemporary(name) {
                 // A temporary output of a run that was killed: never an input.
@@ -147,7 +147,8 @@ struct RecursiveGzip {
                 }
                 return
             }
-            if !relative.isEmpty && options.selection.excludes(String(decoding: relative, as: UTF8.self)) { return }
+            if !relative.isEmpty && !options.selection.excludes.isEmpty
+                && options.selection.excludes(String(decoding: relative, as: UTF8.self)) { return }
             var info = stat()
             let found = parent.map { parent in withCString(name) { fstatat(parent.fd, $0, &info, AT_SYMLINK_NOFOLLOW) } }
                 ?? withCString(path) { Glibc.lstat($0, &info) }
@@ -189,14 +190,14 @@ struct RecursiveGzip {
             _ path: [UInt8], relative: [UInt8], name: [UInt8], info: stat, siblings: Set<[UInt8]>?,
             ownerComesFree: Bool
         ) {
-            let shown = String(decoding: path, as: UTF8.self)
+            var shown: String { String(decoding: path, as: UTF8.self) }
             guard let targetName = targetName(for: name) else {
                 if !options.decompress {
                     options.messages.info("\(shown) already has \(options.suffix) suffix -- unchanged")
                 }
                 return
             }
-            guard options.selection.takes(String(decoding: relative, as: UTF8.self), info) else { return }
+            guard options.selection.takes(relative, info) else { return }
             let inPlace = options.outputDirectory == nil
             if inPlace && !options.force && !options.test {
                 if info.st_nlink > 1 {

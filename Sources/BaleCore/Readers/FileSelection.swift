@@ -28,8 +28,8 @@ public struct FileSelection: Sendable {
     }
 
     /// True when the regular file at `path` with `info` is taken.
-    public func takes(_ path: String, _ info: stat) -> Bool {
-        if !includes.isEmpty && !Self.matches(includes, path) { return false }
+    public func takes(_ path: [UInt8], _ info: stat) -> Bool {
+        if !includes.isEmpty && !Self.matches(includes, String(decoding: path, as: UTF8.self)) { return false }
         if Int64(info.st_size) < minimumSize { return false }
         if let olderThan, Int64(info.st_mtim.tv_sec) > now - olderThan { return false }
         return true
