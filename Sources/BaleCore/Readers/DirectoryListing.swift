@@ -10,9 +10,13 @@ enum DirectoryListing {
         defer { closedir(directory) }
         var names: [[UInt8]] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
-            }
+            // The name is read in place, up to its NUL: a dirent is only as
+            // long as its name needs (d_reclen), so copying the whole
+            // 256-byte d_name field can read past the end of the kernel's
+            // buffer, and past the end of the page (a crash, seen once in
+            // a dozen runs over 100,000 files).
+            let field = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let name = Array(UnsafeRawBufferPointer(start: field, count: strlen(field.assumingMemoryBound(to: CChar.self))))
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
             names.append(name)
         }
