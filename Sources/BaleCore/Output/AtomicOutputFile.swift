@@ -14,7 +14,7 @@ import CSystem
 /// the old file or the whole new one, never a partial one.
 public final class AtomicOutputFile: @unchecked Sendable {
     /// The final name, for messages.
-    public let path: String
+    public var path: String { String(decoding: pathBytes, as: UTF8.self) }
     /// The final name as bytes (any bytes a file name may hold).
     private let pathBytes: [UInt8]
     /// The temporary name the data is written under.
@@ -43,7 +43,6 @@ public final class AtomicOutputFile: @unchecked Sendable {
     /// `commit` can skip its chmod when that is already the final mode.
     public init(pathBytes: [UInt8], mode: mode_t? = nil) throws(BaleError) {
         self.pathBytes = pathBytes
-        path = String(decoding: pathBytes, as: UTF8.self)
         let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
         let directory = slash.map { Array(pathBytes[...$0]) } ?? []
         let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
@@ -53,7 +52,7 @@ public final class AtomicOutputFile: @unchecked Sendable {
                 ?? bale_make_temporary(template.baseAddress!)
         }
         createdMode = mode.map { $0 & 0o777 & ~AtomicOutputFile.umaskBits }
-        if fd < 0 { throw .writeFailed(path: path, .current("mkstemp")) }
+        if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("mkstemp")) }
         self.fd = fd
         temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
         slot = withCString(temporaryBytes) { bale_register_temporary($0) }

@@ -96,7 +96,7 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     private func end() throws(BaleError) {
         guard let output = current, let file else { return }
         current = nil
-        let source = String(decoding: file.source.path, as: UTF8.self)
+        var source: String { String(decoding: file.source.path, as: UTF8.self) }
         let problem = cutter.problem(of: index)
         switch problem {
         case .unreadable(let reason)?:

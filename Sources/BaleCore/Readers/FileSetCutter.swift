@@ -52,7 +52,9 @@ public struct FileTask: Sendable {
 ///   one chunk whose pieces the worker compresses into one member each
 ///   (`WireFrame.Kind.compressPieces`). Sent one by one, each small file
 ///   cost a trip through every stage: measured with `perf` on 75,745 files,
-///   context switches and futex wake-ups took more CPU than deflate.
+///   context switches and futex wake-ups took more CPU than deflate
+///   (7.3 s one by one; 4.3 s in batches of 64 files or 1 MiB; 4.2 s with
+///   128 files or 2 MiB; no better with 256 or 4 MiB, and more memory).
 /// - A larger file is cut into chunks as `FileChunkCutter` does.
 ///
 /// Every chunk is read on a reader thread (open, `fstat`, pread, close), so
@@ -83,8 +85,8 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
         case part(file: Int, chunk: UInt64, of: UInt64)
     }
 
-    static let batchFiles = 64
-    static let batchBytes = 1 << 20
+    static let batchFiles = 128
+    static let batchBytes = 2 << 20
 
     private let next: () -> FileTask?
     private let chunkSize: Int
