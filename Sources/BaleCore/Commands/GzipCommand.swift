@@ -223,7 +223,7 @@ public struct GzipCommand: Sendable {
         let report: TransformReport
         do {
             report = options.decompress || options.test
-                ? try decompress(input: input, inputName: inputName, seekable: size != nil,
+                ? try decompress(input: input, inputName: inputName, size: size,
                                  pipeline: pipeline, sink: sink)
                 : try compress(input: input, inputName: inputName, size: size, pipeline: pipeline, sink: sink)
         } catch {
@@ -294,13 +294,31 @@ public struct GzipCommand: Sendable {
         return TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut)
     }
 
+    /// A compressed file up to this size is inflated right here, in one
+    /// streaming pass: it holds at most one of bale's chunks' worth, so the
+    /// workers could not share it anyway, and starting the pipeline's
+    /// threads for it costs more than inflating it. Measured with
+    /// `bale gunzip -r` on 100,000 small .gz files: 36.5 s through the
+    /// pipeline (37 s of it in the kernel, creating threads), against
+    /// `gzip -dr`'s 6.6 s.
+    static let inlineLimit: Int64 = 1 << 20
+
     private func decompress(
-        input: Int32, inputName: String, seekable: Bool, pipeline: Pipeline, sink: OutputTarget
+        input: Int32, inputName: String, size: Int64?, pipeline: Pipeline, sink: OutputTarget
     ) throws(BaleError) -> TransformReport {
-        let report = try GunzipJob.run(input: input, inputName: inputName, seekable: seekable,
-                                       codec: options.engine.codec, pipeline: pipeline, sink: sink)
-        var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: report.compressedBytes)
-        if report.ending == .trailingGarbage { result.warnings.append("decompression OK, trailing garbage ignored") }
+        let ending: GzipStreamDecoder.Ending
+        let compressedBytes: Int64
+        if let size, size <= Self.inlineLimit {
+            ending = try GzipStreamDecoder.decode(fd: input, path: inputName, sink: sink)
+            compressedBytes = size
+        } else {
+            let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil,
+                                           codec: options.engine.codec, pipeline: pipeline, sink: sink)
+            ending = report.ending
+            compressedBytes = report.compressedBytes
+        }
+        var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: compressedBytes)
+        if ending == .trailingGarbage { result.warnings.append("decompression OK, trailing garbage ignored") }
         return result
     }
 }
