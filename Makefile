@@ -3,6 +3,7 @@
 #   make demo     install what is missing, build, run bale on samples/
 #   make test     install what is missing, build, run every test
 #   make bench    build for release and compare bale with pigz, gzip and tar
+#                 (bench/run.sh: gzip; pack.sh: archives; recursive.sh: gzip -r)
 #   make install  PREFIX=/usr/local
 
 SWIFT  ?= swift

@@ -45,6 +45,12 @@ step "bale unpack tree-bale.tar.gz -C restored     # and back, safely"
 "$BALE" unpack tree-bale.tar.gz -C restored
 diff -r tree restored/tree && echo "restored tree: identical"
 
+step "bale gzip -r -k --out-dir mirror tree        # every file of a tree, into a mirror"
+set +e; "$BALE" gzip -r -k --out-dir mirror tree; status=$?; set -e
+echo "exit status $status (tree/logs/app.log.gz already has the suffix: skipped quietly, as gzip -r does)"
+find mirror -type f | sort
+for gz in $(find mirror -name '*.gz' | sort); do gzip -t "$gz"; done && echo "gzip -t: every .gz OK"
+
 step "printf 'not gzip' | bale gunzip              # bad input: a message and exit 1"
 set +e; printf 'not gzip' | "$BALE" gunzip; status=$?; set -e
 echo "exit status $status"
