@@ -135,10 +135,10 @@ import Testing
         let scratch = Scratch()
         let run = try scratch.run("""
             \(Self.checkEveryGzip)
-            mkdir -p tree/big && for d in 1 2 3 4 5 6 7 8; do
-              mkdir tree/d$d && for i in $(seq 1 400); do head -c $((20000 + i)) "$FIXTURES/text" > tree/d$d/f$i; done
+            mkdir -p tree/big && for d in 1 2 3 4; do
+              mkdir tree/d$d && for i in $(seq 1 300); do head -c $((20000 + i)) "$FIXTURES/text" > tree/d$d/f$i; done
             done
-            for i in 1 2 3; do head -c 12000000 "$FIXTURES/mixed" > tree/big/b$i; done
+            for i in 1 2 3; do head -c 6000000 "$FIXTURES/mixed" > tree/big/b$i; done
             cp -a tree orig
             "$BALE" gzip -r -p 1 tree 2> err1 & pid=$!
             # kill it as soon as the first outputs are in place
