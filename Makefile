@@ -9,7 +9,7 @@
 SWIFT  ?= swift
 PREFIX ?= /usr/local
 # What bale builds with: Debian's -dev packages, checked with dpkg.
-LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev pkg-config
+LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libssl-dev pkg-config
 # What its tests and benchmark compare against: command:package pairs,
 # checked on the PATH (python3 may come from elsewhere than Debian).
 TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils

@@ -41,4 +41,6 @@ public enum WorkKind: Sendable, Equatable {
     /// Inflate a bale gzip member, whose sizes are recorded in its header,
     /// with this codec.
     case inflate(Codec)
+    /// Hash the files whose paths the chunk lists (`bale sum`).
+    case digest
 }

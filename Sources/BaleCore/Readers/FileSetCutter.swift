@@ -195,12 +195,7 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
                 if let problem { record(problem, for: index) }
                 pieces.append(bytes)
             }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(4 + 4 * pieces.count + pieces.reduce(0) { $0 + $1.count })
-            Self.append(UInt32(pieces.count), to: &bytes)
-            for piece in pieces { Self.append(UInt32(piece.count), to: &bytes) }
-            for piece in pieces { bytes += piece }
-            return Chunk(sequence: sequence, offset: 0, bytes: bytes, holdsPieces: true)
+            return Chunk(sequence: sequence, offset: 0, bytes: PieceTable.encode(pieces), holdsPieces: true)
         case .part(let index, let chunk, let count):
             let source = files[index]!.source
             let offset = Int64(chunk) * Int64(chunkSize)
@@ -218,9 +213,6 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
         }
     }
 
-    private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
-    }
 
     /// Reads one chunk of `file`, checking that it is still the file
     /// listed; on the last chunk, also that it did not change or grow.

@@ -31,10 +31,16 @@ public struct WireFrame: Equatable, Sendable {
         /// payload is the piece count (u32), each piece's length (u32), then
         /// the pieces: many small files in one frame (`bale gzip -r`).
         case compressPieces = 3
+        /// Parent → worker: hash the files named in the payload (a piece
+        /// table as for `compressPieces`, each piece a path) with SHA-256.
+        case digestFiles = 4
         /// Worker → parent: the payload is the gzip member.
         case compressed = 0x81
         /// Worker → parent: the payload is the inflated data.
         case inflated = 0x82
+        /// Worker → parent: per file of a `digestFiles`, 36 bytes: the
+        /// errno of a failure (u32, 0 for none), then the 32-byte digest.
+        case digested = 0x83
         /// Worker → parent: the chunk failed; the payload is a UTF-8 reason.
         case failed = 0xFF
     }

@@ -39,6 +39,8 @@ final class WorkerLink {
                 case .inflate(let codec):
                     frame = WireFrame(kind: .inflate, codec: codec.rawValue, sequence: chunk.sequence,
                                       argument: UInt64(chunk.expectedLength), payloadLength: chunk.bytes.count)
+                case .digest:
+                    frame = WireFrame(kind: .digestFiles, sequence: chunk.sequence, payloadLength: chunk.bytes.count)
                 }
                 guard inFlight.push(Sent(sequence: chunk.sequence, offset: chunk.offset,
                                          inputLength: chunk.bytes.count)) else { return }
@@ -76,7 +78,7 @@ final class WorkerLink {
                     return
                 }
                 switch frame.kind {
-                case .compressed, .inflated:
+                case .compressed, .inflated, .digested:
                     _ = results.push(ChunkResult(sequence: frame.sequence, bytes: payload,
                                                  inputLength: sent.inputLength))
                 case .failed:

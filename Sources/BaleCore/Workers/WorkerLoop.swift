@@ -48,6 +48,7 @@ final class ChunkWork {
     private var compressor: (codec: Codec, compressor: any Compressor)?
     private var decompressor: (codec: Codec, decompressor: any Decompressor)?
     private var output: UnsafeMutableRawBufferPointer
+    private var readBuffer: [UInt8] = []
 
     init() throws(CodecError) {
         output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -76,7 +77,10 @@ final class ChunkWork {
             case .inflate:
                 answer = .inflated
                 length = try inflate(payload, codec: try codec(frame), expectedLength: Int(clamping: frame.argument))
-            case .compressed, .inflated, .failed:
+            case .digestFiles:
+                answer = .digested
+                length = try digestFiles(payload)
+            case .compressed, .inflated, .digested, .failed:
                 throw CodecError.corrupt("a worker does not accept frames of kind \(frame.kind)")
             }
             try results.send(
@@ -115,18 +119,11 @@ final class ChunkWork {
     private func compressPieces(_ payload: [UInt8], codec: Codec, level: Int32) throws(CodecError) -> Int {
         let deflater = try compressor(codec, level)
         return try typedThrows(CodecError.self) { try payload.withUnsafeBytes { (bytes) throws(CodecError) -> Int in
-            guard bytes.count >= 4 else { throw CodecError.corrupt("a pieces frame without its count") }
-            let count = Int(GzipMember.loadLittleEndian32(bytes, at: 0))
-            guard count > 0, count <= (bytes.count - 4) / 4 else { throw CodecError.corrupt("a pieces frame with a bad count") }
-            let lengths = (0..<count).map { Int(GzipMember.loadLittleEndian32(bytes, at: 4 + 4 * $0)) }
-            var start = 4 + 4 * count
-            guard lengths.reduce(start, +) == bytes.count else { throw CodecError.corrupt("pieces do not fill the frame") }
-            reserve(lengths.reduce(0) { $0 + GzipMember.headerLength + deflater.bound($1) + GzipMember.trailerLength })
+            let ranges = try PieceTable.ranges(in: bytes)
+            reserve(ranges.reduce(0) { $0 + GzipMember.headerLength + deflater.bound($1.count) + GzipMember.trailerLength })
             var written = 0
-            for length in lengths {
-                let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])
-                written += try member(of: piece, at: written, with: deflater, level: level)
-                start += length
+            for range in ranges {
+                written += try member(of: UnsafeRawBufferPointer(rebasing: bytes[range]), at: written, with: deflater, level: level)
             }
             return written
         } }
@@ -155,6 +152,43 @@ final class ChunkWork {
         GzipMember.writeHeader(into: slot, memberLength: memberLength, dataLength: input.count, level: level)
         GzipMember.writeTrailer(into: slot, at: header + deflated, crc: deflater.checksum(input), dataLength: input.count)
         return memberLength
+    }
+
+    /// Hashes each file named in a `digestFiles` payload; writes 36 bytes
+    /// per file into `output` (errno, digest) and returns their length.
+    ///
+    /// The worker reads the files itself: sending their bytes through the
+    /// pipe would cost more than hashing them (a pipe moves ~3.3 GB/s here,
+    /// SHA-256 with the SHA instructions ~2 GB/s a core), and each file is
+    /// still read once.
+    private func digestFiles(_ payload: [UInt8]) throws(CodecError) -> Int {
+        let paths = try PieceTable.pieces(of: payload)
+        reserve(36 * paths.count)
+        if readBuffer.isEmpty { readBuffer = [UInt8](repeating: 0, count: 1 << 20) }
+        for (index, path) in paths.enumerated() {
+            var failure: Int32 = 0
+            var digest = [UInt8](repeating: 0, count: 32)
+            let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY) }
+            if fd < 0 {
+                failure = errno
+            } else {
+                let hasher = SHA256()
+                while true {
+                    let got = readBuffer.withUnsafeMutableBytes { buffer in
+                        (try? FileIO.read(fd, into: buffer.baseAddress!, count: buffer.count)) ?? -1
+                    }
+                    if got < 0 { failure = errno == 0 ? EIO : errno; break }
+                    readBuffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+                    if got < readBuffer.count { break }
+                }
+                FileIO.close(fd)
+                digest = hasher.finish()
+            }
+            let slot = UnsafeMutableRawBufferPointer(rebasing: output[(36 * index)..<(36 * index + 36)])
+            GzipMember.storeLittleEndian(UInt32(bitPattern: failure), into: slot, at: 0)
+            digest.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: slot[4..<36]).copyMemory(from: $0) }
+        }
+        return 36 * paths.count
     }
 
     /// Inflates one bale member into `output`, checking every recorded

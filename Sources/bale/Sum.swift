@@ -1,0 +1,43 @@
+import ArgumentParser
+import BaleCore
+
+struct Sum: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "SHA-256 of files and trees, as sha256sum prints it, hashed in parallel.",
+        discussion: """
+        Prints one line per regular file: the digest, two spaces, the path \
+        (names with a backslash or a newline escaped as sha256sum escapes \
+        them). Directories are walked, names sorted; symbolic links inside \
+        them are not followed. With -c, checks the files a manifest lists, \
+        as sha256sum -c does: NAME: OK or NAME: FAILED, exit 1 on any failure.
+
+        Examples:
+          bale sum data/ > data.sha256
+          bale sum -c data.sha256
+        """)
+
+    @Option(name: [.customShort("c"), .customLong("check")], help: "Check the digests listed in MANIFEST.")
+    var check: String?
+
+    @Flag(name: .long, help: "With -c: print only the failures.")
+    var quiet = false
+
+    @OptionGroup var engine: EngineOptions
+
+    @Argument(help: "Files and directories to hash.")
+    var paths: [String] = []
+
+    func validate() throws {
+        if check != nil && !paths.isEmpty { throw ValidationError("-c takes the manifest alone: give no paths") }
+        if quiet && check == nil { throw ValidationError("--quiet goes with -c") }
+    }
+
+    func run() throws {
+        var options = SumCommand.Options()
+        options.paths = paths
+        options.check = check
+        options.quiet = quiet
+        options.engine = engine.settings
+        throw ArgumentParser.ExitCode(SumCommand(options: options).run().rawValue)
+    }
+}

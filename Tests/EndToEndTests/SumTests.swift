@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// `bale sum`: the same digests as sha256sum, in its format, both ways.
+@Suite struct SumTests {
+    @Test func agreesWithSha256sumByteForByte() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir -p t/d/e && : > t/empty && printf 'x' > t/one && head -c 64 "$FIXTURES/mixed" > t/d/s64
+            head -c 4194303 "$FIXTURES/mixed" > t/d/chunk-minus-1
+            head -c 4194304 "$FIXTURES/mixed" > t/d/chunk
+            head -c 4194305 "$FIXTURES/mixed" > t/d/e/chunk-plus-1
+            for i in 1 2 3 4 5 6 7 8 9; do cat "$FIXTURES/mixed"; done | head -c 262144000 > t/d/e/big
+            printf 'b' > 't/back\slash'; printf 's' > 't/with space'; printf 'n' > "t/new
+            line"
+            "$BALE" sum -p 2 t > bale.sum; echo "status=$?"
+            find t -type f -print0 | xargs -0 sha256sum > ref.sum
+            [ "$(sort bale.sum)" = "$(sort ref.sum)" ] && echo "same lines as sha256sum"
+            [ "$(wc -l < bale.sum)" = 10 ] && echo "one line per file (the newline in a name escaped)"
+            sha256sum -c --quiet bale.sum && echo "sha256sum -c accepts bale's"
+            "$BALE" sum -c ref.sum --quiet && echo "bale sum -c accepts sha256sum's"
+            """#)
+        #expect(run.stdout == """
+            status=0
+            same lines as sha256sum
+            one line per file (the newline in a name escaped)
+            sha256sum -c accepts bale's
+            bale sum -c accepts sha256sum's
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func checkReportsChangedAndMissingFiles() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir t && seq 1 100 > t/a && seq 1 200 > t/b && seq 1 300 > t/c
+            "$BALE" sum t > m.sum
+            echo more >> t/b; rm t/c
+            "$BALE" sum -c m.sum 2> err; echo "status=$?"
+            grep -c 'computed checksum did NOT match' err
+            "$BALE" sum -c m.sum --quiet 2>/dev/null; echo "quiet status=$?"
+            printf 'not a line\n' > bad.sum; "$BALE" sum -c bad.sum 2>/dev/null; echo "bad manifest=$?"
+            """#)
+        #expect(run.stdout == """
+            t/a: OK
+            t/b: FAILED
+            t/c: FAILED open or read
+            status=1
+            1
+            t/b: FAILED
+            t/c: FAILED open or read
+            quiet status=1
+            bad manifest=1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
