@@ -58,6 +58,9 @@ struct Pack: ParsableCommand {
 
     @OptionGroup var level: LevelOptions
 
+    @Option(name: .customLong("manifest"), help: "Also write the SHA-256 of every file, as sha256sum does, to FILE (- for standard output).")
+    var manifest: String?
+
     @OptionGroup var engine: EngineOptions
 
     @Flag(name: .shortAndLong, help: "Replace an existing default-named archive; write to a terminal.")
@@ -71,6 +74,7 @@ struct Pack: ParsableCommand {
 
     func validate() throws {
         _ = try level.resolved(codec: engine.codec)
+        if manifest == "-" && output == "-" { throw ValidationError("the archive and the manifest cannot both go to standard output") }
     }
 
     func run() throws {
@@ -101,6 +105,7 @@ struct Pack: ParsableCommand {
             options.group = value
         }
         options.level = try level.resolved(codec: engine.codec)
+        options.manifestPath = manifest
         options.engine = engine.settings
         options.force = force
         options.messages = Messages(quiet: quiet, verbose: verbose)

@@ -55,3 +55,31 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 }
+
+/// `bale pack --manifest`: digests taken in the same pass as packing.
+@Suite struct ManifestTests {
+    @Test func sha256sumChecksTheSourceAndTheUnpackedTree() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir -p t/d && seq 1 1000 > t/a && : > t/empty && head -c 9000000 "$FIXTURES/mixed" > t/d/large
+            printf 'b' > 't/back\slash'; printf 's' > 't/with space'; printf 'n' > "t/d/new
+            line"
+            ln -s a t/link && ln t/a t/d/hard
+            "$BALE" pack t -o t.tar.gz --manifest t.sha256; echo "status=$?"
+            sha256sum -c --quiet t.sha256 && echo "source tree checks"
+            mkdir u && "$BALE" unpack t.tar.gz -C u && cp t.sha256 u/ && ( cd u && sha256sum -c --quiet t.sha256 ) \
+              && echo "unpacked tree checks"
+            find t -type f -print0 | xargs -0 sha256sum | grep -v ' t/d/hard$' | sort > ref
+            [ "$(sort t.sha256)" = "$(cat ref)" ] && echo "one line per file, as sha256sum"
+            "$BALE" pack t -o - --manifest - > /dev/null 2>&1; echo "both on stdout=$?"
+            """#)
+        #expect(run.stdout == """
+            status=0
+            source tree checks
+            unpacked tree checks
+            one line per file, as sha256sum
+            both on stdout=64
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}

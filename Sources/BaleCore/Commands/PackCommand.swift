@@ -29,6 +29,8 @@ public struct PackCommand {
         /// Store ids only, no user or group names (`--numeric-owner`).
         public var numericOwner = false
         public var level: Int32 = 6
+        /// Also write the SHA-256 of every file, as sha256sum does ("-": stdout).
+        public var manifestPath: String?
         public var force = false
         public var messages = Messages()
         public var engine = EngineSettings()
@@ -90,7 +92,8 @@ public struct PackCommand {
         let pool = options.engine.makePool()
         defer { pool.shutdown() }
         let cutter = TarChunkCutter(entries: entries, chunkSize: options.engine.pipeline.chunkSize,
-                                    readerThreads: options.engine.pipeline.ioThreads)
+                                    readerThreads: options.engine.pipeline.ioThreads,
+                                    makesDigests: options.manifestPath != nil)
         defer { cutter.stop() }
         // The stream is assembled in order by one thread; the read-ahead
         // threads are the cutter's own.
@@ -109,7 +112,37 @@ public struct PackCommand {
             return .failure
         }
         for warning in cutter.warnings { messages.error(warning) }
-        return walker.hadErrors || !cutter.warnings.isEmpty ? .failure : .success
+        var status: ExitCode = walker.hadErrors || !cutter.warnings.isEmpty ? .failure : .success
+        if let manifest = options.manifestPath {
+            status = max(status, writeManifest(cutter.fileDigests, to: manifest))
+        }
+        return status
+    }
+
+    /// Writes `sha256sum` lines for the archived files, sorted by name:
+    /// `sha256sum -c` run where the tree was packed from, or in a tree
+    /// unpacked from the archive, checks every file.
+    private func writeManifest(_ digests: [(name: [UInt8], digest: [UInt8])], to path: String) -> ExitCode {
+        var text: [UInt8] = []
+        for entry in digests.sorted(by: { $0.name.lexicographicallyPrecedes($1.name) }) {
+            text += SumCommand.line(digest: entry.digest, path: entry.name)
+        }
+        if path == "-" {
+            do throws(SystemError) { try FileIO.write(1, text) } catch {
+                options.messages.error("stdout: cannot write the manifest: \(error.reason)")
+                return .failure
+            }
+            return .success
+        }
+        do throws(BaleError) {
+            let file = try AtomicOutputFile(path: path)
+            try file.write(text)
+            try file.commit(attributes: nil, sync: false)
+        } catch {
+            options.messages.error("\(error.description) (the manifest)")
+            return .failure
+        }
+        return .success
     }
 
     /// Applies --mtime, --owner, --group and --numeric-owner to an entry.

@@ -59,6 +59,11 @@ public final class AtomicOutputFile: @unchecked Sendable {
     }
 
     /// Writes all of `bytes` to the temporary file.
+    public func write(_ bytes: [UInt8]) throws(BaleError) {
+        do throws(SystemError) { try FileIO.write(fd, bytes) } catch { throw .writeFailed(path: path, error) }
+    }
+
+    /// Writes all of `bytes` to the temporary file.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         do { try FileIO.write(fd, from: base, count: bytes.count) } catch {

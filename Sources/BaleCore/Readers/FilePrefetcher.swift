@@ -17,8 +17,9 @@ final class FilePrefetcher: @unchecked Sendable {
     /// What reading one file gave.
     enum Outcome {
         /// The file's first `entry.size` bytes (zero-padded if it shrank),
-        /// and any problem to report ("file changed as we read it").
-        case content([UInt8], problem: String?)
+        /// any problem to report ("file changed as we read it"), and their
+        /// SHA-256 when a manifest is made.
+        case content([UInt8], problem: String?, digest: [UInt8]?)
         /// It could not be opened or read: leave the entry out.
         case failed(String)
     }
@@ -36,9 +37,13 @@ final class FilePrefetcher: @unchecked Sendable {
     private var stopped = false
     private var threads: [JoinableThread] = []
 
-    init(entries: [TarEntry], threads count: Int, budget: Int) {
+    /// Hashes each file it reads (for `pack --manifest`), on its own threads.
+    private let digests: Bool
+
+    init(entries: [TarEntry], threads count: Int, budget: Int, digests: Bool = false) {
         self.entries = entries
         self.budget = budget
+        self.digests = digests
         changed = monitor.makeCondition()
         for _ in 0..<max(1, count) {
             threads.append(JoinableThread(name: "bale-prefetch") { [unowned self] in self.work() })
@@ -66,7 +71,7 @@ final class FilePrefetcher: @unchecked Sendable {
         monitor.withLock {
             while done[index] == nil && !stopped { monitor.wait(changed) }
             let outcome = done.removeValue(forKey: index) ?? .failed("\(entries[index].displayName): not read")
-            if case .content(let bytes, _) = outcome { held -= bytes.count }
+            if case .content(let bytes, _, _) = outcome { held -= bytes.count }
             changed.broadcast()
             return outcome
         }
@@ -116,6 +121,7 @@ final class FilePrefetcher: @unchecked Sendable {
                 return .failed("\(entry.displayName): Read error: \(error.reason)")
             }
         }
-        return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)))
+        return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)),
+                        digest: digests ? SHA256.hash(bytes) : nil)
     }
 }

@@ -42,17 +42,31 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var entry: TarEntry
         var remaining: Int64
         var shortBy: Int64 = 0
+        /// Hashes the bytes as they pass into the stream (`--manifest`).
+        var hasher: SHA256?
     }
 
     private let prefetcher: FilePrefetcher
 
     /// Cuts the tar stream of `entries`; `readerThreads` read small files ahead,
-    /// holding at most `prefetchBudget` bytes.
-    public init(entries: [TarEntry], chunkSize: Int, readerThreads: Int = 2, prefetchBudget: Int = 32 << 20) {
+    /// holding at most `prefetchBudget` bytes. With `makesDigests`, the
+    /// SHA-256 of every file's content is taken as it is read (small files
+    /// on the read-ahead threads, large ones here as they pass into the
+    /// stream): `fileDigests`, for `pack --manifest`, with no second read.
+    public init(entries: [TarEntry], chunkSize: Int, readerThreads: Int = 2, prefetchBudget: Int = 32 << 20,
+                makesDigests: Bool = false) {
         self.entries = entries
         self.chunkSize = chunkSize
-        prefetcher = FilePrefetcher(entries: entries, threads: readerThreads, budget: prefetchBudget)
+        self.makesDigests = makesDigests
+        prefetcher = FilePrefetcher(entries: entries, threads: readerThreads, budget: prefetchBudget,
+                                    digests: makesDigests)
     }
+
+    private let makesDigests: Bool
+    private var digests: [(name: [UInt8], digest: [UInt8])] = []
+
+    /// Each archived file's name and SHA-256 (with `makesDigests`), once the stream is done.
+    public var fileDigests: [(name: [UInt8], digest: [UInt8])] { monitor.withLock { digests } }
 
     deinit {
         prefetcher.stop()
@@ -130,8 +144,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             switch prefetcher.take(position) {
             case .failed(let problem):
                 problems.append(problem)
-            case .content(let bytes, let problem):
+            case .content(let bytes, let problem, let digest):
                 if let problem { problems.append(problem) }
+                if let digest { digests.append((entry.name, digest)) }
                 setPending(TarHeader.encode(entry) + bytes
                            + [UInt8](repeating: 0, count: TarHeader.padding(entry.size)))
             }
@@ -148,7 +163,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             return
         }
         setPending(TarHeader.encode(entry))
-        file = OpenFile(fd: fd, entry: entry, remaining: entry.size)
+        file = OpenFile(fd: fd, entry: entry, remaining: entry.size, hasher: makesDigests ? SHA256() : nil)
     }
 
     /// Copies the open file's next bytes into `buffer`; at its end, queues
@@ -171,6 +186,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 current.shortBy += Int64(want - got)
             }
             current.remaining -= Int64(want)
+            current.hasher?.update(UnsafeRawBufferPointer(rebasing: buffer[0..<want]))
             copied = want
         }
         if current.remaining == 0 {
@@ -184,6 +200,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     private func finishFile(_ current: OpenFile) {
         defer { FileIO.close(current.fd) }
+        if let hasher = current.hasher { digests.append((current.entry.name, hasher.finish())) }
         if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
             problems.append(problem)
         }
