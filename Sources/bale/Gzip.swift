@@ -56,6 +56,9 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: .customLong("null"), help: "Names in --files-from end with NUL (find -print0).")
     var null = false
 
+    @Option(name: .customLong("manifest"), help: "With -r: also write the SHA-256 of every file compressed, as sha256sum does, to FILE (- for standard output).")
+    var manifest: String?
+
     @Option(name: .customLong("chunk-size"), help: ArgumentHelp("Chunk size in KiB (for measurement).", visibility: .hidden))
     var chunkKiB: Int = 4096
 
@@ -71,9 +74,9 @@ struct GzipOptions: ParsableArguments {
             throw ValidationError("--older-than takes a number with s, m, h, d or w (e.g. 7d)")
         }
         let selecting = outputDirectory != nil || !excludes.isEmpty || !includes.isEmpty || minimumSize != nil
-            || olderThan != nil || filesFrom != nil
+            || olderThan != nil || filesFrom != nil || manifest != nil
         if selecting && !recursive {
-            throw ValidationError("--out-dir, --exclude, --include, --min-size, --older-than and --files-from go with -r")
+            throw ValidationError("--out-dir, --exclude, --include, --min-size, --older-than, --files-from and --manifest go with -r")
         }
         guard (64...(32 << 10)).contains(chunkKiB) else { throw ValidationError("--chunk-size takes 64 to 32768 KiB") }
     }
@@ -97,6 +100,7 @@ struct GzipOptions: ParsableArguments {
         options.selection.olderThan = olderThan.flatMap(FileSelection.duration)
         options.filesFrom = filesFrom
         options.nullSeparated = null
+        options.manifestPath = manifest
         options.engine = engine.settings
         options.suffix = suffix
         options.messages = Messages(quiet: quiet, verbose: verbose)

@@ -83,3 +83,31 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 }
+
+/// `bale gzip -r --manifest`: the digests of the files compressed.
+@Suite struct RecursiveManifestTests {
+    @Test func sha256sumChecksTheFilesBeforeAndAfter() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir -p t/d && seq 1 1000 > t/a && : > t/empty && head -c 13000000 "$FIXTURES/mixed" > t/d/large
+            printf 'b' > 't/back\slash'; printf 'n' > "t/d/new
+            line"
+            "$BALE" gzip -r -p 2 -k --manifest k.sha256 t; echo "status=$?"
+            sha256sum -c --quiet k.sha256 && echo "checks with -k"
+            find t -type f ! -name '*.gz' -print0 | xargs -0 sha256sum | sort > ref
+            [ "$(sort k.sha256)" = "$(cat ref)" ] && echo "one line per file, as sha256sum"
+            rm t/*.gz t/d/*.gz
+            "$BALE" gzip -r -p 2 --manifest m.sha256 t && "$BALE" gunzip -r t && sha256sum -c --quiet m.sha256 \
+              && echo "checks after gzip -r and gunzip -r"
+            "$BALE" gunzip -r --manifest x t 2>/dev/null; echo "with -d=$?"
+            """#)
+        #expect(run.stdout == """
+            status=0
+            checks with -k
+            one line per file, as sha256sum
+            checks after gzip -r and gunzip -r
+            with -d=1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}

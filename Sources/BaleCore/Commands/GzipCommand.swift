@@ -37,6 +37,9 @@ public struct GzipCommand: Sendable {
         public var filesFrom: String?
         /// Names in `filesFrom` end with NUL, not newline.
         public var nullSeparated = false
+        /// With `recursive`: also write the SHA-256 of every file compressed
+        /// (as sha256sum does; "-" for standard output).
+        public var manifestPath: String?
         public var messages = Messages()
         public var engine = EngineSettings()
 

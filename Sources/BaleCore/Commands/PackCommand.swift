@@ -114,36 +114,11 @@ public struct PackCommand {
         for warning in cutter.warnings { messages.error(warning) }
         var status: ExitCode = walker.hadErrors || !cutter.warnings.isEmpty ? .failure : .success
         if let manifest = options.manifestPath {
-            status = max(status, writeManifest(cutter.fileDigests, to: manifest))
+            status = max(status, Manifest.write(cutter.fileDigests, to: manifest, messages: messages))
         }
         return status
     }
 
-    /// Writes `sha256sum` lines for the archived files, sorted by name:
-    /// `sha256sum -c` run where the tree was packed from, or in a tree
-    /// unpacked from the archive, checks every file.
-    private func writeManifest(_ digests: [(name: [UInt8], digest: [UInt8])], to path: String) -> ExitCode {
-        var text: [UInt8] = []
-        for entry in digests.sorted(by: { $0.name.lexicographicallyPrecedes($1.name) }) {
-            text += SumCommand.line(digest: entry.digest, path: entry.name)
-        }
-        if path == "-" {
-            do throws(SystemError) { try FileIO.write(1, text) } catch {
-                options.messages.error("stdout: cannot write the manifest: \(error.reason)")
-                return .failure
-            }
-            return .success
-        }
-        do throws(BaleError) {
-            let file = try AtomicOutputFile(path: path)
-            try file.write(text)
-            try file.commit(attributes: nil, sync: false)
-        } catch {
-            options.messages.error("\(error.description) (the manifest)")
-            return .failure
-        }
-        return .success
-    }
 
     /// Applies --mtime, --owner, --group and --numeric-owner to an entry.
     private func restamp(_ entry: TarEntry) -> TarEntry {

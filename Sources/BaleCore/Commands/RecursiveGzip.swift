@@ -65,6 +65,10 @@ struct RecursiveGzip {
         }
         let removing = !options.keep && options.outputDirectory == nil
         if options.decompress || options.test {
+            if options.manifestPath != nil {
+                messages.error("--manifest lists the files compressed: it does not go with -d or -t")
+                return .failure
+            }
             var walk = Walk(command: command)
             for top in tops { walk.visit(top, relative: TreeWalker.archiveName(top), top: true) }
             var status = walk.status
@@ -93,7 +97,8 @@ struct RecursiveGzip {
             for top in tops { walk.visit(top, relative: TreeWalker.archiveName(top), top: true) }
             walkStatus.withLock { $0 = walk.status }
         }
-        let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize) { found.pop() }
+        let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize,
+                                   makesDigests: options.manifestPath != nil) { found.pop() }
         let sink = FileSetSink(cutter: cutter, messages: messages)
         var failed = false
         do {
@@ -107,7 +112,11 @@ struct RecursiveGzip {
         walker.join()
         sink.finish()
         if failed { return .failure }
-        return max(walkStatus.withLock { $0 }, sink.status)
+        var status = max(walkStatus.withLock { $0 }, sink.status)
+        if let manifest = options.manifestPath {
+            status = max(status, Manifest.write(sink.digests, to: manifest, messages: messages))
+        }
+        return status
     }
 
     /// Creates the missing directories above `path` (for `--out-dir`).

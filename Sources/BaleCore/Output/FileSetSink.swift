@@ -35,6 +35,8 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     public private(set) var status = ExitCode.success
     /// Files whose output is in place.
     public private(set) var completed = 0
+    /// Their paths and SHA-256, when the cutter makes digests (`--manifest`).
+    public private(set) var digests: [(name: [UInt8], digest: [UInt8])] = []
 
     public init(cutter: FileSetCutter, messages: Messages) {
         self.cutter = cutter
@@ -96,6 +98,7 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     private func end() throws(BaleError) {
         guard let output = current, let file else { return }
         current = nil
+        let digest = cutter.takeDigest(of: index)
         var source: String { String(decoding: file.source.path, as: UTF8.self) }
         let problem = cutter.problem(of: index)
         switch problem {
@@ -119,6 +122,7 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
             throw error
         }
         completed += 1
+        if let digest { digests.append((file.source.path, digest)) }
         let size = Int64(file.source.info.st_size)
         if problem == .grew {
             warn("\(source): file grew while being compressed; only its first \(size) bytes were compressed, so it is kept")

@@ -103,9 +103,57 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
     public var chunkCount: UInt64 { monitor.withLock { sequenceCount } }
 
     /// Cuts the files `next` gives (nil: no more) into chunks of `chunkSize`.
-    public init(chunkSize: Int, next: @escaping () -> FileTask?) {
+    /// With `makesDigests`, the SHA-256 of each file is taken as it is read
+    /// (`gzip -r --manifest`): `digest(of:)`.
+    public init(chunkSize: Int, makesDigests: Bool = false, next: @escaping () -> FileTask?) {
         self.chunkSize = chunkSize
+        self.makesDigests = makesDigests
         self.next = next
+        hashedInOrder = hashing.makeCondition()
+    }
+
+    private let makesDigests: Bool
+    /// Digests, and the hashers of large files: their parts are read on
+    /// several threads at once but must be hashed in order, so a reader
+    /// waits here for the part before its own (under its own lock, not the
+    /// cutter's).
+    private let hashing = Monitor()
+    private let hashedInOrder: Monitor.Condition
+    private var partHashers: [Int: (hasher: SHA256, next: UInt64)] = [:]
+    private var digests: [Int: [UInt8]] = [:]
+    /// Set when the job is cancelled: a part may then never be read, so
+    /// nobody waits for it.
+    private var hashingStopped = false
+
+    /// File `index`'s SHA-256 (with `makesDigests`), once its last chunk is read;
+    /// taking it forgets it.
+    public func takeDigest(of index: Int) -> [UInt8]? {
+        hashing.withLock { digests.removeValue(forKey: index) }
+    }
+
+    private func hash(_ bytes: [UInt8], file index: Int, part: UInt64, of count: UInt64) {
+        guard makesDigests else { return }
+        if count == 1 {
+            let digest = SHA256.hash(bytes)
+            hashing.withLock { digests[index] = digest }
+            return
+        }
+        hashing.withLock {
+            if part == 0 { partHashers[index] = (SHA256(), 0) }
+            while partHashers[index]?.next != part {
+                if hashingStopped { return }
+                hashing.wait(hashedInOrder)
+            }
+            let hasher = partHashers[index]!.hasher
+            bytes.withUnsafeBytes { hasher.update($0) }
+            if part + 1 == count {
+                digests[index] = hasher.finish()
+                partHashers[index] = nil
+            } else {
+                partHashers[index]!.next = part + 1
+            }
+            hashedInOrder.broadcast()
+        }
     }
 
     /// The unit of chunk `sequence` (planned before the chunk was read).
@@ -184,7 +232,14 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
             }
             return (sequenceCount, unit, files)
         }
-        guard let (sequence, unit, files) = claimed, admit(sequence) else { return nil }
+        guard let (sequence, unit, files) = claimed else { return nil }
+        guard admit(sequence) else {
+            hashing.withLock {
+                hashingStopped = true
+                hashedInOrder.broadcast()
+            }
+            return nil
+        }
         switch unit {
         case .files(let range):
             // The piece table, then the pieces.
@@ -193,6 +248,7 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
                 let source = files[index]!.source
                 let (bytes, problem) = read(source, offset: 0, length: Int(source.info.st_size), isLast: true)
                 if let problem { record(problem, for: index) }
+                hash(bytes, file: index, part: 0, of: 1)
                 pieces.append(bytes)
             }
             return Chunk(sequence: sequence, offset: 0, bytes: PieceTable.encode(pieces), holdsPieces: true)
@@ -202,6 +258,7 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
             let length = Int(min(Int64(chunkSize), Int64(source.info.st_size) - offset))
             let (bytes, problem) = read(source, offset: offset, length: length, isLast: chunk == count - 1)
             if let problem { record(problem, for: index) }
+            hash(bytes, file: index, part: chunk, of: count)
             return Chunk(sequence: sequence, offset: offset, bytes: bytes)
         }
     }
