@@ -3,7 +3,8 @@
 #   make demo     install what is missing, build, run bale on samples/
 #   make test     install what is missing, build, run every test
 #   make bench    build for release and compare bale with pigz, gzip and tar
-#                 (bench/run.sh: gzip; pack.sh: archives; recursive.sh: gzip -r)
+#                 (bench/run.sh: gzip; pack.sh: archives; recursive.sh: gzip -r;
+#                 sum.sh: bale sum and pack --manifest)
 #   make install  PREFIX=/usr/local
 
 SWIFT  ?= swift
@@ -12,7 +13,7 @@ PREFIX ?= /usr/local
 LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libssl-dev pkg-config
 # What its tests and benchmark compare against: command:package pairs,
 # checked on the PATH (python3 may come from elsewhere than Debian).
-TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils
+TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build release demo test bench install clean
@@ -44,11 +45,13 @@ test: setup
 	$(SWIFT) build
 	$(SWIFT) test
 
-# gzip/gunzip against pigz and gzip, then pack/unpack against tar with pigz and gzip.
+# gzip/gunzip against pigz and gzip; pack/unpack against tar with pigz and gzip;
+# gzip -r against gzip -r, pigz -r and xargs gzip; sum against sha256sum and b3sum.
 bench: setup
 	bash bench/run.sh
 	bash bench/pack.sh
 	bash bench/recursive.sh
+	bash bench/sum.sh
 
 install: release
 	$(SUDO) install -D -m 755 .build/release/bale $(DESTDIR)$(PREFIX)/bin/bale
