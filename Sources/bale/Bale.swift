@@ -16,7 +16,7 @@ struct Bale: ParsableCommand {
         Exit status: 0 success, 1 error, 2 warning (something skipped), \
         141 standard output closed early.
         """,
-        subcommands: [Gzip.self, Gunzip.self, Pack.self, Unpack.self, List.self, Sum.self]
+        subcommands: [Gzip.self, Gunzip.self, Pack.self, Unpack.self, List.self, Verify.self, Sum.self]
     )
 
     static func main() {

@@ -70,3 +70,36 @@ struct List: ParsableCommand {
         throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
     }
 }
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check an archive or a .gz without extracting it.",
+        discussion: """
+        Checks every gzip member's CRC and size and, for a .tar.gz, .tgz or \
+        .tar, that the tar structure is whole; with --manifest, that every \
+        file listed has the listed SHA-256 in the archive. bale's own files \
+        are checked on all workers. On damage, names the offset of the first \
+        damaged member and the entry it falls in or after. Exit 0 or 1.
+
+        Examples:
+          bale verify backup.tar.gz
+          bale verify backup.tar.gz --manifest backup.sha256
+        """)
+
+    @Argument(help: "The archive or .gz file (- for standard input).")
+    var archive: String
+
+    @Option(name: .customLong("manifest"), help: "Check each file's SHA-256 against this sha256sum-style list.")
+    var manifest: String?
+
+    @OptionGroup var engine: EngineOptions
+
+    func run() throws {
+        var options = UnpackCommand.Options()
+        options.archive = archive
+        options.verifyOnly = true
+        options.manifest = manifest
+        options.engine = engine.settings
+        throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
+    }
+}

@@ -111,3 +111,46 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 }
+
+/// `bale verify`: good archives pass; damage is caught and located.
+@Suite struct VerifyTests {
+    @Test func passesGoodArchivesAndCatchesDamage() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir t && head -c 6000000 "$FIXTURES/mixed" > t/a && head -c 6000000 "$FIXTURES/text" > t/b && seq 1 99999 > t/c
+            "$BALE" pack t -o bale.tar.gz --manifest t.sha256 && tar -czf gnu.tar.gz t && tar -cf - t | pigz > pigz.tar.gz
+            gzip -c t/c > c.gz
+            for f in bale gnu pigz; do "$BALE" verify $f.tar.gz --manifest t.sha256 2>&1 | sed 's/ (.*//'; done
+            "$BALE" verify c.gz
+            size=$(stat -c %s bale.tar.gz)
+            cp bale.tar.gz flip.tar.gz && printf '\377' | dd of=flip.tar.gz bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+            "$BALE" verify flip.tar.gz 2> err; echo "flipped: $?"; grep -c 'flip.tar.gz: invalid compressed data at byte [0-9]*: ' err
+            head -c $((size * 2 / 3)) bale.tar.gz > cut.tar.gz; "$BALE" verify cut.tar.gz 2>/dev/null; echo "truncated: $?"
+            python3 - <<'PY'
+            import struct
+            d = open('bale.tar.gz', 'rb').read(); members = []; o = 0
+            while o < len(d):
+                n = struct.unpack('<I', d[o + 18:o + 22])[0]; members.append(d[o:o + n]); o += n
+            members[1], members[2] = members[2], members[1]
+            open('swapped.tar.gz', 'wb').write(b''.join(members))
+            PY
+            "$BALE" verify swapped.tar.gz 2> err; echo "swapped: $?"; grep -c 'the damage is in or after t/a' err
+            echo more >> t/c && "$BALE" sum t/c | sed 's|t/c$|t/c|' > /dev/null
+            sed -i '$ s/^[0-9a-f]\{8\}/00000000/' t.sha256
+            "$BALE" verify bale.tar.gz --manifest t.sha256 2>&1 | grep -c 'FAILED'
+            """#)
+        #expect(run.stdout == """
+            bale.tar.gz: OK
+            gnu.tar.gz: OK
+            pigz.tar.gz: OK
+            c.gz: OK
+            flipped: 1
+            1
+            truncated: 1
+            swapped: 1
+            1
+            1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}

@@ -4,16 +4,16 @@
 public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unchecked Sendable {
     private let monitor = Monitor()
     private var reader: TarReader
-    private var handler: Handler
+    private var handlerState: Handler
 
     public init(archiveName: String, handler: Handler) {
         reader = TarReader(archiveName: archiveName)
-        self.handler = handler
+        handlerState = handler
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
         try typedThrows(BaleError.self) {
-            try monitor.withLock { try reader.feed(bytes, to: &handler) }
+            try monitor.withLock { try reader.feed(bytes, to: &handlerState) }
         }
     }
 
@@ -43,8 +43,11 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         if inside { throw .truncated(path: archiveName) }
     }
 
+    /// The handler, for what it gathered.
+    public var handler: Handler { monitor.withLock { handlerState } }
+
     /// Ends the handler's work (see `TarReader.Handler.finish`) and returns its problems.
     public func finishHandler() -> [String] {
-        monitor.withLock { handler.finish() }
+        monitor.withLock { handlerState.finish() }
     }
 }

@@ -14,6 +14,11 @@ public struct UnpackCommand {
         public var directory = "."
         /// List instead of extracting.
         public var listOnly = false
+        /// Check instead of extracting (`bale verify`): every member's CRC
+        /// and size, the tar structure, and with `manifest` every file's digest.
+        public var verifyOnly = false
+        /// With `verifyOnly`: a manifest in sha256sum's format to check against.
+        public var manifest: String?
         /// Keep setuid/setgid bits.
         public var samePermissions = false
         /// Give entries their owners (by default when run as root, as GNU tar).
@@ -46,6 +51,8 @@ public struct UnpackCommand {
         let pool = options.engine.makePool()
         defer { pool.shutdown() }
         let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
+
+        if options.verifyOnly { return verify(name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline) }
 
         if options.listOnly {
             let sink = TarStreamSink(archiveName: name, handler: TarLister { line in
@@ -99,5 +106,83 @@ public struct UnpackCommand {
         let refused = sink.finishHandler()
         for warning in refused { messages.error(warning) }
         return refused.isEmpty ? status : .failure
+    }
+
+    /// `bale verify`: reads everything, writes nothing. A .tar.gz, .tgz or
+    /// .tar is read as a tar (structure and, with a manifest, digests); any
+    /// other file as gzip alone, as `gunzip -t` does.
+    private func verify(name: String, fd: Int32, seekable: Bool, isGzip: Bool, pipeline: Pipeline) -> ExitCode {
+        let messages = options.messages
+        let isTar = [".tar.gz", ".tgz", ".tar", ".taz"].contains { name.hasSuffix($0) } || !isGzip
+        if !isTar {
+            if options.manifest != nil {
+                messages.error("\(name): --manifest needs a tar archive (.tar.gz, .tgz or .tar)")
+                return .failure
+            }
+            do {
+                let report = try GunzipJob.run(input: fd, inputName: name, seekable: seekable, codec: options.engine.codec,
+                                               pipeline: pipeline, sink: OutputTarget(file: nil, discards: true))
+                if report.ending == .trailingGarbage {
+                    messages.error("\(name): bytes that are not gzip follow the last member")
+                    return .failure
+                }
+            } catch {
+                messages.error(error.description)
+                return .failure
+            }
+            try? FileIO.write(1, Array("\(name): OK\n".utf8))
+            return .success
+        }
+        var expected: [SumCommand.Entry] = []
+        if let manifest = options.manifest {
+            switch SumCommand.parse(manifest) {
+            case .success(let entries): expected = entries
+            case .failure(let error):
+                messages.error(error.description)
+                return .failure
+            }
+        }
+        let sink = TarStreamSink(archiveName: name, handler: TarVerifier())
+        do throws(BaleError) {
+            if isGzip {
+                let report = try GunzipJob.run(input: fd, inputName: name, seekable: seekable,
+                                               codec: options.engine.codec, pipeline: pipeline, sink: sink)
+                if report.ending == .trailingGarbage {
+                    throw BaleError.corrupt(path: name, offset: report.compressedBytes,
+                                            reason: "bytes that are not gzip follow the last member")
+                }
+            } else {
+                try sink.feedAll(from: fd, name: name)
+            }
+            try sink.finish(archiveName: name)
+        } catch {
+            messages.error(error.description)
+            if let last = sink.handler.lastEntry {
+                messages.error("\(name): the damage is in or after \(last) (the last entry read whole or in part)")
+            }
+            return .failure
+        }
+        let verifier = sink.handler
+        var failed = 0
+        for entry in expected {
+            let shown = String(decoding: entry.path, as: UTF8.self)
+            switch verifier.digests[entry.path] {
+            case nil:
+                messages.error("\(shown): not in \(name)")
+                failed += 1
+            case let digest? where digest != entry.digest:
+                messages.error("\(shown): FAILED (its content in \(name) differs from the manifest)")
+                failed += 1
+            default:
+                break
+            }
+        }
+        if failed > 0 {
+            messages.error("\(name): \(failed) of \(expected.count) files in the manifest do not match")
+            return .failure
+        }
+        let checked = options.manifest == nil ? "" : ", \(expected.count) files match the manifest"
+        try? FileIO.write(1, Array("\(name): OK (\(verifier.entries) entries\(checked))\n".utf8))
+        return .success
     }
 }
