@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// `bale sum PATH...` and `bale sum -c MANIFEST`: SHA-256 of files and
 /// whole trees in `sha256sum`'s format, the files hashed in parallel by the
@@ -32,85 +33,92 @@ public struct SumCommand: Sendable {
 
     public func run() -> ExitCode {
         let messages = options.messages
-        var status = ExitCode.success
-        var files: [(path: [UInt8], expected: [UInt8]?)] = []
-        var sizes: [Int64] = []
+        var entries: [Entry] = []
         if let manifest = options.check {
             switch Self.parse(manifest) {
-            case .success(let entries):
-                for entry in entries {
-                    files.append((entry.path, entry.digest))
-                    var info = stat()
-                    sizes.append(withCString(entry.path, { stat($0, &info) }) == 0 ? Int64(info.st_size) : 0)
-                }
+            case .success(let parsed): entries = parsed
             case .failure(let error):
                 messages.error(error.description)
                 return .failure
             }
-        } else {
-            guard !options.paths.isEmpty else {
-                messages.error("sum: give at least one file or directory")
-                return .failure
-            }
-            for path in options.paths {
-                status = max(status, list(Array(path.utf8), top: true, into: &files, sizes: &sizes))
-            }
+        } else if options.paths.isEmpty {
+            messages.error("sum: give at least one file or directory")
+            return .failure
         }
-        guard !files.isEmpty else { return status }
 
-        // Batches: consecutive small files together, a large file alone.
-        var batches: [Range<Int>] = []
-        var start = 0, size: Int64 = 0
-        for index in files.indices {
-            if index > start && (index - start >= Self.batchFiles || size + sizes[index] > Self.batchBytes) {
-                batches.append(start..<index)
-                start = index
-                size = 0
+        // The files are listed on their own thread and handed over as they
+        // are found, so the workers start hashing while the walk goes on.
+        let found = BoundedQueue<SumItem>(capacity: 4096)
+        let listing = Mutex(ExitCode.success)
+        let producer = JoinableThread(name: "bale-walk") { [self, entries] in
+            defer { found.close() }
+            if options.check != nil {
+                for entry in entries {
+                    var info = stat()
+                    let size = withCString(entry.path, { stat($0, &info) }) == 0 ? Int64(info.st_size) : 0
+                    guard found.push(SumItem(path: entry.path, size: size, expected: entry.digest)) else { return }
+                }
+                return
             }
-            size += sizes[index]
+            var status = ExitCode.success
+            for path in options.paths {
+                status = max(status, list(Array(path.utf8), top: true) { found.push($0) })
+            }
+            listing.withLock { $0 = status }
         }
-        batches.append(start..<files.count)
 
         let pool = options.engine.makePool()
         defer { _ = pool.shutdown() }
         let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
-        let cutter = PathBatchCutter(batches: batches.map { range in files[range].map(\.path) })
-        let sink = DigestPrinter(files: files, batches: batches, quiet: options.quiet, messages: messages)
+        let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes) { found.pop() }
+        let sink = DigestPrinter(cutter: cutter, quiet: options.quiet, messages: messages)
+        var failed = false
         do {
             _ = try pipeline.run(cutter: cutter, kind: .digest, inputName: options.check ?? "files", sink: sink)
         } catch {
             messages.error(error.description)
-            return .failure
+            failed = true
         }
+        found.cancel()
+        producer.join()
+        if failed { return .failure }
         if options.check != nil && sink.mismatches > 0 {
             messages.error("WARNING: \(sink.mismatches) computed checksum\(sink.mismatches == 1 ? "" : "s") did NOT match")
         }
-        return max(status, sink.status)
+        return max(listing.withLock { $0 }, sink.status)
     }
 
     /// Lists `path`: a file, or every regular file below a directory.
+    /// Below a top, entries are examined with fstatat relative to their
+    /// open directory (`parent`), not by walking the whole path again.
     private func list(
-        _ path: [UInt8], top: Bool, into files: inout [(path: [UInt8], expected: [UInt8]?)], sizes: inout [Int64]
+        _ path: [UInt8], top: Bool, parent: (fd: Int32, name: [UInt8])? = nil, deliver: (SumItem) -> Void
     ) -> ExitCode {
         var info = stat()
-        let shown = String(decoding: path, as: UTF8.self)
-        if withCString(path, { top ? stat($0, &info) : lstat($0, &info) }) != 0 {
+        var shown: String { String(decoding: path, as: UTF8.self) }
+        let found = parent.map { parent in withCString(parent.name) { fstatat(parent.fd, $0, &info, AT_SYMLINK_NOFOLLOW) } }
+            ?? withCString(path) { top ? stat($0, &info) : lstat($0, &info) }
+        if found != 0 {
             options.messages.error(BaleError.cannotOpen(path: shown, .current("stat")).description)
             return .failure
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
-            files.append((path, nil))
-            sizes.append(Int64(info.st_size))
+            deliver(SumItem(path: path, size: Int64(info.st_size), expected: nil))
             return .success
         case S_IFDIR:
-            guard case .success(let names) = DirectoryListing.names(path) else {
+            let fd = withCString(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (top ? 0 : O_NOFOLLOW)) }
+            guard fd >= 0, case .success(let names) = DirectoryListing.names(path) else {
                 options.messages.error("\(shown): cannot read the directory: \(SystemError.current("opendir").reason)")
+                if fd >= 0 { FileIO.close(fd) }
                 return .failure
             }
+            defer { FileIO.close(fd) }
             let base = path.last == UInt8(ascii: "/") ? path : path + [UInt8(ascii: "/")]
             var status = ExitCode.success
-            for name in names { status = max(status, list(base + name, top: false, into: &files, sizes: &sizes)) }
+            for name in names {
+                status = max(status, list(base + name, top: false, parent: (fd, name), deliver: deliver))
+            }
             return status
         default:
             return .success  // links, devices and the like inside a tree: not files to hash
@@ -193,39 +201,71 @@ public struct SumCommand: Sendable {
     }
 }
 
-/// Hands the workers the batches of paths, one chunk per batch.
-final class PathBatchCutter: ChunkCutter, @unchecked Sendable {
-    private let batches: [[[UInt8]]]
-    private let monitor = Monitor()
-    private var next = 0
-    var chunkCount: UInt64 { UInt64(batches.count) }
+/// One file to hash: its path, its size (to size the batches), and the
+/// digest a manifest expects (`-c`).
+struct SumItem: Sendable {
+    var path: [UInt8]
+    var size: Int64
+    var expected: [UInt8]?
+}
 
-    init(batches: [[[UInt8]]]) { self.batches = batches }
+/// Hands the workers the files in batches, one chunk per batch: up to
+/// `batchFiles` small files, or a large one alone, as the walk finds them.
+final class PathBatchCutter: ChunkCutter, @unchecked Sendable {
+    private let batchFiles: Int
+    private let batchBytes: Int64
+    private let next: () -> SumItem?
+    private let monitor = Monitor()
+    private var lookahead: SumItem?
+    private var batches: [UInt64: [SumItem]] = [:]
+    private var count: UInt64 = 0
+    var chunkCount: UInt64 { monitor.withLock { count } }
+
+    init(batchFiles: Int, batchBytes: Int64, next: @escaping () -> SumItem?) {
+        self.batchFiles = batchFiles
+        self.batchBytes = batchBytes
+        self.next = next
+    }
+
+    /// The files of chunk `sequence`; taking them forgets them.
+    func take(_ sequence: UInt64) -> [SumItem] {
+        monitor.withLock { batches.removeValue(forKey: sequence) ?? [] }
+    }
 
     func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
-        let claimed: Int? = monitor.withLock {
-            guard next < batches.count else { return nil }
-            defer { next += 1 }
-            return next
+        let claimed: (UInt64, [SumItem])? = monitor.withLock {
+            var batch: [SumItem] = []
+            var size: Int64 = 0
+            while batch.count < batchFiles, let item = lookahead ?? next() {
+                lookahead = nil
+                if !batch.isEmpty && size + item.size > batchBytes {
+                    lookahead = item
+                    break
+                }
+                batch.append(item)
+                size += item.size
+            }
+            guard !batch.isEmpty else { return nil }
+            defer { count += 1 }
+            batches[count] = batch
+            return (count, batch)
         }
-        guard let claimed, admit(UInt64(claimed)) else { return nil }
-        return Chunk(sequence: UInt64(claimed), offset: 0, bytes: PieceTable.encode(batches[claimed]))
+        guard let (sequence, batch) = claimed, admit(sequence) else { return nil }
+        return Chunk(sequence: sequence, offset: 0, bytes: PieceTable.encode(batch.map(\.path)))
     }
 }
 
 /// Prints each batch's lines as it comes back, in order (`sha256sum`'s
 /// format, or OK/FAILED lines with `-c`).
 final class DigestPrinter: OutputSink, @unchecked Sendable {
-    private let files: [(path: [UInt8], expected: [UInt8]?)]
-    private let batches: [Range<Int>]
+    private let cutter: PathBatchCutter
     private let quiet: Bool
     private let messages: Messages
     private(set) var status = ExitCode.success
     private(set) var mismatches = 0
 
-    init(files: [(path: [UInt8], expected: [UInt8]?)], batches: [Range<Int>], quiet: Bool, messages: Messages) {
-        self.files = files
-        self.batches = batches
+    init(cutter: PathBatchCutter, quiet: Bool, messages: Messages) {
+        self.cutter = cutter
         self.quiet = quiet
         self.messages = messages
     }
@@ -235,11 +275,10 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
-        let range = batches[Int(sequence)]
-        guard bytes.count == 36 * range.count else { throw .workerFailed("a digest batch came back short") }
+        let batch = cutter.take(sequence)
+        guard bytes.count == 36 * batch.count else { throw .workerFailed("a digest batch came back short") }
         var out: [UInt8] = []
-        for (slot, index) in range.enumerated() {
-            let file = files[index]
+        for (slot, file) in batch.enumerated() {
             let shown = String(decoding: file.path, as: UTF8.self)
             let failure = Int32(bitPattern: GzipMember.loadLittleEndian32(bytes, at: 36 * slot))
             let digest = Array(bytes[(36 * slot + 4)..<(36 * slot + 36)])
