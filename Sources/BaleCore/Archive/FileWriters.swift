@@ -54,12 +54,6 @@ final class FileWriters: @unchecked Sendable {
 
     private let queue: BoundedQueue<[Job]>
 
-    /// The process's umask, read once (umask can only be read by setting it).
-    static let umaskBits: mode_t = {
-        let mask = umask(0o022)
-        umask(mask)
-        return mask
-    }()
     private let monitor = Monitor()
     private let idle: Monitor.Condition
     private var submitted = 0
@@ -147,7 +141,7 @@ final class FileWriters: @unchecked Sendable {
         let parent = job.parent.fd
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
         // Created with its final mode where the umask allows, saving a chmod.
-        let direct = job.mode & ~Self.umaskBits
+        let direct = job.mode & ~ProcessUmask.bits
         var fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
         if fd < 0 && errno == EEXIST {
             OpenDirectory.removeUnlessDirectory(job.leaf, in: parent)

@@ -25,12 +25,6 @@ public final class AtomicOutputFile: @unchecked Sendable {
     /// The mode the temporary file was created with, when it was given one.
     private let createdMode: mode_t?
 
-    /// The process's umask, read once (umask can only be read by setting it).
-    static let umaskBits: mode_t = {
-        let mask = umask(0o022)
-        umask(mask)
-        return mask
-    }()
     private var open = true
 
     /// Creates the temporary file for `path`.
@@ -51,7 +45,7 @@ public final class AtomicOutputFile: @unchecked Sendable {
             mode.map { bale_make_temporary_with_mode(template.baseAddress!, UInt32($0)) }
                 ?? bale_make_temporary(template.baseAddress!)
         }
-        createdMode = mode.map { $0 & 0o777 & ~AtomicOutputFile.umaskBits }
+        createdMode = mode.map { $0 & 0o777 & ~ProcessUmask.bits }
         if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("mkstemp")) }
         self.fd = fd
         temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
@@ -106,9 +100,7 @@ public final class AtomicOutputFile: @unchecked Sendable {
             if futimens(fd, &times) != 0 { throw .writeFailed(path: path, .current("futimens")) }
         } else {
             // No input to copy from (standard input): the usual mode, less the umask.
-            let mask = umask(0)
-            umask(mask)
-            fchmod(fd, 0o666 & ~mask)
+            fchmod(fd, 0o666 & ~ProcessUmask.bits)
         }
         if sync, fsync(fd) != 0 { throw .writeFailed(path: path, .current("fsync")) }
         open = false
