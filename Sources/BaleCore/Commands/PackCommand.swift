@@ -42,14 +42,12 @@ public struct PackCommand {
 
     public func run() -> ExitCode {
         let messages = options.messages
-        var paths = options.paths.map { Array($0.utf8) }
-        if let list = options.filesFrom {
-            switch DirectoryListing.names(listedIn: list, nullSeparated: options.nullSeparated) {
-            case .success(let names): paths += names
-            case .failure(let error):
-                messages.error(error.description)
-                return .failure
-            }
+        let paths: [[UInt8]]
+        switch DirectoryListing.paths(options.paths, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
+        case .success(let found): paths = found
+        case .failure(let error):
+            messages.error(error.description)
+            return .failure
         }
         guard !paths.isEmpty else {
             messages.error("pack: give at least one path")

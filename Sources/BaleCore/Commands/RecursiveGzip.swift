@@ -46,14 +46,12 @@ struct RecursiveGzip {
 
     func run(pipeline: Pipeline) -> ExitCode {
         let messages = options.messages
-        var tops = options.files.map { Array($0.utf8) }
-        if let list = options.filesFrom {
-            switch DirectoryListing.names(listedIn: list, nullSeparated: options.nullSeparated) {
-            case .success(let names): tops += names
-            case .failure(let error):
-                messages.error(error.description)
-                return .failure
-            }
+        let tops: [[UInt8]]
+        switch DirectoryListing.paths(options.files, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
+        case .success(let found): tops = found
+        case .failure(let error):
+            messages.error(error.description)
+            return .failure
         }
         guard !tops.isEmpty else {
             messages.error("-r needs at least one file or directory")
@@ -149,7 +147,7 @@ struct RecursiveGzip {
         ) {
             var shown: String { String(decoding: path, as: UTF8.self) }
             let name = relative.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? relative
-            if !top && Self.isTemporary(name) {
+            if !top && AtomicOutputFile.isTemporaryName(name) {
                 // A temporary output of a run that was killed: never an input.
                 if withCString(path, { unlink($0) }) == 0 {
                     options.messages.info("\(shown): removed, left by an interrupted run")
@@ -278,15 +276,6 @@ struct RecursiveGzip {
                 options.messages.info("\(source): already done as \(output) by an interrupted run -- removed")
             }
             return true
-        }
-
-        /// A temporary output: `.NAME.bale-XXXXXX` (see `AtomicOutputFile`).
-        static func isTemporary(_ name: [UInt8]) -> Bool {
-            let marker = Array(".bale-".utf8)
-            guard name.first == UInt8(ascii: "."), name.count > marker.count + 7 else { return false }
-            let tail = name.suffix(6)
-            return name.dropLast(6).suffix(marker.count).elementsEqual(marker)
-                && tail.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
         }
 
         static func lstat(_ path: [UInt8]) -> stat? {

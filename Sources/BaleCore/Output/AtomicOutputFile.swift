@@ -40,7 +40,8 @@ public final class AtomicOutputFile: @unchecked Sendable {
         let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
         let directory = slash.map { Array(pathBytes[...$0]) } ?? []
         let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
-        var template = (directory + [UInt8(ascii: ".")] + name + Array(".bale-XXXXXX".utf8)).map { CChar(bitPattern: $0) } + [0]
+        var template = (directory + [UInt8(ascii: ".")] + name + Array((Self.temporaryMarker + "XXXXXX").utf8))
+            .map { CChar(bitPattern: $0) } + [0]
         let fd = template.withUnsafeMutableBufferPointer { template in
             mode.map { bale_make_temporary_with_mode(template.baseAddress!, UInt32($0)) }
                 ?? bale_make_temporary(template.baseAddress!)
@@ -50,6 +51,20 @@ public final class AtomicOutputFile: @unchecked Sendable {
         self.fd = fd
         temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
         slot = withCString(temporaryBytes) { bale_register_temporary($0) }
+    }
+
+    /// What a temporary name has before its six random letters and digits.
+    static let temporaryMarker = ".bale-"
+
+    /// True when `name` (a file name, without directories) is one of ours,
+    /// `.NAME.bale-XXXXXX`: left by a run that was killed before it could
+    /// remove it (`bale gzip -r` removes those it meets).
+    static func isTemporaryName(_ name: [UInt8]) -> Bool {
+        let marker = Array(temporaryMarker.utf8)
+        guard name.first == UInt8(ascii: "."), name.count > marker.count + 7 else { return false }
+        let tail = name.suffix(6)
+        return name.dropLast(6).suffix(marker.count).elementsEqual(marker)
+            && tail.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
     }
 
     /// Writes all of `bytes` to the temporary file.

@@ -23,6 +23,16 @@ enum DirectoryListing {
         return .success(names.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
+    /// The paths a command was given, then those listed in `list` (if any):
+    /// `bale pack PATH... -T FILE`, `bale gzip -r PATH... --files-from FILE`.
+    static func paths(
+        _ given: [String], listedIn list: String?, nullSeparated: Bool
+    ) -> Result<[[UInt8]], BaleError> {
+        let paths = given.map { Array($0.utf8) }
+        guard let list else { return .success(paths) }
+        return names(listedIn: list, nullSeparated: nullSeparated).map { paths + $0 }
+    }
+
     /// Reads a list of names, one per line or NUL-terminated
     /// (`--files-from`, `--null`), from a file or standard input ("-").
     static func names(listedIn path: String, nullSeparated: Bool) -> Result<[[UInt8]], BaleError> {
