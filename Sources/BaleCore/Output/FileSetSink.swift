@@ -33,8 +33,6 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     private var pendingRemovals: [[UInt8]] = []
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success
-    /// Files whose output is in place.
-    public private(set) var completed = 0
     /// Their paths and SHA-256, when the cutter makes digests (`--manifest`).
     public private(set) var digests: [(name: [UInt8], digest: [UInt8])] = []
 
@@ -121,7 +119,6 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
             output.discard()
             throw error
         }
-        completed += 1
         if let digest { digests.append((file.source.path, digest)) }
         let size = Int64(file.source.info.st_size)
         if problem == .grew {
