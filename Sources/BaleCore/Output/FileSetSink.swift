@@ -33,7 +33,8 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     private var pendingRemovals: [[UInt8]] = []
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success
-    /// Their paths and SHA-256, when the cutter makes digests (`--manifest`).
+    /// The paths and SHA-256 of the files whose output is in place, when
+    /// the cutter makes digests (`--manifest`).
     public private(set) var digests: [(name: [UInt8], digest: [UInt8])] = []
 
     public init(cutter: FileSetCutter, messages: Messages) {
