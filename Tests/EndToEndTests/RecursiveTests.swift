@@ -129,6 +129,25 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// An output that cannot be made (a directory the user cannot write to)
+    /// is an error naming it; its input stays, the other files are done.
+    @Test func anUnwritableDirectoryIsAnErrorAndLosesNothing() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            [ "$(id -u)" = 0 ] || { echo "not root: skipped"; exit 0; }
+            mkdir -p t/ro t/rw && seq 1 1000 > t/ro/f && seq 1 1000 > t/rw/g && cp t/ro/f f.orig
+            chown -R nobody t && chmod 555 t/ro && chmod 755 . t
+            setpriv --reuid=nobody --regid=nogroup --clear-groups "$BALE" gzip -r t 2> err; echo "status=$?"
+            grep -q 't/ro/f.gz: write error: Permission denied' err && echo "names the output and the cause"
+            cmp t/ro/f f.orig && [ -z "$(ls -A t/ro | grep -v '^f$')" ] && echo "input kept, nothing left beside it"
+            gzip -t t/rw/g.gz && [ ! -e t/rw/g ] && echo "the other file done"
+            """)
+        if !run.stdout.hasPrefix("not root") {
+            #expect(run.stdout == "status=1\nnames the output and the cause\ninput kept, nothing left beside it\nthe other file done\n",
+                    "\(run.stdout)\(run.stderr)")
+        }
+    }
+
     /// A run killed with SIGKILL part-way, then run again: every file ends
     /// compressed exactly once, nothing is lost, no temporary file is left.
     @Test func aKilledRunFinishesWhenRunAgain() throws {

@@ -39,7 +39,8 @@ import Testing
             "$BALE" sum -c m.sum 2> err; echo "status=$?"
             grep -c 'computed checksum did NOT match' err
             "$BALE" sum -c m.sum --quiet 2>/dev/null; echo "quiet status=$?"
-            printf 'not a line\n' > bad.sum; "$BALE" sum -c bad.sum 2>/dev/null; echo "bad manifest=$?"
+            printf 'not a line\n' > bad.sum; "$BALE" sum -c bad.sum 2> err; echo "bad manifest=$?"
+            grep -q 'bad.sum: line 1 is not a SHA-256 line' err && echo "says which line"
             """#)
         #expect(run.stdout == """
             t/a: OK
@@ -51,6 +52,7 @@ import Testing
             t/c: FAILED open or read
             quiet status=1
             bad manifest=1
+            says which line
 
             """, "\(run.stdout)\(run.stderr)")
     }
@@ -136,6 +138,8 @@ import Testing
             PY
             "$BALE" verify swapped.tar.gz 2> err; echo "swapped: $?"; grep -c 'the damage is in or after t/a' err
             echo more >> t/c && "$BALE" sum t/c | sed 's|t/c$|t/c|' > /dev/null
+            cat bale.tar.gz > tail.tar.gz && echo garbage >> tail.tar.gz
+            "$BALE" verify tail.tar.gz 2> err; echo "trailing bytes: $?"; grep -c 'bytes that are not gzip follow the last member' err
             sed -i '$ s/^[0-9a-f]\{8\}/00000000/' t.sha256
             "$BALE" verify bale.tar.gz --manifest t.sha256 2>&1 | grep -c 'FAILED'
             """#)
@@ -148,6 +152,8 @@ import Testing
             1
             truncated: 1
             swapped: 1
+            1
+            trailing bytes: 1
             1
             1
 
