@@ -43,6 +43,11 @@ public struct TarEntry: Equatable, Sendable {
     public var walkedStamp: WalkedStamp?
     public var deviceMajor: UInt32 = 0
     public var deviceMinor: UInt32 = 0
+    /// Where the entry lies in the tar stream it was read from (set by
+    /// `TarReader`): its first header block (a pax or long-name header when
+    /// it has one) and its first content byte. Damage reports use them.
+    public var headerOffset: Int64 = 0
+    public var contentOffset: Int64 = 0
 
     public init(name: [UInt8], sourcePath: [UInt8], kind: Kind, mode: UInt32,
                 userID: UInt32, groupID: UInt32, modificationSeconds: Int64) {

@@ -31,6 +31,9 @@ public struct TarReader {
     private var paddingLeft = 0
     private var zeroBlocks = 0
     private var offset: Int64 = 0
+    /// Where the headers of the entry being read began (a pax or long-name
+    /// header comes before the entry's own).
+    private var entryStart: Int64?
 
     private enum State {
         case header
@@ -116,6 +119,7 @@ public struct TarReader {
             return
         }
         zeroBlocks = 0
+        if entryStart == nil { entryStart = offset }
         let stored = octal(header, 148, 8)
         var sum = 0
         for (index, byte) in header.enumerated() { sum += (148..<156).contains(index) ? 32 : Int(byte) }
@@ -174,6 +178,9 @@ public struct TarReader {
         let carriesContent = kind == .file || (kind == .hardLink && size > 0)
         entry.size = carriesContent ? size : 0
         overrides = [:]
+        entry.headerOffset = entryStart ?? offset
+        entry.contentOffset = offset + Int64(TarHeader.blockSize)
+        entryStart = nil
         try handler.begin(entry)
         contentLeft = carriesContent ? size : 0
         paddingLeft = carriesContent ? TarHeader.padding(size) : 0

@@ -1,12 +1,22 @@
 import CCrypto
 
 /// SHA-256 (FIPS 180-4) from the system's libcrypto, fed in pieces.
+///
+/// One hasher is meant to be reused for many files (`finish` leaves it
+/// ready for the next): with 100,000 small files, making a context and
+/// looking the algorithm up for each one cost as much CPU as hashing
+/// their bytes. The algorithm is fetched once per process for the same
+/// reason: OpenSSL 3's implicit fetch (`EVP_sha256()` at every init)
+/// takes a lock and searches its provider tables.
 public final class SHA256 {
+    /// OpenSSL's SHA-256, fetched once; immutable and thread-safe once fetched.
+    nonisolated(unsafe) private static let algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
+
     private let context: OpaquePointer
 
     public init() {
         context = EVP_MD_CTX_new()
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+        EVP_DigestInit_ex(context, Self.algorithm, nil)
     }
 
     deinit { EVP_MD_CTX_free(context) }
@@ -22,22 +32,37 @@ public final class SHA256 {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         digest.withUnsafeMutableBufferPointer { _ = EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+        EVP_DigestInit_ex(context, Self.algorithm, nil)
         return digest
     }
 
-    /// The digest of `bytes` alone.
+    /// The digest of `bytes` alone (the hasher must be empty).
+    public func hash(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBytes { update($0) }
+        return finish()
+    }
+
+    /// The digest of `bytes` alone, with a hasher of its own.
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {
-        let hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update($0) }
-        return hasher.finish()
+        SHA256().hash(bytes)
+    }
+
+    /// Appends `digest` in lower-case hexadecimal, as sha256sum prints it.
+    public static func appendHex(_ digest: [UInt8], to text: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { digits in
+            for byte in digest {
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 15)])
+            }
+        }
     }
 
     /// Lower-case hexadecimal, as sha256sum prints a digest.
     public static func hex(_ digest: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
-        for byte in digest { text += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+        text.reserveCapacity(2 * digest.count)
+        appendHex(digest, to: &text)
         return String(decoding: text, as: UTF8.self)
     }
 }

@@ -152,20 +152,27 @@ public struct SumCommand: Sendable {
         }
     }
 
-    /// sha256sum's name escaping: a name with a backslash or a newline is
-    /// printed with `\\` and `\n`, and its line starts with a backslash.
-    static func line(digest: [UInt8], path: [UInt8]) -> [UInt8] {
+    /// Appends `path`'s line to `text`, with sha256sum's name escaping: a
+    /// name with a backslash or a newline is printed with `\\` and `\n`,
+    /// and its line starts with a backslash.
+    static func appendLine(digest: [UInt8], path: [UInt8], to text: inout [UInt8]) {
         let needsEscape = path.contains(UInt8(ascii: "\\")) || path.contains(UInt8(ascii: "\n"))
-        var name: [UInt8] = []
-        for byte in path {
-            switch byte {
-            case UInt8(ascii: "\\") where needsEscape: name += Array("\\\\".utf8)
-            case UInt8(ascii: "\n"): name += Array("\\n".utf8)
-            default: name.append(byte)
+        if needsEscape { text.append(UInt8(ascii: "\\")) }
+        SHA256.appendHex(digest, to: &text)
+        text.append(UInt8(ascii: " "))
+        text.append(UInt8(ascii: " "))
+        if !needsEscape {
+            text += path
+        } else {
+            for byte in path {
+                switch byte {
+                case UInt8(ascii: "\\"): text += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case UInt8(ascii: "\n"): text += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                default: text.append(byte)
+                }
             }
         }
-        return (needsEscape ? [UInt8(ascii: "\\")] : []) + Array(SHA256.hex(digest).utf8) + Array("  ".utf8) + name
-            + [UInt8(ascii: "\n")]
+        text.append(UInt8(ascii: "\n"))
     }
 
     private static func unescape(_ name: [UInt8]) -> [UInt8] {
@@ -297,7 +304,7 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
                     status = .failure
                 }
             } else {
-                out += SumCommand.line(digest: digest, path: file.path)
+                SumCommand.appendLine(digest: digest, path: file.path, to: &out)
             }
         }
         do { try FileIO.write(1, out) } catch {

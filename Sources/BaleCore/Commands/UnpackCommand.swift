@@ -143,11 +143,13 @@ public struct UnpackCommand {
             }
         }
         let sink = TarStreamSink(archiveName: name, handler: TarVerifier())
+        var membersWhole = false
         do throws(BaleError) {
             if isGzip {
                 let report = try GunzipJob.run(input: fd, inputName: name, seekable: seekable,
                                                codec: options.engine.codec, pipeline: pipeline, sink: sink)
                 if report.ending == .trailingGarbage {
+                    membersWhole = true
                     throw BaleError.corrupt(path: name, offset: report.compressedBytes,
                                             reason: "bytes that are not gzip follow the last member")
                 }
@@ -156,6 +158,13 @@ public struct UnpackCommand {
             }
             try sink.finish(archiveName: name)
         } catch {
+            // Damage in a member of bale's own archive: find the first damaged
+            // member again, in order, and name the entries it touches.
+            if isGzip, seekable, !membersWhole, error.isDamage,
+               let report = DamageReport.locate(fd: fd, archiveName: name, codec: options.engine.codec) {
+                for line in report.lines(archiveName: name) { messages.error(line) }
+                return .failure
+            }
             messages.error(error.description)
             if let last = sink.handler.lastEntry {
                 messages.error("\(name): the damage is in or after \(last) (the last entry read whole or in part)")

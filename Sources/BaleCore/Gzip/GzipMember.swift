@@ -61,6 +61,32 @@ public enum GzipMember {
         storeLittleEndian(UInt32(truncatingIfNeeded: dataLength), into: buffer, at: offset + 4)
     }
 
+    /// Checks one whole bale member (`bytes`, header to trailer) and
+    /// inflates it into `output`, which holds exactly `expectedLength`
+    /// bytes (nil: the length its header records, which must fit).
+    /// Every recorded size must agree, and the CRC and ISIZE must match
+    /// the data; returns the data length.
+    public static func inflate(
+        _ bytes: UnsafeRawBufferPointer, expectedLength: Int?, with inflater: any Decompressor,
+        into output: UnsafeMutableRawBufferPointer
+    ) throws(CodecError) -> Int {
+        guard case .header(let header) = GzipHeader.parse(bytes), let sizes = header.recordedSizes else {
+            throw CodecError.corrupt("not a bale gzip member")
+        }
+        let length = expectedLength ?? sizes.dataLength
+        guard sizes.memberLength == bytes.count, sizes.dataLength == length, length == output.count,
+              sizes.dataLength <= maximumDataLength, bytes.count >= header.length + trailerLength else {
+            throw CodecError.corrupt("member sizes do not match its header")
+        }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[header.length..<(bytes.count - trailerLength)])
+        let actualCRC = try inflater.inflate(body, into: output)
+        let crc = loadLittleEndian32(bytes, at: bytes.count - 8)
+        let size = loadLittleEndian32(bytes, at: bytes.count - 4)
+        guard crc == actualCRC else { throw CodecError.corrupt("crc error") }
+        guard size == UInt32(truncatingIfNeeded: length) else { throw CodecError.corrupt("length error") }
+        return length
+    }
+
     static func storeLittleEndian(_ value: UInt32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
         buffer[offset] = UInt8(truncatingIfNeeded: value)
         buffer[offset + 1] = UInt8(truncatingIfNeeded: value >> 8)

@@ -7,8 +7,9 @@ public enum Manifest {
         _ digests: [(name: [UInt8], digest: [UInt8])], to path: String, messages: Messages
     ) -> ExitCode {
         var text: [UInt8] = []
+        text.reserveCapacity(digests.reduce(0) { $0 + 70 + $1.name.count })
         for entry in digests.sorted(by: { $0.name.lexicographicallyPrecedes($1.name) }) {
-            text += SumCommand.line(digest: entry.digest, path: entry.name)
+            SumCommand.appendLine(digest: entry.digest, path: entry.name, to: &text)
         }
         if path == "-" {
             do throws(SystemError) { try FileIO.write(1, text) } catch {

@@ -20,6 +20,14 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     /// A worker process died or broke the wire protocol.
     case workerFailed(String)
 
+    /// True for damaged or cut-short compressed input.
+    public var isDamage: Bool {
+        switch self {
+        case .corrupt, .truncated: return true
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .cannotOpen(let path, let error): return "\(path): \(error.reason)"
