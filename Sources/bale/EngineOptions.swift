@@ -19,7 +19,13 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("codec"), help: "Library for bale's chunks: libdeflate (fast, levels 1-12) or zlib (levels 1-9).")
     var codec: Codec = .libdeflate
 
+    @Option(name: .customLong("worker-timeout"), help: ArgumentHelp(
+        "Seconds a worker process may take to answer before it is killed and replaced (0: no limit).",
+        valueName: "seconds"))
+    var workerTimeout: Int = 120
+
     func validate() throws {
+        guard workerTimeout >= 0 else { throw ValidationError("--worker-timeout takes 0 or more seconds") }
         guard jobs.map({ $0 >= 1 && $0 <= 256 }) ?? true else { throw ValidationError("-p takes 1 to 256 jobs") }
         guard (1...64).contains(ioThreads) else { throw ValidationError("--io-threads takes 1 to 64") }
     }
@@ -29,6 +35,7 @@ struct EngineOptions: ParsableArguments {
         var settings = EngineSettings()
         settings.jobs = jobs ?? 0
         settings.pipeline.ioThreads = ioThreads
+        settings.pipeline.workerTimeout = workerTimeout
         settings.codec = codec
         return settings
     }

@@ -19,6 +19,9 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     case changedWhileReading(path: String)
     /// A worker process died or broke the wire protocol.
     case workerFailed(String)
+    /// The chunk of `path` at `offset` ended worker after worker (a poison
+    /// chunk); `how` says how the last one ended.
+    case poisonChunk(path: String, offset: Int64, workers: Int, how: String)
 
     /// True for damaged or cut-short compressed input.
     public var isDamage: Bool {
@@ -40,6 +43,9 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .truncated(let path): return "\(path): unexpected end of file"
         case .changedWhileReading(let path): return "\(path): file changed as we read it"
         case .workerFailed(let reason): return "worker process: \(reason)"
+        case .poisonChunk(let path, let offset, let workers, let how):
+            return "\(path): the chunk at byte \(offset) ended \(workers) worker processes in turn "
+                + "(the last \(how)); stopping"
         }
     }
 }

@@ -65,7 +65,7 @@ public struct Pipeline {
 
         let collector = Collector(results: results, window: window, failure: failure, sink: sink)
         let links = processes.map {
-            WorkerLink(worker: $0, kind: kind, depth: options.inFlightPerWorker, inputName: inputName,
+            WorkerLink(worker: $0, pool: workers, kind: kind, options: options, inputName: inputName,
                        queue: queue, results: results, failure: failure)
         }
         let readers = ReaderPool(count: options.ioThreads, cutter: cutter, queue: queue,

@@ -18,6 +18,12 @@ public struct PipelineOptions: Sendable, Equatable {
     /// in its pipe, so it never waits for the parent between chunks.
     public var inFlightPerWorker: Int = 2
 
+    /// Seconds a worker may take to answer before it is taken for hung,
+    /// killed and replaced (`--worker-timeout`; 0 waits for ever). Long
+    /// enough for a 4 MiB chunk at level 12 on a worker sharing its core
+    /// with several others, or a batch of files on a slow disk.
+    public var workerTimeout: Int = 120
+
     public init() {}
 
     /// The bounded queue's capacity: enough that each worker's next chunk

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Connects one worker process to one job: a feeder thread that takes
 /// chunks from the bounded queue and writes them down the worker's pipe,
 /// and a receiver thread that reads the worker's results and hands them to
@@ -5,91 +9,188 @@
 ///
 /// Two threads per worker, because both ends block: the feeder when the
 /// pipe is full (the worker is busy), the receiver until a result arrives.
-/// Between them, an in-flight list of the chunks the worker holds, in the
-/// order sent; a worker answers in that order, so the receiver knows which
-/// chunk each result must be, and can name it if the worker dies. At most
-/// `depth` chunks are in flight per worker: one being worked on and one
-/// waiting in the pipe keeps a worker busy without hoarding chunks.
+/// Between them, `InFlightChunks`: the chunks the worker holds, in the
+/// order sent. A worker answers in that order, so the receiver knows which
+/// chunk each result must be. At most `depth` chunks are in flight per
+/// worker: one being worked on and one waiting in the pipe keeps a worker
+/// busy without hoarding chunks.
+///
+/// A worker that fails does not fail the job. When the receiver finds its
+/// worker dead (its result pipe ends), hung (no result within the timeout)
+/// or talking nonsense (a frame for the wrong chunk, a frame cut short), it
+/// kills that worker, has the pool start another in its place, and sends
+/// the new one every chunk still in flight, in the same order. The bytes
+/// each chunk becomes do not depend on which process made them, so the
+/// output is the same as an undisturbed run's. The chunk the worker was on
+/// (the oldest in flight) takes a strike; a chunk that ends two workers is
+/// a poison chunk, and the job stops with a message naming the input and
+/// the chunk's offset, rather than feed it to worker after worker.
+///
+/// The send lock keeps the two threads from crossing during a restart: the
+/// feeder appends and sends under it, and the receiver swaps the worker
+/// and resends under it, so every chunk reaches the new worker once, in
+/// order. The receiver kills the old worker before taking the lock: a
+/// feeder blocked writing to a hung worker's full pipe then gets EPIPE and
+/// lets go.
 final class WorkerLink {
     private var feeder: JoinableThread?
     private var receiver: JoinableThread?
 
-    /// What the receiver knows of a chunk it is waiting for.
-    struct Sent: Sendable {
-        var sequence: UInt64
-        var offset: Int64
-        var inputLength: Int
+    /// Workers a poison chunk may end before the job stops.
+    static let strikesAllowed = 2
+
+    /// The worker this link feeds now. Sends, and a restart, happen under
+    /// `lock`; the reference itself is read and swapped under `swap`, so
+    /// the receiver can learn it while the feeder sleeps in a send to a
+    /// busy worker (waiting for `lock` there would deadlock: the worker
+    /// waits for the receiver to take its result).
+    private final class Current: @unchecked Sendable {
+        let lock = Monitor()
+        private let swap = Monitor()
+        private var process: WorkerProcess
+        init(_ worker: WorkerProcess) { process = worker }
+        var worker: WorkerProcess {
+            get { swap.withLock { process } }
+            set { swap.withLock { process = newValue } }
+        }
     }
 
     init(
-        worker: WorkerProcess, kind: WorkKind, depth: Int, inputName: String,
+        worker: WorkerProcess, pool: WorkerPool, kind: WorkKind, options: PipelineOptions, inputName: String,
         queue: BoundedQueue<Chunk>, results: BoundedQueue<ChunkResult>, failure: FailureLatch
     ) {
-        let inFlight = BoundedQueue<Sent>(capacity: depth)
+        let inFlight = InFlightChunks(capacity: options.inFlightPerWorker)
+        let current = Current(worker)
         feeder = JoinableThread(name: "bale-feeder") {
             defer { inFlight.close() }
             while let chunk = queue.pop() {
                 if failure.hasFailed { return }
-                let frame: WireFrame
-                switch kind {
-                case .compress(let compression):
-                    frame = WireFrame(kind: chunk.holdsPieces ? .compressPieces : .compress,
-                                      codec: compression.codec.rawValue, sequence: chunk.sequence,
-                                      argument: UInt64(compression.level), payloadLength: chunk.bytes.count)
-                case .inflate(let codec):
-                    frame = WireFrame(kind: .inflate, codec: codec.rawValue, sequence: chunk.sequence,
-                                      argument: UInt64(chunk.expectedLength), payloadLength: chunk.bytes.count)
-                case .digest:
-                    frame = WireFrame(kind: .digestFiles, sequence: chunk.sequence, payloadLength: chunk.bytes.count)
-                }
-                guard inFlight.push(Sent(sequence: chunk.sequence, offset: chunk.offset,
-                                         inputLength: chunk.bytes.count)) else { return }
-                do {
-                    try worker.requests.send(frame, payload: chunk.bytes)
-                } catch let error as SystemError {
-                    failure.fail(.workerFailed(
-                        "cannot send work to worker \(worker.process.pid): \(error.reason)"))
-                    return
-                } catch {
-                    return
+                guard inFlight.waitForRoom() else { return }
+                current.lock.withLock {
+                    inFlight.append(chunk)
+                    // A failed send means the worker died: the receiver
+                    // sees its result pipe end, restarts it, and resends
+                    // this chunk with the others in flight.
+                    try? current.worker.requests.send(Self.frame(for: chunk, kind: kind), payload: chunk.bytes)
                 }
             }
         }
         receiver = JoinableThread(name: "bale-receiver") {
+            var strikes: [UInt64: Int] = [:]
             // Reads one result for every chunk sent, even after a failure,
             // so that a worker never blocks writing to a pipe nobody reads.
-            while let sent = inFlight.pop() {
-                let received: (WireFrame, [UInt8])?
-                do { received = try worker.results.receive() } catch {
-                    failure.fail(.workerFailed("worker \(worker.process.pid): \(error)"))
+            while let head = inFlight.first() {
+                let worker = current.worker
+                let fault: String
+                switch Self.receive(from: worker, timeout: options.workerTimeout) {
+                case .result(let frame, let payload) where frame.sequence == head.sequence:
+                    switch frame.kind {
+                    case .compressed, .inflated, .digested:
+                        _ = results.push(ChunkResult(sequence: frame.sequence, bytes: payload,
+                                                     inputLength: head.bytes.count))
+                        inFlight.removeFirst()
+                        continue
+                    case .failed:
+                        let reason = String(decoding: payload, as: UTF8.self)
+                        failure.fail(.corrupt(path: inputName, offset: head.offset, reason: reason))
+                        inFlight.removeFirst()
+                        continue
+                    default:
+                        fault = "sent a \(frame.kind) frame"
+                    }
+                case .result(let frame, _):
+                    fault = "answered chunk \(frame.sequence) when chunk \(head.sequence) was due"
+                case .broken(let reason):
+                    fault = reason
+                case .ended:
+                    fault = "died"
+                case .silent:
+                    fault = "did not answer within \(options.workerTimeout) s"
+                }
+                worker.process.kill(SIGKILL)
+                if failure.hasFailed {
                     inFlight.cancel()
                     return
                 }
-                guard let (frame, payload) = received else {
-                    failure.fail(.workerFailed(
-                        "worker \(worker.process.pid) ended while working on \(inputName) at byte \(sent.offset)"))
+                strikes[head.sequence, default: 0] += 1
+                let poisoned = strikes[head.sequence]! >= Self.strikesAllowed
+                // Reap the old worker and start its replacement in one hold
+                // of the lock: the feeder must never send on a descriptor
+                // that was closed (its number may be reused meanwhile).
+                let (status, restart) = current.lock.withLock { () -> (ExitStatus?, Result<Void, BaleError>) in
+                    let status = worker.shutdown()
+                    if poisoned { return (status, .success(())) }
+                    do {
+                        current.worker = try pool.replace(worker)
+                    } catch let error as BaleError {
+                        return (status, .failure(error))
+                    } catch {
+                        return (status, .failure(.workerFailed("\(error)")))
+                    }
+                    for chunk in inFlight.all {
+                        try? current.worker.requests.send(Self.frame(for: chunk, kind: kind), payload: chunk.bytes)
+                    }
+                    return (status, .success(()))
+                }
+                let how = status.map { "\(fault) (\($0))" } ?? fault
+                if poisoned {
+                    failure.fail(.poisonChunk(path: inputName, offset: head.offset, workers: Self.strikesAllowed,
+                                              how: how))
                     inFlight.cancel()
                     return
                 }
-                guard frame.sequence == sent.sequence else {
-                    failure.fail(.workerFailed(
-                        "worker \(worker.process.pid) answered chunk \(frame.sequence), expected \(sent.sequence)"))
+                if case .failure(let error) = restart {
+                    failure.fail(error)
                     inFlight.cancel()
                     return
                 }
-                switch frame.kind {
-                case .compressed, .inflated, .digested:
-                    _ = results.push(ChunkResult(sequence: frame.sequence, bytes: payload,
-                                                 inputLength: sent.inputLength))
-                case .failed:
-                    let reason = String(decoding: payload, as: UTF8.self)
-                    failure.fail(.corrupt(path: inputName, offset: sent.offset, reason: reason))
-                default:
-                    failure.fail(.workerFailed("worker \(worker.process.pid) sent a \(frame.kind) frame"))
-                    inFlight.cancel()
-                    return
-                }
+                FileIO.report("bale: worker \(worker.process.pid) \(how); worker \(current.worker.process.pid) "
+                    + "took over its chunks, nothing lost")
             }
+        }
+    }
+
+    /// The request frame for `chunk`.
+    private static func frame(for chunk: Chunk, kind: WorkKind) -> WireFrame {
+        switch kind {
+        case .compress(let compression):
+            return WireFrame(kind: chunk.holdsPieces ? .compressPieces : .compress,
+                             codec: compression.codec.rawValue, sequence: chunk.sequence,
+                             argument: UInt64(compression.level), payloadLength: chunk.bytes.count)
+        case .inflate(let codec):
+            return WireFrame(kind: .inflate, codec: codec.rawValue, sequence: chunk.sequence,
+                             argument: UInt64(chunk.expectedLength), payloadLength: chunk.bytes.count)
+        case .digest:
+            return WireFrame(kind: .digestFiles, sequence: chunk.sequence, payloadLength: chunk.bytes.count)
+        }
+    }
+
+    /// What waiting for a worker's next result gave.
+    private enum Received {
+        case result(WireFrame, [UInt8])
+        /// The result pipe ended between frames: the worker exited.
+        case ended
+        /// A frame cut short or malformed.
+        case broken(String)
+        /// Nothing within the timeout.
+        case silent
+    }
+
+    /// Waits up to `timeout` seconds for the next frame to start, then reads it.
+    private static func receive(from worker: WorkerProcess, timeout: Int) -> Received {
+        var poller = pollfd(fd: worker.results.fd, events: Int16(POLLIN), revents: 0)
+        let deadline = timeout > 0 ? Int32(min(timeout, Int(Int32.max) / 1000)) * 1000 : -1
+        while true {
+            let ready = poll(&poller, 1, deadline)
+            if ready > 0 { break }
+            if ready == 0 { return .silent }
+            if errno != EINTR { return .broken("cannot be waited for: \(SystemError.current("poll").reason)") }
+        }
+        do {
+            guard let (frame, payload) = try worker.results.receive() else { return .ended }
+            return .result(frame, payload)
+        } catch {
+            return .broken("sent a broken frame: \(error)")
         }
     }
 

@@ -22,6 +22,9 @@ public enum WorkerLoop {
             FileIO.report("bale worker: \(error)")
             return 3
         }
+        // Fault injection for the tests of worker recovery: a worker given
+        // this chunk number dies as the kernel's OOM killer would end it.
+        let crashAt = getenv("BALE_TEST_KILL_WORKER_AT_CHUNK").flatMap { UInt64(String(cString: $0)) }
         while true {
             let request: (WireFrame, [UInt8])?
             do { request = try requests.receive() } catch {
@@ -29,6 +32,7 @@ public enum WorkerLoop {
                 return 3
             }
             guard let (frame, payload) = request else { return 0 }
+            if frame.sequence == crashAt { kill(getpid(), SIGKILL) }
             do {
                 try worker.handle(frame, payload: payload, replyingTo: results)
             } catch {

@@ -71,6 +71,29 @@ public final class WorkerPool: @unchecked Sendable {
         } }
     }
 
+    /// Starts a worker in place of `old`, which the caller has ended and
+    /// reaped (`WorkerLink` does, when `old` died, hung or broke the
+    /// protocol); the pool ends the new one at `shutdown`.
+    public func replace(_ old: WorkerProcess) throws(BaleError) -> WorkerProcess {
+        let fresh: WorkerProcess
+        do { fresh = try WorkerProcess(executable: executable) } catch {
+            throw BaleError.workerFailed("cannot start \(executable) again: \(error.reason)")
+        }
+        let kept: Bool = monitor.withLock {
+            guard case .running(var workers) = state, let index = workers.firstIndex(where: { $0 === old }) else {
+                return false
+            }
+            workers[index] = fresh
+            state = .running(workers)
+            return true
+        }
+        if !kept {
+            fresh.shutdown()
+            throw BaleError.workerFailed("the worker pool is shut down")
+        }
+        return fresh
+    }
+
     /// Ends every worker and reaps it. Returns the workers that did not
     /// exit cleanly, with how they ended.
     @discardableResult

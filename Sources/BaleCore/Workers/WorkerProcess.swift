@@ -43,11 +43,21 @@ public final class WorkerProcess: @unchecked Sendable {
     }
 
     /// Ends the worker: closing its input tells it to exit; then reaps it.
+    /// Only the first call does anything (a link that restarts a worker
+    /// ends it, and the pool must not close its descriptors again).
     @discardableResult
     public func shutdown() -> ExitStatus? {
+        let first = ended.withLock { () -> Bool in
+            defer { isEnded = true }
+            return !isEnded
+        }
+        guard first else { return nil }
         FileIO.close(requests.fd)
         let status = try? process.wait()
         FileIO.close(results.fd)
         return status
     }
+
+    private let ended = Monitor()
+    private var isEnded = false
 }

@@ -1,0 +1,77 @@
+/// The chunks one worker holds, in the order they were sent to it.
+///
+/// A worker answers its chunks in the order it got them, so the first
+/// chunk here is the one the next result must be for, and the one the
+/// worker was working on if it dies. The chunks keep their bytes until
+/// their result is in: when a worker dies, its link starts another and
+/// sends it everything listed here again, in the same order.
+///
+/// At most `capacity` chunks are listed. The feeder waits for room before
+/// it takes its send lock (so it never sleeps holding it), then appends and
+/// sends under that lock; the receiver removes a chunk when its result is in.
+final class InFlightChunks: @unchecked Sendable {
+    private let monitor = Monitor()
+    private let changed: Monitor.Condition
+    private var chunks: [Chunk] = []
+    private let capacity: Int
+    private var closed = false
+    private var cancelled = false
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        changed = monitor.makeCondition()
+    }
+
+    /// Waits until a chunk can be appended; false once cancelled.
+    func waitForRoom() -> Bool {
+        monitor.withLock {
+            while chunks.count >= capacity && !cancelled { monitor.wait(changed) }
+            return !cancelled
+        }
+    }
+
+    /// Lists `chunk` as sent (after `waitForRoom`).
+    func append(_ chunk: Chunk) {
+        monitor.withLock {
+            chunks.append(chunk)
+            changed.broadcast()
+        }
+    }
+
+    /// Waits for the oldest chunk; nil when the list was closed and is
+    /// empty, or was cancelled.
+    func first() -> Chunk? {
+        monitor.withLock {
+            while chunks.isEmpty && !closed && !cancelled { monitor.wait(changed) }
+            return cancelled ? nil : chunks.first
+        }
+    }
+
+    /// Forgets the oldest chunk: its result is in.
+    func removeFirst() {
+        monitor.withLock {
+            if !chunks.isEmpty { chunks.removeFirst() }
+            changed.broadcast()
+        }
+    }
+
+    /// Every chunk listed, oldest first (to send to a new worker).
+    var all: [Chunk] { monitor.withLock { chunks } }
+
+    /// No more chunks will be appended.
+    func close() {
+        monitor.withLock {
+            closed = true
+            changed.broadcast()
+        }
+    }
+
+    /// Stops both sides: nothing more is appended or waited for.
+    func cancel() {
+        monitor.withLock {
+            cancelled = true
+            chunks = []
+            changed.broadcast()
+        }
+    }
+}
