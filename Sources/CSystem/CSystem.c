@@ -22,7 +22,9 @@ int bale_wtermsig(int status) { return WTERMSIG(status); }
 /* The signal handler may run on any thread at any moment, so the table is
  * a fixed array of heap strings swapped in and out atomically: the handler
  * only reads pointers and calls unlink, which is async-signal-safe. */
-#define BALE_TEMPORARY_SLOTS 256
+/* Enough for every output a job has open at once (gzip -r keeps a few
+ * hundred between two syncfs calls); the handler's loop over it is cheap. */
+#define BALE_TEMPORARY_SLOTS 4096
 static char *bale_temporaries[BALE_TEMPORARY_SLOTS];
 
 int bale_register_temporary(const char *path) {
@@ -97,17 +99,24 @@ void bale_install_cleanup_handlers(void) {
      * signals in their threads): bale must still stop when told to. */
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* A file-size limit (ulimit -f, RLIMIT_FSIZE) must fail the write with
+     * EFBIG, which bale reports and cleans up after, not kill bale with
+     * SIGXFSZ and leave the temporary output behind. */
+    signal(SIGXFSZ, SIG_IGN);
 }
-
-int bale_make_temporary(char *template_path) { return mkostemp(template_path, O_CLOEXEC); }
 
 #include <errno.h>
 #include <string.h>
 #include <stdatomic.h>
 #include <time.h>
-int bale_make_temporary_with_mode(char *template_path, unsigned int mode) {
+/* Picks a name from the template, registers it for the signal handler,
+ * then creates it with O_EXCL. In that order: a signal that arrives
+ * between the two finds a name that is not there yet (unlink fails,
+ * harmlessly), never a file that is there but unknown to the handler. */
+int bale_create_temporary(char *template_path, unsigned int mode, int *slot) {
     static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     static _Atomic unsigned long counter;
+    *slot = -1;
     size_t length = strlen(template_path);
     if (length < 6 || strcmp(template_path + length - 6, "XXXXXX") != 0) { errno = EINVAL; return -1; }
     struct timespec now;
@@ -119,8 +128,16 @@ int bale_make_temporary_with_mode(char *template_path, unsigned int mode) {
             template_path[length - 6 + i] = letters[value % 62];
             value /= 62;
         }
+        int registered = bale_register_temporary(template_path);
         int fd = open(template_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
-        if (fd >= 0 || errno != EEXIST) return fd;
+        if (fd >= 0) {
+            *slot = registered;
+            return fd;
+        }
+        int error = errno;
+        bale_unregister_temporary(registered);
+        errno = error;
+        if (error != EEXIST) return -1;
     }
     errno = EEXIST;
     return -1;

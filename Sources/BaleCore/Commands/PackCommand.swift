@@ -53,8 +53,9 @@ public struct PackCommand {
             messages.error("pack: give at least one path")
             return .failure
         }
-        // The archive's name is relative to where bale was started, not to -C.
-        var outputPath = options.outputPath.map { $0 == "-" ? $0 : absolute($0) }
+        // The archive's name is relative to where bale was started, not to -C
+        // (without -C it is kept as given, so messages name it as the user did).
+        var outputPath = options.outputPath.map { $0 == "-" || options.directory == nil ? $0 : absolute($0) }
         if let directory = options.directory, chdir(directory) != 0 {
             messages.error(BaleError.cannotOpen(path: directory, .current("chdir")).description)
             return .failure

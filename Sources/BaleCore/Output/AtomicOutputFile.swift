@@ -42,15 +42,15 @@ public final class AtomicOutputFile: @unchecked Sendable {
         let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
         var template = (directory + [UInt8(ascii: ".")] + name + Array((Self.temporaryMarker + "XXXXXX").utf8))
             .map { CChar(bitPattern: $0) } + [0]
+        var registered: Int32 = -1
         let fd = template.withUnsafeMutableBufferPointer { template in
-            mode.map { bale_make_temporary_with_mode(template.baseAddress!, UInt32($0)) }
-                ?? bale_make_temporary(template.baseAddress!)
+            bale_create_temporary(template.baseAddress!, UInt32(mode ?? 0o600), &registered)
         }
-        createdMode = mode.map { $0 & 0o777 & ~ProcessUmask.bits }
-        if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("mkstemp")) }
+        createdMode = (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits
+        if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("create")) }
         self.fd = fd
         temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
-        slot = withCString(temporaryBytes) { bale_register_temporary($0) }
+        slot = registered
     }
 
     /// What a temporary name has before its six random letters and digits.

@@ -35,6 +35,7 @@ import Glibc
 final class WorkerLink {
     private var feeder: JoinableThread?
     private var receiver: JoinableThread?
+    private let current: Current
 
     /// Workers a poison chunk may end before the job stops.
     static let strikesAllowed = 2
@@ -44,14 +45,37 @@ final class WorkerLink {
     /// the receiver can learn it while the feeder sleeps in a send to a
     /// busy worker (waiting for `lock` there would deadlock: the worker
     /// waits for the receiver to take its result).
+    ///
+    /// After a restart, the chunks in flight are sent to the new worker by
+    /// a thread of their own (`resender`), while the receiver goes back to
+    /// reading: the new worker answers the first chunk before it reads the
+    /// second, and its answer does not fit in the pipe, so one thread
+    /// doing both would wait for itself. Until it is done, `resending`
+    /// holds the feeder back, so the order of chunks in the pipe stays the
+    /// order of `InFlightChunks`.
     private final class Current: @unchecked Sendable {
         let lock = Monitor()
+        let resent: Monitor.Condition
+        var resending = false
+        var resender: JoinableThread?
         private let swap = Monitor()
         private var process: WorkerProcess
-        init(_ worker: WorkerProcess) { process = worker }
+        init(_ worker: WorkerProcess) {
+            process = worker
+            resent = lock.makeCondition()
+        }
         var worker: WorkerProcess {
             get { swap.withLock { process } }
             set { swap.withLock { process = newValue } }
+        }
+
+        /// Waits for the resender of the last restart, if any.
+        func joinResender() {
+            let thread = lock.withLock { () -> JoinableThread? in
+                defer { resender = nil }
+                return resender
+            }
+            thread?.join()
         }
     }
 
@@ -61,12 +85,14 @@ final class WorkerLink {
     ) {
         let inFlight = InFlightChunks(capacity: options.inFlightPerWorker)
         let current = Current(worker)
+        self.current = current
         feeder = JoinableThread(name: "bale-feeder") {
             defer { inFlight.close() }
             while let chunk = queue.pop() {
                 if failure.hasFailed { return }
                 guard inFlight.waitForRoom() else { return }
                 current.lock.withLock {
+                    while current.resending { current.lock.wait(current.resent) }
                     inFlight.append(chunk)
                     // A failed send means the worker died: the receiver
                     // sees its result pipe end, restarts it, and resends
@@ -112,6 +138,7 @@ final class WorkerLink {
                     inFlight.cancel()
                     return
                 }
+                current.joinResender()  // it ends quickly: the worker it writes to is dead
                 strikes[head.sequence, default: 0] += 1
                 let poisoned = strikes[head.sequence]! >= Self.strikesAllowed
                 // Reap the old worker and start its replacement in one hold
@@ -127,8 +154,18 @@ final class WorkerLink {
                     } catch {
                         return (status, .failure(.workerFailed("\(error)")))
                     }
-                    for chunk in inFlight.all {
-                        try? current.worker.requests.send(Self.frame(for: chunk, kind: kind), payload: chunk.bytes)
+                    let chunks = inFlight.all
+                    let fresh = current.worker
+                    current.resending = true
+                    current.resender = JoinableThread(name: "bale-resender") {
+                        for chunk in chunks {
+                            // A failed send: the new worker died too, and the receiver will see it.
+                            do { try fresh.requests.send(Self.frame(for: chunk, kind: kind), payload: chunk.bytes) } catch { break }
+                        }
+                        current.lock.withLock {
+                            current.resending = false
+                            current.resent.broadcast()
+                        }
                     }
                     return (status, .success(()))
                 }
@@ -186,17 +223,20 @@ final class WorkerLink {
             if ready == 0 { return .silent }
             if errno != EINTR { return .broken("cannot be waited for: \(SystemError.current("poll").reason)") }
         }
-        do {
+        do throws(WireError) {
             guard let (frame, payload) = try worker.results.receive() else { return .ended }
             return .result(frame, payload)
+        } catch .truncated {
+            return .broken("died while sending a result")  // its pipe ended mid-frame
         } catch {
             return .broken("sent a broken frame: \(error)")
         }
     }
 
-    /// Waits for both threads.
+    /// Waits for the link's threads.
     func join() {
         feeder?.join()
         receiver?.join()
+        current.joinResender()
     }
 }

@@ -32,12 +32,11 @@ void bale_unregister_temporary(int slot);
 /// files, then die of the signal.
 void bale_install_cleanup_handlers(void);
 
-/// mkostemp with O_CLOEXEC: creates and opens a unique file from a
-/// template ending in XXXXXX (rewritten in place). Returns the fd or -1.
-int bale_make_temporary(char *template_path);
-/* As bale_make_temporary, but the file is created with `mode` (less the
-   umask) instead of 0600, which saves a chmod when that is its final mode. */
-int bale_make_temporary_with_mode(char *template_path, unsigned int mode);
+/// Creates and opens (O_EXCL, O_CLOEXEC) a unique file from a template
+/// ending in XXXXXX (rewritten in place), with `mode` less the umask, and
+/// registers it for removal by the signal handler before it exists; the
+/// slot goes to `*slot` (-1 if the table is full). Returns the fd or -1.
+int bale_create_temporary(char *template_path, unsigned int mode, int *slot);
 
 /// Raises glibc's mmap and trim thresholds (mallopt), so chunk-sized
 /// buffers are reused from the heap instead of mapped and unmapped each time.
