@@ -152,6 +152,8 @@ final class FileWriters: @unchecked Sendable {
         }
         defer { close(fd) }
         do { try FileIO.write(fd, job.bytes) } catch {
+            // No partial file stays behind (a full disk, a file-size limit).
+            _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
             return "\(job.displayName): write error: \(error.reason)"
         }
         if let owner = job.owner {

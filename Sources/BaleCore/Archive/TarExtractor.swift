@@ -39,13 +39,19 @@ public struct TarExtractor: TarReader.Handler {
     public var onEntry: ((TarEntry) -> Void)?
     private let writers: FileWriters
     private var small: FileWriters.Job?
+    /// The large file being written, under its temporary name.
+    private var large: LargeFile?
+    /// The destination as given (for the signal handler's table of
+    /// temporary files, which holds paths).
+    private let rootPath: [UInt8]
     private var directories: DirectoryStack
 
     /// Extracts under the open directory `root`, with `writerThreads`
     /// threads writing small files.
-    public init(root: Int32, samePermissions: Bool, restoreOwners: Bool = geteuid() == 0,
+    public init(root: Int32, rootPath: String = ".", samePermissions: Bool, restoreOwners: Bool = geteuid() == 0,
                 writerThreads: Int = 2) {
         self.root = root
+        self.rootPath = Array(rootPath.utf8)
         self.samePermissions = samePermissions
         self.restoreOwners = restoreOwners
         directories = DirectoryStack(root: root)
@@ -133,13 +139,16 @@ public struct TarExtractor: TarReader.Handler {
                 nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName)
             small?.bytes.reserveCapacity(Int(entry.size))
         case .file:
-            OpenDirectory.removeUnlessDirectory(leaf, in: parent)
-            let fd = withCString(leaf) { openat(parent, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
-            if fd < 0 {
+            // A large file is written under a temporary name and renamed
+            // over its own at `end`: an archive cut short, a full disk or a
+            // signal leaves no partial file, and an older file of that name
+            // stays until the new one is whole.
+            guard let temporary = LargeFile(directory: directory, leaf: leaf, path: rootPath + [UInt8(ascii: "/")] + path) else {
                 refuse(entry, SystemError.current("open").reason)
                 return
             }
-            current = fd
+            large = temporary
+            current = temporary.fd
         case .symbolicLink:
             forgetCachedParent()
             OpenDirectory.removeUnlessDirectory(leaf, in: parent)
@@ -220,19 +229,26 @@ public struct TarExtractor: TarReader.Handler {
             writers.submit(job)
             return
         }
-        guard current >= 0, let entry = currentEntry else { return }
-        defer { close(current); current = -1 }
+        guard current >= 0, let entry = currentEntry, let file = large else { return }
+        defer {
+            current = -1
+            large = nil
+        }
         // Owner first: chown clears setuid/setgid bits, so the mode comes after.
         if restoreOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
         fchmod(current, mode_t(entry.mode & modeMask))
         var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
         futimens(current, &times)
+        if let problem = file.commit() { refuse(entry, problem) }
     }
 
     /// Waits for the writer threads, sets the directories' times (deepest
     /// first), and returns every refused entry; call once at the end.
     public mutating func finish() -> [String] {
         small = nil  // an archive cut inside a small file: that file is dropped
+        large?.discard()  // and one cut inside a large file is removed
+        large = nil
+        current = -1
         warnings += writers.finish()
         forgetCachedParent()
         for (path, entry, mode) in directoryTimes.reversed() {

@@ -62,7 +62,7 @@ public struct TarReader {
     }
 
     private func corrupt(_ reason: String) -> BaleError {
-        .corrupt(path: archiveName, offset: offset, reason: reason)
+        .badArchive(path: archiveName, offset: offset, reason: reason)
     }
 
     /// Feeds the next bytes of the stream.

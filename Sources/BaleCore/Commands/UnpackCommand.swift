@@ -71,7 +71,7 @@ public struct UnpackCommand {
             return .failure
         }
         defer { FileIO.close(root) }
-        var extractor = TarExtractor(root: root, samePermissions: options.samePermissions,
+        var extractor = TarExtractor(root: root, rootPath: options.directory, samePermissions: options.samePermissions,
                                      restoreOwners: options.restoreOwners,
                                      writerThreads: options.engine.pipeline.ioThreads)
         if messages.verbose { extractor.onEntry = { entry in FileIO.report(entry.displayName) } }

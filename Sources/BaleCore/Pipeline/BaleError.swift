@@ -13,6 +13,9 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     case brokenPipe
     /// Compressed input is damaged; `offset` is where, when known.
     case corrupt(path: String, offset: Int64?, reason: String)
+    /// The tar stream inside `path` is not a valid archive at `offset`
+    /// (a byte offset in the uncompressed tar stream).
+    case badArchive(path: String, offset: Int64, reason: String)
     /// The input ended inside a gzip member.
     case truncated(path: String)
     /// A file shrank while bale read it.
@@ -26,7 +29,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     /// True for damaged or cut-short compressed input.
     public var isDamage: Bool {
         switch self {
-        case .corrupt, .truncated: return true
+        case .corrupt, .badArchive, .truncated: return true
         default: return false
         }
     }
@@ -40,6 +43,8 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .corrupt(let path, let offset?, let reason):
             return "\(path): invalid compressed data at byte \(offset): \(reason)"
         case .corrupt(let path, nil, let reason): return "\(path): \(reason)"
+        case .badArchive(let path, let offset, let reason):
+            return "\(path): not a valid tar archive at byte \(offset) of the tar stream: \(reason)"
         case .truncated(let path): return "\(path): unexpected end of file"
         case .changedWhileReading(let path): return "\(path): file changed as we read it"
         case .workerFailed(let reason): return "worker process: \(reason)"
