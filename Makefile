@@ -52,6 +52,7 @@ bench: setup
 	bash bench/pack.sh
 	bash bench/recursive.sh
 	bash bench/sum.sh
+	bash bench/memory.sh
 
 install: release
 	$(SUDO) install -D -m 755 .build/release/bale $(DESTDIR)$(PREFIX)/bin/bale
