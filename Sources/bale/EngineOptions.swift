@@ -8,6 +8,16 @@ extension Codec: ExpressibleByArgument {
     }
 }
 
+extension Shard: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+/// The help of `--shard`, which pack, gzip -r and sum take.
+let shardHelp = ArgumentHelp(
+    "Take only part K of N of the files, chosen by a stable hash of each path: run K = 1 … N on N machines "
+        + "or batch tasks, from the same directory with the same arguments, and together they do every file once.",
+    valueName: "K/N")
+
 /// `-p/--jobs`, `--io-threads` and `--codec`, which every command takes.
 struct EngineOptions: ParsableArguments {
     @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")

@@ -59,6 +59,9 @@ struct GzipOptions: ParsableArguments {
     @Option(name: .customLong("manifest"), help: "With -r: also write the SHA-256 of every file compressed, as sha256sum does, to FILE (- for standard output).")
     var manifest: String?
 
+    @Option(name: .customLong("shard"), help: shardHelp)
+    var shard: Shard?
+
     @Option(name: .customLong("chunk-size"), help: ArgumentHelp("Chunk size in KiB (for measurement).", visibility: .hidden))
     var chunkKiB: Int = 4096
 
@@ -74,9 +77,9 @@ struct GzipOptions: ParsableArguments {
             throw ValidationError("--older-than takes a number with s, m, h, d or w (e.g. 7d)")
         }
         let selecting = outputDirectory != nil || !excludes.isEmpty || !includes.isEmpty || minimumSize != nil
-            || olderThan != nil || filesFrom != nil || manifest != nil
+            || olderThan != nil || filesFrom != nil || manifest != nil || shard != nil
         if selecting && !recursive {
-            throw ValidationError("--out-dir, --exclude, --include, --min-size, --older-than, --files-from and --manifest go with -r")
+            throw ValidationError("--out-dir, --exclude, --include, --min-size, --older-than, --files-from, --manifest and --shard go with -r")
         }
         guard (64...(32 << 10)).contains(chunkKiB) else { throw ValidationError("--chunk-size takes 64 to 32768 KiB") }
     }
@@ -98,6 +101,7 @@ struct GzipOptions: ParsableArguments {
         options.selection.includes = includes
         options.selection.minimumSize = minimumSize.flatMap(FileSelection.size) ?? 0
         options.selection.olderThan = olderThan.flatMap(FileSelection.duration)
+        options.selection.shard = shard
         options.filesFrom = filesFrom
         options.nullSeparated = null
         options.manifestPath = manifest

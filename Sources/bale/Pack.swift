@@ -58,6 +58,9 @@ struct Pack: ParsableCommand {
 
     @OptionGroup var level: LevelOptions
 
+    @Option(name: .customLong("shard"), help: shardHelp)
+    var shard: Shard?
+
     @Option(name: .customLong("manifest"), help: "Also write the SHA-256 of every file, as sha256sum does, to FILE (- for standard output).")
     var manifest: String?
 
@@ -85,6 +88,7 @@ struct Pack: ParsableCommand {
         options.walker.dereference = dereference
         options.walker.excludes = excludes
         options.walker.oneFileSystem = oneFileSystem
+        options.walker.shard = shard
         options.filesFrom = filesFrom
         options.nullSeparated = null
         options.numericOwner = numericOwner

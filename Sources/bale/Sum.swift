@@ -22,6 +22,9 @@ struct Sum: ParsableCommand {
     @Flag(name: .long, help: "With -c: print only the failures.")
     var quiet = false
 
+    @Option(name: .customLong("shard"), help: shardHelp)
+    var shard: Shard?
+
     @OptionGroup var engine: EngineOptions
 
     @Argument(help: "Files and directories to hash.")
@@ -37,6 +40,7 @@ struct Sum: ParsableCommand {
         options.paths = paths
         options.check = check
         options.quiet = quiet
+        options.shard = shard
         options.engine = engine.settings
         throw ArgumentParser.ExitCode(SumCommand(options: options).run().rawValue)
     }

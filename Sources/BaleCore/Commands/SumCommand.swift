@@ -20,6 +20,8 @@ public struct SumCommand: Sendable {
         public var check: String?
         /// With `check`: print only the failures.
         public var quiet = false
+        /// Hash only this part of the files (`--shard K/N`).
+        public var shard: Shard?
         public var messages = Messages()
         public var engine = EngineSettings()
         public init() {}
@@ -104,6 +106,7 @@ public struct SumCommand: Sendable {
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
+            if let shard = options.shard, !shard.takes(path) { return .success }
             deliver(SumItem(path: path, size: Int64(info.st_size), expected: nil))
             return .success
         case S_IFDIR:

@@ -17,6 +17,8 @@ public struct FileSelection: Sendable {
     public var olderThan: Int64?
     /// The time `olderThan` counts from (the start of the job).
     public var now: Int64 = Int64(time(nil))
+    /// Take only this part of the files, by their path (`--shard K/N`).
+    public var shard: Shard?
 
     public init() {}
 
@@ -32,6 +34,7 @@ public struct FileSelection: Sendable {
         if !includes.isEmpty && !Self.matches(includes, String(decoding: path, as: UTF8.self)) { return false }
         if Int64(info.st_size) < minimumSize { return false }
         if let olderThan, Int64(info.st_mtim.tv_sec) > now - olderThan { return false }
+        if let shard, !shard.takes(path) { return false }
         return true
     }
 

@@ -23,6 +23,11 @@ public struct TreeWalker {
         public var excludes: [String] = []
         /// Do not descend into other file systems (`--one-file-system`).
         public var oneFileSystem = false
+        /// Keep only this part of the entries (`--shard K/N`): every
+        /// directory (so each part unpacks into the same tree), and the
+        /// other entries by name; a hard link goes with the file it names,
+        /// so that each part is whole.
+        public var shard: Shard?
         public init() {}
     }
 
@@ -54,6 +59,11 @@ public struct TreeWalker {
             while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
             topDevice = nil
             walk(source: bytes, name: Self.archiveName(bytes), into: &result, top: true)
+        }
+        if let shard = options.shard {
+            result.removeAll { entry in
+                entry.kind != .directory && !shard.takes(entry.kind == .hardLink ? entry.linkTarget : entry.name)
+            }
         }
         return result
     }

@@ -1,0 +1,46 @@
+/// One of N deterministic parts of a set of files (`--shard K/N`), so that
+/// N machines or N batch tasks, each given a different K, together do every
+/// file exactly once, with no coordination but the command line.
+///
+/// A file belongs to part `hash(path) mod N + 1`, where the hash is 64-bit
+/// FNV-1a of the path's bytes as bale stores or prints it (relative to the
+/// command's arguments, so run every part from the same directory with the
+/// same arguments). FNV-1a is fixed by its definition, unlike Swift's
+/// `Hasher`, which is seeded per process: the same path falls in the same
+/// part on every machine and every run.
+public struct Shard: Equatable, Sendable, CustomStringConvertible {
+    /// Which part, from 1.
+    public var index: Int
+    /// How many parts.
+    public var count: Int
+
+    public init?(index: Int, count: Int) {
+        guard count >= 1, (1...count).contains(index) else { return nil }
+        self.index = index
+        self.count = count
+    }
+
+    /// Parses `K/N`, 1 ≤ K ≤ N.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
+        self.init(index: index, count: count)
+    }
+
+    public var description: String { "\(index)/\(count)" }
+
+    /// True when the file at `path` belongs to this part.
+    public func takes(_ path: [UInt8]) -> Bool {
+        Int(Self.fnv1a(path) % UInt64(count)) == index - 1
+    }
+
+    /// 64-bit FNV-1a (Fowler, Noll, Vo).
+    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}
