@@ -13,10 +13,11 @@ struct Bale: ParsableCommand {
         commandName: "bale",
         abstract: "Compress files, streams and directory trees in parallel, as standard gzip.",
         discussion: """
-        Exit status: 0 success, 1 error, 2 warning (something skipped), \
-        141 standard output closed early.
+        Exit status: 0 success, 1 error, 2 warning (something skipped), 64 usage, \
+        129/130/143 ended by a signal, 141 standard output closed early: \
+        see 'bale help exit-codes'.
         """,
-        subcommands: [Gzip.self, Gunzip.self, Pack.self, Unpack.self, List.self, Verify.self, Sum.self]
+        subcommands: [Gzip.self, Gunzip.self, Pack.self, Unpack.self, List.self, Verify.self, Sum.self, ExitCodes.self]
     )
 
     static func main() {

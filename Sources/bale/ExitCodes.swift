@@ -1,0 +1,32 @@
+import ArgumentParser
+
+/// `bale help exit-codes` (or `bale exit-codes`): what bale's exit statuses
+/// mean, the same for every command, for scripts and batch jobs.
+struct ExitCodes: ParsableCommand {
+    static let table = """
+          0        everything done
+          1        an error: at least one input was not processed; it is left as
+                   it was, and no partial output exists
+          2        warnings only, as gzip: something was skipped (an existing
+                   output, a name with the suffix, a directory, a link) or
+                   trailing garbage ignored; the rest is done
+          64       a usage error (unknown option, value out of range), found
+                   before anything is read or written
+          129      ended by SIGHUP  } temporary outputs removed, workers ended,
+          130      ended by SIGINT  } inputs untouched (gzip -r: the files done
+          143      ended by SIGTERM } so far are whole and correct)
+          141      standard output was closed by its reader (bale gzip -c | head):
+                   bale stops quietly, as a process ended by SIGPIPE
+
+        Errors and warnings go to standard error as "bale: FILE: cause".
+        """
+
+    static let configuration = CommandConfiguration(
+        commandName: "exit-codes",
+        abstract: "What bale's exit statuses mean (the same for every command).",
+        discussion: table)
+
+    func run() {
+        print(Self.table)
+    }
+}
