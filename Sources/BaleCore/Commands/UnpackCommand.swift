@@ -190,7 +190,8 @@ public struct UnpackCommand {
             messages.error("\(name): \(failed) of \(expected.count) files in the manifest do not match")
             return .failure
         }
-        let checked = options.manifest == nil ? "" : ", \(expected.count) files match the manifest"
+        let checked = options.manifest == nil ? ""
+            : ", \(expected.count) \(expected.count == 1 ? "file matches" : "files match") the manifest"
         try? FileIO.write(1, Array("\(name): OK (\(verifier.entries) entries\(checked))\n".utf8))
         return .success
     }
