@@ -1,8 +1,8 @@
 /// Several pieces in one frame's payload (`compressPieces`, `digestFiles`):
 /// the piece count (u32, little-endian), each piece's length (u32), then
 /// the pieces one after another. Checked on the way in: the lengths must
-/// fill the payload exactly.
-enum PieceTable {
+/// fill the payload exactly. Public for the fuzz target (Fuzz/FuzzFrames).
+public enum PieceTable {
     /// The payload holding `pieces`.
     static func encode(_ pieces: [[UInt8]]) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -34,7 +34,7 @@ enum PieceTable {
     }
 
     /// The pieces of `payload`.
-    static func pieces(of payload: [UInt8]) throws(CodecError) -> [[UInt8]] {
+    public static func pieces(of payload: [UInt8]) throws(CodecError) -> [[UInt8]] {
         try typedThrows(CodecError.self) {
             try payload.withUnsafeBytes { (bytes) throws(CodecError) in try ranges(in: bytes) }
         }.map { Array(payload[$0]) }
