@@ -5,12 +5,16 @@
 #   make bench    build for release and compare bale with pigz, gzip and tar
 #                 (bench/run.sh: gzip; pack.sh: archives; recursive.sh: gzip -r;
 #                 sum.sh: bale sum and pack --manifest)
+#   make fuzz     build the libFuzzer targets (Fuzz/) and run each for
+#                 FUZZ_SECONDS (default 60); FUZZ_TARGETS picks some
 #   make install  PREFIX=/usr/local: the binary, the man page (docs/bale.1)
 #                 and bash, zsh and fish completions
 #   make man      regenerate docs/bale.1 from the commands' help
 
 SWIFT  ?= swift
 PREFIX ?= /usr/local
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 # What bale builds with: Debian's -dev packages, checked with dpkg.
 LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libssl-dev pkg-config
 # What its tests and benchmark compare against: command:package pairs,
@@ -18,7 +22,7 @@ LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libssl-dev pkg-config
 TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build release demo test bench install install-files man clean
+.PHONY: setup build release demo test bench fuzz install install-files man clean
 
 setup:
 	@missing=""; \
@@ -56,6 +60,12 @@ bench: setup
 	bash bench/sum.sh
 	bash bench/memory.sh
 
+# The gzip header parser, bale members through both codecs (and the
+# streaming decoder), the tar reader and the worker frames, each for
+# FUZZ_SECONDS; stops at the first finding (Fuzz/run.sh, README "Fuzzing").
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash Fuzz/run.sh $(FUZZ_TARGETS)
+
 install: release
 	$(MAKE) install-files BIN=.build/release/bale
 
@@ -80,4 +90,4 @@ man:
 	mkdir -p docs && sed 's/^$$/.Pp/' .build/plugins/GenerateManual/outputs/bale/bale.1 > docs/bale.1  # mdoc wants .Pp, not blank lines
 
 clean:
-	rm -rf .build bench/work
+	rm -rf .build bench/work Fuzz/.build
