@@ -208,7 +208,10 @@ public struct TarReader {
         while index < body.count {
             guard let space = body[index...].firstIndex(of: UInt8(ascii: " ")), space - index <= 20,
                   let length = Int(String(decoding: body[index..<space], as: UTF8.self)),
-                  length > space - index + 2, index + length <= body.count,
+                  // `length <= body.count - index`, not `index + length <= body.count`:
+                  // a record length near Int.max overflowed the sum and trapped, so a
+                  // crafted archive crashed bale (Tests/BaleCoreTests/FuzzRegressionTests).
+                  length > space - index + 2, length <= body.count - index,
                   body[index + length - 1] == UInt8(ascii: "\n") else {
                 throw corrupt("bad pax record")
             }
