@@ -42,10 +42,17 @@ for name in $wanted; do
   mkdir -p "$scratch/$name" "findings/$name"
   log=.build/fuzz-logs/$name.log
   echo "== $name ($product): $seconds s, log in Fuzz/$log"
+  # A dictionary gives the fuzzer tokens it cannot learn from comparisons.
+  case $name in
+    gzip-header|inflate) dict=dictionaries/gzip.dict ;;
+    tar) dict=dictionaries/tar.dict ;;
+    *) dict="" ;;
+  esac
   # -rss_limit_mb also sets the limit of one allocation (-malloc_limit_mb);
   # -timeout catches a hang: one input taking 10 s.
   if ! ".build/release/$product" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-      -print_final_stats=1 -artifact_prefix="findings/$name/" "$scratch/$name" "corpus/$name" >"$log" 2>&1; then
+      ${dict:+-dict="$dict"} -print_final_stats=1 -artifact_prefix="findings/$name/" \
+      "$scratch/$name" "corpus/$name" >"$log" 2>&1; then
     tail -n 60 "$log"
     echo "== $name: a finding, saved in Fuzz/findings/$name/ (replay: Fuzz/.build/release/$product FILE)" >&2
     exit 1
