@@ -6,6 +6,11 @@ extension Codec: ExpressibleByArgument {
         guard let codec = Codec.allCases.first(where: { $0.description == argument }) else { return nil }
         self = codec
     }
+
+    /// The names, not the raw values (1, 2) the parser would show for a
+    /// raw-representable type, in --help and in its error messages.
+    public static var allValueStrings: [String] { allCases.map(\.description) }
+    public var defaultValueDescription: String { description }
 }
 
 extension Shard: ExpressibleByArgument {
