@@ -1,6 +1,10 @@
 import ArgumentParser
 import BaleCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Codec: ExpressibleByArgument {
     public init?(argument: String) {
         guard let codec = Codec.allCases.first(where: { $0.description == argument }) else { return nil }
@@ -39,6 +43,18 @@ struct EngineOptions: ParsableArguments {
         valueName: "seconds"))
     var workerTimeout: Int = 120
 
+    @Flag(name: .customLong("json"), help: "At the end, print a JSON summary of the run on standard output (fields in the README).")
+    var json = false
+
+    @Option(name: .customLong("json-file"), help: ArgumentHelp("Write the JSON summary to FILE instead (when standard output carries data).", valueName: "file"))
+    var jsonFile: String?
+
+    @Flag(name: .customLong("stats"), help: "At the end, print on standard error where the time went, stage by stage, and what bound the run.")
+    var stats = false
+
+    @Flag(name: .customLong("no-progress"), help: "Never show the progress line (shown only when standard error is a terminal).")
+    var noProgress = false
+
     func validate() throws {
         guard workerTimeout >= 0 else { throw ValidationError("--worker-timeout takes 0 or more seconds") }
         guard jobs.map({ $0 >= 1 && $0 <= 256 }) ?? true else { throw ValidationError("-p takes 1 to 256 jobs") }
@@ -74,5 +90,35 @@ struct LevelOptions: ParsableArguments {
             throw ValidationError("the level must be \(codec.levels.lowerBound) to \(codec.levels.upperBound) with --codec \(codec)")
         }
         return chosen
+    }
+}
+
+extension EngineOptions {
+    /// Runs a command's work with the progress line (on a terminal, unless
+    /// `quiet` or --no-progress), then prints --stats and --json, and
+    /// returns the exit status for the parser to exit with.
+    func report(command: String, inputs: [String], quiet: Bool, _ work: () -> BaleCore.ExitCode) -> ArgumentParser.ExitCode {
+        let progress = !quiet && !noProgress && isatty(2) != 0 ? Progress() : nil
+        let status = work()
+        progress?.stop()
+        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        if stats { FileIO.reportRaw(RunReport.stageTable(RunSummary.shared, cores: cores)) }
+        if json || jsonFile != nil {
+            let text = Array(RunReport.json(RunSummary.shared, command: command, inputs: inputs,
+                                            exitStatus: status.rawValue, cores: cores).utf8)
+            if let jsonFile {
+                do {
+                    let file = try AtomicOutputFile(path: jsonFile)
+                    try file.write(text)
+                    try file.commit(attributes: nil, sync: false)
+                } catch {
+                    FileIO.report("bale: \(error.description) (the JSON summary)")
+                    return ArgumentParser.ExitCode(max(status, .failure).rawValue)
+                }
+            } else {
+                try? FileIO.write(1, text)
+            }
+        }
+        return ArgumentParser.ExitCode(status.rawValue)
     }
 }

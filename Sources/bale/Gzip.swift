@@ -137,8 +137,10 @@ struct Gzip: ParsableCommand {
     var test = false
 
     func run() throws {
-        let status = GzipCommand(options: try common.commandOptions(decompress: decompress, test: test)).run()
-        throw ArgumentParser.ExitCode(status.rawValue)
+        let options = try common.commandOptions(decompress: decompress, test: test)
+        throw common.engine.report(command: decompress ? "gunzip" : "gzip", inputs: common.files, quiet: common.quiet) {
+            GzipCommand(options: options).run()
+        }
     }
 }
 
@@ -161,7 +163,9 @@ struct Gunzip: ParsableCommand {
     var test = false
 
     func run() throws {
-        let status = GzipCommand(options: try common.commandOptions(decompress: true, test: test)).run()
-        throw ArgumentParser.ExitCode(status.rawValue)
+        let options = try common.commandOptions(decompress: true, test: test)
+        throw common.engine.report(command: "gunzip", inputs: common.files, quiet: common.quiet) {
+            GzipCommand(options: options).run()
+        }
     }
 }

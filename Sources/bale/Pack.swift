@@ -113,7 +113,7 @@ struct Pack: ParsableCommand {
         options.engine = engine.settings
         options.force = force
         options.messages = Messages(quiet: quiet, verbose: verbose)
-        throw ArgumentParser.ExitCode(PackCommand(options: options).run().rawValue)
+        throw engine.report(command: "pack", inputs: paths, quiet: quiet) { PackCommand(options: options).run() }
     }
 }
 

@@ -42,6 +42,6 @@ struct Sum: ParsableCommand {
         options.quiet = quiet
         options.shard = shard
         options.engine = engine.settings
-        throw ArgumentParser.ExitCode(SumCommand(options: options).run().rawValue)
+        throw engine.report(command: "sum", inputs: check.map { [$0] } ?? paths, quiet: quiet) { SumCommand(options: options).run() }
     }
 }

@@ -49,7 +49,7 @@ struct Unpack: ParsableCommand {
         if noSameOwner { options.restoreOwners = false }
         options.engine = engine.settings
         options.messages = Messages(quiet: quiet, verbose: verbose)
-        throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
+        throw engine.report(command: "unpack", inputs: [archive], quiet: quiet) { UnpackCommand(options: options).run() }
     }
 }
 
@@ -67,7 +67,7 @@ struct List: ParsableCommand {
         options.archive = archive
         options.listOnly = true
         options.engine = engine.settings
-        throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
+        throw engine.report(command: "list", inputs: [archive], quiet: true) { UnpackCommand(options: options).run() }
     }
 }
 
@@ -100,6 +100,6 @@ struct Verify: ParsableCommand {
         options.verifyOnly = true
         options.manifest = manifest
         options.engine = engine.settings
-        throw ArgumentParser.ExitCode(UnpackCommand(options: options).run().rawValue)
+        throw engine.report(command: "verify", inputs: [archive], quiet: false) { UnpackCommand(options: options).run() }
     }
 }

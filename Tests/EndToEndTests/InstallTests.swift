@@ -11,7 +11,8 @@ import Testing
             repo=$(cd "$(dirname "$BALE")/../../.." && pwd)
             make -s -C "$repo" install-files PREFIX="$PWD/prefix" BIN="$BALE" > /dev/null || echo "install failed"
             prefix/bin/bale --version > /dev/null 2>&1 || prefix/bin/bale --help > /dev/null && echo "binary installed"
-            MANPATH="$PWD/prefix/share/man" man -P cat bale 2> man-errors | grep -q "bale gzip" && echo "man shows the page"
+            MANPATH="$PWD/prefix/share/man" man -P cat bale > page 2> man-errors
+            grep -q "bale gzip" page && echo "man shows the page"
             [ -s man-errors ] && cat man-errors >&2
             bash -c 'source prefix/share/bash-completion/completions/bale; complete -p bale'
             [ -s prefix/share/zsh/site-functions/_bale ] && [ -s prefix/share/fish/vendor_completions.d/bale.fish ] && echo "zsh and fish completions"

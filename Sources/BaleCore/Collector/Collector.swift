@@ -12,12 +12,14 @@ final class Collector {
         var written: UInt64 = 0
         var bytesIn: Int64 = 0
         var bytesOut: Int64 = 0
+        /// Seconds spent in the sink's write (for `--stats`).
+        var writing = 0.0
     }
 
     /// Starts the collector: it runs until `results` is closed and drained.
     init(
         results: BoundedQueue<ChunkResult>, window: ReorderBuffer, failure: FailureLatch,
-        sink: any OutputSink
+        sink: any OutputSink, countsBytes: Bool
     ) {
         let state = State()
         self.state = state
@@ -26,23 +28,27 @@ final class Collector {
                 window.insert(result)
                 while let ready = window.popNext() {
                     if failure.hasFailed { continue }
+                    let started = RunSummary.now()
                     do throws(BaleError) {
                         try typedThrows(BaleError.self) { try ready.bytes.withUnsafeBytes { try sink.write($0, sequence: ready.sequence) } }
                     } catch {
                         failure.fail(error)
                         continue
                     }
+                    state.writing += RunSummary.now() - started
                     state.written += 1
                     state.bytesIn += Int64(ready.inputLength)
                     state.bytesOut += Int64(ready.bytes.count)
+                    // As it goes, for the progress line.
+                    if countsBytes { RunSummary.shared.addProgress(read: Int64(ready.inputLength)) }
                 }
             }
         }
     }
 
     /// Waits for the collector to finish; returns what it wrote.
-    func join() -> (chunks: UInt64, bytesIn: Int64, bytesOut: Int64) {
+    func join() -> (chunks: UInt64, bytesIn: Int64, bytesOut: Int64, writing: Double) {
         thread?.join()
-        return (state.written, state.bytesIn, state.bytesOut)
+        return (state.written, state.bytesIn, state.bytesOut, state.writing)
     }
 }

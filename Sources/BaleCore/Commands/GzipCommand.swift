@@ -154,6 +154,7 @@ public struct GzipCommand: Sendable {
                 return .warning
             }
         }
+        RunSummary.shared.expect(bytes: Int64(info.st_size), files: 1)
         return transformFile(Array(path.utf8), into: target.map { Array($0.utf8) },
                              removing: writesBeside && !options.keep, pipeline: pipeline)
     }
@@ -239,6 +240,10 @@ public struct GzipCommand: Sendable {
             messages.warning("\(inputName): \(warning)")
             status = .warning
         }
+        let decompressing = options.decompress || options.test
+        RunSummary.shared.addFiles(1)
+        RunSummary.shared.addBytes(read: decompressing ? report.gzipBytes : report.plainBytes,
+                                   written: options.test ? 0 : (decompressing ? report.plainBytes : report.gzipBytes))
         if let output {
             do {
                 try output.commit(attributes: attributes, sync: removeAfter != nil)

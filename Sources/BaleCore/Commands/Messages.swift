@@ -10,7 +10,16 @@ public struct Messages: Sendable {
         self.verbose = verbose
     }
 
-    public func error(_ text: String) { FileIO.report("bale: \(text)") }
-    public func warning(_ text: String) { if !quiet { FileIO.report("bale: \(text)") } }
+    /// Prints an error (and keeps it for `--json`).
+    public func error(_ text: String) {
+        RunSummary.shared.record(text, isError: true)
+        FileIO.report("bale: \(text)")
+    }
+
+    /// Prints a warning unless quiet (and keeps it for `--json` either way).
+    public func warning(_ text: String) {
+        RunSummary.shared.record(text, isError: false)
+        if !quiet { FileIO.report("bale: \(text)") }
+    }
     public func info(_ text: String) { if verbose { FileIO.report(text) } }
 }

@@ -88,6 +88,7 @@ public struct PackCommand {
         } else {
             output = nil
         }
+        RunSummary.shared.expect(bytes: entries.reduce(0) { $0 + $1.size }, files: entries.count { $0.kind == .file })
         let pool = options.engine.makePool()
         defer { pool.shutdown() }
         let cutter = TarChunkCutter(entries: entries, chunkSize: options.engine.pipeline.chunkSize,
@@ -100,10 +101,12 @@ public struct PackCommand {
         engine.pipeline.ioThreads = 1
         let sink = OutputTarget(file: output, discards: false)
         do {
-            _ = try Pipeline(options: engine.pipeline, workers: pool)
+            let report = try Pipeline(options: engine.pipeline, workers: pool)
                 .run(cutter: cutter, kind: engine.compression(level: options.level),
                      inputName: outputPath ?? "archive", sink: sink)
             try output?.commit(attributes: nil, sync: false)
+            RunSummary.shared.addFiles(entries.count { $0.kind == .file })
+            RunSummary.shared.addBytes(read: report.bytesIn, written: report.bytesOut)
         } catch {
             output?.discard()
             if case .brokenPipe = error { return .brokenPipe }

@@ -89,6 +89,7 @@ struct RecursiveGzip {
             var walk = Walk(command: command)
             walk.deliver = { file in
                 if options.outputDirectory != nil { Self.makeParentDirectories(of: file.target) }
+                RunSummary.shared.expect(bytes: Int64(file.info.st_size), files: 1)
                 found.push(FileTask(source: SourceFile(path: file.path, info: file.info), target: file.target,
                                     removesSource: removing, ownerComesFree: file.ownerComesFree))
             }

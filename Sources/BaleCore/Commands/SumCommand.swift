@@ -64,7 +64,10 @@ public struct SumCommand: Sendable {
             }
             var status = ExitCode.success
             for path in options.paths {
-                status = max(status, list(Array(path.utf8), top: true) { found.push($0) })
+                status = max(status, list(Array(path.utf8), top: true) { item in
+                    RunSummary.shared.expect(bytes: item.size, files: 1)
+                    found.push(item)
+                })
             }
             listing.withLock { $0 = status }
         }
@@ -298,6 +301,9 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
                 if file.expected != nil { out += Array("\(shown): FAILED open or read\n".utf8) }
                 continue
             }
+            RunSummary.shared.addFiles(1)
+            RunSummary.shared.addBytes(read: file.size, written: 0)
+            RunSummary.shared.addProgress(read: file.size)
             if let expected = file.expected {
                 if expected == digest {
                     if !quiet { out += Array("\(shown): OK\n".utf8) }
@@ -310,6 +316,7 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
                 SumCommand.appendLine(digest: digest, path: file.path, to: &out)
             }
         }
+        RunSummary.shared.addBytes(read: 0, written: Int64(out.count))
         do { try FileIO.write(1, out) } catch {
             if error.code == EPIPE { throw .brokenPipe }
             throw .writeFailed(path: "stdout", error)

@@ -122,6 +122,8 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
         }
         if let digest { digests.append((file.source.path, digest)) }
         let size = Int64(file.source.info.st_size)
+        RunSummary.shared.addFiles(1)
+        RunSummary.shared.addBytes(read: size, written: currentBytes)
         if problem == .grew {
             warn("\(source): file grew while being compressed; only its first \(size) bytes were compressed, so it is kept")
         } else if file.removesSource {

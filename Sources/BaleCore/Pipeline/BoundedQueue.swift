@@ -20,6 +20,8 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     private let notEmpty: Monitor.Condition
     private var items: Deque<Element> = []
     private var state = State.open
+    private var pushWait = 0.0
+    private var popWait = 0.0
 
     private enum State { case open, closed, cancelled }
 
@@ -35,8 +37,10 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     @discardableResult
     public func push(_ element: Element) -> Bool {
         monitor.withLock {
-            while state == .open && items.count >= capacity {
-                monitor.wait(notFull)
+            if state == .open && items.count >= capacity {
+                let since = RunSummary.now()
+                while state == .open && items.count >= capacity { monitor.wait(notFull) }
+                pushWait += RunSummary.now() - since
             }
             guard state == .open else { return false }
             items.append(element)
@@ -49,8 +53,10 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     /// Returns nil once the queue is closed and drained, or cancelled.
     public func pop() -> Element? {
         monitor.withLock {
-            while state == .open && items.isEmpty {
-                monitor.wait(notEmpty)
+            if state == .open && items.isEmpty {
+                let since = RunSummary.now()
+                while state == .open && items.isEmpty { monitor.wait(notEmpty) }
+                popWait += RunSummary.now() - since
             }
             guard state != .cancelled, let first = items.popFirst() else { return nil }
             notFull.signal()
@@ -76,6 +82,10 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
             notFull.broadcast()
         }
     }
+
+    /// Seconds producers spent waiting for room, and consumers for an
+    /// element, summed over threads (for `--stats`).
+    public var waits: (push: Double, pop: Double) { monitor.withLock { (pushWait, popWait) } }
 
     /// How many elements are queued now.
     public var count: Int { monitor.withLock { items.count } }

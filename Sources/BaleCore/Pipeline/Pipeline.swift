@@ -52,6 +52,7 @@ public struct Pipeline {
         sink: any OutputSink
     ) throws(BaleError) -> Report {
         let processes = try workers.workers()
+        let started = RunSummary.now()
         let window = ReorderBuffer(window: options.window(workers: processes.count))
         let queue = BoundedQueue<Chunk>(capacity: options.queueCapacity(workers: processes.count))
         // Never full: the window already bounds what can be in it, and a
@@ -63,7 +64,8 @@ public struct Pipeline {
             window.cancel()
         }
 
-        let collector = Collector(results: results, window: window, failure: failure, sink: sink)
+        let collector = Collector(results: results, window: window, failure: failure, sink: sink,
+                                  countsBytes: kind != .digest)
         let links = processes.map {
             WorkerLink(worker: $0, pool: workers, kind: kind, options: options, inputName: inputName,
                        queue: queue, results: results, failure: failure)
@@ -76,6 +78,19 @@ public struct Pipeline {
         for link in links { link.join() }
         results.close()
         let written = collector.join()
+        let waits = queue.waits
+        RunSummary.shared.addStages { stages in
+            stages.seconds += RunSummary.now() - started
+            stages.readerThreads = max(stages.readerThreads, options.ioThreads)
+            stages.readersBusy += readers.reading.seconds
+            stages.readersWaiting += waits.push
+            stages.workersWaiting += waits.pop
+            if stages.workerBusy.count < links.count {
+                stages.workerBusy += Array(repeating: 0, count: links.count - stages.workerBusy.count)
+            }
+            for (slot, link) in links.enumerated() { stages.workerBusy[slot] += link.working.seconds }
+            stages.collectorWriting += written.writing
+        }
 
         if let error = failure.firstError { throw error }
         guard written.chunks == cutter.chunkCount else {

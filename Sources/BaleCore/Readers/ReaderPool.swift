@@ -9,16 +9,24 @@
 /// device idle; `--io-threads` sets how many.
 final class ReaderPool {
     private var threads: [JoinableThread] = []
+    /// Seconds the readers spent cutting and reading, summed over threads.
+    let reading = SecondsCounter()
 
     /// Starts `count` readers cutting with `cutter` into `queue`.
     init(
         count: Int, cutter: ChunkCutter, queue: BoundedQueue<Chunk>,
         window: ReorderBuffer, failure: FailureLatch
     ) {
+        let reading = reading
         for index in 0..<count {
             threads.append(JoinableThread(name: "bale-reader-\(index)") {
                 do {
-                    while let chunk = try cutter.nextChunk(admit: { window.admit($0) }) {
+                    var busy = 0.0
+                    defer { reading.add(busy) }
+                    while true {
+                        let started = RunSummary.now()
+                        guard let chunk = try cutter.nextChunk(admit: { window.admit($0) }) else { break }
+                        busy += RunSummary.now() - started
                         if !queue.push(chunk) { return }
                     }
                 } catch let error as BaleError {

@@ -122,4 +122,9 @@ extension FileIO {
     public static func report(_ line: String) {
         try? write(2, Array((line + "\n").utf8))
     }
+
+    /// Writes `text` to standard error as it is (the progress line).
+    public static func reportRaw(_ text: String) {
+        try? write(2, Array(text.utf8))
+    }
 }

@@ -49,4 +49,15 @@ public final class Monitor: @unchecked Sendable {
     public func wait(_ condition: Condition) {
         pthread_cond_wait(condition.cond, mutex)
     }
+
+    /// Waits for `condition`, or at most `seconds` (the realtime clock,
+    /// as pthread_cond_timedwait measures it).
+    public func wait(_ condition: Condition, seconds: Double) {
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        let nanoseconds = Int(deadline.tv_nsec) + Int(seconds * 1e9)
+        deadline.tv_sec += nanoseconds / 1_000_000_000
+        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        pthread_cond_timedwait(condition.cond, mutex, &deadline)
+    }
 }

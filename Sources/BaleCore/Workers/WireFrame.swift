@@ -12,7 +12,9 @@
 ///     8      8     sequence number of the chunk
 ///     16     8     argument: the level for `compress` and
 ///                  `compressPieces`, the expected
-///                  uncompressed length for `inflate`, 0 otherwise
+///                  uncompressed length for `inflate`; in a reply,
+///                  the nanoseconds the worker spent on the chunk
+///                  (for `--stats`)
 ///
 /// A fixed header means a reader always knows how much to read next, and
 /// the length is checked against `maximumPayload` before anything is

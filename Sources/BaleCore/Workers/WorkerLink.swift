@@ -36,6 +36,9 @@ final class WorkerLink {
     private var feeder: JoinableThread?
     private var receiver: JoinableThread?
     private let current: Current
+    /// Seconds the worker (and its replacements) spent on this link's
+    /// chunks, as each reported it (for `--stats`).
+    let working = SecondsCounter()
 
     /// Workers a poison chunk may end before the job stops.
     static let strikesAllowed = 2
@@ -86,6 +89,7 @@ final class WorkerLink {
         let inFlight = InFlightChunks(capacity: options.inFlightPerWorker)
         let current = Current(worker)
         self.current = current
+        let working = working
         feeder = JoinableThread(name: "bale-feeder") {
             defer { inFlight.close() }
             while let chunk = queue.pop() {
@@ -109,11 +113,14 @@ final class WorkerLink {
                 let worker = current.worker
                 let fault: String
                 switch Self.receive(from: worker, timeout: options.workerTimeout) {
+                case .result(let frame, _) where ![.compressed, .inflated, .digested, .failed].contains(frame.kind):
+                    fault = "sent a \(frame.kind) frame"
                 case .result(let frame, let payload) where frame.sequence == head.sequence:
                     switch frame.kind {
                     case .compressed, .inflated, .digested:
+                        working.add(Double(frame.argument) / 1e9)
                         _ = results.push(ChunkResult(sequence: frame.sequence, bytes: payload,
-                                                     inputLength: head.bytes.count))
+                                                     inputLength: Self.dataLength(of: head)))
                         inFlight.removeFirst()
                         continue
                     case .failed:
@@ -185,6 +192,14 @@ final class WorkerLink {
                     + "took over its chunks, nothing lost")
             }
         }
+    }
+
+    /// The input bytes a chunk holds: all of them, less the piece table
+    /// when it holds several pieces.
+    private static func dataLength(of chunk: Chunk) -> Int {
+        guard chunk.holdsPieces, chunk.bytes.count >= 4 else { return chunk.bytes.count }
+        let count = Int(chunk.bytes[0]) | Int(chunk.bytes[1]) << 8 | Int(chunk.bytes[2]) << 16 | Int(chunk.bytes[3]) << 24
+        return max(0, chunk.bytes.count - 4 - 4 * count)
     }
 
     /// The request frame for `chunk`.

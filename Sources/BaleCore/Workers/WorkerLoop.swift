@@ -68,6 +68,7 @@ final class ChunkWork {
     }
 
     func handle(_ frame: WireFrame, payload: [UInt8], replyingTo results: FrameChannel) throws(SystemError) {
+        let started = RunSummary.now()
         do {
             let answer: WireFrame.Kind
             let length: Int
@@ -88,7 +89,8 @@ final class ChunkWork {
                 throw CodecError.corrupt("a worker does not accept frames of kind \(frame.kind)")
             }
             try results.send(
-                WireFrame(kind: answer, sequence: frame.sequence, argument: UInt64(payload.count), payloadLength: length),
+                WireFrame(kind: answer, sequence: frame.sequence,
+                          argument: UInt64(max(0, (RunSummary.now() - started) * 1e9)), payloadLength: length),
                 payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
         } catch let error as CodecError {
             let reason = Array(error.description.utf8)

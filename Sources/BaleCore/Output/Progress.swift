@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The progress line on a terminal: bytes and files done of the total
+/// (as far as the walk has found it), MB/s and the time left, redrawn in
+/// place four times a second on standard error and erased at the end.
+///
+/// A thread of its own that only reads `RunSummary`; the command line
+/// starts it when standard error is a terminal and neither `-q` nor
+/// `--no-progress` was given, so scripts and logs never see it.
+public final class Progress: @unchecked Sendable {
+    private let monitor = Monitor()
+    private let wake: Monitor.Condition
+    private var stopped = false
+    private var thread: JoinableThread?
+
+    public init() {
+        wake = monitor.makeCondition()
+        thread = JoinableThread(name: "bale-progress") { [self] in
+            let summary = RunSummary.shared
+            var shown = false
+            while true {
+                let done = monitor.withLock { () -> Bool in
+                    if !stopped { monitor.wait(wake, seconds: 0.25) }
+                    return stopped
+                }
+                if done { break }
+                guard summary.elapsed >= 0.5 else { continue }  // quick jobs show nothing
+                FileIO.reportRaw("\r\u{1b}[K" + Self.line(summary))
+                shown = true
+            }
+            if shown { FileIO.reportRaw("\r\u{1b}[K") }
+        }
+    }
+
+    /// Erases the line and stops the thread.
+    public func stop() {
+        monitor.withLock {
+            stopped = true
+            wake.broadcast()
+        }
+        thread?.join()
+        thread = nil
+    }
+
+    static func line(_ summary: RunSummary) -> String {
+        let done = summary.progress
+        let (total, files) = summary.expected
+        let seconds = max(summary.elapsed, 0.001)
+        let rate = Double(done) / seconds
+        var text = megabytes(done)
+        if total > 0 {
+            text += " of \(megabytes(total)) (\(Int(100 * Double(done) / Double(max(total, 1))))%)"
+        }
+        if files > 0 { text += ", \(files) \(files == 1 ? "file" : "files")" }
+        text += ", \(String(format: rate / 1e6, digits: 1)) MB/s"
+        if total > done, rate > 0 {
+            let left = Int(Double(total - done) / rate)
+            text += ", ETA \(left / 60):\(left % 60 < 10 ? "0" : "")\(left % 60)"
+        }
+        return "bale: " + text
+    }
+
+    static func megabytes(_ bytes: Int64) -> String { String(format: Double(bytes) / 1e6, digits: 1) + " MB" }
+}

@@ -1,0 +1,132 @@
+/// The end-of-run reports made from `RunSummary`: the JSON object of
+/// `--json` and the stage table of `--stats`, with its verdict.
+public enum RunReport {
+    /// Where the time went, in one word (`--stats`, and `verdict` in JSON).
+    ///
+    /// The question bale's design exists to answer: its threads wait for
+    /// I/O and its processes compute, so a run is CPU-bound when the
+    /// workers were busy nearly all the time (more `-p`, or a lower level,
+    /// would help), write-bound when the collector spent most of the time
+    /// writing, and read-bound when the workers sat waiting for chunks the
+    /// readers had not yet read.
+    public enum Verdict: String, Sendable {
+        case cpuBound = "cpu-bound"
+        case readBound = "read-bound"
+        case writeBound = "write-bound"
+        case idle = "no pipeline ran"
+
+        public var advice: String {
+            switch self {
+            case .cpuBound: return "CPU-bound: the workers were busy; more -p (on more cores) or a lower level would help"
+            case .readBound: return "read-bound: the workers waited for input; faster storage or more --io-threads would help"
+            case .writeBound: return "write-bound: writing the output took most of the time; a faster destination would help"
+            case .idle: return "no pipeline ran"
+            }
+        }
+    }
+
+    /// Workers at least this busy (of the cores they could use) make a
+    /// run CPU-bound.
+    static let busyWorkers = 0.7
+
+    public static func verdict(_ stages: RunSummary.Stages, cores: Int) -> Verdict {
+        guard stages.seconds > 0, !stages.workerBusy.isEmpty else { return .idle }
+        let usable = Double(min(stages.workerBusy.count, max(1, cores))) * stages.seconds
+        let busy = stages.workerBusy.reduce(0, +) / usable
+        if busy >= busyWorkers { return .cpuBound }
+        if stages.collectorWriting >= 0.5 * stages.seconds { return .writeBound }
+        return .readBound
+    }
+
+    /// The `--stats` table, for standard error.
+    public static func stageTable(_ summary: RunSummary, cores: Int) -> String {
+        let stages = summary.stages
+        let wall = max(stages.seconds, 1e-9)
+        func percent(_ seconds: Double, of whole: Double) -> String {
+            String(Int((100 * seconds / max(whole, 1e-9)).rounded())) + "%"
+        }
+        func seconds(_ value: Double) -> String { String(format: value) + " s" }
+        let threads = max(1, stages.readerThreads)
+        var lines = ["bale: where the time went (\(seconds(stages.seconds)) in the pipeline, \(seconds(summary.elapsed)) in all)"]
+        lines.append("  readers (\(threads) threads)    busy reading \(percent(stages.readersBusy, of: wall * Double(threads))), "
+            + "waiting on a full queue \(percent(stages.readersWaiting, of: wall * Double(threads)))")
+        lines.append("  queue                  full (readers waiting) \(seconds(stages.readersWaiting)), "
+            + "empty (workers waiting) \(seconds(stages.workersWaiting))")
+        for (index, busy) in stages.workerBusy.enumerated() {
+            lines.append("  worker \(index + 1)               busy \(percent(busy, of: wall)) (\(seconds(busy)))")
+        }
+        lines.append("  collector              writing \(percent(stages.collectorWriting, of: wall)) (\(seconds(stages.collectorWriting)))")
+        lines.append("  verdict: \(verdict(stages, cores: cores).advice)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The `--json` object: stable field names, documented in the README.
+    public static func json(
+        _ summary: RunSummary, command: String, inputs: [String], exitStatus: Int32, cores: Int
+    ) -> String {
+        let stages = summary.stages
+        let read = summary.bytesRead, written = summary.bytesWritten
+        let messages = summary.messages
+        func list(_ errors: Bool) -> String {
+            "[" + messages.filter { $0.isError == errors }.map { message in
+                "{\"path\": \(message.path.map(quoted) ?? "null"), \"message\": \(quoted(message.text))}"
+            }.joined(separator: ", ") + "]"
+        }
+        let fields: [(String, String)] = [
+            ("command", quoted(command)),
+            ("inputs", "[" + inputs.map(quoted).joined(separator: ", ") + "]"),
+            ("files", String(summary.files)),
+            ("bytes_in", String(read)),
+            ("bytes_out", String(written)),
+            ("ratio", read > 0 ? String(format: Double(written) / Double(read), digits: 4) : "null"),
+            ("seconds", String(format: summary.elapsed, digits: 3)),
+            ("exit_status", String(exitStatus)),
+            ("warnings", list(false)),
+            ("errors", list(true)),
+            ("stages", "{"
+                + "\"seconds\": \(String(format: stages.seconds, digits: 3)), "
+                + "\"reader_threads\": \(stages.readerThreads), "
+                + "\"readers_busy_seconds\": \(String(format: stages.readersBusy, digits: 3)), "
+                + "\"readers_waiting_seconds\": \(String(format: stages.readersWaiting, digits: 3)), "
+                + "\"workers_waiting_seconds\": \(String(format: stages.workersWaiting, digits: 3)), "
+                + "\"workers_busy_seconds\": [" + stages.workerBusy.map { String(format: $0, digits: 3) }.joined(separator: ", ") + "], "
+                + "\"collector_writing_seconds\": \(String(format: stages.collectorWriting, digits: 3)), "
+                + "\"verdict\": \(quoted(verdict(stages, cores: cores).rawValue))}"),
+        ]
+        return "{" + fields.map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}\n"
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped
+    /// (names that are not UTF-8 arrive here already decoded with U+FFFD).
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension String {
+    /// `value` with `digits` decimals (2 by default), without Foundation.
+    init(format value: Double, digits: Int = 2) {
+        let scale = (0..<digits).reduce(1.0) { result, _ in result * 10 }
+        let scaled = (value * scale).rounded()
+        let whole = Int(scaled / scale)
+        let fraction = Int(abs(scaled.truncatingRemainder(dividingBy: scale)))
+        guard digits > 0 else { self = String(whole); return }
+        let text = String(fraction)
+        let sign = value < 0 && whole == 0 ? "-" : ""
+        self = sign + String(whole) + "." + String(repeating: "0", count: digits - text.count) + text
+    }
+}

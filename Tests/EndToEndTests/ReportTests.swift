@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// For scripts and people: `--json` (checked with python3's json against
+/// the files on disk), `--stats` (its verdict for a CPU-bound and a
+/// read-bound run) and the progress line (on a terminal only).
+@Suite struct ReportTests {
+    @Test func jsonMatchesTheFilesOnDisk() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir t && for i in $(seq 1 30); do seq 1 $((i * 1000)) > t/f$i; done && head -c 5000000 "$FIXTURES/mixed" > big
+            "$BALE" gzip -k --json big > one.json
+            "$BALE" pack t -o t.tar.gz --json > pack.json
+            "$BALE" gzip -r -k --json t > tree.json
+            "$BALE" gzip -k --json missing > missing.json; echo "missing: $?"
+            python3 - <<'PY'
+            import json, os, glob
+            one = json.load(open('one.json'))
+            assert one['command'] == 'gzip' and one['inputs'] == ['big'] and one['files'] == 1, one
+            assert one['bytes_in'] == os.path.getsize('big') and one['bytes_out'] == os.path.getsize('big.gz'), one
+            assert one['exit_status'] == 0 and one['errors'] == [] and one['stages']['verdict'] in ('cpu-bound', 'read-bound', 'write-bound')
+            assert abs(one['ratio'] - one['bytes_out'] / one['bytes_in']) < 1e-3 and one['seconds'] > 0
+            tree = json.load(open('tree.json'))
+            plain = [f for f in glob.glob('t/*') if not f.endswith('.gz')]
+            assert tree['files'] == len(plain) == 30, tree
+            assert tree['bytes_in'] == sum(map(os.path.getsize, plain)), tree
+            assert tree['bytes_out'] == sum(map(os.path.getsize, glob.glob('t/*.gz'))), tree
+            pack = json.load(open('pack.json'))
+            assert pack['files'] == 30 and pack['bytes_out'] == os.path.getsize('t.tar.gz'), pack
+            assert len(pack['stages']['workers_busy_seconds']) >= 1
+            missing = json.load(open('missing.json'))
+            assert missing['exit_status'] == 1 and missing['files'] == 0, missing
+            assert missing['errors'][0]['path'] == 'missing' and 'No such file' in missing['errors'][0]['message'], missing
+            print('json matches')
+            PY
+            """#)
+        #expect(run.stdout == "missing: 1\njson matches\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Level 9 keeps the workers busy: CPU-bound. Level 1 fed by a
+    /// --files-from FIFO that names a file every 0.2 s: the workers wait
+    /// for the walk, read-bound.
+    @Test func statsNamesWhatBoundTheRun() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            for i in 1 2; do cat "$FIXTURES/mixed"; done > big
+            "$BALE" gzip -9 -p 2 -c --stats big 2>&1 > /dev/null | grep verdict
+            mkdir t && for i in $(seq 1 12); do head -c 200000 "$FIXTURES/text" > t/f$i; done
+            mkfifo names
+            (for i in $(seq 1 12); do echo t/f$i; sleep 0.2; done) > names &
+            "$BALE" gzip -r -1 -p 2 --stats --files-from names 2>&1 | grep verdict
+            """#)
+        #expect(run.stdout == """
+              verdict: CPU-bound: the workers were busy; more -p (on more cores) or a lower level would help
+              verdict: read-bound: the workers waited for input; faster storage or more --io-threads would help
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// The progress line is drawn under a pseudo-terminal (script(1)), and
+    /// never when standard error is a pipe or a file, nor with -q.
+    @Test func progressShowsOnATerminalOnly() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            for i in 1 2 3; do cat "$FIXTURES/mixed"; done > big
+            script -qec "\"$BALE\" gzip -9 -p 2 -k big" /dev/null > tty.out
+            grep -a -q 'MB/s' tty.out && echo "progress on a terminal"
+            grep -a -q "$(printf '\r\033\\[K')" tty.out && echo "drawn in place"
+            rm big.gz && "$BALE" gzip -9 -p 2 -k big 2> pipe.err
+            [ -s pipe.err ] && echo "progress in a pipe" || echo "none in a pipe"
+            rm big.gz && script -qec "\"$BALE\" gzip -9 -p 2 -k -q big" /dev/null > quiet.out
+            grep -a -q 'MB/s' quiet.out && echo "progress with -q" || echo "none with -q"
+            """#)
+        #expect(run.stdout == "progress on a terminal\ndrawn in place\nnone in a pipe\nnone with -q\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+}
