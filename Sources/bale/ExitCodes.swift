@@ -19,6 +19,10 @@ struct ExitCodes: ParsableCommand {
                    bale stops quietly, as a process ended by SIGPIPE
 
         Errors and warnings go to standard error as "bale: FILE: cause".
+
+        Examples:
+          bale gzip -r /var/log/app; [ $? -le 2 ] || alert "logs not compressed"
+          bale verify backup.tar.gz || exit 1
         """
 
     static let configuration = CommandConfiguration(

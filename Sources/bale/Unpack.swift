@@ -55,7 +55,16 @@ struct Unpack: ParsableCommand {
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the entries of a .tar.gz, .tgz or .tar, as tar -tv does.")
+        abstract: "List the entries of a .tar.gz, .tgz or .tar, as tar -tv does.",
+        discussion: """
+        Any archive is read (GNU tar, bsdtar, pigz, bale); bale's own are \
+        decompressed in parallel. Nothing is written.
+
+        Examples:
+          bale list logs.tar.gz
+          bale list logs.tar.gz | grep '\\.log$'
+          bale list --json-file summary.json logs.tar.gz > entries.txt
+        """)
 
     @Argument(help: "The archive (- for standard input).")
     var archive: String

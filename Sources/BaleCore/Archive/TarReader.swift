@@ -49,6 +49,10 @@ public struct TarReader {
 
     public init(archiveName: String) { self.archiveName = archiveName }
 
+    /// Entries begun, and bytes of the tar stream consumed (for `--json`).
+    public private(set) var entriesRead = 0
+    public var bytesRead: Int64 { offset }
+
     /// True once the end-of-archive blocks were seen.
     public var isFinished: Bool { if case .finished = state { return true }; return false }
 
@@ -181,6 +185,7 @@ public struct TarReader {
         entry.headerOffset = entryStart ?? offset
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
+        entriesRead += 1
         try handler.begin(entry)
         contentLeft = carriesContent ? size : 0
         paddingLeft = carriesContent ? TarHeader.padding(size) : 0

@@ -43,6 +43,9 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         if inside { throw .truncated(path: archiveName) }
     }
 
+    /// Entries read and tar stream bytes consumed so far.
+    public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (reader.entriesRead, reader.bytesRead) } }
+
     /// The handler, for what it gathered.
     public var handler: Handler { monitor.withLock { handlerState } }
 

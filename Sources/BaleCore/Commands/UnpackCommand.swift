@@ -105,7 +105,18 @@ public struct UnpackCommand {
         }
         let refused = sink.finishHandler()
         for warning in refused { messages.error(warning) }
+        Self.count(sink, archive: fd)
         return refused.isEmpty ? status : .failure
+    }
+
+    /// Adds an archive's entries and bytes to the run's summary: the
+    /// archive's size read, the tar stream's bytes written (or listed).
+    static func count<H: TarReader.Handler>(_ sink: TarStreamSink<H>, archive fd: Int32) {
+        let (entries, bytes) = sink.progress
+        var info = stat()
+        let size = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : bytes
+        RunSummary.shared.addFiles(entries)
+        RunSummary.shared.addBytes(read: size, written: bytes)
     }
 
     /// `bale verify`: reads everything, writes nothing. A .tar.gz, .tgz or
@@ -171,6 +182,7 @@ public struct UnpackCommand {
             }
             return .failure
         }
+        Self.count(sink, archive: fd)
         let verifier = sink.handler
         var failed = 0
         for entry in expected {
