@@ -48,7 +48,8 @@ public enum RunReport {
         func seconds(_ value: Double) -> String { String(format: value) + " s" }
         let threads = max(1, stages.readerThreads)
         var lines = ["bale: where the time went (\(seconds(stages.seconds)) in the pipeline, \(seconds(summary.elapsed)) in all)"]
-        lines.append("  readers (\(threads) threads)    busy reading \(percent(stages.readersBusy, of: wall * Double(threads))), "
+        let readers = "readers (\(threads) thread\(threads == 1 ? "" : "s"))"
+        lines.append("  " + readers + String(repeating: " ", count: max(1, 23 - readers.count)) + "busy reading \(percent(stages.readersBusy, of: wall * Double(threads))), "
             + "waiting on a full queue \(percent(stages.readersWaiting, of: wall * Double(threads)))")
         lines.append("  queue                  full (readers waiting) \(seconds(stages.readersWaiting)), "
             + "empty (workers waiting) \(seconds(stages.workersWaiting))")
