@@ -78,6 +78,8 @@ final class FilePrefetcher: @unchecked Sendable {
     }
 
     private func work() {
+        // One hasher per thread, reused for every file it reads.
+        let hasher = digests ? SHA256() : nil
         while true {
             // Claim the next small file, waiting while the budget is spent.
             let claimed: Int? = monitor.withLock {
@@ -95,7 +97,7 @@ final class FilePrefetcher: @unchecked Sendable {
                 return nil
             }
             guard let index = claimed else { return }
-            let outcome = read(entries[index])
+            let outcome = read(entries[index], hasher: hasher)
             monitor.withLock {
                 if case .failed = outcome { held -= Int(entries[index].size) }
                 done[index] = outcome
@@ -105,7 +107,7 @@ final class FilePrefetcher: @unchecked Sendable {
     }
 
     /// Reads one file whole and checks it did not change meanwhile.
-    private func read(_ entry: TarEntry) -> Outcome {
+    private func read(_ entry: TarEntry, hasher: SHA256?) -> Outcome {
         let fd = withCString(entry.sourcePath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
         if fd < 0 { return .failed("\(entry.displayName): Cannot open: \(SystemError.current("open").reason)") }
         defer { FileIO.close(fd) }
@@ -122,6 +124,6 @@ final class FilePrefetcher: @unchecked Sendable {
             }
         }
         return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)),
-                        digest: digests ? SHA256.hash(bytes) : nil)
+                        digest: hasher?.hash(bytes))
     }
 }
