@@ -14,6 +14,9 @@ int bale_wexitstatus(int status) { return WEXITSTATUS(status); }
 int bale_wifsignaled(int status) { return WIFSIGNALED(status); }
 int bale_wtermsig(int status) { return WTERMSIG(status); }
 
+#include <pthread.h>
+int bale_name_this_thread(const char *name) { return pthread_setname_np(pthread_self(), name); }
+
 #include <signal.h>
 #include <pthread.h>
 #include <stdlib.h>

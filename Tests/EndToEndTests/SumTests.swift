@@ -86,6 +86,41 @@ import Testing
     }
 }
 
+/// `pack --manifest` is written on its own thread while the last chunks
+/// compress: it must still be sorted in byte order (the walk order is not:
+/// "a/x" is walked before "a-b"), and appear only with a whole archive.
+@Suite struct ManifestWriterTests {
+    @Test func theManifestIsSortedInByteOrder() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir -p t/a t/b && for n in a/x a-b a.txt a0 b/y B _ 'a b' ; do echo "$n" > "t/$n"; done
+            "$BALE" pack t -o t.tar.gz --manifest t.sha256; echo "status=$?"
+            cut -c67- t.sha256 > names
+            LC_ALL=C sort -c names && echo "sorted as LC_ALL=C sort"
+            wc -l < names
+            "$BALE" pack t -o t2.tar.gz --manifest - > out; echo "to stdout=$?"
+            cmp out t.sha256 && echo "stdout has the same manifest"
+            """)
+        #expect(run.stdout == "status=0\nsorted as LC_ALL=C sort\n8\nto stdout=0\nstdout has the same manifest\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A pack that fails part-way (a poison chunk) leaves neither the
+    /// archive nor the manifest, nor either's temporary file.
+    @Test func aFailedPackLeavesNoManifest() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir t && seq 1 1000 > t/small && for i in 1 2 3 4; do cat "$FIXTURES/mixed"; done > t/big
+            BALE_TEST_KILL_WORKER_AT_CHUNK=3 "$BALE" pack -p 2 t -o t.tar.gz --manifest t.sha256 2> err
+            echo "status=$?"
+            ls -A | sort | tr '\\n' ' '; echo
+            BALE_TEST_KILL_WORKER_AT_CHUNK=3 "$BALE" pack -p 2 t -o t.tar.gz --manifest - > out 2> err
+            echo "status=$?"; wc -c < out
+            """)
+        #expect(run.stdout == "status=1\nerr t \nstatus=1\n0\n", "\(run.stdout)\(run.stderr)")
+    }
+}
+
 /// `bale gzip -r --manifest`: the digests of the files compressed.
 @Suite struct RecursiveManifestTests {
     @Test func sha256sumChecksTheFilesBeforeAndAfter() throws {

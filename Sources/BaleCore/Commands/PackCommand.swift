@@ -95,6 +95,9 @@ public struct PackCommand {
                                     readerThreads: options.engine.pipeline.ioThreads,
                                     makesDigests: options.manifestPath != nil)
         defer { cutter.stop() }
+        let manifest = options.manifestPath.map { path in
+            ManifestWriter(path: path, lines: { cutter.digestsWhenRead() })
+        }
         // The stream is assembled in order by one thread; the read-ahead
         // threads are the cutter's own.
         var engine = options.engine
@@ -109,15 +112,15 @@ public struct PackCommand {
             RunSummary.shared.addBytes(read: report.bytesIn, written: report.bytesOut)
         } catch {
             output?.discard()
+            cutter.stop()
+            manifest?.discard()
             if case .brokenPipe = error { return .brokenPipe }
             messages.error(error.description)
             return .failure
         }
         for warning in cutter.warnings { messages.error(warning) }
         var status: ExitCode = walker.hadErrors || !cutter.warnings.isEmpty ? .failure : .success
-        if let manifest = options.manifestPath {
-            status = max(status, Manifest.write(cutter.fileDigests, to: manifest, messages: messages))
-        }
+        if let manifest { status = max(status, manifest.commit(messages: messages)) }
         return status
     }
 

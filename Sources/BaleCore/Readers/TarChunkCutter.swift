@@ -58,15 +58,25 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         self.entries = entries
         self.chunkSize = chunkSize
         self.makesDigests = makesDigests
+        streamRead = monitor.makeCondition()
         prefetcher = FilePrefetcher(entries: entries, threads: readerThreads, budget: prefetchBudget,
                                     digests: makesDigests)
     }
 
     private let makesDigests: Bool
-    private var digests: [(name: [UInt8], digest: [UInt8])] = []
+    private var digests: [Manifest.Line] = []
+    private let streamRead: Monitor.Condition
+    private var stopped = false
 
-    /// Each archived file's name and SHA-256 (with `makesDigests`), once the stream is done.
-    public var fileDigests: [(name: [UInt8], digest: [UInt8])] { monitor.withLock { digests } }
+    /// Each archived file's name and SHA-256 (with `makesDigests`): waits
+    /// until the whole stream has been read (the last chunks may still be
+    /// compressing), or returns nil if the cutter is stopped first.
+    public func digestsWhenRead() -> [Manifest.Line]? {
+        monitor.withLock {
+            while !finishing && !stopped { monitor.wait(streamRead) }
+            return finishing ? digests : nil
+        }
+    }
 
     deinit {
         prefetcher.stop()
@@ -74,7 +84,13 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     }
 
     /// Stops the read-ahead threads; call when the job is over.
-    public func stop() { prefetcher.stop() }
+    public func stop() {
+        monitor.withLock {
+            stopped = true
+            streamRead.broadcast()
+        }
+        prefetcher.stop()
+    }
 
     public var chunkCount: UInt64 { monitor.withLock { next } }
 
@@ -124,6 +140,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             }
             if finishing { break }
             finishing = true
+            streamRead.broadcast()
             // End of archive, padded to whole 10240-byte records.
             let end = streamOffset + Int64(filled) + Int64(TarHeader.endOfArchive.count)
             let record: Int64 = 10240

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// A POSIX thread running one closure, which the creator joins.
 ///
@@ -18,7 +19,12 @@ public final class JoinableThread: @unchecked Sendable {
 
     /// Starts a thread running `body`.
     public init(name: String = "bale", _ body: @escaping @Sendable () -> Void) {
-        let box = Unmanaged.passRetained(Box(body))
+        // The name (at most 15 bytes) shows in `top -H`, `ps -L` and perf.
+        let label = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+        let box = Unmanaged.passRetained(Box {
+            _ = bale_name_this_thread(label)
+            body()
+        })
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         // Small stacks: these threads hold buffers on the heap, not the stack.
@@ -30,7 +36,6 @@ public final class JoinableThread: @unchecked Sendable {
         }, box.toOpaque())
         pthread_attr_destroy(&attributes)
         precondition(result == 0, "pthread_create failed: \(result)")
-        _ = name
     }
 
     /// Waits for the thread's closure to return.

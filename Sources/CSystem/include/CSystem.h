@@ -16,6 +16,9 @@ int bale_wexitstatus(int status);
 int bale_wifsignaled(int status);
 int bale_wtermsig(int status);
 
+/// Names the calling thread (at most 15 bytes) for `top -H`, `ps -L` and perf.
+int bale_name_this_thread(const char *name);
+
 #endif
 
 /// Temporary outputs to remove if a signal ends the process (SIGINT,

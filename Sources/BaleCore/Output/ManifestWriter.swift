@@ -1,0 +1,72 @@
+/// Writes `pack --manifest` on a thread of its own, while the archive's
+/// last chunks are still being compressed.
+///
+/// Every file's digest is known as soon as the tar stream has been read
+/// to its end, but the archive is complete only when the workers have
+/// compressed the chunks still queued — a few tenths of a second on a
+/// large tree. Sorting 100,000 names and writing their lines took about
+/// 0.09 s; done after the pipeline, with one core idle, that was 2% of
+/// the pack's wall time. Done here, it overlaps the compression tail.
+///
+/// The text goes to a temporary file; `commit` renames it into place only
+/// after the archive itself is committed, and `discard` removes it, so a
+/// failed pack leaves no manifest. For "-" the text is held and printed by
+/// `commit`, so standard output shows a manifest only for a whole archive.
+final class ManifestWriter: @unchecked Sendable {
+    private let path: String
+    private var thread: JoinableThread?
+    // Set by the thread before it ends; read after `join`.
+    private var file: AtomicOutputFile?
+    private var text: [UInt8]?
+    private var failure: BaleError?
+
+    /// Starts the thread. `lines` blocks until every digest is known and
+    /// returns them, or returns nil when the job stopped first.
+    init(path: String, lines: @escaping @Sendable () -> [Manifest.Line]?) {
+        self.path = path
+        thread = JoinableThread(name: "bale-manifest") { [unowned self] in
+            guard let lines = lines() else { return }
+            let text = Manifest.text(lines)
+            guard path != "-" else {
+                self.text = text
+                return
+            }
+            do throws(BaleError) {
+                let file = try AtomicOutputFile(path: path)
+                self.file = file
+                try file.write(text)
+            } catch {
+                failure = error
+            }
+        }
+    }
+
+    /// Waits for the thread, then puts the manifest in place (or prints it).
+    func commit(messages: Messages) -> ExitCode {
+        thread?.join()
+        thread = nil
+        if path == "-" {
+            guard let text else { return .failure }
+            return Manifest.writeToStandardOutput(text, messages: messages)
+        }
+        do throws(BaleError) {
+            if let failure { throw failure }
+            guard let file else { return .failure }
+            try file.commit(attributes: nil, sync: false)
+        } catch {
+            file?.discard()
+            messages.error("\(error.description) (the manifest)")
+            return .failure
+        }
+        return .success
+    }
+
+    /// Waits for the thread (whose `lines` must return: stop the job
+    /// first) and removes the temporary file.
+    func discard() {
+        thread?.join()
+        thread = nil
+        file?.discard()
+        file = nil
+    }
+}
