@@ -29,11 +29,18 @@ public final class SHA256 {
 
     /// The digest of everything added; the hasher starts again empty.
     public func finish() -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: 32)
+        [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+            finish(into: buffer.baseAddress!)
+            count = 32
+        }
+    }
+
+    /// Writes the digest of everything added (32 bytes) at `digest`,
+    /// without allocating; the hasher starts again empty.
+    public func finish(into digest: UnsafeMutablePointer<UInt8>) {
         var length: UInt32 = 0
-        digest.withUnsafeMutableBufferPointer { _ = EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
+        EVP_DigestFinal_ex(context, digest, &length)
         EVP_DigestInit_ex(context, Self.algorithm, nil)
-        return digest
     }
 
     /// The digest of `bytes` alone (the hasher must be empty).

@@ -96,7 +96,7 @@ public struct PackCommand {
                                     makesDigests: options.manifestPath != nil)
         defer { cutter.stop() }
         let manifest = options.manifestPath.map { path in
-            ManifestWriter(path: path, lines: { cutter.digestsWhenRead() })
+            ManifestWriter(path: path, entries: { cutter.digestsWhenRead() })
         }
         // The stream is assembled in order by one thread; the read-ahead
         // threads are the cutter's own.

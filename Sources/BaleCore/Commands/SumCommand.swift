@@ -158,29 +158,6 @@ public struct SumCommand: Sendable {
         }
     }
 
-    /// Appends `path`'s line to `text`, with sha256sum's name escaping: a
-    /// name with a backslash or a newline is printed with `\\` and `\n`,
-    /// and its line starts with a backslash.
-    static func appendLine(digest: [UInt8], path: [UInt8], to text: inout [UInt8]) {
-        let needsEscape = path.contains(UInt8(ascii: "\\")) || path.contains(UInt8(ascii: "\n"))
-        if needsEscape { text.append(UInt8(ascii: "\\")) }
-        SHA256.appendHex(digest, to: &text)
-        text.append(UInt8(ascii: " "))
-        text.append(UInt8(ascii: " "))
-        if !needsEscape {
-            text += path
-        } else {
-            for byte in path {
-                switch byte {
-                case UInt8(ascii: "\\"): text += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case UInt8(ascii: "\n"): text += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                default: text.append(byte)
-                }
-            }
-        }
-        text.append(UInt8(ascii: "\n"))
-    }
-
     private static func unescape(_ name: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
         var index = 0
@@ -313,7 +290,7 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
                     status = .failure
                 }
             } else {
-                SumCommand.appendLine(digest: digest, path: file.path, to: &out)
+                Manifest.appendLine(digest: digest, path: file.path, to: &out)
             }
         }
         RunSummary.shared.addBytes(read: 0, written: Int64(out.count))

@@ -35,7 +35,7 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     public private(set) var status = ExitCode.success
     /// The paths and SHA-256 of the files whose output is in place, when
     /// the cutter makes digests (`--manifest`).
-    public private(set) var digests: [(name: [UInt8], digest: [UInt8])] = []
+    public private(set) var digests = Manifest.Entries()
 
     public init(cutter: FileSetCutter, messages: Messages) {
         self.cutter = cutter
@@ -120,7 +120,7 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
             output.discard()
             throw error
         }
-        if let digest { digests.append((file.source.path, digest)) }
+        if let digest { digests.append(name: file.source.path, digest: digest) }
         let size = Int64(file.source.info.st_size)
         RunSummary.shared.addFiles(1)
         RunSummary.shared.addBytes(read: size, written: currentBytes)

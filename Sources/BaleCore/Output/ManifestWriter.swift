@@ -20,13 +20,13 @@ final class ManifestWriter: @unchecked Sendable {
     private var text: [UInt8]?
     private var failure: BaleError?
 
-    /// Starts the thread. `lines` blocks until every digest is known and
+    /// Starts the thread. `entries` blocks until every digest is known and
     /// returns them, or returns nil when the job stopped first.
-    init(path: String, lines: @escaping @Sendable () -> [Manifest.Line]?) {
+    init(path: String, entries: @escaping @Sendable () -> Manifest.Entries?) {
         self.path = path
         thread = JoinableThread(name: "bale-manifest") { [unowned self] in
-            guard let lines = lines() else { return }
-            let text = Manifest.text(lines)
+            guard let entries = entries() else { return }
+            let text = Manifest.text(entries)
             guard path != "-" else {
                 self.text = text
                 return
@@ -61,7 +61,7 @@ final class ManifestWriter: @unchecked Sendable {
         return .success
     }
 
-    /// Waits for the thread (whose `lines` must return: stop the job
+    /// Waits for the thread (whose `entries` must return: stop the job
     /// first) and removes the temporary file.
     func discard() {
         thread?.join()

@@ -16,10 +16,10 @@ import Glibc
 final class FilePrefetcher: @unchecked Sendable {
     /// What reading one file gave.
     enum Outcome {
-        /// The file's first `entry.size` bytes (zero-padded if it shrank),
-        /// any problem to report ("file changed as we read it"), and their
-        /// SHA-256 when a manifest is made.
-        case content([UInt8], problem: String?, digest: [UInt8]?)
+        /// The file's first `entry.size` bytes (zero-padded if it shrank) and
+        /// any problem to report ("file changed as we read it"). When a
+        /// manifest is made, their SHA-256 is in the `FileDigests` given.
+        case content([UInt8], problem: String?)
         /// It could not be opened or read: leave the entry out.
         case failed(String)
     }
@@ -37,10 +37,10 @@ final class FilePrefetcher: @unchecked Sendable {
     private var stopped = false
     private var threads: [JoinableThread] = []
 
-    /// Hashes each file it reads (for `pack --manifest`), on its own threads.
-    private let digests: Bool
+    /// Where each file it reads is hashed to (for `pack --manifest`), on its own threads.
+    private let digests: FileDigests?
 
-    init(entries: [TarEntry], threads count: Int, budget: Int, digests: Bool = false) {
+    init(entries: [TarEntry], threads count: Int, budget: Int, digests: FileDigests? = nil) {
         self.entries = entries
         self.budget = budget
         self.digests = digests
@@ -71,7 +71,7 @@ final class FilePrefetcher: @unchecked Sendable {
         monitor.withLock {
             while done[index] == nil && !stopped { monitor.wait(changed) }
             let outcome = done.removeValue(forKey: index) ?? .failed("\(entries[index].displayName): not read")
-            if case .content(let bytes, _, _) = outcome { held -= bytes.count }
+            if case .content(let bytes, _) = outcome { held -= bytes.count }
             changed.broadcast()
             return outcome
         }
@@ -79,7 +79,7 @@ final class FilePrefetcher: @unchecked Sendable {
 
     private func work() {
         // One hasher per thread, reused for every file it reads.
-        let hasher = digests ? SHA256() : nil
+        let hasher = digests != nil ? SHA256() : nil
         while true {
             // Claim the next small file, waiting while the budget is spent.
             let claimed: Int? = monitor.withLock {
@@ -97,7 +97,11 @@ final class FilePrefetcher: @unchecked Sendable {
                 return nil
             }
             guard let index = claimed else { return }
-            let outcome = read(entries[index], hasher: hasher)
+            let outcome = read(entries[index])
+            if case .content(let bytes, _) = outcome, let hasher, let digests {
+                bytes.withUnsafeBytes { hasher.update($0) }
+                digests.store(index, from: hasher)
+            }
             monitor.withLock {
                 if case .failed = outcome { held -= Int(entries[index].size) }
                 done[index] = outcome
@@ -107,7 +111,7 @@ final class FilePrefetcher: @unchecked Sendable {
     }
 
     /// Reads one file whole and checks it did not change meanwhile.
-    private func read(_ entry: TarEntry, hasher: SHA256?) -> Outcome {
+    private func read(_ entry: TarEntry) -> Outcome {
         let fd = withCString(entry.sourcePath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
         if fd < 0 { return .failed("\(entry.displayName): Cannot open: \(SystemError.current("open").reason)") }
         defer { FileIO.close(fd) }
@@ -123,7 +127,6 @@ final class FilePrefetcher: @unchecked Sendable {
                 return .failed("\(entry.displayName): Read error: \(error.reason)")
             }
         }
-        return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)),
-                        digest: hasher?.hash(bytes))
+        return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)))
     }
 }

@@ -42,8 +42,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var entry: TarEntry
         var remaining: Int64
         var shortBy: Int64 = 0
-        /// Hashes the bytes as they pass into the stream (`--manifest`).
-        var hasher: SHA256?
+        /// Index of its entry.
+        var index: Int
+        /// The bytes are hashed as they pass into the stream (`--manifest`).
+        var hashed: Bool
     }
 
     private let prefetcher: FilePrefetcher
@@ -57,25 +59,35 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 makesDigests: Bool = false) {
         self.entries = entries
         self.chunkSize = chunkSize
-        self.makesDigests = makesDigests
+        digestTable = makesDigests ? FileDigests(count: entries.count) : nil
+        largeFileHasher = makesDigests ? SHA256() : nil
         streamRead = monitor.makeCondition()
         prefetcher = FilePrefetcher(entries: entries, threads: readerThreads, budget: prefetchBudget,
-                                    digests: makesDigests)
+                                    digests: digestTable)
     }
 
-    private let makesDigests: Bool
-    private var digests: [Manifest.Line] = []
+    /// Each file's digest by entry index (small files' written by the
+    /// read-ahead threads, large ones' here), and which entries have one.
+    private let digestTable: FileDigests?
+    private var hashedEntries: [Int] = []
+    /// Large files are streamed one at a time, so one hasher does for all.
+    private let largeFileHasher: SHA256?
     private let streamRead: Monitor.Condition
     private var stopped = false
 
     /// Each archived file's name and SHA-256 (with `makesDigests`): waits
     /// until the whole stream has been read (the last chunks may still be
     /// compressing), or returns nil if the cutter is stopped first.
-    public func digestsWhenRead() -> [Manifest.Line]? {
-        monitor.withLock {
+    public func digestsWhenRead() -> Manifest.Entries? {
+        let hashed: [Int]? = monitor.withLock {
             while !finishing && !stopped { monitor.wait(streamRead) }
-            return finishing ? digests : nil
+            return finishing ? hashedEntries : nil
         }
+        // Once the stream is read nothing writes the table any more.
+        guard let hashed, let digestTable else { return nil }
+        var result = Manifest.Entries()
+        for index in hashed { result.append(name: entries[index].name, digest: digestTable.digest(index)) }
+        return result
     }
 
     deinit {
@@ -161,9 +173,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             switch prefetcher.take(position) {
             case .failed(let problem):
                 problems.append(problem)
-            case .content(let bytes, let problem, let digest):
+            case .content(let bytes, let problem):
                 if let problem { problems.append(problem) }
-                if let digest { digests.append((entry.name, digest)) }
+                if digestTable != nil { hashedEntries.append(position) }
                 setPending(TarHeader.encode(entry) + bytes
                            + [UInt8](repeating: 0, count: TarHeader.padding(entry.size)))
             }
@@ -180,7 +192,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             return
         }
         setPending(TarHeader.encode(entry))
-        file = OpenFile(fd: fd, entry: entry, remaining: entry.size, hasher: makesDigests ? SHA256() : nil)
+        file = OpenFile(fd: fd, entry: entry, remaining: entry.size, index: position, hashed: digestTable != nil)
     }
 
     /// Copies the open file's next bytes into `buffer`; at its end, queues
@@ -203,7 +215,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 current.shortBy += Int64(want - got)
             }
             current.remaining -= Int64(want)
-            current.hasher?.update(UnsafeRawBufferPointer(rebasing: buffer[0..<want]))
+            if current.hashed { largeFileHasher?.update(UnsafeRawBufferPointer(rebasing: buffer[0..<want])) }
             copied = want
         }
         if current.remaining == 0 {
@@ -217,7 +229,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     private func finishFile(_ current: OpenFile) {
         defer { FileIO.close(current.fd) }
-        if let hasher = current.hasher { digests.append((current.entry.name, hasher.finish())) }
+        if current.hashed, let digestTable, let largeFileHasher {
+            digestTable.store(current.index, from: largeFileHasher)
+            hashedEntries.append(current.index)
+        }
         if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
             problems.append(problem)
         }
