@@ -4,6 +4,12 @@
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'bench: FAIL: %s\n' "$*" >&2; exit 1; }
 
+# Under set -e a failing command ends a script without a word; say which.
+# (A version query piped to `head -n1` once did: head exits, the tool gets
+# SIGPIPE, pipefail fails the pipeline. Such queries use `sed -n 1p`, which
+# reads all its input.)
+trap 'printf "bench: FAIL: line %s: %s (status %s)\n" "$LINENO" "$BASH_COMMAND" "$?" >&2' ERR
+
 # Each named variable must hold a positive integer.
 check_counts() {
     local v
@@ -76,5 +82,5 @@ export_machine_facts() {
     export NPROC="$(nproc)"
     export CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
     export REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')"
-    export PIGZ_V="$(pigz --version 2>&1 | head -n1)"
+    export PIGZ_V="$(pigz --version 2>&1 | sed -n 1p)"
 }

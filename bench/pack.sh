@@ -287,7 +287,7 @@ INVOKED="bash bench/pack.sh"
 [[ -n "${MAKELEVEL:-}" ]] && INVOKED="$INVOKED (from make bench)"
 export WORK TIMES TREEINFO BENCH_RUNS GZIP_RUNS JOBS INVOKED LOADAVG OUT XDIR
 export_machine_facts
-export TAR_V="$(tar --version | head -n1)"
+export TAR_V="$(tar --version | sed -n 1p)"
 
 python3 - > "$RESULTS" <<'PY'
 import os, statistics, datetime

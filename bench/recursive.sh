@@ -286,7 +286,7 @@ INVOKED="bash bench/recursive.sh"
 (( BENCH_SKIP_BALE )) && INVOKED="BENCH_SKIP_BALE=1 $INVOKED"
 export WORK TIMES TREEINFO BENCH_RUNS JOBS INVOKED LOADAVG RDIR BENCH_SKIP_BALE
 export_machine_facts
-GZIP_V="$(gzip --version | head -n1)"; export GZIP_V
+GZIP_V="$(gzip --version | sed -n 1p)"; export GZIP_V
 
 python3 - > "$RESULTS" <<'PY'
 import os, statistics, datetime

@@ -189,7 +189,7 @@ done
 if [[ -n "${MAKELEVEL:-}" ]]; then INVOKED="make bench"; else INVOKED="bash bench/run.sh"; fi
 export ROOT WORK TIMES SUMMARY CORPUS_BYTES BENCH_RUNS GZIP_RUNS JOBS INVOKED LOADAVG
 export_machine_facts
-export GZIP_V="$(gzip --version | head -n1)"
+export GZIP_V="$(gzip --version | sed -n 1p)"
 
 python3 - > "$RESULTS" <<'PY'
 import os, statistics, datetime

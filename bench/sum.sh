@@ -175,8 +175,8 @@ INVOKED="bash bench/sum.sh"
 [[ -n "${MAKELEVEL:-}" ]] && INVOKED="$INVOKED (from make bench)"
 export WORK TIMES TREEINFO BENCH_RUNS JOBS INVOKED LOADAVG OUT
 export_machine_facts
-SHA256SUM_V="$(sha256sum --version | head -n1)"
-B3SUM_V="$(b3sum --version | head -n1)"
+SHA256SUM_V="$(sha256sum --version | sed -n 1p)"
+B3SUM_V="$(b3sum --version | sed -n 1p)"
 SHA_NI="$(grep -q -m1 -w sha_ni /proc/cpuinfo && echo yes || echo no)"
 export SHA256SUM_V B3SUM_V SHA_NI
 
