@@ -5,11 +5,13 @@ import Glibc
 /// `bale pack PATH... [-o OUT]`: a gzip-compressed POSIX tar of files and
 /// trees, compressed on the worker processes.
 ///
-/// The entries are listed first (`TreeWalker`), in a fixed order; the tar
-/// stream is made from them in order (`TarChunkCutter`) and compressed by
-/// the same pipeline as `bale gzip`, so the archive is the same bytes for
-/// any -p and --io-threads. The output is written to a temporary file and
-/// renamed into place only when complete.
+/// The entries are listed (`TreeWalker`, on a thread of its own) in a
+/// fixed order; the tar stream is made from them in that order
+/// (`TarChunkCutter`), starting as soon as the first are found
+/// (`EntryFeed`), and compressed by the same pipeline as `bale gzip`, so
+/// the archive is the same bytes for any -p and --io-threads. The output
+/// is written to a temporary file and renamed into place only when
+/// complete.
 public struct PackCommand {
     public struct Options: Sendable {
         public var paths: [String] = []
@@ -74,11 +76,6 @@ public struct PackCommand {
             return .failure
         }
 
-        var walker = TreeWalker(options: options.walker)
-        let entries = walker.entries(forBytePaths: paths).map(restamp)
-        for warning in walker.warnings { messages.error(warning) }
-        for entry in entries { messages.info(entry.displayName) }
-
         let output: AtomicOutputFile?
         if let outputPath, outputPath != "-" {
             do { output = try AtomicOutputFile(path: outputPath) } catch {
@@ -88,13 +85,48 @@ public struct PackCommand {
         } else {
             output = nil
         }
-        RunSummary.shared.expect(bytes: entries.reduce(0) { $0 + $1.size }, files: entries.count { $0.kind == .file })
+
+        // The walk runs on a thread of its own while the stream is made from
+        // the entries it has found so far (see EntryFeed).
+        var walkerOptions = options.walker
+        if let output {
+            // The archive's temporary file may lie inside the tree: never store it.
+            var info = stat()
+            if fstat(output.fd, &info) == 0 {
+                walkerOptions.skippedFile = .init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+            }
+        }
+        let feed = EntryFeed()
+        let walk = WalkOutcome()
+        let walkThread = JoinableThread(name: "bale-walk") { [options, messages, walkerOptions] in
+            var walker = TreeWalker(options: walkerOptions)
+            walker.walk(bytePaths: paths) { batch in
+                let entries = batch.map { Self.restamp($0, options: options) }
+                for entry in entries { messages.info(entry.displayName) }
+                RunSummary.shared.expect(bytes: entries.reduce(0) { $0 + $1.size },
+                                         files: entries.count { $0.kind == .file })
+                return feed.append(entries)
+            }
+            feed.finish()
+            walk.warnings = walker.warnings
+            walk.hadErrors = walker.hadErrors
+        }
+        /// Waits for the walk and reports its warnings (once).
+        func endWalk() {
+            walkThread.join()
+            for warning in walk.warnings { messages.error(warning) }
+            walk.warnings = []
+        }
+
         let pool = options.engine.makePool()
         defer { pool.shutdown() }
-        let cutter = TarChunkCutter(entries: entries, chunkSize: options.engine.pipeline.chunkSize,
+        let cutter = TarChunkCutter(feed: feed, chunkSize: options.engine.pipeline.chunkSize,
                                     readerThreads: options.engine.pipeline.ioThreads,
                                     makesDigests: options.manifestPath != nil)
-        defer { cutter.stop() }
+        defer {
+            cutter.stop()
+            endWalk()
+        }
         let manifest = options.manifestPath.map { path in
             ManifestWriter(path: path, entries: { cutter.digestsWhenRead() })
         }
@@ -108,25 +140,27 @@ public struct PackCommand {
                 .run(cutter: cutter, kind: engine.compression(level: options.level),
                      inputName: outputPath ?? "archive", sink: sink)
             try output?.commit(attributes: nil, sync: false)
-            RunSummary.shared.addFiles(entries.count { $0.kind == .file })
+            RunSummary.shared.addFiles(feed.all.count { $0.kind == .file })
             RunSummary.shared.addBytes(read: report.bytesIn, written: report.bytesOut)
         } catch {
             output?.discard()
             cutter.stop()
             manifest?.discard()
+            endWalk()
             if case .brokenPipe = error { return .brokenPipe }
             messages.error(error.description)
             return .failure
         }
+        endWalk()
         for warning in cutter.warnings { messages.error(warning) }
-        var status: ExitCode = walker.hadErrors || !cutter.warnings.isEmpty ? .failure : .success
+        var status: ExitCode = walk.hadErrors || !cutter.warnings.isEmpty ? .failure : .success
         if let manifest { status = max(status, manifest.commit(messages: messages)) }
         return status
     }
 
 
     /// Applies --mtime, --owner, --group and --numeric-owner to an entry.
-    private func restamp(_ entry: TarEntry) -> TarEntry {
+    private static func restamp(_ entry: TarEntry, options: Options) -> TarEntry {
         var entry = entry
         if let mtime = options.mtime {
             entry.modificationSeconds = mtime
@@ -156,4 +190,12 @@ public struct PackCommand {
         guard getcwd(&buffer, buffer.count) != nil else { return path }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + path
     }
+}
+
+/// What the walk thread leaves for the command: its warnings and whether
+/// any was an error. Written by that thread before it ends, read after
+/// it is joined.
+private final class WalkOutcome: @unchecked Sendable {
+    var warnings: [String] = []
+    var hadErrors = false
 }

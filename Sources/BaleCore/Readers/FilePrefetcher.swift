@@ -27,7 +27,7 @@ final class FilePrefetcher: @unchecked Sendable {
     /// Files larger than this are streamed by the cutter instead.
     static let smallFileLimit: Int64 = 1 << 20
 
-    private let entries: [TarEntry]
+    private let feed: EntryFeed
     private let budget: Int
     private let monitor = Monitor()
     private let changed: Monitor.Condition
@@ -40,8 +40,9 @@ final class FilePrefetcher: @unchecked Sendable {
     /// Where each file it reads is hashed to (for `pack --manifest`), on its own threads.
     private let digests: FileDigests?
 
-    init(entries: [TarEntry], threads count: Int, budget: Int, digests: FileDigests? = nil) {
-        self.entries = entries
+    /// Reads ahead the small files of `feed`, as the walk finds them.
+    init(feed: EntryFeed, threads count: Int, budget: Int, digests: FileDigests? = nil) {
+        self.feed = feed
         self.budget = budget
         self.digests = digests
         changed = monitor.makeCondition()
@@ -57,6 +58,8 @@ final class FilePrefetcher: @unchecked Sendable {
     }
 
     /// Stops the threads (the job ended or failed) and waits for them.
+    /// A thread waiting for the walk wakes only when the feed grows, ends
+    /// or is cancelled: cancel the feed first when the walk may still run.
     func stop() {
         monitor.withLock {
             stopped = true
@@ -66,11 +69,12 @@ final class FilePrefetcher: @unchecked Sendable {
         threads = []
     }
 
-    /// Waits for entry `index` (which must be a prefetched kind) and takes it.
-    func take(_ index: Int) -> Outcome {
+    /// Waits for `entry`, number `index` of the feed (which must be a
+    /// prefetched kind), and takes it.
+    func take(_ index: Int, entry: TarEntry) -> Outcome {
         monitor.withLock {
             while done[index] == nil && !stopped { monitor.wait(changed) }
-            let outcome = done.removeValue(forKey: index) ?? .failed("\(entries[index].displayName): not read")
+            let outcome = done.removeValue(forKey: index) ?? .failed("\(entry.displayName): not read")
             if case .content(let bytes, _) = outcome { held -= bytes.count }
             changed.broadcast()
             return outcome
@@ -80,30 +84,52 @@ final class FilePrefetcher: @unchecked Sendable {
     private func work() {
         // One hasher per thread, reused for every file it reads.
         let hasher = digests != nil ? SHA256() : nil
+        enum Claim {
+            case file(Int, TarEntry)
+            case walkNotThere(Int)
+            case over
+        }
         while true {
             // Claim the next small file, waiting while the budget is spent.
-            let claimed: Int? = monitor.withLock {
+            // Files are claimed in order, each with its budget, so the
+            // budget never waits on a file the cutter has not reached.
+            let claim: Claim = monitor.withLock {
                 while !stopped {
-                    while nextIndex < entries.count && !Self.isPrefetched(entries[nextIndex]) { nextIndex += 1 }
-                    guard nextIndex < entries.count else { return nil }
-                    let size = Int(entries[nextIndex].size)
-                    if held == 0 || held + size <= budget {
-                        held += size
-                        defer { nextIndex += 1 }
-                        return nextIndex
+                    switch feed.peek(nextIndex) {
+                    case .end: return .over
+                    case .notYet: return .walkNotThere(nextIndex)
+                    case .entry(let entry):
+                        guard Self.isPrefetched(entry) else {
+                            nextIndex += 1
+                            continue
+                        }
+                        let size = Int(entry.size)
+                        if held == 0 || held + size <= budget {
+                            held += size
+                            defer { nextIndex += 1 }
+                            return .file(nextIndex, entry)
+                        }
+                        monitor.wait(changed)
                     }
-                    monitor.wait(changed)
                 }
-                return nil
+                return .over
             }
-            guard let index = claimed else { return }
-            let outcome = read(entries[index])
+            let index: Int, entry: TarEntry
+            switch claim {
+            case .over: return
+            case .walkNotThere(let next):
+                // Wait for the walk outside this lock, which the cutter needs.
+                _ = feed.entry(at: next)
+                continue
+            case .file(let claimed, let claimedEntry): (index, entry) = (claimed, claimedEntry)
+            }
+            let outcome = read(entry)
             if case .content(let bytes, _) = outcome, let hasher, let digests {
                 bytes.withUnsafeBytes { hasher.update($0) }
                 digests.store(index, from: hasher)
             }
             monitor.withLock {
-                if case .failed = outcome { held -= Int(entries[index].size) }
+                if case .failed = outcome { held -= Int(entry.size) }
                 done[index] = outcome
                 changed.broadcast()
             }

@@ -22,7 +22,7 @@ import Glibc
 /// read ahead in parallel by a `FilePrefetcher` (`readerThreads` threads);
 /// large ones are read here, straight into the chunk buffer.
 public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
-    private let entries: [TarEntry]
+    private let feed: EntryFeed
     private let chunkSize: Int
     private let monitor = Monitor()
     private var next: UInt64 = 0
@@ -55,14 +55,25 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// SHA-256 of every file's content is taken as it is read (small files
     /// on the read-ahead threads, large ones here as they pass into the
     /// stream): `fileDigests`, for `pack --manifest`, with no second read.
-    public init(entries: [TarEntry], chunkSize: Int, readerThreads: Int = 2, prefetchBudget: Int = 32 << 20,
-                makesDigests: Bool = false) {
-        self.entries = entries
+    public convenience init(entries: [TarEntry], chunkSize: Int, readerThreads: Int = 2,
+                            prefetchBudget: Int = 32 << 20, makesDigests: Bool = false) {
+        let feed = EntryFeed()
+        _ = feed.append(entries)
+        feed.finish()
+        self.init(feed: feed, chunkSize: chunkSize, readerThreads: readerThreads,
+                  prefetchBudget: prefetchBudget, makesDigests: makesDigests)
+    }
+
+    /// Cuts the tar stream of the entries of `feed`, starting with the
+    /// first ones while the walk still finds the rest.
+    init(feed: EntryFeed, chunkSize: Int, readerThreads: Int = 2, prefetchBudget: Int = 32 << 20,
+         makesDigests: Bool = false) {
+        self.feed = feed
         self.chunkSize = chunkSize
-        digestTable = makesDigests ? FileDigests(count: entries.count) : nil
+        digestTable = makesDigests ? FileDigests() : nil
         largeFileHasher = makesDigests ? SHA256() : nil
         streamRead = monitor.makeCondition()
-        prefetcher = FilePrefetcher(entries: entries, threads: readerThreads, budget: prefetchBudget,
+        prefetcher = FilePrefetcher(feed: feed, threads: readerThreads, budget: prefetchBudget,
                                     digests: digestTable)
     }
 
@@ -85,6 +96,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         }
         // Once the stream is read nothing writes the table any more.
         guard let hashed, let digestTable else { return nil }
+        let entries = feed.all
         var result = Manifest.Entries()
         for index in hashed { result.append(name: entries[index].name, digest: digestTable.digest(index)) }
         return result
@@ -95,8 +107,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         if let file { FileIO.close(file.fd) }
     }
 
-    /// Stops the read-ahead threads; call when the job is over.
+    /// Stops the read-ahead threads (and the walk, if it still runs);
+    /// call when the job is over.
     public func stop() {
+        feed.cancel()
         monitor.withLock {
             stopped = true
             streamRead.broadcast()
@@ -145,8 +159,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 filled += readFile(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
                 continue
             }
-            if index < entries.count {
-                startEntry(at: index)
+            if let entry = feed.entry(at: index) {
+                startEntry(entry, at: index)
                 index += 1
                 continue
             }
@@ -167,10 +181,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         pendingOffset = 0
     }
 
-    private func startEntry(at position: Int) {
-        let entry = entries[position]
+    private func startEntry(_ entry: TarEntry, at position: Int) {
         if FilePrefetcher.isPrefetched(entry) {
-            switch prefetcher.take(position) {
+            switch prefetcher.take(position, entry: entry) {
             case .failed(let problem):
                 problems.append(problem)
             case .content(let bytes, let problem):

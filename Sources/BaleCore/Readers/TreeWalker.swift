@@ -28,7 +28,20 @@ public struct TreeWalker {
         /// other entries by name; a hard link goes with the file it names,
         /// so that each part is whole.
         public var shard: Shard?
+        /// A file never to store: the archive being written, when the walk
+        /// runs while it is (its temporary file may lie inside the tree).
+        public var skippedFile: FileIdentity?
         public init() {}
+    }
+
+    /// A file's device and inode: what makes it the same file under any name.
+    public struct FileIdentity: Hashable, Sendable {
+        public var device: UInt64
+        public var inode: UInt64
+        public init(device: UInt64, inode: UInt64) {
+            self.device = device
+            self.inode = inode
+        }
     }
 
     public var options: Options
@@ -37,12 +50,12 @@ public struct TreeWalker {
     /// True when something could not be read (exit 1).
     public private(set) var hadErrors = false
 
-    private var hardLinks: [HardLinkKey: [UInt8]] = [:]
+    private var hardLinks: [FileIdentity: [UInt8]] = [:]
     private var names = NameCache()
-    private var directoriesOnPath: [HardLinkKey] = []
+    private var directoriesOnPath: [FileIdentity] = []
     private var topDevice: UInt64?
-
-    private struct HardLinkKey: Hashable { var device: UInt64; var inode: UInt64 }
+    /// Set when `deliver` asks to stop.
+    private var stopped = false
 
     public init(options: Options) { self.options = options }
 
@@ -54,18 +67,38 @@ public struct TreeWalker {
     /// Lists the entries for paths given as bytes (names in any encoding).
     public mutating func entries(forBytePaths paths: [[UInt8]]) -> [TarEntry] {
         var result: [TarEntry] = []
-        for path in paths {
+        walk(bytePaths: paths) { batch in
+            result += batch
+            return true
+        }
+        return result
+    }
+
+    /// Walks `paths`, handing the entries to `deliver` in archive order as
+    /// they are found, in batches of about `batchSize`; stops early when
+    /// `deliver` returns false.
+    public mutating func walk(bytePaths paths: [[UInt8]], batchSize: Int = 256,
+                              deliver: ([TarEntry]) -> Bool) {
+        var batch: [TarEntry] = []
+        let shard = options.shard
+        func flush(_ batch: inout [TarEntry], _ force: Bool) -> Bool {
+            guard force || batch.count >= batchSize else { return true }
+            if let shard {
+                batch.removeAll { entry in
+                    entry.kind != .directory && !shard.takes(entry.kind == .hardLink ? entry.linkTarget : entry.name)
+                }
+            }
+            defer { batch.removeAll(keepingCapacity: true) }
+            return batch.isEmpty ? true : deliver(batch)
+        }
+        stopped = false
+        for path in paths where !stopped {
             var bytes = path
             while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
             topDevice = nil
-            walk(source: bytes, name: Self.archiveName(bytes), into: &result, top: true)
+            walk(source: bytes, name: Self.archiveName(bytes), into: &batch, top: true, flush: flush)
         }
-        if let shard = options.shard {
-            result.removeAll { entry in
-                entry.kind != .directory && !shard.takes(entry.kind == .hardLink ? entry.linkTarget : entry.name)
-            }
-        }
-        return result
+        if !stopped { _ = flush(&batch, true) }
     }
 
     /// The name a path gets in the archive: leading "/" and "./" removed
@@ -90,8 +123,9 @@ public struct TreeWalker {
         if error { hadErrors = true }
     }
 
-    private mutating func walk(source: [UInt8], name: [UInt8], into result: inout [TarEntry], top: Bool) {
-        if excluded(name) { return }
+    private mutating func walk(source: [UInt8], name: [UInt8], into result: inout [TarEntry], top: Bool,
+                               flush: (inout [TarEntry], Bool) -> Bool) {
+        if excluded(name) || stopped { return }
         var info = stat()
         let display = String(decoding: source, as: UTF8.self)
         let status = withCString(source) { options.dereference ? stat($0, &info) : lstat($0, &info) }
@@ -113,7 +147,8 @@ public struct TreeWalker {
         entry.modificationNanoseconds = Int32(info.st_mtim.tv_nsec)
         entry.userName = names.user(info.st_uid)
         entry.groupName = names.group(info.st_gid)
-        let key = HardLinkKey(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        let key = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        if key == options.skippedFile { return }
 
         switch type {
         case S_IFREG:
@@ -149,7 +184,9 @@ public struct TreeWalker {
             for child in children {
                 let childSource = source == [UInt8(ascii: "/")] ? [UInt8(ascii: "/")] + child : source + [UInt8(ascii: "/")] + child
                 walk(source: childSource, name: name.isEmpty ? child : name + [UInt8(ascii: "/")] + child,
-                     into: &result, top: false)
+                     into: &result, top: false, flush: flush)
+                if !stopped && !flush(&result, false) { stopped = true }
+                if stopped { return }
             }
         case S_IFIFO:
             entry.kind = .fifo
