@@ -26,15 +26,14 @@ final class ManifestWriter: @unchecked Sendable {
         self.path = path
         thread = JoinableThread(name: "bale-manifest") { [unowned self] in
             guard let entries = entries() else { return }
-            let text = Manifest.text(entries)
             guard path != "-" else {
-                self.text = text
+                self.text = Manifest.text(entries)
                 return
             }
             do throws(BaleError) {
                 let file = try AtomicOutputFile(path: path)
                 self.file = file
-                try file.write(text)
+                try Manifest.write(entries, to: file)
             } catch {
                 failure = error
             }
