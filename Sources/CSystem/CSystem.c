@@ -18,9 +18,9 @@ int bale_wtermsig(int status) { return WTERMSIG(status); }
 int bale_name_this_thread(const char *name) { return pthread_setname_np(pthread_self(), name); }
 
 #include <signal.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The signal handler may run on any thread at any moment, so the table is
  * a fixed array of heap strings swapped in and out atomically: the handler
@@ -69,10 +69,29 @@ void bale_unregister_child(int slot) {
     __atomic_store_n(&bale_children[slot], 0, __ATOMIC_SEQ_CST);
 }
 
+/* Set once a signal is ending bale: no temporary file may be created after. */
+static int bale_dying;
+/* Creations of temporary files under way (between their check of
+ * bale_dying and their open). */
+static int bale_creating;
+
 static void bale_cleanup_and_die(int sig) {
+    __atomic_store_n(&bale_dying, 1, __ATOMIC_SEQ_CST);
     for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
         pid_t pid = __atomic_load_n(&bale_children[slot], __ATOMIC_SEQ_CST);
         if (pid > 0) kill(pid, SIGKILL);
+    }
+    /* The other threads run on while this one cleans up: one may be
+     * between registering a temporary name and creating the file. Emptying
+     * the table then would miss the file it is about to create, and it
+     * would be left behind when bale dies. So wait until the creations
+     * under way are done (new ones see bale_dying and give up). The wait
+     * is bounded (20 ms): if this very thread was interrupted inside a
+     * creation, the count cannot drop, and that creation has made no file
+     * yet, or made it registered. */
+    struct timespec pause = { 0, 100000 };
+    for (int i = 0; i < 200 && __atomic_load_n(&bale_creating, __ATOMIC_SEQ_CST) > 0; i++) {
+        nanosleep(&pause, NULL);
     }
     for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
         char *path = __atomic_load_n(&bale_temporaries[slot], __ATOMIC_SEQ_CST);
@@ -112,11 +131,29 @@ void bale_install_cleanup_handlers(void) {
 #include <string.h>
 #include <stdatomic.h>
 #include <time.h>
+static int bale_create_registered(char *template_path, unsigned int mode, int *slot);
 /* Picks a name from the template, registers it for the signal handler,
  * then creates it with O_EXCL. In that order: a signal that arrives
  * between the two finds a name that is not there yet (unlink fails,
- * harmlessly), never a file that is there but unknown to the handler. */
+ * harmlessly), never a file that is there but unknown to the handler.
+ * And counted in bale_creating, so that a handler running on another
+ * thread waits for the file before it empties the table; once a signal
+ * is ending bale, nothing is created (EINTR). */
 int bale_create_temporary(char *template_path, unsigned int mode, int *slot) {
+    __atomic_add_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
+    int fd = -1;
+    if (__atomic_load_n(&bale_dying, __ATOMIC_SEQ_CST)) {
+        errno = EINTR;
+    } else {
+        fd = bale_create_registered(template_path, mode, slot);
+    }
+    int error = errno;
+    __atomic_sub_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
+    errno = error;
+    return fd;
+}
+
+static int bale_create_registered(char *template_path, unsigned int mode, int *slot) {
     static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     static _Atomic unsigned long counter;
     *slot = -1;
