@@ -95,10 +95,13 @@ struct LevelOptions: ParsableArguments {
 
 extension EngineOptions {
     /// Runs a command's work with the progress line (on a terminal, unless
-    /// `quiet` or --no-progress), then prints --stats and --json, and
-    /// returns the exit status for the parser to exit with.
-    func report(command: String, inputs: [String], quiet: Bool, _ work: () -> BaleCore.ExitCode) -> ArgumentParser.ExitCode {
-        let progress = !quiet && !noProgress && isatty(2) != 0 ? Progress() : nil
+    /// `quiet`, `verbose` or --no-progress), then prints --stats and --json,
+    /// and returns the exit status for the parser to exit with. With -v the
+    /// names listed as the work goes are the progress, as with tar -v and
+    /// gzip -v: a line redrawn in place would be torn by them.
+    func report(command: String, inputs: [String], quiet: Bool, verbose: Bool = false,
+                _ work: () -> BaleCore.ExitCode) -> ArgumentParser.ExitCode {
+        let progress = !quiet && !verbose && !noProgress && isatty(2) != 0 ? Progress() : nil
         let status = work()
         progress?.stop()
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))

@@ -138,7 +138,8 @@ struct Gzip: ParsableCommand {
 
     func run() throws {
         let options = try common.commandOptions(decompress: decompress, test: test)
-        throw common.engine.report(command: decompress ? "gunzip" : "gzip", inputs: common.files, quiet: common.quiet) {
+        throw common.engine.report(command: decompress ? "gunzip" : "gzip", inputs: common.files, quiet: common.quiet,
+                                   verbose: common.verbose) {
             GzipCommand(options: options).run()
         }
     }
@@ -164,7 +165,8 @@ struct Gunzip: ParsableCommand {
 
     func run() throws {
         let options = try common.commandOptions(decompress: true, test: test)
-        throw common.engine.report(command: "gunzip", inputs: common.files, quiet: common.quiet) {
+        throw common.engine.report(command: "gunzip", inputs: common.files, quiet: common.quiet,
+                                   verbose: common.verbose) {
             GzipCommand(options: options).run()
         }
     }

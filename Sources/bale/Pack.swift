@@ -113,7 +113,7 @@ struct Pack: ParsableCommand {
         options.engine = engine.settings
         options.force = force
         options.messages = Messages(quiet: quiet, verbose: verbose)
-        throw engine.report(command: "pack", inputs: paths, quiet: quiet) { PackCommand(options: options).run() }
+        throw engine.report(command: "pack", inputs: paths, quiet: quiet, verbose: verbose) { PackCommand(options: options).run() }
     }
 }
 

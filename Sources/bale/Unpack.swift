@@ -49,7 +49,7 @@ struct Unpack: ParsableCommand {
         if noSameOwner { options.restoreOwners = false }
         options.engine = engine.settings
         options.messages = Messages(quiet: quiet, verbose: verbose)
-        throw engine.report(command: "unpack", inputs: [archive], quiet: quiet) { UnpackCommand(options: options).run() }
+        throw engine.report(command: "unpack", inputs: [archive], quiet: quiet, verbose: verbose) { UnpackCommand(options: options).run() }
     }
 }
 

@@ -58,7 +58,8 @@ import Testing
     }
 
     /// The progress line is drawn under a pseudo-terminal (script(1)), and
-    /// never when standard error is a pipe or a file, nor with -q.
+    /// never when standard error is a pipe or a file, nor with -q, nor with
+    /// -v (whose list of names would tear it).
     @Test func progressShowsOnATerminalOnly() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -70,8 +71,11 @@ import Testing
             [ -s pipe.err ] && echo "progress in a pipe" || echo "none in a pipe"
             rm big.gz && script -qec "\"$BALE\" gzip -9 -p 2 -k -q big" /dev/null > quiet.out
             grep -a -q 'MB/s' quiet.out && echo "progress with -q" || echo "none with -q"
+            rm big.gz && script -qec "\"$BALE\" gzip -9 -p 2 -k -v big" /dev/null > verbose.out
+            grep -a -q 'MB/s' verbose.out && echo "progress with -v" || echo "none with -v"
+            grep -a -q 'big' verbose.out && echo "-v lists the file"
             """#)
-        #expect(run.stdout == "progress on a terminal\ndrawn in place\nnone in a pipe\nnone with -q\n",
+        #expect(run.stdout == "progress on a terminal\ndrawn in place\nnone in a pipe\nnone with -q\nnone with -v\n-v lists the file\n",
                 "\(run.stdout)\(run.stderr)")
     }
 }
