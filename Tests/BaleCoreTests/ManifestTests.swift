@@ -1,0 +1,128 @@
+import Testing
+import Synchronization
+@testable import BaleCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The manifest's own sort and line writer against plain Swift: they are
+/// written for speed (memcmp over one buffer, lines written in place), so
+/// they are checked here against the obvious code on many names.
+@Suite struct ManifestUnitTests {
+    /// Random names over a small alphabet that makes prefixes, "/" against
+    /// "-" and ".", bytes over 0x7F, and duplicates common.
+    static func names(count: Int, seed: UInt64) -> [[UInt8]] {
+        var state = seed
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        let alphabet: [UInt8] = [0x2D, 0x2E, 0x2F, 0x61, 0x62, 0x41, 0x80, 0xFF, 0x20, 0x5C, 0x0A]
+        return (0..<count).map { _ in
+            (0..<Int(next() % 6)).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
+        }
+    }
+
+    @Test(arguments: [0, 1, 2, 1000, 20_000])
+    func sortedOrderIsByteOrder(count: Int) {
+        let names = Self.names(count: count, seed: UInt64(count) + 7)
+        let order = Manifest.sortedOrder(names)
+        #expect(order.count == names.count)
+        #expect(Set(order) == Set(names.indices))
+        let expected = names.sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(order.map { names[$0] } == expected)
+    }
+
+    @Test func alreadySortedNamesKeepTheirOrder() {
+        let names = Self.names(count: 5000, seed: 3).sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(Manifest.sortedOrder(names) == Array(names.indices))
+    }
+
+    /// Each line as sha256sum writes it, in order, whatever the block
+    /// boundaries: the text made in 1 MiB blocks equals lines joined by
+    /// plain code, also with a name longer than a block.
+    @Test func textIsSha256sumLinesInOrder() {
+        var entries = Manifest.Entries()
+        // Unique, as paths are (the order of equal names is not defined).
+        var seen = Set<[UInt8]>()
+        var names = Self.names(count: 30_000, seed: 11).filter { seen.insert($0).inserted }
+        names.append([UInt8](repeating: 0x5C, count: 1 << 20) + [0x61])  // 1 MiB of backslashes: a block of its own
+        for (index, name) in names.enumerated() {
+            let digest = (0..<32).map { UInt8(truncatingIfNeeded: index &* 31 &+ $0) }
+            entries.append(name: name, digest: digest)
+        }
+        var expected: [UInt8] = []
+        let sorted = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
+        for index in sorted {
+            let name = names[index]
+            let escaped = name.contains(0x5C) || name.contains(0x0A)
+            if escaped { expected.append(0x5C) }
+            let digest = entries.digests[(32 * index)..<(32 * index + 32)]
+            expected += Array(SHA256.hex(Array(digest)).utf8) + [0x20, 0x20]
+            for byte in name {
+                switch byte {
+                case 0x5C where escaped: expected += [0x5C, 0x5C]
+                case 0x0A where escaped: expected += [0x5C, 0x6E]
+                default: expected.append(byte)
+                }
+            }
+            expected.append(0x0A)
+        }
+        let text = Manifest.text(entries)
+        #expect(text.count == expected.count)
+        #expect(text == expected)
+    }
+}
+
+/// The pack's entry feed: the walk appends while the cutter and the
+/// read-ahead threads read by index.
+@Suite struct EntryFeedTests {
+    static func entry(_ index: Int) -> TarEntry {
+        TarEntry(name: Array("f\(index)".utf8), sourcePath: Array("t/f\(index)".utf8), kind: .file,
+                 mode: 0o644, userID: 0, groupID: 0, modificationSeconds: Int64(index))
+    }
+
+    @Test func readersSeeEveryEntryInOrderWhileTheWalkAppends() {
+        let feed = EntryFeed()
+        let seen = Mutex<[[Int64]]>([[], [], []])
+        let readers = (0..<3).map { reader in
+            JoinableThread {
+                var index = 0
+                while let entry = feed.entry(at: index) {
+                    seen.withLock { $0[reader].append(entry.modificationSeconds) }
+                    index += 1
+                }
+            }
+        }
+        var next = 0
+        for batch in 0..<50 {
+            #expect(feed.append((0..<(batch % 7 + 1)).map { _ in defer { next += 1 }; return Self.entry(next) }))
+            if batch % 10 == 0 { usleep(2000) }
+        }
+        feed.finish()
+        for reader in readers { reader.join() }
+        let expected = (0..<next).map(Int64.init)
+        seen.withLock { lists in
+            for list in lists { #expect(list == expected) }
+        }
+        if case .end = feed.peek(next) {} else { Issue.record("past the last entry should be the end") }
+    }
+
+    @Test func cancelWakesAWaitingReaderAndStopsTheWalk() {
+        let feed = EntryFeed()
+        #expect(feed.append([Self.entry(0)]))
+        let result = Mutex<String>("waiting")
+        let reader = JoinableThread {
+            let entry = feed.entry(at: 1)
+            result.withLock { $0 = entry == nil ? "woken, no entry" : "an entry" }
+        }
+        usleep(50_000)
+        #expect(result.withLock { $0 } == "waiting")
+        if case .notYet = feed.peek(1) {} else { Issue.record("index 1 should not be there yet") }
+        feed.cancel()
+        reader.join()
+        #expect(result.withLock { $0 } == "woken, no entry")
+        #expect(!feed.append([Self.entry(1)]), "the walker is told to stop")
+    }
+}
