@@ -143,16 +143,20 @@ final class FilePrefetcher: @unchecked Sendable {
         defer { FileIO.close(fd) }
         let size = Int(entry.size)
         var got = 0
-        var bytes = [UInt8](repeating: 0, count: size)
-        if size > 0 {
-            do {
-                got = try typedThrows(SystemError.self) {
-                    try bytes.withUnsafeMutableBytes { try FileIO.read(fd, into: $0.baseAddress!, count: size) }
+        var failure: SystemError?
+        // Not zeroed first: the bytes read, then zeros for any the file lost.
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            if size > 0 {
+                do throws(SystemError) {
+                    got = try FileIO.read(fd, into: UnsafeMutableRawPointer(buffer.baseAddress!), count: size)
+                } catch {
+                    failure = error
                 }
-            } catch {
-                return .failed("\(entry.displayName): Read error: \(error.reason)")
             }
+            (buffer.baseAddress! + got).initialize(repeating: 0, count: size - got)
+            count = size
         }
+        if let failure { return .failed("\(entry.displayName): Read error: \(failure.reason)") }
         return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)))
     }
 }

@@ -31,8 +31,15 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     // Where the stream stands.
     private var index = 0
-    private var pending: [UInt8] = []
+    /// What goes into the stream before anything else: a header, a small
+    /// file's content as its read-ahead thread read it, padding. Each part
+    /// is copied from where it is straight into the chunk, not joined to
+    /// the others first (that was one more copy of every small file).
+    private var pending: [ArraySlice<UInt8>] = []
+    private var pendingPart = 0
     private var pendingOffset = 0
+    /// Zeros to pad an entry's content to a whole 512-byte block.
+    private static let zeros = [UInt8](repeating: 0, count: TarHeader.blockSize)
     private var file: OpenFile?
     private var finishing = false
     private var problems: [String] = []
@@ -126,12 +133,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
         monitor.withLock { () -> Chunk? in
             guard !ended, admit(next) else { return nil }
-            var buffer = [UInt8](repeating: 0, count: chunkSize)
-            let filled = buffer.withUnsafeMutableBytes { fill($0) }
-            if filled < chunkSize {
-                ended = true
-                buffer.removeLast(chunkSize - filled)
+            // `fill` writes every byte it counts, so the buffer need not be zeroed first.
+            let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { bytes, count in
+                count = fill(UnsafeMutableRawBufferPointer(bytes))
             }
+            let filled = buffer.count
+            if filled < chunkSize { ended = true }
             if filled == 0 && next > 0 { return nil }
             defer {
                 next += 1
@@ -146,12 +153,17 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
         var filled = 0
         while filled < buffer.count {
-            if pendingOffset < pending.count {
-                let take = min(pending.count - pendingOffset, buffer.count - filled)
-                pending.withUnsafeBytes { source in
+            if pendingPart < pending.count {
+                let part = pending[pendingPart]
+                let take = min(part.count - pendingOffset, buffer.count - filled)
+                part.withUnsafeBytes { source in
                     (buffer.baseAddress! + filled).copyMemory(from: source.baseAddress! + pendingOffset, byteCount: take)
                 }
                 pendingOffset += take
+                if pendingOffset == part.count {
+                    pendingPart += 1
+                    pendingOffset = 0
+                }
                 filled += take
                 continue
             }
@@ -171,13 +183,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             let end = streamOffset + Int64(filled) + Int64(TarHeader.endOfArchive.count)
             let record: Int64 = 10240
             let pad = Int((record - end % record) % record)
-            setPending(TarHeader.endOfArchive + [UInt8](repeating: 0, count: pad))
+            setPending(TarHeader.endOfArchive[...], [UInt8](repeating: 0, count: pad)[...])
         }
         return filled
     }
 
-    private func setPending(_ bytes: [UInt8]) {
-        pending = bytes
+    private func setPending(_ parts: ArraySlice<UInt8>...) {
+        pending = parts.filter { !$0.isEmpty }
+        pendingPart = 0
         pendingOffset = 0
     }
 
@@ -189,13 +202,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             case .content(let bytes, let problem):
                 if let problem { problems.append(problem) }
                 if digestTable != nil { hashedEntries.append(position) }
-                setPending(TarHeader.encode(entry) + bytes
-                           + [UInt8](repeating: 0, count: TarHeader.padding(entry.size)))
+                setPending(TarHeader.encode(entry)[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.size)])
             }
             return
         }
         guard entry.kind == .file else {
-            setPending(TarHeader.encode(entry))
+            setPending(TarHeader.encode(entry)[...])
             return
         }
         let fd = withCString(entry.sourcePath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
@@ -204,7 +216,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             problems.append("\(entry.displayName): Cannot open: \(error.reason)")
             return
         }
-        setPending(TarHeader.encode(entry))
+        setPending(TarHeader.encode(entry)[...])
         file = OpenFile(fd: fd, entry: entry, remaining: entry.size, index: position, hashed: digestTable != nil)
     }
 
@@ -249,6 +261,6 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
             problems.append(problem)
         }
-        setPending([UInt8](repeating: 0, count: TarHeader.padding(current.entry.size)))
+        setPending(Self.zeros[..<TarHeader.padding(current.entry.size)])
     }
 }
