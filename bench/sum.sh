@@ -44,10 +44,13 @@
 #     equals sorted sha256sum output.
 #
 # Environment:
-#   BENCH_RUNS  runs per command, median taken (default 5: on this shared
-#               machine three runs of pack moved the ratio by +-2%); rounds
-#               interleave the commands so that drift affects all alike, and
-#               the two packs swap order every round
+#   BENCH_RUNS  runs per hashing command, median taken (default 5); rounds
+#               interleave the commands so that drift affects all alike
+#   PACK_RUNS   rounds of the two packs (default 10), which swap order every
+#               round: the manifest's cost (about 4%) is the size of this
+#               shared machine's run-to-run noise (single rounds ranged from
+#               1.009 to 1.076 on small/), and five rounds moved the median
+#               ratio by 3% from one run of the benchmark to the next
 #
 # The floor: with -p 2 on 2 cores, pack keeps both cores busy compressing,
 # so the CPU time SHA-256 takes (the tree's bytes at `openssl speed -evp
@@ -60,6 +63,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$ROOT/bench/work"
 RESULTS="$ROOT/bench/sum-results.md"
 BENCH_RUNS="${BENCH_RUNS:-5}"
+PACK_RUNS="${PACK_RUNS:-10}"
 JOBS=2                                   # -p for bale
 TREES=(big small)
 OUT="out-sum"                            # outputs, relative to $WORK
@@ -68,7 +72,7 @@ TREEINFO="$WORK/sum-trees.tsv"           # tree, regular files, their bytes
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
-check_counts BENCH_RUNS
+check_counts BENCH_RUNS PACK_RUNS
 
 # --- 1. Tools, the release binary, the trees ---------------------------------
 require_tools sha256sum b3sum openssl python3 tar find xargs sort cmp
@@ -155,9 +159,9 @@ for T in "${TREES[@]}"; do
     log "  sorted, bale sum's $n lines = sha256sum's"
 
     # Packing, without and with --manifest.
-    log "$T/ pack: $BENCH_RUNS run(s) each of bale pack, bale pack --manifest"
-    for ((r = 1; r <= BENCH_RUNS; r++)); do
-        log "round $r/$BENCH_RUNS"
+    log "$T/ pack: $PACK_RUNS run(s) each of bale pack, bale pack --manifest"
+    for ((r = 1; r <= PACK_RUNS; r++)); do
+        log "round $r/$PACK_RUNS"
         for which in $( ((r % 2)) && echo "plain manifest" || echo "manifest plain"); do
             if [[ $which == plain ]]; then
                 prepare "$pack_gz"
@@ -186,7 +190,7 @@ done
 # --- 3. Report ---------------------------------------------------------------
 INVOKED="bash bench/sum.sh"
 [[ -n "${MAKELEVEL:-}" ]] && INVOKED="$INVOKED (from make bench)"
-export WORK TIMES TREEINFO BENCH_RUNS JOBS INVOKED LOADAVG OUT
+export WORK TIMES TREEINFO BENCH_RUNS PACK_RUNS JOBS INVOKED LOADAVG OUT
 export_machine_facts
 SHA256SUM_V="$(sha256sum --version | sed -n 1p)"
 B3SUM_V="$(b3sum --version | sed -n 1p)"
@@ -230,7 +234,7 @@ L.append("# bale sum / pack --manifest benchmark\n")
 L.append(f"- date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
 L.append(f"- machine: nproc = {E['NPROC']}, CPU: {E['CPU']} (SHA extensions: {E['SHA_NI']}), "
          f"load average before timing: {E['LOADAVG']}")
-L.append(f"- command: `{E['INVOKED']}` with BENCH_RUNS={E['BENCH_RUNS']}")
+L.append(f"- command: `{E['INVOKED']}` with BENCH_RUNS={E['BENCH_RUNS']} (hashing), PACK_RUNS={E['PACK_RUNS']} (packing)")
 L.append(f"- bale {E['REV']}, {E['SHA256SUM_V']}, {E['B3SUM_V']}; bale uses -p {jobs}; "
          "sha256sum and b3sum run under `find -print0 | xargs -0` (b3sum is BLAKE3, "
          "shown for scale; it uses its own threads)")
@@ -248,7 +252,7 @@ for t, (f, b) in trees.items():
     for kind in order[t]:
         wall, user, sys_, rss = pick(t, kind)
         n = len(runs[t, kind])
-        label = f"`{md(names[t, kind])}`" + ("" if n == int(E["BENCH_RUNS"]) else f" ({n} runs)")
+        label = f"`{md(names[t, kind])}`" + f" ({n} runs)"
         mbs = b / wall / 1e6 if wall > 0 else float("inf")
         L.append(f"| {label} | {wall:.2f} | {user+sys_:.2f} | {mbs:.1f} | {rss/1024:.1f} |")
     L.append("")
