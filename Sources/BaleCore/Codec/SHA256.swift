@@ -54,22 +54,30 @@ public final class SHA256 {
         SHA256().hash(bytes)
     }
 
-    /// Appends `digest` in lower-case hexadecimal, as sha256sum prints it.
-    public static func appendHex(_ digest: [UInt8], to text: inout [UInt8]) {
-        let digits: StaticString = "0123456789abcdef"
-        digits.withUTF8Buffer { digits in
-            for byte in digest {
-                text.append(digits[Int(byte >> 4)])
-                text.append(digits[Int(byte & 15)])
+    /// Writes `digest` in lower-case hexadecimal, as sha256sum prints it,
+    /// at `at` (two bytes per digest byte, from a table of all 256 pairs:
+    /// this runs for every line of a manifest of millions of files).
+    public static func writeHex(_ digest: UnsafeBufferPointer<UInt8>, to at: UnsafeMutablePointer<UInt8>) {
+        hexPairs.withUnsafeBufferPointer { pairs in
+            for (position, byte) in digest.enumerated() {
+                at[2 * position] = pairs[2 * Int(byte)]
+                at[2 * position + 1] = pairs[2 * Int(byte) + 1]
             }
         }
     }
 
     /// Lower-case hexadecimal, as sha256sum prints a digest.
     public static func hex(_ digest: [UInt8]) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(2 * digest.count)
-        appendHex(digest, to: &text)
+        let text = [UInt8](unsafeUninitializedCapacity: 2 * digest.count) { buffer, count in
+            digest.withUnsafeBufferPointer { writeHex($0, to: buffer.baseAddress!) }
+            count = 2 * digest.count
+        }
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Every byte's two lower-case hexadecimal digits.
+    private static let hexPairs: [UInt8] = (0..<256).flatMap { byte in
+        let digits = Array("0123456789abcdef".utf8)
+        return [digits[byte >> 4], digits[byte & 15]]
     }
 }

@@ -185,12 +185,9 @@ public enum Manifest {
         }
         let escaped = path.contains(backslash) || path.contains(newline)
         if escaped { put(backslash) }
-        hexDigits.withUnsafeBufferPointer { digits in
-            for byte in digest {
-                put(digits[2 * Int(byte)])
-                put(digits[2 * Int(byte) + 1])
-            }
-        }
+        SHA256.writeHex(digest, to: at)
+        at += 2 * digest.count
+        written += 2 * digest.count
         put(UInt8(ascii: " "))
         put(UInt8(ascii: " "))
         if escaped {
@@ -211,11 +208,5 @@ public enum Manifest {
         }
         put(newline)
         return written
-    }
-
-    /// Every byte's two lower-case hexadecimal digits, as sha256sum prints them.
-    private static let hexDigits: [UInt8] = (0..<256).flatMap { byte in
-        let digits = Array("0123456789abcdef".utf8)
-        return [digits[byte >> 4], digits[byte & 15]]
     }
 }

@@ -57,22 +57,13 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     private let prefetcher: FilePrefetcher
 
-    /// Cuts the tar stream of `entries`; `readerThreads` read small files ahead,
-    /// holding at most `prefetchBudget` bytes. With `makesDigests`, the
-    /// SHA-256 of every file's content is taken as it is read (small files
-    /// on the read-ahead threads, large ones here as they pass into the
-    /// stream): `fileDigests`, for `pack --manifest`, with no second read.
-    public convenience init(entries: [TarEntry], chunkSize: Int, readerThreads: Int = 2,
-                            prefetchBudget: Int = 32 << 20, makesDigests: Bool = false) {
-        let feed = EntryFeed()
-        _ = feed.append(entries)
-        feed.finish()
-        self.init(feed: feed, chunkSize: chunkSize, readerThreads: readerThreads,
-                  prefetchBudget: prefetchBudget, makesDigests: makesDigests)
-    }
-
     /// Cuts the tar stream of the entries of `feed`, starting with the
-    /// first ones while the walk still finds the rest.
+    /// first ones while the walk still finds the rest; `readerThreads` read
+    /// small files ahead, holding at most `prefetchBudget` bytes. With
+    /// `makesDigests`, the SHA-256 of every file's content is taken as it
+    /// is read (small files on the read-ahead threads, large ones here as
+    /// they pass into the stream): `digestsWhenRead`, for `pack
+    /// --manifest`, with no second read.
     init(feed: EntryFeed, chunkSize: Int, readerThreads: Int = 2, prefetchBudget: Int = 32 << 20,
          makesDigests: Bool = false) {
         self.feed = feed

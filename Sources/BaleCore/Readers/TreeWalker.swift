@@ -59,21 +59,6 @@ public struct TreeWalker {
 
     public init(options: Options) { self.options = options }
 
-    /// Lists the entries for `paths`, in archive order.
-    public mutating func entries(for paths: [String]) -> [TarEntry] {
-        entries(forBytePaths: paths.map { Array($0.utf8) })
-    }
-
-    /// Lists the entries for paths given as bytes (names in any encoding).
-    public mutating func entries(forBytePaths paths: [[UInt8]]) -> [TarEntry] {
-        var result: [TarEntry] = []
-        walk(bytePaths: paths) { batch in
-            result += batch
-            return true
-        }
-        return result
-    }
-
     /// Walks `paths`, handing the entries to `deliver` in archive order as
     /// they are found, in batches of about `batchSize`; stops early when
     /// `deliver` returns false.
