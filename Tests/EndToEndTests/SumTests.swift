@@ -134,10 +134,13 @@ import Testing
             BALE_TEST_KILL_WORKER_AT_CHUNK=3 "$BALE" pack -p 2 t -o t.tar.gz --manifest t.sha256 2> err
             echo "status=$?"
             ls -A | sort | tr '\\n' ' '; echo
+            cat err >&2
             BALE_TEST_KILL_WORKER_AT_CHUNK=3 "$BALE" pack -p 2 t -o t.tar.gz --manifest - > out 2> err
             echo "status=$?"; wc -c < out
             """)
         #expect(run.stdout == "status=1\nerr t \nstatus=1\n0\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("bale: t.tar.gz: the chunk at byte "), "\(run.stderr)")
+        #expect(run.stderr.contains("ended 2 worker processes in turn"), "\(run.stderr)")
     }
 }
 
