@@ -8,6 +8,12 @@ public enum CRC32 {
         return UInt32(crc32_z(uLong(initial), base.assumingMemoryBound(to: Bytef.self), Int(bytes.count)))
     }
 
+    /// The CRC of two pieces one after the other, from the CRC of each and
+    /// the second's length (zlib's crc32_combine: O(log length), no data read).
+    public static func combine(_ first: UInt32, _ second: UInt32, length: Int) -> UInt32 {
+        UInt32(crc32_combine(uLong(first), uLong(second), .init(length)))
+    }
+
     /// The CRC of `bytes`.
     public static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0) }

@@ -285,11 +285,14 @@ public struct GzipCommand: Sendable {
         input: Int32, inputName: String, size: Int64?, pipeline: Pipeline, sink: OutputTarget
     ) throws(BaleError) -> TransformReport {
         let chunkSize = pipeline.options.chunkSize
+        // The members, then the end member that proves the stream whole.
+        let members = EndMemberSink(sink)
         if let size {
             let cutter = FileChunkCutter(fd: input, path: inputName, size: size, chunkSize: chunkSize)
             let report = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
-                                          inputName: inputName, sink: sink)
-            var result = TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut)
+                                          inputName: inputName, sink: members)
+            let endLength = try members.writeEndMember()
+            var result = TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut + Int64(endLength))
             if cutter.grewWhileReading {
                 result.warnings.append("file grew while being compressed; only its first \(size) bytes were compressed, so it is kept")
                 result.keepInput = true
@@ -298,8 +301,9 @@ public struct GzipCommand: Sendable {
         }
         let cutter = StreamChunkCutter(fd: input, path: inputName, chunkSize: chunkSize)
         let report = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
-                                      inputName: inputName, sink: sink)
-        return TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut)
+                                      inputName: inputName, sink: members)
+        let endLength = try members.writeEndMember()
+        return TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut + Int64(endLength))
     }
 
     /// A compressed file up to this size is inflated right here, in one

@@ -134,14 +134,16 @@ public struct PackCommand {
         // threads are the cutter's own.
         var engine = options.engine
         engine.pipeline.ioThreads = 1
-        let sink = OutputTarget(file: output, discards: false)
+        // The members, then the end member that proves the archive whole.
+        let sink = EndMemberSink(OutputTarget(file: output, discards: false))
         do {
             let report = try Pipeline(options: engine.pipeline, workers: pool)
                 .run(cutter: cutter, kind: engine.compression(level: options.level),
                      inputName: outputPath ?? "archive", sink: sink)
+            let endLength = try sink.writeEndMember()
             try output?.commit(attributes: nil, sync: false)
             RunSummary.shared.addFiles(feed.all.count { $0.kind == .file })
-            RunSummary.shared.addBytes(read: report.bytesIn, written: report.bytesOut)
+            RunSummary.shared.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(endLength))
         } catch {
             output?.discard()
             cutter.stop()

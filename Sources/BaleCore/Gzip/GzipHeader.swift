@@ -4,6 +4,9 @@ public struct GzipHeader: Equatable, Sendable {
     public var length: Int
     /// bale's "BL" subfield, when the member carries one.
     public var recordedSizes: RecordedSizes?
+    /// bale's "BE" subfield, when the member is the end member of a bale
+    /// stream (`GzipEndMember`).
+    public var endRecord: GzipEndMember.Record?
 
     /// The sizes bale records in its extra field.
     public struct RecordedSizes: Equatable, Sendable {
@@ -11,6 +14,10 @@ public struct GzipHeader: Equatable, Sendable {
         public var memberLength: Int
         /// The uncompressed bytes.
         public var dataLength: Int
+        /// True when the member promises that its stream ends with an end
+        /// member ("BL" version 2; version 1, written before bale had end
+        /// members, promises nothing).
+        public var promisesEnd: Bool = true
     }
 
     /// The outcome of looking for a header at the start of some bytes.
@@ -39,12 +46,15 @@ public struct GzipHeader: Equatable, Sendable {
         guard flags & reservedFlags == 0 else { return .invalid("reserved header flags are set") }
         var offset = 10
         var sizes: RecordedSizes?
+        var end: GzipEndMember.Record?
         if flags & flagExtra != 0 {
             guard bytes.count >= offset + 2 else { return .needMoreBytes }
             let extraLength = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
             offset += 2
             guard bytes.count >= offset + extraLength else { return .needMoreBytes }
-            sizes = recordedSizes(in: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + extraLength]))
+            let extra = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + extraLength])
+            sizes = recordedSizes(in: extra)
+            end = subfield(GzipEndMember.subfieldID, in: extra).flatMap(GzipEndMember.record(inSubfield:))
             offset += extraLength
         }
         for flag in [flagName, flagComment] where flags & flag != 0 {
@@ -55,22 +65,31 @@ public struct GzipHeader: Equatable, Sendable {
             offset += 2
             guard bytes.count >= offset else { return .needMoreBytes }
         }
-        return .header(GzipHeader(length: offset, recordedSizes: sizes))
+        return .header(GzipHeader(length: offset, recordedSizes: sizes, endRecord: end))
     }
 
     /// Finds bale's "BL" subfield among the extra field's subfields.
-    /// A subfield of the wrong length or version is treated as absent.
+    /// A subfield of the wrong length or an unknown version is treated as absent.
     static func recordedSizes(in extra: UnsafeRawBufferPointer) -> RecordedSizes? {
+        guard let body = subfield(GzipMember.subfieldID, in: extra), body.count == 10,
+              (1...GzipMember.subfieldVersion).contains(body[0]) else { return nil }
+        return RecordedSizes(
+            memberLength: Int(GzipMember.loadLittleEndian32(body, at: 2)),
+            dataLength: Int(GzipMember.loadLittleEndian32(body, at: 6)),
+            promisesEnd: body[0] >= 2)
+    }
+
+    /// The body of the first subfield `id` in an extra field (RFC 1952
+    /// §2.3.1.1: SI1 SI2 LEN data), nil when there is none or the field's
+    /// subfields run past its end.
+    static func subfield(_ id: (UInt8, UInt8), in extra: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         var offset = 0
         while offset + 4 <= extra.count {
             let length = Int(extra[offset + 2]) | Int(extra[offset + 3]) << 8
             let body = offset + 4
             guard body + length <= extra.count else { return nil }
-            if extra[offset] == GzipMember.subfieldID.0, extra[offset + 1] == GzipMember.subfieldID.1,
-               length == 10, extra[body] == GzipMember.subfieldVersion {
-                return RecordedSizes(
-                    memberLength: Int(GzipMember.loadLittleEndian32(extra, at: body + 2)),
-                    dataLength: Int(GzipMember.loadLittleEndian32(extra, at: body + 6)))
+            if extra[offset] == id.0, extra[offset + 1] == id.1 {
+                return UnsafeRawBufferPointer(rebasing: extra[body..<body + length])
             }
             offset = body + length
         }

@@ -11,7 +11,7 @@
 ///     XFL 03               XFL (2 = level 9, 4 = level 1, else 0), OS=Unix
 ///     0e 00                XLEN = 14
 ///     'B' 'L' 0a 00        subfield "BL", 10 bytes:
-///     01 00                  format version 1, reserved
+///     02 00                  format version 2, reserved
 ///     <u32 member length>    the whole member's bytes, header to trailer
 ///     <u32 data length>      the member's uncompressed bytes
 ///
@@ -20,6 +20,11 @@
 /// each member ends without inflating, so its own files can be split
 /// across worker processes for parallel decompression. Readers that do not
 /// know the subfield skip it, as RFC 1952 requires.
+///
+/// Version 2 of the subfield also promises that the stream ends with bale's
+/// end member (`GzipEndMember`), which records how many members came before
+/// it and what they held: a stream cut between two members is then seen as
+/// truncated, which gzip's format alone cannot show.
 ///
 /// No file name and no time are stored (as `gzip -n`): the same input and
 /// level give the same bytes, whatever -p, --io-threads or the clock.
@@ -30,8 +35,10 @@ public enum GzipMember {
     public static let trailerLength = 8
     /// The subfield identifier of bale's extra field.
     public static let subfieldID: (UInt8, UInt8) = (0x42, 0x4C)  // "BL"
-    /// The version of the subfield's layout.
-    public static let subfieldVersion: UInt8 = 1
+    /// The version of the subfield's layout: 2 promises that the stream
+    /// ends with an end member (`GzipEndMember`); readers also accept 1,
+    /// written by bale before it had end members, which promises nothing.
+    public static let subfieldVersion: UInt8 = 2
     /// The largest member bale writes or accepts from its own extra field:
     /// a limit on what a damaged or hostile file can make a worker allocate.
     public static let maximumMemberLength = 64 << 20

@@ -10,6 +10,12 @@ import CZlib
 /// this loop handles what lies between members, as GNU gzip does:
 /// another member; zero bytes (padding, e.g. from a tape block), ignored;
 /// anything else, "trailing garbage ignored", a warning.
+///
+/// Each member's header is also parsed here (`GzipHeader`, the same parser
+/// the parallel path uses) to tell bale's data members and end members from
+/// others, and every member, as decoded, goes to the `StreamEndCheck`: a
+/// bale stream that stops before its end member is an error even though
+/// zlib found every member whole.
 public struct GzipStreamDecoder {
     /// How the stream ended.
     public enum Ending: Equatable, Sendable {
@@ -26,11 +32,13 @@ public struct GzipStreamDecoder {
     /// read from it), writing the data to `sink`. `membersBefore` says how
     /// many members were already decoded before this point: an input with
     /// no member at all is not gzip, but a stream may end where the
-    /// parallel decoder stopped.
+    /// parallel decoder stopped. `check` holds what the parallel decoder
+    /// saw of the stream it was reading, when it read part of it.
     public static func decode(
         fd: Int32, path: String, prefix: [UInt8] = [], startOffset: Int64 = 0, membersBefore: UInt64 = 0,
-        sink: any OutputSink
+        check: StreamEndCheck = StreamEndCheck(), sink: any OutputSink
     ) throws(BaleError) -> Ending {
+        var check = check
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .workerFailed("zlib inflateInit2 failed")
@@ -49,6 +57,11 @@ public struct GzipStreamDecoder {
         var atEnd = false
         var members = membersBefore
         var inMember = false
+        // The member being decoded: where it began, what its header says,
+        // how much data it gave so far.
+        var memberStart: Int64 = 0
+        var memberHeader: GzipHeader?
+        var memberData = 0
 
         /// Moves unconsumed bytes to the front and reads more; false at end of input.
         func refill() throws(BaleError) -> Bool {
@@ -76,21 +89,41 @@ public struct GzipStreamDecoder {
             return true
         }
 
+        /// The header of the member starting at input[start], parsed in the
+        /// buffer (refilled as needed): nil when it is longer than the
+        /// buffer or malformed (zlib then judges it, as for any member).
+        func parseHeader() throws(BaleError) -> GzipHeader? {
+            while true {
+                switch GzipHeader.parse(UnsafeRawBufferPointer(rebasing: input[start..<end])) {
+                case .header(let header): return header
+                case .invalid: return nil
+                case .needMoreBytes:
+                    guard end - start < bufferSize, try refill() else { return nil }
+                }
+            }
+        }
+
         while true {
             if !inMember {
                 // Between members: need two bytes to tell what comes next.
                 while end - start < 2, try refill() {}
                 if end == start {
                     if members == 0 { throw .corrupt(path: path, offset: nil, reason: "unexpected end of file") }
+                    try check.endOfInput(at: consumed, path: path)
                     return .clean
                 }
                 if input[start] == 0x1f && end - start >= 2 && input[start + 1] == 0x8b {
                     inMember = true
                     inflateReset(&stream)
+                    memberStart = consumed
+                    memberData = 0
+                    memberHeader = try parseHeader()
                 } else if members == 0 {
                     throw .corrupt(path: path, offset: nil, reason: "not in gzip format")
                 } else {
                     // After the last member: zero padding is fine, anything else is garbage.
+                    // Either way, a bale stream that is still open was cut short.
+                    try check.notAnEnd(at: consumed, what: "bytes that are not gzip", path: path)
                     repeat {
                         if (start..<end).contains(where: { input[$0] != 0 }) { return .trailingGarbage }
                         start = end
@@ -108,11 +141,20 @@ public struct GzipStreamDecoder {
             start += used
             consumed += Int64(used)
             let produced = bufferSize - Int(stream.avail_out)
+            memberData += produced
             if produced > 0 { try sink.write(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }
             switch result {
             case Z_STREAM_END:
                 members += 1
                 inMember = false
+                let length = Int(consumed - memberStart)
+                if let record = memberHeader?.endRecord, memberData == 0 {
+                    try check.endMember(record, at: memberStart, path: path)
+                } else {
+                    try check.dataMember(promisesEnd: memberHeader?.recordedSizes?.promisesEnd ?? false,
+                                         at: memberStart, length: length, dataLength: memberData,
+                                         crc: UInt32(truncatingIfNeeded: stream.adler), path: path)
+                }
             case Z_OK:
                 continue
             case Z_BUF_ERROR:

@@ -30,6 +30,8 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     private var file: FileTask?
     private var current: AtomicOutputFile?
     private var currentBytes: Int64 = 0
+    /// The current output's members, for its end member.
+    private var tally = MemberTally()
     private var pendingRemovals: [[UInt8]] = []
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success
@@ -60,16 +62,14 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
                     throw .workerFailed("a batch came back without its members")
                 }
                 try begin(file)
-                try current?.write(UnsafeRawBufferPointer(rebasing: rest[0..<sizes.memberLength]))
-                currentBytes += Int64(sizes.memberLength)
+                try add(UnsafeRawBufferPointer(rebasing: rest[0..<sizes.memberLength]))
                 try end()
                 offset += sizes.memberLength
             }
             cutter.release(sequence, files: range)
         case .part(let file, let chunk, let count):
             if chunk == 0 { try begin(file) }
-            try current?.write(bytes)
-            currentBytes += Int64(bytes.count)
+            try add(bytes)
             if chunk == count - 1 {
                 try end()
                 cutter.release(sequence, files: file..<(file + 1))
@@ -79,9 +79,18 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
         }
     }
 
+    /// Writes members of the current file's output.
+    private func add(_ members: UnsafeRawBufferPointer) throws(BaleError) {
+        guard let current else { return }
+        try current.write(members)
+        tally.add(members: members)
+        currentBytes += Int64(members.count)
+    }
+
     private func begin(_ next: Int) throws(BaleError) {
         index = next
         currentBytes = 0
+        tally = MemberTally()
         guard let task = cutter.task(index) else { throw .workerFailed("file \(index) was never planned") }
         file = task
         do {
@@ -112,7 +121,15 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
         case .grew?, nil:
             break
         }
-        do {
+        do throws(BaleError) {
+            // The end member last: only a whole output is ever committed.
+            let endMember = tally.endMember
+            var failure: BaleError?
+            endMember.withUnsafeBytes { bytes in
+                do throws(BaleError) { try output.write(bytes) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            currentBytes += Int64(endMember.count)
             var attributes = AtomicOutputFile.Attributes(file.source.info)
             attributes.setsOwner = !file.ownerComesFree
             try output.commit(attributes: attributes, sync: false)

@@ -15,6 +15,15 @@ public protocol OutputSink: Sendable {
 }
 
 extension OutputSink {
+    /// Writes all of `bytes`.
+    public func write(_ bytes: [UInt8]) throws(BaleError) {
+        var failure: BaleError?
+        bytes.withUnsafeBytes { raw in
+            do throws(BaleError) { try write(raw) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
     public func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
         try write(bytes)
     }

@@ -18,6 +18,9 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     case badArchive(path: String, offset: Int64, reason: String)
     /// The input ended inside a gzip member.
     case truncated(path: String)
+    /// A bale stream lacks its end member, or the end member disagrees with
+    /// the members read: the file was cut short (see `StreamEndCheck`).
+    case truncatedStream(path: String, reason: String)
     /// A file shrank while bale read it.
     case changedWhileReading(path: String)
     /// A worker process died or broke the wire protocol.
@@ -29,7 +32,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     /// True for damaged or cut-short compressed input.
     public var isDamage: Bool {
         switch self {
-        case .corrupt, .badArchive, .truncated: return true
+        case .corrupt, .badArchive, .truncated, .truncatedStream: return true
         default: return false
         }
     }
@@ -45,7 +48,8 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .corrupt(let path, nil, let reason): return "\(path): \(reason)"
         case .badArchive(let path, let offset, let reason):
             return "\(path): not a valid tar archive at byte \(offset) of the tar stream: \(reason)"
-        case .truncated(let path): return "\(path): unexpected end of file"
+        case .truncated(let path): return "\(path): truncated: unexpected end of file"
+        case .truncatedStream(let path, let reason): return "\(path): truncated: \(reason)"
         case .changedWhileReading(let path): return "\(path): file changed as we read it"
         case .workerFailed(let reason): return "worker process: \(reason)"
         case .poisonChunk(let path, let offset, let workers, let how):

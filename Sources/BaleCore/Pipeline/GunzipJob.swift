@@ -5,7 +5,18 @@ import Glibc
 /// Decompresses one gzip input into a sink: bale's own members in
 /// parallel on the workers (`MemberChunkCutter`), then whatever follows,
 /// or a whole foreign file, in one streaming pass (`GzipStreamDecoder`).
-/// Used by `bale gunzip`, `bale unpack` and `bale list`.
+/// Used by `bale gunzip`, `bale unpack`, `bale list` and `bale verify`.
+///
+/// Two things travel from the parallel pass to the streaming one:
+/// - where to go on: where the cutter stopped (the end member, another
+///   tool's member), or, when a worker found that a member does not check
+///   out against the sizes its header records, the first member not yet
+///   written. Recorded sizes are hints; the streaming decoder trusts only
+///   the deflate data, so a valid file is read whole whatever they say, and
+///   a damaged one is reported where the damage really is;
+/// - the `StreamEndCheck`, fed each member as its data is written, in
+///   order, so that a bale stream cut between members is reported as
+///   truncated whichever pass met its end.
 public enum GunzipJob {
     /// What a finished decompression saw.
     public struct Report: Sendable {
@@ -21,20 +32,61 @@ public enum GunzipJob {
         sink: any OutputSink
     ) throws(BaleError) -> Report {
         let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable)
-        let report = try pipeline.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: sink)
-        var prefix: [UInt8] = []
-        if seekable {
-            if lseek(input, off_t(cutter.streamingOffset), SEEK_SET) < 0 {
-                throw .readFailed(path: inputName, .current("lseek"))
+        let checking = CheckingSink(target: sink, cutter: cutter, path: inputName)
+        var bytesIn: Int64 = 0
+        do {
+            let report = try pipeline.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
+            bytesIn = report.bytesIn
+        } catch {
+            // A member that does not check out against its hints, or a
+            // member cut short: the streaming decoder reads on from the
+            // first member not written, and decides.
+            switch error {
+            case .corrupt, .truncated: break
+            default: throw error
             }
-        } else {
-            prefix = cutter.bytesReadAhead
+        }
+        let resume = cutter.resumePoint(from: checking.written)
+        if seekable, lseek(input, off_t(resume.offset), SEEK_SET) < 0 {
+            throw .readFailed(path: inputName, .current("lseek"))
         }
         let ending = try GzipStreamDecoder.decode(
-            fd: input, path: inputName, prefix: prefix, startOffset: cutter.streamingOffset,
-            membersBefore: report.chunks, sink: sink)
+            fd: input, path: inputName, prefix: resume.prefix, startOffset: resume.offset,
+            membersBefore: checking.written, check: checking.check, sink: sink)
         var info = stat()
-        let compressed = seekable && fstat(input, &info) == 0 ? Int64(info.st_size) : report.bytesIn
-        return Report(ending: ending, parallelMembers: report.chunks, compressedBytes: compressed)
+        let compressed = seekable && fstat(input, &info) == 0 ? Int64(info.st_size) : bytesIn
+        return Report(ending: ending, parallelMembers: checking.written, compressedBytes: compressed)
+    }
+
+    /// Between the collector and the real sink: gives each member, as its
+    /// data is written in order, to the end check, and counts them.
+    /// Only the collector thread writes here; the counts are read after
+    /// the pipeline joined it.
+    private final class CheckingSink: OutputSink, @unchecked Sendable {
+        let target: any OutputSink
+        let cutter: MemberChunkCutter
+        let path: String
+        private(set) var check = StreamEndCheck()
+        private(set) var written: UInt64 = 0
+
+        init(target: any OutputSink, cutter: MemberChunkCutter, path: String) {
+            self.target = target
+            self.cutter = cutter
+            self.path = path
+        }
+
+        func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+            preconditionFailure("the collector gives every chunk's sequence number")
+        }
+
+        func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
+            guard let member = cutter.written(sequence) else {
+                throw .workerFailed("member \(sequence) was never handed out")
+            }
+            try check.dataMember(promisesEnd: member.promisesEnd, at: member.offset, length: member.length,
+                                 dataLength: bytes.count, crc: member.crc, path: path)
+            try target.write(bytes, sequence: sequence)
+            written += 1
+        }
     }
 }

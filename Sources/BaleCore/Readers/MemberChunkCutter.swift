@@ -9,7 +9,31 @@
 ///
 /// Works on a regular file (pread, so reader threads read member bodies in
 /// parallel) and on a stream (read in order under the lock).
+///
+/// The recorded sizes are hints, not facts: a file that another tool
+/// altered, or that was forged, may carry plausible but wrong ones. So the
+/// cutter keeps, for every member it handed out and that is not yet
+/// written, where it began (and, for a stream, which cannot be read twice,
+/// its bytes): if a worker finds that a member does not check out, the
+/// parallel pass stops and `GunzipJob` goes on with the streaming decoder
+/// from the first member not written (`resumePoint`), which trusts nothing
+/// but the deflate data. A valid gzip file is thus always read whole,
+/// whatever its hints say.
 public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
+    /// What is known of a member handed out and not yet written.
+    public struct Member: Sendable {
+        /// Where it begins in the input.
+        public var offset: Int64
+        /// Its length, as its header records it.
+        public var length: Int
+        /// True when its header promises an end member ("BL" version 2).
+        public var promisesEnd: Bool
+        /// The CRC-32 its trailer records (known once it was read).
+        public var crc: UInt32 = 0
+        /// A stream's member bytes, kept until written (empty for a file).
+        var bytes: [UInt8] = []
+    }
+
     private let fd: Int32
     private let path: String
     private let seekable: Bool
@@ -18,6 +42,8 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
     private var offset: Int64 = 0
     private var stopped = false
     private var unconsumed: [UInt8] = []
+    /// Members handed out and not yet written, by sequence number.
+    private var outstanding: [UInt64: Member] = [:]
 
     /// Cuts the file `fd`; `seekable` says whether pread works on it.
     public init(fd: Int32, path: String, seekable: Bool) {
@@ -35,6 +61,24 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
     /// For a stream: bytes already read past `streamingOffset`, which the
     /// streaming decoder must consume before reading the stream on.
     public var bytesReadAhead: [UInt8] { monitor.withLock { unconsumed } }
+
+    /// The member with this sequence number, which is being written: it
+    /// is forgotten here.
+    public func written(_ sequence: UInt64) -> Member? {
+        monitor.withLock { outstanding.removeValue(forKey: sequence) }
+    }
+
+    /// Where the streaming decoder must go on when the members from
+    /// `sequence` on were not written: their start, and for a stream the
+    /// bytes read from there on (the members kept, then what was read past them).
+    public func resumePoint(from sequence: UInt64) -> (offset: Int64, prefix: [UInt8]) {
+        monitor.withLock {
+            let pending = outstanding.filter { $0.key >= sequence }.sorted { $0.key < $1.key }
+            guard let first = pending.first else { return (offset, unconsumed) }
+            if seekable { return (first.value.offset, []) }
+            return (first.value.offset, pending.flatMap(\.value.bytes) + unconsumed)
+        }
+    }
 
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
         if seekable {
@@ -69,6 +113,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
                 stopped = true
                 return nil
             }
+            outstanding[next] = Member(offset: offset, length: sizes.memberLength, promisesEnd: sizes.promisesEnd)
             defer {
                 next += 1
                 offset += Int64(sizes.memberLength)
@@ -83,6 +128,8 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
             }
         } catch { throw .readFailed(path: path, error) }
         if bytes.count < sizes.memberLength { throw .truncated(path: path) }
+        let crc = Self.trailerCRC(bytes)
+        monitor.withLock { outstanding[sequence]?.crc = crc }
         return Chunk(sequence: sequence, offset: start, bytes: bytes, expectedLength: sizes.dataLength)
     }
 
@@ -108,11 +155,24 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
                 return try probe.count + FileIO.read(fd, into: buffer + probe.count, count: length - probe.count)
             }
         } catch { throw .readFailed(path: path, error) }
-        if member.count < length { throw .truncated(path: path) }
+        if member.count < length {
+            // What was read is kept for the streaming decoder, which says
+            // where the input ended.
+            stopped = true
+            unconsumed = member
+            throw .truncated(path: path)
+        }
+        outstanding[next] = Member(offset: offset, length: length, promisesEnd: sizes.promisesEnd,
+                                   crc: Self.trailerCRC(member), bytes: member)
         defer {
             next += 1
             offset += Int64(sizes.memberLength)
         }
         return Chunk(sequence: next, offset: offset, bytes: member, expectedLength: sizes.dataLength)
+    }
+
+    /// The CRC-32 in a whole member's trailer.
+    private static func trailerCRC(_ member: [UInt8]) -> UInt32 {
+        member.withUnsafeBytes { GzipMember.loadLittleEndian32($0, at: $0.count - 8) }
     }
 }
