@@ -150,12 +150,30 @@ import Synchronization
         let first = sampleText(50_000, seed: 2), second = sampleText(70_000, seed: 3)
         let one = try work(.compress, first, argument: 6).1
         let two = try work(.compress, second, argument: 1).1
-        #expect(try decodeStream(one + two) == (first + second, .clean))
-        #expect(try decodeStream(one + [0, 0, 0, 0]) == (first, .clean))
-        #expect(try decodeStream(one + Array("junk".utf8)) == (first, .trailingGarbage))
+        let endOfOne = endMember(one), endOfBoth = endMember(one + two)
+        #expect(try decodeStream(one + two + endOfBoth) == (first + second, .clean))
+        #expect(try decodeStream(one + endOfOne + [0, 0, 0, 0]) == (first, .clean))
+        #expect(try decodeStream(one + endOfOne + Array("junk".utf8)) == (first, .trailingGarbage))
+        #expect(try decodeStream(one + endOfOne + two + endMember(two)) == (first + second, .clean))
         #expect(throws: BaleError.self) { try decodeStream(Array(one.dropLast(3))) }
+        // Without the end member, or with one that records another stream: truncated.
+        for cut in [one + two, one + endOfBoth, one + [0, 0, 0, 0], one + Array("junk".utf8), two + endOfOne,
+                    one + endOfOne + two] {
+            #expect(performing: { try decodeStream(cut) }, throws: { error in
+                if case BaleError.truncatedStream = error { return true }
+                return false
+            })
+        }
         #expect(throws: BaleError.self) { try decodeStream([]) }
         #expect(throws: BaleError.self) { try decodeStream(Array("junk".utf8)) }
+    }
+
+    /// The end member that closes `members`.
+    private func endMember(_ members: [UInt8]) -> [UInt8] {
+        var tally = MemberTally()
+        members.withUnsafeBytes { tally.add(members: $0) }
+        #expect(tally.record.streamLength == UInt64(members.count))
+        return tally.endMember
     }
 
     private func decodeStream(_ bytes: [UInt8]) throws -> ([UInt8], GzipStreamDecoder.Ending) {

@@ -42,7 +42,7 @@ import Testing
             """#)
         #expect(run.stdout == """
             empty: 1 missing bale: empty.gz: unexpected end of file
-            cut: 1 missing bale: cut.gz: unexpected end of file
+            cut: 1 missing bale: cut.gz: truncated: unexpected end of file
             flipped: 1 missing bale: flipped.gz: invalid compressed data at byte N: incorrect data check
             garbage: 2 right bale: garbage.gz: decompression OK, trailing garbage ignored
             nuls: 0 right \("")
@@ -105,7 +105,7 @@ import Testing
         #expect(run.stdout == """
             checksum: 1 [] bale: checksum.tar.gz: not a valid tar archive at byte 0 of the tar stream: bad tar header checksum|
             negative: 1 [] bale: negative.tar.gz: not a valid tar archive at byte 0 of the tar stream: negative entry size|
-            enormous: 1 [] bale: enormous.tar.gz: unexpected end of file|
+            enormous: 1 [] bale: enormous.tar.gz: truncated: unexpected end of file|
             paxlength: 1 [] bale: paxlength.tar.gz: not a valid tar archive at byte 532 of the tar stream: bad pax record|
             paxzero: 1 [] bale: paxzero.tar.gz: not a valid tar archive at byte 524 of the tar stream: bad pax record|
             paxtext: 1 [] bale: paxtext.tar.gz: not a valid tar archive at byte 524 of the tar stream: bad pax record|
@@ -114,7 +114,7 @@ import Testing
             symlink: 1 [./link] bale: link/evil: a parent is a symbolic link or not a directory; not extracted|
             hardlink: 1 [] bale: hl: hard link to a name outside the destination; not extracted|
             absolute: 0 [./evil] \("")
-            cut: 1 [] bale: cut.tar.gz: unexpected end of file|
+            cut: 1 [] bale: cut.tar.gz: truncated: unexpected end of file|
             \("")
             secret
 

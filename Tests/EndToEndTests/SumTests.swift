@@ -187,7 +187,7 @@ import Testing
             python3 - <<'PY'
             import struct, tarfile
             d = open('bale.tar.gz', 'rb').read(); starts = []; o = 0; u = 0
-            while o < len(d):
+            while d[o + 12:o + 14] == b'BL':  # the data members, up to the end member ("BE")
                 n, size = struct.unpack('<II', d[o + 18:o + 26]); starts.append((o, n, u, u + size)); o += n; u += size
             o, n, lo, hi = starts[1]
             flipped = bytearray(d); flipped[o + n // 2] ^= 0xff
@@ -202,6 +202,7 @@ import Testing
                 f.write(f"bale: flip.tar.gz: it holds bytes {lo - a.offset_data}–6000000 of t/a\n")
                 f.write(f"bale: flip.tar.gz: it holds the headers of the entries after t/a and before {after.name}; their names are lost with it\n")
                 f.write(f"bale: flip.tar.gz: reading resumes at {after.name} (byte {after.offset} of the tar stream)\n")
+                f.write("bale: cut.tar.gz: truncated: unexpected end of file\n")
                 f.write(f"bale: cut.tar.gz: the first damaged member is at byte {starts[-1][0]} (bytes {starts[-1][2]}–{starts[-1][3]} of the tar stream)\n")
                 if last.offset_data + last.size > starts[-1][2]:
                     f.write(f"bale: cut.tar.gz: it holds bytes {starts[-1][2] - last.offset_data}–{last.size} of {last.name}\n")
@@ -235,8 +236,9 @@ import Testing
             python3 - <<'PY'
             import struct
             d = open('bale.tar.gz', 'rb').read(); members = []; o = 0
-            while o < len(d):
+            while d[o + 12:o + 14] == b'BL':  # the data members, then the end member as it is
                 n = struct.unpack('<I', d[o + 18:o + 22])[0]; members.append(d[o:o + n]); o += n
+            members.append(d[o:])
             members[1], members[2] = members[2], members[1]
             open('swapped.tar.gz', 'wb').write(b''.join(members))
             PY

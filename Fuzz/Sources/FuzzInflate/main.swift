@@ -54,8 +54,18 @@ public func fuzzInflate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         require(first == second, "libdeflate and zlib inflate the member differently")
     }
 
+    // A member that inflates and promises an end member ("BL" version 2)
+    // is followed by the end member that closes it, as bale writes it:
+    // without one, the streaming decoder must call the stream truncated.
+    var rest = Array(input[(input.count / 3)...])
+    if results.contains(where: { $0 != nil }), case .header(let header) = GzipHeader.parse(input),
+       header.recordedSizes?.promisesEnd == true {
+        var tally = MemberTally()
+        tally.add(members: input)
+        rest += tally.endMember
+    }
     let split = input.count / 3
-    let fd = memoryFile(holding: UnsafeRawBufferPointer(rebasing: input[split...]))
+    let fd = rest.withUnsafeBytes { memoryFile(holding: $0) }
     defer { close(fd) }
     let sink = CollectingSink()
     let ending = try? GzipStreamDecoder.decode(fd: fd, path: "fuzz.gz", prefix: Array(input[..<split]), sink: sink)

@@ -147,6 +147,8 @@ public struct DamageReport: Sendable {
         case .invalid: return .foreign
         }
         guard case .header(let header) = parsed else { return .foreign }
+        // The end member: every data member before it was whole.
+        if header.endRecord != nil { return .end }
         guard let sizes = header.recordedSizes else { return .foreign }
         guard sizes.memberLength <= GzipMember.maximumMemberLength,
               sizes.dataLength <= GzipMember.maximumDataLength else {

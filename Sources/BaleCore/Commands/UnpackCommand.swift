@@ -173,6 +173,9 @@ public struct UnpackCommand {
             // member again, in order, and name the entries it touches.
             if isGzip, seekable, !membersWhole, error.isDamage,
                let report = DamageReport.locate(fd: fd, archiveName: name, codec: options.engine.codec) {
+                // A file cut short says so first, in the words every command uses.
+                if case .truncated = error { messages.error(error.description) }
+                if case .truncatedStream = error { messages.error(error.description) }
                 for line in report.lines(archiveName: name) { messages.error(line) }
                 return .failure
             }
