@@ -136,10 +136,16 @@ import Synchronization
 
     @Test func parsesForeignHeaders() {
         // FNAME "a.txt", FCOMMENT "hi", FHCRC, as gzip -N or other tools write them.
-        let header: [UInt8] = [0x1f, 0x8b, 8, 8 | 16 | 2, 0, 0, 0, 0, 0, 3] + Array("a.txt".utf8) + [0]
-            + Array("hi".utf8) + [0] + [0xAA, 0xBB]
+        let fields: [UInt8] = [0x1f, 0x8b, 8, 8 | 16 | 2, 0, 0, 0, 0, 0, 3] + Array("a.txt".utf8) + [0]
+            + Array("hi".utf8) + [0]
+        let crc = CRC32.checksum(fields)
+        let header = fields + [UInt8(crc & 0xff), UInt8(crc >> 8 & 0xff)]
         let parsed = header.withUnsafeBytes { GzipHeader.parse($0) }
         #expect(parsed == .header(GzipHeader(length: header.count, recordedSizes: nil)))
+        // A header CRC that does not match is refused, as zlib and gzip refuse it.
+        let wrong = fields + [UInt8(crc & 0xff) ^ 1, UInt8(crc >> 8 & 0xff)]
+        #expect(wrong.withUnsafeBytes { GzipHeader.parse($0) } == .invalid("header crc mismatch"))
+        #expect(zlibRefuses(wrong + [3, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
         let cut = Array(header[0..<12])
         #expect(cut.withUnsafeBytes { GzipHeader.parse($0) } == .needMoreBytes)
         let notGzip: [UInt8] = Array("hello world".utf8)
@@ -189,6 +195,25 @@ import Synchronization
         let ending = try GzipStreamDecoder.decode(fd: pipe.readEnd, path: "test", sink: sink)
         return (sink.bytes, ending)
     }
+}
+
+/// True when zlib's own gzip reader refuses `member`.
+func zlibRefuses(_ member: [UInt8]) -> Bool {
+    var stream = z_stream()
+    #expect(inflateInit2_(&stream, 31, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+    defer { inflateEnd(&stream) }
+    var output = [UInt8](repeating: 0, count: 64)
+    var input = member
+    let status = input.withUnsafeMutableBufferPointer { inBuffer in
+        output.withUnsafeMutableBufferPointer { outBuffer in
+            stream.next_in = inBuffer.baseAddress
+            stream.avail_in = uInt(inBuffer.count)
+            stream.next_out = outBuffer.baseAddress
+            stream.avail_out = uInt(outBuffer.count)
+            return inflate(&stream, Z_FINISH)
+        }
+    }
+    return status == Z_DATA_ERROR
 }
 
 /// Decompresses with zlib's own gzip reader, independent of bale's parser.

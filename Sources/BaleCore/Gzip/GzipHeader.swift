@@ -62,8 +62,14 @@ public struct GzipHeader: Equatable, Sendable {
             offset = end + 1
         }
         if flags & flagHeaderCRC != 0 {
+            // Checked, as zlib and GNU gzip check it: every bale command must
+            // judge a header as other readers do (the parallel path reads
+            // headers with this parser, the streaming one with zlib's).
+            guard bytes.count >= offset + 2 else { return .needMoreBytes }
+            let recorded = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+            let actual = UInt16(truncatingIfNeeded: CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<offset])))
+            guard recorded == actual else { return .invalid("header crc mismatch") }
             offset += 2
-            guard bytes.count >= offset else { return .needMoreBytes }
         }
         return .header(GzipHeader(length: offset, recordedSizes: sizes, endRecord: end))
     }

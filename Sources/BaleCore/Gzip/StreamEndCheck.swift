@@ -14,7 +14,8 @@
 /// - a bale data member that promises an end ("BL" version 2) opens a
 ///   stream, if none is open, and is counted;
 /// - the end member closes it, and must record exactly the members, the
-///   data length, the CRC-32 and the compressed length that were read;
+///   data length and the CRC-32 that were read (its compressed length is
+///   a locator, not checked: see `endMember`);
 /// - anything else while a stream is open (the end of the input, another
 ///   tool's member, an older bale member, bytes that are not gzip) means
 ///   the stream was cut short: "truncated";
@@ -57,16 +58,17 @@ public struct StreamEndCheck: Sendable {
     public mutating func endMember(_ record: GzipEndMember.Record, at offset: Int64, path: String) throws(BaleError) {
         let stream = open ?? Opened(start: offset)
         open = nil
-        let found = GzipEndMember.Record(members: stream.members, dataLength: stream.dataLength, crc: stream.crc,
-                                         streamLength: stream.compressedLength, indexOffset: record.indexOffset)
-        guard found != record else { return }
+        // The proof is the data: how many members held it, how long it is
+        // and its CRC-32. The stream length is a locator (where the stream
+        // began, for a reader starting from the tail), not a proof: a tool
+        // that rewrites headers (adds a name, say) changes it while every
+        // byte of data is still there, and gzip -t rightly says OK.
+        guard record.members != stream.members || record.dataLength != stream.dataLength
+                || record.crc != stream.crc else { return }
         var differences: [String] = []
-        if record.members != found.members { differences.append("\(record.members) members, \(found.members) read") }
-        if record.dataLength != found.dataLength {
-            differences.append("\(record.dataLength) bytes of data, \(found.dataLength) read")
-        }
-        if record.streamLength != found.streamLength {
-            differences.append("\(record.streamLength) compressed bytes, \(found.streamLength) read")
+        if record.members != stream.members { differences.append("\(record.members) members, \(stream.members) read") }
+        if record.dataLength != stream.dataLength {
+            differences.append("\(record.dataLength) bytes of data, \(stream.dataLength) read")
         }
         if differences.isEmpty { differences.append("a CRC-32 that differs from the data's") }
         throw .truncatedStream(path: path, reason: "the end member at byte \(offset) records "
