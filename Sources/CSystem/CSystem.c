@@ -82,8 +82,9 @@ static void bale_wait_for_the_end(void) {
  * very few (an archive or output being written, one large file being
  * extracted, one output of gzip -r at a time), so 1024 leaves a wide
  * margin. When the table is full, creating a temporary file fails with
- * EMFILE, which bale reports as an error naming the output: a temporary
- * file is never created without being in the table. The table costs
+ * EMFILE ("Too many open files"), which bale reports as an error naming
+ * the output, as any other failure to create it: a temporary file is
+ * never created without being in the table. The table costs
  * 4 MiB of address space, of which only the slots used are ever touched;
  * the states are kept apart from the names so that the handler's scan
  * reads 4 KiB, not one page per slot. */
@@ -93,7 +94,20 @@ static int bale_temporary_state[BALE_TEMPORARY_SLOTS];
 static int bale_temporary_directory[BALE_TEMPORARY_SLOTS];
 static char bale_temporary_name[BALE_TEMPORARY_SLOTS][PATH_MAX];
 
-int bale_temporary_slots(void) { return BALE_TEMPORARY_SLOTS; }
+/* The slots in use: all of them, or fewer for the tests of a full table
+ * (BALE_TEST_TEMPORARY_SLOTS=N, read once as the program loads, before
+ * any thread runs). */
+static int bale_temporary_limit = BALE_TEMPORARY_SLOTS;
+
+__attribute__((constructor)) static void bale_read_temporary_limit(void) {
+    const char *limit = getenv("BALE_TEST_TEMPORARY_SLOTS");
+    if (limit != NULL && *limit != '\0') {
+        long value = strtol(limit, NULL, 10);
+        if (value >= 0 && value < BALE_TEMPORARY_SLOTS) bale_temporary_limit = (int)value;
+    }
+}
+
+int bale_temporary_slots(void) { return bale_temporary_limit; }
 
 /* Puts `name` (relative to `directory`) in a free slot; returns the slot,
  * or -1 with errno set (EMFILE: the table is full; ENAMETOOLONG). */
@@ -103,7 +117,7 @@ static int bale_register_temporary(int directory, const char *name) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
+    for (int slot = 0; slot < bale_temporary_limit; slot++) {
         int expected = SLOT_FREE;
         if (__atomic_compare_exchange_n(&bale_temporary_state[slot], &expected, SLOT_FILLING, 0,
                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {

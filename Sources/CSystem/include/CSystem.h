@@ -47,7 +47,8 @@ int bale_reap_child(pid_t pid, int slot, int *status);
 
 /// Forgets a temporary file (it was renamed into place or removed).
 void bale_unregister_temporary(int slot);
-/// How many temporary files may be registered at once (1024).
+/// How many temporary files may be registered at once (1024; fewer
+/// under the test hook BALE_TEST_TEMPORARY_SLOTS=N).
 int bale_temporary_slots(void);
 /// Installs the handlers for SIGINT, SIGTERM and SIGHUP: kill registered
 /// workers, remove registered temporary files, then die of the signal.
