@@ -15,14 +15,16 @@ import Testing
     /// of the frame must come within --worker-timeout too, so the worker
     /// is killed and replaced, the chunk is done again by the new one, and
     /// the output is what an undisturbed run writes. (`timeout 300` only
-    /// keeps a regression from hanging the test run.)
+    /// keeps a regression from hanging the test run. Level 1 and a 2 s
+    /// timeout: the tests share two cores, and a worker busy with a slow
+    /// level could be taken for hung as well.)
     @Test func aWorkerStalledMidFrameIsReplaced() throws {
         let scratch = Scratch()
         let run = try scratch.run("""
             cp "$FIXTURES/mixed" data
-            "$BALE" gzip -p 2 -c data > ref.gz
+            "$BALE" gzip -1 -p 2 -c data > ref.gz
             BALE_TEST_STALL_WORKER_MID_FRAME=3 BALE_TEST_HOOK_ONCE=$PWD/once-gzip \\
-              timeout 300 "$BALE" gzip -p 2 --worker-timeout 1 -c data > out.gz 2> gzip.err; echo "gzip status=$?"
+              timeout 300 "$BALE" gzip -1 -p 2 --worker-timeout 2 -c data > out.gz 2> gzip.err; echo "gzip status=$?"
             cat gzip.err >&2
             [ -e once-gzip ] && echo "a worker stalled"
             cmp out.gz ref.gz && echo "same bytes as an undisturbed run"
@@ -30,7 +32,7 @@ import Testing
             grep -c 'stalled in the middle of a result' gzip.err
             grep -q 'took over its chunks, nothing lost' gzip.err && echo "another worker took over"
             BALE_TEST_STALL_WORKER_MID_FRAME=3 BALE_TEST_HOOK_ONCE=$PWD/once-gunzip \\
-              timeout 300 "$BALE" gunzip -p 2 --worker-timeout 1 -c ref.gz > back 2> gunzip.err; echo "gunzip status=$?"
+              timeout 300 "$BALE" gunzip -p 2 --worker-timeout 2 -c ref.gz > back 2> gunzip.err; echo "gunzip status=$?"
             cat gunzip.err >&2
             [ -e once-gunzip ] && echo "a worker stalled"
             cmp back data && echo "gunzip output intact"
