@@ -1,11 +1,29 @@
+/* The few POSIX pieces Swift cannot import (pipe2, F_SETPIPE_SZ,
+ * F_DUPFD_CLOEXEC, syncfs, waitid with WNOWAIT, the wait-status macros),
+ * and the signal handler that cleans up when a signal ends bale, with the
+ * two tables it reads: temporary files to remove, worker processes to
+ * kill. The handler is C because it must only make async-signal-safe
+ * calls and touch memory that no other thread frees or rewrites under it;
+ * Swift gives no such guarantee about anything it allocates. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
-#include <unistd.h>
+#include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include "CSystem.h"
 
 int bale_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int bale_syncfs(int fd) { return syncfs(fd); }
+int bale_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
 
 int bale_set_pipe_size(int fd, int bytes) { return fcntl(fd, F_SETPIPE_SZ, bytes); }
 
@@ -14,43 +32,123 @@ int bale_wexitstatus(int status) { return WEXITSTATUS(status); }
 int bale_wifsignaled(int status) { return WIFSIGNALED(status); }
 int bale_wtermsig(int status) { return WTERMSIG(status); }
 
-#include <pthread.h>
 int bale_name_this_thread(const char *name) { return pthread_setname_np(pthread_self(), name); }
 
-#include <signal.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+int bale_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+#else
+    /* Older C libraries: every descriptor bale opens is close-on-exec
+     * anyway; only what bale's own parent leaked to it would reach a worker. */
+    (void)actions;
+    (void)lowest;
+    return 0;
+#endif
+}
 
-/* The signal handler may run on any thread at any moment, so the table is
- * a fixed array of heap strings swapped in and out atomically: the handler
- * only reads pointers and calls unlink, which is async-signal-safe. */
-/* Enough for every output a job has open at once (gzip -r keeps a few
- * hundred between two syncfs calls); the handler's loop over it is cheap. */
-#define BALE_TEMPORARY_SLOTS 4096
-static char *bale_temporaries[BALE_TEMPORARY_SLOTS];
+/* Pauses a thread that must not go on because a signal handler is ending
+ * the process (it took over an entry of a table this thread was about to
+ * change); the process dies within moments, when the handler re-raises. */
+static void bale_wait_for_the_end(void) {
+    struct timespec pause = { 0, 1000000 };
+    for (;;) nanosleep(&pause, NULL);
+}
 
-int bale_register_temporary(const char *path) {
-    char *copy = strdup(path);
-    if (copy == NULL) return -1;
-    for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
-        char *expected = NULL;
-        if (__atomic_compare_exchange_n(&bale_temporaries[slot], &expected, copy, 0,
+/* ---- The table of temporary files ----
+ *
+ * The signal handler may run on any thread at any moment, while other
+ * threads create, rename and remove temporary files. So the table is
+ * fixed: BALE_TEMPORARY_SLOTS slots, each with its own PATH_MAX buffer,
+ * never allocated nor freed, and an atomic state:
+ *
+ *   FREE     unused; a creator claims it by compare-and-swap to FILLING;
+ *   FILLING  its owner is writing the name (the handler skips it: the
+ *            file is created only after the slot is LIVE);
+ *   LIVE     the name is whole (published with a sequentially consistent
+ *            store after it was written, so a handler that reads LIVE
+ *            reads the whole name);
+ *   CLEANING the handler took it (compare-and-swap from LIVE) and is
+ *            removing the file. It never goes back to FREE, so its name is
+ *            never rewritten while the handler reads it; an owner that
+ *            finds its slot CLEANING waits for the process to end.
+ *
+ * Each slot names the file by a directory descriptor and a name relative
+ * to it (AT_FDCWD and a path for `AtomicOutputFile`; the extracted file's
+ * open directory and its leaf for `LargeFile`, whose path from the
+ * current directory may be longer than PATH_MAX). The handler calls
+ * unlinkat, which is async-signal-safe.
+ *
+ * The limit: BALE_TEMPORARY_SLOTS temporary files at once. bale keeps
+ * very few (an archive or output being written, one large file being
+ * extracted, one output of gzip -r at a time), so 1024 leaves a wide
+ * margin. When the table is full, creating a temporary file fails with
+ * EMFILE ("Too many open files"), which bale reports as an error naming
+ * the output, as any other failure to create it: a temporary file is
+ * never created without being in the table. The table costs
+ * 4 MiB of address space, of which only the slots used are ever touched;
+ * the states are kept apart from the names so that the handler's scan
+ * reads 4 KiB, not one page per slot. */
+#define BALE_TEMPORARY_SLOTS 1024
+enum { SLOT_FREE = 0, SLOT_FILLING = 1, SLOT_LIVE = 2, SLOT_CLEANING = 3 };
+static int bale_temporary_state[BALE_TEMPORARY_SLOTS];
+static int bale_temporary_directory[BALE_TEMPORARY_SLOTS];
+static char bale_temporary_name[BALE_TEMPORARY_SLOTS][PATH_MAX];
+
+/* The slots in use: all of them, or fewer for the tests of a full table
+ * (BALE_TEST_TEMPORARY_SLOTS=N, read once as the program loads, before
+ * any thread runs). */
+static int bale_temporary_limit = BALE_TEMPORARY_SLOTS;
+
+__attribute__((constructor)) static void bale_read_temporary_limit(void) {
+    const char *limit = getenv("BALE_TEST_TEMPORARY_SLOTS");
+    if (limit != NULL && *limit != '\0') {
+        long value = strtol(limit, NULL, 10);
+        if (value >= 0 && value < BALE_TEMPORARY_SLOTS) bale_temporary_limit = (int)value;
+    }
+}
+
+int bale_temporary_slots(void) { return bale_temporary_limit; }
+
+/* Puts `name` (relative to `directory`) in a free slot; returns the slot,
+ * or -1 with errno set (EMFILE: the table is full; ENAMETOOLONG). */
+static int bale_register_temporary(int directory, const char *name) {
+    size_t length = strlen(name);
+    if (length >= PATH_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (int slot = 0; slot < bale_temporary_limit; slot++) {
+        int expected = SLOT_FREE;
+        if (__atomic_compare_exchange_n(&bale_temporary_state[slot], &expected, SLOT_FILLING, 0,
                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            bale_temporary_directory[slot] = directory;
+            memcpy(bale_temporary_name[slot], name, length + 1);
+            __atomic_store_n(&bale_temporary_state[slot], SLOT_LIVE, __ATOMIC_SEQ_CST);
             return slot;
         }
     }
-    free(copy);
+    errno = EMFILE;
     return -1;
 }
 
 void bale_unregister_temporary(int slot) {
     if (slot < 0 || slot >= BALE_TEMPORARY_SLOTS) return;
-    char *old = __atomic_exchange_n(&bale_temporaries[slot], NULL, __ATOMIC_SEQ_CST);
-    free(old);
+    int expected = SLOT_LIVE;
+    if (__atomic_compare_exchange_n(&bale_temporary_state[slot], &expected, SLOT_FREE, 0,
+                                    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+        return;
+    }
+    if (expected == SLOT_CLEANING) bale_wait_for_the_end();
 }
 
-/* Worker processes to end with bale, in the same kind of table. */
+/* ---- The table of worker processes ----
+ *
+ * A slot holds 0 (free), a pid (a child to kill), or -1 (the handler took
+ * it and is killing that child). A child is taken out of the table while
+ * it is a zombie, before it is reaped (`bale_await_child`, then
+ * `bale_reap_child`): until then its
+ * pid cannot be given to another process, so the handler never kills a
+ * stranger that got a recycled pid. */
 static pid_t bale_children[BALE_TEMPORARY_SLOTS];
 
 int bale_register_child(pid_t pid) {
@@ -61,13 +159,39 @@ int bale_register_child(pid_t pid) {
             return slot;
         }
     }
+    errno = EAGAIN;
     return -1;
 }
 
-void bale_unregister_child(int slot) {
-    if (slot < 0 || slot >= BALE_TEMPORARY_SLOTS) return;
-    __atomic_store_n(&bale_children[slot], 0, __ATOMIC_SEQ_CST);
+int bale_await_child(pid_t pid) {
+    /* WNOWAIT: the child stays a zombie, holding its pid. */
+    siginfo_t info;
+    int waited;
+    do {
+        memset(&info, 0, sizeof info);
+        waited = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT);
+    } while (waited != 0 && errno == EINTR);
+    return waited;
 }
+
+int bale_reap_child(pid_t pid, int slot, int *status) {
+    if (slot >= 0 && slot < BALE_TEMPORARY_SLOTS) {
+        pid_t expected = pid;
+        if (!__atomic_compare_exchange_n(&bale_children[slot], &expected, 0, 0,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) && expected == -1) {
+            /* The handler is killing it (a zombie: harmless) and ending bale. */
+            bale_wait_for_the_end();
+        }
+    }
+    /* Out of the table: now it may be reaped and its pid reused. */
+    pid_t reaped;
+    do {
+        reaped = waitpid(pid, status, 0);
+    } while (reaped < 0 && errno == EINTR);
+    return reaped < 0 ? -1 : 0;
+}
+
+/* ---- The handler ---- */
 
 /* Set once a signal is ending bale: no temporary file may be created after. */
 static int bale_dying;
@@ -79,7 +203,10 @@ static void bale_cleanup_and_die(int sig) {
     __atomic_store_n(&bale_dying, 1, __ATOMIC_SEQ_CST);
     for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
         pid_t pid = __atomic_load_n(&bale_children[slot], __ATOMIC_SEQ_CST);
-        if (pid > 0) kill(pid, SIGKILL);
+        if (pid > 0 && __atomic_compare_exchange_n(&bale_children[slot], &pid, -1, 0,
+                                                   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            kill(pid, SIGKILL);
+        }
     }
     /* The other threads run on while this one cleans up: one may be
      * between registering a temporary name and creating the file. Emptying
@@ -94,8 +221,12 @@ static void bale_cleanup_and_die(int sig) {
         nanosleep(&pause, NULL);
     }
     for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
-        char *path = __atomic_load_n(&bale_temporaries[slot], __ATOMIC_SEQ_CST);
-        if (path != NULL) unlink(path);
+        int expected = SLOT_LIVE;
+        if (__atomic_load_n(&bale_temporary_state[slot], __ATOMIC_SEQ_CST) == SLOT_LIVE
+            && __atomic_compare_exchange_n(&bale_temporary_state[slot], &expected, SLOT_CLEANING, 0,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            unlinkat(bale_temporary_directory[slot], bale_temporary_name[slot], 0);
+        }
     }
     signal(sig, SIG_DFL);
     raise(sig);
@@ -127,25 +258,22 @@ void bale_install_cleanup_handlers(void) {
     signal(SIGXFSZ, SIG_IGN);
 }
 
-#include <errno.h>
-#include <string.h>
-#include <stdatomic.h>
-#include <time.h>
-static int bale_create_registered(char *template_path, unsigned int mode, int *slot);
-/* Picks a name from the template, registers it for the signal handler,
- * then creates it with O_EXCL. In that order: a signal that arrives
- * between the two finds a name that is not there yet (unlink fails,
- * harmlessly), never a file that is there but unknown to the handler.
- * And counted in bale_creating, so that a handler running on another
- * thread waits for the file before it empties the table; once a signal
- * is ending bale, nothing is created (EINTR). */
-int bale_create_temporary(char *template_path, unsigned int mode, int *slot) {
+/* ---- Creating temporary files ---- */
+
+static int bale_create_registered(int directory, char *template_name, unsigned int mode, int *slot);
+
+/* Every temporary file bale makes is created here, in one handshake with
+ * the handler: counted in bale_creating, so that a handler running on
+ * another thread waits for the file before it empties the table; and
+ * once a signal is ending bale, nothing is created (EINTR). */
+int bale_create_temporary_at(int directory, char *template_name, unsigned int mode, int *slot) {
     __atomic_add_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
     int fd = -1;
+    *slot = -1;
     if (__atomic_load_n(&bale_dying, __ATOMIC_SEQ_CST)) {
         errno = EINTR;
     } else {
-        fd = bale_create_registered(template_path, mode, slot);
+        fd = bale_create_registered(directory, template_name, mode, slot);
     }
     int error = errno;
     __atomic_sub_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
@@ -153,23 +281,32 @@ int bale_create_temporary(char *template_path, unsigned int mode, int *slot) {
     return fd;
 }
 
-static int bale_create_registered(char *template_path, unsigned int mode, int *slot) {
+int bale_create_temporary(char *template_path, unsigned int mode, int *slot) {
+    return bale_create_temporary_at(AT_FDCWD, template_path, mode, slot);
+}
+
+/* Picks a name from the template, registers it for the signal handler,
+ * then creates it with O_EXCL. In that order: a signal that arrives
+ * between the two finds a name that is not there yet (unlinkat fails,
+ * harmlessly), never a file that is there but unknown to the handler.
+ * A full table is an error before anything is created. */
+static int bale_create_registered(int directory, char *template_name, unsigned int mode, int *slot) {
     static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     static _Atomic unsigned long counter;
-    *slot = -1;
-    size_t length = strlen(template_path);
-    if (length < 6 || strcmp(template_path + length - 6, "XXXXXX") != 0) { errno = EINVAL; return -1; }
+    size_t length = strlen(template_name);
+    if (length < 6 || strcmp(template_name + length - 6, "XXXXXX") != 0) { errno = EINVAL; return -1; }
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     for (int attempt = 0; attempt < 100; attempt++) {
         unsigned long value = (unsigned long)now.tv_nsec * 2654435761UL ^ (unsigned long)getpid() << 20
                               ^ atomic_fetch_add(&counter, 0x9E3779B9UL);
         for (int i = 0; i < 6; i++) {
-            template_path[length - 6 + i] = letters[value % 62];
+            template_name[length - 6 + i] = letters[value % 62];
             value /= 62;
         }
-        int registered = bale_register_temporary(template_path);
-        int fd = open(template_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
+        int registered = bale_register_temporary(directory, template_name);
+        if (registered < 0) return -1;
+        int fd = openat(directory, template_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
         if (fd >= 0) {
             *slot = registered;
             return fd;
@@ -183,7 +320,6 @@ static int bale_create_registered(char *template_path, unsigned int mode, int *s
     return -1;
 }
 
-#include <malloc.h>
 void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold) {
     mallopt(M_MMAP_THRESHOLD, mmap_threshold);
     mallopt(M_TRIM_THRESHOLD, trim_threshold);

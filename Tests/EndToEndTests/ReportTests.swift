@@ -60,7 +60,8 @@ import Testing
     /// The progress line is drawn under a pseudo-terminal (script(1)), and
     /// never when standard error is a pipe or a file, nor with -q, nor with
     /// -v (whose list of names would tear it).
-    @Test func progressShowsOnATerminalOnly() throws {
+    @Test(.enabled(if: Machine.has("script"), "needs script(1) (bsdutils) to give bale a terminal"))
+    func progressShowsOnATerminalOnly() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
             for i in 1 2 3; do cat "$FIXTURES/mixed"; done > big

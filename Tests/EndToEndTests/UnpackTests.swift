@@ -103,10 +103,10 @@ import Testing
         #expect(run.stderr.contains("not extracted"), "\(name): \(run.stderr)")
     }
 
-    @Test func ownersAreRestoredAsRoot() throws {
+    @Test(.enabled(if: Machine.isRoot, "needs root to give files to other owners"))
+    func ownersAreRestoredAsRoot() throws {
         let scratch = Scratch()
         let run = try scratch.run("""
-            [ "$(id -u)" = 0 ] || { echo "not root: skipped"; exit 0; }
             mkdir -p t/d && seq 1 10 > t/d/f && chmod 4755 t/d/f && ln -s f t/d/l
             "$BALE" pack t --owner nobody --group 4242 -o o.tar.gz
             "$BALE" unpack o.tar.gz -C a --same-permissions && stat -c '%n %u %g %a' a/t/d a/t/d/f
@@ -114,19 +114,17 @@ import Testing
             "$BALE" unpack o.tar.gz -C b --no-same-owner && stat -c '%u %g' b/t/d/f
             """)
         let nobody = try sh("id -u nobody", in: "/").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !run.stdout.hasPrefix("not root") {
-            #expect(run.stdout == "a/t/d \(nobody) 4242 755\na/t/d/f \(nobody) 4242 4755\n\(nobody) 4242\n0 0\n",
-                    "\(run.stdout)\(run.stderr)")
-        }
+        #expect(run.stdout == "a/t/d \(nobody) 4242 755\na/t/d/f \(nobody) 4242 4755\n\(nobody) 4242\n0 0\n",
+                "\(run.stdout)\(run.stderr)")
     }
 
     /// A directory its owner cannot write into (0555) still receives its
     /// entries, then gets its mode: GNU tar's behaviour, for users other
     /// than root (who could write anyway).
-    @Test func readOnlyDirectoriesAreFilledThenClosed() throws {
+    @Test(.enabled(if: Machine.isRoot, "needs root to make the tree and run bale as nobody (setpriv)"))
+    func readOnlyDirectoriesAreFilledThenClosed() throws {
         let scratch = Scratch()
         let run = try scratch.run("""
-            [ "$(id -u)" = 0 ] || { echo "not root: skipped"; exit 0; }
             mkdir -p t/ro/inner && seq 1 100 > t/ro/f && seq 1 5 > t/ro/inner/g && chmod 555 t/ro/inner t/ro
             tar -czf a.tgz t && mkdir out && chown nobody out && chmod 755 . a.tgz
             # nobody may not reach the build directory (a clone in a 0700 mktemp -d): run a copy
@@ -134,9 +132,7 @@ import Testing
             setpriv --reuid=nobody --regid=nogroup --clear-groups "$PWD/bale-copy" unpack a.tgz -C out; echo "status=$?"
             cmp t/ro/f out/t/ro/f && cmp t/ro/inner/g out/t/ro/inner/g && stat -c '%a %U' out/t/ro out/t/ro/inner
             """)
-        if !run.stdout.hasPrefix("not root") {
-            #expect(run.stdout == "status=0\n555 nobody\n555 nobody\n", "\(run.stdout)\(run.stderr)")
-        }
+        #expect(run.stdout == "status=0\n555 nobody\n555 nobody\n", "\(run.stdout)\(run.stderr)")
     }
 
     @Test func absoluteNamesLandInsideTheDestination() throws {

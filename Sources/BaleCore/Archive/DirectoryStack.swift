@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// The open directories along the path of the last entry extracted, from
 /// the destination down.
@@ -46,7 +47,9 @@ struct DirectoryStack {
             directories.append(OpenDirectory(fd: next))
         }
         if let last = directories.last { return .success(last) }
-        if rootDirectory == nil { rootDirectory = OpenDirectory(fd: dup(root)) }
+        // Close-on-exec, as every descriptor bale opens: a worker started
+        // later (a replacement for one that died) must not inherit it.
+        if rootDirectory == nil { rootDirectory = OpenDirectory(fd: bale_dup_cloexec(root)) }
         return .success(rootDirectory!)
     }
 

@@ -8,9 +8,13 @@ import CSystem
 /// renamed over its final name when whole, removed otherwise.
 ///
 /// It is created with openat from the directory the extractor opened and
-/// checked (never by a path, which could lead through a symbolic link);
-/// its path is also put in the signal handler's table first, so a signal
-/// mid-file removes it too.
+/// checked (never by a path, which could lead through a symbolic link),
+/// by `bale_create_temporary_at`, the one creation handshake every
+/// temporary file of bale goes through: the name is in the signal
+/// handler's table (as this directory's descriptor and the leaf) before
+/// the file exists, a handler running on another thread waits for the
+/// creation to finish before it empties the table, and nothing is created
+/// once a signal is ending bale. So a signal mid-file removes it too.
 final class LargeFile {
     let fd: Int32
     private let directory: OpenDirectory
@@ -18,31 +22,26 @@ final class LargeFile {
     private let temporaryLeaf: [UInt8]
     private var slot: Int32 = -1
 
-    /// Creates the temporary file for `leaf` in `directory`; `path` is the
-    /// entry's path from the current directory (for the signal handler).
-    /// Nil, with errno set, when it cannot be created.
-    init?(directory: OpenDirectory, leaf: [UInt8], path: [UInt8]) {
+    /// Creates the temporary file for `leaf` in `directory`. Nil, with
+    /// errno set, when it cannot be created.
+    ///
+    /// `path` (the entry's path from the current directory) is no longer
+    /// used: the handler removes the file relative to `directory`, which
+    /// stays open as long as this object (it works for paths longer than
+    /// PATH_MAX too). It is kept so that callers need not change.
+    init?(directory: OpenDirectory, leaf: [UInt8], path _: [UInt8] = []) {
         self.directory = directory
         self.leaf = leaf
-        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
-        var created: Int32 = -1
-        var name: [UInt8] = []
-        let directoryPath = path.lastIndex(of: UInt8(ascii: "/")).map { Array(path[...$0]) } ?? []
-        for _ in 0..<100 {
-            let suffix = (0..<6).map { _ in letters.randomElement()! }
-            name = [UInt8(ascii: ".")] + leaf + Array(AtomicOutputFile.temporaryMarker.utf8) + suffix
-            slot = withCString(directoryPath + name) { bale_register_temporary($0) }
-            created = withCString(name) { openat(directory.fd, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
-            if created >= 0 { break }
-            let error = errno
-            bale_unregister_temporary(slot)
-            slot = -1
-            errno = error
-            if error != EEXIST { return nil }
+        var template = ([UInt8(ascii: ".")] + leaf + Array((AtomicOutputFile.temporaryMarker + "XXXXXX").utf8))
+            .map { CChar(bitPattern: $0) } + [0]
+        var registered: Int32 = -1
+        let created = template.withUnsafeMutableBufferPointer { template in
+            bale_create_temporary_at(directory.fd, template.baseAddress!, 0o600, &registered)
         }
         guard created >= 0 else { return nil }
         fd = created
-        temporaryLeaf = name
+        slot = registered
+        temporaryLeaf = template.dropLast().map { UInt8(bitPattern: $0) }
     }
 
     /// Closes the file and renames it over its final name; the problem, if any.
@@ -67,5 +66,12 @@ final class LargeFile {
         _ = withCString(temporaryLeaf) { unlinkat(directory.fd, $0, 0) }
         bale_unregister_temporary(slot)
         slot = -1
+    }
+
+    /// A file neither committed nor discarded (an extraction cut short)
+    /// is discarded, and leaves the handler's table while its directory
+    /// is still open.
+    deinit {
+        if slot >= 0 { discard() }
     }
 }

@@ -18,9 +18,13 @@ import CSystem
 /// Inputs are removed only after their outputs are safely on disk. One
 /// `fsync` per file would cost more than compressing a small file, so
 /// outputs are made durable in groups: after `removalBatch` files (and at
-/// the end) one `syncfs` flushes the file system, then the inputs of that
-/// group are unlinked. A crash in between leaves input and complete output
-/// side by side, which the next run finishes (see `RecursiveGzip`).
+/// the end) `syncfs` flushes every file system that holds an output of
+/// the group (one call per distinct device: the inputs may lie on several
+/// file systems, and `--out-dir` may put the outputs on yet another),
+/// and only when all are flushed are the inputs of that group unlinked;
+/// an input whose output's file system could not be flushed is kept. A
+/// crash in between leaves input and complete output side by side, which
+/// the next run finishes (see `RecursiveGzip`).
 public final class FileSetSink: OutputSink, @unchecked Sendable {
     static let removalBatch = 256
 
@@ -32,7 +36,8 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     private var currentBytes: Int64 = 0
     /// The current output's members, for its end member.
     private var tally = MemberTally()
-    private var pendingRemovals: [[UInt8]] = []
+    /// Inputs to remove once their outputs (the paths beside them) are on disk.
+    private var pendingRemovals: [(input: [UInt8], output: [UInt8])] = []
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success
     /// The paths and SHA-256 of the files whose output is in place, when
@@ -144,7 +149,7 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
         if problem == .grew {
             warn("\(source): file grew while being compressed; only its first \(size) bytes were compressed, so it is kept")
         } else if file.removesSource {
-            pendingRemovals.append(file.source.path)
+            pendingRemovals.append((file.source.path, file.target))
         }
         if messages.verbose {
             let ratio = size == 0 ? 0 : 100 * (1 - Double(currentBytes) / Double(size))
@@ -155,22 +160,52 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
 
     /// Makes the outputs written so far durable, then removes their inputs.
     private func removeInputs() {
-        guard let last = pendingRemovals.last else { return }
-        let slash = last.lastIndex(of: UInt8(ascii: "/"))
-        let directory = slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(last[..<$0]) } ?? [UInt8(ascii: ".")]
-        let fd = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        if fd < 0 || bale_syncfs(fd) != 0 {
-            // Not known to be on disk: keep every input of the group.
-            fail("\(String(decoding: directory, as: UTF8.self)): cannot flush the outputs to disk (\(SystemError.current("syncfs").reason)); inputs kept")
-            if fd >= 0 { FileIO.close(fd) }
-            pendingRemovals = []
-            return
+        guard !pendingRemovals.isEmpty else { return }
+        // The file systems holding the outputs, each known by one of the
+        // outputs' directories.
+        var directoryOf: [[UInt8]: dev_t] = [:]
+        var devices: [dev_t: [UInt8]] = [:]
+        var unknown: [[UInt8]: SystemError] = [:]
+        for (_, output) in pendingRemovals {
+            let directory = Self.directory(of: output)
+            if directoryOf[directory] != nil || unknown[directory] != nil { continue }
+            var info = stat()
+            if withCString(directory, { stat($0, &info) }) != 0 {
+                unknown[directory] = .current("stat")
+                continue
+            }
+            directoryOf[directory] = info.st_dev
+            if devices[info.st_dev] == nil { devices[info.st_dev] = directory }
         }
-        FileIO.close(fd)
-        for path in pendingRemovals where withCString(path, { unlink($0) }) != 0 {
-            fail(BaleError.cannotOpen(path: String(decoding: path, as: UTF8.self), .current("unlink")).description)
+        // Every one flushed before any input goes.
+        var unsynced: [dev_t: SystemError] = [:]
+        for (device, directory) in devices.sorted(by: { $0.key < $1.key }) {
+            let fd = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            if fd < 0 || bale_syncfs(fd) != 0 { unsynced[device] = .current(fd < 0 ? "open" : "syncfs") }
+            if fd >= 0 { FileIO.close(fd) }
+        }
+        var reported: Set<[UInt8]> = []
+        for (input, output) in pendingRemovals {
+            let directory = Self.directory(of: output)
+            // Not known to be on disk: keep the input.
+            let problem = unknown[directory] ?? directoryOf[directory].flatMap { unsynced[$0] }
+            if let problem {
+                if reported.insert(directory).inserted {
+                    fail("\(String(decoding: directory, as: UTF8.self)): cannot flush the outputs to disk (\(problem.reason)); their inputs kept")
+                }
+                continue
+            }
+            if withCString(input, { unlink($0) }) != 0 {
+                fail(BaleError.cannotOpen(path: String(decoding: input, as: UTF8.self), .current("unlink")).description)
+            }
         }
         pendingRemovals = []
+    }
+
+    /// The directory a path is in ("." or "/" for names without one).
+    private static func directory(of path: [UInt8]) -> [UInt8] {
+        let slash = path.lastIndex(of: UInt8(ascii: "/"))
+        return slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(path[..<$0]) } ?? [UInt8(ascii: ".")]
     }
 
     /// Ends the job: removes the inputs still waiting, discards an output

@@ -32,7 +32,6 @@ public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
 public final class ChildProcess: @unchecked Sendable {
     /// The child's process id.
     public let pid: pid_t
-    private var reaped = false
     private var slot: Int32 = -1
 
     /// Starts `executable` with `arguments` (argv[1...]), its stdin and stdout
@@ -46,6 +45,9 @@ public final class ChildProcess: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
         posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
+        // And nothing else: bale opens every descriptor close-on-exec, and
+        // this also keeps out what bale's own parent left open to it.
+        _ = bale_spawn_close_from(&actions, 3)
 
         // The parent ignores SIGPIPE; a child must get the default back, and
         // an empty signal mask, whatever thread spawned it.
@@ -68,22 +70,44 @@ public final class ChildProcess: @unchecked Sendable {
         let result = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         if result != 0 { throw SystemError(code: result, operation: "posix_spawn \(executable)") }
         pid = child
-        // If a signal ends bale, its handler kills the children it knows.
+        // If a signal ends bale, its handler kills the children it knows;
+        // a child it could not know of is not kept.
         slot = bale_register_child(child)
+        if slot < 0 {
+            let error = SystemError.current("register \(executable)")
+            _ = Glibc.kill(child, SIGKILL)
+            var status: Int32 = 0
+            _ = bale_reap_child(child, -1, &status)
+            throw error
+        }
     }
 
     /// Waits for the child to end and returns how it ended. Safe to call once.
+    ///
+    /// The child leaves the signal handler's table while it is a zombie,
+    /// before it is reaped (`bale_await_child`, then `bale_reap_child`):
+    /// until then its pid is its own, so neither the handler nor `kill`
+    /// can reach a process that got the pid after it.
     @discardableResult
     public func wait() throws(SystemError) -> ExitStatus {
+        if bale_await_child(pid) != 0 { throw SystemError.current("waitid") }
         var status: Int32 = 0
-        _ = try retryingOnInterrupt("waitpid") { waitpid(pid, &status, 0) }
-        reaped = true
-        bale_unregister_child(slot)
+        let failure = lock.withLock { () -> SystemError? in
+            defer { isReaped = true }
+            return bale_reap_child(pid, slot, &status) == 0 ? nil : SystemError.current("waitpid")
+        }
+        if let failure { throw failure }
         return ExitStatus(waitStatus: status)
     }
 
-    /// Sends `signal` to the child.
+    /// Sends `signal` to the child, unless it was reaped already (its pid
+    /// may then belong to another process).
     public func kill(_ signal: Int32 = SIGKILL) {
-        _ = Glibc.kill(pid, signal)
+        lock.withLock {
+            if !isReaped { _ = Glibc.kill(pid, signal) }
+        }
     }
+
+    private let lock = Monitor()
+    private var isReaped = false
 }

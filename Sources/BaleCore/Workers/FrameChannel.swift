@@ -1,4 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Sends and receives frames on one file descriptor (one end of a pipe).
+///
+/// A frame is read in two reads or more (header, payload, and as many
+/// more as the pipe hands over). The parent reads its workers' results
+/// with a deadline (`receive(within:)`): a worker that stops half-way
+/// through a frame (stopped, stuck in the kernel, swapped out for good)
+/// is caught as surely as one that never starts its answer, because every
+/// read of the frame first polls with the time left. Without that, the
+/// `--worker-timeout` would only cover the wait for a frame's first byte,
+/// and a worker stalled mid-frame would hang the job forever.
 public struct FrameChannel: Sendable {
     /// The descriptor frames are read from or written to.
     public let fd: Int32
@@ -19,28 +32,89 @@ public struct FrameChannel: Sendable {
         try typedThrows(SystemError.self) { try payload.withUnsafeBytes { try send(frame, payload: $0) } }
     }
 
-    /// Reads the next frame. Returns nil at a clean end of input (between
-    /// frames); a frame cut short or malformed is an error.
+    /// Reads the next frame, waiting as long as it takes. Returns nil at a
+    /// clean end of input (between frames); a frame cut short or malformed
+    /// is an error.
     public func receive() throws(WireError) -> (WireFrame, [UInt8])? {
-        let header: [UInt8]
-        do throws(SystemError) {
-            header = try readBytes(count: WireFrame.headerLength) { (buffer) throws(SystemError) in
-                try FileIO.read(fd, into: buffer, count: WireFrame.headerLength)
-            }
-        } catch { throw .io(error) }
+        try receive(deadline: nil)
+    }
+
+    /// Reads the next frame, all of which must have arrived within
+    /// `seconds` (0: no limit) from the call. Nil at a clean end of input;
+    /// `WireError.timedOut` when the time ran out, with how many bytes of
+    /// the frame had come (0: the frame had not started).
+    public func receive(within seconds: Int) throws(WireError) -> (WireFrame, [UInt8])? {
+        try receive(deadline: seconds > 0 ? Deadline(seconds: seconds) : nil)
+    }
+
+    private func receive(deadline: Deadline?) throws(WireError) -> (WireFrame, [UInt8])? {
+        let header = try read(count: WireFrame.headerLength, deadline: deadline, before: 0, frameLength: nil)
         if header.isEmpty { return nil }
+        if header.count < WireFrame.headerLength {
+            throw .truncated(expected: WireFrame.headerLength, received: header.count)
+        }
         let frame = try typedThrows(WireError.self) {
             try header.withUnsafeBytes { try WireFrame.decodeHeader($0) }
         }
-        let payload: [UInt8]
-        do throws(SystemError) {
-            payload = try readBytes(count: frame.payloadLength) { (buffer) throws(SystemError) in
-                try FileIO.read(fd, into: buffer, count: frame.payloadLength)
-            }
-        } catch { throw .io(error) }
+        let payload = try read(count: frame.payloadLength, deadline: deadline, before: WireFrame.headerLength,
+                               frameLength: WireFrame.headerLength + frame.payloadLength)
         if payload.count < frame.payloadLength {
             throw .truncated(expected: frame.payloadLength, received: payload.count)
         }
         return (frame, payload)
+    }
+
+    /// Reads until `count` bytes have come or the input ends; with a
+    /// deadline, each read waits (poll) only for the time left. `before`
+    /// and `frameLength` say where in the frame this read is, for the error.
+    private func read(count: Int, deadline: Deadline?, before: Int, frameLength: Int?) throws(WireError) -> [UInt8] {
+        if count == 0 { return [] }
+        var failure: WireError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            while initialized < count {
+                do throws(SystemError) {
+                    if let deadline, try !deadline.waitForInput(on: fd) {
+                        failure = .timedOut(received: before + initialized, expected: frameLength)
+                        return
+                    }
+                    let n = try retryingOnInterrupt("read") { Glibc.read(fd, base + initialized, count - initialized) }
+                    if n == 0 { return }
+                    initialized += n
+                } catch {
+                    failure = .io(error)
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
+    /// A point in time (CLOCK_MONOTONIC) that reads must finish by.
+    struct Deadline {
+        private let end: Double
+
+        init(seconds: Int) { end = Self.now() + Double(seconds) }
+
+        private static func now() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        }
+
+        /// Waits until `fd` has input (or its writer went away): true, or
+        /// false when the deadline passes first.
+        func waitForInput(on fd: Int32) throws(SystemError) -> Bool {
+            while true {
+                let left = end - Self.now()
+                if left <= 0 { return false }
+                var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&poller, 1, Int32(min(left * 1000, Double(Int32.max)).rounded(.up)))
+                if ready > 0 { return true }
+                if ready < 0 && errno != EINTR { throw SystemError.current("poll") }
+            }
+        }
     }
 }

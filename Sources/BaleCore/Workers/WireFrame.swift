@@ -106,6 +106,10 @@ public enum WireError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownKind(UInt8)
     case oversized(Int)
     case truncated(expected: Int, received: Int)
+    /// The time allowed for a frame ran out after `received` of its bytes
+    /// (0: it had not started); `expected` is the frame's whole length,
+    /// when its header had come.
+    case timedOut(received: Int, expected: Int?)
     case io(SystemError)
 
     public var description: String {
@@ -115,6 +119,9 @@ public enum WireError: Error, Equatable, CustomStringConvertible, Sendable {
         case .unknownKind(let kind): return "unknown frame kind \(kind)"
         case .oversized(let length): return "frame payload of \(length) bytes is over the limit of \(WireFrame.maximumPayload)"
         case .truncated(let expected, let received): return "frame cut short: \(received) of \(expected) bytes"
+        case .timedOut(0, _): return "no frame came in time"
+        case .timedOut(let received, let expected?): return "frame stalled after \(received) of \(expected) bytes"
+        case .timedOut(let received, nil): return "frame stalled after \(received) bytes of its header"
         case .io(let error): return error.description
         }
     }

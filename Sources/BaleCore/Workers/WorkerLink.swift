@@ -16,10 +16,11 @@ import Glibc
 /// busy without hoarding chunks.
 ///
 /// A worker that fails does not fail the job. When the receiver finds its
-/// worker dead (its result pipe ends), hung (no result within the timeout)
-/// or talking nonsense (a frame for the wrong chunk, a frame cut short), it
-/// kills that worker, has the pool start another in its place, and sends
-/// the new one every chunk still in flight, in the same order. The bytes
+/// worker dead (its result pipe ends), hung (no result within the timeout,
+/// or a result begun and not finished within it) or talking nonsense (a
+/// frame for the wrong chunk, a frame cut short), it kills that worker,
+/// has the pool start another in its place, and sends the new one every
+/// chunk still in flight, in the same order. The bytes
 /// each chunk becomes do not depend on which process made them, so the
 /// output is the same as an undisturbed run's. The chunk the worker was on
 /// (the oldest in flight) takes a strike; a chunk that ends two workers is
@@ -228,7 +229,11 @@ final class WorkerLink {
         case silent
     }
 
-    /// Waits up to `timeout` seconds for the next frame to start, then reads it.
+    /// Waits up to `timeout` seconds for the next frame to start, then
+    /// reads it, giving the rest of the frame `timeout` seconds from its
+    /// start (the worker did its work before it began to answer, so the
+    /// rest is only a copy through the pipe): a worker that stalls in the
+    /// middle of a frame is caught as one that never answers is.
     private static func receive(from worker: WorkerProcess, timeout: Int) -> Received {
         var poller = pollfd(fd: worker.results.fd, events: Int16(POLLIN), revents: 0)
         let deadline = timeout > 0 ? Int32(min(timeout, Int(Int32.max) / 1000)) * 1000 : -1
@@ -239,10 +244,13 @@ final class WorkerLink {
             if errno != EINTR { return .broken("cannot be waited for: \(SystemError.current("poll").reason)") }
         }
         do throws(WireError) {
-            guard let (frame, payload) = try worker.results.receive() else { return .ended }
+            guard let (frame, payload) = try worker.results.receive(within: timeout) else { return .ended }
             return .result(frame, payload)
         } catch .truncated {
             return .broken("died while sending a result")  // its pipe ended mid-frame
+        } catch .timedOut(let received, let expected) {
+            let part = expected.map { "\(received) of \($0) bytes" } ?? "\(received) bytes"
+            return .broken("stalled in the middle of a result (\(part) in \(timeout) s)")
         } catch {
             return .broken("sent a broken frame: \(error)")
         }

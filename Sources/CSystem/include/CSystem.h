@@ -1,10 +1,16 @@
 #ifndef BALE_CSYSTEM_H
 #define BALE_CSYSTEM_H
 
+#include <spawn.h>
+#include <sys/types.h>
+
 /// Creates a pipe with O_CLOEXEC set on both ends. Returns 0 or -1 (errno set).
 int bale_pipe_cloexec(int fds[2]);
-/* syncfs(2): flush the file system holding fd (Swift cannot import it). */
+/// syncfs(2): flushes the file system holding `fd` (Swift cannot import it).
 int bale_syncfs(int fd);
+/// Duplicates `fd` with close-on-exec set on the copy (F_DUPFD_CLOEXEC),
+/// so that no worker started later inherits it. Returns the copy or -1.
+int bale_dup_cloexec(int fd);
 
 /// Asks the kernel to grow a pipe's buffer to `bytes` (F_SETPIPE_SZ).
 /// Returns the new size, or -1 (errno set) where it is not allowed.
@@ -19,28 +25,49 @@ int bale_wtermsig(int status);
 /// Names the calling thread (at most 15 bytes) for `top -H`, `ps -L` and perf.
 int bale_name_this_thread(const char *name);
 
-#endif
+/// Adds to `actions` the closing of every descriptor from `lowest` up in
+/// the child (posix_spawn_file_actions_addclosefrom_np, glibc 2.34), so a
+/// worker holds nothing but its standard input, output and error, whatever
+/// bale or its own parent left open without close-on-exec. Returns 0 or an
+/// error number.
+int bale_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
 
-/// Temporary outputs to remove if a signal ends the process (SIGINT,
-/// SIGTERM, SIGHUP): kept in a fixed table that the signal handler can
-/// read without locks or allocation. Returns a slot, or -1 if full.
-int bale_register_temporary(const char *path);
-/// Records a worker process to kill if a signal ends bale. Returns a slot or -1.
-int bale_register_child(int pid);
-/// Forgets a worker (it was reaped).
-void bale_unregister_child(int slot);
-/// Forgets a slot (the file was renamed into place or removed).
+/// Records a worker process to kill if a signal ends bale. Returns a slot,
+/// or -1 (errno EAGAIN) when the table is full.
+int bale_register_child(pid_t pid);
+/// Waits for the child `pid` to end without reaping it (waitid with
+/// WEXITED | WNOWAIT): it stays a zombie, so its pid is not given to
+/// another process yet. Returns 0, or -1 (errno set).
+int bale_await_child(pid_t pid);
+/// Takes the ended child out of the table (`slot`, or -1), then reaps it
+/// (waitpid), in that order: the signal handler can therefore never kill
+/// a process that was given the pid after the child was reaped. Returns 0
+/// with the wait status in `*status`, or -1 (errno set).
+int bale_reap_child(pid_t pid, int slot, int *status);
+
+/// Forgets a temporary file (it was renamed into place or removed).
 void bale_unregister_temporary(int slot);
-/// Installs the handlers: kill registered workers, remove registered
-/// files, then die of the signal.
+/// How many temporary files may be registered at once (1024; fewer
+/// under the test hook BALE_TEST_TEMPORARY_SLOTS=N).
+int bale_temporary_slots(void);
+/// Installs the handlers for SIGINT, SIGTERM and SIGHUP: kill registered
+/// workers, remove registered temporary files, then die of the signal.
 void bale_install_cleanup_handlers(void);
 
-/// Creates and opens (O_EXCL, O_CLOEXEC) a unique file from a template
-/// ending in XXXXXX (rewritten in place), with `mode` less the umask, and
+/// Creates and opens (O_EXCL, O_CLOEXEC, O_NOFOLLOW) a unique file from a
+/// template ending in XXXXXX (rewritten in place), relative to the open
+/// directory `directory` (or AT_FDCWD), with `mode` less the umask, and
 /// registers it for removal by the signal handler before it exists; the
-/// slot goes to `*slot` (-1 if the table is full). Returns the fd or -1.
+/// slot goes to `*slot`. Returns the fd, or -1 with errno set: EMFILE when
+/// the table of temporary files is full (`bale_temporary_slots`), EINTR
+/// when a signal is ending bale; nothing is created then. `directory` must
+/// stay open until the slot is unregistered.
+int bale_create_temporary_at(int directory, char *template_name, unsigned int mode, int *slot);
+/// `bale_create_temporary_at` with a path (relative to the current directory).
 int bale_create_temporary(char *template_path, unsigned int mode, int *slot);
 
 /// Raises glibc's mmap and trim thresholds (mallopt), so chunk-sized
 /// buffers are reused from the heap instead of mapped and unmapped each time.
 void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold);
+
+#endif

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// What this machine lets the tests do, found out before a test runs, for
+/// Swift Testing's conditions: a test that cannot run its check here is
+/// skipped, and the test report says so with the reason (`.enabled(if:)`),
+/// rather than passing without having checked anything.
+enum Machine {
+    /// Running as root (owners can be given away, tmpfs mounted, another
+    /// user impersonated with setpriv).
+    static let isRoot = geteuid() == 0
+
+    /// Whether `tool` is on the PATH.
+    static func has(_ tool: String) -> Bool {
+        (try? sh("command -v \(tool) > /dev/null", in: "/").status) == 0
+    }
+
+    /// Whether a tmpfs can be mounted here (root, and a kernel or
+    /// container that allows it): tried once on a scratch directory.
+    static let canMountTmpfs: Bool = {
+        guard isRoot else { return false }
+        let scratch = Scratch()
+        let run = try? scratch.run("mkdir m && mount -t tmpfs -o size=1m bale-probe m && umount m")
+        return run?.status == 0
+    }()
+
+    /// Whether strace can trace bale here (installed, and ptrace allowed).
+    static let canTrace: Bool = {
+        (try? sh("strace -f -qq -e trace=none -o /dev/null true", in: "/").status) == 0
+    }()
+}
