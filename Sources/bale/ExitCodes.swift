@@ -1,4 +1,5 @@
 import ArgumentParser
+import BaleCore
 
 /// `bale help exit-codes` (or `bale exit-codes`): what bale's exit statuses
 /// mean, the same for every command, for scripts and batch jobs.
@@ -30,7 +31,14 @@ struct ExitCodes: ParsableCommand {
         abstract: "What bale's exit statuses mean (the same for every command).",
         discussion: table)
 
-    func run() {
-        print(Self.table)
+    func run() throws {
+        do throws(BaleError) {
+            try StandardOutput.write(Self.table + "\n")
+            try StandardOutput.close()
+        } catch {
+            if case .brokenPipe = error { throw ArgumentParser.ExitCode(BaleCore.ExitCode.brokenPipe.rawValue) }
+            Messages().error(error.description)
+            throw ArgumentParser.ExitCode.failure
+        }
     }
 }
