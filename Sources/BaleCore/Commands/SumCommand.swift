@@ -67,16 +67,22 @@ public struct SumCommand: Sendable {
         let producer = JoinableThread(name: "bale-walk") { [self, entries] in
             defer { found.close() }
             if options.check != nil {
+                // A manifest line naming "-" means standard input, as in
+                // sha256sum; the workers, whose own standard input is their
+                // pipe from bale, reach bale's through /proc.
+                let standardInput = Array("/proc/\(getpid())/fd/0".utf8)
                 for entry in entries {
+                    let source = entry.path == [UInt8(ascii: "-")] ? standardInput : entry.path
                     var info = stat()
-                    let size = withCString(entry.path, { stat($0, &info) }) == 0 ? Int64(info.st_size) : 0
-                    guard found.push(SumItem(path: entry.path, size: size, expected: entry.digest)) else { return }
+                    let size = withCString(source, { stat($0, &info) }) == 0 ? Int64(info.st_size) : 0
+                    guard found.push(SumItem(path: entry.path, size: size, expected: entry.digest, source: source))
+                    else { return }
                 }
                 return
             }
             var status = ExitCode.success
             for path in options.paths {
-                status = max(status, list(Array(path.utf8), top: true) { item in
+                status = max(status, list(RawArguments.bytes(of: path), top: true) { item in
                     RunSummary.shared.expect(bytes: item.size, files: 1)
                     found.push(item)
                 })
@@ -169,7 +175,7 @@ public struct SumCommand: Sendable {
     /// that holds no well-formed line (empty, or all malformed), is an
     /// error, as there.
     static func read(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
-        let fd = manifest == "-" ? 0 : open(manifest, O_RDONLY | O_CLOEXEC)
+        let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 { return .failure(.cannotOpen(path: manifest, .current("open"))) }
         defer { if fd != 0 { FileIO.close(fd) } }
         let text: [UInt8]
@@ -201,6 +207,8 @@ struct SumItem: Sendable {
     var path: [UInt8]
     var size: Int64
     var expected: [UInt8]?
+    /// What the worker opens, when it is not `path` (`-`: standard input).
+    var source: [UInt8]? = nil
 }
 
 /// Hands the workers the files in batches, one chunk per batch: up to
@@ -245,7 +253,7 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {
             return (count, batch)
         }
         guard let (sequence, batch) = claimed, admit(sequence) else { return nil }
-        return Chunk(sequence: sequence, offset: 0, bytes: PieceTable.encode(batch.map(\.path)))
+        return Chunk(sequence: sequence, offset: 0, bytes: PieceTable.encode(batch.map { $0.source ?? $0.path }))
     }
 }
 
