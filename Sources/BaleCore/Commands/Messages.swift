@@ -25,6 +25,15 @@ public struct Messages: Sendable {
         FileIO.report("bale: " + TerminalText.escaped(text, keepingTabs: true))
     }
 
+    /// Prints an error whose text is already safe on a terminal as it is
+    /// (`sum -c`'s lines, which name files as sha256sum quotes them; see
+    /// `Manifest.quotedForMessage`): no escaping, so that they stay byte
+    /// for byte sha256sum's.
+    public func error(verbatim text: String) {
+        RunSummary.shared.record(text, isError: true)
+        FileIO.report("bale: " + text)
+    }
+
     /// Prints a warning unless quiet (and keeps it for `--json` either way).
     public func warning(_ text: String) {
         RunSummary.shared.record(text, isError: false)

@@ -52,7 +52,8 @@ public struct SumCommand: Sendable {
                 entries = checklist.entries
                 misformatted = checklist.misformatted
             case .failure(let error):
-                messages.error(error.description)
+                // Worded and quoted as sha256sum words and quotes it.
+                messages.error(verbatim: error.description)
                 return .failure
             }
         } else if options.paths.isEmpty {
@@ -167,8 +168,10 @@ public struct SumCommand: Sendable {
     /// One line of a manifest: the digest it expects and the name.
     typealias Entry = Manifest.Listed
 
-    /// How messages name a manifest read from standard input.
-    static func manifestName(_ manifest: String) -> String { manifest == "-" ? "standard input" : manifest }
+    /// How messages name a manifest, as sha256sum does ("standard input" for "-").
+    static func manifestName(_ manifest: String) -> String {
+        Manifest.quotedForMessage(manifest == "-" ? Array("standard input".utf8) : RawArguments.bytes(of: manifest))
+    }
 
     /// Reads the manifest `manifest` ("-": standard input) as `sha256sum
     /// -c` reads it (see `Manifest.parse`); one that cannot be read, or
@@ -176,7 +179,7 @@ public struct SumCommand: Sendable {
     /// error, as there.
     static func read(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
         let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
-        if fd < 0 { return .failure(.cannotOpen(path: manifest, .current("open"))) }
+        if fd < 0 { return .failure(.cannotOpen(path: manifestName(manifest), .current("open"))) }
         defer { if fd != 0 { FileIO.close(fd) } }
         let text: [UInt8]
         do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: manifestName(manifest), error)) }
@@ -286,8 +289,13 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
             let failure = Int32(bitPattern: GzipMember.loadLittleEndian32(bytes, at: 36 * slot))
             let digest = Array(bytes[(36 * slot + 4)..<(36 * slot + 36)])
             if failure != 0 {
-                let shown = String(decoding: file.path, as: UTF8.self)
-                messages.error(BaleError.cannotOpen(path: shown, SystemError(code: failure, operation: "read")).description)
+                let error = SystemError(code: failure, operation: "read")
+                if file.expected != nil {
+                    // As sha256sum -c says it, its quoting of the name included.
+                    messages.error(verbatim: "\(Manifest.quotedForMessage(file.path)): \(error.reason)")
+                } else {
+                    messages.error(BaleError.cannotOpen(path: String(decoding: file.path, as: UTF8.self), error).description)
+                }
                 status = .failure
                 if file.expected != nil {
                     out += Manifest.checkLine(path: file.path, verdict: .unreadable)

@@ -420,4 +420,85 @@ public enum Manifest {
         }
         return line
     }
+
+    /// A name as sha256sum shows it in its messages on standard error
+    /// (`sha256sum: 'my file': No such file or directory`), so that `bale
+    /// sum -c` prints the same lines there too: gnulib's `quotef`, the
+    /// shell-escape quoting style with `:` quoted as well, as in a UTF-8
+    /// locale. A name of safe characters is shown as it is; one with a
+    /// blank, a shell character or a colon is put in single quotes; one
+    /// with an apostrophe and nothing else odd in double quotes ("it's");
+    /// control characters, bytes that are not UTF-8 and other unprintable
+    /// characters are written as `$'\n'`, `$'\033'` segments. The result
+    /// holds no control character, so it is safe on a terminal as it is.
+    public static func quotedForMessage(_ name: [UInt8]) -> String {
+        if name.isEmpty { return "''" }
+        // The name in units: an ASCII byte, a valid UTF-8 sequence, or a
+        // byte that is not part of one; each printable or not.
+        struct Unit { var bytes: ArraySlice<UInt8>; var printable: Bool; var ascii: UInt8? }
+        var units: [Unit] = []
+        var index = 0
+        while index < name.count {
+            let byte = name[index]
+            if byte < 0x80 {
+                units.append(Unit(bytes: name[index...index], printable: byte >= 0x20 && byte != 0x7F, ascii: byte))
+                index += 1
+                continue
+            }
+            let length = TerminalText.validSequenceLength(name, at: index)
+            if length == 0 {
+                units.append(Unit(bytes: name[index...index], printable: false, ascii: nil))
+                index += 1
+            } else {
+                units.append(Unit(bytes: name[index..<(index + length)],
+                                  printable: TerminalText.isPrintable(name, at: index, length: length), ascii: nil))
+                index += length
+            }
+        }
+        let special = Set(" !\"$&'()*;<=>[\\^`|?:".utf8)
+        var needsQuotes = false
+        var apostrophe = false
+        var quoteCompatible = true  // every unit fine inside "..." (gnulib's all_c_and_shell_quote_compat)
+        for (position, unit) in units.enumerated() {
+            guard unit.printable else { needsQuotes = true; quoteCompatible = false; continue }
+            guard let c = unit.ascii else { continue }
+            switch c {
+            case UInt8(ascii: "'"): needsQuotes = true; apostrophe = true
+            case UInt8(ascii: "#"), UInt8(ascii: "~"):
+                if position == 0 { needsQuotes = true } else { quoteCompatible = false }
+            case UInt8(ascii: "{"), UInt8(ascii: "}"):
+                if units.count == 1 { needsQuotes = true } else { quoteCompatible = false }
+            case UInt8(ascii: " "), UInt8(ascii: ":"): needsQuotes = true
+            case _ where special.contains(c): needsQuotes = true; quoteCompatible = false
+            default: break
+            }
+        }
+        guard needsQuotes else { return String(decoding: name, as: UTF8.self) }
+        if apostrophe && quoteCompatible { return "\"" + String(decoding: name, as: UTF8.self) + "\"" }
+        var out: [UInt8] = [UInt8(ascii: "'")]
+        var inEscape = false  // inside a $'...' segment
+        for unit in units {
+            if !unit.printable {
+                if !inEscape { out += Array("'$'".utf8); inEscape = true }
+                let named: [UInt8: UInt8] = [0x07: 0x61, 0x08: 0x62, 0x0C: 0x66, 0x0A: 0x6E, 0x0D: 0x72, 0x09: 0x74, 0x0B: 0x76]
+                if let c = unit.ascii, let letter = named[c] {
+                    out += [backslash, letter]
+                } else {
+                    for byte in unit.bytes {
+                        out += [backslash, 0x30 + (byte >> 6), 0x30 + ((byte >> 3) & 7), 0x30 + (byte & 7)]
+                    }
+                }
+                continue
+            }
+            if unit.ascii == UInt8(ascii: "'") {
+                out += Array("'\\''".utf8)
+                inEscape = false
+                continue
+            }
+            if inEscape { out += Array("''".utf8); inEscape = false }
+            out += unit.bytes
+        }
+        out.append(UInt8(ascii: "'"))
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -14,7 +14,8 @@
 /// ESC, `\177` for DEL), for the C1 controls (U+0080–U+009F, which some
 /// terminals obey too: `\302\233`) and for each byte that is not part of
 /// valid UTF-8 (`\377`), so that even a name that is not UTF-8 is shown
-/// byte for byte. Printable characters, ASCII or not, pass unchanged.
+/// byte for byte; so are the line and paragraph separators U+2028 and
+/// U+2029, which glibc does not count as printable either. Printable characters, ASCII or not, pass unchanged.
 /// `bale list` therefore prints the same names as `tar -tv`.
 ///
 /// Data outputs are never escaped: `gzip -c` and the tar stream carry the
@@ -61,11 +62,9 @@ public enum TerminalText {
             if length == 0 {
                 octal(byte)
                 index += 1
-            } else if length == 2 && byte == 0xC2 && bytes[index + 1] < 0xA0 {
-                // A C1 control character (U+0080–U+009F), such as CSI.
-                octal(byte)
-                octal(bytes[index + 1])
-                index += 2
+            } else if !isPrintable(bytes, at: index, length: length) {
+                for unprintable in bytes[index..<(index + length)] { octal(unprintable) }
+                index += length
             } else {
                 out += bytes[index..<(index + length)]
                 index += length
@@ -78,6 +77,16 @@ public enum TerminalText {
     /// UTF-8: what was not valid became U+FFFD when it was decoded).
     public static func escaped(_ text: String, keepingTabs: Bool = false) -> String {
         escaped(Array(text.utf8), keepingTabs: keepingTabs)
+    }
+
+    /// False for the valid sequences (of `length` bytes at `index`) that a
+    /// terminal must not get raw: the C1 controls (U+0080–U+009F) and the
+    /// line and paragraph separators (U+2028, U+2029), as glibc's iswprint
+    /// says in a UTF-8 locale.
+    static func isPrintable(_ bytes: [UInt8], at index: Int, length: Int) -> Bool {
+        if length == 2 { return !(bytes[index] == 0xC2 && bytes[index + 1] < 0xA0) }
+        if length == 3 { return !(bytes[index] == 0xE2 && bytes[index + 1] == 0x80 && (bytes[index + 2] & 0xFE) == 0xA8) }
+        return true
     }
 
     /// The length of the valid UTF-8 sequence starting at `index` (a
