@@ -16,8 +16,10 @@ struct ExitCodes: ParsableCommand {
           129      ended by SIGHUP  } temporary outputs removed, workers ended,
           130      ended by SIGINT  } inputs untouched (gzip -r: the files done
           143      ended by SIGTERM } so far are whole and correct)
-          141      standard output was closed by its reader (bale gzip -c | head):
-                   bale stops quietly, as a process ended by SIGPIPE
+          141      standard output was closed by its reader (bale list x.tgz | head):
+                   bale stops quietly, as a process ended by SIGPIPE (every
+                   command; a write to standard output that fails otherwise,
+                   as on a full disk, is an error: exit 1, "bale: stdout: ...")
 
         Errors and warnings go to standard error as "bale: FILE: cause".
 
