@@ -27,6 +27,7 @@ struct Bale: ParsableCommand {
             Glibc.exit(WorkerLoop.run())
         }
         AtomicOutputFile.installSignalCleanup()
+        StandardOutput.reserveStandardDescriptors()
         Self.main(LevelArguments.rewrite(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -99,11 +99,17 @@ extension EngineOptions {
     /// and returns the exit status for the parser to exit with. With -v the
     /// names listed as the work goes are the progress, as with tar -v and
     /// gzip -v: a line redrawn in place would be torn by them.
+    ///
+    /// Standard output is written through `StandardOutput` only, and
+    /// closed here, checked: a JSON summary that cannot be written, or a
+    /// close that reports a lost write, is exit 1 with a message; a reader
+    /// that went away is 141, quietly (and then no JSON is attempted).
     func report(command: String, inputs: [String], quiet: Bool, verbose: Bool = false,
                 _ work: () -> BaleCore.ExitCode) -> ArgumentParser.ExitCode {
         let progress = !quiet && !verbose && !noProgress && isatty(2) != 0 ? Progress() : nil
-        let status = work()
+        var status = work()
         progress?.stop()
+        let messages = Messages()
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         if stats { FileIO.reportRaw(RunReport.stageTable(RunSummary.shared, cores: cores)) }
         if json || jsonFile != nil {
@@ -115,13 +121,26 @@ extension EngineOptions {
                     try file.write(text)
                     try file.commit(attributes: nil, sync: false)
                 } catch {
-                    FileIO.report("bale: \(error.description) (the JSON summary)")
-                    return ArgumentParser.ExitCode(max(status, .failure).rawValue)
+                    messages.error("\(error.description) (the JSON summary)")
+                    status = max(status, .failure)
                 }
-            } else {
-                try? FileIO.write(1, text)
+            } else if status != .brokenPipe {
+                do throws(BaleError) { try StandardOutput.write(text) } catch {
+                    status = max(status, Self.failed(error, messages: messages))
+                }
             }
         }
+        do throws(BaleError) { try StandardOutput.close() } catch {
+            if status != .brokenPipe { status = max(status, Self.failed(error, messages: messages)) }
+        }
         return ArgumentParser.ExitCode(status.rawValue)
+    }
+
+    /// The exit status a failed write to standard output makes: 141 with
+    /// no word for a closed pipe, else 1 with the error.
+    static func failed(_ error: BaleError, messages: Messages) -> BaleCore.ExitCode {
+        if case .brokenPipe = error { return .brokenPipe }
+        messages.error(error.description)
+        return .failure
     }
 }

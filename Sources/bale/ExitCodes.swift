@@ -1,4 +1,5 @@
 import ArgumentParser
+import BaleCore
 
 /// `bale help exit-codes` (or `bale exit-codes`): what bale's exit statuses
 /// mean, the same for every command, for scripts and batch jobs.
@@ -15,8 +16,10 @@ struct ExitCodes: ParsableCommand {
           129      ended by SIGHUP  } temporary outputs removed, workers ended,
           130      ended by SIGINT  } inputs untouched (gzip -r: the files done
           143      ended by SIGTERM } so far are whole and correct)
-          141      standard output was closed by its reader (bale gzip -c | head):
-                   bale stops quietly, as a process ended by SIGPIPE
+          141      standard output was closed by its reader (bale list x.tgz | head):
+                   bale stops quietly, as a process ended by SIGPIPE (every
+                   command; a write to standard output that fails otherwise,
+                   as on a full disk, is an error: exit 1, "bale: stdout: ...")
 
         Errors and warnings go to standard error as "bale: FILE: cause".
 
@@ -30,7 +33,14 @@ struct ExitCodes: ParsableCommand {
         abstract: "What bale's exit statuses mean (the same for every command).",
         discussion: table)
 
-    func run() {
-        print(Self.table)
+    func run() throws {
+        do throws(BaleError) {
+            try StandardOutput.write(Self.table + "\n")
+            try StandardOutput.close()
+        } catch {
+            if case .brokenPipe = error { throw ArgumentParser.ExitCode(BaleCore.ExitCode.brokenPipe.rawValue) }
+            Messages().error(error.description)
+            throw ArgumentParser.ExitCode.failure
+        }
     }
 }

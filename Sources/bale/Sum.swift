@@ -6,10 +6,12 @@ struct Sum: ParsableCommand {
         abstract: "SHA-256 of files and trees, as sha256sum prints it, hashed in parallel.",
         discussion: """
         Prints one line per regular file: the digest, two spaces, the path \
-        (names with a backslash or a newline escaped as sha256sum escapes \
-        them). Directories are walked, names sorted; symbolic links inside \
-        them are not followed. With -c, checks the files a manifest lists, \
-        as sha256sum -c does: NAME: OK or NAME: FAILED, exit 1 on any failure.
+        (names with a backslash, a newline or a carriage return escaped as \
+        sha256sum escapes them). Directories are walked, names sorted; \
+        symbolic links inside them are not followed. With -c, checks the \
+        files a manifest lists and prints what sha256sum -c prints: NAME: OK, \
+        NAME: FAILED or NAME: FAILED open or read, its warnings, exit 1 on \
+        any failure or when no line of the manifest is well formed.
 
         Examples:
           bale sum data/ > data.sha256

@@ -18,7 +18,7 @@ import Glibc
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return state >> 33
         }
-        let alphabet: [UInt8] = [0x2D, 0x2E, 0x2F, 0x61, 0x62, 0x41, 0x80, 0xFF, 0x20, 0x5C, 0x0A]
+        let alphabet: [UInt8] = [0x2D, 0x2E, 0x2F, 0x61, 0x62, 0x41, 0x80, 0xFF, 0x20, 0x5C, 0x0A, 0x0D]
         return (0..<count).map { _ in
             (0..<Int(next() % 6)).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
         }
@@ -56,7 +56,7 @@ import Glibc
         let sorted = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
         for index in sorted {
             let name = names[index]
-            let escaped = name.contains(0x5C) || name.contains(0x0A)
+            let escaped = name.contains(0x5C) || name.contains(0x0A) || name.contains(0x0D)
             if escaped { expected.append(0x5C) }
             let digest = entries.digests[(32 * index)..<(32 * index + 32)]
             expected += Array(SHA256.hex(Array(digest)).utf8) + [0x20, 0x20]
@@ -64,6 +64,7 @@ import Glibc
                 switch byte {
                 case 0x5C where escaped: expected += [0x5C, 0x5C]
                 case 0x0A where escaped: expected += [0x5C, 0x6E]
+                case 0x0D where escaped: expected += [0x5C, 0x72]
                 default: expected.append(byte)
                 }
             }

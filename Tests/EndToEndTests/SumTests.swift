@@ -40,7 +40,7 @@ import Testing
             grep -c 'computed checksum did NOT match' err
             "$BALE" sum -c m.sum --quiet 2>/dev/null; echo "quiet status=$?"
             printf 'not a line\n' > bad.sum; "$BALE" sum -c bad.sum 2> err; echo "bad manifest=$?"
-            grep -q 'bad.sum: line 1 is not a SHA-256 line' err && echo "says which line"
+            grep -q 'bad.sum: no properly formatted checksum lines found' err && echo "says it, as sha256sum"
             """#)
         #expect(run.stdout == """
             t/a: OK
@@ -52,7 +52,7 @@ import Testing
             t/c: FAILED open or read
             quiet status=1
             bad manifest=1
-            says which line
+            says it, as sha256sum
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -5,10 +5,10 @@ import Glibc
 /// Prints each entry of a tar stream as `tar -tv` does:
 /// `-rw-r--r-- user/group  size 2026-11-25 15:06 name`.
 public struct TarLister: TarReader.Handler {
-    /// Receives each line.
-    public var print: (String) -> Void
+    /// Receives each line (and may fail: standard output full or closed).
+    public var print: (String) throws(BaleError) -> Void
 
-    public init(print: @escaping (String) -> Void) { self.print = print }
+    public init(print: @escaping (String) throws(BaleError) -> Void) { self.print = print }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         let type: Character
@@ -33,8 +33,8 @@ public struct TarLister: TarReader.Handler {
                 permissions += on ? letter : "-"
             }
         }
-        let owner = (entry.userName.isEmpty ? String(entry.userID) : String(decoding: entry.userName, as: UTF8.self))
-            + "/" + (entry.groupName.isEmpty ? String(entry.groupID) : String(decoding: entry.groupName, as: UTF8.self))
+        let owner = (entry.userName.isEmpty ? String(entry.userID) : Self.escaped(entry.userName))
+            + "/" + (entry.groupName.isEmpty ? String(entry.groupID) : Self.escaped(entry.groupName))
         var time = time_t(entry.modificationSeconds)
         var parts = tm()
         localtime_r(&time, &parts)
@@ -45,31 +45,14 @@ public struct TarLister: TarReader.Handler {
         var line = "\(type)\(permissions) \(owner) \(String(repeating: " ", count: max(0, 8 - size.count)))\(size) \(when) \(Self.escaped(entry.name))"
         if entry.kind == .symbolicLink { line += " -> " + Self.escaped(entry.linkTarget) }
         if entry.kind == .hardLink { line += " link to " + Self.escaped(entry.linkTarget) }
-        print(line)
+        try print(line)
     }
 
     /// A name as GNU tar prints it: backslash and control characters escaped
-    /// (a newline as \\n), so each entry is one line.
-    static func escaped(_ name: [UInt8]) -> String {
-        var text = ""
-        for scalar in String(decoding: name, as: UTF8.self).unicodeScalars {
-            switch scalar {
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                text += "\\" + String(scalar.value, radix: 8).leftPadded(to: 3)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        return text
-    }
+    /// (a newline as \\n), so each entry is one line (`TerminalText`).
+    static func escaped(_ name: [UInt8]) -> String { TerminalText.escaped(name) }
 
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
     public mutating func end() throws(BaleError) {}
     public mutating func finish() -> [String] { [] }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

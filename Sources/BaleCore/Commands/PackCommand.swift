@@ -102,7 +102,7 @@ public struct PackCommand {
             var walker = TreeWalker(options: walkerOptions)
             walker.walk(bytePaths: paths) { batch in
                 let entries = batch.map { Self.restamp($0, options: options) }
-                for entry in entries { messages.info(entry.displayName) }
+                for entry in entries { messages.info(name: entry.name) }
                 RunSummary.shared.expect(bytes: entries.reduce(0) { $0 + $1.size },
                                          files: entries.count { $0.kind == .file })
                 return feed.append(entries)

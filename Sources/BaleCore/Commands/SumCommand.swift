@@ -13,6 +13,15 @@ import Synchronization
 /// large file, per request. Each worker reads and hashes its files itself
 /// (see `ChunkWork.digestFiles`); the collector prints the lines in the
 /// order of the list, as each batch comes back.
+///
+/// `-c` behaves as `sha256sum -c` (GNU coreutils 9.1), byte for byte on
+/// standard output, with the same warnings on standard error and the
+/// same exit status: the manifest is read as sha256sum reads it
+/// (`Manifest.parse`), each file gets its `OK`, `FAILED` or `FAILED open or
+/// read` line (`Manifest.checkLine`), names are bytes from the manifest to
+/// the open and back to the line (a name that is not UTF-8 is kept
+/// exactly), and the run ends with sha256sum's WARNING lines. A manifest
+/// with no well-formed line is an error, as there.
 public struct SumCommand: Sendable {
     public struct Options: Sendable {
         public var paths: [String] = []
@@ -36,11 +45,15 @@ public struct SumCommand: Sendable {
     public func run() -> ExitCode {
         let messages = options.messages
         var entries: [Entry] = []
+        var misformatted = 0
         if let manifest = options.check {
-            switch Self.parse(manifest) {
-            case .success(let parsed): entries = parsed
+            switch Self.read(manifest) {
+            case .success(let checklist):
+                entries = checklist.entries
+                misformatted = checklist.misformatted
             case .failure(let error):
-                messages.error(error.description)
+                // Worded and quoted as sha256sum words and quotes it.
+                messages.error(verbatim: error.description)
                 return .failure
             }
         } else if options.paths.isEmpty {
@@ -55,16 +68,22 @@ public struct SumCommand: Sendable {
         let producer = JoinableThread(name: "bale-walk") { [self, entries] in
             defer { found.close() }
             if options.check != nil {
+                // A manifest line naming "-" means standard input, as in
+                // sha256sum; the workers, whose own standard input is their
+                // pipe from bale, reach bale's through /proc.
+                let standardInput = Array("/proc/\(getpid())/fd/0".utf8)
                 for entry in entries {
+                    let source = entry.path == [UInt8(ascii: "-")] ? standardInput : entry.path
                     var info = stat()
-                    let size = withCString(entry.path, { stat($0, &info) }) == 0 ? Int64(info.st_size) : 0
-                    guard found.push(SumItem(path: entry.path, size: size, expected: entry.digest)) else { return }
+                    let size = withCString(source, { stat($0, &info) }) == 0 ? Int64(info.st_size) : 0
+                    guard found.push(SumItem(path: entry.path, size: size, expected: entry.digest, source: source))
+                    else { return }
                 }
                 return
             }
             var status = ExitCode.success
             for path in options.paths {
-                status = max(status, list(Array(path.utf8), top: true) { item in
+                status = max(status, list(RawArguments.bytes(of: path), top: true) { item in
                     RunSummary.shared.expect(bytes: item.size, files: 1)
                     found.push(item)
                 })
@@ -77,18 +96,33 @@ public struct SumCommand: Sendable {
         let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
         let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes) { found.pop() }
         let sink = DigestPrinter(cutter: cutter, quiet: options.quiet, messages: messages)
-        var failed = false
+        var failure: BaleError?
         do {
             _ = try pipeline.run(cutter: cutter, kind: .digest, inputName: options.check ?? "files", sink: sink)
         } catch {
-            messages.error(error.description)
-            failed = true
+            failure = error
         }
         found.cancel()
         producer.join()
-        if failed { return .failure }
-        if options.check != nil && sink.mismatches > 0 {
-            messages.error("WARNING: \(sink.mismatches) computed checksum\(sink.mismatches == 1 ? "" : "s") did NOT match")
+        if let failure {
+            // A reader of standard output that went away ends the run quietly.
+            if case .brokenPipe = failure { return .brokenPipe }
+            messages.error(failure.description)
+            return .failure
+        }
+        if options.check != nil {
+            // sha256sum's closing words, in its order and wording; a
+            // malformed line alone does not change the exit status.
+            func count(_ n: Int, _ one: String, _ many: String) -> String { "WARNING: \(n) \(n == 1 ? one : many)" }
+            if misformatted > 0 {
+                messages.warning(count(misformatted, "line is improperly formatted", "lines are improperly formatted"))
+            }
+            if sink.unreadable > 0 {
+                messages.error(count(sink.unreadable, "listed file could not be read", "listed files could not be read"))
+            }
+            if sink.mismatches > 0 {
+                messages.error(count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match"))
+            }
         }
         return max(listing.withLock { $0 }, sink.status)
     }
@@ -131,63 +165,42 @@ public struct SumCommand: Sendable {
         }
     }
 
-    /// One line of a manifest.
-    struct Entry { var digest: [UInt8]; var path: [UInt8] }
+    /// One line of a manifest: the digest it expects and the name.
+    typealias Entry = Manifest.Listed
 
-    /// Reads a manifest in `sha256sum`'s format: `HEX  NAME` (or `HEX *NAME`),
-    /// a leading backslash meaning NAME is escaped (`\\`, `\n`).
+    /// How messages name a manifest, as sha256sum does ("standard input" for "-").
+    static func manifestName(_ manifest: String) -> String {
+        Manifest.quotedForMessage(manifest == "-" ? Array("standard input".utf8) : RawArguments.bytes(of: manifest))
+    }
+
+    /// Reads the manifest `manifest` ("-": standard input) as `sha256sum
+    /// -c` reads it (see `Manifest.parse`); one that cannot be read, or
+    /// that holds no well-formed line (empty, or all malformed), is an
+    /// error, as there.
+    static func read(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
+        let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 { return .failure(.cannotOpen(path: manifestName(manifest), .current("open"))) }
+        defer { if fd != 0 { FileIO.close(fd) } }
+        let text: [UInt8]
+        do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: manifestName(manifest), error)) }
+        let checklist = Manifest.parse(text, fromStandardInput: manifest == "-")
+        if checklist.entries.isEmpty {
+            return .failure(.corrupt(path: manifestName(manifest), offset: nil,
+                                     reason: "no properly formatted checksum lines found"))
+        }
+        return .success(checklist)
+    }
+
+    /// The well-formed lines of a manifest (`verify --manifest`), where a
+    /// malformed line is an error too: a check against a list that was
+    /// misread would pass for the wrong reason.
     static func parse(_ manifest: String) -> Result<[Entry], BaleError> {
-        switch DirectoryListing.names(listedIn: manifest, nullSeparated: false) {
-        case .failure(let error): return .failure(error)
-        case .success(let lines):
-            var entries: [Entry] = []
-            for (number, line) in lines.enumerated() {
-                var text = line[...]
-                let escaped = text.first == UInt8(ascii: "\\")
-                if escaped { text = text.dropFirst() }
-                guard text.count > 66, let digest = Self.bytes(hex: Array(text.prefix(64))),
-                      text[text.startIndex + 64] == UInt8(ascii: " "),
-                      [UInt8(ascii: " "), UInt8(ascii: "*")].contains(text[text.startIndex + 65]) else {
-                    return .failure(.corrupt(path: manifest, offset: nil,
-                                             reason: "line \(number + 1) is not a SHA-256 line (HEX  NAME)"))
-                }
-                let name = Array(text.dropFirst(66))
-                entries.append(Entry(digest: digest, path: escaped ? unescape(name) : name))
-            }
-            return .success(entries)
+        read(manifest).flatMap { checklist in
+            checklist.misformatted == 0 ? .success(checklist.entries)
+                : .failure(.corrupt(path: manifestName(manifest), offset: nil,
+                                    reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "
+                                        + "not a SHA-256 line (HEX  NAME)"))
         }
-    }
-
-    private static func unescape(_ name: [UInt8]) -> [UInt8] {
-        var result: [UInt8] = []
-        var index = 0
-        while index < name.count {
-            if name[index] == UInt8(ascii: "\\") && index + 1 < name.count {
-                result.append(name[index + 1] == UInt8(ascii: "n") ? UInt8(ascii: "\n") : name[index + 1])
-                index += 2
-            } else {
-                result.append(name[index])
-                index += 1
-            }
-        }
-        return result
-    }
-
-    private static func bytes(hex: [UInt8]) -> [UInt8]? {
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
-            case 0x41...0x46: return c - 0x41 + 10
-            default: return nil
-            }
-        }
-        var result: [UInt8] = []
-        for pair in stride(from: 0, to: hex.count, by: 2) {
-            guard let high = value(hex[pair]), let low = value(hex[pair + 1]) else { return nil }
-            result.append(high << 4 | low)
-        }
-        return result
     }
 }
 
@@ -197,6 +210,8 @@ struct SumItem: Sendable {
     var path: [UInt8]
     var size: Int64
     var expected: [UInt8]?
+    /// What the worker opens, when it is not `path` (`-`: standard input).
+    var source: [UInt8]? = nil
 }
 
 /// Hands the workers the files in batches, one chunk per batch: up to
@@ -241,7 +256,7 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {
             return (count, batch)
         }
         guard let (sequence, batch) = claimed, admit(sequence) else { return nil }
-        return Chunk(sequence: sequence, offset: 0, bytes: PieceTable.encode(batch.map(\.path)))
+        return Chunk(sequence: sequence, offset: 0, bytes: PieceTable.encode(batch.map { $0.source ?? $0.path }))
     }
 }
 
@@ -252,7 +267,9 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
     private let quiet: Bool
     private let messages: Messages
     private(set) var status = ExitCode.success
+    /// With `-c`: files whose digest differs, and files that could not be read.
     private(set) var mismatches = 0
+    private(set) var unreadable = 0
 
     init(cutter: PathBatchCutter, quiet: Bool, messages: Messages) {
         self.cutter = cutter
@@ -269,13 +286,21 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
         guard bytes.count == 36 * batch.count else { throw .workerFailed("a digest batch came back short") }
         var out: [UInt8] = []
         for (slot, file) in batch.enumerated() {
-            let shown = String(decoding: file.path, as: UTF8.self)
             let failure = Int32(bitPattern: GzipMember.loadLittleEndian32(bytes, at: 36 * slot))
             let digest = Array(bytes[(36 * slot + 4)..<(36 * slot + 36)])
             if failure != 0 {
-                messages.error(BaleError.cannotOpen(path: shown, SystemError(code: failure, operation: "read")).description)
+                let error = SystemError(code: failure, operation: "read")
+                if file.expected != nil {
+                    // As sha256sum -c says it, its quoting of the name included.
+                    messages.error(verbatim: "\(Manifest.quotedForMessage(file.path)): \(error.reason)")
+                } else {
+                    messages.error(BaleError.cannotOpen(path: String(decoding: file.path, as: UTF8.self), error).description)
+                }
                 status = .failure
-                if file.expected != nil { out += Array("\(shown): FAILED open or read\n".utf8) }
+                if file.expected != nil {
+                    out += Manifest.checkLine(path: file.path, verdict: .unreadable)
+                    unreadable += 1
+                }
                 continue
             }
             RunSummary.shared.addFiles(1)
@@ -283,9 +308,9 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
             RunSummary.shared.addProgress(read: file.size)
             if let expected = file.expected {
                 if expected == digest {
-                    if !quiet { out += Array("\(shown): OK\n".utf8) }
+                    if !quiet { out += Manifest.checkLine(path: file.path, verdict: .ok) }
                 } else {
-                    out += Array("\(shown): FAILED\n".utf8)
+                    out += Manifest.checkLine(path: file.path, verdict: .failed)
                     mismatches += 1
                     status = .failure
                 }
@@ -294,9 +319,6 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
             }
         }
         RunSummary.shared.addBytes(read: 0, written: Int64(out.count))
-        do { try FileIO.write(1, out) } catch {
-            if error.code == EPIPE { throw .brokenPipe }
-            throw .writeFailed(path: "stdout", error)
-        }
+        try StandardOutput.write(out)
     }
 }

@@ -55,10 +55,14 @@ public struct UnpackCommand {
         if options.verifyOnly { return verify(name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline) }
 
         if options.listOnly {
-            let sink = TarStreamSink(archiveName: name, handler: TarLister { line in
-                try? FileIO.write(1, Array((line + "\n").utf8))
+            // The lines go out in large writes; what is listed before an
+            // error is still printed (as tar -tv does), then the error.
+            let listing = StandardOutput.Buffer()
+            let sink = TarStreamSink(archiveName: name, handler: TarLister { (line: String) throws(BaleError) in
+                try listing.append(line + "\n")
             })
-            return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline)
+            return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline,
+                          output: listing)
         }
 
         if options.directory != ".", mkdir(options.directory, 0o755) != 0, errno != EEXIST {
@@ -74,14 +78,14 @@ public struct UnpackCommand {
         var extractor = TarExtractor(root: root, rootPath: options.directory, samePermissions: options.samePermissions,
                                      restoreOwners: options.restoreOwners,
                                      writerThreads: options.engine.pipeline.ioThreads)
-        if messages.verbose { extractor.onEntry = { entry in FileIO.report(entry.displayName) } }
+        if messages.verbose { extractor.onEntry = { entry in messages.info(name: entry.name) } }
         let sink = TarStreamSink(archiveName: name, handler: extractor)
         return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline)
     }
 
     private func finish<H: TarReader.Handler>(
         sink: TarStreamSink<H>, name: String, fd: Int32, seekable: Bool, isGzip: Bool,
-        pipeline: Pipeline
+        pipeline: Pipeline, output: StandardOutput.Buffer? = nil
     ) -> ExitCode {
         let messages = options.messages
         var status = ExitCode.success
@@ -97,8 +101,13 @@ public struct UnpackCommand {
                 try sink.feedAll(from: fd, name: name)
             }
             try sink.finish(archiveName: name)
+            try output?.flush()
         } catch {
             _ = sink.finishHandler()
+            var error = error
+            if case .brokenPipe = error {} else {
+                do { try output?.flush() } catch let failure { error = failure }
+            }
             if case .brokenPipe = error { return .brokenPipe }
             messages.error(error.description)
             return .failure
@@ -141,8 +150,7 @@ public struct UnpackCommand {
                 messages.error(error.description)
                 return .failure
             }
-            try? FileIO.write(1, Array("\(name): OK\n".utf8))
-            return .success
+            return Self.say("\(TerminalText.escaped(name)): OK\n", messages: messages)
         }
         var expected: [SumCommand.Entry] = []
         if let manifest = options.manifest {
@@ -207,7 +215,18 @@ public struct UnpackCommand {
         }
         let checked = options.manifest == nil ? ""
             : ", \(expected.count) \(expected.count == 1 ? "file matches" : "files match") the manifest"
-        try? FileIO.write(1, Array("\(name): OK (\(verifier.entries) entries\(checked))\n".utf8))
+        return Self.say("\(TerminalText.escaped(name)): OK (\(verifier.entries) entries\(checked))\n", messages: messages)
+    }
+
+    /// Prints `verify`'s verdict on standard output: success, unless it
+    /// cannot be printed (exit 1 with a message; 141, quietly, for a
+    /// reader that went away). A verdict nobody saw is no "OK".
+    private static func say(_ line: String, messages: Messages) -> ExitCode {
+        do throws(BaleError) { try StandardOutput.write(line) } catch {
+            if case .brokenPipe = error { return .brokenPipe }
+            messages.error(error.description)
+            return .failure
+        }
         return .success
     }
 }

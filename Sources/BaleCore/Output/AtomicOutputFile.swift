@@ -12,6 +12,13 @@ import CSystem
 /// removes it. If a signal ends bale in between, the handler installed by
 /// `installSignalCleanup()` removes it. So a reader of the target sees
 /// the old file or the whole new one, never a partial one.
+///
+/// A target that exists and is neither a regular file nor a directory (a
+/// device such as /dev/null or /dev/full, a FIFO, /dev/stdout or
+/// /dev/fd/N) is written directly instead: renaming a temporary file over
+/// it would replace the device with a regular file (as root, /dev/null
+/// itself) and the bytes would never reach it; its write errors are then
+/// the target's, reported like any other (`--json-file /dev/full`: exit 1).
 public final class AtomicOutputFile: @unchecked Sendable {
     /// The final name, for messages.
     public var path: String { String(decoding: pathBytes, as: UTF8.self) }
@@ -26,6 +33,8 @@ public final class AtomicOutputFile: @unchecked Sendable {
     private let createdMode: mode_t?
 
     private var open = true
+    /// True when the target is written directly (a device, a FIFO).
+    private let direct: Bool
 
     /// Creates the temporary file for `path`.
     public convenience init(path: String) throws(BaleError) {
@@ -37,6 +46,18 @@ public final class AtomicOutputFile: @unchecked Sendable {
     /// `commit` can skip its chmod when that is already the final mode.
     public init(pathBytes: [UInt8], mode: mode_t? = nil) throws(BaleError) {
         self.pathBytes = pathBytes
+        var existing = stat()
+        if withCString(pathBytes, { stat($0, &existing) }) == 0,
+           existing.st_mode & S_IFMT != S_IFREG && existing.st_mode & S_IFMT != S_IFDIR {
+            let fd = withCString(pathBytes) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
+            if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("open")) }
+            self.fd = fd
+            temporaryBytes = []
+            createdMode = nil
+            direct = true
+            return
+        }
+        direct = false
         let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
         let directory = slash.map { Array(pathBytes[...$0]) } ?? []
         let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
@@ -104,6 +125,11 @@ public final class AtomicOutputFile: @unchecked Sendable {
     /// Applies `attributes`, flushes to disk if `sync`, and renames the
     /// file into place.
     public func commit(attributes: Attributes?, sync: Bool) throws(BaleError) {
+        if direct {
+            open = false
+            if Glibc.close(fd) != 0 && errno != EINTR { throw .writeFailed(path: path, .current("close")) }
+            return
+        }
         if let attributes {
             // Owner first: chown may clear setuid bits, so the mode comes after.
             // Failing to give away the file (not root) is not an error, as in gzip.

@@ -2,12 +2,21 @@
 import Glibc
 #endif
 
-/// A list of files' SHA-256 in `sha256sum`'s format (`--manifest`).
+/// A list of files' SHA-256 in `sha256sum`'s format: the one home of that
+/// format in bale, for writing (`bale sum`, `--manifest`), for reading
+/// (`bale sum -c`, `verify --manifest`) and for the OK/FAILED lines of
+/// `bale sum -c`.
 ///
 /// Each line is 64 hexadecimal digits, two spaces and the name. A name
-/// with a backslash or a newline is written with `\\` and `\n` and its
-/// line starts with a backslash, as sha256sum writes it, so that
-/// `sha256sum -c` reads every name back.
+/// with a backslash, a newline or a carriage return is written with `\\`,
+/// `\n` and `\r` and its line starts with a backslash, as sha256sum
+/// writes it, so that `sha256sum -c` reads every name back. Names are
+/// bytes throughout: one that is not UTF-8 is written and read back as
+/// it is.
+///
+/// What is read and what `sum -c` prints follow GNU coreutils' sha256sum
+/// (9.1, the one the tests compare against byte for byte); see `parse`
+/// and `checkLine`.
 public enum Manifest {
     /// The files a manifest lists: names (as stored in the archive) and
     /// their SHA-256, in any order. The digests are one flat array, 32
@@ -155,9 +164,13 @@ public enum Manifest {
         if let failure { throw failure }
     }
 
+    /// Prints a manifest on standard output (`--manifest -`): exit 1 with
+    /// a message when it cannot be written, 141 quietly when the reader
+    /// went away.
     static func writeToStandardOutput(_ text: [UInt8], messages: Messages) -> ExitCode {
-        do throws(SystemError) { try FileIO.write(1, text) } catch {
-            messages.error("stdout: cannot write the manifest: \(error.reason)")
+        do throws(BaleError) { try StandardOutput.write(text) } catch {
+            if case .brokenPipe = error { return .brokenPipe }
+            messages.error("\(error.description) (the manifest)")
             return .failure
         }
         return .success
@@ -165,13 +178,20 @@ public enum Manifest {
 
     // MARK: - One line
 
-    private static let backslash = UInt8(ascii: "\\"), newline = UInt8(ascii: "\n")
+    private static let backslash = UInt8(ascii: "\\"), newline = UInt8(ascii: "\n"),
+        carriageReturn = UInt8(ascii: "\r")
+
+    /// True for the bytes sha256sum escapes in a name it writes.
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == backslash || byte == newline || byte == carriageReturn
+    }
 
     /// The bytes `path`'s line takes: digest, two spaces, the name
     /// escaped, the newline, and the leading backslash of an escaped line.
     static func lineLength(path: [UInt8]) -> Int {
         var escapes = 0
-        for byte in path where byte == backslash || byte == newline { escapes += 1 }
+        for byte in path where needsEscape(byte) { escapes += 1 }
         return 64 + 2 + path.count + escapes + 1 + (escapes > 0 ? 1 : 0)
     }
 
@@ -183,7 +203,7 @@ public enum Manifest {
             at += 1
             written += 1
         }
-        let escaped = path.contains(backslash) || path.contains(newline)
+        let escaped = path.contains(where: needsEscape)
         if escaped { put(backslash) }
         SHA256.writeHex(digest, to: at)
         at += 2 * digest.count
@@ -195,6 +215,7 @@ public enum Manifest {
                 switch byte {
                 case backslash: put(backslash); put(backslash)
                 case newline: put(backslash); put(UInt8(ascii: "n"))
+                case carriageReturn: put(backslash); put(UInt8(ascii: "r"))
                 default: put(byte)
                 }
             }
@@ -208,5 +229,276 @@ public enum Manifest {
         }
         put(newline)
         return written
+    }
+
+    // MARK: - Reading
+
+    /// One line read from a manifest: the digest it expects and the name.
+    public struct Listed: Sendable {
+        public var digest: [UInt8]
+        public var path: [UInt8]
+    }
+
+    /// What a manifest holds: its well-formed lines, in order, and how
+    /// many lines were not well formed (sha256sum warns about those and
+    /// goes on).
+    public struct Checklist: Sendable {
+        public var entries: [Listed] = []
+        public var misformatted = 0
+    }
+
+    /// Reads the lines of a manifest as `sha256sum -c` reads them (GNU
+    /// coreutils 9.1, `digest_check` and `split_3`), so that any manifest
+    /// it accepts is accepted here with the same names, and lines it
+    /// skips are skipped here:
+    ///
+    /// - lines starting with `#` and empty lines are ignored, and one
+    ///   carriage return before the newline is dropped (CRLF manifests);
+    /// - blanks (spaces, tabs) may come first; then a backslash marks a
+    ///   name written with escapes (`\\`, `\n`, `\r`; any other escape
+    ///   makes the line malformed);
+    /// - `HEX  NAME` (text mode), `HEX *NAME` (binary mode), the BSD form
+    ///   `SHA256 (NAME) = HEX`, and `HEX NAME` with one blank (the
+    ///   "reversed BSD" form of `md5 -r`; the first line decides between it
+    ///   and the usual form for the whole manifest, as sha256sum does, so
+    ///   that a name beginning with a blank or `*` cannot be misread);
+    /// - HEX is 64 hexadecimal digits in either case; the name is every
+    ///   byte after the blank and the mode character, leading and trailing
+    ///   blanks included, and ends at a NUL if it holds one (as in C);
+    /// - with the manifest read from standard input, a line naming `-`
+    ///   is malformed (sha256sum would read that standard input again).
+    public static func parse(_ text: [UInt8], fromStandardInput: Bool = false) -> Checklist {
+        var result = Checklist()
+        var reversed: Bool?  // sha256sum's bsd_reversed: not yet known, yes or no
+        var start = 0
+        while start < text.count {
+            let end = text[start...].firstIndex(of: newline) ?? text.count
+            var line = text[start..<end]
+            start = end + 1
+            if line.first == UInt8(ascii: "#") { continue }
+            if line.last == carriageReturn { line = line.dropLast() }
+            if line.isEmpty { continue }
+            if let entry = split(Array(line), reversed: &reversed),
+               !(fromStandardInput && entry.path == [UInt8(ascii: "-")]) {
+                result.entries.append(entry)
+            } else {
+                result.misformatted += 1
+            }
+        }
+        return result
+    }
+
+    /// One line, as sha256sum's split_3 takes it apart.
+    private static func split(_ s: [UInt8], reversed: inout Bool?) -> Listed? {
+        func isBlank(_ index: Int) -> Bool { index < s.count && (s[index] == 0x20 || s[index] == 0x09) }
+        var i = 0
+        while isBlank(i) { i += 1 }
+        let escaped = i < s.count && s[i] == backslash
+        if escaped { i += 1 }
+
+        let tag = Array("SHA256".utf8)
+        if s.count - i >= tag.count && Array(s[i..<(i + tag.count)]) == tag {
+            var j = i + tag.count
+            if j < s.count && s[j] == 0x20 { j += 1 }
+            guard j < s.count && s[j] == UInt8(ascii: "(") else { return nil }
+            return splitTagged(Array(s[(j + 1)...]), escaped: escaped)
+        }
+
+        // Too short for 64 digits, a blank and a one-byte name.
+        let lead = i < s.count && s[i] == backslash ? 1 : 0
+        guard s.count - i >= 66 + lead else { return nil }
+        guard let digest = bytes(hex: s[i..<(i + 64)]) else { return nil }
+        i += 64
+        guard isBlank(i) else { return nil }
+        i += 1
+        if s.count - i == 1 || (s[i] != 0x20 && s[i] != UInt8(ascii: "*")) {
+            if reversed == false { return nil }
+            reversed = true
+        } else if reversed != true {
+            reversed = false
+            i += 1
+        }
+        guard let path = name(s[i...], escaped: escaped) else { return nil }
+        return Listed(digest: digest, path: path)
+    }
+
+    /// The rest of a BSD-style line after `SHA256 (`: `NAME) = HEX`, the
+    /// name ending at the last `)`.
+    private static func splitTagged(_ s: [UInt8], escaped: Bool) -> Listed? {
+        guard let close = s.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        guard let path = name(s[..<close], escaped: escaped) else { return nil }
+        var i = close + 1
+        while i < s.count && (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
+        guard i < s.count && s[i] == UInt8(ascii: "=") else { return nil }
+        i += 1
+        while i < s.count && (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
+        guard s.count - i == 64, let digest = bytes(hex: s[i...]) else { return nil }
+        return Listed(digest: digest, path: path)
+    }
+
+    /// A name as written in a line: unescaped if the line was marked
+    /// escaped (nil for a bad escape or a NUL), else cut at a NUL.
+    private static func name(_ written: ArraySlice<UInt8>, escaped: Bool) -> [UInt8]? {
+        guard escaped else { return Array(written.prefix { $0 != 0 }) }
+        var result: [UInt8] = []
+        result.reserveCapacity(written.count)
+        var index = written.startIndex
+        while index < written.endIndex {
+            let byte = written[index]
+            index += 1
+            if byte == 0 { return nil }
+            guard byte == backslash else {
+                result.append(byte)
+                continue
+            }
+            guard index < written.endIndex else { return nil }
+            switch written[index] {
+            case UInt8(ascii: "n"): result.append(newline)
+            case UInt8(ascii: "r"): result.append(carriageReturn)
+            case backslash: result.append(backslash)
+            default: return nil
+            }
+            index += 1
+        }
+        return result
+    }
+
+    /// The bytes written as hexadecimal digits (either case), or nil.
+    private static func bytes(hex: ArraySlice<UInt8>) -> [UInt8]? {
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x61...0x66: return c - 0x61 + 10
+            case 0x41...0x46: return c - 0x41 + 10
+            default: return nil
+            }
+        }
+        guard hex.count % 2 == 0 else { return nil }
+        var result: [UInt8] = []
+        result.reserveCapacity(hex.count / 2)
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            guard let high = value(hex[index]), let low = value(hex[index + 1]) else { return nil }
+            result.append(high << 4 | low)
+            index += 2
+        }
+        return result
+    }
+
+    // MARK: - What `sum -c` prints
+
+    /// The outcome of checking one listed file.
+    public enum Verdict: Sendable {
+        case ok, failed, unreadable
+    }
+
+    /// The line `sha256sum -c` prints for `path`: `NAME: OK`, `NAME:
+    /// FAILED` or `NAME: FAILED open or read`. As coreutils 9.1 does it, a
+    /// name holding a newline is escaped (`\\`, `\n`, `\r`) on a line
+    /// that starts with a backslash, so one file is always one line; any
+    /// other name is printed as it is, byte for byte.
+    public static func checkLine(path: [UInt8], verdict: Verdict) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(path.count + 24)
+        if path.contains(newline) {
+            line.append(backslash)
+            for byte in path {
+                switch byte {
+                case backslash: line += [backslash, backslash]
+                case newline: line += [backslash, UInt8(ascii: "n")]
+                case carriageReturn: line += [backslash, UInt8(ascii: "r")]
+                default: line.append(byte)
+                }
+            }
+        } else {
+            line += path
+        }
+        switch verdict {
+        case .ok: line += ": OK\n".utf8
+        case .failed: line += ": FAILED\n".utf8
+        case .unreadable: line += ": FAILED open or read\n".utf8
+        }
+        return line
+    }
+
+    /// A name as sha256sum shows it in its messages on standard error
+    /// (`sha256sum: 'my file': No such file or directory`), so that `bale
+    /// sum -c` prints the same lines there too: gnulib's `quotef`, the
+    /// shell-escape quoting style with `:` quoted as well, as in a UTF-8
+    /// locale. A name of safe characters is shown as it is; one with a
+    /// blank, a shell character or a colon is put in single quotes; one
+    /// with an apostrophe and nothing else odd in double quotes ("it's");
+    /// control characters, bytes that are not UTF-8 and other unprintable
+    /// characters are written as `$'\n'`, `$'\033'` segments. The result
+    /// holds no control character, so it is safe on a terminal as it is.
+    public static func quotedForMessage(_ name: [UInt8]) -> String {
+        if name.isEmpty { return "''" }
+        // The name in units: an ASCII byte, a valid UTF-8 sequence, or a
+        // byte that is not part of one; each printable or not.
+        struct Unit { var bytes: ArraySlice<UInt8>; var printable: Bool; var ascii: UInt8? }
+        var units: [Unit] = []
+        var index = 0
+        while index < name.count {
+            let byte = name[index]
+            if byte < 0x80 {
+                units.append(Unit(bytes: name[index...index], printable: byte >= 0x20 && byte != 0x7F, ascii: byte))
+                index += 1
+                continue
+            }
+            let length = TerminalText.validSequenceLength(name, at: index)
+            if length == 0 {
+                units.append(Unit(bytes: name[index...index], printable: false, ascii: nil))
+                index += 1
+            } else {
+                units.append(Unit(bytes: name[index..<(index + length)],
+                                  printable: TerminalText.isPrintable(name, at: index, length: length), ascii: nil))
+                index += length
+            }
+        }
+        let special = Set(" !\"$&'()*;<=>[\\^`|?:".utf8)
+        var needsQuotes = false
+        var apostrophe = false
+        var quoteCompatible = true  // every unit fine inside "..." (gnulib's all_c_and_shell_quote_compat)
+        for (position, unit) in units.enumerated() {
+            guard unit.printable else { needsQuotes = true; quoteCompatible = false; continue }
+            guard let c = unit.ascii else { continue }
+            switch c {
+            case UInt8(ascii: "'"): needsQuotes = true; apostrophe = true
+            case UInt8(ascii: "#"), UInt8(ascii: "~"):
+                if position == 0 { needsQuotes = true } else { quoteCompatible = false }
+            case UInt8(ascii: "{"), UInt8(ascii: "}"):
+                if units.count == 1 { needsQuotes = true } else { quoteCompatible = false }
+            case UInt8(ascii: " "), UInt8(ascii: ":"): needsQuotes = true
+            case _ where special.contains(c): needsQuotes = true; quoteCompatible = false
+            default: break
+            }
+        }
+        guard needsQuotes else { return String(decoding: name, as: UTF8.self) }
+        if apostrophe && quoteCompatible { return "\"" + String(decoding: name, as: UTF8.self) + "\"" }
+        var out: [UInt8] = [UInt8(ascii: "'")]
+        var inEscape = false  // inside a $'...' segment
+        for unit in units {
+            if !unit.printable {
+                if !inEscape { out += Array("'$'".utf8); inEscape = true }
+                let named: [UInt8: UInt8] = [0x07: 0x61, 0x08: 0x62, 0x0C: 0x66, 0x0A: 0x6E, 0x0D: 0x72, 0x09: 0x74, 0x0B: 0x76]
+                if let c = unit.ascii, let letter = named[c] {
+                    out += [backslash, letter]
+                } else {
+                    for byte in unit.bytes {
+                        out += [backslash, 0x30 + (byte >> 6), 0x30 + ((byte >> 3) & 7), 0x30 + (byte & 7)]
+                    }
+                }
+                continue
+            }
+            if unit.ascii == UInt8(ascii: "'") {
+                out += Array("'\\''".utf8)
+                inEscape = false
+                continue
+            }
+            if inEscape { out += Array("''".utf8); inEscape = false }
+            out += unit.bytes
+        }
+        out.append(UInt8(ascii: "'"))
+        return String(decoding: out, as: UTF8.self)
     }
 }

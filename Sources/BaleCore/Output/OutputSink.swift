@@ -55,10 +55,6 @@ public final class OutputTarget: OutputSink, @unchecked Sendable {
             try file.write(bytes)
             return
         }
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        do { try FileIO.write(1, from: base, count: bytes.count) } catch {
-            if error.code == EPIPE { throw .brokenPipe }
-            throw .writeFailed(path: "stdout", error)
-        }
+        try StandardOutput.write(bytes)
     }
 }

@@ -1,0 +1,115 @@
+/// Names made safe to show on a terminal: the one escaping function for
+/// every human-facing line bale prints (warnings and errors, `-v` lines,
+/// `list`, `verify`'s verdict).
+///
+/// A name is data: an archive's entry or a file on disk may be called
+/// anything but NUL, including ESC sequences (which retitle, recolour or
+/// clear a terminal) and newlines or carriage returns (which forge whole
+/// lines of output). Printed raw, such a name gives whoever made it a say
+/// over the user's terminal and over the scripts that read bale's
+/// messages. So every such line goes through `escaped`, which writes what
+/// GNU tar writes for the same bytes (its "escape" quoting style, as in a
+/// UTF-8 locale): `\\` for a backslash, `\a \b \t \n \v \f \r` for those
+/// controls, three octal digits for every other control byte (`\033` for
+/// ESC, `\177` for DEL), for the C1 controls (U+0080–U+009F, which some
+/// terminals obey too: `\302\233`) and for each byte that is not part of
+/// valid UTF-8 (`\377`), so that even a name that is not UTF-8 is shown
+/// byte for byte; so are the line and paragraph separators U+2028 and
+/// U+2029, which glibc does not count as printable either. Printable characters, ASCII or not, pass unchanged.
+/// `bale list` therefore prints the same names as `tar -tv`.
+///
+/// Data outputs are never escaped: `gzip -c` and the tar stream carry the
+/// bytes as they are, and `sum`/`sum -c` write the names as sha256sum
+/// does (its own escapes; see `Manifest`).
+public enum TerminalText {
+    /// `bytes` with backslashes and control characters escaped as GNU tar
+    /// escapes them. With `keepingTabs`, a tab stays a tab: bale's
+    /// messages use it in their own layout (gzip's `-v` lines,
+    /// `name:\t 50.0%`), and a tab moves the cursor without taking over
+    /// the terminal or starting a line.
+    public static func escaped<Bytes: Collection<UInt8>>(_ bytes: Bytes, keepingTabs: Bool = false) -> String {
+        let bytes = Array(bytes)
+        // Fast path: most names need nothing.
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C || ($0 == 0x09 && keepingTabs) }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        func octal(_ byte: UInt8) {
+            out += [0x5C, 0x30 + (byte >> 6), 0x30 + ((byte >> 3) & 7), 0x30 + (byte & 7)]
+        }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                switch byte {
+                case 0x5C: out += [0x5C, 0x5C]
+                case 0x07: out += [0x5C, UInt8(ascii: "a")]
+                case 0x08: out += [0x5C, UInt8(ascii: "b")]
+                case 0x09 where keepingTabs: out.append(byte)
+                case 0x09: out += [0x5C, UInt8(ascii: "t")]
+                case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+                case 0x0B: out += [0x5C, UInt8(ascii: "v")]
+                case 0x0C: out += [0x5C, UInt8(ascii: "f")]
+                case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+                case 0x00..<0x20, 0x7F: octal(byte)
+                default: out.append(byte)
+                }
+                index += 1
+                continue
+            }
+            let length = validSequenceLength(bytes, at: index)
+            if length == 0 {
+                octal(byte)
+                index += 1
+            } else if !isPrintable(bytes, at: index, length: length) {
+                for unprintable in bytes[index..<(index + length)] { octal(unprintable) }
+                index += length
+            } else {
+                out += bytes[index..<(index + length)]
+                index += length
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text` escaped as `escaped` escapes bytes (a String's bytes are
+    /// UTF-8: what was not valid became U+FFFD when it was decoded).
+    public static func escaped(_ text: String, keepingTabs: Bool = false) -> String {
+        escaped(Array(text.utf8), keepingTabs: keepingTabs)
+    }
+
+    /// False for the valid sequences (of `length` bytes at `index`) that a
+    /// terminal must not get raw: the C1 controls (U+0080–U+009F) and the
+    /// line and paragraph separators (U+2028, U+2029), as glibc's iswprint
+    /// says in a UTF-8 locale.
+    static func isPrintable(_ bytes: [UInt8], at index: Int, length: Int) -> Bool {
+        if length == 2 { return !(bytes[index] == 0xC2 && bytes[index + 1] < 0xA0) }
+        if length == 3 { return !(bytes[index] == 0xE2 && bytes[index + 1] == 0x80 && (bytes[index + 2] & 0xFE) == 0xA8) }
+        return true
+    }
+
+    /// The length of the valid UTF-8 sequence starting at `index` (a
+    /// byte of 0x80 or more), or 0 when it is not one: a stray
+    /// continuation byte, an overlong form, a surrogate, beyond U+10FFFF,
+    /// or cut short.
+    static func validSequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
+        let first = bytes[index]
+        let length: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF  // the range of the second byte
+        switch first {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: return 0
+        }
+        guard index + length <= bytes.count else { return 0 }
+        guard (low...high).contains(bytes[index + 1]) else { return 0 }
+        for next in (index + 2)..<(index + length) where bytes[next] & 0xC0 != 0x80 { return 0 }
+        return length
+    }
+}

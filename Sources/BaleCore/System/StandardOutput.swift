@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The one way bale writes to standard output, for every command: the
+/// data of `gzip -c`, `gunzip -c` and `pack -o -`, the lines of `list`,
+/// `verify`, `sum` and `sum -c`, manifests written to `-`, and `--json`.
+///
+/// Why one path: a write to standard output can fail in two ways that
+/// mean different things, and each command used to decide on its own
+/// (some ignored the failure, some called a closed pipe an error). Here:
+///
+/// - The reader went away (EPIPE: `bale list big.tgz | head`). Nothing is
+///   wrong with the work; the caller stopped wanting it. That is
+///   `BaleError.brokenPipe`, which every command turns into a quiet stop
+///   with exit 141, the status of a process ended by SIGPIPE, as the
+///   README promises. bale ignores SIGPIPE from the start (see
+///   `AtomicOutputFile.installSignalCleanup`; `WorkerPool` does it too for
+///   library callers), so that the write fails with EPIPE instead of
+///   killing bale before it has removed its temporary files and ended its
+///   workers; the workers get SIGPIPE's default back (`ChildProcess`).
+/// - Anything else (a full disk, `/dev/full`, a file-size limit, an I/O
+///   error, a standard output that was closed): the output is incomplete
+///   and the user must be told. That is `BaleError.writeFailed(path:
+///   "stdout", …)`, printed as `bale: stdout: write error: No space left on
+///   device`, exit 1.
+///
+/// bale writes with write(2), never through C's stdio buffer, so nothing
+/// is left to flush at exit; `close()` at the end still checks the last
+/// word of the kernel (a file system that reports a deferred write error
+/// on close, as NFS does), as coreutils' close_stdout does.
+public enum StandardOutput {
+    /// How messages name standard output.
+    public static let name = "stdout"
+
+    /// Writes all of `bytes` to standard output.
+    public static func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        do { try FileIO.write(1, from: base, count: bytes.count) } catch { throw failure(error) }
+    }
+
+    /// Writes all of `bytes` to standard output.
+    public static func write(_ bytes: [UInt8]) throws(BaleError) {
+        try typedThrows(BaleError.self) { try bytes.withUnsafeBytes { try write($0) } }
+    }
+
+    /// Writes `text` (UTF-8) to standard output.
+    public static func write(_ text: String) throws(BaleError) {
+        try write(Array(text.utf8))
+    }
+
+    /// The error a failed write to standard output is.
+    public static func failure(_ error: SystemError) -> BaleError {
+        error.code == EPIPE ? .brokenPipe : .writeFailed(path: name, error)
+    }
+
+    /// Closes standard output at the end of a run and reports what the
+    /// kernel says then. A standard output that was never open (reserved
+    /// by `reserveStandardDescriptors`) closes without complaint: only
+    /// writes to it are errors.
+    public static func close() throws(BaleError) {
+        if Glibc.close(1) != 0 && errno != EINTR && errno != EBADF {
+            throw failure(.current("close"))
+        }
+    }
+
+    /// Makes sure descriptors 0, 1 and 2 are open before bale opens
+    /// anything. Started with one of them closed (`bale list x.tgz >&-`),
+    /// the first file bale opened would get that number, and the listing
+    /// (or a `gzip -c` stream) would be written into it. Each closed one
+    /// gets /dev/null opened the wrong way round (read-only for output,
+    /// write-only for input), as gnulib's stdopen does, so that using it
+    /// still fails with EBADF and is reported as a write error.
+    public static func reserveStandardDescriptors() {
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            let opened = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY)
+            if opened >= 0 && opened != fd {
+                dup2(opened, fd)
+                Glibc.close(opened)
+            }
+        }
+    }
+
+    /// Lines gathered into large writes (`bale list` prints a line per
+    /// entry: one write each would be a system call per entry). Whoever
+    /// fills it must `flush` it at the end and handle the error, as with
+    /// any buffered output; writes happen when 64 KiB are waiting.
+    public final class Buffer: @unchecked Sendable {
+        private var pending: [UInt8] = []
+        private static let limit = 1 << 16
+
+        public init() { pending.reserveCapacity(Self.limit) }
+
+        /// Adds `text`, writing out what is waiting when it is enough.
+        public func append(_ text: String) throws(BaleError) {
+            pending += text.utf8
+            if pending.count >= Self.limit { try flush() }
+        }
+
+        /// Writes out everything waiting.
+        public func flush() throws(BaleError) {
+            guard !pending.isEmpty else { return }
+            defer { pending.removeAll(keepingCapacity: true) }
+            try StandardOutput.write(pending)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+
+/// Names are data: an archive's entry names and the names of files on
+/// disk reach bale's human-facing lines (warnings, errors, `-v` lines,
+/// `list`) escaped as GNU tar escapes them, never as raw control bytes
+/// that would retitle or clear the terminal or forge lines; and `bale sum
+/// -c` prints what `sha256sum -c` prints for the same manifest, byte for
+/// byte, whatever the names hold. The judges are GNU tar (its listing of
+/// the same archive) and coreutils' sha256sum.
+@Suite struct NameEscapingTests {
+    /// Exits 0 when the file named has no control byte but tab and newline.
+    static let clean = #"""
+        clean() { python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(any(b < 32 and b not in (9, 10) or b == 127 for b in d))' "$1"; }
+        """#
+
+    /// Hostile names in an archive (made by python's tarfile): ESC
+    /// sequences (OSC retitling the terminal, CSI clearing it), a newline
+    /// forging a "bale:" line, a carriage return, a backslash, bytes that
+    /// are not UTF-8, a C1 control, a link target with ESC, and a `..`
+    /// entry bale refuses (named in its error).
+    static let makeArchive = #"""
+        python3 - <<'EOF'
+        import io, tarfile
+        names = [b'osc\x1b]0;pwned\x07', b'csi\x1b[2J\x1b[H', b'nl\nbale: all files extracted, OK', b'cr\rover',
+                 b'back\\slash', b'latin\xe9\xff', b'c1\xc2\x9bm', b'plain']
+        t = tarfile.open('h.tar', 'w', format=tarfile.GNU_FORMAT, encoding='utf-8', errors='surrogateescape')
+        for n in names:
+            info = tarfile.TarInfo(n.decode('utf-8', 'surrogateescape')); info.size = 1
+            t.addfile(info, io.BytesIO(b'x'))
+        link = tarfile.TarInfo('link'); link.type = tarfile.SYMTYPE; link.linkname = 'to\x1b[31mred'
+        t.addfile(link)
+        bad = tarfile.TarInfo('../up\x1b[2J'); bad.size = 1
+        t.addfile(bad, io.BytesIO(b'x'))
+        t.close()
+        EOF
+        gzip -k h.tar
+        """#
+
+    @Test func unpackAndListShowNamesAsGnuTarDoes() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.clean + "\n" + Self.makeArchive + "\n" + #"""
+            "$BALE" unpack -v h.tar.gz -C out 2> err; echo "status=$?"
+            clean err && echo "unpack -v and its errors: no control bytes"
+            tar -tf h.tar 2>/dev/null | grep -v '^\.\./' > names
+            grep -v '^bale: ' err | cmp - names && echo "unpack -v names = tar -tf names"
+            grep -qF "bale: ../up\033[2J: " err && echo "the refused entry named, escaped"
+            grep -c '^bale: ' err
+            "$BALE" list h.tar.gz > list; echo "list status=$?"
+            clean list && echo "list: no control bytes"
+            tar -tvf h.tar 2>/dev/null | sed -E 's/^([^ ]+ +){5}//' > tar-names
+            sed -E 's/^([^ ]+ +){5}//' list | cmp - tar-names && echo "list names = tar -tv names"
+            """#)
+        #expect(run.stdout == """
+            status=1
+            unpack -v and its errors: no control bytes
+            unpack -v names = tar -tf names
+            the refused entry named, escaped
+            1
+            list status=0
+            list: no control bytes
+            list names = tar -tv names
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Files on disk with such names, through gzip -v, gzip -r -v, pack -v
+    /// and a warning (a name that already has the suffix).
+    @Test func gzipAndPackLinesAreEscaped() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.clean + "\n" + #"""
+            mkdir t && cd t
+            python3 -c '
+            for n in [b"osc\x1b]0;pwned\x07", b"nl\nbale: forged", b"cr\rover", b"back\\slash"]:
+                open(n, "wb").write(b"hello " * 100)
+            open(b"csi\x1b[2J.gz", "wb").write(b"x")
+            '
+            "$BALE" gzip -v -k -- * 2> ../gzip.err; echo "gzip status=$?"
+            "$BALE" gzip -r -v -k --out-dir ../o . 2> ../recursive.err; echo "gzip -r status=$?"
+            "$BALE" pack -v . -o ../p.tgz 2> ../pack.err; echo "pack status=$?"
+            cd ..
+            for f in gzip.err recursive.err pack.err; do clean $f && echo "$f: no control bytes"; done
+            grep -qF 'osc\033]0;pwned\a:' gzip.err && grep -qF 'nl\nbale: forged:' gzip.err && grep -qF 'back\\slash:' gzip.err \
+                && grep -qF 'cr\rover:' gzip.err && echo "gzip -v: names escaped"
+            grep -qF 'bale: csi\033[2J.gz already has .gz suffix' gzip.err && echo "warning: name escaped"
+            [ "$(wc -l < gzip.err)" = 5 ] && echo "one line per file"
+            grep -qxF 'nl\nbale: forged' pack.err && echo "pack -v: names escaped"
+            """#)
+        #expect(run.stdout == """
+            gzip status=2
+            gzip -r status=0
+            pack status=0
+            gzip.err: no control bytes
+            recursive.err: no control bytes
+            pack.err: no control bytes
+            gzip -v: names escaped
+            warning: name escaped
+            one line per file
+            pack -v: names escaped
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Files whose names hold a newline, a carriage return, a backslash,
+    /// ESC, bytes that are not UTF-8, leading and trailing blanks; one is
+    /// changed after the manifest is made and one is removed (a plain
+    /// name, so that sha256sum's own quoting of odd names in its error
+    /// line does not come in). `sha256sum -c` and `bale sum -c` must print
+    /// the same bytes and end with the same status, on the manifest
+    /// written by either, with and without --quiet.
+    static let makeTree = #"""
+        mkdir t && cd t
+        python3 -c '
+        names = [b"plain", b"nl\nx", b"cr\rx", b"both\r\nx", b"back\\slash", b"bs\\and\nnl", b"esc\x1b[2Jx",
+                 b"latin\xe9\xff", b" lead", b"trail ", b"*star", b"gone", b"changed\nname"]
+        for n in names:
+            open(n, "wb").write(n * 7)
+        '
+        cd ..
+        """#
+
+    @Test func sumCheckPrintsWhatSha256sumPrints() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.makeTree + "\n" + #"""
+            cd t
+            sha256sum -- * > ../by-sha256sum
+            "$BALE" sum -- * > ../by-bale
+            cmp ../by-sha256sum ../by-bale && echo "bale sum writes sha256sum's lines, escapes and all"
+            "$BALE" sum . | sed -E 's|^(\\?[0-9a-f]{64}  )\./|\1|' | LC_ALL=C sort > ../walked
+            LC_ALL=C sort ../by-sha256sum | cmp - ../walked && echo "a walk gives the same lines"
+            printf more >> "$(printf 'changed\nname')"; rm gone
+            for manifest in by-sha256sum by-bale; do
+                for quiet in "" --quiet; do
+                    sha256sum -c $quiet ../$manifest > ../s.out 2> ../s.err; s=$?
+                    "$BALE" sum -c ../$manifest $quiet > ../b.out 2> ../b.err; b=$?
+                    sed 's/^sha256sum: /bale: /' ../s.err > ../s.err2
+                    cmp -s ../s.out ../b.out && [ $s = $b ] && cmp -s ../s.err2 ../b.err \
+                        && echo "$manifest $quiet: same output, status $b" \
+                        || { echo "$manifest $quiet: differs ($s, $b)"; diff ../s.out ../b.out | cat -A >&2; diff ../s.err2 ../b.err >&2; }
+                done
+            done
+            grep -c FAILED ../b.out
+            """#)
+        #expect(run.stdout == """
+            bale sum writes sha256sum's lines, escapes and all
+            a walk gives the same lines
+            by-sha256sum : same output, status 1
+            by-sha256sum --quiet: same output, status 1
+            by-bale : same output, status 1
+            by-bale --quiet: same output, status 1
+            2
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Manifests that are empty, hold no well-formed line, or mix
+    /// malformed lines, comments, CRLF line ends, the BSD form and
+    /// upper-case digits with good ones: the same output, warnings and
+    /// status as sha256sum -c.
+    @Test(arguments: [
+        ("empty", #"printf ''"#),
+        ("blank lines", #"printf '\n\n'"#),
+        ("comments only", #"printf '# nothing\n'"#),
+        ("garbage", #"printf 'not a checksum line\n'"#),
+        ("bad escape", #"printf '\\%s  a\\tb\n' "$H""#),
+        ("mixed", #"printf '%s  a\n# note\n\nbad line\n%s *a\r\nSHA256 (a) = %s\n%s  a\nbad again\n' "$H" "$HU" "$H" "$Z""#),
+        ("reversed", #"printf '%s a\n' "$H""#),
+        ("reversed then usual", #"printf '%s a\n%s  a\n' "$H" "$H""#),
+        ("missing", #"printf '%s  nothere\n%s  a\n' "$H" "$H""#),
+        ("missing odd names", #"printf '%s  my file\n%s  x:y\n\\%s  new\\nline\n%s  a\n' "$H" "$H" "$H" "$H""#),
+    ])
+    func oddManifestsAsSha256sum(name: String, manifest: String) throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            printf 'content' > a
+            H=$(sha256sum a | cut -c1-64); HU=$(echo "$H" | tr a-f A-F); Z=$(printf '0%.0s' $(seq 64))
+            \#(manifest) > m
+            sha256sum -c m > s.out 2> s.err; s=$?
+            "$BALE" sum -c m > b.out 2> b.err; b=$?
+            sed -i 's/^sha256sum: /bale: /' s.err
+            cmp s.out b.out && cmp s.err b.err && [ $s = $b ] && echo "same, status $b" || { echo "differ: $s $b"; cat s.err b.err; }
+            sha256sum -c - < m > s.out 2> /dev/null; s=$?
+            "$BALE" sum -c - < m > b.out 2> /dev/null; b=$?
+            cmp s.out b.out && [ $s = $b ] && echo "same from standard input"
+            """#)
+        #expect(run.stdout.hasPrefix("same, status "), "\(name): \(run.stdout)\(run.stderr)")
+        #expect(run.stdout.hasSuffix("same from standard input\n"), "\(name): \(run.stdout)\(run.stderr)")
+    }
+}
