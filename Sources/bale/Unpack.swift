@@ -41,6 +41,11 @@ struct Unpack: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Suppress warnings.")
     var quiet = false
 
+    func validate() throws {
+        try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
+        try requireNonEmpty(directory, "-C", "a directory")
+    }
+
     func run() throws {
         var options = UnpackCommand.Options()
         options.archive = archive
@@ -70,6 +75,8 @@ struct List: ParsableCommand {
     var archive: String
 
     @OptionGroup var engine: EngineOptions
+
+    func validate() throws { try requireNonEmpty(archive, "the archive", "a file name (- for standard input)") }
 
     func run() throws {
         var options = UnpackCommand.Options()
@@ -102,6 +109,11 @@ struct Verify: ParsableCommand {
     var manifest: String?
 
     @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
+        try requireNonEmpty(manifest, "--manifest", "a file name")
+    }
 
     func run() throws {
         var options = UnpackCommand.Options()
