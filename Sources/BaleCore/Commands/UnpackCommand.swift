@@ -43,22 +43,34 @@ public struct UnpackCommand {
         var info = stat()
         let seekable = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
 
-        // gzip or a plain tar? (Only a file can be looked at before reading.)
-        var magic: [UInt8] = [0, 0]
-        let isGzip = !seekable || (pread(fd, &magic, 2, 0) == 2 && magic == [0x1f, 0x8b])
-            || info.st_size < 2
+        // gzip or a plain tar? The first two bytes say: read with pread from
+        // a file; read from a stream (a pipe, a socket), and then handed on
+        // in front of the rest (`head`), so that a pipe works as a file does.
+        let head: [UInt8]
+        do throws(SystemError) {
+            head = try Self.firstBytes(fd, seekable: seekable)
+        } catch {
+            messages.error(BaleError.readFailed(path: name, error).description)
+            return .failure
+        }
+        if head.count < 2 {
+            messages.error("\(name): \(head.isEmpty ? "empty" : "1 byte"): not a gzip file or a tar archive")
+            return .failure
+        }
+        let isGzip = head == [0x1f, 0x8b]
+        let stream = StreamStart(head: seekable ? [] : head)
 
         let pool = options.engine.makePool()
         defer { pool.shutdown() }
         let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
 
-        if options.verifyOnly { return verify(name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline) }
+        if options.verifyOnly { return verify(name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline) }
 
         if options.listOnly {
             let sink = TarStreamSink(archiveName: name, handler: TarLister { line in
                 try? FileIO.write(1, Array((line + "\n").utf8))
             })
-            return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline)
+            return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline)
         }
 
         if options.directory != ".", mkdir(options.directory, 0o755) != 0, errno != EEXIST {
@@ -76,24 +88,25 @@ public struct UnpackCommand {
                                      writerThreads: options.engine.pipeline.ioThreads)
         if messages.verbose { extractor.onEntry = { entry in FileIO.report(entry.displayName) } }
         let sink = TarStreamSink(archiveName: name, handler: extractor)
-        return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, pipeline: pipeline)
+        return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline)
     }
 
     private func finish<H: TarReader.Handler>(
-        sink: TarStreamSink<H>, name: String, fd: Int32, seekable: Bool, isGzip: Bool,
+        sink: TarStreamSink<H>, name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
         pipeline: Pipeline
     ) -> ExitCode {
         let messages = options.messages
         var status = ExitCode.success
         do {
             if isGzip {
-                let report = try GunzipJob.run(input: fd, inputName: name, seekable: seekable,
+                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
                                                codec: options.engine.codec, pipeline: pipeline, sink: sink)
                 if report.ending == .trailingGarbage {
                     messages.warning("\(name): decompression OK, trailing garbage ignored")
                     status = .warning
                 }
             } else {
+                try stream.feedHead(to: sink)
                 try sink.feedAll(from: fd, name: name)
             }
             try sink.finish(archiveName: name)
@@ -109,6 +122,19 @@ public struct UnpackCommand {
         return refused.isEmpty ? status : .failure
     }
 
+    /// The first two bytes of the input (fewer if it is shorter): read in
+    /// place from a file, consumed from a stream.
+    private static func firstBytes(_ fd: Int32, seekable: Bool) throws(SystemError) -> [UInt8] {
+        var bytes: [UInt8] = [0, 0]
+        let count = try typedThrows(SystemError.self) {
+            try bytes.withUnsafeMutableBytes { (raw) throws(SystemError) in
+                seekable ? try FileIO.read(fd, into: raw.baseAddress!, count: 2, at: 0)
+                    : try FileIO.read(fd, into: raw.baseAddress!, count: 2)
+            }
+        }
+        return Array(bytes.prefix(count))
+    }
+
     /// Adds an archive's entries and bytes to the run's summary: the
     /// archive's size read, the tar stream's bytes written (or listed).
     static func count<H: TarReader.Handler>(_ sink: TarStreamSink<H>, archive fd: Int32) {
@@ -122,7 +148,8 @@ public struct UnpackCommand {
     /// `bale verify`: reads everything, writes nothing. A .tar.gz, .tgz or
     /// .tar is read as a tar (structure and, with a manifest, digests); any
     /// other file as gzip alone, as `gunzip -t` does.
-    private func verify(name: String, fd: Int32, seekable: Bool, isGzip: Bool, pipeline: Pipeline) -> ExitCode {
+    private func verify(name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
+                        pipeline: Pipeline) -> ExitCode {
         let messages = options.messages
         let isTar = [".tar.gz", ".tgz", ".tar", ".taz"].contains { name.hasSuffix($0) } || !isGzip
         if !isTar {
@@ -131,7 +158,7 @@ public struct UnpackCommand {
                 return .failure
             }
             do {
-                let report = try GunzipJob.run(input: fd, inputName: name, seekable: seekable, codec: options.engine.codec,
+                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable, codec: options.engine.codec,
                                                pipeline: pipeline, sink: OutputTarget(file: nil, discards: true))
                 if report.ending == .trailingGarbage {
                     messages.error("\(name): bytes that are not gzip follow the last member")
@@ -157,7 +184,7 @@ public struct UnpackCommand {
         var membersWhole = false
         do throws(BaleError) {
             if isGzip {
-                let report = try GunzipJob.run(input: fd, inputName: name, seekable: seekable,
+                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
                                                codec: options.engine.codec, pipeline: pipeline, sink: sink)
                 if report.ending == .trailingGarbage {
                     membersWhole = true
@@ -165,6 +192,7 @@ public struct UnpackCommand {
                                             reason: "bytes that are not gzip follow the last member")
                 }
             } else {
+                try stream.feedHead(to: sink)
                 try sink.feedAll(from: fd, name: name)
             }
             try sink.finish(archiveName: name)
@@ -206,5 +234,115 @@ public struct UnpackCommand {
             : ", \(expected.count) \(expected.count == 1 ? "file matches" : "files match") the manifest"
         try? FileIO.write(1, Array("\(name): OK (\(verifier.entries) entries\(checked))\n".utf8))
         return .success
+    }
+}
+
+/// The bytes of a stream that `UnpackCommand` read to tell gzip from tar,
+/// put back in front of the rest for whichever reader takes the stream.
+///
+/// A plain tar gets them fed to its sink first. The gzip path reads its
+/// input descriptor itself (bale's members are found by reading their
+/// headers, see `MemberChunkCutter`), so it is given a pipe instead, which
+/// yields these bytes and then the rest of the stream, copied by a thread
+/// of its own (`StreamRelay`). The copy costs one memcpy of the compressed
+/// bytes, small beside inflating them, and keeps the gzip readers as they
+/// are: they take any descriptor. A file (`head` empty) is read directly.
+struct StreamStart {
+    /// The bytes already read from the stream; empty for a file.
+    var head: [UInt8]
+
+    /// Feeds `head` to a plain tar's sink.
+    func feedHead<H: TarReader.Handler>(to sink: TarStreamSink<H>) throws(BaleError) {
+        guard !head.isEmpty else { return }
+        try typedThrows(BaleError.self) { try head.withUnsafeBytes { try sink.write($0) } }
+    }
+
+    /// `GunzipJob.run` on the whole input: `head`, then the rest of `input`.
+    func gunzip(
+        input: Int32, inputName: String, seekable: Bool, codec: Codec, pipeline: Pipeline, sink: any OutputSink
+    ) throws(BaleError) -> GunzipJob.Report {
+        guard !head.isEmpty else {
+            return try GunzipJob.run(input: input, inputName: inputName, seekable: seekable, codec: codec,
+                                     pipeline: pipeline, sink: sink)
+        }
+        let relay: StreamRelay
+        do { relay = try StreamRelay(head: head, rest: input) } catch { throw .readFailed(path: inputName, error) }
+        do throws(BaleError) {
+            let report = try GunzipJob.run(input: relay.readEnd, inputName: inputName, seekable: false, codec: codec,
+                                           pipeline: pipeline, sink: sink)
+            relay.end()
+            if let failure = relay.failure { throw BaleError.readFailed(path: inputName, failure) }
+            return report
+        } catch {
+            relay.end()
+            // A read error on the stream shows to the decoder as an early end:
+            // the read error is the cause to name.
+            if let failure = relay.failure { throw .readFailed(path: inputName, failure) }
+            throw error
+        }
+    }
+}
+
+/// A pipe that yields `head`, then everything read from `rest` until its
+/// end, copied by a thread of its own (see `StreamStart`).
+final class StreamRelay: @unchecked Sendable {
+    /// What the copying thread leaves: a read error, and whether it ended.
+    private final class Outcome: @unchecked Sendable {
+        let monitor = Monitor()
+        var error: SystemError?
+        var finished = false
+    }
+
+    private let pipe: Pipe
+    private let outcome = Outcome()
+    private var thread: JoinableThread?
+    private var ended = false
+
+    /// The descriptor to read the whole stream from.
+    var readEnd: Int32 { pipe.readEnd }
+
+    /// A read error met on `rest`, if any (the pipe then ends early).
+    var failure: SystemError? { outcome.monitor.withLock { outcome.error } }
+
+    init(head: [UInt8], rest: Int32) throws(SystemError) {
+        pipe = try Pipe()
+        // A few bytes always fit in an empty pipe: written here, before the copy starts.
+        do { try FileIO.write(pipe.writeEnd, head) } catch {
+            FileIO.close(pipe.readEnd)
+            FileIO.close(pipe.writeEnd)
+            throw error
+        }
+        let (pipe, outcome) = (pipe, outcome)
+        thread = JoinableThread(name: "bale-relay") {
+            let size = 1 << 20
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+            defer { buffer.deallocate() }
+            while true {
+                let count = Glibc.read(rest, buffer, size)
+                if count < 0 && errno == EINTR { continue }
+                if count < 0 {
+                    let error = SystemError.current("read")
+                    outcome.monitor.withLock { outcome.error = error }
+                    break
+                }
+                if count == 0 { break }
+                // EPIPE: the reader stopped early (and reports why itself).
+                do { try FileIO.write(pipe.writeEnd, from: buffer, count: count) } catch { break }
+            }
+            // The error is recorded before the reader can see the end.
+            FileIO.close(pipe.writeEnd)
+            outcome.monitor.withLock { outcome.finished = true }
+        }
+    }
+
+    /// Closes the reading end (a copy still running then stops at its next
+    /// write) and joins the copy if it has ended. One still blocked in a
+    /// read of a stream that has not ended (a terminal) is left to end
+    /// with the process rather than waited for.
+    func end() {
+        guard !ended else { return }
+        ended = true
+        FileIO.close(pipe.readEnd)
+        if outcome.monitor.withLock({ outcome.finished }) { thread?.join() }
     }
 }
