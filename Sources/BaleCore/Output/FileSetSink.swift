@@ -112,7 +112,7 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
         current = nil
         _ = cutter.takeDigest(of: index)
         let source = file.map { String(decoding: $0.source.path, as: UTF8.self) } ?? output.path
-        fail("\(source): not compressed: \(error.description)")
+        fail("\(error.description); \(source) not compressed, left as it was")
     }
 
     private func end() throws(BaleError) {
