@@ -142,6 +142,43 @@ let canMountTmpfs: Bool = {
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `verify -` checks the tar inside a gzip stream as it does for a file
+    /// named .tar.gz (a tar structure damaged under sound gzip members is
+    /// an error, from a pipe too), and a .gz of anything else as gunzip -t.
+    @Test func verifyFromAPipeChecksTheTarInside() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir -p t/sub && seq 1 1000 > t/a && seq 1 2000 > t/sub/b && tar -cf t.tar t
+            python3 - <<'PY'
+            import gzip
+            data = bytearray(open('t.tar', 'rb').read())
+            data[512 + 148:512 + 156] = b'7777777\0'   # the second header's checksum, wrong
+            open('bad.tar.gz', 'wb').write(gzip.compress(bytes(data)))
+            open('good.tar.gz', 'wb').write(gzip.compress(open('t.tar', 'rb').read()))
+            PY
+            gzip -t bad.tar.gz && echo "gzip -t: members sound"
+            "$BALE" verify good.tar.gz; cat good.tar.gz | "$BALE" verify -; echo "good: $?"
+            "$BALE" verify bad.tar.gz 2> /dev/null; echo "bad file: $?"
+            cat bad.tar.gz | "$BALE" verify - 2> err; echo "bad pipe: $?"
+            grep -c 'bad tar header checksum' err
+            seq 1 100000 | gzip | "$BALE" verify -; echo "text: $?"
+            "$BALE" sum t > t.sha256 && "$BALE" pack t -o - | "$BALE" verify - --manifest t.sha256
+            """#)
+        #expect(run.stdout == """
+            gzip -t: members sound
+            good.tar.gz: OK (4 entries)
+            stdin: OK (4 entries)
+            good: 0
+            bad file: 1
+            bad pipe: 1
+            1
+            stdin: OK
+            text: 0
+            stdin: OK (4 entries, 2 files match the manifest)
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// An empty or 1-byte input, from a pipe or a file, is a clear error
     /// (exit 1), and unpack makes nothing.
     @Test func tooShortInputsAreErrors() throws {
