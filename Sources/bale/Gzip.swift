@@ -84,6 +84,8 @@ struct GzipOptions: ParsableArguments {
         guard (64...(32 << 10)).contains(chunkKiB) else { throw ValidationError("--chunk-size takes 64 to 32768 KiB") }
         try requireNonEmpty(suffix, "-S", "a suffix such as .gz")
         if suffix.contains("/") { throw ValidationError("-S takes a suffix, not a path: '\(suffix)' holds a '/'") }
+        // gzip's own limit (MAX_SUFFIX): longer is "invalid suffix" there too.
+        if suffix.utf8.count > 30 { throw ValidationError("-S takes a suffix of at most 30 bytes, as gzip") }
         try requireNonEmpty(output, "-o", "a file name")
         try requireNonEmpty(outputDirectory, "--out-dir", "a directory")
         try requireNonEmpty(excludes, "--exclude", "a glob")

@@ -44,7 +44,7 @@ struct Pack: ParsableCommand {
     @Flag(name: .customLong("one-file-system"), help: "Do not descend into other file systems.")
     var oneFileSystem = false
 
-    @Option(name: .customLong("mtime"), help: "Give every entry this time: @SECONDS or YYYY-MM-DD[ HH:MM:SS] (local time).")
+    @Option(name: .customLong("mtime"), help: "Give every entry this time: @SECONDS or YYYY-MM-DD[ HH:MM[:SS]] (local time).")
     var mtime: String?
 
     @Option(name: .customLong("owner"), help: "Give every entry this owner: NAME, NAME:UID or UID.")
@@ -94,7 +94,7 @@ struct Pack: ParsableCommand {
         var result: (mtime: Int64?, owner: (name: [UInt8], id: UInt32)?, group: (name: [UInt8], id: UInt32)?) = (nil, nil, nil)
         if let mtime {
             guard let seconds = Reproducible.time(mtime) else {
-                throw ValidationError("--mtime takes @SECONDS or a real date YYYY-MM-DD[ HH:MM:SS], not '\(mtime)'")
+                throw ValidationError("--mtime takes @SECONDS or a real date YYYY-MM-DD[ HH:MM[:SS]], not '\(mtime)'")
             }
             result.mtime = seconds
         }
@@ -130,16 +130,17 @@ struct Pack: ParsableCommand {
 
 /// Parsing of the reproducible-archive options of `bale pack`.
 enum Reproducible {
-    /// "@SECONDS", or "YYYY-MM-DD" / "YYYY-MM-DD HH:MM:SS" in local time, as GNU tar reads them.
+    /// "@SECONDS", or "YYYY-MM-DD" / "YYYY-MM-DD HH:MM[:SS]" in local time, as GNU tar reads them.
     /// A date that does not exist (month 13, February 30, 25:00) is nil:
     /// mktime would quietly carry it into the next month or year.
     static func time(_ text: String) -> Int64? {
         if text.hasPrefix("@") { return Int64(text.dropFirst()) }
         // YYYY-MM-DD, then optionally HH:MM:SS after a space or a T.
         let fields = text.split(whereSeparator: { "- T:".contains($0) }).map { Int32($0) }
-        guard fields.count == 3 || fields.count == 6, fields.allSatisfy({ $0 != nil }),
+        guard (3...6).contains(fields.count), fields.count != 4, fields.allSatisfy({ $0 != nil }),
               !text.hasPrefix("-") else { return nil }
-        let numbers = fields.map { $0! }
+        var numbers = fields.map { $0! }
+        if numbers.count == 5 { numbers.append(0) }  // HH:MM
         guard (1...12).contains(numbers[1]), (1...31).contains(numbers[2]) else { return nil }
         if numbers.count == 6 {
             guard (0...23).contains(numbers[3]), (0...59).contains(numbers[4]), (0...60).contains(numbers[5]) else { return nil }

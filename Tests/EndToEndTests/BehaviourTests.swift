@@ -96,6 +96,18 @@ let canMountTmpfs: Bool = {
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `pack ..` (no -o) names its archive archive.tar.gz, as `pack .`
+    /// does, not "...tar.gz".
+    @Test func aDotDotPathGetsTheDefaultName() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.tree + """
+
+            cd a && "$BALE" pack .. 2> ../../../err; echo "status=$?"; ls -A
+            tar -tzf archive.tar.gz | sort | tr '\\n' ' '; echo
+            """)
+        #expect(run.stdout == "status=0\narchive.tar.gz\na/ b/ b/f c/ c/d/ c/d/g \n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// `gzip -r --out-dir OUT ../src` mirrors src under OUT, never beside it.
     @Test func outDirNeverClimbsOut() throws {
         let scratch = Scratch()
@@ -411,7 +423,8 @@ let canMountTmpfs: Bool = {
     static let cases = [
         // pack
         "pack --mtime 2024-13-45 d -o x.tgz", "pack --mtime 2024-02-30 d -o x.tgz",
-        "pack --mtime '2024-01-01 24:00:00' d -o x.tgz", "pack --mtime @12x d -o x.tgz", "pack --mtime yesterday d -o x.tgz",
+        "pack --mtime '2024-01-01 24:00:00' d -o x.tgz", "pack --mtime '2024-01-01 10' d -o x.tgz",
+        "pack --mtime '2024-04-31' d -o x.tgz", "pack --mtime '' d -o x.tgz", "pack --mtime @ d -o x.tgz", "pack --mtime @12x d -o x.tgz", "pack --mtime yesterday d -o x.tgz",
         "pack", "pack -o x.tgz", "pack '' -o x.tgz", "pack d -o ''", "pack d -C '' -o x.tgz", "pack d -T '' -o x.tgz",
         "pack d --exclude '' -o x.tgz", "pack d --manifest '' -o x.tgz",
         "pack d --owner root:abc -o x.tgz", "pack d --owner 99999999999 -o x.tgz", "pack d --owner '' -o x.tgz",
@@ -423,7 +436,7 @@ let canMountTmpfs: Bool = {
         "pack d -o - --manifest -", "pack d -o - --json", "pack d --json --json-file j.json -o x.tgz",
         "pack d --json-file '' -o x.tgz",
         // gzip, gunzip
-        "gzip -S '' d/f", "gzip -S a/b d/f", "gzip -c -o x.gz d/f", "gzip -o x.gz d/f d/g", "gzip -o '' d/f",
+        "gzip -S '' d/f", "gzip -S a/b d/f", "gzip -S .0123456789012345678901234567890 d/f", "gzip -c -o x.gz d/f", "gzip -o x.gz d/f d/g", "gzip -o '' d/f",
         "gzip -r", "gzip -r -c d", "gzip -r -o x.gz d", "gzip -r --out-dir '' d", "gzip -r --exclude '' d",
         "gzip -r --include '' d", "gzip -r --files-from '' d", "gzip -r --manifest '' d", "gzip --out-dir o d/f",
         "gzip --exclude '*.o' d/f", "gzip -r --min-size 10Q d", "gzip -r --older-than 7y d", "gzip -r --shard 2/1 d",
@@ -465,7 +478,7 @@ let canMountTmpfs: Bool = {
             "$BALE" pack
             "$BALE" gzip -c -o x.gz d/f
             """)
-        for text in ["--mtime takes @SECONDS or a real date YYYY-MM-DD[ HH:MM:SS], not '2024-13-45'",
+        for text in ["--mtime takes @SECONDS or a real date YYYY-MM-DD[ HH:MM[:SS]], not '2024-13-45'",
                      "--owner takes NAME:ID with a numeric ID",
                      "-S takes a suffix such as .gz, not an empty string",
                      "give at least one path to pack (or -T FILE)",
@@ -483,7 +496,10 @@ let canMountTmpfs: Bool = {
             "$BALE" pack --mtime '2024-02-29 23:59:59' --owner someone:4321 --group 77 d -o b.tgz; echo "bale: $?"
             tar --mtime '2024-02-29 23:59:59' --owner someone:4321 --group 77 --sort=name -czf g.tgz d; echo "tar: $?"
             diff <(tar -tvzf b.tgz) <(tar -tvzf g.tgz) && echo "same as GNU tar"
+            "$BALE" pack --mtime '2023-12-31 08:30' d -o b2.tgz && tar --mtime '2023-12-31 08:30' -czf g2.tgz d
+            diff <(tar --full-time -tvzf b2.tgz | awk '{print $4, $5}') <(tar --full-time -tvzf g2.tgz | awk '{print $4, $5}') \
+              && echo "HH:MM as GNU tar"
             """)
-        #expect(run.stdout == "bale: 0\ntar: 0\nsame as GNU tar\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout == "bale: 0\ntar: 0\nsame as GNU tar\nHH:MM as GNU tar\n", "\(run.stdout)\(run.stderr)")
     }
 }

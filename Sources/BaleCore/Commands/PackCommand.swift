@@ -208,7 +208,10 @@ public struct PackCommand {
     private func defaultOutputName(_ first: String) -> String {
         var path = first
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-        if path == "." || path == "/" || path.isEmpty { return "archive.tar.gz" }
+        // A path ending in "." or ".." names no directory of its own (and
+        // NAME/...tar.gz would be an odd name): the archive is archive.tar.gz.
+        let last = path.split(separator: "/").last.map(String.init) ?? ""
+        if path == "/" || path.isEmpty || last == "." || last == ".." { return "archive.tar.gz" }
         return path + ".tar.gz"
     }
 
