@@ -12,7 +12,11 @@ struct Pack: ParsableCommand {
         The archive is a POSIX tar (pax where ustar cannot hold a field), \
         compressed as standard gzip: GNU tar, bsdtar and python read it. \
         Entries are in a fixed order (names sorted by bytes, depth first), \
-        so the same tree gives the same bytes for any -p.
+        so the same tree gives the same bytes for any -p. Names are stored \
+        as GNU tar stores them: a leading '/' and everything up to the last \
+        '..' are removed, with a notice. A path given that is missing: no \
+        archive, exit 1; trouble inside the trees (a file unreadable, \
+        vanished or changed while read): named, the archive whole, exit 2.
 
         Examples:
           bale pack logs/                       # -> logs.tar.gz

@@ -14,7 +14,8 @@ struct Unpack: ParsableCommand {
         written through a symbolic link, hard links must stay inside DIR, and \
         setuid/setgid bits are dropped (unless --same-permissions). As root, \
         owners are restored (unless --no-same-owner). Each \
-        refused entry is named in a warning, and the exit status is 1.
+        refused entry, and each that cannot be written (a full disk: the \
+        next entries are still tried), is named, and the exit status is 1.
 
         Examples:
           bale unpack logs.tar.gz
