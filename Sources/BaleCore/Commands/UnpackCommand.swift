@@ -318,12 +318,22 @@ final class StreamRelay: @unchecked Sendable {
     /// A read error met on `rest`, if any (the pipe then ends early).
     var failure: SystemError? { outcome.monitor.withLock { outcome.error } }
 
-    init(head: [UInt8], rest: Int32) throws(SystemError) {
-        pipe = try Pipe()
+    init(head: [UInt8], rest input: Int32) throws(SystemError) {
+        // The copy reads its own descriptor of the stream (close-on-exec, so
+        // no worker inherits it), closed when it ends: the caller may close
+        // its own while a copy that was not waited for (see `end`) is still
+        // blocked in read, and that number must not be read once reused.
+        let rest = fcntl(input, F_DUPFD_CLOEXEC, 0)
+        if rest < 0 { throw SystemError.current("dup") }
+        do { pipe = try Pipe() } catch {
+            FileIO.close(rest)
+            throw error
+        }
         // A few bytes always fit in an empty pipe: written here, before the copy starts.
         do { try FileIO.write(pipe.writeEnd, head) } catch {
             FileIO.close(pipe.readEnd)
             FileIO.close(pipe.writeEnd)
+            FileIO.close(rest)
             throw error
         }
         let (pipe, outcome) = (pipe, outcome)
@@ -345,6 +355,7 @@ final class StreamRelay: @unchecked Sendable {
             }
             // The error is recorded before the reader can see the end.
             FileIO.close(pipe.writeEnd)
+            FileIO.close(rest)
             outcome.monitor.withLock { outcome.finished = true }
         }
     }
