@@ -59,6 +59,16 @@ struct EngineOptions: ParsableArguments {
         guard workerTimeout >= 0 else { throw ValidationError("--worker-timeout takes 0 or more seconds") }
         guard jobs.map({ $0 >= 1 && $0 <= 256 }) ?? true else { throw ValidationError("-p takes 1 to 256 jobs") }
         guard (1...64).contains(ioThreads) else { throw ValidationError("--io-threads takes 1 to 64") }
+        try requireNonEmpty(jsonFile, "--json-file", "a file name")
+        if json && jsonFile != nil { throw ValidationError("--json and --json-file: give one (the summary goes to one place)") }
+    }
+
+    /// Refuses `--json` when standard output carries the command's data
+    /// (`-c`, `-o -`, `--manifest -`): the summary would be mixed into it.
+    func requireJSONApart(_ dataOnStandardOutput: Bool, _ what: String) throws {
+        if json && dataOnStandardOutput {
+            throw ValidationError("--json would mix the summary into \(what) on standard output: use --json-file FILE")
+        }
     }
 
     /// The engine settings these options ask for.
@@ -70,6 +80,19 @@ struct EngineOptions: ParsableArguments {
         settings.codec = codec
         return settings
     }
+}
+
+/// Usage errors are found before anything is read or written, and end with
+/// exit 64 (the parser's ValidationError): an option given an empty value
+/// (`-o ''`, `-S ''`, `--exclude ''`) is one, as an out-of-range number is,
+/// rather than a failure (exit 1) met later on the empty name.
+func requireNonEmpty(_ value: String?, _ option: String, _ takes: String) throws {
+    if let value, value.isEmpty { throw ValidationError("\(option) takes \(takes), not an empty string") }
+}
+
+/// `requireNonEmpty` for a repeatable option.
+func requireNonEmpty(_ values: [String], _ option: String, _ takes: String) throws {
+    for value in values { try requireNonEmpty(value, option, takes) }
 }
 
 /// The compression level: `--level N`, gzip's `-1` … `-9` (and libdeflate's

@@ -9,10 +9,12 @@ struct ExitCodes: ParsableCommand {
           1        an error: at least one input was not processed; it is left as
                    it was, and no partial output exists
           2        warnings only, as gzip: something was skipped (an existing
-                   output, a name with the suffix, a directory, a link) or
+                   output, a name with the suffix, a directory, a link; for
+                   pack, a file inside the trees that could not be read) or
                    trailing garbage ignored; the rest is done
-          64       a usage error (unknown option, value out of range), found
-                   before anything is read or written
+          64       a usage error (unknown option, a value malformed, out of
+                   range, empty or in conflict with another), found before
+                   anything is read or written
           129      ended by SIGHUP  } temporary outputs removed, workers ended,
           130      ended by SIGINT  } inputs untouched (gzip -r: the files done
           143      ended by SIGTERM } so far are whole and correct)

@@ -82,6 +82,38 @@ struct GzipOptions: ParsableArguments {
             throw ValidationError("--out-dir, --exclude, --include, --min-size, --older-than, --files-from, --manifest and --shard go with -r")
         }
         guard (64...(32 << 10)).contains(chunkKiB) else { throw ValidationError("--chunk-size takes 64 to 32768 KiB") }
+        try requireNonEmpty(suffix, "-S", "a suffix such as .gz")
+        if suffix.contains("/") { throw ValidationError("-S takes a suffix, not a path: '\(suffix)' holds a '/'") }
+        // gzip's own limit (MAX_SUFFIX): longer is "invalid suffix" there too.
+        if suffix.utf8.count > 30 { throw ValidationError("-S takes a suffix of at most 30 bytes, as gzip") }
+        try requireNonEmpty(output, "-o", "a file name")
+        try requireNonEmpty(outputDirectory, "--out-dir", "a directory")
+        try requireNonEmpty(excludes, "--exclude", "a glob")
+        try requireNonEmpty(includes, "--include", "a glob")
+        try requireNonEmpty(filesFrom, "--files-from", "a file name (- for standard input)")
+        try requireNonEmpty(manifest, "--manifest", "a file name (- for standard output)")
+        if output != nil && files.count > 1 { throw ValidationError("-o names one output: give one input, not \(files.count)") }
+        if output != nil && output != "-" && toStandardOutput {
+            throw ValidationError("-c and -o both name the output: give one")
+        }
+        if recursive && (toStandardOutput || output != nil) {
+            throw ValidationError("-r writes one output per file: -c and -o do not go with it")
+        }
+        if recursive && files.isEmpty && filesFrom == nil {
+            throw ValidationError("-r needs at least one file or directory (or --files-from)")
+        }
+    }
+
+    /// The checks that depend on the command (`gzip`, `gzip -d`, `gunzip`)
+    /// and on -t; called from each command's `validate`.
+    func validate(decompress: Bool, test: Bool) throws {
+        if manifest != nil && (decompress || test) {
+            throw ValidationError("--manifest lists the files compressed: it does not go with -d or -t")
+        }
+        let dataOnStandardOutput = recursive
+            ? manifest == "-"
+            : !test && (toStandardOutput || output == "-" || (output == nil && (files.isEmpty || files.contains("-"))))
+        try engine.requireJSONApart(dataOnStandardOutput, recursive ? "the manifest" : "the data")
     }
 
     func commandOptions(decompress: Bool, test: Bool) throws -> GzipCommand.Options {
@@ -136,6 +168,8 @@ struct Gzip: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Test compressed files: decompress and check, write nothing.")
     var test = false
 
+    func validate() throws { try common.validate(decompress: decompress, test: test) }
+
     func run() throws {
         let options = try common.commandOptions(decompress: decompress, test: test)
         throw common.engine.report(command: decompress ? "gunzip" : "gzip", inputs: common.files, quiet: common.quiet,
@@ -162,6 +196,8 @@ struct Gunzip: ParsableCommand {
 
     @Flag(name: .shortAndLong, help: "Test compressed files: decompress and check, write nothing.")
     var test = false
+
+    func validate() throws { try common.validate(decompress: true, test: test) }
 
     func run() throws {
         let options = try common.commandOptions(decompress: true, test: test)

@@ -12,7 +12,11 @@ struct Pack: ParsableCommand {
         The archive is a POSIX tar (pax where ustar cannot hold a field), \
         compressed as standard gzip: GNU tar, bsdtar and python read it. \
         Entries are in a fixed order (names sorted by bytes, depth first), \
-        so the same tree gives the same bytes for any -p.
+        so the same tree gives the same bytes for any -p. Names are stored \
+        as GNU tar stores them: a leading '/' and everything up to the last \
+        '..' are removed, with a notice. A path given that is missing: no \
+        archive, exit 1; trouble inside the trees (a file unreadable, \
+        vanished or changed while read): named, the archive whole, exit 2.
 
         Examples:
           bale pack logs/                       # -> logs.tar.gz
@@ -44,7 +48,7 @@ struct Pack: ParsableCommand {
     @Flag(name: .customLong("one-file-system"), help: "Do not descend into other file systems.")
     var oneFileSystem = false
 
-    @Option(name: .customLong("mtime"), help: "Give every entry this time: @SECONDS or YYYY-MM-DD[ HH:MM:SS] (local time).")
+    @Option(name: .customLong("mtime"), help: "Give every entry this time: @SECONDS or YYYY-MM-DD[ HH:MM[:SS]] (local time).")
     var mtime: String?
 
     @Option(name: .customLong("owner"), help: "Give every entry this owner: NAME, NAME:UID or UID.")
@@ -77,7 +81,30 @@ struct Pack: ParsableCommand {
 
     func validate() throws {
         _ = try level.resolved(codec: engine.codec)
+        if paths.isEmpty && filesFrom == nil { throw ValidationError("give at least one path to pack (or -T FILE)") }
+        if paths.contains("") { throw ValidationError("a path to pack cannot be an empty string") }
+        try requireNonEmpty(output, "-o", "a file name (- for standard output)")
+        try requireNonEmpty(directory, "-C", "a directory")
+        try requireNonEmpty(filesFrom, "-T", "a file name (- for standard input)")
+        try requireNonEmpty(manifest, "--manifest", "a file name (- for standard output)")
+        try requireNonEmpty(excludes, "--exclude", "a glob")
         if manifest == "-" && output == "-" { throw ValidationError("the archive and the manifest cannot both go to standard output") }
+        try engine.requireJSONApart(output == "-" || manifest == "-", output == "-" ? "the archive" : "the manifest")
+        _ = try stamps()
+    }
+
+    /// --mtime, --owner and --group, read (a malformed one is a usage error).
+    private func stamps() throws -> (mtime: Int64?, owner: (name: [UInt8], id: UInt32)?, group: (name: [UInt8], id: UInt32)?) {
+        var result: (mtime: Int64?, owner: (name: [UInt8], id: UInt32)?, group: (name: [UInt8], id: UInt32)?) = (nil, nil, nil)
+        if let mtime {
+            guard let seconds = Reproducible.time(mtime) else {
+                throw ValidationError("--mtime takes @SECONDS or a real date YYYY-MM-DD[ HH:MM[:SS]], not '\(mtime)'")
+            }
+            result.mtime = seconds
+        }
+        if let owner { result.owner = try Reproducible.identity(owner, option: "--owner", kind: "user", lookUp: Reproducible.userID) }
+        if let group { result.group = try Reproducible.identity(group, option: "--group", kind: "group", lookUp: Reproducible.groupID) }
+        return result
     }
 
     func run() throws {
@@ -92,22 +119,10 @@ struct Pack: ParsableCommand {
         options.filesFrom = filesFrom
         options.nullSeparated = null
         options.numericOwner = numericOwner
-        if let mtime {
-            guard let seconds = Reproducible.time(mtime) else { throw ValidationError("--mtime: cannot read '\(mtime)'") }
-            options.mtime = seconds
-        }
-        if let owner {
-            guard let value = Reproducible.identity(owner, lookUp: Reproducible.userID) else {
-                throw ValidationError("--owner: no such user '\(owner)'")
-            }
-            options.owner = value
-        }
-        if let group {
-            guard let value = Reproducible.identity(group, lookUp: Reproducible.groupID) else {
-                throw ValidationError("--group: no such group '\(group)'")
-            }
-            options.group = value
-        }
+        let stamps = try stamps()
+        options.mtime = stamps.mtime
+        options.owner = stamps.owner
+        options.group = stamps.group
         options.level = try level.resolved(codec: engine.codec)
         options.manifestPath = manifest
         options.engine = engine.settings
@@ -119,13 +134,21 @@ struct Pack: ParsableCommand {
 
 /// Parsing of the reproducible-archive options of `bale pack`.
 enum Reproducible {
-    /// "@SECONDS", or "YYYY-MM-DD" / "YYYY-MM-DD HH:MM:SS" in local time, as GNU tar reads them.
+    /// "@SECONDS", or "YYYY-MM-DD" / "YYYY-MM-DD HH:MM[:SS]" in local time, as GNU tar reads them.
+    /// A date that does not exist (month 13, February 30, 25:00) is nil:
+    /// mktime would quietly carry it into the next month or year.
     static func time(_ text: String) -> Int64? {
         if text.hasPrefix("@") { return Int64(text.dropFirst()) }
         // YYYY-MM-DD, then optionally HH:MM:SS after a space or a T.
         let fields = text.split(whereSeparator: { "- T:".contains($0) }).map { Int32($0) }
-        guard fields.count == 3 || fields.count == 6, fields.allSatisfy({ $0 != nil }) else { return nil }
-        let numbers = fields.map { $0! }
+        guard (3...6).contains(fields.count), fields.count != 4, fields.allSatisfy({ $0 != nil }),
+              !text.hasPrefix("-") else { return nil }
+        var numbers = fields.map { $0! }
+        if numbers.count == 5 { numbers.append(0) }  // HH:MM
+        guard (1...12).contains(numbers[1]), (1...31).contains(numbers[2]) else { return nil }
+        if numbers.count == 6 {
+            guard (0...23).contains(numbers[3]), (0...59).contains(numbers[4]), (0...60).contains(numbers[5]) else { return nil }
+        }
         var parts = tm()
         parts.tm_year = numbers[0] - 1900
         parts.tm_mon = numbers[1] - 1
@@ -137,16 +160,31 @@ enum Reproducible {
         }
         parts.tm_isdst = -1
         let seconds = mktime(&parts)
+        // The day must survive mktime unchanged (April 31 becomes May 1).
+        guard parts.tm_mday == numbers[2], parts.tm_mon == numbers[1] - 1 else { return nil }
         if seconds != -1 { return Int64(seconds) }
         return nil
     }
 
-    /// NAME, NAME:ID or ID; a NAME alone is looked up.
-    static func identity(_ text: String, lookUp: (String) -> UInt32?) -> (name: [UInt8], id: UInt32)? {
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        if parts.count == 2, let id = UInt32(parts[1]) { return (Array(parts[0].utf8), id) }
-        if let id = UInt32(text) { return ([], id) }
-        guard let id = lookUp(text) else { return nil }
+    /// NAME, NAME:ID or ID; a NAME alone is looked up. A malformed value
+    /// (an ID that is not a number, an empty NAME) or an unknown NAME is a
+    /// usage error naming `option`.
+    static func identity(
+        _ text: String, option: String, kind: String, lookUp: (String) -> UInt32?
+    ) throws -> (name: [UInt8], id: UInt32) {
+        guard !text.isEmpty else { throw ValidationError("\(option) takes NAME, NAME:ID or ID, not an empty string") }
+        if let colon = text.firstIndex(of: ":") {
+            let name = String(text[..<colon]), id = String(text[text.index(after: colon)...])
+            guard !name.isEmpty, let number = UInt32(id) else {
+                throw ValidationError("\(option) takes NAME:ID with a numeric ID (0 to \(UInt32.max)), not '\(text)'")
+            }
+            return (Array(name.utf8), number)
+        }
+        if let number = UInt32(text) { return ([], number) }
+        if text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
+            throw ValidationError("\(option): \(text) is out of range for a \(kind) id (0 to \(UInt32.max))")
+        }
+        guard let id = lookUp(text) else { throw ValidationError("\(option): no such \(kind) '\(text)'") }
         return (Array(text.utf8), id)
     }
 

@@ -35,6 +35,9 @@ struct Sum: ParsableCommand {
     func validate() throws {
         if check != nil && !paths.isEmpty { throw ValidationError("-c takes the manifest alone: give no paths") }
         if quiet && check == nil { throw ValidationError("--quiet goes with -c") }
+        if check == nil && paths.isEmpty { throw ValidationError("give at least one file or directory (or -c MANIFEST)") }
+        try requireNonEmpty(check, "-c", "a manifest file (- for standard input)")
+        if check != nil && shard != nil { throw ValidationError("--shard goes with paths to hash, not with -c") }
     }
 
     func run() throws {

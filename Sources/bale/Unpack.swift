@@ -14,7 +14,8 @@ struct Unpack: ParsableCommand {
         written through a symbolic link, hard links must stay inside DIR, and \
         setuid/setgid bits are dropped (unless --same-permissions). As root, \
         owners are restored (unless --no-same-owner). Each \
-        refused entry is named in a warning, and the exit status is 1.
+        refused entry, and each that cannot be written (a full disk: the \
+        next entries are still tried), is named, and the exit status is 1.
 
         Examples:
           bale unpack logs.tar.gz
@@ -40,6 +41,11 @@ struct Unpack: ParsableCommand {
 
     @Flag(name: .shortAndLong, help: "Suppress warnings.")
     var quiet = false
+
+    func validate() throws {
+        try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
+        try requireNonEmpty(directory, "-C", "a directory")
+    }
 
     func run() throws {
         var options = UnpackCommand.Options()
@@ -70,6 +76,8 @@ struct List: ParsableCommand {
     var archive: String
 
     @OptionGroup var engine: EngineOptions
+
+    func validate() throws { try requireNonEmpty(archive, "the archive", "a file name (- for standard input)") }
 
     func run() throws {
         var options = UnpackCommand.Options()
@@ -102,6 +110,11 @@ struct Verify: ParsableCommand {
     var manifest: String?
 
     @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
+        try requireNonEmpty(manifest, "--manifest", "a file name")
+    }
 
     func run() throws {
         var options = UnpackCommand.Options()

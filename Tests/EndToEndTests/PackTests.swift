@@ -110,7 +110,8 @@ import Testing
             ln -s .. t/sub/up
             "$BALE" pack -h t -o loop.tar.gz; echo "loop=$?"; tar -tzf loop.tar.gz > /dev/null && echo "valid tar"
             """)
-        #expect(run.stdout == "socket=0\n0\nloop=1\nvalid tar\n", "\(run.stdout)\(run.stderr)")
+        // A loop inside the tree is left out with a warning (exit 2), the archive whole.
+        #expect(run.stdout == "socket=0\n0\nloop=2\nvalid tar\n", "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("t/sock: socket ignored"), "\(run.stderr)")
         #expect(run.stderr.contains("t/sub/up: Symbolic link loop"), "\(run.stderr)")
     }
@@ -127,12 +128,13 @@ import Testing
             wait $grower
             tar -tzf grow.tar.gz > /dev/null && echo "valid tar"
             "$BALE" pack tree/missing tree/a -o missing.tar.gz; echo "missing=$?"
-            tar -tzf missing.tar.gz
+            ls missing.tar.gz .missing.tar.gz.bale-* 2>&1 | sed 's/.*cannot access.*/no archive/' | sort -u
             """)
         // The grower may finish before bale reads the file on a fast machine; a change is then not seen.
-        #expect(run.stdout.contains("valid tar\nmissing=1\ntree/a\n"), "\(run.stdout)\(run.stderr)")
+        // A path given that is not there: exit 1 and no archive at all (see BehaviourTests).
+        #expect(run.stdout.contains("valid tar\nmissing=1\nno archive\n"), "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("tree/missing: Cannot stat: No such file or directory"), "\(run.stderr)")
-        if run.stdout.hasPrefix("status=1") {
+        if run.stdout.hasPrefix("status=2") {
             #expect(run.stderr.contains("tree/growing: file changed as we read it"), "\(run.stderr)")
         }
     }

@@ -166,7 +166,7 @@ import Testing
             checks with -k
             one line per file, as sha256sum
             checks after gzip -r and gunzip -r
-            with -d=1
+            with -d=64
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -154,7 +154,7 @@ final class FileWriters: @unchecked Sendable {
         do { try FileIO.write(fd, job.bytes) } catch {
             // No partial file stays behind (a full disk, a file-size limit).
             _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
-            return "\(job.displayName): write error: \(error.reason)"
+            return "\(job.displayName): write error: \(error.reason); not extracted"
         }
         if let owner = job.owner {
             // chown clears setuid/setgid bits: the mode comes after.

@@ -219,7 +219,16 @@ public struct TarExtractor: TarReader.Handler {
         }
         guard current >= 0, let base = bytes.baseAddress, bytes.count > 0 else { return }
         do { try FileIO.write(current, from: base, count: bytes.count) } catch {
-            throw .writeFailed(path: currentEntry?.displayName ?? "?", error)
+            // A write error (a full disk, a file-size limit) fails this entry
+            // alone, as a small file's does in `FileWriters` and as GNU tar
+            // does: its temporary file is removed, the rest of its data
+            // skipped, it is named with the other entries not extracted, and
+            // the next entries are tried (space may be left for them), so
+            // every entry that is not on disk is named.
+            large?.discard()
+            large = nil
+            current = -1
+            if let entry = currentEntry { refuse(entry, "write error: \(error.reason)") }
         }
     }
 

@@ -62,6 +62,7 @@ public struct PackCommand {
             messages.error(BaleError.cannotOpen(path: directory, .current("chdir")).description)
             return .failure
         }
+        if !Self.allExist(paths, dereference: options.walker.dereference, messages: messages) { return .failure }
         if outputPath == nil {
             let name = defaultOutputName(String(decoding: paths[0], as: UTF8.self))
             var existing = stat()
@@ -108,13 +109,13 @@ public struct PackCommand {
                 return feed.append(entries)
             }
             feed.finish()
-            walk.warnings = walker.warnings
+            walk.warnings = walker.notices + walker.warnings
             walk.hadErrors = walker.hadErrors
         }
         /// Waits for the walk and reports its warnings (once).
         func endWalk() {
             walkThread.join()
-            for warning in walk.warnings { messages.error(warning) }
+            for warning in walk.warnings { messages.warning(warning) }
             walk.warnings = []
         }
 
@@ -154,12 +155,39 @@ public struct PackCommand {
             return .failure
         }
         endWalk()
-        for warning in cutter.warnings { messages.error(warning) }
-        var status: ExitCode = walk.hadErrors || !cutter.warnings.isEmpty ? .failure : .success
+        for warning in cutter.warnings { messages.warning(warning) }
+        // Trouble inside the trees (see `allExist`): the archive holds all
+        // the rest, and is whole, so the status is a warning, as GNU tar's 2.
+        var status: ExitCode = walk.hadErrors || !cutter.warnings.isEmpty ? .warning : .success
         if let manifest { status = max(status, manifest.commit(messages: messages)) }
         return status
     }
 
+
+    /// Checks that every path given (on the command line or in -T's list)
+    /// is there, before anything is written; names each one that is not.
+    ///
+    /// The exit status 1 promises that no partial output exists, so a path
+    /// given that cannot be found is an error found first: no archive is
+    /// made (GNU tar would write one without it and exit 2). Trouble met
+    /// later, inside the trees (a file that vanished, cannot be read or
+    /// changed while read), is handled as GNU tar handles it: named, left
+    /// out or stored as read, and the archive, whole and valid, is kept,
+    /// with the warning status 2.
+    private static func allExist(_ paths: [[UInt8]], dereference: Bool, messages: Messages) -> Bool {
+        var missing = 0
+        for path in paths {
+            var info = stat()
+            if withCString(path, { dereference ? stat($0, &info) : lstat($0, &info) }) != 0 {
+                messages.error("\(String(decoding: path, as: UTF8.self)): Cannot stat: \(SystemError.current("stat").reason)")
+                missing += 1
+            }
+        }
+        if missing > 0 {
+            messages.error("no archive written: \(missing) of the \(paths.count) paths given cannot be read")
+        }
+        return missing == 0
+    }
 
     /// Applies --mtime, --owner, --group and --numeric-owner to an entry.
     private static func restamp(_ entry: TarEntry, options: Options) -> TarEntry {
@@ -182,7 +210,10 @@ public struct PackCommand {
     private func defaultOutputName(_ first: String) -> String {
         var path = first
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-        if path == "." || path == "/" || path.isEmpty { return "archive.tar.gz" }
+        // A path ending in "." or ".." names no directory of its own (and
+        // NAME/...tar.gz would be an odd name): the archive is archive.tar.gz.
+        let last = path.split(separator: "/").last.map(String.init) ?? ""
+        if path == "/" || path.isEmpty || last == "." || last == ".." { return "archive.tar.gz" }
         return path + ".tar.gz"
     }
 

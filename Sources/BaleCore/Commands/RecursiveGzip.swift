@@ -107,7 +107,17 @@ struct RecursiveGzip {
             messages.error(error.description)
             failed = true
         }
-        found.cancel()  // after a failure, the walk stops at its next file
+        if failed {
+            // The job stopped: every file it did not finish is named, those
+            // in flight and those the walk still finds (it only lists them
+            // now), as each is left as it was.
+            var left = cutter.unfinished.map(\.source.path)
+            while let task = found.pop() { left.append(task.source.path) }
+            for path in left {
+                messages.error("\(String(decoding: path, as: UTF8.self)): not compressed (the job stopped at the error above); left as it was")
+            }
+        }
+        found.cancel()
         walker.join()
         sink.finish()
         if failed { return .failure }

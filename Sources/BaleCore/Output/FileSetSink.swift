@@ -67,14 +67,14 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
                     throw .workerFailed("a batch came back without its members")
                 }
                 try begin(file)
-                try add(UnsafeRawBufferPointer(rebasing: rest[0..<sizes.memberLength]))
+                add(UnsafeRawBufferPointer(rebasing: rest[0..<sizes.memberLength]))
                 try end()
                 offset += sizes.memberLength
             }
             cutter.release(sequence, files: range)
         case .part(let file, let chunk, let count):
             if chunk == 0 { try begin(file) }
-            try add(bytes)
+            add(bytes)
             if chunk == count - 1 {
                 try end()
                 cutter.release(sequence, files: file..<(file + 1))
@@ -85,9 +85,11 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     }
 
     /// Writes members of the current file's output.
-    private func add(_ members: UnsafeRawBufferPointer) throws(BaleError) {
-        guard let current else { return }
-        try current.write(members)
+    /// Writes members of the current file's output (a failed write fails
+    /// that file alone, see `writeCurrent`), counting them for its end member.
+    private func add(_ members: UnsafeRawBufferPointer) {
+        guard current != nil else { return }
+        writeCurrent(members)
         tally.add(members: members)
         currentBytes += Int64(members.count)
     }
@@ -108,8 +110,32 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
         }
     }
 
+    /// Writes to the current output. A write error (a full disk, a
+    /// file-size limit) fails this file alone, as in gzip -r: it is named,
+    /// its temporary output removed, its input kept, the rest of its
+    /// members dropped, and the job goes on with the next file (which may
+    /// fit), so that every file not compressed is named.
+    private func writeCurrent(_ bytes: UnsafeRawBufferPointer) {
+        guard let output = current else { return }
+        do { try output.write(bytes) } catch {
+            failCurrent(output, error)
+        }
+    }
+
+    /// Fails the current file after an error on its output (see `writeCurrent`).
+    private func failCurrent(_ output: AtomicOutputFile, _ error: BaleError) {
+        output.discard()
+        current = nil
+        _ = cutter.takeDigest(of: index)
+        let source = file.map { String(decoding: $0.source.path, as: UTF8.self) } ?? output.path
+        fail("\(error.description); \(source) not compressed, left as it was")
+    }
+
     private func end() throws(BaleError) {
-        guard let output = current, let file else { return }
+        guard let output = current, let file else {
+            _ = cutter.takeDigest(of: index)  // a file that failed: no digest to list
+            return
+        }
         current = nil
         let digest = cutter.takeDigest(of: index)
         var source: String { String(decoding: file.source.path, as: UTF8.self) }
@@ -139,8 +165,8 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
             attributes.setsOwner = !file.ownerComesFree
             try output.commit(attributes: attributes, sync: false)
         } catch {
-            output.discard()
-            throw error
+            failCurrent(output, error)
+            return
         }
         if let digest { digests.append(name: file.source.path, digest: digest) }
         let size = Int64(file.source.info.st_size)

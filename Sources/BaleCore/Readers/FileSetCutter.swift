@@ -173,6 +173,12 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {
         }
     }
 
+    /// The files taken from the walk but not finished by the sink, in
+    /// order: after a job that stopped, the inputs it left as they were.
+    public var unfinished: [FileTask] {
+        monitor.withLock { tasks.sorted { $0.key < $1.key }.map(\.value) + (lookahead.map { [$0] } ?? []) }
+    }
+
     /// What went wrong with file `index`, if anything (final once its last
     /// chunk has been read).
     public func problem(of index: Int) -> Problem? {

@@ -49,6 +49,11 @@ public struct TreeWalker {
     public private(set) var warnings: [String] = []
     /// True when something could not be read (exit 1).
     public private(set) var hadErrors = false
+    /// What was removed from the front of the paths given, said once per
+    /// prefix as GNU tar says it: notices that change nothing in the
+    /// exit status.
+    public private(set) var notices: [String] = []
+    private var noticedPrefixes: Set<[UInt8]> = []
 
     private var hardLinks: [FileIdentity: [UInt8]] = [:]
     private var names = NameCache()
@@ -81,21 +86,52 @@ public struct TreeWalker {
             var bytes = path
             while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
             topDevice = nil
-            walk(source: bytes, name: Self.archiveName(bytes), into: &batch, top: true, flush: flush)
+            let (name, removed) = Self.memberName(bytes)
+            if !removed.isEmpty && !noticedPrefixes.contains(removed) {
+                // Once per prefix, as GNU tar says it (exit status unchanged).
+                noticedPrefixes.insert(removed)
+                notices.append("Removing leading `\(String(decoding: removed, as: UTF8.self))' from member names")
+            }
+            walk(source: bytes, name: name, into: &batch, top: true, flush: flush)
         }
         if !stopped { _ = flush(&batch, true) }
     }
 
-    /// The name a path gets in the archive: leading "/" and "./" removed
-    /// (as tar: "Removing leading '/' from member names").
-    static func archiveName(_ path: [UInt8]) -> [UInt8] {
-        var name = path[...]
+    /// The name a path gets in the archive: what `memberName` keeps.
+    static func archiveName(_ path: [UInt8]) -> [UInt8] { memberName(path).name }
+
+    /// The name a path gets in the archive, and the prefix GNU tar would
+    /// name in its notice ("Removing leading `../' from member names"),
+    /// empty when only "./" went.
+    ///
+    /// As GNU tar (`safer_name_suffix`): everything up to and including the
+    /// last ".." component goes, then the slashes after it, so that no
+    /// stored name climbs out of the directory it is extracted into
+    /// (`../f` → `f`, `a/../b` → `b`, `a/b/../../c/d` → `c/d`, `/etc/x` →
+    /// `etc/x`); the rest is kept as it is. bale then also drops a leading
+    /// "./", as it always has (so `.` and `a/..` store their contents
+    /// under their own names, with no "./" entry).
+    static func memberName(_ path: [UInt8]) -> (name: [UInt8], removed: [UInt8]) {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var cut = 0
+        var index = 0
+        while index < path.count {
+            // At the start of a component: is it ".."?
+            if index + 1 < path.count, path[index] == dot, path[index + 1] == dot,
+               index + 2 == path.count || path[index + 2] == slash {
+                cut = index + 2
+            }
+            repeat { index += 1 } while index < path.count && path[index - 1] != slash
+        }
+        while cut < path.count && path[cut] == slash { cut += 1 }
+        let removed = Array(path[..<cut])
+        var name = path[cut...]
         while true {
-            if name.first == UInt8(ascii: "/") { name = name.dropFirst(); continue }
-            if name.starts(with: [UInt8(ascii: "."), UInt8(ascii: "/")]) { name = name.dropFirst(2); continue }
+            if name.first == slash { name = name.dropFirst(); continue }
+            if name.starts(with: [dot, slash]) { name = name.dropFirst(2); continue }
             break
         }
-        return name.isEmpty || name.elementsEqual([UInt8(ascii: ".")]) ? [] : Array(name)
+        return (name.isEmpty || name.elementsEqual([dot]) ? [] : Array(name), removed)
     }
 
     private func excluded(_ name: [UInt8]) -> Bool {
