@@ -17,7 +17,13 @@ public struct TarVerifier: TarReader.Handler {
         entries += 1
         lastEntry = entry.displayName
         current = entry.name
-        hasher = entry.kind == .file ? SHA256() : nil
+        // A volume label or a continuation's part is not a whole file.
+        var whole = true
+        switch entry.special {
+        case .volumeLabel?, .continuation?: whole = false
+        default: break
+        }
+        hasher = entry.kind == .file && whole ? SHA256() : nil
     }
 
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {

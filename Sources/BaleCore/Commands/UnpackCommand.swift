@@ -105,6 +105,9 @@ public struct UnpackCommand {
         }
         let refused = sink.finishHandler()
         for warning in refused { messages.error(warning) }
+        let warnings = sink.warnings
+        for warning in warnings { messages.warning(warning) }
+        if !warnings.isEmpty && status == .success { status = .warning }
         Self.count(sink, archive: fd)
         return refused.isEmpty ? status : .failure
     }
@@ -183,6 +186,8 @@ public struct UnpackCommand {
             return .failure
         }
         Self.count(sink, archive: fd)
+        let warnings = sink.warnings
+        for warning in warnings { messages.warning(warning) }
         let verifier = sink.handler
         var failed = 0
         for entry in expected {
@@ -204,7 +209,9 @@ public struct UnpackCommand {
         }
         let checked = options.manifest == nil ? ""
             : ", \(expected.count) \(expected.count == 1 ? "file matches" : "files match") the manifest"
-        try? FileIO.write(1, Array("\(name): OK (\(verifier.entries) entries\(checked))\n".utf8))
-        return .success
+        // Never a plain "OK" over a warning (a stream that may be cut short).
+        let verdict = warnings.isEmpty ? "OK" : "read with warnings"
+        try? FileIO.write(1, Array("\(name): \(verdict) (\(verifier.entries) entries\(checked))\n".utf8))
+        return warnings.isEmpty ? .success : .warning
     }
 }
