@@ -335,11 +335,16 @@ public struct TarReader {
             modificationSeconds: Self.octalOrBase256(header, 136, 12))
         entry.special = special
         let shown = "\(archiveName): \(TarLister.escaped(name))"
-        if let mtime = value("mtime") {
-            if let time = Self.parseTime(mtime) {
-                (entry.modificationSeconds, entry.modificationNanoseconds) = time
-            } else {
+        if let mtime = value("mtime"), let time = Self.parseTime(mtime) {
+            (entry.modificationSeconds, entry.modificationNanoseconds) = time
+        } else {
+            if let mtime = value("mtime") {
                 warn("\(shown): extended header mtime=\(TarLister.escaped(mtime)) is out of range or malformed; ignored")
+            }
+            // A base-256 time beyond 64 bits: -1, as GNU tar makes it.
+            if case .failure = Self.base256(header, 136, 12) {
+                warn("\(shown): base-256 time stamp out of range; -1 used")
+                entry.modificationSeconds = -1
             }
         }
         for (key, path) in [("uid", \TarEntry.userID), ("gid", \TarEntry.groupID)] {
@@ -668,20 +673,32 @@ public struct TarReader {
     }
 
     /// Octal, or GNU's base 256 (first byte's high bit set; its next bit
-    /// the sign, two's complement) for values octal cannot hold. Values
-    /// beyond 64 bits are clamped to Int64.min or .max; callers refuse a
-    /// negative size, and a time out of range is still only a time.
+    /// the sign, two's complement) for values octal cannot hold; values
+    /// beyond 64 bits clamped to Int64.min or .max (callers refuse a
+    /// negative or impossible size).
     static func octalOrBase256(_ header: [UInt8], _ start: Int, _ width: Int) -> Int64 {
+        switch base256(header, start, width) {
+        case .success(let value): return value
+        case .failure(let clamped): return clamped.value
+        }
+    }
+
+    /// A base-256 value beyond 64 bits, clamped.
+    struct OutOfRange: Error { var value: Int64 }
+
+    /// Octal or base 256, as `octalOrBase256`, but a value beyond 64 bits
+    /// is a failure (GNU tar: "Archive base-256 value is out of time_t range").
+    static func base256(_ header: [UInt8], _ start: Int, _ width: Int) -> Result<Int64, OutOfRange> {
         let first = header[start]
-        guard first & 0x80 != 0 else { return octal(header, start, width) }
+        guard first & 0x80 != 0 else { return .success(octal(header, start, width)) }
         let negative = first & 0x40 != 0
         // The magnitude of a negative number is that of its complement, plus one.
         var value = Int64(negative ? ~first & 0x3F : first & 0x3F)
         for byte in header[(start + 1)..<(start + width)] {
-            if value > Int64.max >> 8 { return negative ? Int64.min : Int64.max }
+            if value > Int64.max >> 8 { return .failure(OutOfRange(value: negative ? Int64.min : Int64.max)) }
             value = value << 8 | Int64(negative ? ~byte : byte)
         }
-        return negative ? -value - 1 : value
+        return .success(negative ? -value - 1 : value)
     }
 }
 
