@@ -334,16 +334,17 @@ public struct TarReader {
             groupID: UInt32(truncatingIfNeeded: Self.octalOrBase256(header, 116, 8)),
             modificationSeconds: Self.octalOrBase256(header, 136, 12))
         entry.special = special
-        let shown = "\(archiveName): \(TarLister.escaped(name))"
+        // For messages only (escaping every name would cost on every entry).
+        func shown() -> String { "\(archiveName): \(TarLister.escaped(name))" }
         if let mtime = value("mtime"), let time = Self.parseTime(mtime) {
             (entry.modificationSeconds, entry.modificationNanoseconds) = time
         } else {
             if let mtime = value("mtime") {
-                warn("\(shown): extended header mtime=\(TarLister.escaped(mtime)) is out of range or malformed; ignored")
+                warn("\(shown()): extended header mtime=\(TarLister.escaped(mtime)) is out of range or malformed; ignored")
             }
             // A base-256 time beyond 64 bits: -1, as GNU tar makes it.
             if case .failure = Self.base256(header, 136, 12) {
-                warn("\(shown): base-256 time stamp out of range; -1 used")
+                warn("\(shown()): base-256 time stamp out of range; -1 used")
                 entry.modificationSeconds = -1
             }
         }
@@ -352,7 +353,7 @@ public struct TarReader {
             if let id = UInt32(String(decoding: text, as: UTF8.self)) {
                 entry[keyPath: path] = id
             } else {
-                warn("\(shown): extended header \(key)=\(TarLister.escaped(text)) is out of range or malformed; ignored")
+                warn("\(shown()): extended header \(key)=\(TarLister.escaped(text)) is out of range or malformed; ignored")
             }
         }
         entry.linkTarget = link
