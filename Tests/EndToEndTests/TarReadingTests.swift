@@ -227,6 +227,36 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A sparse file whose header claims more than any file system holds
+    /// (4 EiB) is listed and verified at once (its holes are not read as
+    /// zeros), and `unpack` names it, leaves no temporary, and goes on
+    /// with the next entries (exit 1).
+    @Test func impossibleSparseFileIsNamed() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.forge + "\n" + #"""
+            python3 - <<'PY'
+            from forge import *
+            put('huge.tar', pax([(b'GNU.sparse.major', b'0'), (b'GNU.sparse.minor', b'1'), (b'GNU.sparse.size', b'4611686018427387904'),
+                                 (b'GNU.sparse.map', b'4611686018427387901,3')])
+                + hdr(b'huge', b'0', 3, b'abc') + hdr(b'a', b'0', 3, b'abc'))
+            PY
+            "$BALE" list huge.tar | awk '{print $3, $6}'; echo "list: $?"
+            "$BALE" verify huge.tar; echo "verify: $?"
+            mkdir out && "$BALE" unpack huge.tar -C out 2> err; echo "unpack: $? $(ls -A out)"
+            grep -c '^bale: huge: .*; not extracted$' err
+            """#)
+        #expect(run.stdout == """
+            4611686018427387904 huge
+            3 a
+            list: 0
+            huge.tar: OK (2 entries)
+            verify: 0
+            unpack: 1 a
+            1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `date +'%Y-%m-%d %H:%M'` for a time, as `list` shows it.
     static func localTime(_ seconds: Int) -> String {
         var time = time_t(seconds)

@@ -254,8 +254,18 @@ public struct TarExtractor: TarReader.Handler {
         }
         guard current >= 0 else { return }
         if lseek(current, off_t(length), SEEK_CUR) < 0 {
-            throw .writeFailed(path: currentEntry?.displayName ?? "?", .current("lseek"))
+            // A hole past what this file system allows: the file cannot be
+            // made; it is removed and named, and the next entries go on.
+            giveUpSparseFile(SystemError.current("lseek").reason)
         }
+    }
+
+    /// Removes the sparse file being written and refuses its entry.
+    private mutating func giveUpSparseFile(_ reason: String) {
+        large?.discard()
+        large = nil
+        current = -1
+        if let entry = currentEntry { refuse(entry, reason) }
     }
 
     public mutating func end() throws(BaleError) {
@@ -265,10 +275,10 @@ public struct TarExtractor: TarReader.Handler {
             return
         }
         guard current >= 0, let entry = currentEntry, let file = large else { return }
-        // A sparse file's last hole is made by giving the file its size
-        // (before the defer below: on failure `finish` removes the file).
+        // A sparse file's last hole is made by giving the file its size.
         if entry.isSparse && ftruncate(current, off_t(entry.size)) != 0 {
-            throw .writeFailed(path: entry.displayName, .current("ftruncate"))
+            giveUpSparseFile(SystemError.current("ftruncate").reason)
+            return
         }
         defer {
             current = -1

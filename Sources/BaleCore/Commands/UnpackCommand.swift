@@ -156,7 +156,7 @@ public struct UnpackCommand {
                 return .failure
             }
         }
-        let sink = TarStreamSink(archiveName: name, handler: TarVerifier())
+        let sink = TarStreamSink(archiveName: name, handler: TarVerifier(digests: options.manifest != nil))
         var membersWhole = false
         do throws(BaleError) {
             if isGzip {
