@@ -227,6 +227,31 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A single zero block between entries: GNU tar ends the archive there
+    /// ("A lone zero block"); bale reads on when a valid header follows
+    /// (nothing after it is lost) and ends there when anything else does,
+    /// with a warning either way (exit 2).
+    @Test func loneZeroBlock() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.forge + "\n" + #"""
+            python3 - <<'PY'
+            from forge import *
+            a = hdr(b'a', b'0', 3, b'abc')
+            open('between.tar', 'wb').write(a + b'\0' * 512 + hdr(b'b', b'0', 3, b'def') + END)
+            open('garbage.tar', 'wb').write(a + b'\0' * 512 + b'garbage' * 100)
+            PY
+            for f in between.tar garbage.tar; do
+                rm -rf out; mkdir out
+                "$BALE" unpack $f -C out 2> err; echo "$f: $? $(ls out | tr '\n' ' ')$(cat err)"
+            done
+            """#)
+        #expect(run.stdout == """
+            between.tar: 2 a b bale: between.tar: a lone zero block at byte 1024 of the tar stream; reading on
+            garbage.tar: 2 a bale: garbage.tar: a lone zero block at byte 1024 of the tar stream, then what is not a tar header; read as the end
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A sparse file whose header claims more than any file system holds
     /// (4 EiB) is listed and verified at once (its holes are not read as
     /// zeros), and `unpack` names it, leaves no temporary, and goes on

@@ -245,9 +245,23 @@ public struct TarReader {
             if zeroBlocks == 2 { state = .finished }
             return
         }
+        let valid = Self.checksumMatches(header)
+        if zeroBlocks == 1 {
+            // GNU tar ends the archive there ("A lone zero block"). bale
+            // reads on when a header follows, so that nothing after it is
+            // lost, and ends there as GNU tar when anything else follows;
+            // either way it says so.
+            let at = offset - Int64(TarHeader.blockSize)
+            if !valid {
+                warn("\(archiveName): a lone zero block at byte \(at) of the tar stream, then what is not a tar header; read as the end")
+                state = .finished
+                return
+            }
+            warn("\(archiveName): a lone zero block at byte \(at) of the tar stream; reading on")
+        }
         zeroBlocks = 0
         if entryStart == nil { entryStart = offset }
-        guard Self.checksumMatches(header) else { throw corrupt("bad tar header checksum") }
+        guard valid else { throw corrupt("bad tar header checksum") }
         let type = header[156]
         let headerSize = Self.octalOrBase256(header, 124, 12)
 
@@ -295,7 +309,10 @@ public struct TarReader {
         var name = Self.field(header, 0, 100)
         let magic = Array(header[257..<263])
         if magic == Array("ustar\u{0}".utf8) {
-            let prefix = Self.field(header, 345, 155)
+            // star's ustar variant ends its header with "tar\0" and keeps
+            // times after a prefix of 131 bytes.
+            let isStar = header[508..<512].elementsEqual("tar\u{0}".utf8)
+            let prefix = Self.field(header, 345, isStar ? 131 : 155)
             if !prefix.isEmpty { name = prefix + [UInt8(ascii: "/")] + name }
         }
         if let path = value("path") { name = path }
