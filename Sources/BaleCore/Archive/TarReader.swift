@@ -403,12 +403,25 @@ public struct TarReader {
             } else if major == nil || major == 0 {
                 var numbers = paxSparseNumbers
                 if let map = value("GNU.sparse.map") {
+                    // Parsed in place, not split: a map of 64 MiB split
+                    // into slices would take many times that.
                     numbers = []
-                    for part in map.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                        guard let number = Int64(String(decoding: part, as: UTF8.self)) else {
-                            throw corrupt("bad GNU.sparse.map")
+                    var digits: Int64?
+                    for index in 0...map.count {
+                        let byte = index < map.count ? map[index] : UInt8(ascii: ",")
+                        if byte == UInt8(ascii: ",") {
+                            guard let number = digits, numbers.count < 2 * Self.maximumSparseRegions else {
+                                throw corrupt("bad GNU.sparse.map")
+                            }
+                            numbers.append(number)
+                            digits = nil
+                            continue
                         }
-                        numbers.append(number)
+                        guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw corrupt("bad GNU.sparse.map") }
+                        let (times, overflow1) = (digits ?? 0).multipliedReportingOverflow(by: 10)
+                        let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+                        guard !overflow1, !overflow2 else { throw corrupt("bad GNU.sparse.map") }
+                        digits = sum
                     }
                 }
                 guard numbers.count % 2 == 0 else { throw corrupt("bad pax sparse map") }
