@@ -283,6 +283,74 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// True when the temporary directory's file system keeps holes (a
+    /// file truncated to 8 MiB takes almost no blocks) and reports them to
+    /// SEEK_DATA/SEEK_HOLE, as ext4, xfs, btrfs and tmpfs do.
+    static let fileSystemKeepsHoles: Bool = {
+        let path = NSTemporaryDirectory() + "bale-hole-\(getpid())"
+        defer { unlink(path) }
+        let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard ftruncate(fd, 8 << 20) == 0 else { return false }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return false }
+        return Int64(info.st_blocks) * 512 < 1 << 20 && lseek(fd, 0, 4 /* SEEK_HOLE */) == 0
+    }()
+
+    /// `pack --sparse` stores files with holes as GNU tar's pax sparse
+    /// format 1.0: GNU tar and bsdtar extract them identical to the
+    /// original with the holes kept, `tar -tvzf` lists the real names and
+    /// sizes, only the data is stored, the manifest holds the digests of
+    /// the whole files, and the archive is the same for any -p. Without
+    /// `--sparse` nothing changes.
+    @Test(.enabled(if: fileSystemKeepsHoles, "the temporary directory's file system does not keep holes"))
+    func packSparse() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            set -e
+            mkdir src && cd src
+            truncate -s 10M islands
+            printf hello | dd of=islands bs=1 seek=1000000 conv=notrunc 2> /dev/null
+            printf world | dd of=islands bs=1 seek=5000000 conv=notrunc 2> /dev/null
+            head -c 3000000 /dev/urandom > head; truncate -s 20M head
+            truncate -s 3M tail; printf 'the end' >> tail
+            truncate -s 4M empty
+            truncate -s 50M many
+            for i in $(seq 0 29); do printf "island$i" | dd of=many bs=1 seek=$((i * 1600007)) conv=notrunc 2> /dev/null; done
+            sha256sum * > ../expected
+            cd ..
+            "$BALE" pack --sparse src -o s.tar.gz --manifest manifest -p 2
+            "$BALE" pack -S src -o s1.tar.gz -p 1
+            "$BALE" pack src -o whole.tar.gz
+            set +e
+            cmp -s s.tar.gz s1.tar.gz && echo "same bytes for -p 1 and -p 2"
+            sha256sum -c --quiet manifest 2>&1 | sed 's/^/manifest: /'
+            sed 's#src/##' manifest | diff - expected > /dev/null && echo "manifest: digests of the whole files"
+            echo "stored: $(( $(gzip -dc s.tar.gz | wc -c) < 4000000 )) without --sparse: $(( $(gzip -dc whole.tar.gz | wc -c) > 80000000 ))"
+            diff <(tar -tvzf s.tar.gz | awk '{print $3, $6}') <(tar -tvzf whole.tar.gz | awk '{print $3, $6}') && echo "tar -tvzf: real names and sizes"
+            for tool in tar bsdtar "$BALE"; do
+                rm -rf out; mkdir out
+                if [ "$tool" = "$BALE" ]; then "$BALE" unpack s.tar.gz -C out; else $tool -xzf s.tar.gz -C out; fi
+                for f in islands head tail empty many; do
+                    cmp src/$f out/src/$f || echo "$f: DIFFERENT"
+                    [ $(stat -c %b out/src/$f) -le $(stat -c %b src/$f) ] || echo "$f: holes filled by $tool"
+                done
+                echo "$(basename $tool): extracted"
+            done
+            """)
+        #expect(run.stdout == """
+            same bytes for -p 1 and -p 2
+            manifest: digests of the whole files
+            stored: 1 without --sparse: 1
+            tar -tvzf: real names and sizes
+            tar: extracted
+            bsdtar: extracted
+            bale: extracted
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `date +'%Y-%m-%d %H:%M'` for a time, as `list` shows it.
     static func localTime(_ seconds: Int) -> String {
         var time = time_t(seconds)
