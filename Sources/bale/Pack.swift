@@ -68,6 +68,10 @@ struct Pack: ParsableCommand {
     @Option(name: .customLong("manifest"), help: "Also write the SHA-256 of every file, as sha256sum does, to FILE (- for standard output).")
     var manifest: String?
 
+    @Flag(name: [.customShort("S"), .customLong("sparse")],
+          help: "Store files with holes as sparse files (GNU tar's pax format, as tar -S): only their data is read and stored.")
+    var sparse = false
+
     @OptionGroup var engine: EngineOptions
 
     @Flag(name: .shortAndLong, help: "Replace an existing default-named archive; write to a terminal.")
@@ -125,6 +129,7 @@ struct Pack: ParsableCommand {
         options.group = stamps.group
         options.level = try level.resolved(codec: engine.codec)
         options.manifestPath = manifest
+        options.sparse = sparse
         options.engine = engine.settings
         options.force = force
         options.messages = Messages(quiet: quiet, verbose: verbose)

@@ -7,6 +7,7 @@ struct Report: TarReader.Handler, Equatable {
     enum Event: Equatable {
         case begin(TarEntry)
         case content([UInt8])
+        case hole(Int64)
         case end
         case error(String)
     }
@@ -31,6 +32,13 @@ struct Report: TarReader.Handler, Equatable {
         } else {
             events.append(.content(Array(bytes)))
         }
+    }
+
+    mutating func hole(_ length: Int64) throws(BaleError) {
+        require(length > 0, "an empty hole")
+        require(due != nil && length <= due!, "a hole past the entry's size")
+        due! -= length
+        events.append(.hole(length))
     }
 
     mutating func end() throws(BaleError) {
@@ -60,12 +68,13 @@ func read(_ input: UnsafeRawBufferPointer, cuts: [Range<Int>]) -> Report {
 }
 
 /// Feeds the input to `TarReader` as a tar stream (ustar, GNU long names
-/// 'L'/'K', pax 'x'/'g' records overriding path, size and mtime), first
+/// 'L'/'K', pax 'x'/'g' records overriding path, size and mtime, GNU
+/// sparse files old and pax, the odd header types), first
 /// whole, then cut in pieces of 1 to 2000 bytes (`pieces(of:)`).
 ///
 /// Must hold: no crash, no hang, no allocation the archive chooses (pax
 /// and long-name bodies are bounded: -rss_limit_mb); entries do not nest
-/// and get exactly their size in content; and the cut does not matter:
+/// and get exactly their size in content and holes; and the cut does not matter:
 /// both reads report the same entries, contents, ends and error.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTar(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -267,21 +267,25 @@ private struct EntryLog: TarReader.Handler {
     }
 
     mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
+    mutating func hole(_ length: Int64) throws(BaleError) {}
     mutating func end() throws(BaleError) {}
     mutating func finish() -> [String] { [] }
 
     /// Where the header after the last entry begins.
     var nextHeader: Int64? {
         guard let last else { return nil }
-        return last.contentOffset + last.size + Int64(TarHeader.padding(last.size))
+        let stored = last.storedSize ?? last.size
+        return last.contentOffset + stored + Int64(TarHeader.padding(stored))
     }
 
     /// The last entry, when its content reaches into [start, end): its
     /// name and the part of its content there.
     func interrupted(at start: Int64, end: Int64?) -> (name: String, content: Range<Int64>)? {
-        guard let last, last.contentOffset + last.size > start else { return nil }
+        guard let last else { return nil }
+        let stored = last.storedSize ?? last.size
+        guard last.contentOffset + stored > start else { return nil }
         let from = max(start, last.contentOffset) - last.contentOffset
-        let to = min(end ?? Int64.max, last.contentOffset + last.size) - last.contentOffset
+        let to = min(end ?? Int64.max, last.contentOffset + stored) - last.contentOffset
         return (last.displayName, from..<to)
     }
 }

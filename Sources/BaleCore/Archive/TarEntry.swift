@@ -36,8 +36,36 @@ public struct TarEntry: Equatable, Sendable {
     /// Modification time: seconds since the epoch, and nanoseconds.
     public var modificationSeconds: Int64
     public var modificationNanoseconds: Int32 = 0
-    /// The number of content bytes (regular files only).
+    /// The number of content bytes. For an entry read from an archive:
+    /// the bytes its handler receives (`content` and `hole`), which for a
+    /// sparse file is its real size, and for other types that carry data
+    /// (a GNU dump directory's listing, a symbolic link with a size, as
+    /// GNU tar reads them) the data that follows, given only to be skipped.
     public var size: Int64 = 0
+    /// For an entry read from an archive: the bytes its data takes in the
+    /// tar stream when that differs from `size` (a sparse file stores only
+    /// its data regions, and format 1.0 its map), else nil.
+    public var storedSize: Int64?
+    /// True for a GNU sparse file (old GNU 'S' or pax 0.0, 0.1, 1.0): its
+    /// content comes as data and holes (`TarReader.Handler.hole`).
+    public var isSparse = false
+    /// What a header of a type bale never writes said, when GNU tar
+    /// handles it specially; nil for the ordinary types.
+    public var special: Special?
+
+    /// Header types bale does not create, as GNU tar 1.34 treats them.
+    public enum Special: Equatable, Sendable {
+        /// 'V': a volume label; listed, never extracted.
+        case volumeLabel
+        /// 'M': the rest of a file begun on another volume, from this byte
+        /// on; listed, and refused by extraction.
+        case continuation(offset: Int64)
+        /// 'D': a GNU dump directory; a directory, its listing skipped.
+        case dumpDirectory
+        /// Any letter tar does not know: extracted as a regular file, with
+        /// a warning.
+        case unknownType(UInt8)
+    }
     /// The source file's size and time when it was walked, to notice a
     /// change while it is read (the stored time may differ: `--mtime`).
     public var walkedStamp: WalkedStamp?

@@ -17,6 +17,13 @@ import Glibc
 ///   as root, as GNU tar does): by user and group name where this system
 ///   knows the name, else by the numeric id.
 /// Every refused entry is a warning naming it; the job then exits 1.
+/// Types bale never writes are treated as GNU tar treats them: a volume
+/// label is skipped, a continuation from another volume refused, a GNU
+/// dump directory made as a directory, an unknown type extracted as a
+/// regular file with a warning (exit 2).
+/// A sparse file is written with its holes left as holes: the file is
+/// seeked past them and truncated to its size at the end, never filled
+/// with written zeros.
 /// Modes and modification times are restored (directories' times at the
 /// end, once nothing more is written into them).
 ///
@@ -29,7 +36,10 @@ public struct TarExtractor: TarReader.Handler {
     private let restoreOwners: Bool
     private var userIDs: [[UInt8]: uid_t] = [:]
     private var groupIDs: [[UInt8]: gid_t] = [:]
-    private var warnings: [String] = []
+    private var refusals: [String] = []
+    /// Warnings that do not refuse an entry (unknown types).
+    public private(set) var notices: [String] = []
+    public var warnings: [String] { notices }
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
     /// Directories to finish at the end: path, entry, and the mode to give
@@ -74,7 +84,7 @@ public struct TarExtractor: TarReader.Handler {
     struct RefusedName: Error { var reason: String }
 
     private mutating func refuse(_ entry: TarEntry, _ reason: String) {
-        warnings.append("\(entry.displayName): \(reason); not extracted")
+        refusals.append("\(entry.displayName): \(reason); not extracted")
     }
 
     /// Opens the directory that will hold `parts.last`, creating missing
@@ -103,7 +113,20 @@ public struct TarExtractor: TarReader.Handler {
             return
         }
         guard let leaf = parts.last else { return }  // "." or "/": the destination itself
-        let isSmallFile = entry.kind == .file && entry.size <= FileWriters.smallFileLimit
+        switch entry.special {
+        case .volumeLabel?:
+            return  // a label names the archive, not a file (GNU tar skips it too)
+        case .continuation?:
+            refuse(entry, "cannot extract -- file is continued from another volume")
+            return
+        case .unknownType(let type)?:
+            let letter = type >= 0x20 && type < 0x7f ? String(UnicodeScalar(type)) : "\\" + String(type, radix: 8)
+            notices.append("\(entry.displayName): unknown file type '\(letter)', extracted as normal file")
+        case .dumpDirectory?, nil:
+            break
+        }
+        // A sparse file needs a file to seek in, whatever its size.
+        let isSmallFile = entry.kind == .file && !entry.isSparse && entry.size <= FileWriters.smallFileLimit
         let path = Array(parts.joined(separator: [UInt8(ascii: "/")]))
         // Replacing a file still queued: let it be written first (a small
         // file's submit does the same).
@@ -232,6 +255,28 @@ public struct TarExtractor: TarReader.Handler {
         }
     }
 
+    /// A hole in a sparse file: skipped by seeking, so that it stays a hole.
+    public mutating func hole(_ length: Int64) throws(BaleError) {
+        if small != nil {
+            small!.bytes.append(contentsOf: repeatElement(0, count: Int(length)))
+            return
+        }
+        guard current >= 0 else { return }
+        if lseek(current, off_t(length), SEEK_CUR) < 0 {
+            // A hole past what this file system allows: the file cannot be
+            // made; it is removed and named, and the next entries go on.
+            giveUpSparseFile(SystemError.current("lseek").reason)
+        }
+    }
+
+    /// Removes the sparse file being written and refuses its entry.
+    private mutating func giveUpSparseFile(_ reason: String) {
+        large?.discard()
+        large = nil
+        current = -1
+        if let entry = currentEntry { refuse(entry, reason) }
+    }
+
     public mutating func end() throws(BaleError) {
         if let job = small {
             small = nil
@@ -239,6 +284,11 @@ public struct TarExtractor: TarReader.Handler {
             return
         }
         guard current >= 0, let entry = currentEntry, let file = large else { return }
+        // A sparse file's last hole is made by giving the file its size.
+        if entry.isSparse && ftruncate(current, off_t(entry.size)) != 0 {
+            giveUpSparseFile(SystemError.current("ftruncate").reason)
+            return
+        }
         defer {
             current = -1
             large = nil
@@ -258,7 +308,7 @@ public struct TarExtractor: TarReader.Handler {
         large?.discard()  // and one cut inside a large file is removed
         large = nil
         current = -1
-        warnings += writers.finish()
+        refusals += writers.finish()
         forgetCachedParent()
         for (path, entry, mode) in directoryTimes.reversed() {
             guard case .success(let parts) = Self.components(path), let leaf = parts.last else { continue }
@@ -269,6 +319,6 @@ public struct TarExtractor: TarReader.Handler {
             setTime(parent.fd, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         }
         directoryTimes = []
-        return warnings
+        return refusals
     }
 }

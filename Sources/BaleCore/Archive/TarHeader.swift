@@ -9,12 +9,22 @@
 /// bsdtar and python's tarfile all read; the ustar field then holds a
 /// truncated or zero stand-in, as GNU tar writes them. Nothing bale writes
 /// depends on the clock or the machine: the pax header's own name is fixed.
+///
+/// With `pack --sparse`, a file with holes is written as GNU tar's pax
+/// sparse format 1.0 (`sparse`): records GNU.sparse.major=1, minor=0,
+/// name and realsize; the ustar name "DIR/GNUSparseFile.0/NAME" (GNU tar
+/// puts its process id where bale puts 0, which would make the bytes
+/// depend on the run); the data holds the map in decimal ("COUNT\n"
+/// then "OFFSET\nLENGTH\n" per region, padded to a block), then the data
+/// regions only. GNU tar (1.14 and later), bsdtar and bale restore the
+/// holes; a reader that knows no sparse format extracts the map and data
+/// as a file under GNUSparseFile.0, never wrong bytes under the real name.
 public enum TarHeader {
     public static let blockSize = 512
 
     /// The header blocks for `entry`: a pax header and its records if
     /// needed, then the ustar header.
-    public static func encode(_ entry: TarEntry) -> [UInt8] {
+    public static func encode(_ entry: TarEntry, extraRecords: [(String, [UInt8])] = []) -> [UInt8] {
         var records: [(String, [UInt8])] = []
         let (prefix, name) = split(entry.name)
         if name == nil { records.append(("path", entry.name)) }
@@ -28,6 +38,7 @@ public enum TarHeader {
         }
         if entry.userName.count > 32 { records.append(("uname", entry.userName)) }
         if entry.groupName.count > 32 { records.append(("gname", entry.groupName)) }
+        records += extraRecords
 
         var blocks: [UInt8] = []
         if !records.isEmpty {
@@ -60,6 +71,30 @@ public enum TarHeader {
             userName: Array(entry.userName.prefix(32)), groupName: Array(entry.groupName.prefix(32)),
             major: entry.deviceMajor, minor: entry.deviceMinor)
         return blocks
+    }
+
+    /// The header blocks and the map block of a sparse file in pax format
+    /// 1.0, whose data `regions` (offset, length; in order) are stored
+    /// after the map. The entry's `size` is its real size.
+    public static func encodeSparse(_ entry: TarEntry, regions: [(offset: Int64, length: Int64)]) -> [UInt8] {
+        var map = Array("\(regions.count)\n".utf8)
+        for region in regions { map += Array("\(region.offset)\n\(region.length)\n".utf8) }
+        map += [UInt8](repeating: 0, count: padding(map.count))
+        var stored = entry
+        stored.name = sparseName(entry.name)
+        stored.size = Int64(map.count) + regions.reduce(0) { $0 + $1.length }
+        let records: [(String, [UInt8])] = [
+            ("GNU.sparse.major", Array("1".utf8)), ("GNU.sparse.minor", Array("0".utf8)),
+            ("GNU.sparse.name", entry.name), ("GNU.sparse.realsize", Array(String(entry.size).utf8)),
+        ]
+        return encode(stored, extraRecords: records) + map
+    }
+
+    /// "DIR/GNUSparseFile.0/NAME" for "DIR/NAME" ("./GNUSparseFile.0/NAME" without a directory).
+    static func sparseName(_ name: [UInt8]) -> [UInt8] {
+        let slash = UInt8(ascii: "/")
+        guard let last = name.lastIndex(of: slash) else { return Array("./GNUSparseFile.0/".utf8) + name }
+        return Array(name[..<last]) + Array("/GNUSparseFile.0/".utf8) + Array(name[(last + 1)...])
     }
 
     /// Zero bytes that pad `count` bytes of content to a whole block.

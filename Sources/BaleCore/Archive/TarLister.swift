@@ -4,6 +4,10 @@ import Glibc
 
 /// Prints each entry of a tar stream as `tar -tv` does:
 /// `-rw-r--r-- user/group  size 2026-11-25 15:06 name`.
+/// A sparse file shows its real size; the types bale never writes show as
+/// GNU tar shows them (`V... NAME--Volume Header--`, `M... NAME--Continued
+/// at byte N--`, `?... NAME unknown file type 'X'`); a time the calendar
+/// cannot show is shown in seconds, as GNU tar does.
 public struct TarLister: TarReader.Handler {
     /// Receives each line (and may fail: standard output full or closed).
     public var print: (String) throws(BaleError) -> Void
@@ -11,7 +15,7 @@ public struct TarLister: TarReader.Handler {
     public init(print: @escaping (String) throws(BaleError) -> Void) { self.print = print }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
-        let type: Character
+        var type: Character
         switch entry.kind {
         case .file: type = "-"
         case .directory: type = "d"
@@ -20,6 +24,20 @@ public struct TarLister: TarReader.Handler {
         case .fifo: type = "p"
         case .characterDevice: type = "c"
         case .blockDevice: type = "b"
+        }
+        var suffix = ""
+        switch entry.special {
+        case .volumeLabel?:
+            type = "V"
+            suffix = "--Volume Header--"
+        case .continuation(let offset)?:
+            type = "M"
+            suffix = "--Continued at byte \(offset)--"
+        case .unknownType(let letter)?:
+            type = "?"
+            suffix = " unknown file type '" + Self.escaped([letter]) + "'"
+        case .dumpDirectory?, nil:
+            break
         }
         var permissions = ""
         let bits = entry.mode
@@ -37,12 +55,15 @@ public struct TarLister: TarReader.Handler {
             + "/" + (entry.groupName.isEmpty ? String(entry.groupID) : Self.escaped(entry.groupName))
         var time = time_t(entry.modificationSeconds)
         var parts = tm()
-        localtime_r(&time, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M", &parts)
-        let when = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var when = String(entry.modificationSeconds)
+        if localtime_r(&time, &parts) != nil {
+            var buffer = [CChar](repeating: 0, count: 32)
+            if strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M", &parts) > 0 {
+                when = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+        }
         let size = String(entry.size)
-        var line = "\(type)\(permissions) \(owner) \(String(repeating: " ", count: max(0, 8 - size.count)))\(size) \(when) \(Self.escaped(entry.name))"
+        var line = "\(type)\(permissions) \(owner) \(String(repeating: " ", count: max(0, 8 - size.count)))\(size) \(when) \(Self.escaped(entry.name))\(suffix)"
         if entry.kind == .symbolicLink { line += " -> " + Self.escaped(entry.linkTarget) }
         if entry.kind == .hardLink { line += " link to " + Self.escaped(entry.linkTarget) }
         try print(line)
@@ -53,6 +74,7 @@ public struct TarLister: TarReader.Handler {
     static func escaped(_ name: [UInt8]) -> String { TerminalText.escaped(name) }
 
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
+    public mutating func hole(_ length: Int64) throws(BaleError) {}
     public mutating func end() throws(BaleError) {}
     public mutating func finish() -> [String] { [] }
 }

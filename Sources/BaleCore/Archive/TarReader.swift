@@ -1,24 +1,55 @@
 /// Parses a tar stream fed in pieces of any size, in order, and reports
 /// each entry's header and content bytes to a `TarReader.Handler`.
 ///
-/// It reads ustar, GNU tar's and pax archives: pax extended headers
-/// ('x', and global 'g', ignored) override the next header's path,
-/// linkpath, size and mtime; GNU long names ('L', 'K') likewise. Every
-/// header's checksum is checked and every size is bounded before it is
-/// trusted, so a damaged or hostile archive gives an error, never a crash
-/// or an allocation it chooses.
+/// It reads archives as GNU tar 1.34 reads them, whatever wrote them:
+/// - ustar, GNU (old and new) and pax headers; pax extended headers ('x',
+///   Solaris 'X') set the next entry's path, linkpath, size, uid, gid,
+///   uname, gname and mtime (with a fraction, negative too); global ones
+///   ('g') set every later entry's; GNU long names ('L', 'K') likewise.
+///   Keywords GNU tar does not know are ignored with a warning, as it does;
+///   those it knows but bale has no use for (atime, xattrs, ACLs) silently.
+/// - GNU sparse files: the old 'S' type (its map in the header and in
+///   extension blocks after it) and the pax formats 0.0 (repeated
+///   GNU.sparse.offset / numbytes), 0.1 (GNU.sparse.map) and 1.0
+///   (GNU.sparse.major/minor/name/realsize, the map at the start of the
+///   data). The handler gets the file under its real name and size, its
+///   content as data and holes (`Handler.hole`), so an extractor can leave
+///   the holes as holes.
+/// - Header types bale never writes: as GNU tar ('V' a volume label, 'M' a
+///   continuation, 'D' a dump directory, unknown letters regular files;
+///   see `TarEntry.Special`). Whether data blocks follow a header depends
+///   on its type only, as in GNU tar: every type but hard links ('1') and
+///   directories ('5') skips its size's blocks, so a regular entry named
+///   "d/" (a directory by GNU tar's rule) or a symbolic link with a size
+///   never makes the reader lose its place.
+/// - Checksums computed over signed bytes (some Java and old Unix tars) as
+///   well as unsigned ones; numbers in octal or GNU's base 256 (negative
+///   ones too), out-of-range values clamped, never trapping.
+///
+/// Every header's checksum is checked and every size and count is bounded
+/// before it is trusted, so a damaged or hostile archive gives an error,
+/// never a crash or an allocation it chooses: a pax or long-name body is
+/// kept in memory up to `maximumExtendedSize`, a sparse map up to
+/// `maximumSparseRegions` regions.
 public struct TarReader {
     /// What the reader reports to.
     public protocol Handler {
-        /// A new entry begins; its content (`entry.size` bytes) follows.
+        /// A new entry begins; its content (`entry.size` bytes, given by
+        /// `content` and `hole` calls) follows.
         mutating func begin(_ entry: TarEntry) throws(BaleError)
         /// Some of the current entry's content.
         mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError)
+        /// `length` zero bytes of the current entry's content that the
+        /// archive does not store (a hole in a sparse file). By default
+        /// they are given to `content`; an extractor seeks past them.
+        mutating func hole(_ length: Int64) throws(BaleError)
         /// The current entry's content is complete.
         mutating func end() throws(BaleError)
         /// The stream is over, whole or not: completes what is pending and
         /// returns the problems to report, each naming its entry.
         mutating func finish() -> [String]
+        /// Warnings met so far (the job goes on; exit 2), each naming its entry.
+        var warnings: [String] { get }
     }
 
     /// The archive's name, for messages.
@@ -26,7 +57,13 @@ public struct TarReader {
     private var state = State.header
     private var block: [UInt8] = []
     private var extended: [UInt8] = []
+    /// Records of the pax header before the entry ('x'), and of every
+    /// global header so far ('g'); the first win.
     private var overrides: [String: [UInt8]] = [:]
+    private var globals: [String: [UInt8]] = [:]
+    /// Pax sparse format 0.0: GNU.sparse.offset and GNU.sparse.numbytes
+    /// values, in their order (the same keyword repeats).
+    private var paxSparseNumbers: [Int64] = []
     private var contentLeft: Int64 = 0
     private var paddingLeft = 0
     private var zeroBlocks = 0
@@ -34,18 +71,58 @@ public struct TarReader {
     /// Where the headers of the entry being read began (a pax or long-name
     /// header comes before the entry's own).
     private var entryStart: Int64?
+    /// The sparse file being read, if any.
+    private var sparse: Sparse?
+    private var warnedKeywords: Set<String> = []
 
     private enum State {
         case header
+        /// The entry's data; for a sparse file, its data regions.
         case content
         case padding
         /// Collecting a pax or GNU long-name body of this type.
         case extendedBody(UInt8)
+        /// Old GNU sparse: the extension blocks of the map, after the header.
+        case sparseExtension
+        /// Pax sparse 1.0: the map at the start of the data.
+        case sparseMap
         case finished
     }
 
-    /// The largest pax or long-name body accepted.
-    static let maximumExtendedSize: Int64 = 1 << 20
+    /// A sparse file being read: its map, and where the data is in it.
+    private struct Sparse {
+        /// (offset, length) of each stored data region, in order.
+        var regions: [(offset: Int64, length: Int64)] = []
+        var realSize: Int64
+        var index = 0
+        /// Bytes of the real file given to the handler (data and holes).
+        var position: Int64 = 0
+        /// Pax 1.0: the map's numbers read so far, the digits of the next,
+        /// the map's bytes read, and (once whole) the padding to skip.
+        var numbers: [Int64] = []
+        var digits: Int64?
+        var mapBytes: Int64 = 0
+        var mapPadding: Int?
+    }
+
+    /// The largest pax or long-name body accepted. GNU tar takes any size
+    /// memory allows; pax attributes of several megabytes (long ACLs,
+    /// xattrs, comments) occur in practice, so the bound is generous but
+    /// keeps one header from taking what memory it likes.
+    static let maximumExtendedSize: Int64 = 64 << 20
+    /// The most regions a sparse map may have (16 bytes each in memory).
+    static let maximumSparseRegions = 1 << 21
+
+    /// Pax keywords GNU tar 1.34 knows: all others are ignored with a
+    /// warning, as it does ("Ignoring unknown extended header keyword").
+    static let knownKeywords: Set<String> = [
+        "atime", "comment", "charset", "ctime", "gid", "gname", "linkpath", "mtime", "path", "size", "uid",
+        "uname", "GNU.sparse.name", "GNU.sparse.major", "GNU.sparse.minor", "GNU.sparse.realsize",
+        "GNU.sparse.numblocks", "GNU.sparse.size", "GNU.sparse.offset", "GNU.sparse.numbytes", "GNU.sparse.map",
+        "GNU.dumpdir", "GNU.volume.label", "GNU.volume.filename", "GNU.volume.size", "GNU.volume.offset",
+        "SCHILY.acl.access", "SCHILY.acl.default", "RHT.security.selinux",
+    ]
+    static let knownKeywordPrefixes = ["SCHILY.xattr."]
 
     public init(archiveName: String) { self.archiveName = archiveName }
 
@@ -53,16 +130,28 @@ public struct TarReader {
     public private(set) var entriesRead = 0
     public var bytesRead: Int64 { offset }
 
+    /// Warnings met so far (unknown pax keywords, values out of range).
+    public private(set) var warnings: [String] = []
+
     /// True once the end-of-archive blocks were seen.
     public var isFinished: Bool { if case .finished = state { return true }; return false }
 
-    /// True when the stream stopped inside an entry (a truncated archive).
+    /// True when the stream stopped inside an entry (a truncated archive),
+    /// including between an entry's pax or long-name header and its own.
     public var isInsideEntry: Bool {
         switch state {
-        case .header: return !block.isEmpty
+        case .header: return !block.isEmpty || entryStart != nil
         case .finished: return false
         default: return true
         }
+    }
+
+    /// The warning for a stream that ended between entries without its
+    /// end-of-archive blocks (two zero blocks): it may have been cut there,
+    /// and nothing in tar can tell. Nil when the blocks were seen.
+    public var missingEndWarning: String? {
+        guard !isFinished, !isInsideEntry else { return nil }
+        return "\(archiveName): the tar stream ends without its end-of-archive blocks; it may be truncated"
     }
 
     private func corrupt(_ reason: String) -> BaleError {
@@ -77,15 +166,20 @@ public struct TarReader {
             case .finished:
                 return  // what follows the end blocks is ignored, as tar does
             case .content:
-                let take = Int(min(Int64(bytes.count - index), contentLeft))
-                try handler.content(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)]))
-                index += take
-                contentLeft -= Int64(take)
-                offset += Int64(take)
-                if contentLeft == 0 {
-                    try handler.end()
-                    state = paddingLeft > 0 ? .padding : .header
+                let available = Int64(bytes.count - index)
+                var take = min(available, contentLeft)
+                if sparse != nil {
+                    take = min(take, try sparseRegionLeft(handler: &handler))
                 }
+                let piece = Int(take)
+                if piece > 0 {
+                    try handler.content(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + piece)]))
+                }
+                index += piece
+                contentLeft -= take
+                offset += take
+                sparse?.position += take
+                if contentLeft == 0 { try endContent(handler: &handler) }
             case .padding:
                 let take = min(bytes.count - index, paddingLeft)
                 index += take
@@ -102,6 +196,18 @@ public struct TarReader {
                     try finishExtended(type)
                     state = paddingLeft > 0 ? .padding : .header
                 }
+            case .sparseExtension:
+                let take = min(bytes.count - index, TarHeader.blockSize - block.count)
+                block += bytes[index..<(index + take)]
+                index += take
+                offset += Int64(take)
+                if block.count == TarHeader.blockSize {
+                    let extensionBlock = block
+                    block = []
+                    try readSparseExtension(extensionBlock, handler: &handler)
+                }
+            case .sparseMap:
+                index += try readSparseMap(UnsafeRawBufferPointer(rebasing: bytes[index...]), handler: &handler)
             case .header:
                 let take = min(bytes.count - index, TarHeader.blockSize - block.count)
                 block += bytes[index..<(index + take)]
@@ -116,101 +222,408 @@ public struct TarReader {
         }
     }
 
+    // MARK: Headers
+
+    /// True when the checksum field holds the sum of the header's bytes
+    /// (the field counted as spaces), over unsigned bytes as POSIX says or
+    /// over signed ones as some tars compute it; GNU tar takes both.
+    static func checksumMatches(_ header: [UInt8]) -> Bool {
+        var unsigned = 0
+        var signed = 0
+        for (index, byte) in header.enumerated() {
+            let value = (148..<156).contains(index) ? 32 : byte
+            unsigned += Int(value)
+            signed += Int(Int8(bitPattern: value))
+        }
+        let stored = octal(header, 148, 8)
+        return stored == Int64(unsigned) || stored == Int64(signed)
+    }
+
     private mutating func parseHeader<H: Handler>(_ header: [UInt8], handler: inout H) throws(BaleError) {
         if header.allSatisfy({ $0 == 0 }) {
             zeroBlocks += 1
             if zeroBlocks == 2 { state = .finished }
             return
         }
+        let valid = Self.checksumMatches(header)
+        if zeroBlocks == 1 {
+            // GNU tar ends the archive there ("A lone zero block"). bale
+            // reads on when a header follows, so that nothing after it is
+            // lost, and ends there as GNU tar when anything else follows;
+            // either way it says so.
+            let at = offset - Int64(TarHeader.blockSize)
+            if !valid {
+                warn("\(archiveName): a lone zero block at byte \(at) of the tar stream, then what is not a tar header; read as the end")
+                state = .finished
+                return
+            }
+            warn("\(archiveName): a lone zero block at byte \(at) of the tar stream; reading on")
+        }
         zeroBlocks = 0
         if entryStart == nil { entryStart = offset }
-        let stored = octal(header, 148, 8)
-        var sum = 0
-        for (index, byte) in header.enumerated() { sum += (148..<156).contains(index) ? 32 : Int(byte) }
-        guard stored == Int64(sum) else { throw corrupt("bad tar header checksum") }
+        guard valid else { throw corrupt("bad tar header checksum") }
         let type = header[156]
-        var size = octalOrBase256(header, 124, 12)
-        if let paxSize = overrides["size"].flatMap({ Int64(String(decoding: $0, as: UTF8.self)) }) { size = paxSize }
-        guard size >= 0 else { throw corrupt("negative entry size") }
+        let headerSize = Self.octalOrBase256(header, 124, 12)
 
         switch type {
-        case UInt8(ascii: "x"), UInt8(ascii: "g"), UInt8(ascii: "L"), UInt8(ascii: "K"):
-            guard size <= Self.maximumExtendedSize else { throw corrupt("extended header of \(size) bytes") }
+        case UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "g"), UInt8(ascii: "L"), UInt8(ascii: "K"):
+            guard headerSize >= 0 else { throw corrupt("negative entry size") }
+            guard headerSize <= Self.maximumExtendedSize else { throw corrupt("extended header of \(headerSize) bytes") }
             extended = []
-            contentLeft = size
-            paddingLeft = TarHeader.padding(size)
-            state = size > 0 ? .extendedBody(type) : .header
-            if size == 0 { try finishExtended(type) }
+            contentLeft = headerSize
+            paddingLeft = TarHeader.padding(headerSize)
+            state = headerSize > 0 ? .extendedBody(type) : .header
+            if headerSize == 0 { try finishExtended(type) }
             return
         default:
             break
         }
+        try beginEntry(header, type: type, headerSize: headerSize, handler: &handler)
+    }
 
-        var name = field(header, 0, 100)
-        let magic = Array(header[257..<263])
-        if magic == Array("ustar\u{0}".utf8) || magic == Array("ustar ".utf8) {
-            let prefix = field(header, 345, 155)
-            if !prefix.isEmpty && magic == Array("ustar\u{0}".utf8) { name = prefix + [UInt8(ascii: "/")] + name }
+    /// A pax value for the entry: its own header's, else a global one's
+    /// (an empty value cancels, as POSIX says).
+    private func value(_ key: String) -> [UInt8]? {
+        guard let found = overrides[key] ?? globals[key], !found.isEmpty else { return nil }
+        return found
+    }
+
+    private func number(_ key: String) -> Int64? {
+        value(key).flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    private mutating func warn(_ text: String) { warnings.append(text) }
+
+    private mutating func beginEntry<H: Handler>(
+        _ header: [UInt8], type: UInt8, headerSize: Int64, handler: inout H
+    ) throws(BaleError) {
+        var size = headerSize
+        if let paxSize = value("size") {
+            guard let parsed = Int64(String(decoding: paxSize, as: UTF8.self)) else {
+                throw corrupt("bad pax size \(TarLister.escaped(paxSize))")
+            }
+            size = parsed
         }
-        if let path = overrides["path"] { name = path }
-        var link = field(header, 157, 100)
-        if let linkPath = overrides["linkpath"] { link = linkPath }
+        guard size >= 0 else { throw corrupt("negative entry size") }
 
-        let kind: TarEntry.Kind
+        var name = Self.field(header, 0, 100)
+        let magic = Array(header[257..<263])
+        if magic == Array("ustar\u{0}".utf8) {
+            // star's ustar variant ends its header with "tar\0" and keeps
+            // times after a prefix of 131 bytes.
+            let isStar = header[508..<512].elementsEqual("tar\u{0}".utf8)
+            let prefix = Self.field(header, 345, isStar ? 131 : 155)
+            if !prefix.isEmpty { name = prefix + [UInt8(ascii: "/")] + name }
+        }
+        if let path = value("path") { name = path }
+        var link = Self.field(header, 157, 100)
+        if let linkPath = value("linkpath") { link = linkPath }
+
+        let slash = UInt8(ascii: "/")
+        var kind = TarEntry.Kind.file
+        var special: TarEntry.Special?
         switch type {
-        case UInt8(ascii: "0"), 0, UInt8(ascii: "7"): kind = name.last == UInt8(ascii: "/") ? .directory : .file
+        // A regular file whose name ends in '/' is a directory (the BSD
+        // convention GNU tar follows); its data blocks are still skipped.
+        case UInt8(ascii: "0"), 0, UInt8(ascii: "7"): kind = name.last == slash ? .directory : .file
         case UInt8(ascii: "1"): kind = .hardLink
         case UInt8(ascii: "2"): kind = .symbolicLink
         case UInt8(ascii: "3"): kind = .characterDevice
         case UInt8(ascii: "4"): kind = .blockDevice
         case UInt8(ascii: "5"): kind = .directory
         case UInt8(ascii: "6"): kind = .fifo
-        default: kind = .file  // unknown types are read as files, as POSIX says
+        case UInt8(ascii: "S"): kind = .file
+        case UInt8(ascii: "D"):
+            kind = .directory
+            special = .dumpDirectory
+        case UInt8(ascii: "V"): special = .volumeLabel
+        case UInt8(ascii: "M"): special = .continuation(offset: max(0, Self.octalOrBase256(header, 369, 12)))
+        default: special = .unknownType(type)
         }
+        // Data follows every header but a hard link's and a directory's,
+        // whatever the size field says (GNU tar ignores it for those two).
+        let dataFollows = type != UInt8(ascii: "1") && type != UInt8(ascii: "5")
+        let stored = dataFollows ? size : 0
+
         var entry = TarEntry(
-            name: name, sourcePath: [], kind: kind, mode: UInt32(truncatingIfNeeded: octal(header, 100, 8)),
-            userID: UInt32(truncatingIfNeeded: octalOrBase256(header, 108, 8)),
-            groupID: UInt32(truncatingIfNeeded: octalOrBase256(header, 116, 8)),
-            modificationSeconds: octalOrBase256(header, 136, 12))
-        if let mtime = overrides["mtime"] { (entry.modificationSeconds, entry.modificationNanoseconds) = parseTime(mtime) }
+            name: name, sourcePath: [], kind: kind, mode: UInt32(truncatingIfNeeded: max(0, Self.octal(header, 100, 8))),
+            userID: UInt32(truncatingIfNeeded: Self.octalOrBase256(header, 108, 8)),
+            groupID: UInt32(truncatingIfNeeded: Self.octalOrBase256(header, 116, 8)),
+            modificationSeconds: Self.octalOrBase256(header, 136, 12))
+        entry.special = special
+        // For messages only (escaping every name would cost on every entry).
+        func shown() -> String { "\(archiveName): \(TarLister.escaped(name))" }
+        if let mtime = value("mtime"), let time = Self.parseTime(mtime) {
+            (entry.modificationSeconds, entry.modificationNanoseconds) = time
+        } else {
+            if let mtime = value("mtime") {
+                warn("\(shown()): extended header mtime=\(TarLister.escaped(mtime)) is out of range or malformed; ignored")
+            }
+            // A base-256 time beyond 64 bits: -1, as GNU tar makes it.
+            if case .failure = Self.base256(header, 136, 12) {
+                warn("\(shown()): base-256 time stamp out of range; -1 used")
+                entry.modificationSeconds = -1
+            }
+        }
+        for (key, path) in [("uid", \TarEntry.userID), ("gid", \TarEntry.groupID)] {
+            guard let text = value(key) else { continue }
+            if let id = UInt32(String(decoding: text, as: UTF8.self)) {
+                entry[keyPath: path] = id
+            } else {
+                warn("\(shown()): extended header \(key)=\(TarLister.escaped(text)) is out of range or malformed; ignored")
+            }
+        }
         entry.linkTarget = link
-        entry.userName = overrides["uname"] ?? field(header, 265, 32)
-        entry.groupName = overrides["gname"] ?? field(header, 297, 32)
-        entry.deviceMajor = UInt32(truncatingIfNeeded: octal(header, 329, 8))
-        entry.deviceMinor = UInt32(truncatingIfNeeded: octal(header, 337, 8))
-        // Links, directories and devices carry no content, whatever the size field says (but hard links may).
-        let carriesContent = kind == .file || (kind == .hardLink && size > 0)
-        entry.size = carriesContent ? size : 0
+        entry.userName = value("uname") ?? Self.field(header, 265, 32)
+        entry.groupName = value("gname") ?? Self.field(header, 297, 32)
+        entry.deviceMajor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 329, 8)))
+        entry.deviceMinor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 337, 8)))
+        entry.size = stored
+
+        // Sparse files: the old GNU type, or pax records of any format.
+        var extensionFollows = false
+        var mapInData = false
+        if type == UInt8(ascii: "S") {
+            let realSize = Self.octalOrBase256(header, 483, 12)
+            guard realSize >= 0 else { throw corrupt("bad sparse file size") }
+            var found = Sparse(realSize: realSize)
+            try Self.addRegions(header, from: 386, count: 4, to: &found, archive: self)
+            sparse = found
+            extensionFollows = header[482] != 0
+        } else if kind == .file && special == nil, isPaxSparse {
+            let major = number("GNU.sparse.major")
+            let minor = number("GNU.sparse.minor")
+            guard let realSize = number("GNU.sparse.realsize") ?? number("GNU.sparse.size"), realSize >= 0 else {
+                throw corrupt("pax sparse file without a valid size")
+            }
+            if let sparseName = value("GNU.sparse.name") { entry.name = sparseName }
+            var found = Sparse(realSize: realSize)
+            if major == 1 && (minor ?? 0) == 0 {
+                mapInData = true
+            } else if major == nil || major == 0 {
+                var numbers = paxSparseNumbers
+                if let map = value("GNU.sparse.map") {
+                    // Parsed in place, not split: a map of 64 MiB split
+                    // into slices would take many times that.
+                    numbers = []
+                    var digits: Int64?
+                    for index in 0...map.count {
+                        let byte = index < map.count ? map[index] : UInt8(ascii: ",")
+                        if byte == UInt8(ascii: ",") {
+                            guard let number = digits, numbers.count < 2 * Self.maximumSparseRegions else {
+                                throw corrupt("bad GNU.sparse.map")
+                            }
+                            numbers.append(number)
+                            digits = nil
+                            continue
+                        }
+                        guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw corrupt("bad GNU.sparse.map") }
+                        let (times, overflow1) = (digits ?? 0).multipliedReportingOverflow(by: 10)
+                        let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+                        guard !overflow1, !overflow2 else { throw corrupt("bad GNU.sparse.map") }
+                        digits = sum
+                    }
+                }
+                guard numbers.count % 2 == 0 else { throw corrupt("bad pax sparse map") }
+                guard numbers.count / 2 <= Self.maximumSparseRegions else { throw corrupt("sparse map too large") }
+                for pair in stride(from: 0, to: numbers.count, by: 2) {
+                    found.regions.append((numbers[pair], numbers[pair + 1]))
+                }
+            } else {
+                throw corrupt("unknown sparse format \(major ?? 0).\(minor ?? 0)")
+            }
+            sparse = found
+        }
+        if var found = sparse {
+            entry.isSparse = true
+            entry.kind = .file
+            entry.storedSize = stored
+            entry.size = found.realSize
+            if !extensionFollows && !mapInData { try Self.check(found, stored: stored, archive: self) }
+        }
+
         overrides = [:]
+        paxSparseNumbers = []
         entry.headerOffset = entryStart ?? offset
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
         entriesRead += 1
         try handler.begin(entry)
-        contentLeft = carriesContent ? size : 0
-        paddingLeft = carriesContent ? TarHeader.padding(size) : 0
+        contentLeft = stored
+        paddingLeft = TarHeader.padding(stored)
+        if extensionFollows {
+            state = .sparseExtension
+        } else if mapInData {
+            guard stored > 0 else { throw corrupt("pax sparse file without its map") }
+            state = .sparseMap
+        } else {
+            try startContent(handler: &handler)
+        }
+    }
+
+    /// True when the pax records describe a sparse file.
+    private var isPaxSparse: Bool {
+        !paxSparseNumbers.isEmpty || ["GNU.sparse.major", "GNU.sparse.realsize", "GNU.sparse.size", "GNU.sparse.map"]
+            .contains { overrides[$0] != nil }
+    }
+
+    /// The entry's data begins (after a sparse map, if any).
+    private mutating func startContent<H: Handler>(handler: inout H) throws(BaleError) {
         if contentLeft > 0 {
             state = .content
         } else {
-            try handler.end()
-            state = paddingLeft > 0 ? .padding : .header
+            try endContent(handler: &handler)
         }
     }
+
+    /// The entry's stored data is all read: a sparse file's last hole, then its end.
+    private mutating func endContent<H: Handler>(handler: inout H) throws(BaleError) {
+        if let found = sparse {
+            sparse = nil
+            if found.realSize > found.position { try handler.hole(found.realSize - found.position) }
+        }
+        try handler.end()
+        state = paddingLeft > 0 ? .padding : .header
+    }
+
+    // MARK: Sparse files
+
+    /// How many of the next stored bytes belong to the current data region;
+    /// gives the hole before it to the handler first.
+    private mutating func sparseRegionLeft<H: Handler>(handler: inout H) throws(BaleError) -> Int64 {
+        while true {
+            guard let found = sparse, found.index < found.regions.count else {
+                throw corrupt("sparse file data beyond its map")
+            }
+            let region = found.regions[found.index]
+            if found.position < region.offset {
+                try handler.hole(region.offset - found.position)
+                sparse!.position = region.offset
+            }
+            let left = region.offset + region.length - sparse!.position
+            if left > 0 { return left }
+            sparse!.index += 1
+        }
+    }
+
+    /// Appends the (offset, length) pairs of `count` 24-byte slots from
+    /// `start`, up to the first empty one.
+    private static func addRegions(_ block: [UInt8], from start: Int, count: Int, to found: inout Sparse,
+                                   archive: TarReader) throws(BaleError) {
+        for slot in 0..<count {
+            let at = start + 24 * slot
+            if block[at] == 0 { break }
+            let regionOffset = octalOrBase256(block, at, 12)
+            let length = octalOrBase256(block, at + 12, 12)
+            guard regionOffset >= 0, length >= 0 else { throw archive.corrupt("bad sparse map") }
+            guard found.regions.count < maximumSparseRegions else { throw archive.corrupt("sparse map too large") }
+            found.regions.append((regionOffset, length))
+        }
+    }
+
+    /// An old GNU sparse extension block: 21 more regions, and whether
+    /// another block follows.
+    private mutating func readSparseExtension<H: Handler>(_ extensionBlock: [UInt8], handler: inout H) throws(BaleError) {
+        guard var found = sparse else { throw corrupt("sparse extension without a sparse file") }
+        sparse = nil  // not copied on write while regions are added
+        try Self.addRegions(extensionBlock, from: 0, count: 21, to: &found, archive: self)
+        sparse = found
+        if extensionBlock[504] == 0 {
+            try Self.check(found, stored: contentLeft, archive: self)
+            try startContent(handler: &handler)
+        }
+    }
+
+    /// Reads the pax 1.0 map ("COUNT\nOFFSET\nLENGTH\n..." in decimal, then
+    /// zeros to a block's end) from the data; returns the bytes consumed.
+    private mutating func readSparseMap<H: Handler>(_ bytes: UnsafeRawBufferPointer, handler: inout H) throws(BaleError) -> Int {
+        guard var found = sparse else { throw corrupt("sparse map without a sparse file") }
+        sparse = nil
+        defer { if sparse == nil, case .sparseMap = state { sparse = found } }
+        var used = 0
+        while used < bytes.count && contentLeft > 0 {
+            if let padding = found.mapPadding {
+                let take = Int(min(Int64(min(padding, bytes.count - used)), contentLeft))
+                used += take
+                contentLeft -= Int64(take)
+                offset += Int64(take)
+                found.mapPadding = padding - take
+                if found.mapPadding! > 0 { continue }
+                break
+            }
+            let byte = bytes[used]
+            used += 1
+            contentLeft -= 1
+            offset += 1
+            found.mapBytes += 1
+            if byte == UInt8(ascii: "\n") {
+                guard let number = found.digits else { throw corrupt("bad sparse map") }
+                found.numbers.append(number)
+                found.digits = nil
+                let count = found.numbers[0]
+                guard count >= 0, count <= Int64(Self.maximumSparseRegions) else { throw corrupt("sparse map too large") }
+                if found.numbers.count == 1 + 2 * Int(count) {
+                    for pair in stride(from: 1, to: found.numbers.count, by: 2) {
+                        found.regions.append((found.numbers[pair], found.numbers[pair + 1]))
+                    }
+                    found.numbers = []
+                    found.mapPadding = TarHeader.padding(found.mapBytes)
+                    if found.mapPadding == 0 { break }
+                }
+            } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                let digit = Int64(byte - UInt8(ascii: "0"))
+                let (times, overflow1) = (found.digits ?? 0).multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times.addingReportingOverflow(digit)
+                guard !overflow1, !overflow2 else { throw corrupt("bad sparse map") }
+                found.digits = sum
+            } else {
+                throw corrupt("bad sparse map")
+            }
+        }
+        if found.mapPadding == 0 {
+            try Self.check(found, stored: contentLeft, archive: self)
+            sparse = found
+            try startContent(handler: &handler)
+        } else if contentLeft == 0 {
+            throw corrupt("sparse map runs past the file's data")
+        }
+        return used
+    }
+
+    /// Checks a sparse map: regions in order, within the real size, whose
+    /// lengths add up to the data stored.
+    private static func check(_ found: Sparse, stored: Int64, archive: TarReader) throws(BaleError) {
+        var end: Int64 = 0
+        var total: Int64 = 0
+        for region in found.regions {
+            let (regionEnd, overflow) = region.offset.addingReportingOverflow(region.length)
+            guard region.offset >= end, !overflow, regionEnd <= found.realSize else {
+                throw archive.corrupt("bad sparse map")
+            }
+            end = regionEnd
+            total += region.length
+        }
+        guard total == stored else { throw archive.corrupt("sparse map does not match the data stored") }
+    }
+
+    // MARK: Extended headers
 
     private mutating func finishExtended(_ type: UInt8) throws(BaleError) {
         switch type {
         case UInt8(ascii: "L"): overrides["path"] = Array(extended.prefix { $0 != 0 })
         case UInt8(ascii: "K"): overrides["linkpath"] = Array(extended.prefix { $0 != 0 })
-        case UInt8(ascii: "x"): try parsePax(extended)
-        default: break  // 'g': global records, not used by bale
+        case UInt8(ascii: "g"): try parsePax(extended, global: true)
+        default: try parsePax(extended, global: false)  // 'x', 'X'
         }
         extended = []
     }
 
     /// Parses "LENGTH KEY=VALUE\n" records, checking every length.
-    private mutating func parsePax(_ body: [UInt8]) throws(BaleError) {
+    private mutating func parsePax(_ body: [UInt8], global: Bool) throws(BaleError) {
         var index = 0
         while index < body.count {
+            // Zeros after the last record (some writers pad the body) end it.
+            if body[index] == 0 { break }
             guard let space = body[index...].firstIndex(of: UInt8(ascii: " ")), space - index <= 20,
                   let length = Int(String(decoding: body[index..<space], as: UTF8.self)),
                   // `length <= body.count - index`, not `index + length <= body.count`:
@@ -223,46 +636,117 @@ public struct TarReader {
             let record = body[(space + 1)..<(index + length - 1)]
             guard let equals = record.firstIndex(of: UInt8(ascii: "=")) else { throw corrupt("bad pax record") }
             let key = String(decoding: record[..<equals], as: UTF8.self)
-            overrides[key] = Array(record[(equals + 1)...])
+            let value = Array(record[(equals + 1)...])
             index += length
+            if !Self.knownKeywords.contains(key) && !Self.knownKeywordPrefixes.contains(where: key.hasPrefix) {
+                if warnedKeywords.insert(key).inserted {
+                    warn("\(archiveName): ignoring unknown extended header keyword '\(TarLister.escaped(Array(key.utf8)))'")
+                }
+                continue
+            }
+            if global {
+                // Sparse maps describe one file, never every later one.
+                if !key.hasPrefix("GNU.sparse.") { globals[key] = value }
+            } else if key == "GNU.sparse.offset" || key == "GNU.sparse.numbytes" {
+                guard let number = Int64(String(decoding: value, as: UTF8.self)) else { throw corrupt("bad \(key)") }
+                guard paxSparseNumbers.count < 2 * Self.maximumSparseRegions else { throw corrupt("sparse map too large") }
+                paxSparseNumbers.append(number)
+            } else {
+                overrides[key] = value
+            }
         }
     }
 
-    private func parseTime(_ text: [UInt8]) -> (Int64, Int32) {
-        let parts = String(decoding: text, as: UTF8.self).split(separator: ".", maxSplits: 1)
-        let seconds = Int64(parts.first ?? "0") ?? 0
-        guard parts.count == 2 else { return (seconds, 0) }
-        let digits = String(parts[1].prefix(9))
-        let nanos = (Int32(digits) ?? 0) * Int32(pow10(9 - digits.count))
-        return (seconds, nanos)
+    // MARK: Numbers
+
+    /// A pax time, "SECONDS[.FRACTION]", possibly negative ("-1.5" is a
+    /// second and a half before the epoch); nil if malformed or beyond
+    /// 64-bit seconds (GNU tar then ignores it too, with a message).
+    static func parseTime(_ text: [UInt8]) -> (Int64, Int32)? {
+        let string = String(decoding: text, as: UTF8.self)
+        let negative = string.hasPrefix("-")
+        let parts = string.dropFirst(negative ? 1 : 0).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCII), let magnitude = Int64(whole) else {
+            return nil
+        }
+        var nanoseconds: Int32 = 0
+        if parts.count == 2 {
+            let fraction = parts[1]
+            guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            let digits = String(fraction.prefix(9))
+            nanoseconds = (Int32(digits) ?? 0) * Int32(pow10(9 - digits.count))
+        }
+        guard negative else { return (magnitude, nanoseconds) }
+        if nanoseconds == 0 { return (-magnitude, 0) }
+        guard magnitude < Int64.max else { return nil }
+        return (-magnitude - 1, 1_000_000_000 - nanoseconds)
     }
 
-    private func pow10(_ n: Int) -> Int { (0..<max(0, n)).reduce(1) { result, _ in result * 10 } }
+    private static func pow10(_ n: Int) -> Int { (0..<max(0, n)).reduce(1) { result, _ in result * 10 } }
 
-    private func field(_ header: [UInt8], _ start: Int, _ width: Int) -> [UInt8] {
+    private static func field(_ header: [UInt8], _ start: Int, _ width: Int) -> [UInt8] {
         Array(header[start..<(start + width)].prefix { $0 != 0 })
     }
 
-    private func octal(_ header: [UInt8], _ start: Int, _ width: Int) -> Int64 {
+    /// An octal field (leading spaces, ending at a space or NUL); -1 if
+    /// it holds anything else or overflows.
+    static func octal(_ header: [UInt8], _ start: Int, _ width: Int) -> Int64 {
         var value: Int64 = 0
+        var started = false
         for byte in header[start..<(start + width)] {
-            if byte == 0 || byte == UInt8(ascii: " ") { if value > 0 { break } else { continue } }
+            if byte == 0 || byte == UInt8(ascii: " ") { if started { break } else { continue } }
             guard (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) else { return -1 }
             if value > Int64.max >> 3 { return -1 }
             value = value << 3 | Int64(byte - UInt8(ascii: "0"))
+            started = true
         }
         return value
     }
 
-    /// Octal, or GNU's base-256 (first byte 0x80) for large values.
-    private func octalOrBase256(_ header: [UInt8], _ start: Int, _ width: Int) -> Int64 {
-        guard header[start] & 0x80 != 0 else { return octal(header, start, width) }
-        if header[start] == 0xFF { return -1 }  // negative: refused by the callers' checks
-        var value: Int64 = Int64(header[start] & 0x7F)
-        for byte in header[(start + 1)..<(start + width)] {
-            if value > Int64.max >> 8 { return -1 }
-            value = value << 8 | Int64(byte)
+    /// Octal, or GNU's base 256 (first byte's high bit set; its next bit
+    /// the sign, two's complement) for values octal cannot hold; values
+    /// beyond 64 bits clamped to Int64.min or .max (callers refuse a
+    /// negative or impossible size).
+    static func octalOrBase256(_ header: [UInt8], _ start: Int, _ width: Int) -> Int64 {
+        switch base256(header, start, width) {
+        case .success(let value): return value
+        case .failure(let clamped): return clamped.value
         }
-        return value
     }
+
+    /// A base-256 value beyond 64 bits, clamped.
+    struct OutOfRange: Error { var value: Int64 }
+
+    /// Octal or base 256, as `octalOrBase256`, but a value beyond 64 bits
+    /// is a failure (GNU tar: "Archive base-256 value is out of time_t range").
+    static func base256(_ header: [UInt8], _ start: Int, _ width: Int) -> Result<Int64, OutOfRange> {
+        let first = header[start]
+        guard first & 0x80 != 0 else { return .success(octal(header, start, width)) }
+        let negative = first & 0x40 != 0
+        // The magnitude of a negative number is that of its complement, plus one.
+        var value = Int64(negative ? ~first & 0x3F : first & 0x3F)
+        for byte in header[(start + 1)..<(start + width)] {
+            if value > Int64.max >> 8 { return .failure(OutOfRange(value: negative ? Int64.min : Int64.max)) }
+            value = value << 8 | Int64(negative ? ~byte : byte)
+        }
+        return .success(negative ? -value - 1 : value)
+    }
+}
+
+extension TarReader.Handler {
+    /// Gives a hole to `content` as zeros, 64 KiB at a time.
+    public mutating func hole(_ length: Int64) throws(BaleError) {
+        var left = length
+        let zeros = [UInt8](repeating: 0, count: 1 << 16)
+        while left > 0 {
+            let take = Int(min(left, Int64(zeros.count)))
+            try typedThrows(BaleError.self) {
+                try zeros.withUnsafeBytes { try content(UnsafeRawBufferPointer(rebasing: $0[0..<take])) }
+            }
+            left -= Int64(take)
+        }
+    }
+
+    /// No warnings by default.
+    public var warnings: [String] { [] }
 }

@@ -43,6 +43,14 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         if inside { throw .truncated(path: archiveName) }
     }
 
+    /// The warnings to report once the stream is over (the job's exit
+    /// status becomes 2): the reader's (unknown pax keywords, values out of
+    /// range), the handler's, and a stream that ended between entries
+    /// without its end-of-archive blocks (it may have been cut there).
+    public var warnings: [String] {
+        monitor.withLock { reader.warnings + handlerState.warnings + (reader.missingEndWarning.map { [$0] } ?? []) }
+    }
+
     /// Entries read and tar stream bytes consumed so far.
     public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (reader.entriesRead, reader.bytesRead) } }
 

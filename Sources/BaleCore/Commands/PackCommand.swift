@@ -33,6 +33,8 @@ public struct PackCommand {
         public var level: Int32 = 6
         /// Also write the SHA-256 of every file, as sha256sum does ("-": stdout).
         public var manifestPath: String?
+        /// Store files with holes as sparse files (GNU tar's pax format 1.0, as `tar -S`).
+        public var sparse = false
         public var force = false
         public var messages = Messages()
         public var engine = EngineSettings()
@@ -123,7 +125,7 @@ public struct PackCommand {
         defer { pool.shutdown() }
         let cutter = TarChunkCutter(feed: feed, chunkSize: options.engine.pipeline.chunkSize,
                                     readerThreads: options.engine.pipeline.ioThreads,
-                                    makesDigests: options.manifestPath != nil)
+                                    makesDigests: options.manifestPath != nil, sparse: options.sparse)
         defer {
             cutter.stop()
             endWalk()

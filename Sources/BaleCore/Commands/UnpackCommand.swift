@@ -127,6 +127,9 @@ public struct UnpackCommand {
         }
         let refused = sink.finishHandler()
         for warning in refused { messages.error(warning) }
+        let warnings = sink.warnings
+        for warning in warnings { messages.warning(warning) }
+        if !warnings.isEmpty && status == .success { status = .warning }
         Self.count(sink, archive: fd)
         return refused.isEmpty ? status : .failure
     }
@@ -191,7 +194,7 @@ public struct UnpackCommand {
                 return .failure
             }
         }
-        let sink = TarStreamSink(archiveName: name, handler: TarVerifier())
+        let sink = TarStreamSink(archiveName: name, handler: TarVerifier(digests: options.manifest != nil))
         let sniffer = sniffing ? TarSniffer(tar: sink) : nil
         var membersWhole = false
         do throws(BaleError) {
@@ -236,6 +239,8 @@ public struct UnpackCommand {
             return .failure
         }
         Self.count(sink, archive: fd)
+        let warnings = sink.warnings
+        for warning in warnings { messages.warning(warning) }
         let verifier = sink.handler
         var failed = 0
         for entry in expected {
@@ -257,7 +262,11 @@ public struct UnpackCommand {
         }
         let checked = options.manifest == nil ? ""
             : ", \(expected.count) \(expected.count == 1 ? "file matches" : "files match") the manifest"
-        return Self.say("\(TerminalText.escaped(name)): OK (\(verifier.entries) entries\(checked))\n", messages: messages)
+        // Never a plain "OK" over a warning (a stream that may be cut short).
+        let verdict = warnings.isEmpty ? "OK" : "read with warnings"
+        let said = Self.say("\(TerminalText.escaped(name)): \(verdict) (\(verifier.entries) entries\(checked))\n",
+                            messages: messages)
+        return said != .success ? said : (warnings.isEmpty ? .success : .warning)
     }
 
     /// Prints `verify`'s verdict on standard output: success, unless it

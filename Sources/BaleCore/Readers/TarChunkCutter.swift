@@ -18,6 +18,12 @@ import Glibc
 /// changed while read is reported as "file changed as we read it". Each of
 /// these is a warning naming the file and makes the job exit 1.
 ///
+/// With `sparse` (`pack --sparse`), a large file with holes is stored as
+/// GNU tar's pax sparse format 1.0 (`TarHeader.encodeSparse`): its data
+/// regions are found with SEEK_DATA/SEEK_HOLE and only they are read and
+/// stored; its manifest digest is still that of the whole file, holes
+/// hashed as the zeros they read as.
+///
 /// The stream is made in order under the cutter's lock. Small files are
 /// read ahead in parallel by a `FilePrefetcher` (`readerThreads` threads);
 /// large ones are read here, straight into the chunk buffer.
@@ -53,7 +59,19 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var index: Int
         /// The bytes are hashed as they pass into the stream (`--manifest`).
         var hashed: Bool
+        /// A sparse file's data regions (offset, length), the region being
+        /// read and how much of it is, and how much of the real file is
+        /// hashed (holes included); nil for a file stored whole.
+        var regions: [(offset: Int64, length: Int64)]? = nil
+        var region = 0
+        var regionRead: Int64 = 0
+        var hashedTo: Int64 = 0
+        /// The bytes stored after its header (its size, or a sparse file's map and data).
+        var stored: Int64
     }
+
+    /// Store files with holes as sparse files (`pack --sparse`).
+    private let sparse: Bool
 
     private let prefetcher: FilePrefetcher
 
@@ -65,8 +83,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// they pass into the stream): `digestsWhenRead`, for `pack
     /// --manifest`, with no second read.
     init(feed: EntryFeed, chunkSize: Int, readerThreads: Int = 2, prefetchBudget: Int = 32 << 20,
-         makesDigests: Bool = false) {
+         makesDigests: Bool = false, sparse: Bool = false) {
         self.feed = feed
+        self.sparse = sparse
         self.chunkSize = chunkSize
         digestTable = makesDigests ? FileDigests() : nil
         largeFileHasher = makesDigests ? SHA256() : nil
@@ -207,9 +226,65 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             problems.append("\(entry.displayName): Cannot open: \(error.reason)")
             return
         }
+        if sparse, let regions = Self.dataRegions(fd, size: entry.size) {
+            let data = regions.reduce(0) { $0 + $1.length }
+            setPending(TarHeader.encodeSparse(entry, regions: regions)[...])
+            file = OpenFile(fd: fd, entry: entry, remaining: data, index: position, hashed: digestTable != nil,
+                            regions: regions, stored: data)
+            return
+        }
         setPending(TarHeader.encode(entry)[...])
-        file = OpenFile(fd: fd, entry: entry, remaining: entry.size, index: position, hashed: digestTable != nil)
+        file = OpenFile(fd: fd, entry: entry, remaining: entry.size, index: position, hashed: digestTable != nil,
+                        stored: entry.size)
     }
+
+    /// The most regions a sparse file is stored with; a file with more
+    /// holes than that is stored whole.
+    static let maximumSparseRegions = 1 << 20
+    /// lseek's SEEK_DATA and SEEK_HOLE (Linux 3.1 and later; Glibc shows
+    /// them to Swift only under _GNU_SOURCE).
+    private static let seekData: Int32 = 3
+    private static let seekHole: Int32 = 4
+
+    /// The data regions of the first `size` bytes of the file open on
+    /// `fd`, found with SEEK_DATA/SEEK_HOLE, ending with (size, 0) when
+    /// the file ends in a hole (as GNU tar writes the map); nil when the
+    /// file has no hole (its blocks cover its size) or the file system
+    /// cannot say.
+    static func dataRegions(_ fd: Int32, size: Int64) -> [(offset: Int64, length: Int64)]? {
+        var info = stat()
+        guard fstat(fd, &info) == 0, Int64(info.st_blocks) * 512 < size else { return nil }
+        var regions: [(offset: Int64, length: Int64)] = []
+        var position: Int64 = 0
+        while position < size {
+            let data = Int64(lseek(fd, off_t(position), Self.seekData))
+            if data < 0 {
+                if errno == ENXIO { break }  // only a hole from here on
+                return nil
+            }
+            if data >= size { break }
+            let hole = Int64(lseek(fd, off_t(data), Self.seekHole))
+            guard hole > data else { return nil }
+            let end = min(hole, size)
+            regions.append((data, end - data))
+            guard regions.count <= maximumSparseRegions else { return nil }
+            position = end
+        }
+        if regions.count == 1 && regions[0] == (0, size) { return nil }
+        if (regions.last.map { $0.offset + $0.length } ?? 0) < size { regions.append((size, 0)) }
+        return regions
+    }
+
+    /// Hashes `count` zeros (a hole) into the large-file hasher.
+    private func hashZeros(_ count: Int64) {
+        var left = count
+        while left > 0 {
+            let take = Int(min(left, Int64(Self.holeZeros.count)))
+            Self.holeZeros.withUnsafeBytes { largeFileHasher?.update(UnsafeRawBufferPointer(rebasing: $0[0..<take])) }
+            left -= Int64(take)
+        }
+    }
+    private static let holeZeros = [UInt8](repeating: 0, count: 1 << 16)
 
     /// Copies the open file's next bytes into `buffer`; at its end, queues
     /// the padding and checks whether the file changed.
@@ -217,10 +292,28 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         guard var current = file else { return 0 }
         var copied = 0
         if current.remaining > 0 {
-            let want = Int(min(Int64(buffer.count), current.remaining))
+            var want = Int(min(Int64(buffer.count), current.remaining))
+            var at: Int64?
+            if let regions = current.regions {
+                // The next region with data left, and the hole before it.
+                while current.regionRead == regions[current.region].length {
+                    current.region += 1
+                    current.regionRead = 0
+                }
+                let region = regions[current.region]
+                want = Int(min(Int64(want), region.length - current.regionRead))
+                at = region.offset + current.regionRead
+                if current.hashed && current.hashedTo < at! { hashZeros(at! - current.hashedTo) }
+                current.regionRead += Int64(want)
+                current.hashedTo = at! + Int64(want)
+            }
             var got = 0
             do {
-                got = try FileIO.read(current.fd, into: buffer.baseAddress!, count: want)
+                if let at {
+                    got = try FileIO.read(current.fd, into: buffer.baseAddress!, count: want, at: at)
+                } else {
+                    got = try FileIO.read(current.fd, into: buffer.baseAddress!, count: want)
+                }
             } catch {
                 problems.append("\(current.entry.displayName): Read error: \(error.reason)")
                 got = 0
@@ -245,6 +338,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     private func finishFile(_ current: OpenFile) {
         defer { FileIO.close(current.fd) }
+        if current.hashed && current.regions != nil && current.hashedTo < current.entry.size {
+            hashZeros(current.entry.size - current.hashedTo)  // the hole at the end
+        }
         if current.hashed, let digestTable, let largeFileHasher {
             digestTable.store(current.index, from: largeFileHasher)
             hashedEntries.append(current.index)
@@ -252,6 +348,6 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
             problems.append(problem)
         }
-        setPending(Self.zeros[..<TarHeader.padding(current.entry.size)])
+        setPending(Self.zeros[..<TarHeader.padding(current.stored)])
     }
 }
