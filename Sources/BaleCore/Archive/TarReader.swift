@@ -434,7 +434,7 @@ public struct TarReader {
             }
             sparse = found
         }
-        if var found = sparse {
+        if let found = sparse {
             entry.isSparse = true
             entry.kind = .file
             entry.storedSize = stored

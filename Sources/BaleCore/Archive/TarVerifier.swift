@@ -1,6 +1,7 @@
 /// Reads a tar stream without writing anything: checks its structure (the
-/// reader checks every header's checksum and sizes) and takes the SHA-256
-/// of every regular file's content, for `bale verify`.
+/// reader checks every header's checksum and sizes) and, when there is a
+/// manifest to check, takes the SHA-256 of every regular file's content
+/// (a sparse file's holes as the zeros they stand for), for `bale verify`.
 public struct TarVerifier: TarReader.Handler {
     /// Each regular file's name (as stored) and SHA-256, in archive order.
     public private(set) var digests: [[UInt8]: [UInt8]] = [:]
