@@ -146,9 +146,8 @@ void bale_unregister_temporary(int slot) {
  * A slot holds 0 (free), a pid (a child to kill), or -1 (the handler took
  * it and is killing that child). A child is taken out of the table while
  * it is a zombie, before it is reaped (`bale_await_child`, then
- * `bale_reap_child`): until then its
- * pid cannot be given to another process, so the handler never kills a
- * stranger that got a recycled pid. */
+ * `bale_reap_child`): until then its pid cannot be given to another
+ * process, so the handler never kills a stranger that got a recycled pid. */
 static pid_t bale_children[BALE_TEMPORARY_SLOTS];
 
 int bale_register_child(pid_t pid) {
