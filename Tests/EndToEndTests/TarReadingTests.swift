@@ -408,10 +408,10 @@ import Testing
             bale: lone.tar.gz: \(warning)
             inside.tar: unpack 1 list 1 verify 1, extracted: a \("")
             bale: inside.tar: the damage is in or after b (the last entry read whole or in part)
-            bale: inside.tar: unexpected end of file
+            bale: inside.tar: truncated: unexpected end of file
             inside.tar.gz: unpack 1 list 1 verify 1, extracted: a \("")
             bale: inside.tar.gz: the damage is in or after b (the last entry read whole or in part)
-            bale: inside.tar.gz: unexpected end of file
+            bale: inside.tar.gz: truncated: unexpected end of file
             paxonly.tar: unpack 1 list 1 verify 1, extracted: a \("")
             bale: paxonly.tar: the damage is in or after a (the last entry read whole or in part)
             bale: paxonly.tar: unexpected end of file

@@ -177,14 +177,17 @@ public struct SumCommand: Sendable {
     /// -c` reads it (see `Manifest.parse`); one that cannot be read, or
     /// that holds no well-formed line (empty, or all malformed), is an
     /// error, as there.
-    static func read(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
+    /// `allowingEmpty`: a manifest with no line at all is a list of no
+    /// files (`verify --manifest` of an archive that holds none: pack
+    /// writes an empty manifest for it).
+    static func read(_ manifest: String, allowingEmpty: Bool = false) -> Result<Manifest.Checklist, BaleError> {
         let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 { return .failure(.cannotOpen(path: manifestName(manifest), .current("open"))) }
         defer { if fd != 0 { FileIO.close(fd) } }
         let text: [UInt8]
         do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: manifestName(manifest), error)) }
         let checklist = Manifest.parse(text, fromStandardInput: manifest == "-")
-        if checklist.entries.isEmpty {
+        if checklist.entries.isEmpty && !(allowingEmpty && checklist.misformatted == 0) {
             return .failure(.corrupt(path: manifestName(manifest), offset: nil,
                                      reason: "no properly formatted checksum lines found"))
         }
@@ -195,7 +198,7 @@ public struct SumCommand: Sendable {
     /// malformed line is an error too: a check against a list that was
     /// misread would pass for the wrong reason.
     static func parse(_ manifest: String) -> Result<[Entry], BaleError> {
-        read(manifest).flatMap { checklist in
+        read(manifest, allowingEmpty: true).flatMap { checklist in
             checklist.misformatted == 0 ? .success(checklist.entries)
                 : .failure(.corrupt(path: manifestName(manifest), offset: nil,
                                     reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "

@@ -283,15 +283,10 @@ public struct UnpackCommand {
 }
 
 /// The bytes of a stream that `UnpackCommand` read to tell gzip from tar,
-/// put back in front of the rest for whichever reader takes the stream.
-///
-/// A plain tar gets them fed to its sink first. The gzip path reads its
-/// input descriptor itself (bale's members are found by reading their
-/// headers, see `MemberChunkCutter`), so it is given a pipe instead, which
-/// yields these bytes and then the rest of the stream, copied by a thread
-/// of its own (`StreamRelay`). The copy costs one memcpy of the compressed
-/// bytes, small beside inflating them, and keeps the gzip readers as they
-/// are: they take any descriptor. A file (`head` empty) is read directly.
+/// put back in front of the rest for whichever reader takes the stream:
+/// a plain tar gets them fed to its sink first, the gzip readers take them
+/// as the start of their input (`GunzipJob.run(head:)`). No copy of the
+/// stream is made. A file (`head` empty) is read directly.
 struct StreamStart {
     /// The bytes already read from the stream; empty for a file.
     var head: [UInt8]
@@ -306,100 +301,8 @@ struct StreamStart {
     func gunzip(
         input: Int32, inputName: String, seekable: Bool, codec: Codec, pipeline: Pipeline, sink: any OutputSink
     ) throws(BaleError) -> GunzipJob.Report {
-        guard !head.isEmpty else {
-            return try GunzipJob.run(input: input, inputName: inputName, seekable: seekable, codec: codec,
-                                     pipeline: pipeline, sink: sink)
-        }
-        let relay: StreamRelay
-        do { relay = try StreamRelay(head: head, rest: input) } catch { throw .readFailed(path: inputName, error) }
-        do throws(BaleError) {
-            let report = try GunzipJob.run(input: relay.readEnd, inputName: inputName, seekable: false, codec: codec,
-                                           pipeline: pipeline, sink: sink)
-            relay.end()
-            if let failure = relay.failure { throw BaleError.readFailed(path: inputName, failure) }
-            return report
-        } catch {
-            relay.end()
-            // A read error on the stream shows to the decoder as an early end:
-            // the read error is the cause to name.
-            if let failure = relay.failure { throw .readFailed(path: inputName, failure) }
-            throw error
-        }
-    }
-}
-
-/// A pipe that yields `head`, then everything read from `rest` until its
-/// end, copied by a thread of its own (see `StreamStart`).
-final class StreamRelay: @unchecked Sendable {
-    /// What the copying thread leaves: a read error, and whether it ended.
-    private final class Outcome: @unchecked Sendable {
-        let monitor = Monitor()
-        var error: SystemError?
-        var finished = false
-    }
-
-    private let pipe: Pipe
-    private let outcome = Outcome()
-    private var thread: JoinableThread?
-    private var ended = false
-
-    /// The descriptor to read the whole stream from.
-    var readEnd: Int32 { pipe.readEnd }
-
-    /// A read error met on `rest`, if any (the pipe then ends early).
-    var failure: SystemError? { outcome.monitor.withLock { outcome.error } }
-
-    init(head: [UInt8], rest input: Int32) throws(SystemError) {
-        // The copy reads its own descriptor of the stream (close-on-exec, so
-        // no worker inherits it), closed when it ends: the caller may close
-        // its own while a copy that was not waited for (see `end`) is still
-        // blocked in read, and that number must not be read once reused.
-        let rest = fcntl(input, F_DUPFD_CLOEXEC, 0)
-        if rest < 0 { throw SystemError.current("dup") }
-        do { pipe = try Pipe() } catch {
-            FileIO.close(rest)
-            throw error
-        }
-        // A few bytes always fit in an empty pipe: written here, before the copy starts.
-        do { try FileIO.write(pipe.writeEnd, head) } catch {
-            FileIO.close(pipe.readEnd)
-            FileIO.close(pipe.writeEnd)
-            FileIO.close(rest)
-            throw error
-        }
-        let (pipe, outcome) = (pipe, outcome)
-        thread = JoinableThread(name: "bale-relay") {
-            let size = 1 << 20
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-            defer { buffer.deallocate() }
-            while true {
-                let count = Glibc.read(rest, buffer, size)
-                if count < 0 && errno == EINTR { continue }
-                if count < 0 {
-                    let error = SystemError.current("read")
-                    outcome.monitor.withLock { outcome.error = error }
-                    break
-                }
-                if count == 0 { break }
-                // EPIPE: the reader stopped early (and reports why itself).
-                do { try FileIO.write(pipe.writeEnd, from: buffer, count: count) } catch { break }
-            }
-            // The error is recorded before the reader can see the end.
-            FileIO.close(pipe.writeEnd)
-            FileIO.close(rest)
-            outcome.monitor.withLock { outcome.finished = true }
-        }
-    }
-
-    /// Closes the reading end (a copy still running then stops at its next
-    /// write) and joins the copy if it has ended. One still blocked in a
-    /// read of a stream that has not ended (a terminal) is left to end
-    /// with the process rather than waited for.
-    func end() {
-        guard !ended else { return }
-        ended = true
-        FileIO.close(pipe.readEnd)
-        if outcome.monitor.withLock({ outcome.finished }) { thread?.join() }
+        try GunzipJob.run(input: input, inputName: inputName, seekable: seekable, head: head, codec: codec,
+                          pipeline: pipeline, sink: sink)
     }
 }
 

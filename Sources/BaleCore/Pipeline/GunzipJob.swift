@@ -27,11 +27,15 @@ public enum GunzipJob {
         public var compressedBytes: Int64
     }
 
+    /// Decompresses `input` into `sink`. For a stream, `head` holds its
+    /// first bytes when the caller already read them (to tell gzip from
+    /// tar, say): they are read first, as if still in the stream.
     public static func run(
-        input: Int32, inputName: String, seekable: Bool, codec: Codec, pipeline: Pipeline,
+        input: Int32, inputName: String, seekable: Bool, head: [UInt8] = [], codec: Codec, pipeline: Pipeline,
         sink: any OutputSink
     ) throws(BaleError) -> Report {
-        let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable)
+        precondition(head.isEmpty || !seekable, "a file is read in place")
+        let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head)
         let checking = CheckingSink(target: sink, cutter: cutter, path: inputName)
         var bytesIn: Int64 = 0
         do {

@@ -45,11 +45,29 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
     /// Members handed out and not yet written, by sequence number.
     private var outstanding: [UInt64: Member] = [:]
 
-    /// Cuts the file `fd`; `seekable` says whether pread works on it.
-    public init(fd: Int32, path: String, seekable: Bool) {
+    /// A stream's first bytes, read by the caller before the cutter
+    /// started: read from here before the stream itself.
+    private var head: ArraySlice<UInt8>
+
+    /// Cuts the file `fd`; `seekable` says whether pread works on it. For
+    /// a stream, `head` holds its first bytes if the caller read them.
+    public init(fd: Int32, path: String, seekable: Bool, head: [UInt8] = []) {
         self.fd = fd
         self.path = path
         self.seekable = seekable
+        self.head = head[...]
+    }
+
+    /// Reads up to `count` bytes of the stream: what is left of `head`,
+    /// then from the descriptor (under the lock, in order).
+    private func readStream(into buffer: UnsafeMutableRawPointer, count: Int) throws(SystemError) -> Int {
+        let fromHead = min(count, head.count)
+        if fromHead > 0 {
+            head.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: fromHead) }
+            head = head.dropFirst(fromHead)
+        }
+        if fromHead == count { return count }
+        return try fromHead + FileIO.read(fd, into: buffer + fromHead, count: count - fromHead)
     }
 
     public var chunkCount: UInt64 { monitor.withLock { next } }
@@ -58,9 +76,6 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
     /// on from this input offset (valid once the cutter is done).
     public var streamingOffset: Int64 { monitor.withLock { offset } }
 
-    /// For a stream: bytes already read past `streamingOffset`, which the
-    /// streaming decoder must consume before reading the stream on.
-    public var bytesReadAhead: [UInt8] { monitor.withLock { unconsumed } }
 
     /// The member with this sequence number, which is being written: it
     /// is forgotten here.
@@ -74,9 +89,9 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
     public func resumePoint(from sequence: UInt64) -> (offset: Int64, prefix: [UInt8]) {
         monitor.withLock {
             let pending = outstanding.filter { $0.key >= sequence }.sorted { $0.key < $1.key }
-            guard let first = pending.first else { return (offset, unconsumed) }
+            guard let first = pending.first else { return (offset, unconsumed + head) }
             if seekable { return (first.value.offset, []) }
-            return (first.value.offset, pending.flatMap(\.value.bytes) + unconsumed)
+            return (first.value.offset, pending.flatMap(\.value.bytes) + unconsumed + head)
         }
     }
 
@@ -138,7 +153,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
         let probe: [UInt8]
         do throws(SystemError) {
             probe = try readBytes(count: GzipMember.headerLength) { (buffer) throws(SystemError) in
-                try FileIO.read(fd, into: buffer, count: GzipMember.headerLength)
+                try readStream(into: buffer, count: GzipMember.headerLength)
             }
         } catch { throw .readFailed(path: path, error) }
         guard let sizes = Self.recordedSizes(probe), admit(next) else {
@@ -152,7 +167,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
         do throws(SystemError) {
             member = try readBytes(count: length) { (buffer) throws(SystemError) in
                 probe.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: probe.count) }
-                return try probe.count + FileIO.read(fd, into: buffer + probe.count, count: length - probe.count)
+                return try probe.count + readStream(into: buffer + probe.count, count: length - probe.count)
             }
         } catch { throw .readFailed(path: path, error) }
         if member.count < length {
