@@ -414,10 +414,10 @@ import Testing
             bale: inside.tar.gz: truncated: unexpected end of file
             paxonly.tar: unpack 1 list 1 verify 1, extracted: a \("")
             bale: paxonly.tar: the damage is in or after a (the last entry read whole or in part)
-            bale: paxonly.tar: unexpected end of file
+            bale: paxonly.tar: truncated: unexpected end of file
             paxonly.tar.gz: unpack 1 list 1 verify 1, extracted: a \("")
             bale: paxonly.tar.gz: the damage is in or after a (the last entry read whole or in part)
-            bale: paxonly.tar.gz: unexpected end of file
+            bale: paxonly.tar.gz: truncated: unexpected end of file
             whole.tar: OK (2 entries)
             whole.tar.gz: OK (2 entries)
             noend.tar: read with warnings (2 entries)
