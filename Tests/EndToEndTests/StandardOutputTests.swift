@@ -52,6 +52,7 @@ import Testing
         ("gzip -t --json", #""$BALE" gzip -p 1 -t big.gz --json"#, false),
         ("list --json", #""$BALE" list -p 1 a.tgz --json"#, true),
         ("exit-codes", #""$BALE" exit-codes"#, false),
+        ("--help", #""$BALE" gzip --help"#, false),
     ]
 
     /// Runs `command` with its standard output a pipe whose reader is

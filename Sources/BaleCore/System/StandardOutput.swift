@@ -83,6 +83,23 @@ public enum StandardOutput {
         }
     }
 
+    /// Checks, when the process exits, what the argument parser printed
+    /// through C's stdio (`--help`, `--version`, usage errors): that
+    /// buffer is flushed by exit(), which ignores a failure, so `bale
+    /// --help > /dev/full` would end with 0. The handler flushes it first
+    /// and ends the process with 1 and a message, or 141 quietly for a
+    /// closed pipe, as for every other output.
+    public static func checkBufferedOutputAtExit() {
+        atexit {
+            if fflush(nil) != 0 {
+                let error = SystemError.current("write")
+                if error.code == EPIPE { _exit(141) }
+                FileIO.report("bale: \(BaleError.writeFailed(path: StandardOutput.name, error).description)")
+                _exit(1)
+            }
+        }
+    }
+
     /// Lines gathered into large writes (`bale list` prints a line per
     /// entry: one write each would be a system call per entry). Whoever
     /// fills it must `flush` it at the end and handle the error, as with
