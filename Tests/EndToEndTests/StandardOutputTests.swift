@@ -44,6 +44,7 @@ import Testing
         ("pack -o -", #""$BALE" pack -p 1 t -o -"#, true),
         ("pack --manifest -", #""$BALE" pack -p 1 t -o "$S/p.tgz" --manifest -"#, true),
         ("unpack --json", #""$BALE" unpack -p 1 a.tgz -C "$S/u" --json"#, false),
+        ("unpack -v", #""$BALE" unpack -p 1 -v a.tgz -C "$S/u""#, true),
         ("list", #""$BALE" list -p 1 a.tgz"#, true),
         ("verify", #""$BALE" verify -p 1 a.tgz"#, false),
         ("verify .gz", #""$BALE" verify -p 1 big.gz"#, false),
