@@ -28,6 +28,7 @@ struct Bale: ParsableCommand {
         }
         AtomicOutputFile.installSignalCleanup()
         StandardOutput.reserveStandardDescriptors()
+        StandardOutput.checkBufferedOutputAtExit()
         Self.main(LevelArguments.rewrite(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -36,7 +36,7 @@ struct Unpack: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Flag(name: .shortAndLong, help: "Name each entry on standard error.")
+    @Flag(name: .shortAndLong, help: "Name each entry on standard output, as tar -xv does.")
     var verbose = false
 
     @Flag(name: .shortAndLong, help: "Suppress warnings.")

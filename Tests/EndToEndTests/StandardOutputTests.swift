@@ -44,6 +44,7 @@ import Testing
         ("pack -o -", #""$BALE" pack -p 1 t -o -"#, true),
         ("pack --manifest -", #""$BALE" pack -p 1 t -o "$S/p.tgz" --manifest -"#, true),
         ("unpack --json", #""$BALE" unpack -p 1 a.tgz -C "$S/u" --json"#, false),
+        ("unpack -v", #""$BALE" unpack -p 1 -v a.tgz -C "$S/u""#, true),
         ("list", #""$BALE" list -p 1 a.tgz"#, true),
         ("verify", #""$BALE" verify -p 1 a.tgz"#, false),
         ("verify .gz", #""$BALE" verify -p 1 big.gz"#, false),
@@ -52,6 +53,7 @@ import Testing
         ("gzip -t --json", #""$BALE" gzip -p 1 -t big.gz --json"#, false),
         ("list --json", #""$BALE" list -p 1 a.tgz --json"#, true),
         ("exit-codes", #""$BALE" exit-codes"#, false),
+        ("--help", #""$BALE" gzip --help"#, false),
     ]
 
     /// Runs `command` with its standard output a pipe whose reader is

@@ -177,28 +177,32 @@ public struct SumCommand: Sendable {
     /// -c` reads it (see `Manifest.parse`); one that cannot be read, or
     /// that holds no well-formed line (empty, or all malformed), is an
     /// error, as there.
-    /// `allowingEmpty`: a manifest with no line at all is a list of no
-    /// files (`verify --manifest` of an archive that holds none: pack
-    /// writes an empty manifest for it).
-    static func read(_ manifest: String, allowingEmpty: Bool = false) -> Result<Manifest.Checklist, BaleError> {
+    static func read(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
+        load(manifest).flatMap { checklist in
+            checklist.entries.isEmpty
+                ? .failure(.corrupt(path: manifestName(manifest), offset: nil,
+                                    reason: "no properly formatted checksum lines found"))
+                : .success(checklist)
+        }
+    }
+
+    /// The manifest's lines as `Manifest.parse` reads them, or why it cannot be read.
+    private static func load(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
         let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 { return .failure(.cannotOpen(path: manifestName(manifest), .current("open"))) }
         defer { if fd != 0 { FileIO.close(fd) } }
         let text: [UInt8]
         do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: manifestName(manifest), error)) }
-        let checklist = Manifest.parse(text, fromStandardInput: manifest == "-")
-        if checklist.entries.isEmpty && !(allowingEmpty && checklist.misformatted == 0) {
-            return .failure(.corrupt(path: manifestName(manifest), offset: nil,
-                                     reason: "no properly formatted checksum lines found"))
-        }
-        return .success(checklist)
+        return .success(Manifest.parse(text, fromStandardInput: manifest == "-"))
     }
 
     /// The well-formed lines of a manifest (`verify --manifest`), where a
     /// malformed line is an error too: a check against a list that was
-    /// misread would pass for the wrong reason.
+    /// misread would pass for the wrong reason. An empty manifest is one
+    /// (of an archive with no regular file, such as a `--shard` part that
+    /// got none), unlike for `sum -c`, which has nothing to check then.
     static func parse(_ manifest: String) -> Result<[Entry], BaleError> {
-        read(manifest, allowingEmpty: true).flatMap { checklist in
+        load(manifest).flatMap { checklist in
             checklist.misformatted == 0 ? .success(checklist.entries)
                 : .failure(.corrupt(path: manifestName(manifest), offset: nil,
                                     reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "

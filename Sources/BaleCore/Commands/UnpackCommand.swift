@@ -90,9 +90,15 @@ public struct UnpackCommand {
         var extractor = TarExtractor(root: root, rootPath: options.directory, samePermissions: options.samePermissions,
                                      restoreOwners: options.restoreOwners,
                                      writerThreads: options.engine.pipeline.ioThreads)
-        if messages.verbose { extractor.onEntry = { entry in messages.info(name: entry.name) } }
+        // -v names each entry on standard output, as tar -xv does. A
+        // failed write there does not stop the extraction (the work the
+        // command is for); it is reported at the end (exit 1, or 141
+        // quietly for a reader that went away).
+        let names = messages.verbose ? StandardOutput.Buffer() : nil
+        if let names { extractor.onEntry = { entry in names.appendOrRemember(TerminalText.escaped(entry.name) + "\n") } }
         let sink = TarStreamSink(archiveName: name, handler: extractor)
-        return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline)
+        return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream,
+                      pipeline: pipeline, output: names)
     }
 
     private func finish<H: TarReader.Handler>(
@@ -114,14 +120,14 @@ public struct UnpackCommand {
                 try sink.feedAll(from: fd, name: name)
             }
             try sink.finish(archiveName: name)
-            try output?.flush()
         } catch {
             _ = sink.finishHandler()
-            var error = error
-            if case .brokenPipe = error {} else {
-                do { try output?.flush() } catch let failure { error = failure }
-            }
             if case .brokenPipe = error { return .brokenPipe }
+            // What was listed before the error is printed, then the error
+            // (which a closed or full standard output does not hide).
+            do throws(BaleError) { try output?.flush() } catch let failure {
+                if case .brokenPipe = failure {} else { messages.error(failure.description) }
+            }
             messages.error(error.description)
             return .failure
         }
@@ -131,6 +137,11 @@ public struct UnpackCommand {
         for warning in warnings { messages.warning(warning) }
         if !warnings.isEmpty && status == .success { status = .warning }
         Self.count(sink, archive: fd)
+        do throws(BaleError) { try output?.flush() } catch {
+            if case .brokenPipe = error { return .brokenPipe }
+            messages.error(error.description)
+            return .failure
+        }
         return refused.isEmpty ? status : .failure
     }
 
@@ -213,8 +224,7 @@ public struct UnpackCommand {
                         messages.error("\(name): --manifest needs a tar archive (.tar.gz, .tgz or .tar)")
                         return .failure
                     }
-                    try? FileIO.write(1, Array("\(name): OK\n".utf8))
-                    return .success
+                    return Self.say("\(TerminalText.escaped(name)): OK\n", messages: messages)
                 }
             } else {
                 try stream.feedHead(to: sink)

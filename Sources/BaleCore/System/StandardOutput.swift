@@ -83,27 +83,68 @@ public enum StandardOutput {
         }
     }
 
-    /// Lines gathered into large writes (`bale list` prints a line per
-    /// entry: one write each would be a system call per entry). Whoever
-    /// fills it must `flush` it at the end and handle the error, as with
-    /// any buffered output; writes happen when 64 KiB are waiting.
+    /// Checks, when the process exits, what the argument parser printed
+    /// through C's stdio (`--help`, `--version`, usage errors): that
+    /// buffer is flushed by exit(), which ignores a failure, so `bale
+    /// --help > /dev/full` would end with 0. The handler flushes it first
+    /// and ends the process with 1 and a message, or 141 quietly for a
+    /// closed pipe, as for every other output.
+    public static func checkBufferedOutputAtExit() {
+        atexit {
+            if fflush(nil) != 0 {
+                let error = SystemError.current("write")
+                if error.code == EPIPE { _exit(141) }
+                FileIO.report("bale: \(BaleError.writeFailed(path: StandardOutput.name, error).description)")
+                _exit(1)
+            }
+        }
+    }
+
+    /// Lines gathered into large writes (`bale list` and `unpack -v` print
+    /// a line per entry: one write each would be a system call per entry),
+    /// or written line by line when standard output is a terminal, as
+    /// stdio does. Whoever fills it must `flush` it at the end and handle
+    /// the error, as with any buffered output. Used by one thread at a time.
     public final class Buffer: @unchecked Sendable {
         private var pending: [UInt8] = []
-        private static let limit = 1 << 16
+        private let limit = isatty(1) != 0 ? 1 : 1 << 16
+        /// The first failed write; once it has failed, nothing more is written.
+        private var failure: BaleError?
+        /// True once `failure` has been thrown to a caller (it is said once).
+        private var told = false
 
-        public init() { pending.reserveCapacity(Self.limit) }
+        public init() { pending.reserveCapacity(limit) }
 
         /// Adds `text`, writing out what is waiting when it is enough.
         public func append(_ text: String) throws(BaleError) {
+            if let failure { throw failure }
             pending += text.utf8
-            if pending.count >= Self.limit { try flush() }
+            if pending.count >= limit { try flush() }
         }
 
-        /// Writes out everything waiting.
+        /// Adds `text` where the caller cannot stop on a failed write (a
+        /// `-v` line while extracting): the first failure is kept, later
+        /// lines are dropped, and `flush` throws it at the end.
+        public func appendOrRemember(_ text: String) {
+            guard failure == nil else { return }
+            pending += text.utf8
+            if pending.count >= limit { write() }
+        }
+
+        /// Writes out everything waiting; throws the first failure (a
+        /// kept one too) unless it was already thrown.
         public func flush() throws(BaleError) {
+            if failure == nil { write() }
+            if let failure, !told {
+                told = true
+                throw failure
+            }
+        }
+
+        private func write() {
             guard !pending.isEmpty else { return }
             defer { pending.removeAll(keepingCapacity: true) }
-            try StandardOutput.write(pending)
+            do { try StandardOutput.write(pending) } catch { failure = error }
         }
     }
 }
