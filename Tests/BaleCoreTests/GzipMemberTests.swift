@@ -199,10 +199,15 @@ import Synchronization
 
 /// True when zlib's own gzip reader refuses `member`.
 func zlibRefuses(_ member: [UInt8]) -> Bool {
+    zlibInflate(member, capacity: 64).status == Z_DATA_ERROR
+}
+
+/// Runs zlib's own gzip reader over `member` into `capacity` bytes.
+func zlibInflate(_ member: [UInt8], capacity: Int) -> (status: Int32, output: [UInt8]) {
     var stream = z_stream()
     #expect(inflateInit2_(&stream, 31, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
     defer { inflateEnd(&stream) }
-    var output = [UInt8](repeating: 0, count: 64)
+    var output = [UInt8](repeating: 0, count: capacity)
     var input = member
     let status = input.withUnsafeMutableBufferPointer { inBuffer in
         output.withUnsafeMutableBufferPointer { outBuffer in
@@ -213,25 +218,12 @@ func zlibRefuses(_ member: [UInt8]) -> Bool {
             return inflate(&stream, Z_FINISH)
         }
     }
-    return status == Z_DATA_ERROR
+    return (status, Array(output[0..<Int(stream.total_out)]))
 }
 
 /// Decompresses with zlib's own gzip reader, independent of bale's parser.
 func zlibGunzip(_ member: [UInt8]) throws -> [UInt8] {
-    var stream = z_stream()
-    #expect(inflateInit2_(&stream, 31, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
-    defer { inflateEnd(&stream) }
-    var output = [UInt8](repeating: 0, count: 1 << 20)
-    var input = member
-    let status = input.withUnsafeMutableBufferPointer { inBuffer in
-        output.withUnsafeMutableBufferPointer { outBuffer in
-            stream.next_in = inBuffer.baseAddress
-            stream.avail_in = uInt(inBuffer.count)
-            stream.next_out = outBuffer.baseAddress
-            stream.avail_out = uInt(outBuffer.count)
-            return inflate(&stream, Z_FINISH)
-        }
-    }
+    let (status, output) = zlibInflate(member, capacity: 1 << 20)
     #expect(status == Z_STREAM_END)
-    return Array(output[0..<Int(stream.total_out)])
+    return output
 }
