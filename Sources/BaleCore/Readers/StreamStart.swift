@@ -1,0 +1,23 @@
+/// The bytes of a stream that `UnpackCommand` read to tell gzip from tar,
+/// put back in front of the rest for whichever reader takes the stream:
+/// a plain tar gets them fed to its sink first, the gzip readers take them
+/// as the start of their input (`GunzipJob.run(head:)`). No copy of the
+/// stream is made. A file (`head` empty) is read directly.
+struct StreamStart {
+    /// The bytes already read from the stream; empty for a file.
+    var head: [UInt8]
+
+    /// Feeds `head` to a plain tar's sink.
+    func feedHead<H: TarReader.Handler>(to sink: TarStreamSink<H>) throws(BaleError) {
+        guard !head.isEmpty else { return }
+        try typedThrows(BaleError.self) { try head.withUnsafeBytes { try sink.write($0) } }
+    }
+
+    /// `GunzipJob.run` on the whole input: `head`, then the rest of `input`.
+    func gunzip(
+        input: Int32, inputName: String, seekable: Bool, codec: Codec, pipeline: Pipeline, sink: any OutputSink
+    ) throws(BaleError) -> GunzipJob.Report {
+        try GunzipJob.run(input: input, inputName: inputName, seekable: seekable, head: head, codec: codec,
+                          pipeline: pipeline, sink: sink)
+    }
+}
