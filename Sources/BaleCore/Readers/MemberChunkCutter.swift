@@ -42,7 +42,12 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
     private var offset: Int64 = 0
     private var stopped = false
     private var unconsumed: [UInt8] = []
-    /// Members handed out and not yet written, by sequence number.
+    /// Members handed out and not yet written, by sequence number, under
+    /// a lock of their own: in a stream the cutter's lock is held while a
+    /// reader waits for room in the reorder window, and the collector,
+    /// which makes that room, takes each member out of here as it writes
+    /// it. (Order: `monitor`, then `members`; the collector takes only this.)
+    private let members = Monitor()
     private var outstanding: [UInt64: Member] = [:]
 
     /// A stream's first bytes, read by the caller before the cutter
@@ -80,15 +85,15 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
     /// The member with this sequence number, which is being written: it
     /// is forgotten here.
     public func written(_ sequence: UInt64) -> Member? {
-        monitor.withLock { outstanding.removeValue(forKey: sequence) }
+        members.withLock { outstanding.removeValue(forKey: sequence) }
     }
 
     /// Where the streaming decoder must go on when the members from
     /// `sequence` on were not written: their start, and for a stream the
     /// bytes read from there on (the members kept, then what was read past them).
     public func resumePoint(from sequence: UInt64) -> (offset: Int64, prefix: [UInt8]) {
-        monitor.withLock {
-            let pending = outstanding.filter { $0.key >= sequence }.sorted { $0.key < $1.key }
+        let pending = members.withLock { outstanding.filter { $0.key >= sequence }.sorted { $0.key < $1.key } }
+        return monitor.withLock {
             guard let first = pending.first else { return (offset, unconsumed + head) }
             if seekable { return (first.value.offset, []) }
             return (first.value.offset, pending.flatMap(\.value.bytes) + unconsumed + head)
@@ -128,7 +133,8 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
                 stopped = true
                 return nil
             }
-            outstanding[next] = Member(offset: offset, length: sizes.memberLength, promisesEnd: sizes.promisesEnd)
+            let member = Member(offset: offset, length: sizes.memberLength, promisesEnd: sizes.promisesEnd)
+            members.withLock { outstanding[next] = member }
             defer {
                 next += 1
                 offset += Int64(sizes.memberLength)
@@ -144,7 +150,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
         } catch { throw .readFailed(path: path, error) }
         if bytes.count < sizes.memberLength { throw .truncated(path: path) }
         let crc = Self.trailerCRC(bytes)
-        monitor.withLock { outstanding[sequence]?.crc = crc }
+        members.withLock { outstanding[sequence]?.crc = crc }
         return Chunk(sequence: sequence, offset: start, bytes: bytes, expectedLength: sizes.dataLength)
     }
 
@@ -177,8 +183,9 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
             unconsumed = member
             throw .truncated(path: path)
         }
-        outstanding[next] = Member(offset: offset, length: length, promisesEnd: sizes.promisesEnd,
-                                   crc: Self.trailerCRC(member), bytes: member)
+        let kept = Member(offset: offset, length: length, promisesEnd: sizes.promisesEnd,
+                          crc: Self.trailerCRC(member), bytes: member)
+        members.withLock { outstanding[next] = kept }
         defer {
             next += 1
             offset += Int64(sizes.memberLength)
