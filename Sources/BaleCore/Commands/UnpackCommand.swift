@@ -147,7 +147,8 @@ public struct UnpackCommand {
 
     /// `bale verify`: reads everything, writes nothing. A .tar.gz, .tgz or
     /// .tar is read as a tar (structure and, with a manifest, digests); any
-    /// other file as gzip alone, as `gunzip -t` does.
+    /// other file as gzip alone, as `gunzip -t` does. Standard input, which
+    /// has no name, is read as a tar when it is one, plain or decompressed.
     private func verify(name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
                         pipeline: Pipeline) -> ExitCode {
         let messages = options.messages
