@@ -226,6 +226,23 @@ let canMountTmpfs: Bool = {
         #expect(run.stderr.contains("bale: one: 1 byte: not a gzip file or a tar archive"), "\(run.stderr)")
     }
 
+    /// A terminal is not an archive: refused at once, as GNU tar refuses it.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) to give bale a terminal"))
+    func aTerminalIsRefused() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            for c in "unpack -C out" list verify; do
+                script -qec "\"$BALE\" $c -; echo \"status=\$?\"" /dev/null < /dev/null | tr -d '\r'
+            done
+            ls out 2>&1 | grep -c 'No such file'
+            """#)
+        #expect(run.stdout == String(repeating: """
+            bale: stdin: refusing to read an archive from a terminal; give ARCHIVE, or pipe it in
+            status=1
+
+            """, count: 3) + "1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A stream cut short is an error from a pipe too.
     @Test func aCutStreamFromAPipeIsAnError() throws {
         let scratch = Scratch()

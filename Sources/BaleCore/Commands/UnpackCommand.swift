@@ -34,6 +34,12 @@ public struct UnpackCommand {
     public func run() -> ExitCode {
         let messages = options.messages
         let name = options.archive == "-" ? "stdin" : options.archive
+        if options.archive == "-" && isatty(0) != 0 {
+            // As GNU tar and gzip -d: a terminal is not an archive (and
+            // reading one would wait for typing that never comes).
+            messages.error("stdin: refusing to read an archive from a terminal; give ARCHIVE, or pipe it in")
+            return .failure
+        }
         let fd = options.archive == "-" ? 0 : open(options.archive, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             messages.error(BaleError.cannotOpen(path: name, .current("open")).description)
@@ -170,7 +176,8 @@ public struct UnpackCommand {
 
     /// `bale verify`: reads everything, writes nothing. A .tar.gz, .tgz or
     /// .tar is read as a tar (structure and, with a manifest, digests); any
-    /// other file as gzip alone, as `gunzip -t` does.
+    /// other file as gzip alone, as `gunzip -t` does. Standard input, which
+    /// has no name, is read as a tar when it is one, plain or decompressed.
     private func verify(name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
                         pipeline: Pipeline) -> ExitCode {
         let messages = options.messages

@@ -9,8 +9,9 @@ import Glibc
 /// archive bytes.
 ///
 /// A path that cannot be examined, or a directory that cannot be read, is
-/// a warning naming it and is left out (the job then ends with exit 1, as
-/// GNU tar does); sockets are left out with a warning (tar cannot store
+/// a warning naming it and is left out (the job then ends with exit 2, as
+/// GNU tar's; `PackCommand` checks the paths given before it starts);
+/// sockets are left out with a warning (tar cannot store
 /// them). Hard links: the first name of a file with several links is
 /// stored with its content, later names as links to it.
 public struct TreeWalker {
@@ -47,7 +48,7 @@ public struct TreeWalker {
     public var options: Options
     /// Problems met while walking, each naming the path.
     public private(set) var warnings: [String] = []
-    /// True when something could not be read (exit 1).
+    /// True when something could not be read (exit 2: the archive holds the rest).
     public private(set) var hadErrors = false
     /// What was removed from the front of the paths given, said once per
     /// prefix as GNU tar says it: notices that change nothing in the
