@@ -333,4 +333,32 @@ import Testing
             """)
         #expect(run.status == 0 && run.stdout.hasSuffix("ok\n"), "\(run.stdout)\(run.stderr)")
     }
+
+    /// Bytes after the end member: zeros (padding) pass everywhere, other
+    /// bytes are a warning (exit 2) from gunzip -t, gunzip -c and verify
+    /// alike, as from gzip -t; a .tar.gz says so too.
+    @Test func trailingBytesGetGzipsVerdict() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Fixtures.gen)
+            gen 6000000 data
+            "$BALE" gzip -c data > whole.gz
+            { cat whole.gz; echo garbage; } > garbage.gz
+            { cat whole.gz; head -c 1000 /dev/zero; } > zeros.gz
+            mkdir t && cp data t/ && "$BALE" pack t -o t.tar.gz && { cat t.tar.gz; echo garbage; } > garbage.tar.gz
+            for f in garbage.gz zeros.gz garbage.tar.gz; do
+              gzip -t $f 2>/dev/null; want=$?
+              "$BALE" gunzip -t $f 2>/dev/null; t=$?
+              "$BALE" gunzip -c $f 2>/dev/null > out; c=$?
+              "$BALE" verify $f > verdict 2>/dev/null; v=$?
+              echo "$f: gzip $want, bale -t $t -c $c verify $v $(cut -d' ' -f2- verdict)"
+            done
+            """)
+        #expect(run.stdout == """
+            garbage.gz: gzip 2, bale -t 2 -c 2 verify 2 read with warnings
+            zeros.gz: gzip 0, bale -t 0 -c 0 verify 0 OK
+            garbage.tar.gz: gzip 2, bale -t 2 -c 2 verify 2 read with warnings (2 entries)
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

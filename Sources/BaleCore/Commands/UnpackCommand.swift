@@ -193,10 +193,8 @@ public struct UnpackCommand {
             do {
                 let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable, codec: options.engine.codec,
                                                pipeline: pipeline, sink: OutputTarget(file: nil, discards: true))
-                if report.ending == .trailingGarbage {
-                    messages.error("\(name): bytes that are not gzip follow the last member")
-                    return .failure
-                }
+                // As gunzip -t (and gzip -t) judge it: a warning, never a plain "OK".
+                if report.ending == .trailingGarbage { return Self.garbageVerdict(name, messages: messages) }
             } catch {
                 messages.error(error.description)
                 return .failure
@@ -214,23 +212,22 @@ public struct UnpackCommand {
         }
         let sink = TarStreamSink(archiveName: name, handler: TarVerifier(digests: options.manifest != nil))
         let sniffer = sniffing ? TarSniffer(tar: sink) : nil
-        var membersWhole = false
+        // Bytes that are not gzip after the last member: a warning, as
+        // gunzip -t and gzip -t give (the members before them were whole).
+        var trailingGarbage = false
         do throws(BaleError) {
             if isGzip {
                 let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
                                                codec: options.engine.codec, pipeline: pipeline,
                                                sink: sniffer ?? sink)
-                if report.ending == .trailingGarbage {
-                    membersWhole = true
-                    throw BaleError.corrupt(path: name, offset: report.compressedBytes,
-                                            reason: "bytes that are not gzip follow the last member")
-                }
+                trailingGarbage = report.ending == .trailingGarbage
                 if let sniffer, !sniffer.isTar {
                     // A .gz of something else, checked whole as gunzip -t checks it.
                     if options.manifest != nil {
                         messages.error("\(name): --manifest needs a tar archive (.tar.gz, .tgz or .tar)")
                         return .failure
                     }
+                    if trailingGarbage { return Self.garbageVerdict(name, messages: messages) }
                     return Self.say("\(TerminalText.escaped(name)): OK\n", messages: messages)
                 }
             } else {
@@ -241,7 +238,7 @@ public struct UnpackCommand {
         } catch {
             // Damage in a member of bale's own archive: find the first damaged
             // member again, in order, and name the entries it touches.
-            if isGzip, seekable, !membersWhole, error.isDamage,
+            if isGzip, seekable, error.isDamage,
                let report = DamageReport.locate(fd: fd, archiveName: name, codec: options.engine.codec) {
                 // A file cut short says so first, in the words every command uses.
                 if case .truncated = error { messages.error(error.description) }
@@ -256,7 +253,7 @@ public struct UnpackCommand {
             return .failure
         }
         Self.count(sink, archive: fd)
-        let warnings = sink.warnings
+        let warnings = sink.warnings + (trailingGarbage ? ["\(name): decompression OK, trailing garbage ignored"] : [])
         for warning in warnings { messages.warning(warning) }
         let verifier = sink.handler
         var failed = 0
@@ -284,6 +281,14 @@ public struct UnpackCommand {
         let said = Self.say("\(TerminalText.escaped(name)): \(verdict) (\(verifier.entries) entries\(checked))\n",
                             messages: messages)
         return said != .success ? said : (warnings.isEmpty ? .success : .warning)
+    }
+
+    /// The verdict on a gzip whose members are whole and followed by bytes
+    /// that are not gzip: gunzip -t's warning, exit 2.
+    private static func garbageVerdict(_ name: String, messages: Messages) -> ExitCode {
+        messages.warning("\(name): decompression OK, trailing garbage ignored")
+        let said = say("\(TerminalText.escaped(name)): read with warnings\n", messages: messages)
+        return said != .success ? said : .warning
     }
 
     /// Prints `verify`'s verdict on standard output: success, unless it
