@@ -330,7 +330,7 @@ public struct GzipCommand: Sendable {
             compressedBytes = report.compressedBytes
         }
         var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: compressedBytes)
-        if ending == .trailingGarbage { result.warnings.append("decompression OK, trailing garbage ignored") }
+        if ending == .trailingGarbage { result.warnings.append(GzipStreamDecoder.trailingGarbageWarning) }
         return result
     }
 }

@@ -118,7 +118,7 @@ public struct UnpackCommand {
                 let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
                                                codec: options.engine.codec, pipeline: pipeline, sink: sink)
                 if report.ending == .trailingGarbage {
-                    messages.warning("\(name): decompression OK, trailing garbage ignored")
+                    messages.warning("\(name): \(GzipStreamDecoder.trailingGarbageWarning)")
                     status = .warning
                 }
             } else {
@@ -241,8 +241,7 @@ public struct UnpackCommand {
             if isGzip, seekable, error.isDamage,
                let report = DamageReport.locate(fd: fd, archiveName: name, codec: options.engine.codec) {
                 // A file cut short says so first, in the words every command uses.
-                if case .truncated = error { messages.error(error.description) }
-                if case .truncatedStream = error { messages.error(error.description) }
+                if error.isTruncation { messages.error(error.description) }
                 for line in report.lines(archiveName: name) { messages.error(line) }
                 return .failure
             }
@@ -253,7 +252,7 @@ public struct UnpackCommand {
             return .failure
         }
         Self.count(sink, archive: fd)
-        let warnings = sink.warnings + (trailingGarbage ? ["\(name): decompression OK, trailing garbage ignored"] : [])
+        let warnings = sink.warnings + (trailingGarbage ? ["\(name): \(GzipStreamDecoder.trailingGarbageWarning)"] : [])
         for warning in warnings { messages.warning(warning) }
         let verifier = sink.handler
         var failed = 0
@@ -286,7 +285,7 @@ public struct UnpackCommand {
     /// The verdict on a gzip whose members are whole and followed by bytes
     /// that are not gzip: gunzip -t's warning, exit 2.
     private static func garbageVerdict(_ name: String, messages: Messages) -> ExitCode {
-        messages.warning("\(name): decompression OK, trailing garbage ignored")
+        messages.warning("\(name): \(GzipStreamDecoder.trailingGarbageWarning)")
         let said = say("\(TerminalText.escaped(name)): read with warnings\n", messages: messages)
         return said != .success ? said : .warning
     }

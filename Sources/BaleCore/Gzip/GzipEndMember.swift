@@ -41,8 +41,6 @@ public enum GzipEndMember {
     public static let version: UInt8 = 1
     /// The length of the subfield's body.
     static let recordLength = 40
-    /// The whole member's length.
-    public static let length = 10 + 2 + 4 + recordLength + 2 + 8
 
     /// What an end member records about the stream it closes.
     public struct Record: Equatable, Sendable {
@@ -121,13 +119,19 @@ public struct MemberTally: Sendable {
             else {
                 preconditionFailure("MemberTally is fed bale's own members only")
             }
-            let memberCRC = GzipMember.loadLittleEndian32(rest, at: sizes.memberLength - 8)
-            crc = CRC32.combine(crc, memberCRC, length: sizes.dataLength)
-            members += 1
-            dataLength += UInt64(sizes.dataLength)
-            streamLength += UInt64(sizes.memberLength)
+            add(memberLength: sizes.memberLength, dataLength: sizes.dataLength,
+                crc: GzipMember.loadLittleEndian32(rest, at: sizes.memberLength - 8))
             offset += sizes.memberLength
         }
+    }
+
+    /// Counts one member: its whole length, its data's length and CRC-32
+    /// (what `StreamEndCheck` adds up from what it decoded).
+    public mutating func add(memberLength: Int, dataLength: Int, crc memberCRC: UInt32) {
+        crc = CRC32.combine(crc, memberCRC, length: dataLength)
+        members += 1
+        self.dataLength += UInt64(dataLength)
+        streamLength += UInt64(memberLength)
     }
 
     /// The record of everything added.

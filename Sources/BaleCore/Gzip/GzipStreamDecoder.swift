@@ -25,6 +25,10 @@ public struct GzipStreamDecoder {
         case trailingGarbage
     }
 
+    /// What gzip says of an input whose members are whole and followed by
+    /// bytes that are not gzip (a warning, exit 2); every command says it.
+    public static let trailingGarbageWarning = "decompression OK, trailing garbage ignored"
+
     /// Bytes read and written per step.
     static let bufferSize = 256 << 10
 

@@ -25,17 +25,13 @@ public struct StreamEndCheck: Sendable {
     private var open: Opened?
 
     private struct Opened: Sendable {
+        /// Where its first member began.
         var start: Int64
-        var members: UInt64 = 0
-        var dataLength: UInt64 = 0
-        var crc: UInt32 = 0
-        var compressedLength: UInt64 = 0
+        /// Its members read so far, added up as the writer added them up.
+        var tally = MemberTally()
     }
 
     public init() {}
-
-    /// True while a stream that promised an end member has not ended.
-    public var expectsEnd: Bool { open != nil }
 
     /// One data member, whole and checked: `promisesEnd` from its header,
     /// its compressed length, its data's length and CRC-32, and where it began.
@@ -47,28 +43,25 @@ public struct StreamEndCheck: Sendable {
             return
         }
         var stream = open ?? Opened(start: offset)
-        stream.members += 1
-        stream.dataLength += UInt64(dataLength)
-        stream.crc = CRC32.combine(stream.crc, crc, length: dataLength)
-        stream.compressedLength += UInt64(length)
+        stream.tally.add(memberLength: length, dataLength: dataLength, crc: crc)
         open = stream
     }
 
     /// An end member, at `offset`.
     public mutating func endMember(_ record: GzipEndMember.Record, at offset: Int64, path: String) throws(BaleError) {
-        let stream = open ?? Opened(start: offset)
+        let found = (open ?? Opened(start: offset)).tally
         open = nil
         // The proof is the data: how many members held it, how long it is
         // and its CRC-32. The stream length is a locator (where the stream
         // began, for a reader starting from the tail), not a proof: a tool
         // that rewrites headers (adds a name, say) changes it while every
         // byte of data is still there, and gzip -t rightly says OK.
-        guard record.members != stream.members || record.dataLength != stream.dataLength
-                || record.crc != stream.crc else { return }
+        guard record.members != found.members || record.dataLength != found.dataLength
+                || record.crc != found.crc else { return }
         var differences: [String] = []
-        if record.members != stream.members { differences.append("\(record.members) members, \(stream.members) read") }
-        if record.dataLength != stream.dataLength {
-            differences.append("\(record.dataLength) bytes of data, \(stream.dataLength) read")
+        if record.members != found.members { differences.append("\(record.members) members, \(found.members) read") }
+        if record.dataLength != found.dataLength {
+            differences.append("\(record.dataLength) bytes of data, \(found.dataLength) read")
         }
         if differences.isEmpty { differences.append("a CRC-32 that differs from the data's") }
         throw .truncatedStream(path: path, reason: "the end member at byte \(offset) records "
@@ -81,8 +74,8 @@ public struct StreamEndCheck: Sendable {
         guard let stream = open else { return }
         open = nil
         throw .truncatedStream(path: path, reason: "\(what) at byte \(offset) instead of the end member of the bale "
-                               + "stream begun at byte \(stream.start) (\(stream.members) "
-                               + "member\(stream.members == 1 ? "" : "s"), \(stream.dataLength) bytes read)")
+                               + "stream begun at byte \(stream.start) (\(stream.tally.members) "
+                               + "member\(stream.tally.members == 1 ? "" : "s"), \(stream.tally.dataLength) bytes read)")
     }
 
     /// The input ended at `offset`.

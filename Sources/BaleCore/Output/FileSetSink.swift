@@ -155,11 +155,7 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
         do throws(BaleError) {
             // The end member last: only a whole output is ever committed.
             let endMember = tally.endMember
-            var failure: BaleError?
-            endMember.withUnsafeBytes { bytes in
-                do throws(BaleError) { try output.write(bytes) } catch { failure = error }
-            }
-            if let failure { throw failure }
+            try output.write(endMember)
             currentBytes += Int64(endMember.count)
             var attributes = AtomicOutputFile.Attributes(file.source.info)
             attributes.setsOwner = !file.ownerComesFree

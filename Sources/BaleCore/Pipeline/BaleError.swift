@@ -37,6 +37,15 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// True for input that ends too early: inside a member, or without
+    /// the end member its stream promised.
+    public var isTruncation: Bool {
+        switch self {
+        case .truncated, .truncatedStream: return true
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .cannotOpen(let path, let error): return "\(path): \(error.reason)"

@@ -77,10 +77,6 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
 
     public var chunkCount: UInt64 { monitor.withLock { next } }
 
-    /// Where the members bale could split end: the streaming decoder goes
-    /// on from this input offset (valid once the cutter is done).
-    public var streamingOffset: Int64 { monitor.withLock { offset } }
-
 
     /// The member with this sequence number, which is being written: it
     /// is forgotten here.

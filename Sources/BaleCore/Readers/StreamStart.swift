@@ -10,7 +10,7 @@ struct StreamStart {
     /// Feeds `head` to a plain tar's sink.
     func feedHead<H: TarReader.Handler>(to sink: TarStreamSink<H>) throws(BaleError) {
         guard !head.isEmpty else { return }
-        try typedThrows(BaleError.self) { try head.withUnsafeBytes { try sink.write($0) } }
+        try sink.write(head)
     }
 
     /// `GunzipJob.run` on the whole input: `head`, then the rest of `input`.
