@@ -1,0 +1,75 @@
+import Testing
+
+/// The bytes bale writes, pinned: the SHA-256 of `gzip`, `gzip -r`, `pack`
+/// (with its manifest) and `sum` output for a fixed, generated input at
+/// levels 1 and 6, recorded before the runner and chunk redesign (issue 15)
+/// and checked after it. A change to the code paths must not change one
+/// byte of output; a change that means to (a new format version, a new
+/// codec default) updates these values on purpose, in the same commit.
+///
+/// The input is made by a script from `seq` and `awk` alone, with fixed
+/// modes and times, so it is the same on every machine; `pack` fixes
+/// owner, group and times with `--mtime`, `--owner` and `--group`.
+@Suite struct FixedOutputTests {
+    static let input = #"""
+        set -e
+        mkdir -p tree/docs tree/data/deep/er tree/empty
+        seq 1 400000 | awk '{ printf "%d line %x of the fixed input, %s\n", $1, $1 * 7919, ($1 % 3 ? "alpha" : "omega beta") }' > tree/data/big.txt
+        for i in $(seq 1 150); do seq $i 3 $((i * 40)) > tree/docs/note$i.txt; done
+        seq 1 100000 | awk '{ printf "%c", 33 + ($1 * 2654435761) % 90 }' > tree/data/deep/er/noise.bin
+        : > tree/data/empty.txt
+        printf 'caf\xc3\xa9 %s\n' one two > "tree/docs/na me é.txt"
+        ln -s ../data/big.txt tree/docs/link
+        ln tree/docs/note1.txt tree/docs/hard
+        find tree -type d -exec chmod 755 {} + ; find tree -type f -exec chmod 644 {} +
+        chmod 600 tree/docs/note7.txt; chmod 755 tree/docs/note8.txt
+        find tree -exec touch -h -d @1700000000 {} +
+        set +e
+        """#
+
+    /// level → SHA-256 of: `gzip -c` of the 19 MB file (five chunks), the
+    /// archive, its manifest, and every output of `gzip -r` in name order.
+    static let expected: [Int: (gzip: String, pack: String, manifest: String, recursive: String)] = [
+        1: ("aa9586ffbee3b8ccda0ec51757b6e392d0bb60cdce5f6a17a98057db77ee3600",
+            "eeebbdc2fc98b47ad61ab591064e49de43fd2aba4ebd5e1a78072c1bab1d1d4c",
+            "29bf796048d2ca327234bcdfc214068c06d2198daac0e6a05ba7cb87ac346ecd",
+            "a0b1b645c86380eafa3330df1aaff35878331610f79b206b4479e163236d42ce"),
+        6: ("cb9d5e05cddecfcd97a1a815db3fc680d6a8ecb2f2612d5d501fa3c4a9f4d014",
+            "4a8e04a2054b8160043514e30cc0a2895cafaa1886ca5f55bdfc8f7ae9f4d9d8",
+            "29bf796048d2ca327234bcdfc214068c06d2198daac0e6a05ba7cb87ac346ecd",
+            "e6407b30fc5a6ff3b5a134fc50b1a89debba9f5c99c4300640c7fc04cd14a51a"),
+    ]
+
+    @Test(arguments: [1, 6])
+    func outputBytesAreUnchanged(level: Int) throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Self.input)
+            digest() { sha256sum "$@" | cut -c1-64; }
+            echo "gzip $("$BALE" gzip -\(level) -c tree/data/big.txt | digest)"
+            "$BALE" pack -\(level) --mtime @1700000000 --owner root:0 --group root:0 -o p.tar.gz --manifest m tree
+            echo "pack $(digest p.tar.gz)"
+            echo "manifest $(digest m)"
+            cp -a tree r && "$BALE" gzip -r -q -\(level) r
+            echo "recursive $(cd r && find . -type f | LC_ALL=C sort | xargs -d '\\n' sha256sum | digest)"
+            """)
+        let want = try #require(Self.expected[level])
+        #expect(run.stdout == """
+            gzip \(want.gzip)
+            pack \(want.pack)
+            manifest \(want.manifest)
+            recursive \(want.recursive)
+
+            """, "\(run.stderr)")
+    }
+
+    /// `sum` of the same tree: the lines sha256sum would print, in bale's order.
+    @Test func sumOutputIsUnchanged() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Self.input)
+            "$BALE" sum tree | sha256sum | cut -c1-64
+            """)
+        #expect(run.stdout == "d4565bf2ebe217191240afb371054b0964c98f072b021b25adfd07da086a66f5\n", "\(run.stderr)")
+    }
+}
