@@ -4,7 +4,7 @@
 /// There is one collector, so the output is written by one thread in one
 /// order: the bytes cannot depend on how many workers or readers there
 /// were, or on which finished first. Writing is I/O, so this is a thread.
-final class Collector {
+final class Collector<Sink: ResultSink> {
     private var thread: JoinableThread?
     private let state: State
 
@@ -18,8 +18,8 @@ final class Collector {
 
     /// Starts the collector: it runs until `results` is closed and drained.
     init(
-        results: BoundedQueue<ChunkResult>, window: ReorderBuffer, failure: FailureLatch,
-        sink: any OutputSink, countsBytes: Bool
+        results: BoundedQueue<ChunkResult<Sink.Context>>, window: ReorderBuffer<Sink.Context>,
+        failure: FailureLatch, sink: Sink, countsBytes: Bool
     ) {
         let state = State()
         self.state = state
@@ -30,7 +30,7 @@ final class Collector {
                     if failure.hasFailed { continue }
                     let started = RunSummary.now()
                     do throws(BaleError) {
-                        try typedThrows(BaleError.self) { try ready.bytes.withUnsafeBytes { try sink.write($0, sequence: ready.sequence) } }
+                        try sink.write(ready)
                     } catch {
                         failure.fail(error)
                         continue
@@ -38,7 +38,7 @@ final class Collector {
                     state.writing += RunSummary.now() - started
                     state.written += 1
                     state.bytesIn += Int64(ready.inputLength)
-                    state.bytesOut += Int64(ready.bytes.count)
+                    state.bytesOut += Int64(ready.reply.outputLength)
                     // As it goes, for the progress line.
                     if countsBytes { RunSummary.shared.addProgress(read: Int64(ready.inputLength)) }
                 }

@@ -13,13 +13,13 @@
 ///
 /// So the window bounds every chunk anywhere in the job: being read,
 /// queued, in a pipe, in a worker, or waiting here.
-public final class ReorderBuffer: @unchecked Sendable {
+public final class ReorderBuffer<Context: Sendable>: @unchecked Sendable {
     /// The most chunks admitted and not yet written.
     public let window: Int
 
     private let monitor = Monitor()
     private let advanced: Monitor.Condition
-    private var waiting: [UInt64: ChunkResult] = [:]
+    private var waiting: [UInt64: ChunkResult<Context>] = [:]
     private var next: UInt64 = 0
     private var cancelled = false
 
@@ -41,7 +41,7 @@ public final class ReorderBuffer: @unchecked Sendable {
     }
 
     /// Files a finished result until its turn comes.
-    public func insert(_ result: ChunkResult) {
+    public func insert(_ result: ChunkResult<Context>) {
         monitor.withLock {
             precondition(result.sequence >= next && waiting[result.sequence] == nil,
                          "chunk \(result.sequence) delivered twice")
@@ -51,7 +51,7 @@ public final class ReorderBuffer: @unchecked Sendable {
 
     /// The next result in sequence order, if it has arrived; taking it
     /// moves the window on and lets readers admit another chunk.
-    public func popNext() -> ChunkResult? {
+    public func popNext() -> ChunkResult<Context>? {
         monitor.withLock {
             guard let result = waiting.removeValue(forKey: next) else { return nil }
             next += 1

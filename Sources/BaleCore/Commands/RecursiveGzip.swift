@@ -96,9 +96,10 @@ struct RecursiveGzip {
             for top in tops { walk.visit(top, relative: TreeWalker.archiveName(top), top: true) }
             walkStatus.withLock { $0 = walk.status }
         }
+        let ledger = FileLedger()
         let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize,
-                                   makesDigests: options.manifestPath != nil) { found.pop() }
-        let sink = FileSetSink(cutter: cutter, messages: messages)
+                                   makesDigests: options.manifestPath != nil, ledger: ledger) { found.pop() }
+        let sink = FileSetSink(ledger: ledger, messages: messages)
         var failed = false
         do {
             _ = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
@@ -111,7 +112,7 @@ struct RecursiveGzip {
             // The job stopped: every file it did not finish is named, those
             // in flight and those the walk still finds (it only lists them
             // now), as each is left as it was.
-            var left = cutter.unfinished.map(\.source.path)
+            var left = ledger.unfinished.map(\.source.path)
             while let task = found.pop() { left.append(task.source.path) }
             for path in left {
                 messages.error("\(String(decoding: path, as: UTF8.self)): not compressed (the job stopped at the error above); left as it was")

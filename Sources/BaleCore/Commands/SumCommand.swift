@@ -95,7 +95,7 @@ public struct SumCommand: Sendable {
         defer { _ = pool.shutdown() }
         let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
         let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes) { found.pop() }
-        let sink = DigestPrinter(cutter: cutter, quiet: options.quiet, messages: messages)
+        let sink = DigestPrinter(quiet: options.quiet, messages: messages)
         var failure: BaleError?
         do {
             _ = try pipeline.run(cutter: cutter, kind: .digest, inputName: options.check ?? "files", sink: sink)
@@ -208,124 +208,5 @@ public struct SumCommand: Sendable {
                                     reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "
                                         + "not a SHA-256 line (HEX  NAME)"))
         }
-    }
-}
-
-/// One file to hash: its path, its size (to size the batches), and the
-/// digest a manifest expects (`-c`).
-struct SumItem: Sendable {
-    var path: [UInt8]
-    var size: Int64
-    var expected: [UInt8]?
-    /// What the worker opens, when it is not `path` (`-`: standard input).
-    var source: [UInt8]? = nil
-}
-
-/// Hands the workers the files in batches, one chunk per batch: up to
-/// `batchFiles` small files, or a large one alone, as the walk finds them.
-final class PathBatchCutter: ChunkCutter, @unchecked Sendable {
-    private let batchFiles: Int
-    private let batchBytes: Int64
-    private let next: () -> SumItem?
-    private let monitor = Monitor()
-    private var lookahead: SumItem?
-    private var batches: [UInt64: [SumItem]] = [:]
-    private var count: UInt64 = 0
-    var chunkCount: UInt64 { monitor.withLock { count } }
-
-    init(batchFiles: Int, batchBytes: Int64, next: @escaping () -> SumItem?) {
-        self.batchFiles = batchFiles
-        self.batchBytes = batchBytes
-        self.next = next
-    }
-
-    /// The files of chunk `sequence`; taking them forgets them.
-    func take(_ sequence: UInt64) -> [SumItem] {
-        monitor.withLock { batches.removeValue(forKey: sequence) ?? [] }
-    }
-
-    func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
-        let claimed: (UInt64, [SumItem])? = monitor.withLock {
-            var batch: [SumItem] = []
-            var size: Int64 = 0
-            while batch.count < batchFiles, let item = lookahead ?? next() {
-                lookahead = nil
-                if !batch.isEmpty && size + item.size > batchBytes {
-                    lookahead = item
-                    break
-                }
-                batch.append(item)
-                size += item.size
-            }
-            guard !batch.isEmpty else { return nil }
-            defer { count += 1 }
-            batches[count] = batch
-            return (count, batch)
-        }
-        guard let (sequence, batch) = claimed, admit(sequence) else { return nil }
-        return Chunk(sequence: sequence, offset: 0, bytes: PieceTable.encode(batch.map { $0.source ?? $0.path }))
-    }
-}
-
-/// Prints each batch's lines as it comes back, in order (`sha256sum`'s
-/// format, or OK/FAILED lines with `-c`).
-final class DigestPrinter: OutputSink, @unchecked Sendable {
-    private let cutter: PathBatchCutter
-    private let quiet: Bool
-    private let messages: Messages
-    private(set) var status = ExitCode.success
-    /// With `-c`: files whose digest differs, and files that could not be read.
-    private(set) var mismatches = 0
-    private(set) var unreadable = 0
-
-    init(cutter: PathBatchCutter, quiet: Bool, messages: Messages) {
-        self.cutter = cutter
-        self.quiet = quiet
-        self.messages = messages
-    }
-
-    func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
-        preconditionFailure("DigestPrinter needs each chunk's sequence number")
-    }
-
-    func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
-        let batch = cutter.take(sequence)
-        guard bytes.count == 36 * batch.count else { throw .workerFailed("a digest batch came back short") }
-        var out: [UInt8] = []
-        for (slot, file) in batch.enumerated() {
-            let failure = Int32(bitPattern: GzipMember.loadLittleEndian32(bytes, at: 36 * slot))
-            let digest = Array(bytes[(36 * slot + 4)..<(36 * slot + 36)])
-            if failure != 0 {
-                let error = SystemError(code: failure, operation: "read")
-                if file.expected != nil {
-                    // As sha256sum -c says it, its quoting of the name included.
-                    messages.error(verbatim: "\(Manifest.quotedForMessage(file.path)): \(error.reason)")
-                } else {
-                    messages.error(BaleError.cannotOpen(path: String(decoding: file.path, as: UTF8.self), error).description)
-                }
-                status = .failure
-                if file.expected != nil {
-                    out += Manifest.checkLine(path: file.path, verdict: .unreadable)
-                    unreadable += 1
-                }
-                continue
-            }
-            RunSummary.shared.addFiles(1)
-            RunSummary.shared.addBytes(read: file.size, written: 0)
-            RunSummary.shared.addProgress(read: file.size)
-            if let expected = file.expected {
-                if expected == digest {
-                    if !quiet { out += Manifest.checkLine(path: file.path, verdict: .ok) }
-                } else {
-                    out += Manifest.checkLine(path: file.path, verdict: .failed)
-                    mismatches += 1
-                    status = .failure
-                }
-            } else {
-                Manifest.appendLine(digest: digest, path: file.path, to: &out)
-            }
-        }
-        RunSummary.shared.addBytes(read: 0, written: Int64(out.count))
-        try StandardOutput.write(out)
     }
 }

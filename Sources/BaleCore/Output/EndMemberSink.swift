@@ -16,11 +16,6 @@ public final class EndMemberSink: OutputSink, @unchecked Sendable {
         tally.add(members: bytes)
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
-        try target.write(bytes, sequence: sequence)
-        tally.add(members: bytes)
-    }
-
     /// Writes the end member after everything written so far; returns its length.
     @discardableResult
     public func writeEndMember() throws(BaleError) -> Int {

@@ -6,11 +6,15 @@ import CSystem
 /// The outputs of a batch job (`bale gzip -r`): one .gz per file of a
 /// `FileSetCutter`, each through its own temporary file.
 ///
-/// The collector hands over every chunk's gzip member in sequence order;
-/// the chunk counts fixed by the cutter say where each file's members
-/// begin and end. A file's output is created at its first member, written,
-/// and at its last member either renamed into place with the input's mode,
-/// owner and times, or discarded if the input could not be read faithfully.
+/// The collector hands over every chunk's members in sequence order, each
+/// with its chunk's context (`FileSetCutter.Unit`): the files a batch
+/// holds (the worker's reply says where each one's member ends), or which
+/// part of a large file a chunk is, with what went wrong reading it and
+/// the file's digest. A file's output is created at its first member,
+/// written, and at its last member either renamed into place with the
+/// input's mode, owner and times, or discarded if the input could not be
+/// read faithfully (a problem in any of its parts, added up in order).
+/// Each file done is crossed off the `FileLedger`.
 /// So every finished output is whole, every unfinished one is a temporary
 /// file (`.NAME.gz.bale-XXXXXX`), which the signal handlers remove and the
 /// next run recognises.
@@ -25,13 +29,17 @@ import CSystem
 /// an input whose output's file system could not be flushed is kept. A
 /// crash in between leaves input and complete output side by side, which
 /// the next run finishes (see `RecursiveGzip`).
-public final class FileSetSink: OutputSink, @unchecked Sendable {
+///
+/// Only the collector thread writes here (`@unchecked Sendable`); `status`,
+/// `digests` and `finish` are used after the pipeline joined it.
+public final class FileSetSink: ResultSink, @unchecked Sendable {
     static let removalBatch = 256
 
-    private let cutter: FileSetCutter
+    private let ledger: FileLedger
     private let messages: Messages
-    private var index = -1
     private var file: FileTask?
+    /// What went wrong reading the current file's parts so far.
+    private var problem: FileProblem?
     private var current: AtomicOutputFile?
     private var currentBytes: Int64 = 0
     /// The current output's members, for its end member.
@@ -44,47 +52,36 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     /// the cutter makes digests (`--manifest`).
     public private(set) var digests = Manifest.Entries()
 
-    public init(cutter: FileSetCutter, messages: Messages) {
-        self.cutter = cutter
+    /// Writes to the files' outputs; crosses each file it finishes off `ledger`.
+    public init(ledger: FileLedger, messages: Messages) {
+        self.ledger = ledger
         self.messages = messages
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
-        preconditionFailure("FileSetSink needs each chunk's sequence number")
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
-        guard let unit = cutter.unit(sequence) else { throw .workerFailed("chunk \(sequence) was never planned") }
-        switch unit {
-        case .files(let range):
-            // One member per file, one after another: each member's header
-            // records its length (bale's "BL" subfield).
-            var offset = 0
-            for file in range {
-                let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
-                guard case .header(let header) = GzipHeader.parse(rest), let sizes = header.recordedSizes,
-                      sizes.memberLength <= rest.count else {
-                    throw .workerFailed("a batch came back without its members")
+    public func write(_ result: ChunkResult<FileSetCutter.Unit>) throws(BaleError) {
+        switch (result.context, result.reply) {
+        case (.files(let files), .compressedPieces(let members)) where members.count == files.count:
+            // One member per file, one after another, where the reply's table says.
+            members.payload.withUnsafeBytes { all in
+                for (file, range) in zip(files, members.ranges) {
+                    begin(file)
+                    add(UnsafeRawBufferPointer(rebasing: all[range]))
+                    end(digest: file.digest)
+                    ledger.finish(file.index)
                 }
-                try begin(file)
-                add(UnsafeRawBufferPointer(rebasing: rest[0..<sizes.memberLength]))
-                try end()
-                offset += sizes.memberLength
             }
-            cutter.release(sequence, files: range)
-        case .part(let file, let chunk, let count):
-            if chunk == 0 { try begin(file) }
-            add(bytes)
+        case (.part(let file, let chunk, let count), .compressed(let member)):
+            if chunk == 0 { begin(file) } else { problem = FileProblem.adding(file.problem, to: problem) }
+            member.withUnsafeBytes { add($0) }
             if chunk == count - 1 {
-                try end()
-                cutter.release(sequence, files: file..<(file + 1))
-            } else {
-                cutter.release(sequence, files: 0..<0)
+                end(digest: file.digest)
+                ledger.finish(file.index)
             }
+        default:
+            throw .workerFailed("chunk \(result.sequence) came back as another kind of answer than its request")
         }
     }
 
-    /// Writes members of the current file's output.
     /// Writes members of the current file's output (a failed write fails
     /// that file alone, see `writeCurrent`), counting them for its end member.
     private func add(_ members: UnsafeRawBufferPointer) {
@@ -94,11 +91,13 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
         currentBytes += Int64(members.count)
     }
 
-    private func begin(_ next: Int) throws(BaleError) {
-        index = next
+    /// Starts the output of `read`'s file, with the problem its first
+    /// (or only) part had.
+    private func begin(_ read: FileSetCutter.FileRead) {
         currentBytes = 0
         tally = MemberTally()
-        guard let task = cutter.task(index) else { throw .workerFailed("file \(index) was never planned") }
+        problem = read.problem
+        let task = read.task
         file = task
         do {
             current = try AtomicOutputFile(pathBytes: task.target, mode: task.source.info.st_mode & 0o7777)
@@ -126,20 +125,17 @@ public final class FileSetSink: OutputSink, @unchecked Sendable {
     private func failCurrent(_ output: AtomicOutputFile, _ error: BaleError) {
         output.discard()
         current = nil
-        _ = cutter.takeDigest(of: index)
         let source = file.map { String(decoding: $0.source.path, as: UTF8.self) } ?? output.path
         fail("\(error.description); \(source) not compressed, left as it was")
     }
 
-    private func end() throws(BaleError) {
-        guard let output = current, let file else {
-            _ = cutter.takeDigest(of: index)  // a file that failed: no digest to list
-            return
-        }
+    /// Ends the current file: its output committed with the file's
+    /// `digest` listed, or discarded if a part of it could not be read
+    /// faithfully (or it failed before).
+    private func end(digest: [UInt8]?) {
+        guard let output = current, let file else { return }  // a file that failed: no digest to list
         current = nil
-        let digest = cutter.takeDigest(of: index)
         var source: String { String(decoding: file.source.path, as: UTF8.self) }
-        let problem = cutter.problem(of: index)
         switch problem {
         case .unreadable(let reason)?:
             output.discard()

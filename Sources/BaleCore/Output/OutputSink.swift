@@ -2,16 +2,12 @@
 import Glibc
 #endif
 
-/// Where a job's output bytes go, in order: the collector thread (and the
-/// streaming decoder) call `write` with each piece.
+/// Where a job's output bytes go, in order: the collector thread (through
+/// `OutputBytes`) and the streaming decoder call `write` with each piece.
+/// A sink that needs to know what each chunk was is a `ResultSink`.
 public protocol OutputSink: Sendable {
     /// Writes all of `bytes`, or throws naming the output and the cause.
     func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError)
-
-    /// Writes the output of chunk `sequence` (the collector calls this, in
-    /// sequence order). Sinks that route chunks to several outputs
-    /// (`FileSetSink`) use the number; the others just write.
-    func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError)
 }
 
 extension OutputSink {
@@ -22,10 +18,6 @@ extension OutputSink {
             do throws(BaleError) { try write(raw) } catch { failure = error }
         }
         if let failure { throw failure }
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
-        try write(bytes)
     }
 }
 

@@ -1,46 +1,58 @@
-/// One piece of input on its way through the pipeline.
+/// One piece of input on its way through the pipeline, with what the
+/// stages after the workers need to know about it.
 ///
 /// The sequence number is the chunk's place in the output: workers finish
 /// chunks in any order, and the collector puts them back in this order.
-public struct Chunk: Sendable {
+///
+/// As in swift-nio, where the context travels with the event, the chunk
+/// carries its `context`, set by the cutter that made it (the files of a
+/// batch, the facts of a gzip member, what went wrong reading a file): the
+/// worker link attaches it to the chunk's result, and the sink reads it
+/// there. No stage asks a stage upstream what a chunk meant. Cutters and
+/// sinks agree on the context's type at compile time (`ChunkCutter` and
+/// `ResultSink` share it; `Pipeline.run` ties them together).
+public struct Chunk<Context: Sendable>: Sendable {
     /// The chunk's place in the output, from 0.
     public var sequence: UInt64
     /// Where the chunk starts in the input (for messages).
     public var offset: Int64
-    /// The input bytes: plain data to compress, or one gzip member to inflate.
-    public var bytes: [UInt8]
-    /// For a member to inflate: its recorded uncompressed length.
-    public var expectedLength: Int
-    /// True when `bytes` holds several pieces, each to be compressed into
-    /// its own member (see `WireFrame.Kind.compressPieces`).
-    public var holdsPieces: Bool
+    /// What the worker is asked to do, with the chunk's bytes.
+    public var request: WorkRequest
+    /// What the sink needs to know about this chunk.
+    public var context: Context
 
-    public init(sequence: UInt64, offset: Int64, bytes: [UInt8], expectedLength: Int = 0, holdsPieces: Bool = false) {
+    public init(sequence: UInt64, offset: Int64, request: WorkRequest, context: Context) {
         self.sequence = sequence
         self.offset = offset
-        self.bytes = bytes
-        self.expectedLength = expectedLength
-        self.holdsPieces = holdsPieces
+        self.request = request
+        self.context = context
     }
 }
 
-/// A chunk's output, back from a worker.
-public struct ChunkResult: Sendable {
-    /// The sequence number of the chunk it came from.
-    public var sequence: UInt64
-    /// The output bytes: a gzip member, or inflated data.
-    public var bytes: [UInt8]
-    /// The number of input bytes the chunk held.
-    public var inputLength: Int
+extension Chunk where Context == Void {
+    /// A chunk whose sink needs nothing but its bytes.
+    public init(sequence: UInt64, offset: Int64, request: WorkRequest) {
+        self.init(sequence: sequence, offset: offset, request: request, context: ())
+    }
 }
 
-/// What the workers do with each chunk.
-public enum WorkKind: Sendable, Equatable {
-    /// Compress plain data to a gzip member with this codec and level.
-    case compress(Compression)
-    /// Inflate a bale gzip member, whose sizes are recorded in its header,
-    /// with this codec.
-    case inflate(Codec)
-    /// Hash the files whose paths the chunk lists (`bale sum`).
-    case digest
+/// A chunk's output, back from a worker, with the context of the chunk it
+/// came from.
+public struct ChunkResult<Context: Sendable>: Sendable {
+    /// The sequence number of the chunk it came from.
+    public var sequence: UInt64
+    /// What the worker answered (never `.failed`: a failure stops the job
+    /// before it reaches the collector).
+    public var reply: WorkReply
+    /// The number of input bytes the chunk held.
+    public var inputLength: Int
+    /// The context the cutter gave the chunk.
+    public var context: Context
+
+    public init(sequence: UInt64, reply: WorkReply, inputLength: Int, context: Context) {
+        self.sequence = sequence
+        self.reply = reply
+        self.inputLength = inputLength
+        self.context = context
+    }
 }

@@ -36,7 +36,7 @@ public enum GunzipJob {
     ) throws(BaleError) -> Report {
         precondition(head.isEmpty || !seekable, "a file is read in place")
         let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head)
-        let checking = CheckingSink(target: sink, cutter: cutter, path: inputName)
+        let checking = CheckingSink(target: sink, unwritten: cutter.unwritten, path: inputName)
         var bytesIn: Int64 = 0
         do {
             let report = try pipeline.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
@@ -63,33 +63,30 @@ public enum GunzipJob {
     }
 
     /// Between the collector and the real sink: gives each member, as its
-    /// data is written in order, to the end check, and counts them.
-    /// Only the collector thread writes here; the counts are read after
-    /// the pipeline joined it.
-    private final class CheckingSink: OutputSink, @unchecked Sendable {
+    /// data is written in order, to the end check (with the member's
+    /// facts from its chunk's context), crosses it off the cutter's
+    /// unwritten members, and counts them. Only the collector thread
+    /// writes here (`@unchecked Sendable`); the counts are read after the
+    /// pipeline joined it.
+    private final class CheckingSink: ResultSink, @unchecked Sendable {
         let target: any OutputSink
-        let cutter: MemberChunkCutter
+        let unwritten: UnwrittenMembers
         let path: String
         private(set) var check = StreamEndCheck()
         private(set) var written: UInt64 = 0
 
-        init(target: any OutputSink, cutter: MemberChunkCutter, path: String) {
+        init(target: any OutputSink, unwritten: UnwrittenMembers, path: String) {
             self.target = target
-            self.cutter = cutter
+            self.unwritten = unwritten
             self.path = path
         }
 
-        func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
-            preconditionFailure("the collector gives every chunk's sequence number")
-        }
-
-        func write(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws(BaleError) {
-            guard let member = cutter.written(sequence) else {
-                throw .workerFailed("member \(sequence) was never handed out")
-            }
+        func write(_ result: ChunkResult<MemberChunkCutter.Member>) throws(BaleError) {
+            let member = result.context
+            unwritten.written(result.sequence)
             try check.dataMember(promisesEnd: member.promisesEnd, at: member.offset, length: member.length,
-                                 dataLength: bytes.count, crc: member.crc, path: path)
-            try target.write(bytes, sequence: sequence)
+                                 dataLength: result.reply.outputLength, crc: member.crc, path: path)
+            try result.reply.writeOutput(to: target)
             written += 1
         }
     }

@@ -45,19 +45,22 @@ public struct Pipeline {
     }
 
     /// Cuts the input with `cutter`, has the workers do `kind` to every
-    /// chunk, and passes the results in order to `sink`.
-    /// `inputName` names the input in messages.
-    public func run(
-        cutter: ChunkCutter, kind: WorkKind, inputName: String,
-        sink: any OutputSink
-    ) throws(BaleError) -> Report {
+    /// chunk, and passes the results in order, each with its chunk's
+    /// context, to `sink`. `inputName` names the input in messages.
+    ///
+    /// Generic over the cutter and the sink, which must agree on the
+    /// chunks' context; one module, so every use is specialised.
+    public func run<Cutter: ChunkCutter, Sink: ResultSink>(
+        cutter: Cutter, kind: WorkKind, inputName: String, sink: Sink
+    ) throws(BaleError) -> Report where Sink.Context == Cutter.Context {
+        typealias Context = Cutter.Context
         let processes = try workers.workers()
         let started = RunSummary.now()
-        let window = ReorderBuffer(window: options.window(workers: processes.count))
-        let queue = BoundedQueue<Chunk>(capacity: options.queueCapacity(workers: processes.count))
+        let window = ReorderBuffer<Context>(window: options.window(workers: processes.count))
+        let queue = BoundedQueue<Chunk<Context>>(capacity: options.queueCapacity(workers: processes.count))
         // Never full: the window already bounds what can be in it, and a
         // receiver that blocked here could stall the worker it reads from.
-        let results = BoundedQueue<ChunkResult>(capacity: window.window + processes.count + 1)
+        let results = BoundedQueue<ChunkResult<Context>>(capacity: window.window + processes.count + 1)
         let failure = FailureLatch()
         failure.whenFailed {
             queue.cancel()
@@ -67,7 +70,7 @@ public struct Pipeline {
         let collector = Collector(results: results, window: window, failure: failure, sink: sink,
                                   countsBytes: kind != .digest)
         let links = processes.map {
-            WorkerLink(worker: $0, pool: workers, kind: kind, options: options, inputName: inputName,
+            WorkerLink<Context>(worker: $0, pool: workers, kind: kind, options: options, inputName: inputName,
                        queue: queue, results: results, failure: failure)
         }
         let readers = ReaderPool(count: options.ioThreads, cutter: cutter, queue: queue,
@@ -97,5 +100,14 @@ public struct Pipeline {
             throw .workerFailed("wrote \(written.chunks) of \(cutter.chunkCount) chunks")
         }
         return Report(chunks: written.chunks, bytesIn: written.bytesIn, bytesOut: written.bytesOut)
+    }
+
+    /// Runs the job as `run(cutter:kind:inputName:sink:)` does, writing
+    /// only the results' bytes, in order, to `sink` (whatever the chunks'
+    /// context).
+    public func run<Cutter: ChunkCutter>(
+        cutter: Cutter, kind: WorkKind, inputName: String, sink: any OutputSink
+    ) throws(BaleError) -> Report {
+        try run(cutter: cutter, kind: kind, inputName: inputName, sink: OutputBytes<Cutter.Context>(sink))
     }
 }

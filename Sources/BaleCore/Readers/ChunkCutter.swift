@@ -5,10 +5,17 @@
 /// the number before it allocates or reads anything: `admit` blocks while
 /// the chunk would be too far ahead of the collector (see `ReorderBuffer`),
 /// which bounds the memory of the whole pipeline.
-public protocol ChunkCutter: AnyObject, Sendable {
+///
+/// The cutter makes each chunk's `WorkRequest` and sets its `Context`:
+/// what the sink will need to know about the chunk's result (see `Chunk`).
+public protocol ChunkCutter<Context>: AnyObject, Sendable {
+    /// What this cutter tells the sink about each chunk (`Void` for
+    /// chunks that are only bytes in order).
+    associatedtype Context: Sendable
+
     /// The next chunk, or nil when the input is used up (or `admit`
     /// returned false because the job is being cancelled).
-    func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk?
+    func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Context>?
 
     /// How many chunks the input was cut into (valid once `nextChunk` has
     /// returned nil to every reader).

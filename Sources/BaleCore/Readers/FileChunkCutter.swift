@@ -35,7 +35,7 @@ public final class FileChunkCutter: ChunkCutter, @unchecked Sendable {
     /// True when the file had more bytes than its size at the start.
     public var grewWhileReading: Bool { monitor.withLock { grew } }
 
-    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Void>? {
         let sequence: UInt64? = monitor.withLock {
             guard next < chunkCount else { return nil }
             defer { next += 1 }
@@ -57,6 +57,6 @@ public final class FileChunkCutter: ChunkCutter, @unchecked Sendable {
                 monitor.withLock { grew = true }
             }
         }
-        return Chunk(sequence: sequence, offset: offset, bytes: bytes)
+        return Chunk(sequence: sequence, offset: offset, request: .compress(data: bytes))
     }
 }

@@ -10,17 +10,21 @@
 /// Works on a regular file (pread, so reader threads read member bodies in
 /// parallel) and on a stream (read in order under the lock).
 ///
+/// Each chunk carries its member's facts (`Member`: where it lies, what
+/// its header promises, its trailer's CRC), which the sink checks the
+/// inflated data against (see `GunzipJob`).
+///
 /// The recorded sizes are hints, not facts: a file that another tool
-/// altered, or that was forged, may carry plausible but wrong ones. So the
-/// cutter keeps, for every member it handed out and that is not yet
-/// written, where it began (and, for a stream, which cannot be read twice,
-/// its bytes): if a worker finds that a member does not check out, the
+/// altered, or that was forged, may carry plausible but wrong ones. So
+/// every member handed out is listed in `unwritten` until the sink writes
+/// it (where it began and, for a stream, which cannot be read twice, its
+/// bytes): if a worker finds that a member does not check out, the
 /// parallel pass stops and `GunzipJob` goes on with the streaming decoder
 /// from the first member not written (`resumePoint`), which trusts nothing
 /// but the deflate data. A valid gzip file is thus always read whole,
 /// whatever its hints say.
 public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
-    /// What is known of a member handed out and not yet written.
+    /// What the sink is told of each member, in its chunk's context.
     public struct Member: Sendable {
         /// Where it begins in the input.
         public var offset: Int64
@@ -28,10 +32,8 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
         public var length: Int
         /// True when its header promises an end member ("BL" version 2).
         public var promisesEnd: Bool
-        /// The CRC-32 its trailer records (known once it was read).
-        public var crc: UInt32 = 0
-        /// A stream's member bytes, kept until written (empty for a file).
-        var bytes: [UInt8] = []
+        /// The CRC-32 its trailer records.
+        public var crc: UInt32
     }
 
     private let fd: Int32
@@ -42,13 +44,10 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
     private var offset: Int64 = 0
     private var stopped = false
     private var unconsumed: [UInt8] = []
-    /// Members handed out and not yet written, by sequence number, under
-    /// a lock of their own: in a stream the cutter's lock is held while a
-    /// reader waits for room in the reorder window, and the collector,
-    /// which makes that room, takes each member out of here as it writes
-    /// it. (Order: `monitor`, then `members`; the collector takes only this.)
-    private let members = Monitor()
-    private var outstanding: [UInt64: Member] = [:]
+    /// Members handed out and not yet written; the sink crosses them off.
+    /// (Lock order: `monitor`, then the record's own; the collector takes
+    /// only the record's.)
+    public let unwritten = UnwrittenMembers()
 
     /// A stream's first bytes, read by the caller before the cutter
     /// started: read from here before the stream itself.
@@ -77,26 +76,19 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
 
     public var chunkCount: UInt64 { monitor.withLock { next } }
 
-
-    /// The member with this sequence number, which is being written: it
-    /// is forgotten here.
-    public func written(_ sequence: UInt64) -> Member? {
-        members.withLock { outstanding.removeValue(forKey: sequence) }
-    }
-
     /// Where the streaming decoder must go on when the members from
     /// `sequence` on were not written: their start, and for a stream the
     /// bytes read from there on (the members kept, then what was read past them).
     public func resumePoint(from sequence: UInt64) -> (offset: Int64, prefix: [UInt8]) {
-        let pending = members.withLock { outstanding.filter { $0.key >= sequence }.sorted { $0.key < $1.key } }
+        let pending = unwritten.members(from: sequence)
         return monitor.withLock {
             guard let first = pending.first else { return (offset, unconsumed + head) }
-            if seekable { return (first.value.offset, []) }
-            return (first.value.offset, pending.flatMap(\.value.bytes) + unconsumed + head)
+            if seekable { return (first.offset, []) }
+            return (first.offset, pending.flatMap(\.bytes) + unconsumed + head)
         }
     }
 
-    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Member>? {
         if seekable {
             return try nextFileChunk(admit: admit)
         }
@@ -116,7 +108,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
         }
     }
 
-    private func nextFileChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+    private func nextFileChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Member>? {
         let claimed = try typedThrows(BaleError.self) { try monitor.withLock { () throws(BaleError) -> (UInt64, Int64, GzipHeader.RecordedSizes)? in
             guard !stopped else { return nil }
             let probe: [UInt8]
@@ -129,8 +121,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
                 stopped = true
                 return nil
             }
-            let member = Member(offset: offset, length: sizes.memberLength, promisesEnd: sizes.promisesEnd)
-            members.withLock { outstanding[next] = member }
+            unwritten.handOut(next, offset: offset)
             defer {
                 next += 1
                 offset += Int64(sizes.memberLength)
@@ -145,12 +136,13 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
             }
         } catch { throw .readFailed(path: path, error) }
         if bytes.count < sizes.memberLength { throw .truncated(path: path) }
-        let crc = Self.trailerCRC(bytes)
-        members.withLock { outstanding[sequence]?.crc = crc }
-        return Chunk(sequence: sequence, offset: start, bytes: bytes, expectedLength: sizes.dataLength)
+        let member = Member(offset: start, length: sizes.memberLength, promisesEnd: sizes.promisesEnd,
+                            crc: Self.trailerCRC(bytes))
+        return Chunk(sequence: sequence, offset: start,
+                     request: .inflate(member: bytes, expectedLength: sizes.dataLength), context: member)
     }
 
-    private func nextStreamChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
+    private func nextStreamChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Member>? {
         guard !stopped else { return nil }
         let probe: [UInt8]
         do throws(SystemError) {
@@ -179,14 +171,15 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
             unconsumed = member
             throw .truncated(path: path)
         }
-        let kept = Member(offset: offset, length: length, promisesEnd: sizes.promisesEnd,
-                          crc: Self.trailerCRC(member), bytes: member)
-        members.withLock { outstanding[next] = kept }
+        unwritten.handOut(next, offset: offset, bytes: member)
+        let facts = Member(offset: offset, length: length, promisesEnd: sizes.promisesEnd,
+                           crc: Self.trailerCRC(member))
         defer {
             next += 1
             offset += Int64(sizes.memberLength)
         }
-        return Chunk(sequence: next, offset: offset, bytes: member, expectedLength: sizes.dataLength)
+        return Chunk(sequence: next, offset: offset,
+                     request: .inflate(member: member, expectedLength: sizes.dataLength), context: facts)
     }
 
     /// The CRC-32 in a whole member's trailer.

@@ -7,15 +7,15 @@
 /// GB/s, deflate at tens of MB/s per core). Several threads matter for a
 /// cold disk or a network file system, where one read at a time leaves the
 /// device idle; `--io-threads` sets how many.
-final class ReaderPool {
+final class ReaderPool<Cutter: ChunkCutter> {
     private var threads: [JoinableThread] = []
     /// Seconds the readers spent cutting and reading, summed over threads.
     let reading = SecondsCounter()
 
     /// Starts `count` readers cutting with `cutter` into `queue`.
     init(
-        count: Int, cutter: ChunkCutter, queue: BoundedQueue<Chunk>,
-        window: ReorderBuffer, failure: FailureLatch
+        count: Int, cutter: Cutter, queue: BoundedQueue<Chunk<Cutter.Context>>,
+        window: ReorderBuffer<Cutter.Context>, failure: FailureLatch
     ) {
         let reading = reading
         for index in 0..<count {

@@ -21,8 +21,8 @@ public final class StreamChunkCutter: ChunkCutter, @unchecked Sendable {
 
     public var chunkCount: UInt64 { monitor.withLock { next } }
 
-    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
-        try typedThrows(BaleError.self) { try monitor.withLock { () throws(BaleError) -> Chunk? in
+    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Void>? {
+        try typedThrows(BaleError.self) { try monitor.withLock { () throws(BaleError) -> Chunk<Void>? in
             guard !ended, admit(next) else { return nil }
             let bytes: [UInt8]
             do throws(SystemError) {
@@ -38,7 +38,7 @@ public final class StreamChunkCutter: ChunkCutter, @unchecked Sendable {
                 next += 1
                 offset += Int64(bytes.count)
             }
-            return Chunk(sequence: next, offset: offset, bytes: bytes)
+            return Chunk(sequence: next, offset: offset, request: .compress(data: bytes))
         } }
     }
 }

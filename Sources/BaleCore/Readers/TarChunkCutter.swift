@@ -140,8 +140,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// Warnings about files that could not be read or changed while read.
     public var warnings: [String] { monitor.withLock { problems } }
 
-    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk? {
-        monitor.withLock { () -> Chunk? in
+    public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Void>? {
+        monitor.withLock { () -> Chunk<Void>? in
             guard !ended, admit(next) else { return nil }
             // `fill` writes every byte it counts, so the buffer need not be zeroed first.
             let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { bytes, count in
@@ -154,7 +154,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 next += 1
                 streamOffset += Int64(filled)
             }
-            return Chunk(sequence: next, offset: streamOffset, bytes: buffer)
+            return Chunk(sequence: next, offset: streamOffset, request: .compress(data: buffer))
         }
     }
 

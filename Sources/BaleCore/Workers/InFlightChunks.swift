@@ -9,10 +9,10 @@
 /// At most `capacity` chunks are listed. The feeder waits for room before
 /// it takes its send lock (so it never sleeps holding it), then appends and
 /// sends under that lock; the receiver removes a chunk when its result is in.
-final class InFlightChunks: @unchecked Sendable {
+final class InFlightChunks<Context: Sendable>: @unchecked Sendable {
     private let monitor = Monitor()
     private let changed: Monitor.Condition
-    private var chunks: [Chunk] = []
+    private var chunks: [Chunk<Context>] = []
     private let capacity: Int
     private var closed = false
     private var cancelled = false
@@ -31,7 +31,7 @@ final class InFlightChunks: @unchecked Sendable {
     }
 
     /// Lists `chunk` as sent (after `waitForRoom`).
-    func append(_ chunk: Chunk) {
+    func append(_ chunk: Chunk<Context>) {
         monitor.withLock {
             chunks.append(chunk)
             changed.broadcast()
@@ -40,7 +40,7 @@ final class InFlightChunks: @unchecked Sendable {
 
     /// Waits for the oldest chunk; nil when the list was closed and is
     /// empty, or was cancelled.
-    func first() -> Chunk? {
+    func first() -> Chunk<Context>? {
         monitor.withLock {
             while chunks.isEmpty && !closed && !cancelled { monitor.wait(changed) }
             return cancelled ? nil : chunks.first
@@ -56,7 +56,7 @@ final class InFlightChunks: @unchecked Sendable {
     }
 
     /// Every chunk listed, oldest first (to send to a new worker).
-    var all: [Chunk] { monitor.withLock { chunks } }
+    var all: [Chunk<Context>] { monitor.withLock { chunks } }
 
     /// No more chunks will be appended.
     func close() {

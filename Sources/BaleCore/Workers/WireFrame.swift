@@ -1,20 +1,24 @@
 /// The frames that carry work between bale and its worker processes.
 ///
-/// Each frame is a fixed 24-byte header, little-endian, then the payload:
+/// Each frame is a fixed 32-byte header, little-endian, then the payload:
 ///
 ///     offset size  field
 ///     0      1     magic 0xBA
-///     1      1     protocol version (2)
+///     1      1     protocol version (3)
 ///     2      1     kind (see `Kind`)
-///     3      1     codec for `compress` and `inflate` (`Codec` raw
-///                  value: 1 libdeflate, 2 zlib), 0 otherwise
+///     3      1     codec for `compress`, `compressPieces` and `inflate`
+///                  (`Codec` raw value: 1 libdeflate, 2 zlib), 0 otherwise
 ///     4      4     payload length in bytes
 ///     8      8     sequence number of the chunk
-///     16     8     argument: the level for `compress` and
-///                  `compressPieces`, the expected
-///                  uncompressed length for `inflate`; in a reply,
-///                  the nanoseconds the worker spent on the chunk
-///                  (for `--stats`)
+///     16     4     level, for `compress` and `compressPieces`; 0 otherwise
+///     20     4     expected data length, for `inflate`; 0 otherwise
+///     24     8     worker nanoseconds: in a reply, the time the worker
+///                  spent on the chunk (for `--stats`); 0 in a request
+///
+/// Each header field has one meaning, whatever the kind (version 2 had
+/// one "argument" that was a level, a length or a time by kind). What
+/// the payloads hold is defined, encoded and decoded in `WorkRequest` and
+/// `WorkReply`; this type is the framing only.
 ///
 /// A fixed header means a reader always knows how much to read next, and
 /// the length is checked against `maximumPayload` before anything is
@@ -38,6 +42,10 @@ public struct WireFrame: Equatable, Sendable {
         case digestFiles = 4
         /// Worker → parent: the payload is the gzip member.
         case compressed = 0x81
+        /// Worker → parent: the members of a `compressPieces`, one per
+        /// piece, as a piece table (each piece a member), so the parent
+        /// knows where each ends without parsing gzip headers.
+        case compressedPieces = 0x84
         /// Worker → parent: the payload is the inflated data.
         case inflated = 0x82
         /// Worker → parent: per file of a `digestFiles`, 36 bytes: the
@@ -48,8 +56,8 @@ public struct WireFrame: Equatable, Sendable {
     }
 
     public static let magic: UInt8 = 0xBA
-    public static let version: UInt8 = 2
-    public static let headerLength = 24
+    public static let version: UInt8 = 3
+    public static let headerLength = 32
     /// The largest payload either side accepts: a member or chunk of the
     /// largest allowed size, plus deflate's worst-case growth.
     public static let maximumPayload = GzipMember.maximumMemberLength + (1 << 20)
@@ -57,28 +65,45 @@ public struct WireFrame: Equatable, Sendable {
     public var kind: Kind
     /// The codec a request asks for (`Codec.rawValue`), 0 in answers.
     public var codec: UInt8
+    /// The chunk the frame is about.
     public var sequence: UInt64
-    public var argument: UInt64
+    /// The compression level a `compress` or `compressPieces` asks for.
+    public var level: UInt32
+    /// The data length an `inflate` expects its member to give.
+    public var expectedLength: UInt32
+    /// In a reply: the nanoseconds the worker spent on the chunk.
+    public var workerNanoseconds: UInt64
+    /// The length of the payload that follows the header.
     public var payloadLength: Int
 
-    public init(kind: Kind, codec: UInt8 = 0, sequence: UInt64, argument: UInt64 = 0, payloadLength: Int) {
+    public init(
+        kind: Kind, codec: UInt8 = 0, sequence: UInt64, level: UInt32 = 0, expectedLength: UInt32 = 0,
+        workerNanoseconds: UInt64 = 0, payloadLength: Int
+    ) {
         self.kind = kind
         self.codec = codec
         self.sequence = sequence
-        self.argument = argument
+        self.level = level
+        self.expectedLength = expectedLength
+        self.workerNanoseconds = workerNanoseconds
         self.payloadLength = payloadLength
     }
 
-    /// The 24 header bytes of this frame.
+    /// The 32 header bytes of this frame.
     public func encodedHeader() -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: Self.headerLength)
+        func store(_ value: UInt64, at offset: Int, size: Int) {
+            for index in 0..<size { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index))) }
+        }
         bytes[0] = Self.magic
         bytes[1] = Self.version
         bytes[2] = kind.rawValue
         bytes[3] = codec
-        for index in 0..<4 { bytes[4 + index] = UInt8(truncatingIfNeeded: payloadLength >> (8 * index)) }
-        for index in 0..<8 { bytes[8 + index] = UInt8(truncatingIfNeeded: sequence >> (8 * UInt64(index))) }
-        for index in 0..<8 { bytes[16 + index] = UInt8(truncatingIfNeeded: argument >> (8 * UInt64(index))) }
+        store(UInt64(payloadLength), at: 4, size: 4)
+        store(sequence, at: 8, size: 8)
+        store(UInt64(level), at: 16, size: 4)
+        store(UInt64(expectedLength), at: 20, size: 4)
+        store(workerNanoseconds, at: 24, size: 8)
         return bytes
     }
 
@@ -88,14 +113,16 @@ public struct WireFrame: Equatable, Sendable {
         guard bytes[0] == magic else { throw .badMagic(bytes[0]) }
         guard bytes[1] == version else { throw .unsupportedVersion(bytes[1]) }
         guard let kind = Kind(rawValue: bytes[2]) else { throw .unknownKind(bytes[2]) }
-        var length = 0
-        for index in 0..<4 { length |= Int(bytes[4 + index]) << (8 * index) }
+        func load(at offset: Int, size: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for index in 0..<size { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
+            return value
+        }
+        let length = Int(load(at: 4, size: 4))
         guard length <= maximumPayload else { throw .oversized(length) }
-        var sequence: UInt64 = 0
-        for index in 0..<8 { sequence |= UInt64(bytes[8 + index]) << (8 * UInt64(index)) }
-        var argument: UInt64 = 0
-        for index in 0..<8 { argument |= UInt64(bytes[16 + index]) << (8 * UInt64(index)) }
-        return WireFrame(kind: kind, codec: bytes[3], sequence: sequence, argument: argument, payloadLength: length)
+        return WireFrame(kind: kind, codec: bytes[3], sequence: load(at: 8, size: 8),
+                         level: UInt32(load(at: 16, size: 4)), expectedLength: UInt32(load(at: 20, size: 4)),
+                         workerNanoseconds: load(at: 24, size: 8), payloadLength: length)
     }
 }
 

@@ -13,7 +13,11 @@ import Glibc
 /// order sent. A worker answers in that order, so the receiver knows which
 /// chunk each result must be. At most `depth` chunks are in flight per
 /// worker: one being worked on and one waiting in the pipe keeps a worker
-/// busy without hoarding chunks.
+/// busy without hoarding chunks. Because the link holds the chunk it
+/// sent, it attaches the chunk's context to the result (the sink needs no
+/// one to tell it what the chunk was), and decodes each reply
+/// (`WorkReply`) and checks it answers the request before the collector
+/// sees it.
 ///
 /// A worker that fails does not fail the job. When the receiver finds its
 /// worker dead (its result pipe ends), hung (no result within the timeout,
@@ -33,7 +37,7 @@ import Glibc
 /// order. The receiver kills the old worker before taking the lock: a
 /// feeder blocked writing to a hung worker's full pipe then gets EPIPE and
 /// lets go.
-final class WorkerLink {
+final class WorkerLink<Context: Sendable> {
     private var feeder: JoinableThread?
     private var receiver: JoinableThread?
     private let current: Current
@@ -42,7 +46,7 @@ final class WorkerLink {
     let working = SecondsCounter()
 
     /// Workers a poison chunk may end before the job stops.
-    static let strikesAllowed = 2
+    static var strikesAllowed: Int { 2 }
 
     /// The worker this link feeds now. Sends, and a restart, happen under
     /// `lock`; the reference itself is read and swapped under `swap`, so
@@ -85,9 +89,9 @@ final class WorkerLink {
 
     init(
         worker: WorkerProcess, pool: WorkerPool, kind: WorkKind, options: PipelineOptions, inputName: String,
-        queue: BoundedQueue<Chunk>, results: BoundedQueue<ChunkResult>, failure: FailureLatch
+        queue: BoundedQueue<Chunk<Context>>, results: BoundedQueue<ChunkResult<Context>>, failure: FailureLatch
     ) {
-        let inFlight = InFlightChunks(capacity: options.inFlightPerWorker)
+        let inFlight = InFlightChunks<Context>(capacity: options.inFlightPerWorker)
         let current = Current(worker)
         self.current = current
         let working = working
@@ -102,7 +106,7 @@ final class WorkerLink {
                     // A failed send means the worker died: the receiver
                     // sees its result pipe end, restarts it, and resends
                     // this chunk with the others in flight.
-                    try? current.worker.requests.send(Self.frame(for: chunk, kind: kind), payload: chunk.bytes)
+                    try? Self.send(chunk, kind: kind, to: current.worker)
                 }
             }
         }
@@ -114,26 +118,27 @@ final class WorkerLink {
                 let worker = current.worker
                 let fault: String
                 switch Self.receive(from: worker, timeout: options.workerTimeout) {
-                case .result(let frame, _) where ![.compressed, .inflated, .digested, .failed].contains(frame.kind):
-                    fault = "sent a \(frame.kind) frame"
-                case .result(let frame, let payload) where frame.sequence == head.sequence:
-                    switch frame.kind {
-                    case .compressed, .inflated, .digested:
-                        working.add(Double(frame.argument) / 1e9)
-                        _ = results.push(ChunkResult(sequence: frame.sequence, bytes: payload,
-                                                     inputLength: Self.dataLength(of: head)))
-                        inFlight.removeFirst()
-                        continue
-                    case .failed:
-                        let reason = String(decoding: payload, as: UTF8.self)
-                        failure.fail(.corrupt(path: inputName, offset: head.offset, reason: reason))
-                        inFlight.removeFirst()
-                        continue
-                    default:
-                        fault = "sent a \(frame.kind) frame"
-                    }
-                case .result(let frame, _):
+                case .result(let frame, _) where frame.sequence != head.sequence:
                     fault = "answered chunk \(frame.sequence) when chunk \(head.sequence) was due"
+                case .result(let frame, let payload):
+                    let reply: WorkReply
+                    do throws(CodecError) { reply = try WorkReply.decode(frame, payload: payload) } catch {
+                        fault = "sent a broken \(frame.kind) reply: \(error)"
+                        break
+                    }
+                    guard reply.answers(head.request) else {
+                        fault = "sent a \(frame.kind) reply to a \(head.request.name) request"
+                        break
+                    }
+                    if case .failed(let reason) = reply {
+                        failure.fail(.corrupt(path: inputName, offset: head.offset, reason: reason))
+                    } else {
+                        working.add(Double(frame.workerNanoseconds) / 1e9)
+                        _ = results.push(ChunkResult(sequence: head.sequence, reply: reply,
+                                                     inputLength: head.request.inputLength, context: head.context))
+                    }
+                    inFlight.removeFirst()
+                    continue
                 case .broken(let reason):
                     fault = reason
                 case .ended:
@@ -168,7 +173,7 @@ final class WorkerLink {
                     current.resender = JoinableThread(name: "bale-resender") {
                         for chunk in chunks {
                             // A failed send: the new worker died too, and the receiver will see it.
-                            do { try fresh.requests.send(Self.frame(for: chunk, kind: kind), payload: chunk.bytes) } catch { break }
+                            do { try Self.send(chunk, kind: kind, to: fresh) } catch { break }
                         }
                         current.lock.withLock {
                             current.resending = false
@@ -195,27 +200,11 @@ final class WorkerLink {
         }
     }
 
-    /// The input bytes a chunk holds: all of them, less the piece table
-    /// when it holds several pieces.
-    private static func dataLength(of chunk: Chunk) -> Int {
-        guard chunk.holdsPieces, chunk.bytes.count >= 4 else { return chunk.bytes.count }
-        let count = Int(chunk.bytes[0]) | Int(chunk.bytes[1]) << 8 | Int(chunk.bytes[2]) << 16 | Int(chunk.bytes[3]) << 24
-        return max(0, chunk.bytes.count - 4 - 4 * count)
-    }
-
-    /// The request frame for `chunk`.
-    private static func frame(for chunk: Chunk, kind: WorkKind) -> WireFrame {
-        switch kind {
-        case .compress(let compression):
-            return WireFrame(kind: chunk.holdsPieces ? .compressPieces : .compress,
-                             codec: compression.codec.rawValue, sequence: chunk.sequence,
-                             argument: UInt64(compression.level), payloadLength: chunk.bytes.count)
-        case .inflate(let codec):
-            return WireFrame(kind: .inflate, codec: codec.rawValue, sequence: chunk.sequence,
-                             argument: UInt64(chunk.expectedLength), payloadLength: chunk.bytes.count)
-        case .digest:
-            return WireFrame(kind: .digestFiles, sequence: chunk.sequence, payloadLength: chunk.bytes.count)
-        }
+    /// Sends `chunk`'s request to `worker`, its payload straight from the
+    /// request's bytes.
+    private static func send(_ chunk: Chunk<Context>, kind: WorkKind, to worker: WorkerProcess) throws(SystemError) {
+        try worker.requests.send(chunk.request.header(sequence: chunk.sequence, kind: kind),
+                                 payload: chunk.request.payload)
     }
 
     /// What waiting for a worker's next result gave.

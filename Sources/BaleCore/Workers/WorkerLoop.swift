@@ -135,48 +135,39 @@ final class ChunkWork {
         }
     }
 
+    /// Does the request in `frame` and writes its answer (built in place
+    /// in `output`) to `results`; a request that fails is answered with
+    /// a `failed` reply. Throws only when the answer cannot be written.
     func handle(_ frame: WireFrame, payload: [UInt8], replyingTo results: FrameChannel) throws(SystemError) {
         let started = RunSummary.now()
         do {
-            let answer: WireFrame.Kind
+            let (request, kind) = try WorkRequest.decode(frame, payload: payload)
             let length: Int
-            switch frame.kind {
-            case .compress:
-                answer = .compressed
-                length = try compress(payload, codec: try codec(frame), level: Int32(clamping: frame.argument))
-            case .compressPieces:
-                answer = .compressed
-                length = try compressPieces(payload, codec: try codec(frame), level: Int32(clamping: frame.argument))
-            case .inflate:
-                answer = .inflated
-                length = try inflate(payload, codec: try codec(frame), expectedLength: Int(clamping: frame.argument))
-            case .digestFiles:
-                answer = .digested
-                length = try digestFiles(payload)
-            case .compressed, .inflated, .digested, .failed:
-                throw CodecError.corrupt("a worker does not accept frames of kind \(frame.kind)")
+            switch (request, kind) {
+            case (.compress(let data), .compress(let compression)):
+                length = try compress(data, codec: compression.codec, level: compression.level)
+            case (.compressPieces(let pieces), .compress(let compression)):
+                length = try compressPieces(pieces, codec: compression.codec, level: compression.level)
+            case (.inflate(let member, let expectedLength), .inflate(let codec)):
+                length = try inflate(member, codec: codec, expectedLength: expectedLength)
+            case (.digestFiles(let paths), _):
+                length = try digestFiles(paths)
+            default:
+                preconditionFailure("WorkRequest.decode pairs each request with its kind")
             }
+            let nanoseconds = UInt64(max(0, (RunSummary.now() - started) * 1e9))
             try results.send(
-                WireFrame(kind: answer, sequence: frame.sequence,
-                          argument: UInt64(max(0, (RunSummary.now() - started) * 1e9)), payloadLength: length),
+                WorkReply.frame(answering: request, sequence: frame.sequence, workerNanoseconds: nanoseconds,
+                                payloadLength: length),
                 payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
         } catch let error as CodecError {
-            let reason = Array(error.description.utf8)
-            try results.send(
-                WireFrame(kind: .failed, sequence: frame.sequence, payloadLength: reason.count),
-                payload: reason)
+            let (failure, reason) = WorkReply.failure(sequence: frame.sequence, reason: error.description)
+            try results.send(failure, payload: reason)
         } catch let error as SystemError {
             throw error
         } catch {
             fatalError("unexpected error \(error)")
         }
-    }
-
-    private func codec(_ frame: WireFrame) throws(CodecError) -> Codec {
-        guard let codec = Codec(rawValue: frame.codec) else {
-            throw CodecError.corrupt("unknown codec \(frame.codec) in a request")
-        }
-        return codec
     }
 
     /// Builds a whole gzip member from `data` in `output`; returns its length.
@@ -188,17 +179,26 @@ final class ChunkWork {
         } }
     }
 
-    /// Builds one member per piece of a `compressPieces` payload, one after
-    /// another in `output`; returns their total length.
-    private func compressPieces(_ payload: [UInt8], codec: Codec, level: Int32) throws(CodecError) -> Int {
+    /// Builds one member per piece, one after another in `output` after
+    /// the piece table that says their lengths (a `compressedPieces`
+    /// reply); returns the reply's length.
+    private func compressPieces(_ pieces: PieceTable, codec: Codec, level: Int32) throws(CodecError) -> Int {
         let deflater = try compressor(codec, level)
-        return try typedThrows(CodecError.self) { try payload.withUnsafeBytes { (bytes) throws(CodecError) -> Int in
-            let ranges = try PieceTable.ranges(in: bytes)
-            reserve(ranges.reduce(0) { $0 + GzipMember.headerLength + deflater.bound($1.count) + GzipMember.trailerLength })
-            var written = 0
-            for range in ranges {
-                written += try member(of: UnsafeRawBufferPointer(rebasing: bytes[range]), at: written, with: deflater, level: level)
+        let table = PieceTable.tableLength(count: pieces.count)
+        return try typedThrows(CodecError.self) { try pieces.payload.withUnsafeBytes { (bytes) throws(CodecError) -> Int in
+            reserve(table + pieces.ranges.reduce(0) {
+                $0 + GzipMember.headerLength + deflater.bound($1.count) + GzipMember.trailerLength
+            })
+            var written = table
+            var lengths: [Int] = []
+            lengths.reserveCapacity(pieces.count)
+            for range in pieces.ranges {
+                let length = try member(of: UnsafeRawBufferPointer(rebasing: bytes[range]), at: written,
+                                        with: deflater, level: level)
+                lengths.append(length)
+                written += length
             }
+            PieceTable.storeTable(lengths: lengths, into: output)
             return written
         } }
     }
@@ -228,8 +228,8 @@ final class ChunkWork {
         return memberLength
     }
 
-    /// Hashes each file named in a `digestFiles` payload; writes 36 bytes
-    /// per file into `output` (errno, digest) and returns their length.
+    /// Hashes each file named in a `digestFiles` request; writes one
+    /// digest record per file into `output` and returns their length.
     ///
     /// The worker reads the files itself: sending their bytes through the
     /// pipe would cost more than hashing them (a pipe moves ~3.3 GB/s here,
@@ -237,9 +237,10 @@ final class ChunkWork {
     /// still read once.
     private lazy var hasher = SHA256()
 
-    private func digestFiles(_ payload: [UInt8]) throws(CodecError) -> Int {
-        let paths = try PieceTable.pieces(of: payload)
-        reserve(36 * paths.count)
+    private func digestFiles(_ table: PieceTable) throws(CodecError) -> Int {
+        let paths = table.pieces
+        let record = WorkReply.digestRecordLength
+        reserve(record * paths.count)
         if readBuffer.isEmpty { readBuffer = [UInt8](repeating: 0, count: 1 << 20) }
         for (index, path) in paths.enumerated() {
             var failure: Int32 = 0
@@ -259,11 +260,10 @@ final class ChunkWork {
                 FileIO.close(fd)
                 digest = hasher.finish()  // also empties it after a failed read
             }
-            let slot = UnsafeMutableRawBufferPointer(rebasing: output[(36 * index)..<(36 * index + 36)])
-            GzipMember.storeLittleEndian(UInt32(bitPattern: failure), into: slot, at: 0)
-            digest.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: slot[4..<36]).copyMemory(from: $0) }
+            let slot = UnsafeMutableRawBufferPointer(rebasing: output[(record * index)..<(record * (index + 1))])
+            WorkReply.storeDigest(failure != 0 ? .unreadable(errno: failure) : .digest(digest), into: slot)
         }
-        return 36 * paths.count
+        return record * paths.count
     }
 
     /// Inflates one bale member into `output`, checking every recorded

@@ -1,0 +1,63 @@
+/// Where the collector hands each chunk's result, in sequence order, with
+/// the context the chunk's cutter gave it.
+///
+/// A sink that routes results by what they are (`FileSetSink`,
+/// `DigestPrinter`, gunzip's member check) reads the context; a sink that
+/// only wants the output bytes in order is an `OutputSink`, adapted once
+/// by `OutputBytes`. The context type is the cutter's (`ChunkCutter`),
+/// so `Pipeline.run` accepts only a sink that understands its cutter.
+public protocol ResultSink<Context>: Sendable {
+    /// What the cutter says about each chunk.
+    associatedtype Context: Sendable
+
+    /// Takes chunk `result.sequence`'s result (called in sequence order,
+    /// by the collector thread only).
+    func write(_ result: ChunkResult<Context>) throws(BaleError)
+}
+
+/// Writes each result's output bytes, in order, to a byte sink, whatever
+/// the chunks' context: the one adapter between the collector and the
+/// sinks that only want bytes (`OutputTarget`, `EndMemberSink`,
+/// `TarStreamSink`, ...).
+public struct OutputBytes<Context: Sendable>: ResultSink {
+    /// Where the bytes go.
+    public let target: any OutputSink
+
+    public init(_ target: any OutputSink) { self.target = target }
+
+    public func write(_ result: ChunkResult<Context>) throws(BaleError) {
+        try result.reply.writeOutput(to: target)
+    }
+}
+
+extension WorkReply {
+    /// Writes the output bytes of this reply to `target`: a member, the
+    /// members of a batch one after another, or inflated data.
+    func writeOutput(to target: any OutputSink) throws(BaleError) {
+        switch self {
+        case .compressed(let bytes), .inflated(let bytes):
+            try target.write(bytes)
+        case .compressedPieces(let members):
+            var failure: BaleError?
+            members.payload.withUnsafeBytes { all in
+                for range in members.ranges {
+                    do throws(BaleError) { try target.write(UnsafeRawBufferPointer(rebasing: all[range])) } catch {
+                        failure = error
+                        return
+                    }
+                }
+            }
+            if let failure { throw failure }
+        case .digested, .failed:
+            throw .workerFailed("a \(self.outputKind) reply has no output bytes to write")
+        }
+    }
+
+    private var outputKind: String {
+        switch self {
+        case .digested: return "digest"
+        case .failed: return "failure"
+        default: return "data"
+        }
+    }
+}

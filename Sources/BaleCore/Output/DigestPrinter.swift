@@ -1,0 +1,66 @@
+/// Prints each batch's lines as it comes back, in order (`bale sum`):
+/// `sha256sum`'s format, or OK/FAILED lines with `-c`. The batch's files
+/// come in the chunk's context (`PathBatchCutter`), their digests in the
+/// worker's reply, one per file.
+///
+/// Only the collector thread writes here (`@unchecked Sendable`); the
+/// counts are read after the pipeline joined it.
+final class DigestPrinter: ResultSink, @unchecked Sendable {
+    private let quiet: Bool
+    private let messages: Messages
+    private(set) var status = ExitCode.success
+    /// With `-c`: files whose digest differs, and files that could not be read.
+    private(set) var mismatches = 0
+    private(set) var unreadable = 0
+
+    /// With `quiet`, the OK lines of `-c` are left out.
+    init(quiet: Bool, messages: Messages) {
+        self.quiet = quiet
+        self.messages = messages
+    }
+
+    func write(_ result: ChunkResult<[SumItem]>) throws(BaleError) {
+        let batch = result.context
+        guard case .digested(let digests) = result.reply, digests.count == batch.count else {
+            throw .workerFailed("a digest batch came back short")
+        }
+        var out: [UInt8] = []
+        for (file, outcome) in zip(batch, digests) {
+            let digest: [UInt8]
+            switch outcome {
+            case .digest(let bytes):
+                digest = bytes
+            case .unreadable(let failure):
+                let error = SystemError(code: failure, operation: "read")
+                if file.expected != nil {
+                    // As sha256sum -c says it, its quoting of the name included.
+                    messages.error(verbatim: "\(Manifest.quotedForMessage(file.path)): \(error.reason)")
+                } else {
+                    messages.error(BaleError.cannotOpen(path: String(decoding: file.path, as: UTF8.self), error).description)
+                }
+                status = .failure
+                if file.expected != nil {
+                    out += Manifest.checkLine(path: file.path, verdict: .unreadable)
+                    unreadable += 1
+                }
+                continue
+            }
+            RunSummary.shared.addFiles(1)
+            RunSummary.shared.addBytes(read: file.size, written: 0)
+            RunSummary.shared.addProgress(read: file.size)
+            if let expected = file.expected {
+                if expected == digest {
+                    if !quiet { out += Manifest.checkLine(path: file.path, verdict: .ok) }
+                } else {
+                    out += Manifest.checkLine(path: file.path, verdict: .failed)
+                    mismatches += 1
+                    status = .failure
+                }
+            } else {
+                Manifest.appendLine(digest: digest, path: file.path, to: &out)
+            }
+        }
+        RunSummary.shared.addBytes(read: 0, written: Int64(out.count))
+        try StandardOutput.write(out)
+    }
+}

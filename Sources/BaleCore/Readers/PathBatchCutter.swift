@@ -1,0 +1,44 @@
+/// Hands the workers the files to hash (`bale sum`) in batches, one chunk
+/// per batch: up to `batchFiles` small files, or a large one alone, as
+/// the walk finds them. Each chunk asks the worker to hash the batch's
+/// paths (`WorkRequest.digestFiles`) and carries the batch's items in its
+/// context, for the printer (`DigestPrinter`) to print the lines of.
+final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only under `monitor`
+    private let batchFiles: Int
+    private let batchBytes: Int64
+    private let next: () -> SumItem?
+    private let monitor = Monitor()
+    private var lookahead: SumItem?
+    private var count: UInt64 = 0
+    var chunkCount: UInt64 { monitor.withLock { count } }
+
+    /// Batches the items `next` gives (nil: no more): at most `batchFiles`
+    /// of them, of at most `batchBytes` together unless one alone is larger.
+    init(batchFiles: Int, batchBytes: Int64, next: @escaping () -> SumItem?) {
+        self.batchFiles = batchFiles
+        self.batchBytes = batchBytes
+        self.next = next
+    }
+
+    func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<[SumItem]>? {
+        let claimed: (UInt64, [SumItem])? = monitor.withLock {
+            var batch: [SumItem] = []
+            var size: Int64 = 0
+            while batch.count < batchFiles, let item = lookahead ?? next() {
+                lookahead = nil
+                if !batch.isEmpty && size + item.size > batchBytes {
+                    lookahead = item
+                    break
+                }
+                batch.append(item)
+                size += item.size
+            }
+            guard !batch.isEmpty else { return nil }
+            defer { count += 1 }
+            return (count, batch)
+        }
+        guard let (sequence, batch) = claimed, admit(sequence) else { return nil }
+        return Chunk(sequence: sequence, offset: 0,
+                     request: .digestFiles(paths: PieceTable(batch.map { $0.source ?? $0.path })), context: batch)
+    }
+}

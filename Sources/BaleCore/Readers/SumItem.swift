@@ -1,0 +1,12 @@
+/// One file to hash (`bale sum`): its path, its size (to size the
+/// batches), and the digest a manifest expects (`-c`).
+struct SumItem: Sendable {
+    /// The path, as printed.
+    var path: [UInt8]
+    /// Its size when listed.
+    var size: Int64
+    /// The digest the manifest lists for it (`-c`), or nil.
+    var expected: [UInt8]?
+    /// What the worker opens, when it is not `path` (`-`: standard input).
+    var source: [UInt8]? = nil
+}

@@ -1,0 +1,115 @@
+/// A worker's answer to one `WorkRequest`, and its encoding as a reply
+/// frame and back: the one place that knows what a reply's payload holds.
+///
+/// The worker builds its answers in place in its own buffer (a member is
+/// deflated straight into the frame's payload), so the encoding side is a
+/// set of layouts it writes into (`frame(answering:…)`, the piece table
+/// of members, `storeDigest`); the parent decodes every reply into this
+/// type (`decode`), checked, before anyone reads it.
+public enum WorkReply: Sendable {
+    /// The gzip member of a `compress`.
+    case compressed(member: [UInt8])
+    /// The members of a `compressPieces`, one per piece, in order.
+    case compressedPieces(members: PieceTable)
+    /// The data of an `inflate`.
+    case inflated(data: [UInt8])
+    /// The digest of each file of a `digestFiles`, in order.
+    case digested([FileDigest])
+    /// The chunk failed (damaged data); the reason, for the message.
+    case failed(reason: String)
+
+    /// What hashing one file gave.
+    public enum FileDigest: Sendable, Equatable {
+        /// Its SHA-256, 32 bytes.
+        case digest([UInt8])
+        /// It could not be opened or read: the errno.
+        case unreadable(errno: Int32)
+    }
+
+    /// The bytes of one file's digest record in a `digested` payload: the
+    /// errno of a failure (u32, 0 for none), then the 32-byte digest.
+    static let digestRecordLength = 36
+
+    /// The header of the answer to `request` for chunk `sequence`, with
+    /// the worker's time on it and `payloadLength` bytes of payload.
+    static func frame(answering request: WorkRequest, sequence: UInt64, workerNanoseconds: UInt64,
+                      payloadLength: Int) -> WireFrame {
+        let kind: WireFrame.Kind
+        switch request {
+        case .compress: kind = .compressed
+        case .compressPieces: kind = .compressedPieces
+        case .inflate: kind = .inflated
+        case .digestFiles: kind = .digested
+        }
+        return WireFrame(kind: kind, sequence: sequence, workerNanoseconds: workerNanoseconds,
+                         payloadLength: payloadLength)
+    }
+
+    /// The frame saying chunk `sequence` failed, and its payload.
+    static func failure(sequence: UInt64, reason: String) -> (WireFrame, [UInt8]) {
+        let bytes = Array(reason.utf8)
+        return (WireFrame(kind: .failed, sequence: sequence, payloadLength: bytes.count), bytes)
+    }
+
+    /// Writes one file's digest record into `slot` (`digestRecordLength` bytes).
+    static func storeDigest(_ digest: FileDigest, into slot: UnsafeMutableRawBufferPointer) {
+        switch digest {
+        case .digest(let bytes):
+            GzipMember.storeLittleEndian(0, into: slot, at: 0)
+            bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: slot[4..<36]).copyMemory(from: $0) }
+        case .unreadable(let errno):
+            GzipMember.storeLittleEndian(UInt32(bitPattern: errno), into: slot, at: 0)
+            UnsafeMutableRawBufferPointer(rebasing: slot[4..<36]).initializeMemory(as: UInt8.self, repeating: 0)
+        }
+    }
+
+    /// The reply a worker sent in `frame` with `payload`; throws for a
+    /// frame that is not a reply or holds a malformed payload.
+    public static func decode(_ frame: WireFrame, payload: [UInt8]) throws(CodecError) -> WorkReply {
+        switch frame.kind {
+        case .compressed:
+            return .compressed(member: payload)
+        case .compressedPieces:
+            return .compressedPieces(members: try PieceTable(decoding: payload))
+        case .inflated:
+            return .inflated(data: payload)
+        case .digested:
+            guard payload.count % digestRecordLength == 0 else {
+                throw CodecError.corrupt("digest records of \(payload.count) bytes, not a multiple of \(digestRecordLength)")
+            }
+            return .digested(payload.withUnsafeBytes { bytes in
+                stride(from: 0, to: bytes.count, by: digestRecordLength).map { start in
+                    let failure = Int32(bitPattern: GzipMember.loadLittleEndian32(bytes, at: start))
+                    return failure != 0 ? .unreadable(errno: failure)
+                        : .digest(Array(bytes[(start + 4)..<(start + digestRecordLength)]))
+                }
+            })
+        case .failed:
+            return .failed(reason: String(decoding: payload, as: UTF8.self))
+        case .compress, .compressPieces, .inflate, .digestFiles:
+            throw CodecError.corrupt("a \(frame.kind) frame is not a reply")
+        }
+    }
+
+    /// Whether this is the kind of answer `request` wants (a failure
+    /// answers any request), with one member or digest per piece.
+    public func answers(_ request: WorkRequest) -> Bool {
+        switch (self, request) {
+        case (.failed, _), (.compressed, .compress), (.inflated, .inflate): return true
+        case (.compressedPieces(let members), .compressPieces(let pieces)): return members.count == pieces.count
+        case (.digested(let digests), .digestFiles(let paths)): return digests.count == paths.count
+        default: return false
+        }
+    }
+
+    /// The output bytes the reply holds (for pieces, without their table),
+    /// for the job's counts.
+    public var outputLength: Int {
+        switch self {
+        case .compressed(let bytes), .inflated(let bytes): return bytes.count
+        case .compressedPieces(let members): return members.piecesLength
+        case .digested(let digests): return digests.count * Self.digestRecordLength
+        case .failed: return 0
+        }
+    }
+}
