@@ -13,23 +13,23 @@ import Glibc
 /// stop with a clear error: never crash, hang or allocate what the frame
 /// claims.
 @Suite struct BrokenWorkerTests {
-    /// A 24-byte frame header as `WireFrame` lays it out, with any field.
+    /// A 32-byte frame header as `WireFrame` lays it out, with any field.
     static func header(magic: UInt8 = WireFrame.magic, version: UInt8 = WireFrame.version, kind: UInt8 = 0x81,
                        length: UInt32, sequence: UInt64 = 0) -> [UInt8] {
         var bytes = [magic, version, kind, 0]
         bytes += withUnsafeBytes(of: length.littleEndian, Array.init)
         bytes += withUnsafeBytes(of: sequence.littleEndian, Array.init)
-        bytes += [UInt8](repeating: 0, count: 8)
+        bytes += [UInt8](repeating: 0, count: 16)  // level, expected length, worker nanoseconds
         return bytes
     }
 
     static let cases: [(name: String, answer: [UInt8], reason: String)] = [
-        ("bad magic", [UInt8]("this is not a frame at all".utf8), "bad frame magic 0x74"),
+        ("bad magic", [UInt8]("this is not a frame at all, nor anything like one".utf8), "bad frame magic 0x74"),
         ("wrong version", header(version: 9, length: 0), "unsupported wire protocol version 9"),
         ("absurd length", header(length: UInt32.max), "frame payload of 4294967295 bytes is over the limit"),
         ("payload cut short", header(length: 1000) + [UInt8](repeating: 7, count: 10), "died while sending a result"),
         ("wrong chunk", header(length: 3, sequence: 99) + [1, 2, 3], "answered chunk 99 when chunk"),
-        ("request kind", header(kind: 1, length: 0), "sent a compress frame"),
+        ("request kind", header(kind: 1, length: 0), "sent a broken compress reply"),
     ]
 
     @Test(arguments: cases.indices)

@@ -37,7 +37,8 @@ func sampleText(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
 
 /// Runs a worker's chunk work in-process on a request and returns the reply.
 func work(
-    _ kind: WireFrame.Kind, _ payload: [UInt8], argument: UInt64, codec: UInt8 = Codec.libdeflate.rawValue
+    _ kind: WireFrame.Kind, _ payload: [UInt8], level: UInt32 = 0, expectedLength: Int = 0,
+    codec: UInt8 = Codec.libdeflate.rawValue
 ) throws -> (WireFrame, [UInt8]) {
     _ = ignoreBrokenPipes
     let requests = try Pipe(), replies = try Pipe()
@@ -47,7 +48,8 @@ func work(
     let worker = try ChunkWork()
     let reply = Mutex<(WireFrame, [UInt8])?>(nil)
     let reader = JoinableThread { reply.withLock { $0 = try? FrameChannel(fd: replies.readEnd).receive() } }
-    try worker.handle(WireFrame(kind: kind, codec: codec, sequence: 9, argument: argument, payloadLength: payload.count),
+    try worker.handle(WireFrame(kind: kind, codec: codec, sequence: 9, level: level,
+                                expectedLength: UInt32(expectedLength), payloadLength: payload.count),
                       payload: payload, replyingTo: FrameChannel(fd: replies.writeEnd))
     reader.join()
     return try #require(reply.withLock { $0 })
@@ -59,7 +61,7 @@ import Synchronization
     @Test(arguments: [0, 1, 1000, 300_000], Codec.allCases)
     func compressedMemberCarriesItsSizes(length: Int, codec: Codec) throws {
         let data = sampleText(length)
-        let (frame, member) = try work(.compress, data, argument: 6, codec: codec.rawValue)
+        let (frame, member) = try work(.compress, data, level: 6, codec: codec.rawValue)
         #expect(frame.kind == .compressed && frame.sequence == 9)
         let parsed = member.withUnsafeBytes { GzipHeader.parse($0) }
         guard case .header(let header) = parsed else { Issue.record("no header: \(parsed)"); return }
@@ -73,8 +75,8 @@ import Synchronization
     @Test(arguments: Codec.allCases, Codec.allCases)
     func memberInflatesBackInAWorker(compressing: Codec, inflating: Codec) throws {
         let data = sampleText(200_000)
-        let (_, member) = try work(.compress, data, argument: 9, codec: compressing.rawValue)
-        let (frame, inflated) = try work(.inflate, member, argument: UInt64(data.count), codec: inflating.rawValue)
+        let (_, member) = try work(.compress, data, level: 9, codec: compressing.rawValue)
+        let (frame, inflated) = try work(.inflate, member, expectedLength: data.count, codec: inflating.rawValue)
         #expect(frame.kind == .inflated)
         #expect(inflated == data)
     }
@@ -88,29 +90,29 @@ import Synchronization
             payload += (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
         }
         for piece in pieces { payload += piece }
-        let (frame, members) = try work(.compressPieces, payload, argument: 6, codec: codec.rawValue)
-        #expect(frame.kind == .compressed)
-        var offset = 0
-        for piece in pieces {
-            let rest = Array(members[offset...])
-            guard case .header(let header) = rest.withUnsafeBytes({ GzipHeader.parse($0) }),
-                  let sizes = header.recordedSizes else { Issue.record("no member at \(offset)"); return }
-            #expect(sizes.dataLength == piece.count)
-            #expect(try zlibGunzip(Array(rest[0..<sizes.memberLength])) == piece)
-            offset += sizes.memberLength
+        let (frame, reply) = try work(.compressPieces, payload, level: 6, codec: codec.rawValue)
+        #expect(frame.kind == .compressedPieces)
+        // The reply's table says where each member ends; each member's
+        // header says the same.
+        let members = try PieceTable(decoding: reply).pieces
+        #expect(members.count == pieces.count)
+        for (piece, member) in zip(pieces, members) {
+            guard case .header(let header) = member.withUnsafeBytes({ GzipHeader.parse($0) }),
+                  let sizes = header.recordedSizes else { Issue.record("no member for a piece"); return }
+            #expect(sizes == .init(memberLength: member.count, dataLength: piece.count))
+            #expect(try zlibGunzip(member) == piece)
         }
-        #expect(offset == members.count)
         // A table that does not add up is refused, and the worker goes on.
         var broken = payload
         broken[4] ^= 0x01
-        #expect(try work(.compressPieces, broken, argument: 6).0.kind == .failed)
+        #expect(try work(.compressPieces, broken, level: 6).0.kind == .failed)
     }
 
     @Test func requestsForAnUnknownCodecOrLevelFail() throws {
         let data = sampleText(1000)
-        for (codec, level) in [(UInt8(0), UInt64(6)), (UInt8(9), 6), (Codec.zlib.rawValue, 10),
+        for (codec, level) in [(UInt8(0), UInt32(6)), (UInt8(9), 6), (Codec.zlib.rawValue, 10),
                                (Codec.libdeflate.rawValue, 13), (Codec.libdeflate.rawValue, 0)] {
-            let (frame, reason) = try work(.compress, data, argument: level, codec: codec)
+            let (frame, reason) = try work(.compress, data, level: level, codec: codec)
             #expect(frame.kind == .failed, "codec \(codec) level \(level)")
             #expect(!reason.isEmpty)
         }
@@ -119,7 +121,7 @@ import Synchronization
     @Test(arguments: Codec.allCases)
     func damagedMembersAreRefused(codec: Codec) throws {
         let data = sampleText(100_000)
-        let (_, member) = try work(.compress, data, argument: 6)
+        let (_, member) = try work(.compress, data, level: 6)
         var badCRC = member
         badCRC[member.count - 8] ^= 0xFF
         var badData = member
@@ -127,10 +129,10 @@ import Synchronization
         var lyingSize = member
         lyingSize[22] ^= 0x01   // the recorded data length
         for damaged in [badCRC, badData] {
-            let (frame, reason) = try work(.inflate, damaged, argument: UInt64(data.count), codec: codec.rawValue)
+            let (frame, reason) = try work(.inflate, damaged, expectedLength: data.count, codec: codec.rawValue)
             #expect(frame.kind == .failed, "reason: \(String(decoding: reason, as: UTF8.self))")
         }
-        let (frame, _) = try work(.inflate, lyingSize, argument: UInt64(data.count), codec: codec.rawValue)
+        let (frame, _) = try work(.inflate, lyingSize, expectedLength: data.count, codec: codec.rawValue)
         #expect(frame.kind == .failed)
     }
 
@@ -154,8 +156,8 @@ import Synchronization
 
     @Test func streamingDecoderHandlesMembersZerosAndGarbage() throws {
         let first = sampleText(50_000, seed: 2), second = sampleText(70_000, seed: 3)
-        let one = try work(.compress, first, argument: 6).1
-        let two = try work(.compress, second, argument: 1).1
+        let one = try work(.compress, first, level: 6).1
+        let two = try work(.compress, second, level: 1).1
         let endOfOne = endMember(one), endOfBoth = endMember(one + two)
         #expect(try decodeStream(one + two + endOfBoth) == (first + second, .clean))
         #expect(try decodeStream(one + endOfOne + [0, 0, 0, 0]) == (first, .clean))

@@ -7,12 +7,12 @@ import Glibc
 #endif
 
 @Suite struct ReorderBufferTests {
-    private func result(_ sequence: UInt64) -> ChunkResult {
-        ChunkResult(sequence: sequence, bytes: [UInt8(sequence)], inputLength: 1)
+    private func result(_ sequence: UInt64) -> ChunkResult<Void> {
+        ChunkResult(sequence: sequence, reply: .compressed(member: [UInt8(sequence)]), inputLength: 1, context: ())
     }
 
     @Test func releasesResultsInSequenceOrder() {
-        let buffer = ReorderBuffer(window: 8)
+        let buffer = ReorderBuffer<Void>(window: 8)
         var released: [UInt64] = []
         for sequence: UInt64 in [3, 1, 4, 0, 2, 5] {
             buffer.insert(result(sequence))
@@ -23,7 +23,7 @@ import Glibc
     }
 
     @Test func holdsBackUntilTheGapIsFilled() {
-        let buffer = ReorderBuffer(window: 4)
+        let buffer = ReorderBuffer<Void>(window: 4)
         buffer.insert(result(1))
         buffer.insert(result(2))
         #expect(buffer.popNext() == nil)
@@ -34,7 +34,7 @@ import Glibc
     }
 
     @Test func admitBlocksBeyondTheWindow() {
-        let buffer = ReorderBuffer(window: 2)
+        let buffer = ReorderBuffer<Void>(window: 2)
         #expect(buffer.admit(0))
         #expect(buffer.admit(1))
         let admitted = Atomic<Bool>(false)
@@ -53,7 +53,7 @@ import Glibc
     }
 
     @Test func cancelReleasesWaitingReaders() {
-        let buffer = ReorderBuffer(window: 1)
+        let buffer = ReorderBuffer<Void>(window: 1)
         let answer = Mutex<Bool?>(nil)
         let reader = JoinableThread { let ok = buffer.admit(5); answer.withLock { $0 = ok } }
         usleep(50_000)

@@ -7,12 +7,17 @@ import Glibc
 
 @Suite struct WireFrameTests {
     @Test func headerRoundTrips() throws {
-        let frame = WireFrame(kind: .inflate, sequence: 0x0102_0304_0506_0708, argument: 4 << 20, payloadLength: 12345)
+        let frame = WireFrame(kind: .inflate, codec: 2, sequence: 0x0102_0304_0506_0708, level: 9,
+                              expectedLength: 4 << 20, workerNanoseconds: 0x1122_3344_5566_7788, payloadLength: 12345)
         let bytes = frame.encodedHeader()
         #expect(bytes.count == WireFrame.headerLength)
         #expect(bytes[0] == WireFrame.magic && bytes[1] == WireFrame.version)
         let decoded = try bytes.withUnsafeBytes { try WireFrame.decodeHeader($0) }
         #expect(decoded == frame)
+        // Each field in its own place, little-endian (see `WireFrame`).
+        #expect(bytes[16..<20] == [9, 0, 0, 0])
+        #expect(bytes[20..<24] == [0, 0, 0x40, 0])
+        #expect(bytes[24..<32] == [0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11])
     }
 
     private func decode(_ bytes: [UInt8]) -> Result<WireFrame, WireError> {
@@ -22,7 +27,7 @@ import Glibc
     }
 
     @Test func rejectsBadHeaders() {
-        var good = WireFrame(kind: .compress, sequence: 1, argument: 6, payloadLength: 10).encodedHeader()
+        var good = WireFrame(kind: .compress, sequence: 1, level: 6, payloadLength: 10).encodedHeader()
         var badMagic = good; badMagic[0] = 0x00
         #expect(decode(badMagic) == .failure(.badMagic(0)))
         var badVersion = good; badVersion[1] = 9
@@ -32,7 +37,7 @@ import Glibc
         let oversized = WireFrame.maximumPayload + 1
         for index in 0..<4 { good[4 + index] = UInt8(truncatingIfNeeded: oversized >> (8 * index)) }
         #expect(decode(good) == .failure(.oversized(oversized)))
-        #expect(decode(Array(good[0..<10])) == .failure(.truncated(expected: 24, received: 10)))
+        #expect(decode(Array(good[0..<10])) == .failure(.truncated(expected: 32, received: 10)))
     }
 
     @Test func framesCrossARealPipe() throws {
@@ -74,7 +79,7 @@ import Glibc
         defer { FileIO.close(pipe.readEnd) }
         try FileIO.write(pipe.writeEnd, [WireFrame.magic, WireFrame.version, 1])
         FileIO.close(pipe.writeEnd)
-        #expect(throws: WireError.truncated(expected: 24, received: 3)) {
+        #expect(throws: WireError.truncated(expected: 32, received: 3)) {
             try FrameChannel(fd: pipe.readEnd).receive()
         }
     }
