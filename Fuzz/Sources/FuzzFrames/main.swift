@@ -7,14 +7,16 @@ import FuzzSupport
 /// Feeds the input as the byte stream of a worker pipe to
 /// `FrameChannel.receive` (a memfd in place of the pipe), reading frames
 /// until the end or an error; each frame's header goes through
-/// `WireFrame.decodeHeader`, and each payload through
-/// `PieceTable.pieces(of:)`, the table of `compressPieces` and
-/// `digestFiles` frames.
+/// `WireFrame.decodeHeader`, and each payload through the typed payloads
+/// of the protocol: `WorkRequest.decode` (what a worker does with it) or
+/// `WorkReply.decode` (what bale does with it), and `PieceTable`.
 ///
 /// Must hold: no crash, no allocation past `WireFrame.maximumPayload`
 /// (-rss_limit_mb), no hang; a frame read re-encodes to the header bytes it
 /// came from, with a payload of the length it names; a piece table that is
-/// accepted has pieces that fill the payload exactly, in order.
+/// accepted has pieces that fill the payload exactly, in order; an
+/// accepted request sends again the payload it came in, and an accepted
+/// reply holds one digest record per 36 bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFrames(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)
@@ -34,7 +36,14 @@ public func fuzzFrames(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         require(payload.count == frame.payloadLength, "payload of \(payload.count), not \(frame.payloadLength)")
         offset += WireFrame.headerLength + payload.count
 
-        guard let pieces = try? PieceTable.pieces(of: payload) else { continue }
+        if let (request, _) = try? WorkRequest.decode(frame, payload: payload) {
+            require(request.payload == payload, "a request does not send the payload it came in")
+        }
+        if let reply = try? WorkReply.decode(frame, payload: payload), case .digested(let digests) = reply {
+            require(digests.count * WorkReply.digestRecordLength == payload.count, "digest records do not fill the payload")
+        }
+        guard let table = try? PieceTable(decoding: payload) else { continue }
+        let pieces = table.pieces
         let tableLength = 4 + 4 * pieces.count
         require(tableLength + pieces.reduce(0) { $0 + $1.count } == payload.count, "pieces do not fill the payload")
         require(Array(pieces.joined()) == Array(payload[tableLength...]), "pieces are not the payload's bytes")

@@ -48,11 +48,4 @@ public struct ChunkResult<Context: Sendable>: Sendable {
     public var inputLength: Int
     /// The context the cutter gave the chunk.
     public var context: Context
-
-    public init(sequence: UInt64, reply: WorkReply, inputLength: Int, context: Context) {
-        self.sequence = sequence
-        self.reply = reply
-        self.inputLength = inputLength
-        self.context = context
-    }
 }

@@ -42,15 +42,15 @@ public struct WireFrame: Equatable, Sendable {
         case digestFiles = 4
         /// Worker → parent: the payload is the gzip member.
         case compressed = 0x81
+        /// Worker → parent: the payload is the inflated data.
+        case inflated = 0x82
+        /// Worker → parent: one digest record per file of a `digestFiles`
+        /// (see `WorkReply.digestRecordLength`).
+        case digested = 0x83
         /// Worker → parent: the members of a `compressPieces`, one per
         /// piece, as a piece table (each piece a member), so the parent
         /// knows where each ends without parsing gzip headers.
         case compressedPieces = 0x84
-        /// Worker → parent: the payload is the inflated data.
-        case inflated = 0x82
-        /// Worker → parent: per file of a `digestFiles`, 36 bytes: the
-        /// errno of a failure (u32, 0 for none), then the 32-byte digest.
-        case digested = 0x83
         /// Worker → parent: the chunk failed; the payload is a UTF-8 reason.
         case failed = 0xFF
     }
