@@ -8,7 +8,7 @@ final class Collector<Sink: ResultSink> {
     private var thread: JoinableThread?
     private let state: State
 
-    final class State: @unchecked Sendable {
+    final class State: @unchecked Sendable {  // written by the collector thread only, read after `join`
         var written: UInt64 = 0
         var bytesIn: Int64 = 0
         var bytesOut: Int64 = 0

@@ -13,7 +13,7 @@
 ///
 /// So the window bounds every chunk anywhere in the job: being read,
 /// queued, in a pipe, in a worker, or waiting here.
-public final class ReorderBuffer<Context: Sendable>: @unchecked Sendable {
+public final class ReorderBuffer<Context: Sendable>: @unchecked Sendable {  // state only under `monitor`
     /// The most chunks admitted and not yet written.
     public let window: Int
 

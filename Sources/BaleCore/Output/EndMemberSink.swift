@@ -4,7 +4,7 @@
 ///
 /// Only the collector thread writes here, in order, and the end member is
 /// written after the pipeline has joined that thread: the tally needs no lock.
-public final class EndMemberSink: OutputSink, @unchecked Sendable {
+public final class EndMemberSink: OutputSink, @unchecked Sendable {  // one writer at a time: the collector, then the command after joining it
     private let target: any OutputSink
     private var tally = MemberTally()
 

@@ -11,7 +11,7 @@ import Glibc
 /// an error, as in GNU tar's "file changed as we read it". Bytes appended
 /// after the start are not compressed; `grewWhileReading` says so, and the
 /// command keeps the input in that case rather than lose them.
-public final class FileChunkCutter: ChunkCutter, @unchecked Sendable {
+public final class FileChunkCutter: ChunkCutter, @unchecked Sendable {  // `next` and `grew` only under `monitor`; the rest never changes
     private let fd: Int32
     private let path: String
     private let chunkSize: Int

@@ -23,7 +23,7 @@
 /// from the first member not written (`resumePoint`), which trusts nothing
 /// but the deflate data. A valid gzip file is thus always read whole,
 /// whatever its hints say.
-public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {
+public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // state only under `monitor`; `unwritten` locks its own
     /// What the sink is told of each member, in its chunk's context.
     public struct Member: Sendable {
         /// Where it begins in the input.

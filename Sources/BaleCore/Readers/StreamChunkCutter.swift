@@ -4,7 +4,7 @@
 /// Only one thread can read a stream, so the read happens under the
 /// cutter's lock; extra reader threads simply wait their turn. The workers
 /// still compress in parallel.
-public final class StreamChunkCutter: ChunkCutter, @unchecked Sendable {
+public final class StreamChunkCutter: ChunkCutter, @unchecked Sendable {  // state only under `monitor`
     private let fd: Int32
     private let path: String
     private let chunkSize: Int

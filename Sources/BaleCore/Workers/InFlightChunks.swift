@@ -9,7 +9,7 @@
 /// At most `capacity` chunks are listed. The feeder waits for room before
 /// it takes its send lock (so it never sleeps holding it), then appends and
 /// sends under that lock; the receiver removes a chunk when its result is in.
-final class InFlightChunks<Context: Sendable>: @unchecked Sendable {
+final class InFlightChunks<Context: Sendable>: @unchecked Sendable {  // state only under `monitor`
     private let monitor = Monitor()
     private let changed: Monitor.Condition
     private var chunks: [Chunk<Context>] = []

@@ -28,7 +28,7 @@ public enum WorkReply: Sendable {
 
     /// The bytes of one file's digest record in a `digested` payload: the
     /// errno of a failure (u32, 0 for none), then the 32-byte digest.
-    static let digestRecordLength = 36
+    public static let digestRecordLength = 36
 
     /// The header of the answer to `request` for chunk `sequence`, with
     /// the worker's time on it and `payloadLength` bytes of payload.

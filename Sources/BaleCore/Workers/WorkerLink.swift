@@ -61,7 +61,7 @@ final class WorkerLink<Context: Sendable> {
     /// doing both would wait for itself. Until it is done, `resending`
     /// holds the feeder back, so the order of chunks in the pipe stays the
     /// order of `InFlightChunks`.
-    private final class Current: @unchecked Sendable {
+    private final class Current: @unchecked Sendable {  // `resending`, `resender` under `lock`; `process` under `swap`
         let lock = Monitor()
         let resent: Monitor.Condition
         var resending = false
