@@ -29,7 +29,8 @@ import Glibc
         ("absurd length", header(length: UInt32.max), "frame payload of 4294967295 bytes is over the limit"),
         ("payload cut short", header(length: 1000) + [UInt8](repeating: 7, count: 10), "died while sending a result"),
         ("wrong chunk", header(length: 3, sequence: 99) + [1, 2, 3], "answered chunk 99 when chunk"),
-        ("request kind", header(kind: 1, length: 0), "sent a broken compress reply"),
+        ("request kind", header(kind: 1, length: 0), "sent a broken reply: a compress frame is not a reply"),
+        ("another request's answer", header(kind: 0x82, length: 0), "sent inflated in answer to a compress request"),
     ]
 
     @Test(arguments: cases.indices)

@@ -123,11 +123,11 @@ final class WorkerLink<Context: Sendable> {
                 case .result(let frame, let payload):
                     let reply: WorkReply
                     do throws(CodecError) { reply = try WorkReply.decode(frame, payload: payload) } catch {
-                        fault = "sent a broken \(frame.kind) reply: \(error)"
+                        fault = "sent a broken reply: \(error)"
                         break
                     }
                     guard reply.answers(head.request) else {
-                        fault = "sent a \(frame.kind) reply to a \(head.request.name) request"
+                        fault = "sent \(frame.kind) in answer to a \(head.request.name) request"
                         break
                     }
                     if case .failed(let reason) = reply {
