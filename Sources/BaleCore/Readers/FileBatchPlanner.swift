@@ -54,11 +54,6 @@ struct FileBatchPlanner {
         self.next = next
     }
 
-    /// Chunks of `chunkSize` the file is cut into (one, even when empty).
-    private func chunkCount(_ task: FileTask) -> UInt64 {
-        max(1, UInt64((Int64(task.source.info.st_size) + Int64(chunkSize) - 1) / Int64(chunkSize)))
-    }
-
     /// Takes the next file from the walk, numbered and entered in the ledger.
     private mutating func take() -> NumberedFile? {
         if let file = lookahead {
@@ -81,7 +76,7 @@ struct FileBatchPlanner {
             return .part(part.file, chunk: part.chunk, of: part.of)
         }
         guard let first = take() else { return nil }
-        let count = chunkCount(first.task)
+        let count = first.task.source.chunkCount(chunkSize)
         if count > 1 {
             openPart = (first, 1, count)
             return .part(first, chunk: 0, of: count)
@@ -89,7 +84,7 @@ struct FileBatchPlanner {
         var batch = [first]
         var size = Int(first.task.source.info.st_size)
         while batch.count < Self.batchFiles && size < Self.batchBytes, let more = take() {
-            if chunkCount(more.task) > 1 {
+            if more.task.source.chunkCount(chunkSize) > 1 {
                 // A large file ends the batch; it is planned next.
                 lookahead = more
                 break
