@@ -19,7 +19,7 @@ final class Collector {
     /// Starts the collector: it runs until `results` is closed and drained.
     init(
         results: BoundedQueue<ChunkResult>, window: ReorderBuffer, failure: FailureLatch,
-        sink: any OutputSink, countsBytes: Bool
+        sink: any OutputSink, countsBytes: Bool, summary: RunSummary
     ) {
         let state = State()
         self.state = state
@@ -40,7 +40,7 @@ final class Collector {
                     state.bytesIn += Int64(ready.inputLength)
                     state.bytesOut += Int64(ready.bytes.count)
                     // As it goes, for the progress line.
-                    if countsBytes { RunSummary.shared.addProgress(read: Int64(ready.inputLength)) }
+                    if countsBytes { summary.addProgress(read: Int64(ready.inputLength)) }
                 }
             }
         }

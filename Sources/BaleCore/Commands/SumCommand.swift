@@ -31,7 +31,8 @@ public struct SumCommand: Sendable {
         public var quiet = false
         /// Hash only this part of the files (`--shard K/N`).
         public var shard: Shard?
-        public var messages = Messages()
+        /// Where the run reports its diagnostics and figures.
+        public var context = RunContext()
         public var engine = EngineSettings()
         public init() {}
     }
@@ -43,7 +44,7 @@ public struct SumCommand: Sendable {
     public init(options: Options) { self.options = options }
 
     public func run() -> ExitCode {
-        let messages = options.messages
+        let context = options.context
         var entries: [Entry] = []
         var misformatted = 0
         if let manifest = options.check {
@@ -53,20 +54,21 @@ public struct SumCommand: Sendable {
                 misformatted = checklist.misformatted
             case .failure(let error):
                 // Worded and quoted as sha256sum words and quotes it.
-                messages.error(verbatim: error.description)
+                context.report(Diagnostic(.error, path: error.path, error.cause, wording: .verbatim))
                 return .failure
             }
         } else if options.paths.isEmpty {
-            messages.error("sum: give at least one file or directory")
+            context.report(.error(path: nil, "sum: give at least one file or directory"))
             return .failure
         }
 
-        // The files are listed on their own thread and handed over as they
-        // are found, so the workers start hashing while the walk goes on.
+        // The files are listed by the job's producer, on its own thread
+        // (see `CommandRunner`), and handed over as they are found, so the workers start hashing while the walk goes on.
         let found = BoundedQueue<SumItem>(capacity: 4096)
         let listing = Mutex(ExitCode.success)
-        let producer = JoinableThread(name: "bale-walk") { [self, entries] in
+        let producer: @Sendable (Cancellation) -> Void = { [self, entries] cancellation in
             defer { found.close() }
+            cancellation.whenCancelled { found.cancel() }
             if options.check != nil {
                 // A manifest line naming "-" means standard input, as in
                 // sha256sum; the workers, whose own standard input is their
@@ -84,44 +86,32 @@ public struct SumCommand: Sendable {
             var status = ExitCode.success
             for path in options.paths {
                 status = max(status, list(RawArguments.bytes(of: path), top: true) { item in
-                    RunSummary.shared.expect(bytes: item.size, files: 1)
+                    options.context.summary.expect(bytes: item.size, files: 1)
                     found.push(item)
                 })
             }
             listing.withLock { $0 = status }
         }
 
-        let pool = options.engine.makePool()
-        defer { _ = pool.shutdown() }
-        let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
         let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes) { found.pop() }
-        let sink = DigestPrinter(cutter: cutter, quiet: options.quiet, messages: messages)
-        var failure: BaleError?
-        do {
-            _ = try pipeline.run(cutter: cutter, kind: .digest, inputName: options.check ?? "files", sink: sink)
-        } catch {
-            failure = error
-        }
-        found.cancel()
-        producer.join()
-        if let failure {
-            // A reader of standard output that went away ends the run quietly.
-            if case .brokenPipe = failure { return .brokenPipe }
-            messages.error(failure.description)
-            return .failure
-        }
+        let sink = DigestPrinter(cutter: cutter, quiet: options.quiet, context: context)
+        let runner = CommandRunner(context: context, engine: options.engine)
+        let job = CommandRunner.Job(cutter: cutter, kind: .digest, inputName: options.check ?? "files", sink: sink,
+                                    producer: producer)
+        if case .failure(let error) = runner.withPipeline({ runner.run(job, on: $0) }) { return error.exitStatus }
         if options.check != nil {
             // sha256sum's closing words, in its order and wording; a
             // malformed line alone does not change the exit status.
             func count(_ n: Int, _ one: String, _ many: String) -> String { "WARNING: \(n) \(n == 1 ? one : many)" }
             if misformatted > 0 {
-                messages.warning(count(misformatted, "line is improperly formatted", "lines are improperly formatted"))
+                context.report(.warning(path: nil, count(misformatted, "line is improperly formatted", "lines are improperly formatted"),
+                                         exitStatus: .success))
             }
             if sink.unreadable > 0 {
-                messages.error(count(sink.unreadable, "listed file could not be read", "listed files could not be read"))
+                context.report(.error(path: nil, count(sink.unreadable, "listed file could not be read", "listed files could not be read")))
             }
             if sink.mismatches > 0 {
-                messages.error(count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match"))
+                context.report(.error(path: nil, count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match")))
             }
         }
         return max(listing.withLock { $0 }, sink.status)
@@ -138,7 +128,7 @@ public struct SumCommand: Sendable {
         let found = parent.map { parent in withCString(parent.name) { fstatat(parent.fd, $0, &info, AT_SYMLINK_NOFOLLOW) } }
             ?? withCString(path) { top ? stat($0, &info) : lstat($0, &info) }
         if found != 0 {
-            options.messages.error(BaleError.cannotOpen(path: shown, .current("stat")).description)
+            options.context.fail(BaleError.cannotOpen(path: shown, .current("stat")))
             return .failure
         }
         switch info.st_mode & S_IFMT {
@@ -149,7 +139,7 @@ public struct SumCommand: Sendable {
         case S_IFDIR:
             let fd = withCString(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (top ? 0 : O_NOFOLLOW)) }
             guard fd >= 0, case .success(let names) = DirectoryListing.names(path) else {
-                options.messages.error("\(shown): cannot read the directory: \(SystemError.current("opendir").reason)")
+                options.context.report(.error(path: shown, "cannot read the directory: \(SystemError.current("opendir").reason)"))
                 if fd >= 0 { FileIO.close(fd) }
                 return .failure
             }
@@ -272,16 +262,16 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {
 final class DigestPrinter: OutputSink, @unchecked Sendable {
     private let cutter: PathBatchCutter
     private let quiet: Bool
-    private let messages: Messages
+    private let context: RunContext
     private(set) var status = ExitCode.success
     /// With `-c`: files whose digest differs, and files that could not be read.
     private(set) var mismatches = 0
     private(set) var unreadable = 0
 
-    init(cutter: PathBatchCutter, quiet: Bool, messages: Messages) {
+    init(cutter: PathBatchCutter, quiet: Bool, context: RunContext) {
         self.cutter = cutter
         self.quiet = quiet
-        self.messages = messages
+        self.context = context
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
@@ -299,9 +289,9 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
                 let error = SystemError(code: failure, operation: "read")
                 if file.expected != nil {
                     // As sha256sum -c says it, its quoting of the name included.
-                    messages.error(verbatim: "\(Manifest.quotedForMessage(file.path)): \(error.reason)")
+                    context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.reason, wording: .verbatim))
                 } else {
-                    messages.error(BaleError.cannotOpen(path: String(decoding: file.path, as: UTF8.self), error).description)
+                    context.fail(BaleError.cannotOpen(path: String(decoding: file.path, as: UTF8.self), error))
                 }
                 status = .failure
                 if file.expected != nil {
@@ -310,9 +300,9 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
                 }
                 continue
             }
-            RunSummary.shared.addFiles(1)
-            RunSummary.shared.addBytes(read: file.size, written: 0)
-            RunSummary.shared.addProgress(read: file.size)
+            context.summary.addFiles(1)
+            context.summary.addBytes(read: file.size, written: 0)
+            context.summary.addProgress(read: file.size)
             if let expected = file.expected {
                 if expected == digest {
                     if !quiet { out += Manifest.checkLine(path: file.path, verdict: .ok) }
@@ -325,7 +315,7 @@ final class DigestPrinter: OutputSink, @unchecked Sendable {
                 Manifest.appendLine(digest: digest, path: file.path, to: &out)
             }
         }
-        RunSummary.shared.addBytes(read: 0, written: Int64(out.count))
+        context.summary.addBytes(read: 0, written: Int64(out.count))
         try StandardOutput.write(out)
     }
 }

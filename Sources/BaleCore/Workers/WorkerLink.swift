@@ -85,7 +85,7 @@ final class WorkerLink {
 
     init(
         worker: WorkerProcess, pool: WorkerPool, kind: WorkKind, options: PipelineOptions, inputName: String,
-        queue: BoundedQueue<Chunk>, results: BoundedQueue<ChunkResult>, failure: FailureLatch
+        queue: BoundedQueue<Chunk>, results: BoundedQueue<ChunkResult>, failure: FailureLatch, context: RunContext
     ) {
         let inFlight = InFlightChunks(capacity: options.inFlightPerWorker)
         let current = Current(worker)
@@ -189,8 +189,7 @@ final class WorkerLink {
                     inFlight.cancel()
                     return
                 }
-                FileIO.report("bale: worker \(worker.process.pid) \(how); worker \(current.worker.process.pid) "
-                    + "took over its chunks, nothing lost")
+                context.report(.workerReplaced(worker.process.pid, how: how, by: current.worker.process.pid))
             }
         }
     }
