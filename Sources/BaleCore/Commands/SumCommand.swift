@@ -45,10 +45,10 @@ public struct SumCommand: Sendable {
 
     public func run() -> ExitCode {
         let context = options.context
-        var entries: [Entry] = []
+        var entries: [Manifest.Listed] = []
         var misformatted = 0
         if let manifest = options.check {
-            switch Self.read(manifest) {
+            switch ManifestFile.read(manifest) {
             case .success(let checklist):
                 entries = checklist.entries
                 misformatted = checklist.misformatted
@@ -152,51 +152,6 @@ public struct SumCommand: Sendable {
             return status
         default:
             return .success  // links, devices and the like inside a tree: not files to hash
-        }
-    }
-
-    /// One line of a manifest: the digest it expects and the name.
-    typealias Entry = Manifest.Listed
-
-    /// How messages name a manifest, as sha256sum does ("standard input" for "-").
-    static func manifestName(_ manifest: String) -> String {
-        Manifest.quotedForMessage(manifest == "-" ? Array("standard input".utf8) : RawArguments.bytes(of: manifest))
-    }
-
-    /// Reads the manifest `manifest` ("-": standard input) as `sha256sum
-    /// -c` reads it (see `Manifest.parse`); one that cannot be read, or
-    /// that holds no well-formed line (empty, or all malformed), is an
-    /// error, as there.
-    static func read(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
-        load(manifest).flatMap { checklist in
-            checklist.entries.isEmpty
-                ? .failure(.corrupt(path: manifestName(manifest), offset: nil,
-                                    reason: "no properly formatted checksum lines found"))
-                : .success(checklist)
-        }
-    }
-
-    /// The manifest's lines as `Manifest.parse` reads them, or why it cannot be read.
-    private static func load(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
-        let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
-        if fd < 0 { return .failure(.cannotOpen(path: manifestName(manifest), .current("open"))) }
-        defer { if fd != 0 { FileIO.close(fd) } }
-        let text: [UInt8]
-        do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: manifestName(manifest), error)) }
-        return .success(Manifest.parse(text, fromStandardInput: manifest == "-"))
-    }
-
-    /// The well-formed lines of a manifest (`verify --manifest`), where a
-    /// malformed line is an error too: a check against a list that was
-    /// misread would pass for the wrong reason. An empty manifest is one
-    /// (of an archive with no regular file, such as a `--shard` part that
-    /// got none), unlike for `sum -c`, which has nothing to check then.
-    static func parse(_ manifest: String) -> Result<[Entry], BaleError> {
-        load(manifest).flatMap { checklist in
-            checklist.misformatted == 0 ? .success(checklist.entries)
-                : .failure(.corrupt(path: manifestName(manifest), offset: nil,
-                                    reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "
-                                        + "not a SHA-256 line (HEX  NAME)"))
         }
     }
 }

@@ -208,9 +208,9 @@ public struct UnpackCommand {
             }
             return Self.say("\(TerminalText.escaped(name)): OK\n", context: context)
         }
-        var expected: [SumCommand.Entry] = []
+        var expected: [Manifest.Listed] = []
         if let manifest = options.manifest {
-            switch SumCommand.parse(manifest) {
+            switch ManifestFile.parseStrictly(manifest) {
             case .success(let entries): expected = entries
             case .failure(let error):
                 context.fail(error)
