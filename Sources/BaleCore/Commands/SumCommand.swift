@@ -214,6 +214,9 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {
 
 /// Prints each batch's lines as it comes back, in order (`sha256sum`'s
 /// format, or OK/FAILED lines with `-c`).
+///
+/// Safe to share: only the collector thread writes (one `write` at a
+/// time); `status` and the counts are read after the pipeline joined it.
 final class DigestPrinter: OutputSink, @unchecked Sendable {
     private let cutter: PathBatchCutter
     private let quiet: Bool

@@ -18,8 +18,9 @@
 ///   the walk stops, then joins it.
 /// - Errors are reported into the run's `RunContext`; a reader of
 ///   standard output that went away is no message but exit 141
-///   (`RunContext.fail`), and `exitStatus` makes the command's status
-///   from what it returns and the diagnostics.
+///   (`RunContext.fail`); the executable ends with the worse of the
+///   command's status and what the diagnostics ask for
+///   (`RunContext.exitStatus`).
 public struct CommandRunner: Sendable {
     /// Where the run reports.
     public let context: RunContext
@@ -97,12 +98,5 @@ public struct CommandRunner: Sendable {
         cancellation.cancel()
         producer?.join()
         return outcome
-    }
-
-    /// The exit status of a command that returned `status`: the worse of
-    /// it and what the run's diagnostics ask for (141 when standard
-    /// output's reader went away).
-    public func exitStatus(_ status: ExitCode) -> ExitCode {
-        max(status, context.exitStatus)
     }
 }

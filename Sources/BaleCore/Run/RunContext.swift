@@ -69,9 +69,6 @@ public final class RunContext: Sendable {
     /// Every diagnostic so far, in the order they were made.
     public var diagnostics: [Diagnostic] { state.withLock { $0.diagnostics } }
 
-    /// True once standard output's reader went away.
-    public var readerWentAway: Bool { state.withLock { $0.brokenPipe } }
-
     /// The exit status the diagnostics ask for: 141 when standard output's
     /// reader went away, else the worst status a diagnostic asks for.
     public var exitStatus: ExitCode {
