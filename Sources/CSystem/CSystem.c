@@ -250,6 +250,12 @@ void bale_install_cleanup_handlers(void) {
     /* A parent may hand down a mask that blocks them (some runtimes block
      * signals in their threads): bale must still stop when told to. */
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+}
+
+void bale_ignore_write_signals(void) {
+    /* A write to a closed pipe must fail with EPIPE, which bale reports
+     * (exit 141 for standard output, a failed worker for a worker's pipe),
+     * not kill bale with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
     /* A file-size limit (ulimit -f, RLIMIT_FSIZE) must fail the write with
      * EFBIG, which bale reports and cleans up after, not kill bale with

@@ -26,7 +26,10 @@ struct Bale: ParsableCommand {
         if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == WorkerProcess.modeArgument {
             Glibc.exit(WorkerLoop.run())
         }
-        AtomicOutputFile.installSignalCleanup()
+        // Process-wide state, set up once, here: the library never
+        // changes it (its tests set SIGPIPE up the same way).
+        ProcessSignals.ignoreWriteSignals()
+        ProcessSignals.installTerminationCleanup()
         StandardOutput.reserveStandardDescriptors()
         StandardOutput.checkBufferedOutputAtExit()
         Self.main(LevelArguments.rewrite(Array(CommandLine.arguments.dropFirst())))

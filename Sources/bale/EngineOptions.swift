@@ -123,47 +123,41 @@ extension EngineOptions {
     /// names listed as the work goes are the progress, as with tar -v and
     /// gzip -v: a line redrawn in place would be torn by them.
     ///
+    /// `context` is the run's: the command reports into it, and the exit
+    /// status is the worse of what the command returns and what its
+    /// diagnostics ask for (`RunContext.exitStatus`; 141, quietly, when
+    /// standard output's reader went away).
+    ///
     /// Standard output is written through `StandardOutput` only, and
     /// closed here, checked: a JSON summary that cannot be written, or a
     /// close that reports a lost write, is exit 1 with a message; a reader
     /// that went away is 141, quietly (and then no JSON is attempted).
-    func report(command: String, inputs: [String], quiet: Bool, verbose: Bool = false,
+    func report(command: String, inputs: [String], quiet: Bool, verbose: Bool = false, context: RunContext,
                 _ work: () -> BaleCore.ExitCode) -> ArgumentParser.ExitCode {
-        let progress = !quiet && !verbose && !noProgress && isatty(2) != 0 ? Progress() : nil
-        var status = work()
+        let progress = !quiet && !verbose && !noProgress && isatty(2) != 0 ? Progress(summary: context.summary) : nil
+        var status = max(work(), context.exitStatus)
         progress?.stop()
-        let messages = Messages()
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        if stats { FileIO.reportRaw(RunReport.stageTable(RunSummary.shared, cores: cores)) }
+        if stats { FileIO.reportRaw(RunReport.stageTable(context.summary, cores: cores)) }
         if json || jsonFile != nil {
-            let text = Array(RunReport.json(RunSummary.shared, command: command, inputs: inputs,
+            let text = Array(RunReport.json(context, command: command, inputs: inputs,
                                             exitStatus: status.rawValue, cores: cores).utf8)
             if let jsonFile {
-                do {
+                do throws(BaleError) {
                     let file = try AtomicOutputFile(path: jsonFile)
                     try file.write(text)
                     try file.commit(attributes: nil, sync: false)
                 } catch {
-                    messages.error("\(error.description) (the JSON summary)")
-                    status = max(status, .failure)
+                    context.fail(error, writing: "the JSON summary")
                 }
             } else if status != .brokenPipe {
-                do throws(BaleError) { try StandardOutput.write(text) } catch {
-                    status = max(status, Self.failed(error, messages: messages))
-                }
+                do throws(BaleError) { try StandardOutput.write(text) } catch { context.fail(error) }
             }
         }
         do throws(BaleError) { try StandardOutput.close() } catch {
-            if status != .brokenPipe { status = max(status, Self.failed(error, messages: messages)) }
+            if status != .brokenPipe { context.fail(error) }
         }
+        status = max(status, context.exitStatus)
         return ArgumentParser.ExitCode(status.rawValue)
-    }
-
-    /// The exit status a failed write to standard output makes: 141 with
-    /// no word for a closed pipe, else 1 with the error.
-    static func failed(_ error: BaleError, messages: Messages) -> BaleCore.ExitCode {
-        if case .brokenPipe = error { return .brokenPipe }
-        messages.error(error.description)
-        return .failure
     }
 }

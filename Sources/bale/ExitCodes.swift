@@ -41,7 +41,7 @@ struct ExitCodes: ParsableCommand {
             try StandardOutput.close()
         } catch {
             if case .brokenPipe = error { throw ArgumentParser.ExitCode(BaleCore.ExitCode.brokenPipe.rawValue) }
-            Messages().error(error.description)
+            RunContext().fail(error)
             throw ArgumentParser.ExitCode.failure
         }
     }

@@ -139,7 +139,7 @@ struct GzipOptions: ParsableArguments {
         options.manifestPath = manifest
         options.engine = engine.settings
         options.suffix = suffix
-        options.messages = Messages(quiet: quiet, verbose: verbose)
+        options.context = RunContext(quiet: quiet, verbose: verbose)
         options.engine.pipeline.chunkSize = chunkKiB << 10
         return options
     }
@@ -173,7 +173,7 @@ struct Gzip: ParsableCommand {
     func run() throws {
         let options = try common.commandOptions(decompress: decompress, test: test)
         throw common.engine.report(command: decompress ? "gunzip" : "gzip", inputs: common.files, quiet: common.quiet,
-                                   verbose: common.verbose) {
+                                   verbose: common.verbose, context: options.context) {
             GzipCommand(options: options).run()
         }
     }
@@ -202,7 +202,7 @@ struct Gunzip: ParsableCommand {
     func run() throws {
         let options = try common.commandOptions(decompress: true, test: test)
         throw common.engine.report(command: "gunzip", inputs: common.files, quiet: common.quiet,
-                                   verbose: common.verbose) {
+                                   verbose: common.verbose, context: options.context) {
             GzipCommand(options: options).run()
         }
     }

@@ -132,8 +132,8 @@ struct Pack: ParsableCommand {
         options.sparse = sparse
         options.engine = engine.settings
         options.force = force
-        options.messages = Messages(quiet: quiet, verbose: verbose)
-        throw engine.report(command: "pack", inputs: paths, quiet: quiet, verbose: verbose) { PackCommand(options: options).run() }
+        options.context = RunContext(quiet: quiet, verbose: verbose)
+        throw engine.report(command: "pack", inputs: paths, quiet: quiet, verbose: verbose, context: options.context) { PackCommand(options: options).run() }
     }
 }
 

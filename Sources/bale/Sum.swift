@@ -47,6 +47,6 @@ struct Sum: ParsableCommand {
         options.quiet = quiet
         options.shard = shard
         options.engine = engine.settings
-        throw engine.report(command: "sum", inputs: check.map { [$0] } ?? paths, quiet: quiet) { SumCommand(options: options).run() }
+        throw engine.report(command: "sum", inputs: check.map { [$0] } ?? paths, quiet: quiet, context: options.context) { SumCommand(options: options).run() }
     }
 }

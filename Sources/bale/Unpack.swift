@@ -54,8 +54,8 @@ struct Unpack: ParsableCommand {
         options.samePermissions = samePermissions
         if noSameOwner { options.restoreOwners = false }
         options.engine = engine.settings
-        options.messages = Messages(quiet: quiet, verbose: verbose)
-        throw engine.report(command: "unpack", inputs: [archive], quiet: quiet, verbose: verbose) { UnpackCommand(options: options).run() }
+        options.context = RunContext(quiet: quiet, verbose: verbose)
+        throw engine.report(command: "unpack", inputs: [archive], quiet: quiet, verbose: verbose, context: options.context) { UnpackCommand(options: options).run() }
     }
 }
 
@@ -84,7 +84,7 @@ struct List: ParsableCommand {
         options.archive = archive
         options.listOnly = true
         options.engine = engine.settings
-        throw engine.report(command: "list", inputs: [archive], quiet: true) { UnpackCommand(options: options).run() }
+        throw engine.report(command: "list", inputs: [archive], quiet: true, context: options.context) { UnpackCommand(options: options).run() }
     }
 }
 
@@ -122,6 +122,6 @@ struct Verify: ParsableCommand {
         options.verifyOnly = true
         options.manifest = manifest
         options.engine = engine.settings
-        throw engine.report(command: "verify", inputs: [archive], quiet: false) { UnpackCommand(options: options).run() }
+        throw engine.report(command: "verify", inputs: [archive], quiet: false, context: options.context) { UnpackCommand(options: options).run() }
     }
 }

@@ -13,6 +13,10 @@ import Glibc
 /// stop with a clear error: never crash, hang or allocate what the frame
 /// claims.
 @Suite struct BrokenWorkerTests {
+    /// The pipeline writes into worker pipes: as in bale, SIGPIPE is
+    /// ignored by the process (the executable's job, so the tests' here).
+    init() { _ = ignoreBrokenPipes }
+
     /// A 32-byte frame header as `WireFrame` lays it out, with any field.
     static func header(magic: UInt8 = WireFrame.magic, version: UInt8 = WireFrame.version, kind: UInt8 = 0x81,
                        length: UInt32, sequence: UInt64 = 0) -> [UInt8] {

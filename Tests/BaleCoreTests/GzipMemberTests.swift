@@ -9,7 +9,7 @@ import Glibc
 /// Tests write into pipes whose readers may stop early (a decoder that
 /// finds damage): as in bale itself, such a write must fail with EPIPE,
 /// not kill the test process.
-let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN); return () }()
+let ignoreBrokenPipes: Void = ProcessSignals.ignoreWriteSignals()
 
 /// Collects a job's output in memory.
 final class CollectingSink: OutputSink, @unchecked Sendable {

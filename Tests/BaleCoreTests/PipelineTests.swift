@@ -32,6 +32,10 @@ struct TemporaryFile {
 }
 
 @Suite struct PipelineTests {
+    /// The pipeline writes into worker pipes: as in bale, SIGPIPE is
+    /// ignored by the process (the executable's job, so the tests' here).
+    init() { _ = ignoreBrokenPipes }
+
     /// Compresses `data` from a real file through the whole pipeline.
     private func compress(_ data: [UInt8], jobs: Int, ioThreads: Int, chunkSize: Int) throws -> [UInt8] {
         let file = try TemporaryFile("pipeline-test", containing: data)

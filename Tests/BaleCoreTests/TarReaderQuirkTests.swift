@@ -25,7 +25,7 @@ import Testing
             holeBytes[holeBytes.count - 1] += length
         }
         mutating func end() throws(BaleError) {}
-        mutating func finish() -> [String] { [] }
+        mutating func finish() -> [Diagnostic] { [] }
     }
 
     /// Reads `stream` in pieces of `piece` bytes; the recorder, and the error if any.

@@ -13,7 +13,7 @@ struct RecordingHandler: TarReader.Handler {
         contents[contents.count - 1] += bytes
     }
     mutating func end() throws(BaleError) {}
-    mutating func finish() -> [String] { [] }
+    mutating func finish() -> [Diagnostic] { [] }
 }
 
 @Suite struct TarTests {

@@ -95,24 +95,24 @@ public struct DamageReport: Sendable {
         }
     }
 
-    /// The lines `bale verify` prints, each starting with the archive's name.
-    public func lines(archiveName: String) -> [String] {
+    /// The errors `bale verify` reports, each about the archive.
+    public func lines(archiveName: String) -> [Diagnostic] {
         let range = streamEnd.map { "bytes \(streamStart)–\($0) of the tar stream" }
             ?? "the tar stream from byte \(streamStart)"
-        var lines = ["\(archiveName): the first damaged member is at byte \(memberOffset) (\(range)): \(reason)"]
+        var lines: [Diagnostic] = [.error(path: archiveName, "the first damaged member is at byte \(memberOffset) (\(range)): \(reason)")]
         if let interrupted {
-            lines.append("\(archiveName): it holds bytes \(interrupted.content.lowerBound)–"
-                + "\(interrupted.content.upperBound) of \(interrupted.name)")
+            lines.append(.error(path: archiveName, "it holds bytes \(interrupted.content.lowerBound)–"
+                + "\(interrupted.content.upperBound) of \(interrupted.name)"))
         }
         if headersLost {
             let bounds = [previous.map { "after \($0)" }, resumesAt.map { "before \($0.name)" }].compactMap { $0 }
             let which = bounds.isEmpty ? "" : " " + bounds.joined(separator: " and ")
-            lines.append("\(archiveName): it holds the headers of the entries\(which); their names are lost with it")
+            lines.append(.error(path: archiveName, "it holds the headers of the entries\(which); their names are lost with it"))
         }
         if let resumesAt {
-            lines.append("\(archiveName): reading resumes at \(resumesAt.name) (byte \(resumesAt.offset) of the tar stream)")
+            lines.append(.error(path: archiveName, "reading resumes at \(resumesAt.name) (byte \(resumesAt.offset) of the tar stream)"))
         } else {
-            lines.append("\(archiveName): no entry after it can be read")
+            lines.append(.error(path: archiveName, "no entry after it can be read"))
         }
         return lines
     }
@@ -269,7 +269,7 @@ private struct EntryLog: TarReader.Handler {
     mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
     mutating func hole(_ length: Int64) throws(BaleError) {}
     mutating func end() throws(BaleError) {}
-    mutating func finish() -> [String] { [] }
+    mutating func finish() -> [Diagnostic] { [] }
 
     /// Where the header after the last entry begins.
     var nextHeader: Int64? {

@@ -60,7 +60,7 @@ final class FileWriters: @unchecked Sendable {
     private var completed = 0
     /// Paths queued or being written (under the lock).
     private var pending: Set<PathKey> = []
-    private var problems: [String] = []
+    private var problems: [Diagnostic] = []
     private var threads: [JoinableThread] = []
     /// The batch being filled (by the extractor's thread only).
     private var batch: [Job] = []
@@ -114,7 +114,7 @@ final class FileWriters: @unchecked Sendable {
     }
 
     /// Writes what is queued, stops the threads, returns the problems met.
-    func finish() -> [String] {
+    func finish() -> [Diagnostic] {
         handOver()
         queue.close()
         for thread in threads { thread.join() }
@@ -124,7 +124,7 @@ final class FileWriters: @unchecked Sendable {
 
     /// Writes a batch, then reports it done under one lock.
     private func write(_ jobs: [Job]) {
-        var found: [String] = []
+        var found: [Diagnostic] = []
         for job in jobs {
             if let problem = run(job) { found.append(problem) }
         }
@@ -137,7 +137,7 @@ final class FileWriters: @unchecked Sendable {
     }
 
     /// Creates and writes one file; returns the problem, if any.
-    private func run(_ job: Job) -> String? {
+    private func run(_ job: Job) -> Diagnostic? {
         let parent = job.parent.fd
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
         // Created with its final mode where the umask allows, saving a chmod.
@@ -148,13 +148,13 @@ final class FileWriters: @unchecked Sendable {
             fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
         }
         if fd < 0 {
-            return "\(job.displayName): \(SystemError.current("open").reason); not extracted"
+            return .error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")
         }
         defer { close(fd) }
         do { try FileIO.write(fd, job.bytes) } catch {
             // No partial file stays behind (a full disk, a file-size limit).
             _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
-            return "\(job.displayName): write error: \(error.reason); not extracted"
+            return .error(path: job.displayName, "write error: \(error.reason); not extracted")
         }
         if let owner = job.owner {
             // chown clears setuid/setgid bits: the mode comes after.

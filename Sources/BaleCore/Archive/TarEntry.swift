@@ -106,11 +106,11 @@ public struct TarEntry: Equatable, Sendable {
     /// read from `fd`: that it came `shortBy` bytes short (padded with
     /// zeros), or that its size or time differ from the walk's; nil if
     /// neither.
-    func problemAfterReading(from fd: Int32, shortBy: Int64) -> String? {
-        if shortBy > 0 { return "\(displayName): File shrank by \(shortBy) bytes; padding with zeros" }
+    func problemAfterReading(from fd: Int32, shortBy: Int64) -> Diagnostic? {
+        if shortBy > 0 { return .warning(path: displayName, "File shrank by \(shortBy) bytes; padding with zeros") }
         var info = stat()
         if let walkedStamp, fstat(fd, &info) == 0, WalkedStamp(info) != walkedStamp {
-            return "\(displayName): file changed as we read it"
+            return .warning(path: displayName, "file changed as we read it")
         }
         return nil
     }

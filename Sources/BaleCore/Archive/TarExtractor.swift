@@ -36,10 +36,10 @@ public struct TarExtractor: TarReader.Handler {
     private let restoreOwners: Bool
     private var userIDs: [[UInt8]: uid_t] = [:]
     private var groupIDs: [[UInt8]: gid_t] = [:]
-    private var refusals: [String] = []
+    private var refusals: [Diagnostic] = []
     /// Warnings that do not refuse an entry (unknown types).
-    public private(set) var notices: [String] = []
-    public var warnings: [String] { notices }
+    public private(set) var notices: [Diagnostic] = []
+    public var warnings: [Diagnostic] { notices }
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
     /// Directories to finish at the end: path, entry, and the mode to give
@@ -84,7 +84,7 @@ public struct TarExtractor: TarReader.Handler {
     struct RefusedName: Error { var reason: String }
 
     private mutating func refuse(_ entry: TarEntry, _ reason: String) {
-        refusals.append("\(entry.displayName): \(reason); not extracted")
+        refusals.append(.error(path: entry.displayName, "\(reason); not extracted"))
     }
 
     /// Opens the directory that will hold `parts.last`, creating missing
@@ -121,7 +121,7 @@ public struct TarExtractor: TarReader.Handler {
             return
         case .unknownType(let type)?:
             let letter = type >= 0x20 && type < 0x7f ? String(UnicodeScalar(type)) : "\\" + String(type, radix: 8)
-            notices.append("\(entry.displayName): unknown file type '\(letter)', extracted as normal file")
+            notices.append(.warning(path: entry.displayName, "unknown file type '\(letter)', extracted as normal file"))
         case .dumpDirectory?, nil:
             break
         }
@@ -303,7 +303,7 @@ public struct TarExtractor: TarReader.Handler {
 
     /// Waits for the writer threads, sets the directories' times (deepest
     /// first), and returns every refused entry; call once at the end.
-    public mutating func finish() -> [String] {
+    public mutating func finish() -> [Diagnostic] {
         small = nil  // an archive cut inside a small file: that file is dropped
         large?.discard()  // and one cut inside a large file is removed
         large = nil

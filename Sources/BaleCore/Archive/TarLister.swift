@@ -76,5 +76,5 @@ public struct TarLister: TarReader.Handler {
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
     public mutating func hole(_ length: Int64) throws(BaleError) {}
     public mutating func end() throws(BaleError) {}
-    public mutating func finish() -> [String] { [] }
+    public mutating func finish() -> [Diagnostic] { [] }
 }

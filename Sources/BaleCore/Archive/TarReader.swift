@@ -47,9 +47,9 @@ public struct TarReader {
         mutating func end() throws(BaleError)
         /// The stream is over, whole or not: completes what is pending and
         /// returns the problems to report, each naming its entry.
-        mutating func finish() -> [String]
+        mutating func finish() -> [Diagnostic]
         /// Warnings met so far (the job goes on; exit 2), each naming its entry.
-        var warnings: [String] { get }
+        var warnings: [Diagnostic] { get }
     }
 
     /// The archive's name, for messages.
@@ -131,7 +131,7 @@ public struct TarReader {
     public var bytesRead: Int64 { offset }
 
     /// Warnings met so far (unknown pax keywords, values out of range).
-    public private(set) var warnings: [String] = []
+    public private(set) var warnings: [Diagnostic] = []
 
     /// True once the end-of-archive blocks were seen.
     public var isFinished: Bool { if case .finished = state { return true }; return false }
@@ -149,9 +149,9 @@ public struct TarReader {
     /// The warning for a stream that ended between entries without its
     /// end-of-archive blocks (two zero blocks): it may have been cut there,
     /// and nothing in tar can tell. Nil when the blocks were seen.
-    public var missingEndWarning: String? {
+    public var missingEndWarning: Diagnostic? {
         guard !isFinished, !isInsideEntry else { return nil }
-        return "\(archiveName): the tar stream ends without its end-of-archive blocks; it may be truncated"
+        return .warning(path: archiveName, "the tar stream ends without its end-of-archive blocks; it may be truncated")
     }
 
     private func corrupt(_ reason: String) -> BaleError {
@@ -253,11 +253,11 @@ public struct TarReader {
             // either way it says so.
             let at = offset - Int64(TarHeader.blockSize)
             if !valid {
-                warn("\(archiveName): a lone zero block at byte \(at) of the tar stream, then what is not a tar header; read as the end")
+                warn(path: archiveName, "a lone zero block at byte \(at) of the tar stream, then what is not a tar header; read as the end")
                 state = .finished
                 return
             }
-            warn("\(archiveName): a lone zero block at byte \(at) of the tar stream; reading on")
+            warn(path: archiveName, "a lone zero block at byte \(at) of the tar stream; reading on")
         }
         zeroBlocks = 0
         if entryStart == nil { entryStart = offset }
@@ -292,7 +292,7 @@ public struct TarReader {
         value(key).flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
     }
 
-    private mutating func warn(_ text: String) { warnings.append(text) }
+    private mutating func warn(path: String, _ cause: String) { warnings.append(.warning(path: path, cause)) }
 
     private mutating func beginEntry<H: Handler>(
         _ header: [UInt8], type: UInt8, headerSize: Int64, handler: inout H
@@ -357,11 +357,11 @@ public struct TarReader {
             (entry.modificationSeconds, entry.modificationNanoseconds) = time
         } else {
             if let mtime = value("mtime") {
-                warn("\(shown()): extended header mtime=\(TarLister.escaped(mtime)) is out of range or malformed; ignored")
+                warn(path: shown(), "extended header mtime=\(TarLister.escaped(mtime)) is out of range or malformed; ignored")
             }
             // A base-256 time beyond 64 bits: -1, as GNU tar makes it.
             if case .failure = Self.base256(header, 136, 12) {
-                warn("\(shown()): base-256 time stamp out of range; -1 used")
+                warn(path: shown(), "base-256 time stamp out of range; -1 used")
                 entry.modificationSeconds = -1
             }
         }
@@ -370,7 +370,7 @@ public struct TarReader {
             if let id = UInt32(String(decoding: text, as: UTF8.self)) {
                 entry[keyPath: path] = id
             } else {
-                warn("\(shown()): extended header \(key)=\(TarLister.escaped(text)) is out of range or malformed; ignored")
+                warn(path: shown(), "extended header \(key)=\(TarLister.escaped(text)) is out of range or malformed; ignored")
             }
         }
         entry.linkTarget = link
@@ -640,7 +640,7 @@ public struct TarReader {
             index += length
             if !Self.knownKeywords.contains(key) && !Self.knownKeywordPrefixes.contains(where: key.hasPrefix) {
                 if warnedKeywords.insert(key).inserted {
-                    warn("\(archiveName): ignoring unknown extended header keyword '\(TarLister.escaped(Array(key.utf8)))'")
+                    warn(path: archiveName, "ignoring unknown extended header keyword '\(TarLister.escaped(Array(key.utf8)))'")
                 }
                 continue
             }
@@ -748,5 +748,5 @@ extension TarReader.Handler {
     }
 
     /// No warnings by default.
-    public var warnings: [String] { [] }
+    public var warnings: [Diagnostic] { [] }
 }

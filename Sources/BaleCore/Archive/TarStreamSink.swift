@@ -47,7 +47,7 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     /// status becomes 2): the reader's (unknown pax keywords, values out of
     /// range), the handler's, and a stream that ended between entries
     /// without its end-of-archive blocks (it may have been cut there).
-    public var warnings: [String] {
+    public var warnings: [Diagnostic] {
         monitor.withLock { reader.warnings + handlerState.warnings + (reader.missingEndWarning.map { [$0] } ?? []) }
     }
 
@@ -58,7 +58,7 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     public var handler: Handler { monitor.withLock { handlerState } }
 
     /// Ends the handler's work (see `TarReader.Handler.finish`) and returns its problems.
-    public func finishHandler() -> [String] {
+    public func finishHandler() -> [Diagnostic] {
         monitor.withLock { handlerState.finish() }
     }
 }

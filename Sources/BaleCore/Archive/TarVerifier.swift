@@ -52,5 +52,5 @@ public struct TarVerifier: TarReader.Handler {
         hasher = nil
     }
 
-    public mutating func finish() -> [String] { [] }
+    public mutating func finish() -> [Diagnostic] { [] }
 }

@@ -19,7 +19,7 @@ final class Collector<Sink: ResultSink> {
     /// Starts the collector: it runs until `results` is closed and drained.
     init(
         results: BoundedQueue<ChunkResult<Sink.Context>>, window: ReorderBuffer<Sink.Context>,
-        failure: FailureLatch, sink: Sink, countsBytes: Bool
+        failure: FailureLatch, sink: Sink, countsBytes: Bool, summary: RunSummary
     ) {
         let state = State()
         self.state = state
@@ -40,7 +40,7 @@ final class Collector<Sink: ResultSink> {
                     state.bytesIn += Int64(ready.inputLength)
                     state.bytesOut += Int64(ready.reply.outputLength)
                     // As it goes, for the progress line.
-                    if countsBytes { RunSummary.shared.addProgress(read: Int64(ready.inputLength)) }
+                    if countsBytes { summary.addProgress(read: Int64(ready.inputLength)) }
                 }
             }
         }

@@ -40,7 +40,8 @@ public struct GzipCommand: Sendable {
         /// With `recursive`: also write the SHA-256 of every file compressed
         /// (as sha256sum does; "-" for standard output).
         public var manifestPath: String?
-        public var messages = Messages()
+        /// Where the run reports its diagnostics and figures.
+        public var context = RunContext()
         public var engine = EngineSettings()
 
         public init() {}
@@ -52,28 +53,31 @@ public struct GzipCommand: Sendable {
 
     /// Runs the command; returns the exit code.
     public func run() -> ExitCode {
-        let messages = options.messages
+        let context = options.context
         if options.outputPath != nil && options.files.count > 1 {
-            messages.error("-o names one output: give one input")
+            context.report(.error(path: nil, "-o names one output: give one input"))
             return .failure
         }
         if options.suffix.isEmpty {
-            messages.error("the suffix cannot be empty")
+            context.report(.error(path: nil, "the suffix cannot be empty"))
             return .failure
         }
-        let pool = options.engine.makePool()
-        defer {
-            for failure in pool.shutdown() {
-                messages.warning("worker \(failure.pid) ended with \(failure.status)")
-            }
+        let runner = CommandRunner(context: context, engine: options.engine)
+        return runner.withPipeline { pipeline in
+            options.recursive ? RecursiveGzip(command: self).run(runner: runner, pipeline: pipeline)
+                : filesOneByOne(pipeline)
         }
-        let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
-        if options.recursive { return RecursiveGzip(command: self).run(pipeline: pipeline) }
+    }
+
+    /// Each input through its own run of the pipeline: `-` is standard
+    /// input to standard output, a name its own output.
+    private func filesOneByOne(_ pipeline: Pipeline) -> ExitCode {
+        let context = options.context
         let files = options.files.isEmpty ? ["-"] : options.files
         let writesStandardOutput = options.toStandardOutput
             || (options.outputPath == nil && files.contains("-"))
         if writesStandardOutput && !options.decompress && !options.test && !options.force && isatty(1) != 0 {
-            messages.error("compressed data not written to a terminal. Use -f to force compression.")
+            context.report(.error(path: nil, "compressed data not written to a terminal. Use -f to force compression."))
             return .failure
         }
         var status = ExitCode.success
@@ -88,9 +92,9 @@ public struct GzipCommand: Sendable {
     // MARK: - Standard input to standard output
 
     private func standardStream(_ pipeline: Pipeline) -> ExitCode {
-        let messages = options.messages
+        let context = options.context
         if options.decompress && !options.force && isatty(0) != 0 {
-            messages.error("compressed data not read from a terminal. Use -f to force decompression.")
+            context.report(.error(path: nil, "compressed data not read from a terminal. Use -f to force decompression."))
             return .failure
         }
         var info = stat()
@@ -102,46 +106,46 @@ public struct GzipCommand: Sendable {
     // MARK: - One named file
 
     private func oneFile(_ path: String, _ pipeline: Pipeline) -> ExitCode {
-        let messages = options.messages
+        let context = options.context
         var info = stat()
         if lstat(path, &info) != 0 {
-            messages.error(BaleError.cannotOpen(path: path, .current("stat")).description)
+            context.fail(BaleError.cannotOpen(path: path, .current("stat")))
             return .failure
         }
         let kind = info.st_mode & S_IFMT
         if kind == S_IFDIR {
-            messages.warning("\(path) is a directory -- ignored")
+            context.report(.warning(path: path, "is a directory -- ignored", wording: .sentence))
             return .warning
         }
         let writesBeside = !options.toStandardOutput && options.outputPath == nil && !options.test
         if kind == S_IFLNK && !options.force && writesBeside {
-            messages.warning("\(path) is a symbolic link -- ignored (use -f to follow it)")
+            context.report(.warning(path: path, "is a symbolic link -- ignored (use -f to follow it)", wording: .sentence))
             return .warning
         }
         if kind == S_IFLNK, stat(path, &info) != 0 {
-            messages.error(BaleError.cannotOpen(path: path, .current("stat")).description)
+            context.fail(BaleError.cannotOpen(path: path, .current("stat")))
             return .failure
         }
         if info.st_mode & S_IFMT != S_IFREG && writesBeside {
-            messages.warning("\(path) is not a directory or a regular file -- ignored")
+            context.report(.warning(path: path, "is not a directory or a regular file -- ignored", wording: .sentence))
             return .warning
         }
         var target: String?
         if writesBeside {
             if !options.force {
                 if info.st_nlink > 1 {
-                    messages.warning("\(path) has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged")
+                    context.report(.warning(path: path, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged", wording: .sentence))
                     return .warning
                 }
                 if info.st_mode & (S_ISUID | S_ISGID | S_ISVTX) != 0 {
-                    messages.warning("\(path) has the setuid, setgid or sticky bit set -- unchanged")
+                    context.report(.warning(path: path, "has the setuid, setgid or sticky bit set -- unchanged", wording: .sentence))
                     return .warning
                 }
             }
             switch outputName(for: path) {
             case .success(let name): target = name
             case .failure(let warning):
-                messages.warning(warning.text)
+                context.report(warning.diagnostic)
                 return .warning
             }
         } else {
@@ -150,11 +154,11 @@ public struct GzipCommand: Sendable {
         if let target, !options.force {
             var existing = stat()
             if lstat(target, &existing) == 0 {
-                messages.warning("\(target) already exists; not overwritten")
+                context.report(.warning(path: target, "already exists; not overwritten", wording: .sentence))
                 return .warning
             }
         }
-        RunSummary.shared.expect(bytes: Int64(info.st_size), files: 1)
+        context.summary.expect(bytes: Int64(info.st_size), files: 1)
         return transformFile(Array(path.utf8), into: target.map { Array($0.utf8) },
                              removing: writesBeside && !options.keep, pipeline: pipeline)
     }
@@ -166,7 +170,7 @@ public struct GzipCommand: Sendable {
         let name = String(decoding: path, as: UTF8.self)
         let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
-            options.messages.error(BaleError.cannotOpen(path: name, .current("open")).description)
+            options.context.fail(BaleError.cannotOpen(path: name, .current("open")))
             return .failure
         }
         defer { FileIO.close(fd) }
@@ -179,21 +183,23 @@ public struct GzipCommand: Sendable {
             pipeline: pipeline, removeAfter: removing ? path : nil)
     }
 
-    struct SuffixWarning: Error { var text: String }
+    /// Why a name gets no output name: gzip's warning about it.
+    struct SuffixWarning: Error { var diagnostic: Diagnostic }
 
     /// The output name gzip would choose for `path`.
     func outputName(for path: String) -> Result<String, SuffixWarning> {
         let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
         if !options.decompress {
             if base.hasSuffix(options.suffix) {
-                return .failure(SuffixWarning(text: "\(path) already has \(options.suffix) suffix -- unchanged"))
+                return .failure(SuffixWarning(diagnostic: .warning(path: path, "already has \(options.suffix) suffix -- unchanged",
+                                                                     wording: .sentence)))
             }
             return .success(path + options.suffix)
         }
         for (suffix, replacement) in decompressedSuffixes where base.hasSuffix(suffix) && base.count > suffix.count {
             return .success(String(path.dropLast(suffix.count)) + replacement)
         }
-        return .failure(SuffixWarning(text: "\(path): unknown suffix -- ignored"))
+        return .failure(SuffixWarning(diagnostic: .warning(path: path, "unknown suffix -- ignored")))
     }
 
     /// The suffixes gunzip recognises and what replaces each, as gzip: `-S`'s
@@ -212,11 +218,11 @@ public struct GzipCommand: Sendable {
         input: Int32, inputName: String, size: Int64?, attributes: AtomicOutputFile.Attributes?,
         outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: [UInt8]? = nil
     ) -> ExitCode {
-        let messages = options.messages
+        let context = options.context
         let output: AtomicOutputFile?
         if let outputPath {
             do { output = try AtomicOutputFile(pathBytes: outputPath) } catch {
-                messages.error(error.description)
+                context.fail(error)
                 return .failure
             }
         } else {
@@ -233,43 +239,42 @@ public struct GzipCommand: Sendable {
         } catch {
             output?.discard()
             if case .brokenPipe = error { return .brokenPipe }
-            messages.error(error.description)
+            context.fail(error)
             return .failure
         }
         for warning in report.warnings {
-            messages.warning("\(inputName): \(warning)")
+            context.report(.warning(path: inputName, warning))
             status = .warning
         }
         let decompressing = options.decompress || options.test
-        RunSummary.shared.addFiles(1)
-        RunSummary.shared.addBytes(read: decompressing ? report.gzipBytes : report.plainBytes,
-                                   written: options.test ? 0 : (decompressing ? report.plainBytes : report.gzipBytes))
+        context.summary.addFiles(1)
+        context.summary.addBytes(read: decompressing ? report.gzipBytes : report.plainBytes,
+                                 written: options.test ? 0 : (decompressing ? report.plainBytes : report.gzipBytes))
         if let output {
             do {
                 try output.commit(attributes: attributes, sync: removeAfter != nil)
             } catch {
                 output.discard()
-                messages.error(error.description)
+                context.fail(error)
                 return .failure
             }
         }
         var removed = false
         if let removeAfter, !report.keepInput {
             if withCString(removeAfter, { unlink($0) }) != 0 {
-                messages.error(BaleError.cannotOpen(path: String(decoding: removeAfter, as: UTF8.self),
-                                                    .current("unlink")).description)
+                context.fail(BaleError.cannotOpen(path: String(decoding: removeAfter, as: UTF8.self), .current("unlink")))
                 return .failure
             }
             removed = true
         }
         if options.test {
-            messages.info("\(inputName):\t OK")
-        } else if messages.verbose {
+            context.info("\(inputName):\t OK")
+        } else if context.verbose {
             let ratio = report.plainBytes == 0 ? 0
                 : 100 * (1 - Double(report.gzipBytes) / Double(report.plainBytes))
             let percent = (ratio * 10).rounded() / 10
             let what = removed ? " -- replaced with \(output?.path ?? "")" : ""
-            messages.info("\(inputName):\t\(percent)%\(what)")
+            context.info("\(inputName):\t\(percent)%\(what)")
         }
         return status
     }

@@ -36,7 +36,8 @@ public struct PackCommand {
         /// Store files with holes as sparse files (GNU tar's pax format 1.0, as `tar -S`).
         public var sparse = false
         public var force = false
-        public var messages = Messages()
+        /// Where the run reports its diagnostics and figures.
+        public var context = RunContext()
         public var engine = EngineSettings()
         public init() {}
     }
@@ -45,44 +46,46 @@ public struct PackCommand {
     public init(options: Options) { self.options = options }
 
     public func run() -> ExitCode {
-        let messages = options.messages
+        let context = options.context
         let paths: [[UInt8]]
         switch DirectoryListing.paths(options.paths, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
         case .success(let found): paths = found
         case .failure(let error):
-            messages.error(error.description)
+            context.fail(error)
             return .failure
         }
         guard !paths.isEmpty else {
-            messages.error("pack: give at least one path")
+            context.report(.error(path: nil, "pack: give at least one path"))
             return .failure
         }
         // The archive's name is relative to where bale was started, not to -C
         // (without -C it is kept as given, so messages name it as the user did).
         var outputPath = options.outputPath.map { $0 == "-" || options.directory == nil ? $0 : absolute($0) }
         if let directory = options.directory, chdir(directory) != 0 {
-            messages.error(BaleError.cannotOpen(path: directory, .current("chdir")).description)
+            context.fail(BaleError.cannotOpen(path: directory, .current("chdir")))
             return .failure
         }
-        if !Self.allExist(paths, dereference: options.walker.dereference, messages: messages) { return .failure }
+        if !Self.allExist(paths, dereference: options.walker.dereference, context: context) { return .failure }
         if outputPath == nil {
             let name = defaultOutputName(String(decoding: paths[0], as: UTF8.self))
             var existing = stat()
             if !options.force && lstat(name, &existing) == 0 {
-                messages.warning("\(name) already exists; not overwritten (use -f or -o)")
+                // A warning in wording, but the run fails: nothing was written.
+                context.report(.warning(path: name, "already exists; not overwritten (use -f or -o)", wording: .sentence,
+                                        exitStatus: .failure))
                 return .failure
             }
             outputPath = name
         }
         if outputPath == "-" && !options.force && isatty(1) != 0 {
-            messages.error("compressed data not written to a terminal. Use -f to force.")
+            context.report(.error(path: nil, "compressed data not written to a terminal. Use -f to force."))
             return .failure
         }
 
         let output: AtomicOutputFile?
         if let outputPath, outputPath != "-" {
             do { output = try AtomicOutputFile(path: outputPath) } catch {
-                messages.error(error.description)
+                context.fail(error)
                 return .failure
             }
         } else {
@@ -101,13 +104,13 @@ public struct PackCommand {
         }
         let feed = EntryFeed()
         let walk = WalkOutcome()
-        let walkThread = JoinableThread(name: "bale-walk") { [options, messages, walkerOptions] in
+        let walkThread = JoinableThread(name: "bale-walk") { [options, context, walkerOptions] in
             var walker = TreeWalker(options: walkerOptions)
             walker.walk(bytePaths: paths) { batch in
                 let entries = batch.map { Self.restamp($0, options: options) }
-                for entry in entries { messages.info(name: entry.name) }
-                RunSummary.shared.expect(bytes: entries.reduce(0) { $0 + $1.size },
-                                         files: entries.count { $0.kind == .file })
+                for entry in entries { context.info(name: entry.name) }
+                context.summary.expect(bytes: entries.reduce(0) { $0 + $1.size },
+                                            files: entries.count { $0.kind == .file })
                 return feed.append(entries)
             }
             feed.finish()
@@ -117,52 +120,56 @@ public struct PackCommand {
         /// Waits for the walk and reports its warnings (once).
         func endWalk() {
             walkThread.join()
-            for warning in walk.warnings { messages.warning(warning) }
+            for warning in walk.warnings { context.report(warning) }
             walk.warnings = []
         }
 
-        let pool = options.engine.makePool()
-        defer { pool.shutdown() }
-        let cutter = TarChunkCutter(feed: feed, chunkSize: options.engine.pipeline.chunkSize,
-                                    readerThreads: options.engine.pipeline.ioThreads,
-                                    makesDigests: options.manifestPath != nil, sparse: options.sparse)
-        defer {
-            cutter.stop()
-            endWalk()
-        }
-        let manifest = options.manifestPath.map { path in
-            ManifestWriter(path: path, entries: { cutter.digestsWhenRead() })
-        }
         // The stream is assembled in order by one thread; the read-ahead
         // threads are the cutter's own.
         var engine = options.engine
         engine.pipeline.ioThreads = 1
-        // The members, then the end member that proves the archive whole.
-        let sink = EndMemberSink(OutputTarget(file: output, discards: false))
-        do {
-            let report = try Pipeline(options: engine.pipeline, workers: pool)
-                .run(cutter: cutter, kind: engine.compression(level: options.level),
-                     inputName: outputPath ?? "archive", sink: sink)
-            let endLength = try sink.writeEndMember()
-            try output?.commit(attributes: nil, sync: false)
-            RunSummary.shared.addFiles(feed.all.count { $0.kind == .file })
-            RunSummary.shared.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(endLength))
-        } catch {
-            output?.discard()
-            cutter.stop()
-            manifest?.discard()
+        return CommandRunner(context: context, engine: engine).withPipeline { pipeline in
+            let cutter = TarChunkCutter(feed: feed, chunkSize: options.engine.pipeline.chunkSize,
+                                        readerThreads: options.engine.pipeline.ioThreads,
+                                        makesDigests: options.manifestPath != nil, sparse: options.sparse)
+            defer {
+                cutter.stop()
+                endWalk()
+            }
+            let manifest = options.manifestPath.map { path in
+                ManifestWriter(path: path, entries: { cutter.digestsWhenRead() })
+            }
+            // The members, then the end member that proves the archive whole.
+            let sink = EndMemberSink(OutputTarget(file: output, discards: false))
+            do throws(BaleError) {
+                let report = try pipeline.run(cutter: cutter, kind: engine.compression(level: options.level),
+                                              inputName: outputPath ?? "archive", sink: sink)
+                let endLength = try sink.writeEndMember()
+                try output?.commit(attributes: nil, sync: false)
+                context.summary.addFiles(feed.all.count { $0.kind == .file })
+                context.summary.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(endLength))
+            } catch {
+                output?.discard()
+                cutter.stop()
+                manifest?.discard()
+                endWalk()
+                if case .brokenPipe = error { return .brokenPipe }
+                context.fail(error)
+                return .failure
+            }
             endWalk()
-            if case .brokenPipe = error { return .brokenPipe }
-            messages.error(error.description)
-            return .failure
+            for warning in cutter.warnings { context.report(warning) }
+            // Trouble inside the trees (see `allExist`): the archive holds all
+            // the rest, and is whole, so the status is a warning, as GNU tar's 2.
+            var status: ExitCode = walk.hadErrors || !cutter.warnings.isEmpty ? .warning : .success
+            if let manifest {
+                do throws(BaleError) { try manifest.commit() } catch {
+                    context.fail(error, writing: "the manifest")
+                    status = max(status, error.exitStatus)
+                }
+            }
+            return status
         }
-        endWalk()
-        for warning in cutter.warnings { messages.warning(warning) }
-        // Trouble inside the trees (see `allExist`): the archive holds all
-        // the rest, and is whole, so the status is a warning, as GNU tar's 2.
-        var status: ExitCode = walk.hadErrors || !cutter.warnings.isEmpty ? .warning : .success
-        if let manifest { status = max(status, manifest.commit(messages: messages)) }
-        return status
     }
 
 
@@ -176,17 +183,17 @@ public struct PackCommand {
     /// changed while read), is handled as GNU tar handles it: named, left
     /// out or stored as read, and the archive, whole and valid, is kept,
     /// with the warning status 2.
-    private static func allExist(_ paths: [[UInt8]], dereference: Bool, messages: Messages) -> Bool {
+    private static func allExist(_ paths: [[UInt8]], dereference: Bool, context: RunContext) -> Bool {
         var missing = 0
         for path in paths {
             var info = stat()
             if withCString(path, { dereference ? stat($0, &info) : lstat($0, &info) }) != 0 {
-                messages.error("\(String(decoding: path, as: UTF8.self)): Cannot stat: \(SystemError.current("stat").reason)")
+                context.report(.error(path: String(decoding: path, as: UTF8.self), "Cannot stat: \(SystemError.current("stat").reason)"))
                 missing += 1
             }
         }
         if missing > 0 {
-            messages.error("no archive written: \(missing) of the \(paths.count) paths given cannot be read")
+            context.report(.error(path: nil, "no archive written: \(missing) of the \(paths.count) paths given cannot be read"))
         }
         return missing == 0
     }
@@ -231,6 +238,6 @@ public struct PackCommand {
 /// any was an error. Written by that thread before it ends, read after
 /// it is joined.
 private final class WalkOutcome: @unchecked Sendable {
-    var warnings: [String] = []
+    var warnings: [Diagnostic] = []
     var hadErrors = false
 }

@@ -44,27 +44,27 @@ struct RecursiveGzip {
         var ownerComesFree = false
     }
 
-    func run(pipeline: Pipeline) -> ExitCode {
-        let messages = options.messages
+    func run(runner: CommandRunner, pipeline: Pipeline) -> ExitCode {
+        let context = options.context
         let tops: [[UInt8]]
         switch DirectoryListing.paths(options.files, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
         case .success(let found): tops = found
         case .failure(let error):
-            messages.error(error.description)
+            context.fail(error)
             return .failure
         }
         guard !tops.isEmpty else {
-            messages.error("-r needs at least one file or directory")
+            context.report(.error(path: nil, "-r needs at least one file or directory"))
             return .failure
         }
         if options.toStandardOutput || options.outputPath != nil {
-            messages.error("-r writes one output per file: -c and -o do not apply")
+            context.report(.error(path: nil, "-r writes one output per file: -c and -o do not apply"))
             return .failure
         }
         let removing = !options.keep && options.outputDirectory == nil
         if options.decompress || options.test {
             if options.manifestPath != nil {
-                messages.error("--manifest lists the files compressed: it does not go with -d or -t")
+                context.report(.error(path: nil, "--manifest lists the files compressed: it does not go with -d or -t"))
                 return .failure
             }
             var walk = Walk(command: command)
@@ -79,17 +79,19 @@ struct RecursiveGzip {
             return status
         }
 
-        // Compressing: the walk runs on its own thread and hands each file
-        // over as it finds it, so the workers start on the first files
-        // while the rest of the tree is still being listed.
+        // Compressing: the walk is the job's producer, on its own thread
+        // (see `CommandRunner`), and hands each file over as it finds it,
+        // so the workers start on the first files while the rest of the
+        // tree is still being listed.
         let found = BoundedQueue<FileTask>(capacity: 4096)
         let walkStatus = Mutex(ExitCode.success)
-        let walker = JoinableThread(name: "bale-walk") { [command, options, tops] in
+        let walker: @Sendable (Cancellation) -> Void = { [command, options, tops, context] cancellation in
             defer { found.close() }
+            cancellation.whenCancelled { found.cancel() }
             var walk = Walk(command: command)
             walk.deliver = { file in
                 if options.outputDirectory != nil { Self.makeParentDirectories(of: file.target) }
-                RunSummary.shared.expect(bytes: Int64(file.info.st_size), files: 1)
+                context.summary.expect(bytes: Int64(file.info.st_size), files: 1)
                 found.push(FileTask(source: SourceFile(path: file.path, info: file.info), target: file.target,
                                     removesSource: removing, ownerComesFree: file.ownerComesFree))
             }
@@ -99,32 +101,30 @@ struct RecursiveGzip {
         let ledger = FileLedger()
         let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize,
                                    makesDigests: options.manifestPath != nil, ledger: ledger) { found.pop() }
-        let sink = FileSetSink(ledger: ledger, messages: messages)
-        var failed = false
-        do {
-            _ = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
-                                 inputName: options.files.first ?? "files", sink: sink)
-        } catch {
-            messages.error(error.description)
-            failed = true
-        }
-        if failed {
-            // The job stopped: every file it did not finish is named, those
-            // in flight and those the walk still finds (it only lists them
-            // now), as each is left as it was.
-            var left = ledger.unfinished.map(\.source.path)
-            while let task = found.pop() { left.append(task.source.path) }
-            for path in left {
-                messages.error("\(String(decoding: path, as: UTF8.self)): not compressed (the job stopped at the error above); left as it was")
-            }
-        }
-        found.cancel()
-        walker.join()
+        let sink = FileSetSink(ledger: ledger, context: context)
+        let job = CommandRunner.Job(
+            cutter: cutter, kind: options.engine.compression(level: options.level),
+            inputName: options.files.first ?? "files", sink: sink, producer: walker,
+            whenFailed: { _ in
+                // The job stopped: every file it did not finish is named,
+                // those in flight and those the walk still finds (it only
+                // lists them now), as each is left as it was.
+                var left = ledger.unfinished.map(\.source.path)
+                while let task = found.pop() { left.append(task.source.path) }
+                for path in left {
+                    context.report(.error(path: String(decoding: path, as: UTF8.self),
+                                          "not compressed (the job stopped at the error above); left as it was"))
+                }
+            })
+        let outcome = runner.run(job, on: pipeline)
         sink.finish()
-        if failed { return .failure }
+        if case .failure(let error) = outcome { return error.exitStatus }
         var status = max(walkStatus.withLock { $0 }, sink.status)
         if let manifest = options.manifestPath {
-            status = max(status, Manifest.write(sink.digests, to: manifest, messages: messages))
+            do throws(BaleError) { try Manifest.write(sink.digests, to: manifest) } catch {
+                context.fail(error, writing: "the manifest")
+                status = max(status, error.exitStatus)
+            }
         }
         return status
     }
@@ -162,7 +162,7 @@ struct RecursiveGzip {
             if !top && AtomicOutputFile.isTemporaryName(name) {
                 // A temporary output of a run that was killed: never an input.
                 if withCString(path, { unlink($0) }) == 0 {
-                    options.messages.info("\(shown): removed, left by an interrupted run")
+                    options.context.info("\(shown): removed, left by an interrupted run")
                 }
                 return
             }
@@ -172,7 +172,7 @@ struct RecursiveGzip {
             let found = parent.map { parent in withCString(name) { fstatat(parent.fd, $0, &info, AT_SYMLINK_NOFOLLOW) } }
                 ?? withCString(path) { Glibc.lstat($0, &info) }
             if found != 0 {
-                error(BaleError.cannotOpen(path: shown, .current("stat")).description)
+                report(.error(BaleError.cannotOpen(path: shown, .current("stat"))))
                 return
             }
             switch info.st_mode & S_IFMT {
@@ -190,7 +190,7 @@ struct RecursiveGzip {
                               parent: (fd, known, info.st_mode & S_ISGID != 0))
                     }
                 case .failure(let reason):
-                    error("\(shown): cannot read the directory: \(reason.reason)")
+                    report(.error(path: shown, "cannot read the directory: \(reason.reason)"))
                 }
             case S_IFREG:
                 let ownerComesFree = parent.map { !$0.setgid } ?? false
@@ -198,9 +198,9 @@ struct RecursiveGzip {
                 consider(path, relative: relative, name: name, info: info, siblings: parent?.names,
                          ownerComesFree: ownerComesFree)
             case S_IFLNK:
-                warning("\(shown) is a symbolic link -- ignored")
+                report(.warning(path: shown, "is a symbolic link -- ignored", wording: .sentence))
             default:
-                warning("\(shown) is not a directory or a regular file -- ignored")
+                report(.warning(path: shown, "is not a directory or a regular file -- ignored", wording: .sentence))
             }
         }
 
@@ -212,7 +212,7 @@ struct RecursiveGzip {
             var shown: String { String(decoding: path, as: UTF8.self) }
             guard let targetName = targetName(for: name) else {
                 if !options.decompress {
-                    options.messages.info("\(shown) already has \(options.suffix) suffix -- unchanged")
+                    options.context.info("\(shown) already has \(options.suffix) suffix -- unchanged")
                 }
                 return
             }
@@ -220,11 +220,11 @@ struct RecursiveGzip {
             let inPlace = options.outputDirectory == nil
             if inPlace && !options.force && !options.test {
                 if info.st_nlink > 1 {
-                    warning("\(shown) has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged")
+                    report(.warning(path: shown, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged", wording: .sentence))
                     return
                 }
                 if info.st_mode & (S_ISUID | S_ISGID | S_ISVTX) != 0 {
-                    warning("\(shown) has the setuid, setgid or sticky bit set -- unchanged")
+                    report(.warning(path: shown, "has the setuid, setgid or sticky bit set -- unchanged", wording: .sentence))
                     return
                 }
             }
@@ -241,7 +241,7 @@ struct RecursiveGzip {
             if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
                 if !options.force {
-                    warning("\(String(decoding: target, as: UTF8.self)) already exists; not overwritten")
+                    report(.warning(path: String(decoding: target, as: UTF8.self), "already exists; not overwritten", wording: .sentence))
                     return
                 }
             }
@@ -282,10 +282,10 @@ struct RecursiveGzip {
             guard same else { return false }
             if !options.keep && options.outputDirectory == nil {
                 if withCString(path, { unlink($0) }) != 0 {
-                    error(BaleError.cannotOpen(path: source, .current("unlink")).description)
+                    report(.error(BaleError.cannotOpen(path: source, .current("unlink"))))
                     return true
                 }
-                options.messages.info("\(source): already done as \(output) by an interrupted run -- removed")
+                options.context.info("\(source): already done as \(output) by an interrupted run -- removed")
             }
             return true
         }
@@ -295,14 +295,10 @@ struct RecursiveGzip {
             return withCString(path, { Glibc.lstat($0, &info) }) == 0 ? info : nil
         }
 
-        private mutating func warning(_ text: String) {
-            options.messages.warning(text)
-            status = max(status, .warning)
-        }
-
-        private mutating func error(_ text: String) {
-            options.messages.error(text)
-            status = max(status, .failure)
+        /// Reports `diagnostic` and keeps the status it asks for.
+        private mutating func report(_ diagnostic: Diagnostic) {
+            options.context.report(diagnostic)
+            status = max(status, diagnostic.exitStatus)
         }
     }
 }

@@ -31,7 +31,8 @@ public struct SumCommand: Sendable {
         public var quiet = false
         /// Hash only this part of the files (`--shard K/N`).
         public var shard: Shard?
-        public var messages = Messages()
+        /// Where the run reports its diagnostics and figures.
+        public var context = RunContext()
         public var engine = EngineSettings()
         public init() {}
     }
@@ -43,30 +44,31 @@ public struct SumCommand: Sendable {
     public init(options: Options) { self.options = options }
 
     public func run() -> ExitCode {
-        let messages = options.messages
-        var entries: [Entry] = []
+        let context = options.context
+        var entries: [Manifest.Listed] = []
         var misformatted = 0
         if let manifest = options.check {
-            switch Self.read(manifest) {
+            switch ManifestFile.read(manifest) {
             case .success(let checklist):
                 entries = checklist.entries
                 misformatted = checklist.misformatted
             case .failure(let error):
                 // Worded and quoted as sha256sum words and quotes it.
-                messages.error(verbatim: error.description)
+                context.report(Diagnostic(.error, path: error.path, error.cause, wording: .verbatim))
                 return .failure
             }
         } else if options.paths.isEmpty {
-            messages.error("sum: give at least one file or directory")
+            context.report(.error(path: nil, "sum: give at least one file or directory"))
             return .failure
         }
 
-        // The files are listed on their own thread and handed over as they
-        // are found, so the workers start hashing while the walk goes on.
+        // The files are listed by the job's producer, on its own thread
+        // (see `CommandRunner`), and handed over as they are found, so the workers start hashing while the walk goes on.
         let found = BoundedQueue<SumItem>(capacity: 4096)
         let listing = Mutex(ExitCode.success)
-        let producer = JoinableThread(name: "bale-walk") { [self, entries] in
+        let producer: @Sendable (Cancellation) -> Void = { [self, entries] cancellation in
             defer { found.close() }
+            cancellation.whenCancelled { found.cancel() }
             if options.check != nil {
                 // A manifest line naming "-" means standard input, as in
                 // sha256sum; the workers, whose own standard input is their
@@ -84,44 +86,32 @@ public struct SumCommand: Sendable {
             var status = ExitCode.success
             for path in options.paths {
                 status = max(status, list(RawArguments.bytes(of: path), top: true) { item in
-                    RunSummary.shared.expect(bytes: item.size, files: 1)
+                    options.context.summary.expect(bytes: item.size, files: 1)
                     found.push(item)
                 })
             }
             listing.withLock { $0 = status }
         }
 
-        let pool = options.engine.makePool()
-        defer { _ = pool.shutdown() }
-        let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
         let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes) { found.pop() }
-        let sink = DigestPrinter(quiet: options.quiet, messages: messages)
-        var failure: BaleError?
-        do {
-            _ = try pipeline.run(cutter: cutter, kind: .digest, inputName: options.check ?? "files", sink: sink)
-        } catch {
-            failure = error
-        }
-        found.cancel()
-        producer.join()
-        if let failure {
-            // A reader of standard output that went away ends the run quietly.
-            if case .brokenPipe = failure { return .brokenPipe }
-            messages.error(failure.description)
-            return .failure
-        }
+        let sink = DigestPrinter(quiet: options.quiet, context: context)
+        let runner = CommandRunner(context: context, engine: options.engine)
+        let job = CommandRunner.Job(cutter: cutter, kind: .digest, inputName: options.check ?? "files", sink: sink,
+                                    producer: producer)
+        if case .failure(let error) = runner.withPipeline({ runner.run(job, on: $0) }) { return error.exitStatus }
         if options.check != nil {
             // sha256sum's closing words, in its order and wording; a
             // malformed line alone does not change the exit status.
             func count(_ n: Int, _ one: String, _ many: String) -> String { "WARNING: \(n) \(n == 1 ? one : many)" }
             if misformatted > 0 {
-                messages.warning(count(misformatted, "line is improperly formatted", "lines are improperly formatted"))
+                context.report(.warning(path: nil, count(misformatted, "line is improperly formatted", "lines are improperly formatted"),
+                                         exitStatus: .success))
             }
             if sink.unreadable > 0 {
-                messages.error(count(sink.unreadable, "listed file could not be read", "listed files could not be read"))
+                context.report(.error(path: nil, count(sink.unreadable, "listed file could not be read", "listed files could not be read")))
             }
             if sink.mismatches > 0 {
-                messages.error(count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match"))
+                context.report(.error(path: nil, count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match")))
             }
         }
         return max(listing.withLock { $0 }, sink.status)
@@ -138,7 +128,7 @@ public struct SumCommand: Sendable {
         let found = parent.map { parent in withCString(parent.name) { fstatat(parent.fd, $0, &info, AT_SYMLINK_NOFOLLOW) } }
             ?? withCString(path) { top ? stat($0, &info) : lstat($0, &info) }
         if found != 0 {
-            options.messages.error(BaleError.cannotOpen(path: shown, .current("stat")).description)
+            options.context.fail(BaleError.cannotOpen(path: shown, .current("stat")))
             return .failure
         }
         switch info.st_mode & S_IFMT {
@@ -149,7 +139,7 @@ public struct SumCommand: Sendable {
         case S_IFDIR:
             let fd = withCString(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (top ? 0 : O_NOFOLLOW)) }
             guard fd >= 0, case .success(let names) = DirectoryListing.names(path) else {
-                options.messages.error("\(shown): cannot read the directory: \(SystemError.current("opendir").reason)")
+                options.context.report(.error(path: shown, "cannot read the directory: \(SystemError.current("opendir").reason)"))
                 if fd >= 0 { FileIO.close(fd) }
                 return .failure
             }
@@ -162,51 +152,6 @@ public struct SumCommand: Sendable {
             return status
         default:
             return .success  // links, devices and the like inside a tree: not files to hash
-        }
-    }
-
-    /// One line of a manifest: the digest it expects and the name.
-    typealias Entry = Manifest.Listed
-
-    /// How messages name a manifest, as sha256sum does ("standard input" for "-").
-    static func manifestName(_ manifest: String) -> String {
-        Manifest.quotedForMessage(manifest == "-" ? Array("standard input".utf8) : RawArguments.bytes(of: manifest))
-    }
-
-    /// Reads the manifest `manifest` ("-": standard input) as `sha256sum
-    /// -c` reads it (see `Manifest.parse`); one that cannot be read, or
-    /// that holds no well-formed line (empty, or all malformed), is an
-    /// error, as there.
-    static func read(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
-        load(manifest).flatMap { checklist in
-            checklist.entries.isEmpty
-                ? .failure(.corrupt(path: manifestName(manifest), offset: nil,
-                                    reason: "no properly formatted checksum lines found"))
-                : .success(checklist)
-        }
-    }
-
-    /// The manifest's lines as `Manifest.parse` reads them, or why it cannot be read.
-    private static func load(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
-        let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
-        if fd < 0 { return .failure(.cannotOpen(path: manifestName(manifest), .current("open"))) }
-        defer { if fd != 0 { FileIO.close(fd) } }
-        let text: [UInt8]
-        do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: manifestName(manifest), error)) }
-        return .success(Manifest.parse(text, fromStandardInput: manifest == "-"))
-    }
-
-    /// The well-formed lines of a manifest (`verify --manifest`), where a
-    /// malformed line is an error too: a check against a list that was
-    /// misread would pass for the wrong reason. An empty manifest is one
-    /// (of an archive with no regular file, such as a `--shard` part that
-    /// got none), unlike for `sum -c`, which has nothing to check then.
-    static func parse(_ manifest: String) -> Result<[Entry], BaleError> {
-        load(manifest).flatMap { checklist in
-            checklist.misformatted == 0 ? .success(checklist.entries)
-                : .failure(.corrupt(path: manifestName(manifest), offset: nil,
-                                    reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "
-                                        + "not a SHA-256 line (HEX  NAME)"))
         }
     }
 }

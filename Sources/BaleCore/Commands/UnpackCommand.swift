@@ -23,7 +23,8 @@ public struct UnpackCommand {
         public var samePermissions = false
         /// Give entries their owners (by default when run as root, as GNU tar).
         public var restoreOwners = geteuid() == 0
-        public var messages = Messages()
+        /// Where the run reports its diagnostics and figures.
+        public var context = RunContext()
         public var engine = EngineSettings()
         public init() {}
     }
@@ -32,17 +33,17 @@ public struct UnpackCommand {
     public init(options: Options) { self.options = options }
 
     public func run() -> ExitCode {
-        let messages = options.messages
+        let context = options.context
         let name = options.archive == "-" ? "stdin" : options.archive
         if options.archive == "-" && isatty(0) != 0 {
             // As GNU tar and gzip -d: a terminal is not an archive (and
             // reading one would wait for typing that never comes).
-            messages.error("stdin: refusing to read an archive from a terminal; give ARCHIVE, or pipe it in")
+            context.report(.error(path: "stdin", "refusing to read an archive from a terminal; give ARCHIVE, or pipe it in"))
             return .failure
         }
         let fd = options.archive == "-" ? 0 : open(options.archive, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
-            messages.error(BaleError.cannotOpen(path: name, .current("open")).description)
+            context.fail(BaleError.cannotOpen(path: name, .current("open")))
             return .failure
         }
         defer { if fd != 0 { FileIO.close(fd) } }
@@ -56,20 +57,26 @@ public struct UnpackCommand {
         do throws(SystemError) {
             head = try Self.firstBytes(fd, seekable: seekable)
         } catch {
-            messages.error(BaleError.readFailed(path: name, error).description)
+            context.fail(BaleError.readFailed(path: name, error))
             return .failure
         }
         if head.count < 2 {
-            messages.error("\(name): \(head.isEmpty ? "empty" : "1 byte"): not a gzip file or a tar archive")
+            context.report(.error(path: name, "\(head.isEmpty ? "empty" : "1 byte"): not a gzip file or a tar archive"))
             return .failure
         }
         let isGzip = head == [0x1f, 0x8b]
         let stream = StreamStart(head: seekable ? [] : head)
 
-        let pool = options.engine.makePool()
-        defer { pool.shutdown() }
-        let pipeline = Pipeline(options: options.engine.pipeline, workers: pool)
+        return CommandRunner(context: context, engine: options.engine).withPipeline { pipeline in
+            read(name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline)
+        }
+    }
 
+    /// Lists, verifies or extracts the archive open at `fd`, whose first
+    /// bytes are in `stream`.
+    private func read(name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
+                      pipeline: Pipeline) -> ExitCode {
+        let context = options.context
         if options.verifyOnly { return verify(name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline) }
 
         if options.listOnly {
@@ -84,12 +91,12 @@ public struct UnpackCommand {
         }
 
         if options.directory != ".", mkdir(options.directory, 0o755) != 0, errno != EEXIST {
-            messages.error(BaleError.cannotOpen(path: options.directory, .current("mkdir")).description)
+            context.fail(BaleError.cannotOpen(path: options.directory, .current("mkdir")))
             return .failure
         }
         let root = open(options.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if root < 0 {
-            messages.error(BaleError.cannotOpen(path: options.directory, .current("open")).description)
+            context.fail(BaleError.cannotOpen(path: options.directory, .current("open")))
             return .failure
         }
         defer { FileIO.close(root) }
@@ -100,7 +107,7 @@ public struct UnpackCommand {
         // failed write there does not stop the extraction (the work the
         // command is for); it is reported at the end (exit 1, or 141
         // quietly for a reader that went away).
-        let names = messages.verbose ? StandardOutput.Buffer() : nil
+        let names = context.verbose ? StandardOutput.Buffer() : nil
         if let names { extractor.onEntry = { entry in names.appendOrRemember(TerminalText.escaped(entry.name) + "\n") } }
         let sink = TarStreamSink(archiveName: name, handler: extractor)
         return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream,
@@ -111,14 +118,14 @@ public struct UnpackCommand {
         sink: TarStreamSink<H>, name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
         pipeline: Pipeline, output: StandardOutput.Buffer? = nil
     ) -> ExitCode {
-        let messages = options.messages
+        let context = options.context
         var status = ExitCode.success
         do {
             if isGzip {
                 let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
                                                codec: options.engine.codec, pipeline: pipeline, sink: sink)
                 if report.ending == .trailingGarbage {
-                    messages.warning("\(name): \(GzipStreamDecoder.trailingGarbageWarning)")
+                    context.report(.warning(path: name, GzipStreamDecoder.trailingGarbageWarning))
                     status = .warning
                 }
             } else {
@@ -132,20 +139,20 @@ public struct UnpackCommand {
             // What was listed before the error is printed, then the error
             // (which a closed or full standard output does not hide).
             do throws(BaleError) { try output?.flush() } catch let failure {
-                if case .brokenPipe = failure {} else { messages.error(failure.description) }
+                context.fail(failure)
             }
-            messages.error(error.description)
+            context.fail(error)
             return .failure
         }
         let refused = sink.finishHandler()
-        for warning in refused { messages.error(warning) }
+        for refusal in refused { context.report(refusal) }
         let warnings = sink.warnings
-        for warning in warnings { messages.warning(warning) }
+        for warning in warnings { context.report(warning) }
         if !warnings.isEmpty && status == .success { status = .warning }
-        Self.count(sink, archive: fd)
+        Self.count(sink, archive: fd, into: context.summary)
         do throws(BaleError) { try output?.flush() } catch {
             if case .brokenPipe = error { return .brokenPipe }
-            messages.error(error.description)
+            context.fail(error)
             return .failure
         }
         return refused.isEmpty ? status : .failure
@@ -166,12 +173,12 @@ public struct UnpackCommand {
 
     /// Adds an archive's entries and bytes to the run's summary: the
     /// archive's size read, the tar stream's bytes written (or listed).
-    static func count<H: TarReader.Handler>(_ sink: TarStreamSink<H>, archive fd: Int32) {
+    static func count<H: TarReader.Handler>(_ sink: TarStreamSink<H>, archive fd: Int32, into summary: RunSummary) {
         let (entries, bytes) = sink.progress
         var info = stat()
         let size = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : bytes
-        RunSummary.shared.addFiles(entries)
-        RunSummary.shared.addBytes(read: size, written: bytes)
+        summary.addFiles(entries)
+        summary.addBytes(read: size, written: bytes)
     }
 
     /// `bale verify`: reads everything, writes nothing. A .tar.gz, .tgz or
@@ -180,33 +187,33 @@ public struct UnpackCommand {
     /// has no name, is read as a tar when it is one, plain or decompressed.
     private func verify(name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
                         pipeline: Pipeline) -> ExitCode {
-        let messages = options.messages
+        let context = options.context
         // Standard input has no name to go by: what it decompresses to says
         // whether it is a tar (see `TarSniffer`), as a file's name would.
         let sniffing = isGzip && options.archive == "-"
         let isTar = [".tar.gz", ".tgz", ".tar", ".taz"].contains { name.hasSuffix($0) } || !isGzip || sniffing
         if !isTar {
             if options.manifest != nil {
-                messages.error("\(name): --manifest needs a tar archive (.tar.gz, .tgz or .tar)")
+                context.report(.error(path: name, "--manifest needs a tar archive (.tar.gz, .tgz or .tar)"))
                 return .failure
             }
             do {
                 let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable, codec: options.engine.codec,
                                                pipeline: pipeline, sink: OutputTarget(file: nil, discards: true))
                 // As gunzip -t (and gzip -t) judge it: a warning, never a plain "OK".
-                if report.ending == .trailingGarbage { return Self.garbageVerdict(name, messages: messages) }
+                if report.ending == .trailingGarbage { return Self.garbageVerdict(name, context: context) }
             } catch {
-                messages.error(error.description)
+                context.fail(error)
                 return .failure
             }
-            return Self.say("\(TerminalText.escaped(name)): OK\n", messages: messages)
+            return Self.say("\(TerminalText.escaped(name)): OK\n", context: context)
         }
-        var expected: [SumCommand.Entry] = []
+        var expected: [Manifest.Listed] = []
         if let manifest = options.manifest {
-            switch SumCommand.parse(manifest) {
+            switch ManifestFile.parseStrictly(manifest) {
             case .success(let entries): expected = entries
             case .failure(let error):
-                messages.error(error.description)
+                context.fail(error)
                 return .failure
             }
         }
@@ -224,11 +231,11 @@ public struct UnpackCommand {
                 if let sniffer, !sniffer.isTar {
                     // A .gz of something else, checked whole as gunzip -t checks it.
                     if options.manifest != nil {
-                        messages.error("\(name): --manifest needs a tar archive (.tar.gz, .tgz or .tar)")
+                        context.report(.error(path: name, "--manifest needs a tar archive (.tar.gz, .tgz or .tar)"))
                         return .failure
                     }
-                    if trailingGarbage { return Self.garbageVerdict(name, messages: messages) }
-                    return Self.say("\(TerminalText.escaped(name)): OK\n", messages: messages)
+                    if trailingGarbage { return Self.garbageVerdict(name, context: context) }
+                    return Self.say("\(TerminalText.escaped(name)): OK\n", context: context)
                 }
             } else {
                 try stream.feedHead(to: sink)
@@ -241,36 +248,36 @@ public struct UnpackCommand {
             if isGzip, seekable, error.isDamage,
                let report = DamageReport.locate(fd: fd, archiveName: name, codec: options.engine.codec) {
                 // A file cut short says so first, in the words every command uses.
-                if error.isTruncation { messages.error(error.description) }
-                for line in report.lines(archiveName: name) { messages.error(line) }
+                if error.isTruncation { context.fail(error) }
+                for line in report.lines(archiveName: name) { context.report(line) }
                 return .failure
             }
-            messages.error(error.description)
+            context.fail(error)
             if let last = sink.handler.lastEntry {
-                messages.error("\(name): the damage is in or after \(last) (the last entry read whole or in part)")
+                context.report(.error(path: name, "the damage is in or after \(last) (the last entry read whole or in part)"))
             }
             return .failure
         }
-        Self.count(sink, archive: fd)
-        let warnings = sink.warnings + (trailingGarbage ? ["\(name): \(GzipStreamDecoder.trailingGarbageWarning)"] : [])
-        for warning in warnings { messages.warning(warning) }
+        Self.count(sink, archive: fd, into: context.summary)
+        let warnings = sink.warnings + (trailingGarbage ? [.warning(path: name, GzipStreamDecoder.trailingGarbageWarning)] : [])
+        for warning in warnings { context.report(warning) }
         let verifier = sink.handler
         var failed = 0
         for entry in expected {
             let shown = String(decoding: entry.path, as: UTF8.self)
             switch verifier.digests[entry.path] {
             case nil:
-                messages.error("\(shown): not in \(name)")
+                context.report(.error(path: shown, "not in \(name)"))
                 failed += 1
             case let digest? where digest != entry.digest:
-                messages.error("\(shown): FAILED (its content in \(name) differs from the manifest)")
+                context.report(.error(path: shown, "FAILED (its content in \(name) differs from the manifest)"))
                 failed += 1
             default:
                 break
             }
         }
         if failed > 0 {
-            messages.error("\(name): \(failed) of \(expected.count) files in the manifest do not match")
+            context.report(.error(path: name, "\(failed) of \(expected.count) files in the manifest do not match"))
             return .failure
         }
         let checked = options.manifest == nil ? ""
@@ -278,25 +285,25 @@ public struct UnpackCommand {
         // Never a plain "OK" over a warning (a stream that may be cut short).
         let verdict = warnings.isEmpty ? "OK" : "read with warnings"
         let said = Self.say("\(TerminalText.escaped(name)): \(verdict) (\(verifier.entries) entries\(checked))\n",
-                            messages: messages)
+                            context: context)
         return said != .success ? said : (warnings.isEmpty ? .success : .warning)
     }
 
     /// The verdict on a gzip whose members are whole and followed by bytes
     /// that are not gzip: gunzip -t's warning, exit 2.
-    private static func garbageVerdict(_ name: String, messages: Messages) -> ExitCode {
-        messages.warning("\(name): \(GzipStreamDecoder.trailingGarbageWarning)")
-        let said = say("\(TerminalText.escaped(name)): read with warnings\n", messages: messages)
+    private static func garbageVerdict(_ name: String, context: RunContext) -> ExitCode {
+        context.report(.warning(path: name, GzipStreamDecoder.trailingGarbageWarning))
+        let said = say("\(TerminalText.escaped(name)): read with warnings\n", context: context)
         return said != .success ? said : .warning
     }
 
     /// Prints `verify`'s verdict on standard output: success, unless it
     /// cannot be printed (exit 1 with a message; 141, quietly, for a
     /// reader that went away). A verdict nobody saw is no "OK".
-    private static func say(_ line: String, messages: Messages) -> ExitCode {
+    private static func say(_ line: String, context: RunContext) -> ExitCode {
         do throws(BaleError) { try StandardOutput.write(line) } catch {
             if case .brokenPipe = error { return .brokenPipe }
-            messages.error(error.description)
+            context.fail(error)
             return .failure
         }
         return .success

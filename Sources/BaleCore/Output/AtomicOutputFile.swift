@@ -9,8 +9,9 @@ import CSystem
 /// same file system, so `rename` is atomic), named `.NAME.bale-XXXXXX` so
 /// a stray one is recognisable. `commit` gives it the input's mode and
 /// times, optionally fsyncs it, and renames it over the target; `discard`
-/// removes it. If a signal ends bale in between, the handler installed by
-/// `installSignalCleanup()` removes it. So a reader of the target sees
+/// removes it. If a signal ends bale in between, the handler of
+/// `ProcessSignals.installTerminationCleanup()` removes it (every
+/// temporary file is registered with it as it is created). So a reader of the target sees
 /// the old file or the whole new one, never a partial one.
 ///
 /// A target that exists and is neither a regular file nor a directory (a
@@ -166,11 +167,4 @@ public final class AtomicOutputFile: @unchecked Sendable {
     }
 
     deinit { discard() }
-
-    /// Makes SIGINT, SIGTERM and SIGHUP remove every temporary output
-    /// before bale dies of them, and makes bale ignore SIGPIPE (a write to
-    /// a closed pipe then fails with EPIPE, which bale handles).
-    public static func installSignalCleanup() {
-        bale_install_cleanup_handlers()
-    }
 }

@@ -7,16 +7,16 @@
 /// counts are read after the pipeline joined it.
 final class DigestPrinter: ResultSink, @unchecked Sendable {
     private let quiet: Bool
-    private let messages: Messages
+    private let context: RunContext
     private(set) var status = ExitCode.success
     /// With `-c`: files whose digest differs, and files that could not be read.
     private(set) var mismatches = 0
     private(set) var unreadable = 0
 
     /// With `quiet`, the OK lines of `-c` are left out.
-    init(quiet: Bool, messages: Messages) {
+    init(quiet: Bool, context: RunContext) {
         self.quiet = quiet
-        self.messages = messages
+        self.context = context
     }
 
     func write(_ result: ChunkResult<[SumItem]>) throws(BaleError) {
@@ -34,9 +34,9 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                 let error = SystemError(code: failure, operation: "read")
                 if file.expected != nil {
                     // As sha256sum -c says it, its quoting of the name included.
-                    messages.error(verbatim: "\(Manifest.quotedForMessage(file.path)): \(error.reason)")
+                    context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.reason, wording: .verbatim))
                 } else {
-                    messages.error(BaleError.cannotOpen(path: String(decoding: file.path, as: UTF8.self), error).description)
+                    context.fail(BaleError.cannotOpen(path: String(decoding: file.path, as: UTF8.self), error))
                 }
                 status = .failure
                 if file.expected != nil {
@@ -45,9 +45,9 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                 }
                 continue
             }
-            RunSummary.shared.addFiles(1)
-            RunSummary.shared.addBytes(read: file.size, written: 0)
-            RunSummary.shared.addProgress(read: file.size)
+            context.summary.addFiles(1)
+            context.summary.addBytes(read: file.size, written: 0)
+            context.summary.addProgress(read: file.size)
             if let expected = file.expected {
                 if expected == digest {
                     if !quiet { out += Manifest.checkLine(path: file.path, verdict: .ok) }
@@ -60,7 +60,7 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                 Manifest.appendLine(digest: digest, path: file.path, to: &out)
             }
         }
-        RunSummary.shared.addBytes(read: 0, written: Int64(out.count))
+        context.summary.addBytes(read: 0, written: Int64(out.count))
         try StandardOutput.write(out)
     }
 }

@@ -36,7 +36,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     static let removalBatch = 256
 
     private let ledger: FileLedger
-    private let messages: Messages
+    private let context: RunContext
     private var file: FileTask?
     /// What went wrong reading the current file's parts so far.
     private var problem: FileProblem?
@@ -53,9 +53,9 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     public private(set) var digests = Manifest.Entries()
 
     /// Writes to the files' outputs; crosses each file it finishes off `ledger`.
-    public init(ledger: FileLedger, messages: Messages) {
+    public init(ledger: FileLedger, context: RunContext) {
         self.ledger = ledger
-        self.messages = messages
+        self.context = context
     }
 
     public func write(_ result: ChunkResult<FileSetCutter.Unit>) throws(BaleError) {
@@ -105,7 +105,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             // This output cannot be made (a read-only directory, say): the
             // file is left as it is and the job goes on with the others.
             current = nil
-            fail(error.description)
+            report(.error(error))
         }
     }
 
@@ -126,7 +126,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         output.discard()
         current = nil
         let source = file.map { String(decoding: $0.source.path, as: UTF8.self) } ?? output.path
-        fail("\(error.description); \(source) not compressed, left as it was")
+        report(.error(path: error.path, "\(error.cause); \(source) not compressed, left as it was"))
     }
 
     /// Ends the current file: its output committed with the file's
@@ -139,11 +139,11 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         switch problem {
         case .unreadable(let reason)?:
             output.discard()
-            fail("\(source): \(reason); not compressed")
+            report(.error(path: source, "\(reason); not compressed"))
             return
         case .changed?:
             output.discard()
-            fail("\(source): file changed as we read it; not compressed")
+            report(.error(path: source, "file changed as we read it; not compressed"))
             return
         case .grew?, nil:
             break
@@ -162,16 +162,16 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         }
         if let digest { digests.append(name: file.source.path, digest: digest) }
         let size = Int64(file.source.info.st_size)
-        RunSummary.shared.addFiles(1)
-        RunSummary.shared.addBytes(read: size, written: currentBytes)
+        context.summary.addFiles(1)
+        context.summary.addBytes(read: size, written: currentBytes)
         if problem == .grew {
-            warn("\(source): file grew while being compressed; only its first \(size) bytes were compressed, so it is kept")
+            report(.warning(path: source, "file grew while being compressed; only its first \(size) bytes were compressed, so it is kept"))
         } else if file.removesSource {
             pendingRemovals.append((file.source.path, file.target))
         }
-        if messages.verbose {
+        if context.verbose {
             let ratio = size == 0 ? 0 : 100 * (1 - Double(currentBytes) / Double(size))
-            messages.info("\(source):\t\((ratio * 10).rounded() / 10)% -- \(file.removesSource && problem == nil ? "replaced with" : "written to") \(output.path)")
+            context.info("\(source):\t\((ratio * 10).rounded() / 10)% -- \(file.removesSource && problem == nil ? "replaced with" : "written to") \(output.path)")
         }
         if pendingRemovals.count >= Self.removalBatch { removeInputs() }
     }
@@ -209,12 +209,13 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             let problem = unknown[directory] ?? directoryOf[directory].flatMap { unsynced[$0] }
             if let problem {
                 if reported.insert(directory).inserted {
-                    fail("\(String(decoding: directory, as: UTF8.self)): cannot flush the outputs to disk (\(problem.reason)); their inputs kept")
+                    report(.error(path: String(decoding: directory, as: UTF8.self),
+                                  "cannot flush the outputs to disk (\(problem.reason)); their inputs kept"))
                 }
                 continue
             }
             if withCString(input, { unlink($0) }) != 0 {
-                fail(BaleError.cannotOpen(path: String(decoding: input, as: UTF8.self), .current("unlink")).description)
+                report(.error(BaleError.cannotOpen(path: String(decoding: input, as: UTF8.self), .current("unlink"))))
             }
         }
         pendingRemovals = []
@@ -234,13 +235,9 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         removeInputs()
     }
 
-    private func fail(_ text: String) {
-        messages.error(text)
-        status = .failure
-    }
-
-    private func warn(_ text: String) {
-        messages.warning(text)
-        status = max(status, .warning)
+    /// Reports `diagnostic` to the run and keeps the status it asks for.
+    private func report(_ diagnostic: Diagnostic) {
+        context.report(diagnostic)
+        status = max(status, diagnostic.exitStatus)
     }
 }

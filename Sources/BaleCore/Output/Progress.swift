@@ -6,7 +6,7 @@ import Glibc
 /// (as far as the walk has found it), MB/s and the time left, redrawn in
 /// place four times a second on standard error and erased at the end.
 ///
-/// A thread of its own that only reads `RunSummary`; the command line
+/// A thread of its own that only reads the run's `RunSummary`; the command line
 /// starts it when standard error is a terminal and neither `-q` nor
 /// `--no-progress` was given, so scripts and logs never see it.
 public final class Progress: @unchecked Sendable {
@@ -15,10 +15,10 @@ public final class Progress: @unchecked Sendable {
     private var stopped = false
     private var thread: JoinableThread?
 
-    public init() {
+    /// Starts drawing the figures of `summary`.
+    public init(summary: RunSummary) {
         wake = monitor.makeCondition()
         thread = JoinableThread(name: "bale-progress") { [self] in
-            let summary = RunSummary.shared
             var shown = false
             while true {
                 let done = monitor.withLock { () -> Bool in

@@ -1,5 +1,6 @@
-/// The end-of-run reports made from `RunSummary`: the JSON object of
-/// `--json` and the stage table of `--stats`, with its verdict.
+/// The end-of-run reports made from a run's `RunContext`: the JSON object
+/// of `--json` (its figures and its diagnostics) and the stage table of
+/// `--stats` (its figures), with its verdict.
 public enum RunReport {
     /// Where the time went, in one word (`--stats`, and `verdict` in JSON).
     ///
@@ -63,14 +64,17 @@ public enum RunReport {
 
     /// The `--json` object: stable field names, documented in the README.
     public static func json(
-        _ summary: RunSummary, command: String, inputs: [String], exitStatus: Int32, cores: Int
+        _ context: RunContext, command: String, inputs: [String], exitStatus: Int32, cores: Int
     ) -> String {
+        let summary = context.summary
         let stages = summary.stages
         let read = summary.bytesRead, written = summary.bytesWritten
-        let messages = summary.messages
+        let diagnostics = context.diagnostics
+        // Errors in "errors"; warnings and notices in "warnings". Each
+        // names the path it is about, as it was made, or null.
         func list(_ errors: Bool) -> String {
-            "[" + messages.filter { $0.isError == errors }.map { message in
-                "{\"path\": \(message.path.map(quoted) ?? "null"), \"message\": \(quoted(message.text))}"
+            "[" + diagnostics.filter { ($0.severity == .error) == errors }.map { diagnostic in
+                "{\"path\": \(diagnostic.path.map(quoted) ?? "null"), \"message\": \(quoted(diagnostic.text))}"
             }.joined(separator: ", ") + "]"
         }
         let fields: [(String, String)] = [

@@ -46,24 +46,45 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    public var description: String {
+    /// The exit status of a run this error stopped: 141 for a reader of
+    /// standard output that went away, else 1.
+    public var exitStatus: ExitCode {
+        if case .brokenPipe = self { return .brokenPipe }
+        return .failure
+    }
+
+    /// The file the error is about, as it names it; nil for a worker
+    /// process or standard output, which are no file of the user's.
+    public var path: String? {
         switch self {
-        case .cannotOpen(let path, let error): return "\(path): \(error.reason)"
-        case .readFailed(let path, let error): return "\(path): read error: \(error.reason)"
-        case .writeFailed(let path, let error): return "\(path): write error: \(error.reason)"
-        case .brokenPipe: return "standard output: broken pipe"
-        case .corrupt(let path, let offset?, let reason):
-            return "\(path): invalid compressed data at byte \(offset): \(reason)"
-        case .corrupt(let path, nil, let reason): return "\(path): \(reason)"
-        case .badArchive(let path, let offset, let reason):
-            return "\(path): not a valid tar archive at byte \(offset) of the tar stream: \(reason)"
-        case .truncated(let path): return "\(path): truncated: unexpected end of file"
-        case .truncatedStream(let path, let reason): return "\(path): truncated: \(reason)"
-        case .changedWhileReading(let path): return "\(path): file changed as we read it"
-        case .workerFailed(let reason): return "worker process: \(reason)"
-        case .poisonChunk(let path, let offset, let workers, let how):
-            return "\(path): the chunk at byte \(offset) ended \(workers) worker processes in turn "
-                + "(the last \(how)); stopping"
+        case .cannotOpen(let path, _), .readFailed(let path, _), .writeFailed(let path, _),
+             .corrupt(let path, _, _), .badArchive(let path, _, _), .truncated(let path),
+             .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _):
+            return path
+        case .brokenPipe, .workerFailed: return nil
         }
     }
+
+    /// What went wrong, without the path.
+    public var cause: String {
+        switch self {
+        case .cannotOpen(_, let error): return error.reason
+        case .readFailed(_, let error): return "read error: \(error.reason)"
+        case .writeFailed(_, let error): return "write error: \(error.reason)"
+        case .brokenPipe: return "standard output: broken pipe"
+        case .corrupt(_, let offset?, let reason): return "invalid compressed data at byte \(offset): \(reason)"
+        case .corrupt(_, nil, let reason): return reason
+        case .badArchive(_, let offset, let reason):
+            return "not a valid tar archive at byte \(offset) of the tar stream: \(reason)"
+        case .truncated: return "truncated: unexpected end of file"
+        case .truncatedStream(_, let reason): return "truncated: \(reason)"
+        case .changedWhileReading: return "file changed as we read it"
+        case .workerFailed(let reason): return "worker process: \(reason)"
+        case .poisonChunk(_, let offset, let workers, let how):
+            return "the chunk at byte \(offset) ended \(workers) worker processes in turn (the last \(how)); stopping"
+        }
+    }
+
+    /// "PATH: cause", or the cause alone.
+    public var description: String { path.map { "\($0): \(cause)" } ?? cause }
 }

@@ -28,10 +28,16 @@
 public struct Pipeline {
     public var options: PipelineOptions
     public var workers: WorkerPool
+    /// The run this pipeline works for: its figures (stage times, progress)
+    /// and its diagnostics (a worker replaced) go there.
+    public var context: RunContext
 
-    public init(options: PipelineOptions, workers: WorkerPool) {
+    /// A pipeline on `workers`, reporting to `context` (a context of its
+    /// own by default: tests that run the pipeline alone).
+    public init(options: PipelineOptions, workers: WorkerPool, context: RunContext = RunContext()) {
         self.options = options
         self.workers = workers
+        self.context = context
     }
 
     /// What a finished job did.
@@ -68,10 +74,10 @@ public struct Pipeline {
         }
 
         let collector = Collector(results: results, window: window, failure: failure, sink: sink,
-                                  countsBytes: kind != .digest)
+                                  countsBytes: kind != .digest, summary: context.summary)
         let links = processes.map {
             WorkerLink<Context>(worker: $0, pool: workers, kind: kind, options: options, inputName: inputName,
-                       queue: queue, results: results, failure: failure)
+                                queue: queue, results: results, failure: failure, context: context)
         }
         let readers = ReaderPool(count: options.ioThreads, cutter: cutter, queue: queue,
                                  window: window, failure: failure)
@@ -82,7 +88,7 @@ public struct Pipeline {
         results.close()
         let written = collector.join()
         let waits = queue.waits
-        RunSummary.shared.addStages { stages in
+        context.summary.addStages { stages in
             stages.seconds += RunSummary.now() - started
             stages.readerThreads = max(stages.readerThreads, options.ioThreads)
             stages.readersBusy += readers.reading.seconds

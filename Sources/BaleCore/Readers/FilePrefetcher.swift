@@ -19,9 +19,9 @@ final class FilePrefetcher: @unchecked Sendable {
         /// The file's first `entry.size` bytes (zero-padded if it shrank) and
         /// any problem to report ("file changed as we read it"). When a
         /// manifest is made, their SHA-256 is in the `FileDigests` given.
-        case content([UInt8], problem: String?)
+        case content([UInt8], problem: Diagnostic?)
         /// It could not be opened or read: leave the entry out.
-        case failed(String)
+        case failed(Diagnostic)
     }
 
     /// Files larger than this are streamed by the cutter instead.
@@ -74,7 +74,7 @@ final class FilePrefetcher: @unchecked Sendable {
     func take(_ index: Int, entry: TarEntry) -> Outcome {
         monitor.withLock {
             while done[index] == nil && !stopped { monitor.wait(changed) }
-            let outcome = done.removeValue(forKey: index) ?? .failed("\(entry.displayName): not read")
+            let outcome = done.removeValue(forKey: index) ?? .failed(.warning(path: entry.displayName, "not read"))
             if case .content(let bytes, _) = outcome { held -= bytes.count }
             changed.broadcast()
             return outcome
@@ -139,7 +139,7 @@ final class FilePrefetcher: @unchecked Sendable {
     /// Reads one file whole and checks it did not change meanwhile.
     private func read(_ entry: TarEntry) -> Outcome {
         let fd = withCString(entry.sourcePath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
-        if fd < 0 { return .failed("\(entry.displayName): Cannot open: \(SystemError.current("open").reason)") }
+        if fd < 0 { return .failed(.warning(path: entry.displayName, "Cannot open: \(SystemError.current("open").reason)")) }
         defer { FileIO.close(fd) }
         let size = Int(entry.size)
         var got = 0
@@ -156,7 +156,7 @@ final class FilePrefetcher: @unchecked Sendable {
             (buffer.baseAddress! + got).initialize(repeating: 0, count: size - got)
             count = size
         }
-        if let failure { return .failed("\(entry.displayName): Read error: \(failure.reason)") }
+        if let failure { return .failed(.warning(path: entry.displayName, "Read error: \(failure.reason)")) }
         return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)))
     }
 }

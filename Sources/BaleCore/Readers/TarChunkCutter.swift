@@ -48,7 +48,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private static let zeros = [UInt8](repeating: 0, count: TarHeader.blockSize)
     private var file: OpenFile?
     private var finishing = false
-    private var problems: [String] = []
+    private var problems: [Diagnostic] = []
 
     private struct OpenFile {
         var fd: Int32
@@ -138,7 +138,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     public var chunkCount: UInt64 { monitor.withLock { next } }
 
     /// Warnings about files that could not be read or changed while read.
-    public var warnings: [String] { monitor.withLock { problems } }
+    public var warnings: [Diagnostic] { monitor.withLock { problems } }
 
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Void>? {
         monitor.withLock { () -> Chunk<Void>? in
@@ -223,7 +223,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         let fd = withCString(entry.sourcePath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
         if fd < 0 {
             let error = SystemError.current("open")
-            problems.append("\(entry.displayName): Cannot open: \(error.reason)")
+            problems.append(.warning(path: entry.displayName, "Cannot open: \(error.reason)"))
             return
         }
         if sparse, let regions = Self.dataRegions(fd, size: entry.size) {
@@ -315,7 +315,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                     got = try FileIO.read(current.fd, into: buffer.baseAddress!, count: want)
                 }
             } catch {
-                problems.append("\(current.entry.displayName): Read error: \(error.reason)")
+                problems.append(.warning(path: current.entry.displayName, "Read error: \(error.reason)"))
                 got = 0
             }
             if got < want {

@@ -47,13 +47,13 @@ public struct TreeWalker {
 
     public var options: Options
     /// Problems met while walking, each naming the path.
-    public private(set) var warnings: [String] = []
+    public private(set) var warnings: [Diagnostic] = []
     /// True when something could not be read (exit 2: the archive holds the rest).
     public private(set) var hadErrors = false
     /// What was removed from the front of the paths given, said once per
     /// prefix as GNU tar says it: notices that change nothing in the
     /// exit status.
-    public private(set) var notices: [String] = []
+    public private(set) var notices: [Diagnostic] = []
     private var noticedPrefixes: Set<[UInt8]> = []
 
     private var hardLinks: [FileIdentity: [UInt8]] = [:]
@@ -91,7 +91,7 @@ public struct TreeWalker {
             if !removed.isEmpty && !noticedPrefixes.contains(removed) {
                 // Once per prefix, as GNU tar says it (exit status unchanged).
                 noticedPrefixes.insert(removed)
-                notices.append("Removing leading `\(String(decoding: removed, as: UTF8.self))' from member names")
+                notices.append(.notice(path: nil, "Removing leading `\(String(decoding: removed, as: UTF8.self))' from member names"))
             }
             walk(source: bytes, name: name, into: &batch, top: true, flush: flush)
         }
@@ -102,7 +102,7 @@ public struct TreeWalker {
     static func archiveName(_ path: [UInt8]) -> [UInt8] { memberName(path).name }
 
     /// The name a path gets in the archive, and the prefix GNU tar would
-    /// name in its notice ("Removing leading `../' from member names"),
+    /// name in its notice ("Removing leading `../' from member names")),
     /// empty when only "./" went.
     ///
     /// As GNU tar (`safer_name_suffix`): everything up to and including the
@@ -140,8 +140,10 @@ public struct TreeWalker {
         return FileSelection.matches(options.excludes, String(decoding: name, as: UTF8.self))
     }
 
-    private mutating func warn(_ text: String, error: Bool = true) {
-        warnings.append(text)
+    /// A problem about `path`: a warning when something could not be read
+    /// (`error`), else a notice that leaves the exit status alone.
+    private mutating func warn(path: String, _ cause: String, error: Bool = true) {
+        warnings.append(error ? .warning(path: path, cause) : .notice(path: path, cause))
         if error { hadErrors = true }
     }
 
@@ -152,14 +154,14 @@ public struct TreeWalker {
         let display = String(decoding: source, as: UTF8.self)
         let status = withCString(source) { options.dereference ? stat($0, &info) : lstat($0, &info) }
         if status != 0 {
-            warn("\(display): Cannot stat: \(SystemError.current("stat").reason)")
+            warn(path: display, "Cannot stat: \(SystemError.current("stat").reason)")
             return
         }
         let type = info.st_mode & S_IFMT
         if options.oneFileSystem {
             if top { topDevice = UInt64(info.st_dev) }
             if let topDevice, UInt64(info.st_dev) != topDevice {
-                warn("\(display): file is on a different filesystem; not dumped", error: false)
+                warn(path: display, "file is on a different filesystem; not dumped", error: false)
                 return
             }
         }
@@ -192,7 +194,7 @@ public struct TreeWalker {
             result.append(entry)
         case S_IFDIR:
             if options.dereference && directoriesOnPath.contains(key) {
-                warn("\(display): Symbolic link loop: directory already being archived")
+                warn(path: display, "Symbolic link loop: directory already being archived")
                 return
             }
             entry.kind = .directory
@@ -221,9 +223,9 @@ public struct TreeWalker {
             entry.deviceMinor = UInt32(truncatingIfNeeded: (device & 0xff) | ((device >> 12) & ~0xff))
             result.append(entry)
         case S_IFSOCK:
-            warn("\(display): socket ignored", error: false)
+            warn(path: display, "socket ignored", error: false)
         default:
-            warn("\(display): unknown file type; not dumped")
+            warn(path: display, "unknown file type; not dumped")
         }
     }
 
@@ -240,7 +242,7 @@ public struct TreeWalker {
         switch DirectoryListing.names(path) {
         case .success(let names): return names
         case .failure(let error):
-            warn("\(String(decoding: path, as: UTF8.self)): Cannot open: \(error.reason)")
+            warn(path: String(decoding: path, as: UTF8.self), "Cannot open: \(error.reason)")
             return nil
         }
     }

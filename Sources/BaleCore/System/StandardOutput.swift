@@ -16,9 +16,8 @@ import Musl
 ///   wrong with the work; the caller stopped wanting it. That is
 ///   `BaleError.brokenPipe`, which every command turns into a quiet stop
 ///   with exit 141, the status of a process ended by SIGPIPE, as the
-///   README promises. bale ignores SIGPIPE from the start (see
-///   `AtomicOutputFile.installSignalCleanup`; `WorkerPool` does it too for
-///   library callers), so that the write fails with EPIPE instead of
+///   README promises. The executable ignores SIGPIPE from the start (see
+///   `ProcessSignals.ignoreWriteSignals`), so that the write fails with EPIPE instead of
 ///   killing bale before it has removed its temporary files and ended its
 ///   workers; the workers get SIGPIPE's default back (`ChildProcess`).
 /// - Anything else (a full disk, `/dev/full`, a file-size limit, an I/O

@@ -89,7 +89,8 @@ final class WorkerLink<Context: Sendable> {
 
     init(
         worker: WorkerProcess, pool: WorkerPool, kind: WorkKind, options: PipelineOptions, inputName: String,
-        queue: BoundedQueue<Chunk<Context>>, results: BoundedQueue<ChunkResult<Context>>, failure: FailureLatch
+        queue: BoundedQueue<Chunk<Context>>, results: BoundedQueue<ChunkResult<Context>>, failure: FailureLatch,
+        context: RunContext
     ) {
         let inFlight = InFlightChunks<Context>(capacity: options.inFlightPerWorker)
         let current = Current(worker)
@@ -194,8 +195,7 @@ final class WorkerLink<Context: Sendable> {
                     inFlight.cancel()
                     return
                 }
-                FileIO.report("bale: worker \(worker.process.pid) \(how); worker \(current.worker.process.pid) "
-                    + "took over its chunks, nothing lost")
+                context.report(.workerReplaced(worker.process.pid, how: how, by: current.worker.process.pid))
             }
         }
     }

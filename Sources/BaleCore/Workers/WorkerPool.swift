@@ -53,9 +53,8 @@ public final class WorkerPool: @unchecked Sendable {
             case .shutDown: throw BaleError.workerFailed("the worker pool is shut down")
             case .idle:
                 // A write to a worker that died must fail with EPIPE, which
-                // the feeder reports, not kill bale with SIGPIPE: Swift
-                // programs do not ignore SIGPIPE by default.
-                signal(SIGPIPE, SIG_IGN)
+                // the feeder reports: the process ignores SIGPIPE, set up
+                // once by the executable (`ProcessSignals`), not here.
                 var started: [WorkerProcess] = []
                 for _ in 0..<count {
                     do { started.append(try WorkerProcess(executable: executable)) } catch let error as SystemError {

@@ -53,6 +53,9 @@ int bale_temporary_slots(void);
 /// Installs the handlers for SIGINT, SIGTERM and SIGHUP: kill registered
 /// workers, remove registered temporary files, then die of the signal.
 void bale_install_cleanup_handlers(void);
+/// Ignores SIGPIPE and SIGXFSZ: a write to a closed pipe or past the
+/// file-size limit then fails (EPIPE, EFBIG), and bale reports it.
+void bale_ignore_write_signals(void);
 
 /// Creates and opens (O_EXCL, O_CLOEXEC, O_NOFOLLOW) a unique file from a
 /// template ending in XXXXXX (rewritten in place), relative to the open

@@ -137,18 +137,18 @@ public enum Manifest {
 
     /// Writes the manifest of `lines` to `path` (through a temporary file
     /// renamed into place) or to standard output ("-").
-    /// `sha256sum -c` checks it where the files are.
-    public static func write(_ entries: Entries, to path: String, messages: Messages) -> ExitCode {
-        if path == "-" { return writeToStandardOutput(text(entries), messages: messages) }
+    /// `sha256sum -c` checks it where the files are. The caller reports
+    /// what is thrown (the format knows nothing of runs and their messages).
+    public static func write(_ entries: Entries, to path: String) throws(BaleError) {
+        if path == "-" { return try StandardOutput.write(text(entries)) }
+        let file = try AtomicOutputFile(path: path)
         do throws(BaleError) {
-            let file = try AtomicOutputFile(path: path)
             try write(entries, to: file)
             try file.commit(attributes: nil, sync: false)
         } catch {
-            messages.error("\(error.description) (the manifest)")
-            return .failure
+            file.discard()
+            throw error
         }
-        return .success
     }
 
     /// Writes the manifest's text to `file` (not committed), a block at a time.
@@ -162,18 +162,6 @@ public enum Manifest {
             return true
         }
         if let failure { throw failure }
-    }
-
-    /// Prints a manifest on standard output (`--manifest -`): exit 1 with
-    /// a message when it cannot be written, 141 quietly when the reader
-    /// went away.
-    static func writeToStandardOutput(_ text: [UInt8], messages: Messages) -> ExitCode {
-        do throws(BaleError) { try StandardOutput.write(text) } catch {
-            if case .brokenPipe = error { return .brokenPipe }
-            messages.error("\(error.description) (the manifest)")
-            return .failure
-        }
-        return .success
     }
 
     // MARK: - One line

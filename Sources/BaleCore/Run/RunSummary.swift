@@ -2,32 +2,18 @@
 import Glibc
 #endif
 
-/// Seconds added up by several threads (a stage's busy or waiting time).
-final class SecondsCounter: @unchecked Sendable {
-    private let monitor = Monitor()
-    private var total = 0.0
-    func add(_ seconds: Double) { monitor.withLock { total += seconds } }
-    var seconds: Double { monitor.withLock { total } }
-}
-
-/// What one run of bale did, gathered as it goes: files and bytes, the
-/// warnings and errors it printed, and where each stage of the pipeline
-/// spent its time. `--json`, `--stats` and the progress line read it.
+/// The figures of one run of bale, gathered as it goes: files and bytes,
+/// and where each stage of the pipeline spent its time. `--json`,
+/// `--stats` and the progress line read it; the diagnostics are the
+/// `RunContext`'s, which holds this.
 ///
-/// One per process (`shared`): a command may run many pipelines (one per
-/// file for `bale gzip a b c`), and their figures add up. Every field is
-/// changed under one lock; the pipeline's threads add to it at most once
-/// per chunk, so the lock is never contended enough to matter.
+/// One per run (`RunContext.summary`): a command may run many pipelines
+/// (one per file for `bale gzip a b c`), and their figures add up. Every
+/// field is changed under one lock (the fields are private and touched
+/// only inside `monitor.withLock`, which is why it is safe to share); the
+/// pipeline's threads add to it at most once per chunk, so the lock is
+/// never contended enough to matter.
 public final class RunSummary: @unchecked Sendable {
-    public static let shared = RunSummary()
-
-    /// A warning or an error as printed, with the path it names (the text
-    /// before the first ": ", when there is one).
-    public struct Message: Sendable {
-        public var isError: Bool
-        public var path: String?
-        public var text: String
-    }
 
     /// The time one pipeline stage spent, in seconds, summed over jobs.
     public struct Stages: Sendable {
@@ -55,7 +41,6 @@ public final class RunSummary: @unchecked Sendable {
     private var progressRead: Int64 = 0
     private var expectedBytes: Int64 = 0
     private var expectedFiles = 0
-    private var messageList: [Message] = []
     private var stageFigures = Stages()
 
     /// Seconds on the monotonic clock.
@@ -67,6 +52,8 @@ public final class RunSummary: @unchecked Sendable {
 
     /// Seconds since the run began.
     public var elapsed: Double { Self.now() - start }
+
+    public init() {}
 
     /// Adds files done, with the bytes each command counts as read and
     /// written (what `--json` reports; see the README).
@@ -91,19 +78,11 @@ public final class RunSummary: @unchecked Sendable {
         }
     }
 
-    func record(_ text: String, isError: Bool) {
-        let bytes = Array(text.utf8)
-        let colon = bytes.indices.dropLast().first { bytes[$0] == UInt8(ascii: ":") && bytes[$0 + 1] == UInt8(ascii: " ") }
-        let path = colon.map { String(decoding: bytes[..<$0], as: UTF8.self) }
-        monitor.withLock { messageList.append(Message(isError: isError, path: path, text: text)) }
-    }
-
     func addStages(_ body: (inout Stages) -> Void) { monitor.withLock { body(&stageFigures) } }
 
     public var files: Int { monitor.withLock { filesDone } }
     public var bytesRead: Int64 { monitor.withLock { read } }
     public var bytesWritten: Int64 { monitor.withLock { written } }
     public var expected: (bytes: Int64, files: Int) { monitor.withLock { (expectedBytes, expectedFiles) } }
-    public var messages: [Message] { monitor.withLock { messageList } }
     public var stages: Stages { monitor.withLock { stageFigures } }
 }

@@ -40,24 +40,23 @@ final class ManifestWriter: @unchecked Sendable {
         }
     }
 
-    /// Waits for the thread, then puts the manifest in place (or prints it).
-    func commit(messages: Messages) -> ExitCode {
+    /// Waits for the thread, then puts the manifest in place (or prints
+    /// it); throws what went wrong, for the command to report.
+    func commit() throws(BaleError) {
         thread?.join()
         thread = nil
         if path == "-" {
-            guard let text else { return .failure }
-            return Manifest.writeToStandardOutput(text, messages: messages)
+            guard let text else { throw .workerFailed("the manifest was not made") }
+            return try StandardOutput.write(text)
         }
         do throws(BaleError) {
             if let failure { throw failure }
-            guard let file else { return .failure }
+            guard let file else { throw BaleError.workerFailed("the manifest was not made") }
             try file.commit(attributes: nil, sync: false)
         } catch {
             file?.discard()
-            messages.error("\(error.description) (the manifest)")
-            return .failure
+            throw error
         }
-        return .success
     }
 
     /// Waits for the thread (whose `entries` must return: stop the job

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A manifest named on the command line (`sum -c FILE`, `verify
+/// --manifest FILE`; "-" is standard input), read whole and parsed as
+/// `sha256sum -c` parses it (`Manifest.parse`), with the two commands'
+/// rules for what makes a manifest unusable, and named in messages as
+/// sha256sum names it.
+///
+/// The commands use this; it knows nothing of them: it returns the lines
+/// or the error, for the command to report.
+public enum ManifestFile {
+    /// How messages name a manifest, as sha256sum does ("standard input" for "-").
+    public static func displayName(_ manifest: String) -> String {
+        Manifest.quotedForMessage(manifest == "-" ? Array("standard input".utf8) : RawArguments.bytes(of: manifest))
+    }
+
+    /// Reads the manifest `manifest` ("-": standard input) as `sha256sum
+    /// -c` reads it (see `Manifest.parse`); one that cannot be read, or
+    /// that holds no well-formed line (empty, or all malformed), is an
+    /// error, as there.
+    public static func read(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
+        load(manifest).flatMap { checklist in
+            checklist.entries.isEmpty
+                ? .failure(.corrupt(path: displayName(manifest), offset: nil,
+                                    reason: "no properly formatted checksum lines found"))
+                : .success(checklist)
+        }
+    }
+
+    /// The manifest's lines as `Manifest.parse` reads them, or why it cannot be read.
+    private static func load(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
+        let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 { return .failure(.cannotOpen(path: displayName(manifest), .current("open"))) }
+        defer { if fd != 0 { FileIO.close(fd) } }
+        let text: [UInt8]
+        do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: displayName(manifest), error)) }
+        return .success(Manifest.parse(text, fromStandardInput: manifest == "-"))
+    }
+
+    /// The well-formed lines of a manifest (`verify --manifest`), where a
+    /// malformed line is an error too: a check against a list that was
+    /// misread would pass for the wrong reason. An empty manifest is one
+    /// (of an archive with no regular file, such as a `--shard` part that
+    /// got none), unlike for `sum -c`, which has nothing to check then.
+    public static func parseStrictly(_ manifest: String) -> Result<[Manifest.Listed], BaleError> {
+        load(manifest).flatMap { checklist in
+            checklist.misformatted == 0 ? .success(checklist.entries)
+                : .failure(.corrupt(path: displayName(manifest), offset: nil,
+                                    reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "
+                                        + "not a SHA-256 line (HEX  NAME)"))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/// The one sequence every command runs its work through, so that each
+/// command says only what to read, what the workers do and where the
+/// results go, and every command starts, stops and fails the same way.
+///
+///     command ──▶ CommandRunner.withPipeline ──▶ run(job) ──▶ Pipeline.run
+///                 (the pool's life, its end       (producer thread beside,
+///                  reported as diagnostics)        cancelled on failure)
+///
+/// - The worker pool lives for the whole command (`withPipeline`): started
+///   on the first job, shut down at the end, and a worker that did not
+///   exit cleanly then is a notice (`Diagnostic.workerEnded`), for every
+///   command alike; a worker replaced during a job is one too
+///   (`Diagnostic.workerReplaced`, from `WorkerLink`).
+/// - A job (`Job`) may have a producer: the walk that finds the files, on
+///   a thread of its own beside the pipeline, feeding the cutter through a
+///   queue. It gets a `Cancellation`; when the job fails the runner
+///   cancels it (after the command's `whenFailed` has had its look), so
+///   the walk stops, then joins it.
+/// - Errors are reported into the run's `RunContext`; a reader of
+///   standard output that went away is no message but exit 141
+///   (`RunContext.fail`); the executable ends with the worse of the
+///   command's status and what the diagnostics ask for
+///   (`RunContext.exitStatus`).
+public struct CommandRunner: Sendable {
+    /// Where the run reports.
+    public let context: RunContext
+    /// The workers, the pipeline's sizes, the codec.
+    public let engine: EngineSettings
+
+    public init(context: RunContext, engine: EngineSettings) {
+        self.context = context
+        self.engine = engine
+    }
+
+    /// What one run of the pipeline is made of: what to read (`cutter`),
+    /// what the workers do (`kind`), where the results go (`sink`, which
+    /// understands the cutter's chunk context: the compiler checks it), and
+    /// what feeds the cutter while the job runs (`producer`).
+    public struct Job<Cutter: ChunkCutter, Sink: ResultSink> where Sink.Context == Cutter.Context {
+        /// What to read: it cuts the input into numbered chunks.
+        public var cutter: Cutter
+        /// What the workers do to each chunk.
+        public var kind: WorkKind
+        /// Names the input in messages.
+        public var inputName: String
+        /// Where the results go, in order, each with its chunk's context.
+        public var sink: Sink
+        /// The work that feeds the cutter (a walk), run on its own thread
+        /// beside the pipeline; it stops when the cancellation is set.
+        public var producer: (@Sendable (Cancellation) -> Void)?
+        /// Called when the job failed, with the error already reported and
+        /// the producer cancelled (gzip -r names what it did not finish).
+        public var whenFailed: ((BaleError) -> Void)?
+
+        public init(cutter: Cutter, kind: WorkKind, inputName: String, sink: Sink,
+                    producer: (@Sendable (Cancellation) -> Void)? = nil,
+                    whenFailed: ((BaleError) -> Void)? = nil) {
+            self.cutter = cutter
+            self.kind = kind
+            self.inputName = inputName
+            self.sink = sink
+            self.producer = producer
+            self.whenFailed = whenFailed
+        }
+    }
+
+    /// Starts the run's worker pool (lazily: on the first job), runs `body`
+    /// with a pipeline on it, then shuts the pool down, reporting every
+    /// worker that did not exit cleanly.
+    public func withPipeline<T>(_ body: (Pipeline) -> T) -> T {
+        let pool = engine.makePool()
+        defer {
+            for ended in pool.shutdown() { context.report(.workerEnded(ended.pid, ended.status)) }
+        }
+        return body(Pipeline(options: engine.pipeline, workers: pool, context: context))
+    }
+
+    /// Runs `job` through `pipeline`: its producer (if any) on a thread of
+    /// its own, the pipeline on this one. On failure the error is
+    /// reported (nothing for a reader that went away), `whenFailed` is
+    /// called, the producer cancelled; the producer is joined either way.
+    /// Returns the pipeline's report, or the error that stopped it.
+    public func run<Cutter, Sink>(
+        _ job: Job<Cutter, Sink>, on pipeline: Pipeline, cancellation: Cancellation = Cancellation()
+    ) -> Result<Pipeline.Report, BaleError> {
+        let producer = job.producer.map { produce in
+            JoinableThread(name: "bale-walk") { produce(cancellation) }
+        }
+        let outcome: Result<Pipeline.Report, BaleError>
+        do throws(BaleError) {
+            outcome = .success(try pipeline.run(cutter: job.cutter, kind: job.kind, inputName: job.inputName,
+                                                sink: job.sink))
+        } catch {
+            // A failed job stops its producer first: a walk must not go
+            // on through the rest of the tree for a job that has ended.
+            context.fail(error)
+            cancellation.cancel()
+            producer?.join()
+            job.whenFailed?(error)
+            return .failure(error)
+        }
+        // After a success the producer has ended (the cutter read its
+        // last item); cancelling then only wakes no one.
+        cancellation.cancel()
+        producer?.join()
+        return outcome
+    }
+}

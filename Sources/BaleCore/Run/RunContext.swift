@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// What one run of a command knows about itself, passed down to every
+/// part that has something to say: the diagnostics it made (as values,
+/// see `Diagnostic`), its figures (`summary`: files, bytes, progress,
+/// stage times) and whether standard output's reader went away.
+///
+/// One per command run, made by the executable and handed to the command,
+/// its pipeline and its sinks; nothing in BaleCore reaches it through a
+/// global. The standard error line, the exit status and `--json` are all
+/// made from what it holds. Its list is reachable only under its lock (a
+/// `Mutex` that owns it); the figures have their own.
+public final class RunContext: Sendable {
+    /// Hides warnings and notices (`-q`); errors are always shown.
+    public let quiet: Bool
+    /// Adds per-file lines (`-v`).
+    public let verbose: Bool
+    /// The run's figures, which `--json`, `--stats` and the progress line read.
+    public let summary: RunSummary
+
+    private let state = Mutex(State())
+
+    private struct State {
+        var diagnostics: [Diagnostic] = []
+        var brokenPipe = false
+    }
+
+    public init(quiet: Bool = false, verbose: Bool = false) {
+        self.quiet = quiet
+        self.verbose = verbose
+        summary = RunSummary()
+    }
+
+    /// Keeps `diagnostic` and prints its line on standard error, unless it
+    /// is a warning or a notice and the run is quiet.
+    public func report(_ diagnostic: Diagnostic) {
+        state.withLock { $0.diagnostics.append(diagnostic) }
+        if diagnostic.severity == .error || !quiet { FileIO.report(diagnostic.line) }
+    }
+
+    /// Reports the error that stopped a piece of work, with what it was
+    /// writing in parentheses when that is not the error's own file ("the
+    /// manifest", "the JSON summary"); a reader of standard output that
+    /// went away is no diagnostic: the run ends quietly, with exit 141
+    /// (see `exitStatus`).
+    public func fail(_ error: BaleError, writing what: String? = nil) {
+        if case .brokenPipe = error {
+            state.withLock { $0.brokenPipe = true }
+            return
+        }
+        report(.error(path: error.path, error.cause + (what.map { " (\($0))" } ?? "")))
+    }
+
+    /// Prints a `-v` line.
+    public func info(_ text: String) {
+        if verbose { FileIO.report(TerminalText.escaped(text, keepingTabs: true)) }
+    }
+
+    /// Prints a `-v` line that is a name as bytes (an entry packed or
+    /// extracted): shown byte for byte, as `tar -v` shows it, even when
+    /// it is not UTF-8.
+    public func info(name: [UInt8]) {
+        if verbose { FileIO.report(TerminalText.escaped(name)) }
+    }
+
+    /// Every diagnostic so far, in the order they were made.
+    public var diagnostics: [Diagnostic] { state.withLock { $0.diagnostics } }
+
+    /// The exit status the diagnostics ask for: 141 when standard output's
+    /// reader went away, else the worst status a diagnostic asks for.
+    public var exitStatus: ExitCode {
+        state.withLock { state in
+            state.brokenPipe ? .brokenPipe : state.diagnostics.map(\.exitStatus).max() ?? .success
+        }
+    }
+}

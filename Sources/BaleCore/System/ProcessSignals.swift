@@ -1,0 +1,31 @@
+import CSystem
+
+/// The process-wide signal state bale's work relies on, which only the
+/// executable sets, once, before any command runs (`Bale.main`): the
+/// library never changes a process's signal dispositions behind its
+/// caller's back. A program (or a test) that runs bale's pipeline in
+/// process sets up what it needs the same way.
+///
+/// Two jobs, kept apart because each is wanted on its own:
+/// - `ignoreWriteSignals`: a write to a closed pipe (standard output's
+///   reader gone, a worker dead) or past the file-size limit fails with
+///   EPIPE or EFBIG, which bale reports and cleans up after, instead of
+///   the signal killing it. Worker processes get the defaults back
+///   (`ChildProcess`).
+/// - `installTerminationCleanup`: on SIGINT, SIGTERM or SIGHUP, the
+///   handler kills the workers and removes every temporary output still
+///   registered (`AtomicOutputFile` and the tar extractor register theirs
+///   as they create them), then bale dies of the signal. A signal the
+///   caller set to be ignored (nohup) stays ignored, as in gzip.
+public enum ProcessSignals {
+    /// Ignores SIGPIPE and SIGXFSZ for the whole process.
+    public static func ignoreWriteSignals() {
+        bale_ignore_write_signals()
+    }
+
+    /// Installs the handler of SIGINT, SIGTERM and SIGHUP that cleans up
+    /// the registered temporary files and workers before bale dies.
+    public static func installTerminationCleanup() {
+        bale_install_cleanup_handlers()
+    }
+}
