@@ -5,7 +5,7 @@ import Glibc
 /// `bale pack PATH... [-o OUT]`: a gzip-compressed POSIX tar of files and
 /// trees, compressed on the worker processes.
 ///
-/// The entries are listed (`TreeWalker`, on a thread of its own) in a
+/// The entries are listed (`PackEntryFinder`, on a thread of its own) in a
 /// fixed order; the tar stream is made from them in that order
 /// (`TarChunkCutter`), starting as soon as the first are found
 /// (`EntryFeed`), and compressed by the same pipeline as `bale gzip`, so
@@ -17,9 +17,10 @@ public struct PackCommand {
         public var paths: [String] = []
         /// The archive; nil for NAME.tar.gz beside the first path; "-" for stdout.
         public var outputPath: String?
-        /// Change to this directory before reading the paths (`-C`).
+        /// Read the paths relative to this directory (`-C`); the process's
+        /// working directory is not changed.
         public var directory: String?
-        public var walker = TreeWalker.Options()
+        public var walker = PackEntryFinder.Options()
         /// Read more paths from this file (`--files-from`, "-" for stdin).
         public var filesFrom: String?
         /// Names in `filesFrom` end with NUL, not newline (`--null`).
@@ -57,22 +58,32 @@ public struct PackCommand {
             messages.error("pack: give at least one path")
             return .failure
         }
-        // The archive's name is relative to where bale was started, not to -C
-        // (without -C it is kept as given, so messages name it as the user did).
-        var outputPath = options.outputPath.map { $0 == "-" || options.directory == nil ? $0 : absolute($0) }
-        if let directory = options.directory, chdir(directory) != 0 {
-            messages.error(BaleError.cannotOpen(path: directory, .current("chdir")).description)
+        // The paths are read relative to -C's directory, opened once: every
+        // stat and open of the walk and of the readers is relative to it
+        // (the library never calls chdir, which is the whole process's).
+        // The archive's name, given, is relative to where bale was started.
+        var base = AT_FDCWD
+        if let directory = options.directory {
+            base = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if base < 0 {
+                messages.error(BaleError.cannotOpen(path: directory, .current("open")).description)
+                return .failure
+            }
+        }
+        defer { if base != AT_FDCWD { FileIO.close(base) } }
+        var outputPath = options.outputPath
+        if !Self.allExist(paths, relativeTo: base, dereference: options.walker.dereference, messages: messages) {
             return .failure
         }
-        if !Self.allExist(paths, dereference: options.walker.dereference, messages: messages) { return .failure }
         if outputPath == nil {
+            // NAME.tar.gz beside the first path: inside -C's directory.
             let name = defaultOutputName(String(decoding: paths[0], as: UTF8.self))
             var existing = stat()
-            if !options.force && lstat(name, &existing) == 0 {
+            if !options.force && fstatat(base, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
                 messages.warning("\(name) already exists; not overwritten (use -f or -o)")
                 return .failure
             }
-            outputPath = name
+            outputPath = options.directory.map { $0.hasSuffix("/") ? $0 + name : $0 + "/" + name } ?? name
         }
         if outputPath == "-" && !options.force && isatty(1) != 0 {
             messages.error("compressed data not written to a terminal. Use -f to force.")
@@ -96,18 +107,18 @@ public struct PackCommand {
             // The archive's temporary file may lie inside the tree: never store it.
             var info = stat()
             if fstat(output.fd, &info) == 0 {
-                walkerOptions.skippedFile = .init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+                walkerOptions.skippedFile = FileIdentity(info)
             }
         }
         let feed = EntryFeed()
         let walk = WalkOutcome()
-        let walkThread = JoinableThread(name: "bale-walk") { [options, messages, walkerOptions] in
-            var walker = TreeWalker(options: walkerOptions)
-            walker.walk(bytePaths: paths) { batch in
+        let walkThread = JoinableThread(name: "bale-walk") { [options, messages, walkerOptions, base] in
+            var walker = PackEntryFinder(options: walkerOptions)
+            walker.walk(paths, relativeTo: base) { batch in
                 let entries = batch.map { Self.restamp($0, options: options) }
-                for entry in entries { messages.info(name: entry.name) }
-                RunSummary.shared.expect(bytes: entries.reduce(0) { $0 + $1.size },
-                                         files: entries.count { $0.kind == .file })
+                for entry in entries { messages.info(name: entry.header.name) }
+                RunSummary.shared.expect(bytes: entries.reduce(0) { $0 + $1.header.size },
+                                         files: entries.count { $0.header.kind == .file })
                 return feed.append(entries)
             }
             feed.finish()
@@ -123,7 +134,7 @@ public struct PackCommand {
 
         let pool = options.engine.makePool()
         defer { pool.shutdown() }
-        let cutter = TarChunkCutter(feed: feed, chunkSize: options.engine.pipeline.chunkSize,
+        let cutter = TarChunkCutter(feed: feed, relativeTo: base, chunkSize: options.engine.pipeline.chunkSize,
                                     readerThreads: options.engine.pipeline.ioThreads,
                                     makesDigests: options.manifestPath != nil, sparse: options.sparse)
         defer {
@@ -145,7 +156,7 @@ public struct PackCommand {
                      inputName: outputPath ?? "archive", sink: sink)
             let endLength = try sink.writeEndMember()
             try output?.commit(attributes: nil, sync: false)
-            RunSummary.shared.addFiles(feed.all.count { $0.kind == .file })
+            RunSummary.shared.addFiles(feed.all.count { $0.header.kind == .file })
             RunSummary.shared.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(endLength))
         } catch {
             output?.discard()
@@ -176,11 +187,12 @@ public struct PackCommand {
     /// changed while read), is handled as GNU tar handles it: named, left
     /// out or stored as read, and the archive, whole and valid, is kept,
     /// with the warning status 2.
-    private static func allExist(_ paths: [[UInt8]], dereference: Bool, messages: Messages) -> Bool {
+    private static func allExist(_ paths: [[UInt8]], relativeTo base: Int32, dereference: Bool,
+                                 messages: Messages) -> Bool {
         var missing = 0
         for path in paths {
             var info = stat()
-            if withCString(path, { dereference ? stat($0, &info) : lstat($0, &info) }) != 0 {
+            if withCString(path, { fstatat(base, $0, &info, dereference ? 0 : AT_SYMLINK_NOFOLLOW) }) != 0 {
                 messages.error("\(String(decoding: path, as: UTF8.self)): Cannot stat: \(SystemError.current("stat").reason)")
                 missing += 1
             }
@@ -192,8 +204,13 @@ public struct PackCommand {
     }
 
     /// Applies --mtime, --owner, --group and --numeric-owner to an entry.
-    private static func restamp(_ entry: TarEntry, options: Options) -> TarEntry {
-        var entry = entry
+    private static func restamp(_ packed: PackEntry, options: Options) -> PackEntry {
+        var packed = packed
+        restamp(&packed.header, options: options)
+        return packed
+    }
+
+    private static func restamp(_ entry: inout TarEntry, options: Options) {
         if let mtime = options.mtime {
             entry.modificationSeconds = mtime
             entry.modificationNanoseconds = 0
@@ -204,10 +221,8 @@ public struct PackCommand {
             entry.userName = []
             entry.groupName = []
         }
-        return entry
     }
 
-    /// The names listed in `path`, one a line or NUL-separated.
     /// NAME.tar.gz beside the first path (NAME its last component).
     private func defaultOutputName(_ first: String) -> String {
         var path = first
@@ -217,13 +232,6 @@ public struct PackCommand {
         let last = path.split(separator: "/").last.map(String.init) ?? ""
         if path == "/" || path.isEmpty || last == "." || last == ".." { return "archive.tar.gz" }
         return path + ".tar.gz"
-    }
-
-    private func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buffer, buffer.count) != nil else { return path }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + path
     }
 }
 
