@@ -13,11 +13,15 @@ public struct PackEntry: Equatable, Sendable {
     public var source: [UInt8]
     /// The file's size and time when it was walked; nil but for regular files.
     public var walkedStamp: WalkedStamp?
+    /// The walk followed symbolic links (`pack -h`): the source may be a
+    /// link to the file, and is opened through it.
+    public var followsLinks = false
 
-    public init(header: TarEntry, source: [UInt8], walkedStamp: WalkedStamp? = nil) {
+    public init(header: TarEntry, source: [UInt8], walkedStamp: WalkedStamp? = nil, followsLinks: Bool = false) {
         self.header = header
         self.source = source
         self.walkedStamp = walkedStamp
+        self.followsLinks = followsLinks
     }
 
     /// What the walk saw of a regular file.
@@ -35,9 +39,12 @@ public struct PackEntry: Equatable, Sendable {
     }
 
     /// Opens the content for reading, relative to the directory open on
-    /// `base`, never through a link; the descriptor, or the error.
+    /// `base` (a path of any length: the walk reaches trees deeper than
+    /// PATH_MAX), through a link only when the walk followed links; the
+    /// descriptor, or the error.
     func openSource(relativeTo base: Int32) -> Result<Int32, SystemError> {
-        let fd = withCString(source) { openat(base, $0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
+        let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (followsLinks ? 0 : O_NOFOLLOW)
+        let fd = LongPathOpen.open(source, relativeTo: base, flags: flags)
         return fd < 0 ? .failure(.current("open")) : .success(fd)
     }
 

@@ -124,7 +124,8 @@ public struct PackEntryFinder {
             }
             // "." and "a/..": a file cannot be either, but a name made empty stores nothing.
             if found.name.isEmpty { return nil }
-            return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
+            return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
+                             followsLinks: options.dereference)
         case .directory:
             // A top named "." stores its contents only, with no entry of its own.
             if found.name.isEmpty { return nil }
