@@ -195,8 +195,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             streamRead.broadcast()
             // End of archive, padded to whole 10240-byte records.
             let end = streamOffset + Int64(filled) + Int64(TarHeader.endOfArchive.count)
-            let record: Int64 = 10240
-            let pad = Int((record - end % record) % record)
+            let pad = TarHeader.recordPadding(endingAt: end)
             setPending(TarHeader.endOfArchive[...], [UInt8](repeating: 0, count: pad)[...])
         }
         return filled
