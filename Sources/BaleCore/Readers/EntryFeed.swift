@@ -10,6 +10,8 @@
 ///
 /// `cancel` ends every wait (the job failed): readers then see the feed
 /// as ended, and the walker stops at its next batch.
+/// `@unchecked Sendable`: `entries`, `walked` and `cancelled` are read and
+/// written only under `monitor`.
 final class EntryFeed: @unchecked Sendable {
     /// What is known of one index without waiting.
     enum Peek {

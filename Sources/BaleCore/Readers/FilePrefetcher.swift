@@ -13,6 +13,9 @@ import Glibc
 ///
 /// Memory: at most `budget` bytes of file content are held at once; a
 /// thread waits when reading the next file would exceed it.
+/// `@unchecked Sendable`: the claims (`nextIndex`, `held`, `done`,
+/// `stopped`) are touched only under `monitor`; `threads` only by the
+/// owner, in `init` and `stop`.
 final class FilePrefetcher: @unchecked Sendable {
     /// What reading one file gave.
     enum Outcome {

@@ -27,6 +27,9 @@ import Glibc
 /// The stream is made in order under the cutter's lock. Small files are
 /// read ahead in parallel by a `FilePrefetcher` (`readerThreads` threads);
 /// large ones are read here, straight into the chunk buffer.
+/// `@unchecked Sendable`: the stream's state is touched only under
+/// `monitor`; the digest table by index, each index by one thread (see
+/// `FileDigests`), and read whole only once the stream is read.
 public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private let feed: EntryFeed
     private let chunkSize: Int

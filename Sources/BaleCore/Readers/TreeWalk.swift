@@ -105,7 +105,7 @@ public final class TreeWalk {
                 let parent = stack[last]
                 let path = parent.path.last == UInt8(ascii: "/") ? parent.path + child : parent.path + [UInt8(ascii: "/")] + child
                 let name = parent.name.isEmpty ? child : parent.name + [UInt8(ascii: "/")] + child
-                if policy.excludes(name: name) { continue }
+                if policy.leavesOut(name: name) { continue }
                 let parentFD: Int32
                 switch descriptor(last) {
                 case .success(let fd): parentFD = fd
@@ -120,7 +120,7 @@ public final class TreeWalk {
                 continue
             }
             guard let top = tops.popLast() else { return nil }
-            if policy.excludes(name: top.name) { continue }
+            if policy.leavesOut(name: top.name) { continue }
             if let event = examine(path: top.path, name: top.name, component: top.path, in: base, isTop: true,
                                    directory: nil) {
                 return event

@@ -66,7 +66,7 @@ public struct TreeWalkPolicy: Sendable {
     }
 
     /// True when an entry named `name` is left out, with all below it.
-    func excludes(name: [UInt8]) -> Bool {
+    func leavesOut(name: [UInt8]) -> Bool {
         guard !excludes.isEmpty, !name.isEmpty else { return false }
         return FileSelection.matches(excludes, String(decoding: name, as: UTF8.self))
     }
