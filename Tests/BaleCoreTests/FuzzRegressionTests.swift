@@ -29,7 +29,7 @@ import Testing
     /// overflowed `index + length` in `parsePax` and trapped.
     @Test func paxRecordLengthNearIntMaxIsRefused() {
         let body = Array("6 a=b\n\(Int.max) k=v\n".utf8)
-        let entry = TarEntry(name: Array("f".utf8), sourcePath: [], kind: .file, mode: 0o644,
+        let entry = TarEntry(name: Array("f".utf8), kind: .file, mode: 0o644,
                              userID: 0, groupID: 0, modificationSeconds: 0)
         let archive = paxHeader(body) + TarHeader.encode(entry) + TarHeader.endOfArchive
         let error = readTar(archive)

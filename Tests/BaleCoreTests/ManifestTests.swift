@@ -79,9 +79,10 @@ import Glibc
 /// The pack's entry feed: the walk appends while the cutter and the
 /// read-ahead threads read by index.
 @Suite struct EntryFeedTests {
-    static func entry(_ index: Int) -> TarEntry {
-        TarEntry(name: Array("f\(index)".utf8), sourcePath: Array("t/f\(index)".utf8), kind: .file,
-                 mode: 0o644, userID: 0, groupID: 0, modificationSeconds: Int64(index))
+    static func entry(_ index: Int) -> PackEntry {
+        PackEntry(header: TarEntry(name: Array("f\(index)".utf8), kind: .file, mode: 0o644, userID: 0, groupID: 0,
+                                   modificationSeconds: Int64(index)),
+                  source: Array("t/f\(index)".utf8))
     }
 
     @Test func readersSeeEveryEntryInOrderWhileTheWalkAppends() {
@@ -91,7 +92,7 @@ import Glibc
             JoinableThread {
                 var index = 0
                 while let entry = feed.entry(at: index) {
-                    seen.withLock { $0[reader].append(entry.modificationSeconds) }
+                    seen.withLock { $0[reader].append(entry.header.modificationSeconds) }
                     index += 1
                 }
             }

@@ -18,7 +18,7 @@ struct RecordingHandler: TarReader.Handler {
 
 @Suite struct TarTests {
     private func entry(_ name: String, size: Int64 = 0, kind: TarEntry.Kind = .file) -> TarEntry {
-        var entry = TarEntry(name: Array(name.utf8), sourcePath: [], kind: kind, mode: 0o640,
+        var entry = TarEntry(name: Array(name.utf8), kind: kind, mode: 0o640,
                              userID: 1000, groupID: 100, modificationSeconds: 1_700_000_000)
         entry.size = size
         entry.userName = Array("alice".utf8)

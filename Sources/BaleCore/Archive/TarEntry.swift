@@ -2,8 +2,11 @@
 import Glibc
 #endif
 
-/// One member of a tar archive, as bale writes it: what it is, its name in
-/// the archive, and the metadata tar keeps.
+/// One member of a tar archive: what it is, its name in the archive, and
+/// the metadata tar keeps, as bale writes it (`TarHeader.encode`) and
+/// reads it (`TarReader`, which also notes where the member lies in the
+/// stream it read). Where a packed member's content comes from is not the
+/// format's business: see `PackEntry`.
 ///
 /// Names are bytes, not Strings: a file name on Linux is any bytes but
 /// '/' and NUL, and an archive must carry it exactly.
@@ -22,8 +25,6 @@ public struct TarEntry: Equatable, Sendable {
 
     /// The name in the archive (relative; directories end in "/").
     public var name: [UInt8]
-    /// Where to read the file's bytes from (for `.file`).
-    public var sourcePath: [UInt8]
     public var kind: Kind
     /// The target of a symbolic or hard link.
     public var linkTarget: [UInt8] = []
@@ -66,9 +67,6 @@ public struct TarEntry: Equatable, Sendable {
         /// a warning.
         case unknownType(UInt8)
     }
-    /// The source file's size and time when it was walked, to notice a
-    /// change while it is read (the stored time may differ: `--mtime`).
-    public var walkedStamp: WalkedStamp?
     public var deviceMajor: UInt32 = 0
     public var deviceMinor: UInt32 = 0
     /// Where the entry lies in the tar stream it was read from (set by
@@ -77,42 +75,14 @@ public struct TarEntry: Equatable, Sendable {
     public var headerOffset: Int64 = 0
     public var contentOffset: Int64 = 0
 
-    public init(name: [UInt8], sourcePath: [UInt8], kind: Kind, mode: UInt32,
+    public init(name: [UInt8], kind: Kind, mode: UInt32,
                 userID: UInt32, groupID: UInt32, modificationSeconds: Int64) {
         self.name = name
-        self.sourcePath = sourcePath
         self.kind = kind
         self.mode = mode
         self.userID = userID
         self.groupID = groupID
         self.modificationSeconds = modificationSeconds
-    }
-
-    /// What the walk saw of a regular file.
-    public struct WalkedStamp: Equatable, Sendable {
-        public var size: Int64
-        public var seconds: Int64
-        public var nanoseconds: Int32
-
-        /// The stamp of a file examined with stat.
-        public init(_ info: stat) {
-            size = Int64(info.st_size)
-            seconds = Int64(info.st_mtim.tv_sec)
-            nanoseconds = Int32(info.st_mtim.tv_nsec)
-        }
-    }
-
-    /// What to report, as GNU tar words it, once this file's content was
-    /// read from `fd`: that it came `shortBy` bytes short (padded with
-    /// zeros), or that its size or time differ from the walk's; nil if
-    /// neither.
-    func problemAfterReading(from fd: Int32, shortBy: Int64) -> Diagnostic? {
-        if shortBy > 0 { return .warning(path: displayName, "File shrank by \(shortBy) bytes; padding with zeros") }
-        var info = stat()
-        if let walkedStamp, fstat(fd, &info) == 0, WalkedStamp(info) != walkedStamp {
-            return .warning(path: displayName, "file changed as we read it")
-        }
-        return nil
     }
 
     /// The name as text, for messages (invalid UTF-8 shown with replacement characters).

@@ -104,6 +104,16 @@ public enum TarHeader {
     /// The end of an archive: two zero blocks.
     public static let endOfArchive = [UInt8](repeating: 0, count: 2 * blockSize)
 
+    /// tar's default record: an archive is written in whole records of
+    /// 10240 bytes (20 blocks), as GNU tar writes it.
+    public static let recordSize: Int64 = 10240
+
+    /// The zero bytes after the end-of-archive blocks, ending at `end`
+    /// in the stream, that fill the last record.
+    public static func recordPadding(endingAt end: Int64) -> Int {
+        Int((recordSize - end % recordSize) % recordSize)
+    }
+
     /// Splits a name into ustar's prefix (155) and name (100) fields at a
     /// '/', or returns a nil name if it cannot be split.
     static func split(_ path: [UInt8]) -> (prefix: [UInt8], name: [UInt8]?) {

@@ -346,7 +346,7 @@ public struct TarReader {
         let stored = dataFollows ? size : 0
 
         var entry = TarEntry(
-            name: name, sourcePath: [], kind: kind, mode: UInt32(truncatingIfNeeded: max(0, Self.octal(header, 100, 8))),
+            name: name, kind: kind, mode: UInt32(truncatingIfNeeded: max(0, Self.octal(header, 100, 8))),
             userID: UInt32(truncatingIfNeeded: Self.octalOrBase256(header, 108, 8)),
             groupID: UInt32(truncatingIfNeeded: Self.octalOrBase256(header, 116, 8)),
             modificationSeconds: Self.octalOrBase256(header, 136, 12))

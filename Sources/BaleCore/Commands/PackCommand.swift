@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// `bale pack PATH... [-o OUT]`: a gzip-compressed POSIX tar of files and
 /// trees, compressed on the worker processes.
 ///
-/// The entries are listed (`TreeWalker`, on a thread of its own) in a
+/// The entries are listed (`PackEntryFinder`, on a thread of its own) in a
 /// fixed order; the tar stream is made from them in that order
 /// (`TarChunkCutter`), starting as soon as the first are found
 /// (`EntryFeed`), and compressed by the same pipeline as `bale gzip`, so
@@ -17,9 +18,10 @@ public struct PackCommand {
         public var paths: [String] = []
         /// The archive; nil for NAME.tar.gz beside the first path; "-" for stdout.
         public var outputPath: String?
-        /// Change to this directory before reading the paths (`-C`).
+        /// Read the paths relative to this directory (`-C`); the process's
+        /// working directory is not changed.
         public var directory: String?
-        public var walker = TreeWalker.Options()
+        public var walker = PackEntryFinder.Options()
         /// Read more paths from this file (`--files-from`, "-" for stdin).
         public var filesFrom: String?
         /// Names in `filesFrom` end with NUL, not newline (`--null`).
@@ -58,24 +60,34 @@ public struct PackCommand {
             context.report(.error(path: nil, "pack: give at least one path"))
             return .failure
         }
-        // The archive's name is relative to where bale was started, not to -C
-        // (without -C it is kept as given, so messages name it as the user did).
-        var outputPath = options.outputPath.map { $0 == "-" || options.directory == nil ? $0 : absolute($0) }
-        if let directory = options.directory, chdir(directory) != 0 {
-            context.fail(BaleError.cannotOpen(path: directory, .current("chdir")))
+        // The paths are read relative to -C's directory, opened once: every
+        // stat and open of the walk and of the readers is relative to it
+        // (the library never calls chdir, which is the whole process's).
+        // The archive's name, given, is relative to where bale was started.
+        var base = AT_FDCWD
+        if let directory = options.directory {
+            base = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if base < 0 {
+                context.fail(BaleError.cannotOpen(path: directory, .current("open")))
+                return .failure
+            }
+        }
+        defer { if base != AT_FDCWD { FileIO.close(base) } }
+        var outputPath = options.outputPath
+        if !Self.allExist(paths, relativeTo: base, dereference: options.walker.dereference, context: context) {
             return .failure
         }
-        if !Self.allExist(paths, dereference: options.walker.dereference, context: context) { return .failure }
         if outputPath == nil {
+            // NAME.tar.gz beside the first path: inside -C's directory.
             let name = defaultOutputName(String(decoding: paths[0], as: UTF8.self))
             var existing = stat()
-            if !options.force && lstat(name, &existing) == 0 {
+            if !options.force && fstatat(base, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
                 // A warning in wording, but the run fails: nothing was written.
                 context.report(.warning(path: name, "already exists; not overwritten (use -f or -o)", wording: .sentence,
                                         exitStatus: .failure))
                 return .failure
             }
-            outputPath = name
+            outputPath = options.directory.map { $0.hasSuffix("/") ? $0 + name : $0 + "/" + name } ?? name
         }
         if outputPath == "-" && !options.force && isatty(1) != 0 {
             context.report(.error(path: nil, "compressed data not written to a terminal. Use -f to force."))
@@ -92,86 +104,75 @@ public struct PackCommand {
             output = nil
         }
 
-        // The walk runs on a thread of its own while the stream is made from
-        // the entries it has found so far (see EntryFeed).
         var walkerOptions = options.walker
         if let output {
             // The archive's temporary file may lie inside the tree: never store it.
             var info = stat()
-            if fstat(output.fd, &info) == 0 {
-                walkerOptions.skippedFile = .init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-            }
+            if fstat(output.fd, &info) == 0 { walkerOptions.skippedFile = FileIdentity(info) }
         }
+        // The walk is the job's producer, on a thread of its own (see
+        // `CommandRunner`), while the stream is made from the entries it
+        // has found so far (see `EntryFeed`); a failed job stops it.
         let feed = EntryFeed()
         let walk = WalkOutcome()
-        let walkThread = JoinableThread(name: "bale-walk") { [options, context, walkerOptions] in
-            var walker = TreeWalker(options: walkerOptions)
-            walker.walk(bytePaths: paths) { batch in
+        let producer: @Sendable (Cancellation) -> Void = { [options, context, walkerOptions, base] cancellation in
+            cancellation.whenCancelled { feed.cancel() }
+            var finder = PackEntryFinder(options: walkerOptions)
+            finder.walk(paths, relativeTo: base, cancellation: cancellation) { batch in
                 let entries = batch.map { Self.restamp($0, options: options) }
-                for entry in entries { context.info(name: entry.name) }
-                context.summary.expect(bytes: entries.reduce(0) { $0 + $1.size },
-                                            files: entries.count { $0.kind == .file })
+                for entry in entries { context.info(name: entry.header.name) }
+                context.summary.expect(bytes: entries.reduce(0) { $0 + $1.header.size },
+                                       files: entries.count { $0.header.kind == .file })
                 return feed.append(entries)
             }
             feed.finish()
-            walk.warnings = walker.notices + walker.warnings
-            walk.hadErrors = walker.hadErrors
-        }
-        /// Waits for the walk and reports its warnings (once).
-        func endWalk() {
-            walkThread.join()
-            for warning in walk.warnings { context.report(warning) }
-            walk.warnings = []
+            walk.record(finder)
         }
 
         // The stream is assembled in order by one thread; the read-ahead
         // threads are the cutter's own.
         var engine = options.engine
         engine.pipeline.ioThreads = 1
-        return CommandRunner(context: context, engine: engine).withPipeline { pipeline in
-            let cutter = TarChunkCutter(feed: feed, chunkSize: options.engine.pipeline.chunkSize,
-                                        readerThreads: options.engine.pipeline.ioThreads,
-                                        makesDigests: options.manifestPath != nil, sparse: options.sparse)
-            defer {
-                cutter.stop()
-                endWalk()
-            }
-            let manifest = options.manifestPath.map { path in
-                ManifestWriter(path: path, entries: { cutter.digestsWhenRead() })
-            }
-            // The members, then the end member that proves the archive whole.
-            let sink = EndMemberSink(OutputTarget(file: output, discards: false))
-            do throws(BaleError) {
-                let report = try pipeline.run(cutter: cutter, kind: engine.compression(level: options.level),
-                                              inputName: outputPath ?? "archive", sink: sink)
-                let endLength = try sink.writeEndMember()
-                try output?.commit(attributes: nil, sync: false)
-                context.summary.addFiles(feed.all.count { $0.kind == .file })
-                context.summary.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(endLength))
-            } catch {
-                output?.discard()
-                cutter.stop()
-                manifest?.discard()
-                endWalk()
-                if case .brokenPipe = error { return .brokenPipe }
-                context.fail(error)
-                return .failure
-            }
-            endWalk()
-            for warning in cutter.warnings { context.report(warning) }
-            // Trouble inside the trees (see `allExist`): the archive holds all
-            // the rest, and is whole, so the status is a warning, as GNU tar's 2.
-            var status: ExitCode = walk.hadErrors || !cutter.warnings.isEmpty ? .warning : .success
-            if let manifest {
-                do throws(BaleError) { try manifest.commit() } catch {
-                    context.fail(error, writing: "the manifest")
-                    status = max(status, error.exitStatus)
-                }
-            }
-            return status
+        let runner = CommandRunner(context: context, engine: engine)
+        let cutter = TarChunkCutter(feed: feed, relativeTo: base, chunkSize: options.engine.pipeline.chunkSize,
+                                    readerThreads: options.engine.pipeline.ioThreads,
+                                    makesDigests: options.manifestPath != nil, sparse: options.sparse)
+        defer { cutter.stop() }
+        let manifest = options.manifestPath.map { path in
+            ManifestWriter(path: path, entries: { cutter.digestsWhenRead() })
         }
+        // The members, then the end member that proves the archive whole.
+        let sink = EndMemberSink(OutputTarget(file: output, discards: false))
+        let job = CommandRunner.Job(cutter: cutter, kind: engine.compression(level: options.level),
+                                    inputName: outputPath ?? "archive", output: sink, producer: producer)
+        let outcome = runner.withPipeline { runner.run(job, on: $0) }
+        do throws(BaleError) {
+            let report = try outcome.get()
+            let endLength = try sink.writeEndMember()
+            try output?.commit(attributes: nil, sync: false)
+            context.summary.addFiles(feed.all.count { $0.header.kind == .file })
+            context.summary.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(endLength))
+        } catch {
+            output?.discard()
+            manifest?.discard()
+            walk.report(to: context)
+            // The runner reported a failed job; a failure after it is this one's.
+            if case .success = outcome { context.fail(error) }
+            return error.exitStatus
+        }
+        walk.report(to: context)
+        for warning in cutter.warnings { context.report(warning) }
+        // Trouble inside the trees (see `allExist`): the archive holds all
+        // the rest, and is whole, so the status is a warning, as GNU tar's 2.
+        var status: ExitCode = walk.hadErrors || !cutter.warnings.isEmpty ? .warning : .success
+        if let manifest {
+            do throws(BaleError) { try manifest.commit() } catch {
+                context.fail(error, writing: "the manifest")
+                status = max(status, error.exitStatus)
+            }
+        }
+        return status
     }
-
 
     /// Checks that every path given (on the command line or in -T's list)
     /// is there, before anything is written; names each one that is not.
@@ -183,12 +184,14 @@ public struct PackCommand {
     /// changed while read), is handled as GNU tar handles it: named, left
     /// out or stored as read, and the archive, whole and valid, is kept,
     /// with the warning status 2.
-    private static func allExist(_ paths: [[UInt8]], dereference: Bool, context: RunContext) -> Bool {
+    private static func allExist(_ paths: [[UInt8]], relativeTo base: Int32, dereference: Bool,
+                                 context: RunContext) -> Bool {
         var missing = 0
         for path in paths {
             var info = stat()
-            if withCString(path, { dereference ? stat($0, &info) : lstat($0, &info) }) != 0 {
-                context.report(.error(path: String(decoding: path, as: UTF8.self), "Cannot stat: \(SystemError.current("stat").reason)"))
+            if withCString(path, { fstatat(base, $0, &info, dereference ? 0 : AT_SYMLINK_NOFOLLOW) }) != 0 {
+                context.report(.error(path: String(decoding: path, as: UTF8.self),
+                                      "Cannot stat: \(SystemError.current("stat").reason)"))
                 missing += 1
             }
         }
@@ -199,8 +202,13 @@ public struct PackCommand {
     }
 
     /// Applies --mtime, --owner, --group and --numeric-owner to an entry.
-    private static func restamp(_ entry: TarEntry, options: Options) -> TarEntry {
-        var entry = entry
+    private static func restamp(_ packed: PackEntry, options: Options) -> PackEntry {
+        var packed = packed
+        restamp(&packed.header, options: options)
+        return packed
+    }
+
+    private static func restamp(_ entry: inout TarEntry, options: Options) {
         if let mtime = options.mtime {
             entry.modificationSeconds = mtime
             entry.modificationNanoseconds = 0
@@ -211,10 +219,8 @@ public struct PackCommand {
             entry.userName = []
             entry.groupName = []
         }
-        return entry
     }
 
-    /// The names listed in `path`, one a line or NUL-separated.
     /// NAME.tar.gz beside the first path (NAME its last component).
     private func defaultOutputName(_ first: String) -> String {
         var path = first
@@ -225,19 +231,28 @@ public struct PackCommand {
         if path == "/" || path.isEmpty || last == "." || last == ".." { return "archive.tar.gz" }
         return path + ".tar.gz"
     }
-
-    private func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buffer, buffer.count) != nil else { return path }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + path
-    }
 }
 
-/// What the walk thread leaves for the command: its warnings and whether
-/// any was an error. Written by that thread before it ends, read after
-/// it is joined.
-private final class WalkOutcome: @unchecked Sendable {
-    var warnings: [Diagnostic] = []
-    var hadErrors = false
+/// What the walk leaves for the command: its warnings and whether any
+/// was an error. Its state is reachable only under its lock: the walk's
+/// thread records, the command reports after the runner joined it.
+private final class WalkOutcome: Sendable {
+    private let state = Mutex((warnings: [Diagnostic](), hadErrors: false))
+
+    /// Keeps what `finder` met (its notices first, as GNU tar says them).
+    func record(_ finder: PackEntryFinder) {
+        state.withLock { $0 = (finder.notices + finder.warnings, finder.hadErrors) }
+    }
+
+    /// Reports the warnings kept, once.
+    func report(to context: RunContext) {
+        let warnings = state.withLock { state in
+            defer { state.warnings = [] }
+            return state.warnings
+        }
+        for warning in warnings { context.report(warning) }
+    }
+
+    /// True when something asked for was left out.
+    var hadErrors: Bool { state.withLock { $0.hadErrors } }
 }

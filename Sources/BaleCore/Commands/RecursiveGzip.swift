@@ -68,7 +68,7 @@ struct RecursiveGzip {
                 return .failure
             }
             var walk = Walk(command: command)
-            for top in tops { walk.visit(top, relative: TreeWalker.archiveName(top), top: true) }
+            walk.walk(tops)
             var status = walk.status
             for file in walk.found {
                 let target = options.test ? nil : file.target
@@ -82,12 +82,14 @@ struct RecursiveGzip {
         // Compressing: the walk is the job's producer, on its own thread
         // (see `CommandRunner`), and hands each file over as it finds it,
         // so the workers start on the first files while the rest of the
-        // tree is still being listed.
+        // tree is still being listed. A failed job stops it: the queue is
+        // closed, so a walk waiting for room lets go, and what it had
+        // handed over stays to be named.
         let found = BoundedQueue<FileTask>(capacity: 4096)
         let walkStatus = Mutex(ExitCode.success)
         let walker: @Sendable (Cancellation) -> Void = { [command, options, tops, context] cancellation in
             defer { found.close() }
-            cancellation.whenCancelled { found.cancel() }
+            cancellation.whenCancelled { found.close() }
             var walk = Walk(command: command)
             walk.deliver = { file in
                 if options.outputDirectory != nil { Self.makeParentDirectories(of: file.target) }
@@ -95,7 +97,7 @@ struct RecursiveGzip {
                 found.push(FileTask(source: SourceFile(path: file.path, info: file.info), target: file.target,
                                     removesSource: removing, ownerComesFree: file.ownerComesFree))
             }
-            for top in tops { walk.visit(top, relative: TreeWalker.archiveName(top), top: true) }
+            walk.walk(tops, cancellation: cancellation)
             walkStatus.withLock { $0 = walk.status }
         }
         let ledger = FileLedger()
@@ -106,9 +108,9 @@ struct RecursiveGzip {
             cutter: cutter, kind: options.engine.compression(level: options.level),
             inputName: options.files.first ?? "files", sink: sink, producer: walker,
             whenFailed: { _ in
-                // The job stopped: every file it did not finish is named,
-                // those in flight and those the walk still finds (it only
-                // lists them now), as each is left as it was.
+                // The job stopped, and the walk with it: every file it did
+                // not finish is named, those in flight and those the walk
+                // had handed over, as each is left as it was.
                 var left = ledger.unfinished.map(\.source.path)
                 while let task = found.pop() { left.append(task.source.path) }
                 for path in left {
@@ -149,54 +151,52 @@ struct RecursiveGzip {
 
         init(command: GzipCommand) { self.command = command }
 
-        /// Visits `path`. Below a top, the parent passes what it knows:
-        /// the directory's descriptor (entries are examined with fstatat
-        /// relative to it, not by walking the whole path again each time)
-        /// and its names (so an output's existence is a set lookup).
-        mutating func visit(
-            _ path: [UInt8], relative: [UInt8], top: Bool,
-            parent: (fd: Int32, names: Set<[UInt8]>, setgid: Bool)? = nil
-        ) {
-            var shown: String { String(decoding: path, as: UTF8.self) }
-            let name = relative.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? relative
-            if !top && AtomicOutputFile.isTemporaryName(name) {
+        /// Walks `tops` (`TreeWalk`: names sorted by bytes, links never
+        /// followed, the selection's rules applied) and judges what it
+        /// finds; stops when `cancellation` is set.
+        mutating func walk(_ tops: [[UInt8]], cancellation: Cancellation? = nil) {
+            var policy = TreeWalkPolicy(selection: options.selection)
+            policy.links = .never
+            let walk = TreeWalk(tops: tops.map { ($0, TarMemberName.of($0).name) }, policy: policy,
+                                cancellation: cancellation)
+            while let event = walk.next() {
+                switch event {
+                case .entry(let entry): judge(entry)
+                case .problem(let problem): report(problem)
+                }
+            }
+        }
+
+        /// Words a problem of the walk; each is an error (exit 1), as gzip's.
+        private mutating func report(_ problem: TreeWalkProblem) {
+            let shown = problem.displayPath
+            switch problem.cause {
+            case .cannotStat(let reason): report(.error(BaleError.cannotOpen(path: shown, reason)))
+            case .cannotReadDirectory(let reason): report(.error(path: shown, "cannot read the directory: \(reason.reason)"))
+            case .directoryReplaced: report(.error(path: shown, "the directory was replaced while it was walked"))
+            case .otherFileSystem, .symbolicLinkLoop: break  // rules gzip -r does not set
+            }
+        }
+
+        /// What gzip makes of one thing the walk found.
+        private mutating func judge(_ entry: TreeWalkEntry) {
+            let shown = entry.displayPath
+            let name = entry.baseName
+            if !entry.isGiven && AtomicOutputFile.isTemporaryName(name) {
                 // A temporary output of a run that was killed: never an input.
-                if withCString(path, { unlink($0) }) == 0 {
+                if withCString(entry.path, { unlink($0) }) == 0 {
                     options.context.info("\(shown): removed, left by an interrupted run")
                 }
                 return
             }
-            if !relative.isEmpty && !options.selection.excludes.isEmpty
-                && options.selection.excludes(String(decoding: relative, as: UTF8.self)) { return }
-            var info = stat()
-            let found = parent.map { parent in withCString(name) { fstatat(parent.fd, $0, &info, AT_SYMLINK_NOFOLLOW) } }
-                ?? withCString(path) { Glibc.lstat($0, &info) }
-            if found != 0 {
-                report(.error(BaleError.cannotOpen(path: shown, .current("stat"))))
-                return
-            }
-            switch info.st_mode & S_IFMT {
+            switch entry.type {
             case S_IFDIR:
-                let fd = withCString(path) { open($0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-                let listing = fd < 0 ? .failure(.current("open")) : DirectoryListing.names(path)
-                defer { if fd >= 0 { FileIO.close(fd) } }
-                switch listing {
-                case .success(let names):
-                    let base = path.last == UInt8(ascii: "/") ? path : path + [UInt8(ascii: "/")]
-                    let below = relative.isEmpty ? [] : relative + [UInt8(ascii: "/")]
-                    let known = Set(names)
-                    for entry in names {
-                        visit(base + entry, relative: below + entry, top: false,
-                              parent: (fd, known, info.st_mode & S_ISGID != 0))
-                    }
-                case .failure(let reason):
-                    report(.error(path: shown, "cannot read the directory: \(reason.reason)"))
-                }
+                break  // the walk goes into it
             case S_IFREG:
-                let ownerComesFree = parent.map { !$0.setgid } ?? false
-                    && info.st_uid == geteuid() && info.st_gid == getegid()
-                consider(path, relative: relative, name: name, info: info, siblings: parent?.names,
-                         ownerComesFree: ownerComesFree)
+                let parentIsSetgid = entry.directory.map { $0.info.st_mode & S_ISGID != 0 }
+                let ownerComesFree = parentIsSetgid.map { !$0 } ?? false
+                    && entry.info.st_uid == geteuid() && entry.info.st_gid == getegid()
+                consider(entry, ownerComesFree: ownerComesFree)
             case S_IFLNK:
                 report(.warning(path: shown, "is a symbolic link -- ignored", wording: .sentence))
             default:
@@ -205,18 +205,16 @@ struct RecursiveGzip {
         }
 
         /// Judges one regular file as gzip would, and takes it or not.
-        private mutating func consider(
-            _ path: [UInt8], relative: [UInt8], name: [UInt8], info: stat, siblings: Set<[UInt8]>?,
-            ownerComesFree: Bool
-        ) {
-            var shown: String { String(decoding: path, as: UTF8.self) }
-            guard let targetName = targetName(for: name) else {
+        private mutating func consider(_ entry: TreeWalkEntry, ownerComesFree: Bool) {
+            let (path, relative, info) = (entry.path, entry.name, entry.info)
+            let shown = entry.displayPath
+            guard let targetName = targetName(for: entry.baseName) else {
                 if !options.decompress {
                     options.context.info("\(shown) already has \(options.suffix) suffix -- unchanged")
                 }
                 return
             }
-            guard options.selection.takes(relative, info) else { return }
+            guard entry.isSelected else { return }
             let inPlace = options.outputDirectory == nil
             if inPlace && !options.force && !options.test {
                 if info.st_nlink > 1 {
@@ -237,7 +235,7 @@ struct RecursiveGzip {
                 target = parent + targetName
             }
             // In place, the directory's listing says whether the output exists.
-            let mayExist = options.outputDirectory != nil || siblings.map { $0.contains(targetName) } ?? true
+            let mayExist = options.outputDirectory != nil || entry.directory.map { $0.contains(targetName) } ?? true
             if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
                 if !options.force {
@@ -295,7 +293,7 @@ struct RecursiveGzip {
             return withCString(path, { Glibc.lstat($0, &info) }) == 0 ? info : nil
         }
 
-        /// Reports `diagnostic` and keeps the status it asks for.
+        /// Reports `diagnostic` and keeps the worst status it asks for.
         private mutating func report(_ diagnostic: Diagnostic) {
             options.context.report(diagnostic)
             status = max(status, diagnostic.exitStatus)

@@ -63,7 +63,8 @@ public struct SumCommand: Sendable {
         }
 
         // The files are listed by the job's producer, on its own thread
-        // (see `CommandRunner`), and handed over as they are found, so the workers start hashing while the walk goes on.
+        // (see `CommandRunner`), and handed over as they are found, so the
+        // workers start hashing while the walk goes on; a failed job stops it.
         let found = BoundedQueue<SumItem>(capacity: 4096)
         let listing = Mutex(ExitCode.success)
         let producer: @Sendable (Cancellation) -> Void = { [self, entries] cancellation in
@@ -83,12 +84,9 @@ public struct SumCommand: Sendable {
                 }
                 return
             }
-            var status = ExitCode.success
-            for path in options.paths {
-                status = max(status, list(RawArguments.bytes(of: path), top: true) { item in
-                    options.context.summary.expect(bytes: item.size, files: 1)
-                    found.push(item)
-                })
+            let status = list(options.paths.map(RawArguments.bytes(of:)), cancellation: cancellation) { item in
+                options.context.summary.expect(bytes: item.size, files: 1)
+                found.push(item)
             }
             listing.withLock { $0 = status }
         }
@@ -117,41 +115,36 @@ public struct SumCommand: Sendable {
         return max(listing.withLock { $0 }, sink.status)
     }
 
-    /// Lists `path`: a file, or every regular file below a directory.
-    /// Below a top, entries are examined with fstatat relative to their
-    /// open directory (`parent`), not by walking the whole path again.
-    private func list(
-        _ path: [UInt8], top: Bool, parent: (fd: Int32, name: [UInt8])? = nil, deliver: (SumItem) -> Void
-    ) -> ExitCode {
-        var info = stat()
-        var shown: String { String(decoding: path, as: UTF8.self) }
-        let found = parent.map { parent in withCString(parent.name) { fstatat(parent.fd, $0, &info, AT_SYMLINK_NOFOLLOW) } }
-            ?? withCString(path) { top ? stat($0, &info) : lstat($0, &info) }
-        if found != 0 {
-            options.context.fail(BaleError.cannotOpen(path: shown, .current("stat")))
-            return .failure
-        }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG:
-            if let shard = options.shard, !shard.takes(path) { return .success }
-            deliver(SumItem(path: path, size: Int64(info.st_size), expected: nil))
-            return .success
-        case S_IFDIR:
-            let fd = withCString(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (top ? 0 : O_NOFOLLOW)) }
-            guard fd >= 0, case .success(let names) = DirectoryListing.names(path) else {
-                options.context.report(.error(path: shown, "cannot read the directory: \(SystemError.current("opendir").reason)"))
-                if fd >= 0 { FileIO.close(fd) }
-                return .failure
+    /// Lists `paths`: each file given, and every regular file below each
+    /// directory given (`TreeWalk`: names sorted by bytes, links followed
+    /// only when given, the shard taken on the path); stops when
+    /// `cancellation` is set. Anything else inside a tree (links, devices)
+    /// is not a file to hash and is passed over.
+    private func list(_ paths: [[UInt8]], cancellation: Cancellation, deliver: (SumItem) -> Void) -> ExitCode {
+        var policy = TreeWalkPolicy()
+        policy.links = .givenPathsOnly
+        policy.shard = options.shard
+        policy.shardKey = .path
+        var status = ExitCode.success
+        let walk = TreeWalk(tops: paths.map { ($0, $0) }, policy: policy, cancellation: cancellation)
+        while let event = walk.next() {
+            switch event {
+            case .entry(let entry):
+                if entry.type == S_IFREG && entry.isSelected {
+                    deliver(SumItem(path: entry.path, size: Int64(entry.info.st_size), expected: nil))
+                }
+            case .problem(let problem):
+                switch problem.cause {
+                case .cannotReadDirectory(let reason):
+                    options.context.report(.error(path: problem.displayPath, "cannot read the directory: \(reason.reason)"))
+                case .cannotStat(let reason):
+                    options.context.fail(BaleError.cannotOpen(path: problem.displayPath, reason))
+                default:
+                    options.context.report(.error(path: problem.displayPath, "the directory was replaced while it was walked"))
+                }
+                status = .failure
             }
-            defer { FileIO.close(fd) }
-            let base = path.last == UInt8(ascii: "/") ? path : path + [UInt8(ascii: "/")]
-            var status = ExitCode.success
-            for name in names {
-                status = max(status, list(base + name, top: false, parent: (fd, name), deliver: deliver))
-            }
-            return status
-        default:
-            return .success  // links, devices and the like inside a tree: not files to hash
         }
+        return status
     }
 }

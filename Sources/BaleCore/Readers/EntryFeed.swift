@@ -10,11 +10,13 @@
 ///
 /// `cancel` ends every wait (the job failed): readers then see the feed
 /// as ended, and the walker stops at its next batch.
+/// `@unchecked Sendable`: `entries`, `walked` and `cancelled` are read and
+/// written only under `monitor`.
 final class EntryFeed: @unchecked Sendable {
     /// What is known of one index without waiting.
     enum Peek {
         /// The entry at that index.
-        case entry(TarEntry)
+        case entry(PackEntry)
         /// The walk has not reached it yet.
         case notYet
         /// The walk ended (or was cancelled) before it.
@@ -23,14 +25,14 @@ final class EntryFeed: @unchecked Sendable {
 
     private let monitor = Monitor()
     private let grew: Monitor.Condition
-    private var entries: [TarEntry] = []
+    private var entries: [PackEntry] = []
     private var walked = false
     private var cancelled = false
 
     init() { grew = monitor.makeCondition() }
 
     /// Adds the next entries found; false once the feed is cancelled (stop walking).
-    func append(_ batch: [TarEntry]) -> Bool {
+    func append(_ batch: [PackEntry]) -> Bool {
         monitor.withLock {
             entries += batch
             grew.broadcast()
@@ -61,7 +63,7 @@ final class EntryFeed: @unchecked Sendable {
 
     /// The entry at `index`, waiting until the walk reaches it; nil when
     /// the walk ended (or was cancelled) before it.
-    func entry(at index: Int) -> TarEntry? {
+    func entry(at index: Int) -> PackEntry? {
         monitor.withLock {
             while true {
                 switch peekLocked(index) {
@@ -74,7 +76,7 @@ final class EntryFeed: @unchecked Sendable {
     }
 
     /// Every entry, once the walk is over.
-    var all: [TarEntry] { monitor.withLock { entries } }
+    var all: [PackEntry] { monitor.withLock { entries } }
 
     private func peekLocked(_ index: Int) -> Peek {
         if index < entries.count { return .entry(entries[index]) }

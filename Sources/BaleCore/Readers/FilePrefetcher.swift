@@ -13,10 +13,13 @@ import Glibc
 ///
 /// Memory: at most `budget` bytes of file content are held at once; a
 /// thread waits when reading the next file would exceed it.
+/// `@unchecked Sendable`: the claims (`nextIndex`, `held`, `done`,
+/// `stopped`) are touched only under `monitor`; `threads` only by the
+/// owner, in `init` and `stop`.
 final class FilePrefetcher: @unchecked Sendable {
     /// What reading one file gave.
     enum Outcome {
-        /// The file's first `entry.size` bytes (zero-padded if it shrank) and
+        /// The file's first `entry.header.size` bytes (zero-padded if it shrank) and
         /// any problem to report ("file changed as we read it"). When a
         /// manifest is made, their SHA-256 is in the `FileDigests` given.
         case content([UInt8], problem: Diagnostic?)
@@ -40,9 +43,14 @@ final class FilePrefetcher: @unchecked Sendable {
     /// Where each file it reads is hashed to (for `pack --manifest`), on its own threads.
     private let digests: FileDigests?
 
-    /// Reads ahead the small files of `feed`, as the walk finds them.
-    init(feed: EntryFeed, threads count: Int, budget: Int, digests: FileDigests? = nil) {
+    /// The directory the entries' sources are relative to (see `PackEntry.source`).
+    private let base: Int32
+
+    /// Reads ahead the small files of `feed`, as the walk finds them,
+    /// opening them relative to the directory open on `base`.
+    init(feed: EntryFeed, relativeTo base: Int32, threads count: Int, budget: Int, digests: FileDigests? = nil) {
         self.feed = feed
+        self.base = base
         self.budget = budget
         self.digests = digests
         changed = monitor.makeCondition()
@@ -53,8 +61,8 @@ final class FilePrefetcher: @unchecked Sendable {
 
     deinit { stop() }
 
-    static func isPrefetched(_ entry: TarEntry) -> Bool {
-        entry.kind == .file && entry.size <= smallFileLimit
+    static func isPrefetched(_ entry: PackEntry) -> Bool {
+        entry.header.kind == .file && entry.header.size <= smallFileLimit
     }
 
     /// Stops the threads (the job ended or failed) and waits for them.
@@ -71,10 +79,10 @@ final class FilePrefetcher: @unchecked Sendable {
 
     /// Waits for `entry`, number `index` of the feed (which must be a
     /// prefetched kind), and takes it.
-    func take(_ index: Int, entry: TarEntry) -> Outcome {
+    func take(_ index: Int, entry: PackEntry) -> Outcome {
         monitor.withLock {
             while done[index] == nil && !stopped { monitor.wait(changed) }
-            let outcome = done.removeValue(forKey: index) ?? .failed(.warning(path: entry.displayName, "not read"))
+            let outcome = done.removeValue(forKey: index) ?? .failed(.warning(path: entry.header.displayName, "not read"))
             if case .content(let bytes, _) = outcome { held -= bytes.count }
             changed.broadcast()
             return outcome
@@ -85,7 +93,7 @@ final class FilePrefetcher: @unchecked Sendable {
         // One hasher per thread, reused for every file it reads.
         let hasher = digests != nil ? SHA256() : nil
         enum Claim {
-            case file(Int, TarEntry)
+            case file(Int, PackEntry)
             case walkNotThere(Int)
             case over
         }
@@ -103,7 +111,7 @@ final class FilePrefetcher: @unchecked Sendable {
                             nextIndex += 1
                             continue
                         }
-                        let size = Int(entry.size)
+                        let size = Int(entry.header.size)
                         if held == 0 || held + size <= budget {
                             held += size
                             defer { nextIndex += 1 }
@@ -114,7 +122,7 @@ final class FilePrefetcher: @unchecked Sendable {
                 }
                 return .over
             }
-            let index: Int, entry: TarEntry
+            let index: Int, entry: PackEntry
             switch claim {
             case .over: return
             case .walkNotThere(let next):
@@ -129,7 +137,7 @@ final class FilePrefetcher: @unchecked Sendable {
                 digests.store(index, from: hasher)
             }
             monitor.withLock {
-                if case .failed = outcome { held -= Int(entry.size) }
+                if case .failed = outcome { held -= Int(entry.header.size) }
                 done[index] = outcome
                 changed.broadcast()
             }
@@ -137,11 +145,14 @@ final class FilePrefetcher: @unchecked Sendable {
     }
 
     /// Reads one file whole and checks it did not change meanwhile.
-    private func read(_ entry: TarEntry) -> Outcome {
-        let fd = withCString(entry.sourcePath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
-        if fd < 0 { return .failed(.warning(path: entry.displayName, "Cannot open: \(SystemError.current("open").reason)")) }
+    private func read(_ entry: PackEntry) -> Outcome {
+        let fd: Int32
+        switch entry.openSource(relativeTo: base) {
+        case .success(let opened): fd = opened
+        case .failure(let error): return .failed(.warning(path: entry.header.displayName, "Cannot open: \(error.reason)"))
+        }
         defer { FileIO.close(fd) }
-        let size = Int(entry.size)
+        let size = Int(entry.header.size)
         var got = 0
         var failure: SystemError?
         // Not zeroed first: the bytes read, then zeros for any the file lost.
@@ -156,7 +167,7 @@ final class FilePrefetcher: @unchecked Sendable {
             (buffer.baseAddress! + got).initialize(repeating: 0, count: size - got)
             count = size
         }
-        if let failure { return .failed(.warning(path: entry.displayName, "Read error: \(failure.reason)")) }
+        if let failure { return .failed(.warning(path: entry.header.displayName, "Read error: \(failure.reason)")) }
         return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)))
     }
 }

@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// Which files of a tree a batch job takes (`bale gzip -r`): the rules a
-/// nightly job needs, checked against each file's name and `stat`.
+/// nightly job needs, as the command line gives them; the walk applies
+/// them (`TreeWalkPolicy(selection:)`).
 public struct FileSelection: Sendable {
     /// Leave out names matching any of these globs (fnmatch), tried on the
     /// base name and on every tail of the path below the top (as `--exclude`
@@ -21,22 +22,6 @@ public struct FileSelection: Sendable {
     public var shard: Shard?
 
     public init() {}
-
-    /// True when the entry at `path` (relative to the top it was found
-    /// under) is left out by name; directories are tested with this too,
-    /// so an excluded directory is not walked.
-    public func excludes(_ path: String) -> Bool {
-        Self.matches(excludes, path)
-    }
-
-    /// True when the regular file at `path` with `info` is taken.
-    public func takes(_ path: [UInt8], _ info: stat) -> Bool {
-        if !includes.isEmpty && !Self.matches(includes, String(decoding: path, as: UTF8.self)) { return false }
-        if Int64(info.st_size) < minimumSize { return false }
-        if let olderThan, Int64(info.st_mtim.tv_sec) > now - olderThan { return false }
-        if let shard, !shard.takes(path) { return false }
-        return true
-    }
 
     /// True when a glob of `patterns` matches `path`, or any tail of it
     /// after a slash.

@@ -27,6 +27,9 @@ import Glibc
 /// The stream is made in order under the cutter's lock. Small files are
 /// read ahead in parallel by a `FilePrefetcher` (`readerThreads` threads);
 /// large ones are read here, straight into the chunk buffer.
+/// `@unchecked Sendable`: the stream's state is touched only under
+/// `monitor`; the digest table by index, each index by one thread (see
+/// `FileDigests`), and read whole only once the stream is read.
 public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private let feed: EntryFeed
     private let chunkSize: Int
@@ -52,7 +55,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     private struct OpenFile {
         var fd: Int32
-        var entry: TarEntry
+        var entry: PackEntry
         var remaining: Int64
         var shortBy: Int64 = 0
         /// Index of its entry.
@@ -74,6 +77,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private let sparse: Bool
 
     private let prefetcher: FilePrefetcher
+    /// The directory the entries' sources are opened relative to (`pack -C`):
+    /// the library never changes the process's working directory.
+    private let base: Int32
 
     /// Cuts the tar stream of the entries of `feed`, starting with the
     /// first ones while the walk still finds the rest; `readerThreads` read
@@ -82,15 +88,16 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// is read (small files on the read-ahead threads, large ones here as
     /// they pass into the stream): `digestsWhenRead`, for `pack
     /// --manifest`, with no second read.
-    init(feed: EntryFeed, chunkSize: Int, readerThreads: Int = 2, prefetchBudget: Int = 32 << 20,
-         makesDigests: Bool = false, sparse: Bool = false) {
+    init(feed: EntryFeed, relativeTo base: Int32 = AT_FDCWD, chunkSize: Int, readerThreads: Int = 2,
+         prefetchBudget: Int = 32 << 20, makesDigests: Bool = false, sparse: Bool = false) {
         self.feed = feed
+        self.base = base
         self.sparse = sparse
         self.chunkSize = chunkSize
         digestTable = makesDigests ? FileDigests() : nil
         largeFileHasher = makesDigests ? SHA256() : nil
         streamRead = monitor.makeCondition()
-        prefetcher = FilePrefetcher(feed: feed, threads: readerThreads, budget: prefetchBudget,
+        prefetcher = FilePrefetcher(feed: feed, relativeTo: base, threads: readerThreads, budget: prefetchBudget,
                                     digests: digestTable)
     }
 
@@ -115,7 +122,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         guard let hashed, let digestTable else { return nil }
         let entries = feed.all
         var result = Manifest.Entries()
-        for index in hashed { result.append(name: entries[index].name, digest: digestTable.digest(index)) }
+        for index in hashed { result.append(name: entries[index].header.name, digest: digestTable.digest(index)) }
         return result
     }
 
@@ -191,8 +198,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             streamRead.broadcast()
             // End of archive, padded to whole 10240-byte records.
             let end = streamOffset + Int64(filled) + Int64(TarHeader.endOfArchive.count)
-            let record: Int64 = 10240
-            let pad = Int((record - end % record) % record)
+            let pad = TarHeader.recordPadding(endingAt: end)
             setPending(TarHeader.endOfArchive[...], [UInt8](repeating: 0, count: pad)[...])
         }
         return filled
@@ -204,7 +210,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         pendingOffset = 0
     }
 
-    private func startEntry(_ entry: TarEntry, at position: Int) {
+    private func startEntry(_ entry: PackEntry, at position: Int) {
         if FilePrefetcher.isPrefetched(entry) {
             switch prefetcher.take(position, entry: entry) {
             case .failed(let problem):
@@ -212,30 +218,31 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             case .content(let bytes, let problem):
                 if let problem { problems.append(problem) }
                 if digestTable != nil { hashedEntries.append(position) }
-                setPending(TarHeader.encode(entry)[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.size)])
+                setPending(TarHeader.encode(entry.header)[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.header.size)])
             }
             return
         }
-        guard entry.kind == .file else {
-            setPending(TarHeader.encode(entry)[...])
+        guard entry.header.kind == .file else {
+            setPending(TarHeader.encode(entry.header)[...])
             return
         }
-        let fd = withCString(entry.sourcePath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY) }
-        if fd < 0 {
-            let error = SystemError.current("open")
-            problems.append(.warning(path: entry.displayName, "Cannot open: \(error.reason)"))
+        let fd: Int32
+        switch entry.openSource(relativeTo: base) {
+        case .success(let opened): fd = opened
+        case .failure(let error):
+            problems.append(.warning(path: entry.header.displayName, "Cannot open: \(error.reason)"))
             return
         }
-        if sparse, let regions = Self.dataRegions(fd, size: entry.size) {
+        if sparse, let regions = Self.dataRegions(fd, size: entry.header.size) {
             let data = regions.reduce(0) { $0 + $1.length }
-            setPending(TarHeader.encodeSparse(entry, regions: regions)[...])
+            setPending(TarHeader.encodeSparse(entry.header, regions: regions)[...])
             file = OpenFile(fd: fd, entry: entry, remaining: data, index: position, hashed: digestTable != nil,
                             regions: regions, stored: data)
             return
         }
-        setPending(TarHeader.encode(entry)[...])
-        file = OpenFile(fd: fd, entry: entry, remaining: entry.size, index: position, hashed: digestTable != nil,
-                        stored: entry.size)
+        setPending(TarHeader.encode(entry.header)[...])
+        file = OpenFile(fd: fd, entry: entry, remaining: entry.header.size, index: position, hashed: digestTable != nil,
+                        stored: entry.header.size)
     }
 
     /// The most regions a sparse file is stored with; a file with more
@@ -315,7 +322,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                     got = try FileIO.read(current.fd, into: buffer.baseAddress!, count: want)
                 }
             } catch {
-                problems.append(.warning(path: current.entry.displayName, "Read error: \(error.reason)"))
+                problems.append(.warning(path: current.entry.header.displayName, "Read error: \(error.reason)"))
                 got = 0
             }
             if got < want {
@@ -338,8 +345,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     private func finishFile(_ current: OpenFile) {
         defer { FileIO.close(current.fd) }
-        if current.hashed && current.regions != nil && current.hashedTo < current.entry.size {
-            hashZeros(current.entry.size - current.hashedTo)  // the hole at the end
+        if current.hashed && current.regions != nil && current.hashedTo < current.entry.header.size {
+            hashZeros(current.entry.header.size - current.hashedTo)  // the hole at the end
         }
         if current.hashed, let digestTable, let largeFileHasher {
             digestTable.store(current.index, from: largeFileHasher)

@@ -106,3 +106,14 @@ public struct CommandRunner: Sendable {
         return outcome
     }
 }
+
+extension CommandRunner.Job where Sink == OutputBytes<Cutter.Context> {
+    /// A job whose results go, as bytes in order, to `output` (a file,
+    /// standard output, an archive reader): most commands' case.
+    public init(cutter: Cutter, kind: WorkKind, inputName: String, output: any OutputSink,
+                producer: (@Sendable (Cancellation) -> Void)? = nil,
+                whenFailed: ((BaleError) -> Void)? = nil) {
+        self.init(cutter: cutter, kind: kind, inputName: inputName, sink: OutputBytes(output),
+                  producer: producer, whenFailed: whenFailed)
+    }
+}

@@ -1,0 +1,39 @@
+/// The name a path given to `pack` gets in the archive, as GNU tar makes
+/// it safe (`safer_name_suffix`), and the prefix it removed. `gzip -r`
+/// names the files below a top the same way (for `--exclude`, `--shard`
+/// and `--out-dir`).
+public enum TarMemberName {
+    /// The name a path gets in the archive, and the prefix GNU tar would
+    /// name in its notice ("Removing leading `../' from member names"),
+    /// empty when only "./" went.
+    ///
+    /// As GNU tar: everything up to and including the last ".." component
+    /// goes, then the slashes after it, so that no stored name climbs out
+    /// of the directory it is extracted into (`../f` → `f`, `a/../b` →
+    /// `b`, `a/b/../../c/d` → `c/d`, `/etc/x` → `etc/x`); the rest is kept
+    /// as it is. bale then also drops a leading "./", as it always has (so
+    /// `.` and `a/..` store their contents under their own names, with no
+    /// "./" entry).
+    public static func of(_ path: [UInt8]) -> (name: [UInt8], removed: [UInt8]) {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var cut = 0
+        var index = 0
+        while index < path.count {
+            // At the start of a component: is it ".."?
+            if index + 1 < path.count, path[index] == dot, path[index + 1] == dot,
+               index + 2 == path.count || path[index + 2] == slash {
+                cut = index + 2
+            }
+            repeat { index += 1 } while index < path.count && path[index - 1] != slash
+        }
+        while cut < path.count && path[cut] == slash { cut += 1 }
+        let removed = Array(path[..<cut])
+        var name = path[cut...]
+        while true {
+            if name.first == slash { name = name.dropFirst(); continue }
+            if name.starts(with: [dot, slash]) { name = name.dropFirst(2); continue }
+            break
+        }
+        return (name.isEmpty || name.elementsEqual([dot]) ? [] : Array(name), removed)
+    }
+}

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One entry of a pack on its way into the tar stream: the member to
+/// write (`header`), and, for a regular file, where its content is read
+/// from and what the walk saw of it, to notice a change while it is read.
+public struct PackEntry: Equatable, Sendable {
+    /// The member as it is written (its time and owner may be restamped: `--mtime`, `--owner`).
+    public var header: TarEntry
+    /// Where the content is read from, relative to the directory the pack
+    /// reads from (`-C`, or the working directory); empty for no content.
+    public var source: [UInt8]
+    /// The file's size and time when it was walked; nil but for regular files.
+    public var walkedStamp: WalkedStamp?
+    /// The walk followed symbolic links (`pack -h`): the source may be a
+    /// link to the file, and is opened through it.
+    public var followsLinks = false
+
+    public init(header: TarEntry, source: [UInt8], walkedStamp: WalkedStamp? = nil, followsLinks: Bool = false) {
+        self.header = header
+        self.source = source
+        self.walkedStamp = walkedStamp
+        self.followsLinks = followsLinks
+    }
+
+    /// What the walk saw of a regular file.
+    public struct WalkedStamp: Equatable, Sendable {
+        public var size: Int64
+        public var seconds: Int64
+        public var nanoseconds: Int32
+
+        /// The stamp of a file examined with stat.
+        public init(_ info: stat) {
+            size = Int64(info.st_size)
+            seconds = Int64(info.st_mtim.tv_sec)
+            nanoseconds = Int32(info.st_mtim.tv_nsec)
+        }
+    }
+
+    /// Opens the content for reading, relative to the directory open on
+    /// `base` (a path of any length: the walk reaches trees deeper than
+    /// PATH_MAX), through a link only when the walk followed links; the
+    /// descriptor, or the error.
+    func openSource(relativeTo base: Int32) -> Result<Int32, SystemError> {
+        let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (followsLinks ? 0 : O_NOFOLLOW)
+        let fd = LongPathOpen.open(source, relativeTo: base, flags: flags)
+        return fd < 0 ? .failure(.current("open")) : .success(fd)
+    }
+
+    /// What to report, as GNU tar words it, once this file's content was
+    /// read from `fd`: that it came `shortBy` bytes short (padded with
+    /// zeros), or that its size or time differ from the walk's; nil if
+    /// neither.
+    func problemAfterReading(from fd: Int32, shortBy: Int64) -> Diagnostic? {
+        if shortBy > 0 { return .warning(path: header.displayName, "File shrank by \(shortBy) bytes; padding with zeros") }
+        var info = stat()
+        if let walkedStamp, fstat(fd, &info) == 0, WalkedStamp(info) != walkedStamp {
+            return .warning(path: header.displayName, "file changed as we read it")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The entries of `bale pack`, in archive order: the paths given, walked
+/// by a `TreeWalk`, each thing found judged as GNU tar judges it.
+///
+/// - The name of each path given is made safe as GNU tar makes it
+///   (`TarMemberName`), with its notice said once per prefix removed.
+/// - Hard links: the first name of a file with several links is stored
+///   with its content, later names as links to it.
+/// - Sockets are left out with a warning that does not change the exit
+///   status (tar cannot store them; GNU tar 1.34 says "socket ignored"
+///   and exits 0); an unknown file type is an error.
+/// - `--shard K/N` keeps every directory (so each part unpacks into the
+///   same tree) and the other entries by name; a hard link goes with the
+///   file it names, so that each part is whole. (This is why the shard is
+///   applied here and not by the walk, which knows no hard links.)
+///
+/// A problem the walk meets (a path that cannot be examined, a directory
+/// that cannot be read, a loop) is a warning naming it, and the entry is
+/// left out; the job then ends with exit 2, as GNU tar's.
+public struct PackEntryFinder {
+    /// What to walk and how.
+    public struct Options: Sendable {
+        /// Follow symbolic links (`-h`): store what they point to.
+        public var dereference = false
+        /// Glob patterns (`--exclude`): an entry whose name or any path
+        /// suffix matches is left out, with everything under it.
+        public var excludes: [String] = []
+        /// Do not descend into other file systems (`--one-file-system`).
+        public var oneFileSystem = false
+        /// Keep only this part of the entries (`--shard K/N`).
+        public var shard: Shard?
+        /// A file never to store: the archive being written, when the walk
+        /// runs while it is (its temporary file may lie inside the tree).
+        public var skippedFile: FileIdentity?
+        public init() {}
+    }
+
+    let options: Options
+    /// Problems met, each naming the path: first the notices of names
+    /// made safe, then the warnings, in the order met.
+    private(set) var notices: [Diagnostic] = []
+    private(set) var warnings: [Diagnostic] = []
+    /// True when something asked for was left out (exit 2: the archive holds the rest).
+    private(set) var hadErrors = false
+
+    private var noticedPrefixes: Set<[UInt8]> = []
+    private var hardLinks: [FileIdentity: [UInt8]] = [:]
+    private var owners = OwnerNames()
+
+    init(options: Options) { self.options = options }
+
+    /// Walks `paths` (relative to the directory open on `base`), handing
+    /// the entries to `deliver` in archive order as they are found, in
+    /// batches of about `batchSize`; stops when `deliver` returns false or
+    /// `cancellation` is set.
+    mutating func walk(_ paths: [[UInt8]], relativeTo base: Int32 = AT_FDCWD, cancellation: Cancellation? = nil,
+                       batchSize: Int = 256, deliver: ([PackEntry]) -> Bool) {
+        var tops: [(path: [UInt8], name: [UInt8])] = []
+        for path in paths {
+            var bytes = path
+            while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+            let (name, removed) = TarMemberName.of(bytes)
+            if !removed.isEmpty && !noticedPrefixes.contains(removed) {
+                // Once per prefix, as GNU tar says it (exit status unchanged).
+                noticedPrefixes.insert(removed)
+                notices.append(.notice(path: nil, "Removing leading `\(String(decoding: removed, as: UTF8.self))' from member names"))
+            }
+            tops.append((bytes, name))
+        }
+        var policy = TreeWalkPolicy()
+        policy.links = options.dereference ? .always : .never
+        policy.excludes = options.excludes
+        policy.oneFileSystem = options.oneFileSystem
+        policy.skippedFile = options.skippedFile
+        let walk = TreeWalk(tops: tops, policy: policy, relativeTo: base, cancellation: cancellation)
+        var batch: [PackEntry] = []
+        while let event = walk.next() {
+            switch event {
+            case .problem(let problem): report(problem)
+            case .entry(let found):
+                guard let entry = judge(found) else { continue }
+                if let shard = options.shard, entry.header.kind != .directory,
+                   !shard.takes(entry.header.kind == .hardLink ? entry.header.linkTarget : entry.header.name) {
+                    continue
+                }
+                batch.append(entry)
+                if batch.count >= batchSize {
+                    guard deliver(batch) else { return }
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !batch.isEmpty && cancellation?.isCancelled != true { _ = deliver(batch) }
+    }
+
+    /// The entry `found` is stored as; nil when it is left out.
+    private mutating func judge(_ found: TreeWalkEntry) -> PackEntry? {
+        let display = found.displayPath
+        guard var header = TarEntry(name: found.name, info: found.info, linkTarget: found.linkTarget) else {
+            if found.type == S_IFSOCK {
+                warnings.append(.notice(path: display, "socket ignored"))
+            } else {
+                warnings.append(.warning(path: display, "unknown file type; not dumped"))
+                hadErrors = true
+            }
+            return nil
+        }
+        header.userName = owners.user(found.info.st_uid)
+        header.groupName = owners.group(found.info.st_gid)
+        switch header.kind {
+        case .file:
+            if found.info.st_nlink > 1 {
+                let identity = FileIdentity(found.info)
+                if let first = hardLinks[identity] {
+                    header.kind = .hardLink
+                    header.linkTarget = first
+                    header.size = 0
+                    return PackEntry(header: header, source: found.path)
+                }
+                hardLinks[identity] = found.name
+            }
+            // "." and "a/..": a file cannot be either, but a name made empty stores nothing.
+            if found.name.isEmpty { return nil }
+            return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
+                             followsLinks: options.dereference)
+        case .directory:
+            // A top named "." stores its contents only, with no entry of its own.
+            if found.name.isEmpty { return nil }
+            header.name = found.name + [UInt8(ascii: "/")]
+            return PackEntry(header: header, source: found.path)
+        default:
+            return PackEntry(header: header, source: found.path)
+        }
+    }
+
+    /// Words a problem of the walk as GNU tar does.
+    private mutating func report(_ problem: TreeWalkProblem) {
+        let display = problem.displayPath
+        let cause: String
+        switch problem.cause {
+        case .cannotStat(let error): cause = "Cannot stat: \(error.reason)"
+        case .cannotReadDirectory(let error): cause = "Cannot open: \(error.reason)"
+        case .otherFileSystem: cause = "file is on a different filesystem; not dumped"
+        case .symbolicLinkLoop: cause = "Symbolic link loop: directory already being archived"
+        case .directoryReplaced: cause = "directory replaced while it was archived; the rest of it not dumped"
+        }
+        // Something asked for and left out is a warning (exit 2); what GNU
+        // tar only remarks on (another file system) is a notice.
+        warnings.append(problem.severity == .error ? .warning(path: display, cause) : .notice(path: display, cause))
+        if problem.severity == .error { hadErrors = true }
+    }
+}

@@ -1,0 +1,280 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one walk through the trees given to `pack`, `gzip -r` and `sum`:
+/// each path as given, then, for a directory, its children sorted by name
+/// bytes, depth first (the order of GNU tar's `--sort=name`, so the same
+/// tree always gives the same archive, the same outputs, the same lines).
+///
+/// It yields what it finds as values (`next()`): each entry with its
+/// `stat`, and each problem with its path and cause. It prints nothing and
+/// knows no command: what to make of a symbolic link, a socket or a file
+/// with hard links is each command's own judgement of the entries.
+///
+/// How it goes, and why:
+/// - Iterative, with an explicit stack of directories, so a deep tree
+///   cannot overflow a thread's stack (bale's threads have 512 KiB).
+/// - Relative to directory descriptors: a child is examined with
+///   `fstatat` and opened with `openat` relative to its directory, so the
+///   walk never resolves a whole path again, and a tree deeper than
+///   PATH_MAX can be walked. Links not followed are never followed on the
+///   way (`AT_SYMLINK_NOFOLLOW`, `O_NOFOLLOW`).
+/// - A bounded number of descriptors: each directory's names are read
+///   whole when it is entered (then sorted), and its descriptor is kept
+///   for its children; only the `maximumOpenDirectories` deepest on the
+///   stack stay open. A directory whose descriptor was given up is opened
+///   again, when the walk comes back to it, name by name from the nearest
+///   open ancestor (checked to be the same directory by device and inode).
+///   Holding one descriptor per level would fail on a deep tree at the
+///   process's limit (often 1024); going back to whole paths would fail
+///   past PATH_MAX. The cost, reopening, is paid only by trees deeper
+///   than the bound.
+/// - Cancellable: `cancellation` is checked before every entry, so a job
+///   that failed stops walking at once.
+///
+/// A class because it owns descriptors, closed when it is done or dropped.
+/// Used by one thread at a time.
+public final class TreeWalk {
+    /// How many directory descriptors the walk keeps open at most (see above).
+    public static let maximumOpenDirectories = 64
+
+    private let policy: TreeWalkPolicy
+    private let base: Int32
+    private let cancellation: Cancellation?
+    /// The paths still to walk, with their names, in reverse order.
+    private var tops: [(path: [UInt8], name: [UInt8])]
+    /// The directories being walked, from the top down.
+    private var stack: [Frame] = []
+    private var openCount = 0
+    /// The directory yielded last: entered at the next call, so its own
+    /// entry comes before the problems of reading it and before its children.
+    private var toEnter: Frame?
+    /// The device of the current top (`oneFileSystem`).
+    private var topDevice: UInt64 = 0
+
+    /// One directory on the walk's path.
+    private struct Frame {
+        var path: [UInt8]
+        var name: [UInt8]
+        /// What it is opened by relative to its parent's descriptor (its
+        /// name; for a top, the path as given, relative to `base`).
+        var component: [UInt8]
+        var info: stat
+        var isTop: Bool
+        var follows: Bool
+        var listing = TreeWalkEntry.Directory(names: [], info: stat())
+        var next = 0
+        var fd: Int32 = -1
+    }
+
+    /// A walk of `tops` (path as given, and the name it stands for: the
+    /// start of every name below it), resolved relative to the directory
+    /// open on `base` (`AT_FDCWD`: the working directory).
+    public init(tops: [(path: [UInt8], name: [UInt8])], policy: TreeWalkPolicy,
+                relativeTo base: Int32 = AT_FDCWD, cancellation: Cancellation? = nil) {
+        self.tops = tops.reversed()
+        self.policy = policy
+        self.base = base
+        self.cancellation = cancellation
+    }
+
+    deinit { closeAll() }
+
+    /// The next entry or problem, in walk order; nil at the end, or once cancelled.
+    public func next() -> TreeWalkEvent? {
+        while true {
+            if cancellation?.isCancelled == true {
+                closeAll()
+                tops = []
+                return nil
+            }
+            if let frame = toEnter {
+                toEnter = nil
+                if let problem = enter(frame) { return .problem(problem) }
+                continue
+            }
+            if let last = stack.indices.last {
+                guard stack[last].next < stack[last].listing.names.count else {
+                    close(last)
+                    stack.removeLast()
+                    continue
+                }
+                let child = stack[last].listing.names[stack[last].next]
+                stack[last].next += 1
+                let parent = stack[last]
+                let path = parent.path.last == UInt8(ascii: "/") ? parent.path + child : parent.path + [UInt8(ascii: "/")] + child
+                let name = parent.name.isEmpty ? child : parent.name + [UInt8(ascii: "/")] + child
+                if policy.leavesOut(name: name) { continue }
+                let parentFD: Int32
+                switch descriptor(last) {
+                case .success(let fd): parentFD = fd
+                case .failure(let problem):
+                    stack[last].next = stack[last].listing.names.count
+                    return .problem(problem)
+                }
+                if let event = examine(path: path, name: name, component: child, in: parentFD, isTop: false,
+                                       directory: parent.listing) {
+                    return event
+                }
+                continue
+            }
+            guard let top = tops.popLast() else { return nil }
+            if policy.leavesOut(name: top.name) { continue }
+            if let event = examine(path: top.path, name: top.name, component: top.path, in: base, isTop: true,
+                                   directory: nil) {
+                return event
+            }
+        }
+    }
+
+    /// Examines one entry; the event to yield, or nil when it is left out.
+    private func examine(path: [UInt8], name: [UInt8], component: [UInt8], in parent: Int32, isTop: Bool,
+                         directory: TreeWalkEntry.Directory?) -> TreeWalkEvent? {
+        let follows = policy.links == .always || (isTop && policy.links == .givenPathsOnly)
+        var info = stat()
+        if withCString(component, { fstatat(parent, $0, &info, follows ? 0 : AT_SYMLINK_NOFOLLOW) }) != 0 {
+            return .problem(.init(path: path, cause: .cannotStat(.current("stat"))))
+        }
+        if isTop { topDevice = UInt64(info.st_dev) }
+        if policy.oneFileSystem && UInt64(info.st_dev) != topDevice {
+            return .problem(.init(path: path, cause: .otherFileSystem))
+        }
+        let identity = FileIdentity(info)
+        if identity == policy.skippedFile { return nil }
+        var entry = TreeWalkEntry(path: path, name: name, info: info, isGiven: isTop, directory: directory)
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            entry.isSelected = policy.takesFile(path: path, name: name, info)
+        case S_IFDIR:
+            if follows && stack.contains(where: { FileIdentity($0.info) == identity }) {
+                return .problem(.init(path: path, cause: .symbolicLinkLoop))
+            }
+            toEnter = Frame(path: path, name: name, component: component, info: info, isTop: isTop, follows: follows)
+        case S_IFLNK:
+            entry.linkTarget = Self.linkTarget(component, in: parent) ?? []
+        default:
+            break
+        }
+        return .entry(entry)
+    }
+
+    /// Opens the directory of `frame`, reads its names and puts it on the
+    /// stack; the problem if it cannot be read.
+    private func enter(_ frame: Frame) -> TreeWalkProblem? {
+        var frame = frame
+        let parent: Int32
+        if let last = stack.indices.last {
+            switch descriptor(last) {
+            case .success(let fd): parent = fd
+            case .failure(let problem): return problem
+            }
+        } else {
+            parent = base
+        }
+        let fd = Self.openDirectory(frame.component, in: parent, following: frame.follows)
+        guard fd >= 0 else { return .init(path: frame.path, cause: .cannotReadDirectory(.current("open"))) }
+        switch Self.names(fd) {
+        case .success(let names): frame.listing = .init(names: names, info: frame.info)
+        case .failure(let error):
+            FileIO.close(fd)
+            return .init(path: frame.path, cause: .cannotReadDirectory(error))
+        }
+        frame.fd = fd
+        stack.append(frame)
+        openCount += 1
+        keepWithinBound()
+        return nil
+    }
+
+    /// The descriptor of the directory at `index` on the stack, opening it
+    /// again from its nearest open ancestor if it was given up.
+    private func descriptor(_ index: Int) -> Result<Int32, TreeWalkProblem> {
+        if stack[index].fd >= 0 { return .success(stack[index].fd) }
+        var from = index
+        while from > 0 && stack[from - 1].fd < 0 { from -= 1 }
+        for level in from...index {
+            let parent = level == 0 ? base : stack[level - 1].fd
+            let fd = Self.openDirectory(stack[level].component, in: parent, following: stack[level].follows)
+            var info = stat()
+            guard fd >= 0, fstat(fd, &info) == 0, FileIdentity(info) == FileIdentity(stack[level].info) else {
+                let error = SystemError.current("open")
+                if fd >= 0 { FileIO.close(fd) }
+                return .failure(.init(path: stack[level].path,
+                                      cause: fd >= 0 ? .directoryReplaced : .cannotReadDirectory(error)))
+            }
+            stack[level].fd = fd
+            openCount += 1
+            // Gives up the shallowest as it goes down, so that reopening a
+            // long way never holds more than the bound either.
+            keepWithinBound(keeping: level)
+        }
+        return .success(stack[index].fd)
+    }
+
+    /// Gives up the shallowest descriptors until at most
+    /// `maximumOpenDirectories` are open (never the one at `keeping`).
+    private func keepWithinBound(keeping: Int? = nil) {
+        var level = 0
+        while openCount > Self.maximumOpenDirectories && level < stack.count {
+            if level != keeping && level != stack.count - 1 { close(level) }
+            level += 1
+        }
+    }
+
+    private func close(_ index: Int) {
+        guard stack[index].fd >= 0 else { return }
+        FileIO.close(stack[index].fd)
+        stack[index].fd = -1
+        openCount -= 1
+    }
+
+    private func closeAll() {
+        for index in stack.indices { close(index) }
+        stack = []
+        toEnter = nil
+    }
+
+    private static func openDirectory(_ name: [UInt8], in parent: Int32, following: Bool) -> Int32 {
+        withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (following ? 0 : O_NOFOLLOW)) }
+    }
+
+    /// What the symbolic link `name` in `parent` points to.
+    private static func linkTarget(_ name: [UInt8], in parent: Int32) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
+        let length = withCString(name) { cName in
+            buffer.withUnsafeMutableBytes {
+                readlinkat(parent, cName, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+            }
+        }
+        return length < 0 ? nil : Array(buffer[0..<length])
+    }
+
+    /// The names in the directory open on `fd`, sorted by bytes, without
+    /// "." and ".."; `fd` stays open (the listing reads a duplicate).
+    static func names(_ fd: Int32) -> Result<[[UInt8]], SystemError> {
+        let copy = dup(fd)
+        guard copy >= 0 else { return .failure(.current("dup")) }
+        guard let directory = fdopendir(copy) else {
+            let error = SystemError.current("opendir")
+            FileIO.close(copy)
+            return .failure(error)
+        }
+        defer { closedir(directory) }
+        var names: [[UInt8]] = []
+        errno = 0
+        while let entry = readdir(directory) {
+            // The name is read in place, up to its NUL: a dirent is only as
+            // long as its name needs (d_reclen), so copying the whole
+            // 256-byte d_name field can read past the end of the kernel's
+            // buffer, and past the end of the page (a crash, seen once in
+            // a dozen runs over 100,000 files).
+            let field = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let name = Array(UnsafeRawBufferPointer(start: field, count: strlen(field.assumingMemoryBound(to: CChar.self))))
+            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            names.append(name)
+        }
+        if errno != 0 { return .failure(.current("readdir")) }
+        return .success(names.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+}

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a `TreeWalk` takes and how it goes through links and mounts: the
+/// rules each command sets from its own options (`pack`: excludes, -h,
+/// --one-file-system, the archive being written; `gzip -r`: excludes,
+/// includes, sizes, ages, shard; `sum`: shard).
+///
+/// The rules about names and links apply to every entry; those about
+/// content (`includes`, `minimumSize`, `olderThan`, `shard`) apply to
+/// regular files only, as a directory must be walked for what is below it.
+public struct TreeWalkPolicy: Sendable {
+    /// Which symbolic links the walk goes through (stats and opens what
+    /// they point to) instead of reporting them as links.
+    public enum LinkFollowing: Sendable {
+        /// None: every link is an entry of its own (`gzip -r`, `pack`).
+        case never
+        /// Only the paths given: a link given on the command line stands
+        /// for what it points to, links inside trees do not (`sum`).
+        case givenPathsOnly
+        /// All of them (`pack -h`); a directory met again on its own path
+        /// is a loop, reported and not entered.
+        case always
+    }
+
+    /// Which name the shard is taken on.
+    public enum ShardKey: Sendable {
+        /// The entry's name below the name given for its top (`gzip -r`).
+        case name
+        /// The path as the walk reached it, top included as given (`sum`).
+        case path
+    }
+
+    public var links = LinkFollowing.never
+    /// Leave out entries whose name (or any tail of it after a slash)
+    /// matches one of these globs, with everything below them.
+    public var excludes: [String] = []
+    /// If not empty, take only regular files whose name matches one of these globs.
+    public var includes: [String] = []
+    /// Take only regular files of at least this many bytes.
+    public var minimumSize: Int64 = 0
+    /// Take only regular files last modified at least this many seconds before `now`.
+    public var olderThan: Int64?
+    /// The time `olderThan` counts from (the start of the job).
+    public var now: Int64 = Int64(time(nil))
+    /// Do not go into directories on another file system than their top's
+    /// (`--one-file-system`); each is reported (`.otherFileSystem`).
+    public var oneFileSystem = false
+    /// Take only this part of the regular files (`--shard K/N`), by `shardKey`.
+    public var shard: Shard?
+    public var shardKey = ShardKey.name
+    /// A file never to yield (the output being written inside the tree).
+    public var skippedFile: FileIdentity?
+
+    public init() {}
+
+    /// The selection rules of `gzip -r` (`FileSelection`) as a walk policy.
+    public init(selection: FileSelection) {
+        excludes = selection.excludes
+        includes = selection.includes
+        minimumSize = selection.minimumSize
+        olderThan = selection.olderThan
+        now = selection.now
+        shard = selection.shard
+    }
+
+    /// True when an entry named `name` is left out, with all below it.
+    func leavesOut(name: [UInt8]) -> Bool {
+        guard !excludes.isEmpty, !name.isEmpty else { return false }
+        return FileSelection.matches(excludes, String(decoding: name, as: UTF8.self))
+    }
+
+    /// True when the regular file at `path` (`name` below its top) with `info` is taken.
+    func takesFile(path: [UInt8], name: [UInt8], _ info: stat) -> Bool {
+        if !includes.isEmpty && !FileSelection.matches(includes, String(decoding: name, as: UTF8.self)) { return false }
+        if Int64(info.st_size) < minimumSize { return false }
+        if let olderThan, Int64(info.st_mtim.tv_sec) > now - olderThan { return false }
+        if let shard, !shard.takes(shardKey == .name ? name : path) { return false }
+        return true
+    }
+}
