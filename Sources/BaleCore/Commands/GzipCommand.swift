@@ -238,9 +238,8 @@ public struct GzipCommand: Sendable {
                 : try compress(input: input, inputName: inputName, size: size, pipeline: pipeline, sink: sink)
         } catch {
             output?.discard()
-            if case .brokenPipe = error { return .brokenPipe }
             context.fail(error)
-            return .failure
+            return error.exitStatus
         }
         for warning in report.warnings {
             context.report(.warning(path: inputName, warning))

@@ -154,6 +154,7 @@ public struct PackCommand {
             context.summary.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(endLength))
         } catch {
             output?.discard()
+            cutter.stop()  // the manifest's thread waits for the digests until the cutter stops
             manifest?.discard()
             walk.report(to: context)
             // The runner reported a failed job; a failure after it is this one's.

@@ -135,14 +135,13 @@ public struct UnpackCommand {
             try sink.finish(archiveName: name)
         } catch {
             _ = sink.finishHandler()
-            if case .brokenPipe = error { return .brokenPipe }
             // What was listed before the error is printed, then the error
             // (which a closed or full standard output does not hide).
             do throws(BaleError) { try output?.flush() } catch let failure {
                 context.fail(failure)
             }
             context.fail(error)
-            return .failure
+            return error.exitStatus
         }
         let refused = sink.finishHandler()
         for refusal in refused { context.report(refusal) }
@@ -151,9 +150,8 @@ public struct UnpackCommand {
         if !warnings.isEmpty && status == .success { status = .warning }
         Self.count(sink, archive: fd, into: context.summary)
         do throws(BaleError) { try output?.flush() } catch {
-            if case .brokenPipe = error { return .brokenPipe }
             context.fail(error)
-            return .failure
+            return error.exitStatus
         }
         return refused.isEmpty ? status : .failure
     }
@@ -302,9 +300,8 @@ public struct UnpackCommand {
     /// reader that went away). A verdict nobody saw is no "OK".
     private static func say(_ line: String, context: RunContext) -> ExitCode {
         do throws(BaleError) { try StandardOutput.write(line) } catch {
-            if case .brokenPipe = error { return .brokenPipe }
             context.fail(error)
-            return .failure
+            return error.exitStatus
         }
         return .success
     }

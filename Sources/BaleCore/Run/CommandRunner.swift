@@ -2,7 +2,7 @@
 /// command says only what to read, what the workers do and where the
 /// results go, and every command starts, stops and fails the same way.
 ///
-///     command ──▶ CommandRunner.withPipeline ──▶ run(job) ──▶ Pipeline.run
+///     command ──▶ CommandRunner.withPipeline ──▶ run(job) / perform(job) ──▶ Pipeline.run
 ///                 (the pool's life, its end       (producer thread beside,
 ///                  reported as diagnostics)        cancelled on failure)
 ///
@@ -14,8 +14,8 @@
 /// - A job (`Job`) may have a producer: the walk that finds the files, on
 ///   a thread of its own beside the pipeline, feeding the cutter through a
 ///   queue. It gets a `Cancellation`; when the job fails the runner
-///   cancels it (after the command's `whenFailed` has had its look), so
-///   the walk stops, then joins it.
+///   cancels it, so the walk stops, and joins it; then the command's
+///   `whenFailed` names what was left undone.
 /// - Errors are reported into the run's `RunContext`; a reader of
 ///   standard output that went away is no message but exit 141
 ///   (`RunContext.fail`); the executable ends with the worse of the
@@ -76,34 +76,37 @@ public struct CommandRunner: Sendable {
     }
 
     /// Runs `job` through `pipeline`: its producer (if any) on a thread of
-    /// its own, the pipeline on this one. On failure the error is
-    /// reported (nothing for a reader that went away), `whenFailed` is
-    /// called, the producer cancelled; the producer is joined either way.
-    /// Returns the pipeline's report, or the error that stopped it.
-    public func run<Cutter, Sink>(
-        _ job: Job<Cutter, Sink>, on pipeline: Pipeline, cancellation: Cancellation = Cancellation()
-    ) -> Result<Pipeline.Report, BaleError> {
+    /// its own, the pipeline on this one. When the job fails, its producer
+    /// is cancelled at once (a walk must not go on through the rest of a
+    /// tree for a job that has ended) and joined, and the error is thrown,
+    /// unreported: for a job that is one step of a larger one (gunzip's
+    /// parallel pass, which the streaming pass may take over).
+    public func perform<Cutter, Sink>(_ job: Job<Cutter, Sink>, on pipeline: Pipeline) throws(BaleError) -> Pipeline.Report {
+        let cancellation = Cancellation()
         let producer = job.producer.map { produce in
             JoinableThread(name: "bale-walk") { produce(cancellation) }
         }
-        let outcome: Result<Pipeline.Report, BaleError>
-        do throws(BaleError) {
-            outcome = .success(try pipeline.run(cutter: job.cutter, kind: job.kind, inputName: job.inputName,
-                                                sink: job.sink))
-        } catch {
-            // A failed job stops its producer first: a walk must not go
-            // on through the rest of the tree for a job that has ended.
-            context.fail(error)
+        // After a success the producer has ended (the cutter read its last
+        // item), and cancelling only wakes no one.
+        defer {
             cancellation.cancel()
             producer?.join()
+        }
+        return try pipeline.run(cutter: job.cutter, kind: job.kind, inputName: job.inputName, sink: job.sink)
+    }
+
+    /// Runs `job` as `perform` does; when it fails, reports the error
+    /// (nothing for a reader that went away: exit 141, see `RunContext.fail`),
+    /// then calls the job's `whenFailed`. Returns the pipeline's report, or
+    /// the error that stopped it.
+    public func run<Cutter, Sink>(_ job: Job<Cutter, Sink>, on pipeline: Pipeline) -> Result<Pipeline.Report, BaleError> {
+        do throws(BaleError) {
+            return .success(try perform(job, on: pipeline))
+        } catch {
+            context.fail(error)
             job.whenFailed?(error)
             return .failure(error)
         }
-        // After a success the producer has ended (the cutter read its
-        // last item); cancelling then only wakes no one.
-        cancellation.cancel()
-        producer?.join()
-        return outcome
     }
 }
 
