@@ -47,7 +47,7 @@ struct Report: TarReader.Handler, Equatable {
         due = nil
     }
 
-    func finish() -> [String] { [] }
+    func finish() -> [Diagnostic] { [] }
 }
 
 /// Reads the input with a fresh `TarReader`, fed the pieces `cuts`.

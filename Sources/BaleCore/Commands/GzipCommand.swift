@@ -51,6 +51,9 @@ public struct GzipCommand: Sendable {
 
     public init(options: Options) { self.options = options }
 
+    /// The runner of this command's jobs (see `CommandRunner`).
+    var runner: CommandRunner { CommandRunner(context: options.context, engine: options.engine) }
+
     /// Runs the command; returns the exit code.
     public func run() -> ExitCode {
         let context = options.context
@@ -62,7 +65,6 @@ public struct GzipCommand: Sendable {
             context.report(.error(path: nil, "the suffix cannot be empty"))
             return .failure
         }
-        let runner = CommandRunner(context: context, engine: options.engine)
         return runner.withPipeline { pipeline in
             options.recursive ? RecursiveGzip(command: self).run(runner: runner, pipeline: pipeline)
                 : filesOneByOne(pipeline)
@@ -293,8 +295,8 @@ public struct GzipCommand: Sendable {
         let members = EndMemberSink(sink)
         if let size {
             let cutter = FileChunkCutter(fd: input, path: inputName, size: size, chunkSize: chunkSize)
-            let report = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
-                                          inputName: inputName, sink: members)
+            let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),
+                                                  inputName: inputName, output: members), on: pipeline)
             let endLength = try members.writeEndMember()
             var result = TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut + Int64(endLength))
             if cutter.grewWhileReading {
@@ -304,8 +306,8 @@ public struct GzipCommand: Sendable {
             return result
         }
         let cutter = StreamChunkCutter(fd: input, path: inputName, chunkSize: chunkSize)
-        let report = try pipeline.run(cutter: cutter, kind: options.engine.compression(level: options.level),
-                                      inputName: inputName, sink: members)
+        let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),
+                                              inputName: inputName, output: members), on: pipeline)
         let endLength = try members.writeEndMember()
         return TransformReport(plainBytes: report.bytesIn, gzipBytes: report.bytesOut + Int64(endLength))
     }
