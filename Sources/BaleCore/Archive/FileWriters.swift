@@ -19,7 +19,7 @@ import Glibc
 /// `perf` on 100,000 small files extracted to tmpfs: one file per hand-over
 /// spent 15% of all CPU time in futex calls (condition signals and lock
 /// contention between the extractor and the writers).
-final class FileWriters: @unchecked Sendable {
+final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`; the batch and `threads` by the extractor's thread only
     /// Files up to this size are buffered and written by the threads.
     static let smallFileLimit: Int64 = 1 << 20
     /// A batch is handed over when it holds this many files…
@@ -56,11 +56,15 @@ final class FileWriters: @unchecked Sendable {
 
     private let monitor = Monitor()
     private let idle: Monitor.Condition
-    private var submitted = 0
-    private var completed = 0
-    /// Paths queued or being written (under the lock).
-    private var pending: Set<PathKey> = []
-    private var problems: [Diagnostic] = []
+    /// What the extractor and the writer threads share.
+    private struct Shared {
+        var submitted = 0
+        var completed = 0
+        /// Paths queued or being written.
+        var pending: Set<PathKey> = []
+        var problems: [Diagnostic] = []
+    }
+    private var shared = Shared()
     private var threads: [JoinableThread] = []
     /// The batch being filled (by the extractor's thread only).
     private var batch: [Job] = []
@@ -90,8 +94,8 @@ final class FileWriters: @unchecked Sendable {
     private func handOver() {
         guard !batch.isEmpty else { return }
         monitor.withLock {
-            submitted += batch.count
-            pending.formUnion(batchKeys)
+            shared.submitted += batch.count
+            shared.pending.formUnion(batchKeys)
         }
         queue.push(batch)
         batch = []
@@ -102,14 +106,14 @@ final class FileWriters: @unchecked Sendable {
     /// Waits for the queue if `path` is one of its files (not yet written).
     func waitFor(_ path: [UInt8]) {
         let key = PathKey(bytes: path)
-        if batchKeys.contains(key) || monitor.withLock({ pending.contains(key) }) { drain() }
+        if batchKeys.contains(key) || monitor.withLock({ shared.pending.contains(key) }) { drain() }
     }
 
     /// Waits until every queued file is written.
     func drain() {
         handOver()
         monitor.withLock {
-            while completed < submitted { monitor.wait(idle) }
+            while shared.completed < shared.submitted { monitor.wait(idle) }
         }
     }
 
@@ -119,7 +123,7 @@ final class FileWriters: @unchecked Sendable {
         queue.close()
         for thread in threads { thread.join() }
         threads = []
-        return monitor.withLock { problems }
+        return monitor.withLock { shared.problems }
     }
 
     /// Writes a batch, then reports it done under one lock.
@@ -129,9 +133,9 @@ final class FileWriters: @unchecked Sendable {
             if let problem = run(job) { found.append(problem) }
         }
         monitor.withLock {
-            completed += jobs.count
-            for job in jobs { pending.remove(PathKey(bytes: job.path)) }
-            problems += found
+            shared.completed += jobs.count
+            for job in jobs { shared.pending.remove(PathKey(bytes: job.path)) }
+            shared.problems += found
             idle.broadcast()
         }
     }

@@ -4,7 +4,7 @@ import Glibc
 
 /// An open directory descriptor, closed when the last user lets go: the
 /// extractor's cached parent and the writer jobs share one without dup.
-final class OpenDirectory: @unchecked Sendable {
+final class OpenDirectory: Sendable {
     let fd: Int32
     init(fd: Int32) { self.fd = fd }
     deinit { close(fd) }

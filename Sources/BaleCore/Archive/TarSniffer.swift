@@ -1,31 +1,39 @@
+import Synchronization
+
 /// Tells, for `bale verify -`, whether a decompressed stream is a tar: the
 /// first 512 bytes are held back until they can be judged as a tar header
 /// (its checksum, over unsigned or signed bytes, as readers accept it);
 /// a tar goes on to the tar sink whole, anything else is only decompressed
-/// (its members' CRCs and sizes checked), as `gunzip -t` would.
-final class TarSniffer<H: TarReader.Handler>: OutputSink, @unchecked Sendable {
+/// (its members' CRCs and sizes checked), as `gunzip -t` would. What it
+/// holds back and what it decided are reachable only under its lock.
+final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
     private let tar: TarStreamSink<H>
-    private let monitor = Monitor()
-    private var held: [UInt8] = []
-    private var decided: Bool?
+
+    private struct State {
+        var held: [UInt8] = []
+        var decided: Bool?
+    }
+
+    private let state = Mutex(State())
 
     init(tar: TarStreamSink<H>) { self.tar = tar }
 
     /// True when the stream began with a tar header (known once 512 bytes
     /// were written, or at the end).
-    var isTar: Bool { monitor.withLock { decided ?? false } }
+    var isTar: Bool { state.withLock { $0.decided ?? false } }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
-        let forward: [UInt8]? = monitor.withLock {
-            switch decided {
+        let forward: [UInt8]? = state.withLock { state in
+            switch state.decided {
             case true?: return nil
             case false?: return []
             case nil:
-                held += bytes
-                guard held.count >= 512 else { return [] }
-                decided = Self.looksLikeTarHeader(held[0..<512])
-                defer { held = [] }
-                return decided! ? held : []
+                state.held += bytes
+                guard state.held.count >= 512 else { return [] }
+                let isTar = Self.looksLikeTarHeader(state.held[0..<512])
+                state.decided = isTar
+                defer { state.held = [] }
+                return isTar ? state.held : []
             }
         }
         if let forward {

@@ -1,19 +1,28 @@
 /// Feeds decompressed bytes, as the collector writes them, into a
 /// `TarReader` and its handler: the archive is extracted or listed as it
 /// is decompressed, with no temporary .tar.
-public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unchecked Sendable {
+public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unchecked Sendable {  // state only under `monitor`
     private let monitor = Monitor()
-    private var reader: TarReader
-    private var handlerState: Handler
+
+    private struct State {
+        var reader: TarReader
+        var handler: Handler
+
+        /// Feeds `bytes` to the reader and on to the handler (one access
+        /// to the state, both its parts changed).
+        mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+            try reader.feed(bytes, to: &handler)
+        }
+    }
+    private var state: State
 
     public init(archiveName: String, handler: Handler) {
-        reader = TarReader(archiveName: archiveName)
-        handlerState = handler
+        state = State(reader: TarReader(archiveName: archiveName), handler: handler)
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
         try typedThrows(BaleError.self) {
-            try monitor.withLock { try reader.feed(bytes, to: &handlerState) }
+            try monitor.withLock { try state.feed(bytes) }
         }
     }
 
@@ -39,7 +48,7 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     /// Checks that the archive ended properly; a stream cut inside an
     /// entry is a truncated archive.
     public func finish(archiveName: String) throws(BaleError) {
-        let inside = monitor.withLock { reader.isInsideEntry }
+        let inside = monitor.withLock { state.reader.isInsideEntry }
         if inside { throw .truncated(path: archiveName) }
     }
 
@@ -48,17 +57,19 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     /// range), the handler's, and a stream that ended between entries
     /// without its end-of-archive blocks (it may have been cut there).
     public var warnings: [Diagnostic] {
-        monitor.withLock { reader.warnings + handlerState.warnings + (reader.missingEndWarning.map { [$0] } ?? []) }
+        monitor.withLock {
+            state.reader.warnings + state.handler.warnings + (state.reader.missingEndWarning.map { [$0] } ?? [])
+        }
     }
 
     /// Entries read and tar stream bytes consumed so far.
-    public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (reader.entriesRead, reader.bytesRead) } }
+    public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (state.reader.entriesRead, state.reader.bytesRead) } }
 
     /// The handler, for what it gathered.
-    public var handler: Handler { monitor.withLock { handlerState } }
+    public var handler: Handler { monitor.withLock { state.handler } }
 
     /// Ends the handler's work (see `TarReader.Handler.finish`) and returns its problems.
     public func finishHandler() -> [Diagnostic] {
-        monitor.withLock { handlerState.finish() }
+        monitor.withLock { state.handler.finish() }
     }
 }

@@ -12,7 +12,7 @@
 /// after the archive itself is committed, and `discard` removes it, so a
 /// failed pack leaves no manifest. For "-" the text is held and printed by
 /// `commit`, so standard output shows a manifest only for a whole archive.
-final class ManifestWriter: @unchecked Sendable {
+final class ManifestWriter: @unchecked Sendable {  // written by its thread only, read after `join`; `thread` by the command only
     private let path: String
     private var thread: JoinableThread?
     // Set by the thread before it ends; read after `join`.

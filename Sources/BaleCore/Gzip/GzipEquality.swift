@@ -23,9 +23,9 @@ enum GzipEquality {
     }
 
     /// Compares what it is given with the next bytes of a file.
-    private final class ComparingSink: OutputSink, @unchecked Sendable {
+    private final class ComparingSink: OutputSink, @unchecked Sendable {  // used only by the thread that decodes into it
         let fd: Int32
-        var buffer: [UInt8] = []
+        private var buffer: [UInt8] = []
         init(fd: Int32) { self.fd = fd }
 
         func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {

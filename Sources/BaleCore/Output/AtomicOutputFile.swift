@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSystem
+import Synchronization
 
 /// An output file that appears under its name only when complete.
 ///
@@ -20,7 +21,12 @@ import CSystem
 /// it would replace the device with a regular file (as root, /dev/null
 /// itself) and the bytes would never reach it; its write errors are then
 /// the target's, reported like any other (`--json-file /dev/full`: exit 1).
-public final class AtomicOutputFile: @unchecked Sendable {
+///
+/// Writes go straight to `fd` (one writer at a time: the collector, then
+/// the command after joining it); whether the file is still open and
+/// registered is reachable only under its lock, so `discard` from `deinit`
+/// or a failing command never races `commit`.
+public final class AtomicOutputFile: Sendable {
     /// The final name, for messages.
     public var path: String { String(decoding: pathBytes, as: UTF8.self) }
     /// The final name as bytes (any bytes a file name may hold).
@@ -29,11 +35,17 @@ public final class AtomicOutputFile: @unchecked Sendable {
     private let temporaryBytes: [UInt8]
     /// The open temporary file.
     public let fd: Int32
-    private var slot: Int32 = -1
     /// The mode the temporary file was created with, when it was given one.
     private let createdMode: mode_t?
 
-    private var open = true
+    /// Whether `fd` is still open, and the temporary file's slot in the
+    /// signal handler's list (-1 once unregistered).
+    private struct Lifecycle {
+        var open = true
+        var slot: Int32 = -1
+    }
+
+    private let lifecycle: Mutex<Lifecycle>
     /// True when the target is written directly (a device, a FIFO).
     private let direct: Bool
 
@@ -56,6 +68,7 @@ public final class AtomicOutputFile: @unchecked Sendable {
             temporaryBytes = []
             createdMode = nil
             direct = true
+            lifecycle = Mutex(Lifecycle())
             return
         }
         direct = false
@@ -72,7 +85,7 @@ public final class AtomicOutputFile: @unchecked Sendable {
         if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("create")) }
         self.fd = fd
         temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
-        slot = registered
+        lifecycle = Mutex(Lifecycle(slot: registered))
     }
 
     /// What a temporary name has before its six random letters and digits.
@@ -127,7 +140,7 @@ public final class AtomicOutputFile: @unchecked Sendable {
     /// file into place.
     public func commit(attributes: Attributes?, sync: Bool) throws(BaleError) {
         if direct {
-            open = false
+            lifecycle.withLock { $0.open = false }
             if Glibc.close(fd) != 0 && errno != EINTR { throw .writeFailed(path: path, .current("close")) }
             return
         }
@@ -145,24 +158,28 @@ public final class AtomicOutputFile: @unchecked Sendable {
             fchmod(fd, 0o666 & ~ProcessUmask.bits)
         }
         if sync, fsync(fd) != 0 { throw .writeFailed(path: path, .current("fsync")) }
-        open = false
+        lifecycle.withLock { $0.open = false }
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
         let renamed = withCString(temporaryBytes) { from in withCString(pathBytes) { rename(from, $0) } }
         if renamed != 0 { throw .writeFailed(path: path, .current("rename")) }
-        bale_unregister_temporary(slot)
-        slot = -1
+        lifecycle.withLock { lifecycle in
+            bale_unregister_temporary(lifecycle.slot)
+            lifecycle.slot = -1
+        }
     }
 
     /// Removes the temporary file; the target is left as it was.
     public func discard() {
-        if open {
-            open = false
-            FileIO.close(fd)
-        }
-        if slot >= 0 {
-            _ = withCString(temporaryBytes) { unlink($0) }
-            bale_unregister_temporary(slot)
-            slot = -1
+        lifecycle.withLock { lifecycle in
+            if lifecycle.open {
+                lifecycle.open = false
+                FileIO.close(fd)
+            }
+            if lifecycle.slot >= 0 {
+                _ = withCString(temporaryBytes) { unlink($0) }
+                bale_unregister_temporary(lifecycle.slot)
+                lifecycle.slot = -1
+            }
         }
     }
 

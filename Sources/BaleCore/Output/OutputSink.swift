@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Where a job's output bytes go, in order: the collector thread (through
 /// `OutputBytes`) and the streaming decoder call `write` with each piece.
@@ -23,14 +24,13 @@ extension OutputSink {
 
 /// The output of one gzip/gunzip transform: a temporary file that becomes
 /// the output when complete, standard output, or nothing (`-t`). Counts
-/// the bytes it is given.
-public final class OutputTarget: OutputSink, @unchecked Sendable {
+/// the bytes it is given (the count is reachable only under its lock).
+public final class OutputTarget: OutputSink, Sendable {
     /// The file, when the output is one.
     public let file: AtomicOutputFile?
     /// True to drop every byte (testing integrity only).
     public let discards: Bool
-    private let monitor = Monitor()
-    private var count: Int64 = 0
+    private let count = Mutex<Int64>(0)
 
     public init(file: AtomicOutputFile?, discards: Bool) {
         self.file = file
@@ -38,10 +38,10 @@ public final class OutputTarget: OutputSink, @unchecked Sendable {
     }
 
     /// Bytes written so far.
-    public var bytesWritten: Int64 { monitor.withLock { count } }
+    public var bytesWritten: Int64 { count.withLock { $0 } }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
-        monitor.withLock { count += Int64(bytes.count) }
+        count.withLock { $0 += Int64(bytes.count) }
         if discards { return }
         if let file {
             try file.write(bytes)

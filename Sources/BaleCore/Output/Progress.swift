@@ -9,21 +9,24 @@ import Glibc
 /// A thread of its own that only reads the run's `RunSummary`; the command line
 /// starts it when standard error is a terminal and neither `-q` nor
 /// `--no-progress` was given, so scripts and logs never see it.
-public final class Progress: @unchecked Sendable {
+public final class Progress: @unchecked Sendable {  // state only under `monitor`
     private let monitor = Monitor()
     private let wake: Monitor.Condition
-    private var stopped = false
-    private var thread: JoinableThread?
+    private struct State {
+        var stopped = false
+        var thread: JoinableThread?
+    }
+    private var state = State()
 
     /// Starts drawing the figures of `summary`.
     public init(summary: RunSummary) {
         wake = monitor.makeCondition()
-        thread = JoinableThread(name: "bale-progress") { [self] in
+        let thread = JoinableThread(name: "bale-progress") { [self] in
             var shown = false
             while true {
                 let done = monitor.withLock { () -> Bool in
-                    if !stopped { monitor.wait(wake, seconds: 0.25) }
-                    return stopped
+                    if !state.stopped { monitor.wait(wake, seconds: 0.25) }
+                    return state.stopped
                 }
                 if done { break }
                 guard summary.elapsed >= 0.5 else { continue }  // quick jobs show nothing
@@ -32,16 +35,18 @@ public final class Progress: @unchecked Sendable {
             }
             if shown { FileIO.reportRaw("\r\u{1b}[K") }
         }
+        monitor.withLock { state.thread = thread }
     }
 
     /// Erases the line and stops the thread.
     public func stop() {
-        monitor.withLock {
-            stopped = true
+        let thread: JoinableThread? = monitor.withLock {
+            state.stopped = true
             wake.broadcast()
+            defer { state.thread = nil }
+            return state.thread
         }
         thread?.join()
-        thread = nil
     }
 
     static func line(_ summary: RunSummary) -> String {

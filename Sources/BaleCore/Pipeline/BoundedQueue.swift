@@ -11,7 +11,7 @@ import DequeModule
 /// Its end has two forms: `close()` says no more will be pushed, and
 /// consumers drain what is left before `pop` returns nil; `cancel()` drops
 /// everything and wakes every waiter at once (used when the job fails).
-public final class BoundedQueue<Element>: @unchecked Sendable {
+public final class BoundedQueue<Element>: @unchecked Sendable {  // state only under `monitor`
     /// The most elements the queue holds.
     public let capacity: Int
 

@@ -1,9 +1,10 @@
+import Synchronization
+
 /// Seconds added up by several threads (a stage's busy or waiting time),
-/// for `--stats`. The total is touched only under `monitor`, which is why
-/// it is safe to share.
-final class SecondsCounter: @unchecked Sendable {
-    private let monitor = Monitor()
-    private var total = 0.0
-    func add(_ seconds: Double) { monitor.withLock { total += seconds } }
-    var seconds: Double { monitor.withLock { total } }
+/// for `--stats`. The total is reachable only under its lock (a `Mutex`
+/// that owns it), which is why it is safe to share.
+final class SecondsCounter: Sendable {
+    private let total = Mutex(0.0)
+    func add(_ seconds: Double) { total.withLock { $0 += seconds } }
+    var seconds: Double { total.withLock { $0 } }
 }

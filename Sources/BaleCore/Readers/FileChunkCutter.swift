@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Cuts a regular file into fixed-size chunks that reader threads read in
 /// parallel with pread, each at its own offset.
@@ -11,14 +12,21 @@ import Glibc
 /// an error, as in GNU tar's "file changed as we read it". Bytes appended
 /// after the start are not compressed; `grewWhileReading` says so, and the
 /// command keeps the input in that case rather than lose them.
-public final class FileChunkCutter: ChunkCutter, @unchecked Sendable {  // `next` and `grew` only under `monitor`; the rest never changes
+///
+/// The next chunk to hand out and whether the file grew are reachable only
+/// under its lock (a `Mutex` that owns them); the rest never changes.
+public final class FileChunkCutter: ChunkCutter, Sendable {
     private let fd: Int32
     private let path: String
     private let chunkSize: Int
     private let size: Int64
-    private let monitor = Monitor()
-    private var next: UInt64 = 0
-    private var grew = false
+
+    private struct State {
+        var next: UInt64 = 0
+        var grew = false
+    }
+
+    private let state = Mutex(State())
 
     public let chunkCount: UInt64
 
@@ -33,13 +41,13 @@ public final class FileChunkCutter: ChunkCutter, @unchecked Sendable {  // `next
     }
 
     /// True when the file had more bytes than its size at the start.
-    public var grewWhileReading: Bool { monitor.withLock { grew } }
+    public var grewWhileReading: Bool { state.withLock { $0.grew } }
 
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Void>? {
-        let sequence: UInt64? = monitor.withLock {
-            guard next < chunkCount else { return nil }
-            defer { next += 1 }
-            return next
+        let sequence: UInt64? = state.withLock { state in
+            guard state.next < chunkCount else { return nil }
+            defer { state.next += 1 }
+            return state.next
         }
         guard let sequence, admit(sequence) else { return nil }
         let offset = Int64(sequence) * Int64(chunkSize)
@@ -54,7 +62,7 @@ public final class FileChunkCutter: ChunkCutter, @unchecked Sendable {  // `next
         if sequence == chunkCount - 1 {
             var probe: UInt8 = 0
             if (try? FileIO.read(fd, into: &probe, count: 1, at: size)) == 1 {
-                monitor.withLock { grew = true }
+                state.withLock { $0.grew = true }
             }
         }
         return Chunk(sequence: sequence, offset: offset, request: .compress(data: bytes))

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The files of a batch job (`bale gzip -r`) taken from the walk and not
 /// yet finished: the planner enters each file as it takes it, the sink
 /// crosses it off when it is done with it (its output in place, or the
@@ -6,25 +8,25 @@
 /// were. A registry both sides share, so the sink never asks the cutter.
 ///
 /// Entries are crossed off as files finish, so it holds no more than the
-/// files in flight, however many files the job has.
-public final class FileLedger: @unchecked Sendable {  // state only under `monitor`
-    private let monitor = Monitor()
-    private var taken: [Int: FileTask] = [:]
+/// files in flight, however many files the job has. They are reachable
+/// only under its lock (a `Mutex` that owns them).
+public final class FileLedger: Sendable {
+    private let taken = Mutex<[Int: FileTask]>([:])
 
     public init() {}
 
     /// Enters file `index` of the walk, just taken.
     func take(_ task: FileTask, as index: Int) {
-        monitor.withLock { taken[index] = task }
+        taken.withLock { $0[index] = task }
     }
 
     /// Crosses off file `index`: the sink is done with it.
     public func finish(_ index: Int) {
-        monitor.withLock { taken[index] = nil }
+        taken.withLock { $0[index] = nil }
     }
 
     /// The files taken and not finished, in walk order.
     public var unfinished: [FileTask] {
-        monitor.withLock { taken.sorted { $0.key < $1.key }.map(\.value) }
+        taken.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
     }
 }

@@ -1,17 +1,24 @@
+import Synchronization
+
 /// Cuts a stream that can only be read in order (a pipe, a terminal,
 /// standard input) into fixed-size chunks.
 ///
 /// Only one thread can read a stream, so the read happens under the
 /// cutter's lock; extra reader threads simply wait their turn. The workers
-/// still compress in parallel.
-public final class StreamChunkCutter: ChunkCutter, @unchecked Sendable {  // state only under `monitor`
+/// still compress in parallel. Where the stream is is reachable only
+/// under that lock (a `Mutex` that owns it).
+public final class StreamChunkCutter: ChunkCutter, Sendable {
     private let fd: Int32
     private let path: String
     private let chunkSize: Int
-    private let monitor = Monitor()
-    private var next: UInt64 = 0
-    private var offset: Int64 = 0
-    private var ended = false
+
+    private struct State {
+        var next: UInt64 = 0
+        var offset: Int64 = 0
+        var ended = false
+    }
+
+    private let state = Mutex(State())
 
     public init(fd: Int32, path: String, chunkSize: Int) {
         self.fd = fd
@@ -19,26 +26,26 @@ public final class StreamChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
         self.chunkSize = chunkSize
     }
 
-    public var chunkCount: UInt64 { monitor.withLock { next } }
+    public var chunkCount: UInt64 { state.withLock { $0.next } }
 
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Void>? {
-        try typedThrows(BaleError.self) { try monitor.withLock { () throws(BaleError) -> Chunk<Void>? in
-            guard !ended, admit(next) else { return nil }
+        try state.withLock { (state) throws(BaleError) -> Chunk<Void>? in
+            guard !state.ended, admit(state.next) else { return nil }
             let bytes: [UInt8]
             do throws(SystemError) {
                 bytes = try readBytes(count: chunkSize) { (buffer) throws(SystemError) in
                     try FileIO.read(fd, into: buffer, count: chunkSize)
                 }
             } catch { throw .readFailed(path: path, error) }
-            if bytes.count < chunkSize { ended = true }
+            if bytes.count < chunkSize { state.ended = true }
             // An empty read after at least one chunk adds nothing; an empty
             // stream is one empty chunk (a valid, empty gzip file).
-            if bytes.isEmpty && next > 0 { return nil }
+            if bytes.isEmpty && state.next > 0 { return nil }
             defer {
-                next += 1
-                offset += Int64(bytes.count)
+                state.next += 1
+                state.offset += Int64(bytes.count)
             }
-            return Chunk(sequence: next, offset: offset, request: .compress(data: bytes))
-        } }
+            return Chunk(sequence: state.next, offset: state.offset, request: .compress(data: bytes))
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The members of a gzip input that `MemberChunkCutter` handed out to the
 /// workers and that were not yet written: where each began and, for a
 /// stream (which cannot be read twice), its bytes. The cutter lists each
@@ -13,7 +15,8 @@
 /// It has a lock of its own: in a stream the cutter holds its lock while
 /// a reader waits for room in the reorder window, and the collector,
 /// which makes that room, crosses members off here as it writes them.
-public final class UnwrittenMembers: @unchecked Sendable {  // state only under `monitor`
+/// The list is reachable only under that lock (a `Mutex` that owns it).
+public final class UnwrittenMembers: Sendable {
     /// One member not yet written.
     struct Member {
         /// Where it begins in the input.
@@ -22,23 +25,22 @@ public final class UnwrittenMembers: @unchecked Sendable {  // state only under 
         var bytes: [UInt8]
     }
 
-    private let monitor = Monitor()
-    private var members: [UInt64: Member] = [:]
+    private let members = Mutex<[UInt64: Member]>([:])
 
     init() {}
 
     /// Lists member `sequence`, beginning at `offset`, as handed out.
     func handOut(_ sequence: UInt64, offset: Int64, bytes: [UInt8] = []) {
-        monitor.withLock { members[sequence] = Member(offset: offset, bytes: bytes) }
+        members.withLock { $0[sequence] = Member(offset: offset, bytes: bytes) }
     }
 
     /// Crosses off member `sequence`: it was written.
     public func written(_ sequence: UInt64) {
-        monitor.withLock { members[sequence] = nil }
+        members.withLock { $0[sequence] = nil }
     }
 
     /// The members from `sequence` on not yet written, in order.
     func members(from sequence: UInt64) -> [Member] {
-        monitor.withLock { members.filter { $0.key >= sequence }.sorted { $0.key < $1.key }.map(\.value) }
+        members.withLock { $0.filter { $0.key >= sequence }.sorted { $0.key < $1.key }.map(\.value) }
     }
 }

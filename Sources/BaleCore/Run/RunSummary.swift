@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The figures of one run of bale, gathered as it goes: files and bytes,
 /// and where each stage of the pipeline spent its time. `--json`,
@@ -9,11 +10,11 @@ import Glibc
 ///
 /// One per run (`RunContext.summary`): a command may run many pipelines
 /// (one per file for `bale gzip a b c`), and their figures add up. Every
-/// field is changed under one lock (the fields are private and touched
-/// only inside `monitor.withLock`, which is why it is safe to share); the
-/// pipeline's threads add to it at most once per chunk, so the lock is
-/// never contended enough to matter.
-public final class RunSummary: @unchecked Sendable {
+/// figure is reachable only under one lock (a `Mutex` that owns them,
+/// which is why it is safe to share); the pipeline's threads add to it
+/// at most once per chunk, so the lock is never contended enough to
+/// matter.
+public final class RunSummary: Sendable {
 
     /// The time one pipeline stage spent, in seconds, summed over jobs.
     public struct Stages: Sendable {
@@ -33,15 +34,18 @@ public final class RunSummary: @unchecked Sendable {
         public var collectorWriting = 0.0
     }
 
-    private let monitor = Monitor()
+    private struct Figures {
+        var filesDone = 0
+        var read: Int64 = 0
+        var written: Int64 = 0
+        var progressRead: Int64 = 0
+        var expectedBytes: Int64 = 0
+        var expectedFiles = 0
+        var stages = Stages()
+    }
+
+    private let figures = Mutex(Figures())
     private let start = RunSummary.now()
-    private var filesDone = 0
-    private var read: Int64 = 0
-    private var written: Int64 = 0
-    private var progressRead: Int64 = 0
-    private var expectedBytes: Int64 = 0
-    private var expectedFiles = 0
-    private var stageFigures = Stages()
 
     /// Seconds on the monotonic clock.
     public static func now() -> Double {
@@ -57,32 +61,32 @@ public final class RunSummary: @unchecked Sendable {
 
     /// Adds files done, with the bytes each command counts as read and
     /// written (what `--json` reports; see the README).
-    public func addFiles(_ count: Int) { monitor.withLock { filesDone += count } }
+    public func addFiles(_ count: Int) { figures.withLock { $0.filesDone += count } }
     public func addBytes(read: Int64, written: Int64) {
-        monitor.withLock {
-            self.read += read
-            self.written += written
+        figures.withLock {
+            $0.read += read
+            $0.written += written
         }
     }
     /// Input bytes through the pipeline so far, as the collector writes
     /// their results (the progress line's count).
-    func addProgress(read: Int64) { monitor.withLock { progressRead += read } }
-    public var progress: Int64 { monitor.withLock { progressRead } }
+    func addProgress(read: Int64) { figures.withLock { $0.progressRead += read } }
+    public var progress: Int64 { figures.withLock { $0.progressRead } }
 
     /// What the run expects to read (for the progress line): the walk adds
     /// as it finds files.
     public func expect(bytes: Int64, files: Int) {
-        monitor.withLock {
-            expectedBytes += bytes
-            expectedFiles += files
+        figures.withLock {
+            $0.expectedBytes += bytes
+            $0.expectedFiles += files
         }
     }
 
-    func addStages(_ body: (inout Stages) -> Void) { monitor.withLock { body(&stageFigures) } }
+    func addStages(_ body: (inout Stages) -> Void) { figures.withLock { body(&$0.stages) } }
 
-    public var files: Int { monitor.withLock { filesDone } }
-    public var bytesRead: Int64 { monitor.withLock { read } }
-    public var bytesWritten: Int64 { monitor.withLock { written } }
-    public var expected: (bytes: Int64, files: Int) { monitor.withLock { (expectedBytes, expectedFiles) } }
-    public var stages: Stages { monitor.withLock { stageFigures } }
+    public var files: Int { figures.withLock { $0.filesDone } }
+    public var bytesRead: Int64 { figures.withLock { $0.read } }
+    public var bytesWritten: Int64 { figures.withLock { $0.written } }
+    public var expected: (bytes: Int64, files: Int) { figures.withLock { ($0.expectedBytes, $0.expectedFiles) } }
+    public var stages: Stages { figures.withLock { $0.stages } }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSystem
+import Synchronization
 
 /// How a child process ended.
 public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
@@ -29,10 +30,14 @@ public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
 ///
 /// posix_spawn, not Foundation.Process: on this machine kind a Process
 /// costs about 50 ms per wait, a posix_spawn of bale about 5 ms.
-public final class ChildProcess: @unchecked Sendable {
+/// Whether it was reaped is reachable only under its lock, which `kill`
+/// holds while it signals, so it never signals a pid that was reused.
+public final class ChildProcess: Sendable {
     /// The child's process id.
     public let pid: pid_t
-    private var slot: Int32 = -1
+    /// The child's place in the signal handler's table.
+    private let slot: Int32
+    private let isReaped = Mutex(false)
 
     /// Starts `executable` with `arguments` (argv[1...]), its stdin and stdout
     /// dup'ed from `standardInput` and `standardOutput`; stderr is shared.
@@ -92,7 +97,7 @@ public final class ChildProcess: @unchecked Sendable {
     public func wait() throws(SystemError) -> ExitStatus {
         if bale_await_child(pid) != 0 { throw SystemError.current("waitid") }
         var status: Int32 = 0
-        let failure = lock.withLock { () -> SystemError? in
+        let failure = isReaped.withLock { isReaped -> SystemError? in
             defer { isReaped = true }
             return bale_reap_child(pid, slot, &status) == 0 ? nil : SystemError.current("waitpid")
         }
@@ -103,11 +108,8 @@ public final class ChildProcess: @unchecked Sendable {
     /// Sends `signal` to the child, unless it was reaped already (its pid
     /// may then belong to another process).
     public func kill(_ signal: Int32 = SIGKILL) {
-        lock.withLock {
+        isReaped.withLock { isReaped in
             if !isReaped { _ = Glibc.kill(pid, signal) }
         }
     }
-
-    private let lock = Monitor()
-    private var isReaped = false
 }

@@ -2,15 +2,18 @@
 import Glibc
 #endif
 import CSystem
+import Synchronization
 
 /// A POSIX thread running one closure, which the creator joins.
 ///
 /// The pipeline's I/O stages (readers, feeders, receivers, the collector)
 /// are threads because they spend their time blocked in read, write and
 /// pread; Swift concurrency's cooperative pool must never block like that.
-public final class JoinableThread: @unchecked Sendable {
-    private var thread: pthread_t = 0
-    private var joined = false
+/// Whether it was joined is reachable only under its lock, so a second
+/// `join` (from any thread) returns instead of joining twice.
+public final class JoinableThread: Sendable {
+    private let thread: pthread_t
+    private let joined = Mutex(false)
 
     private final class Box {
         let body: () -> Void
@@ -29,6 +32,7 @@ public final class JoinableThread: @unchecked Sendable {
         pthread_attr_init(&attributes)
         // Small stacks: these threads hold buffers on the heap, not the stack.
         pthread_attr_setstacksize(&attributes, 512 * 1024)
+        var thread: pthread_t = 0
         let result = pthread_create(&thread, &attributes, { context in
             let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
             box.body()
@@ -36,12 +40,15 @@ public final class JoinableThread: @unchecked Sendable {
         }, box.toOpaque())
         pthread_attr_destroy(&attributes)
         precondition(result == 0, "pthread_create failed: \(result)")
+        self.thread = thread
     }
 
     /// Waits for the thread's closure to return.
     public func join() {
-        guard !joined else { return }
-        joined = true
-        pthread_join(thread, nil)
+        let first: Bool = joined.withLock { joined in
+            defer { joined = true }
+            return !joined
+        }
+        if first { pthread_join(thread, nil) }
     }
 }

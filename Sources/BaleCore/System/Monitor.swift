@@ -7,10 +7,22 @@ import Glibc
 ///
 /// `Synchronization.Mutex` has no condition variable, and the pipeline's
 /// stages must sleep (not spin) while a queue is full or empty.
+///
+/// A type that uses one keeps the fields it guards in one private `State`
+/// struct (or says which fields at its declaration: `// state only under
+/// `monitor``) and touches them only inside `withLock`; that convention is
+/// what its `@unchecked Sendable` rests on. Where no condition variable is
+/// needed, a `Mutex<State>` (Synchronization) owns its state instead, and
+/// the compiler checks it.
+///
+/// `@unchecked Sendable`: the pthread mutex is allocated once, never
+/// moves, and pthread calls are safe from any thread.
 public final class Monitor: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     /// A condition that threads wait on while holding this monitor.
+    /// `@unchecked Sendable`: as the monitor's mutex, allocated once and
+    /// used only through pthread calls.
     public final class Condition: @unchecked Sendable {
         fileprivate let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
         fileprivate init() { pthread_cond_init(cond, nil) }

@@ -104,7 +104,7 @@ public enum StandardOutput {
     /// or written line by line when standard output is a terminal, as
     /// stdio does. Whoever fills it must `flush` it at the end and handle
     /// the error, as with any buffered output. Used by one thread at a time.
-    public final class Buffer: @unchecked Sendable {
+    public final class Buffer: @unchecked Sendable {  // one thread at a time: whoever fills it, then flushes it
         private var pending: [UInt8] = []
         private let limit = isatty(1) != 0 ? 1 : 1 << 16
         /// The first failed write; once it has failed, nothing more is written.

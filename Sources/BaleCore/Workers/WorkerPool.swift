@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The worker processes of one bale command, started once and kept for
 /// all its jobs.
@@ -10,15 +11,15 @@ import Glibc
 /// no lock shared between them; a worker that crashes cannot corrupt the
 /// parent's memory. They are the same bale executable started again with
 /// `--bale-worker`, so there is nothing extra to install. Starting one
-/// costs about 5 ms, so they are started once and fed many chunks.
-public final class WorkerPool: @unchecked Sendable {
+/// costs about 5 ms, so they are started once and fed many chunks. Its
+/// lifecycle is reachable only under its lock (a `Mutex` that owns it).
+public final class WorkerPool: Sendable {
     /// The executable started for each worker.
     public let executable: String
     /// How many workers the pool runs.
     public let count: Int
 
-    private let monitor = Monitor()
-    private var state = State.idle
+    private let state = Mutex(State.idle)
 
     private enum State {
         case idle
@@ -47,7 +48,7 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// The workers, starting them if this is the first call.
     public func workers() throws(BaleError) -> [WorkerProcess] {
-        try typedThrows(BaleError.self) { try monitor.withLock { () throws(BaleError) -> [WorkerProcess] in
+        try state.withLock { (state) throws(BaleError) -> [WorkerProcess] in
             switch state {
             case .running(let workers): return workers
             case .shutDown: throw BaleError.workerFailed("the worker pool is shut down")
@@ -67,7 +68,7 @@ public final class WorkerPool: @unchecked Sendable {
                 state = .running(started)
                 return started
             }
-        } }
+        }
     }
 
     /// Starts a worker in place of `old`, which the caller has ended and
@@ -78,7 +79,7 @@ public final class WorkerPool: @unchecked Sendable {
         do { fresh = try WorkerProcess(executable: executable) } catch {
             throw BaleError.workerFailed("cannot start \(executable) again: \(error.reason)")
         }
-        let kept: Bool = monitor.withLock {
+        let kept: Bool = state.withLock { state in
             guard case .running(var workers) = state, let index = workers.firstIndex(where: { $0 === old }) else {
                 return false
             }
@@ -97,7 +98,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// exit cleanly, with how they ended.
     @discardableResult
     public func shutdown() -> [(pid: pid_t, status: ExitStatus)] {
-        let workers: [WorkerProcess] = monitor.withLock {
+        let workers: [WorkerProcess] = state.withLock { state in
             defer { state = .shutDown }
             if case .running(let workers) = state { return workers }
             return []

@@ -1,10 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The parent's handle on one worker process: the child, the pipe that
 /// carries requests to it and the pipe that carries results back.
-public final class WorkerProcess: @unchecked Sendable {
+/// Whether it was ended is reachable only under its lock.
+public final class WorkerProcess: Sendable {
     /// The argument that starts bale in worker mode (hidden from --help).
     public static let modeArgument = "--bale-worker"
 
@@ -47,7 +49,7 @@ public final class WorkerProcess: @unchecked Sendable {
     /// ends it, and the pool must not close its descriptors again).
     @discardableResult
     public func shutdown() -> ExitStatus? {
-        let first = ended.withLock { () -> Bool in
+        let first = isEnded.withLock { isEnded -> Bool in
             defer { isEnded = true }
             return !isEnded
         }
@@ -58,6 +60,5 @@ public final class WorkerProcess: @unchecked Sendable {
         return status
     }
 
-    private let ended = Monitor()
-    private var isEnded = false
+    private let isEnded = Mutex(false)
 }
