@@ -17,6 +17,7 @@ struct Bale: ParsableCommand {
         129/130/143 ended by a signal, 141 standard output closed early: \
         see 'bale help exit-codes'.
         """,
+        version: BuildVersions.summary,
         subcommands: [Gzip.self, Gunzip.self, Pack.self, Unpack.self, List.self, Verify.self, Sum.self, ExitCodes.self]
     )
 

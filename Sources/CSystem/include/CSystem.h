@@ -73,4 +73,9 @@ int bale_create_temporary(char *template_path, unsigned int mode, int *slot);
 /// buffers are reused from the heap instead of mapped and unmapped each time.
 void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold);
 
+/// The version bale was built as: `git describe --tags --always --dirty`
+/// when `make` built it from a git checkout (written to the ignored
+/// Sources/CSystem/BuildVersion.h), "unknown" otherwise.
+const char *bale_build_version(void);
+
 #endif

@@ -1,0 +1,37 @@
+// What `bale --version` prints: bale's own version and the versions of the
+// codec and crypto libraries it runs with, so that a batch job's log says
+// exactly what made an archive. The library versions are asked of the
+// libraries at run time (zlib, libcrypto) where they can say so, so they
+// name the shared library actually loaded, not only the one built against;
+// libdeflate has no such call, so its header's version is the one it was
+// built with.
+import CCrypto
+import CLibdeflate
+import CSystem
+import CZlib
+
+/// The versions of bale and of the libraries it runs with.
+public enum BuildVersions {
+    /// bale's version: `git describe --tags --always --dirty` of the
+    /// checkout `make` built it from, or "unknown".
+    public static var bale: String { String(cString: bale_build_version()) }
+
+    /// libdeflate's version, from the header bale was built with.
+    public static var libdeflate: String { LIBDEFLATE_VERSION_STRING }
+
+    /// The loaded zlib's version (`zlibVersion()`).
+    public static var zlib: String { String(cString: zlibVersion()) }
+
+    /// The loaded libcrypto's version (`OpenSSL_version`), e.g. "OpenSSL 3.0.17 1 Jul 2025".
+    public static var openSSL: String { String(cString: OpenSSL_version(OPENSSL_VERSION)) }
+
+    /// One line per component, as `bale --version` prints them.
+    public static var summary: String {
+        """
+        bale \(bale)
+        libdeflate \(libdeflate)
+        zlib \(zlib)
+        \(openSSL)
+        """
+    }
+}
