@@ -9,6 +9,8 @@
 #                 FUZZ_SECONDS (default 60); FUZZ_TARGETS picks some
 #   make install  PREFIX=/usr/local: the binary, the man page (docs/bale.1)
 #                 and bash, zsh and fish completions
+#   make dist     dist/bale-VERSION-linux-x86_64.tar.gz: the self-contained
+#                 binary, man page, completions, README, install.sh
 #   make man      regenerate docs/bale.1 from the commands' help
 
 SWIFT  ?= swift
@@ -22,7 +24,10 @@ LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libssl-dev pkg-config
 TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build release demo test bench fuzz install install-files man clean
+.PHONY: setup version build release demo test bench fuzz install install-files dist man clean
+
+# bale's version, for `bale --version` and the dist tarball's name.
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 
 setup:
 	@missing=""; \
@@ -37,17 +42,28 @@ setup:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-build: setup
+# Writes the version into Sources/CSystem/BuildVersion.h (ignored by git),
+# only when it changed, so that only CSystem.c recompiles (see there).
+version:
+	@printf '#define BALE_BUILD_VERSION "%s"\n' "$(VERSION)" > .build-version.tmp
+	@cmp -s .build-version.tmp Sources/CSystem/BuildVersion.h || cp .build-version.tmp Sources/CSystem/BuildVersion.h
+	@rm -f .build-version.tmp
+
+build: setup version
 	$(SWIFT) build
 
-release: setup
-	$(SWIFT) build -c release
+# Self-contained: the Swift runtime and Foundation linked in, so the binary
+# runs on batch nodes without a Swift toolchain; only system libraries
+# (libc, libz, libdeflate, libcrypto, libstdc++) stay dynamic.
+release: setup version
+	$(SWIFT) build -c release --static-swift-stdlib
 
 demo: release
 	bash samples/demo.sh .build/release/bale
 
 # The end-to-end tests run the built binary (.build/debug/bale), so build it first.
-test: setup
+# SelfContainedTests also runs the release binary from the dist tarball.
+test: setup dist
 	$(SWIFT) build
 	$(SWIFT) test
 
@@ -83,6 +99,21 @@ install-files:
 	$(BIN) --generate-completion-script zsh | $(INSTALL_SUDO) tee $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_bale > /dev/null
 	$(BIN) --generate-completion-script fish | $(INSTALL_SUDO) tee $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/bale.fish > /dev/null
 
+# The release tarball for machines without Swift (batch nodes):
+# dist/bale-VERSION-linux-x86_64.tar.gz holds the self-contained binary,
+# the man page and completions laid out as under a prefix (install-files),
+# README.md and install.sh (dist-files/), which copies them into a prefix
+# without root, ~/.local by default.
+DIST_NAME = bale-$(VERSION)-linux-x86_64
+dist: release
+	rm -rf dist/$(DIST_NAME) dist/$(DIST_NAME).tar.gz
+	$(MAKE) -s install-files BIN=.build/release/bale PREFIX=/ DESTDIR=$(CURDIR)/dist/$(DIST_NAME) INSTALL_SUDO=
+	cp README.md dist/$(DIST_NAME)/
+	install -m 755 dist-files/install.sh dist/$(DIST_NAME)/install.sh
+	tar -C dist -czf dist/$(DIST_NAME).tar.gz $(DIST_NAME)
+	rm -rf dist/$(DIST_NAME)
+	@echo dist/$(DIST_NAME).tar.gz
+
 # The man page is generated from the commands' help by swift-argument-parser's
 # plugin and kept in docs/ (a test checks it names every command and option).
 man:
@@ -90,4 +121,4 @@ man:
 	mkdir -p docs && sed 's/^$$/.Pp/' .build/plugins/GenerateManual/outputs/bale/bale.1 > docs/bale.1  # mdoc wants .Pp, not blank lines
 
 clean:
-	rm -rf .build bench/work Fuzz/.build
+	rm -rf .build bench/work Fuzz/.build dist

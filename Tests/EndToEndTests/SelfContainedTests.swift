@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// The release tarball (`make dist`) runs where there is no Swift: with
+/// the toolchain's directory hidden under an empty tmpfs in a private
+/// mount namespace (`unshare -m`), the binary installed by the tarball's
+/// install.sh prints its version and packs and unpacks a tree that
+/// round-trips, while the debug binary, which loads the Swift runtime
+/// from the toolchain, does not start (so the hiding is real).
+@Suite struct SelfContainedTests {
+    /// The checkout the tests were built in (.build/debug/../../..).
+    static let repo = URL(fileURLWithPath: bale).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The newest dist/bale-*-linux-x86_64.tar.gz, which `make test` builds
+    /// (`make dist`) before it runs the tests; BALE_DIST names another.
+    static let tarball: String? = {
+        if let given = ProcessInfo.processInfo.environment["BALE_DIST"] { return given }
+        let found = try? sh(#"ls -t "$0"/dist/bale-*-linux-x86_64.tar.gz 2>/dev/null | head -1"#
+            .replacingOccurrences(of: "$0", with: repo), in: repo)
+        let path = found?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return path.isEmpty ? nil : path
+    }()
+
+    /// Whether this process may make a mount namespace and mount in it.
+    static let canHideDirectories: Bool = {
+        let run = try? sh("unshare -m sh -c 'mount -t tmpfs bale-probe /mnt && echo yes' 2>/dev/null", in: "/")
+        return run?.stdout == "yes\n"
+    }()
+
+    @Test(.enabled(if: tarball != nil, "needs the dist tarball: run `make test` (or `make dist` first)"),
+          .enabled(if: canHideDirectories, "needs unshare -m and mount (root, where the kernel allows it)"))
+    func theDistTarballRunsWithoutTheSwiftToolchain() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            # Where the debug binary loads the Swift runtime from: the toolchain.
+            toolchain=$(ldd "$BALE" | sed -n 's|.*=> \(/.*\)/usr/lib/swift/linux/libswiftCore\.so.*|\1|p')
+            [ -d "$toolchain" ] && echo "toolchain found"
+            mkdir unpacked && tar -xzf "$TARBALL" -C unpacked
+            sh unpacked/bale-*/install.sh "$PWD/prefix" > /dev/null && echo "installed"
+            cp -r "$REPO/samples/tree" tree
+            unshare -m env TOOLCHAIN="$toolchain" sh -c '
+                mount -t tmpfs bale-hide "$TOOLCHAIN" || exit 1
+                "$BALE" --version > /dev/null 2>&1 || echo "the debug binary does not start"
+                prefix/bin/bale --version | grep -q "^libdeflate " && echo "version"
+                prefix/bin/bale pack tree -o tree.tar.gz && echo "packed"
+                mkdir out && prefix/bin/bale unpack tree.tar.gz -C out && echo "unpacked"
+            '
+            diff -r tree out/tree && echo "round trip"
+            """#.replacingOccurrences(of: "$TARBALL", with: Self.tarball ?? "")
+                .replacingOccurrences(of: "$REPO", with: Self.repo))
+        #expect(run.stdout == """
+            toolchain found
+            installed
+            the debug binary does not start
+            version
+            packed
+            unpacked
+            round trip
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
