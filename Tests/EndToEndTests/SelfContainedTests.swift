@@ -8,9 +8,9 @@ import Testing
 /// round-trips, while the debug binary, which loads the Swift runtime
 /// from the toolchain, does not start (so the hiding is real).
 @Suite struct SelfContainedTests {
-    /// The checkout the tests were built in (.build/debug/../../..).
+    /// The checkout the tests were built in (bale is .build/TRIPLE/debug/bale).
     static let repo = URL(fileURLWithPath: bale).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     /// The newest dist/bale-*-linux-x86_64.tar.gz, which `make test` builds
     /// (`make dist`) before it runs the tests; BALE_DIST names another.
