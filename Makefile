@@ -1,7 +1,7 @@
 # bale — build, try, test, measure, install.
 #
 #   make demo     install what is missing, build, run bale on samples/
-#   make test     install what is missing, build, run every test
+#   make test     install what is missing, build (and make dist), run every test
 #   make bench    build for release and compare bale with pigz, gzip and tar
 #                 (bench/run.sh: gzip; pack.sh: archives; recursive.sh: gzip -r;
 #                 sum.sh: bale sum and pack --manifest)
