@@ -60,4 +60,27 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// samples/batch: the tarball installed once into a shared directory
+    /// (shared-install.sh), then used by the Slurm array's tasks.
+    @Test(.enabled(if: tarball != nil, "needs the dist tarball: run `make test` (or `make dist` first)"))
+    func theSharedInstallServesTheArrayTasks() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            sh "$REPO/samples/batch/shared-install.sh" "$TARBALL" "$PWD/shared" | grep -q '^libdeflate ' && echo "installed"
+            mkdir data && for i in $(seq 1 12); do seq 1 $((i * 100)) > data/f$i; done && cp -a data orig
+            for k in 1 2; do
+                BALE="$PWD/shared/bale/bin/bale" SLURM_ARRAY_TASK_ID=$k SLURM_ARRAY_TASK_COUNT=2 \
+                    bash "$REPO/samples/batch/slurm-array.sbatch" data 2> /dev/null || echo "task $k failed"
+            done
+            for i in $(seq 1 12); do gzip -dc data/f$i.gz | cmp - orig/f$i || echo "f$i differs"; done
+            echo done
+            """#.replacingOccurrences(of: "$TARBALL", with: Self.tarball ?? "")
+                .replacingOccurrences(of: "$REPO", with: Self.repo))
+        #expect(run.stdout == """
+            installed
+            done
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }
