@@ -42,11 +42,13 @@ setup:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# Writes the version into Sources/CSystem/BuildVersion.h (ignored by git),
-# only when it changed, so that only CSystem.c recompiles (see there).
+# Writes the version into Sources/CSystem/BuildVersion.h (ignored by git)
+# when it changed, and touches BuildVersion.c, the one file that includes
+# it, so that only that file recompiles (see there).
 version:
 	@printf '#define BALE_BUILD_VERSION "%s"\n' "$(VERSION)" > .build-version.tmp
-	@cmp -s .build-version.tmp Sources/CSystem/BuildVersion.h || cp .build-version.tmp Sources/CSystem/BuildVersion.h
+	@cmp -s .build-version.tmp Sources/CSystem/BuildVersion.h || \
+	  { cp .build-version.tmp Sources/CSystem/BuildVersion.h && touch Sources/CSystem/BuildVersion.c; }
 	@rm -f .build-version.tmp
 
 build: setup version

@@ -329,18 +329,3 @@ void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold) {
     mallopt(M_MMAP_THRESHOLD, mmap_threshold);
     mallopt(M_TRIM_THRESHOLD, trim_threshold);
 }
-
-/* The build version lives in a header that `make` writes (only when it
- * changes) and git ignores, rather than in a -D flag: a flag that changes
- * with every commit would rebuild every module, and a plain `swift build`
- * would need it. Only this file includes the header, so a new version
- * recompiles this one file; without it (a plain `swift build`, a tarball
- * of the sources) the version is "unknown". */
-#if __has_include("BuildVersion.h")
-#include "BuildVersion.h"
-#endif
-#ifndef BALE_BUILD_VERSION
-#define BALE_BUILD_VERSION "unknown"
-#endif
-
-const char *bale_build_version(void) { return BALE_BUILD_VERSION; }
