@@ -9,6 +9,8 @@
 #                 FUZZ_SECONDS (default 60); FUZZ_TARGETS picks some
 #   make install  PREFIX=/usr/local: the binary, the man page (docs/bale.1)
 #                 and bash, zsh and fish completions
+#   make deb      build a self-contained release and package it as
+#                 .build/deb/bale_VERSION_amd64.deb (packaging/deb.sh)
 #   make man      regenerate docs/bale.1 from the commands' help
 
 SWIFT  ?= swift
@@ -22,7 +24,7 @@ LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libssl-dev pkg-config
 TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build release demo test bench fuzz install install-files man clean
+.PHONY: setup build release demo test bench fuzz install install-files deb man clean
 
 setup:
 	@missing=""; \
@@ -82,6 +84,13 @@ install-files:
 	$(BIN) --generate-completion-script bash | $(INSTALL_SUDO) tee $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bale > /dev/null
 	$(BIN) --generate-completion-script zsh | $(INSTALL_SUDO) tee $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_bale > /dev/null
 	$(BIN) --generate-completion-script fish | $(INSTALL_SUDO) tee $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/bale.fish > /dev/null
+
+# The Debian package: the release build with the Swift runtime linked in
+# (so it depends only on system libraries), staged with install-files and
+# packed by packaging/deb.sh, which computes Depends from what it loads.
+deb: setup
+	$(SWIFT) build -c release --static-swift-stdlib
+	bash packaging/deb.sh .build/release/bale .build/deb
 
 # The man page is generated from the commands' help by swift-argument-parser's
 # plugin and kept in docs/ (a test checks it names every command and option).
