@@ -21,9 +21,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 arch=amd64
 
 # The version, from `git describe --tags --always`, made Debian-valid:
-# a tag v1.2.0 (a dotted version) gives 1.2.0; 3 commits after it, 1.2.0+3.gHASH (sorts after
-# 1.2.0, before 1.2.1); no tag (or one that is not a version), 0.0~gitYYYYMMDD.HASH
-# (the commit's date first, so later commits sort later; ~ sorts before 0.0).
+# a tag v1.2.0 (a dotted version) gives 1.2.0; 3 commits after it,
+# 1.2.0+3.gHASH (sorts after 1.2.0, before 1.2.1); no tag, or one that is not
+# a version, 0.0~gitYYYYMMDD.HASH (the commit's date first, so later commits
+# sort later; ~ sorts before any real 0.0). A hash alone is no version: it
+# may start with a digit, hence the dot the tag patterns require.
 describe=$(git -C "$root" describe --tags --always)
 if [[ $describe =~ ^v?([0-9]+\.[0-9A-Za-z.]+)-([0-9]+)-g([0-9a-f]+)$ ]]; then
   version="${BASH_REMATCH[1]}+${BASH_REMATCH[2]}.g${BASH_REMATCH[3]}"
