@@ -10,9 +10,11 @@ import Testing
 /// the test takes the one `make deb` left in .build/deb/ and is skipped,
 /// saying so, when there is none. It installs into /usr, so it needs root.
 @Suite struct DebianPackageTests {
-    /// The repository the test binary was built in (.build/debug/ → ../../..).
+    /// The repository the binary was built in: `bale` is its
+    /// .build/x86_64-unknown-linux-gnu/debug/bale (.build/debug, resolved).
     static let repository = URL(fileURLWithPath: bale)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
 
     /// The package `make deb` built, if it has been run.
     static let package: String? = {
