@@ -37,7 +37,8 @@ fi
 
 # Depends: library path → owning package → "package (>= installed version)".
 # dpkg -S knows a library by the path its package installed, which may be
-# under /lib while ldd reports /usr/lib (merged /usr), so both are tried.
+# under /lib while ldd reports /usr/lib or the other way round (merged /usr:
+# bookworm's packages ship /lib, trixie's /usr/lib), so both are tried.
 if ldd "$bin" | grep -q 'not found'; then
   echo "deb.sh: $bin needs libraries not found here:" >&2
   ldd "$bin" | grep 'not found' >&2
@@ -46,7 +47,8 @@ fi
 depends=()
 while read -r library; do
   owner=""
-  for candidate in "$library" "${library/#\/usr\/lib\//\/lib\/}" "$(readlink -f "$library")"; do
+  for candidate in "$library" "${library/#\/usr\/lib\//\/lib\/}" "${library/#\/lib\//\/usr\/lib\/}" \
+                   "$(readlink -f "$library")"; do
     owner=$(dpkg -S "$candidate" 2>/dev/null | head -n 1 | cut -d: -f1) && [ -n "$owner" ] && break
   done
   if [ -z "$owner" ]; then
