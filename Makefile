@@ -11,6 +11,8 @@
 #                 and bash, zsh and fish completions
 #   make dist     dist/bale-VERSION-linux-x86_64.tar.gz: the self-contained
 #                 binary, man page, completions, README, install.sh
+#   make deb      build a self-contained release and package it as
+#                 .build/deb/bale_VERSION_amd64.deb (packaging/deb.sh)
 #   make man      regenerate docs/bale.1 from the commands' help
 
 SWIFT  ?= swift
@@ -24,7 +26,7 @@ LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libssl-dev pkg-config
 TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup version build release demo test bench fuzz install install-files dist man clean
+.PHONY: setup version build release demo test bench fuzz install install-files dist deb man clean
 
 # bale's version, for `bale --version` and the dist tarball's name.
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
@@ -64,8 +66,9 @@ demo: release
 	bash samples/demo.sh .build/release/bale
 
 # The end-to-end tests run the built binary (.build/debug/bale), so build it first.
-# SelfContainedTests also runs the release binary from the dist tarball.
-test: setup dist
+# SelfContainedTests also runs the release binary from the dist tarball, and
+# DebianPackageTests installs and removes the .deb (make deb).
+test: setup dist deb
 	$(SWIFT) build
 	$(SWIFT) test
 
@@ -115,6 +118,12 @@ dist: release
 	tar -C dist -czf dist/$(DIST_NAME).tar.gz $(DIST_NAME)
 	rm -rf dist/$(DIST_NAME)
 	@echo dist/$(DIST_NAME).tar.gz
+
+# The Debian package: the release build with the Swift runtime linked in
+# (so it depends only on system libraries), staged with install-files and
+# packed by packaging/deb.sh, which computes Depends from what it loads.
+deb: release
+	bash packaging/deb.sh .build/release/bale .build/deb
 
 # The man page is generated from the commands' help by swift-argument-parser's
 # plugin and kept in docs/ (a test checks it names every command and option).
