@@ -3,9 +3,9 @@ import Testing
 
 /// The release tarball (`make dist`) runs where there is no Swift: with
 /// the toolchain's directory hidden under an empty tmpfs in a private
-/// mount namespace (`unshare -m`), the binary installed by the tarball's
-/// install.sh prints its version and packs and unpacks a tree that
-/// round-trips, while the debug binary, which loads the Swift runtime
+/// mount namespace (`unshare -m`), the binaries installed by the tarball's
+/// install.sh and by `make install` print their version and pack and
+/// unpack a tree that round-trips, while the debug binary, which loads the Swift runtime
 /// from the toolchain, does not start (so the hiding is real).
 @Suite struct SelfContainedTests {
     /// The checkout the tests were built in (bale is .build/TRIPLE/debug/bale).
@@ -38,25 +38,34 @@ import Testing
             [ -d "$toolchain" ] && echo "toolchain found"
             mkdir unpacked && tar -xzf "$TARBALL" -C unpacked
             sh unpacked/bale-*/install.sh "$PWD/prefix" > /dev/null && echo "installed"
+            # And the binary `make install` installs (the release build, into a scratch prefix).
+            make -s -C "$REPO" install-files BIN=.build/release/bale PREFIX="$PWD/made" INSTALL_SUDO= > /dev/null \
+                && echo "made"
             cp -r "$REPO/samples/tree" tree
             unshare -m env TOOLCHAIN="$toolchain" sh -c '
                 mount -t tmpfs bale-hide "$TOOLCHAIN" || exit 1
                 "$BALE" --version > /dev/null 2>&1 || echo "the debug binary does not start"
-                prefix/bin/bale --version | grep -q "^libdeflate " && echo "version"
-                prefix/bin/bale pack tree -o tree.tar.gz && echo "packed"
-                mkdir out && prefix/bin/bale unpack tree.tar.gz -C out && echo "unpacked"
+                for bin in prefix made; do
+                    $bin/bin/bale --version | grep -q "^libdeflate " && echo "$bin: version"
+                    $bin/bin/bale pack tree -o $bin.tar.gz && echo "$bin: packed"
+                    mkdir $bin.out && $bin/bin/bale unpack $bin.tar.gz -C $bin.out && echo "$bin: unpacked"
+                done
             '
-            diff -r tree out/tree && echo "round trip"
+            diff -r tree prefix.out/tree && diff -r tree made.out/tree && echo "round trips"
             """#.replacingOccurrences(of: "$TARBALL", with: Self.tarball ?? "")
                 .replacingOccurrences(of: "$REPO", with: Self.repo))
         #expect(run.stdout == """
             toolchain found
             installed
+            made
             the debug binary does not start
-            version
-            packed
-            unpacked
-            round trip
+            prefix: version
+            prefix: packed
+            prefix: unpacked
+            made: version
+            made: packed
+            made: unpacked
+            round trips
 
             """, "\(run.stdout)\(run.stderr)")
     }
