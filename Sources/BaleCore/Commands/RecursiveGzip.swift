@@ -162,19 +162,8 @@ struct RecursiveGzip {
             while let event = walk.next() {
                 switch event {
                 case .entry(let entry): judge(entry)
-                case .problem(let problem): report(problem)
+                case .problem(let problem): report(problem.diagnostic)
                 }
-            }
-        }
-
-        /// Words a problem of the walk; each is an error (exit 1), as gzip's.
-        private mutating func report(_ problem: TreeWalkProblem) {
-            let shown = problem.displayPath
-            switch problem.cause {
-            case .cannotStat(let reason): report(.error(BaleError.cannotOpen(path: shown, reason)))
-            case .cannotReadDirectory(let reason): report(.error(path: shown, "cannot read the directory: \(reason.reason)"))
-            case .directoryReplaced: report(.error(path: shown, "the directory was replaced while it was walked"))
-            case .otherFileSystem, .symbolicLinkLoop: break  // rules gzip -r does not set
             }
         }
 

@@ -134,14 +134,7 @@ public struct SumCommand: Sendable {
                     deliver(SumItem(path: entry.path, size: Int64(entry.info.st_size), expected: nil))
                 }
             case .problem(let problem):
-                switch problem.cause {
-                case .cannotReadDirectory(let reason):
-                    options.context.report(.error(path: problem.displayPath, "cannot read the directory: \(reason.reason)"))
-                case .cannotStat(let reason):
-                    options.context.fail(BaleError.cannotOpen(path: problem.displayPath, reason))
-                default:
-                    options.context.report(.error(path: problem.displayPath, "the directory was replaced while it was walked"))
-                }
+                options.context.report(problem.diagnostic)
                 status = .failure
             }
         }

@@ -82,7 +82,7 @@ public struct TreeWalkProblem: Error, Sendable {
 
     /// How much it matters, as GNU tar rates it: an error leaves something
     /// out that was asked for; a notice says what a rule did.
-    public enum Severity: Sendable { case error, warning, notice }
+    public enum Severity: Sendable { case error, notice }
 
     public var path: [UInt8]
     public var cause: Cause
@@ -96,4 +96,16 @@ public struct TreeWalkProblem: Error, Sendable {
 
     /// The path as text, for messages.
     public var displayPath: String { String(decoding: path, as: UTF8.self) }
+
+    /// The problem in bale's own words (`gzip -r`, `sum`); `pack` words it
+    /// as GNU tar does (`PackEntryFinder`).
+    public var diagnostic: Diagnostic {
+        switch cause {
+        case .cannotStat(let reason): .error(BaleError.cannotOpen(path: displayPath, reason))
+        case .cannotReadDirectory(let reason): .error(path: displayPath, "cannot read the directory: \(reason.reason)")
+        case .directoryReplaced: .error(path: displayPath, "the directory was replaced while it was walked")
+        case .symbolicLinkLoop: .error(path: displayPath, "a symbolic link loop: not walked again")
+        case .otherFileSystem: .notice(path: displayPath, "on another file system: not walked")
+        }
+    }
 }
