@@ -72,6 +72,10 @@ struct Pack: ParsableCommand {
           help: "Store files with holes as sparse files (GNU tar's pax format, as tar -S): only their data is read and stored.")
     var sparse = false
 
+    @Flag(name: .customLong("remove-files"),
+          help: "Remove what was archived once the archive is whole and on disk (as tar --remove-files, but only after the archive is complete and synced; a file that changed is kept).")
+    var removeFiles = false
+
     @OptionGroup var engine: EngineOptions
 
     @Flag(name: .shortAndLong, help: "Replace an existing default-named archive; write to a terminal.")
@@ -93,6 +97,17 @@ struct Pack: ParsableCommand {
         try requireNonEmpty(manifest, "--manifest", "a file name (- for standard output)")
         try requireNonEmpty(excludes, "--exclude", "a glob")
         if manifest == "-" && output == "-" { throw ValidationError("the archive and the manifest cannot both go to standard output") }
+        // Removing once the archive is safe needs an archive bale can make
+        // durable: on standard output it cannot know that the archive
+        // reached its reader whole (a pipe, a file it could not sync).
+        if removeFiles && output == "-" {
+            throw ValidationError("--remove-files needs the archive in a file (-o FILE): on standard output bale cannot know it arrived whole")
+        }
+        // Following links, what is archived is what they point to, which
+        // only a removal through the links could reach.
+        if removeFiles && dereference {
+            throw ValidationError("--remove-files does not go with -h: the files archived would be the links' targets")
+        }
         try engine.requireJSONApart(output == "-" || manifest == "-", output == "-" ? "the archive" : "the manifest")
         _ = try stamps()
     }
@@ -130,6 +145,7 @@ struct Pack: ParsableCommand {
         options.level = try level.resolved(codec: engine.codec)
         options.manifestPath = manifest
         options.sparse = sparse
+        options.removesSources = removeFiles
         options.engine = engine.settings
         options.force = force
         options.context = RunContext(quiet: quiet, verbose: verbose)

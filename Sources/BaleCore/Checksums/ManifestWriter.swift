@@ -40,9 +40,10 @@ final class ManifestWriter: @unchecked Sendable {  // written by its thread only
         }
     }
 
-    /// Waits for the thread, then puts the manifest in place (or prints
-    /// it); throws what went wrong, for the command to report.
-    func commit() throws(BaleError) {
+    /// Waits for the thread, then puts the manifest in place (flushed to
+    /// disk with `sync`, see `AtomicOutputFile.commit`) or prints it;
+    /// throws what went wrong, for the command to report.
+    func commit(sync: Bool) throws(BaleError) {
         thread?.join()
         thread = nil
         if path == "-" {
@@ -52,7 +53,7 @@ final class ManifestWriter: @unchecked Sendable {  // written by its thread only
         do throws(BaleError) {
             if let failure { throw failure }
             guard let file else { throw BaleError.workerFailed("the manifest was not made") }
-            try file.commit(attributes: nil, sync: false)
+            try file.commit(attributes: nil, sync: sync)
         } catch {
             file?.discard()
             throw error

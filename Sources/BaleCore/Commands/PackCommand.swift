@@ -37,6 +37,10 @@ public struct PackCommand {
         public var manifestPath: String?
         /// Store files with holes as sparse files (GNU tar's pax format 1.0, as `tar -S`).
         public var sparse = false
+        /// Remove what was archived once the archive is on disk
+        /// (`--remove-files`, see `SourceRemoval`); the archive must be a
+        /// file (not standard output), and links are not followed.
+        public var removesSources = false
         public var force = false
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
@@ -49,6 +53,8 @@ public struct PackCommand {
 
     public func run() -> ExitCode {
         let context = options.context
+        let removal = options.removesSources ? SourceRemoval(context: context, sharded: options.walker.shard != nil) : nil
+        defer { removal?.reportIfNothingRemoved() }
         let paths: [[UInt8]]
         switch DirectoryListing.paths(options.paths, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
         case .success(let found): paths = found
@@ -94,6 +100,10 @@ public struct PackCommand {
             return .failure
         }
 
+        if removal != nil, let outputPath, !Self.canBeRenamedOver(outputPath) {
+            context.report(.error(path: outputPath, Self.notAFileForRemoval))
+            return .failure
+        }
         let output: AtomicOutputFile?
         if let outputPath, outputPath != "-" {
             do { output = try AtomicOutputFile(path: outputPath) } catch {
@@ -102,6 +112,10 @@ public struct PackCommand {
             }
         } else {
             output = nil
+        }
+        if removal != nil, output?.isRenamedIntoPlace != true {
+            context.report(.error(path: outputPath, Self.notAFileForRemoval))
+            return .failure
         }
 
         var walkerOptions = options.walker
@@ -149,7 +163,7 @@ public struct PackCommand {
         do throws(BaleError) {
             let report = try outcome.get()
             let endLength = try sink.writeEndMember()
-            try output?.commit(attributes: nil, sync: false)
+            try output?.commit(attributes: nil, sync: removal != nil)
             context.summary.addFiles(feed.all.count { $0.header.kind == .file })
             context.summary.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(endLength))
         } catch {
@@ -167,12 +181,30 @@ public struct PackCommand {
         // the rest, and is whole, so the status is a warning, as GNU tar's 2.
         var status: ExitCode = walk.hadErrors || !cutter.warnings.isEmpty ? .warning : .success
         if let manifest {
-            do throws(BaleError) { try manifest.commit() } catch {
+            do throws(BaleError) { try manifest.commit(sync: removal != nil) } catch {
                 context.fail(error, writing: "the manifest")
                 status = max(status, error.exitStatus)
             }
         }
+        if let removal {
+            let everythingArchived = !walk.hadErrors && cutter.readEveryFile && status != .failure
+            status = max(status, removal.removeSources(of: feed.all, changedWhileRead: cutter.changedEntries,
+                                                       everythingArchived: everythingArchived, relativeTo: base))
+        }
         return status
+    }
+
+    private static let notAFileForRemoval =
+        "--remove-files needs the archive in a regular file (renamed into place and flushed when whole), not a device or a FIFO; nothing written"
+
+    /// False when `path` exists and is neither a regular file nor a
+    /// directory: a device or a FIFO, which `AtomicOutputFile` writes
+    /// directly (checked before it opens one, which for a FIFO would wait
+    /// for a reader).
+    private static func canBeRenamedOver(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return true }
+        return info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// Checks that every path given (on the command line or in -T's list)

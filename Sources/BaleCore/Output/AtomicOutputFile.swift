@@ -136,8 +136,15 @@ public final class AtomicOutputFile: Sendable {
         }
     }
 
-    /// Applies `attributes`, flushes to disk if `sync`, and renames the
-    /// file into place.
+    /// True when the data goes to a temporary file renamed over the target
+    /// by `commit`; false for a device or a FIFO written directly, which
+    /// `commit` cannot make durable (`pack --remove-files` refuses it).
+    public var isRenamedIntoPlace: Bool { !direct }
+
+    /// Applies `attributes`, and renames the file into place; with `sync`,
+    /// the file is flushed to disk before the rename and its directory
+    /// after it, so that the new name itself survives a crash before
+    /// anything that depends on it (an input removed) is done.
     public func commit(attributes: Attributes?, sync: Bool) throws(BaleError) {
         if direct {
             lifecycle.withLock { $0.open = false }
@@ -166,6 +173,19 @@ public final class AtomicOutputFile: Sendable {
             bale_unregister_temporary(lifecycle.slot)
             lifecycle.slot = -1
         }
+        if sync { try syncDirectory() }
+    }
+
+    /// Flushes the directory the file was renamed in (its new entry).
+    /// EINVAL is a file system that cannot sync a directory (some network
+    /// and FUSE ones): its rename is as durable as it can be made.
+    private func syncDirectory() throws(BaleError) {
+        let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(pathBytes[..<$0]) } ?? [UInt8(ascii: ".")]
+        let fd = withCString(directory) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        if fd < 0 { throw .writeFailed(path: path, .current("open its directory")) }
+        defer { FileIO.close(fd) }
+        if fsync(fd) != 0 && errno != EINVAL { throw .writeFailed(path: path, .current("fsync its directory")) }
     }
 
     /// Removes the temporary file; the target is left as it was.

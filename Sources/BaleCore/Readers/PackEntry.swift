@@ -11,7 +11,9 @@ public struct PackEntry: Equatable, Sendable {
     /// Where the content is read from, relative to the directory the pack
     /// reads from (`-C`, or the working directory); empty for no content.
     public var source: [UInt8]
-    /// The file's size and time when it was walked; nil but for regular files.
+    /// What the walk saw of the file (of every kind: `pack --remove-files`
+    /// removes a name only while it still is the file archived); nil only
+    /// for an entry made otherwise (in tests).
     public var walkedStamp: WalkedStamp?
     /// The walk followed symbolic links (`pack -h`): the source may be a
     /// link to the file, and is opened through it.
@@ -24,17 +26,36 @@ public struct PackEntry: Equatable, Sendable {
         self.followsLinks = followsLinks
     }
 
-    /// What the walk saw of a regular file.
+    /// What the walk saw of a file: its size and modification time (a
+    /// change while it is read shows in these), and what makes it the same
+    /// file still when it is removed (`pack --remove-files`): its device,
+    /// inode, type and mode, and its change time, which moves whenever its
+    /// content, mode, owner or links change, even when the modification
+    /// time is set back.
     public struct WalkedStamp: Equatable, Sendable {
         public var size: Int64
         public var seconds: Int64
         public var nanoseconds: Int32
+        public var identity: FileIdentity
+        public var mode: UInt32
+        public var changeSeconds: Int64
+        public var changeNanoseconds: Int32
 
         /// The stamp of a file examined with stat.
         public init(_ info: stat) {
             size = Int64(info.st_size)
             seconds = Int64(info.st_mtim.tv_sec)
             nanoseconds = Int32(info.st_mtim.tv_nsec)
+            identity = FileIdentity(info)
+            mode = UInt32(info.st_mode)
+            changeSeconds = Int64(info.st_ctim.tv_sec)
+            changeNanoseconds = Int32(info.st_ctim.tv_nsec)
+        }
+
+        /// True when `other` has this size and modification time: the
+        /// content read is the content walked, as GNU tar judges it.
+        func hasSizeAndTime(of other: WalkedStamp) -> Bool {
+            size == other.size && seconds == other.seconds && nanoseconds == other.nanoseconds
         }
     }
 
@@ -55,7 +76,7 @@ public struct PackEntry: Equatable, Sendable {
     func problemAfterReading(from fd: Int32, shortBy: Int64) -> Diagnostic? {
         if shortBy > 0 { return .warning(path: header.displayName, "File shrank by \(shortBy) bytes; padding with zeros") }
         var info = stat()
-        if let walkedStamp, fstat(fd, &info) == 0, WalkedStamp(info) != walkedStamp {
+        if let walkedStamp, fstat(fd, &info) == 0, !WalkedStamp(info).hasSizeAndTime(of: walkedStamp) {
             return .warning(path: header.displayName, "file changed as we read it")
         }
         return nil

@@ -118,7 +118,7 @@ public struct PackEntryFinder {
                     header.kind = .hardLink
                     header.linkTarget = first
                     header.size = 0
-                    return PackEntry(header: header, source: found.path)
+                    return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
                 }
                 hardLinks[identity] = found.name
             }
@@ -130,9 +130,9 @@ public struct PackEntryFinder {
             // A top named "." stores its contents only, with no entry of its own.
             if found.name.isEmpty { return nil }
             header.name = found.name + [UInt8(ascii: "/")]
-            return PackEntry(header: header, source: found.path)
+            return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
         default:
-            return PackEntry(header: header, source: found.path)
+            return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
         }
     }
 

@@ -52,6 +52,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private var file: OpenFile?
     private var finishing = false
     private var problems: [Diagnostic] = []
+    /// The entries (by index) whose file changed while read, and whether
+    /// any file could not be opened or read (see `changedEntries`).
+    private var changed: Set<Int> = []
+    private var unreadFiles = false
 
     private struct OpenFile {
         var fd: Int32
@@ -147,6 +151,17 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// Warnings about files that could not be read or changed while read.
     public var warnings: [Diagnostic] { monitor.withLock { problems } }
 
+    /// The entries, by index in the feed, whose file changed while it was
+    /// read (it shrank, or its size or time differ from the walk's): the
+    /// archive holds them as read, not as they are (`pack --remove-files`
+    /// keeps them).
+    public var changedEntries: Set<Int> { monitor.withLock { changed } }
+
+    /// True when every file could be opened and read (the changed ones
+    /// too): no file is missing from the archive or stored as zeros for a
+    /// read error.
+    public var readEveryFile: Bool { monitor.withLock { !unreadFiles } }
+
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Void>? {
         monitor.withLock { () -> Chunk<Void>? in
             guard !ended, admit(next) else { return nil }
@@ -215,8 +230,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             switch prefetcher.take(position, entry: entry) {
             case .failed(let problem):
                 problems.append(problem)
+                unreadFiles = true
             case .content(let bytes, let problem):
-                if let problem { problems.append(problem) }
+                if let problem {
+                    problems.append(problem)
+                    changed.insert(position)
+                }
                 if digestTable != nil { hashedEntries.append(position) }
                 setPending(TarHeader.encode(entry.header)[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.header.size)])
             }
@@ -231,6 +250,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         case .success(let opened): fd = opened
         case .failure(let error):
             problems.append(.warning(path: entry.header.displayName, "Cannot open: \(error.reason)"))
+            unreadFiles = true
             return
         }
         if sparse, let regions = Self.dataRegions(fd, size: entry.header.size) {
@@ -323,6 +343,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 }
             } catch {
                 problems.append(.warning(path: current.entry.header.displayName, "Read error: \(error.reason)"))
+                unreadFiles = true
                 got = 0
             }
             if got < want {
@@ -354,6 +375,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         }
         if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
             problems.append(problem)
+            changed.insert(current.index)
         }
         setPending(Self.zeros[..<TarHeader.padding(current.stored)])
     }

@@ -8,6 +8,11 @@
 int bale_pipe_cloexec(int fds[2]);
 /// syncfs(2): flushes the file system holding `fd` (Swift cannot import it).
 int bale_syncfs(int fd);
+/// `openat(directory, name, O_PATH | flags)`: a descriptor that names a
+/// file without opening it for reading (no side effect on a FIFO or a
+/// device, no read permission needed), for fstat and as the directory of
+/// the *at calls. Swift cannot import O_PATH (it needs _GNU_SOURCE).
+int bale_open_path(int directory, const char *name, int flags);
 /// Duplicates `fd` with close-on-exec set on the copy (F_DUPFD_CLOEXEC),
 /// so that no worker started later inherits it. Returns the copy or -1.
 int bale_dup_cloexec(int fd);
