@@ -186,8 +186,8 @@ public struct PackCommand {
                 status = max(status, error.exitStatus)
             }
         }
-        if let removal {
-            let everythingArchived = !walk.hadErrors && cutter.readEveryFile && status != .failure
+        if let removal, status != .failure {
+            let everythingArchived = !walk.hadErrors && cutter.readEveryFile
             status = max(status, removal.removeSources(of: feed.all, changedWhileRead: cutter.changedEntries,
                                                        everythingArchived: everythingArchived, relativeTo: base))
         }

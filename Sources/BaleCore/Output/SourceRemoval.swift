@@ -63,12 +63,12 @@ final class SourceRemoval {
         self.sharded = sharded
     }
 
-    /// For a run that ended before its archive was committed: says that
+    /// For a run that failed (no archive, or no manifest): says that
     /// nothing was removed (nothing on a run ended by its standard
     /// output's reader, which ends quietly).
     func reportIfNothingRemoved() {
         guard stage == .waitingForTheArchive, context.exitStatus != .brokenPipe else { return }
-        context.report(.error(path: nil, "--remove-files: nothing removed, as no archive was made"))
+        context.report(.error(path: nil, "--remove-files: nothing removed, as the run failed"))
     }
 
     /// Removes the sources of `entries` (in archive order), read relative

@@ -1,0 +1,262 @@
+import Foundation
+import Testing
+
+/// `bale pack --remove-files`: what was archived is removed, as GNU tar
+/// removes it, but only once the archive is whole on disk, and only while
+/// each name is still the file archived. A run killed midway, or one that
+/// could not archive everything, removes nothing.
+///
+/// The moments between reading and removing are made deterministic with
+/// the worker test hooks: with `BALE_TEST_STALL_WORKER_MID_FRAME=0` and
+/// `--worker-timeout 0` the worker given the first chunk stalls until the
+/// test kills it (`BALE_TEST_HOOK_ONCE` says when it has stalled, and lets
+/// its replacement do the chunk). A tree that fits in one chunk has then
+/// been read whole; a file larger than the job's window of chunks is then
+/// still being read.
+@Suite struct RemoveFilesTests {
+    /// Starts `bale pack ARGS` in the background as $pid, stalled as said
+    /// above once its first chunk reaches a worker (which is in $stalled).
+    static func stalledPack(_ arguments: String) -> String {
+        """
+        set -m   # background jobs keep SIGINT's default action
+        BALE_TEST_STALL_WORKER_MID_FRAME=0 BALE_TEST_HOOK_ONCE="$PWD/stalled" \\
+            "$BALE" pack -p 1 --worker-timeout 0 \(arguments) 2> err & pid=$!
+        for i in $(seq 1 3000); do [ -e stalled ] && break; sleep 0.01; done
+        [ -e stalled ] || echo "the worker never stalled"
+        stalled=$(pgrep -P $pid)
+        """
+    }
+
+    /// Every kind of entry, the same tree for bale and for GNU tar 1.34
+    /// (`tar --remove-files`): the same names are left (a socket is not
+    /// archived, an excluded file is not, and their directories stay, each
+    /// named with "Cannot rmdir: Directory not empty"), the same messages,
+    /// the same exit status.
+    @Test func removesWhatGNUTarRemoves() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir -p bale/t/sub/deeper bale/t/empty bale/t/keep && cd bale
+            seq 1 100 > t/a && seq 1 5 > t/sub/deeper/b && echo x > t/keep/x.tmp && echo y > t/keep/y
+            ln -s a t/link && ln -s /nonexistent t/dangling && mkfifo t/fifo && ln t/a t/sub/hard
+            python3 -c "import socket; s = socket.socket(socket.AF_UNIX); s.bind('t/sock')"
+            cd .. && cp -a bale gnu
+            (cd bale && "$BALE" pack --remove-files --exclude '*.tmp' t -o t.tar.gz 2> ../bale.err; echo "bale: $?")
+            (cd gnu && tar --remove-files --exclude '*.tmp' -czf t.tar.gz t 2> ../gnu.err; echo "tar: $?")
+            (cd bale && find t | sort) > bale.left
+            (cd gnu && find t | sort) > gnu.left
+            diff bale.left gnu.left && echo "the same names left"
+            cat bale.left | tr '\\n' ' '; echo
+            sed 's/^bale: //' bale.err | sort > bale.said
+            grep -v 'Exiting with failure' gnu.err | sed 's/^tar: //' | sort > gnu.said
+            diff bale.said gnu.said && echo "the same messages"
+            diff <(tar -tzf bale/t.tar.gz | sort) <(tar -tzf gnu/t.tar.gz | sort) && echo "the same entries archived"
+            """)
+        #expect(run.stdout == """
+            bale: 2
+            tar: 2
+            the same names left
+            t t/keep t/keep/x.tmp t/sock \n\
+            the same messages
+            the same entries archived
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// After a clean run the tree is gone, and the archive (and the
+    /// manifest) hold it whole: GNU tar extracts it identical to a copy
+    /// made before, hard links and a multi-chunk file included; a tree
+    /// deeper than PATH_MAX (and than the directories the removal keeps
+    /// open) is removed too.
+    @Test func theArchiveHoldsWhatWasRemoved() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Fixtures.gen + """
+
+            mkdir -p t/sub/deeper t/empty
+            gen 9000000 t/sub/big && gen 300000 t/sub/deeper/small && seq 1 100 > t/a
+            ln t/a t/sub/hard-to-a && ln t/a t/hard-to-a && ln -s sub/big t/link
+            cp -a t orig
+            "$BALE" pack --remove-files t -o t.tar.gz --manifest t.sha256; echo "status=$?"
+            [ -e t ] && find t | head -5 || echo "the tree is gone"
+            ls -A | tr '\\n' ' '; echo
+            mkdir out && tar -xzf t.tar.gz -C out && diff -r out/t orig && echo "the archive holds it all"
+            stat -c %h out/t/a
+            (cd out && sha256sum -c --quiet ../t.sha256) && echo "the manifest too"
+            python3 -c "
+            import os
+            os.mkdir('deep'); os.chdir('deep')
+            for level in range(200):
+                os.mkdir('d' * 40); os.chdir('d' * 40)
+            open('bottom', 'w').write('deep')
+            "
+            "$BALE" pack --remove-files deep -o deep.tar.gz; echo "deep: $? $(tar -tzf deep.tar.gz | grep -c bottom)"
+            [ -e deep ] || echo "the deep tree is gone"
+            """)
+        #expect(run.stdout == """
+            status=0
+            the tree is gone
+            orig t.sha256 t.tar.gz \n\
+            the archive holds it all
+            3
+            the manifest too
+            deep: 0 1
+            the deep tree is gone
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
+    }
+
+    /// A file that changes while bale reads it is kept, with a warning
+    /// naming it (GNU tar removes it): the archive holds it as it was read.
+    /// The other files go; their directory stays, holding it.
+    @Test func aFileChangedWhileReadIsKept() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir t && seq 1 10 > t/a && head -c 64M /dev/zero > t/big && seq 1 10 > t/z
+
+            """ + Self.stalledPack("--remove-files t -o t.tar.gz") + """
+
+            echo more >> t/big    # the first chunk is stalled: most of t/big is still to be read
+            kill -KILL $stalled
+            wait $pid; echo "status=$?"
+            find t | sort | tr '\\n' ' '; echo
+            tar -tzf t.tar.gz | tr '\\n' ' '; echo
+            grep -v 'took over its chunks' err
+            """)
+        #expect(run.stdout == """
+            status=2
+            t t/big \n\
+            t/ t/a t/big t/z \n\
+            bale: t/big: file changed as we read it
+            bale: t/big: not removed: it changed while it was read
+            bale: t: Cannot rmdir: Directory not empty
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A name that is no longer the file archived when its turn to be
+    /// removed comes is kept, with a warning: appended to, chmod'ed (only
+    /// its change time moves), replaced by a file of the same size and
+    /// time. A directory replaced by a symbolic link is not followed:
+    /// what the link points to is untouched, and so is the directory
+    /// under its new name.
+    @Test func aNameChangedAfterItWasReadIsKept() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir -p t/sub t/other && for f in a b c d; do echo $f > t/$f; done
+            echo s > t/sub/s && echo o > t/other/o && cp -a t/sub elsewhere
+
+            """ + Self.stalledPack("--remove-files t -o t.tar.gz") + """
+
+            # the whole tree fits in the first chunk: it has all been read
+            echo more >> t/a
+            chmod 600 t/b
+            echo c > c.new && touch -r t/c c.new && mv c.new t/c
+            mv t/sub t/sub.old && ln -s ../elsewhere t/sub
+            kill -KILL $stalled
+            wait $pid; echo "status=$?"
+            find t elsewhere | sort | tr '\\n' ' '; echo
+            grep -v 'took over its chunks' err
+            """)
+        #expect(run.stdout == """
+            status=2
+            elsewhere elsewhere/s t t/a t/b t/c t/sub t/sub.old t/sub.old/s \n\
+            bale: t/sub: not removed: no longer the directory archived (replaced since); nothing in it removed
+            bale: t/c: not removed: it changed since it was archived
+            bale: t/b: not removed: it changed since it was archived
+            bale: t/a: not removed: it changed since it was archived
+            bale: t: Cannot rmdir: Directory not empty
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A kill in the middle, by SIGKILL (no handler runs) or by SIGINT and
+    /// SIGTERM (the handler removes the temporary archive): every source
+    /// is still there, unchanged, and no archive exists under its name.
+    @Test(arguments: [("KILL", 137), ("INT", 130), ("TERM", 143)])
+    func aKillInTheMiddleRemovesNothing(signal: String, expected: Int) throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Fixtures.gen + """
+
+            # t/sub/big is larger than the job's window: the stream is not read whole while the first chunk stalls
+            mkdir -p t/sub && gen 3000000 t/sub/data && head -c 64M /dev/zero > t/sub/big
+            for i in $(seq 1 50); do seq 1 $i > t/f$i; done
+            cp -a t orig
+
+            """ + Self.stalledPack("--remove-files t -o t.tar.gz --manifest t.sha256") + """
+
+            kill -\(signal) $pid
+            wait $pid; echo "status=$?"
+            kill -KILL $stalled 2> /dev/null
+            diff -r t orig && echo "every source is there"
+            ls -A | grep -v -x -e err -e stalled -e orig -e t | sed 's/\\.t\\.tar\\.gz\\.bale-.*/a temporary archive/'
+            """)
+        // SIGKILL leaves the temporary file (no handler can run); the others remove it.
+        let left = signal == "KILL" ? "a temporary archive\n" : ""
+        #expect(run.stdout == "status=\(expected)\nevery source is there\n\(left)", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A run that could not archive everything removes nothing, and says
+    /// so: a path given that is missing (no archive, exit 1), a file that
+    /// cannot be read (the archive made without it, exit 2), a manifest
+    /// that cannot be written. An archive that cannot be made durable is
+    /// refused before anything is written: standard output and -h are
+    /// usage errors (64), a device is an error (1).
+    @Test(.enabled(if: Machine.isRoot, "needs root to make a file unreadable to bale run as nobody (setpriv)"))
+    func aRunWithTroubleRemovesNothing() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir -p t/sub && seq 1 10 > t/a && seq 1 10 > t/sub/b && seq 1 10 > t/sub/unreadable
+            chmod 000 t/sub/unreadable && chown -R nobody t && chmod 777 . && cp -a t orig
+            "$BALE" pack --remove-files t missing -o 1.tar.gz 2> missing.err; echo "missing: $? $(ls 1.tar.gz 2>&1 | grep -c 'No such')"
+            # nobody may not reach the build directory (a clone in a 0700 mktemp -d): run a copy
+            cp "$BALE" ./bale-copy && chmod 755 ./bale-copy
+            setpriv --reuid=nobody --regid=nogroup --clear-groups ./bale-copy pack --remove-files t -o 2.tar.gz 2> unreadable.err
+            echo "unreadable: $? $(tar -tzf 2.tar.gz | tr '\\n' ' ')"
+            "$BALE" pack --remove-files t -o 3.tar.gz --manifest no/such/dir/m 2> manifest.err; echo "manifest: $?"
+            "$BALE" pack --remove-files t -o - > /dev/null 2>&1; echo "stdout: $?"
+            "$BALE" pack --remove-files -h t -o 4.tar.gz 2> /dev/null; echo "-h: $?"
+            "$BALE" pack --remove-files t -o /dev/null 2> device.err; echo "device: $?"
+            diff -r t orig && echo "nothing removed"
+            cat missing.err unreadable.err manifest.err device.err
+            """)
+        #expect(run.stdout == """
+            missing: 1 1
+            unreadable: 2 t/ t/a t/sub/ t/sub/b \n\
+            manifest: 1
+            stdout: 64
+            -h: 64
+            device: 1
+            nothing removed
+            bale: missing: Cannot stat: No such file or directory
+            bale: no archive written: 1 of the 2 paths given cannot be read
+            bale: --remove-files: nothing removed, as the run failed
+            bale: t/sub/unreadable: Cannot open: Permission denied
+            bale: --remove-files: nothing removed, as not everything asked for could be archived (named above)
+            bale: no/such/dir/m: write error: No such file or directory (the manifest)
+            bale: --remove-files: nothing removed, as the run failed
+            bale: /dev/null: --remove-files needs the archive in a regular file (renamed into place and flushed when whole), not a device or a FIFO; nothing written
+            bale: --remove-files: nothing removed, as the run failed
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// With `--shard K/N` each part removes its own files only; every part
+    /// archives every directory, and one still holding another part's
+    /// files stays quietly. The last part leaves the directories empty and
+    /// removes them.
+    @Test func eachShardRemovesItsOwnFiles() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir -p t/x t/y && for i in $(seq 1 20); do seq 1 $i > t/x/f$i; seq 1 $i > t/y/g$i; done
+            cp -a t orig
+            "$BALE" pack --remove-files --shard 1/2 t -o 1.tar.gz; echo "first: $?"
+            left=$(find t -type f | wc -l); echo "files left: $(( left > 0 && left < 40 ))"
+            tar -tzf 1.tar.gz | grep -v '/$' | while read -r f; do [ -e "$f" ] && echo "still there: $f"; done
+            "$BALE" pack --remove-files --shard 2/2 t -o 2.tar.gz; echo "second: $?"
+            [ -e t ] || echo "the tree is gone"
+            mkdir out && tar -xzf 1.tar.gz -C out && tar -xzf 2.tar.gz -C out && diff -r out/t orig && echo "the parts hold it all"
+            """)
+        #expect(run.stdout == "first: 0\nfiles left: 1\nsecond: 0\nthe tree is gone\nthe parts hold it all\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+}
