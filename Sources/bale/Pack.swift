@@ -22,6 +22,7 @@ struct Pack: ParsableCommand {
           bale pack logs/                       # -> logs.tar.gz
           bale pack -C /srv data -o /backup/data.tar.gz
           bale pack src --exclude '*.o' -o - | ssh host 'cat > src.tar.gz'
+          bale pack --remove-files logs/2024-05 -o /archive/2024-05.tar.gz   # archive, then delete
         """)
 
     @Argument(help: "Files and directories to pack (or --files-from).")
