@@ -100,7 +100,8 @@ public struct PackCommand {
             return .failure
         }
 
-        if removal != nil, let outputPath, !Self.canBeRenamedOver(outputPath) {
+        // Refused before it is opened: opening a FIFO would wait for a reader.
+        if removal != nil, let outputPath, AtomicOutputFile.writesDirectly(Array(outputPath.utf8)) {
             context.report(.error(path: outputPath, Self.notAFileForRemoval))
             return .failure
         }
@@ -196,16 +197,6 @@ public struct PackCommand {
 
     private static let notAFileForRemoval =
         "--remove-files needs the archive in a regular file (renamed into place and flushed when whole), not a device or a FIFO; nothing written"
-
-    /// False when `path` exists and is neither a regular file nor a
-    /// directory: a device or a FIFO, which `AtomicOutputFile` writes
-    /// directly (checked before it opens one, which for a FIFO would wait
-    /// for a reader).
-    private static func canBeRenamedOver(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return true }
-        return info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFDIR
-    }
 
     /// Checks that every path given (on the command line or in -T's list)
     /// is there, before anything is written; names each one that is not.

@@ -9,8 +9,8 @@ import Synchronization
 /// Data goes to a temporary file beside the target (same directory, so
 /// same file system, so `rename` is atomic), named `.NAME.bale-XXXXXX` so
 /// a stray one is recognisable. `commit` gives it the input's mode and
-/// times, optionally fsyncs it, and renames it over the target; `discard`
-/// removes it. If a signal ends bale in between, the handler of
+/// times, optionally fsyncs it (and, once renamed, its directory), and
+/// renames it over the target; `discard` removes it. If a signal ends bale in between, the handler of
 /// `ProcessSignals.installTerminationCleanup()` removes it (every
 /// temporary file is registered with it as it is created). So a reader of the target sees
 /// the old file or the whole new one, never a partial one.
@@ -59,9 +59,7 @@ public final class AtomicOutputFile: Sendable {
     /// `commit` can skip its chmod when that is already the final mode.
     public init(pathBytes: [UInt8], mode: mode_t? = nil) throws(BaleError) {
         self.pathBytes = pathBytes
-        var existing = stat()
-        if withCString(pathBytes, { stat($0, &existing) }) == 0,
-           existing.st_mode & S_IFMT != S_IFREG && existing.st_mode & S_IFMT != S_IFDIR {
+        if Self.writesDirectly(pathBytes) {
             let fd = withCString(pathBytes) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
             if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("open")) }
             self.fd = fd
@@ -86,6 +84,14 @@ public final class AtomicOutputFile: Sendable {
         self.fd = fd
         temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
         lifecycle = Mutex(Lifecycle(slot: registered))
+    }
+
+    /// True when the target `pathBytes` exists and is neither a regular
+    /// file nor a directory (a device, a FIFO): it is written directly.
+    public static func writesDirectly(_ pathBytes: [UInt8]) -> Bool {
+        var existing = stat()
+        return withCString(pathBytes, { stat($0, &existing) }) == 0
+            && existing.st_mode & S_IFMT != S_IFREG && existing.st_mode & S_IFMT != S_IFDIR
     }
 
     /// What a temporary name has before its six random letters and digits.
