@@ -3,9 +3,13 @@ import Glibc
 #endif
 import CSystem
 
-/// A large file being extracted: written under a temporary name in its
-/// directory (`.NAME.bale-XXXXXX`, as `AtomicOutputFile` names its own),
-/// renamed over its final name when whole, removed otherwise.
+/// A file being extracted under a temporary name in its directory
+/// (`.NAME.bale-XXXXXX`, as `AtomicOutputFile` names its own), renamed over
+/// its final name when whole, removed otherwise: every large file (an
+/// archive cut short, a full disk or a signal leaves no partial file), and
+/// a small file that replaces one already there (the old file keeps its
+/// name until the new one is whole and takes it, so the name is never
+/// missing; GNU tar unlinks the old file first).
 ///
 /// It is created with openat from the directory the extractor opened and
 /// checked (never by a path, which could lead through a symbolic link),
@@ -15,7 +19,7 @@ import CSystem
 /// the file exists, a handler running on another thread waits for the
 /// creation to finish before it empties the table, and nothing is created
 /// once a signal is ending bale. So a signal mid-file removes it too.
-final class LargeFile {
+final class StagedFile {
     let fd: Int32
     private let directory: OpenDirectory
     private let leaf: [UInt8]
