@@ -36,6 +36,16 @@ final class StagedFile {
     init?(directory: OpenDirectory, leaf: [UInt8], path _: [UInt8] = []) {
         self.directory = directory
         self.leaf = leaf
+        guard let created = Self.createTemporary(for: leaf, in: directory) else { return nil }
+        (fd, slot, temporaryLeaf) = created
+    }
+
+    /// Creates `.LEAF.bale-XXXXXX` (mode 0600) in `directory`, registered
+    /// for the signal handler (`bale_create_temporary_at`): its descriptor,
+    /// its slot in the handler's table and its name; nil, with errno set,
+    /// when it cannot be created.
+    static func createTemporary(for leaf: [UInt8], in directory: OpenDirectory)
+        -> (fd: Int32, slot: Int32, leaf: [UInt8])? {
         var template = ([UInt8(ascii: ".")] + leaf + Array((AtomicOutputFile.temporaryMarker + "XXXXXX").utf8))
             .map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
@@ -43,9 +53,7 @@ final class StagedFile {
             bale_create_temporary_at(directory.fd, template.baseAddress!, 0o600, &registered)
         }
         guard created >= 0 else { return nil }
-        fd = created
-        slot = registered
-        temporaryLeaf = template.dropLast().map { UInt8(bitPattern: $0) }
+        return (created, registered, template.dropLast().map { UInt8(bitPattern: $0) })
     }
 
     /// Closes the file and renames it over its final name; the problem, if any.

@@ -101,32 +101,62 @@ public struct TarExtractor: TarReader.Handler {
         }
     }
 
-    /// Whether the name `leaf` in `parent` is free for `entry`, as the
-    /// policy says when it is taken: what is there is removed (a file, link
-    /// or device unless `removingFiles` is false, for an entry that
-    /// replaces it by rename; a directory only when empty, as GNU tar
-    /// removes it), or kept, and the entry is not extracted (with an error
-    /// or warning when the policy has one to give).
+    /// What `makeRoom` found where an entry goes.
+    private enum Room {
+        /// Nothing (or an empty directory, now removed): the entry is made there.
+        case free
+        /// A file, link or device, which the entry replaces by rename.
+        case taken
+        /// The entry is not extracted: what is there is kept (or is a full directory).
+        case refused
+    }
+
+    /// What the name `leaf` in `parent` holds for `entry`, as the policy
+    /// says when it is taken: a directory is removed when empty (as GNU tar
+    /// removes it) and refuses the entry when full; a file, link or device
+    /// is left for the entry to replace by rename, or kept (the entry is
+    /// then not extracted, with an error or warning when the policy has
+    /// one to give).
     private mutating func makeRoom(for entry: TarEntry, _ leaf: [UInt8], in parent: Int32,
-                                   removingFiles: Bool = true, refusal: @autoclosure () -> String) -> Bool {
+                                   refusal: @autoclosure () -> String) -> Room {
         var existing = stat()
-        guard withCString(leaf, { fstatat(parent, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 else { return true }
+        guard withCString(leaf, { fstatat(parent, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 else { return .free }
         let verdict = policy.verdict(on: existing, forEntryNamed: entry.displayName, isDirectory: false,
                                      modified: (entry.modificationSeconds, entry.modificationNanoseconds),
                                      refusal: refusal())
         if case .keep(let said) = verdict {
             if let said { said.severity == .error ? refusals.append(said) : notices.append(said) }
-            return false
+            return .refused
         }
-        if existing.st_mode & S_IFMT == S_IFDIR {
-            if withCString(leaf, { unlinkat(parent, $0, AT_REMOVEDIR) }) != 0 {
-                refuse(entry, SystemError(code: EEXIST, operation: "open").reason)
-                return false
-            }
-        } else if removingFiles {
-            _ = withCString(leaf) { unlinkat(parent, $0, 0) }
+        guard existing.st_mode & S_IFMT == S_IFDIR else { return .taken }
+        if withCString(leaf, { unlinkat(parent, $0, AT_REMOVEDIR) }) != 0 {
+            refuse(entry, SystemError(code: EEXIST, operation: "open").reason)
+            return .refused
         }
-        return true
+        return .free
+    }
+
+    /// Makes a link, FIFO or device at `leaf` with `make` (given the name to
+    /// make it under; 0 or -1 with errno set, as the system call) and gives
+    /// it its owner, mode and time with `finish`. Where the name is taken,
+    /// the node is made and finished under a `StagedName` and renamed over
+    /// what is there, so the name never goes missing. The problem (after
+    /// `failing`, the words that name the failed call), if any.
+    private func makeNode(_ leaf: [UInt8], in directory: OpenDirectory, room: Room, failing: String = "",
+                          make: ([UInt8]) -> Int32, finish: ([UInt8]) -> Void = { _ in }) -> String? {
+        var staged: StagedName?
+        if room == .taken {
+            guard let name = StagedName(directory: directory, leaf: leaf) else { return SystemError.current("open").reason }
+            staged = name
+        }
+        let name = staged?.temporaryLeaf ?? leaf
+        if make(name) != 0 {
+            let problem = failing + SystemError.current("make").reason
+            staged?.discard()
+            return problem
+        }
+        finish(name)
+        return staged?.commit()
     }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
@@ -209,7 +239,7 @@ public struct TarExtractor: TarReader.Handler {
             // over its own at `end`: an archive cut short, a full disk or a
             // signal leaves no partial file, and an older file of that name
             // stays until the new one is whole.
-            guard makeRoom(for: entry, leaf, in: parent, removingFiles: false, refusal: "Cannot open") else { return }
+            guard makeRoom(for: entry, leaf, in: parent, refusal: "Cannot open") != .refused else { return }
             guard let temporary = StagedFile(directory: directory, leaf: leaf, path: rootPath + [UInt8(ascii: "/")] + path) else {
                 refuse(entry, SystemError.current("open").reason)
                 return
@@ -218,14 +248,15 @@ public struct TarExtractor: TarReader.Handler {
             current = temporary.fd
         case .symbolicLink:
             forgetCachedParent()
-            guard makeRoom(for: entry, leaf, in: parent,
-                           refusal: "Cannot create symlink to \(Self.quoted(entry.linkTarget))") else { return }
-            if withCString(entry.linkTarget, { target in withCString(leaf) { symlinkat(target, parent, $0) } }) != 0 {
-                refuse(entry, SystemError.current("symlink").reason)
-                return
-            }
-            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-            setTime(parent, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot create symlink to \(Self.quoted(entry.linkTarget))")
+            guard room != .refused else { return }
+            let problem = makeNode(leaf, in: directory, room: room, make: { name in
+                withCString(entry.linkTarget) { target in withCString(name) { symlinkat(target, parent, $0) } }
+            }, finish: { name in
+                if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+                setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
+            })
+            if let problem { refuse(entry, problem) }
         case .hardLink:
             // The target's name is stripped as the entry's is (GNU tar); one
             // with too few components names nothing.
@@ -242,23 +273,31 @@ public struct TarExtractor: TarReader.Handler {
             guard let targetDirectory = openParent(targetParts, for: entry) else { return }
             let targetParent = targetDirectory.fd
             _ = directory  // the entry's own directory stays open while the target's is used
-            guard makeRoom(for: entry, leaf, in: parent,
-                           refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))") else { return }
-            let linked = withCString(targetLeaf) { target in withCString(leaf) { linkat(targetParent, target, parent, $0, 0) } }
-            if linked != 0 { refuse(entry, "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): \(SystemError.current("link").reason)") }
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))")
+            guard room != .refused else { return }
+            let problem = makeNode(leaf, in: directory, room: room,
+                                   failing: "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): ") { name in
+                withCString(targetLeaf) { target in withCString(name) { linkat(targetParent, target, parent, $0, 0) } }
+            }
+            if let problem { refuse(entry, problem) }
         case .fifo, .characterDevice, .blockDevice:
-            guard makeRoom(for: entry, leaf, in: parent, refusal: entry.kind == .fifo ? "Cannot mkfifo" : "Cannot mknod") else { return }
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: entry.kind == .fifo ? "Cannot mkfifo" : "Cannot mknod")
+            guard room != .refused else { return }
             let type: mode_t = entry.kind == .fifo ? S_IFIFO : (entry.kind == .characterDevice ? S_IFCHR : S_IFBLK)
             let device = dev_t(UInt64(entry.deviceMajor & 0xfff) << 8 | UInt64(entry.deviceMinor & 0xff)
                                | UInt64(entry.deviceMinor & ~0xff) << 12 | UInt64(entry.deviceMajor & ~0xfff) << 32)
-            if withCString(leaf, { mknodat(parent, $0, type | mode, device) }) != 0 {
-                refuse(entry, SystemError.current("mknod").reason)
-                return
-            }
-            // mknod takes the umask off; the archive's mode is given in full where the policy says.
-            if mode & ProcessUmask.bits != 0 { _ = withCString(leaf) { fchmodat(parent, $0, mode, 0) } }
-            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-            setTime(parent, leaf, entry, flags: 0)
+            let problem = makeNode(leaf, in: directory, room: room, make: { name in
+                withCString(name) { mknodat(parent, $0, type | mode, device) }
+            }, finish: { name in
+                // Owner first (chown clears setuid/setgid bits), then the
+                // mode in full where the policy says: mknod took the umask off.
+                if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+                if mode & ProcessUmask.bits != 0 || owner != nil && mode & 0o6000 != 0 {
+                    _ = withCString(name) { fchmodat(parent, $0, mode, 0) }
+                }
+                setTime(parent, name, entry, flags: 0)
+            })
+            if let problem { refuse(entry, problem) }
         }
     }
 
