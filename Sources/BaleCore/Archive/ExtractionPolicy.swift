@@ -52,6 +52,24 @@ public struct ExtractionPolicy: Sendable {
         case keep(Diagnostic?)
     }
 
+    /// What is where an entry that is not a directory goes (`makeRoom`).
+    enum Room {
+        /// Nothing (or an empty directory, now removed, as GNU tar removes
+        /// it): the entry is made there.
+        case free
+        /// A file, link or device, which the entry replaces by rename.
+        case taken
+        /// The entry is not extracted: what is there is kept (or is a full
+        /// directory); the diagnostic, if there is something to say.
+        case refused(Diagnostic?)
+
+        /// True for `refused`.
+        var refuses: Bool {
+            if case .refused = self { return true }
+            return false
+        }
+    }
+
     public var existingFiles = ExistingFiles.replace
     /// Leading name components removed from each name (and from hard
     /// links' targets); entries with no more than that many are skipped.
@@ -121,5 +139,26 @@ public struct ExtractionPolicy: Sendable {
             }
             return isDirectory && existingIsDirectory ? .remakeIfEmpty : .replace
         }
+    }
+
+    /// Looks at the name `leaf` in `parent`, where the entry `name`
+    /// (modified at `modified`, not a directory) goes, and applies the
+    /// verdict: an empty directory there is removed, a full one refuses the
+    /// entry; a file, link or device is left for the entry to replace by
+    /// rename, or kept.
+    func makeRoom(at leaf: [UInt8], in parent: Int32, forEntryNamed name: String,
+                  modified: (seconds: Int64, nanoseconds: Int32), refusal: @autoclosure () -> String) -> Room {
+        var existing = stat()
+        // Nothing there (or gone since): the entry is made as new.
+        guard withCString(leaf, { fstatat(parent, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 else { return .free }
+        if case .keep(let said) = verdict(on: existing, forEntryNamed: name, isDirectory: false, modified: modified,
+                                          refusal: refusal()) {
+            return .refused(said)
+        }
+        guard existing.st_mode & S_IFMT == S_IFDIR else { return .taken }
+        if withCString(leaf, { unlinkat(parent, $0, AT_REMOVEDIR) }) != 0 {
+            return .refused(.error(path: name, "\(SystemError(code: EEXIST, operation: "open").reason); not extracted"))
+        }
+        return .free
     }
 }

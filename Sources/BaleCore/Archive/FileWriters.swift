@@ -156,10 +156,14 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var fd = withCString(job.leaf) { openat(parent, $0, flags, created) }
         var staged: StagedFile?
         if fd < 0 && errno == EEXIST {
-            switch makeRoom(for: job) {
+            switch policy.makeRoom(at: job.leaf, in: parent, forEntryNamed: job.displayName,
+                                   modified: (job.seconds, job.nanoseconds), refusal: "Cannot open") {
             case .refused(let problem):
                 return problem
-            case .staged(let replacement):
+            case .taken:
+                guard let replacement = StagedFile(directory: job.parent, leaf: job.leaf) else {
+                    return .error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")
+                }
                 staged = replacement
                 fd = replacement.fd
                 created = 0o600 & ~ProcessUmask.bits
@@ -191,38 +195,5 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             return .error(path: job.displayName, "\(problem); not extracted")
         }
         return nil
-    }
-
-    /// Where a file goes when its name is taken.
-    private enum Room {
-        /// The name is free again (an empty directory removed, as GNU tar
-        /// removes it, or what was there gone): create the file anew.
-        case free
-        /// A file (or link, FIFO, device) to replace: write this instead.
-        case staged(StagedFile)
-        /// Not extracted: what is there is kept (or is a full directory);
-        /// the diagnostic, if there is something to say.
-        case refused(Diagnostic?)
-    }
-
-    /// The name of `job`'s file is taken: what the policy makes of it.
-    private func makeRoom(for job: Job) -> Room {
-        let parent = job.parent.fd
-        var existing = stat()
-        // Gone since (another tool removed it): create the file as new.
-        guard withCString(job.leaf, { fstatat(parent, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 else { return .free }
-        let verdict = policy.verdict(on: existing, forEntryNamed: job.displayName, isDirectory: false,
-                                     modified: (job.seconds, job.nanoseconds), refusal: "Cannot open")
-        if case .keep(let said) = verdict { return .refused(said) }
-        if existing.st_mode & S_IFMT == S_IFDIR {
-            if withCString(job.leaf, { unlinkat(parent, $0, AT_REMOVEDIR) }) != 0 {
-                return .refused(.error(path: job.displayName, "\(SystemError(code: EEXIST, operation: "open").reason); not extracted"))
-            }
-            return .free
-        }
-        guard let staged = StagedFile(directory: job.parent, leaf: job.leaf) else {
-            return .refused(.error(path: job.displayName, "\(SystemError.current("open").reason); not extracted"))
-        }
-        return .staged(staged)
     }
 }

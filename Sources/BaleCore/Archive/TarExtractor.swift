@@ -101,39 +101,15 @@ public struct TarExtractor: TarReader.Handler {
         }
     }
 
-    /// What `makeRoom` found where an entry goes.
-    private enum Room {
-        /// Nothing (or an empty directory, now removed): the entry is made there.
-        case free
-        /// A file, link or device, which the entry replaces by rename.
-        case taken
-        /// The entry is not extracted: what is there is kept (or is a full directory).
-        case refused
-    }
-
-    /// What the name `leaf` in `parent` holds for `entry`, as the policy
-    /// says when it is taken: a directory is removed when empty (as GNU tar
-    /// removes it) and refuses the entry when full; a file, link or device
-    /// is left for the entry to replace by rename, or kept (the entry is
-    /// then not extracted, with an error or warning when the policy has
-    /// one to give).
+    /// What is where `entry` (not a directory) goes, as the policy makes
+    /// room for it (`ExtractionPolicy.makeRoom`); what it has to say about
+    /// an entry it refuses is noted.
     private mutating func makeRoom(for entry: TarEntry, _ leaf: [UInt8], in parent: Int32,
-                                   refusal: @autoclosure () -> String) -> Room {
-        var existing = stat()
-        guard withCString(leaf, { fstatat(parent, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 else { return .free }
-        let verdict = policy.verdict(on: existing, forEntryNamed: entry.displayName, isDirectory: false,
-                                     modified: (entry.modificationSeconds, entry.modificationNanoseconds),
-                                     refusal: refusal())
-        if case .keep(let said) = verdict {
-            if let said { said.severity == .error ? refusals.append(said) : notices.append(said) }
-            return .refused
-        }
-        guard existing.st_mode & S_IFMT == S_IFDIR else { return .taken }
-        if withCString(leaf, { unlinkat(parent, $0, AT_REMOVEDIR) }) != 0 {
-            refuse(entry, SystemError(code: EEXIST, operation: "open").reason)
-            return .refused
-        }
-        return .free
+                                   refusal: @autoclosure () -> String) -> ExtractionPolicy.Room {
+        let room = policy.makeRoom(at: leaf, in: parent, forEntryNamed: entry.displayName,
+                                   modified: (entry.modificationSeconds, entry.modificationNanoseconds), refusal: refusal())
+        if case .refused(let said?) = room { said.severity == .error ? refusals.append(said) : notices.append(said) }
+        return room
     }
 
     /// Makes a link, FIFO or device at `leaf` with `make` (given the name to
@@ -142,10 +118,10 @@ public struct TarExtractor: TarReader.Handler {
     /// the node is made and finished under a `StagedName` and renamed over
     /// what is there, so the name never goes missing. The problem (after
     /// `failing`, the words that name the failed call), if any.
-    private func makeNode(_ leaf: [UInt8], in directory: OpenDirectory, room: Room, failing: String = "",
+    private func makeNode(_ leaf: [UInt8], in directory: OpenDirectory, room: ExtractionPolicy.Room, failing: String = "",
                           make: ([UInt8]) -> Int32, finish: ([UInt8]) -> Void = { _ in }) -> String? {
         var staged: StagedName?
-        if room == .taken {
+        if case .taken = room {
             guard let name = StagedName(directory: directory, leaf: leaf) else { return SystemError.current("open").reason }
             staged = name
         }
@@ -239,7 +215,7 @@ public struct TarExtractor: TarReader.Handler {
             // over its own at `end`: an archive cut short, a full disk or a
             // signal leaves no partial file, and an older file of that name
             // stays until the new one is whole.
-            guard makeRoom(for: entry, leaf, in: parent, refusal: "Cannot open") != .refused else { return }
+            guard !makeRoom(for: entry, leaf, in: parent, refusal: "Cannot open").refuses else { return }
             guard let temporary = StagedFile(directory: directory, leaf: leaf, path: rootPath + [UInt8(ascii: "/")] + path) else {
                 refuse(entry, SystemError.current("open").reason)
                 return
@@ -249,7 +225,7 @@ public struct TarExtractor: TarReader.Handler {
         case .symbolicLink:
             forgetCachedParent()
             let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot create symlink to \(Self.quoted(entry.linkTarget))")
-            guard room != .refused else { return }
+            guard !room.refuses else { return }
             let problem = makeNode(leaf, in: directory, room: room, make: { name in
                 withCString(entry.linkTarget) { target in withCString(name) { symlinkat(target, parent, $0) } }
             }, finish: { name in
@@ -274,7 +250,7 @@ public struct TarExtractor: TarReader.Handler {
             let targetParent = targetDirectory.fd
             _ = directory  // the entry's own directory stays open while the target's is used
             let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))")
-            guard room != .refused else { return }
+            guard !room.refuses else { return }
             let problem = makeNode(leaf, in: directory, room: room,
                                    failing: "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): ") { name in
                 withCString(targetLeaf) { target in withCString(name) { linkat(targetParent, target, parent, $0, 0) } }
@@ -282,7 +258,7 @@ public struct TarExtractor: TarReader.Handler {
             if let problem { refuse(entry, problem) }
         case .fifo, .characterDevice, .blockDevice:
             let room = makeRoom(for: entry, leaf, in: parent, refusal: entry.kind == .fifo ? "Cannot mkfifo" : "Cannot mknod")
-            guard room != .refused else { return }
+            guard !room.refuses else { return }
             let type: mode_t = entry.kind == .fifo ? S_IFIFO : (entry.kind == .characterDevice ? S_IFCHR : S_IFBLK)
             let device = dev_t(UInt64(entry.deviceMajor & 0xfff) << 8 | UInt64(entry.deviceMinor & 0xff)
                                | UInt64(entry.deviceMinor & ~0xff) << 12 | UInt64(entry.deviceMajor & ~0xfff) << 32)
