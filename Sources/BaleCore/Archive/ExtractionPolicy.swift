@@ -42,7 +42,7 @@ public struct ExtractionPolicy: Sendable {
     }
 
     /// What a name already taken gets, decided by `verdict`.
-    public enum Verdict: Equatable {
+    enum Verdict: Equatable {
         /// What is there goes (or, a directory over a directory, is reused).
         case replace
         /// A directory over a directory with `--keep-newer-files`: as GNU
