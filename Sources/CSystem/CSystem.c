@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -75,17 +76,17 @@ static void bale_wait_for_the_end(void) {
  *
  * Each slot names the file by a directory descriptor and a name relative
  * to it (AT_FDCWD and a path for `AtomicOutputFile`; the extracted file's
- * open directory and its leaf for `LargeFile`, whose path from the
+ * open directory and its leaf for `StagedFile`, whose path from the
  * current directory may be longer than PATH_MAX). The handler calls
  * unlinkat, which is async-signal-safe.
  *
  * The limit: BALE_TEMPORARY_SLOTS temporary files at once. bale keeps
  * very few (an archive or output being written, one large file being
- * extracted, one output of gzip -r at a time), so 1024 leaves a wide
- * margin. When the table is full, creating a temporary file fails with
- * EMFILE ("Too many open files"), which bale reports as an error naming
- * the output, as any other failure to create it: a temporary file is
- * never created without being in the table. The table costs
+ * extracted and one file being replaced per writer thread, one output
+ * of gzip -r at a time), so 1024 leaves a wide margin. When the table
+ * is full, creating a temporary file fails with EMFILE ("Too many
+ * open files"), which bale reports as an error naming the output,
+ * as any other failure to create it: a temporary file is never created without being in the table. The table costs
  * 4 MiB of address space, of which only the slots used are ever touched;
  * the states are kept apart from the names so that the handler's scan
  * reads 4 KiB, not one page per slot. */
@@ -325,6 +326,8 @@ static int bale_create_registered(int directory, char *template_name, unsigned i
     errno = EEXIST;
     return -1;
 }
+
+const int bale_fnm_leading_dir = FNM_LEADING_DIR;
 
 void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold) {
     mallopt(M_MMAP_THRESHOLD, mmap_threshold);

@@ -11,15 +11,19 @@ struct Unpack: ParsableCommand {
         discussion: """
         bale's own archives are decompressed in parallel. Safe by default: \
         entries with '..' are refused, a leading '/' is stripped, nothing is \
-        written through a symbolic link, hard links must stay inside DIR, and \
-        setuid/setgid bits are dropped (unless --same-permissions). As root, \
-        owners are restored (unless --no-same-owner). Each \
+        written through a symbolic link, and hard links must stay inside DIR. \
+        As GNU tar: as root, entries get the archive's modes in full \
+        (setuid/setgid too) and their owners (unless --no-same-owner); \
+        anyone else gets the modes less the umask, without setuid/setgid \
+        (unless --same-permissions). A file already there is replaced \
+        atomically (unless -k, --skip-old-files, --keep-newer-files). Each \
         refused entry, and each that cannot be written (a full disk: the \
         next entries are still tried), is named, and the exit status is 1.
 
         Examples:
           bale unpack logs.tar.gz
           bale unpack backup.tgz -C /srv/restore
+          bale unpack src.tar.gz --strip-components 1 --exclude '*.o' -C src
         """)
 
     @Argument(help: "The archive (- for standard input).")
@@ -28,11 +32,38 @@ struct Unpack: ParsableCommand {
     @Option(name: .customShort("C"), help: "Extract into DIR (created if missing).")
     var directory = "."
 
-    @Flag(name: .customLong("same-permissions"), help: "Keep setuid and setgid bits.")
+    @Option(name: .customLong("strip-components"), help: ArgumentHelp(
+        "Remove N leading components from names (and hard links' targets); skip entries with no more.", valueName: "n"))
+    var stripComponents = 0
+
+    @Option(name: .customLong("exclude"), help: ArgumentHelp(
+        "Do not extract names matching this glob, at any depth, with what is under them (repeatable).", valueName: "glob"))
+    var excludes: [String] = []
+
+    @Flag(name: [.customShort("k"), .customLong("keep-old-files")], help: "Keep files already there; each is an error (exit 2).")
+    var keepOldFiles = false
+
+    @Flag(name: .customLong("skip-old-files"), help: "Keep files already there, silently.")
+    var skipOldFiles = false
+
+    @Flag(name: .customLong("keep-newer-files"), help: "Keep files already there that are as new as the entry or newer.")
+    var keepNewerFiles = false
+
+    @Flag(name: [.customShort("m"), .customLong("touch")], help: "Do not restore modification times (files get the time of extraction).")
+    var touch = false
+
+    @Flag(name: [.customLong("same-permissions"), .customLong("preserve-permissions")],
+          help: "Give the archive's modes in full, setuid/setgid too (done by default as root).")
     var samePermissions = false
+
+    @Flag(name: .customLong("no-same-permissions"), help: "Give the modes less the umask, without setuid/setgid (done by default when not root).")
+    var noSamePermissions = false
 
     @Flag(name: .customLong("no-same-owner"), help: "Do not give entries their owners (done by default as root).")
     var noSameOwner = false
+
+    @Flag(name: .customLong("numeric-owner"), help: "Give owners by the archive's numeric ids, not by user and group names.")
+    var numericOwner = false
 
     @OptionGroup var engine: EngineOptions
 
@@ -45,14 +76,30 @@ struct Unpack: ParsableCommand {
     func validate() throws {
         try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
         try requireNonEmpty(directory, "-C", "a directory")
+        try requireNonEmpty(excludes, "--exclude", "a glob")
+        if stripComponents < 0 { throw ValidationError("--strip-components takes a number of components, 0 or more") }
+        if [keepOldFiles, skipOldFiles, keepNewerFiles].filter({ $0 }).count > 1 {
+            throw ValidationError("give only one of -k (--keep-old-files), --skip-old-files and --keep-newer-files")
+        }
+        if samePermissions && noSamePermissions {
+            throw ValidationError("--same-permissions and --no-same-permissions cannot go together")
+        }
     }
 
     func run() throws {
         var options = UnpackCommand.Options()
         options.archive = archive
         options.directory = directory
-        options.samePermissions = samePermissions
-        if noSameOwner { options.restoreOwners = false }
+        var policy = ExtractionPolicy()
+        policy.stripComponents = stripComponents
+        policy.exclusions = ExclusionPatterns(excludes)
+        policy.existingFiles = keepOldFiles ? .keep : skipOldFiles ? .skip : keepNewerFiles ? .keepNewer : .replace
+        policy.restoresTimes = !touch
+        if samePermissions { policy.modes = .archived }
+        if noSamePermissions { policy.modes = .lessUmask }
+        if noSameOwner { policy.restoresOwners = false }
+        policy.numericOwner = numericOwner
+        options.policy = policy
         options.engine = engine.settings
         options.context = RunContext(quiet: quiet, verbose: verbose)
         throw engine.report(command: "unpack", inputs: [archive], quiet: quiet, verbose: verbose, context: options.context) { UnpackCommand(options: options).run() }
@@ -75,13 +122,21 @@ struct List: ParsableCommand {
     @Argument(help: "The archive (- for standard input).")
     var archive: String
 
+    @Option(name: .customLong("exclude"), help: ArgumentHelp(
+        "Do not list names matching this glob, at any depth, with what is under them (repeatable).", valueName: "glob"))
+    var excludes: [String] = []
+
     @OptionGroup var engine: EngineOptions
 
-    func validate() throws { try requireNonEmpty(archive, "the archive", "a file name (- for standard input)") }
+    func validate() throws {
+        try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
+        try requireNonEmpty(excludes, "--exclude", "a glob")
+    }
 
     func run() throws {
         var options = UnpackCommand.Options()
         options.archive = archive
+        options.policy.exclusions = ExclusionPatterns(excludes)
         options.listOnly = true
         options.engine = engine.settings
         throw engine.report(command: "list", inputs: [archive], quiet: true, context: options.context) { UnpackCommand(options: options).run() }

@@ -13,6 +13,10 @@ import Glibc
 /// names a queued file, or hard-links to one, waits for the queue first
 /// (`waitFor`); everything else goes on at once.
 ///
+/// A new file is created with O_EXCL, one system call; only when its name
+/// is taken does the policy (`ExtractionPolicy.existingFiles`) decide, and
+/// a file replaced is written as a `StagedFile` and renamed over the old.
+///
 /// Files are handed over in batches (up to `batchFiles` files or
 /// `batchBytes` bytes), not one by one: a hand-over wakes a sleeping
 /// thread, and per file that cost more than the file itself. Measured with
@@ -53,6 +57,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     }
 
     private let queue: BoundedQueue<[Job]>
+    /// What becomes of files already there, and whether times are restored.
+    private let policy: ExtractionPolicy
 
     private let monitor = Monitor()
     private let idle: Monitor.Condition
@@ -71,7 +77,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private var batchKeys: Set<PathKey> = []
     private var batchSize = 0
 
-    init(threads count: Int) {
+    init(threads count: Int, policy: ExtractionPolicy) {
+        self.policy = policy
         queue = BoundedQueue(capacity: Self.queuedBatches)
         idle = monitor.makeCondition()
         for _ in 0..<max(1, count) {
@@ -145,30 +152,48 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         let parent = job.parent.fd
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
         // Created with its final mode where the umask allows, saving a chmod.
-        let direct = job.mode & ~ProcessUmask.bits
-        var fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
+        var created = job.mode & ~ProcessUmask.bits
+        var fd = withCString(job.leaf) { openat(parent, $0, flags, created) }
+        var staged: StagedFile?
         if fd < 0 && errno == EEXIST {
-            OpenDirectory.removeUnlessDirectory(job.leaf, in: parent)
-            fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
+            switch policy.makeRoom(at: job.leaf, in: parent, forEntryNamed: job.displayName,
+                                   modified: (job.seconds, job.nanoseconds), refusal: "Cannot open") {
+            case .refused(let problem):
+                return problem
+            case .taken:
+                guard let replacement = StagedFile(directory: job.parent, leaf: job.leaf) else {
+                    return .error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")
+                }
+                staged = replacement
+                fd = replacement.fd
+                created = 0o600 & ~ProcessUmask.bits
+            case .free:
+                fd = withCString(job.leaf) { openat(parent, $0, flags, created) }
+            }
         }
         if fd < 0 {
             return .error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")
         }
-        defer { close(fd) }
+        defer { if staged == nil { close(fd) } }
         do { try FileIO.write(fd, job.bytes) } catch {
             // No partial file stays behind (a full disk, a file-size limit).
-            _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
+            if let staged { staged.discard() } else { _ = withCString(job.leaf) { unlinkat(parent, $0, 0) } }
             return .error(path: job.displayName, "write error: \(error.reason); not extracted")
         }
         if let owner = job.owner {
             // chown clears setuid/setgid bits: the mode comes after.
             fchown(fd, owner.user, owner.group)
-            if job.mode & 0o6000 != 0 || direct != job.mode { fchmod(fd, job.mode) }
-        } else if direct != job.mode {
+            if job.mode & 0o6000 != 0 || created != job.mode { fchmod(fd, job.mode) }
+        } else if created != job.mode {
             fchmod(fd, job.mode)
         }
-        var times = OpenDirectory.times(seconds: job.seconds, nanoseconds: job.nanoseconds)
-        futimens(fd, &times)
+        if policy.restoresTimes {
+            var times = OpenDirectory.times(seconds: job.seconds, nanoseconds: job.nanoseconds)
+            futimens(fd, &times)
+        }
+        if let staged, let problem = staged.commit() {
+            return .error(path: job.displayName, "\(problem); not extracted")
+        }
         return nil
     }
 }

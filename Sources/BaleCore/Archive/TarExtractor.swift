@@ -12,11 +12,13 @@ import Glibc
 ///   stops the entry instead of leading outside;
 /// - a hard link must name an entry inside the destination, found the
 ///   same way;
-/// - setuid and setgid bits are dropped unless `samePermissions`;
-/// - owners are restored only when `restoreOwners` (by default when run
-///   as root, as GNU tar does): by user and group name where this system
-///   knows the name, else by the numeric id.
-/// Every refused entry is a warning naming it; the job then exits 1.
+/// - modes, owners, times, names and files already there are as the
+///   `ExtractionPolicy` says (GNU tar's defaults and options): as root the
+///   archive's modes in full and the owners (by user and group name where
+///   this system knows the name, else by the numeric id), for anyone else
+///   the modes less the umask, without setuid, setgid or sticky bits; a
+///   file already there replaced atomically (`FileWriters`, `StagedFile`).
+/// Every refused entry is an error naming it; the job then exits 1.
 /// Types bale never writes are treated as GNU tar treats them: a volume
 /// label is skipped, a continuation from another volume refused, a GNU
 /// dump directory made as a directory, an unknown type extracted as a
@@ -32,8 +34,7 @@ import Glibc
 /// path to it is kept open for the next entries (`DirectoryStack`).
 public struct TarExtractor: TarReader.Handler {
     private let root: Int32
-    private let samePermissions: Bool
-    private let restoreOwners: Bool
+    private let policy: ExtractionPolicy
     private var userIDs: [[UInt8]: uid_t] = [:]
     private var groupIDs: [[UInt8]: gid_t] = [:]
     private var refusals: [Diagnostic] = []
@@ -50,22 +51,21 @@ public struct TarExtractor: TarReader.Handler {
     private let writers: FileWriters
     private var small: FileWriters.Job?
     /// The large file being written, under its temporary name.
-    private var large: LargeFile?
+    private var large: StagedFile?
     /// The destination as given (for the signal handler's table of
     /// temporary files, which holds paths).
     private let rootPath: [UInt8]
     private var directories: DirectoryStack
 
-    /// Extracts under the open directory `root`, with `writerThreads`
-    /// threads writing small files.
-    public init(root: Int32, rootPath: String = ".", samePermissions: Bool, restoreOwners: Bool = geteuid() == 0,
+    /// Extracts under the open directory `root` as `policy` says, with
+    /// `writerThreads` threads writing small files.
+    public init(root: Int32, rootPath: String = ".", policy: ExtractionPolicy = ExtractionPolicy(),
                 writerThreads: Int = 2) {
         self.root = root
         self.rootPath = Array(rootPath.utf8)
-        self.samePermissions = samePermissions
-        self.restoreOwners = restoreOwners
+        self.policy = policy
         directories = DirectoryStack(root: root)
-        writers = FileWriters(threads: writerThreads)
+        writers = FileWriters(threads: writerThreads, policy: policy)
     }
 
     /// The cleaned, relative components of an archive name, or nil with a
@@ -101,12 +101,47 @@ public struct TarExtractor: TarReader.Handler {
         }
     }
 
-    private var modeMask: UInt32 { samePermissions ? 0o7777 : 0o1777 }
+    /// What is where `entry` (not a directory) goes, as the policy makes
+    /// room for it (`ExtractionPolicy.makeRoom`); what it has to say about
+    /// an entry it refuses is noted.
+    private mutating func makeRoom(for entry: TarEntry, _ leaf: [UInt8], in parent: Int32,
+                                   refusal: @autoclosure () -> String) -> ExtractionPolicy.Room {
+        let room = policy.makeRoom(at: leaf, in: parent, forEntryNamed: entry.displayName,
+                                   modified: (entry.modificationSeconds, entry.modificationNanoseconds), refusal: refusal())
+        if case .refused(let said?) = room { said.severity == .error ? refusals.append(said) : notices.append(said) }
+        return room
+    }
+
+    /// Makes a link, FIFO or device at `leaf` with `make` (given the name to
+    /// make it under; 0 or -1 with errno set, as the system call) and gives
+    /// it its owner, mode and time with `finish`. Where the name is taken,
+    /// the node is made and finished under a `StagedName` and renamed over
+    /// what is there, so the name never goes missing. The problem (after
+    /// `failing`, the words that name the failed call), if any.
+    private func makeNode(_ leaf: [UInt8], in directory: OpenDirectory, room: ExtractionPolicy.Room, failing: String = "",
+                          make: ([UInt8]) -> Int32, finish: ([UInt8]) -> Void = { _ in }) -> String? {
+        var staged: StagedName?
+        if case .taken = room {
+            guard let name = StagedName(directory: directory, leaf: leaf) else { return SystemError.current("open").reason }
+            staged = name
+        }
+        let name = staged?.temporaryLeaf ?? leaf
+        if make(name) != 0 {
+            let problem = failing + SystemError.current("make").reason
+            staged?.discard()
+            return problem
+        }
+        finish(name)
+        return staged?.commit()
+    }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         currentEntry = entry
+        // Excluded by the name as archived, then stripped, as GNU tar does.
+        if policy.exclusions.excludes(entry.name) { return }
+        guard let name = policy.stripped(entry.name) else { return }
         let parts: [[UInt8]]
-        switch Self.components(entry.name) {
+        switch Self.components(name) {
         case .success(let cleaned): parts = cleaned
         case .failure(let refused):
             refuse(entry, refused.reason)
@@ -134,12 +169,26 @@ public struct TarExtractor: TarReader.Handler {
         guard let directory = openParent(parts, for: entry) else { return }
         let parent = directory.fd
         onEntry?(entry)
-        let mode = mode_t(entry.mode & modeMask)
-        let owner = restoreOwners ? owner(of: entry) : nil
+        let mode = policy.mode(entry.mode)
+        let owner = policy.restoresOwners ? owner(of: entry) : nil
         switch entry.kind {
         case .directory:
             var info = stat()
-            let exists = withCString(leaf) { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+            var exists = withCString(leaf) { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+            if exists {
+                switch policy.verdict(on: info, forEntryNamed: entry.displayName, isDirectory: true,
+                                      modified: (entry.modificationSeconds, entry.modificationNanoseconds),
+                                      refusal: "Cannot mkdir") {
+                case .keep(let said):
+                    if let said { notices.append(said) }
+                    return
+                case .remakeIfEmpty:
+                    guard withCString(leaf, { unlinkat(parent, $0, AT_REMOVEDIR) }) == 0 else { return }
+                    exists = false
+                case .replace:
+                    break
+                }
+            }
             if exists && info.st_mode & S_IFMT != S_IFDIR {
                 _ = withCString(leaf) { unlinkat(parent, $0, 0) }
             }
@@ -166,7 +215,8 @@ public struct TarExtractor: TarReader.Handler {
             // over its own at `end`: an archive cut short, a full disk or a
             // signal leaves no partial file, and an older file of that name
             // stays until the new one is whole.
-            guard let temporary = LargeFile(directory: directory, leaf: leaf, path: rootPath + [UInt8(ascii: "/")] + path) else {
+            guard !makeRoom(for: entry, leaf, in: parent, refusal: "Cannot open").refuses else { return }
+            guard let temporary = StagedFile(directory: directory, leaf: leaf, path: rootPath + [UInt8(ascii: "/")] + path) else {
                 refuse(entry, SystemError.current("open").reason)
                 return
             }
@@ -174,15 +224,24 @@ public struct TarExtractor: TarReader.Handler {
             current = temporary.fd
         case .symbolicLink:
             forgetCachedParent()
-            OpenDirectory.removeUnlessDirectory(leaf, in: parent)
-            if withCString(entry.linkTarget, { target in withCString(leaf) { symlinkat(target, parent, $0) } }) != 0 {
-                refuse(entry, SystemError.current("symlink").reason)
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot create symlink to \(Self.quoted(entry.linkTarget))")
+            guard !room.refuses else { return }
+            let problem = makeNode(leaf, in: directory, room: room, make: { name in
+                withCString(entry.linkTarget) { target in withCString(name) { symlinkat(target, parent, $0) } }
+            }, finish: { name in
+                if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+                setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
+            })
+            if let problem { refuse(entry, problem) }
+        case .hardLink:
+            // The target's name is stripped as the entry's is (GNU tar); one
+            // with too few components names nothing.
+            guard let target = policy.stripped(entry.linkTarget) else {
+                refuse(entry, "cannot hard link to \(Self.quoted(entry.linkTarget)): it has no more than "
+                       + "\(policy.stripComponents) name components (--strip-components)")
                 return
             }
-            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-            setTime(parent, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
-        case .hardLink:
-            guard case .success(let targetParts) = Self.components(entry.linkTarget), let targetLeaf = targetParts.last else {
+            guard case .success(let targetParts) = Self.components(target), let targetLeaf = targetParts.last else {
                 refuse(entry, "hard link to a name outside the destination")
                 return
             }
@@ -190,30 +249,45 @@ public struct TarExtractor: TarReader.Handler {
             guard let targetDirectory = openParent(targetParts, for: entry) else { return }
             let targetParent = targetDirectory.fd
             _ = directory  // the entry's own directory stays open while the target's is used
-            OpenDirectory.removeUnlessDirectory(leaf, in: parent)
-            let linked = withCString(targetLeaf) { target in withCString(leaf) { linkat(targetParent, target, parent, $0, 0) } }
-            if linked != 0 { refuse(entry, "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): \(SystemError.current("link").reason)") }
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))")
+            guard !room.refuses else { return }
+            let problem = makeNode(leaf, in: directory, room: room,
+                                   failing: "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): ") { name in
+                withCString(targetLeaf) { target in withCString(name) { linkat(targetParent, target, parent, $0, 0) } }
+            }
+            if let problem { refuse(entry, problem) }
         case .fifo, .characterDevice, .blockDevice:
-            OpenDirectory.removeUnlessDirectory(leaf, in: parent)
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: entry.kind == .fifo ? "Cannot mkfifo" : "Cannot mknod")
+            guard !room.refuses else { return }
             let type: mode_t = entry.kind == .fifo ? S_IFIFO : (entry.kind == .characterDevice ? S_IFCHR : S_IFBLK)
             let device = dev_t(UInt64(entry.deviceMajor & 0xfff) << 8 | UInt64(entry.deviceMinor & 0xff)
                                | UInt64(entry.deviceMinor & ~0xff) << 12 | UInt64(entry.deviceMajor & ~0xfff) << 32)
-            if withCString(leaf, { mknodat(parent, $0, type | mode, device) }) != 0 {
-                refuse(entry, SystemError.current("mknod").reason)
-                return
-            }
-            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-            setTime(parent, leaf, entry, flags: 0)
+            let problem = makeNode(leaf, in: directory, room: room, make: { name in
+                withCString(name) { mknodat(parent, $0, type | mode, device) }
+            }, finish: { name in
+                // Owner first (chown clears setuid/setgid bits), then the
+                // mode in full where the policy says: mknod took the umask off.
+                if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+                if mode & ProcessUmask.bits != 0 || owner != nil && mode & 0o6000 != 0 {
+                    _ = withCString(name) { fchmodat(parent, $0, mode, 0) }
+                }
+                setTime(parent, name, entry, flags: 0)
+            })
+            if let problem { refuse(entry, problem) }
         }
     }
 
+    /// Gives `leaf` the entry's modification time, unless the policy says not to (`-m`).
     private func setTime(_ parent: Int32, _ leaf: [UInt8], _ entry: TarEntry, flags: Int32) {
+        guard policy.restoresTimes else { return }
         var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
         _ = withCString(leaf) { utimensat(parent, $0, &times, flags) }
     }
 
-    /// The ids to give an entry: its names' ids on this system, else its numeric ids.
+    /// The ids to give an entry: its names' ids on this system, else (or
+    /// with `--numeric-owner`) its numeric ids.
     private mutating func owner(of entry: TarEntry) -> (user: uid_t, group: gid_t)? {
+        if policy.numericOwner { return (entry.userID, entry.groupID) }
         let user = Self.resolve(entry.userName, else: entry.userID, cache: &userIDs) { getpwnam($0)?.pointee.pw_uid }
         let group = Self.resolve(entry.groupName, else: entry.groupID, cache: &groupIDs) { getgrnam($0)?.pointee.gr_gid }
         return (user, group)
@@ -230,6 +304,9 @@ public struct TarExtractor: TarReader.Handler {
         cache[name] = found
         return found
     }
+
+    /// A name as GNU tar quotes it in messages: ‘NAME’.
+    private static func quoted(_ name: [UInt8]) -> String { "‘" + TerminalText.escaped(name) + "’" }
 
     private mutating func forgetCachedParent() {
         directories.forget()
@@ -294,10 +371,12 @@ public struct TarExtractor: TarReader.Handler {
             large = nil
         }
         // Owner first: chown clears setuid/setgid bits, so the mode comes after.
-        if restoreOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
-        fchmod(current, mode_t(entry.mode & modeMask))
-        var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
-        futimens(current, &times)
+        if policy.restoresOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
+        fchmod(current, policy.mode(entry.mode))
+        if policy.restoresTimes {
+            var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
+            futimens(current, &times)
+        }
         if let problem = file.commit() { refuse(entry, problem) }
     }
 

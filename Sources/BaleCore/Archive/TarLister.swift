@@ -7,14 +7,21 @@ import Glibc
 /// A sparse file shows its real size; the types bale never writes show as
 /// GNU tar shows them (`V... NAME--Volume Header--`, `M... NAME--Continued
 /// at byte N--`, `?... NAME unknown file type 'X'`); a time the calendar
-/// cannot show is shown in seconds, as GNU tar does.
+/// cannot show is shown in seconds, as GNU tar does. Entries `--exclude`
+/// matches are left out, as `tar -t --exclude` leaves them out.
 public struct TarLister: TarReader.Handler {
     /// Receives each line (and may fail: standard output full or closed).
     public var print: (String) throws(BaleError) -> Void
+    /// Entries not listed.
+    public var exclusions: ExclusionPatterns
 
-    public init(print: @escaping (String) throws(BaleError) -> Void) { self.print = print }
+    public init(exclusions: ExclusionPatterns = ExclusionPatterns(), print: @escaping (String) throws(BaleError) -> Void) {
+        self.exclusions = exclusions
+        self.print = print
+    }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
+        if exclusions.excludes(entry.name) { return }
         var type: Character
         switch entry.kind {
         case .file: type = "-"

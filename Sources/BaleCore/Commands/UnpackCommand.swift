@@ -19,10 +19,9 @@ public struct UnpackCommand {
         public var verifyOnly = false
         /// With `verifyOnly`: a manifest in sha256sum's format to check against.
         public var manifest: String?
-        /// Keep setuid/setgid bits.
-        public var samePermissions = false
-        /// Give entries their owners (by default when run as root, as GNU tar).
-        public var restoreOwners = geteuid() == 0
+        /// What extraction does with names, files already there, modes,
+        /// owners and times (GNU tar's options); `list` takes its exclusions.
+        public var policy = ExtractionPolicy()
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
         public var engine = EngineSettings()
@@ -83,8 +82,8 @@ public struct UnpackCommand {
             // The lines go out in large writes; what is listed before an
             // error is still printed (as tar -tv does), then the error.
             let listing = StandardOutput.Buffer()
-            let sink = TarStreamSink(archiveName: name, handler: TarLister { (line: String) throws(BaleError) in
-                try listing.append(line + "\n")
+            let sink = TarStreamSink(archiveName: name, handler: TarLister(exclusions: options.policy.exclusions) {
+                (line: String) throws(BaleError) in try listing.append(line + "\n")
             })
             return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream,
                           pipeline: pipeline, output: listing)
@@ -100,8 +99,7 @@ public struct UnpackCommand {
             return .failure
         }
         defer { FileIO.close(root) }
-        var extractor = TarExtractor(root: root, rootPath: options.directory, samePermissions: options.samePermissions,
-                                     restoreOwners: options.restoreOwners,
+        var extractor = TarExtractor(root: root, rootPath: options.directory, policy: options.policy,
                                      writerThreads: options.engine.pipeline.ioThreads)
         // -v names each entry on standard output, as tar -xv does. A
         // failed write there does not stop the extraction (the work the
@@ -143,17 +141,21 @@ public struct UnpackCommand {
             context.fail(error)
             return error.exitStatus
         }
+        // Each problem counts with its own exit status: an entry not
+        // extracted 1, a file kept by -k 2, a newer one kept by
+        // --keep-newer-files 0 (as GNU tar).
         let refused = sink.finishHandler()
-        for refusal in refused { context.report(refusal) }
         let warnings = sink.warnings
-        for warning in warnings { context.report(warning) }
-        if !warnings.isEmpty && status == .success { status = .warning }
+        for problem in refused + warnings {
+            context.report(problem)
+            status = max(status, problem.exitStatus)
+        }
         Self.count(sink, archive: fd, into: context.summary)
         do throws(BaleError) { try output?.flush() } catch {
             context.fail(error)
             return error.exitStatus
         }
-        return refused.isEmpty ? status : .failure
+        return status
     }
 
     /// The first two bytes of the input (fewer if it is shorter): read in

@@ -24,16 +24,10 @@ public struct FileSelection: Sendable {
     public init() {}
 
     /// True when a glob of `patterns` matches `path`, or any tail of it
-    /// after a slash.
+    /// after a slash (`ExclusionPatterns`, without FNM_LEADING_DIR: a walk
+    /// does not descend into an excluded directory).
     static func matches(_ patterns: [String], _ path: String) -> Bool {
-        guard !patterns.isEmpty else { return false }
-        var candidates = [path]
-        var rest = Substring(path)
-        while let slash = rest.firstIndex(of: "/") {
-            rest = rest[rest.index(after: slash)...]
-            if !rest.isEmpty { candidates.append(String(rest)) }
-        }
-        return patterns.contains { pattern in candidates.contains { fnmatch(pattern, $0, 0) == 0 } }
+        ExclusionPatterns(patterns, includesDirectoryContents: false).excludes(Array(path.utf8))
     }
 
     /// Parses a size: a number with an optional K, M, G or T suffix (powers

@@ -74,6 +74,11 @@ int bale_create_temporary_at(int directory, char *template_name, unsigned int mo
 /// `bale_create_temporary_at` with a path (relative to the current directory).
 int bale_create_temporary(char *template_path, unsigned int mode, int *slot);
 
+/// fnmatch(3)'s GNU flag FNM_LEADING_DIR, which Swift's Glibc does not
+/// import (glibc declares it only under _GNU_SOURCE): with it a pattern
+/// that matches a name's leading directories matches the name too.
+extern const int bale_fnm_leading_dir;
+
 /// Raises glibc's mmap and trim thresholds (mallopt), so chunk-sized
 /// buffers are reused from the heap instead of mapped and unmapped each time.
 void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold);

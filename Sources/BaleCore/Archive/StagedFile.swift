@@ -3,9 +3,13 @@ import Glibc
 #endif
 import CSystem
 
-/// A large file being extracted: written under a temporary name in its
-/// directory (`.NAME.bale-XXXXXX`, as `AtomicOutputFile` names its own),
-/// renamed over its final name when whole, removed otherwise.
+/// A file being extracted under a temporary name in its directory
+/// (`.NAME.bale-XXXXXX`, as `AtomicOutputFile` names its own), renamed over
+/// its final name when whole, removed otherwise: every large file (an
+/// archive cut short, a full disk or a signal leaves no partial file), and
+/// a small file that replaces one already there (the old file keeps its
+/// name until the new one is whole and takes it, so the name is never
+/// missing; GNU tar unlinks the old file first).
 ///
 /// It is created with openat from the directory the extractor opened and
 /// checked (never by a path, which could lead through a symbolic link),
@@ -15,7 +19,7 @@ import CSystem
 /// the file exists, a handler running on another thread waits for the
 /// creation to finish before it empties the table, and nothing is created
 /// once a signal is ending bale. So a signal mid-file removes it too.
-final class LargeFile {
+final class StagedFile {
     let fd: Int32
     private let directory: OpenDirectory
     private let leaf: [UInt8]
@@ -32,6 +36,16 @@ final class LargeFile {
     init?(directory: OpenDirectory, leaf: [UInt8], path _: [UInt8] = []) {
         self.directory = directory
         self.leaf = leaf
+        guard let created = Self.createTemporary(for: leaf, in: directory) else { return nil }
+        (fd, slot, temporaryLeaf) = created
+    }
+
+    /// Creates `.LEAF.bale-XXXXXX` (mode 0600) in `directory`, registered
+    /// for the signal handler (`bale_create_temporary_at`): its descriptor,
+    /// its slot in the handler's table and its name; nil, with errno set,
+    /// when it cannot be created.
+    static func createTemporary(for leaf: [UInt8], in directory: OpenDirectory)
+        -> (fd: Int32, slot: Int32, leaf: [UInt8])? {
         var template = ([UInt8(ascii: ".")] + leaf + Array((AtomicOutputFile.temporaryMarker + "XXXXXX").utf8))
             .map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
@@ -39,9 +53,7 @@ final class LargeFile {
             bale_create_temporary_at(directory.fd, template.baseAddress!, 0o600, &registered)
         }
         guard created >= 0 else { return nil }
-        fd = created
-        slot = registered
-        temporaryLeaf = template.dropLast().map { UInt8(bitPattern: $0) }
+        return (created, registered, template.dropLast().map { UInt8(bitPattern: $0) })
     }
 
     /// Closes the file and renames it over its final name; the problem, if any.

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
+
+/// The globs of `--exclude`, matched against member names as GNU tar 1.34
+/// matches them by default (its `--wildcards --wildcards-match-slash
+/// --no-anchored`): fnmatch(3) with wildcards that match '/', tried on the
+/// whole name and on every tail that starts after a '/', so `*.log`,
+/// `logs` and `a/b` each match at any depth. A trailing '/' of a
+/// directory's name is not part of it.
+///
+/// Extraction matches with `includesDirectoryContents` (fnmatch's GNU flag
+/// FNM_LEADING_DIR, as GNU tar): the entries of an excluded directory come
+/// later in the archive under their own names, and a pattern that matches
+/// their directory must exclude them too. A tree walk (`pack`, `gzip -r`)
+/// does not need it: it never descends into an excluded directory.
+public struct ExclusionPatterns: Sendable {
+    /// The globs, as given.
+    public var globs: [String]
+    /// Whether a name inside a matching directory matches too.
+    public var includesDirectoryContents: Bool
+
+    public init(_ globs: [String] = [], includesDirectoryContents: Bool = true) {
+        self.globs = globs
+        self.includesDirectoryContents = includesDirectoryContents
+    }
+
+    /// True when no glob is given (nothing is excluded).
+    public var isEmpty: Bool { globs.isEmpty }
+
+    /// True when a glob matches `name` or a tail of it.
+    public func excludes(_ name: [UInt8]) -> Bool {
+        guard !globs.isEmpty else { return false }
+        var name = name
+        while name.count > 1 && name.last == UInt8(ascii: "/") { name.removeLast() }
+        let flags = includesDirectoryContents ? bale_fnm_leading_dir : 0
+        return withCString(name) { whole in
+            let length = name.count
+            return globs.contains { glob in
+                if fnmatch(glob, whole, flags) == 0 { return true }
+                // Each tail after a '/' (not after the first of several).
+                for index in 0..<length where name[index] == UInt8(ascii: "/")
+                    && index + 1 < length && name[index + 1] != UInt8(ascii: "/") {
+                    if fnmatch(glob, whole + index + 1, flags) == 0 { return true }
+                }
+                return false
+            }
+        }
+    }
+}

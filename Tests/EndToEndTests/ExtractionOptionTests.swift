@@ -1,0 +1,303 @@
+import Foundation
+import Testing
+
+/// `bale unpack`'s extraction options and modes, each judged by GNU tar
+/// 1.34 run with the same option on the same archive: the trees (names,
+/// types, modes, link targets, contents, file times) must be the same, and
+/// the exit status and messages those the README gives.
+@Suite struct ExtractionOptionTests {
+    /// Shell helpers: `state DIR` prints a tree (type, mode, link target,
+    /// file times to the nanosecond, contents' digests), `same A B` says
+    /// whether two trees are the same, `both ARCHIVE OPTIONS...` extracts
+    /// with GNU tar into g and with bale into b (each made by `prepare DIR`
+    /// first, when the script defines it) and prints both exit statuses.
+    static let helpers = #"""
+        state() { (cd "$1" && find . -printf '%p %y %m %l\n' | LC_ALL=C sort \
+                   && find . -type f -printf '%p %T@\n' | LC_ALL=C sort \
+                   && find . -type f -print0 | LC_ALL=C sort -z | xargs -0r md5sum); }
+        same() { if [ "$(state "$1")" = "$(state "$2")" ]; then echo same; else echo "trees differ:"; diff <(state "$1") <(state "$2") | head -8; fi; }
+        both() { local archive=$1; shift; rm -rf g b; mkdir g b
+                 if declare -F prepare > /dev/null; then prepare g; prepare b; fi
+                 tar -xf "$archive" -C g "$@" 2> gnu.err; local gnu=$?
+                 "$BALE" unpack "$archive" -C b "$@" 2> bale.err; local ours=$?
+                 echo "gnu=$gnu bale=$ours"; }
+        """#
+
+    /// A tree with depth, a hard link (top/a/hard, to top/1one, which comes
+    /// first) and a symbolic link, archived by GNU tar.
+    static let makeTree = """
+        mkdir -p top/a/b top/logs && echo 1 > top/a/b/f.log && echo 2 > top/a/b/g && echo 3 > top/logs/x
+        echo 4 > top/1one && ln top/1one top/a/hard && ln -s 1one top/sym && echo 5 > top/a/b/c.txt
+        touch -d '2020-02-02 02:02:02.123456789' top/1one top/a/b/* top/logs/x
+        tar --sort=name -cf t.tar top
+        """
+
+    @Test func stripComponentsAsGNUTar() throws {
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            \(Self.makeTree)
+            for n in 1 3 4; do both t.tar --strip-components $n; same g b; done
+            # Two components: top/a/hard's target top/1one has no name left; GNU tar fails it too.
+            both t.tar --strip-components 2; same g b; cat bale.err
+            """)
+        #expect(run.stdout == """
+            gnu=0 bale=0
+            same
+            gnu=0 bale=0
+            same
+            gnu=0 bale=0
+            same
+            gnu=2 bale=1
+            same
+            bale: top/a/hard: cannot hard link to ‘top/1one’: it has no more than 2 name components (--strip-components); not extracted
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test(arguments: [["--exclude", "*.log"], ["--exclude", "logs"], ["--exclude", "a/b"], ["--exclude", "b"],
+                      ["--exclude", "top/a", "--exclude", "1one"], ["--exclude", "top*g"], ["--exclude", "logs/"],
+                      ["--exclude", "top", "--strip-components", "1"]])
+    func excludeAsGNUTar(options: [String]) throws {
+        let given = options.map { "'\($0)'" }.joined(separator: " ")
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            \(Self.makeTree)
+            both t.tar \(given); same g b
+            "$BALE" list t.tar \(given.replacingOccurrences(of: "'--strip-components' '1'", with: "")) | awk '{print $NF}' > bale.list
+            tar -tvf t.tar \(given.replacingOccurrences(of: "'--strip-components' '1'", with: "")) | awk '{print $NF}' > gnu.list
+            cmp -s bale.list gnu.list && echo "list agrees"; cat bale.err
+            """)
+        #expect(run.stdout == "gnu=0 bale=0\nsame\nlist agrees\n", "\(options): \(run.stdout)\(run.stderr)")
+    }
+
+    /// Files already there (a file, a hard link's name, a symbolic link, a
+    /// FIFO's name, a file in a directory), with the given age.
+    static func existing(touched age: String) -> String {
+        #"""
+        mkdir -p src/d && echo new > src/f && ln src/f src/h && ln -s f src/s && mkfifo src/p && echo dd > src/d/x
+        touch -h -d '2020-01-01' src/* src/d/x && tar --sort=name -cf k.tar -C src .
+        prepare() { mkdir -p "$1/d"; echo old > "$1/f"; echo oldh > "$1/h"; ln -s old "$1/s"; echo oldp > "$1/p"; echo oldx > "$1/d/x"
+                    touch -h -d '\#(age)' "$1/f" "$1/h" "$1/s" "$1/p" "$1/d/x"; }
+        """#
+    }
+
+    @Test func keepOldFilesIsAnErrorAndKeepsThem() throws {
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            \(Self.existing(touched: "2010-01-01"))
+            both k.tar -k; same g b; cat b/f b/h b/d/x; readlink b/s; [ -f b/p ] && echo "p kept"
+            LC_ALL=C sort bale.err
+            """)
+        #expect(run.stdout == """
+            gnu=2 bale=2
+            same
+            old
+            oldh
+            oldx
+            old
+            p kept
+            bale: ./d/x: Cannot open: File exists
+            bale: ./f: Cannot open: File exists
+            bale: ./h: Cannot hard link to ‘./f’: File exists
+            bale: ./p: Cannot mkfifo: File exists
+            bale: ./s: Cannot create symlink to ‘f’: File exists
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func skipOldFilesKeepsThemSilently() throws {
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            \(Self.existing(touched: "2010-01-01"))
+            both k.tar --skip-old-files; same g b; cat b/f b/h; wc -c < bale.err
+            """)
+        #expect(run.stdout == "gnu=0 bale=0\nsame\nold\noldh\n0\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func keepNewerFilesKeepsOnlyTheNewer() throws {
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            \(Self.existing(touched: "2030-01-01"))
+            both k.tar --keep-newer-files; same g b; cat b/f b/h; LC_ALL=C sort bale.err
+            \(Self.existing(touched: "2010-01-01").replacingOccurrences(of: "mkdir -p src/d", with: "rm -rf src k.tar; mkdir -p src/d"))
+            both k.tar --keep-newer-files; same g b; cat b/f b/h b/d/x; wc -c < bale.err
+            """)
+        #expect(run.stdout == """
+            gnu=0 bale=0
+            same
+            old
+            oldh
+            bale: ./d/x: Current file is newer or same age; kept
+            bale: ./f: Current file is newer or same age; kept
+            bale: ./h: Current file is newer or same age; kept
+            bale: ./p: Current file is newer or same age; kept
+            bale: ./s: Current file is newer or same age; kept
+            gnu=0 bale=0
+            same
+            new
+            new
+            dd
+            0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Directories already there, where a directory goes (kept as they are
+    /// by -k and --skip-old-files; an empty one made anew by
+    /// --keep-newer-files), and where a file goes (an empty one replaced,
+    /// a full one not: exit 1 with bale, 2 with GNU tar).
+    @Test(arguments: ["", "-k", "--skip-old-files", "--keep-newer-files"])
+    func directoriesAlreadyThereAsGNUTar(option: String) throws {
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            mkdir -p src/e src/n src/dir && echo x > src/n/x && echo f > src/fe && echo f > src/fn && echo q > src/dir/q
+            chmod 750 src/e src/n && touch -d 2020-01-01 src/e src/n src/fe src/fn && tar --sort=name -cf d.tar -C src e n fe fn
+            prepare() { mkdir -p "$1/e" "$1/n" "$1/fe" "$1/fn"; echo y > "$1/n/y"; echo z > "$1/fn/z"; touch -d 2010-01-01 "$1/n/y" "$1/fn/z"; chmod 700 "$1/e" "$1/n"; touch -d 2010-01-01 "$1/e" "$1/n"; }
+            both d.tar \(option); same g b
+            [ "$(stat -c '%a %Y' g/e)" = "$(stat -c '%a %Y' b/e)" ] && echo "e as GNU tar"
+            [ "$(stat -c %a g/n)" = "$(stat -c %a b/n)" ] && echo "n as GNU tar"
+            """)
+        let status = option == "" || option == "--keep-newer-files" ? "gnu=2 bale=1" : "gnu=2 bale=2"
+        #expect(run.stdout == "\(option == "--skip-old-files" ? "gnu=0 bale=0" : status)\nsame\ne as GNU tar\nn as GNU tar\n",
+                "\(option): \(run.stdout)\(run.stderr)")
+    }
+
+    @Test func touchLeavesTheTimeOfExtraction() throws {
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            \(Self.makeTree)
+            touch start; sleep 0.01
+            both t.tar -m
+            [ -z "$(find g b ! -type l ! -newer start)" ] && echo "every file and directory is newer than the start"
+            both t.tar; [ "$(stat -c %Y b/top/1one)" = "$(date -d '2020-02-02 02:02:02' +%s)" ] && echo "restored without -m"
+            """)
+        #expect(run.stdout == "gnu=0 bale=0\nevery file and directory is newer than the start\ngnu=0 bale=0\nrestored without -m\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test(.enabled(if: Machine.isRoot, "giving files away needs root"))
+    func numericOwnerGivesTheArchivedIDs() throws {
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            mkdir src && echo x > src/f && mkdir src/d && tar --owner=daemon:4242 --group=daemon:4343 -cf n.tar -C src f d
+            for option in "" --numeric-owner; do
+                both n.tar $option
+                [ "$(cd g && stat -c '%n %u %g' f d)" = "$(cd b && stat -c '%n %u %g' f d)" ] && (cd b && stat -c '%n %u %g' f d)
+            done
+            """)
+        let daemon = try Scratch().run("echo $(id -u daemon) $(id -g daemon)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(run.stdout == "gnu=0 bale=0\nf \(daemon)\nd \(daemon)\ngnu=0 bale=0\nf 4242 4343\nd 4242 4343\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A file already there is replaced, small or large: a new inode with
+    /// the new content, while a hard link to the old file keeps the old
+    /// content (as with GNU tar, which unlinks).
+    @Test func aFileThereIsReplaced() throws {
+        let run = try Scratch().run("""
+            \(Fixtures.gen)
+            mkdir src && echo new > src/small && gen 3000000 src/big && tar -cf a.tar -C src .
+            mkdir o && echo old > o/small && echo oldbig > o/big && ln o/small small.link && ln o/big big.link
+            before="$(stat -c %i o/small o/big)"
+            "$BALE" unpack a.tar -C o; echo "status=$?"
+            [ "$(stat -c %i o/small o/big | paste -sd ' ')" != "$(echo $before | paste -sd ' ')" ] && echo "new inodes"
+            cat o/small small.link big.link; cmp o/big src/big && echo "big is new"
+            ls -A o | paste -sd ' '
+            """)
+        #expect(run.stdout == "status=0\nnew inodes\nnew\nold\noldbig\nbig is new\nbig small\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// The replacement is atomic: the new file (or link, hard link, FIFO)
+    /// is made under a temporary name and renamed over the old one, which
+    /// is never unlinked first (so the name is never missing), as strace shows.
+    @Test(.enabled(if: Machine.canTrace, "strace cannot trace here"))
+    func whatIsThereIsReplacedByRename() throws {
+        let run = try Scratch().run("""
+            mkdir src && echo new > src/f && ln src/f src/l && ln -s f src/s && mkfifo src/p
+            tar --sort=name -cf a.tar -C src f l p s
+            mkdir o && for name in f l p s; do echo old > o/$name; done
+            strace -f -qq -e trace=unlink,unlinkat,rename,renameat,renameat2 -o trace "$BALE" unpack a.tar -C o; echo "status=$?"
+            grep -Eq 'unlink.*"[flps]"' trace || echo "never unlinked"
+            for name in f l p s; do
+                grep -Eq "rename.*\"\\.$name\\.bale-[A-Za-z0-9]{6}\".*\"$name\"" trace && echo "$name renamed over"
+            done
+            cat o/f o/l; readlink o/s; [ -p o/p ] && echo "p is a FIFO"; ls -A o | paste -sd ' '
+            """)
+        #expect(run.stdout == """
+            status=0
+            never unlinked
+            f renamed over
+            l renamed over
+            p renamed over
+            s renamed over
+            new
+            new
+            f
+            p is a FIFO
+            f l p s
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// An archive of modes: 0777 and 0600 files, setuid, setgid and sticky
+    /// files and directories, a FIFO (mknod takes the umask off).
+    static let makeModes = """
+        mkdir -p src/d7 src/dsticky src/dsgid && touch src/f777 src/fsuid src/fsgid src/f600 src/fsticky
+        chmod 777 src/f777 src/d7 && chmod 4755 src/fsuid && chmod 2755 src/fsgid && chmod 600 src/f600
+        chmod 1755 src/fsticky && chmod 1777 src/dsticky && chmod 2775 src/dsgid && mkfifo -m 666 src/p
+        tar --sort=name -cf m.tar -C src .
+        modes() { (cd "$1" && stat -c '%n %a' * | paste -sd ' '); }
+        """
+
+    /// As a user who is not root (nobody, umask 022): modes less the umask,
+    /// no setuid, setgid or sticky bit, as GNU tar run the same way; with
+    /// --same-permissions the archive's modes in full.
+    @Test(.enabled(if: Machine.isRoot && Machine.has("setpriv"), "running as nobody needs root and setpriv"))
+    func modesAsAnUnprivilegedUser() throws {
+        // The test's scratch directory may lie under a directory nobody
+        // cannot enter: the binary and the archive go to one it can.
+        let run = try Scratch().run("""
+            \(Self.makeModes)
+            place=$(mktemp -d /tmp/bale-modes-XXXXXX) && chmod 755 "$place" && trap 'rm -rf "$place"' EXIT
+            cp "$BALE" "$place/bale" && cp m.tar "$place/" && chmod 644 "$place/m.tar"
+            mkdir "$place/w" && chown nobody:nogroup "$place/w"
+            as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups bash -c "umask 022; cd '$place/w' && $1"; }
+            as_nobody 'mkdir g b && tar -xf ../m.tar -C g && ../bale unpack ../m.tar -C b'; echo "status=$?"
+            modes "$place/w/b"; [ "$(modes "$place/w/g")" = "$(modes "$place/w/b")" ] && echo "as GNU tar"
+            as_nobody 'mkdir gp bp && tar -xpf ../m.tar -C gp && ../bale unpack ../m.tar -C bp --same-permissions'; echo "status=$?"
+            modes "$place/w/bp"; [ "$(modes "$place/w/gp")" = "$(modes "$place/w/bp")" ] && echo "as GNU tar"
+            """)
+        #expect(run.stdout == """
+            status=0
+            d7 755 dsgid 755 dsticky 755 f600 600 f777 755 fsgid 755 fsticky 755 fsuid 755 p 644
+            as GNU tar
+            status=0
+            d7 777 dsgid 2775 dsticky 1777 f600 600 f777 777 fsgid 2755 fsticky 1755 fsuid 4755 p 666
+            as GNU tar
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// As root: the archive's modes in full, whatever the umask (GNU tar's
+    /// and bsdtar's default); --no-same-permissions as a user's.
+    @Test(.enabled(if: Machine.isRoot, "the archive's modes in full are root's default"))
+    func modesAsRoot() throws {
+        let run = try Scratch().run("""
+            \(Self.makeModes)
+            umask 077
+            mkdir g b && tar -xf m.tar -C g && "$BALE" unpack m.tar -C b; echo "status=$?"
+            modes b; [ "$(modes g)" = "$(modes b)" ] && echo "as GNU tar"
+            umask 022
+            mkdir gn bn && tar -xf m.tar -C gn --no-same-permissions && "$BALE" unpack m.tar -C bn --no-same-permissions
+            modes bn; [ "$(modes gn)" = "$(modes bn)" ] && echo "as GNU tar"
+            """)
+        #expect(run.stdout == """
+            status=0
+            d7 777 dsgid 2775 dsticky 1777 f600 600 f777 777 fsgid 2755 fsticky 1755 fsuid 4755 p 666
+            as GNU tar
+            d7 755 dsgid 755 dsticky 755 f600 600 f777 755 fsgid 755 fsticky 755 fsuid 755 p 644
+            as GNU tar
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
