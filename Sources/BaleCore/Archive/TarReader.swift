@@ -7,7 +7,16 @@
 ///   uname, gname and mtime (with a fraction, negative too); global ones
 ///   ('g') set every later entry's; GNU long names ('L', 'K') likewise.
 ///   Keywords GNU tar does not know are ignored with a warning, as it does;
-///   those it knows but bale has no use for (atime, xattrs, ACLs) silently.
+///   those it knows but bale has no use for (atime, SELinux's
+///   RHT.security.selinux) silently.
+/// - Extended attributes and ACLs, in every form GNU tar and bsdtar write:
+///   `SCHILY.xattr.NAME` (raw value), bsdtar's `LIBARCHIVE.xattr.NAME`
+///   (name %-encoded, value base64; the SCHILY record wins when both
+///   are there), `SCHILY.acl.access` / `.default` (GNU tar's text or
+///   bsdtar's), preferred to the kernel's binary form GNU tar also
+///   stores as `SCHILY.xattr.system.posix_acl_*`. An attribute no file
+///   could take (a NUL in its name, a value over 64 KiB) or an ACL that
+///   does not parse is a warning; the entry is read all the same.
 /// - GNU sparse files: the old 'S' type (its map in the header and in
 ///   extension blocks after it) and the pax formats 0.0 (repeated
 ///   GNU.sparse.offset / numbytes), 0.1 (GNU.sparse.map) and 1.0
@@ -74,6 +83,12 @@ public struct TarReader {
     /// The sparse file being read, if any.
     private var sparse: Sparse?
     private var warnedKeywords: Set<String> = []
+    /// The extended attributes of the pax header before the entry, by
+    /// name, and whether each came from a SCHILY record (which wins).
+    private var paxAttributes: [[UInt8]: (value: [UInt8], isSchily: Bool)] = [:]
+    /// The most attributes one entry may carry (the kernel's list of
+    /// names is at most 64 KiB, so a file never has more).
+    static let maximumAttributes = 16384
 
     private enum State {
         case header
@@ -122,7 +137,6 @@ public struct TarReader {
         "GNU.dumpdir", "GNU.volume.label", "GNU.volume.filename", "GNU.volume.size", "GNU.volume.offset",
         "SCHILY.acl.access", "SCHILY.acl.default", "RHT.security.selinux",
     ]
-    static let knownKeywordPrefixes = ["SCHILY.xattr."]
 
     public init(archiveName: String) { self.archiveName = archiveName }
 
@@ -442,8 +456,13 @@ public struct TarReader {
             if !extensionFollows && !mapInData { try Self.check(found, stored: stored, archive: self) }
         }
 
+        if !paxAttributes.isEmpty || value("SCHILY.acl.access") != nil || value("SCHILY.acl.default") != nil {
+            let display = shown()
+            readAttributes(into: &entry, shown: display)
+        }
         overrides = [:]
         paxSparseNumbers = []
+        paxAttributes = [:]
         entry.headerOffset = entryStart ?? offset
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
@@ -635,10 +654,12 @@ public struct TarReader {
             }
             let record = body[(space + 1)..<(index + length - 1)]
             guard let equals = record.firstIndex(of: UInt8(ascii: "=")) else { throw corrupt("bad pax record") }
+            index += length
+            // Attribute names are any bytes: taken before the key becomes text.
+            if takeAttribute(key: record[..<equals], value: record[(equals + 1)...], global: global) { continue }
             let key = String(decoding: record[..<equals], as: UTF8.self)
             let value = Array(record[(equals + 1)...])
-            index += length
-            if !Self.knownKeywords.contains(key) && !Self.knownKeywordPrefixes.contains(where: key.hasPrefix) {
+            if !Self.knownKeywords.contains(key) {
                 if warnedKeywords.insert(key).inserted {
                     warn(path: archiveName, "ignoring unknown extended header keyword '\(TarLister.escaped(Array(key.utf8)))'")
                 }
@@ -655,6 +676,127 @@ public struct TarReader {
                 overrides[key] = value
             }
         }
+    }
+
+    // MARK: Extended attributes and ACLs
+
+    private static let schilyPrefix = Array("SCHILY.xattr.".utf8)
+    private static let libarchivePrefix = Array("LIBARCHIVE.xattr.".utf8)
+
+    /// Keeps an extended attribute record of the next entry; false when
+    /// the record is not one. Global headers' attributes are ignored (an
+    /// attribute describes one file, as GNU tar and bsdtar read them).
+    private mutating func takeAttribute(key: ArraySlice<UInt8>, value: ArraySlice<UInt8>, global: Bool) -> Bool {
+        let isSchily = key.starts(with: Self.schilyPrefix)
+        guard isSchily || key.starts(with: Self.libarchivePrefix) else { return false }
+        if global { return true }
+        var name: [UInt8]
+        var bytes: [UInt8]
+        if isSchily {
+            name = Array(key.dropFirst(Self.schilyPrefix.count))
+            bytes = Array(value)
+        } else {
+            guard let decodedName = Self.percentDecoded(key.dropFirst(Self.libarchivePrefix.count)),
+                  let decodedValue = Self.base64Decoded(value) else {
+                warn(path: archiveName, "bad extended header \(TarLister.escaped(Array(key))); ignored")
+                return true
+            }
+            (name, bytes) = (decodedName, decodedValue)
+        }
+        if paxAttributes[name]?.isSchily == true && !isSchily { return true }
+        guard paxAttributes[name] != nil || paxAttributes.count < Self.maximumAttributes else {
+            warn(path: archiveName, "more than \(Self.maximumAttributes) extended attributes for one entry; the rest ignored")
+            return true
+        }
+        paxAttributes[name] = (bytes, isSchily)
+        return true
+    }
+
+    /// Gives the entry its attributes and ACLs from the pax records read.
+    private mutating func readAttributes(into entry: inout TarEntry, shown: String) {
+        var kept: [ExtendedAttributes.Attribute] = []
+        var kernelACLs: [[UInt8]: [UInt8]] = [:]
+        for (name, found) in paxAttributes {
+            if let problem = ExtendedAttributes.problem(name: name, valueSize: found.value.count) {
+                warn(path: shown, "extended attribute \(TarLister.escaped(name)): \(problem); not restored")
+            } else if name == ExtendedAttributes.accessACLName || name == ExtendedAttributes.defaultACLName {
+                kernelACLs[name] = found.value
+            } else {
+                kept.append(.init(name: name, value: found.value))
+            }
+        }
+        entry.attributes = ExtendedAttributes(kept)
+        for (key, name, path) in [("SCHILY.acl.access", ExtendedAttributes.accessACLName, \TarEntry.accessACL),
+                                  ("SCHILY.acl.default", ExtendedAttributes.defaultACLName, \TarEntry.defaultACL)] {
+            if let text = value(key) {
+                if let acl = AccessControlList(text: text) {
+                    entry[keyPath: path] = acl
+                    continue
+                }
+                warn(path: shown, "extended header \(key) does not parse as an ACL; ignored")
+            }
+            if let raw = kernelACLs[name] {
+                if let acl = AccessControlList(kernelForm: raw) {
+                    entry[keyPath: path] = acl
+                } else {
+                    warn(path: shown, "extended attribute \(TarLister.escaped(name)) is not an ACL; ignored")
+                }
+            }
+        }
+    }
+
+    /// bsdtar's %-encoding of an attribute name (RFC 3986 style).
+    static func percentDecoded(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        var result: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == UInt8(ascii: "%") {
+                guard index + 2 < text.endIndex, let high = hexDigit(text[index + 1]), let low = hexDigit(text[index + 2]) else {
+                    return nil
+                }
+                result.append(high << 4 | low)
+                index += 3
+            } else {
+                result.append(text[index])
+                index += 1
+            }
+        }
+        return result
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// Base64 with or without padding (bsdtar writes none).
+    static func base64Decoded(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        var result: [UInt8] = []
+        var bits: UInt32 = 0
+        var count = 0
+        for byte in text {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): digit = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"): digit = 62
+            case UInt8(ascii: "/"): digit = 63
+            case UInt8(ascii: "="): continue
+            default: return nil
+            }
+            bits = bits << 6 | UInt32(digit)
+            count += 6
+            if count >= 8 {
+                count -= 8
+                result.append(UInt8(truncatingIfNeeded: bits >> UInt32(count)))
+            }
+        }
+        return result
     }
 
     // MARK: Numbers

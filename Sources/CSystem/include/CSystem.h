@@ -2,6 +2,7 @@
 #define BALE_CSYSTEM_H
 
 #include <spawn.h>
+#include <sys/xattr.h>  // listxattr, getxattr, fsetxattr: extended attributes (Archive/ExtendedAttributes)
 #include <sys/types.h>
 
 /// Creates a pipe with O_CLOEXEC set on both ends. Returns 0 or -1 (errno set).
