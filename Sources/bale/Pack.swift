@@ -57,6 +57,9 @@ struct Pack: ParsableCommand {
     @Option(name: .customLong("group"), help: "Give every entry this group: NAME, NAME:GID or GID.")
     var group: String?
 
+    @Flag(name: .customLong("no-xattrs"), help: "Leave out extended attributes, ACLs and capabilities (stored by default).")
+    var noXattrs = false
+
     @Flag(name: .customLong("numeric-owner"), help: "Store user and group ids only, no names.")
     var numericOwner = false
 
@@ -120,6 +123,7 @@ struct Pack: ParsableCommand {
         options.walker.excludes = excludes
         options.walker.oneFileSystem = oneFileSystem
         options.walker.shard = shard
+        options.walker.storesAttributes = !noXattrs
         options.filesFrom = filesFrom
         options.nullSeparated = null
         options.numericOwner = numericOwner

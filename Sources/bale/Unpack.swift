@@ -34,6 +34,9 @@ struct Unpack: ParsableCommand {
     @Flag(name: .customLong("no-same-owner"), help: "Do not give entries their owners (done by default as root).")
     var noSameOwner = false
 
+    @Flag(name: .customLong("no-xattrs"), help: "Do not restore extended attributes, ACLs and capabilities.")
+    var noXattrs = false
+
     @OptionGroup var engine: EngineOptions
 
     @Flag(name: .shortAndLong, help: "Name each entry on standard output, as tar -xv does.")
@@ -53,6 +56,7 @@ struct Unpack: ParsableCommand {
         options.directory = directory
         options.samePermissions = samePermissions
         if noSameOwner { options.restoreOwners = false }
+        options.restoresAttributes = !noXattrs
         options.engine = engine.settings
         options.context = RunContext(quiet: quiet, verbose: verbose)
         throw engine.report(command: "unpack", inputs: [archive], quiet: quiet, verbose: verbose, context: options.context) { UnpackCommand(options: options).run() }

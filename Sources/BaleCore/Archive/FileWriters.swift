@@ -41,6 +41,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var seconds: Int64
         var nanoseconds: Int32
         var displayName: String
+        /// Extended attributes and ACLs to set (`AttributeRestorer`).
+        var attributes: [ExtendedAttributes.Attribute] = []
     }
 
     /// A path as a set member, hashed as one block of bytes (an array of
@@ -53,6 +55,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     }
 
     private let queue: BoundedQueue<[Job]>
+    private let restorer: AttributeRestorer?
 
     private let monitor = Monitor()
     private let idle: Monitor.Condition
@@ -71,7 +74,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private var batchKeys: Set<PathKey> = []
     private var batchSize = 0
 
-    init(threads count: Int) {
+    init(threads count: Int, restorer: AttributeRestorer? = nil) {
+        self.restorer = restorer
         queue = BoundedQueue(capacity: Self.queuedBatches)
         idle = monitor.makeCondition()
         for _ in 0..<max(1, count) {
@@ -130,7 +134,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private func write(_ jobs: [Job]) {
         var found: [Diagnostic] = []
         for job in jobs {
-            if let problem = run(job) { found.append(problem) }
+            found += run(job)
         }
         monitor.withLock {
             shared.completed += jobs.count
@@ -140,8 +144,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         }
     }
 
-    /// Creates and writes one file; returns the problem, if any.
-    private func run(_ job: Job) -> Diagnostic? {
+    /// Creates and writes one file; returns the problems met.
+    private func run(_ job: Job) -> [Diagnostic] {
         let parent = job.parent.fd
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
         // Created with its final mode where the umask allows, saving a chmod.
@@ -152,23 +156,26 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
         }
         if fd < 0 {
-            return .error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")
+            return [.error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")]
         }
         defer { close(fd) }
         do { try FileIO.write(fd, job.bytes) } catch {
             // No partial file stays behind (a full disk, a file-size limit).
             _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
-            return .error(path: job.displayName, "write error: \(error.reason); not extracted")
+            return [.error(path: job.displayName, "write error: \(error.reason); not extracted")]
         }
         if let owner = job.owner {
             // chown clears setuid/setgid bits: the mode comes after.
             fchown(fd, owner.user, owner.group)
-            if job.mode & 0o6000 != 0 || direct != job.mode { fchmod(fd, job.mode) }
-        } else if direct != job.mode {
+        }
+        // After the owner (chown clears a capability), before the mode
+        // (an access ACL sets the group bits; the mode sets them back).
+        let problems = job.attributes.isEmpty ? [] : restorer?.restore(job.attributes, to: fd, displayName: job.displayName) ?? []
+        if direct != job.mode || (job.owner != nil && job.mode & 0o6000 != 0) || !job.attributes.isEmpty {
             fchmod(fd, job.mode)
         }
         var times = OpenDirectory.times(seconds: job.seconds, nanoseconds: job.nanoseconds)
         futimens(fd, &times)
-        return nil
+        return problems
     }
 }

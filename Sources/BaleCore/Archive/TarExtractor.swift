@@ -25,7 +25,11 @@ import Glibc
 /// seeked past them and truncated to its size at the end, never filled
 /// with written zeros.
 /// Modes and modification times are restored (directories' times at the
-/// end, once nothing more is written into them).
+/// end, once nothing more is written into them). Extended attributes and
+/// ACLs (unless `restoresAttributes` is off) are set on the file's
+/// descriptor before its mode (`AttributeRestorer`); a directory's at the
+/// end with its mode, as GNU tar does, so that its default ACL is not
+/// inherited by the entries extracted into it.
 ///
 /// Small files are written by `FileWriters` threads, several at once; the
 /// directory each goes in is opened (and checked) here first, and the
@@ -55,17 +59,20 @@ public struct TarExtractor: TarReader.Handler {
     /// temporary files, which holds paths).
     private let rootPath: [UInt8]
     private var directories: DirectoryStack
+    /// Sets extended attributes and ACLs; nil with `--no-xattrs`.
+    private let restorer: AttributeRestorer?
 
     /// Extracts under the open directory `root`, with `writerThreads`
     /// threads writing small files.
     public init(root: Int32, rootPath: String = ".", samePermissions: Bool, restoreOwners: Bool = geteuid() == 0,
-                writerThreads: Int = 2) {
+                writerThreads: Int = 2, restoresAttributes: Bool = true) {
         self.root = root
         self.rootPath = Array(rootPath.utf8)
         self.samePermissions = samePermissions
         self.restoreOwners = restoreOwners
         directories = DirectoryStack(root: root)
-        writers = FileWriters(threads: writerThreads)
+        restorer = restoresAttributes ? AttributeRestorer() : nil
+        writers = FileWriters(threads: writerThreads, restorer: restorer)
     }
 
     /// The cleaned, relative components of an archive name, or nil with a
@@ -159,7 +166,8 @@ public struct TarExtractor: TarReader.Handler {
             small = FileWriters.Job(
                 parent: directory, leaf: leaf, path: path,
                 bytes: [], mode: mode, owner: owner, seconds: entry.modificationSeconds,
-                nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName)
+                nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName,
+                attributes: attributesToSet(entry))
             small?.bytes.reserveCapacity(Int(entry.size))
         case .file:
             // A large file is written under a temporary name and renamed
@@ -231,6 +239,37 @@ public struct TarExtractor: TarReader.Handler {
         return found
     }
 
+    /// The attributes and ACLs to set on `entry`'s file (its ACLs' names
+    /// looked up here, on the extractor's thread: getpwnam is not
+    /// thread-safe); what cannot be set is a warning.
+    private mutating func attributesToSet(_ entry: TarEntry) -> [ExtendedAttributes.Attribute] {
+        guard let restorer, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return [] }
+        let (attributes, problems) = restorer.attributes(of: entry) { name, tag in
+            withCString(name) { tag == .user ? getpwnam($0)?.pointee.pw_uid : getgrnam($0)?.pointee.gr_gid }
+        }
+        notices += problems
+        return attributes
+    }
+
+    /// Sets `entry`'s attributes and ACLs on the file open on `fd`.
+    private mutating func restoreAttributes(_ entry: TarEntry, to fd: Int32) {
+        let attributes = attributesToSet(entry)
+        guard let restorer, !attributes.isEmpty else { return }
+        notices += restorer.restore(attributes, to: fd, displayName: entry.displayName)
+    }
+
+    /// A directory's attributes, through the directory opened (never
+    /// through a link) in its parent; then its mode again, which setting
+    /// an access ACL changes.
+    private mutating func restoreDirectoryAttributes(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) {
+        guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return }
+        let fd = withCString(leaf) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        restoreAttributes(entry, to: fd)
+        fchmod(fd, mode_t(entry.mode & modeMask))
+    }
+
     private mutating func forgetCachedParent() {
         directories.forget()
     }
@@ -295,6 +334,7 @@ public struct TarExtractor: TarReader.Handler {
         }
         // Owner first: chown clears setuid/setgid bits, so the mode comes after.
         if restoreOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
+        restoreAttributes(entry, to: current)
         fchmod(current, mode_t(entry.mode & modeMask))
         var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
         futimens(current, &times)
@@ -316,6 +356,7 @@ public struct TarExtractor: TarReader.Handler {
             fake.name = path
             guard let parent = openParent(parts, for: fake) else { continue }
             if let mode { _ = withCString(leaf) { fchmodat(parent.fd, $0, mode, 0) } }
+            restoreDirectoryAttributes(entry, leaf: leaf, in: parent.fd)
             setTime(parent.fd, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         }
         directoryTimes = []

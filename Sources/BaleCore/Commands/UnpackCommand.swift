@@ -23,6 +23,8 @@ public struct UnpackCommand {
         public var samePermissions = false
         /// Give entries their owners (by default when run as root, as GNU tar).
         public var restoreOwners = geteuid() == 0
+        /// Restore extended attributes, ACLs and capabilities (off with `--no-xattrs`).
+        public var restoresAttributes = true
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
         public var engine = EngineSettings()
@@ -102,7 +104,8 @@ public struct UnpackCommand {
         defer { FileIO.close(root) }
         var extractor = TarExtractor(root: root, rootPath: options.directory, samePermissions: options.samePermissions,
                                      restoreOwners: options.restoreOwners,
-                                     writerThreads: options.engine.pipeline.ioThreads)
+                                     writerThreads: options.engine.pipeline.ioThreads,
+                                     restoresAttributes: options.restoresAttributes)
         // -v names each entry on standard output, as tar -xv does. A
         // failed write there does not stop the extraction (the work the
         // command is for); it is reported at the end (exit 1, or 141

@@ -17,6 +17,10 @@ int bale_dup_cloexec(int fd);
 /// Returns the new size, or -1 (errno set) where it is not allowed.
 int bale_set_pipe_size(int fd, int bytes);
 
+/// O_PATH (a descriptor that only names a file: no read access needed, no
+/// device opened), which glibc shows only under _GNU_SOURCE.
+int bale_o_path(void);
+
 /// The wait-status macros, which Swift cannot import.
 int bale_wifexited(int status);
 int bale_wexitstatus(int status);

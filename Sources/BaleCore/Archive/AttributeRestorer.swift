@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Gives extracted files their extended attributes and POSIX ACLs, as
+/// `tar --xattrs --acls -x` and bsdtar do: what this process may set
+/// (`user.*` and ACLs always, as the owner of a file may set them;
+/// `security.*`, such as capabilities, and `trusted.*` as root only, the
+/// kernel refusing them to others), through the descriptor the file was
+/// written with, after its content and owner (a write or a chown clears
+/// `security.capability`) and before its mode and times.
+///
+/// An ACL is set by writing the kernel's binary form to
+/// `system.posix_acl_access` / `_default`, its names resolved here to ids
+/// (`AccessControlList.kernelForm`); the mode set afterwards makes the
+/// ACL's mask its group bits, as chmod does, so the file ends with the
+/// archive's mode and ACL as GNU tar leaves them.
+///
+/// A file system that takes no attributes (ENOTSUP) gets one warning for
+/// the whole run, naming the first file, not one per file; any other
+/// failure is a warning naming the file and the attribute. One restorer
+/// serves the extractor and the `FileWriters` threads.
+final class AttributeRestorer: Sendable {
+    /// True when this process may set `security.*` and `trusted.*`.
+    private let isPrivileged: Bool
+    /// Whether the warning for a file system without attributes was given.
+    private let unsupportedWarned = Mutex(false)
+
+    init(isPrivileged: Bool = geteuid() == 0) { self.isPrivileged = isPrivileged }
+
+    /// What to set on the file of `entry`, in order (its attributes, then
+    /// its ACLs in the kernel's form), with the names of ACL entries made
+    /// ids by `lookUp` (this system's name, else the id the archive
+    /// records); and the warnings for what cannot be set.
+    func attributes(of entry: TarEntry, lookUp: ([UInt8], AccessControlList.Tag) -> UInt32?)
+        -> (attributes: [ExtendedAttributes.Attribute], problems: [Diagnostic]) {
+        var list = entry.attributes.attributes.filter { isPrivileged || $0.name.starts(with: Array("user.".utf8)) }
+        var problems: [Diagnostic] = []
+        for (acl, name) in [(entry.accessACL, ExtendedAttributes.accessACLName), (entry.defaultACL, ExtendedAttributes.defaultACLName)] {
+            guard let acl else { continue }
+            // A default ACL belongs to a directory only.
+            if name == ExtendedAttributes.defaultACLName && entry.kind != .directory { continue }
+            switch acl.kernelForm(lookUp: lookUp) {
+            case .success(let bytes): list.append(.init(name: name, value: bytes))
+            case .failure(let unresolved):
+                let why = unresolved.name.isEmpty ? "it lacks a required entry"
+                    : "no user or group \(TarLister.escaped(unresolved.name)) here, and no id recorded"
+                problems.append(.warning(path: entry.displayName, "ACL not restored: \(why)"))
+            }
+        }
+        return (list, problems)
+    }
+
+    /// Sets `attributes` on the file open on `fd`; the warnings.
+    func restore(_ attributes: [ExtendedAttributes.Attribute], to fd: Int32, displayName: String) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        for attribute in attributes {
+            guard let error = ExtendedAttributes.set(attribute, on: fd) else { continue }
+            if error.code == ENOTSUP {
+                let first = unsupportedWarned.withLock { warned in
+                    defer { warned = true }
+                    return !warned
+                }
+                if first {
+                    problems.append(.warning(path: displayName,
+                        "extended attributes and ACLs not restored: the file system does not support them (the first file; no more said of the others)"))
+                }
+                continue
+            }
+            problems.append(.warning(path: displayName, "cannot restore extended attribute \(attribute.displayName): \(error.reason)"))
+        }
+        return problems
+    }
+}
