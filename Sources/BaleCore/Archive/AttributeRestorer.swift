@@ -9,13 +9,17 @@ import Synchronization
 /// `security.*`, such as capabilities, and `trusted.*` as root only, the
 /// kernel refusing them to others), through the descriptor the file was
 /// written with, after its content and owner (a write or a chown clears
-/// `security.capability`) and before its mode and times.
+/// `security.capability`) and before its times.
 ///
 /// An ACL is set by writing the kernel's binary form to
 /// `system.posix_acl_access` / `_default`, its names resolved here to ids
-/// (`AccessControlList.kernelForm`); the mode set afterwards makes the
-/// ACL's mask its group bits, as chmod does, so the file ends with the
-/// archive's mode and ACL as GNU tar leaves them.
+/// (`AccessControlList.kernelForm`). The mode and the access ACL overlap
+/// (the mode's group bits are the ACL's mask), so the order is the tars':
+/// the other attributes, then the mode, then the ACL, whose mask then
+/// gives the group bits. It matters for bsdtar's archives, which record
+/// the owning group's bits in the mode, not the mask's: a file of mode
+/// 0664 whose ACL has `mask::rw-` is stored as 0644 and that mask, and
+/// comes back 0664 only if the ACL is set last, as GNU tar and bsdtar do.
 ///
 /// A file system that takes no attributes (ENOTSUP) gets one warning for
 /// the whole run, naming the first file, not one per file; any other
@@ -52,8 +56,19 @@ final class AttributeRestorer: Sendable {
         return (list, problems)
     }
 
-    /// Sets `attributes` on the file open on `fd`; the warnings.
-    func restore(_ attributes: [ExtendedAttributes.Attribute], to fd: Int32, displayName: String) -> [Diagnostic] {
+    /// Sets `attributes` and `mode` on the file open on `fd`, in that
+    /// order but for the ACLs, set after the mode; the warnings.
+    func restore(_ attributes: [ExtendedAttributes.Attribute], mode: mode_t, to fd: Int32, displayName: String) -> [Diagnostic] {
+        let isACL = { (attribute: ExtendedAttributes.Attribute) in
+            attribute.name == ExtendedAttributes.accessACLName || attribute.name == ExtendedAttributes.defaultACLName
+        }
+        var problems = set(attributes.filter { !isACL($0) }, on: fd, displayName: displayName)
+        fchmod(fd, mode)
+        problems += set(attributes.filter(isACL), on: fd, displayName: displayName)
+        return problems
+    }
+
+    private func set(_ attributes: [ExtendedAttributes.Attribute], on fd: Int32, displayName: String) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         for attribute in attributes {
             guard let error = ExtendedAttributes.set(attribute, on: fd) else { continue }

@@ -168,10 +168,11 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             // chown clears setuid/setgid bits: the mode comes after.
             fchown(fd, owner.user, owner.group)
         }
-        // After the owner (chown clears a capability), before the mode
-        // (an access ACL sets the group bits; the mode sets them back).
-        let problems = job.attributes.isEmpty ? [] : restorer?.restore(job.attributes, to: fd, displayName: job.displayName) ?? []
-        if direct != job.mode || (job.owner != nil && job.mode & 0o6000 != 0) || !job.attributes.isEmpty {
+        var problems: [Diagnostic] = []
+        if let restorer, !job.attributes.isEmpty {
+            // After the owner (chown clears a capability); sets the mode too.
+            problems = restorer.restore(job.attributes, mode: job.mode, to: fd, displayName: job.displayName)
+        } else if direct != job.mode || (job.owner != nil && job.mode & 0o6000 != 0) {
             fchmod(fd, job.mode)
         }
         var times = OpenDirectory.times(seconds: job.seconds, nanoseconds: job.nanoseconds)

@@ -251,23 +251,25 @@ public struct TarExtractor: TarReader.Handler {
         return attributes
     }
 
-    /// Sets `entry`'s attributes and ACLs on the file open on `fd`.
-    private mutating func restoreAttributes(_ entry: TarEntry, to fd: Int32) {
+    /// Sets `entry`'s attributes, mode and ACLs on the file open on `fd`.
+    private mutating func restoreAttributesAndMode(_ entry: TarEntry, to fd: Int32) {
         let attributes = attributesToSet(entry)
-        guard let restorer, !attributes.isEmpty else { return }
-        notices += restorer.restore(attributes, to: fd, displayName: entry.displayName)
+        let mode = mode_t(entry.mode & modeMask)
+        guard let restorer, !attributes.isEmpty else {
+            fchmod(fd, mode)
+            return
+        }
+        notices += restorer.restore(attributes, mode: mode, to: fd, displayName: entry.displayName)
     }
 
-    /// A directory's attributes, through the directory opened (never
-    /// through a link) in its parent; then its mode again, which setting
-    /// an access ACL changes.
+    /// A directory's attributes, mode and ACLs, through the directory
+    /// opened (never through a link) in its parent.
     private mutating func restoreDirectoryAttributes(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) {
         guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return }
         let fd = withCString(leaf) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
         guard fd >= 0 else { return }
         defer { close(fd) }
-        restoreAttributes(entry, to: fd)
-        fchmod(fd, mode_t(entry.mode & modeMask))
+        restoreAttributesAndMode(entry, to: fd)
     }
 
     private mutating func forgetCachedParent() {
@@ -334,8 +336,7 @@ public struct TarExtractor: TarReader.Handler {
         }
         // Owner first: chown clears setuid/setgid bits, so the mode comes after.
         if restoreOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
-        restoreAttributes(entry, to: current)
-        fchmod(current, mode_t(entry.mode & modeMask))
+        restoreAttributesAndMode(entry, to: current)
         var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
         futimens(current, &times)
         if let problem = file.commit() { refuse(entry, problem) }
@@ -348,7 +349,11 @@ public struct TarExtractor: TarReader.Handler {
         large?.discard()  // and one cut inside a large file is removed
         large = nil
         current = -1
-        refusals += writers.finish()
+        // The writers' refusals are errors; what they could not restore of
+        // a file's attributes, warnings.
+        for problem in writers.finish() {
+            if problem.severity == .error { refusals.append(problem) } else { notices.append(problem) }
+        }
         forgetCachedParent()
         for (path, entry, mode) in directoryTimes.reversed() {
             guard case .success(let parts) = Self.components(path), let leaf = parts.last else { continue }
