@@ -92,6 +92,37 @@ struct AttributeTests {
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A user other than root gets what the kernel lets an owner set:
+    /// `user.*` attributes (on a read-only file and directory too) and
+    /// ACLs, not `trusted.*` nor capabilities, and no warning for those.
+    @Test func anOrdinaryUserGetsUserAttributesAndACLs() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.tree + """
+
+            setfattr -n user.ro -v 1 src/plain && chmod 444 src/plain
+            mkdir src/ro && setfattr -n user.ro -v 2 src/ro && chmod 555 src/ro
+            "$BALE" pack -o t.tar.gz -C src . || exit 1
+            chmod 755 . && cp "$BALE" ./bale-copy && chmod 755 ./bale-copy && mkdir out && chown nobody out
+            setpriv --reuid=nobody --regid=nogroup --clear-groups ./bale-copy unpack t.tar.gz -C out; echo "status=$?"
+            getfattr -n user.ro --only-values out/plain; getfattr -n user.ro --only-values out/ro; echo
+            stat -c '%a %U' out/plain out/ro out/acl
+            getfacl -p -n out/acl | grep '^user:65534'; getfacl -p -n out/d | grep '^default:user:65534'
+            getfattr -d -m trusted --absolute-names out/f | grep -c trusted; getcap out/t | wc -l
+            """)
+        #expect(run.stdout == """
+            status=0
+            12
+            444 nobody
+            555 nobody
+            664 nobody
+            user:65534:r--
+            default:user:65534:r-x
+            0
+            0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A ramfs takes no extended attribute at all: one warning for the
     /// run, naming the first file, not one per file; the files are there.
     @Test(.enabled(if: Machine.canMountRamfs, "needs to mount a ramfs (root, and a container that allows it)"))

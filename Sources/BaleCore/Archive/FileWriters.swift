@@ -148,8 +148,10 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private func run(_ job: Job) -> [Diagnostic] {
         let parent = job.parent.fd
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
-        // Created with its final mode where the umask allows, saving a chmod.
-        let direct = job.mode & ~ProcessUmask.bits
+        // Created with its final mode where the umask allows, saving a chmod;
+        // writable by its owner while it has attributes to get (the kernel
+        // asks that of `user.*` ones), the mode set after them.
+        let direct = (job.attributes.isEmpty ? job.mode : job.mode | 0o200) & ~ProcessUmask.bits
         var fd = withCString(job.leaf) { openat(parent, $0, flags, direct) }
         if fd < 0 && errno == EEXIST {
             OpenDirectory.removeUnlessDirectory(job.leaf, in: parent)

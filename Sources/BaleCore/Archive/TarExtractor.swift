@@ -263,13 +263,16 @@ public struct TarExtractor: TarReader.Handler {
     }
 
     /// A directory's attributes, mode and ACLs, through the directory
-    /// opened (never through a link) in its parent.
-    private mutating func restoreDirectoryAttributes(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) {
-        guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return }
+    /// opened (never through a link) in its parent, while its owner may
+    /// still write it (the kernel asks that of `user.*` attributes);
+    /// false when it has none, and its mode is still to set.
+    private mutating func restoreDirectoryAttributesAndMode(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) -> Bool {
+        guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return false }
         let fd = withCString(leaf) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-        guard fd >= 0 else { return }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         restoreAttributesAndMode(entry, to: fd)
+        return true
     }
 
     private mutating func forgetCachedParent() {
@@ -360,8 +363,9 @@ public struct TarExtractor: TarReader.Handler {
             var fake = entry
             fake.name = path
             guard let parent = openParent(parts, for: fake) else { continue }
-            if let mode { _ = withCString(leaf) { fchmodat(parent.fd, $0, mode, 0) } }
-            restoreDirectoryAttributes(entry, leaf: leaf, in: parent.fd)
+            if !restoreDirectoryAttributesAndMode(entry, leaf: leaf, in: parent.fd), let mode {
+                _ = withCString(leaf) { fchmodat(parent.fd, $0, mode, 0) }
+            }
             setTime(parent.fd, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         }
         directoryTimes = []
