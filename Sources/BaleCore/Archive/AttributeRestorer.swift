@@ -62,16 +62,25 @@ final class AttributeRestorer: Sendable {
         let isACL = { (attribute: ExtendedAttributes.Attribute) in
             attribute.name == ExtendedAttributes.accessACLName || attribute.name == ExtendedAttributes.defaultACLName
         }
-        var problems = set(attributes.filter { !isACL($0) }, on: fd, displayName: displayName)
+        let setOne = { (attribute: ExtendedAttributes.Attribute) in ExtendedAttributes.set(attribute, on: fd) }
+        var problems = set(attributes.filter { !isACL($0) }, displayName: displayName, using: setOne)
         fchmod(fd, mode)
-        problems += set(attributes.filter(isACL), on: fd, displayName: displayName)
+        problems += set(attributes.filter(isACL), displayName: displayName, using: setOne)
         return problems
     }
 
-    private func set(_ attributes: [ExtendedAttributes.Attribute], on fd: Int32, displayName: String) -> [Diagnostic] {
+    /// Sets `attributes` on the symbolic link an `O_PATH` descriptor
+    /// holds (a link has no mode and no ACL); the warnings.
+    func restore(_ attributes: [ExtendedAttributes.Attribute], toLink fd: Int32, displayName: String) -> [Diagnostic] {
+        set(attributes, displayName: displayName) { ExtendedAttributes.set($0, onPathDescriptor: fd) }
+    }
+
+    /// Sets each of `attributes` with `setOne`; the warnings.
+    private func set(_ attributes: [ExtendedAttributes.Attribute], displayName: String,
+                     using setOne: (ExtendedAttributes.Attribute) -> SystemError?) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         for attribute in attributes {
-            guard let error = ExtendedAttributes.set(attribute, on: fd) else { continue }
+            guard let error = setOne(attribute) else { continue }
             if error.code == ENOTSUP {
                 let first = unsupportedWarned.withLock { warned in
                     defer { warned = true }

@@ -101,4 +101,14 @@ public struct ExtendedAttributes: Equatable, Sendable {
         }
         return result == 0 ? nil : .current("fsetxattr")
     }
+
+    /// Sets `attribute` on the file an `O_PATH` descriptor holds (a
+    /// symbolic link itself, which fsetxattr cannot take), through
+    /// "/proc/self/fd/N"; the error, if any.
+    public static func set(_ attribute: Attribute, onPathDescriptor fd: Int32) -> SystemError? {
+        let result = attribute.value.withUnsafeBytes { value in
+            withCString(attribute.name) { setxattr("/proc/self/fd/\(fd)", $0, value.baseAddress, value.count, 0) }
+        }
+        return result == 0 ? nil : .current("setxattr")
+    }
 }

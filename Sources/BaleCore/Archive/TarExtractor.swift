@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// Writes the entries of a tar stream under a directory, safely.
 ///
@@ -188,6 +189,7 @@ public struct TarExtractor: TarReader.Handler {
                 return
             }
             if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+            restoreLinkAttributes(entry, leaf: leaf, in: parent)
             setTime(parent, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         case .hardLink:
             guard case .success(let targetParts) = Self.components(entry.linkTarget), let targetLeaf = targetParts.last else {
@@ -260,6 +262,18 @@ public struct TarExtractor: TarReader.Handler {
             return
         }
         notices += restorer.restore(attributes, mode: mode, to: fd, displayName: entry.displayName)
+    }
+
+    /// A symbolic link's attributes (`trusted.*`, `security.*`: the kernel
+    /// takes no `user.*` on a link), on the link itself opened `O_PATH`.
+    private mutating func restoreLinkAttributes(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) {
+        guard let restorer, !entry.attributes.isEmpty else { return }
+        let attributes = attributesToSet(entry).filter { !$0.name.starts(with: Array("user.".utf8)) }
+        guard !attributes.isEmpty else { return }
+        let fd = withCString(leaf) { openat(parent, $0, bale_o_path() | O_NOFOLLOW | O_CLOEXEC) }
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        notices += restorer.restore(attributes, toLink: fd, displayName: entry.displayName)
     }
 
     /// A directory's attributes, mode and ACLs, through the directory
