@@ -145,8 +145,9 @@ struct AttributeTests {
     /// one of 300 bytes, a value over 64 KiB, LIBARCHIVE records that do
     /// not decode, an ACL that does not parse, and one naming a user this
     /// system lacks (with bsdtar's id field: restored by that id; without:
-    /// a warning). Each is a warning naming the entry; every file is
-    /// extracted, with what could be kept.
+    /// a warning). Each is a warning of `unpack` naming the entry; every
+    /// file is extracted, with what could be kept; `list` and `unpack
+    /// --no-xattrs`, which restore none, say nothing of them.
     @Test func hostileRecordsAreWarningsNotCrashes() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -182,6 +183,8 @@ struct AttributeTests {
             grep -c 'bad extended header' err
             grep -c 'badacl: extended header SCHILY.acl.access does not parse' err
             grep -c 'noid: ACL not restored' err
+            "$BALE" list h.tar > /dev/null 2> list.err; echo "list=$? $(wc -l < list.err)"
+            mkdir none && "$BALE" unpack --no-xattrs h.tar -C none 2> none.err; echo "no-xattrs=$? $(wc -l < none.err)"
             """#)
         #expect(run.stdout == """
             status=2
@@ -194,6 +197,8 @@ struct AttributeTests {
             2
             1
             1
+            list=0 0
+            no-xattrs=0 0
 
             """, "\(run.stdout)\(run.stderr)")
     }

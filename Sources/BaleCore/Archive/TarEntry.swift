@@ -75,6 +75,10 @@ public struct TarEntry: Equatable, Sendable {
     /// the file has none beyond its mode.
     public var accessACL: AccessControlList?
     public var defaultACL: AccessControlList?
+    /// What of the entry's attribute and ACL records cannot be restored
+    /// (a name no file can have, an ACL that does not parse), worded for a
+    /// warning by an extractor that restores attributes.
+    public var attributeProblems: [String] = []
     public var deviceMajor: UInt32 = 0
     public var deviceMinor: UInt32 = 0
     /// Where the entry lies in the tar stream it was read from (set by

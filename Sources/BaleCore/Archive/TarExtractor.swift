@@ -142,6 +142,7 @@ public struct TarExtractor: TarReader.Handler {
         guard let directory = openParent(parts, for: entry) else { return }
         let parent = directory.fd
         onEntry?(entry)
+        if restorer != nil { notices += entry.attributeProblems.map { .warning(path: entry.displayName, $0) } }
         let mode = mode_t(entry.mode & modeMask)
         let owner = restoreOwners ? owner(of: entry) : nil
         switch entry.kind {

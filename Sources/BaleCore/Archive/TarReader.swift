@@ -16,7 +16,8 @@
 ///   bsdtar's), preferred to the kernel's binary form GNU tar also
 ///   stores as `SCHILY.xattr.system.posix_acl_*`. An attribute no file
 ///   could take (a NUL in its name, a value over 64 KiB) or an ACL that
-///   does not parse is a warning; the entry is read all the same.
+///   does not parse is noted in the entry (`attributeProblems`), for an
+///   extractor to warn of; the entry is read all the same.
 /// - GNU sparse files: the old 'S' type (its map in the header and in
 ///   extension blocks after it) and the pax formats 0.0 (repeated
 ///   GNU.sparse.offset / numbytes), 0.1 (GNU.sparse.map) and 1.0
@@ -86,6 +87,8 @@ public struct TarReader {
     /// The extended attributes of the pax header before the entry, by
     /// name, and whether each came from a SCHILY record (which wins).
     private var paxAttributes: [[UInt8]: (value: [UInt8], isSchily: Bool)] = [:]
+    /// What of those records cannot be used, for the entry's `attributeProblems`.
+    private var paxAttributeProblems: [String] = []
     /// The most attributes one entry may carry (the kernel's list of
     /// names is at most 64 KiB, so a file never has more).
     static let maximumAttributes = 16384
@@ -456,13 +459,14 @@ public struct TarReader {
             if !extensionFollows && !mapInData { try Self.check(found, stored: stored, archive: self) }
         }
 
-        if !paxAttributes.isEmpty || value("SCHILY.acl.access") != nil || value("SCHILY.acl.default") != nil {
-            let display = shown()
-            readAttributes(into: &entry, shown: display)
+        if !paxAttributes.isEmpty || !paxAttributeProblems.isEmpty || value("SCHILY.acl.access") != nil
+            || value("SCHILY.acl.default") != nil {
+            readAttributes(into: &entry)
         }
         overrides = [:]
         paxSparseNumbers = []
         paxAttributes = [:]
+        paxAttributeProblems = []
         entry.headerOffset = entryStart ?? offset
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
@@ -698,27 +702,30 @@ public struct TarReader {
         } else {
             guard let decodedName = Self.percentDecoded(key.dropFirst(Self.libarchivePrefix.count)),
                   let decodedValue = Self.base64Decoded(value) else {
-                warn(path: archiveName, "bad extended header \(TarLister.escaped(Array(key))); ignored")
+                paxAttributeProblems.append("bad extended header \(TarLister.escaped(Array(key))); ignored")
                 return true
             }
             (name, bytes) = (decodedName, decodedValue)
         }
         if paxAttributes[name]?.isSchily == true && !isSchily { return true }
         guard paxAttributes[name] != nil || paxAttributes.count < Self.maximumAttributes else {
-            warn(path: archiveName, "more than \(Self.maximumAttributes) extended attributes for one entry; the rest ignored")
+            paxAttributeProblems.append("more than \(Self.maximumAttributes) extended attributes; the rest ignored")
             return true
         }
         paxAttributes[name] = (bytes, isSchily)
         return true
     }
 
-    /// Gives the entry its attributes and ACLs from the pax records read.
-    private mutating func readAttributes(into entry: inout TarEntry, shown: String) {
+    /// Gives the entry its attributes and ACLs from the pax records read,
+    /// and what of them cannot be used: said by an extractor that restores
+    /// them, not by `list` or `verify`, to which they make no difference.
+    private func readAttributes(into entry: inout TarEntry) {
         var kept: [ExtendedAttributes.Attribute] = []
+        entry.attributeProblems = paxAttributeProblems
         var kernelACLs: [[UInt8]: [UInt8]] = [:]
         for (name, found) in paxAttributes {
             if let problem = ExtendedAttributes.problem(name: name, valueSize: found.value.count) {
-                warn(path: shown, "extended attribute \(TarLister.escaped(name)): \(problem); not restored")
+                entry.attributeProblems.append("extended attribute \(TarLister.escaped(name)): \(problem); not restored")
             } else if name == ExtendedAttributes.accessACLName || name == ExtendedAttributes.defaultACLName {
                 kernelACLs[name] = found.value
             } else {
@@ -733,13 +740,13 @@ public struct TarReader {
                     entry[keyPath: path] = acl
                     continue
                 }
-                warn(path: shown, "extended header \(key) does not parse as an ACL; ignored")
+                entry.attributeProblems.append("extended header \(key) does not parse as an ACL; not restored")
             }
             if let raw = kernelACLs[name] {
                 if let acl = AccessControlList(kernelForm: raw) {
                     entry[keyPath: path] = acl
                 } else {
-                    warn(path: shown, "extended attribute \(TarLister.escaped(name)) is not an ACL; ignored")
+                    entry.attributeProblems.append("extended attribute \(TarLister.escaped(name)) is not an ACL; not restored")
                 }
             }
         }
