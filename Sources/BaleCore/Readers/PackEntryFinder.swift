@@ -124,7 +124,6 @@ public struct PackEntryFinder {
         }
         header.userName = owners.user(found.info.st_uid)
         header.groupName = owners.group(found.info.st_gid)
-        if options.storesAttributes { readAttributes(of: found, into: &header) }
         switch header.kind {
         case .file:
             if found.info.st_nlink > 1 {
@@ -133,23 +132,23 @@ public struct PackEntryFinder {
                     header.kind = .hardLink
                     header.linkTarget = first
                     header.size = 0
-                    header.attributes = ExtendedAttributes()
-                    header.accessACL = nil
-                    header.defaultACL = nil
                     return PackEntry(header: header, source: found.path)
                 }
                 hardLinks[identity] = found.name
             }
             // "." and "a/..": a file cannot be either, but a name made empty stores nothing.
             if found.name.isEmpty { return nil }
+            readAttributes(of: found, into: &header)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
                              followsLinks: options.dereference)
         case .directory:
             // A top named "." stores its contents only, with no entry of its own.
             if found.name.isEmpty { return nil }
             header.name = found.name + [UInt8(ascii: "/")]
+            readAttributes(of: found, into: &header)
             return PackEntry(header: header, source: found.path)
         default:
+            readAttributes(of: found, into: &header)
             return PackEntry(header: header, source: found.path)
         }
     }
@@ -158,6 +157,7 @@ public struct PackEntryFinder {
     /// names; one that cannot be read is a warning (the entry is stored
     /// without them).
     private mutating func readAttributes(of found: TreeWalkEntry, into header: inout TarEntry) {
+        guard options.storesAttributes else { return }
         let flags = bale_o_path() | O_CLOEXEC | (options.dereference ? 0 : O_NOFOLLOW)
         let fd = LongPathOpen.open(found.path, relativeTo: base, flags: flags)
         guard fd >= 0 else {
