@@ -16,7 +16,9 @@ struct Pack: ParsableCommand {
         as GNU tar stores them: a leading '/' and everything up to the last \
         '..' are removed, with a notice. A path given that is missing: no \
         archive, exit 1; trouble inside the trees (a file unreadable, \
-        vanished or changed while read): named, the archive whole, exit 2.
+        vanished or changed while read): named, the archive whole, exit 2. \
+        Extended attributes, ACLs and capabilities are stored as GNU tar \
+        --xattrs --acls and bsdtar store them (--no-xattrs: none).
 
         Examples:
           bale pack logs/                       # -> logs.tar.gz

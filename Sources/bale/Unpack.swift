@@ -15,7 +15,9 @@ struct Unpack: ParsableCommand {
         setuid/setgid bits are dropped (unless --same-permissions). As root, \
         owners are restored (unless --no-same-owner). Each \
         refused entry, and each that cannot be written (a full disk: the \
-        next entries are still tried), is named, and the exit status is 1.
+        next entries are still tried), is named, and the exit status is 1. \
+        Extended attributes, ACLs and capabilities are restored (security.* \
+        and trusted.* as root; --no-xattrs: none).
 
         Examples:
           bale unpack logs.tar.gz
