@@ -146,7 +146,8 @@ struct AttributeTests {
     }
 
     /// Hand-made pax records no tar writes: an attribute name with a NUL,
-    /// one of 300 bytes, a value over 64 KiB, LIBARCHIVE records that do
+    /// one of 300 bytes, one outside Linux's namespaces (which the kernel
+    /// refuses as a file system without attributes would), a value over 64 KiB, LIBARCHIVE records that do
     /// not decode, an ACL that does not parse, and one naming a user this
     /// system lacks (with bsdtar's id field: restored by that id; without:
     /// a warning). Each is a warning of `unpack` naming the entry; every
@@ -170,6 +171,7 @@ struct AttributeTests {
                 return out + f.tobuf(tarfile.USTAR_FORMAT) + b"ok\n" + b"\0" * 509
             data = member("nul", [(b"SCHILY.xattr.user.a\0b", b"1"), (b"SCHILY.xattr.user.good", b"kept")])
             data += member("long", [(b"SCHILY.xattr.user." + b"n" * 300, b"1")])
+            data += member("ns", [(b"SCHILY.xattr.nonamespace.x", b"1")])
             data += member("huge", [(b"SCHILY.xattr.user.big", b"v" * 70000)])
             data += member("b64", [(b"LIBARCHIVE.xattr.user.x", b"!!!"), (b"LIBARCHIVE.xattr.user.%zz", b"QQ")])
             data += member("badacl", [(b"SCHILY.acl.access", b"user::rw-\nbogus line\n")])
@@ -183,6 +185,7 @@ struct AttributeTests {
             getfacl -p -n out/unknown | grep 4242
             grep -c 'nul: extended attribute user.a' err
             grep -c 'long: extended attribute' err
+            grep -c 'ns: extended attribute nonamespace.x: invalid name' err
             grep -c 'huge: extended attribute user.big: value larger' err
             grep -c 'bad extended header' err
             grep -c 'badacl: extended header SCHILY.acl.access does not parse' err
@@ -192,9 +195,10 @@ struct AttributeTests {
             """#)
         #expect(run.stdout == """
             status=2
-            b64 badacl huge long noid nul unknown 
+            b64 badacl huge long noid ns nul unknown 
             kept
             user:4242:r--
+            1
             1
             1
             1

@@ -46,11 +46,17 @@ public struct ExtendedAttributes: Equatable, Sendable {
     public static let accessACLName = Array("system.posix_acl_access".utf8)
     public static let defaultACLName = Array("system.posix_acl_default".utf8)
 
+    /// The namespaces Linux knows; it refuses any other name with
+    /// EOPNOTSUPP, which must not pass for a file system without attributes.
+    static let namespaces = ["user.", "trusted.", "security.", "system."].map { Array($0.utf8) }
+
     /// Why an attribute from an archive cannot be set on any file, or nil
     /// when it can be tried: a name the kernel cannot hold (empty, with a
-    /// NUL, longer than 255 bytes, without a namespace) or a value too large.
+    /// NUL, longer than 255 bytes, outside Linux's namespaces) or a value too large.
     public static func problem(name: [UInt8], valueSize: Int) -> String? {
-        if name.isEmpty || name.contains(0) || !name.contains(UInt8(ascii: ".")) { return "invalid name" }
+        if name.contains(0) || !namespaces.contains(where: { name.count > $0.count && name.starts(with: $0) }) {
+            return "invalid name"
+        }
         if name.count > maximumNameLength { return "name longer than \(maximumNameLength) bytes" }
         if valueSize > maximumValueSize { return "value larger than \(maximumValueSize) bytes" }
         return nil
