@@ -69,9 +69,9 @@ final class AttributeRestorer: Sendable {
         return problems
     }
 
-    /// Sets `attributes` on the symbolic link an `O_PATH` descriptor
-    /// holds (a link has no mode and no ACL); the warnings.
-    func restore(_ attributes: [ExtendedAttributes.Attribute], toLink fd: Int32, displayName: String) -> [Diagnostic] {
+    /// Sets `attributes` on the file an `O_PATH` descriptor holds (a
+    /// symbolic link, FIFO or device, whose mode is set already); the warnings.
+    func restore(_ attributes: [ExtendedAttributes.Attribute], toPathDescriptor fd: Int32, displayName: String) -> [Diagnostic] {
         set(attributes, displayName: displayName) { ExtendedAttributes.set($0, onPathDescriptor: fd) }
     }
 

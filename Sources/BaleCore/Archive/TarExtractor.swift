@@ -28,9 +28,9 @@ import CSystem
 /// Modes and modification times are restored (directories' times at the
 /// end, once nothing more is written into them). Extended attributes and
 /// ACLs (unless `restoresAttributes` is off) are set on the file's
-/// descriptor before its mode (`AttributeRestorer`); a directory's at the
-/// end with its mode, as GNU tar does, so that its default ACL is not
-/// inherited by the entries extracted into it.
+/// descriptor with its mode (`AttributeRestorer`: attributes, mode, then
+/// ACL); a directory's at the end with its mode, as GNU tar does, so that
+/// its default ACL is not inherited by the entries extracted into it.
 ///
 /// Small files are written by `FileWriters` threads, several at once; the
 /// directory each goes in is opened (and checked) here first, and the
@@ -190,7 +190,7 @@ public struct TarExtractor: TarReader.Handler {
                 return
             }
             if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-            restoreLinkAttributes(entry, leaf: leaf, in: parent)
+            restoreAttributesOfSpecialFile(entry, leaf: leaf, in: parent)
             setTime(parent, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         case .hardLink:
             guard case .success(let targetParts) = Self.components(entry.linkTarget), let targetLeaf = targetParts.last else {
@@ -214,6 +214,7 @@ public struct TarExtractor: TarReader.Handler {
                 return
             }
             if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+            restoreAttributesOfSpecialFile(entry, leaf: leaf, in: parent)
             setTime(parent, leaf, entry, flags: 0)
         }
     }
@@ -265,16 +266,18 @@ public struct TarExtractor: TarReader.Handler {
         notices += restorer.restore(attributes, mode: mode, to: fd, displayName: entry.displayName)
     }
 
-    /// A symbolic link's attributes (`trusted.*`, `security.*`: the kernel
-    /// takes no `user.*` on a link), on the link itself opened `O_PATH`.
-    private mutating func restoreLinkAttributes(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) {
-        guard let restorer, !entry.attributes.isEmpty else { return }
+    /// The attributes of a symbolic link, FIFO or device (`trusted.*`,
+    /// `security.*`, a device's ACL: the kernel takes no `user.*` on
+    /// these), on the file itself opened `O_PATH`, never followed or opened
+    /// as a device; its mode was given when it was made.
+    private mutating func restoreAttributesOfSpecialFile(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) {
+        guard let restorer, !entry.attributes.isEmpty || entry.accessACL != nil else { return }
         let attributes = attributesToSet(entry).filter { !$0.name.starts(with: Array("user.".utf8)) }
         guard !attributes.isEmpty else { return }
         let fd = withCString(leaf) { openat(parent, $0, bale_o_path() | O_NOFOLLOW | O_CLOEXEC) }
         guard fd >= 0 else { return }
         defer { close(fd) }
-        notices += restorer.restore(attributes, toLink: fd, displayName: entry.displayName)
+        notices += restorer.restore(attributes, toPathDescriptor: fd, displayName: entry.displayName)
     }
 
     /// A directory's attributes, mode and ACLs, through the directory
