@@ -13,8 +13,10 @@ import CSystem
 /// "/proc/self/fd/N", which the kernel resolves to the very inode the
 /// descriptor holds: the file the walk examined, whatever its type (a
 /// symbolic link itself, a directory without read permission, a device
-/// that must not be opened), never a path a rename could redirect. They
-/// are set with `fsetxattr` on the descriptor the extractor wrote through.
+/// that must not be opened), never a path a rename could redirect. (bale
+/// needs /proc already: its workers are started from /proc/self/exe.)
+/// They are set with `fsetxattr` on the descriptor the extractor wrote
+/// through, or on an `O_PATH` one by the same /proc path.
 public struct ExtendedAttributes: Equatable, Sendable {
     /// One attribute: its full name ("user.color") and its value, any bytes.
     public struct Attribute: Equatable, Sendable {
