@@ -18,7 +18,7 @@
 /// `acl_t` built entry by entry; libarchive's text parser
 /// (`archive_entry_acl_from_text`) reads both text forms but would tie
 /// extraction to an `archive_entry` and add a library to the release
-/// binary for 150 lines of parsing (see README, "libarchive").
+/// binary for some 60 lines of parsing (measured: README, "Archives").
 public struct AccessControlList: Equatable, Sendable {
     /// What an entry applies to.
     public enum Tag: UInt16, Sendable, Comparable {
