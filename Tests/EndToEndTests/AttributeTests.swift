@@ -150,8 +150,8 @@ struct AttributeTests {
     /// one of 300 bytes, one outside Linux's namespaces (which the kernel
     /// refuses as a file system without attributes would), a value over 64 KiB, LIBARCHIVE records that do
     /// not decode, an ACL that does not parse, and one naming a user this
-    /// system lacks (with bsdtar's id field: restored by that id; without:
-    /// a warning). Each is a warning of `unpack` naming the entry; every
+    /// system lacks (with bsdtar's id field, or GNU tar's binary copy:
+    /// restored by that id; without: a warning). Each is a warning of `unpack` naming the entry; every
     /// file is extracted, with what could be kept; `list` and `unpack
     /// --no-xattrs`, which restore none, say nothing of them.
     @Test func hostileRecordsAreWarningsNotCrashes() throws {
@@ -177,6 +177,11 @@ struct AttributeTests {
             data += member("b64", [(b"LIBARCHIVE.xattr.user.x", b"!!!"), (b"LIBARCHIVE.xattr.user.%zz", b"QQ")])
             data += member("badacl", [(b"SCHILY.acl.access", b"user::rw-\nbogus line\n")])
             data += member("unknown", [(b"SCHILY.acl.access", b"user::rw-,group::r--,other::r--,user:no-such-user-here:r--:4242,mask::r--")])
+            import struct
+            kernel = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", t, p, i) for t, p, i in
+                [(1, 6, 0xFFFFFFFF), (2, 4, 4242), (4, 4, 0xFFFFFFFF), (0x10, 4, 0xFFFFFFFF), (0x20, 4, 0xFFFFFFFF)])
+            data += member("gnuform", [(b"SCHILY.acl.access", b"user::rw-\nuser:no-such-user-here:r--\ngroup::r--\nmask::r--\nother::r--\n"),
+                                       (b"SCHILY.xattr.system.posix_acl_access", kernel)])
             data += member("noid", [(b"SCHILY.acl.access", b"user::rw-\nuser:no-such-user-here:r--\ngroup::r--\nmask::r--\nother::r--\n")])
             open("h.tar", "wb").write(data + b"\0" * 1024)
             PY
@@ -184,6 +189,7 @@ struct AttributeTests {
             ls out | LC_ALL=C sort | tr '\n' ' '; echo
             getfattr -n user.good --only-values out/nul; echo
             getfacl -p -n out/unknown | grep 4242
+            getfacl -p -n out/gnuform | grep 4242
             grep -c 'nul: extended attribute user.a' err
             grep -c 'long: extended attribute' err
             grep -c 'ns: extended attribute nonamespace.x: invalid name' err
@@ -196,8 +202,9 @@ struct AttributeTests {
             """#)
         #expect(run.stdout == """
             status=2
-            b64 badacl huge long noid ns nul unknown 
+            b64 badacl gnuform huge long noid ns nul unknown 
             kept
+            user:4242:r--
             user:4242:r--
             1
             1

@@ -57,6 +57,23 @@ public struct AccessControlList: Equatable, Sendable {
 
     public init(entries: [Entry]) { self.entries = entries }
 
+    /// Gives the named entries that have no id the ids of `other`, the
+    /// same ACL in the kernel's form (GNU tar stores it beside the text,
+    /// as `SCHILY.xattr.system.posix_acl_*`), so that a name unknown where
+    /// the archive is extracted falls back to its id, as a file's owner
+    /// does. Both list named entries in id order (`acl_to_text` writes
+    /// them in the kernel's), so they are matched in order within each
+    /// tag; nothing is taken unless the tags and permissions agree.
+    mutating func takeIDs(from other: AccessControlList) {
+        for tag in [Tag.user, .group] {
+            let mine = entries.indices.filter { entries[$0].tag == tag }
+            let theirs = other.entries.filter { $0.tag == tag }
+            guard mine.count == theirs.count,
+                  zip(mine, theirs).allSatisfy({ entries[$0].permissions == $1.permissions }) else { continue }
+            for (index, entry) in zip(mine, theirs) where entries[index].id == nil { entries[index].id = entry.id }
+        }
+    }
+
     // MARK: Kernel form
 
     /// The kernel's version of its binary form (`POSIX_ACL_XATTR_VERSION`).

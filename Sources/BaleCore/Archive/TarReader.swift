@@ -723,7 +723,7 @@ public struct TarReader {
         var kept: [ExtendedAttributes.Attribute] = []
         entry.attributeProblems = paxAttributeProblems
         var kernelACLs: [[UInt8]: [UInt8]] = [:]
-        for (name, found) in paxAttributes {
+        for (name, found) in paxAttributes.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             if let problem = ExtendedAttributes.problem(name: name, valueSize: found.value.count) {
                 entry.attributeProblems.append("extended attribute \(TarLister.escaped(name)): \(problem); not restored")
             } else if name == ExtendedAttributes.accessACLName || name == ExtendedAttributes.defaultACLName {
@@ -736,7 +736,9 @@ public struct TarReader {
         for (key, name, path) in [("SCHILY.acl.access", ExtendedAttributes.accessACLName, \TarEntry.accessACL),
                                   ("SCHILY.acl.default", ExtendedAttributes.defaultACLName, \TarEntry.defaultACL)] {
             if let text = value(key) {
-                if let acl = AccessControlList(text: text) {
+                if var acl = AccessControlList(text: text) {
+                    // GNU tar's text names users without ids; its binary copy has them.
+                    if let raw = kernelACLs[name], let kernel = AccessControlList(kernelForm: raw) { acl.takeIDs(from: kernel) }
                     entry[keyPath: path] = acl
                     continue
                 }
