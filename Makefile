@@ -23,7 +23,7 @@ FUZZ_TARGETS ?=
 LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libssl-dev pkg-config
 # What its tests and benchmark compare against: command:package pairs,
 # checked on the PATH (python3 may come from elsewhere than Debian).
-TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace setpriv:util-linux
+TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace setpriv:util-linux getfattr:attr getfacl:acl setcap:libcap2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup version build release demo test bench fuzz install install-files dist deb man clean

@@ -28,6 +28,7 @@ int bale_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
 int bale_open_path(int directory, const char *name, int flags) { return openat(directory, name, O_PATH | flags); }
 
 int bale_set_pipe_size(int fd, int bytes) { return fcntl(fd, F_SETPIPE_SZ, bytes); }
+int bale_o_path(void) { return O_PATH; }
 
 int bale_wifexited(int status) { return WIFEXITED(status); }
 int bale_wexitstatus(int status) { return WEXITSTATUS(status); }

@@ -16,7 +16,9 @@ struct Pack: ParsableCommand {
         as GNU tar stores them: a leading '/' and everything up to the last \
         '..' are removed, with a notice. A path given that is missing: no \
         archive, exit 1; trouble inside the trees (a file unreadable, \
-        vanished or changed while read): named, the archive whole, exit 2.
+        vanished or changed while read): named, the archive whole, exit 2. \
+        Extended attributes, ACLs and capabilities are stored as GNU tar \
+        --xattrs --acls and bsdtar store them (--no-xattrs: none).
 
         Examples:
           bale pack logs/                       # -> logs.tar.gz
@@ -57,6 +59,9 @@ struct Pack: ParsableCommand {
 
     @Option(name: .customLong("group"), help: "Give every entry this group: NAME, NAME:GID or GID.")
     var group: String?
+
+    @Flag(name: .customLong("no-xattrs"), help: "Leave out extended attributes, ACLs and capabilities (stored by default).")
+    var noXattrs = false
 
     @Flag(name: .customLong("numeric-owner"), help: "Store user and group ids only, no names.")
     var numericOwner = false
@@ -136,6 +141,7 @@ struct Pack: ParsableCommand {
         options.walker.excludes = excludes
         options.walker.oneFileSystem = oneFileSystem
         options.walker.shard = shard
+        options.walker.storesAttributes = !noXattrs
         options.filesFrom = filesFrom
         options.nullSeparated = null
         options.numericOwner = numericOwner

@@ -18,7 +18,9 @@ struct Unpack: ParsableCommand {
         (unless --same-permissions). A file already there is replaced \
         atomically (unless -k, --skip-old-files, --keep-newer-files). Each \
         refused entry, and each that cannot be written (a full disk: the \
-        next entries are still tried), is named, and the exit status is 1.
+        next entries are still tried), is named, and the exit status is 1. \
+        Extended attributes, ACLs and capabilities are restored (security.* \
+        and trusted.* as root; --no-xattrs: none).
 
         Examples:
           bale unpack logs.tar.gz
@@ -65,6 +67,9 @@ struct Unpack: ParsableCommand {
     @Flag(name: .customLong("numeric-owner"), help: "Give owners by the archive's numeric ids, not by user and group names.")
     var numericOwner = false
 
+    @Flag(name: .customLong("no-xattrs"), help: "Do not restore extended attributes, ACLs and capabilities.")
+    var noXattrs = false
+
     @OptionGroup var engine: EngineOptions
 
     @Flag(name: .shortAndLong, help: "Name each entry on standard output, as tar -xv does.")
@@ -99,6 +104,7 @@ struct Unpack: ParsableCommand {
         if noSamePermissions { policy.modes = .lessUmask }
         if noSameOwner { policy.restoresOwners = false }
         policy.numericOwner = numericOwner
+        policy.restoresAttributes = !noXattrs
         options.policy = policy
         options.engine = engine.settings
         options.context = RunContext(quiet: quiet, verbose: verbose)

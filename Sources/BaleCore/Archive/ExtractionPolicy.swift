@@ -83,6 +83,9 @@ public struct ExtractionPolicy: Sendable {
     public var restoresOwners = geteuid() == 0
     /// Owners by the archive's numeric ids, not by its names.
     public var numericOwner = false
+    /// Whether extended attributes, ACLs and capabilities are restored
+    /// (`--no-xattrs` turns it off; `AttributeRestorer` says which).
+    public var restoresAttributes = true
     public var modes: Modes = geteuid() == 0 ? .archived : .lessUmask
 
     public init() {}

@@ -45,6 +45,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var seconds: Int64
         var nanoseconds: Int32
         var displayName: String
+        /// Extended attributes and ACLs to set (`AttributeRestorer`).
+        var attributes: [ExtendedAttributes.Attribute] = []
     }
 
     /// A path as a set member, hashed as one block of bytes (an array of
@@ -59,6 +61,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private let queue: BoundedQueue<[Job]>
     /// What becomes of files already there, and whether times are restored.
     private let policy: ExtractionPolicy
+    /// Sets extended attributes and ACLs (nil with `--no-xattrs`).
+    private let restorer: AttributeRestorer?
 
     private let monitor = Monitor()
     private let idle: Monitor.Condition
@@ -77,8 +81,9 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private var batchKeys: Set<PathKey> = []
     private var batchSize = 0
 
-    init(threads count: Int, policy: ExtractionPolicy) {
+    init(threads count: Int, policy: ExtractionPolicy, restorer: AttributeRestorer? = nil) {
         self.policy = policy
+        self.restorer = restorer
         queue = BoundedQueue(capacity: Self.queuedBatches)
         idle = monitor.makeCondition()
         for _ in 0..<max(1, count) {
@@ -137,7 +142,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private func write(_ jobs: [Job]) {
         var found: [Diagnostic] = []
         for job in jobs {
-            if let problem = run(job) { found.append(problem) }
+            found += run(job)
         }
         monitor.withLock {
             shared.completed += jobs.count
@@ -147,22 +152,24 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         }
     }
 
-    /// Creates and writes one file; returns the problem, if any.
-    private func run(_ job: Job) -> Diagnostic? {
+    /// Creates and writes one file; returns the problems met.
+    private func run(_ job: Job) -> [Diagnostic] {
         let parent = job.parent.fd
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
-        // Created with its final mode where the umask allows, saving a chmod.
-        var created = job.mode & ~ProcessUmask.bits
+        // Created with its final mode where the umask allows, saving a chmod;
+        // writable by its owner while it has attributes to get (the kernel
+        // asks that of `user.*` ones), the mode set after them.
+        var created = (job.attributes.isEmpty ? job.mode : job.mode | 0o200) & ~ProcessUmask.bits
         var fd = withCString(job.leaf) { openat(parent, $0, flags, created) }
         var staged: StagedFile?
         if fd < 0 && errno == EEXIST {
             switch policy.makeRoom(at: job.leaf, in: parent, forEntryNamed: job.displayName,
                                    modified: (job.seconds, job.nanoseconds), refusal: "Cannot open") {
             case .refused(let problem):
-                return problem
+                return problem.map { [$0] } ?? []
             case .taken:
                 guard let replacement = StagedFile(directory: job.parent, leaf: job.leaf) else {
-                    return .error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")
+                    return [.error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")]
                 }
                 staged = replacement
                 fd = replacement.fd
@@ -172,19 +179,23 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             }
         }
         if fd < 0 {
-            return .error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")
+            return [.error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")]
         }
         defer { if staged == nil { close(fd) } }
         do { try FileIO.write(fd, job.bytes) } catch {
             // No partial file stays behind (a full disk, a file-size limit).
             if let staged { staged.discard() } else { _ = withCString(job.leaf) { unlinkat(parent, $0, 0) } }
-            return .error(path: job.displayName, "write error: \(error.reason); not extracted")
+            return [.error(path: job.displayName, "write error: \(error.reason); not extracted")]
         }
         if let owner = job.owner {
             // chown clears setuid/setgid bits: the mode comes after.
             fchown(fd, owner.user, owner.group)
-            if job.mode & 0o6000 != 0 || created != job.mode { fchmod(fd, job.mode) }
-        } else if created != job.mode {
+        }
+        var problems: [Diagnostic] = []
+        if let restorer, !job.attributes.isEmpty {
+            // After the owner (chown clears a capability); sets the mode too.
+            problems = restorer.restore(job.attributes, mode: job.mode, to: fd, displayName: job.displayName)
+        } else if created != job.mode || (job.owner != nil && job.mode & 0o6000 != 0) {
             fchmod(fd, job.mode)
         }
         if policy.restoresTimes {
@@ -192,8 +203,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             futimens(fd, &times)
         }
         if let staged, let problem = staged.commit() {
-            return .error(path: job.displayName, "\(problem); not extracted")
+            problems.append(.error(path: job.displayName, "\(problem); not extracted"))
         }
-        return nil
+        return problems
     }
 }

@@ -67,6 +67,18 @@ public struct TarEntry: Equatable, Sendable {
         /// a warning.
         case unknownType(UInt8)
     }
+    /// Extended attributes (pax `SCHILY.xattr.*`, and bsdtar's
+    /// `LIBARCHIVE.xattr.*`), but for the POSIX ACLs, which are kept in
+    /// `accessACL` and `defaultACL`.
+    public var attributes = ExtendedAttributes()
+    /// The POSIX ACLs (pax `SCHILY.acl.access` and `.default`); nil when
+    /// the file has none beyond its mode.
+    public var accessACL: AccessControlList?
+    public var defaultACL: AccessControlList?
+    /// What of the entry's attribute and ACL records cannot be restored
+    /// (a name no file can have, an ACL that does not parse), worded for a
+    /// warning by an extractor that restores attributes.
+    public var attributeProblems: [String] = []
     public var deviceMajor: UInt32 = 0
     public var deviceMinor: UInt32 = 0
     /// Where the entry lies in the tar stream it was read from (set by

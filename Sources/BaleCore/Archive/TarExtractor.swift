@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// Writes the entries of a tar stream under a directory, safely.
 ///
@@ -27,7 +28,11 @@ import Glibc
 /// seeked past them and truncated to its size at the end, never filled
 /// with written zeros.
 /// Modes and modification times are restored (directories' times at the
-/// end, once nothing more is written into them).
+/// end, once nothing more is written into them). Extended attributes and
+/// ACLs (unless the policy's `restoresAttributes` is off) are set on the file's
+/// descriptor with its mode (`AttributeRestorer`: attributes, mode, then
+/// ACL); a directory's at the end with its mode, as GNU tar does, so that
+/// its default ACL is not inherited by the entries extracted into it.
 ///
 /// Small files are written by `FileWriters` threads, several at once; the
 /// directory each goes in is opened (and checked) here first, and the
@@ -56,6 +61,8 @@ public struct TarExtractor: TarReader.Handler {
     /// temporary files, which holds paths).
     private let rootPath: [UInt8]
     private var directories: DirectoryStack
+    /// Sets extended attributes and ACLs; nil with `--no-xattrs`.
+    private let restorer: AttributeRestorer?
 
     /// Extracts under the open directory `root` as `policy` says, with
     /// `writerThreads` threads writing small files.
@@ -65,7 +72,8 @@ public struct TarExtractor: TarReader.Handler {
         self.rootPath = Array(rootPath.utf8)
         self.policy = policy
         directories = DirectoryStack(root: root)
-        writers = FileWriters(threads: writerThreads, policy: policy)
+        restorer = policy.restoresAttributes ? AttributeRestorer() : nil
+        writers = FileWriters(threads: writerThreads, policy: policy, restorer: restorer)
     }
 
     /// The cleaned, relative components of an archive name, or nil with a
@@ -169,6 +177,7 @@ public struct TarExtractor: TarReader.Handler {
         guard let directory = openParent(parts, for: entry) else { return }
         let parent = directory.fd
         onEntry?(entry)
+        if restorer != nil { notices += entry.attributeProblems.map { .warning(path: entry.displayName, $0) } }
         let mode = policy.mode(entry.mode)
         let owner = policy.restoresOwners ? owner(of: entry) : nil
         switch entry.kind {
@@ -208,7 +217,8 @@ public struct TarExtractor: TarReader.Handler {
             small = FileWriters.Job(
                 parent: directory, leaf: leaf, path: path,
                 bytes: [], mode: mode, owner: owner, seconds: entry.modificationSeconds,
-                nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName)
+                nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName,
+                attributes: attributesToSet(entry))
             small?.bytes.reserveCapacity(Int(entry.size))
         case .file:
             // A large file is written under a temporary name and renamed
@@ -226,12 +236,16 @@ public struct TarExtractor: TarReader.Handler {
             forgetCachedParent()
             let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot create symlink to \(Self.quoted(entry.linkTarget))")
             guard !room.refuses else { return }
+            let attributes = attributesOfSpecialFile(entry)
+            var attributeProblems: [Diagnostic] = []
             let problem = makeNode(leaf, in: directory, room: room, make: { name in
                 withCString(entry.linkTarget) { target in withCString(name) { symlinkat(target, parent, $0) } }
             }, finish: { name in
                 if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+                attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
                 setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
             })
+            notices += attributeProblems
             if let problem { refuse(entry, problem) }
         case .hardLink:
             // The target's name is stripped as the entry's is (GNU tar); one
@@ -262,6 +276,8 @@ public struct TarExtractor: TarReader.Handler {
             let type: mode_t = entry.kind == .fifo ? S_IFIFO : (entry.kind == .characterDevice ? S_IFCHR : S_IFBLK)
             let device = dev_t(UInt64(entry.deviceMajor & 0xfff) << 8 | UInt64(entry.deviceMinor & 0xff)
                                | UInt64(entry.deviceMinor & ~0xff) << 12 | UInt64(entry.deviceMajor & ~0xfff) << 32)
+            let attributes = attributesOfSpecialFile(entry)
+            var attributeProblems: [Diagnostic] = []
             let problem = makeNode(leaf, in: directory, room: room, make: { name in
                 withCString(name) { mknodat(parent, $0, type | mode, device) }
             }, finish: { name in
@@ -271,8 +287,10 @@ public struct TarExtractor: TarReader.Handler {
                 if mode & ProcessUmask.bits != 0 || owner != nil && mode & 0o6000 != 0 {
                     _ = withCString(name) { fchmodat(parent, $0, mode, 0) }
                 }
+                attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
                 setTime(parent, name, entry, flags: 0)
             })
+            notices += attributeProblems
             if let problem { refuse(entry, problem) }
         }
     }
@@ -307,6 +325,62 @@ public struct TarExtractor: TarReader.Handler {
 
     /// A name as GNU tar quotes it in messages: ‘NAME’.
     private static func quoted(_ name: [UInt8]) -> String { "‘" + TerminalText.escaped(name) + "’" }
+
+    /// The attributes and ACLs to set on `entry`'s file (its ACLs' names
+    /// looked up here, on the extractor's thread: getpwnam is not
+    /// thread-safe); what cannot be set is a warning.
+    private mutating func attributesToSet(_ entry: TarEntry) -> [ExtendedAttributes.Attribute] {
+        guard let restorer, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return [] }
+        let (attributes, problems) = restorer.attributes(of: entry) { name, tag in
+            withCString(name) { tag == .user ? getpwnam($0)?.pointee.pw_uid : getgrnam($0)?.pointee.gr_gid }
+        }
+        notices += problems
+        return attributes
+    }
+
+    /// Sets `entry`'s attributes, mode and ACLs on the file open on `fd`.
+    private mutating func restoreAttributesAndMode(_ entry: TarEntry, to fd: Int32) {
+        let attributes = attributesToSet(entry)
+        let mode = policy.mode(entry.mode)
+        guard let restorer, !attributes.isEmpty else {
+            fchmod(fd, mode)
+            return
+        }
+        notices += restorer.restore(attributes, mode: mode, to: fd, displayName: entry.displayName)
+    }
+
+    /// The attributes a symbolic link, FIFO or device can take
+    /// (`trusted.*`, `security.*`, a device's ACL: the kernel takes no
+    /// `user.*` on these).
+    private mutating func attributesOfSpecialFile(_ entry: TarEntry) -> [ExtendedAttributes.Attribute] {
+        guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil else { return [] }
+        return attributesToSet(entry).filter { !$0.name.starts(with: Array("user.".utf8)) }
+    }
+
+    /// Sets `attributes` on the special file `leaf` itself, opened
+    /// `O_PATH`, never followed or opened as a device (its mode was given
+    /// when it was made); the problems met.
+    private func restore(_ attributes: [ExtendedAttributes.Attribute], ofSpecialFile leaf: [UInt8], in parent: Int32,
+                         displayName: String) -> [Diagnostic] {
+        guard let restorer, !attributes.isEmpty else { return [] }
+        let fd = withCString(leaf) { openat(parent, $0, bale_o_path() | O_NOFOLLOW | O_CLOEXEC) }
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        return restorer.restore(attributes, toPathDescriptor: fd, displayName: displayName)
+    }
+
+    /// A directory's attributes, mode and ACLs, through the directory
+    /// opened (never through a link) in its parent, while its owner may
+    /// still write it (the kernel asks that of `user.*` attributes);
+    /// false when it has none, and its mode is still to set.
+    private mutating func restoreDirectoryAttributesAndMode(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) -> Bool {
+        guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return false }
+        let fd = withCString(leaf) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        restoreAttributesAndMode(entry, to: fd)
+        return true
+    }
 
     private mutating func forgetCachedParent() {
         directories.forget()
@@ -372,7 +446,7 @@ public struct TarExtractor: TarReader.Handler {
         }
         // Owner first: chown clears setuid/setgid bits, so the mode comes after.
         if policy.restoresOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
-        fchmod(current, policy.mode(entry.mode))
+        restoreAttributesAndMode(entry, to: current)
         if policy.restoresTimes {
             var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
             futimens(current, &times)
@@ -387,14 +461,20 @@ public struct TarExtractor: TarReader.Handler {
         large?.discard()  // and one cut inside a large file is removed
         large = nil
         current = -1
-        refusals += writers.finish()
+        // The writers' refusals are errors; what they could not restore of
+        // a file's attributes, warnings.
+        for problem in writers.finish() {
+            if problem.severity == .error { refusals.append(problem) } else { notices.append(problem) }
+        }
         forgetCachedParent()
         for (path, entry, mode) in directoryTimes.reversed() {
             guard case .success(let parts) = Self.components(path), let leaf = parts.last else { continue }
             var fake = entry
             fake.name = path
             guard let parent = openParent(parts, for: fake) else { continue }
-            if let mode { _ = withCString(leaf) { fchmodat(parent.fd, $0, mode, 0) } }
+            if !restoreDirectoryAttributesAndMode(entry, leaf: leaf, in: parent.fd), let mode {
+                _ = withCString(leaf) { fchmodat(parent.fd, $0, mode, 0) }
+            }
             setTime(parent.fd, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
         }
         directoryTimes = []

@@ -9,6 +9,10 @@
 /// bsdtar and python's tarfile all read; the ustar field then holds a
 /// truncated or zero stand-in, as GNU tar writes them. Nothing bale writes
 /// depends on the clock or the machine: the pax header's own name is fixed.
+/// A file's POSIX ACLs and extended attributes go in pax records too, as
+/// GNU tar and bsdtar write them: "SCHILY.acl.access", "SCHILY.acl.default"
+/// (`AccessControlList.text`) and "SCHILY.xattr.NAME" with the raw value
+/// (pax values are length-prefixed, so any bytes will do).
 ///
 /// With `pack --sparse`, a file with holes is written as GNU tar's pax
 /// sparse format 1.0 (`sparse`): records GNU.sparse.major=1, minor=0,
@@ -39,11 +43,20 @@ public enum TarHeader {
         if entry.userName.count > 32 { records.append(("uname", entry.userName)) }
         if entry.groupName.count > 32 { records.append(("gname", entry.groupName)) }
         records += extraRecords
+        // ACLs and extended attributes last, in GNU tar's order; an entry
+        // without them gets no record, so its bytes are those of before.
+        if let acl = entry.accessACL { records.append(("SCHILY.acl.access", acl.text)) }
+        if let acl = entry.defaultACL { records.append(("SCHILY.acl.default", acl.text)) }
+        var attributeRecords: [([UInt8], [UInt8])] = []
+        for attribute in entry.attributes.attributes {
+            attributeRecords.append((Array("SCHILY.xattr.".utf8) + attribute.name, attribute.value))
+        }
 
         var blocks: [UInt8] = []
-        if !records.isEmpty {
+        if !records.isEmpty || !attributeRecords.isEmpty {
             var body: [UInt8] = []
             for (key, value) in records { body += record(key: key, value: value) }
+            for (key, value) in attributeRecords { body += record(key: key, value: value) }
             var pax = ustar(
                 prefix: [], name: Array("././@PaxHeader".utf8), mode: 0o644, userID: 0, groupID: 0,
                 size: Int64(body.count), modificationSeconds: 0, typeFlag: UInt8(ascii: "x"),
@@ -139,12 +152,15 @@ public enum TarHeader {
     }
 
     /// One pax record: "LENGTH KEY=VALUE\n", where LENGTH counts itself.
-    static func record(key: String, value: [UInt8]) -> [UInt8] {
-        let rest = 1 + key.utf8.count + 1 + value.count + 1   // " key=value\n"
+    /// Key and value are bytes: an attribute's name and value may be any.
+    static func record(key: [UInt8], value: [UInt8]) -> [UInt8] {
+        let rest = 1 + key.count + 1 + value.count + 1   // " key=value\n"
         var length = rest + String(rest).count
         if String(length).count != String(rest).count { length = rest + String(length).count }
-        return Array("\(length) \(key)=".utf8) + value + [UInt8(ascii: "\n")]
+        return Array("\(length) ".utf8) + key + [UInt8(ascii: "=")] + value + [UInt8(ascii: "\n")]
     }
+
+    static func record(key: String, value: [UInt8]) -> [UInt8] { record(key: Array(key.utf8), value: value) }
 
     /// A ustar header block.
     static func ustar(

@@ -7,7 +7,17 @@
 ///   uname, gname and mtime (with a fraction, negative too); global ones
 ///   ('g') set every later entry's; GNU long names ('L', 'K') likewise.
 ///   Keywords GNU tar does not know are ignored with a warning, as it does;
-///   those it knows but bale has no use for (atime, xattrs, ACLs) silently.
+///   those it knows but bale has no use for (atime, SELinux's
+///   RHT.security.selinux) silently.
+/// - Extended attributes and ACLs, in every form GNU tar and bsdtar write:
+///   `SCHILY.xattr.NAME` (raw value), bsdtar's `LIBARCHIVE.xattr.NAME`
+///   (name %-encoded, value base64; the SCHILY record wins when both
+///   are there), `SCHILY.acl.access` / `.default` (GNU tar's text or
+///   bsdtar's), preferred to the kernel's binary form GNU tar also
+///   stores as `SCHILY.xattr.system.posix_acl_*`. An attribute no file
+///   could take (a NUL in its name, a value over 64 KiB) or an ACL that
+///   does not parse is noted in the entry (`attributeProblems`), for an
+///   extractor to warn of; the entry is read all the same.
 /// - GNU sparse files: the old 'S' type (its map in the header and in
 ///   extension blocks after it) and the pax formats 0.0 (repeated
 ///   GNU.sparse.offset / numbytes), 0.1 (GNU.sparse.map) and 1.0
@@ -74,6 +84,14 @@ public struct TarReader {
     /// The sparse file being read, if any.
     private var sparse: Sparse?
     private var warnedKeywords: Set<String> = []
+    /// The extended attributes of the pax header before the entry, by
+    /// name, and whether each came from a SCHILY record (which wins).
+    private var paxAttributes: [[UInt8]: (value: [UInt8], isSchily: Bool)] = [:]
+    /// What of those records cannot be used, for the entry's `attributeProblems`.
+    private var paxAttributeProblems: [String] = []
+    /// The most attributes one entry may carry (the kernel's list of
+    /// names is at most 64 KiB, so a file never has more).
+    static let maximumAttributes = 16384
 
     private enum State {
         case header
@@ -122,7 +140,6 @@ public struct TarReader {
         "GNU.dumpdir", "GNU.volume.label", "GNU.volume.filename", "GNU.volume.size", "GNU.volume.offset",
         "SCHILY.acl.access", "SCHILY.acl.default", "RHT.security.selinux",
     ]
-    static let knownKeywordPrefixes = ["SCHILY.xattr."]
 
     public init(archiveName: String) { self.archiveName = archiveName }
 
@@ -442,8 +459,14 @@ public struct TarReader {
             if !extensionFollows && !mapInData { try Self.check(found, stored: stored, archive: self) }
         }
 
+        if !paxAttributes.isEmpty || !paxAttributeProblems.isEmpty || value("SCHILY.acl.access") != nil
+            || value("SCHILY.acl.default") != nil {
+            readAttributes(into: &entry)
+        }
         overrides = [:]
         paxSparseNumbers = []
+        paxAttributes = [:]
+        paxAttributeProblems = []
         entry.headerOffset = entryStart ?? offset
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
@@ -635,10 +658,12 @@ public struct TarReader {
             }
             let record = body[(space + 1)..<(index + length - 1)]
             guard let equals = record.firstIndex(of: UInt8(ascii: "=")) else { throw corrupt("bad pax record") }
+            index += length
+            // Attribute names are any bytes: taken before the key becomes text.
+            if takeAttribute(key: record[..<equals], value: record[(equals + 1)...], global: global) { continue }
             let key = String(decoding: record[..<equals], as: UTF8.self)
             let value = Array(record[(equals + 1)...])
-            index += length
-            if !Self.knownKeywords.contains(key) && !Self.knownKeywordPrefixes.contains(where: key.hasPrefix) {
+            if !Self.knownKeywords.contains(key) {
                 if warnedKeywords.insert(key).inserted {
                     warn(path: archiveName, "ignoring unknown extended header keyword '\(TarLister.escaped(Array(key.utf8)))'")
                 }
@@ -655,6 +680,132 @@ public struct TarReader {
                 overrides[key] = value
             }
         }
+    }
+
+    // MARK: Extended attributes and ACLs
+
+    private static let schilyPrefix = Array("SCHILY.xattr.".utf8)
+    private static let libarchivePrefix = Array("LIBARCHIVE.xattr.".utf8)
+
+    /// Keeps an extended attribute record of the next entry; false when
+    /// the record is not one. Global headers' attributes are ignored (an
+    /// attribute describes one file, as GNU tar and bsdtar read them).
+    private mutating func takeAttribute(key: ArraySlice<UInt8>, value: ArraySlice<UInt8>, global: Bool) -> Bool {
+        let isSchily = key.starts(with: Self.schilyPrefix)
+        guard isSchily || key.starts(with: Self.libarchivePrefix) else { return false }
+        if global { return true }
+        var name: [UInt8]
+        var bytes: [UInt8]
+        if isSchily {
+            name = Array(key.dropFirst(Self.schilyPrefix.count))
+            bytes = Array(value)
+        } else {
+            guard let decodedName = Self.percentDecoded(key.dropFirst(Self.libarchivePrefix.count)),
+                  let decodedValue = Self.base64Decoded(value) else {
+                paxAttributeProblems.append("bad extended header \(TarLister.escaped(Array(key))); ignored")
+                return true
+            }
+            (name, bytes) = (decodedName, decodedValue)
+        }
+        if paxAttributes[name]?.isSchily == true && !isSchily { return true }
+        guard paxAttributes[name] != nil || paxAttributes.count < Self.maximumAttributes else {
+            paxAttributeProblems.append("more than \(Self.maximumAttributes) extended attributes; the rest ignored")
+            return true
+        }
+        paxAttributes[name] = (bytes, isSchily)
+        return true
+    }
+
+    /// Gives the entry its attributes and ACLs from the pax records read,
+    /// and what of them cannot be used: said by an extractor that restores
+    /// them, not by `list` or `verify`, to which they make no difference.
+    private func readAttributes(into entry: inout TarEntry) {
+        var kept: [ExtendedAttributes.Attribute] = []
+        entry.attributeProblems = paxAttributeProblems
+        var kernelACLs: [[UInt8]: [UInt8]] = [:]
+        for (name, found) in paxAttributes.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            if let problem = ExtendedAttributes.problem(name: name, valueSize: found.value.count) {
+                entry.attributeProblems.append("extended attribute \(TarLister.escaped(name)): \(problem); not restored")
+            } else if name == ExtendedAttributes.accessACLName || name == ExtendedAttributes.defaultACLName {
+                kernelACLs[name] = found.value
+            } else {
+                kept.append(.init(name: name, value: found.value))
+            }
+        }
+        entry.attributes = ExtendedAttributes(kept)
+        for (key, name, path) in [("SCHILY.acl.access", ExtendedAttributes.accessACLName, \TarEntry.accessACL),
+                                  ("SCHILY.acl.default", ExtendedAttributes.defaultACLName, \TarEntry.defaultACL)] {
+            if let text = value(key) {
+                if var acl = AccessControlList(text: text) {
+                    // GNU tar's text names users without ids; its binary copy has them.
+                    if let raw = kernelACLs[name], let kernel = AccessControlList(kernelForm: raw) { acl.takeIDs(from: kernel) }
+                    entry[keyPath: path] = acl
+                    continue
+                }
+                entry.attributeProblems.append("extended header \(key) does not parse as an ACL; not restored")
+            }
+            if let raw = kernelACLs[name] {
+                if let acl = AccessControlList(kernelForm: raw) {
+                    entry[keyPath: path] = acl
+                } else {
+                    entry.attributeProblems.append("extended attribute \(TarLister.escaped(name)) is not an ACL; not restored")
+                }
+            }
+        }
+    }
+
+    /// bsdtar's %-encoding of an attribute name (RFC 3986 style).
+    static func percentDecoded(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        var result: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == UInt8(ascii: "%") {
+                guard index + 2 < text.endIndex, let high = hexDigit(text[index + 1]), let low = hexDigit(text[index + 2]) else {
+                    return nil
+                }
+                result.append(high << 4 | low)
+                index += 3
+            } else {
+                result.append(text[index])
+                index += 1
+            }
+        }
+        return result
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// Base64 with or without padding (bsdtar writes none).
+    static func base64Decoded(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        var result: [UInt8] = []
+        var bits: UInt32 = 0
+        var count = 0
+        for byte in text {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): digit = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"): digit = 62
+            case UInt8(ascii: "/"): digit = 63
+            case UInt8(ascii: "="): continue
+            default: return nil
+            }
+            bits = bits << 6 | UInt32(digit)
+            count += 6
+            if count >= 8 {
+                count -= 8
+                result.append(UInt8(truncatingIfNeeded: bits >> UInt32(count)))
+            }
+        }
+        return result
     }
 
     // MARK: Numbers

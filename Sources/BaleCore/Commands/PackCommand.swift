@@ -242,6 +242,12 @@ public struct PackCommand {
         if options.numericOwner {
             entry.userName = []
             entry.groupName = []
+            // ACLs too name users and groups by number (GNU tar's --numeric-owner).
+            for path in [\TarEntry.accessACL, \TarEntry.defaultACL] {
+                guard var acl = entry[keyPath: path] else { continue }
+                for index in acl.entries.indices { acl.entries[index].name = [] }
+                entry[keyPath: path] = acl
+            }
         }
     }
 

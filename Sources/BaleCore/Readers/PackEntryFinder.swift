@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// The entries of `bale pack`, in archive order: the paths given, walked
 /// by a `TreeWalk`, each thing found judged as GNU tar judges it.
@@ -16,6 +17,14 @@ import Glibc
 ///   same tree) and the other entries by name; a hard link goes with the
 ///   file it names, so that each part is whole. (This is why the shard is
 ///   applied here and not by the walk, which knows no hard links.)
+///
+/// - Extended attributes (unless `storesAttributes` is off): every one
+///   the file has that can be read (all namespaces as root; `user.*`
+///   and what else the kernel shows otherwise), read through an `O_PATH`
+///   descriptor of the entry itself (`ExtendedAttributes.read`); its POSIX
+///   ACLs become `accessACL` and `defaultACL` with user and group names,
+///   as GNU tar stores them. A later name of a hard-linked file carries
+///   none (its first name does).
 ///
 /// A problem the walk meets (a path that cannot be examined, a directory
 /// that cannot be read, a loop) is a warning naming it, and the entry is
@@ -35,6 +44,8 @@ public struct PackEntryFinder {
         /// A file never to store: the archive being written, when the walk
         /// runs while it is (its temporary file may lie inside the tree).
         public var skippedFile: FileIdentity?
+        /// Store extended attributes and ACLs (off with `--no-xattrs`).
+        public var storesAttributes = true
         public init() {}
     }
 
@@ -49,6 +60,8 @@ public struct PackEntryFinder {
     private var noticedPrefixes: Set<[UInt8]> = []
     private var hardLinks: [FileIdentity: [UInt8]] = [:]
     private var owners = OwnerNames()
+    /// The directory the walk's paths are relative to (set by `walk`).
+    private var base: Int32 = AT_FDCWD
 
     init(options: Options) { self.options = options }
 
@@ -58,6 +71,7 @@ public struct PackEntryFinder {
     /// `cancellation` is set.
     mutating func walk(_ paths: [[UInt8]], relativeTo base: Int32 = AT_FDCWD, cancellation: Cancellation? = nil,
                        batchSize: Int = 256, deliver: ([PackEntry]) -> Bool) {
+        self.base = base
         var tops: [(path: [UInt8], name: [UInt8])] = []
         for path in paths {
             var bytes = path
@@ -124,16 +138,61 @@ public struct PackEntryFinder {
             }
             // "." and "a/..": a file cannot be either, but a name made empty stores nothing.
             if found.name.isEmpty { return nil }
+            readAttributes(of: found, into: &header)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
                              followsLinks: options.dereference)
         case .directory:
             // A top named "." stores its contents only, with no entry of its own.
             if found.name.isEmpty { return nil }
             header.name = found.name + [UInt8(ascii: "/")]
+            readAttributes(of: found, into: &header)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
         default:
+            readAttributes(of: found, into: &header)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
         }
+    }
+
+    /// Gives `header` the extended attributes and ACLs of the file `found`
+    /// names; one that cannot be read is a warning (the entry is stored
+    /// without them).
+    private mutating func readAttributes(of found: TreeWalkEntry, into header: inout TarEntry) {
+        guard options.storesAttributes else { return }
+        let flags = bale_o_path() | O_CLOEXEC | (options.dereference ? 0 : O_NOFOLLOW)
+        let fd = LongPathOpen.open(found.path, relativeTo: base, flags: flags)
+        guard fd >= 0 else {
+            warnings.append(.warning(path: found.displayPath, "Cannot read extended attributes: \(SystemError.current("open").reason)"))
+            hadErrors = true
+            return
+        }
+        defer { close(fd) }
+        switch ExtendedAttributes.read(from: fd) {
+        case .failure(let error):
+            warnings.append(.warning(path: found.displayPath, "Cannot read extended attributes: \(error.reason)"))
+            hadErrors = true
+        case .success(let read):
+            var others: [ExtendedAttributes.Attribute] = []
+            for attribute in read.attributes {
+                if attribute.name == ExtendedAttributes.accessACLName, let acl = AccessControlList(kernelForm: attribute.value) {
+                    header.accessACL = named(acl)
+                } else if attribute.name == ExtendedAttributes.defaultACLName, let acl = AccessControlList(kernelForm: attribute.value) {
+                    header.defaultACL = named(acl)
+                } else {
+                    others.append(attribute)
+                }
+            }
+            header.attributes = ExtendedAttributes(others)
+        }
+    }
+
+    /// The ACL with the name of each user and group that has one.
+    private mutating func named(_ acl: AccessControlList) -> AccessControlList {
+        var named = acl
+        for index in named.entries.indices {
+            guard let id = named.entries[index].id else { continue }
+            named.entries[index].name = named.entries[index].tag == .user ? owners.user(id) : owners.group(id)
+        }
+        return named
     }
 
     /// Words a problem of the walk as GNU tar does.

@@ -2,6 +2,7 @@
 #define BALE_CSYSTEM_H
 
 #include <spawn.h>
+#include <sys/xattr.h>  // listxattr, getxattr, fsetxattr: extended attributes (Archive/ExtendedAttributes)
 #include <sys/types.h>
 
 /// Creates a pipe with O_CLOEXEC set on both ends. Returns 0 or -1 (errno set).
@@ -20,6 +21,10 @@ int bale_dup_cloexec(int fd);
 /// Asks the kernel to grow a pipe's buffer to `bytes` (F_SETPIPE_SZ).
 /// Returns the new size, or -1 (errno set) where it is not allowed.
 int bale_set_pipe_size(int fd, int bytes);
+
+/// O_PATH (a descriptor that only names a file: no read access needed, no
+/// device opened), which glibc shows only under _GNU_SOURCE.
+int bale_o_path(void);
 
 /// The wait-status macros, which Swift cannot import.
 int bale_wifexited(int status);

@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Gives extracted files their extended attributes and POSIX ACLs, as
+/// `tar --xattrs --acls -x` and bsdtar do: what this process may set
+/// (`user.*` and ACLs always, as the owner of a file may set them;
+/// `security.*`, such as capabilities, and `trusted.*` as root only, the
+/// kernel refusing them to others), through the descriptor the file was
+/// written with, after its content and owner (a write or a chown clears
+/// `security.capability`) and before its times.
+///
+/// An ACL is set by writing the kernel's binary form to
+/// `system.posix_acl_access` / `_default`, its names resolved here to ids
+/// (`AccessControlList.kernelForm`). The mode and the access ACL overlap
+/// (the mode's group bits are the ACL's mask), so the order is the tars':
+/// the other attributes, then the mode, then the ACL, whose mask then
+/// gives the group bits. It matters for bsdtar's archives, which record
+/// the owning group's bits in the mode, not the mask's: a file of mode
+/// 0664 whose ACL has `mask::rw-` is stored as 0644 and that mask, and
+/// comes back 0664 only if the ACL is set last, as GNU tar and bsdtar do.
+///
+/// A file system that takes no attributes (ENOTSUP) gets one warning for
+/// the whole run, naming the first file, not one per file; any other
+/// failure is a warning naming the file and the attribute. One restorer
+/// serves the extractor and the `FileWriters` threads.
+final class AttributeRestorer: Sendable {
+    /// True when this process may set `security.*` and `trusted.*`.
+    private let isPrivileged: Bool
+    /// Whether the warning for a file system without attributes was given.
+    private let unsupportedWarned = Mutex(false)
+
+    init(isPrivileged: Bool = geteuid() == 0) { self.isPrivileged = isPrivileged }
+
+    /// What to set on the file of `entry`, in order (its attributes, then
+    /// its ACLs in the kernel's form), with the names of ACL entries made
+    /// ids by `lookUp` (this system's name, else the id the archive
+    /// records); and the warnings for what cannot be set.
+    func attributes(of entry: TarEntry, lookUp: ([UInt8], AccessControlList.Tag) -> UInt32?)
+        -> (attributes: [ExtendedAttributes.Attribute], problems: [Diagnostic]) {
+        var list = entry.attributes.attributes.filter { isPrivileged || $0.name.starts(with: Array("user.".utf8)) }
+        var problems: [Diagnostic] = []
+        for (acl, name) in [(entry.accessACL, ExtendedAttributes.accessACLName), (entry.defaultACL, ExtendedAttributes.defaultACLName)] {
+            guard let acl else { continue }
+            // A default ACL belongs to a directory only.
+            if name == ExtendedAttributes.defaultACLName && entry.kind != .directory { continue }
+            switch acl.kernelForm(lookUp: lookUp) {
+            case .success(let bytes): list.append(.init(name: name, value: bytes))
+            case .failure(let unresolved):
+                let why = unresolved.name.isEmpty ? "it lacks a required entry"
+                    : "no user or group \(TarLister.escaped(unresolved.name)) here, and no id recorded"
+                problems.append(.warning(path: entry.displayName, "ACL not restored: \(why)"))
+            }
+        }
+        return (list, problems)
+    }
+
+    /// Sets `attributes` and `mode` on the file open on `fd`, in that
+    /// order but for the ACLs, set after the mode; the warnings.
+    func restore(_ attributes: [ExtendedAttributes.Attribute], mode: mode_t, to fd: Int32, displayName: String) -> [Diagnostic] {
+        let isACL = { (attribute: ExtendedAttributes.Attribute) in
+            attribute.name == ExtendedAttributes.accessACLName || attribute.name == ExtendedAttributes.defaultACLName
+        }
+        let setOne = { (attribute: ExtendedAttributes.Attribute) in ExtendedAttributes.set(attribute, on: fd) }
+        var problems = set(attributes.filter { !isACL($0) }, displayName: displayName, using: setOne)
+        fchmod(fd, mode)
+        problems += set(attributes.filter(isACL), displayName: displayName, using: setOne)
+        return problems
+    }
+
+    /// Sets `attributes` on the file an `O_PATH` descriptor holds (a
+    /// symbolic link, FIFO or device, whose mode is set already); the warnings.
+    func restore(_ attributes: [ExtendedAttributes.Attribute], toPathDescriptor fd: Int32, displayName: String) -> [Diagnostic] {
+        set(attributes, displayName: displayName) { ExtendedAttributes.set($0, onPathDescriptor: fd) }
+    }
+
+    /// Sets each of `attributes` with `setOne`; the warnings.
+    private func set(_ attributes: [ExtendedAttributes.Attribute], displayName: String,
+                     using setOne: (ExtendedAttributes.Attribute) -> SystemError?) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        for attribute in attributes {
+            guard let error = setOne(attribute) else { continue }
+            if error.code == ENOTSUP {
+                let first = unsupportedWarned.withLock { warned in
+                    defer { warned = true }
+                    return !warned
+                }
+                if first {
+                    problems.append(.warning(path: displayName,
+                        "extended attributes and ACLs not restored: the file system does not support them (the first file; no more said of the others)"))
+                }
+                continue
+            }
+            problems.append(.warning(path: displayName, "cannot restore extended attribute \(attribute.displayName): \(error.reason)"))
+        }
+        return problems
+    }
+}
