@@ -14,7 +14,9 @@ struct AttributeTests {
     /// with a binary value (NUL, newline, 0xFF), a named-user ACL on a
     /// file, an access and a default ACL on a directory (and an attribute
     /// on it), a capability on a copied binary, a trusted attribute, one
-    /// on a symbolic link itself and one on a FIFO, and a plain file with none. Then `attrs DIR`, which prints everything the
+    /// on a symbolic link itself and one on a FIFO, a file of over 1 MiB
+    /// with an attribute and an ACL (read by the cutter itself, not its
+    /// read-ahead threads) and a hard link to it, and a plain file with none. Then `attrs DIR`, which prints everything the
     /// tools show of a tree, path by path in sorted order.
     static let tree = #"""
         mkdir -p src/d/sub
@@ -28,6 +30,8 @@ struct AttributeTests {
         cp /bin/true src/t && setcap cap_net_raw+ep src/t
         ln -s f src/link && setfattr -h -n trusted.link -v on-the-link src/link
         mkfifo src/fifo && setfattr -n trusted.fifo -v on-the-fifo src/fifo
+        head -c 2000000 /dev/zero | tr '\\0' 'l' > src/large && setfattr -n user.large -v big src/large
+        setfacl -m u:nobody:rw src/large && ln src/large src/large-link
         attrs() { (cd "$1" && find . | LC_ALL=C sort | while read -r p; do
             getfattr -h -d -m - --absolute-names -e hex "$p" 2>/dev/null | grep -v '^$'
             [ -L "$p" ] || getfacl -p -n "$p" 2>/dev/null | grep -v '^$'
@@ -89,7 +93,7 @@ struct AttributeTests {
             """)
         #expect(run.stdout == """
             []
-            ['SCHILY.acl.access', 'SCHILY.acl.default', 'SCHILY.xattr.security.capability', 'SCHILY.xattr.trusted.fifo', 'SCHILY.xattr.trusted.link', 'SCHILY.xattr.trusted.note', 'SCHILY.xattr.user.bin', 'SCHILY.xattr.user.color', 'SCHILY.xattr.user.dir']
+            ['SCHILY.acl.access', 'SCHILY.acl.default', 'SCHILY.xattr.security.capability', 'SCHILY.xattr.trusted.fifo', 'SCHILY.xattr.trusted.link', 'SCHILY.xattr.trusted.note', 'SCHILY.xattr.user.bin', 'SCHILY.xattr.user.color', 'SCHILY.xattr.user.dir', 'SCHILY.xattr.user.large']
             'user::rw-\\nuser:65534:r--\\ngroup::r--\\ngroup:65534:rw-\\nmask::rw-\\nother::r--\\n'
             status=0
             0

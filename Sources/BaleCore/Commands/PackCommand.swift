@@ -120,6 +120,7 @@ public struct PackCommand {
         }
 
         var walkerOptions = options.walker
+        walkerOptions.numericOwner = options.numericOwner
         if let output {
             // The archive's temporary file may lie inside the tree: never store it.
             var info = stat()
@@ -151,7 +152,8 @@ public struct PackCommand {
         let runner = CommandRunner(context: context, engine: engine)
         let cutter = TarChunkCutter(feed: feed, relativeTo: base, chunkSize: options.engine.pipeline.chunkSize,
                                     readerThreads: options.engine.pipeline.ioThreads,
-                                    makesDigests: options.manifestPath != nil, sparse: options.sparse)
+                                    makesDigests: options.manifestPath != nil, sparse: options.sparse,
+                                    attributes: PackAttributes(namesOwners: !options.numericOwner))
         defer { cutter.stop() }
         let manifest = options.manifestPath.map { path in
             ManifestWriter(path: path, entries: { cutter.digestsWhenRead() })
@@ -242,12 +244,6 @@ public struct PackCommand {
         if options.numericOwner {
             entry.userName = []
             entry.groupName = []
-            // ACLs too name users and groups by number (GNU tar's --numeric-owner).
-            for path in [\TarEntry.accessACL, \TarEntry.defaultACL] {
-                guard var acl = entry[keyPath: path] else { continue }
-                for index in acl.entries.indices { acl.entries[index].name = [] }
-                entry[keyPath: path] = acl
-            }
         }
     }
 

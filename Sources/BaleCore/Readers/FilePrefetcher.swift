@@ -19,10 +19,12 @@ import Glibc
 final class FilePrefetcher: @unchecked Sendable {
     /// What reading one file gave.
     enum Outcome {
-        /// The file's first `entry.header.size` bytes (zero-padded if it shrank) and
-        /// any problem to report ("file changed as we read it"). When a
-        /// manifest is made, their SHA-256 is in the `FileDigests` given.
-        case content([UInt8], problem: Diagnostic?)
+        /// The file's first `entry.header.size` bytes (zero-padded if it shrank),
+        /// any problem to report ("file changed as we read it"), and its
+        /// extended attributes when the entry reads them with its content
+        /// (`PackEntry.readsAttributesWithContent`). When a manifest is
+        /// made, their SHA-256 is in the `FileDigests` given.
+        case content([UInt8], problem: Diagnostic?, attributes: Result<ExtendedAttributes, SystemError>?)
         /// It could not be opened or read: leave the entry out.
         case failed(Diagnostic)
     }
@@ -83,7 +85,7 @@ final class FilePrefetcher: @unchecked Sendable {
         monitor.withLock {
             while done[index] == nil && !stopped { monitor.wait(changed) }
             let outcome = done.removeValue(forKey: index) ?? .failed(.warning(path: entry.header.displayName, "not read"))
-            if case .content(let bytes, _) = outcome { held -= bytes.count }
+            if case .content(let bytes, _, _) = outcome { held -= bytes.count }
             changed.broadcast()
             return outcome
         }
@@ -132,7 +134,7 @@ final class FilePrefetcher: @unchecked Sendable {
             case .file(let claimed, let claimedEntry): (index, entry) = (claimed, claimedEntry)
             }
             let outcome = read(entry)
-            if case .content(let bytes, _) = outcome, let hasher, let digests {
+            if case .content(let bytes, _, _) = outcome, let hasher, let digests {
                 bytes.withUnsafeBytes { hasher.update($0) }
                 digests.store(index, from: hasher)
             }
@@ -168,6 +170,7 @@ final class FilePrefetcher: @unchecked Sendable {
             count = size
         }
         if let failure { return .failed(.warning(path: entry.header.displayName, "Read error: \(failure.reason)")) }
-        return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)))
+        return .content(bytes, problem: entry.problemAfterReading(from: fd, shortBy: Int64(size - got)),
+                        attributes: entry.attributesWithContent(from: fd))
     }
 }

@@ -18,12 +18,25 @@ public struct PackEntry: Equatable, Sendable {
     /// The walk followed symbolic links (`pack -h`): the source may be a
     /// link to the file, and is opened through it.
     public var followsLinks = false
+    /// A regular file whose extended attributes and ACLs are still to be
+    /// read, on the descriptor its content is read through (by the cutter
+    /// or its read-ahead threads), and stored in `header` before it is
+    /// written.
+    public var readsAttributesWithContent = false
 
-    public init(header: TarEntry, source: [UInt8], walkedStamp: WalkedStamp? = nil, followsLinks: Bool = false) {
+    public init(header: TarEntry, source: [UInt8], walkedStamp: WalkedStamp? = nil, followsLinks: Bool = false,
+                readsAttributesWithContent: Bool = false) {
         self.header = header
         self.source = source
         self.walkedStamp = walkedStamp
         self.followsLinks = followsLinks
+        self.readsAttributesWithContent = readsAttributesWithContent
+    }
+
+    /// The attributes of the file open on `fd` (its content's descriptor),
+    /// when this entry reads them there; nil when it does not.
+    func attributesWithContent(from fd: Int32) -> Result<ExtendedAttributes, SystemError>? {
+        readsAttributesWithContent ? ExtendedAttributes.read(fromOpenFile: fd) : nil
     }
 
     /// What the walk saw of a file: its size and modification time (a

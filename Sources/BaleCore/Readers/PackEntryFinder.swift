@@ -20,11 +20,15 @@ import CSystem
 ///
 /// - Extended attributes (unless `storesAttributes` is off): every one
 ///   the file has that can be read (all namespaces as root; `user.*`
-///   and what else the kernel shows otherwise), read through an `O_PATH`
-///   descriptor of the entry itself (`ExtendedAttributes.read`); its POSIX
-///   ACLs become `accessACL` and `defaultACL` with user and group names,
-///   as GNU tar stores them. A later name of a hard-linked file carries
-///   none (its first name does).
+///   and what else the kernel shows otherwise); its POSIX ACLs become
+///   `accessACL` and `defaultACL` with user and group names, as GNU tar
+///   stores them (`PackAttributes`). A directory's, link's or device's
+///   are read here, through an `O_PATH` descriptor of the entry itself
+///   (`ExtendedAttributes.read`); a regular file's later, on the
+///   descriptor its content is read through (`PackEntry.readsAttributesWithContent`),
+///   which costs nearly nothing where an open here would cost as much as
+///   the rest of the walk. A later name of a hard-linked file carries none
+///   (its first name does).
 ///
 /// A problem the walk meets (a path that cannot be examined, a directory
 /// that cannot be read, a loop) is a warning naming it, and the entry is
@@ -46,6 +50,8 @@ public struct PackEntryFinder {
         public var skippedFile: FileIdentity?
         /// Store extended attributes and ACLs (off with `--no-xattrs`).
         public var storesAttributes = true
+        /// ACLs name users and groups by id only (`--numeric-owner`).
+        public var numericOwner = false
         public init() {}
     }
 
@@ -60,10 +66,14 @@ public struct PackEntryFinder {
     private var noticedPrefixes: Set<[UInt8]> = []
     private var hardLinks: [FileIdentity: [UInt8]] = [:]
     private var owners = OwnerNames()
+    private var attributes: PackAttributes
     /// The directory the walk's paths are relative to (set by `walk`).
     private var base: Int32 = AT_FDCWD
 
-    init(options: Options) { self.options = options }
+    init(options: Options) {
+        self.options = options
+        attributes = PackAttributes(namesOwners: !options.numericOwner)
+    }
 
     /// Walks `paths` (relative to the directory open on `base`), handing
     /// the entries to `deliver` in archive order as they are found, in
@@ -138,9 +148,8 @@ public struct PackEntryFinder {
             }
             // "." and "a/..": a file cannot be either, but a name made empty stores nothing.
             if found.name.isEmpty { return nil }
-            readAttributes(of: found, into: &header)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
-                             followsLinks: options.dereference)
+                             followsLinks: options.dereference, readsAttributesWithContent: options.storesAttributes)
         case .directory:
             // A top named "." stores its contents only, with no entry of its own.
             if found.name.isEmpty { return nil }
@@ -171,28 +180,8 @@ public struct PackEntryFinder {
             warnings.append(.warning(path: found.displayPath, "Cannot read extended attributes: \(error.reason)"))
             hadErrors = true
         case .success(let read):
-            var others: [ExtendedAttributes.Attribute] = []
-            for attribute in read.attributes {
-                if attribute.name == ExtendedAttributes.accessACLName, let acl = AccessControlList(kernelForm: attribute.value) {
-                    header.accessACL = named(acl)
-                } else if attribute.name == ExtendedAttributes.defaultACLName, let acl = AccessControlList(kernelForm: attribute.value) {
-                    header.defaultACL = named(acl)
-                } else {
-                    others.append(attribute)
-                }
-            }
-            header.attributes = ExtendedAttributes(others)
+            attributes.store(read, in: &header)
         }
-    }
-
-    /// The ACL with the name of each user and group that has one.
-    private mutating func named(_ acl: AccessControlList) -> AccessControlList {
-        var named = acl
-        for index in named.entries.indices {
-            guard let id = named.entries[index].id else { continue }
-            named.entries[index].name = named.entries[index].tag == .user ? owners.user(id) : owners.group(id)
-        }
-        return named
     }
 
     /// Words a problem of the walk as GNU tar does.

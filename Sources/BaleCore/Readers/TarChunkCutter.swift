@@ -79,6 +79,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     /// Store files with holes as sparse files (`pack --sparse`).
     private let sparse: Bool
+    /// Makes a regular file's attributes, read on its content's
+    /// descriptor, into its header (`PackEntry.readsAttributesWithContent`).
+    private var attributes: PackAttributes
 
     private let prefetcher: FilePrefetcher
     /// The directory the entries' sources are opened relative to (`pack -C`):
@@ -93,10 +96,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// they pass into the stream): `digestsWhenRead`, for `pack
     /// --manifest`, with no second read.
     init(feed: EntryFeed, relativeTo base: Int32 = AT_FDCWD, chunkSize: Int, readerThreads: Int = 2,
-         prefetchBudget: Int = 32 << 20, makesDigests: Bool = false, sparse: Bool = false) {
+         prefetchBudget: Int = 32 << 20, makesDigests: Bool = false, sparse: Bool = false,
+         attributes: PackAttributes = PackAttributes(namesOwners: true)) {
         self.feed = feed
         self.base = base
         self.sparse = sparse
+        self.attributes = attributes
         self.chunkSize = chunkSize
         digestTable = makesDigests ? FileDigests() : nil
         largeFileHasher = makesDigests ? SHA256() : nil
@@ -231,13 +236,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             case .failed(let problem):
                 problems.append(problem)
                 unreadFiles = true
-            case .content(let bytes, let problem):
+            case .content(let bytes, let problem, let read):
                 if let problem {
                     problems.append(problem)
                     changed.insert(position)
                 }
                 if digestTable != nil { hashedEntries.append(position) }
-                setPending(TarHeader.encode(entry.header)[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.header.size)])
+                let header = header(of: entry, with: read)
+                setPending(TarHeader.encode(header)[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.header.size)])
             }
             return
         }
@@ -253,16 +259,33 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             unreadFiles = true
             return
         }
+        let header = header(of: entry, with: entry.attributesWithContent(from: fd))
         if sparse, let regions = Self.dataRegions(fd, size: entry.header.size) {
             let data = regions.reduce(0) { $0 + $1.length }
-            setPending(TarHeader.encodeSparse(entry.header, regions: regions)[...])
+            setPending(TarHeader.encodeSparse(header, regions: regions)[...])
             file = OpenFile(fd: fd, entry: entry, remaining: data, index: position, hashed: digestTable != nil,
                             regions: regions, stored: data)
             return
         }
-        setPending(TarHeader.encode(entry.header)[...])
+        setPending(TarHeader.encode(header)[...])
         file = OpenFile(fd: fd, entry: entry, remaining: entry.header.size, index: position, hashed: digestTable != nil,
                         stored: entry.header.size)
+    }
+
+    /// The header of `entry` with the attributes read with its content
+    /// (nil: none to read); one that cannot be read is a warning, as in
+    /// the walk, and the file is stored without them.
+    private func header(of entry: PackEntry, with read: Result<ExtendedAttributes, SystemError>?) -> TarEntry {
+        var header = entry.header
+        switch read {
+        case nil:
+            break
+        case .success(let found)?:
+            if !found.isEmpty { attributes.store(found, in: &header) }
+        case .failure(let error)?:
+            problems.append(.warning(path: entry.header.displayName, "Cannot read extended attributes: \(error.reason)"))
+        }
+        return header
     }
 
     /// The most regions a sparse file is stored with; a file with more
