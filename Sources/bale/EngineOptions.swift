@@ -31,7 +31,7 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("io-threads"), help: "I/O threads: reading files (gzip, pack), writing them (unpack).")
     var ioThreads: Int = 2
 
-    @Option(name: .customLong("codec"), help: "Library for bale's chunks: auto (each level's fastest: isal at 1-2, libdeflate above), isal (levels 1-3), libdeflate (1-12) or zlib (1-9).")
+    @Option(name: .customLong("codec"), help: "Library for bale's chunks: auto (each level's fastest: isal at 1, libdeflate above), isal (levels 1-3), libdeflate (1-12) or zlib (1-9).")
     var codec: CodecChoice = .automatic
 
     @Option(name: .customLong("worker-timeout"), help: ArgumentHelp(

@@ -43,7 +43,7 @@ import Testing
             dd if=data of=second bs=4194304 skip=1 count=1 status=none
             "$BALE" gzip --codec isal -\(level) -c -p 1 second > second.gz
             python3 -c 'import sys
-            def member(data, index):  # the BL subfield records each member's length
+            def member(data, index):  # the BL subfield records each member length
                 start = 0
                 for _ in range(index):
                     start += int.from_bytes(data[start + 18:start + 22], "little")
@@ -86,10 +86,9 @@ import Testing
         let run = try scratch.run("""
             \(Self.check)
             head -c 9000000 "$FIXTURES/mixed" > data
-            same() { "$BALE" gzip -$1 -c data | cmp -s - <("$BALE" gzip --codec $2 -$3 -c data) && echo "-$1 is $2 -$3"; }
+            same() { "$BALE" gzip -$1 -c data | cmp -s - <("$BALE" gzip --codec $2 -$3 -c data) && echo "-$1 is $2 $3"; }
             same 1 isal 2
-            same 2 isal 3
-            same 3 libdeflate 3
+            same 2 libdeflate 2
             same 6 libdeflate 6
             same 12 libdeflate 12
             "$BALE" gzip --codec auto -1 -c data | cmp -s - <("$BALE" gzip -1 -c data) && echo "auto is the default"
@@ -97,8 +96,7 @@ import Testing
             """)
         #expect(run.stdout == """
             -1 is isal 2
-            -2 is isal 3
-            -3 is libdeflate 3
+            -2 is libdeflate 2
             -6 is libdeflate 6
             -12 is libdeflate 12
             auto is the default
