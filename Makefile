@@ -56,9 +56,11 @@ version:
 build: setup version
 	$(SWIFT) build
 
-# Self-contained: the Swift runtime and Foundation linked in, so the binary
-# runs on batch nodes without a Swift toolchain; only system libraries
-# (libc, libz, libdeflate, libcrypto, libstdc++) stay dynamic.
+# Self-contained: the Swift runtime and Foundation linked in, and
+# libdeflate (Debian's libdeflate.a: Package.swift), so the binary runs on
+# batch nodes without a Swift toolchain; only system libraries (libc, libz,
+# libisal, libcrypto, libstdc++) stay dynamic, and the dist tarball carries
+# libisal (see dist).
 release: setup version
 	$(SWIFT) build -c release --static-swift-stdlib
 
@@ -109,10 +111,25 @@ install-files:
 # the man page and completions laid out as under a prefix (install-files),
 # README.md and install.sh (dist-files/), which copies them into a prefix
 # without root, ~/.local by default.
+#
+# And lib/bale/ the shared libraries in BUNDLED_LIBRARIES, which a node may
+# lack: ISA-L, which Debian ships only as libisal.so.2 (libisal2), no static
+# archive to link in. The binary looks for its libraries in ../lib/bale
+# beside its own directory before the system's (its RUNPATH, Package.swift),
+# so the tarball, wherever install.sh puts it, runs with the copy it carries.
+# lib/bale rather than lib: in a prefix such as /usr/local, lib/ is on the
+# system's search path, and a copy there would stand in for other programs'.
 DIST_NAME = bale-$(VERSION)-linux-x86_64
+BUNDLED_LIBRARIES = libisal.so.2
 dist: release
 	rm -rf dist/$(DIST_NAME) dist/$(DIST_NAME).tar.gz
 	$(MAKE) -s install-files BIN=.build/release/bale PREFIX=/ DESTDIR=$(CURDIR)/dist/$(DIST_NAME) INSTALL_SUDO=
+	mkdir -p dist/$(DIST_NAME)/lib/bale
+	for library in $(BUNDLED_LIBRARIES); do \
+	  path=$$(ldd .build/release/bale | awk -v name=$$library '$$1 == name && $$3 ~ /^\// { print $$3 }'); \
+	  [ -n "$$path" ] || { echo "dist: .build/release/bale does not load $$library" >&2; exit 1; }; \
+	  install -m 644 "$$(readlink -f "$$path")" dist/$(DIST_NAME)/lib/bale/$$library || exit 1; \
+	done
 	cp README.md dist/$(DIST_NAME)/
 	install -m 755 dist-files/install.sh dist/$(DIST_NAME)/install.sh
 	tar -C dist -czf dist/$(DIST_NAME).tar.gz $(DIST_NAME)

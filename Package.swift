@@ -18,11 +18,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // libdeflate (Debian's libdeflate-dev): the whole-buffer inflater the
-        // workers use for bale's own members, whose sizes are known.
+        // libdeflate (Debian's libdeflate-dev): the whole-buffer codec the
+        // workers use from level 2 up and for bale's own members, whose
+        // sizes are known. Linked statically (BaleCore's linker settings):
+        // no pkg-config here, whose -ldeflate would link the shared library.
         .systemLibrary(
             name: "CLibdeflate",
-            pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
         // ISA-L (Debian's libisal-dev): Intel's deflate and inflate with
@@ -48,14 +49,26 @@ let package = Package(
             dependencies: [
                 "CZlib", "CLibdeflate", "CIsal", "CCrypto", "CSystem",
                 .product(name: "DequeModule", package: "swift-collections"),
-            ]
+            ],
+            // libdeflate from Debian's static archive (`-l:libdeflate.a`),
+            // not libdeflate.so: the same version, but not compiled as
+            // position-independent code for a shared library (whose every
+            // call and table access inside the library goes through the
+            // GOT or PLT), and bale -6 -p 1 takes 18-27% less time with it
+            // (README, "Choices behind the figures").
+            linkerSettings: [.linkedLibrary(":libdeflate.a")]
         ),
         .executableTarget(
             name: "bale",
             dependencies: [
                 "BaleCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Look for shared libraries in ../lib/bale beside the binary's
+            // directory before the system's: the dist tarball carries ISA-L
+            // there (Debian has no static libisal), so it runs on nodes
+            // without libisal2 (Makefile, dist).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../lib/bale"])]
         ),
         .testTarget(
             name: "BaleCoreTests",

@@ -5,14 +5,10 @@ import BaleCore
 import Glibc
 #endif
 
-extension Codec: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let codec = Codec.allCases.first(where: { $0.description == argument }) else { return nil }
-        self = codec
-    }
+extension CodecChoice: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
 
-    /// The names, not the raw values (1, 2) the parser would show for a
-    /// raw-representable type, in --help and in its error messages.
+    /// The names, in --help and in the parser's error messages.
     public static var allValueStrings: [String] { allCases.map(\.description) }
     public var defaultValueDescription: String { description }
 }
@@ -35,8 +31,8 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("io-threads"), help: "I/O threads: reading files (gzip, pack), writing them (unpack).")
     var ioThreads: Int = 2
 
-    @Option(name: .customLong("codec"), help: "Library for bale's chunks: libdeflate (fast, levels 1-12) or zlib (levels 1-9).")
-    var codec: Codec = .libdeflate
+    @Option(name: .customLong("codec"), help: "Library for bale's chunks: auto (each level's fastest: isal at 1, libdeflate above), isal (levels 1-3), libdeflate (1-12) or zlib (1-9).")
+    var codec: CodecChoice = .automatic
 
     @Option(name: .customLong("worker-timeout"), help: ArgumentHelp(
         "Seconds a worker process may take to answer before it is killed and replaced (0: no limit).",
@@ -77,7 +73,7 @@ struct EngineOptions: ParsableArguments {
         settings.jobs = jobs ?? 0
         settings.pipeline.ioThreads = ioThreads
         settings.pipeline.workerTimeout = workerTimeout
-        settings.codec = codec
+        settings.codecChoice = codec
         return settings
     }
 }
@@ -106,8 +102,8 @@ struct LevelOptions: ParsableArguments {
     var best = false
 
     /// The level asked for, checked against what `codec` offers: `--best` is
-    /// the codec's strongest (12 with libdeflate, 9 with zlib).
-    func resolved(codec: Codec) throws -> Int32 {
+    /// the codec's strongest (12 with auto and libdeflate, 9 with zlib, 3 with isal).
+    func resolved(codec: CodecChoice) throws -> Int32 {
         let chosen = best ? codec.levels.upperBound : (level ?? 6)
         guard codec.levels.contains(chosen) else {
             throw ValidationError("the level must be \(codec.levels.lowerBound) to \(codec.levels.upperBound) with --codec \(codec)")

@@ -447,7 +447,7 @@ let canMountTmpfs: Bool = {
         "pack d --owner root:abc -o x.tgz", "pack d --owner 99999999999 -o x.tgz", "pack d --owner '' -o x.tgz",
         "pack d --owner no-such-user-here -o x.tgz", "pack d --group :5 -o x.tgz", "pack d --group 0:-1 -o x.tgz",
         "pack d --shard 3/2 -o x.tgz", "pack d --shard 0/2 -o x.tgz", "pack d --shard 1/0 -o x.tgz", "pack d --shard x -o x.tgz",
-        "pack d --level 13 -o x.tgz", "pack d --level 0 -o x.tgz", "pack d --codec zlib --level 10 -o x.tgz",
+        "pack d --level 13 -o x.tgz", "pack d --level 0 -o x.tgz", "pack d --codec zlib --level 10 -o x.tgz", "pack d --codec isal -o x.tgz",
         "pack d -p 0 -o x.tgz", "pack d -p 257 -o x.tgz", "pack d --jobs=-2 -o x.tgz", "pack d --io-threads 0 -o x.tgz",
         "pack d --io-threads 65 -o x.tgz", "pack d --worker-timeout=-1 -o x.tgz", "pack d --codec gzip -o x.tgz",
         "pack d -o - --manifest -", "pack d -o - --json", "pack d --json --json-file j.json -o x.tgz",
@@ -459,7 +459,7 @@ let canMountTmpfs: Bool = {
         "gzip --exclude '*.o' d/f", "gzip -r --min-size 10Q d", "gzip -r --older-than 7y d", "gzip -r --shard 2/1 d",
         "gzip -c --json d/f", "gzip --json < d/f", "gzip -r --manifest - --json d", "gzip -d -r --manifest m.sha d",
         "gunzip -r --manifest m.sha d", "gzip -t --manifest m.sha d/f.gz", "gzip --level 0 d/f", "gzip -13 d/f",
-        "gzip --codec zlib -10 d/f", "gzip -p 0 d/f", "gunzip -S '' d/f.gz", "gunzip -c -o x d/f.gz",
+        "gzip --codec zlib -10 d/f", "gzip --codec isal -4 d/f", "gzip -p 0 d/f", "gunzip -S '' d/f.gz", "gunzip -c -o x d/f.gz",
         // unpack, list, verify, sum
         "unpack ''", "unpack", "unpack x.tgz -C ''", "unpack x.tgz --io-threads 0", "list ''", "list", "verify ''",
         "verify x.tgz --manifest ''", "sum", "sum -c ''", "sum -c m.sha --shard 1/2", "sum -c m.sha d",

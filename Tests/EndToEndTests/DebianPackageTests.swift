@@ -4,7 +4,8 @@ import Testing
 /// The Debian package `make deb` builds (packaging/deb.sh) installs with
 /// apt-get, its dependencies resolved from what is already on the machine;
 /// the installed bale runs and `man` finds its page; and purging it leaves
-/// none of its files behind.
+/// none of its files behind. Its Depends names ISA-L's libisal2 (a shared
+/// library) and not libdeflate (linked in).
 ///
 /// The package is not built here: that is a release build of minutes, so
 /// the test takes the one `make deb` left in .build/deb/ and is skipped,
@@ -37,6 +38,10 @@ import Testing
             if dpkg -s bale > /dev/null 2>&1; then echo "bale is already installed as a package: not touching it" >&2; exit 1; fi
             [ -e /usr/bin/bale ] && { echo "/usr/bin/bale exists outside any package: not overwriting it" >&2; exit 1; }
             apt() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 -qq -y "$@" > apt.log 2>&1 || cat apt.log >&2; }
+            # ISA-L is loaded from the system's libisal2; libdeflate is linked in.
+            depends=$(dpkg-deb -f "$package" Depends)
+            echo "$depends" | grep -q 'libisal2 (>= ' && echo "depends on libisal2"
+            echo "$depends" | grep -q libdeflate || echo "libdeflate linked in"
             apt install "$package"
             dpkg -s bale | grep -q "^Status: install ok installed" && echo "installed"
             /usr/bin/bale --version > /dev/null && echo "bale --version runs"
@@ -58,6 +63,8 @@ import Testing
             true
             """#)
         #expect(run.stdout == """
+            depends on libisal2
+            libdeflate linked in
             installed
             bale --version runs
             man finds the page

@@ -6,7 +6,11 @@ import Testing
 /// mount namespace (`unshare -m`), the binaries installed by the tarball's
 /// install.sh and by `make install` print their version and pack and
 /// unpack a tree that round-trips, while the debug binary, which loads the Swift runtime
-/// from the toolchain, does not start (so the hiding is real).
+/// from the toolchain, does not start (so the hiding is real). The
+/// tarball's binary also runs where ISA-L is not installed: with the
+/// system's libisal.so.2 hidden too (/dev/null mounted over it), it loads
+/// the copy the tarball carries, while the `make install` binary, which
+/// has only the system's, does not start.
 @Suite struct SelfContainedTests {
     /// The checkout the tests were built in (bale is .build/TRIPLE/debug/bale).
     static let repo = URL(fileURLWithPath: bale).deletingLastPathComponent()
@@ -42,14 +46,22 @@ import Testing
             make -s -C "$REPO" install-files BIN=.build/release/bale PREFIX="$PWD/made" INSTALL_SUDO= > /dev/null \
                 && echo "made"
             cp -r "$REPO/samples/tree" tree
-            unshare -m env TOOLCHAIN="$toolchain" sh -c '
+            # The system's ISA-L, which the tarball's binary must not need.
+            isal=$(ldd made/bin/bale | awk '$1 == "libisal.so.2" { print $3 }')
+            [ -f "$isal" ] && echo "system isal found"
+            [ -f prefix/lib/bale/libisal.so.2 ] && echo "isal installed"
+            unshare -m env TOOLCHAIN="$toolchain" ISAL="$(readlink -f "$isal")" sh -c '
                 mount -t tmpfs bale-hide "$TOOLCHAIN" || exit 1
                 "$BALE" --version > /dev/null 2>&1 || echo "the debug binary does not start"
-                for bin in prefix made; do
-                    $bin/bin/bale --version | grep -q "^libdeflate " && echo "$bin: version"
-                    $bin/bin/bale pack tree -o $bin.tar.gz && echo "$bin: packed"
-                    mkdir $bin.out && $bin/bin/bale unpack $bin.tar.gz -C $bin.out && echo "$bin: unpacked"
-                done
+                run() {
+                    $1/bin/bale --version | grep -q "^isal " && echo "$1: version"
+                    $1/bin/bale pack -1 tree -o $1.tar.gz && echo "$1: packed"
+                    mkdir $1.out && $1/bin/bale unpack $1.tar.gz -C $1.out && echo "$1: unpacked"
+                }
+                run made
+                mount --bind /dev/null "$ISAL" || exit 1
+                made/bin/bale --version > /dev/null 2>&1 || echo "without the system isal the installed binary does not start"
+                run prefix
             '
             diff -r tree prefix.out/tree && diff -r tree made.out/tree && echo "round trips"
             """#.replacingOccurrences(of: "$TARBALL", with: Self.tarball ?? "")
@@ -58,13 +70,16 @@ import Testing
             toolchain found
             installed
             made
+            system isal found
+            isal installed
             the debug binary does not start
-            prefix: version
-            prefix: packed
-            prefix: unpacked
             made: version
             made: packed
             made: unpacked
+            without the system isal the installed binary does not start
+            prefix: version
+            prefix: packed
+            prefix: unpacked
             round trips
 
             """, "\(run.stdout)\(run.stderr)")
@@ -76,7 +91,7 @@ import Testing
     func theSharedInstallServesTheArrayTasks() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
-            sh "$REPO/samples/batch/shared-install.sh" "$TARBALL" "$PWD/shared" | grep -q '^libdeflate ' && echo "installed"
+            sh "$REPO/samples/batch/shared-install.sh" "$TARBALL" "$PWD/shared" | grep -q '^isal ' && echo "installed"
             mkdir data && for i in $(seq 1 12); do seq 1 $((i * 100)) > data/f$i; done && cp -a data orig
             for k in 1 2; do
                 BALE="$PWD/shared/bale/bin/bale" SLURM_ARRAY_TASK_ID=$k SLURM_ARRAY_TASK_COUNT=2 \

@@ -14,6 +14,7 @@ import Testing
             head -1 out | grep -q '^bale [^ ]' && echo "names bale's build"
             upstream() { v=$(dpkg-query -W -f='${Version}' "$1"); v=${v#*:}; v=${v%-*}; echo "${v%[.+~]dfsg*}"; }
             grep -qx "libdeflate $(upstream libdeflate-dev)" out && echo "libdeflate matches"
+            grep -qx "isal $(upstream libisal-dev)" out && echo "isal matches"
             grep -qx "zlib $(upstream zlib1g-dev)" out && echo "zlib matches"
             grep -q "^OpenSSL $(upstream libssl-dev) " out && echo "OpenSSL matches"
             """#)
@@ -21,6 +22,7 @@ import Testing
             status=0
             names bale's build
             libdeflate matches
+            isal matches
             zlib matches
             OpenSSL matches
 

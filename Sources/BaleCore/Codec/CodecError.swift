@@ -4,6 +4,8 @@ public enum CodecError: Error, Equatable, CustomStringConvertible, Sendable {
     case zlib(String, Int32)
     /// libdeflate could not do what was asked (allocation, output space).
     case libdeflate(String)
+    /// ISA-L could not do what was asked.
+    case isal(String)
     /// The codec has no such level.
     case unsupportedLevel(codec: String, level: Int32)
     /// The compressed data is damaged; the text says how.
@@ -13,6 +15,7 @@ public enum CodecError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .zlib(let call, let code): return "zlib \(call) failed (code \(code))"
         case .libdeflate(let reason): return "libdeflate: \(reason)"
+        case .isal(let reason): return "isal: \(reason)"
         case .unsupportedLevel(let codec, let level): return "\(codec) has no compression level \(level)"
         case .corrupt(let reason): return reason
         }

@@ -9,8 +9,11 @@ public struct EngineSettings: Sendable {
     public var jobs = 0
     /// Chunk size, reader threads and the bounds that follow.
     public var pipeline = PipelineOptions()
-    /// The library the workers compress and inflate bale's members with (`--codec`).
-    public var codec = Codec.libdeflate
+    /// The libraries the workers compress bale's chunks with (`--codec`):
+    /// by default each level's fastest (`CodecChoice.automatic`).
+    public var codecChoice = CodecChoice.automatic
+    /// The library the workers inflate bale's members with.
+    public var codec: Codec { codecChoice.inflater }
     /// The executable workers run; nil for this one (tests pass the built `bale`).
     public var workerExecutable: String?
 
@@ -21,9 +24,9 @@ public struct EngineSettings: Sendable {
         jobs > 0 ? jobs : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
-    /// The work of compressing chunks at `level` with this codec.
+    /// The work of compressing chunks at bale's `level` with the codec chosen.
     public func compression(level: Int32) -> WorkKind {
-        .compress(Compression(codec: codec, level: level))
+        .compress(codecChoice.compression(level: level))
     }
 
     /// A pool of workers for these settings, started on first use.

@@ -3,9 +3,11 @@
 // exactly what made an archive. The library versions are asked of the
 // libraries at run time (zlib, libcrypto) where they can say so, so they
 // name the shared library actually loaded, not only the one built against;
-// libdeflate has no such call, so its header's version is the one it was
-// built with.
+// libdeflate and ISA-L have no such call, so their headers' versions are
+// the ones bale was built with (libdeflate is linked in statically, so
+// that is also the one it runs; ISA-L is loaded as libisal.so.2).
 import CCrypto
+import CIsal
 import CLibdeflate
 import CSystem
 import CZlib
@@ -19,6 +21,9 @@ public enum BuildVersions {
     /// libdeflate's version, from the header bale was built with.
     public static var libdeflate: String { LIBDEFLATE_VERSION_STRING }
 
+    /// ISA-L's version, from the headers bale was built with.
+    public static var isal: String { String(cString: bale_isal_version) }
+
     /// The loaded zlib's version (`zlibVersion()`).
     public static var zlib: String { String(cString: zlibVersion()) }
 
@@ -30,6 +35,7 @@ public enum BuildVersions {
         """
         bale \(bale)
         libdeflate \(libdeflate)
+        isal \(isal)
         zlib \(zlib)
         \(openSSL)
         """

@@ -7,7 +7,7 @@
 ///     1      1     protocol version (3)
 ///     2      1     kind (see `Kind`)
 ///     3      1     codec for `compress`, `compressPieces` and `inflate`
-///                  (`Codec` raw value: 1 libdeflate, 2 zlib), 0 otherwise
+///                  (`Codec` raw value: 1 libdeflate, 2 zlib, 3 isal), 0 otherwise
 ///     4      4     payload length in bytes
 ///     8      8     sequence number of the chunk
 ///     16     4     level, for `compress` and `compressPieces`; 0 otherwise

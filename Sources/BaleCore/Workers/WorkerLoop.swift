@@ -8,8 +8,8 @@ import Glibc
 /// A worker handles one chunk at a time, in the order they arrive; the
 /// parent keeps a second chunk waiting in the pipe so the worker never
 /// idles between chunks. All the CPU work of a job happens here: deflate,
-/// inflate and CRC-32, with the codec each request names (libdeflate by
-/// default, zlib with `--codec zlib`). A chunk that fails (damaged data) is answered with
+/// inflate and CRC-32, with the codec each request names (the level map's
+/// by default, `CodecChoice`; the one `--codec` names). A chunk that fails (damaged data) is answered with
 /// a `failed` frame and the worker carries on; a broken frame from the
 /// parent ends the worker with exit status 3.
 public enum WorkerLoop {
