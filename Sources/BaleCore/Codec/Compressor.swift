@@ -18,6 +18,15 @@ public protocol Compressor: AnyObject {
 
     /// The CRC-32 (as gzip uses it) of `bytes`, by the same library.
     func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32
+
+    /// The gzip header's XFL byte for this compressor's members (RFC 1952:
+    /// 2 for the strongest compression, 4 for the fastest, else 0).
+    var extraFlags: UInt8 { get }
+}
+
+extension Compressor {
+    /// As gzip and pigz set it: 2 from level 9 up, 4 at level 1.
+    public var extraFlags: UInt8 { level >= 9 ? 2 : (level == 1 ? 4 : 0) }
 }
 
 /// Inflates one raw DEFLATE stream whose inflated size is known (bale's own

@@ -17,6 +17,10 @@ public final class IsalCompressor: Compressor {
     public let level: Int32
     private let levelBuffer: UnsafeMutableRawBufferPointer
 
+    /// Every ISA-L level is a fast one (bale's -1 is its level 2): XFL 4,
+    /// "fastest", as gzip -1 and igzip write it.
+    public var extraFlags: UInt8 { 4 }
+
     public init(level: Int32) throws(CodecError) {
         guard (1...3).contains(level) else {
             throw CodecError.unsupportedLevel(codec: "isal", level: level)

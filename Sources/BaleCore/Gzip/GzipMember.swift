@@ -8,7 +8,7 @@
 ///
 ///     1f 8b 08 04          magic, CM=deflate, FLG=FEXTRA
 ///     00 00 00 00          MTIME 0: output depends on content only
-///     XFL 03               XFL (2 = level 9, 4 = level 1, else 0), OS=Unix
+///     XFL 03               XFL (2 = strongest, 4 = fastest, else 0: `Compressor.extraFlags`), OS=Unix
 ///     0e 00                XLEN = 14
 ///     'B' 'L' 0a 00        subfield "BL", 10 bytes:
 ///     02 00                  format version 2, reserved
@@ -48,9 +48,8 @@ public enum GzipMember {
     /// Writes bale's member header into `buffer` (at least `headerLength` bytes).
     public static func writeHeader(
         into buffer: UnsafeMutableRawBufferPointer,
-        memberLength: Int, dataLength: Int, level: Int32
+        memberLength: Int, dataLength: Int, extraFlags xfl: UInt8
     ) {
-        let xfl: UInt8 = level >= 9 ? 2 : (level == 1 ? 4 : 0)
         let fixed: [UInt8] = [
             0x1f, 0x8b, 8, 4, 0, 0, 0, 0, xfl, 3,
             14, 0, subfieldID.0, subfieldID.1, 10, 0, subfieldVersion, 0,

@@ -175,7 +175,7 @@ final class ChunkWork {
         let deflater = try compressor(codec, level)
         reserve(GzipMember.headerLength + deflater.bound(data.count) + GzipMember.trailerLength)
         return try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Int in
-            try member(of: input, at: 0, with: deflater, level: level)
+            try member(of: input, at: 0, with: deflater)
         } }
     }
 
@@ -194,7 +194,7 @@ final class ChunkWork {
             lengths.reserveCapacity(pieces.count)
             for range in pieces.ranges {
                 let length = try member(of: UnsafeRawBufferPointer(rebasing: bytes[range]), at: written,
-                                        with: deflater, level: level)
+                                        with: deflater)
                 lengths.append(length)
                 written += length
             }
@@ -215,7 +215,7 @@ final class ChunkWork {
     /// Writes the member of `input` into `output` at `start` (which has
     /// room for it); returns the member's length.
     private func member(
-        of input: UnsafeRawBufferPointer, at start: Int, with deflater: any Compressor, level: Int32
+        of input: UnsafeRawBufferPointer, at start: Int, with deflater: any Compressor
     ) throws(CodecError) -> Int {
         let header = GzipMember.headerLength
         let room = UnsafeMutableRawBufferPointer(
@@ -223,7 +223,7 @@ final class ChunkWork {
         let deflated = try deflater.compress(input, into: room)
         let memberLength = header + deflated + GzipMember.trailerLength
         let slot = UnsafeMutableRawBufferPointer(rebasing: output[start..<(start + memberLength)])
-        GzipMember.writeHeader(into: slot, memberLength: memberLength, dataLength: input.count, level: level)
+        GzipMember.writeHeader(into: slot, memberLength: memberLength, dataLength: input.count, extraFlags: deflater.extraFlags)
         GzipMember.writeTrailer(into: slot, at: header + deflated, crc: deflater.checksum(input), dataLength: input.count)
         return memberLength
     }
