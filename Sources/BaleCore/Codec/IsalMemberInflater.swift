@@ -74,11 +74,11 @@ public final class IsalMemberInflater: MemberStreamInflater {
         if take > 0 { trailer.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[consumed..<consumed + take])) }
         consumed += take
         guard trailer.count == 8 else { return InflateStep(consumed: consumed, produced: produced, memberEnded: false) }
-        // zlib's words and order: the CRC first, then the length, each
-        // reported once its four bytes are read.
+        // zlib's words and order: the CRC first (at the offset after it,
+        // which may lie before this call's input), then the length.
         let recordedCRC = trailer[0..<4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         let recordedLength = trailer[4..<8].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        if recordedCRC != crc { throw InflateFailure(reason: "incorrect data check", consumed: consumed - min(take, 4)) }
+        if recordedCRC != crc { throw InflateFailure(reason: "incorrect data check", consumed: consumed - 4) }
         if recordedLength != dataLength { throw InflateFailure(reason: "incorrect length check", consumed: consumed) }
         return InflateStep(consumed: consumed, produced: produced, memberEnded: true)
     }
