@@ -20,7 +20,8 @@ import Glibc
 /// ignored", a warning.
 ///
 /// The output is written by a `SinkWriterThread`: on two cores, inflating
-/// (this thread) and writing or extracting (that one) overlap.
+/// (this thread) and writing or extracting (that one) overlap. A small
+/// file's output is written from this thread.
 ///
 /// Each header also tells bale's data members and end members from
 /// others, and every member, as decoded, goes to the `StreamEndCheck`: a
@@ -41,6 +42,10 @@ public struct GzipStreamDecoder {
 
     /// Bytes read per step.
     static let bufferSize = 256 << 10
+
+    /// A file of up to this many compressed bytes is written without the
+    /// output thread (the limit of `gunzip`'s inline path, `GzipCommand`).
+    static let smallFileLimit: Int64 = 1 << 20
 
     /// Decodes the stream on `fd`, starting with `prefix` (bytes already
     /// read from it), writing the data to `sink`. `membersBefore` says how
@@ -68,10 +73,26 @@ public struct GzipStreamDecoder {
 
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { input.deallocate() }
-        // Output goes to the sink on a thread of its own, as it is inflated.
-        let writer = SinkWriterThread(sink: sink)
-        var output = try writer.emptyBuffer()
+        // Output goes to the sink on a thread of its own, as it is inflated;
+        // a small file is written from here (`gunzip -r` inflates many small
+        // files one after another: a thread each would cost more than it saves).
+        let small = fileBase != nil && Int64(info.st_size) - (fileBase! + startOffset) <= smallFileLimit
+        let writer = small ? nil : SinkWriterThread(sink: sink)
+        let ownBuffer = small ? UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16) : nil
+        defer { ownBuffer?.deallocate() }
+        var output = try writer?.emptyBuffer() ?? ownBuffer!
         var filled = 0
+
+        /// Hands the output inflated so far to the sink.
+        func handOver(last: Bool) throws(BaleError) {
+            if let writer {
+                writer.send(output, count: filled)
+                if last { try writer.finish() } else { output = try writer.emptyBuffer() }
+            } else if filled > 0 {
+                try sink.write(UnsafeRawBufferPointer(rebasing: output[0..<filled]))
+            }
+            filled = 0
+        }
         var pending = prefix[...]
         var start = 0, end = 0          // unconsumed input is input[start..<end]
         var consumed = startOffset      // input offset of input[start]
@@ -163,11 +184,7 @@ public struct GzipStreamDecoder {
             // reads ahead): it is asked once more at the end of the input,
             // and the member is cut short only if it then does nothing.
             if start == end { _ = try refill() }
-            if filled == output.count {
-                writer.send(output, count: filled)
-                output = try writer.emptyBuffer()
-                filled = 0
-            }
+            if filled == output.count { try handOver(last: false) }
             let step: InflateStep
             do {
                 step = try inflater.inflate(UnsafeRawBufferPointer(rebasing: input[start..<end]),
@@ -208,12 +225,10 @@ public struct GzipStreamDecoder {
         } catch {
             // What was inflated before the damage is written, as it was
             // when one thread did both; a write that failed comes first.
-            writer.send(output, count: filled)
-            try writer.finish()
+            try handOver(last: true)
             throw error
         }
-        writer.send(output, count: filled)
-        try writer.finish()
+        try handOver(last: true)
         return ending
     }
 
