@@ -53,9 +53,11 @@ public struct GzipStreamDecoder {
     /// no member at all is not gzip, but a stream may end where the
     /// parallel decoder stopped. `check` holds what the parallel decoder
     /// saw of the stream it was reading, when it read part of it.
+    /// `zlibOnly` inflates every member with zlib, the reference
+    /// (`--codec zlib`).
     public static func decode(
         fd: Int32, path: String, prefix: [UInt8] = [], startOffset: Int64 = 0, membersBefore: UInt64 = 0,
-        check: StreamEndCheck = StreamEndCheck(), sink: any OutputSink
+        check: StreamEndCheck = StreamEndCheck(), zlibOnly: Bool = false, sink: any OutputSink
     ) throws(BaleError) -> Ending {
         var check = check
         let isal = IsalMemberInflater()
@@ -161,7 +163,7 @@ public struct GzipStreamDecoder {
                     memberStart = consumed
                     memberData = 0
                     memberHeader = try parseHeader()
-                    inflater = memberHeader == nil ? zlib : isal
+                    inflater = memberHeader == nil || zlibOnly ? zlib : isal
                     inflater.beginMember()
                     if let memberHeader, !inflater.readsHeader {
                         start += memberHeader.length
