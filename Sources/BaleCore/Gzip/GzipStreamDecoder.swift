@@ -64,7 +64,8 @@ public struct GzipStreamDecoder {
         let zlib: ZlibMemberInflater
         do { zlib = try ZlibMemberInflater() } catch { throw .workerFailed("\(error)") }
         // The member's inflater: ISA-L once its header is parsed, zlib for a
-        // header bale could not parse (zlib then judges it, as it always did).
+        // header bale could not parse (zlib then judges it, as it always did)
+        // and for every member with `zlibOnly`.
         var inflater: any MemberStreamInflater = isal
         // A damaged member is judged again by zlib where the input can be
         // read again, so that the message is zlib's, as it always was:

@@ -61,6 +61,12 @@ public final class SinkWriterThread: @unchecked Sendable {  // state only under 
     }
 
     deinit {
+        // Without `finish` (a producer that stopped early), the thread is
+        // told to end rather than waited for forever.
+        monitor.withLock {
+            if case .open = state.phase { state.phase = .closed }
+            bufferSent.signal()
+        }
         thread?.join()
         storage.deallocate()
     }
