@@ -41,6 +41,42 @@ import Testing
         #expect(run.status == 0 && run.stdout == "done\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// A member that ends at every byte around the end of the decoder's
+    /// 256 KiB read (a file name of each length moves it one byte at a
+    /// time): ISA-L's read-ahead of the trailer, and whatever it keeps
+    /// between calls, must never lose or repeat a byte of the next member.
+    @Test func memberEndsAtEveryOffsetAroundARead() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            import random, struct, zlib
+            random.seed(1)
+            words = [bytes(random.choice(b'abcdefghijklmnopqrstuvwxyz') for _ in range(random.randint(2, 9))) for _ in range(5000)]
+            def body(data, level):
+                c = zlib.compressobj(level, zlib.DEFLATED, -15)
+                return c.compress(data) + c.flush()
+            def member(data, name, level=6):
+                head = b'\x1f\x8b\x08\x08\0\0\0\0\0\3' + b'n' * name + b'\0'
+                return head + body(data, level) + struct.pack('<II', zlib.crc32(data), len(data))
+            data = b' '.join(random.choice(words) for _ in range(120000))
+            lo, hi = 0, len(data)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if len(body(data[:mid], 6)) < 261500: lo = mid + 1
+                else: hi = mid
+            a = data[:lo]
+            b = b' '.join(random.choice(words) for _ in range(20000))
+            open('expected', 'wb').write(a + b + a)
+            base = len(member(a, 1)) - 1
+            for name in range(262144 - base - 24, 262144 - base + 300):
+                open('case-%d.gz' % name, 'wb').write(member(a, name) + member(b, 3) + member(a, 5, 1))
+            PY
+            for f in case-*.gz; do "$BALE" gunzip -c $f | cmp -s - expected || echo "wrong: $f"; done
+            ls case-*.gz | wc -l
+            """#)
+        #expect(run.stdout == "324\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A header longer than the decoder's input buffer (a 400 kB name and
     /// a comment, with a header CRC) cannot be parsed in place: zlib reads
     /// that member, and ISA-L the next.
