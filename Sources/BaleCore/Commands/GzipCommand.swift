@@ -327,7 +327,8 @@ public struct GzipCommand: Sendable {
         let ending: GzipStreamDecoder.Ending
         let compressedBytes: Int64
         if let size, size <= Self.inlineLimit {
-            ending = try GzipStreamDecoder.decode(fd: input, path: inputName, sink: sink)
+            ending = try GzipStreamDecoder.decode(fd: input, path: inputName, zlibOnly: options.engine.codec == .zlib,
+                                                  sink: sink)
             compressedBytes = size
         } else {
             let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil,

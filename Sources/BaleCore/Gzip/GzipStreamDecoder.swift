@@ -1,4 +1,6 @@
-import CZlib
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Decompresses any gzip stream in one pass with constant memory: single
 /// or multi-member, from any tool, with any header fields.
@@ -6,16 +8,25 @@ import CZlib
 /// This is the path for gzip that bale did not write (and for the part of
 /// a file after the first member without bale's sizes): such members can
 /// only be found by inflating them, so this runs in order, in the parent.
-/// zlib checks each member's header, CRC-32 and length (windowBits 15+16);
-/// this loop handles what lies between members, as GNU gzip does:
-/// another member; zero bytes (padding, e.g. from a tape block), ignored;
-/// anything else, "trailing garbage ignored", a warning.
+/// Each member's header is parsed here (`GzipHeader`, the same parser the
+/// parallel path uses) and its deflate data and trailer inflated by ISA-L
+/// (`IsalMemberInflater`, about twice zlib's speed), which checks the
+/// CRC-32 and the length. zlib (`ZlibMemberInflater`) stays the reference:
+/// it reads a member whose header bale cannot parse, and judges again a
+/// member ISA-L rejects when the file can be read again, so that damage is
+/// reported in the words bale always used. This loop handles what lies
+/// between members, as GNU gzip does: another member; zero bytes (padding,
+/// e.g. from a tape block), ignored; anything else, "trailing garbage
+/// ignored", a warning.
 ///
-/// Each member's header is also parsed here (`GzipHeader`, the same parser
-/// the parallel path uses) to tell bale's data members and end members from
+/// The output is written by a `SinkWriterThread`: on two cores, inflating
+/// (this thread) and writing or extracting (that one) overlap. A small
+/// file's output is written from this thread.
+///
+/// Each header also tells bale's data members and end members from
 /// others, and every member, as decoded, goes to the `StreamEndCheck`: a
 /// bale stream that stops before its end member is an error even though
-/// zlib found every member whole.
+/// every member was whole.
 public struct GzipStreamDecoder {
     /// How the stream ended.
     public enum Ending: Equatable, Sendable {
@@ -29,8 +40,12 @@ public struct GzipStreamDecoder {
     /// bytes that are not gzip (a warning, exit 2); every command says it.
     public static let trailingGarbageWarning = "decompression OK, trailing garbage ignored"
 
-    /// Bytes read and written per step.
+    /// Bytes read per step.
     static let bufferSize = 256 << 10
+
+    /// A file of up to this many compressed bytes is written without the
+    /// output thread (the limit of `gunzip`'s inline path, `GzipCommand`).
+    static let smallFileLimit: Int64 = 1 << 20
 
     /// Decodes the stream on `fd`, starting with `prefix` (bytes already
     /// read from it), writing the data to `sink`. `membersBefore` says how
@@ -38,22 +53,48 @@ public struct GzipStreamDecoder {
     /// no member at all is not gzip, but a stream may end where the
     /// parallel decoder stopped. `check` holds what the parallel decoder
     /// saw of the stream it was reading, when it read part of it.
+    /// `zlibOnly` inflates every member with zlib, the reference
+    /// (`--codec zlib`).
     public static func decode(
         fd: Int32, path: String, prefix: [UInt8] = [], startOffset: Int64 = 0, membersBefore: UInt64 = 0,
-        check: StreamEndCheck = StreamEndCheck(), sink: any OutputSink
+        check: StreamEndCheck = StreamEndCheck(), zlibOnly: Bool = false, sink: any OutputSink
     ) throws(BaleError) -> Ending {
         var check = check
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw .workerFailed("zlib inflateInit2 failed")
-        }
-        defer { inflateEnd(&stream) }
+        let isal = IsalMemberInflater()
+        let zlib: ZlibMemberInflater
+        do { zlib = try ZlibMemberInflater() } catch { throw .workerFailed("\(error)") }
+        // The member's inflater: ISA-L once its header is parsed, zlib for a
+        // header bale could not parse (zlib then judges it, as it always did)
+        // and for every member with `zlibOnly`.
+        var inflater: any MemberStreamInflater = isal
+        // A damaged member is judged again by zlib where the input can be
+        // read again, so that the message is zlib's, as it always was:
+        // offsets in the stream map to offsets in the file from here.
+        var info = stat()
+        let fileBase = prefix.isEmpty && fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+            ? Int64(lseek(fd, 0, SEEK_CUR)) - startOffset : nil
 
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-        defer {
-            input.deallocate()
-            output.deallocate()
+        defer { input.deallocate() }
+        // Output goes to the sink on a thread of its own, as it is inflated;
+        // a small file is written from here (`gunzip -r` inflates many small
+        // files one after another: a thread each would cost more than it saves).
+        let small = fileBase != nil && Int64(info.st_size) - (fileBase! + startOffset) <= smallFileLimit
+        let writer = small ? nil : SinkWriterThread(sink: sink)
+        let ownBuffer = small ? UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16) : nil
+        defer { ownBuffer?.deallocate() }
+        var output = try writer?.emptyBuffer() ?? ownBuffer!
+        var filled = 0
+
+        /// Hands the output inflated so far to the sink.
+        func handOver(last: Bool) throws(BaleError) {
+            if let writer {
+                writer.send(output, count: filled)
+                if last { try writer.finish() } else { output = try writer.emptyBuffer() }
+            } else if filled > 0 {
+                try sink.write(UnsafeRawBufferPointer(rebasing: output[0..<filled]))
+            }
+            filled = 0
         }
         var pending = prefix[...]
         var start = 0, end = 0          // unconsumed input is input[start..<end]
@@ -107,6 +148,8 @@ public struct GzipStreamDecoder {
             }
         }
 
+        /// The members, and what follows them, to the end of the input.
+        func decodeMembers() throws(BaleError) -> Ending {
         while true {
             if !inMember {
                 // Between members: need two bytes to tell what comes next.
@@ -118,10 +161,15 @@ public struct GzipStreamDecoder {
                 }
                 if input[start] == 0x1f && end - start >= 2 && input[start + 1] == 0x8b {
                     inMember = true
-                    inflateReset(&stream)
                     memberStart = consumed
                     memberData = 0
                     memberHeader = try parseHeader()
+                    inflater = memberHeader == nil || zlibOnly ? zlib : isal
+                    inflater.beginMember()
+                    if let memberHeader, !inflater.readsHeader {
+                        start += memberHeader.length
+                        consumed += Int64(memberHeader.length)
+                    }
                 } else if members == 0 {
                     throw .corrupt(path: path, offset: nil, reason: "not in gzip format")
                 } else {
@@ -135,20 +183,28 @@ public struct GzipStreamDecoder {
                     return .clean
                 }
             }
-            if start == end, !(try refill()) { throw .truncated(path: path) }
-            stream.next_in = (input.baseAddress! + start).assumingMemoryBound(to: Bytef.self)
-            stream.avail_in = uInt(end - start)
-            stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.avail_out = uInt(bufferSize)
-            let result = inflate(&stream, Z_NO_FLUSH)
-            let used = (end - start) - Int(stream.avail_in)
-            start += used
-            consumed += Int64(used)
-            let produced = bufferSize - Int(stream.avail_out)
-            memberData += produced
-            if produced > 0 { try sink.write(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }
-            switch result {
-            case Z_STREAM_END:
+            // An inflater may hold the last bytes it needs already (ISA-L
+            // reads ahead): it is asked once more at the end of the input,
+            // and the member is cut short only if it then does nothing.
+            if start == end { _ = try refill() }
+            if filled == output.count { try handOver(last: false) }
+            let step: InflateStep
+            do {
+                step = try inflater.inflate(UnsafeRawBufferPointer(rebasing: input[start..<end]),
+                                            into: UnsafeMutableRawBufferPointer(rebasing: output[filled...]))
+            } catch {
+                let failedAt = consumed + Int64(error.consumed)
+                if inflater !== zlib, let fileBase,
+                   let verdict = try zlibVerdict(fd: fd, path: path, memberStart: memberStart, fileBase: fileBase) {
+                    throw verdict
+                }
+                throw .corrupt(path: path, offset: failedAt, reason: error.reason)
+            }
+            start += step.consumed
+            consumed += Int64(step.consumed)
+            filled += step.produced
+            memberData += step.produced
+            if step.memberEnded {
                 members += 1
                 inMember = false
                 let length = Int(consumed - memberStart)
@@ -157,20 +213,61 @@ public struct GzipStreamDecoder {
                 } else {
                     try check.dataMember(promisesEnd: memberHeader?.recordedSizes?.promisesEnd ?? false,
                                          at: memberStart, length: length, dataLength: memberData,
-                                         crc: UInt32(truncatingIfNeeded: stream.adler), path: path)
+                                         crc: inflater.crc, path: path)
                 }
-            case Z_OK:
-                continue
-            case Z_BUF_ERROR:
-                // No progress possible: zlib needs more input.
+            } else if step.consumed == 0 && step.produced == 0 && filled < output.count {
+                // No progress possible: the inflater needs more input.
                 if !(try refill()) { throw .truncated(path: path) }
-            case Z_DATA_ERROR:
-                let reason = stream.msg.map { String(cString: $0) } ?? "invalid compressed data"
-                throw .corrupt(path: path, offset: consumed, reason: reason)
-            case Z_MEM_ERROR:
-                throw .workerFailed("out of memory inflating \(path)")
-            default:
-                throw .corrupt(path: path, offset: consumed, reason: "zlib error \(result)")
+            }
+        }
+        }
+
+        let ending: Ending
+        do {
+            ending = try decodeMembers()
+        } catch {
+            // What was inflated before the damage is written, as it was
+            // when one thread did both; a write that failed comes first.
+            try handOver(last: true)
+            throw error
+        }
+        try handOver(last: true)
+        return ending
+    }
+
+    /// zlib's verdict on a member ISA-L rejected, reading it again from
+    /// the file (`fileBase` maps stream offsets to file offsets): the
+    /// error zlib finds, with zlib's words and offset, or nil when zlib
+    /// finds none (then ISA-L's words stand).
+    static func zlibVerdict(fd: Int32, path: String, memberStart: Int64, fileBase: Int64) throws(BaleError) -> BaleError? {
+        let zlib: ZlibMemberInflater
+        do { zlib = try ZlibMemberInflater() } catch { return nil }
+        zlib.beginMember()
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        defer {
+            input.deallocate()
+            output.deallocate()
+        }
+        var offset = memberStart
+        var start = 0, end = 0
+        while true {
+            if start == end {
+                let n: Int
+                do { n = try FileIO.read(fd, into: input.baseAddress!, count: bufferSize, at: fileBase + offset) } catch {
+                    throw .readFailed(path: path, error)
+                }
+                if n == 0 { return .truncated(path: path) }
+                start = 0
+                end = n
+            }
+            do {
+                let step = try zlib.inflate(UnsafeRawBufferPointer(rebasing: input[start..<end]), into: output)
+                start += step.consumed
+                offset += Int64(step.consumed)
+                if step.memberEnded { return nil }
+            } catch {
+                return .corrupt(path: path, offset: offset + Int64(error.consumed), reason: error.reason)
             }
         }
     }

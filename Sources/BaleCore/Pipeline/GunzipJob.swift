@@ -56,7 +56,7 @@ public enum GunzipJob {
         }
         let ending = try GzipStreamDecoder.decode(
             fd: input, path: inputName, prefix: resume.prefix, startOffset: resume.offset,
-            membersBefore: checking.written, check: checking.check, sink: sink)
+            membersBefore: checking.written, check: checking.check, zlibOnly: codec == .zlib, sink: sink)
         var info = stat()
         let compressed = seekable && fstat(input, &info) == 0 ? Int64(info.st_size) : bytesIn
         return Report(ending: ending, parallelMembers: checking.written, compressedBytes: compressed)
