@@ -30,11 +30,16 @@ final class InFlightChunks<Context: Sendable>: @unchecked Sendable {  // state o
     /// false once cancelled.
     func waitForRoom() -> Bool {
         monitor.withLock {
-            while (chunks.count >= capacity || chunks.contains(where: \.isLongWork)) && !cancelled {
-                monitor.wait(changed)
-            }
+            while !hasRoomLocked && !cancelled { monitor.wait(changed) }
             return !cancelled
         }
+    }
+
+    /// Whether a chunk could be appended now (see `waitForRoom`).
+    var hasRoom: Bool { monitor.withLock { hasRoomLocked } }
+
+    private var hasRoomLocked: Bool {
+        chunks.count < capacity && !chunks.contains(where: \.isLongWork)
     }
 
     /// Lists `chunk` as sent (after `waitForRoom`).
