@@ -10,11 +10,8 @@ import Glibc
 /// `--remove-files`): an entry is dropped once the stream and the
 /// read-ahead both passed it, and the walk waits while `walkAhead` are held.
 @Suite struct EntryFeedMemoryTests {
-    static func entry(_ index: Int) -> PackEntry {
-        PackEntry(header: TarEntry(name: Array("f\(index)".utf8), kind: .file, mode: 0o644, userID: 0, groupID: 0,
-                                   modificationSeconds: Int64(index)),
-                  source: Array("t/f\(index)".utf8))
-    }
+    /// A file entry whose modification time is its index (as `EntryFeedTests` makes them).
+    static func entry(_ index: Int) -> PackEntry { EntryFeedTests.entry(index) }
 
     @Test func anEntryIsDroppedOnlyOnceBothReadersPassedIt() {
         let feed = EntryFeed(keepsEveryEntry: false, walkAhead: 100)
