@@ -18,8 +18,10 @@ import DequeModule
 /// passed it: the stream (`TarChunkCutter`) and the read-ahead
 /// (`FilePrefetcher`), each telling its place with `passed(_:by:)`; and
 /// the walk, which lists far faster than the stream packs, waits while it
-/// is `walkAhead` entries ahead of them (a few MiB), as readers wait on a
-/// full queue. (The progress line's total then grows as the walk goes.)
+/// is `walkAhead` entries ahead of them, as readers wait on a full queue
+/// (16,384 by default, ~12 MiB: at 4,096 a pack of 100,000 files ran ~10%
+/// slower, the walk then on its critical path). The progress line's
+/// total then grows as the walk goes.
 ///
 /// `cancel` ends every wait (the job failed): readers then see the feed
 /// as ended, and the walker stops at its next batch.
@@ -63,7 +65,7 @@ final class EntryFeed: @unchecked Sendable {
     /// With `keepsEveryEntry`, `all` gives every entry at the end;
     /// otherwise entries both readers passed are dropped, and the walk
     /// waits while `walkAhead` entries are held.
-    init(keepsEveryEntry: Bool = true, walkAhead: Int = 4096) {
+    init(keepsEveryEntry: Bool = true, walkAhead: Int = 16_384) {
         self.keepsEveryEntry = keepsEveryEntry
         self.walkAhead = walkAhead
         grew = monitor.makeCondition()
