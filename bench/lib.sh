@@ -30,7 +30,8 @@ require_tools() {
 # Builds the release binary and sets BALE to it.
 build_bale() {
     log "building release binary"
-    swift build -c release --package-path "$ROOT"
+    # As `make release` builds it: the same flags, so the two share one build.
+    swift build -c release --static-swift-stdlib --package-path "$ROOT"
     BALE="$ROOT/.build/release/bale"
     [[ -x "$BALE" ]] || die "no binary at $BALE after the build"
 }

@@ -7,10 +7,12 @@
 /// smaller output, and inflates a member about 2.7× as fast; and ISA-L
 /// (`isal`), whose SIMD deflate is the fastest there is at the lowest
 /// levels. Which one compresses at which level, when `--codec` names none,
-/// is `CodecChoice`'s level map (README, "Codecs"). zlib stays as the
-/// reference and for what only a streaming codec can do (decompressing
-/// another tool's gzip, whose sizes are unknown: `GzipStreamDecoder`), and
-/// can be chosen for the chunks too with `--codec zlib`.
+/// is `CodecChoice`'s level map (README, "Codecs"). Another tool's gzip,
+/// whose sizes are unknown, is inflated as a stream by ISA-L
+/// (`IsalMemberInflater`, in `GzipStreamDecoder`). zlib stays as the
+/// reference: for headers and damage ISA-L's stream reader leaves to it
+/// (`MemberStreamInflater`), and for chunks and streams both with
+/// `--codec zlib`.
 ///
 /// Output is deterministic for a given codec and level: the same input gives
 /// the same bytes for any -p and --io-threads. The codecs do not give

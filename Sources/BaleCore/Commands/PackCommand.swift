@@ -129,7 +129,9 @@ public struct PackCommand {
         // The walk is the job's producer, on a thread of its own (see
         // `CommandRunner`), while the stream is made from the entries it
         // has found so far (see `EntryFeed`); a failed job stops it.
-        let feed = EntryFeed()
+        // The whole list is kept only for --remove-files, which removes
+        // what it names once the archive is whole (see `EntryFeed`).
+        let feed = EntryFeed(keepsEveryEntry: removal != nil)
         let walk = WalkOutcome()
         let producer: @Sendable (Cancellation) -> Void = { [options, context, walkerOptions, base] cancellation in
             cancellation.whenCancelled { feed.cancel() }
@@ -167,7 +169,7 @@ public struct PackCommand {
             let report = try outcome.get()
             let endLength = try sink.writeEndMember()
             try output?.commit(attributes: nil, sync: removal != nil)
-            context.summary.addFiles(feed.all.count { $0.header.kind == .file })
+            context.summary.addFiles(feed.fileCount)
             context.summary.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(endLength))
         } catch {
             output?.discard()

@@ -20,12 +20,19 @@ public struct Chunk<Context: Sendable>: Sendable {
     public var request: WorkRequest
     /// What the sink needs to know about this chunk.
     public var context: Context
+    /// Work long enough that its worker takes no other chunk until it is
+    /// done (`InFlightChunks`): the SHA-256 of a file larger than a batch
+    /// (`bale sum`), whose time grows with the file and not with the chunk
+    /// size. Queued behind it, a second chunk would wait while another
+    /// worker may be idle; a round trip saved is nothing beside it.
+    public var isLongWork: Bool
 
-    public init(sequence: UInt64, offset: Int64, request: WorkRequest, context: Context) {
+    public init(sequence: UInt64, offset: Int64, request: WorkRequest, context: Context, isLongWork: Bool = false) {
         self.sequence = sequence
         self.offset = offset
         self.request = request
         self.context = context
+        self.isLongWork = isLongWork
     }
 }
 

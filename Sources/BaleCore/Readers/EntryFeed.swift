@@ -1,3 +1,5 @@
+import DequeModule
+
 /// The entries of a pack as the walk finds them.
 ///
 /// Listing a tree of 100,000 files (an lstat each) took half a second
@@ -8,9 +10,23 @@
 /// waiting only for one not found yet. The archive is the same bytes —
 /// the order is the walk's either way.
 ///
+/// Memory: an entry (header, names, source path) is about 0.7 KiB, so a
+/// list kept whole grows with the tree (100,000 files: ~70 MiB, beyond
+/// the reorder window's bound). Unless the command needs every entry at
+/// the end (`keepsEveryEntry`: `pack --remove-files` removes the sources
+/// the list names), an entry is dropped once both of its readers have
+/// passed it: the stream (`TarChunkCutter`) and the read-ahead
+/// (`FilePrefetcher`), each telling its place with `passed(_:by:)`; and
+/// the walk, which lists far faster than the stream packs, waits while it
+/// is `walkAhead` entries ahead of them, as readers wait on a full queue
+/// (16,384 by default, ~12 MiB: at 4,096 a pack of 100,000 files ran ~10%
+/// slower, the walk then on its critical path). The progress line's
+/// total then grows as the walk goes.
+///
 /// `cancel` ends every wait (the job failed): readers then see the feed
 /// as ended, and the walker stops at its next batch.
-/// `@unchecked Sendable`: `entries`, `walked` and `cancelled` are read and
+/// `@unchecked Sendable`: `entries`, `dropped`, `places`, `files`, `walked`
+/// and `cancelled` are read and
 /// written only under `monitor`.
 final class EntryFeed: @unchecked Sendable {
     /// What is known of one index without waiting.
@@ -23,22 +39,69 @@ final class EntryFeed: @unchecked Sendable {
         case end
     }
 
+    /// The two that read the feed by index, each in order.
+    enum Reader: CaseIterable {
+        /// The tar stream (`TarChunkCutter`).
+        case stream
+        /// The read-ahead threads (`FilePrefetcher`).
+        case readAhead
+    }
+
     private let monitor = Monitor()
     private let grew: Monitor.Condition
-    private var entries: [PackEntry] = []
+    /// The entries not dropped: index `dropped` first.
+    private var entries: Deque<PackEntry> = []
+    private var dropped = 0
+    /// Each reader's place: it reads no index below it again.
+    private var places: [Reader: Int] = [.stream: 0, .readAhead: 0]
+    private var files = 0
     private var walked = false
     private var cancelled = false
+    private let keepsEveryEntry: Bool
 
-    init() { grew = monitor.makeCondition() }
+    private let walkAhead: Int
+    private let shrank: Monitor.Condition
 
-    /// Adds the next entries found; false once the feed is cancelled (stop walking).
+    /// With `keepsEveryEntry`, `all` gives every entry at the end;
+    /// otherwise entries both readers passed are dropped, and the walk
+    /// waits while `walkAhead` entries are held.
+    init(keepsEveryEntry: Bool = true, walkAhead: Int = 16_384) {
+        self.keepsEveryEntry = keepsEveryEntry
+        self.walkAhead = walkAhead
+        grew = monitor.makeCondition()
+        shrank = monitor.makeCondition()
+    }
+
+    /// Adds the next entries found (first waiting, without
+    /// `keepsEveryEntry`, while `walkAhead` are held); false once the feed
+    /// is cancelled (stop walking).
     func append(_ batch: [PackEntry]) -> Bool {
         monitor.withLock {
-            entries += batch
+            while !keepsEveryEntry && entries.count >= walkAhead && !cancelled { monitor.wait(shrank) }
+            entries.append(contentsOf: batch)
+            files += batch.count { $0.header.kind == .file }
             grew.broadcast()
             return !cancelled
         }
     }
+
+    /// `reader` will read no entry below `index` again: without
+    /// `keepsEveryEntry`, those both readers passed are dropped.
+    func passed(_ index: Int, by reader: Reader) {
+        monitor.withLock {
+            places[reader] = max(places[reader] ?? 0, index)
+            guard !keepsEveryEntry else { return }
+            let below = min(places.values.min() ?? 0, dropped + entries.count)
+            if below > dropped {
+                entries.removeFirst(below - dropped)
+                dropped = below
+                shrank.broadcast()
+            }
+        }
+    }
+
+    /// The regular files appended so far.
+    var fileCount: Int { monitor.withLock { files } }
 
     /// The walk is over: there are no more entries.
     func finish() {
@@ -53,6 +116,15 @@ final class EntryFeed: @unchecked Sendable {
         monitor.withLock {
             cancelled = true
             grew.broadcast()
+            shrank.broadcast()
+        }
+    }
+
+    /// Waits until the walk has found entry `index` (which may have been
+    /// read and dropped since), or ended, or the feed was cancelled.
+    func waitForWalk(to index: Int) {
+        monitor.withLock {
+            while index >= dropped + entries.count && !walked && !cancelled { monitor.wait(grew) }
         }
     }
 
@@ -75,11 +147,18 @@ final class EntryFeed: @unchecked Sendable {
         }
     }
 
-    /// Every entry, once the walk is over.
-    var all: [PackEntry] { monitor.withLock { entries } }
+    /// Every entry, once the walk is over (made with `keepsEveryEntry`).
+    var all: [PackEntry] {
+        monitor.withLock {
+            precondition(keepsEveryEntry && dropped == 0, "the feed drops entries as they are read")
+            return Array(entries)
+        }
+    }
 
     private func peekLocked(_ index: Int) -> Peek {
-        if index < entries.count { return .entry(entries[index]) }
+        // A reader reads at or past its own place, never below both.
+        precondition(index >= dropped, "entry \(index) was read after both readers passed it")
+        if index - dropped < entries.count { return .entry(entries[index - dropped]) }
         return walked || cancelled ? .end : .notYet
     }
 }

@@ -111,12 +111,16 @@ final class FilePrefetcher: @unchecked Sendable {
                     case .entry(let entry):
                         guard Self.isPrefetched(entry) else {
                             nextIndex += 1
+                            feed.passed(nextIndex, by: .readAhead)
                             continue
                         }
                         let size = Int(entry.header.size)
                         if held == 0 || held + size <= budget {
                             held += size
-                            defer { nextIndex += 1 }
+                            defer {
+                                nextIndex += 1
+                                feed.passed(nextIndex, by: .readAhead)
+                            }
                             return .file(nextIndex, entry)
                         }
                         monitor.wait(changed)
@@ -129,7 +133,7 @@ final class FilePrefetcher: @unchecked Sendable {
             case .over: return
             case .walkNotThere(let next):
                 // Wait for the walk outside this lock, which the cutter needs.
-                _ = feed.entry(at: next)
+                feed.waitForWalk(to: next)
                 continue
             case .file(let claimed, let claimedEntry): (index, entry) = (claimed, claimedEntry)
             }

@@ -1,6 +1,8 @@
 /// Hands the workers the files to hash (`bale sum`) in batches, one chunk
 /// per batch: up to `batchFiles` small files, or a large one alone, as
-/// the walk finds them. Each chunk asks the worker to hash the batch's
+/// the walk finds them. The SHA-256 of one file is sequential, so one
+/// large file is hashed on one core; several are hashed at once, each
+/// on a worker of its own (`Chunk.isLongWork`). Each chunk asks the worker to hash the batch's
 /// paths (`WorkRequest.digestFiles`) and carries the batch's items in its
 /// context, for the printer (`DigestPrinter`) to print the lines of.
 final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only under `monitor`
@@ -38,7 +40,11 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
             return (count, batch)
         }
         guard let (sequence, batch) = claimed, admit(sequence) else { return nil }
+        // A file larger than a batch is hashed alone, for as long as its
+        // size takes: its worker gets nothing else meanwhile, so that a few
+        // large files are hashed on as many workers at once.
         return Chunk(sequence: sequence, offset: 0,
-                     request: .digestFiles(paths: PieceTable(batch.map { $0.source ?? $0.path })), context: batch)
+                     request: .digestFiles(paths: PieceTable(batch.map { $0.source ?? $0.path })), context: batch,
+                     isLongWork: batch.count == 1 && batch[0].size > batchBytes)
     }
 }

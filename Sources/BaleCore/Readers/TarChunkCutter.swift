@@ -113,7 +113,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// Each file's digest by entry index (small files' written by the
     /// read-ahead threads, large ones' here), and which entries have one.
     private let digestTable: FileDigests?
-    private var hashedEntries: [Int] = []
+    /// The entries hashed, by index, with their names (the feed may
+    /// have dropped the entries by the time the manifest is made).
+    private var hashedEntries: [(index: Int, name: [UInt8])] = []
     /// Large files are streamed one at a time, so one hasher does for all.
     private let largeFileHasher: SHA256?
     private let streamRead: Monitor.Condition
@@ -123,15 +125,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// until the whole stream has been read (the last chunks may still be
     /// compressing), or returns nil if the cutter is stopped first.
     public func digestsWhenRead() -> Manifest.Entries? {
-        let hashed: [Int]? = monitor.withLock {
+        let hashed: [(index: Int, name: [UInt8])]? = monitor.withLock {
             while !finishing && !stopped { monitor.wait(streamRead) }
             return finishing ? hashedEntries : nil
         }
         // Once the stream is read nothing writes the table any more.
         guard let hashed, let digestTable else { return nil }
-        let entries = feed.all
         var result = Manifest.Entries()
-        for index in hashed { result.append(name: entries[index].header.name, digest: digestTable.digest(index)) }
+        for (index, name) in hashed { result.append(name: name, digest: digestTable.digest(index)) }
         return result
     }
 
@@ -211,6 +212,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             if let entry = feed.entry(at: index) {
                 startEntry(entry, at: index)
                 index += 1
+                feed.passed(index, by: .stream)
                 continue
             }
             if finishing { break }
@@ -241,7 +243,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                     problems.append(problem)
                     changed.insert(position)
                 }
-                if digestTable != nil { hashedEntries.append(position) }
+                if digestTable != nil { hashedEntries.append((position, entry.header.name)) }
                 let header = header(of: entry, with: read)
                 setPending(TarHeader.encode(header)[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.header.size)])
             }
@@ -394,7 +396,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         }
         if current.hashed, let digestTable, let largeFileHasher {
             digestTable.store(current.index, from: largeFileHasher)
-            hashedEntries.append(current.index)
+            hashedEntries.append((current.index, current.entry.header.name))
         }
         if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
             problems.append(problem)

@@ -6,8 +6,10 @@
 /// their result is in: when a worker dies, its link starts another and
 /// sends it everything listed here again, in the same order.
 ///
-/// At most `capacity` chunks are listed. The feeder waits for room before
-/// it takes its send lock (so it never sleeps holding it), then appends and
+/// At most `capacity` chunks are listed, and nothing beside long work
+/// (`Chunk.isLongWork`). The feeder waits for room before it takes a chunk
+/// from the queue (a chunk it held while waiting could have gone to an
+/// idle worker) and before it takes its send lock (so it never sleeps holding it), then appends and
 /// sends under that lock; the receiver removes a chunk when its result is in.
 final class InFlightChunks<Context: Sendable>: @unchecked Sendable {  // state only under `monitor`
     private let monitor = Monitor()
@@ -22,12 +24,22 @@ final class InFlightChunks<Context: Sendable>: @unchecked Sendable {  // state o
         changed = monitor.makeCondition()
     }
 
-    /// Waits until a chunk can be appended; false once cancelled.
+    /// Waits until a chunk can be appended: fewer than `capacity` listed,
+    /// none of them long work (`Chunk.isLongWork`: the worker is then
+    /// busy for long, and the next chunk had better go to another worker);
+    /// false once cancelled.
     func waitForRoom() -> Bool {
         monitor.withLock {
-            while chunks.count >= capacity && !cancelled { monitor.wait(changed) }
+            while !hasRoomLocked && !cancelled { monitor.wait(changed) }
             return !cancelled
         }
+    }
+
+    /// Whether a chunk could be appended now (see `waitForRoom`).
+    var hasRoom: Bool { monitor.withLock { hasRoomLocked } }
+
+    private var hasRoomLocked: Bool {
+        chunks.count < capacity && !chunks.contains(where: \.isLongWork)
     }
 
     /// Lists `chunk` as sent (after `waitForRoom`).

@@ -98,9 +98,10 @@ final class WorkerLink<Context: Sendable> {
         let working = working
         feeder = JoinableThread(name: "bale-feeder") {
             defer { inFlight.close() }
-            while let chunk = queue.pop() {
+            // Room first, then a chunk: a chunk taken while the worker is
+            // full would wait here, held from a worker that may be idle.
+            while inFlight.waitForRoom(), let chunk = queue.pop() {
                 if failure.hasFailed { return }
-                guard inFlight.waitForRoom() else { return }
                 current.lock.withLock {
                     while current.resending { current.lock.wait(current.resent) }
                     inFlight.append(chunk)

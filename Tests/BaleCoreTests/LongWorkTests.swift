@@ -1,0 +1,50 @@
+import Testing
+@testable import BaleCore
+
+/// `bale sum` of a few large files: each large file is a chunk of long
+/// work (`Chunk.isLongWork`), and a worker holding one takes nothing else
+/// (`InFlightChunks`), so the next file goes to another worker.
+@Suite struct LongWorkTests {
+    func chunk(_ sequence: UInt64, long: Bool = false) -> Chunk<Void> {
+        Chunk(sequence: sequence, offset: 0, request: .compress(data: [1]), context: (), isLongWork: long)
+    }
+
+    @Test func aWorkerKeepsTwoShortChunksInFlight() {
+        let inFlight = InFlightChunks<Void>(capacity: 2)
+        #expect(inFlight.hasRoom)
+        inFlight.append(chunk(0))
+        #expect(inFlight.hasRoom)
+        inFlight.append(chunk(1))
+        #expect(!inFlight.hasRoom)
+    }
+
+    @Test func aWorkerWithLongWorkTakesNothingElseUntilItIsDone() {
+        let inFlight = InFlightChunks<Void>(capacity: 2)
+        inFlight.append(chunk(0, long: true))
+        #expect(!inFlight.hasRoom)
+        inFlight.removeFirst()
+        #expect(inFlight.hasRoom)
+        // Long work after a short chunk: room again only once both are done.
+        inFlight.append(chunk(1))
+        inFlight.append(chunk(2, long: true))
+        inFlight.removeFirst()
+        #expect(!inFlight.hasRoom)
+        inFlight.removeFirst()
+        #expect(inFlight.hasRoom)
+    }
+
+    @Test func aFileLargerThanABatchIsLongWorkAndSmallBatchesAreNot() throws {
+        var items = [SumItem(path: Array("a".utf8), size: 10, expected: nil),
+                     SumItem(path: Array("b".utf8), size: 20, expected: nil),
+                     SumItem(path: Array("big".utf8), size: 5_000, expected: nil),
+                     SumItem(path: Array("c".utf8), size: 30, expected: nil)]
+        items.reverse()
+        let cutter = PathBatchCutter(batchFiles: 64, batchBytes: 1_000) { items.popLast() }
+        var batches: [([String], Bool)] = []
+        while let chunk = try cutter.nextChunk(admit: { _ in true }) {
+            batches.append((chunk.context.map { String(decoding: $0.path, as: UTF8.self) }, chunk.isLongWork))
+        }
+        #expect(batches.map(\.0) == [["a", "b"], ["big"], ["c"]])
+        #expect(batches.map(\.1) == [false, true, false])
+    }
+}
