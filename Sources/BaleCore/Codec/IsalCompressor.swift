@@ -6,13 +6,12 @@ import CIsal
 ///
 /// ISA-L has four levels, 0–3; bale offers 1–3 (its 0 is a Huffman-only
 /// pass whose output is far larger than any other tool's level 1). Each
-/// chunk is compressed in one stateless call (`isal_deflate_stateless`),
-/// which starts from a fresh stream every time: nothing of one chunk's
-/// history or hash table reaches the next, so a chunk's member is the same
-/// bytes whichever worker made it and whatever it made before (the output
-/// is identical for any -p). The level buffer (ISA-L's hash tables and
-/// token store, 0.3–1.2 MiB) is allocated once per compressor and only
-/// lent to each call.
+/// chunk is compressed in one stateless call (`isal_deflate_stateless`)
+/// from a fresh stream and a cleared level buffer (ISA-L's hash tables
+/// and token store, 0.3–1.2 MiB, allocated once per compressor and lent
+/// to each call): nothing of one chunk's history or hash table reaches
+/// the next, so a chunk's member is the same bytes whichever worker made
+/// it and whatever it made before (the output is identical for any -p).
 public final class IsalCompressor: Compressor {
     public let level: Int32
     private let levelBuffer: UnsafeMutableRawBufferPointer
@@ -48,6 +47,15 @@ public final class IsalCompressor: Compressor {
         guard input.count <= UInt32.max, output.count <= UInt32.max else {
             throw CodecError.isal("a chunk of \(input.count) bytes is too large")
         }
+        // ISA-L does not clear its hash tables (in the level buffer) for a
+        // new stateless stream: entries left by the worker's previous chunk
+        // are checked before use, so the output is valid, but which matches
+        // they offer depends on what that worker compressed before, and so
+        // on -p. Found by IsalCodecTests in CI: `-p 1` and `-p 4` differed
+        // from the second member on. Clearing the buffer (about 1 MiB at
+        // most, some tens of µs against milliseconds for a 4 MiB chunk)
+        // makes every chunk start from the same state.
+        levelBuffer.initializeMemory(as: UInt8.self, repeating: 0)
         var stream = isal_zstream()
         isal_deflate_stateless_init(&stream)
         // An empty input still deflates to a valid final block; ISA-L only
