@@ -1,5 +1,5 @@
 /* The few POSIX pieces Swift cannot import (pipe2, F_SETPIPE_SZ,
- * F_DUPFD_CLOEXEC, O_PATH, syncfs, waitid with WNOWAIT, the wait-status macros),
+ * F_DUPFD_CLOEXEC, memfd_create, O_PATH, syncfs, waitid with WNOWAIT, the wait-status macros),
  * and the signal handler that cleans up when a signal ends bale, with the
  * two tables it reads: temporary files to remove, worker processes to
  * kill. The handler is C because it must only make async-signal-safe
@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,7 +26,10 @@
 int bale_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int bale_syncfs(int fd) { return syncfs(fd); }
 int bale_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
+int bale_dup_cloexec_above(int fd, int lowest) { return fcntl(fd, F_DUPFD_CLOEXEC, lowest); }
 int bale_open_path(int directory, const char *name, int flags) { return openat(directory, name, O_PATH | flags); }
+
+int bale_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 
 int bale_set_pipe_size(int fd, int bytes) { return fcntl(fd, F_SETPIPE_SZ, bytes); }
 int bale_o_path(void) { return O_PATH; }

@@ -32,11 +32,20 @@ public struct OutputBytes<Context: Sendable>: ResultSink {
 
 extension WorkReply {
     /// Writes the output bytes of this reply to `target`: a member, the
-    /// members of a batch one after another, or inflated data.
+    /// members of a batch one after another, or inflated data, from the
+    /// reply's array or from its slot in the shared arena.
     func writeOutput(to target: any OutputSink) throws(BaleError) {
         switch self {
         case .compressed(let bytes), .inflated(let bytes):
             try target.write(bytes)
+        case .compressedInArena(let bytes), .inflatedInArena(let bytes):
+            // Straight from the slot the worker wrote it in; the slot is
+            // freed once this result is dropped.
+            var failure: BaleError?
+            bytes.withUnsafeBytes { raw in
+                do throws(BaleError) { try target.write(raw) } catch { failure = error }
+            }
+            if let failure { throw failure }
         case .compressedPieces(let members):
             var failure: BaleError?
             members.payload.withUnsafeBytes { all in

@@ -294,7 +294,8 @@ public struct GzipCommand: Sendable {
         // The members, then the end member that proves the stream whole.
         let members = EndMemberSink(sink)
         if let size {
-            let cutter = FileChunkCutter(fd: input, path: inputName, size: size, chunkSize: chunkSize)
+            let cutter = FileChunkCutter(fd: input, path: inputName, size: size, chunkSize: chunkSize,
+                                         arena: pipeline.workers.arena)
             let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),
                                                   inputName: inputName, output: members), on: pipeline)
             let endLength = try members.writeEndMember()
@@ -305,7 +306,7 @@ public struct GzipCommand: Sendable {
             }
             return result
         }
-        let cutter = StreamChunkCutter(fd: input, path: inputName, chunkSize: chunkSize)
+        let cutter = StreamChunkCutter(fd: input, path: inputName, chunkSize: chunkSize, arena: pipeline.workers.arena)
         let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),
                                               inputName: inputName, output: members), on: pipeline)
         let endLength = try members.writeEndMember()

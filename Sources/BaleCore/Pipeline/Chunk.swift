@@ -26,20 +26,27 @@ public struct Chunk<Context: Sendable>: Sendable {
     /// size. Queued behind it, a second chunk would wait while another
     /// worker may be idle; a round trip saved is nothing beside it.
     public var isLongWork: Bool
+    /// The slot of the shared arena that holds the chunk's bytes (and will
+    /// hold its result), for a request `…InArena`; nil for a chunk whose
+    /// bytes travel in its frame. Held here until the result is in, so a
+    /// replacement worker finds the bytes still there.
+    public var slot: ArenaSlot?
 
-    public init(sequence: UInt64, offset: Int64, request: WorkRequest, context: Context, isLongWork: Bool = false) {
+    public init(sequence: UInt64, offset: Int64, request: WorkRequest, context: Context, isLongWork: Bool = false,
+                slot: ArenaSlot? = nil) {
         self.sequence = sequence
         self.offset = offset
         self.request = request
         self.context = context
         self.isLongWork = isLongWork
+        self.slot = slot
     }
 }
 
 extension Chunk where Context == Void {
     /// A chunk whose sink needs nothing but its bytes.
-    public init(sequence: UInt64, offset: Int64, request: WorkRequest) {
-        self.init(sequence: sequence, offset: offset, request: request, context: ())
+    public init(sequence: UInt64, offset: Int64, request: WorkRequest, slot: ArenaSlot? = nil) {
+        self.init(sequence: sequence, offset: offset, request: request, context: (), slot: slot)
     }
 }
 

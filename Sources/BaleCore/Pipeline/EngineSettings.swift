@@ -29,8 +29,10 @@ public struct EngineSettings: Sendable {
         .compress(codecChoice.compression(level: level))
     }
 
-    /// A pool of workers for these settings, started on first use.
+    /// A pool of workers for these settings, started on first use, with
+    /// the arena they share with bale cut for these jobs.
     public func makePool() -> WorkerPool {
-        WorkerPool(executable: workerExecutable ?? WorkerPool.currentExecutable, count: workerCount)
+        WorkerPool(executable: workerExecutable ?? WorkerPool.currentExecutable, count: workerCount,
+                   arena: .forJobs(pipeline, workers: workerCount))
     }
 }

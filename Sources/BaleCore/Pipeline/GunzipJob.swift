@@ -35,7 +35,8 @@ public enum GunzipJob {
         sink: any OutputSink
     ) throws(BaleError) -> Report {
         precondition(head.isEmpty || !seekable, "a file is read in place")
-        let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head)
+        let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head,
+                                       arena: pipeline.workers.arena)
         let checking = CheckingSink(target: sink, unwritten: cutter.unwritten, path: inputName)
         var bytesIn: Int64 = 0
         do {

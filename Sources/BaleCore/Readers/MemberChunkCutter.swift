@@ -8,7 +8,9 @@
 /// there on is left to the streaming decoder, which reads any gzip.
 ///
 /// Works on a regular file (pread, so reader threads read member bodies in
-/// parallel) and on a stream (read in order under the lock).
+/// parallel; with an arena, straight into a slot of it when the member and
+/// its data fit one) and on a stream (read in order under the lock, into
+/// an array: the record of unwritten members keeps a stream's bytes).
 ///
 /// Each chunk carries its member's facts (`Member`: where it lies, what
 /// its header promises, its trailer's CRC), which the sink checks the
@@ -39,6 +41,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
     private let fd: Int32
     private let path: String
     private let seekable: Bool
+    private let arena: SharedArena?
     private let monitor = Monitor()
     private var next: UInt64 = 0
     private var offset: Int64 = 0
@@ -54,9 +57,11 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
     private var head: ArraySlice<UInt8>
 
     /// Cuts the file `fd`; `seekable` says whether pread works on it. For
-    /// a stream, `head` holds its first bytes if the caller read them.
-    public init(fd: Int32, path: String, seekable: Bool, head: [UInt8] = []) {
+    /// a stream, `head` holds its first bytes if the caller read them. A
+    /// file's members go through slots of `arena` if given.
+    public init(fd: Int32, path: String, seekable: Bool, head: [UInt8] = [], arena: SharedArena? = nil) {
         self.fd = fd
+        self.arena = arena
         self.path = path
         self.seekable = seekable
         self.head = head[...]
@@ -129,17 +134,28 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
             return (next, offset, sizes)
         } }
         guard let (sequence, start, sizes) = claimed, admit(sequence) else { return nil }
-        let bytes: [UInt8]
+        let length = sizes.memberLength
+        let slot = arena?.claimSlot().flatMap {
+            length <= $0.input.count && sizes.dataLength <= $0.output.count ? $0 : nil
+        }
+        let request: WorkRequest
+        let got: Int
         do throws(SystemError) {
-            bytes = try readBytes(count: sizes.memberLength) { (buffer) throws(SystemError) in
-                try FileIO.read(fd, into: buffer, count: sizes.memberLength, at: start)
+            if let slot {
+                got = try FileIO.read(fd, into: slot.input.baseAddress!, count: length, at: start)
+                request = .inflateInArena(slot.region(inputLength: length), expectedLength: sizes.dataLength)
+            } else {
+                let bytes = try readBytes(count: length) { (buffer) throws(SystemError) in
+                    try FileIO.read(fd, into: buffer, count: length, at: start)
+                }
+                (request, got) = (.inflate(member: bytes, expectedLength: sizes.dataLength), bytes.count)
             }
         } catch { throw .readFailed(path: path, error) }
-        if bytes.count < sizes.memberLength { throw .truncated(path: path) }
-        let member = Member(offset: start, length: sizes.memberLength, promisesEnd: sizes.promisesEnd,
-                            crc: Self.trailerCRC(bytes))
-        return Chunk(sequence: sequence, offset: start,
-                     request: .inflate(member: bytes, expectedLength: sizes.dataLength), context: member)
+        if got < length { throw .truncated(path: path) }
+        let crc = slot.map { Self.trailerCRC(UnsafeRawBufferPointer(rebasing: $0.input[0..<length])) }
+            ?? request.payload.withUnsafeBytes { Self.trailerCRC($0) }
+        let member = Member(offset: start, length: length, promisesEnd: sizes.promisesEnd, crc: crc)
+        return Chunk(sequence: sequence, offset: start, request: request, context: member, slot: slot)
     }
 
     private func nextStreamChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Member>? {
@@ -173,7 +189,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
         }
         unwritten.handOut(next, offset: offset, bytes: member)
         let facts = Member(offset: offset, length: length, promisesEnd: sizes.promisesEnd,
-                           crc: Self.trailerCRC(member))
+                           crc: member.withUnsafeBytes { Self.trailerCRC($0) })
         defer {
             next += 1
             offset += Int64(sizes.memberLength)
@@ -183,7 +199,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
     }
 
     /// The CRC-32 in a whole member's trailer.
-    private static func trailerCRC(_ member: [UInt8]) -> UInt32 {
-        member.withUnsafeBytes { GzipMember.loadLittleEndian32($0, at: $0.count - 8) }
+    private static func trailerCRC(_ member: UnsafeRawBufferPointer) -> UInt32 {
+        GzipMember.loadLittleEndian32(member, at: member.count - 8)
     }
 }

@@ -5,12 +5,14 @@ import Synchronization
 ///
 /// Only one thread can read a stream, so the read happens under the
 /// cutter's lock; extra reader threads simply wait their turn. The workers
-/// still compress in parallel. Where the stream is is reachable only
+/// still compress in parallel. With an arena, each chunk is read straight
+/// into a free slot of it (as `FileChunkCutter` does). Where the stream is is reachable only
 /// under that lock (a `Mutex` that owns it).
 public final class StreamChunkCutter: ChunkCutter, Sendable {
     private let fd: Int32
     private let path: String
     private let chunkSize: Int
+    private let arena: SharedArena?
 
     private struct State {
         var next: UInt64 = 0
@@ -20,8 +22,10 @@ public final class StreamChunkCutter: ChunkCutter, Sendable {
 
     private let state = Mutex(State())
 
-    public init(fd: Int32, path: String, chunkSize: Int) {
+    /// Cuts the stream `fd` into chunks of `chunkSize`, read into slots of `arena` if given.
+    public init(fd: Int32, path: String, chunkSize: Int, arena: SharedArena? = nil) {
         self.fd = fd
+        self.arena = arena
         self.path = path
         self.chunkSize = chunkSize
     }
@@ -31,21 +35,29 @@ public final class StreamChunkCutter: ChunkCutter, Sendable {
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Void>? {
         try state.withLock { (state) throws(BaleError) -> Chunk<Void>? in
             guard !state.ended, admit(state.next) else { return nil }
-            let bytes: [UInt8]
+            let slot = arena?.claimSlot().flatMap { $0.input.count >= chunkSize ? $0 : nil }
+            let request: WorkRequest
+            let count: Int
             do throws(SystemError) {
-                bytes = try readBytes(count: chunkSize) { (buffer) throws(SystemError) in
-                    try FileIO.read(fd, into: buffer, count: chunkSize)
+                if let slot {
+                    count = try FileIO.read(fd, into: slot.input.baseAddress!, count: chunkSize)
+                    request = .compressInArena(slot.region(inputLength: count))
+                } else {
+                    let bytes = try readBytes(count: chunkSize) { (buffer) throws(SystemError) in
+                        try FileIO.read(fd, into: buffer, count: chunkSize)
+                    }
+                    (request, count) = (.compress(data: bytes), bytes.count)
                 }
             } catch { throw .readFailed(path: path, error) }
-            if bytes.count < chunkSize { state.ended = true }
+            if count < chunkSize { state.ended = true }
             // An empty read after at least one chunk adds nothing; an empty
             // stream is one empty chunk (a valid, empty gzip file).
-            if bytes.isEmpty && state.next > 0 { return nil }
+            if count == 0 && state.next > 0 { return nil }
             defer {
                 state.next += 1
-                state.offset += Int64(bytes.count)
+                state.offset += Int64(count)
             }
-            return Chunk(sequence: state.next, offset: state.offset, request: .compress(data: bytes))
+            return Chunk(sequence: state.next, offset: state.offset, request: request, slot: slot)
         }
     }
 }

@@ -40,19 +40,25 @@ public final class ChildProcess: Sendable {
     private let isReaped = Mutex(false)
 
     /// Starts `executable` with `arguments` (argv[1...]), its stdin and stdout
-    /// dup'ed from `standardInput` and `standardOutput`; stderr is shared.
+    /// dup'ed from `standardInput` and `standardOutput`; stderr is shared;
+    /// `inherited` dup'ed to descriptors 3, 4, ... in order (each must be
+    /// numbered above those: `SharedArena`'s are).
     public init(
         executable: String, arguments: [String],
-        standardInput: Int32, standardOutput: Int32
+        standardInput: Int32, standardOutput: Int32, inherited: [Int32] = []
     ) throws(SystemError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
         posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
+        for (index, fd) in inherited.enumerated() {
+            precondition(fd > 2 + Int32(inherited.count), "descriptor \(fd) would be overwritten")
+            posix_spawn_file_actions_adddup2(&actions, fd, 3 + Int32(index))
+        }
         // And nothing else: bale opens every descriptor close-on-exec, and
         // this also keeps out what bale's own parent left open to it.
-        _ = bale_spawn_close_from(&actions, 3)
+        _ = bale_spawn_close_from(&actions, 3 + Int32(inherited.count))
 
         // The parent ignores SIGPIPE; a child must get the default back, and
         // an empty signal mask, whatever thread spawned it.

@@ -4,9 +4,10 @@
 ///
 ///     offset size  field
 ///     0      1     magic 0xBA
-///     1      1     protocol version (3)
+///     1      1     protocol version (4)
 ///     2      1     kind (see `Kind`)
-///     3      1     codec for `compress`, `compressPieces` and `inflate`
+///     3      1     codec for `compress`, `compressPieces`, `inflate` and their
+///                  `…InArena` forms
 ///                  (`Codec` raw value: 1 libdeflate, 2 zlib, 3 isal), 0 otherwise
 ///     4      4     payload length in bytes
 ///     8      8     sequence number of the chunk
@@ -16,7 +17,9 @@
 ///                  spent on the chunk (for `--stats`); 0 in a request
 ///
 /// Each header field has one meaning, whatever the kind (version 2 had
-/// one "argument" that was a level, a length or a time by kind). What
+/// one "argument" that was a level, a length or a time by kind). Version
+/// 4 added the kinds whose bytes lie in the `SharedArena` (`…InArena`):
+/// their payload is only where (`ArenaRegion`, or the result's length). What
 /// the payloads hold is defined, encoded and decoded in `WorkRequest` and
 /// `WorkReply`; this type is the framing only.
 ///
@@ -40,6 +43,13 @@ public struct WireFrame: Equatable, Sendable {
         /// Parent → worker: hash the files named in the payload (a piece
         /// table as for `compressPieces`, each piece a path) with SHA-256.
         case digestFiles = 4
+        /// Parent → worker: as `compress`, the data in the shared arena;
+        /// the payload is an `ArenaRegion` (where the data is, where the
+        /// member may go).
+        case compressInArena = 5
+        /// Parent → worker: as `inflate`, the member in the shared arena;
+        /// the payload is an `ArenaRegion`.
+        case inflateInArena = 6
         /// Worker → parent: the payload is the gzip member.
         case compressed = 0x81
         /// Worker → parent: the payload is the inflated data.
@@ -51,12 +61,19 @@ public struct WireFrame: Equatable, Sendable {
         /// piece, as a piece table (each piece a member), so the parent
         /// knows where each ends without parsing gzip headers.
         case compressedPieces = 0x84
+        /// Worker → parent: the member is in the request's output region;
+        /// the payload is its length (u64). (A member larger than the
+        /// region comes as `compressed` instead.)
+        case compressedInArena = 0x85
+        /// Worker → parent: the data is in the request's output region;
+        /// the payload is its length (u64).
+        case inflatedInArena = 0x86
         /// Worker → parent: the chunk failed; the payload is a UTF-8 reason.
         case failed = 0xFF
     }
 
     public static let magic: UInt8 = 0xBA
-    public static let version: UInt8 = 3
+    public static let version: UInt8 = 4
     public static let headerLength = 32
     /// The largest payload either side accepts: a member or chunk of the
     /// largest allowed size, plus deflate's worst-case growth.

@@ -4,8 +4,10 @@
 /// The worker builds its answers in place in its own buffer (a member is
 /// deflated straight into the frame's payload), so the encoding side is a
 /// set of layouts it writes into (`frame(answering:…)`, the piece table
-/// of members, `storeDigest`); the parent decodes every reply into this
-/// type (`decode`), checked, before anyone reads it.
+/// of members, `storeDigest`), or into the request's region of the shared
+/// arena; the parent decodes every reply into this type (`decode`),
+/// checked, before anyone reads it: a reply that names bytes in the arena
+/// is checked against the bounds of its chunk's slot.
 public enum WorkReply: Sendable {
     /// The gzip member of a `compress`.
     case compressed(member: [UInt8])
@@ -15,6 +17,10 @@ public enum WorkReply: Sendable {
     case inflated(data: [UInt8])
     /// The digest of each file of a `digestFiles`, in order.
     case digested([FileDigest])
+    /// The gzip member of a `compressInArena`, in its slot's output part.
+    case compressedInArena(member: ArenaBytes)
+    /// The data of an `inflateInArena`, in its slot's output part.
+    case inflatedInArena(data: ArenaBytes)
     /// The chunk failed (damaged data); the reason, for the message.
     case failed(reason: String)
 
@@ -31,18 +37,27 @@ public enum WorkReply: Sendable {
     public static let digestRecordLength = 36
 
     /// The header of the answer to `request` for chunk `sequence`, with
-    /// the worker's time on it and `payloadLength` bytes of payload.
-    static func frame(answering request: WorkRequest, sequence: UInt64, workerNanoseconds: UInt64,
-                      payloadLength: Int) -> WireFrame {
+    /// the worker's time on it and `payloadLength` bytes of payload; with
+    /// `inArena`, the answer is in the request's output region and its
+    /// payload the answer's length (`arenaLength`).
+    static func frame(answering request: WorkRequest, inArena: Bool = false, sequence: UInt64,
+                      workerNanoseconds: UInt64, payloadLength: Int) -> WireFrame {
         let kind: WireFrame.Kind
         switch request {
         case .compress: kind = .compressed
         case .compressPieces: kind = .compressedPieces
         case .inflate: kind = .inflated
         case .digestFiles: kind = .digested
+        case .compressInArena: kind = inArena ? .compressedInArena : .compressed
+        case .inflateInArena: kind = inArena ? .inflatedInArena : .inflated
         }
         return WireFrame(kind: kind, sequence: sequence, workerNanoseconds: workerNanoseconds,
                          payloadLength: payloadLength)
+    }
+
+    /// The payload of an answer in the arena: its length, a little-endian u64.
+    static func arenaLength(_ length: Int) -> [UInt8] {
+        withUnsafeBytes(of: UInt64(length).littleEndian, Array.init)
     }
 
     /// The frame saying chunk `sequence` failed, and its payload.
@@ -63,10 +78,27 @@ public enum WorkReply: Sendable {
         }
     }
 
-    /// The reply a worker sent in `frame` with `payload`; throws for a
-    /// frame that is not a reply or holds a malformed payload.
-    public static func decode(_ frame: WireFrame, payload: [UInt8]) throws(CodecError) -> WorkReply {
+    /// The reply a worker sent in `frame` with `payload`, for a chunk that
+    /// owns `slot` (nil: a chunk sent in its frame); throws for a frame
+    /// that is not a reply or holds a malformed payload, and for one that
+    /// names arena bytes its chunk has no slot for or past its slot's end.
+    public static func decode(_ frame: WireFrame, payload: [UInt8], slot: ArenaSlot? = nil) throws(CodecError) -> WorkReply {
+        func arenaBytes() throws(CodecError) -> ArenaBytes {
+            guard payload.count == 8 else {
+                throw CodecError.corrupt("an arena length of \(payload.count) bytes, not 8")
+            }
+            let length = payload.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            guard let slot else { throw CodecError.corrupt("a reply in the arena for a chunk sent in its frame") }
+            guard length <= UInt64(Int.max), let bytes = ArenaBytes(slot: slot, count: Int(length)) else {
+                throw CodecError.corrupt("a reply of \(length) bytes, past the \(slot.output.count) of its slot")
+            }
+            return bytes
+        }
         switch frame.kind {
+        case .compressedInArena:
+            return .compressedInArena(member: try arenaBytes())
+        case .inflatedInArena:
+            return .inflatedInArena(data: try arenaBytes())
         case .compressed:
             return .compressed(member: payload)
         case .compressedPieces:
@@ -86,16 +118,20 @@ public enum WorkReply: Sendable {
             })
         case .failed:
             return .failed(reason: String(decoding: payload, as: UTF8.self))
-        case .compress, .compressPieces, .inflate, .digestFiles:
+        case .compress, .compressPieces, .inflate, .digestFiles, .compressInArena, .inflateInArena:
             throw CodecError.corrupt("a \(frame.kind) frame is not a reply")
         }
     }
 
     /// Whether this is the kind of answer `request` wants (a failure
-    /// answers any request), with one member or digest per piece.
+    /// answers any request), with one member or digest per piece. A
+    /// request in the arena may be answered in the frame (a member larger
+    /// than its slot's output part).
     public func answers(_ request: WorkRequest) -> Bool {
         switch (self, request) {
         case (.failed, _), (.compressed, .compress), (.inflated, .inflate): return true
+        case (.compressedInArena, .compressInArena), (.compressed, .compressInArena): return true
+        case (.inflatedInArena, .inflateInArena), (.inflated, .inflateInArena): return true
         case (.compressedPieces(let members), .compressPieces(let pieces)): return members.count == pieces.count
         case (.digested(let digests), .digestFiles(let paths)): return digests.count == paths.count
         default: return false
@@ -107,6 +143,7 @@ public enum WorkReply: Sendable {
     public var outputLength: Int {
         switch self {
         case .compressed(let bytes), .inflated(let bytes): return bytes.count
+        case .compressedInArena(let bytes), .inflatedInArena(let bytes): return bytes.count
         case .compressedPieces(let members): return members.piecesLength
         case .digested(let digests): return digests.count * Self.digestRecordLength
         case .failed: return 0

@@ -8,10 +8,14 @@
 /// that are the same for the whole job (codec, level) are the job's
 /// `WorkKind`, joined to the request when it is sent.
 ///
-/// The payload goes down the pipe from the request's own array (see
-/// `FrameChannel.send`): a chunk's bytes are not copied to be sent, and
-/// stay in the request until the result is in, so a link can send them
-/// again to a new worker.
+/// Two transports, chosen per chunk by its cutter: the bytes in the shared
+/// arena (`compressInArena`, `inflateInArena`: the frame carries only an
+/// `ArenaRegion`, the chunk owns the slot, `Chunk.slot`), or in the frame's
+/// payload, sent from the request's own array (see `FrameChannel.send`),
+/// for what does not fit a slot or finds none free, and for the batches of
+/// `compressPieces` and `digestFiles`. Either way the bytes stay where
+/// they are until the result is in, so a link can send the chunk again
+/// to a new worker.
 public enum WorkRequest: Sendable {
     /// Compress `data` into one gzip member.
     case compress(data: [UInt8])
@@ -25,6 +29,13 @@ public enum WorkRequest: Sendable {
     /// Hash the files at these paths (each piece one path) with SHA-256;
     /// the worker reads them itself.
     case digestFiles(paths: PieceTable)
+    /// Compress the data `region` names in the shared arena into one gzip
+    /// member, written to the region's output part if it fits there.
+    case compressInArena(ArenaRegion)
+    /// Inflate the bale gzip member `region` names in the shared arena,
+    /// whose header records `expectedLength` bytes of data, into the
+    /// region's output part.
+    case inflateInArena(ArenaRegion, expectedLength: Int)
 
     /// The bytes the frame's payload holds, sent as they are.
     public var payload: [UInt8] {
@@ -32,6 +43,7 @@ public enum WorkRequest: Sendable {
         case .compress(let data): return data
         case .compressPieces(let table), .digestFiles(let table): return table.payload
         case .inflate(let member, _): return member
+        case .compressInArena(let region), .inflateInArena(let region, _): return region.encoded
         }
     }
 
@@ -43,6 +55,7 @@ public enum WorkRequest: Sendable {
         case .compress(let data): return data.count
         case .compressPieces(let table): return table.piecesLength
         case .inflate(let member, _): return member.count
+        case .compressInArena(let region), .inflateInArena(let region, _): return region.inputLength
         case .digestFiles: return 0
         }
     }
@@ -59,6 +72,12 @@ public enum WorkRequest: Sendable {
                              level: UInt32(clamping: compression.level), payloadLength: length)
         case (.inflate(_, let expectedLength), .inflate(let codec)):
             return WireFrame(kind: .inflate, codec: codec.rawValue, sequence: sequence,
+                             expectedLength: UInt32(clamping: expectedLength), payloadLength: length)
+        case (.compressInArena, .compress(let compression)):
+            return WireFrame(kind: .compressInArena, codec: compression.codec.rawValue, sequence: sequence,
+                             level: UInt32(clamping: compression.level), payloadLength: length)
+        case (.inflateInArena(_, let expectedLength), .inflate(let codec)):
+            return WireFrame(kind: .inflateInArena, codec: codec.rawValue, sequence: sequence,
                              expectedLength: UInt32(clamping: expectedLength), payloadLength: length)
         case (.digestFiles, .digest):
             return WireFrame(kind: .digestFiles, sequence: sequence, payloadLength: length)
@@ -88,7 +107,13 @@ public enum WorkRequest: Sendable {
             return (.inflate(member: payload, expectedLength: Int(frame.expectedLength)), .inflate(try codec()))
         case .digestFiles:
             return (.digestFiles(paths: try PieceTable(decoding: payload)), .digest)
-        case .compressed, .compressedPieces, .inflated, .digested, .failed:
+        case .compressInArena:
+            return (.compressInArena(try ArenaRegion(decoding: payload)),
+                    .compress(Compression(codec: try codec(), level: Int32(clamping: frame.level))))
+        case .inflateInArena:
+            return (.inflateInArena(try ArenaRegion(decoding: payload), expectedLength: Int(frame.expectedLength)),
+                    .inflate(try codec()))
+        case .compressed, .compressedPieces, .inflated, .digested, .compressedInArena, .inflatedInArena, .failed:
             throw CodecError.corrupt("a worker does not accept frames of kind \(frame.kind)")
         }
     }
@@ -100,6 +125,8 @@ public enum WorkRequest: Sendable {
         case .compressPieces: return "compressPieces"
         case .inflate: return "inflate"
         case .digestFiles: return "digestFiles"
+        case .compressInArena: return "compressInArena"
+        case .inflateInArena: return "inflateInArena"
         }
     }
 }

@@ -124,7 +124,7 @@ final class WorkerLink<Context: Sendable> {
                     fault = "answered chunk \(frame.sequence) when chunk \(head.sequence) was due"
                 case .result(let frame, let payload):
                     let reply: WorkReply
-                    do throws(CodecError) { reply = try WorkReply.decode(frame, payload: payload) } catch {
+                    do throws(CodecError) { reply = try WorkReply.decode(frame, payload: payload, slot: head.slot) } catch {
                         fault = "sent a broken reply: \(error)"
                         break
                     }

@@ -17,12 +17,12 @@ public enum WorkerLoop {
     public static func run(input: Int32 = 0, output: Int32 = 1) -> Int32 {
         let requests = FrameChannel(fd: input)
         let results = FrameChannel(fd: output)
+        let hooks = TestHooks()
         let worker: ChunkWork
-        do { worker = try ChunkWork() } catch {
+        do { worker = try ChunkWork(hooks: hooks) } catch {
             FileIO.report("bale worker: \(error)")
             return 3
         }
-        let hooks = TestHooks()
         while true {
             let request: (WireFrame, [UInt8])?
             do { request = try requests.receive() } catch {
@@ -49,7 +49,13 @@ public enum WorkerLoop {
 ///   SIGKILL, as the kernel's OOM killer would end it;
 /// - `BALE_TEST_STALL_WORKER_MID_FRAME=N`: a worker given chunk N writes
 ///   half of an answer frame and then sleeps, never finishing it;
-/// - `BALE_TEST_HOOK_ONCE=PATH`: either hook fires only in the first
+/// - `BALE_TEST_SPOIL_WORKER_OUTPUT=N`: a worker given chunk N does the
+///   work, then overwrites its answer (in the arena or its own buffer)
+///   with garbage and dies of SIGKILL before it replies: a worker killed
+///   while writing into its output part;
+/// - `BALE_TEST_OVERSTATE_ARENA_REPLY=N`: a worker answers chunk N in the
+///   arena with a length past its slot;
+/// - `BALE_TEST_HOOK_ONCE=PATH`: any of these hooks fires only in the first
 ///   worker that creates PATH (O_EXCL), so the replacement worker does the
 ///   chunk (without it, every worker given chunk N fails: a poison chunk);
 /// - `BALE_TEST_WORKER_FDS=DIR`: each worker, as it starts, writes the
@@ -58,6 +64,8 @@ public enum WorkerLoop {
 struct TestHooks {
     let killAt = Self.number("BALE_TEST_KILL_WORKER_AT_CHUNK")
     let stallAt = Self.number("BALE_TEST_STALL_WORKER_MID_FRAME")
+    let spoilAt = Self.number("BALE_TEST_SPOIL_WORKER_OUTPUT")
+    let overstateAt = Self.number("BALE_TEST_OVERSTATE_ARENA_REPLY")
     private let once = getenv("BALE_TEST_HOOK_ONCE").map { String(cString: $0) }
 
     init() {
@@ -121,8 +129,11 @@ final class ChunkWork {
     private var decompressor: (codec: Codec, decompressor: any Decompressor)?
     private var output: UnsafeMutableRawBufferPointer
     private var readBuffer: [UInt8] = []
+    private var mapped: WorkerArena?
+    private let hooks: TestHooks
 
-    init() throws(CodecError) {
+    init(hooks: TestHooks) throws(CodecError) {
+        self.hooks = hooks
         output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     }
 
@@ -136,30 +147,52 @@ final class ChunkWork {
     }
 
     /// Does the request in `frame` and writes its answer (built in place
-    /// in `output`) to `results`; a request that fails is answered with
-    /// a `failed` reply. Throws only when the answer cannot be written.
+    /// in `output`, or in the request's region of the shared arena) to
+    /// `results`; a request that fails is answered with a `failed` reply.
+    /// Throws only when the answer cannot be written.
     func handle(_ frame: WireFrame, payload: [UInt8], replyingTo results: FrameChannel) throws(SystemError) {
         let started = RunSummary.now()
         do {
             let (request, kind) = try WorkRequest.decode(frame, payload: payload)
-            let length: Int
+            let answer: Answer
             switch (request, kind) {
             case (.compress(let data), .compress(let compression)):
-                length = try compress(data, codec: compression.codec, level: compression.level)
+                answer = .inBuffer(try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Int in
+                    try compress(input, codec: compression.codec, level: compression.level)
+                } })
             case (.compressPieces(let pieces), .compress(let compression)):
-                length = try compressPieces(pieces, codec: compression.codec, level: compression.level)
+                answer = .inBuffer(try compressPieces(pieces, codec: compression.codec, level: compression.level))
             case (.inflate(let member, let expectedLength), .inflate(let codec)):
-                length = try inflate(member, codec: codec, expectedLength: expectedLength)
+                answer = .inBuffer(try typedThrows(CodecError.self) { try member.withUnsafeBytes { (input) throws(CodecError) -> Int in
+                    try inflate(input, codec: codec, expectedLength: expectedLength, into: nil)
+                } })
             case (.digestFiles(let paths), _):
-                length = try digestFiles(paths)
+                answer = .inBuffer(try digestFiles(paths))
+            case (.compressInArena(let region), .compress(let compression)):
+                answer = try compress(in: region, codec: compression.codec, level: compression.level)
+            case (.inflateInArena(let region, let expectedLength), .inflate(let codec)):
+                let room = try arena().output(of: region)
+                answer = .inArena(try inflate(try arena().input(of: region), codec: codec,
+                                              expectedLength: expectedLength, into: room))
             default:
                 preconditionFailure("WorkRequest.decode pairs each request with its kind")
             }
+            if frame.sequence == hooks.spoilAt, hooks.fires() { spoilAndDie(answer, of: request) }
             let nanoseconds = UInt64(max(0, (RunSummary.now() - started) * 1e9))
-            try results.send(
-                WorkReply.frame(answering: request, sequence: frame.sequence, workerNanoseconds: nanoseconds,
-                                payloadLength: length),
-                payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
+            switch answer {
+            case .inBuffer(let length):
+                try results.send(
+                    WorkReply.frame(answering: request, sequence: frame.sequence, workerNanoseconds: nanoseconds,
+                                    payloadLength: length),
+                    payload: UnsafeRawBufferPointer(rebasing: output[0..<length]))
+            case .inArena(let length):
+                let reported = frame.sequence == hooks.overstateAt && hooks.fires() ? Int(UInt32.max) : length
+                let payload = WorkReply.arenaLength(reported)
+                try results.send(
+                    WorkReply.frame(answering: request, inArena: true, sequence: frame.sequence,
+                                    workerNanoseconds: nanoseconds, payloadLength: payload.count),
+                    payload: payload)
+            }
         } catch let error as CodecError {
             let (failure, reason) = WorkReply.failure(sequence: frame.sequence, reason: error.description)
             try results.send(failure, payload: reason)
@@ -170,13 +203,62 @@ final class ChunkWork {
         }
     }
 
-    /// Builds a whole gzip member from `data` in `output`; returns its length.
-    private func compress(_ data: [UInt8], codec: Codec, level: Int32) throws(CodecError) -> Int {
+    /// Where an answer was built, and its length.
+    enum Answer {
+        /// In the worker's own `output`, sent in the reply frame.
+        case inBuffer(Int)
+        /// In the request's region of the shared arena.
+        case inArena(Int)
+    }
+
+    /// The parent's arena, mapped on the first request that names it.
+    private func arena() throws(CodecError) -> WorkerArena {
+        if let mapped { return mapped }
+        let arena = try WorkerArena()
+        mapped = arena
+        return arena
+    }
+
+    /// Builds the member of the data `region` names, in the region's
+    /// output part when the codec's bound fits there, else in `output`.
+    private func compress(in region: ArenaRegion, codec: Codec, level: Int32) throws(CodecError) -> Answer {
+        let input = try arena().input(of: region)
+        let room = try arena().output(of: region)
         let deflater = try compressor(codec, level)
-        reserve(GzipMember.headerLength + deflater.bound(data.count) + GzipMember.trailerLength)
-        return try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Int in
-            try member(of: input, at: 0, with: deflater)
-        } }
+        if memberBound(input.count, deflater) <= room.count {
+            return .inArena(try member(of: input, into: room, at: 0, with: deflater))
+        }
+        return .inBuffer(try compress(input, codec: codec, level: level))
+    }
+
+    /// The test hook `BALE_TEST_SPOIL_WORKER_OUTPUT`: garbage over the
+    /// answer where it was built, then death by SIGKILL before the reply.
+    private func spoilAndDie(_ answer: Answer, of request: WorkRequest) -> Never {
+        var room = output
+        switch (answer, request) {
+        case (.inArena, .compressInArena(let region)), (.inArena, .inflateInArena(let region, _)):
+            if let inArena = try? arena().output(of: region) { room = inArena }
+        default:
+            break
+        }
+        switch answer {
+        case .inBuffer(let length), .inArena(let length):
+            UnsafeMutableRawBufferPointer(rebasing: room[0..<length]).initializeMemory(as: UInt8.self, repeating: 0xEE)
+        }
+        kill(getpid(), SIGKILL)
+        while true { pause() }
+    }
+
+    /// The most bytes the member of `count` bytes can take.
+    private func memberBound(_ count: Int, _ deflater: any Compressor) -> Int {
+        GzipMember.headerLength + deflater.bound(count) + GzipMember.trailerLength
+    }
+
+    /// Builds a whole gzip member from `data` in `output`; returns its length.
+    private func compress(_ data: UnsafeRawBufferPointer, codec: Codec, level: Int32) throws(CodecError) -> Int {
+        let deflater = try compressor(codec, level)
+        reserve(memberBound(data.count, deflater))
+        return try member(of: data, into: output, at: 0, with: deflater)
     }
 
     /// Builds one member per piece, one after another in `output` after
@@ -186,15 +268,13 @@ final class ChunkWork {
         let deflater = try compressor(codec, level)
         let table = PieceTable.tableLength(count: pieces.count)
         return try typedThrows(CodecError.self) { try pieces.payload.withUnsafeBytes { (bytes) throws(CodecError) -> Int in
-            reserve(table + pieces.ranges.reduce(0) {
-                $0 + GzipMember.headerLength + deflater.bound($1.count) + GzipMember.trailerLength
-            })
+            reserve(table + pieces.ranges.reduce(0) { $0 + memberBound($1.count, deflater) })
             var written = table
             var lengths: [Int] = []
             lengths.reserveCapacity(pieces.count)
             for range in pieces.ranges {
-                let length = try member(of: UnsafeRawBufferPointer(rebasing: bytes[range]), at: written,
-                                        with: deflater)
+                let length = try member(of: UnsafeRawBufferPointer(rebasing: bytes[range]), into: output,
+                                        at: written, with: deflater)
                 lengths.append(length)
                 written += length
             }
@@ -212,17 +292,18 @@ final class ChunkWork {
         return compressor!.compressor
     }
 
-    /// Writes the member of `input` into `output` at `start` (which has
-    /// room for it); returns the member's length.
+    /// Writes the member of `input` into `destination` at `start` (which
+    /// has room for it); returns the member's length.
     private func member(
-        of input: UnsafeRawBufferPointer, at start: Int, with deflater: any Compressor
+        of input: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer, at start: Int,
+        with deflater: any Compressor
     ) throws(CodecError) -> Int {
         let header = GzipMember.headerLength
         let room = UnsafeMutableRawBufferPointer(
-            rebasing: output[(start + header)..<(start + header + deflater.bound(input.count))])
+            rebasing: destination[(start + header)..<(start + header + deflater.bound(input.count))])
         let deflated = try deflater.compress(input, into: room)
         let memberLength = header + deflated + GzipMember.trailerLength
-        let slot = UnsafeMutableRawBufferPointer(rebasing: output[start..<(start + memberLength)])
+        let slot = UnsafeMutableRawBufferPointer(rebasing: destination[start..<(start + memberLength)])
         GzipMember.writeHeader(into: slot, memberLength: memberLength, dataLength: input.count, extraFlags: deflater.extraFlags)
         GzipMember.writeTrailer(into: slot, at: header + deflated, crc: deflater.checksum(input), dataLength: input.count)
         return memberLength
@@ -266,9 +347,13 @@ final class ChunkWork {
         return record * paths.count
     }
 
-    /// Inflates one bale member into `output`, checking every recorded
-    /// size and the CRC; returns the data length.
-    private func inflate(_ member: [UInt8], codec: Codec, expectedLength: Int) throws(CodecError) -> Int {
+    /// Inflates one bale member into `destination` (nil: the worker's
+    /// `output`), checking every recorded size and the CRC; returns the
+    /// data length.
+    private func inflate(
+        _ member: UnsafeRawBufferPointer, codec: Codec, expectedLength: Int,
+        into destination: UnsafeMutableRawBufferPointer?
+    ) throws(CodecError) -> Int {
         if decompressor?.codec != codec {
             decompressor = (codec, try codec.makeDecompressor())
         }
@@ -276,10 +361,18 @@ final class ChunkWork {
         guard expectedLength <= GzipMember.maximumDataLength else {
             throw CodecError.corrupt("member sizes do not match its header")
         }
-        reserve(max(expectedLength, 1))
-        let data = UnsafeMutableRawBufferPointer(rebasing: output[0..<expectedLength])
-        return try typedThrows(CodecError.self) { try member.withUnsafeBytes { (bytes) throws(CodecError) -> Int in
-            try GzipMember.inflate(bytes, expectedLength: expectedLength, with: inflater, into: data)
-        } }
+        let room: UnsafeMutableRawBufferPointer
+        if let destination {
+            // The parent sends a member in the arena only when its data fits.
+            guard expectedLength <= destination.count else {
+                throw CodecError.corrupt("a member of \(expectedLength) bytes of data, past its slot")
+            }
+            room = destination
+        } else {
+            reserve(max(expectedLength, 1))
+            room = output
+        }
+        let data = UnsafeMutableRawBufferPointer(rebasing: room[0..<expectedLength])
+        return try GzipMember.inflate(member, expectedLength: expectedLength, with: inflater, into: data)
     }
 }

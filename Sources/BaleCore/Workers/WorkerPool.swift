@@ -18,6 +18,10 @@ public final class WorkerPool: Sendable {
     public let executable: String
     /// How many workers the pool runs.
     public let count: Int
+    /// The memory the pool's workers share with bale (each maps it at
+    /// start, a replacement too, so chunks in flight are still there for
+    /// it); nil when the pool has none (every chunk then travels in its frame).
+    public let arena: SharedArena?
 
     private let state = Mutex(State.idle)
 
@@ -27,11 +31,14 @@ public final class WorkerPool: Sendable {
         case shutDown
     }
 
-    /// A pool of `count` workers running `executable`, started on first use.
-    public init(executable: String, count: Int) {
+    /// A pool of `count` workers running `executable`, started on first
+    /// use, sharing an arena cut as `arena` says (none if nil, or if the
+    /// system cannot make one: then chunks travel in their frames).
+    public init(executable: String, count: Int, arena: SharedArena.Layout? = nil) {
         precondition(count > 0, "a pool needs a worker")
         self.executable = executable
         self.count = count
+        self.arena = arena.flatMap { try? SharedArena(layout: $0) }
     }
 
     /// The path of the running executable, which is what workers run unless
@@ -58,7 +65,7 @@ public final class WorkerPool: Sendable {
                 // once by the executable (`ProcessSignals`), not here.
                 var started: [WorkerProcess] = []
                 for _ in 0..<count {
-                    do { started.append(try WorkerProcess(executable: executable)) } catch let error as SystemError {
+                    do { started.append(try WorkerProcess(executable: executable, arena: arena)) } catch let error as SystemError {
                         for worker in started { worker.shutdown() }
                         throw BaleError.workerFailed("cannot start \(executable): \(error.reason)")
                     } catch {
@@ -76,7 +83,7 @@ public final class WorkerPool: Sendable {
     /// protocol); the pool ends the new one at `shutdown`.
     public func replace(_ old: WorkerProcess) throws(BaleError) -> WorkerProcess {
         let fresh: WorkerProcess
-        do { fresh = try WorkerProcess(executable: executable) } catch {
+        do { fresh = try WorkerProcess(executable: executable, arena: arena) } catch {
             throw BaleError.workerFailed("cannot start \(executable) again: \(error.reason)")
         }
         let kept: Bool = state.withLock { state in

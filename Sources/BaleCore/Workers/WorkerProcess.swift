@@ -4,7 +4,10 @@ import Glibc
 import Synchronization
 
 /// The parent's handle on one worker process: the child, the pipe that
-/// carries requests to it and the pipe that carries results back.
+/// carries requests to it and the pipe that carries results back. The
+/// child holds those two pipes (as its standard input and output), the
+/// parent's standard error, and, when the pool has one, the two
+/// descriptors of the shared arena (3: inputs, read-only; 4: outputs).
 /// Whether it was ended is reachable only under its lock.
 public final class WorkerProcess: Sendable {
     /// The argument that starts bale in worker mode (hidden from --help).
@@ -17,8 +20,8 @@ public final class WorkerProcess: Sendable {
     /// Results come in here (the read end of the worker's stdout pipe).
     public let results: FrameChannel
 
-    /// Starts `executable` in worker mode.
-    public init(executable: String) throws(SystemError) {
+    /// Starts `executable` in worker mode, sharing `arena` with it if given.
+    public init(executable: String, arena: SharedArena? = nil) throws(SystemError) {
         let toWorker = try Pipe()
         let fromWorker: Pipe
         do { fromWorker = try Pipe() } catch {
@@ -34,7 +37,8 @@ public final class WorkerProcess: Sendable {
         do {
             process = try ChildProcess(
                 executable: executable, arguments: [Self.modeArgument],
-                standardInput: toWorker.readEnd, standardOutput: fromWorker.writeEnd)
+                standardInput: toWorker.readEnd, standardOutput: fromWorker.writeEnd,
+                inherited: arena?.workerDescriptors ?? [])
         } catch {
             FileIO.close(toWorker.writeEnd)
             FileIO.close(fromWorker.readEnd)

@@ -17,6 +17,12 @@ int bale_open_path(int directory, const char *name, int flags);
 /// Duplicates `fd` with close-on-exec set on the copy (F_DUPFD_CLOEXEC),
 /// so that no worker started later inherits it. Returns the copy or -1.
 int bale_dup_cloexec(int fd);
+/// As `bale_dup_cloexec`, the copy numbered `lowest` or above.
+int bale_dup_cloexec_above(int fd, int lowest);
+
+/// memfd_create(name, MFD_CLOEXEC): an anonymous file in memory, for the
+/// arena bale shares with its workers (`SharedArena`). Returns the fd or -1.
+int bale_memfd_create(const char *name);
 
 /// Asks the kernel to grow a pipe's buffer to `bytes` (F_SETPIPE_SZ).
 /// Returns the new size, or -1 (errno set) where it is not allowed.

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
+import Synchronization
+
+/// The memory bale shares with its worker processes, so that a chunk's
+/// bytes and its result cross between them without going through a pipe.
+///
+/// Before the arena, every byte of a chunk was copied six times between
+/// user and kernel memory: read into an array, written down the worker's
+/// pipe, read from it into another array, compressed, written back up the
+/// result pipe, read into a third array, written out. Now a reader reads
+/// (pread) straight into a slot's input part, the worker compresses or
+/// inflates from there into the slot's output part, and the collector
+/// writes from the output part: the pipes carry only the frames that hand
+/// a slot over and say how long the result is (`ArenaRegion`).
+///
+/// Two anonymous files in memory (memfd), both mapped by the parent and by
+/// every worker: `inputs`, which workers may only read (they get a
+/// read-only descriptor, so no worker can spoil a chunk that may have to
+/// be sent again to its replacement), and `outputs`, which the parent only
+/// reads. They are cut into `layout.slots` slots, one per chunk the job may
+/// hold (the reorder window, and one for the result being written), so the
+/// arena is the memory bound, not an addition to it. Pages are taken only
+/// when first touched.
+///
+/// A slot is claimed by a reader and owned by an `ArenaSlot`, whose end
+/// (the last copy of its chunk and of its result dropped) puts it back on
+/// the free list. Claiming never waits: the reorder window already bounds
+/// the chunks in a job (`ReorderBuffer.admit`), and a chunk that finds no
+/// free slot (the result being written still holds one) travels in its
+/// frame's payload as before, so the arena adds no wait that could
+/// deadlock.
+public final class SharedArena: @unchecked Sendable {  // the mappings never change after init; a slot's bytes belong to its `ArenaSlot`, the free list is under its Mutex
+    /// How the arena is cut.
+    public struct Layout: Sendable, Equatable {
+        /// How many slots.
+        public var slots: Int
+        /// Bytes of a slot's input part: the most a chunk or member sent in it may hold.
+        public var inputPart: Int
+        /// Bytes of a slot's output part: the most a result written in it may hold.
+        public var outputPart: Int
+
+        public init(slots: Int, inputPart: Int, outputPart: Int) {
+            self.slots = slots
+            self.inputPart = inputPart
+            self.outputPart = outputPart
+        }
+
+        /// The layout for jobs with `options` on `workers` workers: a slot
+        /// for every chunk of the reorder window and one for the result
+        /// being written; each part a chunk and a sixteenth (a member of a
+        /// chunk at deflate's worst case, with its header and trailer, for
+        /// every codec: zlib's bound adds about 0.03%, libdeflate's and
+        /// ISA-L's less than 1%).
+        public static func forJobs(_ options: PipelineOptions, workers: Int) -> Layout {
+            let part = options.chunkSize + options.chunkSize / 16 + 4096
+            return Layout(slots: options.window(workers: workers) + 1, inputPart: part, outputPart: part)
+        }
+    }
+
+    /// The descriptor numbers the arena has in a worker: its inputs, read-only.
+    public static let workerInputs: Int32 = 3
+    /// ... and its outputs, read-write.
+    public static let workerOutputs: Int32 = 4
+
+    /// How the arena is cut.
+    public let layout: Layout
+    /// The descriptors a worker inherits, in the order of `workerInputs`
+    /// and `workerOutputs`: a read-only one on the inputs, the outputs.
+    let workerDescriptors: [Int32]
+    private let inputs: Int32
+    private let inputBase: UnsafeMutableRawPointer
+    private let outputBase: UnsafeRawPointer
+    private let free: Mutex<[Int]>
+
+    /// Creates and maps an arena cut as `layout` says.
+    public init(layout: Layout) throws(SystemError) {
+        precondition(layout.slots > 0 && layout.inputPart > 0 && layout.outputPart > 0)
+        self.layout = layout
+        let inputBytes = layout.slots * layout.inputPart
+        let outputBytes = layout.slots * layout.outputPart
+        var opened: [Int32] = []
+        var mapped: [(UnsafeMutableRawPointer, Int)] = []
+        do throws(SystemError) {
+            let inputs = try Self.memoryFile("bale-inputs", size: inputBytes)
+            opened.append(inputs)
+            let outputs = try Self.memoryFile("bale-outputs", size: outputBytes)
+            opened.append(outputs)
+            // The workers' descriptor on the inputs is opened read-only, so
+            // that they cannot map it for writing.
+            let readOnly = try Self.above(open("/proc/self/fd/\(inputs)", O_RDONLY | O_CLOEXEC), "open the arena read-only")
+            opened.append(readOnly)
+            let inputMap = try Self.map(inputs, bytes: inputBytes, protection: PROT_READ | PROT_WRITE)
+            mapped.append((inputMap, inputBytes))
+            let outputMap = try Self.map(outputs, bytes: outputBytes, protection: PROT_READ)
+            mapped.append((outputMap, outputBytes))
+            self.inputs = inputs
+            workerDescriptors = [readOnly, outputs]
+            inputBase = inputMap
+            outputBase = UnsafeRawPointer(outputMap)
+        } catch {
+            for (base, bytes) in mapped { munmap(base, bytes) }
+            for fd in opened { FileIO.close(fd) }
+            throw error
+        }
+        free = Mutex(Array((0..<layout.slots).reversed()))
+    }
+
+    deinit {
+        munmap(inputBase, layout.slots * layout.inputPart)
+        munmap(UnsafeMutableRawPointer(mutating: outputBase), layout.slots * layout.outputPart)
+        FileIO.close(inputs)
+        for fd in workerDescriptors { FileIO.close(fd) }
+    }
+
+    /// A free slot, now owned by the caller; nil when every slot is taken
+    /// (the chunk then travels in its frame).
+    public func claimSlot() -> ArenaSlot? {
+        guard let index = free.withLock({ $0.popLast() }) else { return nil }
+        return ArenaSlot(arena: self, index: index)
+    }
+
+    /// How many slots are free now.
+    public var freeSlots: Int { free.withLock { $0.count } }
+
+    /// Puts slot `index` back (only `ArenaSlot.deinit` calls this).
+    func release(_ index: Int) {
+        free.withLock { $0.append(index) }
+    }
+
+    /// Slot `index`'s input part, where a reader puts its chunk.
+    func inputPart(_ index: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: inputBase + index * layout.inputPart, count: layout.inputPart)
+    }
+
+    /// Slot `index`'s output part, where a worker puts its result.
+    func outputPart(_ index: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: outputBase + index * layout.outputPart, count: layout.outputPart)
+    }
+
+    /// A memfd of `size` bytes, numbered above the descriptors a worker is
+    /// given (so posix_spawn's dup2 of one cannot overwrite another).
+    private static func memoryFile(_ name: String, size: Int) throws(SystemError) -> Int32 {
+        let fd = try above(bale_memfd_create(name), "memfd_create \(name)")
+        if ftruncate(fd, off_t(size)) != 0 {
+            let error = SystemError.current("ftruncate \(name)")
+            FileIO.close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// `fd` moved to a number above the ones a worker is given; throws
+    /// when `fd` is -1 (the call that made it failed).
+    private static func above(_ fd: Int32, _ operation: String) throws(SystemError) -> Int32 {
+        if fd < 0 { throw SystemError.current(operation) }
+        if fd > workerOutputs { return fd }
+        let moved = bale_dup_cloexec_above(fd, workerOutputs + 1)
+        let error = SystemError.current(operation)
+        FileIO.close(fd)
+        if moved < 0 { throw error }
+        return moved
+    }
+
+    private static func map(_ fd: Int32, bytes: Int, protection: Int32) throws(SystemError) -> UnsafeMutableRawPointer {
+        guard let base = mmap(nil, bytes, protection, MAP_SHARED, fd, 0), base != MAP_FAILED else {
+            throw SystemError.current("mmap the arena")
+        }
+        return base
+    }
+}
