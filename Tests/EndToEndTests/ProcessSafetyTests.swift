@@ -4,8 +4,8 @@ import Testing
 /// bale as a process among others: its workers, its temporary files and
 /// its signal handler. A worker that stalls half-way through an answer is
 /// replaced as a silent one is; a worker holds no descriptor but its
-/// standard input, output and error, even one started late to replace
-/// another; the inputs of `gzip -r` on several file systems go only once
+/// standard input, output and error and the two of the shared arena, even
+/// one started late to replace another; the inputs of `gzip -r` on several file systems go only once
 /// every file system holding an output is flushed; a signal leaves no
 /// temporary file, whatever was being created; a full table of temporary
 /// files is an error, never an untracked file. Judged by gzip, cmp, find,
@@ -54,11 +54,13 @@ import Testing
     }
 
     /// Every worker, those started first and the one started late in place
-    /// of a worker that died, holds descriptors 0, 1 and 2 and nothing else:
-    /// not the destination directory unpack had open (it was dup'ed
-    /// without close-on-exec once), not a descriptor bale's own caller
-    /// leaked to it (7 here). The workers list /proc/self/fd as they start
-    /// (test hook BALE_TEST_WORKER_FDS).
+    /// of a worker that died, holds descriptors 0, 1 and 2 (its pipes and
+    /// bale's standard error) and 3 and 4 (the shared arena's inputs and
+    /// outputs, memfds), and nothing else: not the destination directory
+    /// unpack had open (it was dup'ed without close-on-exec once), not a
+    /// descriptor bale's own caller leaked to it (7 here). The workers
+    /// list /proc/self/fd as they start (test hook BALE_TEST_WORKER_FDS),
+    /// with how each is open: 3 read-only.
     @Test(arguments: ["unpack", "gzip -r", "pack"])
     func workersHoldNoOtherDescriptor(command: String) throws {
         let scratch = Scratch()
@@ -79,7 +81,10 @@ import Testing
             ls fds | wc -l
             for f in fds/*; do
               fds=$(cut -d' ' -f1 "$f" | sort -n | tr '\\n' ' ')
-              [ "$fds" = "0 1 2 " ] || { echo "worker $(basename "$f") holds: $fds"; cat "$f"; }
+              [ "$fds" = "0 1 2 3 4 " ] || { echo "worker $(basename "$f") holds: $fds"; cat "$f"; }
+              grep -q '^3 -> /memfd:bale-inputs' "$f" || { echo "worker $(basename "$f"): 3 is not the inputs"; cat "$f"; }
+              grep -q '^4 -> /memfd:bale-outputs' "$f" || { echo "worker $(basename "$f"): 4 is not the outputs"; cat "$f"; }
+              grep -q '^3 -> .*, read-only$' "$f" || { echo "worker $(basename "$f"): 3 is not read-only"; cat "$f"; }
             done
             """)
         // Two workers, and the one that replaced the worker killed at chunk 2.

@@ -59,8 +59,9 @@ public enum WorkerLoop {
 ///   worker that creates PATH (O_EXCL), so the replacement worker does the
 ///   chunk (without it, every worker given chunk N fails: a poison chunk);
 /// - `BALE_TEST_WORKER_FDS=DIR`: each worker, as it starts, writes the
-///   descriptors it holds (`N -> TARGET` lines, from /proc/self/fd) to
-///   DIR/PID, so a test can check that it inherited nothing.
+///   descriptors it holds (`N -> TARGET, read-only` lines, from
+///   /proc/self/fd, with each one's access mode) to DIR/PID, so a test can
+///   check what it inherited.
 struct TestHooks {
     let killAt = Self.number("BALE_TEST_KILL_WORKER_AT_CHUNK")
     let stallAt = Self.number("BALE_TEST_STALL_WORKER_MID_FRAME")
@@ -108,7 +109,13 @@ struct TestHooks {
             guard let fd = Int32(name), fd != own else { continue }
             var target = [CChar](repeating: 0, count: 4096)
             let length = readlink("/proc/self/fd/\(name)", &target, target.count - 1)
-            lines += "\(fd) -> \(length > 0 ? String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?")\n"
+            let access: String
+            switch fcntl(fd, F_GETFL) & O_ACCMODE {
+            case O_RDONLY: access = "read-only"
+            case O_WRONLY: access = "write-only"
+            default: access = "read-write"
+            }
+            lines += "\(fd) -> \(length > 0 ? String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"), \(access)\n"
         }
         closedir(listing)
         let fd = open("\(directory)/\(getpid())", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -132,7 +139,7 @@ final class ChunkWork {
     private var mapped: WorkerArena?
     private let hooks: TestHooks
 
-    init(hooks: TestHooks) throws(CodecError) {
+    init(hooks: TestHooks = TestHooks()) throws(CodecError) {
         self.hooks = hooks
         output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     }
