@@ -9,8 +9,10 @@
 /// 2. The `BoundedQueue` holds read chunks until a worker is free; when it
 ///    is full, readers wait.
 /// 3. Each worker process (`-p/--jobs`) is fed by a `WorkerLink` (a feeder
-///    and a receiver thread) over pipes, with the frames of `WireFrame`.
-///    All CPU work (deflate, inflate, CRC-32) happens in the workers.
+///    and a receiver thread) over pipes, with the frames of `WireFrame`;
+///    the bytes of most chunks and their results stay in the arena the
+///    workers share with bale (`SharedArena`), and the frames only say
+///    where. All CPU work (deflate, inflate, CRC-32) happens in the workers.
 /// 4. The `Collector` thread puts results back in sequence order through
 ///    the `ReorderBuffer` and writes them.
 ///
@@ -18,8 +20,9 @@
 ///
 /// Memory: every chunk anywhere in the job is inside the reorder window
 /// (`PipelineOptions.window`), so the parent holds at most about
-/// window × (chunk + output) bytes, and each worker two chunks' worth,
-/// whatever the input's size.
+/// window × (chunk + output) bytes (the arena's slots, one per chunk of
+/// the window and one more, or arrays for chunks that fit no slot), and
+/// each worker two chunks' worth of its own, whatever the input's size.
 ///
 /// Failure: the first error from any stage is kept (`FailureLatch`), the
 /// queues are cancelled so nothing stays blocked, every thread is joined,

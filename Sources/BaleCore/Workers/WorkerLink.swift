@@ -16,8 +16,9 @@ import Glibc
 /// busy without hoarding chunks. Because the link holds the chunk it
 /// sent, it attaches the chunk's context to the result (the sink needs no
 /// one to tell it what the chunk was), and decodes each reply
-/// (`WorkReply`) and checks it answers the request before the collector
-/// sees it.
+/// (`WorkReply`) and checks it answers the request (and, for a chunk in
+/// the shared arena, names no byte past the chunk's slot) before the
+/// collector sees it.
 ///
 /// A worker that fails does not fail the job. When the receiver finds its
 /// worker dead (its result pipe ends), hung (no result within the timeout,

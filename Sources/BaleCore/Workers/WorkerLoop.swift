@@ -3,7 +3,10 @@ import Glibc
 #endif
 
 /// The main loop of a worker process: read a request frame from stdin, do
-/// the CPU work, write the result frame to stdout, until stdin ends.
+/// the CPU work, write the result frame to stdout, until stdin ends. A
+/// request `…InArena` names its bytes in the arena the worker shares with
+/// bale (`WorkerArena`, mapped on first use); the answer goes there too
+/// when it fits, and the frame then carries only its length.
 ///
 /// A worker handles one chunk at a time, in the order they arrive; the
 /// parent keeps a second chunk waiting in the pipe so the worker never

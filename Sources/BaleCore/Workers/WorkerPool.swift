@@ -111,6 +111,8 @@ public final class WorkerPool: Sendable {
             return []
         }
         var failures: [(pid: pid_t, status: ExitStatus)] = []
+        // All told first, then reaped: they exit side by side.
+        for worker in workers { worker.closeInput() }
         for worker in workers {
             if let status = worker.shutdown(), status != .exited(0) {
                 failures.append((worker.process.pid, status))

@@ -48,21 +48,44 @@ public final class WorkerProcess: Sendable {
         results = FrameChannel(fd: fromWorker.readEnd)
     }
 
+    /// Tells the worker to exit (closes its input) without waiting for it,
+    /// so that a pool ends all its workers at once: a worker's exit takes
+    /// time (unmapping the shared arena's pages it touched). Only the
+    /// first call does anything.
+    public func closeInput() {
+        let first = state.withLock { state -> Bool in
+            guard state == .running else { return false }
+            state = .inputClosed
+            return true
+        }
+        if first { FileIO.close(requests.fd) }
+    }
+
     /// Ends the worker: closing its input tells it to exit; then reaps it.
     /// Only the first call does anything (a link that restarts a worker
     /// ends it, and the pool must not close its descriptors again).
     @discardableResult
     public func shutdown() -> ExitStatus? {
-        let first = isEnded.withLock { isEnded -> Bool in
-            defer { isEnded = true }
-            return !isEnded
+        closeInput()
+        let first = state.withLock { state -> Bool in
+            guard state == .inputClosed else { return false }
+            state = .ended
+            return true
         }
         guard first else { return nil }
-        FileIO.close(requests.fd)
         let status = try? process.wait()
         FileIO.close(results.fd)
         return status
     }
 
-    private let isEnded = Mutex(false)
+    /// Where the worker is in its ending.
+    private enum State {
+        case running
+        /// Its input is closed: it exits once it has answered what it holds.
+        case inputClosed
+        /// Reaped, its descriptors closed.
+        case ended
+    }
+
+    private let state = Mutex(State.running)
 }
