@@ -80,7 +80,7 @@ import Glibc
         defer { file.remove() }
         var options = PipelineOptions()
         options.chunkSize = 64 << 10
-        let pool = WorkerPool(executable: builtBale, count: 2, arena: try arena.map { try SharedArena(layout: $0) })
+        let pool = WorkerPool(executable: builtBale, count: 2, arena: arena)
         defer { pool.shutdown() }
         let sink = CollectingSink()
         let cutter = FileChunkCutter(fd: file.fd, path: file.path, size: Int64(data.count), chunkSize: 64 << 10,
@@ -129,7 +129,7 @@ import Glibc
         var options = PipelineOptions()
         options.chunkSize = 64 << 10
         options.ioThreads = 1  // chunk 0 goes first, the one the answer names
-        let pool = WorkerPool(executable: script, count: 1, arena: try SharedArena(layout: .forJobs(options, workers: 1)))
+        let pool = WorkerPool(executable: script, count: 1, arena: .forJobs(options, workers: 1))
         defer { pool.shutdown() }
         let arena = try #require(pool.arena)
         #expect {

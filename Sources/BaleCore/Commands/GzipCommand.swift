@@ -47,15 +47,12 @@ public struct GzipCommand: Sendable {
         public init() {}
     }
 
-    public let options: Options
-    /// The runner of this command's jobs (see `CommandRunner`): one for the
-    /// run, as it holds the arena its workers share.
-    let runner: CommandRunner
+    public var options: Options
 
-    public init(options: Options) {
-        self.options = options
-        runner = CommandRunner(context: options.context, engine: options.engine)
-    }
+    public init(options: Options) { self.options = options }
+
+    /// The runner of this command's jobs (see `CommandRunner`).
+    var runner: CommandRunner { CommandRunner(context: options.context, engine: options.engine) }
 
     /// Runs the command; returns the exit code.
     public func run() -> ExitCode {

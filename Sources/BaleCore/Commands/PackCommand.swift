@@ -155,8 +155,7 @@ public struct PackCommand {
         let cutter = TarChunkCutter(feed: feed, relativeTo: base, chunkSize: options.engine.pipeline.chunkSize,
                                     readerThreads: options.engine.pipeline.ioThreads,
                                     makesDigests: options.manifestPath != nil, sparse: options.sparse,
-                                    attributes: PackAttributes(namesOwners: !options.numericOwner),
-                                    arena: runner.arena)
+                                    attributes: PackAttributes(namesOwners: !options.numericOwner))
         defer { cutter.stop() }
         let manifest = options.manifestPath.map { path in
             ManifestWriter(path: path, entries: { cutter.digestsWhenRead() })

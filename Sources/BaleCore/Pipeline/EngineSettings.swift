@@ -29,15 +29,10 @@ public struct EngineSettings: Sendable {
         .compress(codecChoice.compression(level: level))
     }
 
-    /// The memory the workers share with bale, cut for these jobs; nil
-    /// where the system cannot make it (chunks then travel in their frames).
-    public func makeArena() -> SharedArena? {
-        try? SharedArena(layout: .forJobs(pipeline, workers: workerCount))
-    }
-
-    /// A pool of workers for these settings, started on first use,
-    /// sharing `arena` with bale.
-    public func makePool(sharing arena: SharedArena?) -> WorkerPool {
-        WorkerPool(executable: workerExecutable ?? WorkerPool.currentExecutable, count: workerCount, arena: arena)
+    /// A pool of workers for these settings, started on first use, with
+    /// the arena they share with bale cut for these jobs.
+    public func makePool() -> WorkerPool {
+        WorkerPool(executable: workerExecutable ?? WorkerPool.currentExecutable, count: workerCount,
+                   arena: .forJobs(pipeline, workers: workerCount))
     }
 }

@@ -26,15 +26,13 @@ import Glibc
 ///
 /// The stream is made in order under the cutter's lock. Small files are
 /// read ahead in parallel by a `FilePrefetcher` (`readerThreads` threads);
-/// large ones are read here, straight into the chunk buffer: a slot of the
-/// shared arena when one is free (`SharedArena`), else an array.
+/// large ones are read here, straight into the chunk buffer.
 /// `@unchecked Sendable`: the stream's state is touched only under
 /// `monitor`; the digest table by index, each index by one thread (see
 /// `FileDigests`), and read whole only once the stream is read.
 public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private let feed: EntryFeed
     private let chunkSize: Int
-    private let arena: SharedArena?
     private let monitor = Monitor()
     private var next: UInt64 = 0
     private var ended = false
@@ -96,13 +94,11 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// `makesDigests`, the SHA-256 of every file's content is taken as it
     /// is read (small files on the read-ahead threads, large ones here as
     /// they pass into the stream): `digestsWhenRead`, for `pack
-    /// --manifest`, with no second read. Chunks are made in slots of
-    /// `arena` when given.
+    /// --manifest`, with no second read.
     init(feed: EntryFeed, relativeTo base: Int32 = AT_FDCWD, chunkSize: Int, readerThreads: Int = 2,
          prefetchBudget: Int = 32 << 20, makesDigests: Bool = false, sparse: Bool = false,
-         attributes: PackAttributes = PackAttributes(namesOwners: true), arena: SharedArena? = nil) {
+         attributes: PackAttributes = PackAttributes(namesOwners: true)) {
         self.feed = feed
-        self.arena = arena
         self.base = base
         self.sparse = sparse
         self.attributes = attributes
@@ -176,25 +172,17 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         monitor.withLock { () -> Chunk<Void>? in
             guard !ended, admit(next) else { return nil }
             // `fill` writes every byte it counts, so the buffer need not be zeroed first.
-            let slot = arena?.claimSlot().flatMap { $0.input.count >= chunkSize ? $0 : nil }
-            let request: WorkRequest
-            let filled: Int
-            if let slot {
-                filled = fill(UnsafeMutableRawBufferPointer(rebasing: slot.input[0..<chunkSize]))
-                request = .compressInArena(slot.region(inputLength: filled))
-            } else {
-                let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { bytes, count in
-                    count = fill(UnsafeMutableRawBufferPointer(bytes))
-                }
-                (request, filled) = (.compress(data: buffer), buffer.count)
+            let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { bytes, count in
+                count = fill(UnsafeMutableRawBufferPointer(bytes))
             }
+            let filled = buffer.count
             if filled < chunkSize { ended = true }
             if filled == 0 && next > 0 { return nil }
             defer {
                 next += 1
                 streamOffset += Int64(filled)
             }
-            return Chunk(sequence: next, offset: streamOffset, request: request, slot: slot)
+            return Chunk(sequence: next, offset: streamOffset, request: .compress(data: buffer))
         }
     }
 

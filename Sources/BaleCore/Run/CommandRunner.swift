@@ -26,15 +26,10 @@ public struct CommandRunner: Sendable {
     public let context: RunContext
     /// The workers, the pipeline's sizes, the codec.
     public let engine: EngineSettings
-    /// The memory the run's workers share with bale (`SharedArena`), made
-    /// with the runner so that a cutter made before the pool can read
-    /// into it; nil where the system cannot make one.
-    public let arena: SharedArena?
 
     public init(context: RunContext, engine: EngineSettings) {
         self.context = context
         self.engine = engine
-        arena = engine.makeArena()
     }
 
     /// What one run of the pipeline is made of: what to read (`cutter`),
@@ -73,7 +68,7 @@ public struct CommandRunner: Sendable {
     /// with a pipeline on it, then shuts the pool down, reporting every
     /// worker that did not exit cleanly.
     public func withPipeline<T>(_ body: (Pipeline) -> T) -> T {
-        let pool = engine.makePool(sharing: arena)
+        let pool = engine.makePool()
         defer {
             for ended in pool.shutdown() { context.report(.workerEnded(ended.pid, ended.status)) }
         }

@@ -32,13 +32,13 @@ public final class WorkerPool: Sendable {
     }
 
     /// A pool of `count` workers running `executable`, started on first
-    /// use, sharing `arena` with bale (none if nil: then chunks travel in
-    /// their frames).
-    public init(executable: String, count: Int, arena: SharedArena? = nil) {
+    /// use, sharing an arena cut as `arena` says (none if nil, or if the
+    /// system cannot make one: then chunks travel in their frames).
+    public init(executable: String, count: Int, arena: SharedArena.Layout? = nil) {
         precondition(count > 0, "a pool needs a worker")
         self.executable = executable
         self.count = count
-        self.arena = arena
+        self.arena = arena.flatMap { try? SharedArena(layout: $0) }
     }
 
     /// The path of the running executable, which is what workers run unless
