@@ -233,8 +233,11 @@ final class ChunkWork {
     /// output part when the codec's bound fits there, else in `output`.
     private func compress(in region: ArenaRegion, codec: Codec, level: Int32) throws(CodecError) -> Answer {
         let input = try arena().input(of: region)
-        // A member is at most about the input's size (stored); most are far smaller.
-        let room = try arena().output(of: region, expecting: input.count)
+        // A member is at most about the input's size (stored), most are far
+        // smaller: mapping in half the input's size covers text at any level
+        // without allocating pages a member will never fill; the rest of a
+        // larger member faults in page by page.
+        let room = try arena().output(of: region, expecting: input.count / 2)
         let deflater = try compressor(codec, level)
         if memberBound(input.count, deflater) <= room.count {
             return .inArena(try member(of: input, into: room, at: 0, with: deflater))
