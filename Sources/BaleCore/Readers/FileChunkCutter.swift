@@ -62,6 +62,7 @@ public final class FileChunkCutter: ChunkCutter, Sendable {
         let (chunk, got): (Chunk<Void>, Int)
         do throws(SystemError) {
             if let slot = arena?.claimSlot(), length <= slot.input.count {
+                slot.prefaultInput(length)
                 got = try FileIO.read(fd, into: slot.input.baseAddress!, count: length, at: offset)
                 chunk = Chunk(sequence: sequence, offset: offset,
                               request: .compressInArena(slot.region(inputLength: length)), slot: slot)

@@ -142,6 +142,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
         let got: Int
         do throws(SystemError) {
             if let slot {
+                slot.prefaultInput(length)
                 got = try FileIO.read(fd, into: slot.input.baseAddress!, count: length, at: start)
                 request = .inflateInArena(slot.region(inputLength: length), expectedLength: sizes.dataLength)
             } else {

@@ -40,6 +40,7 @@ public final class StreamChunkCutter: ChunkCutter, Sendable {
             let count: Int
             do throws(SystemError) {
                 if let slot {
+                    slot.prefaultInput(chunkSize)
                     count = try FileIO.read(fd, into: slot.input.baseAddress!, count: chunkSize)
                     request = .compressInArena(slot.region(inputLength: count))
                 } else {

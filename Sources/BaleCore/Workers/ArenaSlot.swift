@@ -26,6 +26,14 @@ public final class ArenaSlot: @unchecked Sendable {  // the input part is writte
     /// Where the worker writes its result (the parent reads it after the reply).
     public var output: UnsafeRawBufferPointer { arena.outputPart(index) }
 
+    /// Maps in the first `count` bytes of the input part at once, before a
+    /// reader writes them (`ArenaPrefaulter`).
+    public func prefaultInput(_ count: Int) { arena.prefaultInput(index, count: count) }
+
+    /// Maps in the first `count` bytes of the output part at once, before
+    /// the parent reads a result of that length.
+    public func prefaultOutput(_ count: Int) { arena.prefaultOutput(index, count: count) }
+
     /// What a request frame says of this slot, holding `inputLength` bytes.
     public func region(inputLength: Int) -> ArenaRegion {
         precondition(inputLength <= arena.layout.inputPart)

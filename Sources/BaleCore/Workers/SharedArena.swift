@@ -74,6 +74,10 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     private let inputBase: UnsafeMutableRawPointer
     private let outputBase: UnsafeRawPointer
     private let free: Mutex<[Int]>
+    /// The parent's first touches, batched: of the inputs, which readers
+    /// write; of the outputs, which the collector reads.
+    private let inputPrefaulter = ArenaPrefaulter(for: .write)
+    private let outputPrefaulter = ArenaPrefaulter(for: .read)
 
     /// Creates and maps an arena cut as `layout` says.
     public init(layout: Layout) throws(SystemError) {
@@ -133,6 +137,18 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     /// Slot `index`'s input part, where a reader puts its chunk.
     func inputPart(_ index: Int) -> UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: inputBase + index * layout.inputPart, count: layout.inputPart)
+    }
+
+    /// Maps in the first `count` bytes of slot `index`'s input part, in one
+    /// call, the first time this process writes that far into it.
+    func prefaultInput(_ index: Int, count: Int) {
+        inputPrefaulter.prefault(count, of: inputBase + index * layout.inputPart, key: index)
+    }
+
+    /// Maps in the first `count` bytes of slot `index`'s output part, in
+    /// one call, the first time this process reads that far into it.
+    func prefaultOutput(_ index: Int, count: Int) {
+        outputPrefaulter.prefault(count, of: outputBase + index * layout.outputPart, key: index)
     }
 
     /// Slot `index`'s output part, where a worker puts its result.

@@ -9,10 +9,13 @@ import Glibc
 ///
 /// Every region a request names is checked against these mappings before
 /// a byte is touched: a broken frame cannot make the worker read or write
-/// outside the arena.
+/// outside the arena. The pages a region covers are mapped in by one call
+/// the first time this worker touches them (`ArenaPrefaulter`).
 final class WorkerArena {
     private let inputs: UnsafeRawBufferPointer
     private let outputs: UnsafeMutableRawBufferPointer
+    private let inputPrefaulter = ArenaPrefaulter(for: .read)
+    private let outputPrefaulter = ArenaPrefaulter(for: .write)
 
     /// Maps the arena the worker inherited; throws when it has none.
     init() throws(CodecError) {
@@ -36,20 +39,25 @@ final class WorkerArena {
         munmap(outputs.baseAddress, outputs.count)
     }
 
-    /// The input `region` names.
+    /// The input `region` names, its pages mapped in.
     func input(of region: ArenaRegion) throws(CodecError) -> UnsafeRawBufferPointer {
         guard region.inputOffset <= inputs.count, region.inputLength <= inputs.count - region.inputOffset else {
             throw CodecError.corrupt("an input region past the arena")
         }
-        return UnsafeRawBufferPointer(rebasing: inputs[region.inputOffset..<(region.inputOffset + region.inputLength)])
+        let input = UnsafeRawBufferPointer(rebasing: inputs[region.inputOffset..<(region.inputOffset + region.inputLength)])
+        inputPrefaulter.prefault(input.count, of: input.baseAddress!, key: region.inputOffset)
+        return input
     }
 
-    /// The room `region` gives for the answer.
-    func output(of region: ArenaRegion) throws(CodecError) -> UnsafeMutableRawBufferPointer {
+    /// The room `region` gives for the answer, the pages of its first
+    /// `expected` bytes (what the answer will likely fill) mapped in.
+    func output(of region: ArenaRegion, expecting expected: Int) throws(CodecError) -> UnsafeMutableRawBufferPointer {
         guard region.outputOffset <= outputs.count, region.outputCapacity <= outputs.count - region.outputOffset else {
             throw CodecError.corrupt("an output region past the arena")
         }
-        return UnsafeMutableRawBufferPointer(
+        let room = UnsafeMutableRawBufferPointer(
             rebasing: outputs[region.outputOffset..<(region.outputOffset + region.outputCapacity)])
+        outputPrefaulter.prefault(min(expected, room.count), of: room.baseAddress!, key: region.outputOffset)
+        return room
     }
 }

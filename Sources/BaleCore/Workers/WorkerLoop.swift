@@ -181,7 +181,7 @@ final class ChunkWork {
             case (.compressInArena(let region), .compress(let compression)):
                 answer = try compress(in: region, codec: compression.codec, level: compression.level)
             case (.inflateInArena(let region, let expectedLength), .inflate(let codec)):
-                let room = try arena().output(of: region)
+                let room = try arena().output(of: region, expecting: expectedLength)
                 answer = .inArena(try inflate(try arena().input(of: region), codec: codec,
                                               expectedLength: expectedLength, into: room))
             default:
@@ -233,7 +233,11 @@ final class ChunkWork {
     /// output part when the codec's bound fits there, else in `output`.
     private func compress(in region: ArenaRegion, codec: Codec, level: Int32) throws(CodecError) -> Answer {
         let input = try arena().input(of: region)
-        let room = try arena().output(of: region)
+        // A member is at most about the input's size (stored), most are far
+        // smaller: mapping in half the input's size covers text at any level
+        // without allocating pages a member will never fill; the rest of a
+        // larger member faults in page by page.
+        let room = try arena().output(of: region, expecting: input.count / 2)
         let deflater = try compressor(codec, level)
         if memberBound(input.count, deflater) <= room.count {
             return .inArena(try member(of: input, into: room, at: 0, with: deflater))
@@ -247,7 +251,7 @@ final class ChunkWork {
         var room = output
         switch (answer, request) {
         case (.inArena, .compressInArena(let region)), (.inArena, .inflateInArena(let region, _)):
-            if let inArena = try? arena().output(of: region) { room = inArena }
+            if let inArena = try? arena().output(of: region, expecting: 0) { room = inArena }
         default:
             break
         }
