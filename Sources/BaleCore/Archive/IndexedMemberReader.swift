@@ -98,6 +98,5 @@ public final class IndexedMemberReader {
         mutating func hole(_ length: Int64) throws(BaleError) {}
         mutating func end() throws(BaleError) {}
         mutating func finish() -> [Diagnostic] { [] }
-        var warnings: [Diagnostic] { [] }
     }
 }
