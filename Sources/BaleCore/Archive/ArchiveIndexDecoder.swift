@@ -148,6 +148,9 @@ public enum ArchiveIndexDecoder {
         for number in 0..<entryCount {
             let what = "entry \(number)"
             let step = try cursor.number("\(what)'s position", atMost: blocks)
+            // bale's tar stream begins with its first entry (no global
+            // header): an index that starts later has lost entries.
+            guard number > 0 || step == 0 else { throw Failure("the index's first entry does not begin the tar stream") }
             guard number == 0 || step >= 1 else { throw Failure("the index's \(what) does not come after the one before") }
             headerBlock += step
             let contentStep = try cursor.number("\(what)'s data position", atMost: blocks)
