@@ -232,8 +232,9 @@ import Testing
     /// well-formed index (an entry renamed, a size, a digest, an entry
     /// dropped; the CRC-32 fixed up) fails it, exit 1, naming the archive
     /// and the first entry that disagrees. `list` checks the first and
-    /// last entries against their headers: a lie there gives a warning and
-    /// the stream's listing (exit 2).
+    /// last entries and every entry in their members (here the only one)
+    /// against their headers: a lie there gives a warning and the stream's
+    /// listing (exit 2).
     @Test func lyingIndexesAreCaught() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -255,7 +256,7 @@ import Testing
             rewrite('good.tar.gz', 'dropped.tar.gz', drop)
             PY
             for c in middle size digest dropped; do "$BALE" verify $c.tar.gz; echo "$c $?"; done
-            for c in first last; do "$BALE" list $c.tar.gz > out; echo "$c $?"; cmp -s out good && echo "stream listing"; done
+            for c in first last middle dropped; do "$BALE" list $c.tar.gz > out; echo "$c $?"; cmp -s out good && echo "stream listing"; done
             """#)
         #expect(run.stdout == """
             middle 1
@@ -266,6 +267,10 @@ import Testing
             stream listing
             last 2
             stream listing
+            middle 2
+            stream listing
+            dropped 2
+            stream listing
 
             """, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr == """
@@ -275,6 +280,8 @@ import Testing
             bale: dropped.tar.gz: the archive's index disagrees with its tar stream: entry 6 (t/f5) is in the stream, not in the index
             bale: first.tar.gz: the archive's index is not usable (it disagrees with the tar stream: tX: name 'tX' in the index, 't/' in the stream); listing from the tar stream
             bale: last.tar.gz: the archive's index is not usable (it disagrees with the tar stream: t/fX: name 't/fX' in the index, 't/f5' in the stream); listing from the tar stream
+            bale: middle.tar.gz: the archive's index is not usable (it disagrees with the tar stream: t/fX: name 't/fX' in the index, 't/f3' in the stream); listing from the tar stream
+            bale: dropped.tar.gz: the archive's index is not usable (it disagrees with the tar stream: the tar stream has an entry the index lacks, t/f5); listing from the tar stream
 
             """)
     }
