@@ -79,14 +79,28 @@ public struct UnpackCommand {
         if options.verifyOnly { return verify(name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline) }
 
         if options.listOnly {
+            // bale's own archive, in a file: from its index when it has a
+            // usable one; else (with a warning when it is damaged) from the stream.
+            var status = ExitCode.success
+            if seekable && isGzip {
+                let indexed = IndexedListing(fd: fd, name: name, exclusions: options.policy.exclusions,
+                                             codec: options.engine.codec, context: context)
+                switch indexed.list() {
+                case .listed(let status): return status
+                case .useStream(let warning?):
+                    context.report(warning)
+                    status = .warning
+                case .useStream(nil): break
+                }
+            }
             // The lines go out in large writes; what is listed before an
             // error is still printed (as tar -tv does), then the error.
             let listing = StandardOutput.Buffer()
             let sink = TarStreamSink(archiveName: name, handler: TarLister(exclusions: options.policy.exclusions) {
                 (line: String) throws(BaleError) in try listing.append(line + "\n")
             })
-            return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream,
-                          pipeline: pipeline, output: listing)
+            return max(status, finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream,
+                                      pipeline: pipeline, output: listing))
         }
 
         if options.directory != ".", mkdir(options.directory, 0o755) != 0, errno != EEXIST {
@@ -217,7 +231,19 @@ public struct UnpackCommand {
                 return .failure
             }
         }
-        let sink = TarStreamSink(archiveName: name, handler: TarVerifier(digests: options.manifest != nil))
+        // bale's own archive in a file: its index is checked against the
+        // stream, entry by entry; a damaged index fails the verification
+        // (the stream is still checked, to say whether the data is whole).
+        var index: ArchiveIndex?
+        var indexProblem: String?
+        if seekable && isGzip {
+            switch ArchiveIndexReader.lookUp(fd: fd, path: name) {
+            case .found(let found): index = found
+            case .unusable(let reason): indexProblem = "the archive's index is damaged: \(reason)"
+            case .absent: break
+            }
+        }
+        let sink = TarStreamSink(archiveName: name, handler: TarVerifier(digests: options.manifest != nil, index: index))
         let sniffer = sniffing ? TarSniffer(tar: sink) : nil
         // Bytes that are not gzip after the last member: a warning, as
         // gunzip -t and gzip -t give (the members before them were whole).
@@ -252,6 +278,7 @@ public struct UnpackCommand {
                 for line in report.lines(archiveName: name) { context.report(line) }
                 return .failure
             }
+            if let indexProblem { context.report(.error(path: name, indexProblem)) }
             context.fail(error)
             if let last = sink.handler.lastEntry {
                 context.report(.error(path: name, "the damage is in or after \(last) (the last entry read whole or in part)"))
@@ -262,6 +289,10 @@ public struct UnpackCommand {
         let warnings = sink.warnings + (trailingGarbage ? [.warning(path: name, GzipStreamDecoder.trailingGarbageWarning)] : [])
         for warning in warnings { context.report(warning) }
         let verifier = sink.handler
+        if let problem = indexProblem ?? verifier.indexVerdict.map({ "the archive's index disagrees with its tar stream: \($0)" }) {
+            context.report(.error(path: name, problem))
+            return .failure
+        }
         var failed = 0
         for entry in expected {
             let shown = String(decoding: entry.path, as: UTF8.self)

@@ -1,0 +1,210 @@
+/// Reads what an archive's index points at: one data member, inflated on
+/// its own (pread and one inflate, no stream before it), and the tar
+/// header an entry's position leads to, read by `TarReader` from there.
+///
+/// This is how an index is held to the stream without reading the
+/// stream: `list` compares the first and last entries' headers with the
+/// index before printing from it, and `cat` or a named `unpack` compare
+/// each entry they use. A member is checked as every bale member is
+/// (`GzipMember.inflate`: its recorded sizes, its CRC-32 and length) and
+/// must have the length and data length the index gives it.
+///
+/// One reader per thread: it keeps a decompressor.
+public final class IndexedMemberReader {
+    private let fd: Int32
+    private let path: String
+    private let index: ArchiveIndex
+    private let inflater: any Decompressor
+
+    /// Reads members of the archive open on `fd` (`path` for messages),
+    /// whose index is `index`, inflating with `codec`'s decompressor.
+    public init(fd: Int32, path: String, index: ArchiveIndex, codec: Codec = .libdeflate) throws(BaleError) {
+        self.fd = fd
+        self.path = path
+        self.index = index
+        do { inflater = try codec.makeDecompressor() } catch { throw .workerFailed("\(error)") }
+    }
+
+    /// The last member inflated, kept: the headers and blocks looked at
+    /// one after the other often lie in the same member.
+    private var lastMember: (number: Int, data: [UInt8])?
+
+    /// The data of member `number` (its `dataLength` bytes of the tar stream).
+    public func data(ofMember number: Int) throws(BaleError) -> [UInt8] {
+        if let lastMember, lastMember.number == number { return lastMember.data }
+        let data = try inflate(member: number)
+        lastMember = (number, data)
+        return data
+    }
+
+    private func inflate(member number: Int) throws(BaleError) -> [UInt8] {
+        let member = index.members[number]
+        let bytes: [UInt8]
+        do { bytes = try ArchiveIndexReader.read(fd, count: Int(member.length), at: member.offset) } catch {
+            throw .readFailed(path: path, error)
+        }
+        do {
+            return try typedThrows(CodecError.self) {
+                try [UInt8](unsafeUninitializedCapacity: Int(member.dataLength)) { buffer, count in
+                    count = 0
+                    count = try bytes.withUnsafeBytes { raw in
+                        try GzipMember.inflate(raw, expectedLength: Int(member.dataLength), with: inflater,
+                                               into: UnsafeMutableRawBufferPointer(buffer))
+                    }
+                }
+            }
+        } catch {
+            throw .corrupt(path: path, offset: Int64(member.offset), reason: "member \(number): \(error)")
+        }
+    }
+
+    /// The entry whose header the index places at entry `number`'s
+    /// position, as `TarReader` reads it there (positions in the whole
+    /// stream); nil when no header begins there (the index lies).
+    /// Reads the members from the one holding the header up to the one
+    /// holding the entry's first data byte, no further.
+    public func header(ofEntry number: Int) throws(BaleError) -> TarEntry? {
+        let entry = index.entries[number]
+        var reader = TarReader(archiveName: path)
+        var first = FirstEntry()
+        var at = entry.headerStreamOffset
+        var member = entry.headerMember
+        while first.entry == nil, at < entry.contentStreamOffset, member < index.members.count {
+            let data = try data(ofMember: member)
+            let start = Int(at - index.members[member].dataStart)
+            let end = Int(min(entry.contentStreamOffset, index.members[member].dataStart + UInt64(data.count))
+                          - index.members[member].dataStart)
+            guard start <= end else { return nil }
+            do {
+                try typedThrows(BaleError.self) {
+                    try data.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[start..<end]), to: &first) }
+                }
+            } catch {
+                return nil  // not a valid header there
+            }
+            at = index.members[member].dataStart + UInt64(end)
+            member += 1
+        }
+        guard var found = first.entry else { return nil }
+        found.headerOffset += Int64(entry.headerStreamOffset)
+        found.contentOffset += Int64(entry.headerStreamOffset)
+        return found
+    }
+
+    /// Where entry `number` and the header at its position differ, worded
+    /// for a message; nil when they agree.
+    public func disagreement(ofEntry number: Int) throws(BaleError) -> String? {
+        let entry = index.entries[number]
+        guard let read = try header(ofEntry: number) else {
+            return "no tar header for \(TerminalText.escaped(entry.name)) at byte \(entry.headerStreamOffset) of the tar stream"
+        }
+        return entry.disagreement(with: read).map { "\(TerminalText.escaped(entry.name)): \($0)" }
+    }
+
+    /// True when a zero block (tar's end of archive) lies at `streamOffset`.
+    public func endOfArchive(at streamOffset: UInt64) throws(BaleError) -> Bool {
+        let block = Int(ArchiveIndexLayout.blockSize)
+        guard let number = index.member(holding: streamOffset) else { return false }
+        let data = try data(ofMember: number)
+        let start = Int(streamOffset - index.members[number].dataStart)
+        guard start + block <= data.count else { return false }
+        return data[start..<start + block].allSatisfy { $0 == 0 }
+    }
+
+    /// The cheap proof that the index describes this stream, read from the
+    /// one or two members concerned: the first and last entries' headers
+    /// are where the index puts them and say what it says, so does every
+    /// entry whose header lies in the first or the last member (in an
+    /// archive of one member, every entry), and the end of the archive
+    /// follows the last entry (or begins the stream, for an index of no
+    /// entries), so no entry is missing at either end. The difference
+    /// found, worded for a message; nil when there is none. (A lie about
+    /// an entry in a member in between is found by `verify`, which reads
+    /// every header, and by whoever reads that entry.)
+    public func disagreementAtTheEnds() throws(BaleError) -> String? {
+        guard let last = index.entries.indices.last else {
+            return try endOfArchive(at: 0) ? nil : "it lists no entry, and the tar stream has some"
+        }
+        for number in Set([0, last]).sorted() {
+            if let difference = try disagreement(ofEntry: number) { return difference }
+        }
+        for member in Set([index.entries[0].headerMember, index.entries[last].headerMember]).sorted() {
+            if let difference = try disagreement(inMember: member) { return difference }
+        }
+        guard let read = try header(ofEntry: last) else { return "no tar header for the last entry" }
+        let stored = UInt64(max(0, read.storedSize ?? (read.kind == .file ? read.size : 0)))
+        let block = ArchiveIndexLayout.blockSize
+        let next = UInt64(read.contentOffset) + (stored + block - 1) / block * block
+        return try endOfArchive(at: next) ? nil
+            : "the tar stream goes on after its last entry, \(TerminalText.escaped(index.entries[last].name))"
+    }
+
+    /// Where the entries whose headers lie in member `number`, read from
+    /// it by `TarReader` from the first of them, differ from the index:
+    /// the same entries in the same order, each as the index says it is,
+    /// none missing (but an entry whose header runs on into the next
+    /// member) and none more; nil when they agree. One member's worth of
+    /// parsing, for a member already inflated.
+    public func disagreement(inMember number: Int) throws(BaleError) -> String? {
+        let member = index.members[number]
+        // The first entry whose header lies in the member (headers are in order).
+        var low = 0, high = index.entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if index.entries[middle].headerStreamOffset < member.dataStart { low = middle + 1 } else { high = middle }
+        }
+        guard low < index.entries.count, index.entries[low].headerMember == number else { return nil }
+        let data = try data(ofMember: number)
+        let start = Int(index.entries[low].headerOffset)
+        var reader = TarReader(archiveName: path)
+        var read = EveryEntry()
+        do {
+            try typedThrows(BaleError.self) {
+                try data.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[start...]), to: &read) }
+            }
+        } catch {
+            return "no valid tar stream at the header of \(TerminalText.escaped(index.entries[low].name)) "
+                + "(byte \(index.entries[low].headerStreamOffset) of the tar stream)"
+        }
+        let base = Int64(member.dataStart) + Int64(start)
+        for (step, var entry) in read.entries.enumerated() {
+            let number = low + step
+            guard number < index.entries.count else {
+                return "the tar stream has an entry the index lacks, \(TerminalText.escaped(entry.name))"
+            }
+            entry.headerOffset += base
+            entry.contentOffset += base
+            if let difference = index.entries[number].disagreement(with: entry) {
+                return "\(TerminalText.escaped(index.entries[number].name)): \(difference)"
+            }
+        }
+        // What the reader did not begin must be an entry whose header runs
+        // past the member's end: any other is not in the stream.
+        let unread = low + read.entries.count
+        if unread < index.entries.count, index.entries[unread].headerMember == number,
+           index.entries[unread].contentStreamOffset <= member.dataStart + member.dataLength {
+            return "\(TerminalText.escaped(index.entries[unread].name)) is in the index, not in the tar stream"
+        }
+        return nil
+    }
+
+    /// Keeps every entry the reader begins.
+    private struct EveryEntry: TarReader.Handler {
+        var entries: [TarEntry] = []
+        mutating func begin(_ entry: TarEntry) throws(BaleError) { entries.append(entry) }
+        mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
+        mutating func hole(_ length: Int64) throws(BaleError) {}
+        mutating func end() throws(BaleError) {}
+        mutating func finish() -> [Diagnostic] { [] }
+    }
+
+    /// Keeps the first entry the reader begins, and ignores the rest.
+    private struct FirstEntry: TarReader.Handler {
+        var entry: TarEntry?
+        mutating func begin(_ entry: TarEntry) throws(BaleError) { if self.entry == nil { self.entry = entry } }
+        mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
+        mutating func hole(_ length: Int64) throws(BaleError) {}
+        mutating func end() throws(BaleError) {}
+        mutating func finish() -> [Diagnostic] { [] }
+    }
+}
