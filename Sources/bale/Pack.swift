@@ -78,6 +78,10 @@ struct Pack: ParsableCommand {
           help: "Store files with holes as sparse files (GNU tar's pax format, as tar -S): only their data is read and stored.")
     var sparse = false
 
+    @Flag(name: .customLong("no-index"),
+          help: "Write no index (by default the archive ends with one, which every gzip and tar skips, for an instant bale list, cat and named unpack).")
+    var noIndex = false
+
     @Flag(name: .customLong("remove-files"),
           help: "Remove what was archived once the archive is whole and on disk (as tar --remove-files, but only after the archive is complete and synced; a file that changed is kept).")
     var removeFiles = false
@@ -152,6 +156,7 @@ struct Pack: ParsableCommand {
         options.level = try level.resolved(codec: engine.codec)
         options.manifestPath = manifest
         options.sparse = sparse
+        options.writesIndex = !noIndex
         options.removesSources = removeFiles
         options.engine = engine.settings
         options.force = force

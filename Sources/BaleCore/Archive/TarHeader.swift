@@ -88,8 +88,12 @@ public enum TarHeader {
 
     /// The header blocks and the map block of a sparse file in pax format
     /// 1.0, whose data `regions` (offset, length; in order) are stored
-    /// after the map. The entry's `size` is its real size.
-    public static func encodeSparse(_ entry: TarEntry, regions: [(offset: Int64, length: Int64)]) -> [UInt8] {
+    /// after the map. The entry's `size` is its real size. Two parts: the
+    /// header blocks, and the map that begins the entry's data (where
+    /// `TarReader` says its content begins, and the index says so too).
+    public static func encodeSparse(
+        _ entry: TarEntry, regions: [(offset: Int64, length: Int64)]
+    ) -> (header: [UInt8], map: [UInt8]) {
         var map = Array("\(regions.count)\n".utf8)
         for region in regions { map += Array("\(region.offset)\n\(region.length)\n".utf8) }
         map += [UInt8](repeating: 0, count: padding(map.count))
@@ -100,7 +104,7 @@ public enum TarHeader {
             ("GNU.sparse.major", Array("1".utf8)), ("GNU.sparse.minor", Array("0".utf8)),
             ("GNU.sparse.name", entry.name), ("GNU.sparse.realsize", Array(String(entry.size).utf8)),
         ]
-        return encode(stored, extraRecords: records) + map
+        return (encode(stored, extraRecords: records), map)
     }
 
     /// "DIR/GNUSparseFile.0/NAME" for "DIR/NAME" ("./GNUSparseFile.0/NAME" without a directory).

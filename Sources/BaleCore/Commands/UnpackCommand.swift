@@ -50,14 +50,28 @@ public struct UnpackCommand {
         if options.verifyOnly { return verify(name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline) }
 
         if options.listOnly {
+            // bale's own archive, in a file: from its index when it has a
+            // usable one; else (with a warning when it is damaged) from the stream.
+            var status = ExitCode.success
+            if seekable && isGzip {
+                let indexed = IndexedListing(fd: fd, name: name, exclusions: options.policy.exclusions,
+                                             codec: options.engine.codec, context: context)
+                switch indexed.list() {
+                case .listed(let status): return status
+                case .useStream(let warning?):
+                    context.report(warning)
+                    status = .warning
+                case .useStream(nil): break
+                }
+            }
             // The lines go out in large writes; what is listed before an
             // error is still printed (as tar -tv does), then the error.
             let listing = StandardOutput.Buffer()
             let sink = TarStreamSink(archiveName: name, handler: TarLister(exclusions: options.policy.exclusions) {
                 (line: String) throws(BaleError) in try listing.append(line + "\n")
             })
-            return input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context,
-                              output: listing)
+            return max(status, input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context,
+                                          output: listing))
         }
 
         if options.directory != ".", mkdir(options.directory, 0o755) != 0, errno != EEXIST {

@@ -81,6 +81,21 @@ public enum GzipEndMember {
         return bytes
     }
 
+    /// The end member's length.
+    public static let memberLength = 16 + recordLength + 10
+
+    /// The record of `bytes` when they are exactly an end member as bale
+    /// writes it (66 bytes); nil for anything else.
+    public static func record(inMember bytes: [UInt8]) -> Record? {
+        guard bytes.count == memberLength else { return nil }
+        return bytes.withUnsafeBytes { raw -> Record? in
+            guard case .header(let header) = GzipHeader.parse(raw), let record = header.endRecord,
+                  header.length == memberLength - 10, raw[header.length...].elementsEqual([3, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+            else { return nil }
+            return record
+        }
+    }
+
     /// The record in the body of a "BE" subfield, or nil when the body has
     /// the wrong length or a version this reader does not know.
     static func record(inSubfield body: UnsafeRawBufferPointer) -> Record? {
@@ -106,8 +121,13 @@ public struct MemberTally: Sendable {
     public private(set) var dataLength: UInt64 = 0
     public private(set) var crc: UInt32 = 0
     public private(set) var streamLength: UInt64 = 0
+    /// Each member's whole length and data length, in order, when asked
+    /// for (`keepsSizes`: an archive's index lists them; 16 bytes a member).
+    public private(set) var sizes: [(length: UInt64, dataLength: UInt64)]?
 
-    public init() {}
+    public init(keepsSizes: Bool = false) {
+        sizes = keepsSizes ? [] : nil
+    }
 
     /// Counts the members that fill `bytes`, written by bale.
     public mutating func add(members bytes: UnsafeRawBufferPointer) {
@@ -129,14 +149,27 @@ public struct MemberTally: Sendable {
     /// (what `StreamEndCheck` adds up from what it decoded).
     public mutating func add(memberLength: Int, dataLength: Int, crc memberCRC: UInt32) {
         crc = CRC32.combine(crc, memberCRC, length: dataLength)
+        sizes?.append((UInt64(memberLength), UInt64(dataLength)))
         members += 1
         self.dataLength += UInt64(dataLength)
         streamLength += UInt64(memberLength)
     }
 
+    /// Where the index members begin, from the stream's first byte; 0: none.
+    public private(set) var indexOffset: UInt64 = 0
+
+    /// Counts the index members (`GzipIndexMember`), `length` bytes, that
+    /// follow the data members: not members of the data, but part of the
+    /// stream the end member locates.
+    public mutating func add(indexMembers length: Int) {
+        indexOffset = streamLength
+        streamLength += UInt64(length)
+    }
+
     /// The record of everything added.
     public var record: GzipEndMember.Record {
-        GzipEndMember.Record(members: members, dataLength: dataLength, crc: crc, streamLength: streamLength)
+        GzipEndMember.Record(members: members, dataLength: dataLength, crc: crc, streamLength: streamLength,
+                             indexOffset: indexOffset)
     }
 
     /// The end member closing everything added.

@@ -7,6 +7,9 @@ public struct GzipHeader: Equatable, Sendable {
     /// bale's "BE" subfield, when the member is the end member of a bale
     /// stream (`GzipEndMember`).
     public var endRecord: GzipEndMember.Record?
+    /// True when the member carries a piece of an archive's index (a "BI"
+    /// subfield, `GzipIndexMember`): bale's own, empty, not a data member.
+    public var carriesIndex = false
 
     /// The sizes bale records in its extra field.
     public struct RecordedSizes: Equatable, Sendable {
@@ -47,6 +50,7 @@ public struct GzipHeader: Equatable, Sendable {
         var offset = 10
         var sizes: RecordedSizes?
         var end: GzipEndMember.Record?
+        var carriesIndex = false
         if flags & flagExtra != 0 {
             guard bytes.count >= offset + 2 else { return .needMoreBytes }
             let extraLength = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
@@ -55,6 +59,7 @@ public struct GzipHeader: Equatable, Sendable {
             let extra = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + extraLength])
             sizes = recordedSizes(in: extra)
             end = subfield(GzipEndMember.subfieldID, in: extra).flatMap(GzipEndMember.record(inSubfield:))
+            carriesIndex = sizes == nil && subfield(GzipIndexMember.subfieldID, in: extra) != nil
             offset += extraLength
         }
         for flag in [flagName, flagComment] where flags & flag != 0 {
@@ -71,7 +76,7 @@ public struct GzipHeader: Equatable, Sendable {
             guard recorded == actual else { return .invalid("header crc mismatch") }
             offset += 2
         }
-        return .header(GzipHeader(length: offset, recordedSizes: sizes, endRecord: end))
+        return .header(GzipHeader(length: offset, recordedSizes: sizes, endRecord: end, carriesIndex: carriesIndex))
     }
 
     /// Finds bale's "BL" subfield among the extra field's subfields.

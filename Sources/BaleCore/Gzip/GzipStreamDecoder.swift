@@ -210,6 +210,8 @@ public struct GzipStreamDecoder {
                 let length = Int(consumed - memberStart)
                 if let record = memberHeader?.endRecord, memberData == 0 {
                     try check.endMember(record, at: memberStart, path: path)
+                } else if memberHeader?.carriesIndex == true, memberData == 0 {
+                    check.indexMember(at: memberStart, path: path)
                 } else {
                     try check.dataMember(promisesEnd: memberHeader?.recordedSizes?.promisesEnd ?? false,
                                          at: memberStart, length: length, dataLength: memberData,

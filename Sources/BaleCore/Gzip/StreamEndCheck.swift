@@ -19,6 +19,9 @@
 /// - anything else while a stream is open (the end of the input, another
 ///   tool's member, an older bale member, bytes that are not gzip) means
 ///   the stream was cut short: "truncated";
+/// - an index member (`GzipIndexMember`: empty, bale's own, between the
+///   last data member and the end member of an archive) is skipped: it is
+///   not a data member, and the end member does not count it;
 /// - an end member with no stream open must record an empty stream.
 public struct StreamEndCheck: Sendable {
     /// The stream being read, when one is open.
@@ -46,6 +49,10 @@ public struct StreamEndCheck: Sendable {
         stream.tally.add(memberLength: length, dataLength: dataLength, crc: crc)
         open = stream
     }
+
+    /// An index member (empty, with a "BI" subfield), at `offset`: not
+    /// counted, and no sign of a cut either (see `GzipIndexMember`).
+    public mutating func indexMember(at offset: Int64, path: String) {}
 
     /// An end member, at `offset`.
     public mutating func endMember(_ record: GzipEndMember.Record, at offset: Int64, path: String) throws(BaleError) {

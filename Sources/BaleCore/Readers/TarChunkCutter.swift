@@ -38,8 +38,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private var ended = false
     private var streamOffset: Int64 = 0
 
-    // Where the stream stands.
-    private var index = 0
+    // Where the stream stands: the next entry's position in the feed.
+    private var position = 0
     /// What goes into the stream before anything else: a header, a small
     /// file's content as its read-ahead thread read it, padding. Each part
     /// is copied from where it is straight into the chunk, not joined to
@@ -95,10 +95,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// is read (small files on the read-ahead threads, large ones here as
     /// they pass into the stream): `digestsWhenRead`, for `pack
     /// --manifest`, with no second read.
+    ///
+    /// With `indexes`, each entry's facts and position are recorded as its
+    /// header enters the stream, for the archive's index (`indexBlob`).
     init(feed: EntryFeed, relativeTo base: Int32 = AT_FDCWD, chunkSize: Int, readerThreads: Int = 2,
          prefetchBudget: Int = 32 << 20, makesDigests: Bool = false, sparse: Bool = false,
-         attributes: PackAttributes = PackAttributes(namesOwners: true)) {
+         attributes: PackAttributes = PackAttributes(namesOwners: true), indexes: Bool = false) {
         self.feed = feed
+        index = indexes ? ArchiveIndexEncoder() : nil
         self.base = base
         self.sparse = sparse
         self.attributes = attributes
@@ -116,6 +120,24 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// The entries hashed, by index, with their names (the feed may
     /// have dropped the entries by the time the manifest is made).
     private var hashedEntries: [(index: Int, name: [UInt8])] = []
+    /// The archive's index as the stream is made: each entry as its
+    /// header goes in (nil: `--no-index`).
+    private var index: ArchiveIndexEncoder?
+
+    /// The archive index's bytes (`ArchiveIndexEncoder.blob`), once the
+    /// whole stream has been read and compressed into the members whose
+    /// sizes are `members`; nil when the cutter makes no index. With
+    /// digests, each file's SHA-256 is in it.
+    public func indexBlob(members: [(length: UInt64, dataLength: UInt64)],
+                          streamLength: UInt64) throws(CodecError) -> [UInt8]? {
+        let (recorded, hashed) = monitor.withLock { (index, Set(hashedEntries.map(\.index))) }
+        guard let recorded else { return nil }
+        return try recorded.blob(members: members, streamLength: streamLength) { key in
+            guard let digestTable, hashed.contains(key) else { return nil }
+            return Array(digestTable.digest(key))
+        }
+    }
+
     /// Large files are streamed one at a time, so one hasher does for all.
     private let largeFileHasher: SHA256?
     private let streamRead: Monitor.Condition
@@ -209,10 +231,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 filled += readFile(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
                 continue
             }
-            if let entry = feed.entry(at: index) {
-                startEntry(entry, at: index)
-                index += 1
-                feed.passed(index, by: .stream)
+            if let entry = feed.entry(at: position) {
+                startEntry(entry, at: position, streamPosition: UInt64(streamOffset) + UInt64(filled))
+                position += 1
+                feed.passed(position, by: .stream)
                 continue
             }
             if finishing { break }
@@ -232,7 +254,17 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         pendingOffset = 0
     }
 
-    private func startEntry(_ entry: PackEntry, at position: Int) {
+    /// Records an entry whose header blocks `headerBlocks` begin at
+    /// `streamPosition` in the index, if one is made.
+    private func recordInIndex(_ header: TarEntry, headerBlocks: Int, at streamPosition: UInt64, position: Int,
+                               isSparse: Bool = false) {
+        index?.record(header, headerAt: streamPosition, contentAt: streamPosition + UInt64(headerBlocks),
+                      isSparse: isSparse, digestKey: digestTable != nil && header.kind == .file ? position : nil)
+    }
+
+    /// Puts the entry at `position` of the feed into the stream, its
+    /// header at `streamPosition`.
+    private func startEntry(_ entry: PackEntry, at position: Int, streamPosition: UInt64) {
         if FilePrefetcher.isPrefetched(entry) {
             switch prefetcher.take(position, entry: entry) {
             case .failed(let problem):
@@ -245,12 +277,16 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 }
                 if digestTable != nil { hashedEntries.append((position, entry.header.name)) }
                 let header = header(of: entry, with: read)
-                setPending(TarHeader.encode(header)[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.header.size)])
+                let blocks = TarHeader.encode(header)
+                recordInIndex(header, headerBlocks: blocks.count, at: streamPosition, position: position)
+                setPending(blocks[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.header.size)])
             }
             return
         }
         guard entry.header.kind == .file else {
-            setPending(TarHeader.encode(entry.header)[...])
+            let blocks = TarHeader.encode(entry.header)
+            recordInIndex(entry.header, headerBlocks: blocks.count, at: streamPosition, position: position)
+            setPending(blocks[...])
             return
         }
         let fd: Int32
@@ -264,12 +300,16 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         let header = header(of: entry, with: entry.attributesWithContent(from: fd))
         if sparse, let regions = Self.dataRegions(fd, size: entry.header.size) {
             let data = regions.reduce(0) { $0 + $1.length }
-            setPending(TarHeader.encodeSparse(header, regions: regions)[...])
+            let (blocks, map) = TarHeader.encodeSparse(header, regions: regions)
+            recordInIndex(header, headerBlocks: blocks.count, at: streamPosition, position: position, isSparse: true)
+            setPending(blocks[...], map[...])
             file = OpenFile(fd: fd, entry: entry, remaining: data, index: position, hashed: digestTable != nil,
                             regions: regions, stored: data)
             return
         }
-        setPending(TarHeader.encode(header)[...])
+        let blocks = TarHeader.encode(header)
+        recordInIndex(header, headerBlocks: blocks.count, at: streamPosition, position: position)
+        setPending(blocks[...])
         file = OpenFile(fd: fd, entry: entry, remaining: entry.header.size, index: position, hashed: digestTable != nil,
                         stored: entry.header.size)
     }

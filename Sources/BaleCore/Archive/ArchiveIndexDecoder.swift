@@ -1,0 +1,230 @@
+/// Reads an archive index's bytes (`ArchiveIndexLayout`) back into an
+/// `ArchiveIndex`, trusting nothing: the bytes come from a file that
+/// anyone may have damaged or forged.
+///
+/// Every length is checked against the bytes there are before anything is
+/// allocated from it (the payload against deflate's best ratio and a cap,
+/// each count against the bytes left), the payload's CRC-32 against the
+/// header's, and the index against itself: members contiguous and within
+/// bale's member limits, their data adding up to the stream's length,
+/// every header inside the stream and after the previous entry's data,
+/// digests only for regular files, nothing left over. What fails is a
+/// `Failure` with a reason worded for a warning; never a crash or an
+/// allocation larger than the payload's declared length (at most
+/// `ArchiveIndexLayout.maximumPayloadLength`).
+///
+/// Member offsets come out counted from the stream's first byte; the
+/// reader (`ArchiveIndexReader`) moves them to file offsets.
+public enum ArchiveIndexDecoder {
+    /// Why an index cannot be used.
+    public struct Failure: Error, Equatable, Sendable {
+        public var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// Decodes the blob `bytes` (the index members' pieces joined).
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> ArchiveIndex {
+        let payload = try inflate(bytes)
+        return try typedThrows(Failure.self) { try payload.withUnsafeBytes { (raw) throws(Failure) in try parse(raw) } }
+    }
+
+    /// Checks the blob's header and inflates its payload.
+    static func inflate(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> [UInt8] {
+        let header = ArchiveIndexLayout.headerLength
+        guard bytes.count >= header, bytes[0..<4].elementsEqual(ArchiveIndexLayout.magic) else {
+            throw Failure("the index does not begin as an index of this layout version")
+        }
+        guard bytes[4] == ArchiveIndexLayout.deflateMethod else { throw Failure("the index's compression method is unknown") }
+        let length = ArchiveIndexLayout.loadFixed(bytes, at: 8, bytes: 8)
+        let compressed = ArchiveIndexLayout.loadFixed(bytes, at: 16, bytes: 8)
+        let crc = UInt32(ArchiveIndexLayout.loadFixed(bytes, at: 24, bytes: 4))
+        guard compressed == UInt64(bytes.count - header) else {
+            throw Failure("the index records \(compressed) compressed bytes, and holds \(bytes.count - header)")
+        }
+        guard length <= ArchiveIndexLayout.maximumPayloadLength,
+              length <= (compressed + 1) * ArchiveIndexLayout.maximumDeflateRatio else {
+            throw Failure("the index records \(length) bytes, more than its \(compressed) compressed bytes can hold")
+        }
+        var payload = [UInt8](repeating: 0, count: Int(length))
+        let actual: UInt32
+        do {
+            let inflater = try ZlibDecompressor()
+            actual = try typedThrows(CodecError.self) {
+                try payload.withUnsafeMutableBytes { (output) throws(CodecError) in
+                    try inflater.inflate(UnsafeRawBufferPointer(rebasing: bytes[header...]), into: output)
+                }
+            }
+        } catch {
+            throw Failure("the index's compressed data is damaged (\(error))")
+        }
+        guard actual == crc else { throw Failure("the index's CRC-32 does not match its content") }
+        return payload
+    }
+
+    /// Reads the payload's numbers and strings, each checked against the
+    /// bytes left.
+    struct Cursor {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+
+        var remaining: Int { bytes.count - offset }
+
+        mutating func varint(_ what: String) throws(Failure) -> UInt64 {
+            var value: UInt64 = 0
+            for shift in stride(from: UInt64(0), to: 70, by: 7) {
+                guard offset < bytes.count else { throw Failure("the index ends inside \(what)") }
+                let byte = bytes[offset]
+                offset += 1
+                let bits = UInt64(byte & 0x7f)
+                guard shift < 64, shift == 0 || bits >> (64 - shift) == 0 else {
+                    throw Failure("the index's \(what) is out of range")
+                }
+                value |= bits << shift
+                if byte & 0x80 == 0 { return value }
+            }
+            throw Failure("the index's \(what) is out of range")
+        }
+
+        mutating func number(_ what: String, atMost limit: UInt64) throws(Failure) -> UInt64 {
+            let value = try varint(what)
+            guard value <= limit else { throw Failure("the index's \(what) \(value) is out of range") }
+            return value
+        }
+
+        mutating func byte(_ what: String) throws(Failure) -> UInt8 {
+            guard offset < bytes.count else { throw Failure("the index ends inside \(what)") }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        mutating func bytes(_ count: Int, _ what: String) throws(Failure) -> [UInt8] {
+            guard count <= remaining else { throw Failure("the index ends inside \(what)") }
+            defer { offset += count }
+            return Array(bytes[offset..<offset + count])
+        }
+
+        mutating func string(_ what: String) throws(Failure) -> [UInt8] {
+            let count = try varint(what)
+            guard count <= UInt64(remaining) else { throw Failure("the index ends inside \(what)") }
+            return try bytes(Int(count), what)
+        }
+    }
+
+    /// The index in `payload`, checked against itself.
+    static func parse(_ payload: UnsafeRawBufferPointer) throws(Failure) -> ArchiveIndex {
+        var cursor = Cursor(bytes: payload)
+        let streamLength = try cursor.number("stream length", atMost: UInt64(Int64.max))
+        // Each member takes at least 2 bytes, each entry at least 13: no
+        // count may promise more than the bytes left hold.
+        let memberCount = try cursor.number("member count", atMost: UInt64(cursor.remaining / 2))
+        var members: [ArchiveIndex.Member] = []
+        members.reserveCapacity(Int(memberCount))
+        var offset: UInt64 = 0, dataStart: UInt64 = 0
+        for number in 0..<memberCount {
+            let length = try cursor.varint("member \(number)'s length")
+            let dataLength = try cursor.varint("member \(number)'s data length")
+            guard length >= UInt64(GzipMember.headerLength + GzipMember.trailerLength),
+                  length <= UInt64(GzipMember.maximumMemberLength),
+                  dataLength <= UInt64(GzipMember.maximumDataLength) else {
+                throw Failure("the index's member \(number) has sizes no member of bale's has")
+            }
+            members.append(ArchiveIndex.Member(offset: offset, length: length, dataStart: dataStart, dataLength: dataLength))
+            offset += length
+            dataStart += dataLength
+        }
+        guard dataStart == streamLength else {
+            throw Failure("the index's members hold \(dataStart) bytes of data, and it records a stream of \(streamLength)")
+        }
+        var index = ArchiveIndex(members: members, entries: [], streamLength: streamLength)
+
+        let entryCount = try cursor.number("entry count", atMost: UInt64(cursor.remaining / 13))
+        index.entries.reserveCapacity(Int(entryCount))
+        let block = ArchiveIndexLayout.blockSize
+        let blocks = streamLength / block
+        var headerBlock: UInt64 = 0
+        var endOfLast: UInt64 = 0  // the stream offset the next header may not come before
+        var name: [UInt8] = []
+        var owners: ([UInt8], [UInt8])?
+        for number in 0..<entryCount {
+            let what = "entry \(number)"
+            let step = try cursor.number("\(what)'s position", atMost: blocks)
+            guard number == 0 || step >= 1 else { throw Failure("the index's \(what) does not come after the one before") }
+            headerBlock += step
+            let contentStep = try cursor.number("\(what)'s data position", atMost: blocks)
+            guard contentStep >= 1, headerBlock + contentStep <= blocks else {
+                throw Failure("the index's \(what) lies outside the tar stream")
+            }
+            let headerAt = headerBlock * block, contentAt = (headerBlock + contentStep) * block
+            guard headerAt >= endOfLast else {
+                throw Failure("the index's \(what) begins inside the entry before it")
+            }
+            guard let kind = ArchiveIndexLayout.kind(number: UInt64(try cursor.byte("\(what)'s type"))) else {
+                throw Failure("the index's \(what) has an unknown type")
+            }
+            let flags = try cursor.byte("\(what)'s flags")
+            guard flags & ~(ArchiveIndexLayout.sparseFlag | ArchiveIndexLayout.sameOwnerNamesFlag) == 0,
+                  flags & ArchiveIndexLayout.sparseFlag == 0 || kind == .file else {
+                throw Failure("the index's \(what) has unknown flags")
+            }
+            let mode = try cursor.number("\(what)'s mode", atMost: 0o7777)
+            let size = try cursor.number("\(what)'s size", atMost: kind == .file ? UInt64(Int64.max) : 0)
+            let seconds = ArchiveIndexLayout.unzigzag(try cursor.varint("\(what)'s time"))
+            let nanoseconds = try cursor.number("\(what)'s nanoseconds", atMost: 999_999_999)
+            let userID = try cursor.number("\(what)'s uid", atMost: UInt64(UInt32.max))
+            let groupID = try cursor.number("\(what)'s gid", atMost: UInt64(UInt32.max))
+            if flags & ArchiveIndexLayout.sameOwnerNamesFlag == 0 {
+                owners = (try cursor.string("\(what)'s user name"), try cursor.string("\(what)'s group name"))
+            }
+            guard let (userName, groupName) = owners else {
+                throw Failure("the index's \(what) refers to owner names before any")
+            }
+            let shared = try cursor.number("\(what)'s name", atMost: UInt64(name.count))
+            name = Array(name[..<Int(shared)]) + (try cursor.string("\(what)'s name"))
+            guard !name.isEmpty, !name.contains(0) else { throw Failure("the index's \(what) has no valid name") }
+            let link = try cursor.string("\(what)'s link target")
+            guard link.isEmpty || kind == .symbolicLink || kind == .hardLink else {
+                throw Failure("the index's \(what) has a link target and is no link")
+            }
+            var major: UInt64 = 0, minor: UInt64 = 0
+            if kind == .characterDevice || kind == .blockDevice {
+                major = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
+                minor = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
+            }
+            let isSparse = flags & ArchiveIndexLayout.sparseFlag != 0
+            // A regular file's data must fit in the stream before the next
+            // header (a sparse one stores less than its size: at least its map).
+            var stored: UInt64 = 0
+            if kind == .file && !isSparse {
+                guard size <= streamLength - contentAt else { throw Failure("the index's \(what) runs past the tar stream") }
+                stored = (size + block - 1) / block * block
+            }
+            endOfLast = contentAt + stored
+            guard let member = index.member(holding: headerAt) else {
+                throw Failure("the index's \(what) lies outside the tar stream")
+            }
+            index.entries.append(ArchiveIndex.Entry(
+                name: name, kind: kind, size: size, mode: UInt32(mode), modificationSeconds: seconds,
+                modificationNanoseconds: Int32(nanoseconds), userID: UInt32(userID), groupID: UInt32(groupID),
+                userName: userName, groupName: groupName, linkTarget: link,
+                deviceMajor: UInt32(major), deviceMinor: UInt32(minor), isSparse: isSparse,
+                headerStreamOffset: headerAt, contentStreamOffset: contentAt,
+                headerMember: member, headerOffset: headerAt - members[member].dataStart))
+        }
+
+        let digestCount = try cursor.number("digest count", atMost: entryCount)
+        var entry: UInt64 = 0
+        for number in 0..<digestCount {
+            let step = try cursor.varint("digest \(number)'s entry")
+            guard number == 0 || step >= 1, step < entryCount - entry else {
+                throw Failure("the index's digest \(number) names no entry after the one before")
+            }
+            entry += step
+            guard index.entries[Int(entry)].kind == .file else {
+                throw Failure("the index's digest \(number) is for an entry that is not a file")
+            }
+            index.entries[Int(entry)].sha256 = try cursor.bytes(ArchiveIndexLayout.digestLength, "digest \(number)")
+        }
+        guard cursor.remaining == 0 else { throw Failure("the index has \(cursor.remaining) bytes after its end") }
+        return index
+    }
+}

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Finds and reads the index of an archive bale wrote, from the file's
+/// tail, without reading the tar stream: the end member (the file's last
+/// 66 bytes) says where the index members begin; they are read with
+/// pread, joined and decoded (`ArchiveIndexDecoder`), and the index is
+/// checked against the end member's record (its data members, the tar
+/// stream's length, the members ending where the index begins).
+///
+/// Only a regular file is looked at: a pipe cannot be read from its tail,
+/// and is read as a stream. What is not bale's (no end member, an end
+/// member without an index) has no index, `.absent`; an index that is
+/// damaged or does not hold together is `.unusable` with the reason, and
+/// the caller reads the stream instead: an index never overrides the stream.
+public enum ArchiveIndexReader {
+    /// The most bytes of index members read: the payload's cap and room
+    /// for its compression's worst case and the members' framing.
+    static let maximumIndexBytes: UInt64 = ArchiveIndexLayout.maximumPayloadLength + (64 << 20)
+
+    /// The index of the archive open on `fd` (`path` for messages).
+    public static func lookUp(fd: Int32, path: String) -> ArchiveIndex.Lookup {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .absent }
+        let size = UInt64(info.st_size)
+        let endLength = UInt64(GzipEndMember.memberLength)
+        guard size >= endLength else { return .absent }
+        let tail: [UInt8]
+        do { tail = try read(fd, count: Int(endLength), at: size - endLength) } catch {
+            return .unusable(reason: "cannot read the end member: \(error.reason)")
+        }
+        guard let record = GzipEndMember.record(inMember: tail), record.indexOffset != 0 else { return .absent }
+        guard record.streamLength <= size - endLength else {
+            return .unusable(reason: "the end member records a stream longer than the file")
+        }
+        let streamStart = size - endLength - record.streamLength
+        guard record.indexOffset < record.streamLength else {
+            return .unusable(reason: "the end member's index offset lies outside the stream")
+        }
+        let indexLength = record.streamLength - record.indexOffset
+        guard indexLength <= maximumIndexBytes else { return .unusable(reason: "the index is larger than bale reads") }
+        let members: [UInt8]
+        do { members = try read(fd, count: Int(indexLength), at: streamStart + record.indexOffset) } catch {
+            return .unusable(reason: "cannot read the index: \(error.reason)")
+        }
+        var index: ArchiveIndex
+        do {
+            let blob = try join(members)
+            index = try typedThrows(ArchiveIndexDecoder.Failure.self) {
+                try blob.withUnsafeBytes { try ArchiveIndexDecoder.decode($0) }
+            }
+        } catch {
+            return .unusable(reason: error.reason)
+        }
+        // The index against the end member: the same data members, holding
+        // the same stream, and ending where the index begins.
+        let membersEnd = index.members.last.map { $0.offset + $0.length } ?? 0
+        guard UInt64(index.members.count) == record.members, index.streamLength == record.dataLength,
+              membersEnd == record.indexOffset else {
+            return .unusable(reason: "the index's \(index.members.count) members and \(index.streamLength) bytes "
+                             + "differ from the end member's \(record.members) and \(record.dataLength)")
+        }
+        for number in index.members.indices { index.members[number].offset += streamStart }
+        return .found(index)
+    }
+
+    /// The pieces of the index members in `bytes`, joined; every byte
+    /// must belong to an index member.
+    static func join(_ bytes: [UInt8]) throws(ArchiveIndexDecoder.Failure) -> [UInt8] {
+        try typedThrows(ArchiveIndexDecoder.Failure.self) { try bytes.withUnsafeBytes { raw in
+            var blob: [UInt8] = []
+            var offset = 0
+            while offset < raw.count {
+                guard let (piece, length) = GzipIndexMember.piece(at: UnsafeRawBufferPointer(rebasing: raw[offset...])) else {
+                    throw ArchiveIndexDecoder.Failure("the index's members are damaged (byte \(offset) of the index)")
+                }
+                blob += piece
+                offset += length
+            }
+            return blob
+        } }
+    }
+
+    /// `count` bytes at `offset`; fewer is an error (the file shrank).
+    static func read(_ fd: Int32, count: Int, at offset: UInt64) throws(SystemError) -> [UInt8] {
+        let bytes = try readBytes(count: count) { (buffer) throws(SystemError) in
+            try FileIO.read(fd, into: buffer, count: count, at: Int64(offset))
+        }
+        guard bytes.count == count else { throw SystemError(code: EIO, operation: "read") }
+        return bytes
+    }
+}

@@ -1,0 +1,103 @@
+/// Reads what an archive's index points at: one data member, inflated on
+/// its own (pread and one inflate, no stream before it), and the tar
+/// header an entry's position leads to, read by `TarReader` from there.
+///
+/// This is how an index is held to the stream without reading the
+/// stream: `list` compares the first and last entries' headers with the
+/// index before printing from it, and `cat` or a named `unpack` compare
+/// each entry they use. A member is checked as every bale member is
+/// (`GzipMember.inflate`: its recorded sizes, its CRC-32 and length) and
+/// must have the length and data length the index gives it.
+///
+/// One reader per thread: it keeps a decompressor.
+public final class IndexedMemberReader {
+    private let fd: Int32
+    private let path: String
+    private let index: ArchiveIndex
+    private let inflater: any Decompressor
+
+    /// Reads members of the archive open on `fd` (`path` for messages),
+    /// whose index is `index`, inflating with `codec`'s decompressor.
+    public init(fd: Int32, path: String, index: ArchiveIndex, codec: Codec = .libdeflate) throws(BaleError) {
+        self.fd = fd
+        self.path = path
+        self.index = index
+        do { inflater = try codec.makeDecompressor() } catch { throw .workerFailed("\(error)") }
+    }
+
+    /// The data of member `number` (its `dataLength` bytes of the tar stream).
+    public func data(ofMember number: Int) throws(BaleError) -> [UInt8] {
+        let member = index.members[number]
+        let bytes: [UInt8]
+        do { bytes = try ArchiveIndexReader.read(fd, count: Int(member.length), at: member.offset) } catch {
+            throw .readFailed(path: path, error)
+        }
+        do {
+            return try typedThrows(CodecError.self) {
+                try [UInt8](unsafeUninitializedCapacity: Int(member.dataLength)) { buffer, count in
+                    count = 0
+                    count = try bytes.withUnsafeBytes { raw in
+                        try GzipMember.inflate(raw, expectedLength: Int(member.dataLength), with: inflater,
+                                               into: UnsafeMutableRawBufferPointer(buffer))
+                    }
+                }
+            }
+        } catch {
+            throw .corrupt(path: path, offset: Int64(member.offset), reason: "member \(number): \(error)")
+        }
+    }
+
+    /// The entry whose header the index places at entry `number`'s
+    /// position, as `TarReader` reads it there (positions in the whole
+    /// stream); nil when no header begins there (the index lies).
+    /// Reads the members from the one holding the header up to the one
+    /// holding the entry's first data byte, no further.
+    public func header(ofEntry number: Int) throws(BaleError) -> TarEntry? {
+        let entry = index.entries[number]
+        var reader = TarReader(archiveName: path)
+        var first = FirstEntry()
+        var at = entry.headerStreamOffset
+        var member = entry.headerMember
+        while first.entry == nil, at < entry.contentStreamOffset, member < index.members.count {
+            let data = try data(ofMember: member)
+            let start = Int(at - index.members[member].dataStart)
+            let end = Int(min(entry.contentStreamOffset, index.members[member].dataStart + UInt64(data.count))
+                          - index.members[member].dataStart)
+            guard start <= end else { return nil }
+            do {
+                try typedThrows(BaleError.self) {
+                    try data.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[start..<end]), to: &first) }
+                }
+            } catch {
+                return nil  // not a valid header there
+            }
+            at = index.members[member].dataStart + UInt64(end)
+            member += 1
+        }
+        guard var found = first.entry else { return nil }
+        found.headerOffset += Int64(entry.headerStreamOffset)
+        found.contentOffset += Int64(entry.headerStreamOffset)
+        return found
+    }
+
+    /// Where entry `number` and the header at its position differ, worded
+    /// for a message; nil when they agree.
+    public func disagreement(ofEntry number: Int) throws(BaleError) -> String? {
+        let entry = index.entries[number]
+        guard let read = try header(ofEntry: number) else {
+            return "no tar header for \(TerminalText.escaped(entry.name)) at byte \(entry.headerStreamOffset) of the tar stream"
+        }
+        return entry.disagreement(with: read).map { "\(TerminalText.escaped(entry.name)): \($0)" }
+    }
+
+    /// Keeps the first entry the reader begins, and ignores the rest.
+    private struct FirstEntry: TarReader.Handler {
+        var entry: TarEntry?
+        mutating func begin(_ entry: TarEntry) throws(BaleError) { if self.entry == nil { self.entry = entry } }
+        mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
+        mutating func hole(_ length: Int64) throws(BaleError) {}
+        mutating func end() throws(BaleError) {}
+        mutating func finish() -> [Diagnostic] { [] }
+        var warnings: [Diagnostic] { [] }
+    }
+}

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bale list` from an archive's index: the listing `TarLister` prints from
+/// the stream, printed from the index alone, without inflating the
+/// archive (the index, and the one or two members holding the first and
+/// last entries' headers).
+///
+/// An index never overrides the stream: before a line is printed, the
+/// index has passed the reader's checks (`ArchiveIndexReader`: checksum,
+/// every offset and count, the end member's totals), and the first and
+/// last entries' tar headers, read from their own members, must be what
+/// the index says they are. An index that fails is named in a warning
+/// (exit 2, as GNU tar's warnings) and the caller lists from the stream.
+struct IndexedListing {
+    /// What came of trying the index.
+    enum Outcome {
+        /// Listed from the index, with this status (a failed write to
+        /// standard output: its error's).
+        case listed(ExitCode)
+        /// The stream must be read: there is no index, or (with a warning
+        /// to report first) it cannot be trusted.
+        case useStream(warning: Diagnostic?)
+    }
+
+    let fd: Int32
+    let name: String
+    let exclusions: ExclusionPatterns
+    let codec: Codec
+    let context: RunContext
+
+    func list() -> Outcome {
+        let index: ArchiveIndex
+        switch ArchiveIndexReader.lookUp(fd: fd, path: name) {
+        case .absent: return .useStream(warning: nil)
+        case .unusable(let reason): return .useStream(warning: Self.unusable(name, reason))
+        case .found(let found): index = found
+        }
+        // The cheap proof that the index describes this stream: its first
+        // and last entries are where it says, as it says.
+        do throws(BaleError) {
+            let members = try IndexedMemberReader(fd: fd, path: name, index: index, codec: codec)
+            for number in Set([0, index.entries.count - 1]).sorted() where index.entries.indices.contains(number) {
+                if let difference = try members.disagreement(ofEntry: number) {
+                    return .useStream(warning: Self.unusable(name, "it disagrees with the tar stream: \(difference)"))
+                }
+            }
+        } catch {
+            return .useStream(warning: Self.unusable(name, error.cause))
+        }
+        let listing = StandardOutput.Buffer()
+        var lister = TarLister(exclusions: exclusions) { (line: String) throws(BaleError) in try listing.append(line + "\n") }
+        do throws(BaleError) {
+            for entry in index.entries { try lister.begin(entry.tarEntry) }
+            try listing.flush()
+        } catch {
+            context.fail(error)
+            return .listed(error.exitStatus)
+        }
+        context.summary.addFiles(index.entries.count)
+        var info = stat()
+        context.summary.addBytes(read: fstat(fd, &info) == 0 ? Int64(info.st_size) : 0, written: Int64(index.streamLength))
+        return .listed(.success)
+    }
+
+    /// The warning for an index that cannot be used.
+    static func unusable(_ name: String, _ reason: String) -> Diagnostic {
+        .warning(path: name, "the archive's index is not usable (\(reason)); listing from the tar stream")
+    }
+}
