@@ -6,8 +6,9 @@
 ///
 /// The check: an item's entry must begin exactly at the offset the index
 /// gives (the parser, which trusts only the headers, must land there), and
-/// its header must say the index's name and kind (and size for a regular
-/// file, link target for a hard link). An entry met where the index put
+/// its header must say all the index says of it (`ArchiveIndex.Entry
+/// .disagreement`: name, type, size, mode, time, owner, link target,
+/// where its data begins). An entry met where the index put
 /// none, a parse that passes an item's offset without landing on it, a
 /// header that does not parse, an item still unread when its segment's
 /// data ends: each means the index lies (or the archive is damaged), and
@@ -35,7 +36,7 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         self.plan = plan
         self.archiveName = archiveName
         reader = TarReader(archiveName: archiveName)
-        checker = Checker(inner: handler, archiveName: archiveName)
+        checker = Checker(inner: handler, archiveName: archiveName, index: plan.index)
     }
 
     /// The handler, for what it gathered and to finish it.
@@ -65,11 +66,9 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
             checker.start(plan.segments[segment])
             position = plan.segments[segment].start
         }
-        let member = plan.members[piece.member]
-        guard result.reply.outputLength == member.dataLength else {
-            throw checker.caught(lying: "member \(piece.member + 1) holds \(result.reply.outputLength) bytes, not the \(member.dataLength) the index says", at: member.dataStart)
-        }
-        try result.reply.writeOutput(to: Feed(sink: self, start: member.dataStart))
+        // The worker inflated exactly the data length the index gives, or failed.
+        let member = plan.index.members[piece.member]
+        try result.reply.writeOutput(to: Feed(sink: self, start: Int64(member.dataStart)))
     }
 
     /// Ends the last segment; call once the pipeline is done.
@@ -99,8 +98,8 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         guard segment >= 0 else { return }
         readerWarnings += reader.warnings
         if let missing = checker.unmet {
-            throw checker.caught(lying: "\(TerminalText.escaped(missing.entry.name)) is not at byte \(missing.entry.tarOffset)",
-                                 at: missing.entry.tarOffset)
+            let name = TerminalText.escaped(plan.index.entries[missing.entry].name)
+            throw checker.caught(lying: "no entry begins at byte \(missing.start), where it puts \(name)", at: missing.start)
         }
         if reader.isInsideEntry {
             throw checker.caught(lying: "an entry runs past where the next one should begin", at: plan.segments[segment].end)
@@ -123,6 +122,7 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
     private struct Checker: TarReader.Handler {
         var inner: Handler
         let archiveName: String
+        let index: ArchiveIndex
         var items: [IndexedSelection.Item] = []
         var start: Int64 = 0
         var next = 0
@@ -133,9 +133,10 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         var handlerFailed = false
         var delivered = 0
 
-        init(inner: Handler, archiveName: String) {
+        init(inner: Handler, archiveName: String, index: ArchiveIndex) {
             self.inner = inner
             self.archiveName = archiveName
+            self.index = index
         }
 
         /// A new segment: its items, and where its reader's offset 0 lies.
@@ -164,41 +165,30 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         }
 
         mutating func begin(_ entry: TarEntry) throws(BaleError) {
-            let offset = start + entry.headerOffset
+            // The entry's place in the whole stream, as the index counts it.
+            var read = entry
+            read.headerOffset = start + entry.headerOffset
+            read.contentOffset = start + entry.contentOffset
             passing = nil
-            guard let item = unmet, item.entry.tarOffset <= offset else { return }  // an entry between items
-            guard item.entry.tarOffset == offset else {
-                throw caught(lying: "no entry begins at byte \(item.entry.tarOffset), where it puts \(TerminalText.escaped(item.entry.name))",
-                             at: item.entry.tarOffset)
+            guard let item = unmet, item.start <= read.headerOffset else { return }  // an entry between items
+            let expected = index.entries[item.entry]
+            guard item.start == read.headerOffset else {
+                throw caught(lying: "no entry begins at byte \(item.start), where it puts \(TerminalText.escaped(expected.name))",
+                             at: item.start)
             }
-            let expected = item.entry
-            var differs: String?
-            if entry.name != expected.name {
-                differs = "the header there names \(TerminalText.escaped(entry.name))"
-            } else if entry.kind != expected.kind {
-                differs = "the header there is of another type"
-            } else if entry.kind == .file && entry.size != expected.size {
-                differs = "the header there says \(entry.size) bytes, the index \(expected.size)"
-            } else if entry.kind == .hardLink && entry.linkTarget != expected.linkTarget {
-                differs = "the header there links to \(TerminalText.escaped(entry.linkTarget))"
-            }
-            if let differs {
-                throw caught(lying: "\(TerminalText.escaped(expected.name)) at byte \(offset): \(differs)", at: offset)
+            if let differs = expected.disagreement(with: read) {
+                throw caught(lying: "\(TerminalText.escaped(expected.name)): \(differs)", at: item.start)
             }
             next += 1
-            var given = entry
             switch item.delivery {
             case .checkOnly: return
             case .itself: break
-            case .contentFor(let linkName, _): given.name = linkName
+            case .contentFor(let linkName, _): read.name = linkName
             }
-            // The entry's place in the whole stream, for messages and damage reports.
-            given.headerOffset = offset
-            given.contentOffset = start + entry.contentOffset
             passing = item
             inside = true
             delivered += 1
-            try handing { (handler) throws(BaleError) in try handler.begin(given) }
+            try handing { (handler) throws(BaleError) in try handler.begin(read) }
         }
 
         mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
@@ -218,7 +208,7 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
             inside = false
             switch item.delivery {
             case .contentFor(_, let linkOffset): done.insert(linkOffset)
-            default: done.insert(item.entry.tarOffset)
+            default: done.insert(item.start)
             }
         }
 

@@ -76,24 +76,18 @@ struct NamedEntries {
     private func readSelectively<H: TarReader.Handler>(into makeHandler: () -> H, pipeline: Pipeline,
                                                        output: StandardOutput.Buffer?) -> Outcome {
         let name = input.name
-        let table: (members: [IndexedSelection.Member], entries: [IndexedSelection.Entry])
-        switch ArchiveIndexLookup.find(in: input) {
+        let index: ArchiveIndex
+        switch ArchiveIndexReader.lookUp(fd: input.fd, path: name) {
         case .absent:
             return .noIndex
         case .unusable(let reason):
-            return .fallBack(done: [], status: warnFallingBack("the index cannot be used (\(reason))"))
-        case .found(let members, let entries):
-            table = (members, entries)
+            return .fallBack(done: [], status: warnFallingBack(reason))
+        case .found(let found):
+            index = found
         }
         var credited = selection
-        let plan: IndexedSelection
-        do {
-            plan = try IndexedSelection(members: table.members, entries: table.entries, selection: &credited,
-                                        fileSize: input.fileSize ?? 0, contentOnly: purpose == .content,
-                                        linksGetContent: purpose == .content)
-        } catch {
-            return .fallBack(done: [], status: warnFallingBack("the index cannot be used (\(error.reason))"))
-        }
+        let plan = IndexedSelection(index: index, selection: &credited, contentOnly: purpose == .content,
+                                    linksGetContent: purpose == .content)
         // Made only now: an extractor starts its writer threads, which its
         // `finish` ends.
         let sink = IndexedTarSink(plan: plan, archiveName: name, handler: makeHandler())
@@ -146,10 +140,10 @@ struct NamedEntries {
         return .finished(status)
     }
 
-    /// Says that the archive will be read whole instead, and why; the
-    /// exit status that asks for (a warning, 2).
+    /// Says that the archive will be read whole instead, and why, in the
+    /// words `list` uses; the exit status that asks for (a warning, 2).
     private func warnFallingBack(_ reason: String) -> ExitCode {
-        let said = Diagnostic.warning(path: input.name, "\(reason); reading the whole archive instead")
+        let said = Diagnostic.warning(path: input.name, "the archive's index is not usable (\(reason)); reading the whole archive instead")
         context.report(said)
         return said.exitStatus
     }

@@ -11,9 +11,9 @@ import Synchronization
 /// The members go out segment by segment, in the plan's order (a member
 /// two segments need is read twice: a hard link's target lies earlier in
 /// the stream than what was read before it). Each chunk's context says
-/// which segment and member it is. The plan checked every offset and
-/// length against the file's size; a read that comes back short (the file
-/// shrank since) is `truncated`.
+/// which segment and member it is. The index's reader checked every offset
+/// and length against the file's size; a read that comes back short (the
+/// file shrank since) is `truncated`.
 public final class SelectedMemberCutter: ChunkCutter, Sendable {
     public typealias Piece = IndexedSelection.Piece
 
@@ -44,15 +44,18 @@ public final class SelectedMemberCutter: ChunkCutter, Sendable {
         }
         guard let sequence = claimed, admit(UInt64(sequence)) else { return nil }
         let piece = pieces[sequence]
-        let member = plan.members[piece.member]
+        // The index's reader kept every member within bale's bounds and
+        // inside the file; a file that shrank since reads short.
+        let member = plan.index.members[piece.member]
+        let length = Int(member.length)
         let bytes: [UInt8]
         do throws(SystemError) {
-            bytes = try readBytes(count: member.length) { (buffer) throws(SystemError) in
-                try FileIO.read(fd, into: buffer, count: member.length, at: member.offset)
+            bytes = try readBytes(count: length) { (buffer) throws(SystemError) in
+                try FileIO.read(fd, into: buffer, count: length, at: Int64(member.offset))
             }
         } catch { throw .readFailed(path: path, error) }
-        if bytes.count < member.length { throw .truncated(path: path) }
-        return Chunk(sequence: UInt64(sequence), offset: member.offset,
-                     request: .inflate(member: bytes, expectedLength: member.dataLength), context: piece)
+        if bytes.count < length { throw .truncated(path: path) }
+        return Chunk(sequence: UInt64(sequence), offset: Int64(member.offset),
+                     request: .inflate(member: bytes, expectedLength: Int(member.dataLength)), context: piece)
     }
 }
