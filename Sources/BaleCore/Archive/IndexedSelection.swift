@@ -75,6 +75,10 @@ public struct IndexedSelection: Sendable {
     public let index: ArchiveIndex
     /// The segments, in the order their entries are delivered.
     public private(set) var segments: [Segment] = []
+    /// The targets of the hard links delivered as links: each must have
+    /// been delivered before its link (`IndexedTarSink` checks), as it is
+    /// in the stream; an index that puts it after lies.
+    public private(set) var linkedTargets: Set<[UInt8]> = []
 
     /// Plans the reading of the entries `selection` takes from `index`
     /// (crediting its names). `contentOnly`: only regular files and hard
@@ -99,6 +103,7 @@ public struct IndexedSelection: Sendable {
         let targets = Self.linkTargets(of: taken, in: entries, skippingTaken: takenNames)
         for place in taken {
             guard let target = targets[place] else {
+                if entries[place].kind == .hardLink { linkedTargets.insert(entries[place].linkTarget) }
                 add(Item(entry: place, delivery: .itself, start: start(of: place), end: end(of: place)))
                 continue
             }

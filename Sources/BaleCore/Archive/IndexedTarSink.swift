@@ -36,7 +36,7 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         self.plan = plan
         self.archiveName = archiveName
         reader = TarReader(archiveName: archiveName)
-        checker = Checker(inner: handler, archiveName: archiveName, index: plan.index)
+        checker = Checker(inner: handler, archiveName: archiveName, plan: plan)
     }
 
     /// The handler, for what it gathered and to finish it.
@@ -123,6 +123,9 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         var inner: Handler
         let archiveName: String
         let index: ArchiveIndex
+        /// Targets of links delivered as links, and those delivered so far.
+        let linkedTargets: Set<[UInt8]>
+        var deliveredTargets: Set<[UInt8]> = []
         var items: [IndexedSelection.Item] = []
         var start: Int64 = 0
         var next = 0
@@ -133,10 +136,11 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         var handlerFailed = false
         var delivered = 0
 
-        init(inner: Handler, archiveName: String, index: ArchiveIndex) {
+        init(inner: Handler, archiveName: String, plan: IndexedSelection) {
             self.inner = inner
             self.archiveName = archiveName
-            self.index = index
+            index = plan.index
+            linkedTargets = plan.linkedTargets
         }
 
         /// A new segment: its items, and where its reader's offset 0 lies.
@@ -182,7 +186,13 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
             next += 1
             switch item.delivery {
             case .checkOnly: return
-            case .itself: break
+            case .itself:
+                // A link is made to a file extracted before it: the stream
+                // has its target first, an index that does not lies.
+                if read.kind == .hardLink && !deliveredTargets.contains(read.linkTarget) {
+                    throw caught(lying: "the hard link \(TerminalText.escaped(read.name)) comes before its target", at: item.start)
+                }
+                if linkedTargets.contains(read.name) { deliveredTargets.insert(read.name) }
             case .contentFor(let linkName, _): read.name = linkName
             }
             passing = item

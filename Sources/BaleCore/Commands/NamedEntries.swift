@@ -68,7 +68,8 @@ struct NamedEntries {
         /// The stream must be read instead, skipping the entries at these
         /// tar offsets; the status of what was reported so far.
         case fallBack(done: Set<Int64>, status: ExitCode)
-        /// The archive has no index.
+        /// The stream must be read, with nothing to say: the archive has no
+        /// index, or a name is not in it.
         case noIndex
     }
 
@@ -88,6 +89,10 @@ struct NamedEntries {
         var credited = selection
         let plan = IndexedSelection(index: index, selection: &credited, contentOnly: purpose == .content,
                                     linksGetContent: purpose == .content)
+        // An index can show where an entry is, not that one is missing (it
+        // may have lost it): a name it lacks is looked for in the stream,
+        // as tar looks for it, and "Not found in archive" is the stream's word.
+        if !credited.notFound.isEmpty { return .noIndex }
         // Made only now: an extractor starts its writer threads, which its
         // `finish` ends.
         let sink = IndexedTarSink(plan: plan, archiveName: name, handler: makeHandler())
@@ -126,7 +131,7 @@ struct NamedEntries {
         }
         var status = ExitCode.success
         var handler = sink.handler
-        let problems = handler.finish() + sink.readerWarnings + handler.warnings + credited.notFound
+        let problems = handler.finish() + sink.readerWarnings + handler.warnings
         for problem in problems {
             context.report(problem)
             status = max(status, problem.exitStatus)
