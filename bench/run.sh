@@ -17,6 +17,10 @@
 #   sum                 vs find | xargs -0 -P 2 -n 500 sha256sum
 #   sum of 4 large files vs openssl speed -evp sha256 × min(2, cores)
 #
+# and issue 19's (bench/index.sh, its own archive and table, appended):
+#   list, cat of one file, unpack of two named files of an indexed archive
+#   vs tar -tzf, tar -xzOf, tar -xzf on the same archive
+#
 # on two corpora side by side, built once in bench/work/ from files already
 # on the machine, each a tree (tree/) and its tar (corpus.tar):
 #   text     documentation, C headers and one shared library
@@ -260,6 +264,10 @@ for n in names:
     L.append(f"| {cell('`' + n + '`')} | " + " | ".join(f"{t(c, n):.3f}" for c in corpora) + " |")
 print("\n".join(L))
 PY
+
+# Issue 19's lines (indexed archives), their own archive and table.
+BALE="$BALE" BENCH_RUNS="$BENCH_RUNS" BENCH_QUICK="$BENCH_QUICK" BENCH_XDIR="$XDIR" bash "$ROOT/bench/index.sh"
+{ echo; cat "$ROOT/bench/index-results.md"; } >> "$RESULTS"
 
 echo
 cat "$RESULTS"
