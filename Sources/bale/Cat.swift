@@ -10,7 +10,8 @@ struct Cat: ParsableCommand {
         The regular files among the named entries (a directory: every file \
         under it) are written one after another, in the archive's order, \
         with nothing between them; directories, symbolic links and devices \
-        write nothing, a hard link its target's content. Names are chosen \
+        write nothing, a hard link its target's content (from an indexed \
+        archive; without an index nothing, as tar -xO). Names are chosen \
         as tar -x NAME chooses them (see bale unpack --help); a name that \
         matches nothing is 'Not found in archive' (exit 2). Any archive is \
         read (GNU tar, bsdtar, pigz, bale); from bale's indexed archives \
