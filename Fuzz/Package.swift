@@ -32,6 +32,10 @@ let package = Package(
             dependencies: ["FuzzSupport", .product(name: "BaleCore", package: "bale")]
         ),
         .executableTarget(
+            name: "FuzzIndex",
+            dependencies: ["FuzzSupport", "CFuzzSupport", .product(name: "BaleCore", package: "bale")]
+        ),
+        .executableTarget(
             name: "FuzzFrames",
             dependencies: ["FuzzSupport", .product(name: "BaleCore", package: "bale")]
         ),

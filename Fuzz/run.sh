@@ -3,7 +3,7 @@
 # stops with a non-zero status at the first finding. `make fuzz` runs it.
 #
 #   bash Fuzz/run.sh                   every target
-#   bash Fuzz/run.sh tar inflate       some: gzip-header inflate tar frames
+#   bash Fuzz/run.sh tar inflate       some: gzip-header inflate tar frames index
 #   FUZZ_SECONDS=3600 bash Fuzz/run.sh
 #
 # A finding (crash, failed property, hang, leak, too much memory) is saved
@@ -16,8 +16,8 @@ cd "$(dirname "$0")"
 seconds=${FUZZ_SECONDS:-60}
 swift=${SWIFT:-swift}
 # corpus directory : product
-all="gzip-header:FuzzGzipHeader inflate:FuzzInflate tar:FuzzTar frames:FuzzFrames"
-wanted=${*:-gzip-header inflate tar frames}
+all="gzip-header:FuzzGzipHeader inflate:FuzzInflate tar:FuzzTar frames:FuzzFrames index:FuzzIndex"
+wanted=${*:-gzip-header inflate tar frames index}
 
 # One flag, not two: with -sanitize=fuzzer -sanitize=address the last one
 # wins and the code is built without coverage (libFuzzer then finds nothing).
@@ -38,7 +38,7 @@ mkdir -p .build/fuzz-logs
 for name in $wanted; do
   product=""
   for pair in $all; do [ "${pair%%:*}" = "$name" ] && product=${pair##*:}; done
-  if [ -z "$product" ]; then echo "unknown fuzz target: $name (one of: gzip-header inflate tar frames)" >&2; exit 2; fi
+  if [ -z "$product" ]; then echo "unknown fuzz target: $name (one of: gzip-header inflate tar frames index)" >&2; exit 2; fi
   mkdir -p "$scratch/$name" "findings/$name"
   log=.build/fuzz-logs/$name.log
   echo "== $name ($product): $seconds s, log in Fuzz/$log"
@@ -46,6 +46,7 @@ for name in $wanted; do
   case $name in
     gzip-header|inflate) dict=dictionaries/gzip.dict ;;
     tar) dict=dictionaries/tar.dict ;;
+    index) dict=dictionaries/index.dict ;;
     *) dict="" ;;
   esac
   # -rss_limit_mb also sets the limit of one allocation (-malloc_limit_mb);

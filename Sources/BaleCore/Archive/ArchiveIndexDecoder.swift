@@ -25,7 +25,7 @@ public enum ArchiveIndexDecoder {
     /// Decodes the blob `bytes` (the index members' pieces joined).
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> ArchiveIndex {
         let payload = try inflate(bytes)
-        return try typedThrows(Failure.self) { try payload.withUnsafeBytes { (raw) throws(Failure) in try parse(raw) } }
+        return try typedThrows(Failure.self) { try payload.withUnsafeBytes { (raw) throws(Failure) in try decode(payload: raw) } }
     }
 
     /// Checks the blob's header and inflates its payload.
@@ -110,8 +110,9 @@ public enum ArchiveIndexDecoder {
         }
     }
 
-    /// The index in `payload`, checked against itself.
-    static func parse(_ payload: UnsafeRawBufferPointer) throws(Failure) -> ArchiveIndex {
+    /// The index in `payload` (the blob's content, inflated), checked
+    /// against itself.
+    public static func decode(payload: UnsafeRawBufferPointer) throws(Failure) -> ArchiveIndex {
         var cursor = Cursor(bytes: payload)
         let streamLength = try cursor.number("stream length", atMost: UInt64(Int64.max))
         // Each member takes at least 2 bytes, each entry at least 13: no
@@ -148,6 +149,9 @@ public enum ArchiveIndexDecoder {
         for number in 0..<entryCount {
             let what = "entry \(number)"
             let step = try cursor.number("\(what)'s position", atMost: blocks)
+            // bale's tar stream begins with its first entry (no global
+            // header): an index that starts later has lost entries.
+            guard number > 0 || step == 0 else { throw Failure("the index's first entry does not begin the tar stream") }
             guard number == 0 || step >= 1 else { throw Failure("the index's \(what) does not come after the one before") }
             headerBlock += step
             let contentStep = try cursor.number("\(what)'s data position", atMost: blocks)

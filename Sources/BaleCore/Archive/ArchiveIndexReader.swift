@@ -67,7 +67,7 @@ public enum ArchiveIndexReader {
 
     /// The pieces of the index members in `bytes`, joined; every byte
     /// must belong to an index member.
-    static func join(_ bytes: [UInt8]) throws(ArchiveIndexDecoder.Failure) -> [UInt8] {
+    public static func join(_ bytes: [UInt8]) throws(ArchiveIndexDecoder.Failure) -> [UInt8] {
         try typedThrows(ArchiveIndexDecoder.Failure.self) { try bytes.withUnsafeBytes { raw in
             var blob: [UInt8] = []
             var offset = 0

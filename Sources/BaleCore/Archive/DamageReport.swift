@@ -140,6 +140,8 @@ public struct DamageReport: Sendable {
         }) ?? -1
         if got == 0 { return .end }
         if got < 0 { return .damaged("cannot be read", nil) }
+        // The archive's index: every data member before it was whole.
+        if probe.withUnsafeBytes({ GzipIndexMember.begins(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }) { return .end }
         let parsed = probe.withUnsafeBytes { GzipHeader.parse(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
         switch parsed {
         case .header: break

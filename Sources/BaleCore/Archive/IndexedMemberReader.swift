@@ -25,8 +25,19 @@ public final class IndexedMemberReader {
         do { inflater = try codec.makeDecompressor() } catch { throw .workerFailed("\(error)") }
     }
 
+    /// The last member inflated, kept: the headers and blocks looked at
+    /// one after the other often lie in the same member.
+    private var lastMember: (number: Int, data: [UInt8])?
+
     /// The data of member `number` (its `dataLength` bytes of the tar stream).
     public func data(ofMember number: Int) throws(BaleError) -> [UInt8] {
+        if let lastMember, lastMember.number == number { return lastMember.data }
+        let data = try inflate(member: number)
+        lastMember = (number, data)
+        return data
+    }
+
+    private func inflate(member number: Int) throws(BaleError) -> [UInt8] {
         let member = index.members[number]
         let bytes: [UInt8]
         do { bytes = try ArchiveIndexReader.read(fd, count: Int(member.length), at: member.offset) } catch {
@@ -90,6 +101,39 @@ public final class IndexedMemberReader {
         return entry.disagreement(with: read).map { "\(TerminalText.escaped(entry.name)): \($0)" }
     }
 
+    /// True when a zero block (tar's end of archive) lies at `streamOffset`.
+    public func endOfArchive(at streamOffset: UInt64) throws(BaleError) -> Bool {
+        let block = Int(ArchiveIndexLayout.blockSize)
+        guard let number = index.member(holding: streamOffset) else { return false }
+        let data = try data(ofMember: number)
+        let start = Int(streamOffset - index.members[number].dataStart)
+        guard start + block <= data.count else { return false }
+        return data[start..<start + block].allSatisfy { $0 == 0 }
+    }
+
+    /// The cheap proof that the index describes this stream, read from the
+    /// one or two members concerned: the first and last entries' headers
+    /// are where the index puts them and say what it says, and the end of
+    /// the archive follows the last entry (or begins the stream, for an
+    /// index of no entries), so no entry is missing at either end. The
+    /// difference found, worded for a message; nil when there is none.
+    /// (A lie about an entry in between is found by `verify`, which reads
+    /// every header, and by whoever reads that entry.)
+    public func disagreementAtTheEnds() throws(BaleError) -> String? {
+        guard let last = index.entries.indices.last else {
+            return try endOfArchive(at: 0) ? nil : "it lists no entry, and the tar stream has some"
+        }
+        for number in Set([0, last]).sorted() {
+            if let difference = try disagreement(ofEntry: number) { return difference }
+        }
+        guard let read = try header(ofEntry: last) else { return "no tar header for the last entry" }
+        let stored = UInt64(max(0, read.storedSize ?? (read.kind == .file ? read.size : 0)))
+        let block = ArchiveIndexLayout.blockSize
+        let next = UInt64(read.contentOffset) + (stored + block - 1) / block * block
+        return try endOfArchive(at: next) ? nil
+            : "the tar stream goes on after its last entry, \(TerminalText.escaped(index.entries[last].name))"
+    }
+
     /// Keeps the first entry the reader begins, and ignores the rest.
     private struct FirstEntry: TarReader.Handler {
         var entry: TarEntry?
@@ -98,6 +142,5 @@ public final class IndexedMemberReader {
         mutating func hole(_ length: Int64) throws(BaleError) {}
         mutating func end() throws(BaleError) {}
         mutating func finish() -> [Diagnostic] { [] }
-        var warnings: [Diagnostic] { [] }
     }
 }

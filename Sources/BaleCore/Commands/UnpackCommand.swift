@@ -140,7 +140,19 @@ public struct UnpackCommand {
                 return .failure
             }
         }
-        let sink = TarStreamSink(archiveName: name, handler: TarVerifier(digests: options.manifest != nil))
+        // bale's own archive in a file: its index is checked against the
+        // stream, entry by entry; a damaged index fails the verification
+        // (the stream is still checked, to say whether the data is whole).
+        var index: ArchiveIndex?
+        var indexProblem: String?
+        if seekable && isGzip {
+            switch ArchiveIndexReader.lookUp(fd: fd, path: name) {
+            case .found(let found): index = found
+            case .unusable(let reason): indexProblem = "the archive's index is damaged: \(reason)"
+            case .absent: break
+            }
+        }
+        let sink = TarStreamSink(archiveName: name, handler: TarVerifier(digests: options.manifest != nil, index: index))
         let sniffer = sniffing ? TarSniffer(tar: sink) : nil
         // Bytes that are not gzip after the last member: a warning, as
         // gunzip -t and gzip -t give (the members before them were whole).
@@ -175,6 +187,7 @@ public struct UnpackCommand {
                 for line in report.lines(archiveName: name) { context.report(line) }
                 return .failure
             }
+            if let indexProblem { context.report(.error(path: name, indexProblem)) }
             context.fail(error)
             if let last = sink.handler.lastEntry {
                 context.report(.error(path: name, "the damage is in or after \(last) (the last entry read whole or in part)"))
@@ -185,6 +198,10 @@ public struct UnpackCommand {
         let warnings = sink.warnings + (trailingGarbage ? [.warning(path: name, GzipStreamDecoder.trailingGarbageWarning)] : [])
         for warning in warnings { context.report(warning) }
         let verifier = sink.handler
+        if let problem = indexProblem ?? verifier.indexVerdict.map({ "the archive's index disagrees with its tar stream: \($0)" }) {
+            context.report(.error(path: name, problem))
+            return .failure
+        }
         var failed = 0
         for entry in expected {
             let shown = String(decoding: entry.path, as: UTF8.self)

@@ -35,8 +35,7 @@ public enum GzipIndexMember {
         repeat {
             let piece = blob[start..<min(blob.count, start + maximumPiece)]
             let extra = piece.count + 4
-            bytes += [0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3,
-                      UInt8(extra & 0xff), UInt8(extra >> 8), subfieldID.0, subfieldID.1,
+            bytes += fixedHeader + [UInt8(extra & 0xff), UInt8(extra >> 8), subfieldID.0, subfieldID.1,
                       UInt8(piece.count & 0xff), UInt8(piece.count >> 8)]
             bytes += piece
             bytes += trailer
@@ -45,12 +44,20 @@ public enum GzipIndexMember {
         return bytes
     }
 
+    /// True when `bytes` begin as an index member does (the fixed header
+    /// and the "BI" subfield's id): enough to tell one from a data member
+    /// without reading it whole.
+    public static func begins(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 14 && bytes[0..<10].elementsEqual(fixedHeader) && bytes[12] == subfieldID.0 && bytes[13] == subfieldID.1
+    }
+
+    /// The first ten bytes of every index member.
+    static let fixedHeader: [UInt8] = [0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3]
+
     /// The index member at the start of `bytes`, exactly as bale writes
     /// it: its piece and its whole length; nil for anything else.
     public static func piece(at bytes: UnsafeRawBufferPointer) -> (piece: UnsafeRawBufferPointer, length: Int)? {
-        guard bytes.count >= headerLength + trailer.count,
-              bytes[0..<10].elementsEqual([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3]),
-              bytes[12] == subfieldID.0, bytes[13] == subfieldID.1 else { return nil }
+        guard bytes.count >= headerLength + trailer.count, begins(bytes) else { return nil }
         let extra = Int(bytes[10]) | Int(bytes[11]) << 8
         let count = Int(bytes[14]) | Int(bytes[15]) << 8
         let length = headerLength + count + trailer.count

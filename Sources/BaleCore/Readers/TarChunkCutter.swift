@@ -126,16 +126,18 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     /// The archive index's bytes (`ArchiveIndexEncoder.blob`), once the
     /// whole stream has been read and compressed into the members whose
-    /// sizes are `members`; nil when the cutter makes no index. With
+    /// sizes are `members`; nil when the cutter makes no index (or has
+    /// already given it: the index is handed over, not copied). With
     /// digests, each file's SHA-256 is in it.
     public func indexBlob(members: [(length: UInt64, dataLength: UInt64)],
                           streamLength: UInt64) throws(CodecError) -> [UInt8]? {
-        let (recorded, hashed) = monitor.withLock { (index, Set(hashedEntries.map(\.index))) }
-        guard let recorded else { return nil }
-        return try recorded.blob(members: members, streamLength: streamLength) { key in
-            guard let digestTable, hashed.contains(key) else { return nil }
-            return Array(digestTable.digest(key))
+        let recorded = monitor.withLock { () -> ArchiveIndexEncoder? in
+            defer { index = nil }
+            return index
         }
+        // Every file the index recorded was hashed by the time the stream
+        // was read (its key is only given with digests; see `recordInIndex`).
+        return try recorded?.blob(members: members, streamLength: streamLength) { key in digestTable?.digest(key) }
     }
 
     /// Large files are streamed one at a time, so one hasher does for all.

@@ -1,0 +1,384 @@
+import Foundation
+import Testing
+
+/// The index `bale pack` writes at the end of an archive (issue 19): every
+/// other tool reads the archive as before, `bale list` prints from the
+/// index what it prints from the stream, `bale verify` holds the index to
+/// the stream, and a damaged or lying index, forged byte by byte in
+/// python3, gives a correct listing or a clear warning or error, never a
+/// crash or a wrong listing with exit 0.
+@Suite struct ArchiveIndexTests {
+    /// python3 helpers to take an archive's index apart and put it back:
+    /// `split(data)` → (bytes before the index, blob, end member, index
+    /// offset), `decode(payload)` / `encode(d)` (the payload as dicts, see
+    /// `ArchiveIndexLayout`), `blob_of(payload)` (compressed, CRC fixed
+    /// up), `join(head, blob, end, index_offset)` (the members and an end
+    /// member that points at them).
+    static let forge = #"""
+        import struct, zlib, os
+        def split(data):
+            end = data[-66:]
+            stream, offset = struct.unpack_from('<QQ', end, 40)
+            start = len(data) - 66 - stream
+            pos = start + offset
+            blob = b''; p = pos
+            while p < len(data) - 66:
+                n = struct.unpack_from('<H', data, p + 14)[0]
+                blob += data[p + 16:p + 16 + n]; p += 26 + n
+            return data[:pos], blob, end, offset
+        def payload_of(blob): return zlib.decompress(blob[28:], -15)
+        def blob_of(payload, length=None, crc=None):
+            packed = zlib.compress(payload, 9)[2:-4]
+            return (b'BIX\x01\x08\x00\x00\x00' + struct.pack('<QQI', len(payload) if length is None else length,
+                    len(packed), zlib.crc32(payload) if crc is None else crc) + packed)
+        def members(blob):
+            out = b''
+            for i in range(0, max(len(blob), 1), 65531):
+                piece = blob[i:i + 65531]
+                out += bytes([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3]) + struct.pack('<H', len(piece) + 4) + b'BI' \
+                    + struct.pack('<H', len(piece)) + piece + bytes([3, 0] + [0] * 8)
+            return out
+        def join(head, blob, end, offset, index_offset=None):
+            m = members(blob)
+            end = bytearray(end)
+            struct.pack_into('<QQ', end, 40, offset + len(m), offset if index_offset is None else index_offset)
+            return head + m + bytes(end)
+        def rv(b, i):
+            v = s = 0
+            while True:
+                c = b[i]; i += 1; v |= (c & 0x7f) << s; s += 7
+                if c < 0x80: return v, i
+        def wv(v):
+            out = bytearray()
+            while v >= 0x80: out.append(v & 0x7f | 0x80); v >>= 7
+            out.append(v); return bytes(out)
+        def rs(b, i):
+            n, i = rv(b, i); return b[i:i + n], i + n
+        def ws(s): return wv(len(s)) + s
+        def decode(p):
+            d = {}; i = 0
+            d['stream'], i = rv(p, i); n, i = rv(p, i); d['members'] = []
+            for _ in range(n):
+                a, i = rv(p, i); b, i = rv(p, i); d['members'].append([a, b])
+            n, i = rv(p, i); d['entries'] = []; last = b''; owners = None
+            for _ in range(n):
+                e = {}
+                e['step'], i = rv(p, i); e['cstep'], i = rv(p, i); e['kind'] = p[i]; e['flags'] = p[i + 1] & 1; same = p[i + 1] & 2; i += 2
+                for k in ('mode', 'size', 'time', 'ns', 'uid', 'gid'): e[k], i = rv(p, i)
+                if not same:
+                    u, i = rs(p, i); g, i = rs(p, i); owners = (u, g)
+                e['owners'] = owners
+                shared, i = rv(p, i); suffix, i = rs(p, i); e['name'] = last[:shared] + suffix; last = e['name']
+                e['link'], i = rs(p, i)
+                if e['kind'] in (5, 6):
+                    e['major'], i = rv(p, i); e['minor'], i = rv(p, i)
+                d['entries'].append(e)
+            n, i = rv(p, i); d['digests'] = []
+            for _ in range(n):
+                s, i = rv(p, i); d['digests'].append([s, p[i:i + 32]]); i += 32
+            assert i == len(p)
+            return d
+        def encode(d):
+            p = wv(d['stream']) + wv(len(d['members']))
+            for a, b in d['members']: p += wv(a) + wv(b)
+            p += wv(len(d['entries'])); last = b''; owners = None
+            for e in d['entries']:
+                same = owners == e['owners']
+                p += wv(e['step']) + wv(e['cstep']) + bytes([e['kind'], e['flags'] | (2 if same else 0)])
+                for k in ('mode', 'size', 'time', 'ns', 'uid', 'gid'): p += wv(e[k])
+                if not same: p += ws(e['owners'][0]) + ws(e['owners'][1]); owners = e['owners']
+                shared = len(os.path.commonprefix([last, e['name']]))
+                p += wv(shared) + ws(e['name'][shared:]) + ws(e['link']); last = e['name']
+                if e['kind'] in (5, 6): p += wv(e['major']) + wv(e['minor'])
+            p += wv(len(d['digests']))
+            for s, h in d['digests']: p += wv(s) + h
+            return p
+        def rewrite(source, target, change):
+            head, blob, end, offset = split(open(source, 'rb').read())
+            d = decode(payload_of(blob)); change(d)
+            open(target, 'wb').write(join(head, blob_of(encode(d)), end, offset))
+        """#
+
+    /// `bale list` from the index prints byte for byte what it prints from
+    /// the stream (`--no-index`), on a tree with every kind of entry: long
+    /// names and link targets (pax), hard links, devices, a FIFO, a sparse
+    /// file, times to the nanosecond and before 1970, large ids, setuid and
+    /// sticky modes, names with a newline, a backslash, a tab, a byte that
+    /// is not UTF-8; with `--exclude` and `--numeric-owner` too.
+    @Test(.enabled(if: Machine.isRoot, "devices and large ids need root"))
+    func listFromTheIndexIsTheStreamListing() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            set -e
+            long=$(printf 'd%.0s' $(seq 1 130)); longer=$(printf 'n%.0s' $(seq 1 120))
+            mkdir -p t/$long/sub t/odd t/sticky
+            echo hi > t/$long/sub/$longer
+            echo one > "t/odd/new
+            line"; echo two > 't/odd/back\slash'; echo three > "t/odd/tab	x"; echo four > $'t/odd/\xff\xfe'
+            ln -s "$long/sub/$longer/../../../$long" t/longlink; ln -s odd t/short
+            ln "t/odd/back\slash" t/hard
+            mkfifo t/fifo; mknod t/char c 1 3; mknod t/block b 7 0
+            echo s > t/setuid; chmod 4755 t/setuid; chmod 1777 t/sticky
+            truncate -s 3M t/sparse; echo data | dd of=t/sparse bs=1 seek=1500000 conv=notrunc 2>/dev/null
+            echo ns > t/nanos; touch -d '2001-02-03 04:05:06.123456789' t/nanos
+            echo old > t/old; touch -d @-86400 t/old
+            echo big > t/ids; chown 3000000:4000000 t/ids
+            set +e
+            for opts in "-S" "-S --numeric-owner"; do
+                "$BALE" pack $opts t -o i.tar.gz -f; "$BALE" pack $opts --no-index t -o n.tar.gz -f
+                "$BALE" list i.tar.gz > from-index; echo "index $?"; "$BALE" list n.tar.gz > from-stream; echo "stream $?"
+                cmp from-index from-stream && echo same
+                "$BALE" list --exclude 'odd' --exclude '*.sparse' i.tar.gz > a; "$BALE" list --exclude 'odd' --exclude '*.sparse' n.tar.gz > b
+                cmp a b && echo "same excluded"
+            done
+            grep -c . from-index
+            """#)
+        #expect(run.stdout == """
+            index 0
+            stream 0
+            same
+            same excluded
+            index 0
+            stream 0
+            same
+            same excluded
+            21
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// The listing comes from the index: with a data member in the middle
+    /// damaged (neither the first nor the last entry's), `list` of the
+    /// indexed archive still prints every entry (exit 0) while the same
+    /// damage in an archive without index stops the stream listing (exit 1);
+    /// `verify` of the indexed one still finds the damage.
+    @Test func listReadsOnlyTheIndex() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            \#(Fixtures.gen)
+            mkdir -p t/a t/b t/c && echo first > t/a/first && gen 13000000 t/b/big && echo last > t/c/last
+            "$BALE" pack t -o i.tar.gz && "$BALE" pack --no-index t -o n.tar.gz
+            "$BALE" list i.tar.gz > good
+            python3 - <<'PY'
+            import struct
+            for name in ('i', 'n'):
+                d = bytearray(open(name + '.tar.gz', 'rb').read())
+                first = struct.unpack_from('<I', d, 18)[0]
+                second = struct.unpack_from('<I', d, first + 18)[0]
+                d[first + second // 2] ^= 0x55   # the middle of the second member, inside t/b/big
+                open(name + '-bad.tar.gz', 'wb').write(d)
+            PY
+            "$BALE" list i-bad.tar.gz > out 2> err; echo "indexed $?"; cmp out good && echo "whole listing"; cat err
+            "$BALE" list n-bad.tar.gz > /dev/null 2> err; echo "unindexed $?"
+            "$BALE" verify i-bad.tar.gz > /dev/null 2>&1; echo "verify $?"
+            """#)
+        #expect(run.stdout == """
+            indexed 0
+            whole listing
+            unindexed 1
+            verify 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Every other reader sees the tar stream alone: GNU tar, bsdtar and
+    /// python's tarfile extract the tree (diff -r), gzip, pigz and igzip
+    /// decompress exactly the stream the archive without index holds,
+    /// whose length the end member records; `gzip -t` passes; bale's own
+    /// gunzip, unpack and verify read it. And the index costs little: the
+    /// archive is no larger than pigz -6's of the same tar stream.
+    @Test func everyReaderSeesOnlyTheTarStream() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            \#(Fixtures.gen)
+            mkdir -p src/d && gen 9000000 src/d/big && for i in $(seq 1 3000); do echo "file $i" > src/d/f$i; done
+            ln -s d/f1 src/link && ln src/d/f2 src/hard
+            "$BALE" pack --manifest m src -o i.tar.gz && "$BALE" pack --no-index src -o n.tar.gz
+            gzip -dc i.tar.gz > i.tar && gzip -dc n.tar.gz | cmp - i.tar && echo "gzip: the same stream"
+            pigz -dc i.tar.gz | cmp - i.tar && echo "pigz: the same stream"
+            if command -v igzip > /dev/null; then igzip -dc i.tar.gz | cmp - i.tar && echo "igzip: the same stream"; else echo "igzip: the same stream"; fi
+            python3 -c "import gzip,sys; sys.stdout.buffer.write(gzip.open('i.tar.gz').read())" | cmp - i.tar && echo "python gzip: the same stream"
+            python3 -c "
+            import struct; d = open('i.tar.gz', 'rb').read()
+            print('recorded', struct.unpack_from('<Q', d, len(d) - 66 + 28)[0] == $(stat -c %s i.tar))"
+            gzip -t i.tar.gz && echo "gzip -t OK"
+            mkdir g b p u && tar -xzf i.tar.gz -C g && bsdtar -xf i.tar.gz -C b \
+                && python3 -c "import tarfile; tarfile.open('i.tar.gz').extractall('p')" && "$BALE" unpack i.tar.gz -C u
+            for x in g b p u; do diff -r src $x/src && echo "$x: the tree"; done
+            "$BALE" gunzip -c i.tar.gz | cmp - i.tar && echo "bale gunzip: the same stream"
+            "$BALE" gunzip -t i.tar.gz && "$BALE" verify --manifest m i.tar.gz
+            pigz -6 -c i.tar > p.gz
+            [ $(stat -c %s i.tar.gz) -le $(stat -c %s p.gz) ] && echo "no larger than pigz -6" || ls -l i.tar.gz p.gz n.tar.gz
+            """#)
+        #expect(run.stdout == """
+            gzip: the same stream
+            pigz: the same stream
+            igzip: the same stream
+            python gzip: the same stream
+            recorded True
+            gzip -t OK
+            g: the tree
+            b: the tree
+            p: the tree
+            u: the tree
+            bale gunzip: the same stream
+            i.tar.gz: OK (3005 entries, 3001 files match the manifest)
+            no larger than pigz -6
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// `verify` holds the index to the stream entry by entry: a lying but
+    /// well-formed index (an entry renamed, a size, a digest, an entry
+    /// dropped; the CRC-32 fixed up) fails it, exit 1, naming the archive
+    /// and the first entry that disagrees. `list` checks the first and
+    /// last entries against their headers: a lie there gives a warning and
+    /// the stream's listing (exit 2).
+    @Test func lyingIndexesAreCaught() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir -p t && for i in 1 2 3 4 5; do echo "content $i" > t/f$i; done
+            "$BALE" pack --manifest m t -o good.tar.gz && "$BALE" list good.tar.gz > good
+            python3 - <<'PY'
+            \#(Self.forge)
+            def rename(i):
+                def change(d): d['entries'][i]['name'] = d['entries'][i]['name'][:-1] + b'X'
+                return change
+            rewrite('good.tar.gz', 'middle.tar.gz', rename(3))
+            rewrite('good.tar.gz', 'first.tar.gz', rename(0))
+            rewrite('good.tar.gz', 'last.tar.gz', rename(-1))
+            def size(d): d['entries'][2]['size'] += 1
+            rewrite('good.tar.gz', 'size.tar.gz', size)
+            def digest(d): d['digests'][1][1] = bytes(32)
+            rewrite('good.tar.gz', 'digest.tar.gz', digest)
+            def drop(d): d['entries'].pop(); d['digests'].pop()
+            rewrite('good.tar.gz', 'dropped.tar.gz', drop)
+            PY
+            for c in middle size digest dropped; do "$BALE" verify $c.tar.gz; echo "$c $?"; done
+            for c in first last; do "$BALE" list $c.tar.gz > out; echo "$c $?"; cmp -s out good && echo "stream listing"; done
+            """#)
+        #expect(run.stdout == """
+            middle 1
+            size 1
+            digest 1
+            dropped 1
+            first 2
+            stream listing
+            last 2
+            stream listing
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == """
+            bale: middle.tar.gz: the archive's index disagrees with its tar stream: entry 4 (t/f3): name 't/fX' in the index, 't/f3' in the stream
+            bale: size.tar.gz: the archive's index disagrees with its tar stream: entry 3 (t/f2): size 11 in the index, 10 in the stream
+            bale: digest.tar.gz: the archive's index disagrees with its tar stream: entry 3 (t/f2): its content's SHA-256 differs from the index's
+            bale: dropped.tar.gz: the archive's index disagrees with its tar stream: entry 6 (t/f5) is in the stream, not in the index
+            bale: first.tar.gz: the archive's index is not usable (it disagrees with the tar stream: tX: name 'tX' in the index, 't/' in the stream); listing from the tar stream
+            bale: last.tar.gz: the archive's index is not usable (it disagrees with the tar stream: t/fX: name 't/fX' in the index, 't/f5' in the stream); listing from the tar stream
+
+            """)
+    }
+
+    /// Damaged and hostile indexes: random bit flips in the tail (the index
+    /// members and the end member, 300 seeds), cuts inside the index,
+    /// offsets past the end and into other entries, an entry that does
+    /// not move on (a loop), absurd counts and lengths (with the CRC-32
+    /// fixed up, so the decoder's own checks are what stands), an end
+    /// member pointing elsewhere. Each time `list` gives the right listing
+    /// (exit 0, or 2 with a warning naming the archive) or an error naming
+    /// it (exit 1): never a crash, a wrong listing, or more than 200 MB.
+    @Test func hostileIndexesGiveTheRightListingOrAClearMessage() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir -p t/a t/b && for i in $(seq 1 300); do echo "file $i" > t/a/f$i; done
+            ln -s a t/b/link && mkfifo t/b/fifo
+            "$BALE" pack t -o good.tar.gz && "$BALE" list good.tar.gz > good
+            mkdir cases && python3 - <<'PY'
+            \#(Self.forge)
+            import random
+            data = open('good.tar.gz', 'rb').read()
+            head, blob, end, offset = split(data)
+            tail = len(data) - len(head)
+            def put(name, content): open('cases/' + name + '.tar.gz', 'wb').write(content)
+            for seed in range(300):
+                r = random.Random(seed); d = bytearray(data)
+                for _ in range(r.randint(1, 3)):
+                    d[len(data) - 1 - r.randrange(tail)] ^= 1 << r.randrange(8)
+                put('flip%d' % seed, d)
+            for cut in (1, 20, tail // 2, tail - 70, tail - 66, tail - 30, tail - 1):
+                put('cut%d' % cut, data[:len(data) - cut])
+            payload = payload_of(blob)
+            def forged(name, change):
+                d = decode(payload); change(d); put(name, join(head, blob_of(encode(d)), end, offset))
+            def e(i, k, v): return lambda d: d['entries'][i].__setitem__(k, v)
+            forged('member-huge', lambda d: d['members'][0].__setitem__(0, 1 << 40))
+            forged('member-short', lambda d: d['members'][0].__setitem__(0, 40))
+            forged('stream-huge', lambda d: d.__setitem__('stream', 1 << 62))
+            forged('first-elsewhere', e(0, 'step', 5))
+            forged('into-previous', e(150, 'step', 1))
+            forged('past-end', e(-1, 'step', 1 << 30))
+            forged('content-past-end', e(-1, 'cstep', 1 << 30))
+            forged('loop', e(200, 'step', 0))
+            forged('size-huge', e(10, 'size', 1 << 62))
+            forged('kind', e(10, 'kind', 9))
+            forged('last-dropped', lambda d: d['entries'].pop())
+            forged('first-dropped', lambda d: d['entries'].pop(0))
+            forged('digest-of-directory', lambda d: d['digests'].append([0, bytes(32)]))
+            forged('no-entries', lambda d: d.__setitem__('entries', []))
+            put('count-huge', join(head, blob_of(payload[:-1] + b'\xff\xff\xff\xff\xff\xff\xff\xff\x7f'), end, offset))
+            put('trailing', join(head, blob_of(payload + b'\0'), end, offset))
+            put('length-huge', join(head, blob_of(payload, length=1 << 40), end, offset))
+            put('length-short', join(head, blob_of(payload, length=len(payload) - 1), end, offset))
+            put('crc', join(head, blob_of(payload, crc=1), end, offset))
+            put('points-at-data', join(head, blob, end, offset, index_offset=1))
+            put('points-past', join(head, blob, end, offset, index_offset=1 << 50))
+            put('empty-blob', join(head, b'', end, offset))
+            PY
+            for f in cases/*.tar.gz; do
+                /usr/bin/time -f %M -o rss "$BALE" list "$f" > out 2> err; s=$?
+                [ "$(tail -1 rss)" -lt 200000 ] || echo "$f: $(tail -1 rss) KB"
+                case $s in
+                    0) cmp -s out good || echo "$f: a wrong listing with exit 0" ;;
+                    2) cmp -s out good || echo "$f: a wrong listing with exit 2"
+                       grep -q "^bale: $f: " err || echo "$f: exit 2 without a warning naming it" ;;
+                    1) grep -q "^bale: $f: " err || echo "$f: exit 1 without an error naming it" ;;
+                    *) echo "$f: exit $s"; cat err ;;
+                esac
+            done
+            for c in member-huge stream-huge into-previous past-end loop kind last-dropped first-dropped no-entries count-huge length-huge crc points-past first-elsewhere; do
+                "$BALE" list cases/$c.tar.gz 2>&1 > /dev/null | grep -q "index is not usable" || echo "$c: no warning"
+            done
+            ls cases | wc -l
+            """#)
+        #expect(run.stdout == "329\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// `--shard K/N` parts are each indexed (their listings from the index
+    /// are their stream listings); `-o -` writes the index as a file gets
+    /// it (the same bytes); `--no-index` writes none (the archive is the
+    /// one bale wrote before the index).
+    @Test func shardsStandardOutputAndNoIndex() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir -p t && for i in $(seq 1 50); do echo "file $i" > t/f$i; done
+            for k in 1 2 3; do
+                "$BALE" pack --shard $k/3 t -o p$k.tar.gz && "$BALE" pack --no-index --shard $k/3 t -o n$k.tar.gz
+                "$BALE" list p$k.tar.gz > a && "$BALE" list n$k.tar.gz > b && cmp a b && echo "part $k: listed from its index"
+                python3 -c "import struct; d = open('p$k.tar.gz', 'rb').read(); print(struct.unpack_from('<Q', d, len(d) - 18)[0] > 0)"
+            done
+            "$BALE" pack t -o - > s.tar.gz && "$BALE" pack t -o f.tar.gz && cmp s.tar.gz f.tar.gz && echo "stdout: the same bytes"
+            python3 -c "import struct; d = open('n1.tar.gz', 'rb').read(); print('no index', struct.unpack_from('<Q', d, len(d) - 18)[0] == 0)"
+            """#)
+        #expect(run.stdout == """
+            part 1: listed from its index
+            True
+            part 2: listed from its index
+            True
+            part 3: listed from its index
+            True
+            stdout: the same bytes
+            no index True
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
