@@ -55,25 +55,14 @@ public struct EntrySelection: Sendable, Equatable {
         return name
     }
 
-    /// The index of the first name that matches the member `name`, if any
-    /// (nothing credited).
-    public func firstMatch(_ name: [UInt8]) -> Int? {
-        names.firstIndex { Self.matches($0, name) }
-    }
-
     /// Whether the member `name` is taken; credits the first name that
     /// matches it. Everything is taken when no name was given.
     public mutating func select(_ name: [UInt8]) -> Bool {
         if names.isEmpty { return true }
-        guard let index = firstMatch(name) else { return false }
+        guard let index = names.firstIndex(where: { Self.matches($0, name) }) else { return false }
         names[index].found += 1
         return true
     }
-
-    /// Credits the first name matching `name` without asking again (for a
-    /// member the command took through another path, e.g. already written
-    /// before a fall back to the stream).
-    public mutating func credit(_ name: [UInt8]) { _ = select(name) }
 
     /// The names no member matched, each "Not found in archive" as GNU tar
     /// says it (exit 2), and tar's hint once when one of them holds

@@ -19,7 +19,7 @@
 ///
 /// Only the collector thread calls `write` while the pipeline runs; the
 /// command reads the results after it joined it (`@unchecked Sendable`).
-public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unchecked Sendable {
+public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unchecked Sendable {  // collector thread only, then read after the join
     private let plan: IndexedSelection
     private let archiveName: String
     private var reader: TarReader
@@ -40,10 +40,7 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
     }
 
     /// The handler, for what it gathered and to finish it.
-    public var handler: Handler {
-        get { checker.inner }
-        set { checker.inner = newValue }
-    }
+    public var handler: Handler { checker.inner }
     /// Why the index was found not to match the stream, if it was.
     public var lie: String? { checker.lie }
     /// The tar offsets of the entries handed to the handler whole (a hard

@@ -39,8 +39,9 @@ struct NamedEntries {
     let context: RunContext
 
     /// Gets the entries into handlers `makeHandler` makes (a second one
-    /// when the selective path falls back; each is finished), reporting as `ArchiveInput.read`
-    /// does; `output` (the `-v` lines) is flushed at the end.
+    /// when the selective path falls back; each is finished), reporting
+    /// as `ArchiveInput.read` does; `output` (the `-v` lines) is flushed
+    /// at the end.
     func read<H: TarReader.Handler>(into makeHandler: () -> H, pipeline: Pipeline,
                                     output: StandardOutput.Buffer? = nil) -> ExitCode {
         var alreadyDone: Set<Int64> = []
@@ -103,7 +104,7 @@ struct NamedEntries {
             try sink.finish()
         } catch {
             var used = sink.handler
-            let problems = used.finish()
+            let problems = used.finish() + used.warnings + sink.readerWarnings
             let mayFallBack = !sink.handlerFailed && (error.isDamage || sink.lie != nil || Self.isReadError(error))
                 && !(purpose == .content && sink.isInsideEntry)
             guard mayFallBack else {
@@ -115,7 +116,7 @@ struct NamedEntries {
                 }
                 context.fail(error)
                 if !sink.handlerFailed && sink.isInsideEntry {
-                    context.report(.error(path: name, "the entry being written when the index failed is incomplete on standard output"))
+                    context.report(.error(path: name, "standard output stopped inside an entry: what it holds of that entry is incomplete"))
                 }
                 return .finished(max(status, error.exitStatus))
             }
