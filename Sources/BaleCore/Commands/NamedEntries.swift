@@ -100,7 +100,10 @@ struct NamedEntries {
         let cutter = SelectedMemberCutter(fd: input.fd, path: name, plan: plan)
         var report: Pipeline.Report?
         do {
-            report = try pipeline.run(cutter: cutter, kind: .inflate(engine.codec), inputName: name, sink: sink)
+            // Nothing to read (a symbolic link named to cat, say): no workers started.
+            if !plan.segments.isEmpty {
+                report = try pipeline.run(cutter: cutter, kind: .inflate(engine.codec), inputName: name, sink: sink)
+            }
             try sink.finish()
         } catch {
             var used = sink.handler
