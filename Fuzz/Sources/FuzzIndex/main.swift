@@ -6,7 +6,8 @@ import CFuzzSupport
 import FuzzSupport
 
 /// Feeds the input to the archive index's parsers, as bytes a forger
-/// chose: as an index payload (`ArchiveIndexDecoder.decode(payload:)`), as
+/// chose: as an index payload (`ArchiveIndexDecoder.decode(payload:entries:)`,
+/// the entry count in the first byte), as
 /// a compressed blob (`decode(_:)`: header, lengths, inflate, CRC-32), as
 /// index members (`ArchiveIndexReader.join`), and as a whole file's tail
 /// (`ArchiveIndexReader.lookUp` on a memory file holding the input).
@@ -19,7 +20,12 @@ import FuzzSupport
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIndex(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)
-    if let index = try? ArchiveIndexDecoder.decode(payload: input) { check(index, fileOffset: 0) }
+    // As a payload: the first byte says how many entries it begins with.
+    if let count = input.first,
+       let index = try? ArchiveIndexDecoder.decode(payload: UnsafeRawBufferPointer(rebasing: input.dropFirst()),
+                                                   entries: UInt64(count)) {
+        check(index, fileOffset: 0)
+    }
     if let index = try? ArchiveIndexDecoder.decode(input) { check(index, fileOffset: 0) }
     if let blob = try? ArchiveIndexReader.join(Array(input)),
        let index = try? blob.withUnsafeBytes({ try ArchiveIndexDecoder.decode($0) }) {

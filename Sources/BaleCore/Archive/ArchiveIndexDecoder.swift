@@ -24,12 +24,15 @@ public enum ArchiveIndexDecoder {
 
     /// Decodes the blob `bytes` (the index members' pieces joined).
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> ArchiveIndex {
-        let payload = try inflate(bytes)
-        return try typedThrows(Failure.self) { try payload.withUnsafeBytes { (raw) throws(Failure) in try decode(payload: raw) } }
+        let (payload, entries) = try inflate(bytes)
+        return try typedThrows(Failure.self) {
+            try payload.withUnsafeBytes { (raw) throws(Failure) in try decode(payload: raw, entries: entries) }
+        }
     }
 
-    /// Checks the blob's header and inflates its payload.
-    static func inflate(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> [UInt8] {
+    /// Checks the blob's header and inflates its payload; returns it and
+    /// the entry count the header records.
+    static func inflate(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> (payload: [UInt8], entries: UInt64) {
         let header = ArchiveIndexLayout.headerLength
         guard bytes.count >= header, bytes[0..<4].elementsEqual(ArchiveIndexLayout.magic) else {
             throw Failure("the index does not begin as an index of this layout version")
@@ -38,6 +41,7 @@ public enum ArchiveIndexDecoder {
         let length = ArchiveIndexLayout.loadFixed(bytes, at: 8, bytes: 8)
         let compressed = ArchiveIndexLayout.loadFixed(bytes, at: 16, bytes: 8)
         let crc = UInt32(ArchiveIndexLayout.loadFixed(bytes, at: 24, bytes: 4))
+        let entries = ArchiveIndexLayout.loadFixed(bytes, at: 28, bytes: 8)
         guard compressed == UInt64(bytes.count - header) else {
             throw Failure("the index records \(compressed) compressed bytes, and holds \(bytes.count - header)")
         }
@@ -58,7 +62,7 @@ public enum ArchiveIndexDecoder {
             throw Failure("the index's compressed data is damaged (\(error))")
         }
         guard actual == crc else { throw Failure("the index's CRC-32 does not match its content") }
-        return payload
+        return (payload, entries)
     }
 
     /// Reads the payload's numbers and strings, each checked against the
@@ -110,58 +114,33 @@ public enum ArchiveIndexDecoder {
         }
     }
 
-    /// The index in `payload` (the blob's content, inflated), checked
-    /// against itself.
-    public static func decode(payload: UnsafeRawBufferPointer) throws(Failure) -> ArchiveIndex {
+    /// The index in `payload` (the blob's content, inflated), which
+    /// begins with `entries` entries, checked against itself.
+    public static func decode(payload: UnsafeRawBufferPointer, entries entryCount: UInt64) throws(Failure) -> ArchiveIndex {
         var cursor = Cursor(bytes: payload)
-        let streamLength = try cursor.number("stream length", atMost: UInt64(Int64.max))
-        // Each member takes at least 2 bytes, each entry at least 13: no
-        // count may promise more than the bytes left hold.
-        let memberCount = try cursor.number("member count", atMost: UInt64(cursor.remaining / 2))
-        var members: [ArchiveIndex.Member] = []
-        members.reserveCapacity(Int(memberCount))
-        var offset: UInt64 = 0, dataStart: UInt64 = 0
-        for number in 0..<memberCount {
-            let length = try cursor.varint("member \(number)'s length")
-            let dataLength = try cursor.varint("member \(number)'s data length")
-            guard length >= UInt64(GzipMember.headerLength + GzipMember.trailerLength),
-                  length <= UInt64(GzipMember.maximumMemberLength),
-                  dataLength <= UInt64(GzipMember.maximumDataLength) else {
-                throw Failure("the index's member \(number) has sizes no member of bale's has")
-            }
-            members.append(ArchiveIndex.Member(offset: offset, length: length, dataStart: dataStart, dataLength: dataLength))
-            offset += length
-            dataStart += dataLength
+        // No count may promise more than the bytes left can hold.
+        guard entryCount <= UInt64(payload.count) / ArchiveIndexLayout.minimumEntryLength else {
+            throw Failure("the index records \(entryCount) entries, more than it can hold")
         }
-        guard dataStart == streamLength else {
-            throw Failure("the index's members hold \(dataStart) bytes of data, and it records a stream of \(streamLength)")
-        }
-        var index = ArchiveIndex(members: members, entries: [], streamLength: streamLength)
-
-        let entryCount = try cursor.number("entry count", atMost: UInt64(cursor.remaining / 13))
-        index.entries.reserveCapacity(Int(entryCount))
+        // The entries first, as recorded: their positions are checked
+        // against the stream and its members, which follow them.
+        var entries: [ArchiveIndex.Entry] = []
+        entries.reserveCapacity(Int(entryCount))
         let block = ArchiveIndexLayout.blockSize
-        let blocks = streamLength / block
+        let blockLimit = UInt64(Int64.max) / block  // no position past this, so no sum overflows
         var headerBlock: UInt64 = 0
-        var endOfLast: UInt64 = 0  // the stream offset the next header may not come before
         var name: [UInt8] = []
         var owners: ([UInt8], [UInt8])?
         for number in 0..<entryCount {
             let what = "entry \(number)"
-            let step = try cursor.number("\(what)'s position", atMost: blocks)
+            let step = try cursor.number("\(what)'s position", atMost: blockLimit - headerBlock)
             // bale's tar stream begins with its first entry (no global
             // header): an index that starts later has lost entries.
             guard number > 0 || step == 0 else { throw Failure("the index's first entry does not begin the tar stream") }
             guard number == 0 || step >= 1 else { throw Failure("the index's \(what) does not come after the one before") }
             headerBlock += step
-            let contentStep = try cursor.number("\(what)'s data position", atMost: blocks)
-            guard contentStep >= 1, headerBlock + contentStep <= blocks else {
-                throw Failure("the index's \(what) lies outside the tar stream")
-            }
-            let headerAt = headerBlock * block, contentAt = (headerBlock + contentStep) * block
-            guard headerAt >= endOfLast else {
-                throw Failure("the index's \(what) begins inside the entry before it")
-            }
+            let contentStep = try cursor.number("\(what)'s data position", atMost: blockLimit - headerBlock)
+            guard contentStep >= 1 else { throw Failure("the index's \(what) has its data before its header") }
             guard let kind = ArchiveIndexLayout.kind(number: UInt64(try cursor.byte("\(what)'s type"))) else {
                 throw Failure("the index's \(what) has an unknown type")
             }
@@ -194,26 +173,63 @@ public enum ArchiveIndexDecoder {
                 major = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
                 minor = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
             }
-            let isSparse = flags & ArchiveIndexLayout.sparseFlag != 0
-            // A regular file's data must fit in the stream before the next
-            // header (a sparse one stores less than its size: at least its map).
-            var stored: UInt64 = 0
-            if kind == .file && !isSparse {
-                guard size <= streamLength - contentAt else { throw Failure("the index's \(what) runs past the tar stream") }
-                stored = (size + block - 1) / block * block
-            }
-            endOfLast = contentAt + stored
-            guard let member = index.member(holding: headerAt) else {
-                throw Failure("the index's \(what) lies outside the tar stream")
-            }
-            index.entries.append(ArchiveIndex.Entry(
+            entries.append(ArchiveIndex.Entry(
                 name: name, kind: kind, size: size, mode: UInt32(mode), modificationSeconds: seconds,
                 modificationNanoseconds: Int32(nanoseconds), userID: UInt32(userID), groupID: UInt32(groupID),
                 userName: userName, groupName: groupName, linkTarget: link,
-                deviceMajor: UInt32(major), deviceMinor: UInt32(minor), isSparse: isSparse,
-                headerStreamOffset: headerAt, contentStreamOffset: contentAt,
-                headerMember: member, headerOffset: headerAt - members[member].dataStart))
+                deviceMajor: UInt32(major), deviceMinor: UInt32(minor),
+                isSparse: flags & ArchiveIndexLayout.sparseFlag != 0,
+                headerStreamOffset: headerBlock * block, contentStreamOffset: (headerBlock + contentStep) * block))
         }
+
+        let streamLength = try cursor.number("stream length", atMost: UInt64(Int64.max))
+        // Each member takes at least 2 bytes.
+        let memberCount = try cursor.number("member count", atMost: UInt64(cursor.remaining / 2))
+        var members: [ArchiveIndex.Member] = []
+        members.reserveCapacity(Int(memberCount))
+        var offset: UInt64 = 0, dataStart: UInt64 = 0
+        for number in 0..<memberCount {
+            let length = try cursor.varint("member \(number)'s length")
+            let dataLength = try cursor.varint("member \(number)'s data length")
+            guard length >= UInt64(GzipMember.headerLength + GzipMember.trailerLength),
+                  length <= UInt64(GzipMember.maximumMemberLength),
+                  dataLength <= UInt64(GzipMember.maximumDataLength) else {
+                throw Failure("the index's member \(number) has sizes no member of bale's has")
+            }
+            members.append(ArchiveIndex.Member(offset: offset, length: length, dataStart: dataStart, dataLength: dataLength))
+            offset += length
+            dataStart += dataLength
+        }
+        guard dataStart == streamLength else {
+            throw Failure("the index's members hold \(dataStart) bytes of data, and it records a stream of \(streamLength)")
+        }
+        var index = ArchiveIndex(members: members, entries: [], streamLength: streamLength)
+
+        // Each entry inside the stream, after the previous entry's data
+        // (a regular file's data must fit before the next header; a sparse
+        // one stores less than its size, at least its map), in its member.
+        var endOfLast: UInt64 = 0
+        for number in entries.indices {
+            let what = "entry \(number)"
+            let entry = entries[number]
+            guard entry.contentStreamOffset <= streamLength, let member = index.member(holding: entry.headerStreamOffset) else {
+                throw Failure("the index's \(what) lies outside the tar stream")
+            }
+            guard entry.headerStreamOffset >= endOfLast else {
+                throw Failure("the index's \(what) begins inside the entry before it")
+            }
+            var stored: UInt64 = 0
+            if entry.kind == .file && !entry.isSparse {
+                guard entry.size <= streamLength - entry.contentStreamOffset else {
+                    throw Failure("the index's \(what) runs past the tar stream")
+                }
+                stored = (entry.size + block - 1) / block * block
+            }
+            endOfLast = entry.contentStreamOffset + stored
+            entries[number].headerMember = member
+            entries[number].headerOffset = entry.headerStreamOffset - members[member].dataStart
+        }
+        index.entries = entries
 
         let digestCount = try cursor.number("digest count", atMost: entryCount)
         var entry: UInt64 = 0

@@ -1,7 +1,7 @@
 /// The bytes of an archive index (`ArchiveIndex`): what `ArchiveIndexEncoder`
 /// writes and `ArchiveIndexDecoder` reads, in one place.
 ///
-/// The index is a "blob": a 28-byte header, then the payload compressed
+/// The index is a "blob": a 36-byte header, then the payload compressed
 /// with raw deflate. The blob is cut into the extra fields of empty gzip
 /// members (`GzipIndexMember`). All fixed numbers are little-endian.
 ///
@@ -10,19 +10,18 @@
 ///     <u64 payload length>    uncompressed
 ///     <u64 compressed length> the bytes after this header
 ///     <u32 CRC-32>            of the uncompressed payload
+///     <u64 entries>           how many entries the payload begins with
 ///     <compressed payload>
 ///
 /// The payload is a series of unsigned LEB128 numbers ("varints": 7 bits a
 /// byte, low first, the high bit set on every byte but the last; at most
-/// 10 bytes) and byte strings (a varint length, then the bytes):
+/// 10 bytes) and byte strings (a varint length, then the bytes). The
+/// entries come first, so that `pack` can compress them as it records
+/// them (`ArchiveIndexEncoder`), and what is known only at the end after:
 ///
-///     stream length           the tar stream's bytes
-///     member count, then per member:
-///       compressed length     header to trailer; members follow one another from the stream's first byte
-///       data length           its tar bytes; data follows on from member to member
-///     entry count, then per entry:
+///     per entry:
 ///       header step           in 512-byte blocks from the previous entry's first header block
-///                             (the first entry's: from the stream's start); at least 1 after the first
+///                             (the first entry's: from the stream's start, so 0); at least 1 after the first
 ///       content step          blocks from its first header block to its data (at least 1)
 ///       kind                  0 file, 1 directory, 2 symbolic link, 3 hard link, 4 FIFO,
 ///                             5 character device, 6 block device
@@ -34,21 +33,24 @@
 ///       name                  bytes shared with the previous entry's name, then a string of the rest
 ///       link target           a string
 ///       major, minor          devices only
+///     stream length           the tar stream's bytes
+///     member count, then per member:
+///       compressed length     header to trailer; members follow one another from the stream's first byte
+///       data length           its tar bytes; data follows on from member to member
 ///     digest count, then per digest (`pack --manifest`):
 ///       entry step            from the previous digest's entry (the first: its entry's number)
 ///       32 bytes              the file's SHA-256
 ///
 /// Steps (not positions) make the entries' headers strictly increasing by
 /// construction: an index cannot describe a loop. Names sharing their
-/// directory with the previous entry cost only their last component, in
-/// the payload and in `pack`'s memory while it collects the index.
+/// directory with the previous entry cost only their last component.
 public enum ArchiveIndexLayout {
     /// The blob's first four bytes: "BIX" and the layout version.
     public static let magic: [UInt8] = [0x42, 0x49, 0x58, 1]
     /// The compression method: raw deflate, as in gzip.
     public static let deflateMethod: UInt8 = 8
     /// The blob header's length.
-    public static let headerLength = 28
+    public static let headerLength = 36
     /// A tar block.
     public static let blockSize: UInt64 = 512
     /// The largest payload a reader inflates: 1 GiB, about ten million
@@ -58,6 +60,10 @@ public enum ArchiveIndexLayout {
     public static let maximumPayloadLength: UInt64 = 1 << 30
     /// deflate's largest ratio of output to input (a run of one byte).
     public static let maximumDeflateRatio: UInt64 = 1032
+    /// The fewest payload bytes an entry takes (every field at its
+    /// shortest, owner names as the entry before's): no entry count may
+    /// promise more entries than the payload can hold.
+    public static let minimumEntryLength: UInt64 = 13
     /// The length of a digest.
     public static let digestLength = 32
 

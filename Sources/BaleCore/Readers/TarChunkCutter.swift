@@ -102,7 +102,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
          prefetchBudget: Int = 32 << 20, makesDigests: Bool = false, sparse: Bool = false,
          attributes: PackAttributes = PackAttributes(namesOwners: true), indexes: Bool = false) {
         self.feed = feed
-        index = indexes ? ArchiveIndexEncoder() : nil
+        do { index = indexes ? try ArchiveIndexEncoder() : nil } catch { indexFailure = error }
         self.base = base
         self.sparse = sparse
         self.attributes = attributes
@@ -123,6 +123,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// The archive's index as the stream is made: each entry as its
     /// header goes in (nil: `--no-index`).
     private var index: ArchiveIndexEncoder?
+    /// Why the index could not be made (zlib found no memory for it): the
+    /// pack then fails when it asks for the index (`indexBlob`).
+    private var indexFailure: CodecError?
 
     /// The archive index's bytes (`ArchiveIndexEncoder.blob`), once the
     /// whole stream has been read and compressed into the members whose
@@ -131,10 +134,11 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// digests, each file's SHA-256 is in it.
     public func indexBlob(members: [(length: UInt64, dataLength: UInt64)],
                           streamLength: UInt64) throws(CodecError) -> [UInt8]? {
-        let recorded = monitor.withLock { () -> ArchiveIndexEncoder? in
+        let (recorded, failure) = monitor.withLock { () -> (ArchiveIndexEncoder?, CodecError?) in
             defer { index = nil }
-            return index
+            return (index, indexFailure)
         }
+        if let failure { throw failure }
         // Every file the index recorded was hashed by the time the stream
         // was read (its key is only given with digests; see `recordInIndex`).
         return try recorded?.blob(members: members, streamLength: streamLength) { key in digestTable?.digest(key) }
@@ -260,8 +264,13 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// `streamPosition` in the index, if one is made.
     private func recordInIndex(_ header: TarEntry, headerBlocks: Int, at streamPosition: UInt64, position: Int,
                                isSparse: Bool = false) {
-        index?.record(header, headerAt: streamPosition, contentAt: streamPosition + UInt64(headerBlocks),
-                      isSparse: isSparse, digestKey: digestTable != nil && header.kind == .file ? position : nil)
+        do {
+            try index?.record(header, headerAt: streamPosition, contentAt: streamPosition + UInt64(headerBlocks),
+                              isSparse: isSparse, digestKey: digestTable != nil && header.kind == .file ? position : nil)
+        } catch {
+            index = nil
+            indexFailure = error
+        }
     }
 
     /// Puts the entry at `position` of the feed into the stream, its
