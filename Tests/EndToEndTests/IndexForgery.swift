@@ -38,7 +38,8 @@ enum IndexForgery {
             n = struct.unpack('<H', data[pos+14:pos+16])[0]
             blob += bytes(data[pos+16:pos+16+n])
             pos += 12 + xlen + 10
-        payload, at = zlib.decompressobj(-15).decompress(blob[28:]), 0
+        count = struct.unpack('<Q', blob[28:36])[0]
+        payload, at = zlib.decompressobj(-15).decompress(blob[36:]), 0
         def varint():
             global at
             value, shift = 0, 0
@@ -49,16 +50,16 @@ enum IndexForgery {
         def string():
             global at
             n = varint(); s = payload[at:at+n]; at += n; return s
-        stream = varint()
-        mem = [[varint(), varint()] for _ in range(varint())]
         entries, previous = [], b''
-        for _ in range(varint()):
+        for _ in range(count):
             e = {k: varint() for k in ('step', 'content', 'kind', 'flags', 'mode', 'size', 'sec', 'nsec', 'uid', 'gid')}
             if not e['flags'] & 2: e['user'], e['group'] = string(), string()
             shared = varint(); e['name'] = previous[:shared] + string(); previous = e['name']
             e['link'] = string()
             if e['kind'] in (5, 6): e['major'], e['minor'] = varint(), varint()
             entries.append(e)
+        stream = varint()
+        mem = [[varint(), varint()] for _ in range(varint())]
         rest = payload[at:]
         named = {e['name']: e for e in entries}
         if edit == 'swap-names':
@@ -75,17 +76,17 @@ enum IndexForgery {
             while v >= 0x80: out.append(v & 0x7f | 0x80); v >>= 7
             out.append(v)
         def puts(s): put(len(s)); out.extend(s)
-        put(stream); put(len(mem))
-        for c, d in mem: put(c); put(d)
-        put(len(entries))
         for e in entries:
             for k in ('step', 'content', 'kind', 'flags', 'mode', 'size', 'sec', 'nsec', 'uid', 'gid'): put(e[k])
             if not e['flags'] & 2: puts(e['user']); puts(e['group'])
             put(0); puts(e['name']); puts(e['link'])
             if e['kind'] in (5, 6): put(e['major']); put(e['minor'])
+        put(stream); put(len(mem))
+        for c, d in mem: put(c); put(d)
         out.extend(rest)
         c = zlib.compressobj(6, zlib.DEFLATED, -15); body = c.compress(bytes(out)) + c.flush()
-        blob = b'BIX\x01\x08\x00\x00\x00' + struct.pack('<QQI', len(out), len(body), zlib.crc32(bytes(out))) + body
+        blob = (b'BIX\x01\x08\x00\x00\x00' + struct.pack('<QQIQ', len(out), len(body), zlib.crc32(bytes(out)), len(entries))
+                + body)
         index = b''
         for i in range(0, len(blob), 65531):
             piece = blob[i:i + 65531]
