@@ -95,15 +95,19 @@ public struct IndexedSelection: Sendable {
         }
         var taken: [Int] = []
         var takenNames: Set<[UInt8]> = []
-        for (place, entry) in entries.enumerated() where selection.select(entry.name) {
-            if contentOnly && entry.kind != .file && entry.kind != .hardLink { continue }
+        for place in entries.indices where selection.select(entries[place].name) {
+            let kind = entries[place].kind
+            if contentOnly && kind != .file && kind != .hardLink { continue }
             taken.append(place)
-            if !linksGetContent { takenNames.insert(entry.name) }
+            if !linksGetContent { takenNames.insert(entries[place].name) }
         }
         let targets = Self.linkTargets(of: taken, in: entries, skippingTaken: takenNames)
         for place in taken {
             guard let target = targets[place] else {
-                if entries[place].kind == .hardLink { linkedTargets.insert(entries[place].linkTarget) }
+                // A link made as a link, to a target taken too: that must come first.
+                if entries[place].kind == .hardLink && takenNames.contains(entries[place].linkTarget) {
+                    linkedTargets.insert(entries[place].linkTarget)
+                }
                 add(Item(entry: place, delivery: .itself, start: start(of: place), end: end(of: place)))
                 continue
             }

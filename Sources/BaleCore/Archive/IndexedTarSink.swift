@@ -186,7 +186,8 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
             case .itself:
                 // A link is made to a file extracted before it: the stream
                 // has its target first, an index that does not lies.
-                if read.kind == .hardLink && !deliveredTargets.contains(read.linkTarget) {
+                if read.kind == .hardLink && linkedTargets.contains(read.linkTarget)
+                    && !deliveredTargets.contains(read.linkTarget) {
                     throw caught(lying: "the hard link \(TerminalText.escaped(read.name)) comes before its target", at: item.start)
                 }
                 if linkedTargets.contains(read.name) { deliveredTargets.insert(read.name) }
