@@ -20,8 +20,8 @@ public struct ArchiveIndex: Equatable, Sendable {
     /// One data member of the archive: a gzip member holding one piece of
     /// the tar stream.
     public struct Member: Equatable, Sendable {
-        /// Where the member begins in the archive file (not in the stream:
-        /// the reader has added where the stream begins).
+        /// Where the member begins in the archive file (an indexed
+        /// archive's stream begins at the file's first byte).
         public var offset: UInt64
         /// Its compressed bytes, gzip header to trailer.
         public var length: UInt64

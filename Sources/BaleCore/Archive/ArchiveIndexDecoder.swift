@@ -13,8 +13,8 @@
 /// allocation larger than the payload's declared length (at most
 /// `ArchiveIndexLayout.maximumPayloadLength`).
 ///
-/// Member offsets come out counted from the stream's first byte; the
-/// reader (`ArchiveIndexReader`) moves them to file offsets.
+/// Member offsets come out counted from the stream's first byte, which in
+/// an indexed archive is the file's (`ArchiveIndexReader`).
 public enum ArchiveIndexDecoder {
     /// Why an index cannot be used.
     public struct Failure: Error, Equatable, Sendable {

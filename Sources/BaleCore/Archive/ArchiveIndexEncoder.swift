@@ -30,9 +30,6 @@ public struct ArchiveIndexEncoder {
         compressor = try ZlibStreamCompressor(level: 9)
     }
 
-    /// Entries recorded so far.
-    public var count: Int { Int(entryCount) }
-
     /// Records an entry whose first header block is at `headerAt` in the
     /// tar stream and whose data begins at `contentAt` (both multiples of
     /// 512, headers in increasing order, the first at 0); `header` is the

@@ -35,6 +35,11 @@ public enum ArchiveIndexReader {
             return .unusable(reason: "the end member records a stream longer than the file")
         }
         let streamStart = size - endLength - record.streamLength
+        // bale writes an archive as one stream from the file's first byte.
+        // A stream that begins later follows something else (archives
+        // joined with cat, which tar reads as the first of them): its index
+        // would describe the last part alone, so the file is read as a stream.
+        guard streamStart == 0 else { return .absent }
         guard record.indexOffset < record.streamLength else {
             return .unusable(reason: "the end member's index offset lies outside the stream")
         }
@@ -44,7 +49,7 @@ public enum ArchiveIndexReader {
         do { members = try read(fd, count: Int(indexLength), at: streamStart + record.indexOffset) } catch {
             return .unusable(reason: "cannot read the index: \(error.reason)")
         }
-        var index: ArchiveIndex
+        let index: ArchiveIndex
         do {
             let blob = try join(members)
             index = try typedThrows(ArchiveIndexDecoder.Failure.self) {
@@ -61,7 +66,6 @@ public enum ArchiveIndexReader {
             return .unusable(reason: "the index's \(index.members.count) members and \(index.streamLength) bytes "
                              + "differ from the end member's \(record.members) and \(record.dataLength)")
         }
-        for number in index.members.indices { index.members[number].offset += streamStart }
         return .found(index)
     }
 

@@ -113,11 +113,13 @@ public final class IndexedMemberReader {
 
     /// The cheap proof that the index describes this stream, read from the
     /// one or two members concerned: the first and last entries' headers
-    /// are where the index puts them and say what it says, and the end of
-    /// the archive follows the last entry (or begins the stream, for an
-    /// index of no entries), so no entry is missing at either end. The
-    /// difference found, worded for a message; nil when there is none.
-    /// (A lie about an entry in between is found by `verify`, which reads
+    /// are where the index puts them and say what it says, so does every
+    /// entry whose header lies in the first or the last member (in an
+    /// archive of one member, every entry), and the end of the archive
+    /// follows the last entry (or begins the stream, for an index of no
+    /// entries), so no entry is missing at either end. The difference
+    /// found, worded for a message; nil when there is none. (A lie about
+    /// an entry in a member in between is found by `verify`, which reads
     /// every header, and by whoever reads that entry.)
     public func disagreementAtTheEnds() throws(BaleError) -> String? {
         guard let last = index.entries.indices.last else {
@@ -126,12 +128,74 @@ public final class IndexedMemberReader {
         for number in Set([0, last]).sorted() {
             if let difference = try disagreement(ofEntry: number) { return difference }
         }
+        for member in Set([index.entries[0].headerMember, index.entries[last].headerMember]).sorted() {
+            if let difference = try disagreement(inMember: member) { return difference }
+        }
         guard let read = try header(ofEntry: last) else { return "no tar header for the last entry" }
         let stored = UInt64(max(0, read.storedSize ?? (read.kind == .file ? read.size : 0)))
         let block = ArchiveIndexLayout.blockSize
         let next = UInt64(read.contentOffset) + (stored + block - 1) / block * block
         return try endOfArchive(at: next) ? nil
             : "the tar stream goes on after its last entry, \(TerminalText.escaped(index.entries[last].name))"
+    }
+
+    /// Where the entries whose headers lie in member `number`, read from
+    /// it by `TarReader` from the first of them, differ from the index:
+    /// the same entries in the same order, each as the index says it is,
+    /// none missing (but an entry whose header runs on into the next
+    /// member) and none more; nil when they agree. One member's worth of
+    /// parsing, for a member already inflated.
+    public func disagreement(inMember number: Int) throws(BaleError) -> String? {
+        let member = index.members[number]
+        // The first entry whose header lies in the member (headers are in order).
+        var low = 0, high = index.entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if index.entries[middle].headerStreamOffset < member.dataStart { low = middle + 1 } else { high = middle }
+        }
+        guard low < index.entries.count, index.entries[low].headerMember == number else { return nil }
+        let data = try data(ofMember: number)
+        let start = Int(index.entries[low].headerOffset)
+        var reader = TarReader(archiveName: path)
+        var read = EveryEntry()
+        do {
+            try typedThrows(BaleError.self) {
+                try data.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[start...]), to: &read) }
+            }
+        } catch {
+            return "no valid tar stream at the header of \(TerminalText.escaped(index.entries[low].name)) "
+                + "(byte \(index.entries[low].headerStreamOffset) of the tar stream)"
+        }
+        let base = Int64(member.dataStart) + Int64(start)
+        for (step, var entry) in read.entries.enumerated() {
+            let number = low + step
+            guard number < index.entries.count else {
+                return "the tar stream has an entry the index lacks, \(TerminalText.escaped(entry.name))"
+            }
+            entry.headerOffset += base
+            entry.contentOffset += base
+            if let difference = index.entries[number].disagreement(with: entry) {
+                return "\(TerminalText.escaped(index.entries[number].name)): \(difference)"
+            }
+        }
+        // What the reader did not begin must be an entry whose header runs
+        // past the member's end: any other is not in the stream.
+        let unread = low + read.entries.count
+        if unread < index.entries.count, index.entries[unread].headerMember == number,
+           index.entries[unread].contentStreamOffset <= member.dataStart + member.dataLength {
+            return "\(TerminalText.escaped(index.entries[unread].name)) is in the index, not in the tar stream"
+        }
+        return nil
+    }
+
+    /// Keeps every entry the reader begins.
+    private struct EveryEntry: TarReader.Handler {
+        var entries: [TarEntry] = []
+        mutating func begin(_ entry: TarEntry) throws(BaleError) { entries.append(entry) }
+        mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {}
+        mutating func hole(_ length: Int64) throws(BaleError) {}
+        mutating func end() throws(BaleError) {}
+        mutating func finish() -> [Diagnostic] { [] }
     }
 
     /// Keeps the first entry the reader begins, and ignores the rest.

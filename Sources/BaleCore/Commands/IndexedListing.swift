@@ -3,24 +3,23 @@ import Glibc
 #endif
 
 /// `bale list` from an archive's index: the listing `TarLister` prints from
-/// the stream, printed from the index alone, without inflating the
-/// archive (the index, and the one or two members holding the first and
-/// last entries' headers).
+/// the stream, printed from the index, without inflating the archive (but
+/// the one or two members holding the first and last entries' headers).
 ///
 /// An index never overrides the stream: before a line is printed, the
 /// index has passed the reader's checks (`ArchiveIndexReader`: checksum,
-/// every offset and count, the end member's totals), and the first and
-/// last entries' tar headers, read from their own members, must be what
-/// the index says they are, with the end of the archive after the last
-/// (`IndexedMemberReader.disagreementAtTheEnds`). An index that fails is
-/// named in a warning (exit 2, as GNU tar's warnings) and the caller lists
-/// from the stream.
+/// every offset and count, the end member's totals), and the entries in
+/// the members holding the first and last headers, read from them, must
+/// be what the index says they are, with the end of the archive after the
+/// last (`IndexedMemberReader.disagreementAtTheEnds`). An index that fails
+/// is named in a warning (exit 2, as GNU tar's warnings) and the caller
+/// lists from the stream.
 ///
 /// What this cannot see, short of reading every header (which is what
 /// `verify` does): a well-formed index, CRC-32 fixed up, that renames an
-/// entry in the middle. Nothing the index could hold would prevent that
-/// (whoever rewrites it can recompute anything derived from the stream);
-/// `cat` and a named `unpack` check each header they use.
+/// entry in a member in between. Nothing the index could hold would
+/// prevent that (whoever rewrites it can recompute anything derived from
+/// the stream); `cat` and a named `unpack` check each header they use.
 struct IndexedListing {
     /// What came of trying the index.
     enum Outcome {
