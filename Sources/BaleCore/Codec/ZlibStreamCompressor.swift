@@ -18,6 +18,8 @@ public final class ZlibStreamCompressor {
     public private(set) var inputLength: UInt64 = 0
     public private(set) var inputCRC: UInt32 = 0
     private var finished = false
+    /// Where deflate writes, before its output is moved to `output`.
+    private let window = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
 
     /// A stream at zlib's `level`.
     public init(level: Int32) throws(CodecError) {
@@ -27,7 +29,10 @@ public final class ZlibStreamCompressor {
         if result != Z_OK { throw CodecError.zlib("deflateInit2", result) }
     }
 
-    deinit { deflateEnd(&stream) }
+    deinit {
+        deflateEnd(&stream)
+        window.deallocate()
+    }
 
     /// Adds `bytes` to the stream.
     public func append(_ bytes: UnsafeRawBufferPointer) throws(CodecError) {
@@ -49,8 +54,10 @@ public final class ZlibStreamCompressor {
         try run(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_FINISH)
     }
 
-    /// Feeds `input` to deflate, growing `output` as it fills, until the
-    /// input is taken (and, with Z_FINISH, the stream ended).
+    /// Feeds `input` to deflate, moving what it gives from `window` to
+    /// `output`, until the input is taken (and, with Z_FINISH, the stream
+    /// ended). Most calls give deflate a few dozen bytes and get nothing
+    /// back (it compresses in blocks), so they cost only what they add.
     private func run(_ input: UnsafeRawBufferPointer, flush: Int32) throws(CodecError) {
         var spare: UInt8 = 0
         try withUnsafeMutablePointer(to: &spare) { (spare) throws(CodecError) in
@@ -58,15 +65,11 @@ public final class ZlibStreamCompressor {
                 mutating: (input.baseAddress ?? UnsafeRawPointer(spare)).assumingMemoryBound(to: Bytef.self))
             stream.avail_in = uInt(input.count)
             while true {
-                let room = max(1 << 12, output.count / 4)
-                let used = output.count
-                output += repeatElement(0, count: room)
-                let result = output.withUnsafeMutableBytes { buffer -> Int32 in
-                    stream.next_out = (buffer.baseAddress! + used).assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(room)
-                    return deflate(&stream, flush)
-                }
-                output.removeLast(Int(stream.avail_out))
+                stream.next_out = window.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(window.count)
+                let result = deflate(&stream, flush)
+                let produced = window.count - Int(stream.avail_out)
+                if produced > 0 { output.append(contentsOf: UnsafeRawBufferPointer(rebasing: window[0..<produced])) }
                 if result == Z_STREAM_END { return }
                 guard result == Z_OK || result == Z_BUF_ERROR else { throw CodecError.zlib("deflate", result) }
                 // Done when the input is taken and deflate had room left (it
