@@ -18,6 +18,10 @@
 #   sum of 4 large files vs openssl speed -evp sha256 × min(2, cores)
 #   gzip -6 -p 2 ÷ -p 1 (the scaling; no goal)
 #
+# and issue 19's (bench/index.sh, its own archive and table, appended):
+#   list, cat of one file, unpack of two named files of an indexed archive
+#   vs tar -tzf, tar -xzOf, tar -xzf on the same archive
+#
 # on two corpora side by side, built once in bench/work/ from files already
 # on the machine, each a tree (tree/) and its tar (corpus.tar):
 #   text     documentation, C headers and one shared library
@@ -279,6 +283,10 @@ for n in names:
         f"{t(c, n):.3f} | {statistics.median(cpu[c, n]):.2f} | {max(rss[c, n]) / 1024:.0f}" for c in corpora) + " |")
 print("\n".join(L))
 PY
+
+# Issue 19's lines (indexed archives), their own archive and table.
+BALE="$BALE" BENCH_RUNS="$BENCH_RUNS" BENCH_QUICK="$BENCH_QUICK" BENCH_XDIR="$XDIR" bash "$ROOT/bench/index.sh"
+{ echo; cat "$ROOT/bench/index-results.md"; } >> "$RESULTS"
 
 echo
 cat "$RESULTS"

@@ -18,7 +18,7 @@ struct Bale: ParsableCommand {
         see 'bale help exit-codes'.
         """,
         version: BuildVersions.summary,
-        subcommands: [Gzip.self, Gunzip.self, Pack.self, Unpack.self, List.self, Verify.self, Sum.self, ExitCodes.self]
+        subcommands: [Gzip.self, Gunzip.self, Pack.self, Unpack.self, Cat.self, List.self, Verify.self, Sum.self, ExitCodes.self]
     )
 
     static func main() {

@@ -26,10 +26,29 @@ struct Unpack: ParsableCommand {
           bale unpack logs.tar.gz
           bale unpack backup.tgz -C /srv/restore
           bale unpack src.tar.gz --strip-components 1 --exclude '*.o' -C src
+          bale unpack backup.tar.gz home/ann/notes.txt etc/hosts -C /tmp/r
+          bale unpack logs.tar.gz --wildcards '*/2026-11-*.log'
+
+        Named entries (PATH, --wildcards PATTERN) are chosen as tar -x NAME \
+        chooses them: a PATH is the entry of exactly that name, and a \
+        directory comes with everything under it; a PATTERN is matched on \
+        the whole name, * matching '/' too. A name that matches nothing is \
+        'Not found in archive' (exit 2). From bale's indexed archives only \
+        the members holding the named entries are read, on all workers; a \
+        hard link named without its target gets the target's content.
         """)
 
     @Argument(help: "The archive (- for standard input).")
     var archive: String
+
+    @Argument(help: ArgumentHelp("Extract only these entries (a directory with everything under it); default: all.",
+                                 valueName: "path"))
+    var paths: [String] = []
+
+    @Option(name: .customLong("wildcards"), help: ArgumentHelp(
+        "Also extract the entries this pattern matches (fnmatch on the whole name, * matching '/'; repeatable).",
+        valueName: "pattern"))
+    var wildcards: [String] = []
 
     @Option(name: .customShort("C"), help: "Extract into DIR (created if missing).")
     var directory = "."
@@ -82,6 +101,8 @@ struct Unpack: ParsableCommand {
         try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
         try requireNonEmpty(directory, "-C", "a directory")
         try requireNonEmpty(excludes, "--exclude", "a glob")
+        try requireNonEmpty(paths, "a PATH", "an entry's name")
+        try requireNonEmpty(wildcards, "--wildcards", "a pattern")
         if stripComponents < 0 { throw ValidationError("--strip-components takes a number of components, 0 or more") }
         if [keepOldFiles, skipOldFiles, keepNewerFiles].filter({ $0 }).count > 1 {
             throw ValidationError("give only one of -k (--keep-old-files), --skip-old-files and --keep-newer-files")
@@ -95,6 +116,7 @@ struct Unpack: ParsableCommand {
         var options = UnpackCommand.Options()
         options.archive = archive
         options.directory = directory
+        options.selection = EntrySelection(paths: paths, patterns: wildcards)
         var policy = ExtractionPolicy()
         policy.stripComponents = stripComponents
         policy.exclusions = ExclusionPatterns(excludes)
@@ -108,7 +130,7 @@ struct Unpack: ParsableCommand {
         options.policy = policy
         options.engine = engine.settings
         options.context = RunContext(quiet: quiet, verbose: verbose)
-        throw engine.report(command: "unpack", inputs: [archive], quiet: quiet, verbose: verbose, context: options.context) { UnpackCommand(options: options).run() }
+        throw engine.report(command: "unpack", inputs: [archive] + paths + wildcards, quiet: quiet, verbose: verbose, context: options.context) { UnpackCommand(options: options).run() }
     }
 }
 

@@ -16,7 +16,7 @@ import Testing
             [ -s man-errors ] && cat man-errors >&2
             bash -c 'source prefix/share/bash-completion/completions/bale; complete -p bale'
             [ -s prefix/share/zsh/site-functions/_bale ] && [ -s prefix/share/fish/vendor_completions.d/bale.fish ] && echo "zsh and fish completions"
-            for command in gzip gunzip pack unpack list verify sum exit-codes; do
+            for command in gzip gunzip pack unpack cat list verify sum exit-codes; do
                 "$BALE" $command --help | grep -o -- '--[a-z][a-z-]*' | sort -u | while read -r option; do
                     grep -qF -- "-${option#--}" "$repo/docs/bale.1" || echo "docs/bale.1 lacks $command $option: run make man"
                 done

@@ -19,6 +19,9 @@ public struct UnpackCommand {
         public var verifyOnly = false
         /// With `verifyOnly`: a manifest in sha256sum's format to check against.
         public var manifest: String?
+        /// The entries named (`bale unpack ARCHIVE PATH...`, `--wildcards`);
+        /// empty for every entry.
+        public var selection = EntrySelection()
         /// What extraction does with names, files already there, modes,
         /// owners and times (GNU tar's options); `list` takes its exclusions.
         public var policy = ExtractionPolicy()
@@ -33,49 +36,17 @@ public struct UnpackCommand {
 
     public func run() -> ExitCode {
         let context = options.context
-        let name = options.archive == "-" ? "stdin" : options.archive
-        if options.archive == "-" && isatty(0) != 0 {
-            // As GNU tar and gzip -d: a terminal is not an archive (and
-            // reading one would wait for typing that never comes).
-            context.report(.error(path: "stdin", "refusing to read an archive from a terminal; give ARCHIVE, or pipe it in"))
-            return .failure
-        }
-        let fd = options.archive == "-" ? 0 : open(options.archive, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            context.fail(BaleError.cannotOpen(path: name, .current("open")))
-            return .failure
-        }
-        defer { if fd != 0 { FileIO.close(fd) } }
-        var info = stat()
-        let seekable = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
-
-        // gzip or a plain tar? The first two bytes say: read with pread from
-        // a file; read from a stream (a pipe, a socket), and then handed on
-        // in front of the rest (`head`), so that a pipe works as a file does.
-        let head: [UInt8]
-        do throws(SystemError) {
-            head = try Self.firstBytes(fd, seekable: seekable)
-        } catch {
-            context.fail(BaleError.readFailed(path: name, error))
-            return .failure
-        }
-        if head.count < 2 {
-            context.report(.error(path: name, "\(head.isEmpty ? "empty" : "1 byte"): not a gzip file or a tar archive"))
-            return .failure
-        }
-        let isGzip = head == [0x1f, 0x8b]
-        let stream = StreamStart(head: seekable ? [] : head)
-
+        guard let input = ArchiveInput.open(options.archive, context: context) else { return .failure }
+        defer { input.close() }
         return CommandRunner(context: context, engine: options.engine).withPipeline { pipeline in
-            read(name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline)
+            read(input, pipeline: pipeline)
         }
     }
 
-    /// Lists, verifies or extracts the archive open at `fd`, whose first
-    /// bytes are in `stream`.
-    private func read(name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
-                      pipeline: Pipeline) -> ExitCode {
+    /// Lists, verifies or extracts the archive `input`.
+    private func read(_ input: ArchiveInput, pipeline: Pipeline) -> ExitCode {
         let context = options.context
+        let (name, fd, seekable, isGzip, stream) = (input.name, input.fd, input.seekable, input.isGzip, input.stream)
         if options.verifyOnly { return verify(name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline) }
 
         if options.listOnly {
@@ -99,8 +70,8 @@ public struct UnpackCommand {
             let sink = TarStreamSink(archiveName: name, handler: TarLister(exclusions: options.policy.exclusions) {
                 (line: String) throws(BaleError) in try listing.append(line + "\n")
             })
-            return max(status, finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream,
-                                      pipeline: pipeline, output: listing))
+            return max(status, input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context,
+                                          output: listing))
         }
 
         if options.directory != ".", mkdir(options.directory, 0o755) != 0, errno != EEXIST {
@@ -113,86 +84,24 @@ public struct UnpackCommand {
             return .failure
         }
         defer { FileIO.close(root) }
-        var extractor = TarExtractor(root: root, rootPath: options.directory, policy: options.policy,
-                                     writerThreads: options.engine.pipeline.ioThreads)
         // -v names each entry on standard output, as tar -xv does. A
         // failed write there does not stop the extraction (the work the
         // command is for); it is reported at the end (exit 1, or 141
         // quietly for a reader that went away).
         let names = context.verbose ? StandardOutput.Buffer() : nil
-        if let names { extractor.onEntry = { entry in names.appendOrRemember(TerminalText.escaped(entry.name) + "\n") } }
-        let sink = TarStreamSink(archiveName: name, handler: extractor)
-        return finish(sink: sink, name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream,
-                      pipeline: pipeline, output: names)
-    }
-
-    private func finish<H: TarReader.Handler>(
-        sink: TarStreamSink<H>, name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
-        pipeline: Pipeline, output: StandardOutput.Buffer? = nil
-    ) -> ExitCode {
-        let context = options.context
-        var status = ExitCode.success
-        do {
-            if isGzip {
-                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
-                                               codec: options.engine.codec, pipeline: pipeline, sink: sink)
-                if report.ending == .trailingGarbage {
-                    context.report(.warning(path: name, GzipStreamDecoder.trailingGarbageWarning))
-                    status = .warning
-                }
-            } else {
-                try stream.feedHead(to: sink)
-                try sink.feedAll(from: fd, name: name)
-            }
-            try sink.finish(archiveName: name)
-        } catch {
-            _ = sink.finishHandler()
-            // What was listed before the error is printed, then the error
-            // (which a closed or full standard output does not hide).
-            do throws(BaleError) { try output?.flush() } catch let failure {
-                context.fail(failure)
-            }
-            context.fail(error)
-            return error.exitStatus
+        let extractor = {
+            var extractor = TarExtractor(root: root, rootPath: options.directory, policy: options.policy,
+                                         writerThreads: options.engine.pipeline.ioThreads)
+            if let names { extractor.onEntry = { entry in names.appendOrRemember(TerminalText.escaped(entry.name) + "\n") } }
+            return extractor
         }
-        // Each problem counts with its own exit status: an entry not
-        // extracted 1, a file kept by -k 2, a newer one kept by
-        // --keep-newer-files 0 (as GNU tar).
-        let refused = sink.finishHandler()
-        let warnings = sink.warnings
-        for problem in refused + warnings {
-            context.report(problem)
-            status = max(status, problem.exitStatus)
+        if !options.selection.takesEverything {
+            return NamedEntries(input: input, selection: options.selection, purpose: .extraction,
+                                engine: options.engine, context: context)
+                .read(into: extractor, pipeline: pipeline, output: names)
         }
-        Self.count(sink, archive: fd, into: context.summary)
-        do throws(BaleError) { try output?.flush() } catch {
-            context.fail(error)
-            return error.exitStatus
-        }
-        return status
-    }
-
-    /// The first two bytes of the input (fewer if it is shorter): read in
-    /// place from a file, consumed from a stream.
-    private static func firstBytes(_ fd: Int32, seekable: Bool) throws(SystemError) -> [UInt8] {
-        var bytes: [UInt8] = [0, 0]
-        let count = try typedThrows(SystemError.self) {
-            try bytes.withUnsafeMutableBytes { (raw) throws(SystemError) in
-                seekable ? try FileIO.read(fd, into: raw.baseAddress!, count: 2, at: 0)
-                    : try FileIO.read(fd, into: raw.baseAddress!, count: 2)
-            }
-        }
-        return Array(bytes.prefix(count))
-    }
-
-    /// Adds an archive's entries and bytes to the run's summary: the
-    /// archive's size read, the tar stream's bytes written (or listed).
-    static func count<H: TarReader.Handler>(_ sink: TarStreamSink<H>, archive fd: Int32, into summary: RunSummary) {
-        let (entries, bytes) = sink.progress
-        var info = stat()
-        let size = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : bytes
-        summary.addFiles(entries)
-        summary.addBytes(read: size, written: bytes)
+        let sink = TarStreamSink(archiveName: name, handler: extractor())
+        return input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context, output: names)
     }
 
     /// `bale verify`: reads everything, writes nothing. A .tar.gz, .tgz or
@@ -285,7 +194,7 @@ public struct UnpackCommand {
             }
             return .failure
         }
-        Self.count(sink, archive: fd, into: context.summary)
+        ArchiveInput.count(sink, archive: fd, into: context.summary)
         let warnings = sink.warnings + (trailingGarbage ? [.warning(path: name, GzipStreamDecoder.trailingGarbageWarning)] : [])
         for warning in warnings { context.report(warning) }
         let verifier = sink.handler

@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
+
+/// The entries named on `bale cat` and `bale unpack`'s command line, matched
+/// against member names as GNU tar 1.34 matches the names given to `tar -x`,
+/// so that a script moving from tar gets the same entries and the same
+/// complaints:
+/// - a name (`PATH`) matches the member of exactly that name, and with it
+///   everything under it when it is a directory (`top/a` takes `top/a/`
+///   and `top/a/b/g`), compared byte for byte: `./f` is not `f`, `a//b`
+///   is not `a/b`; trailing slashes of the name given are dropped;
+/// - a pattern (`--wildcards PATTERN`) is fnmatch(3) on the whole name,
+///   anchored at its start (not tried on its tails, unlike `--exclude`),
+///   wildcards matching '/', and it takes a matching directory's contents
+///   (GNU's FNM_LEADING_DIR, as tar's default `--recursion`);
+/// - each member is credited to the first name, in command-line order,
+///   that matches it; a name credited with no member is "Not found in
+///   archive" at the end, with tar's exit status 2. (So a name given twice
+///   is not found the second time, as in tar.) A plain name holding
+///   wildcard characters that was not found gets tar's hint once.
+///
+/// A value type: the command keeps one and asks `select` of each member in
+/// archive order, in either path (the index's entries or the stream's).
+public struct EntrySelection: Sendable, Equatable {
+    /// One name or pattern from the command line.
+    public struct Name: Sendable, Equatable {
+        /// As given, trailing slashes dropped (for matching and messages).
+        public var text: [UInt8]
+        /// True for `--wildcards PATTERN`.
+        public var isPattern: Bool
+        /// Members credited to it so far.
+        public var found = 0
+    }
+
+    /// The names and patterns, in command-line order.
+    public private(set) var names: [Name]
+
+    /// Names (`paths`) and patterns (`patterns`), the names first, as the
+    /// command line gives them. Empty: nothing is selected by name (every
+    /// member is taken: `unpack` without names).
+    public init(paths: [String] = [], patterns: [String] = []) {
+        names = paths.map { Name(text: Self.trimmed(Array($0.utf8)), isPattern: false) }
+            + patterns.map { Name(text: Self.trimmed(Array($0.utf8)), isPattern: true) }
+    }
+
+    /// True when no name was given: every member is taken.
+    public var takesEverything: Bool { names.isEmpty }
+
+    /// A name without its trailing slashes ("/" stays "/").
+    private static func trimmed(_ name: [UInt8]) -> [UInt8] {
+        var name = name
+        while name.count > 1 && name.last == UInt8(ascii: "/") { name.removeLast() }
+        return name
+    }
+
+    /// Whether the member `name` is taken; credits the first name that
+    /// matches it. Everything is taken when no name was given.
+    public mutating func select(_ name: [UInt8]) -> Bool {
+        if names.isEmpty { return true }
+        guard let index = names.firstIndex(where: { Self.matches($0, name) }) else { return false }
+        names[index].found += 1
+        return true
+    }
+
+    /// The names no member matched, each "Not found in archive" as GNU tar
+    /// says it (exit 2), and tar's hint once when one of them holds
+    /// wildcard characters but was given as a plain name.
+    public var notFound: [Diagnostic] {
+        let missing = names.filter { $0.found == 0 }
+        var said = missing.map {
+            Diagnostic(.error, path: TerminalText.escaped($0.text), "Not found in archive", exitStatus: .warning)
+        }
+        if missing.contains(where: { !$0.isPattern && $0.text.contains(where: Self.isWildcard) }) {
+            said.insert(.warning(path: nil, "pattern matching characters used in file names; "
+                                 + "give them with --wildcards PATTERN to match by pattern"), at: 0)
+        }
+        return said
+    }
+
+    /// fnmatch(3)'s special characters, as GNU tar looks for them.
+    private static func isWildcard(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "\\")
+    }
+
+    /// Whether `given` matches the member `member`: the name itself or a
+    /// name under it; a pattern by fnmatch with FNM_LEADING_DIR.
+    static func matches(_ given: Name, _ member: [UInt8]) -> Bool {
+        if given.isPattern {
+            return withCString(given.text) { pattern in
+                withCString(member) { fnmatch(pattern, $0, bale_fnm_leading_dir) == 0 }
+            }
+        }
+        let text = given.text
+        guard member.count >= text.count, member.starts(with: text) else { return false }
+        // "top/a" takes "top/a", "top/a/" and "top/a/x"; "/" takes "/x".
+        return member.count == text.count || member[text.count] == UInt8(ascii: "/") || text.last == UInt8(ascii: "/")
+    }
+}

@@ -1,0 +1,163 @@
+/// Which members of an indexed archive to read, and in what order, to get
+/// the entries named on `bale cat` or `bale unpack ARCHIVE PATH...`: the
+/// plan of the selective path, made from the index alone (`ArchiveIndex`,
+/// which its reader checked for consistency), before anything else is read.
+///
+/// The index says where each entry's first header block lies in the tar
+/// stream and where each gzip member's data lies in it; an entry spans
+/// from its header to the next entry's header, so the members it needs are
+/// those whose data meets that span. Entries are visited in the archive's
+/// order and become `Item`s; items whose members follow one another (or
+/// share one) form one `Segment`, parsed by one `TarReader` from the first
+/// item's header on, so members shared by consecutive items are read once
+/// and the unwanted entries between them are parsed (and skipped) as they
+/// pass.
+///
+/// A hard link gets its target's content when the target is not taken
+/// itself (`unpack`: GNU tar would fail to link to a file it did not
+/// extract), or always (`cat`, which writes content): the link's own
+/// header is read first (it must be what the index says), then the
+/// target's entry, from its own members, delivered under the link's name.
+///
+/// What the headers at the indexed offsets say is checked as they are
+/// read (`IndexedTarSink`); the plan trusts the index for nothing else.
+public struct IndexedSelection: Sendable {
+    /// How an item's entry is used once its header checked out.
+    public enum Delivery: Sendable, Equatable {
+        /// Handed to the handler as it is.
+        case itself
+        /// Read to check its header only (a hard link whose content comes
+        /// from its target, next).
+        case checkOnly
+        /// Handed to the handler as a regular file named as the hard link
+        /// at `linkOffset` (whose header was checked just before), with
+        /// this entry's content.
+        case contentFor(linkName: [UInt8], linkOffset: Int64)
+    }
+
+    /// One entry to read.
+    public struct Item: Sendable, Equatable {
+        /// The entry, by its place in the index.
+        public var entry: Int
+        public var delivery: Delivery
+        /// Where its first header block lies in the tar stream (the
+        /// index's word), and where its span ends: the next entry's header.
+        public var start: Int64
+        public var end: Int64
+    }
+
+    /// Items read by one tar parser from consecutive members.
+    public struct Segment: Sendable, Equatable {
+        /// The members to read, by their place in `members`.
+        public var members: ClosedRange<Int>
+        /// Where parsing starts (the first item's header) and stops (the
+        /// last item's end), in the tar stream.
+        public var start: Int64
+        public var end: Int64
+        public var items: [Item]
+    }
+
+    /// One member read for one segment: what each chunk of the selective
+    /// path is (`SelectedMemberCutter`, `IndexedTarSink`).
+    public struct Piece: Sendable, Equatable {
+        /// The segment it is read for, by its place in `segments`.
+        public var segment: Int
+        /// The member, by its place in `members`.
+        public var member: Int
+    }
+
+    /// Every member to read, segment after segment, in order.
+    public var pieces: [Piece] {
+        segments.enumerated().flatMap { place, segment in segment.members.map { Piece(segment: place, member: $0) } }
+    }
+
+    /// The index the plan was made from.
+    public let index: ArchiveIndex
+    /// The segments, in the order their entries are delivered.
+    public private(set) var segments: [Segment] = []
+    /// The targets of the hard links delivered as links: each must have
+    /// been delivered before its link (`IndexedTarSink` checks), as it is
+    /// in the stream; an index that puts it after lies.
+    public private(set) var linkedTargets: Set<[UInt8]> = []
+
+    /// Plans the reading of the entries `selection` takes from `index`
+    /// (crediting its names). `contentOnly`: only regular files and hard
+    /// links are read (`cat`: other entries write nothing), else every
+    /// entry taken (`unpack`). `linksGetContent`: every hard link taken
+    /// gets its target's content (`cat`); else only one whose target is
+    /// not taken too.
+    public init(index: ArchiveIndex, selection: inout EntrySelection, contentOnly: Bool, linksGetContent: Bool) {
+        self.index = index
+        let entries = index.entries
+        func start(of place: Int) -> Int64 { Int64(entries[place].headerStreamOffset) }
+        func end(of place: Int) -> Int64 {
+            place + 1 < entries.count ? start(of: place + 1) : Int64(index.streamLength)
+        }
+        var taken: [Int] = []
+        var takenNames: Set<[UInt8]> = []
+        for place in entries.indices where selection.select(entries[place].name) {
+            let kind = entries[place].kind
+            if contentOnly && kind != .file && kind != .hardLink { continue }
+            taken.append(place)
+            if !linksGetContent { takenNames.insert(entries[place].name) }
+        }
+        let targets = Self.linkTargets(of: taken, in: entries, skippingTaken: takenNames)
+        for place in taken {
+            guard let target = targets[place] else {
+                // A link made as a link, to a target taken too: that must come first.
+                if entries[place].kind == .hardLink && takenNames.contains(entries[place].linkTarget) {
+                    linkedTargets.insert(entries[place].linkTarget)
+                }
+                add(Item(entry: place, delivery: .itself, start: start(of: place), end: end(of: place)))
+                continue
+            }
+            add(Item(entry: place, delivery: .checkOnly, start: start(of: place), end: end(of: place)))
+            add(Item(entry: target, delivery: .contentFor(linkName: entries[place].name, linkOffset: start(of: place)),
+                     start: start(of: target), end: end(of: target)))
+        }
+    }
+
+    /// The regular file each taken hard link gets its content from: the
+    /// last entry of its target's name before it, when that is a regular
+    /// file (tar links to the first copy of a file, which holds the
+    /// content), unless that name is taken itself (the link is then made
+    /// as a link, as tar makes it). One pass over the entries.
+    private static func linkTargets(of taken: [Int], in entries: [ArchiveIndex.Entry], skippingTaken takenNames: Set<[UInt8]>) -> [Int: Int] {
+        let links = taken.filter { entries[$0].kind == .hardLink && !takenNames.contains(entries[$0].linkTarget) }
+        guard !links.isEmpty else { return [:] }
+        let wanted = Set(links.map { entries[$0].linkTarget })
+        var places: [[UInt8]: [Int]] = [:]
+        for (index, entry) in entries.enumerated() where wanted.contains(entry.name) {
+            places[entry.name, default: []].append(index)
+        }
+        var found: [Int: Int] = [:]
+        for link in links {
+            if let place = places[entries[link].linkTarget]?.last(where: { $0 < link }), entries[place].kind == .file {
+                found[link] = place
+            }
+        }
+        return found
+    }
+
+    /// Adds `item` to the last segment when its members follow that
+    /// segment's in the stream, else as a new segment.
+    private mutating func add(_ item: Item) {
+        let first = memberHolding(item.start)
+        let last = memberHolding(max(item.start, item.end - 1))
+        if var segment = segments.last, item.start >= segment.end, first <= segment.members.upperBound + 1 {
+            segment.members = segment.members.lowerBound...max(last, segment.members.upperBound)
+            segment.end = item.end
+            segment.items.append(item)
+            segments[segments.count - 1] = segment
+            return
+        }
+        segments.append(Segment(members: first...last, start: item.start, end: item.end, items: [item]))
+    }
+
+    /// The member whose data holds the tar stream's byte `offset` (the
+    /// last member for the stream's end; the index's reader made sure
+    /// every header lies inside the stream).
+    private func memberHolding(_ offset: Int64) -> Int {
+        index.member(holding: UInt64(max(0, offset))) ?? index.members.count - 1
+    }
+}

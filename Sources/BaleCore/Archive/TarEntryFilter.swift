@@ -1,0 +1,57 @@
+/// Passes on to a handler only the entries named on the command line
+/// (`EntrySelection`), as `tar -x NAME...` reads a whole stream and takes
+/// the members it names: the stream path of `bale cat` and `bale unpack
+/// ARCHIVE PATH...`, used when an archive has no index (another tool's, an
+/// older bale's, a pipe) or its index cannot be trusted.
+///
+/// Entries at the tar offsets in `alreadyDone` were written by the indexed
+/// path before it fell back to the stream: they are credited to their
+/// names and not written again (`cat` would repeat their bytes, `unpack
+/// -k` would call its own files "already there").
+///
+/// The selection decides before the handler sees the entry, so the
+/// handler's own rules (the extractor's `--exclude`, `--strip-components`)
+/// apply to what is selected, as in GNU tar.
+public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
+    /// The handler the selected entries go to.
+    public private(set) var inner: Inner
+    /// The names, and which of them members were credited to.
+    public private(set) var selection: EntrySelection
+    private let alreadyDone: Set<Int64>
+    /// True while the current entry is passed on.
+    private var passing = false
+
+    /// Passes the entries `selection` takes, but those at the tar offsets
+    /// in `alreadyDone`, to `inner`.
+    public init(_ inner: Inner, selection: EntrySelection, alreadyDone: Set<Int64> = []) {
+        self.inner = inner
+        self.selection = selection
+        self.alreadyDone = alreadyDone
+    }
+
+    public mutating func begin(_ entry: TarEntry) throws(BaleError) {
+        passing = selection.select(entry.name) && !alreadyDone.contains(entry.headerOffset)
+        if passing { try inner.begin(entry) }
+    }
+
+    public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        if passing { try inner.content(bytes) }
+    }
+
+    public mutating func hole(_ length: Int64) throws(BaleError) {
+        if passing { try inner.hole(length) }
+    }
+
+    public mutating func end() throws(BaleError) {
+        if passing { try inner.end() }
+        passing = false
+    }
+
+    /// The handler's problems, then every name no member matched (as GNU
+    /// tar says them, at the end).
+    public mutating func finish() -> [Diagnostic] {
+        inner.finish() + selection.notFound
+    }
+
+    public var warnings: [Diagnostic] { inner.warnings }
+}

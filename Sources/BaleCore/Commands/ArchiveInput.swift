@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The archive a reading command was given (`unpack`, `list`, `verify`,
+/// `cat`), opened once and told apart: a file or a stream, gzip or a plain
+/// tar (by its first two bytes), and the whole tar stream read into a
+/// `TarStreamSink` with the outcome reported as every such command reports
+/// it. One home for what the four commands share, so that `cat` reads an
+/// archive exactly as `unpack` does.
+struct ArchiveInput {
+    /// The archive's name for messages ("stdin" for `-`).
+    let name: String
+    let fd: Int32
+    /// True for a regular file (pread works, the index can be looked for).
+    let seekable: Bool
+    /// True when the first two bytes are gzip's magic.
+    let isGzip: Bool
+    /// The first bytes of a stream, read to tell gzip from tar.
+    let stream: StreamStart
+
+    /// Opens `archive` ("-": standard input) and reads its first bytes;
+    /// nil, with the problem reported to `context`, when it cannot be read
+    /// (a terminal, a file that cannot be opened, an empty input).
+    static func open(_ archive: String, context: RunContext) -> ArchiveInput? {
+        let name = archive == "-" ? "stdin" : archive
+        if archive == "-" && isatty(0) != 0 {
+            // As GNU tar and gzip -d: a terminal is not an archive (and
+            // reading one would wait for typing that never comes).
+            context.report(.error(path: "stdin", "refusing to read an archive from a terminal; give ARCHIVE, or pipe it in"))
+            return nil
+        }
+        let fd = archive == "-" ? 0 : Glibc.open(archive, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            context.fail(BaleError.cannotOpen(path: name, .current("open")))
+            return nil
+        }
+        var info = stat()
+        let seekable = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+
+        // gzip or a plain tar? The first two bytes say: read with pread from
+        // a file; read from a stream (a pipe, a socket), and then handed on
+        // in front of the rest (`head`), so that a pipe works as a file does.
+        let head: [UInt8]
+        do throws(SystemError) {
+            head = try firstBytes(fd, seekable: seekable)
+        } catch {
+            context.fail(BaleError.readFailed(path: name, error))
+            if fd != 0 { FileIO.close(fd) }
+            return nil
+        }
+        if head.count < 2 {
+            context.report(.error(path: name, "\(head.isEmpty ? "empty" : "1 byte"): not a gzip file or a tar archive"))
+            if fd != 0 { FileIO.close(fd) }
+            return nil
+        }
+        return ArchiveInput(name: name, fd: fd, seekable: seekable, isGzip: head == [0x1f, 0x8b],
+                            stream: StreamStart(head: seekable ? [] : head))
+    }
+
+    /// Closes the archive (standard input stays open).
+    func close() {
+        if fd != 0 { FileIO.close(fd) }
+    }
+
+    /// The archive's size when it is a regular file.
+    var fileSize: Int64? {
+        var info = stat()
+        guard seekable, fstat(fd, &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+
+    /// Reads the whole tar stream into `sink` (decompressed on the
+    /// workers when it is gzip) and reports the outcome to `context`: what
+    /// `output` holds is printed before an error (as tar -tv prints what it
+    /// listed), then the error; the handler's problems and the reader's
+    /// warnings each count with their own exit status.
+    func read<H: TarReader.Handler>(into sink: TarStreamSink<H>, codec: Codec, pipeline: Pipeline,
+                                    context: RunContext, output: StandardOutput.Buffer? = nil) -> ExitCode {
+        var status = ExitCode.success
+        do {
+            if isGzip {
+                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
+                                               codec: codec, pipeline: pipeline, sink: sink)
+                if report.ending == .trailingGarbage {
+                    context.report(.warning(path: name, GzipStreamDecoder.trailingGarbageWarning))
+                    status = .warning
+                }
+            } else {
+                try stream.feedHead(to: sink)
+                try sink.feedAll(from: fd, name: name)
+            }
+            try sink.finish(archiveName: name)
+        } catch {
+            _ = sink.finishHandler()
+            // What was listed before the error is printed, then the error
+            // (which a closed or full standard output does not hide).
+            do throws(BaleError) { try output?.flush() } catch let failure {
+                context.fail(failure)
+            }
+            context.fail(error)
+            return error.exitStatus
+        }
+        // Each problem counts with its own exit status: an entry not
+        // extracted 1, a file kept by -k 2, a newer one kept by
+        // --keep-newer-files 0 (as GNU tar), a name not found 2.
+        let refused = sink.finishHandler()
+        let warnings = sink.warnings
+        for problem in refused + warnings {
+            context.report(problem)
+            status = max(status, problem.exitStatus)
+        }
+        Self.count(sink, archive: fd, into: context.summary)
+        do throws(BaleError) { try output?.flush() } catch {
+            context.fail(error)
+            return error.exitStatus
+        }
+        return status
+    }
+
+    /// Adds the entries and bytes `sink` read to the run's summary: the
+    /// archive's size read (for a regular file at `fd`), the tar stream's
+    /// bytes written (or listed).
+    static func count<H: TarReader.Handler>(_ sink: TarStreamSink<H>, archive fd: Int32, into summary: RunSummary) {
+        let (entries, bytes) = sink.progress
+        var info = stat()
+        let size = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : bytes
+        summary.addFiles(entries)
+        summary.addBytes(read: size, written: bytes)
+    }
+
+    /// The first two bytes of the input (fewer if it is shorter): read in
+    /// place from a file, consumed from a stream.
+    private static func firstBytes(_ fd: Int32, seekable: Bool) throws(SystemError) -> [UInt8] {
+        var bytes: [UInt8] = [0, 0]
+        let count = try typedThrows(SystemError.self) {
+            try bytes.withUnsafeMutableBytes { (raw) throws(SystemError) in
+                seekable ? try FileIO.read(fd, into: raw.baseAddress!, count: 2, at: 0)
+                    : try FileIO.read(fd, into: raw.baseAddress!, count: 2)
+            }
+        }
+        return Array(bytes.prefix(count))
+    }
+}

@@ -1,0 +1,165 @@
+/// The entries named on `bale cat` and `bale unpack ARCHIVE PATH...`, got
+/// out of an archive the fastest way that is safe: one home for the choice
+/// between the two paths and the fall back from one to the other, shared
+/// by both commands.
+///
+/// - The selective path, for a bale archive with an index: the index says
+///   which members hold the named entries (`IndexedSelection`); only those
+///   are read (`SelectedMemberCutter`), inflated on the workers, and parsed
+///   (`IndexedTarSink`), every entry's header checked against the index
+///   before it is used.
+/// - The stream path, for any other archive (another tool's, an older
+///   bale's, a pipe) and when the index cannot be used: the whole stream
+///   is read as `unpack` reads it and the named entries taken from it
+///   (`TarEntryFilter`), as GNU tar does.
+///
+/// An index that is damaged or lies (its table out of order or outside the
+/// file, a header that is not what it says, a member that does not
+/// inflate to what it says) gives a warning and the stream path, which
+/// trusts only the stream: the entries the selective path already handed
+/// over whole are not handed over again. The one case with no way back is
+/// `cat` having written part of an entry when the trouble shows: its bytes
+/// cannot be taken back, so that is an error (exit 1), never bytes written
+/// twice.
+struct NamedEntries {
+    /// What the entries are got for.
+    enum Purpose {
+        /// `unpack`: every entry named, hard links as links when their
+        /// target is named too.
+        case extraction
+        /// `cat`: the content of regular files, and of hard links (their
+        /// target's); an entry once begun cannot be taken back.
+        case content
+    }
+
+    let input: ArchiveInput
+    let selection: EntrySelection
+    let purpose: Purpose
+    let engine: EngineSettings
+    let context: RunContext
+
+    /// Gets the entries into handlers `makeHandler` makes (a second one
+    /// when the selective path falls back; each is finished), reporting
+    /// as `ArchiveInput.read` does; `output` (the `-v` lines) is flushed
+    /// at the end.
+    func read<H: TarReader.Handler>(into makeHandler: () -> H, pipeline: Pipeline,
+                                    output: StandardOutput.Buffer? = nil) -> ExitCode {
+        var alreadyDone: Set<Int64> = []
+        var status = ExitCode.success
+        if !selection.takesEverything, input.seekable, input.isGzip {
+            switch readSelectively(into: makeHandler, pipeline: pipeline, output: output) {
+            case .finished(let finished):
+                return finished
+            case .fallBack(let done, let earlier):
+                alreadyDone = done
+                status = earlier
+            case .noIndex:
+                break
+            }
+        }
+        let sink = TarStreamSink(archiveName: input.name,
+                                 handler: TarEntryFilter(makeHandler(), selection: selection, alreadyDone: alreadyDone))
+        return max(status, input.read(into: sink, codec: engine.codec, pipeline: pipeline, context: context, output: output))
+    }
+
+    /// How the selective path ended.
+    private enum Outcome {
+        /// Done (or failed for good): the exit status.
+        case finished(ExitCode)
+        /// The stream must be read instead, skipping the entries at these
+        /// tar offsets; the status of what was reported so far.
+        case fallBack(done: Set<Int64>, status: ExitCode)
+        /// The stream must be read, with nothing to say: the archive has no
+        /// index, or a name is not in it.
+        case noIndex
+    }
+
+    /// The selective path, when the archive has a usable index.
+    private func readSelectively<H: TarReader.Handler>(into makeHandler: () -> H, pipeline: Pipeline,
+                                                       output: StandardOutput.Buffer?) -> Outcome {
+        let name = input.name
+        let index: ArchiveIndex
+        switch ArchiveIndexReader.lookUp(fd: input.fd, path: name) {
+        case .absent:
+            return .noIndex
+        case .unusable(let reason):
+            return .fallBack(done: [], status: warnFallingBack(reason))
+        case .found(let found):
+            index = found
+        }
+        var credited = selection
+        let plan = IndexedSelection(index: index, selection: &credited, contentOnly: purpose == .content,
+                                    linksGetContent: purpose == .content)
+        // An index can show where an entry is, not that one is missing (it
+        // may have lost it): a name it lacks is looked for in the stream,
+        // as tar looks for it, and "Not found in archive" is the stream's word.
+        if !credited.notFound.isEmpty { return .noIndex }
+        // Made only now: an extractor starts its writer threads, which its
+        // `finish` ends.
+        let sink = IndexedTarSink(plan: plan, archiveName: name, handler: makeHandler())
+        let cutter = SelectedMemberCutter(fd: input.fd, path: name, plan: plan)
+        var report: Pipeline.Report?
+        do {
+            // Nothing to read (a symbolic link named to cat, say): no workers started.
+            if !plan.segments.isEmpty {
+                report = try pipeline.run(cutter: cutter, kind: .inflate(engine.codec), inputName: name, sink: sink)
+            }
+            try sink.finish()
+        } catch {
+            var used = sink.handler
+            let problems = used.finish() + used.warnings + sink.readerWarnings
+            let mayFallBack = !sink.handlerFailed && (error.isDamage || sink.lie != nil || Self.isReadError(error))
+                && !(purpose == .content && sink.isInsideEntry)
+            guard mayFallBack else {
+                do throws(BaleError) { try output?.flush() } catch let failure { context.fail(failure) }
+                var status = ExitCode.failure
+                for problem in problems {
+                    context.report(problem)
+                    status = max(status, problem.exitStatus)
+                }
+                context.fail(error)
+                if !sink.handlerFailed && sink.isInsideEntry {
+                    context.report(.error(path: name, "standard output stopped inside an entry: what it holds of that entry is incomplete"))
+                }
+                return .finished(max(status, error.exitStatus))
+            }
+            // The handler's own problems stand (an entry it refused); the rest
+            // is the stream's to say.
+            var status = ExitCode.success
+            for problem in problems {
+                context.report(problem)
+                status = max(status, problem.exitStatus)
+            }
+            let reason = sink.lie ?? error.description
+            return .fallBack(done: sink.done, status: max(status, warnFallingBack(reason)))
+        }
+        var status = ExitCode.success
+        var handler = sink.handler
+        let problems = handler.finish() + sink.readerWarnings + handler.warnings
+        for problem in problems {
+            context.report(problem)
+            status = max(status, problem.exitStatus)
+        }
+        context.summary.addFiles(sink.entries)
+        context.summary.addBytes(read: report.map(\.bytesIn) ?? 0, written: report.map(\.bytesOut) ?? 0)
+        do throws(BaleError) { try output?.flush() } catch {
+            context.fail(error)
+            return .finished(error.exitStatus)
+        }
+        return .finished(status)
+    }
+
+    /// Says that the archive will be read whole instead, and why, in the
+    /// words `list` uses; the exit status that asks for (a warning, 2).
+    private func warnFallingBack(_ reason: String) -> ExitCode {
+        let said = Diagnostic.warning(path: input.name, "the archive's index is not usable (\(reason)); reading the whole archive instead")
+        context.report(said)
+        return said.exitStatus
+    }
+
+    /// True for a failed or short read of the archive (a file that changed).
+    private static func isReadError(_ error: BaleError) -> Bool {
+        if case .readFailed = error { return true }
+        return false
+    }
+}

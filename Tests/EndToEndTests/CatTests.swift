@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+
+/// `bale cat ARCHIVE PATH...`, judged by GNU tar 1.34's `tar -xzOf` on the
+/// same archive: the same bytes on standard output, the same exit status,
+/// the same "Not found in archive" lines, on an archive from GNU tar, one
+/// from bale without an index (both read as a stream) and one with an
+/// index (only the members holding the named entries are read); and on
+/// indexes that lie or are damaged: the right bytes (read from the stream
+/// after a warning) or an error, never wrong bytes with exit 0.
+@Suite struct CatTests {
+    /// `same ARCHIVE NAMES...`: "same" when `bale cat` writes what `tar
+    /// -xzOf` writes, exits as it does and names the same names not found.
+    static let compare = #"""
+        same() { local archive=$1; shift
+                 tar -xzOf "$archive" "$@" > tar.out 2> tar.err; local gnu=$?
+                 "$BALE" cat "$archive" "$@" > bale.out 2> bale.err; local ours=$?
+                 grep 'Not found' tar.err | sed 's/^tar: /bale: /' > tar.missing; grep 'Not found' bale.err > bale.missing
+                 if cmp -s tar.out bale.out && [ $gnu = $ours ] && cmp -s tar.missing bale.missing; then echo same
+                 else echo "differs ($archive $*): tar $gnu, bale $ours"; cat bale.err; fi; }
+        """#
+
+    /// Names of every sort, on the three archives: each as tar writes it.
+    @Test(arguments: ["foreign.tgz", "plain.tgz", "indexed.tgz"])
+    func namesAsGNUTar(archive: String) throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            \(Self.compare)
+            tree
+            same \(archive) top/1one
+            same \(archive) top/a/big top/1one top/logs/x       # archive order, whatever the command line's
+            same \(archive) top/logs                            # a directory: the files under it
+            same \(archive) top/logs/                           # trailing slash
+            same \(archive) top/nope top/1one                   # not found: exit 2, the others written
+            same \(archive) top/1one top/1one                   # given twice: the second not found, as tar
+            same \(archive) ./top/1one                          # names are compared byte for byte
+            same \(archive) top/sym top/a/b                     # a link writes nothing
+            same \(archive) 'top/st*r/in'                       # wildcard characters, taken literally
+            same \(archive) 'top/*.log'                         # not a pattern without --wildcards
+            same \(archive) --wildcards 'top/*.log'             # '*' matches '/'
+            same \(archive) --wildcards 'top/a/b/[cg]*'
+            same \(archive) --wildcards 'log*'                  # anchored: not found
+            same \(archive) top/logs --wildcards '*.txt'
+            """)
+        #expect(run.stdout == String(repeating: "same\n", count: 14), "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A hard link named alone: `tar -xO` writes nothing for it; bale, with
+    /// the index, writes its target's content (read from the target's own
+    /// members), and without one reads the stream as tar does.
+    @Test func hardLinkGetsItsTargetsContent() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            tree
+            "$BALE" cat indexed.tgz top/a/hard; echo "indexed $?"
+            "$BALE" cat indexed.tgz top/a/b/g top/a/hard top/logs/x; echo "indexed $?"
+            "$BALE" cat plain.tgz top/a/hard | wc -c; tar -xzOf plain.tgz top/a/hard | wc -c
+            """)
+        #expect(run.stdout == "4\nindexed 0\n2\n4\n3\nindexed 0\n0\n0\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// From a pipe, and with --exclude, as tar.
+    @Test func pipeAndExclude() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            tree
+            cat indexed.tgz | "$BALE" cat - top/a top/logs/x | md5sum
+            tar -xzOf indexed.tgz top/a top/logs/x | md5sum
+            "$BALE" cat indexed.tgz top/a --exclude big --exclude hard | md5sum
+            tar -xzOf indexed.tgz top/a --exclude big | md5sum
+            """)
+        let sums = run.stdout.split(separator: "\n")
+        #expect(sums.count == 4 && sums[0] == sums[1] && sums[2] == sums[3], "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Only the members holding the named entry are read: the pread calls
+    /// of gzip members (the bytes read start with gzip's magic) add up to
+    /// one member, in an archive of ten. (The index and the end member are
+    /// read too: they are small.)
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func readsOnlyTheMembersItNeeds() throws {
+        let run = try Scratch().run("""
+            mkdir d && for i in 1 2 3 4 5 6 7 8 9; do head -c 4000000 /dev/urandom > d/part$i; done
+            echo middle > d/part5b
+            "$BALE" pack -q d -o d.tgz && stat -c %s d.tgz
+            # One file a thread (-ff), so that no call is split across lines.
+            strace -ff -qq -e trace=pread64 -o trace "$BALE" cat d.tgz d/part5b
+            cat trace.* | grep -o 'pread64([0-9]*, "\\\\37\\\\213\\\\10\\\\4\\\\0\\\\0\\\\0\\\\0\\\\0\\\\3\\\\16\\\\0BL.*= [0-9]*' \\
+                | awk '{ total += $NF } END { print "member bytes read", total }'
+            """)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 3 && lines[1] == "middle", "\(run.stdout)\(run.stderr)")
+        let size = Int(lines.first ?? "") ?? 0
+        let read = Int(lines.last?.split(separator: " ").last ?? "") ?? -1
+        #expect(read > 0 && read <= 4_300_000 && size > 36_000_000, "read \(read) of \(size): \(run.stdout)\(run.stderr)")
+    }
+
+    /// The same proof another way: a member far from the named entry is
+    /// damaged. With the index, cat never reads it and succeeds; without
+    /// one it reads the stream and stops at the damage (exit 1).
+    @Test func damageElsewhereDoesNotMatterWithAnIndex() throws {
+        let run = try Scratch().run("""
+            mkdir d && echo first > d/a && for i in 1 2 3; do head -c 4000000 /dev/urandom > d/r$i; done
+            "$BALE" pack -q d -o i.tgz && "$BALE" pack -q --no-index d -o n.tgz
+            # A byte in the middle of the third member (well past d/a's).
+            for f in i.tgz n.tgz; do printf '\\xff' | dd of=$f bs=1 seek=10000000 conv=notrunc status=none; done
+            "$BALE" cat i.tgz d/a; echo "indexed $?"
+            "$BALE" cat n.tgz d/a 2> /dev/null; echo "stream $?"
+            """)
+        #expect(run.stdout == "first\nindexed 0\nfirst\nstream 1\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Lying indexes, their checksums right: the header at the offset the
+    /// index gives is not what it says, so bale warns and reads the stream:
+    /// the right bytes, exit 2. Never wrong bytes with exit 0.
+    @Test(arguments: [["swap-names", "top/1one", "top/logs/x"], ["size", "top/1one", "3"],
+                      ["rename", "top/a/b/g", "top/1one"], ["swap-names", "top/a/big", "top/a/b/c.txt"]])
+    func lyingIndexFallsBackToTheStream(edit: [String]) throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            tree
+            forge indexed.tgz \(edit.joined(separator: " "))
+            "$BALE" cat indexed.tgz top/1one top/a/big top/logs/x > bale.out 2> bale.err; echo "cat $?"
+            tar -xzOf indexed.tgz top/1one top/a/big top/logs/x | cmp - bale.out && echo "bytes right"
+            grep -c "index is not usable" bale.err
+            """)
+        #expect(run.stdout == "cat 2\nbytes right\n1\n", "\(edit): \(run.stdout)\(run.stderr)")
+    }
+
+    /// The forger itself changes nothing when asked for no lie (so the
+    /// tests above fail for the lie, not for the forger).
+    @Test func forgerWithoutALieKeepsTheIndexUsable() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            tree
+            forge indexed.tgz same
+            "$BALE" cat indexed.tgz top/1one; echo "cat $?"
+            """)
+        #expect(run.stdout == "4\ncat 0\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Damaged indexes: bits flipped in the tail, the index cut short (the
+    /// file then ends inside it, and the end member is gone too). A clear warning and
+    /// the stream (exit 2), or an error (exit 1); never wrong bytes with
+    /// exit 0.
+    @Test func damagedIndexes() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            tree
+            tar -xzOf indexed.tgz top/a/big top/1one > want
+            size=$(stat -c %s indexed.tgz)
+            check() { "$BALE" cat x.tgz top/a/big top/1one > got 2> err; local status=$?
+                      if [ $status = 0 ] && ! cmp -s got want; then echo "WRONG BYTES, exit 0: $1"
+                      elif [ $status = 0 ] && [ -s err ]; then echo "exit 0 with words: $1"
+                      elif [ $status != 0 ] && [ ! -s err ]; then echo "silent failure: $1"
+                      elif [ $status = 2 ] && ! cmp -s got want; then echo "wrong bytes, exit 2: $1"
+                      else echo "ok $status"; fi; }
+            for at in 80 100 150 200; do
+                cp indexed.tgz x.tgz
+                python3 -c "import sys; f = open('x.tgz', 'r+b'); f.seek($size - $at); b = f.read(1); f.seek($size - $at); f.write(bytes([b[0] ^ 0x10]))"
+                check "flip at -$at"
+            done
+            head -c $((size - 90)) indexed.tgz > x.tgz; check "cut inside the index"
+            """)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 5 && lines.allSatisfy { $0 == "ok 1" || $0 == "ok 2" }, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Members whose data lengths the index moves (512 bytes from the
+    /// first to the second: the totals still add up): the members do not
+    /// inflate to what it says, so bale warns and reads the stream.
+    @Test func memberSizesThatLie() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            mkdir d && head -c 5000000 /dev/urandom > d/r && echo tail > d/s
+            "$BALE" pack -q d -o d.tgz && forge d.tgz member-data 0 512
+            "$BALE" cat d.tgz d/s d/r > got 2> err; echo "cat $?"
+            cat d/r d/s | cmp - got && echo "bytes right"; grep -c "index is not usable" err
+            """)
+        #expect(run.stdout == "cat 2\nbytes right\n1\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Entries with extended headers, read from their first header block
+    /// on (the index points at the pax header): a name of 200 bytes, a
+    /// sparse file (pax sparse 1.0, its map at the start of its data,
+    /// written out with its holes as zeros), as tar writes them.
+    @Test func longNamesAndSparseFilesFromTheIndex() throws {
+        let run = try Scratch().run("""
+            long=$(printf 'd%.0s' {1..90})/$(printf 'e%.0s' {1..90})
+            mkdir -p s/$long && echo deep > s/$long/name.txt
+            truncate -s 3M s/holes && printf here | dd of=s/holes bs=1 seek=2000000 conv=notrunc status=none
+            head -c 1000000 /dev/urandom > s/after
+            "$BALE" pack -q -S s -o s.tgz
+            for name in s/$long/name.txt s/holes s/after; do
+                "$BALE" cat s.tgz $name | cmp - <(tar -xzOf s.tgz $name) && echo same
+            done
+            "$BALE" cat s.tgz s/holes s/$long/name.txt 2>&1 | cmp - <(tar -xzOf s.tgz s/holes s/$long/name.txt) && echo same
+            """)
+        #expect(run.stdout == "same\nsame\nsame\nsame\n", "\(run.stdout)\(run.stderr)")
+    }
+}

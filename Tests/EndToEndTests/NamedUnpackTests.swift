@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// `bale unpack ARCHIVE PATH...` and `--wildcards PATTERN`, judged by GNU
+/// tar 1.34 extracting the same names from the same archive (`tar -xzf
+/// ARCHIVE -C DIR OPTIONS NAMES`): the trees (names, types, modes, link
+/// targets, file times to the nanosecond, contents) and the exit
+/// statuses, on an archive from GNU tar, one from bale without an index
+/// and one with (read member by member); and what bale does better: a
+/// hard link named without its target gets the target's content. Lying
+/// indexes fall back to the stream: the right tree, nothing outside the
+/// destination.
+@Suite struct NamedUnpackTests {
+    /// `check ARCHIVE OPTIONS... NAMES...`: both tars extract, then the
+    /// trees are compared (`ExtractionOptionTests.helpers`).
+    static let check = #"""
+        check() { both "$@" > statuses; local said=$(cat statuses); local trees=$(same g b)
+                  if [ "$trees" = same ] && [ "${said%% *}" = "gnu=${said##*bale=}" ]; then echo same
+                  else echo "differs ($*): $said $trees"; cat bale.err; fi; }
+        """#
+
+    @Test(arguments: ["foreign.tgz", "plain.tgz", "indexed.tgz"])
+    func namesAsGNUTar(archive: String) throws {
+        let run = try Scratch().run("""
+            \(ExtractionOptionTests.helpers)
+            \(IndexForgery.helpers)
+            \(Self.check)
+            tree
+            check \(archive) top/1one
+            check \(archive) top/logs top/a/big                     # a directory with what is under it
+            check \(archive) top/a/b/ top/sym                       # trailing slash; a symbolic link
+            check \(archive) top/1one top/a/hard                    # a hard link with its target: a link
+            check \(archive) --wildcards '*.log'
+            check \(archive) --wildcards 'top/a/b/[cg]*' top/logs
+            check \(archive) 'top/st*r'                             # wildcard characters, literally
+            check \(archive) --strip-components 2 top/a/b top/logs
+            check \(archive) --exclude '*.log' --exclude big --exclude hard top/a
+            check \(archive) --no-same-owner --no-same-permissions top/a/b
+            check \(archive) top/nope top/logs/x                    # not found: exit 2, the rest extracted
+            prepare() { mkdir -p "$1/top/logs"; echo old > "$1/top/logs/x"; touch -d 2021-01-01 "$1/top/logs/x"; }
+            check \(archive) -k top/logs                            # kept, as tar keeps it (exit 2)
+            check \(archive) --skip-old-files top/logs
+            """)
+        #expect(run.stdout == String(repeating: "same\n", count: 13), "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A name not found: GNU tar's words and exit status.
+    @Test func notFoundAsGNUTar() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            tree
+            for a in foreign.tgz indexed.tgz; do
+                mkdir -p x; "$BALE" unpack $a -C x top/nope --wildcards 'zz*' top/1one; echo "exit $?"
+            done
+            tar -xzf indexed.tgz -C x top/nope --wildcards 'zz*' top/1one; echo "tar exit $?"
+            """)
+        #expect(run.stdout == "exit 2\nexit 2\ntar exit 2\n", "\(run.stderr)")
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        let missing = ["top/nope: Not found in archive", "zz*: Not found in archive"]
+        #expect(lines.filter { $0.hasPrefix("bale:") } == (missing + missing).map { "bale: " + $0 }, "\(run.stderr)")
+        #expect(missing.allSatisfy { lines.contains("tar: " + $0) }, "\(run.stderr)")
+    }
+
+    /// A hard link named alone: GNU tar fails to link it (its target was
+    /// not extracted); bale, with the index, extracts the target's content
+    /// under the link's name (read from the target's own members), with
+    /// the target's mode and time; without an index it does as tar does.
+    @Test func hardLinkAloneGetsItsTargetsContent() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            tree
+            mkdir i p g
+            "$BALE" unpack indexed.tgz -C i top/a/hard; echo "indexed $?"
+            [ "$(stat -c '%a %Y %h' i/top/a/hard)" = "$(stat -c '%a %Y' top/1one) 1" ] && echo "mode and time of its target"
+            cat i/top/a/hard; ls i/top
+            "$BALE" unpack plain.tgz -C p top/a/hard 2> /dev/null; echo "plain $?"
+            tar -xzf indexed.tgz -C g top/a/hard 2> /dev/null; echo "tar $?"
+            """)
+        #expect(run.stdout == "indexed 0\nmode and time of its target\n4\na\nplain 1\ntar 2\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Lying indexes (checksums right), one with a name turned into
+    /// `../../evil`: the header at the offset says otherwise, so bale
+    /// warns and reads the stream (exit 2): GNU tar's tree, nothing written
+    /// outside the destination, never a silent success. (The cases:
+    /// the lie, the names asked for, the exit statuses.)
+    @Test(arguments: [["swap-names top/1one top/logs/x", "top/1one top/a", "gnu=0 bale=2"],
+                      ["rename top/a/b/g ../../evil", "top/a/b ../../evil", "gnu=2 bale=2"],
+                      ["rename top/1one ../../evil", "../../evil top/logs", "gnu=2 bale=2"],
+                      ["size top/a/big 7", "top/a/big top/logs", "gnu=0 bale=2"]])
+    func lyingIndexFallsBackToTheStream(lie: [String]) throws {
+        let run = try Scratch().run("""
+            \(ExtractionOptionTests.helpers)
+            \(IndexForgery.helpers)
+            tree
+            forge indexed.tgz \(lie[0])
+            mkdir -p w/dest && cd w
+            both ../indexed.tgz \(lie[1]); same g b
+            ls; grep -c "index is not usable" bale.err
+            """)
+        #expect(run.stdout == "\(lie[2])\nsame\nb\nbale.err\ndest\ng\ngnu.err\n1\n", "\(lie): \(run.stdout)\(run.stderr)")
+    }
+
+    /// Without names, unpack reads the stream as before: the index plays
+    /// no part (a lying one changes nothing).
+    @Test func withoutNamesTheIndexIsNotUsed() throws {
+        let run = try Scratch().run("""
+            \(ExtractionOptionTests.helpers)
+            \(IndexForgery.helpers)
+            tree
+            forge indexed.tgz swap-names top/1one top/logs/x
+            both indexed.tgz; same g b; cat bale.err
+            """)
+        #expect(run.stdout == "gnu=0 bale=0\nsame\n", "\(run.stdout)\(run.stderr)")
+    }
+}
