@@ -46,16 +46,18 @@ public struct TarLister: TarReader.Handler {
         case .dumpDirectory?, nil:
             break
         }
-        var permissions = ""
+        // Built as bytes, without a string per letter: `list` of a large
+        // index formats tens of thousands of these.
+        var permissions: [UInt8] = Array("rwxrwxrwx".utf8)
         let bits = entry.mode
-        for (index, letter) in ["r", "w", "x", "r", "w", "x", "r", "w", "x"].enumerated() {
+        for index in 0..<9 {
             let on = bits & (0o400 >> UInt32(index)) != 0
             // setuid, setgid and sticky show in the x columns, as ls and tar show them.
-            let special: (UInt32, String)? = index == 2 ? (0o4000, "s") : index == 5 ? (0o2000, "s") : index == 8 ? (0o1000, "t") : nil
+            let special: (UInt32, UInt8)? = index == 2 ? (0o4000, 0x73) : index == 5 ? (0o2000, 0x73) : index == 8 ? (0o1000, 0x74) : nil
             if let (bit, mark) = special, bits & bit != 0 {
-                permissions += on ? mark : mark.uppercased()
-            } else {
-                permissions += on ? letter : "-"
+                permissions[index] = on ? mark : mark - 0x20  // "s" or "S", "t" or "T"
+            } else if !on {
+                permissions[index] = 0x2d  // "-"
             }
         }
         let owner = (entry.userName.isEmpty ? String(entry.userID) : Self.escaped(entry.userName))
@@ -64,13 +66,14 @@ public struct TarLister: TarReader.Handler {
         var parts = tm()
         var when = String(entry.modificationSeconds)
         if localtime_r(&time, &parts) != nil {
-            var buffer = [CChar](repeating: 0, count: 32)
-            if strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M", &parts) > 0 {
-                when = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+                if strftime(buffer.baseAddress!, buffer.count, "%Y-%m-%d %H:%M", &parts) > 0 {
+                    when = String(cString: buffer.baseAddress!)
+                }
             }
         }
         let size = String(entry.size)
-        var line = "\(type)\(permissions) \(owner) \(String(repeating: " ", count: max(0, 8 - size.count)))\(size) \(when) \(Self.escaped(entry.name))\(suffix)"
+        var line = "\(type)\(String(decoding: permissions, as: UTF8.self)) \(owner) \(String(repeating: " ", count: max(0, 8 - size.count)))\(size) \(when) \(Self.escaped(entry.name))\(suffix)"
         if entry.kind == .symbolicLink { line += " -> " + Self.escaped(entry.linkTarget) }
         if entry.kind == .hardLink { line += " link to " + Self.escaped(entry.linkTarget) }
         try print(line)
