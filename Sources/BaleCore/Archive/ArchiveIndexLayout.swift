@@ -86,8 +86,18 @@ public enum ArchiveIndexLayout {
 
     /// The kind a number stands for; nil for a number no kind has.
     static func kind(number: UInt64) -> TarEntry.Kind? {
-        let kinds: [TarEntry.Kind] = [.file, .directory, .symbolicLink, .hardLink, .fifo, .characterDevice, .blockDevice]
-        return number < UInt64(kinds.count) ? kinds[Int(number)] : nil
+        // A switch, not a table: an array literal here was an allocation
+        // per entry decoded.
+        switch number {
+        case 0: return .file
+        case 1: return .directory
+        case 2: return .symbolicLink
+        case 3: return .hardLink
+        case 4: return .fifo
+        case 5: return .characterDevice
+        case 6: return .blockDevice
+        default: return nil
+        }
     }
 
     /// Appends `value` as a varint.

@@ -37,7 +37,12 @@ public struct ExtendedAttributes: Equatable, Sendable {
     /// The attributes, in name order.
     public var attributes: [Attribute]
 
-    public init(_ attributes: [Attribute] = []) { self.attributes = attributes.sorted { $0.name.lexicographicallyPrecedes($1.name) } }
+    public init(_ attributes: [Attribute] = []) {
+        // Most entries have none: no sort (and its buffer) for them; every
+        // `TarEntry` made, one per line of `list` from an index, makes one.
+        self.attributes = attributes.count < 2 ? attributes
+            : attributes.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+    }
 
     public var isEmpty: Bool { attributes.isEmpty }
 

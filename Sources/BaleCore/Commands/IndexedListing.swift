@@ -55,7 +55,7 @@ struct IndexedListing {
             return .useStream(warning: Self.unusable(name, error.cause))
         }
         let listing = StandardOutput.Buffer()
-        var lister = TarLister(exclusions: exclusions) { (line: String) throws(BaleError) in try listing.append(line + "\n") }
+        var lister = TarLister(exclusions: exclusions) { (line: String) throws(BaleError) in try listing.appendLine(line) }
         do throws(BaleError) {
             for entry in index.entries { try lister.begin(entry.tarEntry) }
             try listing.flush()

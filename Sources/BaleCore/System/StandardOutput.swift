@@ -121,6 +121,15 @@ public enum StandardOutput {
             if pending.count >= limit { try flush() }
         }
 
+        /// Adds `text` and a newline, without joining them into a new
+        /// string first.
+        public func appendLine(_ text: String) throws(BaleError) {
+            if let failure { throw failure }
+            pending += text.utf8
+            pending.append(0x0a)
+            if pending.count >= limit { try flush() }
+        }
+
         /// Adds `text` where the caller cannot stop on a failed write (a
         /// `-v` line while extracting): the first failure is kept, later
         /// lines are dropped, and `flush` throws it at the end.
