@@ -106,10 +106,7 @@ struct ArchiveInput {
         // --keep-newer-files 0 (as GNU tar), a name not found 2.
         let refused = sink.finishHandler()
         let warnings = sink.warnings
-        for problem in refused + warnings {
-            context.report(problem)
-            status = max(status, problem.exitStatus)
-        }
+        status = max(status, context.report(refused + warnings))
         Self.count(sink, archive: fd, into: context.summary)
         do throws(BaleError) { try output?.flush() } catch {
             context.fail(error)

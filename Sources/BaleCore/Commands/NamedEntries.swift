@@ -112,11 +112,7 @@ struct NamedEntries {
                 && !(purpose == .content && sink.isInsideEntry)
             guard mayFallBack else {
                 do throws(BaleError) { try output?.flush() } catch let failure { context.fail(failure) }
-                var status = ExitCode.failure
-                for problem in problems {
-                    context.report(problem)
-                    status = max(status, problem.exitStatus)
-                }
+                let status = max(ExitCode.failure, context.report(problems))
                 context.fail(error)
                 if !sink.handlerFailed && sink.isInsideEntry {
                     context.report(.error(path: name, "standard output stopped inside an entry: what it holds of that entry is incomplete"))
@@ -125,21 +121,12 @@ struct NamedEntries {
             }
             // The handler's own problems stand (an entry it refused); the rest
             // is the stream's to say.
-            var status = ExitCode.success
-            for problem in problems {
-                context.report(problem)
-                status = max(status, problem.exitStatus)
-            }
+            let status = context.report(problems)
             let reason = sink.lie ?? error.description
             return .fallBack(done: sink.done, status: max(status, warnFallingBack(reason)))
         }
-        var status = ExitCode.success
         var handler = sink.handler
-        let problems = handler.finish() + sink.readerWarnings + handler.warnings
-        for problem in problems {
-            context.report(problem)
-            status = max(status, problem.exitStatus)
-        }
+        let status = context.report(handler.finish() + sink.readerWarnings + handler.warnings)
         context.summary.addFiles(sink.entries)
         context.summary.addBytes(read: report.map(\.bytesIn) ?? 0, written: report.map(\.bytesOut) ?? 0)
         do throws(BaleError) { try output?.flush() } catch {

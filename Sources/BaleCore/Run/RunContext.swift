@@ -41,6 +41,18 @@ public final class RunContext: Sendable {
         if diagnostic.severity == .error || !quiet { FileIO.report(diagnostic.line) }
     }
 
+    /// Reports each of `diagnostics`, in order; returns the highest exit
+    /// status they carry (success for none).
+    @discardableResult
+    public func report(_ diagnostics: [Diagnostic]) -> ExitCode {
+        var status = ExitCode.success
+        for diagnostic in diagnostics {
+            report(diagnostic)
+            status = max(status, diagnostic.exitStatus)
+        }
+        return status
+    }
+
     /// Reports the error that stopped a piece of work, with what it was
     /// writing in parentheses when that is not the error's own file ("the
     /// manifest", "the JSON summary"); a reader of standard output that
