@@ -62,7 +62,7 @@ import Glibc
         options.chunkSize = 64 << 10
         #expect {
             try Pipeline(options: options, workers: pool)
-                .run(cutter: FileChunkCutter(fd: input.fd, path: input.path, size: Int64(data.count), chunkSize: 64 << 10),
+                .run(cutter: FileChunkCutter(fd: input.fd, size: Int64(data.count), chunkSize: 64 << 10),
                      kind: .compress(Compression(level: 1)), inputName: input.path, sink: CollectingSink())
         } throws: { error in
             guard case BaleError.poisonChunk(let path, let offset, _, let how) = error else { return false }
