@@ -6,7 +6,12 @@ import Glibc
 /// the CPU work, write the result frame to stdout, until stdin ends. A
 /// request `…InArena` names its bytes in the arena the worker shares with
 /// bale (`WorkerArena`, mapped on first use); the answer goes there too
-/// when it fits, and the frame then carries only its length.
+/// when it fits, and the frame then carries only its length. A
+/// `compressToArena` brings its bytes in the frame (a chunk of a regular
+/// file, spliced into the pipe) and has its answer go to the arena. A
+/// frame's payload is read into an array of its own, but never a fresh
+/// page: with the heap's thresholds raised (`MemoryTuning`), the chunk
+/// before's freed buffer is the one malloc hands back.
 ///
 /// A worker handles one chunk at a time, in the order they arrive; the
 /// parent keeps a second chunk waiting in the pipe so the worker never
