@@ -98,7 +98,9 @@ public struct FrameChannel: Sendable {
             } catch {
                 return .unreadable(error, moved: moved + done)
             }
-            try typedThrows(SystemError.self) { try buffer.withUnsafeBytes { try FileIO.write(fd, from: $0.baseAddress!, count: got) } }
+            try typedThrows(SystemError.self) {
+                try buffer.withUnsafeBytes { try FileIO.write(fd, from: $0.baseAddress!, count: got) }
+            }
             done += got
             if got < count { return .fileEnded(moved: moved + done) }
         }
@@ -112,7 +114,9 @@ public struct FrameChannel: Sendable {
         var left = count
         while left > 0 {
             let piece = min(left, zeros.count)
-            try typedThrows(SystemError.self) { try zeros.withUnsafeBytes { try FileIO.write(fd, from: $0.baseAddress!, count: piece) } }
+            try typedThrows(SystemError.self) {
+                try zeros.withUnsafeBytes { try FileIO.write(fd, from: $0.baseAddress!, count: piece) }
+            }
             left -= piece
         }
     }

@@ -76,7 +76,8 @@ public enum WorkRequest: Sendable {
     /// The length of the frame's payload: `payload`, then `fileRange`.
     public var payloadLength: Int {
         switch self {
-        case .compressFileRange(let range, let output): return (output == nil ? 0 : ArenaRegion.encodedLength) + range.length
+        case .compressFileRange(let range, let output):
+            return (output == nil ? 0 : ArenaRegion.encodedLength) + range.length
         case .compressToArena(let data, _): return ArenaRegion.encodedLength + data.count
         default: return payload.count
         }
