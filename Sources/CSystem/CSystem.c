@@ -1,5 +1,5 @@
 /* The few POSIX pieces Swift cannot import (pipe2, F_SETPIPE_SZ,
- * F_DUPFD_CLOEXEC, memfd_create, O_PATH, syncfs, waitid with WNOWAIT, the wait-status macros),
+ * F_DUPFD_CLOEXEC, memfd_create, O_PATH, syncfs, splice, waitid with WNOWAIT, the wait-status macros),
  * and the signal handler that cleans up when a signal ends bale, with the
  * two tables it reads: temporary files to remove, worker processes to
  * kill. The handler is C because it must only make async-signal-safe
@@ -32,6 +32,13 @@ int bale_open_path(int directory, const char *name, int flags) { return openat(d
 int bale_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 
 int bale_set_pipe_size(int fd, int bytes) { return fcntl(fd, F_SETPIPE_SZ, bytes); }
+
+ssize_t bale_splice_to_pipe(int file, int64_t *offset, int pipe, size_t count) {
+    loff_t at = *offset;
+    ssize_t moved = splice(file, &at, pipe, NULL, count, SPLICE_F_MOVE);
+    *offset = at;
+    return moved;
+}
 int bale_o_path(void) { return O_PATH; }
 
 int bale_wifexited(int status) { return WIFEXITED(status); }

@@ -34,7 +34,7 @@ import Glibc
         ("payload cut short", header(length: 1000) + [UInt8](repeating: 7, count: 10), "died while sending a result"),
         ("wrong chunk", header(length: 3, sequence: 99) + [1, 2, 3], "answered chunk 99 when chunk"),
         ("request kind", header(kind: 1, length: 0), "sent a broken reply: a compress frame is not a reply"),
-        ("another request's answer", header(kind: 0x82, length: 0), "sent inflated in answer to a compress request"),
+        ("another request's answer", header(kind: 0x82, length: 0), "sent inflated in answer to a compressFileRange request"),
     ]
 
     @Test(arguments: cases.indices)
@@ -62,7 +62,7 @@ import Glibc
         options.chunkSize = 64 << 10
         #expect {
             try Pipeline(options: options, workers: pool)
-                .run(cutter: FileChunkCutter(fd: input.fd, path: input.path, size: Int64(data.count), chunkSize: 64 << 10),
+                .run(cutter: FileChunkCutter(fd: input.fd, size: Int64(data.count), chunkSize: 64 << 10),
                      kind: .compress(Compression(level: 1)), inputName: input.path, sink: CollectingSink())
         } throws: { error in
             guard case BaleError.poisonChunk(let path, let offset, _, let how) = error else { return false }

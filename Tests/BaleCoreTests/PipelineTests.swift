@@ -47,7 +47,7 @@ struct TemporaryFile {
         let pool = WorkerPool(executable: builtBale, count: jobs)
         defer { pool.shutdown() }
         let sink = CollectingSink()
-        let cutter = FileChunkCutter(fd: fd, path: path, size: Int64(data.count), chunkSize: chunkSize)
+        let cutter = FileChunkCutter(fd: fd, size: Int64(data.count), chunkSize: chunkSize)
         let report = try Pipeline(options: options, workers: pool)
             .run(cutter: cutter, kind: .compress(Compression(level: 6)), inputName: path, sink: sink)
         #expect(report.chunks == cutter.chunkCount)
@@ -125,7 +125,7 @@ struct TemporaryFile {
         func compressed(by pool: WorkerPool) throws -> [UInt8] {
             let sink = CollectingSink()
             _ = try Pipeline(options: options, workers: pool)
-                .run(cutter: FileChunkCutter(fd: fd, path: path, size: Int64(data.count), chunkSize: 64 << 10),
+                .run(cutter: FileChunkCutter(fd: fd, size: Int64(data.count), chunkSize: 64 << 10),
                      kind: .compress(Compression(level: 1)), inputName: path, sink: sink)
             return sink.bytes
         }

@@ -83,7 +83,7 @@ import Glibc
         let pool = WorkerPool(executable: builtBale, count: 2, arena: arena)
         defer { pool.shutdown() }
         let sink = CollectingSink()
-        let cutter = FileChunkCutter(fd: file.fd, path: file.path, size: Int64(data.count), chunkSize: 64 << 10,
+        let cutter = FileChunkCutter(fd: file.fd, size: Int64(data.count), chunkSize: 64 << 10,
                                      arena: pool.arena)
         _ = try Pipeline(options: options, workers: pool)
             .run(cutter: cutter, kind: .compress(Compression(level: 6)), inputName: file.path, sink: sink)
@@ -113,7 +113,7 @@ import Glibc
          "a reply of 1073741824 bytes, past the"),
         ("not a length", BrokenWorkerTests.header(kind: 0x85, length: 3) + [1, 2, 3], "an arena length of 3 bytes"),
         ("inflated for a compress", BrokenWorkerTests.header(kind: 0x86, length: 8) + WorkReply.arenaLength(1),
-         "sent inflatedInArena in answer to a compressInArena request"),
+         "sent inflatedInArena in answer to a compressFileRange request"),
     ])
     func aBrokenArenaReplyIsABrokenWorker(name: String, answer: [UInt8], reason: String) throws {
         let answerFile = try TemporaryFile("arena-answer", containing: answer)
@@ -134,7 +134,7 @@ import Glibc
         let arena = try #require(pool.arena)
         #expect {
             try Pipeline(options: options, workers: pool)
-                .run(cutter: FileChunkCutter(fd: input.fd, path: input.path, size: Int64(data.count),
+                .run(cutter: FileChunkCutter(fd: input.fd, size: Int64(data.count),
                                              chunkSize: 64 << 10, arena: arena),
                      kind: .compress(Compression(level: 1)), inputName: input.path, sink: CollectingSink())
         } throws: { error in

@@ -294,8 +294,7 @@ public struct GzipCommand: Sendable {
         // The members, then the end member that proves the stream whole.
         let members = EndMemberSink(sink)
         if let size {
-            let cutter = FileChunkCutter(fd: input, path: inputName, size: size, chunkSize: chunkSize,
-                                         arena: pipeline.workers.arena)
+            let cutter = FileChunkCutter(fd: input, size: size, chunkSize: chunkSize, arena: pipeline.workers.arena)
             let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),
                                                   inputName: inputName, output: members), on: pipeline)
             let endLength = try members.writeEndMember()

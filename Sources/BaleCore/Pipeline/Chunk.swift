@@ -27,9 +27,10 @@ public struct Chunk<Context: Sendable>: Sendable {
     /// worker may be idle; a round trip saved is nothing beside it.
     public var isLongWork: Bool
     /// The slot of the shared arena that holds the chunk's bytes (and will
-    /// hold its result), for a request `…InArena`; nil for a chunk whose
-    /// bytes travel in its frame. Held here until the result is in, so a
-    /// replacement worker finds the bytes still there.
+    /// hold its result), for a request `…InArena`, or only its result, for
+    /// a `compressFileRange` with an output region; nil for a chunk whose
+    /// bytes and result travel in frames. Held here until the result is
+    /// in, so a replacement worker finds the bytes still there.
     public var slot: ArenaSlot?
 
     public init(sequence: UInt64, offset: Int64, request: WorkRequest, context: Context, isLongWork: Bool = false,

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// Sends and receives frames on one file descriptor (one end of a pipe).
 ///
@@ -30,6 +31,94 @@ public struct FrameChannel: Sendable {
     /// Writes `frame` with `payload`.
     public func send(_ frame: WireFrame, payload: [UInt8]) throws(SystemError) {
         try typedThrows(SystemError.self) { try payload.withUnsafeBytes { try send(frame, payload: $0) } }
+    }
+
+    /// Writes `frame`'s header and `prefix`, the first bytes of its
+    /// payload; the rest follows from `splice` (and `sendZeros`).
+    public func sendHeader(_ frame: WireFrame, prefix: [UInt8]) throws(SystemError) {
+        try FileIO.write(fd, frame.encodedHeader() + prefix)
+    }
+
+    /// What moving a file range into a frame's payload gave.
+    public enum SplicedRange: Equatable, Sendable {
+        /// All of it.
+        case whole
+        /// The file ended after `moved` bytes of the range: it shrank since
+        /// it was cut.
+        case fileEnded(moved: Int)
+        /// The file could not be read after `moved` bytes of the range.
+        case unreadable(SystemError, moved: Int)
+    }
+
+    /// Moves the bytes of `range` into the pipe with splice(2): the file's
+    /// page-cache pages go into the pipe by reference, and the worker's one
+    /// read copies them into its buffer, where a pread into the arena
+    /// copied them once and then paid for the arena's pages in the reader
+    /// and the worker (README, Performance). A file system that cannot
+    /// splice (EINVAL) has the rest read and written through a buffer.
+    /// Throws when the pipe cannot be written (its worker went away); a
+    /// file that ends early or cannot be read is the outcome, so the
+    /// caller can decide before the frame is finished (`sendZeros`).
+    public func splice(_ range: FileRange) throws(SystemError) -> SplicedRange {
+        var offset = range.offset
+        var moved = 0
+        while moved < range.length {
+            let n = bale_splice_to_pipe(range.fd, &offset, fd, range.length - moved)
+            if n > 0 {
+                moved += n
+            } else if n == 0 {
+                return .fileEnded(moved: moved)
+            } else if errno == EINTR {
+                continue
+            } else if errno == EINVAL {
+                return try copy(FileRange(fd: range.fd, offset: offset, length: range.length - moved), after: moved)
+            } else if errno == EPIPE {
+                throw SystemError.current("splice")
+            } else {
+                return .unreadable(SystemError.current("splice"), moved: moved)
+            }
+        }
+        return .whole
+    }
+
+    /// `splice`'s way for a file system that cannot splice: `range` read
+    /// (pread) and written through a buffer, `moved` bytes of the frame's
+    /// range already sent.
+    private func copy(_ range: FileRange, after moved: Int) throws(SystemError) -> SplicedRange {
+        let piece = min(range.length, 1 << 20)
+        var done = 0
+        var buffer = [UInt8](repeating: 0, count: piece)
+        while done < range.length {
+            let count = min(piece, range.length - done)
+            let got: Int
+            do throws(SystemError) {
+                got = try typedThrows(SystemError.self) { try buffer.withUnsafeMutableBytes {
+                    try FileIO.read(range.fd, into: $0.baseAddress!, count: count, at: range.offset + Int64(done))
+                } }
+            } catch {
+                return .unreadable(error, moved: moved + done)
+            }
+            try typedThrows(SystemError.self) {
+                try buffer.withUnsafeBytes { try FileIO.write(fd, from: $0.baseAddress!, count: got) }
+            }
+            done += got
+            if got < count { return .fileEnded(moved: moved + done) }
+        }
+        return .whole
+    }
+
+    /// Writes `count` zero bytes: the rest of a frame whose file range
+    /// ended early, so that the worker still reads whole frames.
+    public func sendZeros(_ count: Int) throws(SystemError) {
+        let zeros = [UInt8](repeating: 0, count: min(count, 1 << 16))
+        var left = count
+        while left > 0 {
+            let piece = min(left, zeros.count)
+            try typedThrows(SystemError.self) {
+                try zeros.withUnsafeBytes { try FileIO.write(fd, from: $0.baseAddress!, count: piece) }
+            }
+            left -= piece
+        }
     }
 
     /// Reads the next frame, waiting as long as it takes. Returns nil at a

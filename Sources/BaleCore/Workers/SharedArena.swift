@@ -14,7 +14,10 @@ import Synchronization
 /// (pread) straight into a slot's input part, the worker compresses or
 /// inflates from there into the slot's output part, and the collector
 /// writes from the output part: the pipes carry only the frames that hand
-/// a slot over and say how long the result is (`ArenaRegion`).
+/// a slot over and say how long the result is (`ArenaRegion`). A chunk of
+/// a regular file (`gzip FILE`) uses only a slot's output part: its bytes
+/// are spliced from the file into the worker's pipe (`FileChunkCutter`),
+/// which costs less than a copy into the arena and its pages.
 ///
 /// Two anonymous files in memory (memfd), both mapped by the parent and by
 /// every worker: `inputs`, which workers may only read (they get a

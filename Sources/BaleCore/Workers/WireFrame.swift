@@ -4,10 +4,10 @@
 ///
 ///     offset size  field
 ///     0      1     magic 0xBA
-///     1      1     protocol version (4)
+///     1      1     protocol version (5)
 ///     2      1     kind (see `Kind`)
 ///     3      1     codec for `compress`, `compressPieces`, `inflate` and their
-///                  `…InArena` forms
+///                  arena forms (`…InArena`, `compressToArena`)
 ///                  (`Codec` raw value: 1 libdeflate, 2 zlib, 3 isal), 0 otherwise
 ///     4      4     payload length in bytes
 ///     8      8     sequence number of the chunk
@@ -19,7 +19,9 @@
 /// Each header field has one meaning, whatever the kind (version 2 had
 /// one "argument" that was a level, a length or a time by kind). Version
 /// 4 added the kinds whose bytes lie in the `SharedArena` (`…InArena`):
-/// their payload is only where (`ArenaRegion`, or the result's length). What
+/// their payload is only where (`ArenaRegion`, or the result's length);
+/// version 5 `compressToArena`, data in the frame and its member in the
+/// arena (a chunk of a regular file, spliced into the pipe). What
 /// the payloads hold is defined, encoded and decoded in `WorkRequest` and
 /// `WorkReply`; this type is the framing only.
 ///
@@ -50,6 +52,10 @@ public struct WireFrame: Equatable, Sendable {
         /// Parent → worker: as `inflate`, the member in the shared arena;
         /// the payload is an `ArenaRegion`.
         case inflateInArena = 6
+        /// Parent → worker: as `compress`, the member written to the shared
+        /// arena if it fits there: the payload is an `ArenaRegion` (where
+        /// the member may go; no input in the arena), then the data.
+        case compressToArena = 7
         /// Worker → parent: the payload is the gzip member.
         case compressed = 0x81
         /// Worker → parent: the payload is the inflated data.
@@ -73,7 +79,7 @@ public struct WireFrame: Equatable, Sendable {
     }
 
     public static let magic: UInt8 = 0xBA
-    public static let version: UInt8 = 4
+    public static let version: UInt8 = 5
     public static let headerLength = 32
     /// The largest payload either side accepts: a member or chunk of the
     /// largest allowed size, plus deflate's worst-case growth.

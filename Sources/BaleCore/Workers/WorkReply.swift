@@ -17,7 +17,8 @@ public enum WorkReply: Sendable {
     case inflated(data: [UInt8])
     /// The digest of each file of a `digestFiles`, in order.
     case digested([FileDigest])
-    /// The gzip member of a `compressInArena`, in its slot's output part.
+    /// The gzip member of a `compressInArena` (or `compressToArena`,
+    /// `compressFileRange`), in its slot's output part.
     case compressedInArena(member: ArenaBytes)
     /// The data of an `inflateInArena`, in its slot's output part.
     case inflatedInArena(data: ArenaBytes)
@@ -48,7 +49,7 @@ public enum WorkReply: Sendable {
         case .compressPieces: kind = .compressedPieces
         case .inflate: kind = .inflated
         case .digestFiles: kind = .digested
-        case .compressInArena: kind = inArena ? .compressedInArena : .compressed
+        case .compressInArena, .compressToArena, .compressFileRange: kind = inArena ? .compressedInArena : .compressed
         case .inflateInArena: kind = inArena ? .inflatedInArena : .inflated
         }
         return WireFrame(kind: kind, sequence: sequence, workerNanoseconds: workerNanoseconds,
@@ -120,7 +121,7 @@ public enum WorkReply: Sendable {
             })
         case .failed:
             return .failed(reason: String(decoding: payload, as: UTF8.self))
-        case .compress, .compressPieces, .inflate, .digestFiles, .compressInArena, .inflateInArena:
+        case .compress, .compressPieces, .inflate, .digestFiles, .compressInArena, .inflateInArena, .compressToArena:
             throw CodecError.corrupt("a \(frame.kind) frame is not a reply")
         }
     }
@@ -133,6 +134,9 @@ public enum WorkReply: Sendable {
         switch (self, request) {
         case (.failed, _), (.compressed, .compress), (.inflated, .inflate): return true
         case (.compressedInArena, .compressInArena), (.compressed, .compressInArena): return true
+        case (.compressedInArena, .compressToArena), (.compressed, .compressToArena): return true
+        case (.compressed, .compressFileRange): return true
+        case (.compressedInArena, .compressFileRange(_, let output)): return output != nil
         case (.inflatedInArena, .inflateInArena), (.inflated, .inflateInArena): return true
         case (.compressedPieces(let members), .compressPieces(let pieces)): return members.count == pieces.count
         case (.digested(let digests), .digestFiles(let paths)): return digests.count == paths.count

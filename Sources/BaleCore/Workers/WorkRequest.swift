@@ -8,14 +8,16 @@
 /// that are the same for the whole job (codec, level) are the job's
 /// `WorkKind`, joined to the request when it is sent.
 ///
-/// Two transports, chosen per chunk by its cutter: the bytes in the shared
+/// Three transports, chosen per chunk by its cutter: the bytes in the shared
 /// arena (`compressInArena`, `inflateInArena`: the frame carries only an
-/// `ArenaRegion`, the chunk owns the slot, `Chunk.slot`), or in the frame's
+/// `ArenaRegion`, the chunk owns the slot, `Chunk.slot`); in the frame's
 /// payload, sent from the request's own array (see `FrameChannel.send`),
 /// for what does not fit a slot or finds none free, and for the batches of
-/// `compressPieces` and `digestFiles`. Either way the bytes stay where
-/// they are until the result is in, so a link can send the chunk again
-/// to a new worker.
+/// `compressPieces` and `digestFiles`; or in the frame's payload spliced
+/// from a range of the input file (`compressFileRange`: a chunk of a
+/// regular file that bale never reads, its member going to the chunk's
+/// slot when it has one). Either way the bytes stay where they are until
+/// the result is in, so a link can send the chunk again to a new worker.
 public enum WorkRequest: Sendable {
     /// Compress `data` into one gzip member.
     case compress(data: [UInt8])
@@ -36,14 +38,48 @@ public enum WorkRequest: Sendable {
     /// whose header records `expectedLength` bytes of data, into the
     /// region's output part.
     case inflateInArena(ArenaRegion, expectedLength: Int)
+    /// Compress the bytes of `range` of the input file into one gzip
+    /// member, written to `output`'s output part in the shared arena if
+    /// given and it fits there. Only the parent makes it: its frame is a
+    /// `compress` (no `output`) or a `compressToArena`, whose data the
+    /// feeder splices from the file into the pipe (`WorkerLink`), and a
+    /// worker decodes it as one of those.
+    case compressFileRange(FileRange, output: ArenaRegion?)
+    /// Compress `data` (in the frame) into one gzip member, written to
+    /// `output`'s output part in the shared arena if it fits there: what
+    /// a worker reads of a `compressFileRange` with an output region. A
+    /// slice of the frame's payload, after the region, so the data is
+    /// not copied out of it.
+    case compressToArena(data: ArraySlice<UInt8>, output: ArenaRegion)
 
-    /// The bytes the frame's payload holds, sent as they are.
+    /// The bytes of the frame's payload held in memory, sent as they are:
+    /// all of it, but for `compressFileRange`, whose file range follows
+    /// them (`fileRange`).
     public var payload: [UInt8] {
         switch self {
         case .compress(let data): return data
         case .compressPieces(let table), .digestFiles(let table): return table.payload
         case .inflate(let member, _): return member
         case .compressInArena(let region), .inflateInArena(let region, _): return region.encoded
+        case .compressFileRange(_, let output): return output?.encoded ?? []
+        case .compressToArena(let data, let output): return output.encoded + data
+        }
+    }
+
+    /// The range of the input file whose bytes end the frame's payload,
+    /// after `payload`, moved there by splice; nil when it is all in memory.
+    public var fileRange: FileRange? {
+        if case .compressFileRange(let range, _) = self { return range }
+        return nil
+    }
+
+    /// The length of the frame's payload: `payload`, then `fileRange`.
+    public var payloadLength: Int {
+        switch self {
+        case .compressFileRange(let range, let output):
+            return (output == nil ? 0 : ArenaRegion.encodedLength) + range.length
+        case .compressToArena(let data, _): return ArenaRegion.encodedLength + data.count
+        default: return payload.count
         }
     }
 
@@ -56,13 +92,15 @@ public enum WorkRequest: Sendable {
         case .compressPieces(let table): return table.piecesLength
         case .inflate(let member, _): return member.count
         case .compressInArena(let region), .inflateInArena(let region, _): return region.inputLength
+        case .compressFileRange(let range, _): return range.length
+        case .compressToArena(let data, _): return data.count
         case .digestFiles: return 0
         }
     }
 
     /// The header of this request as chunk `sequence` of a job doing `kind`.
     public func header(sequence: UInt64, kind: WorkKind) -> WireFrame {
-        let length = payload.count
+        let length = payloadLength
         switch (self, kind) {
         case (.compress, .compress(let compression)):
             return WireFrame(kind: .compress, codec: compression.codec.rawValue, sequence: sequence,
@@ -73,6 +111,12 @@ public enum WorkRequest: Sendable {
         case (.inflate(_, let expectedLength), .inflate(let codec)):
             return WireFrame(kind: .inflate, codec: codec.rawValue, sequence: sequence,
                              expectedLength: UInt32(clamping: expectedLength), payloadLength: length)
+        case (.compressFileRange(_, nil), .compress(let compression)):
+            return WireFrame(kind: .compress, codec: compression.codec.rawValue, sequence: sequence,
+                             level: UInt32(clamping: compression.level), payloadLength: length)
+        case (.compressFileRange, .compress(let compression)), (.compressToArena, .compress(let compression)):
+            return WireFrame(kind: .compressToArena, codec: compression.codec.rawValue, sequence: sequence,
+                             level: UInt32(clamping: compression.level), payloadLength: length)
         case (.compressInArena, .compress(let compression)):
             return WireFrame(kind: .compressInArena, codec: compression.codec.rawValue, sequence: sequence,
                              level: UInt32(clamping: compression.level), payloadLength: length)
@@ -113,6 +157,13 @@ public enum WorkRequest: Sendable {
         case .inflateInArena:
             return (.inflateInArena(try ArenaRegion(decoding: payload), expectedLength: Int(frame.expectedLength)),
                     .inflate(try codec()))
+        case .compressToArena:
+            guard payload.count >= ArenaRegion.encodedLength else {
+                throw CodecError.corrupt("a compressToArena payload of \(payload.count) bytes, shorter than its region")
+            }
+            return (.compressToArena(data: payload[ArenaRegion.encodedLength...],
+                                     output: try ArenaRegion(decoding: Array(payload[..<ArenaRegion.encodedLength]))),
+                    .compress(Compression(codec: try codec(), level: Int32(clamping: frame.level))))
         case .compressed, .compressedPieces, .inflated, .digested, .compressedInArena, .inflatedInArena, .failed:
             throw CodecError.corrupt("a worker does not accept frames of kind \(frame.kind)")
         }
@@ -127,6 +178,8 @@ public enum WorkRequest: Sendable {
         case .digestFiles: return "digestFiles"
         case .compressInArena: return "compressInArena"
         case .inflateInArena: return "inflateInArena"
+        case .compressFileRange: return "compressFileRange"
+        case .compressToArena: return "compressToArena"
         }
     }
 }

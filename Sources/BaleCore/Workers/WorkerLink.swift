@@ -109,7 +109,7 @@ final class WorkerLink<Context: Sendable> {
                     // A failed send means the worker died: the receiver
                     // sees its result pipe end, restarts it, and resends
                     // this chunk with the others in flight.
-                    try? Self.send(chunk, kind: kind, to: current.worker)
+                    try? Self.send(chunk, kind: kind, to: current.worker, failure: failure, inputName: inputName)
                 }
             }
         }
@@ -176,7 +176,9 @@ final class WorkerLink<Context: Sendable> {
                     current.resender = JoinableThread(name: "bale-resender") {
                         for chunk in chunks {
                             // A failed send: the new worker died too, and the receiver will see it.
-                            do { try Self.send(chunk, kind: kind, to: fresh) } catch { break }
+                            do {
+                                try Self.send(chunk, kind: kind, to: fresh, failure: failure, inputName: inputName)
+                            } catch { break }
                         }
                         current.lock.withLock {
                             current.resending = false
@@ -203,10 +205,48 @@ final class WorkerLink<Context: Sendable> {
     }
 
     /// Sends `chunk`'s request to `worker`, its payload straight from the
-    /// request's bytes.
-    private static func send(_ chunk: Chunk<Context>, kind: WorkKind, to worker: WorkerProcess) throws(SystemError) {
-        try worker.requests.send(chunk.request.header(sequence: chunk.sequence, kind: kind),
-                                 payload: chunk.request.payload)
+    /// request's bytes, or, for a range of the input file, spliced from
+    /// the file into the pipe (`FrameChannel.splice`). Throws when the
+    /// worker cannot be written to (it died).
+    ///
+    /// The feeder, not a reader, moves a file range's bytes: splicing
+    /// only hands the pipe references to page-cache pages, which the
+    /// readers have asked the kernel to fill ahead (`FileChunkCutter`), so
+    /// the feeder does no disk reading of its own in the usual case. It is
+    /// done again on every send: a chunk resent to a replacement worker is
+    /// spliced again from the same range, nothing of it kept in bale.
+    ///
+    /// A range the file no longer holds all of (it shrank since it was cut)
+    /// or cannot be read fails the job, for the file `inputName`, as a
+    /// short pread did (`changedWhileReading`, `readFailed`), before the
+    /// frame is finished: the worker's answer to it cannot come before,
+    /// and the collector writes nothing once a job has failed, so the
+    /// chunk never comes out as data. The frame is then finished with
+    /// zeros, so the worker still reads whole frames and answers it,
+    /// and the receiver, which reads an answer for every chunk sent, is
+    /// not left waiting.
+    private static func send(
+        _ chunk: Chunk<Context>, kind: WorkKind, to worker: WorkerProcess, failure: FailureLatch, inputName: String
+    ) throws(SystemError) {
+        let request = chunk.request
+        let header = request.header(sequence: chunk.sequence, kind: kind)
+        guard let range = request.fileRange else {
+            try worker.requests.send(header, payload: request.payload)
+            return
+        }
+        try worker.requests.sendHeader(header, prefix: request.payload)
+        let moved: Int
+        switch try worker.requests.splice(range) {
+        case .whole:
+            return
+        case .fileEnded(let count):
+            failure.fail(.changedWhileReading(path: inputName))
+            moved = count
+        case .unreadable(let error, let count):
+            failure.fail(.readFailed(path: inputName, error))
+            moved = count
+        }
+        try worker.requests.sendZeros(range.length - moved)
     }
 
     /// What waiting for a worker's next result gave.

@@ -6,7 +6,12 @@ import Glibc
 /// the CPU work, write the result frame to stdout, until stdin ends. A
 /// request `…InArena` names its bytes in the arena the worker shares with
 /// bale (`WorkerArena`, mapped on first use); the answer goes there too
-/// when it fits, and the frame then carries only its length.
+/// when it fits, and the frame then carries only its length. A
+/// `compressToArena` brings its bytes in the frame (a chunk of a regular
+/// file, spliced into the pipe) and has its answer go to the arena. A
+/// frame's payload is read into an array of its own, but never a fresh
+/// page: with the heap's thresholds raised (`MemoryTuning`), the chunk
+/// before's freed buffer is the one malloc hands back.
 ///
 /// A worker handles one chunk at a time, in the order they arrive; the
 /// parent keeps a second chunk waiting in the pipe so the worker never
@@ -179,7 +184,12 @@ final class ChunkWork {
             case (.digestFiles(let paths), _):
                 answer = .inBuffer(try digestFiles(paths))
             case (.compressInArena(let region), .compress(let compression)):
-                answer = try compress(in: region, codec: compression.codec, level: compression.level)
+                answer = try compress(try arena().input(of: region), into: region, codec: compression.codec,
+                                      level: compression.level)
+            case (.compressToArena(let data, let region), .compress(let compression)):
+                answer = try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Answer in
+                    try compress(input, into: region, codec: compression.codec, level: compression.level)
+                } }
             case (.inflateInArena(let region, let expectedLength), .inflate(let codec)):
                 let room = try arena().output(of: region, expecting: expectedLength)
                 answer = .inArena(try inflate(try arena().input(of: region), codec: codec,
@@ -229,10 +239,12 @@ final class ChunkWork {
         return arena
     }
 
-    /// Builds the member of the data `region` names, in the region's
-    /// output part when the codec's bound fits there, else in `output`.
-    private func compress(in region: ArenaRegion, codec: Codec, level: Int32) throws(CodecError) -> Answer {
-        let input = try arena().input(of: region)
+    /// Builds the member of `input` (the data `region` names, or data
+    /// that came in the frame), in the region's output part when the
+    /// codec's bound fits there, else in `output`.
+    private func compress(
+        _ input: UnsafeRawBufferPointer, into region: ArenaRegion, codec: Codec, level: Int32
+    ) throws(CodecError) -> Answer {
         // A member is at most about the input's size (stored), most are far
         // smaller: mapping in half the input's size covers text at any level
         // without allocating pages a member will never fill; the rest of a
@@ -250,7 +262,8 @@ final class ChunkWork {
     private func spoilAndDie(_ answer: Answer, of request: WorkRequest) -> Never {
         var room = output
         switch (answer, request) {
-        case (.inArena, .compressInArena(let region)), (.inArena, .inflateInArena(let region, _)):
+        case (.inArena, .compressInArena(let region)), (.inArena, .inflateInArena(let region, _)),
+             (.inArena, .compressToArena(_, let region)):
             if let inArena = try? arena().output(of: region, expecting: 0) { room = inArena }
         default:
             break

@@ -4,6 +4,7 @@
 #include <spawn.h>
 #include <sys/xattr.h>  // listxattr, getxattr, fsetxattr: extended attributes (Archive/ExtendedAttributes)
 #include <sys/types.h>
+#include <stdint.h>
 
 /// Creates a pipe with O_CLOEXEC set on both ends. Returns 0 or -1 (errno set).
 int bale_pipe_cloexec(int fds[2]);
@@ -27,6 +28,14 @@ int bale_memfd_create(const char *name);
 /// Asks the kernel to grow a pipe's buffer to `bytes` (F_SETPIPE_SZ).
 /// Returns the new size, or -1 (errno set) where it is not allowed.
 int bale_set_pipe_size(int fd, int bytes);
+
+/// splice(2) of up to `count` bytes of the regular file `file`, from
+/// `*offset` (advanced by what moved; the file's own position is left
+/// alone, as pread leaves it), into the pipe `pipe`: the page-cache pages
+/// are put in the pipe by reference, not copied through user memory
+/// (`WorkerLink`'s feeder sends a chunk of a file this way). Returns the
+/// bytes moved, 0 at the end of the file, or -1 (errno set).
+ssize_t bale_splice_to_pipe(int file, int64_t *offset, int pipe, size_t count);
 
 /// O_PATH (a descriptor that only names a file: no read access needed, no
 /// device opened), which glibc shows only under _GNU_SOURCE.
