@@ -203,6 +203,30 @@ public struct TarLister: TarReader.Handler {
         var time = time_t(seconds)
         var parts = tm()
         if localtime_r(&time, &parts) != nil {
+            // Four-digit years written here (strftime, with its locale
+            // machinery, was a tenth of the listing's time); others, with
+            // their sign and padding rules, by strftime.
+            let year = Int(parts.tm_year) + 1900
+            if (1000...9999).contains(year) {
+                var text = [UInt8](repeating: 0, count: 16)
+                func put(_ value: Int, digits: Int, at offset: Int) {
+                    var value = value
+                    for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+                        text[index] = 0x30 + UInt8(value % 10)
+                        value /= 10
+                    }
+                }
+                put(year, digits: 4, at: 0)
+                text[4] = UInt8(ascii: "-")
+                put(Int(parts.tm_mon) + 1, digits: 2, at: 5)
+                text[7] = UInt8(ascii: "-")
+                put(Int(parts.tm_mday), digits: 2, at: 8)
+                text[10] = UInt8(ascii: " ")
+                put(Int(parts.tm_hour), digits: 2, at: 11)
+                text[13] = UInt8(ascii: ":")
+                put(Int(parts.tm_min), digits: 2, at: 14)
+                return text
+            }
             let text = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer -> [UInt8]? in
                 let length = strftime(buffer.baseAddress!, buffer.count, "%Y-%m-%d %H:%M", &parts)
                 return length > 0 ? Array(UnsafeRawBufferPointer(start: buffer.baseAddress, count: length)) : nil

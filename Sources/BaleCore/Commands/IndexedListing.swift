@@ -48,14 +48,32 @@ struct IndexedListing {
         // and last entries are where it says, as it says. Checked on a
         // thread while the lines are built; none is written before it passes.
         let check = IndexEndsCheck(fd: fd, path: name, index: index, codec: codec)
-        // The lines are held (in memory, at most `heldBytes`) until the
-        // check's verdict, then written in one go; past that much, the
-        // listing waits for the verdict and the rest goes out through the
-        // usual buffer. An index that fails is never printed from.
+        // Through a buffer pointer: an array's subscript would copy each
+        // entry (retaining and releasing its five arrays).
+        let outcome = index.entries.withUnsafeBufferPointer { printLines(of: $0, once: check) }
+        if case .listed(.success) = outcome {
+            context.summary.addFiles(index.entries.count)
+            var info = stat()
+            context.summary.addBytes(read: fstat(fd, &info) == 0 ? Int64(info.st_size) : 0,
+                                     written: Int64(index.streamLength))
+        }
+        return outcome
+    }
+
+    /// Prints the lines of `entries` once `check` has passed.
+    ///
+    /// The lines are held (in memory, at most `heldBytes`) until the
+    /// check's verdict, then written in one go; past that much, the
+    /// listing waits for the verdict and the rest goes out through the
+    /// usual buffer. An index that fails is never printed from.
+    private func printLines(of entries: UnsafeBufferPointer<ArchiveIndex.Entry>, once check: IndexEndsCheck) -> Outcome {
         var held: [UInt8] = []
+        // Room for the lines reserved once (about 100 bytes each): grown
+        // by doubling, the copies and the fresh pages cost more than the
+        // lines' formatting.
+        held.reserveCapacity(min(Self.heldBytes, entries.count * 128) + 4096)
         var lister = TarLister(exclusions: exclusions) { (line: ArraySlice<UInt8>) in held += line }
         var next = 0
-        let entries = index.entries
         do throws(BaleError) {
             while next < entries.count, held.count < Self.heldBytes {
                 try lister.list(entries[next])
@@ -68,7 +86,7 @@ struct IndexedListing {
         let listing = StandardOutput.Buffer()
         lister.print = { (line: ArraySlice<UInt8>) throws(BaleError) in try listing.append(line) }
         do throws(BaleError) {
-            try listing.append(held[...])
+            try StandardOutput.write(held)
             held = []
             while next < entries.count {
                 try lister.list(entries[next])
@@ -79,9 +97,6 @@ struct IndexedListing {
             context.fail(error)
             return .listed(error.exitStatus)
         }
-        context.summary.addFiles(index.entries.count)
-        var info = stat()
-        context.summary.addBytes(read: fstat(fd, &info) == 0 ? Int64(info.st_size) : 0, written: Int64(index.streamLength))
         return .listed(.success)
     }
 

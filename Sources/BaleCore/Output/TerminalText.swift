@@ -65,8 +65,17 @@ public enum TerminalText {
         }
         var index = 0
         while index < bytes.count {
+            // Most names are printable ASCII throughout: eight bytes at a
+            // time while none needs a look of its own.
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                guard !needsALook(word) else { break }
+                UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
+                written += 8
+                index += 8
+            }
+            guard index < bytes.count else { break }
             let byte = bytes[index]
-            // Most names are printable ASCII throughout: one test a byte.
             if byte >= 0x20 && byte < 0x7F && byte != 0x5C {
                 put(byte)
                 index += 1
@@ -107,6 +116,20 @@ public enum TerminalText {
     /// UTF-8: what was not valid became U+FFFD when it was decoded).
     public static func escaped(_ text: String, keepingTabs: Bool = false) -> String {
         escaped(Array(text.utf8), keepingTabs: keepingTabs)
+    }
+
+    /// True when one of the eight bytes of `word` is not printable ASCII
+    /// (below 0x20, 0x7F or above) or is a backslash: the bit tricks of
+    /// "Bit Twiddling Hacks" (a zero byte, a byte less than n), all eight
+    /// bytes tested at once.
+    @inline(__always)
+    static func needsALook(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs           // a byte < 0x20
+        let high = (word &+ ones) | word                                   // 0x7F and up set their high bit
+        let backslash = word ^ (ones &* 0x5C)
+        let isBackslash = (backslash &- ones) & ~backslash & highs         // a byte == 0x5C
+        return (control | (high & highs) | isBackslash) != 0
     }
 
     /// False for the valid sequences (of `length` bytes at `index`) that a
