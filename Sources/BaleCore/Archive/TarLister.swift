@@ -50,8 +50,9 @@ public struct TarLister: TarReader.Handler {
     }
 
     /// Lists an entry of an archive's index: the line `begin` prints for
-    /// the entry the stream holds there (`ArchiveIndex.Entry.tarEntry`),
-    /// without making that entry.
+    /// the entry the stream holds there (the index keeps what the line
+    /// shows: a regular file's real size, 0 for the others, the mode's
+    /// permission bits), without making a `TarEntry` of it.
     public mutating func list(_ entry: ArchiveIndex.Entry) throws(BaleError) {
         if exclusions.excludes(entry.name) { return }
         try printLine(kind: entry.kind, special: nil, mode: entry.mode, userID: entry.userID,

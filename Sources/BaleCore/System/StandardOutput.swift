@@ -114,13 +114,6 @@ public enum StandardOutput {
 
         public init() { pending.reserveCapacity(limit) }
 
-        /// Adds `text`, writing out what is waiting when it is enough.
-        public func append(_ text: String) throws(BaleError) {
-            if let failure { throw failure }
-            pending += text.utf8
-            if pending.count >= limit { try flush() }
-        }
-
         /// Adds `bytes` (whole lines: `TarLister`'s, newline included).
         public func append(_ bytes: ArraySlice<UInt8>) throws(BaleError) {
             if let failure { throw failure }
