@@ -13,7 +13,7 @@
 /// writing the manifest with the compression's tail, this overlaps a
 /// check with work that does not depend on it; nothing is printed before
 /// `verdict` (`IndexedListing` holds the lines until then).
-final class IndexEndsCheck: @unchecked Sendable {  // `outcome` is written by the thread only, read only after `join`
+final class IndexEndsCheck {
     /// What the check found.
     enum Outcome {
         /// The index agrees with the stream at both ends.
@@ -23,22 +23,30 @@ final class IndexEndsCheck: @unchecked Sendable {  // `outcome` is written by th
         case unusable(String)
     }
 
+    /// Where the thread leaves its outcome: held by the thread's closure,
+    /// never the check itself, so that whoever drops the check joins the
+    /// thread (`deinit`) without the thread touching an object on its way out.
+    private final class Finding: @unchecked Sendable {  // written by the thread only, read only after `join`
+        var outcome: Outcome = .unusable("the check did not run")
+    }
+
+    private let finding = Finding()
     private var thread: JoinableThread?
-    private var outcome: Outcome = .unusable("the check did not run")
 
     /// Starts checking `index` against the archive open on `fd` (`path`
     /// for messages), inflating with `codec`'s decompressor.
     init(fd: Int32, path: String, index: ArchiveIndex, codec: Codec) {
-        thread = JoinableThread(name: "bale-index-ends") { [unowned self] in
+        let finding = finding
+        thread = JoinableThread(name: "bale-index-ends") {
             do throws(BaleError) {
                 let members = try IndexedMemberReader(fd: fd, path: path, index: index, codec: codec)
                 if let difference = try members.disagreementAtTheEnds() {
-                    self.outcome = .unusable("it disagrees with the tar stream: \(difference)")
+                    finding.outcome = .unusable("it disagrees with the tar stream: \(difference)")
                 } else {
-                    self.outcome = .agrees
+                    finding.outcome = .agrees
                 }
             } catch {
-                self.outcome = .unusable(error.cause)
+                finding.outcome = .unusable(error.cause)
             }
         }
     }
@@ -47,7 +55,7 @@ final class IndexEndsCheck: @unchecked Sendable {  // `outcome` is written by th
     func verdict() -> Outcome {
         thread?.join()
         thread = nil
-        return outcome
+        return finding.outcome
     }
 
     deinit { thread?.join() }
