@@ -122,24 +122,6 @@ public struct ArchiveIndex: Equatable, Sendable {
                       isSparse: entry.isSparse)
         }
 
-        /// The entry as `TarReader` would give it to a handler (what
-        /// `TarLister` prints), with its stream positions.
-        public var tarEntry: TarEntry {
-            var entry = TarEntry(name: name, kind: kind, mode: mode, userID: userID, groupID: groupID,
-                                 modificationSeconds: modificationSeconds)
-            entry.modificationNanoseconds = modificationNanoseconds
-            entry.size = Int64(size)
-            entry.userName = userName
-            entry.groupName = groupName
-            entry.linkTarget = linkTarget
-            entry.deviceMajor = deviceMajor
-            entry.deviceMinor = deviceMinor
-            entry.isSparse = isSparse
-            entry.headerOffset = Int64(headerStreamOffset)
-            entry.contentOffset = Int64(contentStreamOffset)
-            return entry
-        }
-
         /// Where the entry and `read` (a header read from the stream)
         /// differ, in words for a message ("size 12 in the index, 13 in
         /// the stream"); nil when they agree. Compared: name, kind, size,

@@ -52,7 +52,7 @@ public enum ArchiveIndexDecoder {
         var payload = [UInt8](repeating: 0, count: Int(length))
         let actual: UInt32
         do {
-            let inflater = try ZlibDecompressor()
+            let inflater = try LibdeflateDecompressor()
             actual = try typedThrows(CodecError.self) {
                 try payload.withUnsafeMutableBytes { (output) throws(CodecError) in
                     try inflater.inflate(UnsafeRawBufferPointer(rebasing: bytes[header...]), into: output)

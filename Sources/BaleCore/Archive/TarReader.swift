@@ -317,7 +317,7 @@ public struct TarReader {
         var size = headerSize
         if let paxSize = value("size") {
             guard let parsed = Int64(String(decoding: paxSize, as: UTF8.self)) else {
-                throw corrupt("bad pax size \(TarLister.escaped(paxSize))")
+                throw corrupt("bad pax size \(TerminalText.escaped(paxSize))")
             }
             size = parsed
         }
@@ -369,12 +369,12 @@ public struct TarReader {
             modificationSeconds: Self.octalOrBase256(header, 136, 12))
         entry.special = special
         // For messages only (escaping every name would cost on every entry).
-        func shown() -> String { "\(archiveName): \(TarLister.escaped(name))" }
+        func shown() -> String { "\(archiveName): \(TerminalText.escaped(name))" }
         if let mtime = value("mtime"), let time = Self.parseTime(mtime) {
             (entry.modificationSeconds, entry.modificationNanoseconds) = time
         } else {
             if let mtime = value("mtime") {
-                warn(path: shown(), "extended header mtime=\(TarLister.escaped(mtime)) is out of range or malformed; ignored")
+                warn(path: shown(), "extended header mtime=\(TerminalText.escaped(mtime)) is out of range or malformed; ignored")
             }
             // A base-256 time beyond 64 bits: -1, as GNU tar makes it.
             if case .failure = Self.base256(header, 136, 12) {
@@ -387,7 +387,7 @@ public struct TarReader {
             if let id = UInt32(String(decoding: text, as: UTF8.self)) {
                 entry[keyPath: path] = id
             } else {
-                warn(path: shown(), "extended header \(key)=\(TarLister.escaped(text)) is out of range or malformed; ignored")
+                warn(path: shown(), "extended header \(key)=\(TerminalText.escaped(text)) is out of range or malformed; ignored")
             }
         }
         entry.linkTarget = link
@@ -665,7 +665,7 @@ public struct TarReader {
             let value = Array(record[(equals + 1)...])
             if !Self.knownKeywords.contains(key) {
                 if warnedKeywords.insert(key).inserted {
-                    warn(path: archiveName, "ignoring unknown extended header keyword '\(TarLister.escaped(Array(key.utf8)))'")
+                    warn(path: archiveName, "ignoring unknown extended header keyword '\(TerminalText.escaped(Array(key.utf8)))'")
                 }
                 continue
             }
@@ -702,7 +702,7 @@ public struct TarReader {
         } else {
             guard let decodedName = Self.percentDecoded(key.dropFirst(Self.libarchivePrefix.count)),
                   let decodedValue = Self.base64Decoded(value) else {
-                paxAttributeProblems.append("bad extended header \(TarLister.escaped(Array(key))); ignored")
+                paxAttributeProblems.append("bad extended header \(TerminalText.escaped(Array(key))); ignored")
                 return true
             }
             (name, bytes) = (decodedName, decodedValue)
@@ -725,7 +725,7 @@ public struct TarReader {
         var kernelACLs: [[UInt8]: [UInt8]] = [:]
         for (name, found) in paxAttributes.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             if let problem = ExtendedAttributes.problem(name: name, valueSize: found.value.count) {
-                entry.attributeProblems.append("extended attribute \(TarLister.escaped(name)): \(problem); not restored")
+                entry.attributeProblems.append("extended attribute \(TerminalText.escaped(name)): \(problem); not restored")
             } else if name == ExtendedAttributes.accessACLName || name == ExtendedAttributes.defaultACLName {
                 kernelACLs[name] = found.value
             } else {
@@ -748,7 +748,7 @@ public struct TarReader {
                 if let acl = AccessControlList(kernelForm: raw) {
                     entry[keyPath: path] = acl
                 } else {
-                    entry.attributeProblems.append("extended attribute \(TarLister.escaped(name)) is not an ACL; not restored")
+                    entry.attributeProblems.append("extended attribute \(TerminalText.escaped(name)) is not an ACL; not restored")
                 }
             }
         }

@@ -45,29 +45,64 @@ struct IndexedListing {
         case .found(let found): index = found
         }
         // The cheap proof that the index describes this stream: its first
-        // and last entries are where it says, as it says.
+        // and last entries are where it says, as it says. Checked on a
+        // thread while the lines are built; none is written before it passes.
+        let check = IndexEndsCheck(fd: fd, path: name, index: index, codec: codec)
+        // Through a buffer pointer: an array's subscript would copy each
+        // entry (retaining and releasing its five arrays).
+        let outcome = index.entries.withUnsafeBufferPointer { printLines(of: $0, once: check) }
+        if case .listed(.success) = outcome {
+            context.summary.addFiles(index.entries.count)
+            var info = stat()
+            context.summary.addBytes(read: fstat(fd, &info) == 0 ? Int64(info.st_size) : 0,
+                                     written: Int64(index.streamLength))
+        }
+        return outcome
+    }
+
+    /// Prints the lines of `entries` once `check` has passed.
+    ///
+    /// The lines are held (in memory, at most `heldBytes`) until the
+    /// check's verdict, then written in one go; past that much, the
+    /// listing waits for the verdict and the rest goes out through the
+    /// usual buffer. An index that fails is never printed from.
+    private func printLines(of entries: UnsafeBufferPointer<ArchiveIndex.Entry>, once check: IndexEndsCheck) -> Outcome {
+        var held: [UInt8] = []
+        // Room for the lines reserved once (about 100 bytes each): grown
+        // by doubling, the copies and the fresh pages cost more than the
+        // lines' formatting.
+        held.reserveCapacity(min(Self.heldBytes, entries.count * 128) + 4096)
+        var lister = TarLister(exclusions: exclusions) { (line: ArraySlice<UInt8>) in held += line }
+        var next = 0
         do throws(BaleError) {
-            let members = try IndexedMemberReader(fd: fd, path: name, index: index, codec: codec)
-            if let difference = try members.disagreementAtTheEnds() {
-                return .useStream(warning: Self.unusable(name, "it disagrees with the tar stream: \(difference)"))
+            while next < entries.count, held.count < Self.heldBytes {
+                try lister.list(entries[next])
+                next += 1
             }
         } catch {
-            return .useStream(warning: Self.unusable(name, error.cause))
+            preconditionFailure("holding a line cannot fail")
         }
+        if case .unusable(let reason) = check.verdict() { return .useStream(warning: Self.unusable(name, reason)) }
         let listing = StandardOutput.Buffer()
-        var lister = TarLister(exclusions: exclusions) { (line: String) throws(BaleError) in try listing.appendLine(line) }
+        lister.print = { (line: ArraySlice<UInt8>) throws(BaleError) in try listing.append(line) }
         do throws(BaleError) {
-            for entry in index.entries { try lister.begin(entry.tarEntry) }
+            try StandardOutput.write(held)
+            held = []
+            while next < entries.count {
+                try lister.list(entries[next])
+                next += 1
+            }
             try listing.flush()
         } catch {
             context.fail(error)
             return .listed(error.exitStatus)
         }
-        context.summary.addFiles(index.entries.count)
-        var info = stat()
-        context.summary.addBytes(read: fstat(fd, &info) == 0 ? Int64(info.st_size) : 0, written: Int64(index.streamLength))
         return .listed(.success)
     }
+
+    /// The most bytes of listing held while the check runs: all of it for
+    /// an index of a few hundred thousand entries (about 100 bytes a line).
+    static let heldBytes = 32 << 20
 
     /// The warning for an index that cannot be used.
     static func unusable(_ name: String, _ reason: String) -> Diagnostic {

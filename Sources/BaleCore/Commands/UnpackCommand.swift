@@ -68,7 +68,7 @@ public struct UnpackCommand {
             // error is still printed (as tar -tv does), then the error.
             let listing = StandardOutput.Buffer()
             let sink = TarStreamSink(archiveName: name, handler: TarLister(exclusions: options.policy.exclusions) {
-                (line: String) throws(BaleError) in try listing.appendLine(line)
+                (line: ArraySlice<UInt8>) throws(BaleError) in try listing.append(line)
             })
             return max(status, input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context,
                                           output: listing))

@@ -29,31 +29,70 @@ public enum TerminalText {
     /// the terminal or starting a line.
     public static func escaped<Bytes: Collection<UInt8>>(_ bytes: Bytes, keepingTabs: Bool = false) -> String {
         let bytes = Array(bytes)
-        // Fast path: most names need nothing.
-        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C || ($0 == 0x09 && keepingTabs) }) {
-            return String(decoding: bytes, as: UTF8.self)
+        guard !bytes.isEmpty else { return "" }
+        return bytes.withUnsafeBufferPointer { source in
+            String(unsafeUninitializedCapacity: source.count * maximumGrowth) { out in
+                escape(source, keepingTabs: keepingTabs, into: out.baseAddress!)
+            }
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 16)
+    }
+
+    /// How many bytes `escape` writes for one byte at most (`\377`).
+    public static let maximumGrowth = 4
+
+    /// Writes `bytes`, escaped as `escaped` escapes them, at `out`, which
+    /// has room for `bytes.count * maximumGrowth` bytes; returns how many
+    /// it wrote. The one escaper: `escaped` makes a String of what it
+    /// writes, and `TarLister` writes each listed name straight into its
+    /// line, with no String or array per name (a large index lists tens
+    /// of thousands).
+    public static func escape(_ bytes: UnsafeBufferPointer<UInt8>, keepingTabs: Bool = false,
+                              into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var written = 0
+        func put(_ byte: UInt8) {
+            out[written] = byte
+            written += 1
+        }
+        func escapeLetter(_ letter: Unicode.Scalar) {
+            put(0x5C)
+            put(UInt8(ascii: letter))
+        }
         func octal(_ byte: UInt8) {
-            out += [0x5C, 0x30 + (byte >> 6), 0x30 + ((byte >> 3) & 7), 0x30 + (byte & 7)]
+            put(0x5C)
+            put(0x30 + (byte >> 6))
+            put(0x30 + ((byte >> 3) & 7))
+            put(0x30 + (byte & 7))
         }
         var index = 0
         while index < bytes.count {
+            // Most names are printable ASCII throughout: eight bytes at a
+            // time while none needs a look of its own.
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                guard !needsALook(word) else { break }
+                UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
+                written += 8
+                index += 8
+            }
+            guard index < bytes.count else { break }
             let byte = bytes[index]
+            if byte >= 0x20 && byte < 0x7F && byte != 0x5C {
+                put(byte)
+                index += 1
+                continue
+            }
             if byte < 0x80 {
                 switch byte {
-                case 0x5C: out += [0x5C, 0x5C]
-                case 0x07: out += [0x5C, UInt8(ascii: "a")]
-                case 0x08: out += [0x5C, UInt8(ascii: "b")]
-                case 0x09 where keepingTabs: out.append(byte)
-                case 0x09: out += [0x5C, UInt8(ascii: "t")]
-                case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-                case 0x0B: out += [0x5C, UInt8(ascii: "v")]
-                case 0x0C: out += [0x5C, UInt8(ascii: "f")]
-                case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-                case 0x00..<0x20, 0x7F: octal(byte)
-                default: out.append(byte)
+                case 0x5C: escapeLetter("\\")
+                case 0x07: escapeLetter("a")
+                case 0x08: escapeLetter("b")
+                case 0x09 where keepingTabs: put(byte)
+                case 0x09: escapeLetter("t")
+                case 0x0A: escapeLetter("n")
+                case 0x0B: escapeLetter("v")
+                case 0x0C: escapeLetter("f")
+                case 0x0D: escapeLetter("r")
+                default: octal(byte)  // the other controls and DEL
                 }
                 index += 1
                 continue
@@ -66,11 +105,11 @@ public enum TerminalText {
                 for unprintable in bytes[index..<(index + length)] { octal(unprintable) }
                 index += length
             } else {
-                out += bytes[index..<(index + length)]
+                for printable in bytes[index..<(index + length)] { put(printable) }
                 index += length
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return written
     }
 
     /// `text` escaped as `escaped` escapes bytes (a String's bytes are
@@ -79,11 +118,26 @@ public enum TerminalText {
         escaped(Array(text.utf8), keepingTabs: keepingTabs)
     }
 
+    /// True when one of the eight bytes of `word` is not printable ASCII
+    /// (below 0x20, 0x7F or above) or is a backslash: the bit tricks of
+    /// "Bit Twiddling Hacks" (a zero byte, a byte less than n), all eight
+    /// bytes tested at once.
+    @inline(__always)
+    static func needsALook(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs           // a byte < 0x20
+        let high = (word &+ ones) | word                                   // 0x7F and up set their high bit
+        let backslash = word ^ (ones &* 0x5C)
+        let isBackslash = (backslash &- ones) & ~backslash & highs         // a byte == 0x5C
+        return (control | (high & highs) | isBackslash) != 0
+    }
+
     /// False for the valid sequences (of `length` bytes at `index`) that a
     /// terminal must not get raw: the C1 controls (U+0080–U+009F) and the
     /// line and paragraph separators (U+2028, U+2029), as glibc's iswprint
     /// says in a UTF-8 locale.
-    static func isPrintable(_ bytes: [UInt8], at index: Int, length: Int) -> Bool {
+    static func isPrintable<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: Int, length: Int) -> Bool
+        where Bytes.Index == Int {
         if length == 2 { return !(bytes[index] == 0xC2 && bytes[index + 1] < 0xA0) }
         if length == 3 { return !(bytes[index] == 0xE2 && bytes[index + 1] == 0x80 && (bytes[index + 2] & 0xFE) == 0xA8) }
         return true
@@ -93,7 +147,8 @@ public enum TerminalText {
     /// byte of 0x80 or more), or 0 when it is not one: a stray
     /// continuation byte, an overlong form, a surrogate, beyond U+10FFFF,
     /// or cut short.
-    static func validSequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
+    static func validSequenceLength<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: Int) -> Int
+        where Bytes.Index == Int {
         let first = bytes[index]
         let length: Int
         var low: UInt8 = 0x80, high: UInt8 = 0xBF  // the range of the second byte

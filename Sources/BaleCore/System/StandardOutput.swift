@@ -114,19 +114,10 @@ public enum StandardOutput {
 
         public init() { pending.reserveCapacity(limit) }
 
-        /// Adds `text`, writing out what is waiting when it is enough.
-        public func append(_ text: String) throws(BaleError) {
+        /// Adds `bytes` (whole lines: `TarLister`'s, newline included).
+        public func append(_ bytes: ArraySlice<UInt8>) throws(BaleError) {
             if let failure { throw failure }
-            pending += text.utf8
-            if pending.count >= limit { try flush() }
-        }
-
-        /// Adds `text` and a newline, without joining them into a new
-        /// string first.
-        public func appendLine(_ text: String) throws(BaleError) {
-            if let failure { throw failure }
-            pending += text.utf8
-            pending.append(0x0a)
+            pending += bytes
             if pending.count >= limit { try flush() }
         }
 
