@@ -16,7 +16,8 @@ import CIsal
 /// CRC-32, and the trailer is read here but not checked. The caller checks
 /// it over the bytes as they are written, on the other core
 /// (`TrailerCheckingSink`): inflate is the slower half of a foreign
-/// stream's decoding, and ISA-L's inline CRC cost it about 5%.
+/// stream's decoding, and ISA-L's inline CRC-32 was 5.7% of its samples
+/// (`perf`, `gunzip -c` of the packed corpus's GNU file).
 /// ISA-L reads its input 8 bytes at a time into a bit buffer; at the end of
 /// the deflate data, the whole bytes left there are the trailer's first
 /// bytes (never more than 8), taken back from the bit buffer here.
