@@ -40,7 +40,7 @@ public final class IsalMemberInflater: MemberStreamInflater {
 
     /// The member's trailer, as recorded, once the member ended: for the
     /// caller to check.
-    public private(set) var trailer = GzipTrailer(crc: 0, length: 0)
+    public private(set) var trailer = GzipTrailer(parsing: [UInt8](repeating: 0, count: GzipMember.trailerLength))
 
     public func beginMember() {
         isal_inflate_reset(state)

@@ -8,16 +8,11 @@ public struct GzipTrailer: Equatable, Sendable {
     /// The recorded length of the data, modulo 2^32.
     public var length: UInt32
 
-    public init(crc: UInt32, length: UInt32) {
-        self.crc = crc
-        self.length = length
-    }
-
     /// The trailer in `bytes` (exactly `GzipMember.trailerLength` of them).
-    public init<Bytes: Collection<UInt8>>(parsing bytes: Bytes) {
+    init(parsing bytes: [UInt8]) {
         precondition(bytes.count == GzipMember.trailerLength, "a gzip trailer is 8 bytes")
-        let little = { (field: Bytes.SubSequence) in field.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
-        crc = little(bytes.prefix(4))
-        length = little(bytes.suffix(4))
+        (crc, length) = bytes.withUnsafeBytes {
+            (GzipMember.loadLittleEndian32($0, at: 0), GzipMember.loadLittleEndian32($0, at: 4))
+        }
     }
 }
