@@ -34,12 +34,14 @@ import Testing
     }
 
     @Test func aFileLargerThanABatchIsLongWorkAndSmallBatchesAreNot() throws {
-        var items = [SumItem(path: Array("a".utf8), size: 10, expected: nil),
-                     SumItem(path: Array("b".utf8), size: 20, expected: nil),
-                     SumItem(path: Array("big".utf8), size: 5_000, expected: nil),
-                     SumItem(path: Array("c".utf8), size: 30, expected: nil)]
-        items.reverse()
-        let cutter = PathBatchCutter(batchFiles: 64, batchBytes: 1_000) { items.popLast() }
+        // Handed over in two groups: a batch spans them, a large file in
+        // the middle of one is cut out alone.
+        var groups = [[SumItem(path: Array("a".utf8), size: 10, expected: nil)],
+                      [SumItem(path: Array("b".utf8), size: 20, expected: nil),
+                       SumItem(path: Array("big".utf8), size: 5_000, expected: nil),
+                       SumItem(path: Array("c".utf8), size: 30, expected: nil)]]
+        groups.reverse()
+        let cutter = PathBatchCutter(batchFiles: 64, batchBytes: 1_000) { groups.popLast() }
         var batches: [([String], Bool)] = []
         while let chunk = try cutter.nextChunk(admit: { _ in true }) {
             batches.append((chunk.context.map { String(decoding: $0.path, as: UTF8.self) }, chunk.isLongWork))

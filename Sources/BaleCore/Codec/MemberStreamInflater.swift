@@ -10,12 +10,14 @@ public protocol MemberStreamInflater: AnyObject {
     /// True when the inflater reads the member's header itself; false when
     /// the caller skips it and hands over the deflate data.
     var readsHeader: Bool { get }
-    /// The CRC-32 of the member's data, once it ended.
+    /// The CRC-32 of the member's data, once it ended: computed and checked
+    /// (zlib), or as the trailer records it, for the caller to check (ISA-L).
     var crc: UInt32 { get }
     /// Starts a new member.
     func beginMember()
     /// Inflates from `input` into `output` until one runs out or the member
-    /// ends (its trailer read and checked). A step that consumes and
+    /// ends (its trailer read, and checked by zlib; ISA-L leaves the check
+    /// to its caller). A step that consumes and
     /// produces nothing needs more input.
     func inflate(
         _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
@@ -28,7 +30,7 @@ public struct InflateStep: Sendable {
     public var consumed: Int
     /// Output bytes written.
     public var produced: Int
-    /// True when the member's trailer was read and checks out.
+    /// True when the member's trailer was read (and, for zlib, checks out).
     public var memberEnded: Bool
 }
 

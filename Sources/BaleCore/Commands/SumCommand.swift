@@ -38,6 +38,8 @@ public struct SumCommand: Sendable {
     }
 
     static let batchFiles = 64
+    /// Items the walk hands over at once (a batch's worth).
+    static let groupFiles = 64
     static let batchBytes: Int64 = 4 << 20
 
     public var options: Options
@@ -63,12 +65,24 @@ public struct SumCommand: Sendable {
         }
 
         // The files are listed by the job's producer, on its own thread
-        // (see `CommandRunner`), and handed over as they are found, so the
-        // workers start hashing while the walk goes on; a failed job stops it.
-        let found = BoundedQueue<SumItem>(capacity: 4096)
+        // (see `CommandRunner`), and handed over as they are found, in
+        // groups of `groupFiles` (see `PathBatchCutter`), so the workers
+        // start hashing while the walk goes on; a failed job stops it.
+        let found = BoundedQueue<[SumItem]>(capacity: 4096 / Self.groupFiles)
         let listing = Mutex(ExitCode.success)
         let producer: @Sendable (Cancellation) -> Void = { [self, entries] cancellation in
-            defer { found.close() }
+            var group: [SumItem] = []
+            /// Queues `item` with its group; false once the job stopped.
+            func hand(_ item: SumItem) -> Bool {
+                group.append(item)
+                guard group.count == Self.groupFiles else { return true }
+                defer { group = [] }
+                return found.push(group)
+            }
+            defer {
+                if !group.isEmpty { found.push(group) }
+                found.close()
+            }
             cancellation.whenCancelled { found.cancel() }
             if options.check != nil {
                 // A manifest line naming "-" means standard input, as in
@@ -79,14 +93,14 @@ public struct SumCommand: Sendable {
                     let source = entry.path == [UInt8(ascii: "-")] ? standardInput : entry.path
                     var info = stat()
                     let size = withCString(source, { stat($0, &info) }) == 0 ? Int64(info.st_size) : 0
-                    guard found.push(SumItem(path: entry.path, size: size, expected: entry.digest, source: source))
+                    guard hand(SumItem(path: entry.path, size: size, expected: entry.digest, source: source))
                     else { return }
                 }
                 return
             }
             let status = list(options.paths.map(RawArguments.bytes(of:)), cancellation: cancellation) { item in
                 options.context.summary.expect(bytes: item.size, files: 1)
-                found.push(item)
+                _ = hand(item)
             }
             listing.withLock { $0 = status }
         }

@@ -10,8 +10,9 @@ import Glibc
 /// only be found by inflating them, so this runs in order, in the parent.
 /// Each member's header is parsed here (`GzipHeader`, the same parser the
 /// parallel path uses) and its deflate data and trailer inflated by ISA-L
-/// (`IsalMemberInflater`, about twice zlib's speed), which checks the
-/// CRC-32 and the length. zlib (`ZlibMemberInflater`) stays the reference:
+/// (`IsalMemberInflater`, about twice zlib's speed), without the CRC-32:
+/// the CRC-32 and the length are checked against the trailer by a
+/// `TrailerCheckingSink`, over the output as it is written. zlib (`ZlibMemberInflater`) stays the reference:
 /// it reads a member whose header bale cannot parse, and judges again a
 /// member ISA-L rejects when the file can be read again, so that damage is
 /// reported in the words bale always used. This loop handles what lies
@@ -20,8 +21,9 @@ import Glibc
 /// ignored", a warning.
 ///
 /// The output is written by a `SinkWriterThread`: on two cores, inflating
-/// (this thread) and writing or extracting (that one) overlap. A small
-/// file's output is written from this thread.
+/// (this thread) and checking the CRC-32, writing or extracting (that one)
+/// overlap. A small file's output is checked and written from this thread.
+/// Either way `decode` returns only once every member was checked.
 ///
 /// Each header also tells bale's data members and end members from
 /// others, and every member, as decoded, goes to the `StreamEndCheck`: a
@@ -80,21 +82,27 @@ public struct GzipStreamDecoder {
         // a small file is written from here (`gunzip -r` inflates many small
         // files one after another: a thread each would cost more than it saves).
         let small = fileBase != nil && Int64(info.st_size) - (fileBase! + startOffset) <= smallFileLimit
-        let writer = small ? nil : SinkWriterThread(sink: sink)
+        let checking = TrailerCheckingSink(target: sink, path: path,
+                                           rejudging: fileBase.map { .init(fd: fd, fileBase: $0) })
+        let writer = small ? nil : SinkWriterThread(sink: checking)
         let ownBuffer = small ? UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16) : nil
         defer { ownBuffer?.deallocate() }
         var output = try writer?.emptyBuffer() ?? ownBuffer!
         var filled = 0
+        var handedOver: Int64 = 0       // output bytes before output[0]
 
-        /// Hands the output inflated so far to the sink.
+        /// Hands the output inflated so far to the sink; the last time,
+        /// waits until all of it is written and every member checked.
         func handOver(last: Bool) throws(BaleError) {
             if let writer {
                 writer.send(output, count: filled)
                 if last { try writer.finish() } else { output = try writer.emptyBuffer() }
             } else if filled > 0 {
-                try sink.write(UnsafeRawBufferPointer(rebasing: output[0..<filled]))
+                try checking.write(UnsafeRawBufferPointer(rebasing: output[0..<filled]))
             }
+            handedOver += Int64(filled)
             filled = 0
+            if last { try checking.finish() }
         }
         var pending = prefix[...]
         var start = 0, end = 0          // unconsumed input is input[start..<end]
@@ -166,6 +174,7 @@ public struct GzipStreamDecoder {
                     memberHeader = try parseHeader()
                     inflater = memberHeader == nil || zlibOnly ? zlib : isal
                     inflater.beginMember()
+                    if inflater === isal { checking.beginMember(at: handedOver + Int64(filled)) }
                     if let memberHeader, !inflater.readsHeader {
                         start += memberHeader.length
                         consumed += Int64(memberHeader.length)
@@ -207,6 +216,10 @@ public struct GzipStreamDecoder {
             if step.memberEnded {
                 members += 1
                 inMember = false
+                if inflater === isal {
+                    checking.endMember(at: handedOver + Int64(filled), trailer: isal.trailer, trailerEnd: consumed,
+                                       memberStart: memberStart)
+                }
                 let length = Int(consumed - memberStart)
                 if let record = memberHeader?.endRecord, memberData == 0 {
                     try check.endMember(record, at: memberStart, path: path)
@@ -229,7 +242,8 @@ public struct GzipStreamDecoder {
             ending = try decodeMembers()
         } catch {
             // What was inflated before the damage is written, as it was
-            // when one thread did both; a write that failed comes first.
+            // when one thread did both; a write that failed, or a member
+            // before the damage that does not check out, comes first.
             try handOver(last: true)
             throw error
         }

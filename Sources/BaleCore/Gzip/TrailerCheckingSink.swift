@@ -1,0 +1,131 @@
+import CIsal
+import DequeModule
+import Synchronization
+
+/// Checks each member ISA-L inflated against its trailer (CRC-32, then
+/// length, zlib's order and words) over the bytes as they pass through to
+/// the real sink: the last step of `GzipStreamDecoder`'s output.
+///
+/// Why here and not in the inflater: `GzipStreamDecoder` inflates a
+/// foreign stream on one thread while a `SinkWriterThread` writes (or
+/// extracts) on the other core, and inflate is the slower of the two.
+/// ISA-L computing the CRC-32 inline cost the inflate thread 5.7% of its
+/// samples (see `IsalMemberInflater`); here it runs on the writing thread, over
+/// each buffer just before it is written, with ISA-L's folding CRC
+/// (`crc32_gzip_refl`, the one `IsalCompressor` uses). Members zlib
+/// inflated (`--codec zlib`, a header bale cannot parse) were checked by
+/// zlib and pass through unchecked.
+///
+/// The decoder, in output order, marks where a checked member's data
+/// begins (`beginMember`) and, once its trailer is read, where it ends and
+/// what the trailer records (`endMember`). A mark is always made before
+/// the buffer holding its position is written, so `write` finds every mark
+/// that falls within its bytes. A member that does not check out is
+/// reported as when ISA-L checked it inline: its data, and everything
+/// before, is written, nothing after; the error names the byte after the
+/// CRC (or after the length), and where the input is a file zlib judges
+/// the member again (`GzipStreamDecoder.zlibVerdict`), so that the words
+/// are zlib's. `finish` checks the marks after the last byte (empty
+/// members at the end): the decoder calls it once the writing thread
+/// ended, so that no run reports success before every member was checked.
+final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
+    // `marks` is under its Mutex (the decoder adds, the writing thread
+    // takes); the other state is touched only by the one thread that
+    // writes, and by the decoder after that thread was joined.
+    private let target: any OutputSink
+    private let path: String
+    private let rejudging: Rejudging?
+    private let marks = Mutex<Deque<Mark>>([])
+    /// Output bytes seen so far.
+    private var position: Int64 = 0
+    /// The checked member whose data is passing, when one is.
+    private var current: (start: Int64, crc: UInt32)?
+
+    /// Where zlib can read a rejected member again: the input file and
+    /// the file offset of the stream's byte 0.
+    struct Rejudging {
+        var fd: Int32
+        var fileBase: Int64
+    }
+
+    /// A point in the output where a checked member's data begins or ends.
+    private struct Mark {
+        var position: Int64
+        /// The trailer and where it lies in the stream, for an end.
+        var end: (trailer: GzipTrailer, trailerEnd: Int64, memberStart: Int64)?
+    }
+
+    init(target: any OutputSink, path: String, rejudging: Rejudging?) {
+        self.target = target
+        self.path = path
+        self.rejudging = rejudging
+    }
+
+    /// A checked member's data begins at output byte `position`.
+    func beginMember(at position: Int64) {
+        marks.withLock { $0.append(Mark(position: position, end: nil)) }
+    }
+
+    /// The checked member ends at output byte `position`; its trailer
+    /// records `trailer`, ends at stream offset `trailerEnd`, and the member
+    /// began at stream offset `memberStart`.
+    func endMember(at position: Int64, trailer: GzipTrailer, trailerEnd: Int64, memberStart: Int64) {
+        marks.withLock {
+            $0.append(Mark(position: position, end: (trailer, trailerEnd, memberStart)))
+        }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        let end = position + Int64(bytes.count)
+        var checked = 0  // bytes[..<checked] are past the marks handled
+        while let mark = marks.withLock({ (queue: inout Deque<Mark>) -> Mark? in
+            guard let first = queue.first, first.position <= end else { return nil }
+            return queue.removeFirst()
+        }) {
+            let upTo = Int(mark.position - position)
+            digest(UnsafeRawBufferPointer(rebasing: bytes[checked..<upTo]))
+            checked = upTo
+            guard let ending = mark.end else {
+                current = (mark.position, 0)
+                continue
+            }
+            let computed = current?.crc ?? 0
+            let length = UInt32(truncatingIfNeeded: mark.position - (current?.start ?? mark.position))
+            current = nil
+            guard computed == ending.trailer.crc, length == ending.trailer.length else {
+                if checked > 0 { try target.write(UnsafeRawBufferPointer(rebasing: bytes[..<checked])) }
+                position += Int64(checked)
+                throw try failure(crcMatches: computed == ending.trailer.crc, trailerEnd: ending.trailerEnd,
+                                  memberStart: ending.memberStart)
+            }
+        }
+        digest(UnsafeRawBufferPointer(rebasing: bytes[checked...]))
+        position = end
+        if bytes.count > 0 { try target.write(bytes) }
+    }
+
+    /// Checks the members that end after the last byte written; called
+    /// once nothing more will be written.
+    func finish() throws(BaleError) {
+        try write(UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    /// Adds `bytes` to the CRC-32 of the member passing, if one is.
+    private func digest(_ bytes: UnsafeRawBufferPointer) {
+        guard current != nil, let base = bytes.baseAddress, bytes.count > 0 else { return }
+        current!.crc = crc32_gzip_refl(current!.crc, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+    }
+
+    /// The error for a member that does not check out: zlib's verdict
+    /// where the file can be read again, else the trailer's, at the byte
+    /// after the field that differs (as zlib reports it).
+    private func failure(crcMatches: Bool, trailerEnd: Int64, memberStart: Int64) throws(BaleError) -> BaleError {
+        if let rejudging, let verdict = try GzipStreamDecoder.zlibVerdict(
+            fd: rejudging.fd, path: path, memberStart: memberStart, fileBase: rejudging.fileBase) {
+            return verdict
+        }
+        return crcMatches
+            ? .corrupt(path: path, offset: trailerEnd, reason: "incorrect length check")
+            : .corrupt(path: path, offset: trailerEnd - 4, reason: "incorrect data check")
+    }
+}
