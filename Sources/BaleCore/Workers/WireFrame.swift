@@ -50,9 +50,8 @@ public struct WireFrame: Equatable, Sendable {
         /// the payload is an `ArenaRegion` (where the data is, where the
         /// member may go).
         case compressInArena = 5
-        /// Parent → worker: as `inflate`, the member in the shared arena;
-        /// the payload is an `ArenaRegion`.
-        case inflateInArena = 6
+        // 6 was `inflateInArena` (the member in the arena, read there by
+        // bale) until version 5: members are spliced now (`inflateToArena`).
         /// Parent → worker: as `compress`, the member written to the shared
         /// arena if it fits there: the payload is an `ArenaRegion` (where
         /// the member may go; no input in the arena), then the data.

@@ -9,7 +9,7 @@
 /// `WorkKind`, joined to the request when it is sent.
 ///
 /// Three transports, chosen per chunk by its cutter: the bytes in the shared
-/// arena (`compressInArena`, `inflateInArena`: the frame carries only an
+/// arena (`compressInArena`: the frame carries only an
 /// `ArenaRegion`, the chunk owns the slot, `Chunk.slot`); in the frame's
 /// payload, sent from the request's own array (see `FrameChannel.send`),
 /// for what does not fit a slot or finds none free, and for the batches of
@@ -34,10 +34,6 @@ public enum WorkRequest: Sendable {
     /// Compress the data `region` names in the shared arena into one gzip
     /// member, written to the region's output part if it fits there.
     case compressInArena(ArenaRegion)
-    /// Inflate the bale gzip member `region` names in the shared arena,
-    /// whose header records `expectedLength` bytes of data, into the
-    /// region's output part.
-    case inflateInArena(ArenaRegion, expectedLength: Int)
     /// Compress the bytes of `range` of the input file into one gzip
     /// member, written to `output`'s output part in the shared arena if
     /// given and it fits there. Only the parent makes it: its frame is a
@@ -72,7 +68,7 @@ public enum WorkRequest: Sendable {
         case .compress(let data): return data
         case .compressPieces(let table), .digestFiles(let table): return table.payload
         case .inflate(let member, _): return member
-        case .compressInArena(let region), .inflateInArena(let region, _): return region.encoded
+        case .compressInArena(let region): return region.encoded
         case .compressFileRange(_, let output), .inflateFileRange(_, _, let output): return output?.encoded ?? []
         case .compressToArena(let data, let output), .inflateToArena(let data, _, let output):
             return output.encoded + data
@@ -106,7 +102,7 @@ public enum WorkRequest: Sendable {
         case .compress(let data): return data.count
         case .compressPieces(let table): return table.piecesLength
         case .inflate(let member, _): return member.count
-        case .compressInArena(let region), .inflateInArena(let region, _): return region.inputLength
+        case .compressInArena(let region): return region.inputLength
         case .compressFileRange(let range, _), .inflateFileRange(let range, _, _): return range.length
         case .compressToArena(let data, _), .inflateToArena(let data, _, _): return data.count
         case .digestFiles: return 0
@@ -141,9 +137,6 @@ public enum WorkRequest: Sendable {
         case (.inflateFileRange(_, let expectedLength, _), .inflate(let codec)),
              (.inflateToArena(_, let expectedLength, _), .inflate(let codec)):
             return WireFrame(kind: .inflateToArena, codec: codec.rawValue, sequence: sequence,
-                             expectedLength: UInt32(clamping: expectedLength), payloadLength: length)
-        case (.inflateInArena(_, let expectedLength), .inflate(let codec)):
-            return WireFrame(kind: .inflateInArena, codec: codec.rawValue, sequence: sequence,
                              expectedLength: UInt32(clamping: expectedLength), payloadLength: length)
         case (.digestFiles, .digest):
             return WireFrame(kind: .digestFiles, sequence: sequence, payloadLength: length)
@@ -185,9 +178,6 @@ public enum WorkRequest: Sendable {
         case .compressInArena:
             return (.compressInArena(try ArenaRegion(decoding: payload)),
                     .compress(Compression(codec: try codec(), level: Int32(clamping: frame.level))))
-        case .inflateInArena:
-            return (.inflateInArena(try ArenaRegion(decoding: payload), expectedLength: Int(frame.expectedLength)),
-                    .inflate(try codec()))
         case .compressToArena:
             let (output, data) = try regionThenData()
             return (.compressToArena(data: data, output: output),
@@ -209,7 +199,6 @@ public enum WorkRequest: Sendable {
         case .inflate: return "inflate"
         case .digestFiles: return "digestFiles"
         case .compressInArena: return "compressInArena"
-        case .inflateInArena: return "inflateInArena"
         case .compressFileRange: return "compressFileRange"
         case .compressToArena: return "compressToArena"
         case .inflateFileRange: return "inflateFileRange"

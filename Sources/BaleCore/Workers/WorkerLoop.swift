@@ -191,10 +191,6 @@ final class ChunkWork {
                 answer = try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Answer in
                     try compress(input, into: region, codec: compression.codec, level: compression.level)
                 } }
-            case (.inflateInArena(let region, let expectedLength), .inflate(let codec)):
-                let room = try arena().output(of: region, expecting: expectedLength)
-                answer = .inArena(try inflate(try arena().input(of: region), codec: codec,
-                                              expectedLength: expectedLength, into: room))
             case (.inflateToArena(let member, let expectedLength, let region), .inflate(let codec)):
                 let room = try arena().output(of: region, expecting: expectedLength)
                 answer = .inArena(try typedThrows(CodecError.self) { try member.withUnsafeBytes { (input) throws(CodecError) -> Int in
@@ -268,8 +264,8 @@ final class ChunkWork {
     private func spoilAndDie(_ answer: Answer, of request: WorkRequest) -> Never {
         var room = output
         switch (answer, request) {
-        case (.inArena, .compressInArena(let region)), (.inArena, .inflateInArena(let region, _)),
-             (.inArena, .compressToArena(_, let region)), (.inArena, .inflateToArena(_, _, let region)):
+        case (.inArena, .compressInArena(let region)), (.inArena, .compressToArena(_, let region)),
+             (.inArena, .inflateToArena(_, _, let region)):
             if let inArena = try? arena().output(of: region, expecting: 0) { room = inArena }
         default:
             break
