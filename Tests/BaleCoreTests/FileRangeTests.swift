@@ -14,10 +14,13 @@ import Glibc
 @Suite struct FileRangeTests {
     init() { _ = ignoreBrokenPipes }
 
-    /// Sends `request` (a file range) as `WorkerLink` does, its frame
-    /// finished with zeros if the file ends early; returns what splicing
-    /// gave and the frame as the worker reads it.
-    private func sendAndReceive(_ request: WorkRequest) throws -> (FrameChannel.SplicedRange, WireFrame, [UInt8]) {
+    /// Sends `request` (a file range) as chunk 7 of a job doing `kind`,
+    /// as `WorkerLink` does, its frame finished with zeros if the file
+    /// ends early; returns what splicing gave and the frame as the worker
+    /// reads it. (Also `MemberRangeTests`'.)
+    static func sendAndReceive(
+        _ request: WorkRequest, kind: WorkKind = .compress(Compression(codec: .isal, level: 1))
+    ) throws -> (FrameChannel.SplicedRange, WireFrame, [UInt8]) {
         let pipe = try Pipe()
         defer {
             close(pipe.readEnd)
@@ -25,7 +28,7 @@ import Glibc
         }
         let channel = FrameChannel(fd: pipe.writeEnd)
         let range = try #require(request.fileRange)
-        let header = request.header(sequence: 7, kind: .compress(Compression(codec: .isal, level: 1)))
+        let header = request.header(sequence: 7, kind: kind)
         try channel.sendHeader(header, prefix: request.payload)
         let spliced = try channel.splice(range)
         switch spliced {
@@ -43,7 +46,7 @@ import Glibc
         let region = ArenaRegion(inputOffset: 4096, inputLength: 0, outputOffset: 8192, outputCapacity: 70_000)
         let request = WorkRequest.compressFileRange(FileRange(fd: file.fd, offset: 1000, length: 65_536), output: region)
         #expect(request.inputLength == 65_536 && request.payloadLength == ArenaRegion.encodedLength + 65_536)
-        let (spliced, frame, payload) = try sendAndReceive(request)
+        let (spliced, frame, payload) = try Self.sendAndReceive(request)
         #expect(spliced == .whole)
         #expect(frame.kind == .compressToArena && frame.sequence == 7 && frame.level == 1)
         #expect(frame.codec == Codec.isal.rawValue)
@@ -63,7 +66,7 @@ import Glibc
         let file = try TemporaryFile("file-range", containing: data)
         defer { file.remove() }
         let request = WorkRequest.compressFileRange(FileRange(fd: file.fd, offset: 0, length: data.count), output: nil)
-        let (spliced, frame, payload) = try sendAndReceive(request)
+        let (spliced, frame, payload) = try Self.sendAndReceive(request)
         #expect(spliced == .whole && frame.kind == .compress && payload == data)
         guard case .compress(let bytes) = try WorkRequest.decode(frame, payload: payload).0 else {
             Issue.record("not decoded as compress")
@@ -77,7 +80,7 @@ import Glibc
         let file = try TemporaryFile("file-range", containing: data)
         defer { file.remove() }
         let request = WorkRequest.compressFileRange(FileRange(fd: file.fd, offset: 6_000, length: 8_000), output: nil)
-        let (spliced, frame, payload) = try sendAndReceive(request)
+        let (spliced, frame, payload) = try Self.sendAndReceive(request)
         #expect(spliced == .fileEnded(moved: 4_000))
         #expect(frame.payloadLength == 8_000)
         #expect(payload == Array(data[6_000...]) + [UInt8](repeating: 0, count: 4_000))

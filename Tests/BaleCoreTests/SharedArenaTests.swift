@@ -42,8 +42,7 @@ import Glibc
         #expect(throws: CodecError.self) { try ArenaRegion(decoding: Array(region.encoded.dropLast())) }
         // As a worker decodes the requests that carry it.
         let compression = Compression(codec: .isal, level: 2)
-        for (request, kind) in [(WorkRequest.compressInArena(region), WorkKind.compress(compression)),
-                                (.inflateInArena(region, expectedLength: 4 << 20), .inflate(.libdeflate))] {
+        for (request, kind) in [(WorkRequest.compressInArena(region), WorkKind.compress(compression))] {
             let frame = request.header(sequence: 9, kind: kind)
             let received = try frame.encodedHeader().withUnsafeBytes { try WireFrame.decodeHeader($0) }
             #expect(received == frame && received.payloadLength == ArenaRegion.encodedLength)
@@ -51,7 +50,6 @@ import Glibc
             #expect(decodedKind == kind && decoded.inputLength == 4 << 20)
             switch decoded {
             case .compressInArena(let back): #expect(back == region && received.level == 2)
-            case .inflateInArena(let back, let expected): #expect(back == region && expected == 4 << 20)
             default: Issue.record("decoded as \(decoded)")
             }
         }

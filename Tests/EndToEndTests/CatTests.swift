@@ -73,10 +73,12 @@ import Testing
         #expect(sums.count == 4 && sums[0] == sums[1] && sums[2] == sums[3], "\(run.stdout)\(run.stderr)")
     }
 
-    /// Only the members holding the named entry are read: the pread calls
-    /// of gzip members (the bytes read start with gzip's magic) add up to
-    /// one member, in an archive of ten. (The index and the end member are
-    /// read too: they are small.)
+    /// Only the members holding the named entry are read: the bytes the
+    /// feeders splice from the archive into the workers' pipes (the
+    /// members, `SelectedMemberCutter`), with any pread of a gzip member
+    /// (the bytes read start with gzip's magic), add up to one member, in
+    /// an archive of ten. (The index and the end member are read too: they
+    /// are small.)
     @Test(.enabled(if: Machine.canTrace, "needs strace"))
     func readsOnlyTheMembersItNeeds() throws {
         let run = try Scratch().run("""
@@ -84,9 +86,9 @@ import Testing
             echo middle > d/part5b
             "$BALE" pack -q d -o d.tgz && stat -c %s d.tgz
             # One file a thread (-ff), so that no call is split across lines.
-            strace -ff -qq -e trace=pread64 -o trace "$BALE" cat d.tgz d/part5b
-            cat trace.* | grep -o 'pread64([0-9]*, "\\\\37\\\\213\\\\10\\\\4\\\\0\\\\0\\\\0\\\\0\\\\0\\\\3\\\\16\\\\0BL.*= [0-9]*' \\
-                | awk '{ total += $NF } END { print "member bytes read", total }'
+            strace -ff -qq -e trace=pread64,splice -o trace "$BALE" cat d.tgz d/part5b
+            cat trace.* | grep -o -e 'pread64([0-9]*, "\\\\37\\\\213\\\\10\\\\4\\\\0\\\\0\\\\0\\\\0\\\\0\\\\3\\\\16\\\\0BL.*= [0-9]*' \\
+                -e '^splice(.*= [0-9]*' | awk '{ total += $NF } END { print "member bytes read", total }'
             """)
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.count == 3 && lines[1] == "middle", "\(run.stdout)\(run.stderr)")

@@ -97,7 +97,7 @@ struct NamedEntries {
         // Made only now: an extractor starts its writer threads, which its
         // `finish` ends.
         let sink = IndexedTarSink(plan: plan, archiveName: name, handler: makeHandler())
-        let cutter = SelectedMemberCutter(fd: input.fd, path: name, plan: plan)
+        let cutter = SelectedMemberCutter(fd: input.fd, plan: plan)
         var report: Pipeline.Report?
         do {
             // Nothing to read (a symbolic link named to cat, say): no workers started.

@@ -28,7 +28,8 @@ public struct Chunk<Context: Sendable>: Sendable {
     public var isLongWork: Bool
     /// The slot of the shared arena that holds the chunk's bytes (and will
     /// hold its result), for a request `…InArena`, or only its result, for
-    /// a `compressFileRange` with an output region; nil for a chunk whose
+    /// a `compressFileRange` or `inflateFileRange` with an output region;
+    /// nil for a chunk whose
     /// bytes and result travel in frames. Held here until the result is
     /// in, so a replacement worker finds the bytes still there.
     public var slot: ArenaSlot?

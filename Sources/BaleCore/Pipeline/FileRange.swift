@@ -1,5 +1,7 @@
 /// Where a chunk's bytes are when nobody has read them: a range of an open
-/// regular file. `FileChunkCutter` cuts these instead of reading, and the
+/// regular file. `FileChunkCutter` (chunks to compress), `MemberChunkCutter`
+/// and `SelectedMemberCutter` (bale's members to inflate) cut these
+/// instead of reading, and the
 /// worker link's feeder splices the range from the file into the worker's
 /// pipe (`FrameChannel.splice`), so the bytes go from the page cache to
 /// the worker without a copy in bale and without a page of the arena.

@@ -5,8 +5,9 @@
 ///
 /// 1. Readers (`ReaderPool`, `--io-threads` threads) take numbered chunks
 ///    from a `ChunkCutter` and read them (pread, so several threads can
-///    read one file at once), or, for a regular file to compress, cut it
-///    into ranges the feeders splice and have the kernel read them ahead.
+///    read one file at once), or, for a regular file to compress or bale's
+///    own gzip file to inflate, cut it into ranges the feeders splice and
+///    have the kernel read them ahead.
 /// 2. The `BoundedQueue` holds read chunks until a worker is free; when it
 ///    is full, readers wait.
 /// 3. Each worker process (`-p/--jobs`) is fed by a `WorkerLink` (a feeder

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Cuts a gzip file written by bale into its members, for parallel
 /// decompression, by hopping from header to header.
 ///
@@ -7,14 +11,29 @@
 /// not carry bale's sizes (another tool's gzip, or damage): everything from
 /// there on is left to the streaming decoder, which reads any gzip.
 ///
-/// Works on a regular file (pread, so reader threads read member bodies in
-/// parallel; with an arena, straight into a slot of it when the member and
-/// its data fit one) and on a stream (read in order under the lock, into
-/// an array: the record of unwritten members keeps a stream's bytes).
+/// Works on a regular file and on a stream. A regular file's members are
+/// never read into bale's memory: each chunk is a range of the file
+/// (`FileRange`), which the worker link's feeder splices into its worker's
+/// pipe (`WorkerLink`, `FrameChannel.splice`), as `FileChunkCutter` does
+/// for `gzip FILE`, and whose data the worker writes to the chunk's arena
+/// slot when it fits one. The readers only read each member's header and
+/// its trailer's CRC (a few bytes), and ask the kernel to read the member
+/// ahead into the page cache (`posix_fadvise` WILLNEED) for the feeder.
+/// Reading each member into the slot's input part (pread) cost a copy,
+/// and the first touch of every page of that part in the reader and the
+/// worker besides (README, Performance, "Fewer copies"). A stream is read
+/// in order under the lock, into an array: the record of unwritten
+/// members keeps a stream's bytes.
 ///
 /// Each chunk carries its member's facts (`Member`: where it lies, what
 /// its header promises, its trailer's CRC), which the sink checks the
 /// inflated data against (see `GunzipJob`).
+///
+/// A member that runs past the end the file had when the job started is
+/// `truncated` (the file was cut short), left to the streaming decoder; a
+/// member the file no longer holds when it is spliced, or whose trailer
+/// is gone by the time it is cut, means the file shrank under us: the job
+/// fails (`changedWhileReading`), as `gzip FILE`'s does.
 ///
 /// The recorded sizes are hints, not facts: a file that another tool
 /// altered, or that was forged, may carry plausible but wrong ones. So
@@ -41,6 +60,8 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
     private let fd: Int32
     private let path: String
     private let seekable: Bool
+    /// A regular file's size when the job started (nil for a stream).
+    private let size: Int64?
     private let arena: SharedArena?
     private let monitor = Monitor()
     private var next: UInt64 = 0
@@ -58,12 +79,17 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
 
     /// Cuts the file `fd`; `seekable` says whether pread works on it. For
     /// a stream, `head` holds its first bytes if the caller read them. A
-    /// file's members go through slots of `arena` if given.
+    /// file, which must stay open until the job is over, has its members'
+    /// data written into slots of `arena` if given.
     public init(fd: Int32, path: String, seekable: Bool, head: [UInt8] = [], arena: SharedArena? = nil) {
         self.fd = fd
         self.arena = arena
         self.path = path
         self.seekable = seekable
+        var info = stat()
+        // A file whose size cannot be known is taken as long as can be: a
+        // member past its end then shows as the file having shrunk.
+        size = seekable ? (fstat(fd, &info) == 0 ? Int64(info.st_size) : Int64.max) : nil
         self.head = head[...]
     }
 
@@ -135,28 +161,33 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
         } }
         guard let (sequence, start, sizes) = claimed, admit(sequence) else { return nil }
         let length = sizes.memberLength
-        let slot = arena?.claimSlot().flatMap {
-            length <= $0.input.count && sizes.dataLength <= $0.output.count ? $0 : nil
-        }
-        let request: WorkRequest
+        if start + Int64(length) > size ?? .max { throw .truncated(path: path) }
+        let range = FileRange(fd: fd, offset: start, length: length)
+        // Advice, not a read: where the kernel takes none, the feeder's
+        // splice reads the pages itself.
+        _ = posix_fadvise(fd, off_t(start), off_t(length), POSIX_FADV_WILLNEED)
+        let member = Member(offset: start, length: length, promisesEnd: sizes.promisesEnd,
+                            crc: try readTrailerCRC(of: range))
+        let slot = arena?.claimSlot().flatMap { sizes.dataLength <= $0.output.count ? $0 : nil }
+        let request = WorkRequest.inflateFileRange(range, expectedLength: sizes.dataLength,
+                                                   output: slot?.region(inputLength: 0))
+        return Chunk(sequence: sequence, offset: start, request: request, context: member, slot: slot)
+    }
+
+    /// The CRC-32 in the trailer of the member `range` holds, read from
+    /// the file: the file held the whole member when the job started, so
+    /// a trailer not there any more means it shrank since.
+    private func readTrailerCRC(of range: FileRange) throws(BaleError) -> UInt32 {
+        var trailer = [UInt8](repeating: 0, count: GzipMember.trailerLength)
         let got: Int
         do throws(SystemError) {
-            if let slot {
-                slot.prefaultInput(length)
-                got = try FileIO.read(fd, into: slot.input.baseAddress!, count: length, at: start)
-                request = .inflateInArena(slot.region(inputLength: length), expectedLength: sizes.dataLength)
-            } else {
-                let bytes = try readBytes(count: length) { (buffer) throws(SystemError) in
-                    try FileIO.read(fd, into: buffer, count: length, at: start)
-                }
-                (request, got) = (.inflate(member: bytes, expectedLength: sizes.dataLength), bytes.count)
-            }
+            got = try typedThrows(SystemError.self) { try trailer.withUnsafeMutableBytes {
+                try FileIO.read(fd, into: $0.baseAddress!, count: $0.count,
+                                at: range.offset + Int64(range.length - GzipMember.trailerLength))
+            } }
         } catch { throw .readFailed(path: path, error) }
-        if got < length { throw .truncated(path: path) }
-        let crc = slot.map { Self.trailerCRC(UnsafeRawBufferPointer(rebasing: $0.input[0..<length])) }
-            ?? request.payload.withUnsafeBytes { Self.trailerCRC($0) }
-        let member = Member(offset: start, length: length, promisesEnd: sizes.promisesEnd, crc: crc)
-        return Chunk(sequence: sequence, offset: start, request: request, context: member, slot: slot)
+        if got < trailer.count { throw .changedWhileReading(path: path) }
+        return trailer.withUnsafeBytes { GzipMember.loadLittleEndian32($0, at: 0) }
     }
 
     private func nextStreamChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Member>? {

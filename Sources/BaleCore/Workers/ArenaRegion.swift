@@ -1,6 +1,7 @@
 /// Where in the `SharedArena` a request's input lies and its answer may
-/// go: the payload of a `compressInArena` or `inflateInArena` frame, the
-/// only thing that crosses the pipe for such a chunk.
+/// go: the payload of a `compressInArena` frame, the only thing that
+/// crosses the pipe for such a chunk (and the start of a `…ToArena`
+/// frame's, whose input is in the frame, not the arena).
 ///
 /// Offsets, not slot numbers: a worker needs no knowledge of how the
 /// parent cut the arena, only bounds to check every offset against its

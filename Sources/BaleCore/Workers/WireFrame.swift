@@ -4,10 +4,10 @@
 ///
 ///     offset size  field
 ///     0      1     magic 0xBA
-///     1      1     protocol version (5)
+///     1      1     protocol version (6)
 ///     2      1     kind (see `Kind`)
 ///     3      1     codec for `compress`, `compressPieces`, `inflate` and their
-///                  arena forms (`…InArena`, `compressToArena`)
+///                  arena forms (`…InArena`, `compressToArena`, `inflateToArena`)
 ///                  (`Codec` raw value: 1 libdeflate, 2 zlib, 3 isal), 0 otherwise
 ///     4      4     payload length in bytes
 ///     8      8     sequence number of the chunk
@@ -21,7 +21,8 @@
 /// 4 added the kinds whose bytes lie in the `SharedArena` (`…InArena`):
 /// their payload is only where (`ArenaRegion`, or the result's length);
 /// version 5 `compressToArena`, data in the frame and its member in the
-/// arena (a chunk of a regular file, spliced into the pipe). What
+/// arena (a chunk of a regular file, spliced into the pipe); version 6
+/// `inflateToArena`, the same for a member of a regular file. What
 /// the payloads hold is defined, encoded and decoded in `WorkRequest` and
 /// `WorkReply`; this type is the framing only.
 ///
@@ -49,13 +50,16 @@ public struct WireFrame: Equatable, Sendable {
         /// the payload is an `ArenaRegion` (where the data is, where the
         /// member may go).
         case compressInArena = 5
-        /// Parent → worker: as `inflate`, the member in the shared arena;
-        /// the payload is an `ArenaRegion`.
-        case inflateInArena = 6
+        // 6 was `inflateInArena` (the member in the arena, read there by
+        // bale) until version 5: members are spliced now (`inflateToArena`).
         /// Parent → worker: as `compress`, the member written to the shared
         /// arena if it fits there: the payload is an `ArenaRegion` (where
         /// the member may go; no input in the arena), then the data.
         case compressToArena = 7
+        /// Parent → worker: as `inflate`, the data written to the shared
+        /// arena: the payload is an `ArenaRegion` (where the data goes; no
+        /// input in the arena), then the member.
+        case inflateToArena = 8
         /// Worker → parent: the payload is the gzip member.
         case compressed = 0x81
         /// Worker → parent: the payload is the inflated data.
@@ -79,7 +83,7 @@ public struct WireFrame: Equatable, Sendable {
     }
 
     public static let magic: UInt8 = 0xBA
-    public static let version: UInt8 = 5
+    public static let version: UInt8 = 6
     public static let headerLength = 32
     /// The largest payload either side accepts: a member or chunk of the
     /// largest allowed size, plus deflate's worst-case growth.

@@ -20,7 +20,8 @@ public enum WorkReply: Sendable {
     /// The gzip member of a `compressInArena` (or `compressToArena`,
     /// `compressFileRange`), in its slot's output part.
     case compressedInArena(member: ArenaBytes)
-    /// The data of an `inflateInArena`, in its slot's output part.
+    /// The data of an `inflateToArena` (`inflateFileRange`), in its
+    /// slot's output part.
     case inflatedInArena(data: ArenaBytes)
     /// The chunk failed (damaged data); the reason, for the message.
     case failed(reason: String)
@@ -50,7 +51,7 @@ public enum WorkReply: Sendable {
         case .inflate: kind = .inflated
         case .digestFiles: kind = .digested
         case .compressInArena, .compressToArena, .compressFileRange: kind = inArena ? .compressedInArena : .compressed
-        case .inflateInArena: kind = inArena ? .inflatedInArena : .inflated
+        case .inflateToArena, .inflateFileRange: kind = inArena ? .inflatedInArena : .inflated
         }
         return WireFrame(kind: kind, sequence: sequence, workerNanoseconds: workerNanoseconds,
                          payloadLength: payloadLength)
@@ -121,7 +122,7 @@ public enum WorkReply: Sendable {
             })
         case .failed:
             return .failed(reason: String(decoding: payload, as: UTF8.self))
-        case .compress, .compressPieces, .inflate, .digestFiles, .compressInArena, .inflateInArena, .compressToArena:
+        case .compress, .compressPieces, .inflate, .digestFiles, .compressInArena, .compressToArena, .inflateToArena:
             throw CodecError.corrupt("a \(frame.kind) frame is not a reply")
         }
     }
@@ -137,7 +138,10 @@ public enum WorkReply: Sendable {
         case (.compressedInArena, .compressToArena), (.compressed, .compressToArena): return true
         case (.compressed, .compressFileRange): return true
         case (.compressedInArena, .compressFileRange(_, let output)): return output != nil
-        case (.inflatedInArena, .inflateInArena), (.inflated, .inflateInArena): return true
+        // A member goes to a slot only when its data fits the output part.
+        case (.inflatedInArena, .inflateToArena): return true
+        case (.inflated, .inflateFileRange(_, _, let output)): return output == nil
+        case (.inflatedInArena, .inflateFileRange(_, _, let output)): return output != nil
         case (.compressedPieces(let members), .compressPieces(let pieces)): return members.count == pieces.count
         case (.digested(let digests), .digestFiles(let paths)): return digests.count == paths.count
         default: return false

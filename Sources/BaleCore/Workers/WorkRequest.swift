@@ -9,14 +9,14 @@
 /// `WorkKind`, joined to the request when it is sent.
 ///
 /// Three transports, chosen per chunk by its cutter: the bytes in the shared
-/// arena (`compressInArena`, `inflateInArena`: the frame carries only an
+/// arena (`compressInArena`: the frame carries only an
 /// `ArenaRegion`, the chunk owns the slot, `Chunk.slot`); in the frame's
 /// payload, sent from the request's own array (see `FrameChannel.send`),
 /// for what does not fit a slot or finds none free, and for the batches of
 /// `compressPieces` and `digestFiles`; or in the frame's payload spliced
-/// from a range of the input file (`compressFileRange`: a chunk of a
-/// regular file that bale never reads, its member going to the chunk's
-/// slot when it has one). Either way the bytes stay where they are until
+/// from a range of the input file (`compressFileRange`, `inflateFileRange`:
+/// a chunk or member of a regular file that bale never reads, its answer
+/// going to the chunk's slot when it has one). Either way the bytes stay where they are until
 /// the result is in, so a link can send the chunk again to a new worker.
 public enum WorkRequest: Sendable {
     /// Compress `data` into one gzip member.
@@ -34,10 +34,6 @@ public enum WorkRequest: Sendable {
     /// Compress the data `region` names in the shared arena into one gzip
     /// member, written to the region's output part if it fits there.
     case compressInArena(ArenaRegion)
-    /// Inflate the bale gzip member `region` names in the shared arena,
-    /// whose header records `expectedLength` bytes of data, into the
-    /// region's output part.
-    case inflateInArena(ArenaRegion, expectedLength: Int)
     /// Compress the bytes of `range` of the input file into one gzip
     /// member, written to `output`'s output part in the shared arena if
     /// given and it fits there. Only the parent makes it: its frame is a
@@ -51,34 +47,49 @@ public enum WorkRequest: Sendable {
     /// slice of the frame's payload, after the region, so the data is
     /// not copied out of it.
     case compressToArena(data: ArraySlice<UInt8>, output: ArenaRegion)
+    /// Inflate the bale gzip member that `range` of the input file holds,
+    /// whose header records `expectedLength` bytes of data, into
+    /// `output`'s output part in the shared arena if given. Only the
+    /// parent makes it: its frame is an `inflate` (no `output`) or an
+    /// `inflateToArena`, whose member the feeder splices from the file
+    /// into the pipe (`WorkerLink`), and a worker decodes it as one of those.
+    case inflateFileRange(FileRange, expectedLength: Int, output: ArenaRegion?)
+    /// Inflate `member` (in the frame), whose header records
+    /// `expectedLength` bytes of data, into `output`'s output part in the
+    /// shared arena: what a worker reads of an `inflateFileRange` with an
+    /// output region. A slice of the frame's payload, after the region.
+    case inflateToArena(member: ArraySlice<UInt8>, expectedLength: Int, output: ArenaRegion)
 
     /// The bytes of the frame's payload held in memory, sent as they are:
-    /// all of it, but for `compressFileRange`, whose file range follows
-    /// them (`fileRange`).
+    /// all of it, but for `compressFileRange` and `inflateFileRange`, whose
+    /// file range follows them (`fileRange`).
     public var payload: [UInt8] {
         switch self {
         case .compress(let data): return data
         case .compressPieces(let table), .digestFiles(let table): return table.payload
         case .inflate(let member, _): return member
-        case .compressInArena(let region), .inflateInArena(let region, _): return region.encoded
-        case .compressFileRange(_, let output): return output?.encoded ?? []
-        case .compressToArena(let data, let output): return output.encoded + data
+        case .compressInArena(let region): return region.encoded
+        case .compressFileRange(_, let output), .inflateFileRange(_, _, let output): return output?.encoded ?? []
+        case .compressToArena(let data, let output), .inflateToArena(let data, _, let output):
+            return output.encoded + data
         }
     }
 
     /// The range of the input file whose bytes end the frame's payload,
     /// after `payload`, moved there by splice; nil when it is all in memory.
     public var fileRange: FileRange? {
-        if case .compressFileRange(let range, _) = self { return range }
-        return nil
+        switch self {
+        case .compressFileRange(let range, _), .inflateFileRange(let range, _, _): return range
+        default: return nil
+        }
     }
 
     /// The length of the frame's payload: `payload`, then `fileRange`.
     public var payloadLength: Int {
         switch self {
-        case .compressFileRange(let range, let output):
+        case .compressFileRange(let range, let output), .inflateFileRange(let range, _, let output):
             return (output == nil ? 0 : ArenaRegion.encodedLength) + range.length
-        case .compressToArena(let data, _): return ArenaRegion.encodedLength + data.count
+        case .compressToArena(let data, _), .inflateToArena(let data, _, _): return ArenaRegion.encodedLength + data.count
         default: return payload.count
         }
     }
@@ -91,9 +102,9 @@ public enum WorkRequest: Sendable {
         case .compress(let data): return data.count
         case .compressPieces(let table): return table.piecesLength
         case .inflate(let member, _): return member.count
-        case .compressInArena(let region), .inflateInArena(let region, _): return region.inputLength
-        case .compressFileRange(let range, _): return range.length
-        case .compressToArena(let data, _): return data.count
+        case .compressInArena(let region): return region.inputLength
+        case .compressFileRange(let range, _), .inflateFileRange(let range, _, _): return range.length
+        case .compressToArena(let data, _), .inflateToArena(let data, _, _): return data.count
         case .digestFiles: return 0
         }
     }
@@ -120,8 +131,12 @@ public enum WorkRequest: Sendable {
         case (.compressInArena, .compress(let compression)):
             return WireFrame(kind: .compressInArena, codec: compression.codec.rawValue, sequence: sequence,
                              level: UInt32(clamping: compression.level), payloadLength: length)
-        case (.inflateInArena(_, let expectedLength), .inflate(let codec)):
-            return WireFrame(kind: .inflateInArena, codec: codec.rawValue, sequence: sequence,
+        case (.inflateFileRange(_, let expectedLength, nil), .inflate(let codec)):
+            return WireFrame(kind: .inflate, codec: codec.rawValue, sequence: sequence,
+                             expectedLength: UInt32(clamping: expectedLength), payloadLength: length)
+        case (.inflateFileRange(_, let expectedLength, _), .inflate(let codec)),
+             (.inflateToArena(_, let expectedLength, _), .inflate(let codec)):
+            return WireFrame(kind: .inflateToArena, codec: codec.rawValue, sequence: sequence,
                              expectedLength: UInt32(clamping: expectedLength), payloadLength: length)
         case (.digestFiles, .digest):
             return WireFrame(kind: .digestFiles, sequence: sequence, payloadLength: length)
@@ -140,6 +155,15 @@ public enum WorkRequest: Sendable {
             }
             return codec
         }
+        // A `…ToArena` payload: the region, then the bytes, a slice of the
+        // payload so they are not copied out of it.
+        func regionThenData() throws(CodecError) -> (ArenaRegion, ArraySlice<UInt8>) {
+            guard payload.count >= ArenaRegion.encodedLength else {
+                throw CodecError.corrupt("a \(frame.kind) payload of \(payload.count) bytes, shorter than its region")
+            }
+            return (try ArenaRegion(decoding: Array(payload[..<ArenaRegion.encodedLength])),
+                    payload[ArenaRegion.encodedLength...])
+        }
         switch frame.kind {
         case .compress:
             return (.compress(data: payload),
@@ -154,16 +178,14 @@ public enum WorkRequest: Sendable {
         case .compressInArena:
             return (.compressInArena(try ArenaRegion(decoding: payload)),
                     .compress(Compression(codec: try codec(), level: Int32(clamping: frame.level))))
-        case .inflateInArena:
-            return (.inflateInArena(try ArenaRegion(decoding: payload), expectedLength: Int(frame.expectedLength)),
-                    .inflate(try codec()))
         case .compressToArena:
-            guard payload.count >= ArenaRegion.encodedLength else {
-                throw CodecError.corrupt("a compressToArena payload of \(payload.count) bytes, shorter than its region")
-            }
-            return (.compressToArena(data: payload[ArenaRegion.encodedLength...],
-                                     output: try ArenaRegion(decoding: Array(payload[..<ArenaRegion.encodedLength]))),
+            let (output, data) = try regionThenData()
+            return (.compressToArena(data: data, output: output),
                     .compress(Compression(codec: try codec(), level: Int32(clamping: frame.level))))
+        case .inflateToArena:
+            let (output, member) = try regionThenData()
+            return (.inflateToArena(member: member, expectedLength: Int(frame.expectedLength), output: output),
+                    .inflate(try codec()))
         case .compressed, .compressedPieces, .inflated, .digested, .compressedInArena, .inflatedInArena, .failed:
             throw CodecError.corrupt("a worker does not accept frames of kind \(frame.kind)")
         }
@@ -177,9 +199,10 @@ public enum WorkRequest: Sendable {
         case .inflate: return "inflate"
         case .digestFiles: return "digestFiles"
         case .compressInArena: return "compressInArena"
-        case .inflateInArena: return "inflateInArena"
         case .compressFileRange: return "compressFileRange"
         case .compressToArena: return "compressToArena"
+        case .inflateFileRange: return "inflateFileRange"
+        case .inflateToArena: return "inflateToArena"
         }
     }
 }

@@ -7,8 +7,9 @@ import Glibc
 /// request `…InArena` names its bytes in the arena the worker shares with
 /// bale (`WorkerArena`, mapped on first use); the answer goes there too
 /// when it fits, and the frame then carries only its length. A
-/// `compressToArena` brings its bytes in the frame (a chunk of a regular
-/// file, spliced into the pipe) and has its answer go to the arena. A
+/// `compressToArena` or `inflateToArena` brings its bytes in the frame (a
+/// chunk or member of a regular file, spliced into the pipe) and has its
+/// answer go to the arena. A
 /// frame's payload is read into an array of its own, but never a fresh
 /// page: with the heap's thresholds raised (`MemoryTuning`), the chunk
 /// before's freed buffer is the one malloc hands back.
@@ -190,10 +191,11 @@ final class ChunkWork {
                 answer = try typedThrows(CodecError.self) { try data.withUnsafeBytes { (input) throws(CodecError) -> Answer in
                     try compress(input, into: region, codec: compression.codec, level: compression.level)
                 } }
-            case (.inflateInArena(let region, let expectedLength), .inflate(let codec)):
+            case (.inflateToArena(let member, let expectedLength, let region), .inflate(let codec)):
                 let room = try arena().output(of: region, expecting: expectedLength)
-                answer = .inArena(try inflate(try arena().input(of: region), codec: codec,
-                                              expectedLength: expectedLength, into: room))
+                answer = .inArena(try typedThrows(CodecError.self) { try member.withUnsafeBytes { (input) throws(CodecError) -> Int in
+                    try inflate(input, codec: codec, expectedLength: expectedLength, into: room)
+                } })
             default:
                 preconditionFailure("WorkRequest.decode pairs each request with its kind")
             }
@@ -262,8 +264,8 @@ final class ChunkWork {
     private func spoilAndDie(_ answer: Answer, of request: WorkRequest) -> Never {
         var room = output
         switch (answer, request) {
-        case (.inArena, .compressInArena(let region)), (.inArena, .inflateInArena(let region, _)),
-             (.inArena, .compressToArena(_, let region)):
+        case (.inArena, .compressInArena(let region)), (.inArena, .compressToArena(_, let region)),
+             (.inArena, .inflateToArena(_, _, let region)):
             if let inArena = try? arena().output(of: region, expecting: 0) { room = inArena }
         default:
             break
