@@ -64,4 +64,28 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `list` from the index inflates the first and the last data members
+    /// (the check that the index describes the stream at both ends) once
+    /// each: the gzip members it preads, in an archive of nine, add up to
+    /// those two, not more (the check goes between them twice; with one
+    /// member kept it read each of them twice).
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func readsTheEndMembersOnce() throws {
+        let run = try Scratch().run("""
+            mkdir d && for i in 1 2 3 4 5 6 7 8; do head -c 4000000 /dev/urandom > d/part$i; done
+            echo last > d/z
+            "$BALE" pack -q d -o d.tgz
+            strace -ff -qq -e trace=pread64 -o trace "$BALE" list d.tgz > listed
+            wc -l < listed
+            cat trace.* | grep -o -e 'pread64([0-9]*, "\\\\37\\\\213\\\\10\\\\4\\\\0\\\\0\\\\0\\\\0\\\\0\\\\3\\\\16\\\\0BL.*= [0-9]*' \\
+                | awk '{ total += $NF } END { print total }'
+            """)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first == "10", "\(run.stdout)\(run.stderr)")
+        let read = Int(lines.last ?? "") ?? -1
+        // The first member is 4 MiB of random data, the last the rest of
+        // part8 and z: together under 2 × 4.2 MB; read twice, over it.
+        #expect(read > 4_000_000 && read <= 8_400_000, "read \(read): \(run.stdout)\(run.stderr)")
+    }
 }

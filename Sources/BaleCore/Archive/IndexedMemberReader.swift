@@ -25,15 +25,20 @@ public final class IndexedMemberReader {
         do { inflater = try codec.makeDecompressor() } catch { throw .workerFailed("\(error)") }
     }
 
-    /// The last member inflated, kept: the headers and blocks looked at
-    /// one after the other often lie in the same member.
-    private var lastMember: (number: Int, data: [UInt8])?
+    /// The last two members inflated, the most recent last: the headers
+    /// and blocks looked at one after the other often lie in the same
+    /// member, and `disagreementAtTheEnds` goes between the first and the
+    /// last member twice (with one kept, it inflated each of them twice).
+    private var recentMembers: [(number: Int, data: [UInt8])] = []
 
     /// The data of member `number` (its `dataLength` bytes of the tar stream).
     public func data(ofMember number: Int) throws(BaleError) -> [UInt8] {
-        if let lastMember, lastMember.number == number { return lastMember.data }
+        if let kept = recentMembers.firstIndex(where: { $0.number == number }) {
+            return recentMembers[kept].data
+        }
         let data = try inflate(member: number)
-        lastMember = (number, data)
+        if recentMembers.count == 2 { recentMembers.removeFirst() }
+        recentMembers.append((number, data))
         return data
     }
 
