@@ -42,6 +42,12 @@ public struct GzipStreamDecoder {
     /// bytes that are not gzip (a warning, exit 2); every command says it.
     public static let trailingGarbageWarning = "decompression OK, trailing garbage ignored"
 
+    /// The most data of one of bale's own members held until its CRC-32
+    /// checks out (`TrailerCheckingSink`): bale's largest chunk
+    /// (`--chunk-size`, 4 MiB by default); a member with more is passed on
+    /// as it comes, as other tools' members are.
+    static let heldMemberLimit = 32 << 20
+
     /// Bytes read per step.
     static let bufferSize = 256 << 10
 
@@ -174,7 +180,13 @@ public struct GzipStreamDecoder {
                     memberHeader = try parseHeader()
                     inflater = memberHeader == nil || zlibOnly ? zlib : isal
                     inflater.beginMember()
-                    if inflater === isal { checking.beginMember(at: handedOver + Int64(filled)) }
+                    if inflater === isal {
+                        // bale's own member (its sizes recorded) is held
+                        // until its CRC-32 checks out (`TrailerCheckingSink`),
+                        // whatever size it records: that may be what is wrong.
+                        checking.beginMember(at: handedOver + Int64(filled),
+                                             holdLimit: memberHeader?.recordedSizes == nil ? 0 : Self.heldMemberLimit)
+                    }
                     if let memberHeader, !inflater.readsHeader {
                         start += memberHeader.length
                         consumed += Int64(memberHeader.length)
@@ -243,7 +255,10 @@ public struct GzipStreamDecoder {
         } catch {
             // What was inflated before the damage is written, as it was
             // when one thread did both; a write that failed, or a member
-            // before the damage that does not check out, comes first.
+            // before the damage that does not check out, comes first. But
+            // a held member (bale's own) whose deflate data is damaged is
+            // dropped: only one cut short is written as far as it goes.
+            if case .truncated = error {} else { checking.passesUnfinishedMember = false }
             try handOver(last: true)
             throw error
         }

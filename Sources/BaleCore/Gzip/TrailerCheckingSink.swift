@@ -16,6 +16,18 @@ import Synchronization
 /// inflated (`--codec zlib`, a header bale cannot parse) were checked by
 /// zlib and pass through unchecked.
 ///
+/// The data of one of bale's own members (its header records its sizes)
+/// is held until its trailer checks out, up to `holdLimit` bytes, and
+/// only then passed on: such a member reaches this decoder when a worker
+/// found it damaged (or its sizes wrong), and deflate data with a changed
+/// byte often inflates to wrong bytes long before the CRC-32 at its end
+/// says so; passed on, they reached the tar extractor, which wrote them
+/// into a file as if they were its content. A member that does not check
+/// out is dropped whole. One cut short (the input ends inside it) is
+/// passed on as far as it was inflated, as before: what a truncated
+/// archive still holds is extracted. Other tools' members (no recorded
+/// size, possibly far larger than a chunk) are passed on as they come.
+///
 /// The decoder, in output order, marks where a checked member's data
 /// begins (`beginMember`) and, once its trailer is read, where it ends and
 /// what the trailer records (`endMember`). A mark is always made before
@@ -38,8 +50,16 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
     private let marks = Mutex<Deque<Mark>>([])
     /// Output bytes seen so far.
     private var position: Int64 = 0
-    /// The checked member whose data is passing, when one is.
-    private var current: (start: Int64, crc: UInt32)?
+    /// The checked member whose data is passing, when one is, and whether
+    /// its data is being held (up to how many bytes).
+    private var current: (start: Int64, crc: UInt32, holdLimit: Int)?
+    /// The held data of the current member.
+    private var held: [UInt8] = []
+    /// What `finish` does with the held data of a member whose end never
+    /// came: passes it on (the input ended inside it: as much of it as
+    /// could be inflated is written, as it always was), or drops it (its
+    /// deflate data was found damaged). Set by the decoder before `finish`.
+    var passesUnfinishedMember = true
 
     /// Where zlib can read a rejected member again: the input file and
     /// the file offset of the stream's byte 0.
@@ -51,6 +71,9 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
     /// A point in the output where a checked member's data begins or ends.
     private struct Mark {
         var position: Int64
+        /// For a beginning: hold the member's data, up to this many bytes
+        /// (0: pass it on as it comes).
+        var holdLimit = 0
         /// The trailer and where it lies in the stream, for an end.
         var end: (trailer: GzipTrailer, trailerEnd: Int64, memberStart: Int64)?
     }
@@ -61,9 +84,11 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
         self.rejudging = rejudging
     }
 
-    /// A checked member's data begins at output byte `position`.
-    func beginMember(at position: Int64) {
-        marks.withLock { $0.append(Mark(position: position, end: nil)) }
+    /// A checked member's data begins at output byte `position`; with a
+    /// `holdLimit`, its data is held until its trailer checks out, as long
+    /// as it is no longer than that.
+    func beginMember(at position: Int64, holdLimit: Int = 0) {
+        marks.withLock { $0.append(Mark(position: position, holdLimit: holdLimit, end: nil)) }
     }
 
     /// The checked member ends at output byte `position`; its trailer
@@ -83,37 +108,64 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
             return queue.removeFirst()
         }) {
             let upTo = Int(mark.position - position)
-            digest(UnsafeRawBufferPointer(rebasing: bytes[checked..<upTo]))
+            try pass(UnsafeRawBufferPointer(rebasing: bytes[checked..<upTo]))
             checked = upTo
             guard let ending = mark.end else {
-                current = (mark.position, 0)
+                current = (mark.position, 0, mark.holdLimit)
                 continue
             }
             let computed = current?.crc ?? 0
             let length = UInt32(truncatingIfNeeded: mark.position - (current?.start ?? mark.position))
             current = nil
             guard computed == ending.trailer.crc, length == ending.trailer.length else {
-                if checked > 0 { try target.write(UnsafeRawBufferPointer(rebasing: bytes[..<checked])) }
+                held = []
                 position += Int64(checked)
                 throw try failure(crcMatches: computed == ending.trailer.crc, trailerEnd: ending.trailerEnd,
                                   memberStart: ending.memberStart)
             }
+            try releaseHeld()
         }
-        digest(UnsafeRawBufferPointer(rebasing: bytes[checked...]))
+        try pass(UnsafeRawBufferPointer(rebasing: bytes[checked...]))
         position = end
-        if bytes.count > 0 { try target.write(bytes) }
     }
 
     /// Checks the members that end after the last byte written; called
-    /// once nothing more will be written.
+    /// once nothing more will be written. A member whose end never came
+    /// has its held data passed on or dropped (`passesUnfinishedMember`).
     func finish() throws(BaleError) {
         try write(UnsafeRawBufferPointer(start: nil, count: 0))
+        if passesUnfinishedMember { try releaseHeld() } else { held = [] }
+    }
+
+    /// `bytes`, which lie before the next mark: added to the CRC-32 of the
+    /// member passing, if one is, then held with its data or passed on.
+    /// Held data that would grow past the member's limit is passed on,
+    /// and the rest of the member with it.
+    private func pass(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        digest(bytes)
+        if let member = current, member.holdLimit > 0 {
+            if held.count + bytes.count <= member.holdLimit {
+                held.append(contentsOf: bytes)
+                return
+            }
+            current!.holdLimit = 0
+            try releaseHeld()
+        }
+        if bytes.count > 0 { try target.write(bytes) }
     }
 
     /// Adds `bytes` to the CRC-32 of the member passing, if one is.
     private func digest(_ bytes: UnsafeRawBufferPointer) {
         guard current != nil, let base = bytes.baseAddress, bytes.count > 0 else { return }
         current!.crc = crc32_gzip_refl(current!.crc, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+    }
+
+    /// Passes the held data on.
+    private func releaseHeld() throws(BaleError) {
+        guard !held.isEmpty else { return }
+        let data = held
+        held = []
+        try typedThrows(BaleError.self) { try data.withUnsafeBytes { try target.write($0) } }
     }
 
     /// The error for a member that does not check out: zlib's verdict
