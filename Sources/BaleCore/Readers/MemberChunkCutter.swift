@@ -187,7 +187,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
             } }
         } catch { throw .readFailed(path: path, error) }
         if got < trailer.count { throw .changedWhileReading(path: path) }
-        return trailer.withUnsafeBytes { GzipMember.loadLittleEndian32($0, at: 0) }
+        return GzipTrailer(parsing: trailer).crc
     }
 
     private func nextStreamChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Member>? {
@@ -221,17 +221,12 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
         }
         unwritten.handOut(next, offset: offset, bytes: member)
         let facts = Member(offset: offset, length: length, promisesEnd: sizes.promisesEnd,
-                           crc: member.withUnsafeBytes { Self.trailerCRC($0) })
+                           crc: GzipTrailer(parsing: Array(member.suffix(GzipMember.trailerLength))).crc)
         defer {
             next += 1
             offset += Int64(sizes.memberLength)
         }
         return Chunk(sequence: next, offset: offset,
                      request: .inflate(member: member, expectedLength: sizes.dataLength), context: facts)
-    }
-
-    /// The CRC-32 in a whole member's trailer.
-    private static func trailerCRC(_ member: UnsafeRawBufferPointer) -> UInt32 {
-        GzipMember.loadLittleEndian32(member, at: member.count - 8)
     }
 }
