@@ -24,6 +24,12 @@ enum Machine {
         return run?.status == 0
     }()
 
+    /// Whether /proc/version can be read and says it is empty (st_size 0),
+    /// as on Linux: a file whose size is known only once it is read.
+    static let hasPseudoFiles: Bool = {
+        (try? sh("[ -r /proc/version ] && [ \"$(stat -c %s /proc/version)\" = 0 ] && [ -s /proc/version -o -n \"$(head -c1 /proc/version)\" ]", in: "/").status) == 0
+    }()
+
     /// Whether strace can trace bale here (installed, and ptrace allowed).
     static let canTrace: Bool = {
         (try? sh("strace -f -qq -e trace=none -o /dev/null true", in: "/").status) == 0

@@ -293,7 +293,11 @@ public struct GzipCommand: Sendable {
         let chunkSize = pipeline.options.chunkSize
         // The members, then the end member that proves the stream whole.
         let members = EndMemberSink(sink)
-        if let size {
+        // A regular file that says it is empty may be a file of /proc or
+        // /sys, whose size is known only once it is read (its st_size is
+        // 0): it is read to its end like a pipe, as GNU gzip does. A truly
+        // empty file reads nothing either way, and its output is the same.
+        if let size, size > 0 {
             let cutter = FileChunkCutter(fd: input, size: size, chunkSize: chunkSize, arena: pipeline.workers.arena)
             let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),
                                                   inputName: inputName, output: members), on: pipeline)
