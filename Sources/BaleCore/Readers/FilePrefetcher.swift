@@ -27,7 +27,11 @@ import Glibc
 ///
 /// Bounds: at most `budget` bytes of content are asked for ahead of the
 /// cutter, and at most `maximumOpen` files are open at once; a thread
-/// waits when opening the next file would exceed either.
+/// waits when opening the next file would exceed either, and is woken
+/// only once the cutter has taken half of what was ahead, so the threads
+/// open files in runs: woken for every file taken, they cost the cutter a
+/// futex wake-up (an inter-processor interrupt) per file, 4% of a pack's
+/// CPU on a tree of 12,000 files.
 /// `@unchecked Sendable`: the claims (`nextIndex`, `held`, `ahead`,
 /// `done`, `stopped`) are touched only under `monitor`; `threads` only by
 /// the owner, in `init` and `stop`.
@@ -51,7 +55,10 @@ final class FilePrefetcher: @unchecked Sendable {
     private let feed: EntryFeed
     private let budget: Int
     private let monitor = Monitor()
-    private let changed: Monitor.Condition
+    /// A file was opened (or failed to), or the prefetcher stopped: the cutter waits on it.
+    private let opened: Monitor.Condition
+    /// Half of what was ahead was taken, or the prefetcher stopped: the threads wait on it.
+    private let room: Monitor.Condition
     private var nextIndex = 0
     /// Bytes of the files claimed and not yet taken, and how many they are.
     private var held = 0
@@ -69,7 +76,8 @@ final class FilePrefetcher: @unchecked Sendable {
         self.feed = feed
         self.base = base
         self.budget = budget
-        changed = monitor.makeCondition()
+        opened = monitor.makeCondition()
+        room = monitor.makeCondition()
         for _ in 0..<max(1, count) {
             threads.append(JoinableThread(name: "bale-prefetch") { [unowned self] in self.work() })
         }
@@ -88,7 +96,8 @@ final class FilePrefetcher: @unchecked Sendable {
     func stop() {
         monitor.withLock {
             stopped = true
-            changed.broadcast()
+            opened.broadcast()
+            room.broadcast()
         }
         for thread in threads { thread.join() }
         threads = []
@@ -103,13 +112,14 @@ final class FilePrefetcher: @unchecked Sendable {
     /// prefetched kind), and takes it: an open file is the caller's to close.
     func take(_ index: Int, entry: PackEntry) -> Outcome {
         monitor.withLock {
-            while done[index] == nil && !stopped { monitor.wait(changed) }
+            while done[index] == nil && !stopped { monitor.wait(opened) }
             guard let outcome = done.removeValue(forKey: index) else {
                 return .failed(.warning(path: entry.header.displayName, "not read"))
             }
             held -= Int(entry.header.size)
             ahead -= 1
-            changed.broadcast()
+            // A broadcast no one waits for makes no system call.
+            if held <= budget / 2 && ahead <= Self.maximumOpen / 2 { room.broadcast() }
             return outcome
         }
     }
@@ -145,7 +155,7 @@ final class FilePrefetcher: @unchecked Sendable {
                             }
                             return .file(nextIndex, entry)
                         }
-                        monitor.wait(changed)
+                        monitor.wait(room)
                     }
                 }
                 return .over
@@ -164,7 +174,7 @@ final class FilePrefetcher: @unchecked Sendable {
                 // Stopped meanwhile: no one will take it.
                 if stopped, case .opened(let fd, _) = outcome { return fd }
                 done[index] = outcome
-                changed.broadcast()
+                opened.broadcast()
                 return nil
             }
             if let unwanted { FileIO.close(unwanted) }
