@@ -35,6 +35,9 @@ import Glibc
 public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private let feed: EntryFeed
     private let chunkSize: Int
+    /// Where chunks are made: slots of the workers' arena once the pool
+    /// is there (`makeChunks(in:)`), else arrays.
+    private var arena: SharedArena?
     private let monitor = Monitor()
     private var next: UInt64 = 0
     private var ended = false
@@ -178,6 +181,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         prefetcher.stop()
     }
 
+    /// Makes the next chunks in slots of `arena` (the pool's, which starts
+    /// after the cutter is made).
+    public func makeChunks(in arena: SharedArena?) {
+        monitor.withLock { self.arena = arena }
+    }
+
     public var chunkCount: UInt64 { monitor.withLock { next } }
 
     /// Warnings about files that could not be read or changed while read.
@@ -198,17 +207,26 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         monitor.withLock { () -> Chunk<Void>? in
             guard !ended, admit(next) else { return nil }
             // `fill` writes every byte it counts, so the buffer need not be zeroed first.
-            let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { bytes, count in
-                count = fill(UnsafeMutableRawBufferPointer(bytes))
+            let slot = arena?.claimSlot().flatMap { $0.input.count >= chunkSize ? $0 : nil }
+            let request: WorkRequest
+            let filled: Int
+            if let slot {
+                slot.prefaultInput(chunkSize)
+                filled = fill(UnsafeMutableRawBufferPointer(rebasing: slot.input[0..<chunkSize]))
+                request = .compressInArena(slot.region(inputLength: filled))
+            } else {
+                let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { bytes, count in
+                    count = fill(UnsafeMutableRawBufferPointer(bytes))
+                }
+                (request, filled) = (.compress(data: buffer), buffer.count)
             }
-            let filled = buffer.count
             if filled < chunkSize { ended = true }
             if filled == 0 && next > 0 { return nil }
             defer {
                 next += 1
                 streamOffset += Int64(filled)
             }
-            return Chunk(sequence: next, offset: streamOffset, request: .compress(data: buffer))
+            return Chunk(sequence: next, offset: streamOffset, request: request, slot: slot)
         }
     }
 
