@@ -48,9 +48,15 @@ final class FilePrefetcher: @unchecked Sendable {
 
     /// Files larger than this are opened and streamed by the cutter instead.
     static let smallFileLimit: Int64 = 1 << 20
-    /// The most files open ahead of the cutter (descriptors are a limit of
-    /// the process; 1,024 is a common soft limit).
-    static let maximumOpen = 256
+    /// The most files open ahead of the cutter: 256, or a quarter of the
+    /// process's limit on descriptors if that is less (the walk holds up
+    /// to 64 directories open, the pipeline its pipes), so that opening
+    /// ahead never makes an open fail for want of a descriptor.
+    static let maximumOpen: Int = {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 256 }
+        return max(1, Int(min(256, limit.rlim_cur / 4)))  // RLIM_INFINITY is the largest rlim_t
+    }()
 
     private let feed: EntryFeed
     private let budget: Int
