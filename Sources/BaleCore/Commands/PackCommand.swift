@@ -169,7 +169,10 @@ public struct PackCommand {
         let sink = EndMemberSink(OutputTarget(file: output, discards: false), keepsMemberSizes: options.writesIndex)
         let job = CommandRunner.Job(cutter: cutter, kind: engine.compression(level: options.level),
                                     inputName: outputPath ?? "archive", output: sink, producer: producer)
-        let outcome = runner.withPipeline { runner.run(job, on: $0) }
+        let outcome = runner.withPipeline { pipeline in
+            cutter.makeChunks(in: pipeline.workers.arena)
+            return runner.run(job, on: pipeline)
+        }
         do throws(BaleError) {
             let report = try outcome.get()
             let indexLength = try writeIndex(of: cutter, to: sink, outputName: outputPath ?? "-")

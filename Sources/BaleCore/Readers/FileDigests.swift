@@ -9,10 +9,9 @@
 /// 100,000 files). Here a thread writes each digest straight into its
 /// entry's slot.
 ///
-/// Each slot is written by one thread (the one that read that file), and
-/// read only after that thread has handed the file over under a lock
-/// (`FilePrefetcher.take`, or the cutter's own lock), which orders the
-/// write before the read. The lock here guards only the block table.
+/// Each slot is written by the thread that read that file, under the
+/// cutter's lock, which orders the write before the read. The lock here
+/// guards only the block table.
 final class FileDigests: @unchecked Sendable {
     private static let perBlock = 4096
     private let monitor = Monitor()

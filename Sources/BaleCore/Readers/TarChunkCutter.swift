@@ -25,14 +25,19 @@ import Glibc
 /// hashed as the zeros they read as.
 ///
 /// The stream is made in order under the cutter's lock. Small files are
-/// read ahead in parallel by a `FilePrefetcher` (`readerThreads` threads);
-/// large ones are read here, straight into the chunk buffer.
+/// opened ahead in parallel by a `FilePrefetcher` (`readerThreads`
+/// threads), which has the kernel read their content ahead; every file
+/// is read here, straight into the chunk buffer, the one copy of its
+/// bytes in bale.
 /// `@unchecked Sendable`: the stream's state is touched only under
-/// `monitor`; the digest table by index, each index by one thread (see
-/// `FileDigests`), and read whole only once the stream is read.
+/// `monitor`; the digest table by index, written here under `monitor`
+/// and read whole only once the stream is read.
 public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private let feed: EntryFeed
     private let chunkSize: Int
+    /// Where chunks are made: slots of the workers' arena once the pool
+    /// is there (`makeChunks(in:)`), else arrays.
+    private var arena: SharedArena?
     private let monitor = Monitor()
     private var next: UInt64 = 0
     private var ended = false
@@ -40,10 +45,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     // Where the stream stands: the next entry's position in the feed.
     private var position = 0
-    /// What goes into the stream before anything else: a header, a small
-    /// file's content as its read-ahead thread read it, padding. Each part
-    /// is copied from where it is straight into the chunk, not joined to
-    /// the others first (that was one more copy of every small file).
+    /// What goes into the stream before anything else: a header (and a
+    /// sparse file's map), padding. Each part is copied from where it is
+    /// straight into the chunk, not joined to the others first.
     private var pending: [ArraySlice<UInt8>] = []
     private var pendingPart = 0
     private var pendingOffset = 0
@@ -89,12 +93,11 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private let base: Int32
 
     /// Cuts the tar stream of the entries of `feed`, starting with the
-    /// first ones while the walk still finds the rest; `readerThreads` read
-    /// small files ahead, holding at most `prefetchBudget` bytes. With
-    /// `makesDigests`, the SHA-256 of every file's content is taken as it
-    /// is read (small files on the read-ahead threads, large ones here as
-    /// they pass into the stream): `digestsWhenRead`, for `pack
-    /// --manifest`, with no second read.
+    /// first ones while the walk still finds the rest; `readerThreads` open
+    /// small files ahead, asking for at most `prefetchBudget` bytes of
+    /// content ahead. With `makesDigests`, the SHA-256 of every file's
+    /// content is taken as it passes into the stream: `digestsWhenRead`,
+    /// for `pack --manifest`, with no second read.
     ///
     /// With `indexes`, each entry's facts and position are recorded as its
     /// header enters the stream, for the archive's index (`indexBlob`).
@@ -108,14 +111,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         self.attributes = attributes
         self.chunkSize = chunkSize
         digestTable = makesDigests ? FileDigests() : nil
-        largeFileHasher = makesDigests ? SHA256() : nil
+        fileHasher = makesDigests ? SHA256() : nil
         streamRead = monitor.makeCondition()
-        prefetcher = FilePrefetcher(feed: feed, relativeTo: base, threads: readerThreads, budget: prefetchBudget,
-                                    digests: digestTable)
+        prefetcher = FilePrefetcher(feed: feed, relativeTo: base, threads: readerThreads, budget: prefetchBudget)
     }
 
-    /// Each file's digest by entry index (small files' written by the
-    /// read-ahead threads, large ones' here), and which entries have one.
+    /// Each file's digest by entry index, and which entries have one.
     private let digestTable: FileDigests?
     /// The entries hashed, by index, with their names (the feed may
     /// have dropped the entries by the time the manifest is made).
@@ -144,8 +145,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         return try recorded?.blob(members: members, streamLength: streamLength) { key in digestTable?.digest(key) }
     }
 
-    /// Large files are streamed one at a time, so one hasher does for all.
-    private let largeFileHasher: SHA256?
+    /// Files are streamed one at a time, so one hasher does for all.
+    private let fileHasher: SHA256?
     private let streamRead: Monitor.Condition
     private var stopped = false
 
@@ -180,6 +181,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         prefetcher.stop()
     }
 
+    /// Makes the next chunks in slots of `arena` (the pool's, which starts
+    /// after the cutter is made).
+    public func makeChunks(in arena: SharedArena?) {
+        monitor.withLock { self.arena = arena }
+    }
+
     public var chunkCount: UInt64 { monitor.withLock { next } }
 
     /// Warnings about files that could not be read or changed while read.
@@ -200,17 +207,26 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         monitor.withLock { () -> Chunk<Void>? in
             guard !ended, admit(next) else { return nil }
             // `fill` writes every byte it counts, so the buffer need not be zeroed first.
-            let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { bytes, count in
-                count = fill(UnsafeMutableRawBufferPointer(bytes))
+            let slot = arena?.claimSlot().flatMap { $0.input.count >= chunkSize ? $0 : nil }
+            let request: WorkRequest
+            let filled: Int
+            if let slot {
+                slot.prefaultInput(chunkSize)
+                filled = fill(UnsafeMutableRawBufferPointer(rebasing: slot.input[0..<chunkSize]))
+                request = .compressInArena(slot.region(inputLength: filled))
+            } else {
+                let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { bytes, count in
+                    count = fill(UnsafeMutableRawBufferPointer(bytes))
+                }
+                (request, filled) = (.compress(data: buffer), buffer.count)
             }
-            let filled = buffer.count
             if filled < chunkSize { ended = true }
             if filled == 0 && next > 0 { return nil }
             defer {
                 next += 1
                 streamOffset += Int64(filled)
             }
-            return Chunk(sequence: next, offset: streamOffset, request: .compress(data: buffer))
+            return Chunk(sequence: next, offset: streamOffset, request: request, slot: slot)
         }
     }
 
@@ -276,40 +292,36 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// Puts the entry at `position` of the feed into the stream, its
     /// header at `streamPosition`.
     private func startEntry(_ entry: PackEntry, at position: Int, streamPosition: UInt64) {
-        if FilePrefetcher.isPrefetched(entry) {
-            switch prefetcher.take(position, entry: entry) {
-            case .failed(let problem):
-                problems.append(problem)
-                unreadFiles = true
-            case .content(let bytes, let problem, let read):
-                if let problem {
-                    problems.append(problem)
-                    changed.insert(position)
-                }
-                if digestTable != nil { hashedEntries.append((position, entry.header.name)) }
-                let header = header(of: entry, with: read)
-                let blocks = TarHeader.encode(header)
-                recordInIndex(header, headerBlocks: blocks.count, at: streamPosition, position: position)
-                setPending(blocks[...], bytes[...], Self.zeros[..<TarHeader.padding(entry.header.size)])
-            }
-            return
-        }
         guard entry.header.kind == .file else {
             let blocks = TarHeader.encode(entry.header)
             recordInIndex(entry.header, headerBlocks: blocks.count, at: streamPosition, position: position)
             setPending(blocks[...])
             return
         }
+        // A small file was opened ahead (with its attributes); a large one is opened here.
         let fd: Int32
-        switch entry.openSource(relativeTo: base) {
-        case .success(let opened): fd = opened
-        case .failure(let error):
-            problems.append(.warning(path: entry.header.displayName, "Cannot open: \(error.reason)"))
-            unreadFiles = true
-            return
+        let attributes: Result<ExtendedAttributes, SystemError>?
+        if FilePrefetcher.isPrefetched(entry) {
+            switch prefetcher.take(position, entry: entry) {
+            case .failed(let problem):
+                problems.append(problem)
+                unreadFiles = true
+                return
+            case .opened(let opened, let read):
+                (fd, attributes) = (opened, read)
+            }
+        } else {
+            switch entry.openSource(relativeTo: base) {
+            case .success(let opened): fd = opened
+            case .failure(let error):
+                problems.append(.warning(path: entry.header.displayName, "Cannot open: \(error.reason)"))
+                unreadFiles = true
+                return
+            }
+            attributes = entry.attributesWithContent(from: fd)
         }
-        let header = header(of: entry, with: entry.attributesWithContent(from: fd))
-        if sparse, let regions = Self.dataRegions(fd, size: entry.header.size) {
+        let header = header(of: entry, with: attributes)
+        if sparse, !FilePrefetcher.isPrefetched(entry), let regions = Self.dataRegions(fd, size: entry.header.size) {
             let data = regions.reduce(0) { $0 + $1.length }
             let (blocks, map) = TarHeader.encodeSparse(header, regions: regions)
             recordInIndex(header, headerBlocks: blocks.count, at: streamPosition, position: position, isSparse: true)
@@ -383,7 +395,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var left = count
         while left > 0 {
             let take = Int(min(left, Int64(Self.holeZeros.count)))
-            Self.holeZeros.withUnsafeBytes { largeFileHasher?.update(UnsafeRawBufferPointer(rebasing: $0[0..<take])) }
+            Self.holeZeros.withUnsafeBytes { fileHasher?.update(UnsafeRawBufferPointer(rebasing: $0[0..<take])) }
             left -= Int64(take)
         }
     }
@@ -428,7 +440,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 current.shortBy += Int64(want - got)
             }
             current.remaining -= Int64(want)
-            if current.hashed { largeFileHasher?.update(UnsafeRawBufferPointer(rebasing: buffer[0..<want])) }
+            if current.hashed { fileHasher?.update(UnsafeRawBufferPointer(rebasing: buffer[0..<want])) }
             copied = want
         }
         if current.remaining == 0 {
@@ -445,8 +457,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         if current.hashed && current.regions != nil && current.hashedTo < current.entry.header.size {
             hashZeros(current.entry.header.size - current.hashedTo)  // the hole at the end
         }
-        if current.hashed, let digestTable, let largeFileHasher {
-            digestTable.store(current.index, from: largeFileHasher)
+        if current.hashed, let digestTable, let fileHasher {
+            digestTable.store(current.index, from: fileHasher)
             hashedEntries.append((current.index, current.entry.header.name))
         }
         if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
