@@ -29,19 +29,26 @@ final class FileHasher {
 
     private let hasher = SHA256()
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
-    private var pathBuffer: [CChar] = []
+    /// The path being opened, with its NUL (grown as paths need).
+    private var pathBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
 
     init() {}
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        pathBuffer.deallocate()
+    }
 
     /// The digest of the file at `path` (bytes, no NUL), listed with
     /// `listedSize` (see above; nil: none), or the errno of what failed.
     func digest(ofFileAt path: UnsafeRawBufferPointer, listedSize: Int64?) -> WorkReply.FileDigest {
-        pathBuffer.removeAll(keepingCapacity: true)
-        pathBuffer.append(contentsOf: path.lazy.map { CChar(bitPattern: $0) })
-        pathBuffer.append(0)
-        let fd = open(pathBuffer, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        if pathBuffer.count <= path.count {
+            pathBuffer.deallocate()
+            pathBuffer = .allocate(byteCount: 2 * path.count + 1, alignment: 1)
+        }
+        if let start = path.baseAddress { pathBuffer.baseAddress!.copyMemory(from: start, byteCount: path.count) }
+        pathBuffer[path.count] = 0
+        let fd = open(pathBuffer.baseAddress!.assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC | O_NOCTTY)
         if fd < 0 { return .unreadable(errno: errno) }
         defer { FileIO.close(fd) }
         if let failure = hashToEnd(fd, listedSize: listedSize) {
