@@ -18,8 +18,10 @@ import Testing
     }
 
     @Test func noSizeComesBackAsNone() {
-        let back = decoded(DigestTarget(path: Array("-".utf8), listedSize: nil).encoded)
-        #expect(back != nil && back?.listedSize == nil && back?.path == Array("-".utf8))
+        for size in [nil, Int64(-1)] {
+            let back = decoded(DigestTarget(path: Array("-".utf8), listedSize: size).encoded)
+            #expect(back != nil && back?.listedSize == nil && back?.path == Array("-".utf8))
+        }
     }
 
     @Test func aPieceShorterThanItsSizeIsRefused() {

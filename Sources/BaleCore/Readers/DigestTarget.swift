@@ -11,7 +11,7 @@
 struct DigestTarget: Equatable {
     /// What the worker opens.
     var path: [UInt8]
-    /// The regular file's size when listed, or nil.
+    /// The regular file's size when listed, or nil (a negative one is sent as none).
     var listedSize: Int64?
 
     /// The bytes of the size before the path.
@@ -19,7 +19,7 @@ struct DigestTarget: Equatable {
 
     /// The piece carrying this target.
     var encoded: [UInt8] {
-        let size = listedSize.map { UInt64($0) } ?? .max
+        let size = listedSize.flatMap { UInt64(exactly: $0) } ?? .max
         return withUnsafeBytes(of: size.littleEndian) { Array($0) } + path
     }
 
