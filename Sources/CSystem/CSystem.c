@@ -6,6 +6,7 @@
  * calls and touch memory that no other thread frees or rewrites under it;
  * Swift gives no such guarantee about anything it allocates. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -345,3 +346,5 @@ void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold) {
     mallopt(M_MMAP_THRESHOLD, mmap_threshold);
     mallopt(M_TRIM_THRESHOLD, trim_threshold);
 }
+
+ssize_t bale_getdents(int fd, void *buffer, size_t count) { return getdents64(fd, buffer, count); }

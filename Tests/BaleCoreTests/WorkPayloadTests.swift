@@ -50,7 +50,7 @@ import Testing
 
     @Test func digestRequestsListTheirPaths() throws {
         let paths: [[UInt8]] = [Array("a".utf8), Array("dir/b\nc".utf8), [0xFF, 0xFE]]
-        let (frame, request, kind) = try roundTrip(.digestFiles(paths: PieceTable(paths)), kind: .digest)
+        let (frame, request, kind) = try roundTrip(.digestFiles(files: PieceTable(paths)), kind: .digest)
         #expect(frame.kind == .digestFiles && frame.codec == 0)
         guard case .digestFiles(let decoded) = request else { Issue.record("decoded as \(request)"); return }
         #expect(decoded.pieces == paths)
@@ -66,14 +66,14 @@ import Testing
                 WorkReply.storeDigest(digest, into: UnsafeMutableRawBufferPointer(rebasing: buffer[start..<(start + 36)]))
             }
         }
-        let request = WorkRequest.digestFiles(paths: PieceTable([[1], [2], [3]]))
+        let request = WorkRequest.digestFiles(files: PieceTable([[1], [2], [3]]))
         let frame = WorkReply.frame(answering: request, sequence: 7, workerNanoseconds: 1234, payloadLength: payload.count)
         #expect(frame.kind == .digested && frame.workerNanoseconds == 1234)
         let reply = try WorkReply.decode(frame, payload: payload)
         guard case .digested(let decoded) = reply else { Issue.record("decoded as \(reply)"); return }
         #expect(decoded == digests)
         #expect(reply.answers(request))
-        #expect(!reply.answers(.digestFiles(paths: PieceTable([[1], [2]]))))
+        #expect(!reply.answers(.digestFiles(files: PieceTable([[1], [2]]))))
     }
 
     @Test func membersOfABatchComeWithTheirTable() throws {

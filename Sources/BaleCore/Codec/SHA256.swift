@@ -27,6 +27,11 @@ public final class SHA256 {
         EVP_DigestUpdate(context, base, bytes.count)
     }
 
+    /// Drops everything added: the hasher starts again empty.
+    public func restart() {
+        EVP_DigestInit_ex(context, Self.algorithm, nil)
+    }
+
     /// The digest of everything added; the hasher starts again empty.
     public func finish() -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in

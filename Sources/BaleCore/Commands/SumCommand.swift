@@ -92,9 +92,11 @@ public struct SumCommand: Sendable {
                 for entry in entries {
                     let source = entry.path == [UInt8(ascii: "-")] ? standardInput : entry.path
                     var info = stat()
-                    let size = withCString(source, { stat($0, &info) }) == 0 ? Int64(info.st_size) : 0
-                    guard hand(SumItem(path: entry.path, size: size, expected: entry.digest, source: source))
-                    else { return }
+                    let found = withCString(source, { stat($0, &info) }) == 0
+                    var item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest,
+                                       source: source)
+                    item.isRegular = found && (info.st_mode & S_IFMT) == S_IFREG
+                    guard hand(item) else { return }
                 }
                 return
             }

@@ -6,7 +6,7 @@
 /// (52,000 futex calls for 12,000 files, with their task switches). The SHA-256 of one file is sequential, so one
 /// large file is hashed on one core; several are hashed at once, each
 /// on a worker of its own (`Chunk.isLongWork`). Each chunk asks the worker to hash the batch's
-/// paths (`WorkRequest.digestFiles`) and carries the batch's items in its
+/// files (`WorkRequest.digestFiles`: each one's path and listed size) and carries the batch's items in its
 /// context, for the printer (`DigestPrinter`) to print the lines of.
 final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only under `monitor`
     private let batchFiles: Int
@@ -46,7 +46,7 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
         // size takes: its worker gets nothing else meanwhile, so that a few
         // large files are hashed on as many workers at once.
         return Chunk(sequence: sequence, offset: 0,
-                     request: .digestFiles(paths: PieceTable(batch.map { $0.source ?? $0.path })), context: batch,
+                     request: .digestFiles(files: PieceTable(batch.map(\.target.encoded))), context: batch,
                      isLongWork: batch.count == 1 && batch[0].size > batchBytes)
     }
 

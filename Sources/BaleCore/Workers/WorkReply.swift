@@ -143,7 +143,7 @@ public enum WorkReply: Sendable {
         case (.inflated, .inflateFileRange(_, _, let output)): return output == nil
         case (.inflatedInArena, .inflateFileRange(_, _, let output)): return output != nil
         case (.compressedPieces(let members), .compressPieces(let pieces)): return members.count == pieces.count
-        case (.digested(let digests), .digestFiles(let paths)): return digests.count == paths.count
+        case (.digested(let digests), .digestFiles(let files)): return digests.count == files.count
         default: return false
         }
     }

@@ -28,9 +28,9 @@ public enum WorkRequest: Sendable {
     /// Inflate one bale gzip member, whose header records `expectedLength`
     /// bytes of data.
     case inflate(member: [UInt8], expectedLength: Int)
-    /// Hash the files at these paths (each piece one path) with SHA-256;
-    /// the worker reads them itself.
-    case digestFiles(paths: PieceTable)
+    /// Hash these files (each piece one `DigestTarget`: a path and the
+    /// size it was listed with) with SHA-256; the worker reads them itself.
+    case digestFiles(files: PieceTable)
     /// Compress the data `region` names in the shared arena into one gzip
     /// member, written to the region's output part if it fits there.
     case compressInArena(ArenaRegion)
@@ -174,7 +174,7 @@ public enum WorkRequest: Sendable {
         case .inflate:
             return (.inflate(member: payload, expectedLength: Int(frame.expectedLength)), .inflate(try codec()))
         case .digestFiles:
-            return (.digestFiles(paths: try PieceTable(decoding: payload)), .digest)
+            return (.digestFiles(files: try PieceTable(decoding: payload)), .digest)
         case .compressInArena:
             return (.compressInArena(try ArenaRegion(decoding: payload)),
                     .compress(Compression(codec: try codec(), level: Int32(clamping: frame.level))))

@@ -108,4 +108,11 @@ void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold);
 /// Sources/CSystem/BuildVersion.h), "unknown" otherwise.
 const char *bale_build_version(void);
 
+/// getdents64(2): reads the next entries of the directory open on `fd`
+/// into `buffer`, as `struct linux_dirent64` records (inode u64, offset
+/// u64, record length u16, type u8, then the name and its NUL). Returns
+/// the bytes read, 0 at the end, or -1 (errno set). The tree walk lists a
+/// directory this way on the descriptor it keeps, with no DIR stream.
+ssize_t bale_getdents(int fd, void *buffer, size_t count);
+
 #endif
