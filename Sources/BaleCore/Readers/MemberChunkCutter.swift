@@ -16,7 +16,8 @@ import Glibc
 /// (`FileRange`), which the worker link's feeder splices into its worker's
 /// pipe (`WorkerLink`, `FrameChannel.splice`), as `FileChunkCutter` does
 /// for `gzip FILE`, and whose data the worker writes to an arena slot
-/// when it fits one (claimed by the feeder, `Chunk.resultArena`). The readers only read each member's header and
+/// when it fits one (claimed by the feeder, `Chunk.resultArena`). The
+/// readers only read each member's header and
 /// its trailer's CRC (a few bytes), and ask the kernel to read the member
 /// ahead into the page cache (`posix_fadvise` WILLNEED) for the feeder.
 /// Reading each member into the slot's input part (pread) cost a copy,

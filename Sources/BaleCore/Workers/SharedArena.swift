@@ -129,8 +129,12 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     /// A free slot, now owned by the caller; nil when every slot is taken
     /// (the chunk then travels in its frame).
     public func claimSlot() -> ArenaSlot? {
-        guard let index = slots.withLock({ $0.free.popLast() }) else { return nil }
-        return ArenaSlot(arena: self, index: index)
+        let index = slots.withLock { slots -> Int? in
+            guard let index = slots.free.popLast() else { return nil }
+            slots.lastWorker[index] = nil
+            return index
+        }
+        return index.map { ArenaSlot(arena: self, index: $0) }
     }
 
     /// A free slot for a result worker number `worker` (its place in the

@@ -88,10 +88,12 @@ final class WorkerLink<Context: Sendable> {
         }
     }
 
+    /// Links `worker`, number `number` in the pool (the slots of the arena
+    /// it writes results in are chosen by it), to a job.
     init(
-        number: Int, worker: WorkerProcess, pool: WorkerPool, kind: WorkKind, options: PipelineOptions, inputName: String,
-        queue: BoundedQueue<Chunk<Context>>, results: BoundedQueue<ChunkResult<Context>>, failure: FailureLatch,
-        context: RunContext
+        number: Int, worker: WorkerProcess, pool: WorkerPool, kind: WorkKind, options: PipelineOptions,
+        inputName: String, queue: BoundedQueue<Chunk<Context>>, results: BoundedQueue<ChunkResult<Context>>,
+        failure: FailureLatch, context: RunContext
     ) {
         let inFlight = InFlightChunks<Context>(capacity: options.inFlightPerWorker)
         let current = Current(worker)
