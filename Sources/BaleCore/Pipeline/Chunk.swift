@@ -33,22 +33,31 @@ public struct Chunk<Context: Sendable>: Sendable {
     /// bytes and result travel in frames. Held here until the result is
     /// in, so a replacement worker finds the bytes still there.
     public var slot: ArenaSlot?
+    /// The arena where the feeder that sends this chunk claims a slot for
+    /// its result (`WorkerLink`), for a `compressFileRange` or
+    /// `inflateFileRange` cut without one: claimed as late as that, a slot
+    /// is held only while its chunk is in a worker or its result waits to
+    /// be written, and it can be one this worker has used before, whose
+    /// pages are already allocated and mapped in it (`SharedArena.claimSlot(for:)`).
+    public var resultArena: SharedArena?
 
     public init(sequence: UInt64, offset: Int64, request: WorkRequest, context: Context, isLongWork: Bool = false,
-                slot: ArenaSlot? = nil) {
+                slot: ArenaSlot? = nil, resultArena: SharedArena? = nil) {
         self.sequence = sequence
         self.offset = offset
         self.request = request
         self.context = context
         self.isLongWork = isLongWork
         self.slot = slot
+        self.resultArena = resultArena
     }
 }
 
 extension Chunk where Context == Void {
     /// A chunk whose sink needs nothing but its bytes.
-    public init(sequence: UInt64, offset: Int64, request: WorkRequest, slot: ArenaSlot? = nil) {
-        self.init(sequence: sequence, offset: offset, request: request, context: (), slot: slot)
+    public init(sequence: UInt64, offset: Int64, request: WorkRequest, slot: ArenaSlot? = nil,
+                resultArena: SharedArena? = nil) {
+        self.init(sequence: sequence, offset: offset, request: request, context: (), slot: slot, resultArena: resultArena)
     }
 }
 

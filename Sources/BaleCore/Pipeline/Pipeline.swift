@@ -80,9 +80,10 @@ public struct Pipeline {
 
         let collector = Collector(results: results, window: window, failure: failure, sink: sink,
                                   countsBytes: kind != .digest, summary: context.summary)
-        let links = processes.map {
-            WorkerLink<Context>(worker: $0, pool: workers, kind: kind, options: options, inputName: inputName,
-                                queue: queue, results: results, failure: failure, context: context)
+        let links = processes.enumerated().map {
+            WorkerLink<Context>(number: $0.offset, worker: $0.element, pool: workers, kind: kind, options: options,
+                                inputName: inputName, queue: queue, results: results, failure: failure,
+                                context: context)
         }
         let readers = ReaderPool(count: options.ioThreads, cutter: cutter, queue: queue,
                                  window: window, failure: failure)

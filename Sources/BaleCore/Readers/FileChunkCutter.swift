@@ -29,11 +29,12 @@ import Synchronization
 /// `grewWhileReading` says so, and the command keeps the input in that
 /// case rather than lose them.
 ///
-/// With an arena (`SharedArena`), each chunk claims a slot for its member:
-/// the worker writes it in the slot's output part and the frame back only
-/// says its length (the slot's input part stays untouched, its pages never
-/// taken); a chunk that finds no free slot has its member sent back in the
-/// reply frame.
+/// With an arena (`SharedArena`), each chunk gets a slot for its member,
+/// claimed by the feeder that sends it (`Chunk.resultArena`): the worker
+/// writes it in the slot's output part and the frame back only says its
+/// length (the slot's input part stays untouched, its pages never taken);
+/// a chunk that finds no free slot has its member sent back in the reply
+/// frame.
 ///
 /// The next chunk to hand out and whether the file grew are reachable only
 /// under its lock (a `Mutex` that owns them); the rest never changes.
@@ -79,10 +80,8 @@ public final class FileChunkCutter: ChunkCutter, Sendable {
         // Advice, not a read: where the kernel takes none (a file system
         // without readahead), the feeder's splice reads the pages itself.
         _ = posix_fadvise(fd, off_t(offset), off_t(length), POSIX_FADV_WILLNEED)
-        let slot = arena?.claimSlot()
-        let request = WorkRequest.compressFileRange(FileRange(fd: fd, offset: offset, length: length),
-                                                    output: slot?.region(inputLength: 0))
-        let chunk = Chunk(sequence: sequence, offset: offset, request: request, slot: slot)
+        let request = WorkRequest.compressFileRange(FileRange(fd: fd, offset: offset, length: length), output: nil)
+        let chunk = Chunk(sequence: sequence, offset: offset, request: request, resultArena: arena)
         if sequence == chunkCount - 1 {
             var probe: UInt8 = 0
             if (try? FileIO.read(fd, into: &probe, count: 1, at: size)) == 1 {

@@ -15,8 +15,9 @@ import Glibc
 /// never read into bale's memory: each chunk is a range of the file
 /// (`FileRange`), which the worker link's feeder splices into its worker's
 /// pipe (`WorkerLink`, `FrameChannel.splice`), as `FileChunkCutter` does
-/// for `gzip FILE`, and whose data the worker writes to the chunk's arena
-/// slot when it fits one. The readers only read each member's header and
+/// for `gzip FILE`, and whose data the worker writes to an arena slot
+/// when it fits one (claimed by the feeder, `Chunk.resultArena`). The
+/// readers only read each member's header and
 /// its trailer's CRC (a few bytes), and ask the kernel to read the member
 /// ahead into the page cache (`posix_fadvise` WILLNEED) for the feeder.
 /// Reading each member into the slot's input part (pread) cost a copy,
@@ -168,10 +169,8 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
         _ = posix_fadvise(fd, off_t(start), off_t(length), POSIX_FADV_WILLNEED)
         let member = Member(offset: start, length: length, promisesEnd: sizes.promisesEnd,
                             crc: try readTrailerCRC(of: range))
-        let slot = arena?.claimSlot().flatMap { sizes.dataLength <= $0.output.count ? $0 : nil }
-        let request = WorkRequest.inflateFileRange(range, expectedLength: sizes.dataLength,
-                                                   output: slot?.region(inputLength: 0))
-        return Chunk(sequence: sequence, offset: start, request: request, context: member, slot: slot)
+        let request = WorkRequest.inflateFileRange(range, expectedLength: sizes.dataLength, output: nil)
+        return Chunk(sequence: sequence, offset: start, request: request, context: member, resultArena: arena)
     }
 
     /// The CRC-32 in the trailer of the member `range` holds, read from

@@ -76,7 +76,10 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     private let inputs: Int32
     private let inputBase: UnsafeMutableRawPointer
     private let outputBase: UnsafeRawPointer
-    private let free: Mutex<[Int]>
+    /// The free slots, the most recently freed last, and for every slot
+    /// the worker it was last claimed for (nil: none yet, or a claim for
+    /// no worker).
+    private let slots: Mutex<(free: [Int], lastWorker: [Int?])>
     /// The parent's first touches, batched: of the inputs, which readers
     /// write; of the outputs, which the collector reads.
     private let inputPrefaulter = ArenaPrefaulter(for: .write)
@@ -112,7 +115,8 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
             for fd in opened { FileIO.close(fd) }
             throw error
         }
-        free = Mutex(Array((0..<layout.slots).reversed()))
+        slots = Mutex((free: Array((0..<layout.slots).reversed()),
+                       lastWorker: Array(repeating: nil, count: layout.slots)))
     }
 
     deinit {
@@ -125,16 +129,44 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     /// A free slot, now owned by the caller; nil when every slot is taken
     /// (the chunk then travels in its frame).
     public func claimSlot() -> ArenaSlot? {
-        guard let index = free.withLock({ $0.popLast() }) else { return nil }
-        return ArenaSlot(arena: self, index: index)
+        let index = slots.withLock { slots -> Int? in
+            guard let index = slots.free.popLast() else { return nil }
+            slots.lastWorker[index] = nil
+            return index
+        }
+        return index.map { ArenaSlot(arena: self, index: $0) }
+    }
+
+    /// A free slot for a result worker number `worker` (its place in the
+    /// pool) will write, now owned by the caller; nil when every slot is
+    /// taken.
+    ///
+    /// Each page of the arena costs, once per run, its allocation (zeroed)
+    /// and a mapping in each process that touches it (README, Performance),
+    /// so the claim takes, in this order: the slot this worker used most
+    /// recently (its pages allocated and mapped in that worker already),
+    /// the one freed most recently (allocated, and mapped in the parent),
+    /// and only then one never used. Claimed as the chunk is sent, not as
+    /// it is cut (`Chunk.resultArena`), a job then touches only the few
+    /// slots its chunks in flight and its results waiting hold at once,
+    /// each in the worker that uses it.
+    func claimSlot(for worker: Int) -> ArenaSlot? {
+        let index = slots.withLock { slots -> Int? in
+            let pick = slots.free.lastIndex { slots.lastWorker[$0] == worker } ?? slots.free.indices.last
+            guard let pick else { return nil }
+            let index = slots.free.remove(at: pick)
+            slots.lastWorker[index] = worker
+            return index
+        }
+        return index.map { ArenaSlot(arena: self, index: $0) }
     }
 
     /// How many slots are free now.
-    public var freeSlots: Int { free.withLock { $0.count } }
+    public var freeSlots: Int { slots.withLock { $0.free.count } }
 
     /// Puts slot `index` back (only `ArenaSlot.deinit` calls this).
     func release(_ index: Int) {
-        free.withLock { $0.append(index) }
+        slots.withLock { $0.free.append(index) }
     }
 
     /// Slot `index`'s input part, where a reader puts its chunk.

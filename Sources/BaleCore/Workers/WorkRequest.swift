@@ -84,6 +84,20 @@ public enum WorkRequest: Sendable {
         }
     }
 
+    /// This request with its result placed in `slot`'s output part: a
+    /// `compressFileRange` or `inflateFileRange` without an output region
+    /// (an inflate only if its data fits the slot); nil for any other.
+    func placingResult(in slot: ArenaSlot) -> WorkRequest? {
+        switch self {
+        case .compressFileRange(let range, nil):
+            return .compressFileRange(range, output: slot.region(inputLength: 0))
+        case .inflateFileRange(let range, let expectedLength, nil) where expectedLength <= slot.output.count:
+            return .inflateFileRange(range, expectedLength: expectedLength, output: slot.region(inputLength: 0))
+        default:
+            return nil
+        }
+    }
+
     /// The length of the frame's payload: `payload`, then `fileRange`.
     public var payloadLength: Int {
         switch self {

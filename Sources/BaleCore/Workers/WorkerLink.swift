@@ -88,10 +88,12 @@ final class WorkerLink<Context: Sendable> {
         }
     }
 
+    /// Links `worker`, number `number` in the pool (the slots of the arena
+    /// it writes results in are chosen by it), to a job.
     init(
-        worker: WorkerProcess, pool: WorkerPool, kind: WorkKind, options: PipelineOptions, inputName: String,
-        queue: BoundedQueue<Chunk<Context>>, results: BoundedQueue<ChunkResult<Context>>, failure: FailureLatch,
-        context: RunContext
+        number: Int, worker: WorkerProcess, pool: WorkerPool, kind: WorkKind, options: PipelineOptions,
+        inputName: String, queue: BoundedQueue<Chunk<Context>>, results: BoundedQueue<ChunkResult<Context>>,
+        failure: FailureLatch, context: RunContext
     ) {
         let inFlight = InFlightChunks<Context>(capacity: options.inFlightPerWorker)
         let current = Current(worker)
@@ -101,8 +103,9 @@ final class WorkerLink<Context: Sendable> {
             defer { inFlight.close() }
             // Room first, then a chunk: a chunk taken while the worker is
             // full would wait here, held from a worker that may be idle.
-            while inFlight.waitForRoom(), let chunk = queue.pop() {
+            while inFlight.waitForRoom(), var chunk = queue.pop() {
                 if failure.hasFailed { return }
+                Self.placeResult(of: &chunk, for: number)
                 current.lock.withLock {
                     while current.resending { current.lock.wait(current.resent) }
                     inFlight.append(chunk)
@@ -202,6 +205,17 @@ final class WorkerLink<Context: Sendable> {
                 context.report(.workerReplaced(worker.process.pid, how: how, by: current.worker.process.pid))
             }
         }
+    }
+
+    /// Claims a slot of `chunk.resultArena` for its result, as the feeder
+    /// of worker `number` is about to send it (`SharedArena.claimSlot(for:)`);
+    /// with no slot free, the result comes back in the reply frame. The
+    /// chunk keeps the slot, and a replacement worker writes there too.
+    private static func placeResult(of chunk: inout Chunk<Context>, for number: Int) {
+        guard let arena = chunk.resultArena, chunk.slot == nil, let slot = arena.claimSlot(for: number),
+              let request = chunk.request.placingResult(in: slot) else { return }
+        chunk.request = request
+        chunk.slot = slot
     }
 
     /// Sends `chunk`'s request to `worker`, its payload straight from the
