@@ -115,40 +115,51 @@ public enum ArchiveIndexDecoder {
             return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
         }
 
-        mutating func bytes(_ count: Int, _ what: @autoclosure () -> String) throws(Failure) -> [UInt8] {
-            Array(try slice(count, what()))
-        }
-
         /// A string's bytes (its length first), without copying them.
         mutating func stringSlice(_ what: @autoclosure () -> String) throws(Failure) -> UnsafeRawBufferPointer {
             let count = try varint(what())
             guard count <= UInt64(remaining) else { throw Failure("the index ends inside \(what())") }
             return try slice(Int(count), what())
         }
-
-        mutating func string(_ what: @autoclosure () -> String) throws(Failure) -> [UInt8] {
-            Array(try stringSlice(what()))
-        }
     }
 
-    /// The index in `payload` (the blob's content, inflated), which
-    /// begins with `entries` entries, checked against itself.
-    public static func decode(payload: UnsafeRawBufferPointer, entries entryCount: UInt64) throws(Failure) -> ArchiveIndex {
-        var cursor = Cursor(bytes: payload)
-        // No count may promise more than the bytes left can hold.
-        guard entryCount <= UInt64(payload.count) / ArchiveIndexLayout.minimumEntryLength else {
-            throw Failure("the index records \(entryCount) entries, more than it can hold")
+    /// The entry records at the start of a payload, read one after the
+    /// other, each checked against the bytes left and against the one
+    /// before: the one reading of the entries' layout, for `decode` (which
+    /// makes entries of them) and for `list` (which prints them in place).
+    public struct Records {
+        private var cursor: Cursor
+        /// The records there are, and the next one's number.
+        public let count: UInt64
+        private var next: UInt64 = 0
+        private var headerBlock: UInt64 = 0
+        /// The last name: the next one's prefix is taken from it (reused
+        /// from record to record, grown when a name is longer).
+        private var name: [UInt8] = []
+        private var owners: (user: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer)?
+
+        /// The `count` records at the start of `payload`, which must stay
+        /// valid while they are read.
+        public init(payload: UnsafeRawBufferPointer, count: UInt64) throws(Failure) {
+            // No count may promise more than the bytes left can hold.
+            guard count <= UInt64(payload.count) / ArchiveIndexLayout.minimumEntryLength else {
+                throw Failure("the index records \(count) entries, more than it can hold")
+            }
+            cursor = Cursor(bytes: payload)
+            self.count = count
         }
-        // The entries first, as recorded: their positions are checked
-        // against the stream and its members, which follow them.
-        var entries: [ArchiveIndex.Entry] = []
-        entries.reserveCapacity(Int(entryCount))
-        let block = ArchiveIndexLayout.blockSize
-        let blockLimit = UInt64(Int64.max) / block  // no position past this, so no sum overflows
-        var headerBlock: UInt64 = 0
-        var name: [UInt8] = []
-        var owners: ([UInt8], [UInt8])?
-        for number in 0..<entryCount {
+
+        /// Where the records end in the payload, once all are read.
+        var endOffset: Int { cursor.offset }
+
+        /// Reads the next record and returns what `body` makes of it; nil
+        /// after the last.
+        public mutating func read<Result>(_ body: (ArchiveIndexRecord) -> Result) throws(Failure) -> Result? {
+            guard next < count else { return nil }
+            let number = next
+            next += 1
+            let block = ArchiveIndexLayout.blockSize
+            let blockLimit = UInt64(Int64.max) / block  // no position past this, so no sum overflows
             // For messages only, so built only for one (`Cursor`).
             var what: String { "entry \(number)" }
             let step = try cursor.number("\(what)'s position", atMost: blockLimit - headerBlock)
@@ -174,27 +185,19 @@ public enum ArchiveIndexDecoder {
             let userID = try cursor.number("\(what)'s uid", atMost: UInt64(UInt32.max))
             let groupID = try cursor.number("\(what)'s gid", atMost: UInt64(UInt32.max))
             if flags & ArchiveIndexLayout.sameOwnerNamesFlag == 0 {
-                // Names equal to the last ones share their arrays (an
-                // array per entry was a good part of the allocations).
-                let user = try cursor.stringSlice("\(what)'s user name")
-                let group = try cursor.stringSlice("\(what)'s group name")
-                let same = owners.map { $0.0.elementsEqual(user) && $0.1.elementsEqual(group) } ?? false
-                if !same { owners = (Array(user), Array(group)) }
+                owners = (try cursor.stringSlice("\(what)'s user name"), try cursor.stringSlice("\(what)'s group name"))
             }
             guard let (userName, groupName) = owners else {
                 throw Failure("the index's \(what) refers to owner names before any")
             }
             // The name: the previous one's first `shared` bytes (checked
-            // with it), then its own, made in one allocation.
+            // with it), then its own, in place.
             let shared = Int(try cursor.number("\(what)'s name", atMost: UInt64(name.count)))
             let own = try cursor.stringSlice("\(what)'s name")
             guard shared + own.count > 0, !own.contains(0) else { throw Failure("the index's \(what) has no valid name") }
-            var next: [UInt8] = []
-            next.reserveCapacity(shared + own.count)
-            next += name[..<shared]
-            next += own
-            name = next
-            let link = try cursor.string("\(what)'s link target")
+            name.removeSubrange(shared...)
+            name.append(contentsOf: own)
+            let link = try cursor.stringSlice("\(what)'s link target")
             guard link.isEmpty || kind == .symbolicLink || kind == .hardLink else {
                 throw Failure("the index's \(what) has a link target and is no link")
             }
@@ -203,14 +206,67 @@ public enum ArchiveIndexDecoder {
                 major = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
                 minor = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
             }
-            entries.append(ArchiveIndex.Entry(
-                name: name, kind: kind, size: size, mode: UInt32(mode), modificationSeconds: seconds,
-                modificationNanoseconds: Int32(nanoseconds), userID: UInt32(userID), groupID: UInt32(groupID),
-                userName: userName, groupName: groupName, linkTarget: link,
-                deviceMajor: UInt32(major), deviceMinor: UInt32(minor),
-                isSparse: flags & ArchiveIndexLayout.sparseFlag != 0,
-                headerStreamOffset: headerBlock * block, contentStreamOffset: (headerBlock + contentStep) * block))
+            return name.withUnsafeBufferPointer { name in
+                body(ArchiveIndexRecord(
+                    number: Int(number), kind: kind, isSparse: flags & ArchiveIndexLayout.sparseFlag != 0,
+                    mode: UInt32(mode), size: size, modificationSeconds: seconds,
+                    modificationNanoseconds: Int32(nanoseconds), userID: UInt32(userID), groupID: UInt32(groupID),
+                    userName: userName.assumingMemoryBound(to: UInt8.self),
+                    groupName: groupName.assumingMemoryBound(to: UInt8.self),
+                    name: name,
+                    linkTarget: link.assumingMemoryBound(to: UInt8.self),
+                    deviceMajor: UInt32(major), deviceMinor: UInt32(minor),
+                    headerStreamOffset: headerBlock * block, contentStreamOffset: (headerBlock + contentStep) * block))
+            }
         }
+    }
+
+    /// Which entries `decode` makes.
+    public enum Kept: Sendable {
+        /// Every entry.
+        case all
+        /// Those whose headers lie in the first and the last members
+        /// (`IndexedMemberReader.disagreementAtTheEnds` reads no other):
+        /// the index `list` checks against the stream before it prints
+        /// every entry from the payload's records.
+        case atTheEnds
+    }
+
+    /// An entry's place, all that the checks of the index against itself
+    /// need of it: kept for every entry, without its names.
+    private struct Placement {
+        var header: UInt64
+        var content: UInt64
+        /// What its data takes in the stream at least: a regular file's
+        /// size (a sparse one stores less than its size, at least its map).
+        var storedSize: UInt64?
+        var isFile: Bool
+        var member = 0
+    }
+
+    /// The index in `payload` (the blob's content, inflated), which
+    /// begins with `entries` entries, checked against itself; with
+    /// `kept`, which of the entries it holds (members, stream length and
+    /// checks are the same for all).
+    public static func decode(payload: UnsafeRawBufferPointer, entries entryCount: UInt64,
+                              keeping kept: Kept = .all) throws(Failure) -> ArchiveIndex {
+        var records = try Records(payload: payload, count: entryCount)
+        // The entries first, as recorded: their positions are checked
+        // against the stream and its members, which follow them.
+        var placements: [Placement] = []
+        placements.reserveCapacity(Int(entryCount))
+        var entries: [ArchiveIndex.Entry] = []
+        if kept == .all { entries.reserveCapacity(Int(entryCount)) }
+        var owners: ([UInt8], [UInt8])?
+        while let record = try records.read({ record in
+            if kept == .all { entries.append(makeEntry(record, owners: &owners)) }
+            return Placement(header: record.headerStreamOffset, content: record.contentStreamOffset,
+                             storedSize: record.kind == .file && !record.isSparse ? record.size : nil,
+                             isFile: record.kind == .file)
+        }) {
+            placements.append(record)
+        }
+        var cursor = Cursor(bytes: payload, offset: records.endOffset)
 
         let streamLength = try cursor.number("stream length", atMost: UInt64(Int64.max))
         // Each member takes at least 2 bytes.
@@ -238,12 +294,11 @@ public enum ArchiveIndexDecoder {
         // Each entry inside the stream, after the previous entry's data
         // (a regular file's data must fit before the next header; a sparse
         // one stores less than its size, at least its map), in its member.
+        let block = ArchiveIndexLayout.blockSize
         var endOfLast: UInt64 = 0
-        for number in entries.indices {
+        for number in placements.indices {
             var what: String { "entry \(number)" }
-            // The fields read one by one: a copy of the entry would retain
-            // and release its arrays, 49k times for a large index.
-            let headerAt = entries[number].headerStreamOffset, contentAt = entries[number].contentStreamOffset
+            let headerAt = placements[number].header, contentAt = placements[number].content
             guard contentAt <= streamLength, let member = index.member(holding: headerAt) else {
                 throw Failure("the index's \(what) lies outside the tar stream")
             }
@@ -251,16 +306,33 @@ public enum ArchiveIndexDecoder {
                 throw Failure("the index's \(what) begins inside the entry before it")
             }
             var stored: UInt64 = 0
-            if entries[number].kind == .file && !entries[number].isSparse {
-                let size = entries[number].size
+            if let size = placements[number].storedSize {
                 guard size <= streamLength - contentAt else {
                     throw Failure("the index's \(what) runs past the tar stream")
                 }
                 stored = (size + block - 1) / block * block
             }
             endOfLast = contentAt + stored
-            entries[number].headerMember = member
-            entries[number].headerOffset = headerAt - members[member].dataStart
+            placements[number].member = member
+        }
+
+        // The entries kept: every one, or the runs whose headers lie in
+        // the first and the last members, read again from their records.
+        // `keptNumber` maps an entry's number to its place among them.
+        var keptNumber: (Int) -> Int? = { $0 }
+        if kept == .atTheEnds, let firstMember = placements.first?.member, let lastMember = placements.last?.member {
+            let leading = placements.prefix { $0.member == firstMember }.count
+            let trailingStart = max(leading, placements.count - placements.reversed().prefix { $0.member == lastMember }.count)
+            var again = try Records(payload: payload, count: entryCount)
+            while let _ = try again.read({ record in
+                if record.number < leading || record.number >= trailingStart { entries.append(makeEntry(record, owners: &owners)) }
+            }) {}
+            keptNumber = { $0 < leading ? $0 : $0 >= trailingStart ? leading + $0 - trailingStart : nil }
+        }
+        for number in placements.indices {
+            guard let place = keptNumber(number) else { continue }
+            entries[place].headerMember = placements[number].member
+            entries[place].headerOffset = placements[number].header - members[placements[number].member].dataStart
         }
 
         let digestCount = try cursor.number("digest count", atMost: entryCount)
@@ -271,15 +343,32 @@ public enum ArchiveIndexDecoder {
                 throw Failure("the index's digest \(number) names no entry after the one before")
             }
             entry += step
-            guard entries[Int(entry)].kind == .file else {
+            guard placements[Int(entry)].isFile else {
                 throw Failure("the index's digest \(number) is for an entry that is not a file")
             }
-            entries[Int(entry)].sha256 = try cursor.bytes(ArchiveIndexLayout.digestLength, "digest \(number)")
+            let digest = try cursor.slice(ArchiveIndexLayout.digestLength, "digest \(number)")
+            if let place = keptNumber(Int(entry)) { entries[place].sha256 = Array(digest) }
         }
         guard cursor.remaining == 0 else { throw Failure("the index has \(cursor.remaining) bytes after its end") }
         // Given to the index only now: set while the index held them too,
         // the digests would have copied the whole table.
         index.entries = entries
         return index
+    }
+
+    /// The entry `record` describes, its owner names sharing the arrays of
+    /// the last ones made (`owners`) when they are the same: an array per
+    /// entry was a good part of the allocations.
+    private static func makeEntry(_ record: ArchiveIndexRecord, owners: inout ([UInt8], [UInt8])?) -> ArchiveIndex.Entry {
+        let same = owners.map { $0.0.elementsEqual(record.userName) && $0.1.elementsEqual(record.groupName) } ?? false
+        if !same { owners = (Array(record.userName), Array(record.groupName)) }
+        let (userName, groupName) = owners ?? ([], [])
+        return ArchiveIndex.Entry(
+            name: Array(record.name), kind: record.kind, size: record.size, mode: record.mode,
+            modificationSeconds: record.modificationSeconds, modificationNanoseconds: record.modificationNanoseconds,
+            userID: record.userID, groupID: record.groupID, userName: userName, groupName: groupName,
+            linkTarget: Array(record.linkTarget), deviceMajor: record.deviceMajor, deviceMinor: record.deviceMinor,
+            isSparse: record.isSparse, headerStreamOffset: record.headerStreamOffset,
+            contentStreamOffset: record.contentStreamOffset)
     }
 }
