@@ -79,7 +79,18 @@ public enum ArchiveIndexDecoder {
 
         var remaining: Int { bytes.count - offset }
 
+        /// A varint; most of an index's are one byte (read here, without
+        /// the loop of the longer ones).
+        @inline(__always)
         mutating func varint(_ what: @autoclosure () -> String) throws(Failure) -> UInt64 {
+            if offset < bytes.count, bytes[offset] < 0x80 {
+                defer { offset += 1 }
+                return UInt64(bytes[offset])
+            }
+            return try longVarint(what())
+        }
+
+        private mutating func longVarint(_ what: @autoclosure () -> String) throws(Failure) -> UInt64 {
             var value: UInt64 = 0
             for shift in stride(from: UInt64(0), to: 70, by: 7) {
                 guard offset < bytes.count else { throw Failure("the index ends inside \(what())") }
@@ -127,15 +138,19 @@ public enum ArchiveIndexDecoder {
     /// other, each checked against the bytes left and against the one
     /// before: the one reading of the entries' layout, for `decode` (which
     /// makes entries of them) and for `list` (which prints them in place).
-    public struct Records {
+    ///
+    /// Not copyable: it owns the buffer its records' names are built in
+    /// (reused from record to record, no allocation per name).
+    public struct Records: ~Copyable {
         private var cursor: Cursor
         /// The records there are, and the next one's number.
         public let count: UInt64
-        private var next: UInt64 = 0
+        private var nextNumber: UInt64 = 0
         private var headerBlock: UInt64 = 0
-        /// The last name: the next one's prefix is taken from it (reused
-        /// from record to record, grown when a name is longer).
-        private var name: [UInt8] = []
+        /// The last name, its first `nameLength` bytes: the next one's
+        /// prefix is taken from it (grown when a name is longer).
+        private var name: UnsafeMutableBufferPointer<UInt8>
+        private var nameLength = 0
         private var owners: (user: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer)?
 
         /// The `count` records at the start of `payload`, which must stay
@@ -147,17 +162,21 @@ public enum ArchiveIndexDecoder {
             }
             cursor = Cursor(bytes: payload)
             self.count = count
+            name = .allocate(capacity: 256)
         }
+
+        deinit { name.deallocate() }
 
         /// Where the records end in the payload, once all are read.
         var endOffset: Int { cursor.offset }
 
-        /// Reads the next record and returns what `body` makes of it; nil
-        /// after the last.
-        public mutating func read<Result>(_ body: (ArchiveIndexRecord) -> Result) throws(Failure) -> Result? {
-            guard next < count else { return nil }
-            let number = next
-            next += 1
+        /// The next record, valid until the next call (its name is in
+        /// this walk's buffer, its other strings in the payload); nil after
+        /// the last.
+        public mutating func next() throws(Failure) -> ArchiveIndexRecord? {
+            guard nextNumber < count else { return nil }
+            let number = nextNumber
+            nextNumber += 1
             let block = ArchiveIndexLayout.blockSize
             let blockLimit = UInt64(Int64.max) / block  // no position past this, so no sum overflows
             // For messages only, so built only for one (`Cursor`).
@@ -192,11 +211,19 @@ public enum ArchiveIndexDecoder {
             }
             // The name: the previous one's first `shared` bytes (checked
             // with it), then its own, in place.
-            let shared = Int(try cursor.number("\(what)'s name", atMost: UInt64(name.count)))
+            let shared = Int(try cursor.number("\(what)'s name", atMost: UInt64(nameLength)))
             let own = try cursor.stringSlice("\(what)'s name")
             guard shared + own.count > 0, !own.contains(0) else { throw Failure("the index's \(what) has no valid name") }
-            name.removeSubrange(shared...)
-            name.append(contentsOf: own)
+            if shared + own.count > name.count {
+                let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(2 * name.count, shared + own.count))
+                _ = larger.initialize(from: name[..<shared])
+                name.deallocate()
+                name = larger
+            }
+            if let source = own.baseAddress, !own.isEmpty {
+                UnsafeMutableRawPointer(name.baseAddress! + shared).copyMemory(from: source, byteCount: own.count)
+            }
+            nameLength = shared + own.count
             let link = try cursor.stringSlice("\(what)'s link target")
             guard link.isEmpty || kind == .symbolicLink || kind == .hardLink else {
                 throw Failure("the index's \(what) has a link target and is no link")
@@ -206,18 +233,16 @@ public enum ArchiveIndexDecoder {
                 major = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
                 minor = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
             }
-            return name.withUnsafeBufferPointer { name in
-                body(ArchiveIndexRecord(
+            return ArchiveIndexRecord(
                     number: Int(number), kind: kind, isSparse: flags & ArchiveIndexLayout.sparseFlag != 0,
                     mode: UInt32(mode), size: size, modificationSeconds: seconds,
                     modificationNanoseconds: Int32(nanoseconds), userID: UInt32(userID), groupID: UInt32(groupID),
                     userName: userName.assumingMemoryBound(to: UInt8.self),
                     groupName: groupName.assumingMemoryBound(to: UInt8.self),
-                    name: name,
+                    name: UnsafeBufferPointer(rebasing: name[..<nameLength]),
                     linkTarget: link.assumingMemoryBound(to: UInt8.self),
                     deviceMajor: UInt32(major), deviceMinor: UInt32(minor),
-                    headerStreamOffset: headerBlock * block, contentStreamOffset: (headerBlock + contentStep) * block))
-            }
+                    headerStreamOffset: headerBlock * block, contentStreamOffset: (headerBlock + contentStep) * block)
         }
     }
 
@@ -258,13 +283,11 @@ public enum ArchiveIndexDecoder {
         var entries: [ArchiveIndex.Entry] = []
         if kept == .all { entries.reserveCapacity(Int(entryCount)) }
         var owners: ([UInt8], [UInt8])?
-        while let record = try records.read({ record in
+        while let record = try records.next() {
             if kept == .all { entries.append(makeEntry(record, owners: &owners)) }
-            return Placement(header: record.headerStreamOffset, content: record.contentStreamOffset,
-                             storedSize: record.kind == .file && !record.isSparse ? record.size : nil,
-                             isFile: record.kind == .file)
-        }) {
-            placements.append(record)
+            placements.append(Placement(header: record.headerStreamOffset, content: record.contentStreamOffset,
+                                        storedSize: record.kind == .file && !record.isSparse ? record.size : nil,
+                                        isFile: record.kind == .file))
         }
         var cursor = Cursor(bytes: payload, offset: records.endOffset)
 
@@ -324,9 +347,9 @@ public enum ArchiveIndexDecoder {
             let leading = placements.prefix { $0.member == firstMember }.count
             let trailingStart = max(leading, placements.count - placements.reversed().prefix { $0.member == lastMember }.count)
             var again = try Records(payload: payload, count: entryCount)
-            while let _ = try again.read({ record in
+            while let record = try again.next() {
                 if record.number < leading || record.number >= trailingStart { entries.append(makeEntry(record, owners: &owners)) }
-            }) {}
+            }
             keptNumber = { $0 < leading ? $0 : $0 >= trailingStart ? leading + $0 - trailingStart : nil }
         }
         for number in placements.indices {

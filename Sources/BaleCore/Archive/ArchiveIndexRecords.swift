@@ -32,7 +32,7 @@ public struct ArchiveIndexRecords: Sendable {
             // Read once already, when the index was looked up: they cannot fail now.
             do throws(ArchiveIndexDecoder.Failure) {
                 var records = try ArchiveIndexDecoder.Records(payload: raw, count: count)
-                while let goOn = try records.read(body), goOn {}
+                while let record = try records.next(), body(record) {}
             } catch {
                 preconditionFailure("an index's records failed a second reading: \(error.reason)")
             }

@@ -137,49 +137,61 @@ public struct TarLister: TarReader.Handler {
                                     at out: UnsafeMutablePointer<UInt8>) -> Int {
         let owner: [UInt8]
         if let last = lastOwner, last.userID == userID, last.groupID == groupID,
-           last.user.elementsEqual(userName), last.group.elementsEqual(groupName) {
+           Self.same(last.user, userName), Self.same(last.group, groupName) {
             owner = last.text
         } else {
             owner = Array(((userName.isEmpty ? String(userID) : TerminalText.escaped(userName)) + "/"
                            + (groupName.isEmpty ? String(groupID) : TerminalText.escaped(groupName))).utf8)
             lastOwner = (userID, groupID, Array(userName), Array(groupName), owner)
         }
-        var at = 0
-        func put(_ byte: UInt8) {
-            out[at] = byte
-            at += 1
-        }
-        func put(_ bytes: [UInt8]) {
-            bytes.withUnsafeBufferPointer { source in
-                guard let base = source.baseAddress else { return }
-                (out + at).update(from: base, count: source.count)
-                at += source.count
-            }
-        }
-        put(type)
-        Self.putPermissions(mode, at: out + at)
-        at += 9
-        put(0x20)
-        put(owner)
-        put(0x20)
-        at += Self.putDecimal(size, width: 8, at: out + at)
-        put(0x20)
-        at += times.write(seconds, at: out + at)
-        put(0x20)
-        at += TerminalText.escape(name, into: out + at)
-        put(suffix)
+        // Written through a moving pointer, with no local function
+        // capturing it: captured, it was checked for exclusive access at
+        // each byte written.
+        var at = out
+        at.pointee = type
+        Self.putPermissions(mode, at: at + 1)
+        at[10] = 0x20
+        at = Self.put(owner, at: at + 11)
+        at.pointee = 0x20
+        at += 1
+        at += Self.putDecimal(size, width: 8, at: at)
+        at.pointee = 0x20
+        at += 1
+        at += times.write(seconds, at: at)
+        at.pointee = 0x20
+        at += 1
+        at += TerminalText.escape(name, into: at)
+        at = Self.put(suffix, at: at)
         switch kind {
         case .symbolicLink:
-            for byte in " -> ".utf8 { put(byte) }
-            at += TerminalText.escape(linkTarget, into: out + at)
+            at = Self.put(Self.symbolicLinkSeparator, at: at)
+            at += TerminalText.escape(linkTarget, into: at)
         case .hardLink:
-            for byte in " link to ".utf8 { put(byte) }
-            at += TerminalText.escape(linkTarget, into: out + at)
+            at = Self.put(Self.hardLinkSeparator, at: at)
+            at += TerminalText.escape(linkTarget, into: at)
         default:
             break
         }
-        put(0x0A)
-        return at
+        at.pointee = 0x0A
+        return at + 1 - out
+    }
+
+    private static let symbolicLinkSeparator = Array(" -> ".utf8)
+    private static let hardLinkSeparator = Array(" link to ".utf8)
+
+    /// Copies `bytes` to `out`; returns where they end.
+    private static func put(_ bytes: [UInt8], at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        bytes.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { out.update(from: base, count: source.count) }
+        }
+        return out + bytes.count
+    }
+
+    /// True when `kept` holds the bytes of `bytes`.
+    private static func same(_ kept: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        kept.count == bytes.count && kept.withUnsafeBufferPointer { kept in
+            kept.isEmpty || memcmp(kept.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+        }
     }
 
     /// The text of each time met (`formatted(time:)`), in a table of

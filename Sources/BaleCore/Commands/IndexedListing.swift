@@ -76,47 +76,58 @@ struct IndexedListing {
         var verdictPending = true
         var outcome = Outcome.listed(.success)
         var lister = TarLister(exclusions: exclusions)
-        /// Writes out the lines, after the check's verdict when it is
-        /// still to come; false when the listing must stop.
-        func writeOut() -> Bool {
-            if verdictPending {
-                verdictPending = false
-                if case .unusable(let reason) = check.verdict() {
-                    outcome = .useStream(warning: Self.unusable(name, reason))
-                    return false
-                }
-            }
-            do throws(BaleError) {
-                if used > 0 { try StandardOutput.write(UnsafeRawBufferPointer(rebasing: lines[..<used])) }
-            } catch {
-                context.fail(error)
-                outcome = .listed(error.exitStatus)
-                return false
-            }
-            used = 0
-            return true
-        }
-        func grow(to count: Int) {
-            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
-            larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: lines[..<used]))
-            lines.deallocate()
-            lines = larger
-        }
         records.forEach { record in
             let longest = TarLister.longestLine(of: record)
             if used + longest > lines.count {
                 if verdictPending && used + longest <= Self.heldBytes {
-                    grow(to: min(max(2 * lines.count, used + longest), Self.heldBytes))
+                    lines = Self.grown(lines, keeping: used, to: min(max(2 * lines.count, used + longest), Self.heldBytes))
                 } else {
-                    guard writeOut() else { return false }
-                    if longest > lines.count { grow(to: longest) }
+                    guard writeOut(lines, used: &used, verdictPending: &verdictPending, check: check, outcome: &outcome)
+                    else { return false }
+                    if longest > lines.count { lines = Self.grown(lines, keeping: 0, to: longest) }
                 }
             }
             used += lister.write(record, at: lines.baseAddress!.assumingMemoryBound(to: UInt8.self) + used)
             return true
         }
-        if case .listed(.success) = outcome { _ = writeOut() }
+        if case .listed(.success) = outcome {
+            _ = writeOut(lines, used: &used, verdictPending: &verdictPending, check: check, outcome: &outcome)
+        }
         return outcome
+    }
+
+    /// Writes out the first `used` bytes of `lines`, after the verdict of
+    /// `check` when it is still to come (`verdictPending`); false, with
+    /// the `outcome`, when the listing must stop (the index failed the
+    /// check, or standard output a write).
+    private func writeOut(_ lines: UnsafeMutableRawBufferPointer, used: inout Int, verdictPending: inout Bool,
+                          check: IndexEndsCheck, outcome: inout Outcome) -> Bool {
+        if verdictPending {
+            verdictPending = false
+            if case .unusable(let reason) = check.verdict() {
+                outcome = .useStream(warning: Self.unusable(name, reason))
+                return false
+            }
+        }
+        do throws(BaleError) {
+            if used > 0 { try StandardOutput.write(UnsafeRawBufferPointer(rebasing: lines[..<used])) }
+        } catch {
+            context.fail(error)
+            outcome = .listed(error.exitStatus)
+            return false
+        }
+        used = 0
+        return true
+    }
+
+    /// A buffer of `count` bytes holding the first `used` of `lines`,
+    /// which it replaces (deallocated).
+    private static func grown(_ lines: UnsafeMutableRawBufferPointer, keeping used: Int,
+                              to count: Int) -> UnsafeMutableRawBufferPointer {
+        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
+        larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: lines[..<used]))
+        lines.deallocate()
+        return larger
     }
 
     /// The most bytes of listing held while the check runs: all of it for
