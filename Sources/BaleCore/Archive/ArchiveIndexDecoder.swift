@@ -170,6 +170,41 @@ public enum ArchiveIndexDecoder {
         /// Where the records end in the payload, once all are read.
         var endOffset: Int { cursor.offset }
 
+        /// Where a walk stands between two records: what reading on from
+        /// there needs of the records before (`init(payload:resumingAt:)`).
+        struct Checkpoint {
+            fileprivate var offset: Int
+            fileprivate var count: UInt64
+            /// The number of the next record.
+            var nextNumber: UInt64
+            fileprivate var headerBlock: UInt64
+            fileprivate var name: [UInt8]
+            fileprivate var owners: (user: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer)?
+        }
+
+        /// True when the next record's number is a multiple of `spacing`
+        /// (and there is one).
+        func checkpoint(every spacing: UInt64) -> Bool { nextNumber < count && nextNumber % spacing == 0 }
+
+        /// Where this walk stands.
+        var checkpoint: Checkpoint {
+            Checkpoint(offset: cursor.offset, count: count, nextNumber: nextNumber, headerBlock: headerBlock,
+                       name: Array(name[..<nameLength]), owners: owners)
+        }
+
+        /// The records of `payload` from `checkpoint` on, taken by a walk
+        /// of the same payload.
+        init(payload: UnsafeRawBufferPointer, resumingAt checkpoint: Checkpoint) {
+            cursor = Cursor(bytes: payload, offset: checkpoint.offset)
+            count = checkpoint.count
+            nextNumber = checkpoint.nextNumber
+            headerBlock = checkpoint.headerBlock
+            name = .allocate(capacity: max(256, checkpoint.name.count))
+            _ = name.initialize(from: checkpoint.name)
+            nameLength = checkpoint.name.count
+            owners = checkpoint.owners
+        }
+
         /// The next record, valid until the next call (its name is in
         /// this walk's buffer, its other strings in the payload); nil after
         /// the last.
@@ -246,6 +281,9 @@ public enum ArchiveIndexDecoder {
         }
     }
 
+    /// How many records apart `decode` keeps checkpoints of its walk.
+    static let checkpointSpacing: UInt64 = 1024
+
     /// Which entries `decode` makes.
     public enum Kept: Sendable {
         /// Every entry.
@@ -283,7 +321,13 @@ public enum ArchiveIndexDecoder {
         var entries: [ArchiveIndex.Entry] = []
         if kept == .all { entries.reserveCapacity(Int(entryCount)) }
         var owners: ([UInt8], [UInt8])?
-        while let record = try records.next() {
+        // For `.atTheEnds`, where the walk stood every `checkpointSpacing`
+        // records: the entries at the end are read again from the last
+        // checkpoint before them, not from the first record.
+        var checkpoints: [Records.Checkpoint] = []
+        while true {
+            if kept == .atTheEnds, records.checkpoint(every: checkpointSpacing) { checkpoints.append(records.checkpoint) }
+            guard let record = try records.next() else { break }
             if kept == .all { entries.append(makeEntry(record, owners: &owners)) }
             placements.append(Placement(header: record.headerStreamOffset, content: record.contentStreamOffset,
                                         storedSize: record.kind == .file && !record.isSparse ? record.size : nil,
@@ -346,9 +390,13 @@ public enum ArchiveIndexDecoder {
         if kept == .atTheEnds, let firstMember = placements.first?.member, let lastMember = placements.last?.member {
             let leading = placements.prefix { $0.member == firstMember }.count
             let trailingStart = max(leading, placements.count - placements.reversed().prefix { $0.member == lastMember }.count)
-            var again = try Records(payload: payload, count: entryCount)
-            while let record = try again.next() {
-                if record.number < leading || record.number >= trailingStart { entries.append(makeEntry(record, owners: &owners)) }
+            var first = try Records(payload: payload, count: UInt64(leading))
+            while let record = try first.next() { entries.append(makeEntry(record, owners: &owners)) }
+            if trailingStart < placements.count, let resume = checkpoints.last(where: { $0.nextNumber <= trailingStart }) {
+                var last = Records(payload: payload, resumingAt: resume)
+                while let record = try last.next() {
+                    if record.number >= trailingStart { entries.append(makeEntry(record, owners: &owners)) }
+                }
             }
             keptNumber = { $0 < leading ? $0 : $0 >= trailingStart ? leading + $0 - trailingStart : nil }
         }
