@@ -72,6 +72,7 @@ struct IndexedListing {
         var lines = UnsafeMutableRawBufferPointer.allocate(
             byteCount: min(Self.heldBytes, Int(records.count) * 128) + (64 << 10), alignment: 1)
         defer { lines.deallocate() }
+        HugePages.advise(lines)
         var used = 0
         var verdictPending = true
         var outcome = Outcome.listed(.success)
@@ -125,6 +126,7 @@ struct IndexedListing {
     private static func grown(_ lines: UnsafeMutableRawBufferPointer, keeping used: Int,
                               to count: Int) -> UnsafeMutableRawBufferPointer {
         let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
+        HugePages.advise(larger)
         larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: lines[..<used]))
         lines.deallocate()
         return larger
