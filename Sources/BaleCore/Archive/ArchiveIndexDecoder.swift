@@ -307,15 +307,32 @@ public enum ArchiveIndexDecoder {
     }
 
     /// An entry's place, all that the checks of the index against itself
-    /// need of it: kept for every entry, without its names.
+    /// need of it: kept for every entry when only the ends are made into
+    /// entries (32 bytes, no names).
     private struct Placement {
         var header: UInt64
         var content: UInt64
-        /// What its data takes in the stream at least: a regular file's
-        /// size (a sparse one stores less than its size, at least its map).
-        var storedSize: UInt64?
+        var size: UInt64
         var isFile: Bool
-        var member = 0
+        /// True for a regular file stored whole: its data takes `size`
+        /// bytes in the stream (a sparse one stores less, at least its map).
+        var isStoredWhole: Bool
+        var member: Int32 = 0
+
+        init(header: UInt64, content: UInt64, kind: TarEntry.Kind, size: UInt64, isSparse: Bool) {
+            self.header = header
+            self.content = content
+            self.size = size
+            isFile = kind == .file
+            isStoredWhole = kind == .file && !isSparse
+        }
+
+        /// Entry `number`'s place, its fields read one by one (a copy of
+        /// the entry would retain and release its arrays).
+        init(of entries: [ArchiveIndex.Entry], _ number: Int) {
+            self.init(header: entries[number].headerStreamOffset, content: entries[number].contentStreamOffset,
+                      kind: entries[number].kind, size: entries[number].size, isSparse: entries[number].isSparse)
+        }
     }
 
     /// The index in `payload` (the blob's content, inflated), which
@@ -326,11 +343,11 @@ public enum ArchiveIndexDecoder {
                               keeping kept: Kept = .all) throws(Failure) -> ArchiveIndex {
         var records = try Records(payload: payload, count: entryCount)
         // The entries first, as recorded: their positions are checked
-        // against the stream and its members, which follow them.
+        // against the stream and its members, which follow them. Every
+        // entry made, or for `.atTheEnds` every entry's place.
         var placements: [Placement] = []
-        placements.reserveCapacity(Int(entryCount))
         var entries: [ArchiveIndex.Entry] = []
-        if kept == .all { entries.reserveCapacity(Int(entryCount)) }
+        if kept == .all { entries.reserveCapacity(Int(entryCount)) } else { placements.reserveCapacity(Int(entryCount)) }
         var owners: ([UInt8], [UInt8])?
         // For `.atTheEnds`, where the walk stood every `checkpointSpacing`
         // records: the entries at the end are read again from the last
@@ -339,10 +356,12 @@ public enum ArchiveIndexDecoder {
         while true {
             if kept == .atTheEnds, records.checkpoint(every: checkpointSpacing) { checkpoints.append(records.checkpoint) }
             guard let record = try records.next() else { break }
-            if kept == .all { entries.append(makeEntry(record, owners: &owners)) }
-            placements.append(Placement(header: record.headerStreamOffset, content: record.contentStreamOffset,
-                                        storedSize: record.kind == .file && !record.isSparse ? record.size : nil,
-                                        isFile: record.kind == .file))
+            if kept == .all {
+                entries.append(makeEntry(record, owners: &owners))
+            } else {
+                placements.append(Placement(header: record.headerStreamOffset, content: record.contentStreamOffset,
+                                            kind: record.kind, size: record.size, isSparse: record.isSparse))
+            }
         }
         var cursor = Cursor(bytes: payload, offset: records.endOffset)
 
@@ -374,9 +393,10 @@ public enum ArchiveIndexDecoder {
         // one stores less than its size, at least its map), in its member.
         let block = ArchiveIndexLayout.blockSize
         var endOfLast: UInt64 = 0
-        for number in placements.indices {
+        for number in 0..<Int(entryCount) {
             var what: String { "entry \(number)" }
-            let headerAt = placements[number].header, contentAt = placements[number].content
+            let place = kept == .all ? Placement(of: entries, number) : placements[number]
+            let headerAt = place.header, contentAt = place.content
             guard contentAt <= streamLength, let member = index.member(holding: headerAt) else {
                 throw Failure("the index's \(what) lies outside the tar stream")
             }
@@ -384,17 +404,23 @@ public enum ArchiveIndexDecoder {
                 throw Failure("the index's \(what) begins inside the entry before it")
             }
             var stored: UInt64 = 0
-            if let size = placements[number].storedSize {
+            if place.isStoredWhole {
+                let size = place.size
                 guard size <= streamLength - contentAt else {
                     throw Failure("the index's \(what) runs past the tar stream")
                 }
                 stored = (size + block - 1) / block * block
             }
             endOfLast = contentAt + stored
-            placements[number].member = member
+            if kept == .all {
+                entries[number].headerMember = member
+                entries[number].headerOffset = headerAt - members[member].dataStart
+            } else {
+                placements[number].member = Int32(member)
+            }
         }
 
-        // The entries kept: every one, or the runs whose headers lie in
+        // For `.atTheEnds`, the entries kept: the runs whose headers lie in
         // the first and the last members, read again from their records.
         // `keptNumber` maps an entry's number to its place among them.
         var keptNumber: (Int) -> Int? = { $0 }
@@ -410,11 +436,12 @@ public enum ArchiveIndexDecoder {
                 }
             }
             keptNumber = { $0 < leading ? $0 : $0 >= trailingStart ? leading + $0 - trailingStart : nil }
-        }
-        for number in placements.indices {
-            guard let place = keptNumber(number) else { continue }
-            entries[place].headerMember = placements[number].member
-            entries[place].headerOffset = placements[number].header - members[placements[number].member].dataStart
+            for number in placements.indices {
+                guard let place = keptNumber(number) else { continue }
+                let member = Int(placements[number].member)
+                entries[place].headerMember = member
+                entries[place].headerOffset = placements[number].header - members[member].dataStart
+            }
         }
 
         let digestCount = try cursor.number("digest count", atMost: entryCount)
@@ -425,7 +452,7 @@ public enum ArchiveIndexDecoder {
                 throw Failure("the index's digest \(number) names no entry after the one before")
             }
             entry += step
-            guard placements[Int(entry)].isFile else {
+            guard kept == .all ? entries[Int(entry)].kind == .file : placements[Int(entry)].isFile else {
                 throw Failure("the index's digest \(number) is for an entry that is not a file")
             }
             let digest = try cursor.slice(ArchiveIndexLayout.digestLength, "digest \(number)")
@@ -442,7 +469,7 @@ public enum ArchiveIndexDecoder {
     /// the last ones made (`owners`) when they are the same: an array per
     /// entry was a good part of the allocations.
     private static func makeEntry(_ record: ArchiveIndexRecord, owners: inout ([UInt8], [UInt8])?) -> ArchiveIndex.Entry {
-        let same = owners.map { $0.0.elementsEqual(record.userName) && $0.1.elementsEqual(record.groupName) } ?? false
+        let same = owners.map { sameBytes($0.0, record.userName) && sameBytes($0.1, record.groupName) } ?? false
         if !same { owners = (Array(record.userName), Array(record.groupName)) }
         let (userName, groupName) = owners ?? ([], [])
         return ArchiveIndex.Entry(

@@ -137,7 +137,7 @@ public struct TarLister: TarReader.Handler {
                                     at out: UnsafeMutablePointer<UInt8>) -> Int {
         let owner: [UInt8]
         if let last = lastOwner, last.userID == userID, last.groupID == groupID,
-           Self.same(last.user, userName), Self.same(last.group, groupName) {
+           sameBytes(last.user, userName), sameBytes(last.group, groupName) {
             owner = last.text
         } else {
             owner = Array(((userName.isEmpty ? String(userID) : TerminalText.escaped(userName)) + "/"
@@ -185,13 +185,6 @@ public struct TarLister: TarReader.Handler {
             if let base = source.baseAddress { out.update(from: base, count: source.count) }
         }
         return out + bytes.count
-    }
-
-    /// True when `kept` holds the bytes of `bytes`.
-    private static func same(_ kept: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        kept.count == bytes.count && kept.withUnsafeBufferPointer { kept in
-            kept.isEmpty || memcmp(kept.baseAddress!, bytes.baseAddress!, bytes.count) == 0
-        }
     }
 
     /// The text of each time met (`formatted(time:)`), in a table of
