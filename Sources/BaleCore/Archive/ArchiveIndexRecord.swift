@@ -11,6 +11,7 @@
 public struct ArchiveIndexRecord {
     /// Its place among the index's entries, from 0.
     public var number: Int
+    /// Its type (regular file, directory, link...).
     public var kind: TarEntry.Kind
     /// True for a file stored as a GNU sparse file.
     public var isSparse: Bool
@@ -18,8 +19,10 @@ public struct ArchiveIndexRecord {
     public var mode: UInt32
     /// A regular file's size (a sparse file's real size); 0 for others.
     public var size: UInt64
+    /// Its modification time: seconds since the epoch, and nanoseconds.
     public var modificationSeconds: Int64
     public var modificationNanoseconds: Int32
+    /// Its owner's numeric user and group ids.
     public var userID: UInt32
     public var groupID: UInt32
     /// User and group names; empty when the archive holds ids only.
