@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads an archive index's bytes (`ArchiveIndexLayout`) back into an
 /// `ArchiveIndex`, trusting nothing: the bytes come from a file that
 /// anyone may have damaged or forged.
@@ -79,7 +83,18 @@ public enum ArchiveIndexDecoder {
 
         var remaining: Int { bytes.count - offset }
 
+        /// A varint; most of an index's are one byte (read here, without
+        /// the loop of the longer ones).
+        @inline(__always)
         mutating func varint(_ what: @autoclosure () -> String) throws(Failure) -> UInt64 {
+            if offset < bytes.count, bytes[offset] < 0x80 {
+                defer { offset += 1 }
+                return UInt64(bytes[offset])
+            }
+            return try longVarint(what())
+        }
+
+        private mutating func longVarint(_ what: @autoclosure () -> String) throws(Failure) -> UInt64 {
             var value: UInt64 = 0
             for shift in stride(from: UInt64(0), to: 70, by: 7) {
                 guard offset < bytes.count else { throw Failure("the index ends inside \(what())") }
@@ -95,12 +110,14 @@ public enum ArchiveIndexDecoder {
             throw Failure("the index's \(what()) is out of range")
         }
 
+        @inline(__always)
         mutating func number(_ what: @autoclosure () -> String, atMost limit: UInt64) throws(Failure) -> UInt64 {
             let value = try varint(what())
             guard value <= limit else { throw Failure("the index's \(what()) \(value) is out of range") }
             return value
         }
 
+        @inline(__always)
         mutating func byte(_ what: @autoclosure () -> String) throws(Failure) -> UInt8 {
             guard offset < bytes.count else { throw Failure("the index ends inside \(what())") }
             defer { offset += 1 }
@@ -109,46 +126,102 @@ public enum ArchiveIndexDecoder {
 
         /// The next `count` bytes, without copying them: valid while the
         /// payload is.
+        @inline(__always)
         mutating func slice(_ count: Int, _ what: @autoclosure () -> String) throws(Failure) -> UnsafeRawBufferPointer {
             guard count <= remaining else { throw Failure("the index ends inside \(what())") }
             defer { offset += count }
             return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
         }
 
-        mutating func bytes(_ count: Int, _ what: @autoclosure () -> String) throws(Failure) -> [UInt8] {
-            Array(try slice(count, what()))
-        }
-
         /// A string's bytes (its length first), without copying them.
+        @inline(__always)
         mutating func stringSlice(_ what: @autoclosure () -> String) throws(Failure) -> UnsafeRawBufferPointer {
             let count = try varint(what())
             guard count <= UInt64(remaining) else { throw Failure("the index ends inside \(what())") }
             return try slice(Int(count), what())
         }
-
-        mutating func string(_ what: @autoclosure () -> String) throws(Failure) -> [UInt8] {
-            Array(try stringSlice(what()))
-        }
     }
 
-    /// The index in `payload` (the blob's content, inflated), which
-    /// begins with `entries` entries, checked against itself.
-    public static func decode(payload: UnsafeRawBufferPointer, entries entryCount: UInt64) throws(Failure) -> ArchiveIndex {
-        var cursor = Cursor(bytes: payload)
-        // No count may promise more than the bytes left can hold.
-        guard entryCount <= UInt64(payload.count) / ArchiveIndexLayout.minimumEntryLength else {
-            throw Failure("the index records \(entryCount) entries, more than it can hold")
+    /// The entry records at the start of a payload, read one after the
+    /// other, each checked against the bytes left and against the one
+    /// before: the one reading of the entries' layout, for `decode` (which
+    /// makes entries of them) and for `list` (which prints them in place).
+    ///
+    /// Not copyable: it owns the buffer its records' names are built in
+    /// (reused from record to record, no allocation per name).
+    public struct Records: ~Copyable {
+        private var cursor: Cursor
+        /// The records there are, and the next one's number.
+        public let count: UInt64
+        private var nextNumber: UInt64 = 0
+        private var headerBlock: UInt64 = 0
+        /// The last name, its first `nameLength` bytes: the next one's
+        /// prefix is taken from it (grown when a name is longer).
+        private var name: UnsafeMutableBufferPointer<UInt8>
+        private var nameLength = 0
+        private var owners: (user: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer)?
+
+        /// The `count` records at the start of `payload`, which must stay
+        /// valid while they are read.
+        public init(payload: UnsafeRawBufferPointer, count: UInt64) throws(Failure) {
+            // No count may promise more than the bytes left can hold.
+            guard count <= UInt64(payload.count) / ArchiveIndexLayout.minimumEntryLength else {
+                throw Failure("the index records \(count) entries, more than it can hold")
+            }
+            cursor = Cursor(bytes: payload)
+            self.count = count
+            name = .allocate(capacity: 256)
         }
-        // The entries first, as recorded: their positions are checked
-        // against the stream and its members, which follow them.
-        var entries: [ArchiveIndex.Entry] = []
-        entries.reserveCapacity(Int(entryCount))
-        let block = ArchiveIndexLayout.blockSize
-        let blockLimit = UInt64(Int64.max) / block  // no position past this, so no sum overflows
-        var headerBlock: UInt64 = 0
-        var name: [UInt8] = []
-        var owners: ([UInt8], [UInt8])?
-        for number in 0..<entryCount {
+
+        deinit { name.deallocate() }
+
+        /// Where the records end in the payload, once all are read.
+        var endOffset: Int { cursor.offset }
+
+        /// Where a walk stands between two records: what reading on from
+        /// there needs of the records before (`init(payload:resumingAt:)`).
+        struct Checkpoint {
+            fileprivate var offset: Int
+            fileprivate var count: UInt64
+            /// The number of the next record.
+            var nextNumber: UInt64
+            fileprivate var headerBlock: UInt64
+            fileprivate var name: [UInt8]
+            fileprivate var owners: (user: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer)?
+        }
+
+        /// True when the next record's number is a multiple of `spacing`
+        /// (and there is one).
+        func checkpoint(every spacing: UInt64) -> Bool { nextNumber < count && nextNumber % spacing == 0 }
+
+        /// Where this walk stands.
+        var checkpoint: Checkpoint {
+            Checkpoint(offset: cursor.offset, count: count, nextNumber: nextNumber, headerBlock: headerBlock,
+                       name: Array(name[..<nameLength]), owners: owners)
+        }
+
+        /// The records of `payload` from `checkpoint` on, taken by a walk
+        /// of the same payload.
+        init(payload: UnsafeRawBufferPointer, resumingAt checkpoint: Checkpoint) {
+            cursor = Cursor(bytes: payload, offset: checkpoint.offset)
+            count = checkpoint.count
+            nextNumber = checkpoint.nextNumber
+            headerBlock = checkpoint.headerBlock
+            name = .allocate(capacity: max(256, checkpoint.name.count))
+            _ = name.initialize(from: checkpoint.name)
+            nameLength = checkpoint.name.count
+            owners = checkpoint.owners
+        }
+
+        /// The next record, valid until the next call (its name is in
+        /// this walk's buffer, its other strings in the payload); nil after
+        /// the last.
+        public mutating func next() throws(Failure) -> ArchiveIndexRecord? {
+            guard nextNumber < count else { return nil }
+            let number = nextNumber
+            nextNumber += 1
+            let block = ArchiveIndexLayout.blockSize
+            let blockLimit = UInt64(Int64.max) / block  // no position past this, so no sum overflows
             // For messages only, so built only for one (`Cursor`).
             var what: String { "entry \(number)" }
             let step = try cursor.number("\(what)'s position", atMost: blockLimit - headerBlock)
@@ -174,27 +247,30 @@ public enum ArchiveIndexDecoder {
             let userID = try cursor.number("\(what)'s uid", atMost: UInt64(UInt32.max))
             let groupID = try cursor.number("\(what)'s gid", atMost: UInt64(UInt32.max))
             if flags & ArchiveIndexLayout.sameOwnerNamesFlag == 0 {
-                // Names equal to the last ones share their arrays (an
-                // array per entry was a good part of the allocations).
-                let user = try cursor.stringSlice("\(what)'s user name")
-                let group = try cursor.stringSlice("\(what)'s group name")
-                let same = owners.map { $0.0.elementsEqual(user) && $0.1.elementsEqual(group) } ?? false
-                if !same { owners = (Array(user), Array(group)) }
+                owners = (try cursor.stringSlice("\(what)'s user name"), try cursor.stringSlice("\(what)'s group name"))
             }
             guard let (userName, groupName) = owners else {
                 throw Failure("the index's \(what) refers to owner names before any")
             }
             // The name: the previous one's first `shared` bytes (checked
-            // with it), then its own, made in one allocation.
-            let shared = Int(try cursor.number("\(what)'s name", atMost: UInt64(name.count)))
+            // with it), then its own, in place.
+            let shared = Int(try cursor.number("\(what)'s name", atMost: UInt64(nameLength)))
             let own = try cursor.stringSlice("\(what)'s name")
-            guard shared + own.count > 0, !own.contains(0) else { throw Failure("the index's \(what) has no valid name") }
-            var next: [UInt8] = []
-            next.reserveCapacity(shared + own.count)
-            next += name[..<shared]
-            next += own
-            name = next
-            let link = try cursor.string("\(what)'s link target")
+            // memchr, not `contains`: a byte loop of its own was a sixth of the walk.
+            guard shared + own.count > 0, own.isEmpty || memchr(own.baseAddress!, 0, own.count) == nil else {
+                throw Failure("the index's \(what) has no valid name")
+            }
+            if shared + own.count > name.count {
+                let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(2 * name.count, shared + own.count))
+                _ = larger.initialize(from: name[..<shared])
+                name.deallocate()
+                name = larger
+            }
+            if let source = own.baseAddress, !own.isEmpty {
+                UnsafeMutableRawPointer(name.baseAddress! + shared).copyMemory(from: source, byteCount: own.count)
+            }
+            nameLength = shared + own.count
+            let link = try cursor.stringSlice("\(what)'s link target")
             guard link.isEmpty || kind == .symbolicLink || kind == .hardLink else {
                 throw Failure("the index's \(what) has a link target and is no link")
             }
@@ -203,14 +279,91 @@ public enum ArchiveIndexDecoder {
                 major = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
                 minor = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))
             }
-            entries.append(ArchiveIndex.Entry(
-                name: name, kind: kind, size: size, mode: UInt32(mode), modificationSeconds: seconds,
-                modificationNanoseconds: Int32(nanoseconds), userID: UInt32(userID), groupID: UInt32(groupID),
-                userName: userName, groupName: groupName, linkTarget: link,
-                deviceMajor: UInt32(major), deviceMinor: UInt32(minor),
-                isSparse: flags & ArchiveIndexLayout.sparseFlag != 0,
-                headerStreamOffset: headerBlock * block, contentStreamOffset: (headerBlock + contentStep) * block))
+            return ArchiveIndexRecord(
+                    number: Int(number), kind: kind, isSparse: flags & ArchiveIndexLayout.sparseFlag != 0,
+                    mode: UInt32(mode), size: size, modificationSeconds: seconds,
+                    modificationNanoseconds: Int32(nanoseconds), userID: UInt32(userID), groupID: UInt32(groupID),
+                    userName: userName.assumingMemoryBound(to: UInt8.self),
+                    groupName: groupName.assumingMemoryBound(to: UInt8.self),
+                    name: UnsafeBufferPointer(rebasing: name[..<nameLength]),
+                    linkTarget: link.assumingMemoryBound(to: UInt8.self),
+                    deviceMajor: UInt32(major), deviceMinor: UInt32(minor),
+                    headerStreamOffset: headerBlock * block, contentStreamOffset: (headerBlock + contentStep) * block)
         }
+    }
+
+    /// How many records apart `decode` keeps checkpoints of its walk.
+    static let checkpointSpacing: UInt64 = 1024
+
+    /// Which entries `decode` makes.
+    public enum Kept: Sendable {
+        /// Every entry.
+        case all
+        /// Those whose headers lie in the first and the last members
+        /// (`IndexedMemberReader.disagreementAtTheEnds` reads no other):
+        /// the index `list` checks against the stream before it prints
+        /// every entry from the payload's records.
+        case atTheEnds
+    }
+
+    /// An entry's place, all that the checks of the index against itself
+    /// need of it: kept for every entry when only the ends are made into
+    /// entries (32 bytes, no names).
+    private struct Placement {
+        var header: UInt64
+        var content: UInt64
+        var size: UInt64
+        var isFile: Bool
+        /// True for a regular file stored whole: its data takes `size`
+        /// bytes in the stream (a sparse one stores less, at least its map).
+        var isStoredWhole: Bool
+        var member: Int32 = 0
+
+        init(header: UInt64, content: UInt64, kind: TarEntry.Kind, size: UInt64, isSparse: Bool) {
+            self.header = header
+            self.content = content
+            self.size = size
+            isFile = kind == .file
+            isStoredWhole = kind == .file && !isSparse
+        }
+
+        /// Entry `number`'s place, its fields read one by one (a copy of
+        /// the entry would retain and release its arrays).
+        init(of entries: [ArchiveIndex.Entry], _ number: Int) {
+            self.init(header: entries[number].headerStreamOffset, content: entries[number].contentStreamOffset,
+                      kind: entries[number].kind, size: entries[number].size, isSparse: entries[number].isSparse)
+        }
+    }
+
+    /// The index in `payload` (the blob's content, inflated), which
+    /// begins with `entries` entries, checked against itself; with
+    /// `kept`, which of the entries it holds (members, stream length and
+    /// checks are the same for all).
+    public static func decode(payload: UnsafeRawBufferPointer, entries entryCount: UInt64,
+                              keeping kept: Kept = .all) throws(Failure) -> ArchiveIndex {
+        var records = try Records(payload: payload, count: entryCount)
+        // The entries first, as recorded: their positions are checked
+        // against the stream and its members, which follow them. Every
+        // entry made, or for `.atTheEnds` every entry's place.
+        var placements: [Placement] = []
+        var entries: [ArchiveIndex.Entry] = []
+        if kept == .all { entries.reserveCapacity(Int(entryCount)) } else { placements.reserveCapacity(Int(entryCount)) }
+        var owners: ([UInt8], [UInt8])?
+        // For `.atTheEnds`, where the walk stood every `checkpointSpacing`
+        // records: the entries at the end are read again from the last
+        // checkpoint before them, not from the first record.
+        var checkpoints: [Records.Checkpoint] = []
+        while true {
+            if kept == .atTheEnds, records.checkpoint(every: checkpointSpacing) { checkpoints.append(records.checkpoint) }
+            guard let record = try records.next() else { break }
+            if kept == .all {
+                entries.append(makeEntry(record, owners: &owners))
+            } else {
+                placements.append(Placement(header: record.headerStreamOffset, content: record.contentStreamOffset,
+                                            kind: record.kind, size: record.size, isSparse: record.isSparse))
+            }
+        }
+        var cursor = Cursor(bytes: payload, offset: records.endOffset)
 
         let streamLength = try cursor.number("stream length", atMost: UInt64(Int64.max))
         // Each member takes at least 2 bytes.
@@ -238,12 +391,12 @@ public enum ArchiveIndexDecoder {
         // Each entry inside the stream, after the previous entry's data
         // (a regular file's data must fit before the next header; a sparse
         // one stores less than its size, at least its map), in its member.
+        let block = ArchiveIndexLayout.blockSize
         var endOfLast: UInt64 = 0
-        for number in entries.indices {
+        for number in 0..<Int(entryCount) {
             var what: String { "entry \(number)" }
-            // The fields read one by one: a copy of the entry would retain
-            // and release its arrays, 49k times for a large index.
-            let headerAt = entries[number].headerStreamOffset, contentAt = entries[number].contentStreamOffset
+            let place = kept == .all ? Placement(of: entries, number) : placements[number]
+            let headerAt = place.header, contentAt = place.content
             guard contentAt <= streamLength, let member = index.member(holding: headerAt) else {
                 throw Failure("the index's \(what) lies outside the tar stream")
             }
@@ -251,16 +404,44 @@ public enum ArchiveIndexDecoder {
                 throw Failure("the index's \(what) begins inside the entry before it")
             }
             var stored: UInt64 = 0
-            if entries[number].kind == .file && !entries[number].isSparse {
-                let size = entries[number].size
+            if place.isStoredWhole {
+                let size = place.size
                 guard size <= streamLength - contentAt else {
                     throw Failure("the index's \(what) runs past the tar stream")
                 }
                 stored = (size + block - 1) / block * block
             }
             endOfLast = contentAt + stored
-            entries[number].headerMember = member
-            entries[number].headerOffset = headerAt - members[member].dataStart
+            if kept == .all {
+                entries[number].headerMember = member
+                entries[number].headerOffset = headerAt - members[member].dataStart
+            } else {
+                placements[number].member = Int32(member)
+            }
+        }
+
+        // For `.atTheEnds`, the entries kept: the runs whose headers lie in
+        // the first and the last members, read again from their records.
+        // `keptNumber` maps an entry's number to its place among them.
+        var keptNumber: (Int) -> Int? = { $0 }
+        if kept == .atTheEnds, let firstMember = placements.first?.member, let lastMember = placements.last?.member {
+            let leading = placements.prefix { $0.member == firstMember }.count
+            let trailingStart = max(leading, placements.count - placements.reversed().prefix { $0.member == lastMember }.count)
+            var first = try Records(payload: payload, count: UInt64(leading))
+            while let record = try first.next() { entries.append(makeEntry(record, owners: &owners)) }
+            if trailingStart < placements.count, let resume = checkpoints.last(where: { $0.nextNumber <= trailingStart }) {
+                var last = Records(payload: payload, resumingAt: resume)
+                while let record = try last.next() {
+                    if record.number >= trailingStart { entries.append(makeEntry(record, owners: &owners)) }
+                }
+            }
+            keptNumber = { $0 < leading ? $0 : $0 >= trailingStart ? leading + $0 - trailingStart : nil }
+            for number in placements.indices {
+                guard let place = keptNumber(number) else { continue }
+                let member = Int(placements[number].member)
+                entries[place].headerMember = member
+                entries[place].headerOffset = placements[number].header - members[member].dataStart
+            }
         }
 
         let digestCount = try cursor.number("digest count", atMost: entryCount)
@@ -271,15 +452,32 @@ public enum ArchiveIndexDecoder {
                 throw Failure("the index's digest \(number) names no entry after the one before")
             }
             entry += step
-            guard entries[Int(entry)].kind == .file else {
+            guard kept == .all ? entries[Int(entry)].kind == .file : placements[Int(entry)].isFile else {
                 throw Failure("the index's digest \(number) is for an entry that is not a file")
             }
-            entries[Int(entry)].sha256 = try cursor.bytes(ArchiveIndexLayout.digestLength, "digest \(number)")
+            let digest = try cursor.slice(ArchiveIndexLayout.digestLength, "digest \(number)")
+            if let place = keptNumber(Int(entry)) { entries[place].sha256 = Array(digest) }
         }
         guard cursor.remaining == 0 else { throw Failure("the index has \(cursor.remaining) bytes after its end") }
         // Given to the index only now: set while the index held them too,
         // the digests would have copied the whole table.
         index.entries = entries
         return index
+    }
+
+    /// The entry `record` describes, its owner names sharing the arrays of
+    /// the last ones made (`owners`) when they are the same: an array per
+    /// entry was a good part of the allocations.
+    private static func makeEntry(_ record: ArchiveIndexRecord, owners: inout ([UInt8], [UInt8])?) -> ArchiveIndex.Entry {
+        let same = owners.map { sameBytes($0.0, record.userName) && sameBytes($0.1, record.groupName) } ?? false
+        if !same { owners = (Array(record.userName), Array(record.groupName)) }
+        let (userName, groupName) = owners ?? ([], [])
+        return ArchiveIndex.Entry(
+            name: Array(record.name), kind: record.kind, size: record.size, mode: record.mode,
+            modificationSeconds: record.modificationSeconds, modificationNanoseconds: record.modificationNanoseconds,
+            userID: record.userID, groupID: record.groupID, userName: userName, groupName: groupName,
+            linkTarget: Array(record.linkTarget), deviceMajor: record.deviceMajor, deviceMinor: record.deviceMinor,
+            isSparse: record.isSparse, headerStreamOffset: record.headerStreamOffset,
+            contentStreamOffset: record.contentStreamOffset)
     }
 }

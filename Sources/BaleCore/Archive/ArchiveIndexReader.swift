@@ -21,6 +21,22 @@ public enum ArchiveIndexReader {
 
     /// The index of the archive open on `fd` (`path` for messages).
     public static func lookUp(fd: Int32, path: String) -> ArchiveIndex.Lookup {
+        switch lookUp(fd: fd, path: path, keeping: .all) {
+        case .absent: return .absent
+        case .unusable(let reason): return .unusable(reason: reason)
+        case .found(let records): return .found(records.index)
+        }
+    }
+
+    /// The index of the archive open on `fd` as `list` reads it: every
+    /// entry's record, in place, and the entries at both ends decoded
+    /// (`ArchiveIndexDecoder.Kept.atTheEnds`); checked as `lookUp` checks
+    /// a whole index.
+    public static func lookUpRecords(fd: Int32, path: String) -> ArchiveIndexRecords.Lookup {
+        lookUp(fd: fd, path: path, keeping: .atTheEnds)
+    }
+
+    private static func lookUp(fd: Int32, path: String, keeping kept: ArchiveIndexDecoder.Kept) -> ArchiveIndexRecords.Lookup {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .absent }
         let size = UInt64(info.st_size)
@@ -49,24 +65,29 @@ public enum ArchiveIndexReader {
         do { members = try read(fd, count: Int(indexLength), at: streamStart + record.indexOffset) } catch {
             return .unusable(reason: "cannot read the index: \(error.reason)")
         }
-        let index: ArchiveIndex
+        let found: ArchiveIndexRecords
         do {
             let blob = try join(members)
-            index = try typedThrows(ArchiveIndexDecoder.Failure.self) {
-                try blob.withUnsafeBytes { try ArchiveIndexDecoder.decode($0) }
+            let (payload, entries) = try typedThrows(ArchiveIndexDecoder.Failure.self) {
+                try blob.withUnsafeBytes { try ArchiveIndexDecoder.inflate($0) }
             }
+            let index = try typedThrows(ArchiveIndexDecoder.Failure.self) {
+                try payload.withUnsafeBytes { try ArchiveIndexDecoder.decode(payload: $0, entries: entries, keeping: kept) }
+            }
+            found = ArchiveIndexRecords(index: index, payload: payload, count: entries)
         } catch {
             return .unusable(reason: error.reason)
         }
         // The index against the end member: the same data members, holding
         // the same stream, and ending where the index begins.
+        let index = found.index
         let membersEnd = index.members.last.map { $0.offset + $0.length } ?? 0
         guard UInt64(index.members.count) == record.members, index.streamLength == record.dataLength,
               membersEnd == record.indexOffset else {
             return .unusable(reason: "the index's \(index.members.count) members and \(index.streamLength) bytes "
                              + "differ from the end member's \(record.members) and \(record.dataLength)")
         }
-        return .found(index)
+        return .found(found)
     }
 
     /// The pieces of the index members in `bytes`, joined; every byte

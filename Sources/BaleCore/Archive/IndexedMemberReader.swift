@@ -52,6 +52,7 @@ public final class IndexedMemberReader {
             return try typedThrows(CodecError.self) {
                 try [UInt8](unsafeUninitializedCapacity: Int(member.dataLength)) { buffer, count in
                     count = 0
+                    HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
                     count = try bytes.withUnsafeBytes { raw in
                         try GzipMember.inflate(raw, expectedLength: Int(member.dataLength), with: inflater,
                                                into: UnsafeMutableRawBufferPointer(buffer))

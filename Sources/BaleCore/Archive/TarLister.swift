@@ -11,149 +11,215 @@ import Glibc
 /// matches are left out, as `tar -t --exclude` leaves them out.
 ///
 /// The same lines come from the stream (`begin`, as a `TarReader`
-/// handler) and from an archive's index (`list`): one formatter, so the
+/// handler) and from an archive's index (`write`, from each entry's record
+/// in the index's payload): one formatter, so the
 /// two listings cannot drift apart.
 ///
-/// Each line is built as bytes in one reused buffer and handed over whole
-/// (newline included): `list` of a large index prints tens of thousands
-/// of lines, and building each through `String` (interpolation, a string
-/// per field, UTF-8 validation) was most of its time. Names are escaped
-/// straight into the line (`TerminalText.escape`), sizes written as
-/// digits, and the owner's and the time's text kept from the entry before
-/// when they are the same (consecutive entries mostly share an owner and
-/// often a time: escaping, `localtime_r` and `strftime` once, not per line).
+/// Each line is built as bytes and handed over whole (newline included):
+/// `list` of a large index prints tens of thousands of lines, and building
+/// each through `String` (interpolation, a string per field, UTF-8
+/// validation) was most of its time. Names are escaped straight into the
+/// line (`TerminalText.escape`), sizes written as digits, the owner's text
+/// kept from the entry before when it is the same (consecutive entries
+/// mostly share an owner), and each time's text kept in a small table by
+/// its second (`TimeTexts`: an archive's entries share a few thousand
+/// times, met in no order; `localtime_r` once per time, not per line).
+/// From the stream, a line is built in a reused buffer and given to
+/// `print`; from an index, `write` builds it in the caller's buffer, so
+/// that `list` writes its lines where they go out, without a copy.
 public struct TarLister: TarReader.Handler {
     /// Receives each line, newline included (and may fail: standard
     /// output full or closed). The bytes are valid only during the call.
     public var print: (ArraySlice<UInt8>) throws(BaleError) -> Void
     /// Entries not listed.
     public var exclusions: ExclusionPatterns
-    /// The last owner and time formatted, with their text.
+    /// The last owner formatted, with its text.
     private var lastOwner: (userID: UInt32, groupID: UInt32, user: [UInt8], group: [UInt8], text: [UInt8])?
-    private var lastTime: (seconds: Int64, text: [UInt8])?
-    /// The line being built, reused from line to line (grown when a line
-    /// could be longer than it).
+    private var times = TimeTexts()
+    /// The line being built from the stream, reused from line to line
+    /// (grown when a line could be longer than it).
     private var line: [UInt8] = []
 
     public init(exclusions: ExclusionPatterns = ExclusionPatterns(),
-                print: @escaping (ArraySlice<UInt8>) throws(BaleError) -> Void) {
+                print: @escaping (ArraySlice<UInt8>) throws(BaleError) -> Void = { _ in }) {
         self.exclusions = exclusions
         self.print = print
     }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         if exclusions.excludes(entry.name) { return }
-        try printLine(kind: entry.kind, special: entry.special, mode: entry.mode, userID: entry.userID,
-                      groupID: entry.groupID, userName: entry.userName, groupName: entry.groupName,
-                      size: entry.size, seconds: entry.modificationSeconds, name: entry.name,
-                      linkTarget: entry.linkTarget)
-    }
-
-    /// Lists an entry of an archive's index: the line `begin` prints for
-    /// the entry the stream holds there (the index keeps what the line
-    /// shows: a regular file's real size, 0 for the others, the mode's
-    /// permission bits), without making a `TarEntry` of it.
-    public mutating func list(_ entry: ArchiveIndex.Entry) throws(BaleError) {
-        if exclusions.excludes(entry.name) { return }
-        try printLine(kind: entry.kind, special: nil, mode: entry.mode, userID: entry.userID,
-                      groupID: entry.groupID, userName: entry.userName, groupName: entry.groupName,
-                      size: Int64(entry.size), seconds: entry.modificationSeconds, name: entry.name,
-                      linkTarget: entry.linkTarget)
-    }
-
-    private mutating func printLine(kind: TarEntry.Kind, special: TarEntry.Special?, mode: UInt32,
-                                    userID: UInt32, groupID: UInt32, userName: [UInt8], groupName: [UInt8],
-                                    size: Int64, seconds: Int64, name: [UInt8], linkTarget: [UInt8]) throws(BaleError) {
-        var type: UInt8
-        switch kind {
-        case .file: type = UInt8(ascii: "-")
-        case .directory: type = UInt8(ascii: "d")
-        case .symbolicLink: type = UInt8(ascii: "l")
-        case .hardLink: type = UInt8(ascii: "h")
-        case .fifo: type = UInt8(ascii: "p")
-        case .characterDevice: type = UInt8(ascii: "c")
-        case .blockDevice: type = UInt8(ascii: "b")
+        let (type, suffix) = Self.typeAndSuffix(of: entry.kind, entry.special)
+        let longest = Self.longestLine(name: entry.name.count, linkTarget: entry.linkTarget.count,
+                                       userName: entry.userName.count, groupName: entry.groupName.count,
+                                       suffix: suffix.count)
+        if line.count < longest { line = [UInt8](repeating: 0, count: max(longest, 4096)) }
+        // Taken out while `writeLine` (which changes self) writes into it.
+        var buffer = line
+        line = []
+        let length = buffer.withUnsafeMutableBufferPointer { out in
+            entry.name.withUnsafeBufferPointer { name in
+                entry.linkTarget.withUnsafeBufferPointer { linkTarget in
+                    entry.userName.withUnsafeBufferPointer { userName in
+                        entry.groupName.withUnsafeBufferPointer { groupName in
+                            writeLine(type: type, suffix: suffix, kind: entry.kind, mode: entry.mode,
+                                      userID: entry.userID, groupID: entry.groupID, userName: userName,
+                                      groupName: groupName, size: entry.size, seconds: entry.modificationSeconds,
+                                      name: name, linkTarget: linkTarget, at: out.baseAddress!)
+                        }
+                    }
+                }
+            }
         }
-        var suffix: [UInt8] = []
+        line = buffer
+        try print(line[..<length])
+    }
+
+    /// The most bytes `write` writes for `record`.
+    public static func longestLine(of record: ArchiveIndexRecord) -> Int {
+        longestLine(name: record.name.count, linkTarget: record.linkTarget.count,
+                    userName: record.userName.count, groupName: record.groupName.count, suffix: 0)
+    }
+
+    /// Writes the line of an index's entry at `out`, which has room for
+    /// `longestLine(of: record)` bytes; returns the bytes written (none for
+    /// an excluded entry). The line is the one `begin` prints for the entry
+    /// the stream holds there (the index keeps what the line shows: a
+    /// regular file's real size, 0 for the others, the mode's permission
+    /// bits).
+    public mutating func write(_ record: ArchiveIndexRecord, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        if !exclusions.isEmpty, exclusions.excludes(Array(record.name)) { return 0 }
+        let (type, _) = Self.typeAndSuffix(of: record.kind, nil)
+        return writeLine(type: type, suffix: [], kind: record.kind, mode: record.mode, userID: record.userID,
+                         groupID: record.groupID, userName: record.userName, groupName: record.groupName,
+                         size: Int64(record.size), seconds: record.modificationSeconds, name: record.name,
+                         linkTarget: record.linkTarget, at: out)
+    }
+
+    /// The type letter a line begins with, and what it ends with: GNU
+    /// tar's words for the types bale never writes.
+    private static func typeAndSuffix(of kind: TarEntry.Kind, _ special: TarEntry.Special?) -> (UInt8, [UInt8]) {
         switch special {
         case .volumeLabel?:
-            type = UInt8(ascii: "V")
-            suffix = Array("--Volume Header--".utf8)
+            return (UInt8(ascii: "V"), Array("--Volume Header--".utf8))
         case .continuation(let offset)?:
-            type = UInt8(ascii: "M")
-            suffix = Array("--Continued at byte \(offset)--".utf8)
+            return (UInt8(ascii: "M"), Array("--Continued at byte \(offset)--".utf8))
         case .unknownType(let letter)?:
-            type = UInt8(ascii: "?")
-            suffix = Array((" unknown file type '" + TerminalText.escaped([letter]) + "'").utf8)
+            return (UInt8(ascii: "?"), Array((" unknown file type '" + TerminalText.escaped([letter]) + "'").utf8))
         case .dumpDirectory?, nil:
             break
         }
+        switch kind {
+        case .file: return (UInt8(ascii: "-"), [])
+        case .directory: return (UInt8(ascii: "d"), [])
+        case .symbolicLink: return (UInt8(ascii: "l"), [])
+        case .hardLink: return (UInt8(ascii: "h"), [])
+        case .fifo: return (UInt8(ascii: "p"), [])
+        case .characterDevice: return (UInt8(ascii: "c"), [])
+        case .blockDevice: return (UInt8(ascii: "b"), [])
+        }
+    }
+
+    /// The longest a line can be: type and permissions, four spaces, the
+    /// size (20 digits and a sign at most), the owner (names escaped at
+    /// their longest, or ids of 10 digits), the time (strftime's 32 bytes
+    /// at most), the name and the target escaped at their longest, the
+    /// separator (9), the suffix, the newline.
+    private static func longestLine(name: Int, linkTarget: Int, userName: Int, groupName: Int, suffix: Int) -> Int {
+        let growth = TerminalText.maximumGrowth
+        return 10 + 4 + 21 + max(growth * userName, 10) + 1 + max(growth * groupName, 10) + 32
+            + growth * (name + linkTarget) + 9 + suffix + 1
+    }
+
+    private mutating func writeLine(type: UInt8, suffix: [UInt8], kind: TarEntry.Kind, mode: UInt32,
+                                    userID: UInt32, groupID: UInt32, userName: UnsafeBufferPointer<UInt8>,
+                                    groupName: UnsafeBufferPointer<UInt8>, size: Int64, seconds: Int64,
+                                    name: UnsafeBufferPointer<UInt8>, linkTarget: UnsafeBufferPointer<UInt8>,
+                                    at out: UnsafeMutablePointer<UInt8>) -> Int {
         let owner: [UInt8]
         if let last = lastOwner, last.userID == userID, last.groupID == groupID,
-           last.user == userName, last.group == groupName {
+           sameBytes(last.user, userName), sameBytes(last.group, groupName) {
             owner = last.text
         } else {
             owner = Array(((userName.isEmpty ? String(userID) : TerminalText.escaped(userName)) + "/"
                            + (groupName.isEmpty ? String(groupID) : TerminalText.escaped(groupName))).utf8)
-            lastOwner = (userID, groupID, userName, groupName, owner)
+            lastOwner = (userID, groupID, Array(userName), Array(groupName), owner)
         }
-        let when: [UInt8]
-        if let last = lastTime, last.seconds == seconds {
-            when = last.text
-        } else {
-            when = Self.formatted(time: seconds)
-            lastTime = (seconds, when)
+        // Written through a moving pointer, with no local function
+        // capturing it: captured, it was checked for exclusive access at
+        // each byte written.
+        var at = out
+        at.pointee = type
+        Self.putPermissions(mode, at: at + 1)
+        at[10] = 0x20
+        at = Self.put(owner, at: at + 11)
+        at.pointee = 0x20
+        at += 1
+        at += Self.putDecimal(size, width: 8, at: at)
+        at.pointee = 0x20
+        at += 1
+        at += times.write(seconds, at: at)
+        at.pointee = 0x20
+        at += 1
+        at += TerminalText.escape(name, into: at)
+        at = Self.put(suffix, at: at)
+        switch kind {
+        case .symbolicLink:
+            at = Self.put(Self.symbolicLinkSeparator, at: at)
+            at += TerminalText.escape(linkTarget, into: at)
+        case .hardLink:
+            at = Self.put(Self.hardLinkSeparator, at: at)
+            at += TerminalText.escape(linkTarget, into: at)
+        default:
+            break
         }
-        let link: (separator: String, target: [UInt8])? = switch kind {
-        case .symbolicLink: (" -> ", linkTarget)
-        case .hardLink: (" link to ", linkTarget)
-        default: nil
+        at.pointee = 0x0A
+        return at + 1 - out
+    }
+
+    private static let symbolicLinkSeparator = Array(" -> ".utf8)
+    private static let hardLinkSeparator = Array(" link to ".utf8)
+
+    /// Copies `bytes` to `out`; returns where they end.
+    private static func put(_ bytes: [UInt8], at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        bytes.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { out.update(from: base, count: source.count) }
+        }
+        return out + bytes.count
+    }
+
+    /// The text of each time met (`formatted(time:)`), in a table of
+    /// 1024 slots chosen by a hash of the second: a time whose slot holds
+    /// it costs a lookup; another is formatted and takes the slot. Exact:
+    /// a slot is used only for its own second, and `localtime_r` gives one
+    /// answer per second while bale runs. Only the usual 16-byte text
+    /// ("2026-11-25 15:06") is kept; the rare others are formatted each time.
+    private struct TimeTexts {
+        private struct Slot {
+            var seconds: Int64 = 0
+            /// The 16 bytes of text, as two words; both 0 for an empty slot.
+            var text: (UInt64, UInt64) = (0, 0)
         }
 
-        // The longest the line can be: type and permissions, three spaces
-        // and the size (20 digits and a sign at most), the owner, the
-        // time, the name and the target escaped at their longest, the
-        // separator (9), the suffix, the newline.
-        let longest = 10 + 3 + 21 + owner.count + 1 + when.count + 1
-            + TerminalText.maximumGrowth * (name.count + linkTarget.count) + 9 + suffix.count + 1
-        if line.count < longest { line = [UInt8](repeating: 0, count: max(longest, 4096)) }
-        let length = line.withUnsafeMutableBufferPointer { buffer -> Int in
-            let out = buffer.baseAddress!
-            var at = 0
-            func put(_ byte: UInt8) {
-                out[at] = byte
-                at += 1
+        private var slots = [Slot](repeating: Slot(), count: 1024)
+
+        /// Writes the text of `seconds` at `out` (room for 32 bytes);
+        /// returns its length.
+        mutating func write(_ seconds: Int64, at out: UnsafeMutablePointer<UInt8>) -> Int {
+            let slot = Int(truncatingIfNeeded: (UInt64(bitPattern: seconds) &* 0x9E37_79B9_7F4A_7C15) >> 54)
+            let raw = UnsafeMutableRawPointer(out)
+            if slots[slot].seconds == seconds, slots[slot].text.0 != 0 {
+                raw.storeBytes(of: slots[slot].text.0, as: UInt64.self)
+                raw.storeBytes(of: slots[slot].text.1, toByteOffset: 8, as: UInt64.self)
+                return 16
             }
-            func put(_ bytes: [UInt8]) {
-                bytes.withUnsafeBufferPointer { source in
-                    guard let base = source.baseAddress else { return }
-                    (out + at).update(from: base, count: source.count)
-                    at += source.count
-                }
+            let text = TarLister.formatted(time: seconds)
+            text.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
+            if text.count == 16 {
+                slots[slot] = Slot(seconds: seconds, text: (raw.loadUnaligned(as: UInt64.self),
+                                                            raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
             }
-            func putEscaped(_ bytes: [UInt8]) {
-                bytes.withUnsafeBufferPointer { at += TerminalText.escape($0, into: out + at) }
-            }
-            put(type)
-            Self.putPermissions(mode, at: out + at)
-            at += 9
-            put(0x20)
-            put(owner)
-            put(0x20)
-            at += Self.putDecimal(size, width: 8, at: out + at)
-            put(0x20)
-            put(when)
-            put(0x20)
-            putEscaped(name)
-            put(suffix)
-            if let link {
-                for byte in link.separator.utf8 { put(byte) }
-                putEscaped(link.target)
-            }
-            put(0x0A)
-            return at
+            return text.count
         }
-        try print(line[..<length])
     }
 
     /// Writes the nine permission letters of `mode` at `out`, as ls and

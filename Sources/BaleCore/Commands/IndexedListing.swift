@@ -38,66 +38,98 @@ struct IndexedListing {
     let context: RunContext
 
     func list() -> Outcome {
-        let index: ArchiveIndex
-        switch ArchiveIndexReader.lookUp(fd: fd, path: name) {
+        let records: ArchiveIndexRecords
+        switch ArchiveIndexReader.lookUpRecords(fd: fd, path: name) {
         case .absent: return .useStream(warning: nil)
         case .unusable(let reason): return .useStream(warning: Self.unusable(name, reason))
-        case .found(let found): index = found
+        case .found(let found): records = found
         }
         // The cheap proof that the index describes this stream: its first
         // and last entries are where it says, as it says. Checked on a
         // thread while the lines are built; none is written before it passes.
-        let check = IndexEndsCheck(fd: fd, path: name, index: index, codec: codec)
-        // Through a buffer pointer: an array's subscript would copy each
-        // entry (retaining and releasing its five arrays).
-        let outcome = index.entries.withUnsafeBufferPointer { printLines(of: $0, once: check) }
+        let check = IndexEndsCheck(fd: fd, path: name, index: records.index, codec: codec)
+        let outcome = printLines(of: records, once: check)
         if case .listed(.success) = outcome {
-            context.summary.addFiles(index.entries.count)
+            context.summary.addFiles(Int(records.count))
             var info = stat()
             context.summary.addBytes(read: fstat(fd, &info) == 0 ? Int64(info.st_size) : 0,
-                                     written: Int64(index.streamLength))
+                                     written: Int64(records.index.streamLength))
         }
         return outcome
     }
 
-    /// Prints the lines of `entries` once `check` has passed.
+    /// Prints the lines of every entry `records` holds once `check` has passed.
     ///
-    /// The lines are held (in memory, at most `heldBytes`) until the
-    /// check's verdict, then written in one go; past that much, the
-    /// listing waits for the verdict and the rest goes out through the
-    /// usual buffer. An index that fails is never printed from.
-    private func printLines(of entries: UnsafeBufferPointer<ArchiveIndex.Entry>, once check: IndexEndsCheck) -> Outcome {
-        var held: [UInt8] = []
+    /// Each line is written straight from its record (no entry made of
+    /// it) into one buffer, where it stays until it goes out: all of them,
+    /// up to `heldBytes`, until the check's verdict, then written in one
+    /// go; past that much, the listing waits for the verdict, and the rest
+    /// goes out a buffer-full at a time. An index that fails is never
+    /// printed from.
+    private func printLines(of records: ArchiveIndexRecords, once check: IndexEndsCheck) -> Outcome {
         // Room for the lines reserved once (about 100 bytes each): grown
-        // by doubling, the copies and the fresh pages cost more than the
-        // lines' formatting.
-        held.reserveCapacity(min(Self.heldBytes, entries.count * 128) + 4096)
-        var lister = TarLister(exclusions: exclusions) { (line: ArraySlice<UInt8>) in held += line }
-        var next = 0
-        do throws(BaleError) {
-            while next < entries.count, held.count < Self.heldBytes {
-                try lister.list(entries[next])
-                next += 1
+        // by doubling, the copies cost more than the lines' formatting.
+        var lines = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: min(Self.heldBytes, Int(records.count) * 128) + (64 << 10), alignment: 1)
+        defer { lines.deallocate() }
+        HugePages.advise(lines)
+        var used = 0
+        var verdictPending = true
+        var outcome = Outcome.listed(.success)
+        var lister = TarLister(exclusions: exclusions)
+        records.forEach { record in
+            let longest = TarLister.longestLine(of: record)
+            if used + longest > lines.count {
+                if verdictPending && used + longest <= Self.heldBytes {
+                    lines = Self.grown(lines, keeping: used, to: min(max(2 * lines.count, used + longest), Self.heldBytes))
+                } else {
+                    guard writeOut(lines, used: &used, verdictPending: &verdictPending, check: check, outcome: &outcome)
+                    else { return false }
+                    if longest > lines.count { lines = Self.grown(lines, keeping: 0, to: longest) }
+                }
             }
-        } catch {
-            preconditionFailure("holding a line cannot fail")
+            used += lister.write(record, at: lines.baseAddress!.assumingMemoryBound(to: UInt8.self) + used)
+            return true
         }
-        if case .unusable(let reason) = check.verdict() { return .useStream(warning: Self.unusable(name, reason)) }
-        let listing = StandardOutput.Buffer()
-        lister.print = { (line: ArraySlice<UInt8>) throws(BaleError) in try listing.append(line) }
-        do throws(BaleError) {
-            try StandardOutput.write(held)
-            held = []
-            while next < entries.count {
-                try lister.list(entries[next])
-                next += 1
+        if case .listed(.success) = outcome {
+            _ = writeOut(lines, used: &used, verdictPending: &verdictPending, check: check, outcome: &outcome)
+        }
+        return outcome
+    }
+
+    /// Writes out the first `used` bytes of `lines`, after the verdict of
+    /// `check` when it is still to come (`verdictPending`); false, with
+    /// the `outcome`, when the listing must stop (the index failed the
+    /// check, or standard output a write).
+    private func writeOut(_ lines: UnsafeMutableRawBufferPointer, used: inout Int, verdictPending: inout Bool,
+                          check: IndexEndsCheck, outcome: inout Outcome) -> Bool {
+        if verdictPending {
+            verdictPending = false
+            if case .unusable(let reason) = check.verdict() {
+                outcome = .useStream(warning: Self.unusable(name, reason))
+                return false
             }
-            try listing.flush()
+        }
+        do throws(BaleError) {
+            if used > 0 { try StandardOutput.write(UnsafeRawBufferPointer(rebasing: lines[..<used])) }
         } catch {
             context.fail(error)
-            return .listed(error.exitStatus)
+            outcome = .listed(error.exitStatus)
+            return false
         }
-        return .listed(.success)
+        used = 0
+        return true
+    }
+
+    /// A buffer of `count` bytes holding the first `used` of `lines`,
+    /// which it replaces (deallocated).
+    private static func grown(_ lines: UnsafeMutableRawBufferPointer, keeping used: Int,
+                              to count: Int) -> UnsafeMutableRawBufferPointer {
+        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
+        HugePages.advise(larger)
+        larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: lines[..<used]))
+        lines.deallocate()
+        return larger
     }
 
     /// The most bytes of listing held while the check runs: all of it for

@@ -1,0 +1,41 @@
+/// An archive's index as `list` reads it (`ArchiveIndexReader.lookUpRecords`):
+/// the inflated payload, whose records are read in place
+/// (`ArchiveIndexDecoder.Records`), and the index of the entries at both
+/// ends only (`ArchiveIndexDecoder.Kept.atTheEnds`), the ones the check
+/// against the stream reads (`IndexedMemberReader.disagreementAtTheEnds`).
+/// Every entry was checked as in a whole index (positions, members,
+/// digests); only the ends were made into `ArchiveIndex.Entry` values.
+public struct ArchiveIndexRecords: Sendable {
+    /// The members, the stream's length, and the entries decoded: those
+    /// whose headers lie in the first and the last members (all of them,
+    /// for `ArchiveIndexReader.lookUp`, which keeps the index alone).
+    public let index: ArchiveIndex
+    /// The index's payload: the entry records first.
+    public let payload: [UInt8]
+    /// How many entries it records.
+    public let count: UInt64
+
+    /// What looking for an archive's index found (as `ArchiveIndex.Lookup`).
+    public enum Lookup: Sendable {
+        /// No index: the stream is read.
+        case absent
+        /// An index that passed every check.
+        case found(ArchiveIndexRecords)
+        /// An index that cannot be used, and why (worded for a warning).
+        case unusable(reason: String)
+    }
+
+    /// Hands every entry's record to `body`, in order; stops early when
+    /// `body` returns false. The records are valid only during the call.
+    public func forEach(_ body: (ArchiveIndexRecord) -> Bool) {
+        payload.withUnsafeBytes { raw in
+            // Read once already, when the index was looked up: they cannot fail now.
+            do throws(ArchiveIndexDecoder.Failure) {
+                var records = try ArchiveIndexDecoder.Records(payload: raw, count: count)
+                while let record = try records.next(), body(record) {}
+            } catch {
+                preconditionFailure("an index's records failed a second reading: \(error.reason)")
+            }
+        }
+    }
+}
