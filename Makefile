@@ -25,10 +25,10 @@ BENCH_QUICK ?= 0
 LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libisal-dev libssl-dev pkg-config
 # What its tests and benchmark compare against: command:package pairs,
 # checked on the PATH (python3 may come from elsewhere than Debian).
-TOOLS = gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace setpriv:util-linux getfattr:attr getfacl:acl setcap:libcap2-bin igzip:isal libdeflate-gzip:libdeflate-tools
+TOOLS = cc:gcc ar:binutils gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace setpriv:util-linux getfattr:attr getfacl:acl setcap:libcap2-bin igzip:isal libdeflate-gzip:libdeflate-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup version build release demo test bench fuzz install install-files dist deb man clean
+.PHONY: setup version deflate build release demo test bench fuzz install install-files dist deb man clean
 
 # bale's version, for `bale --version` and the dist tarball's name.
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
@@ -55,7 +55,22 @@ version:
 	  { cp .build-version.tmp Sources/CSystem/BuildVersion.h && touch Sources/CSystem/BuildVersion.c; }
 	@rm -f .build-version.tmp
 
-build: setup version
+# libdeflate's compressor, bale's copy (Sources/CDeflate/include/CDeflate.h
+# says why), compiled with the system's C compiler as libdeflate's own
+# Makefile does: SwiftPM's clang makes this code ~5% slower. Package.swift
+# links the archive (module.modulemap).
+CC ?= cc
+DEFLATE_DIR = Sources/CDeflate
+DEFLATE_LIB = .build/cdeflate/libbaledeflate.a
+DEFLATE_SOURCES = $(wildcard $(DEFLATE_DIR)/*.c $(DEFLATE_DIR)/*.h $(DEFLATE_DIR)/libdeflate/*.h $(DEFLATE_DIR)/libdeflate/lib/*.[ch] $(DEFLATE_DIR)/libdeflate/lib/*/*.h)
+deflate: $(DEFLATE_LIB)
+$(DEFLATE_LIB): $(DEFLATE_SOURCES)
+	@mkdir -p $(@D)
+	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/CompressorSource.c -o $(@D)/compressor.o
+	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/AllocatorSource.c -o $(@D)/allocator.o
+	rm -f $@ && ar rcs $@ $(@D)/compressor.o $(@D)/allocator.o
+
+build: setup version deflate
 	$(SWIFT) build
 
 # Self-contained: the Swift runtime and Foundation linked in, and
@@ -63,7 +78,7 @@ build: setup version
 # batch nodes without a Swift toolchain; only system libraries (libc, libz,
 # libisal, libcrypto, libstdc++) stay dynamic, and the dist tarball carries
 # libisal (see dist).
-release: setup version
+release: setup version deflate
 	$(SWIFT) build -c release --static-swift-stdlib
 
 demo: release
@@ -72,19 +87,19 @@ demo: release
 # The end-to-end tests run the built binary (.build/debug/bale), so build it first.
 # SelfContainedTests also runs the release binary from the dist tarball, and
 # DebianPackageTests installs and removes the .deb (make deb).
-test: setup dist deb
+test: setup deflate dist deb
 	$(SWIFT) build
 	$(SWIFT) test
 
 # Issue 18's table, for two corpora side by side, in one report. The deeper
 # studies (bench/pack.sh, recursive.sh, sum.sh, memory.sh) run by hand.
-bench: setup
+bench: setup deflate
 	BENCH_QUICK=$(BENCH_QUICK) bash bench/run.sh
 
 # The gzip header parser, bale members through both codecs (and the
 # streaming decoder), the tar reader and the worker frames, each for
 # FUZZ_SECONDS; stops at the first finding (Fuzz/run.sh, README "Fuzzing").
-fuzz: setup
+fuzz: setup deflate
 	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash Fuzz/run.sh $(FUZZ_TARGETS)
 
 install: release
