@@ -44,18 +44,28 @@ final class FilePrefetcher: @unchecked Sendable {
         case opened(fd: Int32, attributes: Result<ExtendedAttributes, SystemError>?)
         /// It could not be opened: leave the entry out.
         case failed(Diagnostic)
+        /// The process had no descriptor to spare (EMFILE, ENFILE: a low
+        /// `ulimit -n`, a deep walk holding its directories open): the
+        /// taker opens it itself when its turn comes, once the files
+        /// ahead of it are closed, as it opens a large file.
+        case leftToTaker
     }
 
     /// Files larger than this are opened and streamed by the cutter instead.
     static let smallFileLimit: Int64 = 1 << 20
-    /// The most files open ahead of the cutter: 256, or a quarter of the
-    /// process's limit on descriptors if that is less (the walk holds up
-    /// to 64 directories open, the pipeline its pipes), so that opening
-    /// ahead never makes an open fail for want of a descriptor.
+    /// The most files open ahead of the cutter: 256, or half of what the
+    /// process's limit on descriptors leaves once the walk's directories
+    /// (`TreeWalk.maximumOpenDirectories`) and 32 more (the pipeline's
+    /// pipes and arena, the output, the cutter's own file) are set aside,
+    /// if that is less; at least one. A file the read-ahead still cannot
+    /// open for want of a descriptor is left to the cutter (`leftToTaker`),
+    /// never dropped.
     static let maximumOpen: Int = {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 256 }
-        return max(1, Int(min(256, limit.rlim_cur / 4)))  // RLIM_INFINITY is the largest rlim_t
+        let current = min(UInt64(limit.rlim_cur), 1 << 20)  // RLIM_INFINITY is the largest rlim_t
+        let spare = Int64(current) - Int64(TreeWalk.maximumOpenDirectories) - 32
+        return Int(max(1, min(256, spare / 2)))
     }()
 
     private let feed: EntryFeed
@@ -196,6 +206,7 @@ final class FilePrefetcher: @unchecked Sendable {
             if entry.header.size > 0 { _ = posix_fadvise(fd, 0, off_t(entry.header.size), POSIX_FADV_WILLNEED) }
             return .opened(fd: fd, attributes: entry.attributesWithContent(from: fd))
         case .failure(let error):
+            if error.code == EMFILE || error.code == ENFILE { return .leftToTaker }
             return .failed(.warning(path: entry.header.displayName, "Cannot open: \(error.reason)"))
         }
     }

@@ -298,9 +298,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             setPending(blocks[...])
             return
         }
-        // A small file was opened ahead (with its attributes); a large one is opened here.
+        // A small file was opened ahead (with its attributes); a large one
+        // is opened here, and so is a small one the read-ahead had no
+        // descriptor for.
         let fd: Int32
         let attributes: Result<ExtendedAttributes, SystemError>?
+        var openedAhead: (fd: Int32, attributes: Result<ExtendedAttributes, SystemError>?)?
         if FilePrefetcher.isPrefetched(entry) {
             switch prefetcher.take(position, entry: entry) {
             case .failed(let problem):
@@ -308,8 +311,13 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 unreadFiles = true
                 return
             case .opened(let opened, let read):
-                (fd, attributes) = (opened, read)
+                openedAhead = (opened, read)
+            case .leftToTaker:
+                break
             }
+        }
+        if let openedAhead {
+            (fd, attributes) = openedAhead
         } else {
             switch entry.openSource(relativeTo: base) {
             case .success(let opened): fd = opened
