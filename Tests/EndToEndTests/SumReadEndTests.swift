@@ -42,4 +42,25 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A pipe or a device named on the command line is hashed, as
+    /// sha256sum hashes it (bale printed nothing for them and exited 0);
+    /// inside a tree only regular files are.
+    @Test func aNamedPipeOrDeviceIsHashed() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkfifo p && mkdir t && mkfifo t/inner && printf 'x' > t/x
+            # The writer opens the pipe itself (no subshell), so that if no
+            # reader ever comes, timeout's KILL ends it and the test fails
+            # rather than hangs.
+            timeout -s KILL 10 sh -c "exec > p; printf 'abc'; sleep 1; printf 'def'" &
+            "$BALE" sum p /dev/null t > bale.sum; echo "status=$?"; wait
+            (printf 'abcdef' | sha256sum | sed 's/-$/p/'; sha256sum /dev/null t/x) | cmp - bale.sum && echo "same as sha256sum"
+            """#)
+        #expect(run.stdout == """
+            status=0
+            same as sha256sum
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

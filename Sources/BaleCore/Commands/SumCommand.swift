@@ -131,9 +131,10 @@ public struct SumCommand: Sendable {
         return max(listing.withLock { $0 }, sink.status)
     }
 
-    /// Lists `paths`: each file given, and every regular file below each
-    /// directory given (`TreeWalk`: names sorted by bytes, links followed
-    /// only when given, the shard taken on the path); stops when
+    /// Lists `paths`: each file given (a pipe or a device named too, read
+    /// to its end as sha256sum reads it), and every regular file below
+    /// each directory given (`TreeWalk`: names sorted by bytes, links
+    /// followed only when given, the shard taken on the path); stops when
     /// `cancellation` is set. Anything else inside a tree (links, devices)
     /// is not a file to hash and is passed over.
     private func list(_ paths: [[UInt8]], cancellation: Cancellation, deliver: (SumItem) -> Void) -> ExitCode {
@@ -146,8 +147,10 @@ public struct SumCommand: Sendable {
         while let event = walk.next() {
             switch event {
             case .entry(let entry):
-                if entry.type == S_IFREG && entry.isSelected {
-                    deliver(SumItem(path: entry.path, size: Int64(entry.info.st_size), expected: nil))
+                let isRegular = entry.type == S_IFREG
+                if entry.isSelected && (isRegular || (entry.isGiven && entry.type != S_IFDIR)) {
+                    deliver(SumItem(path: entry.path, size: isRegular ? Int64(entry.info.st_size) : 0,
+                                    isRegular: isRegular, expected: nil))
                 }
             case .problem(let problem):
                 options.context.report(problem.diagnostic)
