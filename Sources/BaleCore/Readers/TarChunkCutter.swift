@@ -303,22 +303,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         // descriptor for.
         let fd: Int32
         let attributes: Result<ExtendedAttributes, SystemError>?
-        var openedAhead: (fd: Int32, attributes: Result<ExtendedAttributes, SystemError>?)?
-        if FilePrefetcher.isPrefetched(entry) {
-            switch prefetcher.take(position, entry: entry) {
-            case .failed(let problem):
-                problems.append(problem)
-                unreadFiles = true
-                return
-            case .opened(let opened, let read):
-                openedAhead = (opened, read)
-            case .leftToTaker:
-                break
-            }
-        }
-        if let openedAhead {
-            (fd, attributes) = openedAhead
-        } else {
+        switch FilePrefetcher.isPrefetched(entry) ? prefetcher.take(position, entry: entry) : .leftToTaker {
+        case .failed(let problem):
+            problems.append(problem)
+            unreadFiles = true
+            return
+        case .opened(let opened, let read):
+            (fd, attributes) = (opened, read)
+        case .leftToTaker:
             switch entry.openSource(relativeTo: base) {
             case .success(let opened): fd = opened
             case .failure(let error):
