@@ -10,16 +10,10 @@ import Testing
     /// archived, whole, with no warning (256 opened ahead, the limit
     /// unheeded, left hundreds out with "Too many open files").
     @Test func filesOpenedAheadStayWithinTheDescriptorLimit() throws {
-        let run = try Scratch().run("""
-            python3 -c '
-            import os
+        let run = try packed(descriptors: 40, tree: """
             for d in range(10):
                 os.makedirs(f"t/d{d}")
                 for f in range(300): open(f"t/d{d}/f{f:03}", "w").write("line\\n" * (f % 50))
-            '
-            (ulimit -n 40 && "$BALE" pack -p 2 -o t.tar.gz t) || echo "pack exit $?"
-            mkdir x && tar -xzf t.tar.gz -C x && diff -r t x/t && echo restored
-            tar -tzf t.tar.gz | grep -c '/f[0-9]*$'
             """)
         #expect(run.stdout == "restored\n3000\n", "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.isEmpty, "\(run.stderr)")
@@ -33,9 +27,7 @@ import Testing
     /// of the limit opened ahead, the walk unheeded, left files and
     /// directories out with "Too many open files").
     @Test func filesOpenedAheadLeaveRoomForTheWalk() throws {
-        let run = try Scratch().run("""
-            python3 -c '
-            import os
+        let run = try packed(descriptors: 64, tree: """
             for d in range(4):
                 os.makedirs(f"t/a{d}")
                 for f in range(300): open(f"t/a{d}/f{f:03}", "w").write("line\\n" * (f % 50))
@@ -43,13 +35,24 @@ import Testing
             for level in range(40):
                 p += f"/l{level:02}"
                 os.makedirs(p)
-                for f in range(5): open(f"{p}/g{f}", "w").write("deep\\n" * level)
-            '
-            (ulimit -n 64 && "$BALE" pack -p 2 -o t.tar.gz t) || echo "pack exit $?"
-            mkdir x && tar -xzf t.tar.gz -C x && diff -r t x/t && echo restored
-            tar -tzf t.tar.gz | grep -c '/[fg][0-9]*$'
+                for f in range(5): open(f"{p}/f{f}", "w").write("deep\\n" * level)
             """)
         #expect(run.stdout == "restored\n1400\n", "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.isEmpty, "\(run.stderr)")
+    }
+
+    /// Makes the tree `t` with the python lines of `tree`, packs it with
+    /// `descriptors` allowed, and prints "restored" if GNU tar extracts
+    /// it equal to `t`, then how many files named `f…` the archive holds.
+    private func packed(descriptors: Int, tree: String) throws -> Run {
+        try Scratch().run("""
+            python3 -c '
+            import os
+            \(tree)
+            '
+            (ulimit -n \(descriptors) && "$BALE" pack -p 2 -o t.tar.gz t) || echo "pack exit $?"
+            mkdir x && tar -xzf t.tar.gz -C x && diff -r t x/t && echo restored
+            tar -tzf t.tar.gz | grep -c '/f[0-9]*$'
+            """)
     }
 }
