@@ -18,9 +18,9 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // libdeflate (Debian's libdeflate-dev): the whole-buffer codec the
-        // workers use from level 2 up and for bale's own members, whose
-        // sizes are known. Linked statically (BaleCore's linker settings):
+        // libdeflate (Debian's libdeflate-dev): the whole-member inflate of
+        // bale's own members, whose sizes are known, and CRC-32 (the workers
+        // compress with bale's copy of its compressor, CDeflate, below). Linked statically (BaleCore's linker settings):
         // no pkg-config here, whose -ldeflate would link the shared library.
         .systemLibrary(
             name: "CLibdeflate",
