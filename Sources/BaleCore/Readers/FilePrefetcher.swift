@@ -60,13 +60,7 @@ final class FilePrefetcher: @unchecked Sendable {
     /// if that is less; at least one. A file the read-ahead still cannot
     /// open for want of a descriptor is left to the cutter (`leftToTaker`),
     /// never dropped.
-    static let maximumOpen: Int = {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 256 }
-        let current = min(UInt64(limit.rlim_cur), 1 << 20)  // RLIM_INFINITY is the largest rlim_t
-        let spare = Int64(current) - Int64(TreeWalk.maximumOpenDirectories) - 32
-        return Int(max(1, min(256, spare / 2)))
-    }()
+    static let maximumOpen = max(1, min(256, (DescriptorLimit.current - TreeWalk.maximumOpenDirectories - 32) / 2))
 
     private let feed: EntryFeed
     private let budget: Int
