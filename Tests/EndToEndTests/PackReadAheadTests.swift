@@ -41,6 +41,23 @@ import Testing
         #expect(run.stderr.isEmpty, "\(run.stderr)")
     }
 
+    /// With only 24 descriptors allowed, the walk keeps a quarter of them
+    /// open (not 64, the most it keeps), so the rest of the job still has
+    /// what it needs: three chains of directories 12 deep, 200 files at
+    /// the bottom of each (the walk holding 64, every file was left out
+    /// with "Too many open files").
+    @Test func theWalkLeavesRoomUnderALowLimit() throws {
+        let run = try packed(descriptors: 24, tree: """
+            for d in range(3):
+                p = f"t/d{d}"
+                for level in range(12): p += f"/x{level}"
+                os.makedirs(p)
+                for f in range(200): open(f"{p}/f{f}", "w").write("a" * f)
+            """)
+        #expect(run.stdout == "restored\n600\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
+    }
+
     /// Makes the tree `t` with the python lines of `tree`, packs it with
     /// `descriptors` allowed, and prints "restored" if GNU tar extracts
     /// it equal to `t`, then how many files named `f…` the archive holds.
