@@ -5,6 +5,7 @@ import BaleCore
 /// output, as `tar -xOf ARCHIVE PATH...` writes them.
 struct Cat: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cat",
         abstract: "Write the content of the named entries of an archive to standard output, as tar -xOf.",
         discussion: """
         The regular files among the named entries (a directory: every file \

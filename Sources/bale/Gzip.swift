@@ -147,6 +147,7 @@ struct GzipOptions: ParsableArguments {
 
 struct Gzip: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "gzip",
         abstract: "Compress files (or standard input) to gzip, in parallel.",
         discussion: """
         Each FILE becomes FILE.gz, written under a temporary name and renamed \
@@ -181,6 +182,7 @@ struct Gzip: ParsableCommand {
 
 struct Gunzip: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "gunzip",
         abstract: "Decompress gzip files (or standard input), bale's own in parallel.",
         discussion: """
         Any gzip input is accepted: single or multi-member, from gzip, pigz or \
