@@ -39,6 +39,10 @@ struct Bale: ParsableCommand {
                 var command = command
                 try command.run()
                 Self.exit()
+            } catch let code as ArgumentParser.ExitCode {
+                // What exit(withError:) does with an ExitCode, without the
+                // usage text it would build first only to print nothing.
+                Glibc.exit(code.rawValue)
             } catch {
                 Self.exit(withError: error)
             }
@@ -58,6 +62,13 @@ struct Bale: ParsableCommand {
 /// help, `--version`, a usage error) returns nil, and the whole tree parses
 /// the command line again, so every message and usage text is the one the
 /// tree gives.
+///
+/// Each subcommand's configuration names "bale" as its `_superCommandName`
+/// (argument-parser's experimental name for a command run as the root on
+/// behalf of another): parsed alone, a subcommand then skips the root's
+/// search for `--generate-completion-script` (a sixth of the parse), which
+/// only the tree answers. In the tree the name changes nothing: argument-
+/// parser reads it from the root of the tree only, and that is `Bale`.
 enum SubcommandFastPath {
     static func parse(_ arguments: [String], among subcommands: [ParsableCommand.Type]) -> ParsableCommand? {
         guard let name = arguments.first,

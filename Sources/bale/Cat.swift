@@ -6,6 +6,7 @@ import BaleCore
 struct Cat: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
+        _superCommandName: "bale",
         abstract: "Write the content of the named entries of an archive to standard output, as tar -xOf.",
         discussion: """
         The regular files among the named entries (a directory: every file \

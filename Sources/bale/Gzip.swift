@@ -148,6 +148,7 @@ struct GzipOptions: ParsableArguments {
 struct Gzip: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gzip",
+        _superCommandName: "bale",
         abstract: "Compress files (or standard input) to gzip, in parallel.",
         discussion: """
         Each FILE becomes FILE.gz, written under a temporary name and renamed \
@@ -183,6 +184,7 @@ struct Gzip: ParsableCommand {
 struct Gunzip: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gunzip",
+        _superCommandName: "bale",
         abstract: "Decompress gzip files (or standard input), bale's own in parallel.",
         discussion: """
         Any gzip input is accepted: single or multi-member, from gzip, pigz or \

@@ -8,6 +8,7 @@ import Glibc
 struct Pack: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
+        _superCommandName: "bale",
         abstract: "Pack files and directory trees into a .tar.gz, compressed in parallel.",
         discussion: """
         The archive is a POSIX tar (pax where ustar cannot hold a field), \

@@ -4,6 +4,7 @@ import BaleCore
 struct Sum: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sum",
+        _superCommandName: "bale",
         abstract: "SHA-256 of files and trees, as sha256sum prints it, hashed in parallel.",
         discussion: """
         Prints one line per regular file: the digest, two spaces, the path \

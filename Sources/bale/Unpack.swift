@@ -8,6 +8,7 @@ import Glibc
 struct Unpack: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unpack",
+        _superCommandName: "bale",
         abstract: "Extract a .tar.gz, .tgz or .tar (from any tool), safely.",
         discussion: """
         bale's own archives are decompressed in parallel. Safe by default: \
@@ -138,6 +139,7 @@ struct Unpack: ParsableCommand {
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
+        _superCommandName: "bale",
         abstract: "List the entries of a .tar.gz, .tgz or .tar, as tar -tv does.",
         discussion: """
         Any archive is read (GNU tar, bsdtar, pigz, bale); bale's own are \
@@ -176,6 +178,7 @@ struct List: ParsableCommand {
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
+        _superCommandName: "bale",
         abstract: "Check an archive or a .gz without extracting it.",
         discussion: """
         Checks every gzip member's CRC and size and, for a .tar.gz, .tgz or \
