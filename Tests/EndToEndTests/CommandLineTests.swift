@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// bale parses the subcommand a command line names on its own, and gives
+/// the whole tree of commands only what that cannot answer (Sources/bale:
+/// `SubcommandFastPath`). Whichever way a line is parsed, the user sees
+/// the same thing: the command runs with its options, and help, usage
+/// errors and the completion script name `bale <command>`, as the tree
+/// gives them.
+@Suite struct CommandLineTests {
+    /// Every subcommand: an unknown option is a usage error (exit 64) whose
+    /// usage line names `bale <command>`; `--help` shows that command's
+    /// usage; a valid line runs (checked by its output).
+    @Test func eachSubcommandAnswersAsPartOfBale() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            printf 'hello\n' > a
+            for c in gzip gunzip pack unpack cat list verify sum; do
+                "$BALE" $c --no-such-option > out 2> err; s=$?
+                grep -q "^Usage: bale $c " err && [ ! -s out ] && echo "$c: usage error names bale $c, status $s"
+                "$BALE" $c --help > out 2> err; s=$?
+                grep -q "^USAGE: bale $c " out && echo "$c: help names bale $c, status $s"
+            done
+            "$BALE" gzip -9 -c a | gzip -dc
+            "$BALE" gzip --fast -k a && gzip -dc a.gz && rm a.gz
+            "$BALE" sum a | sha256sum -c --quiet - && echo "sum agrees with sha256sum"
+            "$BALE" gzip -p 0 a 2> err; echo "gzip -p 0: status $?"; grep -c '^Error: ' err
+            """#)
+        let commands = ["gzip", "gunzip", "pack", "unpack", "cat", "list", "verify", "sum"]
+        let expected = commands.map { "\($0): usage error names bale \($0), status 64\n\($0): help names bale \($0), status 0\n" }.joined()
+            + "hello\nhello\nsum agrees with sha256sum\ngzip -p 0: status 64\n1\n"
+        #expect(run.stdout == expected, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Options only the tree answers still work after a subcommand's name:
+    /// the completion script and `--version` at the top.
+    @Test func theTreeAnswersWhatASubcommandCannot() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            "$BALE" gzip --generate-completion-script bash > out; echo "status $?"
+            grep -q '^_bale()' out && grep -q '_bale_gzip' out && echo "the script completes bale and its gzip"
+            "$BALE" --version | head -1 | grep -q '^bale ' && echo "version names bale"
+            """#)
+        #expect(run.stdout == """
+            status 0
+            the script completes bale and its gzip
+            version names bale
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
