@@ -18,10 +18,25 @@ import CSystem
 /// one above it, so a symbolic link (from the archive or already in the
 /// destination) is never followed out of it; a missing component is
 /// created (mode 0755; a directory entry sets its mode later).
+///
+/// At most `maximumOpenDirectories` descriptors stay open: the deepest of
+/// the path. A component whose descriptor was given up is opened again,
+/// component by component as the first time, from its nearest open
+/// ancestor (or the root) when an entry needs it. So an archive of any
+/// depth extracts within the process's descriptor limit, as `TreeWalk`
+/// walks a tree of any depth: holding the whole path open, a path 1,000
+/// directories deep ran out of descriptors under the usual limit of
+/// 1,024, and one 12 deep under `ulimit -n 20`.
 struct DirectoryStack {
+    /// How many directory descriptors stay open at most: the walk's share
+    /// of the descriptor limit (`DescriptorLimit.directoryShare`).
+    static let maximumOpenDirectories = DescriptorLimit.directoryShare
+
     private let root: Int32
     private var names: [[UInt8]] = []
-    private var directories: [OpenDirectory] = []
+    /// The directory of each name, nil where its descriptor was given up.
+    private var directories: [OpenDirectory?] = []
+    private var openCount = 0
     private var rootDirectory: OpenDirectory?
 
     /// A stack under the open directory `root` (not closed by the stack).
@@ -33,10 +48,14 @@ struct DirectoryStack {
         while common < names.count && common < path.count && names[common] == path[path.startIndex + common] {
             common += 1
         }
-        names.removeLast(names.count - common)
-        directories.removeLast(directories.count - common)
-        for part in path.dropFirst(common) {
-            let parent = directories.last?.fd ?? root
+        truncate(to: common)
+        // The path kept may end in components given up: the deepest open
+        // one (or the root) is where opening starts again.
+        var start = directories.count
+        while start > 0 && directories[start - 1] == nil { start -= 1 }
+        truncate(to: start)
+        for part in path.dropFirst(start) {
+            let parent = directories.last??.fd ?? root
             var next = withCString(part) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
             if next < 0 && errno == ENOENT {
                 _ = withCString(part) { mkdirat(parent, $0, 0o755) }
@@ -45,8 +64,10 @@ struct DirectoryStack {
             if next < 0 { return .failure(.current("open")) }
             names.append(part)
             directories.append(OpenDirectory(fd: next))
+            openCount += 1
+            giveUpShallowest()
         }
-        if let last = directories.last { return .success(last) }
+        if let last = directories.last { return .success(last!) }
         // Close-on-exec, as every descriptor bale opens: a worker started
         // later (a replacement for one that died) must not inherit it.
         if rootDirectory == nil { rootDirectory = OpenDirectory(fd: bale_dup_cloexec(root)) }
@@ -55,7 +76,26 @@ struct DirectoryStack {
 
     /// Closes every directory but the root (the tree may have changed).
     mutating func forget() {
-        names = []
-        directories = []
+        truncate(to: 0)
+    }
+
+    /// Keeps the first `count` components of the path.
+    private mutating func truncate(to count: Int) {
+        for directory in directories[count...] where directory != nil { openCount -= 1 }
+        names.removeLast(names.count - count)
+        directories.removeLast(directories.count - count)
+    }
+
+    /// Gives up the shallowest open descriptors while more than the most
+    /// allowed are open (never the deepest: it is the one returned).
+    private mutating func giveUpShallowest() {
+        var index = 0
+        while openCount > Self.maximumOpenDirectories && index < directories.count - 1 {
+            if directories[index] != nil {
+                directories[index] = nil
+                openCount -= 1
+            }
+            index += 1
+        }
     }
 }

@@ -39,8 +39,9 @@ final class RemovalDirectoryStack {
         case replaced(path: [UInt8])
     }
 
-    /// How many directory descriptors stay open at most.
-    static let maximumOpenDirectories = 64
+    /// How many directory descriptors stay open at most: a walk's share of
+    /// the descriptor limit (`DescriptorLimit.directoryShare`).
+    static let maximumOpenDirectories = DescriptorLimit.directoryShare
 
     private let base: Int32
     /// The identity of every directory archived, by its path as walked.

@@ -38,11 +38,9 @@ import CSystem
 /// Used by one thread at a time.
 public final class TreeWalk {
     /// How many directory descriptors the walk keeps open at most (see
-    /// above): 64, or a quarter of the process's limit on descriptors if
-    /// that is less (at least 2), so that a low `ulimit -n` leaves the
-    /// rest of the job (its pipes, its output, pack's read-ahead) the
-    /// descriptors it needs; a lower bound costs only reopening.
-    public static let maximumOpenDirectories = max(2, min(64, DescriptorLimit.current / 4))
+    /// above): its share of the process's descriptor limit
+    /// (`DescriptorLimit.directoryShare`: 64 at most).
+    public static let maximumOpenDirectories = DescriptorLimit.directoryShare
 
     private let policy: TreeWalkPolicy
     private let base: Int32

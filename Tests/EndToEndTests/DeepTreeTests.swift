@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `unpack` of archives deeper than the descriptors a process may hold:
+/// the extractor's open directories (`Archive/DirectoryStack`) keep only
+/// the deepest of a path open, a share of `ulimit -n`, and open the others
+/// again when an entry needs them. Holding every directory of the path,
+/// a path 1,500 directories deep failed under the usual limit of 1,024
+/// ("Too many open files; not extracted", exit 1), and a tree 30 deep
+/// under `ulimit -n 24`.
+@Suite struct DeepTreeTests {
+    /// 1,500 directories deep (a pax archive, as python writes it), under
+    /// `ulimit -n 1024`: bale extracts the file at the bottom, as GNU tar
+    /// does.
+    @Test(.enabled(if: Machine.has("python3"), "needs python3 to write the archive"))
+    func anArchiveDeeperThanTheDescriptorLimitExtracts() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 -c "
+            import io, tarfile
+            with tarfile.open('deep.tar.gz', 'w:gz', format=tarfile.PAX_FORMAT) as t:
+                p = 'top'
+                for _ in range(1500):
+                    p += '/d'
+                    i = tarfile.TarInfo(p); i.type = tarfile.DIRTYPE; i.mode = 0o755; t.addfile(i)
+                i = tarfile.TarInfo(p + '/bottom'); i.size = 5; t.addfile(i, io.BytesIO(b'deep\n'))
+            "
+            mkdir bale tar
+            (ulimit -n 1024; "$BALE" unpack deep.tar.gz -C bale); echo "bale: status $?"
+            tar -xzf deep.tar.gz -C tar; echo "tar: status $?"
+            (cd bale && find . | sort) > bale.list; (cd tar && find . | sort) > tar.list
+            cmp -s bale.list tar.list && echo "the same $(wc -l < bale.list) names as tar's"
+            find bale -name bottom -exec cat {} \;
+            """#)
+        #expect(run.stdout == """
+            bale: status 0
+            tar: status 0
+            the same 1503 names as tar's
+            deep
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A tree 30 directories deep, 50 files at the bottom, packed and
+    /// unpacked under `ulimit -n 24`: every file, every byte.
+    @Test func aDeepTreeUnpacksUnderALowLimit() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            p=tree; for i in $(seq 30); do p=$p/d$i; done; mkdir -p $p
+            for i in $(seq 50); do echo "file $i" > $p/f$i; done
+            "$BALE" pack -o t.tar.gz tree; echo "pack: status $?"
+            mkdir out
+            (ulimit -n 24; "$BALE" unpack t.tar.gz -C out); echo "unpack: status $?"
+            diff -r tree out/tree && echo "the tree, whole"
+            """#)
+        #expect(run.stdout == """
+            pack: status 0
+            unpack: status 0
+            the tree, whole
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
