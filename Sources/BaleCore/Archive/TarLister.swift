@@ -4,7 +4,8 @@ import Glibc
 
 /// Prints each entry of a tar stream as `tar -tv` does:
 /// `-rw-r--r-- user/group  size 2026-11-25 15:06 name`.
-/// A sparse file shows its real size; the types bale never writes show as
+/// A sparse file shows its real size, a device its numbers (`1,3`), in
+/// GNU tar's columns (`ownerAndSizeWidth`); the types bale never writes show as
 /// GNU tar shows them (`V... NAME--Volume Header--`, `M... NAME--Continued
 /// at byte N--`, `?... NAME unknown file type 'X'`); a time the calendar
 /// cannot show is shown in seconds, as GNU tar does. Entries `--exclude`
@@ -36,6 +37,12 @@ public struct TarLister: TarReader.Handler {
     /// The last owner formatted, with its text.
     private var lastOwner: (userID: UInt32, groupID: UInt32, user: [UInt8], group: [UInt8], text: [UInt8])?
     private var times = TimeTexts()
+    /// How many columns the owner and the size take together ("root/root
+    /// 1234", the space between them included): GNU tar's `ugswidth`
+    /// (list.c), 19 at first and widened, for the lines after too, to the
+    /// widest owner and size met. The size is right-aligned in what the
+    /// owner leaves, so the columns after it line up as tar's do.
+    private var ownerAndSizeWidth = 19
     /// The line being built from the stream, reused from line to line
     /// (grown when a line could be longer than it).
     private var line: [UInt8] = []
@@ -49,7 +56,7 @@ public struct TarLister: TarReader.Handler {
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         if exclusions.excludes(entry.name) { return }
         let (type, suffix) = Self.typeAndSuffix(of: entry.kind, entry.special)
-        let longest = Self.longestLine(name: entry.name.count, linkTarget: entry.linkTarget.count,
+        let longest = longestLine(name: entry.name.count, linkTarget: entry.linkTarget.count,
                                        userName: entry.userName.count, groupName: entry.groupName.count,
                                        suffix: suffix.count)
         if line.count < longest { line = [UInt8](repeating: 0, count: max(longest, 4096)) }
@@ -63,7 +70,9 @@ public struct TarLister: TarReader.Handler {
                         entry.groupName.withUnsafeBufferPointer { groupName in
                             writeLine(type: type, suffix: suffix, kind: entry.kind, mode: entry.mode,
                                       userID: entry.userID, groupID: entry.groupID, userName: userName,
-                                      groupName: groupName, size: entry.size, seconds: entry.modificationSeconds,
+                                      groupName: groupName, size: entry.size,
+                                      device: (entry.deviceMajor, entry.deviceMinor),
+                                      seconds: entry.modificationSeconds,
                                       name: name, linkTarget: linkTarget, at: out.baseAddress!)
                         }
                     }
@@ -74,8 +83,8 @@ public struct TarLister: TarReader.Handler {
         try print(line[..<length])
     }
 
-    /// The most bytes `write` writes for `record`.
-    public static func longestLine(of record: ArchiveIndexRecord) -> Int {
+    /// The most bytes `write` writes for `record`, as the next line.
+    public func longestLine(of record: ArchiveIndexRecord) -> Int {
         longestLine(name: record.name.count, linkTarget: record.linkTarget.count,
                     userName: record.userName.count, groupName: record.groupName.count, suffix: 0)
     }
@@ -91,7 +100,8 @@ public struct TarLister: TarReader.Handler {
         let (type, _) = Self.typeAndSuffix(of: record.kind, nil)
         return writeLine(type: type, suffix: [], kind: record.kind, mode: record.mode, userID: record.userID,
                          groupID: record.groupID, userName: record.userName, groupName: record.groupName,
-                         size: Int64(record.size), seconds: record.modificationSeconds, name: record.name,
+                         size: Int64(record.size), device: (record.deviceMajor, record.deviceMinor),
+                         seconds: record.modificationSeconds, name: record.name,
                          linkTarget: record.linkTarget, at: out)
     }
 
@@ -119,20 +129,23 @@ public struct TarLister: TarReader.Handler {
         }
     }
 
-    /// The longest a line can be: type and permissions, four spaces, the
-    /// size (20 digits and a sign at most), the owner (names escaped at
-    /// their longest, or ids of 10 digits), the time (strftime's 32 bytes
-    /// at most), the name and the target escaped at their longest, the
-    /// separator (9), the suffix, the newline.
-    private static func longestLine(name: Int, linkTarget: Int, userName: Int, groupName: Int, suffix: Int) -> Int {
+    /// The longest the next line can be: type and permissions, three
+    /// spaces, the owner and the size (the width so far, or the owner,
+    /// names escaped at their longest or ids of 10 digits, a space and
+    /// the size, 21 bytes at most: 20 digits and a sign, or two numbers of
+    /// 10 digits and a comma), the time (strftime's 32 bytes at most), the
+    /// name and the target escaped at their longest, the separator (9),
+    /// the suffix, the newline.
+    private func longestLine(name: Int, linkTarget: Int, userName: Int, groupName: Int, suffix: Int) -> Int {
         let growth = TerminalText.maximumGrowth
-        return 10 + 4 + 21 + max(growth * userName, 10) + 1 + max(growth * groupName, 10) + 32
-            + growth * (name + linkTarget) + 9 + suffix + 1
+        let ownerAndSize = max(ownerAndSizeWidth, max(growth * userName, 10) + 1 + max(growth * groupName, 10) + 1 + 21)
+        return 10 + 3 + ownerAndSize + 32 + growth * (name + linkTarget) + 9 + suffix + 1
     }
 
     private mutating func writeLine(type: UInt8, suffix: [UInt8], kind: TarEntry.Kind, mode: UInt32,
                                     userID: UInt32, groupID: UInt32, userName: UnsafeBufferPointer<UInt8>,
-                                    groupName: UnsafeBufferPointer<UInt8>, size: Int64, seconds: Int64,
+                                    groupName: UnsafeBufferPointer<UInt8>, size: Int64,
+                                    device: (major: UInt32, minor: UInt32), seconds: Int64,
                                     name: UnsafeBufferPointer<UInt8>, linkTarget: UnsafeBufferPointer<UInt8>,
                                     at out: UnsafeMutablePointer<UInt8>) -> Int {
         let owner: [UInt8]
@@ -152,9 +165,22 @@ public struct TarLister: TarReader.Handler {
         Self.putPermissions(mode, at: at + 1)
         at[10] = 0x20
         at = Self.put(owner, at: at + 11)
-        at.pointee = 0x20
-        at += 1
-        at += Self.putDecimal(size, width: 8, at: at)
+        // The size, or a device's numbers as tar shows them, written after
+        // room for the widest padding, then moved into place.
+        let room = max(0, ownerAndSizeWidth - owner.count)
+        var sizeLength: Int
+        if kind == .characterDevice || kind == .blockDevice {
+            sizeLength = Self.putDecimal(Int64(device.major), width: 0, at: at + room)
+            at[room + sizeLength] = UInt8(ascii: ",")
+            sizeLength += 1 + Self.putDecimal(Int64(device.minor), width: 0, at: at + room + sizeLength + 1)
+        } else {
+            sizeLength = Self.putDecimal(size, width: 0, at: at + room)
+        }
+        ownerAndSizeWidth = max(ownerAndSizeWidth, owner.count + 1 + sizeLength)
+        let spaces = ownerAndSizeWidth - owner.count - sizeLength
+        if spaces != room { memmove(at + spaces, at + room, sizeLength) }
+        for index in 0..<spaces { at[index] = 0x20 }
+        at += spaces + sizeLength
         at.pointee = 0x20
         at += 1
         at += times.write(seconds, at: at)

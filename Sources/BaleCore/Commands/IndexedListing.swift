@@ -78,7 +78,7 @@ struct IndexedListing {
         var outcome = Outcome.listed(.success)
         var lister = TarLister(exclusions: exclusions)
         records.forEach { record in
-            let longest = TarLister.longestLine(of: record)
+            let longest = lister.longestLine(of: record)
             if used + longest > lines.count {
                 if verdictPending && used + longest <= Self.heldBytes {
                     lines = Self.grown(lines, keeping: used, to: min(max(2 * lines.count, used + longest), Self.heldBytes))
