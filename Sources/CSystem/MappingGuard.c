@@ -9,9 +9,10 @@
  * mapped range with a jump point set (sigsetjmp) and the range noted in
  * thread-local variables; the SIGBUS handler, installed once per process,
  * jumps back there when the faulting address lies in the range of the
- * thread's current guarded call, and otherwise restores the default
- * action and returns, so that any other SIGBUS still kills the process
- * as it would have.
+ * thread's current guarded call, and otherwise puts back the action that
+ * was there before (the default, or the Swift runtime's backtracer) and
+ * returns, so that any other SIGBUS, retried, ends the process as it
+ * would have.
  *
  * The call is a C function (OpenSSL's EVP_DigestUpdate through a shim,
  * for instance), so the jump leaves only C frames that hold no lock and
@@ -38,6 +39,9 @@ static __thread volatile uintptr_t guard_start;
 static __thread volatile uintptr_t guard_end;
 
 static pthread_once_t guard_installed = PTHREAD_ONCE_INIT;
+/* The SIGBUS action before the guard's, written once before the guard's
+   handler is installed, read only by that handler. */
+static struct sigaction previous_action;
 
 static void on_bus_error(int signal_number, siginfo_t *info, void *context) {
     (void)context;
@@ -47,12 +51,8 @@ static void on_bus_error(int signal_number, siginfo_t *info, void *context) {
         guard_jump = NULL;
         siglongjmp(*jump, 1);
     }
-    /* Not ours: the default action, when the faulting access is retried. */
-    struct sigaction fallback;
-    memset(&fallback, 0, sizeof fallback);
-    fallback.sa_handler = SIG_DFL;
-    sigemptyset(&fallback.sa_mask);
-    sigaction(signal_number, &fallback, NULL);
+    /* Not ours: the action before ours, when the faulting access is retried. */
+    sigaction(signal_number, &previous_action, NULL);
 }
 
 static void install_guard(void) {
@@ -61,7 +61,7 @@ static void install_guard(void) {
     action.sa_sigaction = on_bus_error;
     action.sa_flags = SA_SIGINFO | SA_NODEFER;
     sigemptyset(&action.sa_mask);
-    sigaction(SIGBUS, &action, NULL);
+    sigaction(SIGBUS, &action, &previous_action);
 }
 
 int bale_guarded_consume(bale_consumer consume, void *context, const void *bytes, size_t count) {

@@ -126,7 +126,8 @@ typedef void (*bale_consumer)(void *context, const void *bytes, size_t count);
 /// truncated since it was mapped): returns 0 when the call ran to its
 /// end, or BALE_MAPPING_FAULTED when it was cut short by the fault (what
 /// `consume` was updating is then half done; drop it). Any other SIGBUS
-/// still kills the process. The handler is installed at the first call.
+/// still ends the process as it would have (the action before the
+/// guard's is put back for it). The handler is installed at the first call.
 int bale_guarded_consume(bale_consumer consume, void *context, const void *bytes, size_t count);
 
 #endif
