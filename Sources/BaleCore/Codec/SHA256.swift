@@ -1,4 +1,5 @@
 import CCrypto
+import CSystem
 
 /// SHA-256 (FIPS 180-4) from the system's libcrypto, fed in pieces.
 ///
@@ -25,6 +26,15 @@ public final class SHA256 {
     public func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         EVP_DigestUpdate(context, base, bytes.count)
+    }
+
+    /// Adds `bytes`, a range of a file mapping, with the SIGBUS that a
+    /// page past the file's end raises caught (`bale_guarded_consume`):
+    /// false when the file was truncated under it. What was added is then
+    /// unknown: `restart` before hashing anything else.
+    public func update(mapped bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
+        return bale_guarded_consume(bale_digest_update, UnsafeMutableRawPointer(context), base, bytes.count) == 0
     }
 
     /// Drops everything added: the hasher starts again empty.

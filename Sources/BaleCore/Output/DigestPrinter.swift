@@ -44,6 +44,18 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                     unreadable += 1
                 }
                 continue
+            case .changedWhileRead:
+                // As GNU tar says it of a file that shrank as it read it.
+                let error = BaleError.changedWhileReading(path: String(decoding: file.path, as: UTF8.self))
+                if file.expected != nil {
+                    context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.cause, wording: .verbatim))
+                    out += Manifest.checkLine(path: file.path, verdict: .unreadable)
+                    unreadable += 1
+                } else {
+                    context.fail(error)
+                }
+                status = .failure
+                continue
             }
             context.summary.addFiles(1)
             context.summary.addBytes(read: file.size, written: 0)

@@ -32,10 +32,16 @@ public enum WorkReply: Sendable {
         case digest([UInt8])
         /// It could not be opened or read: the errno.
         case unreadable(errno: Int32)
+        /// It shrank while it was hashed (`FileHasher`'s mapped path).
+        case changedWhileRead
     }
 
+    /// The failure field of a `changedWhileRead` record: no errno is all ones.
+    static let changedWhileReadMark = UInt32.max
+
     /// The bytes of one file's digest record in a `digested` payload: the
-    /// errno of a failure (u32, 0 for none), then the 32-byte digest.
+    /// errno of a failure (u32, 0 for none; `changedWhileReadMark` for a
+    /// file that shrank while hashed), then the 32-byte digest.
     public static let digestRecordLength = 36
 
     /// The header of the answer to `request` for chunk `sequence`, with
@@ -70,13 +76,18 @@ public enum WorkReply: Sendable {
 
     /// Writes one file's digest record into `slot` (`digestRecordLength` bytes).
     static func storeDigest(_ digest: FileDigest, into slot: UnsafeMutableRawBufferPointer) {
+        func storeFailure(_ failure: UInt32) {
+            GzipMember.storeLittleEndian(failure, into: slot, at: 0)
+            UnsafeMutableRawBufferPointer(rebasing: slot[4..<36]).initializeMemory(as: UInt8.self, repeating: 0)
+        }
         switch digest {
         case .digest(let bytes):
             GzipMember.storeLittleEndian(0, into: slot, at: 0)
             bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: slot[4..<36]).copyMemory(from: $0) }
         case .unreadable(let errno):
-            GzipMember.storeLittleEndian(UInt32(bitPattern: errno), into: slot, at: 0)
-            UnsafeMutableRawBufferPointer(rebasing: slot[4..<36]).initializeMemory(as: UInt8.self, repeating: 0)
+            storeFailure(UInt32(bitPattern: errno))
+        case .changedWhileRead:
+            storeFailure(changedWhileReadMark)
         }
     }
 
@@ -115,8 +126,9 @@ public enum WorkReply: Sendable {
             }
             return .digested(payload.withUnsafeBytes { bytes in
                 stride(from: 0, to: bytes.count, by: digestRecordLength).map { start in
-                    let failure = Int32(bitPattern: GzipMember.loadLittleEndian32(bytes, at: start))
-                    return failure != 0 ? .unreadable(errno: failure)
+                    let failure = GzipMember.loadLittleEndian32(bytes, at: start)
+                    if failure == changedWhileReadMark { return .changedWhileRead }
+                    return failure != 0 ? .unreadable(errno: Int32(bitPattern: failure))
                         : .digest(Array(bytes[(start + 4)..<(start + digestRecordLength)]))
                 }
             })

@@ -115,4 +115,19 @@ const char *bale_build_version(void);
 /// directory this way on the descriptor it keeps, with no DIR stream.
 ssize_t bale_getdents(int fd, void *buffer, size_t count);
 
+/// What reads a mapped range for `bale_guarded_consume`: `count` bytes at
+/// `bytes`, with `context` (a hash context, say). A C function, never a
+/// Swift closure: a fault jumps out of it (MappingGuard.c).
+typedef void (*bale_consumer)(void *context, const void *bytes, size_t count);
+/// What `bale_guarded_consume` returns when reading the range faulted.
+#define BALE_MAPPING_FAULTED 1
+/// Calls `consume(context, bytes, count)` on a range of a file mapping,
+/// catching the SIGBUS a page past the file's end raises (the file was
+/// truncated since it was mapped): returns 0 when the call ran to its
+/// end, or BALE_MAPPING_FAULTED when it was cut short by the fault (what
+/// `consume` was updating is then half done; drop it). Any other SIGBUS
+/// still ends the process as it would have (the action before the
+/// guard's is put back for it). The handler is installed at the first call.
+int bale_guarded_consume(bale_consumer consume, void *context, const void *bytes, size_t count);
+
 #endif
