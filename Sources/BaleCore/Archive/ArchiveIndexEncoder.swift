@@ -5,16 +5,15 @@
 /// number of entries, and the index is the one thing that grows with them.
 /// So each entry is encoded as it is recorded (varints, the name less what
 /// it shares with the previous one, owner names only when they change:
-/// about its last name component and 15 to 25 bytes) and handed to a
-/// `PiecewiseDeflater`, which holds the bytes (up to its limit, 8 MiB:
-/// some 300,000 entries) for one fast deflate at the end, and past that
-/// keeps only their compressed stream, about 9 bytes an entry. Digests
+/// about its last name component and 15 to 25 bytes) and compressed at
+/// once (`ZlibStreamCompressor`): what the index keeps is its compressed
+/// payload, about a byte an entry of a tree of like names. Digests
 /// (`--manifest`) are known only once a file is read, which may be after
 /// its header is recorded: the encoder keeps the entry's number and the
 /// caller's key for it (16 bytes a file), and asks for the digests at the
 /// end, from the caller's table.
 public struct ArchiveIndexEncoder {
-    private let compressor = PiecewiseDeflater()
+    private let compressor: ZlibStreamCompressor
     private var entryCount: UInt64 = 0
     private var lastHeaderBlock: UInt64 = 0
     private var lastName: [UInt8] = []
@@ -24,9 +23,12 @@ public struct ArchiveIndexEncoder {
     /// One entry's bytes, before they are compressed (kept to reuse its storage).
     private var record: [UInt8] = []
 
-    /// An empty index (compressed as tightly as `PiecewiseDeflater` does
-    /// it fast: every byte of it is a byte more than `tar | gzip`'s).
-    public init() {}
+    /// An empty index, compressed at zlib's level 9 (the index is small
+    /// beside the archive; every byte of it is a byte more than `tar |
+    /// gzip`'s).
+    public init() throws(CodecError) {
+        compressor = try ZlibStreamCompressor(level: 9)
+    }
 
     /// Records an entry whose first header block is at `headerAt` in the
     /// tar stream and whose data begins at `contentAt` (both multiples of

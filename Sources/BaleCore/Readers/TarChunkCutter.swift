@@ -105,7 +105,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
          prefetchBudget: Int = 32 << 20, makesDigests: Bool = false, sparse: Bool = false,
          attributes: PackAttributes = PackAttributes(namesOwners: true), indexes: Bool = false) {
         self.feed = feed
-        index = indexes ? ArchiveIndexEncoder() : nil
+        do { index = indexes ? try ArchiveIndexEncoder() : nil } catch { indexFailure = error }
         self.base = base
         self.sparse = sparse
         self.attributes = attributes
@@ -124,7 +124,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// The archive's index as the stream is made: each entry as its
     /// header goes in (nil: `--no-index`).
     private var index: ArchiveIndexEncoder?
-    /// Why the index could not be made (its compressor found no memory): the
+    /// Why the index could not be made (zlib found no memory for it): the
     /// pack then fails when it asks for the index (`indexBlob`).
     private var indexFailure: CodecError?
 
