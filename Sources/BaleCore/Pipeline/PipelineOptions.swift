@@ -24,11 +24,15 @@ public struct PipelineOptions: Sendable, Equatable {
     /// with several others, or a batch of files on a slow disk.
     public var workerTimeout: Int = 120
 
+    /// Chunks the bounded queue holds for each worker, read and waiting
+    /// for a worker to take them.
+    public var queuedPerWorker: Int = 2
+
     public init() {}
 
     /// The bounded queue's capacity: enough that each worker's next chunk
     /// is ready when it asks.
-    public func queueCapacity(workers: Int) -> Int { 2 * workers }
+    public func queueCapacity(workers: Int) -> Int { queuedPerWorker * workers }
 
     /// The reorder window: every chunk the job holds, in any stage. It must
     /// cover what the queue, the workers and the readers can hold at once,
