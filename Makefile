@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 BENCH_QUICK ?= 0
 # What bale builds with: Debian's -dev packages, checked with dpkg.
-LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libisal-dev libssl-dev libipsec-mb-dev pkg-config
+LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libisal-dev libssl-dev pkg-config
 # What its tests and benchmark compare against: command:package pairs,
 # checked on the PATH (python3 may come from elsewhere than Debian).
 TOOLS = cc:gcc ar:binutils gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace setpriv:util-linux getfattr:attr getfacl:acl setcap:libcap2-bin igzip:isal libdeflate-gzip:libdeflate-tools

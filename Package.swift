@@ -50,11 +50,9 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         // The few POSIX pieces Swift cannot import: pipe2, F_SETPIPE_SZ,
-        // the wait-status macros; and SHA-256 of several files at once
-        // (SHA256Lanes.c) from Intel's multi-buffer crypto library
-        // (Debian's libipsec-mb-dev), linked from its static archive, so
-        // the binary needs no library more at run time.
-        .target(name: "CSystem", linkerSettings: [.linkedLibrary(":libIPSec_MB.a")]),
+        // the wait-status macros; and SHA-256 of two files at once on the
+        // SHA instructions (SHA256Pair.c).
+        .target(name: "CSystem"),
         .target(
             name: "BaleCore",
             dependencies: [

@@ -4,44 +4,42 @@ import Glibc
 import CSystem
 
 /// Hashes the files of one `digestFiles` request (`bale sum`), what a
-/// worker does with a batch: the small regular files read whole, one after
-/// another, into one buffer, then hashed together, their SHA-256 rounds
-/// interleaved on the CPU's SHA instructions (`bale_sha256_lanes_hash`,
-/// Sources/CSystem/SHA256Lanes.c); every other file (one too large for the
-/// buffer, one listed without a size, one that grew or shrank since it was
-/// listed) read and hashed by itself (`FileHasher`).
+/// worker does with a batch: its regular files read whole, one after
+/// another, into one buffer, then hashed two at a time, their SHA-256
+/// rounds interleaved on the CPU's SHA instructions (`bale_sha256_pair`,
+/// Sources/CSystem/SHA256Pair.c); a file alone in its batch (a large one),
+/// one listed without a size (a pipe, a device), one that grew or shrank
+/// since it was listed, and every file on a CPU without SHA instructions,
+/// read and hashed by itself (`FileHasher`, libcrypto).
 ///
 /// Why: one file's SHA-256 is a chain of blocks, each waiting for the one
 /// before, and the SHA instructions spend most of one chain waiting for
 /// their own results; two files at once fill those waits. On the text
 /// corpus's tree (12,103 files) the hashing was 41% of `bale sum`'s CPU
-/// (the workers' libcrypto samples); a C loop over files of 2-20 KB hashed
-/// 1.3-1.5 GB/s a core with OpenSSL and 2.3-2.7 GB/s two at a time. A
-/// batch of small files holds at most `PathBatchCutter`'s 4 MiB (and 64
-/// files), so one buffer of that size takes all of it; a file alone in a
-/// batch gains nothing from lanes and goes to `FileHasher`.
+/// (the workers' libcrypto samples); a C loop hashed 5 KB to 1 MB
+/// messages at 1.35-1.57 GB/s a core with OpenSSL and 2.7-3.0 GB/s two at
+/// a time. The files of a batch of several hold at most
+/// `PathBatchCutter`'s 4 MiB together, so one buffer of that size takes
+/// them all; they are paired by length (shortest with shortest), so that
+/// the two of a pair end close together and little is left to hash alone.
 ///
 /// What is hashed is what `FileHasher` would hash: each file is read with
 /// read() asking one byte more than its listed size, so the read that
 /// returns the listed size is short and ends the file (a regular file
 /// reads short only at its end); a file that returns more or less is read
 /// again, from its start, by `FileHasher`, to the read that returns nothing.
-/// On a CPU without SHA instructions there are no lanes, and every file
-/// goes to `FileHasher`.
 final class FileBatchHasher {
-    /// The buffer's size: a batch of small files (4 MiB), with room for
-    /// the byte more that each read asks for.
-    static let bufferSize = (4 << 20) + (64 << 10)
+    /// The buffer's size: a batch's files (4 MiB at most together), with
+    /// room for the byte more that each read asks for.
+    static let bufferSize = (4 << 20) + (4 << 10)
 
-    /// One file of a request: where its path lies in the request, and the
-    /// size it was listed with (`DigestTarget`).
+    /// One file of a request: the size it was listed with, and where its
+    /// path lies in the request (`DigestTarget`).
     typealias Target = (listedSize: Int64?, path: UnsafeRawBufferPointer)
 
     private let single = FileHasher()
-    /// For a file held alone (or if the lanes failed): OpenSSL, one at a time.
-    private let hasher = SHA256()
-    /// The interleaved hasher's state, or nil on a CPU without SHA instructions.
-    private let lanes: UnsafeMutableRawPointer? = bale_sha256_lanes_create()
+    /// Whether the CPU has the SHA instructions `bale_sha256_pair` needs.
+    private let pairs = bale_sha256_pair_available() != 0
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
 
     /// A file read whole into `buffer`, waiting to be hashed.
@@ -53,10 +51,7 @@ final class FileBatchHasher {
 
     init() {}
 
-    deinit {
-        bale_sha256_lanes_destroy(lanes)
-        buffer.deallocate()
-    }
+    deinit { buffer.deallocate() }
 
     /// Hashes `targets`, and gives each one's outcome to `deliver` with
     /// its index (in any order).
@@ -64,8 +59,7 @@ final class FileBatchHasher {
         var held: [Held] = []
         var used = 0
         for (index, target) in targets.enumerated() {
-            guard lanes != nil, targets.count > 1, let size = target.listedSize,
-                  size <= Int64(BALE_SHA256_LANES_MAXIMUM_LENGTH) else {
+            guard pairs, targets.count > 1, let size = target.listedSize, size < Int64(buffer.count) else {
                 deliver(index, single.digest(ofFileAt: target.path, listedSize: target.listedSize))
                 continue
             }
@@ -119,27 +113,26 @@ final class FileBatchHasher {
         return got == length ? .read : .changed
     }
 
-    /// Hashes the files `held` in `buffer` together (one alone: by itself)
-    /// and delivers their digests.
+    /// Hashes the files `held` in `buffer`, two at a time, paired by
+    /// length (the odd one out alone), and delivers their digests.
     private func hash(_ held: [Held], deliver: (Int, WorkReply.FileDigest) -> Void) {
-        guard !held.isEmpty else { return }
         let base = UnsafePointer(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        var digests = [UInt8](repeating: 0, count: 32 * held.count)
-        let hashed: Bool
-        if held.count > 1, let lanes {
-            let messages: [UnsafePointer<UInt8>?] = held.map { base + $0.offset }
-            let lengths = held.map { UInt64($0.length) }
-            hashed = bale_sha256_lanes_hash(lanes, messages, lengths, Int32(held.count), &digests) == 0
-        } else {
-            hashed = false
-        }
-        for (position, file) in held.enumerated() {
-            if hashed {
-                deliver(file.index, .digest(Array(digests[(32 * position)..<(32 * position + 32)])))
+        let byLength = held.sorted { $0.length < $1.length }
+        var next = 0
+        while next < byLength.count {
+            let first = byLength[next]
+            var digest = [UInt8](repeating: 0, count: 32)
+            if next + 1 < byLength.count {
+                let second = byLength[next + 1]
+                var other = [UInt8](repeating: 0, count: 32)
+                bale_sha256_pair(base + first.offset, first.length, base + second.offset, second.length, &digest, &other)
+                deliver(second.index, .digest(other))
+                next += 2
             } else {
-                hasher.update(UnsafeRawBufferPointer(start: base + file.offset, count: file.length))
-                deliver(file.index, .digest(hasher.finish()))
+                bale_sha256_one(base + first.offset, first.length, &digest)
+                next += 1
             }
+            deliver(first.index, .digest(digest))
         }
     }
 }

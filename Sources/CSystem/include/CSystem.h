@@ -115,21 +115,16 @@ const char *bale_build_version(void);
 /// directory this way on the descriptor it keeps, with no DIR stream.
 ssize_t bale_getdents(int fd, void *buffer, size_t count);
 
-/// SHA-256 of several whole messages at once, interleaved on the CPU's
-/// SHA instructions (SHA256Lanes.c says why). `bale_sha256_lanes_create`
-/// returns the state this needs, or NULL on a CPU without SHA
-/// instructions (hash one message at a time there); one state per thread.
-void *bale_sha256_lanes_create(void);
-void bale_sha256_lanes_destroy(void *lanes);
-/// The longest message `bale_sha256_lanes_hash` takes: the library
-/// refuses longer ones (IMB_STATUS_INVALID_ARGS from 65,535 bytes on, in
-/// libipsec-mb 1.3); a whole number of 64-byte blocks below that.
-#define BALE_SHA256_LANES_MAXIMUM_LENGTH 65472
-/// Writes the digest of `messages[i]` (`lengths[i]` bytes, at most
-/// BALE_SHA256_LANES_MAXIMUM_LENGTH) at `digests + 32 * i`, for each of
-/// the `count` messages. Returns 0, or -1 when the library failed a job
-/// (the digests are then not to be used).
-int bale_sha256_lanes_hash(void *lanes, const uint8_t *const *messages, const uint64_t *lengths, int count,
-                           uint8_t *digests);
+/// SHA-256 of two whole messages at once, interleaved on the CPU's SHA
+/// instructions (SHA256Pair.c says why). Only where
+/// `bale_sha256_pair_available()` says the CPU has them (SHA, SSE4.1,
+/// SSSE3); elsewhere hash with libcrypto.
+int bale_sha256_pair_available(void);
+/// Writes the digest of `a` (`a_length` bytes) at `digest_a` and of `b` at
+/// `digest_b` (32 bytes each).
+void bale_sha256_pair(const uint8_t *a, size_t a_length, const uint8_t *b, size_t b_length,
+                      uint8_t *digest_a, uint8_t *digest_b);
+/// The digest of `a` alone, the same way.
+void bale_sha256_one(const uint8_t *a, size_t a_length, uint8_t *digest);
 
 #endif

@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 
-/// The workers hash a batch's small files several at once, on the SHA
-/// instructions' lanes (`FileBatchHasher`, Sources/CSystem/SHA256Lanes.c),
-/// each file read whole into one buffer, one after another: every size
-/// through SHA-256's padding (one block, two blocks), the lanes' longest
-/// message and either side of it, and files of any size mixed in one
+/// The workers hash a batch's files two at a time, their rounds
+/// interleaved on the SHA instructions (`FileBatchHasher`,
+/// Sources/CSystem/SHA256Pair.c), each file read whole into one buffer:
+/// every size through SHA-256's padding (one block, two blocks), pairs of
+/// equal and of very different lengths, and files of any size mixed in one
 /// batch must come out as sha256sum's digests, in the list's order.
-@Suite struct SumLanesTests {
+@Suite struct SumPairTests {
     /// The script making `t/`: a file of each size in `sizes`, each with
     /// bytes of its own (a different stretch of the fixture).
     private static func tree(_ sizes: String) -> String {
@@ -18,10 +18,9 @@ import Testing
     }
 
     /// Every size from 0 to 130 bytes (SHA-256 pads into a second block
-    /// from 56 bytes on), pages, and the lanes' limit (65,472 bytes) and
-    /// past it, where files go to the one-at-a-time hasher, in batches
-    /// that mix the two.
-    @Test func sizesAroundBlocksAndTheLanesLimitAgreeWithSha256sum() throws {
+    /// from 56 bytes on), pages, and larger files paired with small ones
+    /// (the longer one's blocks past the shorter's end hashed alone).
+    @Test func sizesAroundBlocksAndUnequalPairsAgreeWithSha256sum() throws {
         let scratch = Scratch()
         let run = try scratch.run(Self.tree("$(seq 0 130) 4095 4096 4097 65471 65472 65473 65534 65535 65536 100000") + #"""
 
@@ -39,11 +38,12 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
-    /// One worker (`-p 1`) gets every batch: the buffer and the lanes are
-    /// used again and again, and each batch's digests are its own.
+    /// One worker (`-p 1`) gets every batch: the buffer is used again and
+    /// again, and each batch's digests are its own; a file larger than a
+    /// batch (4 MiB) goes alone, to the one-at-a-time hasher.
     @Test func batchAfterBatchOnOneWorkerAgreesWithSha256sum() throws {
         let scratch = Scratch()
-        let run = try scratch.run(Self.tree("$(seq 1 7 1500) $(seq 60000 997 70000)") + #"""
+        let run = try scratch.run(Self.tree("$(seq 1 7 1500) $(seq 60000 997 70000) 1048579 5000000") + #"""
 
             "$BALE" sum -p 1 t > bale.sum; echo "status=$?"
             find t -type f -print0 | xargs -0 sha256sum | LC_ALL=C sort -k 2 > ref.sum
