@@ -1,6 +1,7 @@
-// SHA-256 of two whole messages at once on the CPU's SHA instructions
+// SHA-256 of whole messages two at a time on the CPU's SHA instructions
 // (SHA-NI), their rounds interleaved, for `bale sum`'s workers
-// (`FileBatchHasher`).
+// (`FileBatchHasher`): two lanes, each taking the next message as soon as
+// its own is done, so both stay busy to the last message.
 //
 // Why: one message's SHA-256 is a chain, each 4-round step
 // (sha256rnds2) waiting for the one before, so on one message the SHA
@@ -126,21 +127,60 @@ static void output(const uint32_t s[8], uint8_t *digest) {
     for (int i = 0; i < 8; i++) { digest[4*i] = s[i] >> 24; digest[4*i+1] = s[i] >> 16; digest[4*i+2] = s[i] >> 8; digest[4*i+3] = s[i]; }
 }
 
-void bale_sha256_pair(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen, uint8_t *digest_a, uint8_t *digest_b) {
-    uint32_t sa[8], sb[8];
-    memcpy(sa, H0, 32); memcpy(sb, H0, 32);
-    size_t na = alen / 64, nb = blen / 64, common = na < nb ? na : nb;
-    sha256_x2(sa, sb, a, b, common);
-    if (na > common) sha256_x1(sa, a + 64 * common, na - common);
-    if (nb > common) sha256_x1(sb, b + 64 * common, nb - common);
-    uint8_t ta[128], tb[128];
-    size_t pa = pad(a, alen, ta), pb = pad(b, blen, tb);
-    if (pa == pb) sha256_x2(sa, sb, ta, tb, pa);
-    else { sha256_x1(sa, ta, pa); sha256_x1(sb, tb, pb); }
-    output(sa, digest_a); output(sb, digest_b);
+/// One lane of `bale_sha256_many`: the message it hashes and where it is.
+struct lane {
+    int message;            // index, or -1 when the lane has no message left
+    const uint8_t *at;      // the next block
+    size_t blocks;          // blocks left in this segment (the message's whole blocks, then its padded end)
+    int in_end;             // 1 while hashing the padded end
+    uint32_t state[8];
+    uint8_t end[128];
+    size_t end_blocks;
+};
+
+/// Gives `lane` the next message, if any; skips to its padded end when it has no whole block.
+static void take(struct lane *lane, int *next, int count, const uint8_t *const *messages, const size_t *lengths) {
+    if (*next >= count) { lane->message = -1; lane->blocks = 0; return; }
+    const int index = (*next)++;
+    lane->message = index;
+    memcpy(lane->state, H0, 32);
+    lane->end_blocks = pad(messages[index], lengths[index], lane->end);
+    lane->at = messages[index];
+    lane->blocks = lengths[index] / 64;
+    lane->in_end = 0;
+    if (lane->blocks == 0) { lane->at = lane->end; lane->blocks = lane->end_blocks; lane->in_end = 1; }
 }
-void bale_sha256_one(const uint8_t *a, size_t alen, uint8_t *digest) {
-    uint32_t s[8]; memcpy(s, H0, 32);
-    sha256_x1(s, a, alen / 64);
-    uint8_t t[128]; size_t p = pad(a, alen, t); sha256_x1(s, t, p); output(s, digest);
+
+/// After a segment of `lane` ended: on to its padded end, or its digest out and the next message.
+static void advance(struct lane *lane, int *next, int count, const uint8_t *const *messages, const size_t *lengths,
+                    uint8_t *digests) {
+    if (!lane->in_end) {
+        lane->at = lane->end;
+        lane->blocks = lane->end_blocks;
+        lane->in_end = 1;
+        return;
+    }
+    output(lane->state, digests + 32 * (size_t)lane->message);
+    take(lane, next, count, messages, lengths);
+}
+
+void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests) {
+    struct lane a, b;
+    int next = 0;
+    take(&a, &next, count, messages, lengths);
+    take(&b, &next, count, messages, lengths);
+    while (a.message >= 0 && b.message >= 0) {
+        const size_t blocks = a.blocks < b.blocks ? a.blocks : b.blocks;
+        sha256_x2(a.state, b.state, a.at, b.at, blocks);
+        a.at += 64 * blocks; a.blocks -= blocks;
+        b.at += 64 * blocks; b.blocks -= blocks;
+        if (a.blocks == 0) advance(&a, &next, count, messages, lengths, digests);
+        if (b.blocks == 0) advance(&b, &next, count, messages, lengths, digests);
+    }
+    struct lane *last = a.message >= 0 ? &a : &b;
+    while (last->message >= 0) {
+        sha256_x1(last->state, last->at, last->blocks);
+        last->blocks = 0;
+        advance(last, &next, count, messages, lengths, digests);
+    }
 }

@@ -6,7 +6,7 @@ import CSystem
 /// Hashes the files of one `digestFiles` request (`bale sum`), what a
 /// worker does with a batch: its regular files read whole, one after
 /// another, into one buffer, then hashed two at a time, their SHA-256
-/// rounds interleaved on the CPU's SHA instructions (`bale_sha256_pair`,
+/// rounds interleaved on the CPU's SHA instructions (`bale_sha256_many`,
 /// Sources/CSystem/SHA256Pair.c); a file alone in its batch (a large one),
 /// one listed without a size (a pipe, a device), one that grew or shrank
 /// since it was listed, and every file on a CPU without SHA instructions,
@@ -20,8 +20,8 @@ import CSystem
 /// messages at 1.35-1.57 GB/s a core with OpenSSL and 2.7-3.0 GB/s two at
 /// a time. The files of a batch of several hold at most
 /// `PathBatchCutter`'s 4 MiB together, so one buffer of that size takes
-/// them all; they are paired by length (shortest with shortest), so that
-/// the two of a pair end close together and little is left to hash alone.
+/// them all; each of the two lanes takes the next file as soon as its own
+/// is done, longest first, so that little is left for one lane alone.
 ///
 /// What is hashed is what `FileHasher` would hash: each file is read with
 /// read() asking one byte more than its listed size, so the read that
@@ -38,8 +38,8 @@ final class FileBatchHasher {
     typealias Target = (listedSize: Int64?, path: UnsafeRawBufferPointer)
 
     private let single = FileHasher()
-    /// Whether the CPU has the SHA instructions `bale_sha256_pair` needs.
-    private let pairs = bale_sha256_pair_available() != 0
+    /// Whether the CPU has the SHA instructions `bale_sha256_many` needs.
+    private let hasLanes = bale_sha256_pair_available() != 0
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
 
     /// A file read whole into `buffer`, waiting to be hashed.
@@ -59,7 +59,7 @@ final class FileBatchHasher {
         var held: [Held] = []
         var used = 0
         for (index, target) in targets.enumerated() {
-            guard pairs, targets.count > 1, let size = target.listedSize, size < Int64(buffer.count) else {
+            guard hasLanes, targets.count > 1, let size = target.listedSize, size < Int64(buffer.count) else {
                 deliver(index, single.digest(ofFileAt: target.path, listedSize: target.listedSize))
                 continue
             }
@@ -113,26 +113,18 @@ final class FileBatchHasher {
         return got == length ? .read : .changed
     }
 
-    /// Hashes the files `held` in `buffer`, two at a time, paired by
-    /// length (the odd one out alone), and delivers their digests.
+    /// Hashes the files `held` in `buffer`, two at a time, longest first
+    /// (`bale_sha256_many`), and delivers their digests.
     private func hash(_ held: [Held], deliver: (Int, WorkReply.FileDigest) -> Void) {
+        guard !held.isEmpty else { return }
         let base = UnsafePointer(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        let byLength = held.sorted { $0.length < $1.length }
-        var next = 0
-        while next < byLength.count {
-            let first = byLength[next]
-            var digest = [UInt8](repeating: 0, count: 32)
-            if next + 1 < byLength.count {
-                let second = byLength[next + 1]
-                var other = [UInt8](repeating: 0, count: 32)
-                bale_sha256_pair(base + first.offset, first.length, base + second.offset, second.length, &digest, &other)
-                deliver(second.index, .digest(other))
-                next += 2
-            } else {
-                bale_sha256_one(base + first.offset, first.length, &digest)
-                next += 1
-            }
-            deliver(first.index, .digest(digest))
+        let byLength = held.sorted { $0.length > $1.length }
+        let messages: [UnsafePointer<UInt8>?] = byLength.map { base + $0.offset }
+        let lengths = byLength.map(\.length)
+        var digests = [UInt8](repeating: 0, count: 32 * byLength.count)
+        bale_sha256_many(messages, lengths, Int32(byLength.count), &digests)
+        for (position, file) in byLength.enumerated() {
+            deliver(file.index, .digest(Array(digests[(32 * position)..<(32 * position + 32)])))
         }
     }
 }

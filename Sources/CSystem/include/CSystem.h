@@ -115,16 +115,15 @@ const char *bale_build_version(void);
 /// directory this way on the descriptor it keeps, with no DIR stream.
 ssize_t bale_getdents(int fd, void *buffer, size_t count);
 
-/// SHA-256 of two whole messages at once, interleaved on the CPU's SHA
+/// SHA-256 of whole messages two at a time, interleaved on the CPU's SHA
 /// instructions (SHA256Pair.c says why). Only where
 /// `bale_sha256_pair_available()` says the CPU has them (SHA, SSE4.1,
 /// SSSE3); elsewhere hash with libcrypto.
 int bale_sha256_pair_available(void);
-/// Writes the digest of `a` (`a_length` bytes) at `digest_a` and of `b` at
-/// `digest_b` (32 bytes each).
-void bale_sha256_pair(const uint8_t *a, size_t a_length, const uint8_t *b, size_t b_length,
-                      uint8_t *digest_a, uint8_t *digest_b);
-/// The digest of `a` alone, the same way.
-void bale_sha256_one(const uint8_t *a, size_t a_length, uint8_t *digest);
+/// Writes the digest of `messages[i]` (`lengths[i]` bytes) at
+/// `digests + 32 * i`, for each of the `count` messages. Two lanes take
+/// the messages in the order given, each the next when its own is done:
+/// longest first leaves the least for one lane alone at the end.
+void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests);
 
 #endif
