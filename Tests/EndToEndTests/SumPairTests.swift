@@ -4,8 +4,8 @@ import Testing
 /// The workers hash a batch's files two at a time, their rounds
 /// interleaved on the SHA instructions (`FileBatchHasher`,
 /// Sources/CSystem/SHA256Pair.c), each file read whole into one buffer:
-/// every size through SHA-256's padding (one block, two blocks), pairs of
-/// lanes that change files at different times, and files of any size in one
+/// every size through SHA-256's padding (one block, two blocks), two
+/// lanes changing files at different times, and files of any size in one
 /// batch must come out as sha256sum's digests, in the list's order.
 @Suite struct SumPairTests {
     /// The script making `t/`: a file of each size in `sizes`, each with
