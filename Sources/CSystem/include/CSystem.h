@@ -129,5 +129,15 @@ typedef void (*bale_consumer)(void *context, const void *bytes, size_t count);
 /// still ends the process as it would have (the action before the
 /// guard's is put back for it). The handler is installed at the first call.
 int bale_guarded_consume(bale_consumer consume, void *context, const void *bytes, size_t count);
+/// SHA-256 of whole messages two at a time, interleaved on the CPU's SHA
+/// instructions (SHA256Pair.c says why). Only where
+/// `bale_sha256_pair_available()` says the CPU has them (SHA, SSE4.1,
+/// SSSE3); elsewhere hash with libcrypto.
+int bale_sha256_pair_available(void);
+/// Writes the digest of `messages[i]` (`lengths[i]` bytes) at
+/// `digests + 32 * i`, for each of the `count` messages. Two lanes take
+/// the messages in the order given, each the next when its own is done:
+/// longest first leaves the least for one lane alone at the end.
+void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests);
 
 #endif

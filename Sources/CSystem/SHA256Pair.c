@@ -1,0 +1,186 @@
+// SHA-256 of whole messages two at a time on the CPU's SHA instructions
+// (SHA-NI), their rounds interleaved, for `bale sum`'s workers
+// (`FileBatchHasher`): two lanes, each taking the next message as soon as
+// its own is done, so both stay busy to the last message.
+//
+// Why: one message's SHA-256 is a chain, each 4-round step
+// (sha256rnds2) waiting for the one before, so on one message the SHA
+// unit mostly waits for its own results. A second, independent message
+// fills those waits: a C loop on this project's machine (AMD EPYC) hashed
+// 2.7-3.0 GB/s a core two messages at a time against OpenSSL's 1.35-1.57
+// GB/s one at a time, for messages of 5 KB to 1 MB. (Intel's multi-buffer
+// library, libipsec-mb, does the same for messages below 64 KiB only, and
+// at 2.3-2.7 GB/s.)
+//
+// The rounds are the FIPS 180-4 ones, written as Intel's SHA extensions
+// lay them out: the state in two registers (ABEF, CDGH), the message
+// schedule four words at a time (sha256msg1, sha256msg2), four rounds per
+// pair of sha256rnds2. The tests compare every length from 0 to 130 bytes
+// and pages and more with sha256sum (SumPairTests); the padding is the
+// standard one (0x80, zeros, the length in bits, big-endian).
+#include <cpuid.h>
+#include <stdint.h>
+#include <string.h>
+#include <immintrin.h>
+#include "CSystem.h"
+
+int bale_sha256_pair_available(void) {
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    const int ssse3 = (ecx >> 9) & 1, sse41 = (ecx >> 19) & 1;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    const int sha = (ebx >> 29) & 1;
+    return ssse3 && sse41 && sha;
+}
+
+static const uint32_t K[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+#define TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+// state as ABEF / CDGH registers
+TARGET static inline void load_state(const uint32_t s[8], __m128i *abef, __m128i *cdgh) {
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&s[0]);
+    __m128i s1 = _mm_loadu_si128((const __m128i *)&s[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);
+    s1 = _mm_shuffle_epi32(s1, 0x1B);
+    *abef = _mm_alignr_epi8(tmp, s1, 8);
+    *cdgh = _mm_blend_epi16(s1, tmp, 0xF0);
+}
+TARGET static inline void store_state(uint32_t s[8], __m128i abef, __m128i cdgh) {
+    __m128i tmp = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i s1 = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)&s[0], _mm_blend_epi16(tmp, s1, 0xF0));
+    _mm_storeu_si128((__m128i *)&s[4], _mm_alignr_epi8(s1, tmp, 8));
+}
+
+#define MASK _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL)
+
+// One 4-round group for one lane: w[i&3] is the schedule word group i.
+#define GROUP(i, w, s0, s1) do { \
+    if ((i) >= 4) { \
+        __m128i x = _mm_sha256msg1_epu32(w[(i) & 3], w[((i) + 1) & 3]); \
+        x = _mm_add_epi32(x, _mm_alignr_epi8(w[((i) + 3) & 3], w[((i) + 2) & 3], 4)); \
+        w[(i) & 3] = _mm_sha256msg2_epu32(x, w[((i) + 3) & 3]); \
+    } \
+    __m128i m = _mm_add_epi32(w[(i) & 3], _mm_loadu_si128((const __m128i *)&K[4 * (i)])); \
+    s1 = _mm_sha256rnds2_epu32(s1, s0, m); \
+    m = _mm_shuffle_epi32(m, 0x0E); \
+    s0 = _mm_sha256rnds2_epu32(s0, s1, m); \
+} while (0)
+
+TARGET static void sha256_x1(uint32_t state[8], const uint8_t *data, size_t blocks) {
+    __m128i s0, s1; load_state(state, &s0, &s1);
+    const __m128i mask = MASK;
+    while (blocks--) {
+        __m128i a0 = s0, a1 = s1, w[4];
+        for (int j = 0; j < 4; j++) w[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * j)), mask);
+        GROUP(0,w,s0,s1); GROUP(1,w,s0,s1); GROUP(2,w,s0,s1); GROUP(3,w,s0,s1);
+        GROUP(4,w,s0,s1); GROUP(5,w,s0,s1); GROUP(6,w,s0,s1); GROUP(7,w,s0,s1);
+        GROUP(8,w,s0,s1); GROUP(9,w,s0,s1); GROUP(10,w,s0,s1); GROUP(11,w,s0,s1);
+        GROUP(12,w,s0,s1); GROUP(13,w,s0,s1); GROUP(14,w,s0,s1); GROUP(15,w,s0,s1);
+        s0 = _mm_add_epi32(s0, a0); s1 = _mm_add_epi32(s1, a1);
+        data += 64;
+    }
+    store_state(state, s0, s1);
+}
+
+#define GROUP2(i) GROUP(i, wa, a0, a1); GROUP(i, wb, b0, b1)
+TARGET static void sha256_x2(uint32_t sa[8], uint32_t sb[8], const uint8_t *da, const uint8_t *db, size_t blocks) {
+    __m128i a0, a1, b0, b1; load_state(sa, &a0, &a1); load_state(sb, &b0, &b1);
+    const __m128i mask = MASK;
+    while (blocks--) {
+        __m128i pa0 = a0, pa1 = a1, pb0 = b0, pb1 = b1, wa[4], wb[4];
+        for (int j = 0; j < 4; j++) {
+            wa[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(da + 16 * j)), mask);
+            wb[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(db + 16 * j)), mask);
+        }
+        GROUP2(0); GROUP2(1); GROUP2(2); GROUP2(3); GROUP2(4); GROUP2(5); GROUP2(6); GROUP2(7);
+        GROUP2(8); GROUP2(9); GROUP2(10); GROUP2(11); GROUP2(12); GROUP2(13); GROUP2(14); GROUP2(15);
+        a0 = _mm_add_epi32(a0, pa0); a1 = _mm_add_epi32(a1, pa1);
+        b0 = _mm_add_epi32(b0, pb0); b1 = _mm_add_epi32(b1, pb1);
+        da += 64; db += 64;
+    }
+    store_state(sa, a0, a1); store_state(sb, b0, b1);
+}
+
+// The padded end of a message: its last partial block, 0x80, zeros, the bit length; 1 or 2 blocks.
+static size_t pad(const uint8_t *message, size_t length, uint8_t tail[128]) {
+    size_t rest = length % 64, blocks = rest < 56 ? 1 : 2;
+    memset(tail, 0, 128);
+    memcpy(tail, message + length - rest, rest);
+    tail[rest] = 0x80;
+    uint64_t bits = (uint64_t)length * 8;
+    for (int i = 0; i < 8; i++) tail[64 * blocks - 1 - i] = (uint8_t)(bits >> (8 * i));
+    return blocks;
+}
+static void output(const uint32_t s[8], uint8_t *digest) {
+    for (int i = 0; i < 8; i++) { digest[4*i] = s[i] >> 24; digest[4*i+1] = s[i] >> 16; digest[4*i+2] = s[i] >> 8; digest[4*i+3] = s[i]; }
+}
+
+/// One lane of `bale_sha256_many`: the message it hashes and where it is.
+struct lane {
+    int message;            // index, or -1 when the lane has no message left
+    const uint8_t *at;      // the next block
+    size_t blocks;          // blocks left in this segment (the message's whole blocks, then its padded end)
+    int in_end;             // 1 while hashing the padded end
+    uint32_t state[8];
+    uint8_t end[128];
+    size_t end_blocks;
+};
+
+/// Gives `lane` the next message, if any; skips to its padded end when it has no whole block.
+static void take(struct lane *lane, int *next, int count, const uint8_t *const *messages, const size_t *lengths) {
+    if (*next >= count) { lane->message = -1; lane->blocks = 0; return; }
+    const int index = (*next)++;
+    lane->message = index;
+    memcpy(lane->state, H0, 32);
+    lane->end_blocks = pad(messages[index], lengths[index], lane->end);
+    lane->at = messages[index];
+    lane->blocks = lengths[index] / 64;
+    lane->in_end = 0;
+    if (lane->blocks == 0) { lane->at = lane->end; lane->blocks = lane->end_blocks; lane->in_end = 1; }
+}
+
+/// After a segment of `lane` ended: on to its padded end, or its digest out and the next message.
+static void advance(struct lane *lane, int *next, int count, const uint8_t *const *messages, const size_t *lengths,
+                    uint8_t *digests) {
+    if (!lane->in_end) {
+        lane->at = lane->end;
+        lane->blocks = lane->end_blocks;
+        lane->in_end = 1;
+        return;
+    }
+    output(lane->state, digests + 32 * (size_t)lane->message);
+    take(lane, next, count, messages, lengths);
+}
+
+void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests) {
+    struct lane a, b;
+    int next = 0;
+    take(&a, &next, count, messages, lengths);
+    take(&b, &next, count, messages, lengths);
+    while (a.message >= 0 && b.message >= 0) {
+        const size_t blocks = a.blocks < b.blocks ? a.blocks : b.blocks;
+        sha256_x2(a.state, b.state, a.at, b.at, blocks);
+        a.at += 64 * blocks; a.blocks -= blocks;
+        b.at += 64 * blocks; b.blocks -= blocks;
+        if (a.blocks == 0) advance(&a, &next, count, messages, lengths, digests);
+        if (b.blocks == 0) advance(&b, &next, count, messages, lengths, digests);
+    }
+    struct lane *last = a.message >= 0 ? &a : &b;
+    while (last->message >= 0) {
+        sha256_x1(last->state, last->at, last->blocks);
+        last->blocks = 0;
+        advance(last, &next, count, messages, lengths, digests);
+    }
+}
