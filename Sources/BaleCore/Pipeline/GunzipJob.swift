@@ -27,6 +27,27 @@ public enum GunzipJob {
         public var compressedBytes: Int64
     }
 
+    /// Members a worker holds at once in the parallel pass: the one it
+    /// inflates, none waiting in its pipe (`PipelineOptions.inFlightPerWorker`
+    /// is two for the other jobs).
+    ///
+    /// Why: each member in flight holds an arena slot for its data (4 MiB),
+    /// and so does each inflated member waiting for an earlier one to be
+    /// written; a run touches as many slots as it ever holds at once, and
+    /// every page of a slot it touches costs, once a run, its allocation, a
+    /// page-table entry in the worker and one in bale, and their undoing at
+    /// exit: on this virtual machine about 4 µs a page, some 2% of the CPU
+    /// time of `gunzip` of the 238 MB `text` corpus per slot. With one
+    /// member waiting in each pipe, that run mapped 8 to 12 slots in its
+    /// workers; with none, 5 to 8 (`perf record -e
+    /// syscalls:sys_enter_madvise`, `MADV_POPULATE_WRITE` calls). The
+    /// worker then waits for its next member for the time the parent takes
+    /// to see its answer and send another (a wake-up of the receiver and
+    /// of the feeder, a splice): small next to inflating 4 MiB (about 5 ms).
+    /// Measured by `bale gunzip -p 2 -c out/bale6.gz > /dev/null`, README
+    /// ("One member in flight").
+    static let membersInFlight = 1
+
     /// Decompresses `input` into `sink`. For a stream, `head` holds its
     /// first bytes when the caller already read them (to tell gzip from
     /// tar, say): they are read first, as if still in the stream.
@@ -38,9 +59,12 @@ public enum GunzipJob {
         let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head,
                                        arena: pipeline.workers.arena)
         let checking = CheckingSink(target: sink, unwritten: cutter.unwritten, path: inputName)
+        // One member in flight per worker, not two (`membersInFlight`).
+        var members = pipeline
+        members.options.inFlightPerWorker = membersInFlight
         var bytesIn: Int64 = 0
         do {
-            let report = try pipeline.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
+            let report = try members.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
             bytesIn = report.bytesIn
         } catch {
             // A member that does not check out against its hints, or a
