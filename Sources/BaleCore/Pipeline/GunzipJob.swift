@@ -27,9 +27,10 @@ public enum GunzipJob {
         public var compressedBytes: Int64
     }
 
-    /// Members a worker holds at once in the parallel pass: the one it
-    /// inflates, none waiting in its pipe (`PipelineOptions.inFlightPerWorker`
-    /// is two for the other jobs).
+    /// Members of a file a worker holds at once in the parallel pass (their
+    /// data goes to arena slots): the one it inflates, none waiting in its
+    /// pipe (`PipelineOptions.inFlightPerWorker` is two for the other jobs,
+    /// and for a stream's members, whose data comes back in the reply frame).
     ///
     /// Why: each member in flight holds an arena slot for its data (4 MiB),
     /// and so does each inflated member waiting for an earlier one to be
@@ -46,7 +47,7 @@ public enum GunzipJob {
     /// of the feeder, a splice): small next to inflating 4 MiB (about 5 ms).
     /// Measured by `bale gunzip -p 2 -c out/bale6.gz > /dev/null`, README
     /// ("One member in flight").
-    static let membersInFlight = 1
+    static let membersInFlightToArena = 1
 
     /// Decompresses `input` into `sink`. For a stream, `head` holds its
     /// first bytes when the caller already read them (to tell gzip from
@@ -59,9 +60,13 @@ public enum GunzipJob {
         let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head,
                                        arena: pipeline.workers.arena)
         let checking = CheckingSink(target: sink, unwritten: cutter.unwritten, path: inputName)
-        // One member in flight per worker, not two (`membersInFlight`).
+        // A file's members are inflated into arena slots: one in flight per
+        // worker, not two (`membersInFlightToArena`). A stream's come back
+        // in their reply frames, and keep the next one waiting in the pipe.
         var members = pipeline
-        members.options.inFlightPerWorker = membersInFlight
+        if seekable && pipeline.workers.arena != nil {
+            members.options.inFlightPerWorker = membersInFlightToArena
+        }
         var bytesIn: Int64 = 0
         do {
             let report = try members.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
