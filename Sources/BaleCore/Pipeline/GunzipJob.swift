@@ -37,16 +37,16 @@ public enum GunzipJob {
     /// written; a run touches as many slots as it ever holds at once, and
     /// every page of a slot it touches costs, once a run, its allocation, a
     /// page-table entry in the worker and one in bale, and their undoing at
-    /// exit: on this virtual machine about 4 µs a page, some 2% of the CPU
-    /// time of `gunzip` of the 238 MB `text` corpus per slot. With one
-    /// member waiting in each pipe, that run mapped 8 to 12 slots in its
-    /// workers; with none, 5 to 8 (`perf record -e
-    /// syscalls:sys_enter_madvise`, `MADV_POPULATE_WRITE` calls). The
-    /// worker then waits for its next member for the time the parent takes
-    /// to see its answer and send another (a wake-up of the receiver and
-    /// of the feeder, a splice): small next to inflating 4 MiB (about 5 ms).
-    /// Measured by `bale gunzip -p 2 -c out/bale6.gz > /dev/null`, README
-    /// ("One member in flight").
+    /// exit: on a virtual machine a page fault costs about 4 µs, and a slot
+    /// some 2% of the CPU time of `gunzip` of the 238 MB `text` corpus.
+    /// With one member waiting in each pipe, that run's workers mapped 10
+    /// to 13 slots, bale 9 to 12; with none, 4 to 7 and 4 to 5 (`perf
+    /// record -e syscalls:sys_enter_madvise`). The worker then waits for
+    /// its next member for the time bale takes to see its answer and send
+    /// another (a wake-up of the receiver and of the feeder, a splice):
+    /// small next to inflating 4 MiB (about 5 ms). CPU 0.92–0.96×, wall
+    /// 0.82–0.98× (`bale gunzip -p 2 -c FILE > /dev/null`, README, "One
+    /// member in flight").
     static let membersInFlightToArena = 1
 
     /// Decompresses `input` into `sink`. For a stream, `head` holds its
