@@ -15,7 +15,8 @@ public struct PipelineOptions: Sendable, Equatable {
     public var ioThreads: Int = 2
 
     /// Chunks a worker may hold at once: one being worked on, one waiting
-    /// in its pipe, so it never waits for the parent between chunks.
+    /// in its pipe, so it never waits for the parent between chunks
+    /// (`GunzipJob` sets one for a file's members, which hold arena slots).
     public var inFlightPerWorker: Int = 2
 
     /// Seconds a worker may take to answer before it is taken for hung,

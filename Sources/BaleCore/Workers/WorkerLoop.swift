@@ -16,7 +16,8 @@ import Glibc
 ///
 /// A worker handles one chunk at a time, in the order they arrive; the
 /// parent keeps a second chunk waiting in the pipe so the worker never
-/// idles between chunks. All the CPU work of a job happens here: deflate,
+/// idles between chunks (but for a file's members in `gunzip`, which it
+/// sends one at a time: `GunzipJob.membersInFlightToArena`). All the CPU work of a job happens here: deflate,
 /// inflate and CRC-32, with the codec each request names (the level map's
 /// by default, `CodecChoice`; the one `--codec` names). A chunk that fails (damaged data) is answered with
 /// a `failed` frame and the worker carries on; a broken frame from the
