@@ -6,6 +6,7 @@
  * calls and touch memory that no other thread frees or rewrites under it;
  * Swift gives no such guarantee about anything it allocates. */
 #define _GNU_SOURCE
+#include <sys/vfs.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -348,3 +349,9 @@ void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold) {
 }
 
 ssize_t bale_getdents(int fd, void *buffer, size_t count) { return getdents64(fd, buffer, count); }
+
+long bale_filesystem_type(int fd) {
+    struct statfs system;
+    if (fstatfs(fd, &system) != 0) return -1;
+    return (long)system.f_type;
+}

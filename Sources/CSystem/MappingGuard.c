@@ -45,14 +45,23 @@ static struct sigaction previous_action;
 
 static void on_bus_error(int signal_number, siginfo_t *info, void *context) {
     (void)context;
-    uintptr_t address = (uintptr_t)info->si_addr;
-    sigjmp_buf *jump = guard_jump;
-    if (jump != NULL && address >= guard_start && address < guard_end) {
-        guard_jump = NULL;
-        siglongjmp(*jump, 1);
+    /* Ours only when the kernel raised it for an access to a page past the
+       end of the mapped file (BUS_ADRERR) inside the guarded range: not a
+       signal another process sent (si_code <= 0, whose si_addr means
+       nothing), not a memory error (BUS_MCEERR_*). */
+    if (info->si_code == BUS_ADRERR) {
+        uintptr_t address = (uintptr_t)info->si_addr;
+        sigjmp_buf *jump = guard_jump;
+        if (jump != NULL && address >= guard_start && address < guard_end) {
+            guard_jump = NULL;
+            siglongjmp(*jump, 1);
+        }
     }
-    /* Not ours: the action before ours, when the faulting access is retried. */
+    /* Not ours: the action before ours. A fault is retried when the handler
+       returns and meets it; a signal sent by a process is not, so it is
+       raised again (SA_NODEFER: delivered at once) for that action to take. */
     sigaction(signal_number, &previous_action, NULL);
+    if (info->si_code <= 0) raise(signal_number);
 }
 
 static void install_guard(void) {

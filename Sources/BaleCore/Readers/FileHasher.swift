@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// Reads files by path and hashes them (SHA-256), one after another: what
 /// a worker does for each file of a `digestFiles` request (`bale sum`).
@@ -100,7 +101,8 @@ final class FileHasher {
     /// the size `fstat` gives, a window at a time (see above).
     private func hashMapped(_ fd: Int32) -> MappedOutcome {
         var status = stat()
-        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size >= Self.mappedFrom else {
+        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size >= Self.mappedFrom,
+              Self.holdsPlainData(fd) else {
             return .notMapped
         }
         let size = Int64(status.st_size)
@@ -120,6 +122,18 @@ final class FileHasher {
         }
         guard fstat(fd, &status) == 0, Int64(status.st_size) >= size else { return .changed }
         return .hashed(size: size)
+    }
+
+    /// Whether the file open on `fd` lies on a file system of plain data,
+    /// one that may be mapped: not sysfs, proc or debugfs, whose "regular"
+    /// files can be a device's memory (a PCI `resourceN`, as large as its
+    /// window, where a read may have effects on the device) that read()
+    /// refuses but a mapping would read. Such a file goes to read(), which
+    /// fails or reads it as those file systems intend.
+    private static func holdsPlainData(_ fd: Int32) -> Bool {
+        let type = bale_filesystem_type(fd)
+        let sysfs = 0x6265_6572, proc = 0x9fa0, debugfs = 0x6462_6720, tracefs = 0x7472_6163, securityfs = 0x7365_6373
+        return type >= 0 && ![sysfs, proc, debugfs, tracefs, securityfs].contains(type)
     }
 
     /// Hashes the file open on `fd` from `position` to its end; nil, or
