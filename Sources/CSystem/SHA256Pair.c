@@ -184,3 +184,33 @@ void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int
         advance(last, &next, count, messages, lengths, digests);
     }
 }
+
+// Two long messages side by side (`FilePairHasher`: two large files, each
+// read a window at a time): the same rounds as `bale_sha256_many`, exposed
+// block by block, with the state between calls kept by the caller.
+
+void bale_sha256_start(uint32_t state[8]) { memcpy(state, H0, 32); }
+
+void bale_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks) {
+    if (blocks > 0) sha256_x1(state, data, blocks);
+}
+
+void bale_sha256_blocks_pair(uint32_t a[8], const uint8_t *da, uint32_t b[8], const uint8_t *db, size_t blocks) {
+    if (blocks > 0) sha256_x2(a, b, da, db, blocks);
+}
+
+void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_length, uint64_t total_length,
+                        uint8_t digest[32]) {
+    // `pad` takes the message's last `total % 64` bytes from the end of what
+    // it is given; `rest` holds exactly those.
+    uint8_t tail[128];
+    const size_t partial = (size_t)(total_length % 64);
+    const size_t blocks = partial < 56 ? 1 : 2;
+    memset(tail, 0, sizeof tail);
+    memcpy(tail, rest, rest_length < partial ? rest_length : partial);
+    tail[partial] = 0x80;
+    const uint64_t bits = total_length * 8;
+    for (int i = 0; i < 8; i++) tail[64 * blocks - 1 - i] = (uint8_t)(bits >> (8 * i));
+    sha256_x1(state, tail, blocks);
+    output(state, digest);
+}

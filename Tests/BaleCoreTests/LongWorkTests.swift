@@ -41,12 +41,37 @@ import Testing
                        SumItem(path: Array("big".utf8), size: 5_000, expected: nil),
                        SumItem(path: Array("c".utf8), size: 30, expected: nil)]]
         groups.reverse()
-        let cutter = PathBatchCutter(batchFiles: 64, batchBytes: 1_000) { groups.popLast() }
+        let cutter = PathBatchCutter(batchFiles: 64, batchBytes: 1_000, workers: 2) { groups.popLast() }
         var batches: [([String], Bool)] = []
         while let chunk = try cutter.nextChunk(admit: { _ in true }) {
             batches.append((chunk.context.map { String(decoding: $0.path, as: UTF8.self) }, chunk.isLongWork))
         }
         #expect(batches.map(\.0) == [["a", "b"], ["big"], ["c"]])
         #expect(batches.map(\.1) == [false, true, false])
+    }
+
+    /// Of L large files on W workers, min(L / 2, L - W) pairs, each of two
+    /// files next to each other in the list: two on two workers stay one
+    /// to a worker, three make a pair and one alone, four two pairs; a
+    /// small file between two large ones keeps them apart.
+    @Test(arguments: [
+        (["L1", "L2"], 2, [["L1"], ["L2"]]),
+        (["L1", "L2", "L3"], 2, [["L1", "L2"], ["L3"]]),
+        (["L1", "L2", "L3", "L4"], 2, [["L1", "L2"], ["L3", "L4"]]),
+        (["L1", "L2", "L3", "L4"], 4, [["L1"], ["L2"], ["L3"], ["L4"]]),
+        (["L1", "L2", "L3", "L4"], 1, [["L1", "L2"], ["L3", "L4"]]),
+        (["L1", "s", "L2", "L3", "L4"], 2, [["L1"], ["s"], ["L2", "L3"], ["L4"]]),
+    ])
+    func largeFilesArePairedWhenEveryWorkerGetsWork(names: [String], workers: Int, expected: [[String]]) throws {
+        var groups = [names.map { SumItem(path: Array($0.utf8), size: $0.hasPrefix("L") ? 5_000 : 10, expected: nil) }]
+        let cutter = PathBatchCutter(batchFiles: 64, batchBytes: 1_000, workers: workers) { groups.popLast() }
+        var batches: [[String]] = []
+        var long: [Bool] = []
+        while let chunk = try cutter.nextChunk(admit: { _ in true }) {
+            batches.append(chunk.context.map { String(decoding: $0.path, as: UTF8.self) })
+            long.append(chunk.isLongWork)
+        }
+        #expect(batches == expected)
+        #expect(long == expected.map { $0.allSatisfy { $0.hasPrefix("L") } })
     }
 }

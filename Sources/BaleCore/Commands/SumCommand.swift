@@ -107,7 +107,8 @@ public struct SumCommand: Sendable {
             listing.withLock { $0 = status }
         }
 
-        let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes) { found.pop() }
+        let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes,
+                                     workers: options.engine.workerCount) { found.pop() }
         let sink = DigestPrinter(quiet: options.quiet, context: context)
         let runner = CommandRunner(context: context, engine: options.engine)
         let job = CommandRunner.Job(cutter: cutter, kind: .digest, inputName: options.check ?? "files", sink: sink,

@@ -10,7 +10,8 @@ import CSystem
 /// Sources/CSystem/SHA256Pair.c); a file alone in its batch (a large one),
 /// one listed without a size (a pipe, a device), one that grew or shrank
 /// since it was listed, and every file on a CPU without SHA instructions,
-/// read and hashed by itself (`FileHasher`, libcrypto).
+/// read and hashed by itself (`FileHasher`, libcrypto); two large files
+/// that are a batch together, side by side (`FilePairHasher`).
 ///
 /// Why: one file's SHA-256 is a chain of blocks, each waiting for the one
 /// before, and the SHA instructions spend most of one chain waiting for
@@ -38,6 +39,7 @@ final class FileBatchHasher {
     typealias Target = (listedSize: Int64?, path: UnsafeRawBufferPointer)
 
     private let single = FileHasher()
+    private lazy var pair = FilePairHasher()
     /// Whether the CPU has the SHA instructions `bale_sha256_many` needs.
     private let hasLanes = bale_sha256_pair_available() != 0
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
@@ -56,6 +58,13 @@ final class FileBatchHasher {
     /// Hashes `targets`, and gives each one's outcome to `deliver` with
     /// its index (in any order).
     func digests(of targets: [Target], deliver: (Int, WorkReply.FileDigest) -> Void) {
+        // Two large files (`PathBatchCutter` pairs them): side by side.
+        if hasLanes, targets.count == 2, targets.allSatisfy({ ($0.listedSize ?? 0) >= Int64(buffer.count) }),
+           let (first, second) = pair.digests(targets[0].path, targets[1].path) {
+            deliver(0, first)
+            deliver(1, second)
+            return
+        }
         var held: [Held] = []
         var used = 0
         for (index, target) in targets.enumerated() {

@@ -115,6 +115,10 @@ const char *bale_build_version(void);
 /// directory this way on the descriptor it keeps, with no DIR stream.
 ssize_t bale_getdents(int fd, void *buffer, size_t count);
 
+/// fstatfs(2)'s f_type of the file system the file open on `fd` lies on
+/// (SYSFS_MAGIC, PROC_SUPER_MAGIC…), or -1 when it cannot be read.
+long bale_filesystem_type(int fd);
+
 /// What reads a mapped range for `bale_guarded_consume`: `count` bytes at
 /// `bytes`, with `context` (a hash context, say). A C function, never a
 /// Swift closure: a fault jumps out of it (MappingGuard.c).
@@ -139,5 +143,18 @@ int bale_sha256_pair_available(void);
 /// the messages in the order given, each the next when its own is done:
 /// longest first leaves the least for one lane alone at the end.
 void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests);
+/// SHA-256 block by block, for messages read a piece at a time (two large
+/// files side by side: `FilePairHasher`). Only where
+/// `bale_sha256_pair_available()`. `bale_sha256_start` sets `state` to
+/// SHA-256's initial one; `bale_sha256_blocks` hashes `blocks` 64-byte
+/// blocks into it; `bale_sha256_blocks_pair` hashes `blocks` blocks of
+/// each of two messages, their rounds interleaved; `bale_sha256_finish`
+/// hashes the last `total_length % 64` bytes (`rest`, of `rest_length`
+/// bytes, that many) with the padding and writes the digest.
+void bale_sha256_start(uint32_t state[8]);
+void bale_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
+void bale_sha256_blocks_pair(uint32_t a[8], const uint8_t *da, uint32_t b[8], const uint8_t *db, size_t blocks);
+void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_length, uint64_t total_length,
+                        uint8_t digest[32]);
 
 #endif

@@ -1,0 +1,55 @@
+import CSystem
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import BaleCore
+
+/// Two files hashed side by side (`FilePairHasher`, the SHA-NI pair
+/// block by block) give libcrypto's digests of each, whatever their
+/// lengths: around a block (55, 56, 63, 64 bytes past whole windows), one
+/// much longer than the other, one empty, both the same; and a file that
+/// cannot be opened leaves both to the caller.
+@Suite struct FilePairHasherTests {
+    /// A file of `count` bytes of a pattern seeded by `seed`, at a new
+    /// path; returns the path (bytes, no NUL) and the bytes.
+    private func file(_ count: Int, seed: UInt32) throws -> ([UInt8], [UInt8]) {
+        var state = seed &* 2_654_435_761 | 1
+        let bytes = (0..<count).map { _ -> UInt8 in
+            state ^= state << 13; state ^= state >> 17; state ^= state << 5
+            return UInt8(truncatingIfNeeded: state)
+        }
+        let path = "/tmp/bale-pair-\(getpid())-\(seed)-\(count)"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        try #require(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == count)
+        close(fd)
+        return (Array(path.utf8), bytes)
+    }
+
+    @Test(.enabled(if: bale_sha256_pair_available() != 0, "needs a CPU with the SHA instructions"),
+          arguments: [
+            (0, 0), (1, 55), (56, 63), (64, 65), (119, 120), (1 << 20, 1 << 20),
+            ((1 << 20) + 55, (3 << 20) + 56), ((5 << 20) + 63, (1 << 20) + 64), (0, (2 << 20) + 1),
+          ])
+    func digestsAreLibcryptos(sizes: (Int, Int)) throws {
+        let (firstPath, firstBytes) = try file(sizes.0, seed: 1)
+        let (secondPath, secondBytes) = try file(sizes.1, seed: 2)
+        defer {
+            unlink(String(decoding: firstPath, as: UTF8.self))
+            unlink(String(decoding: secondPath, as: UTF8.self))
+        }
+        let hasher = FilePairHasher()
+        let digests = try #require(firstPath.withUnsafeBytes { one in secondPath.withUnsafeBytes { hasher.digests(one, $0) } })
+        #expect(digests.0 == .digest(SHA256().hash(firstBytes)))
+        #expect(digests.1 == .digest(SHA256().hash(secondBytes)))
+    }
+
+    @Test func aFileThatCannotBeOpenedLeavesBothToTheCaller() throws {
+        let (path, _) = try file(100, seed: 3)
+        defer { unlink(String(decoding: path, as: UTF8.self)) }
+        let missing = Array("/nonexistent/bale-pair".utf8)
+        let hasher = FilePairHasher()
+        #expect(path.withUnsafeBytes { one in missing.withUnsafeBytes { hasher.digests(one, $0) } } == nil)
+    }
+}
