@@ -18,11 +18,13 @@
 // pair of sha256rnds2. The tests compare every length from 0 to 130 bytes
 // and pages and more with sha256sum (SumPairTests); the padding is the
 // standard one (0x80, zeros, the length in bits, big-endian).
-#include <cpuid.h>
 #include <stdint.h>
 #include <string.h>
-#include <immintrin.h>
 #include "CSystem.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <immintrin.h>
 
 int bale_sha256_pair_available(void) {
     unsigned int eax, ebx, ecx, edx;
@@ -214,3 +216,16 @@ void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_leng
     sha256_x1(state, tail, blocks);
     output(state, digest);
 }
+
+#else
+// Elsewhere there are no SHA-NI lanes: `bale_sha256_pair_available` says
+// so, and bale hashes with libcrypto; the rest is never called.
+#include <stdlib.h>
+int bale_sha256_pair_available(void) { return 0; }
+void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests) { abort(); }
+void bale_sha256_start(uint32_t state[8]) { abort(); }
+void bale_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks) { abort(); }
+void bale_sha256_blocks_pair(uint32_t a[8], const uint8_t *da, uint32_t b[8], const uint8_t *db, size_t blocks) { abort(); }
+void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_length, uint64_t total_length,
+                        uint8_t digest[32]) { abort(); }
+#endif

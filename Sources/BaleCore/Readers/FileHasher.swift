@@ -70,7 +70,8 @@ final class FileHasher {
         if let listedSize, listedSize >= Self.mappedFrom {
             switch hashMapped(fd) {
             case .hashed(let size):
-                if size == listedSize { return .digest(hasher.finish()) }
+                // Then read() from there to its end: what the file gained
+                // since it was mapped (mostly nothing: one read of 0 bytes).
                 position = size
             case .changed:
                 hasher.restart()
