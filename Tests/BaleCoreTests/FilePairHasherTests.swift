@@ -39,7 +39,9 @@ import Glibc
             unlink(String(decoding: firstPath, as: UTF8.self))
             unlink(String(decoding: secondPath, as: UTF8.self))
         }
-        let hasher = FilePairHasher()
+        let buffers = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * FilePairHasher.window, alignment: 4096)
+        defer { buffers.deallocate() }
+        let hasher = FilePairHasher(buffers: buffers)
         let digests = try #require(firstPath.withUnsafeBytes { one in secondPath.withUnsafeBytes { hasher.digests(one, $0) } })
         #expect(digests.0 == .digest(SHA256().hash(firstBytes)))
         #expect(digests.1 == .digest(SHA256().hash(secondBytes)))
@@ -49,7 +51,9 @@ import Glibc
         let (path, _) = try file(100, seed: 3)
         defer { unlink(String(decoding: path, as: UTF8.self)) }
         let missing = Array("/nonexistent/bale-pair".utf8)
-        let hasher = FilePairHasher()
+        let buffers = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * FilePairHasher.window, alignment: 4096)
+        defer { buffers.deallocate() }
+        let hasher = FilePairHasher(buffers: buffers)
         #expect(path.withUnsafeBytes { one in missing.withUnsafeBytes { hasher.digests(one, $0) } } == nil)
     }
 }

@@ -39,7 +39,7 @@ final class FileBatchHasher {
     typealias Target = (listedSize: Int64?, path: UnsafeRawBufferPointer)
 
     private let single = FileHasher()
-    private lazy var pair = FilePairHasher()
+    private lazy var pair = FilePairHasher(buffers: buffer)
     /// Whether the CPU has the SHA instructions `bale_sha256_many` needs.
     private let hasLanes = bale_sha256_pair_available() != 0
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)

@@ -83,9 +83,16 @@ final class FilePairHasher {
         }
     }
 
-    private let buffers = UnsafeMutableRawPointer.allocate(byteCount: 2 * window, alignment: 4096)
+    /// Room for the two windows, lent by the owner (`FileBatchHasher`'s
+    /// buffer, idle while a pair is hashed: fresh pages are dear here).
+    private let buffers: UnsafeMutableRawPointer
 
-    deinit { buffers.deallocate() }
+    /// A hasher reading into `buffers`, which holds two windows at least
+    /// and outlives it.
+    init(buffers: UnsafeMutableRawBufferPointer) {
+        precondition(buffers.count >= 2 * Self.window)
+        self.buffers = buffers.baseAddress!
+    }
 
     /// The digests of the files at `first` and `second` (paths as bytes,
     /// without a NUL), or nil when either cannot be opened (nothing read).
