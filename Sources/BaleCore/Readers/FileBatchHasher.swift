@@ -58,8 +58,9 @@ final class FileBatchHasher {
     /// Hashes `targets`, and gives each one's outcome to `deliver` with
     /// its index (in any order).
     func digests(of targets: [Target], deliver: (Int, WorkReply.FileDigest) -> Void) {
-        // Two large files (`PathBatchCutter` pairs them): side by side.
-        if hasLanes, targets.count == 2, targets.allSatisfy({ ($0.listedSize ?? 0) >= Int64(buffer.count) }),
+        // Two large files (`PathBatchCutter` pairs them, by the same
+        // bound): side by side.
+        if hasLanes, targets.count == 2, targets.allSatisfy({ ($0.listedSize ?? 0) > SumCommand.batchBytes }),
            let (first, second) = pair.digests(targets[0].path, targets[1].path) {
             deliver(0, first)
             deliver(1, second)
