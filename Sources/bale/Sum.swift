@@ -13,7 +13,8 @@ struct Sum: ParsableCommand {
         symbolic links inside them are not followed. With -c, checks the \
         files a manifest lists and prints what sha256sum -c prints: NAME: OK, \
         NAME: FAILED or NAME: FAILED open or read, its warnings, exit 1 on \
-        any failure or when no line of the manifest is well formed.
+        any failure or when no line of the manifest is well formed. With no \
+        path, or the path -, standard input is hashed, as sha256sum hashes it.
 
         Examples:
           bale sum data/ > data.sha256
@@ -31,13 +32,12 @@ struct Sum: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Argument(help: "Files and directories to hash.")
+    @Argument(help: "Files and directories to hash (- or none: standard input).")
     var paths: [String] = []
 
     func validate() throws {
         if check != nil && !paths.isEmpty { throw ValidationError("-c takes the manifest alone: give no paths") }
         if quiet && check == nil { throw ValidationError("--quiet goes with -c") }
-        if check == nil && paths.isEmpty { throw ValidationError("give at least one file or directory (or -c MANIFEST)") }
         try requireNonEmpty(check, "-c", "a manifest file (- for standard input)")
         if check != nil && shard != nil { throw ValidationError("--shard goes with paths to hash, not with -c") }
     }

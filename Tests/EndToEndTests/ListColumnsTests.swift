@@ -36,4 +36,45 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// The time column widens as tar's `datewidth` does: after a time of
+    /// more than 16 columns (year 33658, or one shown in seconds), the
+    /// shorter times after it are padded on their right. From the stream
+    /// (an archive python's tarfile wrote) and from the index (a tree on
+    /// tmpfs, whose times reach past the year 9999, packed by bale).
+    @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/shm"), "needs /dev/shm (tmpfs) for times past the year 9999"))
+    func theTimeColumnWidensAsTarsDoes() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'EOF'
+            import io, tarfile
+            with tarfile.open("py.tar", "w", format=tarfile.PAX_FORMAT) as t:
+                for name, seconds in [("a", 0), ("b", 10**12), ("c", -10**10), ("d", 253402300800), ("e", 5)]:
+                    info = tarfile.TarInfo(name); info.size = 1; info.mtime = seconds
+                    t.addfile(info, io.BytesIO(b"x"))
+            EOF
+            gzip py.tar
+            TZ=UTC "$BALE" list py.tar.gz > py.list; echo "list: status $?"
+            TZ=UTC tar -tvzf py.tar.gz | cmp - py.list && echo "from the stream: tar -tv's bytes"
+            grep -c '^-rw-r--r-- 0/0  *1 1653-02-10 06:13  c$' py.list
+            tree=$(mktemp -d /dev/shm/bale-list-times.XXXXXX)
+            mkdir "$tree/t"; for n in 1 2 3; do echo $n > "$tree/t/$n"; done
+            touch -d @1000000000000 "$tree/t/2"; touch -d @0 "$tree/t/1" "$tree/t/3" "$tree/t"
+            "$BALE" pack -o own.tar.gz -C "$tree" t; echo "pack: status $?"
+            rm -rf "$tree"
+            TZ=UTC "$BALE" list own.tar.gz > own.list; echo "list: status $?"
+            TZ=UTC tar -tvzf own.tar.gz | cmp - own.list && echo "from the index: tar -tv's bytes"
+            grep -c ' 1970-01-01 00:00  t/3$' own.list
+            """#)
+        #expect(run.stdout == """
+            list: status 0
+            from the stream: tar -tv's bytes
+            1
+            pack: status 0
+            list: status 0
+            from the index: tar -tv's bytes
+            1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

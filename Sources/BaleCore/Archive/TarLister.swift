@@ -8,7 +8,8 @@ import Glibc
 /// GNU tar's columns (`ownerAndSizeWidth`); the types bale never writes show as
 /// GNU tar shows them (`V... NAME--Volume Header--`, `M... NAME--Continued
 /// at byte N--`, `?... NAME unknown file type 'X'`); a time the calendar
-/// cannot show is shown in seconds, as GNU tar does. Entries `--exclude`
+/// cannot show is shown in seconds, as GNU tar does, the time column
+/// widened after it as tar widens it (`timeWidth`). Entries `--exclude`
 /// matches are left out, as `tar -t --exclude` leaves them out.
 ///
 /// The same lines come from the stream (`begin`, as a `TarReader`
@@ -43,6 +44,11 @@ public struct TarLister: TarReader.Handler {
     /// widest owner and size met. The size is right-aligned in what the
     /// owner leaves, so the columns after it line up as tar's do.
     private var ownerAndSizeWidth = 19
+    /// How many columns the time takes: GNU tar's `datewidth` (list.c),
+    /// 16 ("2026-11-25 15:06") at first and widened, for the lines after
+    /// too, to the longest time met (a year past 9999, or a time shown in
+    /// seconds); a shorter time is padded on its right, as tar pads it.
+    private var timeWidth = 16
     /// The line being built from the stream, reused from line to line
     /// (grown when a line could be longer than it).
     private var line: [UInt8] = []
@@ -183,7 +189,10 @@ public struct TarLister: TarReader.Handler {
         at += spaces + sizeLength
         at.pointee = 0x20
         at += 1
-        at += times.write(seconds, at: at)
+        let timeLength = times.write(seconds, at: at)
+        timeWidth = max(timeWidth, timeLength)
+        for index in timeLength..<timeWidth { at[index] = 0x20 }
+        at += timeWidth
         at.pointee = 0x20
         at += 1
         at += TerminalText.escape(name, into: at)

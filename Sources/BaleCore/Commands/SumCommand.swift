@@ -59,9 +59,6 @@ public struct SumCommand: Sendable {
                 context.report(Diagnostic(.error, path: error.path, error.cause, wording: .verbatim))
                 return .failure
             }
-        } else if options.paths.isEmpty {
-            context.report(.error(path: nil, "sum: give at least one file or directory"))
-            return .failure
         }
 
         // The files are listed by the job's producer, on its own thread
@@ -86,11 +83,9 @@ public struct SumCommand: Sendable {
             cancellation.whenCancelled { found.cancel() }
             if options.check != nil {
                 // A manifest line naming "-" means standard input, as in
-                // sha256sum; the workers, whose own standard input is their
-                // pipe from bale, reach bale's through /proc.
-                let standardInput = Array("/proc/\(getpid())/fd/0".utf8)
+                // sha256sum (`SumItem.standardInputSource`).
                 for entry in entries {
-                    let source = entry.path == [UInt8(ascii: "-")] ? standardInput : entry.path
+                    let source = entry.path == SumItem.standardInputName ? SumItem.standardInputSource : entry.path
                     var info = stat()
                     let found = withCString(source, { stat($0, &info) }) == 0
                     var item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest,
@@ -100,7 +95,9 @@ public struct SumCommand: Sendable {
                 }
                 return
             }
-            let status = list(options.paths.map(RawArguments.bytes(of:)), cancellation: cancellation) { item in
+            // No path: standard input, as sha256sum reads it.
+            let paths = options.paths.isEmpty ? [SumItem.standardInputName] : options.paths.map(RawArguments.bytes(of:))
+            let status = list(paths, cancellation: cancellation) { item in
                 options.context.summary.expect(bytes: item.size, files: 1)
                 _ = hand(item)
             }
@@ -132,32 +129,54 @@ public struct SumCommand: Sendable {
         return max(listing.withLock { $0 }, sink.status)
     }
 
-    /// Lists `paths`: each file given (a pipe or a device named too, read
-    /// to its end as sha256sum reads it), and every regular file below
-    /// each directory given (`TreeWalk`: names sorted by bytes, links
-    /// followed only when given, the shard taken on the path); stops when
-    /// `cancellation` is set. Anything else inside a tree (links, devices)
-    /// is not a file to hash and is passed over.
+    /// Lists `paths`, in their order: each file given (a pipe or a device
+    /// named too, read to its end as sha256sum reads it), `-` as standard
+    /// input, and every regular file below each directory given
+    /// (`TreeWalk`: names sorted by bytes, links followed only when given,
+    /// the shard taken on the path); stops when `cancellation` is set.
+    /// Anything else inside a tree (links, devices) is not a file to hash
+    /// and is passed over.
     private func list(_ paths: [[UInt8]], cancellation: Cancellation, deliver: (SumItem) -> Void) -> ExitCode {
         var policy = TreeWalkPolicy()
         policy.links = .givenPathsOnly
         policy.shard = options.shard
         policy.shardKey = .path
         var status = ExitCode.success
-        let walk = TreeWalk(tops: paths.map { ($0, $0) }, policy: policy, cancellation: cancellation)
-        while let event = walk.next() {
-            switch event {
-            case .entry(let entry):
-                let isRegular = entry.type == S_IFREG
-                if entry.isSelected && (isRegular || (entry.isGiven && entry.type != S_IFDIR)) {
-                    deliver(SumItem(path: entry.path, size: isRegular ? Int64(entry.info.st_size) : 0,
-                                    isRegular: isRegular, expected: nil))
+        /// Walks the paths in `tops` (none of them `-`).
+        func walk(_ tops: ArraySlice<[UInt8]>) {
+            let walk = TreeWalk(tops: tops.map { ($0, $0) }, policy: policy, cancellation: cancellation)
+            while let event = walk.next() {
+                switch event {
+                case .entry(let entry):
+                    let isRegular = entry.type == S_IFREG
+                    if entry.isSelected && (isRegular || (entry.isGiven && entry.type != S_IFDIR)) {
+                        deliver(SumItem(path: entry.path, size: isRegular ? Int64(entry.info.st_size) : 0,
+                                        isRegular: isRegular, expected: nil))
+                    }
+                case .problem(let problem):
+                    options.context.report(problem.diagnostic)
+                    status = .failure
                 }
-            case .problem(let problem):
-                options.context.report(problem.diagnostic)
+            }
+        }
+        // The paths between two `-` are walked together; each `-` is
+        // standard input, hashed in its place (in the shard whose turn
+        // the name `-` is, as any path given).
+        var start = 0
+        for (index, path) in paths.enumerated() where path == SumItem.standardInputName {
+            walk(paths[start..<index])
+            start = index + 1
+            if cancellation.isCancelled { return status }
+            guard options.shard?.takes(path) ?? true else { continue }
+            if let item = SumItem.standardInput() {
+                deliver(item)
+            } else {
+                // Worded as sha256sum words it.
+                options.context.report(.error(path: "-", "Bad file descriptor"))
                 status = .failure
             }
         }
+        walk(paths[start...])
         return status
     }
 }

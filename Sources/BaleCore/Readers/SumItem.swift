@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One file to hash (`bale sum`): its path, its size (to size the
 /// batches), and the digest a manifest expects (`-c`).
 struct SumItem: Sendable {
@@ -15,4 +19,26 @@ struct SumItem: Sendable {
 
     /// What the worker is asked to hash.
     var target: DigestTarget { DigestTarget(path: source ?? path, listedSize: isRegular ? size : nil) }
+
+    /// The name that means standard input, on the command line and in a
+    /// manifest's line, as in sha256sum.
+    static let standardInputName: [UInt8] = [UInt8(ascii: "-")]
+
+    /// What the worker opens for standard input: bale's own, through
+    /// /proc, as the workers' standard input is their pipe from bale. A
+    /// pipe so opened is the same pipe, read on from where it is; a file
+    /// is opened anew, from its first byte.
+    static var standardInputSource: [UInt8] { Array("/proc/\(getpid())/fd/0".utf8) }
+
+    /// Standard input to hash, printed as `-`: read to its end whatever
+    /// it is (a pipe, a terminal or a file), as sha256sum reads it; nil
+    /// when bale was started without one (closed: `StandardOutput.reserveStandardDescriptors`
+    /// put a write-only /dev/null there, which /proc would reopen for reading).
+    static func standardInput() -> SumItem? {
+        let flags = fcntl(0, F_GETFL)
+        guard flags != -1 && flags & O_ACCMODE != O_WRONLY else { return nil }
+        var info = stat()
+        let size = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) : 0
+        return SumItem(path: standardInputName, size: size, isRegular: false, expected: nil, source: standardInputSource)
+    }
 }

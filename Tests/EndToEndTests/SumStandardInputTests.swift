@@ -1,0 +1,41 @@
+import Testing
+
+/// `bale sum -` and `bale sum` with no path hash standard input and print
+/// it as `-`, the lines sha256sum prints: a pipe read to its end (a second
+/// `-` then finds it empty, as sha256sum does), a file given with `<`, `-`
+/// in its place among other paths. Started with standard input closed,
+/// bale says "Bad file descriptor" and exits 1, as sha256sum does, where it
+/// would otherwise hash the /dev/null it keeps in its place.
+@Suite struct SumStandardInputTests {
+    @Test func standardInputIsHashedAsSha256sumHashesIt() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            head -c 300000 /dev/urandom > f; printf 'one\n' > a
+            for p in 1 2; do
+                printf 'hello\n' | "$BALE" sum -p $p > out; echo "no path: status $?"
+                printf 'hello\n' | sha256sum | cmp - out && echo "no path: sha256sum's line"
+                cat f | "$BALE" sum -p $p a - a - > out; echo "among paths: status $?"
+                cat f | sha256sum a - a - | cmp - out && echo "among paths: sha256sum's lines"
+                "$BALE" sum -p $p - < f > out; echo "a file: status $?"
+                sha256sum - < f | cmp - out && echo "a file: sha256sum's line"
+            done
+            "$BALE" sum - <&- > out 2> err; echo "closed: status $?"
+            cat err; [ ! -s out ] && echo "closed: no line"
+            """#)
+        let each = """
+            no path: status 0
+            no path: sha256sum's line
+            among paths: status 0
+            among paths: sha256sum's lines
+            a file: status 0
+            a file: sha256sum's line
+
+            """
+        #expect(run.stdout == each + each + """
+            closed: status 1
+            bale: -: Bad file descriptor
+            closed: no line
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
