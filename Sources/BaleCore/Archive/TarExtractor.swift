@@ -369,17 +369,28 @@ public struct TarExtractor: TarReader.Handler {
         return restorer.restore(attributes, toPathDescriptor: fd, displayName: displayName)
     }
 
-    /// A directory's attributes, mode and ACLs, through the directory
-    /// opened (never through a link) in its parent, while its owner may
-    /// still write it (the kernel asks that of `user.*` attributes);
-    /// false when it has none, and its mode is still to set.
-    private mutating func restoreDirectoryAttributesAndMode(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) -> Bool {
-        guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return false }
+    /// Gives a directory made earlier its attributes, mode, ACLs and time
+    /// at the end, through the directory itself, opened in its parent with
+    /// O_NOFOLLOW and O_DIRECTORY while its owner may still write it (the
+    /// kernel asks that of `user.*` attributes). A later entry may have put
+    /// a symbolic link or a file where it was (an empty directory is
+    /// replaced): then nothing is done, as GNU tar and bsdtar do, so the
+    /// directory's mode (setuid, say) never reaches what the link names,
+    /// outside the destination perhaps, nor the file. `mode` is nil when
+    /// the directory already has it.
+    private mutating func finishDirectory(_ entry: TarEntry, leaf: [UInt8], in parent: Int32, mode: mode_t?) {
         let fd = withCString(leaf) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return }
         defer { close(fd) }
-        restoreAttributesAndMode(entry, to: fd)
-        return true
+        if restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil {
+            restoreAttributesAndMode(entry, to: fd)
+        } else if let mode {
+            fchmod(fd, mode)
+        }
+        if policy.restoresTimes {
+            var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
+            futimens(fd, &times)
+        }
     }
 
     private mutating func forgetCachedParent() {
@@ -472,10 +483,7 @@ public struct TarExtractor: TarReader.Handler {
             var fake = entry
             fake.name = path
             guard let parent = openParent(parts, for: fake) else { continue }
-            if !restoreDirectoryAttributesAndMode(entry, leaf: leaf, in: parent.fd), let mode {
-                _ = withCString(leaf) { fchmodat(parent.fd, $0, mode, 0) }
-            }
-            setTime(parent.fd, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
+            finishDirectory(entry, leaf: leaf, in: parent.fd, mode: mode)
         }
         directoryTimes = []
         return refusals
