@@ -56,4 +56,36 @@ import Testing
         #expect(lines.count == 2 && lines[0].dropFirst(4) == lines[1].dropFirst(3), "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("./outside -rw-r--r--  1000000000.0000000000"), "\(run.stdout)\(run.stderr)")
     }
+
+    /// A file, link or FIFO named ".", "/" or "" (the destination itself)
+    /// cannot be extracted: bale dropped it without a word (exit 0); GNU
+    /// tar and bsdtar name it and fail. A directory so named is nothing to
+    /// make, and the entries after it are extracted.
+    @Test func entryNamingTheDestinationItselfIsNamed() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            cases = {'file': hdr(b'', 3) + pad(b'abc'), 'link': hdr(b'.', typ=b'2', link=b'/tmp'),
+                     'fifo': hdr(b'/', typ=b'6'), 'directory': hdr(b'./', typ=b'5')}
+            for name, data in cases.items(): open(name + '.tar', 'wb').write(data + hdr(b'f', 1) + pad(b'x') + end)
+            PY
+            for c in file link fifo directory; do
+                rm -rf dest; mkdir dest
+                "$BALE" unpack $c.tar -C dest 2> err; echo "$c: $? $(ls dest) $(cat err)"
+                rm -rf dest; mkdir dest; tar -xf $c.tar -C dest 2> /dev/null; echo "tar $c: $?"
+            done
+            """#)
+        #expect(run.stdout == """
+            file: 1 f bale: .: names the destination directory itself; not extracted
+            tar file: 2
+            link: 1 f bale: .: names the destination directory itself; not extracted
+            tar link: 2
+            fifo: 1 f bale: /: names the destination directory itself; not extracted
+            tar fifo: 2
+            directory: 0 f \("")
+            tar directory: 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

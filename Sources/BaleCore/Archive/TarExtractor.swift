@@ -155,7 +155,18 @@ public struct TarExtractor: TarReader.Handler {
             refuse(entry, refused.reason)
             return
         }
-        guard let leaf = parts.last else { return }  // "." or "/": the destination itself
+        guard let leaf = parts.last else {
+            // ".", "/" or an empty name: the destination itself. A directory
+            // there is nothing to make; anything else would have to replace
+            // the destination, and is named, never dropped without a word
+            // (GNU tar: ".: Cannot open: File exists"; bsdtar refuses it too).
+            if entry.kind != .directory && entry.special != .volumeLabel {
+                var named = entry
+                if named.name.isEmpty { named.name = [UInt8(ascii: ".")] }  // as GNU tar names it
+                refuse(named, "names the destination directory itself")
+            }
+            return
+        }
         switch entry.special {
         case .volumeLabel?:
             return  // a label names the archive, not a file (GNU tar skips it too)
