@@ -88,4 +88,35 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A pax header's `path` and `linkpath` win over GNU long-name headers
+    /// ('L', 'K') of the same entry whichever comes first, as in GNU tar;
+    /// bale took the later one, so `list` and `unpack` named the entry
+    /// otherwise than tar when the pax header came first.
+    @Test func paxNamesWinOverLongNameHeaders() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            def long(kind, name): return hdr(b'././@LongLink', len(name) + 1, typ=kind) + pad(name + b'\0')
+            open('mixed.tar', 'wb').write(
+                pax(b'a', [(b'path', b'pax-first')]) + long(b'L', b'long' * 40) + hdr(b'a', 3) + pad(b'abc')
+                + long(b'L', b'long' * 40) + pax(b'b', [(b'path', b'pax-last')]) + hdr(b'b', 3) + pad(b'abc')
+                + pax(b'c', [(b'linkpath', b'pax-target')]) + long(b'K', b'target' * 30) + hdr(b'c', typ=b'2', link=b'x')
+                + long(b'L', b'first') + long(b'L', b'second') + hdr(b'd', 1) + pad(b'd') + end)
+            PY
+            "$BALE" list mixed.tar > bale.list; echo "list: $?"
+            tar -tvf mixed.tar > tar.list
+            diff bale.list tar.list && echo same listing
+            mkdir b t; "$BALE" unpack mixed.tar -C b; tar -xf mixed.tar -C t
+            diff -r --no-dereference b t && echo same tree
+            ls b | tr '\n' ' '
+            """#)
+        #expect(run.stdout == """
+            list: 0
+            same listing
+            same tree
+            c pax-first pax-last second \("")
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

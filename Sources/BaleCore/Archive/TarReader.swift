@@ -70,6 +70,11 @@ public struct TarReader {
     /// Records of the pax header before the entry ('x'), and of every
     /// global header so far ('g'); the first win.
     private var overrides: [String: [UInt8]] = [:]
+    /// The name and link target of GNU long-name headers ('L', 'K') before
+    /// the entry, by the pax keyword they stand for: a pax record of the
+    /// entry wins over them whichever came first, as in GNU tar (which
+    /// applies the pax records last); the last 'L' wins over an earlier one.
+    private var longNames: [String: [UInt8]] = [:]
     private var globals: [String: [UInt8]] = [:]
     /// Pax sparse format 0.0: GNU.sparse.offset and GNU.sparse.numbytes
     /// values, in their order (the same keyword repeats).
@@ -301,7 +306,7 @@ public struct TarReader {
     /// A pax value for the entry: its own header's, else a global one's
     /// (an empty value cancels, as POSIX says).
     private func value(_ key: String) -> [UInt8]? {
-        guard let found = overrides[key] ?? globals[key], !found.isEmpty else { return nil }
+        guard let found = overrides[key] ?? longNames[key] ?? globals[key], !found.isEmpty else { return nil }
         return found
     }
 
@@ -464,6 +469,7 @@ public struct TarReader {
             readAttributes(into: &entry)
         }
         overrides = [:]
+        longNames = [:]
         paxSparseNumbers = []
         paxAttributes = [:]
         paxAttributeProblems = []
@@ -633,8 +639,8 @@ public struct TarReader {
 
     private mutating func finishExtended(_ type: UInt8) throws(BaleError) {
         switch type {
-        case UInt8(ascii: "L"): overrides["path"] = Array(extended.prefix { $0 != 0 })
-        case UInt8(ascii: "K"): overrides["linkpath"] = Array(extended.prefix { $0 != 0 })
+        case UInt8(ascii: "L"): longNames["path"] = Array(extended.prefix { $0 != 0 })
+        case UInt8(ascii: "K"): longNames["linkpath"] = Array(extended.prefix { $0 != 0 })
         case UInt8(ascii: "g"): try parsePax(extended, global: true)
         default: try parsePax(extended, global: false)  // 'x', 'X'
         }
