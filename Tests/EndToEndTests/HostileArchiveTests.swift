@@ -119,4 +119,56 @@ import Testing
             c pax-first pax-last second \("")
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A damaged header in the middle of an archive (a bad checksum,
+    /// garbage over a header) after a valid one: GNU tar says "Skipping to
+    /// next header" and reads on, so the entries after it are listed and
+    /// extracted; bale stopped there (exit 1, every later entry lost). Now
+    /// it skips to the next valid header as tar does, names the damage
+    /// (exit 1), and `verify` gives no "OK" over it. The pax header of the
+    /// lost entry does not rename the next one. A first header that is
+    /// damaged is still no tar archive.
+    @Test func damagedHeaderInTheMiddleIsSkippedAsGNUTarSkipsIt() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            import gzip
+            a, f = hdr(b'a', 3) + pad(b'abc'), hdr(b'f', 3) + pad(b'def')
+            open('checksum.tar', 'wb').write(a + hdr(b'b', 3, good=False) + pad(b'bbb') + f + end)
+            open('garbage.tar.gz', 'wb').write(gzip.compress(a + b'garbage!' * 192 + f + end))
+            open('pax.tar', 'wb').write(a + pax(b'b', [(b'path', b'lost')]) + hdr(b'b', 3, good=False) + pad(b'bbb') + f + end)
+            PY
+            for c in checksum.tar garbage.tar.gz pax.tar; do
+                "$BALE" list $c > bale.list 2> err; echo "$c list: $? $(cat err)"
+                tar -tvf $c > tar.list 2> /dev/null; diff bale.list tar.list && echo "$c: same listing"
+                mkdir b t; "$BALE" unpack $c -C b 2> /dev/null; echo "$c unpack: $?"; tar -xf $c -C t 2> /dev/null
+                diff -r b t && echo "$c: same tree"; rm -rf b t
+                "$BALE" verify $c; echo "$c verify: $?"
+                echo "$c cat: $("$BALE" cat $c f 2> /dev/null) $?"
+            done
+            """#)
+        let message = "bad tar header checksum at byte 1024 of the tar stream; skipping to the next header"
+        #expect(run.stdout == """
+            checksum.tar list: 1 bale: checksum.tar: \(message)
+            checksum.tar: same listing
+            checksum.tar unpack: 1
+            checksum.tar: same tree
+            checksum.tar verify: 1
+            checksum.tar cat: def 1
+            garbage.tar.gz list: 1 bale: garbage.tar.gz: \(message)
+            garbage.tar.gz: same listing
+            garbage.tar.gz unpack: 1
+            garbage.tar.gz: same tree
+            garbage.tar.gz verify: 1
+            garbage.tar.gz cat: def 1
+            pax.tar list: 1 bale: pax.tar: \(message.replacingOccurrences(of: "1024", with: "2048"))
+            pax.tar: same listing
+            pax.tar unpack: 1
+            pax.tar: same tree
+            pax.tar verify: 1
+            pax.tar cat: def 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

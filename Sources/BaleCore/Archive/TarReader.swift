@@ -40,7 +40,13 @@
 /// before it is trusted, so a damaged or hostile archive gives an error,
 /// never a crash or an allocation it chooses: a pax or long-name body is
 /// kept in memory up to `maximumExtendedSize`, a sparse map up to
-/// `maximumSparseRegions` regions.
+/// `maximumSparseRegions` regions. Reading a whole stream
+/// (`skipsDamagedHeaders`), a damaged header after a good one is skipped,
+/// block by block, up to the next valid header, as GNU tar does ("Skipping
+/// to next header"): an error that is named, but the entries after it are
+/// still read. A stream whose first header is damaged is no tar (an error
+/// that stops the reading), and readers that start at a header the index
+/// names stop at a damaged one too: that header was to check out.
 public struct TarReader {
     /// What the reader reports to.
     public protocol Handler {
@@ -146,13 +152,29 @@ public struct TarReader {
         "SCHILY.acl.access", "SCHILY.acl.default", "RHT.security.selinux",
     ]
 
-    public init(archiveName: String) { self.archiveName = archiveName }
+    /// Whether a damaged header after a valid one is skipped (see above)
+    /// rather than stopping the reading.
+    private let skipsDamagedHeaders: Bool
+    /// A valid header was read: a damaged one after it is skipped.
+    private var sawValidHeader = false
+    /// Blocks are being skipped after a damaged header.
+    private var isSkippingDamage = false
+
+    /// A reader for the archive named `archiveName` (in messages); with
+    /// `skipsDamagedHeaders`, one that skips a damaged header after a
+    /// valid one, as GNU tar reading a whole archive.
+    public init(archiveName: String, skipsDamagedHeaders: Bool = false) {
+        self.archiveName = archiveName
+        self.skipsDamagedHeaders = skipsDamagedHeaders
+    }
 
     /// Entries begun, and bytes of the tar stream consumed (for `--json`).
     public private(set) var entriesRead = 0
     public var bytesRead: Int64 { offset }
 
-    /// Warnings met so far (unknown pax keywords, values out of range).
+    /// Problems met so far that did not stop the reading: warnings
+    /// (unknown pax keywords, values out of range) and, as errors, the
+    /// damaged headers skipped.
     public private(set) var warnings: [Diagnostic] = []
 
     /// True once the end-of-archive blocks were seen.
@@ -283,7 +305,21 @@ public struct TarReader {
         }
         zeroBlocks = 0
         if entryStart == nil { entryStart = offset }
-        guard valid else { throw corrupt("bad tar header checksum") }
+        guard valid else {
+            guard skipsDamagedHeaders && sawValidHeader else { throw corrupt("bad tar header checksum") }
+            // Named once for a run of damaged blocks; what pax or long-name
+            // headers came before it described the lost entry, not the next.
+            if !isSkippingDamage {
+                isSkippingDamage = true
+                warnings.append(.error(path: archiveName, "bad tar header checksum at byte \(offset) of the tar stream; "
+                                       + "skipping to the next header"))
+            }
+            entryStart = nil
+            forgetExtendedHeaders()
+            return
+        }
+        isSkippingDamage = false
+        sawValidHeader = true
         let type = header[156]
         let headerSize = Self.octalOrBase256(header, 124, 12)
 
@@ -468,11 +504,7 @@ public struct TarReader {
             || value("SCHILY.acl.default") != nil {
             readAttributes(into: &entry)
         }
-        overrides = [:]
-        longNames = [:]
-        paxSparseNumbers = []
-        paxAttributes = [:]
-        paxAttributeProblems = []
+        forgetExtendedHeaders()
         entry.headerOffset = entryStart ?? offset
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
@@ -636,6 +668,16 @@ public struct TarReader {
     }
 
     // MARK: Extended headers
+
+    /// Forgets what the pax and long-name headers before an entry said,
+    /// once it has begun (or its header was found damaged).
+    private mutating func forgetExtendedHeaders() {
+        overrides = [:]
+        longNames = [:]
+        paxSparseNumbers = []
+        paxAttributes = [:]
+        paxAttributeProblems = []
+    }
 
     private mutating func finishExtended(_ type: UInt8) throws(BaleError) {
         switch type {

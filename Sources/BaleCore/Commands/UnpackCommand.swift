@@ -220,6 +220,9 @@ public struct UnpackCommand {
             context.report(.error(path: name, "\(failed) of \(expected.count) files in the manifest do not match"))
             return .failure
         }
+        // A damaged header skipped (its entry lost) is an error, never
+        // "OK" nor "read with warnings".
+        if warnings.contains(where: { $0.severity == .error }) { return .failure }
         let checked = options.manifest == nil ? ""
             : ", \(expected.count) \(expected.count == 1 ? "file matches" : "files match") the manifest"
         // Never a plain "OK" over a warning (a stream that may be cut short).
