@@ -171,4 +171,31 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A directory archived twice (an appended archive, `tar -r`) takes
+    /// its last entry's mode and time, as in GNU tar; bale gave it the
+    /// first entry's when that mode was set at the end (0555 then 0755:
+    /// left read-only).
+    @Test func directoryArchivedTwiceTakesItsLastEntry() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            open('twice.tar', 'wb').write(
+                hdr(b'd/', typ=b'5', mode=b'0000555', mtime=b'00000000001') + hdr(b'd/', typ=b'5', mode=b'0000755', mtime=b'00000000002')
+                + hdr(b'e/', typ=b'5', mode=b'0000755', mtime=b'00000000003') + hdr(b'./e', typ=b'5', mode=b'0000500', mtime=b'00000000004')
+                + end)
+            PY
+            mkdir b t; "$BALE" unpack twice.tar -C b; echo "bale: $?"; tar -xf twice.tar -C t
+            stat -c '%n %A %Y' b/* t/*
+            """#)
+        #expect(run.stdout == """
+            bale: 0
+            b/d drwxr-xr-x 2
+            b/e dr-x------ 4
+            t/d drwxr-xr-x 2
+            t/e dr-x------ 4
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

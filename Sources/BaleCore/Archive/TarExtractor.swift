@@ -489,7 +489,10 @@ public struct TarExtractor: TarReader.Handler {
             if problem.severity == .error { refusals.append(problem) } else { notices.append(problem) }
         }
         forgetCachedParent()
-        for (path, entry, mode) in directoryTimes.reversed() {
+        // A directory archived twice takes its last entry's mode and time,
+        // as in GNU tar: the earlier entries of a path already done are passed.
+        var finished: Set<[UInt8]> = []
+        for (path, entry, mode) in directoryTimes.reversed() where finished.insert(path).inserted {
             guard case .success(let parts) = Self.components(path), let leaf = parts.last else { continue }
             var fake = entry
             fake.name = path
