@@ -198,4 +198,51 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A pax header with a record that cannot be read (a wrong length, no
+    /// '=', no newline) or a `size` that is no size: GNU tar names it
+    /// ("Malformed extended header"), keeps the records before it, uses the
+    /// header's own size and reads on; bale stopped the whole archive there
+    /// (exit 1, nothing after it extracted). Now it reads on as tar does,
+    /// the damage named (exit 1).
+    @Test func damagedPaxRecordsAreNamedAndTheEntryReadOn() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            a, f = hdr(b'a', 3) + pad(b'abc'), hdr(b'f', 3) + pad(b'def')
+            def body(text): return hdr(b'PaxHeaders/a', len(text), typ=b'x') + pad(text)
+            cases = {'equals': body(b'13 mtime=100\n8 abcde\n'), 'newline': body(b'13 mtime=100\n11 path=ab '),
+                     'size': pax(b'a', [(b'mtime', b'100'), (b'size', b'abc')]),
+                     'negative': pax(b'a', [(b'size', b'-1'), (b'mtime', b'100')])}
+            for name, data in cases.items(): open(name + '.tar', 'wb').write(a + data + a + f + end)
+            PY
+            for c in equals newline size negative; do
+                "$BALE" list $c.tar > bale.list 2> err; echo "$c list: $? $(sed 's/ at byte [0-9]*//' err)"
+                tar -tvf $c.tar > tar.list 2> /dev/null; diff bale.list tar.list && echo "$c: same listing"
+                mkdir b t; "$BALE" unpack $c.tar -C b 2> /dev/null; echo "$c unpack: $?"; tar -xf $c.tar -C t 2> /dev/null
+                diff -r b t && [ $(stat -c %Y b/a) = $(stat -c %Y t/a) ] && echo "$c: same tree"; rm -rf b t
+            done
+            """#)
+        let record = "bad pax record of the tar stream; the rest of its extended header ignored"
+        #expect(run.stdout == """
+            equals list: 1 bale: equals.tar: \(record)
+            equals: same listing
+            equals unpack: 1
+            equals: same tree
+            newline list: 1 bale: newline.tar: \(record)
+            newline: same listing
+            newline unpack: 1
+            newline: same tree
+            size list: 1 bale: size.tar: bad pax size abc of the tar stream; the header's size used
+            size: same listing
+            size unpack: 1
+            size: same tree
+            negative list: 1 bale: negative.tar: bad pax size -1 of the tar stream; the header's size used
+            negative: same listing
+            negative unpack: 1
+            negative: same tree
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

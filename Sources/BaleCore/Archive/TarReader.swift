@@ -357,10 +357,15 @@ public struct TarReader {
     ) throws(BaleError) {
         var size = headerSize
         if let paxSize = value("size") {
-            guard let parsed = Int64(String(decoding: paxSize, as: UTF8.self)) else {
-                throw corrupt("bad pax size \(TerminalText.escaped(paxSize))")
+            if let parsed = Int64(String(decoding: paxSize, as: UTF8.self)), parsed >= 0 {
+                size = parsed
+            } else {
+                // Reading a whole stream, the header's own size is used, as
+                // GNU tar does ("Malformed extended header: invalid size=").
+                let problem = "bad pax size \(TerminalText.escaped(paxSize))"
+                guard skipsDamagedHeaders else { throw corrupt(problem) }
+                warnings.append(.error(path: archiveName, "\(problem) at byte \(offset) of the tar stream; the header's size used"))
             }
-            size = parsed
         }
         guard size >= 0 else { throw corrupt("negative entry size") }
 
@@ -689,6 +694,17 @@ public struct TarReader {
         extended = []
     }
 
+    /// A pax record that cannot be read: reading a whole stream, it is
+    /// named (an error) and the rest of its header ignored, the records
+    /// before it kept, as GNU tar does ("Malformed extended header"), and
+    /// the entry is read on; otherwise the reading stops there.
+    /// `at`: the record's place in the tar stream.
+    private mutating func skipDamagedRecords(at position: Int64) throws(BaleError) {
+        guard skipsDamagedHeaders else { throw corrupt("bad pax record") }
+        warnings.append(.error(path: archiveName, "bad pax record at byte \(position) of the tar stream; "
+                               + "the rest of its extended header ignored"))
+    }
+
     /// Parses "LENGTH KEY=VALUE\n" records, checking every length.
     private mutating func parsePax(_ body: [UInt8], global: Bool) throws(BaleError) {
         var index = 0
@@ -702,10 +718,12 @@ public struct TarReader {
                   // crafted archive crashed bale (Tests/BaleCoreTests/FuzzRegressionTests).
                   length > space - index + 2, length <= body.count - index,
                   body[index + length - 1] == UInt8(ascii: "\n") else {
-                throw corrupt("bad pax record")
+                return try skipDamagedRecords(at: offset - Int64(body.count - index))
             }
             let record = body[(space + 1)..<(index + length - 1)]
-            guard let equals = record.firstIndex(of: UInt8(ascii: "=")) else { throw corrupt("bad pax record") }
+            guard let equals = record.firstIndex(of: UInt8(ascii: "=")) else {
+                return try skipDamagedRecords(at: offset - Int64(body.count - index))
+            }
             index += length
             // Attribute names are any bytes: taken before the key becomes text.
             if takeAttribute(key: record[..<equals], value: record[(equals + 1)...], global: global) { continue }
