@@ -245,4 +245,43 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// An archive that fails later (cut short, or damaged gzip) after
+    /// entries that were refused or skipped: those are named too, before
+    /// the error, as GNU tar names them; bale said only the last error, so
+    /// a '../' entry (or a damaged header skipped) went unnamed.
+    @Test func entriesRefusedBeforeAFailureAreNamed() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            import gzip
+            start = hdr(b'../evil', 3) + pad(b'abc') + hdr(b'ok', 3) + pad(b'abc') + hdr(b'bad', 3, good=False) + pad(b'abc')
+            open('cut.tar', 'wb').write(start + hdr(b'a', 5000) + b'x' * 100)
+            whole = gzip.compress(start + hdr(b'f', 3) + pad(b'def') + end)
+            open('damaged.tar.gz', 'wb').write(whole[:-8] + bytes([whole[-8] ^ 1]) + whole[-7:])
+            PY
+            for c in cut.tar damaged.tar.gz; do
+                mkdir $c.d; "$BALE" unpack $c -C $c.d 2> err; echo "$c: $? $(ls $c.d | tr '\n' ' ')"; sed 's/ at byte [0-9]*//' err
+                "$BALE" list $c > /dev/null 2> err; echo "$c list: $?"; sed 's/ at byte [0-9]*//' err
+            done
+            """#)
+        #expect(run.stdout == """
+            cut.tar: 1 ok \("")
+            bale: ../evil: contains '..'; not extracted
+            bale: cut.tar: bad tar header checksum of the tar stream; skipping to the next header
+            bale: cut.tar: truncated: unexpected end of file
+            cut.tar list: 1
+            bale: cut.tar: bad tar header checksum of the tar stream; skipping to the next header
+            bale: cut.tar: truncated: unexpected end of file
+            damaged.tar.gz: 1 f ok \("")
+            bale: ../evil: contains '..'; not extracted
+            bale: damaged.tar.gz: bad tar header checksum of the tar stream; skipping to the next header
+            bale: damaged.tar.gz: invalid compressed data: incorrect data check
+            damaged.tar.gz list: 1
+            bale: damaged.tar.gz: bad tar header checksum of the tar stream; skipping to the next header
+            bale: damaged.tar.gz: invalid compressed data: incorrect data check
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

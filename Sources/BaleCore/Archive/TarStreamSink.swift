@@ -65,6 +65,12 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         }
     }
 
+    /// The reader's and the handler's warnings so far, for a stream that
+    /// failed (where a missing end is no news).
+    public var warningsBeforeFailure: [Diagnostic] {
+        monitor.withLock { state.reader.warnings + state.handler.warnings }
+    }
+
     /// Entries read and tar stream bytes consumed so far.
     public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (state.reader.entriesRead, state.reader.bytesRead) } }
 

@@ -188,6 +188,7 @@ public struct UnpackCommand {
                 return .failure
             }
             if let indexProblem { context.report(.error(path: name, indexProblem)) }
+            context.report(sink.warningsBeforeFailure)  // damage skipped before the error, say
             context.fail(error)
             if let last = sink.handler.lastEntry {
                 context.report(.error(path: name, "the damage is in or after \(last) (the last entry read whole or in part)"))
