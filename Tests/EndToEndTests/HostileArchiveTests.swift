@@ -284,4 +284,27 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A hard link to a name in directories the archive never made (or
+    /// through a symbolic link): GNU tar and bsdtar fail it and leave
+    /// nothing; bale made the missing directories on the way to the
+    /// target, so a failed link left empty directories behind.
+    @Test func hardLinkToAMissingNameLeavesNothingBehind() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            open('links.tar', 'wb').write(hdr(b'h', typ=b'1', link=b'no/such/dir/f') + hdr(b's', typ=b'2', link=b'..')
+                                          + hdr(b'h2', typ=b'1', link=b's/x/f') + end)
+            PY
+            mkdir b t; "$BALE" unpack links.tar -C b; echo "bale: $?"; tar -xf links.tar -C t 2> /dev/null; echo "tar: $?"
+            diff -r --no-dereference b t && echo same tree; find b | sort | tr '\n' ' '
+            """#)
+        #expect(run.stdout == """
+            bale: 1
+            tar: 2
+            same tree
+            b b/s \("")
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

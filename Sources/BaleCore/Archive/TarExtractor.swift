@@ -96,15 +96,17 @@ public struct TarExtractor: TarReader.Handler {
     }
 
     /// Opens the directory that will hold `parts.last`, creating missing
-    /// directories, never following a link. Returns -1 (with a warning) if
+    /// directories (unless `creatingMissing` is false), never following a
+    /// link. Returns nil (the entry refused, its cause after `failing`) if
     /// the way is blocked.
-    private mutating func openParent(_ parts: [[UInt8]], for entry: TarEntry) -> OpenDirectory? {
-        switch directories.open(parts.dropLast()) {
+    private mutating func openParent(_ parts: [[UInt8]], for entry: TarEntry, creatingMissing: Bool = true,
+                                     failing: String = "") -> OpenDirectory? {
+        switch directories.open(parts.dropLast(), creatingMissing: creatingMissing) {
         case .success(let directory):
             return directory
         case .failure(let error):
-            refuse(entry, error.code == ELOOP || error.code == ENOTDIR
-                   ? "a parent is a symbolic link or not a directory" : error.reason)
+            refuse(entry, failing + (error.code == ELOOP || error.code == ENOTDIR
+                                     ? "a parent is a symbolic link or not a directory" : error.reason))
             return nil
         }
     }
@@ -271,13 +273,17 @@ public struct TarExtractor: TarReader.Handler {
                 return
             }
             writers.waitFor(Array(targetParts.joined(separator: [UInt8(ascii: "/")])))
-            guard let targetDirectory = openParent(targetParts, for: entry) else { return }
+            // The target's directory is found, never made: a link to a name
+            // the archive has not made leaves nothing behind (GNU tar, bsdtar).
+            let failing = "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): "
+            guard let targetDirectory = openParent(targetParts, for: entry, creatingMissing: false, failing: failing) else {
+                return
+            }
             let targetParent = targetDirectory.fd
             _ = directory  // the entry's own directory stays open while the target's is used
             let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))")
             guard !room.refuses else { return }
-            let problem = makeNode(leaf, in: directory, room: room,
-                                   failing: "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): ") { name in
+            let problem = makeNode(leaf, in: directory, room: room, failing: failing) { name in
                 withCString(targetLeaf) { target in withCString(name) { linkat(targetParent, target, parent, $0, 0) } }
             }
             if let problem { refuse(entry, problem) }
