@@ -307,4 +307,26 @@ import Testing
             b b/s \("")
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `list` shows a hard link's target as `tar -tv` does, byte for byte:
+    /// without a leading "/" or anything up to its last ".." (what GNU tar
+    /// links to), "./" kept; bale showed the target as stored.
+    @Test func hardLinkTargetsListedAsGNUTarListsThem() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            links = [b'/f', b'../f', b'//a/../f', b'./f', b'/', b'a/..', b'..', b'.', b'a/b..c/f']
+            open('links.tar', 'wb').write(hdr(b'f', 3) + pad(b'abc')
+                + b''.join(hdr(b'h%d' % n, typ=b'1', link=link) for n, link in enumerate(links)) + end)
+            PY
+            "$BALE" list links.tar > bale.list; echo "bale: $?"
+            tar -tvf links.tar 2> /dev/null > tar.list; diff bale.list tar.list && echo same listing
+            """#)
+        #expect(run.stdout == """
+            bale: 0
+            same listing
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }
