@@ -329,4 +329,37 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A header whose mode, uid, gid or mtime field holds no number: GNU
+    /// tar names it ("Archive contains ‘zzzzzzz’ where numeric mode_t value
+    /// expected") and fails; bale took it as 0 or -1 without a word (exit
+    /// 0). Now it is named, a warning (exit 2): the entry is whole, its
+    /// mode 0 (not GNU tar's 07777), its ids and time -1 as in GNU tar.
+    @Test func numericFieldsThatHoldNoNumberAreNamed() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            def junk(name, start, text):
+                b = bytearray(hdr(name, 3)); b[start:start + len(text)] = text
+                b[148:156] = b' ' * 8; b[148:156] = b'%06o\0 ' % sum(b)
+                return bytes(b) + pad(b'abc')
+            open('junk.tar', 'wb').write(junk(b'm', 100, b'zzzzzzz') + junk(b'u', 108, b'zz00000') + junk(b't', 136, b'0000000zzzz')
+                                         + pax(b'p', [(b'mtime', b'5')]) + junk(b'p', 136, b'zzzzzzzzzzz') + end)
+            PY
+            "$BALE" list junk.tar > /dev/null; echo "list: $?"
+            mkdir b; "$BALE" unpack junk.tar -C b 2> /dev/null; echo "unpack: $? $(stat -c '%n %a %Y' b/* | tr '\n' ' ')"
+            """#)
+        #expect(run.stdout == """
+            list: 2
+            unpack: 2 b/m 0 0 b/p 644 5 b/t 644 -1 b/u 644 0 \("")
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == """
+            bale: junk.tar: m: the header's mode field holds ‘zzzzzzz’, not a number; 0 used
+            bale: junk.tar: u: the header's uid field holds ‘zz00000’, not a number; -1 used
+            bale: junk.tar: t: the header's mtime field holds ‘0000000zzzz’, not a number; -1 used
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -134,6 +134,11 @@ public struct TarReader {
         var mapPadding: Int?
     }
 
+    /// The header's numeric fields checked to hold numbers: name, start,
+    /// width, and the pax keyword that stands for it ("" for none).
+    private static let numericFields = [("mode", 100, 8, ""), ("uid", 108, 8, "uid"), ("gid", 116, 8, "gid"),
+                                        ("mtime", 136, 12, "mtime")]
+
     /// The largest pax or long-name body accepted. GNU tar takes any size
     /// memory allows; pax attributes of several megabytes (long ACLs,
     /// xattrs, comments) occur in practice, so the bound is generous but
@@ -435,6 +440,16 @@ public struct TarReader {
             } else {
                 warn(path: shown(), "extended header \(key)=\(TerminalText.escaped(text)) is out of range or malformed; ignored")
             }
+        }
+        // A numeric field that holds no number (and no pax record stands
+        // for it): named, as GNU tar names it ("Archive contains ‘…’ where
+        // numeric mode_t value expected"), never passed over without a
+        // word. Taken as -1, as GNU tar takes it (an id no one has, a time
+        // before 1970), but a mode as 0, not as GNU tar's 07777 (setuid).
+        for (field, start, width, key) in Self.numericFields
+        where header[start] & 0x80 == 0 && Self.octal(header, start, width) < 0 && (key.isEmpty || value(key) == nil) {
+            let text = TerminalText.escaped(Self.field(header, start, width))
+            warn(path: shown(), "the header's \(field) field holds ‘\(text)’, not a number; \(key.isEmpty ? 0 : -1) used")
         }
         entry.linkTarget = link
         entry.userName = value("uname") ?? Self.field(header, 265, 32)
