@@ -334,4 +334,46 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A sparse file whose map in its headers cannot be used (a region past
+    /// the file's size, lengths that do not add up to the data stored):
+    /// GNU tar names it ("invalid sparse archive member") and extracts the
+    /// entries after it; bale stopped the whole archive there. Now the
+    /// entry is named (exit 1), its data skipped, and the rest read.
+    @Test func unusableSparseMapSkipsItsEntryOnly() throws {
+        let run = try Self.run(making: #"""
+            def gnu_sparse(name, regions, real, data):
+                b = bytearray(hdr(name, len(data), typ=b'S')); b[257:265] = b'ustar  \0'
+                for i, (at, length) in enumerate(regions):
+                    b[386 + 24 * i:410 + 24 * i] = b'%011o\0%011o\0' % (at, length)
+                b[483:495] = b'%011o\0' % real; b[148:156] = b' ' * 8; b[148:156] = b'%06o\0 ' % sum(b)
+                return bytes(b) + pad(data)
+            f = hdr(b'f', 3) + pad(b'def')
+            open('beyond.tar', 'wb').write(gnu_sparse(b's', [(0, 3)], 2, b'abc') + f + end)
+            open('sum.tar', 'wb').write(gnu_sparse(b's', [(0, 5)], 100, b'abc') + f + end)
+            open('pax.tar', 'wb').write(pax(b's', [(b'GNU.sparse.size', b'100'), (b'GNU.sparse.map', b'0,5')])
+                                        + hdr(b's', 3) + pad(b'abc') + f + end)
+            """#, then: #"""
+            for c in beyond sum pax; do
+                "$BALE" list $c.tar > listing 2> err; echo "list: $? $(awk '{print $NF}' listing)"; sed 's/ at byte [0-9]*//' err
+                mkdir b t; "$BALE" unpack $c.tar -C b 2> /dev/null; echo "unpack: $? $(ls b)"; tar -xf $c.tar -C t 2> /dev/null
+                cmp b/f t/f && echo "f as tar extracts it"; rm -rf b t
+            done
+            """#)
+        #expect(run.stdout == """
+            list: 1 f
+            bale: beyond.tar: s: invalid sparse file of the tar stream (bad sparse map); not read
+            unpack: 1 f
+            f as tar extracts it
+            list: 1 f
+            bale: sum.tar: s: invalid sparse file of the tar stream (sparse map does not match the data stored); not read
+            unpack: 1 f
+            f as tar extracts it
+            list: 1 f
+            bale: pax.tar: s: invalid sparse file of the tar stream (sparse map does not match the data stored); not read
+            unpack: 1 f
+            f as tar extracts it
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

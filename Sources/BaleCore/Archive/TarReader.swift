@@ -461,63 +461,79 @@ public struct TarReader {
         // Sparse files: the old GNU type, or pax records of any format.
         var extensionFollows = false
         var mapInData = false
-        if type == UInt8(ascii: "S") {
-            let realSize = Self.octalOrBase256(header, 483, 12)
-            guard realSize >= 0 else { throw corrupt("bad sparse file size") }
-            var found = Sparse(realSize: realSize)
-            try Self.addRegions(header, from: 386, count: 4, to: &found, archive: self)
-            sparse = found
-            extensionFollows = header[482] != 0
-        } else if kind == .file && special == nil, isPaxSparse {
-            let major = number("GNU.sparse.major")
-            let minor = number("GNU.sparse.minor")
-            guard let realSize = number("GNU.sparse.realsize") ?? number("GNU.sparse.size"), realSize >= 0 else {
-                throw corrupt("pax sparse file without a valid size")
-            }
-            if let sparseName = value("GNU.sparse.name") { entry.name = sparseName }
-            var found = Sparse(realSize: realSize)
-            if major == 1 && (minor ?? 0) == 0 {
-                mapInData = true
-            } else if major == nil || major == 0 {
-                var numbers = paxSparseNumbers
-                if let map = value("GNU.sparse.map") {
-                    // Parsed in place, not split: a map of 64 MiB split
-                    // into slices would take many times that.
-                    numbers = []
-                    var digits: Int64?
-                    for index in 0...map.count {
-                        let byte = index < map.count ? map[index] : UInt8(ascii: ",")
-                        if byte == UInt8(ascii: ",") {
-                            guard let number = digits, numbers.count < 2 * Self.maximumSparseRegions else {
-                                throw corrupt("bad GNU.sparse.map")
+        // A sparse map in the headers that cannot be used: reading a whole
+        // stream, the entry is named and its data skipped, and the entries
+        // after it are read, as GNU tar does ("invalid sparse archive
+        // member"); otherwise the reading stops there.
+        do throws(BaleError) {
+            if type == UInt8(ascii: "S") {
+                let realSize = Self.octalOrBase256(header, 483, 12)
+                guard realSize >= 0 else { throw corrupt("bad sparse file size") }
+                var found = Sparse(realSize: realSize)
+                try Self.addRegions(header, from: 386, count: 4, to: &found, archive: self)
+                sparse = found
+                extensionFollows = header[482] != 0
+            } else if kind == .file && special == nil, isPaxSparse {
+                let major = number("GNU.sparse.major")
+                let minor = number("GNU.sparse.minor")
+                guard let realSize = number("GNU.sparse.realsize") ?? number("GNU.sparse.size"), realSize >= 0 else {
+                    throw corrupt("pax sparse file without a valid size")
+                }
+                if let sparseName = value("GNU.sparse.name") { entry.name = sparseName }
+                var found = Sparse(realSize: realSize)
+                if major == 1 && (minor ?? 0) == 0 {
+                    mapInData = true
+                } else if major == nil || major == 0 {
+                    var numbers = paxSparseNumbers
+                    if let map = value("GNU.sparse.map") {
+                        // Parsed in place, not split: a map of 64 MiB split
+                        // into slices would take many times that.
+                        numbers = []
+                        var digits: Int64?
+                        for index in 0...map.count {
+                            let byte = index < map.count ? map[index] : UInt8(ascii: ",")
+                            if byte == UInt8(ascii: ",") {
+                                guard let number = digits, numbers.count < 2 * Self.maximumSparseRegions else {
+                                    throw corrupt("bad GNU.sparse.map")
+                                }
+                                numbers.append(number)
+                                digits = nil
+                                continue
                             }
-                            numbers.append(number)
-                            digits = nil
-                            continue
+                            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw corrupt("bad GNU.sparse.map") }
+                            let (times, overflow1) = (digits ?? 0).multipliedReportingOverflow(by: 10)
+                            let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+                            guard !overflow1, !overflow2 else { throw corrupt("bad GNU.sparse.map") }
+                            digits = sum
                         }
-                        guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw corrupt("bad GNU.sparse.map") }
-                        let (times, overflow1) = (digits ?? 0).multipliedReportingOverflow(by: 10)
-                        let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
-                        guard !overflow1, !overflow2 else { throw corrupt("bad GNU.sparse.map") }
-                        digits = sum
                     }
+                    guard numbers.count % 2 == 0 else { throw corrupt("bad pax sparse map") }
+                    guard numbers.count / 2 <= Self.maximumSparseRegions else { throw corrupt("sparse map too large") }
+                    for pair in stride(from: 0, to: numbers.count, by: 2) {
+                        found.regions.append((numbers[pair], numbers[pair + 1]))
+                    }
+                } else {
+                    throw corrupt("unknown sparse format \(major ?? 0).\(minor ?? 0)")
                 }
-                guard numbers.count % 2 == 0 else { throw corrupt("bad pax sparse map") }
-                guard numbers.count / 2 <= Self.maximumSparseRegions else { throw corrupt("sparse map too large") }
-                for pair in stride(from: 0, to: numbers.count, by: 2) {
-                    found.regions.append((numbers[pair], numbers[pair + 1]))
-                }
-            } else {
-                throw corrupt("unknown sparse format \(major ?? 0).\(minor ?? 0)")
+                sparse = found
             }
-            sparse = found
-        }
-        if let found = sparse {
-            entry.isSparse = true
-            entry.kind = .file
-            entry.storedSize = stored
-            entry.size = found.realSize
-            if !extensionFollows && !mapInData { try Self.check(found, stored: stored, archive: self) }
+            if let found = sparse {
+                entry.isSparse = true
+                entry.kind = .file
+                entry.storedSize = stored
+                entry.size = found.realSize
+                if !extensionFollows && !mapInData { try Self.check(found, stored: stored, archive: self) }
+            }
+        } catch {
+            guard skipsDamagedHeaders, case .badArchive(_, _, let reason) = error else { throw error }
+            warnings.append(.error(path: "\(archiveName): \(TerminalText.escaped(entry.name))",
+                                   "invalid sparse file at byte \(offset) of the tar stream (\(reason)); not read"))
+            sparse = nil
+            forgetExtendedHeaders()
+            entryStart = nil
+            paddingLeft = Int(stored) + TarHeader.padding(stored)  // its data, skipped as padding is
+            state = paddingLeft > 0 ? .padding : .header
+            return
         }
 
         if !paxAttributes.isEmpty || !paxAttributeProblems.isEmpty || value("SCHILY.acl.access") != nil
