@@ -369,7 +369,8 @@ public struct TarReader {
                 // GNU tar does ("Malformed extended header: invalid size=").
                 let problem = "bad pax size \(TerminalText.escaped(paxSize))"
                 guard skipsDamagedHeaders else { throw corrupt(problem) }
-                warnings.append(.error(path: archiveName, "\(problem) at byte \(offset) of the tar stream; the header's size used"))
+                warnings.append(.error(path: archiveName,
+                                       "\(problem) at byte \(offset) of the tar stream; the header's size used"))
             }
         }
         guard size >= 0 else { throw corrupt("negative entry size") }
@@ -500,7 +501,9 @@ public struct TarReader {
                                 digits = nil
                                 continue
                             }
-                            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw corrupt("bad GNU.sparse.map") }
+                            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else {
+                                throw corrupt("bad GNU.sparse.map")
+                            }
                             let (times, overflow1) = (digits ?? 0).multipliedReportingOverflow(by: 10)
                             let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
                             guard !overflow1, !overflow2 else { throw corrupt("bad GNU.sparse.map") }
