@@ -378,4 +378,26 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A symbolic link, FIFO or device the system will not make (an empty
+    /// link target, a FIFO's name longer than the system takes) is
+    /// named with GNU tar's words for the call that failed ("Cannot create
+    /// symlink to ‘’: No such file or directory"); bale gave the cause alone.
+    @Test func nodesNotMadeAreNamedWithTheCallThatFailed() throws {
+        let run = try Self.run(making: #"""
+            open('nodes.tar', 'wb').write(hdr(b's', typ=b'2', link=b'') + pax(b'n', [(b'path', b'n' * 300)])
+                                          + hdr(b'n', typ=b'6') + end)
+            """#, then: #"""
+            mkdir b; "$BALE" unpack nodes.tar -C b 2>&1 | sed 's/n\{300\}/N/'; echo "bale: ${PIPESTATUS[0]}"
+            mkdir t; tar -xf nodes.tar -C t 2>&1 | sed 's/n\{300\}/N/' | grep -v Exiting
+            """#)
+        #expect(run.stdout == """
+            bale: s: Cannot create symlink to ‘’: No such file or directory; not extracted
+            bale: N: Cannot mkfifo: File name too long; not extracted
+            bale: 1
+            tar: s: Cannot create symlink to ‘’: No such file or directory
+            tar: N: Cannot mkfifo: File name too long
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

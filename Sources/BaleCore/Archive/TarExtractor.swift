@@ -247,11 +247,13 @@ public struct TarExtractor: TarReader.Handler {
             current = temporary.fd
         case .symbolicLink:
             forgetCachedParent()
-            let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot create symlink to \(Self.quoted(entry.linkTarget))")
+            // GNU tar's words, for a name taken (kept) and a link not made.
+            let failing = "Cannot create symlink to \(Self.quoted(entry.linkTarget))"
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: failing)
             guard !room.refuses else { return }
             let attributes = attributesOfSpecialFile(entry)
             var attributeProblems: [Diagnostic] = []
-            let problem = makeNode(leaf, in: directory, room: room, make: { name in
+            let problem = makeNode(leaf, in: directory, room: room, failing: failing + ": ", make: { name in
                 withCString(entry.linkTarget) { target in withCString(name) { symlinkat(target, parent, $0) } }
             }, finish: { name in
                 if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
@@ -288,14 +290,15 @@ public struct TarExtractor: TarReader.Handler {
             }
             if let problem { refuse(entry, problem) }
         case .fifo, .characterDevice, .blockDevice:
-            let room = makeRoom(for: entry, leaf, in: parent, refusal: entry.kind == .fifo ? "Cannot mkfifo" : "Cannot mknod")
+            let failing = entry.kind == .fifo ? "Cannot mkfifo" : "Cannot mknod"
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: failing)
             guard !room.refuses else { return }
             let type: mode_t = entry.kind == .fifo ? S_IFIFO : (entry.kind == .characterDevice ? S_IFCHR : S_IFBLK)
             let device = dev_t(UInt64(entry.deviceMajor & 0xfff) << 8 | UInt64(entry.deviceMinor & 0xff)
                                | UInt64(entry.deviceMinor & ~0xff) << 12 | UInt64(entry.deviceMajor & ~0xfff) << 32)
             let attributes = attributesOfSpecialFile(entry)
             var attributeProblems: [Diagnostic] = []
-            let problem = makeNode(leaf, in: directory, room: room, make: { name in
+            let problem = makeNode(leaf, in: directory, room: room, failing: failing + ": ", make: { name in
                 withCString(name) { mknodat(parent, $0, type | mode, device) }
             }, finish: { name in
                 // Owner first (chown clears setuid/setgid bits), then the
