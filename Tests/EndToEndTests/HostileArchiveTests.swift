@@ -400,4 +400,34 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A pax name with a NUL byte: "..\0/..\0/pwned" has no ".." component
+    /// as bytes, but the system reads each component up to the NUL, so
+    /// bale opened ".." twice and wrote `pwned` two directories above the
+    /// destination. GNU tar and bsdtar read the name up to its first NUL
+    /// (".."): now bale does too (listed as tar lists it, refused), and a
+    /// name component holding a NUL never reaches the system.
+    @Test func namesAreReadUpToTheirFirstNULByte() throws {
+        let run = try Self.run(making: #"""
+            open('nul.tar', 'wb').write(pax(b'x', [(b'path', b'..\0/..\0/pwned')]) + hdr(b'x', 3) + pad(b'abc')
+                                        + pax(b'h', [(b'linkpath', b'..\0/outside')]) + hdr(b'h', typ=b'1')
+                                        + pax(b'y', [(b'path', b'ok\0/../../z')]) + hdr(b'y', 3) + pad(b'def') + end)
+            """#, then: #"""
+            mkdir -p a/b/dest && cd a/b
+            "$BALE" list ../../nul.tar > bale.list; tar -tvf ../../nul.tar 2> /dev/null > tar.list
+            diff bale.list tar.list && echo same listing
+            "$BALE" unpack ../../nul.tar -C dest; echo "unpack: $?"
+            cd ../.. && find a ! -name '*.list' | sort | tr '\n' ' '
+            """#)
+        #expect(run.stdout == """
+            same listing
+            unpack: 1
+            a a/b a/b/dest a/b/dest/ok \("")
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == """
+            bale: ..: contains '..'; not extracted
+            bale: h: hard link to a name outside the destination; not extracted
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

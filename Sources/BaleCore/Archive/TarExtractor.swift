@@ -84,6 +84,9 @@ public struct TarExtractor: TarReader.Handler {
         for part in parts {
             if part == [UInt8(ascii: ".")] { continue }
             if part == [UInt8(ascii: "."), UInt8(ascii: ".")] { return .failure(RefusedName(reason: "contains '..'")) }
+            // The system reads a name up to a NUL byte: "..\0" would be
+            // "..". The reader never gives one; refused should one come.
+            if part.contains(0) { return .failure(RefusedName(reason: "contains a NUL byte")) }
             cleaned.append(part)
         }
         return .success(cleaned)

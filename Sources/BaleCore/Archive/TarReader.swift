@@ -384,9 +384,12 @@ public struct TarReader {
             let prefix = Self.field(header, 345, isStar ? 131 : 155)
             if !prefix.isEmpty { name = prefix + [UInt8(ascii: "/")] + name }
         }
-        if let path = value("path") { name = path }
+        // A pax name is read up to its first NUL byte, as GNU tar and
+        // bsdtar read it (a C string): "..\0/..\0/x" is "..", never a name
+        // whose components only look harmless until the system reads them.
+        if let path = value("path") { name = Self.upToNUL(path) }
         var link = Self.field(header, 157, 100)
-        if let linkPath = value("linkpath") { link = linkPath }
+        if let linkPath = value("linkpath") { link = Self.upToNUL(linkPath) }
 
         let slash = UInt8(ascii: "/")
         var kind = TarEntry.Kind.file
@@ -480,7 +483,7 @@ public struct TarReader {
                 guard let realSize = number("GNU.sparse.realsize") ?? number("GNU.sparse.size"), realSize >= 0 else {
                     throw corrupt("pax sparse file without a valid size")
                 }
-                if let sparseName = value("GNU.sparse.name") { entry.name = sparseName }
+                if let sparseName = value("GNU.sparse.name") { entry.name = Self.upToNUL(sparseName) }
                 var found = Sparse(realSize: realSize)
                 if major == 1 && (minor ?? 0) == 0 {
                     mapInData = true
@@ -707,6 +710,12 @@ public struct TarReader {
     }
 
     // MARK: Extended headers
+
+    /// `bytes` up to their first NUL byte, as C reads a name.
+    private static func upToNUL(_ bytes: [UInt8]) -> [UInt8] {
+        guard let nul = bytes.firstIndex(of: 0) else { return bytes }
+        return Array(bytes[..<nul])
+    }
 
     /// Forgets what the pax and long-name headers before an entry said,
     /// once it has begun (or its header was found damaged).
