@@ -222,7 +222,7 @@ import Testing
             0/0 \(Self.localTime(0)) a
             0/0 \(Self.localTime(0)) a
             0/0 9223372036854775807 b
-            0/0 \(Self.localTime(-1)) c
+            0/0 \(Self.localTime(-1))    c
             bale: huge.tar: a: extended header mtime=99999999999999999999 is out of range or malformed; ignored
             bale: huge.tar: c: base-256 time stamp out of range; -1 used
 

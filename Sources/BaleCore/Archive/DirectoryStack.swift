@@ -42,8 +42,10 @@ struct DirectoryStack {
     /// A stack under the open directory `root` (not closed by the stack).
     init(root: Int32) { self.root = root }
 
-    /// The directory `path` names below the root, opened or created.
-    mutating func open(_ path: ArraySlice<[UInt8]>) -> Result<OpenDirectory, SystemError> {
+    /// The directory `path` names below the root, opened, or created where
+    /// missing unless `creatingMissing` is false (a hard link's target
+    /// names a directory to find, not one to make).
+    mutating func open(_ path: ArraySlice<[UInt8]>, creatingMissing: Bool = true) -> Result<OpenDirectory, SystemError> {
         var common = 0
         while common < names.count && common < path.count && names[common] == path[path.startIndex + common] {
             common += 1
@@ -57,7 +59,7 @@ struct DirectoryStack {
         for part in path.dropFirst(start) {
             let parent = directories.last??.fd ?? root
             var next = withCString(part) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-            if next < 0 && errno == ENOENT {
+            if next < 0 && errno == ENOENT && creatingMissing {
                 _ = withCString(part) { mkdirat(parent, $0, 0o755) }
                 next = withCString(part) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
             }

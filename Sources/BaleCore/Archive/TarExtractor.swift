@@ -84,6 +84,9 @@ public struct TarExtractor: TarReader.Handler {
         for part in parts {
             if part == [UInt8(ascii: ".")] { continue }
             if part == [UInt8(ascii: "."), UInt8(ascii: ".")] { return .failure(RefusedName(reason: "contains '..'")) }
+            // The system reads a name up to a NUL byte: "..\0" would be
+            // "..". The reader never gives one; refused should one come.
+            if part.contains(0) { return .failure(RefusedName(reason: "contains a NUL byte")) }
             cleaned.append(part)
         }
         return .success(cleaned)
@@ -96,15 +99,17 @@ public struct TarExtractor: TarReader.Handler {
     }
 
     /// Opens the directory that will hold `parts.last`, creating missing
-    /// directories, never following a link. Returns -1 (with a warning) if
+    /// directories (unless `creatingMissing` is false), never following a
+    /// link. Returns nil (the entry refused, its cause after `failing`) if
     /// the way is blocked.
-    private mutating func openParent(_ parts: [[UInt8]], for entry: TarEntry) -> OpenDirectory? {
-        switch directories.open(parts.dropLast()) {
+    private mutating func openParent(_ parts: [[UInt8]], for entry: TarEntry, creatingMissing: Bool = true,
+                                     failing: String = "") -> OpenDirectory? {
+        switch directories.open(parts.dropLast(), creatingMissing: creatingMissing) {
         case .success(let directory):
             return directory
         case .failure(let error):
-            refuse(entry, error.code == ELOOP || error.code == ENOTDIR
-                   ? "a parent is a symbolic link or not a directory" : error.reason)
+            refuse(entry, failing + (error.code == ELOOP || error.code == ENOTDIR
+                                     ? "a parent is a symbolic link or not a directory" : error.reason))
             return nil
         }
     }
@@ -155,7 +160,18 @@ public struct TarExtractor: TarReader.Handler {
             refuse(entry, refused.reason)
             return
         }
-        guard let leaf = parts.last else { return }  // "." or "/": the destination itself
+        guard let leaf = parts.last else {
+            // ".", "/" or an empty name: the destination itself. A directory
+            // there is nothing to make; anything else would have to replace
+            // the destination, and is named, never dropped without a word
+            // (GNU tar: ".: Cannot open: File exists"; bsdtar refuses it too).
+            if entry.kind != .directory && entry.special != .volumeLabel {
+                var named = entry
+                if named.name.isEmpty { named.name = [UInt8(ascii: ".")] }  // as GNU tar names it
+                refuse(named, "names the destination directory itself")
+            }
+            return
+        }
         switch entry.special {
         case .volumeLabel?:
             return  // a label names the archive, not a file (GNU tar skips it too)
@@ -234,11 +250,13 @@ public struct TarExtractor: TarReader.Handler {
             current = temporary.fd
         case .symbolicLink:
             forgetCachedParent()
-            let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot create symlink to \(Self.quoted(entry.linkTarget))")
+            // GNU tar's words, for a name taken (kept) and a link not made.
+            let failing = "Cannot create symlink to \(Self.quoted(entry.linkTarget))"
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: failing)
             guard !room.refuses else { return }
             let attributes = attributesOfSpecialFile(entry)
             var attributeProblems: [Diagnostic] = []
-            let problem = makeNode(leaf, in: directory, room: room, make: { name in
+            let problem = makeNode(leaf, in: directory, room: room, failing: failing + ": ", make: { name in
                 withCString(entry.linkTarget) { target in withCString(name) { symlinkat(target, parent, $0) } }
             }, finish: { name in
                 if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
@@ -260,25 +278,30 @@ public struct TarExtractor: TarReader.Handler {
                 return
             }
             writers.waitFor(Array(targetParts.joined(separator: [UInt8(ascii: "/")])))
-            guard let targetDirectory = openParent(targetParts, for: entry) else { return }
+            // The target's directory is found, never made: a link to a name
+            // the archive has not made leaves nothing behind (GNU tar, bsdtar).
+            let failing = "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): "
+            guard let targetDirectory = openParent(targetParts, for: entry, creatingMissing: false, failing: failing) else {
+                return
+            }
             let targetParent = targetDirectory.fd
             _ = directory  // the entry's own directory stays open while the target's is used
             let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))")
             guard !room.refuses else { return }
-            let problem = makeNode(leaf, in: directory, room: room,
-                                   failing: "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): ") { name in
+            let problem = makeNode(leaf, in: directory, room: room, failing: failing) { name in
                 withCString(targetLeaf) { target in withCString(name) { linkat(targetParent, target, parent, $0, 0) } }
             }
             if let problem { refuse(entry, problem) }
         case .fifo, .characterDevice, .blockDevice:
-            let room = makeRoom(for: entry, leaf, in: parent, refusal: entry.kind == .fifo ? "Cannot mkfifo" : "Cannot mknod")
+            let failing = entry.kind == .fifo ? "Cannot mkfifo" : "Cannot mknod"
+            let room = makeRoom(for: entry, leaf, in: parent, refusal: failing)
             guard !room.refuses else { return }
             let type: mode_t = entry.kind == .fifo ? S_IFIFO : (entry.kind == .characterDevice ? S_IFCHR : S_IFBLK)
             let device = dev_t(UInt64(entry.deviceMajor & 0xfff) << 8 | UInt64(entry.deviceMinor & 0xff)
                                | UInt64(entry.deviceMinor & ~0xff) << 12 | UInt64(entry.deviceMajor & ~0xfff) << 32)
             let attributes = attributesOfSpecialFile(entry)
             var attributeProblems: [Diagnostic] = []
-            let problem = makeNode(leaf, in: directory, room: room, make: { name in
+            let problem = makeNode(leaf, in: directory, room: room, failing: failing + ": ", make: { name in
                 withCString(name) { mknodat(parent, $0, type | mode, device) }
             }, finish: { name in
                 // Owner first (chown clears setuid/setgid bits), then the
@@ -369,17 +392,28 @@ public struct TarExtractor: TarReader.Handler {
         return restorer.restore(attributes, toPathDescriptor: fd, displayName: displayName)
     }
 
-    /// A directory's attributes, mode and ACLs, through the directory
-    /// opened (never through a link) in its parent, while its owner may
-    /// still write it (the kernel asks that of `user.*` attributes);
-    /// false when it has none, and its mode is still to set.
-    private mutating func restoreDirectoryAttributesAndMode(_ entry: TarEntry, leaf: [UInt8], in parent: Int32) -> Bool {
-        guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return false }
+    /// Gives a directory made earlier its attributes, mode, ACLs and time
+    /// at the end, through the directory itself, opened in its parent with
+    /// O_NOFOLLOW and O_DIRECTORY while its owner may still write it (the
+    /// kernel asks that of `user.*` attributes). A later entry may have put
+    /// a symbolic link or a file where it was (an empty directory is
+    /// replaced): then nothing is done, as GNU tar and bsdtar do, so the
+    /// directory's mode (setuid, say) never reaches what the link names,
+    /// outside the destination perhaps, nor the file. `mode` is nil when
+    /// the directory already has it.
+    private mutating func finishDirectory(_ entry: TarEntry, leaf: [UInt8], in parent: Int32, mode: mode_t?) {
         let fd = withCString(leaf) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return }
         defer { close(fd) }
-        restoreAttributesAndMode(entry, to: fd)
-        return true
+        if restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil {
+            restoreAttributesAndMode(entry, to: fd)
+        } else if let mode {
+            fchmod(fd, mode)
+        }
+        if policy.restoresTimes {
+            var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
+            futimens(fd, &times)
+        }
     }
 
     private mutating func forgetCachedParent() {
@@ -467,15 +501,15 @@ public struct TarExtractor: TarReader.Handler {
             if problem.severity == .error { refusals.append(problem) } else { notices.append(problem) }
         }
         forgetCachedParent()
-        for (path, entry, mode) in directoryTimes.reversed() {
+        // A directory archived twice takes its last entry's mode and time,
+        // as in GNU tar: the earlier entries of a path already done are passed.
+        var finished: Set<[UInt8]> = []
+        for (path, entry, mode) in directoryTimes.reversed() where finished.insert(path).inserted {
             guard case .success(let parts) = Self.components(path), let leaf = parts.last else { continue }
             var fake = entry
             fake.name = path
             guard let parent = openParent(parts, for: fake) else { continue }
-            if !restoreDirectoryAttributesAndMode(entry, leaf: leaf, in: parent.fd), let mode {
-                _ = withCString(leaf) { fchmodat(parent.fd, $0, mode, 0) }
-            }
-            setTime(parent.fd, leaf, entry, flags: AT_SYMLINK_NOFOLLOW)
+            finishDirectory(entry, leaf: leaf, in: parent.fd, mode: mode)
         }
         directoryTimes = []
         return refusals

@@ -202,8 +202,17 @@ public struct TarLister: TarReader.Handler {
             at = Self.put(Self.symbolicLinkSeparator, at: at)
             at += TerminalText.escape(linkTarget, into: at)
         case .hardLink:
+            // As tar -tv shows it: the target extraction links to, without
+            // a leading "/" or anything up to its last ".." (GNU tar's
+            // safer_name_suffix; "." when nothing is left).
             at = Self.put(Self.hardLinkSeparator, at: at)
-            at += TerminalText.escape(linkTarget, into: at)
+            let removed = linkTarget.first == UInt8(ascii: "/") || linkTarget.contains(UInt8(ascii: "."))
+                ? TarMemberName.of(Array(linkTarget)).removed.count : 0
+            if removed > 0 && removed == linkTarget.count {
+                at = Self.put([UInt8(ascii: ".")], at: at)
+            } else {
+                at += TerminalText.escape(UnsafeBufferPointer(rebasing: linkTarget[removed...]), into: at)
+            }
         default:
             break
         }

@@ -40,7 +40,13 @@
 /// before it is trusted, so a damaged or hostile archive gives an error,
 /// never a crash or an allocation it chooses: a pax or long-name body is
 /// kept in memory up to `maximumExtendedSize`, a sparse map up to
-/// `maximumSparseRegions` regions.
+/// `maximumSparseRegions` regions. Reading a whole stream
+/// (`skipsDamagedHeaders`), a damaged header after a good one is skipped,
+/// block by block, up to the next valid header, as GNU tar does ("Skipping
+/// to next header"): an error that is named, but the entries after it are
+/// still read. A stream whose first header is damaged is no tar (an error
+/// that stops the reading), and readers that start at a header the index
+/// names stop at a damaged one too: that header was to check out.
 public struct TarReader {
     /// What the reader reports to.
     public protocol Handler {
@@ -70,6 +76,11 @@ public struct TarReader {
     /// Records of the pax header before the entry ('x'), and of every
     /// global header so far ('g'); the first win.
     private var overrides: [String: [UInt8]] = [:]
+    /// The name and link target of GNU long-name headers ('L', 'K') before
+    /// the entry, by the pax keyword they stand for: a pax record of the
+    /// entry wins over them whichever came first, as in GNU tar (which
+    /// applies the pax records last); the last 'L' wins over an earlier one.
+    private var longNames: [String: [UInt8]] = [:]
     private var globals: [String: [UInt8]] = [:]
     /// Pax sparse format 0.0: GNU.sparse.offset and GNU.sparse.numbytes
     /// values, in their order (the same keyword repeats).
@@ -123,6 +134,11 @@ public struct TarReader {
         var mapPadding: Int?
     }
 
+    /// The header's numeric fields checked to hold numbers: name, start,
+    /// width, and the pax keyword that stands for it ("" for none).
+    private static let numericFields = [("mode", 100, 8, ""), ("uid", 108, 8, "uid"), ("gid", 116, 8, "gid"),
+                                        ("mtime", 136, 12, "mtime")]
+
     /// The largest pax or long-name body accepted. GNU tar takes any size
     /// memory allows; pax attributes of several megabytes (long ACLs,
     /// xattrs, comments) occur in practice, so the bound is generous but
@@ -141,13 +157,29 @@ public struct TarReader {
         "SCHILY.acl.access", "SCHILY.acl.default", "RHT.security.selinux",
     ]
 
-    public init(archiveName: String) { self.archiveName = archiveName }
+    /// Whether a damaged header after a valid one is skipped (see above)
+    /// rather than stopping the reading.
+    private let skipsDamagedHeaders: Bool
+    /// A valid header was read: a damaged one after it is skipped.
+    private var sawValidHeader = false
+    /// Blocks are being skipped after a damaged header.
+    private var isSkippingDamage = false
+
+    /// A reader for the archive named `archiveName` (in messages); with
+    /// `skipsDamagedHeaders`, one that skips a damaged header after a
+    /// valid one, as GNU tar reading a whole archive.
+    public init(archiveName: String, skipsDamagedHeaders: Bool = false) {
+        self.archiveName = archiveName
+        self.skipsDamagedHeaders = skipsDamagedHeaders
+    }
 
     /// Entries begun, and bytes of the tar stream consumed (for `--json`).
     public private(set) var entriesRead = 0
     public var bytesRead: Int64 { offset }
 
-    /// Warnings met so far (unknown pax keywords, values out of range).
+    /// Problems met so far that did not stop the reading: warnings
+    /// (unknown pax keywords, values out of range) and, as errors, the
+    /// damaged headers skipped.
     public private(set) var warnings: [Diagnostic] = []
 
     /// True once the end-of-archive blocks were seen.
@@ -278,7 +310,21 @@ public struct TarReader {
         }
         zeroBlocks = 0
         if entryStart == nil { entryStart = offset }
-        guard valid else { throw corrupt("bad tar header checksum") }
+        guard valid else {
+            guard skipsDamagedHeaders && sawValidHeader else { throw corrupt("bad tar header checksum") }
+            // Named once for a run of damaged blocks; what pax or long-name
+            // headers came before it described the lost entry, not the next.
+            if !isSkippingDamage {
+                isSkippingDamage = true
+                warnings.append(.error(path: archiveName, "bad tar header checksum at byte \(offset) of the tar stream; "
+                                       + "skipping to the next header"))
+            }
+            entryStart = nil
+            forgetExtendedHeaders()
+            return
+        }
+        isSkippingDamage = false
+        sawValidHeader = true
         let type = header[156]
         let headerSize = Self.octalOrBase256(header, 124, 12)
 
@@ -301,7 +347,7 @@ public struct TarReader {
     /// A pax value for the entry: its own header's, else a global one's
     /// (an empty value cancels, as POSIX says).
     private func value(_ key: String) -> [UInt8]? {
-        guard let found = overrides[key] ?? globals[key], !found.isEmpty else { return nil }
+        guard let found = overrides[key] ?? longNames[key] ?? globals[key], !found.isEmpty else { return nil }
         return found
     }
 
@@ -316,10 +362,16 @@ public struct TarReader {
     ) throws(BaleError) {
         var size = headerSize
         if let paxSize = value("size") {
-            guard let parsed = Int64(String(decoding: paxSize, as: UTF8.self)) else {
-                throw corrupt("bad pax size \(TerminalText.escaped(paxSize))")
+            if let parsed = Int64(String(decoding: paxSize, as: UTF8.self)), parsed >= 0 {
+                size = parsed
+            } else {
+                // Reading a whole stream, the header's own size is used, as
+                // GNU tar does ("Malformed extended header: invalid size=").
+                let problem = "bad pax size \(TerminalText.escaped(paxSize))"
+                guard skipsDamagedHeaders else { throw corrupt(problem) }
+                warnings.append(.error(path: archiveName,
+                                       "\(problem) at byte \(offset) of the tar stream; the header's size used"))
             }
-            size = parsed
         }
         guard size >= 0 else { throw corrupt("negative entry size") }
 
@@ -332,9 +384,12 @@ public struct TarReader {
             let prefix = Self.field(header, 345, isStar ? 131 : 155)
             if !prefix.isEmpty { name = prefix + [UInt8(ascii: "/")] + name }
         }
-        if let path = value("path") { name = path }
+        // A pax name is read up to its first NUL byte, as GNU tar and
+        // bsdtar read it (a C string): "..\0/..\0/x" is "..", never a name
+        // whose components only look harmless until the system reads them.
+        if let path = value("path") { name = Self.upToNUL(path) }
         var link = Self.field(header, 157, 100)
-        if let linkPath = value("linkpath") { link = linkPath }
+        if let linkPath = value("linkpath") { link = Self.upToNUL(linkPath) }
 
         let slash = UInt8(ascii: "/")
         var kind = TarEntry.Kind.file
@@ -390,6 +445,16 @@ public struct TarReader {
                 warn(path: shown(), "extended header \(key)=\(TerminalText.escaped(text)) is out of range or malformed; ignored")
             }
         }
+        // A numeric field that holds no number (and no pax record stands
+        // for it): named, as GNU tar names it ("Archive contains ‘…’ where
+        // numeric mode_t value expected"), never passed over without a
+        // word. Taken as -1, as GNU tar takes it (an id no one has, a time
+        // before 1970), but a mode as 0, not as GNU tar's 07777 (setuid).
+        for (field, start, width, key) in Self.numericFields
+        where header[start] & 0x80 == 0 && Self.octal(header, start, width) < 0 && (key.isEmpty || value(key) == nil) {
+            let text = TerminalText.escaped(Self.field(header, start, width))
+            warn(path: shown(), "the header's \(field) field holds ‘\(text)’, not a number; \(key.isEmpty ? 0 : -1) used")
+        }
         entry.linkTarget = link
         entry.userName = value("uname") ?? Self.field(header, 265, 32)
         entry.groupName = value("gname") ?? Self.field(header, 297, 32)
@@ -400,73 +465,88 @@ public struct TarReader {
         // Sparse files: the old GNU type, or pax records of any format.
         var extensionFollows = false
         var mapInData = false
-        if type == UInt8(ascii: "S") {
-            let realSize = Self.octalOrBase256(header, 483, 12)
-            guard realSize >= 0 else { throw corrupt("bad sparse file size") }
-            var found = Sparse(realSize: realSize)
-            try Self.addRegions(header, from: 386, count: 4, to: &found, archive: self)
-            sparse = found
-            extensionFollows = header[482] != 0
-        } else if kind == .file && special == nil, isPaxSparse {
-            let major = number("GNU.sparse.major")
-            let minor = number("GNU.sparse.minor")
-            guard let realSize = number("GNU.sparse.realsize") ?? number("GNU.sparse.size"), realSize >= 0 else {
-                throw corrupt("pax sparse file without a valid size")
-            }
-            if let sparseName = value("GNU.sparse.name") { entry.name = sparseName }
-            var found = Sparse(realSize: realSize)
-            if major == 1 && (minor ?? 0) == 0 {
-                mapInData = true
-            } else if major == nil || major == 0 {
-                var numbers = paxSparseNumbers
-                if let map = value("GNU.sparse.map") {
-                    // Parsed in place, not split: a map of 64 MiB split
-                    // into slices would take many times that.
-                    numbers = []
-                    var digits: Int64?
-                    for index in 0...map.count {
-                        let byte = index < map.count ? map[index] : UInt8(ascii: ",")
-                        if byte == UInt8(ascii: ",") {
-                            guard let number = digits, numbers.count < 2 * Self.maximumSparseRegions else {
+        // A sparse map in the headers that cannot be used: reading a whole
+        // stream, the entry is named and its data skipped, and the entries
+        // after it are read, as GNU tar does ("invalid sparse archive
+        // member"); otherwise the reading stops there.
+        do throws(BaleError) {
+            if type == UInt8(ascii: "S") {
+                let realSize = Self.octalOrBase256(header, 483, 12)
+                guard realSize >= 0 else { throw corrupt("bad sparse file size") }
+                var found = Sparse(realSize: realSize)
+                try Self.addRegions(header, from: 386, count: 4, to: &found, archive: self)
+                sparse = found
+                extensionFollows = header[482] != 0
+            } else if kind == .file && special == nil, isPaxSparse {
+                let major = number("GNU.sparse.major")
+                let minor = number("GNU.sparse.minor")
+                guard let realSize = number("GNU.sparse.realsize") ?? number("GNU.sparse.size"), realSize >= 0 else {
+                    throw corrupt("pax sparse file without a valid size")
+                }
+                if let sparseName = value("GNU.sparse.name") { entry.name = Self.upToNUL(sparseName) }
+                var found = Sparse(realSize: realSize)
+                if major == 1 && (minor ?? 0) == 0 {
+                    mapInData = true
+                } else if major == nil || major == 0 {
+                    var numbers = paxSparseNumbers
+                    if let map = value("GNU.sparse.map") {
+                        // Parsed in place, not split: a map of 64 MiB split
+                        // into slices would take many times that.
+                        numbers = []
+                        var digits: Int64?
+                        for index in 0...map.count {
+                            let byte = index < map.count ? map[index] : UInt8(ascii: ",")
+                            if byte == UInt8(ascii: ",") {
+                                guard let number = digits, numbers.count < 2 * Self.maximumSparseRegions else {
+                                    throw corrupt("bad GNU.sparse.map")
+                                }
+                                numbers.append(number)
+                                digits = nil
+                                continue
+                            }
+                            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else {
                                 throw corrupt("bad GNU.sparse.map")
                             }
-                            numbers.append(number)
-                            digits = nil
-                            continue
+                            let (times, overflow1) = (digits ?? 0).multipliedReportingOverflow(by: 10)
+                            let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+                            guard !overflow1, !overflow2 else { throw corrupt("bad GNU.sparse.map") }
+                            digits = sum
                         }
-                        guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw corrupt("bad GNU.sparse.map") }
-                        let (times, overflow1) = (digits ?? 0).multipliedReportingOverflow(by: 10)
-                        let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
-                        guard !overflow1, !overflow2 else { throw corrupt("bad GNU.sparse.map") }
-                        digits = sum
                     }
+                    guard numbers.count % 2 == 0 else { throw corrupt("bad pax sparse map") }
+                    guard numbers.count / 2 <= Self.maximumSparseRegions else { throw corrupt("sparse map too large") }
+                    for pair in stride(from: 0, to: numbers.count, by: 2) {
+                        found.regions.append((numbers[pair], numbers[pair + 1]))
+                    }
+                } else {
+                    throw corrupt("unknown sparse format \(major ?? 0).\(minor ?? 0)")
                 }
-                guard numbers.count % 2 == 0 else { throw corrupt("bad pax sparse map") }
-                guard numbers.count / 2 <= Self.maximumSparseRegions else { throw corrupt("sparse map too large") }
-                for pair in stride(from: 0, to: numbers.count, by: 2) {
-                    found.regions.append((numbers[pair], numbers[pair + 1]))
-                }
-            } else {
-                throw corrupt("unknown sparse format \(major ?? 0).\(minor ?? 0)")
+                sparse = found
             }
-            sparse = found
-        }
-        if let found = sparse {
-            entry.isSparse = true
-            entry.kind = .file
-            entry.storedSize = stored
-            entry.size = found.realSize
-            if !extensionFollows && !mapInData { try Self.check(found, stored: stored, archive: self) }
+            if let found = sparse {
+                entry.isSparse = true
+                entry.kind = .file
+                entry.storedSize = stored
+                entry.size = found.realSize
+                if !extensionFollows && !mapInData { try Self.check(found, stored: stored, archive: self) }
+            }
+        } catch {
+            guard skipsDamagedHeaders, case .badArchive(_, _, let reason) = error else { throw error }
+            warnings.append(.error(path: "\(archiveName): \(TerminalText.escaped(entry.name))",
+                                   "invalid sparse file at byte \(offset) of the tar stream (\(reason)); not read"))
+            sparse = nil
+            forgetExtendedHeaders()
+            entryStart = nil
+            paddingLeft = Int(stored) + TarHeader.padding(stored)  // its data, skipped as padding is
+            state = paddingLeft > 0 ? .padding : .header
+            return
         }
 
         if !paxAttributes.isEmpty || !paxAttributeProblems.isEmpty || value("SCHILY.acl.access") != nil
             || value("SCHILY.acl.default") != nil {
             readAttributes(into: &entry)
         }
-        overrides = [:]
-        paxSparseNumbers = []
-        paxAttributes = [:]
-        paxAttributeProblems = []
+        forgetExtendedHeaders()
         entry.headerOffset = entryStart ?? offset
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
@@ -631,14 +711,41 @@ public struct TarReader {
 
     // MARK: Extended headers
 
+    /// `bytes` up to their first NUL byte, as C reads a name.
+    private static func upToNUL(_ bytes: [UInt8]) -> [UInt8] {
+        guard let nul = bytes.firstIndex(of: 0) else { return bytes }
+        return Array(bytes[..<nul])
+    }
+
+    /// Forgets what the pax and long-name headers before an entry said,
+    /// once it has begun (or its header was found damaged).
+    private mutating func forgetExtendedHeaders() {
+        overrides = [:]
+        longNames = [:]
+        paxSparseNumbers = []
+        paxAttributes = [:]
+        paxAttributeProblems = []
+    }
+
     private mutating func finishExtended(_ type: UInt8) throws(BaleError) {
         switch type {
-        case UInt8(ascii: "L"): overrides["path"] = Array(extended.prefix { $0 != 0 })
-        case UInt8(ascii: "K"): overrides["linkpath"] = Array(extended.prefix { $0 != 0 })
+        case UInt8(ascii: "L"): longNames["path"] = Array(extended.prefix { $0 != 0 })
+        case UInt8(ascii: "K"): longNames["linkpath"] = Array(extended.prefix { $0 != 0 })
         case UInt8(ascii: "g"): try parsePax(extended, global: true)
         default: try parsePax(extended, global: false)  // 'x', 'X'
         }
         extended = []
+    }
+
+    /// A pax record that cannot be read: reading a whole stream, it is
+    /// named (an error) and the rest of its header ignored, the records
+    /// before it kept, as GNU tar does ("Malformed extended header"), and
+    /// the entry is read on; otherwise the reading stops there.
+    /// `at`: the record's place in the tar stream.
+    private mutating func skipDamagedRecords(at position: Int64) throws(BaleError) {
+        guard skipsDamagedHeaders else { throw corrupt("bad pax record") }
+        warnings.append(.error(path: archiveName, "bad pax record at byte \(position) of the tar stream; "
+                               + "the rest of its extended header ignored"))
     }
 
     /// Parses "LENGTH KEY=VALUE\n" records, checking every length.
@@ -654,10 +761,12 @@ public struct TarReader {
                   // crafted archive crashed bale (Tests/BaleCoreTests/FuzzRegressionTests).
                   length > space - index + 2, length <= body.count - index,
                   body[index + length - 1] == UInt8(ascii: "\n") else {
-                throw corrupt("bad pax record")
+                return try skipDamagedRecords(at: offset - Int64(body.count - index))
             }
             let record = body[(space + 1)..<(index + length - 1)]
-            guard let equals = record.firstIndex(of: UInt8(ascii: "=")) else { throw corrupt("bad pax record") }
+            guard let equals = record.firstIndex(of: UInt8(ascii: "=")) else {
+                return try skipDamagedRecords(at: offset - Int64(body.count - index))
+            }
             index += length
             // Attribute names are any bytes: taken before the key becomes text.
             if takeAttribute(key: record[..<equals], value: record[(equals + 1)...], global: global) { continue }

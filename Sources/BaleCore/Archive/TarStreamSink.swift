@@ -17,7 +17,9 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     private var state: State
 
     public init(archiveName: String, handler: Handler) {
-        state = State(reader: TarReader(archiveName: archiveName), handler: handler)
+        // The whole stream is read: a damaged header after a valid one is
+        // skipped to the next, as GNU tar does, and named (an error).
+        state = State(reader: TarReader(archiveName: archiveName, skipsDamagedHeaders: true), handler: handler)
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
@@ -52,14 +54,21 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         if inside { throw .truncated(path: archiveName) }
     }
 
-    /// The warnings to report once the stream is over (the job's exit
-    /// status becomes 2): the reader's (unknown pax keywords, values out of
-    /// range), the handler's, and a stream that ended between entries
-    /// without its end-of-archive blocks (it may have been cut there).
+    /// The problems to report once the stream is over (the job's exit
+    /// status becomes 2, or 1 for an error): the reader's (unknown pax
+    /// keywords, values out of range; damaged headers skipped, errors), the
+    /// handler's, and a stream that ended between entries without its
+    /// end-of-archive blocks (it may have been cut there).
     public var warnings: [Diagnostic] {
         monitor.withLock {
             state.reader.warnings + state.handler.warnings + (state.reader.missingEndWarning.map { [$0] } ?? [])
         }
+    }
+
+    /// The reader's and the handler's warnings so far, for a stream that
+    /// failed (where a missing end is no news).
+    public var warningsBeforeFailure: [Diagnostic] {
+        monitor.withLock { state.reader.warnings + state.handler.warnings }
     }
 
     /// Entries read and tar stream bytes consumed so far.

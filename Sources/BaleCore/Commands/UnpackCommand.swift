@@ -188,6 +188,7 @@ public struct UnpackCommand {
                 return .failure
             }
             if let indexProblem { context.report(.error(path: name, indexProblem)) }
+            context.report(sink.warningsBeforeFailure)  // damage skipped before the error, say
             context.fail(error)
             if let last = sink.handler.lastEntry {
                 context.report(.error(path: name, "the damage is in or after \(last) (the last entry read whole or in part)"))
@@ -220,6 +221,9 @@ public struct UnpackCommand {
             context.report(.error(path: name, "\(failed) of \(expected.count) files in the manifest do not match"))
             return .failure
         }
+        // A damaged header skipped (its entry lost) is an error, never
+        // "OK" nor "read with warnings".
+        if warnings.contains(where: { $0.severity == .error }) { return .failure }
         let checked = options.manifest == nil ? ""
             : ", \(expected.count) \(expected.count == 1 ? "file matches" : "files match") the manifest"
         // Never a plain "OK" over a warning (a stream that may be cut short).
