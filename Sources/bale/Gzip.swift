@@ -26,6 +26,12 @@ struct GzipOptions: ParsableArguments {
     @Option(name: [.customShort("S"), .customLong("suffix")], help: "Suffix of compressed files.")
     var suffix = ".gz"
 
+    /// gzip's `-n`: bale never stores the name or time (see README
+    /// "Commands"), so this asks for what it does anyway; accepted so that
+    /// gzip's command lines (`gzip -9n`, common in packaging) run as they are.
+    @Flag(name: [.customShort("n"), .customLong("no-name")], help: "Do not store the file name and time (bale never does).")
+    var noName = false
+
     @Flag(name: .shortAndLong, help: "Suppress warnings.")
     var quiet = false
 

@@ -107,12 +107,24 @@ public struct GzipCommand: Sendable {
 
     // MARK: - One named file
 
+    /// One FILE of the command line. `path` is the name as the argument
+    /// parser decoded it, for messages; the file itself is found by the
+    /// bytes the command line gave (`RawArguments`), as a name that is not
+    /// UTF-8 decodes to another name, which open() would not find.
     private func oneFile(_ path: String, _ pipeline: Pipeline) -> ExitCode {
         let context = options.context
+        var path = path, pathBytes = RawArguments.bytes(of: path)
         var info = stat()
-        if lstat(path, &info) != 0 {
-            context.fail(BaleError.cannotOpen(path: path, .current("stat")))
-            return .failure
+        if withCString(pathBytes, { lstat($0, &info) }) != 0 {
+            let failure = BaleError.cannotOpen(path: path, .current("stat"))
+            // As gunzip: `gunzip FILE` with no FILE decompresses FILE.gz.
+            guard errno == ENOENT, options.decompress || options.test,
+                  let compressed = compressedName(for: pathBytes, info: &info) else {
+                context.fail(failure)
+                return .failure
+            }
+            pathBytes = compressed
+            path = String(decoding: compressed, as: UTF8.self)
         }
         let kind = info.st_mode & S_IFMT
         if kind == S_IFDIR {
@@ -124,7 +136,7 @@ public struct GzipCommand: Sendable {
             context.report(.warning(path: path, "is a symbolic link -- ignored (use -f to follow it)", wording: .sentence))
             return .warning
         }
-        if kind == S_IFLNK, stat(path, &info) != 0 {
+        if kind == S_IFLNK, withCString(pathBytes, { stat($0, &info) }) != 0 {
             context.fail(BaleError.cannotOpen(path: path, .current("stat")))
             return .failure
         }
@@ -132,7 +144,7 @@ public struct GzipCommand: Sendable {
             context.report(.warning(path: path, "is not a directory or a regular file -- ignored", wording: .sentence))
             return .warning
         }
-        var target: String?
+        var target: [UInt8]?
         if writesBeside {
             if !options.force {
                 if info.st_nlink > 1 {
@@ -144,25 +156,43 @@ public struct GzipCommand: Sendable {
                     return .warning
                 }
             }
-            switch outputName(for: path) {
-            case .success(let name): target = name
-            case .failure(let warning):
-                context.report(warning.diagnostic)
+            let base = pathBytes.lastIndex(of: UInt8(ascii: "/")).map { pathBytes.index(after: $0) } ?? 0
+            switch outputName(for: pathBytes[base...]) {
+            case .output(let name): target = Array(pathBytes[..<base]) + name
+            case .alreadyCompressed where options.force:
+                // As gzip: -f compresses a file whatever its name.
+                target = pathBytes + Array(options.suffix.utf8)
+            case .alreadyCompressed(let suffix):
+                context.report(.warning(path: path, "already has \(suffix) suffix -- unchanged", wording: .sentence))
+                return .warning
+            case .unknownSuffix:
+                context.report(.warning(path: path, "unknown suffix -- ignored"))
                 return .warning
             }
         } else {
-            target = options.toStandardOutput || options.test ? nil : options.outputPath
+            target = options.toStandardOutput || options.test ? nil : options.outputPath.map(RawArguments.bytes(of:))
         }
         if let target, !options.force {
             var existing = stat()
-            if lstat(target, &existing) == 0 {
-                context.report(.warning(path: target, "already exists; not overwritten", wording: .sentence))
+            if withCString(target, { lstat($0, &existing) }) == 0 {
+                context.report(.warning(path: String(decoding: target, as: UTF8.self), "already exists; not overwritten",
+                                        wording: .sentence))
                 return .warning
             }
         }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
-        return transformFile(Array(path.utf8), into: target.map { Array($0.utf8) },
-                             removing: writesBeside && !options.keep, pipeline: pipeline)
+        return transformFile(pathBytes, into: target, removing: writesBeside && !options.keep, pipeline: pipeline)
+    }
+
+    /// The compressed file gunzip takes for a FILE that does not exist, as
+    /// gzip does: the first of FILE with the `-S` suffix, .gz, .z and -z
+    /// that exists (its `lstat` left in `info`), or nil.
+    private func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
+        for suffix in [options.suffix, ".gz", ".z", "-z"] {
+            let candidate = path + Array(suffix.utf8)
+            if withCString(candidate, { lstat($0, &info) }) == 0 { return candidate }
+        }
+        return nil
     }
 
     /// Compresses or decompresses the file at `path` into `target` (nil:
@@ -185,23 +215,31 @@ public struct GzipCommand: Sendable {
             pipeline: pipeline, removeAfter: removing ? path : nil)
     }
 
-    /// Why a name gets no output name: gzip's warning about it.
-    struct SuffixWarning: Error { var diagnostic: Diagnostic }
+    /// What gzip makes of a file's base name.
+    enum OutputName: Equatable {
+        /// The output's base name.
+        case output([UInt8])
+        /// Compressing a name that already ends in a compressed suffix
+        /// (gzip's "already has .gz suffix -- unchanged").
+        case alreadyCompressed(suffix: String)
+        /// Decompressing a name with none of the suffixes gunzip knows.
+        case unknownSuffix
+    }
 
-    /// The output name gzip would choose for `path`.
-    func outputName(for path: String) -> Result<String, SuffixWarning> {
-        let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
-        if !options.decompress {
-            if base.hasSuffix(options.suffix) {
-                return .failure(SuffixWarning(diagnostic: .warning(path: path, "already has \(options.suffix) suffix -- unchanged",
-                                                                     wording: .sentence)))
-            }
-            return .success(path + options.suffix)
+    /// The output base name gzip would choose for the base name `name`.
+    /// Compressing, a name that ends in any suffix gunzip knows (`-S`'s,
+    /// .gz, .tgz, -z, ...) is not compressed again, as gzip: `gzip *` in a
+    /// directory that holds `x.tgz` leaves it. A suffix counts only when
+    /// something comes before it (a file named `.gz` is `.gz.gz`).
+    func outputName<Name: Collection<UInt8>>(for name: Name) -> OutputName {
+        for (suffix, replacement) in decompressedSuffixes {
+            let bytes = Array(suffix.utf8)
+            guard name.count > bytes.count, name.suffix(bytes.count).elementsEqual(bytes) else { continue }
+            return options.decompress || options.test
+                ? .output(Array(name.dropLast(bytes.count)) + Array(replacement.utf8))
+                : .alreadyCompressed(suffix: suffix)
         }
-        for (suffix, replacement) in decompressedSuffixes where base.hasSuffix(suffix) && base.count > suffix.count {
-            return .success(String(path.dropLast(suffix.count)) + replacement)
-        }
-        return .failure(SuffixWarning(diagnostic: .warning(path: path, "unknown suffix -- ignored")))
+        return options.decompress || options.test ? .unknownSuffix : .output(Array(name) + Array(options.suffix.utf8))
     }
 
     /// The suffixes gunzip recognises and what replaces each, as gzip: `-S`'s
