@@ -366,6 +366,19 @@ public struct GzipCommand: Sendable {
     private func decompress(
         input: Int32, inputName: String, size: Int64?, pipeline: Pipeline, sink: OutputTarget
     ) throws(BaleError) -> TransformReport {
+        // gzip -dcf (zcat -f): an input that does not start as gzip is
+        // copied to standard output as it is, so that one command reads a
+        // mix of compressed and plain files. Its first two bytes tell: read
+        // in place from a file, or taken from a stream and handed on.
+        var head: [UInt8] = []
+        if options.decompress && options.toStandardOutput && options.force && !options.test {
+            head = try Self.firstBytes(of: input, inputName: inputName, count: 2, inPlace: size != nil)
+            if head != [0x1f, 0x8b] {
+                try Self.copy(input, after: size == nil ? head : [], inputName: inputName, to: sink)
+                return TransformReport(plainBytes: sink.bytesWritten, gzipBytes: sink.bytesWritten)
+            }
+            if size != nil { head = [] }
+        }
         let ending: GzipStreamDecoder.Ending
         let compressedBytes: Int64
         if let size, size <= Self.inlineLimit {
@@ -373,7 +386,7 @@ public struct GzipCommand: Sendable {
                                                   sink: sink)
             compressedBytes = size
         } else {
-            let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil,
+            let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil, head: head,
                                            codec: options.engine.codec, pipeline: pipeline, sink: sink)
             ending = report.ending
             compressedBytes = report.compressedBytes
@@ -381,6 +394,42 @@ public struct GzipCommand: Sendable {
         var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: compressedBytes)
         if ending == .trailingGarbage { result.warnings.append(GzipStreamDecoder.trailingGarbageWarning) }
         return result
+    }
+
+    /// Up to `count` bytes from the start of `input`: read at its offset
+    /// and left there (`inPlace`, a file), or taken from the stream.
+    private static func firstBytes(of input: Int32, inputName: String, count: Int,
+                                   inPlace: Bool) throws(BaleError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let offset = inPlace ? Int64(lseek(input, 0, SEEK_CUR)) : 0
+        let got: Int
+        do {
+            got = try typedThrows(SystemError.self) {
+                try bytes.withUnsafeMutableBytes { buffer in
+                    inPlace ? try FileIO.read(input, into: buffer.baseAddress!, count: count, at: offset)
+                        : try FileIO.read(input, into: buffer.baseAddress!, count: count)
+                }
+            }
+        } catch {
+            throw .readFailed(path: inputName, error)
+        }
+        return Array(bytes.prefix(got))
+    }
+
+    /// Copies `head`, then the rest of `input`, to `sink` as they are.
+    private static func copy(_ input: Int32, after head: [UInt8], inputName: String,
+                             to sink: OutputTarget) throws(BaleError) {
+        try typedThrows(BaleError.self) { try head.withUnsafeBytes { try sink.write($0) } }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 17, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let got: Int
+            do { got = try FileIO.read(input, into: buffer.baseAddress!, count: buffer.count) } catch {
+                throw .readFailed(path: inputName, error)
+            }
+            if got == 0 { return }
+            try sink.write(UnsafeRawBufferPointer(rebasing: buffer[..<got]))
+        }
     }
 }
 
