@@ -172,7 +172,9 @@ public struct GzipCommand: Sendable {
         } else {
             target = options.toStandardOutput || options.test ? nil : options.outputPath.map(RawArguments.bytes(of:))
         }
-        if let target, !options.force {
+        // A device or a FIFO named by -o (`-o /dev/null`) is written into,
+        // not replaced (`AtomicOutputFile`): its existing is no reason to stop.
+        if let target, !options.force, !(options.outputPath != nil && AtomicOutputFile.writesDirectly(target)) {
             var existing = stat()
             if withCString(target, { lstat($0, &existing) }) == 0 {
                 context.report(.warning(path: String(decoding: target, as: UTF8.self), "already exists; not overwritten",
@@ -261,7 +263,9 @@ public struct GzipCommand: Sendable {
         let context = options.context
         let output: AtomicOutputFile?
         if let outputPath {
-            do { output = try AtomicOutputFile(pathBytes: outputPath) } catch {
+            // Only a target the user named (-o) is written into when it is
+            // a device or a FIFO; an output beside its input replaces one.
+            do { output = try AtomicOutputFile(pathBytes: outputPath, writesDevicesDirectly: options.outputPath != nil) } catch {
                 context.fail(error)
                 return .failure
             }

@@ -21,6 +21,11 @@ import Synchronization
 /// it would replace the device with a regular file (as root, /dev/null
 /// itself) and the bytes would never reach it; its write errors are then
 /// the target's, reported like any other (`--json-file /dev/full`: exit 1).
+/// That is for a target the user named (`-o`, `--json-file`). An output
+/// bale names itself beside its input (`gzip FILE`, `gunzip -r`) is made
+/// with `writesDevicesDirectly` false: with -f it replaces whatever holds
+/// its name, as gzip's does, for the input is removed once it is written,
+/// and a FILE.gz left pointing at /dev/null would swallow the data.
 ///
 /// Writes go straight to `fd` (one writer at a time: the collector, then
 /// the command after joining it); whether the file is still open and
@@ -57,9 +62,11 @@ public final class AtomicOutputFile: Sendable {
     /// Creates the temporary file for the path `pathBytes`; with `mode`, it
     /// is created with that mode (less the umask) rather than 0600, so that
     /// `commit` can skip its chmod when that is already the final mode.
-    public init(pathBytes: [UInt8], mode: mode_t? = nil) throws(BaleError) {
+    /// With `writesDevicesDirectly` false, a device or FIFO (or a symbolic
+    /// link to one) at `pathBytes` is replaced like any file.
+    public init(pathBytes: [UInt8], mode: mode_t? = nil, writesDevicesDirectly: Bool = true) throws(BaleError) {
         self.pathBytes = pathBytes
-        if Self.writesDirectly(pathBytes) {
+        if writesDevicesDirectly && Self.writesDirectly(pathBytes) {
             let fd = withCString(pathBytes) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
             if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("open")) }
             self.fd = fd
