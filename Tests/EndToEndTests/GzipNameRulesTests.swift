@@ -120,4 +120,31 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A name whose output fits in NAME_MAX (255 bytes) is processed,
+    /// however little room is left: the temporary name beside it
+    /// (`.NAME.gz.bale-XXXXXX`, 13 bytes more) holds as much of the name as
+    /// fits. Names of 243 to 252 bytes used to fail ("File name too long").
+    @Test func longNamesThatFitAreProcessed() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            long=$(printf 'x%.0s' $(seq 250)); longer=$(printf 'y%.0s' $(seq 252))
+            seq 1 1000 > orig && cp orig $long && cp orig $longer
+            "$BALE" gzip $long; echo "gzip=$?"; gzip -dc $long.gz | cmp - orig && echo "compressed"
+            "$BALE" gunzip $long.gz; echo "gunzip=$?"; cmp $long orig && echo "decompressed"
+            mkdir d && mv $longer d/ && "$BALE" gzip -r d; echo "gzip -r=$?"
+            gzip -dc d/$longer.gz | cmp - orig && echo "compressed in the tree"
+            ls -A . d | grep -c bale- || true
+            """#)
+        #expect(run.stdout == """
+            gzip=0
+            compressed
+            gunzip=0
+            decompressed
+            gzip -r=0
+            compressed in the tree
+            0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }
