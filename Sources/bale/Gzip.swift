@@ -207,6 +207,11 @@ struct Gunzip: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Test compressed files: decompress and check, write nothing.")
     var test = false
 
+    /// `-d` says what gunzip does anyway; accepted, as GNU gunzip accepts
+    /// it (`gunzip -dc FILE`), rather than a usage error.
+    @Flag(name: .shortAndLong, help: .hidden)
+    var decompress = false
+
     func validate() throws { try common.validate(decompress: true, test: test) }
 
     func run() throws {

@@ -99,7 +99,8 @@ import Testing
     /// gzip's command lines run as they are: a level inside a cluster of
     /// flags (`-9c`, `-c9`, `-9nc`) and `-n`/`--no-name` (which bale does
     /// anyway: it stores no name or time). A cluster with an option that
-    /// takes a value is not split (`-p2` stays a usage error).
+    /// takes a value is not split (`-p2` stays a usage error). `gunzip -d`
+    /// is gunzip, as in GNU gzip.
     @Test func gzipFlagClustersAndNoName() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -109,6 +110,7 @@ import Testing
                 "$BALE" gzip $flags a | cmp -s - want && echo "$flags same" || echo "$flags DIFFERS"
             done
             "$BALE" gzip -p2 -c a > /dev/null 2>&1; echo "-p2=$?"
+            gzip -c a > a.gz && "$BALE" gunzip -dc a.gz | cmp - a && echo "gunzip -dc"
             """#)
         #expect(run.stdout == """
             -9c same
@@ -117,6 +119,7 @@ import Testing
             -n -9 -c same
             --no-name -9 -c same
             -p2=64
+            gunzip -dc
 
             """, "\(run.stdout)\(run.stderr)")
     }

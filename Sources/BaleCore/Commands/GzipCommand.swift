@@ -116,9 +116,10 @@ public struct GzipCommand: Sendable {
         var path = path, pathBytes = RawArguments.bytes(of: path)
         var info = stat()
         if withCString(pathBytes, { lstat($0, &info) }) != 0 {
+            let missing = errno == ENOENT
             let failure = BaleError.cannotOpen(path: path, .current("stat"))
             // As gunzip: `gunzip FILE` with no FILE decompresses FILE.gz.
-            guard errno == ENOENT, options.decompress || options.test,
+            guard missing, options.decompress || options.test,
                   let compressed = compressedName(for: pathBytes, info: &info) else {
                 context.fail(failure)
                 return .failure
