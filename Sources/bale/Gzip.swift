@@ -7,7 +7,8 @@ import Glibc
 
 /// Options shared by `bale gzip` and `bale gunzip`.
 struct GzipOptions: ParsableArguments {
-    @Flag(name: [.customShort("c"), .customLong("stdout")], help: "Write to standard output; keep the input files.")
+    // gzip's long names too (`--to-stdout`, `--uncompress`), so its command lines run as they are.
+    @Flag(name: [.customShort("c"), .customLong("stdout"), .customLong("to-stdout")], help: "Write to standard output; keep the input files.")
     var toStandardOutput = false
 
     @Option(name: .customShort("o"), help: "Write the output to FILE (one input only); keep the input.")
@@ -170,7 +171,7 @@ struct Gzip: ParsableCommand {
 
     @OptionGroup var common: GzipOptions
 
-    @Flag(name: .shortAndLong, help: "Decompress (as bale gunzip).")
+    @Flag(name: [.short, .long, .customLong("uncompress")], help: "Decompress (as bale gunzip).")
     var decompress = false
 
     @Flag(name: .shortAndLong, help: "Test compressed files: decompress and check, write nothing.")

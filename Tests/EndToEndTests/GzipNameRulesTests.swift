@@ -111,6 +111,7 @@ import Testing
             done
             "$BALE" gzip -p2 -c a > /dev/null 2>&1; echo "-p2=$?"
             gzip -c a > a.gz && "$BALE" gunzip -dc a.gz | cmp - a && echo "gunzip -dc"
+            "$BALE" gzip --uncompress --to-stdout a.gz | cmp - a && echo "long names"
             """#)
         #expect(run.stdout == """
             -9c same
@@ -120,6 +121,7 @@ import Testing
             --no-name -9 -c same
             -p2=64
             gunzip -dc
+            long names
 
             """, "\(run.stdout)\(run.stderr)")
     }
