@@ -64,7 +64,8 @@ import Testing
 
     /// A name ending in any suffix gunzip knows is not compressed again
     /// (`gzip *` beside an x.tgz), unless -f, which compresses a single
-    /// FILE whatever its name, as gzip; -r leaves them even with -f.
+    /// FILE whatever its name, as gzip; -r leaves them even with -f. Case
+    /// does not count, as in gzip (`X.GZ`, `Y.Z`).
     @Test func compressedNamesAreNotCompressedAgain() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -74,6 +75,9 @@ import Testing
             ls
             "$BALE" gzip -f a.gz; echo "-f=$?"; gzip -dc a.gz.gz | cmp - b.tgz && echo "a.gz.gz"
             mkdir t && seq 1 10 > t/x.tgz && "$BALE" gzip -r -f t; echo "-r=$?"; ls t
+            seq 1 10 > f.GZ && seq 1 10 > g.Z && "$BALE" gzip f.GZ g.Z; echo "upper case=$?"
+            gzip -c b.tgz > h.TGZ && gzip -c b.tgz > i.Gz && "$BALE" gunzip h.TGZ i.Gz; echo "gunzip upper case=$?"
+            ls h* i*
             """#)
         #expect(run.stdout == """
             known suffixes=2
@@ -87,11 +91,16 @@ import Testing
             a.gz.gz
             -r=0
             x.tgz
+            upper case=2
+            gunzip upper case=0
+            h.tar
+            i
 
             """, "\(run.stdout)\(run.stderr)")
         for phrase in ["b.tgz already has .tgz suffix -- unchanged", "c-z already has -z suffix -- unchanged",
                        "d.z already has .z suffix -- unchanged", "a.gz already has .gz suffix -- unchanged",
-                       "e.foo already has .foo suffix -- unchanged"] {
+                       "e.foo already has .foo suffix -- unchanged", "f.GZ already has .GZ suffix -- unchanged",
+                       "g.Z already has .Z suffix -- unchanged"] {
             #expect(run.stderr.contains(phrase), "missing message: \(phrase) in \(run.stderr)")
         }
     }

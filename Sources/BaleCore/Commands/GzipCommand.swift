@@ -233,14 +233,17 @@ public struct GzipCommand: Sendable {
     /// Compressing, a name that ends in any suffix gunzip knows (`-S`'s,
     /// .gz, .tgz, -z, ...) is not compressed again, as gzip: `gzip *` in a
     /// directory that holds `x.tgz` leaves it. A suffix counts only when
-    /// something comes before it (a file named `.gz` is `.gz.gz`).
+    /// something comes before it (a file named `.gz` is `.gz.gz`). Case
+    /// does not count, as in gzip: `X.GZ` is `X`, `Y.Z` is not compressed.
     func outputName<Name: Collection<UInt8>>(for name: Name) -> OutputName {
+        func lowered(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
         for (suffix, replacement) in decompressedSuffixes {
             let bytes = Array(suffix.utf8)
-            guard name.count > bytes.count, name.suffix(bytes.count).elementsEqual(bytes) else { continue }
+            guard name.count > bytes.count,
+                  name.suffix(bytes.count).map(lowered).elementsEqual(bytes.map(lowered)) else { continue }
             return options.decompress || options.test
                 ? .output(Array(name.dropLast(bytes.count)) + Array(replacement.utf8))
-                : .alreadyCompressed(suffix: suffix)
+                : .alreadyCompressed(suffix: String(decoding: name.suffix(bytes.count), as: UTF8.self))
         }
         return options.decompress || options.test ? .unknownSuffix : .output(Array(name) + Array(options.suffix.utf8))
     }
