@@ -99,8 +99,12 @@ public struct GzipCommand: Sendable {
             context.report(.error(path: nil, "compressed data not read from a terminal. Use -f to force decompression."))
             return .failure
         }
+        // A regular file is read in place (from its start, by offset) only
+        // when standard input stands at its start: a caller may have read
+        // part of it already (`{ read -r header; bale gzip; } < file`), and
+        // gzip takes only what is left; bale then reads it as a stream.
         var info = stat()
-        let seekable = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        let seekable = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && lseek(0, 0, SEEK_CUR) == 0
         return transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
                          attributes: nil, outputPath: options.outputPath.map { Array($0.utf8) }, pipeline: pipeline)
     }
