@@ -38,7 +38,8 @@ import Testing
 
     /// `gunzip FILE` with no FILE but a FILE.gz decompresses FILE.gz, as
     /// gzip does (trying `-S`'s suffix, .gz, .z and -z); a FILE that does
-    /// not exist in any form is still "No such file or directory".
+    /// not exist in any form, or that has a compressed suffix already, is
+    /// still "No such file or directory".
     @Test func gunzipTakesTheCompressedFileOfAName() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -49,6 +50,7 @@ import Testing
             cmp a orig && echo "a.foo decompressed"
             gzip a && "$BALE" gunzip -t a && echo "tested"
             "$BALE" gunzip missing; echo "missing=$?"
+            seq 1 10 | gzip | gzip > b.gz.gz && "$BALE" gunzip b.gz; echo "b.gz is not b.gz.gz=$?"
             """#)
         #expect(run.stdout == """
             gunzip=0
@@ -57,9 +59,11 @@ import Testing
             a.foo decompressed
             tested
             missing=1
+            b.gz is not b.gz.gz=1
 
             """, "\(run.stdout)\(run.stderr)")
-        #expect(run.stderr == "bale: missing: No such file or directory\n", "\(run.stderr)")
+        #expect(run.stderr == "bale: missing: No such file or directory\nbale: b.gz: No such file or directory\n",
+                "\(run.stderr)")
     }
 
     /// A name ending in any suffix gunzip knows is not compressed again

@@ -193,8 +193,11 @@ public struct GzipCommand: Sendable {
 
     /// The compressed file gunzip takes for a FILE that does not exist, as
     /// gzip does: the first of FILE with the `-S` suffix, .gz, .z and -z
-    /// that exists (its `lstat` left in `info`), or nil.
+    /// that exists (its `lstat` left in `info`), or nil; none for a FILE
+    /// that already has a compressed suffix (`gunzip a.gz` is not a.gz.gz).
     private func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
+        let base = path.lastIndex(of: UInt8(ascii: "/")).map { path.index(after: $0) } ?? 0
+        guard outputName(for: path[base...]) == .unknownSuffix else { return nil }
         for suffix in [options.suffix, ".gz", ".z", "-z"] {
             let candidate = path + Array(suffix.utf8)
             if withCString(candidate, { lstat($0, &info) }) == 0 { return candidate }
