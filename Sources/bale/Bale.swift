@@ -85,8 +85,26 @@ enum SubcommandFastPath {
 /// gzip's `-1` … `-9` (and libdeflate's `-10` … `-12`), `--fast` and
 /// `--best`, which argument-parser cannot spell as flags, rewritten to
 /// `--level N` (or `--best-level`, resolved once the codec is known)
-/// before parsing.
+/// before parsing. A level in a cluster of gzip's flags (`-9c`, `-c9`,
+/// `-9nf`, as gzip reads them) is taken out of it the same way, the
+/// cluster's letters left to the parser; only flags that take no value
+/// are split so, for `-p2` is not `-p` with level 2.
 enum LevelArguments {
+    /// The short flags of `gzip` and `gunzip` that take no value.
+    static let flagLetters = Set("cdfknqrtv")
+
+    /// The level and the flags of a cluster such as `-9c`, or nil when
+    /// `argument` is not one.
+    static func splitCluster(_ argument: String) -> (level: String, flags: String)? {
+        guard argument.hasPrefix("-"), !argument.hasPrefix("--") else { return nil }
+        let body = argument.dropFirst()
+        let digits = body.filter(\.isASCII).filter(\.isNumber), letters = body.filter { !$0.isNumber }
+        guard !digits.isEmpty, !letters.isEmpty, letters.allSatisfy(flagLetters.contains),
+              body.drop(while: { !$0.isNumber }).prefix(while: \.isNumber).count == digits.count,
+              digits.first != "0", let level = Int(digits), (1...12).contains(level) else { return nil }
+        return (digits, "-" + letters)
+    }
+
     static func rewrite(_ arguments: [String]) -> [String] {
         var result: [String] = []
         var passedTerminator = false
@@ -99,6 +117,9 @@ enum LevelArguments {
             case _ where argument.first == "-" && Int(argument.dropFirst()).map({ (1...12).contains($0) }) == true
                 && argument.dropFirst().first != "0":
                 result += ["--level", String(argument.dropFirst())]
+            case _ where splitCluster(argument) != nil:
+                let (level, flags) = splitCluster(argument)!
+                result += ["--level", level, flags]
             default: result.append(argument)
             }
         }

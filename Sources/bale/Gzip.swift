@@ -7,7 +7,8 @@ import Glibc
 
 /// Options shared by `bale gzip` and `bale gunzip`.
 struct GzipOptions: ParsableArguments {
-    @Flag(name: [.customShort("c"), .customLong("stdout")], help: "Write to standard output; keep the input files.")
+    // gzip's long names too (`--to-stdout`, `--uncompress`), so its command lines run as they are.
+    @Flag(name: [.customShort("c"), .customLong("stdout"), .customLong("to-stdout")], help: "Write to standard output; keep the input files.")
     var toStandardOutput = false
 
     @Option(name: .customShort("o"), help: "Write the output to FILE (one input only); keep the input.")
@@ -25,6 +26,12 @@ struct GzipOptions: ParsableArguments {
 
     @Option(name: [.customShort("S"), .customLong("suffix")], help: "Suffix of compressed files.")
     var suffix = ".gz"
+
+    /// gzip's `-n`: bale never stores the name or time (see README
+    /// "Commands"), so this asks for what it does anyway; accepted so that
+    /// gzip's command lines (`gzip -9n`, common in packaging) run as they are.
+    @Flag(name: [.customShort("n"), .customLong("no-name")], help: "Do not store the file name and time (bale never does).")
+    var noName = false
 
     @Flag(name: .shortAndLong, help: "Suppress warnings.")
     var quiet = false
@@ -164,7 +171,7 @@ struct Gzip: ParsableCommand {
 
     @OptionGroup var common: GzipOptions
 
-    @Flag(name: .shortAndLong, help: "Decompress (as bale gunzip).")
+    @Flag(name: [.short, .long, .customLong("uncompress")], help: "Decompress (as bale gunzip).")
     var decompress = false
 
     @Flag(name: .shortAndLong, help: "Test compressed files: decompress and check, write nothing.")
@@ -200,6 +207,11 @@ struct Gunzip: ParsableCommand {
 
     @Flag(name: .shortAndLong, help: "Test compressed files: decompress and check, write nothing.")
     var test = false
+
+    /// `-d` says what gunzip does anyway; accepted, as GNU gunzip accepts
+    /// it (`gunzip -dc FILE`), rather than a usage error.
+    @Flag(name: .shortAndLong, help: .hidden)
+    var decompress = false
 
     func validate() throws { try common.validate(decompress: true, test: test) }
 

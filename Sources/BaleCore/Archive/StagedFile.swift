@@ -46,7 +46,9 @@ final class StagedFile {
     /// when it cannot be created.
     static func createTemporary(for leaf: [UInt8], in directory: OpenDirectory)
         -> (fd: Int32, slot: Int32, leaf: [UInt8])? {
-        var template = ([UInt8(ascii: ".")] + leaf + Array((AtomicOutputFile.temporaryMarker + "XXXXXX").utf8))
+        // Of a long leaf, as much as fits in NAME_MAX with the marker (`AtomicOutputFile.temporaryStem`).
+        var template = ([UInt8(ascii: ".")] + AtomicOutputFile.temporaryStem(of: leaf)
+                        + Array((AtomicOutputFile.temporaryMarker + "XXXXXX").utf8))
             .map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
         let created = template.withUnsafeMutableBufferPointer { template in

@@ -99,20 +99,37 @@ public struct GzipCommand: Sendable {
             context.report(.error(path: nil, "compressed data not read from a terminal. Use -f to force decompression."))
             return .failure
         }
+        // A regular file is read in place (from its start, by offset) only
+        // when standard input stands at its start: a caller may have read
+        // part of it already (`{ read -r header; bale gzip; } < file`), and
+        // gzip takes only what is left; bale then reads it as a stream.
         var info = stat()
-        let seekable = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        let seekable = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && lseek(0, 0, SEEK_CUR) == 0
         return transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
                          attributes: nil, outputPath: options.outputPath.map { Array($0.utf8) }, pipeline: pipeline)
     }
 
     // MARK: - One named file
 
+    /// One FILE of the command line. `path` is the name as the argument
+    /// parser decoded it, for messages; the file itself is found by the
+    /// bytes the command line gave (`RawArguments`), as a name that is not
+    /// UTF-8 decodes to another name, which open() would not find.
     private func oneFile(_ path: String, _ pipeline: Pipeline) -> ExitCode {
         let context = options.context
+        var path = path, pathBytes = RawArguments.bytes(of: path)
         var info = stat()
-        if lstat(path, &info) != 0 {
-            context.fail(BaleError.cannotOpen(path: path, .current("stat")))
-            return .failure
+        if withCString(pathBytes, { lstat($0, &info) }) != 0 {
+            let missing = errno == ENOENT
+            let failure = BaleError.cannotOpen(path: path, .current("stat"))
+            // As gunzip: `gunzip FILE` with no FILE decompresses FILE.gz.
+            guard missing, options.decompress || options.test,
+                  let compressed = compressedName(for: pathBytes, info: &info) else {
+                context.fail(failure)
+                return .failure
+            }
+            pathBytes = compressed
+            path = String(decoding: compressed, as: UTF8.self)
         }
         let kind = info.st_mode & S_IFMT
         if kind == S_IFDIR {
@@ -124,7 +141,7 @@ public struct GzipCommand: Sendable {
             context.report(.warning(path: path, "is a symbolic link -- ignored (use -f to follow it)", wording: .sentence))
             return .warning
         }
-        if kind == S_IFLNK, stat(path, &info) != 0 {
+        if kind == S_IFLNK, withCString(pathBytes, { stat($0, &info) }) != 0 {
             context.fail(BaleError.cannotOpen(path: path, .current("stat")))
             return .failure
         }
@@ -132,7 +149,7 @@ public struct GzipCommand: Sendable {
             context.report(.warning(path: path, "is not a directory or a regular file -- ignored", wording: .sentence))
             return .warning
         }
-        var target: String?
+        var target: [UInt8]?
         if writesBeside {
             if !options.force {
                 if info.st_nlink > 1 {
@@ -144,25 +161,48 @@ public struct GzipCommand: Sendable {
                     return .warning
                 }
             }
-            switch outputName(for: path) {
-            case .success(let name): target = name
-            case .failure(let warning):
-                context.report(warning.diagnostic)
+            let base = pathBytes.lastIndex(of: UInt8(ascii: "/")).map { pathBytes.index(after: $0) } ?? 0
+            switch outputName(for: pathBytes[base...]) {
+            case .output(let name): target = Array(pathBytes[..<base]) + name
+            case .alreadyCompressed where options.force:
+                // As gzip: -f compresses a file whatever its name.
+                target = pathBytes + Array(options.suffix.utf8)
+            case .alreadyCompressed(let suffix):
+                context.report(.warning(path: path, "already has \(suffix) suffix -- unchanged", wording: .sentence))
+                return .warning
+            case .unknownSuffix:
+                context.report(.warning(path: path, "unknown suffix -- ignored"))
                 return .warning
             }
         } else {
-            target = options.toStandardOutput || options.test ? nil : options.outputPath
+            target = options.toStandardOutput || options.test ? nil : options.outputPath.map(RawArguments.bytes(of:))
         }
-        if let target, !options.force {
+        // A device or a FIFO named by -o (`-o /dev/null`) is written into,
+        // not replaced (`AtomicOutputFile`): its existing is no reason to stop.
+        if let target, !options.force, !(options.outputPath != nil && AtomicOutputFile.writesDirectly(target)) {
             var existing = stat()
-            if lstat(target, &existing) == 0 {
-                context.report(.warning(path: target, "already exists; not overwritten", wording: .sentence))
+            if withCString(target, { lstat($0, &existing) }) == 0 {
+                context.report(.warning(path: String(decoding: target, as: UTF8.self), "already exists; not overwritten",
+                                        wording: .sentence))
                 return .warning
             }
         }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
-        return transformFile(Array(path.utf8), into: target.map { Array($0.utf8) },
-                             removing: writesBeside && !options.keep, pipeline: pipeline)
+        return transformFile(pathBytes, into: target, removing: writesBeside && !options.keep, pipeline: pipeline)
+    }
+
+    /// The compressed file gunzip takes for a FILE that does not exist, as
+    /// gzip does: the first of FILE with the `-S` suffix, .gz, .z and -z
+    /// that exists (its `lstat` left in `info`), or nil; none for a FILE
+    /// that already has a compressed suffix (`gunzip a.gz` is not a.gz.gz).
+    private func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
+        let base = path.lastIndex(of: UInt8(ascii: "/")).map { path.index(after: $0) } ?? 0
+        guard outputName(for: path[base...]) == .unknownSuffix else { return nil }
+        for suffix in [options.suffix, ".gz", ".z", "-z"] {
+            let candidate = path + Array(suffix.utf8)
+            if withCString(candidate, { lstat($0, &info) }) == 0 { return candidate }
+        }
+        return nil
     }
 
     /// Compresses or decompresses the file at `path` into `target` (nil:
@@ -185,23 +225,34 @@ public struct GzipCommand: Sendable {
             pipeline: pipeline, removeAfter: removing ? path : nil)
     }
 
-    /// Why a name gets no output name: gzip's warning about it.
-    struct SuffixWarning: Error { var diagnostic: Diagnostic }
+    /// What gzip makes of a file's base name.
+    enum OutputName: Equatable {
+        /// The output's base name.
+        case output([UInt8])
+        /// Compressing a name that already ends in a compressed suffix
+        /// (gzip's "already has .gz suffix -- unchanged").
+        case alreadyCompressed(suffix: String)
+        /// Decompressing a name with none of the suffixes gunzip knows.
+        case unknownSuffix
+    }
 
-    /// The output name gzip would choose for `path`.
-    func outputName(for path: String) -> Result<String, SuffixWarning> {
-        let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
-        if !options.decompress {
-            if base.hasSuffix(options.suffix) {
-                return .failure(SuffixWarning(diagnostic: .warning(path: path, "already has \(options.suffix) suffix -- unchanged",
-                                                                     wording: .sentence)))
-            }
-            return .success(path + options.suffix)
+    /// The output base name gzip would choose for the base name `name`.
+    /// Compressing, a name that ends in any suffix gunzip knows (`-S`'s,
+    /// .gz, .tgz, -z, ...) is not compressed again, as gzip: `gzip *` in a
+    /// directory that holds `x.tgz` leaves it. A suffix counts only when
+    /// something comes before it (a file named `.gz` is `.gz.gz`). Case
+    /// does not count, as in gzip: `X.GZ` is `X`, `Y.Z` is not compressed.
+    func outputName<Name: Collection<UInt8>>(for name: Name) -> OutputName {
+        func lowered(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        for (suffix, replacement) in decompressedSuffixes {
+            let bytes = Array(suffix.utf8)
+            guard name.count > bytes.count,
+                  name.suffix(bytes.count).map(lowered).elementsEqual(bytes.map(lowered)) else { continue }
+            return options.decompress || options.test
+                ? .output(Array(name.dropLast(bytes.count)) + Array(replacement.utf8))
+                : .alreadyCompressed(suffix: String(decoding: name.suffix(bytes.count), as: UTF8.self))
         }
-        for (suffix, replacement) in decompressedSuffixes where base.hasSuffix(suffix) && base.count > suffix.count {
-            return .success(String(path.dropLast(suffix.count)) + replacement)
-        }
-        return .failure(SuffixWarning(diagnostic: .warning(path: path, "unknown suffix -- ignored")))
+        return options.decompress || options.test ? .unknownSuffix : .output(Array(name) + Array(options.suffix.utf8))
     }
 
     /// The suffixes gunzip recognises and what replaces each, as gzip: `-S`'s
@@ -223,7 +274,9 @@ public struct GzipCommand: Sendable {
         let context = options.context
         let output: AtomicOutputFile?
         if let outputPath {
-            do { output = try AtomicOutputFile(pathBytes: outputPath) } catch {
+            // Only a target the user named (-o) is written into when it is
+            // a device or a FIFO; an output beside its input replaces one.
+            do { output = try AtomicOutputFile(pathBytes: outputPath, writesDevicesDirectly: options.outputPath != nil) } catch {
                 context.fail(error)
                 return .failure
             }
@@ -328,6 +381,19 @@ public struct GzipCommand: Sendable {
     private func decompress(
         input: Int32, inputName: String, size: Int64?, pipeline: Pipeline, sink: OutputTarget
     ) throws(BaleError) -> TransformReport {
+        // gzip -dcf (zcat -f): an input that does not start as gzip is
+        // copied to standard output as it is, so that one command reads a
+        // mix of compressed and plain files. Its first two bytes tell: read
+        // in place from a file, or taken from a stream and handed on.
+        var head: [UInt8] = []
+        if options.decompress && options.toStandardOutput && options.force && !options.test {
+            head = try Self.firstBytes(of: input, inputName: inputName, count: 2, inPlace: size != nil)
+            if head != [0x1f, 0x8b] {
+                try Self.copy(input, after: size == nil ? head : [], inputName: inputName, to: sink)
+                return TransformReport(plainBytes: sink.bytesWritten, gzipBytes: sink.bytesWritten)
+            }
+            if size != nil { head = [] }
+        }
         let ending: GzipStreamDecoder.Ending
         let compressedBytes: Int64
         if let size, size <= Self.inlineLimit {
@@ -335,7 +401,7 @@ public struct GzipCommand: Sendable {
                                                   sink: sink)
             compressedBytes = size
         } else {
-            let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil,
+            let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil, head: head,
                                            codec: options.engine.codec, pipeline: pipeline, sink: sink)
             ending = report.ending
             compressedBytes = report.compressedBytes
@@ -343,6 +409,42 @@ public struct GzipCommand: Sendable {
         var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: compressedBytes)
         if ending == .trailingGarbage { result.warnings.append(GzipStreamDecoder.trailingGarbageWarning) }
         return result
+    }
+
+    /// Up to `count` bytes from the start of `input`: read at its offset
+    /// and left there (`inPlace`, a file), or taken from the stream.
+    private static func firstBytes(of input: Int32, inputName: String, count: Int,
+                                   inPlace: Bool) throws(BaleError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let offset = inPlace ? Int64(lseek(input, 0, SEEK_CUR)) : 0
+        let got: Int
+        do {
+            got = try typedThrows(SystemError.self) {
+                try bytes.withUnsafeMutableBytes { buffer in
+                    inPlace ? try FileIO.read(input, into: buffer.baseAddress!, count: count, at: offset)
+                        : try FileIO.read(input, into: buffer.baseAddress!, count: count)
+                }
+            }
+        } catch {
+            throw .readFailed(path: inputName, error)
+        }
+        return Array(bytes.prefix(got))
+    }
+
+    /// Copies `head`, then the rest of `input`, to `sink` as they are.
+    private static func copy(_ input: Int32, after head: [UInt8], inputName: String,
+                             to sink: OutputTarget) throws(BaleError) {
+        try typedThrows(BaleError.self) { try head.withUnsafeBytes { try sink.write($0) } }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 17, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let got: Int
+            do { got = try FileIO.read(input, into: buffer.baseAddress!, count: buffer.count) } catch {
+                throw .readFailed(path: inputName, error)
+            }
+            if got == 0 { return }
+            try sink.write(UnsafeRawBufferPointer(rebasing: buffer[..<got]))
+        }
     }
 }
 

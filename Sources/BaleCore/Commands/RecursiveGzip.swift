@@ -197,10 +197,16 @@ struct RecursiveGzip {
         private mutating func consider(_ entry: TreeWalkEntry, ownerComesFree: Bool) {
             let (path, relative, info) = (entry.path, entry.name, entry.info)
             let shown = entry.displayPath
-            guard let targetName = targetName(for: entry.baseName) else {
-                if !options.decompress {
-                    options.context.info("\(shown) already has \(options.suffix) suffix -- unchanged")
-                }
+            // Unlike one FILE, -f does not make -r compress a .gz again: a
+            // run that finishes an interrupted one (see `finishesEarlierRun`)
+            // must not take its outputs for inputs.
+            let targetName: [UInt8]
+            switch command.outputName(for: entry.baseName) {
+            case .output(let name): targetName = name
+            case .alreadyCompressed(let suffix):
+                options.context.info("\(shown) already has \(suffix) suffix -- unchanged")
+                return
+            case .unknownSuffix:
                 return
             }
             guard entry.isSelected else { return }
@@ -235,22 +241,6 @@ struct RecursiveGzip {
             let file = Found(path: path, info: info, target: target,
                              ownerComesFree: ownerComesFree && options.outputDirectory == nil)
             if let deliver { deliver(file) } else { found.append(file) }
-        }
-
-        /// The output name for the file named `name`, or nil if it is not
-        /// to be processed (already compressed, or not a compressed name).
-        private func targetName(for name: [UInt8]) -> [UInt8]? {
-            let suffix = Array(options.suffix.utf8)
-            if !options.decompress && !options.test {
-                return name.count >= suffix.count && name.suffix(suffix.count).elementsEqual(suffix) ? nil : name + suffix
-            }
-            for (known, replacement) in command.decompressedSuffixes {
-                let bytes = Array(known.utf8)
-                if name.count > bytes.count && name.suffix(bytes.count).elementsEqual(bytes) {
-                    return name.dropLast(bytes.count) + Array(replacement.utf8)
-                }
-            }
-            return nil
         }
 
         /// If the output in place is the complete work of an earlier run

@@ -21,6 +21,11 @@ import Synchronization
 /// it would replace the device with a regular file (as root, /dev/null
 /// itself) and the bytes would never reach it; its write errors are then
 /// the target's, reported like any other (`--json-file /dev/full`: exit 1).
+/// That is for a target the user named (`-o`, `--json-file`). An output
+/// bale names itself beside its input (`gzip FILE`, `gunzip -r`) is made
+/// with `writesDevicesDirectly` false: with -f it replaces whatever holds
+/// its name, as gzip's does, for the input is removed once it is written,
+/// and a FILE.gz left pointing at /dev/null would swallow the data.
 ///
 /// Writes go straight to `fd` (one writer at a time: the collector, then
 /// the command after joining it); whether the file is still open and
@@ -57,9 +62,11 @@ public final class AtomicOutputFile: Sendable {
     /// Creates the temporary file for the path `pathBytes`; with `mode`, it
     /// is created with that mode (less the umask) rather than 0600, so that
     /// `commit` can skip its chmod when that is already the final mode.
-    public init(pathBytes: [UInt8], mode: mode_t? = nil) throws(BaleError) {
+    /// With `writesDevicesDirectly` false, a device or FIFO (or a symbolic
+    /// link to one) at `pathBytes` is replaced like any file.
+    public init(pathBytes: [UInt8], mode: mode_t? = nil, writesDevicesDirectly: Bool = true) throws(BaleError) {
         self.pathBytes = pathBytes
-        if Self.writesDirectly(pathBytes) {
+        if writesDevicesDirectly && Self.writesDirectly(pathBytes) {
             let fd = withCString(pathBytes) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
             if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("open")) }
             self.fd = fd
@@ -73,7 +80,8 @@ public final class AtomicOutputFile: Sendable {
         let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
         let directory = slash.map { Array(pathBytes[...$0]) } ?? []
         let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
-        var template = (directory + [UInt8(ascii: ".")] + name + Array((Self.temporaryMarker + "XXXXXX").utf8))
+        var template = (directory + [UInt8(ascii: ".")] + Self.temporaryStem(of: name)
+                        + Array((Self.temporaryMarker + "XXXXXX").utf8))
             .map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
         let fd = template.withUnsafeMutableBufferPointer { template in
@@ -96,6 +104,15 @@ public final class AtomicOutputFile: Sendable {
 
     /// What a temporary name has before its six random letters and digits.
     static let temporaryMarker = ".bale-"
+
+    /// The part of the target's name `name` its temporary name holds: all
+    /// of it, or as much as fits in a name of NAME_MAX (255) bytes with the
+    /// dot, the marker and the six letters, so that a target whose own name
+    /// is long but fits (`gzip` of a 245-byte name) can still be made.
+    static func temporaryStem(of name: [UInt8]) -> [UInt8] {
+        let room = Int(NAME_MAX) - 1 - temporaryMarker.utf8.count - 6
+        return name.count <= room ? name : Array(name.prefix(room))
+    }
 
     /// True when `name` (a file name, without directories) is one of ours,
     /// `.NAME.bale-XXXXXX`: left by a run that was killed before it could

@@ -100,7 +100,8 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         let task = read.task
         file = task
         do {
-            current = try AtomicOutputFile(pathBytes: task.target, mode: task.source.info.st_mode & 0o7777)
+            current = try AtomicOutputFile(pathBytes: task.target, mode: task.source.info.st_mode & 0o7777,
+                                           writesDevicesDirectly: false)
         } catch {
             // This output cannot be made (a read-only directory, say): the
             // file is left as it is and the job goes on with the others.

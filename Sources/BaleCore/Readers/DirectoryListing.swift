@@ -8,10 +8,12 @@ import Glibc
 enum DirectoryListing {
     /// The paths a command was given, then those listed in `list` (if any):
     /// `bale pack PATH... -T FILE`, `bale gzip -r PATH... --files-from FILE`.
+    /// Each given path is the bytes the command line held (`RawArguments`):
+    /// a name that is not UTF-8 is found as it is.
     static func paths(
         _ given: [String], listedIn list: String?, nullSeparated: Bool
     ) -> Result<[[UInt8]], BaleError> {
-        let paths = given.map { Array($0.utf8) }
+        let paths = given.map(RawArguments.bytes(of:))
         guard let list else { return .success(paths) }
         return names(listedIn: list, nullSeparated: nullSeparated).map { paths + $0 }
     }

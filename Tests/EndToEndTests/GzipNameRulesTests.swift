@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+
+/// gzip's rules for the names it is given, held against GNU gzip 1.12's
+/// behaviour: names that are not UTF-8, `gunzip FILE` for FILE.gz, the
+/// compressed suffixes gzip does not compress again, and gzip's flag
+/// clusters (`-9c`, `-9n`). Each case was found differing from gzip.
+@Suite struct GzipNameRulesTests {
+    /// A name in Latin-1 (byte 0xff) reaches open() as the bytes given,
+    /// not as the parser's decoding of it (U+FFFD: "No such file").
+    @Test func namesThatAreNotUTF8AreFound() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            name=$(printf 'a\377b'); dir=$(printf 'd\377')
+            seq 1 1000 > "$name" && cp "$name" orig
+            "$BALE" gzip "$name"; echo "gzip=$?"
+            [ -e "$name.gz" ] && [ ! -e "$name" ] && echo "compressed beside it"
+            "$BALE" gunzip "$name.gz"; echo "gunzip=$?"
+            cmp "$name" orig && echo "decompressed"
+            "$BALE" gzip -c "$name" | gzip -dc | cmp - orig && echo "to standard output"
+            "$BALE" gzip "$name" -o "$name.out" && gzip -dc < "$name.out" | cmp - orig && echo "-o"
+            mkdir "$dir" && cp orig "$dir/f"
+            "$BALE" gzip -r "$dir"; echo "gzip -r=$?"
+            [ -e "$dir/f.gz" ] && echo "tree compressed"
+            """#)
+        #expect(run.stdout == """
+            gzip=0
+            compressed beside it
+            gunzip=0
+            decompressed
+            to standard output
+            -o
+            gzip -r=0
+            tree compressed
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// `gunzip FILE` with no FILE but a FILE.gz decompresses FILE.gz, as
+    /// gzip does (trying `-S`'s suffix, .gz, .z and -z); a FILE that does
+    /// not exist in any form, or that has a compressed suffix already, is
+    /// still "No such file or directory".
+    @Test func gunzipTakesTheCompressedFileOfAName() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            seq 1 1000 > a && cp a orig && gzip a
+            "$BALE" gunzip a; echo "gunzip=$?"
+            cmp a orig && [ ! -e a.gz ] && echo "a.gz decompressed"
+            gzip -S .foo a && "$BALE" gunzip -S .foo a; echo "suffix=$?"
+            cmp a orig && echo "a.foo decompressed"
+            gzip a && "$BALE" gunzip -t a && echo "tested"
+            "$BALE" gunzip missing; echo "missing=$?"
+            seq 1 10 | gzip | gzip > b.gz.gz && "$BALE" gunzip b.gz; echo "b.gz is not b.gz.gz=$?"
+            """#)
+        #expect(run.stdout == """
+            gunzip=0
+            a.gz decompressed
+            suffix=0
+            a.foo decompressed
+            tested
+            missing=1
+            b.gz is not b.gz.gz=1
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == "bale: missing: No such file or directory\nbale: b.gz: No such file or directory\n",
+                "\(run.stderr)")
+    }
+
+    /// A name ending in any suffix gunzip knows is not compressed again
+    /// (`gzip *` beside an x.tgz), unless -f, which compresses a single
+    /// FILE whatever its name, as gzip; -r leaves them even with -f. Case
+    /// does not count, as in gzip (`X.GZ`, `Y.Z`).
+    @Test func compressedNamesAreNotCompressedAgain() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            for f in a.gz b.tgz c-z d.z e.foo; do seq 1 10 > $f; done
+            "$BALE" gzip b.tgz c-z d.z; echo "known suffixes=$?"
+            "$BALE" gzip -S .foo a.gz e.foo; echo "-S=$?"
+            ls
+            "$BALE" gzip -f a.gz; echo "-f=$?"; gzip -dc a.gz.gz | cmp - b.tgz && echo "a.gz.gz"
+            mkdir t && seq 1 10 > t/x.tgz && "$BALE" gzip -r -f t; echo "-r=$?"; ls t
+            seq 1 10 > f.GZ && seq 1 10 > g.Z && "$BALE" gzip f.GZ g.Z; echo "upper case=$?"
+            gzip -c b.tgz > h.TGZ && gzip -c b.tgz > i.Gz && "$BALE" gunzip h.TGZ i.Gz; echo "gunzip upper case=$?"
+            ls h* i*
+            """#)
+        #expect(run.stdout == """
+            known suffixes=2
+            -S=2
+            a.gz
+            b.tgz
+            c-z
+            d.z
+            e.foo
+            -f=0
+            a.gz.gz
+            -r=0
+            x.tgz
+            upper case=2
+            gunzip upper case=0
+            h.tar
+            i
+
+            """, "\(run.stdout)\(run.stderr)")
+        for phrase in ["b.tgz already has .tgz suffix -- unchanged", "c-z already has -z suffix -- unchanged",
+                       "d.z already has .z suffix -- unchanged", "a.gz already has .gz suffix -- unchanged",
+                       "e.foo already has .foo suffix -- unchanged", "f.GZ already has .GZ suffix -- unchanged",
+                       "g.Z already has .Z suffix -- unchanged"] {
+            #expect(run.stderr.contains(phrase), "missing message: \(phrase) in \(run.stderr)")
+        }
+    }
+
+    /// gzip's command lines run as they are: a level inside a cluster of
+    /// flags (`-9c`, `-c9`, `-9nc`) and `-n`/`--no-name` (which bale does
+    /// anyway: it stores no name or time). A cluster with an option that
+    /// takes a value is not split (`-p2` stays a usage error). `gunzip -d`
+    /// is gunzip, as in GNU gzip.
+    @Test func gzipFlagClustersAndNoName() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            seq 1 100000 > a
+            "$BALE" gzip --level 9 -c a > want
+            for flags in -9c -c9 -9nc "-n -9 -c" "--no-name -9 -c"; do
+                "$BALE" gzip $flags a | cmp -s - want && echo "$flags same" || echo "$flags DIFFERS"
+            done
+            "$BALE" gzip -p2 -c a > /dev/null 2>&1; echo "-p2=$?"
+            gzip -c a > a.gz && "$BALE" gunzip -dc a.gz | cmp - a && echo "gunzip -dc"
+            "$BALE" gzip --uncompress --to-stdout a.gz | cmp - a && echo "long names"
+            """#)
+        #expect(run.stdout == """
+            -9c same
+            -c9 same
+            -9nc same
+            -n -9 -c same
+            --no-name -9 -c same
+            -p2=64
+            gunzip -dc
+            long names
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A name whose output fits in NAME_MAX (255 bytes) is processed,
+    /// however little room is left: the temporary name beside it
+    /// (`.NAME.gz.bale-XXXXXX`, 13 bytes more) holds as much of the name as
+    /// fits. Names of 243 to 252 bytes used to fail ("File name too long").
+    @Test func longNamesThatFitAreProcessed() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            long=$(printf 'x%.0s' $(seq 250)); longer=$(printf 'y%.0s' $(seq 252))
+            seq 1 1000 > orig && cp orig $long && cp orig $longer
+            "$BALE" gzip $long; echo "gzip=$?"; gzip -dc $long.gz | cmp - orig && echo "compressed"
+            "$BALE" gunzip $long.gz; echo "gunzip=$?"; cmp $long orig && echo "decompressed"
+            mkdir d && mv $longer d/ && "$BALE" gzip -r d; echo "gzip -r=$?"
+            gzip -dc d/$longer.gz | cmp - orig && echo "compressed in the tree"
+            ls -A . d | grep -c bale- || true
+            """#)
+        #expect(run.stdout == """
+            gzip=0
+            compressed
+            gunzip=0
+            decompressed
+            gzip -r=0
+            compressed in the tree
+            0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
