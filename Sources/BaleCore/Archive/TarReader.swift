@@ -164,6 +164,13 @@ public struct TarReader {
     private var sawValidHeader = false
     /// Blocks are being skipped after a damaged header.
     private var isSkippingDamage = false
+    /// The name of the last entry begun (as messages show it).
+    private var lastBegun: String?
+    /// Where the first damaged header skipped was met: after the entry
+    /// named (nil: before any), or `.none` while no header was skipped.
+    /// Damage found later (a checksum over the whole stream) may be there
+    /// already, so messages name the entry before the first skip.
+    public private(set) var firstSkipAfter: String??
 
     /// A reader for the archive named `archiveName` (in messages); with
     /// `skipsDamagedHeaders`, one that skips a damaged header after a
@@ -316,6 +323,7 @@ public struct TarReader {
             // headers came before it described the lost entry, not the next.
             if !isSkippingDamage {
                 isSkippingDamage = true
+                if firstSkipAfter == nil { firstSkipAfter = .some(lastBegun) }
                 warnings.append(.error(path: archiveName, "bad tar header checksum at byte \(offset) of the tar stream; "
                                        + "skipping to the next header"))
             }
@@ -551,6 +559,7 @@ public struct TarReader {
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
         entriesRead += 1
+        lastBegun = entry.displayName
         try handler.begin(entry)
         contentLeft = stored
         paddingLeft = TarHeader.padding(stored)

@@ -71,6 +71,10 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         monitor.withLock { state.reader.warnings + state.handler.warnings }
     }
 
+    /// Where the reader met the first damaged header it skipped: after the
+    /// entry named (nil: before any); `.none` when it skipped none.
+    public var firstSkipAfter: String?? { monitor.withLock { state.reader.firstSkipAfter } }
+
     /// Entries read and tar stream bytes consumed so far.
     public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (state.reader.entriesRead, state.reader.bytesRead) } }
 
