@@ -313,8 +313,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         case .leftToTaker:
             switch entry.openSource(relativeTo: base) {
             case .success(let opened): fd = opened
-            case .failure(let error):
-                problems.append(.warning(path: entry.header.displayName, "Cannot open: \(error.reason)"))
+            case .failure(let failure):
+                problems.append(failure.diagnostic(for: entry.header.displayName))
                 unreadFiles = true
                 return
             }
