@@ -41,20 +41,25 @@ import Testing
     /// A file replaced by another of the same size and time (an atomic
     /// `mv` over it): its content is the new file's, its header the old
     /// one's (mode, owner), so it is "file changed as we read it", exit 2,
-    /// and `--remove-files` keeps it. The old code said nothing (exit 0).
+    /// and `--remove-files` keeps it. Its other name, a hard link of the
+    /// walk's file, is not a link to it: it is stored as that file. The old
+    /// code said nothing (exit 0) and stored the other name as a link to
+    /// the new content.
     @Test func aFileReplacedBySameSizeAndTimeIsChanged() throws {
         let run = try Scratch().run("""
-            \(Self.tree)
+            \(Self.tree) && ln t/b t/c
             head -c 2000000 /dev/urandom > other && chmod 600 other && touch -r t/b other
             timeout -s KILL 60 "$BALE" pack -1 -p 1 t -o - 2> err \\
                 | { dd bs=1 count=1 2> /dev/null; mv other t/b; cat; } > out.tar.gz
             echo "status=${PIPESTATUS[0]}"
             mkdir x && tar -xzf out.tar.gz -C x && cmp x/t/b t/b && echo "the new content"
+            cmp x/t/c t/c && echo "its old hard link the old content"
             cat err
             """)
         #expect(run.stdout == """
             status=2
             the new content
+            its old hard link the old content
             bale: t/b: file changed as we read it
 
             """, "\(run.stdout)\(run.stderr)")

@@ -110,4 +110,13 @@ public struct PackEntry: Equatable, Sendable {
         }
         return nil
     }
+
+    /// True when `fd`, opened under this entry's name, holds another file
+    /// than the one the walk found there (replaced since): the hard links
+    /// the walk made to this name are not links to it.
+    func isAnotherFile(than fd: Int32) -> Bool {
+        var info = stat()
+        guard let walkedStamp, fstat(fd, &info) == 0 else { return false }
+        return FileIdentity(info) != walkedStamp.identity
+    }
 }

@@ -290,22 +290,25 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         }
     }
 
-    /// The names of files left out (they could not be opened), and for
-    /// each that a later hard link named, the name that was stored with
-    /// the content in its place (see `standingIn`).
-    private var leftOutFiles: Set<[UInt8]> = []
+    /// The names of files whose entry does not hold the file the walk
+    /// found there: left out (they could not be opened), or another file
+    /// put under the name since; and for each that a later hard link
+    /// named, the name that was stored with the content in its place (see
+    /// `standingIn`).
+    private var supplantedFiles: Set<[UInt8]> = []
     private var standIns: [[UInt8]: [UInt8]] = [:]
 
     /// `entry`, a hard link, as it is stored when the file it links to was
-    /// left out (removed or replaced between the walk and its read: GNU
-    /// tar, which decides on links as it reads, stores the next name as
-    /// the file). Written as it was, it would link to nothing, and its
-    /// content, still on disk under its own name, would be in no entry:
+    /// left out or is another file now (removed or replaced between the
+    /// walk and its read: GNU tar, which decides on links as it reads,
+    /// stores the next name as the file). Written as it was, it would link
+    /// to nothing or to other content, and its own content, still on disk
+    /// under its name, would be in no entry:
     /// so it links to the name stored in that file's place, or is that
     /// name, stored as a file with its content (the walk's size, its own
     /// attributes); nil when neither is needed.
     private func standingIn(for entry: PackEntry) -> PackEntry? {
-        guard entry.header.kind == .hardLink, leftOutFiles.contains(entry.header.linkTarget) else { return nil }
+        guard entry.header.kind == .hardLink, supplantedFiles.contains(entry.header.linkTarget) else { return nil }
         var standIn = entry
         if let name = standIns[entry.header.linkTarget] {
             standIn.header.linkTarget = name
@@ -374,7 +377,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private func leaveOut(_ entry: PackEntry, _ problem: Diagnostic) {
         problems.append(problem)
         unreadFiles = true
-        leftOutFiles.insert(entry.header.name)
+        supplantedFiles.insert(entry.header.name)
     }
 
     /// The header of `entry` with the attributes read with its content
@@ -504,6 +507,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
             problems.append(problem)
             changed.insert(current.index)
+            if current.entry.isAnotherFile(than: current.fd) { supplantedFiles.insert(current.entry.header.name) }
         }
         setPending(Self.zeros[..<TarHeader.padding(current.stored)])
     }
