@@ -147,12 +147,20 @@ public enum TarHeader {
 
     static func maximumOctal(digits: Int) -> Int64 { (Int64(1) << (3 * Int64(digits))) - 1 }
 
+    /// A time as pax writes it, "SECONDS[.FRACTION]": the decimal value of
+    /// `seconds` + `nanoseconds` (0 ≤ nanoseconds < 10⁹, as stat gives
+    /// them). Before the epoch the fraction counts back from the sign, so
+    /// (-2 s, 0.5 s), half a second before -1, is "-1.5" (as
+    /// `TarReader.parseTime` reads it), not "-2.5".
     static func timeText(_ seconds: Int64, _ nanoseconds: Int32) -> String {
         if nanoseconds == 0 { return String(seconds) }
-        var fraction = String(nanoseconds)
+        let negative = seconds < 0
+        // -(seconds + 1) cannot overflow: seconds < 0 here.
+        let whole = negative ? String(-(seconds + 1)) : String(seconds)
+        var fraction = String(negative ? 1_000_000_000 - nanoseconds : nanoseconds)
         fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
         while fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(seconds).\(fraction)"
+        return "\(negative ? "-" : "")\(whole).\(fraction)"
     }
 
     /// One pax record: "LENGTH KEY=VALUE\n", where LENGTH counts itself.

@@ -78,7 +78,7 @@ public struct TarLister: TarReader.Handler {
                                       userID: entry.userID, groupID: entry.groupID, userName: userName,
                                       groupName: groupName, size: entry.size,
                                       device: (entry.deviceMajor, entry.deviceMinor),
-                                      seconds: entry.modificationSeconds,
+                                      seconds: Self.shownSeconds(entry.modificationSeconds, entry.modificationNanoseconds),
                                       name: name, linkTarget: linkTarget, at: out.baseAddress!)
                         }
                     }
@@ -107,7 +107,8 @@ public struct TarLister: TarReader.Handler {
         return writeLine(type: type, suffix: [], kind: record.kind, mode: record.mode, userID: record.userID,
                          groupID: record.groupID, userName: record.userName, groupName: record.groupName,
                          size: Int64(record.size), device: (record.deviceMajor, record.deviceMinor),
-                         seconds: record.modificationSeconds, name: record.name,
+                         seconds: Self.shownSeconds(record.modificationSeconds, record.modificationNanoseconds),
+                         name: record.name,
                          linkTarget: record.linkTarget, at: out)
     }
 
@@ -306,6 +307,14 @@ public struct TarLister: TarReader.Handler {
             magnitude /= 10
         } while index > padding + sign
         return end
+    }
+
+    /// The second `tar -tv` shows for a time of `seconds` + `nanoseconds`:
+    /// GNU tar's `tartime` writes a time before the epoch as a sign and a
+    /// magnitude, so it drops the fraction towards zero (-0.25 s shows as
+    /// 1970-01-01 00:00, -1.5 s as 23:59:59, not 23:59:58).
+    static func shownSeconds(_ seconds: Int64, _ nanoseconds: Int32) -> Int64 {
+        seconds < 0 && nanoseconds != 0 ? seconds + 1 : seconds
     }
 
     /// `seconds` as `tar -tv` shows a time, local, to the minute; in

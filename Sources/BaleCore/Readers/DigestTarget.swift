@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One file a worker is asked to hash (`WorkRequest.digestFiles`, one
 /// piece each): its path, and the size it had when it was listed, when
 /// that size is a regular file's (the walk's files; `-c`'s when `stat`
@@ -13,6 +17,41 @@ struct DigestTarget: Equatable {
     var path: [UInt8]
     /// The regular file's size when listed, or nil (a negative one is sent as none).
     var listedSize: Int64?
+
+    /// Opens the file at `path` for a worker to hash: its descriptor, or
+    /// the outcome to report instead. A file listed as a regular one
+    /// (`listedSize`) is opened without waiting (O_NONBLOCK, which a
+    /// regular file ignores) and must still be regular: its name may have
+    /// been given to a FIFO or a device since it was listed, and opening
+    /// or reading that would hold the worker until it is taken for hung
+    /// (`--worker-timeout`) and the batch fails as a poison chunk naming no
+    /// file. It is `changedWhileRead` instead ("file changed as we read
+    /// it"; `-c`: "FAILED open or read"). A file listed without a size (a
+    /// pipe or a device named) is opened as sha256sum opens it, waiting for
+    /// a writer.
+    static func open(_ path: UnsafePointer<CChar>, listedSize: Int64?) -> Opened {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (listedSize == nil ? 0 : O_NONBLOCK))
+        if fd < 0 { return .failed(.unreadable(errno: errno)) }
+        guard listedSize != nil else { return .file(fd) }
+        var info = stat()
+        if fstat(fd, &info) != 0 {
+            let failure = errno
+            FileIO.close(fd)
+            return .failed(.unreadable(errno: failure))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            FileIO.close(fd)
+            return .failed(.changedWhileRead)
+        }
+        return .file(fd)
+    }
+
+    /// What `open` gave: the descriptor (the caller's to close), or what
+    /// to report for the file instead of a digest.
+    enum Opened {
+        case file(Int32)
+        case failed(WorkReply.FileDigest)
+    }
 
     /// The bytes of the size before the path.
     static let sizeLength = 8

@@ -85,8 +85,8 @@ final class FileBatchHasher {
                 used += length
             case .changed:
                 deliver(index, single.digest(ofFileAt: target.path, listedSize: nil))
-            case .failed(let errno):
-                deliver(index, .unreadable(errno: errno))
+            case .failed(let outcome):
+                deliver(index, outcome)
             }
         }
         hash(held, deliver: deliver)
@@ -97,15 +97,19 @@ final class FileBatchHasher {
         case read
         /// It did not end at its listed size.
         case changed
-        /// Opening or reading it failed with this errno.
-        case failed(Int32)
+        /// Opening or reading it failed, or it is no longer a regular
+        /// file (`DigestTarget.open`): what to report.
+        case failed(WorkReply.FileDigest)
     }
 
     /// Reads the file at `path` into `buffer` at `offset`, asking one byte
     /// more than `length`.
     private func readWhole(_ path: UnsafeRawBufferPointer, length: Int, into offset: Int) -> ReadOutcome {
-        let fd = withCString(Array(path)) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY) }
-        if fd < 0 { return .failed(errno) }
+        let fd: Int32
+        switch withCString(Array(path), { DigestTarget.open($0, listedSize: Int64(length)) }) {
+        case .file(let opened): fd = opened
+        case .failed(let outcome): return .failed(outcome)
+        }
         defer { FileIO.close(fd) }
         var got = 0
         while true {
@@ -113,7 +117,7 @@ final class FileBatchHasher {
             let count = read(fd, buffer.baseAddress! + offset + got, wanted)
             if count < 0 {
                 if errno == EINTR { continue }
-                return .failed(errno == 0 ? EIO : errno)
+                return .failed(.unreadable(errno: errno == 0 ? EIO : errno))
             }
             got += count
             // A short read of a regular file is its end; a full one that

@@ -63,8 +63,11 @@ final class FileHasher {
         }
         if let start = path.baseAddress { pathBuffer.baseAddress!.copyMemory(from: start, byteCount: path.count) }
         pathBuffer[path.count] = 0
-        let fd = open(pathBuffer.baseAddress!.assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        if fd < 0 { return .unreadable(errno: errno) }
+        let fd: Int32
+        switch DigestTarget.open(pathBuffer.baseAddress!.assumingMemoryBound(to: CChar.self), listedSize: listedSize) {
+        case .file(let opened): fd = opened
+        case .failed(let outcome): return outcome
+        }
         defer { FileIO.close(fd) }
         var position: Int64 = 0
         if let listedSize, listedSize >= Self.mappedFrom {

@@ -98,11 +98,15 @@ final class FilePairHasher {
     /// without a NUL), or nil when either cannot be opened (nothing read).
     func digests(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer)
         -> (WorkReply.FileDigest, WorkReply.FileDigest)? {
-        let one = withCString(Array(first)) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY) }
-        guard one >= 0 else { return nil }
+        // Both were listed as large regular files (`FileBatchHasher`); one
+        // that is not one any more is left to `FileHasher`, which says so.
+        guard case .file(let one) = withCString(Array(first), { DigestTarget.open($0, listedSize: 0) }) else {
+            return nil
+        }
         defer { FileIO.close(one) }
-        let two = withCString(Array(second)) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY) }
-        guard two >= 0 else { return nil }
+        guard case .file(let two) = withCString(Array(second), { DigestTarget.open($0, listedSize: 0) }) else {
+            return nil
+        }
         defer { FileIO.close(two) }
         let a = Stream(fd: one, buffer: buffers)
         let b = Stream(fd: two, buffer: buffers + Self.window)

@@ -199,9 +199,9 @@ final class FilePrefetcher: @unchecked Sendable {
             // Advice, not a read: where the kernel takes none, the cutter's read does the work.
             if entry.header.size > 0 { _ = posix_fadvise(fd, 0, off_t(entry.header.size), POSIX_FADV_WILLNEED) }
             return .opened(fd: fd, attributes: entry.attributesWithContent(from: fd))
-        case .failure(let error):
-            if error.code == EMFILE || error.code == ENFILE { return .leftToTaker }
-            return .failed(.warning(path: entry.header.displayName, "Cannot open: \(error.reason)"))
+        case .failure(let failure):
+            if failure.isOutOfDescriptors { return .leftToTaker }
+            return .failed(failure.diagnostic(for: entry.header.displayName))
         }
     }
 }

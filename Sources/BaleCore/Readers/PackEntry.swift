@@ -75,23 +75,48 @@ public struct PackEntry: Equatable, Sendable {
     /// Opens the content for reading, relative to the directory open on
     /// `base` (a path of any length: the walk reaches trees deeper than
     /// PATH_MAX), through a link only when the walk followed links; the
-    /// descriptor, or the error.
-    func openSource(relativeTo base: Int32) -> Result<Int32, SystemError> {
-        let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (followsLinks ? 0 : O_NOFOLLOW)
+    /// descriptor of a regular file, or why there is none. Opened without
+    /// waiting and checked to be a regular file still: the name may have
+    /// been given to a FIFO or a device since the walk (`SourceOpenFailure`).
+    func openSource(relativeTo base: Int32) -> Result<Int32, SourceOpenFailure> {
+        let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (followsLinks ? 0 : O_NOFOLLOW)
         let fd = LongPathOpen.open(source, relativeTo: base, flags: flags)
-        return fd < 0 ? .failure(.current("open")) : .success(fd)
+        if fd < 0 { return .failure(.system(.current("open"))) }
+        var info = stat()
+        if fstat(fd, &info) != 0 {
+            let error = SystemError.current("fstat")
+            FileIO.close(fd)
+            return .failure(.system(error))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            FileIO.close(fd)
+            return .failure(.notARegularFile(type: UInt32(info.st_mode & S_IFMT)))
+        }
+        return .success(fd)
     }
 
     /// What to report, as GNU tar words it, once this file's content was
     /// read from `fd`: that it came `shortBy` bytes short (padded with
-    /// zeros), or that its size or time differ from the walk's; nil if
-    /// neither.
+    /// zeros), or that its size or time differ from the walk's, or that it
+    /// is another file than the walk's (replaced by one of the same size
+    /// and time: the header's mode and owner are the old file's); nil if
+    /// none of these.
     func problemAfterReading(from fd: Int32, shortBy: Int64) -> Diagnostic? {
         if shortBy > 0 { return .warning(path: header.displayName, "File shrank by \(shortBy) bytes; padding with zeros") }
         var info = stat()
-        if let walkedStamp, fstat(fd, &info) == 0, !WalkedStamp(info).hasSizeAndTime(of: walkedStamp) {
+        if let walkedStamp, fstat(fd, &info) == 0,
+           !WalkedStamp(info).hasSizeAndTime(of: walkedStamp) || FileIdentity(info) != walkedStamp.identity {
             return .warning(path: header.displayName, "file changed as we read it")
         }
         return nil
+    }
+
+    /// True when `fd`, opened under this entry's name, holds another file
+    /// than the one the walk found there (replaced since): the hard links
+    /// the walk made to this name are not links to it.
+    func isAnotherFile(than fd: Int32) -> Bool {
+        var info = stat()
+        guard let walkedStamp, fstat(fd, &info) == 0 else { return false }
+        return FileIdentity(info) != walkedStamp.identity
     }
 }

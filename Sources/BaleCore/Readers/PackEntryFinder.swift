@@ -28,7 +28,8 @@ import CSystem
 ///   descriptor its content is read through (`PackEntry.readsAttributesWithContent`),
 ///   which costs nearly nothing where an open here would cost as much as
 ///   the rest of the walk. A later name of a hard-linked file carries none
-///   (its first name does).
+///   (its first name does), unless it is stored as the file itself, when
+///   the first name could not be read (`TarChunkCutter`).
 ///
 /// A problem the walk meets (a path that cannot be examined, a directory
 /// that cannot be read, a loop) is a warning naming it, and the entry is
@@ -142,7 +143,11 @@ public struct PackEntryFinder {
                     header.kind = .hardLink
                     header.linkTarget = first
                     header.size = 0
-                    return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
+                    // Read as a file only if the first name cannot be
+                    // (`TarChunkCutter.standingIn`): then with its attributes.
+                    return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
+                                     followsLinks: options.dereference,
+                                     readsAttributesWithContent: options.storesAttributes)
                 }
                 hardLinks[identity] = found.name
             }

@@ -13,10 +13,11 @@ import Glibc
 /// Trouble is handled as GNU tar handles it, keeping the archive a valid
 /// tar: a file that cannot be opened is left out of the content (its
 /// header is already written only after it opens, so it is left out
-/// entirely), a file that shrank is padded with zeros to its header's
+/// entirely, and a later hard link to it is stored as the file in its
+/// place), a file that shrank is padded with zeros to its header's
 /// size, a file that grew is cut at it, and a file whose size or time
 /// changed while read is reported as "file changed as we read it". Each of
-/// these is a warning naming the file and makes the job exit 1.
+/// these is a warning naming the file (the job's status 2).
 ///
 /// With `sparse` (`pack --sparse`), a large file with holes is stored as
 /// GNU tar's pax sparse format 1.0 (`TarHeader.encodeSparse`): its data
@@ -289,9 +290,41 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         }
     }
 
+    /// The names of files whose entry does not hold the file the walk
+    /// found there: left out (they could not be opened), or another file
+    /// put under the name since; and for each that a later hard link
+    /// named, the name that was stored with the content in its place (see
+    /// `standingIn`).
+    private var supplantedFiles: Set<[UInt8]> = []
+    private var standIns: [[UInt8]: [UInt8]] = [:]
+
+    /// `entry`, a hard link, as it is stored when the file it links to was
+    /// left out or is another file now (removed or replaced between the
+    /// walk and its read: GNU tar, which decides on links as it reads,
+    /// stores the next name as the file). Written as it was, it would link
+    /// to nothing or to other content, and its own content, still on disk
+    /// under its name, would be in no entry:
+    /// so it links to the name stored in that file's place, or is that
+    /// name, stored as a file with its content (the walk's size, its own
+    /// attributes); nil when neither is needed.
+    private func standingIn(for entry: PackEntry) -> PackEntry? {
+        guard entry.header.kind == .hardLink, supplantedFiles.contains(entry.header.linkTarget) else { return nil }
+        var standIn = entry
+        if let name = standIns[entry.header.linkTarget] {
+            standIn.header.linkTarget = name
+            return standIn
+        }
+        standIn.header.kind = .file
+        standIn.header.linkTarget = []
+        standIn.header.size = entry.walkedStamp?.size ?? 0
+        return standIn
+    }
+
     /// Puts the entry at `position` of the feed into the stream, its
     /// header at `streamPosition`.
-    private func startEntry(_ entry: PackEntry, at position: Int, streamPosition: UInt64) {
+    private func startEntry(_ listed: PackEntry, at position: Int, streamPosition: UInt64) {
+        let standIn = standingIn(for: listed)
+        let entry = standIn ?? listed
         guard entry.header.kind == .file else {
             let blocks = TarHeader.encode(entry.header)
             recordInIndex(entry.header, headerBlocks: blocks.count, at: streamPosition, position: position)
@@ -301,27 +334,29 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         // A small file was opened ahead (with its attributes); a large one
         // is opened here, and so is a small one the read-ahead had no
         // descriptor for.
+        // A hard link standing in for its file was not opened ahead (the
+        // read-ahead opens files only).
+        let prefetched = standIn == nil && FilePrefetcher.isPrefetched(entry)
         let fd: Int32
         let attributes: Result<ExtendedAttributes, SystemError>?
-        switch FilePrefetcher.isPrefetched(entry) ? prefetcher.take(position, entry: entry) : .leftToTaker {
+        switch prefetched ? prefetcher.take(position, entry: entry) : .leftToTaker {
         case .failed(let problem):
-            problems.append(problem)
-            unreadFiles = true
+            leaveOut(entry, problem)
             return
         case .opened(let opened, let read):
             (fd, attributes) = (opened, read)
         case .leftToTaker:
             switch entry.openSource(relativeTo: base) {
             case .success(let opened): fd = opened
-            case .failure(let error):
-                problems.append(.warning(path: entry.header.displayName, "Cannot open: \(error.reason)"))
-                unreadFiles = true
+            case .failure(let failure):
+                leaveOut(entry, failure.diagnostic(for: entry.header.displayName))
                 return
             }
             attributes = entry.attributesWithContent(from: fd)
         }
+        if standIn != nil { standIns[listed.header.linkTarget] = entry.header.name }
         let header = header(of: entry, with: attributes)
-        if sparse, !FilePrefetcher.isPrefetched(entry), let regions = Self.dataRegions(fd, size: entry.header.size) {
+        if sparse, !prefetched, let regions = Self.dataRegions(fd, size: entry.header.size) {
             let data = regions.reduce(0) { $0 + $1.length }
             let (blocks, map) = TarHeader.encodeSparse(header, regions: regions)
             recordInIndex(header, headerBlocks: blocks.count, at: streamPosition, position: position, isSparse: true)
@@ -335,6 +370,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         setPending(blocks[...])
         file = OpenFile(fd: fd, entry: entry, remaining: entry.header.size, index: position, hashed: digestTable != nil,
                         stored: entry.header.size)
+    }
+
+    /// Leaves out the file of `entry`, which could not be opened, with
+    /// `problem`; later hard links to it are stored in its place (`standingIn`).
+    private func leaveOut(_ entry: PackEntry, _ problem: Diagnostic) {
+        problems.append(problem)
+        unreadFiles = true
+        supplantedFiles.insert(entry.header.name)
     }
 
     /// The header of `entry` with the attributes read with its content
@@ -464,6 +507,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
             problems.append(problem)
             changed.insert(current.index)
+            if current.entry.isAnotherFile(than: current.fd) { supplantedFiles.insert(current.entry.header.name) }
         }
         setPending(Self.zeros[..<TarHeader.padding(current.stored)])
     }

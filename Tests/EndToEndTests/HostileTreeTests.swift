@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// `bale pack` on trees that change between the walk and the read, and on
+/// odd times, judged against GNU tar.
+///
+/// The walk lists the entries before the cutter reads them. To change a
+/// file in between without a race, the scripts hold bale's archive in a
+/// pipe: bale's first member cannot be made before the walk has listed
+/// the whole small tree (it hands its entries over in batches of 256),
+/// and while the pipe is not read bale stays within the first chunks of
+/// `t/a` (a few of 4 MiB each; `t/a` is 48 MB). So once the first byte
+/// has come, the tree is listed and `t/b`, after `t/a`, not yet opened.
+@Suite struct HostileTreeTests {
+    private static let tree = """
+        mkdir t && head -c 48000000 /dev/urandom > t/a && head -c 2000000 /dev/urandom > t/b
+        """
+
+    /// A file replaced by a FIFO: the old code opened it for reading and
+    /// waited for a writer for ever. GNU tar opens without waiting
+    /// (O_NONBLOCK); bale too, and leaves out what is no longer a regular
+    /// file, named, exit 2, the archive whole.
+    @Test func aFileReplacedByAFifoIsLeftOutNotWaitedFor() throws {
+        let run = try Scratch().run("""
+            \(Self.tree)
+            timeout -s KILL 60 "$BALE" pack -1 -p 1 t -o - 2> err \\
+                | { dd bs=1 count=1 2> /dev/null; mkfifo new && mv new t/b; cat; } > out.tar.gz
+            echo "status=${PIPESTATUS[0]}"
+            tar -tzf out.tar.gz
+            cat err
+            """)
+        #expect(run.stdout == """
+            status=2
+            t/
+            t/a
+            bale: t/b: Cannot open: replaced by a FIFO since it was listed; not dumped
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A file replaced by another of the same size and time (an atomic
+    /// `mv` over it): its content is the new file's, its header the old
+    /// one's (mode, owner), so it is "file changed as we read it", exit 2,
+    /// and `--remove-files` keeps it. Its other name, a hard link of the
+    /// walk's file, is not a link to it: it is stored as that file. The old
+    /// code said nothing (exit 0) and stored the other name as a link to
+    /// the new content.
+    @Test func aFileReplacedBySameSizeAndTimeIsChanged() throws {
+        let run = try Scratch().run("""
+            \(Self.tree) && ln t/b t/c
+            head -c 2000000 /dev/urandom > other && chmod 600 other && touch -r t/b other
+            timeout -s KILL 60 "$BALE" pack -1 -p 1 t -o - 2> err \\
+                | { dd bs=1 count=1 2> /dev/null; mv other t/b; cat; } > out.tar.gz
+            echo "status=${PIPESTATUS[0]}"
+            mkdir x && tar -xzf out.tar.gz -C x && cmp x/t/b t/b && echo "the new content"
+            cmp x/t/c t/c && echo "its old hard link the old content"
+            cat err
+            """)
+        #expect(run.stdout == """
+            status=2
+            the new content
+            its old hard link the old content
+            bale: t/b: file changed as we read it
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// The first name of a hard-linked file removed before its read: the
+    /// walk had made the other names links to it, and the old code wrote
+    /// them so, links to an entry not in the archive: `tar -x` could not
+    /// make them ("Cannot hard link to 't/b1'"), and the content, still on
+    /// disk under t/b2 and t/b3, was in no entry. As GNU tar (which
+    /// decides on links as it reads) the next name is stored as the file,
+    /// the others as links to it.
+    @Test func aHardLinkStandsInForItsRemovedFirstName() throws {
+        let run = try Scratch().run("""
+            \(Self.tree) && mv t/b t/b1 && ln t/b1 t/b2 && ln t/b1 t/b3
+            timeout -s KILL 60 "$BALE" pack -1 -p 1 t -o - --manifest m 2> err \\
+                | { dd bs=1 count=1 2> /dev/null; rm t/b1; cat; } > out.tar.gz
+            echo "status=${PIPESTATUS[0]}"
+            tar -tzf out.tar.gz
+            mkdir x && tar -xzf out.tar.gz -C x && cmp x/t/b2 t/b2 && stat -c %h x/t/b3
+            "$BALE" verify out.tar.gz --manifest m
+            cat err
+            """)
+        #expect(run.stdout == """
+            status=2
+            t/
+            t/a
+            t/b2
+            t/b3
+            2
+            out.tar.gz: OK (4 entries, 2 files match the manifest)
+            bale: t/b1: Cannot open: No such file or directory
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Times before 1970 with a fraction: stat gives (-2 s, 0.5 s) for
+    /// 1.5 s before the epoch, which pax writes "-1.5". The old code wrote
+    /// "-2.5": GNU tar restored every such file a second early, and bale's
+    /// own index disagreed with its stream (`list` warned, exit 2).
+    @Test func fractionalTimesBeforeTheEpochKeepTheirValue() throws {
+        let run = try Scratch().run("""
+            mkdir t && for when in -1.5 -0.25 -100.000000001 -1 1.5; do touch -d "@$when" "t/at$when"; done
+            "$BALE" pack t -o b.tar.gz; echo "pack=$?"
+            mkdir x && tar -xzf b.tar.gz -C x 2> /dev/null
+            (cd t && stat -c '%n %.9Y' *) > source
+            (cd x/t && stat -c '%n %.9Y' *) > gnu
+            cmp source gnu && echo "GNU tar restores the times"
+            "$BALE" list b.tar.gz > listed; echo "list=$?"
+            tar -tvzf b.tar.gz 2> /dev/null | cmp - listed && echo "listed as tar lists them"
+            """)
+        #expect(run.stdout == """
+            pack=0
+            GNU tar restores the times
+            list=0
+            listed as tar lists them
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
