@@ -430,4 +430,35 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A GNU sparse header ('S') whose size is the largest base-256 number
+    /// (clamped to Int64.max) and whose map cannot be used: its data is
+    /// skipped to the end of the stream, which is then cut short (exit 1),
+    /// where adding its padding to the size trapped (SIGILL).
+    @Test func aSparseEntryOfTheLargestSizeWithABadMapIsSkipped() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'EOF'
+            def header(name, kind, size, extra=()):
+                h = bytearray(512)
+                h[0:len(name)] = name
+                h[100:108] = b'0000644\0'; h[108:116] = b'0000000\0'; h[116:124] = b'0000000\0'
+                h[124:136] = size; h[136:148] = b'00000000000\0'; h[156] = ord(kind); h[257:265] = b'ustar  \0'
+                for at, b in extra: h[at:at + len(b)] = b
+                h[148:156] = b'        '; h[148:156] = b'%06o\0 ' % sum(h)
+                return bytes(h)
+            largest = bytes([0xbf]) + b'\xff' * 11   # base-256, beyond Int64
+            data = header(b'ok', '0', b'00000000000\0') + header(b'sp', 'S', largest, [(483, b'\xff' * 12)]) + b'\0' * 1024
+            open('s.tar', 'wb').write(data)
+            EOF
+            gzip s.tar
+            "$BALE" list s.tar.gz > out 2> err; echo "list: status $?"
+            grep -c 'sp: invalid sparse file' err
+            """#)
+        #expect(run.stdout == """
+            list: status 1
+            1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -545,7 +545,10 @@ public struct TarReader {
             sparse = nil
             forgetExtendedHeaders()
             entryStart = nil
-            paddingLeft = Int(stored) + TarHeader.padding(stored)  // its data, skipped as padding is
+            // Its data, skipped as padding is; a size no stream can hold
+            // (a hostile header's, up to Int64.max) skips to the end.
+            let (skipped, overflow) = Int(stored).addingReportingOverflow(TarHeader.padding(stored))
+            paddingLeft = overflow ? Int.max : skipped
             state = paddingLeft > 0 ? .padding : .header
             return
         }

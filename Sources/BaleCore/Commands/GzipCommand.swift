@@ -83,8 +83,9 @@ public struct GzipCommand: Sendable {
             return .failure
         }
         var status = ExitCode.success
-        for file in files {
-            let outcome = file == "-" ? standardStream(pipeline) : oneFile(file, pipeline)
+        let fileBytes = RawArguments.bytes(ofEach: files)
+        for (file, bytes) in zip(files, fileBytes) {
+            let outcome = file == "-" ? standardStream(pipeline) : oneFile(file, bytes: bytes, pipeline)
             status = max(status, outcome)
             if outcome == .brokenPipe { break }
         }
@@ -115,9 +116,9 @@ public struct GzipCommand: Sendable {
     /// parser decoded it, for messages; the file itself is found by the
     /// bytes the command line gave (`RawArguments`), as a name that is not
     /// UTF-8 decodes to another name, which open() would not find.
-    private func oneFile(_ path: String, _ pipeline: Pipeline) -> ExitCode {
+    private func oneFile(_ path: String, bytes: [UInt8], _ pipeline: Pipeline) -> ExitCode {
         let context = options.context
-        var path = path, pathBytes = RawArguments.bytes(of: path)
+        var path = path, pathBytes = bytes
         var info = stat()
         if withCString(pathBytes, { lstat($0, &info) }) != 0 {
             let missing = errno == ENOENT

@@ -96,7 +96,7 @@ public struct SumCommand: Sendable {
                 return
             }
             // No path: standard input, as sha256sum reads it.
-            let paths = options.paths.isEmpty ? [SumItem.standardInputName] : options.paths.map(RawArguments.bytes(of:))
+            let paths = options.paths.isEmpty ? [SumItem.standardInputName] : RawArguments.bytes(ofEach: options.paths)
             let status = list(paths, cancellation: cancellation) { item in
                 options.context.summary.expect(bytes: item.size, files: 1)
                 _ = hand(item)

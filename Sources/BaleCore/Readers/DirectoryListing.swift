@@ -13,7 +13,7 @@ enum DirectoryListing {
     static func paths(
         _ given: [String], listedIn list: String?, nullSeparated: Bool
     ) -> Result<[[UInt8]], BaleError> {
-        let paths = given.map(RawArguments.bytes(of:))
+        let paths = RawArguments.bytes(ofEach: given)
         guard let list else { return .success(paths) }
         return names(listedIn: list, nullSeparated: nullSeparated).map { paths + $0 }
     }

@@ -11,18 +11,38 @@ import Glibc
 /// argument up here and gets the original bytes back.
 public enum RawArguments {
     /// The bytes of the argument that was decoded as `argument`: the
-    /// first argument of the process whose decoding equals it (two
-    /// different byte strings decode alike only when both are invalid
-    /// UTF-8 in the same places), or `argument`'s own UTF-8 when none does
-    /// (an argument that did not come from the command line).
+    /// first argument of the process whose decoding equals it, or
+    /// `argument`'s own UTF-8 when none does (an argument that did not come
+    /// from the command line). For one argument alone (a manifest, an
+    /// output); a list of paths goes through `bytes(ofEach:)`, as two
+    /// names can decode alike.
     public static func bytes(of argument: String) -> [UInt8] {
-        let utf8 = Array(argument.utf8)
-        guard argument.unicodeScalars.contains("\u{FFFD}") else { return utf8 }
-        for index in 1..<Int(CommandLine.argc) {
-            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
-            let raw = Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer))).map { UInt8(bitPattern: $0) }
-            if String(decoding: raw, as: UTF8.self) == argument { return raw }
+        bytes(ofEach: [argument])[0]
+    }
+
+    /// The bytes of each of `arguments`, parsed from the command line in
+    /// this order (a command's paths). Two different byte strings decode
+    /// alike when both are invalid UTF-8 in the same places (`caf\xe9` and
+    /// `caf\xe8`), so each argument is matched with the next argument of
+    /// the process that decodes to it, after the one matched before it:
+    /// the first such name is the first argument, the second the second,
+    /// never the first twice (which would archive or hash one file twice
+    /// and the other never).
+    public static func bytes(ofEach arguments: [String]) -> [[UInt8]] {
+        let raw: [[UInt8]] = (1..<Int(CommandLine.argc)).map { index in
+            guard let pointer = CommandLine.unsafeArgv[index] else { return [] }
+            return Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer))).map { UInt8(bitPattern: $0) }
         }
-        return utf8
+        var after = 0
+        return arguments.map { argument in
+            let utf8 = Array(argument.utf8)
+            guard argument.unicodeScalars.contains("\u{FFFD}") else { return utf8 }
+            let matches = { (index: Int) in String(decoding: raw[index], as: UTF8.self) == argument }
+            if let index = (after..<raw.count).first(where: matches) ?? (0..<raw.count).first(where: matches) {
+                after = index + 1
+                return raw[index]
+            }
+            return utf8
+        }
     }
 }
