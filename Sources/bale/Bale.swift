@@ -88,7 +88,8 @@ enum SubcommandFastPath {
 /// before parsing. A level in a cluster of gzip's flags (`-9c`, `-c9`,
 /// `-9nf`, as gzip reads them) is taken out of it the same way, the
 /// cluster's letters left to the parser; only flags that take no value
-/// are split so, for `-p2` is not `-p` with level 2.
+/// are split so, for `-p2` is not `-p` with level 2, and only for `gzip`
+/// and `gunzip`.
 enum LevelArguments {
     /// The short flags of `gzip` and `gunzip` that take no value.
     static let flagLetters = Set("cdfknqrtv")
@@ -106,6 +107,9 @@ enum LevelArguments {
     }
 
     static func rewrite(_ arguments: [String]) -> [String] {
+        // Clusters are gzip's and gunzip's: elsewhere a letter may take a
+        // value (`sum -c9` is the manifest `9`).
+        let splitsClusters = ["gzip", "gunzip"].contains(arguments.first ?? "")
         var result: [String] = []
         var passedTerminator = false
         for argument in arguments {
@@ -117,7 +121,7 @@ enum LevelArguments {
             case _ where argument.first == "-" && Int(argument.dropFirst()).map({ (1...12).contains($0) }) == true
                 && argument.dropFirst().first != "0":
                 result += ["--level", String(argument.dropFirst())]
-            case _ where splitCluster(argument) != nil:
+            case _ where splitsClusters && splitCluster(argument) != nil:
                 let (level, flags) = splitCluster(argument)!
                 result += ["--level", level, flags]
             default: result.append(argument)

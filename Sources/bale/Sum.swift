@@ -21,7 +21,7 @@ struct Sum: ParsableCommand {
           bale sum -c data.sha256
         """)
 
-    @Option(name: [.customShort("c"), .customLong("check")], help: "Check the digests listed in MANIFEST.")
+    @Option(name: [.customShort("c", allowingJoined: true), .customLong("check")], help: "Check the digests listed in MANIFEST.")
     var check: String?
 
     @Flag(name: .long, help: "With -c: print only the failures.")

@@ -48,4 +48,22 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A level inside a cluster of flags is gzip's and gunzip's alone
+    /// (`gzip -9c`); elsewhere a short option's value may follow it
+    /// joined, as getopt reads it: `sum -c9` checks the manifest `9`.
+    @Test func levelClustersAreGzipsAlone() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            echo hi > a; sha256sum a > 9
+            "$BALE" sum -c9; echo "sum -c9: status $?"
+            "$BALE" gzip -9c a | gzip -dc
+            """#)
+        #expect(run.stdout == """
+            a: OK
+            sum -c9: status 0
+            hi
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }
