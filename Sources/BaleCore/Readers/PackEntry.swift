@@ -100,23 +100,20 @@ public struct PackEntry: Equatable, Sendable {
     /// zeros), or that its size or time differ from the walk's, or that it
     /// is another file than the walk's (replaced by one of the same size
     /// and time: the header's mode and owner are the old file's); nil if
-    /// none of these.
-    func problemAfterReading(from fd: Int32, shortBy: Int64) -> Diagnostic? {
-        if shortBy > 0 { return .warning(path: header.displayName, "File shrank by \(shortBy) bytes; padding with zeros") }
+    /// none of these. With the problem, whether `fd` holds another file
+    /// than the one the walk found under this name (replaced since): the
+    /// hard links the walk made to this name are then not links to it.
+    func problemAfterReading(from fd: Int32, shortBy: Int64) -> (problem: Diagnostic, isAnotherFile: Bool)? {
         var info = stat()
-        if let walkedStamp, fstat(fd, &info) == 0,
-           !WalkedStamp(info).hasSizeAndTime(of: walkedStamp) || FileIdentity(info) != walkedStamp.identity {
-            return .warning(path: header.displayName, "file changed as we read it")
+        // The walk's stamp beside what the file holds now (one fstat).
+        let stamps = walkedStamp.flatMap { walked in fstat(fd, &info) == 0 ? (walked, WalkedStamp(info)) : nil }
+        let isAnotherFile = stamps.map { $0.identity != $1.identity } ?? false
+        if shortBy > 0 {
+            return (.warning(path: header.displayName, "File shrank by \(shortBy) bytes; padding with zeros"), isAnotherFile)
+        }
+        if let (walked, now) = stamps, !now.hasSizeAndTime(of: walked) || isAnotherFile {
+            return (.warning(path: header.displayName, "file changed as we read it"), isAnotherFile)
         }
         return nil
-    }
-
-    /// True when `fd`, opened under this entry's name, holds another file
-    /// than the one the walk found there (replaced since): the hard links
-    /// the walk made to this name are not links to it.
-    func isAnotherFile(than fd: Int32) -> Bool {
-        var info = stat()
-        guard let walkedStamp, fstat(fd, &info) == 0 else { return false }
-        return FileIdentity(info) != walkedStamp.identity
     }
 }

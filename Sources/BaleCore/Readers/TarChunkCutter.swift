@@ -504,10 +504,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             digestTable.store(current.index, from: fileHasher)
             hashedEntries.append((current.index, current.entry.header.name))
         }
-        if let problem = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
+        if let (problem, isAnotherFile) = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
             problems.append(problem)
             changed.insert(current.index)
-            if current.entry.isAnotherFile(than: current.fd) { supplantedFiles.insert(current.entry.header.name) }
+            if isAnotherFile { supplantedFiles.insert(current.entry.header.name) }
         }
         setPending(Self.zeros[..<TarHeader.padding(current.stored)])
     }
