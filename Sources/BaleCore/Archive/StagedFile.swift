@@ -46,10 +46,8 @@ final class StagedFile {
     /// when it cannot be created.
     static func createTemporary(for leaf: [UInt8], in directory: OpenDirectory)
         -> (fd: Int32, slot: Int32, leaf: [UInt8])? {
-        // Of a long leaf, as much as fits in NAME_MAX with the marker (`AtomicOutputFile.temporaryStem`).
-        var template = ([UInt8(ascii: ".")] + AtomicOutputFile.temporaryStem(of: leaf)
-                        + Array((AtomicOutputFile.temporaryMarker + "XXXXXX").utf8))
-            .map { CChar(bitPattern: $0) } + [0]
+        // Of a long leaf, as much as fits in NAME_MAX with the marker.
+        var template = AtomicOutputFile.temporaryTemplate(for: leaf).map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
         let created = template.withUnsafeMutableBufferPointer { template in
             bale_create_temporary_at(directory.fd, template.baseAddress!, 0o600, &registered)

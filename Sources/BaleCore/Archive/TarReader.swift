@@ -741,8 +741,8 @@ public struct TarReader {
 
     private mutating func finishExtended(_ type: UInt8) throws(BaleError) {
         switch type {
-        case UInt8(ascii: "L"): longNames["path"] = Array(extended.prefix { $0 != 0 })
-        case UInt8(ascii: "K"): longNames["linkpath"] = Array(extended.prefix { $0 != 0 })
+        case UInt8(ascii: "L"): longNames["path"] = Self.upToNUL(extended)
+        case UInt8(ascii: "K"): longNames["linkpath"] = Self.upToNUL(extended)
         case UInt8(ascii: "g"): try parsePax(extended, global: true)
         default: try parsePax(extended, global: false)  // 'x', 'X'
         }

@@ -162,7 +162,7 @@ public struct GzipCommand: Sendable {
                     return .warning
                 }
             }
-            let base = pathBytes.lastIndex(of: UInt8(ascii: "/")).map { pathBytes.index(after: $0) } ?? 0
+            let base = Self.baseNameStart(of: pathBytes)
             switch outputName(for: pathBytes[base...]) {
             case .output(let name): target = Array(pathBytes[..<base]) + name
             case .alreadyCompressed where options.force:
@@ -192,13 +192,17 @@ public struct GzipCommand: Sendable {
         return transformFile(pathBytes, into: target, removing: writesBeside && !options.keep, pipeline: pipeline)
     }
 
+    /// Where the last component of `path` (its base name) begins.
+    private static func baseNameStart(of path: [UInt8]) -> Int {
+        path.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+    }
+
     /// The compressed file gunzip takes for a FILE that does not exist, as
     /// gzip does: the first of FILE with the `-S` suffix, .gz, .z and -z
     /// that exists (its `lstat` left in `info`), or nil; none for a FILE
     /// that already has a compressed suffix (`gunzip a.gz` is not a.gz.gz).
     private func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
-        let base = path.lastIndex(of: UInt8(ascii: "/")).map { path.index(after: $0) } ?? 0
-        guard outputName(for: path[base...]) == .unknownSuffix else { return nil }
+        guard outputName(for: path[Self.baseNameStart(of: path)...]) == .unknownSuffix else { return nil }
         for suffix in [options.suffix, ".gz", ".z", "-z"] {
             let candidate = path + Array(suffix.utf8)
             if withCString(candidate, { lstat($0, &info) }) == 0 { return candidate }

@@ -80,9 +80,7 @@ public final class AtomicOutputFile: Sendable {
         let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
         let directory = slash.map { Array(pathBytes[...$0]) } ?? []
         let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
-        var template = (directory + [UInt8(ascii: ".")] + Self.temporaryStem(of: name)
-                        + Array((Self.temporaryMarker + "XXXXXX").utf8))
-            .map { CChar(bitPattern: $0) } + [0]
+        var template = (directory + Self.temporaryTemplate(for: name)).map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
         let fd = template.withUnsafeMutableBufferPointer { template in
             bale_create_temporary(template.baseAddress!, UInt32(mode ?? 0o600), &registered)
@@ -105,11 +103,18 @@ public final class AtomicOutputFile: Sendable {
     /// What a temporary name has before its six random letters and digits.
     static let temporaryMarker = ".bale-"
 
+    /// The mkstemp template of the temporary name for a target named
+    /// `name` (without directories): `.NAME.bale-XXXXXX`, NAME cut to fit
+    /// (`temporaryStem`). The extractor's staged files use it too.
+    static func temporaryTemplate(for name: [UInt8]) -> [UInt8] {
+        [UInt8(ascii: ".")] + temporaryStem(of: name) + Array((temporaryMarker + "XXXXXX").utf8)
+    }
+
     /// The part of the target's name `name` its temporary name holds: all
     /// of it, or as much as fits in a name of NAME_MAX (255) bytes with the
     /// dot, the marker and the six letters, so that a target whose own name
     /// is long but fits (`gzip` of a 245-byte name) can still be made.
-    static func temporaryStem(of name: [UInt8]) -> [UInt8] {
+    private static func temporaryStem(of name: [UInt8]) -> [UInt8] {
         let room = Int(NAME_MAX) - 1 - temporaryMarker.utf8.count - 6
         return name.count <= room ? name : Array(name.prefix(room))
     }
