@@ -129,8 +129,21 @@ done
 # --- 2. Measurement ----------------------------------------------------------
 # measure CORPUS NAME OUT CMD...: one run of CMD in the corpus's directory
 # under /usr/bin/time, standard output to OUT; the line goes to $TIMES.
+#
+# Every command starts from the same state (untimed): the output file of
+# its last run removed, and the dirty pages of the commands before it
+# written out (sync). Without this, a run paid for whatever the one
+# before left behind, at random: truncating the 90 MB output of the last
+# round under the clock, and the kernel's writeback of the previous
+# command's output (flushed 30 s after it was written, so somewhere in a
+# later command) on one of the two cores. A tool that keeps both cores
+# busy loses the most to that: in 5 rounds of `gzip -1` on `text` in the
+# bench's order, bale took 354–426 ms without the sync, 304–310 ms with it
+# (igzip 596–834 ms, 530–674 ms).
 measure() {
     local corpus="$1" name="$2" out="$3"; shift 3
+    [[ "$out" == /dev/null ]] || rm -f "$WORK/$corpus/$out"
+    sync
     (cd "$WORK/$corpus" && timed "$out" "$@" && printf '%s\t%s\t%s\n' "$corpus" "$name" "${TIMED// /$'\t'}" >> "$TIMES")
     printf '   %-8s %-34s %s\n' "$corpus" "$name" "$(tail -n 1 "$TIMES" | cut -f3-)" >&2
 }
