@@ -132,6 +132,10 @@ install-files:
 # so the tarball, wherever install.sh puts it, runs with the copy it carries.
 # lib/bale rather than lib: in a prefix such as /usr/local, lib/ is on the
 # system's search path, and a copy there would stand in for other programs'.
+#
+# install.sh is given the newest glibc symbol version the binary needs
+# (objdump -T), so that on an older system it can say so before it
+# installs anything, rather than leave a binary that fails to start.
 DIST_NAME = bale-$(VERSION)-linux-x86_64
 BUNDLED_LIBRARIES = libisal.so.2
 dist: release
@@ -144,7 +148,10 @@ dist: release
 	  install -m 644 "$$(readlink -f "$$path")" dist/$(DIST_NAME)/lib/bale/$$library || exit 1; \
 	done
 	cp README.md dist/$(DIST_NAME)/
-	install -m 755 dist-files/install.sh dist/$(DIST_NAME)/install.sh
+	glibc=$$(objdump -T .build/release/bale | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1); \
+	[ -n "$$glibc" ] || { echo "dist: no glibc version found in .build/release/bale" >&2; exit 1; }; \
+	sed "s/@GLIBC_VERSION@/$$glibc/" dist-files/install.sh > dist/$(DIST_NAME)/install.sh
+	chmod 755 dist/$(DIST_NAME)/install.sh
 	tar -C dist -czf dist/$(DIST_NAME).tar.gz $(DIST_NAME)
 	rm -rf dist/$(DIST_NAME)
 	@echo dist/$(DIST_NAME).tar.gz

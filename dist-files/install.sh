@@ -6,13 +6,28 @@
 #   ./install.sh /opt/bale   into any other prefix
 #
 # The binary is self-contained (the Swift runtime and libdeflate linked in):
-# it needs libc, zlib and libcrypto, which every Debian and Ubuntu has, and
+# it needs libc, libstdc++, zlib and libcrypto, which every recent Debian and Ubuntu has, and
 # ISA-L, which this tarball carries in lib/bale/ (installed beside bin/, as
 # prefix/lib/bale, where the binary looks first: its RUNPATH is
 # $ORIGIN/../lib/bale).
+#
+# Before it copies anything, it runs the binary once: on a system too old
+# for it (its glibc older than the one it was built against, or a library
+# missing), the loader's message and what the binary needs are printed, and
+# nothing is installed (exit 1).
 set -eu
 prefix=${1:-"$HOME/.local"}
 here=$(cd "$(dirname "$0")" && pwd)
+# The newest glibc symbol version the binary uses (make dist fills it in).
+glibc_needed=@GLIBC_VERSION@
+if ! failure=$("$here/bin/bale" --version 2>&1 > /dev/null); then
+    glibc_here=$(ldd --version 2>/dev/null | sed -n '1s/.* //p')
+    echo "install.sh: bale cannot run on this system, nothing was installed:" >&2
+    echo "  ${failure:-bin/bale --version failed}" >&2
+    echo "  bale needs x86-64 Linux with glibc $glibc_needed or newer (this system: ${glibc_here:-unknown})," >&2
+    echo "  libstdc++, zlib and OpenSSL 3's libcrypto (Debian 12, Ubuntu 22.04 or newer)." >&2
+    exit 1
+fi
 mkdir -p "$prefix/bin" "$prefix/lib/bale" "$prefix/share/man/man1" \
     "$prefix/share/bash-completion/completions" \
     "$prefix/share/zsh/site-functions" \

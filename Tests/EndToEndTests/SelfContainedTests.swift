@@ -85,6 +85,34 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// On a system the binary cannot run on (here: the ISA-L it carries
+    /// broken, as a library the node lacks or a glibc too old would break
+    /// it), install.sh says why, with the glibc the binary needs (filled in
+    /// by `make dist`), and installs nothing.
+    @Test(.enabled(if: tarball != nil, "needs the dist tarball: run `make test` (or `make dist` first)"))
+    func theInstallerRefusesASystemTheBinaryCannotRunOn() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir unpacked && tar -xzf "$TARBALL" -C unpacked
+            sh unpacked/bale-*/install.sh "$PWD/prefix" > /dev/null && echo "installed"
+            : > unpacked/bale-*/lib/bale/libisal.so.2
+            sh unpacked/bale-*/install.sh "$PWD/broken" > /dev/null 2> err; echo "exit $?"
+            grep -q 'bale cannot run on this system, nothing was installed' err && echo "said so"
+            grep -q 'libisal.so.2: file too short' err && echo "named the cause"
+            grep -Eq 'glibc 2\.[0-9]+ or newer' err && echo "named its glibc"
+            [ -e broken ] || echo "nothing installed"
+            """#.replacingOccurrences(of: "$TARBALL", with: Self.tarball ?? ""))
+        #expect(run.stdout == """
+            installed
+            exit 1
+            said so
+            named the cause
+            named its glibc
+            nothing installed
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// samples/batch: the tarball installed once into a shared directory
     /// (shared-install.sh), then used by the Slurm array's tasks.
     @Test(.enabled(if: tarball != nil, "needs the dist tarball: run `make test` (or `make dist` first)"))
