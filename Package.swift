@@ -79,8 +79,11 @@ let package = Package(
             // Look for shared libraries in ../lib/bale beside the binary's
             // directory before the system's: the dist tarball carries ISA-L
             // there (Debian has no static libisal), so it runs on nodes
-            // without libisal2 (Makefile, dist).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../lib/bale"])]
+            // without libisal2 (Makefile, dist). And hypotf bound to its
+            // first glibc version, so the binary runs on glibc 2.34
+            // (Sources/CSystem/GlibcFloor.c says why).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../lib/bale",
+                                           "-Xlinker", "--wrap=hypotf"])]
         ),
         .testTarget(
             name: "BaleCoreTests",

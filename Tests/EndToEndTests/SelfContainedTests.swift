@@ -113,6 +113,30 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The tarball's binary asks for nothing newer than glibc 2.34 and
+    /// GCC 11's libstdc++ (GLIBCXX_3.4.29), so it starts on RHEL and Rocky
+    /// 9 as on Debian 12 and Ubuntu 22.04: a symbol of a newer version
+    /// (hypotf's 2.35, from the Swift runtime, until GlibcFloor.c) would
+    /// make their loader refuse it.
+    @Test(.enabled(if: tarball != nil, "needs the dist tarball: run `make test` (or `make dist` first)"))
+    func theTarballsBinaryRunsOnGlibc234() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir unpacked && tar -xzf "$TARBALL" -C unpacked
+            objdump -T unpacked/bale-*/bin/bale > symbols || echo "objdump failed"
+            newest() { grep -o "$1[0-9.]*" symbols | sed "s/$1//" | sort -uV | tail -n 1; }
+            echo "glibc $(newest GLIBC_)"
+            echo "libstdc++ $(newest GLIBCXX_)"
+            grep -q 'glibc_needed=2.34$' unpacked/bale-*/install.sh && echo "install.sh says 2.34"
+            """#.replacingOccurrences(of: "$TARBALL", with: Self.tarball ?? ""))
+        #expect(run.stdout == """
+            glibc 2.34
+            libstdc++ 3.4.29
+            install.sh says 2.34
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// samples/batch: the tarball installed once into a shared directory
     /// (shared-install.sh), then used by the Slurm array's tasks.
     @Test(.enabled(if: tarball != nil, "needs the dist tarball: run `make test` (or `make dist` first)"))
