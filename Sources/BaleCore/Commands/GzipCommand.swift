@@ -106,8 +106,13 @@ public struct GzipCommand: Sendable {
         // gzip takes only what is left; bale then reads it as a stream.
         var info = stat()
         let seekable = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && lseek(0, 0, SEEK_CUR) == 0
+        // `-o FILE` follows the rule of every output: an existing FILE is
+        // not replaced without -f. Checked before a byte is read, for what
+        // a pipe gave cannot be read again.
+        let target = options.outputPath.map(RawArguments.bytes(of:))
+        if let target, !options.test, let refusal = refusal(of: target) { return refusal }
         return transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
-                         attributes: nil, outputPath: options.outputPath.map { Array($0.utf8) }, pipeline: pipeline)
+                         attributes: nil, outputPath: options.test ? nil : target, pipeline: pipeline)
     }
 
     // MARK: - One named file
@@ -178,18 +183,22 @@ public struct GzipCommand: Sendable {
         } else {
             target = options.toStandardOutput || options.test ? nil : options.outputPath.map(RawArguments.bytes(of:))
         }
-        // A device or a FIFO named by -o (`-o /dev/null`) is written into,
-        // not replaced (`AtomicOutputFile`): its existing is no reason to stop.
-        if let target, !options.force, !(options.outputPath != nil && AtomicOutputFile.writesDirectly(target)) {
-            var existing = stat()
-            if withCString(target, { lstat($0, &existing) }) == 0 {
-                context.report(.warning(path: String(decoding: target, as: UTF8.self), "already exists; not overwritten",
-                                        wording: .sentence))
-                return .warning
-            }
-        }
+        if let target, let refusal = refusal(of: target) { return refusal }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
         return transformFile(pathBytes, into: target, removing: writesBeside && !options.keep, pipeline: pipeline)
+    }
+
+    /// The warning status when `target` exists and may not be replaced
+    /// (no -f), after saying so; nil when it may be written. A device or a
+    /// FIFO named by -o (`-o /dev/null`) is written into, not replaced
+    /// (`AtomicOutputFile`): its existing is no reason to stop. A name
+    /// taken after this check is still never replaced (`commit`'s `replacing`).
+    private func refusal(of target: [UInt8]) -> ExitCode? {
+        guard !options.force, !(options.outputPath != nil && AtomicOutputFile.writesDirectly(target)) else { return nil }
+        var existing = stat()
+        guard withCString(target, { lstat($0, &existing) }) == 0 else { return nil }
+        options.context.report(.existingOutput(String(decoding: target, as: UTF8.self)))
+        return .warning
     }
 
     /// Where the last component of `path` (its base name) begins.
@@ -311,7 +320,14 @@ public struct GzipCommand: Sendable {
                                  written: options.test ? 0 : (decompressing ? report.plainBytes : report.gzipBytes))
         if let output {
             do {
-                try output.commit(attributes: attributes, sync: removeAfter != nil)
+                // Without -f, a file that took the output's name while the
+                // input was read is kept, and so is the input (gzip never
+                // replaces an output without -f).
+                if try output.commit(attributes: attributes, sync: removeAfter != nil,
+                                     replacing: options.force) == .targetExists {
+                    context.report(.existingOutput(output.path))
+                    return .warning
+                }
             } catch {
                 output.discard()
                 context.fail(error)
@@ -388,10 +404,14 @@ public struct GzipCommand: Sendable {
     ) throws(BaleError) -> TransformReport {
         // gzip -dcf (zcat -f): an input that does not start as gzip is
         // copied to standard output as it is, so that one command reads a
-        // mix of compressed and plain files. Its first two bytes tell: read
-        // in place from a file, or taken from a stream and handed on.
+        // mix of compressed and plain files, and so are the bytes that
+        // follow the last member when they are not gzip. Its first two
+        // bytes tell: read in place from a file, or taken from a stream and
+        // handed on. `gzip -tf` is the same with the output discarded (gzip's
+        // -t writes to standard output): a plain file passes, as in gzip.
+        let passesPlainBytes = options.force && (options.decompress && options.toStandardOutput || options.test)
         var head: [UInt8] = []
-        if options.decompress && options.toStandardOutput && options.force && !options.test {
+        if passesPlainBytes {
             head = try Self.firstBytes(of: input, inputName: inputName, count: 2, inPlace: size != nil)
             if head != [0x1f, 0x8b] {
                 try Self.copy(input, after: size == nil ? head : [], inputName: inputName, to: sink)
@@ -403,11 +423,12 @@ public struct GzipCommand: Sendable {
         let compressedBytes: Int64
         if let size, size <= Self.inlineLimit {
             ending = try GzipStreamDecoder.decode(fd: input, path: inputName, zlibOnly: options.engine.codec == .zlib,
-                                                  sink: sink)
+                                                  copiesTrailingBytes: passesPlainBytes, sink: sink)
             compressedBytes = size
         } else {
             let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil, head: head,
-                                           codec: options.engine.codec, pipeline: pipeline, sink: sink)
+                                           codec: options.engine.codec, pipeline: pipeline,
+                                           copiesTrailingBytes: passesPlainBytes, sink: sink)
             ending = report.ending
             compressedBytes = report.compressedBytes
         }

@@ -103,7 +103,7 @@ struct RecursiveGzip {
         let ledger = FileLedger()
         let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize,
                                    makesDigests: options.manifestPath != nil, ledger: ledger) { found.pop() }
-        let sink = FileSetSink(ledger: ledger, context: context)
+        let sink = FileSetSink(ledger: ledger, context: context, replacesOutputs: options.force)
         let job = CommandRunner.Job(
             cutter: cutter, kind: options.engine.compression(level: options.level),
             inputName: options.files.first ?? "files", sink: sink, producer: walker,
@@ -234,7 +234,7 @@ struct RecursiveGzip {
             if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
                 if !options.force {
-                    report(.warning(path: String(decoding: target, as: UTF8.self), "already exists; not overwritten", wording: .sentence))
+                    report(.existingOutput(String(decoding: target, as: UTF8.self)))
                     return
                 }
             }

@@ -37,6 +37,9 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
 
     private let ledger: FileLedger
     private let context: RunContext
+    /// Whether an output may replace a file under its name (-f); without
+    /// it, a file that took the name after the walk looked is kept.
+    private let replacesOutputs: Bool
     private var file: FileTask?
     /// What went wrong reading the current file's parts so far.
     private var problem: FileProblem?
@@ -52,10 +55,13 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// the cutter makes digests (`--manifest`).
     public private(set) var digests = Manifest.Entries()
 
-    /// Writes to the files' outputs; crosses each file it finishes off `ledger`.
-    public init(ledger: FileLedger, context: RunContext) {
+    /// Writes to the files' outputs; crosses each file it finishes off
+    /// `ledger`. With `replacesOutputs` (-f) an output replaces whatever
+    /// holds its name; without, never.
+    public init(ledger: FileLedger, context: RunContext, replacesOutputs: Bool) {
         self.ledger = ledger
         self.context = context
+        self.replacesOutputs = replacesOutputs
     }
 
     public func write(_ result: ChunkResult<FileSetCutter.Unit>) throws(BaleError) {
@@ -156,7 +162,10 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             currentBytes += Int64(endMember.count)
             var attributes = AtomicOutputFile.Attributes(file.source.info)
             attributes.setsOwner = !file.ownerComesFree
-            try output.commit(attributes: attributes, sync: false)
+            if try output.commit(attributes: attributes, sync: false, replacing: replacesOutputs) == .targetExists {
+                report(.existingOutput(output.path))
+                return
+            }
         } catch {
             failCurrent(output, error)
             return
