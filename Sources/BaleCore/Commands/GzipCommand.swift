@@ -85,7 +85,7 @@ public struct GzipCommand: Sendable {
         var status = ExitCode.success
         let fileBytes = RawArguments.bytes(ofEach: files)
         for (file, bytes) in zip(files, fileBytes) {
-            let outcome = file == "-" ? standardStream(pipeline) : oneFile(file, bytes: bytes, pipeline)
+            let outcome = file == "-" ? standardStream(pipeline) : oneFile(bytes, pipeline)
             status = max(status, outcome)
             if outcome == .brokenPipe { break }
         }
@@ -117,13 +117,13 @@ public struct GzipCommand: Sendable {
 
     // MARK: - One named file
 
-    /// One FILE of the command line. `path` is the name as the argument
-    /// parser decoded it, for messages; the file itself is found by the
-    /// bytes the command line gave (`RawArguments`), as a name that is not
-    /// UTF-8 decodes to another name, which open() would not find.
-    private func oneFile(_ path: String, bytes: [UInt8], _ pipeline: Pipeline) -> ExitCode {
+    /// One FILE of the command line, by the bytes the command line gave
+    /// (`RawArguments`): a name that is not UTF-8 decodes to another
+    /// name, which open() would not find. Messages name it by the same
+    /// bytes (`TerminalText.name`).
+    private func oneFile(_ bytes: [UInt8], _ pipeline: Pipeline) -> ExitCode {
         let context = options.context
-        var path = path, pathBytes = bytes
+        var path = TerminalText.name(bytes), pathBytes = bytes
         var info = stat()
         if withCString(pathBytes, { lstat($0, &info) }) != 0 {
             let missing = errno == ENOENT
@@ -135,7 +135,7 @@ public struct GzipCommand: Sendable {
                 return .failure
             }
             pathBytes = compressed
-            path = String(decoding: compressed, as: UTF8.self)
+            path = TerminalText.name(compressed)
         }
         let kind = info.st_mode & S_IFMT
         if kind == S_IFDIR {
@@ -197,7 +197,7 @@ public struct GzipCommand: Sendable {
         guard !options.force, !(options.outputPath != nil && AtomicOutputFile.writesDirectly(target)) else { return nil }
         var existing = stat()
         guard withCString(target, { lstat($0, &existing) }) == 0 else { return nil }
-        options.context.report(.existingOutput(String(decoding: target, as: UTF8.self)))
+        options.context.report(.existingOutput(TerminalText.name(target)))
         return .warning
     }
 
@@ -223,7 +223,7 @@ public struct GzipCommand: Sendable {
     /// standard output or nothing), removing the input afterwards if asked.
     /// Paths are bytes: a file name may hold any.
     func transformFile(_ path: [UInt8], into target: [UInt8]?, removing: Bool, pipeline: Pipeline) -> ExitCode {
-        let name = String(decoding: path, as: UTF8.self)
+        let name = TerminalText.name(path)
         let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
             options.context.fail(BaleError.cannotOpen(path: name, .current("open")))
@@ -264,7 +264,7 @@ public struct GzipCommand: Sendable {
                   name.suffix(bytes.count).map(lowered).elementsEqual(bytes.map(lowered)) else { continue }
             return options.decompress || options.test
                 ? .output(Array(name.dropLast(bytes.count)) + Array(replacement.utf8))
-                : .alreadyCompressed(suffix: String(decoding: name.suffix(bytes.count), as: UTF8.self))
+                : .alreadyCompressed(suffix: TerminalText.name(name.suffix(bytes.count)))
         }
         return options.decompress || options.test ? .unknownSuffix : .output(Array(name) + Array(options.suffix.utf8))
     }
@@ -337,7 +337,7 @@ public struct GzipCommand: Sendable {
         var removed = false
         if let removeAfter, !report.keepInput {
             if withCString(removeAfter, { unlink($0) }) != 0 {
-                context.fail(BaleError.cannotOpen(path: String(decoding: removeAfter, as: UTF8.self), .current("unlink")))
+                context.fail(BaleError.cannotOpen(path: TerminalText.name(removeAfter), .current("unlink")))
                 return .failure
             }
             removed = true

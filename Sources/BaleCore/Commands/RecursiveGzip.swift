@@ -114,7 +114,7 @@ struct RecursiveGzip {
                 var left = ledger.unfinished.map(\.source.path)
                 while let task = found.pop() { left.append(task.source.path) }
                 for path in left {
-                    context.report(.error(path: String(decoding: path, as: UTF8.self),
+                    context.report(.error(path: TerminalText.name(path),
                                           "not compressed (the job stopped at the error above); left as it was"))
                 }
             })
@@ -234,7 +234,7 @@ struct RecursiveGzip {
             if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
                 if !options.force {
-                    report(.existingOutput(String(decoding: target, as: UTF8.self)))
+                    report(.existingOutput(TerminalText.name(target)))
                     return
                 }
             }
@@ -252,7 +252,7 @@ struct RecursiveGzip {
                   existing.st_mtim.tv_sec == info.st_mtim.tv_sec, existing.st_mtim.tv_nsec == info.st_mtim.tv_nsec else {
                 return false
             }
-            let source = String(decoding: path, as: UTF8.self), output = String(decoding: target, as: UTF8.self)
+            let source = TerminalText.name(path), output = TerminalText.name(target)
             let same = options.decompress
                 ? GzipEquality.holds(gzip: path, plain: target)
                 : GzipEquality.holds(gzip: target, plain: path)

@@ -33,7 +33,7 @@ import Synchronization
 /// or a failing command never races `commit`.
 public final class AtomicOutputFile: Sendable {
     /// The final name, for messages.
-    public var path: String { String(decoding: pathBytes, as: UTF8.self) }
+    public var path: String { TerminalText.name(pathBytes) }
     /// The final name as bytes (any bytes a file name may hold).
     private let pathBytes: [UInt8]
     /// The temporary name the data is written under.
@@ -68,7 +68,7 @@ public final class AtomicOutputFile: Sendable {
         self.pathBytes = pathBytes
         if writesDevicesDirectly && Self.writesDirectly(pathBytes) {
             let fd = withCString(pathBytes) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
-            if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("open")) }
+            if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("open")) }
             self.fd = fd
             temporaryBytes = []
             createdMode = nil
@@ -87,7 +87,7 @@ public final class AtomicOutputFile: Sendable {
         // header; bale keeps no name there (as gzip -n), so a cut name
         // would lose the input's: the input is left as it is instead.
         if name.count > Int(NAME_MAX) {
-            throw .cannotOpen(path: String(decoding: pathBytes, as: UTF8.self),
+            throw .cannotOpen(path: TerminalText.name(pathBytes),
                               SystemError(code: ENAMETOOLONG, operation: "create"))
         }
         var template = (directory + Self.temporaryTemplate(for: name)).map { CChar(bitPattern: $0) } + [0]
@@ -96,7 +96,7 @@ public final class AtomicOutputFile: Sendable {
             bale_create_temporary(template.baseAddress!, UInt32(mode ?? 0o600), &registered)
         }
         createdMode = (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits
-        if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("create")) }
+        if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
         self.fd = fd
         temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
         lifecycle = Mutex(Lifecycle(slot: registered))

@@ -132,7 +132,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     private func failCurrent(_ output: AtomicOutputFile, _ error: BaleError) {
         output.discard()
         current = nil
-        let source = file.map { String(decoding: $0.source.path, as: UTF8.self) } ?? output.path
+        let source = file.map { TerminalText.name($0.source.path) } ?? output.path
         report(.error(path: error.path, "\(error.cause); \(source) not compressed, left as it was"))
     }
 
@@ -142,7 +142,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     private func end(digest: [UInt8]?) {
         guard let output = current, let file else { return }  // a file that failed: no digest to list
         current = nil
-        var source: String { String(decoding: file.source.path, as: UTF8.self) }
+        var source: String { TerminalText.name(file.source.path) }
         switch problem {
         case .unreadable(let reason)?:
             output.discard()
@@ -219,13 +219,13 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             let problem = unknown[directory] ?? directoryOf[directory].flatMap { unsynced[$0] }
             if let problem {
                 if reported.insert(directory).inserted {
-                    report(.error(path: String(decoding: directory, as: UTF8.self),
+                    report(.error(path: TerminalText.name(directory),
                                   "cannot flush the outputs to disk (\(problem.reason)); their inputs kept"))
                 }
                 continue
             }
             if withCString(input, { unlink($0) }) != 0 {
-                report(.error(BaleError.cannotOpen(path: String(decoding: input, as: UTF8.self), .current("unlink"))))
+                report(.error(BaleError.cannotOpen(path: TerminalText.name(input), .current("unlink"))))
             }
         }
         pendingRemovals = []
