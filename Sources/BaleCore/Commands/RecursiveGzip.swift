@@ -171,7 +171,8 @@ struct RecursiveGzip {
         private mutating func judge(_ entry: TreeWalkEntry) {
             let shown = entry.displayPath
             let name = entry.baseName
-            if !entry.isGiven && AtomicOutputFile.isTemporaryName(name) {
+            if !entry.isGiven && AtomicOutputFile.isTemporaryName(name),
+               let directory = entry.directory, isLeftOver(name, in: directory) {
                 // A temporary output of a run that was killed: never an input.
                 if withCString(entry.path, { unlink($0) }) == 0 {
                     options.context.info("\(shown): removed, left by an interrupted run")
@@ -190,6 +191,29 @@ struct RecursiveGzip {
                 report(.warning(path: shown, "is a symbolic link -- ignored", wording: .sentence))
             default:
                 report(.warning(path: shown, "is not a directory or a regular file -- ignored", wording: .sentence))
+            }
+        }
+
+        /// True when `name`, which has the form of a temporary output
+        /// (`.NAME.bale-XXXXXX`), is one this command leaves when it is
+        /// killed: NAME is the output of an input that is still beside it
+        /// in `directory` (an input is removed only after its output is
+        /// renamed into place, so a temporary file that was left always
+        /// has its input). A user's own file that merely looks like one
+        /// (`.notes.bale-backup`) has none, and is left alone; so is a
+        /// temporary file whose NAME was cut to fit (a long name), which
+        /// cannot be told from one.
+        private func isLeftOver(_ name: [UInt8], in directory: TreeWalkEntry.Directory) -> Bool {
+            let stem = Array(name.dropFirst().dropLast(AtomicOutputFile.temporaryMarker.utf8.count + 6))
+            if !options.decompress && !options.test {
+                let suffix = Array(options.suffix.utf8)
+                return stem.count > suffix.count && stem.suffix(suffix.count).elementsEqual(suffix)
+                    && directory.contains(Array(stem.dropLast(suffix.count)))
+            }
+            return command.decompressedSuffixes.contains { suffix, replacement in
+                let replaced = Array(replacement.utf8)
+                return stem.count > replaced.count && stem.suffix(replaced.count).elementsEqual(replaced)
+                    && directory.contains(Array(stem.dropLast(replaced.count)) + Array(suffix.utf8))
             }
         }
 
