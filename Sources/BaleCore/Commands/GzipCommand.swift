@@ -185,7 +185,8 @@ public struct GzipCommand: Sendable {
         }
         if let target, let refusal = refusal(of: target) { return refusal }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
-        return transformFile(pathBytes, into: target, removing: writesBeside && !options.keep, pipeline: pipeline)
+        return transformFile(pathBytes, examined: info, followingLink: kind == S_IFLNK, into: target,
+                             removing: writesBeside && !options.keep, pipeline: pipeline)
     }
 
     /// The warning status when `target` exists and may not be replaced
@@ -222,16 +223,34 @@ public struct GzipCommand: Sendable {
     /// Compresses or decompresses the file at `path` into `target` (nil:
     /// standard output or nothing), removing the input afterwards if asked.
     /// Paths are bytes: a file name may hold any.
-    func transformFile(_ path: [UInt8], into target: [UInt8]?, removing: Bool, pipeline: Pipeline) -> ExitCode {
+    ///
+    /// `examined` is what the rules judged the name to be (its `lstat`, or
+    /// its link's target's `stat` when -f follows a link): the name is
+    /// opened without following a link (unless `followingLink`) and
+    /// and must still be that file. Between the look and the open someone
+    /// may have put a link to another file there (whose content would go
+    /// into the output), or a FIFO, whose open would wait for a writer
+    /// forever: a regular file is opened without waiting (O_NONBLOCK, as
+    /// GNU gzip opens every input), then reads block as usual. A FIFO
+    /// named on purpose (`gzip -c fifo`) is opened as before, waiting for
+    /// its writer (GNU gzip reads nothing from it if none is there yet).
+    func transformFile(_ path: [UInt8], examined: stat, followingLink: Bool = false, into target: [UInt8]?,
+                       removing: Bool, pipeline: Pipeline) -> ExitCode {
         let name = TerminalText.name(path)
-        let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
+        let waits = examined.st_mode & S_IFMT != S_IFREG
+        let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (waits ? 0 : O_NONBLOCK) | (followingLink ? 0 : O_NOFOLLOW)
+        let fd = withCString(path) { open($0, flags) }
         if fd < 0 {
             options.context.fail(BaleError.cannotOpen(path: name, .current("open")))
             return .failure
         }
         defer { FileIO.close(fd) }
         var opened = stat()
-        fstat(fd, &opened)
+        if fstat(fd, &opened) != 0 || opened.st_dev != examined.st_dev || opened.st_ino != examined.st_ino {
+            options.context.fail(BaleError.changedWhileReading(path: name))
+            return .failure
+        }
+        if !waits { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
         let seekable = opened.st_mode & S_IFMT == S_IFREG
         return transform(
             input: fd, inputName: name, size: seekable ? Int64(opened.st_size) : nil,
