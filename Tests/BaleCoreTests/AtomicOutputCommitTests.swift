@@ -9,11 +9,15 @@ import Testing
 /// the file is made between the output's creation and its commit, which
 /// is that moment.
 struct AtomicOutputCommitTests {
-    /// A fresh directory, removed by the caller.
-    static func directory() throws -> String {
-        let path = NSTemporaryDirectory() + "bale-commit-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+    /// A fresh directory (removed by the caller) and an output for its
+    /// `out.gz`, holding "new" and not yet committed.
+    static func pendingOutput() throws -> (directory: String, target: String, output: AtomicOutputFile) {
+        let directory = NSTemporaryDirectory() + "bale-commit-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let target = directory + "/out.gz"
+        let output = try AtomicOutputFile(path: target)
+        try output.write(Array("new".utf8))
+        return (directory, target, output)
     }
 
     /// The names in `directory`, sorted.
@@ -22,11 +26,8 @@ struct AtomicOutputCommitTests {
     }
 
     @Test func aFileThatTookTheNameMeanwhileIsKept() throws {
-        let directory = try Self.directory()
+        let (directory, target, output) = try Self.pendingOutput()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let target = directory + "/out.gz"
-        let output = try AtomicOutputFile(path: target)
-        try output.write(Array("new".utf8))
         try Data("someone else's".utf8).write(to: URL(fileURLWithPath: target))
         let outcome = try output.commit(attributes: nil, sync: true, replacing: false)
         #expect(outcome == .targetExists)
@@ -35,11 +36,8 @@ struct AtomicOutputCommitTests {
     }
 
     @Test func aSymbolicLinkThatTookTheNameIsKept() throws {
-        let directory = try Self.directory()
+        let (directory, target, output) = try Self.pendingOutput()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let target = directory + "/out.gz"
-        let output = try AtomicOutputFile(path: target)
-        try output.write(Array("new".utf8))
         // A dangling link: a check by stat() would find nothing there.
         try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: "nowhere")
         #expect(try output.commit(attributes: nil, sync: false, replacing: false) == .targetExists)
@@ -48,13 +46,10 @@ struct AtomicOutputCommitTests {
     }
 
     @Test func aFreeNameIsTakenAndReplacingStillReplaces() throws {
-        let directory = try Self.directory()
+        let (directory, target, first) = try Self.pendingOutput()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let target = directory + "/out.gz"
-        let first = try AtomicOutputFile(path: target)
-        try first.write(Array("first".utf8))
         #expect(try first.commit(attributes: nil, sync: false, replacing: false) == .committed)
-        #expect(try String(contentsOfFile: target, encoding: .utf8) == "first")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new")
         // -f: what holds the name is replaced, as before.
         let second = try AtomicOutputFile(path: target)
         try second.write(Array("second".utf8))
