@@ -255,7 +255,7 @@ public struct GzipCommand: Sendable {
         return transform(
             input: fd, inputName: name, size: seekable ? Int64(opened.st_size) : nil,
             attributes: AtomicOutputFile.Attributes(opened), outputPath: target,
-            pipeline: pipeline, removeAfter: removing ? path : nil)
+            pipeline: pipeline, removeAfter: removing ? (path, FileIdentity(opened)) : nil)
     }
 
     /// What gzip makes of a file's base name.
@@ -302,7 +302,7 @@ public struct GzipCommand: Sendable {
     /// `removeAfter` if everything went right.
     private func transform(
         input: Int32, inputName: String, size: Int64?, attributes: AtomicOutputFile.Attributes?,
-        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: [UInt8]? = nil
+        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: (path: [UInt8], identity: FileIdentity)? = nil
     ) -> ExitCode {
         let context = options.context
         let output: AtomicOutputFile?
@@ -355,11 +355,15 @@ public struct GzipCommand: Sendable {
         }
         var removed = false
         if let removeAfter, !report.keepInput {
-            if withCString(removeAfter, { unlink($0) }) != 0 {
-                context.fail(BaleError.cannotOpen(path: TerminalText.name(removeAfter), .current("unlink")))
+            switch InputRemoval.remove(removeAfter.path, ifStill: removeAfter.identity) {
+            case .removed: removed = true
+            case .replaced:
+                context.report(InputRemoval.replacedWarning(removeAfter.path))
+                status = .warning
+            case .failed(let error):
+                context.fail(BaleError.cannotOpen(path: TerminalText.name(removeAfter.path), error))
                 return .failure
             }
-            removed = true
         }
         if options.test {
             context.info("\(inputName):\t OK")
