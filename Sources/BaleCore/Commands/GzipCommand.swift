@@ -226,14 +226,14 @@ public struct GzipCommand: Sendable {
     ///
     /// `examined` is what the rules judged the name to be (its `lstat`, or
     /// its link's target's `stat` when -f follows a link): the name is
-    /// opened without following a link (unless `followingLink`) and
-    /// and must still be that file. Between the look and the open someone
-    /// may have put a link to another file there (whose content would go
-    /// into the output), or a FIFO, whose open would wait for a writer
-    /// forever: a regular file is opened without waiting (O_NONBLOCK, as
-    /// GNU gzip opens every input), then reads block as usual. A FIFO
-    /// named on purpose (`gzip -c fifo`) is opened as before, waiting for
-    /// its writer (GNU gzip reads nothing from it if none is there yet).
+    /// opened without following a link (unless `followingLink`) and must
+    /// still be that file. Between the look and the open someone may have
+    /// put a link to another file there (whose content would go into the
+    /// output), or a FIFO, whose open would wait for a writer forever: a
+    /// regular file is opened without waiting (O_NONBLOCK), then reads
+    /// block as usual. A FIFO named on purpose (`gzip -c fifo`) is opened
+    /// as before, waiting for its writer (GNU gzip, which opens every
+    /// input without waiting, reads nothing from it if none is there yet).
     func transformFile(_ path: [UInt8], examined: stat, followingLink: Bool = false, into target: [UInt8]?,
                        removing: Bool, pipeline: Pipeline) -> ExitCode {
         let name = TerminalText.name(path)

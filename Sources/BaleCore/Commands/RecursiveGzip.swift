@@ -73,8 +73,8 @@ struct RecursiveGzip {
             for file in walk.found {
                 let target = options.test ? nil : file.target
                 if let target, options.outputDirectory != nil { Self.makeParentDirectories(of: target) }
-                status = max(status, command.transformFile(file.path, examined: file.info, into: target, removing: removing && !options.test,
-                                                           pipeline: pipeline))
+                status = max(status, command.transformFile(file.path, examined: file.info, into: target,
+                                                           removing: removing && !options.test, pipeline: pipeline))
             }
             return status
         }
