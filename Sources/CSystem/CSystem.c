@@ -1,4 +1,4 @@
-/* The few POSIX pieces Swift cannot import (pipe2, F_SETPIPE_SZ,
+/* The few POSIX pieces Swift cannot import (pipe2, renameat2, F_SETPIPE_SZ,
  * F_DUPFD_CLOEXEC, memfd_create, O_PATH, syncfs, splice, waitid with WNOWAIT, the wait-status macros),
  * and the signal handler that cleans up when a signal ends bale, with the
  * two tables it reads: temporary files to remove, worker processes to
@@ -19,7 +19,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -304,6 +306,27 @@ int bale_create_temporary_at(int directory, char *template_name, unsigned int mo
 
 int bale_create_temporary(char *template_path, unsigned int mode, int *slot) {
     return bale_create_temporary_at(AT_FDCWD, template_path, mode, slot);
+}
+
+/* An output that must not replace a file that appeared under its name
+ * after bale looked (gzip without -f): the kernel refuses for us, so
+ * there is no window between a check and the rename. Each fallback is
+ * taken only when the call before it is unsupported by the file system
+ * (EINVAL, ENOSYS, EPERM for link() on vfat), never when it refused. */
+int bale_rename_noreplace(const char *from, const char *to) {
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) return -1;
+    if (link(from, to) == 0) {
+        unlink(from);  /* the output is in place; a stray name is removed by the next run */
+        return 0;
+    }
+    if (errno != EPERM && errno != ENOTSUP && errno != ENOSYS) return -1;
+    struct stat existing;
+    if (lstat(to, &existing) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(from, to);
 }
 
 /* Picks a name from the template, registers it for the signal handler,

@@ -85,7 +85,7 @@ public struct GzipCommand: Sendable {
         var status = ExitCode.success
         let fileBytes = RawArguments.bytes(ofEach: files)
         for (file, bytes) in zip(files, fileBytes) {
-            let outcome = file == "-" ? standardStream(pipeline) : oneFile(file, bytes: bytes, pipeline)
+            let outcome = file == "-" ? standardStream(pipeline) : oneFile(bytes, pipeline)
             status = max(status, outcome)
             if outcome == .brokenPipe { break }
         }
@@ -106,19 +106,24 @@ public struct GzipCommand: Sendable {
         // gzip takes only what is left; bale then reads it as a stream.
         var info = stat()
         let seekable = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && lseek(0, 0, SEEK_CUR) == 0
+        // `-o FILE` follows the rule of every output: an existing FILE is
+        // not replaced without -f. Checked before a byte is read, for what
+        // a pipe gave cannot be read again.
+        let target = options.outputPath.map(RawArguments.bytes(of:))
+        if let target, !options.test, let refusal = refusal(of: target) { return refusal }
         return transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
-                         attributes: nil, outputPath: options.outputPath.map { Array($0.utf8) }, pipeline: pipeline)
+                         attributes: nil, outputPath: options.test ? nil : target, pipeline: pipeline)
     }
 
     // MARK: - One named file
 
-    /// One FILE of the command line. `path` is the name as the argument
-    /// parser decoded it, for messages; the file itself is found by the
-    /// bytes the command line gave (`RawArguments`), as a name that is not
-    /// UTF-8 decodes to another name, which open() would not find.
-    private func oneFile(_ path: String, bytes: [UInt8], _ pipeline: Pipeline) -> ExitCode {
+    /// One FILE of the command line, by the bytes the command line gave
+    /// (`RawArguments`): a name that is not UTF-8 decodes to another
+    /// name, which open() would not find. Messages name it by the same
+    /// bytes (`TerminalText.name`).
+    private func oneFile(_ bytes: [UInt8], _ pipeline: Pipeline) -> ExitCode {
         let context = options.context
-        var path = path, pathBytes = bytes
+        var path = TerminalText.name(bytes), pathBytes = bytes
         var info = stat()
         if withCString(pathBytes, { lstat($0, &info) }) != 0 {
             let missing = errno == ENOENT
@@ -130,7 +135,7 @@ public struct GzipCommand: Sendable {
                 return .failure
             }
             pathBytes = compressed
-            path = String(decoding: compressed, as: UTF8.self)
+            path = TerminalText.name(compressed)
         }
         let kind = info.st_mode & S_IFMT
         if kind == S_IFDIR {
@@ -178,18 +183,23 @@ public struct GzipCommand: Sendable {
         } else {
             target = options.toStandardOutput || options.test ? nil : options.outputPath.map(RawArguments.bytes(of:))
         }
-        // A device or a FIFO named by -o (`-o /dev/null`) is written into,
-        // not replaced (`AtomicOutputFile`): its existing is no reason to stop.
-        if let target, !options.force, !(options.outputPath != nil && AtomicOutputFile.writesDirectly(target)) {
-            var existing = stat()
-            if withCString(target, { lstat($0, &existing) }) == 0 {
-                context.report(.warning(path: String(decoding: target, as: UTF8.self), "already exists; not overwritten",
-                                        wording: .sentence))
-                return .warning
-            }
-        }
+        if let target, let refusal = refusal(of: target) { return refusal }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
-        return transformFile(pathBytes, into: target, removing: writesBeside && !options.keep, pipeline: pipeline)
+        return transformFile(pathBytes, examined: info, followingLink: kind == S_IFLNK, into: target,
+                             removing: writesBeside && !options.keep, pipeline: pipeline)
+    }
+
+    /// The warning status when `target` exists and may not be replaced
+    /// (no -f), after saying so; nil when it may be written. A device or a
+    /// FIFO named by -o (`-o /dev/null`) is written into, not replaced
+    /// (`AtomicOutputFile`): its existing is no reason to stop. A name
+    /// taken after this check is still never replaced (`commit`'s `replacing`).
+    private func refusal(of target: [UInt8]) -> ExitCode? {
+        guard !options.force, !(options.outputPath != nil && AtomicOutputFile.writesDirectly(target)) else { return nil }
+        var existing = stat()
+        guard withCString(target, { lstat($0, &existing) }) == 0 else { return nil }
+        options.context.report(.existingOutput(TerminalText.name(target)))
+        return .warning
     }
 
     /// Where the last component of `path` (its base name) begins.
@@ -213,21 +223,39 @@ public struct GzipCommand: Sendable {
     /// Compresses or decompresses the file at `path` into `target` (nil:
     /// standard output or nothing), removing the input afterwards if asked.
     /// Paths are bytes: a file name may hold any.
-    func transformFile(_ path: [UInt8], into target: [UInt8]?, removing: Bool, pipeline: Pipeline) -> ExitCode {
-        let name = String(decoding: path, as: UTF8.self)
-        let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
+    ///
+    /// `examined` is what the rules judged the name to be (its `lstat`, or
+    /// its link's target's `stat` when -f follows a link): the name is
+    /// opened without following a link (unless `followingLink`) and must
+    /// still be that file. Between the look and the open someone may have
+    /// put a link to another file there (whose content would go into the
+    /// output), or a FIFO, whose open would wait for a writer forever: a
+    /// regular file is opened without waiting (O_NONBLOCK), then reads
+    /// block as usual. A FIFO named on purpose (`gzip -c fifo`) is opened
+    /// as before, waiting for its writer (GNU gzip, which opens every
+    /// input without waiting, reads nothing from it if none is there yet).
+    func transformFile(_ path: [UInt8], examined: stat, followingLink: Bool = false, into target: [UInt8]?,
+                       removing: Bool, pipeline: Pipeline) -> ExitCode {
+        let name = TerminalText.name(path)
+        let waits = examined.st_mode & S_IFMT != S_IFREG
+        let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (waits ? 0 : O_NONBLOCK) | (followingLink ? 0 : O_NOFOLLOW)
+        let fd = withCString(path) { open($0, flags) }
         if fd < 0 {
             options.context.fail(BaleError.cannotOpen(path: name, .current("open")))
             return .failure
         }
         defer { FileIO.close(fd) }
         var opened = stat()
-        fstat(fd, &opened)
+        if fstat(fd, &opened) != 0 || opened.st_dev != examined.st_dev || opened.st_ino != examined.st_ino {
+            options.context.fail(BaleError.changedWhileReading(path: name))
+            return .failure
+        }
+        if !waits { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
         let seekable = opened.st_mode & S_IFMT == S_IFREG
         return transform(
             input: fd, inputName: name, size: seekable ? Int64(opened.st_size) : nil,
             attributes: AtomicOutputFile.Attributes(opened), outputPath: target,
-            pipeline: pipeline, removeAfter: removing ? path : nil)
+            pipeline: pipeline, removeAfter: removing ? (path, FileIdentity(opened)) : nil)
     }
 
     /// What gzip makes of a file's base name.
@@ -255,7 +283,7 @@ public struct GzipCommand: Sendable {
                   name.suffix(bytes.count).map(lowered).elementsEqual(bytes.map(lowered)) else { continue }
             return options.decompress || options.test
                 ? .output(Array(name.dropLast(bytes.count)) + Array(replacement.utf8))
-                : .alreadyCompressed(suffix: String(decoding: name.suffix(bytes.count), as: UTF8.self))
+                : .alreadyCompressed(suffix: TerminalText.name(name.suffix(bytes.count)))
         }
         return options.decompress || options.test ? .unknownSuffix : .output(Array(name) + Array(options.suffix.utf8))
     }
@@ -274,7 +302,7 @@ public struct GzipCommand: Sendable {
     /// `removeAfter` if everything went right.
     private func transform(
         input: Int32, inputName: String, size: Int64?, attributes: AtomicOutputFile.Attributes?,
-        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: [UInt8]? = nil
+        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: (path: [UInt8], identity: FileIdentity)? = nil
     ) -> ExitCode {
         let context = options.context
         let output: AtomicOutputFile?
@@ -311,7 +339,14 @@ public struct GzipCommand: Sendable {
                                  written: options.test ? 0 : (decompressing ? report.plainBytes : report.gzipBytes))
         if let output {
             do {
-                try output.commit(attributes: attributes, sync: removeAfter != nil)
+                // Without -f, a file that took the output's name while the
+                // input was read is kept, and so is the input (gzip never
+                // replaces an output without -f).
+                if try output.commit(attributes: attributes, sync: removeAfter != nil,
+                                     replacing: options.force) == .targetExists {
+                    context.report(.existingOutput(output.path))
+                    return .warning
+                }
             } catch {
                 output.discard()
                 context.fail(error)
@@ -320,11 +355,15 @@ public struct GzipCommand: Sendable {
         }
         var removed = false
         if let removeAfter, !report.keepInput {
-            if withCString(removeAfter, { unlink($0) }) != 0 {
-                context.fail(BaleError.cannotOpen(path: String(decoding: removeAfter, as: UTF8.self), .current("unlink")))
+            switch InputRemoval.remove(removeAfter.path, ifStill: removeAfter.identity) {
+            case .removed: removed = true
+            case .replaced:
+                context.report(InputRemoval.replacedWarning(removeAfter.path))
+                status = .warning
+            case .failed(let error):
+                context.fail(BaleError.cannotOpen(path: TerminalText.name(removeAfter.path), error))
                 return .failure
             }
-            removed = true
         }
         if options.test {
             context.info("\(inputName):\t OK")
@@ -388,10 +427,14 @@ public struct GzipCommand: Sendable {
     ) throws(BaleError) -> TransformReport {
         // gzip -dcf (zcat -f): an input that does not start as gzip is
         // copied to standard output as it is, so that one command reads a
-        // mix of compressed and plain files. Its first two bytes tell: read
-        // in place from a file, or taken from a stream and handed on.
+        // mix of compressed and plain files, and so are the bytes that
+        // follow the last member when they are not gzip. Its first two
+        // bytes tell: read in place from a file, or taken from a stream and
+        // handed on. `gzip -tf` is the same with the output discarded (gzip's
+        // -t writes to standard output): a plain file passes, as in gzip.
+        let passesPlainBytes = options.force && (options.decompress && options.toStandardOutput || options.test)
         var head: [UInt8] = []
-        if options.decompress && options.toStandardOutput && options.force && !options.test {
+        if passesPlainBytes {
             head = try Self.firstBytes(of: input, inputName: inputName, count: 2, inPlace: size != nil)
             if head != [0x1f, 0x8b] {
                 try Self.copy(input, after: size == nil ? head : [], inputName: inputName, to: sink)
@@ -403,11 +446,12 @@ public struct GzipCommand: Sendable {
         let compressedBytes: Int64
         if let size, size <= Self.inlineLimit {
             ending = try GzipStreamDecoder.decode(fd: input, path: inputName, zlibOnly: options.engine.codec == .zlib,
-                                                  sink: sink)
+                                                  copiesTrailingBytes: passesPlainBytes, sink: sink)
             compressedBytes = size
         } else {
             let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil, head: head,
-                                           codec: options.engine.codec, pipeline: pipeline, sink: sink)
+                                           codec: options.engine.codec, pipeline: pipeline,
+                                           copiesTrailingBytes: passesPlainBytes, sink: sink)
             ending = report.ending
             compressedBytes = report.compressedBytes
         }

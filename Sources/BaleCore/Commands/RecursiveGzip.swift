@@ -73,8 +73,8 @@ struct RecursiveGzip {
             for file in walk.found {
                 let target = options.test ? nil : file.target
                 if let target, options.outputDirectory != nil { Self.makeParentDirectories(of: target) }
-                status = max(status, command.transformFile(file.path, into: target, removing: removing && !options.test,
-                                                           pipeline: pipeline))
+                status = max(status, command.transformFile(file.path, examined: file.info, into: target,
+                                                           removing: removing && !options.test, pipeline: pipeline))
             }
             return status
         }
@@ -103,7 +103,7 @@ struct RecursiveGzip {
         let ledger = FileLedger()
         let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize,
                                    makesDigests: options.manifestPath != nil, ledger: ledger) { found.pop() }
-        let sink = FileSetSink(ledger: ledger, context: context)
+        let sink = FileSetSink(ledger: ledger, context: context, replacesOutputs: options.force)
         let job = CommandRunner.Job(
             cutter: cutter, kind: options.engine.compression(level: options.level),
             inputName: options.files.first ?? "files", sink: sink, producer: walker,
@@ -114,7 +114,7 @@ struct RecursiveGzip {
                 var left = ledger.unfinished.map(\.source.path)
                 while let task = found.pop() { left.append(task.source.path) }
                 for path in left {
-                    context.report(.error(path: String(decoding: path, as: UTF8.self),
+                    context.report(.error(path: TerminalText.name(path),
                                           "not compressed (the job stopped at the error above); left as it was"))
                 }
             })
@@ -171,7 +171,8 @@ struct RecursiveGzip {
         private mutating func judge(_ entry: TreeWalkEntry) {
             let shown = entry.displayPath
             let name = entry.baseName
-            if !entry.isGiven && AtomicOutputFile.isTemporaryName(name) {
+            if !entry.isGiven && AtomicOutputFile.isTemporaryName(name),
+               let directory = entry.directory, isLeftOver(name, in: directory) {
                 // A temporary output of a run that was killed: never an input.
                 if withCString(entry.path, { unlink($0) }) == 0 {
                     options.context.info("\(shown): removed, left by an interrupted run")
@@ -190,6 +191,29 @@ struct RecursiveGzip {
                 report(.warning(path: shown, "is a symbolic link -- ignored", wording: .sentence))
             default:
                 report(.warning(path: shown, "is not a directory or a regular file -- ignored", wording: .sentence))
+            }
+        }
+
+        /// True when `name`, which has the form of a temporary output
+        /// (`.NAME.bale-XXXXXX`), is one this command leaves when it is
+        /// killed: NAME is the output of an input that is still beside it
+        /// in `directory` (an input is removed only after its output is
+        /// renamed into place, so a temporary file that was left always
+        /// has its input). A user's own file that merely looks like one
+        /// (`.notes.bale-backup`) has none, and is left alone; so is a
+        /// temporary file whose NAME was cut to fit (a long name), which
+        /// cannot be told from one.
+        private func isLeftOver(_ name: [UInt8], in directory: TreeWalkEntry.Directory) -> Bool {
+            let stem = Array(name.dropFirst().dropLast(AtomicOutputFile.temporaryMarker.utf8.count + 6))
+            if !options.decompress && !options.test {
+                let suffix = Array(options.suffix.utf8)
+                return stem.count > suffix.count && stem.suffix(suffix.count).elementsEqual(suffix)
+                    && directory.contains(Array(stem.dropLast(suffix.count)))
+            }
+            return command.decompressedSuffixes.contains { suffix, replacement in
+                let replaced = Array(replacement.utf8)
+                return stem.count > replaced.count && stem.suffix(replaced.count).elementsEqual(replaced)
+                    && directory.contains(Array(stem.dropLast(replaced.count)) + Array(suffix.utf8))
             }
         }
 
@@ -234,7 +258,7 @@ struct RecursiveGzip {
             if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
                 if !options.force {
-                    report(.warning(path: String(decoding: target, as: UTF8.self), "already exists; not overwritten", wording: .sentence))
+                    report(.existingOutput(TerminalText.name(target)))
                     return
                 }
             }
@@ -252,7 +276,7 @@ struct RecursiveGzip {
                   existing.st_mtim.tv_sec == info.st_mtim.tv_sec, existing.st_mtim.tv_nsec == info.st_mtim.tv_nsec else {
                 return false
             }
-            let source = String(decoding: path, as: UTF8.self), output = String(decoding: target, as: UTF8.self)
+            let source = TerminalText.name(path), output = TerminalText.name(target)
             let same = options.decompress
                 ? GzipEquality.holds(gzip: path, plain: target)
                 : GzipEquality.holds(gzip: target, plain: path)

@@ -17,7 +17,7 @@ enum GzipEquality {
         guard plain >= 0 else { return false }
         defer { FileIO.close(plain) }
         let sink = ComparingSink(fd: plain)
-        guard let ending = try? GzipStreamDecoder.decode(fd: gzip, path: String(decoding: gzipPath, as: UTF8.self), sink: sink),
+        guard let ending = try? GzipStreamDecoder.decode(fd: gzip, path: TerminalText.name(gzipPath), sink: sink),
               ending == .clean else { return false }
         return sink.reachedEnd()
     }

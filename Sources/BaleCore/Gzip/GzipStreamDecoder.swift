@@ -18,7 +18,9 @@ import Glibc
 /// reported in the words bale always used. This loop handles what lies
 /// between members, as GNU gzip does: another member; zero bytes (padding,
 /// e.g. from a tape block), ignored; anything else, "trailing garbage
-/// ignored", a warning.
+/// ignored", a warning. With `copiesTrailingBytes` (`gzip -cdf`, zcat -f,
+/// and `gzip -tf`), what follows the last member when it is not gzip is
+/// copied to the output as it is, zeros too, as GNU gzip copies it.
 ///
 /// The output is written by a `SinkWriterThread`: on two cores, inflating
 /// (this thread) and checking the CRC-32, writing or extracting (that one)
@@ -62,10 +64,13 @@ public struct GzipStreamDecoder {
     /// parallel decoder stopped. `check` holds what the parallel decoder
     /// saw of the stream it was reading, when it read part of it.
     /// `zlibOnly` inflates every member with zlib, the reference
-    /// (`--codec zlib`).
+    /// (`--codec zlib`). With `copiesTrailingBytes`, bytes that are not
+    /// gzip after the last member are written to `sink` as they are (and
+    /// the ending is `.clean`) rather than ignored with a warning.
     public static func decode(
         fd: Int32, path: String, prefix: [UInt8] = [], startOffset: Int64 = 0, membersBefore: UInt64 = 0,
-        check: StreamEndCheck = StreamEndCheck(), zlibOnly: Bool = false, sink: any OutputSink
+        check: StreamEndCheck = StreamEndCheck(), zlibOnly: Bool = false, copiesTrailingBytes: Bool = false,
+        sink: any OutputSink
     ) throws(BaleError) -> Ending {
         var check = check
         let isal = IsalMemberInflater()
@@ -193,6 +198,21 @@ public struct GzipStreamDecoder {
                     }
                 } else if members == 0 {
                     throw .corrupt(path: path, offset: nil, reason: "not in gzip format")
+                } else if copiesTrailingBytes {
+                    // zcat -f: the rest is plain data, copied as it is. A bale
+                    // stream still open was cut short all the same.
+                    try check.notAnEnd(at: consumed, what: "bytes that are not gzip", path: path)
+                    repeat {
+                        while start < end {
+                            if filled == output.count { try handOver(last: false) }
+                            let take = min(end - start, output.count - filled)
+                            (output.baseAddress! + filled).copyMemory(from: input.baseAddress! + start, byteCount: take)
+                            filled += take
+                            start += take
+                            consumed += Int64(take)
+                        }
+                    } while try refill()
+                    return .clean
                 } else {
                     // After the last member: zero padding is fine, anything else is garbage.
                     // Either way, a bale stream that is still open was cut short.

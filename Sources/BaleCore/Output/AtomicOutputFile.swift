@@ -33,7 +33,7 @@ import Synchronization
 /// or a failing command never races `commit`.
 public final class AtomicOutputFile: Sendable {
     /// The final name, for messages.
-    public var path: String { String(decoding: pathBytes, as: UTF8.self) }
+    public var path: String { TerminalText.name(pathBytes) }
     /// The final name as bytes (any bytes a file name may hold).
     private let pathBytes: [UInt8]
     /// The temporary name the data is written under.
@@ -68,7 +68,7 @@ public final class AtomicOutputFile: Sendable {
         self.pathBytes = pathBytes
         if writesDevicesDirectly && Self.writesDirectly(pathBytes) {
             let fd = withCString(pathBytes) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
-            if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("open")) }
+            if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("open")) }
             self.fd = fd
             temporaryBytes = []
             createdMode = nil
@@ -80,13 +80,23 @@ public final class AtomicOutputFile: Sendable {
         let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
         let directory = slash.map { Array(pathBytes[...$0]) } ?? []
         let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
+        // A name no directory can hold (`gzip` of a 254-byte name): said
+        // now, before any work, rather than by the rename at the end (the
+        // temporary name is cut to fit, so it alone would be made). GNU
+        // gzip cuts such an output's name and keeps the whole one in its
+        // header; bale keeps no name there (as gzip -n), so a cut name
+        // would lose the input's: the input is left as it is instead.
+        if name.count > Int(NAME_MAX) {
+            throw .cannotOpen(path: TerminalText.name(pathBytes),
+                              SystemError(code: ENAMETOOLONG, operation: "create"))
+        }
         var template = (directory + Self.temporaryTemplate(for: name)).map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
         let fd = template.withUnsafeMutableBufferPointer { template in
             bale_create_temporary(template.baseAddress!, UInt32(mode ?? 0o600), &registered)
         }
         createdMode = (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits
-        if fd < 0 { throw .writeFailed(path: String(decoding: pathBytes, as: UTF8.self), .current("create")) }
+        if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
         self.fd = fd
         temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
         lifecycle = Mutex(Lifecycle(slot: registered))
@@ -169,15 +179,32 @@ public final class AtomicOutputFile: Sendable {
     /// `commit` cannot make durable (`pack --remove-files` refuses it).
     public var isRenamedIntoPlace: Bool { !direct }
 
+    /// What `commit` did with the finished file.
+    public enum Commit: Sendable, Equatable {
+        /// It is in place under the target's name (or was written into the device).
+        case committed
+        /// Something else holds the target's name, and `commit` was told
+        /// not to replace it: that file is left as it was, and the
+        /// temporary file is removed.
+        case targetExists
+    }
+
     /// Applies `attributes`, and renames the file into place; with `sync`,
     /// the file is flushed to disk before the rename and its directory
     /// after it, so that the new name itself survives a crash before
     /// anything that depends on it (an input removed) is done.
-    public func commit(attributes: Attributes?, sync: Bool) throws(BaleError) {
+    ///
+    /// With `replacing` false (gzip without -f), a file that took the
+    /// target's name after the caller checked it was free is never
+    /// replaced: the rename itself refuses an existing name
+    /// (`bale_rename_noreplace`), so there is no window between a check
+    /// and the rename, and `commit` answers `.targetExists`.
+    @discardableResult
+    public func commit(attributes: Attributes?, sync: Bool, replacing: Bool = true) throws(BaleError) -> Commit {
         if direct {
             lifecycle.withLock { $0.open = false }
             if Glibc.close(fd) != 0 && errno != EINTR { throw .writeFailed(path: path, .current("close")) }
-            return
+            return .committed
         }
         if let attributes {
             // Owner first: chown may clear setuid bits, so the mode comes after.
@@ -195,13 +222,22 @@ public final class AtomicOutputFile: Sendable {
         if sync, fsync(fd) != 0 { throw .writeFailed(path: path, .current("fsync")) }
         lifecycle.withLock { $0.open = false }
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
-        let renamed = withCString(temporaryBytes) { from in withCString(pathBytes) { rename(from, $0) } }
-        if renamed != 0 { throw .writeFailed(path: path, .current("rename")) }
+        let renamed = withCString(temporaryBytes) { from in
+            withCString(pathBytes) { replacing ? rename(from, $0) : bale_rename_noreplace(from, $0) }
+        }
+        if renamed != 0 {
+            if !replacing && errno == EEXIST {
+                discard()
+                return .targetExists
+            }
+            throw .writeFailed(path: path, .current("rename"))
+        }
         lifecycle.withLock { lifecycle in
             bale_unregister_temporary(lifecycle.slot)
             lifecycle.slot = -1
         }
         if sync { try syncDirectory() }
+        return .committed
     }
 
     /// Flushes the directory the file was renamed in (its new entry).

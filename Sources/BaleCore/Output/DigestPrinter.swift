@@ -36,7 +36,7 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                     // As sha256sum -c says it, its quoting of the name included.
                     context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.reason, wording: .verbatim))
                 } else {
-                    context.fail(BaleError.cannotOpen(path: String(decoding: file.path, as: UTF8.self), error))
+                    context.fail(BaleError.cannotOpen(path: TerminalText.name(file.path), error))
                 }
                 status = .failure
                 if file.expected != nil {
@@ -46,7 +46,7 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                 continue
             case .changedWhileRead:
                 // As GNU tar says it of a file that shrank as it read it.
-                let error = BaleError.changedWhileReading(path: String(decoding: file.path, as: UTF8.self))
+                let error = BaleError.changedWhileReading(path: TerminalText.name(file.path))
                 if file.expected != nil {
                     context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.cause, wording: .verbatim))
                     out += Manifest.checkLine(path: file.path, verdict: .unreadable)

@@ -37,6 +37,9 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
 
     private let ledger: FileLedger
     private let context: RunContext
+    /// Whether an output may replace a file under its name (-f); without
+    /// it, a file that took the name after the walk looked is kept.
+    private let replacesOutputs: Bool
     private var file: FileTask?
     /// What went wrong reading the current file's parts so far.
     private var problem: FileProblem?
@@ -45,17 +48,20 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// The current output's members, for its end member.
     private var tally = MemberTally()
     /// Inputs to remove once their outputs (the paths beside them) are on disk.
-    private var pendingRemovals: [(input: [UInt8], output: [UInt8])] = []
+    private var pendingRemovals: [(input: [UInt8], identity: FileIdentity, output: [UInt8])] = []
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success
     /// The paths and SHA-256 of the files whose output is in place, when
     /// the cutter makes digests (`--manifest`).
     public private(set) var digests = Manifest.Entries()
 
-    /// Writes to the files' outputs; crosses each file it finishes off `ledger`.
-    public init(ledger: FileLedger, context: RunContext) {
+    /// Writes to the files' outputs; crosses each file it finishes off
+    /// `ledger`. With `replacesOutputs` (-f) an output replaces whatever
+    /// holds its name; without, never.
+    public init(ledger: FileLedger, context: RunContext, replacesOutputs: Bool) {
         self.ledger = ledger
         self.context = context
+        self.replacesOutputs = replacesOutputs
     }
 
     public func write(_ result: ChunkResult<FileSetCutter.Unit>) throws(BaleError) {
@@ -126,7 +132,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     private func failCurrent(_ output: AtomicOutputFile, _ error: BaleError) {
         output.discard()
         current = nil
-        let source = file.map { String(decoding: $0.source.path, as: UTF8.self) } ?? output.path
+        let source = file.map { TerminalText.name($0.source.path) } ?? output.path
         report(.error(path: error.path, "\(error.cause); \(source) not compressed, left as it was"))
     }
 
@@ -136,7 +142,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     private func end(digest: [UInt8]?) {
         guard let output = current, let file else { return }  // a file that failed: no digest to list
         current = nil
-        var source: String { String(decoding: file.source.path, as: UTF8.self) }
+        var source: String { TerminalText.name(file.source.path) }
         switch problem {
         case .unreadable(let reason)?:
             output.discard()
@@ -156,7 +162,10 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             currentBytes += Int64(endMember.count)
             var attributes = AtomicOutputFile.Attributes(file.source.info)
             attributes.setsOwner = !file.ownerComesFree
-            try output.commit(attributes: attributes, sync: false)
+            if try output.commit(attributes: attributes, sync: false, replacing: replacesOutputs) == .targetExists {
+                report(.existingOutput(output.path))
+                return
+            }
         } catch {
             failCurrent(output, error)
             return
@@ -168,7 +177,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         if problem == .grew {
             report(.warning(path: source, "file grew while being compressed; only its first \(size) bytes were compressed, so it is kept"))
         } else if file.removesSource {
-            pendingRemovals.append((file.source.path, file.target))
+            pendingRemovals.append((file.source.path, FileIdentity(file.source.info), file.target))
         }
         if context.verbose {
             let ratio = size == 0 ? 0 : 100 * (1 - Double(currentBytes) / Double(size))
@@ -185,7 +194,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         var directoryOf: [[UInt8]: dev_t] = [:]
         var devices: [dev_t: [UInt8]] = [:]
         var unknown: [[UInt8]: SystemError] = [:]
-        for (_, output) in pendingRemovals {
+        for (_, _, output) in pendingRemovals {
             let directory = Self.directory(of: output)
             if directoryOf[directory] != nil || unknown[directory] != nil { continue }
             var info = stat()
@@ -204,19 +213,21 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             if fd >= 0 { FileIO.close(fd) }
         }
         var reported: Set<[UInt8]> = []
-        for (input, output) in pendingRemovals {
+        for (input, identity, output) in pendingRemovals {
             let directory = Self.directory(of: output)
             // Not known to be on disk: keep the input.
             let problem = unknown[directory] ?? directoryOf[directory].flatMap { unsynced[$0] }
             if let problem {
                 if reported.insert(directory).inserted {
-                    report(.error(path: String(decoding: directory, as: UTF8.self),
+                    report(.error(path: TerminalText.name(directory),
                                   "cannot flush the outputs to disk (\(problem.reason)); their inputs kept"))
                 }
                 continue
             }
-            if withCString(input, { unlink($0) }) != 0 {
-                report(.error(BaleError.cannotOpen(path: String(decoding: input, as: UTF8.self), .current("unlink"))))
+            switch InputRemoval.remove(input, ifStill: identity) {
+            case .removed: break
+            case .replaced: report(InputRemoval.replacedWarning(input))
+            case .failed(let error): report(.error(BaleError.cannotOpen(path: TerminalText.name(input), error)))
             }
         }
         pendingRemovals = []

@@ -101,8 +101,9 @@ public enum RunReport {
         return "{" + fields.map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}\n"
     }
 
-    /// A JSON string: quotes, backslashes and control characters escaped
-    /// (names that are not UTF-8 arrive here already decoded with U+FFFD).
+    /// A JSON string: quotes, backslashes and control characters escaped;
+    /// a byte of a name that is not UTF-8 (a stand-in of
+    /// `TerminalText.name`) is U+FFFD, as JSON holds only Unicode.
     static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -112,6 +113,7 @@ public enum RunReport {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case _ where TerminalText.isStandIn(scalar): out += "\u{FFFD}"
             case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex

@@ -188,7 +188,7 @@ final class SourceRemoval {
             || path[directory.count] == UInt8(ascii: "/")
     }
 
-    private func display(_ path: [UInt8]) -> String { String(decoding: path, as: UTF8.self) }
+    private func display(_ path: [UInt8]) -> String { TerminalText.name(path) }
 
     /// Reports `diagnostic`; the exit status it asks for.
     private func say(_ diagnostic: Diagnostic) -> ExitCode {

@@ -112,10 +112,79 @@ public enum TerminalText {
         return written
     }
 
-    /// `text` escaped as `escaped` escapes bytes (a String's bytes are
-    /// UTF-8: what was not valid became U+FFFD when it was decoded).
+    /// `text` escaped as `escaped` escapes bytes: the bytes of a name made
+    /// by `name(_:)` as they were on disk (`\377` for a byte that is not
+    /// UTF-8), the rest as its UTF-8.
     public static func escaped(_ text: String, keepingTabs: Bool = false) -> String {
-        escaped(Array(text.utf8), keepingTabs: keepingTabs)
+        escaped(bytes(ofName: text), keepingTabs: keepingTabs)
+    }
+
+    // MARK: - Names kept whole in a String
+
+    /// A file name (any bytes) as a String that keeps every byte, for the
+    /// messages made about it (`Diagnostic` holds Strings).
+    ///
+    /// Why: decoded as UTF-8 with repair, each byte that is not valid
+    /// UTF-8 becomes U+FFFD, and a message about `caf\351` said
+    /// `caf\u{FFFD}`, which names no file (GNU gzip prints the bytes,
+    /// GNU tar `caf\351`). Here each such byte becomes a stand-in scalar
+    /// instead (U+10FF80 + the byte's low seven bits: the last 128
+    /// private-use code points), which `escaped` turns back into the byte,
+    /// so the line on standard error shows `caf\351`, as GNU tar's does.
+    /// A name that really holds one of those 128 code points has its
+    /// bytes stood in for too, so that no two names give the same String.
+    /// Valid UTF-8 (nearly every name) is decoded as it is.
+    public static func name<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        let bytes = Array(bytes)
+        if let text = String(validating: bytes, as: UTF8.self), !text.unicodeScalars.contains(where: isStandIn) {
+            return text
+        }
+        var scalars = String.UnicodeScalarView()
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                scalars.append(Unicode.Scalar(byte))
+                index += 1
+                continue
+            }
+            let length = validSequenceLength(bytes, at: index)
+            if length > 0, let scalar = String(decoding: bytes[index..<(index + length)], as: UTF8.self)
+                .unicodeScalars.first, !isStandIn(scalar) {
+                scalars.append(scalar)
+                index += length
+                continue
+            }
+            for stoodFor in bytes[index..<(index + max(length, 1))] {
+                scalars.append(Unicode.Scalar(standInBase + UInt32(stoodFor & 0x7F))!)
+            }
+            index += max(length, 1)
+        }
+        return String(scalars)
+    }
+
+    /// The first of the scalars that stand for the bytes 0x80–0xFF in a
+    /// name made by `name(_:)`.
+    static let standInBase: UInt32 = 0x10FF80
+
+    /// True for a scalar that stands for a byte in a name (`name(_:)`).
+    public static func isStandIn(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= standInBase }
+
+    /// The bytes of `text`: a name made by `name(_:)` gives its bytes
+    /// back as they were; any other String its UTF-8.
+    public static func bytes(ofName text: String) -> [UInt8] {
+        // A stand-in is F4 8F BE/BF xx in UTF-8: without an F4 byte, there is none.
+        guard text.utf8.contains(0xF4) else { return Array(text.utf8) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if isStandIn(scalar) {
+                bytes.append(UInt8(scalar.value - standInBase) | 0x80)
+            } else {
+                bytes.append(contentsOf: String(scalar).utf8)
+            }
+        }
+        return bytes
     }
 
     /// True when one of the eight bytes of `word` is not printable ASCII

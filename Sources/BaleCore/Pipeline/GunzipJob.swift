@@ -52,9 +52,10 @@ public enum GunzipJob {
     /// Decompresses `input` into `sink`. For a stream, `head` holds its
     /// first bytes when the caller already read them (to tell gzip from
     /// tar, say): they are read first, as if still in the stream.
+    /// `copiesTrailingBytes`: see `GzipStreamDecoder.decode` (zcat -f).
     public static func run(
         input: Int32, inputName: String, seekable: Bool, head: [UInt8] = [], codec: Codec, pipeline: Pipeline,
-        sink: any OutputSink
+        copiesTrailingBytes: Bool = false, sink: any OutputSink
     ) throws(BaleError) -> Report {
         precondition(head.isEmpty || !seekable, "a file is read in place")
         let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head,
@@ -86,7 +87,8 @@ public enum GunzipJob {
         }
         let ending = try GzipStreamDecoder.decode(
             fd: input, path: inputName, prefix: resume.prefix, startOffset: resume.offset,
-            membersBefore: checking.written, check: checking.check, zlibOnly: codec == .zlib, sink: sink)
+            membersBefore: checking.written, check: checking.check, zlibOnly: codec == .zlib,
+            copiesTrailingBytes: copiesTrailingBytes, sink: sink)
         var info = stat()
         let compressed = seekable && fstat(input, &info) == 0 ? Int64(info.st_size) : bytesIn
         return Report(ending: ending, parallelMembers: checking.written, compressedBytes: compressed)

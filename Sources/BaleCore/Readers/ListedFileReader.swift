@@ -11,7 +11,9 @@ enum ListedFileReader {
     /// (`isLast`), also that it did not change or grow. Returns the bytes
     /// (none if it could not be read) and the problem, if any.
     static func read(_ file: SourceFile, offset: Int64, length: Int, isLast: Bool) -> ([UInt8], FileProblem?) {
-        let fd = withCString(file.path) { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY) }
+        // O_NONBLOCK: a name replaced by a FIFO since the listing must not
+        // hold this thread until a writer comes (it is then found replaced).
+        let fd = withCString(file.path) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
         if fd < 0 { return ([], .unreadable(SystemError.current("open").reason)) }
         defer { FileIO.close(fd) }
         var now = stat()

@@ -60,7 +60,7 @@ public struct TreeWalkEntry {
     public var type: mode_t { info.st_mode & S_IFMT }
 
     /// The path as text, for messages.
-    public var displayPath: String { String(decoding: path, as: UTF8.self) }
+    public var displayPath: String { TerminalText.name(path) }
 }
 
 /// Something a `TreeWalk` could not do, with the path it is about; the
@@ -95,7 +95,7 @@ public struct TreeWalkProblem: Error, Sendable {
     }
 
     /// The path as text, for messages.
-    public var displayPath: String { String(decoding: path, as: UTF8.self) }
+    public var displayPath: String { TerminalText.name(path) }
 
     /// The problem in bale's own words (`gzip -r`, `sum`); `pack` words it
     /// as GNU tar does (`PackEntryFinder`).

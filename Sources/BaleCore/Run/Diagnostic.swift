@@ -74,6 +74,14 @@ public struct Diagnostic: Sendable, Equatable {
         Diagnostic(.notice, path: path, cause)
     }
 
+    /// gzip's warning for an output at `path` that exists and is not
+    /// replaced without -f (`x.gz already exists; not overwritten`): the
+    /// same whether the name was found taken before the work or at the
+    /// rename (`AtomicOutputFile.commit`).
+    public static func existingOutput(_ path: String) -> Diagnostic {
+        .warning(path: path, "already exists; not overwritten", wording: .sentence)
+    }
+
     /// A worker process that ended, hung or broke the protocol, replaced
     /// by `fresh`, which took over its chunks: the same notice from every
     /// command, whatever the workers were doing.

@@ -93,6 +93,14 @@ void bale_ignore_write_signals(void);
 int bale_create_temporary_at(int directory, char *template_name, unsigned int mode, int *slot);
 /// `bale_create_temporary_at` with a path (relative to the current directory).
 int bale_create_temporary(char *template_path, unsigned int mode, int *slot);
+/// Renames `from` to `to` only if nothing holds the name `to`: returns 0,
+/// or -1 with errno set, EEXIST when `to` exists (`from` is then left as
+/// it was). renameat2's RENAME_NOREPLACE, which Swift cannot import,
+/// where the file system has it; else link() then unlink(), which refuse
+/// an existing name as atomically; where the file system has no hard links
+/// either (vfat, some FUSE ones), a check then rename(), which leaves a
+/// window between the two.
+int bale_rename_noreplace(const char *from, const char *to);
 
 /// fnmatch(3)'s GNU flag FNM_LEADING_DIR, which Swift's Glibc does not
 /// import (glibc declares it only under _GNU_SOURCE): with it a pattern

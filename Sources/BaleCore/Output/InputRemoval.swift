@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Removes an input of `gzip`/`gunzip` (and `gzip -r`) once its output is
+/// in place, as gzip does: but only while its name still holds the file
+/// that was read.
+///
+/// Why: compressing a large file takes a while, and its name may be given
+/// to another file meanwhile (a log rotated again, `mv new FILE`): unlinking
+/// the name then would remove a file whose data is in no output. So the
+/// name is looked at (`stat`, following a link: a link given with -f
+/// names the file read) and removed only when it is the same file (device
+/// and inode) that was opened; otherwise the file there is kept, and the
+/// caller says so. No system call removes a name only if it is a given
+/// file, so a window of one `stat` remains; it was the whole run before.
+enum InputRemoval {
+    /// What became of the input.
+    enum Outcome: Equatable {
+        case removed
+        /// Another file holds the name now (or nothing): nothing removed.
+        case replaced
+        /// unlink failed.
+        case failed(SystemError)
+    }
+
+    /// Removes `path` if it still names the file `read`.
+    static func remove(_ path: [UInt8], ifStill read: FileIdentity) -> Outcome {
+        var now = stat()
+        guard withCString(path, { stat($0, &now) }) == 0, FileIdentity(now) == read else { return .replaced }
+        return withCString(path, { unlink($0) }) == 0 ? .removed : .failed(.current("unlink"))
+    }
+
+    /// The warning for an input kept because its name was given to another file.
+    static func replacedWarning(_ path: [UInt8]) -> Diagnostic {
+        .warning(path: TerminalText.name(path),
+                 "was replaced by another file while it was read; that file is kept, not removed")
+    }
+}

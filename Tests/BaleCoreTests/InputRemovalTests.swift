@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import BaleCore
+
+/// `InputRemoval`: an input is removed after its output is in place only
+/// while its name still holds the file that was read; a file that took
+/// the name meanwhile (a log rotated again during a long run) is kept.
+/// The swap is made here between the read (`lstat`) and the removal,
+/// which is the moment it would come in a run.
+struct InputRemovalTests {
+    @Test func onlyTheFileThatWasReadIsRemoved() throws {
+        let directory = NSTemporaryDirectory() + "bale-removal-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let input = directory + "/app.log", bytes = Array(input.utf8)
+        func identity() -> FileIdentity {
+            var info = stat()
+            _ = lstat(input, &info)
+            return FileIdentity(info)
+        }
+        func names() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: directory).sorted()) ?? [] }
+
+        // Read, then renamed away and a new file made under the name: kept.
+        try Data("old".utf8).write(to: URL(fileURLWithPath: input))
+        let read = identity()
+        try FileManager.default.moveItem(atPath: input, toPath: directory + "/app.log.1")
+        try Data("new".utf8).write(to: URL(fileURLWithPath: input))
+        #expect(InputRemoval.remove(bytes, ifStill: read) == .replaced)
+        #expect(names() == ["app.log", "app.log.1"])
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == "new")
+
+        // Gone altogether: nothing to remove, nothing removed.
+        try FileManager.default.removeItem(atPath: input)
+        #expect(InputRemoval.remove(bytes, ifStill: read) == .replaced)
+
+        // Still the file read: removed.
+        try FileManager.default.moveItem(atPath: directory + "/app.log.1", toPath: input)
+        #expect(InputRemoval.remove(bytes, ifStill: read) == .removed)
+        #expect(names() == [])
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// Messages about files whose names are not UTF-8 name them by their
+/// bytes (escaped as GNU tar escapes them: `caf\351`), not by U+FFFD,
+/// which names no file: gzip, gunzip, gzip -r and -t alike.
+@Suite struct NonUTF8MessageTests {
+    @Test func messagesShowTheNamesBytes() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            echo a > $'caf\xe9'; echo b > $'caf\xe9.gz'
+            "$BALE" gzip $'caf\xe9'; echo "exists: $?"
+            "$BALE" gunzip $'nope\xff'; echo "missing: $?"
+            printf 'not gzip' > $'bad\xfe.gz'; "$BALE" gzip -t $'bad\xfe.gz'; echo "test: $?"
+            mkdir d && ln -s x $'d/l\xfd' && echo c > $'d/f\xfc' && ln $'d/f\xfc' d/second
+            "$BALE" gzip -r d; echo "-r: $?"
+            "$BALE" gzip -q -r --json d | grep -o '"path": "[^"]*"' | head -1
+            """#)
+        #expect(run.stdout == """
+            exists: 2
+            missing: 1
+            test: 1
+            -r: 2
+            "path": "d/f\u{FFFD}"
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == #"""
+            bale: caf\351.gz already exists; not overwritten
+            bale: nope\377: No such file or directory
+            bale: bad\376.gz: not in gzip format
+            bale: d/f\374 has 1 other link -- unchanged
+            bale: d/l\375 is a symbolic link -- ignored
+            bale: d/second has 1 other link -- unchanged
+
+            """#, "\(run.stderr)")
+    }
+}
