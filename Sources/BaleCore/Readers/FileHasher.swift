@@ -55,8 +55,9 @@ final class FileHasher {
     }
 
     /// The digest of the file at `path` (bytes, no NUL), listed with
-    /// `listedSize` (see above; nil: none), or the errno of what failed.
-    func digest(ofFileAt path: UnsafeRawBufferPointer, listedSize: Int64?) -> WorkReply.FileDigest {
+    /// `listedSize` (see above; nil: none), read from `start` to its end,
+    /// or the errno of what failed.
+    func digest(ofFileAt path: UnsafeRawBufferPointer, listedSize: Int64?, from start: Int64 = 0) -> WorkReply.FileDigest {
         if pathBuffer.count <= path.count {
             pathBuffer.deallocate()
             pathBuffer = .allocate(byteCount: 2 * path.count + 1, alignment: 1)
@@ -69,6 +70,22 @@ final class FileHasher {
         case .failed(let outcome): return outcome
         }
         defer { FileIO.close(fd) }
+        if start > 0 {
+            if let failure = hashToEnd(fd, from: start, listedSize: nil) {
+                hasher.restart()
+                return .unreadable(errno: failure)
+            }
+            return .digest(hasher.finish())
+        }
+        return digest(ofOpenFile: fd, listedSize: listedSize)
+    }
+
+    /// The digest of the file open on `fd` (opened by `DigestTarget.open`,
+    /// its offset at its start), listed with `listedSize`, or the errno of
+    /// what failed. `FileBatchHasher` hashes a file that changed size
+    /// through the descriptor it read it by, never opening its name again
+    /// (which might by then be a FIFO's, and hold the worker).
+    func digest(ofOpenFile fd: Int32, listedSize: Int64?) -> WorkReply.FileDigest {
         var position: Int64 = 0
         if let listedSize, listedSize >= Self.mappedFrom {
             switch hashMapped(fd) {
