@@ -33,6 +33,18 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     static let batchBytes = 1 << 20
     static let queuedBatches = 4
 
+    /// Each file held keeps its directory open, and in a tree with a file
+    /// in each of many directories (a deep one) the files in flight held
+    /// as many descriptors: up to 224 (7 batches of 32), over the limit
+    /// under `ulimit -n 64` or less, where the extraction failed with "Too
+    /// many open files" though `DirectoryStack` keeps within its share. So
+    /// a batch is handed over once its files lie in this many directories:
+    /// the batches in flight (queued, one being written per thread, the
+    /// one being filled) then hold at most half the descriptor limit, less
+    /// the stack's share. Under the usual limit (1,024) that is more than
+    /// a batch's files, so nothing changes.
+    private let directoriesPerBatch: Int
+
     struct Job: Sendable {
         /// The directory the file goes in.
         var parent: OpenDirectory
@@ -80,12 +92,18 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private var batch: [Job] = []
     private var batchKeys: Set<PathKey> = []
     private var batchSize = 0
+    /// The directories the batch's files lie in (counted as they change:
+    /// an archive lists a directory's files together).
+    private var batchDirectories = 0
 
     init(threads count: Int, policy: ExtractionPolicy, restorer: AttributeRestorer? = nil) {
         self.policy = policy
         self.restorer = restorer
         queue = BoundedQueue(capacity: Self.queuedBatches)
         idle = monitor.makeCondition()
+        let batchesInFlight = Self.queuedBatches + max(1, count) + 1
+        let held = DescriptorLimit.current / 2 - DirectoryStack.maximumOpenDirectories
+        directoriesPerBatch = max(1, held / batchesInFlight)
         for _ in 0..<max(1, count) {
             threads.append(JoinableThread(name: "bale-writer") { [unowned self] in
                 while let jobs = queue.pop() { write(jobs) }
@@ -96,6 +114,10 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     /// Queues a file; if a file of the same name is still queued, waits for it first.
     func submit(_ job: Job) {
         waitFor(job.path)
+        if batch.last?.parent !== job.parent {
+            if batchDirectories == directoriesPerBatch { handOver() }
+            batchDirectories += 1
+        }
         batchKeys.insert(PathKey(bytes: job.path))
         batchSize += job.bytes.count
         batch.append(job)
@@ -113,6 +135,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         batch = []
         batchKeys = []
         batchSize = 0
+        batchDirectories = 0
     }
 
     /// Waits for the queue if `path` is one of its files (not yet written).
