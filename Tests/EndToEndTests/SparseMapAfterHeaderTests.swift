@@ -12,7 +12,9 @@ import Testing
     /// ("malformed sparse archive member", "invalid sparse archive member")
     /// and reads `z`; bale stopped the whole archive at the bad map (`z`
     /// neither listed nor extracted). Now `sp` is named (exit 1), nothing
-    /// is made of it, and `z` is listed, extracted and verified.
+    /// is made of it, and `z` is listed, extracted, verified and written
+    /// by `cat`; `cat` of `sp` by name names it, not "Not found in
+    /// archive" (GNU tar: "malformed sparse archive member" alone).
     @Test func anUnusableMapAfterTheHeaderSkipsItsEntryOnly() throws {
         let run = try Scratch().run(#"""
             echo before > a; echo after > z
@@ -37,6 +39,7 @@ import Testing
                 mkdir b; "$BALE" unpack $c.tar -C b 2> /dev/null; echo "unpack $? $(ls b | tr '\n' ' ')$(cat b/z)"; rm -rf b
                 "$BALE" verify $c.tar > /dev/null 2>&1; echo "verify $?"
             done
+            "$BALE" cat letter.tar sp z 2> err; echo "cat: $?"; sed 's/ at byte [0-9]*//' err
             """#)
         #expect(run.stdout == """
             letter: list 1 a z \("")
@@ -55,6 +58,9 @@ import Testing
             bale: extension.tar: sp: invalid sparse file of the tar stream (bad sparse map); not read
             unpack 1 a z after
             verify 1
+            after
+            cat: 1
+            bale: letter.tar: sp: invalid sparse file of the tar stream (bad sparse map); not read
 
             """, "\(run.stdout)\(run.stderr)")
     }

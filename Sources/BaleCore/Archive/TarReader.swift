@@ -66,6 +66,10 @@ public struct TarReader {
         mutating func finish() -> [Diagnostic]
         /// Warnings met so far (the job goes on; exit 2), each naming its entry.
         var warnings: [Diagnostic] { get }
+        /// An entry of this name was met but cannot be read (the reader
+        /// named it, and skipped its data): it never begins. By default
+        /// nothing is done.
+        mutating func unread(_ name: [UInt8])
     }
 
     /// The archive's name, for messages.
@@ -548,7 +552,7 @@ public struct TarReader {
             entryStart = nil
             contentLeft = stored
             paddingLeft = TarHeader.padding(stored)
-            try skipUnusableSparseEntry(named: entry.name, headerAt: offset, error)
+            try skipUnusableSparseEntry(named: entry.name, headerAt: offset, error, handler: &handler)
             return
         }
 
@@ -566,7 +570,7 @@ public struct TarReader {
             entryAwaitingMap = entry
             state = extensionFollows ? .sparseExtension : .sparseMap
             if mapInData && stored == 0 {
-                try skipUnusableSparseEntry(corrupt("pax sparse file without its map"))
+                try skipUnusableSparseEntry(corrupt("pax sparse file without its map"), handler: &handler)
             }
             return
         }
@@ -595,9 +599,10 @@ public struct TarReader {
     /// `paddingLeft`) skipped as padding is, and the entries after it are
     /// read, as GNU tar does ("invalid sparse archive member"); otherwise
     /// the reading stops there. `name` and `headerAt` say which entry
-    /// (by default the one awaiting its map).
-    private mutating func skipUnusableSparseEntry(named name: [UInt8]? = nil, headerAt: Int64? = nil,
-                                                  _ error: BaleError) throws(BaleError) {
+    /// (by default the one awaiting its map). The handler hears of it
+    /// (`unread`), so that a name given for it is not "Not found".
+    private mutating func skipUnusableSparseEntry<H: Handler>(named name: [UInt8]? = nil, headerAt: Int64? = nil,
+                                                              _ error: BaleError, handler: inout H) throws(BaleError) {
         let awaiting = entryAwaitingMap
         entryAwaitingMap = nil
         sparse = nil
@@ -606,6 +611,7 @@ public struct TarReader {
         let at = headerAt ?? (awaiting.map { $0.contentOffset - Int64(TarHeader.blockSize) } ?? offset)
         warnings.append(.error(path: "\(archiveName): \(TerminalText.escaped(shown))",
                                "invalid sparse file at byte \(at) of the tar stream (\(reason)); not read"))
+        handler.unread(shown)
         // Its data, skipped as padding is; a size no stream can hold (a
         // hostile header's, up to Int64.max) skips to the end.
         let (skipped, overflow) = Int(contentLeft).addingReportingOverflow(paddingLeft)
@@ -684,7 +690,7 @@ public struct TarReader {
             try Self.addRegions(extensionBlock, from: 0, count: 21, to: &found, archive: self)
             if isLast { try Self.check(found, stored: contentLeft, archive: self) }
         } catch {
-            try skipUnusableSparseEntry(error)
+            try skipUnusableSparseEntry(error, handler: &handler)
             return
         }
         sparse = found
@@ -699,7 +705,7 @@ public struct TarReader {
         do throws(BaleError) {
             isWhole = try parseSparseMap(bytes, used: &used)
         } catch {
-            try skipUnusableSparseEntry(error)
+            try skipUnusableSparseEntry(error, handler: &handler)
             return used
         }
         if isWhole { try beginEntryAwaitingMap(handler: &handler) }
@@ -1062,6 +1068,8 @@ public struct TarReader {
 }
 
 extension TarReader.Handler {
+    public mutating func unread(_ name: [UInt8]) {}
+
     /// Gives a hole to `content` as zeros, 64 KiB at a time.
     public mutating func hole(_ length: Int64) throws(BaleError) {
         var left = length
