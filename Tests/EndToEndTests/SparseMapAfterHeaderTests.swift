@@ -41,23 +41,16 @@ import Testing
             done
             "$BALE" cat letter.tar sp z 2> err; echo "cat: $?"; sed 's/ at byte [0-9]*//' err
             """#)
-        #expect(run.stdout == """
-            letter: list 1 a z \("")
-            bale: letter.tar: sp: invalid sparse file of the tar stream (bad sparse map); not read
+        let each = ["letter", "count", "region", "extension"].map { archive in
+            """
+            \(archive): list 1 a z \("")
+            bale: \(archive).tar: sp: invalid sparse file of the tar stream (bad sparse map); not read
             unpack 1 a z after
             verify 1
-            count: list 1 a z \("")
-            bale: count.tar: sp: invalid sparse file of the tar stream (bad sparse map); not read
-            unpack 1 a z after
-            verify 1
-            region: list 1 a z \("")
-            bale: region.tar: sp: invalid sparse file of the tar stream (bad sparse map); not read
-            unpack 1 a z after
-            verify 1
-            extension: list 1 a z \("")
-            bale: extension.tar: sp: invalid sparse file of the tar stream (bad sparse map); not read
-            unpack 1 a z after
-            verify 1
+
+            """
+        }
+        #expect(run.stdout == each.joined() + """
             after
             cat: 1
             bale: letter.tar: sp: invalid sparse file of the tar stream (bad sparse map); not read
