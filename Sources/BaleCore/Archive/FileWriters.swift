@@ -38,12 +38,15 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     /// as many descriptors: up to 224 (7 batches of 32), over the limit
     /// under `ulimit -n 64` or less, where the extraction failed with "Too
     /// many open files" though `DirectoryStack` keeps within its share. So
-    /// a batch is handed over once its files lie in this many directories:
-    /// the batches in flight (queued, one being written per thread, the
-    /// one being filled) then hold at most half the descriptor limit, less
-    /// the stack's share. Under the usual limit (1,024) that is more than
-    /// a batch's files, so nothing changes.
-    private let directoriesPerBatch: Int
+    /// the directories the files in flight lie in (those handed over and
+    /// the batch being filled) are counted, and a file in one more
+    /// directory than this share of the limit allows waits for the writers
+    /// to make room: a quarter of what the rest of the job leaves (about
+    /// 32: the standard streams, the archive, the workers' pipes and
+    /// arena, the files being written), at least one. Under the usual
+    /// limit (1,024: 248) the batches in flight never hold that many (7
+    /// of 32 files), so nothing waits.
+    static let maximumDirectoriesHeld = max(1, (DescriptorLimit.current - 32) / 4)
 
     struct Job: Sendable {
         /// The directory the file goes in.
@@ -82,6 +85,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private struct Shared {
         var submitted = 0
         var completed = 0
+        /// The directories the batches handed over and not yet written hold.
+        var directoriesHeld = 0
         /// Paths queued or being written.
         var pending: Set<PathKey> = []
         var problems: [Diagnostic] = []
@@ -101,9 +106,6 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         self.restorer = restorer
         queue = BoundedQueue(capacity: Self.queuedBatches)
         idle = monitor.makeCondition()
-        let batchesInFlight = Self.queuedBatches + max(1, count) + 1
-        let held = DescriptorLimit.current / 2 - DirectoryStack.maximumOpenDirectories
-        directoriesPerBatch = max(1, held / batchesInFlight)
         for _ in 0..<max(1, count) {
             threads.append(JoinableThread(name: "bale-writer") { [unowned self] in
                 while let jobs = queue.pop() { write(jobs) }
@@ -115,7 +117,14 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     func submit(_ job: Job) {
         waitFor(job.path)
         if batch.last?.parent !== job.parent {
-            if batchDirectories == directoriesPerBatch { handOver() }
+            if monitor.withLock({ shared.directoriesHeld }) + batchDirectories + 1 > Self.maximumDirectoriesHeld {
+                handOver()
+                monitor.withLock {
+                    while shared.directoriesHeld > 0 && shared.directoriesHeld + 1 > Self.maximumDirectoriesHeld {
+                        monitor.wait(idle)
+                    }
+                }
+            }
             batchDirectories += 1
         }
         batchKeys.insert(PathKey(bytes: job.path))
@@ -128,6 +137,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private func handOver() {
         guard !batch.isEmpty else { return }
         monitor.withLock {
+            shared.directoriesHeld += batchDirectories
             shared.submitted += batch.count
             shared.pending.formUnion(batchKeys)
         }
@@ -161,13 +171,23 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         return monitor.withLock { shared.problems }
     }
 
+    /// The directories `jobs` hold, counted as `submit` counts them (a
+    /// change of directory from one file to the next).
+    private static func directories(of jobs: [Job]) -> Int {
+        var count = 0
+        for index in jobs.indices where index == 0 || jobs[index - 1].parent !== jobs[index].parent { count += 1 }
+        return count
+    }
+
     /// Writes a batch, then reports it done under one lock.
     private func write(_ jobs: [Job]) {
         var found: [Diagnostic] = []
         for job in jobs {
             found += run(job)
         }
+        let directories = Self.directories(of: jobs)
         monitor.withLock {
+            shared.directoriesHeld -= directories
             shared.completed += jobs.count
             for job in jobs { shared.pending.remove(PathKey(bytes: job.path)) }
             shared.problems += found
