@@ -70,24 +70,18 @@ final class FileHasher {
         case .failed(let outcome): return outcome
         }
         defer { FileIO.close(fd) }
-        if start > 0 {
-            if let failure = hashToEnd(fd, from: start, listedSize: nil) {
-                hasher.restart()
-                return .unreadable(errno: failure)
-            }
-            return .digest(hasher.finish())
-        }
-        return digest(ofOpenFile: fd, listedSize: listedSize)
+        return digest(ofOpenFile: fd, listedSize: listedSize, from: start)
     }
 
     /// The digest of the file open on `fd` (opened by `DigestTarget.open`,
-    /// its offset at its start), listed with `listedSize`, or the errno of
-    /// what failed. `FileBatchHasher` hashes a file that changed size
-    /// through the descriptor it read it by, never opening its name again
-    /// (which might by then be a FIFO's, and hold the worker).
-    func digest(ofOpenFile fd: Int32, listedSize: Int64?) -> WorkReply.FileDigest {
-        var position: Int64 = 0
-        if let listedSize, listedSize >= Self.mappedFrom {
+    /// its offset at its start), listed with `listedSize`, read from
+    /// `start` to its end, or the errno of what failed. `FileBatchHasher`
+    /// hashes a file that changed size through the descriptor it read it
+    /// by, never opening its name again (which might by then be a FIFO's,
+    /// and hold the worker).
+    func digest(ofOpenFile fd: Int32, listedSize: Int64?, from start: Int64 = 0) -> WorkReply.FileDigest {
+        var position = start
+        if start == 0, let listedSize, listedSize >= Self.mappedFrom {
             switch hashMapped(fd) {
             case .hashed(let size):
                 // Then read() from there to its end: what the file gained
