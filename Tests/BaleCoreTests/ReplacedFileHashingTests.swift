@@ -39,7 +39,7 @@ import Testing
         paths[0].withUnsafeBytes { first in
             paths[1].withUnsafeBytes { second in
                 paths[2].withUnsafeBytes { third in
-                    FileBatchHasher().digests(of: [(0, first), (5, second), (0, third)]) { outcomes[$0] = $1 }
+                    FileBatchHasher().digests(of: [(0, 0, first), (5, 0, second), (0, 0, third)]) { outcomes[$0] = $1 }
                 }
             }
         }

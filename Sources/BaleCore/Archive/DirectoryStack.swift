@@ -35,8 +35,11 @@ struct DirectoryStack {
     private let root: Int32
     private var names: [[UInt8]] = []
     /// The directory of each name, nil where its descriptor was given up.
+    /// Descriptors are given up shallowest first and the path is cut from
+    /// its deep end, so the nil ones are always its first `givenUp`.
     private var directories: [OpenDirectory?] = []
-    private var openCount = 0
+    private var givenUp = 0
+    private var openCount: Int { directories.count - givenUp }
     private var rootDirectory: OpenDirectory?
 
     /// A stack under the open directory `root` (not closed by the stack).
@@ -51,12 +54,10 @@ struct DirectoryStack {
             common += 1
         }
         truncate(to: common)
-        // The path kept may end in components given up: the deepest open
-        // one (or the root) is where opening starts again.
-        var start = directories.count
-        while start > 0 && directories[start - 1] == nil { start -= 1 }
-        truncate(to: start)
-        for part in path.dropFirst(start) {
+        // The path kept may end in components given up (then all of it
+        // is): the deepest open one (or the root) is where opening starts again.
+        if openCount == 0 { truncate(to: 0) }
+        for part in path.dropFirst(directories.count) {
             let parent = directories.last??.fd ?? root
             var next = withCString(part) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
             if next < 0 && errno == ENOENT && creatingMissing {
@@ -66,7 +67,6 @@ struct DirectoryStack {
             if next < 0 { return .failure(.current("open")) }
             names.append(part)
             directories.append(OpenDirectory(fd: next))
-            openCount += 1
             giveUpShallowest()
         }
         if let last = directories.last { return .success(last!) }
@@ -83,21 +83,19 @@ struct DirectoryStack {
 
     /// Keeps the first `count` components of the path.
     private mutating func truncate(to count: Int) {
-        for directory in directories[count...] where directory != nil { openCount -= 1 }
         names.removeLast(names.count - count)
         directories.removeLast(directories.count - count)
+        givenUp = min(givenUp, count)
     }
 
     /// Gives up the shallowest open descriptors while more than the most
-    /// allowed are open (never the deepest: it is the one returned).
+    /// allowed are open (never the deepest: it is the one returned). The
+    /// open ones follow the given-up ones, so this starts where the last
+    /// call stopped: a path N deep costs N steps in all, not N² / 2.
     private mutating func giveUpShallowest() {
-        var index = 0
-        while openCount > Self.maximumOpenDirectories && index < directories.count - 1 {
-            if directories[index] != nil {
-                directories[index] = nil
-                openCount -= 1
-            }
-            index += 1
+        while openCount > Self.maximumOpenDirectories && givenUp < directories.count - 1 {
+            directories[givenUp] = nil
+            givenUp += 1
         }
     }
 }

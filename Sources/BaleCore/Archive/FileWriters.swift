@@ -33,6 +33,21 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     static let batchBytes = 1 << 20
     static let queuedBatches = 4
 
+    /// Each file held keeps its directory open, and in a tree with a file
+    /// in each of many directories (a deep one) the files in flight held
+    /// as many descriptors: up to 224 (7 batches of 32), over the limit
+    /// under `ulimit -n 64` or less, where the extraction failed with "Too
+    /// many open files" though `DirectoryStack` keeps within its share. So
+    /// the directories the files in flight lie in (those handed over and
+    /// the batch being filled) are counted, and a file in one more
+    /// directory than this share of the limit allows waits for the writers
+    /// to make room: a quarter of what the rest of the job leaves (about
+    /// 32: the standard streams, the archive, the workers' pipes and
+    /// arena, the files being written), at least one. Under the usual
+    /// limit (1,024: 248) the batches in flight never hold that many (7
+    /// of 32 files), so nothing waits.
+    static let maximumDirectoriesHeld = max(1, (DescriptorLimit.current - 32) / 4)
+
     struct Job: Sendable {
         /// The directory the file goes in.
         var parent: OpenDirectory
@@ -70,6 +85,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private struct Shared {
         var submitted = 0
         var completed = 0
+        /// The directories the batches handed over and not yet written hold.
+        var directoriesHeld = 0
         /// Paths queued or being written.
         var pending: Set<PathKey> = []
         var problems: [Diagnostic] = []
@@ -80,6 +97,9 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private var batch: [Job] = []
     private var batchKeys: Set<PathKey> = []
     private var batchSize = 0
+    /// The directories the batch's files lie in (counted as they change:
+    /// an archive lists a directory's files together).
+    private var batchDirectories = 0
 
     init(threads count: Int, policy: ExtractionPolicy, restorer: AttributeRestorer? = nil) {
         self.policy = policy
@@ -96,6 +116,17 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     /// Queues a file; if a file of the same name is still queued, waits for it first.
     func submit(_ job: Job) {
         waitFor(job.path)
+        if batch.last?.parent !== job.parent {
+            if monitor.withLock({ shared.directoriesHeld }) + batchDirectories + 1 > Self.maximumDirectoriesHeld {
+                handOver()
+                monitor.withLock {
+                    while shared.directoriesHeld > 0 && shared.directoriesHeld + 1 > Self.maximumDirectoriesHeld {
+                        monitor.wait(idle)
+                    }
+                }
+            }
+            batchDirectories += 1
+        }
         batchKeys.insert(PathKey(bytes: job.path))
         batchSize += job.bytes.count
         batch.append(job)
@@ -106,6 +137,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     private func handOver() {
         guard !batch.isEmpty else { return }
         monitor.withLock {
+            shared.directoriesHeld += batchDirectories
             shared.submitted += batch.count
             shared.pending.formUnion(batchKeys)
         }
@@ -113,6 +145,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         batch = []
         batchKeys = []
         batchSize = 0
+        batchDirectories = 0
     }
 
     /// Waits for the queue if `path` is one of its files (not yet written).
@@ -138,13 +171,23 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         return monitor.withLock { shared.problems }
     }
 
+    /// The directories `jobs` hold, counted as `submit` counts them (a
+    /// change of directory from one file to the next).
+    private static func directories(of jobs: [Job]) -> Int {
+        var count = 0
+        for index in jobs.indices where index == 0 || jobs[index - 1].parent !== jobs[index].parent { count += 1 }
+        return count
+    }
+
     /// Writes a batch, then reports it done under one lock.
     private func write(_ jobs: [Job]) {
         var found: [Diagnostic] = []
         for job in jobs {
             found += run(job)
         }
+        let directories = Self.directories(of: jobs)
         monitor.withLock {
+            shared.directoriesHeld -= directories
             shared.completed += jobs.count
             for job in jobs { shared.pending.remove(PathKey(bytes: job.path)) }
             shared.problems += found

@@ -34,6 +34,13 @@ public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
         if passing { try inner.begin(entry) }
     }
 
+    /// An entry the reader could not read (and named) was there: a name
+    /// that selects it is found, as GNU tar finds it, not "Not found".
+    public mutating func unread(_ name: [UInt8]) {
+        _ = selection.select(name)
+        inner.unread(name)
+    }
+
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
         if passing { try inner.content(bytes) }
     }

@@ -190,6 +190,14 @@ public struct TarExtractor: TarReader.Handler {
         // Replacing a file still queued: let it be written first (a small
         // file's submit does the same).
         if !isSmallFile { writers.waitFor(path) }
+        // A hard link's target is found before anything is made for the
+        // link itself: one that names nothing in the destination leaves
+        // nothing behind, not even the link's own directories.
+        var linkTarget: (leaf: [UInt8], directory: OpenDirectory)?
+        if entry.kind == .hardLink {
+            guard let found = findLinkTarget(of: entry) else { return }
+            linkTarget = found
+        }
         guard let directory = openParent(parts, for: entry) else { return }
         let parent = directory.fd
         onEntry?(entry)
@@ -266,26 +274,9 @@ public struct TarExtractor: TarReader.Handler {
             notices += attributeProblems
             if let problem { refuse(entry, problem) }
         case .hardLink:
-            // The target's name is stripped as the entry's is (GNU tar); one
-            // with too few components names nothing.
-            guard let target = policy.stripped(entry.linkTarget) else {
-                refuse(entry, "cannot hard link to \(Self.quoted(entry.linkTarget)): it has no more than "
-                       + "\(policy.stripComponents) name components (--strip-components)")
-                return
-            }
-            guard case .success(let targetParts) = Self.components(target), let targetLeaf = targetParts.last else {
-                refuse(entry, "hard link to a name outside the destination")
-                return
-            }
-            writers.waitFor(Array(targetParts.joined(separator: [UInt8(ascii: "/")])))
-            // The target's directory is found, never made: a link to a name
-            // the archive has not made leaves nothing behind (GNU tar, bsdtar).
-            let failing = "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): "
-            guard let targetDirectory = openParent(targetParts, for: entry, creatingMissing: false, failing: failing) else {
-                return
-            }
+            guard let (targetLeaf, targetDirectory) = linkTarget else { return }
             let targetParent = targetDirectory.fd
-            _ = directory  // the entry's own directory stays open while the target's is used
+            let failing = "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): "
             let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))")
             guard !room.refuses else { return }
             let problem = makeNode(leaf, in: directory, room: room, failing: failing) { name in
@@ -316,6 +307,35 @@ public struct TarExtractor: TarReader.Handler {
             notices += attributeProblems
             if let problem { refuse(entry, problem) }
         }
+    }
+
+    /// The file a hard link entry links to: its name (stripped as the
+    /// entry's is, as GNU tar strips it) and its directory, found, never
+    /// made, and the file there; nil (the entry refused) when the name has
+    /// too few components, leads outside the destination, or names nothing.
+    /// The target's directory stays open (the stack moves on to the link's
+    /// own), held by the `OpenDirectory` returned.
+    private mutating func findLinkTarget(of entry: TarEntry) -> (leaf: [UInt8], directory: OpenDirectory)? {
+        guard let target = policy.stripped(entry.linkTarget) else {
+            refuse(entry, "cannot hard link to \(Self.quoted(entry.linkTarget)): it has no more than "
+                   + "\(policy.stripComponents) name components (--strip-components)")
+            return nil
+        }
+        guard case .success(let targetParts) = Self.components(target), let targetLeaf = targetParts.last else {
+            refuse(entry, "hard link to a name outside the destination")
+            return nil
+        }
+        writers.waitFor(Array(targetParts.joined(separator: [UInt8(ascii: "/")])))
+        let failing = "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): "
+        guard let directory = openParent(targetParts, for: entry, creatingMissing: false, failing: failing) else {
+            return nil
+        }
+        var info = stat()
+        guard withCString(targetLeaf, { fstatat(directory.fd, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else {
+            refuse(entry, failing + SystemError.current("stat").reason)
+            return nil
+        }
+        return (targetLeaf, directory)
     }
 
     /// Gives `leaf` the entry's modification time, unless the policy says not to (`-m`).

@@ -66,6 +66,10 @@ public struct TarReader {
         mutating func finish() -> [Diagnostic]
         /// Warnings met so far (the job goes on; exit 2), each naming its entry.
         var warnings: [Diagnostic] { get }
+        /// An entry of this name was met but cannot be read (the reader
+        /// named it, and skipped its data): it never begins. By default
+        /// nothing is done.
+        mutating func unread(_ name: [UInt8])
     }
 
     /// The archive's name, for messages.
@@ -94,6 +98,11 @@ public struct TarReader {
     private var entryStart: Int64?
     /// The sparse file being read, if any.
     private var sparse: Sparse?
+    /// A sparse entry whose map comes after its header (old GNU extension
+    /// blocks, pax 1.0's map in the data): given to the handler once the
+    /// map is read and checked, so that one whose map cannot be used is
+    /// named and skipped before anything was made of it.
+    private var entryAwaitingMap: TarEntry?
     private var warnedKeywords: Set<String> = []
     /// The extended attributes of the pax header before the entry, by
     /// name, and whether each came from a SCHILY record (which wins).
@@ -539,17 +548,11 @@ public struct TarReader {
                 if !extensionFollows && !mapInData { try Self.check(found, stored: stored, archive: self) }
             }
         } catch {
-            guard skipsDamagedHeaders, case .badArchive(_, _, let reason) = error else { throw error }
-            warnings.append(.error(path: "\(archiveName): \(TerminalText.escaped(entry.name))",
-                                   "invalid sparse file at byte \(offset) of the tar stream (\(reason)); not read"))
-            sparse = nil
             forgetExtendedHeaders()
             entryStart = nil
-            // Its data, skipped as padding is; a size no stream can hold
-            // (a hostile header's, up to Int64.max) skips to the end.
-            let (skipped, overflow) = Int(stored).addingReportingOverflow(TarHeader.padding(stored))
-            paddingLeft = overflow ? Int.max : skipped
-            state = paddingLeft > 0 ? .padding : .header
+            contentLeft = stored
+            paddingLeft = TarHeader.padding(stored)
+            try skipUnusableSparseEntry(named: entry.name, headerAt: offset, error, handler: &handler)
             return
         }
 
@@ -561,19 +564,60 @@ public struct TarReader {
         entry.headerOffset = entryStart ?? offset
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
+        contentLeft = stored
+        paddingLeft = TarHeader.padding(stored)
+        if extensionFollows || mapInData {
+            entryAwaitingMap = entry
+            state = extensionFollows ? .sparseExtension : .sparseMap
+            if mapInData && stored == 0 {
+                try skipUnusableSparseEntry(corrupt("pax sparse file without its map"), handler: &handler)
+            }
+            return
+        }
+        try begin(entry, handler: &handler)
+        try startContent(handler: &handler)
+    }
+
+    /// Gives `entry` to the handler.
+    private mutating func begin<H: Handler>(_ entry: TarEntry, handler: inout H) throws(BaleError) {
         entriesRead += 1
         lastBegun = entry.displayName
         try handler.begin(entry)
-        contentLeft = stored
-        paddingLeft = TarHeader.padding(stored)
-        if extensionFollows {
-            state = .sparseExtension
-        } else if mapInData {
-            guard stored > 0 else { throw corrupt("pax sparse file without its map") }
-            state = .sparseMap
-        } else {
-            try startContent(handler: &handler)
-        }
+    }
+
+    /// The map of the entry awaiting it is read and checked: the entry is
+    /// given to the handler, and its data follows.
+    private mutating func beginEntryAwaitingMap<H: Handler>(handler: inout H) throws(BaleError) {
+        guard let entry = entryAwaitingMap else { throw corrupt("sparse map without a sparse file") }
+        entryAwaitingMap = nil
+        try begin(entry, handler: &handler)
+        try startContent(handler: &handler)
+    }
+
+    /// A sparse file whose map cannot be used (`error`): reading a whole
+    /// stream, it is named, the rest of its data (`contentLeft` and
+    /// `paddingLeft`) skipped as padding is, and the entries after it are
+    /// read, as GNU tar does ("invalid sparse archive member"); otherwise
+    /// the reading stops there. `name` and `headerAt` say which entry
+    /// (by default the one awaiting its map). The handler hears of it
+    /// (`unread`), so that a name given for it is not "Not found".
+    private mutating func skipUnusableSparseEntry<H: Handler>(named name: [UInt8]? = nil, headerAt: Int64? = nil,
+                                                              _ error: BaleError, handler: inout H) throws(BaleError) {
+        let awaiting = entryAwaitingMap
+        entryAwaitingMap = nil
+        sparse = nil
+        guard skipsDamagedHeaders, case .badArchive(_, _, let reason) = error,
+              let shown = name ?? awaiting?.name else { throw error }
+        let at = headerAt ?? (awaiting.map { $0.contentOffset - Int64(TarHeader.blockSize) } ?? offset)
+        warnings.append(.error(path: "\(archiveName): \(TerminalText.escaped(shown))",
+                               "invalid sparse file at byte \(at) of the tar stream (\(reason)); not read"))
+        handler.unread(shown)
+        // Its data, skipped as padding is; a size no stream can hold (a
+        // hostile header's, up to Int64.max) skips to the end.
+        let (skipped, overflow) = Int(contentLeft).addingReportingOverflow(paddingLeft)
+        contentLeft = 0
+        paddingLeft = overflow ? Int.max : skipped
+        state = paddingLeft > 0 ? .padding : .header
     }
 
     /// True when the pax records describe a sparse file.
@@ -641,21 +685,41 @@ public struct TarReader {
     private mutating func readSparseExtension<H: Handler>(_ extensionBlock: [UInt8], handler: inout H) throws(BaleError) {
         guard var found = sparse else { throw corrupt("sparse extension without a sparse file") }
         sparse = nil  // not copied on write while regions are added
-        try Self.addRegions(extensionBlock, from: 0, count: 21, to: &found, archive: self)
-        sparse = found
-        if extensionBlock[504] == 0 {
-            try Self.check(found, stored: contentLeft, archive: self)
-            try startContent(handler: &handler)
+        let isLast = extensionBlock[504] == 0
+        do throws(BaleError) {
+            try Self.addRegions(extensionBlock, from: 0, count: 21, to: &found, archive: self)
+            if isLast { try Self.check(found, stored: contentLeft, archive: self) }
+        } catch {
+            try skipUnusableSparseEntry(error, handler: &handler)
+            return
         }
+        sparse = found
+        if isLast { try beginEntryAwaitingMap(handler: &handler) }
     }
 
     /// Reads the pax 1.0 map ("COUNT\nOFFSET\nLENGTH\n..." in decimal, then
     /// zeros to a block's end) from the data; returns the bytes consumed.
     private mutating func readSparseMap<H: Handler>(_ bytes: UnsafeRawBufferPointer, handler: inout H) throws(BaleError) -> Int {
-        guard var found = sparse else { throw corrupt("sparse map without a sparse file") }
-        sparse = nil
-        defer { if sparse == nil, case .sparseMap = state { sparse = found } }
         var used = 0
+        let isWhole: Bool
+        do throws(BaleError) {
+            isWhole = try parseSparseMap(bytes, used: &used)
+        } catch {
+            try skipUnusableSparseEntry(error, handler: &handler)
+            return used
+        }
+        if isWhole { try beginEntryAwaitingMap(handler: &handler) }
+        return used
+    }
+
+    /// Adds what `bytes` hold of the pax 1.0 map to the sparse file's,
+    /// counting the bytes consumed in `used` (kept when it throws, so that
+    /// the rest of the entry can be skipped from there); true once the
+    /// map and its padding are read and the map checks out.
+    private mutating func parseSparseMap(_ bytes: UnsafeRawBufferPointer, used: inout Int) throws(BaleError) -> Bool {
+        guard var found = sparse else { throw corrupt("sparse map without a sparse file") }
+        sparse = nil  // not copied on write while the map is added to
+        defer { sparse = found }
         while used < bytes.count && contentLeft > 0 {
             if let padding = found.mapPadding {
                 let take = Int(min(Int64(min(padding, bytes.count - used)), contentLeft))
@@ -697,12 +761,10 @@ public struct TarReader {
         }
         if found.mapPadding == 0 {
             try Self.check(found, stored: contentLeft, archive: self)
-            sparse = found
-            try startContent(handler: &handler)
-        } else if contentLeft == 0 {
-            throw corrupt("sparse map runs past the file's data")
+            return true
         }
-        return used
+        if contentLeft == 0 { throw corrupt("sparse map runs past the file's data") }
+        return false
     }
 
     /// Checks a sparse map: regions in order, within the real size, whose
@@ -1006,6 +1068,8 @@ public struct TarReader {
 }
 
 extension TarReader.Handler {
+    public mutating func unread(_ name: [UInt8]) {}
+
     /// Gives a hole to `content` as zeros, 64 KiB at a time.
     public mutating func hole(_ length: Int64) throws(BaleError) {
         var left = length

@@ -65,8 +65,11 @@ public struct PackCommand {
             context.fail(error)
             return .failure
         }
-        guard !paths.isEmpty else {
-            context.report(.error(path: nil, "pack: give at least one path"))
+        // An empty list (`-T /dev/null`) makes an empty archive, as GNU tar
+        // makes one; but with no path to name it after, it needs `-o`.
+        guard !paths.isEmpty || options.outputPath != nil else {
+            context.report(.error(path: options.filesFrom, "names no path to pack, and with none "
+                                  + "the archive has no name to take: give -o ARCHIVE"))
             return .failure
         }
         // The paths are read relative to -C's directory, opened once: every

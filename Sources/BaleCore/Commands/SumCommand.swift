@@ -85,6 +85,11 @@ public struct SumCommand: Sendable {
                 // A manifest line naming "-" means standard input, as in
                 // sha256sum (`SumItem.standardInputSource`).
                 for entry in entries {
+                    if entry.path == SumItem.standardInputName, var item = SumItem.standardInput() {
+                        item.expected = entry.digest
+                        guard hand(item) else { return }
+                        continue
+                    }
                     let source = entry.path == SumItem.standardInputName ? SumItem.standardInputSource : entry.path
                     var info = stat()
                     let found = withCString(source, { stat($0, &info) }) == 0

@@ -3,20 +3,24 @@ import Glibc
 #endif
 
 /// One file a worker is asked to hash (`WorkRequest.digestFiles`, one
-/// piece each): its path, and the size it had when it was listed, when
+/// piece each): its path, the size it had when it was listed, when
 /// that size is a regular file's (the walk's files; `-c`'s when `stat`
-/// says so).
+/// says so), and where to start reading it (standard input given as a
+/// file is hashed from where its offset stood, as sha256sum reads it).
 ///
 /// The size lets the worker stop at the read that brings the file to it
 /// (`FileHasher`), instead of reading once more for the end: a small file
 /// then costs open, read and close.
 ///
-/// A piece is the size (u64, little-endian; all ones: none) then the path.
+/// A piece is the size (u64, little-endian; all ones: none), the offset
+/// to start at (u64, little-endian), then the path.
 struct DigestTarget: Equatable {
     /// What the worker opens.
     var path: [UInt8]
     /// The regular file's size when listed, or nil (a negative one is sent as none).
     var listedSize: Int64?
+    /// Where the worker starts reading (0 but for standard input).
+    var startOffset: Int64 = 0
 
     /// Opens the file at `path` for a worker to hash: its descriptor, or
     /// the outcome to report instead. A file listed as a regular one
@@ -53,20 +57,25 @@ struct DigestTarget: Equatable {
         case failed(WorkReply.FileDigest)
     }
 
-    /// The bytes of the size before the path.
-    static let sizeLength = 8
+    /// The bytes of the size and the offset before the path.
+    static let numbersLength = 16
 
     /// The piece carrying this target.
     var encoded: [UInt8] {
         let size = listedSize.flatMap { UInt64(exactly: $0) } ?? .max
-        return withUnsafeBytes(of: size.littleEndian) { Array($0) } + path
+        let start = UInt64(max(0, startOffset))
+        return withUnsafeBytes(of: size.littleEndian) { Array($0) } + withUnsafeBytes(of: start.littleEndian) { Array($0) }
+            + path
     }
 
-    /// The size a piece lists (nil: none), and where its path lies in
-    /// `piece`; nil when the piece is too short to hold a size.
-    static func decode(_ piece: UnsafeRawBufferPointer) -> (listedSize: Int64?, path: UnsafeRawBufferPointer)? {
-        guard piece.count >= sizeLength else { return nil }
+    /// The size a piece lists (nil: none), its offset to start at, and
+    /// where its path lies in `piece`; nil when the piece is too short to
+    /// hold the numbers.
+    static func decode(_ piece: UnsafeRawBufferPointer) -> FileBatchHasher.Target? {
+        guard piece.count >= numbersLength else { return nil }
         let size = UInt64(littleEndian: piece.loadUnaligned(as: UInt64.self))
-        return (size <= UInt64(Int64.max) ? Int64(size) : nil, UnsafeRawBufferPointer(rebasing: piece[sizeLength...]))
+        let start = UInt64(littleEndian: piece.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        return (size <= UInt64(Int64.max) ? Int64(size) : nil, Int64(clamping: start),
+                UnsafeRawBufferPointer(rebasing: piece[numbersLength...]))
     }
 }

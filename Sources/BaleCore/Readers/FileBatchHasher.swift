@@ -28,15 +28,17 @@ import CSystem
 /// read() asking one byte more than its listed size, so the read that
 /// returns the listed size is short and ends the file (a regular file
 /// reads short only at its end); a file that returns more or less is read
-/// again, from its start, by `FileHasher`, to the read that returns nothing.
+/// again, from its start, by `FileHasher`, to the read that returns
+/// nothing, through the descriptor it was first read by (its name is not
+/// opened again: it could be a FIFO's by then).
 final class FileBatchHasher {
     /// The buffer's size: a batch's files (4 MiB at most together), with
     /// room for the byte more that each read asks for.
     static let bufferSize = (4 << 20) + (4 << 10)
 
-    /// One file of a request: the size it was listed with, and where its
-    /// path lies in the request (`DigestTarget`).
-    typealias Target = (listedSize: Int64?, path: UnsafeRawBufferPointer)
+    /// One file of a request: the size it was listed with, the offset to
+    /// start reading at, and where its path lies in the request (`DigestTarget`).
+    typealias Target = (listedSize: Int64?, startOffset: Int64, path: UnsafeRawBufferPointer)
 
     private let single = FileHasher()
     private lazy var pair = FilePairHasher(buffers: buffer)
@@ -69,8 +71,9 @@ final class FileBatchHasher {
         var held: [Held] = []
         var used = 0
         for (index, target) in targets.enumerated() {
-            guard hasLanes, targets.count > 1, let size = target.listedSize, size < Int64(buffer.count) else {
-                deliver(index, single.digest(ofFileAt: target.path, listedSize: target.listedSize))
+            guard hasLanes, targets.count > 1, target.startOffset == 0, let size = target.listedSize,
+                  size < Int64(buffer.count) else {
+                deliver(index, single.digest(ofFileAt: target.path, listedSize: target.listedSize, from: target.startOffset))
                 continue
             }
             let length = Int(size)
@@ -79,15 +82,29 @@ final class FileBatchHasher {
                 held = []
                 used = 0
             }
-            switch readWhole(target.path, length: length, into: used) {
+            let fd: Int32
+            switch withCString(Array(target.path), { DigestTarget.open($0, listedSize: size) }) {
+            case .file(let opened): fd = opened
+            case .failed(let outcome):
+                deliver(index, outcome)
+                continue
+            }
+            switch readWhole(fd, length: length, into: used) {
             case .read:
                 held.append(Held(index: index, offset: used, length: length))
                 used += length
             case .changed:
-                deliver(index, single.digest(ofFileAt: target.path, listedSize: nil))
-            case .failed(let outcome):
-                deliver(index, outcome)
+                // Read again from its start, through the same descriptor:
+                // its name, opened again, could be a FIFO's by now.
+                if lseek(fd, 0, SEEK_SET) == 0 {
+                    deliver(index, single.digest(ofOpenFile: fd, listedSize: size))
+                } else {
+                    deliver(index, .unreadable(errno: errno))
+                }
+            case .failed(let failure):
+                deliver(index, .unreadable(errno: failure))
             }
+            FileIO.close(fd)
         }
         hash(held, deliver: deliver)
     }
@@ -97,27 +114,20 @@ final class FileBatchHasher {
         case read
         /// It did not end at its listed size.
         case changed
-        /// Opening or reading it failed, or it is no longer a regular
-        /// file (`DigestTarget.open`): what to report.
-        case failed(WorkReply.FileDigest)
+        /// Reading it failed: the errno.
+        case failed(Int32)
     }
 
-    /// Reads the file at `path` into `buffer` at `offset`, asking one byte
-    /// more than `length`.
-    private func readWhole(_ path: UnsafeRawBufferPointer, length: Int, into offset: Int) -> ReadOutcome {
-        let fd: Int32
-        switch withCString(Array(path), { DigestTarget.open($0, listedSize: Int64(length)) }) {
-        case .file(let opened): fd = opened
-        case .failed(let outcome): return .failed(outcome)
-        }
-        defer { FileIO.close(fd) }
+    /// Reads the file open on `fd` (by `DigestTarget.open`: a regular
+    /// file) into `buffer` at `offset`, asking one byte more than `length`.
+    private func readWhole(_ fd: Int32, length: Int, into offset: Int) -> ReadOutcome {
         var got = 0
         while true {
             let wanted = length + 1 - got
             let count = read(fd, buffer.baseAddress! + offset + got, wanted)
             if count < 0 {
                 if errno == EINTR { continue }
-                return .failed(.unreadable(errno: errno == 0 ? EIO : errno))
+                return .failed(errno == 0 ? EIO : errno)
             }
             got += count
             // A short read of a regular file is its end; a full one that

@@ -55,8 +55,9 @@ final class FileHasher {
     }
 
     /// The digest of the file at `path` (bytes, no NUL), listed with
-    /// `listedSize` (see above; nil: none), or the errno of what failed.
-    func digest(ofFileAt path: UnsafeRawBufferPointer, listedSize: Int64?) -> WorkReply.FileDigest {
+    /// `listedSize` (see above; nil: none), read from `start` to its end,
+    /// or the errno of what failed.
+    func digest(ofFileAt path: UnsafeRawBufferPointer, listedSize: Int64?, from start: Int64 = 0) -> WorkReply.FileDigest {
         if pathBuffer.count <= path.count {
             pathBuffer.deallocate()
             pathBuffer = .allocate(byteCount: 2 * path.count + 1, alignment: 1)
@@ -69,8 +70,18 @@ final class FileHasher {
         case .failed(let outcome): return outcome
         }
         defer { FileIO.close(fd) }
-        var position: Int64 = 0
-        if let listedSize, listedSize >= Self.mappedFrom {
+        return digest(ofOpenFile: fd, listedSize: listedSize, from: start)
+    }
+
+    /// The digest of the file open on `fd` (opened by `DigestTarget.open`,
+    /// its offset at its start), listed with `listedSize`, read from
+    /// `start` to its end, or the errno of what failed. `FileBatchHasher`
+    /// hashes a file that changed size through the descriptor it read it
+    /// by, never opening its name again (which might by then be a FIFO's,
+    /// and hold the worker).
+    func digest(ofOpenFile fd: Int32, listedSize: Int64?, from start: Int64 = 0) -> WorkReply.FileDigest {
+        var position = start
+        if start == 0, let listedSize, listedSize >= Self.mappedFrom {
             switch hashMapped(fd) {
             case .hashed(let size):
                 // Then read() from there to its end: what the file gained

@@ -33,7 +33,8 @@ import CSystem
 ///
 /// A problem the walk meets (a path that cannot be examined, a directory
 /// that cannot be read, a loop) is a warning naming it, and the entry is
-/// left out; the job then ends with exit 2, as GNU tar's.
+/// left out (a directory that cannot be read too, with nothing under it,
+/// as GNU tar leaves it out); the job then ends with exit 2, as GNU tar's.
 public struct PackEntryFinder {
     /// What to walk and how.
     public struct Options: Sendable {
@@ -102,11 +103,29 @@ public struct PackEntryFinder {
         policy.skippedFile = options.skippedFile
         let walk = TreeWalk(tops: tops, policy: policy, relativeTo: base, cancellation: cancellation)
         var batch: [PackEntry] = []
+        // A directory's entry is held until the walk has entered it: one it
+        // cannot read (no read permission) is left out with the warning,
+        // as GNU tar leaves it out, not stored as an empty directory that
+        // would unpack as if it had held nothing.
+        var heldDirectory: PackEntry?
         while let event = walk.next() {
+            if let held = heldDirectory {
+                heldDirectory = nil
+                if case .problem(let problem) = event, case .cannotReadDirectory = problem.cause,
+                   problem.path == held.source {
+                    report(problem)
+                    continue
+                }
+                batch.append(held)
+            }
             switch event {
             case .problem(let problem): report(problem)
             case .entry(let found):
                 guard let entry = judge(found) else { continue }
+                if entry.header.kind == .directory {
+                    heldDirectory = entry
+                    continue
+                }
                 if let shard = options.shard, entry.header.kind != .directory,
                    !shard.takes(entry.header.kind == .hardLink ? entry.header.linkTarget : entry.header.name) {
                     continue
@@ -118,6 +137,7 @@ public struct PackEntryFinder {
                 }
             }
         }
+        if let held = heldDirectory { batch.append(held) }
         if !batch.isEmpty && cancellation?.isCancelled != true { _ = deliver(batch) }
     }
 

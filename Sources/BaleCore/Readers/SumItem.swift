@@ -16,9 +16,13 @@ struct SumItem: Sendable {
     var expected: [UInt8]?
     /// What the worker opens, when it is not `path` (`-`: standard input).
     var source: [UInt8]? = nil
+    /// Where the worker starts reading (standard input given as a file: where its offset stood).
+    var startOffset: Int64 = 0
 
     /// What the worker is asked to hash.
-    var target: DigestTarget { DigestTarget(path: source ?? path, listedSize: isRegular ? size : nil) }
+    var target: DigestTarget {
+        DigestTarget(path: source ?? path, listedSize: isRegular ? size : nil, startOffset: startOffset)
+    }
 
     /// The name that means standard input, on the command line and in a
     /// manifest's line, as in sha256sum.
@@ -27,18 +31,29 @@ struct SumItem: Sendable {
     /// What the worker opens for standard input: bale's own, through
     /// /proc, as the workers' standard input is their pipe from bale. A
     /// pipe so opened is the same pipe, read on from where it is; a file
-    /// is opened anew, from its first byte.
+    /// is opened anew, so the worker is told where to start (`standardInput`).
     static var standardInputSource: [UInt8] { Array("/proc/\(getpid())/fd/0".utf8) }
 
     /// Standard input to hash, printed as `-`: read to its end whatever
     /// it is (a pipe, a terminal or a file), as sha256sum reads it; nil
     /// when bale was started without one (closed: `StandardOutput.reserveStandardDescriptors`
     /// put a write-only /dev/null there, which /proc would reopen for reading).
+    ///
+    /// A file is read from where its offset stands, as sha256sum reads it
+    /// (`{ read -r line; bale sum; } < file` hashes the rest), and its
+    /// offset is left at its end, as sha256sum leaves it: a second `-`
+    /// then finds it empty, as a pipe's would be.
     static func standardInput() -> SumItem? {
         let flags = fcntl(0, F_GETFL)
         guard flags != -1 && flags & O_ACCMODE != O_WRONLY else { return nil }
         var info = stat()
-        let size = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) : 0
-        return SumItem(path: standardInputName, size: size, isRegular: false, expected: nil, source: standardInputSource)
+        var item = SumItem(path: standardInputName, size: 0, isRegular: false, expected: nil, source: standardInputSource)
+        if fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG {
+            let offset = Int64(lseek(0, 0, SEEK_CUR))
+            if offset > 0 { item.startOffset = offset }
+            item.size = max(0, Int64(info.st_size) - max(0, offset))
+            _ = lseek(0, 0, SEEK_END)
+        }
+        return item
     }
 }

@@ -1,0 +1,48 @@
+// Hard link entries whose target cannot be linked to: named, and nothing
+// made for them.
+import Testing
+
+@Suite struct HardLinkTargetTests {
+    /// Hard links whose target leads outside the destination (`../outside`,
+    /// none left after `..`), lies in a directory the archive never made,
+    /// or is missing from a directory that is there: each is named (exit 1)
+    /// and nothing is made for it. bale made the link's own directories
+    /// before it looked at the target, leaving `sub/deep`, `far/away` and
+    /// `m/n` behind for links it refused (bsdtar makes nothing for a
+    /// target outside; for a missing one both tars leave the directories
+    /// too, with nothing in them). A link to a file that is there is still
+    /// made, in directories made for it.
+    @Test func aLinkToNothingLeavesNothingBehind() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'EOF'
+            import tarfile, io
+            with tarfile.open('links.tar', 'w', format=tarfile.GNU_FORMAT) as t:
+                def link(name, target):
+                    info = tarfile.TarInfo(name); info.type = tarfile.LNKTYPE; info.linkname = target; t.addfile(info)
+                def directory(name):
+                    info = tarfile.TarInfo(name); info.type = tarfile.DIRTYPE; info.mode = 0o755; t.addfile(info)
+                link('sub/deep/outside', '../outside')
+                link('far/away/missing', 'nowhere/target')
+                directory('there')
+                link('m/n/absent', 'there/absent')
+                info = tarfile.TarInfo('there/file'); info.size = 3; t.addfile(info, io.BytesIO(b'abc'))
+                link('made/for/it', 'there/file')
+            EOF
+            touch outside; mkdir out
+            "$BALE" unpack links.tar -C out; echo "status $?"
+            cd out && find . -mindepth 1 | sort | tr '\n' ' '; echo; cat made/for/it; echo
+            """#)
+        #expect(run.stdout == """
+            status 1
+            ./made ./made/for ./made/for/it ./there ./there/file \("")
+            abc
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == """
+            bale: sub/deep/outside: hard link to a name outside the destination; not extracted
+            bale: far/away/missing: cannot link to nowhere/target: No such file or directory; not extracted
+            bale: m/n/absent: cannot link to there/absent: No such file or directory; not extracted
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
