@@ -34,4 +34,23 @@ import Testing
 
             """#, "\(run.stderr)")
     }
+
+    /// pack and unpack name entries by their bytes too, as GNU tar does: a
+    /// path given that is missing, a hard link whose target is gone.
+    @Test func archiveMessagesShowTheNamesBytes() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            "$BALE" pack -o x.tar.gz $'caf\xe9'; echo "pack: $?"
+            mkdir d && touch $'d/f\xe9' && ln $'d/f\xe9' $'d/g\xe8' && tar -cf l.tar -C d .
+            tar --delete -f l.tar $'./f\xe9' && gzip l.tar && mkdir o
+            "$BALE" unpack l.tar.gz -C o; echo "unpack: $?"
+            """#)
+        #expect(run.stdout == """
+            pack: 1
+            unpack: 1
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains(#"bale: caf\351: Cannot stat: No such file or directory"#), "\(run.stderr)")
+        #expect(run.stderr.contains(#"bale: ./g\350: cannot link to ./f\351: "#), "\(run.stderr)")
+    }
 }

@@ -97,6 +97,7 @@ public struct TarEntry: Equatable, Sendable {
         self.modificationSeconds = modificationSeconds
     }
 
-    /// The name as text, for messages (invalid UTF-8 shown with replacement characters).
-    public var displayName: String { String(decoding: name, as: UTF8.self) }
+    /// The name as text, for messages: every byte kept (`TerminalText.name`),
+    /// so a name that is not UTF-8 is printed as `caf\351`, as GNU tar shows it.
+    public var displayName: String { TerminalText.name(name) }
 }

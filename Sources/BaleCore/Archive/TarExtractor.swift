@@ -276,7 +276,7 @@ public struct TarExtractor: TarReader.Handler {
         case .hardLink:
             guard let (targetLeaf, targetDirectory) = linkTarget else { return }
             let targetParent = targetDirectory.fd
-            let failing = "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): "
+            let failing = "cannot link to \(TerminalText.name(entry.linkTarget)): "
             let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))")
             guard !room.refuses else { return }
             let problem = makeNode(leaf, in: directory, room: room, failing: failing) { name in
@@ -326,7 +326,7 @@ public struct TarExtractor: TarReader.Handler {
             return nil
         }
         writers.waitFor(Array(targetParts.joined(separator: [UInt8(ascii: "/")])))
-        let failing = "cannot link to \(String(decoding: entry.linkTarget, as: UTF8.self)): "
+        let failing = "cannot link to \(TerminalText.name(entry.linkTarget)): "
         guard let directory = openParent(targetParts, for: entry, creatingMissing: false, failing: failing) else {
             return nil
         }

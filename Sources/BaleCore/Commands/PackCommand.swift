@@ -258,7 +258,7 @@ public struct PackCommand {
         for path in paths {
             var info = stat()
             if withCString(path, { fstatat(base, $0, &info, dereference ? 0 : AT_SYMLINK_NOFOLLOW) }) != 0 {
-                context.report(.error(path: String(decoding: path, as: UTF8.self),
+                context.report(.error(path: TerminalText.name(path),
                                       "Cannot stat: \(SystemError.current("stat").reason)"))
                 missing += 1
             }

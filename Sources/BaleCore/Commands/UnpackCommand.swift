@@ -212,7 +212,7 @@ public struct UnpackCommand {
         }
         var failed = 0
         for entry in expected {
-            let shown = String(decoding: entry.path, as: UTF8.self)
+            let shown = TerminalText.name(entry.path)
             switch verifier.digests[entry.path] {
             case nil:
                 context.report(.error(path: shown, "not in \(name)"))

@@ -92,7 +92,7 @@ public struct PackEntryFinder {
             if !removed.isEmpty && !noticedPrefixes.contains(removed) {
                 // Once per prefix, as GNU tar says it (exit status unchanged).
                 noticedPrefixes.insert(removed)
-                notices.append(.notice(path: nil, "Removing leading `\(String(decoding: removed, as: UTF8.self))' from member names"))
+                notices.append(.notice(path: nil, "Removing leading `\(TerminalText.name(removed))' from member names"))
             }
             tops.append((bytes, name))
         }
