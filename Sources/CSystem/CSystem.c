@@ -9,6 +9,7 @@
 #include <sys/vfs.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -334,8 +335,44 @@ int bale_rename_noreplace(const char *from, const char *to) {
  * between the two finds a name that is not there yet (unlinkat fails,
  * harmlessly), never a file that is there but unknown to the handler.
  * A full table is an error before anything is created. */
+static const char bale_name_letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/* The three check letters of a temporary name: FNV-1a (64 bits) of the
+ * name's last component up to them (".NAME.bale-" and the three random
+ * letters), in base 62. See bale_is_temporary_name. */
+static void bale_check_letters(const char *name, size_t length_before_check, char check[3]) {
+    const char *base = name;
+    for (size_t i = 0; i < length_before_check; i++) if (name[i] == '/') base = name + i + 1;
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char *p = base; p < name + length_before_check; p++) {
+        hash ^= (unsigned char)*p;
+        hash *= 0x100000001b3ULL;
+    }
+    for (int i = 0; i < 3; i++) {
+        check[i] = bale_name_letters[hash % 62];
+        hash /= 62;
+    }
+}
+
+/* A temporary name's six letters are three random ones and three that
+ * check them against the rest of the name, so that a later `gzip -r`
+ * removes what a killed run left only when it is bale's own: a file of
+ * the user's that merely has the form (.notes.gz.bale-backup) fails the
+ * check but for one chance in 62^3 (238,328), and is left alone. */
+int bale_is_temporary_name(const char *name, size_t length) {
+    static const char marker[] = ".bale-";
+    size_t marker_length = sizeof marker - 1;
+    if (length < 1 + marker_length + 6 || name[0] != '.') return 0;
+    if (memcmp(name + length - 6 - marker_length, marker, marker_length) != 0) return 0;
+    for (size_t i = length - 6; i < length; i++) {
+        if (!memchr(bale_name_letters, name[i], sizeof bale_name_letters - 1) || name[i] == 0) return 0;
+    }
+    char check[3];
+    bale_check_letters(name, length - 3, check);
+    return memcmp(check, name + length - 3, 3) == 0;
+}
+
 static int bale_create_registered(int directory, char *template_name, unsigned int mode, int *slot) {
-    static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     static _Atomic unsigned long counter;
     size_t length = strlen(template_name);
     if (length < 6 || strcmp(template_name + length - 6, "XXXXXX") != 0) { errno = EINVAL; return -1; }
@@ -344,10 +381,11 @@ static int bale_create_registered(int directory, char *template_name, unsigned i
     for (int attempt = 0; attempt < 100; attempt++) {
         unsigned long value = (unsigned long)now.tv_nsec * 2654435761UL ^ (unsigned long)getpid() << 20
                               ^ atomic_fetch_add(&counter, 0x9E3779B9UL);
-        for (int i = 0; i < 6; i++) {
-            template_name[length - 6 + i] = letters[value % 62];
+        for (int i = 0; i < 3; i++) {
+            template_name[length - 6 + i] = bale_name_letters[value % 62];
             value /= 62;
         }
+        bale_check_letters(template_name, length - 3, template_name + length - 3);
         int registered = bale_register_temporary(directory, template_name);
         if (registered < 0) return -1;
         int fd = openat(directory, template_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);

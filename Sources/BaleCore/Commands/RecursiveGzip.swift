@@ -171,7 +171,9 @@ struct RecursiveGzip {
         private mutating func judge(_ entry: TreeWalkEntry) {
             let shown = entry.displayPath
             let name = entry.baseName
-            if !entry.isGiven && AtomicOutputFile.isTemporaryName(name),
+            // Never in a test (-t changes nothing on disk): the file may
+            // also be the live output of another run.
+            if !entry.isGiven && !options.test && AtomicOutputFile.isTemporaryName(name),
                let directory = entry.directory, isLeftOver(name, in: directory) {
                 // A temporary output of a run that was killed: never an input.
                 if withCString(entry.path, { unlink($0) }) == 0 {
@@ -194,15 +196,15 @@ struct RecursiveGzip {
             }
         }
 
-        /// True when `name`, which has the form of a temporary output
-        /// (`.NAME.bale-XXXXXX`), is one this command leaves when it is
-        /// killed: NAME is the output of an input that is still beside it
-        /// in `directory` (an input is removed only after its output is
-        /// renamed into place, so a temporary file that was left always
-        /// has its input). A user's own file that merely looks like one
-        /// (`.notes.bale-backup`) has none, and is left alone; so is a
-        /// temporary file whose NAME was cut to fit (a long name), which
-        /// cannot be told from one.
+        /// True when `name`, a temporary name of bale's (its check letters
+        /// hold: `AtomicOutputFile.isTemporaryName`), is one this command
+        /// leaves when it is killed: NAME is the output of an input that is
+        /// still beside it in `directory` (an input is removed only after
+        /// its output is renamed into place, so a temporary file that was
+        /// left always has its input). The two tests together keep a
+        /// user's own file that merely looks like one (`.notes.gz.bale-backup`
+        /// beside `notes`) from being removed; a temporary file whose NAME
+        /// was cut to fit (a long name) fails the second and is left.
         private func isLeftOver(_ name: [UInt8], in directory: TreeWalkEntry.Directory) -> Bool {
             let stem = Array(name.dropFirst().dropLast(AtomicOutputFile.temporaryMarker.utf8.count + 6))
             if !options.decompress && !options.test {

@@ -130,14 +130,14 @@ public final class AtomicOutputFile: Sendable {
     }
 
     /// True when `name` (a file name, without directories) is one of ours,
-    /// `.NAME.bale-XXXXXX`: left by a run that was killed before it could
-    /// remove it (`bale gzip -r` removes those it meets).
+    /// `.NAME.bale-RRRCCC`: left by a run that was killed before it could
+    /// remove it (`bale gzip -r` removes those it meets). Three of the six
+    /// letters check the rest of the name (`bale_is_temporary_name`), so a
+    /// file of the user's that merely has the form is not taken for one.
     static func isTemporaryName(_ name: [UInt8]) -> Bool {
-        let marker = Array(temporaryMarker.utf8)
-        guard name.first == UInt8(ascii: "."), name.count > marker.count + 7 else { return false }
-        let tail = name.suffix(6)
-        return name.dropLast(6).suffix(marker.count).elementsEqual(marker)
-            && tail.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
+        name.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { bale_is_temporary_name($0.baseAddress, $0.count) != 0 }
+        }
     }
 
     /// Writes all of `bytes` to the temporary file.

@@ -93,6 +93,10 @@ void bale_ignore_write_signals(void);
 int bale_create_temporary_at(int directory, char *template_name, unsigned int mode, int *slot);
 /// `bale_create_temporary_at` with a path (relative to the current directory).
 int bale_create_temporary(char *template_path, unsigned int mode, int *slot);
+/// 1 when the file name `name` (`length` bytes, no directory) is one
+/// `bale_create_temporary_at` makes, `.NAME.bale-RRRCCC`: three random
+/// letters and three that check them against the rest of the name; else 0.
+int bale_is_temporary_name(const char *name, size_t length);
 /// Renames `from` to `to` only if nothing holds the name `to`: returns 0,
 /// or -1 with errno set, EEXIST when `to` exists (`from` is then left as
 /// it was). renameat2's RENAME_NOREPLACE, which Swift cannot import,
