@@ -38,4 +38,26 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A manifest's line for `-` (`sum -c`) with standard input closed is
+    /// "FAILED open or read" (exit 1), as sha256sum says; never the digest
+    /// of the write-only /dev/null bale keeps there, which is that of
+    /// nothing and would say OK to a line for an empty input.
+    @Test func aManifestLineForClosedStandardInputFails() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            printf '%s  -\n' "$(printf '' | sha256sum | cut -d' ' -f1)" > m
+            "$BALE" sum -c m <&- 2> err; echo "closed: $?"
+            grep -q 'bale: -: Bad file descriptor' err && echo "named"
+            printf '' | "$BALE" sum -c m; echo "empty: $?"
+            """#)
+        #expect(run.stdout == """
+            -: FAILED open or read
+            closed: 1
+            named
+            -: OK
+            empty: 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

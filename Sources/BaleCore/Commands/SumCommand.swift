@@ -83,18 +83,17 @@ public struct SumCommand: Sendable {
             cancellation.whenCancelled { found.cancel() }
             if options.check != nil {
                 // A manifest line naming "-" means standard input, as in
-                // sha256sum (`SumItem.standardInputSource`).
+                // sha256sum (`SumItem.standardInput`, or `closedStandardInput`).
                 for entry in entries {
-                    if entry.path == SumItem.standardInputName, var item = SumItem.standardInput() {
+                    if entry.path == SumItem.standardInputName {
+                        var item = SumItem.standardInput() ?? .closedStandardInput
                         item.expected = entry.digest
                         guard hand(item) else { return }
                         continue
                     }
-                    let source = entry.path == SumItem.standardInputName ? SumItem.standardInputSource : entry.path
                     var info = stat()
-                    let found = withCString(source, { stat($0, &info) }) == 0
-                    var item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest,
-                                       source: source)
+                    let found = withCString(entry.path, { stat($0, &info) }) == 0
+                    var item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest)
                     item.isRegular = found && (info.st_mode & S_IFMT) == S_IFREG
                     guard hand(item) else { return }
                 }

@@ -32,8 +32,11 @@ struct DigestTarget: Equatable {
     /// file. It is `changedWhileRead` instead ("file changed as we read
     /// it"; `-c`: "FAILED open or read"). A file listed without a size (a
     /// pipe or a device named) is opened as sha256sum opens it, waiting for
-    /// a writer.
+    /// a writer. An empty path stands for the standard input bale was
+    /// started without (`SumItem.closedStandardInput`): EBADF, as
+    /// sha256sum says of it, never a descriptor reopened through /proc.
     static func open(_ path: UnsafePointer<CChar>, listedSize: Int64?) -> Opened {
+        if path.pointee == 0 { return .failed(.unreadable(errno: EBADF)) }
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (listedSize == nil ? 0 : O_NONBLOCK))
         if fd < 0 { return .failed(.unreadable(errno: errno)) }
         guard listedSize != nil else { return .file(fd) }

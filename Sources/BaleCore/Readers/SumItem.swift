@@ -56,4 +56,13 @@ struct SumItem: Sendable {
         }
         return item
     }
+
+    /// A manifest's line for standard input when bale was started without
+    /// one (`standardInput` is nil): the worker reports it unreadable
+    /// (EBADF: "FAILED open or read", as sha256sum), where reopening
+    /// /proc's descriptor would hash the write-only /dev/null put there as
+    /// empty and could say OK.
+    static var closedStandardInput: SumItem {
+        SumItem(path: standardInputName, size: 0, isRegular: false, expected: nil, source: [])
+    }
 }
