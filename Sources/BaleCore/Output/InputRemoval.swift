@@ -18,16 +18,18 @@ enum InputRemoval {
     /// What became of the input.
     enum Outcome: Equatable {
         case removed
-        /// Another file holds the name now (or nothing): nothing removed.
+        /// Another file holds the name now: nothing removed.
         case replaced
-        /// unlink failed.
+        /// The name could not be looked at (gone, as when someone removed
+        /// the input meanwhile: ENOENT, which gzip reports too) or unlink failed.
         case failed(SystemError)
     }
 
     /// Removes `path` if it still names the file `read`.
     static func remove(_ path: [UInt8], ifStill read: FileIdentity) -> Outcome {
         var now = stat()
-        guard withCString(path, { stat($0, &now) }) == 0, FileIdentity(now) == read else { return .replaced }
+        guard withCString(path, { stat($0, &now) }) == 0 else { return .failed(.current("stat")) }
+        guard FileIdentity(now) == read else { return .replaced }
         return withCString(path, { unlink($0) }) == 0 ? .removed : .failed(.current("unlink"))
     }
 
