@@ -45,4 +45,23 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `unpack -v` lists a link it then refuses, as `tar -xv` lists a name
+    /// before the error about it.
+    @Test func aRefusedLinkIsStillListed() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p s/a && touch s/real s/after && ln s/real s/a/link && tar -cf x.tar -C s real a after
+            tar --delete -f x.tar real && mkdir o t
+            "$BALE" unpack -v x.tar -C o 2> /dev/null; echo "status $?"
+            tar -xvf x.tar -C t 2> /dev/null > tar.names; "$BALE" unpack -v x.tar -C o 2> /dev/null | diff tar.names - && echo "as tar -xv"
+            """#)
+        #expect(run.stdout == """
+            a/
+            a/link
+            after
+            status 1
+            as tar -xv
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

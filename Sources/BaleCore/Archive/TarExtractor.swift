@@ -190,6 +190,9 @@ public struct TarExtractor: TarReader.Handler {
         // Replacing a file still queued: let it be written first (a small
         // file's submit does the same).
         if !isSmallFile { writers.waitFor(path) }
+        // Listed (-v) before it is tried, as tar -xv lists a name before
+        // any error about it.
+        onEntry?(entry)
         // A hard link's target is found before anything is made for the
         // link itself: one that names nothing in the destination leaves
         // nothing behind, not even the link's own directories.
@@ -200,7 +203,6 @@ public struct TarExtractor: TarReader.Handler {
         }
         guard let directory = openParent(parts, for: entry) else { return }
         let parent = directory.fd
-        onEntry?(entry)
         if restorer != nil { notices += entry.attributeProblems.map { .warning(path: entry.displayName, $0) } }
         let mode = policy.mode(entry.mode)
         let owner = policy.restoresOwners ? owner(of: entry) : nil
