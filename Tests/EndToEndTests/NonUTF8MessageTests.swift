@@ -53,4 +53,25 @@ import Testing
         #expect(run.stderr.contains(#"bale: caf\351: Cannot stat: No such file or directory"#), "\(run.stderr)")
         #expect(run.stderr.contains(#"bale: ./g\350: cannot link to ./f\351: "#), "\(run.stderr)")
     }
+
+    /// A name inside a message about an archive's entry is escaped once
+    /// (`caf\351`), not again by the line that prints it (`caf\\351`).
+    @Test func anEntrysNameIsEscapedOnce() throws {
+        let run = try Scratch().run(#"""
+            touch $'caf\xe9' && tar --format=gnu -cf x.tar $'caf\xe9'
+            python3 - <<'EOF'
+            d = bytearray(open('x.tar', 'rb').read())
+            d[108:116] = b'zzzzzzz\0'
+            d[148:156] = b' ' * 8
+            d[148:156] = ('%06o\0 ' % sum(d[0:512])).encode()
+            open('x.tar', 'wb').write(d)
+            EOF
+            "$BALE" list x.tar > /dev/null; echo "status $?"
+            """#)
+        #expect(run.stdout == "status 2\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == #"""
+            bale: x.tar: caf\351: the header's uid field holds ‘zzzzzzz’, not a number; -1 used
+
+            """#, "\(run.stderr)")
+    }
 }

@@ -49,7 +49,7 @@ final class AttributeRestorer: Sendable {
             case .success(let bytes): list.append(.init(name: name, value: bytes))
             case .failure(let unresolved):
                 let why = unresolved.name.isEmpty ? "it lacks a required entry"
-                    : "no user or group \(TerminalText.escaped(unresolved.name)) here, and no id recorded"
+                    : "no user or group \(TerminalText.name(unresolved.name)) here, and no id recorded"
                 problems.append(.warning(path: entry.displayName, "ACL not restored: \(why)"))
             }
         }

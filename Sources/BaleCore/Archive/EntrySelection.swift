@@ -70,7 +70,7 @@ public struct EntrySelection: Sendable, Equatable {
     public var notFound: [Diagnostic] {
         let missing = names.filter { $0.found == 0 }
         var said = missing.map {
-            Diagnostic(.error, path: TerminalText.escaped($0.text), "Not found in archive", exitStatus: .warning)
+            Diagnostic(.error, path: TerminalText.name($0.text), "Not found in archive", exitStatus: .warning)
         }
         if missing.contains(where: { !$0.isPattern && $0.text.contains(where: Self.isWildcard) }) {
             said.insert(.warning(path: nil, "pattern matching characters used in file names; "

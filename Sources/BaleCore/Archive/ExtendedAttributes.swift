@@ -31,7 +31,7 @@ public struct ExtendedAttributes: Equatable, Sendable {
         }
 
         /// The name as text, for messages.
-        public var displayName: String { TerminalText.escaped(name) }
+        public var displayName: String { TerminalText.name(name) }
     }
 
     /// The attributes, in name order.
@@ -122,7 +122,7 @@ public struct ExtendedAttributes: Equatable, Sendable {
             if let value {
                 found.append(Attribute(name: name, value: value))
             } else if errno != ENODATA {
-                return .failure(.current("getxattr \(TerminalText.escaped(name))"))
+                return .failure(.current("getxattr \(TerminalText.name(name))"))
             }
         }
         return .success(ExtendedAttributes(found))

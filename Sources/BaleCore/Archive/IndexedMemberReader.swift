@@ -102,9 +102,9 @@ public final class IndexedMemberReader {
     public func disagreement(ofEntry number: Int) throws(BaleError) -> String? {
         let entry = index.entries[number]
         guard let read = try header(ofEntry: number) else {
-            return "no tar header for \(TerminalText.escaped(entry.name)) at byte \(entry.headerStreamOffset) of the tar stream"
+            return "no tar header for \(TerminalText.name(entry.name)) at byte \(entry.headerStreamOffset) of the tar stream"
         }
-        return entry.disagreement(with: read).map { "\(TerminalText.escaped(entry.name)): \($0)" }
+        return entry.disagreement(with: read).map { "\(TerminalText.name(entry.name)): \($0)" }
     }
 
     /// True when a zero block (tar's end of archive) lies at `streamOffset`.
@@ -142,7 +142,7 @@ public final class IndexedMemberReader {
         let block = ArchiveIndexLayout.blockSize
         let next = UInt64(read.contentOffset) + (stored + block - 1) / block * block
         return try endOfArchive(at: next) ? nil
-            : "the tar stream goes on after its last entry, \(TerminalText.escaped(index.entries[last].name))"
+            : "the tar stream goes on after its last entry, \(TerminalText.name(index.entries[last].name))"
     }
 
     /// Where the entries whose headers lie in member `number`, read from
@@ -169,19 +169,19 @@ public final class IndexedMemberReader {
                 try data.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[start...]), to: &read) }
             }
         } catch {
-            return "no valid tar stream at the header of \(TerminalText.escaped(index.entries[low].name)) "
+            return "no valid tar stream at the header of \(TerminalText.name(index.entries[low].name)) "
                 + "(byte \(index.entries[low].headerStreamOffset) of the tar stream)"
         }
         let base = Int64(member.dataStart) + Int64(start)
         for (step, var entry) in read.entries.enumerated() {
             let number = low + step
             guard number < index.entries.count else {
-                return "the tar stream has an entry the index lacks, \(TerminalText.escaped(entry.name))"
+                return "the tar stream has an entry the index lacks, \(TerminalText.name(entry.name))"
             }
             entry.headerOffset += base
             entry.contentOffset += base
             if let difference = index.entries[number].disagreement(with: entry) {
-                return "\(TerminalText.escaped(index.entries[number].name)): \(difference)"
+                return "\(TerminalText.name(index.entries[number].name)): \(difference)"
             }
         }
         // What the reader did not begin must be an entry whose header runs
@@ -189,7 +189,7 @@ public final class IndexedMemberReader {
         let unread = low + read.entries.count
         if unread < index.entries.count, index.entries[unread].headerMember == number,
            index.entries[unread].contentStreamOffset <= member.dataStart + member.dataLength {
-            return "\(TerminalText.escaped(index.entries[unread].name)) is in the index, not in the tar stream"
+            return "\(TerminalText.name(index.entries[unread].name)) is in the index, not in the tar stream"
         }
         return nil
     }

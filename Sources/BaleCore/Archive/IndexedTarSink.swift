@@ -95,7 +95,7 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         guard segment >= 0 else { return }
         readerWarnings += reader.warnings
         if let missing = checker.unmet {
-            let name = TerminalText.escaped(plan.index.entries[missing.entry].name)
+            let name = TerminalText.name(plan.index.entries[missing.entry].name)
             throw checker.caught(lying: "no entry begins at byte \(missing.start), where it puts \(name)", at: missing.start)
         }
         if reader.isInsideEntry {
@@ -174,11 +174,11 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
             guard let item = unmet, item.start <= read.headerOffset else { return }  // an entry between items
             let expected = index.entries[item.entry]
             guard item.start == read.headerOffset else {
-                throw caught(lying: "no entry begins at byte \(item.start), where it puts \(TerminalText.escaped(expected.name))",
+                throw caught(lying: "no entry begins at byte \(item.start), where it puts \(TerminalText.name(expected.name))",
                              at: item.start)
             }
             if let differs = expected.disagreement(with: read) {
-                throw caught(lying: "\(TerminalText.escaped(expected.name)): \(differs)", at: item.start)
+                throw caught(lying: "\(TerminalText.name(expected.name)): \(differs)", at: item.start)
             }
             next += 1
             switch item.delivery {
@@ -188,7 +188,7 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
                 // has its target first, an index that does not lies.
                 if read.kind == .hardLink && linkedTargets.contains(read.linkTarget)
                     && !deliveredTargets.contains(read.linkTarget) {
-                    throw caught(lying: "the hard link \(TerminalText.escaped(read.name)) comes before its target", at: item.start)
+                    throw caught(lying: "the hard link \(TerminalText.name(read.name)) comes before its target", at: item.start)
                 }
                 if linkedTargets.contains(read.name) { deliveredTargets.insert(read.name) }
             case .contentFor(let linkName, _): read.name = linkName

@@ -369,7 +369,7 @@ public struct TarExtractor: TarReader.Handler {
     }
 
     /// A name as GNU tar quotes it in messages: ‘NAME’.
-    private static func quoted(_ name: [UInt8]) -> String { "‘" + TerminalText.escaped(name) + "’" }
+    private static func quoted(_ name: [UInt8]) -> String { "‘" + TerminalText.name(name) + "’" }
 
     /// The attributes and ACLs to set on `entry`'s file (its ACLs' names
     /// looked up here, on the extractor's thread: getpwnam is not

@@ -384,7 +384,7 @@ public struct TarReader {
             } else {
                 // Reading a whole stream, the header's own size is used, as
                 // GNU tar does ("Malformed extended header: invalid size=").
-                let problem = "bad pax size \(TerminalText.escaped(paxSize))"
+                let problem = "bad pax size \(TerminalText.name(paxSize))"
                 guard skipsDamagedHeaders else { throw corrupt(problem) }
                 warnings.append(.error(path: archiveName,
                                        "\(problem) at byte \(offset) of the tar stream; the header's size used"))
@@ -441,12 +441,12 @@ public struct TarReader {
             modificationSeconds: Self.octalOrBase256(header, 136, 12))
         entry.special = special
         // For messages only (escaping every name would cost on every entry).
-        func shown() -> String { "\(archiveName): \(TerminalText.escaped(name))" }
+        func shown() -> String { "\(archiveName): \(TerminalText.name(name))" }
         if let mtime = value("mtime"), let time = Self.parseTime(mtime) {
             (entry.modificationSeconds, entry.modificationNanoseconds) = time
         } else {
             if let mtime = value("mtime") {
-                warn(path: shown(), "extended header mtime=\(TerminalText.escaped(mtime)) is out of range or malformed; ignored")
+                warn(path: shown(), "extended header mtime=\(TerminalText.name(mtime)) is out of range or malformed; ignored")
             }
             // A base-256 time beyond 64 bits: -1, as GNU tar makes it.
             if case .failure = Self.base256(header, 136, 12) {
@@ -459,7 +459,7 @@ public struct TarReader {
             if let id = UInt32(String(decoding: text, as: UTF8.self)) {
                 entry[keyPath: path] = id
             } else {
-                warn(path: shown(), "extended header \(key)=\(TerminalText.escaped(text)) is out of range or malformed; ignored")
+                warn(path: shown(), "extended header \(key)=\(TerminalText.name(text)) is out of range or malformed; ignored")
             }
         }
         // A numeric field that holds no number (and no pax record stands
@@ -469,7 +469,7 @@ public struct TarReader {
         // before 1970), but a mode as 0, not as GNU tar's 07777 (setuid).
         for (field, start, width, key) in Self.numericFields
         where header[start] & 0x80 == 0 && Self.octal(header, start, width) < 0 && (key.isEmpty || value(key) == nil) {
-            let text = TerminalText.escaped(Self.field(header, start, width))
+            let text = TerminalText.name(Self.field(header, start, width))
             warn(path: shown(), "the header's \(field) field holds ‘\(text)’, not a number; \(key.isEmpty ? 0 : -1) used")
         }
         entry.linkTarget = link
@@ -609,7 +609,7 @@ public struct TarReader {
         guard skipsDamagedHeaders, case .badArchive(_, _, let reason) = error,
               let shown = name ?? awaiting?.name else { throw error }
         let at = headerAt ?? (awaiting.map { $0.contentOffset - Int64(TarHeader.blockSize) } ?? offset)
-        warnings.append(.error(path: "\(archiveName): \(TerminalText.escaped(shown))",
+        warnings.append(.error(path: "\(archiveName): \(TerminalText.name(shown))",
                                "invalid sparse file at byte \(at) of the tar stream (\(reason)); not read"))
         handler.unread(shown)
         // Its data, skipped as padding is; a size no stream can hold (a
@@ -848,7 +848,7 @@ public struct TarReader {
             let value = Array(record[(equals + 1)...])
             if !Self.knownKeywords.contains(key) {
                 if warnedKeywords.insert(key).inserted {
-                    warn(path: archiveName, "ignoring unknown extended header keyword '\(TerminalText.escaped(Array(key.utf8)))'")
+                    warn(path: archiveName, "ignoring unknown extended header keyword '\(TerminalText.name(Array(key.utf8)))'")
                 }
                 continue
             }
@@ -885,7 +885,7 @@ public struct TarReader {
         } else {
             guard let decodedName = Self.percentDecoded(key.dropFirst(Self.libarchivePrefix.count)),
                   let decodedValue = Self.base64Decoded(value) else {
-                paxAttributeProblems.append("bad extended header \(TerminalText.escaped(Array(key))); ignored")
+                paxAttributeProblems.append("bad extended header \(TerminalText.name(Array(key))); ignored")
                 return true
             }
             (name, bytes) = (decodedName, decodedValue)
@@ -908,7 +908,7 @@ public struct TarReader {
         var kernelACLs: [[UInt8]: [UInt8]] = [:]
         for (name, found) in paxAttributes.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             if let problem = ExtendedAttributes.problem(name: name, valueSize: found.value.count) {
-                entry.attributeProblems.append("extended attribute \(TerminalText.escaped(name)): \(problem); not restored")
+                entry.attributeProblems.append("extended attribute \(TerminalText.name(name)): \(problem); not restored")
             } else if name == ExtendedAttributes.accessACLName || name == ExtendedAttributes.defaultACLName {
                 kernelACLs[name] = found.value
             } else {
@@ -931,7 +931,7 @@ public struct TarReader {
                 if let acl = AccessControlList(kernelForm: raw) {
                     entry[keyPath: path] = acl
                 } else {
-                    entry.attributeProblems.append("extended attribute \(TerminalText.escaped(name)) is not an ACL; not restored")
+                    entry.attributeProblems.append("extended attribute \(TerminalText.name(name)) is not an ACL; not restored")
                 }
             }
         }
