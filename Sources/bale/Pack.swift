@@ -141,7 +141,8 @@ struct Pack: ParsableCommand {
     func run() throws {
         var options = PackCommand.Options()
         options.paths = paths
-        options.outputPath = output
+        // The path's bytes, kept in the String (`TerminalText.name`): `-o` of a name that is not UTF-8.
+        options.outputPath = output.map { TerminalText.name(RawArguments.bytes(of: $0)) }
         options.directory = directory
         options.walker.dereference = dereference
         options.walker.excludes = excludes

@@ -116,9 +116,10 @@ struct Unpack: ParsableCommand {
 
     func run() throws {
         var options = UnpackCommand.Options()
-        options.archive = archive
+        options.archive = TerminalText.name(RawArguments.bytes(of: archive))  // its bytes, kept
         options.directory = directory
-        options.selection = EntrySelection(paths: paths, patterns: wildcards)
+        options.selection = EntrySelection(paths: RawArguments.bytes(ofEach: paths),
+                                           patterns: RawArguments.bytes(ofEach: wildcards))
         var policy = ExtractionPolicy()
         policy.stripComponents = stripComponents
         policy.exclusions = ExclusionPatterns(excludes)
@@ -167,7 +168,7 @@ struct List: ParsableCommand {
 
     func run() throws {
         var options = UnpackCommand.Options()
-        options.archive = archive
+        options.archive = TerminalText.name(RawArguments.bytes(of: archive))  // its bytes, kept
         options.policy.exclusions = ExclusionPatterns(excludes)
         options.listOnly = true
         options.engine = engine.settings
@@ -207,7 +208,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         var options = UnpackCommand.Options()
-        options.archive = archive
+        options.archive = TerminalText.name(RawArguments.bytes(of: archive))  // its bytes, kept
         options.verifyOnly = true
         options.manifest = manifest
         options.engine = engine.settings

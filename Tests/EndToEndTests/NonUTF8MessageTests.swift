@@ -74,4 +74,36 @@ import Testing
 
             """#, "\(run.stderr)")
     }
+
+    /// Names that are not UTF-8 reach the file system as their bytes in
+    /// every place an archive command takes one, as GNU tar: pack's default
+    /// archive name (`d\351r.tar.gz`, not U+FFFD's bytes) and `-o`, the
+    /// archive given to unpack, cat, list and verify, and the members
+    /// named for unpack and cat.
+    @Test func archiveCommandsTakeNamesAsBytes() throws {
+        let run = try Scratch().run(#"""
+            mkdir $'d\xe9r' && echo x > $'d\xe9r/caf\xe9'
+            "$BALE" pack $'d\xe9r' && [ -f $'d\xe9r.tar.gz' ] && echo "default name"
+            "$BALE" pack -o $'o\xe8.tgz' $'d\xe9r' && [ -f $'o\xe8.tgz' ] && echo "-o"
+            mkdir out && "$BALE" unpack $'o\xe8.tgz' -C out $'d\xe9r/caf\xe9' && cmp out/$'d\xe9r/caf\xe9' $'d\xe9r/caf\xe9' && echo "unpack named"
+            "$BALE" cat $'o\xe8.tgz' $'d\xe9r/caf\xe9'
+            "$BALE" list $'o\xe8.tgz' | grep -c 'caf'
+            "$BALE" verify $'o\xe8.tgz'
+            "$BALE" cat $'o\xe8.tgz' $'d\xe9r/nope\xe9'; echo "absent: $?"
+            """#)
+        #expect(run.stdout == #"""
+            default name
+            -o
+            unpack named
+            x
+            1
+            o\350.tgz: OK (2 entries)
+            absent: 2
+
+            """#, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == #"""
+            bale: d\351r/nope\351: Not found in archive
+
+            """#, "\(run.stderr)")
+    }
 }

@@ -38,11 +38,13 @@ public struct EntrySelection: Sendable, Equatable {
     public private(set) var names: [Name]
 
     /// Names (`paths`) and patterns (`patterns`), the names first, as the
-    /// command line gives them. Empty: nothing is selected by name (every
-    /// member is taken: `unpack` without names).
-    public init(paths: [String] = [], patterns: [String] = []) {
-        names = paths.map { Name(text: Self.trimmed(Array($0.utf8)), isPattern: false) }
-            + patterns.map { Name(text: Self.trimmed(Array($0.utf8)), isPattern: true) }
+    /// command line gives them: their bytes (`RawArguments.bytes(ofEach:)`),
+    /// so that a member whose name is not UTF-8 can be named. Empty:
+    /// nothing is selected by name (every member is taken: `unpack`
+    /// without names).
+    public init(paths: [[UInt8]] = [], patterns: [[UInt8]] = []) {
+        names = paths.map { Name(text: Self.trimmed($0), isPattern: false) }
+            + patterns.map { Name(text: Self.trimmed($0), isPattern: true) }
     }
 
     /// True when no name was given: every member is taken.

@@ -30,7 +30,8 @@ struct ArchiveInput {
             context.report(.error(path: "stdin", "refusing to read an archive from a terminal; give ARCHIVE, or pipe it in"))
             return nil
         }
-        let fd = archive == "-" ? 0 : Glibc.open(archive, O_RDONLY | O_CLOEXEC)
+        // `archive` keeps a name's bytes (`TerminalText.name`): opened by them.
+        let fd = archive == "-" ? 0 : withCString(TerminalText.bytes(ofName: archive)) { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
             context.fail(BaleError.cannotOpen(path: name, .current("open")))
             return nil

@@ -91,9 +91,13 @@ public struct PackCommand {
         }
         if outputPath == nil {
             // NAME.tar.gz beside the first path: inside -C's directory.
-            let name = defaultOutputName(String(decoding: paths[0], as: UTF8.self))
+            // Its bytes, whatever they are (a path that is not UTF-8 too):
+            // kept in the String by TerminalText.name, given back by
+            // AtomicOutputFile.
+            let nameBytes = defaultOutputName(paths[0])
+            let name = TerminalText.name(nameBytes)
             var existing = stat()
-            if !options.force && fstatat(base, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
+            if !options.force && withCString(nameBytes, { fstatat(base, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 {
                 // A warning in wording, but the run fails: nothing was written.
                 context.report(.warning(path: name, "already exists; not overwritten (use -f or -o)", wording: .sentence,
                                         exitStatus: .failure))
@@ -290,14 +294,17 @@ public struct PackCommand {
     }
 
     /// NAME.tar.gz beside the first path (NAME its last component).
-    private func defaultOutputName(_ first: String) -> String {
+    private func defaultOutputName(_ first: [UInt8]) -> [UInt8] {
+        let slash = UInt8(ascii: "/")
         var path = first
-        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        while path.count > 1 && path.last == slash { path.removeLast() }
         // A path ending in "." or ".." names no directory of its own (and
         // NAME/...tar.gz would be an odd name): the archive is archive.tar.gz.
-        let last = path.split(separator: "/").last.map(String.init) ?? ""
-        if path == "/" || path.isEmpty || last == "." || last == ".." { return "archive.tar.gz" }
-        return path + ".tar.gz"
+        let last = path.split(separator: slash).last.map(Array.init) ?? []
+        if path == [slash] || path.isEmpty || last == Array(".".utf8) || last == Array("..".utf8) {
+            return Array("archive.tar.gz".utf8)
+        }
+        return path + Array(".tar.gz".utf8)
     }
 }
 

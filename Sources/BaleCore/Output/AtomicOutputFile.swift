@@ -56,7 +56,7 @@ public final class AtomicOutputFile: Sendable {
 
     /// Creates the temporary file for `path`.
     public convenience init(path: String) throws(BaleError) {
-        try self.init(pathBytes: Array(path.utf8))
+        try self.init(pathBytes: TerminalText.bytes(ofName: path))
     }
 
     /// Creates the temporary file for the path `pathBytes`; with `mode`, it
