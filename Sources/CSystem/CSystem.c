@@ -318,7 +318,10 @@ int bale_rename_noreplace(const char *from, const char *to) {
     if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) return -1;
     if (link(from, to) == 0) {
-        unlink(from);  /* the output is in place; a stray name is removed by the next run */
+        /* The output is in place. Should this unlink fail (it follows a
+         * link() in the same directory, so only an I/O error could), the
+         * output keeps a second name, the temporary one, which is left. */
+        unlink(from);
         return 0;
     }
     if (errno != EPERM && errno != ENOTSUP && errno != ENOSYS) return -1;

@@ -1068,6 +1068,7 @@ public struct TarReader {
 }
 
 extension TarReader.Handler {
+    /// By default an entry that cannot be read is only named (by the reader).
     public mutating func unread(_ name: [UInt8]) {}
 
     /// Gives a hole to `content` as zeros, 64 KiB at a time.
