@@ -103,6 +103,10 @@ public struct TarReader {
     /// map is read and checked, so that one whose map cannot be used is
     /// named and skipped before anything was made of it.
     private var entryAwaitingMap: TarEntry?
+    /// An old GNU sparse entry whose map was unusable before its last
+    /// extension block: the blocks left are read and ignored up to the last
+    /// (which are not part of the entry's size), then its data is skipped.
+    private var discardingSparseExtensions = false
     private var warnedKeywords: Set<String> = []
     /// The extended attributes of the pax header before the entry, by
     /// name, and whether each came from a SCHILY record (which wins).
@@ -488,12 +492,13 @@ public struct TarReader {
         // member"); otherwise the reading stops there.
         do throws(BaleError) {
             if type == UInt8(ascii: "S") {
+                // Known first: should the map fail, the blocks still follow.
+                extensionFollows = header[482] != 0
                 let realSize = Self.octalOrBase256(header, 483, 12)
                 guard realSize >= 0 else { throw corrupt("bad sparse file size") }
                 var found = Sparse(realSize: realSize)
                 try Self.addRegions(header, from: 386, count: 4, to: &found, archive: self)
                 sparse = found
-                extensionFollows = header[482] != 0
             } else if kind == .file && special == nil, isPaxSparse {
                 let major = number("GNU.sparse.major")
                 let minor = number("GNU.sparse.minor")
@@ -552,7 +557,8 @@ public struct TarReader {
             entryStart = nil
             contentLeft = stored
             paddingLeft = TarHeader.padding(stored)
-            try skipUnusableSparseEntry(named: entry.name, headerAt: offset, error, handler: &handler)
+            try skipUnusableSparseEntry(named: entry.name, headerAt: offset, extensionsFollow: extensionFollows,
+                                        error, handler: &handler)
             return
         }
 
@@ -601,7 +607,14 @@ public struct TarReader {
     /// the reading stops there. `name` and `headerAt` say which entry
     /// (by default the one awaiting its map). The handler hears of it
     /// (`unread`), so that a name given for it is not "Not found".
+    ///
+    /// `extensionsFollow`: old GNU extension blocks are still to come (the
+    /// map failed in the header or in a block that is not the last). They
+    /// are not counted in the entry's size, so they are read first
+    /// (`discardingSparseExtensions`), and only then the data skipped:
+    /// skipping at once would end inside the data, and read it as headers.
     private mutating func skipUnusableSparseEntry<H: Handler>(named name: [UInt8]? = nil, headerAt: Int64? = nil,
+                                                              extensionsFollow: Bool = false,
                                                               _ error: BaleError, handler: inout H) throws(BaleError) {
         let awaiting = entryAwaitingMap
         entryAwaitingMap = nil
@@ -617,7 +630,8 @@ public struct TarReader {
         let (skipped, overflow) = Int(contentLeft).addingReportingOverflow(paddingLeft)
         contentLeft = 0
         paddingLeft = overflow ? Int.max : skipped
-        state = paddingLeft > 0 ? .padding : .header
+        discardingSparseExtensions = extensionsFollow
+        state = extensionsFollow ? .sparseExtension : paddingLeft > 0 ? .padding : .header
     }
 
     /// True when the pax records describe a sparse file.
@@ -683,14 +697,22 @@ public struct TarReader {
     /// An old GNU sparse extension block: 21 more regions, and whether
     /// another block follows.
     private mutating func readSparseExtension<H: Handler>(_ extensionBlock: [UInt8], handler: inout H) throws(BaleError) {
+        let isLast = extensionBlock[504] == 0
+        if discardingSparseExtensions {
+            // An unusable map's block: read, ignored; after the last, its data is skipped.
+            if isLast {
+                discardingSparseExtensions = false
+                state = paddingLeft > 0 ? .padding : .header
+            }
+            return
+        }
         guard var found = sparse else { throw corrupt("sparse extension without a sparse file") }
         sparse = nil  // not copied on write while regions are added
-        let isLast = extensionBlock[504] == 0
         do throws(BaleError) {
             try Self.addRegions(extensionBlock, from: 0, count: 21, to: &found, archive: self)
             if isLast { try Self.check(found, stored: contentLeft, archive: self) }
         } catch {
-            try skipUnusableSparseEntry(error, handler: &handler)
+            try skipUnusableSparseEntry(extensionsFollow: !isLast, error, handler: &handler)
             return
         }
         sparse = found
