@@ -57,8 +57,8 @@ struct SumItem: Sendable {
         return item
     }
 
-    /// A manifest's line for standard input when bale was started without
-    /// one (`standardInput` is nil): the worker reports it unreadable
+    /// Standard input (`bale sum -`, or a manifest's line for it) when bale
+    /// was started without one (`standardInput` is nil): the worker reports it unreadable
     /// (EBADF: "FAILED open or read", as sha256sum), where reopening
     /// /proc's descriptor would hash the write-only /dev/null put there as
     /// empty and could say OK.
