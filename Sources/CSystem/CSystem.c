@@ -368,7 +368,7 @@ int bale_is_temporary_name(const char *name, size_t length) {
     if (length < 1 + marker_length + 6 || name[0] != '.') return 0;
     if (memcmp(name + length - 6 - marker_length, marker, marker_length) != 0) return 0;
     for (size_t i = length - 6; i < length; i++) {
-        if (!memchr(bale_name_letters, name[i], sizeof bale_name_letters - 1) || name[i] == 0) return 0;
+        if (!memchr(bale_name_letters, name[i], sizeof bale_name_letters - 1)) return 0;
     }
     char check[3];
     bale_check_letters(name, length - 3, check);
