@@ -69,6 +69,8 @@ $(DEFLATE_LIB): $(DEFLATE_SOURCES)
 	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/CompressorSource.c -o $(@D)/compressor.o
 	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/AllocatorSource.c -o $(@D)/allocator.o
 	rm -f $@ && ar rcs $@ $(@D)/compressor.o $(@D)/allocator.o
+	@# SwiftPM does not see this archive change: drop what links it, so the next build relinks.
+	rm -f .build/debug/bale .build/release/bale .build/debug/balePackageTests.xctest
 
 build: setup version deflate
 	$(SWIFT) build

@@ -26,7 +26,7 @@ let package = Package(
             name: "CLibdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
-        // libdeflate 1.14's compressor, built from a copy of its source with
+        // libdeflate 1.25's compressor, built from a copy of its source with
         // one change (it stores blocks that do not compress, as zlib does,
         // so they inflate at memcpy speed): include/CDeflate.h says why.
         // The Makefile compiles it with the system's C compiler into

@@ -24,5 +24,9 @@
 #define libdeflate_aligned_malloc        bale_libdeflate_aligned_malloc
 #define libdeflate_aligned_free          bale_libdeflate_aligned_free
 #define libdeflate_set_memory_allocator  bale_libdeflate_set_memory_allocator
+#define libdeflate_alloc_compressor_ex   bale_libdeflate_alloc_compressor_ex
+#define libdeflate_default_malloc_func   bale_libdeflate_default_malloc_func
+#define libdeflate_default_free_func     bale_libdeflate_default_free_func
+#define libdeflate_assertion_failed      bale_libdeflate_assertion_failed
 
 #endif

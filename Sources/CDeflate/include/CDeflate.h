@@ -12,7 +12,7 @@
  * whichever inflater. No option of libdeflate's reaches that choice, so
  * the copy stores a block whose coding would save less than 1.5%
  * (libdeflate/lib/deflate_compress.c, "bale:"). Everything else is
- * libdeflate 1.14 as released (MIT licence: libdeflate/COPYING); the
+ * libdeflate 1.25 as released (MIT licence: libdeflate/COPYING); the
  * README ("Choices behind the figures") has the measurements.
  *
  * The functions are libdeflate's own (libdeflate.h documents them),

@@ -30,8 +30,7 @@
 
 #include "cpu_features.h"
 
-#if HAVE_AVX2_NATIVE
-#  include <immintrin.h>
+#ifdef __AVX2__
 static forceinline void
 matchfinder_init_avx2(mf_pos_t *data, size_t size)
 {
@@ -76,7 +75,6 @@ matchfinder_rebase_avx2(mf_pos_t *data, size_t size)
 #define matchfinder_rebase matchfinder_rebase_avx2
 
 #elif HAVE_SSE2_NATIVE
-#  include <emmintrin.h>
 static forceinline void
 matchfinder_init_sse2(mf_pos_t *data, size_t size)
 {
