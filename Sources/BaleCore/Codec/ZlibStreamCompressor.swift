@@ -9,7 +9,7 @@ import CZlib
 /// `pack` records as the tar stream is made. Holding them compressed, not
 /// as they are, is what keeps `pack`'s memory from growing with the number
 /// of entries: about a byte an entry instead of thirty. zlib's own state is
-/// about 270 KiB at level 9 (its window and hash tables).
+/// about 270 KiB (its window and hash tables, the same at every level).
 public final class ZlibStreamCompressor {
     private var stream = z_stream()
     /// The deflate stream so far.
