@@ -143,7 +143,8 @@ struct GzipOptions: ParsableArguments {
         options.selection.shard = shard
         options.filesFrom = filesFrom
         options.nullSeparated = null
-        options.manifestPath = manifest
+        // Its bytes (TerminalText's stand-ins), as -o's: AtomicOutputFile writes that name.
+        options.manifestPath = manifest.map { $0 == "-" ? $0 : TerminalText.name(RawArguments.bytes(of: $0)) }
         options.engine = engine.settings
         options.suffix = suffix
         options.context = RunContext(quiet: quiet, verbose: verbose)

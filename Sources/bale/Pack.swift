@@ -143,7 +143,9 @@ struct Pack: ParsableCommand {
         options.paths = paths
         // The path's bytes, kept in the String (`TerminalText.name`): `-o` of a name that is not UTF-8.
         options.outputPath = output.map { TerminalText.name(RawArguments.bytes(of: $0)) }
-        options.directory = directory
+        // Names as their bytes (TerminalText's stand-ins), as -o: a directory
+        // or manifest named in Latin-1 is that name, not one with U+FFFD.
+        options.directory = directory.map { TerminalText.name(RawArguments.bytes(of: $0)) }
         options.walker.dereference = dereference
         options.walker.excludes = excludes
         options.walker.oneFileSystem = oneFileSystem
@@ -157,7 +159,7 @@ struct Pack: ParsableCommand {
         options.owner = stamps.owner
         options.group = stamps.group
         options.level = try level.resolved(codec: engine.codec)
-        options.manifestPath = manifest
+        options.manifestPath = manifest.map { $0 == "-" ? $0 : TerminalText.name(RawArguments.bytes(of: $0)) }
         options.sparse = sparse
         options.writesIndex = !noIndex
         options.removesSources = removeFiles

@@ -117,7 +117,7 @@ struct Unpack: ParsableCommand {
     func run() throws {
         var options = UnpackCommand.Options()
         options.archive = TerminalText.name(RawArguments.bytes(of: archive))  // its bytes, kept
-        options.directory = directory
+        options.directory = TerminalText.name(RawArguments.bytes(of: directory))  // its bytes, kept
         options.selection = EntrySelection(paths: RawArguments.bytes(ofEach: paths),
                                            patterns: RawArguments.bytes(ofEach: wildcards))
         var policy = ExtractionPolicy()

@@ -106,4 +106,29 @@ import Testing
 
             """#, "\(run.stderr)")
     }
+
+    /// The names options take are bytes too: `-C` (pack, unpack),
+    /// `--manifest` (pack, gzip -r) and a value joined to its option
+    /// (`sum --check=NAME`). Before, each was decoded with U+FFFD: unpack
+    /// made and filled another directory, pack's -C found none, the
+    /// manifests were written under another name, `--check=` read none.
+    @Test func optionsTakeNamesAsBytes() throws {
+        let run = try Scratch().run(#"""
+            mkdir $'s\xe9' && echo x > $'s\xe9/f'
+            "$BALE" pack -C $'s\xe9' -o a.tgz f --manifest $'m\xe9' && echo "pack -C, --manifest: $(cat $'m\xe9' | cut -c67-)"
+            "$BALE" unpack a.tgz -C $'t\xe9' && cmp $'t\xe9/f' $'s\xe9/f' && echo "unpack -C"
+            cp -r $'s\xe9' r && "$BALE" gzip -r r --manifest $'g\xe9' && echo "gzip -r --manifest: $(cut -c67- $'g\xe9')"
+            "$BALE" sum $'s\xe9/f' > $'c\xe9' && "$BALE" sum --check=$'c\xe9' | cat -v
+            ls | LC_ALL=C sort | cat -v | tr '\n' ' '; echo
+            """#)
+        #expect(run.stdout == #"""
+            pack -C, --manifest: f
+            unpack -C
+            gzip -r --manifest: r/f
+            sM-i/f: OK
+            a.tgz cM-i gM-i mM-i r sM-i tM-i 
+
+            """#, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
+    }
 }

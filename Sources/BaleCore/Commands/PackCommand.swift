@@ -19,7 +19,8 @@ public struct PackCommand {
         /// The archive; nil for NAME.tar.gz beside the first path; "-" for stdout.
         public var outputPath: String?
         /// Read the paths relative to this directory (`-C`); the process's
-        /// working directory is not changed.
+        /// working directory is not changed. A name that is not UTF-8 is in
+        /// `TerminalText.name`'s stand-ins, as `outputPath`.
         public var directory: String?
         public var walker = PackEntryFinder.Options()
         /// Read more paths from this file (`--files-from`, "-" for stdin).
@@ -78,7 +79,7 @@ public struct PackCommand {
         // The archive's name, given, is relative to where bale was started.
         var base = AT_FDCWD
         if let directory = options.directory {
-            base = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            base = withCString(TerminalText.bytes(ofName: directory)) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
             if base < 0 {
                 context.fail(BaleError.cannotOpen(path: directory, .current("open")))
                 return .failure

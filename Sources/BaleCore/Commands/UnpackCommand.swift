@@ -10,7 +10,8 @@ public struct UnpackCommand {
     public struct Options: Sendable {
         /// The archive; "-" for standard input.
         public var archive = "-"
-        /// Where to extract (`-C`), the current directory by default.
+        /// Where to extract (`-C`), the current directory by default; a
+        /// name that is not UTF-8 in `TerminalText.name`'s stand-ins.
         public var directory = "."
         /// List instead of extracting.
         public var listOnly = false
@@ -74,11 +75,13 @@ public struct UnpackCommand {
                                           output: listing))
         }
 
-        if options.directory != ".", mkdir(options.directory, 0o755) != 0, errno != EEXIST {
+        // -C's name as its bytes (TerminalText's stand-ins, from the command line).
+        let directory = TerminalText.bytes(ofName: options.directory)
+        if options.directory != ".", withCString(directory, { mkdir($0, 0o755) }) != 0, errno != EEXIST {
             context.fail(BaleError.cannotOpen(path: options.directory, .current("mkdir")))
             return .failure
         }
-        let root = open(options.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let root = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         if root < 0 {
             context.fail(BaleError.cannotOpen(path: options.directory, .current("open")))
             return .failure

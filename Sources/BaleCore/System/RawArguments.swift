@@ -42,7 +42,28 @@ public enum RawArguments {
                 after = index + 1
                 return raw[index]
             }
-            return utf8
+            // A value joined to its option (`--output=NAME`, `-oNAME`)
+            // is no whole argument: its bytes are the end of one.
+            return raw.lazy.compactMap { joinedValue(in: $0, decodingTo: argument) }.first ?? utf8
         }
+    }
+
+    /// The bytes of `argument`'s value when `argument` is an option with its
+    /// value joined (`--output=NAME`, `-oNAME`) and that value decodes to
+    /// `value`; else nil. The option's part is ASCII, so the value starts
+    /// after the `=` of a long option or after the letter of a short one.
+    static func joinedValue(in argument: [UInt8], decodingTo value: String) -> [UInt8]? {
+        guard argument.count > 2, argument[0] == UInt8(ascii: "-") else { return nil }
+        let start: Int
+        if argument[1] == UInt8(ascii: "-") {
+            guard let equals = argument.firstIndex(of: UInt8(ascii: "=")),
+                  argument[..<equals].allSatisfy({ $0 < 0x80 }) else { return nil }
+            start = equals + 1
+        } else {
+            guard argument[1] < 0x80 else { return nil }
+            start = 2
+        }
+        let joined = Array(argument[start...])
+        return String(decoding: joined, as: UTF8.self) == value ? joined : nil
     }
 }
