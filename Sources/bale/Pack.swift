@@ -151,7 +151,7 @@ struct Pack: ParsableCommand {
         options.walker.oneFileSystem = oneFileSystem
         options.walker.shard = shard
         options.walker.storesAttributes = !noXattrs
-        options.filesFrom = filesFrom
+        options.filesFrom = filesFrom.map { $0 == "-" ? $0 : TerminalText.name(RawArguments.bytes(of: $0)) }  // its bytes, kept
         options.nullSeparated = null
         options.numericOwner = numericOwner
         let stamps = try stamps()

@@ -108,10 +108,11 @@ import Testing
     }
 
     /// The names options take are bytes too: `-C` (pack, unpack),
-    /// `--manifest` (pack, gzip -r) and a value joined to its option
-    /// (`sum --check=NAME`). Before, each was decoded with U+FFFD: unpack
-    /// made and filled another directory, pack's -C found none, the
-    /// manifests were written under another name, `--check=` read none.
+    /// `--manifest` (pack, gzip -r), `-T`/`--files-from`, `--out-dir`,
+    /// `--json-file`, and a value joined to its option (`sum
+    /// --check=NAME`). Before, each was decoded with U+FFFD: unpack made
+    /// and filled another directory, pack's -C and -T found none, outputs
+    /// were written under other names, `--check=` read none.
     @Test func optionsTakeNamesAsBytes() throws {
         let run = try Scratch().run(#"""
             mkdir $'s\xe9' && echo x > $'s\xe9/f'
@@ -119,6 +120,8 @@ import Testing
             "$BALE" unpack a.tgz -C $'t\xe9' && cmp $'t\xe9/f' $'s\xe9/f' && echo "unpack -C"
             cp -r $'s\xe9' r && "$BALE" gzip -r r --manifest $'g\xe9' && echo "gzip -r --manifest: $(cut -c67- $'g\xe9')"
             "$BALE" sum $'s\xe9/f' > $'c\xe9' && "$BALE" sum --check=$'c\xe9' | cat -v
+            echo $'s\xe9/f' > $'l\xe9' && "$BALE" pack -T $'l\xe9' -o b.tgz --json-file $'j\xe9' && echo "pack -T, --json-file"
+            "$BALE" gzip -r -k --files-from $'l\xe9' --out-dir $'o\xe9' && [ -f $'o\xe9/s\xe9/f.gz' ] && echo "gzip --files-from, --out-dir"
             ls | LC_ALL=C sort | cat -v | tr '\n' ' '; echo
             """#)
         #expect(run.stdout == #"""
@@ -126,7 +129,9 @@ import Testing
             unpack -C
             gzip -r --manifest: r/f
             sM-i/f: OK
-            a.tgz cM-i gM-i mM-i r sM-i tM-i 
+            pack -T, --json-file
+            gzip --files-from, --out-dir
+            a.tgz b.tgz cM-i gM-i jM-i lM-i mM-i oM-i r sM-i tM-i 
 
             """#, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.isEmpty, "\(run.stderr)")

@@ -250,7 +250,7 @@ struct RecursiveGzip {
             let target: [UInt8]
             if let directory = options.outputDirectory {
                 let parent = relative.lastIndex(of: UInt8(ascii: "/")).map { Array(relative[...$0]) } ?? []
-                target = Array(directory.utf8) + [UInt8(ascii: "/")] + parent + targetName
+                target = TerminalText.bytes(ofName: directory) + [UInt8(ascii: "/")] + parent + targetName
             } else {
                 let parent = path.lastIndex(of: UInt8(ascii: "/")).map { Array(path[...$0]) } ?? []
                 target = parent + targetName

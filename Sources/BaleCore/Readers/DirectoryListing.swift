@@ -21,7 +21,8 @@ enum DirectoryListing {
     /// Reads a list of names, one per line or NUL-terminated
     /// (`--files-from`, `--null`), from a file or standard input ("-").
     static func names(listedIn path: String, nullSeparated: Bool) -> Result<[[UInt8]], BaleError> {
-        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        // A name that is not UTF-8 comes in TerminalText's stand-ins: open its bytes.
+        let fd = path == "-" ? 0 : withCString(TerminalText.bytes(ofName: path)) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 { return .failure(.cannotOpen(path: path, .current("open"))) }
         defer { if fd != 0 { FileIO.close(fd) } }
         let bytes: [UInt8]
