@@ -109,19 +109,19 @@ import Testing
 
     /// The names options take are bytes too: `-C` (pack, unpack),
     /// `--manifest` (pack, gzip -r), `-T`/`--files-from`, `--out-dir`,
-    /// `--json-file`, and a value joined to its option (`sum
-    /// --check=NAME`). Before, each was decoded with U+FFFD: unpack made
-    /// and filled another directory, pack's -C and -T found none, outputs
-    /// were written under other names, `--check=` read none.
+    /// `--json-file`, also joined to the option (`--out-dir=NAME`).
+    /// Before, each was decoded with U+FFFD: unpack made and filled
+    /// another directory, pack's -C and -T found none, outputs were
+    /// written under other names.
     @Test func optionsTakeNamesAsBytes() throws {
         let run = try Scratch().run(#"""
             mkdir $'s\xe9' && echo x > $'s\xe9/f'
             "$BALE" pack -C $'s\xe9' -o a.tgz f --manifest $'m\xe9' && echo "pack -C, --manifest: $(cat $'m\xe9' | cut -c67-)"
             "$BALE" unpack a.tgz -C $'t\xe9' && cmp $'t\xe9/f' $'s\xe9/f' && echo "unpack -C"
             cp -r $'s\xe9' r && "$BALE" gzip -r r --manifest $'g\xe9' && echo "gzip -r --manifest: $(cut -c67- $'g\xe9')"
-            "$BALE" sum $'s\xe9/f' > $'c\xe9' && "$BALE" sum --check=$'c\xe9' | cat -v
+            "$BALE" sum $'s\xe9/f' > $'c\xe9' && "$BALE" sum -c $'c\xe9' | cat -v
             echo $'s\xe9/f' > $'l\xe9' && "$BALE" pack -T $'l\xe9' -o b.tgz --json-file $'j\xe9' && echo "pack -T, --json-file"
-            "$BALE" gzip -r -k --files-from $'l\xe9' --out-dir $'o\xe9' && [ -f $'o\xe9/s\xe9/f.gz' ] && echo "gzip --files-from, --out-dir"
+            "$BALE" gzip -r -k --files-from $'l\xe9' --out-dir=$'o\xe9' && [ -f $'o\xe9/s\xe9/f.gz' ] && echo "gzip --files-from, --out-dir="
             ls | LC_ALL=C sort | cat -v | tr '\n' ' '; echo
             """#)
         #expect(run.stdout == #"""
@@ -130,7 +130,7 @@ import Testing
             gzip -r --manifest: r/f
             sM-i/f: OK
             pack -T, --json-file
-            gzip --files-from, --out-dir
+            gzip --files-from, --out-dir=
             a.tgz b.tgz cM-i gM-i jM-i lM-i mM-i oM-i r sM-i tM-i 
 
             """#, "\(run.stdout)\(run.stderr)")
