@@ -29,8 +29,32 @@ struct Sum: ParsableCommand {
           help: "Check the digests listed in the manifests given as paths (none or -: standard input).")
     var check = false
 
-    @Flag(name: .long, help: "With -c: print only the failures.")
-    var quiet = false
+    /// sha256sum's three ways for -c to report, the last given counting,
+    /// as there (`-w --quiet` is `--quiet`).
+    enum Report: String, EnumerableFlag {
+        case quiet, status, warn
+
+        static func name(for value: Report) -> NameSpecification {
+            value == .warn ? [.customShort("w"), .long] : .long
+        }
+
+        static func help(for value: Report) -> ArgumentHelp? {
+            switch value {
+            case .quiet: "With -c: print only the failures."
+            case .status: "With -c: print nothing; the exit status says whether every file matched."
+            case .warn: "With -c: name each improperly formatted line of a manifest by its number."
+            }
+        }
+    }
+
+    @Flag(exclusivity: .chooseLast)
+    var report: Report?
+
+    @Flag(name: .customLong("strict"), help: "With -c: fail (exit 1) when a manifest has an improperly formatted line.")
+    var strict = false
+
+    @Flag(name: .customLong("ignore-missing"), help: "With -c: pass over listed files that are not there; fail a manifest none of whose files was verified.")
+    var ignoreMissing = false
 
     @Option(name: .customLong("shard"), help: shardHelp)
     var shard: Shard?
@@ -41,7 +65,9 @@ struct Sum: ParsableCommand {
     var paths: [String] = []
 
     func validate() throws {
-        if quiet && !check { throw ValidationError("--quiet goes with -c") }
+        if let report, !check { throw ValidationError("--\(report.rawValue) goes with -c") }
+        if strict && !check { throw ValidationError("--strict goes with -c") }
+        if ignoreMissing && !check { throw ValidationError("--ignore-missing goes with -c") }
         if check { try requireNonEmpty(paths, "-c", "manifest files (- for standard input)") }
         if check && shard != nil { throw ValidationError("--shard goes with paths to hash, not with -c") }
     }
@@ -50,9 +76,16 @@ struct Sum: ParsableCommand {
         var options = SumCommand.Options()
         options.paths = paths
         options.check = check
-        options.quiet = quiet
+        switch report {
+        case nil: options.lines = .all
+        case .quiet?: options.lines = .failures
+        case .status?: options.lines = .status
+        case .warn?: options.lines = .allAndMalformed
+        }
+        options.strict = strict
+        options.ignoreMissing = ignoreMissing
         options.shard = shard
         options.engine = engine.settings
-        throw engine.report(command: "sum", inputs: check && paths.isEmpty ? ["-"] : paths, quiet: quiet, context: options.context) { SumCommand(options: options).run() }
+        throw engine.report(command: "sum", inputs: check && paths.isEmpty ? ["-"] : paths, quiet: report == .quiet || report == .status, context: options.context) { SumCommand(options: options).run() }
     }
 }

@@ -43,4 +43,51 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// sha256sum's other ways of checking: `--status` (nothing printed but
+    /// a file that cannot be opened, the exit status), `--warn`/`-w` (each
+    /// malformed line named by its number, also in a manifest with no
+    /// well-formed line), `--strict` (malformed lines fail), and
+    /// `--ignore-missing` (missing files passed over; a manifest with no
+    /// file verified fails, named); the last of --quiet, --status and
+    /// --warn counts. Before, each was an unknown option (64).
+    @Test func checkingOptionsActAsSha256sums() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            echo one > a && echo two > b
+            sha256sum a b > ab.sha256 && echo changed > b
+            { sha256sum a; echo 'not a line'; echo; sha256sum a | sed 's/a$/gone/'; } > mixed.sha256
+            sha256sum a | sed 's/a$/gone/' > gone.sha256 && echo 'garbage' > bad.sha256
+            compare() {
+                sha256sum "$@" > s.out 2> s.err; s=$?
+                "$BALE" sum "$@" > b.out 2> b.err; b=$?
+                sed -i 's/^sha256sum: /bale: /' s.err
+                if cmp -s s.out b.out && cmp -s s.err b.err && [ $s = $b ]; then echo "$*: same, status $b"
+                else echo "$*: differs ($s, $b)"; diff s.out b.out; diff s.err b.err; fi
+            }
+            compare -c --status ab.sha256 mixed.sha256
+            compare -c --status mixed.sha256
+            compare -c -w mixed.sha256 bad.sha256
+            compare -c --warn --quiet mixed.sha256
+            compare -c --strict mixed.sha256
+            compare -c --strict --status mixed.sha256
+            compare -c --ignore-missing mixed.sha256 gone.sha256
+            compare -c --ignore-missing --status gone.sha256
+            compare -c --ignore-missing --quiet ab.sha256
+            compare -c --ignore-missing -w mixed.sha256
+            """#)
+        #expect(run.stdout == """
+            -c --status ab.sha256 mixed.sha256: same, status 1
+            -c --status mixed.sha256: same, status 1
+            -c -w mixed.sha256 bad.sha256: same, status 1
+            -c --warn --quiet mixed.sha256: same, status 1
+            -c --strict mixed.sha256: same, status 1
+            -c --strict --status mixed.sha256: same, status 1
+            -c --ignore-missing mixed.sha256 gone.sha256: same, status 1
+            -c --ignore-missing --status gone.sha256: same, status 1
+            -c --ignore-missing --quiet ab.sha256: same, status 1
+            -c --ignore-missing -w mixed.sha256: same, status 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

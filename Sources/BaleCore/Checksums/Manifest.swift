@@ -232,7 +232,11 @@ public enum Manifest {
     /// goes on).
     public struct Checklist: Sendable {
         public var entries: [Listed] = []
-        public var misformatted = 0
+        /// The numbers (from 1, comments and blank lines counted) of the
+        /// lines that are not well formed, for `sum -c --warn`'s warnings.
+        public var misformattedLines: [Int] = []
+        /// How many lines are not well formed.
+        public var misformatted: Int { misformattedLines.count }
     }
 
     /// Reads the lines of a manifest as `sha256sum -c` reads them (GNU
@@ -258,11 +262,12 @@ public enum Manifest {
     public static func parse(_ text: [UInt8], fromStandardInput: Bool = false) -> Checklist {
         var result = Checklist()
         var reversed: Bool?  // sha256sum's bsd_reversed: not yet known, yes or no
-        var start = 0
+        var start = 0, number = 0
         while start < text.count {
             let end = text[start...].firstIndex(of: newline) ?? text.count
             var line = text[start..<end]
             start = end + 1
+            number += 1
             if line.first == UInt8(ascii: "#") { continue }
             if line.last == carriageReturn { line = line.dropLast() }
             if line.isEmpty { continue }
@@ -270,7 +275,7 @@ public enum Manifest {
                !(fromStandardInput && entry.path == [UInt8(ascii: "-")]) {
                 result.entries.append(entry)
             } else {
-                result.misformatted += 1
+                result.misformattedLines.append(number)
             }
         }
         return result

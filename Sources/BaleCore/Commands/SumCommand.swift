@@ -31,14 +31,40 @@ public struct SumCommand: Sendable {
         /// Check the digests listed in the manifests `paths` names (`-c`;
         /// none: standard input), one after another, as `sha256sum -c`.
         public var check = false
-        /// With `check`: print only the failures.
-        public var quiet = false
+        /// With `check`: which lines are printed (`--quiet`, `--status`),
+        /// and whether each malformed line is named (`--warn`).
+        public var lines = CheckLines.all
+        /// With `check`: malformed lines make the check fail (`--strict`).
+        public var strict = false
+        /// With `check`: a listed file that is not there is passed over,
+        /// and a manifest with no file verified fails (`--ignore-missing`).
+        public var ignoreMissing = false
         /// Hash only this part of the files (`--shard K/N`).
         public var shard: Shard?
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
         public var engine = EngineSettings()
         public init() {}
+    }
+
+    /// What `-c` prints, as sha256sum's `--quiet`, `--status` and `--warn`
+    /// choose it (the last one given counts, as there).
+    public enum CheckLines: Sendable {
+        /// A line per file, and the closing warnings (the default).
+        case all
+        /// As `all`, and a warning naming each malformed line by its number.
+        case allAndMalformed
+        /// Only the failures' lines, and the closing warnings.
+        case failures
+        /// No line and no closing warning: the exit status says it all
+        /// (a file that cannot be opened is still named, as by sha256sum).
+        case status
+
+        /// Whether a file that matched gets its `NAME: OK` line.
+        var showsMatches: Bool { self == .all || self == .allAndMalformed }
+        /// Whether a file that failed gets its `FAILED` line, and the
+        /// manifest its closing warnings.
+        var showsFailures: Bool { self != .status }
     }
 
     static let batchFiles = 64
@@ -73,7 +99,7 @@ public struct SumCommand: Sendable {
         // groups of `groupFiles` (see `PathBatchCutter`), so the workers
         // start hashing while the walk goes on; a failed job stops it.
         let listing = Mutex(ExitCode.success)
-        let sink = DigestPrinter(quiet: false, context: options.context)
+        let sink = DigestPrinter(context: options.context)
         let job = self.job(inputName: "files", sink: sink) { [self] hand, cancellation in
             // No path: standard input, as sha256sum reads it.
             let paths = options.paths.isEmpty ? [SumItem.standardInputName] : RawArguments.bytes(ofEach: options.paths)
@@ -92,15 +118,25 @@ public struct SumCommand: Sendable {
     /// itself failed (reported) and no further manifest should be tried.
     private func check(_ manifest: String, runner: CommandRunner, pipeline: Pipeline) -> ExitCode? {
         let context = options.context
-        let checklist: Manifest.Checklist
-        switch ManifestFile.read(manifest) {
-        case .success(let read): checklist = read
-        case .failure(let error):
-            // Worded and quoted as sha256sum words and quotes it.
+        /// Reports `error` worded and quoted as sha256sum words and quotes it.
+        func fail(_ error: BaleError) -> ExitCode {
             context.report(Diagnostic(.error, path: error.path, error.cause, wording: .verbatim))
             return .failure
         }
-        let sink = DigestPrinter(quiet: options.quiet, context: context)
+        let checklist: Manifest.Checklist
+        switch ManifestFile.read(manifest) {
+        case .success(let read): checklist = read
+        case .failure(let error): return fail(error)
+        }
+        if options.lines == .allAndMalformed {
+            let name = ManifestFile.displayName(manifest)
+            for number in checklist.misformattedLines {
+                context.report(Diagnostic(.warning, path: name, "\(number): improperly formatted SHA256 checksum line",
+                                          wording: .verbatim, exitStatus: .success))
+            }
+        }
+        if checklist.entries.isEmpty { return fail(ManifestFile.holdsNoChecksum(manifest)) }
+        let sink = DigestPrinter(lines: options.lines, ignoringMissing: options.ignoreMissing, context: context)
         let job = self.job(inputName: manifest, sink: sink) { [entries = checklist.entries] hand, _ in
             // A manifest line naming "-" means standard input, as in
             // sha256sum (`SumItem.standardInput`, or `closedStandardInput`).
@@ -119,8 +155,13 @@ public struct SumCommand: Sendable {
             }
         }
         if case .failure = runner.run(job, on: pipeline) { return nil }
-        // sha256sum's closing words, in its order and wording; a
-        // malformed line alone does not change the exit status.
+        // A malformed line alone does not change the exit status, unless
+        // --strict; with --ignore-missing, a manifest none of whose files
+        // was there and matched fails.
+        let noneVerified = options.ignoreMissing && sink.verified == 0
+        let status = max(sink.status, (options.strict && checklist.misformatted > 0) || noneVerified ? .failure : .success)
+        guard options.lines.showsFailures else { return status }
+        // sha256sum's closing words, in its order and wording.
         func count(_ n: Int, _ one: String, _ many: String) -> String { "WARNING: \(n) \(n == 1 ? one : many)" }
         if checklist.misformatted > 0 {
             context.report(.warning(path: nil, count(checklist.misformatted, "line is improperly formatted",
@@ -132,7 +173,10 @@ public struct SumCommand: Sendable {
         if sink.mismatches > 0 {
             context.report(.error(path: nil, count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match")))
         }
-        return sink.status
+        if noneVerified {
+            context.report(Diagnostic(.error, path: ManifestFile.displayName(manifest), "no file was verified", wording: .verbatim))
+        }
+        return status
     }
 
     /// The job that hashes the items `produce` hands over (calling `hand`,
