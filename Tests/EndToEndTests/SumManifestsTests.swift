@@ -5,7 +5,8 @@ import Testing
 /// paths are the manifests, so several are checked one after another
 /// (each with its own lines and WARNING lines; one missing or holding no
 /// well-formed line is named and the next one checked), none means
-/// standard input, and options may come after `-c` (`-c --quiet m`).
+/// standard input, and options may come after `-c` (`-c --quiet m`);
+/// the line form the first manifest decided holds for the next ones.
 /// sha256sum judges: the same standard output, standard error (its name
 /// for bale's) and exit status. Before, `-c` took the manifest as its
 /// value: `sum -c a b` and `sum -c --quiet m` were usage errors (64) and
@@ -32,6 +33,10 @@ import Testing
             compare /dev/null --quiet -c c.sha256 ab.sha256
             compare abc.sha256 -c
             compare c.sha256 -c - ab.sha256
+            # The form of the first line that tells (HEX  NAME, or md5 -r's HEX NAME) holds for
+            # every manifest of the run, as sha256sum's bsd_reversed: here 'HEX a' is malformed.
+            { sha256sum a | sed 's/  / /'; sha256sum a; } > reversed.sha256
+            compare /dev/null -c ab.sha256 reversed.sha256
             """#)
         #expect(run.stdout == """
             -c ab.sha256 c.sha256: same, status 1
@@ -40,6 +45,7 @@ import Testing
             --quiet -c c.sha256 ab.sha256: same, status 1
             -c: same, status 1
             -c - ab.sha256: same, status 1
+            -c ab.sha256 reversed.sha256: same, status 1
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -83,8 +83,9 @@ public struct SumCommand: Sendable {
             // lines, then its warnings; one that cannot be read (or holds
             // no well-formed line) is named and the next one is checked.
             var status = ExitCode.success
+            var form = Manifest.LineForm()  // decided once for the run, as in sha256sum
             for manifest in options.paths.isEmpty ? ["-"] : options.paths {
-                guard let checked = check(manifest, runner: runner, pipeline: pipeline) else { return .failure }
+                guard let checked = check(manifest, form: &form, runner: runner, pipeline: pipeline) else { return .failure }
                 status = max(status, checked)
             }
             return status
@@ -114,9 +115,11 @@ public struct SumCommand: Sendable {
     }
 
     /// Checks the files `manifest` lists ("-": standard input) as `sha256sum
-    /// -c` checks them, then prints its closing warnings; nil when the run
+    /// -c` checks them (the line form as `form` holds it, then as this
+    /// manifest decided it), then prints its closing warnings; nil when the run
     /// itself failed (reported) and no further manifest should be tried.
-    private func check(_ manifest: String, runner: CommandRunner, pipeline: Pipeline) -> ExitCode? {
+    private func check(_ manifest: String, form: inout Manifest.LineForm, runner: CommandRunner,
+                       pipeline: Pipeline) -> ExitCode? {
         let context = options.context
         /// Reports `error` worded and quoted as sha256sum words and quotes it.
         func fail(_ error: BaleError) -> ExitCode {
@@ -124,7 +127,7 @@ public struct SumCommand: Sendable {
             return .failure
         }
         let checklist: Manifest.Checklist
-        switch ManifestFile.read(manifest) {
+        switch ManifestFile.read(manifest, form: &form) {
         case .success(let read): checklist = read
         case .failure(let error): return fail(error)
         }
