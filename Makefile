@@ -25,7 +25,7 @@ BENCH_QUICK ?= 0
 LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libisal-dev libssl-dev pkg-config
 # What its tests and benchmark compare against: command:package pairs,
 # checked on the PATH (python3 may come from elsewhere than Debian).
-TOOLS = cc:gcc ar:binutils gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace setpriv:util-linux getfattr:attr getfacl:acl setcap:libcap2-bin igzip:isal libdeflate-gzip:libdeflate-tools
+TOOLS = cc:gcc ar:binutils gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace setpriv:util-linux getfattr:attr getfacl:acl setcap:libcap2-bin igzip:isal libdeflate-gzip:libdeflate-tools xz:xz-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup version deflate build release demo test bench fuzz install install-files dist deb man clean

@@ -107,8 +107,8 @@ enum LevelArguments {
     }
 
     static func rewrite(_ arguments: [String]) -> [String] {
-        // Clusters are gzip's and gunzip's: elsewhere a letter may take a
-        // value (`sum -c9` is the manifest `9`).
+        // Clusters are gzip's and gunzip's: elsewhere a digit is no level
+        // and is left to the parser (`sum -c9` is a usage error).
         let splitsClusters = ["gzip", "gunzip"].contains(arguments.first ?? "")
         var result: [String] = []
         var passedTerminator = false

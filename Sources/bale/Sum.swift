@@ -10,22 +10,51 @@ struct Sum: ParsableCommand {
         Prints one line per regular file: the digest, two spaces, the path \
         (names with a backslash, a newline or a carriage return escaped as \
         sha256sum escapes them). Directories are walked, names sorted; \
-        symbolic links inside them are not followed. With -c, checks the \
-        files a manifest lists and prints what sha256sum -c prints: NAME: OK, \
-        NAME: FAILED or NAME: FAILED open or read, its warnings, exit 1 on \
-        any failure or when no line of the manifest is well formed. With no \
+        symbolic links inside them are not followed. With -c, the paths are \
+        manifests (none or -: standard input), each checked in turn as \
+        sha256sum -c checks it: NAME: OK, NAME: FAILED or NAME: FAILED open \
+        or read, its warnings, exit 1 on any failure or when no line of a \
+        manifest is well formed. With no \
         path, or the path -, standard input is hashed, as sha256sum hashes it.
 
         Examples:
           bale sum data/ > data.sha256
           bale sum -c data.sha256
+          bale sum -c --quiet data-*.sha256
         """)
 
-    @Option(name: [.customShort("c", allowingJoined: true), .customLong("check")], help: "Check the digests listed in MANIFEST.")
-    var check: String?
+    // A flag, as in sha256sum: the paths are then the manifests, so that
+    // `sum -c --quiet m`, `sum -c *.sha256` and `sum -c < m` read as there.
+    @Flag(name: [.customShort("c"), .customLong("check")],
+          help: "Check the digests listed in the manifests given as paths (none or -: standard input).")
+    var check = false
 
-    @Flag(name: .long, help: "With -c: print only the failures.")
-    var quiet = false
+    /// sha256sum's three ways for -c to report, the last given counting,
+    /// as there (`-w --quiet` is `--quiet`).
+    enum Report: String, EnumerableFlag {
+        case quiet, status, warn
+
+        static func name(for value: Report) -> NameSpecification {
+            value == .warn ? [.customShort("w"), .long] : .long
+        }
+
+        static func help(for value: Report) -> ArgumentHelp? {
+            switch value {
+            case .quiet: "With -c: print only the failures."
+            case .status: "With -c: print nothing; the exit status says whether every file matched."
+            case .warn: "With -c: name each improperly formatted line of a manifest by its number."
+            }
+        }
+    }
+
+    @Flag(exclusivity: .chooseLast)
+    var report: Report?
+
+    @Flag(name: .customLong("strict"), help: "With -c: fail (exit 1) when a manifest has an improperly formatted line.")
+    var strict = false
+
+    @Flag(name: .customLong("ignore-missing"), help: "With -c: pass over listed files that are not there; fail a manifest none of whose files was verified.")
+    var ignoreMissing = false
 
     @Option(name: .customLong("shard"), help: shardHelp)
     var shard: Shard?
@@ -36,19 +65,27 @@ struct Sum: ParsableCommand {
     var paths: [String] = []
 
     func validate() throws {
-        if check != nil && !paths.isEmpty { throw ValidationError("-c takes the manifest alone: give no paths") }
-        if quiet && check == nil { throw ValidationError("--quiet goes with -c") }
-        try requireNonEmpty(check, "-c", "a manifest file (- for standard input)")
-        if check != nil && shard != nil { throw ValidationError("--shard goes with paths to hash, not with -c") }
+        if let report, !check { throw ValidationError("--\(report.rawValue) goes with -c") }
+        if strict && !check { throw ValidationError("--strict goes with -c") }
+        if ignoreMissing && !check { throw ValidationError("--ignore-missing goes with -c") }
+        if check { try requireNonEmpty(paths, "-c", "manifest files (- for standard input)") }
+        if check && shard != nil { throw ValidationError("--shard goes with paths to hash, not with -c") }
     }
 
     func run() throws {
         var options = SumCommand.Options()
         options.paths = paths
         options.check = check
-        options.quiet = quiet
+        switch report {
+        case nil: options.lines = .all
+        case .quiet?: options.lines = .failures
+        case .status?: options.lines = .status
+        case .warn?: options.lines = .allAndMalformed
+        }
+        options.strict = strict
+        options.ignoreMissing = ignoreMissing
         options.shard = shard
         options.engine = engine.settings
-        throw engine.report(command: "sum", inputs: check.map { [$0] } ?? paths, quiet: quiet, context: options.context) { SumCommand(options: options).run() }
+        throw engine.report(command: "sum", inputs: check && paths.isEmpty ? ["-"] : paths, quiet: report == .quiet || report == .status, context: options.context) { SumCommand(options: options).run() }
     }
 }

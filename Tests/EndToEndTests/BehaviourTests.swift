@@ -462,7 +462,7 @@ let canMountTmpfs: Bool = {
         "gzip --codec zlib -10 d/f", "gzip --codec isal -4 d/f", "gzip -p 0 d/f", "gunzip -S '' d/f.gz", "gunzip -c -o x d/f.gz",
         // unpack, list, verify, sum
         "unpack ''", "unpack", "unpack x.tgz -C ''", "unpack x.tgz --io-threads 0", "list ''", "list", "verify ''",
-        "verify x.tgz --manifest ''", "sum -c ''", "sum -c m.sha --shard 1/2", "sum -c m.sha d",
+        "verify x.tgz --manifest ''", "sum -c ''", "sum -c m.sha --shard 1/2", "sum -c m.sha ''",
         "sum --quiet d", "sum d --shard 5/4", "sum d -p 0",
     ]
 

@@ -232,7 +232,11 @@ public enum Manifest {
     /// goes on).
     public struct Checklist: Sendable {
         public var entries: [Listed] = []
-        public var misformatted = 0
+        /// The numbers (from 1, comments and blank lines counted) of the
+        /// lines that are not well formed, for `sum -c --warn`'s warnings.
+        public var misformattedLines: [Int] = []
+        /// How many lines are not well formed.
+        public var misformatted: Int { misformattedLines.count }
     }
 
     /// Reads the lines of a manifest as `sha256sum -c` reads them (GNU
@@ -247,30 +251,48 @@ public enum Manifest {
     ///   makes the line malformed);
     /// - `HEX  NAME` (text mode), `HEX *NAME` (binary mode), the BSD form
     ///   `SHA256 (NAME) = HEX`, and `HEX NAME` with one blank (the
-    ///   "reversed BSD" form of `md5 -r`; the first line decides between it
-    ///   and the usual form for the whole manifest, as sha256sum does, so
-    ///   that a name beginning with a blank or `*` cannot be misread);
+    ///   "reversed BSD" form of `md5 -r`; the first such line decides
+    ///   between it and the usual form for the rest, as sha256sum does, so
+    ///   that a name beginning with a blank or `*` cannot be misread; the
+    ///   decision is `form`'s, and sha256sum keeps it for every manifest
+    ///   of a run, so `sum -c a b` passes one `form` to both);
     /// - HEX is 64 hexadecimal digits in either case; the name is every
     ///   byte after the blank and the mode character, leading and trailing
     ///   blanks included, and ends at a NUL if it holds one (as in C);
     /// - with the manifest read from standard input, a line naming `-`
     ///   is malformed (sha256sum would read that standard input again).
     public static func parse(_ text: [UInt8], fromStandardInput: Bool = false) -> Checklist {
+        var form = LineForm()
+        return parse(text, fromStandardInput: fromStandardInput, form: &form)
+    }
+
+    /// Which of the two forms with a blank after the digest a run's
+    /// manifests use, decided by the first line that tells them apart
+    /// (sha256sum's `bsd_reversed`): `HEX  NAME`/`HEX *NAME`, or `HEX NAME`.
+    public struct LineForm: Sendable {
+        /// Not yet known (nil), the reversed BSD form (true) or the usual one.
+        fileprivate var reversed: Bool?
+
+        public init() {}
+    }
+
+    /// `parse`, with the line form carried in and out (`LineForm`).
+    public static func parse(_ text: [UInt8], fromStandardInput: Bool, form: inout LineForm) -> Checklist {
         var result = Checklist()
-        var reversed: Bool?  // sha256sum's bsd_reversed: not yet known, yes or no
-        var start = 0
+        var start = 0, number = 0
         while start < text.count {
             let end = text[start...].firstIndex(of: newline) ?? text.count
             var line = text[start..<end]
             start = end + 1
+            number += 1
             if line.first == UInt8(ascii: "#") { continue }
             if line.last == carriageReturn { line = line.dropLast() }
             if line.isEmpty { continue }
-            if let entry = split(Array(line), reversed: &reversed),
+            if let entry = split(Array(line), reversed: &form.reversed),
                !(fromStandardInput && entry.path == [UInt8(ascii: "-")]) {
                 result.entries.append(entry)
             } else {
-                result.misformatted += 1
+                result.misformattedLines.append(number)
             }
         }
         return result

@@ -16,27 +16,24 @@ public enum ManifestFile {
         Manifest.quotedForMessage(manifest == "-" ? Array("standard input".utf8) : RawArguments.bytes(of: manifest))
     }
 
-    /// Reads the manifest `manifest` ("-": standard input) as `sha256sum
-    /// -c` reads it (see `Manifest.parse`); one that cannot be read, or
-    /// that holds no well-formed line (empty, or all malformed), is an
-    /// error, as there.
-    public static func read(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
-        load(manifest).flatMap { checklist in
-            checklist.entries.isEmpty
-                ? .failure(.corrupt(path: displayName(manifest), offset: nil,
-                                    reason: "no properly formatted checksum lines found"))
-                : .success(checklist)
-        }
+    /// Why a manifest with no well-formed line (an empty one too) is no
+    /// list to check, in sha256sum's words: `sum -c` fails it.
+    public static func holdsNoChecksum(_ manifest: String) -> BaleError {
+        .corrupt(path: displayName(manifest), offset: nil, reason: "no properly formatted checksum lines found")
     }
 
-    /// The manifest's lines as `Manifest.parse` reads them, or why it cannot be read.
-    private static func load(_ manifest: String) -> Result<Manifest.Checklist, BaleError> {
+    /// Reads the manifest `manifest` ("-": standard input) as `sha256sum
+    /// -c` reads it (see `Manifest.parse`): its lines, or why it cannot be
+    /// read. What makes a manifest unusable beyond that is the command's
+    /// rule (`holdsNoChecksum`, `parseStrictly`). `form` carries the line
+    /// form from one manifest of a run to the next (`Manifest.LineForm`).
+    public static func read(_ manifest: String, form: inout Manifest.LineForm) -> Result<Manifest.Checklist, BaleError> {
         let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 { return .failure(.cannotOpen(path: displayName(manifest), .current("open"))) }
         defer { if fd != 0 { FileIO.close(fd) } }
         let text: [UInt8]
         do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: displayName(manifest), error)) }
-        return .success(Manifest.parse(text, fromStandardInput: manifest == "-"))
+        return .success(Manifest.parse(text, fromStandardInput: manifest == "-", form: &form))
     }
 
     /// The well-formed lines of a manifest (`verify --manifest`), where a
@@ -45,7 +42,8 @@ public enum ManifestFile {
     /// (of an archive with no regular file, such as a `--shard` part that
     /// got none), unlike for `sum -c`, which has nothing to check then.
     public static func parseStrictly(_ manifest: String) -> Result<[Manifest.Listed], BaleError> {
-        load(manifest).flatMap { checklist in
+        var form = Manifest.LineForm()
+        return read(manifest, form: &form).flatMap { checklist in
             checklist.misformatted == 0 ? .success(checklist.entries)
                 : .failure(.corrupt(path: displayName(manifest), offset: nil,
                                     reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "

@@ -4,10 +4,11 @@ import Glibc
 
 /// The archive a reading command was given (`unpack`, `list`, `verify`,
 /// `cat`), opened once and told apart: a file or a stream, gzip or a plain
-/// tar (by its first two bytes), and the whole tar stream read into a
-/// `TarStreamSink` with the outcome reported as every such command reports
-/// it. One home for what the four commands share, so that `cat` reads an
-/// archive exactly as `unpack` does.
+/// tar (by its first bytes; a format bale does not read, such as xz, is
+/// refused by name), and the whole tar stream read into a `TarStreamSink`
+/// with the outcome reported as every such command reports it. One home
+/// for what the four commands share, so that `cat` reads an archive
+/// exactly as `unpack` does.
 struct ArchiveInput {
     /// The archive's name for messages ("stdin" for `-`).
     let name: String
@@ -39,7 +40,7 @@ struct ArchiveInput {
         var info = stat()
         let seekable = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
 
-        // gzip or a plain tar? The first two bytes say: read with pread from
+        // gzip or a plain tar? The first bytes say: read with pread from
         // a file; read from a stream (a pipe, a socket), and then handed on
         // in front of the rest (`head`), so that a pipe works as a file does.
         let head: [UInt8]
@@ -55,7 +56,13 @@ struct ArchiveInput {
             if fd != 0 { FileIO.close(fd) }
             return nil
         }
-        return ArchiveInput(name: name, fd: fd, seekable: seekable, isGzip: head == [0x1f, 0x8b],
+        // A .tar.xz, .tar.zst, .tar.bz2, ...: its cause named, nothing read on.
+        if let compression = ForeignCompression(magic: head) {
+            context.report(.error(path: name, compression.refusal))
+            if fd != 0 { FileIO.close(fd) }
+            return nil
+        }
+        return ArchiveInput(name: name, fd: fd, seekable: seekable, isGzip: head.starts(with: [0x1f, 0x8b]),
                             stream: StreamStart(head: seekable ? [] : head))
     }
 
@@ -131,14 +138,16 @@ struct ArchiveInput {
         summary.addBytes(read: size, written: bytes)
     }
 
-    /// The first two bytes of the input (fewer if it is shorter): read in
-    /// place from a file, consumed from a stream.
+    /// The first bytes of the input, enough to tell gzip (two) and the
+    /// formats bale does not read (`ForeignCompression.magicLength`), fewer
+    /// if it is shorter: read in place from a file, consumed from a stream.
     private static func firstBytes(_ fd: Int32, seekable: Bool) throws(SystemError) -> [UInt8] {
-        var bytes: [UInt8] = [0, 0]
+        let wanted = ForeignCompression.magicLength
+        var bytes = [UInt8](repeating: 0, count: wanted)
         let count = try typedThrows(SystemError.self) {
             try bytes.withUnsafeMutableBytes { (raw) throws(SystemError) in
-                seekable ? try FileIO.read(fd, into: raw.baseAddress!, count: 2, at: 0)
-                    : try FileIO.read(fd, into: raw.baseAddress!, count: 2)
+                seekable ? try FileIO.read(fd, into: raw.baseAddress!, count: wanted, at: 0)
+                    : try FileIO.read(fd, into: raw.baseAddress!, count: wanted)
             }
         }
         return Array(bytes.prefix(count))

@@ -20,21 +20,51 @@ import Synchronization
 /// (`Manifest.parse`), each file gets its `OK`, `FAILED` or `FAILED open or
 /// read` line (`Manifest.checkLine`), names are bytes from the manifest to
 /// the open and back to the line (a name that is not UTF-8 is kept
-/// exactly), and the run ends with sha256sum's WARNING lines. A manifest
-/// with no well-formed line is an error, as there.
+/// exactly), and the manifest's checks end with sha256sum's WARNING
+/// lines. A manifest with no well-formed line is an error, as there.
+/// Several manifests are checked one after another on the same workers,
+/// each with its own lines and warnings, as `sha256sum -c a b` does.
 public struct SumCommand: Sendable {
     public struct Options: Sendable {
+        /// The files and trees to hash; with `check`, the manifests.
         public var paths: [String] = []
-        /// Check the digests listed in this file instead (`-c`).
-        public var check: String?
-        /// With `check`: print only the failures.
-        public var quiet = false
+        /// Check the digests listed in the manifests `paths` names (`-c`;
+        /// none: standard input), one after another, as `sha256sum -c`.
+        public var check = false
+        /// With `check`: which lines are printed (`--quiet`, `--status`),
+        /// and whether each malformed line is named (`--warn`).
+        public var lines = CheckLines.all
+        /// With `check`: malformed lines make the check fail (`--strict`).
+        public var strict = false
+        /// With `check`: a listed file that is not there is passed over,
+        /// and a manifest with no file verified fails (`--ignore-missing`).
+        public var ignoreMissing = false
         /// Hash only this part of the files (`--shard K/N`).
         public var shard: Shard?
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
         public var engine = EngineSettings()
         public init() {}
+    }
+
+    /// What `-c` prints, as sha256sum's `--quiet`, `--status` and `--warn`
+    /// choose it (the last one given counts, as there).
+    public enum CheckLines: Sendable {
+        /// A line per file, and the closing warnings (the default).
+        case all
+        /// As `all`, and a warning naming each malformed line by its number.
+        case allAndMalformed
+        /// Only the failures' lines, and the closing warnings.
+        case failures
+        /// No line and no closing warning: the exit status says it all
+        /// (a file that cannot be opened is still named, as by sha256sum).
+        case status
+
+        /// Whether a file that matched gets its `NAME: OK` line.
+        var showsMatches: Bool { self == .all || self == .allAndMalformed }
+        /// Whether a file that failed gets its `FAILED` line, and the
+        /// manifest its closing warnings.
+        var showsFailures: Bool { self != .status }
     }
 
     static let batchFiles = 64
@@ -46,28 +76,122 @@ public struct SumCommand: Sendable {
     public init(options: Options) { self.options = options }
 
     public func run() -> ExitCode {
-        let context = options.context
-        var entries: [Manifest.Listed] = []
-        var misformatted = 0
-        if let manifest = options.check {
-            switch ManifestFile.read(manifest) {
-            case .success(let checklist):
-                entries = checklist.entries
-                misformatted = checklist.misformatted
-            case .failure(let error):
-                // Worded and quoted as sha256sum words and quotes it.
-                context.report(Diagnostic(.error, path: error.path, error.cause, wording: .verbatim))
-                return .failure
+        let runner = CommandRunner(context: options.context, engine: options.engine)
+        return runner.withPipeline { pipeline in
+            guard options.check else { return hash(runner: runner, pipeline: pipeline) }
+            // Each manifest in turn, as sha256sum checks several: its
+            // lines, then its warnings; one that cannot be read (or holds
+            // no well-formed line) is named and the next one is checked.
+            var status = ExitCode.success
+            var form = Manifest.LineForm()  // decided once for the run, as in sha256sum
+            for manifest in options.paths.isEmpty ? ["-"] : options.paths {
+                guard let checked = check(manifest, form: &form, runner: runner, pipeline: pipeline) else { return .failure }
+                status = max(status, checked)
             }
+            return status
         }
+    }
 
+    /// Hashes the files `options.paths` names (standard input with none)
+    /// and prints their lines.
+    private func hash(runner: CommandRunner, pipeline: Pipeline) -> ExitCode {
         // The files are listed by the job's producer, on its own thread
         // (see `CommandRunner`), and handed over as they are found, in
         // groups of `groupFiles` (see `PathBatchCutter`), so the workers
         // start hashing while the walk goes on; a failed job stops it.
-        let found = BoundedQueue<[SumItem]>(capacity: 4096 / Self.groupFiles)
         let listing = Mutex(ExitCode.success)
-        let producer: @Sendable (Cancellation) -> Void = { [self, entries] cancellation in
+        let sink = DigestPrinter(context: options.context)
+        let job = self.job(inputName: "files", sink: sink) { [self] hand, cancellation in
+            // No path: standard input, as sha256sum reads it.
+            let paths = options.paths.isEmpty ? [SumItem.standardInputName] : RawArguments.bytes(ofEach: options.paths)
+            let status = list(paths, cancellation: cancellation) { item in
+                options.context.summary.expect(bytes: item.size, files: 1)
+                _ = hand(item)
+            }
+            listing.withLock { $0 = status }
+        }
+        if case .failure(let error) = runner.run(job, on: pipeline) { return error.exitStatus }
+        return max(listing.withLock { $0 }, sink.status)
+    }
+
+    /// Checks the files `manifest` lists ("-": standard input) as `sha256sum
+    /// -c` checks them (the line form as `form` holds it, then as this
+    /// manifest decided it), then prints its closing warnings; nil when the run
+    /// itself failed (reported) and no further manifest should be tried.
+    private func check(_ manifest: String, form: inout Manifest.LineForm, runner: CommandRunner,
+                       pipeline: Pipeline) -> ExitCode? {
+        let context = options.context
+        /// Reports `error` worded and quoted as sha256sum words and quotes it.
+        func fail(_ error: BaleError) -> ExitCode {
+            context.report(Diagnostic(.error, path: error.path, error.cause, wording: .verbatim))
+            return .failure
+        }
+        let checklist: Manifest.Checklist
+        switch ManifestFile.read(manifest, form: &form) {
+        case .success(let read): checklist = read
+        case .failure(let error): return fail(error)
+        }
+        if options.lines == .allAndMalformed {
+            let name = ManifestFile.displayName(manifest)
+            for number in checklist.misformattedLines {
+                context.report(Diagnostic(.warning, path: name, "\(number): improperly formatted SHA256 checksum line",
+                                          wording: .verbatim, exitStatus: .success))
+            }
+        }
+        if checklist.entries.isEmpty { return fail(ManifestFile.holdsNoChecksum(manifest)) }
+        let sink = DigestPrinter(lines: options.lines, ignoringMissing: options.ignoreMissing, context: context)
+        let job = self.job(inputName: manifest, sink: sink) { [entries = checklist.entries] hand, _ in
+            // A manifest line naming "-" means standard input, as in
+            // sha256sum (`SumItem.standardInput`, or `closedStandardInput`).
+            for entry in entries {
+                if entry.path == SumItem.standardInputName {
+                    var item = SumItem.standardInput() ?? .closedStandardInput
+                    item.expected = entry.digest
+                    guard hand(item) else { return }
+                    continue
+                }
+                var info = stat()
+                let found = withCString(entry.path, { stat($0, &info) }) == 0
+                var item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest)
+                item.isRegular = found && (info.st_mode & S_IFMT) == S_IFREG
+                guard hand(item) else { return }
+            }
+        }
+        if case .failure = runner.run(job, on: pipeline) { return nil }
+        // A malformed line alone does not change the exit status, unless
+        // --strict; with --ignore-missing, a manifest none of whose files
+        // was there and matched fails.
+        let noneVerified = options.ignoreMissing && sink.verified == 0
+        let status = max(sink.status, (options.strict && checklist.misformatted > 0) || noneVerified ? .failure : .success)
+        guard options.lines.showsFailures else { return status }
+        // sha256sum's closing words, in its order and wording.
+        func count(_ n: Int, _ one: String, _ many: String) -> String { "WARNING: \(n) \(n == 1 ? one : many)" }
+        if checklist.misformatted > 0 {
+            context.report(.warning(path: nil, count(checklist.misformatted, "line is improperly formatted",
+                                                     "lines are improperly formatted"), exitStatus: .success))
+        }
+        if sink.unreadable > 0 {
+            context.report(.error(path: nil, count(sink.unreadable, "listed file could not be read", "listed files could not be read")))
+        }
+        if sink.mismatches > 0 {
+            context.report(.error(path: nil, count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match")))
+        }
+        if noneVerified {
+            context.report(Diagnostic(.error, path: ManifestFile.displayName(manifest), "no file was verified", wording: .verbatim))
+        }
+        return status
+    }
+
+    /// The job that hashes the items `produce` hands over (calling `hand`,
+    /// which is false once the job stopped) and prints them with `sink`:
+    /// the items go to the workers in groups of `groupFiles`, cut into
+    /// batches by `PathBatchCutter`.
+    private func job(
+        inputName: String, sink: DigestPrinter,
+        produce: @escaping @Sendable (_ hand: (SumItem) -> Bool, Cancellation) -> Void
+    ) -> CommandRunner.Job<PathBatchCutter, DigestPrinter> {
+        let found = BoundedQueue<[SumItem]>(capacity: 4096 / Self.groupFiles)
+        let producer: @Sendable (Cancellation) -> Void = { cancellation in
             var group: [SumItem] = []
             /// Queues `item` with its group; false once the job stopped.
             func hand(_ item: SumItem) -> Bool {
@@ -81,56 +205,11 @@ public struct SumCommand: Sendable {
                 found.close()
             }
             cancellation.whenCancelled { found.cancel() }
-            if options.check != nil {
-                // A manifest line naming "-" means standard input, as in
-                // sha256sum (`SumItem.standardInput`, or `closedStandardInput`).
-                for entry in entries {
-                    if entry.path == SumItem.standardInputName {
-                        var item = SumItem.standardInput() ?? .closedStandardInput
-                        item.expected = entry.digest
-                        guard hand(item) else { return }
-                        continue
-                    }
-                    var info = stat()
-                    let found = withCString(entry.path, { stat($0, &info) }) == 0
-                    var item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest)
-                    item.isRegular = found && (info.st_mode & S_IFMT) == S_IFREG
-                    guard hand(item) else { return }
-                }
-                return
-            }
-            // No path: standard input, as sha256sum reads it.
-            let paths = options.paths.isEmpty ? [SumItem.standardInputName] : RawArguments.bytes(ofEach: options.paths)
-            let status = list(paths, cancellation: cancellation) { item in
-                options.context.summary.expect(bytes: item.size, files: 1)
-                _ = hand(item)
-            }
-            listing.withLock { $0 = status }
+            produce(hand, cancellation)
         }
-
         let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes,
                                      workers: options.engine.workerCount) { found.pop() }
-        let sink = DigestPrinter(quiet: options.quiet, context: context)
-        let runner = CommandRunner(context: context, engine: options.engine)
-        let job = CommandRunner.Job(cutter: cutter, kind: .digest, inputName: options.check ?? "files", sink: sink,
-                                    producer: producer)
-        if case .failure(let error) = runner.withPipeline({ runner.run(job, on: $0) }) { return error.exitStatus }
-        if options.check != nil {
-            // sha256sum's closing words, in its order and wording; a
-            // malformed line alone does not change the exit status.
-            func count(_ n: Int, _ one: String, _ many: String) -> String { "WARNING: \(n) \(n == 1 ? one : many)" }
-            if misformatted > 0 {
-                context.report(.warning(path: nil, count(misformatted, "line is improperly formatted", "lines are improperly formatted"),
-                                         exitStatus: .success))
-            }
-            if sink.unreadable > 0 {
-                context.report(.error(path: nil, count(sink.unreadable, "listed file could not be read", "listed files could not be read")))
-            }
-            if sink.mismatches > 0 {
-                context.report(.error(path: nil, count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match")))
-            }
-        }
-        return max(listing.withLock { $0 }, sink.status)
+        return CommandRunner.Job(cutter: cutter, kind: .digest, inputName: inputName, sink: sink, producer: producer)
     }
 
     /// Lists `paths`, in their order: each file given (a pipe or a device

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Prints each batch's lines as it comes back, in order (`bale sum`):
 /// `sha256sum`'s format, or OK/FAILED lines with `-c`. The batch's files
 /// come in the chunk's context (`PathBatchCutter`), their digests in the
@@ -6,16 +10,23 @@
 /// Only the collector thread writes here (`@unchecked Sendable`); the
 /// counts are read after the pipeline joined it.
 final class DigestPrinter: ResultSink, @unchecked Sendable {
-    private let quiet: Bool
+    private let lines: SumCommand.CheckLines
+    private let ignoringMissing: Bool
     private let context: RunContext
     private(set) var status = ExitCode.success
-    /// With `-c`: files whose digest differs, and files that could not be read.
+    /// With `-c`: files whose digest differs, files that could not be
+    /// read, and files whose digest matched.
     private(set) var mismatches = 0
     private(set) var unreadable = 0
+    private(set) var verified = 0
 
-    /// With `quiet`, the OK lines of `-c` are left out.
-    init(quiet: Bool, context: RunContext) {
-        self.quiet = quiet
+    /// `lines` says which of `-c`'s lines are printed (`.quiet`: not the
+    /// OK lines; `.status`: none); with `ignoringMissing`, a listed file
+    /// that is not there gets no line and counts for nothing, as with
+    /// sha256sum's `--ignore-missing`.
+    init(lines: SumCommand.CheckLines = .all, ignoringMissing: Bool = false, context: RunContext) {
+        self.lines = lines
+        self.ignoringMissing = ignoringMissing
         self.context = context
     }
 
@@ -31,6 +42,7 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
             case .digest(let bytes):
                 digest = bytes
             case .unreadable(let failure):
+                if ignoringMissing && file.expected != nil && failure == ENOENT { continue }
                 let error = SystemError(code: failure, operation: "read")
                 if file.expected != nil {
                     // As sha256sum -c says it, its quoting of the name included.
@@ -40,7 +52,7 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                 }
                 status = .failure
                 if file.expected != nil {
-                    out += Manifest.checkLine(path: file.path, verdict: .unreadable)
+                    if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .unreadable) }
                     unreadable += 1
                 }
                 continue
@@ -49,7 +61,7 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                 let error = BaleError.changedWhileReading(path: TerminalText.name(file.path))
                 if file.expected != nil {
                     context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.cause, wording: .verbatim))
-                    out += Manifest.checkLine(path: file.path, verdict: .unreadable)
+                    if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .unreadable) }
                     unreadable += 1
                 } else {
                     context.fail(error)
@@ -62,9 +74,10 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
             context.summary.addProgress(read: file.size)
             if let expected = file.expected {
                 if expected == digest {
-                    if !quiet { out += Manifest.checkLine(path: file.path, verdict: .ok) }
+                    verified += 1
+                    if lines.showsMatches { out += Manifest.checkLine(path: file.path, verdict: .ok) }
                 } else {
-                    out += Manifest.checkLine(path: file.path, verdict: .failed)
+                    if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .failed) }
                     mismatches += 1
                     status = .failure
                 }

@@ -20,10 +20,13 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
         self.count = count
     }
 
-    /// Parses `K/N`, 1 ≤ K ≤ N.
+    /// Parses `K/N`, 1 ≤ K ≤ N, each written in decimal digits alone
+    /// (`Int` would also take a sign: `+1/3` is no part a batch system
+    /// numbers, most likely a mistyped variable, and is refused).
     public init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
+        guard parts.count == 2, parts.allSatisfy({ $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
+              let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
         self.init(index: index, count: count)
     }
 
