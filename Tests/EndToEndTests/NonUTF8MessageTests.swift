@@ -109,7 +109,8 @@ import Testing
 
     /// The names options take are bytes too: `-C` (pack, unpack),
     /// `--manifest` (pack, gzip -r), `-T`/`--files-from`, `--out-dir`,
-    /// `--json-file`, also joined to the option (`--out-dir=NAME`).
+    /// `--json-file`, also joined to the option (`--out-dir=NAME`, `-C=NAME`);
+    /// a FIFO named so is refused as `pack --remove-files`' archive (it hung).
     /// Before, each was decoded with U+FFFD: unpack made and filled
     /// another directory, pack's -C and -T found none, outputs were
     /// written under other names.
@@ -118,8 +119,10 @@ import Testing
             mkdir $'s\xe9' && echo x > $'s\xe9/f'
             "$BALE" pack -C $'s\xe9' -o a.tgz f --manifest $'m\xe9' && echo "pack -C, --manifest: $(cat $'m\xe9' | cut -c67-)"
             "$BALE" unpack a.tgz -C $'t\xe9' && cmp $'t\xe9/f' $'s\xe9/f' && echo "unpack -C"
+            "$BALE" unpack a.tgz -C=$'u\xe9' && cmp $'u\xe9/f' $'s\xe9/f' && echo "unpack -C=NAME"
             cp -r $'s\xe9' r && "$BALE" gzip -r r --manifest $'g\xe9' && echo "gzip -r --manifest: $(cut -c67- $'g\xe9')"
             "$BALE" sum $'s\xe9/f' > $'c\xe9' && "$BALE" sum -c $'c\xe9' | cat -v
+            mkfifo $'p\xe9' && timeout 10 "$BALE" pack --remove-files -o $'p\xe9' $'c\xe9' 2> /dev/null; echo "pack --remove-files into a FIFO: $?"; rm $'p\xe9'
             echo $'s\xe9/f' > $'l\xe9' && "$BALE" pack -T $'l\xe9' -o b.tgz --json-file $'j\xe9' && echo "pack -T, --json-file"
             "$BALE" gzip -r -k --files-from $'l\xe9' --out-dir=$'o\xe9' && [ -f $'o\xe9/s\xe9/f.gz' ] && echo "gzip --files-from, --out-dir="
             ls | LC_ALL=C sort | cat -v | tr '\n' ' '; echo
@@ -127,11 +130,13 @@ import Testing
         #expect(run.stdout == #"""
             pack -C, --manifest: f
             unpack -C
+            unpack -C=NAME
             gzip -r --manifest: r/f
             sM-i/f: OK
+            pack --remove-files into a FIFO: 1
             pack -T, --json-file
             gzip --files-from, --out-dir=
-            a.tgz b.tgz cM-i gM-i jM-i lM-i mM-i oM-i r sM-i tM-i 
+            a.tgz b.tgz cM-i gM-i jM-i lM-i mM-i oM-i r sM-i tM-i uM-i 
 
             """#, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.isEmpty, "\(run.stderr)")

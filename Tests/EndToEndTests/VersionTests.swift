@@ -14,6 +14,9 @@ import Testing
             head -1 out | grep -q '^bale [^ ]' && echo "names bale's build"
             upstream() { v=$(dpkg-query -W -f='${Version}' "$1"); v=${v#*:}; v=${v%-*}; echo "${v%[.+~]dfsg*}"; }
             grep -qx "libdeflate $(upstream libdeflate-dev)" out && echo "libdeflate matches"
+            # bale's copy of a libdeflate compressor (Sources/CDeflate), named apart.
+            copy=$(sed -n 's/^#define LIBDEFLATE_VERSION_STRING[[:space:]]*"\(.*\)"/\1/p' "\#(DebianPackageTests.repository)/Sources/CDeflate/libdeflate/libdeflate.h")
+            grep -qx "libdeflate compressor $copy (bale's copy)" out && echo "compressor matches"
             grep -qx "isal $(upstream libisal-dev)" out && echo "isal matches"
             grep -qx "zlib $(upstream zlib1g-dev)" out && echo "zlib matches"
             grep -q "^OpenSSL $(upstream libssl-dev) " out && echo "OpenSSL matches"
@@ -22,6 +25,7 @@ import Testing
             status=0
             names bale's build
             libdeflate matches
+            compressor matches
             isal matches
             zlib matches
             OpenSSL matches

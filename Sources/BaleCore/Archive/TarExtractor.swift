@@ -69,7 +69,7 @@ public struct TarExtractor: TarReader.Handler {
     public init(root: Int32, rootPath: String = ".", policy: ExtractionPolicy = ExtractionPolicy(),
                 writerThreads: Int = 2) {
         self.root = root
-        self.rootPath = Array(rootPath.utf8)
+        self.rootPath = TerminalText.bytes(ofName: rootPath)  // -C's bytes, given in stand-ins
         self.policy = policy
         directories = DirectoryStack(root: root)
         restorer = policy.restoresAttributes ? AttributeRestorer() : nil

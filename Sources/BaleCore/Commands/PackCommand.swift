@@ -112,7 +112,7 @@ public struct PackCommand {
         }
 
         // Refused before it is opened: opening a FIFO would wait for a reader.
-        if removal != nil, let outputPath, AtomicOutputFile.writesDirectly(Array(outputPath.utf8)) {
+        if removal != nil, let outputPath, AtomicOutputFile.writesDirectly(TerminalText.bytes(ofName: outputPath)) {
             context.report(.error(path: outputPath, Self.notAFileForRemoval))
             return .failure
         }

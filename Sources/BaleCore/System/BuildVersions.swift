@@ -5,8 +5,11 @@
 // name the shared library actually loaded, not only the one built against;
 // libdeflate and ISA-L have no such call, so their headers' versions are
 // the ones bale was built with (libdeflate is linked in statically, so
-// that is also the one it runs; ISA-L is loaded as libisal.so.2).
+// that is also the one it runs; ISA-L is loaded as libisal.so.2). bale
+// compresses with its own copy of a newer libdeflate's compressor
+// (Sources/CDeflate) and inflates with Debian's: both are named.
 import CCrypto
+import CDeflate
 import CIsal
 import CLibdeflate
 import CSystem
@@ -18,8 +21,13 @@ public enum BuildVersions {
     /// checkout `make` built it from, or "unknown".
     public static var bale: String { String(cString: bale_build_version()) }
 
-    /// libdeflate's version, from the header bale was built with.
+    /// The version of Debian's libdeflate, which inflates and takes CRC-32s
+    /// (from the header bale was built with; linked in statically).
     public static var libdeflate: String { LIBDEFLATE_VERSION_STRING }
+
+    /// The version of libdeflate whose compressor bale's copy is (with
+    /// bale's one change: Sources/CDeflate), which compresses levels 2-12.
+    public static var libdeflateCompressor: String { String(cString: bale_libdeflate_compressor_version()) }
 
     /// ISA-L's version, from the headers bale was built with.
     public static var isal: String { String(cString: bale_isal_version) }
@@ -35,6 +43,7 @@ public enum BuildVersions {
         """
         bale \(bale)
         libdeflate \(libdeflate)
+        libdeflate compressor \(libdeflateCompressor) (bale's copy)
         isal \(isal)
         zlib \(zlib)
         \(openSSL)

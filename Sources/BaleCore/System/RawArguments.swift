@@ -49,9 +49,11 @@ public enum RawArguments {
     }
 
     /// The bytes of `argument`'s value when `argument` is an option with its
-    /// value joined (`--output=NAME`, `-oNAME`) and that value decodes to
-    /// `value`; else nil. The option's part is ASCII, so the value starts
-    /// after the `=` of a long option or after the letter of a short one.
+    /// value joined (`--output=NAME`, `-o=NAME`, `-oNAME`) and that value
+    /// decodes to `value`; else nil. The option's part is ASCII, so the
+    /// value starts after the `=` of a long option, or after the letter of
+    /// a short one and the `=` that may follow it (argument-parser reads
+    /// `-C=NAME` as NAME).
     static func joinedValue(in argument: [UInt8], decodingTo value: String) -> [UInt8]? {
         guard argument.count > 2, argument[0] == UInt8(ascii: "-") else { return nil }
         let start: Int
@@ -61,7 +63,7 @@ public enum RawArguments {
             start = equals + 1
         } else {
             guard argument[1] < 0x80 else { return nil }
-            start = 2
+            start = argument[2] == UInt8(ascii: "=") ? 3 : 2
         }
         let joined = Array(argument[start...])
         return String(decoding: joined, as: UTF8.self) == value ? joined : nil

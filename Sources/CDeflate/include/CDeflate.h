@@ -39,4 +39,7 @@ size_t bale_libdeflate_deflate_compress_bound(struct bale_libdeflate_compressor 
 /* libdeflate_free_compressor. */
 void bale_libdeflate_free_compressor(struct bale_libdeflate_compressor *compressor);
 
+/* The version of libdeflate this compressor is a copy of ("1.25"). */
+const char *bale_libdeflate_compressor_version(void);
+
 #endif
