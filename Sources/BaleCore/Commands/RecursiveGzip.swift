@@ -48,7 +48,11 @@ struct RecursiveGzip {
         let context = options.context
         let tops: [[UInt8]]
         switch DirectoryListing.paths(options.files, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
-        case .success(let found): tops = found
+        case .success(let found):
+            // A path named twice, or inside a directory named before it, is
+            // walked once: its files are that directory's (CoveredPaths).
+            let selection = options.selection
+            tops = CoveredPaths.removingCovered(found, nestedToo: selection.excludes.isEmpty && selection.includes.isEmpty)
         case .failure(let error):
             context.fail(error)
             return .failure
