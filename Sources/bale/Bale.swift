@@ -33,7 +33,9 @@ struct Bale: ParsableCommand {
         ProcessSignals.installTerminationCleanup()
         StandardOutput.reserveStandardDescriptors()
         StandardOutput.checkBufferedOutputAtExit()
-        let arguments = LevelArguments.rewrite(Array(CommandLine.arguments.dropFirst()))
+        // argv decoded once without loss: a name that is not UTF-8 keeps its
+        // bytes through the parser, in paths and option values alike.
+        let arguments = LevelArguments.rewrite(RawArguments.commandLine)
         if let command = SubcommandFastPath.parse(arguments, among: configuration.subcommands) {
             do {
                 var command = command

@@ -2,8 +2,8 @@ import Testing
 
 /// Two file names that are not UTF-8 and decode to the same String
 /// (`caf\xe9` and `caf\xe8`, both `caf\u{FFFD}`) are two files: each
-/// argument is found by its own bytes, in the order given
-/// (`RawArguments.bytes(ofEach:)`), never the first one twice, which
+/// argument is found by its own bytes (the command line is decoded without
+/// loss, `RawArguments.commandLine`), never the first one twice, which
 /// decompressed, archived or hashed one file twice and the other never,
 /// with exit 0.
 @Suite struct AlikeNamesTests {

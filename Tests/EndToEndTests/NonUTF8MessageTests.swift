@@ -141,4 +141,25 @@ import Testing
             """#, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.isEmpty, "\(run.stderr)")
     }
+
+    /// Names that decode alike (`o\xe8`, `o\xe9`: both `o\u{FFFD}` to Swift)
+    /// stay apart in option values and patterns too: the command line is
+    /// decoded without loss once (`RawArguments.commandLine`). Before, the
+    /// `--out-dir` was taken for the path (the outputs went inside the
+    /// source tree), and `--exclude $'x\xe8'` left out `x\xe9` as well.
+    @Test func namesThatDecodeAlikeStayApartInOptions() throws {
+        let run = try Scratch().run(#"""
+            mkdir $'o\xe9' && echo z > $'o\xe9/z'
+            "$BALE" gzip -r -k --out-dir=$'o\xe8' $'o\xe9' && [ -f $'o\xe8/o\xe9/z.gz' ] && [ ! -e $'o\xe9/z.gz' ] && echo "out-dir apart"
+            mkdir t && echo 1 > t/$'x\xe9' && echo 2 > t/$'x\xe8'
+            "$BALE" pack --exclude $'x\xe8' -o a.tgz t && tar -tzf a.tgz | LC_ALL=C sort | tr '\n' ' '; echo
+            cp -r t g && "$BALE" gzip -r --exclude $'x\xe9' g && ls g | LC_ALL=C sort | cat -v | tr '\n' ' '; echo
+            """#)
+        #expect(run.stdout == #"""
+            out-dir apart
+            t/ t/x\351 
+            xM-h.gz xM-i 
+
+            """#, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -16,13 +16,17 @@ import CSystem
 /// their directory must exclude them too. A tree walk (`pack`, `gzip -r`)
 /// does not need it: it never descends into an excluded directory.
 public struct ExclusionPatterns: Sendable {
-    /// The globs, as given.
-    public var globs: [String]
+    /// The globs, as given (a byte that is not UTF-8 as a stand-in,
+    /// `RawArguments`).
+    public var globs: [String] { didSet { globBytes = globs.map(TerminalText.bytes(ofName:)) } }
+    /// Each glob's bytes, which fnmatch matches against a name's bytes.
+    private var globBytes: [[UInt8]]
     /// Whether a name inside a matching directory matches too.
     public var includesDirectoryContents: Bool
 
     public init(_ globs: [String] = [], includesDirectoryContents: Bool = true) {
         self.globs = globs
+        globBytes = globs.map(TerminalText.bytes(ofName:))
         self.includesDirectoryContents = includesDirectoryContents
     }
 
@@ -31,13 +35,13 @@ public struct ExclusionPatterns: Sendable {
 
     /// True when a glob matches `name` or a tail of it.
     public func excludes(_ name: [UInt8]) -> Bool {
-        guard !globs.isEmpty else { return false }
+        guard !globBytes.isEmpty else { return false }
         var name = name
         while name.count > 1 && name.last == UInt8(ascii: "/") { name.removeLast() }
         let flags = includesDirectoryContents ? bale_fnm_leading_dir : 0
         return withCString(name) { whole in
             let length = name.count
-            return globs.contains { glob in
+            return globBytes.contains { glob in withCString(glob) { glob in
                 if fnmatch(glob, whole, flags) == 0 { return true }
                 // Each tail after a '/' (not after the first of several).
                 for index in 0..<length where name[index] == UInt8(ascii: "/")
@@ -45,7 +49,7 @@ public struct ExclusionPatterns: Sendable {
                     if fnmatch(glob, whole + index + 1, flags) == 0 { return true }
                 }
                 return false
-            }
+            } }
         }
     }
 }

@@ -23,13 +23,6 @@ public struct FileSelection: Sendable {
 
     public init() {}
 
-    /// True when a glob of `patterns` matches `path`, or any tail of it
-    /// after a slash (`ExclusionPatterns`, without FNM_LEADING_DIR: a walk
-    /// does not descend into an excluded directory).
-    static func matches(_ patterns: [String], _ path: String) -> Bool {
-        ExclusionPatterns(patterns, includesDirectoryContents: false).excludes(Array(path.utf8))
-    }
-
     /// Parses a size: a number with an optional K, M, G or T suffix (powers
     /// of 1024, as in find and du), e.g. `100K`, `2M`.
     public static func size(_ text: String) -> Int64? {

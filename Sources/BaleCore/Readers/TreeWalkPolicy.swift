@@ -35,9 +35,18 @@ public struct TreeWalkPolicy: Sendable {
     public var links = LinkFollowing.never
     /// Leave out entries whose name (or any tail of it after a slash)
     /// matches one of these globs, with everything below them.
-    public var excludes: [String] = []
+    public var excludes: [String] = [] { didSet { excluding = Self.patterns(excludes) } }
     /// If not empty, take only regular files whose name matches one of these globs.
-    public var includes: [String] = []
+    public var includes: [String] = [] { didSet { including = Self.patterns(includes) } }
+    /// `excludes` and `includes` as bytes, made once (names are matched
+    /// byte for byte: `ExclusionPatterns`, without FNM_LEADING_DIR, as a
+    /// walk does not descend into an excluded directory).
+    private var excluding = Self.patterns([])
+    private var including = Self.patterns([])
+
+    private static func patterns(_ globs: [String]) -> ExclusionPatterns {
+        ExclusionPatterns(globs, includesDirectoryContents: false)
+    }
     /// Take only regular files of at least this many bytes.
     public var minimumSize: Int64 = 0
     /// Take only regular files last modified at least this many seconds before `now`.
@@ -59,6 +68,9 @@ public struct TreeWalkPolicy: Sendable {
     public init(selection: FileSelection) {
         excludes = selection.excludes
         includes = selection.includes
+        // didSet does not run in an initializer.
+        excluding = Self.patterns(excludes)
+        including = Self.patterns(includes)
         minimumSize = selection.minimumSize
         olderThan = selection.olderThan
         now = selection.now
@@ -68,12 +80,12 @@ public struct TreeWalkPolicy: Sendable {
     /// True when an entry named `name` is left out, with all below it.
     func leavesOut(name: [UInt8]) -> Bool {
         guard !excludes.isEmpty, !name.isEmpty else { return false }
-        return FileSelection.matches(excludes, String(decoding: name, as: UTF8.self))
+        return excluding.excludes(name)
     }
 
     /// True when the regular file at `path` (`name` below its top) with `info` is taken.
     func takesFile(path: [UInt8], name: [UInt8], _ info: stat) -> Bool {
-        if !includes.isEmpty && !FileSelection.matches(includes, String(decoding: name, as: UTF8.self)) { return false }
+        if !includes.isEmpty && !including.excludes(name) { return false }
         if Int64(info.st_size) < minimumSize { return false }
         if let olderThan, Int64(info.st_mtim.tv_sec) > now - olderThan { return false }
         if let shard, !shard.takes(shardKey == .name ? name : path) { return false }
