@@ -18,16 +18,21 @@ import CSystem
 public struct ExclusionPatterns: Sendable {
     /// The globs, as given (a byte that is not UTF-8 as a stand-in,
     /// `RawArguments`).
-    public var globs: [String] { didSet { globBytes = globs.map(TerminalText.bytes(ofName:)) } }
-    /// Each glob's bytes, which fnmatch matches against a name's bytes.
-    private var globBytes: [[UInt8]]
+    public var globs: [String] { didSet { globBytes = Self.cStrings(globs) } }
+    /// Each glob's bytes, NUL-terminated, which fnmatch matches against a
+    /// name's bytes (made once: names are matched by the thousand).
+    private var globBytes: [[CChar]]
     /// Whether a name inside a matching directory matches too.
     public var includesDirectoryContents: Bool
 
     public init(_ globs: [String] = [], includesDirectoryContents: Bool = true) {
         self.globs = globs
-        globBytes = globs.map(TerminalText.bytes(ofName:))
+        globBytes = Self.cStrings(globs)
         self.includesDirectoryContents = includesDirectoryContents
+    }
+
+    private static func cStrings(_ globs: [String]) -> [[CChar]] {
+        globs.map { TerminalText.bytes(ofName: $0).map { CChar(bitPattern: $0) } + [0] }
     }
 
     /// True when no glob is given (nothing is excluded).
@@ -41,7 +46,8 @@ public struct ExclusionPatterns: Sendable {
         let flags = includesDirectoryContents ? bale_fnm_leading_dir : 0
         return withCString(name) { whole in
             let length = name.count
-            return globBytes.contains { glob in withCString(glob) { glob in
+            return globBytes.contains { glob in glob.withUnsafeBufferPointer { glob in
+                let glob = glob.baseAddress!
                 if fnmatch(glob, whole, flags) == 0 { return true }
                 // Each tail after a '/' (not after the first of several).
                 for index in 0..<length where name[index] == UInt8(ascii: "/")
