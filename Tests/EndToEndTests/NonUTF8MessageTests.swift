@@ -146,7 +146,8 @@ import Testing
     /// stay apart in option values and patterns too: the command line is
     /// decoded without loss once (`RawArguments.commandLine`). Before, the
     /// `--out-dir` was taken for the path (the outputs went inside the
-    /// source tree), and `--exclude $'x\xe8'` left out `x\xe9` as well.
+    /// source tree), `--exclude $'x\xe8'` left out `x\xe9` as well, and `-S`
+    /// wrote its suffix with U+FFFD.
     @Test func namesThatDecodeAlikeStayApartInOptions() throws {
         let run = try Scratch().run(#"""
             mkdir $'o\xe9' && echo z > $'o\xe9/z'
@@ -154,11 +155,13 @@ import Testing
             mkdir t && echo 1 > t/$'x\xe9' && echo 2 > t/$'x\xe8'
             "$BALE" pack --exclude $'x\xe8' -o a.tgz t && tar -tzf a.tgz | LC_ALL=C sort | tr '\n' ' '; echo
             cp -r t g && "$BALE" gzip -r --exclude $'x\xe9' g && ls g | LC_ALL=C sort | cat -v | tr '\n' ' '; echo
+            echo hi > sf && "$BALE" gzip -k -S $'.z\xe9' sf && [ -f $'sf.z\xe9' ] && rm sf && "$BALE" gunzip -S $'.z\xe9' $'sf.z\xe9' && cat sf
             """#)
         #expect(run.stdout == #"""
             out-dir apart
             t/ t/x\351 
             xM-h.gz xM-i 
+            hi
 
             """#, "\(run.stdout)\(run.stderr)")
     }

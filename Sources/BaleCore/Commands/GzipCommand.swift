@@ -172,7 +172,7 @@ public struct GzipCommand: Sendable {
             case .output(let name): target = Array(pathBytes[..<base]) + name
             case .alreadyCompressed where options.force:
                 // As gzip: -f compresses a file whatever its name.
-                target = pathBytes + Array(options.suffix.utf8)
+                target = pathBytes + TerminalText.bytes(ofName: options.suffix)
             case .alreadyCompressed(let suffix):
                 context.report(.warning(path: path, "already has \(suffix) suffix -- unchanged", wording: .sentence))
                 return .warning
@@ -214,7 +214,7 @@ public struct GzipCommand: Sendable {
     private func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
         guard outputName(for: path[Self.baseNameStart(of: path)...]) == .unknownSuffix else { return nil }
         for suffix in [options.suffix, ".gz", ".z", "-z"] {
-            let candidate = path + Array(suffix.utf8)
+            let candidate = path + TerminalText.bytes(ofName: suffix)
             if withCString(candidate, { lstat($0, &info) }) == 0 { return candidate }
         }
         return nil
@@ -278,14 +278,14 @@ public struct GzipCommand: Sendable {
     func outputName<Name: Collection<UInt8>>(for name: Name) -> OutputName {
         func lowered(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
         for (suffix, replacement) in decompressedSuffixes {
-            let bytes = Array(suffix.utf8)
+            let bytes = TerminalText.bytes(ofName: suffix)  // -S's bytes, as given
             guard name.count > bytes.count,
                   name.suffix(bytes.count).map(lowered).elementsEqual(bytes.map(lowered)) else { continue }
             return options.decompress || options.test
                 ? .output(Array(name.dropLast(bytes.count)) + Array(replacement.utf8))
                 : .alreadyCompressed(suffix: TerminalText.name(name.suffix(bytes.count)))
         }
-        return options.decompress || options.test ? .unknownSuffix : .output(Array(name) + Array(options.suffix.utf8))
+        return options.decompress || options.test ? .unknownSuffix : .output(Array(name) + TerminalText.bytes(ofName: options.suffix))
     }
 
     /// The suffixes gunzip recognises and what replaces each, as gzip: `-S`'s

@@ -212,14 +212,14 @@ struct RecursiveGzip {
         private func isLeftOver(_ name: [UInt8], in directory: TreeWalkEntry.Directory) -> Bool {
             let stem = Array(name.dropFirst().dropLast(AtomicOutputFile.temporaryMarker.utf8.count + 6))
             if !options.decompress && !options.test {
-                let suffix = Array(options.suffix.utf8)
+                let suffix = TerminalText.bytes(ofName: options.suffix)
                 return stem.count > suffix.count && stem.suffix(suffix.count).elementsEqual(suffix)
                     && directory.contains(Array(stem.dropLast(suffix.count)))
             }
             return command.decompressedSuffixes.contains { suffix, replacement in
                 let replaced = Array(replacement.utf8)
                 return stem.count > replaced.count && stem.suffix(replaced.count).elementsEqual(replaced)
-                    && directory.contains(Array(stem.dropLast(replaced.count)) + Array(suffix.utf8))
+                    && directory.contains(Array(stem.dropLast(replaced.count)) + TerminalText.bytes(ofName: suffix))
             }
         }
 
