@@ -57,9 +57,9 @@ struct Cat: ParsableCommand {
 
     func run() throws {
         var options = CatCommand.Options()
-        options.archive = TerminalText.name(RawArguments.bytes(of: archive))  // its bytes, kept
-        options.selection = EntrySelection(paths: RawArguments.bytes(ofEach: paths),
-                                           patterns: RawArguments.bytes(ofEach: wildcards))
+        options.archive = archive
+        options.selection = EntrySelection(paths: paths.map(TerminalText.bytes(ofName:)),
+                                           patterns: wildcards.map(TerminalText.bytes(ofName:)))
         options.exclusions = ExclusionPatterns(excludes)
         options.engine = engine.settings
         options.context = RunContext(quiet: quiet, verbose: false)

@@ -140,8 +140,7 @@ extension EngineOptions {
                                             exitStatus: status.rawValue, cores: cores).utf8)
             if let jsonFile {
                 do throws(BaleError) {
-                    // Its bytes (TerminalText's stand-ins), which AtomicOutputFile writes.
-                    let file = try AtomicOutputFile(path: TerminalText.name(RawArguments.bytes(of: jsonFile)))
+                    let file = try AtomicOutputFile(path: jsonFile)
                     try file.write(text)
                     try file.commit(attributes: nil, sync: false)
                 } catch {

@@ -135,16 +135,15 @@ struct GzipOptions: ParsableArguments {
         options.force = force
         options.level = try level.resolved(codec: engine.codec)
         options.recursive = recursive
-        options.outputDirectory = outputDirectory.map { TerminalText.name(RawArguments.bytes(of: $0)) }  // its bytes, kept
+        options.outputDirectory = outputDirectory
         options.selection.excludes = excludes
         options.selection.includes = includes
         options.selection.minimumSize = minimumSize.flatMap(FileSelection.size) ?? 0
         options.selection.olderThan = olderThan.flatMap(FileSelection.duration)
         options.selection.shard = shard
-        options.filesFrom = filesFrom.map { $0 == "-" ? $0 : TerminalText.name(RawArguments.bytes(of: $0)) }  // its bytes, kept
+        options.filesFrom = filesFrom
         options.nullSeparated = null
-        // Its bytes (TerminalText's stand-ins), as -o's: AtomicOutputFile writes that name.
-        options.manifestPath = manifest.map { $0 == "-" ? $0 : TerminalText.name(RawArguments.bytes(of: $0)) }
+        options.manifestPath = manifest
         options.engine = engine.settings
         options.suffix = suffix
         options.context = RunContext(quiet: quiet, verbose: verbose)

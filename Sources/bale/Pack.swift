@@ -142,16 +142,14 @@ struct Pack: ParsableCommand {
         var options = PackCommand.Options()
         options.paths = paths
         // The path's bytes, kept in the String (`TerminalText.name`): `-o` of a name that is not UTF-8.
-        options.outputPath = output.map { TerminalText.name(RawArguments.bytes(of: $0)) }
-        // Names as their bytes (TerminalText's stand-ins), as -o: a directory
-        // or manifest named in Latin-1 is that name, not one with U+FFFD.
-        options.directory = directory.map { TerminalText.name(RawArguments.bytes(of: $0)) }
+        options.outputPath = output
+        options.directory = directory
         options.walker.dereference = dereference
         options.walker.excludes = excludes
         options.walker.oneFileSystem = oneFileSystem
         options.walker.shard = shard
         options.walker.storesAttributes = !noXattrs
-        options.filesFrom = filesFrom.map { $0 == "-" ? $0 : TerminalText.name(RawArguments.bytes(of: $0)) }  // its bytes, kept
+        options.filesFrom = filesFrom
         options.nullSeparated = null
         options.numericOwner = numericOwner
         let stamps = try stamps()
@@ -159,7 +157,7 @@ struct Pack: ParsableCommand {
         options.owner = stamps.owner
         options.group = stamps.group
         options.level = try level.resolved(codec: engine.codec)
-        options.manifestPath = manifest.map { $0 == "-" ? $0 : TerminalText.name(RawArguments.bytes(of: $0)) }
+        options.manifestPath = manifest
         options.sparse = sparse
         options.writesIndex = !noIndex
         options.removesSources = removeFiles

@@ -116,10 +116,10 @@ struct Unpack: ParsableCommand {
 
     func run() throws {
         var options = UnpackCommand.Options()
-        options.archive = TerminalText.name(RawArguments.bytes(of: archive))  // its bytes, kept
-        options.directory = TerminalText.name(RawArguments.bytes(of: directory))  // its bytes, kept
-        options.selection = EntrySelection(paths: RawArguments.bytes(ofEach: paths),
-                                           patterns: RawArguments.bytes(ofEach: wildcards))
+        options.archive = archive
+        options.directory = directory
+        options.selection = EntrySelection(paths: paths.map(TerminalText.bytes(ofName:)),
+                                           patterns: wildcards.map(TerminalText.bytes(ofName:)))
         var policy = ExtractionPolicy()
         policy.stripComponents = stripComponents
         policy.exclusions = ExclusionPatterns(excludes)
@@ -168,7 +168,7 @@ struct List: ParsableCommand {
 
     func run() throws {
         var options = UnpackCommand.Options()
-        options.archive = TerminalText.name(RawArguments.bytes(of: archive))  // its bytes, kept
+        options.archive = archive
         options.policy.exclusions = ExclusionPatterns(excludes)
         options.listOnly = true
         options.engine = engine.settings
@@ -208,7 +208,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         var options = UnpackCommand.Options()
-        options.archive = TerminalText.name(RawArguments.bytes(of: archive))  // its bytes, kept
+        options.archive = archive
         options.verifyOnly = true
         options.manifest = manifest
         options.engine = engine.settings

@@ -38,7 +38,8 @@ public struct EntrySelection: Sendable, Equatable {
     public private(set) var names: [Name]
 
     /// Names (`paths`) and patterns (`patterns`), the names first, as the
-    /// command line gives them: their bytes (`RawArguments.bytes(ofEach:)`),
+    /// command line gives them: their bytes (`TerminalText.bytes(ofName:)` of
+    /// the arguments, decoded without loss: `RawArguments`),
     /// so that a member whose name is not UTF-8 can be named. Empty:
     /// nothing is selected by name (every member is taken: `unpack`
     /// without names).

@@ -13,7 +13,7 @@ import Glibc
 public enum ManifestFile {
     /// How messages name a manifest, as sha256sum does ("standard input" for "-").
     public static func displayName(_ manifest: String) -> String {
-        Manifest.quotedForMessage(manifest == "-" ? Array("standard input".utf8) : RawArguments.bytes(of: manifest))
+        Manifest.quotedForMessage(manifest == "-" ? Array("standard input".utf8) : TerminalText.bytes(ofName: manifest))
     }
 
     /// Why a manifest with no well-formed line (an empty one too) is no
@@ -28,7 +28,7 @@ public enum ManifestFile {
     /// rule (`holdsNoChecksum`, `parseStrictly`). `form` carries the line
     /// form from one manifest of a run to the next (`Manifest.LineForm`).
     public static func read(_ manifest: String, form: inout Manifest.LineForm) -> Result<Manifest.Checklist, BaleError> {
-        let fd = manifest == "-" ? 0 : withCString(RawArguments.bytes(of: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
+        let fd = manifest == "-" ? 0 : withCString(TerminalText.bytes(ofName: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 { return .failure(.cannotOpen(path: displayName(manifest), .current("open"))) }
         defer { if fd != 0 { FileIO.close(fd) } }
         let text: [UInt8]

@@ -83,7 +83,7 @@ public struct GzipCommand: Sendable {
             return .failure
         }
         var status = ExitCode.success
-        let fileBytes = RawArguments.bytes(ofEach: files)
+        let fileBytes = files.map(TerminalText.bytes(ofName:))
         for (file, bytes) in zip(files, fileBytes) {
             let outcome = file == "-" ? standardStream(pipeline) : oneFile(bytes, pipeline)
             status = max(status, outcome)
@@ -109,7 +109,7 @@ public struct GzipCommand: Sendable {
         // `-o FILE` follows the rule of every output: an existing FILE is
         // not replaced without -f. Checked before a byte is read, for what
         // a pipe gave cannot be read again.
-        let target = options.outputPath.map(RawArguments.bytes(of:))
+        let target = options.outputPath.map(TerminalText.bytes(ofName:))
         if let target, !options.test, let refusal = refusal(of: target) { return refusal }
         return transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
                          attributes: nil, outputPath: options.test ? nil : target, pipeline: pipeline)
@@ -181,7 +181,7 @@ public struct GzipCommand: Sendable {
                 return .warning
             }
         } else {
-            target = options.toStandardOutput || options.test ? nil : options.outputPath.map(RawArguments.bytes(of:))
+            target = options.toStandardOutput || options.test ? nil : options.outputPath.map(TerminalText.bytes(ofName:))
         }
         if let target, let refusal = refusal(of: target) { return refusal }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)

@@ -103,7 +103,7 @@ public struct SumCommand: Sendable {
         let sink = DigestPrinter(context: options.context)
         let job = self.job(inputName: "files", sink: sink) { [self] hand, cancellation in
             // No path: standard input, as sha256sum reads it.
-            let paths = options.paths.isEmpty ? [SumItem.standardInputName] : RawArguments.bytes(ofEach: options.paths)
+            let paths = options.paths.isEmpty ? [SumItem.standardInputName] : options.paths.map(TerminalText.bytes(ofName:))
             let status = list(paths, cancellation: cancellation) { item in
                 options.context.summary.expect(bytes: item.size, files: 1)
                 _ = hand(item)

@@ -13,7 +13,7 @@ enum DirectoryListing {
     static func paths(
         _ given: [String], listedIn list: String?, nullSeparated: Bool
     ) -> Result<[[UInt8]], BaleError> {
-        let paths = RawArguments.bytes(ofEach: given)
+        let paths = given.map(TerminalText.bytes(ofName:))
         guard let list else { return .success(paths) }
         return names(listedIn: list, nullSeparated: nullSeparated).map { paths + $0 }
     }
