@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 BENCH_QUICK ?= 0
 # What bale builds with: Debian's -dev packages, checked with dpkg.
-LIBRARY_PACKAGES = zlib1g-dev libdeflate-dev libisal-dev libssl-dev pkg-config
+LIBRARY_PACKAGES = zlib1g-dev libisal-dev libssl-dev pkg-config
 # What its tests and benchmark compare against: command:package pairs,
 # checked on the PATH (python3 may come from elsewhere than Debian).
 TOOLS = cc:gcc ar:binutils gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace setpriv:util-linux getfattr:attr getfacl:acl setcap:libcap2-bin igzip:isal libdeflate-gzip:libdeflate-tools xz:xz-utils
@@ -55,8 +55,8 @@ version:
 	  { cp .build-version.tmp Sources/CSystem/BuildVersion.h && touch Sources/CSystem/BuildVersion.c; }
 	@rm -f .build-version.tmp
 
-# libdeflate's compressor, bale's copy (Sources/CDeflate/include/CDeflate.h
-# says why), compiled with the system's C compiler as libdeflate's own
+# libdeflate 1.25, bale's copy (Sources/CDeflate/include/CDeflate.h says
+# why): its compressor, decompressor and CRC-32, compiled with the system's C compiler as libdeflate's own
 # Makefile does: SwiftPM's clang makes this code ~5% slower. Package.swift
 # links the archive (module.modulemap).
 CC ?= cc
@@ -68,7 +68,12 @@ $(DEFLATE_LIB): $(DEFLATE_SOURCES)
 	@mkdir -p $(@D)
 	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/CompressorSource.c -o $(@D)/compressor.o
 	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/AllocatorSource.c -o $(@D)/allocator.o
-	rm -f $@ && ar rcs $@ $(@D)/compressor.o $(@D)/allocator.o
+	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/DecompressorSource.c -o $(@D)/decompressor.o
+	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/CRC32Source.c -o $(@D)/crc32.o
+	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/X86FeaturesSource.c -o $(@D)/x86-features.o
+	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/ArmFeaturesSource.c -o $(@D)/arm-features.o
+	rm -f $@ && ar rcs $@ $(@D)/compressor.o $(@D)/allocator.o $(@D)/decompressor.o $(@D)/crc32.o \
+	  $(@D)/x86-features.o $(@D)/arm-features.o
 	@# SwiftPM does not see this archive change: drop what links it, so the next build relinks.
 	rm -f .build/debug/bale .build/release/bale .build/debug/balePackageTests.xctest
 

@@ -18,17 +18,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // libdeflate (Debian's libdeflate-dev): the whole-member inflate of
-        // bale's own members, whose sizes are known, and CRC-32 (the workers
-        // compress with bale's copy of its compressor, CDeflate, below). Linked statically (BaleCore's linker settings):
-        // no pkg-config here, whose -ldeflate would link the shared library.
-        .systemLibrary(
-            name: "CLibdeflate",
-            providers: [.apt(["libdeflate-dev"])]
-        ),
-        // libdeflate 1.25's compressor, built from a copy of its source with
-        // one change (it stores blocks that do not compress, as zlib does,
-        // so they inflate at memcpy speed): include/CDeflate.h says why.
+        // libdeflate 1.25, built from a copy of its source with one change
+        // to the compressor (it stores blocks that do not compress, as zlib
+        // does, so they inflate at memcpy speed): the deflate of levels
+        // 2-12, the inflate of bale's own members (whose sizes are known)
+        // and CRC-32. include/CDeflate.h says why.
         // The Makefile compiles it with the system's C compiler into
         // .build/cdeflate/libbaledeflate.a (`make deflate`, a step of
         // `make build`, `release`, `test`, `bench`, `fuzz`), which gcc
@@ -56,17 +50,15 @@ let package = Package(
         .target(
             name: "BaleCore",
             dependencies: [
-                "CZlib", "CDeflate", "CLibdeflate", "CIsal", "CCrypto", "CSystem",
+                "CZlib", "CDeflate", "CIsal", "CCrypto", "CSystem",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
-            // libdeflate from Debian's static archive (`-l:libdeflate.a`),
-            // not libdeflate.so: the same version, but not compiled as
-            // position-independent code for a shared library (whose every
-            // call and table access inside the library goes through the
-            // GOT or PLT), and bale -6 -p 1 takes 18-27% less time with it
-            // (README, "Choices behind the figures").
+            // libdeflate as a static archive, not a shared library (whose
+            // every call and table access inside the library goes through
+            // the GOT or PLT): with Debian's libdeflate.a instead of its
+            // libdeflate.so, bale -6 -p 1 took 18-27% less time (README,
+            // "Choices behind the figures").
             linkerSettings: [
-                .linkedLibrary(":libdeflate.a"),
                 .unsafeFlags(["-L\(Context.packageDirectory)/.build/cdeflate"]),
             ]
         ),

@@ -1,11 +1,12 @@
 /*
- * BaleNames.h - the names bale gives libdeflate's compressor when it is
- * built from the copy in libdeflate/ (see CDeflate.h for why).
+ * BaleNames.h - the names bale gives libdeflate when it is built from the
+ * copy in libdeflate/ (see CDeflate.h for why).
  *
- * Debian's libdeflate.a is still linked for inflating and CRC-32, so the
- * copy's every external symbol is renamed here (bale_libdeflate_...):
- * the two never clash, and which one a call reaches is plain at the call
- * site. Included first by each file that compiles part of the copy.
+ * The copy's every external symbol is renamed here (bale_libdeflate_...),
+ * so that it never clashes with a libdeflate some other library brings
+ * into the process, and a call site says plainly which one it reaches.
+ * Included first by each file that compiles part of the copy, and by
+ * CDeflate.h, so that Swift sees the same names.
  */
 #ifndef BALE_NAMES_H
 #define BALE_NAMES_H
@@ -28,5 +29,17 @@
 #define libdeflate_default_malloc_func   bale_libdeflate_default_malloc_func
 #define libdeflate_default_free_func     bale_libdeflate_default_free_func
 #define libdeflate_assertion_failed      bale_libdeflate_assertion_failed
+
+#define libdeflate_decompressor          bale_libdeflate_decompressor
+#define libdeflate_alloc_decompressor    bale_libdeflate_alloc_decompressor
+#define libdeflate_alloc_decompressor_ex bale_libdeflate_alloc_decompressor_ex
+#define libdeflate_deflate_decompress    bale_libdeflate_deflate_decompress
+#define libdeflate_deflate_decompress_ex bale_libdeflate_deflate_decompress_ex
+#define libdeflate_free_decompressor     bale_libdeflate_free_decompressor
+#define libdeflate_crc32                 bale_libdeflate_crc32
+#define libdeflate_x86_cpu_features      bale_libdeflate_x86_cpu_features
+#define libdeflate_init_x86_cpu_features bale_libdeflate_init_x86_cpu_features
+#define libdeflate_arm_cpu_features      bale_libdeflate_arm_cpu_features
+#define libdeflate_init_arm_cpu_features bale_libdeflate_init_arm_cpu_features
 
 #endif

@@ -1,5 +1,4 @@
 import CDeflate
-import CLibdeflate
 
 /// Compresses whole buffers with libdeflate: bale's default codec.
 ///
@@ -12,7 +11,7 @@ import CLibdeflate
 /// The compressor is bale's copy of libdeflate's (CDeflate), which stores
 /// blocks that Huffman coding would shrink by less than 1.5%, as zlib
 /// does: such blocks inflate several times faster (CDeflate.h says why);
-/// the CRC-32 is Debian's libdeflate's.
+/// the CRC-32 is the copy's too.
 public final class LibdeflateCompressor: Compressor {
     private let compressor: OpaquePointer
     public let level: Int32
@@ -47,6 +46,6 @@ public final class LibdeflateCompressor: Compressor {
 
     public func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = bytes.baseAddress else { return 0 }
-        return libdeflate_crc32(0, base, bytes.count)
+        return bale_libdeflate_crc32(0, base, bytes.count)
     }
 }

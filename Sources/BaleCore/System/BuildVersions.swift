@@ -4,14 +4,11 @@
 // libraries at run time (zlib, libcrypto) where they can say so, so they
 // name the shared library actually loaded, not only the one built against;
 // libdeflate and ISA-L have no such call, so their headers' versions are
-// the ones bale was built with (libdeflate is linked in statically, so
-// that is also the one it runs; ISA-L is loaded as libisal.so.2). bale
-// compresses with its own copy of a newer libdeflate's compressor
-// (Sources/CDeflate) and inflates with Debian's: both are named.
+// the ones bale was built with (libdeflate is bale's own copy, linked in
+// statically: Sources/CDeflate; ISA-L is loaded as libisal.so.2).
 import CCrypto
 import CDeflate
 import CIsal
-import CLibdeflate
 import CSystem
 import CZlib
 
@@ -21,13 +18,10 @@ public enum BuildVersions {
     /// checkout `make` built it from, or "unknown".
     public static var bale: String { String(cString: bale_build_version()) }
 
-    /// The version of Debian's libdeflate, which inflates and takes CRC-32s
-    /// (from the header bale was built with; linked in statically).
-    public static var libdeflate: String { LIBDEFLATE_VERSION_STRING }
-
-    /// The version of libdeflate whose compressor bale's copy is (with
-    /// bale's one change: Sources/CDeflate), which compresses levels 2-12.
-    public static var libdeflateCompressor: String { String(cString: bale_libdeflate_compressor_version()) }
+    /// The version of libdeflate that bale's copy is (with bale's one
+    /// change to the compressor: Sources/CDeflate), which compresses levels
+    /// 2-12, inflates bale's own members and takes CRC-32s.
+    public static var libdeflate: String { String(cString: bale_libdeflate_version()) }
 
     /// ISA-L's version, from the headers bale was built with.
     public static var isal: String { String(cString: bale_isal_version) }
@@ -42,8 +36,7 @@ public enum BuildVersions {
     public static var summary: String {
         """
         bale \(bale)
-        libdeflate \(libdeflate)
-        libdeflate compressor \(libdeflateCompressor) (bale's copy)
+        libdeflate \(libdeflate) (bale's copy)
         isal \(isal)
         zlib \(zlib)
         \(openSSL)
