@@ -56,13 +56,13 @@ version:
 	@rm -f .build-version.tmp
 
 # libdeflate 1.25, bale's copy (Sources/CDeflate/include/CDeflate.h says
-# why): its compressor, decompressor and CRC-32, compiled with the system's C compiler as libdeflate's own
-# Makefile does: SwiftPM's clang makes this code ~5% slower. Package.swift
-# links the archive (module.modulemap).
+# why): its compressor, decompressor and CRC-32, compiled with the system's
+# C compiler as libdeflate's own Makefile does: SwiftPM's clang makes this
+# code ~5% slower. Package.swift links the archive (module.modulemap).
 CC ?= cc
 DEFLATE_DIR = Sources/CDeflate
 DEFLATE_LIB = .build/cdeflate/libbaledeflate.a
-DEFLATE_SOURCES = $(wildcard $(DEFLATE_DIR)/*.c $(DEFLATE_DIR)/*.h $(DEFLATE_DIR)/libdeflate/*.h $(DEFLATE_DIR)/libdeflate/lib/*.[ch] $(DEFLATE_DIR)/libdeflate/lib/*/*.h)
+DEFLATE_SOURCES = $(wildcard $(DEFLATE_DIR)/*.c $(DEFLATE_DIR)/*.h $(DEFLATE_DIR)/libdeflate/*.h $(DEFLATE_DIR)/libdeflate/lib/*.[ch] $(DEFLATE_DIR)/libdeflate/lib/*/*.[ch])
 deflate: $(DEFLATE_LIB)
 $(DEFLATE_LIB): $(DEFLATE_SOURCES)
 	@mkdir -p $(@D)
@@ -80,8 +80,8 @@ $(DEFLATE_LIB): $(DEFLATE_SOURCES)
 build: setup version deflate
 	$(SWIFT) build
 
-# Self-contained: the Swift runtime and Foundation linked in, and
-# libdeflate (Debian's libdeflate.a: Package.swift), so the binary runs on
+# Self-contained: the Swift runtime linked in, and libdeflate (bale's
+# copy: Sources/CDeflate), so the binary runs on
 # batch nodes without a Swift toolchain; only system libraries (libc, libz,
 # libisal, libcrypto, libstdc++) stay dynamic, and the dist tarball carries
 # libisal (see dist).
