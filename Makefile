@@ -62,8 +62,9 @@ version:
 CC ?= cc
 DEFLATE_DIR = Sources/CDeflate
 DEFLATE_LIB = .build/cdeflate/libbaledeflate.a
+STATIC_LIBSTDCXX = .build/static-libs/libstdc++.a
 DEFLATE_SOURCES = $(wildcard $(DEFLATE_DIR)/*.c $(DEFLATE_DIR)/*.h $(DEFLATE_DIR)/libdeflate/*.h $(DEFLATE_DIR)/libdeflate/lib/*.[ch] $(DEFLATE_DIR)/libdeflate/lib/*/*.[ch])
-deflate: $(DEFLATE_LIB)
+deflate: $(DEFLATE_LIB) $(STATIC_LIBSTDCXX)
 $(DEFLATE_LIB): $(DEFLATE_SOURCES)
 	@mkdir -p $(@D)
 	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/CompressorSource.c -o $(@D)/compressor.o
@@ -75,6 +76,13 @@ $(DEFLATE_LIB): $(DEFLATE_SOURCES)
 	rm -f $@ && ar rcs $@ $(@D)/compressor.o $(@D)/allocator.o $(@D)/decompressor.o $(@D)/crc32.o \
 	  $(@D)/x86-features.o $(@D)/arm-features.o
 	@# SwiftPM does not see this archive change: drop what links it, so the next build relinks.
+	rm -f .build/debug/bale .build/release/bale .build/debug/balePackageTests.xctest
+
+# libstdc++'s static archive where the link finds it before the shared
+# one (Package.swift, BaleCore's linker settings, says why).
+$(STATIC_LIBSTDCXX):
+	@mkdir -p $(@D)
+	ln -sf "$$($(CC) -print-file-name=libstdc++.a)" $@
 	rm -f .build/debug/bale .build/release/bale .build/debug/balePackageTests.xctest
 
 build: setup version deflate

@@ -12,10 +12,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
-        // The system zlib (Debian's zlib1g-dev), through a module map.
+        // The system zlib (Debian's zlib1g-dev), through a module map;
+        // its static archive is linked (BaleCore's linker settings).
         .systemLibrary(
             name: "CZlib",
-            pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
         // libdeflate 1.25, built from a copy of its source with one change
@@ -38,9 +38,9 @@ let package = Package(
         ),
         // The system's libcrypto (Debian's libssl-dev), for SHA-256: fast
         // (SHA instructions), and no 35 s of swift-crypto in every clean build.
+        // Its static archive is linked (BaleCore's linker settings).
         .systemLibrary(
             name: "CCrypto",
-            pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
         // The few POSIX pieces Swift cannot import: pipe2, F_SETPIPE_SZ,
@@ -53,13 +53,24 @@ let package = Package(
                 "CZlib", "CDeflate", "CIsal", "CCrypto", "CSystem",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
-            // libdeflate as a static archive, not a shared library (whose
-            // every call and table access inside the library goes through
-            // the GOT or PLT): with Debian's libdeflate.a instead of its
-            // libdeflate.so, bale -6 -p 1 took 18-27% less time (README,
-            // "Choices behind the figures").
+            // Static archives, not shared libraries, wherever Debian has
+            // them. libdeflate: a shared library's every call and table
+            // access inside the library goes through the GOT or PLT, and
+            // with Debian's libdeflate.a instead of its libdeflate.so,
+            // bale -6 -p 1 took 18-27% less time. libcrypto, zlib and
+            // libstdc++ (which the Swift runtime needs): each shared library
+            // costs every process its loading and symbol binding, and bale
+            // starts three processes for every command (`bale gzip -p 2` of
+            // an empty file: ~1.3 ms of CPU and ~140 page faults a process
+            // for the three; README, "Choices behind the figures"). The
+            // Makefile puts libstdc++.a in .build/static-libs, searched
+            // before the compiler's directory, so the runtime's -lstdc++
+            // finds it; ISA-L stays shared (Debian has no libisal.a).
             linkerSettings: [
-                .unsafeFlags(["-L\(Context.packageDirectory)/.build/cdeflate"]),
+                .linkedLibrary(":libcrypto.a"),
+                .linkedLibrary(":libz.a"),
+                .unsafeFlags(["-L\(Context.packageDirectory)/.build/cdeflate",
+                              "-L\(Context.packageDirectory)/.build/static-libs"]),
             ]
         ),
         .executableTarget(
@@ -73,9 +84,23 @@ let package = Package(
             // there (Debian has no static libisal), so it runs on nodes
             // without libisal2 (Makefile, dist). And hypotf bound to its
             // first glibc version, so the binary runs on glibc 2.34
-            // (Sources/CSystem/GlibcFloor.c says why).
+            // (Sources/CSystem/GlibcFloor.c says why), and arc4random
+            // (glibc 2.36, which the static libstdc++'s random_device asks
+            // for) replaced by getrandom, for the same reason.
+            //
+            // The release binary is linked as a fixed-address executable
+            // (-no-pie), not position-independent: a PIE's every absolute
+            // pointer (Swift's metadata and witness tables, the static
+            // libraries' tables: ~41,000 relative relocations) is patched by
+            // the dynamic loader at every start, each patched page a private
+            // copy. With the static libraries above, `bale gzip -p 2` of an
+            // empty file (three processes) took 834 page faults instead of
+            // 1,517, and ~3 ms less (README, "Choices behind the figures").
+            // What it gives up: the executable's own code and data are not
+            // at a random address (libraries, stack and heap still are).
             linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../lib/bale",
-                                           "-Xlinker", "--wrap=hypotf"])]
+                                           "-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random"]),
+                             .unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))]
         ),
         .testTarget(
             name: "BaleCoreTests",
