@@ -45,7 +45,11 @@ import Testing
     /// 256 KiB read (a file name of each length moves it one byte at a
     /// time): ISA-L's read-ahead of the trailer, and whatever it keeps
     /// between calls, must never lose or repeat a byte of the next member.
-    @Test func memberEndsAtEveryOffsetAroundARead() throws {
+    /// With a large member after them (`tail`), the file is past the
+    /// small-file limit and is read ahead on a thread of its own
+    /// (`StreamReadAhead`): the bytes left of one buffer are carried to
+    /// the front of the next, a header cut by a read among them.
+    @Test(arguments: [false, true]) func memberEndsAtEveryOffsetAroundARead(tail: Bool) throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
             python3 - <<'PY'
@@ -66,14 +70,16 @@ import Testing
                 else: hi = mid
             a = data[:lo]
             b = b' '.join(random.choice(words) for _ in range(20000))
-            open('expected', 'wb').write(a + b + a)
+            t = random.randbytes(1200000) if TAIL else b''
+            open('expected', 'wb').write(a + b + a + t)
+            open('tail.gz', 'wb').write(member(t, 2, 1) if TAIL else b'')
             base = len(member(a, 1)) - 1
             for name in range(262144 - base - 24, 262144 - base + 300):
                 open('case-%d.gz' % name, 'wb').write(member(a, name) + member(b, 3) + member(a, 5, 1))
             PY
-            for f in case-*.gz; do "$BALE" gunzip -c $f | cmp -s - expected || echo "wrong: $f"; done
+            for f in case-*.gz; do cat $f tail.gz > whole.gz; "$BALE" gunzip -c whole.gz | cmp -s - expected || echo "wrong: $f"; done
             ls case-*.gz | wc -l
-            """#)
+            """#.replacingOccurrences(of: "TAIL", with: tail ? "True" : "False"))
         #expect(run.stdout == "324\n", "\(run.stdout)\(run.stderr)")
     }
 
@@ -109,10 +115,12 @@ import Testing
     /// trailing garbage; a broken Huffman table in zlib's words from a
     /// file (zlib judges the member again there), and as damage at some
     /// byte from a pipe.
-    @Test func damageIsReportedAsBefore() throws {
+    /// Each from a small file (read in the decoding thread) and from one
+    /// past the small-file limit (read ahead on a thread of its own).
+    @Test(arguments: [300000, 1500000]) func damageIsReportedAsBefore(lines: Int) throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
-            seq 1 300000 > f && gzip -c f > good.gz
+            seq 1 \#(lines) > f && gzip -c f > good.gz
             python3 - <<'PY'
             g = open('good.gz', 'rb').read()
             def put(name, data): open(name + '.gz', 'wb').write(data)

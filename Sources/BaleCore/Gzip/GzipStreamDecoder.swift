@@ -24,7 +24,9 @@ import Glibc
 ///
 /// The output is written by a `SinkWriterThread`: on two cores, inflating
 /// (this thread) and checking the CRC-32, writing or extracting (that one)
-/// overlap. A small file's output is checked and written from this thread.
+/// overlap; and a file's input is read by a `StreamReadAhead`, so that
+/// this thread's time goes to inflating alone. A small file is read,
+/// checked and written from this thread.
 /// Either way `decode` returns only once every member was checked.
 ///
 /// Each header also tells bale's data members and end members from
@@ -87,12 +89,22 @@ public struct GzipStreamDecoder {
         let fileBase = prefix.isEmpty && fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
             ? Int64(lseek(fd, 0, SEEK_CUR)) - startOffset : nil
 
-        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-        defer { input.deallocate() }
+        let ownInput = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        defer { ownInput.deallocate() }
+        // The unconsumed input is input[start..<end]: this buffer, or one
+        // the read-ahead thread filled.
+        var input = ownInput
         // Output goes to the sink on a thread of its own, as it is inflated;
         // a small file is written from here (`gunzip -r` inflates many small
         // files one after another: a thread each would cost more than it saves).
         let small = fileBase != nil && Int64(info.st_size) - (fileBase! + startOffset) <= smallFileLimit
+        // A file's input is read ahead on a thread of its own
+        // (`StreamReadAhead`), so that this thread only inflates. Not a
+        // pipe's or a terminal's: a read there may wait for as long as the
+        // other end likes, and a decoder that stops early (damaged data)
+        // must not wait with it for the thread to end.
+        let readAhead = fileBase != nil && !small
+            ? StreamReadAhead(fd: fd, readSize: bufferSize, headroom: bufferSize) : nil
         let checking = TrailerCheckingSink(target: sink, path: path,
                                            rejudging: fileBase.map { .init(fd: fd, fileBase: $0) })
         let writer = small ? nil : SinkWriterThread(sink: checking)
@@ -127,8 +139,24 @@ public struct GzipStreamDecoder {
         var memberHeader: GzipHeader?
         var memberData = 0
 
-        /// Moves unconsumed bytes to the front and reads more; false at end of input.
+        /// Moves unconsumed bytes to the front and reads more (or, reading
+        /// ahead, takes the next buffer with them carried to its front);
+        /// false at end of input.
         func refill() throws(BaleError) -> Bool {
+            if let readAhead, pending.isEmpty {
+                if atEnd { return false }
+                // As the one buffer below, which never holds more than its size.
+                guard end - start <= readAhead.headroom else { return false }
+                let block: StreamReadAhead.Block?
+                do { block = try readAhead.next(carrying: UnsafeRawBufferPointer(rebasing: input[start..<end])) } catch {
+                    throw .readFailed(path: path, error)
+                }
+                guard let block else { atEnd = true; return false }
+                input = block.buffer
+                start = block.start
+                end = block.end
+                return true
+            }
             if start > 0 {
                 if end > start { input.baseAddress!.copyMemory(from: input.baseAddress! + start, byteCount: end - start) }
                 end -= start
