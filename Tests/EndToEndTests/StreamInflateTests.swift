@@ -41,6 +41,38 @@ import Testing
         #expect(run.status == 0 && run.stdout == "done\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// A file whose first member is another tool's goes to the streaming
+    /// decoder without the workers (`GunzipJob`): none is started for it
+    /// (each worker lists its descriptors as it starts, with
+    /// `BALE_TEST_WORKER_FDS`), in `gunzip` and in `unpack`; bale's own
+    /// file still starts them, and bale's members after a foreign one are
+    /// still read.
+    @Test func aForeignFileStartsNoWorker() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            \#(Fixtures.gen)
+            gen 6000000 data
+            # past gunzip's 1 MiB for inflating in place: a part that does not compress
+            python3 -c 'import random; random.seed(7); open("data", "ab").write(random.randbytes(3000000))'
+            gzip -c data > gnu.gz
+            "$BALE" gzip -c data > own.gz
+            mkdir w1 w2 w3 x
+            BALE_TEST_WORKER_FDS=$PWD/w1 "$BALE" gunzip -p 2 -c gnu.gz | cmp - data && echo "gnu: $(ls w1 | wc -l) workers"
+            BALE_TEST_WORKER_FDS=$PWD/w2 "$BALE" gunzip -p 2 -c own.gz | cmp - data && echo "own: $(ls w2 | wc -l) workers"
+            cat gnu.gz own.gz > mixed.gz && cat data data > two
+            "$BALE" gunzip -c mixed.gz | cmp - two && echo "mixed whole"
+            tar -czf t.tar.gz data
+            BALE_TEST_WORKER_FDS=$PWD/w3 "$BALE" unpack -p 2 -C x t.tar.gz && cmp x/data data && echo "unpack: $(ls w3 | wc -l) workers"
+            """#)
+        #expect(run.stdout == """
+            gnu: 0 workers
+            own: 2 workers
+            mixed whole
+            unpack: 0 workers
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A member that ends at every byte around the end of the decoder's
     /// 256 KiB read (a file name of each length moves it one byte at a
     /// time): ISA-L's read-ahead of the trailer, and whatever it keeps

@@ -4,7 +4,9 @@ import Glibc
 
 /// Decompresses one gzip input into a sink: bale's own members in
 /// parallel on the workers (`MemberChunkCutter`), then whatever follows,
-/// or a whole foreign file, in one streaming pass (`GzipStreamDecoder`).
+/// or a whole foreign file, in one streaming pass (`GzipStreamDecoder`);
+/// a file that starts with another tool's member goes to that pass
+/// without the workers.
 /// Used by `bale gunzip`, `bale unpack`, `bale list` and `bale verify`.
 ///
 /// Two things travel from the parallel pass to the streaming one:
@@ -58,6 +60,18 @@ public enum GunzipJob {
         copiesTrailingBytes: Bool = false, sink: any OutputSink
     ) throws(BaleError) -> Report {
         precondition(head.isEmpty || !seekable, "a file is read in place")
+        // A file whose first member is another tool's goes straight to the
+        // streaming decoder: the parallel pass would stop at that member
+        // anyway, after starting the workers for nothing (two processes
+        // started and ended beside the one thread that does the work).
+        if seekable, let start = foreignStreamStart(input) {
+            let ending = try GzipStreamDecoder.decode(
+                fd: input, path: inputName, startOffset: start, zlibOnly: codec == .zlib,
+                copiesTrailingBytes: copiesTrailingBytes, sink: sink)
+            var info = stat()
+            let compressed = fstat(input, &info) == 0 ? Int64(info.st_size) : 0
+            return Report(ending: ending, parallelMembers: 0, compressedBytes: compressed)
+        }
         let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head,
                                        arena: pipeline.workers.arena)
         let checking = CheckingSink(target: sink, unwritten: cutter.unwritten, path: inputName)
@@ -92,6 +106,25 @@ public enum GunzipJob {
         var info = stat()
         let compressed = seekable && fstat(input, &info) == 0 ? Int64(info.st_size) : bytesIn
         return Report(ending: ending, parallelMembers: checking.written, compressedBytes: compressed)
+    }
+
+    /// The file's offset, when the member starting there has a header
+    /// that parses and is not bale's (no recorded sizes: another tool's,
+    /// or bale's end member of an empty input); nil when it is bale's,
+    /// or when its first bytes do not tell (the parallel pass decides then).
+    private static func foreignStreamStart(_ input: Int32) -> Int64? {
+        let start = Int64(lseek(input, 0, SEEK_CUR))
+        guard start >= 0 else { return nil }
+        var probe = [UInt8](repeating: 0, count: 4096)
+        let got = probe.withUnsafeMutableBytes { pread(input, $0.baseAddress!, $0.count, off_t(start)) }
+        guard got > 0 else { return nil }
+        let isForeign = probe.withUnsafeBytes { bytes -> Bool in
+            guard case .header(let header) = GzipHeader.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<got])) else {
+                return false
+            }
+            return header.recordedSizes == nil
+        }
+        return isForeign ? start : nil
     }
 
     /// Between the collector and the real sink: gives each member, as its
