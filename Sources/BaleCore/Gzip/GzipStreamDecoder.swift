@@ -105,6 +105,8 @@ public struct GzipStreamDecoder {
         // must not wait with it for the thread to end.
         let readAhead = fileBase != nil && !small
             ? StreamReadAhead(fd: fd, readSize: bufferSize, headroom: bufferSize) : nil
+        // However the decode ends, the thread reads no more once it has.
+        defer { readAhead?.stop() }
         let checking = TrailerCheckingSink(target: sink, path: path,
                                            rejudging: fileBase.map { .init(fd: fd, fileBase: $0) })
         let writer = small ? nil : SinkWriterThread(sink: checking)

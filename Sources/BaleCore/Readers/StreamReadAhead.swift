@@ -86,12 +86,23 @@ final class StreamReadAhead: @unchecked Sendable {  // state only under `monitor
     }
 
     deinit {
+        stop()
+        storage.deallocate()
+    }
+
+    /// Ends the thread and waits for it: after its read in progress, if
+    /// any, it reads no more. The consumer calls it when it is done with
+    /// the stream, at its end or before (damage, a failed write): the
+    /// thread holds this object while it runs, so `deinit` alone would
+    /// never come, and the thread would go on reading a descriptor its
+    /// owner may close and reuse. Only the first call does anything.
+    func stop() {
         monitor.withLock {
             if case .reading = state.phase { state.phase = .abandoned }
-            bufferFreed.signal()
+            bufferFreed.broadcast()
         }
         thread?.join()
-        storage.deallocate()
+        thread = nil
     }
 
     /// The next bytes of the stream, after `carry` (at most `headroom`
