@@ -64,9 +64,10 @@ public enum GunzipJob {
         // streaming decoder: the parallel pass would stop at that member
         // anyway, after starting the workers for nothing (two processes
         // started and ended beside the one thread that does the work).
-        if seekable, let start = foreignStreamStart(input) {
+        if seekable, isForeignFile(input) {
+            if lseek(input, 0, SEEK_SET) < 0 { throw .readFailed(path: inputName, .current("lseek")) }
             let ending = try GzipStreamDecoder.decode(
-                fd: input, path: inputName, startOffset: start, zlibOnly: codec == .zlib,
+                fd: input, path: inputName, zlibOnly: codec == .zlib,
                 copiesTrailingBytes: copiesTrailingBytes, sink: sink)
             var info = stat()
             let compressed = fstat(input, &info) == 0 ? Int64(info.st_size) : 0
@@ -108,23 +109,21 @@ public enum GunzipJob {
         return Report(ending: ending, parallelMembers: checking.written, compressedBytes: compressed)
     }
 
-    /// The file's offset, when the member starting there has a header
-    /// that parses and is not bale's (no recorded sizes: another tool's,
-    /// or bale's end member of an empty input); nil when it is bale's,
-    /// or when its first bytes do not tell (the parallel pass decides then).
-    private static func foreignStreamStart(_ input: Int32) -> Int64? {
-        let start = Int64(lseek(input, 0, SEEK_CUR))
-        guard start >= 0 else { return nil }
+    /// Whether the file's first member (a file is read from its start, as
+    /// the parallel pass reads it) has a header that parses and is not
+    /// bale's (no recorded sizes: another tool's, or bale's end member of
+    /// an empty input); false when it is bale's, or when its first bytes
+    /// do not tell (the parallel pass decides then).
+    private static func isForeignFile(_ input: Int32) -> Bool {
         var probe = [UInt8](repeating: 0, count: 4096)
-        let got = probe.withUnsafeMutableBytes { pread(input, $0.baseAddress!, $0.count, off_t(start)) }
-        guard got > 0 else { return nil }
-        let isForeign = probe.withUnsafeBytes { bytes -> Bool in
+        let got = probe.withUnsafeMutableBytes { pread(input, $0.baseAddress!, $0.count, 0) }
+        guard got > 0 else { return false }
+        return probe.withUnsafeBytes { bytes -> Bool in
             guard case .header(let header) = GzipHeader.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<got])) else {
                 return false
             }
             return header.recordedSizes == nil
         }
-        return isForeign ? start : nil
     }
 
     /// Between the collector and the real sink: gives each member, as its
