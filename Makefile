@@ -62,9 +62,9 @@ version:
 CC ?= cc
 DEFLATE_DIR = Sources/CDeflate
 DEFLATE_LIB = .build/cdeflate/libbaledeflate.a
-STATIC_LIBSTDCXX = .build/static-libs/libstdc++.a
+STATIC_LIBS_STAMP = .build/static-libs/linked
 DEFLATE_SOURCES = $(wildcard $(DEFLATE_DIR)/*.c $(DEFLATE_DIR)/*.h $(DEFLATE_DIR)/libdeflate/*.h $(DEFLATE_DIR)/libdeflate/lib/*.[ch] $(DEFLATE_DIR)/libdeflate/lib/*/*.[ch])
-deflate: $(DEFLATE_LIB) $(STATIC_LIBSTDCXX)
+deflate: $(DEFLATE_LIB) $(STATIC_LIBS_STAMP)
 $(DEFLATE_LIB): $(DEFLATE_SOURCES)
 	@mkdir -p $(@D)
 	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/CompressorSource.c -o $(@D)/compressor.o
@@ -80,19 +80,29 @@ $(DEFLATE_LIB): $(DEFLATE_SOURCES)
 
 # libstdc++'s static archive where the link finds it before the shared
 # one (Package.swift, BaleCore's linker settings, says why).
-$(STATIC_LIBSTDCXX):
+# The archive itself, and libcrypto's and zlib's, are prerequisites: when a
+# Debian update changes one (an OpenSSL security fix), the binaries that
+# link them are dropped and relinked, as SwiftPM does not see the change.
+STATIC_ARCHIVES := $(shell for a in libstdc++.a libcrypto.a libz.a; do $(CC) -print-file-name=$$a 2>/dev/null; done)
+# (A stamp, not the link, is the target: make would see the link's target's
+# time.)
+$(STATIC_LIBS_STAMP): $(filter /%,$(STATIC_ARCHIVES))
 	@mkdir -p $(@D)
-	ln -sf "$$($(CC) -print-file-name=libstdc++.a)" $@
+	@path="$$($(CC) -print-file-name=libstdc++.a)"; \
+	  case "$$path" in /*) [ -f "$$path" ] ;; *) false ;; esac || \
+	  { echo "make: no libstdc++.a for $(CC) (Debian: libstdc++-12-dev)" >&2; exit 1; }; \
+	  ln -sf "$$path" $(@D)/libstdc++.a
 	rm -f .build/debug/bale .build/release/bale .build/debug/balePackageTests.xctest
+	touch $@
 
 build: setup version deflate
 	$(SWIFT) build
 
-# Self-contained: the Swift runtime linked in, and libdeflate (bale's
-# copy: Sources/CDeflate), so the binary runs on
-# batch nodes without a Swift toolchain; only system libraries (libc, libz,
-# libisal, libcrypto, libstdc++) stay dynamic, and the dist tarball carries
-# libisal (see dist).
+# Self-contained: the Swift runtime, libdeflate (bale's copy:
+# Sources/CDeflate), libcrypto, zlib and libstdc++ linked in (Package.swift
+# says why), so the binary runs on batch nodes without a Swift toolchain;
+# only libc, libm, libgcc_s and libisal stay dynamic, and the dist tarball
+# carries libisal (see dist).
 release: setup version deflate
 	$(SWIFT) build -c release --static-swift-stdlib
 
@@ -133,6 +143,10 @@ install-files:
 	$(BIN) --generate-completion-script bash | $(INSTALL_SUDO) tee $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bale > /dev/null
 	$(BIN) --generate-completion-script zsh | $(INSTALL_SUDO) tee $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_bale > /dev/null
 	$(BIN) --generate-completion-script fish | $(INSTALL_SUDO) tee $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/bale.fish > /dev/null
+	@# The notices of what is linked into the binary (dist-files/THIRD-PARTY).
+	{ cat dist-files/THIRD-PARTY; echo "--- libdeflate: COPYING"; cat $(DEFLATE_DIR)/libdeflate/COPYING; \
+	  echo; echo "--- Apache License 2.0 (OpenSSL, Swift)"; cat /usr/share/common-licenses/Apache-2.0 2>/dev/null; } \
+	  | $(INSTALL_SUDO) install -D -m 644 /dev/stdin $(DESTDIR)$(PREFIX)/share/doc/bale/THIRD-PARTY
 
 # The release tarball for machines without Swift (batch nodes):
 # dist/bale-VERSION-linux-x86_64.tar.gz holds the self-contained binary,

@@ -5,8 +5,8 @@
 #   ./install.sh             into ~/.local (bin/bale, share/man/man1, ...)
 #   ./install.sh /opt/bale   into any other prefix
 #
-# The binary is self-contained (the Swift runtime and libdeflate linked in):
-# it needs libc, libstdc++, zlib and libcrypto, which every recent Debian and Ubuntu has, and
+# The binary is self-contained (the Swift runtime, libdeflate, libcrypto, zlib
+# and libstdc++ linked in): it needs libc, which every recent Linux has, and
 # ISA-L, which this tarball carries in lib/bale/ (installed beside bin/, as
 # prefix/lib/bale, where the binary looks first: its RUNPATH is
 # $ORIGIN/../lib/bale).
@@ -25,7 +25,7 @@ if ! failure=$("$here/bin/bale" --version 2>&1 > /dev/null); then
     echo "install.sh: bale cannot run on this system, nothing was installed:" >&2
     echo "  ${failure:-bin/bale --version failed}" >&2
     echo "  bale needs x86-64 Linux with glibc $glibc_needed or newer (this system: ${glibc_here:-unknown})," >&2
-    echo "  libstdc++, zlib and OpenSSL 3's libcrypto (Debian 12, Ubuntu 22.04 or newer)." >&2
+    echo "  (RHEL and Rocky 9, Debian 12, Ubuntu 22.04 or newer)." >&2
     exit 1
 fi
 mkdir -p "$prefix/bin" "$prefix/lib/bale" "$prefix/share/man/man1" \

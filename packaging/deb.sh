@@ -76,12 +76,25 @@ Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: bale
 Comment: The bale repository carries no LICENSE file; no licence has been
  declared yet, so none is granted here.
+ .
+ Linked into /usr/bin/bale statically, besides libdeflate (below): OpenSSL
+ 3's libcrypto (Apache-2.0, /usr/share/common-licenses/Apache-2.0), zlib
+ (Zlib licence), libstdc++ (GPL-3 with the GCC Runtime Library Exception)
+ and the Swift runtime (Apache-2.0 with the Runtime Library Exception).
+ /usr/share/doc/bale/THIRD-PARTY has their notices.
 
 Files: *
 Copyright: the bale authors
 License: none
  No licence has been declared for bale. Until one is, all rights are
  reserved by its authors.
+
+Files: Sources/CDeflate/libdeflate/*
+Copyright: 2016 Eric Biggers
+ 2024 Google LLC
+License: MIT
+ Linked into /usr/bin/bale. /usr/share/doc/bale/THIRD-PARTY has the notice.
+
 EOF
 chmod 644 "$stage/usr/share/doc/bale/copyright"
 
