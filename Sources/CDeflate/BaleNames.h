@@ -5,8 +5,8 @@
  * The copy's every external symbol is renamed here (bale_libdeflate_...),
  * so that it never clashes with a libdeflate some other library brings
  * into the process, and a call site says plainly which one it reaches.
- * Included first by each file that compiles part of the copy, and by
- * CDeflate.h, so that Swift sees the same names.
+ * Included first by each file that compiles part of the copy; CDeflate.h
+ * declares for Swift the functions bale calls, under the same names.
  */
 #ifndef BALE_NAMES_H
 #define BALE_NAMES_H

@@ -1,8 +1,9 @@
 // What `bale --version` prints: bale's own version and the versions of the
 // codec and crypto libraries it runs with, so that a batch job's log says
 // exactly what made an archive. The library versions are asked of the
-// libraries at run time (zlib, libcrypto) where they can say so, so they
-// name the shared library actually loaded, not only the one built against;
+// libraries at run time (zlib, libcrypto) where they can say so: in the
+// release binary both are linked in statically, so that is the version
+// linked; a debug build loads the shared libraries, and names those.
 // libdeflate and ISA-L have no such call, so their headers' versions are
 // the ones bale was built with (libdeflate is bale's own copy, linked in
 // statically: Sources/CDeflate; ISA-L is loaded as libisal.so.2).
