@@ -60,19 +60,6 @@ public enum GunzipJob {
         copiesTrailingBytes: Bool = false, sink: any OutputSink
     ) throws(BaleError) -> Report {
         precondition(head.isEmpty || !seekable, "a file is read in place")
-        // A file whose first member is another tool's goes straight to the
-        // streaming decoder: the parallel pass would stop at that member
-        // anyway, after starting the workers for nothing (two processes
-        // started and ended beside the one thread that does the work).
-        if seekable, isForeignFile(input) {
-            if lseek(input, 0, SEEK_SET) < 0 { throw .readFailed(path: inputName, .current("lseek")) }
-            let ending = try GzipStreamDecoder.decode(
-                fd: input, path: inputName, zlibOnly: codec == .zlib,
-                copiesTrailingBytes: copiesTrailingBytes, sink: sink)
-            var info = stat()
-            let compressed = fstat(input, &info) == 0 ? Int64(info.st_size) : 0
-            return Report(ending: ending, parallelMembers: 0, compressedBytes: compressed)
-        }
         let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head,
                                        arena: pipeline.workers.arena)
         let checking = CheckingSink(target: sink, unwritten: cutter.unwritten, path: inputName)
@@ -84,16 +71,23 @@ public enum GunzipJob {
             members.options.inFlightPerWorker = membersInFlightToArena
         }
         var bytesIn: Int64 = 0
-        do {
-            let report = try members.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
-            bytesIn = report.bytesIn
-        } catch {
-            // A member that does not check out against its hints, or a
-            // member cut short: the streaming decoder reads on from the
-            // first member not written, and decides.
-            switch error {
-            case .corrupt, .truncated: break
-            default: throw error
+        // A file whose first member is another tool's skips the parallel
+        // pass: it would stop at that member anyway, after starting the
+        // workers for nothing (two processes started and ended beside the
+        // one thread that does the work). The streaming decoder then starts
+        // where the pass would have left it, at the file's start.
+        if !(seekable && isForeignFile(input)) {
+            do {
+                let report = try members.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
+                bytesIn = report.bytesIn
+            } catch {
+                // A member that does not check out against its hints, or a
+                // member cut short: the streaming decoder reads on from the
+                // first member not written, and decides.
+                switch error {
+                case .corrupt, .truncated: break
+                default: throw error
+                }
             }
         }
         let resume = cutter.resumePoint(from: checking.written)

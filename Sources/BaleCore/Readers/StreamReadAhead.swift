@@ -153,7 +153,7 @@ final class StreamReadAhead: @unchecked Sendable {  // state only under `monitor
             var n: Int
             repeat { n = read(fd, buffer.baseAddress! + headroom, readSize) } while n < 0 && errno == EINTR
             let failure = n < 0 ? SystemError.current("read") : nil
-            let stop: Bool = monitor.withLock {
+            let done: Bool = monitor.withLock {
                 if n > 0 { state.filled.append((buffer, n)) } else { state.free.append(buffer) }
                 if case .reading = state.phase {
                     if let failure { state.phase = .failed(failure) } else if n == 0 { state.phase = .ended }
@@ -162,7 +162,7 @@ final class StreamReadAhead: @unchecked Sendable {  // state only under `monitor
                 if case .reading = state.phase { return false }
                 return true
             }
-            if stop { return }
+            if done { return }
         }
     }
 }
