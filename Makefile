@@ -63,20 +63,20 @@ CC ?= cc
 DEFLATE_DIR = Sources/CDeflate
 DEFLATE_LIB = .build/cdeflate/libbaledeflate.a
 STATIC_LIBS_STAMP = .build/static-libs/linked
+# The files of the copy compiled, each Sources/CDeflate/<unit>Source.c.
+DEFLATE_UNITS = Compressor Allocator Decompressor CRC32 X86Features ArmFeatures
+# What links the archives, removed when one changes.
+LINKED_PRODUCTS = .build/debug/bale .build/release/bale .build/debug/balePackageTests.xctest
 DEFLATE_SOURCES = $(wildcard $(DEFLATE_DIR)/*.c $(DEFLATE_DIR)/*.h $(DEFLATE_DIR)/libdeflate/*.h $(DEFLATE_DIR)/libdeflate/lib/*.[ch] $(DEFLATE_DIR)/libdeflate/lib/*/*.[ch])
 deflate: $(DEFLATE_LIB) $(STATIC_LIBS_STAMP)
 $(DEFLATE_LIB): $(DEFLATE_SOURCES)
 	@mkdir -p $(@D)
-	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/CompressorSource.c -o $(@D)/compressor.o
-	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/AllocatorSource.c -o $(@D)/allocator.o
-	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/DecompressorSource.c -o $(@D)/decompressor.o
-	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/CRC32Source.c -o $(@D)/crc32.o
-	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/X86FeaturesSource.c -o $(@D)/x86-features.o
-	$(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/ArmFeaturesSource.c -o $(@D)/arm-features.o
-	rm -f $@ && ar rcs $@ $(@D)/compressor.o $(@D)/allocator.o $(@D)/decompressor.o $(@D)/crc32.o \
-	  $(@D)/x86-features.o $(@D)/arm-features.o
+	for unit in $(DEFLATE_UNITS); do \
+	  $(CC) -O2 -fomit-frame-pointer -c $(DEFLATE_DIR)/$${unit}Source.c -o $(@D)/$$unit.o || exit 1; \
+	done
+	rm -f $@ && ar rcs $@ $(DEFLATE_UNITS:%=$(@D)/%.o)
 	@# SwiftPM does not see this archive change: drop what links it, so the next build relinks.
-	rm -f .build/debug/bale .build/release/bale .build/debug/balePackageTests.xctest
+	rm -f $(LINKED_PRODUCTS)
 
 # libstdc++'s static archive where the link finds it before the shared
 # one (Package.swift, BaleCore's linker settings, says why).
@@ -92,7 +92,7 @@ $(STATIC_LIBS_STAMP): $(filter /%,$(STATIC_ARCHIVES))
 	  case "$$path" in /*) [ -f "$$path" ] ;; *) false ;; esac || \
 	  { echo "make: no libstdc++.a for $(CC) (Debian: libstdc++-12-dev)" >&2; exit 1; }; \
 	  ln -sf "$$path" $(@D)/libstdc++.a
-	rm -f .build/debug/bale .build/release/bale .build/debug/balePackageTests.xctest
+	rm -f $(LINKED_PRODUCTS)
 	touch $@
 
 build: setup version deflate
