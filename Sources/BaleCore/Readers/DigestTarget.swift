@@ -35,9 +35,16 @@ struct DigestTarget: Equatable {
     /// a writer. An empty path stands for the standard input bale was
     /// started without (`SumItem.closedStandardInput`): EBADF, as
     /// sha256sum says of it, never a descriptor reopened through /proc.
-    static func open(_ path: UnsafePointer<CChar>, listedSize: Int64?) -> Opened {
+    ///
+    /// `in directory` (a descriptor on the directory `path` names its file
+    /// in, and the file's name there): the file is opened relative to it,
+    /// as `path` would open it, without walking the path again.
+    static func open(
+        _ path: UnsafePointer<CChar>, listedSize: Int64?, in directory: (fd: Int32, name: UnsafePointer<CChar>)? = nil
+    ) -> Opened {
         if path.pointee == 0 { return .failed(.unreadable(errno: EBADF)) }
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (listedSize == nil ? 0 : O_NONBLOCK))
+        let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (listedSize == nil ? 0 : O_NONBLOCK)
+        let fd = directory.map { openat($0.fd, $0.name, flags) } ?? Glibc.open(path, flags)
         if fd < 0 { return .failed(.unreadable(errno: errno)) }
         guard listedSize != nil else { return .file(fd) }
         var info = stat()

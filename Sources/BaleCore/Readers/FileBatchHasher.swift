@@ -24,6 +24,9 @@ import CSystem
 /// them all; each of the two lanes takes the next file as soon as its own
 /// is done, longest first, so that little is left for one lane alone.
 ///
+/// Each file is opened relative to its directory, opened once for the
+/// files of a batch that share it (`DirectoryOfPaths`).
+///
 /// What is hashed is what `FileHasher` would hash: each file is read with
 /// read() asking one byte more than its listed size, so the read that
 /// returns the listed size is short and ends the file (a regular file
@@ -45,6 +48,9 @@ final class FileBatchHasher {
     /// Whether the CPU has the SHA instructions `bale_sha256_many` needs.
     private let hasLanes = bale_sha256_pair_available() != 0
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
+    /// The directory of the files being opened, opened once for all of
+    /// them that share it (`DirectoryOfPaths`).
+    private let directories = DirectoryOfPaths()
 
     /// A file read whole into `buffer`, waiting to be hashed.
     private struct Held {
@@ -83,7 +89,10 @@ final class FileBatchHasher {
                 used = 0
             }
             let fd: Int32
-            switch withCString(Array(target.path), { DigestTarget.open($0, listedSize: size) }) {
+            let opened = directories.withDirectory(of: target.path) { directory in
+                withCString(Array(target.path)) { DigestTarget.open($0, listedSize: size, in: directory) }
+            }
+            switch opened {
             case .file(let opened): fd = opened
             case .failed(let outcome):
                 deliver(index, outcome)
@@ -107,6 +116,7 @@ final class FileBatchHasher {
             FileIO.close(fd)
         }
         hash(held, deliver: deliver)
+        directories.close()
     }
 
     private enum ReadOutcome {
