@@ -23,8 +23,13 @@ struct Bale: ParsableCommand {
 
     static func main() {
         MemoryTuning.apply()
-        // Worker mode: the parent started this executable again to do CPU work.
-        if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == WorkerProcess.modeArgument {
+        // Worker mode: the parent started this executable again to do CPU
+        // work. Told from the C arguments, before anything makes Swift's
+        // `CommandLine.arguments` (an array of strings, and the generic
+        // metadata behind it, built on first use: a twentieth of a worker's
+        // start, which every job waits for).
+        if CommandLine.argc == 2, let mode = CommandLine.unsafeArgv[1],
+           strcmp(mode, WorkerProcess.modeArgument) == 0 {
             Glibc.exit(WorkerLoop.run())
         }
         // Process-wide state, set up once, here: the library never
