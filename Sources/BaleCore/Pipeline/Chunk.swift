@@ -38,7 +38,7 @@ public struct Chunk<Context: Sendable>: Sendable {
     /// `inflateFileRange` cut without one: claimed as late as that, a slot
     /// is held only while its chunk is in a worker or its result waits to
     /// be written, and it can be one this worker has used before, whose
-    /// pages are already allocated and mapped in it (`SharedArena.claimSlot(for:keeping:)`).
+    /// pages are already allocated and mapped in it (`SharedArena.claimSlot(for:)`).
     public var resultArena: SharedArena?
 
     public init(sequence: UInt64, offset: Int64, request: WorkRequest, context: Context, isLongWork: Bool = false,

@@ -14,17 +14,8 @@ public struct ArenaBytes: Sendable {
         self.count = count
     }
 
-    /// Calls `body` with the bytes, their pages mapped in first, in one
-    /// call (`ArenaPrefaulter`), where this process has not read that far
-    /// into the slot before.
-    ///
-    /// Mapped here, by whoever reads them (the collector), not as the reply
-    /// arrives: the receiver that decodes the reply is on the path between
-    /// a worker's answer and its next chunk (a file's members go one at a
-    /// time, `GunzipJob.membersInFlightToArena`), and mapping a slot's 4 MiB
-    /// for the first time took 0.4 ms there, while the worker waited.
+    /// Calls `body` with the bytes.
     public func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        slot.prefaultOutput(count)
-        return try body(UnsafeRawBufferPointer(rebasing: slot.output[0..<count]))
+        try body(UnsafeRawBufferPointer(rebasing: slot.output[0..<count]))
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSystem
+import Synchronization
 
 /// The memory bale shares with its worker processes, so that a chunk's
 /// bytes and its result cross between them without going through a pipe.
@@ -34,7 +35,7 @@ import CSystem
 /// free slot (the result being written still holds one) travels in its
 /// frame's payload as before, so the arena adds no wait that could
 /// deadlock.
-public final class SharedArena: @unchecked Sendable {  // the mappings never change after init; a slot's bytes belong to its `ArenaSlot`, `slots` is only under `slotLock`
+public final class SharedArena: @unchecked Sendable {  // the mappings never change after init; a slot's bytes belong to its `ArenaSlot`, the free list is under its Mutex
     /// How the arena is cut.
     public struct Layout: Sendable, Equatable {
         /// How many slots.
@@ -77,12 +78,8 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     private let outputBase: UnsafeRawPointer
     /// The free slots, the most recently freed last, and for every slot
     /// the worker it was last claimed for (nil: none yet, or a claim for
-    /// no worker): only under `slotLock`. `slotFreed` is signalled as a
-    /// slot goes back (a feeder may wait for one of its worker's own,
-    /// `claimSlot(for:keeping:)`).
-    private var slots: (free: [Int], lastWorker: [Int?])
-    private let slotLock = Monitor()
-    private let slotFreed: Monitor.Condition
+    /// no worker).
+    private let slots: Mutex<(free: [Int], lastWorker: [Int?])>
     /// The parent's first touches, batched: of the inputs, which readers
     /// write; of the outputs, which the collector reads.
     private let inputPrefaulter = ArenaPrefaulter(for: .write)
@@ -118,8 +115,8 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
             for fd in opened { FileIO.close(fd) }
             throw error
         }
-        slots = (free: Array((0..<layout.slots).reversed()), lastWorker: Array(repeating: nil, count: layout.slots))
-        slotFreed = slotLock.makeCondition()
+        slots = Mutex((free: Array((0..<layout.slots).reversed()),
+                       lastWorker: Array(repeating: nil, count: layout.slots)))
     }
 
     deinit {
@@ -132,7 +129,7 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     /// A free slot, now owned by the caller; nil when every slot is taken
     /// (the chunk then travels in its frame).
     public func claimSlot() -> ArenaSlot? {
-        let index = slotLock.withLock { () -> Int? in
+        let index = slots.withLock { slots -> Int? in
             guard let index = slots.free.popLast() else { return nil }
             slots.lastWorker[index] = nil
             return index
@@ -145,41 +142,17 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     /// taken.
     ///
     /// Each page of the arena costs, once per run, its allocation (zeroed)
-    /// and a mapping in each process that touches it (README, Performance):
-    /// on a virtual machine some microseconds a page, a millisecond or more
-    /// a slot. So each worker keeps to slots of its own: the claim takes the
-    /// slot this worker used most recently, if free (its pages allocated and
-    /// mapped in that worker already); while the worker has had fewer than
-    /// `keeping` slots, a slot never used (or, with none left, any free
-    /// one); once it has had `keeping`, it waits for one of them to be
-    /// freed, for `patience` seconds at most, and only then takes whichever
-    /// is free. Claimed as the chunk is sent, not as it is cut
-    /// (`Chunk.resultArena`), so a slot is held only while its chunk is in
-    /// flight and its result waits to be written.
-    ///
-    /// `keeping` is the chunks the worker holds at once and one more, for
-    /// its last result being written while it works on the next. With no
-    /// bound, a freed slot went to whichever worker claimed next: in `bale
-    /// gunzip -p 2` of the text corpus each worker came to map 4 to 7 slots
-    /// and bale 4 to 5; kept to two each, a run took 2–3% less CPU and wall
-    /// time. The wait never blocks for good (`patience`): a slot of this
-    /// worker's is freed as soon as its last result is written, and the
-    /// chunks before it are in flight with slots of their own, but a wait
-    /// that depended on that reasoning alone would turn any mistake in it
-    /// into a hang.
-    func claimSlot(for worker: Int, keeping: Int, patience: Double = 0.001) -> ArenaSlot? {
-        let index = slotLock.withLock { () -> Int? in
-            let deadline = RunSummary.now() + patience
-            while true {
-                if let own = slots.free.lastIndex(where: { slots.lastWorker[$0] == worker }) {
-                    return slots.free.remove(at: own)
-                }
-                let owned = slots.lastWorker.lazy.filter { $0 == worker }.count
-                let left = deadline - RunSummary.now()
-                guard owned >= keeping, left > 0 else { break }
-                slotLock.wait(slotFreed, seconds: left)
-            }
-            let pick = slots.free.lastIndex { slots.lastWorker[$0] == nil } ?? slots.free.indices.last
+    /// and a mapping in each process that touches it (README, Performance),
+    /// so the claim takes, in this order: the slot this worker used most
+    /// recently (its pages allocated and mapped in that worker already),
+    /// the one freed most recently (allocated, and mapped in the parent),
+    /// and only then one never used. Claimed as the chunk is sent, not as
+    /// it is cut (`Chunk.resultArena`), a job then touches only the few
+    /// slots its chunks in flight and its results waiting hold at once,
+    /// each in the worker that uses it.
+    func claimSlot(for worker: Int) -> ArenaSlot? {
+        let index = slots.withLock { slots -> Int? in
+            let pick = slots.free.lastIndex { slots.lastWorker[$0] == worker } ?? slots.free.indices.last
             guard let pick else { return nil }
             let index = slots.free.remove(at: pick)
             slots.lastWorker[index] = worker
@@ -189,14 +162,11 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     }
 
     /// How many slots are free now.
-    public var freeSlots: Int { slotLock.withLock { slots.free.count } }
+    public var freeSlots: Int { slots.withLock { $0.free.count } }
 
     /// Puts slot `index` back (only `ArenaSlot.deinit` calls this).
     func release(_ index: Int) {
-        slotLock.withLock {
-            slots.free.append(index)
-            slotFreed.broadcast()
-        }
+        slots.withLock { $0.free.append(index) }
     }
 
     /// Slot `index`'s input part, where a reader puts its chunk.

@@ -105,6 +105,8 @@ public enum WorkReply: Sendable {
             guard length <= UInt64(Int.max), let bytes = ArenaBytes(slot: slot, count: Int(length)) else {
                 throw CodecError.corrupt("a reply of \(length) bytes, past the \(slot.output.count) of its slot")
             }
+            // Here on the receiver thread, off the collector's path.
+            slot.prefaultOutput(bytes.count)
             return bytes
         }
         switch frame.kind {

@@ -106,7 +106,7 @@ final class WorkerLink<Context: Sendable> {
             // full would wait here, held from a worker that may be idle.
             while inFlight.waitForRoom(), var chunk = queue.pop() {
                 if failure.hasFailed { return }
-                Self.placeResult(of: &chunk, for: number, inFlight: options.inFlightPerWorker)
+                Self.placeResult(of: &chunk, for: number)
                 current.lock.withLock {
                     while current.resending { current.lock.wait(current.resent) }
                     inFlight.append(chunk)
@@ -209,15 +209,11 @@ final class WorkerLink<Context: Sendable> {
     }
 
     /// Claims a slot of `chunk.resultArena` for its result, as the feeder
-    /// of worker `number` is about to send it, among the worker's own
-    /// (`SharedArena.claimSlot(for:keeping:)`: as many as the chunks it
-    /// holds at once, `inFlight`, and one for its last result being
-    /// written); with no slot free, the result comes back in the reply
-    /// frame. The chunk keeps the slot, and a replacement worker writes
-    /// there too.
-    private static func placeResult(of chunk: inout Chunk<Context>, for number: Int, inFlight: Int) {
-        guard let arena = chunk.resultArena, chunk.slot == nil,
-              let slot = arena.claimSlot(for: number, keeping: inFlight + 1),
+    /// of worker `number` is about to send it (`SharedArena.claimSlot(for:)`);
+    /// with no slot free, the result comes back in the reply frame. The
+    /// chunk keeps the slot, and a replacement worker writes there too.
+    private static func placeResult(of chunk: inout Chunk<Context>, for number: Int) {
+        guard let arena = chunk.resultArena, chunk.slot == nil, let slot = arena.claimSlot(for: number),
               let request = chunk.request.placingResult(in: slot) else { return }
         chunk.request = request
         chunk.slot = slot
