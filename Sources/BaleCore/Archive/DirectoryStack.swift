@@ -19,7 +19,8 @@ import CSystem
 /// destination) is never followed out of it; a missing component is
 /// created (mode 0755; a directory entry sets its mode later).
 ///
-/// At most `maximumOpenDirectories` descriptors stay open: the deepest of
+/// At most `maximumOpenDirectories` descriptors stay open (fewer once the
+/// process ran out of descriptors: `openDirectory`): the deepest of
 /// the path. A component whose descriptor was given up is opened again,
 /// component by component as the first time, from its nearest open
 /// ancestor (or the root) when an entry needs it. So an archive of any
@@ -40,6 +41,9 @@ struct DirectoryStack {
     private var directories: [OpenDirectory?] = []
     private var givenUp = 0
     private var openCount: Int { directories.count - givenUp }
+    /// How many stay open at most: `maximumOpenDirectories`, or fewer once
+    /// the process ran out of descriptors (`openDirectory`).
+    private var bound = Self.maximumOpenDirectories
     private var rootDirectory: OpenDirectory?
 
     /// A stack under the open directory `root` (not closed by the stack).
@@ -59,10 +63,10 @@ struct DirectoryStack {
         if openCount == 0 { truncate(to: 0) }
         for part in path.dropFirst(directories.count) {
             let parent = directories.last??.fd ?? root
-            var next = withCString(part) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            var next = openDirectory(part, in: parent)
             if next < 0 && errno == ENOENT && creatingMissing {
                 _ = withCString(part) { mkdirat(parent, $0, 0o755) }
-                next = withCString(part) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+                next = openDirectory(part, in: parent)
             }
             if next < 0 { return .failure(.current("open")) }
             names.append(part)
@@ -74,6 +78,29 @@ struct DirectoryStack {
         // later (a replacement for one that died) must not inherit it.
         if rootDirectory == nil { rootDirectory = OpenDirectory(fd: bale_dup_cloexec(root)) }
         return .success(rootDirectory!)
+    }
+
+    /// Opens the directory `name` in `parent`. Out of descriptors (EMFILE,
+    /// ENFILE: the job's other parts took more of a low `ulimit -n` than
+    /// the share allowed for, as under `ulimit -n 16`, where the workers'
+    /// pipes, the arena and the archive leave four), it gives up every
+    /// open directory above `parent` and tries once more, and keeps to
+    /// that many from then on (`bound`): the directories given up are
+    /// opened again when needed, as any given up, so the extraction goes
+    /// on, more slowly, instead of refusing every entry below.
+    private mutating func openDirectory(_ name: [UInt8], in parent: Int32) -> Int32 {
+        let next = withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        guard next < 0, errno == EMFILE || errno == ENFILE, openCount > 1 else { return next }
+        let failure = errno
+        bound = max(1, openCount - 1)
+        while openCount > 1 {
+            directories[givenUp] = nil
+            givenUp += 1
+        }
+        let retried = withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        if retried < 0 && errno != EMFILE && errno != ENFILE { return retried }
+        if retried < 0 { errno = failure }
+        return retried
     }
 
     /// Closes every directory but the root (the tree may have changed).
@@ -93,7 +120,7 @@ struct DirectoryStack {
     /// open ones follow the given-up ones, so this starts where the last
     /// call stopped: a path N deep costs N steps in all, not N² / 2.
     private mutating func giveUpShallowest() {
-        while openCount > Self.maximumOpenDirectories && givenUp < directories.count - 1 {
+        while openCount > bound && givenUp < directories.count - 1 {
             directories[givenUp] = nil
             givenUp += 1
         }
