@@ -96,4 +96,38 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// The same tree, summed and compressed file by file (`gzip -r`) with
+    /// two workers under `ulimit -n 16`, 14 taken by bale's own. The walk's
+    /// share of directory descriptors (4) was more than was left: "cannot
+    /// read the directory: Too many open files", no line, no file, exit 1;
+    /// and `pack`'s walk, started before the workers, could take the
+    /// descriptors they needed ("cannot start ...: Too many open files").
+    /// Now the workers start first, and the walk, out of descriptors,
+    /// gives up its open directories but the one it reads and keeps to
+    /// fewer. Each line is sha256sum's; each member decompresses to its file.
+    @Test func aDeepTreeIsWalkedWithTheDescriptorsLeft() throws {
+        let run = try Scratch().run(#"""
+            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done 2> /dev/null
+            p=tree; for i in $(seq 150); do p=$p/d$i; done; mkdir -p $p
+            echo bottom > $p/f; for i in 1 2 3; do echo side$i > $(dirname $p)/g$i; done
+            mkdir gz
+            (ulimit -n 16; "$BALE" sum -p 2 tree > sums 2> err); echo "sum: status $? $(wc -l < err)"
+            diff <(find tree -type f -print0 | sort -z | xargs -0 sha256sum) <(sort -k 2 sums) && echo "sha256sum's lines"
+            (ulimit -n 16; "$BALE" gzip -r -k -p 2 --out-dir gz tree 2> err); echo "gzip -r: status $? $(wc -l < err)"
+            find tree -type f | while read -r f; do gzip -dc "gz/$f.gz" | cmp -s - "$f" || echo "differs: $f"; done
+            echo "$(find gz -type f | wc -l) members"
+            (ulimit -n 17; "$BALE" pack -p 2 -o t.tar.gz tree 2> err); echo "pack: status $? $(wc -l < err)"
+            mkdir out; tar -xzf t.tar.gz -C out && diff -r tree out/tree && echo "the tree, whole"
+            """#)
+        #expect(run.stdout == """
+            sum: status 0 0
+            sha256sum's lines
+            gzip -r: status 0 0
+            4 members
+            pack: status 0 0
+            the tree, whole
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -50,6 +50,10 @@ public final class TreeWalk {
     /// The directories being walked, from the top down.
     private var stack: [Frame] = []
     private var openCount = 0
+    /// How many directory descriptors stay open at most:
+    /// `maximumOpenDirectories`, or fewer once the process ran out of
+    /// descriptors (`openDirectory`).
+    private var bound = TreeWalk.maximumOpenDirectories
     /// The directory yielded last: entered at the next call, so its own
     /// entry comes before the problems of reading it and before its children.
     private var toEnter: Frame?
@@ -178,7 +182,7 @@ public final class TreeWalk {
         } else {
             parent = base
         }
-        let fd = Self.openDirectory(frame.component, in: parent, following: frame.follows)
+        let fd = openDirectory(frame.component, in: parent, following: frame.follows, keeping: stack.count - 1)
         guard fd >= 0 else { return .init(path: frame.path, cause: .cannotReadDirectory(.current("open"))) }
         switch names(fd) {
         case .success(let names): frame.listing = .init(names: names, info: frame.info)
@@ -201,7 +205,8 @@ public final class TreeWalk {
         while from > 0 && stack[from - 1].fd < 0 { from -= 1 }
         for level in from...index {
             let parent = level == 0 ? base : stack[level - 1].fd
-            let fd = Self.openDirectory(stack[level].component, in: parent, following: stack[level].follows)
+            let fd = openDirectory(stack[level].component, in: parent, following: stack[level].follows,
+                                   keeping: level - 1)
             var info = stat()
             guard fd >= 0, fstat(fd, &info) == 0, FileIdentity(info) == FileIdentity(stack[level].info) else {
                 let error = SystemError.current("open")
@@ -218,11 +223,11 @@ public final class TreeWalk {
         return .success(stack[index].fd)
     }
 
-    /// Gives up the shallowest descriptors until at most
-    /// `maximumOpenDirectories` are open (never the one at `keeping`).
+    /// Gives up the shallowest descriptors until at most `bound` are open
+    /// (never the one at `keeping`).
     private func keepWithinBound(keeping: Int? = nil) {
         var level = 0
-        while openCount > Self.maximumOpenDirectories && level < stack.count {
+        while openCount > bound && level < stack.count {
             if level != keeping && level != stack.count - 1 { close(level) }
             level += 1
         }
@@ -243,6 +248,26 @@ public final class TreeWalk {
 
     private static func openDirectory(_ name: [UInt8], in parent: Int32, following: Bool) -> Int32 {
         withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (following ? 0 : O_NOFOLLOW)) }
+    }
+
+    /// Opens the directory `name` in `parent` (the descriptor of the stack
+    /// at `keeping`, or `base` for -1). Out of descriptors (EMFILE, ENFILE:
+    /// the job's other parts took more of a low `ulimit -n` than the share
+    /// allowed for, as under `ulimit -n 17` with two workers, whose pipes
+    /// and arena, with the standard streams and the output, leave four or
+    /// fewer), it gives up every open directory but the parent, tries
+    /// once more, and keeps to that many from then on (`bound`): those
+    /// given up are opened again when the walk comes back to them, so the
+    /// walk goes on, more slowly, instead of losing the rest of the tree.
+    private func openDirectory(_ name: [UInt8], in parent: Int32, following: Bool, keeping: Int) -> Int32 {
+        let fd = Self.openDirectory(name, in: parent, following: following)
+        guard fd < 0, errno == EMFILE || errno == ENFILE, openCount > (keeping >= 0 ? 1 : 0) else { return fd }
+        let failure = errno
+        bound = max(1, openCount - 1)
+        for index in stack.indices where index != keeping { close(index) }
+        let retried = Self.openDirectory(name, in: parent, following: following)
+        if retried < 0 && (errno == EMFILE || errno == ENFILE) { errno = failure }
+        return retried
     }
 
     /// What the symbolic link `name` in `parent` points to.

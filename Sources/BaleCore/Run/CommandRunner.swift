@@ -82,6 +82,11 @@ public struct CommandRunner: Sendable {
     /// unreported: for a job that is one step of a larger one (gunzip's
     /// parallel pass, which the streaming pass may take over).
     public func perform<Cutter, Sink>(_ job: Job<Cutter, Sink>, on pipeline: Pipeline) throws(BaleError) -> Pipeline.Report {
+        // The workers first (their pipes and the arena), then the producer:
+        // a walk started first could take the descriptors of a low `ulimit
+        // -n` that the workers cannot do without ("cannot start ...: Too
+        // many open files"), where the walk can make do with fewer.
+        if job.producer != nil { _ = try pipeline.workers.workers() }
         let cancellation = Cancellation()
         let producer = job.producer.map { produce in
             JoinableThread(name: "bale-walk") { produce(cancellation) }
