@@ -16,9 +16,9 @@
 #   bash bench/index.sh             writes bench/index-results.md
 #   BENCH_QUICK=1 bash bench/index.sh   a ~24 MB archive, one run each
 #
-# Times are wall clock around each command, taken with date's nanoseconds
-# (bale's answers take tens of milliseconds, finer than /usr/bin/time's
-# 10 ms); rounds interleave bale and tar; the median of BENCH_RUNS is taken.
+# Times are wall clock around each command, in microseconds from bash's
+# $EPOCHREALTIME (bale's answers take tens of milliseconds, finer than
+# /usr/bin/time's 10 ms); rounds interleave bale and tar; the median of BENCH_RUNS is taken.
 # The outputs are checked against tar's before the report is written.
 set -euo pipefail
 

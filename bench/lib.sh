@@ -4,6 +4,9 @@
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'bench: FAIL: %s\n' "$*" >&2; exit 1; }
 
+# The clock `timed` reads is bash's $EPOCHREALTIME (bash 5.0 and later).
+(( BASH_VERSINFO[0] >= 5 )) || die "needs bash 5 or later (for \$EPOCHREALTIME); this is $BASH_VERSION"
+
 # Under set -e a failing command ends a script without a word; say which.
 # (A version query piped to `head -n1` once did: head exits, the tool gets
 # SIGPIPE, pipefail fails the pipeline. Such queries use `sed -n 1p`, which
@@ -78,16 +81,18 @@ timed() {
     # /usr/bin/time true, against 1.8 ms now), a bias against the faster
     # tool of each pair. time's own start still adds about a millisecond to
     # both sides.
+    # Read as whole microseconds (its six decimals without their point, or
+    # the comma some locales write), so no number with a fraction is parsed.
     local start end
-    start=${EPOCHREALTIME/,/.}   # the locale may write a decimal comma
+    start=${EPOCHREALTIME/[.,]/}
     if ! /usr/bin/time -f '%e %U %S %M' -o "$TF" "$@" > "$out"; then
         cat "$TF" >&2
         die "command failed: $*"
     fi
-    end=${EPOCHREALTIME/,/.}
+    end=${EPOCHREALTIME/[.,]/}
     # /usr/bin/time's line is the last one (the command's stderr went to ours).
     local wall
-    wall=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.4f", e - s }')
+    wall=$(awk -v us=$((end - start)) 'BEGIN { printf "%.4f", us / 1e6 }')
     TIMED="$wall $(tail -n 1 "$TF" | cut -d' ' -f2-)"
 }
 

@@ -63,16 +63,41 @@ import Glibc
             "\(base)/a/one", "\(base)/a/two", "\(base)/c/one", "\(base)/a/b/three", "\(base)/a/one", "\(base)/c/four",
             "\(base)/link/two", "\(base)/a/alias", "\(base)/a/fifo", "\(base)/a/missing", "\(base)/nothere/x",
             "\(base)/top/x", "\(base)/a/b/", "\(base)/a//one", "\(base)/a/./two", "\(base)/a/b/../one",
-            "/\(base.dropFirst())/top",
+            "/\(base)/top",  // two slashes at the start
         ]
         let directories = DirectoryOfPaths()
         for path in paths {
             #expect(openedThrough(directories, path) == openedWhole(path), "\(path)")
         }
+        // And the directory is what opened it, not the whole path again.
+        let given = Array("\(base)/a/one".utf8).withUnsafeBytes { raw in
+            directories.withDirectory(of: raw) { $0 != nil }
+        }
+        #expect(given, "a/one is opened in its directory")
         directories.close()
         // A path without a directory opens as itself, relative to the
         // working directory (not changed here: tests run side by side).
         #expect(openedThrough(directories, "bale-test-no-such-name") == openedWhole("bale-test-no-such-name"))
+    }
+
+    /// A path of PATH_MAX bytes or more fails whole (ENAMETOOLONG), though
+    /// its directory (~3,900 bytes) and its name (240) open each alone: it
+    /// must fail through the directory too.
+    @Test func aPathTooLongWholeFailsAsAWhole() throws {
+        var template = Array("/tmp/bale-dirpaths-XXXXXX".utf8CString)
+        let base = String(cString: try #require(mkdtemp(&template)))
+        defer { _ = system("rm -rf '\(base)'") }
+        let part = String(repeating: "d", count: 240)
+        let directory = base + String(repeating: "/" + part, count: 16)
+        let name = String(repeating: "f", count: 240)
+        #expect(system("mkdir -p '\(directory)' && cd '\(directory)' && echo x > \(name) && echo y > g") == 0)
+        let path = directory + "/" + name
+        #expect(path.utf8.count >= Int(PATH_MAX))
+        let directories = DirectoryOfPaths()
+        #expect(openedWhole(path) == .failed(ENAMETOOLONG))
+        #expect(openedThrough(directories, path) == .failed(ENAMETOOLONG))
+        // A shorter path in the same directory still opens, through it.
+        #expect(openedThrough(directories, directory + "/g") == openedWhole(directory + "/g"))
     }
 
     @Test func theRootDirectoryIsADirectory() {

@@ -4,6 +4,36 @@ import Testing
 /// Failures that happen to a running job: its reader goes away, a worker
 /// dies, a signal arrives. Each must leave no partial output.
 @Suite struct FailureTests {
+    /// Workers that cannot start (here: no descriptor left for their pipes,
+    /// under `ulimit -n 10`) end a job over a tree at once, with a message
+    /// and exit 1, and nothing written. Started before the walk (so that a
+    /// low limit leaves them their descriptors), they failed `gzip -r`
+    /// before the walk had run at all, and its failure handler waited for
+    /// ever on the walk's queue, which only the walk closes.
+    @Test func workersThatCannotStartEndATreeJob() throws {
+        let run = try Scratch().run(#"""
+            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2> /dev/null; done
+            mkdir d; for i in 1 2 3; do echo $i > d/f$i; done
+            for job in "gzip -r -k -p 2 d" "sum -p 2 d" "pack -p 2 -o t.tar.gz d"; do
+                (ulimit -n 10; timeout 60 "$BALE" $job > /dev/null 2> err); echo "$job: status $?"
+                grep -c "cannot start" err
+            done
+            ls d; ls t.tar.gz 2> /dev/null
+            """#)
+        #expect(run.stdout == """
+            gzip -r -k -p 2 d: status 1
+            1
+            sum -p 2 d: status 1
+            1
+            pack -p 2 -o t.tar.gz d: status 1
+            1
+            f1
+            f2
+            f3
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func aClosedPipeEndsQuietly() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

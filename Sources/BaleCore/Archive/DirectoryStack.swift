@@ -82,12 +82,16 @@ struct DirectoryStack {
 
     /// Opens the directory `name` in `parent`. Out of descriptors (EMFILE,
     /// ENFILE: the job's other parts took more of a low `ulimit -n` than
-    /// the share allowed for, as under `ulimit -n 16`, where the workers'
-    /// pipes, the arena and the archive leave four), it gives up every
-    /// open directory above `parent` and tries once more, and keeps to
-    /// that many from then on (`bound`): the directories given up are
-    /// opened again when needed, as any given up, so the extraction goes
-    /// on, more slowly, instead of refusing every entry below.
+    /// the share allowed for, as under `ulimit -n 17` with two workers,
+    /// whose pipes and arena, with the standard streams, the archive and
+    /// the destination, take 14), it gives up every open directory above
+    /// `parent` and tries once more, and keeps to that many for the rest
+    /// of the extraction (`bound`; a shortage that passes leaves it low:
+    /// slower, never wrong). The directories given up are opened again
+    /// when needed, as any given up, so the extraction goes on instead of
+    /// refusing every entry below. A directory a queued file holds
+    /// (`FileWriters`) stays open until the file is written; where only
+    /// those are left, the open fails as before.
     private mutating func openDirectory(_ name: [UInt8], in parent: Int32) -> Int32 {
         let next = withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
         guard next < 0, errno == EMFILE || errno == ENFILE, openCount > 1 else { return next }

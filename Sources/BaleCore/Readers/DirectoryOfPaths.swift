@@ -17,9 +17,10 @@ import CSystem
 /// The same file is opened either way: the directory is opened by the
 /// path's own text up to its last slash (following links as the whole
 /// path would), and the name after it is opened there as the path's last
-/// component is. A path with no slash, one that ends with a slash, and any
-/// path whose directory cannot be opened here are opened whole, as before,
-/// so a failure is the one the path itself gives. The descriptor is kept
+/// component is. A path with no slash, one that ends with a slash, one of
+/// PATH_MAX bytes or more (too long whole, though its parts are not), and
+/// any path whose directory cannot be opened here are opened whole, as
+/// before, so a failure is the one the path itself gives. The descriptor is kept
 /// for one request only (`close()`): a batch is hashed within milliseconds
 /// of its listing, and no directory is held across requests.
 final class DirectoryOfPaths {
@@ -32,7 +33,10 @@ final class DirectoryOfPaths {
     /// within it for `path`, or with nil where the path must be opened
     /// whole.
     func withDirectory<T>(of path: UnsafeRawBufferPointer, _ body: ((fd: Int32, name: UnsafePointer<CChar>)?) -> T) -> T {
-        guard let slash = path.lastIndex(of: UInt8(ascii: "/")), slash + 1 < path.count else { return body(nil) }
+        // A path PATH_MAX long or longer fails whole (ENAMETOOLONG), and
+        // must fail so here too, whatever its directory's length.
+        guard path.count < Int(PATH_MAX), let slash = path.lastIndex(of: UInt8(ascii: "/")), slash + 1 < path.count
+        else { return body(nil) }
         let parent = slash == 0 ? UnsafeRawBufferPointer(rebasing: path[0..<1]) : UnsafeRawBufferPointer(rebasing: path[0..<slash])
         if fd < 0 || !directory.elementsEqual(parent) {
             close()

@@ -24,8 +24,10 @@ import CSystem
 /// them all; each of the two lanes takes the next file as soon as its own
 /// is done, longest first, so that little is left for one lane alone.
 ///
-/// Each file is opened relative to its directory, opened once for the
-/// files of a batch that share it (`DirectoryOfPaths`).
+/// Each file read into the buffer is opened relative to its directory,
+/// opened once for the files of a batch that share it (`DirectoryOfPaths`);
+/// the files hashed by `FileHasher` or `FilePairHasher` are opened by
+/// their whole path.
 ///
 /// What is hashed is what `FileHasher` would hash: each file is read with
 /// read() asking one byte more than its listed size, so the read that

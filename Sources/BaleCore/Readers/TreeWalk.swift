@@ -24,7 +24,8 @@ import CSystem
 /// - A bounded number of descriptors: each directory's names are read
 ///   whole when it is entered (then sorted), and its descriptor is kept
 ///   for its children; only the `maximumOpenDirectories` deepest on the
-///   stack stay open. A directory whose descriptor was given up is opened
+///   stack stay open (fewer once the process ran out of descriptors:
+///   `openDirectory`). A directory whose descriptor was given up is opened
 ///   again, when the walk comes back to it, name by name from the nearest
 ///   open ancestor (checked to be the same directory by device and inode).
 ///   Holding one descriptor per level would fail on a deep tree at the
@@ -253,12 +254,15 @@ public final class TreeWalk {
     /// Opens the directory `name` in `parent` (the descriptor of the stack
     /// at `keeping`, or `base` for -1). Out of descriptors (EMFILE, ENFILE:
     /// the job's other parts took more of a low `ulimit -n` than the share
-    /// allowed for, as under `ulimit -n 17` with two workers, whose pipes
-    /// and arena, with the standard streams and the output, leave four or
-    /// fewer), it gives up every open directory but the parent, tries
-    /// once more, and keeps to that many from then on (`bound`): those
-    /// given up are opened again when the walk comes back to them, so the
-    /// walk goes on, more slowly, instead of losing the rest of the tree.
+    /// allowed for, as under `ulimit -n 16` with two workers, whose pipes
+    /// and arena, with the standard streams, take 11, and the files the
+    /// readers and the output hold), it gives up every open directory but
+    /// the parent, tries once more, and keeps to that many for the rest of
+    /// the walk (`bound`; a shortage that passes, another thread's file
+    /// closed since, leaves it low: slower, never wrong). Those given up
+    /// are opened again when the walk comes back to them, so the walk goes
+    /// on instead of losing the rest of the tree. With only the parent
+    /// open, the open fails as before: the directory is reported.
     private func openDirectory(_ name: [UInt8], in parent: Int32, following: Bool, keeping: Int) -> Int32 {
         let fd = Self.openDirectory(name, in: parent, following: following)
         guard fd < 0, errno == EMFILE || errno == ENFILE, openCount > (keeping >= 0 ? 1 : 0) else { return fd }

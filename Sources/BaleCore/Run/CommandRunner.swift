@@ -86,7 +86,19 @@ public struct CommandRunner: Sendable {
         // a walk started first could take the descriptors of a low `ulimit
         // -n` that the workers cannot do without ("cannot start ...: Too
         // many open files"), where the walk can make do with fewer.
-        if job.producer != nil { _ = try pipeline.workers.workers() }
+        // Workers that cannot start fail the job before its producer runs;
+        // the producer still runs, cancelled from the start, for its own
+        // cleanup only (closing the queue it fills, which the sink and the
+        // job's `whenFailed` read to its end: left open, `gzip -r` waited
+        // on it for ever).
+        if let produce = job.producer {
+            do throws(BaleError) { _ = try pipeline.workers.workers() } catch {
+                let stopped = Cancellation()
+                stopped.cancel()
+                produce(stopped)
+                throw error
+            }
+        }
         let cancellation = Cancellation()
         let producer = job.producer.map { produce in
             JoinableThread(name: "bale-walk") { produce(cancellation) }
