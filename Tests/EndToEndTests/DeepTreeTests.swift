@@ -61,6 +61,17 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A script's start: the descriptors above 2 it inherited (a test
+    /// runner's, a shell's), which would count against a `ulimit -n`,
+    /// closed; then `tree`, 150 directories deep, a file at the bottom and
+    /// three beside its directory.
+    static let deepTreeWithNoDescriptorInherited = #"""
+        for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2> /dev/null; done
+        p=tree; for i in $(seq 150); do p=$p/d$i; done; mkdir -p $p
+        echo bottom > $p/f; for i in 1 2 3; do echo side$i > $(dirname $p)/g$i; done
+
+        """#
+
     /// A tree 150 directories deep, a file at the bottom and three beside
     /// its directory, packed, then unpacked under a `ulimit -n` that
     /// bale's own descriptors leave little room under: with two workers,
@@ -71,14 +82,9 @@ import Testing
     /// not extracted"), no file came out, exit 1 (under 18 it held). Out of
     /// descriptors, the stack now gives up the directories above the one it
     /// opens in, and keeps to fewer: it holds down to 16 (15 with one
-    /// worker). The script first closes whatever descriptors above 2 it
-    /// inherited (a test runner's, a shell's), which would count against
-    /// the limit.
+    /// worker).
     @Test func aDeepArchiveUnpacksWithTheDescriptorsLeft() throws {
-        let run = try Scratch().run(#"""
-            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2> /dev/null; done
-            p=tree; for i in $(seq 150); do p=$p/d$i; done; mkdir -p $p
-            echo bottom > $p/f; for i in 1 2 3; do echo side$i > $(dirname $p)/g$i; done
+        let run = try Scratch().run(Self.deepTreeWithNoDescriptorInherited + #"""
             "$BALE" pack -o t.tar.gz tree; echo "pack: status $?"
             for run in "2 17" "1 15"; do
                 set -- $run
@@ -110,10 +116,7 @@ import Testing
     /// its read-ahead and output open files on other threads as the walk
     /// goes, and at its lowest which of them runs short first is chance.
     @Test func aDeepTreeIsWalkedWithTheDescriptorsLeft() throws {
-        let run = try Scratch().run(#"""
-            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2> /dev/null; done
-            p=tree; for i in $(seq 150); do p=$p/d$i; done; mkdir -p $p
-            echo bottom > $p/f; for i in 1 2 3; do echo side$i > $(dirname $p)/g$i; done
+        let run = try Scratch().run(Self.deepTreeWithNoDescriptorInherited + #"""
             mkdir gz
             (ulimit -n 16; "$BALE" sum -p 2 tree > sums 2> err); echo "sum: status $? $(wc -l < err)"
             diff <(find tree -type f -print0 | sort -z | xargs -0 sha256sum) <(sort -k 2 sums) && echo "sha256sum's lines"
