@@ -9,9 +9,10 @@ struct ExitCodes: ParsableCommand {
           1        an error: at least one input was not processed; it is left as
                    it was, and no partial output exists
           2        warnings only, as gzip: something was skipped (an existing
-                   output, a name with the suffix, a directory, a link; for
-                   pack, a file inside the trees that could not be read) or
-                   trailing garbage ignored; the rest is done
+                   output, a directory, a link; for pack, a file inside the
+                   trees that could not be read) or trailing garbage ignored;
+                   the rest is done. A name that already has the suffix is
+                   named and passed over with 0, as by GNU gzip 1.12
           64       a usage error (unknown option, a value malformed, out of
                    range, empty or in conflict with another), found before
                    anything is read or written

@@ -69,7 +69,10 @@ import Testing
     /// A name ending in any suffix gunzip knows is not compressed again
     /// (`gzip *` beside an x.tgz), unless -f, which compresses a single
     /// FILE whatever its name, as gzip; -r leaves them even with -f. Case
-    /// does not count, as in gzip (`X.GZ`, `Y.Z`).
+    /// does not count, as in gzip (`X.GZ`, `Y.Z`). Each is named, and the
+    /// exit status is 0, as GNU gzip 1.12's (bale's was 2: a cron job's
+    /// `bale gzip *` in a directory holding an old .gz failed where
+    /// gzip's passed).
     @Test func compressedNamesAreNotCompressedAgain() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -84,8 +87,8 @@ import Testing
             ls h* i*
             """#)
         #expect(run.stdout == """
-            known suffixes=2
-            -S=2
+            known suffixes=0
+            -S=0
             a.gz
             b.tgz
             c-z
@@ -95,7 +98,7 @@ import Testing
             a.gz.gz
             -r=0
             x.tgz
-            upper case=2
+            upper case=0
             gunzip upper case=0
             h.tar
             i

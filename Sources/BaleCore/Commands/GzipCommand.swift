@@ -174,8 +174,13 @@ public struct GzipCommand: Sendable {
                 // As gzip: -f compresses a file whatever its name.
                 target = pathBytes + TerminalText.bytes(ofName: options.suffix)
             case .alreadyCompressed(let suffix):
-                context.report(.warning(path: path, "already has \(suffix) suffix -- unchanged", wording: .sentence))
-                return .warning
+                // Said (unless -q) and passed over, the exit status left as
+                // it is: GNU gzip 1.12's (`gzip *` beside an x.gz exits 0).
+                // Its other "-- ignored" and "-- unchanged" cases, which
+                // skip a file it would otherwise compress, are warnings, 2.
+                context.report(Diagnostic(.notice, path: path, "already has \(suffix) suffix -- unchanged",
+                                          wording: .sentence))
+                return .success
             case .unknownSuffix:
                 context.report(.warning(path: path, "unknown suffix -- ignored"))
                 return .warning
