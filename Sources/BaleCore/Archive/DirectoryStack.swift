@@ -95,16 +95,9 @@ struct DirectoryStack {
     private mutating func openDirectory(_ name: [UInt8], in parent: Int32) -> Int32 {
         let next = withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
         guard next < 0, errno == EMFILE || errno == ENFILE, openCount > 1 else { return next }
-        let failure = errno
         bound = max(1, openCount - 1)
-        while openCount > 1 {
-            directories[givenUp] = nil
-            givenUp += 1
-        }
-        let retried = withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-        if retried < 0 && errno != EMFILE && errno != ENFILE { return retried }
-        if retried < 0 { errno = failure }
-        return retried
+        giveUpShallowest(downTo: 1)
+        return withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
     }
 
     /// Closes every directory but the root (the tree may have changed).
@@ -119,12 +112,13 @@ struct DirectoryStack {
         givenUp = min(givenUp, count)
     }
 
-    /// Gives up the shallowest open descriptors while more than the most
-    /// allowed are open (never the deepest: it is the one returned). The
+    /// Gives up the shallowest open descriptors while more than `limit`
+    /// (by default `bound`) are open (never the deepest: it is the one
+    /// returned). The
     /// open ones follow the given-up ones, so this starts where the last
     /// call stopped: a path N deep costs N steps in all, not N² / 2.
-    private mutating func giveUpShallowest() {
-        while openCount > bound && givenUp < directories.count - 1 {
+    private mutating func giveUpShallowest(downTo limit: Int? = nil) {
+        while openCount > (limit ?? bound) && givenUp < directories.count - 1 {
             directories[givenUp] = nil
             givenUp += 1
         }

@@ -266,12 +266,9 @@ public final class TreeWalk {
     private func openDirectory(_ name: [UInt8], in parent: Int32, following: Bool, keeping: Int) -> Int32 {
         let fd = Self.openDirectory(name, in: parent, following: following)
         guard fd < 0, errno == EMFILE || errno == ENFILE, openCount > (keeping >= 0 ? 1 : 0) else { return fd }
-        let failure = errno
         bound = max(1, openCount - 1)
         for index in stack.indices where index != keeping { close(index) }
-        let retried = Self.openDirectory(name, in: parent, following: following)
-        if retried < 0 && (errno == EMFILE || errno == ENFILE) { errno = failure }
-        return retried
+        return Self.openDirectory(name, in: parent, following: following)
     }
 
     /// What the symbolic link `name` in `parent` points to.
