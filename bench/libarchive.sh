@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/libarchive.sh — libarchive's tar reader against bale's, for issue
-# 17's question (see README, "tar formats"): an uncompressed tar of about
+# 17's question (see README, "Archives"): an uncompressed tar of about
 # 600 MB (/usr/include and /usr/share/locale, twice), read by
 # bench/libarchive-read.c (archive_read, data skipped by seeking, then
 # every data block read) and by `bale list` (TarReader, every byte fed to

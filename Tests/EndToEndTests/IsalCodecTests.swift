@@ -79,8 +79,8 @@ import Testing
     }
 
     /// The default, `--codec auto`, compresses each level with the
-    /// library and level the level map names (README, "Codecs"): the
-    /// same bytes as naming them.
+    /// library and level the level map names (README, "Choices behind the
+    /// figures"): the same bytes as naming them.
     @Test func theDefaultFollowsTheLevelMap() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

@@ -30,7 +30,8 @@ public struct ArchiveIndexEncoder {
     /// of the bench's `text` tree (12,103 entries) and 99 ms on 100,000
     /// empty files; level 7 16 and 41 ms, its compressed index 0.55% and
     /// 0.57% larger (level 6: a third of 9's time, but an index 15% larger
-    /// for the empty files). README, "`pack`'s index at zlib's level 7".
+    /// for the empty files). docs/performance-history.md, "`pack`'s index at zlib's
+    /// level 7".
     public init() throws(CodecError) {
         compressor = try ZlibStreamCompressor(level: 7)
     }

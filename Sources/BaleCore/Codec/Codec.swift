@@ -7,10 +7,10 @@
 /// smaller output, and inflates a member about 2.7× as fast; and ISA-L
 /// (`isal`), whose SIMD deflate is the fastest there is at the lowest
 /// levels. Which one compresses at which level, when `--codec` names none,
-/// is `CodecChoice`'s level map (README, "Codecs"). Another tool's gzip,
-/// whose sizes are unknown, is inflated as a stream by ISA-L
-/// (`IsalMemberInflater`, in `GzipStreamDecoder`). zlib stays as the
-/// reference: for headers and damage ISA-L's stream reader leaves to it
+/// is `CodecChoice`'s level map (README, "Choices behind the figures").
+/// Another tool's gzip, whose sizes are unknown, is inflated as a stream
+/// by ISA-L (`IsalMemberInflater`, in `GzipStreamDecoder`). zlib stays as
+/// the reference: for headers and damage ISA-L's stream reader leaves to it
 /// (`MemberStreamInflater`), and for chunks and streams both with
 /// `--codec zlib`.
 ///

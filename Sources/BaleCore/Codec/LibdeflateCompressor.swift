@@ -4,8 +4,9 @@ import CDeflate
 ///
 /// libdeflate compresses a whole buffer in one call, with no streaming
 /// state to carry, which is exactly a bale chunk. Its level 6 is both
-/// faster and a little smaller than zlib's (README, "Codecs"); levels
-/// 10–12 use near-optimal parsing for the smallest output gzip can hold.
+/// faster and a little smaller than zlib's (README, "Choices behind the
+/// figures"); levels 10–12 use near-optimal parsing for the smallest
+/// output gzip can hold.
 /// A compressor is allocated for one level (its tables differ by level).
 ///
 /// The compressor is bale's copy of libdeflate's (CDeflate), which stores

@@ -47,8 +47,8 @@ public enum GunzipJob {
     /// its next member for the time bale takes to see its answer and send
     /// another (a wake-up of the receiver and of the feeder, a splice):
     /// small next to inflating 4 MiB (about 5 ms). CPU 0.92–0.96×, wall
-    /// 0.82–0.98× (`bale gunzip -p 2 -c FILE > /dev/null`, README, "One
-    /// member in flight").
+    /// 0.82–0.98× (`bale gunzip -p 2 -c FILE > /dev/null`, docs/performance-history.md,
+    /// "One member in flight").
     static let membersInFlightToArena = 1
 
     /// Decompresses `input` into `sink`. For a stream, `head` holds its

@@ -22,7 +22,7 @@ import Glibc
 /// ahead into the page cache (`posix_fadvise` WILLNEED) for the feeder.
 /// Reading each member into the slot's input part (pread) cost a copy,
 /// and the first touch of every page of that part in the reader and the
-/// worker besides (README, Performance, "Fewer copies"). A stream is read
+/// worker besides (docs/performance-history.md, "Fewer copies"). A stream is read
 /// in order under the lock, into an array: the record of unwritten
 /// members keeps a stream's bytes.
 ///

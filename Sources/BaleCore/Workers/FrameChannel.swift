@@ -54,7 +54,7 @@ public struct FrameChannel: Sendable {
     /// page-cache pages go into the pipe by reference, and the worker's one
     /// read copies them into its buffer, where a pread into the arena
     /// copied them once and then paid for the arena's pages in the reader
-    /// and the worker (README, Performance). A file system that cannot
+    /// and the worker (docs/performance-history.md, "Fewer copies"). A file system that cannot
     /// splice (EINVAL) has the rest read and written through a buffer.
     /// Throws when the pipe cannot be written (its worker went away); a
     /// file that ends early or cannot be read is the outcome, so the

@@ -142,7 +142,8 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     /// taken.
     ///
     /// Each page of the arena costs, once per run, its allocation (zeroed)
-    /// and a mapping in each process that touches it (README, Performance),
+    /// and a mapping in each process that touches it (README, "Where the missed rows
+    /// lose"),
     /// so the claim takes, in this order: the slot this worker used most
     /// recently (its pages allocated and mapped in that worker already),
     /// the one freed most recently (allocated, and mapped in the parent),

@@ -1813,7 +1813,7 @@ deflate_flush_block(struct libdeflate_compressor *c,
 	 * and every literal of it then costs the inflater a table lookup,
 	 * where a stored block is a memcpy. Output ~0.2% larger on bale's
 	 * text corpus, the same compression time, its inflate ~1.3x faster
-	 * (README, "What bale's compressor emits").
+	 * (docs/performance-history.md, "What bale's compressor emits").
 	 */
 #ifdef BALE_STORED_PERMILLE
 	if ((u64)MIN(dynamic_cost, static_cost) * 1000 >
