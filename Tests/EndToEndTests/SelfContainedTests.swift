@@ -134,11 +134,18 @@ import Testing
         #expect(run.stdout == """
             glibc 2.34
             libstdc++ symbols: none
-            loads: libisal.so.2 libm.so.6 libgcc_s.so.1 libc.so.6 ld-linux-x86-64.so.2
+            loads: libisal.so.2 libm.so.6 libgcc_s.so.1 libc.so.6 \(Self.dynamicLoader)
             install.sh says 2.34
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// The dynamic loader glibc names for this machine's architecture.
+    #if arch(arm64)
+    static let dynamicLoader = "ld-linux-aarch64.so.1"
+    #else
+    static let dynamicLoader = "ld-linux-x86-64.so.2"
+    #endif
 
     /// samples/batch: the tarball installed once into a shared directory
     /// (shared-install.sh), then used by the Slurm array's tasks.
