@@ -79,6 +79,39 @@ import Testing
         #expect(run.stdout.contains("./outside -rw-r--r--  1000000000.0000000000"), "\(run.stdout)\(run.stderr)")
     }
 
+    /// A user who can write a directory inside a restore run as root puts
+    /// a symbolic link where bale has just made a directory or a FIFO of
+    /// the archive: bale then gave the link's target the entry's mode (a
+    /// chmod by name follows links), 0777 on a root-only directory here.
+    /// Now the mode goes on the directory opened without following links
+    /// (a link there refuses the entry) and on the FIFO by name with
+    /// AT_SYMLINK_NOFOLLOW, so the target keeps its mode. The race is made
+    /// certain with strace, which holds bale for 1.5 s after each mkdirat
+    /// and mknodat while the user swaps the link in.
+    @Test(.enabled(if: Machine.isRoot && Machine.canTrace, "needs root (a second user) and strace"))
+    func aLinkSwappedInAfterTheMkdirGetsNoMode() throws {
+        let run = try Self.run(making: #"""
+            open('dir.tar', 'wb').write(hdr(b'u/sub/', typ=b'5', mode=b'0000777') + end)
+            open('fifo.tar', 'wb').write(hdr(b'u/sub', typ=b'6', mode=b'0006777') + end)
+            """#, then: #"""
+            for kind in dir fifo; do
+                rm -rf dest victim; mkdir -p dest/u victim; chmod 700 victim; chown nobody dest/u
+                strace -f -qq -o /dev/null -e inject=mkdirat,mknodat:delay_exit=1500000 \
+                    "$BALE" unpack $kind.tar -C dest 2> err &
+                sleep 0.7
+                setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c \
+                    'cd dest/u && rm -rf sub && ln -s ../../victim sub'
+                wait $!
+                echo "$kind: exit $? victim $(stat -c %A victim)"
+            done
+            """#)
+        #expect(run.stdout == """
+            dir: exit 1 victim drwx------
+            fifo: exit 0 victim drwx------
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file, link or FIFO named ".", "/" or "" (the destination itself)
     /// cannot be extracted: bale dropped it without a word (exit 0); GNU
     /// tar and bsdtar name it and fail. A directory so named is nothing to

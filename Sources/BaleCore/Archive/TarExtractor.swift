@@ -233,11 +233,31 @@ public struct TarExtractor: TarReader.Handler {
                     return
                 }
             }
-            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+            // Owner and mode are set on the directory opened without following
+            // a symbolic link: between the mkdir and here, whoever can write
+            // the parent (a user's directory in a restore run as root) could
+            // put a link to any file in its place, and a chmod by name would
+            // change that file. A directory bale may not open (an existing
+            // one of mode 0311, for a user other than root) is changed by
+            // name with AT_SYMLINK_NOFOLLOW (glibc does it on an O_PATH
+            // descriptor, and leaves a symbolic link as it is); anything
+            // else that does not open as a directory (a link put in its
+            // place) refuses the entry.
             // As GNU tar: a directory its owner cannot write into (0555, say)
             // stays writable until the end, so that its entries can be made
             // (by a user other than root); `finish` gives it its mode.
-            _ = withCString(leaf) { fchmodat(parent, $0, mode | 0o700, 0) }
+            let made = withCString(leaf) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            if made >= 0 {
+                if let owner { _ = fchown(made, owner.user, owner.group) }
+                _ = fchmod(made, mode | 0o700)
+                close(made)
+            } else if errno == EACCES {
+                if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+                _ = withCString(leaf) { fchmodat(parent, $0, mode | 0o700, AT_SYMLINK_NOFOLLOW) }
+            } else {
+                refuse(entry, "Cannot open: " + SystemError.current("open").reason)
+                return
+            }
             directoryTimes.append((path, entry, mode & 0o700 != 0o700 ? mode : nil))
         case .file where isSmallFile:
             small = FileWriters.Job(
@@ -300,11 +320,14 @@ public struct TarExtractor: TarReader.Handler {
                 // Owner first (chown clears setuid/setgid bits), then the
                 // mode in full where the policy says: mknod took the umask off.
                 if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+                // By name, never through a symbolic link put in its place
+                // (glibc's fchmodat does AT_SYMLINK_NOFOLLOW on an O_PATH
+                // descriptor; a fifo opened to change it could block).
                 if mode & ProcessUmask.bits != 0 || owner != nil && mode & 0o6000 != 0 {
-                    _ = withCString(name) { fchmodat(parent, $0, mode, 0) }
+                    _ = withCString(name) { fchmodat(parent, $0, mode, AT_SYMLINK_NOFOLLOW) }
                 }
                 attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
-                setTime(parent, name, entry, flags: 0)
+                setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
             })
             notices += attributeProblems
             if let problem { refuse(entry, problem) }
