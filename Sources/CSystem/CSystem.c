@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +53,19 @@ int bale_wifsignaled(int status) { return WIFSIGNALED(status); }
 int bale_wtermsig(int status) { return WTERMSIG(status); }
 
 int bale_name_this_thread(const char *name) { return pthread_setname_np(pthread_self(), name); }
+
+/* chmod of `name` in `dir` that never follows a symbolic link there (a
+ * link gives EOPNOTSUPP): Linux 6.6's fchmodat2 with AT_SYMLINK_NOFOLLOW,
+ * which needs no descriptor; on an older kernel (ENOSYS) glibc's
+ * fchmodat with the flag, which does the same through an O_PATH one. */
+int bale_chmod_nofollow(int dir, const char *name, mode_t mode) {
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+    long result = syscall(SYS_fchmodat2, dir, name, mode, AT_SYMLINK_NOFOLLOW);
+    if (result == 0 || errno != ENOSYS) return (int)result;
+    return fchmodat(dir, name, mode, AT_SYMLINK_NOFOLLOW);
+}
 
 int bale_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))

@@ -83,9 +83,9 @@ import Testing
     /// a symbolic link where bale has just made a directory or a FIFO of
     /// the archive: bale then gave the link's target the entry's mode (a
     /// chmod by name follows links), 0777 on a root-only directory here.
-    /// Now the mode goes on the directory opened without following links
-    /// (a link there refuses the entry) and on the FIFO by name with
-    /// AT_SYMLINK_NOFOLLOW, so the target keeps its mode. The race is made
+    /// Now the mode is set by name with AT_SYMLINK_NOFOLLOW (`fchmodat2`,
+    /// no descriptor needed), which fails on a link: the directory entry
+    /// is refused, and the target keeps its mode. The race is made
     /// certain with strace, which holds bale for 1.5 s after each mkdirat
     /// and mknodat while the user swaps the link in.
     @Test(.enabled(if: Machine.isRoot && Machine.canTrace, "needs root (a second user) and strace"))
@@ -110,6 +110,35 @@ import Testing
             fifo: exit 0 victim drwx------
 
             """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A small file waits in the writers' queue; a later entry names its
+    /// directory (`d/f`, then `d` as a link, a FIFO, a small or a large
+    /// file) or makes a directory of it (`d/f`, then `d/f/g`). bale lost
+    /// the file: `d` looked empty, as `f` was not written yet, and was
+    /// removed to make room ("d/f: No such file or directory"), or `d/f`
+    /// was made a directory. GNU tar extracts in order: `d/f` stays and
+    /// the later entry is refused. Now such an entry waits for the queue.
+    @Test func aQueuedFileIsNotLostToALaterEntry() throws {
+        let run = try Self.run(making: #"""
+            d, f = hdr(b'd/', typ=b'5', mode=b'0000755'), hdr(b'd/f', 5) + pad(b'hello')
+            open('link.tar', 'wb').write(d + f + hdr(b'd', typ=b'2', link=b'elsewhere') + end)
+            open('fifo.tar', 'wb').write(d + f + hdr(b'd', typ=b'6') + end)
+            open('small.tar', 'wb').write(d + f + hdr(b'd', 3) + pad(b'abc') + end)
+            big = b'x' * (1536 * 1024)
+            open('large.tar', 'wb').write(d + f + hdr(b'd', len(big)) + pad(big) + end)
+            open('under.tar', 'wb').write(d + f + hdr(b'd/f/g', 3) + pad(b'abc') + end)
+            """#, then: #"""
+            for c in link.tar fifo.tar small.tar large.tar under.tar; do
+                judge $c
+                rm -rf x && mkdir x && "$BALE" unpack $c -C x 2> /dev/null; echo "$c: d/f holds $(cat x/d/f 2> /dev/null)"
+            done
+            """#)
+        for archive in ["link", "fifo", "small", "large", "under"] {
+            #expect(run.stdout.contains("\(archive).tar: list 0, unpack 1; listing same, tree same as tar's"),
+                    "\(archive): \(run.stdout)\(run.stderr)")
+            #expect(run.stdout.contains("\(archive).tar: d/f holds hello"), "\(archive): \(run.stdout)\(run.stderr)")
+        }
     }
 
     /// A file, link or FIFO named ".", "/" or "" (the destination itself)

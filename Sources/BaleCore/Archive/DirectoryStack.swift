@@ -45,9 +45,17 @@ struct DirectoryStack {
     /// the process ran out of descriptors (`openDirectory`).
     private var bound = Self.maximumOpenDirectories
     private var rootDirectory: OpenDirectory?
+    /// Asked, with its path below the root, before a missing directory is
+    /// made: whether it waited for a file of that name to be written
+    /// (`FileWriters.waitFor`), which is then there instead.
+    private let waitForFileNamed: ([UInt8]) -> Bool
 
-    /// A stack under the open directory `root` (not closed by the stack).
-    init(root: Int32) { self.root = root }
+    /// A stack under the open directory `root` (not closed by the stack);
+    /// `waitForFileNamed` as above.
+    init(root: Int32, waitForFileNamed: @escaping ([UInt8]) -> Bool = { _ in false }) {
+        self.root = root
+        self.waitForFileNamed = waitForFileNamed
+    }
 
     /// The directory `path` names below the root, opened, or created where
     /// missing unless `creatingMissing` is false (a hard link's target
@@ -64,6 +72,12 @@ struct DirectoryStack {
         for part in path.dropFirst(directories.count) {
             let parent = directories.last??.fd ?? root
             var next = openDirectory(part, in: parent)
+            // Missing, it may be a file still queued: once written, it
+            // is there, and the open fails as for any file in the way.
+            if next < 0 && errno == ENOENT && creatingMissing
+                && waitForFileNamed(Array((names + [part]).joined(separator: [UInt8(ascii: "/")]))) {
+                next = openDirectory(part, in: parent)
+            }
             if next < 0 && errno == ENOENT && creatingMissing {
                 _ = withCString(part) { mkdirat(parent, $0, 0o755) }
                 next = openDirectory(part, in: parent)

@@ -10,8 +10,16 @@ import Glibc
 /// small file, whole, with the directory it goes in (an open descriptor,
 /// already checked), to these threads. Queued files never depend on what
 /// comes after them (each holds its directory open), so only an entry that
-/// names a queued file, or hard-links to one, waits for the queue first
-/// (`waitFor`); everything else goes on at once.
+/// could undo one waits for the queue first; everything else goes on at
+/// once. Those are an entry that names a queued file or hard-links to one
+/// (`waitFor`); one that would make a directory where a queued file goes
+/// (`d/f` queued, then `d/f/g`: `DirectoryStack` asks before each mkdir);
+/// and any entry named for the directory a queued file goes in (`d/f`
+/// queued, then `d` as a link or a file: `d` looks empty until `f` is
+/// written, and would be removed to make room, `f` lost;
+/// `waitForFiles(in:)`). Only a queued file's own directory can look
+/// emptier than it is: the directories between are made at once, by the
+/// extractor.
 ///
 /// A new file is created with O_EXCL, one system call; only when its name
 /// is taken does the policy (`ExtractionPolicy.existingFiles`) decide, and
@@ -89,6 +97,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var directoriesHeld = 0
         /// Paths queued or being written.
         var pending: Set<PathKey> = []
+        /// The directories those files go in (paths, with how many files).
+        var pendingDirectories: [PathKey: Int] = [:]
         var problems: [Diagnostic] = []
     }
     private var shared = Shared()
@@ -96,6 +106,11 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     /// The batch being filled (by the extractor's thread only).
     private var batch: [Job] = []
     private var batchKeys: Set<PathKey> = []
+    /// The directories the batch's files go in, with how many files each.
+    private var batchDirectoryKeys: [PathKey: Int] = [:]
+    /// The directory path of the last file submitted, made once per
+    /// directory (an archive lists a directory's files together).
+    private var lastDirectoryKey: PathKey?
     private var batchSize = 0
     /// The directories the batch's files lie in (counted as they change:
     /// an archive lists a directory's files together).
@@ -128,6 +143,9 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             batchDirectories += 1
         }
         batchKeys.insert(PathKey(bytes: job.path))
+        let directoryKey = Self.directoryKey(of: job.path, reusing: lastDirectoryKey)
+        lastDirectoryKey = directoryKey
+        batchDirectoryKeys[directoryKey, default: 0] += 1
         batchSize += job.bytes.count
         batch.append(job)
         if batch.count >= Self.batchFiles || batchSize >= Self.batchBytes { handOver() }
@@ -140,18 +158,39 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             shared.directoriesHeld += batchDirectories
             shared.submitted += batch.count
             shared.pending.formUnion(batchKeys)
+            shared.pendingDirectories.merge(batchDirectoryKeys, uniquingKeysWith: +)
         }
         queue.push(batch)
         batch = []
         batchKeys = []
+        batchDirectoryKeys = [:]
         batchSize = 0
         batchDirectories = 0
     }
 
-    /// Waits for the queue if `path` is one of its files (not yet written).
-    func waitFor(_ path: [UInt8]) {
+    /// Waits for the queue if `path` is one of its files (not yet written);
+    /// whether it waited.
+    @discardableResult
+    func waitFor(_ path: [UInt8]) -> Bool {
         let key = PathKey(bytes: path)
-        if batchKeys.contains(key) || monitor.withLock({ shared.pending.contains(key) }) { drain() }
+        guard batchKeys.contains(key) || monitor.withLock({ shared.pending.contains(key) }) else { return false }
+        drain()
+        return true
+    }
+
+    /// Waits for the queue if one of its files goes in the directory
+    /// `path` (relative to the destination, as the files' paths are).
+    func waitForFiles(in path: [UInt8]) {
+        let key = PathKey(bytes: path)
+        if batchDirectoryKeys[key] != nil || monitor.withLock({ shared.pendingDirectories[key] != nil }) { drain() }
+    }
+
+    /// The directory part of a file's `path` (empty for a file at the
+    /// top), as a key: `previous` again when it is the same.
+    private static func directoryKey(of path: [UInt8], reusing previous: PathKey?) -> PathKey {
+        let end = path.lastIndex(of: UInt8(ascii: "/")) ?? path.startIndex
+        if let previous, previous.bytes.count == end, path[..<end].elementsEqual(previous.bytes) { return previous }
+        return PathKey(bytes: Array(path[..<end]))
     }
 
     /// Waits until every queued file is written.
@@ -189,7 +228,17 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         monitor.withLock {
             shared.directoriesHeld -= directories
             shared.completed += jobs.count
-            for job in jobs { shared.pending.remove(PathKey(bytes: job.path)) }
+            var last: PathKey?
+            for job in jobs {
+                shared.pending.remove(PathKey(bytes: job.path))
+                let directory = Self.directoryKey(of: job.path, reusing: last)
+                last = directory
+                if let count = shared.pendingDirectories[directory], count > 1 {
+                    shared.pendingDirectories[directory] = count - 1
+                } else {
+                    shared.pendingDirectories[directory] = nil
+                }
+            }
             shared.problems += found
             idle.broadcast()
         }

@@ -71,9 +71,10 @@ public struct TarExtractor: TarReader.Handler {
         self.root = root
         self.rootPath = TerminalText.bytes(ofName: rootPath)  // -C's bytes, given in stand-ins
         self.policy = policy
-        directories = DirectoryStack(root: root)
         restorer = policy.restoresAttributes ? AttributeRestorer() : nil
-        writers = FileWriters(threads: writerThreads, policy: policy, restorer: restorer)
+        let writers = FileWriters(threads: writerThreads, policy: policy, restorer: restorer)
+        self.writers = writers
+        directories = DirectoryStack(root: root, waitForFileNamed: { writers.waitFor($0) })
     }
 
     /// The cleaned, relative components of an archive name, or nil with a
@@ -188,8 +189,12 @@ public struct TarExtractor: TarReader.Handler {
         let isSmallFile = entry.kind == .file && !entry.isSparse && entry.size <= FileWriters.smallFileLimit
         let path = Array(parts.joined(separator: [UInt8(ascii: "/")]))
         // Replacing a file still queued: let it be written first (a small
-        // file's submit does the same).
+        // file's submit does the same). And an entry named for a directory
+        // that queued files go in waits for them: the directory looks empty
+        // until they are written, and making room for a link or a file
+        // there would remove it, the files with it (`FileWriters`).
         if !isSmallFile { writers.waitFor(path) }
+        writers.waitForFiles(in: path)
         // Listed (-v) before it is tried, as tar -xv lists a name before
         // any error about it.
         onEntry?(entry)
@@ -233,29 +238,19 @@ public struct TarExtractor: TarReader.Handler {
                     return
                 }
             }
-            // Owner and mode are set on the directory opened without following
-            // a symbolic link: between the mkdir and here, whoever can write
-            // the parent (a user's directory in a restore run as root) could
-            // put a link to any file in its place, and a chmod by name would
-            // change that file. A directory bale may not open (an existing
-            // one of mode 0311, for a user other than root) is changed by
-            // name with AT_SYMLINK_NOFOLLOW (glibc does it on an O_PATH
-            // descriptor, and leaves a symbolic link as it is); anything
-            // else that does not open as a directory (a link put in its
-            // place) refuses the entry.
+            // Owner and mode are set by name, never through a symbolic link:
+            // between the mkdir and here, whoever can write the parent (a
+            // user's directory in a restore run as root) could put a link to
+            // any file in its place, and a plain chmod would change that
+            // file. `bale_chmod_nofollow` needs no descriptor (under a low
+            // `ulimit -n` there may be none to spare) and fails on a link,
+            // which then refuses the entry.
             // As GNU tar: a directory its owner cannot write into (0555, say)
             // stays writable until the end, so that its entries can be made
             // (by a user other than root); `finish` gives it its mode.
-            let made = withCString(leaf) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-            if made >= 0 {
-                if let owner { _ = fchown(made, owner.user, owner.group) }
-                _ = fchmod(made, mode | 0o700)
-                close(made)
-            } else if errno == EACCES {
-                if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-                _ = withCString(leaf) { fchmodat(parent, $0, mode | 0o700, AT_SYMLINK_NOFOLLOW) }
-            } else {
-                refuse(entry, "Cannot open: " + SystemError.current("open").reason)
+            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+            if withCString(leaf, { bale_chmod_nofollow(parent, $0, mode | 0o700) }) != 0 && errno == EOPNOTSUPP {
+                refuse(entry, "Cannot change mode: a symbolic link took its place")
                 return
             }
             directoryTimes.append((path, entry, mode & 0o700 != 0o700 ? mode : nil))
@@ -320,11 +315,10 @@ public struct TarExtractor: TarReader.Handler {
                 // Owner first (chown clears setuid/setgid bits), then the
                 // mode in full where the policy says: mknod took the umask off.
                 if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-                // By name, never through a symbolic link put in its place
-                // (glibc's fchmodat does AT_SYMLINK_NOFOLLOW on an O_PATH
-                // descriptor; a fifo opened to change it could block).
+                // By name, never through a symbolic link put in its place (a
+                // FIFO opened to be changed could block).
                 if mode & ProcessUmask.bits != 0 || owner != nil && mode & 0o6000 != 0 {
-                    _ = withCString(name) { fchmodat(parent, $0, mode, AT_SYMLINK_NOFOLLOW) }
+                    _ = withCString(name) { bale_chmod_nofollow(parent, $0, mode) }
                 }
                 attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
                 setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)

@@ -49,6 +49,8 @@ int bale_wtermsig(int status);
 
 /// Names the calling thread (at most 15 bytes) for `top -H`, `ps -L` and perf.
 int bale_name_this_thread(const char *name);
+/* chmod by name, never through a symbolic link (EOPNOTSUPP for one). */
+int bale_chmod_nofollow(int dir, const char *name, mode_t mode);
 
 /// Adds to `actions` the closing of every descriptor from `lowest` up in
 /// the child (posix_spawn_file_actions_addclosefrom_np, glibc 2.34), so a
