@@ -221,6 +221,61 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `verify --manifest` judges each name by what extraction leaves
+    /// there. A file followed by a symbolic link, a hard link, a directory
+    /// or another file of that name (spelled `./f`) ends as the later
+    /// entry; bale took the first file's digest, keyed by the name as
+    /// stored, and said "OK" of archives whose unpacked tree fails
+    /// `sha256sum -c`. A hard link holds its target's content. And a
+    /// sparse file the manifest does not name is not hashed: one whose
+    /// header claims 2^60 bytes of holes was hashed for ever.
+    @Test func theManifestIsCheckedAgainstTheTreeExtractionLeaves() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'PY'
+            import io, tarfile
+            def tar(path, members):
+                with tarfile.open(path, 'w:gz', format=tarfile.GNU_FORMAT) as t:
+                    for info, data in members:
+                        t.addfile(info, io.BytesIO(data) if data is not None else None)
+            def file(name, data):
+                i = tarfile.TarInfo(name); i.size = len(data); return (i, data)
+            def other(name, kind, link=''):
+                i = tarfile.TarInfo(name); i.type = kind; i.linkname = link; return (i, None)
+            tar('symlink.tar.gz', [file('f', b'AAAA'), other('f', tarfile.SYMTYPE, '/etc/passwd')])
+            tar('hardlink.tar.gz', [file('f', b'AAAA'), file('g', b'BBBB'), other('f', tarfile.LNKTYPE, 'g')])
+            tar('directory.tar.gz', [file('f', b'AAAA'), other('f', tarfile.DIRTYPE)])
+            tar('dotted.tar.gz', [file('f', b'AAAA'), file('./f', b'CCCC')])
+            tar('linked.tar.gz', [file('g', b'AAAA'), other('f', tarfile.LNKTYPE, 'g')])
+            tar('plain.tar.gz', [file('./f', b'AAAA')])
+            PY
+            printf 'AAAA' > f && "$BALE" sum f > m.sha256
+            for a in symlink hardlink directory dotted linked plain; do
+                "$BALE" verify $a.tar.gz --manifest m.sha256 > out 2> err; status=$?
+                rm -rf x && mkdir x && tar -xzf $a.tar.gz -C x 2> /dev/null && (cd x && sha256sum --quiet -c ../m.sha256 > /dev/null 2>&1)
+                echo "$a: verify $status, sha256sum -c $? $(grep -o 'FAILED ([a-z ]*' err)"
+            done
+            python3 - <<'PY'
+            import tarfile, io
+            i = tarfile.TarInfo('huge'); i.size = 517
+            i.pax_headers = {'GNU.sparse.major': '1', 'GNU.sparse.minor': '0', 'GNU.sparse.name': 'huge',
+                             'GNU.sparse.realsize': str(2 ** 60)}
+            with tarfile.open('sparse.tar', 'w', format=tarfile.PAX_FORMAT) as t:
+                t.addfile(i, io.BytesIO(b'1\n0\n5\n' + b'\0' * 506 + b'hello'))
+            PY
+            timeout 20 "$BALE" verify sparse.tar --manifest m.sha256 2> err; echo "sparse: $? $(cat err | head -n 1)"
+            """#)
+        #expect(run.stdout == """
+            symlink: verify 1, sha256sum -c 1 FAILED (extracted from symlink
+            hardlink: verify 1, sha256sum -c 1 FAILED (its content in hardlink
+            directory: verify 1, sha256sum -c 1 FAILED (extracted from directory
+            dotted: verify 1, sha256sum -c 1 FAILED (its content in dotted
+            linked: verify 0, sha256sum -c 0 
+            plain: verify 0, sha256sum -c 0 
+            sparse: 1 bale: f: not in sparse.tar
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func passesGoodArchivesAndCatchesDamage() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -1,7 +1,17 @@
 /// Reads a tar stream without writing anything: checks its structure (the
 /// reader checks every header's checksum and sizes) and, when there is a
-/// manifest to check, takes the SHA-256 of every regular file's content
-/// (a sparse file's holes as the zeros they stand for), for `bale verify`.
+/// manifest to check, what each name would hold once extracted: the
+/// SHA-256 of a regular file's content (a sparse file's holes as the zeros
+/// they stand for), for `bale verify`.
+///
+/// The manifest describes a tree, so a name is judged by what extraction
+/// leaves there: its last entry, under the name as extraction cleans it
+/// (`./f` and `/f` are `f`, as `TarExtractor.components` makes them). A
+/// file followed by a link, a directory or another file of that name
+/// ends as the later one, as GNU tar and bale's `unpack` leave it; a hard
+/// link holds its target's content. Keyed by the name as stored, only the
+/// first file was seen, and an archive whose tree fails the manifest was
+/// said to match it.
 ///
 /// Given the archive's index (`ArchiveIndex`), it also holds the index to
 /// the stream, entry by entry as they are read: the same entries in the
@@ -9,34 +19,60 @@
 /// the SHA-256 the index records for a file (`indexDisagreement` names the
 /// first entry that differs).
 public struct TarVerifier: TarReader.Handler {
-    /// Each regular file's name (as stored) and SHA-256, in archive order.
-    public private(set) var digests: [[UInt8]: [UInt8]] = [:]
+    /// What each name holds once extracted (the name cleaned as extraction
+    /// cleans it; entries extraction refuses, with `..`, are left out).
+    public private(set) var extracted: [[UInt8]: Extracted] = [:]
+
+    /// What extraction leaves at a name.
+    public enum Extracted: Equatable, Sendable {
+        /// A regular file of this content (SHA-256).
+        case file(digest: [UInt8])
+        /// A regular file not hashed: a sparse one the manifest does not
+        /// name (its holes could stand for exabytes of zeros).
+        case fileNotHashed
+        /// Something else, in a few words: "a symbolic link", "a directory".
+        case other(String)
+    }
     /// The name of the last entry begun: where damage was met, if any.
     public private(set) var lastEntry: String?
     /// Entries read.
     public private(set) var entries = 0
     private var hasher: SHA256?
-    private var current: [UInt8] = []
+    /// The cleaned name of the file being read (nil: one extraction refuses).
+    private var current: [UInt8]?
+    /// Its name as stored, for a message.
+    private var stored: [UInt8] = []
     private let takesDigests: Bool
+    /// The names the manifest lists, cleaned.
+    private let named: Set<[UInt8]>
     /// The index checked against the stream, if any.
     private let index: ArchiveIndex?
     /// The first difference between the index and the stream, worded for
     /// a message; nil while they agree.
     public private(set) var indexDisagreement: String?
 
-    /// With `digests` false (no manifest to check), content is only read,
-    /// not hashed: besides the time saved, a sparse file whose header
-    /// claims exabytes of holes is not hashed for hours. With an `index`,
-    /// the files it has a digest for are hashed too.
-    public init(digests: Bool = true, index: ArchiveIndex? = nil) {
-        takesDigests = digests
+    /// With no `manifest` (the names it lists) to check, content is only
+    /// read, not hashed. With one, every regular file is hashed but for a
+    /// sparse file the manifest does not name: a header may claim exabytes
+    /// of holes, hashed for hours (a plain file's content is in the
+    /// archive, so hashing it costs what reading it does). With an
+    /// `index`, the files it has a digest for are hashed too.
+    public init(manifest: [[UInt8]]? = nil, index: ArchiveIndex? = nil) {
+        takesDigests = manifest != nil
+        named = Set((manifest ?? []).map(Self.extractedName))
         self.index = index
+    }
+
+    /// `name` as extraction cleans it (`TarExtractor.components`), or as
+    /// it is where extraction refuses it.
+    public static func extractedName(_ name: [UInt8]) -> [UInt8] {
+        guard case .success(let parts) = TarExtractor.components(name) else { return name }
+        return Array(parts.joined(separator: [UInt8(ascii: "/")]))
     }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         entries += 1
         lastEntry = entry.displayName
-        current = entry.name
         // A volume label or a continuation's part is not a whole file.
         var whole = true
         switch entry.special {
@@ -44,7 +80,31 @@ public struct TarVerifier: TarReader.Handler {
         default: break
         }
         let indexed = indexEntry(begun: entry)
-        hasher = (takesDigests || indexed?.sha256 != nil) && entry.kind == .file && whole ? SHA256() : nil
+        current = nil
+        stored = entry.name
+        if takesDigests, whole, case .success(let parts) = TarExtractor.components(entry.name), !parts.isEmpty {
+            let name = Array(parts.joined(separator: [UInt8(ascii: "/")]))
+            current = name
+            switch entry.kind {
+            case .file:
+                extracted[name] = .fileNotHashed  // until `end`
+            case .hardLink:
+                extracted[name] = extracted[Self.extractedName(entry.linkTarget)].map { target in
+                    if case .other = target { return .other("a hard link to something not a regular file") }
+                    return target
+                } ?? .other("a hard link to a name not extracted before it")
+            case .directory:
+                extracted[name] = .other("a directory")
+            case .symbolicLink:
+                extracted[name] = .other("a symbolic link")
+            case .fifo:
+                extracted[name] = .other("a FIFO")
+            case .characterDevice, .blockDevice:
+                extracted[name] = .other("a device")
+            }
+        }
+        let hashing = takesDigests && current != nil && (!entry.isSparse || named.contains(current!))
+        hasher = (hashing || indexed?.sha256 != nil) && entry.kind == .file && whole ? SHA256() : nil
     }
 
     /// The index's entry for the entry just begun, compared with it; nil
@@ -83,9 +143,9 @@ public struct TarVerifier: TarReader.Handler {
     public mutating func end() throws(BaleError) {
         if let hasher {
             let digest = hasher.finish()
-            digests[current] = digest
+            if let current { extracted[current] = .file(digest: digest) }
             if indexDisagreement == nil, let index, let recorded = index.entries[entries - 1].sha256, recorded != digest {
-                indexDisagreement = "entry \(entries) (\(TerminalText.escaped(current))): its content's SHA-256 "
+                indexDisagreement = "entry \(entries) (\(TerminalText.escaped(stored))): its content's SHA-256 "
                     + "differs from the index's"
             }
         }

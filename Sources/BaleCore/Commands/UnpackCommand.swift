@@ -155,7 +155,9 @@ public struct UnpackCommand {
             case .absent: break
             }
         }
-        let sink = TarStreamSink(archiveName: name, handler: TarVerifier(digests: options.manifest != nil, index: index))
+        let sink = TarStreamSink(archiveName: name,
+                                 handler: TarVerifier(manifest: options.manifest == nil ? nil : expected.map(\.path),
+                                                      index: index))
         let sniffer = sniffing ? TarSniffer(tar: sink) : nil
         // Bytes that are not gzip after the last member: a warning, as
         // gunzip -t and gzip -t give (the members before them were whole).
@@ -216,15 +218,24 @@ public struct UnpackCommand {
         var failed = 0
         for entry in expected {
             let shown = TerminalText.name(entry.path)
-            switch verifier.digests[entry.path] {
+            // Judged by what extraction leaves at the name (`TarVerifier`).
+            switch verifier.extracted[TarVerifier.extractedName(entry.path)] {
             case nil:
                 context.report(.error(path: shown, "not in \(name)"))
                 failed += 1
-            case let digest? where digest != entry.digest:
+            case .file(let digest)? where digest != entry.digest:
                 context.report(.error(path: shown, "FAILED (its content in \(name) differs from the manifest)"))
                 failed += 1
-            default:
+            case .file?:
                 break
+            case .fileNotHashed?:
+                context.report(.error(path: shown, "FAILED (in \(name) a hard link to a sparse file the manifest "
+                                      + "does not name, not hashed)"))
+                failed += 1
+            case .other(let what)?:
+                context.report(.error(path: shown, "FAILED (extracted from \(name) it is \(what), not the "
+                                      + "manifest's file)"))
+                failed += 1
             }
         }
         if failed > 0 {
