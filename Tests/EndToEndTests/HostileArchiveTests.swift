@@ -399,6 +399,28 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A header with a good checksum whose size is no number (`zzz…`) or a
+    /// negative base-256 one: nothing says where its data ends. GNU tar
+    /// names it and skips to the next header, and extracts what follows;
+    /// bale stopped there ("negative entry size"), every later entry lost.
+    @Test func aHeaderWithNoSizeIsSkippedAsGNUTarSkipsIt() throws {
+        let run = try Self.run(making: #"""
+            a, c = hdr(b'a', 3) + pad(b'abc'), hdr(b'c', 3) + pad(b'ccc')
+            open('letters.tar', 'wb').write(a + hdr(b'b', sizefield=b'zzzzzzzzzzz\0') + pad(b'bbb') + c + end)
+            negative = b'\xff' * 11 + b'\xfb'
+            open('negative.tar', 'wb').write(a + hdr(b'b', sizefield=negative) + pad(b'bbb') + c + end)
+            """#, then: #"""
+            for t in letters.tar negative.tar; do judge $t; done
+            """#)
+        #expect(run.stdout == """
+            letters.tar: list 1, unpack 1; listing same, tree same as tar's
+            bale: letters.tar: the header of the tar stream has ‘zzzzzzzzzzz’ for its size, not a number; skipping to the next header
+            negative.tar: list 1, unpack 1; listing same, tree same as tar's
+            bale: negative.tar: the header of the tar stream has ‘\\377\\377\\377\\377\\377\\377\\377\\377\\377\\377\\377\\373’ for its size, not a number; skipping to the next header
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A sparse file whose map in its headers cannot be used (a region past
     /// the file's size, lengths that do not add up to the data stored):
     /// GNU tar names it ("invalid sparse archive member") and extracts the

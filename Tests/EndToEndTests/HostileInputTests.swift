@@ -105,7 +105,7 @@ import Testing
             """#)
         #expect(run.stdout == """
             checksum: 1 [] bale: checksum.tar.gz: not a valid tar archive at byte 0 of the tar stream: bad tar header checksum|
-            negative: 1 [] bale: negative.tar.gz: not a valid tar archive at byte 0 of the tar stream: negative entry size|
+            negative: 1 [] bale: negative.tar.gz: not a valid tar archive at byte 0 of the tar stream: its size field holds ‘\\377\\377\\377\\377\\377\\377\\377\\377\\377\\377\\377\\377’, not a number|
             enormous: 1 [] bale: enormous.tar.gz: truncated: unexpected end of file|
             paxlength: 1 [./a] bale: paxlength.tar.gz: bad pax record at byte 512 of the tar stream; the rest of its extended header ignored|
             paxzero: 1 [./a] bale: paxzero.tar.gz: bad pax record at byte 512 of the tar stream; the rest of its extended header ignored|

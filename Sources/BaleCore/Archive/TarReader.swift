@@ -344,10 +344,34 @@ public struct TarReader {
             forgetExtendedHeaders()
             return
         }
-        isSkippingDamage = false
-        sawValidHeader = true
         let type = header[156]
         let headerSize = Self.octalOrBase256(header, 124, 12)
+        // A header whose size is no number (or a negative one), with no pax
+        // size for it, gives no way to find where its data ends: as GNU tar, it is named and skipped
+        // like a damaged header, block by block to the next one, and the
+        // entries after it are read ("Archive contains ‘zzzzzzzzzzz’ where
+        // numeric off_t value expected", "Skipping to next header"); bale
+        // stopped the whole archive there ("negative entry size").
+        let isExtended = [UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "g"), UInt8(ascii: "L"), UInt8(ascii: "K")]
+            .contains(type)
+        let paxSize = isExtended ? nil : value("size").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+        if headerSize < 0 && (paxSize ?? -1) < 0 {
+            let text = TerminalText.name(Self.field(header, 124, 12))
+            // The first header of a stream, as one with a bad checksum there:
+            // not a tar archive.
+            guard skipsDamagedHeaders && sawValidHeader else { throw corrupt("its size field holds ‘\(text)’, not a number") }
+            if !isSkippingDamage {
+                isSkippingDamage = true
+                if firstSkipAfter == nil { firstSkipAfter = .some(lastBegun) }
+                warnings.append(.error(path: archiveName, "the header at byte \(offset) of the tar stream has ‘\(text)’ "
+                                       + "for its size, not a number; skipping to the next header"))
+            }
+            entryStart = nil
+            forgetExtendedHeaders()
+            return
+        }
+        isSkippingDamage = false
+        sawValidHeader = true
 
         switch type {
         case UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "g"), UInt8(ascii: "L"), UInt8(ascii: "K"):
