@@ -260,7 +260,7 @@ public struct GzipCommand: Sendable {
         return transform(
             input: fd, inputName: name, size: seekable ? Int64(opened.st_size) : nil,
             attributes: AtomicOutputFile.Attributes(opened), outputPath: target,
-            pipeline: pipeline, removeAfter: removing ? (path, FileIdentity(opened)) : nil)
+            pipeline: pipeline, removeAfter: removing ? (path, PackEntry.WalkedStamp(opened)) : nil)
     }
 
     /// What gzip makes of a file's base name.
@@ -307,7 +307,7 @@ public struct GzipCommand: Sendable {
     /// `removeAfter` if everything went right.
     private func transform(
         input: Int32, inputName: String, size: Int64?, attributes: AtomicOutputFile.Attributes?,
-        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: (path: [UInt8], identity: FileIdentity)? = nil
+        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: (path: [UInt8], stamp: PackEntry.WalkedStamp)? = nil
     ) -> ExitCode {
         let context = options.context
         let output: AtomicOutputFile?
@@ -360,10 +360,13 @@ public struct GzipCommand: Sendable {
         }
         var removed = false
         if let removeAfter, !report.keepInput {
-            switch InputRemoval.remove(removeAfter.path, ifStill: removeAfter.identity) {
+            switch InputRemoval.remove(removeAfter.path, ifStill: removeAfter.stamp) {
             case .removed: removed = true
             case .replaced:
                 context.report(InputRemoval.replacedWarning(removeAfter.path))
+                status = .warning
+            case .changed:
+                context.report(InputRemoval.changedWarning(removeAfter.path))
                 status = .warning
             case .failed(let error):
                 context.fail(BaleError.cannotOpen(path: TerminalText.name(removeAfter.path), error))

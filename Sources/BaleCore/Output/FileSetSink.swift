@@ -48,7 +48,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// The current output's members, for its end member.
     private var tally = MemberTally()
     /// Inputs to remove once their outputs (the paths beside them) are on disk.
-    private var pendingRemovals: [(input: [UInt8], identity: FileIdentity, output: [UInt8])] = []
+    private var pendingRemovals: [(input: [UInt8], stamp: PackEntry.WalkedStamp, output: [UInt8])] = []
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success
     /// The paths and SHA-256 of the files whose output is in place, when
@@ -177,7 +177,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         if problem == .grew {
             report(.warning(path: source, "file grew while being compressed; only its first \(size) bytes were compressed, so it is kept"))
         } else if file.removesSource {
-            pendingRemovals.append((file.source.path, FileIdentity(file.source.info), file.target))
+            pendingRemovals.append((file.source.path, PackEntry.WalkedStamp(file.source.info), file.target))
         }
         if context.verbose {
             let ratio = size == 0 ? 0 : 100 * (1 - Double(currentBytes) / Double(size))
@@ -213,7 +213,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             if fd >= 0 { FileIO.close(fd) }
         }
         var reported: Set<[UInt8]> = []
-        for (input, identity, output) in pendingRemovals {
+        for (input, stamp, output) in pendingRemovals {
             let directory = Self.directory(of: output)
             // Not known to be on disk: keep the input.
             let problem = unknown[directory] ?? directoryOf[directory].flatMap { unsynced[$0] }
@@ -224,9 +224,10 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
                 }
                 continue
             }
-            switch InputRemoval.remove(input, ifStill: identity) {
+            switch InputRemoval.remove(input, ifStill: stamp) {
             case .removed: break
             case .replaced: report(InputRemoval.replacedWarning(input))
+            case .changed: report(InputRemoval.changedWarning(input))
             case .failed(let error): report(.error(BaleError.cannotOpen(path: TerminalText.name(input), error)))
             }
         }

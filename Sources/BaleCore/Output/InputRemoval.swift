@@ -14,23 +14,41 @@ import Glibc
 /// and inode) that was opened; otherwise the file there is kept, and the
 /// caller says so. No system call removes a name only if it is a given
 /// file, so a window of one `stat` remains; it was the whole run before.
+///
+/// Nor is a file removed that changed while it was read: its size, its
+/// modification or its change time differ from what was seen before it
+/// was read (`PackEntry.WalkedStamp`, as `pack --remove-files` judges it).
+/// The output holds the file as it was when cut into chunks; lines a log
+/// writer appended meanwhile are in no output, and removing the input
+/// lost them with exit 0. The file is kept, with a warning (exit 2).
 enum InputRemoval {
     /// What became of the input.
     enum Outcome: Equatable {
         case removed
         /// Another file holds the name now: nothing removed.
         case replaced
+        /// The file changed while it was read: kept.
+        case changed
         /// The name could not be looked at (gone, as when someone removed
         /// the input meanwhile: ENOENT, which gzip reports too) or unlink failed.
         case failed(SystemError)
     }
 
-    /// Removes `path` if it still names the file `read`.
-    static func remove(_ path: [UInt8], ifStill read: FileIdentity) -> Outcome {
+    /// Removes `path` if it still names the file seen as `read` before it
+    /// was read, unchanged.
+    static func remove(_ path: [UInt8], ifStill read: PackEntry.WalkedStamp) -> Outcome {
         var now = stat()
         guard withCString(path, { stat($0, &now) }) == 0 else { return .failed(.current("stat")) }
-        guard FileIdentity(now) == read else { return .replaced }
+        let stamp = PackEntry.WalkedStamp(now)
+        guard stamp.identity == read.identity else { return .replaced }
+        guard stamp.hasSizeAndTime(of: read), stamp.changeSeconds == read.changeSeconds,
+              stamp.changeNanoseconds == read.changeNanoseconds else { return .changed }
         return withCString(path, { unlink($0) }) == 0 ? .removed : .failed(.current("unlink"))
+    }
+
+    /// The warning for an input kept because it changed while it was read.
+    static func changedWarning(_ path: [UInt8]) -> Diagnostic {
+        .warning(path: TerminalText.name(path), "changed while it was read; kept, not removed")
     }
 
     /// The warning for an input kept because its name was given to another file.
