@@ -3,6 +3,44 @@ import Testing
 
 /// `bale sum`: the same digests as sha256sum, in its format, both ways.
 @Suite struct SumTests {
+    /// What a worker reads of a stream is read once. A pipe slower than
+    /// `--worker-timeout` had its worker taken for stuck and replaced, and
+    /// the replacement hashed only the rest of the pipe: a wrong digest,
+    /// exit 0. A stream is now waited for, as sha256sum waits, and a
+    /// worker that dies on one fails the run instead of being replaced. A
+    /// large file gets the time its size needs (a tenth of a second per
+    /// MB at least): a 1 GB file under `--worker-timeout 1` failed. And a
+    /// name for one of bale's own descriptors (`<(…)`, `/dev/fd/7`,
+    /// `/dev/stdin`) is opened by the worker through bale's /proc entry,
+    /// not as one of its own ("No such file or directory").
+    @Test func streamsLargeFilesAndDescriptorNamesAreHashedAsSha256sumHashesThem() throws {
+        let run = try Scratch().run(#"""
+            (printf 'part1\n'; sleep 2.5; printf 'part2\n') | "$BALE" sum --worker-timeout 1 > out; echo "slow pipe: $?"
+            printf 'part1\npart2\n' | sha256sum | cmp -s - out && echo "slow pipe: the whole stream's digest"
+            printf 'hello\n' | BALE_TEST_KILL_WORKER_AT_CHUNK=0 "$BALE" sum > out 2> err; echo "worker killed: $? $(wc -c < out)"
+            grep -c 'what it read cannot be read again' err
+            truncate -s 1G large && "$BALE" sum --worker-timeout 1 large > out; echo "large: $?"
+            head -c 1G /dev/zero | sha256sum | sed 's/-$/large/' | cmp -s - out && echo "large: its digest"
+            printf 'abc\n' > s && sha256sum < s | cut -c1-64 > want
+            exec 7< s
+            for name in '<(cat s)' /dev/fd/7 /dev/stdin; do
+                eval "\"\$BALE\" sum $name" < s | cut -c1-64 | cmp -s - want && echo "$name: as sha256sum"
+            done
+            """#)
+        #expect(run.stdout == """
+            slow pipe: 0
+            slow pipe: the whole stream's digest
+            worker killed: 1 0
+            1
+            large: 0
+            large: its digest
+            <(cat s): as sha256sum
+            /dev/fd/7: as sha256sum
+            /dev/stdin: as sha256sum
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func agreesWithSha256sumByteForByte() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -21,7 +21,25 @@ struct SumItem: Sendable {
 
     /// What the worker is asked to hash.
     var target: DigestTarget {
-        DigestTarget(path: source ?? path, listedSize: isRegular ? size : nil, startOffset: startOffset)
+        DigestTarget(path: source ?? Self.parentDescriptorPath(path) ?? path, listedSize: isRegular ? size : nil,
+                     startOffset: startOffset)
+    }
+
+    /// A name for one of bale's own descriptors (`/dev/stdin`, `/dev/fd/N`,
+    /// `/proc/self/fd/N`: what `<(command)` gives), as the worker must open
+    /// it: through bale's /proc entry. Opened by the worker as given, the
+    /// name meant the worker's own descriptors ("No such file or
+    /// directory", or its pipe from bale for `/dev/stdin`), where
+    /// sha256sum hashes what bale was given. Nil for any other path.
+    static func parentDescriptorPath(_ path: [UInt8]) -> [UInt8]? {
+        let text = String(decoding: path, as: UTF8.self)
+        let named = ["/dev/stdin": "0", "/dev/stdout": "1", "/dev/stderr": "2"]
+        var number = named[text]
+        for prefix in ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"] where number == nil && text.hasPrefix(prefix) {
+            let digits = text.dropFirst(prefix.count)
+            if !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { number = String(digits) }
+        }
+        return number.map { Array("/proc/\(getpid())/fd/\($0)".utf8) }
     }
 
     /// The name that means standard input, on the command line and in a

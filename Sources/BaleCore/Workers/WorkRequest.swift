@@ -98,6 +98,41 @@ public enum WorkRequest: Sendable {
         }
     }
 
+    /// Whether the request hashes a stream (standard input, a pipe, a
+    /// device: a `digestFiles` target with no size), which is read once:
+    /// what a worker read of it cannot be sent again to a replacement.
+    public var readsStream: Bool {
+        guard case .digestFiles(let table) = self else { return false }
+        return table.payload.withUnsafeBytes { bytes in
+            table.ranges.contains { DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0]))?.listedSize == nil }
+        }
+    }
+
+    /// How long, in seconds, a worker may take to answer the request before
+    /// it counts as stuck (0: no limit), where `seconds` is `--worker-timeout`.
+    /// A chunk's work is bounded (4 MiB or so), but a file to hash is
+    /// whatever its size: a 9 GB file took longer than a 5 s timeout and
+    /// was taken for a stuck worker, twice, then failed the run (120 GB in
+    /// the default 120 s, 12 GB on a disk of 100 MB/s). So hashing is
+    /// given `seconds` or a tenth of a second per MB, whichever is longer,
+    /// and a stream (`readsStream`) no limit: it is waited for as
+    /// sha256sum waits for a pipe's writer.
+    public func timeLimit(seconds: Int) -> Int {
+        guard seconds > 0, case .digestFiles(let table) = self else { return seconds }
+        var bytes: Int64 = 0
+        let stream = table.payload.withUnsafeBytes { payload in
+            table.ranges.contains { range in
+                guard let size = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: payload[range]))?.listedSize else {
+                    return true
+                }
+                bytes = bytes &+ size
+                return false
+            }
+        }
+        if stream { return 0 }
+        return max(seconds, Int(min(bytes / 10_000_000, Int64(Int32.max))))
+    }
+
     /// The length of the frame's payload: `payload`, then `fileRange`.
     public var payloadLength: Int {
         switch self {

@@ -124,7 +124,8 @@ final class WorkerLink<Context: Sendable> {
             while let head = inFlight.first() {
                 let worker = current.worker
                 let fault: String
-                switch Self.receive(from: worker, timeout: options.workerTimeout) {
+                let limit = head.request.timeLimit(seconds: options.workerTimeout)
+                switch Self.receive(from: worker, timeout: limit) {
                 case .result(let frame, _) where frame.sequence != head.sequence:
                     fault = "answered chunk \(frame.sequence) when chunk \(head.sequence) was due"
                 case .result(let frame, let payload):
@@ -151,10 +152,20 @@ final class WorkerLink<Context: Sendable> {
                 case .ended:
                     fault = "died"
                 case .silent:
-                    fault = "did not answer within \(options.workerTimeout) s"
+                    fault = "did not answer within \(limit) s"
                 }
                 worker.process.kill(SIGKILL)
                 if failure.hasFailed {
+                    inFlight.cancel()
+                    return
+                }
+                // A stream it was hashing (standard input, a pipe) was read
+                // once: a replacement would hash only what is left of it,
+                // a wrong digest with exit 0. The run fails instead.
+                if inFlight.all.contains(where: { $0.request.readsStream }) {
+                    _ = worker.shutdown()
+                    failure.fail(.workerFailed("the worker hashing standard input, a pipe or a device "
+                                               + "\(fault); what it read cannot be read again"))
                     inFlight.cancel()
                     return
                 }
