@@ -8,6 +8,47 @@ import Testing
 /// and (for `sum`, as sha256sum) a path given twice, listed twice in one
 /// part.
 @Suite struct ShardEdgeTests {
+    /// The parts of one `--shard` run over the same tree. At once: a part
+    /// removed the temporary output of a file of the other part, found
+    /// beside its input ("removed, left by an interrupted run"), and that
+    /// part failed ("write error: No such file or directory"); strace holds
+    /// part 1 at its first output's rename while part 2 runs. One after
+    /// another, with the files named: a part with --remove-files (pack) or
+    /// gzip -r removes its part's files, and the next part failed on them
+    /// ("Cannot stat", "no archive written"). Now a part leaves alone what
+    /// is another part's.
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func partsLeaveAloneWhatIsAnotherPartsTemporaryOrGoneFile() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && for i in $(seq 1 12); do seq 1 2000 > t/f$i; done
+            strace -f -qq -o /dev/null -e inject=rename,renameat,renameat2:delay_enter=2000000:when=1 \
+                "$BALE" gzip -r --shard 1/2 t 2> err1 &
+            sleep 0.8
+            "$BALE" gzip -v -r --shard 2/2 t 2> err2; echo "part 2: $?"
+            wait $!; echo "part 1: $?"
+            grep -h 'interrupted run\|error' err1 err2
+            echo "compressed: $(ls t | grep -c '\.gz$') of 12, left: $(ls t | grep -vc '\.gz$')"
+            rm -rf t && mkdir t && for i in 1 2 3 4 5 6; do echo $i > t/f$i; done
+            for k in 1 2; do "$BALE" gzip -r --shard $k/2 t/f1 t/f2 t/f3 t/f4 t/f5 t/f6; echo "gzip part $k: $?"; done
+            rm -rf t && mkdir t && for i in 1 2 3 4 5 6; do echo $i > t/f$i; done
+            for k in 1 2; do
+                "$BALE" pack -q --remove-files --shard $k/2 t/f1 t/f2 t/f3 t/f4 t/f5 t/f6 -o p$k.tar.gz; echo "pack part $k: $?"
+            done
+            echo "archived: $(tar -tzf p1.tar.gz | wc -l) + $(tar -tzf p2.tar.gz | wc -l), left: $(ls t | wc -l)"
+            """#)
+        #expect(run.stdout == """
+            part 2: 0
+            part 1: 0
+            compressed: 12 of 12, left: 0
+            gzip part 1: 0
+            gzip part 2: 0
+            pack part 1: 0
+            pack part 2: 0
+            archived: 3 + 3, left: 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func aSignedPartIsAUsageError() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -87,7 +87,9 @@ public struct PackCommand {
         }
         defer { if base != AT_FDCWD { FileIO.close(base) } }
         var outputPath = options.outputPath
-        if !Self.allExist(paths, relativeTo: base, dereference: options.walker.dereference, context: context) {
+        let walked = Self.leavingOutOtherPartsGone(paths, shard: options.walker.shard, relativeTo: base,
+                                                   dereference: options.walker.dereference)
+        if !Self.allExist(walked, relativeTo: base, dereference: options.walker.dereference, context: context) {
             return .failure
         }
         if outputPath == nil {
@@ -147,7 +149,7 @@ public struct PackCommand {
         let producer: @Sendable (Cancellation) -> Void = { [options, context, walkerOptions, base] cancellation in
             cancellation.whenCancelled { feed.cancel() }
             var finder = PackEntryFinder(options: walkerOptions)
-            finder.walk(paths, relativeTo: base, cancellation: cancellation) { batch in
+            finder.walk(walked, relativeTo: base, cancellation: cancellation) { batch in
                 let entries = batch.map { Self.restamp($0, options: options) }
                 for entry in entries { context.info(name: entry.header.name) }
                 context.summary.expect(bytes: entries.reduce(0) { $0 + $1.header.size },
@@ -257,6 +259,25 @@ public struct PackCommand {
     /// changed while read), is handled as GNU tar handles it: named, left
     /// out or stored as read, and the archive, whole and valid, is kept,
     /// with the warning status 2.
+    /// `paths` without those that are gone (ENOENT) and whose name is in
+    /// another part of `shard`: the parts of a `--shard` run given the same
+    /// paths may run one after another, and a part with --remove-files
+    /// removes the files of its own part; the next part found them gone
+    /// and wrote no archive ("3 of the 6 paths given cannot be read"). A
+    /// path gone in this part's shard is still an error (`allExist`).
+    private static func leavingOutOtherPartsGone(_ paths: [[UInt8]], shard: Shard?, relativeTo base: Int32,
+                                                 dereference: Bool) -> [[UInt8]] {
+        guard let shard else { return paths }
+        return paths.filter { path in
+            var info = stat()
+            if withCString(path, { fstatat(base, $0, &info, dereference ? 0 : AT_SYMLINK_NOFOLLOW) }) == 0 { return true }
+            guard errno == ENOENT else { return true }
+            var trimmed = path
+            while trimmed.count > 1 && trimmed.last == UInt8(ascii: "/") { trimmed.removeLast() }
+            return shard.takes(TarMemberName.of(trimmed).name)
+        }
+    }
+
     private static func allExist(_ paths: [[UInt8]], relativeTo base: Int32, dereference: Bool,
                                  context: RunContext) -> Bool {
         var missing = 0

@@ -178,8 +178,13 @@ struct RecursiveGzip {
             // Never in a test (-t changes nothing on disk): the file may
             // also be the live output of another run.
             if !entry.isGiven && !options.test && AtomicOutputFile.isTemporaryName(name),
-               let directory = entry.directory, isLeftOver(name, in: directory) {
+               let directory = entry.directory, let input = leftOverInput(name, in: directory) {
                 // A temporary output of a run that was killed: never an input.
+                // Removed only by the part whose shard its input is in: the
+                // parts of a `--shard` run go at once over the same tree, and
+                // another part's temporary file is its live output.
+                let inputName = Array(entry.name.dropLast(name.count)) + input
+                if let shard = options.selection.shard, !shard.takes(inputName) { return }
                 if withCString(entry.path, { unlink($0) }) == 0 {
                     options.context.info("\(shown): removed, left by an interrupted run")
                 }
@@ -200,27 +205,30 @@ struct RecursiveGzip {
             }
         }
 
-        /// True when `name`, a temporary name of bale's (its check letters
-        /// hold: `AtomicOutputFile.isTemporaryName`), is one this command
-        /// leaves when it is killed: NAME is the output of an input that is
+        /// The name of its input when `name`, a temporary name of bale's
+        /// (its check letters hold: `AtomicOutputFile.isTemporaryName`), is
+        /// one this command leaves when it is killed: NAME is the output of an input that is
         /// still beside it in `directory` (an input is removed only after
         /// its output is renamed into place, so a temporary file that was
         /// left always has its input). The two tests together keep a
         /// user's own file that merely looks like one (`.notes.gz.bale-backup`
         /// beside `notes`) from being removed; a temporary file whose NAME
-        /// was cut to fit (a long name) fails the second and is left.
-        private func isLeftOver(_ name: [UInt8], in directory: TreeWalkEntry.Directory) -> Bool {
+        /// was cut to fit (a long name) fails the second and is left (nil).
+        private func leftOverInput(_ name: [UInt8], in directory: TreeWalkEntry.Directory) -> [UInt8]? {
             let stem = Array(name.dropFirst().dropLast(AtomicOutputFile.temporaryMarker.utf8.count + 6))
             if !options.decompress && !options.test {
                 let suffix = TerminalText.bytes(ofName: options.suffix)
+                let input = Array(stem.dropLast(suffix.count))
                 return stem.count > suffix.count && stem.suffix(suffix.count).elementsEqual(suffix)
-                    && directory.contains(Array(stem.dropLast(suffix.count)))
+                    && directory.contains(input) ? input : nil
             }
-            return command.decompressedSuffixes.contains { suffix, replacement in
+            for (suffix, replacement) in command.decompressedSuffixes {
                 let replaced = Array(replacement.utf8)
-                return stem.count > replaced.count && stem.suffix(replaced.count).elementsEqual(replaced)
-                    && directory.contains(Array(stem.dropLast(replaced.count)) + TerminalText.bytes(ofName: suffix))
+                let input = Array(stem.dropLast(replaced.count)) + TerminalText.bytes(ofName: suffix)
+                if stem.count > replaced.count && stem.suffix(replaced.count).elementsEqual(replaced)
+                    && directory.contains(input) { return input }
             }
+            return nil
         }
 
         /// Judges one regular file as gzip would, and takes it or not.

@@ -145,6 +145,12 @@ public final class TreeWalk {
         let follows = policy.links == .always || (isTop && policy.links == .givenPathsOnly)
         var info = stat()
         if withCString(component, { fstatat(parent, $0, &info, follows ? 0 : AT_SYMLINK_NOFOLLOW) }) != 0 {
+            // A file named on the command line that is gone, in another
+            // part's shard: that part took it (`gzip -r --shard` removes its
+            // inputs, `pack --remove-files` its sources), so it is no
+            // problem of this part's. One in this part's shard still is.
+            if isTop && errno == ENOENT, let shard = policy.shard,
+               !shard.takes(policy.shardKey == .name ? name : path) { return nil }
             return .problem(.init(path: path, cause: .cannotStat(.current("stat"))))
         }
         if isTop { topDevice = UInt64(info.st_dev) }
