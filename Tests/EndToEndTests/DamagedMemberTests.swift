@@ -37,4 +37,38 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// The second of three members cut out whole: every member left
+    /// checks out, and the tar stream reads on across the gap, so the file
+    /// it runs through is extracted at its size with the wrong bytes; the
+    /// damage shows only later (a damaged header skipped, then the end
+    /// member's count). bale said so (exit 1) but not where: the file with
+    /// the wrong bytes was named by no message. Now `unpack` names it, as
+    /// `verify` does.
+    @Test func aMemberCutOutIsNamedWhereItBegins() throws {
+        let run = try Scratch().run(#"""
+            \#(Fixtures.gen)
+            mkdir -p t/a && for i in 1 2 3 4 5; do gen 2500000 t/a/f$i; done
+            "$BALE" pack -q t -o t.tgz
+            python3 - <<'PY'
+            import struct
+            d = open('t.tgz', 'rb').read(); members = []; o = 0
+            while d[o + 12:o + 14] == b'BL':
+                n = struct.unpack('<I', d[o + 18:o + 22])[0]; members.append(d[o:o + n]); o += n
+            members.append(d[o:])
+            del members[1]
+            open('cut.tgz', 'wb').write(b''.join(members))
+            PY
+            mkdir x && "$BALE" unpack -q cut.tgz -C x 2> err; echo "unpack status=$?"
+            for f in x/t/a/*; do cmp -s "$f" "t/a/${f##*/}" || echo "wrong bytes in $f"; done
+            named=$(sed -n 's/.*the damage is in or after \([^ ]*\) .*/\1/p' err)
+            echo "named: $named"
+            """#)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first == "unpack status=1", "\(run.stdout)\(run.stderr)")
+        // Every file with wrong bytes is the one named, or after it.
+        let wrong = lines.filter { $0.hasPrefix("wrong bytes in x/") }.map { $0.dropFirst("wrong bytes in x/".count) }
+        let named = lines.last.map { String($0.dropFirst("named: ".count)) } ?? ""
+        #expect(!named.isEmpty && wrong.allSatisfy { String($0) >= named }, "\(run.stdout)\(run.stderr)")
+    }
 }

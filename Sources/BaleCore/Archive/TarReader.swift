@@ -178,7 +178,7 @@ public struct TarReader {
     /// Blocks are being skipped after a damaged header.
     private var isSkippingDamage = false
     /// The name of the last entry begun (as messages show it).
-    private var lastBegun: String?
+    private(set) var lastBegun: String?
     /// Where the first damaged header skipped was met: after the entry
     /// named (nil: before any), or `.none` while no header was skipped.
     /// Damage found later (a checksum over the whole stream) may be there

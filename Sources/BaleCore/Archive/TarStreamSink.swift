@@ -75,6 +75,20 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     /// entry named (nil: before any); `.none` when it skipped none.
     public var firstSkipAfter: String?? { monitor.withLock { state.reader.firstSkipAfter } }
 
+    /// The name of the last entry begun, as messages show it (nil: none).
+    public var lastEntryBegun: String? { monitor.withLock { state.reader.lastBegun } }
+
+    /// Where damage met while reading may begin, in the words of `verify`
+    /// and `unpack`: before the first damaged header skipped (the entries
+    /// read after it were read past damage), else at the last entry begun.
+    public var damagePlace: String? {
+        if case .some(let before) = firstSkipAfter {
+            return "the damage is " + (before.map { "in or after \($0) (the last entry read before the first damaged header)" }
+                ?? "before the first damaged header")
+        }
+        return lastEntryBegun.map { "the damage is in or after \($0) (the last entry read whole or in part)" }
+    }
+
     /// Entries read and tar stream bytes consumed so far.
     public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (state.reader.entriesRead, state.reader.bytesRead) } }
 

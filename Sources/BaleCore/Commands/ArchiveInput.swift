@@ -111,6 +111,17 @@ struct ArchiveInput {
             }
             context.report(problems)
             context.fail(error)
+            // Damage after a damaged header was skipped (the stream read on
+            // past a gap: a member missing in the middle): where it may
+            // begin, as `verify` says it, so that the entry read across the
+            // gap, extracted whole in size but not in content, is named
+            // (found by a probe: a bale archive with its middle member cut
+            // out left a file of the right size, wrong content, and no
+            // message naming it). Damage met with no skip before it stops
+            // at the entry it hits, which is not extracted.
+            if error.isDamage, case .some = sink.firstSkipAfter, let place = sink.damagePlace {
+                context.report(.error(path: name, place))
+            }
             return error.exitStatus
         }
         // Each problem counts with its own exit status: an entry not

@@ -195,16 +195,7 @@ public struct UnpackCommand {
             if let indexProblem { context.report(.error(path: name, indexProblem)) }
             context.report(sink.warningsBeforeFailure)  // damage skipped before the error, say
             context.fail(error)
-            // Where the damage may begin: before the first damaged header
-            // skipped (the entries read after it were read past damage),
-            // else at the last entry read.
-            if case .some(let before) = sink.firstSkipAfter {
-                let place = before.map { "in or after \($0) (the last entry read before the first damaged header)" }
-                    ?? "before the first damaged header"
-                context.report(.error(path: name, "the damage is \(place)"))
-            } else if let last = sink.handler.lastEntry {
-                context.report(.error(path: name, "the damage is in or after \(last) (the last entry read whole or in part)"))
-            }
+            if let place = sink.damagePlace { context.report(.error(path: name, place)) }
             return .failure
         }
         ArchiveInput.count(sink, archive: fd, into: context.summary)
