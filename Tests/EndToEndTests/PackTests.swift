@@ -3,6 +3,29 @@ import Testing
 
 /// `bale pack`: archives every tar reads, the same bytes for any -p.
 @Suite struct PackTests {
+    /// `--one-file-system`: a mount point is stored, what is below it is
+    /// not, as GNU tar does it; bale left the mount point out too, so a
+    /// mode-700 mount point came back with default permissions. The same
+    /// entries as `tar --one-file-system` (sorted: bale stores by name).
+    @Test(.enabled(if: Machine.canMountTmpfs, "needs to mount a tmpfs (root, and a container that allows it)"))
+    func oneFileSystemStoresTheMountPointAsGNUTarDoes() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p t/mnt && echo a > t/a
+            mount -t tmpfs -o size=1m,mode=700 bale-test t/mnt && trap 'umount t/mnt' EXIT
+            echo inside > t/mnt/in
+            "$BALE" pack --one-file-system t -o b.tar.gz 2> err; echo "bale: $? $(cat err)"
+            tar --one-file-system -czf g.tar.gz t 2> /dev/null
+            diff <(tar -tvzf b.tar.gz | sort) <(tar -tvzf g.tar.gz | sort) && echo "the entries of tar's"
+            tar -tzf b.tar.gz | grep -c 'mnt/in'
+            """#)
+        #expect(run.stdout == """
+            bale: 0 bale: t/mnt: file is on a different filesystem; not dumped
+            the entries of tar's
+            0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A tree with every kind of entry bale stores.
     static let makeTree = #"""
         mkdir -p tree/empty tree/sub/deeper "tree/spaces and ñ/üñí" 

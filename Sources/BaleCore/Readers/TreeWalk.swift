@@ -60,6 +60,9 @@ public final class TreeWalk {
     private var toEnter: Frame?
     /// The device of the current top (`oneFileSystem`).
     private var topDevice: UInt64 = 0
+    /// An event to give before walking on: a mount point's entry, after
+    /// the problem that says it is on another file system.
+    private var pending: TreeWalkEvent?
 
     /// One directory on the walk's path.
     private struct Frame {
@@ -94,6 +97,10 @@ public final class TreeWalk {
 
     /// The next entry or problem, in walk order; nil at the end, or once cancelled.
     public func next() -> TreeWalkEvent? {
+        if let waiting = pending {
+            pending = nil
+            if cancellation?.isCancelled != true { return waiting }
+        }
         while true {
             if cancellation?.isCancelled == true {
                 closeAll()
@@ -155,6 +162,13 @@ public final class TreeWalk {
         }
         if isTop { topDevice = UInt64(info.st_dev) }
         if policy.oneFileSystem && UInt64(info.st_dev) != topDevice {
+            // A mount point is yielded, not entered, as GNU tar stores the
+            // directory and leaves out what is below it (left out too, a
+            // mode-700 mount point came back with default permissions);
+            // anything else there is only reported.
+            if info.st_mode & S_IFMT == S_IFDIR {
+                pending = .entry(TreeWalkEntry(path: path, name: name, info: info, isGiven: isTop, directory: directory))
+            }
             return .problem(.init(path: path, cause: .otherFileSystem))
         }
         let identity = FileIdentity(info)

@@ -54,7 +54,8 @@ public struct TreeWalkPolicy: Sendable {
     /// The time `olderThan` counts from (the start of the job).
     public var now: Int64 = Int64(time(nil))
     /// Do not go into directories on another file system than their top's
-    /// (`--one-file-system`); each is reported (`.otherFileSystem`).
+    /// (`--one-file-system`); each is reported (`.otherFileSystem`), then
+    /// yielded itself, not entered (a mount point: GNU tar stores it).
     public var oneFileSystem = false
     /// Take only this part of the regular files (`--shard K/N`), by `shardKey`.
     public var shard: Shard?
