@@ -233,6 +233,37 @@ import Testing
     /// ("A lone zero block"); bale reads on when a valid header follows
     /// (nothing after it is lost) and ends there when anything else does,
     /// with a warning either way (exit 2).
+    /// A few bytes that are no tar at all (a text file, the gzip of `hi`),
+    /// shorter than one header: GNU tar says "This does not look like a
+    /// tar archive"; bale said "truncated: unexpected end of file", as of
+    /// an archive cut short. An archive cut inside its first entry is
+    /// still truncated.
+    @Test func aFewBytesAreNoTarNotATruncatedOne() throws {
+        let run = try Scratch().run(#"""
+            printf 'hello world\n' > note.tar && printf 'hi\n' | gzip > hi.tar.gz
+            "$BALE" list note.tar; echo "note: $?"
+            mkdir x && "$BALE" unpack hi.tar.gz -C x; echo "hi: $?"
+            "$BALE" verify hi.tar.gz; echo "verify hi: $?"
+            mkdir d && head -c 3000 /dev/urandom > d/f && tar -cf whole.tar d && head -c 700 whole.tar > cut.tar
+            "$BALE" list cut.tar > /dev/null; echo "cut: $?"
+            """#)
+        let noTar = "not a valid tar archive at byte 0 of the tar stream: it is shorter than one tar header (512 bytes)"
+        #expect(run.stdout == """
+            note: 1
+            hi: 1
+            verify hi: 1
+            cut: 1
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == """
+            bale: note.tar: \(noTar)
+            bale: hi.tar.gz: \(noTar)
+            bale: hi.tar.gz: \(noTar)
+            bale: cut.tar: truncated: unexpected end of file
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func loneZeroBlock() throws {
         let scratch = Scratch()
         let run = try scratch.run(Self.forge + "\n" + #"""

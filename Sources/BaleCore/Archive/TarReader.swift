@@ -174,7 +174,7 @@ public struct TarReader {
     /// rather than stopping the reading.
     private let skipsDamagedHeaders: Bool
     /// A valid header was read: a damaged one after it is skipped.
-    private var sawValidHeader = false
+    private(set) var sawValidHeader = false
     /// Blocks are being skipped after a damaged header.
     private var isSkippingDamage = false
     /// The name of the last entry begun (as messages show it).
@@ -204,6 +204,14 @@ public struct TarReader {
 
     /// True once the end-of-archive blocks were seen.
     public var isFinished: Bool { if case .finished = state { return true }; return false }
+
+    /// True when the stream ended before its first block was whole, with
+    /// no header read: a few bytes of something else (`hi\n`), not a tar
+    /// archive cut short.
+    public var endedBeforeAnyHeader: Bool {
+        if case .header = state { return !sawValidHeader && offset == 0 && !block.isEmpty }
+        return false
+    }
 
     /// True when the stream stopped inside an entry (a truncated archive),
     /// including between an entry's pax or long-name header and its own.

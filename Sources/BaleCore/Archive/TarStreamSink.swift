@@ -50,7 +50,12 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     /// Checks that the archive ended properly; a stream cut inside an
     /// entry is a truncated archive.
     public func finish(archiveName: String) throws(BaleError) {
-        let inside = monitor.withLock { state.reader.isInsideEntry }
+        let (inside, noHeader) = monitor.withLock { (state.reader.isInsideEntry, state.reader.endedBeforeAnyHeader) }
+        // A few bytes that are no tar at all, as GNU tar says of them ("This
+        // does not look like a tar archive"), not "truncated".
+        if noHeader {
+            throw .badArchive(path: archiveName, offset: 0, reason: "it is shorter than one tar header (512 bytes)")
+        }
         if inside { throw .truncated(path: archiveName) }
     }
 
