@@ -3,6 +3,33 @@ import Testing
 
 /// gzip's file rules, which scripts rely on.
 @Suite struct GzipCommandTests {
+    /// An input whose output is whole but that cannot be removed (another
+    /// user's file in a sticky directory): gzip warns, exit 2, and so does
+    /// bale now (it said exit 1, whose meaning is "no output"), for `gzip`
+    /// and `gzip -r`.
+    @Test(.enabled(if: Machine.isRoot, "needs root (a second user)"))
+    func anInputThatCannotBeRemovedIsAWarning() throws {
+        let run = try Scratch().run(#"""
+            mkdir -m 1777 s && echo hello > s/b && mkdir -m 1777 s/d && echo x > s/d/c && chmod -R go+r s
+            cp s/b s/a
+            setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c \
+                'cd s && gzip -f a; echo "gzip: $?"; "$0" gzip -f b; echo "bale: $?"; "$0" gzip -r -f d; echo "bale -r: $?"' \
+                "$BALE" 2> err
+            cat err; gzip -dc s/b.gz; gzip -dc s/d/c.gz
+            """#)
+        #expect(run.stdout == """
+            gzip: 2
+            bale: 2
+            bale -r: 2
+            gzip: a: Operation not permitted
+            bale: b: Operation not permitted
+            bale: d/c: Operation not permitted
+            hello
+            x
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file that grows (a log line appended) or changes while it is
     /// compressed is kept: its output holds it as it was when it was cut
     /// into chunks, and bale removed it, the new lines lost, with exit 0.

@@ -428,6 +428,32 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A v7 header (no "ustar" magic) has no owner names; the bytes where
+    /// ustar keeps them may hold anything. bale listed them as the names
+    /// (`root/root` for ids 1000) and, as root, gave the file the owner
+    /// they named; GNU tar shows and uses the numeric ids.
+    @Test func aV7HeaderHasNoOwnerNames() throws {
+        let run = try Self.run(making: #"""
+            b = bytearray(hdr(b'f', 3)); b[257:265] = bytes(8); b[265:269] = b'root'; b[297:301] = b'root'
+            b[108:116] = b'0001750\0'; b[116:124] = b'0001750\0'
+            b[148:156] = b' ' * 8; b[148:156] = b'%06o\0 ' % sum(b)
+            open('v7.tar', 'wb').write(bytes(b) + pad(b'abc') + end)
+            """#, then: #"""
+            judge v7.tar
+            if [ $(id -u) = 0 ]; then
+                mkdir b t && "$BALE" unpack v7.tar -C b && tar -xf v7.tar -C t
+                [ "$(stat -c %u:%g b/f)" = "$(stat -c %u:%g t/f)" ] && echo "owner as tar's"
+            else
+                echo "owner as tar's"
+            fi
+            """#)
+        #expect(run.stdout == """
+            v7.tar: list 0, unpack 0; listing same, tree same as tar's
+            owner as tar's
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A sparse file whose map in its headers cannot be used (a region past
     /// the file's size, lengths that do not add up to the data stored):
     /// GNU tar names it ("invalid sparse archive member") and extracts the

@@ -509,8 +509,13 @@ public struct TarReader {
             warn(path: shown(), "the header's \(field) field holds ‘\(text)’, not a number; \(key.isEmpty ? 0 : -1) used")
         }
         entry.linkTarget = link
-        entry.userName = value("uname") ?? Self.field(header, 265, 32)
-        entry.groupName = value("gname") ?? Self.field(header, 297, 32)
+        // Owner names are in ustar and GNU headers (magic "ustar"); a v7
+        // header has none, and its bytes there may be anything (as root,
+        // they would name the owner to give the file): GNU tar shows and
+        // uses the numeric ids.
+        let hasNames = header[257..<262].elementsEqual("ustar".utf8)
+        entry.userName = value("uname") ?? (hasNames ? Self.field(header, 265, 32) : [])
+        entry.groupName = value("gname") ?? (hasNames ? Self.field(header, 297, 32) : [])
         entry.deviceMajor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 329, 8)))
         entry.deviceMinor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 337, 8)))
         entry.size = stored

@@ -369,8 +369,11 @@ public struct GzipCommand: Sendable {
                 context.report(InputRemoval.changedWarning(removeAfter.path))
                 status = .warning
             case .failed(let error):
-                context.fail(BaleError.cannotOpen(path: TerminalText.name(removeAfter.path), error))
-                return .failure
+                // The output is whole and in place; only the input stays: a
+                // warning, exit 2, as gzip gives it (an input in a sticky
+                // directory of another user's, or removed meanwhile).
+                context.report(.warning(path: TerminalText.name(removeAfter.path), error.reason))
+                status = .warning
             }
         }
         if options.test {

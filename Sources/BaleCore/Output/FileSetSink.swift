@@ -228,7 +228,8 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             case .removed: break
             case .replaced: report(InputRemoval.replacedWarning(input))
             case .changed: report(InputRemoval.changedWarning(input))
-            case .failed(let error): report(.error(BaleError.cannotOpen(path: TerminalText.name(input), error)))
+            // The output is whole and in place: a warning, as gzip gives it.
+            case .failed(let error): report(.warning(path: TerminalText.name(input), error.reason))
             }
         }
         pendingRemovals = []
