@@ -428,6 +428,25 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `list` as `tar -tv`, byte for byte, for the headers bale never
+    /// writes: a contiguous file (type 7: GNU tar's 'C'), a type tar does
+    /// not know (its letter quoted as GNU tar quotes it, ‘Z’), a directory
+    /// whose header has a size (listed, though no data follows). bale
+    /// listed '-', 'Z' and 0.
+    @Test func oddHeadersAreListedAsGNUTarListsThem() throws {
+        let run = try Self.run(making: #"""
+            open('odd.tar', 'wb').write(hdr(b'c', 3, typ=b'7') + pad(b'abc') + hdr(b'z', 3, typ=b'Z') + pad(b'zzz')
+                                        + hdr(b'd/', 512, typ=b'5', mode=b'0000755') + hdr(b'd/f', 2) + pad(b'ok') + end)
+            """#, then: #"""
+            judge odd.tar
+            """#)
+        // unpack 2: the unknown type's warning ("extracted as normal file").
+        #expect(run.stdout == """
+            odd.tar: list 0, unpack 2; listing same, tree same as tar's
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A v7 header (no "ustar" magic) has no owner names; the bytes where
     /// ustar keeps them may hold anything. bale listed them as the names
     /// (`root/root` for ids 1000) and, as root, gave the file the owner

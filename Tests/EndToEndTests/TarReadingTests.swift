@@ -161,7 +161,7 @@ import Testing
             -rw-r--r-- after
             Mrw-r--r-- m--Continued at byte 0--
             -rw-r--r-- after
-            ?rw-r--r-- q unknown file type 'Q'
+            ?rw-r--r-- q unknown file type ‘Q’
             -rw-r--r-- after
 
             """, "\(run.stdout)\(run.stderr)")

@@ -24,7 +24,7 @@ public struct TarContentWriter: TarReader.Handler {
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         switch entry.special {
         case .volumeLabel?, .continuation?, .dumpDirectory?: writing = false
-        case .unknownType?, nil: writing = entry.kind == .file
+        case .unknownType?, .contiguous?, nil: writing = entry.kind == .file
         }
         if writing && exclusions.excludes(entry.name) { writing = false }
     }

@@ -43,6 +43,10 @@ public struct TarEntry: Equatable, Sendable {
     /// (a GNU dump directory's listing, a symbolic link with a size, as
     /// GNU tar reads them) the data that follows, given only to be skipped.
     public var size: Int64 = 0
+    /// The header's size field where no data follows it (a directory's,
+    /// a hard link's: GNU tar ignores it there, and lists it); nil when it
+    /// is `size`, or zero.
+    public var listedSizeField: Int64?
     /// For an entry read from an archive: the bytes its data takes in the
     /// tar stream when that differs from `size` (a sparse file stores only
     /// its data regions, and format 1.0 its map), else nil.
@@ -63,6 +67,9 @@ public struct TarEntry: Equatable, Sendable {
         case continuation(offset: Int64)
         /// 'D': a GNU dump directory; a directory, its listing skipped.
         case dumpDirectory
+        /// '7': a contiguous file (POSIX reserves the type); a regular
+        /// file, listed with GNU tar's 'C'.
+        case contiguous
         /// Any letter tar does not know: extracted as a regular file, with
         /// a warning.
         case unknownType(UInt8)

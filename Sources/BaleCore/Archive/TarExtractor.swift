@@ -182,7 +182,7 @@ public struct TarExtractor: TarReader.Handler {
         case .unknownType(let type)?:
             let letter = type >= 0x20 && type < 0x7f ? String(UnicodeScalar(type)) : "\\" + String(type, radix: 8)
             notices.append(.warning(path: entry.displayName, "unknown file type '\(letter)', extracted as normal file"))
-        case .dumpDirectory?, nil:
+        case .dumpDirectory?, .contiguous?, nil:
             break
         }
         // A sparse file needs a file to seek in, whatever its size.

@@ -76,7 +76,7 @@ public struct TarLister: TarReader.Handler {
                         entry.groupName.withUnsafeBufferPointer { groupName in
                             writeLine(type: type, suffix: suffix, kind: entry.kind, mode: entry.mode,
                                       userID: entry.userID, groupID: entry.groupID, userName: userName,
-                                      groupName: groupName, size: entry.size,
+                                      groupName: groupName, size: entry.listedSizeField ?? entry.size,
                                       device: (entry.deviceMajor, entry.deviceMinor),
                                       seconds: Self.shownSeconds(entry.modificationSeconds, entry.modificationNanoseconds),
                                       name: name, linkTarget: linkTarget, at: out.baseAddress!)
@@ -121,7 +121,9 @@ public struct TarLister: TarReader.Handler {
         case .continuation(let offset)?:
             return (UInt8(ascii: "M"), Array("--Continued at byte \(offset)--".utf8))
         case .unknownType(let letter)?:
-            return (UInt8(ascii: "?"), Array((" unknown file type '" + TerminalText.escaped([letter]) + "'").utf8))
+            return (UInt8(ascii: "?"), Array((" unknown file type ‘" + TerminalText.escaped([letter]) + "’").utf8))
+        case .contiguous?:
+            return (UInt8(ascii: "C"), [])
         case .dumpDirectory?, nil:
             break
         }

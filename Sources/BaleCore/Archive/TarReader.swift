@@ -450,7 +450,10 @@ public struct TarReader {
         switch type {
         // A regular file whose name ends in '/' is a directory (the BSD
         // convention GNU tar follows); its data blocks are still skipped.
-        case UInt8(ascii: "0"), 0, UInt8(ascii: "7"): kind = name.last == slash ? .directory : .file
+        case UInt8(ascii: "0"), 0: kind = name.last == slash ? .directory : .file
+        case UInt8(ascii: "7"):
+            kind = name.last == slash ? .directory : .file
+            if kind == .file { special = .contiguous }
         case UInt8(ascii: "1"): kind = .hardLink
         case UInt8(ascii: "2"): kind = .symbolicLink
         case UInt8(ascii: "3"): kind = .characterDevice
@@ -519,6 +522,7 @@ public struct TarReader {
         entry.deviceMajor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 329, 8)))
         entry.deviceMinor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 337, 8)))
         entry.size = stored
+        if !dataFollows && size > 0 { entry.listedSizeField = size }
 
         // Sparse files: the old GNU type, or pax records of any format.
         var extensionFollows = false
