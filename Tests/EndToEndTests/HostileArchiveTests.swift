@@ -447,6 +447,28 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A setuid file of the archive is never setuid while it is written:
+    /// it was created with its final mode (04755), a root-owned setuid file
+    /// until its owner was given; now without the bits, which come last
+    /// (after the owner, as GNU tar gives them). The file ends as tar's.
+    @Test(.enabled(if: Machine.isRoot && Machine.canTrace, "needs root and strace"))
+    func aSetuidFileIsNotSetuidWhileWritten() throws {
+        let run = try Self.run(making: #"""
+            b = bytearray(hdr(b'su', 3, mode=b'0004755')); b[108:116] = b'0001750\0'; b[116:124] = b'0001750\0'
+            b[148:156] = b' ' * 8; b[148:156] = b'%06o\0 ' % sum(b)
+            open('su.tar', 'wb').write(bytes(b) + pad(b'abc') + end)
+            """#, then: #"""
+            mkdir b t && strace -f -qq -e trace=openat -o trace "$BALE" unpack su.tar -C b && tar -xpf su.tar -C t
+            grep '"su"' trace | grep -o 'O_CLOEXEC, [0-7]*'
+            [ "$(stat -c %A:%u b/su)" = "$(stat -c %A:%u t/su)" ] && echo "as tar's: $(stat -c %A:%u b/su)"
+            """#)
+        #expect(run.stdout == """
+            O_CLOEXEC, 0755
+            as tar's: -rwsr-xr-x:1000
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A v7 header (no "ustar" magic) has no owner names; the bytes where
     /// ustar keeps them may hold anything. bale listed them as the names
     /// (`root/root` for ids 1000) and, as root, gave the file the owner

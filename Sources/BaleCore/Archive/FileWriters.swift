@@ -251,7 +251,11 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         // Created with its final mode where the umask allows, saving a chmod;
         // writable by its owner while it has attributes to get (the kernel
         // asks that of `user.*` ones), the mode set after them.
-        var created = (job.attributes.isEmpty ? job.mode : job.mode | 0o200) & ~ProcessUmask.bits
+        // Never setuid or setgid while it is written: as root, a file of
+        // the archive's, before its owner is given and its content whole,
+        // would be a root-owned setuid file (GNU tar too gives those bits
+        // last); the final mode comes after the owner (below).
+        var created = (job.attributes.isEmpty ? job.mode : job.mode | 0o200) & ~ProcessUmask.bits & ~0o6000
         var fd = withCString(job.leaf) { openat(parent, $0, flags, created) }
         var staged: StagedFile?
         if fd < 0 && errno == EEXIST {
