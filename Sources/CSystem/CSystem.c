@@ -55,16 +55,40 @@ int bale_wtermsig(int status) { return WTERMSIG(status); }
 int bale_name_this_thread(const char *name) { return pthread_setname_np(pthread_self(), name); }
 
 /* chmod of `name` in `dir` that never follows a symbolic link there (a
- * link gives EOPNOTSUPP): Linux 6.6's fchmodat2 with AT_SYMLINK_NOFOLLOW,
- * which needs no descriptor; on an older kernel (ENOSYS) glibc's
- * fchmodat with the flag, which does the same through an O_PATH one. */
+ * link gives EOPNOTSUPP, and nothing else does). Linux 6.6's fchmodat2
+ * with AT_SYMLINK_NOFOLLOW needs no descriptor. Where it is not there
+ * (ENOSYS on an older kernel, EPERM from a seccomp filter older than it),
+ * the node is opened with O_PATH | O_NOFOLLOW, checked not to be a link,
+ * and changed through /proc/self/fd (glibc's fchmodat with the flag, which
+ * does the same, fails with ENOTSUP for everything before glibc 2.32);
+ * without /proc, a directory or FIFO is opened itself (without waiting)
+ * and changed with fchmod. */
 int bale_chmod_nofollow(int dir, const char *name, mode_t mode) {
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
-    long result = syscall(SYS_fchmodat2, dir, name, mode, AT_SYMLINK_NOFOLLOW);
-    if (result == 0 || errno != ENOSYS) return (int)result;
-    return fchmodat(dir, name, mode, AT_SYMLINK_NOFOLLOW);
+    if (syscall(SYS_fchmodat2, dir, name, mode, AT_SYMLINK_NOFOLLOW) == 0) return 0;
+    if (errno == EOPNOTSUPP) return -1;
+    int path = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (path < 0) return -1;
+    struct stat info;
+    if (fstat(path, &info) != 0) { int saved = errno; close(path); errno = saved; return -1; }
+    if (S_ISLNK(info.st_mode)) { close(path); errno = EOPNOTSUPP; return -1; }
+    char proc[40];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", path);
+    int result = chmod(proc, mode);
+    if (result != 0 && errno == ENOENT) {
+        int node = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        struct stat again;
+        if (node >= 0 && fstat(node, &again) == 0 && again.st_dev == info.st_dev && again.st_ino == info.st_ino) {
+            result = fchmod(node, mode);
+        }
+        if (node >= 0) close(node);
+    }
+    int saved = errno;
+    close(path);
+    errno = saved;
+    return result;
 }
 
 int bale_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {

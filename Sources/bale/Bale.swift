@@ -33,7 +33,9 @@ struct Bale: ParsableCommand {
             Glibc.exit(WorkerLoop.run())
         }
         // Process-wide state, set up once, here: the library never
-        // changes it (its tests set SIGPIPE up the same way).
+        // changes it (its tests set SIGPIPE up the same way). The
+        // descriptors handed over are noted before bale opens any.
+        InheritedDescriptors.note()
         ProcessSignals.ignoreWriteSignals()
         ProcessSignals.installTerminationCleanup()
         StandardOutput.reserveStandardDescriptors()

@@ -26,6 +26,8 @@ import Testing
             for name in '<(cat s)' /dev/fd/7 /dev/stdin; do
                 eval "\"\$BALE\" sum $name" < s | cut -c1-64 | cmp -s - want && echo "$name: as sha256sum"
             done
+            exec 7<&-
+            timeout 20 "$BALE" sum s /dev/fd/7 > out 2> err; echo "not handed over: $? $(wc -l < out) $(wc -l < err)"
             """#)
         #expect(run.stdout == """
             slow pipe: 0
@@ -37,6 +39,7 @@ import Testing
             <(cat s): as sha256sum
             /dev/fd/7: as sha256sum
             /dev/stdin: as sha256sum
+            not handed over: 1 1 1
 
             """, "\(run.stdout)\(run.stderr)")
     }
@@ -285,11 +288,13 @@ import Testing
             tar('dotted.tar.gz', [file('f', b'AAAA'), file('./f', b'CCCC')])
             tar('linked.tar.gz', [file('g', b'AAAA'), other('f', tarfile.LNKTYPE, 'g')])
             tar('plain.tar.gz', [file('./f', b'AAAA')])
+            tar('parent.tar.gz', [other('d', tarfile.SYMTYPE, 'elsewhere'), file('d/f', b'AAAA')])
             PY
-            printf 'AAAA' > f && "$BALE" sum f > m.sha256
-            for a in symlink hardlink directory dotted linked plain; do
-                "$BALE" verify $a.tar.gz --manifest m.sha256 > out 2> err; status=$?
-                rm -rf x && mkdir x && tar -xzf $a.tar.gz -C x 2> /dev/null && (cd x && sha256sum --quiet -c ../m.sha256 > /dev/null 2>&1)
+            printf 'AAAA' > f && "$BALE" sum f > m.sha256 && mkdir d && cp f d/f && "$BALE" sum d/f > parent.sha256
+            for a in symlink hardlink directory dotted linked plain parent; do
+                m=m.sha256; [ $a = parent ] && m=parent.sha256
+                "$BALE" verify $a.tar.gz --manifest $m > out 2> err; status=$?
+                rm -rf x && mkdir x && tar -xzf $a.tar.gz -C x 2> /dev/null; (cd x && sha256sum --quiet -c ../$m > /dev/null 2>&1)
                 echo "$a: verify $status, sha256sum -c $? $(grep -o 'FAILED ([a-z ]*' err)"
             done
             python3 - <<'PY'
@@ -309,6 +314,7 @@ import Testing
             dotted: verify 1, sha256sum -c 1 FAILED (its content in dotted
             linked: verify 0, sha256sum -c 0 
             plain: verify 0, sha256sum -c 0 
+            parent: verify 1, sha256sum -c 1 
             sparse: 1 bale: f: not in sparse.tar
 
             """, "\(run.stdout)\(run.stderr)")

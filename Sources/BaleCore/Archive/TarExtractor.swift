@@ -193,8 +193,12 @@ public struct TarExtractor: TarReader.Handler {
         // that queued files go in waits for them: the directory looks empty
         // until they are written, and making room for a link or a file
         // there would remove it, the files with it (`FileWriters`).
+        // A directory entry removes nothing there but under
+        // --keep-newer-files (`.remakeIfEmpty`): others go on at once, so an
+        // archive listing each directory after its files (`find -depth`)
+        // does not wait for the writers at every directory.
         if !isSmallFile { writers.waitFor(path) }
-        writers.waitForFiles(in: path)
+        if entry.kind != .directory || policy.existingFiles == .keepNewer { writers.waitForFiles(in: path) }
         // Listed (-v) before it is tried, as tar -xv lists a name before
         // any error about it.
         onEntry?(entry)

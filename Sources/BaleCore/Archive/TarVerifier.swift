@@ -30,6 +30,8 @@ public struct TarVerifier: TarReader.Handler {
         /// A regular file not hashed: a sparse one the manifest does not
         /// name (its holes could stand for exabytes of zeros).
         case fileNotHashed
+        /// A directory.
+        case directory
         /// Something else, in a few words: "a symbolic link", "a directory".
         case other(String)
     }
@@ -63,6 +65,21 @@ public struct TarVerifier: TarReader.Handler {
         self.index = index
     }
 
+    /// Whether a directory above the name `parts` holds something else at
+    /// this point of the archive (a file, a link): extraction refuses the
+    /// entry ("a parent is a symbolic link or not a directory"), so the
+    /// name holds what it held before, if anything.
+    private static func hasParentNotADirectory(_ parts: [[UInt8]], in extracted: [[UInt8]: Extracted]) -> Bool {
+        guard parts.count > 1, !extracted.isEmpty else { return false }
+        var prefix: [UInt8] = []
+        for part in parts.dropLast() {
+            if !prefix.isEmpty { prefix.append(UInt8(ascii: "/")) }
+            prefix += part
+            if let there = extracted[prefix], there != .directory { return true }
+        }
+        return false
+    }
+
     /// `name` as extraction cleans it (`TarExtractor.components`), or as
     /// it is where extraction refuses it.
     public static func extractedName(_ name: [UInt8]) -> [UInt8] {
@@ -82,7 +99,8 @@ public struct TarVerifier: TarReader.Handler {
         let indexed = indexEntry(begun: entry)
         current = nil
         stored = entry.name
-        if takesDigests, whole, case .success(let parts) = TarExtractor.components(entry.name), !parts.isEmpty {
+        if takesDigests, whole, case .success(let parts) = TarExtractor.components(entry.name), !parts.isEmpty,
+           !Self.hasParentNotADirectory(parts, in: extracted) {
             let name = Array(parts.joined(separator: [UInt8(ascii: "/")]))
             current = name
             switch entry.kind {
@@ -90,11 +108,13 @@ public struct TarVerifier: TarReader.Handler {
                 extracted[name] = .fileNotHashed  // until `end`
             case .hardLink:
                 extracted[name] = extracted[Self.extractedName(entry.linkTarget)].map { target in
-                    if case .other = target { return .other("a hard link to something not a regular file") }
-                    return target
+                    switch target {
+                    case .file, .fileNotHashed: return target
+                    case .directory, .other: return .other("a hard link to something not a regular file")
+                    }
                 } ?? .other("a hard link to a name not extracted before it")
             case .directory:
-                extracted[name] = .other("a directory")
+                extracted[name] = .directory
             case .symbolicLink:
                 extracted[name] = .other("a symbolic link")
             case .fifo:

@@ -87,8 +87,10 @@ public struct PackCommand {
         }
         defer { if base != AT_FDCWD { FileIO.close(base) } }
         var outputPath = options.outputPath
-        let walked = Self.leavingOutOtherPartsGone(paths, shard: options.walker.shard, relativeTo: base,
-                                                   dereference: options.walker.dereference)
+        // Only with --remove-files do the parts remove what they take; without
+        // it, a path gone is an error in every part, as a name mistyped is.
+        let walked = Self.leavingOutOtherPartsGone(paths, shard: options.removesSources ? options.walker.shard : nil,
+                                                   relativeTo: base, dereference: options.walker.dereference)
         if !Self.allExist(walked, relativeTo: base, dereference: options.walker.dereference, context: context) {
             return .failure
         }

@@ -161,6 +161,7 @@ struct RecursiveGzip {
         mutating func walk(_ tops: [[UInt8]], cancellation: Cancellation? = nil) {
             var policy = TreeWalkPolicy(selection: options.selection)
             policy.links = .never
+            policy.goneFilesMayBeOtherParts = true  // each part removes the inputs it took
             let walk = TreeWalk(tops: tops.map { ($0, TarMemberName.of($0).name) }, policy: policy,
                                 cancellation: cancellation)
             while let event = walk.next() {

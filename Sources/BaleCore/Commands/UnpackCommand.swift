@@ -223,6 +223,10 @@ public struct UnpackCommand {
                 context.report(.error(path: shown, "FAILED (in \(name) a hard link to a sparse file the manifest "
                                       + "does not name, not hashed)"))
                 failed += 1
+            case .directory?:
+                context.report(.error(path: shown, "FAILED (extracted from \(name) it is a directory, not the "
+                                      + "manifest's file)"))
+                failed += 1
             case .other(let what)?:
                 context.report(.error(path: shown, "FAILED (extracted from \(name) it is \(what), not the "
                                       + "manifest's file)"))

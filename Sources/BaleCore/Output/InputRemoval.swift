@@ -15,9 +15,8 @@ import Glibc
 /// caller says so. No system call removes a name only if it is a given
 /// file, so a window of one `stat` remains; it was the whole run before.
 ///
-/// Nor is a file removed that changed while it was read: its size, its
-/// modification or its change time differ from what was seen before it
-/// was read (`PackEntry.WalkedStamp`, as `pack --remove-files` judges it).
+/// Nor is a file removed that changed while it was read: its size or its
+/// modification time differ from what was seen before it was read (`PackEntry.WalkedStamp`, as `pack --remove-files` judges it).
 /// The output holds the file as it was when cut into chunks; lines a log
 /// writer appended meanwhile are in no output, and removing the input
 /// lost them with exit 0. The file is kept, with a warning (exit 2).
@@ -41,8 +40,10 @@ enum InputRemoval {
         guard withCString(path, { stat($0, &now) }) == 0 else { return .failed(.current("stat")) }
         let stamp = PackEntry.WalkedStamp(now)
         guard stamp.identity == read.identity else { return .replaced }
-        guard stamp.hasSizeAndTime(of: read), stamp.changeSeconds == read.changeSeconds,
-              stamp.changeNanoseconds == read.changeNanoseconds else { return .changed }
+        // Size and modification time, not the change time: removing another
+        // name of a hard-linked input (`gzip -r -f`) changes the inode's
+        // change time, and the file read would be kept for it.
+        guard stamp.hasSizeAndTime(of: read) else { return .changed }
         return withCString(path, { unlink($0) }) == 0 ? .removed : .failed(.current("unlink"))
     }
 

@@ -39,7 +39,11 @@ struct SumItem: Sendable {
             let digits = text.dropFirst(prefix.count)
             if !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { number = String(digits) }
         }
-        return number.map { Array("/proc/\(getpid())/fd/\($0)".utf8) }
+        guard let number, let fd = Int32(number) else { return nil }
+        // One of bale's own (not handed over): no name the worker can open
+        // (it reports the file unreadable), rather than bale's pipes or arena.
+        guard InheritedDescriptors.contains(fd) else { return [] }
+        return Array("/proc/\(getpid())/fd/\(fd)".utf8)
     }
 
     /// The name that means standard input, on the command line and in a

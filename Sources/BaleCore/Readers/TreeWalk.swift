@@ -156,7 +156,7 @@ public final class TreeWalk {
             // part's shard: that part took it (`gzip -r --shard` removes its
             // inputs, `pack --remove-files` its sources), so it is no
             // problem of this part's. One in this part's shard still is.
-            if isTop && errno == ENOENT, let shard = policy.shard,
+            if isTop && errno == ENOENT && policy.goneFilesMayBeOtherParts, let shard = policy.shard,
                !shard.takes(policy.shardKey == .name ? name : path) { return nil }
             return .problem(.init(path: path, cause: .cannotStat(.current("stat"))))
         }

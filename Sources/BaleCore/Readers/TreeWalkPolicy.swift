@@ -59,6 +59,11 @@ public struct TreeWalkPolicy: Sendable {
     public var oneFileSystem = false
     /// Take only this part of the regular files (`--shard K/N`), by `shardKey`.
     public var shard: Shard?
+    /// Whether a file named on the command line that is gone, in another
+    /// part's shard, is passed over: true where the parts remove what they
+    /// take (`gzip -r`), so that part took it; elsewhere (`sum`) it is an
+    /// error in every part, as a name mistyped is.
+    public var goneFilesMayBeOtherParts = false
     public var shardKey = ShardKey.name
     /// A file never to yield (the output being written inside the tree).
     public var skippedFile: FileIdentity?

@@ -161,9 +161,13 @@ final class WorkerLink<Context: Sendable> {
                 }
                 // A stream it was hashing (standard input, a pipe) was read
                 // once: a replacement would hash only what is left of it,
-                // a wrong digest with exit 0. The run fails instead.
-                if inFlight.all.contains(where: { $0.request.readsStream }) {
-                    _ = worker.shutdown()
+                // a wrong digest with exit 0. The run fails instead. Only the
+                // chunk at the head was begun (a worker takes its requests in
+                // order); a stream queued behind it was not read yet. Ended
+                // under the lock, as a replacement is: the feeder must never
+                // send on a descriptor that was closed.
+                if head.request.readsStream {
+                    current.lock.withLock { _ = worker.shutdown() }
                     failure.fail(.workerFailed("the worker hashing standard input, a pipe or a device "
                                                + "\(fault); what it read cannot be read again"))
                     inFlight.cancel()
