@@ -340,26 +340,18 @@ public struct TarReader {
         if entryStart == nil { entryStart = offset }
         guard valid else {
             guard skipsDamagedHeaders && sawValidHeader else { throw corrupt("bad tar header checksum") }
-            // Named once for a run of damaged blocks; what pax or long-name
-            // headers came before it described the lost entry, not the next.
-            if !isSkippingDamage {
-                isSkippingDamage = true
-                if firstSkipAfter == nil { firstSkipAfter = .some(lastBegun) }
-                warnings.append(.error(path: archiveName, "bad tar header checksum at byte \(offset) of the tar stream; "
-                                       + "skipping to the next header"))
-            }
-            entryStart = nil
-            forgetExtendedHeaders()
+            skipDamagedHeader(saying: "bad tar header checksum at byte \(offset) of the tar stream")
             return
         }
         let type = header[156]
         let headerSize = Self.octalOrBase256(header, 124, 12)
         // A header whose size is no number (or a negative one), with no pax
-        // size for it, gives no way to find where its data ends: as GNU tar, it is named and skipped
-        // like a damaged header, block by block to the next one, and the
-        // entries after it are read ("Archive contains ‘zzzzzzzzzzz’ where
-        // numeric off_t value expected", "Skipping to next header"); bale
-        // stopped the whole archive there ("negative entry size").
+        // size for it, gives no way to find where its data ends: as GNU
+        // tar, it is named and skipped like a damaged header, block by
+        // block to the next one, and the entries after it are read
+        // ("Archive contains ‘zzzzzzzzzzz’ where numeric off_t value
+        // expected", "Skipping to next header"); bale stopped the whole
+        // archive there ("negative entry size").
         let isExtended = [UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "g"), UInt8(ascii: "L"), UInt8(ascii: "K")]
             .contains(type)
         let paxSize = isExtended ? nil : value("size").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
@@ -368,14 +360,8 @@ public struct TarReader {
             // The first header of a stream, as one with a bad checksum there:
             // not a tar archive.
             guard skipsDamagedHeaders && sawValidHeader else { throw corrupt("its size field holds ‘\(text)’, not a number") }
-            if !isSkippingDamage {
-                isSkippingDamage = true
-                if firstSkipAfter == nil { firstSkipAfter = .some(lastBegun) }
-                warnings.append(.error(path: archiveName, "the header at byte \(offset) of the tar stream has ‘\(text)’ "
-                                       + "for its size, not a number; skipping to the next header"))
-            }
-            entryStart = nil
-            forgetExtendedHeaders()
+            skipDamagedHeader(saying: "the header at byte \(offset) of the tar stream has ‘\(text)’ for its size, "
+                              + "not a number")
             return
         }
         isSkippingDamage = false
@@ -395,6 +381,20 @@ public struct TarReader {
             break
         }
         try beginEntry(header, type: type, headerSize: headerSize, handler: &handler)
+    }
+
+    /// Skips a damaged header (the reader then looks at each block for the
+    /// next header), naming it once for a run of damaged blocks as `cause`
+    /// and "skipping to the next header". What pax or long-name headers came
+    /// before it described the lost entry, not the next: they are dropped.
+    private mutating func skipDamagedHeader(saying cause: String) {
+        if !isSkippingDamage {
+            isSkippingDamage = true
+            if firstSkipAfter == nil { firstSkipAfter = .some(lastBegun) }
+            warnings.append(.error(path: archiveName, cause + "; skipping to the next header"))
+        }
+        entryStart = nil
+        forgetExtendedHeaders()
     }
 
     /// A pax value for the entry: its own header's, else a global one's
