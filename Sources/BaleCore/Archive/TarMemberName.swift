@@ -3,6 +3,14 @@
 /// names the files below a top the same way (for `--exclude`, `--shard`
 /// and `--out-dir`).
 public enum TarMemberName {
+    /// A path given on the command line without its trailing slashes (but
+    /// for "/" itself), as `pack` walks it and names it.
+    public static func withoutTrailingSlashes(_ path: [UInt8]) -> [UInt8] {
+        var bytes = path
+        while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+        return bytes
+    }
+
     /// The name a path gets in the archive, and the prefix GNU tar would
     /// name in its notice ("Removing leading `../' from member names"),
     /// empty when only "./" went.

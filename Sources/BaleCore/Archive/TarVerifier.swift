@@ -32,7 +32,7 @@ public struct TarVerifier: TarReader.Handler {
         case fileNotHashed
         /// A directory.
         case directory
-        /// Something else, in a few words: "a symbolic link", "a directory".
+        /// Something else, in a few words: "a symbolic link", "a FIFO".
         case other(String)
     }
     /// The name of the last entry begun: where damage was met, if any.

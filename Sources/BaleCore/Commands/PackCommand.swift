@@ -251,16 +251,6 @@ public struct PackCommand {
     private static let notAFileForRemoval =
         "--remove-files needs the archive in a regular file (renamed into place and flushed when whole), not a device or a FIFO; nothing written"
 
-    /// Checks that every path given (on the command line or in -T's list)
-    /// is there, before anything is written; names each one that is not.
-    ///
-    /// The exit status 1 promises that no partial output exists, so a path
-    /// given that cannot be found is an error found first: no archive is
-    /// made (GNU tar would write one without it and exit 2). Trouble met
-    /// later, inside the trees (a file that vanished, cannot be read or
-    /// changed while read), is handled as GNU tar handles it: named, left
-    /// out or stored as read, and the archive, whole and valid, is kept,
-    /// with the warning status 2.
     /// `paths` without those that are gone (ENOENT) and whose name is in
     /// another part of `shard`: the parts of a `--shard` run given the same
     /// paths may run one after another, and a part with --remove-files
@@ -274,12 +264,20 @@ public struct PackCommand {
             var info = stat()
             if withCString(path, { fstatat(base, $0, &info, dereference ? 0 : AT_SYMLINK_NOFOLLOW) }) == 0 { return true }
             guard errno == ENOENT else { return true }
-            var trimmed = path
-            while trimmed.count > 1 && trimmed.last == UInt8(ascii: "/") { trimmed.removeLast() }
-            return shard.takes(TarMemberName.of(trimmed).name)
+            return shard.takes(TarMemberName.of(TarMemberName.withoutTrailingSlashes(path)).name)
         }
     }
 
+    /// Checks that every path given (on the command line or in -T's list)
+    /// is there, before anything is written; names each one that is not.
+    ///
+    /// The exit status 1 promises that no partial output exists, so a path
+    /// given that cannot be found is an error found first: no archive is
+    /// made (GNU tar would write one without it and exit 2). Trouble met
+    /// later, inside the trees (a file that vanished, cannot be read or
+    /// changed while read), is handled as GNU tar handles it: named, left
+    /// out or stored as read, and the archive, whole and valid, is kept,
+    /// with the warning status 2.
     private static func allExist(_ paths: [[UInt8]], relativeTo base: Int32, dereference: Bool,
                                  context: RunContext) -> Bool {
         var missing = 0

@@ -86,8 +86,7 @@ public struct PackEntryFinder {
         self.base = base
         var tops: [(path: [UInt8], name: [UInt8])] = []
         for path in paths {
-            var bytes = path
-            while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+            let bytes = TarMemberName.withoutTrailingSlashes(path)
             let (name, removed) = TarMemberName.of(bytes)
             if !removed.isEmpty && !noticedPrefixes.contains(removed) {
                 // Once per prefix, as GNU tar says it (exit status unchanged).

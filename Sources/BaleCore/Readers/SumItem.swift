@@ -32,6 +32,8 @@ struct SumItem: Sendable {
     /// directory", or its pipe from bale for `/dev/stdin`), where
     /// sha256sum hashes what bale was given. Nil for any other path.
     static func parentDescriptorPath(_ path: [UInt8]) -> [UInt8]? {
+        // Every item of a tree asks: most are no such name, told from bytes.
+        guard path.starts(with: "/dev/".utf8) || path.starts(with: "/proc/".utf8) else { return nil }
         let text = String(decoding: path, as: UTF8.self)
         let named = ["/dev/stdin": "0", "/dev/stdout": "1", "/dev/stderr": "2"]
         var number = named[text]

@@ -101,10 +101,14 @@ public enum WorkRequest: Sendable {
     /// Whether the request hashes a stream (standard input, a pipe, a
     /// device: a `digestFiles` target with no size), which is read once:
     /// what a worker read of it cannot be sent again to a replacement.
-    public var readsStream: Bool {
-        guard case .digestFiles(let table) = self else { return false }
+    public var readsStream: Bool { filesToHash?.contains { $0 == nil } ?? false }
+
+    /// The listed size of each file a `digestFiles` request names (nil: a
+    /// stream, or a piece that does not decode); nil for other requests.
+    private var filesToHash: [Int64?]? {
+        guard case .digestFiles(let table) = self else { return nil }
         return table.payload.withUnsafeBytes { bytes in
-            table.ranges.contains { DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0]))?.listedSize == nil }
+            table.ranges.map { DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0]))?.listedSize }
         }
     }
 
@@ -118,18 +122,12 @@ public enum WorkRequest: Sendable {
     /// and a stream (`readsStream`) no limit: it is waited for as
     /// sha256sum waits for a pipe's writer.
     public func timeLimit(seconds: Int) -> Int {
-        guard seconds > 0, case .digestFiles(let table) = self else { return seconds }
+        guard seconds > 0, let sizes = filesToHash else { return seconds }
         var bytes: Int64 = 0
-        let stream = table.payload.withUnsafeBytes { payload in
-            table.ranges.contains { range in
-                guard let size = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: payload[range]))?.listedSize else {
-                    return true
-                }
-                bytes = bytes &+ size
-                return false
-            }
+        for size in sizes {
+            guard let size else { return 0 }  // a stream
+            bytes = bytes &+ size
         }
-        if stream { return 0 }
         return max(seconds, Int(min(bytes / 10_000_000, Int64(Int32.max))))
     }
 
