@@ -12,9 +12,12 @@ import Testing
         let run = try Scratch().run(#"""
             mkdir -m 1777 s && echo hello > s/b && mkdir -m 1777 s/d && echo x > s/d/c && chmod -R go+r s
             cp s/b s/a
+            # A copy the other user can run: the build may lie in a directory
+            # only root may enter (a clone in `mktemp -d`).
+            cp "$BALE" bale && chmod 755 bale
             setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c \
                 'cd s && gzip -f a; echo "gzip: $?"; "$0" gzip -f b; echo "bale: $?"; "$0" gzip -r -f d; echo "bale -r: $?"' \
-                "$BALE" 2> err
+                "$PWD/bale" 2> err
             cat err; gzip -dc s/b.gz; gzip -dc s/d/c.gz
             """#)
         #expect(run.stdout == """
