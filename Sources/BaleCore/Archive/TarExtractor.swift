@@ -151,8 +151,16 @@ public struct TarExtractor: TarReader.Handler {
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         currentEntry = entry
-        // Excluded by the name as archived, then stripped, as GNU tar does.
+        // Excluded by the name as archived, then judged whole, then
+        // stripped, as GNU tar does: a name with a ".." anywhere is refused
+        // before --strip-components could cut it away ("../x" with one
+        // stripped is refused, not extracted as "x", whatever the
+        // archive's maker meant by it).
         if policy.exclusions.excludes(entry.name) { return }
+        if policy.stripComponents > 0, case .failure(let refused) = Self.components(entry.name) {
+            refuse(entry, refused.reason)
+            return
+        }
         guard let name = policy.stripped(entry.name) else { return }
         let parts: [[UInt8]]
         switch Self.components(name) {
@@ -339,6 +347,12 @@ public struct TarExtractor: TarReader.Handler {
     /// The target's directory stays open (the stack moves on to the link's
     /// own), held by the `OpenDirectory` returned.
     private mutating func findLinkTarget(of entry: TarEntry) -> (leaf: [UInt8], directory: OpenDirectory)? {
+        // A target with a ".." anywhere is refused before it is stripped,
+        // as the entry's own name is (`begin`).
+        if policy.stripComponents > 0, case .failure = Self.components(entry.linkTarget) {
+            refuse(entry, "hard link to a name outside the destination")
+            return nil
+        }
         guard let target = policy.stripped(entry.linkTarget) else {
             refuse(entry, "cannot hard link to \(Self.quoted(entry.linkTarget)): it has no more than "
                    + "\(policy.stripComponents) name components (--strip-components)")
