@@ -68,6 +68,22 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
+    /// Throws when two of the outputs `named` (each an option and the file
+    /// it names, `-` for standard output), or one of them and the
+    /// summary's file (`--json-file`), are one file (`OutputDestination.sameFile`:
+    /// through links, `./x` and `x`, `/dev/stdout` and `-`): one would
+    /// overwrite or garble the other. `pack -o x.tgz --manifest x.tgz`
+    /// left only the manifest, exit 0 (and with --remove-files, no copy of
+    /// the data anywhere).
+    func requireDistinctOutputs(_ named: [(option: String, path: String?)]) throws {
+        let outputs = (named + [("--json-file", jsonFile)]).compactMap { output in output.path.map { (output.option, $0) } }
+        for (index, first) in outputs.enumerated() {
+            for second in outputs[(index + 1)...] where OutputDestination.sameFile(first.1, second.1) {
+                throw ValidationError("\(first.0) and \(second.0) name the same file ('\(second.1)'): one would overwrite the other")
+            }
+        }
+    }
+
     /// The engine settings these options ask for.
     var settings: EngineSettings {
         var settings = EngineSettings()

@@ -121,6 +121,7 @@ struct GzipOptions: ParsableArguments {
             ? manifest == "-"
             : !test && (toStandardOutput || output == "-" || (output == nil && (files.isEmpty || files.contains("-"))))
         try engine.requireJSONApart(dataOnStandardOutput, recursive ? "the manifest" : "the data")
+        try engine.requireDistinctOutputs([("-o", output), ("--manifest", manifest)])
     }
 
     func commandOptions(decompress: Bool, test: Bool) throws -> GzipCommand.Options {

@@ -121,6 +121,7 @@ struct Pack: ParsableCommand {
             throw ValidationError("--remove-files does not go with -h: the files archived would be the links' targets")
         }
         try engine.requireJSONApart(output == "-" || manifest == "-", output == "-" ? "the archive" : "the manifest")
+        try engine.requireDistinctOutputs([("-o", output), ("--manifest", manifest)])
         _ = try stamps()
     }
 

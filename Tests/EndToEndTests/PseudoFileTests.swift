@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// Files of /proc and /sys are regular files that say they are empty
@@ -30,5 +31,29 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr == "", "\(run.stderr)")
+    }
+
+    /// A file of /sys says 4,096 bytes and holds a line: read by its
+    /// size, it "changed as we read it" and `bale gzip` failed, even of
+    /// standard input, where gzip and pigz compress what it holds.
+    @Test(.enabled(if: FileManager.default.isReadableFile(atPath: "/sys/class/net/lo/mtu"),
+                   "no /sys/class/net/lo/mtu to read"))
+    func aFileOfSysIsReadToItsEnd() throws {
+        let run = try Scratch().run("""
+            f=/sys/class/net/lo/mtu
+            cat $f > expected; stat -c %s $f
+            "$BALE" gzip -c $f > named.gz; echo "named status=$?"
+            "$BALE" gzip -c < $f > redirected.gz; echo "redirected status=$?"
+            gzip -dc named.gz | cmp - expected && echo "named: whole"
+            gzip -dc redirected.gz | cmp - expected && echo "redirected: whole"
+            """)
+        #expect(run.stdout == """
+            4096
+            named status=0
+            redirected status=0
+            named: whole
+            redirected: whole
+
+            """, "\(run.stdout)\(run.stderr)")
     }
 }

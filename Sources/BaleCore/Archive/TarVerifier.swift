@@ -34,6 +34,14 @@ public struct TarVerifier: TarReader.Handler {
         case directory
         /// Something else, in a few words: "a symbolic link", "a FIFO".
         case other(String)
+
+        /// Whether it is a regular file, hashed or not.
+        public var isRegularFile: Bool {
+            switch self {
+            case .file, .fileNotHashed: return true
+            case .directory, .other: return false
+            }
+        }
     }
     /// The name of the last entry begun: where damage was met, if any.
     public private(set) var lastEntry: String?

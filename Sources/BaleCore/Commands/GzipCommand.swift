@@ -187,6 +187,13 @@ public struct GzipCommand: Sendable {
             }
         } else {
             target = options.toStandardOutput || options.test ? nil : options.outputPath.map(TerminalText.bytes(ofName:))
+            // -o naming the input itself (`-f -o a a`, or through a link):
+            // refused whatever -f says, as `cp a a` is, for -o keeps the
+            // input, and renamed over it the output replaced it.
+            if let target, case .file(let named) = OutputDestination(target), OutputDestination.names(named, file: info) {
+                context.report(.error(path: path, "-o names the input itself; not written"))
+                return .failure
+            }
         }
         if let target, let refusal = refusal(of: target) { return refusal }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
@@ -401,11 +408,13 @@ public struct GzipCommand: Sendable {
         let chunkSize = pipeline.options.chunkSize
         // The members, then the end member that proves the stream whole.
         let members = EndMemberSink(sink)
-        // A regular file that says it is empty may be a file of /proc or
-        // /sys, whose size is known only once it is read (its st_size is
-        // 0): it is read to its end like a pipe, as GNU gzip does. A truly
-        // empty file reads nothing either way, and its output is the same.
-        if let size, size > 0 {
+        // A regular file that says it is empty may be a file of /proc,
+        // whose size is known only once it is read (its st_size is 0); a
+        // file of /sys says 4,096 bytes whatever it holds
+        // (`PseudoFileSystem`): either is read to its end like a pipe, as
+        // GNU gzip reads it. A truly empty file reads nothing either way,
+        // and its output is the same.
+        if let size, size > 0, PseudoFileSystem.holds(input) != true {
             let cutter = FileChunkCutter(fd: input, size: size, chunkSize: chunkSize, arena: pipeline.workers.arena)
             let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),
                                                   inputName: inputName, output: members), on: pipeline)

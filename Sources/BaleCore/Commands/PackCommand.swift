@@ -136,11 +136,9 @@ public struct PackCommand {
 
         var walkerOptions = options.walker
         walkerOptions.numericOwner = options.numericOwner
-        if let output {
-            // The archive's temporary file may lie inside the tree: never store it.
-            var info = stat()
-            if fstat(output.fd, &info) == 0 { walkerOptions.skippedFile = FileIdentity(info) }
-        }
+        // The archive's temporary file, and the archive it replaces, may
+        // lie inside the tree: never store them.
+        walkerOptions.skippedFiles = output?.filesWritten ?? []
         // The walk is the job's producer, on a thread of its own (see
         // `CommandRunner`), while the stream is made from the entries it
         // has found so far (see `EntryFeed`); a failed job stops it.

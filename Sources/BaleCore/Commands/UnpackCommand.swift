@@ -237,6 +237,15 @@ public struct UnpackCommand {
             context.report(.error(path: name, "\(failed) of \(expected.count) files in the manifest do not match"))
             return .failure
         }
+        // An empty manifest (one never written, cut to nothing, or of
+        // comments only) checks nothing: it passes only an archive with no
+        // regular file (a `--shard` part that got none), for which `pack
+        // --manifest` writes one. Against files it said OK, where `sha256sum
+        // -c` of it fails.
+        if options.manifest != nil, expected.isEmpty, verifier.extracted.values.contains(where: \.isRegularFile) {
+            context.fail(ManifestFile.holdsNoChecksum(options.manifest!))
+            return .failure
+        }
         // A damaged header skipped (its entry lost) is an error, never
         // "OK" nor "read with warnings".
         if warnings.contains(where: { $0.severity == .error }) { return .failure }

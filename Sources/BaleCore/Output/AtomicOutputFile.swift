@@ -21,7 +21,11 @@ import Synchronization
 /// it would replace the device with a regular file (as root, /dev/null
 /// itself) and the bytes would never reach it; its write errors are then
 /// the target's, reported like any other (`--json-file /dev/full`: exit 1).
-/// That is for a target the user named (`-o`, `--json-file`). An output
+/// That is for a target the user named (`-o`, `--manifest`,
+/// `--json-file`), whose symbolic links are followed to the name they end
+/// at, the one replaced, and whose name for a descriptor bale was handed
+/// (`/dev/stdout`, `/dev/fd/3`) is that descriptor, written as it stands
+/// (`OutputDestination`). An output
 /// bale names itself beside its input (`gzip FILE`, `gunzip -r`) is made
 /// with `writesDevicesDirectly` false: with -f it replaces whatever holds
 /// its name, as gzip's does, for the input is removed once it is written,
@@ -34,8 +38,11 @@ import Synchronization
 public final class AtomicOutputFile: Sendable {
     /// The final name, for messages.
     public var path: String { TerminalText.name(pathBytes) }
-    /// The final name as bytes (any bytes a file name may hold).
+    /// The final name as given, as bytes (any bytes a file name may hold).
     private let pathBytes: [UInt8]
+    /// The name the finished file is renamed to: `pathBytes`, or where
+    /// its symbolic links lead (`OutputDestination`).
+    private let targetBytes: [UInt8]
     /// The temporary name the data is written under.
     private let temporaryBytes: [UInt8]
     /// The open temporary file.
@@ -64,22 +71,30 @@ public final class AtomicOutputFile: Sendable {
     /// `commit` can skip its chmod when that is already the final mode.
     /// With `writesDevicesDirectly` false, a device or FIFO (or a symbolic
     /// link to one) at `pathBytes` is replaced like any file.
-    public init(pathBytes: [UInt8], mode: mode_t? = nil, writesDevicesDirectly: Bool = true) throws(BaleError) {
-        self.pathBytes = pathBytes
-        if writesDevicesDirectly && Self.writesDirectly(pathBytes) {
-            let fd = withCString(pathBytes) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
+    public convenience init(pathBytes: [UInt8], mode: mode_t? = nil, writesDevicesDirectly: Bool = true) throws(BaleError) {
+        let named = writesDevicesDirectly ? OutputDestination(pathBytes) : .file(pathBytes)
+        let target: [UInt8]
+        switch named {
+        case .descriptor(let given):
+            // Its own copy, closed by `commit` (the one handed over stays).
+            let fd = fcntl(given, F_DUPFD_CLOEXEC, 0)
             if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("open")) }
-            self.fd = fd
-            temporaryBytes = []
-            createdMode = nil
-            direct = true
-            lifecycle = Mutex(Lifecycle())
+            self.init(pathBytes: pathBytes, direct: fd)
+            return
+        case .closedDescriptor:
+            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: EBADF, operation: "open"))
+        case .file(let resolved):
+            target = resolved
+        }
+        if writesDevicesDirectly && Self.isDeviceOrFIFO(target) {
+            let fd = withCString(target) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
+            if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("open")) }
+            self.init(pathBytes: pathBytes, direct: fd)
             return
         }
-        direct = false
-        let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
-        let directory = slash.map { Array(pathBytes[...$0]) } ?? []
-        let name = slash.map { Array(pathBytes[($0 + 1)...]) } ?? pathBytes
+        let slash = target.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { Array(target[...$0]) } ?? []
+        let name = slash.map { Array(target[($0 + 1)...]) } ?? target
         // A name no directory can hold (`gzip` of a 254-byte name): said
         // now, before any work, rather than by the rename at the end (the
         // temporary name is cut to fit, so it alone would be made). GNU
@@ -95,18 +110,45 @@ public final class AtomicOutputFile: Sendable {
         let fd = template.withUnsafeMutableBufferPointer { template in
             bale_create_temporary(template.baseAddress!, UInt32(mode ?? 0o600), &registered)
         }
-        createdMode = (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits
         if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
-        self.fd = fd
-        temporaryBytes = template.dropLast().map { UInt8(bitPattern: $0) }
-        lifecycle = Mutex(Lifecycle(slot: registered))
+        self.init(pathBytes: pathBytes, targetBytes: target, fd: fd,
+                  temporaryBytes: template.dropLast().map { UInt8(bitPattern: $0) },
+                  createdMode: (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits, direct: false, slot: registered)
     }
 
-    /// True when the target `pathBytes` exists and is neither a regular
-    /// file nor a directory (a device, a FIFO): it is written directly.
+    /// An output written straight into `fd`, which it now owns.
+    private convenience init(pathBytes: [UInt8], direct fd: Int32) {
+        self.init(pathBytes: pathBytes, targetBytes: pathBytes, fd: fd, temporaryBytes: [], createdMode: nil,
+                  direct: true, slot: -1)
+    }
+
+    private init(pathBytes: [UInt8], targetBytes: [UInt8], fd: Int32, temporaryBytes: [UInt8], createdMode: mode_t?,
+                 direct: Bool, slot: Int32) {
+        self.pathBytes = pathBytes
+        self.targetBytes = targetBytes
+        self.fd = fd
+        self.temporaryBytes = temporaryBytes
+        self.createdMode = createdMode
+        self.direct = direct
+        lifecycle = Mutex(Lifecycle(slot: slot))
+    }
+
+    /// True when the target the user named `pathBytes` is written
+    /// directly: a descriptor bale was handed, or a name (its links
+    /// followed) that exists and is neither a regular file nor a
+    /// directory (a device, a FIFO).
     public static func writesDirectly(_ pathBytes: [UInt8]) -> Bool {
+        switch OutputDestination(pathBytes) {
+        case .descriptor: return true
+        case .closedDescriptor: return false
+        case .file(let target): return isDeviceOrFIFO(target)
+        }
+    }
+
+    /// True when `path` exists and is neither a regular file nor a directory.
+    private static func isDeviceOrFIFO(_ path: [UInt8]) -> Bool {
         var existing = stat()
-        return withCString(pathBytes, { stat($0, &existing) }) == 0
+        return withCString(path, { stat($0, &existing) }) == 0
             && existing.st_mode & S_IFMT != S_IFREG && existing.st_mode & S_IFMT != S_IFDIR
     }
 
@@ -174,6 +216,20 @@ public final class AtomicOutputFile: Sendable {
         }
     }
 
+    /// The files a walk of a tree that holds the output must not store:
+    /// the one being written, and the one the target's name holds now,
+    /// which the output replaces. `pack d -o d/x.tgz` run again stored the
+    /// last run's archive in the new one (each day's archive holding all
+    /// those before it); GNU tar passes it over too ("file is the archive;
+    /// not dumped").
+    public var filesWritten: [FileIdentity] {
+        var files: [FileIdentity] = []
+        var info = stat()
+        if fstat(fd, &info) == 0 { files.append(FileIdentity(info)) }
+        if !direct, withCString(targetBytes, { stat($0, &info) }) == 0 { files.append(FileIdentity(info)) }
+        return files
+    }
+
     /// True when the data goes to a temporary file renamed over the target
     /// by `commit`; false for a device or a FIFO written directly, which
     /// `commit` cannot make durable (`pack --remove-files` refuses it).
@@ -223,7 +279,7 @@ public final class AtomicOutputFile: Sendable {
         lifecycle.withLock { $0.open = false }
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
         let renamed = withCString(temporaryBytes) { from in
-            withCString(pathBytes) { replacing ? rename(from, $0) : bale_rename_noreplace(from, $0) }
+            withCString(targetBytes) { replacing ? rename(from, $0) : bale_rename_noreplace(from, $0) }
         }
         if renamed != 0 {
             if !replacing && errno == EEXIST {
@@ -244,8 +300,8 @@ public final class AtomicOutputFile: Sendable {
     /// EINVAL is a file system that cannot sync a directory (some network
     /// and FUSE ones): its rename is as durable as it can be made.
     private func syncDirectory() throws(BaleError) {
-        let slash = pathBytes.lastIndex(of: UInt8(ascii: "/"))
-        let directory = slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(pathBytes[..<$0]) } ?? [UInt8(ascii: ".")]
+        let slash = targetBytes.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(targetBytes[..<$0]) } ?? [UInt8(ascii: ".")]
         let fd = withCString(directory) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         if fd < 0 { throw .writeFailed(path: path, .current("open its directory")) }
         defer { FileIO.close(fd) }

@@ -140,15 +140,10 @@ final class FileHasher {
     }
 
     /// Whether the file open on `fd` lies on a file system of plain data,
-    /// one that may be mapped: not sysfs, proc or debugfs, whose "regular"
-    /// files can be a device's memory (a PCI `resourceN`, as large as its
-    /// window, where a read may have effects on the device) that read()
-    /// refuses but a mapping would read. Such a file goes to read(), which
-    /// fails or reads it as those file systems intend.
+    /// one that may be mapped: not one of `PseudoFileSystem`'s, whose
+    /// "regular" files read() reads as they intend, or fails.
     private static func holdsPlainData(_ fd: Int32) -> Bool {
-        let type = bale_filesystem_type(fd)
-        let sysfs = 0x6265_6572, proc = 0x9fa0, debugfs = 0x6462_6720, tracefs = 0x7472_6163, securityfs = 0x7365_6373
-        return type >= 0 && ![sysfs, proc, debugfs, tracefs, securityfs].contains(type)
+        PseudoFileSystem.holds(fd) == false
     }
 
     /// Hashes the file open on `fd` from `position` to its end; nil, or

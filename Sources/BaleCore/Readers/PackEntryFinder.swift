@@ -47,9 +47,10 @@ public struct PackEntryFinder {
         public var oneFileSystem = false
         /// Keep only this part of the entries (`--shard K/N`).
         public var shard: Shard?
-        /// A file never to store: the archive being written, when the walk
-        /// runs while it is (its temporary file may lie inside the tree).
-        public var skippedFile: FileIdentity?
+        /// Files never to store: the archive being written, when the walk
+        /// runs while it is (its temporary file may lie inside the tree),
+        /// and the one it replaces (`AtomicOutputFile.filesWritten`).
+        public var skippedFiles: [FileIdentity] = []
         /// Store extended attributes and ACLs (off with `--no-xattrs`).
         public var storesAttributes = true
         /// ACLs name users and groups by id only (`--numeric-owner`).
@@ -99,7 +100,7 @@ public struct PackEntryFinder {
         policy.links = options.dereference ? .always : .never
         policy.excludes = options.excludes
         policy.oneFileSystem = options.oneFileSystem
-        policy.skippedFile = options.skippedFile
+        policy.skippedFiles = options.skippedFiles
         let walk = TreeWalk(tops: tops, policy: policy, relativeTo: base, cancellation: cancellation)
         var batch: [PackEntry] = []
         // A directory's entry is held until the walk has entered it: one it

@@ -32,16 +32,7 @@ struct SumItem: Sendable {
     /// directory", or its pipe from bale for `/dev/stdin`), where
     /// sha256sum hashes what bale was given. Nil for any other path.
     static func parentDescriptorPath(_ path: [UInt8]) -> [UInt8]? {
-        // Every item of a tree asks: most are no such name, told from bytes.
-        guard path.starts(with: "/dev/".utf8) || path.starts(with: "/proc/".utf8) else { return nil }
-        let text = String(decoding: path, as: UTF8.self)
-        let named = ["/dev/stdin": "0", "/dev/stdout": "1", "/dev/stderr": "2"]
-        var number = named[text]
-        for prefix in ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"] where number == nil && text.hasPrefix(prefix) {
-            let digits = text.dropFirst(prefix.count)
-            if !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { number = String(digits) }
-        }
-        guard let number, let fd = Int32(number) else { return nil }
+        guard let fd = InheritedDescriptors.number(named: path) else { return nil }
         // One of bale's own (not handed over): no name the worker can open
         // (it reports the file unreadable), rather than bale's pipes or arena.
         guard InheritedDescriptors.contains(fd) else { return [] }

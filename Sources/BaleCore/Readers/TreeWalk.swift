@@ -172,7 +172,7 @@ public final class TreeWalk {
             return .problem(.init(path: path, cause: .otherFileSystem))
         }
         let identity = FileIdentity(info)
-        if identity == policy.skippedFile { return nil }
+        if policy.skippedFiles.contains(identity) { return nil }
         var entry = TreeWalkEntry(path: path, name: name, info: info, isGiven: isTop, directory: directory)
         switch info.st_mode & S_IFMT {
         case S_IFREG:

@@ -65,8 +65,9 @@ public struct TreeWalkPolicy: Sendable {
     /// error in every part, as a name mistyped is.
     public var goneFilesMayBeOtherParts = false
     public var shardKey = ShardKey.name
-    /// A file never to yield (the output being written inside the tree).
-    public var skippedFile: FileIdentity?
+    /// Files never to yield (the output being written inside the tree,
+    /// and the one it replaces).
+    public var skippedFiles: [FileIdentity] = []
 
     public init() {}
 

@@ -39,4 +39,25 @@ public enum InheritedDescriptors {
     public static func contains(_ fd: Int32) -> Bool {
         noted.withLock { $0?.contains(fd) ?? true }
     }
+
+    /// The descriptor number `path` names, when it is a name for one of
+    /// the process's own descriptors: `/dev/stdin`, `/dev/stdout`,
+    /// `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`,
+    /// `/proc/thread-self/fd/N` or `/proc/PID/fd/N` with bale's own PID;
+    /// nil for any other path (told from its bytes: most paths asked are
+    /// not such names). Whether that descriptor was handed over is
+    /// `contains`' to say.
+    public static func number(named path: [UInt8]) -> Int32? {
+        guard path.starts(with: "/dev/".utf8) || path.starts(with: "/proc/".utf8) else { return nil }
+        let text = String(decoding: path, as: UTF8.self)
+        let standard = ["/dev/stdin": Int32(0), "/dev/stdout": 1, "/dev/stderr": 2]
+        if let fd = standard[text] { return fd }
+        for prefix in ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/", "/proc/\(getpid())/fd/"]
+        where text.hasPrefix(prefix) {
+            let digits = text.dropFirst(prefix.count)
+            guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int32(digits)
+        }
+        return nil
+    }
 }

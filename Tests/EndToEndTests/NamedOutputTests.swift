@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Outputs the user names (`-o`, `--manifest`, `--json-file`) and what
+/// stands at those names (`OutputDestination`): a symbolic link is
+/// written through, a name for a descriptor bale was handed is that
+/// descriptor, and two names for one file are refused before anything
+/// is written. Each case here once lost data with exit 0.
+@Suite struct NamedOutputTests {
+    @Test func aLinkIsWrittenThroughAndADescriptorNameIsTheDescriptor() throws {
+        let run = try Scratch().run(#"""
+            mkdir rr && echo precious > rr/data
+            : > real.tgz && ln -s real.tgz lk.tgz
+            "$BALE" pack rr -o lk.tgz; echo "link: $?"
+            [ -L lk.tgz ] && tar -tzf real.tgz
+            ln -s /proc/self/fd/1 mystdout
+            "$BALE" pack rr -o mystdout > out.bin; echo "link to standard output: $?"
+            [ -L mystdout ] && tar -tzf out.bin | head -1
+            "$BALE" pack rr -o /dev/stdout > out2.bin; echo "/dev/stdout: $?"
+            tar -tzf out2.bin | head -1
+            "$BALE" pack rr -o x.tgz --manifest /dev/fd/3 3> m.txt; echo "/dev/fd/3: $?"
+            cut -c67- m.txt
+            echo "first line" > log
+            "$BALE" pack rr -o y.tgz --manifest /dev/stdout >> log; echo "appended: $?"
+            cut -c1-10 log
+            "$BALE" pack rr -o z.tgz --manifest /dev/fd/7; echo "not handed over: $?"
+            seq 1000 > a && "$BALE" gzip -o /dev/stdout a > a.gz; echo "gzip: $?"
+            gzip -dc a.gz | cmp - a && echo "a.gz whole"
+            """#)
+        #expect(run.stdout == """
+            link: 0
+            rr/
+            rr/data
+            link to standard output: 0
+            rr/
+            /dev/stdout: 0
+            rr/
+            /dev/fd/3: 0
+            rr/data
+            appended: 0
+            first line
+            a37214679d
+            not handed over: 1
+            gzip: 0
+            a.gz whole
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("/dev/fd/7: write error: Bad file descriptor"), "\(run.stderr)")
+    }
+
+    @Test func twoNamesForOneFileAreRefused() throws {
+        let run = try Scratch().run(#"""
+            mkdir rr && echo precious > rr/data
+            "$BALE" pack --remove-files rr -o x.tgz --manifest ./x.tgz 2> err; echo "pack: $?"
+            cat rr/data; [ -e x.tgz ] || echo "no x.tgz"; head -1 err
+            "$BALE" pack rr -o - --manifest /dev/stdout > o.bin 2> /dev/null; echo "standard output twice: $?"
+            ln -s x.tgz lx
+            "$BALE" pack rr -o x.tgz --json-file lx 2> /dev/null; echo "through a link: $?"
+            "$BALE" pack rr -o /dev/null --manifest /dev/null; echo "/dev/null twice: $?"
+            cp rr/data b && "$BALE" gzip -f -o b b; echo "gzip -o the input: $?"
+            cat b
+            """#)
+        #expect(run.stdout == """
+            pack: 64
+            precious
+            no x.tgz
+            Error: -o and --manifest name the same file ('./x.tgz'): one would overwrite the other
+            standard output twice: 64
+            through a link: 64
+            /dev/null twice: 0
+            gzip -o the input: 1
+            precious
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("b: -o names the input itself; not written"), "\(run.stderr)")
+    }
+
+    /// `pack d -o d/x.tgz` run again (a nightly job) stored the last
+    /// run's archive in the new one; GNU tar passes the archive over.
+    @Test func theArchiveReplacedIsNotStored() throws {
+        let run = try Scratch().run(#"""
+            mkdir d && seq 1000 > d/f
+            "$BALE" pack d -o d/x.tgz && "$BALE" pack d -o d/x.tgz; echo "status $?"
+            tar -tzf d/x.tgz
+            """#)
+        #expect(run.stdout == "status 0\nd/\nd/f\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// An empty manifest (never written, cut to nothing) checks nothing:
+    /// `verify --manifest` of it said OK. It passes only an archive with
+    /// no regular file, for which `pack --manifest` writes one.
+    @Test func anEmptyManifestPassesOnlyAnArchiveWithoutFiles() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p t/e && echo x > t/f
+            "$BALE" pack t -o t.tgz --manifest t.sum
+            : > empty.sum && printf '# a comment\n' > comment.sum
+            for m in t.sum empty.sum comment.sum /dev/null; do "$BALE" verify t.tgz --manifest $m > /dev/null; echo "$m: $?"; done
+            "$BALE" pack t/e -o e.tgz --manifest e.sum && wc -c < e.sum
+            "$BALE" verify e.tgz --manifest e.sum > /dev/null; echo "no files: $?"
+            """#)
+        #expect(run.stdout == """
+            t.sum: 0
+            empty.sum: 1
+            comment.sum: 1
+            /dev/null: 1
+            0
+            no files: 0
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("bale: empty.sum: no properly formatted checksum lines found"), "\(run.stderr)")
+    }
+}
