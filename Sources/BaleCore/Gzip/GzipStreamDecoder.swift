@@ -228,6 +228,12 @@ public struct GzipStreamDecoder {
                     }
                 } else if members == 0 {
                     throw .corrupt(path: path, offset: nil, reason: "not in gzip format")
+                } else if end - start == 1 && input[start] == 0x1f && !copiesTrailingBytes {
+                    // One byte left, a member's first: the next member cut
+                    // short after it, as gzip 1.12 takes it ("unexpected
+                    // end of file", the input kept), not trailing garbage
+                    // after which the input would be removed.
+                    throw .truncated(path: path)
                 } else if copiesTrailingBytes {
                     // zcat -f: the rest is plain data, copied as it is. A bale
                     // stream still open was cut short all the same.
