@@ -36,4 +36,59 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `list` of a `pack -S` archive whose first or last entry is a sparse
+    /// file uses the index, with no warning: the check of the index reads
+    /// on past such an entry's header to its map (pax 1.0, at the start
+    /// of its data), where `TarReader` begins it. It read to the data only,
+    /// never saw the entry begin, and called the honest index unusable
+    /// ("no tar header for sp at byte 0", exit 2). So with a sparse file
+    /// in the middle whose header ends the first 4 MiB member: its map
+    /// opens the second, and the check of the first member's entries read
+    /// no further ("m is in the index, not in the tar stream"). Each
+    /// listing is the stream's (from a pipe); a lie about those entries
+    /// is still caught.
+    @Test(.enabled(if: TarReadingTests.fileSystemKeepsHoles, "the temporary directory's file system does not keep holes"),
+          .enabled(if: Machine.has("python3"), "python3 forges the index"))
+    func sparseEntriesAtTheEndsOfAnIndexedArchiveList() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            truncate -s 2M sp && truncate -s 2M m && echo 1 > a && echo 2 > z
+            head -c $(( (4 << 20) - 3072 )) /dev/urandom > big
+            touch -d '2020-02-02 02:02:02.123456789' a big m sp z
+            "$BALE" pack -q -S sp -o alone.tgz && "$BALE" pack -q -S a sp -o last.tgz \\
+                && "$BALE" pack -q -S sp z -o first.tgz && "$BALE" pack -q -S big m z -o across.tgz || exit 1
+            # big's pax and ustar headers, its data, m's three header blocks: m's map begins at 4 MiB
+            tar -tvRzf across.tgz | grep -q '^block 8191: .* m$' && echo "m's map opens the second member"
+            for c in alone last first across; do
+                "$BALE" list $c.tgz > out 2> err; echo "$c $? $(wc -c < err)"
+                cat $c.tgz | "$BALE" list - | cmp -s - out && echo "$c = stream"
+            done
+            for lie in "alone.tgz rename sp sX" "last.tgz rename sp sX" "first.tgz size sp 5" "across.tgz rename m X"; do
+                set -- $lie; cp $1 lie.tgz && forge lie.tgz $2 $3 $4 || exit 1
+                "$BALE" list lie.tgz > out 2> err; echo "$2 $3 in $1 $?"
+                grep -q "index is not usable" err && cat $1 | "$BALE" list - | cmp -s - out && echo "warned, listed from the stream"
+            done
+            """)
+        #expect(run.stdout == """
+            m's map opens the second member
+            alone 0 0
+            alone = stream
+            last 0 0
+            last = stream
+            first 0 0
+            first = stream
+            across 0 0
+            across = stream
+            rename sp in alone.tgz 2
+            warned, listed from the stream
+            rename sp in last.tgz 2
+            warned, listed from the stream
+            size sp in first.tgz 2
+            warned, listed from the stream
+            rename m in across.tgz 2
+            warned, listed from the stream
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -68,33 +68,61 @@ public final class IndexedMemberReader {
     /// position, as `TarReader` reads it there (positions in the whole
     /// stream); nil when no header begins there (the index lies).
     /// Reads the members from the one holding the header up to the one
-    /// holding the entry's first data byte, no further.
+    /// where the reader begins the entry (`beginning(ofEntry:)`), no further.
     public func header(ofEntry number: Int) throws(BaleError) -> TarEntry? {
         let entry = index.entries[number]
         var reader = TarReader(archiveName: path)
         var first = FirstEntry()
-        var at = entry.headerStreamOffset
-        var member = entry.headerMember
-        while first.entry == nil, at < entry.contentStreamOffset, member < index.members.count {
-            let data = try data(ofMember: member)
-            let start = Int(at - index.members[member].dataStart)
-            let end = Int(min(entry.contentStreamOffset, index.members[member].dataStart + UInt64(data.count))
-                          - index.members[member].dataStart)
-            guard start <= end else { return nil }
-            do {
-                try typedThrows(BaleError.self) {
-                    try data.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[start..<end]), to: &first) }
-                }
-            } catch {
-                return nil  // not a valid header there
-            }
-            at = index.members[member].dataStart + UInt64(end)
-            member += 1
-        }
-        guard var found = first.entry else { return nil }
+        guard try feed(&reader, to: &first, from: entry.headerStreamOffset, upTo: beginning(ofEntry: number),
+                       while: { $0.entry == nil }),
+              var found = first.entry else { return nil }
         found.headerOffset += Int64(entry.headerStreamOffset)
         found.contentOffset += Int64(entry.headerStreamOffset)
         return found
+    }
+
+    /// How far the tar stream must be read, from entry `number`'s header,
+    /// for `TarReader` to begin the entry: to its data, after its last
+    /// header block; for a sparse file, past the map at the start of its
+    /// data (pax 1.0), which the reader reads before it gives the entry,
+    /// and whose length the index does not hold: up to the next header the
+    /// index holds (`index.entries` may skip the entries in between, with
+    /// `ArchiveIndexDecoder.Kept.atTheEnds`: a bound all the same), or the
+    /// stream's end. Reading to the data alone, a sparse file first or
+    /// last in the archive was never begun, and `list` called its honest
+    /// index unusable.
+    private func beginning(ofEntry number: Int) -> UInt64 {
+        let entry = index.entries[number]
+        guard entry.isSparse else { return entry.contentStreamOffset }
+        return number + 1 < index.entries.count ? index.entries[number + 1].headerStreamOffset : index.streamLength
+    }
+
+    /// Feeds `reader` the tar stream from byte `start` up to byte `limit`,
+    /// member after member, as long as `handler` wants more
+    /// (`wantsMore`, asked before each member): the reader stops where the
+    /// members do and goes on with the next, as it does in a stream.
+    /// False when the bytes there are not a valid tar stream.
+    private func feed<Handler: TarReader.Handler>(_ reader: inout TarReader, to handler: inout Handler,
+                                                  from start: UInt64, upTo limit: UInt64,
+                                                  while wantsMore: (Handler) -> Bool) throws(BaleError) -> Bool {
+        var at = start
+        while at < limit, wantsMore(handler), let number = index.member(holding: at) {
+            let data = try data(ofMember: number)
+            let dataStart = index.members[number].dataStart
+            let end = min(limit, dataStart + UInt64(data.count))
+            do {
+                try typedThrows(BaleError.self) {
+                    try data.withUnsafeBytes {
+                        try reader.feed(UnsafeRawBufferPointer(rebasing: $0[Int(at - dataStart)..<Int(end - dataStart)]),
+                                        to: &handler)
+                    }
+                }
+            } catch {
+                return false
+            }
+            at = end
+        }
+        return true
     }
 
     /// Where entry `number` and the header at its position differ, worded
@@ -148,9 +176,13 @@ public final class IndexedMemberReader {
     /// Where the entries whose headers lie in member `number`, read from
     /// it by `TarReader` from the first of them, differ from the index:
     /// the same entries in the same order, each as the index says it is,
-    /// none missing (but an entry whose header runs on into the next
-    /// member) and none more; nil when they agree. One member's worth of
-    /// parsing, for a member already inflated.
+    /// none missing and none more; nil when they agree. One member's worth
+    /// of parsing, for a member already inflated; the next members too
+    /// when the last of those entries runs on into them before the reader
+    /// begins it (its header blocks, or a sparse file's map), up to where
+    /// it is begun (`beginning(ofEntry:)`). The entries begun past the
+    /// member are not its own: not compared (the index held here may lack
+    /// them, `ArchiveIndexDecoder.Kept.atTheEnds`).
     public func disagreement(inMember number: Int) throws(BaleError) -> String? {
         let member = index.members[number]
         // The first entry whose header lies in the member (headers are in order).
@@ -160,36 +192,33 @@ public final class IndexedMemberReader {
             if index.entries[middle].headerStreamOffset < member.dataStart { low = middle + 1 } else { high = middle }
         }
         guard low < index.entries.count, index.entries[low].headerMember == number else { return nil }
-        let data = try data(ofMember: number)
-        let start = Int(index.entries[low].headerOffset)
+        let placed = index.entries[low...].prefix { $0.headerMember == number }.count
+        let memberEnd = member.dataStart + member.dataLength
+        let base = index.entries[low].headerStreamOffset
         var reader = TarReader(archiveName: path)
         var read = EveryEntry()
-        do {
-            try typedThrows(BaleError.self) {
-                try data.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[start...]), to: &read) }
-            }
-        } catch {
+        guard try feed(&reader, to: &read, from: base, upTo: max(memberEnd, beginning(ofEntry: low + placed - 1)),
+                       while: { $0.entries.count < placed })
+        else {
             return "no valid tar stream at the header of \(TerminalText.name(index.entries[low].name)) "
                 + "(byte \(index.entries[low].headerStreamOffset) of the tar stream)"
         }
-        let base = Int64(member.dataStart) + Int64(start)
-        for (step, var entry) in read.entries.enumerated() {
+        let inMember = read.entries.prefix { UInt64($0.headerOffset) + base < memberEnd }
+        for (step, var entry) in inMember.enumerated() {
             let number = low + step
             guard number < index.entries.count else {
                 return "the tar stream has an entry the index lacks, \(TerminalText.name(entry.name))"
             }
-            entry.headerOffset += base
-            entry.contentOffset += base
+            entry.headerOffset += Int64(base)
+            entry.contentOffset += Int64(base)
             if let difference = index.entries[number].disagreement(with: entry) {
                 return "\(TerminalText.name(index.entries[number].name)): \(difference)"
             }
         }
-        // What the reader did not begin must be an entry whose header runs
-        // past the member's end: any other is not in the stream.
-        let unread = low + read.entries.count
-        if unread < index.entries.count, index.entries[unread].headerMember == number,
-           index.entries[unread].contentStreamOffset <= member.dataStart + member.dataLength {
-            return "\(TerminalText.name(index.entries[unread].name)) is in the index, not in the tar stream"
+        // What the reader did not begin, read on past the member's end
+        // as long as it took, is not in the stream.
+        if inMember.count < placed {
+            return "\(TerminalText.name(index.entries[low + inMember.count].name)) is in the index, not in the tar stream"
         }
         return nil
     }
