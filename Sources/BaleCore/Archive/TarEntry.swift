@@ -43,8 +43,9 @@ public struct TarEntry: Equatable, Sendable {
     /// (a GNU dump directory's listing, a symbolic link with a size, as
     /// GNU tar reads them) the data that follows, given only to be skipped.
     public var size: Int64 = 0
-    /// The header's size field where no data follows it (a directory's,
-    /// a hard link's: GNU tar ignores it there, and lists it); nil when it
+    /// The header's size field where no data follows it, as GNU tar
+    /// lists it: a directory's, and a hard link's only from a pax size
+    /// record (GNU tar reads a hard link's size field as 0); nil when it
     /// is `size`, or zero.
     public var listedSizeField: Int64?
     /// For an entry read from an archive: the bytes its data takes in the

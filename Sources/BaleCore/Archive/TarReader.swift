@@ -414,9 +414,11 @@ public struct TarReader {
         _ header: [UInt8], type: UInt8, headerSize: Int64, handler: inout H
     ) throws(BaleError) {
         var size = headerSize
+        var sizeFromPax = false
         if let paxSize = value("size") {
             if let parsed = Int64(String(decoding: paxSize, as: UTF8.self)), parsed >= 0 {
                 size = parsed
+                sizeFromPax = true
             } else {
                 // Reading a whole stream, the header's own size is used, as
                 // GNU tar does ("Malformed extended header: invalid size=").
@@ -522,7 +524,11 @@ public struct TarReader {
         entry.deviceMajor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 329, 8)))
         entry.deviceMinor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 337, 8)))
         entry.size = stored
-        if !dataFollows && size > 0 { entry.listedSizeField = size }
+        // What GNU tar lists where no data follows: a directory's size
+        // field, but a hard link's as 0 (its read_header: "links 0 size
+        // on tape"), unless a pax size record gives one (applied after).
+        let listedSize = type == UInt8(ascii: "1") && !sizeFromPax ? 0 : size
+        if !dataFollows && listedSize > 0 { entry.listedSizeField = listedSize }
 
         // Sparse files: the old GNU type, or pax records of any format.
         var extensionFollows = false
