@@ -320,6 +320,62 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Whether an archive is a tar is decided by its content, not its
+    /// name: a tar stream cut inside a file, gzipped whole, was "OK" (exit
+    /// 0, the gzip layer alone checked) as BACKUP.TGZ, b.tar.GZ,
+    /// backup.tar.gz.1 or backup, and truncated (exit 1) only as
+    /// backup.tgz or from standard input. A bale archive renamed keeps its
+    /// manifest check; a .gz of text is still checked as gzip alone.
+    @Test func aTarIsCheckedWhateverItsName() throws {
+        let run = try Scratch().run(#"""
+            mkdir src && for i in 1 2 3; do head -c 3000 "$FIXTURES/mixed" > src/f$i; done
+            tar cf - src | head -c 5000 | gzip > backup.tgz
+            for f in BACKUP.TGZ b.tar.GZ backup.tar.gz.1 backup; do cp backup.tgz $f; done
+            for f in BACKUP.TGZ b.tar.GZ backup.tar.gz.1 backup backup.tgz; do
+                "$BALE" verify $f 2> err; echo "$f: $? $(head -n 1 err)"
+            done
+            "$BALE" verify - < BACKUP.TGZ 2> err; echo "stdin: $? $(head -n 1 err)"
+            "$BALE" pack src -o packed.tar.gz --manifest src.sha256 2> /dev/null && cp packed.tar.gz PACKED.BAK
+            "$BALE" verify PACKED.BAK --manifest src.sha256
+            seq 1 1000 | gzip > numbers.gz && "$BALE" verify numbers.gz
+            """#)
+        #expect(run.stdout == """
+            BACKUP.TGZ: 1 bale: BACKUP.TGZ: truncated: unexpected end of file
+            b.tar.GZ: 1 bale: b.tar.GZ: truncated: unexpected end of file
+            backup.tar.gz.1: 1 bale: backup.tar.gz.1: truncated: unexpected end of file
+            backup: 1 bale: backup: truncated: unexpected end of file
+            backup.tgz: 1 bale: backup.tgz: truncated: unexpected end of file
+            stdin: 1 bale: stdin: truncated: unexpected end of file
+            PACKED.BAK: OK (4 entries, 3 files match the manifest)
+            numbers.gz: OK
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A file that is not gzip (zlib's format from `pigz -z`, text), not
+    /// named as a tar, is "not in gzip format", as `gunzip -t` and
+    /// `gzip -t` say; `verify` read it as a tar and said it was "shorter
+    /// than one tar header" or had a "bad tar header checksum". The exit
+    /// status is 1 either way.
+    @Test func aFileThatIsNotGzipIsNotInGzipFormat() throws {
+        let run = try Scratch().run(#"""
+            printf 'hello\n' | pigz -z > z.gz && seq 1 1000 > text.gz
+            for f in z.gz text.gz; do
+                "$BALE" verify $f 2> err; echo "$f: $? $(cat err)"
+                "$BALE" gunzip -t $f 2> err; echo "gunzip -t $f: $? $(cat err)"
+            done
+            "$BALE" verify - < z.gz 2> err; echo "stdin: $? $(cat err)"
+            """#)
+        #expect(run.stdout == """
+            z.gz: 1 bale: z.gz: not in gzip format
+            gunzip -t z.gz: 1 bale: z.gz: not in gzip format
+            text.gz: 1 bale: text.gz: not in gzip format
+            gunzip -t text.gz: 1 bale: text.gz: not in gzip format
+            stdin: 1 bale: stdin: not in gzip format
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func passesGoodArchivesAndCatchesDamage() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -1,13 +1,23 @@
 import Synchronization
 
-/// Tells, for `bale verify -`, whether a decompressed stream is a tar: the
-/// first 512 bytes are held back until they can be judged as a tar header
-/// (its checksum, over unsigned or signed bytes, as readers accept it);
-/// a tar goes on to the tar sink whole, anything else is only decompressed
-/// (its members' CRCs and sizes checked), as `gunzip -t` would. What it
-/// holds back and what it decided are reachable only under its lock.
+/// Tells, for `bale verify`, whether an archive's content is a tar: the
+/// first 512 bytes of the tar stream (decompressed, or a plain file's own)
+/// are held back until they can be judged as a tar header (see
+/// `looksLikeTarHeader`); a tar goes on to the tar sink whole. The bytes
+/// decide, not the name (which can only add the check, see
+/// `UnpackCommand.nameSaysTar`): `BACKUP.TGZ`, `b.tar.GZ` or
+/// `backup.tar.gz.1` holding a tar were checked as gzip alone, and said
+/// "OK" over a tar stream cut inside a file, where `unpack` fails (found
+/// by a probe). Anything else is, from a
+/// gzip, only decompressed (its members' CRCs and sizes checked), as
+/// `gunzip -t` would; a plain file that is no tar is refused with
+/// `refusal`, the error `gunzip -t` gives ("not in gzip format"), as soon
+/// as the first block says so. What it holds back and what it decided are
+/// reachable only under its lock.
 final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
     private let tar: TarStreamSink<H>
+    /// The error for content that is no tar; nil to take it silently.
+    private let refusal: BaleError?
 
     private struct State {
         var held: [UInt8] = []
@@ -16,11 +26,14 @@ final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
 
     private let state = Mutex(State())
 
-    init(tar: TarStreamSink<H>) { self.tar = tar }
+    init(tar: TarStreamSink<H>, refusal: BaleError? = nil) {
+        self.tar = tar
+        self.refusal = refusal
+    }
 
-    /// True when the stream began with a tar header (known once 512 bytes
-    /// were written, or at the end).
-    var isTar: Bool { state.withLock { $0.decided ?? false } }
+    /// True when the stream began with a tar header, false when it did
+    /// not: known once 512 bytes were written, or after `finish` (nil before).
+    var isTar: Bool? { state.withLock { $0.decided } }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
         let forward: [UInt8]? = state.withLock { state in
@@ -29,33 +42,52 @@ final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
             case false?: return []
             case nil:
                 state.held += bytes
-                guard state.held.count >= 512 else { return [] }
-                let isTar = Self.looksLikeTarHeader(state.held[0..<512])
-                state.decided = isTar
-                defer { state.held = [] }
-                return isTar ? state.held : []
+                guard state.held.count >= TarHeader.blockSize else { return [] }
+                return decide(&state)
             }
         }
+        try pass(forward, else: bytes)
+    }
+
+    /// Judges what is held when the stream ended before a whole block: a
+    /// tar header cut short (its magic there) goes on to the tar sink,
+    /// which says it is shorter than one header; a few bytes of anything
+    /// else are no tar.
+    func finish() throws(BaleError) {
+        let forward: [UInt8]? = state.withLock { state in
+            state.decided == nil ? decide(&state) : []
+        }
+        try pass(forward, else: nil)
+    }
+
+    /// Decides on the bytes held, and returns those the tar sink gets.
+    private func decide(_ state: inout State) -> [UInt8] {
+        let isTar = Self.looksLikeTarHeader(state.held.prefix(TarHeader.blockSize))
+        state.decided = isTar
+        defer { state.held = [] }
+        return isTar ? state.held : []
+    }
+
+    /// Hands the tar sink `forward` (nil: `bytes`, the stream being a
+    /// tar), or refuses what is no tar.
+    private func pass(_ forward: [UInt8]?, else bytes: UnsafeRawBufferPointer?) throws(BaleError) {
+        if let refusal, state.withLock({ $0.decided == false }) { throw refusal }
         if let forward {
-            if !forward.isEmpty { try typedThrows(BaleError.self) { try forward.withUnsafeBytes { try tar.write($0) } } }
-        } else {
+            if !forward.isEmpty { try tar.write(forward) }
+        } else if let bytes {
             try tar.write(bytes)
         }
     }
 
-    /// A ustar, GNU or v7 header: a name, and the checksum its field records.
+    /// A ustar or GNU header (the magic "ustar" at byte 257, even when the
+    /// checksum is damaged: that archive is held to its tar structure, and
+    /// fails), or a v7 one: a name, and the checksum its field records.
+    /// `block` may be a header cut short, judged by its magic alone.
     static func looksLikeTarHeader(_ block: ArraySlice<UInt8>) -> Bool {
         let header = Array(block)
-        guard header[0] != 0 else { return false }
+        if header.count >= 262 && header[257..<262].elementsEqual("ustar".utf8) { return true }
+        guard header.count == TarHeader.blockSize, header[0] != 0 else { return false }
         let field = header[148..<156].drop(while: { $0 == 0x20 }).prefix(while: { $0 != 0 && $0 != 0x20 })
-        guard !field.isEmpty, field.allSatisfy({ (0x30...0x37).contains($0) }),
-              let recorded = Int(String(decoding: field, as: UTF8.self), radix: 8) else { return false }
-        var unsigned = 0, signed = 0
-        for (index, byte) in header.enumerated() {
-            let value = (148..<156).contains(index) ? 0x20 : byte
-            unsigned += Int(value)
-            signed += Int(Int8(bitPattern: value))
-        }
-        return recorded == unsigned || recorded == signed
+        return !field.isEmpty && field.allSatisfy({ (0x30...0x37).contains($0) }) && TarReader.checksumMatches(header)
     }
 }

@@ -28,25 +28,6 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         }
     }
 
-    /// Feeds bytes of a plain (uncompressed) tar read from `fd`.
-    public func feedAll(from fd: Int32, name: String) throws(BaleError) {
-        let size = 1 << 20
-        var buffer = [UInt8](repeating: 0, count: size)
-        while true {
-            let count: Int
-            do {
-                count = try typedThrows(SystemError.self) {
-                    try buffer.withUnsafeMutableBytes { try FileIO.read(fd, into: $0.baseAddress!, count: size) }
-                }
-            } catch { throw .readFailed(path: name, error) }
-            if count == 0 { return }
-            try typedThrows(BaleError.self) {
-                try buffer.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            }
-            if count < size { return }
-        }
-    }
-
     /// Checks that the archive ended properly; a stream cut inside an
     /// entry is a truncated archive.
     public func finish(archiveName: String) throws(BaleError) {

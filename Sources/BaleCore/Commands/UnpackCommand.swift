@@ -107,33 +107,13 @@ public struct UnpackCommand {
         return input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context, output: names)
     }
 
-    /// `bale verify`: reads everything, writes nothing. A .tar.gz, .tgz or
-    /// .tar is read as a tar (structure and, with a manifest, digests); any
-    /// other file as gzip alone, as `gunzip -t` does. Standard input, which
-    /// has no name, is read as a tar when it is one, plain or decompressed.
+    /// `bale verify`: reads everything, writes nothing. A tar, plain or in
+    /// a gzip, is read as a tar (structure and, with a manifest, digests),
+    /// whatever its name; any other gzip as gzip alone, as `gunzip -t`
+    /// does (see `TarSniffer`). A name that says tar holds it to one.
     private func verify(name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
                         pipeline: Pipeline) -> ExitCode {
         let context = options.context
-        // Standard input has no name to go by: what it decompresses to says
-        // whether it is a tar (see `TarSniffer`), as a file's name would.
-        let sniffing = isGzip && options.archive == "-"
-        let isTar = [".tar.gz", ".tgz", ".tar", ".taz"].contains { name.hasSuffix($0) } || !isGzip || sniffing
-        if !isTar {
-            if options.manifest != nil {
-                context.report(.error(path: name, "--manifest needs a tar archive (.tar.gz, .tgz or .tar)"))
-                return .failure
-            }
-            do {
-                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable, codec: options.engine.codec,
-                                               pipeline: pipeline, sink: OutputTarget(file: nil, discards: true))
-                // As gunzip -t (and gzip -t) judge it: a warning, never a plain "OK".
-                if report.ending == .trailingGarbage { return Self.garbageVerdict(name, context: context) }
-            } catch {
-                context.fail(error)
-                return .failure
-            }
-            return Self.say("\(TerminalText.escaped(name)): OK\n", context: context)
-        }
         var expected: [Manifest.Listed] = []
         if let manifest = options.manifest {
             switch ManifestFile.parseStrictly(manifest) {
@@ -158,34 +138,43 @@ public struct UnpackCommand {
         let sink = TarStreamSink(archiveName: name,
                                  handler: TarVerifier(manifest: options.manifest == nil ? nil : expected.map(\.path),
                                                       index: index))
-        let sniffer = sniffing ? TarSniffer(tar: sink) : nil
+        // The content says whether it is a tar (`TarSniffer`), not the name:
+        // a plain file that is none is "not in gzip format", as gunzip -t
+        // says of it. A name that says tar is held to one, unsniffed: a
+        // .tar.gz of a few bytes of text fails, as `unpack` of it fails.
+        let notGzip = BaleError.corrupt(path: name, offset: nil, reason: "not in gzip format")
+        let sniffer = Self.nameSaysTar(name) ? nil : TarSniffer(tar: sink, refusal: isGzip ? nil : notGzip)
         // Bytes that are not gzip after the last member: a warning, as
         // gunzip -t and gzip -t give (the members before them were whole).
         var trailingGarbage = false
         do throws(BaleError) {
+            let reader: any OutputSink = sniffer ?? sink
             if isGzip {
                 let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
-                                               codec: options.engine.codec, pipeline: pipeline,
-                                               sink: sniffer ?? sink)
+                                               codec: options.engine.codec, pipeline: pipeline, sink: reader)
                 trailingGarbage = report.ending == .trailingGarbage
-                if let sniffer, !sniffer.isTar {
-                    // A .gz of something else, checked whole as gunzip -t checks it.
-                    if options.manifest != nil {
-                        context.report(.error(path: name, "--manifest needs a tar archive (.tar.gz, .tgz or .tar)"))
-                        return .failure
-                    }
-                    if trailingGarbage { return Self.garbageVerdict(name, context: context) }
-                    return Self.say("\(TerminalText.escaped(name)): OK\n", context: context)
-                }
             } else {
-                try stream.feedHead(to: sink)
-                try sink.feedAll(from: fd, name: name)
+                try stream.feedHead(to: reader)
+                try reader.feedAll(from: fd, name: name)
+            }
+            try sniffer?.finish()
+            if sniffer?.isTar == false {
+                // A .gz of something else, checked whole as gunzip -t checks it.
+                if options.manifest != nil {
+                    context.report(.error(path: name, "--manifest needs a tar archive (.tar.gz, .tgz or .tar)"))
+                    return .failure
+                }
+                if trailingGarbage { return Self.garbageVerdict(name, context: context) }
+                return Self.say("\(TerminalText.escaped(name)): OK\n", context: context)
             }
             try sink.finish(archiveName: name)
         } catch {
             // Damage in a member of bale's own archive: find the first damaged
-            // member again, in order, and name the entries it touches.
-            if isGzip, seekable, error.isDamage,
+            // member again, in order, and name the entries it touches: when
+            // it is known to hold a tar (a .gz of text damaged in its first
+            // member got a report of tar stream bytes and lost headers).
+            let holdsTar = sniffer.map { $0.isTar == true } ?? true
+            if isGzip, seekable, error.isDamage, holdsTar,
                let report = DamageReport.locate(fd: fd, archiveName: name, codec: options.engine.codec) {
                 // A file cut short says so first, in the words every command uses.
                 if error.isTruncation { context.fail(error) }
@@ -256,6 +245,15 @@ public struct UnpackCommand {
         let said = Self.say("\(TerminalText.escaped(name)): \(verdict) (\(verifier.entries) entries\(checked))\n",
                             context: context)
         return said != .success ? said : (warnings.isEmpty ? .success : .warning)
+    }
+
+    /// True when `name` says it is a tar (.tar.gz, .tgz, .tar, .taz, in
+    /// any case): `verify` then reads its content as a tar, sniffing
+    /// nothing, so that content that is no tar fails as it fails `unpack`.
+    /// A name only adds the tar check; any other name is sniffed.
+    private static func nameSaysTar(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return [".tar.gz", ".tgz", ".tar", ".taz"].contains { lowered.hasSuffix($0) }
     }
 
     /// The verdict on a gzip whose members are whole and followed by bytes

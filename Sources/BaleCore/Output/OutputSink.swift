@@ -20,6 +20,26 @@ extension OutputSink {
         }
         if let failure { throw failure }
     }
+
+    /// Feeds every byte read from `fd` (a plain, uncompressed tar, to its
+    /// `TarStreamSink` or through `verify`'s `TarSniffer`).
+    public func feedAll(from fd: Int32, name: String) throws(BaleError) {
+        let size = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: size)
+        while true {
+            let count: Int
+            do {
+                count = try typedThrows(SystemError.self) {
+                    try buffer.withUnsafeMutableBytes { try FileIO.read(fd, into: $0.baseAddress!, count: size) }
+                }
+            } catch { throw .readFailed(path: name, error) }
+            if count == 0 { return }
+            try typedThrows(BaleError.self) {
+                try buffer.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            }
+            if count < size { return }
+        }
+    }
 }
 
 /// The output of one gzip/gunzip transform: a temporary file that becomes

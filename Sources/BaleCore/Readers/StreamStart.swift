@@ -7,8 +7,8 @@ struct StreamStart {
     /// The bytes already read from the stream; empty for a file.
     var head: [UInt8]
 
-    /// Feeds `head` to a plain tar's sink.
-    func feedHead<H: TarReader.Handler>(to sink: TarStreamSink<H>) throws(BaleError) {
+    /// Feeds `head` to a plain tar's sink (or to `verify`'s `TarSniffer`).
+    func feedHead(to sink: some OutputSink) throws(BaleError) {
         guard !head.isEmpty else { return }
         try sink.write(head)
     }
