@@ -182,11 +182,18 @@ struct Verify: ParsableCommand {
         _superCommandName: "bale",
         abstract: "Check an archive or a .gz without extracting it.",
         discussion: """
-        Checks every gzip member's CRC and size and, for a .tar.gz, .tgz or \
-        .tar, that the tar structure is whole; with --manifest, that every \
-        file listed has the listed SHA-256 in the archive. bale's own files \
-        are checked on all workers. On damage, names the offset of the first \
-        damaged member and the entry it falls in or after. Exit 0 or 1.
+        Checks every gzip member's CRC and size and, for a tar (plain or \
+        in a gzip, whatever its name: its first header says), that the tar \
+        structure is whole; with --manifest, that every file listed has the \
+        listed SHA-256 in the archive. bale's own files are checked on all \
+        workers. On damage, names the offset of the first damaged member and \
+        the entry it falls in or after.
+
+        Exit 0: OK. Exit 1: damage, a file that does not match the \
+        manifest, or an input that is neither gzip nor tar. Exit 2, "read \
+        with warnings": bytes that are not gzip after the last member \
+        (trailing garbage, as gunzip -t warns), or a tar stream that ends \
+        without its end-of-archive blocks (it may be truncated).
 
         Examples:
           bale verify backup.tar.gz

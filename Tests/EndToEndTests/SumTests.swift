@@ -376,6 +376,30 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `bale help verify` said "Exit 0 or 1." though `verify` exits 2
+    /// ("read with warnings") for trailing garbage after the gzip data and
+    /// for a tar stream without its end-of-archive blocks, as the README says.
+    @Test func theHelpNamesEveryExitStatus() throws {
+        let run = try Scratch().run(#"""
+            "$BALE" help verify | tr '\n' ' ' | tr -s ' ' > help
+            grep -q 'Exit 0 or 1' help && echo "help: 0 or 1 only"
+            grep -o 'Exit 2[^:]*' help
+            grep -q 'trailing garbage' help && grep -q 'end-of-archive blocks' help && echo "help names both causes"
+            mkdir d && seq 1 20 > d/f && tar cf - d > whole.tar && gzip -c whole.tar > whole.tar.gz
+            (cat whole.tar.gz; echo junk) > tail.tar.gz
+            head -c 1536 whole.tar | gzip > noend.tar.gz      # d/ and d/f whole, no end blocks
+            for f in whole tail noend; do "$BALE" verify $f.tar.gz > /dev/null 2>&1; echo "$f: $?"; done
+            """#)
+        #expect(run.stdout == """
+            Exit 2, "read with warnings"
+            help names both causes
+            whole: 0
+            tail: 2
+            noend: 2
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func passesGoodArchivesAndCatchesDamage() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
