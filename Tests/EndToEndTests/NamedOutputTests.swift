@@ -109,4 +109,40 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("bale: empty.sum: no properly formatted checksum lines found"), "\(run.stderr)")
     }
+
+    /// Links bale would follow by hand and the kernel would not: a loop
+    /// (it was replaced by the archive, exit 0), and a link another user
+    /// put in a sticky directory anyone may write, which
+    /// `fs.protected_symlinks` keeps root from following (`tar -czf`
+    /// fails there; bale replaced the file it pointed to).
+    @Test func aLinkTheKernelWouldNotFollowIsNotFollowed() throws {
+        let run = try Scratch().run(#"""
+            mkdir d && echo x > d/f
+            ln -s lp lp && "$BALE" pack d -o lp 2> err; echo "loop: $?"; [ -L lp ] && echo "lp still a link"; cat err
+            mkdir -m 1777 pub && echo secret > victim && ln -s ../victim pub/b.tgz && chown -h nobody pub/b.tgz
+            "$BALE" pack d -o pub/b.tgz 2> err; echo "planted: $?"; cat victim err
+            """#)
+        #expect(run.stdout == """
+            loop: 1
+            lp still a link
+            bale: lp: write error: Too many levels of symbolic links
+            planted: 1
+            secret
+            bale: pub/b.tgz: write error: Permission denied
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A path given is stored whatever it is, even the file the archive
+    /// will replace (`pack a b -o a` keeps a's bytes, in the archive);
+    /// standard output's file inside the tree is not stored.
+    @Test func aPathGivenIsStoredAndStandardOutputIsNot() throws {
+        let run = try Scratch().run(#"""
+            echo precious > a && echo b > b
+            "$BALE" pack a b -o a; echo "status $?"; tar -xzOf a a
+            mkdir d && echo x > d/f && "$BALE" pack d -o - > d/x.tgz; tar -tzf d/x.tgz
+            """#)
+        #expect(run.stdout == "status 0\nprecious\nd/\nd/f\n", "\(run.stdout)\(run.stderr)")
+    }
 }
+

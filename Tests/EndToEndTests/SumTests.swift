@@ -379,6 +379,20 @@ import Testing
     /// `bale help verify` said "Exit 0 or 1." though `verify` exits 2
     /// ("read with warnings") for trailing garbage after the gzip data and
     /// for a tar stream without its end-of-archive blocks, as the README says.
+    /// An empty tar (zero blocks only), not named as one, is a tar all
+    /// the same, as `tar tf` reads it: it was refused as "not in gzip
+    /// format" once the content decided.
+    @Test func anEmptyTarIsATarWhateverItsName() throws {
+        let run = try Scratch().run(#"""
+            tar cf backup.1 -T /dev/null
+            tar tf backup.1; echo "tar: $?"
+            "$BALE" verify backup.1; echo "file: $?"
+            "$BALE" verify - < backup.1; echo "stdin: $?"
+            """#)
+        #expect(run.stdout == "tar: 0\nbackup.1: OK (0 entries)\nfile: 0\nstdin: OK (0 entries)\nstdin: 0\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func theHelpNamesEveryExitStatus() throws {
         let run = try Scratch().run(#"""
             "$BALE" help verify | tr '\n' ' ' | tr -s ' ' > help

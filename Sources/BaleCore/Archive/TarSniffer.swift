@@ -62,7 +62,13 @@ final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
 
     /// Decides on the bytes held, and returns those the tar sink gets.
     private func decide(_ state: inout State) -> [UInt8] {
-        let isTar = Self.looksLikeTarHeader(state.held.prefix(TarHeader.blockSize))
+        // A plain file that begins with a zero block is an empty tar (`tar
+        // cf - -T /dev/null`: two of them), as `tar tf` reads it; not so a
+        // gzip's content, which could be any zeros (a disk image), checked
+        // as gunzip -t checks it.
+        let first = state.held.prefix(TarHeader.blockSize)
+        let isTar = Self.looksLikeTarHeader(first)
+            || refusal != nil && first.count == TarHeader.blockSize && first.allSatisfy { $0 == 0 }
         state.decided = isTar
         defer { state.held = [] }
         return isTar ? state.held : []

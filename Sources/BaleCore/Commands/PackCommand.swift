@@ -137,8 +137,14 @@ public struct PackCommand {
         var walkerOptions = options.walker
         walkerOptions.numericOwner = options.numericOwner
         // The archive's temporary file, and the archive it replaces, may
-        // lie inside the tree: never store them.
-        walkerOptions.skippedFiles = output?.filesWritten ?? []
+        // lie inside the tree: never store them; nor standard output's
+        // file (`pack d -o - > d/x.tgz`), growing as it is read.
+        if let output {
+            walkerOptions.skippedFiles = output.filesWritten
+        } else {
+            var info = stat()
+            if fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { walkerOptions.skippedFiles = [FileIdentity(info)] }
+        }
         // The walk is the job's producer, on a thread of its own (see
         // `CommandRunner`), while the stream is made from the entries it
         // has found so far (see `EntryFeed`); a failed job stops it.

@@ -161,7 +161,7 @@ public struct UnpackCommand {
             if sniffer?.isTar == false {
                 // A .gz of something else, checked whole as gunzip -t checks it.
                 if options.manifest != nil {
-                    context.report(.error(path: name, "--manifest needs a tar archive (.tar.gz, .tgz or .tar)"))
+                    context.report(.error(path: name, "--manifest needs a tar archive; this holds none"))
                     return .failure
                 }
                 if trailingGarbage { return Self.garbageVerdict(name, context: context) }

@@ -228,11 +228,13 @@ public struct GzipStreamDecoder {
                     }
                 } else if members == 0 {
                     throw .corrupt(path: path, offset: nil, reason: "not in gzip format")
-                } else if end - start == 1 && input[start] == 0x1f && !copiesTrailingBytes {
-                    // One byte left, a member's first: the next member cut
-                    // short after it, as gzip 1.12 takes it ("unexpected
-                    // end of file", the input kept), not trailing garbage
-                    // after which the input would be removed.
+                } else if end - start == 1 && input[start] != 0 && !copiesTrailingBytes {
+                    // One byte left, not padding: taken as the next
+                    // member's first and cut short after it, as gzip 1.12
+                    // takes it (it reads a second magic byte and meets the
+                    // end: "unexpected end of file", the input kept), not
+                    // as trailing garbage, after which the input would be
+                    // removed.
                     throw .truncated(path: path)
                 } else if copiesTrailingBytes {
                     // zcat -f: the rest is plain data, copied as it is. A bale

@@ -83,6 +83,8 @@ public final class AtomicOutputFile: Sendable {
             return
         case .closedDescriptor:
             throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: EBADF, operation: "open"))
+        case .unfollowable(let code):
+            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: code, operation: "open"))
         case .file(let resolved):
             target = resolved
         }
@@ -140,7 +142,7 @@ public final class AtomicOutputFile: Sendable {
     public static func writesDirectly(_ pathBytes: [UInt8]) -> Bool {
         switch OutputDestination(pathBytes) {
         case .descriptor: return true
-        case .closedDescriptor: return false
+        case .closedDescriptor, .unfollowable: return false
         case .file(let target): return isDeviceOrFIFO(target)
         }
     }

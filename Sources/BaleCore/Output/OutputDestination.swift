@@ -26,34 +26,62 @@ public enum OutputDestination: Equatable {
     /// A name for a descriptor bale was not handed (`/dev/fd/9` with
     /// nothing open there): nothing to write, EBADF as the shell says.
     case closedDescriptor
+    /// A name that cannot be followed: the errno the kernel gives for it.
+    /// ELOOP past `maximumLinks` links (a link to itself); EACCES for a
+    /// link the kernel would not follow either (`mayFollow`).
+    case unfollowable(Int32)
     /// A file's name, every symbolic link on the way followed (the file
     /// may not exist yet: a dangling link's target is created, as `>` does).
     case file([UInt8])
 
-    /// Symbolic links followed at most, as the kernel's own limit (ELOOP
-    /// past it: the name is left as it is and its open fails).
+    /// Symbolic links followed at most, the kernel's own limit.
     static let maximumLinks = 40
 
     /// What `path` names.
     public init(_ path: [UInt8]) {
         var current = path
-        for _ in 0..<Self.maximumLinks {
+        for _ in 0...Self.maximumLinks {
             if let fd = InheritedDescriptors.number(named: current) {
                 self = InheritedDescriptors.contains(fd) ? .descriptor(fd) : .closedDescriptor
                 return
             }
             var info = stat()
-            guard withCString(current, { lstat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFLNK,
-                  let target = Self.linkTarget(current) else { break }
-            if target.first == UInt8(ascii: "/") {
-                current = target
-            } else if let slash = current.lastIndex(of: UInt8(ascii: "/")) {
-                current = Array(current[...slash]) + target
-            } else {
-                current = target
+            guard withCString(current, { lstat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFLNK else {
+                self = .file(current)
+                return
             }
+            let slash = current.lastIndex(of: UInt8(ascii: "/"))
+            let directory = slash.map { $0 == current.startIndex ? [UInt8(ascii: "/")] : Array(current[..<$0]) }
+                ?? [UInt8(ascii: ".")]
+            guard Self.mayFollow(link: info, in: directory) else {
+                self = .unfollowable(EACCES)
+                return
+            }
+            guard let target = Self.linkTarget(current) else {
+                self = .file(current)  // gone since: its open says what it is now
+                return
+            }
+            current = target.first == UInt8(ascii: "/") || slash == nil ? target : directory + [UInt8(ascii: "/")] + target
         }
-        self = .file(current)
+        self = .unfollowable(ELOOP)
+    }
+
+    /// Whether the kernel would follow the link `link` (its lstat) in
+    /// `directory` for this process, with `fs.protected_symlinks` on (the
+    /// default of common distributions): not a link in a sticky directory
+    /// anyone may write (/tmp) that belongs neither to this process's user
+    /// nor to the directory's owner. Following links by hand (`lstat`,
+    /// `readlink`, then a rename over the name found) would get round that
+    /// rule: root's `pack -o /tmp/b.tgz` through a link another user put
+    /// there to /etc/shadow would replace /etc/shadow, where `tar -czf` and
+    /// a shell's `>` fail with "Permission denied". Held whatever the
+    /// sysctl says.
+    private static func mayFollow(link: stat, in directory: [UInt8]) -> Bool {
+        if link.st_uid == geteuid() { return true }
+        var parent = stat()
+        guard withCString(directory, { stat($0, &parent) }) == 0 else { return false }
+        let stickyAndOpen = mode_t(S_ISVTX) | S_IWOTH
+        return parent.st_mode & stickyAndOpen != stickyAndOpen || parent.st_uid == link.st_uid
     }
 
     /// What `path` names, `-` being standard output.
@@ -85,7 +113,7 @@ public enum OutputDestination: Equatable {
     private var identity: Identity? {
         var info = stat()
         switch self {
-        case .closedDescriptor:
+        case .closedDescriptor, .unfollowable:
             return nil
         case .descriptor(let fd):
             guard fstat(fd, &info) == 0 else { return nil }

@@ -172,7 +172,9 @@ public final class TreeWalk {
             return .problem(.init(path: path, cause: .otherFileSystem))
         }
         let identity = FileIdentity(info)
-        if policy.skippedFiles.contains(identity) { return nil }
+        // Found in a tree, not named: a path given is stored whatever it
+        // is (`pack a b -o a` keeps a's old bytes in the archive).
+        if !isTop && policy.skippedFiles.contains(identity) { return nil }
         var entry = TreeWalkEntry(path: path, name: name, info: info, isGiven: isTop, directory: directory)
         switch info.st_mode & S_IFMT {
         case S_IFREG:

@@ -65,8 +65,8 @@ public struct TreeWalkPolicy: Sendable {
     /// error in every part, as a name mistyped is.
     public var goneFilesMayBeOtherParts = false
     public var shardKey = ShardKey.name
-    /// Files never to yield (the output being written inside the tree,
-    /// and the one it replaces).
+    /// Files never to yield below a path given (the output being written
+    /// inside the tree, and the one it replaces).
     public var skippedFiles: [FileIdentity] = []
 
     public init() {}
