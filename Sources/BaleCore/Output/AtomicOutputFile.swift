@@ -94,9 +94,8 @@ public final class AtomicOutputFile: Sendable {
             self.init(pathBytes: pathBytes, direct: fd)
             return
         }
-        let slash = target.lastIndex(of: UInt8(ascii: "/"))
-        let directory = slash.map { Array(target[...$0]) } ?? []
-        let name = slash.map { Array(target[($0 + 1)...]) } ?? target
+        let parts = PathParts(target)
+        let name = parts.name
         // A name no directory can hold (`gzip` of a 254-byte name): said
         // now, before any work, rather than by the rename at the end (the
         // temporary name is cut to fit, so it alone would be made). GNU
@@ -107,7 +106,7 @@ public final class AtomicOutputFile: Sendable {
             throw .cannotOpen(path: TerminalText.name(pathBytes),
                               SystemError(code: ENAMETOOLONG, operation: "create"))
         }
-        var template = (directory + Self.temporaryTemplate(for: name)).map { CChar(bitPattern: $0) } + [0]
+        var template = (parts.prefix + Self.temporaryTemplate(for: name)).map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
         let fd = template.withUnsafeMutableBufferPointer { template in
             bale_create_temporary(template.baseAddress!, UInt32(mode ?? 0o600), &registered)
@@ -302,9 +301,7 @@ public final class AtomicOutputFile: Sendable {
     /// EINVAL is a file system that cannot sync a directory (some network
     /// and FUSE ones): its rename is as durable as it can be made.
     private func syncDirectory() throws(BaleError) {
-        let slash = targetBytes.lastIndex(of: UInt8(ascii: "/"))
-        let directory = slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(targetBytes[..<$0]) } ?? [UInt8(ascii: ".")]
-        let fd = withCString(directory) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        let fd = withCString(PathParts(targetBytes).directory) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         if fd < 0 { throw .writeFailed(path: path, .current("open its directory")) }
         defer { FileIO.close(fd) }
         if fsync(fd) != 0 && errno != EINVAL { throw .writeFailed(path: path, .current("fsync its directory")) }

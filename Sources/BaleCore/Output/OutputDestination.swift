@@ -50,10 +50,8 @@ public enum OutputDestination: Equatable {
                 self = .file(current)
                 return
             }
-            let slash = current.lastIndex(of: UInt8(ascii: "/"))
-            let directory = slash.map { $0 == current.startIndex ? [UInt8(ascii: "/")] : Array(current[..<$0]) }
-                ?? [UInt8(ascii: ".")]
-            guard Self.mayFollow(link: info, in: directory) else {
+            let parts = PathParts(current)
+            guard Self.mayFollow(link: info, in: parts.directory) else {
                 self = .unfollowable(EACCES)
                 return
             }
@@ -61,7 +59,7 @@ public enum OutputDestination: Equatable {
                 self = .file(current)  // gone since: its open says what it is now
                 return
             }
-            current = target.first == UInt8(ascii: "/") || slash == nil ? target : directory + [UInt8(ascii: "/")] + target
+            current = target.first == UInt8(ascii: "/") ? target : parts.prefix + target
         }
         self = .unfollowable(ELOOP)
     }
@@ -120,11 +118,9 @@ public enum OutputDestination: Equatable {
         case .file(let path):
             if withCString(path, { stat($0, &info) }) != 0 {
                 // Not there yet: its directory and its name.
-                let slash = path.lastIndex(of: UInt8(ascii: "/"))
-                let directory = slash.map { $0 == path.startIndex ? [UInt8(ascii: "/")] : Array(path[..<$0]) }
-                    ?? [UInt8(ascii: ".")]
-                guard withCString(directory, { stat($0, &info) }) == 0 else { return nil }
-                return Identity(file: FileIdentity(info), name: slash.map { Array(path[($0 + 1)...]) } ?? path)
+                let parts = PathParts(path)
+                guard withCString(parts.directory, { stat($0, &info) }) == 0 else { return nil }
+                return Identity(file: FileIdentity(info), name: parts.name)
             }
         }
         return info.st_mode & S_IFMT == S_IFCHR ? nil : Identity(file: FileIdentity(info), name: nil)
