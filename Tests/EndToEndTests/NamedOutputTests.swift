@@ -59,6 +59,8 @@ import Testing
             "$BALE" pack rr -o /dev/null --manifest /dev/null; echo "/dev/null twice: $?"
             cp rr/data b && "$BALE" gzip -f -o b b; echo "gzip -o the input: $?"
             cat b
+            "$BALE" gzip -f -o /dev/fd/3 b 3>> b 2> /dev/null; echo "gzip -o a descriptor on the input: $?"
+            cat b
             """#)
         #expect(run.stdout == """
             pack: 64
@@ -69,6 +71,8 @@ import Testing
             through a link: 64
             /dev/null twice: 0
             gzip -o the input: 1
+            precious
+            gzip -o a descriptor on the input: 1
             precious
 
             """, "\(run.stdout)\(run.stderr)")

@@ -187,10 +187,11 @@ public struct GzipCommand: Sendable {
             }
         } else {
             target = options.toStandardOutput || options.test ? nil : options.outputPath.map(TerminalText.bytes(ofName:))
-            // -o naming the input itself (`-f -o a a`, or through a link):
-            // refused whatever -f says, as `cp a a` is, for -o keeps the
-            // input, and renamed over it the output replaced it.
-            if let target, case .file(let named) = OutputDestination(target), OutputDestination.names(named, file: info) {
+            // -o naming the input itself (`-f -o a a`, through a link, or
+            // a descriptor open on it: `-o /dev/fd/3 a 3>> a`): refused
+            // whatever -f says, as `cp a a` is, for -o keeps the input,
+            // and renamed over it (or appended to it) the output spoiled it.
+            if let target, OutputDestination(target).isFile(info) {
                 context.report(.error(path: path, "-o names the input itself; not written"))
                 return .failure
             }

@@ -100,10 +100,16 @@ public enum OutputDestination: Equatable {
         return one == two
     }
 
-    /// Whether `path` (links followed) is the file `info` describes.
-    public static func names(_ path: [UInt8], file info: stat) -> Bool {
+    /// Whether this is the file `info` describes: the file at the name,
+    /// or the one open on the descriptor.
+    public func isFile(_ info: stat) -> Bool {
         var named = stat()
-        return withCString(path, { stat($0, &named) }) == 0 && FileIdentity(named) == FileIdentity(info)
+        switch self {
+        case .closedDescriptor, .unfollowable: return false
+        case .descriptor(let fd): guard fstat(fd, &named) == 0 else { return false }
+        case .file(let path): guard withCString(path, { stat($0, &named) }) == 0 else { return false }
+        }
+        return FileIdentity(named) == FileIdentity(info)
     }
 
     /// What identifies the file written: see `sameFile`. Nil for a
