@@ -122,6 +122,11 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// The entries hashed, by index, with their names (the feed may
     /// have dropped the entries by the time the manifest is made).
     private var hashedEntries: [(index: Int, name: [UInt8])] = []
+    /// The hard links stored (with `makesDigests`), each name with the
+    /// name it links to: a hard link has no content of its own in the
+    /// stream, but it is a file of the tree, and `sha256sum -c` of the
+    /// manifest in an unpacked tree checks it too, with its target's digest.
+    private var hashedLinks: [(name: [UInt8], target: [UInt8])] = []
     /// The archive's index as the stream is made: each entry as its
     /// header goes in (nil: `--no-index`).
     private var index: ArchiveIndexEncoder?
@@ -155,14 +160,25 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// until the whole stream has been read (the last chunks may still be
     /// compressing), or returns nil if the cutter is stopped first.
     public func digestsWhenRead() -> Manifest.Entries? {
-        let hashed: [(index: Int, name: [UInt8])]? = monitor.withLock {
+        let (hashed, links) = monitor.withLock { () -> ([(index: Int, name: [UInt8])]?, [(name: [UInt8], target: [UInt8])]) in
             while !finishing && !stopped { monitor.wait(streamRead) }
-            return finishing ? hashedEntries : nil
+            return finishing ? (hashedEntries, hashedLinks) : (nil, [])
         }
         // Once the stream is read nothing writes the table any more.
         guard let hashed, let digestTable else { return nil }
         var result = Manifest.Entries()
         for (index, name) in hashed { result.append(name: name, digest: digestTable.digest(index)) }
+        // Each hard link's line has its target's digest. The targets are
+        // looked up by name only here, once, and only when there are
+        // links: a table of every name would cost memory on every tree.
+        if !links.isEmpty {
+            var indexByName: [[UInt8]: Int] = [:]
+            for (index, name) in hashed { indexByName[name] = index }
+            for link in links {
+                guard let index = indexByName[link.target] else { continue }
+                result.append(name: link.name, digest: digestTable.digest(index))
+            }
+        }
         return result
     }
 
@@ -326,6 +342,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         let standIn = standingIn(for: listed)
         let entry = standIn ?? listed
         guard entry.header.kind == .file else {
+            if entry.header.kind == .hardLink, digestTable != nil {
+                hashedLinks.append((entry.header.name, entry.header.linkTarget))
+            }
             let blocks = TarHeader.encode(entry.header)
             recordInIndex(entry.header, headerBlocks: blocks.count, at: streamPosition, position: position)
             setPending(blocks[...])
