@@ -15,7 +15,7 @@ if [ -z "$file" ]; then
     # Text, then a binary: the kind of input bale's tests compress.
     file=$work/input
     { seq 1 3000000 | sed 's/$/ lorem ipsum dolor sit amet/' | head -c 24000000
-      cat /usr/lib/x86_64-linux-gnu/libcrypto.so.* 2>/dev/null | head -c 12000000; } > "$file"
+      cat /usr/lib/x86_64-linux-gnu/*.so* 2>/dev/null | head -c 12000000; } > "$file"
 fi
 gcc -O2 -o "$work/probe" "$here/isal-determinism.c" -lisal -l:libdeflate.a 2>/dev/null \
     || gcc -O2 -o "$work/probe" "$here/isal-determinism.c" -lisal -ldeflate || exit 2
