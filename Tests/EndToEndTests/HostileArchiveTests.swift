@@ -294,6 +294,38 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A number with a plus sign in a pax record (its length, `size`,
+    /// `uid`, `mtime`) is no number, as GNU tar has it ("Malformed extended
+    /// header"): Swift's `Int64("+14")` took it, so `+14 path=evil` named
+    /// the entry `evil` where tar extracts `ok`, and `size=+0` made the
+    /// data of `a` (another header, `hidden`) an entry of its own; bale
+    /// exited 0 and `verify` said OK.
+    @Test func numbersWithAPlusSignAreMalformedAsGNUTarHasThem() throws {
+        let run = try Self.run(making: #"""
+            def body(text): return hdr(b'PaxHeaders/x', len(text), typ=b'x') + pad(text)
+            inner = hdr(b'hidden', 6) + pad(b'HIDDEN')
+            cases = {'length': body(b'+14 path=evil\n') + hdr(b'ok', 4) + pad(b'data'),
+                     'size': body(b'11 size=+0\n') + hdr(b'a', len(inner)) + inner + hdr(b'after', 2) + pad(b'hi'),
+                     'ids': body(b'10 uid=+7\n12 mtime=+5\n') + hdr(b'f', 1) + pad(b'x')}
+            for name, data in cases.items(): open(name + '.tar', 'wb').write(data + end)
+            """#, then: #"""
+            for c in length size ids; do judge $c.tar; "$BALE" verify $c.tar > /dev/null 2>&1; echo "verify $?"; done
+            """#)
+        #expect(run.stdout == """
+            length.tar: list 1, unpack 1; listing same, tree same as tar's
+            bale: length.tar: bad pax record of the tar stream; the rest of its extended header ignored
+            verify 1
+            size.tar: list 1, unpack 1; listing same, tree same as tar's
+            bale: size.tar: bad pax size +0 of the tar stream; the header's size used
+            verify 1
+            ids.tar: list 2, unpack 2; listing same, tree same as tar's
+            bale: ids.tar: f: extended header mtime=+5 is out of range or malformed; ignored
+            bale: ids.tar: f: extended header uid=+7 is out of range or malformed; ignored
+            verify 2
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// An archive that fails later (cut short, or damaged gzip) after
     /// entries that were refused or skipped: those are named too, before
     /// the error, as GNU tar names them; bale said only the last error, so

@@ -354,7 +354,7 @@ public struct TarReader {
         // archive there ("negative entry size").
         let isExtended = [UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "g"), UInt8(ascii: "L"), UInt8(ascii: "K")]
             .contains(type)
-        let paxSize = isExtended ? nil : value("size").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+        let paxSize = isExtended ? nil : value("size").flatMap { Self.decimal($0) }
         if headerSize < 0 && (paxSize ?? -1) < 0 {
             let text = TerminalText.name(Self.field(header, 124, 12))
             // The first header of a stream, as one with a bad checksum there:
@@ -405,7 +405,7 @@ public struct TarReader {
     }
 
     private func number(_ key: String) -> Int64? {
-        value(key).flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+        value(key).flatMap { Self.decimal($0) }
     }
 
     private mutating func warn(path: String, _ cause: String) { warnings.append(.warning(path: path, cause)) }
@@ -416,7 +416,7 @@ public struct TarReader {
         var size = headerSize
         var sizeFromPax = false
         if let paxSize = value("size") {
-            if let parsed = Int64(String(decoding: paxSize, as: UTF8.self)), parsed >= 0 {
+            if let parsed = Self.decimal(paxSize), parsed >= 0 {
                 size = parsed
                 sizeFromPax = true
             } else {
@@ -497,7 +497,7 @@ public struct TarReader {
         }
         for (key, path) in [("uid", \TarEntry.userID), ("gid", \TarEntry.groupID)] {
             guard let text = value(key) else { continue }
-            if let id = UInt32(String(decoding: text, as: UTF8.self)) {
+            if let number = Self.decimal(text), let id = UInt32(exactly: number) {
                 entry[keyPath: path] = id
             } else {
                 warn(path: shown(), "extended header \(key)=\(TerminalText.name(text)) is out of range or malformed; ignored")
@@ -898,7 +898,7 @@ public struct TarReader {
             // Zeros after the last record (some writers pad the body) end it.
             if body[index] == 0 { break }
             guard let space = body[index...].firstIndex(of: UInt8(ascii: " ")), space - index <= 20,
-                  let length = Int(String(decoding: body[index..<space], as: UTF8.self)),
+                  let length = Self.decimal(body[index..<space]).map(Int.init),
                   // `length <= body.count - index`, not `index + length <= body.count`:
                   // a record length near Int.max overflowed the sum and trapped, so a
                   // crafted archive crashed bale (Tests/BaleCoreTests/FuzzRegressionTests).
@@ -925,7 +925,7 @@ public struct TarReader {
                 // Sparse maps describe one file, never every later one.
                 if !key.hasPrefix("GNU.sparse.") { globals[key] = value }
             } else if key == "GNU.sparse.offset" || key == "GNU.sparse.numbytes" {
-                guard let number = Int64(String(decoding: value, as: UTF8.self)) else { throw corrupt("bad \(key)") }
+                guard let number = Self.decimal(value) else { throw corrupt("bad \(key)") }
                 guard paxSparseNumbers.count < 2 * Self.maximumSparseRegions else { throw corrupt("sparse map too large") }
                 paxSparseNumbers.append(number)
             } else {
@@ -1069,7 +1069,7 @@ public struct TarReader {
         let string = String(decoding: text, as: UTF8.self)
         let negative = string.hasPrefix("-")
         let parts = string.dropFirst(negative ? 1 : 0).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCII), let magnitude = Int64(whole) else {
+        guard let whole = parts.first, let magnitude = decimal(whole.utf8), magnitude >= 0 else {
             return nil
         }
         var nanoseconds: Int32 = 0
@@ -1083,6 +1083,28 @@ public struct TarReader {
         if nanoseconds == 0 { return (-magnitude, 0) }
         guard magnitude < Int64.max else { return nil }
         return (-magnitude - 1, 1_000_000_000 - nanoseconds)
+    }
+
+    /// A number of a pax record, in decimal as POSIX writes it: an
+    /// optional minus sign, then ASCII digits only; nil for anything else
+    /// or a number past Int64. Swift's `Int64(String)` also takes a
+    /// leading plus, which GNU tar calls a malformed extended header: a
+    /// crafted `+14 path=x` or `size=+0` made bale extract names and files
+    /// `tar -x` does not, with exit 0.
+    static func decimal<Digits: Collection<UInt8>>(_ text: Digits) -> Int64? {
+        var digits = text[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value: Int64 = 0
+        for digit in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
+            let (shifted, over) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overAgain) = shifted.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+            if over || overAgain { return nil }
+            value = sum
+        }
+        return negative ? -value : value
     }
 
     private static func pow10(_ n: Int) -> Int { (0..<max(0, n)).reduce(1) { result, _ in result * 10 } }
