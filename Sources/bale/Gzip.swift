@@ -109,6 +109,12 @@ struct GzipOptions: ParsableArguments {
         if recursive && files.isEmpty && filesFrom == nil {
             throw ValidationError("-r needs at least one file or directory (or --files-from)")
         }
+        // "-" is standard input everywhere else: taken by -r as a path, it
+        // compressed a file named "-" in place (and removed it), exit 0,
+        // for someone who meant to pipe data in.
+        if recursive && files.contains("-") {
+            throw ValidationError("-r takes files and directories, not standard input ('-'); for a file named -, give ./-")
+        }
     }
 
     /// The checks that depend on the command (`gzip`, `gzip -d`, `gunzip`)
