@@ -106,6 +106,37 @@ import Testing
         #expect(run.stdout == "status=2\ntrees equal\none .gz per file\nstatus=0\nrestored\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// Two trees given whose files would land in one place of the mirror:
+    /// `--out-dir` keeps a path as an archive stores it (no "../"), so
+    /// `../d` and `d` are both DIR/d, and with -f the second tree's files
+    /// replaced the first's, exit 0. Refused before anything is written
+    /// (exit 1), as is a tree inside the other's mirror; trees that do
+    /// not meet, and a path inside another given (walked once), still work.
+    @Test func outDirRefusesTwoTreesForOnePlace() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir -p w/d/sub d/sub e && echo outer > d/a && echo s > d/sub/s && echo e > e/x && echo inner > w/d/a && cd w
+            "$BALE" gzip -r -f --out-dir o ../d d; echo "status=$?"
+            "$BALE" gunzip -r --out-dir o ../d d; echo "status=$?"
+            "$BALE" gzip -r --out-dir o d ../d/sub; echo "status=$?"
+            [ -e o ] || echo "nothing written"
+            "$BALE" gzip -r --out-dir o ../e d d/sub ./d; echo "status=$?"
+            find o -type f | sort
+            """)
+        #expect(run.stdout == """
+            status=1
+            status=1
+            status=1
+            nothing written
+            status=0
+            o/d/a.gz
+            o/e/x.gz
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("bale: --out-dir: ../d and d would be written to the same place in o; nothing done"),
+                "\(run.stderr)")
+    }
+
     @Test func selectionForBatchJobs() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

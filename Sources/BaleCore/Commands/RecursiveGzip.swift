@@ -61,6 +61,11 @@ struct RecursiveGzip {
             context.report(.error(path: nil, "-r needs at least one file or directory"))
             return .failure
         }
+        if let directory = options.outputDirectory, let (first, second) = Self.sharingMirror(tops) {
+            context.report(.error(path: nil, "--out-dir: \(TerminalText.name(first)) and \(TerminalText.name(second)) "
+                                  + "would be written to the same place in \(directory); nothing done"))
+            return .failure
+        }
         if options.toStandardOutput || options.outputPath != nil {
             context.report(.error(path: nil, "-r writes one output per file: -c and -o do not apply"))
             return .failure
@@ -136,6 +141,26 @@ struct RecursiveGzip {
     }
 
     /// Creates the missing directories above `path` (for `--out-dir`).
+    /// Two paths given whose files `--out-dir` would write to the same
+    /// place, if any. The mirror keeps a path as an archive would store it
+    /// (`TarMemberName`: no leading "/" or "../"), so `../d` and `d`, two
+    /// trees, are both DIR/d; with -f the second tree's files replaced the
+    /// first's, exit 0. Paths that are one place were walked once already
+    /// (`CoveredPaths`); of the rest, none may be the other's mirror or lie
+    /// inside it. Sorted, a name that another starts with (as a directory)
+    /// is just before one that does.
+    static func sharingMirror(_ tops: [[UInt8]]) -> ([UInt8], [UInt8])? {
+        let slash = UInt8(ascii: "/")
+        let keyed = tops.map { top -> (key: [UInt8], top: [UInt8]) in
+            let name = TarMemberName.withoutTrailingSlashes(TarMemberName.of(top).name)
+            return (name.isEmpty ? [] : name + [slash], top)  // "": the mirror's top, inside which is everything
+        }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        for (before, after) in zip(keyed, keyed.dropFirst()) where after.key.starts(with: before.key) {
+            return (before.top, after.top)
+        }
+        return nil
+    }
+
     private static func makeParentDirectories(of path: [UInt8]) {
         guard let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return }
         let directory = Array(path[..<slash])
