@@ -60,4 +60,33 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A killed run's temporary file for a long name (an output of 243
+    /// bytes or more): its name, 255 bytes, holds the output's name cut to
+    /// fit. It was left, and taken for an input by every later `gzip -r`,
+    /// whose output name was then too long: exit 1 on every run, for ever;
+    /// a killed `gunzip -r`'s partial outputs stayed. Now removed as the
+    /// others are, when the input whose output it begins is beside it.
+    @Test func aLeftoverWithACutNameIsRemovedToo() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.temporaryName + "\n" + #"""
+            a=$(printf 'a%.0s' $(seq 245)); b=$(printf 'b%.0s' $(seq 245))
+            mkdir d e && seq 1 1000 > d/$a && seq 1 500 | gzip > e/$b.gz
+            cut=$(printf 'a%.0s' $(seq 242)); echo partial > "d/$(temporary .$cut.bale-)"
+            cut=$(printf 'b%.0s' $(seq 242)); echo partial > "e/$(temporary .$cut.bale-)"
+            find d e -type f | awk -F/ 'length($2) == 255' | wc -l
+            "$BALE" gzip -r d; echo "gzip -r: status $?"
+            "$BALE" gunzip -r e; echo "gunzip -r: status $?"
+            find d e -type f | awk -F/ '{ print $1, length($2) }' | sort | tr '\n' ' '; echo
+            gzip -dc d/$a.gz | cmp - <(seq 1 1000) && cmp e/$b <(seq 1 500) && echo "both whole"
+            """#)
+        #expect(run.stdout == """
+            2
+            gzip -r: status 0
+            gunzip -r: status 0
+            d 248 e 245 
+            both whole
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -238,10 +238,20 @@ struct RecursiveGzip {
         /// its output is renamed into place, so a temporary file that was
         /// left always has its input). The two tests together keep a
         /// user's own file that merely looks like one (`.notes.gz.bale-backup`
-        /// beside `notes`) from being removed; a temporary file whose NAME
-        /// was cut to fit (a long name) fails the second and is left (nil).
+        /// beside `notes`) from being removed. A temporary name of 255
+        /// bytes holds NAME cut to fit (an output of 243 bytes or more):
+        /// its input is the name beside it whose output is longer than the
+        /// cut and begins with it. Left, such a file was taken for an input
+        /// on every later run, whose output name was too long: exit 1 for
+        /// ever, and a killed gunzip's partial outputs stayed.
         private func leftOverInput(_ name: [UInt8], in directory: TreeWalkEntry.Directory) -> [UInt8]? {
             let stem = Array(name.dropFirst().dropLast(AtomicOutputFile.temporaryMarker.utf8.count + 6))
+            if name.count == Int(NAME_MAX) {
+                return directory.names.first { candidate in
+                    guard case .output(let target) = command.outputName(for: candidate) else { return false }
+                    return target.count > stem.count && target.starts(with: stem)
+                }
+            }
             if !options.decompress && !options.test {
                 let suffix = TerminalText.bytes(ofName: options.suffix)
                 let input = Array(stem.dropLast(suffix.count))
