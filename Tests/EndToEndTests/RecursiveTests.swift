@@ -137,6 +137,21 @@ import Testing
                 "\(run.stderr)")
     }
 
+    /// `gunzip -r FILE` where only FILE.gz exists decompresses FILE.gz, as
+    /// `gunzip FILE` does and GNU `gzip -d -r FILE` does (it failed, "No
+    /// such file or directory", exit 1); a name that is neither still fails.
+    @Test func gunzipRTakesFileGzForAMissingFile() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            mkdir d g && echo hi | gzip > d/a.gz && cp d/a.gz g/a.gz && echo ho | gzip > d/b.gz
+            gzip -d -r g/a; echo "gzip: $? $(cat g/a)"
+            "$BALE" gunzip -r d/a; echo "bale: $? $(cat d/a)"
+            "$BALE" gzip -t -r d/b; echo "-t: $?"
+            "$BALE" gunzip -r d/zz 2> /dev/null; echo "missing: $?"
+            """)
+        #expect(run.stdout == "gzip: 0 hi\nbale: 0 hi\n-t: 0\nmissing: 1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func selectionForBatchJobs() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

@@ -224,7 +224,7 @@ public struct GzipCommand: Sendable {
     /// gzip does: the first of FILE with the `-S` suffix, .gz, .z and -z
     /// that exists (its `lstat` left in `info`), or nil; none for a FILE
     /// that already has a compressed suffix (`gunzip a.gz` is not a.gz.gz).
-    private func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
+    func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
         guard outputName(for: path[Self.baseNameStart(of: path)...]) == .unknownSuffix else { return nil }
         for suffix in [options.suffix, ".gz", ".z", "-z"] {
             let candidate = path + TerminalText.bytes(ofName: suffix)

@@ -48,7 +48,16 @@ struct RecursiveGzip {
         let context = options.context
         let tops: [[UInt8]]
         switch DirectoryListing.paths(options.files, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
-        case .success(let found):
+        case .success(var found):
+            // As gunzip without -r (and GNU gzip -d -r): a FILE that does
+            // not exist is FILE.gz (or -S's, .z, -z) when that does.
+            if options.decompress || options.test {
+                found = found.map { path in
+                    var info = stat()
+                    guard withCString(path, { lstat($0, &info) }) != 0, errno == ENOENT else { return path }
+                    return command.compressedName(for: path, info: &info) ?? path
+                }
+            }
             // A path named twice, or inside a directory named before it, is
             // walked once: its files are that directory's (CoveredPaths).
             let selection = options.selection
