@@ -36,7 +36,8 @@ import Testing
     /// A file that grows (a log line appended) or changes while it is
     /// compressed is kept: its output holds it as it was when it was cut
     /// into chunks, and bale removed it, the new lines lost, with exit 0.
-    /// Now it is kept with a warning (exit 2), for `gzip` and `gzip -r`.
+    /// Now it is kept with a warning (exit 2), for `gzip` and `gzip -r`,
+    /// whose `-v` says it was written to d/log.gz, not "replaced with" it.
     /// strace holds bale at the output's rename, after the input was read
     /// and before it is removed, while the script appends to the input.
     @Test(.enabled(if: Machine.canTrace, "needs strace"))
@@ -44,12 +45,13 @@ import Testing
         let run = try Scratch().run(#"""
             for how in plain recursive; do
                 rm -rf d && mkdir d && seq 1 100000 > d/log && cp d/log before
-                if [ $how = plain ]; then set -- d/log; else set -- -r d; fi
+                if [ $how = plain ]; then set -- d/log; else set -- -r -v d; fi
                 strace -f -qq -o /dev/null -e inject=rename,renameat,renameat2:delay_enter=2500000 \
                     "$BALE" gzip "$@" 2> err &
                 until ls d/.log.gz.bale-* > /dev/null 2>&1; do sleep 0.02; done
                 sleep 0.5; echo appended >> d/log; wait $!
-                echo "$how: exit $? $(cat err) kept: $(tail -n 1 d/log)"
+                echo "$how: exit $? $(grep -v -- ' -- ' err) kept: $(tail -n 1 d/log)"
+                [ $how = plain ] || echo "-v: $(grep -o -- '-- [a-z ]* d/log.gz' err)"
                 gzip -dc d/log.gz | cmp - before && echo "$how: the output holds the file as read"
             done
             # Two names of one file: removing the first changes the second's
@@ -61,6 +63,7 @@ import Testing
             plain: exit 2 bale: d/log: changed while it was read; kept, not removed kept: appended
             plain: the output holds the file as read
             recursive: exit 2 bale: d/log: changed while it was read; kept, not removed kept: appended
+            -v: -- written to d/log.gz
             recursive: the output holds the file as read
             hard links: 0 a.gz b.gz \("")
 

@@ -48,7 +48,12 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// The current output's members, for its end member.
     private var tally = MemberTally()
     /// Inputs to remove once their outputs (the paths beside them) are on disk.
-    private var pendingRemovals: [(input: [UInt8], stamp: PackEntry.WalkedStamp, output: [UInt8])] = []
+    /// The inputs to remove once their outputs are on disk, each with its
+    /// `-v` line's start (`NAME:\tNN% -- `), said only then: "replaced
+    /// with" if the input went, "written to" if it was kept (it changed
+    /// since it was read, say), so `-v` never says an input was replaced
+    /// that is still there.
+    private var pendingRemovals: [(input: [UInt8], stamp: PackEntry.WalkedStamp, output: [UInt8], verbose: String?)] = []
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success
     /// The paths and SHA-256 of the files whose output is in place, when
@@ -176,12 +181,13 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         context.summary.addBytes(read: size, written: currentBytes)
         if problem == .grew {
             report(.warning(path: source, "file grew while being compressed; only its first \(size) bytes were compressed, so it is kept"))
-        } else if file.removesSource {
-            pendingRemovals.append((file.source.path, PackEntry.WalkedStamp(file.source.info), file.target))
         }
-        if context.verbose {
-            let ratio = size == 0 ? 0 : 100 * (1 - Double(currentBytes) / Double(size))
-            context.info("\(source):\t\((ratio * 10).rounded() / 10)% -- \(file.removesSource && problem == nil ? "replaced with" : "written to") \(output.path)")
+        let ratio = size == 0 ? 0 : 100 * (1 - Double(currentBytes) / Double(size))
+        let verbose = context.verbose ? "\(source):\t\((ratio * 10).rounded() / 10)% -- " : nil
+        if file.removesSource && problem == nil {
+            pendingRemovals.append((file.source.path, PackEntry.WalkedStamp(file.source.info), file.target, verbose))
+        } else if let verbose {
+            context.info("\(verbose)written to \(output.path)")
         }
         if pendingRemovals.count >= Self.removalBatch { removeInputs() }
     }
@@ -194,7 +200,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         var directoryOf: [[UInt8]: dev_t] = [:]
         var devices: [dev_t: [UInt8]] = [:]
         var unknown: [[UInt8]: SystemError] = [:]
-        for (_, _, output) in pendingRemovals {
+        for (_, _, output, _) in pendingRemovals {
             let directory = Self.directory(of: output)
             if directoryOf[directory] != nil || unknown[directory] != nil { continue }
             var info = stat()
@@ -213,10 +219,15 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             if fd >= 0 { FileIO.close(fd) }
         }
         var reported: Set<[UInt8]> = []
-        for (input, stamp, output) in pendingRemovals {
+        for (input, stamp, output, verbose) in pendingRemovals {
             let directory = Self.directory(of: output)
             // Not known to be on disk: keep the input.
             let problem = unknown[directory] ?? directoryOf[directory].flatMap { unsynced[$0] }
+            let removal = problem == nil ? InputRemoval.remove(input, ifStill: stamp) : nil
+            if let verbose {
+                let removed = if case .removed = removal { true } else { false }
+                context.info("\(verbose)\(removed ? "replaced with" : "written to") \(TerminalText.name(output))")
+            }
             if let problem {
                 if reported.insert(directory).inserted {
                     report(.error(path: TerminalText.name(directory),
@@ -224,8 +235,8 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
                 }
                 continue
             }
-            switch InputRemoval.remove(input, ifStill: stamp) {
-            case .removed: break
+            switch removal {
+            case .removed, nil: break
             case .replaced: report(InputRemoval.replacedWarning(input))
             case .changed: report(InputRemoval.changedWarning(input))
             // The output is whole and in place: a warning, as gzip gives it.
