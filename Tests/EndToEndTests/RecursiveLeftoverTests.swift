@@ -89,4 +89,36 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `gzip FILE` and `gunzip FILE` remove a killed run's temporary file
+    /// for the output they write, beside it (a long name's, cut, too); a
+    /// kill of a cron job's `bale gzip big.log` left one more hidden
+    /// partial copy each time, which no later run removed. A file that
+    /// only looks like one stays, and so does another output's.
+    @Test func aSingleFileRunRemovesItsOutputsLeftover() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.temporaryName + "\n" + #"""
+            long=$(printf 'l%.0s' $(seq 245)); cut=$(printf 'l%.0s' $(seq 242))
+            mkdir d && seq 1 1000 > d/log && seq 1 10 > d/$long && seq 1 5 | gzip > d/old.gz && seq 1 3 > d/other
+            echo partial > "d/$(temporary .log.gz.bale-)"; echo partial > "d/$(temporary .$cut.bale-)"
+            echo partial > "d/$(temporary .old.bale-)"; echo partial > "d/$(temporary .other.gz.bale-)"
+            echo mine > d/.log.gz.bale-backup
+            "$BALE" gzip -v d/log d/$long 2> err; echo "gzip: status $?"
+            "$BALE" gunzip d/old.gz; echo "gunzip: status $?"
+            ls -A d | awk '{ print (length($0) > 30 ? "LONG(" length($0) ")" : $0) }' | LC_ALL=C sort | tr '\n' ' '; echo
+            grep -c 'removed, left by an interrupted run' err
+            gzip -dc d/log.gz | cmp - <(seq 1 1000) && echo "whole"
+            """#)
+        #expect(run.stdout.hasPrefix("""
+            gzip: status 0
+            gunzip: status 0
+            .log.gz.bale-backup .other.gz.bale-
+            """), "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.hasSuffix("""
+             LONG(248) log.gz old other 
+            2
+            whole
+
+            """), "\(run.stdout)\(run.stderr)")
+    }
 }

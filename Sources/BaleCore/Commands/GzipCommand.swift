@@ -84,8 +84,9 @@ public struct GzipCommand: Sendable {
         }
         var status = ExitCode.success
         let fileBytes = files.map(TerminalText.bytes(ofName:))
+        let leftovers = TemporaryLeftovers()
         for (file, bytes) in zip(files, fileBytes) {
-            let outcome = file == "-" ? standardStream(pipeline) : oneFile(bytes, pipeline)
+            let outcome = file == "-" ? standardStream(pipeline) : oneFile(bytes, pipeline, leftovers: leftovers)
             status = max(status, outcome)
             if outcome == .brokenPipe { break }
         }
@@ -121,7 +122,7 @@ public struct GzipCommand: Sendable {
     /// (`RawArguments`): a name that is not UTF-8 decodes to another
     /// name, which open() would not find. Messages name it by the same
     /// bytes (`TerminalText.name`).
-    private func oneFile(_ bytes: [UInt8], _ pipeline: Pipeline) -> ExitCode {
+    private func oneFile(_ bytes: [UInt8], _ pipeline: Pipeline, leftovers: TemporaryLeftovers) -> ExitCode {
         let context = options.context
         var path = TerminalText.name(bytes), pathBytes = bytes
         var info = stat()
@@ -197,6 +198,13 @@ public struct GzipCommand: Sendable {
             }
         }
         if let target, let refusal = refusal(of: target) { return refusal }
+        // A killed run's temporary output for this same output, beside it
+        // (written beside the input only: -o names a file of the user's).
+        if let target, writesBeside {
+            for removed in leftovers.remove(leftOversOf: target) {
+                context.info("\(TerminalText.name(removed)): removed, left by an interrupted run")
+            }
+        }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
         return transformFile(pathBytes, examined: info, followingLink: kind == S_IFLNK, into: target,
                              removing: writesBeside && !options.keep, pipeline: pipeline)

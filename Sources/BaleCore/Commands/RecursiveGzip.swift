@@ -254,7 +254,7 @@ struct RecursiveGzip {
         /// on every later run, whose output name was too long: exit 1 for
         /// ever, and a killed gunzip's partial outputs stayed.
         private func leftOverInput(_ name: [UInt8], in directory: TreeWalkEntry.Directory) -> [UInt8]? {
-            let stem = Array(name.dropFirst().dropLast(AtomicOutputFile.temporaryMarker.utf8.count + 6))
+            let stem = AtomicOutputFile.heldName(ofTemporary: name)
             if name.count == Int(NAME_MAX) {
                 return directory.names.first { candidate in
                     guard case .output(let target) = command.outputName(for: candidate) else { return false }

@@ -167,9 +167,15 @@ public final class AtomicOutputFile: Sendable {
     /// of it, or as much as fits in a name of NAME_MAX (255) bytes with the
     /// dot, the marker and the six letters, so that a target whose own name
     /// is long but fits (`gzip` of a 245-byte name) can still be made.
-    private static func temporaryStem(of name: [UInt8]) -> [UInt8] {
+    static func temporaryStem(of name: [UInt8]) -> [UInt8] {
         let room = Int(NAME_MAX) - 1 - temporaryMarker.utf8.count - 6
         return name.count <= room ? name : Array(name.prefix(room))
+    }
+
+    /// The part of the target's name a temporary name holds (its
+    /// `temporaryStem`): `name` without its dot, marker and six letters.
+    static func heldName(ofTemporary name: [UInt8]) -> [UInt8] {
+        Array(name.dropFirst().dropLast(temporaryMarker.utf8.count + 6))
     }
 
     /// True when `name` (a file name, without directories) is one of ours,

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The temporary outputs (`.NAME.bale-RRRCCC`) that runs killed with
+/// SIGKILL (the OOM killer, a batch system's time limit) left beside the
+/// outputs `gzip FILE` and `gunzip FILE` are about to write, removed as
+/// `gzip -r` removes those its walk meets (`RecursiveGzip`).
+///
+/// A killed run cannot remove its own temporary file; without this, each
+/// kill of a cron job's `bale gzip big.log` left one more hidden partial
+/// copy that no later run took away. A name is removed only when its
+/// check letters hold (`AtomicOutputFile.isTemporaryName`: a file of the
+/// user's that merely has the form stays) and it is the temporary name of
+/// the very output being written now, whose input is there (it is being
+/// compressed). Each directory is listed once per run, the first time an
+/// output goes there, so `gzip *` in a large directory reads it once.
+final class TemporaryLeftovers {
+    /// Per directory listed, its temporary names of ours, by the output
+    /// name they hold (cut to fit, as `AtomicOutputFile` cuts it).
+    private var listed: [[UInt8]: [[UInt8]: [[UInt8]]]] = [:]
+
+    /// Removes the temporary files a killed run left for `target` (a path);
+    /// returns the paths removed, for the caller to say so.
+    func remove(leftOversOf target: [UInt8]) -> [[UInt8]] {
+        let slash = target.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { Array(target[...$0]) } ?? []
+        let name = slash.map { Array(target[($0 + 1)...]) } ?? target
+        if listed[directory] == nil { listed[directory] = Self.temporaryNames(in: directory) }
+        let stem = AtomicOutputFile.temporaryStem(of: name)
+        guard let found = listed[directory]?[stem], !found.isEmpty else { return [] }
+        listed[directory]?[stem] = nil
+        return found.map { directory + $0 }.filter { path in withCString(path) { unlink($0) } == 0 }
+    }
+
+    /// The temporary names of ours in `directory` ("" for the current
+    /// one), by the output name each holds.
+    private static func temporaryNames(in directory: [UInt8]) -> [[UInt8]: [[UInt8]]] {
+        guard let listing = withCString(directory.isEmpty ? Array(".".utf8) : directory, { opendir($0) }) else { return [:] }
+        defer { closedir(listing) }
+        var names: [[UInt8]: [[UInt8]]] = [:]
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            guard AtomicOutputFile.isTemporaryName(name) else { continue }
+            names[AtomicOutputFile.heldName(ofTemporary: name), default: []].append(name)
+        }
+        return names
+    }
+}
