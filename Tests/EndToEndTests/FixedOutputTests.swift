@@ -7,7 +7,9 @@ import Testing
 /// byte of output; a change that means to (a new format version, a new
 /// codec default) updates these values on purpose, in the same commit.
 /// (Issue 19 added the archive's index: `pack`'s value changed on purpose;
-/// the archive without it, `--no-index`, is still the bytes pinned before.)
+/// the archive without it, `--no-index`, is still the bytes pinned before.
+/// The manifest changed on purpose at 39b212b: it lists the hard link
+/// docs/hard too, with its target's digest.)
 ///
 /// The input is made by a script from `seq` and `awk` alone, with fixed
 /// modes and times, so it is the same on every machine; `pack` fixes
@@ -36,7 +38,7 @@ import Testing
         1: ("d3fb7c0d4981a361a954387018c30c4cc23f3c51a958afaffbce4fc0bb6e9fc7",
             "f70a0c5bc7b1f6fa7344c85f1e4ab6c280407a2e4d2a36e68800fc3ac2d00551",
             "7fdfd9160209c580a82d105b5a8911e642d2591a368836b16c6a83435fecfbc6",
-            "29bf796048d2ca327234bcdfc214068c06d2198daac0e6a05ba7cb87ac346ecd",
+            "d4565bf2ebe217191240afb371054b0964c98f072b021b25adfd07da086a66f5",
             "5a7933620aa3be1c59aca492577fe339d35a6d618ca185e7836e4ffcf558b1ec"),
         // `recursive` changed on purpose with libdeflate 1.25's compressor
         // (Sources/CDeflate): 48 of the 150 small files' members differ
@@ -47,14 +49,36 @@ import Testing
         6: ("cb9d5e05cddecfcd97a1a815db3fc680d6a8ecb2f2612d5d501fa3c4a9f4d014",
             "3b4fee6ac5aa26d49bd4aebea971bb40dbb1f2001499741ec1af3a3ad3db0c83",
             "4a8e04a2054b8160043514e30cc0a2895cafaa1886ca5f55bdfc8f7ae9f4d9d8",
-            "29bf796048d2ca327234bcdfc214068c06d2198daac0e6a05ba7cb87ac346ecd",
+            "d4565bf2ebe217191240afb371054b0964c98f072b021b25adfd07da086a66f5",
             "f84cb8064b36cef140c72209fcbe081dac04da6e69384662afecf2b9d0265878"),
     ]
 
     @Test(arguments: [1, 6])
     func outputBytesAreUnchanged(level: Int) throws {
+        let want = try #require(Self.expected[level])
+        let pinned = """
+            gzip \(want.gzip)
+            pack \(want.pack)
+            unindexed \(want.unindexed)
+            manifest \(want.manifest)
+            recursive \(want.recursive)
+
+            """
+        var run = try Self.outputs(level: level)
+        // At level 1 ISA-L gives, about once in 50,000 chunks on this
+        // machine, another valid encoding of a chunk (README, "The gzip
+        // bale writes"; bench/isal-determinism.sh): a second run is
+        // compared before the test fails. Two differing runs fail it.
+        if level == 1 && run.stdout != pinned {
+            run = try Self.outputs(level: level)
+        }
+        #expect(run.stdout == pinned, "\(run.stderr)")
+    }
+
+    /// The digests of level `level`'s outputs of the fixed input.
+    static func outputs(level: Int) throws -> Run {
         let scratch = Scratch()
-        let run = try scratch.run("""
+        return try scratch.run("""
             \(Self.input)
             digest() { sha256sum "$@" | cut -c1-64; }
             echo "gzip $("$BALE" gzip -\(level) -c tree/data/big.txt | digest)"
@@ -68,15 +92,6 @@ import Testing
             # What a failure needs to be understood (on standard error, shown only then).
             { echo "gzip -r: status $status"; cat recursive.err; (cd r && find . -type f | LC_ALL=C sort | xargs -d '\\n' sha256sum); } >&2
             """)
-        let want = try #require(Self.expected[level])
-        #expect(run.stdout == """
-            gzip \(want.gzip)
-            pack \(want.pack)
-            unindexed \(want.unindexed)
-            manifest \(want.manifest)
-            recursive \(want.recursive)
-
-            """, "\(run.stderr)")
     }
 
     /// `sum` of the same tree: the lines sha256sum would print, in bale's order.
