@@ -33,4 +33,6 @@ while [ $SECONDS -lt "$end" ]; do
         echo "           the first run gave: $first"
     fi
 done
-echo "${CONTROL:+libdeflate -1 }runs $runs ($((runs * 8)) chunks), differing $differing"
+label="ISA-L level 2"
+[ "${CONTROL:-0}" = 1 ] && label="libdeflate level 1"
+echo "$label: runs $runs ($((runs * 8)) chunks), differing $differing"

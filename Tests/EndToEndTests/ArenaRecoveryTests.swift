@@ -12,7 +12,7 @@ import Testing
 ///
 /// The gzip jobs' bytes are compared once more, both runs made again,
 /// when they differ but hold the same data: ISA-L's level 2 (bale's -1)
-/// gives, about once in 60,000 chunks on this machine, another valid
+/// gives, about once in 30,000 chunks on this machine, another valid
 /// encoding of a chunk, also in a C program that only calls it
 /// (bench/isal-determinism.sh; README, "The gzip bale writes"). A
 /// difference twice, or any difference in the data, fails.

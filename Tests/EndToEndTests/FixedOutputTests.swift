@@ -65,7 +65,7 @@ import Testing
 
             """
         var run = try Self.outputs(level: level)
-        // At level 1 ISA-L gives, about once in 50,000 chunks on this
+        // At level 1 ISA-L gives, about once in 30,000 chunks on this
         // machine, another valid encoding of a chunk (README, "The gzip
         // bale writes"; bench/isal-determinism.sh): a second run is
         // compared before the test fails. Two differing runs fail it.

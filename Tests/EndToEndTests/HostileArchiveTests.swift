@@ -310,6 +310,15 @@ import Testing
             for name, data in cases.items(): open(name + '.tar', 'wb').write(data + end)
             """#, then: #"""
             for c in length size ids; do judge $c.tar; "$BALE" verify $c.tar > /dev/null 2>&1; echo "verify $?"; done
+            # a pax 0.0 sparse map with a negative length (GNU tar: out of range)
+            python3 - <<'PY'
+            \#(Self.tarMaker)
+            records = [(b'GNU.sparse.size', b'10'), (b'GNU.sparse.numblocks', b'2'), (b'GNU.sparse.offset', b'0'),
+                       (b'GNU.sparse.numbytes', b'-5'), (b'GNU.sparse.offset', b'0'), (b'GNU.sparse.numbytes', b'10')]
+            open('sparse.tar', 'wb').write(pax(b's', records) + hdr(b's', 5) + pad(b'abcde') + end)
+            PY
+            mkdir sp && "$BALE" unpack sparse.tar -C sp 2> /dev/null; echo "negative sparse length: unpack $?"
+            "$BALE" verify sparse.tar > /dev/null 2>&1; echo "verify $?"
             """#)
         #expect(run.stdout == """
             length.tar: list 1, unpack 1; listing same, tree same as tar's
@@ -322,6 +331,8 @@ import Testing
             bale: ids.tar: f: extended header mtime=+5 is out of range or malformed; ignored
             bale: ids.tar: f: extended header uid=+7 is out of range or malformed; ignored
             verify 2
+            negative sparse length: unpack 1
+            verify 1
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -29,7 +29,7 @@ import Testing
     /// The same bytes whichever worker compressed which chunk and in what
     /// order: ISA-L's level buffer carries nothing from one chunk to the next.
     ///
-    /// ISA-L itself gives, about once in 50,000 chunks on this machine,
+    /// ISA-L itself gives, about once in 30,000 chunks on this machine,
     /// another valid encoding of a chunk (README, "The gzip bale writes";
     /// bench/isal-determinism.sh): the whole comparison is made a second
     /// time before the test fails. Two failing runs fail it.

@@ -74,18 +74,22 @@ import Testing
             mkdir d e && seq 1 1000 > d/$a && seq 1 500 | gzip > e/$b.gz
             cut=$(printf 'a%.0s' $(seq 242)); echo partial > "d/$(temporary .$cut.bale-)"
             cut=$(printf 'b%.0s' $(seq 242)); echo partial > "e/$(temporary .$cut.bale-)"
+            # At the edge: an output of 242 bytes is held whole in a name of 255.
+            c=$(printf 'c%.0s' $(seq 239)); f=$(printf 'f%.0s' $(seq 242))
+            seq 1 10 > d/$c && echo partial > "d/$(temporary .$c.gz.bale-)"
+            seq 1 20 | gzip > e/$f.gz && echo partial > "e/$(temporary .$f.bale-)"
             find d e -type f | awk -F/ 'length($2) == 255' | wc -l
             "$BALE" gzip -r d; echo "gzip -r: status $?"
             "$BALE" gunzip -r e; echo "gunzip -r: status $?"
             find d e -type f | awk -F/ '{ print $1, length($2) }' | sort | tr '\n' ' '; echo
-            gzip -dc d/$a.gz | cmp - <(seq 1 1000) && cmp e/$b <(seq 1 500) && echo "both whole"
+            gzip -dc d/$a.gz | cmp - <(seq 1 1000) && cmp e/$b <(seq 1 500) && cmp e/$f <(seq 1 20) && echo "all whole"
             """#)
         #expect(run.stdout == """
-            2
+            4
             gzip -r: status 0
             gunzip -r: status 0
-            d 248 e 245 
-            both whole
+            d 242 d 248 e 242 e 245 
+            all whole
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -110,8 +110,10 @@ import Testing
     /// `--out-dir` keeps a path as an archive stores it (no "../"), so
     /// `../d` and `d` are both DIR/d, and with -f the second tree's files
     /// replaced the first's, exit 0. Refused before anything is written
-    /// (exit 1), as is a tree inside the other's mirror; trees that do
-    /// not meet, and a path inside another given (walked once), still work.
+    /// (exit 1), as is a tree inside the other's mirror, however the paths
+    /// are spelled (`d/./sub`, `../d//sub`); trees that do not meet, and a
+    /// path inside another given (walked once, or twice for the same files
+    /// with `--include`), still work.
     @Test func outDirRefusesTwoTreesForOnePlace() throws {
         let scratch = Scratch()
         let run = try scratch.run("""
@@ -119,7 +121,9 @@ import Testing
             "$BALE" gzip -r -f --out-dir o ../d d; echo "status=$?"
             "$BALE" gunzip -r --out-dir o ../d d; echo "status=$?"
             "$BALE" gzip -r --out-dir o d ../d/sub; echo "status=$?"
+            "$BALE" gzip -r --out-dir o d/./sub ../d//sub; echo "status=$?"
             [ -e o ] || echo "nothing written"
+            "$BALE" gzip -r -k --include 'a*' --out-dir n d d/sub; echo "nested with --include: $?"
             "$BALE" gzip -r --out-dir o ../e d d/sub ./d; echo "status=$?"
             find o -type f | sort
             """)
@@ -127,7 +131,9 @@ import Testing
             status=1
             status=1
             status=1
+            status=1
             nothing written
+            nested with --include: 0
             status=0
             o/d/a.gz
             o/e/x.gz

@@ -843,7 +843,7 @@ public struct TarReader {
         var total: Int64 = 0
         for region in found.regions {
             let (regionEnd, overflow) = region.offset.addingReportingOverflow(region.length)
-            guard region.offset >= end, !overflow, regionEnd <= found.realSize else {
+            guard region.offset >= end, region.length >= 0, !overflow, regionEnd <= found.realSize else {
                 throw archive.corrupt("bad sparse map")
             }
             end = regionEnd
@@ -925,7 +925,9 @@ public struct TarReader {
                 // Sparse maps describe one file, never every later one.
                 if !key.hasPrefix("GNU.sparse.") { globals[key] = value }
             } else if key == "GNU.sparse.offset" || key == "GNU.sparse.numbytes" {
-                guard let number = Self.decimal(value) else { throw corrupt("bad \(key)") }
+                // A region's offset and length are sizes: GNU tar says a
+                // negative one is out of range.
+                guard let number = Self.decimal(value), number >= 0 else { throw corrupt("bad \(key)") }
                 guard paxSparseNumbers.count < 2 * Self.maximumSparseRegions else { throw corrupt("sparse map too large") }
                 paxSparseNumbers.append(number)
             } else {
@@ -1087,7 +1089,9 @@ public struct TarReader {
 
     /// A number of a pax record, in decimal as POSIX writes it: an
     /// optional minus sign, then ASCII digits only; nil for anything else
-    /// or a number past Int64. Swift's `Int64(String)` also takes a
+    /// or a number past Int64's range (its least, -2^63, too). The pax
+    /// records' numbers go through it; the sparse maps written as lists
+    /// (`GNU.sparse.map`, format 1.0's) have their own digit loops. Swift's `Int64(String)` also takes a
     /// leading plus, which GNU tar calls a malformed extended header: a
     /// crafted `+14 path=x` or `size=+0` made bale extract names and files
     /// `tar -x` does not, with exit 0.

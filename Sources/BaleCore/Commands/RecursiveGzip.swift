@@ -72,7 +72,7 @@ struct RecursiveGzip {
         }
         if let directory = options.outputDirectory, let (first, second) = Self.sharingMirror(tops) {
             context.report(.error(path: nil, "--out-dir: \(TerminalText.name(first)) and \(TerminalText.name(second)) "
-                                  + "would be written to the same place in \(directory); nothing done"))
+                                  + "would be written to the same place in \(TerminalText.name(TerminalText.bytes(ofName: directory))); nothing done"))
             return .failure
         }
         if options.toStandardOutput || options.outputPath != nil {
@@ -149,27 +149,41 @@ struct RecursiveGzip {
         return status
     }
 
-    /// Creates the missing directories above `path` (for `--out-dir`).
     /// Two paths given whose files `--out-dir` would write to the same
     /// place, if any. The mirror keeps a path as an archive would store it
     /// (`TarMemberName`: no leading "/" or "../"), so `../d` and `d`, two
     /// trees, are both DIR/d; with -f the second tree's files replaced the
-    /// first's, exit 0. Paths that are one place were walked once already
-    /// (`CoveredPaths`); of the rest, none may be the other's mirror or lie
-    /// inside it. Sorted, a name that another starts with (as a directory)
-    /// is just before one that does.
+    /// first's, exit 0. A path is compared by its parts (`e/./sub` and
+    /// `e//sub` are `e/sub`), and counts as meeting another when it is the
+    /// same mirrored place or inside it; but not when the two are one place
+    /// on disk, or one is inside the other (both walks then find the same
+    /// files: `--include` keeps a nested path given, `CoveredPaths`).
+    /// Sorted, the mirrored names a name lies inside are the ones still
+    /// open before it, so each is compared only with those.
     static func sharingMirror(_ tops: [[UInt8]]) -> ([UInt8], [UInt8])? {
         let slash = UInt8(ascii: "/")
         let keyed = tops.map { top -> (key: [UInt8], top: [UInt8]) in
-            let name = TarMemberName.withoutTrailingSlashes(TarMemberName.of(top).name)
-            return (name.isEmpty ? [] : name + [slash], top)  // "": the mirror's top, inside which is everything
+            let parts = TarMemberName.of(top).name.split(separator: slash).filter { !$0.elementsEqual([UInt8(ascii: ".")]) }
+            // "": the mirror's top, inside which is everything.
+            return (parts.flatMap { Array($0) + [slash] }, top)
         }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        for (before, after) in zip(keyed, keyed.dropFirst()) where after.key.starts(with: before.key) {
-            return (before.top, after.top)
+        var open: [(key: [UInt8], top: [UInt8])] = []
+        for current in keyed {
+            while let last = open.last, !current.key.starts(with: last.key) { open.removeLast() }
+            for outer in open where !Self.oneTree(outer.top, current.top) { return (outer.top, current.top) }
+            open.append(current)
         }
         return nil
     }
 
+    /// Whether two paths given are one place on disk, or one is inside the
+    /// other (the same files either way).
+    private static func oneTree(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        guard let one = CoveredPaths.place(of: first), let other = CoveredPaths.place(of: second) else { return false }
+        return one == other || CoveredPaths.isInside(one, other) || CoveredPaths.isInside(other, one)
+    }
+
+    /// Creates the missing directories above `path` (for `--out-dir`).
     private static func makeParentDirectories(of path: [UInt8]) {
         guard let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return }
         let directory = Array(path[..<slash])
@@ -255,12 +269,21 @@ struct RecursiveGzip {
         /// ever, and a killed gunzip's partial outputs stayed.
         private func leftOverInput(_ name: [UInt8], in directory: TreeWalkEntry.Directory) -> [UInt8]? {
             let stem = AtomicOutputFile.heldName(ofTemporary: name)
-            if name.count == Int(NAME_MAX) {
-                return directory.names.first { candidate in
-                    guard case .output(let target) = command.outputName(for: candidate) else { return false }
-                    return target.count > stem.count && target.starts(with: stem)
-                }
+            if let input = exactInput(stem, in: directory) { return input }
+            guard name.count == Int(NAME_MAX) else { return nil }
+            // NAME cut to fit: only one name beside it may be its input (two
+            // whose outputs begin alike leave it unknown, and another
+            // `--shard` part's live output is never taken for a leftover).
+            let inputs = directory.names.filter { candidate in
+                guard case .output(let target) = command.outputName(for: candidate) else { return false }
+                return target.count > stem.count && target.starts(with: stem)
             }
+            return inputs.count == 1 ? inputs[0] : nil
+        }
+
+        /// The input of a temporary file holding the whole name `stem` of
+        /// its output, if that input is in `directory`.
+        private func exactInput(_ stem: [UInt8], in directory: TreeWalkEntry.Directory) -> [UInt8]? {
             if !options.decompress && !options.test {
                 let suffix = TerminalText.bytes(ofName: options.suffix)
                 let input = Array(stem.dropLast(suffix.count))

@@ -47,12 +47,12 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     private var currentBytes: Int64 = 0
     /// The current output's members, for its end member.
     private var tally = MemberTally()
-    /// Inputs to remove once their outputs (the paths beside them) are on disk.
     /// The inputs to remove once their outputs are on disk, each with its
     /// `-v` line's start (`NAME:\tNN% -- `), said only then: "replaced
     /// with" if the input went, "written to" if it was kept (it changed
     /// since it was read, say), so `-v` never says an input was replaced
-    /// that is still there.
+    /// that is still there. The removals are batched (`removalBatch`, one
+    /// `syncfs` for many outputs), so those lines come in bursts.
     private var pendingRemovals: [(input: [UInt8], stamp: PackEntry.WalkedStamp, output: [UInt8], verbose: String?)] = []
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success

@@ -75,7 +75,7 @@ enum CoveredPaths {
     }
 
     /// Whether `place` is below the directory `directory` (both absolute).
-    private static func isInside(_ place: [UInt8], _ directory: [UInt8]) -> Bool {
+    static func isInside(_ place: [UInt8], _ directory: [UInt8]) -> Bool {
         if directory == [UInt8(ascii: "/")] { return place.count > 1 }
         return place.count > directory.count && place.starts(with: directory)
             && place[directory.count] == UInt8(ascii: "/")

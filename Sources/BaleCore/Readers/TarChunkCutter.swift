@@ -169,13 +169,16 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var result = Manifest.Entries()
         for (index, name) in hashed { result.append(name: name, digest: digestTable.digest(index)) }
         // Each hard link's line has its target's digest. The targets are
-        // looked up by name only here, once, and only when there are
-        // links: a table of every name would cost memory on every tree.
+        // found by name only here, once, and only when there are links;
+        // the table holds the targets alone (a table of every name would
+        // cost memory on every tree). A link to its own name (`pack d/b d`
+        // stores d/b, then meets it again in d) is no other name: no line.
         if !links.isEmpty {
-            var indexByName: [[UInt8]: Int] = [:]
-            for (index, name) in hashed { indexByName[name] = index }
-            for link in links {
-                guard let index = indexByName[link.target] else { continue }
+            var indexByTarget: [[UInt8]: Int?] = [:]
+            for link in links where link.name != link.target { indexByTarget[link.target] = .some(nil) }
+            for (index, name) in hashed where indexByTarget[name] != nil { indexByTarget[name] = index }
+            for link in links where link.name != link.target {
+                guard let found = indexByTarget[link.target], let index = found else { continue }
                 result.append(name: link.name, digest: digestTable.digest(index))
             }
         }
