@@ -56,7 +56,9 @@ import Testing
     /// well-formed line), `--strict` (malformed lines fail), and
     /// `--ignore-missing` (missing files passed over; a manifest with no
     /// file verified fails, named); the last of --quiet, --status and
-    /// --warn counts. Before, each was an unknown option (64).
+    /// --warn counts. Before, each was an unknown option (64). A line
+    /// naming no file (`SHA256 () = ...`) is a missing file, as sha256sum
+    /// has it (bale said "Bad file descriptor", and --ignore-missing failed).
     @Test func checkingOptionsActAsSha256sums() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -81,6 +83,10 @@ import Testing
             compare -c --ignore-missing --status gone.sha256
             compare -c --ignore-missing --quiet ab.sha256
             compare -c --ignore-missing -w mixed.sha256
+            # A line naming no file: "No such file or directory", passed over by --ignore-missing.
+            printf 'SHA256 () = %s\n' "$(sha256sum < a | cut -c1-64)" > empty-name.sha256 && sha256sum a >> empty-name.sha256
+            compare -c --ignore-missing empty-name.sha256
+            compare -c empty-name.sha256
             """#)
         #expect(run.stdout == """
             -c --status ab.sha256 mixed.sha256: same, status 1
@@ -93,6 +99,8 @@ import Testing
             -c --ignore-missing --status gone.sha256: same, status 1
             -c --ignore-missing --quiet ab.sha256: same, status 1
             -c --ignore-missing -w mixed.sha256: same, status 0
+            -c --ignore-missing empty-name.sha256: same, status 0
+            -c empty-name.sha256: same, status 1
 
             """, "\(run.stdout)\(run.stderr)")
     }

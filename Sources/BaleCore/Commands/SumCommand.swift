@@ -163,6 +163,7 @@ public struct SumCommand: Sendable {
                 let found = withCString(entry.path, { stat($0, &info) }) == 0
                 var item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest)
                 item.isRegular = found && (info.st_mode & S_IFMT) == S_IFREG
+                if entry.path.isEmpty { item.source = SumItem.emptyNameSource }
                 guard hand(item) else { return }
             }
         }

@@ -72,6 +72,14 @@ struct SumItem: Sendable {
         return item
     }
 
+    /// What the worker opens for a manifest's line that names no file (an
+    /// empty name, `SHA256 () = ...`): a name that is never there, so the
+    /// outcome is "No such file or directory", as sha256sum's open of ""
+    /// gives, and `--ignore-missing` passes it over. Sent as the empty
+    /// name it stood for the closed standard input: "Bad file descriptor",
+    /// and `--ignore-missing` failed the run.
+    static let emptyNameSource: [UInt8] = Array("/proc/self/fd/-1".utf8)
+
     /// Standard input (`bale sum -`, or a manifest's line for it) when bale
     /// was started without one (`standardInput` is nil): the worker reports it unreadable
     /// (EBADF: "FAILED open or read", as sha256sum), where reopening
