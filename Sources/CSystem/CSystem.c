@@ -255,7 +255,10 @@ static int bale_dying;
  * bale_dying and their open). */
 static int bale_creating;
 
-static void bale_cleanup_and_die(int sig) {
+/* Kills the workers and removes the registered temporary files: what
+ * bale does before it dies of a signal, or exits on an error it cannot
+ * go on after (`bale_cleanup_and_exit`). */
+static void bale_cleanup(void) {
     __atomic_store_n(&bale_dying, 1, __ATOMIC_SEQ_CST);
     for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
         pid_t pid = __atomic_load_n(&bale_children[slot], __ATOMIC_SEQ_CST);
@@ -284,8 +287,17 @@ static void bale_cleanup_and_die(int sig) {
             unlinkat(bale_temporary_directory[slot], bale_temporary_name[slot], 0);
         }
     }
+}
+
+static void bale_cleanup_and_die(int sig) {
+    bale_cleanup();
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+__attribute__((noreturn)) void bale_cleanup_and_exit(int status) {
+    bale_cleanup();
+    _exit(status);
 }
 
 void bale_install_cleanup_handlers(void) {

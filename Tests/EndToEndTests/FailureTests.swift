@@ -34,6 +34,33 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// No thread to be had (a low `ulimit -u`, here for the user nobody,
+    /// whom the limit binds): bale stopped on a failed check (SIGILL, exit
+    /// 132) with a backtrace, and the temporary output stayed. Now it says
+    /// why (a thread, or a worker process, that cannot start), removes
+    /// what it registered, and exits 1; the input stays.
+    @Test(.enabled(if: Machine.isRoot && Machine.has("setpriv"), "running as nobody needs root and setpriv"))
+    func noThreadToBeHadEndsCleanly() throws {
+        let run = try Scratch().run(#"""
+            chmod 755 . && cp "$BALE" ./bale-copy && chmod 755 ./bale-copy
+            seq 1 2000000 > a && chown nobody . a
+            for command in "gzip -k -p 2 a" "sum -p 2 a" "pack -p 2 -o a.tgz a"; do
+                setpriv --reuid=nobody --regid=nogroup --clear-groups bash -c "ulimit -u 8; ./bale-copy $command" > /dev/null 2> err
+                echo "$command: status $? $(grep -c 'cannot start' err) $(ls -A | grep -c '[.]bale-')"
+            done
+            ls
+            """#)
+        #expect(run.stdout == """
+            gzip -k -p 2 a: status 1 1 0
+            sum -p 2 a: status 1 1 0
+            pack -p 2 -o a.tgz a: status 1 1 0
+            a
+            bale-copy
+            err
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func aClosedPipeEndsQuietly() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

@@ -39,7 +39,16 @@ public final class JoinableThread: Sendable {
             return nil
         }, box.toOpaque())
         pthread_attr_destroy(&attributes)
-        precondition(result == 0, "pthread_create failed: \(result)")
+        guard result == 0 else {
+            // No thread (a process limit, `ulimit -u`, or no memory for its
+            // stack): no stage can run without its threads, and a crash
+            // here (SIGILL) left the temporary outputs behind and printed
+            // a backtrace. Said plainly, cleaned up, exit 1.
+            Unmanaged<Box>.fromOpaque(box.toOpaque()).release()
+            FileIO.report("bale: cannot start a thread (\(String(cString: strerror(result)))): "
+                          + "a limit on processes (ulimit -u) or on memory (ulimit -v) is too low; nothing kept")
+            bale_cleanup_and_exit(1)
+        }
         self.thread = thread
     }
 

@@ -80,6 +80,9 @@ int bale_temporary_slots(void);
 /// Installs the handlers for SIGINT, SIGTERM and SIGHUP: kill registered
 /// workers, remove registered temporary files, then die of the signal.
 void bale_install_cleanup_handlers(void);
+/* Kills the workers, removes the registered temporary files, and exits
+ * with `status` (for an error bale cannot go on after: no thread). */
+__attribute__((noreturn)) void bale_cleanup_and_exit(int status);
 /// Ignores SIGPIPE and SIGXFSZ: a write to a closed pipe or past the
 /// file-size limit then fails (EPIPE, EFBIG), and bale reports it.
 void bale_ignore_write_signals(void);
