@@ -1091,7 +1091,8 @@ public struct TarReader {
     /// optional minus sign, then ASCII digits only; nil for anything else
     /// or a number past Int64's range (its least, -2^63, too). The pax
     /// records' numbers go through it; the sparse maps written as lists
-    /// (`GNU.sparse.map`, format 1.0's) have their own digit loops. Swift's `Int64(String)` also takes a
+    /// (`GNU.sparse.map`, format 1.0's) have their own digit loops.
+    /// Swift's `Int64(String)` also takes a
     /// leading plus, which GNU tar calls a malformed extended header: a
     /// crafted `+14 path=x` or `size=+0` made bale extract names and files
     /// `tar -x` does not, with exit 0.

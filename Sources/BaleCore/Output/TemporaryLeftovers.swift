@@ -23,20 +23,17 @@ final class TemporaryLeftovers {
     /// Removes the temporary files a killed run left for `target` (a path);
     /// returns the paths removed, for the caller to say so.
     func remove(leftOversOf target: [UInt8]) -> [[UInt8]] {
-        let slash = target.lastIndex(of: UInt8(ascii: "/"))
-        let directory = slash.map { Array(target[...$0]) } ?? []
-        let name = slash.map { Array(target[($0 + 1)...]) } ?? target
-        if listed[directory] == nil { listed[directory] = Self.temporaryNames(in: directory) }
-        let stem = AtomicOutputFile.temporaryStem(of: name)
-        guard let found = listed[directory]?[stem], !found.isEmpty else { return [] }
-        listed[directory]?[stem] = nil
-        return found.map { directory + $0 }.filter { path in withCString(path) { unlink($0) } == 0 }
+        let parts = PathParts(target)
+        if listed[parts.directory] == nil { listed[parts.directory] = Self.temporaryNames(in: parts.directory) }
+        let stem = AtomicOutputFile.temporaryStem(of: parts.name)
+        guard let found = listed[parts.directory]?[stem], !found.isEmpty else { return [] }
+        listed[parts.directory]?[stem] = nil
+        return found.map { parts.prefix + $0 }.filter { path in withCString(path) { unlink($0) } == 0 }
     }
 
-    /// The temporary names of ours in `directory` ("" for the current
-    /// one), by the output name each holds.
+    /// The temporary names of ours in `directory`, by the output name each holds.
     private static func temporaryNames(in directory: [UInt8]) -> [[UInt8]: [[UInt8]]] {
-        guard let listing = withCString(directory.isEmpty ? Array(".".utf8) : directory, { opendir($0) }) else { return [:] }
+        guard let listing = withCString(directory, { opendir($0) }) else { return [:] }
         defer { closedir(listing) }
         var names: [[UInt8]: [[UInt8]]] = [:]
         while let entry = readdir(listing) {

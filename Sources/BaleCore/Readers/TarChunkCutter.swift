@@ -174,11 +174,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         // cost memory on every tree). A link to its own name (`pack d/b d`
         // stores d/b, then meets it again in d) is no other name: no line.
         if !links.isEmpty {
-            var indexByTarget: [[UInt8]: Int?] = [:]
-            for link in links where link.name != link.target { indexByTarget[link.target] = .some(nil) }
-            for (index, name) in hashed where indexByTarget[name] != nil { indexByTarget[name] = index }
-            for link in links where link.name != link.target {
-                guard let found = indexByTarget[link.target], let index = found else { continue }
+            let others = links.filter { $0.name != $0.target }
+            let targets = Set(others.map(\.target))
+            var indexByTarget: [[UInt8]: Int] = [:]
+            for (index, name) in hashed where targets.contains(name) { indexByTarget[name] = index }
+            for link in others {
+                guard let index = indexByTarget[link.target] else { continue }
                 result.append(name: link.name, digest: digestTable.digest(index))
             }
         }
