@@ -143,6 +143,29 @@ import Testing
                 "\(run.stderr)")
     }
 
+    /// A mirror directory `--out-dir` cannot create (here a directory
+    /// nobody may not write) was reported for every file as the output's
+    /// "write error: No such file or directory", not the cause. Each file
+    /// now names the directory and the reason; nothing is written, the
+    /// inputs stay, exit 1.
+    @Test(.enabled(if: Machine.isRoot && Machine.has("setpriv"), "running as nobody needs root and setpriv"))
+    func outDirNamesWhyADirectoryCannotBeMade() throws {
+        let run = try Scratch().run(#"""
+            chmod 777 . && mkdir -p d/sub o && echo a > d/a && echo s > d/sub/s && chmod -R a+rwX d && chmod 755 o
+            cp "$BALE" ./bale-copy && chmod 755 ./bale-copy
+            setpriv --reuid=nobody --regid=nogroup --clear-groups ./bale-copy gzip -r --out-dir o d 2> err; echo "status=$?"
+            sort err; find o d -type f | sort
+            """#)
+        #expect(run.stdout == """
+            status=1
+            bale: d/a: cannot create the output's directory o/d: Permission denied
+            bale: d/sub/s: cannot create the output's directory o/d: Permission denied
+            d/a
+            d/sub/s
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `gunzip -r FILE` where only FILE.gz exists decompresses FILE.gz, as
     /// `gunzip FILE` does and GNU `gzip -d -r FILE` does (it failed, "No
     /// such file or directory", exit 1); a name that is neither still fails.

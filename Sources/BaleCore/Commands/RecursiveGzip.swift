@@ -90,7 +90,6 @@ struct RecursiveGzip {
             var status = walk.status
             for file in walk.found {
                 let target = options.test ? nil : file.target
-                if let target, options.outputDirectory != nil { Self.makeParentDirectories(of: target) }
                 status = max(status, command.transformFile(file.path, examined: file.info, into: target,
                                                            removing: removing && !options.test, pipeline: pipeline))
             }
@@ -110,7 +109,6 @@ struct RecursiveGzip {
             cancellation.whenCancelled { found.close() }
             var walk = Walk(command: command)
             walk.deliver = { file in
-                if options.outputDirectory != nil { Self.makeParentDirectories(of: file.target) }
                 context.summary.expect(bytes: Int64(file.info.st_size), files: 1)
                 found.push(FileTask(source: SourceFile(path: file.path, info: file.info), target: file.target,
                                     removesSource: removing, ownerComesFree: file.ownerComesFree))
@@ -183,13 +181,18 @@ struct RecursiveGzip {
         return one == other || CoveredPaths.isInside(one, other) || CoveredPaths.isInside(other, one)
     }
 
-    /// Creates the missing directories above `path` (for `--out-dir`).
-    private static func makeParentDirectories(of path: [UInt8]) {
-        guard let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return }
+    /// Creates the missing directories above `path` (for `--out-dir`);
+    /// the first that cannot be made, and why (EACCES, EROFS, ENOTDIR: the
+    /// cause, not the "No such file" the output's open would say after).
+    private static func makeParentDirectories(of path: [UInt8]) -> (directory: [UInt8], error: SystemError)? {
+        guard let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return nil }
         let directory = Array(path[..<slash])
-        if withCString(directory, { access($0, F_OK) }) == 0 { return }
-        Self.makeParentDirectories(of: directory)
-        _ = withCString(directory) { mkdir($0, 0o755) }
+        if withCString(directory, { access($0, F_OK) }) == 0 { return nil }
+        if let failure = Self.makeParentDirectories(of: directory) { return failure }
+        if withCString(directory, { mkdir($0, 0o755) }) != 0, errno != EEXIST {
+            return (directory, .current("mkdir"))
+        }
+        return nil
     }
 
     /// The walk: what to process, and the warnings and repairs on the way.
@@ -334,6 +337,11 @@ struct RecursiveGzip {
             } else {
                 let parent = path.lastIndex(of: UInt8(ascii: "/")).map { Array(path[...$0]) } ?? []
                 target = parent + targetName
+            }
+            if options.outputDirectory != nil, !options.test,
+               let failure = RecursiveGzip.makeParentDirectories(of: target) {
+                report(.error(path: shown, "cannot create the output's directory \(TerminalText.name(failure.directory)): \(failure.error.reason)"))
+                return
             }
             // In place, the directory's listing says whether the output exists.
             let mayExist = options.outputDirectory != nil || entry.directory.map { $0.contains(targetName) } ?? true
