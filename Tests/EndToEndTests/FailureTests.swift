@@ -61,6 +61,30 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A codec that cannot allocate its state (here libdeflate's level 12
+    /// under a low `ulimit -v`) was reported as damaged input, "invalid
+    /// compressed data at byte 0", for a file that is fine. It now says the
+    /// file cannot be compressed and why; the run fails (exit 1), the input
+    /// stays, no temporary file is left. The limit that makes the codec
+    /// fail (and not the start of the process or of a thread) depends on
+    /// the build, so limits from 36 to 70 MB are tried: every one must keep
+    /// the input and leave nothing, none may blame the data, and at least
+    /// one must reach the codec's failure.
+    @Test func aCodecThatCannotAllocateDoesNotBlameTheInput() throws {
+        let run = try Scratch().run(#"""
+            seq 1 200000 > s && sha256sum s > sum
+            for limit in $(seq 36000 2000 70000); do
+                ( ulimit -v $limit; "$BALE" gzip -12 -p 1 -k -f s ) 2>> err
+                sha256sum -c --quiet sum || echo "input changed at $limit"
+                ls -A | grep -q '[.]bale-' && echo "leftover at $limit"
+                rm -f s.gz
+            done
+            grep -c 'invalid compressed data' err
+            grep -q 's: cannot compress: libdeflate: cannot allocate a compressor at level 12' err && echo "the codec's failure named"
+            """#)
+        #expect(run.stdout == "0\nthe codec's failure named\n", "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func aClosedPipeEndsQuietly() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

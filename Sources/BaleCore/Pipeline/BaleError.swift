@@ -16,6 +16,10 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     /// The tar stream inside `path` is not a valid archive at `offset`
     /// (a byte offset in the uncompressed tar stream).
     case badArchive(path: String, offset: Int64, reason: String)
+    /// A worker could not do its work on good input (no memory for the
+    /// codec's state, an output past its bound): the input is not to
+    /// blame. `work` is what it was doing ("compress", "hash").
+    case codecFailed(path: String, work: String, reason: String)
     /// The input ended inside a gzip member.
     case truncated(path: String)
     /// A bale stream lacks its end member, or the end member disagrees with
@@ -58,7 +62,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     public var path: String? {
         switch self {
         case .cannotOpen(let path, _), .readFailed(let path, _), .writeFailed(let path, _),
-             .corrupt(let path, _, _), .badArchive(let path, _, _), .truncated(let path),
+             .corrupt(let path, _, _), .codecFailed(let path, _, _), .badArchive(let path, _, _), .truncated(let path),
              .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _):
             return path
         case .brokenPipe, .workerFailed: return nil
@@ -74,6 +78,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .brokenPipe: return "standard output: broken pipe"
         case .corrupt(_, let offset?, let reason): return "invalid compressed data at byte \(offset): \(reason)"
         case .corrupt(_, nil, let reason): return reason
+        case .codecFailed(_, let work, let reason): return "cannot \(work): \(reason)"
         case .badArchive(_, let offset, let reason):
             return "not a valid tar archive at byte \(offset) of the tar stream: \(reason)"
         case .truncated: return "truncated: unexpected end of file"

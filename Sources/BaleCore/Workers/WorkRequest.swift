@@ -98,6 +98,24 @@ public enum WorkRequest: Sendable {
         }
     }
 
+    /// Whether the request inflates compressed data: its failure means the
+    /// data is damaged. A compression or hashing request that fails says
+    /// nothing about its input (the codec could not allocate, or its
+    /// output did not fit).
+    public var inflates: Bool {
+        switch self {
+        case .inflate, .inflateFileRange, .inflateToArena: return true
+        case .compress, .compressPieces, .digestFiles, .compressInArena, .compressFileRange, .compressToArena:
+            return false
+        }
+    }
+
+    /// Whether the request hashes files (`digestFiles`).
+    public var hashes: Bool {
+        if case .digestFiles = self { return true }
+        return false
+    }
+
     /// Whether the request hashes a stream (standard input, a pipe, a
     /// device: a `digestFiles` target with no size), which is read once:
     /// what a worker read of it cannot be sent again to a replacement.

@@ -139,7 +139,10 @@ final class WorkerLink<Context: Sendable> {
                         break
                     }
                     if case .failed(let reason) = reply {
-                        failure.fail(.corrupt(path: inputName, offset: head.offset, reason: reason))
+                        failure.fail(head.request.inflates
+                                     ? .corrupt(path: inputName, offset: head.offset, reason: reason)
+                                     : .codecFailed(path: inputName, work: head.request.hashes ? "hash" : "compress",
+                                                    reason: reason))
                     } else {
                         working.add(Double(frame.workerNanoseconds) / 1e9)
                         _ = results.push(ChunkResult(sequence: head.sequence, reply: reply,
