@@ -98,7 +98,8 @@ enum SubcommandFastPath {
 /// `-9nf`, as gzip reads them) is taken out of it the same way, the
 /// cluster's letters left to the parser; only flags that take no value
 /// are split so, for `-p2` is not `-p` with level 2, and only for `gzip`
-/// and `gunzip`.
+/// and `gunzip`. So is a cluster that ends in an option with its value
+/// joined (`-kS.z`: `-k -S.z`).
 enum LevelArguments {
     /// The short flags of `gzip` and `gunzip` that take no value.
     static let flagLetters = Set("cdfknqrtv")
@@ -113,6 +114,23 @@ enum LevelArguments {
               body.drop(while: { !$0.isNumber }).prefix(while: \.isNumber).count == digits.count,
               digits.first != "0", let level = Int(digits), (1...12).contains(level) else { return nil }
         return (digits, "-" + letters)
+    }
+
+    /// The short options of `gzip` and `gunzip` that take a value, which
+    /// gzip (and pigz, `-p4`) read joined to it: `-S.z`, or at the end of
+    /// a cluster of flags, `-kS.z`.
+    static let valueLetters = Set("Sop")
+
+    /// A cluster of flags ending in an option with its value joined
+    /// (`-kS.z`) cut into the flags and the option (`-k`, `-S.z`, which
+    /// the parser reads: `allowingJoined`), or nil when `argument` is not one.
+    static func splitJoinedValue(_ argument: String) -> [String]? {
+        guard argument.hasPrefix("-"), !argument.hasPrefix("--") else { return nil }
+        let body = argument.dropFirst()
+        guard let option = body.firstIndex(where: valueLetters.contains), option != body.startIndex,
+              body[..<option].allSatisfy(flagLetters.contains), body.index(after: option) != body.endIndex
+        else { return nil }
+        return ["-" + body[..<option], "-" + body[option...]]
     }
 
     static func rewrite(_ arguments: [String]) -> [String] {
@@ -133,6 +151,8 @@ enum LevelArguments {
             case _ where splitsClusters && splitCluster(argument) != nil:
                 let (level, flags) = splitCluster(argument)!
                 result += ["--level", level, flags]
+            case _ where splitsClusters && splitJoinedValue(argument) != nil:
+                result += splitJoinedValue(argument)!
             default: result.append(argument)
             }
         }

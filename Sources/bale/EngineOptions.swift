@@ -25,7 +25,7 @@ let shardHelp = ArgumentHelp(
 
 /// `-p/--jobs`, `--io-threads` and `--codec`, which every command takes.
 struct EngineOptions: ParsableArguments {
-    @Option(name: [.customShort("p"), .customLong("jobs")], help: "Worker processes (default: online cores).")
+    @Option(name: [.customShort("p", allowingJoined: true), .customLong("jobs")], help: "Worker processes (default: online cores).")
     var jobs: Int?
 
     @Option(name: .customLong("io-threads"), help: "I/O threads: reading files (gzip, pack), writing them (unpack).")

@@ -11,7 +11,7 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: [.customShort("c"), .customLong("stdout"), .customLong("to-stdout")], help: "Write to standard output; keep the input files.")
     var toStandardOutput = false
 
-    @Option(name: .customShort("o"), help: "Write the output to FILE (one input only); keep the input.")
+    @Option(name: .customShort("o", allowingJoined: true), help: "Write the output to FILE (one input only); keep the input.")
     var output: String?
 
     @Flag(name: .shortAndLong, help: "Keep the input files.")
@@ -24,7 +24,7 @@ struct GzipOptions: ParsableArguments {
 
     @OptionGroup var engine: EngineOptions
 
-    @Option(name: [.customShort("S"), .customLong("suffix")], help: "Suffix of compressed files.")
+    @Option(name: [.customShort("S", allowingJoined: true), .customLong("suffix")], help: "Suffix of compressed files.")
     var suffix = ".gz"
 
     /// gzip's `-n`: bale never stores the name or time (see README

@@ -32,10 +32,10 @@ struct Pack: ParsableCommand {
     @Argument(help: "Files and directories to pack (or --files-from).")
     var paths: [String] = []
 
-    @Option(name: .customShort("o"), help: "The archive (default: NAME.tar.gz beside the first path; - for standard output).")
+    @Option(name: .customShort("o", allowingJoined: true), help: "The archive (default: NAME.tar.gz beside the first path; - for standard output).")
     var output: String?
 
-    @Option(name: .customShort("C"), help: "Change to DIR before reading the paths.")
+    @Option(name: .customShort("C", allowingJoined: true), help: "Change to DIR before reading the paths.")
     var directory: String?
 
     @Flag(name: [.customShort("h"), .customLong("dereference")], help: "Follow symbolic links; store what they point to.")
@@ -44,7 +44,7 @@ struct Pack: ParsableCommand {
     @Option(name: .customLong("exclude"), help: "Leave out names matching this glob (repeatable).")
     var excludes: [String] = []
 
-    @Option(name: [.customShort("T"), .customLong("files-from")], help: "Also pack the paths listed in FILE (- for standard input).")
+    @Option(name: [.customShort("T", allowingJoined: true), .customLong("files-from")], help: "Also pack the paths listed in FILE (- for standard input).")
     var filesFrom: String?
 
     @Flag(name: .customLong("null"), help: "Names in --files-from end with NUL (find -print0).")

@@ -52,7 +52,7 @@ struct Unpack: ParsableCommand {
         valueName: "pattern"))
     var wildcards: [String] = []
 
-    @Option(name: .customShort("C"), help: "Extract into DIR (created if missing).")
+    @Option(name: .customShort("C", allowingJoined: true), help: "Extract into DIR (created if missing).")
     var directory = "."
 
     @Option(name: .customLong("strip-components"), help: ArgumentHelp(

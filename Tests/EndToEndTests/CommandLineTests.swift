@@ -68,4 +68,40 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// gzip reads `-S`'s value joined to it (`-S.z`), also at the end of a
+    /// cluster of flags (`-kS.z`, `-dS.z`), and pigz `-p4`: each was a
+    /// usage error (64, "Unknown option '-.'"), nothing done.
+    @Test func joinedValuesAsGzipReadsThem() throws {
+        let run = try Scratch().run(#"""
+            echo a > s
+            "$BALE" gzip -S.z s; echo "-S.z: $? $(ls)"
+            "$BALE" gunzip -dS.z s.z; echo "-dS.z: $? $(ls)"
+            "$BALE" gzip -kS.z s; echo "-kS.z: $? $(ls | tr '\n' ' ')"
+            "$BALE" gzip -p1 -c s | gzip -dc
+            "$BALE" gzip -kfo out.gz s && gzip -dc out.gz
+            """#)
+        #expect(run.stdout == """
+            -S.z: 0 s.z
+            -dS.z: 0 s
+            -kS.z: 0 s s.z\u{20}
+            a
+            a
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A regular file on standard input is read in place, by offset, and
+    /// its offset was left at 0: `gzip - - < f` compressed it twice and
+    /// the next reader of the same input (`{ gzip > x.gz; cat; } < f`)
+    /// read it all again. gzip leaves it at the end.
+    @Test func standardInputIsConsumed() throws {
+        let run = try Scratch().run(#"""
+            seq 1 100000 > f
+            for tool in gzip "$BALE gzip"; do
+                echo "$($tool -c - - < f | gzip -dc | wc -l) $({ $tool -c > /dev/null; cat; } < f | wc -c)"
+            done
+            """#)
+        #expect(run.stdout == "100000 0\n100000 0\n", "\(run.stdout)\(run.stderr)")
+    }
 }

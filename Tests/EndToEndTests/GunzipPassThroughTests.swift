@@ -48,4 +48,40 @@ import Testing
 
             """, "\(run.stderr)")
     }
+
+    /// Standard input goes to standard output without -c, and gzip then
+    /// passes plain bytes with -f (`curl … | gunzip -f`): bale failed, "not
+    /// in gzip format" (exit 1, nothing written), took empty input for a
+    /// cut member, and dropped plain bytes after a member (exit 2). `-o
+    /// FILE`, bale's `-c > FILE`, passes them too; an output in place
+    /// still refuses them, as gzip's.
+    @Test func standardInputPassesPlainBytesWithForceAlone() throws {
+        let run = try Scratch().run(#"""
+            seq 1 3 > plain && head -c 3000000 "$FIXTURES/mixed" > big
+            for tool in gzip "$BALE gunzip"; do
+                name=$(basename ${tool%% *})
+                $tool -df < plain > "p.$name"; echo "$name plain: $?"
+                printf '' | $tool -df > "e.$name"; echo "$name empty: $?"
+                { echo hi | gzip; echo tail; } | $tool -df > "t.$name"; echo "$name member then plain: $?"
+                $tool -df < big > "b.$name"; echo "$name large: $?"
+            done
+            for f in p e t b; do cmp "$f.gzip" "$f.bale" || echo "$f differs"; done
+            "$BALE" gunzip -f -o out plain; echo "-o: $?"; cmp out plain && echo "-o copied"
+            cp plain plain.gz; "$BALE" gunzip -f plain.gz 2> /dev/null; echo "in place: $?"
+            """#)
+        #expect(run.stdout == """
+            gzip plain: 0
+            gzip empty: 0
+            gzip member then plain: 0
+            gzip large: 0
+            bale plain: 0
+            bale empty: 0
+            bale member then plain: 0
+            bale large: 0
+            -o: 0
+            -o copied
+            in place: 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -112,8 +112,15 @@ public struct GzipCommand: Sendable {
         // a pipe gave cannot be read again.
         let target = options.outputPath.map(TerminalText.bytes(ofName:))
         if let target, !options.test, let refusal = refusal(of: target) { return refusal }
-        return transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
-                         attributes: nil, outputPath: options.test ? nil : target, pipeline: pipeline)
+        let status = transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
+                               attributes: nil, outputPath: options.test ? nil : target, pipeline: pipeline,
+                               fromStandardInput: true)
+        // Read in place by offset, the file's own offset never moved: left
+        // at 0, a second `-` (`gzip - - < f`) or the next reader of the
+        // same standard input (`{ gzip > x.gz; cat; } < f`) read it all
+        // again. gzip consumes what it reads, so its end is where it ends.
+        if seekable { _ = lseek(0, 0, SEEK_END) }
+        return status
     }
 
     // MARK: - One named file
@@ -323,7 +330,8 @@ public struct GzipCommand: Sendable {
     /// `removeAfter` if everything went right.
     private func transform(
         input: Int32, inputName: String, size: Int64?, attributes: AtomicOutputFile.Attributes?,
-        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: (path: [UInt8], stamp: PackEntry.WalkedStamp)? = nil
+        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: (path: [UInt8], stamp: PackEntry.WalkedStamp)? = nil,
+        fromStandardInput: Bool = false
     ) -> ExitCode {
         let context = options.context
         let output: AtomicOutputFile?
@@ -342,7 +350,7 @@ public struct GzipCommand: Sendable {
         let report: TransformReport
         do {
             report = options.decompress || options.test
-                ? try decompress(input: input, inputName: inputName, size: size,
+                ? try decompress(input: input, inputName: inputName, size: size, fromStandardInput: fromStandardInput,
                                  pipeline: pipeline, sink: sink)
                 : try compress(input: input, inputName: inputName, size: size, pipeline: pipeline, sink: sink)
         } catch {
@@ -452,7 +460,7 @@ public struct GzipCommand: Sendable {
     static let inlineLimit: Int64 = 1 << 20
 
     private func decompress(
-        input: Int32, inputName: String, size: Int64?, pipeline: Pipeline, sink: OutputTarget
+        input: Int32, inputName: String, size: Int64?, fromStandardInput: Bool, pipeline: Pipeline, sink: OutputTarget
     ) throws(BaleError) -> TransformReport {
         // gzip -dcf (zcat -f): an input that does not start as gzip is
         // copied to standard output as it is, so that one command reads a
@@ -461,7 +469,12 @@ public struct GzipCommand: Sendable {
         // bytes tell: read in place from a file, or taken from a stream and
         // handed on. `gzip -tf` is the same with the output discarded (gzip's
         // -t writes to standard output): a plain file passes, as in gzip.
-        let passesPlainBytes = options.force && (options.decompress && options.toStandardOutput || options.test)
+        // Standard input goes to standard output without -c (`curl … |
+        // gunzip -f`), and `-o FILE` is bale's name for `-c > FILE`: both
+        // pass plain bytes too. Only an output beside its input (in
+        // place, or -r's mirror) refuses them, as gzip's does.
+        let writesAsWithC = options.toStandardOutput || options.outputPath != nil || fromStandardInput
+        let passesPlainBytes = options.force && (options.decompress && writesAsWithC || options.test)
         var head: [UInt8] = []
         if passesPlainBytes {
             head = try Self.firstBytes(of: input, inputName: inputName, count: 2, inPlace: size != nil)
