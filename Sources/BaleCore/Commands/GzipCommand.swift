@@ -209,7 +209,7 @@ public struct GzipCommand: Sendable {
         // (written beside the input only: -o names a file of the user's).
         if let target, writesBeside {
             for removed in leftovers.remove(leftOversOf: target) {
-                context.info("\(TerminalText.name(removed)): removed, left by an interrupted run")
+                context.infoRemovedLeftover(TerminalText.name(removed))
             }
         }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)

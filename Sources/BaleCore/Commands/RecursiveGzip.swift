@@ -238,7 +238,7 @@ struct RecursiveGzip {
                 let inputName = Array(entry.name.dropLast(name.count)) + input
                 if let shard = options.selection.shard, !shard.takes(inputName) { return }
                 if withCString(entry.path, { unlink($0) }) == 0 {
-                    options.context.info("\(shown): removed, left by an interrupted run")
+                    options.context.infoRemovedLeftover(shown)
                 }
                 return
             }

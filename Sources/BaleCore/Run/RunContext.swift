@@ -71,6 +71,13 @@ public final class RunContext: Sendable {
         if verbose { FileIO.report(TerminalText.escaped(text, keepingTabs: true)) }
     }
 
+    /// Prints the `-v` line for a killed run's temporary file, found
+    /// beside its output and removed (`gzip FILE`, `gzip -r`): one wording
+    /// for both.
+    public func infoRemovedLeftover(_ name: String) {
+        info("\(name): removed, left by an interrupted run")
+    }
+
     /// Prints a `-v` line that is a name as bytes (an entry packed or
     /// extracted): shown byte for byte, as `tar -v` shows it, even when
     /// it is not UTF-8.
