@@ -109,6 +109,33 @@ import Testing
         #expect(run.stdout == "a/ a/keep.txt b/ b/x \ndefault=0\nsrc.tar.gz\nexists=1\nd\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// `--exclude ./NAME`, as a `tar -c .` user writes it: GNU tar's
+    /// names begin with `./` there, bale's do not, so the glob matched
+    /// nothing and what it named was packed (a `./.env`, a
+    /// `./node_modules`), exit 0. Now it names what GNU tar leaves out:
+    /// the top one only (not `src/node_modules`), for `pack .` and `pack
+    /// ./proj` alike, and `unpack --exclude ./src` of GNU's `./` archive.
+    @Test func excludeWithLeadingDotSlashAsGnuTar() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p proj/node_modules/x proj/src/node_modules && echo secret > proj/.env
+            echo 1 > proj/node_modules/x/i.js && echo 2 > proj/src/m.js && echo 3 > proj/src/node_modules/k
+            names() { tar -tzf "$1" | sed 's,^\./,,; /^$/d' | sort | tr '\n' ' '; echo; }
+            ( cd proj && tar -czf ../g.tgz --exclude=./node_modules --exclude=./.env . &&
+              "$BALE" pack . --exclude ./node_modules --exclude ./.env -o ../b.tgz )
+            [ "$(names g.tgz)" = "$(names b.tgz)" ] && echo "pack . as tar: $(names b.tgz)"
+            tar -czf g2.tgz --exclude ./proj/src ./proj && "$BALE" pack ./proj --exclude ./proj/src -o b2.tgz
+            [ "$(names g2.tgz)" = "$(names b2.tgz)" ] && echo "pack ./proj as tar"
+            mkdir u v && tar -czf all.tgz -C proj . && "$BALE" unpack all.tgz -C u --exclude ./src
+            tar -xzf all.tgz -C v --exclude ./src && diff -r u v && echo "unpack as tar"
+            """#)
+        #expect(run.stdout == """
+            pack . as tar: src/ src/m.js src/node_modules/ src/node_modules/k\u{20}
+            pack ./proj as tar
+            unpack as tar
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func reproducibleAndListOptions() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

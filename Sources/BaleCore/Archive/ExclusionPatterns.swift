@@ -10,6 +10,14 @@ import CSystem
 /// `logs` and `a/b` each match at any depth. A trailing '/' of a
 /// directory's name is not part of it.
 ///
+/// A glob that begins with `./` (`--exclude ./node_modules`, the form a
+/// `tar -c .` user writes) can only match at the start of a name in GNU
+/// tar, whose names begin with `./` there. `pack` stores no leading `./`
+/// (nor do `gzip -r`'s names), so such a glob never matched and what it
+/// named was packed, exit 0. It is matched, without its `./`, against the
+/// whole name without its own leading `./`, and only there: the top
+/// `node_modules`, not `src/node_modules`, as in GNU tar.
+///
 /// Extraction matches with `includesDirectoryContents` (fnmatch's GNU flag
 /// FNM_LEADING_DIR, as GNU tar): the entries of an excluded directory come
 /// later in the archive under their own names, and a pattern that matches
@@ -21,7 +29,7 @@ public struct ExclusionPatterns: Sendable {
     public var globs: [String] { didSet { globBytes = Self.cStrings(globs) } }
     /// Each glob's bytes, NUL-terminated, which fnmatch matches against a
     /// name's bytes (made once: names are matched by the thousand).
-    private var globBytes: [[CChar]]
+    private var globBytes: [(glob: [CChar], atStart: Bool)]
     /// Whether a name inside a matching directory matches too.
     public var includesDirectoryContents: Bool
 
@@ -31,8 +39,24 @@ public struct ExclusionPatterns: Sendable {
         self.includesDirectoryContents = includesDirectoryContents
     }
 
-    private static func cStrings(_ globs: [String]) -> [[CChar]] {
-        globs.map { TerminalText.bytes(ofName: $0).map { CChar(bitPattern: $0) } + [0] }
+    private static func cStrings(_ globs: [String]) -> [(glob: [CChar], atStart: Bool)] {
+        globs.map { glob in
+            let bytes = TerminalText.bytes(ofName: glob)
+            let rest = Self.withoutLeadingDot(bytes)
+            let atStart = rest.count < bytes.count && !rest.isEmpty
+            return ((atStart ? rest : bytes).map { CChar(bitPattern: $0) } + [0], atStart)
+        }
+    }
+
+    /// `name` without its leading `./` (`././a`, `.//a`: `a`).
+    private static func withoutLeadingDot(_ name: [UInt8]) -> [UInt8] {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var start = 0
+        while start + 1 < name.count && name[start] == dot && name[start + 1] == slash {
+            start += 2
+            while start < name.count && name[start] == slash { start += 1 }
+        }
+        return Array(name[start...])
     }
 
     /// True when no glob is given (nothing is excluded).
@@ -44,10 +68,12 @@ public struct ExclusionPatterns: Sendable {
         var name = name
         while name.count > 1 && name.last == UInt8(ascii: "/") { name.removeLast() }
         let flags = includesDirectoryContents ? bale_fnm_leading_dir : 0
+        let fromStart = Self.withoutLeadingDot(name)
         return withCString(name) { whole in
             let length = name.count
-            return globBytes.contains { glob in glob.withUnsafeBufferPointer { glob in
+            return globBytes.contains { (glob, atStart) in glob.withUnsafeBufferPointer { glob in
                 let glob = glob.baseAddress!
+                if atStart { return withCString(fromStart) { fnmatch(glob, $0, flags) == 0 } }
                 if fnmatch(glob, whole, flags) == 0 { return true }
                 // Each tail after a '/' (not after the first of several).
                 for index in 0..<length where name[index] == UInt8(ascii: "/")
