@@ -58,6 +58,37 @@ struct AttributeTests {
                 "\(run.stdout)\(run.stderr)")
     }
 
+    /// Attribute names with '=' or '%' (and a space): GNU tar writes
+    /// them in its `SCHILY.xattr.` keywords as %3D and %25, bsdtar
+    /// %-encodes them. bale wrote them raw, so `user.a=b` = v came back
+    /// from every reader as `user.a` = "b=v"; and read GNU's names raw
+    /// (`user.a%3Db`) and bsdtar's twice. Now bale's archive gives GNU tar
+    /// the same names, and bale restores GNU tar's, bsdtar's and its own
+    /// as they were. (bsdtar itself takes a SCHILY name raw, GNU tar's as
+    /// well as bale's: not a judge of these names.)
+    @Test func namesWithEqualsAndPercentAsGnuTar() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p src && echo a > src/f
+            setfattr -n 'user.a=b' -v eq src/f; setfattr -n 'user.p%41' -v pct src/f
+            setfattr -n 'user.sp ace' -v sp src/f; setfattr -n user.plain -v plain src/f
+            names() { getfattr -d -m - --absolute-names -e hex "$1/f" | grep -v '^#'; }
+            names src > want
+            "$BALE" pack -o b.tar.gz -C src . && mkdir gnu && tar --xattrs --xattrs-include='*' -xzf b.tar.gz -C gnu
+            names gnu | diff want - && echo "GNU tar restores bale's"
+            tar --xattrs --xattrs-include='*' --format=posix -cf g.tar -C src . && bsdtar -czf bsd.tar.gz -C src .
+            for archive in b.tar.gz g.tar bsd.tar.gz; do
+                mkdir "out-$archive" && "$BALE" unpack "$archive" -C "out-$archive" && names "out-$archive" | diff want - && echo "bale restores $archive"
+            done
+            """#)
+        #expect(run.stdout == """
+            GNU tar restores bale's
+            bale restores b.tar.gz
+            bale restores g.tar
+            bale restores bsd.tar.gz
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func archivesOfGnuTarAndBsdtarAreRestoredByBale() throws {
         let scratch = Scratch()
         let run = try scratch.run(Self.tree + """

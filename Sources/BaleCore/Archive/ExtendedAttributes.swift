@@ -71,6 +71,43 @@ public struct ExtendedAttributes: Equatable, Sendable {
         return nil
     }
 
+    /// `name` as GNU tar writes it in a `SCHILY.xattr.` keyword: '%' as
+    /// %25 and '=' as %3D (a raw '=' would end the keyword: `user.a=b`
+    /// came back as the attribute `user.a`, for every reader, bale too).
+    public static func gnuEncoded(_ name: [UInt8]) -> [UInt8] {
+        guard name.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "=") }) else { return name }
+        var result: [UInt8] = []
+        for byte in name {
+            switch byte {
+            case UInt8(ascii: "%"): result += Array("%25".utf8)
+            case UInt8(ascii: "="): result += Array("%3D".utf8)
+            default: result.append(byte)
+            }
+        }
+        return result
+    }
+
+    /// A `SCHILY.xattr.` keyword's name as GNU tar reads it: %25 and %3D
+    /// (upper case only) decoded, every other byte as it is.
+    public static func gnuDecoded(_ recorded: [UInt8]) -> [UInt8] {
+        guard recorded.contains(UInt8(ascii: "%")) else { return recorded }
+        var result: [UInt8] = []
+        var index = 0
+        while index < recorded.count {
+            if recorded[index] == UInt8(ascii: "%"), index + 2 < recorded.count {
+                let code = (recorded[index + 1], recorded[index + 2])
+                if code == (UInt8(ascii: "2"), UInt8(ascii: "5")) || code == (UInt8(ascii: "3"), UInt8(ascii: "D")) {
+                    result.append(code.0 == UInt8(ascii: "2") ? UInt8(ascii: "%") : UInt8(ascii: "="))
+                    index += 3
+                    continue
+                }
+            }
+            result.append(recorded[index])
+            index += 1
+        }
+        return result
+    }
+
     /// Every attribute of the file open on `fd` (an `O_PATH` descriptor
     /// will do: read by "/proc/self/fd/N"). A file system without
     /// attributes has none; an attribute removed while it is read is left

@@ -49,7 +49,8 @@ public enum TarHeader {
         if let acl = entry.defaultACL { records.append(("SCHILY.acl.default", acl.text)) }
         var attributeRecords: [([UInt8], [UInt8])] = []
         for attribute in entry.attributes.attributes {
-            attributeRecords.append((Array("SCHILY.xattr.".utf8) + attribute.name, attribute.value))
+            attributeRecords.append((Array("SCHILY.xattr.".utf8) + ExtendedAttributes.gnuEncoded(attribute.name),
+                                     attribute.value))
         }
 
         var blocks: [UInt8] = []

@@ -10,7 +10,8 @@
 ///   those it knows but bale has no use for (atime, SELinux's
 ///   RHT.security.selinux) silently.
 /// - Extended attributes and ACLs, in every form GNU tar and bsdtar write:
-///   `SCHILY.xattr.NAME` (raw value), bsdtar's `LIBARCHIVE.xattr.NAME`
+///   `SCHILY.xattr.NAME` (raw value; NAME with GNU tar's %3D and %25,
+///   or %-encoded where bsdtar wrote it), bsdtar's `LIBARCHIVE.xattr.NAME`
 ///   (name %-encoded, value base64; the SCHILY record wins when both
 ///   are there), `SCHILY.acl.access` / `.default` (GNU tar's text or
 ///   bsdtar's), preferred to the kernel's binary form GNU tar also
@@ -108,9 +109,11 @@ public struct TarReader {
     /// (which are not part of the entry's size), then its data is skipped.
     private var discardingSparseExtensions = false
     private var warnedKeywords: Set<String> = []
-    /// The extended attributes of the pax header before the entry, by
-    /// name, and whether each came from a SCHILY record (which wins).
-    private var paxAttributes: [[UInt8]: (value: [UInt8], isSchily: Bool)] = [:]
+    /// The extended attributes of the pax header before the entry: by
+    /// decoded name from bsdtar's LIBARCHIVE records, and by the name as
+    /// recorded from SCHILY records (decoded once the whole header is
+    /// read: how depends on whether bsdtar wrote it, `readAttributes`).
+    private var paxAttributes: (libarchive: [[UInt8]: [UInt8]], schily: [[UInt8]: [UInt8]]) = ([:], [:])
     /// What of those records cannot be used, for the entry's `attributeProblems`.
     private var paxAttributeProblems: [String] = []
     /// The most attributes one entry may carry (the kernel's list of
@@ -609,7 +612,7 @@ public struct TarReader {
             return
         }
 
-        if !paxAttributes.isEmpty || !paxAttributeProblems.isEmpty || value("SCHILY.acl.access") != nil
+        if !paxAttributes.libarchive.isEmpty || !paxAttributes.schily.isEmpty || !paxAttributeProblems.isEmpty || value("SCHILY.acl.access") != nil
             || value("SCHILY.acl.default") != nil {
             readAttributes(into: &entry)
         }
@@ -866,7 +869,7 @@ public struct TarReader {
         overrides = [:]
         longNames = [:]
         paxSparseNumbers = []
-        paxAttributes = [:]
+        paxAttributes = ([:], [:])
         paxAttributeProblems = []
     }
 
@@ -961,12 +964,12 @@ public struct TarReader {
             }
             (name, bytes) = (decodedName, decodedValue)
         }
-        if paxAttributes[name]?.isSchily == true && !isSchily { return true }
-        guard paxAttributes[name] != nil || paxAttributes.count < Self.maximumAttributes else {
+        let known = isSchily ? paxAttributes.schily[name] != nil : paxAttributes.libarchive[name] != nil
+        guard known || paxAttributes.schily.count + paxAttributes.libarchive.count < Self.maximumAttributes else {
             paxAttributeProblems.append("more than \(Self.maximumAttributes) extended attributes; the rest ignored")
             return true
         }
-        paxAttributes[name] = (bytes, isSchily)
+        if isSchily { paxAttributes.schily[name] = bytes } else { paxAttributes.libarchive[name] = bytes }
         return true
     }
 
@@ -977,13 +980,26 @@ public struct TarReader {
         var kept: [ExtendedAttributes.Attribute] = []
         entry.attributeProblems = paxAttributeProblems
         var kernelACLs: [[UInt8]: [UInt8]] = [:]
-        for (name, found) in paxAttributes.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            if let problem = ExtendedAttributes.problem(name: name, valueSize: found.value.count) {
+        // A SCHILY record's name is escaped as its writer escapes it: GNU
+        // tar writes '%' and '=' as %25 and %3D (a raw '=' would end the
+        // record's keyword), bsdtar %-encodes it as in its LIBARCHIVE
+        // record beside it (a space is %20). Taken raw, `user.a=b` came
+        // back as `user.a%3Db`, and from bsdtar each such name twice. The
+        // SCHILY record wins over bsdtar's for the same name (its value
+        // is raw, not base64).
+        var attributes = paxAttributes.libarchive
+        let fromBsdtar = !paxAttributes.libarchive.isEmpty
+        for (recorded, value) in paxAttributes.schily {
+            let name = fromBsdtar ? Self.percentDecoded(recorded[...]) ?? recorded : ExtendedAttributes.gnuDecoded(recorded)
+            attributes[name] = value
+        }
+        for (name, value) in attributes.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            if let problem = ExtendedAttributes.problem(name: name, valueSize: value.count) {
                 entry.attributeProblems.append("extended attribute \(TerminalText.name(name)): \(problem); not restored")
             } else if name == ExtendedAttributes.accessACLName || name == ExtendedAttributes.defaultACLName {
-                kernelACLs[name] = found.value
+                kernelACLs[name] = value
             } else {
-                kept.append(.init(name: name, value: found.value))
+                kept.append(.init(name: name, value: value))
             }
         }
         entry.attributes = ExtendedAttributes(kept)
