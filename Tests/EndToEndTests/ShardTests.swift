@@ -36,4 +36,71 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// The parts of one run at once, as the README's `parallel` example
+    /// runs them, each removing what it takes (`gzip -r`, `pack
+    /// --remove-files`): a part walking the tree found the others' files
+    /// gone between listing a directory and examining each name, and
+    /// reported hundreds ("No such file or directory", gzip -r exit 1; pack
+    /// exit 2, and then removed none of its own files). Now a gone entry
+    /// of another part (or another part's temporary output) is passed over:
+    /// each part exits 0 and says nothing, and together they take every file.
+    @Test func partsRunAtOnceWhileEachRemovesItsFiles() throws {
+        let run = try Scratch().run(#"""
+            mkdir cc pr && (cd cc && seq 1 20000 | xargs touch) && (cd pr && seq 1 20000 | xargs touch)
+            "$BALE" gzip -r -p 1 --shard 2/3 cc 2> g2.err & sleep 1
+            "$BALE" gzip -r -p 1 --shard 1/3 cc 2> g1.err; echo "gzip part 1: $?"; wait; echo "gzip part 2: $?"
+            "$BALE" gzip -r -p 1 --shard 3/3 cc; echo "gzip part 3: $?"
+            echo "left uncompressed: $(ls cc | grep -vc '[.]gz$') $(cat g1.err g2.err | wc -l)"
+            "$BALE" pack -p 1 --remove-files --shard 2/3 pr -o pr2.tgz 2> p2.err & sleep 1
+            "$BALE" pack -p 1 --remove-files --shard 1/3 pr -o pr1.tgz 2> p1.err; echo "pack part 1: $?"; wait; echo "pack part 2: $?"
+            "$BALE" pack -p 1 --remove-files --shard 3/3 pr -o pr3.tgz; echo "pack part 3: $?"
+            echo "left: $(ls pr | wc -l) $(cat p1.err p2.err | wc -l) $(for k in 1 2 3; do tar -tzf pr$k.tgz; done | grep -vc '/$')"
+            """#)
+        #expect(run.stdout == """
+            gzip part 1: 0
+            gzip part 2: 0
+            gzip part 3: 0
+            left uncompressed: 0 0
+            pack part 1: 0
+            pack part 2: 0
+            pack part 3: 0
+            left: 0 0 20000
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A pipe or device given to `sum --shard` was hashed by every part (a
+    /// line in each part's manifest); it is in one part, by its path, as
+    /// `-` is. A link or FIFO inside a `gzip -r --shard` tree was warned of
+    /// by every part (each exit 2): one part now, as `pack --shard` stores it.
+    @Test func whatIsNotARegularFileIsInOnePart() throws {
+        let run = try Scratch().run(#"""
+            echo hello > f && mkdir g && echo a > g/a && ln -s a g/sl && mkfifo g/ff
+            for k in 1 2 3; do "$BALE" sum --shard $k/3 /dev/null f < /dev/null; done | awk '{print $2}' | sort | paste -sd ' '
+            for k in 1 2 3; do "$BALE" gzip -r -k --shard $k/3 g 2>> err; echo "$k: $?"; done | paste -sd ' '
+            sort err
+            """#)
+        #expect(run.stdout.hasPrefix("/dev/null f\n"), "\(run.stdout)\(run.stderr)")
+        let statuses = run.stdout.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+        #expect(statuses.split(separator: " ").filter { $0.hasSuffix("2") }.count <= 2, "\(run.stdout)")
+        #expect(run.stdout.hasSuffix("""
+            bale: g/ff is not a directory or a regular file -- ignored
+            bale: g/sl is a symbolic link -- ignored
+
+            """), "\(run.stdout)\(run.stderr)")
+    }
+
+    /// `gzip -r --shard` of `d/` took another part than `d` and `./d` (its
+    /// files were `d//f` to the shard's hash, `d/f` where it named them);
+    /// now the same, as pack's and sum's.
+    @Test func aTrailingSlashDoesNotChangeThePart() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p orig/a && for i in $(seq 40); do echo $i > orig/f$i; echo $i > orig/a/x$i; done
+            for spelling in g g/ ./g g//; do
+                rm -rf g && cp -a orig g && "$BALE" gzip -r --shard 1/3 "$spelling" && (cd g && find . -name '*.gz' | sort | md5sum)
+            done | uniq | wc -l
+            """#)
+        #expect(run.stdout == "1\n", "\(run.stdout)\(run.stderr)")
+    }
 }

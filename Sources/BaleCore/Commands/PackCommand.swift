@@ -136,6 +136,7 @@ public struct PackCommand {
 
         var walkerOptions = options.walker
         walkerOptions.numericOwner = options.numericOwner
+        walkerOptions.removesSources = options.removesSources
         // The archive's temporary file, and the archive it replaces, may
         // lie inside the tree: never store them; nor standard output's
         // file (`pack d -o - > d/x.tgz`), growing as it is read.

@@ -212,8 +212,12 @@ struct RecursiveGzip {
         mutating func walk(_ tops: [[UInt8]], cancellation: Cancellation? = nil) {
             var policy = TreeWalkPolicy(selection: options.selection)
             policy.links = .never
-            policy.goneFilesMayBeOtherParts = true  // each part removes the inputs it took
-            let walk = TreeWalk(tops: tops.map { ($0, TarMemberName.of($0).name) }, policy: policy,
+            policy.partsRemoveTheirFiles = options.selection.shard  // each part removes the inputs it took
+            // Named as pack names a path: without its trailing slashes, so
+            // that `d/` shards as `d` and `./d` do (its files were `d//f`
+            // to the shard's hash, another part's).
+            let walk = TreeWalk(tops: tops.map { ($0, TarMemberName.of(TarMemberName.withoutTrailingSlashes($0)).name) },
+                                policy: policy,
                                 cancellation: cancellation)
             while let event = walk.next() {
                 switch event {
@@ -250,11 +254,23 @@ struct RecursiveGzip {
                 let ownerComesFree = parentIsSetgid.map { !$0 } ?? false
                     && entry.info.st_uid == geteuid() && entry.info.st_gid == getegid()
                 consider(entry, ownerComesFree: ownerComesFree)
-            case S_IFLNK:
+            case S_IFLNK where inThisPart(entry):
                 report(.warning(path: shown, "is a symbolic link -- ignored", wording: .sentence))
+            case S_IFLNK:
+                break
             default:
-                report(.warning(path: shown, "is not a directory or a regular file -- ignored", wording: .sentence))
+                if inThisPart(entry) {
+                    report(.warning(path: shown, "is not a directory or a regular file -- ignored", wording: .sentence))
+                }
             }
+        }
+
+        /// Whether this part of a `--shard` run speaks of an entry it does
+        /// not compress (a link, a FIFO): one part, by the entry's name, as
+        /// `pack --shard` stores each; every part warned of each, and every
+        /// part's exit status was 2.
+        private func inThisPart(_ entry: TreeWalkEntry) -> Bool {
+            options.selection.shard?.takes(entry.name) ?? true
         }
 
         /// The name of its input when `name`, a temporary name of bale's

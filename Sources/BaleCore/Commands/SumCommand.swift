@@ -242,7 +242,12 @@ public struct SumCommand: Sendable {
                 switch event {
                 case .entry(let entry):
                     let isRegular = entry.type == S_IFREG
-                    if entry.isSelected && (isRegular || (entry.isGiven && entry.type != S_IFDIR)) {
+                    // A pipe or device given is in one part's shard too, by
+                    // its path, as `-` is (the walk's shard takes regular
+                    // files only): it was hashed by every part, a line in
+                    // each part's manifest, a FIFO's stream split between them.
+                    let inShard = isRegular || (options.shard?.takes(entry.path) ?? true)
+                    if entry.isSelected && inShard && (isRegular || (entry.isGiven && entry.type != S_IFDIR)) {
                         deliver(SumItem(path: entry.path, size: isRegular ? Int64(entry.info.st_size) : 0,
                                         isRegular: isRegular, expected: nil))
                     }

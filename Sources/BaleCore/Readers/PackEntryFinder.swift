@@ -47,6 +47,10 @@ public struct PackEntryFinder {
         public var oneFileSystem = false
         /// Keep only this part of the entries (`--shard K/N`).
         public var shard: Shard?
+        /// The parts remove what they store (`--remove-files`): an entry
+        /// of another part found gone is passed over
+        /// (`TreeWalkPolicy.partsRemoveTheirFiles`).
+        public var removesSources = false
         /// Files never to store: the archive being written, when the walk
         /// runs while it is (its temporary file may lie inside the tree),
         /// and the one it replaces (`AtomicOutputFile.filesWritten`).
@@ -101,6 +105,7 @@ public struct PackEntryFinder {
         policy.excludes = options.excludes
         policy.oneFileSystem = options.oneFileSystem
         policy.skippedFiles = options.skippedFiles
+        policy.partsRemoveTheirFiles = options.removesSources ? options.shard : nil
         let walk = TreeWalk(tops: tops, policy: policy, relativeTo: base, cancellation: cancellation)
         var batch: [PackEntry] = []
         // A directory's entry is held until the walk has entered it: one it

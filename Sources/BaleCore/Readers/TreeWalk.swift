@@ -152,12 +152,7 @@ public final class TreeWalk {
         let follows = policy.links == .always || (isTop && policy.links == .givenPathsOnly)
         var info = stat()
         if withCString(component, { fstatat(parent, $0, &info, follows ? 0 : AT_SYMLINK_NOFOLLOW) }) != 0 {
-            // A file named on the command line that is gone, in another
-            // part's shard: that part took it (`gzip -r --shard` removes its
-            // inputs, `pack --remove-files` its sources), so it is no
-            // problem of this part's. One in this part's shard still is.
-            if isTop && errno == ENOENT && policy.goneFilesMayBeOtherParts, let shard = policy.shard,
-               !shard.takes(policy.shardKey == .name ? name : path) { return nil }
+            if errno == ENOENT && takenByAnotherPart(path: path, name: name, isTop: isTop) { return nil }
             return .problem(.init(path: path, cause: .cannotStat(.current("stat"))))
         }
         if isTop { topDevice = UInt64(info.st_dev) }
@@ -190,6 +185,16 @@ public final class TreeWalk {
             break
         }
         return .entry(entry)
+    }
+
+    /// Whether an entry found gone was another part's (see
+    /// `TreeWalkPolicy.partsRemoveTheirFiles`): not this part's to take, or
+    /// a temporary file of a part's output.
+    private func takenByAnotherPart(path: [UInt8], name: [UInt8], isTop: Bool) -> Bool {
+        guard let parts = policy.partsRemoveTheirFiles else { return false }
+        if !parts.takes(policy.shardKey == .name ? name : path) { return true }
+        let base = name.lastIndex(of: UInt8(ascii: "/")).map { Array(name[(name.index(after: $0))...]) } ?? name
+        return !isTop && AtomicOutputFile.isTemporaryName(base)
     }
 
     /// Opens the directory of `frame`, reads its names and puts it on the

@@ -59,11 +59,16 @@ public struct TreeWalkPolicy: Sendable {
     public var oneFileSystem = false
     /// Take only this part of the regular files (`--shard K/N`), by `shardKey`.
     public var shard: Shard?
-    /// Whether a file named on the command line that is gone, in another
-    /// part's shard, is passed over: true where the parts remove what they
-    /// take (`gzip -r`), so that part took it; elsewhere (`sum`) it is an
-    /// error in every part, as a name mistyped is.
-    public var goneFilesMayBeOtherParts = false
+    /// The parts of a `--shard` run, where each removes what it takes
+    /// (`gzip -r`, `pack --remove-files`), run at once over the same tree:
+    /// an entry found gone (ENOENT) that this shard does not take, or a
+    /// bale temporary file (another part's live output, renamed), is
+    /// passed over, for another part took it; one this shard takes is
+    /// still a problem. Named or found in a tree alike: found in a tree, a
+    /// part reported thousands of the others' files (the walk lists a
+    /// directory, then examines each name later). nil elsewhere (`sum`):
+    /// a path gone is an error in every part, as a name mistyped is.
+    public var partsRemoveTheirFiles: Shard?
     public var shardKey = ShardKey.name
     /// Files never to yield below a path given (the output being written
     /// inside the tree, and the one it replaces).
