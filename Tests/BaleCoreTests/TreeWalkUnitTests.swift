@@ -40,6 +40,32 @@ import Glibc
         #expect(Self.names(walk) == ["t", "t/B", "t/a", "t/a/c", "t/a/c/x", "t/b", "t/b/a", "t/b/z"])
     }
 
+    /// Parts of a `--shard` run that remove what they take, at once: a
+    /// directory found gone after its parent was listed (or after it was
+    /// examined, before it was entered) is passed over in silence, for
+    /// every `pack` part keeps every directory and any part may remove one
+    /// it emptied; a regular file this part takes, found gone, is still a
+    /// problem (here the one part takes everything).
+    @Test func goneDirectoriesOfOtherPartsArePassedOver() throws {
+        let root = try Self.makeTree((0..<5).flatMap { ["d\($0)/", "d\($0)/f", "g\($0)"] })
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var policy = TreeWalkPolicy()
+        policy.partsRemoveTheirFiles = Shard(index: 1, count: 1)
+        let walk = TreeWalk(tops: [(Array(root.utf8), Array("t".utf8))], policy: policy)
+        var events: [String] = []
+        while let event = walk.next() {
+            switch event {
+            case .entry(let entry): events.append(String(decoding: entry.name, as: UTF8.self))
+            case .problem(let problem): events.append("gone: " + String(decoding: problem.path, as: UTF8.self).replacingOccurrences(of: root, with: "t"))
+            }
+            if events == ["t", "t/d0"] {  // t listed, d0 examined: the rest goes
+                for index in 0..<5 { try? FileManager.default.removeItem(atPath: root + "/d\(index)") }
+                for index in 0..<3 { try? FileManager.default.removeItem(atPath: root + "/g\(index)") }
+            }
+        }
+        #expect(events == ["t", "t/d0", "gone: t/g0", "gone: t/g1", "gone: t/g2", "t/g3", "t/g4"])
+    }
+
     @Test func stopsWhenCancelled() throws {
         let root = try Self.makeTree((0..<50).map { "f\($0)" })
         defer { try? FileManager.default.removeItem(atPath: root) }

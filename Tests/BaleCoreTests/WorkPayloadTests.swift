@@ -93,8 +93,13 @@ import Testing
     @Test func failuresCarryTheirReasonAndAnswerAnything() throws {
         let (frame, payload) = WorkReply.failure(sequence: 3, reason: "crc mismatch")
         let reply = try WorkReply.decode(frame, payload: payload)
-        guard case .failed(let reason) = reply else { Issue.record("decoded as \(reply)"); return }
-        #expect(reason == "crc mismatch")
+        guard case .failed(let reason, let isDamage) = reply else { Issue.record("decoded as \(reply)"); return }
+        #expect(reason == "crc mismatch" && isDamage)
+        let (otherFrame, otherPayload) = WorkReply.failure(sequence: 4, reason: "no memory", isDamage: false)
+        guard case .failed(let otherReason, false) = try WorkReply.decode(otherFrame, payload: otherPayload) else {
+            Issue.record("a failure that is not damage decoded as damage"); return
+        }
+        #expect(otherReason == "no memory")
         #expect(reply.answers(.inflate(member: [], expectedLength: 0)))
     }
 

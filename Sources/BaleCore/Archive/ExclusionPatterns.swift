@@ -16,7 +16,8 @@ import CSystem
 /// (nor do `gzip -r`'s names), so such a glob never matched and what it
 /// named was packed, exit 0. It is matched, without its `./`, against the
 /// whole name without its own leading `./`, and only there: the top
-/// `node_modules`, not `src/node_modules`, as in GNU tar.
+/// `node_modules`, not `src/node_modules`, as in GNU tar (a wildcard in
+/// it still matches '/': `./*.log` is any `.log`, as there).
 ///
 /// Extraction matches with `includesDirectoryContents` (fnmatch's GNU flag
 /// FNM_LEADING_DIR, as GNU tar): the entries of an excluded directory come

@@ -965,7 +965,9 @@ public struct TarReader {
             (name, bytes) = (decodedName, decodedValue)
         }
         let known = isSchily ? paxAttributes.schily[name] != nil : paxAttributes.libarchive[name] != nil
-        guard known || paxAttributes.schily.count + paxAttributes.libarchive.count < Self.maximumAttributes else {
+        // bsdtar writes each attribute twice (LIBARCHIVE and SCHILY): the
+        // larger of the two counts is how many there are.
+        guard known || max(paxAttributes.schily.count, paxAttributes.libarchive.count) < Self.maximumAttributes else {
             paxAttributeProblems.append("more than \(Self.maximumAttributes) extended attributes; the rest ignored")
             return true
         }

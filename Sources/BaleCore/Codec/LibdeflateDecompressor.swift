@@ -30,7 +30,7 @@ public final class LibdeflateDecompressor: Decompressor {
 
     public init() throws(CodecError) {
         guard let decompressor = bale_libdeflate_alloc_decompressor() else {
-            throw CodecError.corrupt("cannot allocate a libdeflate decompressor")
+            throw CodecError.libdeflate("cannot allocate a decompressor")
         }
         self.decompressor = decompressor
     }

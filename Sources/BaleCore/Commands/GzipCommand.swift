@@ -118,8 +118,10 @@ public struct GzipCommand: Sendable {
         // Read in place by offset, the file's own offset never moved: left
         // at 0, a second `-` (`gzip - - < f`) or the next reader of the
         // same standard input (`{ gzip > x.gz; cat; } < f`) read it all
-        // again. gzip consumes what it reads, so its end is where it ends.
-        if seekable { _ = lseek(0, 0, SEEK_END) }
+        // again. gzip consumes what it reads: the offset is left where
+        // bale's reading ended (the size it took, not the end of a file
+        // that grew meanwhile, whose new bytes are the next reader's).
+        if seekable { _ = lseek(0, off_t(info.st_size), SEEK_SET) }
         return status
     }
 

@@ -75,6 +75,10 @@ public final class TreeWalk {
         var isTop: Bool
         var follows: Bool
         var listing = TreeWalkEntry.Directory(names: [], info: stat())
+        /// The names its listing gave as directories, or of a type it did
+        /// not say (DT_UNKNOWN); kept only where parts remove what they
+        /// take (`takenByAnotherPart`).
+        var listedDirectories: Set<[UInt8]> = []
         var next = 0
         var fd: Int32 = -1
     }
@@ -132,6 +136,7 @@ public final class TreeWalk {
                     return .problem(problem)
                 }
                 if let event = examine(path: path, name: name, component: child, in: parentFD, isTop: false,
+                                       listedAsDirectory: parent.listedDirectories.contains(child),
                                        directory: parent.listing) {
                     return event
                 }
@@ -148,11 +153,12 @@ public final class TreeWalk {
 
     /// Examines one entry; the event to yield, or nil when it is left out.
     private func examine(path: [UInt8], name: [UInt8], component: [UInt8], in parent: Int32, isTop: Bool,
-                         directory: TreeWalkEntry.Directory?) -> TreeWalkEvent? {
+                         listedAsDirectory: Bool = false, directory: TreeWalkEntry.Directory?) -> TreeWalkEvent? {
         let follows = policy.links == .always || (isTop && policy.links == .givenPathsOnly)
         var info = stat()
         if withCString(component, { fstatat(parent, $0, &info, follows ? 0 : AT_SYMLINK_NOFOLLOW) }) != 0 {
-            if errno == ENOENT && takenByAnotherPart(path: path, name: name, isTop: isTop) { return nil }
+            if errno == ENOENT && takenByAnotherPart(path: path, name: name, isTop: isTop,
+                                                     listedAsDirectory: listedAsDirectory) { return nil }
             return .problem(.init(path: path, cause: .cannotStat(.current("stat"))))
         }
         if isTop { topDevice = UInt64(info.st_dev) }
@@ -188,13 +194,17 @@ public final class TreeWalk {
     }
 
     /// Whether an entry found gone was another part's (see
-    /// `TreeWalkPolicy.partsRemoveTheirFiles`): not this part's to take, or
-    /// a temporary file of a part's output.
-    private func takenByAnotherPart(path: [UInt8], name: [UInt8], isTop: Bool) -> Bool {
+    /// `TreeWalkPolicy.partsRemoveTheirFiles`): not this part's to take, a
+    /// temporary file of a part's output, or a directory inside a tree
+    /// (each `pack` part keeps every directory and removes those it
+    /// emptied, so any part may have removed it; its name's hash says
+    /// nothing of it).
+    private func takenByAnotherPart(path: [UInt8], name: [UInt8], isTop: Bool, listedAsDirectory: Bool) -> Bool {
         guard let parts = policy.partsRemoveTheirFiles else { return false }
         if !parts.takes(policy.shardKey == .name ? name : path) { return true }
+        if isTop { return false }
         let base = name.lastIndex(of: UInt8(ascii: "/")).map { Array(name[(name.index(after: $0))...]) } ?? name
-        return !isTop && AtomicOutputFile.isTemporaryName(base)
+        return listedAsDirectory || AtomicOutputFile.isTemporaryName(base)
     }
 
     /// Opens the directory of `frame`, reads its names and puts it on the
@@ -211,9 +221,16 @@ public final class TreeWalk {
             parent = base
         }
         let fd = openDirectory(frame.component, in: parent, following: frame.follows, keeping: stack.count - 1)
-        guard fd >= 0 else { return .init(path: frame.path, cause: .cannotReadDirectory(.current("open"))) }
-        switch names(fd) {
-        case .success(let names): frame.listing = .init(names: names, info: frame.info)
+        guard fd >= 0 else {
+            // Gone since it was examined, removed by another part (see
+            // `takenByAnotherPart`): its entry stands, there is nothing in it.
+            if errno == ENOENT && !frame.isTop && policy.partsRemoveTheirFiles != nil { return nil }
+            return .init(path: frame.path, cause: .cannotReadDirectory(.current("open")))
+        }
+        switch names(fd, keepingDirectories: policy.partsRemoveTheirFiles != nil) {
+        case .success(let (names, directories)):
+            frame.listing = .init(names: names, info: frame.info)
+            frame.listedDirectories = directories
         case .failure(let error):
             FileIO.close(fd)
             return .init(path: frame.path, cause: .cannotReadDirectory(error))
@@ -333,8 +350,13 @@ public final class TreeWalk {
     /// it was given a duplicate, and each directory cost a dup, two fcntl,
     /// a close and a 32 KiB allocation more (for the 1,671 directories of
     /// the text corpus, about 6,700 system calls).
-    func names(_ fd: Int32) -> Result<[[UInt8]], SystemError> {
+    /// The names in the directory open on `fd`, sorted by bytes, and with
+    /// `keepingDirectories` those listed as directories (or of a type the
+    /// file system does not say, DT_UNKNOWN).
+    func names(_ fd: Int32, keepingDirectories: Bool = false)
+        -> Result<(names: [[UInt8]], directories: Set<[UInt8]>), SystemError> {
         var names: [[UInt8]] = []
+        var directories: Set<[UInt8]> = []
         let buffer = entryBuffer
         while true {
             let length = bale_getdents(fd, buffer.baseAddress, buffer.count)
@@ -353,8 +375,12 @@ public final class TreeWalk {
                 offset += record
                 if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
                 names.append(name)
+                if keepingDirectories {
+                    let type = buffer.load(fromByteOffset: offset - record + 18, as: UInt8.self)
+                    if type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN) { directories.insert(name) }
+                }
             }
         }
-        return .success(names.sorted { $0.lexicographicallyPrecedes($1) })
+        return .success((names.sorted { $0.lexicographicallyPrecedes($1) }, directories))
     }
 }

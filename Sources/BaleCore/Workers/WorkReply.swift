@@ -23,8 +23,12 @@ public enum WorkReply: Sendable {
     /// The data of an `inflateToArena` (`inflateFileRange`), in its
     /// slot's output part.
     case inflatedInArena(data: ArenaBytes)
-    /// The chunk failed (damaged data); the reason, for the message.
-    case failed(reason: String)
+    /// The chunk failed; the reason, for the message, and whether the
+    /// data is damaged (a `CodecError.corrupt`) or the worker could not do
+    /// its work on it (no memory for a codec, no arena mapped): only
+    /// damage sends `unpack` to its damaged-archive path, or says
+    /// "invalid compressed data".
+    case failed(reason: String, isDamage: Bool = true)
 
     /// What hashing one file gave.
     public enum FileDigest: Sendable, Equatable {
@@ -68,9 +72,11 @@ public enum WorkReply: Sendable {
         withUnsafeBytes(of: UInt64(length).littleEndian, Array.init)
     }
 
-    /// The frame saying chunk `sequence` failed, and its payload.
-    static func failure(sequence: UInt64, reason: String) -> (WireFrame, [UInt8]) {
-        let bytes = Array(reason.utf8)
+    /// The frame saying chunk `sequence` failed, and its payload: one byte
+    /// (1: the data is damaged, 0: the worker could not do the work), then
+    /// the reason.
+    static func failure(sequence: UInt64, reason: String, isDamage: Bool = true) -> (WireFrame, [UInt8]) {
+        let bytes = [isDamage ? 1 : 0] + Array(reason.utf8)
         return (WireFrame(kind: .failed, sequence: sequence, payloadLength: bytes.count), bytes)
     }
 
@@ -133,7 +139,8 @@ public enum WorkReply: Sendable {
                 }
             })
         case .failed:
-            return .failed(reason: String(decoding: payload, as: UTF8.self))
+            guard let first = payload.first else { throw CodecError.corrupt("a failure without its kind") }
+            return .failed(reason: String(decoding: payload.dropFirst(), as: UTF8.self), isDamage: first != 0)
         case .compress, .compressPieces, .inflate, .digestFiles, .compressInArena, .compressToArena, .inflateToArena:
             throw CodecError.corrupt("a \(frame.kind) frame is not a reply")
         }

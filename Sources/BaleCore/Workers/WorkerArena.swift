@@ -26,7 +26,7 @@ final class WorkerArena {
             }
             let size = Int(status.st_size)
             guard let base = mmap(nil, size, protection, MAP_SHARED, fd, 0), base != MAP_FAILED else {
-                throw CodecError.corrupt("cannot map the arena: \(SystemError.current("mmap").reason)")
+                throw CodecError.worker("cannot map the arena: \(SystemError.current("mmap").reason)")
             }
             return UnsafeMutableRawBufferPointer(start: base, count: size)
         }

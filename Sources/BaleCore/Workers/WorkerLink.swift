@@ -138,11 +138,11 @@ final class WorkerLink<Context: Sendable> {
                         fault = "sent \(frame.kind) in answer to a \(head.request.name) request"
                         break
                     }
-                    if case .failed(let reason) = reply {
-                        failure.fail(head.request.inflates
+                    if case .failed(let reason, let isDamage) = reply {
+                        let work = head.request.inflates ? "decompress" : head.request.hashes ? "hash" : "compress"
+                        failure.fail(isDamage && head.request.inflates
                                      ? .corrupt(path: inputName, offset: head.offset, reason: reason)
-                                     : .codecFailed(path: inputName, work: head.request.hashes ? "hash" : "compress",
-                                                    reason: reason))
+                                     : .codecFailed(path: inputName, work: work, reason: reason))
                     } else {
                         working.add(Double(frame.workerNanoseconds) / 1e9)
                         _ = results.push(ChunkResult(sequence: head.sequence, reply: reply,

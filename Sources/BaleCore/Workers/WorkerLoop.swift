@@ -216,7 +216,8 @@ final class ChunkWork {
                     payload: payload)
             }
         } catch let error as CodecError {
-            let (failure, reason) = WorkReply.failure(sequence: frame.sequence, reason: error.description)
+            let (failure, reason) = WorkReply.failure(sequence: frame.sequence, reason: error.description,
+                                                      isDamage: error.isDamage)
             try results.send(failure, payload: reason)
         } catch let error as SystemError {
             throw error
