@@ -200,4 +200,46 @@ import Testing
             """)
         #expect(run.stdout == "same\nsame\nsame\nsame\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// An index that hides an entry between two it lists: here `x/b`
+    /// renamed `x/a` in the tar stream (its member rebuilt to the same
+    /// length), the index left as it was. `cat x/a x/z` wrote the first
+    /// `x/a` and `x/z`, exit 0, where `tar -xO` writes both `x/a`; an
+    /// entry met between two items must now be where the index puts one
+    /// and say what it says, or the archive is read as a stream (warning,
+    /// exit 2), and the bytes are tar's.
+    @Test func anEntryTheIndexHidesBetweenTwoItIsCaught() throws {
+        let run = try Scratch().run(#"""
+            mkdir x && printf 'GOOD\n' > x/a && printf 'EVIL\n' > x/b && printf 'zzz\n' > x/z
+            touch -d @1000000000 x/a x/b x/z x  # the same bytes every run, for the search below
+            "$BALE" pack --owner 0 --group 0 x -o good.tgz
+            python3 - <<'EOF' || exit 1
+            import struct, zlib, itertools, sys
+            d=open('good.tgz','rb').read(); mlen,dlen=struct.unpack('<II',d[18:26])
+            tar=bytearray(zlib.decompress(d[26:mlen-8],-15)); i=tar.index(b'x/b\0'); tar[i:i+3]=b'x/a'
+            h=tar[i:i+512]; h[148:156]=b' '*8; h[148:156]=b'%06o\0 '%sum(h); tar[i:i+512]=h
+            tar=bytes(tar); target=mlen-26-8
+            found=None
+            for level,mem,strat in itertools.product(range(0,10),range(1,10),range(0,4)):
+                for flushes in range(0,40):
+                    c=zlib.compressobj(level,zlib.DEFLATED,-15,mem,strat); out=c.compress(tar)
+                    for _ in range(flushes): out+=c.flush(zlib.Z_SYNC_FLUSH)
+                    out+=c.flush()
+                    if len(out)==target: found=out; break
+                    if len(out)>target: break
+                if found: break
+            if not found: sys.exit("no match %d" % target)
+            comp=found; crc=zlib.crc32(tar); n=26+len(comp)+8
+            rest=bytearray(d[mlen:]); e=len(rest)-66
+            rest[e+36:e+40]=struct.pack('<I',crc); rest[e+40:e+48]=struct.pack('<Q',n+e); rest[e+48:e+56]=struct.pack('<Q',n)
+            open('lie.tgz','wb').write(d[:18]+struct.pack('<II',n,dlen)+comp+struct.pack('<II',crc,dlen)+rest)
+            print("ok")
+            EOF
+            tar -tzf lie.tgz | paste -sd ' '
+            "$BALE" cat lie.tgz x/a x/z > out 2> err; echo "status=$?"
+            tar -xOzf lie.tgz x/a x/z | cmp - out && echo "tar's bytes"
+            grep -c "index is not usable" err
+            """#)
+        #expect(run.stdout == "ok\nx/ x/a x/a x/z\nstatus=2\ntar's bytes\n1\n", "\(run.stdout)\(run.stderr)")
+    }
 }

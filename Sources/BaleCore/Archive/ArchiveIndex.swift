@@ -171,6 +171,19 @@ public struct ArchiveIndex: Equatable, Sendable {
     public var members: [Member]
     /// The entries, in stream order (headers at increasing offsets).
     public var entries: [Entry]
+
+    /// The entry whose header begins at `offset` of the tar stream, found
+    /// by halving (entries are in stream order; an index out of order
+    /// finds none, and is then taken for a lie: the safe side).
+    public func entry(atHeaderOffset offset: Int64) -> Entry? {
+        guard offset >= 0 else { return nil }
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].headerStreamOffset < UInt64(offset) { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].headerStreamOffset == UInt64(offset) ? entries[low] : nil
+    }
     /// The tar stream's length: the data members' bytes together.
     public var streamLength: UInt64
 

@@ -9,7 +9,8 @@
 /// its header must say all the index says of it (`ArchiveIndex.Entry
 /// .disagreement`: name, type, size, mode, time, owner, link target,
 /// where its data begins). An entry met where the index put
-/// none, a parse that passes an item's offset without landing on it, a
+/// none (between two items of a segment too, whose header must say what
+/// the index says of it there), a parse that passes an item's offset without landing on it, a
 /// header that does not parse, an item still unread when its segment's
 /// data ends: each means the index lies (or the archive is damaged), and
 /// the sink stops with `lie` set, before the item is handed over, so no
@@ -171,7 +172,21 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
             read.headerOffset = start + entry.headerOffset
             read.contentOffset = start + entry.contentOffset
             passing = nil
-            guard let item = unmet, item.start <= read.headerOffset else { return }  // an entry between items
+            guard let item = unmet, item.start <= read.headerOffset else {
+                // An entry between items (or after the last, to the
+                // segment's end): not handed over, but the index must put
+                // one exactly here and say what its header says. One it
+                // hides (a second `x/a` after the first, which tar -x
+                // keeps) gave the first one's bytes, exit 0.
+                guard let listed = index.entry(atHeaderOffset: read.headerOffset) else {
+                    throw caught(lying: "\(TerminalText.name(read.name)) at byte \(read.headerOffset) is not in it",
+                                 at: read.headerOffset)
+                }
+                if let differs = listed.disagreement(with: read) {
+                    throw caught(lying: "\(TerminalText.name(listed.name)): \(differs)", at: read.headerOffset)
+                }
+                return
+            }
             let expected = index.entries[item.entry]
             guard item.start == read.headerOffset else {
                 throw caught(lying: "no entry begins at byte \(item.start), where it puts \(TerminalText.name(expected.name))",
