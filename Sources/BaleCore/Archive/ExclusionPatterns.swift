@@ -43,22 +43,12 @@ public struct ExclusionPatterns: Sendable {
     private static func cStrings(_ globs: [String]) -> [(glob: [CChar], atStart: Bool)] {
         globs.map { glob in
             let bytes = TerminalText.bytes(ofName: glob)
-            let rest = Self.withoutLeadingDot(bytes)
+            let rest = TarMemberName.withoutLeadingDot(bytes)
             let atStart = rest.count < bytes.count && !rest.isEmpty
             return ((atStart ? rest : bytes).map { CChar(bitPattern: $0) } + [0], atStart)
         }
     }
 
-    /// `name` without its leading `./` (`././a`, `.//a`: `a`).
-    private static func withoutLeadingDot(_ name: [UInt8]) -> [UInt8] {
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        var start = 0
-        while start + 1 < name.count && name[start] == dot && name[start + 1] == slash {
-            start += 2
-            while start < name.count && name[start] == slash { start += 1 }
-        }
-        return Array(name[start...])
-    }
 
     /// True when no glob is given (nothing is excluded).
     public var isEmpty: Bool { globs.isEmpty }
@@ -69,7 +59,7 @@ public struct ExclusionPatterns: Sendable {
         var name = name
         while name.count > 1 && name.last == UInt8(ascii: "/") { name.removeLast() }
         let flags = includesDirectoryContents ? bale_fnm_leading_dir : 0
-        let fromStart = Self.withoutLeadingDot(name)
+        let fromStart = TarMemberName.withoutLeadingDot(name)
         return withCString(name) { whole in
             let length = name.count
             return globBytes.contains { (glob, atStart) in glob.withUnsafeBufferPointer { glob in

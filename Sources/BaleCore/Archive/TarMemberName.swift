@@ -36,12 +36,19 @@ public enum TarMemberName {
         }
         while cut < path.count && path[cut] == slash { cut += 1 }
         let removed = Array(path[..<cut])
-        var name = path[cut...]
-        while true {
-            if name.first == slash { name = name.dropFirst(); continue }
-            if name.starts(with: [dot, slash]) { name = name.dropFirst(2); continue }
-            break
+        let name = withoutLeadingDot(Array(path[cut...]))
+        return (name.isEmpty || name.elementsEqual([dot]) ? [] : name, removed)
+    }
+
+    /// `name` without its leading `./` and the slashes after each (`./a`,
+    /// `././a`, `.//a`: `a`); a name that does not begin with `./` as it is.
+    public static func withoutLeadingDot(_ name: [UInt8]) -> [UInt8] {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var start = 0
+        while start + 1 < name.count && name[start] == dot && name[start + 1] == slash {
+            start += 2
+            while start < name.count && name[start] == slash { start += 1 }
         }
-        return (name.isEmpty || name.elementsEqual([dot]) ? [] : Array(name), removed)
+        return Array(name[start...])
     }
 }

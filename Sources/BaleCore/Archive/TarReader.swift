@@ -612,8 +612,8 @@ public struct TarReader {
             return
         }
 
-        if !paxAttributes.libarchive.isEmpty || !paxAttributes.schily.isEmpty || !paxAttributeProblems.isEmpty || value("SCHILY.acl.access") != nil
-            || value("SCHILY.acl.default") != nil {
+        if !paxAttributes.libarchive.isEmpty || !paxAttributes.schily.isEmpty || !paxAttributeProblems.isEmpty
+            || value("SCHILY.acl.access") != nil || value("SCHILY.acl.default") != nil {
             readAttributes(into: &entry)
         }
         forgetExtendedHeaders()

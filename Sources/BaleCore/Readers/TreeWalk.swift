@@ -157,7 +157,7 @@ public final class TreeWalk {
         let follows = policy.links == .always || (isTop && policy.links == .givenPathsOnly)
         var info = stat()
         if withCString(component, { fstatat(parent, $0, &info, follows ? 0 : AT_SYMLINK_NOFOLLOW) }) != 0 {
-            if errno == ENOENT && takenByAnotherPart(path: path, name: name, isTop: isTop,
+            if errno == ENOENT && takenByAnotherPart(path: path, name: name, component: component, isTop: isTop,
                                                      listedAsDirectory: listedAsDirectory) { return nil }
             return .problem(.init(path: path, cause: .cannotStat(.current("stat"))))
         }
@@ -198,13 +198,13 @@ public final class TreeWalk {
     /// temporary file of a part's output, or a directory inside a tree
     /// (each `pack` part keeps every directory and removes those it
     /// emptied, so any part may have removed it; its name's hash says
-    /// nothing of it).
-    private func takenByAnotherPart(path: [UInt8], name: [UInt8], isTop: Bool, listedAsDirectory: Bool) -> Bool {
+    /// nothing of it). `component` is the entry's name in its directory
+    /// (for an entry below a top).
+    private func takenByAnotherPart(path: [UInt8], name: [UInt8], component: [UInt8], isTop: Bool,
+                                    listedAsDirectory: Bool) -> Bool {
         guard let parts = policy.partsRemoveTheirFiles else { return false }
         if !parts.takes(policy.shardKey == .name ? name : path) { return true }
-        if isTop { return false }
-        let base = name.lastIndex(of: UInt8(ascii: "/")).map { Array(name[(name.index(after: $0))...]) } ?? name
-        return listedAsDirectory || AtomicOutputFile.isTemporaryName(base)
+        return !isTop && (listedAsDirectory || AtomicOutputFile.isTemporaryName(component))
     }
 
     /// Opens the directory of `frame`, reads its names and puts it on the
