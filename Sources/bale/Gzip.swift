@@ -33,7 +33,7 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: [.customShort("n"), .customLong("no-name")], help: "Do not store the file name and time (bale never does).")
     var noName = false
 
-    @Flag(name: .shortAndLong, help: "Suppress warnings.")
+    @Flag(name: [.short, .long, .customLong("silent")], help: "Suppress warnings (the last of -q and -v counts, as in gzip).")
     var quiet = false
 
     @Flag(name: .shortAndLong, help: "Name each file processed, with its ratio.")

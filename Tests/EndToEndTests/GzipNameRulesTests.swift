@@ -168,4 +168,32 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A name with no compressed suffix given to gunzip, and `-q` against
+    /// `-v`, as GNU gzip 1.12 judges them, run side by side with it: `-q`
+    /// passes the name over in silence with status 0 (bale said nothing
+    /// and exited 2); with `-r` it is silent but for `-v` (a warning, 2:
+    /// bale said nothing, 0); the last of `-q` and `-v` counts (bale's
+    /// `--verbose --quiet` was verbose); `gunzip a` finds `a.Z` too.
+    @Test func unknownSuffixesAndQuietAgainstVerboseAsGzip() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            for tool in gzip "$BALE gzip"; do
+                rm -rf w && mkdir w && cd w
+                echo plain > x && mkdir d && echo plain > d/x && seq 1 9 | gzip > d/y.gz
+                for flags in "-d" "-dq" "-dqv" "-dvq" "-d --verbose --quiet" "-d --quiet --verbose" "-d --silent" \
+                             "-dr" "-drv" "-drq" "-dt" "-drtv"; do
+                    target=x; case "$flags" in *r*) target=d;; esac
+                    $tool $flags $target 2> err; status=$?
+                    echo "$flags: $status $(grep -c 'unknown suffix' err)"
+                    [ -e d/y ] && gzip d/y
+                done
+                seq 1 5 | gzip > a.Z && $tool -d a && cat a
+                cd ..
+            done
+            """#)
+        let halves = run.stdout.components(separatedBy: "-d: ")
+        #expect(halves.count == 3 && halves[1] == halves[2], "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("-dq: 0 0\n-dqv: 2 1\n-dvq: 0 0\n"), "\(run.stdout)\(run.stderr)")
+    }
 }

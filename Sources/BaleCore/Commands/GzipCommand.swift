@@ -192,6 +192,10 @@ public struct GzipCommand: Sendable {
                                           wording: .sentence))
                 return .success
             case .unknownSuffix:
+                // As gzip: a warning (2), but for -q, which passes the
+                // file over in silence and leaves the status alone (gzip
+                // 1.12: `gunzip -q x` exits 0; -r alike, `RecursiveGzip`).
+                if context.quiet { return .success }
                 context.report(.warning(path: path, "unknown suffix -- ignored"))
                 return .warning
             }
@@ -238,12 +242,12 @@ public struct GzipCommand: Sendable {
     }
 
     /// The compressed file gunzip takes for a FILE that does not exist, as
-    /// gzip does: the first of FILE with the `-S` suffix, .gz, .z and -z
-    /// that exists (its `lstat` left in `info`), or nil; none for a FILE
+    /// gzip does: the first of FILE with the `-S` suffix, .gz, .z, -z and
+    /// .Z that exists (its `lstat` left in `info`), or nil; none for a FILE
     /// that already has a compressed suffix (`gunzip a.gz` is not a.gz.gz).
     func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
         guard outputName(for: path[Self.baseNameStart(of: path)...]) == .unknownSuffix else { return nil }
-        for suffix in [options.suffix, ".gz", ".z", "-z"] {
+        for suffix in [options.suffix, ".gz", ".z", "-z", ".Z"] {
             let candidate = path + TerminalText.bytes(ofName: suffix)
             if withCString(candidate, { lstat($0, &info) }) == 0 { return candidate }
         }

@@ -332,6 +332,10 @@ struct RecursiveGzip {
                 options.context.info("\(shown) already has \(suffix) suffix -- unchanged")
                 return
             case .unknownSuffix:
+                // Passed over in silence, as gzip -r does (a tree holds
+                // many such files), but said with -v, and then a warning
+                // (2), as there.
+                if options.context.verbose { report(.warning(path: shown, "unknown suffix -- ignored")) }
                 return
             }
             guard entry.isSelected else { return }
