@@ -37,7 +37,8 @@ import Testing
     /// compressed is kept: its output holds it as it was when it was cut
     /// into chunks, and bale removed it, the new lines lost, with exit 0.
     /// Now it is kept with a warning (exit 2), for `gzip` and `gzip -r`,
-    /// whose `-v` says it was written to d/log.gz, not "replaced with" it.
+    /// whose `-v` says it created d/log.gz (gzip's words for an input
+    /// kept), not "replaced with" it.
     /// strace holds bale at the output's rename, after the input was read
     /// and before it is removed, while the script appends to the input.
     @Test(.enabled(if: Machine.canTrace, "needs strace"))
@@ -63,7 +64,7 @@ import Testing
             plain: exit 2 bale: d/log: changed while it was read; kept, not removed kept: appended
             plain: the output holds the file as read
             recursive: exit 2 bale: d/log: changed while it was read; kept, not removed kept: appended
-            -v: -- written to d/log.gz
+            -v: -- created d/log.gz
             recursive: the output holds the file as read
             hard links: 0 a.gz b.gz \("")
 

@@ -196,4 +196,47 @@ import Testing
         #expect(halves.count == 3 && halves[1] == halves[2], "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("-dq: 0 0\n-dqv: 2 1\n-dvq: 0 0\n"), "\(run.stdout)\(run.stderr)")
     }
+
+    /// `-v`'s lines as GNU gzip 1.12 prints them, side by side with it:
+    /// the ratio as `%5.1f%%`, then `-- created NAME` (`-k`), `-- replaced
+    /// with NAME`, `-- replaced with stdout` (`-c`), the ratio alone for
+    /// standard input, nothing for standard input decompressed, ` OK` for
+    /// it tested; `gzip -r` alike. bale printed `x:\t0.0%`, with no words
+    /// after it for `-k` and `-c`, `stdin:` for standard input, and
+    /// `written to` for `-r -k`. The ratios are compared for an empty file
+    /// only (the codecs differ); the rest of each line must be gzip's.
+    @Test func verboseLinesAsGzip() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            for tool in gzip "$BALE gzip"; do
+                rm -rf w && mkdir w && cd w && seq 1 20000 > x && : > e
+                {
+                    $tool -kv x; $tool -cv x > /dev/null; $tool -v < x > /dev/null
+                    $tool -dkvf x.gz; $tool -dcv x.gz > /dev/null; $tool -tv x.gz; $tool -tv < x.gz
+                    $tool -dv < x.gz > /dev/null; mv x.gz y.gz; $tool -dv y.gz
+                    mkdir d && cp x d/a && $tool -rkv d && rm d/a.gz && $tool -rv d
+                    $tool -v e; $tool -dv e.gz
+                } 2>&1 | sed 's/ [1-9][0-9]\.[0-9]%/ NN.N%/' > ../lines.$(echo $tool | wc -w)
+                cd ..
+            done
+            cmp lines.1 lines.2 && echo "the same lines" || diff lines.1 lines.2
+            cat lines.2
+            """#)
+        #expect(run.stdout == """
+            the same lines
+            x:\t NN.N% -- created x.gz
+            x:\t NN.N% -- replaced with stdout
+             NN.N%
+            x.gz:\t NN.N% -- created x
+            x.gz:\t NN.N% -- replaced with stdout
+            x.gz:\t OK
+             OK
+            y.gz:\t NN.N% -- replaced with y
+            d/a:\t NN.N% -- created d/a.gz
+            d/a:\t NN.N% -- replaced with d/a.gz
+            e:\t  0.0% -- replaced with e.gz
+            e.gz:\t  0.0% -- replaced with e
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

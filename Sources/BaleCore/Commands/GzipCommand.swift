@@ -407,13 +407,16 @@ public struct GzipCommand: Sendable {
             }
         }
         if options.test {
-            context.info("\(inputName):\t OK")
-        } else if context.verbose {
-            let ratio = report.plainBytes == 0 ? 0
-                : 100 * (1 - Double(report.gzipBytes) / Double(report.plainBytes))
-            let percent = (ratio * 10).rounded() / 10
-            let what = removed ? " -- replaced with \(output?.path ?? "")" : ""
-            context.info("\(inputName):\t\(percent)%\(what)")
+            // gzip names standard input by nothing here: " OK".
+            context.info(fromStandardInput ? " OK" : "\(inputName):\t OK")
+        } else if context.verbose && !(fromStandardInput && decompressing) {  // gzip -dv < f says nothing
+            let outcome: VerboseLine.Outcome = if let output {
+                removed ? .replaced(name: output.path) : .created(name: output.path)
+            } else {
+                .standardOutput
+            }
+            context.info(VerboseLine.text(name: fromStandardInput ? nil : inputName, plainBytes: report.plainBytes,
+                                          gzipBytes: report.gzipBytes, outcome: outcome))
         }
         return status
     }

@@ -53,7 +53,9 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// since it was read, say), so `-v` never says an input was replaced
     /// that is still there. The removals are batched (`removalBatch`, one
     /// `syncfs` for many outputs), so those lines come in bursts.
-    private var pendingRemovals: [(input: [UInt8], stamp: PackEntry.WalkedStamp, output: [UInt8], verbose: String?)] = []
+    private var pendingRemovals: [(input: [UInt8], stamp: PackEntry.WalkedStamp, output: [UInt8], verbose: VerboseFigures?)] = []
+    /// What a file's `-v` line says (`VerboseLine`), kept until its input's removal is decided.
+    private typealias VerboseFigures = (name: String, plainBytes: Int64, gzipBytes: Int64)
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success
     /// The paths and SHA-256 of the files whose output is in place, when
@@ -182,12 +184,12 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         if problem == .grew {
             report(.warning(path: source, "file grew while being compressed; only its first \(size) bytes were compressed, so it is kept"))
         }
-        let ratio = size == 0 ? 0 : 100 * (1 - Double(currentBytes) / Double(size))
-        let verbose = context.verbose ? "\(source):\t\((ratio * 10).rounded() / 10)% -- " : nil
+        let verbose = context.verbose ? (name: source, plainBytes: size, gzipBytes: currentBytes) : nil
         if file.removesSource && problem == nil {
             pendingRemovals.append((file.source.path, PackEntry.WalkedStamp(file.source.info), file.target, verbose))
         } else if let verbose {
-            context.info("\(verbose)written to \(output.path)")
+            context.info(VerboseLine.text(name: verbose.name, plainBytes: verbose.plainBytes, gzipBytes: verbose.gzipBytes,
+                                          outcome: .created(name: output.path)))
         }
         if pendingRemovals.count >= Self.removalBatch { removeInputs() }
     }
@@ -226,7 +228,9 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             let removal = problem == nil ? InputRemoval.remove(input, ifStill: stamp) : nil
             if let verbose {
                 let removed = if case .removed = removal { true } else { false }
-                context.info("\(verbose)\(removed ? "replaced with" : "written to") \(TerminalText.name(output))")
+                let name = TerminalText.name(output)
+                context.info(VerboseLine.text(name: verbose.name, plainBytes: verbose.plainBytes, gzipBytes: verbose.gzipBytes,
+                                              outcome: removed ? .replaced(name: name) : .created(name: name)))
             }
             if let problem {
                 if reported.insert(directory).inserted {

@@ -1,0 +1,46 @@
+/// The line `gzip -v` and `gunzip -v` print for one file, as GNU gzip
+/// 1.12 prints it: the name, a tab, the ratio as C's `%5.1f%%` (the share
+/// of the plain bytes saved: ` 63.5%`, `  0.0%`, `-100.0%`), then what
+/// became of the output: ` -- replaced with NAME` (the input removed),
+/// ` -- created NAME` (the input kept: `-k`, `-o`, or an input that
+/// changed while it was read), ` -- replaced with stdout` (`-c`, in
+/// gzip's words). Standard input compressed gets the ratio alone, as in
+/// gzip. Scripts and people read these lines as gzip's; bale's were
+/// `x:\t63.5%` with no padding, and with `-k` or `-c` no words after it.
+///
+/// The ratio is of the whole files, bale's member headers counted, where
+/// gzip leaves its one header out: for a file of a few bytes the two
+/// differ (both negative); for a file of any size they agree to the
+/// decimal shown.
+public enum VerboseLine {
+    /// What became of one file's output.
+    public enum Outcome: Sendable {
+        /// Written to `name`, and the input removed.
+        case replaced(name: String)
+        /// Written to `name`, the input kept.
+        case created(name: String)
+        /// Written to standard output.
+        case standardOutput
+    }
+
+    /// The line for the file `name` (nil: standard input, ratio only) of
+    /// `plainBytes` whose gzip form is `gzipBytes`.
+    public static func text(name: String?, plainBytes: Int64, gzipBytes: Int64, outcome: Outcome) -> String {
+        let ratio = percent(plainBytes == 0 ? 0 : 100 * (1 - Double(gzipBytes) / Double(plainBytes)))
+        guard let name else { return ratio }
+        let what = switch outcome {
+        case .replaced(let output): "replaced with \(output)"
+        case .created(let output): "created \(output)"
+        case .standardOutput: "replaced with stdout"
+        }
+        return "\(name):\t\(ratio) -- \(what)"
+    }
+
+    /// `ratio` as C's `%5.1f%%`: one decimal, right-aligned in five columns.
+    static func percent(_ ratio: Double) -> String {
+        let tenths = Int64((ratio * 10).rounded())
+        let digits = "\(tenths.magnitude / 10).\(tenths.magnitude % 10)"
+        let number = (tenths < 0 ? "-" : "") + digits
+        return String(repeating: " ", count: max(0, 5 - number.count)) + number + "%"
+    }
+}
