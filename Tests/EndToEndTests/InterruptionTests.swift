@@ -42,6 +42,25 @@ import Testing
         #expect(run.stdout == "status=\(expected)\nsome done\nsome left\nchecked\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// bale killed with SIGKILL (the OOM killer, a batch system's time
+    /// limit) while it writes a request to a worker: the worker finds the
+    /// request cut short and ends without a word. Each worker wrote "bale
+    /// worker: frame cut short: N of M bytes" to the terminal or the cron
+    /// job's mail after bale was gone (in about half of such kills). Eight
+    /// kills at slightly different moments; none may leave such a line.
+    @Test func workersOfAKilledBaleEndSilently() throws {
+        let run = try Scratch().run(#"""
+            head -c 60000000 /dev/urandom > f
+            for i in 1 2 3 4 5 6 7 8; do
+                "$BALE" gzip -1 -p 2 -c f > /dev/null 2>> err & pid=$!
+                sleep 0.1$i; kill -KILL $pid; wait $pid 2> /dev/null
+            done
+            sleep 0.5
+            echo "lines from workers: $(grep -c 'bale worker' err)"
+            """#)
+        #expect(run.stdout == "lines from workers: 0\n", "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func aSecondInterruptLeavesNothingHalfDone() throws {
         let scratch = Scratch()
         let run = try scratch.run(Self.tree + """

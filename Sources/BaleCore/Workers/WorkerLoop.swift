@@ -36,6 +36,15 @@ public enum WorkerLoop {
         while true {
             let request: (WireFrame, [UInt8])?
             do { request = try requests.receive() } catch {
+                // A request cut short by the end of its pipe: bale died
+                // while writing it (SIGKILL, the OOM killer, a batch
+                // system's time limit), for a live bale writes whole
+                // frames and closes its pipe only between them. Nobody is
+                // left to read a word about it, but the user's terminal or
+                // the cron job's mail got one line per worker. Said of any
+                // other broken frame; a bale still alive reports this
+                // worker's exit status 3 itself.
+                if case .truncated = error { return 3 }
                 FileIO.report("bale worker: \(error)")
                 return 3
             }
