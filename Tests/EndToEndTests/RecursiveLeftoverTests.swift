@@ -125,4 +125,24 @@ import Testing
 
             """), "\(run.stdout)\(run.stderr)")
     }
+
+    /// With --out-dir, a killed run's temporary outputs are in the mirror,
+    /// where the walk of the inputs never goes: each stayed for good (a
+    /// hidden partial copy), however many runs came after. Removed now
+    /// when the output they were for is written; a user's file of the
+    /// form, and one for an output not written, stay.
+    @Test func outDirLeftoversAreRemovedWhenTheirOutputIsWritten() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.temporaryName + "\n" + #"""
+            mkdir -p d/sub o/d/sub && seq 1 1000 > d/sub/log && seq 1 10 > d/other
+            echo partial > "o/d/sub/$(temporary .log.gz.bale-)"; echo mine > o/d/sub/.log.gz.bale-backup
+            echo partial > "o/d/$(temporary .gone.gz.bale-)"
+            "$BALE" gzip -r -v --out-dir o d 2> err; echo "status $?"
+            ls -A o/d o/d/sub | grep -v ':$' | tr '\n' ' '; echo
+            grep -c 'removed, left by an interrupted run' err
+            gzip -dc o/d/sub/log.gz | cmp - d/sub/log && echo "whole"
+            """#)
+        #expect(run.stdout.hasPrefix("status 0\n"), "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains(" other.gz sub  .log.gz.bale-backup log.gz \n1\nwhole\n"), "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -202,6 +202,9 @@ struct RecursiveGzip {
         /// Where each file taken goes; nil to collect them in `found`.
         var deliver: ((Found) -> Void)?
         var status = ExitCode.success
+        /// With --out-dir: the temporary outputs a killed run left in the
+        /// mirror, which the walk of the inputs never meets.
+        private let leftovers = TemporaryLeftovers()
         private var options: GzipCommand.Options { command.options }
 
         init(command: GzipCommand) { self.command = command }
@@ -362,6 +365,15 @@ struct RecursiveGzip {
                let failure = RecursiveGzip.makeParentDirectories(of: target) {
                 report(.error(path: shown, "cannot create the output's directory \(TerminalText.name(failure.directory)): \(failure.error.reason)"))
                 return
+            }
+            // A killed run's temporary output for this same output, in the
+            // mirror (in place, the walk meets it beside its input: `judge`).
+            // Each of a killed run stayed there for good, a hidden partial
+            // copy as large as the part written.
+            if options.outputDirectory != nil, !options.test {
+                for removed in leftovers.remove(leftOversOf: target) {
+                    options.context.infoRemovedLeftover(TerminalText.name(removed))
+                }
             }
             // In place, the directory's listing says whether the output exists.
             let mayExist = options.outputDirectory != nil || entry.directory.map { $0.contains(targetName) } ?? true
