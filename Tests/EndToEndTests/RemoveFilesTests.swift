@@ -259,4 +259,43 @@ import Testing
         #expect(run.stdout == "first: 0\nfiles left: 1\nsecond: 0\nthe tree is gone\nthe parts hold it all\n",
                 "\(run.stdout)\(run.stderr)")
     }
+
+    /// An input goes only once its digest is in a manifest that is in
+    /// place. `pack --remove-files --manifest -` and `gzip -r --manifest -`
+    /// whose reader went away (exit 141), and `gzip -r --manifest` to a
+    /// full device, removed every input with their digests lost for good
+    /// (gzip -r removed them in batches as it went, and wrote the
+    /// manifest last). Each keeps them all now; the run after it lists
+    /// the files the first one compressed (its outputs whole beside their
+    /// inputs), and sha256sum agrees with the manifest. A file already
+    /// compressed by an earlier run (`gzip -k`) was left out of the
+    /// manifest, its input removed, exit 0: it is listed too.
+    @Test func noInputGoesBeforeItsManifestIsInPlace() throws {
+        let run = try Scratch().run(#"""
+            make() { rm -rf $1 && mkdir $1 && for i in $(seq 1 300); do seq $i 5000 > $1/f$i; done; }
+            make p && "$BALE" pack p -o p.tgz --manifest - --remove-files | true
+            echo "pack to a closed pipe: ${PIPESTATUS[0]}, inputs left: $(ls p | wc -l)"
+            make g && "$BALE" gzip -r g --manifest - 2> err | true
+            echo "gzip -r to a closed pipe: ${PIPESTATUS[0]}, inputs left: $(ls g | grep -vc 'gz$')"
+            make f && sha256sum f/* | sort > want
+            "$BALE" gzip -r f --manifest /dev/full 2> err; echo "gzip -r to a full device: $?, inputs left: $(ls f | grep -vc 'gz$')"
+            grep -c 'no manifest was written, so the 300 inputs compressed are kept' err
+            "$BALE" gzip -r f --manifest m; echo "the run after: $?, inputs left: $(ls f | grep -vc 'gz$')"
+            sort m | cmp - want && echo "its manifest lists them all"
+            rm -rf l && mkdir l && seq 1 100000 > l/a && seq 2 100000 > l/b && sha256sum l/a l/b | sort > want2 && gzip -k l/a
+            "$BALE" gzip -r l --manifest m2; echo "after gzip -k: $? $(ls l | tr '\n' ' ')"
+            sort m2 | cmp - want2 && echo "the file gzip -k compressed is listed"
+            """#)
+        #expect(run.stdout == """
+            pack to a closed pipe: 141, inputs left: 300
+            gzip -r to a closed pipe: 141, inputs left: 300
+            gzip -r to a full device: 1, inputs left: 300
+            1
+            the run after: 0, inputs left: 0
+            its manifest lists them all
+            after gzip -k: 0 a.gz b.gz \("")
+            the file gzip -k compressed is listed
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -137,14 +137,15 @@ public enum Manifest {
 
     /// Writes the manifest of `lines` to `path` (through a temporary file
     /// renamed into place) or to standard output ("-").
-    /// `sha256sum -c` checks it where the files are. The caller reports
+    /// `sha256sum -c` checks it where the files are; `sync` flushes it to
+    /// disk before the rename (inputs are removed after it). The caller reports
     /// what is thrown (the format knows nothing of runs and their messages).
-    public static func write(_ entries: Entries, to path: String) throws(BaleError) {
+    public static func write(_ entries: Entries, to path: String, sync: Bool = false) throws(BaleError) {
         if path == "-" { return try StandardOutput.write(text(entries)) }
         let file = try AtomicOutputFile(path: path)
         do throws(BaleError) {
             try write(entries, to: file)
-            try file.commit(attributes: nil, sync: false)
+            try file.commit(attributes: nil, sync: sync)
         } catch {
             file.discard()
             throw error

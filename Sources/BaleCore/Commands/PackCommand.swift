@@ -232,7 +232,9 @@ public struct PackCommand {
                 status = max(status, error.exitStatus)
             }
         }
-        if let removal, status != .failure {
+        // Not after a failure, nor after a reader of the manifest on standard
+        // output went away (141, which ranks above it: every file was removed).
+        if let removal, status < .failure {
             let everythingArchived = !walk.hadErrors && cutter.readEveryFile
             status = max(status, removal.removeSources(of: feed.all, changedWhileRead: cutter.changedEntries,
                                                        everythingArchived: everythingArchived, relativeTo: base))

@@ -104,10 +104,14 @@ struct RecursiveGzip {
         // handed over stays to be named.
         let found = BoundedQueue<FileTask>(capacity: 4096)
         let walkStatus = Mutex(ExitCode.success)
+        // With --manifest, files an interrupted run already compressed are
+        // listed too, and no input goes before the manifest is in place.
+        let earlier = options.manifestPath != nil ? EarlierRunFiles() : nil
         let walker: @Sendable (Cancellation) -> Void = { [command, options, tops, context] cancellation in
             defer { found.close() }
             cancellation.whenCancelled { found.close() }
             var walk = Walk(command: command)
+            walk.earlier = earlier
             walk.deliver = { file in
                 context.summary.expect(bytes: Int64(file.info.st_size), files: 1)
                 found.push(FileTask(source: SourceFile(path: file.path, info: file.info), target: file.target,
@@ -119,7 +123,8 @@ struct RecursiveGzip {
         let ledger = FileLedger()
         let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize,
                                    makesDigests: options.manifestPath != nil, ledger: ledger) { found.pop() }
-        let sink = FileSetSink(ledger: ledger, context: context, replacesOutputs: options.force)
+        let sink = FileSetSink(ledger: ledger, context: context, replacesOutputs: options.force,
+                               holdsRemovals: options.manifestPath != nil)
         let job = CommandRunner.Job(
             cutter: cutter, kind: options.engine.compression(level: options.level),
             inputName: options.files.first ?? "files", sink: sink, producer: walker,
@@ -136,15 +141,38 @@ struct RecursiveGzip {
             })
         let outcome = runner.run(job, on: pipeline)
         sink.finish()
-        if case .failure(let error) = outcome { return error.exitStatus }
+        guard let manifest = options.manifestPath, let earlier else {
+            if case .failure(let error) = outcome { return error.exitStatus }
+            return max(walkStatus.withLock { $0 }, sink.status)
+        }
+        // The manifest first, flushed to disk when inputs are to go; then
+        // the inputs. An input removed without its line is a digest no
+        // later run can make: a manifest that cannot be written (a full
+        // disk, a reader of standard output gone) keeps every input, as a
+        // failed job does (its outputs whole beside them, which the next
+        // run lists and finishes: `finishesEarlierRun`).
         var status = max(walkStatus.withLock { $0 }, sink.status)
-        if let manifest = options.manifestPath {
-            do throws(BaleError) { try Manifest.write(sink.digests, to: manifest) } catch {
+        if case .failure(let error) = outcome {
+            status = error.exitStatus
+        } else {
+            var entries = sink.digests
+            for file in earlier.files { entries.append(name: file.path, digest: file.digest) }
+            do throws(BaleError) {
+                try Manifest.write(entries, to: manifest, sync: removing)
+                sink.removeInputs()
+                if removing { earlier.removeInputs(context: context) }
+                return max(status, sink.status, earlier.status)
+            } catch {
                 context.fail(error, writing: "the manifest")
                 status = max(status, error.exitStatus)
             }
         }
-        return status
+        let kept = sink.keepInputs() + earlier.files.count
+        if removing && kept > 0 {
+            context.report(.error(path: nil, "--manifest: no manifest was written, so the \(kept) input\(kept == 1 ? "" : "s") compressed "
+                                  + "\(kept == 1 ? "is" : "are") kept beside \(kept == 1 ? "its" : "their") output\(kept == 1 ? "" : "s")"))
+        }
+        return max(status, .failure)
     }
 
     /// Two paths given whose files `--out-dir` would write to the same
@@ -202,6 +230,9 @@ struct RecursiveGzip {
         /// Where each file taken goes; nil to collect them in `found`.
         var deliver: ((Found) -> Void)?
         var status = ExitCode.success
+        /// With --manifest: the files an interrupted run already compressed,
+        /// with their digests (`finishesEarlierRun`).
+        var earlier: EarlierRunFiles?
         /// With --out-dir: the temporary outputs a killed run left in the
         /// mirror, which the walk of the inputs never meets.
         private let leftovers = TemporaryLeftovers()
@@ -399,10 +430,19 @@ struct RecursiveGzip {
                 return false
             }
             let source = TerminalText.name(path), output = TerminalText.name(target)
+            // With --manifest the file is listed as if compressed now, and its
+            // input goes with the others, once the manifest is in place: it
+            // was left out, its input removed, its digest lost for good.
+            let hasher = earlier != nil ? SHA256() : nil
             let same = options.decompress
                 ? GzipEquality.holds(gzip: path, plain: target)
-                : GzipEquality.holds(gzip: target, plain: path)
+                : GzipEquality.holds(gzip: target, plain: path, hashing: hasher)
             guard same else { return false }
+            if let earlier, let hasher {
+                earlier.add(EarlierRunFiles.File(path: path, stamp: PackEntry.WalkedStamp(info), digest: hasher.finish(),
+                                                 output: target, removes: !options.keep && options.outputDirectory == nil))
+                return true
+            }
             if !options.keep && options.outputDirectory == nil {
                 if withCString(path, { unlink($0) }) != 0 {
                     report(.error(BaleError.cannotOpen(path: source, .current("unlink"))))
@@ -422,6 +462,50 @@ struct RecursiveGzip {
         private mutating func report(_ diagnostic: Diagnostic) {
             options.context.report(diagnostic)
             status = max(status, diagnostic.exitStatus)
+        }
+    }
+}
+
+/// The files a `gzip -r --manifest` run found already compressed by an
+/// interrupted run (their output whole beside them: `finishesEarlierRun`),
+/// with their digests, for the manifest; their inputs are removed with the
+/// others, once the manifest is in place. Filled by the walk's thread,
+/// read after the job.
+final class EarlierRunFiles: Sendable {
+    struct File: Sendable {
+        var path: [UInt8]
+        var stamp: PackEntry.WalkedStamp
+        var digest: [UInt8]
+        var output: [UInt8]
+        /// Whether the run removes its input (not -k, not --out-dir).
+        var removes: Bool
+    }
+
+    private let state = Mutex<(files: [File], status: ExitCode)>(([], .success))
+
+    func add(_ file: File) { state.withLock { $0.files.append(file) } }
+
+    var files: [File] { state.withLock { $0.files } }
+
+    /// The worst outcome of `removeInputs`.
+    var status: ExitCode { state.withLock { $0.status } }
+
+    /// Removes the inputs, each if it is still the file that was hashed, and says so.
+    func removeInputs(context: RunContext) {
+        for file in files where file.removes {
+            let source = TerminalText.name(file.path)
+            var diagnostic: Diagnostic?
+            switch InputRemoval.remove(file.path, ifStill: file.stamp) {
+            case .removed:
+                context.info("\(source): already done as \(TerminalText.name(file.output)) by an interrupted run -- removed")
+            case .replaced: diagnostic = InputRemoval.replacedWarning(file.path)
+            case .changed: diagnostic = InputRemoval.changedWarning(file.path)
+            case .failed(let error): diagnostic = .warning(path: source, error.reason)
+            }
+            if let diagnostic {
+                context.report(diagnostic)
+                state.withLock { $0.status = max($0.status, diagnostic.exitStatus) }
+            }
         }
     }
 }

@@ -8,15 +8,17 @@ import Glibc
 /// removed, so that it can finish the job instead of stopping at "already
 /// exists".
 enum GzipEquality {
-    /// True when `gzipPath` is a whole, valid gzip of exactly `plainPath`'s bytes.
-    static func holds(gzip gzipPath: [UInt8], plain plainPath: [UInt8]) -> Bool {
+    /// True when `gzipPath` is a whole, valid gzip of exactly `plainPath`'s
+    /// bytes. With `hasher`, the plain bytes compared are hashed too
+    /// (`gzip -r --manifest` lists such a file, as if compressed now).
+    static func holds(gzip gzipPath: [UInt8], plain plainPath: [UInt8], hashing hasher: SHA256? = nil) -> Bool {
         let gzip = withCString(gzipPath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
         guard gzip >= 0 else { return false }
         defer { FileIO.close(gzip) }
         let plain = withCString(plainPath) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
         guard plain >= 0 else { return false }
         defer { FileIO.close(plain) }
-        let sink = ComparingSink(fd: plain)
+        let sink = ComparingSink(fd: plain, hasher: hasher)
         guard let ending = try? GzipStreamDecoder.decode(fd: gzip, path: TerminalText.name(gzipPath), sink: sink),
               ending == .clean else { return false }
         return sink.reachedEnd()
@@ -25,8 +27,12 @@ enum GzipEquality {
     /// Compares what it is given with the next bytes of a file.
     private final class ComparingSink: OutputSink, @unchecked Sendable {  // used only by the thread that decodes into it
         let fd: Int32
+        let hasher: SHA256?
         private var buffer: [UInt8] = []
-        init(fd: Int32) { self.fd = fd }
+        init(fd: Int32, hasher: SHA256?) {
+            self.fd = fd
+            self.hasher = hasher
+        }
 
         func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
             guard bytes.count > 0 else { return }
@@ -35,6 +41,7 @@ enum GzipEquality {
             guard got == bytes.count, buffer.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, got) == 0 }) else {
                 throw .corrupt(path: "", offset: nil, reason: "differs")
             }
+            hasher?.update(bytes)
         }
 
         /// True when the file has no bytes left.

@@ -28,7 +28,10 @@ import CSystem
 /// and only when all are flushed are the inputs of that group unlinked;
 /// an input whose output's file system could not be flushed is kept. A
 /// crash in between leaves input and complete output side by side, which
-/// the next run finishes (see `RecursiveGzip`).
+/// the next run finishes (see `RecursiveGzip`). With `--manifest` no input
+/// goes before the manifest is in place (`holdsRemovals`): the command
+/// removes them all after writing it (`removeInputs`), or keeps them all
+/// when it could not, for an input removed is a digest no run can make again.
 ///
 /// Only the collector thread writes here (`@unchecked Sendable`); `status`,
 /// `digests` and `finish` are used after the pipeline joined it.
@@ -40,6 +43,8 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// Whether an output may replace a file under its name (-f); without
     /// it, a file that took the name after the walk looked is kept.
     private let replacesOutputs: Bool
+    /// Whether the inputs wait for `removeInputs` after the job (--manifest).
+    private let holdsRemovals: Bool
     private var file: FileTask?
     /// What went wrong reading the current file's parts so far.
     private var problem: FileProblem?
@@ -64,11 +69,13 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
 
     /// Writes to the files' outputs; crosses each file it finishes off
     /// `ledger`. With `replacesOutputs` (-f) an output replaces whatever
-    /// holds its name; without, never.
-    public init(ledger: FileLedger, context: RunContext, replacesOutputs: Bool) {
+    /// holds its name; without, never. With `holdsRemovals`, no input is
+    /// removed before the caller's `removeInputs` after `finish`.
+    public init(ledger: FileLedger, context: RunContext, replacesOutputs: Bool, holdsRemovals: Bool = false) {
         self.ledger = ledger
         self.context = context
         self.replacesOutputs = replacesOutputs
+        self.holdsRemovals = holdsRemovals
     }
 
     public func write(_ result: ChunkResult<FileSetCutter.Unit>) throws(BaleError) {
@@ -191,11 +198,12 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             context.info(VerboseLine.text(name: verbose.name, plainBytes: verbose.plainBytes, gzipBytes: verbose.gzipBytes,
                                           outcome: .created(name: output.path)))
         }
-        if pendingRemovals.count >= Self.removalBatch { removeInputs() }
+        if pendingRemovals.count >= Self.removalBatch && !holdsRemovals { removeInputs() }
     }
 
-    /// Makes the outputs written so far durable, then removes their inputs.
-    private func removeInputs() {
+    /// Makes the outputs written so far durable, then removes their inputs
+    /// (with `holdsRemovals`, the command's call once the manifest is in place).
+    public func removeInputs() {
         guard !pendingRemovals.isEmpty else { return }
         // The file systems holding the outputs, each known by one of the
         // outputs' directories.
@@ -256,12 +264,26 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         return slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(path[..<$0]) } ?? [UInt8(ascii: ".")]
     }
 
-    /// Ends the job: removes the inputs still waiting, discards an output
-    /// left unfinished (after a failure).
+    /// Ends the job: discards an output left unfinished (after a failure),
+    /// and removes the inputs still waiting, unless `holdsRemovals`.
     public func finish() {
         current?.discard()
         current = nil
-        removeInputs()
+        if !holdsRemovals { removeInputs() }
+    }
+
+    /// Keeps the inputs still waiting (with `holdsRemovals`: the manifest
+    /// could not be written), their `-v` lines said as for inputs kept;
+    /// returns how many there were.
+    public func keepInputs() -> Int {
+        let kept = pendingRemovals.count
+        for (_, _, output, verbose) in pendingRemovals {
+            guard let verbose else { continue }
+            context.info(VerboseLine.text(name: verbose.name, plainBytes: verbose.plainBytes, gzipBytes: verbose.gzipBytes,
+                                          outcome: .created(name: TerminalText.name(output))))
+        }
+        pendingRemovals = []
+        return kept
     }
 
     /// Reports `diagnostic` to the run and keeps the status it asks for.
