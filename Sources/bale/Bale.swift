@@ -32,6 +32,17 @@ struct Bale: ParsableCommand {
            strcmp(mode, WorkerProcess.modeArgument) == 0 {
             Glibc.exit(WorkerLoop.run())
         }
+        // /proc first: bale starts its workers from /proc/self/exe, hands
+        // them descriptors through /proc/PID/fd, and Swift itself reads
+        // the arguments from /proc/self/cmdline. Without it (a chroot, a
+        // sandbox that mounts none) every command, `--version` too, died
+        // of SIGILL with "Range requires lowerBound <= upperBound" (no
+        // arguments at all): said plainly instead, exit 1.
+        if access("/proc/self/exe", F_OK) != 0 {
+            FileIO.report("bale: /proc is not mounted here: bale needs it (its worker processes are started "
+                          + "from /proc/self/exe); mount it, e.g. mount -t proc proc /proc")
+            Glibc.exit(BaleCore.ExitCode.failure.rawValue)
+        }
         // Process-wide state, set up once, here: the library never
         // changes it (its tests set SIGPIPE up the same way). The
         // descriptors handed over are noted before bale opens any.

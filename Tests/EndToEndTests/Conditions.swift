@@ -30,6 +30,13 @@ enum Machine {
         (try? sh("[ -r /proc/version ] && [ \"$(stat -c %s /proc/version)\" = 0 ] && [ -s /proc/version -o -n \"$(head -c1 /proc/version)\" ]", in: "/").status) == 0
     }()
 
+    /// Whether a private mount namespace without /proc can be made here
+    /// (root, and unshare allowed).
+    static let canHideProc: Bool = {
+        guard isRoot else { return false }
+        return (try? sh("unshare -m sh -c 'mount --make-rprivate / && umount -l /proc && [ ! -e /proc/self ]'", in: "/").status) == 0
+    }()
+
     /// Whether strace can trace bale here (installed, and ptrace allowed).
     static let canTrace: Bool = {
         (try? sh("strace -f -qq -e trace=none -o /dev/null true", in: "/").status) == 0

@@ -196,4 +196,19 @@ import Testing
         #expect(figures.count == 2, "\(run.stdout)\(run.stderr)")
         for megabytes in figures { #expect(megabytes < 160, "peak \(megabytes) MiB") }
     }
+
+    /// Without /proc (a chroot, a sandbox that mounts none) every command,
+    /// `--version` too, died of SIGILL (exit 132) saying only "Illegal
+    /// instruction": Swift reads the arguments from /proc/self/cmdline,
+    /// and found none. bale needs /proc (its workers are started from
+    /// /proc/self/exe): it says so, exit 1, and touches nothing.
+    @Test(.enabled(if: Machine.canHideProc, "needs root and unshare to hide /proc in a mount namespace"))
+    func withoutProcBaleSaysWhatItNeeds() throws {
+        let run = try Scratch().run(#"""
+            seq 1 1000 > p
+            unshare -m sh -c 'mount --make-rprivate / && umount -l /proc && for a in --version "gzip p" "sum p"; do "$BALE" $a 2>> err; echo "$a: $?"; done'
+            grep -c '/proc is not mounted here' err; ls
+            """#)
+        #expect(run.stdout == "--version: 1\ngzip p: 1\nsum p: 1\n3\nerr\np\n", "\(run.stdout)\(run.stderr)")
+    }
 }
