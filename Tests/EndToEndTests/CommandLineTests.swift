@@ -104,4 +104,20 @@ import Testing
             """#)
         #expect(run.stdout == "100000 0\n100000 0\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// `--name=` with nothing after the '=' (a script's `--json-file=$LOG`
+    /// with LOG unset) took the next argument as its value: `gzip -k
+    /// --json-file= data.csv` wrote the run's summary over data.csv, and
+    /// `pack --manifest= a logs` the manifest over a, both exit 0. A usage
+    /// error now (64), with nothing read or written.
+    @Test func anEmptyOptionValueIsAUsageError() throws {
+        let run = try Scratch().run(#"""
+            seq 100 > data.csv && cp data.csv orig && mkdir logs && echo l > logs/x
+            "$BALE" gzip -k --json-file= data.csv < /dev/null; echo "gzip: $?"
+            "$BALE" pack -o l.tgz --manifest= data.csv logs; echo "pack: $?"
+            echo x | "$BALE" gzip --suffix= data.csv > /dev/null; echo "suffix: $?"
+            cmp data.csv orig && ls | tr '\n' ' ' && echo
+            """#)
+        #expect(run.stdout == "gzip: 64\npack: 64\nsuffix: 64\ndata.csv logs orig \n", "\(run.stdout)\(run.stderr)")
+    }
 }
