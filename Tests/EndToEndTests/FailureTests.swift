@@ -211,4 +211,24 @@ import Testing
             """#)
         #expect(run.stdout == "--version: 1\ngzip p: 1\nsum p: 1\n3\nerr\np\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// Workers are started from /proc/self/exe, the file this bale was
+    /// started from, not from a path read from it: bale in a directory
+    /// whose name is not UTF-8 could start none ("cannot start
+    /// .../caf\u{FFFD}/bale: No such file or directory", exit 1), and after
+    /// an upgrade removed the file (`install` unlinks and copies), a worker
+    /// that died could not be replaced: the job failed.
+    @Test func workersStartFromTheRunningFileWhereverItIs() throws {
+        let run = try Scratch().run(#"""
+            dir=$(printf 'caf\351') && mkdir "$dir" && cp "$BALE" "$dir/bale"
+            seq 1 1000 | "$dir/bale" gzip | gzip -dc | wc -l
+            cp "$BALE" b2 && head -c 150000000 /dev/urandom > big
+            ./b2 gzip -1 -k -p 2 big 2> err & pid=$!
+            until [ -n "$(pgrep -P $pid)" ]; do sleep 0.01; done
+            sleep 0.3; rm b2; kill -KILL $(pgrep -P $pid | head -n 1)
+            wait $pid; echo "removed while running, a worker killed: $?"
+            gzip -dc big.gz | cmp - big && echo "whole"
+            """#)
+        #expect(run.stdout == "1000\nremoved while running, a worker killed: 0\nwhole\n", "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -41,16 +41,24 @@ public final class WorkerPool: Sendable {
         self.arena = arena.flatMap { try? SharedArena(layout: $0) }
     }
 
-    /// The path of the running executable, which is what workers run unless
-    /// a caller says otherwise (under a test runner it is the test bundle,
-    /// so tests pass the built `bale` instead).
-    public static var currentExecutable: String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if length > 0 {
-            return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-        return CommandLine.arguments[0]
+    /// What workers run unless a caller says otherwise: this very
+    /// executable, as /proc/self/exe, the kernel's own link to the file
+    /// this process was started from. Started by the path read from that
+    /// link, a worker could not start from a directory whose name is not
+    /// UTF-8 (decoded, the name was another: "No such file"), nor after an
+    /// upgrade removed the file (`install` unlinks and copies): a worker
+    /// that died was not replaced and the job failed; and a file put in
+    /// its place was started as a worker of the old bale. (Under a test
+    /// runner it is the test bundle, so tests pass the built `bale`.)
+    public static let currentExecutable = "/proc/self/exe"
+
+    /// `executable` as messages name it: for /proc/self/exe, the file it
+    /// stands for.
+    private var shownExecutable: String {
+        guard executable == Self.currentExecutable else { return executable }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let length = buffer.withUnsafeMutableBytes { readlink(executable, $0.baseAddress!, $0.count - 1) }
+        return length > 0 ? TerminalText.name(buffer[0..<length]) : executable
     }
 
     /// The workers, starting them if this is the first call.
@@ -67,9 +75,9 @@ public final class WorkerPool: Sendable {
                 for _ in 0..<count {
                     do { started.append(try WorkerProcess(executable: executable, arena: arena)) } catch let error as SystemError {
                         for worker in started { worker.shutdown() }
-                        throw BaleError.workerFailed("cannot start \(executable): \(error.reason)")
+                        throw BaleError.workerFailed("cannot start \(shownExecutable): \(error.reason)")
                     } catch {
-                        throw BaleError.workerFailed("cannot start \(executable): \(error)")
+                        throw BaleError.workerFailed("cannot start \(shownExecutable): \(error)")
                     }
                 }
                 state = .running(started)
@@ -84,7 +92,7 @@ public final class WorkerPool: Sendable {
     public func replace(_ old: WorkerProcess) throws(BaleError) -> WorkerProcess {
         let fresh: WorkerProcess
         do { fresh = try WorkerProcess(executable: executable, arena: arena) } catch {
-            throw BaleError.workerFailed("cannot start \(executable) again: \(error.reason)")
+            throw BaleError.workerFailed("cannot start \(shownExecutable) again: \(error.reason)")
         }
         let kept: Bool = state.withLock { state in
             guard case .running(var workers) = state, let index = workers.firstIndex(where: { $0 === old }) else {
