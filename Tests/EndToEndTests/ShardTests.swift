@@ -100,7 +100,12 @@ import Testing
             for spelling in g g/ ./g g//; do
                 rm -rf g && cp -a orig g && "$BALE" gzip -r --shard 1/3 "$spelling" && (cd g && find . -name '*.gz' | sort | md5sum)
             done | uniq | wc -l
+            # sum prints the path as given: the part is taken on it as pack
+            # stores it (parts given ./g and g hashed some files twice).
+            for spelling in g ./g g/ g//; do
+                "$BALE" sum --shard 2/3 "$spelling" | sed 's|  [./]*g/*|  g/|' | md5sum
+            done | uniq | wc -l
             """#)
-        #expect(run.stdout == "1\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout == "1\n1\n", "\(run.stdout)\(run.stderr)")
     }
 }

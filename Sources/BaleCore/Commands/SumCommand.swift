@@ -246,7 +246,7 @@ public struct SumCommand: Sendable {
                     // its path, as `-` is (the walk's shard takes regular
                     // files only): it was hashed by every part, a line in
                     // each part's manifest, a FIFO's stream split between them.
-                    let inShard = isRegular || (options.shard?.takes(entry.path) ?? true)
+                    let inShard = isRegular || (options.shard?.takes(policy.shardName(path: entry.path, name: entry.name)) ?? true)
                     if entry.isSelected && inShard && (isRegular || (entry.isGiven && entry.type != S_IFDIR)) {
                         deliver(SumItem(path: entry.path, size: isRegular ? Int64(entry.info.st_size) : 0,
                                         isRegular: isRegular, expected: nil))

@@ -203,7 +203,7 @@ public final class TreeWalk {
     private func takenByAnotherPart(path: [UInt8], name: [UInt8], component: [UInt8], isTop: Bool,
                                     listedAsDirectory: Bool) -> Bool {
         guard let parts = policy.partsRemoveTheirFiles else { return false }
-        if !parts.takes(policy.shardKey == .name ? name : path) { return true }
+        if !parts.takes(policy.shardName(path: path, name: name)) { return true }
         return !isTop && (listedAsDirectory || AtomicOutputFile.isTemporaryName(component))
     }
 

@@ -100,7 +100,26 @@ public struct TreeWalkPolicy: Sendable {
         if !includes.isEmpty && !including.excludes(name) { return false }
         if Int64(info.st_size) < minimumSize { return false }
         if let olderThan, Int64(info.st_mtim.tv_sec) > now - olderThan { return false }
-        if let shard, !shard.takes(shardKey == .name ? name : path) { return false }
+        if let shard, !shard.takes(shardName(path: path, name: name)) { return false }
         return true
+    }
+
+    /// What the shard is taken on: the name below its top, or (`.path`) the
+    /// path with the spellings of one place made one, as `pack` stores it
+    /// (`./d/f` and `d//f` are `d/f`), so that parts given `d`, `d/` and
+    /// `./d` split the files alike: `sum --shard` parts given `./d` and `d`
+    /// hashed some files twice and others never.
+    func shardName(path: [UInt8], name: [UInt8]) -> [UInt8] {
+        guard shardKey == .path else { return name }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let startsWithDot = path.count > 1 && path[0] == dot && path[1] == slash
+        let doubled = zip(path, path.dropFirst()).contains { $0 == slash && $1 == slash }
+        guard startsWithDot || doubled else { return path }
+        var key: [UInt8] = []
+        key.reserveCapacity(path.count)
+        for byte in TarMemberName.withoutLeadingDot(path) where !(byte == slash && key.last == slash) {
+            key.append(byte)
+        }
+        return key
     }
 }
