@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdatomic.h>
@@ -468,4 +469,27 @@ long bale_filesystem_type(int fd) {
     struct statfs system;
     if (fstatfs(fd, &system) != 0) return -1;
     return (long)system.f_type;
+}
+
+/* The CPUs the affinity mask allows: a batch system that binds a task to
+   4 of a node's 64 cores gives it 4, and one worker per core of the whole
+   node (the online count) put 16 processes on each. The mask is asked
+   with sets of growing size, for machines of more CPUs than a cpu_set_t
+   holds (EINVAL). */
+int bale_usable_cpus(void) {
+    for (size_t cpus = 1024; cpus <= 65536; cpus *= 2) {
+        cpu_set_t *set = CPU_ALLOC(cpus);
+        if (set == NULL) break;
+        size_t size = CPU_ALLOC_SIZE(cpus);
+        if (sched_getaffinity(0, size, set) == 0) {
+            int count = CPU_COUNT_S(size, set);
+            CPU_FREE(set);
+            if (count > 0) return count;
+            break;
+        }
+        CPU_FREE(set);
+        if (errno != EINVAL) break;
+    }
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (int)online : 1;
 }

@@ -150,7 +150,7 @@ extension EngineOptions {
         let progress = !quiet && !verbose && !noProgress && isatty(2) != 0 ? Progress(summary: context.summary) : nil
         var status = max(work(), context.exitStatus)
         progress?.stop()
-        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let cores = EngineSettings.usableCPUs
         if stats { FileIO.reportRaw(RunReport.stageTable(context.summary, cores: cores)) }
         if json || jsonFile != nil {
             let text = Array(RunReport.json(context, command: command, inputs: inputs,

@@ -120,4 +120,18 @@ import Testing
             """#)
         #expect(run.stdout == "gzip: 64\npack: 64\nsuffix: 64\ndata.csv logs orig \n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// By default one worker per CPU bale may run on, as `nproc` counts
+    /// them: under `taskset -c 0` (or a Slurm task bound to some cores)
+    /// it started one per online CPU of the machine.
+    @Test func workersFollowTheCPUAffinity() throws {
+        let run = try Scratch().run(#"""
+            head -c 30000000 /dev/urandom > big
+            taskset -c 0 "$BALE" gzip -c big > /dev/null & pid=$!
+            until [ -n "$(pgrep -P $pid)" ]; do sleep 0.01; done; sleep 0.1
+            echo "workers: $(pgrep -P $pid | wc -l) for $(taskset -c 0 nproc) CPU"
+            wait $pid
+            """#)
+        #expect(run.stdout == "workers: 1 for 1 CPU\n", "\(run.stdout)\(run.stderr)")
+    }
 }

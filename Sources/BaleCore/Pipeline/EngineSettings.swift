@@ -1,3 +1,4 @@
+import CSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,10 +20,16 @@ public struct EngineSettings: Sendable {
 
     public init() {}
 
-    /// The number of workers `jobs` asks for.
+    /// The number of workers `jobs` asks for; by default one per CPU this
+    /// process may run on (`bale_usable_cpus`: under `taskset -c 0`, or a
+    /// Slurm task bound to 4 cores, the online count started one worker
+    /// per core of the whole node).
     public var workerCount: Int {
-        jobs > 0 ? jobs : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        jobs > 0 ? jobs : Self.usableCPUs
     }
+
+    /// The CPUs this process may run on (at least 1).
+    public static var usableCPUs: Int { max(1, Int(bale_usable_cpus())) }
 
     /// The work of compressing chunks at bale's `level` with the codec chosen.
     public func compression(level: Int32) -> WorkKind {

@@ -174,4 +174,10 @@ void bale_sha256_blocks_pair(uint32_t a[8], const uint8_t *da, uint32_t b[8], co
 void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_length, uint64_t total_length,
                         uint8_t digest[32]);
 
+/// The CPUs this process may run on (its affinity: what `taskset`, a
+/// cpuset and Slurm's task binding give it, as `nproc` counts them), or
+/// the online CPUs if the kernel does not say. Swift cannot use glibc's
+/// CPU_COUNT macros.
+int bale_usable_cpus(void);
+
 #endif
