@@ -103,8 +103,12 @@ build: setup version deflate
 # says why), so the binary runs on batch nodes without a Swift toolchain;
 # only libc, libm, libgcc_s and libisal stay dynamic, and the dist tarball
 # carries libisal (see dist).
+# --disable-local-rpath: SwiftPM puts $$ORIGIN first in the RUNPATH, and the
+# binary then loaded libisal.so.2 from its own directory before anything
+# else (a binary in /tmp or a group-writable tools directory ran whatever
+# library someone put beside it). Its one RUNPATH is $$ORIGIN/../lib/bale.
 release: setup version deflate
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath
 
 demo: release
 	bash samples/demo.sh .build/release/bale

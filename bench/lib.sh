@@ -34,7 +34,7 @@ require_tools() {
 build_bale() {
     log "building release binary"
     # As `make release` builds it: the same flags, so the two share one build.
-    swift build -c release --static-swift-stdlib --package-path "$ROOT"
+    swift build -c release --static-swift-stdlib --disable-local-rpath --package-path "$ROOT"
     BALE="$ROOT/.build/release/bale"
     [[ -x "$BALE" ]] || die "no binary at $BALE after the build"
 }

@@ -9,7 +9,8 @@
 # and libstdc++ linked in): it needs libc, which every recent Linux has, and
 # ISA-L, which this tarball carries in lib/bale/ (installed beside bin/, as
 # prefix/lib/bale, where the binary looks first: its RUNPATH is
-# $ORIGIN/../lib/bale).
+# $ORIGIN/../lib/bale only, never its own directory, where anyone who can
+# write there could put a library of their own).
 #
 # Before it copies anything, it runs the binary once: on a system too old
 # for it (its glibc older than the one it was built against, or a library
@@ -32,12 +33,26 @@ mkdir -p "$prefix/bin" "$prefix/lib/bale" "$prefix/share/man/man1" \
     "$prefix/share/bash-completion/completions" \
     "$prefix/share/zsh/site-functions" \
     "$prefix/share/fish/vendor_completions.d"
-cp "$here/bin/bale" "$prefix/bin/bale" && chmod 755 "$prefix/bin/bale"
+# Each file is copied beside its place under a temporary name, then renamed
+# over it. A bale running from this prefix (a batch job during an upgrade)
+# keeps the files it has open: copied over in place, the binary failed
+# ("Text file busy", and the script went on to say it had installed), and
+# the library was rewritten under the running processes (SIGBUS, SIGSEGV).
+# Any failure stops the script, with nothing half-copied left in place.
+put() {
+    staged="$2.install-$$"
+    if ! { cp "$1" "$staged" && chmod "$3" "$staged" && mv -f "$staged" "$2"; }; then
+        rm -f "$staged"
+        echo "install.sh: could not install $2; stopped" >&2
+        exit 1
+    fi
+}
+put "$here/bin/bale" "$prefix/bin/bale" 755
 for library in "$here"/lib/bale/*; do
-    cp "$library" "$prefix/lib/bale/" && chmod 644 "$prefix/lib/bale/$(basename "$library")"
+    put "$library" "$prefix/lib/bale/$(basename "$library")" 644
 done
-cp "$here/share/man/man1/bale.1" "$prefix/share/man/man1/bale.1"
-cp "$here/share/bash-completion/completions/bale" "$prefix/share/bash-completion/completions/bale"
-cp "$here/share/zsh/site-functions/_bale" "$prefix/share/zsh/site-functions/_bale"
-cp "$here/share/fish/vendor_completions.d/bale.fish" "$prefix/share/fish/vendor_completions.d/bale.fish"
+put "$here/share/man/man1/bale.1" "$prefix/share/man/man1/bale.1" 644
+put "$here/share/bash-completion/completions/bale" "$prefix/share/bash-completion/completions/bale" 644
+put "$here/share/zsh/site-functions/_bale" "$prefix/share/zsh/site-functions/_bale" 644
+put "$here/share/fish/vendor_completions.d/bale.fish" "$prefix/share/fish/vendor_completions.d/bale.fish" 644
 echo "installed bale into $prefix (put $prefix/bin on PATH)"

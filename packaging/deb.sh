@@ -53,7 +53,7 @@ while read -r library; do
   done
   if [ -z "$owner" ]; then
     echo "deb.sh: $bin loads $library, which no Debian package provides;" >&2
-    echo "deb.sh: build it with swift build -c release --static-swift-stdlib (make deb does)" >&2
+    echo "deb.sh: build it with swift build -c release --static-swift-stdlib --disable-local-rpath (make deb does)" >&2
     exit 1
   fi
   depends+=("$owner (>= $(dpkg-query -W -f='${Version}' "$owner"))")

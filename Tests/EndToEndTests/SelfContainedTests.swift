@@ -140,6 +140,37 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The binary looks for its libraries in prefix/lib/bale only, never
+    /// in its own directory (SwiftPM put $ORIGIN first: a library put
+    /// beside a binary in /tmp or a group-writable tools directory ran in
+    /// bale and in each of its workers); and install.sh over an install a
+    /// job is running from renames each file into place: it copied over
+    /// them, failed on the binary ("Text file busy") yet said it had
+    /// installed, exit 0, and rewrote the library under the running job.
+    @Test(.enabled(if: tarball != nil, "needs the dist tarball: run `make test` (or `make dist` first)"))
+    func theBinaryLoadsNothingFromBesideItAndReinstallsUnderARunningJob() throws {
+        let run = try Scratch().run(#"""
+            mkdir unpacked && tar -xzf "$TARBALL" -C unpacked
+            readelf -d unpacked/bale-*/bin/bale | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p'
+            mkdir d && cp unpacked/bale-*/bin/bale d/ && cp unpacked/bale-*/lib/bale/libisal.so.2 d/libisal.so.2.real
+            printf '#include <unistd.h>\n__attribute__((constructor)) static void f(void) { write(2, "PLANTED\\n", 8); }\n' > p.c
+            cc -shared -fPIC -o d/libisal.so.2 p.c && { d/bale --version > /dev/null 2> err; grep -c PLANTED err; }
+            sh unpacked/bale-*/install.sh "$PWD/prefix" > /dev/null
+            head -c 1500000000 /dev/zero | prefix/bin/bale gzip -1 -c > /dev/null & job=$!
+            sleep 1; sh unpacked/bale-*/install.sh "$PWD/prefix" > /dev/null 2> again; echo "reinstalled: $? $(cat again)"
+            wait $job; echo "the running job: $?"
+            ls -A prefix/bin prefix/lib/bale | grep -c install- || true
+            """#.replacingOccurrences(of: "$TARBALL", with: Self.tarball ?? ""))
+        #expect(run.stdout == """
+            $ORIGIN/../lib/bale
+            0
+            reinstalled: 0 \("")
+            the running job: 0
+            0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// The dynamic loader glibc names for this machine's architecture.
     #if arch(arm64)
     static let dynamicLoader = "ld-linux-aarch64.so.1"
