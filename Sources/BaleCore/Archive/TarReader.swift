@@ -407,6 +407,11 @@ public struct TarReader {
         return found
     }
 
+    /// Whether a pax record given empty deletes the header's field `key`.
+    private func deletes(_ key: String) -> Bool {
+        (overrides[key] ?? globals[key])?.isEmpty == true
+    }
+
     private func number(_ key: String) -> Int64? {
         value(key).flatMap { Self.decimal($0) }
     }
@@ -522,8 +527,12 @@ public struct TarReader {
         // they would name the owner to give the file): GNU tar shows and
         // uses the numeric ids.
         let hasNames = header[257..<262].elementsEqual("ustar".utf8)
-        entry.userName = value("uname") ?? (hasNames ? Self.field(header, 265, 32) : [])
-        entry.groupName = value("gname") ?? (hasNames ? Self.field(header, 297, 32) : [])
+        // An empty pax record deletes the header's field (POSIX): `uname=`
+        // means no name, and the ids say who owns the file, as GNU tar and
+        // python read it; the header's stale name was taken (root for a
+        // file of uid 1, extracted as root's).
+        entry.userName = value("uname") ?? (hasNames && !deletes("uname") ? Self.field(header, 265, 32) : [])
+        entry.groupName = value("gname") ?? (hasNames && !deletes("gname") ? Self.field(header, 297, 32) : [])
         entry.deviceMajor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 329, 8)))
         entry.deviceMinor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 337, 8)))
         entry.size = stored
@@ -878,7 +887,17 @@ public struct TarReader {
         case UInt8(ascii: "L"): longNames["path"] = Self.upToNUL(extended)
         case UInt8(ascii: "K"): longNames["linkpath"] = Self.upToNUL(extended)
         case UInt8(ascii: "g"): try parsePax(extended, global: true)
-        default: try parsePax(extended, global: false)  // 'x', 'X'
+        default:  // 'x', 'X'
+            // Only the last pax header before an entry counts, as GNU tar
+            // reads them (bsdtar alike): two in a row were merged, and an
+            // archive whose first one said `path=first` extracted under a
+            // name `tar -t` never showed (GNU tar's: the second's, or the
+            // header's own). Long names ('L', 'K') and globals stay.
+            overrides = [:]
+            paxSparseNumbers = []
+            paxAttributes = ([:], [:])
+            paxAttributeProblems = []
+            try parsePax(extended, global: false)
         }
         extended = []
     }
