@@ -242,4 +242,21 @@ import Testing
             """#)
         #expect(run.stdout == "ok\nx/ x/a x/a x/z\nstatus=2\ntar's bytes\n1\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// An entry whose name has a ".." component is refused, as `tar -xO`
+    /// refuses it ("Member name contains '..'") and `unpack` does: `cat`
+    /// wrote its content, exit 0, by its name or with no name given (found
+    /// by a read-only probe of foreign archives).
+    @Test func aNameWithDotDotIsNotWritten() throws {
+        let run = try Scratch().run(#"""
+            python3 -c "import tarfile, io
+            z = tarfile.open('d.tgz', 'w:gz')
+            for name, data in (('../etc/passwd', b'SECRET\n'), ('ok', b'ok\n')):
+                t = tarfile.TarInfo(name); t.size = len(data); z.addfile(t, io.BytesIO(data))
+            z.close()"
+            "$BALE" cat d.tgz 2> err; echo "all: $? $(grep -c "contains '..'" err)"
+            "$BALE" cat d.tgz ../etc/passwd 2> err; echo "named: $? $(grep -c "contains '..'" err)"
+            """#)
+        #expect(run.stdout == "ok\nall: 1 1\nnamed: 1 1\n", "\(run.stdout)\(run.stderr)")
+    }
 }

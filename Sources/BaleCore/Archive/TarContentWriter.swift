@@ -7,6 +7,10 @@
 /// here, as in `tar -xO`: its content is its target's, which the indexed
 /// path hands over under the link's name (`IndexedSelection`).
 ///
+/// A name `unpack` would refuse (a ".." component, a NUL byte) is refused
+/// here too, as `tar -xO` refuses it ("Member name contains '..'"): its
+/// content was written, exit 0, where neither tar nor `unpack` gives it.
+///
 /// Each piece is written as it comes, unbuffered: the collector hands
 /// over a member's data (4 MiB) at a time, and a small file's content
 /// comes in one piece, one write, as GNU tar writes it.
@@ -14,6 +18,7 @@ public struct TarContentWriter: TarReader.Handler {
     private let output: any OutputSink
     private let exclusions: ExclusionPatterns
     private var writing = false
+    private var refusals: [Diagnostic] = []
 
     /// Writes to `output` the content of the entries `exclusions` leaves.
     public init(output: any OutputSink, exclusions: ExclusionPatterns = ExclusionPatterns()) {
@@ -27,6 +32,10 @@ public struct TarContentWriter: TarReader.Handler {
         case .unknownType?, .contiguous?, nil: writing = entry.kind == .file
         }
         if writing && exclusions.excludes(entry.name) { writing = false }
+        if writing, case .failure(let refused) = TarExtractor.components(entry.name) {
+            refusals.append(.error(path: entry.displayName, "\(refused.reason); not written"))
+            writing = false
+        }
     }
 
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
@@ -36,5 +45,5 @@ public struct TarContentWriter: TarReader.Handler {
 
     public mutating func end() throws(BaleError) { writing = false }
 
-    public mutating func finish() -> [Diagnostic] { [] }
+    public mutating func finish() -> [Diagnostic] { refusals }
 }
