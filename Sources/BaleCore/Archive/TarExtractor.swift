@@ -216,6 +216,12 @@ public struct TarExtractor: TarReader.Handler {
         var linkTarget: (leaf: [UInt8], directory: OpenDirectory)?
         if entry.kind == .hardLink {
             guard let found = findLinkTarget(of: entry) else { return }
+            // A link to its own name: what is there already is what it
+            // says, and stays, as GNU tar leaves it. Made, it first removed
+            // what was there (a directory, and then "cannot link to e: No
+            // such file or directory").
+            if let target = policy.stripped(entry.linkTarget), case .success(let targetParts) = Self.components(target),
+               targetParts == parts { return }
             linkTarget = found
         }
         guard let directory = openParent(parts, for: entry) else { return }
