@@ -31,7 +31,9 @@ struct Cat: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The entries to write (a directory: the files under it); default: all.",
                                  valueName: "path"))
-    var paths: [String] = []
+    var givenPaths: [String] = []
+    /// The paths given (long runs joined for the parser split again: `JoinedArguments`).
+    var paths: [String] { JoinedArguments.split(givenPaths) }
 
     @Option(name: .customLong("wildcards"), help: ArgumentHelp(
         "Also write the entries this pattern matches (fnmatch on the whole name, * matching '/'; repeatable).",

@@ -72,8 +72,10 @@ struct GzipOptions: ParsableArguments {
     @Option(name: .customLong("chunk-size"), help: ArgumentHelp("Chunk size in KiB (for measurement).", visibility: .hidden))
     var chunkKiB: Int = 4096
 
-    @Argument(help: "Files to process; none or - for standard input to standard output.")
-    var files: [String] = []
+    @Argument(help: ArgumentHelp("Files to process; none or - for standard input to standard output.", valueName: "files"))
+    var givenFiles: [String] = []
+    /// The files given (long runs joined for the parser split again: `JoinedArguments`).
+    var files: [String] { JoinedArguments.split(givenFiles) }
 
     func validate() throws {
         _ = try level.resolved(codec: engine.codec)

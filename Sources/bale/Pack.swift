@@ -29,8 +29,10 @@ struct Pack: ParsableCommand {
           bale pack --remove-files logs/2024-05 -o /archive/2024-05.tar.gz   # archive, then delete
         """)
 
-    @Argument(help: "Files and directories to pack (or --files-from).")
-    var paths: [String] = []
+    @Argument(help: ArgumentHelp("Files and directories to pack (or --files-from).", valueName: "paths"))
+    var givenPaths: [String] = []
+    /// The paths given (long runs joined for the parser split again: `JoinedArguments`).
+    var paths: [String] { JoinedArguments.split(givenPaths) }
 
     @Option(name: .customShort("o", allowingJoined: true), help: "The archive (default: NAME.tar.gz beside the first path; - for standard output).")
     var output: String?

@@ -61,8 +61,10 @@ struct Sum: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Argument(help: "Files and directories to hash (- or none: standard input).")
-    var paths: [String] = []
+    @Argument(help: ArgumentHelp("Files and directories to hash (- or none: standard input).", valueName: "paths"))
+    var givenPaths: [String] = []
+    /// The paths given (long runs joined for the parser split again: `JoinedArguments`).
+    var paths: [String] { JoinedArguments.split(givenPaths) }
 
     func validate() throws {
         if let report, !check { throw ValidationError("--\(report.rawValue) goes with -c") }

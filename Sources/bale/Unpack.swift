@@ -45,7 +45,9 @@ struct Unpack: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Extract only these entries (a directory with everything under it); default: all.",
                                  valueName: "path"))
-    var paths: [String] = []
+    var givenPaths: [String] = []
+    /// The paths given (long runs joined for the parser split again: `JoinedArguments`).
+    var paths: [String] { JoinedArguments.split(givenPaths) }
 
     @Option(name: .customLong("wildcards"), help: ArgumentHelp(
         "Also extract the entries this pattern matches (fnmatch on the whole name, * matching '/'; repeatable).",
