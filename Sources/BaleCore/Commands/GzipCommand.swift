@@ -167,15 +167,13 @@ public struct GzipCommand: Sendable {
         }
         var target: [UInt8]?
         if writesBeside {
-            if !options.force {
-                if info.st_nlink > 1 {
-                    context.report(.warning(path: path, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged", wording: .sentence))
-                    return .warning
-                }
-                if info.st_mode & (S_ISUID | S_ISGID | S_ISVTX) != 0 {
-                    context.report(.warning(path: path, "has the setuid, setgid or sticky bit set -- unchanged", wording: .sentence))
-                    return .warning
-                }
+            if !options.force && info.st_nlink > 1 {
+                context.report(.warning(path: path, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged", wording: .sentence))
+                return .warning
+            }
+            if let refusal = Self.specialModeRefusal(info.st_mode, force: options.force) {
+                context.report(.warning(path: path, refusal, wording: .sentence))
+                return .warning
             }
             let base = Self.baseNameStart(of: pathBytes)
             switch outputName(for: pathBytes[base...]) {
@@ -237,6 +235,16 @@ public struct GzipCommand: Sendable {
     }
 
     /// Where the last component of `path` (its base name) begins.
+    /// Why gzip passes over a file by its mode, replaced in place, as GNU
+    /// gzip 1.12 says it: a setuid or setgid file even with -f (bale's -f
+    /// compressed one, and its .gz kept the bit), a sticky one without.
+    static func specialModeRefusal(_ mode: mode_t, force: Bool) -> String? {
+        if mode & S_ISUID != 0 { return "is set-user-ID on execution -- ignored" }
+        if mode & S_ISGID != 0 { return "is set-group-ID on execution -- ignored" }
+        if mode & S_ISVTX != 0 && !force { return "has the sticky bit set -- ignored" }
+        return nil
+    }
+
     private static func baseNameStart(of path: [UInt8]) -> Int {
         path.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
     }

@@ -374,13 +374,13 @@ struct RecursiveGzip {
             }
             guard entry.isSelected else { return }
             let inPlace = options.outputDirectory == nil
-            if inPlace && !options.force && !options.test {
-                if info.st_nlink > 1 {
+            if inPlace && !options.test {
+                if !options.force && info.st_nlink > 1 {
                     report(.warning(path: shown, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged", wording: .sentence))
                     return
                 }
-                if info.st_mode & (S_ISUID | S_ISGID | S_ISVTX) != 0 {
-                    report(.warning(path: shown, "has the setuid, setgid or sticky bit set -- unchanged", wording: .sentence))
+                if let refusal = GzipCommand.specialModeRefusal(info.st_mode, force: options.force) {
+                    report(.warning(path: shown, refusal, wording: .sentence))
                     return
                 }
             }

@@ -109,7 +109,8 @@ public final class AtomicOutputFile: Sendable {
         var template = (parts.prefix + Self.temporaryTemplate(for: name)).map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
         let fd = template.withUnsafeMutableBufferPointer { template in
-            bale_create_temporary(template.baseAddress!, UInt32(mode ?? 0o600), &registered)
+            // The permission bits only (a sticky input's mode made a sticky .gz).
+            bale_create_temporary(template.baseAddress!, UInt32((mode ?? 0o600) & 0o777), &registered)
         }
         if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
         self.init(pathBytes: pathBytes, targetBytes: target, fd: fd,
@@ -213,9 +214,12 @@ public final class AtomicOutputFile: Sendable {
         /// ours, and not in a setgid directory): saves a chown.
         public var setsOwner = true
 
-        /// The attributes of a file examined with stat.
+        /// The attributes of a file examined with stat, but for its
+        /// setuid, setgid and sticky bits, which an output never gets (as
+        /// GNU gzip's: a .gz is no program to run as its owner, and `-f`
+        /// of a sticky file writes a plain one).
         public init(_ info: stat) {
-            mode = info.st_mode & 0o7777
+            mode = info.st_mode & 0o777
             owner = info.st_uid
             group = info.st_gid
             accessTime = info.st_atim
