@@ -437,10 +437,15 @@ public struct TarExtractor: TarReader.Handler {
 
     /// The attributes a symbolic link, FIFO or device can take
     /// (`trusted.*`, `security.*`, a device's ACL: the kernel takes no
-    /// `user.*` on these).
+    /// `user.*` on these, and no ACL on a symbolic link, which GNU tar
+    /// does not try: tried, it gave a warning that the file system does
+    /// not support ACLs, exit 2, and hid that warning for a file later).
     private mutating func attributesOfSpecialFile(_ entry: TarEntry) -> [ExtendedAttributes.Attribute] {
         guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil else { return [] }
-        return attributesToSet(entry).filter { !$0.name.starts(with: Array("user.".utf8)) }
+        let acls = [ExtendedAttributes.accessACLName, ExtendedAttributes.defaultACLName]
+        return attributesToSet(entry).filter { attribute in
+            !attribute.name.starts(with: Array("user.".utf8)) && !(entry.kind == .symbolicLink && acls.contains(attribute.name))
+        }
     }
 
     /// Sets `attributes` on the special file `leaf` itself, opened
