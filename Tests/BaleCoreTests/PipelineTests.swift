@@ -8,7 +8,11 @@ import Glibc
 /// The `bale` executable `swift build` puts beside the test bundle: the
 /// worker processes of these tests are real bale workers.
 let builtBale: String = {
-    let runner = WorkerPool.currentExecutable
+    // The test bundle's own path (`WorkerPool.currentExecutable` is
+    // /proc/self/exe itself, which names no directory).
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let length = buffer.withUnsafeMutableBytes { readlink("/proc/self/exe", $0.baseAddress!, $0.count - 1) }
+    let runner = String(decoding: buffer.prefix(max(0, length)), as: UTF8.self)
     let directory = runner.split(separator: "/").dropLast().joined(separator: "/")
     return "/" + directory + "/bale"
 }()
