@@ -47,10 +47,13 @@ put() {
         exit 1
     fi
 }
-put "$here/bin/bale" "$prefix/bin/bale" 755
+# The library first: a job started in between runs the old binary with
+# the new library, which it was built against too, never the new binary
+# with the old one.
 for library in "$here"/lib/bale/*; do
     put "$library" "$prefix/lib/bale/$(basename "$library")" 644
 done
+put "$here/bin/bale" "$prefix/bin/bale" 755
 put "$here/share/man/man1/bale.1" "$prefix/share/man/man1/bale.1" 644
 put "$here/share/bash-completion/completions/bale" "$prefix/share/bash-completion/completions/bale" 644
 put "$here/share/zsh/site-functions/_bale" "$prefix/share/zsh/site-functions/_bale" 644

@@ -16,6 +16,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdatomic.h>
@@ -492,4 +493,13 @@ int bale_usable_cpus(void) {
     }
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     return online > 0 ? (int)online : 1;
+}
+
+/* prctl and snprintf are variadic, which Swift cannot call. */
+void bale_set_thread_name(const char *name) {
+    (void)prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
+}
+
+void bale_format_percent(double value, char *out, size_t size) {
+    snprintf(out, size, "%5.1f%%", value);
 }

@@ -53,15 +53,19 @@ struct Bale: ParsableCommand {
         StandardOutput.checkBufferedOutputAtExit()
         // argv decoded once without loss: a name that is not UTF-8 keeps its
         // bytes through the parser, in paths and option values alike.
-        let arguments = JoinedArguments.joiningLongRuns(LevelArguments.rewrite(RawArguments.commandLine))
+        let given = LevelArguments.rewrite(RawArguments.commandLine)
         // `--name=` with nothing after the '=' (a script's `--json-file=$LOG`
         // with LOG unset): argument-parser took the next argument as the
         // value, so `gzip -k --json-file= data.csv` wrote its summary over
         // data.csv, exit 0. An empty value is a usage error, as getopt's
         // `--suffix=` is to gzip.
-        if let empty = arguments.prefix(while: { $0 != "--" }).first(where: { $0.hasPrefix("--") && $0.hasSuffix("=") && $0.count > 3 }) {
+        if let empty = given.prefix(while: { $0 != "--" }).first(where: { $0.hasPrefix("--") && $0.hasSuffix("=") && $0.count > 3 }) {
             Self.exit(withError: ValidationError("\(empty) has an empty value; give one, or leave the option out"))
         }
+        // Long runs of names joined for the parser (`JoinedArguments`); what
+        // the fast path does not take (help, a usage error) is parsed again
+        // as given, so that a message names an argument as it was typed.
+        let arguments = JoinedArguments.joiningLongRuns(given)
         if let command = SubcommandFastPath.parse(arguments, among: configuration.subcommands) {
             do {
                 var command = command
@@ -75,7 +79,7 @@ struct Bale: ParsableCommand {
                 Self.exit(withError: error)
             }
         }
-        Self.main(arguments)
+        Self.main(given)
     }
 }
 

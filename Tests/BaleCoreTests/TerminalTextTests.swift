@@ -64,4 +64,16 @@ import Testing
         #expect(checklist.entries.allSatisfy { $0.digest == Array(repeating: 0xAB, count: 32) })
         #expect(checklist.misformatted == 2)
     }
+
+    /// gzip -v's ratio as C's printf "%5.1f%%" writes it (`VerboseLine`):
+    /// padded to five columns, `-0.0` for incompressible data (bale wrote
+    /// `  0.0%`), ties rounded as printf rounds the binary value.
+    @Test func verboseRatiosAsPrintfWritesThem() {
+        #expect(VerboseLine.percent(63.46) == " 63.5%")
+        #expect(VerboseLine.percent(0) == "  0.0%")
+        #expect(VerboseLine.percent(-0.004) == " -0.0%")
+        #expect(VerboseLine.percent(-100) == "-100.0%")
+        #expect(VerboseLine.percent(12.25) == " 12.2%")
+        #expect(VerboseLine.text(name: nil, plainBytes: 10, gzipBytes: 5, outcome: .standardOutput) == " 50.0%")
+    }
 }

@@ -234,17 +234,17 @@ public struct GzipCommand: Sendable {
         return .warning
     }
 
-    /// Where the last component of `path` (its base name) begins.
-    /// Why gzip passes over a file by its mode, replaced in place, as GNU
-    /// gzip 1.12 says it: a setuid or setgid file even with -f (bale's -f
+    /// Why gzip passes over a file by its mode, replaced in place, in GNU
+    /// gzip 1.12's words: a setuid or setgid file even with -f (bale's -f
     /// compressed one, and its .gz kept the bit), a sticky one without.
     static func specialModeRefusal(_ mode: mode_t, force: Bool) -> String? {
-        if mode & S_ISUID != 0 { return "is set-user-ID on execution -- ignored" }
-        if mode & S_ISGID != 0 { return "is set-group-ID on execution -- ignored" }
-        if mode & S_ISVTX != 0 && !force { return "has the sticky bit set -- ignored" }
+        if mode & S_ISUID != 0 { return "is set-user-ID on execution - ignored" }
+        if mode & S_ISGID != 0 { return "is set-group-ID on execution - ignored" }
+        if mode & S_ISVTX != 0 && !force { return "has the sticky bit set - file ignored" }
         return nil
     }
 
+    /// Where the last component of `path` (its base name) begins.
     private static func baseNameStart(of path: [UInt8]) -> Int {
         path.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
     }
@@ -398,20 +398,14 @@ public struct GzipCommand: Sendable {
         }
         var removed = false
         if let removeAfter, !report.keepInput {
-            switch InputRemoval.remove(removeAfter.path, ifStill: removeAfter.stamp) {
-            case .removed: removed = true
-            case .replaced:
-                context.report(InputRemoval.replacedWarning(removeAfter.path))
-                status = .warning
-            case .changed:
-                context.report(InputRemoval.changedWarning(removeAfter.path))
-                status = .warning
-            case .failed(let error):
-                // The output is whole and in place; only the input stays: a
-                // warning, exit 2, as gzip gives it (an input in a sticky
-                // directory of another user's, or removed meanwhile).
-                context.report(.warning(path: TerminalText.name(removeAfter.path), error.reason))
-                status = .warning
+            // The output is whole and in place; an input that stays (changed,
+            // replaced, in a sticky directory of another user's, removed
+            // meanwhile) is a warning, exit 2, as gzip gives it.
+            let removal = InputRemoval.remove(removeAfter.path, ifStill: removeAfter.stamp)
+            removed = removal == .removed
+            if let diagnostic = removal.diagnostic(for: removeAfter.path) {
+                context.report(diagnostic)
+                status = max(status, diagnostic.exitStatus)
             }
         }
         if options.test {

@@ -423,7 +423,9 @@ struct RecursiveGzip {
         /// If the output in place is the complete work of an earlier run
         /// (same modification time as the input, and the same content once
         /// decompressed), removes the input if this run would have, and
-        /// says so; true when the file needs nothing more.
+        /// says so (with --manifest: notes it in `earlier`, hashed, for the
+        /// manifest, its input removed with the others once the manifest is
+        /// in place); true when the file needs nothing more.
         private mutating func finishesEarlierRun(_ path: [UInt8], _ info: stat, target: [UInt8], existing: stat) -> Bool {
             guard existing.st_mode & S_IFMT == S_IFREG,
                   existing.st_mtim.tv_sec == info.st_mtim.tv_sec, existing.st_mtim.tv_nsec == info.st_mtim.tv_nsec else {
@@ -490,17 +492,23 @@ final class EarlierRunFiles: Sendable {
     /// The worst outcome of `removeInputs`.
     var status: ExitCode { state.withLock { $0.status } }
 
-    /// Removes the inputs, each if it is still the file that was hashed, and says so.
+    /// Removes the inputs, each if it is still the file that was hashed,
+    /// once its output is known to be on disk (`FileSetSink.flush`: an
+    /// interrupted run's output may be in the page cache only), and says so.
     func removeInputs(context: RunContext) {
-        for file in files where file.removes {
+        let removing = files.filter(\.removes)
+        let problems = FileSetSink.flush(outputsIn: removing.map(\.output))
+        for file in removing {
             let source = TerminalText.name(file.path)
             var diagnostic: Diagnostic?
-            switch InputRemoval.remove(file.path, ifStill: file.stamp) {
-            case .removed:
-                context.info("\(source): already done as \(TerminalText.name(file.output)) by an interrupted run -- removed")
-            case .replaced: diagnostic = InputRemoval.replacedWarning(file.path)
-            case .changed: diagnostic = InputRemoval.changedWarning(file.path)
-            case .failed(let error): diagnostic = .warning(path: source, error.reason)
+            if let problem = problems[FileSetSink.directory(of: file.output)] {
+                diagnostic = .error(path: source, "cannot flush its output to disk (\(problem.reason)); kept")
+            } else {
+                let removal = InputRemoval.remove(file.path, ifStill: file.stamp)
+                if removal == .removed {
+                    context.info("\(source): already done as \(TerminalText.name(file.output)) by an interrupted run -- removed")
+                }
+                diagnostic = removal.diagnostic(for: file.path)
             }
             if let diagnostic {
                 context.report(diagnostic)

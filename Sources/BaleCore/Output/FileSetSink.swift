@@ -205,34 +205,12 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// (with `holdsRemovals`, the command's call once the manifest is in place).
     public func removeInputs() {
         guard !pendingRemovals.isEmpty else { return }
-        // The file systems holding the outputs, each known by one of the
-        // outputs' directories.
-        var directoryOf: [[UInt8]: dev_t] = [:]
-        var devices: [dev_t: [UInt8]] = [:]
-        var unknown: [[UInt8]: SystemError] = [:]
-        for (_, _, output, _) in pendingRemovals {
-            let directory = Self.directory(of: output)
-            if directoryOf[directory] != nil || unknown[directory] != nil { continue }
-            var info = stat()
-            if withCString(directory, { stat($0, &info) }) != 0 {
-                unknown[directory] = .current("stat")
-                continue
-            }
-            directoryOf[directory] = info.st_dev
-            if devices[info.st_dev] == nil { devices[info.st_dev] = directory }
-        }
-        // Every one flushed before any input goes.
-        var unsynced: [dev_t: SystemError] = [:]
-        for (device, directory) in devices.sorted(by: { $0.key < $1.key }) {
-            let fd = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-            if fd < 0 || bale_syncfs(fd) != 0 { unsynced[device] = .current(fd < 0 ? "open" : "syncfs") }
-            if fd >= 0 { FileIO.close(fd) }
-        }
+        let problems = Self.flush(outputsIn: pendingRemovals.map(\.output))
         var reported: Set<[UInt8]> = []
         for (input, stamp, output, verbose) in pendingRemovals {
             let directory = Self.directory(of: output)
             // Not known to be on disk: keep the input.
-            let problem = unknown[directory] ?? directoryOf[directory].flatMap { unsynced[$0] }
+            let problem = problems[directory]
             let removal = problem == nil ? InputRemoval.remove(input, ifStill: stamp) : nil
             if let verbose {
                 let removed = if case .removed = removal { true } else { false }
@@ -247,19 +225,42 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
                 }
                 continue
             }
-            switch removal {
-            case .removed, nil: break
-            case .replaced: report(InputRemoval.replacedWarning(input))
-            case .changed: report(InputRemoval.changedWarning(input))
-            // The output is whole and in place: a warning, as gzip gives it.
-            case .failed(let error): report(.warning(path: TerminalText.name(input), error.reason))
-            }
+            if let diagnostic = removal?.diagnostic(for: input) { report(diagnostic) }
         }
         pendingRemovals = []
     }
 
+    /// Flushes the file systems that hold `outputs` (one `syncfs` per
+    /// device, each known by one of the outputs' directories); returns the
+    /// directories whose outputs are not known to be on disk, with why.
+    static func flush(outputsIn outputs: [[UInt8]]) -> [[UInt8]: SystemError] {
+        var directoryOf: [[UInt8]: dev_t] = [:]
+        var devices: [dev_t: [UInt8]] = [:]
+        var problems: [[UInt8]: SystemError] = [:]
+        for output in outputs {
+            let directory = directory(of: output)
+            if directoryOf[directory] != nil || problems[directory] != nil { continue }
+            var info = stat()
+            if withCString(directory, { stat($0, &info) }) != 0 {
+                problems[directory] = .current("stat")
+                continue
+            }
+            directoryOf[directory] = info.st_dev
+            if devices[info.st_dev] == nil { devices[info.st_dev] = directory }
+        }
+        // Every one flushed before any input goes.
+        var unsynced: [dev_t: SystemError] = [:]
+        for (device, directory) in devices.sorted(by: { $0.key < $1.key }) {
+            let fd = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            if fd < 0 || bale_syncfs(fd) != 0 { unsynced[device] = .current(fd < 0 ? "open" : "syncfs") }
+            if fd >= 0 { FileIO.close(fd) }
+        }
+        for (directory, device) in directoryOf { if let error = unsynced[device] { problems[directory] = error } }
+        return problems
+    }
+
     /// The directory a path is in ("." or "/" for names without one).
-    private static func directory(of path: [UInt8]) -> [UInt8] {
+    static func directory(of path: [UInt8]) -> [UInt8] {
         let slash = path.lastIndex(of: UInt8(ascii: "/"))
         return slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(path[..<$0]) } ?? [UInt8(ascii: ".")]
     }

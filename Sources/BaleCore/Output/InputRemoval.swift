@@ -31,6 +31,18 @@ enum InputRemoval {
         /// The name could not be looked at (gone, as when someone removed
         /// the input meanwhile: ENOENT, which gzip reports too) or unlink failed.
         case failed(SystemError)
+
+        /// What to say of `path` for this outcome: nothing once removed; a
+        /// warning when kept (the output is whole and in place), as gzip
+        /// gives it.
+        func diagnostic(for path: [UInt8]) -> Diagnostic? {
+            switch self {
+            case .removed: nil
+            case .replaced: InputRemoval.replacedWarning(path)
+            case .changed: InputRemoval.changedWarning(path)
+            case .failed(let error): .warning(path: TerminalText.name(path), error.reason)
+            }
+        }
     }
 
     /// Removes `path` if it still names the file seen as `read` before it

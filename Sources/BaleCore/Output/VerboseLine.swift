@@ -1,3 +1,5 @@
+import CSystem
+
 /// The line `gzip -v` and `gunzip -v` print for one file, as GNU gzip
 /// 1.12 prints it: the name, a tab, the ratio as C's `%5.1f%%` (the share
 /// of the plain bytes saved: ` 63.5%`, `  0.0%`, `-100.0%`), then what
@@ -36,11 +38,11 @@ public enum VerboseLine {
         return "\(name):\t\(ratio) -- \(what)"
     }
 
-    /// `ratio` as C's `%5.1f%%`: one decimal, right-aligned in five columns.
+    /// `ratio` as C's `%5.1f%%`, by C's own printf: its rounding of the
+    /// binary value and its ` -0.0%` for incompressible data, as gzip shows.
     static func percent(_ ratio: Double) -> String {
-        let tenths = Int64((ratio * 10).rounded())
-        let digits = "\(tenths.magnitude / 10).\(tenths.magnitude % 10)"
-        let number = (tenths < 0 ? "-" : "") + digits
-        return String(repeating: " ", count: max(0, 5 - number.count)) + number + "%"
+        var text = [CChar](repeating: 0, count: 64)
+        bale_format_percent(ratio, &text, text.count)
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -39,12 +39,13 @@ public final class ChildProcess: Sendable {
     private let slot: Int32
     private let isReaped = Mutex(false)
 
-    /// Starts `executable` with `arguments` (argv[1...]), its stdin and stdout
+    /// Starts `executable` with `arguments` (argv[1...]; argv[0] is `name`,
+    /// else `executable`), its stdin and stdout
     /// dup'ed from `standardInput` and `standardOutput`; stderr is shared;
     /// `inherited` dup'ed to descriptors 3, 4, ... in order (each must be
     /// numbered above those: `SharedArena`'s are).
     public init(
-        executable: String, arguments: [String],
+        executable: String, arguments: [String], name: String? = nil,
         standardInput: Int32, standardOutput: Int32, inherited: [Int32] = []
     ) throws(SystemError) {
         var actions = posix_spawn_file_actions_t()
@@ -75,7 +76,7 @@ public final class ChildProcess: Sendable {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let argv = ([name ?? executable] + arguments).map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
         var child: pid_t = 0
         let result = posix_spawn(&child, executable, &actions, &attributes, argv, environ)

@@ -1,3 +1,4 @@
+import CSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,6 +26,7 @@ import Glibc
 public enum WorkerLoop {
     /// Runs the loop on stdin/stdout; returns the process exit status.
     public static func run(input: Int32 = 0, output: Int32 = 1) -> Int32 {
+        nameAfterArgumentZero()
         let requests = FrameChannel(fd: input)
         let results = FrameChannel(fd: output)
         let hooks = TestHooks()
@@ -58,6 +60,20 @@ public enum WorkerLoop {
                 return 0
             }
         }
+    }
+}
+
+extension WorkerLoop {
+    /// Gives the process the name of the file its argv[0] names (`bale`):
+    /// started from /proc/self/exe, the kernel names it "exe", and `pgrep
+    /// -x bale`, `killall bale`, `top` and a batch system's accounting
+    /// did not see the workers. (The kernel keeps 15 bytes of it.)
+    static func nameAfterArgumentZero() {
+        guard CommandLine.argc > 0, let zero = CommandLine.unsafeArgv[0] else { return }
+        let path = Array(UnsafeRawBufferPointer(start: zero, count: strlen(zero)))
+        let base = path.split(separator: UInt8(ascii: "/")).last.map { Array($0.prefix(15)) } ?? []
+        guard !base.isEmpty else { return }
+        withCString(base) { bale_set_thread_name($0) }
     }
 }
 

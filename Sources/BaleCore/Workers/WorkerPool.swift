@@ -52,8 +52,8 @@ public final class WorkerPool: Sendable {
     /// runner it is the test bundle, so tests pass the built `bale`.)
     public static let currentExecutable = "/proc/self/exe"
 
-    /// `executable` as messages name it: for /proc/self/exe, the file it
-    /// stands for.
+    /// `executable` as messages and `ps` name it (a worker's argv[0]): for
+    /// /proc/self/exe, the file it stands for.
     private var shownExecutable: String {
         guard executable == Self.currentExecutable else { return executable }
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -73,7 +73,7 @@ public final class WorkerPool: Sendable {
                 // once by the executable (`ProcessSignals`), not here.
                 var started: [WorkerProcess] = []
                 for _ in 0..<count {
-                    do { started.append(try WorkerProcess(executable: executable, arena: arena)) } catch let error as SystemError {
+                    do { started.append(try WorkerProcess(executable: executable, name: shownExecutable, arena: arena)) } catch let error as SystemError {
                         for worker in started { worker.shutdown() }
                         throw BaleError.workerFailed("cannot start \(shownExecutable): \(error.reason)")
                     } catch {
@@ -91,7 +91,7 @@ public final class WorkerPool: Sendable {
     /// protocol); the pool ends the new one at `shutdown`.
     public func replace(_ old: WorkerProcess) throws(BaleError) -> WorkerProcess {
         let fresh: WorkerProcess
-        do { fresh = try WorkerProcess(executable: executable, arena: arena) } catch {
+        do { fresh = try WorkerProcess(executable: executable, name: shownExecutable, arena: arena) } catch {
             throw BaleError.workerFailed("cannot start \(shownExecutable) again: \(error.reason)")
         }
         let kept: Bool = state.withLock { state in

@@ -20,8 +20,9 @@ public final class WorkerProcess: Sendable {
     /// Results come in here (the read end of the worker's stdout pipe).
     public let results: FrameChannel
 
-    /// Starts `executable` in worker mode, sharing `arena` with it if given.
-    public init(executable: String, arena: SharedArena? = nil) throws(SystemError) {
+    /// Starts `executable` in worker mode, sharing `arena` with it if given;
+    /// `name` is its argv[0] (what `ps` shows), else `executable`.
+    public init(executable: String, name: String? = nil, arena: SharedArena? = nil) throws(SystemError) {
         let toWorker = try Pipe()
         let fromWorker: Pipe
         do { fromWorker = try Pipe() } catch {
@@ -36,7 +37,7 @@ public final class WorkerProcess: Sendable {
         }
         do {
             process = try ChildProcess(
-                executable: executable, arguments: [Self.modeArgument],
+                executable: executable, arguments: [Self.modeArgument], name: name,
                 standardInput: toWorker.readEnd, standardOutput: fromWorker.writeEnd,
                 inherited: arena?.workerDescriptors ?? [])
         } catch {

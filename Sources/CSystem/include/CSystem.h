@@ -180,4 +180,11 @@ void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_leng
 /// CPU_COUNT macros.
 int bale_usable_cpus(void);
 
+/// Names the calling thread (the process's name, `comm`, for the main
+/// thread) as prctl(PR_SET_NAME) does: its first 15 bytes.
+void bale_set_thread_name(const char *name);
+
+/// Writes `value` as C's "%5.1f%%" (gzip -v's ratio) into `out`.
+void bale_format_percent(double value, char *out, size_t size);
+
 #endif
