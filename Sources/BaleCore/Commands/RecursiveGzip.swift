@@ -450,7 +450,7 @@ struct RecursiveGzip {
                     report(.error(BaleError.cannotOpen(path: source, .current("unlink"))))
                     return true
                 }
-                options.context.info("\(source): already done as \(output) by an interrupted run -- removed")
+                options.context.info(EarlierRunFiles.removedLine(source: source, output: output))
             }
             return true
         }
@@ -487,6 +487,11 @@ final class EarlierRunFiles: Sendable {
 
     func add(_ file: File) { state.withLock { $0.files.append(file) } }
 
+    /// The `-v` line for an input removed whose output an earlier run made.
+    static func removedLine(source: String, output: String) -> String {
+        "\(source): already done as \(output) by an interrupted run -- removed"
+    }
+
     var files: [File] { state.withLock { $0.files } }
 
     /// The worst outcome of `removeInputs`.
@@ -501,13 +506,11 @@ final class EarlierRunFiles: Sendable {
         for file in removing {
             let source = TerminalText.name(file.path)
             var diagnostic: Diagnostic?
-            if let problem = problems[FileSetSink.directory(of: file.output)] {
+            if let problem = problems[PathParts(file.output).directory] {
                 diagnostic = .error(path: source, "cannot flush its output to disk (\(problem.reason)); kept")
             } else {
                 let removal = InputRemoval.remove(file.path, ifStill: file.stamp)
-                if removal == .removed {
-                    context.info("\(source): already done as \(TerminalText.name(file.output)) by an interrupted run -- removed")
-                }
+                if removal == .removed { context.info(Self.removedLine(source: source, output: TerminalText.name(file.output))) }
                 diagnostic = removal.diagnostic(for: file.path)
             }
             if let diagnostic {

@@ -60,7 +60,16 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// `syncfs` for many outputs), so those lines come in bursts.
     private var pendingRemovals: [(input: [UInt8], stamp: PackEntry.WalkedStamp, output: [UInt8], verbose: VerboseFigures?)] = []
     /// What a file's `-v` line says (`VerboseLine`), kept until its input's removal is decided.
-    private typealias VerboseFigures = (name: String, plainBytes: Int64, gzipBytes: Int64)
+    private struct VerboseFigures {
+        var name: String
+        var plainBytes: Int64
+        var gzipBytes: Int64
+
+        /// The line, for what became of the output.
+        func line(_ outcome: VerboseLine.Outcome) -> String {
+            VerboseLine.text(name: name, plainBytes: plainBytes, gzipBytes: gzipBytes, outcome: outcome)
+        }
+    }
     /// The worst outcome so far: 0, 2 (a warning) or 1 (an error), as exit codes rank.
     public private(set) var status = ExitCode.success
     /// The paths and SHA-256 of the files whose output is in place, when
@@ -191,12 +200,11 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         if problem == .grew {
             report(.warning(path: source, "file grew while being compressed; only its first \(size) bytes were compressed, so it is kept"))
         }
-        let verbose = context.verbose ? (name: source, plainBytes: size, gzipBytes: currentBytes) : nil
+        let verbose = context.verbose ? VerboseFigures(name: source, plainBytes: size, gzipBytes: currentBytes) : nil
         if file.removesSource && problem == nil {
             pendingRemovals.append((file.source.path, PackEntry.WalkedStamp(file.source.info), file.target, verbose))
         } else if let verbose {
-            context.info(VerboseLine.text(name: verbose.name, plainBytes: verbose.plainBytes, gzipBytes: verbose.gzipBytes,
-                                          outcome: .created(name: output.path)))
+            context.info(verbose.line(.created(name: output.path)))
         }
         if pendingRemovals.count >= Self.removalBatch && !holdsRemovals { removeInputs() }
     }
@@ -208,15 +216,14 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         let problems = Self.flush(outputsIn: pendingRemovals.map(\.output))
         var reported: Set<[UInt8]> = []
         for (input, stamp, output, verbose) in pendingRemovals {
-            let directory = Self.directory(of: output)
+            let directory = PathParts(output).directory
             // Not known to be on disk: keep the input.
             let problem = problems[directory]
             let removal = problem == nil ? InputRemoval.remove(input, ifStill: stamp) : nil
             if let verbose {
                 let removed = if case .removed = removal { true } else { false }
                 let name = TerminalText.name(output)
-                context.info(VerboseLine.text(name: verbose.name, plainBytes: verbose.plainBytes, gzipBytes: verbose.gzipBytes,
-                                              outcome: removed ? .replaced(name: name) : .created(name: name)))
+                context.info(verbose.line(removed ? .replaced(name: name) : .created(name: name)))
             }
             if let problem {
                 if reported.insert(directory).inserted {
@@ -238,7 +245,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         var devices: [dev_t: [UInt8]] = [:]
         var problems: [[UInt8]: SystemError] = [:]
         for output in outputs {
-            let directory = directory(of: output)
+            let directory = PathParts(output).directory
             if directoryOf[directory] != nil || problems[directory] != nil { continue }
             var info = stat()
             if withCString(directory, { stat($0, &info) }) != 0 {
@@ -259,12 +266,6 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         return problems
     }
 
-    /// The directory a path is in ("." or "/" for names without one).
-    static func directory(of path: [UInt8]) -> [UInt8] {
-        let slash = path.lastIndex(of: UInt8(ascii: "/"))
-        return slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(path[..<$0]) } ?? [UInt8(ascii: ".")]
-    }
-
     /// Ends the job: discards an output left unfinished (after a failure),
     /// and removes the inputs still waiting, unless `holdsRemovals`.
     public func finish() {
@@ -280,8 +281,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         let kept = pendingRemovals.count
         for (_, _, output, verbose) in pendingRemovals {
             guard let verbose else { continue }
-            context.info(VerboseLine.text(name: verbose.name, plainBytes: verbose.plainBytes, gzipBytes: verbose.gzipBytes,
-                                          outcome: .created(name: TerminalText.name(output))))
+            context.info(verbose.line(.created(name: TerminalText.name(output))))
         }
         pendingRemovals = []
         return kept
