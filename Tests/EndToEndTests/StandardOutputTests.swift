@@ -14,8 +14,7 @@ import Testing
     /// files (so that every listing is far larger than a pipe's 64 KiB),
     /// its archive, its manifest, a large file and its .gz.
     static let fixture: String = {
-        let path = NSTemporaryDirectory() + "bale-stdout-\(getpid())"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let path = RunDirectory.make(named: "bale-stdout")
         let made = try! sh("""
             set -e
             python3 -c '

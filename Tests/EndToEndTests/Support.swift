@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 
 /// The built `bale` binary: `swift build` puts it beside the test bundle.
 let bale: String = {
@@ -62,13 +63,46 @@ final class Scratch {
     func run(_ script: String) throws -> Run { try sh(script, in: path) }
 }
 
+/// A directory kept for the whole test run (shared fixtures), named
+/// `NAME-PID` in the temporary directory and removed when the test process
+/// exits. Those of runs that ended without exiting (killed, crashed: their
+/// process is gone) are removed when the next run makes its own: ~90 MB
+/// each, they would otherwise fill /tmp of a machine that runs the tests
+/// every day.
+enum RunDirectory {
+    static func make(named name: String) -> String {
+        let temporary = NSTemporaryDirectory()
+        let files = FileManager.default
+        for entry in (try? files.contentsOfDirectory(atPath: temporary)) ?? []
+        where entry.hasPrefix(name + "-") {
+            guard let pid = Int32(entry.dropFirst(name.count + 1)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? files.removeItem(atPath: temporary + entry)
+            }
+        }
+        let path = temporary + "\(name)-\(getpid())"
+        try! files.createDirectory(atPath: path, withIntermediateDirectories: true)
+        removeAtExit.withLock { $0.append(path) }
+        _ = registered
+        return path
+    }
+
+    private static let removeAtExit = Mutex<[String]>([])
+    private static let registered: Void = {
+        atexit {
+            for path in RunDirectory.removeAtExit.withLock({ $0 }) {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }()
+}
+
 /// Input files shared by the tests, made once per test run from files on
 /// the machine: `text` (~21 MB of text), `mixed` (text, binaries and
 /// random bytes), and `gen N FILE` in scripts to cut N bytes of mixed data.
 enum Fixtures {
     static let directory: String = {
-        let path = NSTemporaryDirectory() + "bale-fixtures-\(getpid())"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let path = RunDirectory.make(named: "bale-fixtures")
         let made = try! shell("""
             set -e
             seq 1 3000000 | sed 's/$/ lorem ipsum dolor sit amet/' | head -c 24000000 > text
