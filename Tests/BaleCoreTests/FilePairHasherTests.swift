@@ -43,8 +43,8 @@ import Glibc
         defer { buffers.deallocate() }
         let hasher = FilePairHasher(buffers: buffers)
         let digests = try #require(firstPath.withUnsafeBytes { one in secondPath.withUnsafeBytes { hasher.digests(one, $0) } })
-        #expect(digests.0 == .digest(SHA256().hash(firstBytes)))
-        #expect(digests.1 == .digest(SHA256().hash(secondBytes)))
+        #expect(digests.0 == .digest(SHA256().hash(firstBytes), bytes: Int64(firstBytes.count)))
+        #expect(digests.1 == .digest(SHA256().hash(secondBytes), bytes: Int64(secondBytes.count)))
     }
 
     @Test func aFileThatCannotBeOpenedLeavesBothToTheCaller() throws {

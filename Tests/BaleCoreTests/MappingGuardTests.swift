@@ -59,7 +59,7 @@ import Glibc
 
     @Test func aFileThatChangedWhileHashedComesBackAsThat() throws {
         let record = WorkReply.digestRecordLength
-        let digests: [WorkReply.FileDigest] = [.changedWhileRead, .unreadable(errno: ENOENT), .digest(SHA256.hash([1, 2, 3]))]
+        let digests: [WorkReply.FileDigest] = [.changedWhileRead, .unreadable(errno: ENOENT), .digest(SHA256.hash([1, 2, 3]), bytes: 3)]
         var payload = [UInt8](repeating: 0xAA, count: record * digests.count)
         payload.withUnsafeMutableBytes { bytes in
             for (index, digest) in digests.enumerated() {

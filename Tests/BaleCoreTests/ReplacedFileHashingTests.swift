@@ -25,7 +25,7 @@ import Testing
     @Test func aFileListedRegularThatIsNotIsChangedNotRead() {
         #expect(digest("/dev/null", listedSize: 5) == .changedWhileRead)
         #expect(digest("/dev/null", listedSize: 0) == .changedWhileRead)
-        #expect(digest("/dev/null", listedSize: nil) == .digest(Self.emptyDigest))
+        #expect(digest("/dev/null", listedSize: nil) == .digest(Self.emptyDigest, bytes: 0))
     }
 
     @Test func aBatchSaysWhichOfItsFilesIsNotRegular() throws {
@@ -39,10 +39,64 @@ import Testing
         paths[0].withUnsafeBytes { first in
             paths[1].withUnsafeBytes { second in
                 paths[2].withUnsafeBytes { third in
-                    FileBatchHasher().digests(of: [(0, 0, first), (5, 0, second), (0, 0, third)]) { outcomes[$0] = $1 }
+                    FileBatchHasher().digests(of: [(0, 0, first, false), (5, 0, second, false), (0, 0, third, false)]) { outcomes[$0] = $1 }
                 }
             }
         }
-        #expect(outcomes == [0: .digest(Self.emptyDigest), 1: .changedWhileRead, 2: .digest(Self.emptyDigest)])
+        #expect(outcomes == [0: .digest(Self.emptyDigest, bytes: 0), 1: .changedWhileRead, 2: .digest(Self.emptyDigest, bytes: 0)])
+    }
+}
+
+/// A batch of files listed without their sizes (`DigestTarget.sizeAtOpen`):
+/// the worker sizes each at its open, hashes the small ones, and hands
+/// back a file larger than a batch (with its size) and, once it took
+/// `FileBatchHasher.takenAtMost` bytes, the rest unopened (no size). A
+/// large file alone in its batch goes back too: sent again with its size,
+/// it is given the time its size needs (`WorkRequest.timeLimit`), where
+/// hashed unsized it had the 4 MiB file's.
+@Suite struct HandBackTests {
+    @Test func largeFilesAndThoseAfterTheFillGoBack() throws {
+        let directory = NSTemporaryDirectory() + "bale-handback-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let batch = Int(SumCommand.batchBytes)
+        // small, large, then files of a batch each until the fill, then one more.
+        let sizes = [10, batch + 1, 7] + Array(repeating: batch, count: 4) + [3]
+        var paths: [[UInt8]] = []
+        for (index, size) in sizes.enumerated() {
+            let path = directory + "/f\(index)"
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: UInt8(index), count: size)))
+            paths.append(Array(path.utf8))
+        }
+        var outcomes: [Int: WorkReply.FileDigest] = [:]
+        let pieces = paths.map { DigestTarget(path: $0, listedSize: nil, sizeAtOpen: true).encoded }
+        let table = PieceTable(pieces)
+        table.payload.withUnsafeBytes { payload in
+            let targets = table.ranges.map { DigestTarget.decode(UnsafeRawBufferPointer(rebasing: payload[$0]))! }
+            #expect(targets.allSatisfy { $0.sizeAtOpen && $0.listedSize == nil })
+            FileBatchHasher().digests(of: targets) { outcomes[$0] = $1 }
+        }
+        for (index, size) in sizes.enumerated() {
+            let digest = WorkReply.FileDigest.digest(SHA256().hash([UInt8](repeating: UInt8(index), count: size)), bytes: Int64(size))
+            switch index {
+            case 1: #expect(outcomes[index] == .handedBack(size: Int64(batch + 1)))
+            case 7: #expect(outcomes[index] == .handedBack(size: nil), "past the fill: \(4 * batch + 17) bytes taken")
+            default: #expect(outcomes[index] == digest, "file \(index)")
+            }
+        }
+        // Alone in its batch, a large file goes back; a small one is hashed.
+        var alone: WorkReply.FileDigest?
+        let piece = DigestTarget(path: paths[1], listedSize: nil, sizeAtOpen: true).encoded
+        piece.withUnsafeBytes { bytes in
+            FileBatchHasher().digests(of: [DigestTarget.decode(bytes)!]) { alone = $1 }
+        }
+        #expect(alone == .handedBack(size: Int64(batch + 1)))
+        let small = DigestTarget(path: paths[0], listedSize: nil, sizeAtOpen: true).encoded
+        small.withUnsafeBytes { bytes in
+            FileBatchHasher().digests(of: [DigestTarget.decode(bytes)!]) { alone = $1 }
+        }
+        #expect(alone == .digest(SHA256().hash([UInt8](repeating: 0, count: 10)), bytes: 10))
+        let request = WorkRequest.digestFiles(files: PieceTable([piece]))
+        #expect(!request.readsStream && request.timeLimit(seconds: 5) == 5, "a file sized at its open is no stream")
     }
 }

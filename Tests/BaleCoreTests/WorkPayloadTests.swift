@@ -58,15 +58,16 @@ import Testing
     }
 
     @Test func digestRecordsRoundTrip() throws {
-        let digests: [WorkReply.FileDigest] = [.digest(Array(0..<32)), .unreadable(errno: 13), .digest([UInt8](repeating: 0xEE, count: 32))]
+        let digests: [WorkReply.FileDigest] = [.digest(Array(0..<32), bytes: 5), .unreadable(errno: 13), .digest([UInt8](repeating: 0xEE, count: 32), bytes: 1 << 40),
+                                               .handedBack(size: nil), .handedBack(size: 9 << 20), .changedWhileRead]
         var payload = [UInt8](repeating: 0xAA, count: WorkReply.digestRecordLength * digests.count)
         payload.withUnsafeMutableBytes { buffer in
             for (index, digest) in digests.enumerated() {
                 let start = WorkReply.digestRecordLength * index
-                WorkReply.storeDigest(digest, into: UnsafeMutableRawBufferPointer(rebasing: buffer[start..<(start + 36)]))
+                WorkReply.storeDigest(digest, into: UnsafeMutableRawBufferPointer(rebasing: buffer[start..<(start + WorkReply.digestRecordLength)]))
             }
         }
-        let request = WorkRequest.digestFiles(files: PieceTable([[1], [2], [3]]))
+        let request = WorkRequest.digestFiles(files: PieceTable([[1], [2], [3], [4], [5], [6]]))
         let frame = WorkReply.frame(answering: request, sequence: 7, workerNanoseconds: 1234, payloadLength: payload.count)
         #expect(frame.kind == .digested && frame.workerNanoseconds == 1234)
         let reply = try WorkReply.decode(frame, payload: payload)
@@ -124,8 +125,8 @@ import Testing
         func refused(_ kind: WireFrame.Kind, _ payload: [UInt8]) -> Bool {
             (try? WorkReply.decode(WireFrame(kind: kind, sequence: 0, payloadLength: payload.count), payload: payload)) == nil
         }
-        #expect(refused(.digested, [UInt8](repeating: 0, count: 35)))   // not whole records
-        #expect(!refused(.digested, [UInt8](repeating: 0, count: 72)))
+        #expect(refused(.digested, [UInt8](repeating: 0, count: WorkReply.digestRecordLength - 1)))   // not whole records
+        #expect(!refused(.digested, [UInt8](repeating: 0, count: 2 * WorkReply.digestRecordLength)))
         #expect(refused(.compressedPieces, [1, 0, 0, 0, 5, 0, 0, 0, 1]))  // a table that does not fill it
         for request in [WireFrame.Kind.compress, .compressPieces, .inflate, .digestFiles] {
             #expect(refused(request, []), "a \(request) frame is no reply")

@@ -201,6 +201,8 @@ public struct SumCommand: Sendable {
         produce: @escaping @Sendable (_ hand: (SumItem) -> Bool, Cancellation) -> Void
     ) -> CommandRunner.Job<PathBatchCutter, DigestPrinter> {
         let found = BoundedQueue<[SumItem]>(capacity: 4096 / Self.groupFiles)
+        let handedBack = HandedBackFiles()
+        sink.handedBack = handedBack
         let producer: @Sendable (Cancellation) -> Void = { cancellation in
             var group: [SumItem] = []
             /// Queues `item` with its group; false once the job stopped.
@@ -218,7 +220,7 @@ public struct SumCommand: Sendable {
             produce(hand, cancellation)
         }
         let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes,
-                                     workers: options.engine.workerCount) { found.pop() }
+                                     workers: options.engine.workerCount, handedBack: handedBack) { found.pop() }
         return CommandRunner.Job(cutter: cutter, kind: .digest, inputName: inputName, sink: sink, producer: producer)
     }
 
@@ -234,6 +236,10 @@ public struct SumCommand: Sendable {
         policy.links = .givenPathsOnly
         policy.shard = options.shard
         policy.shardKey = .path
+        // Regular files in trees are listed without their sizes, which the
+        // workers find (see `TreeWalkPolicy.typesFromListing`,
+        // `HandedBackFiles`), unless a progress line shows the total.
+        policy.typesFromListing = !options.context.summary.isWatched
         var status = ExitCode.success
         /// Walks the paths in `tops` (none of them `-`).
         func walk(_ tops: ArraySlice<[UInt8]>) {
@@ -248,8 +254,10 @@ public struct SumCommand: Sendable {
                     // each part's manifest, a FIFO's stream split between them.
                     let inShard = isRegular || (options.shard?.takes(policy.shardName(path: entry.path, name: entry.name)) ?? true)
                     if entry.isSelected && inShard && (isRegular || (entry.isGiven && entry.type != S_IFDIR)) {
-                        deliver(SumItem(path: entry.path, size: isRegular ? Int64(entry.info.st_size) : 0,
-                                        isRegular: isRegular, expected: nil))
+                        var item = SumItem(path: entry.path, size: isRegular && entry.isStated ? Int64(entry.info.st_size) : 0,
+                                           isRegular: isRegular, expected: nil)
+                        item.isSized = entry.isStated
+                        deliver(item)
                     }
                 case .problem(let problem):
                     options.context.report(problem.diagnostic)

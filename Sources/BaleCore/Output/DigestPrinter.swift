@@ -7,6 +7,16 @@ import Glibc
 /// come in the chunk's context (`PathBatchCutter`), their digests in the
 /// worker's reply, one per file.
 ///
+/// A file a worker handed back unhashed (`WorkReply.FileDigest.handedBack`,
+/// see `HandedBackFiles`) keeps its place: its line, and every line after
+/// it, waits until it comes back hashed in a later batch (the file carries
+/// its place, `SumItem.place`), so the lines keep the walk's order
+/// whichever batch hashed each file. Messages are said at the same point
+/// of the lines as before (a file that cannot be read is named when its
+/// line's turn comes), as sha256sum says them in its order. What waits is
+/// bounded by the batches in flight: a file given back is sent again
+/// before any other (`PathBatchCutter`).
+///
 /// Only the collector thread writes here (`@unchecked Sendable`); the
 /// counts are read after the pipeline joined it.
 final class DigestPrinter: ResultSink, @unchecked Sendable {
@@ -19,6 +29,15 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
     private(set) var mismatches = 0
     private(set) var unreadable = 0
     private(set) var verified = 0
+    /// Where files given back go (nil: no batch can give any back).
+    var handedBack: HandedBackFiles?
+    /// The files whose lines come next, in order: each with its outcome,
+    /// nil while it is handed back and waits to be hashed again.
+    private var waiting: [(file: SumItem, outcome: WorkReply.FileDigest?)] = []
+    /// The place of `waiting[0]` among all the files of the run, and how
+    /// many of `waiting` are printed (removed from its front in bulk).
+    private var firstPlace = 0
+    private var printed = 0
 
     /// `lines` says which of `-c`'s lines are printed (`.quiet`: not the
     /// OK lines; `.status`: none); with `ignoringMissing`, a listed file
@@ -35,57 +54,99 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
         guard case .digested(let digests) = result.reply, digests.count == batch.count else {
             throw .workerFailed("a digest batch came back short")
         }
-        var out: [UInt8] = []
+        // Each file takes its place (a new one at the end, or the one it
+        // kept when it was handed back), and its outcome when it has one.
+        var givenBack: [SumItem] = []
         for (file, outcome) in zip(batch, digests) {
-            let digest: [UInt8]
-            switch outcome {
-            case .digest(let bytes):
-                digest = bytes
-            case .unreadable(let failure):
-                if ignoringMissing && file.expected != nil && failure == ENOENT { continue }
-                let error = SystemError(code: failure, operation: "read")
-                if file.expected != nil {
-                    // As sha256sum -c says it, its quoting of the name included.
-                    context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.reason, wording: .verbatim))
-                } else {
-                    context.fail(BaleError.cannotOpen(path: TerminalText.name(file.path), error))
-                }
-                status = .failure
-                if file.expected != nil {
-                    if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .unreadable) }
-                    unreadable += 1
-                }
-                continue
-            case .changedWhileRead:
-                // As GNU tar says it of a file that shrank as it read it.
-                let error = BaleError.changedWhileReading(path: TerminalText.name(file.path))
-                if file.expected != nil {
-                    context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.cause, wording: .verbatim))
-                    if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .unreadable) }
-                    unreadable += 1
-                } else {
-                    context.fail(error)
-                }
-                status = .failure
+            let place = file.place ?? firstPlace + waiting.count
+            if file.place == nil { waiting.append((file, nil)) }
+            guard place >= firstPlace + printed, place < firstPlace + waiting.count else {
+                throw .workerFailed("a file handed back came back out of its place")
+            }
+            guard case .handedBack(let size) = outcome else {
+                waiting[place - firstPlace].outcome = outcome
                 continue
             }
-            context.summary.addFiles(1)
-            context.summary.addBytes(read: file.size, written: 0)
-            context.summary.addProgress(read: file.size)
-            if let expected = file.expected {
-                if expected == digest {
-                    verified += 1
-                    if lines.showsMatches { out += Manifest.checkLine(path: file.path, verdict: .ok) }
-                } else {
-                    if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .failed) }
-                    mismatches += 1
-                    status = .failure
-                }
-            } else {
-                Manifest.appendLine(digest: digest, path: file.path, to: &out)
+            var again = file
+            again.place = place
+            if let size {
+                again.size = size
+                again.isSized = true
             }
+            givenBack.append(again)
+        }
+        if SumItem.mayBeHandedBack(batch) {
+            handedBack?.settle(givingBack: givenBack)
+        } else if !givenBack.isEmpty {
+            throw .workerFailed("a file handed back from a batch that could not give any")
+        }
+        var out: [UInt8] = []
+        while printed < waiting.count, let outcome = waiting[printed].outcome {
+            let file = waiting[printed].file
+            printed += 1
+            print(file, outcome, into: &out)
+        }
+        if printed > 4096 && 2 * printed > waiting.count {
+            waiting.removeFirst(printed)
+            firstPlace += printed
+            printed = 0
         }
         context.summary.addBytes(read: 0, written: Int64(out.count))
         try StandardOutput.write(out)
+    }
+
+    /// Appends `file`'s line for `outcome` to `out`, says what failed, and counts it.
+    private func print(_ file: SumItem, _ outcome: WorkReply.FileDigest, into out: inout [UInt8]) {
+        let digest: [UInt8]
+        let hashed: Int64
+        switch outcome {
+        case .digest(let bytes, let count):
+            digest = bytes
+            hashed = count
+        case .handedBack:
+            return  // never here: a file given back waits for its next outcome
+        case .unreadable(let failure):
+            if ignoringMissing && file.expected != nil && failure == ENOENT { return }
+            let error = SystemError(code: failure, operation: "read")
+            if file.expected != nil {
+                // As sha256sum -c says it, its quoting of the name included.
+                context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.reason, wording: .verbatim))
+            } else {
+                context.fail(BaleError.cannotOpen(path: TerminalText.name(file.path), error))
+            }
+            status = .failure
+            if file.expected != nil {
+                if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .unreadable) }
+                unreadable += 1
+            }
+            return
+        case .changedWhileRead:
+            // As GNU tar says it of a file that shrank as it read it.
+            let error = BaleError.changedWhileReading(path: TerminalText.name(file.path))
+            if file.expected != nil {
+                context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.cause, wording: .verbatim))
+                if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .unreadable) }
+                unreadable += 1
+            } else {
+                context.fail(error)
+            }
+            status = .failure
+            return
+        }
+        context.summary.addFiles(1)
+        context.summary.addBytes(read: hashed, written: 0)
+        context.summary.addProgress(read: hashed)
+        if let expected = file.expected {
+            if expected == digest {
+                verified += 1
+                if lines.showsMatches { out += Manifest.checkLine(path: file.path, verdict: .ok) }
+            } else {
+                if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .failed) }
+                mismatches += 1
+                status = .failure
+            }
+        } else {
+            Manifest.appendLine(digest: digest, path: file.path, to: &out)
+        }
     }
 }

@@ -21,6 +21,7 @@ public final class Progress: @unchecked Sendable {  // state only under `monitor
     /// Starts drawing the figures of `summary`.
     public init(summary: RunSummary) {
         wake = monitor.makeCondition()
+        summary.markWatched()
         let thread = JoinableThread(name: "bale-progress") { [self] in
             var shown = false
             while true {

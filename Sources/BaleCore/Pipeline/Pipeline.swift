@@ -76,6 +76,7 @@ public struct Pipeline {
         failure.whenFailed {
             queue.cancel()
             window.cancel()
+            cutter.jobFailed()
         }
 
         let collector = Collector(results: results, window: window, failure: failure, sink: sink,

@@ -20,6 +20,15 @@ public protocol ChunkCutter<Context>: AnyObject, Sendable {
     /// How many chunks the input was cut into (valid once `nextChunk` has
     /// returned nil to every reader).
     var chunkCount: UInt64 { get }
+
+    /// The job failed: a `nextChunk` waiting for something other than
+    /// its input and `admit` (`PathBatchCutter`'s files handed back) must
+    /// return nil now. Most cutters wait on nothing else.
+    func jobFailed()
+}
+
+extension ChunkCutter {
+    public func jobFailed() {}
 }
 
 /// Allocates a byte array of `count` bytes and fills it with `fill`,

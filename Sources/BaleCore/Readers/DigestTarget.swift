@@ -12,8 +12,12 @@ import Glibc
 /// (`FileHasher`), instead of reading once more for the end: a small file
 /// then costs open, read and close.
 ///
-/// A piece is the size (u64, little-endian; all ones: none), the offset
-/// to start at (u64, little-endian), then the path.
+/// A regular file the walk did not stat (`sizeAtOpen`) is sized by the
+/// worker, by the `fstat` it makes of every regular file it opens.
+///
+/// A piece is the size (u64, little-endian; all ones: none; all ones but
+/// the last bit: `sizeAtOpen`), the offset to start at (u64,
+/// little-endian), then the path.
 struct DigestTarget: Equatable {
     /// What the worker opens.
     var path: [UInt8]
@@ -21,6 +25,12 @@ struct DigestTarget: Equatable {
     var listedSize: Int64?
     /// Where the worker starts reading (0 but for standard input).
     var startOffset: Int64 = 0
+    /// A regular file listed without its size (`SumItem.isSized`): the
+    /// worker takes it from the file when it opens it.
+    var sizeAtOpen = false
+
+    /// The size field of a `sizeAtOpen` piece.
+    static let sizeAtOpenMark = UInt64.max - 1
 
     /// Opens the file at `path` for a worker to hash: its descriptor, or
     /// the outcome to report instead. A file listed as a regular one
@@ -46,7 +56,7 @@ struct DigestTarget: Equatable {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (listedSize == nil ? 0 : O_NONBLOCK)
         let fd = directory.map { openat($0.fd, $0.name, flags) } ?? Glibc.open(path, flags)
         if fd < 0 { return .failed(.unreadable(errno: errno)) }
-        guard listedSize != nil else { return .file(fd) }
+        guard listedSize != nil else { return .file(fd, size: nil) }
         var info = stat()
         if fstat(fd, &info) != 0 {
             let failure = errno
@@ -57,13 +67,14 @@ struct DigestTarget: Equatable {
             FileIO.close(fd)
             return .failed(.changedWhileRead)
         }
-        return .file(fd)
+        return .file(fd, size: Int64(info.st_size))
     }
 
-    /// What `open` gave: the descriptor (the caller's to close), or what
-    /// to report for the file instead of a digest.
+    /// What `open` gave: the descriptor (the caller's to close) and, for
+    /// a file opened as a regular one, its size by `fstat`; or what to
+    /// report for the file instead of a digest.
     enum Opened {
-        case file(Int32)
+        case file(Int32, size: Int64?)
         case failed(WorkReply.FileDigest)
     }
 
@@ -72,20 +83,20 @@ struct DigestTarget: Equatable {
 
     /// The piece carrying this target.
     var encoded: [UInt8] {
-        let size = listedSize.flatMap { UInt64(exactly: $0) } ?? .max
+        let size = sizeAtOpen ? Self.sizeAtOpenMark : listedSize.flatMap { UInt64(exactly: $0) } ?? .max
         let start = UInt64(max(0, startOffset))
         return withUnsafeBytes(of: size.littleEndian) { Array($0) } + withUnsafeBytes(of: start.littleEndian) { Array($0) }
             + path
     }
 
-    /// The size a piece lists (nil: none), its offset to start at, and
-    /// where its path lies in `piece`; nil when the piece is too short to
-    /// hold the numbers.
+    /// The size a piece lists (nil: none), its offset to start at, where
+    /// its path lies in `piece`, and whether its size is to be found at
+    /// its open; nil when the piece is too short to hold the numbers.
     static func decode(_ piece: UnsafeRawBufferPointer) -> FileBatchHasher.Target? {
         guard piece.count >= numbersLength else { return nil }
         let size = UInt64(littleEndian: piece.loadUnaligned(as: UInt64.self))
         let start = UInt64(littleEndian: piece.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
         return (size <= UInt64(Int64.max) ? Int64(size) : nil, Int64(clamping: start),
-                UnsafeRawBufferPointer(rebasing: piece[numbersLength...]))
+                UnsafeRawBufferPointer(rebasing: piece[numbersLength...]), size == sizeAtOpenMark)
     }
 }

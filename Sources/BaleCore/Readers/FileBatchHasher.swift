@@ -24,6 +24,19 @@ import CSystem
 /// them all; each of the two lanes takes the next file as soon as its own
 /// is done, longest first, so that little is left for one lane alone.
 ///
+/// A file the walk listed without its size (`DigestTarget.sizeAtOpen`:
+/// the walk took its type from its directory's listing and did not stat
+/// it) is sized by the `fstat` of its open. Such a file is handed back
+/// unhashed (`WorkReply.FileDigest.handedBack`, with its size) when it is
+/// larger than a batch (`SumCommand.batchBytes`), even alone, to be sent
+/// again alone or paired as a large file listed with its size (and with
+/// the time limit its size gives, `WorkRequest.timeLimit`); and once the
+/// request took `takenAtMost` bytes of such files, the rest are handed
+/// back unopened. That is how a batch cut by count without
+/// sizes (`PathBatchCutter`) stays a batch's work: a directory of four
+/// disk images, one batch of four, would otherwise be hashed on one
+/// worker while the others wait (`HandedBackFiles`).
+///
 /// Each file read into the buffer is opened relative to its directory,
 /// opened once for the files of a batch that share it (`DirectoryOfPaths`);
 /// the files hashed by `FileHasher` or `FilePairHasher` are opened by
@@ -42,8 +55,17 @@ final class FileBatchHasher {
     static let bufferSize = (4 << 20) + (4 << 10)
 
     /// One file of a request: the size it was listed with, the offset to
-    /// start reading at, and where its path lies in the request (`DigestTarget`).
-    typealias Target = (listedSize: Int64?, startOffset: Int64, path: UnsafeRawBufferPointer)
+    /// start reading at, where its path lies in the request, and whether
+    /// its size is found when it is opened (`DigestTarget`).
+    typealias Target = (listedSize: Int64?, startOffset: Int64, path: UnsafeRawBufferPointer, sizeAtOpen: Bool)
+
+    /// How many bytes of files sized at their open one request takes: the
+    /// files after them are handed back unopened (see above). 16 MiB, four
+    /// batches' worth: the walk's batches of 256 files not sized hold ~5 MB
+    /// on the text corpus (19 KB a file), which one request takes whole; a
+    /// directory of many files of a few MB each is cut into requests of
+    /// ~8 ms each on the SHA instructions.
+    static let takenAtMost: Int64 = 4 * SumCommand.batchBytes
 
     private let single = FileHasher()
     private lazy var pair = FilePairHasher(buffers: buffer)
@@ -78,10 +100,40 @@ final class FileBatchHasher {
         }
         var held: [Held] = []
         var used = 0
+        // The bytes of the files sized at their open that this request
+        // took (see `takenAtMost`).
+        var taken: Int64 = 0
         for (index, target) in targets.enumerated() {
-            guard hasLanes, targets.count > 1, target.startOffset == 0, let size = target.listedSize,
+            var fd: Int32 = -1
+            var listedSize = target.listedSize
+            if target.sizeAtOpen {
+                if targets.count > 1 && taken >= Self.takenAtMost {
+                    deliver(index, .handedBack(size: nil))
+                    continue
+                }
+                switch open(target) {
+                case .file(let opened, let size):
+                    fd = opened
+                    listedSize = size
+                case .failed(let outcome):
+                    deliver(index, outcome)
+                    continue
+                }
+                if listedSize! > SumCommand.batchBytes {
+                    FileIO.close(fd)
+                    deliver(index, .handedBack(size: listedSize))
+                    continue
+                }
+                taken += listedSize!
+            }
+            guard hasLanes, targets.count > 1, target.startOffset == 0, let size = listedSize,
                   size < Int64(buffer.count) else {
-                deliver(index, single.digest(ofFileAt: target.path, listedSize: target.listedSize, from: target.startOffset))
+                if fd >= 0 {
+                    deliver(index, single.digest(ofOpenFile: fd, listedSize: listedSize))
+                    FileIO.close(fd)
+                } else {
+                    deliver(index, single.digest(ofFileAt: target.path, listedSize: target.listedSize, from: target.startOffset))
+                }
                 continue
             }
             let length = Int(size)
@@ -90,15 +142,13 @@ final class FileBatchHasher {
                 held = []
                 used = 0
             }
-            let fd: Int32
-            let opened = directories.withDirectory(of: target.path) { directory in
-                withCString(Array(target.path)) { DigestTarget.open($0, listedSize: size, in: directory) }
-            }
-            switch opened {
-            case .file(let opened): fd = opened
-            case .failed(let outcome):
-                deliver(index, outcome)
-                continue
+            if fd < 0 {
+                switch open(target) {
+                case .file(let opened, _): fd = opened
+                case .failed(let outcome):
+                    deliver(index, outcome)
+                    continue
+                }
             }
             switch readWhole(fd, length: length, into: used) {
             case .read:
@@ -119,6 +169,14 @@ final class FileBatchHasher {
         }
         hash(held, deliver: deliver)
         directories.close()
+    }
+
+    /// Opens `target`'s file as a regular one (`DigestTarget.open`),
+    /// relative to its directory (`DirectoryOfPaths`).
+    private func open(_ target: Target) -> DigestTarget.Opened {
+        directories.withDirectory(of: target.path) { directory in
+            withCString(Array(target.path)) { DigestTarget.open($0, listedSize: target.listedSize ?? 0, in: directory) }
+        }
     }
 
     private enum ReadOutcome {
@@ -160,7 +218,7 @@ final class FileBatchHasher {
         var digests = [UInt8](repeating: 0, count: 32 * byLength.count)
         bale_sha256_many(messages, lengths, Int32(byLength.count), &digests)
         for (position, file) in byLength.enumerated() {
-            deliver(file.index, .digest(Array(digests[(32 * position)..<(32 * position + 32)])))
+            deliver(file.index, .digest(Array(digests[(32 * position)..<(32 * position + 32)]), bytes: Int64(file.length)))
         }
     }
 }

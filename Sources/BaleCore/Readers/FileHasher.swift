@@ -66,7 +66,7 @@ final class FileHasher {
         pathBuffer[path.count] = 0
         let fd: Int32
         switch DigestTarget.open(pathBuffer.baseAddress!.assumingMemoryBound(to: CChar.self), listedSize: listedSize) {
-        case .file(let opened): fd = opened
+        case .file(let opened, _): fd = opened
         case .failed(let outcome): return outcome
         }
         defer { FileIO.close(fd) }
@@ -94,11 +94,13 @@ final class FileHasher {
                 break
             }
         }
-        if let failure = hashToEnd(fd, from: position, listedSize: listedSize) {
+        switch hashToEnd(fd, from: position, listedSize: listedSize) {
+        case .failure(let failure):
             hasher.restart()
-            return .unreadable(errno: failure)
+            return .unreadable(errno: failure.code)
+        case .success(let end):
+            return .digest(hasher.finish(), bytes: end - start)
         }
-        return .digest(hasher.finish())
     }
 
     /// What hashing a file from its mapping came to.
@@ -146,21 +148,26 @@ final class FileHasher {
         PseudoFileSystem.holds(fd) == false
     }
 
-    /// Hashes the file open on `fd` from `position` to its end; nil, or
-    /// the errno of a failed read.
-    private func hashToEnd(_ fd: Int32, from start: Int64, listedSize: Int64?) -> Int32? {
+    /// Hashes the file open on `fd` from `position` to its end; the
+    /// offset of its end, or the errno of a failed read.
+    private func hashToEnd(_ fd: Int32, from start: Int64, listedSize: Int64?) -> Result<Int64, ReadFailure> {
         var position = start
-        if start > 0 && lseek(fd, off_t(start), SEEK_SET) < 0 { return errno }
+        if start > 0 && lseek(fd, off_t(start), SEEK_SET) < 0 { return .failure(ReadFailure(code: errno)) }
         while true {
             let got = read(fd, buffer.baseAddress!, buffer.count)
             if got < 0 {
                 if errno == EINTR { continue }
-                return errno == 0 ? EIO : errno
+                return .failure(ReadFailure(code: errno == 0 ? EIO : errno))
             }
-            if got == 0 { return nil }
+            if got == 0 { return .success(position) }
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
             position += Int64(got)
-            if got < buffer.count && position == listedSize { return nil }
+            if got < buffer.count && position == listedSize { return .success(position) }
         }
+    }
+
+    /// The errno of a read that failed.
+    private struct ReadFailure: Error {
+        var code: Int32
     }
 }

@@ -79,7 +79,7 @@ final class FilePairHasher {
             guard isHashing && ended && filled < 64 else { return }
             var digest = [UInt8](repeating: 0, count: 32)
             bale_sha256_finish(&state, buffer.assumingMemoryBound(to: UInt8.self), filled, total, &digest)
-            outcome = .digest(digest)
+            outcome = .digest(digest, bytes: Int64(total))
         }
     }
 
@@ -100,11 +100,11 @@ final class FilePairHasher {
         -> (WorkReply.FileDigest, WorkReply.FileDigest)? {
         // Both were listed as large regular files (`FileBatchHasher`); one
         // that is not one any more is left to `FileHasher`, which says so.
-        guard case .file(let one) = withCString(Array(first), { DigestTarget.open($0, listedSize: 0) }) else {
+        guard case .file(let one, _) = withCString(Array(first), { DigestTarget.open($0, listedSize: 0) }) else {
             return nil
         }
         defer { FileIO.close(one) }
-        guard case .file(let two) = withCString(Array(second), { DigestTarget.open($0, listedSize: 0) }) else {
+        guard case .file(let two, _) = withCString(Array(second), { DigestTarget.open($0, listedSize: 0) }) else {
             return nil
         }
         defer { FileIO.close(two) }

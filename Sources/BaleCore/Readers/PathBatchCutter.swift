@@ -15,12 +15,21 @@
 /// would take ~1.2 files' time with the other idle. Each chunk asks the worker to hash the batch's
 /// files (`WorkRequest.digestFiles`: each one's path and listed size) and carries the batch's items in its
 /// context, for the printer (`DigestPrinter`) to print the lines of.
+///
+/// Files the walk listed without their sizes (`SumItem.isSized`) count
+/// for nothing against `batchBytes`: their batches are cut by count, and
+/// their workers give back what a batch should not hold (`FileBatchHasher`).
+/// Those files come back through `handedBack` and go out again first, sized;
+/// the cutter ends only once no batch out can give any back.
 final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only under `monitor`
     private let batchFiles: Int
     private let batchBytes: Int64
     private let next: () -> [SumItem]?
     private let workers: Int
+    private let handedBack: HandedBackFiles?
     private let monitor = Monitor()
+    /// The walk gave its last group (`next` returned nil).
+    private var walkEnded = false
     /// Items handed over and not yet in a batch.
     private var pending: ArraySlice<SumItem> = []
     /// Pairs of large files still to make among those in `pending`.
@@ -32,10 +41,14 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
     /// most `batchFiles` of them, of at most `batchBytes` together unless
     /// one alone is larger.
     /// Large files are paired as `workers` workers allow (see above).
-    init(batchFiles: Int, batchBytes: Int64, workers: Int, next: @escaping () -> [SumItem]?) {
+    /// Files given back come through `handedBack` (nil: every file is
+    /// listed with its size, and none comes back).
+    init(batchFiles: Int, batchBytes: Int64, workers: Int, handedBack: HandedBackFiles? = nil,
+         next: @escaping () -> [SumItem]?) {
         self.batchFiles = batchFiles
         self.batchBytes = batchBytes
         self.workers = workers
+        self.handedBack = handedBack
         self.next = next
     }
 
@@ -43,6 +56,7 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
         let claimed: (UInt64, [SumItem])? = monitor.withLock {
             var batch: [SumItem] = []
             var size: Int64 = 0
+            if let back = handedBack?.takeWaiting(), !back.isEmpty { take(back + pending) }
             if let first = nextItem(), first.size > batchBytes, pairsLeft > 0, pending.count > 1,
                pending[pending.startIndex + 1].size > batchBytes {
                 batch = Array(pending.prefix(2))
@@ -62,6 +76,7 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
             return (count, batch)
         }
         guard let (sequence, batch) = claimed, admit(sequence) else { return nil }
+        if SumItem.mayBeHandedBack(batch) { handedBack?.batchSent() }
         // A file larger than a batch is hashed alone, for as long as its
         // size takes: its worker gets nothing else meanwhile, so that a few
         // large files are hashed on as many workers at once.
@@ -70,15 +85,30 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
                      isLongWork: batch.allSatisfy { $0.size > batchBytes })
     }
 
+    func jobFailed() { handedBack?.cancel() }
+
     /// The next item not yet batched, left in `pending`; nil when `next`
-    /// has no more. Called under `monitor`.
+    /// has no more and no batch out can give files back. Called under `monitor`.
     private func nextItem() -> SumItem? {
         while pending.isEmpty {
-            guard let group = next() else { return nil }
-            pending = group[...]
-            let large = group.count { $0.size > batchBytes }
-            pairsLeft = max(0, min(large / 2, large - workers))
+            if !walkEnded, let group = next() {
+                take(group)
+            } else if let back = handedBack?.awaitMore() {
+                walkEnded = true
+                take(back)
+            } else {
+                walkEnded = true
+                return nil
+            }
         }
         return pending.first
+    }
+
+    /// Makes `items` the ones to batch next, and counts the pairs of
+    /// large files to make of them. Called under `monitor`.
+    private func take<Items: Collection<SumItem>>(_ items: Items) {
+        pending = ArraySlice(items)
+        let large = pending.count { $0.size > batchBytes }
+        pairsLeft = max(0, min(large / 2, large - workers))
     }
 }

@@ -7,11 +7,20 @@ import Glibc
 struct SumItem: Sendable {
     /// The path, as printed.
     var path: [UInt8]
-    /// Its size when listed.
+    /// Its size when listed (0 when `isSized` is false).
     var size: Int64
     /// Whether `size` is a regular file's, at which the worker's read may
     /// stop (`DigestTarget`): a pipe or a device says nothing by its size.
     var isRegular = true
+    /// False for a regular file the walk found by its directory's listing
+    /// and did not stat (`TreeWalkPolicy.typesFromListing`): its size is
+    /// what its worker finds when it opens it, and a worker given it in a
+    /// batch hands it back unhashed when it turns out large, or comes after
+    /// the batch took its fill (`FileBatchHasher`, `HandedBackFiles`).
+    var isSized = true
+    /// Where the printer holds this file's place, for a file a worker
+    /// handed back (`DigestPrinter`); nil for one the walk gave.
+    var place: Int?
     /// The digest the manifest lists for it (`-c`), or nil.
     var expected: [UInt8]?
     /// What the worker opens, when it is not `path` (`-`: standard input).
@@ -21,8 +30,17 @@ struct SumItem: Sendable {
 
     /// What the worker is asked to hash.
     var target: DigestTarget {
-        DigestTarget(path: source ?? Self.parentDescriptorPath(path) ?? path, listedSize: isRegular ? size : nil,
-                     startOffset: startOffset)
+        DigestTarget(path: source ?? Self.parentDescriptorPath(path) ?? path,
+                     listedSize: isRegular && isSized ? size : nil, startOffset: startOffset,
+                     sizeAtOpen: isRegular && !isSized)
+    }
+
+    /// Whether a worker may hand back some of `batch`'s files unhashed:
+    /// one of them is not sized (see `isSized`). The cutter and the
+    /// printer ask it alike, to count the batches still out that may give
+    /// files back (`HandedBackFiles`).
+    static func mayBeHandedBack(_ batch: [SumItem]) -> Bool {
+        batch.contains { !$0.isSized }
     }
 
     /// A name for one of bale's own descriptors (`/dev/stdin`, `/dev/fd/N`,

@@ -79,6 +79,9 @@ public final class TreeWalk {
         /// not say (DT_UNKNOWN); kept only where parts remove what they
         /// take (`takenByAnotherPart`).
         var listedDirectories: Set<[UInt8]> = []
+        /// The d_type of each of `listing.names`, in its order (with
+        /// `TreeWalkPolicy.typesFromListing`; empty otherwise).
+        var listedTypes: [UInt8] = []
         var next = 0
         var fd: Int32 = -1
     }
@@ -123,6 +126,7 @@ public final class TreeWalk {
                     continue
                 }
                 let child = stack[last].listing.names[stack[last].next]
+                let listedType = stack[last].listedTypes.isEmpty ? UInt8(DT_UNKNOWN) : stack[last].listedTypes[stack[last].next]
                 stack[last].next += 1
                 let parent = stack[last]
                 let path = Self.joining(parent.path, child, separatorAfterSlash: false)
@@ -134,6 +138,16 @@ public final class TreeWalk {
                 case .failure(let problem):
                     stack[last].next = stack[last].listing.names.count
                     return .problem(problem)
+                }
+                if listedType == UInt8(DT_REG) {
+                    // Listed as a regular file, with no rule that needs its
+                    // stat (`TreeWalkPolicy.typesFromListing`).
+                    var info = stat()
+                    info.st_mode = S_IFREG
+                    var entry = TreeWalkEntry(path: path, name: name, info: info, isGiven: false, directory: parent.listing)
+                    entry.isStated = false
+                    entry.isSelected = policy.takesFile(path: path, name: name, info)
+                    return .entry(entry)
                 }
                 if let event = examine(path: path, name: name, component: child, in: parentFD, isTop: false,
                                        listedAsDirectory: parent.listedDirectories.contains(child),
@@ -227,10 +241,11 @@ public final class TreeWalk {
             if errno == ENOENT && !frame.isTop && policy.partsRemoveTheirFiles != nil { return nil }
             return .init(path: frame.path, cause: .cannotReadDirectory(.current("open")))
         }
-        switch names(fd, keepingDirectories: policy.partsRemoveTheirFiles != nil) {
-        case .success(let (names, directories)):
+        switch names(fd, keepingDirectories: policy.partsRemoveTheirFiles != nil, keepingTypes: !policy.statsEveryFile) {
+        case .success(let (names, directories, types)):
             frame.listing = .init(names: names, info: frame.info)
             frame.listedDirectories = directories
+            frame.listedTypes = types
         case .failure(let error):
             FileIO.close(fd)
             return .init(path: frame.path, cause: .cannotReadDirectory(error))
@@ -350,12 +365,14 @@ public final class TreeWalk {
     /// it was given a duplicate, and each directory cost a dup, two fcntl,
     /// a close and a 32 KiB allocation more (for the 1,671 directories of
     /// the text corpus, about 6,700 system calls).
-    /// The names in the directory open on `fd`, sorted by bytes, and with
+    /// The names in the directory open on `fd`, sorted by bytes, with
     /// `keepingDirectories` those listed as directories (or of a type the
-    /// file system does not say, DT_UNKNOWN).
-    func names(_ fd: Int32, keepingDirectories: Bool = false)
-        -> Result<(names: [[UInt8]], directories: Set<[UInt8]>), SystemError> {
+    /// file system does not say, DT_UNKNOWN), and with `keepingTypes` the
+    /// d_type of each name, in the names' order (empty without).
+    func names(_ fd: Int32, keepingDirectories: Bool = false, keepingTypes: Bool = false)
+        -> Result<(names: [[UInt8]], directories: Set<[UInt8]>, types: [UInt8]), SystemError> {
         var names: [[UInt8]] = []
+        var types: [UInt8] = []
         var directories: Set<[UInt8]> = []
         let buffer = entryBuffer
         while true {
@@ -375,12 +392,13 @@ public final class TreeWalk {
                 offset += record
                 if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
                 names.append(name)
-                if keepingDirectories {
-                    let type = buffer.load(fromByteOffset: offset - record + 18, as: UInt8.self)
-                    if type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN) { directories.insert(name) }
-                }
+                let type = buffer.load(fromByteOffset: offset - record + 18, as: UInt8.self)
+                if keepingTypes { types.append(type) }
+                if keepingDirectories && (type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN)) { directories.insert(name) }
             }
         }
-        return .success((names.sorted { $0.lexicographicallyPrecedes($1) }, directories))
+        guard keepingTypes else { return .success((names.sorted { $0.lexicographicallyPrecedes($1) }, directories, [])) }
+        let order = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
+        return .success((order.map { names[$0] }, directories, order.map { types[$0] }))
     }
 }

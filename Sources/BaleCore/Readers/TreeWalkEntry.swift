@@ -35,8 +35,13 @@ public struct TreeWalkEntry {
     /// The name below the name given for its top (what an archive stores,
     /// what excludes and shards are matched against).
     public var name: [UInt8]
-    /// What `fstatat` said (of the link itself unless links are followed).
+    /// What `fstatat` said (of the link itself unless links are followed);
+    /// for an entry not stat'ed (`isStated` false), its type alone.
     public var info: stat
+    /// False for a regular file whose type the walk took from its
+    /// directory's listing, not stat'ed (`TreeWalkPolicy.typesFromListing`):
+    /// `info` holds nothing but the type.
+    public var isStated = true
     /// True for a path given to the walk, not found below one.
     public var isGiven: Bool
     /// The directory it was found in; nil for a path given.

@@ -41,6 +41,7 @@ public final class RunSummary: Sendable {
         var progressRead: Int64 = 0
         var expectedBytes: Int64 = 0
         var expectedFiles = 0
+        var isWatched = false
         var stages = Stages()
     }
 
@@ -81,6 +82,13 @@ public final class RunSummary: Sendable {
             $0.expectedFiles += files
         }
     }
+
+    /// Whether a progress line is drawn from these figures (`Progress`
+    /// says so when it starts): its total is the bytes the walk found, so
+    /// `sum`'s walk then stats every file it lists, where it otherwise
+    /// leaves the sizes to the workers (`TreeWalkPolicy.typesFromListing`).
+    public var isWatched: Bool { figures.withLock { $0.isWatched } }
+    func markWatched() { figures.withLock { $0.isWatched = true } }
 
     func addStages(_ body: (inout Stages) -> Void) { figures.withLock { body(&$0.stages) } }
 

@@ -32,21 +32,29 @@ public enum WorkReply: Sendable {
 
     /// What hashing one file gave.
     public enum FileDigest: Sendable, Equatable {
-        /// Its SHA-256, 32 bytes.
-        case digest([UInt8])
+        /// Its SHA-256, 32 bytes, and how many bytes were hashed.
+        case digest([UInt8], bytes: Int64)
         /// It could not be opened or read: the errno.
         case unreadable(errno: Int32)
         /// It shrank while it was hashed (`FileHasher`'s mapped path).
         case changedWhileRead
+        /// Not hashed: a file listed without its size that its batch
+        /// gives back (`FileBatchHasher`), with the size its open found
+        /// (nil: it was not opened).
+        case handedBack(size: Int64?)
     }
 
     /// The failure field of a `changedWhileRead` record: no errno is all ones.
     static let changedWhileReadMark = UInt32.max
+    /// The failure field of a `handedBack` record.
+    static let handedBackMark = UInt32.max - 1
 
     /// The bytes of one file's digest record in a `digested` payload: the
     /// errno of a failure (u32, 0 for none; `changedWhileReadMark` for a
-    /// file that shrank while hashed), then the 32-byte digest.
-    public static let digestRecordLength = 36
+    /// file that shrank while hashed, `handedBackMark` for one given back),
+    /// the 32-byte digest, then a size (u64, little-endian: the bytes
+    /// hashed, or a file given back's size, all ones for none).
+    public static let digestRecordLength = 44
 
     /// The header of the answer to `request` for chunk `sequence`, with
     /// the worker's time on it and `payloadLength` bytes of payload; with
@@ -82,19 +90,25 @@ public enum WorkReply: Sendable {
 
     /// Writes one file's digest record into `slot` (`digestRecordLength` bytes).
     static func storeDigest(_ digest: FileDigest, into slot: UnsafeMutableRawBufferPointer) {
-        func storeFailure(_ failure: UInt32) {
+        func store(_ failure: UInt32, size: Int64?) {
             GzipMember.storeLittleEndian(failure, into: slot, at: 0)
-            UnsafeMutableRawBufferPointer(rebasing: slot[4..<36]).initializeMemory(as: UInt8.self, repeating: 0)
+            let field = size.flatMap { UInt64(exactly: $0) } ?? .max
+            withUnsafeBytes(of: field.littleEndian) { UnsafeMutableRawBufferPointer(rebasing: slot[36..<44]).copyMemory(from: $0) }
         }
+        let digestField = UnsafeMutableRawBufferPointer(rebasing: slot[4..<36])
         switch digest {
-        case .digest(let bytes):
-            GzipMember.storeLittleEndian(0, into: slot, at: 0)
-            bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: slot[4..<36]).copyMemory(from: $0) }
+        case .digest(let bytes, let count):
+            store(0, size: count)
+            bytes.withUnsafeBytes { digestField.copyMemory(from: $0) }
+            return
         case .unreadable(let errno):
-            storeFailure(UInt32(bitPattern: errno))
+            store(UInt32(bitPattern: errno), size: nil)
         case .changedWhileRead:
-            storeFailure(changedWhileReadMark)
+            store(changedWhileReadMark, size: nil)
+        case .handedBack(let size):
+            store(handedBackMark, size: size)
         }
+        digestField.initializeMemory(as: UInt8.self, repeating: 0)
     }
 
     /// The reply a worker sent in `frame` with `payload`, for a chunk that
@@ -133,9 +147,14 @@ public enum WorkReply: Sendable {
             return .digested(payload.withUnsafeBytes { bytes in
                 stride(from: 0, to: bytes.count, by: digestRecordLength).map { start in
                     let failure = GzipMember.loadLittleEndian32(bytes, at: start)
-                    if failure == changedWhileReadMark { return .changedWhileRead }
-                    return failure != 0 ? .unreadable(errno: Int32(bitPattern: failure))
-                        : .digest(Array(bytes[(start + 4)..<(start + digestRecordLength)]))
+                    let field = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 36, as: UInt64.self))
+                    let size = field <= UInt64(Int64.max) ? Int64(field) : nil
+                    switch failure {
+                    case changedWhileReadMark: return .changedWhileRead
+                    case handedBackMark: return .handedBack(size: size)
+                    case 0: return .digest(Array(bytes[(start + 4)..<(start + 36)]), bytes: size ?? 0)
+                    default: return .unreadable(errno: Int32(bitPattern: failure))
+                    }
                 }
             })
         case .failed:

@@ -121,12 +121,17 @@ public enum WorkRequest: Sendable {
     /// what a worker read of it cannot be sent again to a replacement.
     public var readsStream: Bool { filesToHash?.contains { $0 == nil } ?? false }
 
-    /// The listed size of each file a `digestFiles` request names (nil: a
-    /// stream, or a piece that does not decode); nil for other requests.
+    /// The most each file a `digestFiles` request names may take: its
+    /// listed size; for a file sized at its open, a batch's bytes (a
+    /// larger one is handed back unhashed, `FileBatchHasher`); nil for a
+    /// stream, or a piece that does not decode. Nil for other requests.
     private var filesToHash: [Int64?]? {
         guard case .digestFiles(let table) = self else { return nil }
         return table.payload.withUnsafeBytes { bytes in
-            table.ranges.map { DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0]))?.listedSize }
+            table.ranges.map {
+                guard let target = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0])) else { return nil }
+                return target.sizeAtOpen ? SumCommand.batchBytes : target.listedSize
+            }
         }
     }
 
