@@ -50,7 +50,8 @@ import Testing
 /// A batch of files listed without their sizes (`DigestTarget.sizeAtOpen`):
 /// the worker sizes each at its open, hashes the small ones, and hands
 /// back a file larger than a batch (with its size) and, once it took
-/// `FileBatchHasher.takenAtMost` bytes, the rest unopened (no size). A
+/// `FileBatchHasher.takenAtMost` bytes, the rest unopened (sized by
+/// `fstatat`, to be batched by size across the workers). A
 /// large file alone in its batch goes back too: sent again with its size,
 /// it is given the time its size needs (`WorkRequest.timeLimit`), where
 /// hashed unsized it had the 4 MiB file's.
@@ -80,7 +81,7 @@ import Testing
             let digest = WorkReply.FileDigest.digest(SHA256().hash([UInt8](repeating: UInt8(index), count: size)), bytes: Int64(size))
             switch index {
             case 1: #expect(outcomes[index] == .handedBack(size: Int64(batch + 1)))
-            case 7: #expect(outcomes[index] == .handedBack(size: nil), "past the fill: \(4 * batch + 17) bytes taken")
+            case 7: #expect(outcomes[index] == .handedBack(size: 3), "past the fill: \(4 * batch + 17) bytes taken")
             default: #expect(outcomes[index] == digest, "file \(index)")
             }
         }
@@ -98,5 +99,26 @@ import Testing
         #expect(alone == .digest(SHA256().hash([UInt8](repeating: 0, count: 10)), bytes: 10))
         let request = WorkRequest.digestFiles(files: PieceTable([piece]))
         #expect(!request.readsStream && request.timeLimit(seconds: 5) == 5, "a file sized at its open is no stream")
+        let many = WorkRequest.digestFiles(files: PieceTable(Array(repeating: piece, count: 256)))
+        #expect(many.timeLimit(seconds: 10) == 10, "256 files sized at their open read 20 MiB at most")
+    }
+
+    /// A file listed as regular (not stat'ed) and replaced by a symbolic
+    /// link before its worker opens it: the link is not followed (links
+    /// inside trees never are), the file "changed as we read it".
+    @Test func aLinkPutInAFilesPlaceIsNotFollowed() throws {
+        let directory = NSTemporaryDirectory() + "bale-handback-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(FileManager.default.createFile(atPath: directory + "/target", contents: Data([1, 2, 3])))
+        #expect(symlink("target", directory + "/link") == 0)
+        var outcomes: [Int: WorkReply.FileDigest] = [:]
+        let pieces = ["/target", "/link"].map { DigestTarget(path: Array((directory + $0).utf8), listedSize: nil, sizeAtOpen: true).encoded }
+        let table = PieceTable(pieces)
+        table.payload.withUnsafeBytes { payload in
+            let targets = table.ranges.map { DigestTarget.decode(UnsafeRawBufferPointer(rebasing: payload[$0]))! }
+            FileBatchHasher().digests(of: targets) { outcomes[$0] = $1 }
+        }
+        #expect(outcomes == [0: .digest(SHA256().hash([1, 2, 3]), bytes: 3), 1: .changedWhileRead])
     }
 }

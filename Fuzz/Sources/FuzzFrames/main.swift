@@ -16,7 +16,7 @@ import FuzzSupport
 /// came from, with a payload of the length it names; a piece table that is
 /// accepted has pieces that fill the payload exactly, in order; an
 /// accepted request sends again the payload it came in, and an accepted
-/// reply holds one digest record per 36 bytes.
+/// reply holds one digest record per `WorkReply.digestRecordLength` bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFrames(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)

@@ -14,8 +14,8 @@ import Glibc
 /// whichever batch hashed each file. Messages are said at the same point
 /// of the lines as before (a file that cannot be read is named when its
 /// line's turn comes), as sha256sum says them in its order. What waits is
-/// bounded by the batches in flight: a file given back is sent again
-/// before any other (`PathBatchCutter`).
+/// bounded by the reorder window (its batches of 256 files at most): a
+/// file given back is sent again before any other (`PathBatchCutter`).
 ///
 /// Only the collector thread writes here (`@unchecked Sendable`); the
 /// counts are read after the pipeline joined it.

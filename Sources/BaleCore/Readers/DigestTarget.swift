@@ -16,7 +16,7 @@ import Glibc
 /// worker, by the `fstat` it makes of every regular file it opens.
 ///
 /// A piece is the size (u64, little-endian; all ones: none; all ones but
-/// the last bit: `sizeAtOpen`), the offset to start at (u64,
+/// the lowest bit: `sizeAtOpen`), the offset to start at (u64,
 /// little-endian), then the path.
 struct DigestTarget: Equatable {
     /// What the worker opens.
@@ -49,13 +49,18 @@ struct DigestTarget: Equatable {
     /// `in directory` (a descriptor on the directory `path` names its file
     /// in, and the file's name there): the file is opened relative to it,
     /// as `path` would open it, without walking the path again.
+    ///
+    /// `notALink`: the file was listed by the walk as a regular file of its
+    /// directory (`sizeAtOpen`), where links are not followed: a symbolic
+    /// link put in its place since is `changedWhileRead`, not followed.
     static func open(
-        _ path: UnsafePointer<CChar>, listedSize: Int64?, in directory: (fd: Int32, name: UnsafePointer<CChar>)? = nil
+        _ path: UnsafePointer<CChar>, listedSize: Int64?, in directory: (fd: Int32, name: UnsafePointer<CChar>)? = nil,
+        notALink: Bool = false
     ) -> Opened {
         if path.pointee == 0 { return .failed(.unreadable(errno: EBADF)) }
-        let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (listedSize == nil ? 0 : O_NONBLOCK)
+        let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (listedSize == nil ? 0 : O_NONBLOCK) | (notALink ? O_NOFOLLOW : 0)
         let fd = directory.map { openat($0.fd, $0.name, flags) } ?? Glibc.open(path, flags)
-        if fd < 0 { return .failed(.unreadable(errno: errno)) }
+        if fd < 0 { return .failed(notALink && errno == ELOOP ? .changedWhileRead : .unreadable(errno: errno)) }
         guard listedSize != nil else { return .file(fd, size: nil) }
         var info = stat()
         if fstat(fd, &info) != 0 {

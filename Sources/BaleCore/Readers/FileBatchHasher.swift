@@ -32,7 +32,7 @@ import CSystem
 /// again alone or paired as a large file listed with its size (and with
 /// the time limit its size gives, `WorkRequest.timeLimit`); and once the
 /// request took `takenAtMost` bytes of such files, the rest are handed
-/// back unopened. That is how a batch cut by count without
+/// back unopened, with the size `fstatat` gives them. That is how a batch cut by count without
 /// sizes (`PathBatchCutter`) stays a batch's work: a directory of four
 /// disk images, one batch of four, would otherwise be hashed on one
 /// worker while the others wait (`HandedBackFiles`).
@@ -108,7 +108,7 @@ final class FileBatchHasher {
             var listedSize = target.listedSize
             if target.sizeAtOpen {
                 if targets.count > 1 && taken >= Self.takenAtMost {
-                    deliver(index, .handedBack(size: nil))
+                    deliver(index, .handedBack(size: sizeByStat(of: target)))
                     continue
                 }
                 switch open(target) {
@@ -171,11 +171,29 @@ final class FileBatchHasher {
         directories.close()
     }
 
+    /// The size of `target`'s file by `fstatat` relative to its directory,
+    /// for a file handed back unopened: sized, it goes out again in a
+    /// batch cut by size, spread over the workers (handed back unsized,
+    /// the rest of a batch of 256 files of a few MB went out again as one
+    /// batch, to one worker, while the others waited). Nil when it is not
+    /// a regular file now, or cannot be stat'ed: the worker that opens it
+    /// says why.
+    private func sizeByStat(of target: Target) -> Int64? {
+        var info = stat()
+        let found = directories.withDirectory(of: target.path) { directory in
+            if let directory { return fstatat(directory.fd, directory.name, &info, AT_SYMLINK_NOFOLLOW) == 0 }
+            return withCString(Array(target.path)) { fstatat(AT_FDCWD, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+        }
+        return found && info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : nil
+    }
+
     /// Opens `target`'s file as a regular one (`DigestTarget.open`),
     /// relative to its directory (`DirectoryOfPaths`).
     private func open(_ target: Target) -> DigestTarget.Opened {
         directories.withDirectory(of: target.path) { directory in
-            withCString(Array(target.path)) { DigestTarget.open($0, listedSize: target.listedSize ?? 0, in: directory) }
+            withCString(Array(target.path)) {
+                DigestTarget.open($0, listedSize: target.listedSize ?? 0, in: directory, notALink: target.sizeAtOpen)
+            }
         }
     }
 

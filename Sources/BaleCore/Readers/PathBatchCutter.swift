@@ -13,7 +13,8 @@
 /// next to each other in the list (the lines stay in its order). Two
 /// large files on two workers stay one to a worker: paired, one worker
 /// would take ~1.2 files' time with the other idle. Each chunk asks the worker to hash the batch's
-/// files (`WorkRequest.digestFiles`: each one's path and listed size) and carries the batch's items in its
+/// files (`WorkRequest.digestFiles`: each one's path and listed size, or
+/// that its size is found at its open) and carries the batch's items in its
 /// context, for the printer (`DigestPrinter`) to print the lines of.
 ///
 /// Files the walk listed without their sizes (`SumItem.isSized`) count
@@ -39,7 +40,7 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
 
     /// Batches the items `next` gives, a group at a time (nil: no more): at
     /// most `batchFiles` of them, of at most `batchBytes` together unless
-    /// one alone is larger.
+    /// one alone is larger (files not sized count for nothing).
     /// Large files are paired as `workers` workers allow (see above).
     /// Files given back come through `handedBack` (nil: every file is
     /// listed with its size, and none comes back).
@@ -65,7 +66,10 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
                 defer { count += 1 }
                 return (count, batch)
             }
-            while batch.count < batchFiles, let item = nextItem() {
+            // A batch begun is sent as it is rather than held for files
+            // that may come back (`nextItem(waiting:)`): held, it kept the
+            // other workers idle until every batch out had come back.
+            while batch.count < batchFiles, let item = nextItem(waiting: batch.isEmpty) {
                 if !batch.isEmpty && size + item.size > batchBytes { break }
                 pending.removeFirst()
                 batch.append(item)
@@ -88,18 +92,18 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
     func jobFailed() { handedBack?.cancel() }
 
     /// The next item not yet batched, left in `pending`; nil when `next`
-    /// has no more and no batch out can give files back. Called under `monitor`.
-    private func nextItem() -> SumItem? {
+    /// has no more and no batch out can give files back, or (not
+    /// `waiting`) none was given back yet. Called under `monitor`.
+    private func nextItem(waiting: Bool = true) -> SumItem? {
         while pending.isEmpty {
             if !walkEnded, let group = next() {
                 take(group)
-            } else if let back = handedBack?.awaitMore() {
-                walkEnded = true
-                take(back)
-            } else {
-                walkEnded = true
-                return nil
+                continue
             }
+            walkEnded = true
+            let back = waiting ? handedBack?.awaitMore() : handedBack?.takeWaiting()
+            guard let back, !back.isEmpty else { return nil }
+            take(back)
         }
         return pending.first
     }

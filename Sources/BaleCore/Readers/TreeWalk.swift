@@ -132,22 +132,23 @@ public final class TreeWalk {
                 let path = Self.joining(parent.path, child, separatorAfterSlash: false)
                 let name = parent.name.isEmpty ? child : Self.joining(parent.name, child, separatorAfterSlash: true)
                 if policy.leavesOut(name: name) { continue }
-                let parentFD: Int32
-                switch descriptor(last) {
-                case .success(let fd): parentFD = fd
-                case .failure(let problem):
-                    stack[last].next = stack[last].listing.names.count
-                    return .problem(problem)
-                }
                 if listedType == UInt8(DT_REG) {
                     // Listed as a regular file, with no rule that needs its
-                    // stat (`TreeWalkPolicy.typesFromListing`).
+                    // stat (`TreeWalkPolicy.typesFromListing`): no descriptor
+                    // needed, none opened.
                     var info = stat()
                     info.st_mode = S_IFREG
                     var entry = TreeWalkEntry(path: path, name: name, info: info, isGiven: false, directory: parent.listing)
                     entry.isStated = false
                     entry.isSelected = policy.takesFile(path: path, name: name, info)
                     return .entry(entry)
+                }
+                let parentFD: Int32
+                switch descriptor(last) {
+                case .success(let fd): parentFD = fd
+                case .failure(let problem):
+                    stack[last].next = stack[last].listing.names.count
+                    return .problem(problem)
                 }
                 if let event = examine(path: path, name: name, component: child, in: parentFD, isTop: false,
                                        listedAsDirectory: parent.listedDirectories.contains(child),

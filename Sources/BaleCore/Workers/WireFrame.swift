@@ -4,7 +4,7 @@
 ///
 ///     offset size  field
 ///     0      1     magic 0xBA
-///     1      1     protocol version (6)
+///     1      1     protocol version (7)
 ///     2      1     kind (see `Kind`)
 ///     3      1     codec for `compress`, `compressPieces`, `inflate` and their
 ///                  arena forms (`…InArena`, `compressToArena`, `inflateToArena`)
@@ -22,7 +22,9 @@
 /// their payload is only where (`ArenaRegion`, or the result's length);
 /// version 5 `compressToArena`, data in the frame and its member in the
 /// arena (a chunk of a regular file, spliced into the pipe); version 6
-/// `inflateToArena`, the same for a member of a regular file. What
+/// `inflateToArena`, the same for a member of a regular file; version 7
+/// files to hash sized at their open, and digest records of 44 bytes
+/// with a size (files handed back: `WorkReply.FileDigest`). What
 /// the payloads hold is defined, encoded and decoded in `WorkRequest` and
 /// `WorkReply`; this type is the framing only.
 ///
@@ -83,7 +85,7 @@ public struct WireFrame: Equatable, Sendable {
     }
 
     public static let magic: UInt8 = 0xBA
-    public static let version: UInt8 = 6
+    public static let version: UInt8 = 7
     public static let headerLength = 32
     /// The largest payload either side accepts: a member or chunk of the
     /// largest allowed size, plus deflate's worst-case growth.

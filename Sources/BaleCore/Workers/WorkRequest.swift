@@ -29,7 +29,8 @@ public enum WorkRequest: Sendable {
     /// bytes of data.
     case inflate(member: [UInt8], expectedLength: Int)
     /// Hash these files (each piece one `DigestTarget`: a path and the
-    /// size it was listed with) with SHA-256; the worker reads them itself.
+    /// size it was listed with, or that its size is found at its open) with
+    /// SHA-256; the worker reads them itself, and may hand some back unhashed.
     case digestFiles(files: PieceTable)
     /// Compress the data `region` names in the shared arena into one gzip
     /// member, written to the region's output part if it fits there.
@@ -119,18 +120,12 @@ public enum WorkRequest: Sendable {
     /// Whether the request hashes a stream (standard input, a pipe, a
     /// device: a `digestFiles` target with no size), which is read once:
     /// what a worker read of it cannot be sent again to a replacement.
-    public var readsStream: Bool { filesToHash?.contains { $0 == nil } ?? false }
-
-    /// The most each file a `digestFiles` request names may take: its
-    /// listed size; for a file sized at its open, a batch's bytes (a
-    /// larger one is handed back unhashed, `FileBatchHasher`); nil for a
-    /// stream, or a piece that does not decode. Nil for other requests.
-    private var filesToHash: [Int64?]? {
-        guard case .digestFiles(let table) = self else { return nil }
+    public var readsStream: Bool {
+        guard case .digestFiles(let table) = self else { return false }
         return table.payload.withUnsafeBytes { bytes in
-            table.ranges.map {
-                guard let target = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0])) else { return nil }
-                return target.sizeAtOpen ? SumCommand.batchBytes : target.listedSize
+            table.ranges.contains {
+                guard let target = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0])) else { return true }
+                return target.listedSize == nil && !target.sizeAtOpen
             }
         }
     }
@@ -144,13 +139,30 @@ public enum WorkRequest: Sendable {
     /// given `seconds` or a tenth of a second per MB, whichever is longer,
     /// and a stream (`readsStream`) no limit: it is waited for as
     /// sha256sum waits for a pipe's writer.
+    ///
+    /// Files sized at their open count for a batch's bytes each, and all
+    /// of them together for no more than one request of them reads
+    /// (`FileBatchHasher.takenAtMost` and one file more): a batch of 256
+    /// such files would otherwise be given 107 s whatever `--worker-timeout` says.
     public func timeLimit(seconds: Int) -> Int {
-        guard seconds > 0, let sizes = filesToHash else { return seconds }
+        guard seconds > 0, case .digestFiles(let table) = self else { return seconds }
         var bytes: Int64 = 0
-        for size in sizes {
-            guard let size else { return 0 }  // a stream
-            bytes = bytes &+ size
+        var bytesAtOpen: Int64 = 0
+        let streams = table.payload.withUnsafeBytes { payload in
+            table.ranges.contains { range in
+                guard let target = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: payload[range])) else { return true }
+                if target.sizeAtOpen {
+                    bytesAtOpen += SumCommand.batchBytes
+                } else if let size = target.listedSize {
+                    bytes = bytes &+ size
+                } else {
+                    return true
+                }
+                return false
+            }
         }
+        if streams { return 0 }  // waited for as sha256sum waits for a pipe's writer
+        bytes = bytes &+ min(bytesAtOpen, FileBatchHasher.takenAtMost + SumCommand.batchBytes)
         return max(seconds, Int(min(bytes / 10_000_000, Int64(Int32.max))))
     }
 
