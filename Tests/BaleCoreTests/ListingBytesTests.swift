@@ -82,9 +82,9 @@ import Testing
         for name in names {
             let expected = Self.escapedByteByByte(name)
             let written = [UInt8](unsafeUninitializedCapacity: name.count * TerminalText.maximumGrowth) { buffer, count in
-                count = name.withUnsafeBufferPointer { TerminalText.escape($0, into: buffer.baseAddress!) }
+                count = name.withUnsafeBufferPointer { TerminalText.escape($0, inUTF8: true, into: buffer.baseAddress!) }
             }
-            if written != expected || TerminalText.escaped(name) != String(decoding: expected, as: UTF8.self) {
+            if written != expected || TerminalText.escaped(name, inUTF8: true) != String(decoding: expected, as: UTF8.self) {
                 differing.append(name)
             }
         }

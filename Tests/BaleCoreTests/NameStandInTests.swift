@@ -4,7 +4,7 @@ import Testing
 /// `TerminalText.name`: a file name of any bytes kept whole in a String,
 /// so that a message about it shows its bytes (`\351`), not U+FFFD.
 struct NameStandInTests {
-    static func shown(_ bytes: [UInt8]) -> String { TerminalText.escaped(TerminalText.name(bytes)) }
+    static func shown(_ bytes: [UInt8]) -> String { TerminalText.escaped(TerminalText.name(bytes), inUTF8: true) }
 
     @Test func bytesThatAreNotUTF8AreShownAsTheyWere() {
         #expect(Self.shown(Array("caf".utf8) + [0xE9]) == #"caf\351"#)

@@ -20,7 +20,11 @@ import Testing
         ([0xF0, 0x9F, 0x98], #"\360\237\230"#),        // cut short
     ] as [([UInt8], String)])
     func escapesAsGnuTar(bytes: [UInt8], shown: String) {
-        #expect(TerminalText.escaped(bytes) == shown)
+        #expect(TerminalText.escaped(bytes, inUTF8: true) == shown)
+        // In a locale that is not UTF-8 (C, POSIX), as tar there: every
+        // byte from 0x80 up in octal, the rest as in UTF-8.
+        let inC = bytes.map { $0 >= 0x80 ? "\\" + String($0, radix: 8) : TerminalText.escaped([$0], inUTF8: true) }.joined()
+        #expect(TerminalText.escaped(bytes, inUTF8: false) == inC)
     }
 
     @Test func messagesKeepTheirTabs() {

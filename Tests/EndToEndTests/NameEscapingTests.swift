@@ -64,6 +64,43 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Printable characters beyond ASCII are printable only in a UTF-8
+    /// locale: in C or POSIX (cron, a batch system without LANG) GNU tar
+    /// writes their bytes in octal, and so does bale, in `list`, `unpack
+    /// -v` and its messages; the locale is LC_ALL, else LC_CTYPE, else LANG.
+    @Test func namesFollowTheLocaleAsGnuTar() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            mkdir t; touch "t/café" "t/日本" "t/$(printf 'x\xe9y')"
+            tar -cf a.tar t; "$BALE" pack -q t -o a.tgz
+            for env in "LC_ALL=C" "LC_ALL=POSIX" "LC_ALL=C.UTF-8" "LC_ALL= LANG=C.UTF-8 LC_CTYPE=C" "LC_ALL= LC_CTYPE= LANG=C.UTF-8"; do
+                env $env tar -tvf a.tar | sed -E 's/^([^ ]+ +){5}//' | sort > tar.list
+                env $env "$BALE" list a.tgz | sed -E 's/^([^ ]+ +){5}//' | sort > bale.list
+                cmp -s tar.list bale.list && echo "$env: list as tar -tv" || { echo "$env: differs"; diff tar.list bale.list; }
+            done
+            LC_ALL=C "$BALE" list a.tgz | grep -cF 'caf\303\251'
+            python3 -c 'import tarfile; t = tarfile.open("z.tar", "w", format=tarfile.GNU_FORMAT); i = tarfile.TarInfo("odd"); i.type = b"Z"; t.addfile(i); t.close()'
+            gzip -k z.tar
+            for l in C C.UTF-8; do LC_ALL=$l tar -tvf z.tar | cmp -s - <(LC_ALL=$l "$BALE" list z.tar.gz) && echo "$l: an unknown type quoted as tar"; done
+            LC_ALL=C.UTF-8 "$BALE" list a.tgz | grep -c 'café'
+            LC_ALL=C "$BALE" gzip "t/café" "t/日本" 2>&1 >/dev/null; rm -f t/*.gz
+            chmod 000 t/日本; LC_ALL=C setpriv --reuid=65534 --regid=65534 --clear-groups "$BALE" sum t/日本 2>&1 | sed 's/: [^:]*$//'
+            """#)
+        #expect(run.stdout == #"""
+            LC_ALL=C: list as tar -tv
+            LC_ALL=POSIX: list as tar -tv
+            LC_ALL=C.UTF-8: list as tar -tv
+            LC_ALL= LANG=C.UTF-8 LC_CTYPE=C: list as tar -tv
+            LC_ALL= LC_CTYPE= LANG=C.UTF-8: list as tar -tv
+            1
+            C: an unknown type quoted as tar
+            C.UTF-8: an unknown type quoted as tar
+            1
+            bale: t/\346\227\245\346\234\254
+
+            """#, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Files on disk with such names, through gzip -v, gzip -r -v, pack -v
     /// and a notice (a name that already has the suffix: named, exit 0, as
     /// GNU gzip 1.12).

@@ -121,7 +121,9 @@ public struct TarLister: TarReader.Handler {
         case .continuation(let offset)?:
             return (UInt8(ascii: "M"), Array("--Continued at byte \(offset)--".utf8))
         case .unknownType(let letter)?:
-            return (UInt8(ascii: "?"), Array((" unknown file type ‘" + TerminalText.escaped([letter]) + "’").utf8))
+            // Quoted as tar quotes it: ‘Z’ in a UTF-8 locale, 'Z' in C.
+            let (open, close) = TerminalText.localeIsUTF8 ? ("‘", "’") : ("'", "'")
+            return (UInt8(ascii: "?"), Array((" unknown file type " + open + TerminalText.escaped([letter]) + close).utf8))
         case .contiguous?:
             return (UInt8(ascii: "C"), [])
         case .dumpDirectory?, nil:

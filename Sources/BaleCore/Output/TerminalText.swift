@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Names made safe to show on a terminal: the one escaping function for
 /// every human-facing line bale prints (warnings and errors, `-v` lines,
 /// `list`, `verify`'s verdict).
@@ -8,15 +12,18 @@
 /// lines of output). Printed raw, such a name gives whoever made it a say
 /// over the user's terminal and over the scripts that read bale's
 /// messages. So every such line goes through `escaped`, which writes what
-/// GNU tar writes for the same bytes (its "escape" quoting style, as in a
-/// UTF-8 locale): `\\` for a backslash, `\a \b \t \n \v \f \r` for those
+/// GNU tar writes for the same bytes (its "escape" quoting style, in the
+/// locale's character set: `localeIsUTF8`): `\\` for a backslash, `\a \b \t \n \v \f \r` for those
 /// controls, three octal digits for every other control byte (`\033` for
 /// ESC, `\177` for DEL), for the C1 controls (U+0080–U+009F, which some
 /// terminals obey too: `\302\233`) and for each byte that is not part of
 /// valid UTF-8 (`\377`), so that even a name that is not UTF-8 is shown
 /// byte for byte; so are the line and paragraph separators U+2028 and
 /// U+2029, which glibc does not count as printable either. Printable characters, ASCII or not, pass unchanged.
-/// `bale list` therefore prints the same names as `tar -tv`.
+/// In a locale that is not UTF-8 (C or POSIX: a cron job, a batch system
+/// that sets no LANG) no byte from 0x80 up is a printable character, and
+/// each is written in octal, as tar writes it there (`é` is `\303\251`).
+/// `bale list` therefore prints the same names as `tar -tv`, in any locale.
 ///
 /// Data outputs are never escaped: `gzip -c` and the tar stream carry the
 /// bytes as they are, and `sum`/`sum -c` write the names as sha256sum
@@ -27,15 +34,29 @@ public enum TerminalText {
     /// messages use it in their own layout (gzip's `-v` lines,
     /// `name:\t 50.0%`), and a tab moves the cursor without taking over
     /// the terminal or starting a line.
-    public static func escaped<Bytes: Collection<UInt8>>(_ bytes: Bytes, keepingTabs: Bool = false) -> String {
+    public static func escaped<Bytes: Collection<UInt8>>(_ bytes: Bytes, keepingTabs: Bool = false,
+                                                      inUTF8: Bool = localeIsUTF8) -> String {
         let bytes = Array(bytes)
         guard !bytes.isEmpty else { return "" }
         return bytes.withUnsafeBufferPointer { source in
             String(unsafeUninitializedCapacity: source.count * maximumGrowth) { out in
-                escape(source, keepingTabs: keepingTabs, into: out.baseAddress!)
+                escape(source, keepingTabs: keepingTabs, inUTF8: inUTF8, into: out.baseAddress!)
             }
         }
     }
+
+    /// Whether the locale bale runs in (LC_ALL, else LC_CTYPE, else LANG,
+    /// as the C library resolves them; a locale not installed is C) has
+    /// UTF-8 for its characters: then a printable character from 0x80 up
+    /// is printed as it is; otherwise its bytes are escaped in octal, as
+    /// GNU tar escapes them in that locale. Read once, through a locale
+    /// object of its own (`newlocale`): bale's own locale stays C.
+    public static let localeIsUTF8: Bool = {
+        guard let locale = newlocale(LC_CTYPE_MASK, "", nil) else { return false }
+        defer { freelocale(locale) }
+        guard let codeset = nl_langinfo_l(nl_item(CODESET), locale) else { return false }
+        return String(cString: codeset) == "UTF-8"
+    }()
 
     /// How many bytes `escape` writes for one byte at most (`\377`).
     public static let maximumGrowth = 4
@@ -46,8 +67,10 @@ public enum TerminalText {
     /// writes, and `TarLister` writes each listed name straight into its
     /// line, with no String or array per name (a large index lists tens
     /// of thousands).
+    /// Without `inUTF8` (the locale's, by default), every byte from 0x80
+    /// up is written in octal.
     public static func escape(_ bytes: UnsafeBufferPointer<UInt8>, keepingTabs: Bool = false,
-                              into out: UnsafeMutablePointer<UInt8>) -> Int {
+                              inUTF8: Bool = localeIsUTF8, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var written = 0
         func put(_ byte: UInt8) {
             out[written] = byte
@@ -97,7 +120,7 @@ public enum TerminalText {
                 index += 1
                 continue
             }
-            let length = validSequenceLength(bytes, at: index)
+            let length = inUTF8 ? validSequenceLength(bytes, at: index) : 0
             if length == 0 {
                 octal(byte)
                 index += 1
@@ -115,8 +138,8 @@ public enum TerminalText {
     /// `text` escaped as `escaped` escapes bytes: the bytes of a name made
     /// by `name(_:)` as they were on disk (`\377` for a byte that is not
     /// UTF-8), the rest as its UTF-8.
-    public static func escaped(_ text: String, keepingTabs: Bool = false) -> String {
-        escaped(bytes(ofName: text), keepingTabs: keepingTabs)
+    public static func escaped(_ text: String, keepingTabs: Bool = false, inUTF8: Bool = localeIsUTF8) -> String {
+        escaped(bytes(ofName: text), keepingTabs: keepingTabs, inUTF8: inUTF8)
     }
 
     // MARK: - Names kept whole in a String
