@@ -84,6 +84,13 @@ import Testing
             for l in C C.UTF-8; do LC_ALL=$l tar -tvf z.tar | cmp -s - <(LC_ALL=$l "$BALE" list z.tar.gz) && echo "$l: an unknown type quoted as tar"; done
             LC_ALL=C.UTF-8 "$BALE" list a.tgz | grep -c 'café'
             LC_ALL=C "$BALE" gzip "t/café" "t/日本" 2>&1 >/dev/null; rm -f t/*.gz
+            for n in "café" "a b é" "日本:x"; do
+                printf '%064d  %s\n' 0 "$n" > m
+                for l in C C.UTF-8; do
+                    LC_ALL=$l sha256sum -c m 2>&1 | sed 's/^sha256sum/P/' > want
+                    LC_ALL=$l "$BALE" sum -c m 2>&1 | sed 's/^bale/P/' | cmp -s - want || echo "sum -c of $n in $l: not as sha256sum"
+                done
+            done
             chmod 000 t/日本; LC_ALL=C setpriv --reuid=65534 --regid=65534 --clear-groups "$BALE" sum t/日本 2>&1 | sed 's/: [^:]*$//'
             """#)
         #expect(run.stdout == #"""

@@ -435,8 +435,8 @@ public enum Manifest {
     /// A name as sha256sum shows it in its messages on standard error
     /// (`sha256sum: 'my file': No such file or directory`), so that `bale
     /// sum -c` prints the same lines there too: gnulib's `quotef`, the
-    /// shell-escape quoting style with `:` quoted as well, as in a UTF-8
-    /// locale. A name of safe characters is shown as it is; one with a
+    /// shell-escape quoting style with `:` quoted as well, in the locale's
+    /// character set (`TerminalText.localeIsUTF8`). A name of safe characters is shown as it is; one with a
     /// blank, a shell character or a colon is put in single quotes; one
     /// with an apostrophe and nothing else odd in double quotes ("it's");
     /// control characters, bytes that are not UTF-8 and other unprintable
@@ -456,7 +456,9 @@ public enum Manifest {
                 index += 1
                 continue
             }
-            let length = TerminalText.validSequenceLength(name, at: index)
+            // In a locale that is not UTF-8, no byte from 0x80 up is
+            // printable (as for sha256sum there: `'caf'$'\303\251'`).
+            let length = TerminalText.localeIsUTF8 ? TerminalText.validSequenceLength(name, at: index) : 0
             if length == 0 {
                 units.append(Unit(bytes: name[index...index], printable: false, ascii: nil))
                 index += 1
