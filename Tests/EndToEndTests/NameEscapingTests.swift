@@ -84,6 +84,13 @@ import Testing
             for l in C C.UTF-8; do LC_ALL=$l tar -tvf z.tar | cmp -s - <(LC_ALL=$l "$BALE" list z.tar.gz) && echo "$l: an unknown type quoted as tar"; done
             LC_ALL=C.UTF-8 "$BALE" list a.tgz | grep -c 'café'
             LC_ALL=C "$BALE" gzip "t/café" "t/日本" 2>&1 >/dev/null; rm -f t/*.gz
+            python3 -c '
+            import tarfile, io
+            t = tarfile.open("q.tar", "w", format=tarfile.USTAR_FORMAT); i = tarfile.TarInfo("q"); i.size = 1; t.addfile(i, io.BytesIO(b"x")); t.close()
+            b = bytearray(open("q.tar", "rb").read()); b[108:116] = b"zzzzzzz\0"; b[148:156] = b"        "
+            b[148:156] = b"%06o\0 " % sum(b[0:512]); open("q.tar", "wb").write(bytes(b))'
+            gzip -k q.tar
+            for l in C C.UTF-8; do LC_ALL=$l "$BALE" list q.tar.gz 2>&1 >/dev/null | grep -o "holds .zzzzzzz., not a number"; done
             for n in "café" "a b é" "日本:x"; do
                 printf '%064d  %s\n' 0 "$n" > m
                 for l in C C.UTF-8; do
@@ -103,6 +110,8 @@ import Testing
             C: an unknown type quoted as tar
             C.UTF-8: an unknown type quoted as tar
             1
+            holds 'zzzzzzz', not a number
+            holds ‘zzzzzzz’, not a number
             bale: t/\346\227\245\346\234\254
 
             """#, "\(run.stdout)\(run.stderr)")

@@ -31,6 +31,11 @@ func shell(_ script: String, in directory: String, fixtures: String) throws -> R
     var environment = ProcessInfo.processInfo.environment
     environment["BALE"] = bale
     environment["FIXTURES"] = fixtures
+    // One locale for every script, whatever the machine's: names and
+    // quotes are printed as in it (`TerminalText.localeIsUTF8`), by bale
+    // and by the tools the tests compare with. A test of another locale
+    // sets it for the commands it runs.
+    environment["LC_ALL"] = "C.UTF-8"
     process.environment = environment
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

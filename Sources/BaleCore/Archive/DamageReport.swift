@@ -97,11 +97,11 @@ public struct DamageReport: Sendable {
 
     /// The errors `bale verify` reports, each about the archive.
     public func lines(archiveName: String) -> [Diagnostic] {
-        let range = streamEnd.map { "bytes \(streamStart)–\($0) of the tar stream" }
+        let range = streamEnd.map { "bytes \(streamStart)\(TerminalText.rangeDash)\($0) of the tar stream" }
             ?? "the tar stream from byte \(streamStart)"
         var lines: [Diagnostic] = [.error(path: archiveName, "the first damaged member is at byte \(memberOffset) (\(range)): \(reason)")]
         if let interrupted {
-            lines.append(.error(path: archiveName, "it holds bytes \(interrupted.content.lowerBound)–"
+            lines.append(.error(path: archiveName, "it holds bytes \(interrupted.content.lowerBound)\(TerminalText.rangeDash)"
                 + "\(interrupted.content.upperBound) of \(interrupted.name)"))
         }
         if headersLost {

@@ -409,8 +409,8 @@ public struct TarExtractor: TarReader.Handler {
         return found
     }
 
-    /// A name as GNU tar quotes it in messages: ‘NAME’.
-    private static func quoted(_ name: [UInt8]) -> String { "‘" + TerminalText.name(name) + "’" }
+    /// A name as GNU tar quotes it in messages: ‘NAME’ (in C: 'NAME').
+    private static func quoted(_ name: [UInt8]) -> String { TerminalText.quoted(TerminalText.name(name)) }
 
     /// The attributes and ACLs to set on `entry`'s file (its ACLs' names
     /// looked up here, on the extractor's thread: getpwnam is not

@@ -122,8 +122,7 @@ public struct TarLister: TarReader.Handler {
             return (UInt8(ascii: "M"), Array("--Continued at byte \(offset)--".utf8))
         case .unknownType(let letter)?:
             // Quoted as tar quotes it: ‘Z’ in a UTF-8 locale, 'Z' in C.
-            let (open, close) = TerminalText.localeIsUTF8 ? ("‘", "’") : ("'", "'")
-            return (UInt8(ascii: "?"), Array((" unknown file type " + open + TerminalText.escaped([letter]) + close).utf8))
+            return (UInt8(ascii: "?"), Array((" unknown file type " + TerminalText.quoted(TerminalText.escaped([letter]))).utf8))
         case .contiguous?:
             return (UInt8(ascii: "C"), [])
         case .dumpDirectory?, nil:
@@ -164,8 +163,10 @@ public struct TarLister: TarReader.Handler {
            sameBytes(last.user, userName), sameBytes(last.group, groupName) {
             owner = last.text
         } else {
-            owner = Array(((userName.isEmpty ? String(userID) : TerminalText.escaped(userName)) + "/"
-                           + (groupName.isEmpty ? String(groupID) : TerminalText.escaped(groupName))).utf8)
+            // Owner names as tar prints them in any locale: printable
+            // characters as they are (only names of entries follow the locale).
+            owner = Array(((userName.isEmpty ? String(userID) : TerminalText.escaped(userName, inUTF8: true)) + "/"
+                           + (groupName.isEmpty ? String(groupID) : TerminalText.escaped(groupName, inUTF8: true))).utf8)
             lastOwner = (userID, groupID, Array(userName), Array(groupName), owner)
         }
         // Written through a moving pointer, with no local function

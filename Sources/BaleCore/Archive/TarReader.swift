@@ -362,8 +362,8 @@ public struct TarReader {
             let text = TerminalText.name(Self.field(header, 124, 12))
             // The first header of a stream, as one with a bad checksum there:
             // not a tar archive.
-            guard skipsDamagedHeaders && sawValidHeader else { throw corrupt("its size field holds ‘\(text)’, not a number") }
-            skipDamagedHeader(saying: "the header at byte \(offset) of the tar stream has ‘\(text)’ for its size, "
+            guard skipsDamagedHeaders && sawValidHeader else { throw corrupt("its size field holds \(TerminalText.quoted(text)), not a number") }
+            skipDamagedHeader(saying: "the header at byte \(offset) of the tar stream has \(TerminalText.quoted(text)) for its size, "
                               + "not a number")
             return
         }
@@ -519,7 +519,7 @@ public struct TarReader {
         for (field, start, width, key) in Self.numericFields
         where header[start] & 0x80 == 0 && Self.octal(header, start, width) < 0 && (key.isEmpty || value(key) == nil) {
             let text = TerminalText.name(Self.field(header, start, width))
-            warn(path: shown(), "the header's \(field) field holds ‘\(text)’, not a number; \(key.isEmpty ? 0 : -1) used")
+            warn(path: shown(), "the header's \(field) field holds \(TerminalText.quoted(text)), not a number; \(key.isEmpty ? 0 : -1) used")
         }
         entry.linkTarget = link
         // Owner names are in ustar and GNU headers (magic "ustar"); a v7

@@ -46,17 +46,35 @@ public enum TerminalText {
     }
 
     /// Whether the locale bale runs in (LC_ALL, else LC_CTYPE, else LANG,
-    /// as the C library resolves them; a locale not installed is C) has
-    /// UTF-8 for its characters: then a printable character from 0x80 up
-    /// is printed as it is; otherwise its bytes are escaped in octal, as
-    /// GNU tar escapes them in that locale. Read once, through a locale
-    /// object of its own (`newlocale`): bale's own locale stays C.
+    /// as the C library resolves them) has UTF-8 for its characters: then
+    /// a printable character from 0x80 up is printed as it is; otherwise
+    /// its bytes are escaped in octal, as GNU tar escapes them in that
+    /// locale. All the categories are loaded, as tar's and sha256sum's
+    /// `setlocale(LC_ALL, "")` loads them: when one of them names a locale
+    /// that is not installed, that fails as a whole and they run in C, and
+    /// so does this. Read once, through a locale object of its own
+    /// (`newlocale`): bale's own locale stays C.
     public static let localeIsUTF8: Bool = {
-        guard let locale = newlocale(LC_CTYPE_MASK, "", nil) else { return false }
+        // LC_ALL_MASK, which Swift does not import (a macro of macros).
+        let every = LC_CTYPE_MASK | LC_NUMERIC_MASK | LC_TIME_MASK | LC_COLLATE_MASK | LC_MONETARY_MASK
+            | LC_MESSAGES_MASK | LC_PAPER_MASK | LC_NAME_MASK | LC_ADDRESS_MASK | LC_TELEPHONE_MASK
+            | LC_MEASUREMENT_MASK | LC_IDENTIFICATION_MASK
+        guard let locale = newlocale(every, "", nil) else { return false }
         defer { freelocale(locale) }
         guard let codeset = nl_langinfo_l(nl_item(CODESET), locale) else { return false }
         return String(cString: codeset) == "UTF-8"
     }()
+
+    /// `text` in quotes as GNU tar quotes a name or a field in its
+    /// messages: ‘text’ in a UTF-8 locale, 'text' in any other (C).
+    public static func quoted(_ text: String) -> String {
+        localeIsUTF8 ? "‘" + text + "’" : "'" + text + "'"
+    }
+
+    /// The dash of a range of bytes in bale's messages: an en dash in a
+    /// UTF-8 locale, a hyphen in any other (where the en dash would be
+    /// escaped into `\342\200\223`, and read as part of a number).
+    public static var rangeDash: String { localeIsUTF8 ? "–" : "-" }
 
     /// How many bytes `escape` writes for one byte at most (`\377`).
     public static let maximumGrowth = 4
@@ -69,6 +87,9 @@ public enum TerminalText {
     /// of thousands).
     /// Without `inUTF8` (the locale's, by default), every byte from 0x80
     /// up is written in octal.
+    ///
+    /// bale's own words are ASCII where the locale is not UTF-8, so that
+    /// only names are escaped: `quoted` and `rangeDash`.
     public static func escape(_ bytes: UnsafeBufferPointer<UInt8>, keepingTabs: Bool = false,
                               inUTF8: Bool = localeIsUTF8, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var written = 0
