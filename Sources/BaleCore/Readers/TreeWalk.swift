@@ -75,12 +75,11 @@ public final class TreeWalk {
         var isTop: Bool
         var follows: Bool
         var listing = TreeWalkEntry.Directory(names: [], info: stat())
-        /// The names its listing gave as directories, or of a type it did
-        /// not say (DT_UNKNOWN); kept only where parts remove what they
-        /// take (`takenByAnotherPart`).
-        var listedDirectories: Set<[UInt8]> = []
-        /// The d_type of each of `listing.names`, in its order (with
-        /// `TreeWalkPolicy.typesFromListing`; empty otherwise).
+        /// The d_type of each of `listing.names`, in its order, kept where
+        /// a file's type is taken from it (`TreeWalkPolicy.typesFromListing`)
+        /// or parts remove what they take (`takenByAnotherPart`: a name
+        /// listed as a directory, or of a type the file system does not
+        /// say); empty otherwise.
         var listedTypes: [UInt8] = []
         var next = 0
         var fd: Int32 = -1
@@ -132,7 +131,7 @@ public final class TreeWalk {
                 let path = Self.joining(parent.path, child, separatorAfterSlash: false)
                 let name = parent.name.isEmpty ? child : Self.joining(parent.name, child, separatorAfterSlash: true)
                 if policy.leavesOut(name: name) { continue }
-                if listedType == UInt8(DT_REG) {
+                if listedType == UInt8(DT_REG) && !policy.statsEveryFile {
                     // Listed as a regular file, with no rule that needs its
                     // stat (`TreeWalkPolicy.typesFromListing`): no descriptor
                     // needed, none opened.
@@ -151,7 +150,7 @@ public final class TreeWalk {
                     return .problem(problem)
                 }
                 if let event = examine(path: path, name: name, component: child, in: parentFD, isTop: false,
-                                       listedAsDirectory: parent.listedDirectories.contains(child),
+                                       listedAsDirectory: listedType == UInt8(DT_DIR) || listedType == UInt8(DT_UNKNOWN),
                                        directory: parent.listing) {
                     return event
                 }
@@ -242,10 +241,9 @@ public final class TreeWalk {
             if errno == ENOENT && !frame.isTop && policy.partsRemoveTheirFiles != nil { return nil }
             return .init(path: frame.path, cause: .cannotReadDirectory(.current("open")))
         }
-        switch names(fd, keepingDirectories: policy.partsRemoveTheirFiles != nil, keepingTypes: !policy.statsEveryFile) {
-        case .success(let (names, directories, types)):
+        switch names(fd, keepingTypes: !policy.statsEveryFile || policy.partsRemoveTheirFiles != nil) {
+        case .success(let (names, types)):
             frame.listing = .init(names: names, info: frame.info)
-            frame.listedDirectories = directories
             frame.listedTypes = types
         case .failure(let error):
             FileIO.close(fd)
@@ -366,15 +364,12 @@ public final class TreeWalk {
     /// it was given a duplicate, and each directory cost a dup, two fcntl,
     /// a close and a 32 KiB allocation more (for the 1,671 directories of
     /// the text corpus, about 6,700 system calls).
-    /// The names in the directory open on `fd`, sorted by bytes, with
-    /// `keepingDirectories` those listed as directories (or of a type the
-    /// file system does not say, DT_UNKNOWN), and with `keepingTypes` the
-    /// d_type of each name, in the names' order (empty without).
-    func names(_ fd: Int32, keepingDirectories: Bool = false, keepingTypes: Bool = false)
-        -> Result<(names: [[UInt8]], directories: Set<[UInt8]>, types: [UInt8]), SystemError> {
+    ///
+    /// With `keepingTypes`, the d_type of each name too, in the names'
+    /// order (empty without).
+    func names(_ fd: Int32, keepingTypes: Bool = false) -> Result<(names: [[UInt8]], types: [UInt8]), SystemError> {
         var names: [[UInt8]] = []
         var types: [UInt8] = []
-        var directories: Set<[UInt8]> = []
         let buffer = entryBuffer
         while true {
             let length = bale_getdents(fd, buffer.baseAddress, buffer.count)
@@ -393,13 +388,11 @@ public final class TreeWalk {
                 offset += record
                 if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
                 names.append(name)
-                let type = buffer.load(fromByteOffset: offset - record + 18, as: UInt8.self)
-                if keepingTypes { types.append(type) }
-                if keepingDirectories && (type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN)) { directories.insert(name) }
+                if keepingTypes { types.append(buffer.load(fromByteOffset: offset - record + 18, as: UInt8.self)) }
             }
         }
-        guard keepingTypes else { return .success((names.sorted { $0.lexicographicallyPrecedes($1) }, directories, [])) }
+        guard keepingTypes else { return .success((names.sorted { $0.lexicographicallyPrecedes($1) }, [])) }
         let order = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
-        return .success((order.map { names[$0] }, directories, order.map { types[$0] }))
+        return .success((order.map { names[$0] }, order.map { types[$0] }))
     }
 }

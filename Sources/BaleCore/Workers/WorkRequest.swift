@@ -120,12 +120,17 @@ public enum WorkRequest: Sendable {
     /// Whether the request hashes a stream (standard input, a pipe, a
     /// device: a `digestFiles` target with no size), which is read once:
     /// what a worker read of it cannot be sent again to a replacement.
-    public var readsStream: Bool {
-        guard case .digestFiles(let table) = self else { return false }
+    public var readsStream: Bool { filesToHash?.contains { $0.listedSize == nil && !$0.sizeAtOpen } ?? false }
+
+    /// Each file a `digestFiles` request names: its listed size (nil: a
+    /// stream, or a piece that does not decode) and whether it is sized at
+    /// its open; nil for other requests.
+    private var filesToHash: [(listedSize: Int64?, sizeAtOpen: Bool)]? {
+        guard case .digestFiles(let table) = self else { return nil }
         return table.payload.withUnsafeBytes { bytes in
-            table.ranges.contains {
-                guard let target = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0])) else { return true }
-                return target.listedSize == nil && !target.sizeAtOpen
+            table.ranges.map {
+                let target = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0]))
+                return (target?.listedSize, target?.sizeAtOpen ?? false)
             }
         }
     }
@@ -145,23 +150,17 @@ public enum WorkRequest: Sendable {
     /// (`FileBatchHasher.takenAtMost` and one file more): a batch of 256
     /// such files would otherwise be given 107 s whatever `--worker-timeout` says.
     public func timeLimit(seconds: Int) -> Int {
-        guard seconds > 0, case .digestFiles(let table) = self else { return seconds }
+        guard seconds > 0, let files = filesToHash else { return seconds }
         var bytes: Int64 = 0
         var bytesAtOpen: Int64 = 0
-        let streams = table.payload.withUnsafeBytes { payload in
-            table.ranges.contains { range in
-                guard let target = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: payload[range])) else { return true }
-                if target.sizeAtOpen {
-                    bytesAtOpen += SumCommand.batchBytes
-                } else if let size = target.listedSize {
-                    bytes = bytes &+ size
-                } else {
-                    return true
-                }
-                return false
+        for file in files {
+            if file.sizeAtOpen {
+                bytesAtOpen += SumCommand.batchBytes
+                continue
             }
+            guard let size = file.listedSize else { return 0 }  // a stream: waited for as sha256sum waits for a pipe's writer
+            bytes = bytes &+ size
         }
-        if streams { return 0 }  // waited for as sha256sum waits for a pipe's writer
         bytes = bytes &+ min(bytesAtOpen, FileBatchHasher.takenAtMost + SumCommand.batchBytes)
         return max(seconds, Int(min(bytes / 10_000_000, Int64(Int32.max))))
     }
