@@ -40,33 +40,48 @@ import Testing
     /// whose `-v` says it created d/log.gz (gzip's words for an input
     /// kept), not "replaced with" it.
     /// strace holds bale at the output's rename, after the input was read
-    /// and before it is removed, while the script appends to the input.
+    /// and before it is removed, while the script appends to the input, or
+    /// rewrites its first byte in place and sets its modification time
+    /// back (kept by its change time: removed, with exit 0, before).
     @Test(.enabled(if: Machine.canTrace, "needs strace"))
     func aFileThatChangesWhileCompressedIsKept() throws {
         let run = try Scratch().run(#"""
-            for how in plain recursive; do
-                rm -rf d && mkdir d && seq 1 100000 > d/log && cp d/log before
-                if [ $how = plain ]; then set -- d/log; else set -- -r -v d; fi
+            for how in plain recursive in-place; do
+                rm -rf d && mkdir d && seq 1 100000 > d/log && cp d/log before && touch -r d/log stamp
+                if [ $how = recursive ]; then set -- -r -v d; else set -- d/log; fi
                 strace -f -qq -o /dev/null -e inject=rename,renameat,renameat2:delay_enter=2500000 \
                     "$BALE" gzip "$@" 2> err &
                 until ls d/.log.gz.bale-* > /dev/null 2>&1; do sleep 0.02; done
-                sleep 0.5; echo appended >> d/log; wait $!
-                echo "$how: exit $? $(grep -v -- ' -- ' err) kept: $(tail -n 1 d/log)"
-                [ $how = plain ] || echo "-v: $(grep -o -- '-- [a-z ]* d/log.gz' err)"
+                sleep 0.5
+                if [ $how = in-place ]; then
+                    # Rewritten in place, its size and modification time
+                    # kept (rsync --inplace -t): only the change time shows it.
+                    printf X | dd of=d/log conv=notrunc status=none && touch -r stamp d/log
+                else
+                    echo appended >> d/log
+                fi
+                wait $!
+                echo "$how: exit $? $(grep -v -- ' -- ' err) kept: $(tail -n 1 d/log) $(head -c 2 d/log)"
+                [ $how = recursive ] && echo "-v: $(grep -o -- '-- [a-z ]* d/log.gz' err)"
                 gzip -dc d/log.gz | cmp - before && echo "$how: the output holds the file as read"
             done
             # Two names of one file: removing the first changes the second's
             # change time, which is no change of its content.
             rm -rf h && mkdir h && seq 1000 > h/a && ln h/a h/b
             "$BALE" gzip -r -f h; echo "hard links: $? $(ls h | tr '\n' ' ')"
+            rm -rf h && mkdir h && seq 1000 > h/a && ln h/a h/b && ln h/a h/c
+            "$BALE" gzip -f h/a h/b h/c; echo "hard links named: $? $(ls h | tr '\n' ' ')"
             """#)
         #expect(run.stdout == """
-            plain: exit 2 bale: d/log: changed while it was read; kept, not removed kept: appended
+            plain: exit 2 bale: d/log: changed while it was read; kept, not removed kept: appended 1
             plain: the output holds the file as read
-            recursive: exit 2 bale: d/log: changed while it was read; kept, not removed kept: appended
+            recursive: exit 2 bale: d/log: changed while it was read; kept, not removed kept: appended 1
             -v: -- created d/log.gz
             recursive: the output holds the file as read
+            in-place: exit 2 bale: d/log: changed while it was read; kept, not removed kept: 100000 X
+            in-place: the output holds the file as read
             hard links: 0 a.gz b.gz \("")
+            hard links named: 0 a.gz b.gz c.gz \("")
 
             """, "\(run.stdout)\(run.stderr)")
     }

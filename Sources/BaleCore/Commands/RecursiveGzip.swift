@@ -509,7 +509,7 @@ final class EarlierRunFiles: Sendable {
             if let problem = problems[PathParts(file.output).directory] {
                 diagnostic = .error(path: source, "cannot flush its output to disk (\(problem.reason)); kept")
             } else {
-                let removal = InputRemoval.remove(file.path, ifStill: file.stamp)
+                let removal = context.inputRemoval.remove(file.path, ifStill: file.stamp)
                 if removal == .removed { context.info(Self.removedLine(source: source, output: TerminalText.name(file.output))) }
                 diagnostic = removal.diagnostic(for: file.path)
             }

@@ -219,7 +219,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             let directory = PathParts(output).directory
             // Not known to be on disk: keep the input.
             let problem = problems[directory]
-            let removal = problem == nil ? InputRemoval.remove(input, ifStill: stamp) : nil
+            let removal = problem == nil ? context.inputRemoval.remove(input, ifStill: stamp) : nil
             if let verbose {
                 let removed = if case .removed = removal { true } else { false }
                 let name = TerminalText.name(output)

@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
+import Synchronization
 
 /// Removes an input of `gzip`/`gunzip` (and `gzip -r`) once its output is
 /// in place, as gzip does: but only while its name still holds the file
@@ -15,14 +17,36 @@ import Glibc
 /// caller says so. No system call removes a name only if it is a given
 /// file, so a window of one `stat` remains; it was the whole run before.
 ///
-/// Nor is a file removed that changed while it was read: its size or its
-/// modification time differ from what was seen before it was read (`PackEntry.WalkedStamp`, as `pack --remove-files` judges it).
-/// The output holds the file as it was when cut into chunks; lines a log
-/// writer appended meanwhile are in no output, and removing the input
-/// lost them with exit 0. The file is kept, with a warning (exit 2).
-enum InputRemoval {
+/// Nor is a file removed that changed while it was read: its size, its
+/// modification time or its change time differ from what was seen when it
+/// was opened (`PackEntry.WalkedStamp`, as `pack --remove-files` judges
+/// it). The output holds the file as it was when cut into chunks; lines a
+/// log writer appended meanwhile are in no output, and removing the input
+/// lost them with exit 0. The change time catches a file rewritten in
+/// place with its modification time set back (`rsync --inplace -t`, `cp
+/// -p` over it, `touch -r`), which size and time alone pass. The file is
+/// kept, with a warning (exit 2).
+///
+/// The change time also moves when a file's links change, and bale itself
+/// changes it when it removes one name of a file with several (`gzip -f`
+/// of hard links: each name is an input): so the change time each removal
+/// gives the file's other names is kept, per file, and expected of them in
+/// place of the one seen at their open. One per run (`RunContext`), shared
+/// by every removal of the run: the names of one file can be removed by
+/// different batches.
+public final class InputRemoval: Sendable {
+    /// The change time a file with several names has since bale removed one.
+    private let changeTimesAfterRemoval = Mutex<[FileIdentity: ChangeTime]>([:])
+
+    private struct ChangeTime: Equatable {
+        var seconds: Int64
+        var nanoseconds: Int32
+    }
+
+    public init() {}
+
     /// What became of the input.
-    enum Outcome: Equatable {
+    public enum Outcome: Equatable {
         case removed
         /// Another file holds the name now: nothing removed.
         case replaced
@@ -45,18 +69,31 @@ enum InputRemoval {
         }
     }
 
-    /// Removes `path` if it still names the file seen as `read` before it
-    /// was read, unchanged.
-    static func remove(_ path: [UInt8], ifStill read: PackEntry.WalkedStamp) -> Outcome {
+    /// Removes `path` if it still names the file seen as `read` when it
+    /// was opened, unchanged.
+    func remove(_ path: [UInt8], ifStill read: PackEntry.WalkedStamp) -> Outcome {
+        // Held open (O_PATH: no read, no side effect; following a link, as
+        // a link given with -f names the file read) to learn the change
+        // time the removal gives the file's other names.
+        let fd = withCString(path) { bale_open_path(AT_FDCWD, $0, O_CLOEXEC) }
+        guard fd >= 0 else { return .failed(.current("stat")) }
+        defer { FileIO.close(fd) }
         var now = stat()
-        guard withCString(path, { stat($0, &now) }) == 0 else { return .failed(.current("stat")) }
+        guard fstat(fd, &now) == 0 else { return .failed(.current("stat")) }
         let stamp = PackEntry.WalkedStamp(now)
         guard stamp.identity == read.identity else { return .replaced }
-        // Size and modification time, not the change time: removing another
-        // name of a hard-linked input (`gzip -r -f`) changes the inode's
-        // change time, and the file read would be kept for it.
-        guard stamp.hasSizeAndTime(of: read) else { return .changed }
-        return withCString(path, { unlink($0) }) == 0 ? .removed : .failed(.current("unlink"))
+        var expected = read
+        if let after = changeTimesAfterRemoval.withLock({ $0[read.identity] }) {
+            (expected.changeSeconds, expected.changeNanoseconds) = (after.seconds, after.nanoseconds)
+        }
+        guard stamp.hasSizeAndTime(of: expected), stamp.changeSeconds == expected.changeSeconds,
+              stamp.changeNanoseconds == expected.changeNanoseconds else { return .changed }
+        guard withCString(path, { unlink($0) }) == 0 else { return .failed(.current("unlink")) }
+        if now.st_nlink > 1, fstat(fd, &now) == 0 {
+            let after = ChangeTime(seconds: Int64(now.st_ctim.tv_sec), nanoseconds: Int32(now.st_ctim.tv_nsec))
+            changeTimesAfterRemoval.withLock { $0[read.identity] = after }
+        }
+        return .removed
     }
 
     /// The warning for an input kept because it changed while it was read.

@@ -20,6 +20,9 @@ public final class RunContext: Sendable {
     public let verbose: Bool
     /// The run's figures, which `--json`, `--stats` and the progress line read.
     public let summary: RunSummary
+    /// Removes `gzip`'s inputs once their outputs are in place, knowing the
+    /// change times its own removals gave files with several names.
+    public let inputRemoval = InputRemoval()
 
     private let state = Mutex(State())
 
