@@ -125,7 +125,7 @@ enum SubcommandFastPath {
 /// joined (`-kS.z`: `-k -S.z`).
 enum LevelArguments {
     /// The short flags of `gzip` and `gunzip` that take no value.
-    static let flagLetters = Set("cdfknqrtv")
+    static let flagLetters = Set("cdfklnqrtv")
 
     /// The level and the flags of a cluster such as `-9c`, or nil when
     /// `argument` is not one.
@@ -168,6 +168,8 @@ enum LevelArguments {
             case "--": passedTerminator = true; result.append(argument)
             case "--fast": result += ["--level", "1"]
             case "--best": result.append("--best-level")
+            // gzip's -V: the version.
+            case "-V" where splitsClusters: result.append("--version")
             case _ where argument.first == "-" && Int(argument.dropFirst()).map({ (1...12).contains($0) }) == true
                 && argument.dropFirst().first != "0":
                 result += ["--level", String(argument.dropFirst())]

@@ -39,6 +39,10 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Name each file processed, with its ratio.")
     var verbose = false
 
+    @Flag(name: [.customShort("l"), .customLong("list")],
+          help: "List each gzip file's compressed and uncompressed sizes and ratio, as gzip -l (exact for bale's files).")
+    var list = false
+
     @Flag(name: .shortAndLong, help: "Process every file in the given directories, recursively.")
     var recursive = false
 
@@ -108,6 +112,9 @@ struct GzipOptions: ParsableArguments {
         if recursive && (toStandardOutput || output != nil) {
             throw ValidationError("-r writes one output per file: -c and -o do not go with it")
         }
+        if list && (recursive || output != nil || engine.json || engine.jsonFile != nil || engine.stats) {
+            throw ValidationError("-l prints a list of the files given: -r, -o, --json, --json-file and --stats do not go with it")
+        }
         if recursive && files.isEmpty && filesFrom == nil {
             throw ValidationError("-r needs at least one file or directory (or --files-from)")
         }
@@ -122,6 +129,7 @@ struct GzipOptions: ParsableArguments {
     /// The checks that depend on the command (`gzip`, `gzip -d`, `gunzip`)
     /// and on -t; called from each command's `validate`.
     func validate(decompress: Bool, test: Bool) throws {
+        if list && test { throw ValidationError("-l and -t: give one (-l lists without decompressing, -t tests)") }
         if manifest != nil && (decompress || test) {
             throw ValidationError("--manifest lists the files compressed: it does not go with -d or -t")
         }
@@ -144,6 +152,7 @@ struct GzipOptions: ParsableArguments {
         options.force = force
         options.level = try level.resolved(codec: engine.codec)
         options.recursive = recursive
+        options.list = list
         options.outputDirectory = outputDirectory
         options.selection.excludes = excludes
         options.selection.includes = includes

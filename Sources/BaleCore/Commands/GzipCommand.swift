@@ -26,6 +26,8 @@ public struct GzipCommand: Sendable {
         public var force = false
         public var level: Int32 = 6
         public var suffix = ".gz"
+        /// List each file's sizes and ratio instead (`-l`, `GzipListing`).
+        public var list = false
         /// Walk directories and process every file in them (`-r`).
         public var recursive = false
         /// With `recursive`: write the outputs into a mirror of the tree
@@ -65,6 +67,7 @@ public struct GzipCommand: Sendable {
             context.report(.error(path: nil, "the suffix cannot be empty"))
             return .failure
         }
+        if options.list { return GzipListing(command: self).run() }
         return runner.withPipeline { pipeline in
             options.recursive ? RecursiveGzip(command: self).run(runner: runner, pipeline: pipeline)
                 : filesOneByOne(pipeline)

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// `gzip -l`: gzip's columns, gzip's figures for other tools' files, exact
+/// figures for bale's own (where gzip prints the last member's length), and
+/// an error for a bale file cut short.
+@Suite struct GzipListTests {
+    /// For files of one member, bale's lines are GNU gzip's, byte for byte:
+    /// the title, -v's method, CRC and date, -q's lines alone, the totals
+    /// and their ratio, the name gunzip would give (x.tgz: x.tar), standard
+    /// input's "stdout". An unreadable file is named (exit 1) and the
+    /// others are listed.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func foreignFilesAreListedAsGzipListsThem() throws {
+        let run = try Scratch().run(#"""
+            seq 1 20000 > a && gzip -k a && printf 'hi\n' > b && gzip -n -k b && cp a.gz x.tgz && cp b.gz plain
+            for args in "a.gz" "-v a.gz b.gz" "-q a.gz x.tgz" "a.gz b.gz x.tgz plain" "-lv b.gz"; do
+                gzip -l $args > want; "$BALE" gzip -l $args > got; echo "gzip -l $args: $?"
+                cmp want got && echo same
+            done
+            gzip -l < a.gz > want; "$BALE" gunzip -l < a.gz > got; cmp want got && echo "stdin: same"
+            "$BALE" gzip -V | head -n 1 | cut -c 1-5
+            "$BALE" gzip -l a.gz missing.gz b.gz 2> err | tail -n +2 | tr -s ' '; echo "missing: ${PIPESTATUS[0]}"; cat err
+            """#)
+        #expect(run.stdout == """
+            gzip -l a.gz: 0
+            same
+            gzip -l -v a.gz b.gz: 0
+            same
+            gzip -l -q a.gz x.tgz: 0
+            same
+            gzip -l a.gz b.gz x.tgz plain: 0
+            same
+            gzip -l -lv b.gz: 0
+            same
+            stdin: same
+            bale 
+             45006 108894 58.7% a
+             23 3 -66.7% b
+             45029 108897 58.7% (totals)
+            missing: 1
+            bale: missing.gz: No such file or directory
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// bale's files are many members and an end member: gzip lists the end
+    /// member's length (0); bale the whole data's, and its CRC-32, also for
+    /// two bale files joined, and for a bale file and another tool's
+    /// joined (that part as gzip would: its last trailer). A bale file
+    /// cut short is an error (exit 1), where gzip lists figures.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func balesFilesAreListedExactly() throws {
+        let run = try Scratch().run(#"""
+            head -c 9000000 /dev/urandom | od -An -tx1 > data
+            "$BALE" gzip -k -p 2 data && mv data.gz own.gz && cat own.gz own.gz > twice.gz
+            printf 'tail\n' | gzip -n > small.gz && cat own.gz small.gz > mixed.gz && cat small.gz own.gz > mixed2.gz
+            head -c 1000000 own.gz > cut.gz
+            echo "data: $(wc -c < data) $(gzip -c data | tail -c 8 | od -An -tx4 -N4 | tr -d ' ')"
+            echo "gzip: $(gzip -l own.gz | tail -n 1 | awk '{print $2}')"
+            for f in own twice mixed mixed2; do
+                "$BALE" gzip -lv $f.gz | tail -n 1 | awk '{print $7, $2}'
+            done
+            "$BALE" gzip -l cut.gz; echo "cut: $?"
+            "$BALE" gzip -l cut.gz own.gz | head -n 1 | cut -c 1-19
+            """#)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 8, "\(run.stdout)\(run.stderr)")
+        let data = lines[0].split(separator: " ")
+        let (length, crc) = (Int(data[1])!, String(data[2]))
+        #expect(lines[1] == "gzip: 0")
+        #expect(lines[2] == "\(length) \(crc)")
+        #expect(lines[3].hasPrefix("\(2 * length) "))
+        #expect(lines[4].hasPrefix("\(length + 5) "))
+        #expect(lines[5].hasPrefix("\(length + 5) "))
+        #expect(lines[6] == "cut: 1", "\(run.stdout)\(run.stderr)")
+        // No title for a file not listed; it comes with the first listed.
+        #expect(lines[7] == "         compressed")
+        #expect(run.stderr.contains("bale: cut.gz: truncated: the bale stream at its start ends at byte"),
+                "\(run.stderr)")
+    }
+}
