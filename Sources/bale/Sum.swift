@@ -56,6 +56,25 @@ struct Sum: ParsableCommand {
     @Flag(name: .customLong("ignore-missing"), help: "With -c: pass over listed files that are not there; fail a manifest none of whose files was verified.")
     var ignoreMissing = false
 
+    /// sha256sum's `-b` and `-t`, the last given counting, as there.
+    enum Mode: String, EnumerableFlag {
+        case binary, text
+        static func name(for value: Mode) -> NameSpecification { .shortAndLong }
+        static func help(for value: Mode) -> ArgumentHelp? {
+            value == .binary ? "Mark each name with '*' (binary mode, as sha256sum -b; the bytes hashed are the same)."
+                : "Mark each name with ' ' (text mode, the default)."
+        }
+    }
+
+    @Flag(exclusivity: .chooseLast)
+    var mode: Mode?
+
+    @Flag(name: .customLong("tag"), help: "Print BSD-style lines: SHA256 (NAME) = DIGEST.")
+    var tag = false
+
+    @Flag(name: [.customShort("z"), .customLong("zero")], help: "End each line with NUL, not newline, and do not escape names.")
+    var zero = false
+
     @Option(name: .customLong("shard"), help: shardHelp)
     var shard: Shard?
 
@@ -71,6 +90,10 @@ struct Sum: ParsableCommand {
         if strict && !check { throw ValidationError("--strict goes with -c") }
         if ignoreMissing && !check { throw ValidationError("--ignore-missing goes with -c") }
         if check { try requireNonEmpty(paths, "-c", "manifest files (- for standard input)") }
+        // sha256sum's words, its exit status aside (a usage error here).
+        if check && mode != nil { throw ValidationError("the --binary and --text options are meaningless when verifying checksums") }
+        if check && tag { throw ValidationError("the --tag option is meaningless when verifying checksums") }
+        if check && zero { throw ValidationError("the --zero option is not supported when verifying checksums") }
         if check && shard != nil { throw ValidationError("--shard goes with paths to hash, not with -c") }
     }
 
@@ -87,6 +110,7 @@ struct Sum: ParsableCommand {
         options.strict = strict
         options.ignoreMissing = ignoreMissing
         options.shard = shard
+        options.style = Manifest.LineStyle(binary: mode == .binary, tag: tag, zeroTerminated: zero)
         options.engine = engine.settings
         throw engine.report(command: "sum", inputs: check && paths.isEmpty ? ["-"] : paths, quiet: report == .quiet || report == .status, context: options.context) { SumCommand(options: options).run() }
     }

@@ -126,11 +126,11 @@ public enum Manifest {
         return order
     }
 
-    /// Appends `path`'s line to `text`.
-    public static func appendLine(digest: [UInt8], path: [UInt8], to text: inout [UInt8]) {
-        let length = lineLength(path: path)
+    /// Appends `path`'s line in `style` to `text`.
+    public static func appendLine(digest: [UInt8], path: [UInt8], style: LineStyle = .standard, to text: inout [UInt8]) {
+        let length = lineLength(path: path, style: style)
         let line = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            count = digest.withUnsafeBufferPointer { writeLine(digest: $0, path: path, to: buffer.baseAddress!) }
+            count = digest.withUnsafeBufferPointer { writeLine(digest: $0, path: path, style: style, to: buffer.baseAddress!) }
         }
         text += line
     }
@@ -176,29 +176,64 @@ public enum Manifest {
         byte == backslash || byte == newline || byte == carriageReturn
     }
 
-    /// The bytes `path`'s line takes: digest, two spaces, the name
-    /// escaped, the newline, and the leading backslash of an escaped line.
-    static func lineLength(path: [UInt8]) -> Int {
-        var escapes = 0
-        for byte in path where needsEscape(byte) { escapes += 1 }
-        return 64 + 2 + path.count + escapes + 1 + (escapes > 0 ? 1 : 0)
+    /// How a line is laid out: sha256sum's options for its output.
+    public struct LineStyle: Equatable, Sendable {
+        /// `-b`: the name marked `*` (read in binary mode), not ` `.
+        public var binary = false
+        /// `--tag`: BSD's `SHA256 (NAME) = DIGEST`.
+        public var tag = false
+        /// `-z`: each line ends with NUL, and names are not escaped.
+        public var zeroTerminated = false
+
+        public init(binary: Bool = false, tag: Bool = false, zeroTerminated: Bool = false) {
+            self.binary = binary
+            self.tag = tag
+            self.zeroTerminated = zeroTerminated
+        }
+
+        /// sha256sum's default: `DIGEST  NAME` and a newline.
+        public static let standard = LineStyle()
+
+        /// True when `path` is written escaped (`\` first on the line).
+        @inline(__always)
+        func escapes(_ path: [UInt8]) -> Bool { !zeroTerminated && path.contains(where: needsEscape) }
     }
 
-    /// Writes `path`'s line at `at` (`lineLength(path:)` bytes); returns its length.
-    static func writeLine(digest: UnsafeBufferPointer<UInt8>, path: [UInt8], to at: UnsafeMutablePointer<UInt8>) -> Int {
+    private static let tagOpening = Array("SHA256 (".utf8), tagClosing = Array(") = ".utf8)
+
+    /// The bytes `path`'s line takes in `style`: the digest, the name (escaped
+    /// with a leading backslash where it must be), the separators and the
+    /// line's end.
+    static func lineLength(path: [UInt8], style: LineStyle = .standard) -> Int {
+        var escapes = 0
+        if style.escapes(path) { for byte in path where needsEscape(byte) { escapes += 1 } }
+        let separators = style.tag ? tagOpening.count + tagClosing.count : 2
+        return 64 + separators + path.count + escapes + 1 + (escapes > 0 ? 1 : 0)
+    }
+
+    /// Writes `path`'s line at `at` (`lineLength(path:style:)` bytes); returns its length.
+    static func writeLine(digest: UnsafeBufferPointer<UInt8>, path: [UInt8], style: LineStyle = .standard,
+                          to at: UnsafeMutablePointer<UInt8>) -> Int {
         var at = at, written = 0
         func put(_ byte: UInt8) {
             at.pointee = byte
             at += 1
             written += 1
         }
-        let escaped = path.contains(where: needsEscape)
+        func putDigest() {
+            SHA256.writeHex(digest, to: at)
+            at += 2 * digest.count
+            written += 2 * digest.count
+        }
+        let escaped = style.escapes(path)
         if escaped { put(backslash) }
-        SHA256.writeHex(digest, to: at)
-        at += 2 * digest.count
-        written += 2 * digest.count
-        put(UInt8(ascii: " "))
-        put(UInt8(ascii: " "))
+        if style.tag {
+            for byte in tagOpening { put(byte) }
+        } else {
+            putDigest()
+            put(UInt8(ascii: " "))
+            put(UInt8(ascii: style.binary ? "*" : " "))
+        }
         if escaped {
             for byte in path {
                 switch byte {
@@ -216,7 +251,11 @@ public enum Manifest {
                 written += name.count
             }
         }
-        put(newline)
+        if style.tag {
+            for byte in tagClosing { put(byte) }
+            putDigest()
+        }
+        put(style.zeroTerminated ? 0 : newline)
         return written
     }
 

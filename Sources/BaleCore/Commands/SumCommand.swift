@@ -41,6 +41,8 @@ public struct SumCommand: Sendable {
         public var ignoreMissing = false
         /// Hash only this part of the files (`--shard K/N`).
         public var shard: Shard?
+        /// Without `check`: how each line is laid out (`-b`, `--tag`, `-z`).
+        public var style = Manifest.LineStyle.standard
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
         public var engine = EngineSettings()
@@ -111,7 +113,7 @@ public struct SumCommand: Sendable {
         // groups of `groupFiles` (see `PathBatchCutter`), so the workers
         // start hashing while the walk goes on; a failed job stops it.
         let listing = Mutex(ExitCode.success)
-        let sink = DigestPrinter(context: options.context)
+        let sink = DigestPrinter(style: options.style, context: options.context)
         let job = self.job(inputName: "files", sink: sink) { [self] hand, cancellation in
             // No path: standard input, as sha256sum reads it.
             let paths = options.paths.isEmpty ? [SumItem.standardInputName] : options.paths.map(TerminalText.bytes(ofName:))

@@ -21,6 +21,8 @@ import Glibc
 /// counts are read after the pipeline joined it.
 final class DigestPrinter: ResultSink, @unchecked Sendable {
     private let lines: SumCommand.CheckLines
+    /// How a digest's line is laid out (sha256sum's `-b`, `--tag`, `-z`).
+    private let style: Manifest.LineStyle
     private let ignoringMissing: Bool
     private let context: RunContext
     private(set) var status = ExitCode.success
@@ -43,8 +45,10 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
     /// OK lines; `.status`: none); with `ignoringMissing`, a listed file
     /// that is not there gets no line and counts for nothing, as with
     /// sha256sum's `--ignore-missing`.
-    init(lines: SumCommand.CheckLines = .all, ignoringMissing: Bool = false, context: RunContext) {
+    init(lines: SumCommand.CheckLines = .all, style: Manifest.LineStyle = .standard, ignoringMissing: Bool = false,
+         context: RunContext) {
         self.lines = lines
+        self.style = style
         self.ignoringMissing = ignoringMissing
         self.context = context
     }
@@ -146,7 +150,7 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                 status = .failure
             }
         } else {
-            Manifest.appendLine(digest: digest, path: file.path, to: &out)
+            Manifest.appendLine(digest: digest, path: file.path, style: style, to: &out)
         }
     }
 }
