@@ -114,6 +114,33 @@ enum SubcommandFastPath {
     }
 }
 
+/// The options that take a value, per command, whose value is the next
+/// argument whatever it begins with, as getopt takes it (`--exclude '-*'`,
+/// `-o -x`, `--suffix -gz`, GNU tar's and gzip's command lines):
+/// argument-parser takes an argument that begins with '-' for an option
+/// and says the value is missing. Such a pair is joined before parsing
+/// (`--exclude=-*`, `-o-x`: every short option here takes its value
+/// joined). `-` alone is a value already. EndToEndTests'
+/// `CommandLineTests.everyValueMayBeginWithADash` checks this list against
+/// the options the parser describes (`--experimental-dump-help`).
+enum OptionValues {
+    private static let engine: Set<String> = ["--codec", "--io-threads", "--jobs", "-p", "--json-file", "--worker-timeout"]
+    private static let gzip = engine.union(["--chunk-size", "--exclude", "--files-from", "--include", "--level",
+                                            "--manifest", "--min-size", "--older-than", "--out-dir", "--shard",
+                                            "--suffix", "-S", "-o"])
+    static let options: [String: Set<String>] = [
+        "gzip": gzip,
+        "gunzip": gzip,
+        "pack": engine.union(["--exclude", "--files-from", "-T", "--group", "--level", "--manifest", "--mtime",
+                              "--owner", "--shard", "-C", "-o"]),
+        "unpack": engine.union(["--exclude", "--strip-components", "--wildcards", "-C"]),
+        "cat": engine.union(["--exclude", "--wildcards"]),
+        "list": engine.union(["--exclude"]),
+        "verify": engine.union(["--manifest"]),
+        "sum": engine.union(["--shard"]),
+    ]
+}
+
 /// gzip's `-1` … `-9` (and libdeflate's `-10` … `-12`), `--fast` and
 /// `--best`, which argument-parser cannot spell as flags, rewritten to
 /// `--level N` (or `--best-level`, resolved once the codec is known)
@@ -162,8 +189,24 @@ enum LevelArguments {
         let splitsClusters = ["gzip", "gunzip"].contains(arguments.first ?? "")
         var result: [String] = []
         var passedTerminator = false
+        let valueOptions = OptionValues.options[arguments.first ?? ""] ?? []
+        var awaitingValue: String?
         for argument in arguments {
             if passedTerminator { result.append(argument); continue }
+            if let option = awaitingValue {
+                awaitingValue = nil
+                if argument.hasPrefix("-") && argument != "-" {
+                    result[result.count - 1] = option.hasPrefix("--") ? option + "=" + argument : option + argument
+                } else {
+                    result.append(argument)
+                }
+                continue
+            }
+            if valueOptions.contains(argument) {
+                awaitingValue = argument
+                result.append(argument)
+                continue
+            }
             switch argument {
             case "--": passedTerminator = true; result.append(argument)
             case "--fast": result += ["--level", "1"]

@@ -161,4 +161,44 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// An option's value is the next argument whatever it begins with, as
+    /// getopt takes it (`--exclude '-*'`, `-o -x`, `-S -gz`): argument-
+    /// parser said the value was missing. Every option of every command
+    /// that the parser describes as taking a value is tried with a value
+    /// that begins with '-' (bale's `OptionValues` lists them: an option
+    /// added and not listed fails here); then a few whose effect shows.
+    @Test func everyValueMayBeginWithADash() throws {
+        let run = try Scratch().run(#"""
+            "$BALE" --experimental-dump-help | python3 -c '
+            import json, sys
+            def walk(command):
+                for argument in command.get("arguments", []):
+                    if argument["kind"] == "option":
+                        for name in argument.get("names", []):
+                            dash = "--" if name["kind"] == "long" else "-"
+                            print(command["commandName"], dash + name["name"])
+                for sub in command.get("subcommands", []): walk(sub)
+            walk(json.load(sys.stdin)["command"])' > options
+            [ $(wc -l < options) -gt 60 ] && echo "options listed"
+            while read -r command option; do
+                mkdir -p "t/$command$option" && cd "t/$command$option"
+                "$BALE" $command $option -zz < /dev/null > /dev/null 2> err
+                grep -E "Missing value|Unknown option|Unexpected argument" err | sed "s/^/$command $option: /"
+                cd ../..
+            done < options
+            mkdir d && touch d/-a d/b && "$BALE" gzip -r -k --exclude '-*' d && ls d | tr '\n' ' '; echo
+            printf hi | "$BALE" gzip -o -x && gzip -dc ./-x; echo
+            "$BALE" gzip -k -S -gz d/b && ls d | tr '\n' ' '; echo
+            "$BALE" pack -o -x.tar.gz --exclude -a d && "$BALE" list ./-x.tar.gz | awk '{print $6}' | tr '\n' ' '; echo
+            """#)
+        #expect(run.stdout == """
+            options listed
+            -a b b.gz \("")
+            hi
+            -a b b-gz b.gz \("")
+            d/ d/b d/b-gz d/b.gz \("")
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }
