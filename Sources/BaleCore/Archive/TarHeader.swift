@@ -222,3 +222,17 @@ public enum TarHeader {
         return block
     }
 }
+
+extension TarHeader {
+    /// A ustar or GNU header (the magic "ustar" at byte 257, even when the
+    /// checksum is damaged: that archive is held to its tar structure, and
+    /// fails), or a v7 one: a name, and the checksum its field records.
+    /// `block` may be a header cut short, judged by its magic alone.
+    static func looksLikeHeader(_ block: ArraySlice<UInt8>) -> Bool {
+        let header = Array(block)
+        if header.count >= 262 && header[257..<262].elementsEqual("ustar".utf8) { return true }
+        guard header.count == TarHeader.blockSize, header[0] != 0 else { return false }
+        let field = header[148..<156].drop(while: { $0 == 0x20 }).prefix(while: { $0 != 0 && $0 != 0x20 })
+        return !field.isEmpty && field.allSatisfy({ (0x30...0x37).contains($0) }) && TarReader.checksumMatches(header)
+    }
+}

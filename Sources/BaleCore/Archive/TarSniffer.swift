@@ -3,7 +3,7 @@ import Synchronization
 /// Tells, for `bale verify`, whether an archive's content is a tar: the
 /// first 512 bytes of the tar stream (decompressed, or a plain file's own)
 /// are held back until they can be judged as a tar header (see
-/// `looksLikeTarHeader`); a tar goes on to the tar sink whole. The bytes
+/// `TarHeader.looksLikeHeader`); a tar goes on to the tar sink whole. The bytes
 /// decide, not the name (which can only add the check, see
 /// `UnpackCommand.nameSaysTar`): `BACKUP.TGZ`, `b.tar.GZ` or
 /// `backup.tar.gz.1` holding a tar were checked as gzip alone, and said
@@ -67,7 +67,7 @@ final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
         // gzip's content, which could be any zeros (a disk image), checked
         // as gunzip -t checks it.
         let first = state.held.prefix(TarHeader.blockSize)
-        let isTar = Self.looksLikeTarHeader(first)
+        let isTar = TarHeader.looksLikeHeader(first)
             || refusal != nil && first.count == TarHeader.blockSize && first.allSatisfy { $0 == 0 }
         state.decided = isTar
         defer { state.held = [] }
@@ -83,17 +83,5 @@ final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
         } else if let bytes {
             try tar.write(bytes)
         }
-    }
-
-    /// A ustar or GNU header (the magic "ustar" at byte 257, even when the
-    /// checksum is damaged: that archive is held to its tar structure, and
-    /// fails), or a v7 one: a name, and the checksum its field records.
-    /// `block` may be a header cut short, judged by its magic alone.
-    static func looksLikeTarHeader(_ block: ArraySlice<UInt8>) -> Bool {
-        let header = Array(block)
-        if header.count >= 262 && header[257..<262].elementsEqual("ustar".utf8) { return true }
-        guard header.count == TarHeader.blockSize, header[0] != 0 else { return false }
-        let field = header[148..<156].drop(while: { $0 == 0x20 }).prefix(while: { $0 != 0 && $0 != 0x20 })
-        return !field.isEmpty && field.allSatisfy({ (0x30...0x37).contains($0) }) && TarReader.checksumMatches(header)
     }
 }

@@ -56,8 +56,12 @@ struct ArchiveInput {
             if fd != 0 { FileIO.close(fd) }
             return nil
         }
-        // A .tar.xz, .tar.zst, .tar.bz2, ...: its cause named, nothing read on.
-        if let compression = ForeignCompression(magic: head) {
+        // A .tar.xz, .tar.zst, .tar.bz2, ...: its cause named, nothing read
+        // on. Unless the first block is a tar header whose first name
+        // happens to begin with such a magic (a file named "\xfd7zXZ" is
+        // xz's six bytes, its NUL included; "BZh91AY&SY", bzip2's ten).
+        if let compression = ForeignCompression(magic: Array(head.prefix(ForeignCompression.magicLength))),
+           !(head.count == TarHeader.blockSize && TarHeader.looksLikeHeader(head[...])) {
             context.report(.error(path: name, compression.refusal))
             if fd != 0 { FileIO.close(fd) }
             return nil
@@ -153,7 +157,9 @@ struct ArchiveInput {
     /// formats bale does not read (`ForeignCompression.magicLength`), fewer
     /// if it is shorter: read in place from a file, consumed from a stream.
     private static func firstBytes(_ fd: Int32, seekable: Bool) throws(SystemError) -> [UInt8] {
-        let wanted = ForeignCompression.magicLength
+        // A magic's bytes, and the first tar header's block, which tells
+        // a plain tar whose first name begins with a magic.
+        let wanted = max(ForeignCompression.magicLength, TarHeader.blockSize)
         var bytes = [UInt8](repeating: 0, count: wanted)
         let count = try typedThrows(SystemError.self) {
             try bytes.withUnsafeMutableBytes { (raw) throws(SystemError) in
