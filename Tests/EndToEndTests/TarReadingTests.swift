@@ -493,4 +493,33 @@ import Testing
         #expect(run.stdout == "two: list as tar -tv\ntwo: tree as tar -x\nowner: list as tar -tv\nowner: tree as tar -x\n",
                 "\(run.stdout)\(run.stderr)")
     }
+
+    /// A volume label as GNU tar writes it in each format: a 'V' header
+    /// (gnu) or a global pax header holding GNU.volume.label (posix, which
+    /// bale took as a setting and did not list): listed as `tar -tv` lists
+    /// it, extracted as nothing, plain and gzipped.
+    @Test func volumeLabelsAreListedAsGNUTarListsThem() throws {
+        let run = try Scratch().run(#"""
+            mkdir d && echo a > d/f && echo b > d/g
+            for format in gnu posix; do
+                tar --format=$format -V "THE LABEL" -cf $format.tar -C d f g && gzip -k $format.tar
+                for archive in $format.tar $format.tar.gz; do
+                    tar -tvf $archive > want; "$BALE" list $archive > got && cmp want got && echo "$archive: list as tar -tv"
+                done
+                rm -rf x && mkdir x && "$BALE" unpack -C x $format.tar.gz && echo "$format: unpacked $(ls x | tr '\n' ' ')"
+                "$BALE" verify $format.tar.gz
+            done
+            """#)
+        #expect(run.stdout == """
+            gnu.tar: list as tar -tv
+            gnu.tar.gz: list as tar -tv
+            gnu: unpacked f g \("")
+            gnu.tar.gz: OK (3 entries)
+            posix.tar: list as tar -tv
+            posix.tar.gz: list as tar -tv
+            posix: unpacked f g \("")
+            posix.tar.gz: OK (3 entries)
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

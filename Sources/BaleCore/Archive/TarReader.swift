@@ -109,6 +109,13 @@ public struct TarReader {
     /// (which are not part of the entry's size), then its data is skipped.
     private var discardingSparseExtensions = false
     private var warnedKeywords: Set<String> = []
+    /// A POSIX volume label (`tar --format=posix -V`: a global pax header
+    /// holding GNU.volume.label) read and not yet given to the handler: it
+    /// is, as the entry GNU tar lists (`V--------- 0/0 … LABEL--Volume
+    /// Header--`), before the next header is parsed.
+    private var pendingVolumeLabel: TarEntry?
+    /// The global header being read (its time is the label's).
+    private var globalHeader: [UInt8] = []
     /// The extended attributes of the pax header before the entry: by
     /// decoded name from bsdtar's LIBARCHIVE records, and by the name as
     /// recorded from SCHILY records (decoded once the whole header is
@@ -320,6 +327,13 @@ public struct TarReader {
     }
 
     private mutating func parseHeader<H: Handler>(_ header: [UInt8], handler: inout H) throws(BaleError) {
+        if let label = pendingVolumeLabel {
+            pendingVolumeLabel = nil
+            contentLeft = 0
+            paddingLeft = 0
+            try begin(label, handler: &handler)
+            try startContent(handler: &handler)
+        }
         if header.allSatisfy({ $0 == 0 }) {
             zeroBlocks += 1
             if zeroBlocks == 2 { state = .finished }
@@ -375,6 +389,7 @@ public struct TarReader {
             guard headerSize >= 0 else { throw corrupt("negative entry size") }
             guard headerSize <= Self.maximumExtendedSize else { throw corrupt("extended header of \(headerSize) bytes") }
             extended = []
+            if type == UInt8(ascii: "g") { globalHeader = header }
             contentLeft = headerSize
             paddingLeft = TarHeader.padding(headerSize)
             state = headerSize > 0 ? .extendedBody(type) : .header
@@ -886,7 +901,21 @@ public struct TarReader {
         switch type {
         case UInt8(ascii: "L"): longNames["path"] = Self.upToNUL(extended)
         case UInt8(ascii: "K"): longNames["linkpath"] = Self.upToNUL(extended)
-        case UInt8(ascii: "g"): try parsePax(extended, global: true)
+        case UInt8(ascii: "g"):
+            globals["GNU.volume.label"] = nil
+            try parsePax(extended, global: true)
+            // A volume label is no setting for later entries: an entry of
+            // its own (GNU tar's), at this header's place.
+            if let label = globals.removeValue(forKey: "GNU.volume.label"), !label.isEmpty,
+               overrides.isEmpty, longNames.isEmpty, globalHeader.count == TarHeader.blockSize {
+                var entry = TarEntry(name: label, kind: .file, mode: 0, userID: 0, groupID: 0,
+                                     modificationSeconds: Self.octalOrBase256(globalHeader, 136, 12))
+                entry.special = .volumeLabel
+                entry.headerOffset = entryStart ?? offset
+                entry.contentOffset = offset
+                entryStart = nil
+                pendingVolumeLabel = entry
+            }
         default:  // 'x', 'X'
             // Only the last pax header before an entry counts, as GNU tar
             // reads them (bsdtar alike): two in a row were merged, and an
