@@ -53,7 +53,7 @@ struct Bale: ParsableCommand {
         StandardOutput.checkBufferedOutputAtExit()
         // argv decoded once without loss: a name that is not UTF-8 keeps its
         // bytes through the parser, in paths and option values alike.
-        let given = LevelArguments.rewrite(RawArguments.commandLine)
+        let given = LevelArguments.rewrite(GzipVariable.prepending(to: RawArguments.commandLine))
         // `--name=` with nothing after the '=' (a script's `--json-file=$LOG`
         // with LOG unset): argument-parser took the next argument as the
         // value, so `gzip -k --json-file= data.csv` wrote its summary over
@@ -111,6 +111,61 @@ enum SubcommandFastPath {
               type(of: command) == subcommand
         else { return nil }
         return command
+    }
+}
+
+/// The `GZIP` environment variable: options `gzip` and `gunzip` take
+/// before the command line's, as GNU gzip 1.12 takes them, with its
+/// warning that the variable is deprecated (not given when it holds -q)
+/// and only the options it allows there: the levels (`-1` … `-9`,
+/// `--fast`, `--best`), `-n`, `-q`, `-v` and their long names; `-N`,
+/// `--name`, `--rsyncable` and `--synchronous` are allowed and change
+/// nothing in bale (it stores no name; its members are cut at fixed
+/// sizes; it flushes its outputs anyway). Any other option, or a word that
+/// is none, is a usage error naming it, as there: a `GZIP=-k` set for
+/// gzip would otherwise be ignored by bale without a word.
+enum GzipVariable {
+    /// Short options allowed in the variable.
+    private static let letters = Set("123456789nNqv")
+    /// Long ones, and whether bale passes each on.
+    private static let longOptions: [String: Bool] = [
+        "--fast": true, "--best": true, "--no-name": true, "--quiet": true, "--silent": true, "--verbose": true,
+        "--name": false, "--rsyncable": false, "--synchronous": false,
+    ]
+
+    /// `arguments` (the subcommand first) with the variable's options
+    /// after the subcommand's name, for `gzip` and `gunzip`.
+    static func prepending(to arguments: [String]) -> [String] {
+        guard let command = arguments.first, ["gzip", "gunzip"].contains(command),
+              let value = getenv("GZIP").map({ String(cString: $0) }) else { return arguments }
+        let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        guard !words.isEmpty else { return arguments }
+        var taken: [String] = []
+        var quiet = false
+        for word in words {
+            if word.hasPrefix("--") {
+                guard let passed = longOptions[word] else { refuse("\(word): option not valid in GZIP environment variable") }
+                if passed { taken.append(word) }
+                quiet = word == "--quiet" || word == "--silent" ? true : word == "--verbose" ? false : quiet
+            } else if word.hasPrefix("-") && word.count > 1 {
+                let body = word.dropFirst()
+                if let bad = body.first(where: { !letters.contains($0) }) {
+                    refuse("-\(bad): option not valid in GZIP environment variable")
+                }
+                let kept = body.filter { $0 != "N" }
+                if !kept.isEmpty { taken.append("-" + kept) }
+                for letter in body where letter == "q" || letter == "v" { quiet = letter == "q" }
+            } else {
+                refuse("\(word): non-option in GZIP environment variable")
+            }
+        }
+        if !quiet { FileIO.report("bale: warning: GZIP environment variable is deprecated; use an alias or script") }
+        return [command] + taken + arguments.dropFirst()
+    }
+
+    private static func refuse(_ message: String) -> Never {
+        FileIO.report("bale: \(message)")
+        Glibc.exit(64)  // a usage error (ExitCodes)
     }
 }
 

@@ -36,6 +36,8 @@ func shell(_ script: String, in directory: String, fixtures: String) throws -> R
     // and by the tools the tests compare with. A test of another locale
     // sets it for the commands it runs.
     environment["LC_ALL"] = "C.UTF-8"
+    // Nor a GZIP variable of the machine's: gzip and bale take options from it.
+    environment["GZIP"] = nil
     process.environment = environment
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
