@@ -150,6 +150,14 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
                 }
             } catch { throw .readFailed(path: path, error) }
             guard let sizes = Self.recordedSizes(probe) else {
+                // A header read short of where the file ended when the job
+                // began: the file shrank since, and what follows is not
+                // data cut short by its writer ("truncated") but a file
+                // that changed as it was read, whichever of the reader and
+                // a feeder's splice finds it first.
+                if let size, probe.count < GzipMember.headerLength, offset + Int64(probe.count) < size {
+                    throw .changedWhileReading(path: path)
+                }
                 stopped = true
                 return nil
             }
