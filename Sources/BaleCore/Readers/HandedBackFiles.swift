@@ -28,6 +28,8 @@ final class HandedBackFiles: @unchecked Sendable {  // state only under `monitor
         var isCancelled = false
     }
     private var state = State()
+    /// Seconds a cutter spent in `awaitMore`.
+    let waited = SecondsCounter()
 
     init() { changed = monitor.makeCondition() }
 
@@ -54,7 +56,9 @@ final class HandedBackFiles: @unchecked Sendable {  // state only under `monitor
     /// The files given back, once there are some; nil once no batch out
     /// can give any (or the job was cancelled).
     func awaitMore() -> [SumItem]? {
-        monitor.withLock {
+        let started = RunSummary.now()
+        defer { waited.add(RunSummary.now() - started) }
+        return monitor.withLock {
             while state.files.isEmpty && state.unsettled > 0 && !state.isCancelled { monitor.wait(changed) }
             guard !state.files.isEmpty && !state.isCancelled else { return nil }
             defer { state.files = [] }
