@@ -8,20 +8,26 @@ import Glibc
 ///              compressed        uncompressed  ratio uncompressed_name
 ///                    5405               12816  58.0% s
 ///
-/// Nothing is inflated: the figures are the file's header and tail
-/// (`GzipSummary`): exact for bale's own files, where gzip prints only their
-/// last member's length; the last trailer's for other files, as gzip. The
-/// ratio is gzip's: the file's size less its first header and a trailer,
-/// against the uncompressed length. `-v` adds gzip's method, CRC-32 and
-/// date columns (the date is the header's time, or the file's when the
-/// header has none, as gzip); more than one file adds gzip's `(totals)`
-/// line, whose ratio takes off the last file's header, as gzip's; `-q`
-/// leaves out the title and the totals, as gzip. The name is the one
-/// gunzip would give the output (`gzip -l x.tgz`: x.tar; a name without a
-/// known suffix as it is; standard input: "stdout", gzip's word).
+/// The figures are `GzipSummary`'s: exact for bale's own files from their
+/// end members, without inflating; every other file is inflated, as GNU
+/// gzip 1.12 inflates it for `-l`, and its figures are exact too, where
+/// gzip prints its last member's length (0 for a bale file). The ratio is
+/// gzip's: the file's size less its first header and a trailer, against
+/// the uncompressed length. `-v` adds gzip's method, CRC-32 and date
+/// columns (the date is the file's own modification time, as gzip's
+/// without -N); more than one file adds gzip's `(totals)` line, whose
+/// ratio takes off the last file's header, as gzip's; `-q` leaves out the
+/// title and the totals, as gzip. The name is the one gunzip would give
+/// the output (`gzip -l x.tgz`: x.tar; a name without a known suffix as
+/// it is; standard input: "stdout", gzip's word); a FILE not there is
+/// FILE.gz (or `-S`'s), as gunzip finds it; a directory is passed over
+/// with gzip's warning (exit 2). Standard input must be a file (gzip also
+/// reads a pipe).
 ///
-/// A file that is no gzip, cannot be read, or is a bale stream cut short
-/// is an error naming it (exit 1), and the others are still listed.
+/// A file that is no gzip, cannot be read, or is damaged or cut short is
+/// an error naming it (exit 1), as `gunzip -t` says it; bytes that are not
+/// gzip after the last member are its warning (exit 2); the other files
+/// are still listed.
 struct GzipListing {
     let command: GzipCommand
 
@@ -42,7 +48,19 @@ struct GzipListing {
                 if let failed = flush(&lines) { return failed }
                 context.fail(error)
                 status = max(status, error.exitStatus)
-            case .success(let (summary, name, fileTime)):
+            case .success(.directory(let shown)):
+                if let failed = flush(&lines) { return failed }
+                let warning = Diagnostic.warning(path: shown, "is a directory -- ignored", wording: .sentence)
+                context.report(warning)
+                status = max(status, warning.exitStatus)
+            case .success(.listed(let summary, let shown, let name, let fileTime)):
+                if summary.source == .inflated(trailingGarbage: true) {
+                    // As `gunzip -t` says it: the figures are the members'.
+                    if let failed = flush(&lines) { return failed }
+                    let warning = Diagnostic.warning(path: shown, GzipStreamDecoder.trailingGarbageWarning)
+                    context.report(warning)
+                    status = max(status, warning.exitStatus)
+                }
                 // The title comes with the first file listed, as gzip's.
                 if listed == 0 && !context.quiet {
                     lines += (context.verbose ? "method  crc     date  time  " : "")
@@ -53,11 +71,10 @@ struct GzipListing {
                 total.uncompressed += summary.uncompressedBytes
                 total.header = summary.headerBytes
                 if context.verbose {
-                    let time = summary.modificationTime != 0 ? Int(summary.modificationTime) : fileTime
-                    lines += "defla " + Self.hex(summary.crc) + " " + Self.date(time) + " "
+                    lines += "defla " + Self.hex(summary.crc) + " " + Self.date(fileTime) + " "
                 }
                 lines += Self.figures(summary.compressedBytes, summary.uncompressedBytes, summary.headerBytes)
-                    + " " + name + "\n"
+                    + " " + TerminalText.escaped(name) + "\n"
             }
         }
         if files.count > 1 && listed > 0 && !context.quiet {
@@ -79,27 +96,47 @@ struct GzipListing {
         return nil
     }
 
-    /// The summary of `file`, the name its line shows and the file's own
-    /// modification time.
-    private func summary(of file: String) -> Result<(GzipSummary, String, Int), BaleError> {
+    /// What a file given to `-l` is.
+    private enum Found {
+        /// A gzip file: its summary, the name its line shows and its own
+        /// modification time (the date `-v` shows, as gzip's).
+        case listed(GzipSummary, shown: String, name: String, fileTime: Int)
+        /// A directory, passed over with gzip's warning.
+        case directory(String)
+    }
+
+    /// The command as `gunzip` (whose output names the lines show).
+    private var decompressing: GzipCommand {
+        var decompressing = command
+        decompressing.options.decompress = true
+        return decompressing
+    }
+
+    /// What `file` is.
+    private func summary(of file: String) -> Result<Found, BaleError> {
         let isStandardInput = file == "-"
-        let path = TerminalText.bytes(ofName: file)
+        var path = TerminalText.bytes(ofName: file)
+        var info = stat()
+        // As gunzip: `gzip -l FILE` with no FILE lists FILE.gz.
+        if !isStandardInput, withCString(path, { stat($0, &info) }) != 0, errno == ENOENT,
+           let compressed = decompressing.compressedName(for: path, info: &info) {
+            path = compressed
+        }
         let shown = isStandardInput ? "stdin" : TerminalText.name(path)
         let fd = isStandardInput ? 0 : withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
         if fd < 0 { return .failure(.cannotOpen(path: shown, .current("open"))) }
         defer { if !isStandardInput { FileIO.close(fd) } }
-        var info = stat()
         guard fstat(fd, &info) == 0 else { return .failure(.readFailed(path: shown, .current("fstat"))) }
+        if info.st_mode & S_IFMT == S_IFDIR { return .success(.directory(shown)) }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            let what = info.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "is not a regular file"
-            return .failure(.corrupt(path: shown, offset: nil, reason: "\(what): gzip -l reads the end of a file"))
+            return .failure(.corrupt(path: shown, offset: nil, reason: "is not a regular file: bale's gzip -l reads files"))
         }
         let summary: GzipSummary
-        do { summary = try GzipSummary.read(fd: fd, size: Int64(info.st_size)) } catch {
+        do { summary = try GzipSummary.read(fd: fd, size: Int64(info.st_size), path: shown) } catch {
             switch error {
             case .notGzip(let reason): return .failure(.corrupt(path: shown, offset: nil, reason: reason))
-            case .truncated(let reason): return .failure(.truncatedStream(path: shown, reason: reason))
             case .readFailed(let cause): return .failure(.readFailed(path: shown, cause))
+            case .inflateFailed(let failure): return .failure(failure)
             }
         }
         let name: String
@@ -107,14 +144,12 @@ struct GzipListing {
             name = "stdout"
         } else {
             let base = path.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
-            var decompressing = command
-            decompressing.options.decompress = true
             switch decompressing.outputName(for: path[base...]) {
             case .output(let output): name = TerminalText.name(Array(path[..<base]) + output)
             case .alreadyCompressed, .unknownSuffix: name = shown
             }
         }
-        return .success((summary, name, Int(info.st_mtim.tv_sec)))
+        return .success(.listed(summary, shown: shown, name: name, fileTime: Int(info.st_mtim.tv_sec)))
     }
 
     /// The sizes and the ratio, in gzip's columns.

@@ -1,51 +1,60 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
-/// What a gzip file's first header and its tail say about it without
-/// inflating a byte: what `gzip -l` prints.
+/// What a gzip file holds, as `gzip -l` prints it: its compressed and
+/// uncompressed bytes, the data's CRC-32, its first header's length and
+/// time.
 ///
-/// gzip reads the last 8 bytes, the trailer of the last member: its CRC-32
-/// and its length modulo 4 GiB. For a file of one member under 4 GiB that
-/// is the truth; for a file of several members (bale's, pigz -i's, `cat
-/// a.gz b.gz`) it is the last member's alone, and gzip prints it. bale's
-/// own streams end with an end member (`GzipEndMember`) recording the
-/// whole stream's length and CRC-32, and where the stream began; streams
-/// joined one after another are followed back, end member to end member,
-/// to the file's first byte. So bale's figures are exact for any file of
-/// bale streams, and gzip's (the last trailer) for every other file.
-///
-/// A stream whose first member promises an end member (bale's "BL"
-/// subfield, version 2) and whose tail is none was cut short: an error,
-/// as every bale reader reports it, not a line of figures.
+/// GNU gzip 1.12 inflates the whole file (as `gzip -t`) and prints the
+/// last member's trailer: its CRC-32 and its length modulo 4 GiB, the
+/// truth for a file of one member under 4 GiB, the last member's alone
+/// for a file of several (0 for a bale file: its end member). bale reads
+/// a file one of two ways:
+/// - bale's own streams (a file that ends with an end member, whose
+///   record says where its stream began, and so on back to the first
+///   byte: `GzipEndMember`): exact, from their end members, without
+///   inflating a byte;
+/// - anything else (another tool's file, a bale stream joined with one,
+///   cut short or followed by bytes that are not gzip): inflated
+///   (`GzipStreamDecoder`, one pass, as `gunzip -t` reads it) for exact
+///   figures, whatever its members, or the error `gunzip -t` gives (a
+///   bale stream cut short: "truncated"), or its warning for trailing
+///   garbage.
 public struct GzipSummary: Equatable, Sendable {
     /// The file's bytes.
     public var compressedBytes: Int64
-    /// Its uncompressed bytes: exact for bale's streams, the last
-    /// trailer's (modulo 4 GiB) for other files.
+    /// Its uncompressed bytes.
     public var uncompressedBytes: Int64
-    /// The CRC-32 of the data (the last trailer's for other files).
+    /// The CRC-32 of the data.
     public var crc: UInt32
     /// The first member's header and a trailer's 8 bytes: what gzip takes
     /// off the file's size in its ratio.
     public var headerBytes: Int64
-    /// The first header's modification time (0: none recorded).
-    public var modificationTime: UInt32
-    /// True when the figures come from bale's end members.
-    public var isExact: Bool
+    /// How the figures were found.
+    public var source: Source
 
-    /// Why a file has no summary.
-    public enum Failure: Error, Equatable {
-        /// Not gzip at all, or too short to be: what to say.
-        case notGzip(String)
-        /// A bale stream without its end member.
-        case truncated(String)
-        case readFailed(SystemError)
+    public enum Source: Equatable, Sendable {
+        /// From bale's end members.
+        case endMembers
+        /// By inflating the file; with whether bytes that are not gzip
+        /// followed its last member (ignored, as gunzip ignores them).
+        case inflated(trailingGarbage: Bool)
     }
 
-    /// The summary of the gzip file of `size` bytes open on `fd` (read with
-    /// pread: the offset is not moved).
-    public static func read(fd: Int32, size: Int64) throws(Failure) -> GzipSummary {
+    /// Why a file has no summary.
+    public enum Failure: Error {
+        /// Not gzip at all, or too short to be: what to say.
+        case notGzip(String)
+        case readFailed(SystemError)
+        /// Inflating it failed (damaged, cut short): gunzip's error.
+        case inflateFailed(BaleError)
+    }
+
+    /// The summary of the gzip file of `size` bytes open on `fd`, named
+    /// `path` in messages (read with pread; a file inflated from its start).
+    public static func read(fd: Int32, size: Int64, path: String) throws(Failure) -> GzipSummary {
         func bytes(_ count: Int, at offset: Int64) throws(Failure) -> [UInt8] {
             var result = [UInt8](repeating: 0, count: count)
             let got = result.withUnsafeMutableBytes { buffer -> Result<Int, SystemError> in
@@ -68,84 +77,43 @@ public struct GzipSummary: Equatable, Sendable {
         case .invalid(let reason): throw .notGzip(reason)
         }
         guard size >= Int64(header.length) + 8 else { throw .notGzip("unexpected end of file") }
-        let time = UInt32(head[4]) | UInt32(head[5]) << 8 | UInt32(head[6]) << 16 | UInt32(head[7]) << 24
         var summary = GzipSummary(compressedBytes: size, uncompressedBytes: 0, crc: 0,
-                                  headerBytes: Int64(header.length) + 8, modificationTime: time, isExact: false)
+                                  headerBytes: Int64(header.length) + 8, source: .endMembers)
 
         // bale's streams at the file's end, from the last back.
         var end = size
-        var tailParts: [Part] = []
+        var parts: [(crc: UInt32, length: Int64)] = []
         while end >= Int64(GzipEndMember.memberLength) {
             let tail = try bytes(GzipEndMember.memberLength, at: end - Int64(GzipEndMember.memberLength))
             guard let record = GzipEndMember.record(inMember: tail),
                   record.streamLength <= UInt64(end) - UInt64(GzipEndMember.memberLength) else { break }
-            tailParts.insert(Part(crc: record.crc, length: Int64(record.dataLength)), at: 0)
+            parts.insert((record.crc, Int64(record.dataLength)), at: 0)
             end -= Int64(GzipEndMember.memberLength) + Int64(record.streamLength)
         }
-        var parts: [Part] = []
-        var start: Int64 = 0
-        if end > 0 && header.recordedSizes?.promisesEnd == true {
-            // A bale stream first, not reached from the tail: followed by
-            // another tool's members, or cut short. Its members are walked
-            // by the lengths their headers record, to its end member.
-            let (record, streamEnd) = try firstStreamEnd(size: end, read: bytes)
-            parts.append(Part(crc: record.crc, length: Int64(record.dataLength)))
-            start = streamEnd
+        if end == 0 {
+            summary.uncompressedBytes = parts.reduce(0) { $0 + $1.length }
+            summary.crc = parts.reduce(0) { CRC32.combine($0, $1.crc, length: Int($1.length)) }
+            return summary
         }
-        if start < end {
-            // Another tool's members: gzip's figures, the last trailer's.
-            guard end - start >= 18 else { throw .notGzip("unexpected end of file") }
-            let trailer = try bytes(8, at: end - 8)
-            parts.append(Part(crc: Self.word(trailer, 0), length: Int64(Self.word(trailer, 4))))
+        let counter = CountingSink()
+        let ending: GzipStreamDecoder.Ending
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw .readFailed(.current("lseek")) }
+        do { ending = try GzipStreamDecoder.decode(fd: fd, path: path, sink: counter) } catch {
+            throw .inflateFailed(error)
         }
-        parts += tailParts
-        summary.isExact = start == end
-        summary.uncompressedBytes = parts.reduce(0) { $0 + $1.length }
-        summary.crc = parts.reduce(0) { CRC32.combine($0, $1.crc, length: Int($1.length)) }
+        (summary.uncompressedBytes, summary.crc) = counter.figures
+        summary.source = .inflated(trailingGarbage: ending == .trailingGarbage)
         return summary
     }
+}
 
-    /// One stream's figures.
-    private struct Part {
-        var crc: UInt32
-        var length: Int64
+/// Counts the bytes written to it and takes their CRC-32.
+private final class CountingSink: OutputSink, Sendable {
+    private let state = Mutex<(bytes: Int64, crc: UInt32)>((0, 0))
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        state.withLock { $0 = ($0.bytes + Int64(bytes.count), CRC32.checksum(bytes, continuing: $0.crc)) }
     }
 
-    private static func word(_ bytes: [UInt8], _ at: Int) -> UInt32 {
-        UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-    }
-
-    /// The end member of the bale stream at the file's start and the offset
-    /// just past it, found member by member (a data member's header records
-    /// its length; an index member is its header and 10 bytes). Anything
-    /// else before an end member, or the end of the first `size` bytes, is
-    /// a stream cut short.
-    private static func firstStreamEnd(
-        size: Int64, read bytes: (Int, Int64) throws(Failure) -> [UInt8]
-    ) throws(Failure) -> (GzipEndMember.Record, Int64) {
-        var offset: Int64 = 0
-        var members = 0
-        while offset < size {
-            var head = try bytes(Int(min(size - offset, 128)), offset)
-            var parse = head.withUnsafeBytes { GzipHeader.parse($0) }
-            if parse == .needMoreBytes && size - offset > 128 {
-                head = try bytes(Int(min(size - offset, 1 << 17)), offset)
-                parse = head.withUnsafeBytes { GzipHeader.parse($0) }
-            }
-            guard case .header(let header) = parse else { break }
-            if let record = header.endRecord {
-                return (record, offset + Int64(GzipEndMember.memberLength))
-            }
-            if header.carriesIndex {
-                offset += Int64(header.length) + 10
-            } else if let sizes = header.recordedSizes {
-                offset += Int64(sizes.memberLength)
-                members += 1
-            } else {
-                break
-            }
-        }
-        throw .truncated("the bale stream at its start ends at byte \(min(offset, size)) without its end member "
-                         + "(\(members) member\(members == 1 ? "" : "s") found)")
-    }
+    var figures: (Int64, UInt32) { state.withLock { ($0.bytes, $0.crc) } }
 }
