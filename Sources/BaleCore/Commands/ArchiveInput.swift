@@ -59,14 +59,16 @@ struct ArchiveInput {
         // A .tar.xz, .tar.zst, .tar.bz2, ...: its cause named, nothing read
         // on. Unless the first block is a tar header whose first name
         // happens to begin with such a magic (a file named "\xfd7zXZ" is
-        // xz's six bytes, its NUL included; "BZh91AY&SY", bzip2's ten).
+        // xz's six bytes, its NUL included; "BZh91AY&SY", bzip2's ten), or
+        // with gzip's two bytes.
+        let startsWithTarHeader = head.count == TarHeader.blockSize && TarHeader.looksLikeHeader(head[...])
         if let compression = ForeignCompression(magic: Array(head.prefix(ForeignCompression.magicLength))),
-           !(head.count == TarHeader.blockSize && TarHeader.looksLikeHeader(head[...])) {
+           !startsWithTarHeader {
             context.report(.error(path: name, compression.refusal))
             if fd != 0 { FileIO.close(fd) }
             return nil
         }
-        return ArchiveInput(name: name, fd: fd, seekable: seekable, isGzip: head.starts(with: [0x1f, 0x8b]),
+        return ArchiveInput(name: name, fd: fd, seekable: seekable, isGzip: head.starts(with: [0x1f, 0x8b]) && !startsWithTarHeader,
                             stream: StreamStart(head: seekable ? [] : head))
     }
 
