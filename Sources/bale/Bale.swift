@@ -279,7 +279,36 @@ enum LevelArguments {
             default: result.append(argument)
             }
         }
-        return splitsClusters ? keepingLastOfQuietAndVerbose(result) : result
+        return keepingLastLevel(splitsClusters ? keepingLastOfQuietAndVerbose(result) : result)
+    }
+
+    /// A level and `--best` given both: the last one counts, as the last
+    /// level does in gzip (`--best -1` is level 1). `--best` is a flag
+    /// the parser resolves once the codec is known, beside `--level`, and
+    /// would win wherever it stood; so the one given first is taken out.
+    static func keepingLastLevel(_ arguments: [String]) -> [String] {
+        let options = arguments.prefix { $0 != "--" }
+        var lastBest = -1, lastLevel = -1
+        var index = options.startIndex
+        while index < options.endIndex {
+            let argument = options[index]
+            if argument == "--best-level" { lastBest = index }
+            if argument == "--level" || argument.hasPrefix("--level=") { lastLevel = index }
+            index += argument == "--level" ? 2 : 1
+        }
+        guard lastBest >= 0 && lastLevel >= 0 else { return arguments }
+        var result: [String] = []
+        index = options.startIndex
+        while index < options.endIndex {
+            let argument = options[index]
+            if lastBest > lastLevel && argument == "--level" { index += 2; continue }
+            if lastBest > lastLevel && argument.hasPrefix("--level=") { index += 1; continue }
+            if lastLevel > lastBest && argument == "--best-level" { index += 1; continue }
+            result.append(argument)
+            if argument == "--level" && index + 1 < options.endIndex { result.append(options[index + 1]); index += 1 }
+            index += 1
+        }
+        return result + arguments[options.endIndex...]
     }
 
     /// gzip's `-q` and `-v` undo each other, and the last one given counts

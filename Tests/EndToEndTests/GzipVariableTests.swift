@@ -34,4 +34,28 @@ import Testing
         #expect(run.stderr.contains("bale: -k: option not valid in GZIP environment variable"), "\(run.stderr)")
         #expect(run.stderr.contains("bale: x: non-option in GZIP environment variable"), "\(run.stderr)")
     }
+
+    /// The last level given counts, `--best` too (it won wherever it stood:
+    /// `--best -1` gave level 12), and the command line's over the
+    /// variable's.
+    @Test func theLastLevelGivenCounts() throws {
+        let run = try Scratch().run(#"""
+            seq 1 100000 > f
+            for l in 1 3 12; do "$BALE" gzip -$l -c f > l$l; done
+            same() { cmp -s - "$1" && echo "$2: as $1" || echo "$2: not as $1"; }
+            "$BALE" gzip --best -1 -c f | same l1 "--best -1"
+            "$BALE" gzip -1 --best -c f | same l12 "-1 --best"
+            "$BALE" gzip --best --level 3 -c f | same l3 "--best --level 3"
+            "$BALE" gzip --fast --best -c f | same l12 "--fast --best"
+            GZIP=--best "$BALE" gzip -1 -c f 2> /dev/null | same l1 "GZIP=--best, -1"
+            """#)
+        #expect(run.stdout == """
+            --best -1: as l1
+            -1 --best: as l12
+            --best --level 3: as l3
+            --fast --best: as l12
+            GZIP=--best, -1: as l1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }
