@@ -246,8 +246,24 @@ enum LevelArguments {
         var passedTerminator = false
         let valueOptions = OptionValues.options[arguments.first ?? ""] ?? []
         var awaitingValue: String?
-        for argument in arguments {
+        var arguments = arguments
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            index += 1
             if passedTerminator { result.append(argument); continue }
+            // A cluster of flags that ends in an option taking a value
+            // (`-kS`, tar's `-vC`), whose value, the next argument, begins
+            // with '-': cut in two (`-k`, `-S`), so that the value is joined
+            // to its option below, as getopt takes it.
+            if awaitingValue == nil, index < arguments.endIndex, arguments[index].hasPrefix("-"), arguments[index] != "-",
+               argument.count > 2, argument.hasPrefix("-"), !argument.hasPrefix("--"),
+               let last = argument.last, valueOptions.contains("-" + String(last)),
+               !argument.dropFirst().dropLast().contains(where: { valueOptions.contains("-" + String($0)) }) {
+                arguments.replaceSubrange((index - 1)..<index, with: [String(argument.dropLast()), "-" + String(last)])
+                index -= 1
+                continue
+            }
             if let option = awaitingValue {
                 awaitingValue = nil
                 if argument.hasPrefix("-") && argument != "-" {

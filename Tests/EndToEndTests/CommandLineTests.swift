@@ -191,6 +191,8 @@ import Testing
             printf hi | "$BALE" gzip -o -x && gzip -dc ./-x; echo
             "$BALE" gzip -k -S -gz d/b && ls d | tr '\n' ' '; echo
             "$BALE" pack -o -x.tar.gz --exclude -a d && "$BALE" list ./-x.tar.gz | awk '{print $6}' | tr '\n' ' '; echo
+            # At the end of a cluster of flags too, as getopt reads -kS -gz.
+            "$BALE" gzip -kS -gq d/b && "$BALE" pack -vo -y.tgz d/b > /dev/null && ls d ./-y.tgz | tr '\n' ' '; echo
             """#)
         #expect(run.stdout == """
             options listed
@@ -198,6 +200,7 @@ import Testing
             hi
             -a b b-gz b.gz \("")
             d/ d/b d/b-gz d/b.gz \("")
+            ./-y.tgz  d: -a b b-gq b-gz b.gz \("")
 
             """, "\(run.stdout)\(run.stderr)")
     }
