@@ -497,7 +497,10 @@ import Testing
     /// A volume label as GNU tar writes it in each format: a 'V' header
     /// (gnu) or a global pax header holding GNU.volume.label (posix, which
     /// bale took as a setting and did not list): listed as `tar -tv` lists
-    /// it, extracted as nothing, plain and gzipped.
+    /// it, extracted as nothing, plain and gzipped. A posix label is listed
+    /// as tar lists it: once, before the first pax entry, the last label
+    /// read by then (two labels, one after an entry, an empty one, one
+    /// with no entry or ustar entries only, one with global uname/mtime).
     @Test func volumeLabelsAreListedAsGNUTarListsThem() throws {
         let run = try Scratch().run(#"""
             mkdir d && echo a > d/f && echo b > d/g
@@ -509,6 +512,30 @@ import Testing
                 rm -rf x && mkdir x && "$BALE" unpack -C x $format.tar.gz && echo "$format: unpacked $(ls x | tr '\n' ' ')"
                 "$BALE" verify $format.tar.gz
             done
+            python3 -c '
+            import tarfile
+            def g(records, mtime=1600000000):
+                body = b""
+                for k, v in records:
+                    rec = (" %s=%s\n" % (k, v)).encode(); n = len(rec) + 1
+                    while len(str(n)) + len(rec) != n: n = len(str(n)) + len(rec)
+                    body += str(n).encode() + rec
+                t = tarfile.TarInfo("././@PaxHeader"); t.type = b"g"; t.size = len(body); t.mtime = mtime
+                return t.tobuf(tarfile.USTAR_FORMAT) + body + bytes(-len(body) % 512)
+            def m(name, pax=True):
+                t = tarfile.TarInfo(name); t.size = 2; t.mtime = 1700000000
+                if pax: t.pax_headers = {"comment": "c"}
+                return t.tobuf(tarfile.PAX_FORMAT) + b"x\n" + bytes(510)
+            L = lambda label: g([("GNU.volume.label", label)])
+            end = bytes(1024)
+            for name, data in [("two", L("L1") + L("L2") + m("f")), ("after", L("L1") + m("f") + L("L2") + m("g")),
+                               ("empty", L("") + m("f")), ("alone", L("L1")), ("ustar", L("L1") + m("f", False)),
+                               ("owner", g([("GNU.volume.label", "L1"), ("uname", "bob"), ("mtime", "1500000000")]) + m("f")),
+                               ("late", m("f") + L("L1") + m("g"))]:
+                open(name + ".tar", "wb").write(data + end)'
+            for t in two after empty alone ustar owner late; do
+                tar -tvf $t.tar > want; "$BALE" list $t.tar > got && cmp -s want got && echo "$t: as tar -tv" || echo "$t: not as tar -tv"
+            done
             """#)
         #expect(run.stdout == """
             gnu.tar: list as tar -tv
@@ -519,6 +546,13 @@ import Testing
             posix.tar.gz: list as tar -tv
             posix: unpacked f g \("")
             posix.tar.gz: OK (3 entries)
+            two: as tar -tv
+            after: as tar -tv
+            empty: as tar -tv
+            alone: as tar -tv
+            ustar: as tar -tv
+            owner: as tar -tv
+            late: as tar -tv
 
             """, "\(run.stdout)\(run.stderr)")
     }

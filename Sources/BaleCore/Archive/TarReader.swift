@@ -110,10 +110,17 @@ public struct TarReader {
     private var discardingSparseExtensions = false
     private var warnedKeywords: Set<String> = []
     /// A POSIX volume label (`tar --format=posix -V`: a global pax header
-    /// holding GNU.volume.label) read and not yet given to the handler: it
-    /// is, as the entry GNU tar lists (`V--------- 0/0 … LABEL--Volume
-    /// Header--`), before the next header is parsed.
+    /// holding GNU.volume.label), the latest read, not yet given to the
+    /// handler. As GNU tar lists it (`V--------- 0/0 … LABEL--Volume
+    /// Header--`, its list.c `print_volume_label`): once, just before the
+    /// first entry in the pax format (one an extended header came before),
+    /// whichever label the global headers read by then set last, an empty
+    /// one too; never for an archive of ustar entries only.
     private var pendingVolumeLabel: TarEntry?
+    private var volumeLabelGiven = false
+    /// An extended header ('x') came before the entry being read: a pax
+    /// entry, before which tar lists a volume label.
+    private var sawEntryPaxHeader = false
     /// The global header being read (its time is the label's).
     private var globalHeader: [UInt8] = []
     /// The extended attributes of the pax header before the entry: by
@@ -327,13 +334,6 @@ public struct TarReader {
     }
 
     private mutating func parseHeader<H: Handler>(_ header: [UInt8], handler: inout H) throws(BaleError) {
-        if let label = pendingVolumeLabel {
-            pendingVolumeLabel = nil
-            contentLeft = 0
-            paddingLeft = 0
-            try begin(label, handler: &handler)
-            try startContent(handler: &handler)
-        }
         if header.allSatisfy({ $0 == 0 }) {
             zeroBlocks += 1
             if zeroBlocks == 2 { state = .finished }
@@ -640,7 +640,17 @@ public struct TarReader {
             || value("SCHILY.acl.access") != nil || value("SCHILY.acl.default") != nil {
             readAttributes(into: &entry)
         }
+        let isPax = !overrides.isEmpty || sawEntryPaxHeader
         forgetExtendedHeaders()
+        if isPax, let label = pendingVolumeLabel, !volumeLabelGiven {
+            // GNU tar's label line, before the first pax entry.
+            pendingVolumeLabel = nil
+            volumeLabelGiven = true
+            contentLeft = 0
+            paddingLeft = 0
+            try begin(label, handler: &handler)
+            try startContent(handler: &handler)
+        }
         entry.headerOffset = entryStart ?? offset
         entry.contentOffset = offset + Int64(TarHeader.blockSize)
         entryStart = nil
@@ -890,6 +900,7 @@ public struct TarReader {
     /// Forgets what the pax and long-name headers before an entry said,
     /// once it has begun (or its header was found damaged).
     private mutating func forgetExtendedHeaders() {
+        sawEntryPaxHeader = false
         overrides = [:]
         longNames = [:]
         paxSparseNumbers = []
@@ -906,17 +917,24 @@ public struct TarReader {
             try parsePax(extended, global: true)
             // A volume label is no setting for later entries: an entry of
             // its own (GNU tar's), at this header's place.
-            if let label = globals.removeValue(forKey: "GNU.volume.label"), !label.isEmpty,
-               overrides.isEmpty, longNames.isEmpty, globalHeader.count == TarHeader.blockSize {
+            if let label = globals.removeValue(forKey: "GNU.volume.label"), !volumeLabelGiven,
+               globalHeader.count == TarHeader.blockSize {
                 var entry = TarEntry(name: label, kind: .file, mode: 0, userID: 0, groupID: 0,
                                      modificationSeconds: Self.octalOrBase256(globalHeader, 136, 12))
                 entry.special = .volumeLabel
+                // The global records tar applies to it: its owner's names
+                // and a time.
+                entry.userName = globals["uname"] ?? []
+                entry.groupName = globals["gname"] ?? []
+                if let mtime = globals["mtime"], let time = Self.parseTime(mtime) {
+                    (entry.modificationSeconds, entry.modificationNanoseconds) = time
+                }
                 entry.headerOffset = entryStart ?? offset
                 entry.contentOffset = offset
-                entryStart = nil
                 pendingVolumeLabel = entry
             }
         default:  // 'x', 'X'
+            sawEntryPaxHeader = true
             // Only the last pax header before an entry counts, as GNU tar
             // reads them (bsdtar alike): two in a row were merged, and an
             // archive whose first one said `path=first` extracted under a
