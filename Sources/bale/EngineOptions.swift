@@ -57,6 +57,9 @@ struct EngineOptions: ParsableArguments {
         guard jobs.map({ $0 >= 1 && $0 <= 256 }) ?? true else { throw ValidationError("-p takes 1 to 256 jobs") }
         guard (1...64).contains(ioThreads) else { throw ValidationError("--io-threads takes 1 to 64") }
         try requireNonEmpty(jsonFile, "--json-file", "a file name")
+        // '-' is standard output in every other place a name is taken:
+        // written as a file named '-', a summary asked for there was not.
+        if jsonFile == "-" { throw ValidationError("--json-file takes a file: for the summary on standard output, use --json (a file named -: ./-)") }
         if json && jsonFile != nil { throw ValidationError("--json and --json-file: give one (the summary goes to one place)") }
     }
 

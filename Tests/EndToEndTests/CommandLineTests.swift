@@ -191,6 +191,7 @@ import Testing
             printf hi | "$BALE" gzip -o -x && gzip -dc ./-x; echo
             "$BALE" gzip -k -S -gz d/b && ls d | tr '\n' ' '; echo
             "$BALE" pack -o -x.tar.gz --exclude -a d && "$BALE" list ./-x.tar.gz | awk '{print $6}' | tr '\n' ' '; echo
+            "$BALE" sum --json-file - d/b 2>&1 | grep -c 'use --json'; [ -e ./- ] && echo "a file named -"
             # At the end of a cluster of flags too, as getopt reads -kS -gz.
             "$BALE" gzip -kS -gq d/b && "$BALE" pack -vo -y.tgz d/b > /dev/null && ls d ./-y.tgz | tr '\n' ' '; echo
             """#)
@@ -200,6 +201,7 @@ import Testing
             hi
             -a b b-gz b.gz \("")
             d/ d/b d/b-gz d/b.gz \("")
+            1
             ./-y.tgz  d: -a b b-gq b-gz b.gz \("")
 
             """, "\(run.stdout)\(run.stderr)")

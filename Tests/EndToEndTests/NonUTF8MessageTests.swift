@@ -28,9 +28,9 @@ import Testing
             bale: caf\351.gz already exists; not overwritten
             bale: nope\377: No such file or directory
             bale: bad\376.gz: not in gzip format
-            bale: d/f\374 has 1 other link -- unchanged
+            bale: d/f\374 has 1 other link -- file ignored
             bale: d/l\375 is a symbolic link -- ignored
-            bale: d/second has 1 other link -- unchanged
+            bale: d/second has 1 other link -- file ignored
 
             """#, "\(run.stderr)")
     }

@@ -171,7 +171,7 @@ public struct GzipCommand: Sendable {
         var target: [UInt8]?
         if writesBeside {
             if !options.force && info.st_nlink > 1 {
-                context.report(.warning(path: path, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged", wording: .sentence))
+                context.report(.warning(path: path, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- file ignored", wording: .sentence))
                 return .warning
             }
             if let refusal = Self.specialModeRefusal(info.st_mode, force: options.force) {

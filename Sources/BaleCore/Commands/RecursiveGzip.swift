@@ -376,7 +376,7 @@ struct RecursiveGzip {
             let inPlace = options.outputDirectory == nil
             if inPlace && !options.test {
                 if !options.force && info.st_nlink > 1 {
-                    report(.warning(path: shown, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- unchanged", wording: .sentence))
+                    report(.warning(path: shown, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- file ignored", wording: .sentence))
                     return
                 }
                 if let refusal = GzipCommand.specialModeRefusal(info.st_mode, force: options.force) {
