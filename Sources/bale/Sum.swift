@@ -94,6 +94,9 @@ struct Sum: ParsableCommand {
         if check && mode != nil { throw ValidationError("the --binary and --text options are meaningless when verifying checksums") }
         if check && tag { throw ValidationError("the --tag option is meaningless when verifying checksums") }
         if check && zero { throw ValidationError("the --zero option is not supported when verifying checksums") }
+        if tag && Self.textModeComesLast(RawArguments.commandLine) {
+            throw ValidationError("--tag does not support --text mode")
+        }
         if check && shard != nil { throw ValidationError("--shard goes with paths to hash, not with -c") }
     }
 
@@ -113,5 +116,24 @@ struct Sum: ParsableCommand {
         options.style = Manifest.LineStyle(binary: mode == .binary, tag: tag, zeroTerminated: zero)
         options.engine = engine.settings
         throw engine.report(command: "sum", inputs: check && paths.isEmpty ? ["-"] : paths, quiet: report == .quiet || report == .status, context: options.context) { SumCommand(options: options).run() }
+    }
+
+    /// True when the last of `--tag`, `-b` and `-t` given is `-t`
+    /// (`--text`), which sha256sum refuses (`--tag -t`; `-t --tag` is a tag
+    /// line, as `--tag` sets binary mode there). The parser keeps no order
+    /// between two flags, so the arguments are read for it, clusters too.
+    static func textModeComesLast(_ arguments: [String]) -> Bool {
+        var last: Character?
+        for argument in arguments.prefix(while: { $0 != "--" }) {
+            switch argument {
+            case "--tag": last = "g"
+            case "--text": last = "t"
+            case "--binary": last = "b"
+            case _ where argument.hasPrefix("-") && !argument.hasPrefix("--"):
+                for letter in argument.dropFirst() where letter == "b" || letter == "t" { last = letter }
+            default: break
+            }
+        }
+        return last == "t"
     }
 }

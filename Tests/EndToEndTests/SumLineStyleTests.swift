@@ -21,6 +21,8 @@ import Testing
             sha256sum -c tagged > want && cmp want got && echo "sha256sum -c: same lines"
             "$BALE" sum -b d > marked && sha256sum -c marked > /dev/null && echo "sha256sum -c -b's: ok"
             for style in -b -t --tag -z; do "$BALE" sum -c $style marked 2>&1 | head -n 1; done
+            # As sha256sum: --tag refuses text mode given after it, not before.
+            "$BALE" sum --tag -t d/plain 2>&1 | head -n 1; "$BALE" sum -t --tag d/plain | cut -c 1-16
             """#)
         #expect(run.stdout == #"""
             : 0 same
@@ -41,6 +43,8 @@ import Testing
             Error: the --binary and --text options are meaningless when verifying checksums
             Error: the --tag option is meaningless when verifying checksums
             Error: the --zero option is not supported when verifying checksums
+            Error: --tag does not support --text mode
+            SHA256 (d/plain)
 
             """#, "\(run.stdout)\(run.stderr)")
     }
