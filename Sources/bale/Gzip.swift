@@ -129,7 +129,6 @@ struct GzipOptions: ParsableArguments {
     /// The checks that depend on the command (`gzip`, `gzip -d`, `gunzip`)
     /// and on -t; called from each command's `validate`.
     func validate(decompress: Bool, test: Bool) throws {
-        if list && test { throw ValidationError("-l and -t: give one (-l lists without decompressing, -t tests)") }
         if manifest != nil && (decompress || test) {
             throw ValidationError("--manifest lists the files compressed: it does not go with -d or -t")
         }

@@ -78,8 +78,10 @@ import Testing
         #expect(run.stderr.contains("bale: cut.gz: truncated"), "\(run.stderr)")
     }
 
-    /// What is not one whole gzip stream is inflated, as gunzip -t reads
-    /// it: figures that gzip would take from the last trailer are exact
+    /// Every file is inflated, as gunzip -t reads it (bale's files were
+    /// listed from their end members, a damaged one as whole, exit 0, and a
+    /// forged record of 2^64-1 bytes crashed bale): figures that gzip would
+    /// take from the last trailer are exact
     /// (two members: their lengths summed, where gzip prints the last's);
     /// a bale file cut in its last bytes, or one followed by another tool's
     /// stream cut short, is an error (bale listed made-up figures, exit 0);
@@ -95,7 +97,15 @@ import Testing
             n=$(stat -c %s b.gz); head -c $((n - 1)) b.gz > cut.gz
             head -c 200000 g.gz > gcut.gz && cat b.gz gcut.gz > joined.gz
             cp g.gz garbage.gz && printf 'garbage!' >> garbage.gz
-            for f in cut joined garbage; do "$BALE" gzip -l $f.gz > out 2> err; echo "$f: $? $(wc -l < out) $(cat err)"; done
+            cp b.gz damaged.gz && printf U | dd of=damaged.gz bs=1 seek=200000 conv=notrunc status=none
+            python3 -c '
+            import struct
+            record = bytes([1, 0, 0, 0]) + struct.pack("<QQIQQ", 1, 2**64 - 1, 0, 0, 0)
+            open("forged.gz", "wb").write(bytes([31, 139, 8, 4, 0, 0, 0, 0, 0, 3, 44, 0]) + b"BE" + bytes([40, 0])
+                                          + record + bytes([3, 0]) + bytes(8))'
+            for f in cut joined garbage damaged forged; do
+                "$BALE" gzip -l $f.gz > out 2> err; echo "$f: $? $(wc -l < out) $(cut -c 1-60 err)"
+            done
             mkdir d && "$BALE" gzip -l d 2>&1; echo "d: $?"
             "$BALE" gzip -l g | tail -n 1 | awk '{print $4}'
             cp h.gz "$(printf 'x\377y.gz')" && "$BALE" gzip -l "$(printf 'x\377y.gz')" | tail -n 1 | awk '{print $4}'
@@ -105,6 +115,8 @@ import Testing
             cut: 1 0 bale: cut.gz: truncated: unexpected end of file
             joined: 1 0 bale: joined.gz: truncated: unexpected end of file
             garbage: 2 2 bale: garbage.gz: decompression OK, trailing garbage ignored
+            damaged: 1 0 bale: damaged.gz: invalid compressed data at byte 370884: in
+            forged: 1 0 bale: forged.gz: truncated: the end member at byte 0 records
             bale: d is a directory -- ignored
             d: 2
             g

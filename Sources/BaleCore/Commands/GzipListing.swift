@@ -8,21 +8,19 @@ import Glibc
 ///              compressed        uncompressed  ratio uncompressed_name
 ///                    5405               12816  58.0% s
 ///
-/// The figures are `GzipSummary`'s: exact for bale's own files from their
-/// end members, without inflating; every other file is inflated, as GNU
-/// gzip 1.12 inflates it for `-l`, and its figures are exact too, where
-/// gzip prints its last member's length (0 for a bale file). The ratio is
-/// gzip's: the file's size less its first header and a trailer, against
-/// the uncompressed length. `-v` adds gzip's method, CRC-32 and date
-/// columns (the date is the file's own modification time, as gzip's
-/// without -N); more than one file adds gzip's `(totals)` line, whose
-/// ratio takes off the last file's header, as gzip's; `-q` leaves out the
-/// title and the totals, as gzip. The name is the one gunzip would give
-/// the output (`gzip -l x.tgz`: x.tar; a name without a known suffix as
-/// it is; standard input: "stdout", gzip's word); a FILE not there is
-/// FILE.gz (or `-S`'s), as gunzip finds it; a directory is passed over
-/// with gzip's warning (exit 2). Standard input must be a file (gzip also
-/// reads a pipe).
+/// The figures are `GzipSummary`'s: every file is inflated, as GNU gzip
+/// 1.12 inflates it for `-l`, and its figures are exact, where gzip prints
+/// its last member's length (0 for a bale file). The ratio is gzip's: the
+/// file's size less its first header and a trailer, against the
+/// uncompressed length. `-v` adds gzip's method, CRC-32 and date columns
+/// (the date is the file's own modification time, as gzip's without -N);
+/// more than one file adds gzip's `(totals)` line, whose ratio takes off
+/// the last file's header, as gzip's; `-q` leaves out the title and the
+/// totals, as gzip. The name is the one gunzip would give the output
+/// (`gzip -l x.tgz`: x.tar; a name without a known suffix as it is;
+/// standard input: "stdout", gzip's word); a FILE not there is FILE.gz (or
+/// `-S`'s), as gunzip finds it; a directory is passed over with gzip's
+/// warning (exit 2). Standard input must be a file (gzip also reads a pipe).
 ///
 /// A file that is no gzip, cannot be read, or is damaged or cut short is
 /// an error naming it (exit 1), as `gunzip -t` says it; bytes that are not
@@ -54,7 +52,7 @@ struct GzipListing {
                 context.report(warning)
                 status = max(status, warning.exitStatus)
             case .success(.listed(let summary, let shown, let name, let fileTime)):
-                if summary.source == .inflated(trailingGarbage: true) {
+                if summary.hasTrailingGarbage {
                     // As `gunzip -t` says it: the figures are the members'.
                     if let failed = flush(&lines) { return failed }
                     let warning = Diagnostic.warning(path: shown, GzipStreamDecoder.trailingGarbageWarning)
@@ -132,7 +130,10 @@ struct GzipListing {
             return .failure(.corrupt(path: shown, offset: nil, reason: "is not a regular file: bale's gzip -l reads files"))
         }
         let summary: GzipSummary
-        do { summary = try GzipSummary.read(fd: fd, size: Int64(info.st_size), path: shown) } catch {
+        do {
+            summary = try GzipSummary.read(fd: fd, size: Int64(info.st_size), path: shown,
+                                           zlibOnly: command.options.engine.codec == .zlib)
+        } catch {
             switch error {
             case .notGzip(let reason): return .failure(.corrupt(path: shown, offset: nil, reason: reason))
             case .readFailed(let cause): return .failure(.readFailed(path: shown, cause))
