@@ -98,7 +98,7 @@ public struct Pipeline {
         context.summary.addStages { stages in
             stages.seconds += RunSummary.now() - started
             stages.readerThreads = max(stages.readerThreads, options.ioThreads)
-            stages.readersBusy += max(0, readers.reading.seconds - cutter.idleSeconds)
+            stages.readersBusy += readers.reading.seconds
             stages.readersWaiting += waits.push
             stages.workersWaiting += waits.pop
             if stages.workerBusy.count < links.count {

@@ -25,16 +25,10 @@ public protocol ChunkCutter<Context>: AnyObject, Sendable {
     /// its input and `admit` (`PathBatchCutter`'s files handed back) must
     /// return nil now. Most cutters wait on nothing else.
     func jobFailed()
-
-    /// Seconds `nextChunk` spent waiting for something other than its
-    /// input (`PathBatchCutter`'s files handed back): idle, not reading,
-    /// so `--stats` does not count them as the readers' busy time.
-    var idleSeconds: Double { get }
 }
 
 extension ChunkCutter {
     public func jobFailed() {}
-    public var idleSeconds: Double { 0 }
 }
 
 /// Allocates a byte array of `count` bytes and fills it with `fill`,

@@ -28,8 +28,6 @@ final class HandedBackFiles: @unchecked Sendable {  // state only under `monitor
         var isCancelled = false
     }
     private var state = State()
-    /// Seconds a cutter spent in `awaitMore`.
-    let waited = SecondsCounter()
 
     init() { changed = monitor.makeCondition() }
 
@@ -56,9 +54,7 @@ final class HandedBackFiles: @unchecked Sendable {  // state only under `monitor
     /// The files given back, once there are some; nil once no batch out
     /// can give any (or the job was cancelled).
     func awaitMore() -> [SumItem]? {
-        let started = RunSummary.now()
-        defer { waited.add(RunSummary.now() - started) }
-        return monitor.withLock {
+        monitor.withLock {
             while state.files.isEmpty && state.unsettled > 0 && !state.isCancelled { monitor.wait(changed) }
             guard !state.files.isEmpty && !state.isCancelled else { return nil }
             defer { state.files = [] }

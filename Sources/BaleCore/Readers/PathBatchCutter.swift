@@ -97,8 +97,6 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
 
     func jobFailed() { handedBack?.cancel() }
 
-    var idleSeconds: Double { handedBack?.waited.seconds ?? 0 }
-
     /// The next item not yet batched, left in `pending`; nil when `next`
     /// has no more and no batch out can give files back, or (not
     /// `waiting`) none was given back yet. Called under `monitor`.
