@@ -59,7 +59,7 @@ struct Bale: ParsableCommand {
         // value, so `gzip -k --json-file= data.csv` wrote its summary over
         // data.csv, exit 0. An empty value is a usage error, as getopt's
         // `--suffix=` is to gzip.
-        if let empty = given.prefix(while: { $0 != "--" }).first(where: { $0.hasPrefix("--") && $0.hasSuffix("=") && $0.count > 3 }) {
+        if let empty = given.prefix(while: { $0 != "--" }).first(where: { $0.hasPrefix("--") && $0.count > 3 && $0.firstIndex(of: "=") == $0.index(before: $0.endIndex) }) {
             Self.exit(withError: ValidationError("\(empty) has an empty value; give one, or leave the option out"))
         }
         // Long runs of names joined for the parser (`JoinedArguments`); what
@@ -152,8 +152,10 @@ enum GzipVariable {
                 if let bad = body.first(where: { !letters.contains($0) }) {
                     refuse("-\(bad): option not valid in GZIP environment variable")
                 }
-                let kept = body.filter { $0 != "N" }
-                if !kept.isEmpty { taken.append("-" + kept) }
+                // Each digit is a level there (`GZIP=-12` is -1 -2): the last.
+                if let level = body.last(where: \.isNumber) { taken.append("-" + String(level)) }
+                let flags = body.filter { $0 != "N" && !$0.isNumber }
+                if !flags.isEmpty { taken.append("-" + flags) }
                 for letter in body where letter == "q" || letter == "v" { quiet = letter == "q" }
             } else {
                 refuse("\(word): non-option in GZIP environment variable")

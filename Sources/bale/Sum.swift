@@ -124,7 +124,12 @@ struct Sum: ParsableCommand {
     /// between two flags, so the arguments are read for it, clusters too.
     static func textModeComesLast(_ arguments: [String]) -> Bool {
         var last: Character?
+        let valueOptions = OptionValues.options["sum"] ?? []
+        var skipsValue = false
         for argument in arguments.prefix(while: { $0 != "--" }) {
+            // An option's value is no flag (`--json-file -t.json`).
+            if skipsValue { skipsValue = false; continue }
+            if valueOptions.contains(argument) { skipsValue = true; continue }
             switch argument {
             case "--tag": last = "g"
             case "--text": last = "t"

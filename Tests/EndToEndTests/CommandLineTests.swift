@@ -192,6 +192,8 @@ import Testing
             "$BALE" gzip -k -S -gz d/b && ls d | tr '\n' ' '; echo
             "$BALE" pack -o -x.tar.gz --exclude -a d && "$BALE" list ./-x.tar.gz | awk '{print $6}' | tr '\n' ' '; echo
             "$BALE" sum --json-file - d/b 2>&1 | grep -c 'use --json'; [ -e ./- ] && echo "a file named -"
+            # A value ending in '=' is no empty value once joined (--exclude=-a=).
+            mkdir e && touch e/-a= e/x && "$BALE" gzip -r -k --exclude '-a=' e && echo "-a= excluded: $(ls e | tr '\n' ' ')"
             # At the end of a cluster of flags too, as getopt reads -kS -gz.
             "$BALE" gzip -kS -gq d/b && "$BALE" pack -vo -y.tgz d/b > /dev/null && ls d ./-y.tgz | tr '\n' ' '; echo
             """#)
@@ -202,6 +204,7 @@ import Testing
             -a b b-gz b.gz \("")
             d/ d/b d/b-gz d/b.gz \("")
             1
+            -a= excluded: -a= x x.gz \("")
             ./-y.tgz  d: -a b b-gq b-gz b.gz \("")
 
             """, "\(run.stdout)\(run.stderr)")

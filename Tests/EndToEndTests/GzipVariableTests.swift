@@ -48,6 +48,10 @@ import Testing
             "$BALE" gzip --best --level 3 -c f | same l3 "--best --level 3"
             "$BALE" gzip --fast --best -c f | same l12 "--fast --best"
             GZIP=--best "$BALE" gzip -1 -c f 2> /dev/null | same l1 "GZIP=--best, -1"
+            "$BALE" gzip -2 -c f > l2; "$BALE" gzip -9 -c f > l9
+            # In the variable each digit is a level, as gzip reads it there.
+            GZIP=-12 "$BALE" gzip -c f 2> /dev/null | same l2 "GZIP=-12"
+            GZIP=-1n9 "$BALE" gzip -c f 2> /dev/null | same l9 "GZIP=-1n9"
             """#)
         #expect(run.stdout == """
             --best -1: as l1
@@ -55,6 +59,8 @@ import Testing
             --best --level 3: as l3
             --fast --best: as l12
             GZIP=--best, -1: as l1
+            GZIP=-12: as l2
+            GZIP=-1n9: as l9
 
             """, "\(run.stdout)\(run.stderr)")
     }

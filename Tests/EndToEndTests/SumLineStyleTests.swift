@@ -23,6 +23,7 @@ import Testing
             for style in -b -t --tag -z; do "$BALE" sum -c $style marked 2>&1 | head -n 1; done
             # As sha256sum: --tag refuses text mode given after it, not before.
             "$BALE" sum --tag -t d/plain 2>&1 | head -n 1; "$BALE" sum -t --tag d/plain | cut -c 1-16
+            "$BALE" sum --tag --json-file -t.json d/plain | cut -c 1-16
             """#)
         #expect(run.stdout == #"""
             : 0 same
@@ -44,6 +45,7 @@ import Testing
             Error: the --tag option is meaningless when verifying checksums
             Error: the --zero option is not supported when verifying checksums
             Error: --tag does not support --text mode
+            SHA256 (d/plain)
             SHA256 (d/plain)
 
             """#, "\(run.stdout)\(run.stderr)")

@@ -61,7 +61,10 @@ struct ArchiveInput {
         // happens to begin with such a magic (a file named "\xfd7zXZ" is
         // xz's six bytes, its NUL included; "BZh91AY&SY", bzip2's ten), or
         // with gzip's two bytes.
-        let startsWithTarHeader = head.count == TarHeader.blockSize && TarHeader.looksLikeHeader(head[...])
+        // A header whose checksum matches: "ustar" at byte 257 alone (which
+        // `looksLikeHeader` takes, to hold a damaged archive to its tar
+        // structure) could be a compressed stream's bytes.
+        let startsWithTarHeader = head.count == TarHeader.blockSize && head[0] != 0 && TarReader.checksumMatches(head)
         if let compression = ForeignCompression(magic: Array(head.prefix(ForeignCompression.magicLength))),
            !startsWithTarHeader {
             context.report(.error(path: name, compression.refusal))
