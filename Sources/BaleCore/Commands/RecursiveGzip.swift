@@ -446,11 +446,11 @@ struct RecursiveGzip {
                 return true
             }
             if !options.keep && options.outputDirectory == nil {
-                if withCString(path, { unlink($0) }) != 0 {
-                    report(.error(BaleError.cannotOpen(path: source, .current("unlink"))))
-                    return true
-                }
-                options.context.info(EarlierRunFiles.removedLine(source: source, output: output))
+                // As every input: removed only while unchanged since it was
+                // seen, the change time of its other names kept.
+                let removal = options.context.inputRemoval.remove(path, ifStill: PackEntry.WalkedStamp(info))
+                if removal == .removed { options.context.info(EarlierRunFiles.removedLine(source: source, output: output)) }
+                if let diagnostic = removal.diagnostic(for: path) { report(diagnostic) }
             }
             return true
         }

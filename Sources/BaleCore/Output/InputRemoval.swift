@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import CSystem
-import Synchronization
 
 /// Removes an input of `gzip`/`gunzip` (and `gzip -r`) once its output is
 /// in place, as gzip does: but only while its name still holds the file
@@ -35,14 +34,10 @@ import Synchronization
 /// by every removal of the run: the names of one file can be removed by
 /// different batches.
 public final class InputRemoval: Sendable {
-    /// The change time a file with several names has since bale removed one.
-    private let changeTimesAfterRemoval = Mutex<[FileIdentity: ChangeTime]>([:])
+    /// The change times its removals gave files with several names.
+    private let removedNames = RemovedNames()
 
-    private struct ChangeTime: Equatable {
-        var seconds: Int64
-        var nanoseconds: Int32
-    }
-
+    /// A remover for one run, knowing of no removal yet.
     public init() {}
 
     /// What became of the input.
@@ -82,17 +77,11 @@ public final class InputRemoval: Sendable {
         guard fstat(fd, &now) == 0 else { return .failed(.current("stat")) }
         let stamp = PackEntry.WalkedStamp(now)
         guard stamp.identity == read.identity else { return .replaced }
-        var expected = read
-        if let after = changeTimesAfterRemoval.withLock({ $0[read.identity] }) {
-            (expected.changeSeconds, expected.changeNanoseconds) = (after.seconds, after.nanoseconds)
-        }
+        let expected = removedNames.expected(read)
         guard stamp.hasSizeAndTime(of: expected), stamp.changeSeconds == expected.changeSeconds,
               stamp.changeNanoseconds == expected.changeNanoseconds else { return .changed }
         guard withCString(path, { unlink($0) }) == 0 else { return .failed(.current("unlink")) }
-        if now.st_nlink > 1, fstat(fd, &now) == 0 {
-            let after = ChangeTime(seconds: Int64(now.st_ctim.tv_sec), nanoseconds: Int32(now.st_ctim.tv_nsec))
-            changeTimesAfterRemoval.withLock { $0[read.identity] = after }
-        }
+        removedNames.removed(nameOf: read.identity, openOn: fd, links: Int(now.st_nlink))
         return .removed
     }
 

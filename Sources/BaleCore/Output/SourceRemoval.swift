@@ -54,9 +54,8 @@ final class SourceRemoval {
     }
     private var stage = Stage.waitingForTheArchive
 
-    /// The change time a file with several names has once bale removed one
-    /// of them (the kernel moves it): its other names are compared with it.
-    private var changeTimesAfterRemoval: [FileIdentity: (seconds: Int64, nanoseconds: Int32)] = [:]
+    /// The change times its removals gave files with several names.
+    private let removedNames = RemovedNames()
 
     init(context: RunContext, sharded: Bool) {
         self.context = context
@@ -165,19 +164,13 @@ final class SourceRemoval {
         guard fstat(fd, &info) == 0 else {
             return .warning(path: display(path), "Cannot unlink: \(SystemError.current("fstat").reason)")
         }
-        var expected = walked
-        if let after = changeTimesAfterRemoval[walked.identity] {
-            (expected.changeSeconds, expected.changeNanoseconds) = after
-        }
-        guard PackEntry.WalkedStamp(info) == expected else {
+        guard PackEntry.WalkedStamp(info) == removedNames.expected(walked) else {
             return .warning(path: display(path), "not removed: it changed since it was archived")
         }
         if withCString(leaf, { unlinkat(parent, $0, 0) }) != 0 {
             return errno == ENOENT ? nil : .warning(path: display(path), "Cannot unlink: \(SystemError.current("unlink").reason)")
         }
-        if info.st_nlink > 1, fstat(fd, &info) == 0 {
-            changeTimesAfterRemoval[walked.identity] = (Int64(info.st_ctim.tv_sec), Int32(info.st_ctim.tv_nsec))
-        }
+        removedNames.removed(nameOf: walked.identity, openOn: fd, links: Int(info.st_nlink))
         return nil
     }
 
