@@ -509,6 +509,8 @@ import Testing
                 for archive in $format.tar $format.tar.gz; do
                     tar -tvf $archive > want; "$BALE" list $archive > got && cmp want got && echo "$archive: list as tar -tv"
                 done
+                tar -tvf $format.tar --exclude "THE LABEL" > want; "$BALE" list $format.tar --exclude "THE LABEL" > got
+                cmp -s want got && echo "$format: --exclude as tar -tv"
                 rm -rf x && mkdir x && "$BALE" unpack -C x $format.tar.gz && echo "$format: unpacked $(ls x | tr '\n' ' ')"
                 "$BALE" verify $format.tar.gz
             done
@@ -540,10 +542,12 @@ import Testing
         #expect(run.stdout == """
             gnu.tar: list as tar -tv
             gnu.tar.gz: list as tar -tv
+            gnu: --exclude as tar -tv
             gnu: unpacked f g \("")
             gnu.tar.gz: OK (3 entries)
             posix.tar: list as tar -tv
             posix.tar.gz: list as tar -tv
+            posix: --exclude as tar -tv
             posix: unpacked f g \("")
             posix.tar.gz: OK (3 entries)
             two: as tar -tv

@@ -60,7 +60,8 @@ public struct TarLister: TarReader.Handler {
     }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
-        if exclusions.excludes(entry.name) { return }
+        // A volume label is listed whatever `--exclude` says, as tar lists it.
+        if entry.special != .volumeLabel && exclusions.excludes(entry.name) { return }
         let (type, suffix) = Self.typeAndSuffix(of: entry.kind, entry.special)
         let longest = longestLine(name: entry.name.count, linkTarget: entry.linkTarget.count,
                                        userName: entry.userName.count, groupName: entry.groupName.count,
