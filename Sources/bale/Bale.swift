@@ -217,10 +217,18 @@ enum LevelArguments {
         guard argument.hasPrefix("-"), !argument.hasPrefix("--") else { return nil }
         let body = argument.dropFirst()
         let digits = body.filter(\.isASCII).filter(\.isNumber), letters = body.filter { !$0.isNumber }
-        guard !digits.isEmpty, !letters.isEmpty, letters.allSatisfy(flagLetters.contains),
-              body.drop(while: { !$0.isNumber }).prefix(while: \.isNumber).count == digits.count,
-              digits.first != "0", let level = Int(digits), (1...12).contains(level) else { return nil }
-        return (digits, "-" + letters)
+        guard !digits.isEmpty, letters.allSatisfy(flagLetters.contains) else { return nil }
+        let flags = letters.isEmpty ? "" : "-" + letters
+        if body.drop(while: { !$0.isNumber }).prefix(while: \.isNumber).count == digits.count {
+            // One run of digits is one level (bale's go to 12: -13 is a
+            // usage error, not gzip's -1 -3).
+            guard !letters.isEmpty, digits.first != "0", let level = Int(digits), (1...12).contains(level) else { return nil }
+            return (digits, flags)
+        }
+        // Digits apart (-1n9): as gzip reads a cluster, each is a level,
+        // and the last counts.
+        guard let last = digits.last, last != "0" else { return nil }
+        return (String(last), flags)
     }
 
     /// The short options of `gzip` and `gunzip` that take a value, which
@@ -291,7 +299,7 @@ enum LevelArguments {
                 result += ["--level", String(argument.dropFirst())]
             case _ where splitsClusters && splitCluster(argument) != nil:
                 let (level, flags) = splitCluster(argument)!
-                result += ["--level", level, flags]
+                result += ["--level", level] + (flags.isEmpty ? [] : [flags])
             case _ where splitsClusters && splitJoinedValue(argument) != nil:
                 result += splitJoinedValue(argument)!
             default: result.append(argument)

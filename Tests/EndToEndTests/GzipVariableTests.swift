@@ -52,6 +52,7 @@ import Testing
             # In the variable each digit is a level, as gzip reads it there.
             GZIP=-12 "$BALE" gzip -c f 2> /dev/null | same l2 "GZIP=-12"
             GZIP=-1n9 "$BALE" gzip -c f 2> /dev/null | same l9 "GZIP=-1n9"
+            "$BALE" gzip -1n9 -c f | same l9 "-1n9"; "$BALE" gzip -c1k9 f | same l9 "-c1k9"
             """#)
         #expect(run.stdout == """
             --best -1: as l1
@@ -61,6 +62,8 @@ import Testing
             GZIP=--best, -1: as l1
             GZIP=-12: as l2
             GZIP=-1n9: as l9
+            -1n9: as l9
+            -c1k9: as l9
 
             """, "\(run.stdout)\(run.stderr)")
     }
