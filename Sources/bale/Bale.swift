@@ -252,6 +252,9 @@ enum LevelArguments {
         // Clusters are gzip's and gunzip's: elsewhere a digit is no level
         // and is left to the parser (`sum -c9` is a usage error).
         let splitsClusters = ["gzip", "gunzip"].contains(arguments.first ?? "")
+        // Levels are gzip's, gunzip's and pack's: elsewhere `-9` or `--fast`
+        // is left as typed, for the parser to name it as typed.
+        let takesLevels = splitsClusters || arguments.first == "pack"
         var result: [String] = []
         var passedTerminator = false
         let valueOptions = OptionValues.options[arguments.first ?? ""] ?? []
@@ -290,11 +293,11 @@ enum LevelArguments {
             }
             switch argument {
             case "--": passedTerminator = true; result.append(argument)
-            case "--fast": result += ["--level", "1"]
-            case "--best": result.append("--best-level")
+            case "--fast" where takesLevels: result += ["--level", "1"]
+            case "--best" where takesLevels: result.append("--best-level")
             // gzip's -V: the version.
             case "-V" where splitsClusters: result.append("--version")
-            case _ where argument.first == "-" && Int(argument.dropFirst()).map({ (1...12).contains($0) }) == true
+            case _ where takesLevels && argument.first == "-" && Int(argument.dropFirst()).map({ (1...12).contains($0) }) == true
                 && argument.dropFirst().first != "0":
                 result += ["--level", String(argument.dropFirst())]
             case _ where splitsClusters && splitCluster(argument) != nil:

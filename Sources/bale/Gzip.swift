@@ -82,7 +82,6 @@ struct GzipOptions: ParsableArguments {
     var files: [String] { JoinedArguments.split(givenFiles) }
 
     func validate() throws {
-        _ = try level.resolved(codec: engine.codec)
         if minimumSize != nil && FileSelection.size(minimumSize!) == nil {
             throw ValidationError("--min-size takes a number of bytes, with an optional K, M, G or T")
         }
@@ -129,6 +128,9 @@ struct GzipOptions: ParsableArguments {
     /// The checks that depend on the command (`gzip`, `gzip -d`, `gunzip`)
     /// and on -t; called from each command's `validate`.
     func validate(decompress: Bool, test: Bool) throws {
+        // The level is checked where one is used: `gunzip --codec isal`
+        // compresses nothing, and the default 6 is none of isal's levels.
+        if !decompress && !test && !list { _ = try level.resolved(codec: engine.codec) }
         if manifest != nil && (decompress || test) {
             throw ValidationError("--manifest lists the files compressed: it does not go with -d or -t")
         }
@@ -149,7 +151,7 @@ struct GzipOptions: ParsableArguments {
         if output == "-" { options.toStandardOutput = true }
         options.keep = keep || toStandardOutput || output != nil
         options.force = force
-        options.level = try level.resolved(codec: engine.codec)
+        options.level = decompress || test || list ? 6 : try level.resolved(codec: engine.codec)
         options.recursive = recursive
         options.list = list
         options.outputDirectory = outputDirectory

@@ -209,4 +209,29 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A level belongs to the commands that compress (gzip, pack): elsewhere
+    /// `-9` or `--fast` is named as typed (it was "Unknown option
+    /// '--level'", the form bale rewrites it to), and `gunzip --codec isal`
+    /// compresses nothing, so the default level 6 (none of isal's) is no
+    /// error there.
+    @Test func levelsBelongToTheCommandsThatCompress() throws {
+        let run = try Scratch().run(#"""
+            seq 1000 > f && gzip -k f
+            "$BALE" sum -9 f 2>&1 | head -n 1; "$BALE" list --fast f.gz 2>&1 | head -n 1
+            "$BALE" unpack --best f.gz 2>&1 | head -n 1
+            "$BALE" gunzip --codec isal -c f.gz | cmp - f && echo "gunzip --codec isal"
+            "$BALE" gzip -d --codec isal -c f.gz | cmp - f && echo "gzip -d --codec isal"
+            "$BALE" gzip --codec isal -c f 2>&1 > /dev/null | head -n 1
+            """#)
+        #expect(run.stdout == """
+            Error: Unknown option '-9'
+            Error: Unknown option '--fast'
+            Error: Unknown option '--best'
+            gunzip --codec isal
+            gzip -d --codec isal
+            Error: the level must be 1 to 3 with --codec isal
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -14,7 +14,8 @@ import Testing
     func foreignFilesAreListedAsGzipListsThem() throws {
         let run = try Scratch().run(#"""
             seq 1 20000 > a && gzip -k a && printf 'hi\n' > b && gzip -n -k b && cp a.gz x.tgz && cp b.gz plain
-            for args in "a.gz" "-v a.gz b.gz" "-q a.gz x.tgz" "a.gz b.gz x.tgz plain" "-lv b.gz"; do
+            : > e && gzip -k e && cp e.gz e2.gz
+            for args in "a.gz" "-v a.gz b.gz" "-q a.gz x.tgz" "a.gz b.gz x.tgz plain" "-lv b.gz" "e.gz e2.gz"; do
                 gzip -l $args > want; "$BALE" gzip -l $args > got; echo "gzip -l $args: $?"
                 cmp want got && echo same
             done
@@ -32,6 +33,8 @@ import Testing
             gzip -l a.gz b.gz x.tgz plain: 0
             same
             gzip -l -lv b.gz: 0
+            same
+            gzip -l e.gz e2.gz: 0
             same
             stdin: same
             bale 

@@ -75,7 +75,8 @@ struct GzipListing {
                     + " " + TerminalText.escaped(name) + "\n"
             }
         }
-        if files.count > 1 && listed > 0 && !context.quiet {
+        // As gzip: no totals of nothing (its `total_in <= 0 || total_out <= 0`).
+        if files.count > 1 && listed > 0 && !context.quiet && total.compressed > 0 && total.uncompressed > 0 {
             lines += (context.verbose ? String(repeating: " ", count: 28) : "")
                 + Self.figures(total.compressed, total.uncompressed, total.header) + " (totals)\n"
         }
