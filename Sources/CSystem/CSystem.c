@@ -302,6 +302,76 @@ __attribute__((noreturn)) void bale_cleanup_and_exit(int status) {
     _exit(status);
 }
 
+/* A crash (a fault, a trap, an abort) must not leave a temporary output
+ * behind either: a run that died half-way through writing `s.gz` left
+ * `.s.gz.bale-XXXXXX` beside it until the next run. The Swift runtime
+ * can crash where bale cannot step in: under `ulimit -v`, instantiating
+ * generic metadata dereferenced a failed allocation (SIGSEGV, on a
+ * thread of bale's). So the crash handler runs the same cleanup, then
+ * calls whatever handled the signal before (the Swift runtime's
+ * backtracer, in a build that has one), so that its report is printed
+ * as it would have been, and then dies of the signal with the default
+ * action: a previous handler may return (the backtracer does, for a
+ * signal sent with kill), and bale must not run on with its workers
+ * killed and its outputs removed. A fault that was not raised faults
+ * again on return, now with the default action.
+ * Each crash signal's previous handler is kept apart: crashes may
+ * arrive on different threads. */
+static const int bale_crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT };
+#define BALE_CRASH_SIGNALS (int)(sizeof bale_crash_signals / sizeof bale_crash_signals[0])
+static struct sigaction bale_crash_previous[BALE_CRASH_SIGNALS];
+
+static void bale_cleanup_after_crash(int sig, siginfo_t *info, void *context) {
+    bale_cleanup();
+    for (int i = 0; i < BALE_CRASH_SIGNALS; i++) {
+        if (bale_crash_signals[i] != sig) continue;
+        struct sigaction previous = bale_crash_previous[i];
+        /* It runs with the mask it asked for, not this handler's (which
+         * blocks every signal): the Swift backtracer signals the other
+         * threads to stop them, and cut its report short when it could
+         * not. */
+        sigset_t mask = previous.sa_mask;
+        if (!(previous.sa_flags & SA_NODEFER)) sigaddset(&mask, sig);
+        pthread_sigmask(SIG_SETMASK, &mask, NULL);
+        if (previous.sa_flags & SA_SIGINFO) {
+            if (previous.sa_sigaction != NULL) previous.sa_sigaction(sig, info, context);
+        } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN
+                   && previous.sa_handler != SIG_ERR) {
+            previous.sa_handler(sig);
+        }
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void bale_install_crash_handlers(void) {
+    /* A stack overflow faults with no stack left to run a handler on: the
+     * main thread gets a stack of its own for signals (other threads'
+     * overflows die as before, without the cleanup), unless the Swift
+     * runtime set one up already for its backtracer. */
+    static char alternate[64 * 1024];
+    stack_t current;
+    if (sigaltstack(NULL, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
+        stack_t stack = { .ss_sp = alternate, .ss_size = sizeof alternate, .ss_flags = 0 };
+        sigaltstack(&stack, NULL);
+    }
+    for (int i = 0; i < BALE_CRASH_SIGNALS; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_sigaction = bale_cleanup_after_crash;
+        action.sa_flags = SA_ONSTACK | SA_SIGINFO;
+        sigfillset(&action.sa_mask);
+        sigaction(bale_crash_signals[i], &action, &bale_crash_previous[i]);
+    }
+    /* Unblocked as the signals to stop are (a test runner's threads
+     * block SIGABRT, and a child inherits the mask): a blocked crash
+     * signal sent with kill waited, and bale finished with status 0. */
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (int i = 0; i < BALE_CRASH_SIGNALS; i++) sigaddset(&unblock, bale_crash_signals[i]);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+}
+
 void bale_install_cleanup_handlers(void) {
     static const int handled[] = { SIGINT, SIGTERM, SIGHUP };
     sigset_t unblock;
@@ -321,6 +391,7 @@ void bale_install_cleanup_handlers(void) {
     /* A parent may hand down a mask that blocks them (some runtimes block
      * signals in their threads): bale must still stop when told to. */
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+    bale_install_crash_handlers();
 }
 
 void bale_ignore_write_signals(void) {

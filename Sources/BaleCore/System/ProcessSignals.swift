@@ -16,15 +16,19 @@ import CSystem
 ///   handler kills the workers and removes every temporary output still
 ///   registered (`AtomicOutputFile` and the tar extractor register theirs
 ///   as they create them), then bale dies of the signal. A signal the
-///   caller set to be ignored (nohup) stays ignored, as in gzip.
+///   caller set to be ignored (nohup) stays ignored, as in gzip. A crash
+///   (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT: a trap of Swift's,
+///   or the runtime failing to allocate under `ulimit -v`) gets the same
+///   cleanup before it goes on to the handler that was there before.
 public enum ProcessSignals {
     /// Ignores SIGPIPE and SIGXFSZ for the whole process.
     public static func ignoreWriteSignals() {
         bale_ignore_write_signals()
     }
 
-    /// Installs the handler of SIGINT, SIGTERM and SIGHUP that cleans up
-    /// the registered temporary files and workers before bale dies.
+    /// Installs the handlers of SIGINT, SIGTERM, SIGHUP and the crash
+    /// signals that clean up the registered temporary files and workers
+    /// before bale dies.
     public static func installTerminationCleanup() {
         bale_install_cleanup_handlers()
     }

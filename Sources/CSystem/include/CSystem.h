@@ -78,7 +78,10 @@ void bale_unregister_temporary(int slot);
 /// under the test hook BALE_TEST_TEMPORARY_SLOTS=N).
 int bale_temporary_slots(void);
 /// Installs the handlers for SIGINT, SIGTERM and SIGHUP: kill registered
-/// workers, remove registered temporary files, then die of the signal.
+/// workers, remove registered temporary files, then die of the signal;
+/// and for the crash signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
+/// SIGABRT) the same cleanup, before the signal goes on to the handler
+/// that was there before (the default, or the Swift runtime's).
 void bale_install_cleanup_handlers(void);
 /* Kills the workers, removes the registered temporary files, and exits
  * with `status` (for an error bale cannot go on after: no thread). */
