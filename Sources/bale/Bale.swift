@@ -308,6 +308,12 @@ enum LevelArguments {
             default: result.append(argument)
             }
         }
+        // `-S=x` is the suffix "=x" to gzip (its value is all that follows
+        // the letter); the parser would take the '=' for its separator.
+        if splitsClusters {
+            let options = result.prefix { $0 != "--" }
+            result = options.map { $0.hasPrefix("-S=") ? "--suffix=" + $0.dropFirst(2) : $0 } + result[options.endIndex...]
+        }
         return keepingLastLevel(splitsClusters ? keepingLastOfQuietAndVerbose(result) : result)
     }
 

@@ -194,6 +194,8 @@ import Testing
             "$BALE" sum --json-file - d/b 2>&1 | grep -c 'use --json'; [ -e ./- ] && echo "a file named -"
             # A value ending in '=' is no empty value once joined (--exclude=-a=).
             mkdir e && touch e/-a= e/x && "$BALE" gzip -r -k --exclude '-a=' e && echo "-a= excluded: $(ls e | tr '\n' ' ')"
+            # -S=x is the suffix "=x", as gzip reads it.
+            "$BALE" gzip -k -S=x e/x && "$BALE" gzip -kS= e/x && ls e/x=x e/x= | tr '\n' ' '; echo
             # At the end of a cluster of flags too, as getopt reads -kS -gz.
             "$BALE" gzip -kS -gq d/b && "$BALE" pack -vo -y.tgz d/b > /dev/null && ls d ./-y.tgz | tr '\n' ' '; echo
             """#)
@@ -205,6 +207,7 @@ import Testing
             d/ d/b d/b-gz d/b.gz \("")
             1
             -a= excluded: -a= x x.gz \("")
+            e/x= e/x=x \("")
             ./-y.tgz  d: -a b b-gq b-gz b.gz \("")
 
             """, "\(run.stdout)\(run.stderr)")
