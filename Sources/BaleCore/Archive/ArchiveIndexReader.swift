@@ -19,9 +19,12 @@ public enum ArchiveIndexReader {
     /// for its compression's worst case and the members' framing.
     static let maximumIndexBytes: UInt64 = ArchiveIndexLayout.maximumPayloadLength + (64 << 20)
 
-    /// The index of the archive open on `fd` (`path` for messages).
-    public static func lookUp(fd: Int32, path: String) -> ArchiveIndex.Lookup {
-        switch lookUp(fd: fd, path: path, keeping: .all) {
+    /// The index of the archive open on `fd` (`path` for messages), with
+    /// the entries `kept` says: every one (`verify`), or those `cat` and
+    /// `unpack ARCHIVE PATH...` read for their names
+    /// (`ArchiveIndexDecoder.Kept.selectedBy`); checked whole either way.
+    public static func lookUp(fd: Int32, path: String, keeping kept: ArchiveIndexDecoder.Kept = .all) -> ArchiveIndex.Lookup {
+        switch records(fd: fd, path: path, keeping: kept) {
         case .absent: return .absent
         case .unusable(let reason): return .unusable(reason: reason)
         case .found(let records): return .found(records.index)
@@ -33,10 +36,10 @@ public enum ArchiveIndexReader {
     /// (`ArchiveIndexDecoder.Kept.atTheEnds`); checked as `lookUp` checks
     /// a whole index.
     public static func lookUpRecords(fd: Int32, path: String) -> ArchiveIndexRecords.Lookup {
-        lookUp(fd: fd, path: path, keeping: .atTheEnds)
+        records(fd: fd, path: path, keeping: .atTheEnds)
     }
 
-    private static func lookUp(fd: Int32, path: String, keeping kept: ArchiveIndexDecoder.Kept) -> ArchiveIndexRecords.Lookup {
+    private static func records(fd: Int32, path: String, keeping kept: ArchiveIndexDecoder.Kept) -> ArchiveIndexRecords.Lookup {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .absent }
         let size = UInt64(info.st_size)

@@ -32,6 +32,14 @@ public struct EntrySelection: Sendable, Equatable {
         public var isPattern: Bool
         /// Members credited to it so far.
         public var found = 0
+        /// The text NUL-terminated, for fnmatch: made once, not per member.
+        let terminated: [CChar]
+
+        public init(text: [UInt8], isPattern: Bool) {
+            self.text = text
+            self.isPattern = isPattern
+            terminated = text.map { CChar(bitPattern: $0) } + [0]
+        }
     }
 
     /// The names and patterns, in command-line order.
@@ -67,6 +75,15 @@ public struct EntrySelection: Sendable, Equatable {
         return true
     }
 
+    /// Whether `select` would take the member `name`, without crediting
+    /// any name: what the index's decoder asks of every record, so that
+    /// it makes entries of those a selection can take and few others
+    /// (`ArchiveIndexDecoder.Kept.selectedBy`). The name is borrowed
+    /// (a record's, read in place), and no array is made of it.
+    public func wouldSelect(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        names.isEmpty || names.contains { Self.matches($0, name) }
+    }
+
     /// The names no member matched, each "Not found in archive" as GNU tar
     /// says it (exit 2), and tar's hint once when one of them holds
     /// wildcard characters but was given as a plain name.
@@ -90,9 +107,16 @@ public struct EntrySelection: Sendable, Equatable {
     /// Whether `given` matches the member `member`: the name itself or a
     /// name under it; a pattern by fnmatch with FNM_LEADING_DIR.
     static func matches(_ given: Name, _ member: [UInt8]) -> Bool {
+        member.withUnsafeBufferPointer { matches(given, $0) }
+    }
+
+    static func matches(_ given: Name, _ member: UnsafeBufferPointer<UInt8>) -> Bool {
         if given.isPattern {
-            return withCString(given.text) { pattern in
-                withCString(member) { fnmatch(pattern, $0, bale_fnm_leading_dir) == 0 }
+            // The member's name made a C string on the stack: no array per name.
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: member.count + 1) { name in
+                for (place, byte) in member.enumerated() { name[place] = CChar(bitPattern: byte) }
+                name[member.count] = 0
+                return fnmatch(given.terminated, name.baseAddress!, bale_fnm_leading_dir) == 0
             }
         }
         let text = given.text

@@ -21,6 +21,12 @@
 ///
 /// What the headers at the indexed offsets say is checked as they are
 /// read (`IndexedTarSink`); the plan trusts the index for nothing else.
+///
+/// The index need not hold every entry: `cat` and `unpack` decode only
+/// those this plan reads (`ArchiveIndexDecoder.Kept.selectedBy`), which
+/// include, for each entry taken, the entry after it (so "the next
+/// entry's header" is the same in either index), every entry of a name
+/// a taken hard link points to, and every entry in the members read.
 public struct IndexedSelection: Sendable {
     /// How an item's entry is used once its header checked out.
     public enum Delivery: Sendable, Equatable {

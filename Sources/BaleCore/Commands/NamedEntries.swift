@@ -79,7 +79,7 @@ struct NamedEntries {
                                                        output: StandardOutput.Buffer?) -> Outcome {
         let name = input.name
         let index: ArchiveIndex
-        switch ArchiveIndexReader.lookUp(fd: input.fd, path: name) {
+        switch ArchiveIndexReader.lookUp(fd: input.fd, path: name, keeping: .selectedBy(selection)) {
         case .absent:
             return .noIndex
         case .unusable(let reason):
