@@ -351,27 +351,15 @@ enum LevelArguments {
     /// which the parser would both set, so where both are given the
     /// earlier kind is taken out here, from clusters too (`-kq -v`: `-k -v`).
     static func keepingLastOfQuietAndVerbose(_ arguments: [String]) -> [String] {
-        /// The letters of a cluster of flags (`-kqv`), or nil.
-        func letters(_ argument: String) -> Substring? {
-            guard argument.count > 1, argument.hasPrefix("-"), !argument.hasPrefix("--") else { return nil }
-            let body = argument.dropFirst()
-            return body.allSatisfy(flagLetters.contains) ? body : nil
-        }
-        let options = arguments.prefix { $0 != "--" }
-        var given: [Character] = []
-        for argument in options {
-            switch argument {
-            case "--quiet", "--silent": given.append("q")
-            case "--verbose": given.append("v")
-            default: given += letters(argument)?.filter { $0 == "q" || $0 == "v" } ?? []
-            }
-        }
+        let given = FlagOrder.given(in: arguments, long: ["--quiet": "q", "--silent": "q", "--verbose": "v"],
+                                    letters: ["q", "v"], clusterLetters: flagLetters)
         guard given.contains("q"), given.contains("v"), let last = given.last else { return arguments }
         let dropped: Character = last == "q" ? "v" : "q"
         let droppedLong: Set<String> = dropped == "q" ? ["--quiet", "--silent"] : ["--verbose"]
+        let options = arguments.prefix { $0 != "--" }
         var result: [String] = []
         for argument in options where !droppedLong.contains(argument) {
-            guard let body = letters(argument) else { result.append(argument); continue }
+            guard let body = FlagOrder.cluster(argument, of: flagLetters) else { result.append(argument); continue }
             let kept = body.filter { $0 != dropped }
             if !kept.isEmpty { result.append("-" + kept) }
         }

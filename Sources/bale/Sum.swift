@@ -123,22 +123,7 @@ struct Sum: ParsableCommand {
     /// line, as `--tag` sets binary mode there). The parser keeps no order
     /// between two flags, so the arguments are read for it, clusters too.
     static func textModeComesLast(_ arguments: [String]) -> Bool {
-        var last: Character?
-        let valueOptions = OptionValues.options["sum"] ?? []
-        var skipsValue = false
-        for argument in arguments.prefix(while: { $0 != "--" }) {
-            // An option's value is no flag (`--json-file -t.json`).
-            if skipsValue { skipsValue = false; continue }
-            if valueOptions.contains(argument) { skipsValue = true; continue }
-            switch argument {
-            case "--tag": last = "g"
-            case "--text": last = "t"
-            case "--binary": last = "b"
-            case _ where argument.hasPrefix("-") && !argument.hasPrefix("--"):
-                for letter in argument.dropFirst() where letter == "b" || letter == "t" { last = letter }
-            default: break
-            }
-        }
-        return last == "t"
+        FlagOrder.given(in: arguments, long: ["--tag": "g", "--text": "t", "--binary": "b"], letters: ["b", "t"],
+                        valueOptions: OptionValues.options["sum"] ?? []).last == "t"
     }
 }

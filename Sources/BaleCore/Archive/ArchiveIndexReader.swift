@@ -112,9 +112,7 @@ public enum ArchiveIndexReader {
 
     /// `count` bytes at `offset`; fewer is an error (the file shrank).
     static func read(_ fd: Int32, count: Int, at offset: UInt64) throws(SystemError) -> [UInt8] {
-        let bytes = try readBytes(count: count) { (buffer) throws(SystemError) in
-            try FileIO.read(fd, into: buffer, count: count, at: Int64(offset))
-        }
+        let bytes = try FileIO.bytes(fd, upTo: count, at: Int64(offset))
         guard bytes.count == count else { throw SystemError(code: EIO, operation: "read") }
         return bytes
     }

@@ -257,7 +257,7 @@ public struct GzipCommand: Sendable {
     /// .Z that exists (its `lstat` left in `info`), or nil; none for a FILE
     /// that already has a compressed suffix (`gunzip a.gz` is not a.gz.gz).
     func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
-        guard outputName(for: path[Self.baseNameStart(of: path)...]) == .unknownSuffix else { return nil }
+        guard outputName(for: path[Self.baseNameStart(of: path)...], decompressing: true) == .unknownSuffix else { return nil }
         for suffix in [options.suffix, ".gz", ".z", "-z", ".Z"] {
             let candidate = path + TerminalText.bytes(ofName: suffix)
             if withCString(candidate, { lstat($0, &info) }) == 0 { return candidate }
@@ -320,17 +320,20 @@ public struct GzipCommand: Sendable {
     /// directory that holds `x.tgz` leaves it. A suffix counts only when
     /// something comes before it (a file named `.gz` is `.gz.gz`). Case
     /// does not count, as in gzip: `X.GZ` is `X`, `Y.Z` is not compressed.
-    func outputName<Name: Collection<UInt8>>(for name: Name) -> OutputName {
+    /// `decompressing`: the name gunzip would choose (`gzip -l`'s lines),
+    /// whatever this command does; nil: as this command does.
+    func outputName<Name: Collection<UInt8>>(for name: Name, decompressing: Bool? = nil) -> OutputName {
+        let decompressing = decompressing ?? (options.decompress || options.test)
         func lowered(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
         for (suffix, replacement) in decompressedSuffixes {
             let bytes = TerminalText.bytes(ofName: suffix)  // -S's bytes, as given
             guard name.count > bytes.count,
                   name.suffix(bytes.count).map(lowered).elementsEqual(bytes.map(lowered)) else { continue }
-            return options.decompress || options.test
+            return decompressing
                 ? .output(Array(name.dropLast(bytes.count)) + Array(replacement.utf8))
                 : .alreadyCompressed(suffix: TerminalText.name(name.suffix(bytes.count)))
         }
-        return options.decompress || options.test ? .unknownSuffix : .output(Array(name) + TerminalText.bytes(ofName: options.suffix))
+        return decompressing ? .unknownSuffix : .output(Array(name) + TerminalText.bytes(ofName: options.suffix))
     }
 
     /// The suffixes gunzip recognises and what replaces each, as gzip: `-S`'s

@@ -104,13 +104,6 @@ struct GzipListing {
         case directory(String)
     }
 
-    /// The command as `gunzip` (whose output names the lines show).
-    private var decompressing: GzipCommand {
-        var decompressing = command
-        decompressing.options.decompress = true
-        return decompressing
-    }
-
     /// What `file` is.
     private func summary(of file: String) -> Result<Found, BaleError> {
         let isStandardInput = file == "-"
@@ -118,7 +111,7 @@ struct GzipListing {
         var info = stat()
         // As gunzip: `gzip -l FILE` with no FILE lists FILE.gz.
         if !isStandardInput, withCString(path, { stat($0, &info) }) != 0, errno == ENOENT,
-           let compressed = decompressing.compressedName(for: path, info: &info) {
+           let compressed = command.compressedName(for: path, info: &info) {
             path = compressed
         }
         let shown = isStandardInput ? "stdin" : TerminalText.name(path)
@@ -146,7 +139,7 @@ struct GzipListing {
             name = "stdout"
         } else {
             let base = path.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
-            switch decompressing.outputName(for: path[base...]) {
+            switch command.outputName(for: path[base...], decompressing: true) {
             case .output(let output): name = TerminalText.name(Array(path[..<base]) + output)
             case .alreadyCompressed, .unknownSuffix: name = shown
             }

@@ -52,18 +52,9 @@ public struct GzipSummary: Equatable, Sendable {
         var wanted = Int(min(size, 1 << 12))
         var headerLength: Int?
         while headerLength == nil {
-            var head = [UInt8](repeating: 0, count: wanted)
-            let got = head.withUnsafeMutableBytes { buffer -> Result<Int, SystemError> in
-                do throws(SystemError) { return .success(try FileIO.read(fd, into: buffer.baseAddress!, count: wanted, at: 0)) } catch {
-                    return .failure(error)
-                }
-            }
-            let count: Int
-            switch got {
-            case .success(let read): count = read
-            case .failure(let error): throw .readFailed(error)
-            }
-            head.removeSubrange(count...)
+            let head: [UInt8]
+            do throws(SystemError) { head = try FileIO.bytes(fd, upTo: wanted, at: 0) } catch { throw .readFailed(error) }
+            let count = head.count
             switch head.withUnsafeBytes({ GzipHeader.parse($0) }) {
             case .header(let parsed): headerLength = parsed.length
             case .invalid(let reason): throw .notGzip(reason)

@@ -22,9 +22,7 @@ enum ListedFileReader {
         }
         let bytes: [UInt8]
         do throws(SystemError) {
-            bytes = try readBytes(count: length) { (buffer) throws(SystemError) in
-                try FileIO.read(fd, into: buffer, count: length, at: offset)
-            }
+            bytes = try FileIO.bytes(fd, upTo: length, at: offset)
         } catch {
             return ([], .unreadable("read error: \(error.reason)"))
         }

@@ -145,9 +145,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
             guard !stopped else { return nil }
             let probe: [UInt8]
             do throws(SystemError) {
-                probe = try readBytes(count: GzipMember.headerLength) { (buffer) throws(SystemError) in
-                    try FileIO.read(fd, into: buffer, count: GzipMember.headerLength, at: offset)
-                }
+                probe = try FileIO.bytes(fd, upTo: GzipMember.headerLength, at: offset)
             } catch { throw .readFailed(path: path, error) }
             guard let sizes = Self.recordedSizes(probe) else {
                 // A header read short of where the file ended when the job

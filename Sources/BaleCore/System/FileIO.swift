@@ -41,6 +41,12 @@ public enum FileIO {
         return done
     }
 
+    /// Up to `count` bytes of the file open on `fd`, from `offset`, in an
+    /// array of their own: fewer only where the file ends.
+    public static func bytes(_ fd: Int32, upTo count: Int, at offset: Int64) throws(SystemError) -> [UInt8] {
+        try readBytes(count: count) { (buffer) throws(SystemError) in try read(fd, into: buffer, count: count, at: offset) }
+    }
+
     /// Reads everything left on `fd` (meant for small inputs, such as a list of names).
     public static func readAll(_ fd: Int32) throws(SystemError) -> [UInt8] {
         let piece = 1 << 16
