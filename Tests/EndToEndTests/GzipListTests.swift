@@ -47,6 +47,48 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A pipe is listed as gzip lists it (standard input, a FIFO): read as
+    /// it comes, through a thread that counts it, with the pipe's date (the
+    /// epoch). bale's own file through a pipe has the figures its file has;
+    /// bytes after the members are counted and warned of (exit 2); what is
+    /// no gzip is said so (exit 1), and an endless input that is no gzip
+    /// (/dev/zero) is refused, not read forever. bale refused every pipe
+    /// ("is not a regular file").
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func aPipeIsListedAsGzipListsIt() throws {
+        let run = try Scratch().run(#"""
+            seq 1 20000 > a && gzip -k a && head -c 3000000 /dev/urandom | od -An -tx1 > big && "$BALE" gzip -k -p 2 big
+            export TZ=UTC
+            for args in "-l" "-lv" "-lq"; do
+                cat a.gz | gzip $args > want; cat a.gz | "$BALE" gzip $args > got; echo "$args: $?"
+                cmp want got && echo same
+            done
+            "$BALE" gzip -l big.gz | sed 's/big$/stdout/' > want; cat big.gz | "$BALE" gzip -l | cmp - want && echo "own: same figures"
+            mkfifo f && (cat a.gz > f &) && "$BALE" gzip -l f | tail -n 1 | tr -s ' '
+            (cat a.gz; echo garbage) | "$BALE" gzip -l | tail -n 1 | tr -s ' '; echo "garbage: ${PIPESTATUS[1]}"
+            echo hello | "$BALE" gzip -l; echo "no gzip: $?"
+            timeout 20 "$BALE" gzip -l < /dev/zero; echo "zeros: $?"
+            head -c 100 a.gz | "$BALE" gzip -l; echo "cut: $?"
+            """#)
+        #expect(run.stdout == """
+            -l: 0
+            same
+            -lv: 0
+            same
+            -lq: 0
+            same
+            own: same figures
+             45006 108894 58.7% f
+             45014 108894 58.7% stdout
+            garbage: 2
+            no gzip: 1
+            zeros: 1
+            cut: 1
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("bale: stdin: decompression OK, trailing garbage ignored"), "\(run.stderr)")
+    }
+
     /// bale's files are many members and an end member: gzip lists the end
     /// member's length (0); bale the whole data's, and its CRC-32, also for
     /// two bale files joined, and for a bale file and another tool's

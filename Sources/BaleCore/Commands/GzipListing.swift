@@ -20,7 +20,9 @@ import Glibc
 /// (`gzip -l x.tgz`: x.tar; a name without a known suffix as it is;
 /// standard input: "stdout", gzip's word); a FILE not there is FILE.gz (or
 /// `-S`'s), as gunzip finds it; a directory is passed over with gzip's
-/// warning (exit 2). Standard input must be a file (gzip also reads a pipe).
+/// warning (exit 2). A pipe (standard input, a FIFO) is read as it comes,
+/// as gzip reads it (`GzipSummary.read(stream:)`); its date is the epoch's,
+/// as gzip's; a terminal is refused.
 ///
 /// A file that is no gzip, cannot be read, or is damaged or cut short is
 /// an error naming it (exit 1), as `gunzip -t` says it; bytes that are not
@@ -120,13 +122,20 @@ struct GzipListing {
         defer { if !isStandardInput { FileIO.close(fd) } }
         guard fstat(fd, &info) == 0 else { return .failure(.readFailed(path: shown, .current("fstat"))) }
         if info.st_mode & S_IFMT == S_IFDIR { return .success(.directory(shown)) }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            return .failure(.corrupt(path: shown, offset: nil, reason: "is not a regular file: bale's gzip -l reads files"))
+        // A pipe (or a FIFO, a device) is read once, as it comes; a terminal
+        // not at all, as gzip refuses it.
+        let isFile = info.st_mode & S_IFMT == S_IFREG
+        if !isFile && isatty(fd) == 1 {
+            return .failure(.corrupt(path: shown, offset: nil, reason: "compressed data not read from a terminal"))
         }
+        // Opened without waiting (a FIFO with no writer yet, as gzip opens
+        // it); read with waiting.
+        if !isFile { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
         let summary: GzipSummary
         do {
-            summary = try GzipSummary.read(fd: fd, size: Int64(info.st_size), path: shown,
-                                           zlibOnly: command.options.engine.codec == .zlib)
+            let zlibOnly = command.options.engine.codec == .zlib
+            summary = isFile ? try GzipSummary.read(fd: fd, size: Int64(info.st_size), path: shown, zlibOnly: zlibOnly)
+                : try GzipSummary.read(stream: fd, path: shown, zlibOnly: zlibOnly)
         } catch {
             switch error {
             case .notGzip(let reason): return .failure(.corrupt(path: shown, offset: nil, reason: reason))
@@ -144,7 +153,8 @@ struct GzipListing {
             case .alreadyCompressed, .unknownSuffix: name = shown
             }
         }
-        return .success(.listed(summary, shown: shown, name: name, fileTime: Int(info.st_mtim.tv_sec)))
+        // A pipe's date is gzip's for it: none (the epoch).
+        return .success(.listed(summary, shown: shown, name: name, fileTime: isFile ? Int(info.st_mtim.tv_sec) : 0))
     }
 
     /// The sizes and the ratio, in gzip's columns.

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Synchronization
+import CSystem
 
 /// What a gzip file holds, as `gzip -l` prints it: its compressed and
 /// uncompressed bytes, the data's CRC-32 and its first header's length.
@@ -73,6 +74,123 @@ public struct GzipSummary: Equatable, Sendable {
         let (bytes, crc) = counter.figures
         return GzipSummary(compressedBytes: size, uncompressedBytes: bytes, crc: crc,
                            headerBytes: Int64(headerLength ?? 0) + 8, hasTrailingGarbage: ending == .trailingGarbage)
+    }
+}
+
+extension GzipSummary {
+    /// The summary of the gzip stream on `fd`, an input that can be read
+    /// only once (a pipe: `curl ... | gzip -l`, which GNU gzip lists too).
+    /// Its bytes pass through a thread of their own (`bale-count`), which
+    /// counts them and keeps the first header's, into a pipe the decoder
+    /// reads as it reads any stream: nothing is held but the header, so a
+    /// stream of any length is listed in bounded memory. After a stream
+    /// whose members end before its input does (trailing garbage), the
+    /// rest is still counted, as gzip counts it; after a failure nothing
+    /// more is read (`/dev/zero` is refused, not read forever).
+    public static func read(stream fd: Int32, path: String, zlibOnly: Bool = false) throws(Failure) -> GzipSummary {
+        var ends: [Int32] = [-1, -1]
+        guard bale_pipe_cloexec(&ends) == 0 else { throw .readFailed(.current("pipe")) }
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        let relay = StreamRelay(input: fd, output: writeEnd)
+        let thread = JoinableThread(name: "bale-count") { relay.run() }
+        let counter = CountingSink()
+        let decoded: Result<GzipStreamDecoder.Ending, BaleError>
+        do { decoded = .success(try GzipStreamDecoder.decode(fd: readEnd, path: path, zlibOnly: zlibOnly, sink: counter)) } catch {
+            decoded = .failure(error)
+        }
+        // Closed either way: the relay's next write fails (EPIPE), and it
+        // counts the rest only after a stream that ended well.
+        relay.decoderEnded(well: (try? decoded.get()) != nil)
+        FileIO.close(readEnd)
+        thread.join()
+        let (head, total, readError) = relay.outcome
+        if let readError { throw .readFailed(readError) }
+        let headerLength: Int
+        switch head.withUnsafeBytes({ GzipHeader.parse($0) }) {
+        case .header(let parsed): headerLength = parsed.length
+        case .invalid(let reason): throw .notGzip(reason)
+        case .needMoreBytes:
+            throw .notGzip(head.count < longestHeader ? "unexpected end of file" : "a header longer than bale reads")
+        }
+        let ending: GzipStreamDecoder.Ending
+        switch decoded {
+        case .success(let ended): ending = ended
+        case .failure(let error): throw .inflateFailed(error)
+        }
+        let (bytes, crc) = counter.figures
+        return GzipSummary(compressedBytes: total, uncompressedBytes: bytes, crc: crc,
+                           headerBytes: Int64(headerLength) + 8, hasTrailingGarbage: ending == .trailingGarbage)
+    }
+}
+
+/// The thread between a one-time input and the decoder's pipe (see
+/// `GzipSummary.read(stream:)`): reads, counts, keeps the first bytes
+/// (up to the longest header), writes on. Its state under one lock.
+private final class StreamRelay: Sendable {
+    private struct State {
+        /// The first bytes, until they hold the first header (or show
+        /// there is none).
+        var head: [UInt8] = []
+        var headIsComplete = false
+        var total: Int64 = 0
+        var readError: SystemError?
+        /// Set once the decoder has stopped (before it closes its end):
+        /// whether to count the rest.
+        var countsTheRest: Bool?
+    }
+
+    private let input: Int32
+    private let output: Int32
+    private let state = Mutex(State())
+
+    init(input: Int32, output: Int32) {
+        self.input = input
+        self.output = output
+    }
+
+    func run() {
+        let size = 1 << 16
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer {
+            buffer.deallocate()
+            FileIO.close(output)
+        }
+        var writing = true
+        while true {
+            let got: Int
+            do { got = try FileIO.read(input, into: buffer.baseAddress!, count: size) } catch {
+                state.withLock { $0.readError = error }
+                return
+            }
+            if got == 0 { return }
+            let piece = UnsafeRawBufferPointer(rebasing: buffer[..<got])
+            state.withLock { state in
+                state.total += Int64(got)
+                guard !state.headIsComplete else { return }
+                state.head += piece.prefix(GzipSummary.longestHeader - state.head.count)
+                if case .needMoreBytes = state.head.withUnsafeBytes({ GzipHeader.parse($0) }),
+                   state.head.count < GzipSummary.longestHeader {
+                    return
+                }
+                state.headIsComplete = true
+            }
+            guard writing else { continue }
+            do { try FileIO.write(output, from: piece.baseAddress!, count: got) } catch {
+                // The decoder stopped reading and closed its end, which it
+                // does only after saying whether to count the rest.
+                writing = false
+                if state.withLock({ $0.countsTheRest }) != true { return }
+            }
+        }
+    }
+
+    /// The decoder has stopped (`well`: its stream ended whole).
+    func decoderEnded(well: Bool) {
+        state.withLock { $0.countsTheRest = well }
+    }
+
+    var outcome: (head: [UInt8], total: Int64, readError: SystemError?) {
+        state.withLock { ($0.head, $0.total, $0.readError) }
     }
 }
 
