@@ -60,7 +60,14 @@ struct Bale: ParsableCommand {
         // data.csv, exit 0. An empty value is a usage error, as getopt's
         // `--suffix=` is to gzip.
         if let empty = given.prefix(while: { $0 != "--" }).first(where: { $0.hasPrefix("--") && $0.count > 3 && $0.firstIndex(of: "=") == $0.index(before: $0.endIndex) }) {
-            Self.exit(withError: ValidationError("\(empty) has an empty value; give one, or leave the option out"))
+            let message = "\(empty) has an empty value; give one, or leave the option out"
+            // Told with the command's usage line, as the parser tells its own errors.
+            guard let command = configuration.subcommands.first(where: { $0._commandName == given.first }) else {
+                Self.exit(withError: ValidationError(message))
+            }
+            FileIO.report("Error: \(message)\nUsage: \(usageString(for: command))\n"
+                          + "  See 'bale \(command._commandName) --help' for more information.")
+            Glibc.exit(ExitCode.validationFailure.rawValue)
         }
         // Long runs of names joined for the parser (`JoinedArguments`); what
         // the fast path does not take (help, a usage error) is parsed again
