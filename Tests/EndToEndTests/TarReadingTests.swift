@@ -500,7 +500,11 @@ import Testing
     /// it, extracted as nothing, plain and gzipped. A posix label is listed
     /// as tar lists it: once, before the first pax entry, the last label
     /// read by then (two labels, one after an entry, an empty one, one
-    /// with no entry or ustar entries only, one with global uname/mtime).
+    /// with no entry or ustar entries only, one with global uname/mtime),
+    /// and not at all when `--exclude` leaves no entry to list; it is no
+    /// member, so `cat` of its name is "Not found in archive" (exit 2),
+    /// where a gnu label is a member tar finds (it printed the label and
+    /// found it, exit 0).
     @Test func volumeLabelsAreListedAsGNUTarListsThem() throws {
         let run = try Scratch().run(#"""
             mkdir d && echo a > d/f && echo b > d/g
@@ -511,6 +515,10 @@ import Testing
                 done
                 tar -tvf $format.tar --exclude "THE LABEL" > want; "$BALE" list $format.tar --exclude "THE LABEL" > got
                 cmp -s want got && echo "$format: --exclude as tar -tv"
+                tar -tvf $format.tar --exclude f --exclude g > want; "$BALE" list $format.tar --exclude f --exclude g > got
+                cmp -s want got && echo "$format: all excluded as tar -tv ($(wc -l < got) lines)"
+                tar -xOf $format.tar "THE LABEL" > /dev/null 2>&1; t=$?
+                "$BALE" cat $format.tar "THE LABEL" > /dev/null 2>&1; echo "$format: cat of the label: tar $t, bale $?"
                 rm -rf x && mkdir x && "$BALE" unpack -C x $format.tar.gz && echo "$format: unpacked $(ls x | tr '\n' ' ')"
                 "$BALE" verify $format.tar.gz
             done
@@ -543,11 +551,15 @@ import Testing
             gnu.tar: list as tar -tv
             gnu.tar.gz: list as tar -tv
             gnu: --exclude as tar -tv
+            gnu: all excluded as tar -tv (1 lines)
+            gnu: cat of the label: tar 0, bale 0
             gnu: unpacked f g \("")
             gnu.tar.gz: OK (3 entries)
             posix.tar: list as tar -tv
             posix.tar.gz: list as tar -tv
             posix: --exclude as tar -tv
+            posix: all excluded as tar -tv (0 lines)
+            posix: cat of the label: tar 2, bale 2
             posix: unpacked f g \("")
             posix.tar.gz: OK (3 entries)
             two: as tar -tv

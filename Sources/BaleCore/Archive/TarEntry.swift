@@ -58,6 +58,11 @@ public struct TarEntry: Equatable, Sendable {
     /// What a header of a type bale never writes said, when GNU tar
     /// handles it specially; nil for the ordinary types.
     public var special: Special?
+    /// True for a POSIX volume label (`tar --format=posix -V`), made from
+    /// a pax global header's `GNU.volume.label`: listed as tar lists it, but
+    /// no member of its own, so no name given to `cat` or `unpack` selects
+    /// it (tar: "Not found in archive"), where a GNU 'V' header is one.
+    public var isGlobalLabel = false
 
     /// Header types bale does not create, as GNU tar 1.34 treats them.
     public enum Special: Equatable, Sendable {

@@ -30,7 +30,8 @@ public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
     }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
-        passing = selection.select(entry.name) && !alreadyDone.contains(entry.headerOffset)
+        // A POSIX label is no member: no name selects it (nor is credited).
+        passing = !entry.isGlobalLabel && selection.select(entry.name) && !alreadyDone.contains(entry.headerOffset)
         if passing { try inner.begin(entry) }
     }
 

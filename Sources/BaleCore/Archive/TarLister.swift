@@ -49,6 +49,8 @@ public struct TarLister: TarReader.Handler {
     /// too, to the longest time met (a year past 9999, or a time shown in
     /// seconds); a shorter time is padded on its right, as tar pads it.
     private var timeWidth = 16
+    /// A POSIX volume label read, not yet listed (see `begin`).
+    private var heldLabel: TarEntry?
     /// The line being built from the stream, reused from line to line
     /// (grown when a line could be longer than it).
     private var line: [UInt8] = []
@@ -60,8 +62,24 @@ public struct TarLister: TarReader.Handler {
     }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
-        // A volume label is listed whatever `--exclude` says, as tar lists it.
+        // A GNU volume label is listed whatever `--exclude` says, as tar
+        // lists it. A POSIX one (a pax global header's) tar prints as it
+        // reads the entry after it, only when that entry is listed: it
+        // waits for the first entry `--exclude` leaves.
+        if entry.isGlobalLabel {
+            heldLabel = entry
+            return
+        }
         if entry.special != .volumeLabel && exclusions.excludes(entry.name) { return }
+        if let label = heldLabel {
+            heldLabel = nil
+            try list(label)
+        }
+        try list(entry)
+    }
+
+    /// Prints the line of `entry`.
+    private mutating func list(_ entry: TarEntry) throws(BaleError) {
         let (type, suffix) = Self.typeAndSuffix(of: entry.kind, entry.special)
         let longest = longestLine(name: entry.name.count, linkTarget: entry.linkTarget.count,
                                        userName: entry.userName.count, groupName: entry.groupName.count,

@@ -922,6 +922,7 @@ public struct TarReader {
                 var entry = TarEntry(name: label, kind: .file, mode: 0, userID: 0, groupID: 0,
                                      modificationSeconds: Self.octalOrBase256(globalHeader, 136, 12))
                 entry.special = .volumeLabel
+                entry.isGlobalLabel = true
                 // The global records tar applies to it: its owner's names
                 // and a time.
                 entry.userName = globals["uname"] ?? []
