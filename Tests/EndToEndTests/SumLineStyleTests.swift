@@ -50,4 +50,32 @@ import Testing
 
             """#, "\(run.stdout)\(run.stderr)")
     }
+    /// A manifest written with `-z` (each line ends in a NUL, none in a
+    /// newline) read back by `-c`, as sha256sum reads it: a line is a C
+    /// string to it, so a single `--tag -z` or `-z` line checks (bale said
+    /// "no properly formatted checksum lines"), and two `--tag -z` lines
+    /// are one line whose last ')' gives its name, which is not found.
+    @Test(.enabled(if: Machine.has("sha256sum"), "needs sha256sum"))
+    func manifestsWrittenWithZAreReadAsSha256sumReadsThem() throws {
+        let run = try Scratch().run(#"""
+            echo hi > f && echo ho > g
+            sha256sum --tag -z f > tagged; sha256sum -z f > plain; sha256sum --tag -z f g > two
+            { sha256sum --tag f | tr -d '\n'; printf '\0junk\n'; } > junk
+            for m in tagged plain two junk; do
+                sha256sum -c $m > want 2>&1; s=$?; "$BALE" sum -c $m 2>&1 | sed 's/^bale:/sha256sum:/' > got
+                echo "$m: $s ${PIPESTATUS[0]}"; cmp -s want got && echo same
+            done
+            """#)
+        #expect(run.stdout == """
+            tagged: 0 0
+            same
+            plain: 0 0
+            same
+            two: 1 1
+            same
+            junk: 0 0
+            same
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -382,7 +382,10 @@ public enum Manifest {
         guard i < s.count && s[i] == UInt8(ascii: "=") else { return nil }
         i += 1
         while i < s.count && (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
-        guard s.count - i == 64, let digest = bytes(hex: s[i...]) else { return nil }
+        // 64 digits, then the line's end or a NUL, as sha256sum reads them
+        // (a C string): a single `--tag -z` line ends in its NUL.
+        guard s.count - i == 64 || (s.count - i > 64 && s[i + 64] == 0),
+              let digest = bytes(hex: s[i..<(i + 64)]) else { return nil }
         return Listed(digest: digest, path: path)
     }
 
