@@ -104,4 +104,34 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+    /// Standard output and error in one file (`2>&1`, a cron job's log):
+    /// the lines come in sha256sum's order, each warning of `--warn` where
+    /// its malformed line stands among the results, each file that cannot
+    /// be read named just before its FAILED line (sha256sum's messages
+    /// flush its output first). bale printed every warning before the
+    /// first result, and a batch's results after its errors.
+    @Test func messagesKeepSha256sumsOrderInOneFile() throws {
+        let run = try Scratch().run(#"""
+            echo one > a && echo two > b && echo three > c
+            { sha256sum a; echo 'not a line'; sha256sum b | sed 's/b$/gone/'; sha256sum c; echo 'bad again'; sha256sum b; echo tail; } > m.sha256
+            merged() {
+                sha256sum "$@" > s.out 2>&1; s=$?
+                "$BALE" sum "$@" > b.out 2>&1; b=$?
+                sed -i 's/^sha256sum: /bale: /' s.out
+                if cmp -s s.out b.out && [ $s = $b ]; then echo "$*: same, status $b"
+                else echo "$*: differs ($s, $b)"; diff s.out b.out; fi
+            }
+            merged -c -w m.sha256
+            merged -c m.sha256
+            merged -c --ignore-missing -w m.sha256
+            merged -c -w --quiet m.sha256 m.sha256
+            """#)
+        #expect(run.stdout == """
+            -c -w m.sha256: same, status 1
+            -c m.sha256: same, status 1
+            -c --ignore-missing -w m.sha256: same, status 0
+            -c -w --quiet m.sha256 m.sha256: same, status 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -270,8 +270,16 @@ public enum Manifest {
     /// What a manifest holds: its well-formed lines, in order, and how
     /// many lines were not well formed (sha256sum warns about those and
     /// goes on).
+    /// `sha256sum -c --warn`'s warning of a malformed line.
+    static func misformattedWarning(manifest: String, line: Int) -> Diagnostic {
+        Diagnostic(.warning, path: manifest, "\(line): improperly formatted SHA256 checksum line",
+                   wording: .verbatim, exitStatus: .success)
+    }
+
     public struct Checklist: Sendable {
         public var entries: [Listed] = []
+        /// The line number of each entry (as `misformattedLines` counts).
+        public var entryLines: [Int] = []
         /// The numbers (from 1, comments and blank lines counted) of the
         /// lines that are not well formed, for `sum -c --warn`'s warnings.
         public var misformattedLines: [Int] = []
@@ -331,6 +339,7 @@ public enum Manifest {
             if let entry = split(Array(line), reversed: &form.reversed),
                !(fromStandardInput && entry.path == [UInt8(ascii: "-")]) {
                 result.entries.append(entry)
+                result.entryLines.append(number)
             } else {
                 result.misformattedLines.append(number)
             }

@@ -144,22 +144,32 @@ public struct SumCommand: Sendable {
         case .success(let read): checklist = read
         case .failure(let error): return fail(error)
         }
-        if options.lines == .allAndMalformed {
-            let name = ManifestFile.displayName(manifest)
-            for number in checklist.misformattedLines {
-                context.report(Diagnostic(.warning, path: name, "\(number): improperly formatted SHA256 checksum line",
-                                          wording: .verbatim, exitStatus: .success))
-            }
+        // `--warn`: each malformed line is warned of where sha256sum warns
+        // of it, as it reads it: before the line of the entry after it
+        // (the printer says it then), the ones after the last entry at the end.
+        let manifestName = ManifestFile.displayName(manifest)
+        let warns = options.lines == .allAndMalformed
+        func warn(_ numbers: ArraySlice<Int>) {
+            for number in numbers { context.report(Manifest.misformattedWarning(manifest: manifestName, line: number)) }
         }
-        if checklist.entries.isEmpty { return fail(ManifestFile.holdsNoChecksum(manifest)) }
-        let sink = DigestPrinter(lines: options.lines, ignoringMissing: options.ignoreMissing, context: context)
-        let job = self.job(inputName: manifest, sink: sink) { [entries = checklist.entries] hand, _ in
+        if checklist.entries.isEmpty {
+            if warns { warn(checklist.misformattedLines[...]) }
+            return fail(ManifestFile.holdsNoChecksum(manifest))
+        }
+        let lastEntryLine = checklist.entryLines.last ?? 0
+        let sink = DigestPrinter(lines: options.lines, ignoringMissing: options.ignoreMissing, manifestName: manifestName,
+                                 context: context)
+        let job = self.job(inputName: manifest, sink: sink) { [checklist] hand, _ in
+            var malformed = warns ? checklist.misformattedLines[...] : []
             // A manifest line naming "-" means standard input, as in
             // sha256sum (`SumItem.standardInput`, or `closedStandardInput`).
-            for entry in entries {
+            for (entry, line) in zip(checklist.entries, checklist.entryLines) {
+                let before = malformed.prefix { $0 < line }
+                malformed = malformed.dropFirst(before.count)
                 if entry.path == SumItem.standardInputName {
                     var item = SumItem.standardInput() ?? .closedStandardInput
                     item.expected = entry.digest
+                    item.misformattedBefore = Array(before)
                     guard hand(item) else { return }
                     continue
                 }
@@ -168,10 +178,12 @@ public struct SumCommand: Sendable {
                 var item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest)
                 item.isRegular = found && (info.st_mode & S_IFMT) == S_IFREG
                 if entry.path.isEmpty { item.source = SumItem.emptyNameSource }
+                item.misformattedBefore = Array(before)
                 guard hand(item) else { return }
             }
         }
         if case .failure = runner.run(job, on: pipeline) { return nil }
+        if warns { warn(checklist.misformattedLines.drop { $0 < lastEntryLine }) }
         // A malformed line alone does not change the exit status, unless
         // --strict; with --ignore-missing, a manifest none of whose files
         // was there and matched fails.

@@ -24,6 +24,8 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
     /// How a digest's line is laid out (sha256sum's `-b`, `--tag`, `-z`).
     private let style: Manifest.LineStyle
     private let ignoringMissing: Bool
+    /// The manifest's name as `-c --warn`'s warnings give it.
+    private let manifestName: String
     private let context: RunContext
     private(set) var status = ExitCode.success
     /// With `-c`: files whose digest differs, files that could not be
@@ -46,10 +48,11 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
     /// that is not there gets no line and counts for nothing, as with
     /// sha256sum's `--ignore-missing`.
     init(lines: SumCommand.CheckLines = .all, style: Manifest.LineStyle = .standard, ignoringMissing: Bool = false,
-         context: RunContext) {
+         manifestName: String = "", context: RunContext) {
         self.lines = lines
         self.style = style
         self.ignoringMissing = ignoringMissing
+        self.manifestName = manifestName
         self.context = context
     }
 
@@ -88,19 +91,34 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
         while printed < waiting.count, let outcome = waiting[printed].outcome {
             let file = waiting[printed].file
             printed += 1
-            print(file, outcome, into: &out)
+            try print(file, outcome, into: &out)
         }
         if printed > 4096 && 2 * printed > waiting.count {
             waiting.removeFirst(printed)
             firstPlace += printed
             printed = 0
         }
+        try flush(&out)
+    }
+
+    /// Writes the lines in `out` and empties it: before a message on
+    /// standard error, so that the two keep sha256sum's order (its
+    /// messages flush standard output first) when they go to one file.
+    private func flush(_ out: inout [UInt8]) throws(BaleError) {
+        guard !out.isEmpty else { return }
         context.summary.addBytes(read: 0, written: Int64(out.count))
         try StandardOutput.write(out)
+        out.removeAll(keepingCapacity: true)
     }
 
     /// Appends `file`'s line for `outcome` to `out`, says what failed, and counts it.
-    private func print(_ file: SumItem, _ outcome: WorkReply.FileDigest, into out: inout [UInt8]) {
+    private func print(_ file: SumItem, _ outcome: WorkReply.FileDigest, into out: inout [UInt8]) throws(BaleError) {
+        if !file.misformattedBefore.isEmpty {
+            try flush(&out)
+            for line in file.misformattedBefore {
+                context.report(Manifest.misformattedWarning(manifest: manifestName, line: line))
+            }
+        }
         let digest: [UInt8]
         let hashed: Int64
         switch outcome {
@@ -111,6 +129,7 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
             return  // never here: a file given back waits for its next outcome
         case .unreadable(let failure):
             if ignoringMissing && file.expected != nil && failure == ENOENT { return }
+            try flush(&out)
             let error = SystemError(code: failure, operation: "read")
             if file.expected != nil {
                 // As sha256sum -c says it, its quoting of the name included.
@@ -125,6 +144,7 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
             }
             return
         case .changedWhileRead:
+            try flush(&out)
             // As GNU tar says it of a file that shrank as it read it.
             let error = BaleError.changedWhileReading(path: TerminalText.name(file.path))
             if file.expected != nil {

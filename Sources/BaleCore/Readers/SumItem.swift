@@ -27,6 +27,10 @@ struct SumItem: Sendable {
     var source: [UInt8]? = nil
     /// Where the worker starts reading (standard input given as a file: where its offset stood).
     var startOffset: Int64 = 0
+    /// `-c --warn`: the numbers of the manifest's malformed lines between
+    /// the entry before and this one, warned of just before its line, as
+    /// sha256sum warns of each line as it reads it.
+    var misformattedBefore: [Int] = []
 
     /// What the worker is asked to hash.
     var target: DigestTarget {
