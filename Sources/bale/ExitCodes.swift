@@ -24,6 +24,9 @@ struct ExitCodes: ParsableCommand {
                    bale stops quietly, as a process ended by SIGPIPE (every
                    command; a write to standard output that fails otherwise,
                    as on a full disk, is an error: exit 1, "bale: stdout: ...")
+          134, 135, 139  a crash (SIGABRT, SIGBUS, SIGSEGV): never expected (the
+                   Swift runtime can crash under a very low ulimit -v); the
+                   same cleanup as for SIGTERM first
 
         Errors and warnings go to standard error as "bale: FILE: cause".
 
