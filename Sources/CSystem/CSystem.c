@@ -260,7 +260,30 @@ static int bale_creating;
 /* Kills the workers and removes the registered temporary files: what
  * bale does before it dies of a signal, or exits on an error it cannot
  * go on after (`bale_cleanup_and_exit`). */
+static void bale_cleanup_work(void);
+
+/* 0 before any cleanup, 1 while one runs, 2 once it is done. */
+static int bale_cleanup_progress;
+
 static void bale_cleanup(void) {
+    /* Two at once (a crash on one thread while another handles SIGTERM,
+     * two threads crashing): the second must not let bale die before the
+     * first has removed every file (it skips a slot the first is
+     * removing). So it waits for the first to finish, a bounded wait (the
+     * first may be this very thread, crashed again inside the cleanup). */
+    int expected = 0;
+    if (!__atomic_compare_exchange_n(&bale_cleanup_progress, &expected, 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+        struct timespec pause = { 0, 100000 };
+        for (int i = 0; i < 1000 && __atomic_load_n(&bale_cleanup_progress, __ATOMIC_SEQ_CST) != 2; i++) {
+            nanosleep(&pause, NULL);
+        }
+        return;
+    }
+    bale_cleanup_work();
+    __atomic_store_n(&bale_cleanup_progress, 2, __ATOMIC_SEQ_CST);
+}
+
+static void bale_cleanup_work(void) {
     __atomic_store_n(&bale_dying, 1, __ATOMIC_SEQ_CST);
     for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
         pid_t pid = __atomic_load_n(&bale_children[slot], __ATOMIC_SEQ_CST);
@@ -322,6 +345,15 @@ static const int bale_crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTR
 static struct sigaction bale_crash_previous[BALE_CRASH_SIGNALS];
 
 static void bale_cleanup_after_crash(int sig, siginfo_t *info, void *context) {
+    /* A crash signal the caller set to be ignored stays ignored when it
+     * is sent (kill, raise: si_code <= 0), as gzip ignores it; a real
+     * fault cannot be ignored, and is cleaned up after. */
+    for (int i = 0; i < BALE_CRASH_SIGNALS; i++) {
+        if (bale_crash_signals[i] == sig && bale_crash_previous[i].sa_handler == SIG_IGN
+            && !(bale_crash_previous[i].sa_flags & SA_SIGINFO) && info != NULL && info->si_code <= 0) {
+            return;
+        }
+    }
     bale_cleanup();
     for (int i = 0; i < BALE_CRASH_SIGNALS; i++) {
         if (bale_crash_signals[i] != sig) continue;
@@ -363,12 +395,16 @@ static void bale_install_crash_handlers(void) {
         sigfillset(&action.sa_mask);
         sigaction(bale_crash_signals[i], &action, &bale_crash_previous[i]);
     }
-    /* Unblocked as the signals to stop are (a test runner's threads
-     * block SIGABRT, and a child inherits the mask): a blocked crash
-     * signal sent with kill waited, and bale finished with status 0. */
+    /* The faults are unblocked, should the parent have blocked them: a
+     * fault while its signal is blocked kills bale at once, with no
+     * cleanup. (So a SIGSEGV sent with kill to a bale whose parent blocked
+     * it is taken, where gzip would leave it pending.) SIGABRT and SIGTRAP
+     * keep the mask bale was given, as in gzip (a test runner blocks
+     * SIGABRT): abort() unblocks SIGABRT itself. */
+    static const int faults[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
     sigset_t unblock;
     sigemptyset(&unblock);
-    for (int i = 0; i < BALE_CRASH_SIGNALS; i++) sigaddset(&unblock, bale_crash_signals[i]);
+    for (unsigned i = 0; i < sizeof faults / sizeof faults[0]; i++) sigaddset(&unblock, faults[i]);
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 }
 

@@ -49,7 +49,9 @@ import Testing
     /// bale still dies of the signal, with its status. The crash is sent
     /// with kill, which takes the same handler as a fault does; the Swift
     /// runtime's backtracer, when the build has one, still reports it.
-    @Test(arguments: [("SEGV", 139), ("ABRT", 134), ("BUS", 135)])
+    /// (Not SIGABRT here: the test runner blocks it, and bale keeps the
+    /// mask it was given for it, as gzip does.)
+    @Test(arguments: [("SEGV", 139), ("BUS", 135), ("ILL", 132)])
     func aCrashDuringGzipRecursiveLeavesNoTemporaryFile(signal: String, expected: Int) throws {
         let scratch = Scratch()
         let run = try scratch.run(Self.tree + """
