@@ -108,8 +108,10 @@ import Testing
     /// the lines come in sha256sum's order, each warning of `--warn` where
     /// its malformed line stands among the results, each file that cannot
     /// be read named just before its FAILED line (sha256sum's messages
-    /// flush its output first). bale printed every warning before the
-    /// first result, and a batch's results after its errors.
+    /// flush its output first), and without -c a name given that is not
+    /// there named between the lines of the files around it. bale printed
+    /// every warning before the first result, a batch's results after its
+    /// errors, and a missing name before every line.
     @Test func messagesKeepSha256sumsOrderInOneFile() throws {
         let run = try Scratch().run(#"""
             echo one > a && echo two > b && echo three > c
@@ -125,12 +127,15 @@ import Testing
             merged -c m.sha256
             merged -c --ignore-missing -w m.sha256
             merged -c -w --quiet m.sha256 m.sha256
+            ln -s loop2 loop1 && ln -s loop1 loop2
+            merged a gone b loop1 c
             """#)
         #expect(run.stdout == """
             -c -w m.sha256: same, status 1
             -c m.sha256: same, status 1
             -c --ignore-missing -w m.sha256: same, status 0
             -c -w --quiet m.sha256 m.sha256: same, status 1
+            a gone b loop1 c: same, status 1
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -260,6 +260,7 @@ public struct SumCommand: Sendable {
         /// Walks the paths in `tops` (none of them `-`).
         func walk(_ tops: ArraySlice<[UInt8]>) {
             let walk = TreeWalk(tops: tops.map { ($0, $0) }, policy: policy, cancellation: cancellation)
+            let given = Set(tops)
             while let event = walk.next() {
                 switch event {
                 case .entry(let entry):
@@ -276,6 +277,15 @@ public struct SumCommand: Sendable {
                         deliver(item)
                     }
                 case .problem(let problem):
+                    // A name given that cannot be looked at (not there, a
+                    // link loop) is said in its place among the lines, as
+                    // sha256sum says it (for 2>&1): handed on as a file,
+                    // whose open fails the same way on the worker and is
+                    // reported by the printer in order.
+                    if case .cannotStat = problem.cause, given.contains(problem.path) {
+                        deliver(SumItem(path: problem.path, size: 0, isRegular: false, expected: nil))
+                        continue
+                    }
                     options.context.report(problem.diagnostic)
                     status = .failure
                 }
