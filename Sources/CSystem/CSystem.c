@@ -257,32 +257,7 @@ static int bale_dying;
  * bale_dying and their open). */
 static int bale_creating;
 
-/* Kills the workers and removes the registered temporary files: what
- * bale does before it dies of a signal, or exits on an error it cannot
- * go on after (`bale_cleanup_and_exit`). */
-static void bale_cleanup_work(void);
-
-/* 0 before any cleanup, 1 while one runs, 2 once it is done. */
-static int bale_cleanup_progress;
-
-static void bale_cleanup(void) {
-    /* Two at once (a crash on one thread while another handles SIGTERM,
-     * two threads crashing): the second must not let bale die before the
-     * first has removed every file (it skips a slot the first is
-     * removing). So it waits for the first to finish, a bounded wait (the
-     * first may be this very thread, crashed again inside the cleanup). */
-    int expected = 0;
-    if (!__atomic_compare_exchange_n(&bale_cleanup_progress, &expected, 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-        struct timespec pause = { 0, 100000 };
-        for (int i = 0; i < 1000 && __atomic_load_n(&bale_cleanup_progress, __ATOMIC_SEQ_CST) != 2; i++) {
-            nanosleep(&pause, NULL);
-        }
-        return;
-    }
-    bale_cleanup_work();
-    __atomic_store_n(&bale_cleanup_progress, 2, __ATOMIC_SEQ_CST);
-}
-
+/* The cleanup itself (see `bale_cleanup`). */
 static void bale_cleanup_work(void) {
     __atomic_store_n(&bale_dying, 1, __ATOMIC_SEQ_CST);
     for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
@@ -312,6 +287,30 @@ static void bale_cleanup_work(void) {
             unlinkat(bale_temporary_directory[slot], bale_temporary_name[slot], 0);
         }
     }
+}
+
+/* 0 before any cleanup, 1 while one runs, 2 once it is done. */
+static int bale_cleanup_progress;
+
+/* Kills the workers and removes the registered temporary files: what
+ * bale does before it dies of a signal, or exits on an error it cannot
+ * go on after (`bale_cleanup_and_exit`). */
+static void bale_cleanup(void) {
+    /* Two at once (a crash on one thread while another handles SIGTERM,
+     * two threads crashing): the second must not let bale die before the
+     * first has removed every file (it skips a slot the first is
+     * removing). So it waits for the first to finish, a bounded wait (the
+     * first may be this very thread, crashed again inside the cleanup). */
+    int expected = 0;
+    if (!__atomic_compare_exchange_n(&bale_cleanup_progress, &expected, 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+        struct timespec pause = { 0, 100000 };
+        for (int i = 0; i < 1000 && __atomic_load_n(&bale_cleanup_progress, __ATOMIC_SEQ_CST) != 2; i++) {
+            nanosleep(&pause, NULL);
+        }
+        return;
+    }
+    bale_cleanup_work();
+    __atomic_store_n(&bale_cleanup_progress, 2, __ATOMIC_SEQ_CST);
 }
 
 static void bale_cleanup_and_die(int sig) {
@@ -345,18 +344,17 @@ static const int bale_crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTR
 static struct sigaction bale_crash_previous[BALE_CRASH_SIGNALS];
 
 static void bale_cleanup_after_crash(int sig, siginfo_t *info, void *context) {
+    int i = 0;
+    while (i < BALE_CRASH_SIGNALS && bale_crash_signals[i] != sig) i++;
     /* A crash signal the caller set to be ignored stays ignored when it
      * is sent (kill, raise: si_code <= 0), as gzip ignores it; a real
      * fault cannot be ignored, and is cleaned up after. */
-    for (int i = 0; i < BALE_CRASH_SIGNALS; i++) {
-        if (bale_crash_signals[i] == sig && bale_crash_previous[i].sa_handler == SIG_IGN
-            && !(bale_crash_previous[i].sa_flags & SA_SIGINFO) && info != NULL && info->si_code <= 0) {
-            return;
-        }
+    if (i < BALE_CRASH_SIGNALS && bale_crash_previous[i].sa_handler == SIG_IGN
+        && !(bale_crash_previous[i].sa_flags & SA_SIGINFO) && info != NULL && info->si_code <= 0) {
+        return;
     }
     bale_cleanup();
-    for (int i = 0; i < BALE_CRASH_SIGNALS; i++) {
-        if (bale_crash_signals[i] != sig) continue;
+    if (i < BALE_CRASH_SIGNALS) {
         struct sigaction previous = bale_crash_previous[i];
         /* It runs with the mask it asked for, not this handler's (which
          * blocks every signal): the Swift backtracer signals the other

@@ -458,14 +458,8 @@ public enum ArchiveIndexDecoder {
                                                index: index, payload: payload, count: entryCount)
             }
             entries = try makeEntries(numbers, payload: payload, checkpoints: checkpoints, owners: &owners)
-            keptNumber = { number in
-                var low = 0, high = numbers.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if numbers[middle] < number { low = middle + 1 } else { high = middle }
-                }
-                return low < numbers.count && numbers[low] == number ? low : nil
-            }
+            let places = Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ($1, $0) })
+            keptNumber = { places[$0] }
             for (place, number) in numbers.enumerated() {
                 let member = Int(placements[number].member)
                 entries[place].headerMember = member
@@ -525,8 +519,11 @@ public enum ArchiveIndexDecoder {
         var touched: [ClosedRange<Int>] = []
         for number in spans {
             kept.insert(number)
-            let end = number + 1 < placements.count ? placements[number + 1].header : index.streamLength
-            if number + 1 < placements.count { kept.insert(number + 1) }
+            var end = index.streamLength
+            if number + 1 < placements.count {
+                kept.insert(number + 1)
+                end = placements[number + 1].header
+            }
             let first = Int(placements[number].member)
             let last = index.member(holding: max(placements[number].header, end == 0 ? 0 : end - 1)) ?? index.members.count - 1
             touched.append(first...max(first, last))

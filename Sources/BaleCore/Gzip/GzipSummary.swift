@@ -44,6 +44,19 @@ public struct GzipSummary: Equatable, Sendable {
     /// The longest first header read: a name or comment of up to 16 MiB.
     static let longestHeader = 16 << 20
 
+    /// The length of the first header in `head`, the input's first bytes
+    /// (all of them when `atEnd`); nil when it needs more of them and more
+    /// may be read (short of `longestHeader`).
+    static func headerLength(in head: [UInt8], atEnd: Bool) throws(Failure) -> Int? {
+        switch head.withUnsafeBytes({ GzipHeader.parse($0) }) {
+        case .header(let parsed): return parsed.length
+        case .invalid(let reason): throw .notGzip(reason)
+        case .needMoreBytes:
+            guard atEnd || head.count >= longestHeader else { return nil }
+            throw .notGzip(atEnd ? "unexpected end of file" : "a header longer than bale reads")
+        }
+    }
+
     /// The summary of the gzip file of `size` bytes open on `fd` at its
     /// start, named `path` in messages; `zlibOnly` inflates with zlib, the
     /// reference (`--codec zlib`).
@@ -55,16 +68,8 @@ public struct GzipSummary: Equatable, Sendable {
         while headerLength == nil {
             let head: [UInt8]
             do throws(SystemError) { head = try FileIO.bytes(fd, upTo: wanted, at: 0) } catch { throw .readFailed(error) }
-            let count = head.count
-            switch head.withUnsafeBytes({ GzipHeader.parse($0) }) {
-            case .header(let parsed): headerLength = parsed.length
-            case .invalid(let reason): throw .notGzip(reason)
-            case .needMoreBytes:
-                guard Int64(count) < size, wanted < longestHeader else {
-                    throw .notGzip(Int64(count) >= size ? "unexpected end of file" : "a header longer than bale reads")
-                }
-                wanted = Int(min(size, Int64(wanted) * 8, Int64(longestHeader)))
-            }
+            headerLength = try Self.headerLength(in: head, atEnd: Int64(head.count) >= size)
+            wanted = Int(min(size, Int64(wanted) * 8, Int64(longestHeader)))
         }
         let counter = CountingSink()
         let ending: GzipStreamDecoder.Ending
@@ -105,13 +110,8 @@ extension GzipSummary {
         thread.join()
         let (head, total, readError) = relay.outcome
         if let readError { throw .readFailed(readError) }
-        let headerLength: Int
-        switch head.withUnsafeBytes({ GzipHeader.parse($0) }) {
-        case .header(let parsed): headerLength = parsed.length
-        case .invalid(let reason): throw .notGzip(reason)
-        case .needMoreBytes:
-            throw .notGzip(head.count < longestHeader ? "unexpected end of file" : "a header longer than bale reads")
-        }
+        // The relay keeps up to `longestHeader` bytes: fewer is all there was.
+        let headerLength = try Self.headerLength(in: head, atEnd: head.count < longestHeader) ?? 0
         let ending: GzipStreamDecoder.Ending
         switch decoded {
         case .success(let ended): ending = ended
