@@ -98,6 +98,32 @@ struct TemporaryFile {
         #expect(sink.bytes == data)
     }
 
+    /// `WorkerPool.retire`: after a command's last job, its workers are
+    /// ended and the arena unmapped on a thread of their own; no job can
+    /// start after it, and `shutdown` waits for the thread and says how
+    /// the workers ended.
+    @Test func retiredWorkersEndAndTheArenaGoes() throws {
+        let data = sampleText(600_000, seed: 7)
+        let compressed = try compress(data, jobs: 1, ioThreads: 1, chunkSize: 128 << 10)
+        let file = try TemporaryFile("pipeline-retire", containing: compressed)
+        defer { file.remove() }
+        let options = PipelineOptions()
+        let pool = WorkerPool(executable: builtBale, count: 2, arena: SharedArena.Layout.forJobs(options, workers: 2))
+        defer { pool.shutdown() }
+        let arena = try #require(pool.arena)
+        let sink = CollectingSink()
+        let cutter = MemberChunkCutter(fd: file.fd, path: file.path, seekable: true, arena: arena)
+        _ = try Pipeline(options: options, workers: pool)
+            .run(cutter: cutter, kind: .inflate(.libdeflate), inputName: file.path, sink: sink)
+        #expect(sink.bytes == data)
+        let pids = try pool.workers().map(\.process.pid)
+        pool.retire()
+        #expect(throws: BaleError.self) { try pool.workers() }
+        #expect(pool.shutdown().isEmpty, "both exited cleanly")
+        for pid in pids { #expect(kill(pid, 0) == -1 && errno == ESRCH, "worker \(pid) reaped") }
+        #expect(arena.claimSlot() == nil, "the arena is unmapped: no slot to claim")
+    }
+
     @Test func aDamagedMemberFailsTheJobNamingTheOffset() throws {
         let data = sampleText(1_000_000, seed: 6)
         var compressed = try compress(data, jobs: 1, ioThreads: 1, chunkSize: 128 << 10)

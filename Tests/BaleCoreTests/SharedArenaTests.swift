@@ -36,6 +36,24 @@ import Glibc
         #expect(arena.freeSlots == 3)
     }
 
+    /// `unmapIfIdle` (a retired pool's last step) leaves an arena whose
+    /// slot is still held mapped, and once every slot is free unmaps it:
+    /// no slot can be claimed after that, for a worker or not.
+    @Test func anArenaIsUnmappedOnlyWhenNoSlotIsHeld() throws {
+        let arena = try SharedArena(layout: Self.small)
+        var held = arena.claimSlot()
+        arena.unmapIfIdle()
+        #expect(held != nil && arena.freeSlots == 2)
+        held = nil
+        var again = arena.claimSlot(for: 0)
+        #expect(again != nil, "still mapped: a slot was held")
+        again = nil
+        _ = (held, again)
+        arena.unmapIfIdle()
+        #expect(arena.claimSlot() == nil && arena.claimSlot(for: 0) == nil)
+        arena.unmapIfIdle()  // once only
+    }
+
     @Test func aRegionSurvivesItsFrame() throws {
         let region = ArenaRegion(inputOffset: 5 << 20, inputLength: 4 << 20, outputOffset: 7, outputCapacity: 1 << 30)
         #expect(try ArenaRegion(decoding: region.encoded) == region)

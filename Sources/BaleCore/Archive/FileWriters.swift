@@ -72,15 +72,6 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var attributes: [ExtendedAttributes.Attribute] = []
     }
 
-    /// A path as a set member, hashed as one block of bytes (an array of
-    /// bytes hashes byte by byte, which showed in the profile).
-    private struct PathKey: Hashable {
-        var bytes: [UInt8]
-        func hash(into hasher: inout Hasher) {
-            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        }
-    }
-
     private let queue: BoundedQueue<[Job]>
     /// What becomes of files already there, and whether times are restored.
     private let policy: ExtractionPolicy

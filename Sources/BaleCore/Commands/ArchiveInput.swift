@@ -99,6 +99,11 @@ struct ArchiveInput {
             if isGzip {
                 let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
                                                codec: codec, pipeline: pipeline, sink: sink)
+                // The archive is every caller's last job: its workers end
+                // (and the arena's pages are freed) on a thread of their
+                // own while the handler finishes (the extractor's files and
+                // directories), not after it.
+                pipeline.workers.retire()
                 if report.ending == .trailingGarbage {
                     context.report(.warning(path: name, GzipStreamDecoder.trailingGarbageWarning))
                     status = .warning

@@ -79,7 +79,7 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     /// The free slots, the most recently freed last, and for every slot
     /// the worker it was last claimed for (nil: none yet, or a claim for
     /// no worker).
-    private let slots: Mutex<(free: [Int], lastWorker: [Int?])>
+    private let slots: Mutex<(free: [Int], lastWorker: [Int?], unmapped: Bool)>
     /// The parent's first touches, batched: of the inputs, which readers
     /// write; of the outputs, which the collector reads.
     private let inputPrefaulter = ArenaPrefaulter(for: .write)
@@ -116,21 +116,38 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
             throw error
         }
         slots = Mutex((free: Array((0..<layout.slots).reversed()),
-                       lastWorker: Array(repeating: nil, count: layout.slots)))
+                       lastWorker: Array(repeating: nil, count: layout.slots), unmapped: false))
     }
 
     deinit {
+        if !slots.withLock({ $0.unmapped }) { unmap() }
+    }
+
+    private func unmap() {
         munmap(inputBase, layout.slots * layout.inputPart)
         munmap(UnsafeMutableRawPointer(mutating: outputBase), layout.slots * layout.outputPart)
         FileIO.close(inputs)
         for fd in workerDescriptors { FileIO.close(fd) }
     }
 
+    /// Unmaps the arena and closes its descriptors now, if no slot is held
+    /// (every job has ended) and its workers are gone: its pages are freed
+    /// here, not when the last reference to it goes (`WorkerPool.retire`
+    /// does this on its own thread). No slot can be claimed after it.
+    func unmapIfIdle() {
+        let idle = slots.withLock { slots -> Bool in
+            guard !slots.unmapped, slots.free.count == layout.slots else { return false }
+            slots.unmapped = true
+            return true
+        }
+        if idle { unmap() }
+    }
+
     /// A free slot, now owned by the caller; nil when every slot is taken
     /// (the chunk then travels in its frame).
     public func claimSlot() -> ArenaSlot? {
         let index = slots.withLock { slots -> Int? in
-            guard let index = slots.free.popLast() else { return nil }
+            guard !slots.unmapped, let index = slots.free.popLast() else { return nil }
             slots.lastWorker[index] = nil
             return index
         }
@@ -153,6 +170,7 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     /// each in the worker that uses it.
     func claimSlot(for worker: Int) -> ArenaSlot? {
         let index = slots.withLock { slots -> Int? in
+            guard !slots.unmapped else { return nil }
             let pick = slots.free.lastIndex { slots.lastWorker[$0] == worker } ?? slots.free.indices.last
             guard let pick else { return nil }
             let index = slots.free.remove(at: pick)
