@@ -64,11 +64,14 @@ public enum GunzipJob {
                                        arena: pipeline.workers.arena)
         let checking = CheckingSink(target: sink, unwritten: cutter.unwritten, path: inputName)
         // A file's members are inflated into arena slots: one in flight per
-        // worker, not two (`membersInFlightToArena`). A stream's come back
-        // in their reply frames, and keep the next one waiting in the pipe.
+        // worker, not two (`membersInFlightToArena`), and no more waiting
+        // than the writing needs (`PipelineOptions.holdsOnlyWhatWorkersNeed`).
+        // A stream's come back in their reply frames, and keep the next one
+        // waiting in the pipe.
         var members = pipeline
         if seekable && pipeline.workers.arena != nil {
             members.options.inFlightPerWorker = membersInFlightToArena
+            members.options.holdsOnlyWhatWorkersNeed = true
         }
         var bytesIn: Int64 = 0
         // A file whose first member is another tool's skips the parallel

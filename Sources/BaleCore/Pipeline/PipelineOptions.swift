@@ -35,11 +35,31 @@ public struct PipelineOptions: Sendable, Equatable {
     /// is ready when it asks.
     public func queueCapacity(workers: Int) -> Int { queuedPerWorker * workers }
 
+    /// Whether the job's window is only what keeps its workers busy
+    /// (`window`): for a job whose every result holds an arena slot until
+    /// it is written (a file's members, inflated into the arena:
+    /// `GunzipJob`).
+    public var holdsOnlyWhatWorkersNeed = false
+
     /// The reorder window: every chunk the job holds, in any stage. It must
     /// cover what the queue, the workers and the readers can hold at once,
     /// plus slack for results waiting on a slower earlier chunk.
+    ///
+    /// With `holdsOnlyWhatWorkersNeed`, the chunks in flight and two more:
+    /// the result being written and the next one, ready when it is done.
+    /// A worker's next member is then cut when its last answer is written,
+    /// not queued ahead: members wait in the file, not in slots. Where the
+    /// writing is slower than the workers (`unpack` of many small files),
+    /// the full window filled with inflated members waiting their turn,
+    /// and each slot a run touches costs it its pages (allocated, mapped
+    /// in a worker and in bale, freed at the end): `unpack` of the `text`
+    /// corpus touched 11 slots, and took 750 ms of CPU with 4 against 790
+    /// with 10, wall 422 -> 407 ms (medians of 15, alternated); `gunzip`
+    /// of the same data 157 -> 152 ms; the `packed` corpus, whose
+    /// inflating is the slower part, 582 ms either way.
     public func window(workers: Int) -> Int {
-        queueCapacity(workers: workers) + inFlightPerWorker * workers + ioThreads + 2
+        if holdsOnlyWhatWorkersNeed { return inFlightPerWorker * workers + 2 }
+        return queueCapacity(workers: workers) + inFlightPerWorker * workers + ioThreads + 2
     }
 
     /// The most bytes of chunk data the parent process holds for a job:
