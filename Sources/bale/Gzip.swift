@@ -130,7 +130,7 @@ struct GzipOptions: ParsableArguments {
     func validate(decompress: Bool, test: Bool) throws {
         // The level is checked where one is used: `gunzip --codec isal`
         // compresses nothing, and the default 6 is none of isal's levels.
-        if !decompress && !test && !list { _ = try level.resolved(codec: engine.codec) }
+        if compresses(decompress: decompress, test: test) { _ = try level.resolved(codec: engine.codec) }
         if manifest != nil && (decompress || test) {
             throw ValidationError("--manifest lists the files compressed: it does not go with -d or -t")
         }
@@ -140,6 +140,11 @@ struct GzipOptions: ParsableArguments {
         try engine.requireJSONApart(dataOnStandardOutput, recursive ? "the manifest" : "the data")
         try engine.requireDistinctOutputs([("-o", output), ("--manifest", manifest)])
     }
+
+    /// Whether the run compresses, and so uses a level: `-d`, `-t` and
+    /// `-l` read gzip and check none (the default 6 is none of ISA-L's
+    /// levels: `gunzip --codec isal`).
+    private func compresses(decompress: Bool, test: Bool) -> Bool { !decompress && !test && !list }
 
     func commandOptions(decompress: Bool, test: Bool) throws -> GzipCommand.Options {
         var options = GzipCommand.Options()
@@ -151,7 +156,7 @@ struct GzipOptions: ParsableArguments {
         if output == "-" { options.toStandardOutput = true }
         options.keep = keep || toStandardOutput || output != nil
         options.force = force
-        options.level = decompress || test || list ? 6 : try level.resolved(codec: engine.codec)
+        options.level = compresses(decompress: decompress, test: test) ? try level.resolved(codec: engine.codec) : 6
         options.recursive = recursive
         options.list = list
         options.outputDirectory = outputDirectory

@@ -448,15 +448,15 @@ public enum ArchiveIndexDecoder {
         // order), made from their records. `keptNumber` maps an entry's
         // number to its place among them.
         var keptNumber: (Int) -> Int? = { $0 }
-        if !makesAll {
-            let numbers: [Int]
-            switch kept {
-            case .all: numbers = []
-            case .atTheEnds: numbers = keptAtTheEnds(placements)
-            case .selectedBy:
-                numbers = try keptForSelection(taken: taken, linkTargets: linkTargets, placements: placements,
+        let keptNumbers: [Int]?
+        switch kept {
+        case .all: keptNumbers = nil
+        case .atTheEnds: keptNumbers = keptAtTheEnds(placements)
+        case .selectedBy:
+            keptNumbers = try keptForSelection(taken: taken, linkTargets: linkTargets, placements: placements,
                                                index: index, payload: payload, count: entryCount)
-            }
+        }
+        if let numbers = keptNumbers {
             entries = try makeEntries(numbers, payload: payload, checkpoints: checkpoints, owners: &owners)
             let places = Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ($1, $0) })
             keptNumber = { places[$0] }
