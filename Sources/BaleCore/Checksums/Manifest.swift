@@ -267,15 +267,15 @@ public enum Manifest {
         public var path: [UInt8]
     }
 
-    /// What a manifest holds: its well-formed lines, in order, and how
-    /// many lines were not well formed (sha256sum warns about those and
-    /// goes on).
     /// `sha256sum -c --warn`'s warning of a malformed line.
     static func misformattedWarning(manifest: String, line: Int) -> Diagnostic {
         Diagnostic(.warning, path: manifest, "\(line): improperly formatted SHA256 checksum line",
                    wording: .verbatim, exitStatus: .success)
     }
 
+    /// What a manifest holds: its well-formed lines, in order, and how
+    /// many lines were not well formed (sha256sum warns about those and
+    /// goes on).
     public struct Checklist: Sendable {
         public var entries: [Listed] = []
         /// The line number of each entry (as `misformattedLines` counts).

@@ -54,9 +54,10 @@ public struct PipelineOptions: Sendable, Equatable {
     /// and each slot a run touches costs it its pages (allocated, mapped
     /// in a worker and in bale, freed at the end): `unpack` of the `text`
     /// corpus touched 11 slots, and took 750 ms of CPU with 4 against 790
-    /// with 10, wall 422 -> 407 ms (medians of 15, alternated); `gunzip`
-    /// of the same data 157 -> 152 ms; the `packed` corpus, whose
-    /// inflating is the slower part, 582 ms either way.
+    /// with 10; wall 422 -> 407 ms with the window set by hand (medians of
+    /// 15, alternated), 417 -> 412 ms as built (21); `gunzip` of the same
+    /// data 145 -> 142 ms; the `packed` corpus, whose inflating is the
+    /// slower part, 582 ms either way.
     public func window(workers: Int) -> Int {
         if holdsOnlyWhatWorkersNeed { return inFlightPerWorker * workers + 2 }
         return queueCapacity(workers: workers) + inFlightPerWorker * workers + ioThreads + 2
