@@ -36,22 +36,25 @@ import Glibc
         #expect(arena.freeSlots == 3)
     }
 
-    /// `unmapIfIdle` (a retired pool's last step) leaves an arena whose
-    /// slot is still held mapped, and once every slot is free unmaps it:
-    /// no slot can be claimed after that, for a worker or not.
+    /// `unmapWhenIdle` (a retired pool's last step) leaves an arena whose
+    /// slot is still held mapped, its bytes readable, and unmaps it when
+    /// that slot is freed; no slot can be claimed after the call, for a
+    /// worker or not.
     @Test func anArenaIsUnmappedOnlyWhenNoSlotIsHeld() throws {
         let arena = try SharedArena(layout: Self.small)
         var held = arena.claimSlot()
-        arena.unmapIfIdle()
-        #expect(held != nil && arena.freeSlots == 2)
+        held?.input[0] = 42
+        arena.unmapWhenIdle()
+        #expect(held?.input[0] == 42 && !arena.isUnmapped, "still mapped while a slot is held")
+        #expect(arena.claimSlot() == nil && arena.claimSlot(for: 0) == nil, "no claim once closing")
+        #expect(arena.freeSlots == 2)
         held = nil
-        var again = arena.claimSlot(for: 0)
-        #expect(again != nil, "still mapped: a slot was held")
-        again = nil
-        _ = (held, again)
-        arena.unmapIfIdle()
-        #expect(arena.claimSlot() == nil && arena.claimSlot(for: 0) == nil)
-        arena.unmapIfIdle()  // once only
+        _ = held
+        #expect(arena.freeSlots == 3 && arena.isUnmapped, "unmapped as the last slot held is freed")
+        arena.unmapWhenIdle()  // once only
+        let idle = try SharedArena(layout: Self.small)
+        idle.unmapWhenIdle()
+        #expect(idle.isUnmapped && idle.claimSlot() == nil)
     }
 
     @Test func aRegionSurvivesItsFrame() throws {

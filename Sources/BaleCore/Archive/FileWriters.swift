@@ -56,12 +56,23 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     /// of 32 files), so nothing waits.
     static let maximumDirectoriesHeld = max(1, (DescriptorLimit.current - 32) / 4)
 
+    /// Files whose bytes are lent (`FileContent`) hold the arena slots
+    /// they were inflated into until they are written, and a slot held is
+    /// one the workers cannot write their next results into (those then
+    /// come back in their reply frames, copied). The files in flight hold
+    /// a few MiB (`batchBytes`, `queuedBatches`), two or three slots of
+    /// 4 MiB; while they hold this many slots, a file from another is
+    /// copied instead. The arena has a slot for every chunk of the full
+    /// reorder window, which a file's members leave free for these
+    /// (`PipelineOptions.holdsOnlyWhatWorkersNeed`).
+    static let maximumLendersHeld = 3
+
     struct Job: Sendable {
         /// The directory the file goes in.
         var parent: OpenDirectory
         var leaf: [UInt8]
         var path: [UInt8]
-        var bytes: [UInt8]
+        var content: FileContent
         var mode: mode_t
         /// The owner to give the file, when owners are restored.
         var owner: (user: uid_t, group: gid_t)?
@@ -86,6 +97,9 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var completed = 0
         /// The directories the batches handed over and not yet written hold.
         var directoriesHeld = 0
+        /// The lenders (arena slots) the files submitted and not yet
+        /// written hold, with how many files hold each.
+        var lenders: [ObjectIdentifier: Int] = [:]
         /// Paths queued or being written.
         var pending: Set<PathKey> = []
         /// The directories those files go in (paths, with how many files).
@@ -137,7 +151,10 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         let directoryKey = Self.directoryKey(of: job.path, reusing: lastDirectoryKey)
         lastDirectoryKey = directoryKey
         batchDirectoryKeys[directoryKey, default: 0] += 1
-        batchSize += job.bytes.count
+        batchSize += job.content.count
+        if job.content.isLent {
+            monitor.withLock { job.content.forEachOwner { shared.lenders[$0, default: 0] += 1 } }
+        }
         batch.append(job)
         if batch.count >= Self.batchFiles || batchSize >= Self.batchBytes { handOver() }
     }
@@ -157,6 +174,15 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         batchDirectoryKeys = [:]
         batchSize = 0
         batchDirectories = 0
+    }
+
+    /// Whether a file's bytes lent by `owner` may be kept lent (held until
+    /// written), or must be copied: the files submitted hold no more than
+    /// `maximumLendersHeld` lenders. (The file being gathered may hold one
+    /// or two more until it is submitted.)
+    func mayHold(_ owner: AnyObject) -> Bool {
+        let key = ObjectIdentifier(owner)
+        return monitor.withLock { shared.lenders[key] != nil || shared.lenders.count < Self.maximumLendersHeld }
     }
 
     /// Waits for the queue if `path` is one of its files (not yet written);
@@ -218,6 +244,11 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         let directories = Self.directories(of: jobs)
         monitor.withLock {
             shared.directoriesHeld -= directories
+            for job in jobs {
+                job.content.forEachOwner { owner in
+                    if let count = shared.lenders[owner], count > 1 { shared.lenders[owner] = count - 1 } else { shared.lenders[owner] = nil }
+                }
+            }
             shared.completed += jobs.count
             var last: PathKey?
             for job in jobs {
@@ -269,7 +300,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             return [.error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")]
         }
         defer { if staged == nil { close(fd) } }
-        do { try FileIO.write(fd, job.bytes) } catch {
+        do { try job.content.write(to: fd) } catch {
             // No partial file stays behind (a full disk, a file-size limit).
             if let staged { staged.discard() } else { _ = withCString(job.leaf) { unlinkat(parent, $0, 0) } }
             return [.error(path: job.displayName, "write error: \(error.reason); not extracted")]

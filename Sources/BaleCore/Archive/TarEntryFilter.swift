@@ -46,6 +46,10 @@ public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
         if passing { try inner.content(bytes) }
     }
 
+    public mutating func contentComes(from lent: LentBytes?) {
+        inner.contentComes(from: lent)
+    }
+
     public mutating func hole(_ length: Int64) throws(BaleError) {
         if passing { try inner.hole(length) }
     }

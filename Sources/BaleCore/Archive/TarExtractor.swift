@@ -63,6 +63,8 @@ public struct TarExtractor: TarReader.Handler {
     public var onEntry: ((TarEntry) -> Void)?
     private let writers: FileWriters
     private var small: FileWriters.Job?
+    /// Where the content being given comes from, if lent (`contentComes(from:)`).
+    private var lent: LentBytes?
     /// The large file being written, under its temporary name.
     private var large: StagedFile?
     /// The destination as given (for the signal handler's table of
@@ -283,10 +285,9 @@ public struct TarExtractor: TarReader.Handler {
         case .file where isSmallFile:
             small = FileWriters.Job(
                 parent: directory, leaf: leaf, path: path,
-                bytes: [], mode: mode, owner: owner, seconds: entry.modificationSeconds,
-                nanoseconds: entry.modificationNanoseconds, displayName: entry.displayName,
-                attributes: attributesToSet(entry))
-            small?.bytes.reserveCapacity(Int(entry.size))
+                content: FileContent(expected: Int(entry.size)), mode: mode, owner: owner,
+                seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
+                displayName: entry.displayName, attributes: attributesToSet(entry))
         case .file:
             // A large file is written under a temporary name and renamed
             // over its own at `end`: an archive cut short, a full disk or a
@@ -503,9 +504,17 @@ public struct TarExtractor: TarReader.Handler {
         directories.forget()
     }
 
+    public mutating func contentComes(from lent: LentBytes?) {
+        self.lent = lent
+    }
+
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
         if small != nil {
-            small!.bytes.append(contentsOf: bytes)
+            // Kept lent where the bytes are (an arena slot, held until the
+            // file is written) unless the writers hold enough slots already.
+            var owner: (AnyObject & Sendable)?
+            if let lent, lent.contains(bytes), writers.mayHold(lent.owner) { owner = lent.owner }
+            small!.content.append(bytes, lentBy: owner)
             return
         }
         guard current >= 0, let base = bytes.baseAddress, bytes.count > 0 else { return }
@@ -526,7 +535,7 @@ public struct TarExtractor: TarReader.Handler {
     /// A hole in a sparse file: skipped by seeking, so that it stays a hole.
     public mutating func hole(_ length: Int64) throws(BaleError) {
         if small != nil {
-            small!.bytes.append(contentsOf: repeatElement(0, count: Int(length)))
+            small!.content.appendZeros(Int(length))
             return
         }
         guard current >= 0 else { return }

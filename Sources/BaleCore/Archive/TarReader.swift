@@ -71,6 +71,11 @@ public struct TarReader {
         /// named it, and skipped its data): it never begins. By default
         /// nothing is done.
         mutating func unread(_ name: [UInt8])
+        /// The `content` calls that follow, until the next call of this,
+        /// are given bytes from `lent` (nil: from memory nobody lends),
+        /// which a handler that keeps content past the call may keep by
+        /// holding their owner. By default nothing is done.
+        mutating func contentComes(from lent: LentBytes?)
     }
 
     /// The archive's name, for messages.
@@ -1251,6 +1256,9 @@ public struct TarReader {
 extension TarReader.Handler {
     /// By default an entry that cannot be read is only named (by the reader).
     public mutating func unread(_ name: [UInt8]) {}
+
+    /// By default content is used during the call only.
+    public mutating func contentComes(from lent: LentBytes?) {}
 
     /// Gives a hole to `content` as zeros, 64 KiB at a time.
     public mutating func hole(_ length: Int64) throws(BaleError) {

@@ -28,6 +28,19 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         }
     }
 
+    /// Feeds lent bytes: the handler is told where the content it is
+    /// given comes from (`TarReader.Handler.contentComes(from:)`), for
+    /// this write only.
+    public func write(lent: LentBytes) throws(BaleError) {
+        try typedThrows(BaleError.self) {
+            try monitor.withLock {
+                state.handler.contentComes(from: lent)
+                defer { state.handler.contentComes(from: nil) }
+                try state.feed(lent.bytes)
+            }
+        }
+    }
+
     /// Checks that the archive ended properly; a stream cut inside an
     /// entry is a truncated archive.
     public func finish(archiveName: String) throws(BaleError) {

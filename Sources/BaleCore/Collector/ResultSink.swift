@@ -39,11 +39,12 @@ extension WorkReply {
         case .compressed(let bytes), .inflated(let bytes):
             try target.write(bytes)
         case .compressedInArena(let bytes), .inflatedInArena(let bytes):
-            // Straight from the slot the worker wrote it in; the slot is
-            // freed once this result is dropped.
+            // Straight from the slot the worker wrote it in, lent: the slot
+            // is freed once this result is dropped and nothing the sink
+            // kept of it holds it (`LentBytes`).
             var failure: BaleError?
             bytes.withUnsafeBytes { raw in
-                do throws(BaleError) { try target.write(raw) } catch { failure = error }
+                do throws(BaleError) { try target.write(lent: LentBytes(raw, heldBy: bytes.slot)) } catch { failure = error }
             }
             if let failure { throw failure }
         case .compressedPieces(let members):

@@ -9,9 +9,16 @@ import Synchronization
 public protocol OutputSink: Sendable {
     /// Writes all of `bytes`, or throws naming the output and the cause.
     func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError)
+    /// Writes all of `lent`'s bytes, which the sink may keep by holding
+    /// their owner (by default they are written as any others).
+    func write(lent: LentBytes) throws(BaleError)
 }
 
 extension OutputSink {
+    public func write(lent: LentBytes) throws(BaleError) {
+        try write(lent.bytes)
+    }
+
     /// Writes all of `bytes`.
     public func write(_ bytes: [UInt8]) throws(BaleError) {
         var failure: BaleError?

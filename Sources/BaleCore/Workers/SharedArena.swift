@@ -78,8 +78,15 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     private let outputBase: UnsafeRawPointer
     /// The free slots, the most recently freed last, and for every slot
     /// the worker it was last claimed for (nil: none yet, or a claim for
-    /// no worker).
-    private let slots: Mutex<(free: [Int], lastWorker: [Int?], unmapped: Bool)>
+    /// no worker); whether the arena is to be unmapped once every slot is
+    /// free (`unmapWhenIdle`), and whether it is.
+    private struct Slots {
+        var free: [Int]
+        var lastWorker: [Int?]
+        var closing = false
+        var unmapped = false
+    }
+    private let slots: Mutex<Slots>
     /// The parent's first touches, batched: of the inputs, which readers
     /// write; of the outputs, which the collector reads.
     private let inputPrefaulter = ArenaPrefaulter(for: .write)
@@ -115,8 +122,8 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
             for fd in opened { FileIO.close(fd) }
             throw error
         }
-        slots = Mutex((free: Array((0..<layout.slots).reversed()),
-                       lastWorker: Array(repeating: nil, count: layout.slots), unmapped: false))
+        slots = Mutex(Slots(free: Array((0..<layout.slots).reversed()),
+                            lastWorker: Array(repeating: nil, count: layout.slots)))
     }
 
     deinit {
@@ -130,24 +137,34 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
         for fd in workerDescriptors { FileIO.close(fd) }
     }
 
-    /// Unmaps the arena and closes its descriptors now, if no slot is held
-    /// (every job has ended) and its workers are gone: its pages are freed
-    /// here, not when the last reference to it goes (`WorkerPool.retire`
-    /// does this on its own thread). No slot can be claimed after it.
-    func unmapIfIdle() {
+    /// Unmaps the arena and closes its descriptors once no slot is held:
+    /// now, or when the last slot held is freed, by the thread that frees
+    /// it. Its pages are freed then, not when the last reference to it
+    /// goes (`WorkerPool.retire` calls this once its workers are gone, on
+    /// its own thread; the slots still held are results the extractor's
+    /// writer threads are writing files from, `LentBytes`). No slot can be
+    /// claimed after it.
+    func unmapWhenIdle() {
         let idle = slots.withLock { slots -> Bool in
-            guard !slots.unmapped, slots.free.count == layout.slots else { return false }
-            slots.unmapped = true
-            return true
+            slots.closing = true
+            return Self.unmapsNow(&slots, of: layout.slots)
         }
         if idle { unmap() }
+    }
+
+    /// Whether an arena closing with every one of its `count` slots free
+    /// is to be unmapped now (by the caller, once only).
+    private static func unmapsNow(_ slots: inout Slots, of count: Int) -> Bool {
+        guard slots.closing, !slots.unmapped, slots.free.count == count else { return false }
+        slots.unmapped = true
+        return true
     }
 
     /// A free slot, now owned by the caller; nil when every slot is taken
     /// (the chunk then travels in its frame).
     public func claimSlot() -> ArenaSlot? {
         let index = slots.withLock { slots -> Int? in
-            guard !slots.unmapped, let index = slots.free.popLast() else { return nil }
+            guard !slots.closing, let index = slots.free.popLast() else { return nil }
             slots.lastWorker[index] = nil
             return index
         }
@@ -170,7 +187,7 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
     /// each in the worker that uses it.
     func claimSlot(for worker: Int) -> ArenaSlot? {
         let index = slots.withLock { slots -> Int? in
-            guard !slots.unmapped else { return nil }
+            guard !slots.closing else { return nil }
             let pick = slots.free.lastIndex { slots.lastWorker[$0] == worker } ?? slots.free.indices.last
             guard let pick else { return nil }
             let index = slots.free.remove(at: pick)
@@ -180,12 +197,19 @@ public final class SharedArena: @unchecked Sendable {  // the mappings never cha
         return index.map { ArenaSlot(arena: self, index: $0) }
     }
 
+    /// Whether the arena has been unmapped (`unmapWhenIdle`).
+    var isUnmapped: Bool { slots.withLock { $0.unmapped } }
+
     /// How many slots are free now.
     public var freeSlots: Int { slots.withLock { $0.free.count } }
 
     /// Puts slot `index` back (only `ArenaSlot.deinit` calls this).
     func release(_ index: Int) {
-        slots.withLock { $0.free.append(index) }
+        let last = slots.withLock { slots -> Bool in
+            slots.free.append(index)
+            return Self.unmapsNow(&slots, of: layout.slots)
+        }
+        if last { unmap() }
     }
 
     /// Slot `index`'s input part, where a reader puts its chunk.

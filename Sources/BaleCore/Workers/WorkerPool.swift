@@ -174,7 +174,7 @@ public final class WorkerPool: Sendable {
                 failures.append((worker.process.pid, status))
             }
         }
-        arena?.unmapIfIdle()
+        arena?.unmapWhenIdle()
         return failures
     }
 
