@@ -1,11 +1,12 @@
 /* The few POSIX pieces Swift cannot import (pipe2, renameat2, F_SETPIPE_SZ,
- * F_DUPFD_CLOEXEC, memfd_create, O_PATH, syncfs, splice, waitid with WNOWAIT, the wait-status macros),
+ * F_DUPFD_CLOEXEC, memfd_create, O_PATH, syncfs, splice, preadv2, waitid with WNOWAIT, the wait-status macros),
  * and the signal handler that cleans up when a signal ends bale, with the
  * two tables it reads: temporary files to remove, worker processes to
  * kill. The handler is C because it must only make async-signal-safe
  * calls and touch memory that no other thread frees or rewrites under it;
  * Swift gives no such guarantee about anything it allocates. */
 #define _GNU_SOURCE
+#include <sys/uio.h>
 #include <sys/vfs.h>
 #include <dirent.h>
 #include <errno.h>
@@ -46,6 +47,11 @@ ssize_t bale_splice_to_pipe(int file, int64_t *offset, int pipe, size_t count) {
     ssize_t moved = splice(file, &at, pipe, NULL, count, SPLICE_F_MOVE);
     *offset = at;
     return moved;
+}
+int bale_byte_is_cached(int file, int64_t offset) {
+    char byte;
+    struct iovec vector = { &byte, 1 };
+    return preadv2(file, &vector, 1, (off_t)offset, RWF_NOWAIT) == 1;
 }
 int bale_o_path(void) { return O_PATH; }
 

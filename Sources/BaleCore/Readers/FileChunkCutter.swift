@@ -16,7 +16,8 @@ import Synchronization
 ///
 /// The readers stay the threads that wait for the disk: for each range
 /// they cut, they ask the kernel to read it into the page cache
-/// (`posix_fadvise` WILLNEED, which starts the reads and returns), as
+/// (`posix_fadvise` WILLNEED, which starts the reads and returns; not
+/// for a range already there: `ReadAhead`), as
 /// far ahead of the feeders as the bounded queue lets them cut, so a
 /// feeder's splice finds the pages there or on their way.
 ///
@@ -79,7 +80,7 @@ public final class FileChunkCutter: ChunkCutter, Sendable {
         let length = Int(min(Int64(chunkSize), size - offset))
         // Advice, not a read: where the kernel takes none (a file system
         // without readahead), the feeder's splice reads the pages itself.
-        _ = posix_fadvise(fd, off_t(offset), off_t(length), POSIX_FADV_WILLNEED)
+        ReadAhead.ask(fd, offset: offset, length: Int64(length))
         let request = WorkRequest.compressFileRange(FileRange(fd: fd, offset: offset, length: length), output: nil)
         let chunk = Chunk(sequence: sequence, offset: offset, request: request, resultArena: arena)
         if sequence == chunkCount - 1 {

@@ -10,7 +10,7 @@ import Glibc
 /// be assembled in order, so the prefetcher's threads (`--io-threads`)
 /// open the next small files in parallel, ahead of the cutter, read their
 /// extended attributes when the entry asks for them, and ask the kernel
-/// to read each one's content into the page cache (`posix_fadvise`
+/// to read each one's content into the page cache (`ReadAhead`: posix_fadvise
 /// WILLNEED, which starts the reads and returns); the cutter takes each
 /// open file when its turn comes and reads it straight into the chunk
 /// (`TarChunkCutter`), as it reads a large file. Large files are left to
@@ -197,7 +197,7 @@ final class FilePrefetcher: @unchecked Sendable {
         switch entry.openSource(relativeTo: base) {
         case .success(let fd):
             // Advice, not a read: where the kernel takes none, the cutter's read does the work.
-            if entry.header.size > 0 { _ = posix_fadvise(fd, 0, off_t(entry.header.size), POSIX_FADV_WILLNEED) }
+            ReadAhead.ask(fd, offset: 0, length: entry.header.size)
             return .opened(fd: fd, attributes: entry.attributesWithContent(from: fd))
         case .failure(let failure):
             if failure.isOutOfDescriptors { return .leftToTaker }

@@ -19,7 +19,7 @@ import Glibc
 /// when it fits one (claimed by the feeder, `Chunk.resultArena`). The
 /// readers only read each member's header and
 /// its trailer's CRC (a few bytes), and ask the kernel to read the member
-/// ahead into the page cache (`posix_fadvise` WILLNEED) for the feeder.
+/// ahead into the page cache (`ReadAhead`) for the feeder.
 /// Reading each member into the slot's input part (pread) cost a copy,
 /// and the first touch of every page of that part in the reader and the
 /// worker besides (docs/performance-history.md, "Fewer copies"). A stream is read
@@ -172,7 +172,7 @@ public final class MemberChunkCutter: ChunkCutter, @unchecked Sendable {  // sta
         let range = FileRange(fd: fd, offset: start, length: length)
         // Advice, not a read: where the kernel takes none, the feeder's
         // splice reads the pages itself.
-        _ = posix_fadvise(fd, off_t(start), off_t(length), POSIX_FADV_WILLNEED)
+        ReadAhead.ask(fd, offset: start, length: Int64(length))
         let member = Member(offset: start, length: length, promisesEnd: sizes.promisesEnd,
                             crc: try readTrailerCRC(of: range))
         let request = WorkRequest.inflateFileRange(range, expectedLength: sizes.dataLength, output: nil)

@@ -52,7 +52,7 @@ public final class SelectedMemberCutter: ChunkCutter, Sendable {
         let range = FileRange(fd: fd, offset: Int64(member.offset), length: Int(member.length))
         // The readers wait for the disk, not the feeder: the kernel reads
         // the member ahead for its splice (advice, as `FileChunkCutter`'s).
-        _ = posix_fadvise(fd, off_t(range.offset), off_t(range.length), POSIX_FADV_WILLNEED)
+        ReadAhead.ask(fd, offset: range.offset, length: Int64(range.length))
         return Chunk(sequence: UInt64(sequence), offset: Int64(member.offset),
                      request: .inflateFileRange(range, expectedLength: Int(member.dataLength), output: nil),
                      context: piece)

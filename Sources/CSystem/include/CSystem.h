@@ -37,6 +37,12 @@ int bale_set_pipe_size(int fd, int bytes);
 /// bytes moved, 0 at the end of the file, or -1 (errno set).
 ssize_t bale_splice_to_pipe(int file, int64_t *offset, int pipe, size_t count);
 
+/// Whether the page holding byte `offset` of `file` is in the page cache:
+/// a one-byte read that fails rather than wait for the disk (preadv2 with
+/// RWF_NOWAIT, Linux 4.14). 1 if it is; 0 if it is not, or the file system
+/// cannot tell (tmpfs says EOPNOTSUPP), or there is no such byte.
+int bale_byte_is_cached(int file, int64_t offset);
+
 /// O_PATH (a descriptor that only names a file: no read access needed, no
 /// device opened), which glibc shows only under _GNU_SOURCE.
 int bale_o_path(void);
