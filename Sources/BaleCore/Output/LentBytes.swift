@@ -4,9 +4,10 @@
 ///
 /// The lender is the shared arena: a worker's result sits in an arena slot
 /// (`ArenaBytes`), and the slot is not reused while anything holds it
-/// (`ArenaSlot`). The extractor lends a small file's bytes, so lent, to the
-/// writer threads (`FileContent`): the file is written from the slot the
-/// worker inflated it into, never copied into an array in between.
+/// (`ArenaSlot`). The extractor hands a small file's lent bytes on to the
+/// writer threads with their owner (`FileContent`): the file is written
+/// from the slot the worker inflated it into, never copied into an array
+/// in between.
 public struct LentBytes: @unchecked Sendable {  // the bytes are read-only while `owner` lives, whoever holds it
     /// The bytes.
     public let bytes: UnsafeRawBufferPointer
