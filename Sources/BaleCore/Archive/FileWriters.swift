@@ -245,9 +245,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         monitor.withLock {
             shared.directoriesHeld -= directories
             for job in jobs {
-                job.content.forEachOwner { owner in
-                    if let count = shared.lenders[owner], count > 1 { shared.lenders[owner] = count - 1 } else { shared.lenders[owner] = nil }
-                }
+                job.content.forEachOwner { Self.countDown($0, in: &shared.lenders) }
             }
             shared.completed += jobs.count
             var last: PathKey?
@@ -255,15 +253,16 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
                 shared.pending.remove(PathKey(bytes: job.path))
                 let directory = Self.directoryKey(of: job.path, reusing: last)
                 last = directory
-                if let count = shared.pendingDirectories[directory], count > 1 {
-                    shared.pendingDirectories[directory] = count - 1
-                } else {
-                    shared.pendingDirectories[directory] = nil
-                }
+                Self.countDown(directory, in: &shared.pendingDirectories)
             }
             shared.problems += found
             idle.broadcast()
         }
+    }
+
+    /// Takes one from `key`'s count, removing the key at none.
+    private static func countDown<Key: Hashable>(_ key: Key, in counts: inout [Key: Int]) {
+        if let count = counts[key], count > 1 { counts[key] = count - 1 } else { counts[key] = nil }
     }
 
     /// Creates and writes one file; returns the problems met.

@@ -9,8 +9,13 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         var handler: Handler
 
         /// Feeds `bytes` to the reader and on to the handler (one access
-        /// to the state, both its parts changed).
-        mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
+        /// to the state, both its parts changed), telling the handler
+        /// where the content comes from when `lent` lends them
+        /// (`TarReader.Handler.contentComes(from:)`), for this feed only.
+        mutating func feed(_ bytes: UnsafeRawBufferPointer, lent: LentBytes?) throws(BaleError) {
+            guard let lent else { return try reader.feed(bytes, to: &handler) }
+            handler.contentComes(from: lent)
+            defer { handler.contentComes(from: nil) }
             try reader.feed(bytes, to: &handler)
         }
     }
@@ -23,21 +28,17 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
-        try typedThrows(BaleError.self) {
-            try monitor.withLock { try state.feed(bytes) }
-        }
+        try feed(bytes, lent: nil)
     }
 
-    /// Feeds lent bytes: the handler is told where the content it is
-    /// given comes from (`TarReader.Handler.contentComes(from:)`), for
-    /// this write only.
+    /// Feeds lent bytes, which the handler may keep by holding their owner.
     public func write(lent: LentBytes) throws(BaleError) {
+        try feed(lent.bytes, lent: lent)
+    }
+
+    private func feed(_ bytes: UnsafeRawBufferPointer, lent: LentBytes?) throws(BaleError) {
         try typedThrows(BaleError.self) {
-            try monitor.withLock {
-                state.handler.contentComes(from: lent)
-                defer { state.handler.contentComes(from: nil) }
-                try state.feed(lent.bytes)
-            }
+            try monitor.withLock { try state.feed(bytes, lent: lent) }
         }
     }
 
