@@ -78,7 +78,10 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var owner: (user: uid_t, group: gid_t)?
         var seconds: Int64
         var nanoseconds: Int32
-        var displayName: String
+        /// The entry's name as archived; made into text (`displayName`)
+        /// only for a message, not for every file.
+        var name: [UInt8]
+        var displayName: String { TerminalText.name(name) }
         /// Extended attributes and ACLs to set (`AttributeRestorer`).
         var attributes: [ExtendedAttributes.Attribute] = []
     }

@@ -90,17 +90,34 @@ public struct TarExtractor: TarReader.Handler {
     /// The cleaned, relative components of an archive name, or nil with a
     /// reason when the name must be refused.
     static func components(_ name: [UInt8]) -> Result<[[UInt8]], RefusedName> {
-        let parts = name.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
+        // One pass over the name, each component copied once (splitting
+        // into slices, then arrays, then keeping the clean ones cost three
+        // allocations a component on every entry).
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
         var cleaned: [[UInt8]] = []
-        for part in parts {
-            if part == [UInt8(ascii: ".")] { continue }
-            if part == [UInt8(ascii: "."), UInt8(ascii: ".")] { return .failure(RefusedName(reason: "contains '..'")) }
+        var start = 0
+        for end in 0...name.count where end == name.count || name[end] == slash {
+            defer { start = end + 1 }
+            let part = name[start..<end]
+            if part.isEmpty || part.elementsEqual(CollectionOfOne(dot)) { continue }
+            if part.count == 2 && part.first == dot && part.last == dot { return .failure(RefusedName(reason: "contains '..'")) }
             // The system reads a name up to a NUL byte: "..\0" would be
             // "..". The reader never gives one; refused should one come.
             if part.contains(0) { return .failure(RefusedName(reason: "contains a NUL byte")) }
-            cleaned.append(part)
+            cleaned.append(Array(part))
         }
         return .success(cleaned)
+    }
+
+    /// `parts` joined by slashes: the path below the destination.
+    static func path(of parts: [[UInt8]]) -> [UInt8] {
+        var path: [UInt8] = []
+        path.reserveCapacity(parts.reduce(parts.count) { $0 + $1.count })
+        for part in parts {
+            if !path.isEmpty { path.append(UInt8(ascii: "/")) }
+            path += part
+        }
+        return path
     }
 
     struct RefusedName: Error { var reason: String }
@@ -205,7 +222,7 @@ public struct TarExtractor: TarReader.Handler {
         }
         // A sparse file needs a file to seek in, whatever its size.
         let isSmallFile = entry.kind == .file && !entry.isSparse && entry.size <= FileWriters.smallFileLimit
-        let path = Array(parts.joined(separator: [UInt8(ascii: "/")]))
+        let path = Self.path(of: parts)
         // Replacing a file still queued: let it be written first (a small
         // file's submit does the same). And an entry named for a directory
         // that queued files go in waits for them: the directory looks empty
@@ -241,8 +258,13 @@ public struct TarExtractor: TarReader.Handler {
         let owner = policy.restoresOwners ? owner(of: entry) : nil
         switch entry.kind {
         case .directory:
+            // Made first, looked at only when something is there: most
+            // directories of an archive are new, and a stat before each
+            // mkdir cost a call for nothing.
             var info = stat()
-            var exists = withCString(leaf) { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+            let made = withCString(leaf) { mkdirat(parent, $0, 0o700) } == 0
+            var exists = !made && errno == EEXIST
+                && withCString(leaf) { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
             if exists {
                 switch policy.verdict(on: info, forEntryNamed: entry.displayName, isDirectory: true,
                                       modified: (entry.modificationSeconds, entry.modificationNanoseconds),
@@ -260,7 +282,7 @@ public struct TarExtractor: TarReader.Handler {
             if exists && info.st_mode & S_IFMT != S_IFDIR {
                 _ = withCString(leaf) { unlinkat(parent, $0, 0) }
             }
-            if !exists || info.st_mode & S_IFMT != S_IFDIR {
+            if !made && (!exists || info.st_mode & S_IFMT != S_IFDIR) {
                 if withCString(leaf, { mkdirat(parent, $0, 0o700) }) != 0 {
                     refuse(entry, SystemError.current("mkdir").reason)
                     return
@@ -287,7 +309,7 @@ public struct TarExtractor: TarReader.Handler {
                 parent: directory, leaf: leaf, path: path,
                 content: FileContent(expected: Int(entry.size)), mode: mode, owner: owner,
                 seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
-                displayName: entry.displayName, attributes: attributesToSet(entry))
+                name: entry.name, attributes: attributesToSet(entry))
         case .file:
             // A large file is written under a temporary name and renamed
             // over its own at `end`: an archive cut short, a full disk or a

@@ -199,8 +199,11 @@ public struct TarReader {
     private(set) var sawValidHeader = false
     /// Blocks are being skipped after a damaged header.
     private var isSkippingDamage = false
+    /// The name of the last entry begun, as archived: made into text only
+    /// when a message needs it (`lastBegun`), not for every entry.
+    private var lastBegunName: [UInt8]?
     /// The name of the last entry begun (as messages show it).
-    private(set) var lastBegun: String?
+    var lastBegun: String? { lastBegunName.map { TerminalText.name($0) } }
     /// Where the first damaged header skipped was met: after the entry
     /// named (nil: before any), or `.none` while no header was skipped.
     /// Damage found later (a checksum over the whole stream) may be there
@@ -327,13 +330,26 @@ public struct TarReader {
     /// (the field counted as spaces), over unsigned bytes as POSIX says or
     /// over signed ones as some tars compute it; GNU tar takes both.
     static func checksumMatches(_ header: [UInt8]) -> Bool {
-        var unsigned = 0
-        var signed = 0
-        for (index, byte) in header.enumerated() {
-            let value = (148..<156).contains(index) ? 32 : byte
-            unsigned += Int(value)
-            signed += Int(Int8(bitPattern: value))
+        // One pass over the 512 bytes, as plain sums the compiler makes
+        // vector code of (the loop over `enumerated()` with a range test
+        // per byte was 1.2% of all of `unpack`'s samples): the unsigned sum
+        // and how many bytes have their high bit set; the signed sum is
+        // the unsigned one less 256 for each of those. The checksum field
+        // itself is counted as eight spaces.
+        let (unsigned, high) = header.withUnsafeBufferPointer { bytes -> (Int, Int) in
+            var sum = 0
+            var high = 0
+            for byte in bytes {
+                sum &+= Int(byte)
+                high &+= Int(byte >> 7)
+            }
+            for byte in bytes[148..<156] {
+                sum &-= Int(byte)
+                high &-= Int(byte >> 7)
+            }
+            return (sum + 8 * 32, high)
         }
+        let signed = unsigned - 256 * high
         let stored = octal(header, 148, 8)
         return stored == Int64(unsigned) || stored == Int64(signed)
     }
@@ -676,7 +692,7 @@ public struct TarReader {
     /// Gives `entry` to the handler.
     private mutating func begin<H: Handler>(_ entry: TarEntry, handler: inout H) throws(BaleError) {
         entriesRead += 1
-        lastBegun = entry.displayName
+        lastBegunName = entry.name
         try handler.begin(entry)
     }
 
