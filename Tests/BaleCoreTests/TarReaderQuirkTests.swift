@@ -177,6 +177,12 @@ import Testing
         #expect(TarReader.parseTime(Array("99999999999999999999".utf8)) == nil)
         #expect(TarReader.parseTime(Array("12abc".utf8)) == nil)
         #expect(TarReader.parseTime(Array("".utf8)) == nil)
+        #expect(TarReader.parseTime(Array("5.".utf8))! == (5, 0))
+        #expect(TarReader.parseTime(Array("5.25".utf8))! == (5, 250_000_000))
+        #expect(TarReader.parseTime(Array("1.2.3".utf8)) == nil)
+        #expect(TarReader.parseTime(Array("1.x".utf8)) == nil)
+        #expect(TarReader.parseTime(Array("+1".utf8)) == nil)
+        #expect(TarReader.parseTime(Array("-".utf8)) == nil)
     }
 
     /// A checksum summed over signed bytes (a name with bytes over 127)

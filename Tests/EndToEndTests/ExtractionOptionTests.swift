@@ -227,6 +227,32 @@ import Testing
                 "\(run.stdout)\(run.stderr)")
     }
 
+    /// An owner name this system does not know falls back to each entry's
+    /// own numeric ids, as in GNU tar: two files archived with the same
+    /// unknown names and different ids keep their different ids (the name
+    /// lookups are cached; what is cached for an unknown name is that it
+    /// is unknown, not the first entry's ids).
+    @Test(.enabled(if: Machine.isRoot, "giving files away needs root"))
+    func unknownOwnerNamesFallBackToEachEntrysIDs() throws {
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            python3 - <<'PY'
+            import io, tarfile
+            with tarfile.open("n.tar", "w", format=tarfile.GNU_FORMAT) as archive:
+                for name, ids, kind in [("f", 4242, tarfile.REGTYPE), ("d", 4242, tarfile.DIRTYPE), ("h", 5252, tarfile.REGTYPE)]:
+                    info = tarfile.TarInfo(name)
+                    info.type, info.mode, info.mtime = kind, 0o755, 1600000000
+                    info.uid, info.gid, info.uname, info.gname = ids, ids + 101, "nosuchbaleuser", "nosuchbalegroup"
+                    data = b"x\\n" if kind == tarfile.REGTYPE else b""
+                    info.size = len(data)
+                    archive.addfile(info, io.BytesIO(data))
+            PY
+            both n.tar
+            [ "$(cd g && stat -c '%n %u %g' f d h)" = "$(cd b && stat -c '%n %u %g' f d h)" ] && (cd b && stat -c '%n %u %g' f d h)
+            """)
+        #expect(run.stdout == "gnu=0 bale=0\nf 4242 4343\nd 4242 4343\nh 5252 5353\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file already there is replaced, small or large: a new inode with
     /// the new content, while a hard link to the old file keeps the old
     /// content (as with GNU tar, which unlinks).

@@ -138,7 +138,8 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
 
     /// Queues a file; if a file of the same name is still queued, waits for it first.
     func submit(_ job: Job) {
-        waitFor(job.path)
+        let key = PathKey(bytes: job.path)
+        waitFor(key)
         if batch.last?.parent !== job.parent {
             if monitor.withLock({ shared.directoriesHeld }) + batchDirectories + 1 > Self.maximumDirectoriesHeld {
                 handOver()
@@ -150,7 +151,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             }
             batchDirectories += 1
         }
-        batchKeys.insert(PathKey(bytes: job.path))
+        batchKeys.insert(key)
         let directoryKey = Self.directoryKey(of: job.path, reusing: lastDirectoryKey)
         lastDirectoryKey = directoryKey
         batchDirectoryKeys[directoryKey, default: 0] += 1
@@ -192,7 +193,12 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     /// whether it waited.
     @discardableResult
     func waitFor(_ path: [UInt8]) -> Bool {
-        let key = PathKey(bytes: path)
+        waitFor(PathKey(bytes: path))
+    }
+
+    /// `waitFor(_:)` with the path's key made already.
+    @discardableResult
+    private func waitFor(_ key: PathKey) -> Bool {
         guard batchKeys.contains(key) || monitor.withLock({ shared.pending.contains(key) }) else { return false }
         drain()
         return true

@@ -40,8 +40,8 @@ import CSystem
 public struct TarExtractor: TarReader.Handler {
     private let root: Int32
     private let policy: ExtractionPolicy
-    private var userIDs: [[UInt8]: uid_t] = [:]
-    private var groupIDs: [[UInt8]: gid_t] = [:]
+    private var userIDs = OwnerNames()
+    private var groupIDs = OwnerNames()
     private var refusals: [Diagnostic] = []
     /// Warnings that do not refuse an entry (unknown types).
     public private(set) var notices: [Diagnostic] = []
@@ -428,16 +428,31 @@ public struct TarExtractor: TarReader.Handler {
         return (user, group)
     }
 
-    /// The id `lookUp` finds for `name` (cached), or `fallback` for an empty or unknown name.
+    /// The ids the system gives owner names, as found (nil: no such name),
+    /// the last name asked first: an archive's entries mostly have one
+    /// owner, and hashing its name for every entry showed in the profile.
+    struct OwnerNames {
+        var last: (name: [UInt8], id: UInt32?)?
+        var found: [[UInt8]: UInt32?] = [:]
+    }
+
+    /// The id `lookUp` finds for `name` (cached), or `fallback` (the
+    /// entry's own numeric id) for an empty or unknown name.
     private static func resolve(
-        _ name: [UInt8], else fallback: UInt32, cache: inout [[UInt8]: UInt32],
+        _ name: [UInt8], else fallback: UInt32, cache: inout OwnerNames,
         lookUp: (UnsafePointer<CChar>) -> UInt32?
     ) -> UInt32 {
         guard !name.isEmpty else { return fallback }
-        if let known = cache[name] { return known }
-        let found = withCString(name, lookUp) ?? fallback
-        cache[name] = found
-        return found
+        if let last = cache.last, last.name == name { return last.id ?? fallback }
+        let id: UInt32?
+        if let known = cache.found[name] {
+            id = known
+        } else {
+            id = withCString(name, lookUp)
+            cache.found[name] = .some(id)
+        }
+        cache.last = (name, id)
+        return id ?? fallback
     }
 
     /// A name as GNU tar quotes it in messages: ‘NAME’ (in C: 'NAME').

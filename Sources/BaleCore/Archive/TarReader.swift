@@ -1174,18 +1174,24 @@ public struct TarReader {
     /// second and a half before the epoch); nil if malformed or beyond
     /// 64-bit seconds (GNU tar then ignores it too, with a message).
     static func parseTime(_ text: [UInt8]) -> (Int64, Int32)? {
-        let string = String(decoding: text, as: UTF8.self)
-        let negative = string.hasPrefix("-")
-        let parts = string.dropFirst(negative ? 1 : 0).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, let magnitude = decimal(whole.utf8), magnitude >= 0 else {
+        // Read from the bytes (through a String it was 6% of the reading
+        // thread's samples on an archive with a pax time on every entry).
+        var rest = text[...]
+        let negative = rest.first == UInt8(ascii: "-")
+        if negative { rest = rest.dropFirst() }
+        let dot = rest.firstIndex(of: UInt8(ascii: "."))
+        guard let magnitude = decimal(rest[..<(dot ?? rest.endIndex)]), magnitude >= 0 else {
             return nil
         }
         var nanoseconds: Int32 = 0
-        if parts.count == 2 {
-            let fraction = parts[1]
-            guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            let digits = String(fraction.prefix(9))
-            nanoseconds = (Int32(digits) ?? 0) * Int32(pow10(9 - digits.count))
+        if let dot {
+            let fraction = rest[(dot + 1)...]
+            guard fraction.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+            var scale: Int32 = 100_000_000
+            for digit in fraction.prefix(9) {
+                nanoseconds += Int32(digit - UInt8(ascii: "0")) * scale
+                scale /= 10
+            }
         }
         guard negative else { return (magnitude, nanoseconds) }
         if nanoseconds == 0 { return (-magnitude, 0) }
@@ -1217,8 +1223,6 @@ public struct TarReader {
         }
         return negative ? -value : value
     }
-
-    private static func pow10(_ n: Int) -> Int { (0..<max(0, n)).reduce(1) { result, _ in result * 10 } }
 
     private static func field(_ header: [UInt8], _ start: Int, _ width: Int) -> [UInt8] {
         Array(header[start..<(start + width)].prefix { $0 != 0 })
