@@ -85,13 +85,13 @@ public struct TarReader {
     private var extended: [UInt8] = []
     /// Records of the pax header before the entry ('x'), and of every
     /// global header so far ('g'); the first win.
-    private var overrides: [String: [UInt8]] = [:]
+    private var overrides = PaxRecords()
     /// The name and link target of GNU long-name headers ('L', 'K') before
     /// the entry, by the pax keyword they stand for: a pax record of the
     /// entry wins over them whichever came first, as in GNU tar (which
     /// applies the pax records last); the last 'L' wins over an earlier one.
-    private var longNames: [String: [UInt8]] = [:]
-    private var globals: [String: [UInt8]] = [:]
+    private var longNames = PaxRecords()
+    private var globals = PaxRecords()
     /// Pax sparse format 0.0: GNU.sparse.offset and GNU.sparse.numbytes
     /// values, in their order (the same keyword repeats).
     private var paxSparseNumbers: [Int64] = []
@@ -539,14 +539,15 @@ public struct TarReader {
                 entry.modificationSeconds = -1
             }
         }
-        for (key, path) in [("uid", \TarEntry.userID), ("gid", \TarEntry.groupID)] {
-            guard let text = value(key) else { continue }
-            if let number = Self.decimal(text), let id = UInt32(exactly: number) {
-                entry[keyPath: path] = id
-            } else {
-                warn(path: shown(), "extended header \(key)=\(TerminalText.name(text)) is out of range or malformed; ignored")
-            }
+        // A pax uid or gid record, if any and usable (else named, and the header's kept).
+        func ownerID(_ key: String) -> UInt32? {
+            guard let text = value(key) else { return nil }
+            if let number = Self.decimal(text), let id = UInt32(exactly: number) { return id }
+            warn(path: shown(), "extended header \(key)=\(TerminalText.name(text)) is out of range or malformed; ignored")
+            return nil
         }
+        if let id = ownerID("uid") { entry.userID = id }
+        if let id = ownerID("gid") { entry.groupID = id }
         // A numeric field that holds no number (and no pax record stands
         // for it): named, as GNU tar names it ("Archive contains ‘…’ where
         // numeric mode_t value expected"), never passed over without a
@@ -741,8 +742,8 @@ public struct TarReader {
 
     /// True when the pax records describe a sparse file.
     private var isPaxSparse: Bool {
-        !paxSparseNumbers.isEmpty || ["GNU.sparse.major", "GNU.sparse.realsize", "GNU.sparse.size", "GNU.sparse.map"]
-            .contains { overrides[$0] != nil }
+        !paxSparseNumbers.isEmpty || overrides["GNU.sparse.major"] != nil || overrides["GNU.sparse.realsize"] != nil
+            || overrides["GNU.sparse.size"] != nil || overrides["GNU.sparse.map"] != nil
     }
 
     /// The entry's data begins (after a sparse map, if any).
@@ -922,8 +923,8 @@ public struct TarReader {
     /// once it has begun (or its header was found damaged).
     private mutating func forgetExtendedHeaders() {
         sawEntryPaxHeader = false
-        overrides = [:]
-        longNames = [:]
+        overrides = PaxRecords()
+        longNames = PaxRecords()
         paxSparseNumbers = []
         paxAttributes = ([:], [:])
         paxAttributeProblems = []
@@ -962,7 +963,7 @@ public struct TarReader {
             // archive whose first one said `path=first` extracted under a
             // name `tar -t` never showed (GNU tar's: the second's, or the
             // header's own). Long names ('L', 'K') and globals stay.
-            overrides = [:]
+            overrides = PaxRecords()
             paxSparseNumbers = []
             paxAttributes = ([:], [:])
             paxAttributeProblems = []
