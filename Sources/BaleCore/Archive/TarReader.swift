@@ -539,15 +539,8 @@ public struct TarReader {
                 entry.modificationSeconds = -1
             }
         }
-        // A pax uid or gid record, if any and usable (else named, and the header's kept).
-        func ownerID(_ key: String) -> UInt32? {
-            guard let text = value(key) else { return nil }
-            if let number = Self.decimal(text), let id = UInt32(exactly: number) { return id }
-            warn(path: shown(), "extended header \(key)=\(TerminalText.name(text)) is out of range or malformed; ignored")
-            return nil
-        }
-        if let id = ownerID("uid") { entry.userID = id }
-        if let id = ownerID("gid") { entry.groupID = id }
+        if let id = ownerID("uid", of: name) { entry.userID = id }
+        if let id = ownerID("gid", of: name) { entry.groupID = id }
         // A numeric field that holds no number (and no pax record stands
         // for it): named, as GNU tar names it ("Archive contains ‘…’ where
         // numeric mode_t value expected"), never passed over without a
@@ -688,6 +681,16 @@ public struct TarReader {
         }
         try begin(entry, handler: &handler)
         try startContent(handler: &handler)
+    }
+
+    /// The id a pax `uid` or `gid` record gives the entry named `name`, if
+    /// any and usable; one that is not is named (the header's id is kept).
+    private mutating func ownerID(_ key: String, of name: [UInt8]) -> UInt32? {
+        guard let text = value(key) else { return nil }
+        if let number = Self.decimal(text), let id = UInt32(exactly: number) { return id }
+        warn(path: "\(archiveName): \(TerminalText.name(name))",
+             "extended header \(key)=\(TerminalText.name(text)) is out of range or malformed; ignored")
+        return nil
     }
 
     /// Gives `entry` to the handler.
