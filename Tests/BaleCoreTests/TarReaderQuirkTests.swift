@@ -185,6 +185,40 @@ import Testing
         #expect(TarReader.parseTime(Array("-".utf8)) == nil)
     }
 
+    /// The checksum as POSIX defines it, byte by byte, against the
+    /// reader's word-at-a-time sums: random blocks (bytes of every value,
+    /// all high, all zero) with their unsigned sum, their signed sum, and
+    /// a sum one off written in the field.
+    @Test func checksumsAgreeWithTheDefinition() {
+        var generator = SystemRandomNumberGenerator()
+        func sums(_ block: [UInt8]) -> (unsigned: Int, signed: Int) {
+            var unsigned = 0, signed = 0
+            for (index, byte) in block.enumerated() {
+                let value = (148..<156).contains(index) ? 32 : byte
+                unsigned += Int(value)
+                signed += Int(Int8(bitPattern: value))
+            }
+            return (unsigned, signed)
+        }
+        func withField(_ block: [UInt8], _ value: Int) -> [UInt8] {
+            var block = block
+            let text = Array(String(value, radix: 8).utf8)
+            guard text.count <= 7, value >= 0 else { return block }
+            block.replaceSubrange(148..<156, with: [UInt8](repeating: UInt8(ascii: "0"), count: 7 - text.count) + text + [0])
+            return block
+        }
+        var blocks: [[UInt8]] = [[UInt8](repeating: 0xFF, count: 512), [UInt8](repeating: 0x80, count: 512),
+                                 [UInt8](repeating: 0x7F, count: 512), [UInt8](repeating: 1, count: 512)]
+        for _ in 0..<200 { blocks.append((0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+        for _ in 0..<100 { blocks.append((0..<512).map { _ in UInt8.random(in: 0...127, using: &generator) }) }
+        for block in blocks {
+            let (unsigned, signed) = sums(block)
+            #expect(TarReader.checksumMatches(withField(block, unsigned)))
+            if signed >= 0 { #expect(TarReader.checksumMatches(withField(block, signed))) }
+            if unsigned + 1 != signed { #expect(!TarReader.checksumMatches(withField(block, unsigned + 1))) }
+        }
+    }
+
     /// A checksum summed over signed bytes (a name with bytes over 127)
     /// is accepted, as GNU tar accepts it; a wrong one is refused.
     @Test func signedChecksums() {

@@ -330,28 +330,50 @@ public struct TarReader {
     /// (the field counted as spaces), over unsigned bytes as POSIX says or
     /// over signed ones as some tars compute it; GNU tar takes both.
     static func checksumMatches(_ header: [UInt8]) -> Bool {
-        // One pass over the 512 bytes, as plain sums the compiler makes
-        // vector code of (the loop over `enumerated()` with a range test
-        // per byte was 1.2% of all of `unpack`'s samples): the unsigned sum
-        // and how many bytes have their high bit set; the signed sum is
-        // the unsigned one less 256 for each of those. The checksum field
-        // itself is counted as eight spaces.
-        let (unsigned, high) = header.withUnsafeBufferPointer { bytes -> (Int, Int) in
-            var sum = 0
-            var high = 0
-            for byte in bytes {
-                sum &+= Int(byte)
-                high &+= Int(byte >> 7)
-            }
-            for byte in bytes[148..<156] {
-                sum &-= Int(byte)
-                high &-= Int(byte >> 7)
-            }
-            return (sum + 8 * 32, high)
-        }
+        // The unsigned sum and how many bytes have their high bit set; the
+        // signed sum is the unsigned one less 256 for each of those. The
+        // checksum field itself is counted as eight spaces.
+        var (unsigned, high) = header.count == TarHeader.blockSize ? blockSums(header) : byteSums(header[...])
+        let field = byteSums(header[148..<156])
+        unsigned += 8 * 32 - field.sum
+        high -= field.high
         let signed = unsigned - 256 * high
         let stored = octal(header, 148, 8)
         return stored == Int64(unsigned) || stored == Int64(signed)
+    }
+
+    /// The sum of `bytes` and how many have their high bit set, a byte at a time.
+    private static func byteSums(_ bytes: ArraySlice<UInt8>) -> (sum: Int, high: Int) {
+        var sum = 0
+        var high = 0
+        for byte in bytes {
+            sum &+= Int(byte)
+            high &+= Int(byte >> 7)
+        }
+        return (sum, high)
+    }
+
+    /// `byteSums` of a 512-byte block, eight bytes at a time: each word's
+    /// bytes added pairwise into four 16-bit lanes, their high bits into
+    /// eight byte lanes (64 words: a lane holds at most 64 × 510 and 64).
+    /// The compiler made no vector code of the loop a byte at a time: 1.3%
+    /// of `unpack`'s samples on 40,000 small files (two headers each).
+    private static func blockSums(_ block: [UInt8]) -> (sum: Int, high: Int) {
+        block.withUnsafeBytes { raw in
+            let bytePairs: UInt64 = 0x00FF_00FF_00FF_00FF
+            var pairs: UInt64 = 0
+            var highs: UInt64 = 0
+            for word in 0..<(TarHeader.blockSize / 8) {
+                let value = raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)
+                pairs &+= (value & bytePairs) &+ ((value >> 8) & bytePairs)
+                highs &+= (value >> 7) & 0x0101_0101_0101_0101
+            }
+            highs = (highs & bytePairs) &+ ((highs >> 8) & bytePairs)
+            func lanes(_ value: UInt64) -> Int {
+                Int((value & 0xFFFF) + ((value >> 16) & 0xFFFF) + ((value >> 32) & 0xFFFF) + (value >> 48))
+            }
+            return (lanes(pairs), lanes(highs))
+        }
     }
 
     private mutating func parseHeader<H: Handler>(_ header: [UInt8], handler: inout H) throws(BaleError) {
