@@ -75,7 +75,7 @@ struct DirectoryStack {
             // Missing, it may be a file still queued: once written, it
             // is there, and the open fails as for any file in the way.
             if next < 0 && errno == ENOENT && creatingMissing
-                && waitForFileNamed(Array((names + [part]).joined(separator: [UInt8(ascii: "/")]))) {
+                && waitForFileNamed(TarExtractor.path(of: names + [part])) {
                 next = openDirectory(part, in: parent)
             }
             if next < 0 && errno == ENOENT && creatingMissing {

@@ -399,7 +399,7 @@ public struct TarExtractor: TarReader.Handler {
             refuse(entry, "hard link to a name outside the destination")
             return nil
         }
-        writers.waitFor(Array(targetParts.joined(separator: [UInt8(ascii: "/")])))
+        writers.waitFor(Self.path(of: targetParts))
         let failing = "cannot link to \(TerminalText.name(entry.linkTarget)): "
         guard let directory = openParent(targetParts, for: entry, creatingMissing: false, failing: failing) else {
             return nil
@@ -637,7 +637,7 @@ public struct TarExtractor: TarReader.Handler {
         // away), each in its parent kept open by the `DirectoryStack`.
         var finished = Set<PathKey>(minimumCapacity: directoryTimes.count)
         for directory in directoryTimes.reversed() {
-            let path = Array(directory.parts.joined(separator: [UInt8(ascii: "/")]))
+            let path = Self.path(of: directory.parts)
             guard finished.insert(PathKey(bytes: path)).inserted, let leaf = directory.parts.last else { continue }
             var named = directory.entry
             named.name = path

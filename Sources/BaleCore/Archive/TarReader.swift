@@ -547,17 +547,15 @@ public struct TarReader {
             groupID: UInt32(truncatingIfNeeded: Self.octalOrBase256(header, 116, 8)),
             modificationSeconds: Self.octalOrBase256(header, 136, 12))
         entry.special = special
-        // For messages only (escaping every name would cost on every entry).
-        func shown() -> String { "\(archiveName): \(TerminalText.name(name))" }
         if let mtime = value("mtime"), let time = Self.parseTime(mtime) {
             (entry.modificationSeconds, entry.modificationNanoseconds) = time
         } else {
             if let mtime = value("mtime") {
-                warn(path: shown(), "extended header mtime=\(TerminalText.name(mtime)) is out of range or malformed; ignored")
+                warn(path: shown(name), "extended header mtime=\(TerminalText.name(mtime)) is out of range or malformed; ignored")
             }
             // A base-256 time beyond 64 bits: -1, as GNU tar makes it.
             if case .failure = Self.base256(header, 136, 12) {
-                warn(path: shown(), "base-256 time stamp out of range; -1 used")
+                warn(path: shown(name), "base-256 time stamp out of range; -1 used")
                 entry.modificationSeconds = -1
             }
         }
@@ -571,7 +569,7 @@ public struct TarReader {
         for (field, start, width, key) in Self.numericFields
         where header[start] & 0x80 == 0 && Self.octal(header, start, width) < 0 && (key.isEmpty || value(key) == nil) {
             let text = TerminalText.name(Self.field(header, start, width))
-            warn(path: shown(), "the header's \(field) field holds \(TerminalText.quoted(text)), not a number; \(key.isEmpty ? 0 : -1) used")
+            warn(path: shown(name), "the header's \(field) field holds \(TerminalText.quoted(text)), not a number; \(key.isEmpty ? 0 : -1) used")
         }
         entry.linkTarget = link
         // Owner names are in ustar and GNU headers (magic "ustar"); a v7
@@ -710,10 +708,13 @@ public struct TarReader {
     private mutating func ownerID(_ key: String, of name: [UInt8]) -> UInt32? {
         guard let text = value(key) else { return nil }
         if let number = Self.decimal(text), let id = UInt32(exactly: number) { return id }
-        warn(path: "\(archiveName): \(TerminalText.name(name))",
-             "extended header \(key)=\(TerminalText.name(text)) is out of range or malformed; ignored")
+        warn(path: shown(name), "extended header \(key)=\(TerminalText.name(text)) is out of range or malformed; ignored")
         return nil
     }
+
+    /// The entry named `name` as a message names it (made only for a
+    /// message: escaping every name would cost on every entry).
+    private func shown(_ name: [UInt8]) -> String { "\(archiveName): \(TerminalText.name(name))" }
 
     /// Gives `entry` to the handler.
     private mutating func begin<H: Handler>(_ entry: TarEntry, handler: inout H) throws(BaleError) {
@@ -751,11 +752,11 @@ public struct TarReader {
         entryAwaitingMap = nil
         sparse = nil
         guard skipsDamagedHeaders, case .badArchive(_, _, let reason) = error,
-              let shown = name ?? awaiting?.name else { throw error }
+              let unreadName = name ?? awaiting?.name else { throw error }
         let at = headerAt ?? (awaiting.map { $0.contentOffset - Int64(TarHeader.blockSize) } ?? offset)
-        warnings.append(.error(path: "\(archiveName): \(TerminalText.name(shown))",
+        warnings.append(.error(path: shown(unreadName),
                                "invalid sparse file at byte \(at) of the tar stream (\(reason)); not read"))
-        handler.unread(shown)
+        handler.unread(unreadName)
         // Its data, skipped as padding is; a size no stream can hold (a
         // hostile header's, up to Int64.max) skips to the end.
         let (skipped, overflow) = Int(contentLeft).addingReportingOverflow(paddingLeft)

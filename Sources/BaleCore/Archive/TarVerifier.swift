@@ -92,7 +92,7 @@ public struct TarVerifier: TarReader.Handler {
     /// it is where extraction refuses it.
     public static func extractedName(_ name: [UInt8]) -> [UInt8] {
         guard case .success(let parts) = TarExtractor.components(name) else { return name }
-        return Array(parts.joined(separator: [UInt8(ascii: "/")]))
+        return TarExtractor.path(of: parts)
     }
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
@@ -109,7 +109,7 @@ public struct TarVerifier: TarReader.Handler {
         stored = entry.name
         if takesDigests, whole, case .success(let parts) = TarExtractor.components(entry.name), !parts.isEmpty,
            !Self.hasParentNotADirectory(parts, in: extracted) {
-            let name = Array(parts.joined(separator: [UInt8(ascii: "/")]))
+            let name = TarExtractor.path(of: parts)
             current = name
             switch entry.kind {
             case .file:
