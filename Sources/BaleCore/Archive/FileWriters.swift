@@ -71,7 +71,10 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         /// The directory the file goes in.
         var parent: OpenDirectory
         var leaf: [UInt8]
-        var path: [UInt8]
+        /// Its path below the destination, as the key the writers' sets
+        /// hold it by (hashed once, for `submit` and for `write`).
+        var key: PathKey
+        var path: [UInt8] { key.bytes }
         var content: FileContent
         var mode: mode_t
         /// The owner to give the file, when owners are restored.
@@ -138,8 +141,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
 
     /// Queues a file; if a file of the same name is still queued, waits for it first.
     func submit(_ job: Job) {
-        let key = PathKey(bytes: job.path)
-        waitFor(key)
+        waitFor(job.key)
         if batch.last?.parent !== job.parent {
             if monitor.withLock({ shared.directoriesHeld }) + batchDirectories + 1 > Self.maximumDirectoriesHeld {
                 handOver()
@@ -151,7 +153,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             }
             batchDirectories += 1
         }
-        batchKeys.insert(key)
+        batchKeys.insert(job.key)
         let directoryKey = Self.directoryKey(of: job.path, reusing: lastDirectoryKey)
         lastDirectoryKey = directoryKey
         batchDirectoryKeys[directoryKey, default: 0] += 1
@@ -259,7 +261,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             shared.completed += jobs.count
             var last: PathKey?
             for job in jobs {
-                shared.pending.remove(PathKey(bytes: job.path))
+                shared.pending.remove(job.key)
                 let directory = Self.directoryKey(of: job.path, reusing: last)
                 last = directory
                 Self.countDown(directory, in: &shared.pendingDirectories)

@@ -99,7 +99,7 @@ public struct TarExtractor: TarReader.Handler {
         for end in 0...name.count where end == name.count || name[end] == slash {
             defer { start = end + 1 }
             let part = name[start..<end]
-            if part.isEmpty || part.elementsEqual(CollectionOfOne(dot)) { continue }
+            if part.isEmpty || part.count == 1 && part.first == dot { continue }
             if part.count == 2 && part.first == dot && part.last == dot { return .failure(RefusedName(reason: "contains '..'")) }
             // The system reads a name up to a NUL byte: "..\0" would be
             // "..". The reader never gives one; refused should one come.
@@ -306,7 +306,7 @@ public struct TarExtractor: TarReader.Handler {
             directoryTimes.append(DirectoryToFinish(parts: parts, entry: entry, mode: mode & 0o700 != 0o700 ? mode : nil))
         case .file where isSmallFile:
             small = FileWriters.Job(
-                parent: directory, leaf: leaf, path: path,
+                parent: directory, leaf: leaf, key: PathKey(bytes: path),
                 content: FileContent(expected: Int(entry.size)), mode: mode, owner: owner,
                 seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
                 name: entry.name, attributes: attributesToSet(entry))
