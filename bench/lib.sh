@@ -66,8 +66,21 @@ corpus_sources() {
     printf '%s\n' "${paths[@]}"
 }
 
+# The hypervisor's steal time so far, summed over the CPUs, in clock ticks
+# (USER_HZ, 100 a second on Linux): the eighth figure of /proc/stat's "cpu"
+# line, the time a virtual CPU wanted to run and the host ran something
+# else. Sets STEAL_TICKS (0 where the line has no such figure); starts no
+# process, so it can be read around a timed command.
+read_steal() {
+    local cpu user nice system idle iowait irq softirq steal rest
+    read -r cpu user nice system idle iowait irq softirq steal rest < /proc/stat
+    STEAL_TICKS=${steal:-0}
+}
+
 # Runs a command under GNU time with its standard output to OUT, and sets
-# TIMED to "wall user sys peak_rss_kb" (space-separated). A failing command
+# TIMED to "wall user sys peak_rss_kb" (space-separated), TIMED_US to the
+# wall time in microseconds and STOLEN_TICKS to the steal time (see
+# read_steal) during the run. A failing command
 # ends the benchmark. Uses the temporary file $TF (made here on first use).
 timed() {
     local out="$1"; shift
@@ -83,13 +96,17 @@ timed() {
     # both sides.
     # Read as whole microseconds (its six decimals without their point, or
     # the comma some locales write), so no number with a fraction is parsed.
-    local start end
+    local start end stolen_before
+    read_steal; stolen_before=$STEAL_TICKS
     start=${EPOCHREALTIME/[.,]/}
     if ! /usr/bin/time -f '%e %U %S %M' -o "$TF" "$@" > "$out"; then
         cat "$TF" >&2
         die "command failed: $*"
     fi
     end=${EPOCHREALTIME/[.,]/}
+    read_steal
+    STOLEN_TICKS=$((STEAL_TICKS - stolen_before))
+    TIMED_US=$((end - start))
     # /usr/bin/time's line is the last one (the command's stderr went to ours).
     local wall
     wall=$(awk -v us=$((end - start)) 'BEGIN { printf "%.4f", us / 1e6 }')
