@@ -114,6 +114,12 @@ struct DirectoryStack {
         return withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
     }
 
+    /// Keeps at most `count` directories open from now on (at least one).
+    mutating func keepOpen(atMost count: Int) {
+        bound = max(1, min(bound, count))
+        giveUpShallowest()
+    }
+
     /// Closes every directory but the root (the tree may have changed).
     mutating func forget() {
         truncate(to: 0)

@@ -53,8 +53,13 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     /// 32: the standard streams, the archive, the workers' pipes and
     /// arena, the files being written), at least one. Under the usual
     /// limit (1,024: 248) the batches in flight never hold that many (7
-    /// of 32 files), so nothing waits.
-    static let maximumDirectoriesHeld = max(1, (DescriptorLimit.current - 32) / 4)
+    /// of 32 files), so nothing waits. Until the extractor shares out what
+    /// the job left (`share(_:)`), a quarter of the limit less 32.
+    private var maximumDirectoriesHeld = max(1, (DescriptorLimit.current - 32) / 4)
+    /// Each file is written on the extractor's thread as it is submitted,
+    /// not by the threads: too few descriptors were spare for them
+    /// (`ExtractionDescriptors`).
+    private var writesInline = false
 
     /// Files whose bytes are lent (`FileContent`) hold the arena slots
     /// they were inflated into until they are written, and a slot held is
@@ -139,14 +144,25 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         }
     }
 
+    /// Takes the shares the extractor decided (before the first file).
+    func share(_ descriptors: ExtractionDescriptors) {
+        maximumDirectoriesHeld = descriptors.directoriesHeld
+        writesInline = !descriptors.writersInParallel
+    }
+
     /// Queues a file; if a file of the same name is still queued, waits for it first.
     func submit(_ job: Job) {
         waitFor(job.key)
+        if writesInline {
+            let problems = run(job)
+            if !problems.isEmpty { monitor.withLock { shared.problems += problems } }
+            return
+        }
         if batch.last?.parent !== job.parent {
-            if monitor.withLock({ shared.directoriesHeld }) + batchDirectories + 1 > Self.maximumDirectoriesHeld {
+            if monitor.withLock({ shared.directoriesHeld }) + batchDirectories + 1 > maximumDirectoriesHeld {
                 handOver()
                 monitor.withLock {
-                    while shared.directoriesHeld > 0 && shared.directoriesHeld + 1 > Self.maximumDirectoriesHeld {
+                    while shared.directoriesHeld > 0 && shared.directoriesHeld + 1 > maximumDirectoriesHeld {
                         monitor.wait(idle)
                     }
                 }

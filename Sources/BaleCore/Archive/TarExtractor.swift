@@ -62,6 +62,10 @@ public struct TarExtractor: TarReader.Handler {
     /// Reports each entry as it is extracted (`-v`).
     public var onEntry: ((TarEntry) -> Void)?
     private let writers: FileWriters
+    private let writerThreads: Int
+    /// Whether the descriptors left by the rest of the job were shared out
+    /// yet (at the first entry: `ExtractionDescriptors`).
+    private var descriptorsShared = false
     private var small: FileWriters.Job?
     /// Where the content being given comes from, if lent (`contentComes(from:)`).
     private var lent: LentBytes?
@@ -84,6 +88,7 @@ public struct TarExtractor: TarReader.Handler {
         restorer = policy.restoresAttributes ? AttributeRestorer() : nil
         let writers = FileWriters(threads: writerThreads, policy: policy, restorer: restorer)
         self.writers = writers
+        self.writerThreads = max(1, writerThreads)
         directories = DirectoryStack(root: root, waitForFileNamed: { writers.waitFor($0) })
     }
 
@@ -178,6 +183,12 @@ public struct TarExtractor: TarReader.Handler {
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         currentEntry = entry
+        if !descriptorsShared {
+            descriptorsShared = true
+            let shares = ExtractionDescriptors(spare: DescriptorLimit.spare(), writerThreads: writerThreads)
+            writers.share(shares)
+            directories.keepOpen(atMost: shares.openDirectories)
+        }
         // Excluded by the name as archived, then judged whole, then
         // stripped, as GNU tar does: a name with a ".." anywhere is refused
         // before --strip-components could cut it away ("../x" with one

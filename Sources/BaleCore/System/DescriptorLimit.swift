@@ -22,4 +22,26 @@ enum DescriptorLimit {
     /// output, pack's read-ahead) the descriptors it needs. A lower bound
     /// costs only reopening.
     static let directoryShare = max(2, min(64, current / 4))
+
+    /// How many more descriptors the process may open now: the limit less
+    /// those open, counted in /proc/self/fd (without /proc, by asking
+    /// after each number below the limit, up to 4,096; above that, the
+    /// limit is taken as plenty). 0 when not even the listing can be
+    /// opened.
+    static func spare() -> Int {
+        if let listing = opendir("/proc/self/fd") {
+            defer { closedir(listing) }
+            var open = 0
+            while let entry = readdir(listing) {
+                if entry.pointee.d_name.0 != CChar(UInt8(ascii: ".")) { open += 1 }
+            }
+            // The listing's own descriptor is closed again.
+            return max(0, current - (open - 1))
+        }
+        if errno == EMFILE || errno == ENFILE { return 0 }
+        guard current <= 4_096 else { return current }
+        var open = 0
+        for fd in 0..<Int32(current) where fcntl(fd, F_GETFD) >= 0 { open += 1 }
+        return max(0, current - open)
+    }
 }
