@@ -46,7 +46,12 @@ import Testing
     /// 16 to 20 bale refused from one to 3,250 entries ("Too many open
     /// files; not extracted", exit 1). The shares now come from what is
     /// left at the first entry, and with too little left for the writer
-    /// threads each file is written as it comes, as tar does.
+    /// threads each file is written as it comes, as tar does. The archive
+    /// is packed under `ulimit -n 17`: there each directory's extended
+    /// attributes (one more descriptor) went unread now and then, with a
+    /// warning (exit 2, 15 runs in 15 under 17 and 18); the walk now gives
+    /// up a directory it holds for them, and the cutter, short of one for
+    /// a file, has the read-ahead give back the files it opened ahead.
     @Test func scatteredSmallFilesUnpackWithTheDescriptorsLeft() throws {
         let run = try Scratch().run(DeepTreeTests.deepTreeWithNoDescriptorInherited + #"""
             python3 - <<'EOF'
@@ -57,7 +62,7 @@ import Testing
                 os.makedirs(d, exist_ok=True)
                 open(os.path.join(d, 'f%d' % i), 'w').write('line %d\n' % i * random.randint(1, 400))
             EOF
-            "$BALE" pack -o own.tar.gz w; echo "pack: status $?"
+            (ulimit -n 17; "$BALE" pack -p 2 -o own.tar.gz w 2> err); echo "pack, ulimit -n 17: status $? $(wc -l < err)"
             tar -czf gnu.tar.gz w
             for archive in own gnu; do
                 for limit in 16 20; do
@@ -68,7 +73,7 @@ import Testing
             done
             """#)
         #expect(run.stdout == """
-            pack: status 0
+            pack, ulimit -n 17: status 0 0
             own, ulimit -n 16: status 0 0
             every file
             own, ulimit -n 20: status 0 0

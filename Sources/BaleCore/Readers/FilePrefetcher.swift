@@ -118,6 +118,25 @@ final class FilePrefetcher: @unchecked Sendable {
         for case .opened(let fd, _) in untaken { FileIO.close(fd) }
     }
 
+    /// Closes the files opened ahead and not yet taken, each then left to
+    /// the cutter (`leftToTaker`), which opens it when it gets there: for
+    /// a cutter that found no descriptor for the file it is at, while the
+    /// read-ahead held some for the files after it. Whether any was closed.
+    func giveBackOpened() -> Bool {
+        let given = monitor.withLock { () -> [Int32] in
+            var fds: [Int32] = []
+            for (index, outcome) in done {
+                if case .opened(let fd, _) = outcome {
+                    fds.append(fd)
+                    done[index] = .leftToTaker
+                }
+            }
+            return fds
+        }
+        for fd in given { FileIO.close(fd) }
+        return !given.isEmpty
+    }
+
     /// Waits for `entry`, number `index` of the feed (which must be a
     /// prefetched kind), and takes it: an open file is the caller's to close.
     func take(_ index: Int, entry: PackEntry) -> Outcome {

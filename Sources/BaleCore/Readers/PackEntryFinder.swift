@@ -126,7 +126,7 @@ public struct PackEntryFinder {
             switch event {
             case .problem(let problem): report(problem)
             case .entry(let found):
-                guard let entry = judge(found) else { continue }
+                guard let entry = judge(found, walk: walk) else { continue }
                 if entry.header.kind == .directory {
                     heldDirectory = entry
                     continue
@@ -147,7 +147,7 @@ public struct PackEntryFinder {
     }
 
     /// The entry `found` is stored as; nil when it is left out.
-    private mutating func judge(_ found: TreeWalkEntry) -> PackEntry? {
+    private mutating func judge(_ found: TreeWalkEntry, walk: TreeWalk) -> PackEntry? {
         let display = found.displayPath
         guard var header = TarEntry(name: found.name, info: found.info, linkTarget: found.linkTarget) else {
             if found.type == S_IFSOCK {
@@ -184,21 +184,29 @@ public struct PackEntryFinder {
             // A top named "." stores its contents only, with no entry of its own.
             if found.name.isEmpty { return nil }
             header.name = found.name + [UInt8(ascii: "/")]
-            readAttributes(of: found, into: &header)
+            readAttributes(of: found, into: &header, walk: walk)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
         default:
-            readAttributes(of: found, into: &header)
+            readAttributes(of: found, into: &header, walk: walk)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
         }
     }
 
     /// Gives `header` the extended attributes and ACLs of the file `found`
     /// names; one that cannot be read is a warning (the entry is stored
-    /// without them).
-    private mutating func readAttributes(of found: TreeWalkEntry, into header: inout TarEntry) {
+    /// without them). Out of descriptors (a low `ulimit -n`, the workers'
+    /// pipes and the files read ahead taking the rest), the walk gives up
+    /// one of the directories it holds for each try (`TreeWalk.giveUpOne`),
+    /// as it does for its own opens: under `ulimit -n` 14 to 18 with two
+    /// workers, directories were stored without their attributes, with a
+    /// warning each (exit 2), for want of the one descriptor this takes.
+    private mutating func readAttributes(of found: TreeWalkEntry, into header: inout TarEntry, walk: TreeWalk) {
         guard options.storesAttributes else { return }
         let flags = bale_o_path() | O_CLOEXEC | (options.dereference ? 0 : O_NOFOLLOW)
-        let fd = LongPathOpen.open(found.path, relativeTo: base, flags: flags)
+        var fd = LongPathOpen.open(found.path, relativeTo: base, flags: flags)
+        while fd < 0, errno == EMFILE || errno == ENFILE, walk.giveUpOne() {
+            fd = LongPathOpen.open(found.path, relativeTo: base, flags: flags)
+        }
         guard fd >= 0 else {
             warnings.append(.warning(path: found.displayPath, "Cannot read extended attributes: \(SystemError.current("open").reason)"))
             hadErrors = true

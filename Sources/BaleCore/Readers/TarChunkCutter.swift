@@ -369,7 +369,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         case .opened(let opened, let read):
             (fd, attributes) = (opened, read)
         case .leftToTaker:
-            switch entry.openSource(relativeTo: base) {
+            var source = entry.openSource(relativeTo: base)
+            // Out of descriptors, with files of later entries held open
+            // ahead: those are given back (opened again when their turn
+            // comes) and this one tried again, rather than left out.
+            if case .failure(let failure) = source, failure.isOutOfDescriptors, prefetcher.giveBackOpened() {
+                source = entry.openSource(relativeTo: base)
+            }
+            switch source {
             case .success(let opened): fd = opened
             case .failure(let failure):
                 leaveOut(entry, failure.diagnostic(for: entry.header.displayName))

@@ -282,6 +282,19 @@ public final class TreeWalk {
         return .success(stack[index].fd)
     }
 
+    /// Gives up the shallowest open directory but the deepest, and keeps
+    /// to one fewer from then on: for a caller that found no descriptor for
+    /// a file of its own (`PackEntryFinder`'s attributes), as the walk
+    /// does when it finds none for a directory (`openDirectory`). Whether
+    /// one was given up (false with only the deepest open).
+    public func giveUpOne() -> Bool {
+        guard openCount > 1 else { return false }
+        let before = openCount
+        bound = max(1, openCount - 1)
+        keepWithinBound()
+        return openCount < before
+    }
+
     /// Gives up the shallowest descriptors until at most `bound` are open
     /// (never the one at `keeping`).
     private func keepWithinBound(keeping: Int? = nil) {
