@@ -139,7 +139,18 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         idle = monitor.makeCondition()
         for _ in 0..<max(1, count) {
             threads.append(JoinableThread(name: "bale-writer") { [unowned self] in
-                while let jobs = queue.pop() { write(jobs) }
+                while var jobs = queue.pop() {
+                    let written = write(jobs)
+                    // The batch's last reference goes before its directories
+                    // are counted free: each job holds its directory open,
+                    // and counted free while still held, a descriptor the
+                    // extractor went on to count on was not there yet
+                    // (under a low `ulimit -n`, with the writer preempted
+                    // right after the count: a CI run of 2026-12-03 lost a
+                    // subtree to "Too many open files").
+                    jobs = []
+                    complete(written)
+                }
             })
         }
     }
@@ -262,27 +273,43 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         return count
     }
 
-    /// Writes a batch, then reports it done under one lock.
-    private func write(_ jobs: [Job]) {
-        var found: [Diagnostic] = []
+    /// What a batch written leaves to report: its files' keys and
+    /// directories, the lenders its files held, the problems met.
+    private struct Written {
+        var keys: [PathKey] = []
+        var directoryKeys: [PathKey] = []
+        var directories = 0
+        var lenders: [ObjectIdentifier] = []
+        var problems: [Diagnostic] = []
+    }
+
+    /// Writes a batch; what to report of it (`complete`).
+    private func write(_ jobs: [Job]) -> Written {
+        var written = Written()
         for job in jobs {
-            found += run(job)
+            written.problems += run(job)
         }
-        let directories = Self.directories(of: jobs)
+        written.directories = Self.directories(of: jobs)
+        var last: PathKey?
+        for job in jobs {
+            written.keys.append(job.key)
+            let directory = Self.directoryKey(of: job.path, reusing: last)
+            last = directory
+            written.directoryKeys.append(directory)
+            job.content.forEachOwner { written.lenders.append($0) }
+        }
+        return written
+    }
+
+    /// Reports a batch written, under one lock.
+    private func complete(_ written: Written) {
         monitor.withLock {
-            shared.directoriesHeld -= directories
-            for job in jobs {
-                job.content.forEachOwner { Self.countDown($0, in: &shared.lenders) }
-            }
-            shared.completed += jobs.count
-            var last: PathKey?
-            for job in jobs {
-                shared.pending.remove(job.key)
-                let directory = Self.directoryKey(of: job.path, reusing: last)
-                last = directory
-                Self.countDown(directory, in: &shared.pendingDirectories)
-            }
-            shared.problems += found
+            shared.directoriesHeld -= written.directories
+            for owner in written.lenders { Self.countDown(owner, in: &shared.lenders) }
+            shared.completed += written.keys.count
+            for key in written.keys { shared.pending.remove(key) }
+            for directory in written.directoryKeys { Self.countDown(directory, in: &shared.pendingDirectories) }
+            shared.problems += written.problems
             idle.broadcast()
         }
     }
