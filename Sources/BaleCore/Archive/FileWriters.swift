@@ -155,10 +155,14 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         }
     }
 
-    /// Takes the shares the extractor decided (before the first file).
-    func share(_ descriptors: ExtractionDescriptors) {
+    /// Shares out `spare` descriptors between these threads' files and
+    /// directories and the extractor's directory stack (before the first
+    /// file), keeps to the writers' part; the shares, for the stack's.
+    func share(spare: Int) -> ExtractionDescriptors {
+        let descriptors = ExtractionDescriptors(spare: spare, writerThreads: threads.count)
         maximumDirectoriesHeld = descriptors.directoriesHeld
         writesInline = !descriptors.writersInParallel
+        return descriptors
     }
 
     /// Queues a file; if a file of the same name is still queued, waits for it first.

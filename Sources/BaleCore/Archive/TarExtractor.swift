@@ -80,7 +80,6 @@ public struct TarExtractor: TarReader.Handler {
     /// Reports each entry as it is extracted (`-v`).
     public var onEntry: ((TarEntry) -> Void)?
     private let writers: FileWriters
-    private let writerThreads: Int
     /// Whether the descriptors left by the rest of the job were shared out
     /// yet (at the first entry: `ExtractionDescriptors`).
     private var descriptorsShared = false
@@ -106,7 +105,6 @@ public struct TarExtractor: TarReader.Handler {
         restorer = policy.restoresAttributes ? AttributeRestorer() : nil
         let writers = FileWriters(threads: writerThreads, policy: policy, restorer: restorer)
         self.writers = writers
-        self.writerThreads = max(1, writerThreads)
         directories = DirectoryStack(root: root, waitForFileNamed: { writers.waitFor($0) })
     }
 
@@ -146,7 +144,12 @@ public struct TarExtractor: TarReader.Handler {
     struct RefusedName: Error { var reason: String }
 
     private mutating func refuse(_ entry: TarEntry, _ reason: String) {
-        refusals.append(.error(path: entry.displayName, "\(reason); not extracted"))
+        refuse(named: entry.name, reason)
+    }
+
+    /// `refuse(_:_:)` for an entry known by its name alone.
+    private mutating func refuse(named name: [UInt8], _ reason: String) {
+        refusals.append(.error(path: TerminalText.name(name), "\(reason); not extracted"))
     }
 
     /// Opens the directory that will hold `parts.last`, creating missing
@@ -166,9 +169,8 @@ public struct TarExtractor: TarReader.Handler {
         case .success(let directory):
             return directory
         case .failure(let error):
-            let reason = failing + (error.code == ELOOP || error.code == ENOTDIR
-                                    ? "a parent is a symbolic link or not a directory" : error.reason)
-            refusals.append(.error(path: TerminalText.name(name), "\(reason); not extracted"))
+            refuse(named: name, failing + (error.code == ELOOP || error.code == ENOTDIR
+                                           ? "a parent is a symbolic link or not a directory" : error.reason))
             return nil
         }
     }
@@ -211,9 +213,7 @@ public struct TarExtractor: TarReader.Handler {
         currentEntry = entry
         if !descriptorsShared {
             descriptorsShared = true
-            let shares = ExtractionDescriptors(spare: DescriptorLimit.spare(), writerThreads: writerThreads)
-            writers.share(shares)
-            directories.keepOpen(atMost: shares.openDirectories)
+            directories.keepOpen(atMost: writers.share(spare: DescriptorLimit.spare()).openDirectories)
         }
         // Excluded by the name as archived, then judged whole, then
         // stripped, as GNU tar does: a name with a ".." anywhere is refused
@@ -340,10 +340,9 @@ public struct TarExtractor: TarReader.Handler {
                 refuse(entry, "Cannot change mode: a symbolic link took its place")
                 return
             }
-            let attributed = restorer != nil && (!entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil)
             directoryTimes.append(DirectoryToFinish(
                 path: path, seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
-                mode: mode & 0o700 != 0o700 ? mode : nil, attributed: attributed ? AttributedEntry(entry) : nil))
+                mode: mode & 0o700 != 0o700 ? mode : nil, attributed: restoresAttributes(of: entry) ? AttributedEntry(entry) : nil))
         case .file where isSmallFile:
             small = FileWriters.Job(
                 parent: directory, leaf: leaf, key: PathKey(bytes: path),
@@ -501,8 +500,14 @@ public struct TarExtractor: TarReader.Handler {
     /// The attributes and ACLs to set on `entry`'s file (its ACLs' names
     /// looked up here, on the extractor's thread: getpwnam is not
     /// thread-safe); what cannot be set is a warning.
+    /// Whether `entry` has extended attributes or ACLs to restore (and
+    /// they are restored: not with `--no-xattrs`).
+    private func restoresAttributes(of entry: TarEntry) -> Bool {
+        restorer != nil && (!entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil)
+    }
+
     private mutating func attributesToSet(_ entry: TarEntry) -> [ExtendedAttributes.Attribute] {
-        guard let restorer, !entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil else { return [] }
+        guard let restorer, restoresAttributes(of: entry) else { return [] }
         let (attributes, problems) = restorer.attributes(of: entry) { name, tag in
             withCString(name) { tag == .user ? getpwnam($0)?.pointee.pw_uid : getgrnam($0)?.pointee.gr_gid }
         }
