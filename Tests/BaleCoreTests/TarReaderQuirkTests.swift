@@ -219,6 +219,36 @@ import Testing
         }
     }
 
+    /// A block whose checksum field holds no number is no header, whatever
+    /// its bytes sum to: random bytes, their signed sum made -1 (what a
+    /// field that is no number was read as) or 0 (a field of spaces), as
+    /// the first block of about one gzip file in 4,000 sums.
+    @Test func aChecksumFieldThatIsNoNumberMatchesNothing() {
+        var generator = SystemRandomNumberGenerator()
+        func signedSum(_ block: [UInt8]) -> Int {
+            block.enumerated().reduce(0) { $0 + ((148..<156).contains($1.offset) ? 32 : Int(Int8(bitPattern: $1.element))) }
+        }
+        for field in [[UInt8]("zq\u{1}\u{7f}x9!*".utf8), [UInt8](repeating: 32, count: 8), [UInt8](repeating: 0, count: 8),
+                      [UInt8]("  8     ".utf8), [0xC3, 0x80, 0, 0, 0, 0, 0, 0]] {
+            for target in [-1, 0] {
+                for _ in 0..<50 {
+                    var block = (0..<512).map { _ in UInt8.random(in: 1...255, using: &generator) }
+                    block.replaceSubrange(148..<156, with: field)
+                    // Bytes outside the field moved (as signed values) until the sum is the target.
+                    var missing = target - signedSum(block)
+                    for index in 0..<512 where missing != 0 && !(148..<156).contains(index) {
+                        let value = Int(Int8(bitPattern: block[index]))
+                        let moved = missing > 0 ? min(missing, 127 - value) : max(missing, -128 - value)
+                        block[index] = UInt8(bitPattern: Int8(value + moved))
+                        missing -= moved
+                    }
+                    #expect(signedSum(block) == target)
+                    #expect(!TarReader.checksumMatches(block), "field \(field), sum \(target)")
+                }
+            }
+        }
+    }
+
     /// A checksum summed over signed bytes (a name with bytes over 127)
     /// is accepted, as GNU tar accepts it; a wrong one is refused.
     @Test func signedChecksums() {
