@@ -146,27 +146,12 @@ public struct PackCommand {
             var info = stat()
             if fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { walkerOptions.skippedFiles = [FileIdentity(info)] }
         }
-        // The walk is the job's producer, on a thread of its own (see
-        // `CommandRunner`), while the stream is made from the entries it
-        // has found so far (see `EntryFeed`); a failed job stops it.
-        // The whole list is kept only for --remove-files, which removes
-        // what it names once the archive is whole (see `EntryFeed`).
+        // The stream is made from the entries the walk has found so far
+        // (see `EntryFeed`). The whole list is kept only for
+        // --remove-files, which removes what it names once the archive is
+        // whole (see `EntryFeed`).
         let feed = EntryFeed(keepsEveryEntry: removal != nil)
         let walk = WalkOutcome()
-        let producer: @Sendable (Cancellation) -> Void = { [options, context, walkerOptions, base] cancellation in
-            cancellation.whenCancelled { feed.cancel() }
-            var finder = PackEntryFinder(options: walkerOptions)
-            finder.walk(walked, relativeTo: base, cancellation: cancellation) { batch in
-                let entries = batch.map { Self.restamp($0, options: options) }
-                for entry in entries { context.info(name: entry.header.name) }
-                context.summary.expect(bytes: entries.reduce(0) { $0 + $1.header.size },
-                                       files: entries.count { $0.header.kind == .file })
-                return feed.append(entries)
-            }
-            feed.finish()
-            walk.record(finder)
-        }
-
         // The stream is assembled in order by one thread; the read-ahead
         // threads are the cutter's own.
         var engine = options.engine
@@ -193,6 +178,27 @@ public struct PackCommand {
                                     attributes: PackAttributes(namesOwners: !options.numericOwner),
                                     indexes: options.writesIndex)
         defer { cutter.stop() }
+        // The walk is the job's producer, on a thread of its own (see
+        // `CommandRunner`); a failed job stops it.
+        let producer: @Sendable (Cancellation) -> Void = { [options, context, walkerOptions, base, cutter] cancellation in
+            cancellation.whenCancelled { feed.cancel() }
+            // The workers, their pipes, the arena and the output are open
+            // by now: the walk and the read-ahead share what is left.
+            let shares = PackDescriptors(spare: DescriptorLimit.spare())
+            cutter.readAhead(atMost: shares.filesAhead)
+            var finder = PackEntryFinder(options: walkerOptions)
+            finder.walk(walked, relativeTo: base, cancellation: cancellation,
+                        openDirectories: shares.walkDirectories) { batch in
+                let entries = batch.map { Self.restamp($0, options: options) }
+                for entry in entries { context.info(name: entry.header.name) }
+                context.summary.expect(bytes: entries.reduce(0) { $0 + $1.header.size },
+                                       files: entries.count { $0.header.kind == .file })
+                return feed.append(entries)
+            }
+            feed.finish()
+            walk.record(finder)
+        }
+
         let manifest = options.manifestPath.map { path in
             ManifestWriter(path: path, entries: { cutter.digestsWhenRead() })
         }

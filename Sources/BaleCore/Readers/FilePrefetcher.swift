@@ -32,9 +32,19 @@ import Glibc
 /// open files in runs: woken for every file taken, they cost the cutter a
 /// futex wake-up (an inter-processor interrupt) per file, 4% of a pack's
 /// CPU on a tree of 12,000 files.
+/// Short of descriptors (a low `ulimit -n`), it stops opening files for
+/// good (`givenUp`): the first open that finds none, or the cutter finding
+/// none for the file it is at (`giveUpDescriptors`), ends the opening
+/// ahead, every file already opened ahead is closed, and each entry from
+/// then on is left to the cutter, which opens its files one at a time.
+/// Before, the read-ahead gave back what it held and went on opening: its
+/// next open, racing the cutter's for the descriptor just freed, took it
+/// now and then, and the cutter's file was left out with a warning (3
+/// runs in 25 of `pack -p 2` under `ulimit -n 16`, exit 2).
+///
 /// `@unchecked Sendable`: the claims (`nextIndex`, `held`, `ahead`,
-/// `done`, `stopped`) are touched only under `monitor`; `threads` only by
-/// the owner, in `init` and `stop`.
+/// `done`, `opening`, `givenUp`, `stopped`) are touched only under
+/// `monitor`; `threads` only by the owner, in `init` and `stop`.
 final class FilePrefetcher: @unchecked Sendable {
     /// What opening one file gave.
     enum Outcome {
@@ -57,7 +67,8 @@ final class FilePrefetcher: @unchecked Sendable {
     /// process's limit on descriptors leaves once the walk's directories
     /// (`TreeWalk.maximumOpenDirectories`) and 32 more (the pipeline's
     /// pipes and arena, the output, the cutter's own file) are set aside,
-    /// if that is less; at least one. A file the read-ahead still cannot
+    /// if that is less; at least one; fewer when the job has fewer to
+    /// spare (`share(filesAhead:)`). A file the read-ahead still cannot
     /// open for want of a descriptor is left to the cutter (`leftToTaker`),
     /// never dropped.
     static let maximumOpen = max(1, min(256, (DescriptorLimit.current - TreeWalk.maximumOpenDirectories - 32) / 2))
@@ -74,6 +85,16 @@ final class FilePrefetcher: @unchecked Sendable {
     private var held = 0
     private var ahead = 0
     private var done: [Int: Outcome] = [:]
+    /// Files claimed and being opened now (outside the lock).
+    private var opening = 0
+    /// No more files are opened ahead: descriptors ran short, or the job
+    /// had too few to spare (`share(filesAhead:)`).
+    private var givenUp = false
+    /// Files open ahead at most: `maximumOpen`, or the job's share.
+    private var openAtMost = FilePrefetcher.maximumOpen
+    /// No file is being opened any more (`opening` fell to 0), or the
+    /// prefetcher stopped: `giveUpDescriptors` waits on it.
+    private let settled: Monitor.Condition
     private var stopped = false
     private var threads: [JoinableThread] = []
 
@@ -88,6 +109,7 @@ final class FilePrefetcher: @unchecked Sendable {
         self.budget = budget
         opened = monitor.makeCondition()
         room = monitor.makeCondition()
+        settled = monitor.makeCondition()
         for _ in 0..<max(1, count) {
             threads.append(JoinableThread(name: "bale-prefetch") { [unowned self] in self.work() })
         }
@@ -108,6 +130,7 @@ final class FilePrefetcher: @unchecked Sendable {
             stopped = true
             opened.broadcast()
             room.broadcast()
+            settled.broadcast()
         }
         for thread in threads { thread.join() }
         threads = []
@@ -118,12 +141,27 @@ final class FilePrefetcher: @unchecked Sendable {
         for case .opened(let fd, _) in untaken { FileIO.close(fd) }
     }
 
-    /// Closes the files opened ahead and not yet taken, each then left to
-    /// the cutter (`leftToTaker`), which opens it when it gets there: for
-    /// a cutter that found no descriptor for the file it is at, while the
-    /// read-ahead held some for the files after it. Whether any was closed.
-    func giveBackOpened() -> Bool {
-        let given = monitor.withLock { () -> [Int32] in
+    /// Opens at most `filesAhead` files ahead (`PackDescriptors`), none
+    /// if 0: called before the walk finds its first entry.
+    func share(filesAhead: Int) {
+        monitor.withLock {
+            openAtMost = max(1, min(openAtMost, filesAhead))
+            if filesAhead < 1 { givenUp = true }
+        }
+    }
+
+    /// Ends the opening ahead for the rest of the job (`givenUp`), waits
+    /// for the opens under way, and closes the files opened ahead and not
+    /// yet taken, each then left to the cutter (`leftToTaker`), which
+    /// opens it when it gets there: for a cutter that found no descriptor
+    /// for the file it is at. Whether the call gave any descriptor back,
+    /// or ended the opening ahead (false: it had ended before, and held
+    /// nothing).
+    func giveUpDescriptors() -> Bool {
+        let (given, ended) = monitor.withLock { () -> ([Int32], Bool) in
+            let ended = !givenUp
+            givenUp = true
+            while opening > 0 && !stopped { monitor.wait(settled) }
             var fds: [Int32] = []
             for (index, outcome) in done {
                 if case .opened(let fd, _) = outcome {
@@ -131,10 +169,10 @@ final class FilePrefetcher: @unchecked Sendable {
                     done[index] = .leftToTaker
                 }
             }
-            return fds
+            return (fds, ended)
         }
         for fd in given { FileIO.close(fd) }
-        return !given.isEmpty
+        return ended || !given.isEmpty
     }
 
     /// Waits for `entry`, number `index` of the feed (which must be a
@@ -148,7 +186,7 @@ final class FilePrefetcher: @unchecked Sendable {
             held -= Int(entry.header.size)
             ahead -= 1
             // A broadcast no one waits for makes no system call.
-            if held <= budget / 2 && ahead <= Self.maximumOpen / 2 { room.broadcast() }
+            if held <= budget / 2 && ahead <= openAtMost / 2 { room.broadcast() }
             return outcome
         }
     }
@@ -175,13 +213,20 @@ final class FilePrefetcher: @unchecked Sendable {
                             continue
                         }
                         let size = Int(entry.header.size)
-                        if ahead == 0 || (held + size <= budget && ahead < Self.maximumOpen) {
+                        if ahead == 0 || (held + size <= budget && ahead < openAtMost) {
                             held += size
                             ahead += 1
                             defer {
                                 nextIndex += 1
                                 feed.passed(nextIndex, by: .readAhead)
                             }
+                            if givenUp {
+                                // Short of descriptors: the cutter opens it.
+                                done[nextIndex] = .leftToTaker
+                                opened.broadcast()
+                                continue
+                            }
+                            opening += 1
                             return .file(nextIndex, entry)
                         }
                         monitor.wait(room)
@@ -200,10 +245,19 @@ final class FilePrefetcher: @unchecked Sendable {
             }
             let outcome = open(entry)
             let unwanted: Int32? = monitor.withLock {
+                opening -= 1
+                if opening == 0 { settled.broadcast() }
+                // This open found no descriptor: no more are opened ahead.
+                if case .leftToTaker = outcome { givenUp = true }
                 // Stopped meanwhile: no one will take it.
                 if stopped, case .opened(let fd, _) = outcome { return fd }
+                defer { opened.broadcast() }
+                // Given up meanwhile: closed, and left to the cutter.
+                if givenUp, case .opened(let fd, _) = outcome {
+                    done[index] = .leftToTaker
+                    return fd
+                }
                 done[index] = outcome
-                opened.broadcast()
                 return nil
             }
             if let unwanted { FileIO.close(unwanted) }

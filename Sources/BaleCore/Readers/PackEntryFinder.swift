@@ -85,8 +85,10 @@ public struct PackEntryFinder {
     /// Walks `paths` (relative to the directory open on `base`), handing
     /// the entries to `deliver` in archive order as they are found, in
     /// batches of about `batchSize`; stops when `deliver` returns false or
-    /// `cancellation` is set.
+    /// `cancellation` is set. The walk keeps at most `openDirectories`
+    /// directories open (`PackDescriptors`).
     mutating func walk(_ paths: [[UInt8]], relativeTo base: Int32 = AT_FDCWD, cancellation: Cancellation? = nil,
+                       openDirectories: Int = TreeWalk.maximumOpenDirectories,
                        batchSize: Int = 256, deliver: ([PackEntry]) -> Bool) {
         self.base = base
         var tops: [(path: [UInt8], name: [UInt8])] = []
@@ -106,7 +108,8 @@ public struct PackEntryFinder {
         policy.oneFileSystem = options.oneFileSystem
         policy.skippedFiles = options.skippedFiles
         policy.partsRemoveTheirFiles = options.removesSources ? options.shard : nil
-        let walk = TreeWalk(tops: tops, policy: policy, relativeTo: base, cancellation: cancellation)
+        let walk = TreeWalk(tops: tops, policy: policy, relativeTo: base, cancellation: cancellation,
+                            openDirectories: openDirectories)
         var batch: [PackEntry] = []
         // A directory's entry is held until the walk has entered it: one it
         // cannot read (no read permission) is left out with the warning,

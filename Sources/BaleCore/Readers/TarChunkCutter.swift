@@ -61,6 +61,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// any file could not be opened or read (see `changedEntries`).
     private var changed: Set<Int> = []
     private var unreadFiles = false
+    /// Microseconds the cutter may still wait, over the whole job, for a
+    /// descriptor to open a file with (1 to 32 ms, doubling, at most 63
+    /// ms a file): a shortage that does not pass costs at most this.
+    private var shortageWaitLeft: UInt32 = 2_000_000
 
     private struct OpenFile {
         var fd: Int32
@@ -200,6 +204,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             streamRead.broadcast()
         }
         prefetcher.stop()
+    }
+
+    /// Opens at most `filesAhead` files ahead of the stream, none if 0
+    /// (`PackDescriptors`); called before the walk finds its first entry.
+    public func readAhead(atMost filesAhead: Int) {
+        prefetcher.share(filesAhead: filesAhead)
     }
 
     /// Makes the next chunks in slots of `arena` (the pool's, which starts
@@ -372,9 +382,21 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             var source = entry.openSource(relativeTo: base)
             // Out of descriptors, with files of later entries held open
             // ahead: those are given back (opened again when their turn
-            // comes) and this one tried again, rather than left out.
-            if case .failure(let failure) = source, failure.isOutOfDescriptors, prefetcher.giveBackOpened() {
+            // comes), no more are opened ahead, and this one is tried
+            // again, rather than left out. Then again a little later, a
+            // few times: what the walk holds for a moment (a directory's
+            // attributes) is back by then.
+            if case .failure(let failure) = source, failure.isOutOfDescriptors {
+                _ = prefetcher.giveUpDescriptors()
                 source = entry.openSource(relativeTo: base)
+                var pause: UInt32 = 1_000
+                while case .failure(let failure) = source, failure.isOutOfDescriptors,
+                      pause <= 32_000, shortageWaitLeft >= pause {
+                    usleep(pause)
+                    shortageWaitLeft -= pause
+                    pause *= 2
+                    source = entry.openSource(relativeTo: base)
+                }
             }
             switch source {
             case .success(let opened): fd = opened

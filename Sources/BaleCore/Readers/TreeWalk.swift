@@ -52,8 +52,8 @@ public final class TreeWalk {
     private var stack: [Frame] = []
     private var openCount = 0
     /// How many directory descriptors stay open at most:
-    /// `maximumOpenDirectories`, or fewer once the process ran out of
-    /// descriptors (`openDirectory`).
+    /// `maximumOpenDirectories` or the fewer the caller gave (`init`), or
+    /// fewer once the process ran out of descriptors (`openDirectory`).
     private var bound = TreeWalk.maximumOpenDirectories
     /// The directory yielded last: entered at the next call, so its own
     /// entry comes before the problems of reading it and before its children.
@@ -88,8 +88,13 @@ public final class TreeWalk {
     /// A walk of `tops` (path as given, and the name it stands for: the
     /// start of every name below it), resolved relative to the directory
     /// open on `base` (`AT_FDCWD`: the working directory).
+    /// At most `openDirectories` directory descriptors are kept open
+    /// (the usual share, `maximumOpenDirectories`, unless the caller
+    /// knows of fewer to spare).
     public init(tops: [(path: [UInt8], name: [UInt8])], policy: TreeWalkPolicy,
-                relativeTo base: Int32 = AT_FDCWD, cancellation: Cancellation? = nil) {
+                relativeTo base: Int32 = AT_FDCWD, cancellation: Cancellation? = nil,
+                openDirectories: Int = TreeWalk.maximumOpenDirectories) {
+        bound = max(1, min(openDirectories, TreeWalk.maximumOpenDirectories))
         self.tops = tops.reversed()
         self.policy = policy
         self.base = base
@@ -334,7 +339,19 @@ public final class TreeWalk {
     /// are opened again when the walk comes back to them, so the walk goes
     /// on instead of losing the rest of the tree. With only the parent
     /// open, the open fails as before: the directory is reported.
+    ///
+    /// Room is made first: the shallowest open directories but the parent
+    /// are given up until one more fits within `bound`, so the walk never
+    /// holds more than its bound, not even between an open and the close
+    /// after it (one more for that moment took, now and then, the last
+    /// descriptor of a low `ulimit -n` from pack's cutter, whose file was
+    /// then left out).
     private func openDirectory(_ name: [UInt8], in parent: Int32, following: Bool, keeping: Int) -> Int32 {
+        var level = 0
+        while openCount >= bound && level < stack.count {
+            if level != keeping { close(level) }
+            level += 1
+        }
         let fd = Self.openDirectory(name, in: parent, following: following)
         guard fd < 0, errno == EMFILE || errno == ENFILE, openCount > (keeping >= 0 ? 1 : 0) else { return fd }
         bound = max(1, openCount - 1)
