@@ -4,6 +4,20 @@
 import Testing
 
 @Suite struct DeepFilesLowLimitTests {
+    /// 800 small files in `w`, scattered over 659 directories up to five
+    /// deep (the same tree each time).
+    static let scatteredFiles = #"""
+        python3 - <<'EOF'
+        import os, random
+        random.seed(7)
+        for i in range(800):
+            d = os.path.join('w', *['d%d' % random.randint(0, 5) for _ in range(random.randint(1, 5))])
+            os.makedirs(d, exist_ok=True)
+            open(os.path.join(d, 'f%d' % i), 'w').write('line %d\n' % i * random.randint(1, 400))
+        EOF
+
+        """#
+
     /// A tree 120 directories deep with a file in each (and a side branch
     /// every seventh level), made by GNU tar, unpacked under `ulimit -n`
     /// 24 and 40: each small file queued for the writer threads kept its
@@ -53,15 +67,7 @@ import Testing
     /// up a directory it holds for them, and the cutter, short of one for
     /// a file, has the read-ahead give back the files it opened ahead.
     @Test func scatteredSmallFilesUnpackWithTheDescriptorsLeft() throws {
-        let run = try Scratch().run(DeepTreeTests.deepTreeWithNoDescriptorInherited + #"""
-            python3 - <<'EOF'
-            import os, random
-            random.seed(7)
-            for i in range(800):
-                d = os.path.join('w', *['d%d' % random.randint(0, 5) for _ in range(random.randint(1, 5))])
-                os.makedirs(d, exist_ok=True)
-                open(os.path.join(d, 'f%d' % i), 'w').write('line %d\n' % i * random.randint(1, 400))
-            EOF
+        let run = try Scratch().run(DeepTreeTests.deepTreeWithNoDescriptorInherited + Self.scatteredFiles + #"""
             (ulimit -n 17; "$BALE" pack -p 2 -o own.tar.gz w 2> err); echo "pack, ulimit -n 17: status $? $(wc -l < err)"
             tar -czf gnu.tar.gz w
             for archive in own gnu; do
@@ -101,15 +107,7 @@ import Testing
     /// (Under 13 the walk, which holds two directories as it enters one,
     /// and the cutter's file do not fit in the two left.)
     @Test func scatteredSmallFilesPackUnderALowLimit() throws {
-        let run = try Scratch().run(DeepTreeTests.deepTreeWithNoDescriptorInherited + #"""
-            python3 - <<'EOF'
-            import os, random
-            random.seed(7)
-            for i in range(800):
-                d = os.path.join('w', *['d%d' % random.randint(0, 5) for _ in range(random.randint(1, 5))])
-                os.makedirs(d, exist_ok=True)
-                open(os.path.join(d, 'f%d' % i), 'w').write('line %d\n' % i * random.randint(1, 400))
-            EOF
+        let run = try Scratch().run(DeepTreeTests.deepTreeWithNoDescriptorInherited + Self.scatteredFiles + #"""
             for limit in 14 15 16; do
                 whole=0
                 for run in 1 2 3 4 5 6 7 8 9 10; do
