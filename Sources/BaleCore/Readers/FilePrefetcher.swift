@@ -32,6 +32,7 @@ import Glibc
 /// open files in runs: woken for every file taken, they cost the cutter a
 /// futex wake-up (an inter-processor interrupt) per file, 4% of a pack's
 /// CPU on a tree of 12,000 files.
+///
 /// Short of descriptors (a low `ulimit -n`), it stops opening files for
 /// good (`givenUp`): the first open that finds none, or the cutter finding
 /// none for the file it is at (`giveUpDescriptors`), ends the opening
@@ -40,7 +41,7 @@ import Glibc
 /// Before, the read-ahead gave back what it held and went on opening: its
 /// next open, racing the cutter's for the descriptor just freed, took it
 /// now and then, and the cutter's file was left out with a warning (3
-/// runs in 25 of `pack -p 2` under `ulimit -n 16`, exit 2).
+/// runs in 30 of `pack -p 2` under `ulimit -n 16`, exit 2).
 ///
 /// `@unchecked Sendable`: the claims (`nextIndex`, `held`, `ahead`,
 /// `done`, `opening`, `givenUp`, `stopped`) are touched only under
@@ -154,12 +155,9 @@ final class FilePrefetcher: @unchecked Sendable {
     /// for the opens under way, and closes the files opened ahead and not
     /// yet taken, each then left to the cutter (`leftToTaker`), which
     /// opens it when it gets there: for a cutter that found no descriptor
-    /// for the file it is at. Whether the call gave any descriptor back,
-    /// or ended the opening ahead (false: it had ended before, and held
-    /// nothing).
-    func giveUpDescriptors() -> Bool {
-        let (given, ended) = monitor.withLock { () -> ([Int32], Bool) in
-            let ended = !givenUp
+    /// for the file it is at.
+    func giveUpDescriptors() {
+        let given = monitor.withLock { () -> [Int32] in
             givenUp = true
             while opening > 0 && !stopped { monitor.wait(settled) }
             var fds: [Int32] = []
@@ -169,10 +167,9 @@ final class FilePrefetcher: @unchecked Sendable {
                     done[index] = .leftToTaker
                 }
             }
-            return (fds, ended)
+            return fds
         }
         for fd in given { FileIO.close(fd) }
-        return ended || !given.isEmpty
     }
 
     /// Waits for `entry`, number `index` of the feed (which must be a

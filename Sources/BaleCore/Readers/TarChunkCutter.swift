@@ -387,7 +387,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             // few times: what the walk holds for a moment (a directory's
             // attributes) is back by then.
             if case .failure(let failure) = source, failure.isOutOfDescriptors {
-                _ = prefetcher.giveUpDescriptors()
+                prefetcher.giveUpDescriptors()
                 source = entry.openSource(relativeTo: base)
                 var pause: UInt32 = 1_000
                 while case .failure(let failure) = source, failure.isOutOfDescriptors,
