@@ -31,4 +31,30 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `gunzip -l` too lists what is left: it sniffed and sized the file
+    /// from byte 0 ("stdin: not in gzip format" after a line of text; the
+    /// sizes of both members when the offset stood on the second). gzip
+    /// -l, reading the same descriptor, is the judge.
+    @Test func listingTakesWhatIsLeftOfStandardInput() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            seq 1 1000 > a && "$BALE" gzip -c a > a.gz && gzip -nc "$FIXTURES/mixed" > b.gz
+            { echo header; gzip -nc a; } > with-header
+            cat a.gz b.gz > two
+            { read -r line; "$BALE" gunzip -l; } < with-header > bale.out; echo "after a line=$?"
+            { read -r line; gzip -l; } < with-header | cmp - bale.out && echo "after a line as gzip"
+            # The offset on the second member: past a.gz's bytes.
+            skip() { dd bs=1 skip=$(stat -c %s a.gz) count=0 status=none; }
+            { skip; "$BALE" gunzip -l; } < two > bale.out; echo "second member=$?"
+            { skip; gzip -l; } < two | cmp - bale.out && echo "second member as gzip"
+            """#)
+        #expect(run.stdout == """
+            after a line=0
+            after a line as gzip
+            second member=0
+            second member as gzip
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -47,6 +47,7 @@ import Testing
         ("list", #""$BALE" list -p 1 a.tgz"#, true),
         ("verify", #""$BALE" verify -p 1 a.tgz"#, false),
         ("verify .gz", #""$BALE" verify -p 1 big.gz"#, false),
+        ("gunzip -l", #""$BALE" gunzip -p 1 -l big.gz"#, false),
         ("sum", #""$BALE" sum -p 1 t"#, true),
         ("sum -c", #""$BALE" sum -p 1 -c m"#, true),
         ("gzip -t --json", #""$BALE" gzip -p 1 -t big.gz --json"#, false),

@@ -91,7 +91,7 @@ struct GzipListing {
         defer { lines = "" }
         do { try FileIO.write(1, Array(lines.utf8)) } catch {
             if error.code == EPIPE { return .brokenPipe }
-            command.options.context.fail(.writeFailed(path: "standard output", error))
+            command.options.context.fail(.writeFailed(path: StandardOutput.name, error))
             return .failure
         }
         return nil
@@ -134,7 +134,11 @@ struct GzipListing {
         let summary: GzipSummary
         do {
             let zlibOnly = command.options.engine.codec == .zlib
-            summary = isFile ? try GzipSummary.read(fd: fd, size: Int64(info.st_size), path: shown, zlibOnly: zlibOnly)
+            // Standard input that is a file is listed from where its offset
+            // stands, as `gunzip -c` and `-t` read it (and as gzip does):
+            // `{ head -c 4 >/dev/null; bale gunzip -l; } < file`.
+            let start = isStandardInput ? max(0, Int64(lseek(fd, 0, SEEK_CUR))) : 0
+            summary = isFile ? try GzipSummary.read(fd: fd, size: Int64(info.st_size), from: start, path: shown, zlibOnly: zlibOnly)
                 : try GzipSummary.read(stream: fd, path: shown, zlibOnly: zlibOnly)
         } catch {
             switch error {

@@ -57,19 +57,24 @@ public struct GzipSummary: Equatable, Sendable {
         }
     }
 
-    /// The summary of the gzip file of `size` bytes open on `fd` at its
-    /// start, named `path` in messages; `zlibOnly` inflates with zlib, the
-    /// reference (`--codec zlib`).
-    public static func read(fd: Int32, size: Int64, path: String, zlibOnly: Bool = false) throws(Failure) -> GzipSummary {
+    /// The summary of the gzip file of `size` bytes open on `fd`, whose
+    /// stream begins at byte `start`, where `fd`'s offset stands (0 for a
+    /// file opened by name; standard input may stand further on), named
+    /// `path` in messages; `zlibOnly` inflates with zlib, the reference
+    /// (`--codec zlib`). The compressed size is what lies from `start` to
+    /// the end, as gzip counts it.
+    public static func read(fd: Int32, size: Int64, from start: Int64 = 0, path: String,
+                            zlibOnly: Bool = false) throws(Failure) -> GzipSummary {
+        let remaining = max(0, size - start)
         // The first header, for its length (gzip's ratio takes it off),
         // read in growing steps: a name or a comment may be long.
-        var wanted = Int(min(size, 1 << 12))
+        var wanted = Int(min(remaining, 1 << 12))
         var headerLength: Int?
         while headerLength == nil {
             let head: [UInt8]
-            do throws(SystemError) { head = try FileIO.bytes(fd, upTo: wanted, at: 0) } catch { throw .readFailed(error) }
-            headerLength = try Self.headerLength(in: head, atEnd: Int64(head.count) >= size)
-            wanted = Int(min(size, Int64(wanted) * 8, Int64(longestHeader)))
+            do throws(SystemError) { head = try FileIO.bytes(fd, upTo: wanted, at: start) } catch { throw .readFailed(error) }
+            headerLength = try Self.headerLength(in: head, atEnd: Int64(head.count) >= remaining)
+            wanted = Int(min(remaining, Int64(wanted) * 8, Int64(longestHeader)))
         }
         let counter = CountingSink()
         let ending: GzipStreamDecoder.Ending
@@ -77,7 +82,7 @@ public struct GzipSummary: Equatable, Sendable {
             throw .inflateFailed(error)
         }
         let (bytes, crc) = counter.figures
-        return GzipSummary(compressedBytes: size, uncompressedBytes: bytes, crc: crc,
+        return GzipSummary(compressedBytes: remaining, uncompressedBytes: bytes, crc: crc,
                            headerBytes: Int64(headerLength ?? 0) + 8, hasTrailingGarbage: ending == .trailingGarbage)
     }
 }
