@@ -99,6 +99,16 @@ public struct EntrySelection: Sendable, Equatable {
         return said
     }
 
+    /// The names no member matched when the archive could not be read to
+    /// its end: each not found in the part that was read, which says
+    /// nothing of the rest (an error; the archive's own error says why).
+    public var notReached: [Diagnostic] {
+        names.filter { $0.found == 0 }.map {
+            Diagnostic(.error, path: TerminalText.name($0.text),
+                       "not found in the part of the archive read before the error", exitStatus: .failure)
+        }
+    }
+
     /// fnmatch(3)'s special characters, as GNU tar looks for them.
     private static func isWildcard(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "\\")

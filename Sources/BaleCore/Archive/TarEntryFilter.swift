@@ -20,6 +20,9 @@ public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
     private let alreadyDone: Set<Int64>
     /// True while the current entry is passed on.
     private var passing = false
+    /// True once the stream stopped before its end: a name not met may be
+    /// in what was not read.
+    private var stoppedShort = false
 
     /// Passes the entries `selection` takes, but those at the tar offsets
     /// in `alreadyDone`, to `inner`.
@@ -59,10 +62,20 @@ public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
         passing = false
     }
 
+    /// A name no member matched is then not "Not found in archive": the
+    /// archive was not read to its end. GNU tar, stopped by damage, names
+    /// nothing more; bale names them, with what is known (a probe: `cat`
+    /// of a file whose member failed its CRC said the file was not in the
+    /// archive, which held it).
+    public mutating func readingStopped() {
+        stoppedShort = true
+        inner.readingStopped()
+    }
+
     /// The handler's problems, then every name no member matched (as GNU
     /// tar says them, at the end).
     public mutating func finish() -> [Diagnostic] {
-        inner.finish() + selection.notFound
+        inner.finish() + (stoppedShort ? selection.notReached : selection.notFound)
     }
 
     public var warnings: [Diagnostic] { inner.warnings }

@@ -76,6 +76,10 @@ public struct TarReader {
         /// which a handler that keeps content past the call may keep by
         /// holding their owner. By default nothing is done.
         mutating func contentComes(from lent: LentBytes?)
+        /// The stream stopped before its end (damage, a read or write
+        /// error), before `finish`: what the handler did not meet may be
+        /// in the part not read. By default nothing is done.
+        mutating func readingStopped()
     }
 
     /// The archive's name, for messages.
@@ -1317,6 +1321,9 @@ extension TarReader.Handler {
 
     /// By default content is used during the call only.
     public mutating func contentComes(from lent: LentBytes?) {}
+
+    /// By default a stream stopped short changes nothing.
+    public mutating func readingStopped() {}
 
     /// Gives a hole to `content` as zeros, 64 KiB at a time.
     public mutating func hole(_ length: Int64) throws(BaleError) {

@@ -95,8 +95,13 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     /// The handler, for what it gathered.
     public var handler: Handler { monitor.withLock { state.handler } }
 
-    /// Ends the handler's work (see `TarReader.Handler.finish`) and returns its problems.
-    public func finishHandler() -> [Diagnostic] {
-        monitor.withLock { state.handler.finish() }
+    /// Ends the handler's work (see `TarReader.Handler.finish`) and returns
+    /// its problems; `stoppedShort`: the stream ended in an error, before
+    /// its end (`TarReader.Handler.readingStopped`).
+    public func finishHandler(stoppedShort: Bool = false) -> [Diagnostic] {
+        monitor.withLock {
+            if stoppedShort { state.handler.readingStopped() }
+            return state.handler.finish()
+        }
     }
 }

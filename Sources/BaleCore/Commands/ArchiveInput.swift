@@ -117,7 +117,7 @@ struct ArchiveInput {
             // The entries refused and the damage skipped before the error
             // are named too (an archive cut short after a '../' entry, say),
             // so that every entry not on disk is named, as tar names them.
-            let problems = sink.finishHandler() + sink.warningsBeforeFailure
+            let problems = sink.finishHandler(stoppedShort: true) + sink.warningsBeforeFailure
             // What was listed before the error is printed, then the error
             // (which a closed or full standard output does not hide).
             do throws(BaleError) { try output?.flush() } catch let failure {
