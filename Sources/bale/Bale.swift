@@ -86,7 +86,60 @@ struct Bale: ParsableCommand {
                 Self.exit(withError: error)
             }
         }
+        // Help beside an unknown option: argument-parser shows the help and
+        // exits 0, whatever else the line holds. A probe: `bale sum *` in a
+        // directory holding a file named `-dash` (-d -a -s -h) wrote the
+        // help into the manifest, exit 0; GNU's getopt stops at the first
+        // unknown letter (sha256sum: exit 1). The unknown option wins.
+        if let unknown = UnknownOptionBesideHelp.error(in: given) {
+            FileIO.report(unknown.message)
+            Glibc.exit(unknown.status)
+        }
         Self.main(given)
+    }
+}
+
+/// An unknown option on a command line that also asks for help (`-h`,
+/// `--help`, or an `h` in a cluster of short options): the usage error the
+/// line gives without its help flags, so that a cron job's mistyped option
+/// or a file name that looks like options exits 64, as any unknown option
+/// does, instead of printing the help with exit 0. Only an unknown option
+/// counts: without its help flag, `bale unpack -h` lacks its archive, and
+/// that is still a request for help.
+enum UnknownOptionBesideHelp {
+    /// The parser's message (its usage lines too), naming a cluster as it
+    /// was typed, and the exit status (64).
+    static func error(in arguments: [String]) -> (message: String, status: Int32)? {
+        let optionCount = arguments.firstIndex(of: "--") ?? arguments.endIndex
+        var askedForHelp = false
+        var withoutHelp: [String] = []
+        /// Each cluster given without its `h`, and as it was typed.
+        var clusters: [(parsed: String, typed: String)] = []
+        for (position, argument) in arguments.enumerated() {
+            guard position < optionCount else { withoutHelp.append(argument); continue }
+            if argument == "-h" || argument == "--help" {
+                askedForHelp = true
+            } else if argument.hasPrefix("-"), !argument.hasPrefix("--"), argument.count > 2, argument.contains("h") {
+                askedForHelp = true
+                let parsed = String(argument.filter { $0 != "h" })
+                clusters.append((parsed, argument))
+                withoutHelp.append(parsed)
+            } else {
+                withoutHelp.append(argument)
+            }
+        }
+        guard askedForHelp else { return nil }
+        do {
+            _ = try Bale.parseAsRoot(withoutHelp)
+            return nil
+        } catch {
+            guard Bale.message(for: error).hasPrefix("Unknown option") else { return nil }
+            var message = Bale.fullMessage(for: error)
+            for cluster in clusters {
+                message = message.replacing("'\(cluster.parsed)'", with: "'\(cluster.typed)'")
+            }
+            return (message, Bale.exitCode(for: error).rawValue)
+        }
     }
 }
 

@@ -135,6 +135,46 @@ import Testing
 
     /// By default one worker per CPU bale may run on, as `nproc` counts
     /// them: under `taskset -c 0` (or a Slurm task bound to some cores)
+
+    /// Help beside an unknown option is the usage error (64), nothing
+    /// done, the option named as typed: argument-parser showed the help
+    /// with exit 0, so `bale sum *` in a directory holding a file named
+    /// `-dash` (-d -a -s -h) wrote the help into its manifest, exit 0
+    /// (sha256sum and gzip stop at the unknown letter, exit 1). Help alone,
+    /// or in a cluster of known options, or with a missing argument, is
+    /// still help.
+    @Test func helpBesideAnUnknownOptionIsAUsageError() throws {
+        let run = try Scratch().run(#"""
+            echo data > f && touch ./-dash
+            "$BALE" sum * > manifest 2> err; echo "sum *: $? $(wc -c < manifest)"; head -1 err
+            "$BALE" gzip --no-such -h f > out 2> err; echo "gzip --no-such -h: $? $(wc -c < out)"; head -1 err
+            "$BALE" gzip -xh f > out 2> err; echo "gzip -xh: $?"; head -1 err
+            "$BALE" -xh > out 2> err; echo "-xh: $?"; head -1 err
+            ls
+            "$BALE" gzip -kh f > out; s=$?; head -1 out; echo "gzip -kh: $s"
+            "$BALE" unpack -h > out; s=$?; head -1 out; echo "unpack -h: $s"
+            """#)
+        #expect(run.stdout == """
+            sum *: 64 0
+            Error: Unknown option '-dash'. Did you mean '--tag'?
+            gzip --no-such -h: 64 0
+            Error: Unknown option '--no-such'
+            gzip -xh: 64
+            Error: Unknown option '-xh'
+            -xh: 64
+            Error: Unknown option '-xh'
+            -dash
+            err
+            f
+            manifest
+            out
+            OVERVIEW: Compress files (or standard input) to gzip, in parallel.
+            gzip -kh: 0
+            OVERVIEW: Extract a .tar.gz, .tgz or .tar (from any tool), safely.
+            unpack -h: 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
     /// it started one per online CPU of the machine.
     @Test(.enabled(if: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) > 1, "needs 2 CPUs or more: on one, taskset -c 0 changes nothing"))
     func workersFollowTheCPUAffinity() throws {
