@@ -477,23 +477,27 @@ int bale_create_temporary(char *template_path, unsigned int mode, int *slot) {
  * there is no window between a check and the rename. Each fallback is
  * taken only when the call before it is unsupported by the file system
  * (EINVAL, ENOSYS, EPERM for link() on vfat), never when it refused. */
-int bale_rename_noreplace(const char *from, const char *to) {
-    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
+int bale_rename_noreplace_at(int directory, const char *from, const char *to) {
+    if (renameat2(directory, from, directory, to, RENAME_NOREPLACE) == 0) return 0;
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) return -1;
-    if (link(from, to) == 0) {
+    if (linkat(directory, from, directory, to, 0) == 0) {
         /* The output is in place. Should this unlink fail (it follows a
          * link() in the same directory, so only an I/O error could), the
          * output keeps a second name, the temporary one, which is left. */
-        unlink(from);
+        unlinkat(directory, from, 0);
         return 0;
     }
     if (errno != EPERM && errno != ENOTSUP && errno != ENOSYS) return -1;
     struct stat existing;
-    if (lstat(to, &existing) == 0) {
+    if (fstatat(directory, to, &existing, AT_SYMLINK_NOFOLLOW) == 0) {
         errno = EEXIST;
         return -1;
     }
-    return rename(from, to);
+    return renameat(directory, from, directory, to);
+}
+
+int bale_rename_noreplace(const char *from, const char *to) {
+    return bale_rename_noreplace_at(AT_FDCWD, from, to);
 }
 
 /* Picks a name from the template, registers it for the signal handler,

@@ -8,7 +8,13 @@ import Synchronization
 ///
 /// Data goes to a temporary file beside the target (same directory, so
 /// same file system, so `rename` is atomic), named `.NAME.bale-XXXXXX` so
-/// a stray one is recognisable. `commit` gives it the input's mode and
+/// a stray one is recognisable. The directory is opened once, when the
+/// file is made, and the file is made, renamed and removed relative to it
+/// (openat, renameat, unlinkat), as GNU gzip does: a directory renamed
+/// while bale writes (a log directory rotated by `mv`) still gets the
+/// finished file, beside its input. By path, the rename failed at the
+/// end and the cleanup missed the temporary file, left whole in the
+/// renamed directory (a probe: a 300 MB `.f.gz.bale-…`, exit 1). `commit` gives it the input's mode and
 /// times, optionally fsyncs it (and, once renamed, its directory), and
 /// renames it over the target; `discard` removes it. If a signal ends bale in between, the handler of
 /// `ProcessSignals.installTerminationCleanup()` removes it (every
@@ -40,21 +46,29 @@ public final class AtomicOutputFile: Sendable {
     public var path: String { TerminalText.name(pathBytes) }
     /// The final name as given, as bytes (any bytes a file name may hold).
     private let pathBytes: [UInt8]
-    /// The name the finished file is renamed to: `pathBytes`, or where
-    /// its symbolic links lead (`OutputDestination`).
-    private let targetBytes: [UInt8]
-    /// The temporary name the data is written under.
-    private let temporaryBytes: [UInt8]
+    /// The name the finished file is renamed to: the last component of
+    /// `pathBytes`, or of where its symbolic links lead
+    /// (`OutputDestination`), in `directory`.
+    private let targetName: [UInt8]
+    /// The temporary name the data is written under, in `directory`.
+    private let temporaryName: [UInt8]
+    /// The directory both names are in, open (O_PATH) from the file's
+    /// creation until it is renamed or removed; -1 for a target written
+    /// directly.
+    private let directory: Int32
     /// The open temporary file.
     public let fd: Int32
     /// The mode the temporary file was created with, when it was given one.
     private let createdMode: mode_t?
 
-    /// Whether `fd` is still open, and the temporary file's slot in the
-    /// signal handler's list (-1 once unregistered).
+    /// Whether `fd` is still open, the temporary file's slot in the
+    /// signal handler's list (-1 once unregistered), and whether
+    /// `directory` is still open (the handler removes the temporary file
+    /// relative to it, so it is closed only after the slot is given up).
     private struct Lifecycle {
         var open = true
         var slot: Int32 = -1
+        var directoryOpen = false
     }
 
     private let lifecycle: Mutex<Lifecycle>
@@ -106,33 +120,42 @@ public final class AtomicOutputFile: Sendable {
             throw .cannotOpen(path: TerminalText.name(pathBytes),
                               SystemError(code: ENAMETOOLONG, operation: "create"))
         }
-        var template = (parts.prefix + Self.temporaryTemplate(for: name)).map { CChar(bitPattern: $0) } + [0]
+        // O_PATH: enough for openat, renameat and unlinkat, and a
+        // directory one may write in but not list (mode 0300) opens too.
+        let directory = withCString(parts.directory) { bale_open_path(AT_FDCWD, $0, O_DIRECTORY | O_CLOEXEC) }
+        if directory < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
+        var template = Self.temporaryTemplate(for: name).map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
         let fd = template.withUnsafeMutableBufferPointer { template in
             // The permission bits only (a sticky input's mode made a sticky .gz).
-            bale_create_temporary(template.baseAddress!, UInt32((mode ?? 0o600) & 0o777), &registered)
+            bale_create_temporary_at(directory, template.baseAddress!, UInt32((mode ?? 0o600) & 0o777), &registered)
         }
-        if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
-        self.init(pathBytes: pathBytes, targetBytes: target, fd: fd,
-                  temporaryBytes: template.dropLast().map { UInt8(bitPattern: $0) },
+        if fd < 0 {
+            let failure = SystemError.current("create")
+            FileIO.close(directory)
+            throw .writeFailed(path: TerminalText.name(pathBytes), failure)
+        }
+        self.init(pathBytes: pathBytes, targetName: name, directory: directory, fd: fd,
+                  temporaryName: template.dropLast().map { UInt8(bitPattern: $0) },
                   createdMode: (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits, direct: false, slot: registered)
     }
 
     /// An output written straight into `fd`, which it now owns.
     private convenience init(pathBytes: [UInt8], direct fd: Int32) {
-        self.init(pathBytes: pathBytes, targetBytes: pathBytes, fd: fd, temporaryBytes: [], createdMode: nil,
-                  direct: true, slot: -1)
+        self.init(pathBytes: pathBytes, targetName: pathBytes, directory: -1, fd: fd, temporaryName: [],
+                  createdMode: nil, direct: true, slot: -1)
     }
 
-    private init(pathBytes: [UInt8], targetBytes: [UInt8], fd: Int32, temporaryBytes: [UInt8], createdMode: mode_t?,
-                 direct: Bool, slot: Int32) {
+    private init(pathBytes: [UInt8], targetName: [UInt8], directory: Int32, fd: Int32, temporaryName: [UInt8],
+                 createdMode: mode_t?, direct: Bool, slot: Int32) {
         self.pathBytes = pathBytes
-        self.targetBytes = targetBytes
+        self.targetName = targetName
+        self.directory = directory
         self.fd = fd
-        self.temporaryBytes = temporaryBytes
+        self.temporaryName = temporaryName
         self.createdMode = createdMode
         self.direct = direct
-        lifecycle = Mutex(Lifecycle(slot: slot))
+        lifecycle = Mutex(Lifecycle(slot: slot, directoryOpen: directory >= 0))
     }
 
     /// True when the target the user named `pathBytes` is written
@@ -237,7 +260,7 @@ public final class AtomicOutputFile: Sendable {
         var files: [FileIdentity] = []
         var info = stat()
         if fstat(fd, &info) == 0 { files.append(FileIdentity(info)) }
-        if !direct, withCString(targetBytes, { stat($0, &info) }) == 0 { files.append(FileIdentity(info)) }
+        if !direct, withCString(targetName, { fstatat(directory, $0, &info, 0) }) == 0 { files.append(FileIdentity(info)) }
         return files
     }
 
@@ -289,8 +312,10 @@ public final class AtomicOutputFile: Sendable {
         if sync, fsync(fd) != 0 { throw .writeFailed(path: path, .current("fsync")) }
         lifecycle.withLock { $0.open = false }
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
-        let renamed = withCString(temporaryBytes) { from in
-            withCString(targetBytes) { replacing ? rename(from, $0) : bale_rename_noreplace(from, $0) }
+        let renamed = withCString(temporaryName) { from in
+            withCString(targetName) {
+                replacing ? renameat(directory, from, directory, $0) : bale_rename_noreplace_at(directory, from, $0)
+            }
         }
         if renamed != 0 {
             if !replacing && errno == EEXIST {
@@ -303,6 +328,7 @@ public final class AtomicOutputFile: Sendable {
             bale_unregister_temporary(lifecycle.slot)
             lifecycle.slot = -1
         }
+        defer { closeDirectory() }
         if sync { try syncDirectory() }
         return .committed
     }
@@ -311,7 +337,8 @@ public final class AtomicOutputFile: Sendable {
     /// EINVAL is a file system that cannot sync a directory (some network
     /// and FUSE ones): its rename is as durable as it can be made.
     private func syncDirectory() throws(BaleError) {
-        let fd = withCString(PathParts(targetBytes).directory) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        // fsync needs a descriptor open for reading, which O_PATH's is not.
+        let fd = Glibc.openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw .writeFailed(path: path, .current("open its directory")) }
         defer { FileIO.close(fd) }
         if fsync(fd) != 0 && errno != EINVAL { throw .writeFailed(path: path, .current("fsync its directory")) }
@@ -325,9 +352,20 @@ public final class AtomicOutputFile: Sendable {
                 FileIO.close(fd)
             }
             if lifecycle.slot >= 0 {
-                _ = withCString(temporaryBytes) { unlink($0) }
+                _ = withCString(temporaryName) { unlinkat(directory, $0, 0) }
                 bale_unregister_temporary(lifecycle.slot)
                 lifecycle.slot = -1
+            }
+        }
+        closeDirectory()
+    }
+
+    /// Closes `directory` once the temporary file is renamed or removed.
+    private func closeDirectory() {
+        lifecycle.withLock { lifecycle in
+            if lifecycle.directoryOpen {
+                lifecycle.directoryOpen = false
+                FileIO.close(directory)
             }
         }
     }

@@ -119,6 +119,8 @@ int bale_is_temporary_name(const char *name, size_t length);
 /// either (vfat, some FUSE ones), a check then rename(), which leaves a
 /// window between the two.
 int bale_rename_noreplace(const char *from, const char *to);
+/// `bale_rename_noreplace` of two names in the directory open at `directory`.
+int bale_rename_noreplace_at(int directory, const char *from, const char *to);
 
 /// fnmatch(3)'s GNU flag FNM_LEADING_DIR, which Swift's Glibc does not
 /// import (glibc declares it only under _GNU_SOURCE): with it a pattern
