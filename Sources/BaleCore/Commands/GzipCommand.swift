@@ -358,7 +358,10 @@ public struct GzipCommand: Sendable {
         if let outputPath {
             // Only a target the user named (-o) is written into when it is
             // a device or a FIFO; an output beside its input replaces one.
-            do { output = try AtomicOutputFile(pathBytes: outputPath, writesDevicesDirectly: options.outputPath != nil) } catch {
+            do {
+                output = try AtomicOutputFile(pathBytes: outputPath, writesDevicesDirectly: options.outputPath != nil,
+                                              holdingDirectory: true)
+            } catch {
                 context.fail(error)
                 return .failure
             }

@@ -46,15 +46,15 @@ public final class AtomicOutputFile: Sendable {
     public var path: String { TerminalText.name(pathBytes) }
     /// The final name as given, as bytes (any bytes a file name may hold).
     private let pathBytes: [UInt8]
-    /// The name the finished file is renamed to: the last component of
-    /// `pathBytes`, or of where its symbolic links lead
-    /// (`OutputDestination`), in `directory`.
+    /// The name the finished file is renamed to, in `directory`: the last
+    /// component of `pathBytes`, or of where its symbolic links lead
+    /// (`OutputDestination`); the whole path when the directory is not held.
     private let targetName: [UInt8]
     /// The temporary name the data is written under, in `directory`.
     private let temporaryName: [UInt8]
     /// The directory both names are in, open (O_PATH) from the file's
-    /// creation until it is renamed or removed; -1 for a target written
-    /// directly.
+    /// creation until it is renamed or removed; AT_FDCWD when it is not
+    /// held (the names are then paths); -1 for a target written directly.
     private let directory: Int32
     /// The open temporary file.
     public let fd: Int32
@@ -85,7 +85,15 @@ public final class AtomicOutputFile: Sendable {
     /// `commit` can skip its chmod when that is already the final mode.
     /// With `writesDevicesDirectly` false, a device or FIFO (or a symbolic
     /// link to one) at `pathBytes` is replaced like any file.
-    public convenience init(pathBytes: [UInt8], mode: mode_t? = nil, writesDevicesDirectly: Bool = true) throws(BaleError) {
+    ///
+    /// With `holdingDirectory`, the output's directory is held open until
+    /// the file is renamed or removed (see above): one descriptor more for
+    /// the job, which an output beside its input (`gzip FILE`, `gzip -r`)
+    /// spends; `pack -o` and the manifests name their output by path, as
+    /// before, for `pack` shares every spare descriptor out to its walk and
+    /// read-ahead and is tested under `ulimit -n 14` (DeepFilesLowLimitTests).
+    public convenience init(pathBytes: [UInt8], mode: mode_t? = nil, writesDevicesDirectly: Bool = true,
+                            holdingDirectory: Bool = false) throws(BaleError) {
         let named = writesDevicesDirectly ? OutputDestination(pathBytes) : .file(pathBytes)
         let target: [UInt8]
         switch named {
@@ -122,9 +130,12 @@ public final class AtomicOutputFile: Sendable {
         }
         // O_PATH: enough for openat, renameat and unlinkat, and a
         // directory one may write in but not list (mode 0300) opens too.
-        let directory = withCString(parts.directory) { bale_open_path(AT_FDCWD, $0, O_DIRECTORY | O_CLOEXEC) }
-        if directory < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
-        var template = Self.temporaryTemplate(for: name).map { CChar(bitPattern: $0) } + [0]
+        let directory = holdingDirectory
+            ? withCString(parts.directory) { bale_open_path(AT_FDCWD, $0, O_DIRECTORY | O_CLOEXEC) } : AT_FDCWD
+        if directory == -1 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
+        // Without the directory held, both names are paths from the current directory.
+        let before = holdingDirectory ? [] : parts.prefix
+        var template = (before + Self.temporaryTemplate(for: name)).map { CChar(bitPattern: $0) } + [0]
         var registered: Int32 = -1
         let fd = template.withUnsafeMutableBufferPointer { template in
             // The permission bits only (a sticky input's mode made a sticky .gz).
@@ -132,10 +143,10 @@ public final class AtomicOutputFile: Sendable {
         }
         if fd < 0 {
             let failure = SystemError.current("create")
-            FileIO.close(directory)
+            if holdingDirectory { FileIO.close(directory) }
             throw .writeFailed(path: TerminalText.name(pathBytes), failure)
         }
-        self.init(pathBytes: pathBytes, targetName: name, directory: directory, fd: fd,
+        self.init(pathBytes: pathBytes, targetName: holdingDirectory ? name : target, directory: directory, fd: fd,
                   temporaryName: template.dropLast().map { UInt8(bitPattern: $0) },
                   createdMode: (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits, direct: false, slot: registered)
     }
@@ -155,7 +166,7 @@ public final class AtomicOutputFile: Sendable {
         self.temporaryName = temporaryName
         self.createdMode = createdMode
         self.direct = direct
-        lifecycle = Mutex(Lifecycle(slot: slot, directoryOpen: directory >= 0))
+        lifecycle = Mutex(Lifecycle(slot: slot, directoryOpen: directory >= 0))  // AT_FDCWD is negative: never closed
     }
 
     /// True when the target the user named `pathBytes` is written
@@ -338,7 +349,9 @@ public final class AtomicOutputFile: Sendable {
     /// and FUSE ones): its rename is as durable as it can be made.
     private func syncDirectory() throws(BaleError) {
         // fsync needs a descriptor open for reading, which O_PATH's is not.
-        let fd = Glibc.openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = directory == AT_FDCWD
+            ? withCString(PathParts(targetName).directory) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            : Glibc.openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw .writeFailed(path: path, .current("open its directory")) }
         defer { FileIO.close(fd) }
         if fsync(fd) != 0 && errno != EINVAL { throw .writeFailed(path: path, .current("fsync its directory")) }

@@ -130,7 +130,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         file = task
         do {
             current = try AtomicOutputFile(pathBytes: task.target, mode: task.source.info.st_mode & 0o7777,
-                                           writesDevicesDirectly: false)
+                                           writesDevicesDirectly: false, holdingDirectory: true)
         } catch {
             // This output cannot be made (a read-only directory, say): the
             // file is left as it is and the job goes on with the others.
