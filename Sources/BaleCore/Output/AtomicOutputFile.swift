@@ -8,8 +8,8 @@ import Synchronization
 ///
 /// Data goes to a temporary file beside the target (same directory, so
 /// same file system, so `rename` is atomic), named `.NAME.bale-XXXXXX` so
-/// a stray one is recognisable. The directory is opened once, when the
-/// file is made, and the file is made, renamed and removed relative to it
+/// a stray one is recognisable. For an output beside its input
+/// (`holdingDirectory`), the directory is opened once, when the file is made, and the file is made, renamed and removed relative to it
 /// (openat, renameat, unlinkat), as GNU gzip does: a directory renamed
 /// while bale writes (a log directory rotated by `mv`) still gets the
 /// finished file, beside its input. By path, the rename failed at the
