@@ -496,10 +496,6 @@ int bale_rename_noreplace_at(int directory, const char *from, const char *to) {
     return renameat(directory, from, directory, to);
 }
 
-int bale_rename_noreplace(const char *from, const char *to) {
-    return bale_rename_noreplace_at(AT_FDCWD, from, to);
-}
-
 /* Picks a name from the template, registers it for the signal handler,
  * then creates it with O_EXCL. In that order: a signal that arrives
  * between the two finds a name that is not there yet (unlinkat fails,

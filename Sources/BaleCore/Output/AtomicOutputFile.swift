@@ -9,12 +9,14 @@ import Synchronization
 /// Data goes to a temporary file beside the target (same directory, so
 /// same file system, so `rename` is atomic), named `.NAME.bale-XXXXXX` so
 /// a stray one is recognisable. For an output beside its input
-/// (`holdingDirectory`), the directory is opened once, when the file is made, and the file is made, renamed and removed relative to it
+/// (`holdingDirectory`), the directory is opened once, when the file is
+/// made, and the file is made, renamed and removed relative to it
 /// (openat, renameat, unlinkat), as GNU gzip does: a directory renamed
 /// while bale writes (a log directory rotated by `mv`) still gets the
 /// finished file, beside its input. By path, the rename failed at the
 /// end and the cleanup missed the temporary file, left whole in the
-/// renamed directory (a probe: a 300 MB `.f.gz.bale-…`, exit 1). `commit` gives it the input's mode and
+/// renamed directory (a probe: a 300 MB `.f.gz.bale-…`, exit 1).
+/// `commit` gives it the input's mode and
 /// times, optionally fsyncs it (and, once renamed, its directory), and
 /// renames it over the target; `discard` removes it. If a signal ends bale in between, the handler of
 /// `ProcessSignals.installTerminationCleanup()` removes it (every
@@ -298,7 +300,7 @@ public final class AtomicOutputFile: Sendable {
     /// With `replacing` false (gzip without -f), a file that took the
     /// target's name after the caller checked it was free is never
     /// replaced: the rename itself refuses an existing name
-    /// (`bale_rename_noreplace`), so there is no window between a check
+    /// (`bale_rename_noreplace_at`), so there is no window between a check
     /// and the rename, and `commit` answers `.targetExists`.
     @discardableResult
     public func commit(attributes: Attributes?, sync: Bool, replacing: Bool = true) throws(BaleError) -> Commit {

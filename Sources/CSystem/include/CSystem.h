@@ -111,15 +111,14 @@ int bale_create_temporary(char *template_path, unsigned int mode, int *slot);
 /// `bale_create_temporary_at` makes, `.NAME.bale-RRRCCC`: three random
 /// letters and three that check them against the rest of the name; else 0.
 int bale_is_temporary_name(const char *name, size_t length);
-/// Renames `from` to `to` only if nothing holds the name `to`: returns 0,
+/// Renames `from` to `to`, both in the directory open at `directory`
+/// (AT_FDCWD: paths), only if nothing holds the name `to`: returns 0,
 /// or -1 with errno set, EEXIST when `to` exists (`from` is then left as
 /// it was). renameat2's RENAME_NOREPLACE, which Swift cannot import,
-/// where the file system has it; else link() then unlink(), which refuse
-/// an existing name as atomically; where the file system has no hard links
-/// either (vfat, some FUSE ones), a check then rename(), which leaves a
-/// window between the two.
-int bale_rename_noreplace(const char *from, const char *to);
-/// `bale_rename_noreplace` of two names in the directory open at `directory`.
+/// where the file system has it; else linkat() then unlinkat(), which
+/// refuse an existing name as atomically; where the file system has no
+/// hard links either (vfat, some FUSE ones), a check then renameat(),
+/// which leaves a window between the two.
 int bale_rename_noreplace_at(int directory, const char *from, const char *to);
 
 /// fnmatch(3)'s GNU flag FNM_LEADING_DIR, which Swift's Glibc does not
