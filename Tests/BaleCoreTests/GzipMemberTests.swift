@@ -132,14 +132,28 @@ extension Codec {
         badCRC[member.count - 8] ^= 0xFF
         var badData = member
         badData[member.count / 2] ^= 0x55
-        var lyingSize = member
-        lyingSize[22] ^= 0x01   // the recorded data length
         for damaged in [badCRC, badData] {
             let (frame, reason) = try work(.inflate, damaged, expectedLength: data.count, codec: codec.rawValue)
             #expect(frame.kind == .failed, "reason: \(String(decoding: reason, as: UTF8.self))")
         }
-        let (frame, _) = try work(.inflate, lyingSize, expectedLength: data.count, codec: codec.rawValue)
-        #expect(frame.kind == .failed)
+        // The length the parent expects is checked against the data (ISIZE,
+        // and the room it gives): one byte more or less is refused.
+        for wrong in [data.count - 1, data.count + 1] {
+            let (frame, _) = try work(.inflate, member, expectedLength: wrong, codec: codec.rawValue)
+            #expect(frame.kind == .failed, "expected \(wrong)")
+        }
+        // The header's own sizes and mark are the framer's business, not
+        // the worker's (no CRC covers them; `GzipMember.inflate`): a member
+        // whose recorded data length or "BL" identifier was damaged still
+        // inflates to the length the parent expects, checked by its CRC.
+        var lyingSize = member
+        lyingSize[22] ^= 0x01   // the recorded data length
+        var unmarked = member
+        unmarked[12] ^= 0x01    // "BL" -> "CL"
+        for changed in [lyingSize, unmarked] {
+            let (frame, inflated) = try work(.inflate, changed, expectedLength: data.count, codec: codec.rawValue)
+            #expect(frame.kind == .inflated && inflated == data)
+        }
     }
 
     @Test func parsesForeignHeaders() {

@@ -67,21 +67,33 @@ public enum GzipMember {
         storeLittleEndian(UInt32(truncatingIfNeeded: dataLength), into: buffer, at: offset + 4)
     }
 
-    /// Checks one whole bale member (`bytes`, header to trailer) and
-    /// inflates it into `output`, which holds exactly `expectedLength`
-    /// bytes (nil: the length its header records, which must fit).
-    /// Every recorded size must agree, and the CRC and ISIZE must match
-    /// the data; returns the data length.
+    /// Checks one whole member (`bytes`, header to trailer) and inflates
+    /// it into `output`, which holds exactly `expectedLength` bytes; the
+    /// CRC and ISIZE must match the data; returns the data length.
+    ///
+    /// Who framed the member decides its sizes. With `expectedLength`, the
+    /// caller cut `bytes` by sizes it holds (the parent by the "BL" header
+    /// it read, `list` and `cat` by the archive's index), and the header
+    /// needs only to be gzip's: the subfield is covered by no CRC, so one
+    /// damaged byte in it must not make a member whose data checks out
+    /// unreadable. Without it (`DamageReport`, hopping by headers), the
+    /// member must be bale's and agree with the sizes it records.
     public static func inflate(
         _ bytes: UnsafeRawBufferPointer, expectedLength: Int?, with inflater: any Decompressor,
         into output: UnsafeMutableRawBufferPointer
     ) throws(CodecError) -> Int {
-        guard case .header(let header) = GzipHeader.parse(bytes), let sizes = header.recordedSizes else {
-            throw CodecError.corrupt("not a bale gzip member")
+        guard case .header(let header) = GzipHeader.parse(bytes) else {
+            throw CodecError.corrupt("not a gzip member")
         }
-        let length = expectedLength ?? sizes.dataLength
-        guard sizes.memberLength == bytes.count, sizes.dataLength == length, length == output.count,
-              sizes.dataLength <= maximumDataLength, bytes.count >= header.length + trailerLength else {
+        let length: Int
+        if let expectedLength {
+            length = expectedLength
+        } else {
+            guard let sizes = header.recordedSizes else { throw CodecError.corrupt("not a bale gzip member") }
+            guard sizes.memberLength == bytes.count else { throw CodecError.corrupt("member sizes do not match its header") }
+            length = sizes.dataLength
+        }
+        guard length == output.count, length <= maximumDataLength, bytes.count >= header.length + trailerLength else {
             throw CodecError.corrupt("member sizes do not match its header")
         }
         let body = UnsafeRawBufferPointer(rebasing: bytes[header.length..<(bytes.count - trailerLength)])

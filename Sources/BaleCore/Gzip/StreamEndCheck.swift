@@ -16,22 +16,57 @@
 /// - the end member closes it, and must record exactly the members, the
 ///   data length and the CRC-32 that were read (its compressed length is
 ///   a locator, not checked: see `endMember`);
-/// - anything else while a stream is open (the end of the input, another
-///   tool's member, an older bale member, bytes that are not gzip) means
-///   the stream was cut short: "truncated";
+/// - another gzip member while a stream is open (another tool's, an older
+///   bale member, or bale's own whose "BL" subfield was damaged: no CRC
+///   covers it) is counted in the stream too. Its data was checked by its
+///   own CRC-32, and the end member decides: a stream cut short and
+///   followed by other members still disagrees with it (members missing,
+///   or no end member at all), while a stream that only lost a header's
+///   mark is whole, as gzip -t says. Calling it truncated said that data
+///   and names were lost when none were;
+/// - anything else while a stream is open (the end of the input, bytes
+///   that are not gzip) means the stream was cut short: "truncated";
 /// - an index member (`GzipIndexMember`: empty, bale's own, between the
 ///   last data member and the end member of an archive) is skipped: it is
 ///   not a data member, and the end member does not count it;
 /// - an end member with no stream open must record an empty stream.
+///
+/// A damaged mark can also hide where a stream begins (its first member,
+/// or its only one) or what an index member is (an empty member then,
+/// without "BI"). So an end member that disagrees with the members it
+/// closes is held against two other readings before "truncated": without
+/// the empty members that bore no mark, and with the unmarked members
+/// just before the stream opened, as many as it records more. Each
+/// reading compares the same three proofs (members, data length, CRC-32
+/// of the data in order), so none accepts data the end member does not
+/// describe exactly.
 public struct StreamEndCheck: Sendable {
     /// The stream being read, when one is open.
     private var open: Opened?
+    /// The members without bale's mark read since the last stream closed
+    /// (the latest `unmarkedKept`), in order: the candidates for a stream
+    /// whose first members lost their mark.
+    private var unmarkedRun: [Member] = []
+    static let unmarkedKept = 64
+
+    private struct Member: Sendable {
+        var length: Int
+        var dataLength: Int
+        var crc: UInt32
+    }
 
     private struct Opened: Sendable {
         /// Where its first member began.
         var start: Int64
         /// Its members read so far, added up as the writer added them up.
         var tally = MemberTally()
+        /// Where the first member without bale's mark lay in it, if one did:
+        /// named when the stream turns out cut short.
+        var firstUnmarked: Int64?
+        /// How many of its members were empty and without the mark.
+        var unmarkedEmpty: UInt64 = 0
+        /// The unmarked members read just before it opened.
+        var before: [Member] = []
     }
 
     public init() {}
@@ -41,11 +76,19 @@ public struct StreamEndCheck: Sendable {
     public mutating func dataMember(
         promisesEnd: Bool, at offset: Int64, length: Int, dataLength: Int, crc: UInt32, path: String
     ) throws(BaleError) {
-        if !promisesEnd {
-            try notAnEnd(at: offset, what: "a member that is not bale's", path: path)
+        let member = Member(length: length, dataLength: dataLength, crc: crc)
+        // A member without the promise opens nothing: it is another
+        // tool's stream, or bale's before end members (version 1).
+        guard var stream = open ?? (promisesEnd ? Opened(start: offset, before: unmarkedRun) : nil) else {
+            unmarkedRun.append(member)
+            if unmarkedRun.count > Self.unmarkedKept { unmarkedRun.removeFirst() }
             return
         }
-        var stream = open ?? Opened(start: offset)
+        unmarkedRun = []
+        if !promisesEnd {
+            if stream.firstUnmarked == nil { stream.firstUnmarked = offset }
+            if dataLength == 0 { stream.unmarkedEmpty += 1 }
+        }
         stream.tally.add(memberLength: length, dataLength: dataLength, crc: crc)
         open = stream
     }
@@ -56,15 +99,16 @@ public struct StreamEndCheck: Sendable {
 
     /// An end member, at `offset`.
     public mutating func endMember(_ record: GzipEndMember.Record, at offset: Int64, path: String) throws(BaleError) {
-        let found = (open ?? Opened(start: offset)).tally
+        let stream = open ?? Opened(start: offset, before: unmarkedRun)
+        let found = stream.tally
         open = nil
+        unmarkedRun = []
         // The proof is the data: how many members held it, how long it is
         // and its CRC-32. The stream length is a locator (where the stream
         // began, for a reader starting from the tail), not a proof: a tool
         // that rewrites headers (adds a name, say) changes it while every
         // byte of data is still there, and gzip -t rightly says OK.
-        guard record.members != found.members || record.dataLength != found.dataLength
-                || record.crc != found.crc else { return }
+        guard !Self.agrees(record, with: stream) else { return }
         var differences: [String] = []
         if record.members != found.members { differences.append("\(record.members) members, \(found.members) read") }
         if record.dataLength != found.dataLength {
@@ -72,7 +116,34 @@ public struct StreamEndCheck: Sendable {
         }
         if differences.isEmpty { differences.append("a CRC-32 that differs from the data's") }
         throw .truncatedStream(path: path, reason: "the end member at byte \(offset) records "
-                               + differences.joined(separator: "; ") + ": members are missing or damaged")
+                               + differences.joined(separator: "; ") + ": members are missing or damaged"
+                               + Self.unmarkedNote(stream))
+    }
+
+    /// Whether `record` describes `stream` exactly, in one of the readings
+    /// the type's comment gives.
+    private static func agrees(_ record: GzipEndMember.Record, with stream: Opened) -> Bool {
+        let found = stream.tally
+        guard record.dataLength >= found.dataLength else { return false }
+        // As read, or without its unmarked empty members.
+        for counted in Set([found.members, found.members - stream.unmarkedEmpty]) {
+            if record.members == counted && record.dataLength == found.dataLength && record.crc == found.crc {
+                return true
+            }
+            // With the unmarked members before it, as many as are missing.
+            guard record.members > counted, record.members - counted <= UInt64(stream.before.count) else { continue }
+            var length = 0
+            var crc: UInt32 = 0
+            for member in stream.before.suffix(Int(record.members - counted)) {
+                crc = CRC32.combine(crc, member.crc, length: member.dataLength)
+                length += member.dataLength
+            }
+            if record.dataLength == found.dataLength + UInt64(length)
+                && record.crc == CRC32.combine(crc, found.crc, length: Int(found.dataLength)) {
+                return true
+            }
+        }
+        return false
     }
 
     /// Something other than a member (the end of the input, bytes that are
@@ -82,7 +153,14 @@ public struct StreamEndCheck: Sendable {
         open = nil
         throw .truncatedStream(path: path, reason: "\(what) at byte \(offset) instead of the end member of the bale "
                                + "stream begun at byte \(stream.start) (\(stream.tally.members) "
-                               + "member\(stream.tally.members == 1 ? "" : "s"), \(stream.tally.dataLength) bytes read)")
+                               + "member\(stream.tally.members == 1 ? "" : "s"), \(stream.tally.dataLength) bytes read)"
+                               + Self.unmarkedNote(stream))
+    }
+
+    /// Where the stream's first member without bale's mark was, said after
+    /// a cut: the place the cut most likely lies.
+    private static func unmarkedNote(_ stream: Opened) -> String {
+        stream.firstUnmarked.map { "; the member at byte \($0) is not bale's" } ?? ""
     }
 
     /// The input ended at `offset`.
