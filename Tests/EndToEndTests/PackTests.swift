@@ -207,4 +207,29 @@ import Testing
             """)
         #expect(run.stdout == "status=0\n0\n0\n3004\nsame order as GNU tar --sort=name\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// The archive's directory renamed while `pack -o` writes into it: the
+    /// finished archive lands in it, as GNU tar's does (it writes through
+    /// the descriptor it opened), exit 0, no temporary file left anywhere.
+    /// By path, the rename at the end failed (exit 1) and the whole
+    /// temporary file stayed in the renamed directory (a probe). Under a
+    /// limit too low to spare the directory's descriptor the archive is
+    /// still named by path (`PackCommand.spareToHoldTheDirectory`): that is
+    /// DeepFilesLowLimitTests' part. The move is made once the temporary
+    /// file exists, and the test says whether it was still there after
+    /// the move, so a run that ended too soon fails rather than passes.
+    @Test func anArchivesDirectoryRenamedMidWriteGetsIt() throws {
+        let run = try Scratch().run("""
+            mkdir d src && seq 1 6000000 > src/f && seq 5 9 > src/g
+            "$BALE" pack -p 1 -o d/x.tar.gz src 2> err & pid=$!
+            until ls -A d | grep -q '\\.bale-'; do sleep 0.01; done
+            mv d d2 && mkdir d && ls -A d2 | grep -q '\\.bale-' && echo "moved while writing"
+            wait $pid; echo "status $?"
+            cat err
+            ls -A d d2 | tr '\\n' ' '; echo
+            mkdir out && tar -xzf d2/x.tar.gz -C out && diff -r src out/src && echo "same tree"
+            """)
+        #expect(run.stdout == "moved while writing\nstatus 0\nd:  d2: x.tar.gz \nsame tree\n",
+                "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -122,7 +122,18 @@ public struct PackCommand {
         }
         let output: AtomicOutputFile?
         if let outputPath, outputPath != "-" {
-            do { output = try AtomicOutputFile(path: outputPath) } catch {
+            // The archive's directory is held (see `AtomicOutputFile`: a
+            // directory renamed mid-write still gets the finished archive)
+            // when that descriptor is plainly spare. Under a limit so low
+            // that the walk and the cutter need every one (`ulimit -n 14`
+            // with two workers, `PackDescriptors`), it is named by path,
+            // as before: a rename of its directory then fails the run
+            // (exit 1) rather than a file being left out.
+            let holdsDirectory = DescriptorLimit.spare() >= Self.spareToHoldTheDirectory(workers: options.engine.workerCount)
+            do {
+                output = try AtomicOutputFile(pathBytes: TerminalText.bytes(ofName: outputPath),
+                                              holdingDirectory: holdsDirectory)
+            } catch {
                 context.fail(error)
                 return .failure
             }
@@ -260,6 +271,12 @@ public struct PackCommand {
         guard let blob else { return 0 }
         return try sink.writeIndex(blob)
     }
+
+    /// Descriptors spare as the archive is created from which it holds
+    /// its directory: enough for the workers' pipes and the arena (about
+    /// four a worker) and a walk and read-ahead of 32 more, the directory
+    /// taken (with two workers under the usual 1,024: held; under 40: not).
+    static func spareToHoldTheDirectory(workers: Int) -> Int { 40 + 4 * workers }
 
     private static let notAFileForRemoval =
         "--remove-files needs the archive in a regular file (renamed into place and flushed when whole), not a device or a FIFO; nothing written"

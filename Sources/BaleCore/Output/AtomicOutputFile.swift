@@ -8,12 +8,12 @@ import Synchronization
 ///
 /// Data goes to a temporary file beside the target (same directory, so
 /// same file system, so `rename` is atomic), named `.NAME.bale-XXXXXX` so
-/// a stray one is recognisable. For an output beside its input
-/// (`holdingDirectory`), the directory is opened once, when the file is
-/// made, and the file is made, renamed and removed relative to it
-/// (openat, renameat, unlinkat), as GNU gzip does: a directory renamed
-/// while bale writes (a log directory rotated by `mv`) still gets the
-/// finished file, beside its input. By path, the rename failed at the
+/// a stray one is recognisable. For an output beside its input, and
+/// `pack -o`'s archive (`holdingDirectory`), the directory is opened
+/// once, when the file is made, and the file is made, renamed and
+/// removed relative to it (openat, renameat, unlinkat), as GNU gzip does:
+/// a directory renamed while bale writes (a log directory rotated by
+/// `mv`) still gets the finished file where it was begun. By path, the rename failed at the
 /// end and the cleanup missed the temporary file, left whole in the
 /// renamed directory (a probe: a 300 MB `.f.gz.bale-…`, exit 1).
 /// `commit` gives it the input's mode and
@@ -91,9 +91,10 @@ public final class AtomicOutputFile: Sendable {
     /// With `holdingDirectory`, the output's directory is held open until
     /// the file is renamed or removed (see above): one descriptor more for
     /// the job, which an output beside its input (`gzip FILE`, `gzip -r`)
-    /// spends; `pack -o` and the manifests name their output by path, as
-    /// before, for `pack` shares every spare descriptor out to its walk and
-    /// read-ahead and is tested under `ulimit -n 14` (DeepFilesLowLimitTests).
+    /// spends, and `pack -o` where descriptors are plenty (`PackCommand`:
+    /// under a limit such as `ulimit -n 14`, its walk and read-ahead need
+    /// every one, DeepFilesLowLimitTests); the manifests name their output
+    /// by path.
     public convenience init(pathBytes: [UInt8], mode: mode_t? = nil, writesDevicesDirectly: Bool = true,
                             holdingDirectory: Bool = false) throws(BaleError) {
         let named = writesDevicesDirectly ? OutputDestination(pathBytes) : .file(pathBytes)
