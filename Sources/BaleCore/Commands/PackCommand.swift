@@ -129,7 +129,8 @@ public struct PackCommand {
             // with two workers, `PackDescriptors`), it is named by path,
             // as before: a rename of its directory then fails the run
             // (exit 1) rather than a file being left out.
-            let holdsDirectory = DescriptorLimit.spare() >= Self.spareToHoldTheDirectory(workers: options.engine.workerCount)
+            let spareNeeded = Self.spareToHoldTheDirectory(workers: options.engine.workerCount)
+            let holdsDirectory = DescriptorLimit.spare() >= spareNeeded
             do {
                 output = try AtomicOutputFile(pathBytes: TerminalText.bytes(ofName: outputPath),
                                               holdingDirectory: holdsDirectory)

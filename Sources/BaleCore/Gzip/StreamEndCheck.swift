@@ -50,7 +50,6 @@ public struct StreamEndCheck: Sendable {
     static let unmarkedKept = 64
 
     private struct Member: Sendable {
-        var length: Int
         var dataLength: Int
         var crc: UInt32
     }
@@ -76,7 +75,7 @@ public struct StreamEndCheck: Sendable {
     public mutating func dataMember(
         promisesEnd: Bool, at offset: Int64, length: Int, dataLength: Int, crc: UInt32, path: String
     ) throws(BaleError) {
-        let member = Member(length: length, dataLength: dataLength, crc: crc)
+        let member = Member(dataLength: dataLength, crc: crc)
         // A member without the promise opens nothing: it is another
         // tool's stream, or bale's before end members (version 1).
         guard var stream = open ?? (promisesEnd ? Opened(start: offset, before: unmarkedRun) : nil) else {

@@ -13,9 +13,10 @@ import Synchronization
 /// once, when the file is made, and the file is made, renamed and
 /// removed relative to it (openat, renameat, unlinkat), as GNU gzip does:
 /// a directory renamed while bale writes (a log directory rotated by
-/// `mv`) still gets the finished file where it was begun. By path, the rename failed at the
-/// end and the cleanup missed the temporary file, left whole in the
-/// renamed directory (a probe: a 300 MB `.f.gz.bale-…`, exit 1).
+/// `mv`) still gets the finished file where it was begun. By path, the
+/// rename failed at the end and the cleanup missed the temporary file,
+/// left whole in the renamed directory (a probe: a 300 MB
+/// `.f.gz.bale-…`, exit 1).
 /// `commit` gives it the input's mode and
 /// times, optionally fsyncs it (and, once renamed, its directory), and
 /// renames it over the target; `discard` removes it. If a signal ends bale in between, the handler of
