@@ -232,4 +232,27 @@ import Testing
         #expect(run.stdout == "moved while writing\nstatus 0\nd:  d2: x.tar.gz \nsame tree\n",
                 "\(run.stdout)\(run.stderr)")
     }
+
+    /// `-o` naming a directory with a slash (`-o backups/`, meant as
+    /// "into backups"): refused before any work, as GNU tar's "Cannot open:
+    /// Is a directory", exit 1, nothing made. The archive was written whole
+    /// under a temporary name, and the rename at the end failed with "No
+    /// such file or directory".
+    @Test func anOutputNameEndingInASlashIsADirectory() throws {
+        let run = try Scratch().run("""
+            mkdir src d && seq 1 1000 > src/a
+            for o in d/ missing/; do
+              "$BALE" pack -o $o src 2> err; echo "$o: status $? $(cat err)"
+            done
+            ls -A d; [ -e missing ] && echo "missing made"
+            echo x > f && "$BALE" gzip -f -o d/ f 2> err; echo "gzip -f -o d/: status $? $(cat err)"
+            ls -A d
+            """)
+        #expect(run.stdout == """
+            d/: status 1 bale: d/: write error: Is a directory
+            missing/: status 1 bale: missing/: write error: Is a directory
+            gzip -f -o d/: status 1 bale: d/: write error: Is a directory
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

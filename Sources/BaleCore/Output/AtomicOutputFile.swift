@@ -120,6 +120,13 @@ public final class AtomicOutputFile: Sendable {
             self.init(pathBytes: pathBytes, direct: fd)
             return
         }
+        // A name that ends in a slash names a directory, as open(2) says
+        // (EISDIR), before any work: made under a temporary name, the
+        // output was refused by the rename at the end ("No such file or
+        // directory", the whole archive written for nothing).
+        if target.last == UInt8(ascii: "/") || pathBytes.last == UInt8(ascii: "/") {
+            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: EISDIR, operation: "open"))
+        }
         let parts = PathParts(target)
         let name = parts.name
         // A name no directory can hold (`gzip` of a 254-byte name): said
