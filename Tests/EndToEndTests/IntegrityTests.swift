@@ -237,7 +237,8 @@ import Testing
     /// and checks, and the end member proves the stream whole, so every
     /// reader gives gzip's verdict and the same bytes, whichever member lost
     /// its mark (the first, a middle one, the last, the only one, all, an
-    /// empty file's), and list, cat and unpack of an archive read it as
+    /// empty file's, one made to read "BI", as an index member), and list,
+    /// cat and unpack of an archive read it as
     /// whole. (They said "truncated", exit 1, and verify that the names
     /// after it were lost.) A stream really cut, with another tool's member
     /// after the cut, is still truncated, and the message names that member.
@@ -268,6 +269,7 @@ import Testing
             for i in range(len(rows)):
                 damage('id%d' % i, [i], 12, 0x01)        # "BL" -> "CL"
                 damage('version%d' % i, [i], 16, 0x04)   # version 2 -> 6
+                damage('bi%d' % i, [i], 13, 0x05)        # "BL" -> "BI", an index member's mark
             damage('all', range(len(rows)), 13, 0x20)
             EOF
             done

@@ -34,9 +34,10 @@
 /// A damaged mark can also hide where a stream begins (its first member,
 /// or its only one) or what an index member is (an empty member then,
 /// without "BI"). So an end member that disagrees with the members it
-/// closes is held against two other readings before "truncated": without
-/// the empty members that bore no mark, and with the unmarked members
-/// just before the stream opened, as many as it records more. Each
+/// closes is held against other readings before "truncated": without
+/// the empty members that bore no mark, with the empty members taken for
+/// index members, and with the unmarked members just before the stream
+/// opened, as many as it records more. Each
 /// reading compares the same three proofs (members, data length, CRC-32
 /// of the data in order), so none accepts data the end member does not
 /// describe exactly.
@@ -48,6 +49,8 @@ public struct StreamEndCheck: Sendable {
     /// whose first members lost their mark.
     private var unmarkedRun: [Member] = []
     static let unmarkedKept = 64
+    /// The index members read since the last end member.
+    private var indexMembersSinceEnd: UInt64 = 0
 
     private struct Member: Sendable {
         var dataLength: Int
@@ -93,8 +96,12 @@ public struct StreamEndCheck: Sendable {
     }
 
     /// An index member (empty, with a "BI" subfield), at `offset`: not
-    /// counted, and no sign of a cut either (see `GzipIndexMember`).
-    public mutating func indexMember(at offset: Int64, path: String) {}
+    /// counted, and no sign of a cut either (see `GzipIndexMember`); only
+    /// remembered, for an empty data member whose mark a damaged byte made
+    /// "BI" (see `agrees`).
+    public mutating func indexMember(at offset: Int64, path: String) {
+        indexMembersSinceEnd += 1
+    }
 
     /// An end member, at `offset`.
     public mutating func endMember(_ record: GzipEndMember.Record, at offset: Int64, path: String) throws(BaleError) {
@@ -102,12 +109,14 @@ public struct StreamEndCheck: Sendable {
         let found = stream.tally
         open = nil
         unmarkedRun = []
+        let indexMembers = indexMembersSinceEnd
+        indexMembersSinceEnd = 0
         // The proof is the data: how many members held it, how long it is
         // and its CRC-32. The stream length is a locator (where the stream
         // began, for a reader starting from the tail), not a proof: a tool
         // that rewrites headers (adds a name, say) changes it while every
         // byte of data is still there, and gzip -t rightly says OK.
-        guard !Self.agrees(record, with: stream) else { return }
+        guard !Self.agrees(record, with: stream, indexMembers: indexMembers) else { return }
         var differences: [String] = []
         if record.members != found.members { differences.append("\(record.members) members, \(found.members) read") }
         if record.dataLength != found.dataLength {
@@ -121,11 +130,14 @@ public struct StreamEndCheck: Sendable {
 
     /// Whether `record` describes `stream` exactly, in one of the readings
     /// the type's comment gives.
-    private static func agrees(_ record: GzipEndMember.Record, with stream: Opened) -> Bool {
+    private static func agrees(_ record: GzipEndMember.Record, with stream: Opened, indexMembers: UInt64) -> Bool {
         let found = stream.tally
         guard record.dataLength >= found.dataLength else { return false }
-        // As read, or without its unmarked empty members.
-        for counted in Set([found.members, found.members - stream.unmarkedEmpty]) {
+        // As read, or without its unmarked empty members, or with the
+        // empty members read as index members (an empty file's only data
+        // member whose mark became "BI"): none of them holds data.
+        let asRead = [found.members, found.members - stream.unmarkedEmpty]
+        for counted in Set(asRead + asRead.map { $0 + indexMembers }) {
             if record.members == counted && record.dataLength == found.dataLength && record.crc == found.crc {
                 return true
             }
