@@ -79,7 +79,7 @@ struct Pack: ParsableCommand {
     var manifest: String?
 
     @Flag(name: [.customShort("S"), .customLong("sparse")],
-          help: "Store files with holes as sparse files (GNU tar's pax format, as tar -S): only their data is read and stored.")
+          help: "Store files of over 1 MiB with holes as sparse files (GNU tar's pax format, as tar -S): only their data is read and stored.")
     var sparse = false
 
     @Flag(name: .customLong("no-index"),
