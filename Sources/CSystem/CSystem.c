@@ -468,10 +468,6 @@ int bale_create_temporary_at(int directory, char *template_name, unsigned int mo
     return fd;
 }
 
-int bale_create_temporary(char *template_path, unsigned int mode, int *slot) {
-    return bale_create_temporary_at(AT_FDCWD, template_path, mode, slot);
-}
-
 /* An output that must not replace a file that appeared under its name
  * after bale looked (gzip without -f): the kernel refuses for us, so
  * there is no window between a check and the rename. Each fallback is

@@ -105,8 +105,6 @@ void bale_ignore_write_signals(void);
 /// when a signal is ending bale; nothing is created then. `directory` must
 /// stay open until the slot is unregistered.
 int bale_create_temporary_at(int directory, char *template_name, unsigned int mode, int *slot);
-/// `bale_create_temporary_at` with a path (relative to the current directory).
-int bale_create_temporary(char *template_path, unsigned int mode, int *slot);
 /// 1 when the file name `name` (`length` bytes, no directory) is one
 /// `bale_create_temporary_at` makes, `.NAME.bale-RRRCCC`: three random
 /// letters and three that check them against the rest of the name; else 0.
