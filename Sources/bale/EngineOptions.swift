@@ -151,11 +151,20 @@ extension EngineOptions {
     func report(command: String, inputs: [String], quiet: Bool, verbose: Bool = false, context: RunContext,
                 _ work: () -> BaleCore.ExitCode) -> ArgumentParser.ExitCode {
         let progress = !quiet && !verbose && !noProgress && isatty(2) != 0 ? Progress(summary: context.summary) : nil
-        var status = max(work(), context.exitStatus)
+        // The JSON summary is written at the end; a name it cannot have
+        // is said before the work, which is then not done.
+        var refused = false
+        if let jsonFile {
+            do throws(BaleError) { try AtomicOutputFile.checkCanBeMade(jsonFile) } catch {
+                context.fail(error, writing: "the JSON summary")
+                refused = true
+            }
+        }
+        var status = max(refused ? .failure : work(), context.exitStatus)
         progress?.stop()
         let cores = EngineSettings.usableCPUs
         if stats { FileIO.reportRaw(RunReport.stageTable(context.summary, cores: cores)) }
-        if json || jsonFile != nil {
+        if !refused && (json || jsonFile != nil) {
             let text = Array(RunReport.json(context, command: command, inputs: inputs,
                                             exitStatus: status.rawValue, cores: cores).utf8)
             if let jsonFile {

@@ -255,4 +255,45 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A manifest or JSON summary, made at the job's end, whose name cannot
+    /// be made (its directory missing, or a directory by that name) is
+    /// refused before the work: before, the archive (or `gzip -r`'s
+    /// outputs) was made and the job then failed on the manifest, exit 1
+    /// with the work done. An archive named as an existing directory is
+    /// refused before the work too.
+    @Test func anOutputThatCannotBeMadeIsRefusedBeforeTheWork() throws {
+        let run = try Scratch().run("""
+            mkdir src d && seq 1 100000 > src/a && seq 5 9 > src/b
+            try() { "$BALE" "$@" 2> err; echo "$*: status $? $(cat err)"; }
+            try pack -o x.tgz --manifest nodir/m src
+            try pack -o x.tgz --manifest d src
+            try pack -o x.tgz --json-file nodir/j src
+            try pack -o d src
+            try gzip -r --manifest nodir/m src
+            try gzip -r -k --manifest d src
+            try gzip -k src/a --json-file nodir/j
+            ls -A . d src
+            """)
+        #expect(run.stdout == """
+            pack -o x.tgz --manifest nodir/m src: status 1 bale: nodir/m: write error: No such file or directory (the manifest)
+            pack -o x.tgz --manifest d src: status 1 bale: d: write error: Is a directory (the manifest)
+            pack -o x.tgz --json-file nodir/j src: status 1 bale: nodir/j: write error: No such file or directory (the JSON summary)
+            pack -o d src: status 1 bale: d: write error: Is a directory
+            gzip -r --manifest nodir/m src: status 1 bale: nodir/m: write error: No such file or directory (the manifest)
+            gzip -r -k --manifest d src: status 1 bale: d: write error: Is a directory (the manifest)
+            gzip -k src/a --json-file nodir/j: status 1 bale: nodir/j: write error: No such file or directory (the JSON summary)
+            .:
+            d
+            err
+            src
+
+            d:
+
+            src:
+            a
+            b
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

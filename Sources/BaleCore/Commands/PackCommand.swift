@@ -120,6 +120,14 @@ public struct PackCommand {
             context.report(.error(path: outputPath, Self.notAFileForRemoval))
             return .failure
         }
+        // The manifest is made at the end, once every digest is known; a
+        // name it cannot have is said now, before the archive is made.
+        if let manifest = options.manifestPath, manifest != "-" {
+            do throws(BaleError) { try AtomicOutputFile.checkCanBeMade(manifest) } catch {
+                context.fail(error, writing: "the manifest")
+                return .failure
+            }
+        }
         let output: AtomicOutputFile?
         if let outputPath, outputPath != "-" {
             // The archive's directory is held (see `AtomicOutputFile`: a

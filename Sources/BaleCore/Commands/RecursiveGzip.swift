@@ -96,6 +96,15 @@ struct RecursiveGzip {
             return status
         }
 
+        // The manifest is made at the end, once every digest is known; a
+        // name it cannot have is said now, before any file is compressed.
+        if let manifest = options.manifestPath, manifest != "-" {
+            do throws(BaleError) { try AtomicOutputFile.checkCanBeMade(manifest) } catch {
+                context.fail(error, writing: "the manifest")
+                return .failure
+            }
+        }
+
         // Compressing: the walk is the job's producer, on its own thread
         // (see `CommandRunner`), and hands each file over as it finds it,
         // so the workers start on the first files while the rest of the

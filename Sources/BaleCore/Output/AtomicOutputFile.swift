@@ -98,47 +98,24 @@ public final class AtomicOutputFile: Sendable {
     /// by path.
     public convenience init(pathBytes: [UInt8], mode: mode_t? = nil, writesDevicesDirectly: Bool = true,
                             holdingDirectory: Bool = false) throws(BaleError) {
-        let named = writesDevicesDirectly ? OutputDestination(pathBytes) : .file(pathBytes)
         let target: [UInt8]
-        switch named {
+        switch try Self.destination(of: pathBytes, writesDevicesDirectly: writesDevicesDirectly) {
         case .descriptor(let given):
             // Its own copy, closed by `commit` (the one handed over stays).
             let fd = fcntl(given, F_DUPFD_CLOEXEC, 0)
             if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("open")) }
             self.init(pathBytes: pathBytes, direct: fd)
             return
-        case .closedDescriptor:
-            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: EBADF, operation: "open"))
-        case .unfollowable(let code):
-            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: code, operation: "open"))
-        case .file(let resolved):
-            target = resolved
-        }
-        if writesDevicesDirectly && Self.isDeviceOrFIFO(target) {
-            let fd = withCString(target) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
+        case .device(let device):
+            let fd = withCString(device) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
             if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("open")) }
             self.init(pathBytes: pathBytes, direct: fd)
             return
-        }
-        // A name that ends in a slash names a directory, as open(2) says
-        // (EISDIR), before any work: made under a temporary name, the
-        // output was refused by the rename at the end ("No such file or
-        // directory", the whole archive written for nothing).
-        if target.last == UInt8(ascii: "/") || pathBytes.last == UInt8(ascii: "/") {
-            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: EISDIR, operation: "open"))
+        case .file(let resolved):
+            target = resolved
         }
         let parts = PathParts(target)
         let name = parts.name
-        // A name no directory can hold (`gzip` of a 254-byte name): said
-        // now, before any work, rather than by the rename at the end (the
-        // temporary name is cut to fit, so it alone would be made). GNU
-        // gzip cuts such an output's name and keeps the whole one in its
-        // header; bale keeps no name there (as gzip -n), so a cut name
-        // would lose the input's: the input is left as it is instead.
-        if name.count > Int(NAME_MAX) {
-            throw .cannotOpen(path: TerminalText.name(pathBytes),
-                              SystemError(code: ENAMETOOLONG, operation: "create"))
-        }
         // O_PATH: enough for openat, renameat and unlinkat, and a
         // directory one may write in but not list (mode 0300) opens too.
         let directory = holdingDirectory
@@ -178,6 +155,72 @@ public final class AtomicOutputFile: Sendable {
         self.createdMode = createdMode
         self.direct = direct
         lifecycle = Mutex(Lifecycle(slot: slot, directoryOpen: directory >= 0))  // AT_FDCWD is negative: never closed
+    }
+
+    /// Where an output named `pathBytes` goes, with what can be said
+    /// against it before anything is made: the checks `init` and
+    /// `checkCanBeMade` share.
+    private enum Destination {
+        /// A descriptor bale was handed (`/dev/stdout`, `/dev/fd/3`).
+        case descriptor(Int32)
+        /// An existing device or FIFO, written directly.
+        case device([UInt8])
+        /// A regular file to make under a temporary name and rename.
+        case file([UInt8])
+    }
+
+    private static func destination(of pathBytes: [UInt8], writesDevicesDirectly: Bool) throws(BaleError) -> Destination {
+        let named = writesDevicesDirectly ? OutputDestination(pathBytes) : .file(pathBytes)
+        let target: [UInt8]
+        switch named {
+        case .descriptor(let given):
+            return .descriptor(given)
+        case .closedDescriptor:
+            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: EBADF, operation: "open"))
+        case .unfollowable(let code):
+            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: code, operation: "open"))
+        case .file(let resolved):
+            target = resolved
+        }
+        if writesDevicesDirectly && Self.isDeviceOrFIFO(target) { return .device(target) }
+        // A name that ends in a slash, or of an existing directory, names
+        // a directory, as open(2) says (EISDIR), before any work: made
+        // under a temporary name, the output was refused by the rename at
+        // the end, the whole archive written for nothing ("No such file
+        // or directory" for the slash, "Is a directory" for `pack -o d`).
+        var existing = stat()
+        if target.last == UInt8(ascii: "/") || pathBytes.last == UInt8(ascii: "/")
+            || (withCString(target, { lstat($0, &existing) }) == 0 && existing.st_mode & S_IFMT == S_IFDIR) {
+            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: EISDIR, operation: "open"))
+        }
+        // A name no directory can hold (`gzip` of a 254-byte name): said
+        // now, before any work, rather than by the rename at the end (the
+        // temporary name is cut to fit, so it alone would be made). GNU
+        // gzip cuts such an output's name and keeps the whole one in its
+        // header; bale keeps no name there (as gzip -n), so a cut name
+        // would lose the input's: the input is left as it is instead.
+        if PathParts(target).name.count > Int(NAME_MAX) {
+            throw .cannotOpen(path: TerminalText.name(pathBytes),
+                              SystemError(code: ENAMETOOLONG, operation: "create"))
+        }
+        return .file(target)
+    }
+
+    /// Checks, before a job starts, that an output it makes only at its
+    /// end (`--manifest`, `--json-file`) can be made: the checks of `init`,
+    /// and that its directory exists and may be written in. A job whose
+    /// manifest's directory was mistyped failed after its archive (or
+    /// `gzip -r`'s outputs) was made, exit 1 with the work done; GNU tar
+    /// opens such a file (`--index-file`) before it starts, and a shell's
+    /// `>` before the command. This makes nothing; `init` at the end
+    /// still reports what changed in between.
+    public static func checkCanBeMade(_ path: String) throws(BaleError) {
+        let pathBytes = TerminalText.bytes(ofName: path)
+        guard case .file(let target) = try destination(of: pathBytes, writesDevicesDirectly: true) else { return }
+        let directory = PathParts(target).directory
+        if withCString(directory, { faccessat(AT_FDCWD, $0, W_OK | X_OK, AT_EACCESS) }) != 0 {
+            throw .writeFailed(path: TerminalText.name(pathBytes), .current("create"))
+        }
     }
 
     /// True when the target the user named `pathBytes` is written
