@@ -17,7 +17,7 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Keep the input files.")
     var keep = false
 
-    @Flag(name: .shortAndLong, help: "Overwrite existing outputs; compress links, multi-linked and setuid files; write to a terminal.")
+    @Flag(name: .shortAndLong, help: "Overwrite existing outputs; compress links, multi-linked and sticky files; write to a terminal.")
     var force = false
 
     @OptionGroup var level: LevelOptions
@@ -108,11 +108,17 @@ struct GzipOptions: ParsableArguments {
         if output != nil && output != "-" && toStandardOutput {
             throw ValidationError("-c and -o both name the output: give one")
         }
-        if recursive && (toStandardOutput || output != nil) {
-            throw ValidationError("-r writes one output per file: -c and -o do not go with it")
+        // `-r -c` and `-r -l` are gzip's: every file the walk takes, one
+        // after another, to standard output or to the list
+        // (`gunzip -rc logs | grep ERROR`). `-o` names one output.
+        if recursive && output != nil {
+            throw ValidationError("-r writes one output per file: -o does not go with it (-c writes them all to standard output)")
         }
-        if list && (recursive || output != nil || engine.json || engine.jsonFile != nil || engine.stats) {
-            throw ValidationError("-l prints a list of the files given: -r, -o, --json, --json-file and --stats do not go with it")
+        if recursive && (toStandardOutput || list) && (outputDirectory != nil || manifest != nil) {
+            throw ValidationError("--out-dir and --manifest go with -r writing files, not with \(list ? "-l" : "-c")")
+        }
+        if list && (output != nil || engine.json || engine.jsonFile != nil || engine.stats) {
+            throw ValidationError("-l prints a list of the files given: -o, --json, --json-file and --stats do not go with it")
         }
         if recursive && files.isEmpty && filesFrom == nil {
             throw ValidationError("-r needs at least one file or directory (or --files-from)")
@@ -134,10 +140,10 @@ struct GzipOptions: ParsableArguments {
         if manifest != nil && (decompress || test) {
             throw ValidationError("--manifest lists the files compressed: it does not go with -d or -t")
         }
-        let dataOnStandardOutput = recursive
+        let dataOnStandardOutput = recursive && !toStandardOutput
             ? manifest == "-"
             : !test && (toStandardOutput || output == "-" || (output == nil && (files.isEmpty || files.contains("-"))))
-        try engine.requireJSONApart(dataOnStandardOutput, recursive ? "the manifest" : "the data")
+        try engine.requireJSONApart(dataOnStandardOutput, recursive && !toStandardOutput ? "the manifest" : "the data")
         try engine.requireDistinctOutputs([("-o", output), ("--manifest", manifest)])
     }
 

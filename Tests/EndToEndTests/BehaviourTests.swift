@@ -454,7 +454,7 @@ let canMountTmpfs: Bool = {
         "pack d --json-file '' -o x.tgz",
         // gzip, gunzip
         "gzip -S '' d/f", "gzip -S a/b d/f", "gzip -S .0123456789012345678901234567890 d/f", "gzip -c -o x.gz d/f", "gzip -o x.gz d/f d/g", "gzip -o '' d/f",
-        "gzip -r", "gzip -r -", "gunzip -r d -", "gzip -r -c d", "gzip -r -o x.gz d", "gzip -r --out-dir '' d", "gzip -r --exclude '' d",
+        "gzip -r", "gzip -r -", "gunzip -r d -", "gzip -r -c --manifest m.sha d", "gzip -r -l --out-dir o d", "gzip -r -o x.gz d", "gzip -r --out-dir '' d", "gzip -r --exclude '' d",
         "gzip -r --include '' d", "gzip -r --files-from '' d", "gzip -r --manifest '' d", "gzip --out-dir o d/f",
         "gzip --exclude '*.o' d/f", "gzip -r --min-size 10Q d", "gzip -r --older-than 7y d", "gzip -r --shard 2/1 d",
         "gzip -c --json d/f", "gzip --json < d/f", "gzip -r --manifest - --json d", "gzip -d -r --manifest m.sha d",

@@ -259,4 +259,39 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `-r -c` and `-r -l`, as gzip's: every file the walk takes, in its
+    /// order, to standard output or to the list, nothing on disk changed.
+    /// Judged by GNU gzip (the concatenation decompressed) and `cat` of
+    /// the same files in sorted order.
+    @Test func toStandardOutputAndListWalkTheTree() throws {
+        let run = try Scratch().run("""
+            \(Self.makeTree)
+            seq 1 3000 > tree/a/plain.log && seq 7 70 | gzip -c > tree/a/old.log.gz && cp -a tree orig
+            files() { find tree -type f ! -name '*.gz' -print0 | LC_ALL=C sort -z; }
+            "$BALE" gzip -rc -p 2 tree > all.gz 2> err; echo "gzip -rc: $? $(grep -c 'symbolic link' err)"
+            gzip -dc all.gz | cmp - <(files | xargs -0 cat) && echo "gzip -dc gives every file in order"
+            "$BALE" gzip -rc -k -f tree | gzip -dc | cmp - <(find tree -type f -print0 | LC_ALL=C sort -z | xargs -0 cat) \
+              && echo "-f takes every file"
+            "$BALE" gunzip -rc tree 2> /dev/null | cmp - <(seq 7 70) && echo "gunzip -rc: the .gz files"
+            "$BALE" gunzip -rcf tree 2> /dev/null | cmp - <(find tree -type f -print0 | LC_ALL=C sort -z | xargs -0 gzip -dcf) \
+              && echo "gunzip -rcf passes the others through"
+            "$BALE" gunzip -rcf tree 2> /dev/null | head -c 1 > /dev/null; echo "reader gone: ${PIPESTATUS[0]}"
+            "$BALE" gzip -rl tree > list; echo "gzip -rl: $? $(wc -l < list) $(grep -c 'a/old.log$' list)"
+            "$BALE" gzip -r -o x tree 2> /dev/null; echo "-r -o: $?"
+            diff -r --no-dereference tree orig && echo "nothing changed"
+            """)
+        #expect(run.stdout == """
+            gzip -rc: 2 1
+            gzip -dc gives every file in order
+            -f takes every file
+            gunzip -rc: the .gz files
+            gunzip -rcf passes the others through
+            reader gone: 141
+            gzip -rl: 2 2 1
+            -r -o: 64
+            nothing changed
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

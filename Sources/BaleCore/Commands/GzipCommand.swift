@@ -67,7 +67,7 @@ public struct GzipCommand: Sendable {
             context.report(.error(path: nil, "the suffix cannot be empty"))
             return .failure
         }
-        if options.list { return GzipListing(command: self).run() }
+        if options.list { return options.recursive ? RecursiveGzip(command: self).list() : GzipListing(command: self).run() }
         return runner.withPipeline { pipeline in
             options.recursive ? RecursiveGzip(command: self).run(runner: runner, pipeline: pipeline)
                 : filesOneByOne(pipeline)
@@ -77,14 +77,10 @@ public struct GzipCommand: Sendable {
     /// Each input through its own run of the pipeline: `-` is standard
     /// input to standard output, a name its own output.
     private func filesOneByOne(_ pipeline: Pipeline) -> ExitCode {
-        let context = options.context
         let files = options.files.isEmpty ? ["-"] : options.files
         let writesStandardOutput = options.toStandardOutput
             || (options.outputPath == nil && files.contains("-"))
-        if writesStandardOutput && !options.decompress && !options.test && !options.force && isatty(1) != 0 {
-            context.report(.error(path: nil, "compressed data not written to a terminal. Use -f to force compression."))
-            return .failure
-        }
+        if writesStandardOutput && refusesTerminalOutput() { return .failure }
         var status = ExitCode.success
         let fileBytes = files.map(TerminalText.bytes(ofName:))
         let leftovers = TemporaryLeftovers()
@@ -94,6 +90,14 @@ public struct GzipCommand: Sendable {
             if outcome == .brokenPipe { break }
         }
         return status
+    }
+
+    /// gzip's refusal to write compressed data to a terminal without -f:
+    /// true, said, when this run would (the caller writes standard output).
+    func refusesTerminalOutput() -> Bool {
+        guard !options.decompress && !options.test && !options.force && isatty(1) != 0 else { return false }
+        options.context.report(.error(path: nil, "compressed data not written to a terminal. Use -f to force compression."))
+        return true
     }
 
     // MARK: - Standard input to standard output

@@ -34,9 +34,10 @@ struct GzipListing {
     /// gzip's column width for a file size (`positive_off_t_width`).
     private static let width = 19
 
-    func run() -> ExitCode {
+    /// Lists `files` (the command line's when nil: none is standard input).
+    func run(files given: [String]? = nil) -> ExitCode {
         let context = command.options.context
-        let files = command.options.files.isEmpty ? ["-"] : command.options.files
+        let files = given ?? (command.options.files.isEmpty ? ["-"] : command.options.files)
         var status = ExitCode.success
         var lines = ""
         var total: (compressed: Int64, uncompressed: Int64, header: Int64) = (0, 0, 0)

@@ -44,14 +44,16 @@ struct RecursiveGzip {
         var ownerComesFree = false
     }
 
-    func run(runner: CommandRunner, pipeline: Pipeline) -> ExitCode {
+    /// The trees and files to walk: the command line's and --files-from's,
+    /// each once; nil when there are none or they cannot be read (said).
+    private func tops() -> [[UInt8]]? {
         let context = options.context
         let tops: [[UInt8]]
         switch DirectoryListing.paths(options.files, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
         case .success(var found):
             // As gunzip without -r (and GNU gzip -d -r): a FILE that does
             // not exist is FILE.gz (or -S's, .z, -z) when that does.
-            if options.decompress || options.test {
+            if options.decompress || options.test || options.list {
                 found = found.map { path in
                     var info = stat()
                     guard withCString(path, { lstat($0, &info) }) != 0, errno == ENOENT else { return path }
@@ -64,20 +66,54 @@ struct RecursiveGzip {
             tops = CoveredPaths.removingCovered(found, nestedToo: selection.excludes.isEmpty && selection.includes.isEmpty)
         case .failure(let error):
             context.fail(error)
-            return .failure
+            return nil
         }
         guard !tops.isEmpty else {
             context.report(.error(path: nil, "-r needs at least one file or directory"))
-            return .failure
+            return nil
         }
+        return tops
+    }
+
+    /// `gzip -r -l`: gzip -l's lines for every file of the trees with a
+    /// suffix gunzip knows, in the walk's order; the others are passed
+    /// over in silence, as `gunzip -r` passes them.
+    func list() -> ExitCode {
+        guard let tops = tops() else { return .failure }
+        var walk = Walk(command: command)
+        walk.walk(tops)
+        guard !walk.found.isEmpty else { return walk.status }
+        return max(walk.status, GzipListing(command: command).run(files: walk.found.map { TerminalText.name($0.path) }))
+    }
+
+    func run(runner: CommandRunner, pipeline: Pipeline) -> ExitCode {
+        let context = options.context
+        guard let tops = tops() else { return .failure }
         if let directory = options.outputDirectory, let (first, second) = Self.sharingMirror(tops) {
             context.report(.error(path: nil, "--out-dir: \(TerminalText.name(first)) and \(TerminalText.name(second)) "
                                   + "would be written to the same place in \(TerminalText.name(TerminalText.bytes(ofName: directory))); nothing done"))
             return .failure
         }
-        if options.toStandardOutput || options.outputPath != nil {
-            context.report(.error(path: nil, "-r writes one output per file: -c and -o do not apply"))
+        if options.outputPath != nil {
+            context.report(.error(path: nil, "-r writes one output per file: -o does not apply"))
             return .failure
+        }
+        // `-r -c`: every file the walk takes, one after another, to
+        // standard output, as `gzip -c FILE...` writes the files named
+        // (`gunzip -rc logs | grep ERROR`). Nothing on disk changes.
+        if options.toStandardOutput && !options.test {
+            if command.refusesTerminalOutput() { return .failure }
+            var walk = Walk(command: command)
+            walk.walk(tops)
+            var status = walk.status
+            for file in walk.found {
+                context.summary.expect(bytes: Int64(file.info.st_size), files: 1)
+                let outcome = command.transformFile(file.path, examined: file.info, into: nil, removing: false,
+                                                    pipeline: pipeline)
+                status = max(status, outcome)
+                if outcome == .brokenPipe { break }
+            }
+            return status
         }
         let removing = !options.keep && options.outputDirectory == nil
         if options.decompress || options.test {
@@ -116,7 +152,7 @@ struct RecursiveGzip {
         // With --manifest, files an interrupted run already compressed are
         // listed too, and no input goes before the manifest is in place.
         let earlier = options.manifestPath != nil ? EarlierRunFiles() : nil
-        let walker: @Sendable (Cancellation) -> Void = { [command, options, tops, context] cancellation in
+        let walker: @Sendable (Cancellation) -> Void = { [command, tops, context] cancellation in
             defer { found.close() }
             cancellation.whenCancelled { found.close() }
             var walk = Walk(command: command)
@@ -246,6 +282,10 @@ struct RecursiveGzip {
         /// mirror, which the walk of the inputs never meets.
         private let leftovers = TemporaryLeftovers()
         private var options: GzipCommand.Options { command.options }
+        /// False for `-t`, `-c` and `-l`, which change nothing on disk:
+        /// their walk leaves other runs' temporary files alone and takes a
+        /// file whatever its links, mode or output.
+        private var changesFiles: Bool { !options.test && !options.toStandardOutput && !options.list }
 
         init(command: GzipCommand) { self.command = command }
 
@@ -276,7 +316,7 @@ struct RecursiveGzip {
             let name = entry.baseName
             // Never in a test (-t changes nothing on disk): the file may
             // also be the live output of another run.
-            if !entry.isGiven && !options.test && AtomicOutputFile.isTemporaryName(name),
+            if !entry.isGiven && changesFiles && AtomicOutputFile.isTemporaryName(name),
                let directory = entry.directory, let input = leftOverInput(name, in: directory) {
                 // A temporary output of a run that was killed: never an input.
                 // Removed only by the part whose shard its input is in: the
@@ -368,9 +408,14 @@ struct RecursiveGzip {
             // Unlike one FILE, -f does not make -r compress a .gz again: a
             // run that finishes an interrupted one (see `finishesEarlierRun`)
             // must not take its outputs for inputs.
+            // With -c and -f every file is taken, as `zcat -rf` passes
+            // the files that are not gzip through; -l lists gzip files.
+            let takesAll = options.toStandardOutput && options.force && !options.test
             let targetName: [UInt8]
-            switch command.outputName(for: entry.baseName) {
+            switch command.outputName(for: entry.baseName, decompressing: options.list ? true : nil) {
             case .output(let name): targetName = name
+            case .alreadyCompressed where takesAll, .unknownSuffix where takesAll:
+                targetName = []
             case .alreadyCompressed(let suffix):
                 options.context.info("\(shown) already has \(suffix) suffix -- unchanged")
                 return
@@ -382,6 +427,12 @@ struct RecursiveGzip {
                 return
             }
             guard entry.isSelected else { return }
+            if !changesFiles && !options.test {
+                // -c, -l: read where it is; no output of its own.
+                let file = Found(path: path, info: info, target: [])
+                if let deliver { deliver(file) } else { found.append(file) }
+                return
+            }
             let inPlace = options.outputDirectory == nil
             if inPlace && !options.test {
                 if !options.force && info.st_nlink > 1 {
