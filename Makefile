@@ -23,6 +23,8 @@ FUZZ_TARGETS ?=
 BENCH_QUICK ?= 0
 # What bale builds with: Debian's -dev packages, checked with dpkg.
 LIBRARY_PACKAGES = zlib1g-dev libisal-dev libssl-dev pkg-config
+# What the tests mount: a FUSE file system whose closes fail (Tests/tools).
+TEST_PACKAGES = python3-fusepy
 # What its tests and benchmark compare against: command:package pairs,
 # checked on the PATH (python3 may come from elsewhere than Debian).
 TOOLS = cc:gcc ar:binutils gzip:gzip pigz:pigz bsdtar:libarchive-tools python3:python3 /usr/bin/time:time script:bsdutils b3sum:b3sum parallel:parallel man:man-db openssl:openssl strace:strace setpriv:util-linux getfattr:attr getfacl:acl setcap:libcap2-bin igzip:isal libdeflate-gzip:libdeflate-tools xz:xz-utils
@@ -35,7 +37,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unkn
 
 setup:
 	@missing=""; \
-	for package in $(LIBRARY_PACKAGES); do \
+	for package in $(LIBRARY_PACKAGES) $(TEST_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
 	done; \
 	for pair in $(TOOLS); do \

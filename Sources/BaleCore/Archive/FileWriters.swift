@@ -356,10 +356,12 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         if fd < 0 {
             return [.error(path: job.displayName, "\(SystemError.current("open").reason); not extracted")]
         }
-        defer { if staged == nil { close(fd) } }
         do { try job.content.write(to: fd) } catch {
             // No partial file stays behind (a full disk, a file-size limit).
-            if let staged { staged.discard() } else { _ = withCString(job.leaf) { unlinkat(parent, $0, 0) } }
+            if let staged { staged.discard() } else {
+                close(fd)
+                _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
+            }
             return [.error(path: job.displayName, "write error: \(error.reason); not extracted")]
         }
         if let owner = job.owner {
@@ -377,8 +379,15 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             var times = OpenDirectory.times(seconds: job.seconds, nanoseconds: job.nanoseconds)
             futimens(fd, &times)
         }
-        if let staged, let problem = staged.commit() {
-            problems.append(.error(path: job.displayName, "\(problem); not extracted"))
+        if let staged {
+            if let problem = staged.commit() { problems.append(.error(path: job.displayName, "\(problem); not extracted")) }
+        } else if close(fd) != 0 && errno != EINTR {
+            // A write the kernel held back and refused at the close (NFS,
+            // FUSE, a quota): the file, new, may lack data; it goes, and
+            // is named, as GNU tar's "Cannot close" (which keeps it).
+            let reason = SystemError.current("close").reason
+            _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
+            problems.append(.error(path: job.displayName, "write error: \(reason); not extracted"))
         }
         return problems
     }

@@ -57,11 +57,19 @@ final class StagedFile {
     }
 
     /// Closes the file and renames it over its final name; the problem, if any.
+    /// A close that fails (on NFS, FUSE or a quota, where a write the
+    /// kernel held back is refused only then) leaves the old file in place
+    /// and the new one removed: its data may not all be there.
     func commit() -> String? {
-        close(fd)
+        let closed = close(fd) == 0 || errno == EINTR  // on Linux the descriptor is gone either way
+        let failure = closed ? nil : "write error: " + SystemError.current("close").reason
         defer {
             bale_unregister_temporary(slot)
             slot = -1
+        }
+        if let failure {
+            _ = withCString(temporaryLeaf) { unlinkat(directory.fd, $0, 0) }
+            return failure
         }
         let renamed = withCString(temporaryLeaf) { from in withCString(leaf) { renameat(directory.fd, from, directory.fd, $0) } }
         if renamed != 0 {

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""A pass-through FUSE file system whose close fails: mounts ROOT at MOUNT,
+and every `close` (FUSE's flush) of a file whose name contains PATTERN
+returns EIO, as NFS, FUSE or a quota report a write they held back only
+at the close. Everything else goes through to ROOT unchanged.
+
+Usage: failing-close-fs.py ROOT MOUNT PATTERN   (runs in the foreground;
+unmount with `umount MOUNT`). Needs python3-fusepy (Debian's) and /dev/fuse.
+"""
+import errno
+import os
+import sys
+
+try:
+    from fusepy import FUSE, FuseOSError, Operations  # Debian's python3-fusepy
+except ImportError:
+    from fuse import FUSE, FuseOSError, Operations  # PyPI's fusepy
+
+
+class FailingClose(Operations):
+    def __init__(self, root, pattern):
+        self.root = root
+        self.pattern = pattern
+        self.names = {}
+
+    def _full(self, path):
+        return os.path.join(self.root, path.lstrip("/"))
+
+    def getattr(self, path, fh=None):
+        st = os.lstat(self._full(path))
+        return {key: getattr(st, key) for key in (
+            "st_atime", "st_ctime", "st_gid", "st_mode", "st_mtime", "st_nlink", "st_size", "st_uid")}
+
+    def readdir(self, path, fh):
+        return [".", ".."] + os.listdir(self._full(path))
+
+    def readlink(self, path):
+        return os.readlink(self._full(path))
+
+    def mkdir(self, path, mode):
+        return os.mkdir(self._full(path), mode)
+
+    def rmdir(self, path):
+        return os.rmdir(self._full(path))
+
+    def unlink(self, path):
+        return os.unlink(self._full(path))
+
+    def rename(self, old, new):
+        return os.rename(self._full(old), self._full(new))
+
+    def chmod(self, path, mode):
+        return os.chmod(self._full(path), mode)
+
+    def chown(self, path, uid, gid):
+        return os.lchown(self._full(path), uid, gid)
+
+    def utimens(self, path, times=None):
+        return os.utime(self._full(path), ns=None if times is None else tuple(int(t * 1e9) for t in times),
+                        follow_symlinks=False)
+
+    def symlink(self, target, source):
+        return os.symlink(source, self._full(target))
+
+    def link(self, target, source):
+        return os.link(self._full(source), self._full(target))
+
+    def truncate(self, path, length, fh=None):
+        with open(self._full(path), "r+") as f:
+            f.truncate(length)
+
+    def statfs(self, path):
+        st = os.statvfs(self._full(path))
+        return {key: getattr(st, key) for key in (
+            "f_bavail", "f_bfree", "f_blocks", "f_bsize", "f_favail", "f_ffree", "f_files", "f_flag",
+            "f_frsize", "f_namemax")}
+
+    def open(self, path, flags):
+        fh = os.open(self._full(path), flags)
+        self.names[fh] = path
+        return fh
+
+    def create(self, path, mode, fi=None):
+        fh = os.open(self._full(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        self.names[fh] = path
+        return fh
+
+    def read(self, path, size, offset, fh):
+        return os.pread(fh, size, offset)
+
+    def write(self, path, data, offset, fh):
+        return os.pwrite(fh, data, offset)
+
+    def flush(self, path, fh):
+        if self.pattern in os.path.basename(self.names.get(fh, path)):
+            raise FuseOSError(errno.EIO)
+        return 0
+
+    def release(self, path, fh):
+        self.names.pop(fh, None)
+        return os.close(fh)
+
+    def fsync(self, path, datasync, fh):
+        return os.fsync(fh)
+
+
+if __name__ == "__main__":
+    root, mount, pattern = sys.argv[1:4]
+    FUSE(FailingClose(root, pattern), mount, foreground=True, nothreads=True, allow_other=True, default_permissions=True)
