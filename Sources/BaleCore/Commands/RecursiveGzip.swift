@@ -20,6 +20,10 @@ import Synchronization
 /// Decompressing, the files go one after another through the single-file
 /// path (bale's own files are still inflated on all workers).
 ///
+/// With -c the files the walk takes go one after another to standard
+/// output, and with -l into gzip -l's list, as for files named one by one:
+/// nothing on disk changes.
+///
 /// Interrupted runs lose nothing and finish when run again:
 /// - an output is only ever renamed into place whole, and an input is only
 ///   removed once its output is on disk, so after a kill every file is its
