@@ -37,19 +37,19 @@ enum Machine {
         return (try? sh("unshare -m sh -c 'mount --make-rprivate / && umount -l /proc && [ ! -e /proc/self ]'", in: "/").status) == 0
     }()
 
-    /// The FUSE file system whose closes fail (Tests/tools), as a command
-    /// for bash: Debian's python3 with its python3-fusepy.
-    static let failingCloseFS: String = {
+    /// The FUSE file system whose closes or reads fail (Tests/tools), as a
+    /// command for bash: Debian's python3 with its python3-fusepy.
+    static let failingFS: String = {
         let tools = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        return "/usr/bin/python3 '\(tools.appendingPathComponent("tools/failing-close-fs.py").path)'"
+        return "/usr/bin/python3 '\(tools.appendingPathComponent("tools/failing-fs.py").path)'"
     }()
 
-    /// Whether `failingCloseFS` can be mounted here (root, /dev/fuse, and
+    /// Whether `failingFS` can be mounted here (root, /dev/fuse, and
     /// python3-fusepy, which `make test` installs): tried once.
-    static let canMountFailingCloseFS: Bool = {
+    static let canMountFailingFS: Bool = {
         guard isRoot else { return false }
         let run = try? Scratch().run("""
-            mkdir root mnt && { \(failingCloseFS) root mnt never > log 2>&1 & }
+            mkdir root mnt && { \(failingFS) root mnt never > log 2>&1 & }
             for i in $(seq 1 100); do mountpoint -q mnt && break; sleep 0.05; done
             mountpoint -q mnt && umount mnt
             """)

@@ -245,13 +245,13 @@ import Testing
     /// 0, nothing said, and the file that may lack data renamed over the
     /// old one (a probe helper; GNU tar: "Cannot close", exit 2). The file
     /// system is a FUSE pass-through whose close of `*f3*` fails with EIO
-    /// (Tests/tools/failing-close-fs.py).
-    @Test(.enabled(if: Machine.canMountFailingCloseFS, "needs root, /dev/fuse and python3-fusepy (make test installs it)"))
+    /// (Tests/tools/failing-fs.py).
+    @Test(.enabled(if: Machine.canMountFailingFS, "needs root, /dev/fuse and python3-fusepy (make test installs it)"))
     func aCloseThatFailsFailsTheEntry() throws {
         let run = try Scratch().run("""
             mkdir -p src/t root mnt && seq 1 1000 > src/t/f1 && seq 1 2000 > src/t/f3 && head -c 6000000 "$FIXTURES/mixed" > src/t/bigf3
             "$BALE" pack -o x.tgz -C src t
-            { \(Machine.failingCloseFS) root mnt f3 > fs.log 2>&1 & }
+            { \(Machine.failingFS) root mnt f3 close > fs.log 2>&1 & }
             for i in $(seq 1 100); do mountpoint -q mnt && break; sleep 0.05; done
             "$BALE" unpack x.tgz -C mnt 2> err; echo "new: status $?"; sort err; ls root/t
             seq 5 9 > root/t/f3 && seq 5 9 > root/t/bigf3

@@ -71,6 +71,11 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var entry: PackEntry
         var remaining: Int64
         var shortBy: Int64 = 0
+        /// Where a read first failed (EIO: a bad sector), its cause, and
+        /// how many bytes could not be read (`salvage`), for the one
+        /// warning said when the file is done.
+        var readFailure: (byte: Int64, reason: String)?
+        var unreadable: Int64 = 0
         /// Index of its entry.
         var index: Int
         /// The bytes are hashed as they pass into the stream (`--manifest`).
@@ -464,6 +469,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     static func dataRegions(_ fd: Int32, size: Int64) -> [(offset: Int64, length: Int64)]? {
         var info = stat()
         guard fstat(fd, &info) == 0, Int64(info.st_blocks) * 512 < size else { return nil }
+        // SEEK_DATA and SEEK_HOLE move the file's offset, and a file with
+        // no hole after all is then read from it, sequentially: it is put
+        // back. Left at the end, every file that has fewer blocks than
+        // bytes and no hole (a file system that compresses, as ZFS; one
+        // that counts no blocks, as many FUSE ones) was stored as zeros
+        // ("File shrank by SIZE bytes", exit 2).
+        let start = lseek(fd, 0, SEEK_CUR)
+        defer { if start >= 0 { lseek(fd, start, SEEK_SET) } }
         var regions: [(offset: Int64, length: Int64)] = []
         var position: Int64 = 0
         while position < size {
@@ -525,12 +538,22 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                     got = try FileIO.read(current.fd, into: buffer.baseAddress!, count: want)
                 }
             } catch {
-                problems.append(.warning(path: current.entry.header.displayName, "Read error: \(error.reason)"))
+                // A read that failed (a bad sector): what can be read of the
+                // range is read again in small pieces, zeros where a piece
+                // fails. Read whole, one bad sector cost the chunk around it
+                // (a 3 MB file bad from its second MiB was stored as zeros).
+                let start = at ?? (current.entry.header.size - current.remaining)
+                let salvaged = Self.salvage(current.fd, into: buffer.baseAddress!, count: want, at: start)
+                if at == nil { lseek(current.fd, off_t(start) + off_t(salvaged.read), SEEK_SET) }
+                if current.readFailure == nil {
+                    current.readFailure = (salvaged.firstBadByte ?? start, error.reason)
+                }
+                current.unreadable += Int64(salvaged.unreadable)
                 unreadFiles = true
-                got = 0
+                got = salvaged.read
             }
             if got < want {
-                // Shrank (or failed): zeros keep the archive's structure.
+                // Shrank: zeros keep the archive's structure.
                 (buffer.baseAddress! + got).initializeMemory(as: UInt8.self, repeating: 0, count: want - got)
                 current.shortBy += Int64(want - got)
             }
@@ -547,8 +570,40 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         return copied
     }
 
+    /// Reads `count` bytes at `offset` in pieces of 64 KiB, a piece that
+    /// fails left as zeros: how far the file went (`read`, zeros included;
+    /// less than `count` where it ends), how many bytes failed, and the
+    /// first of them.
+    private static func salvage(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int,
+                                at offset: Int64) -> (read: Int, unreadable: Int, firstBadByte: Int64?) {
+        let piece = 1 << 16
+        var done = 0, unreadable = 0
+        var firstBad: Int64?
+        while done < count {
+            let want = min(piece, count - done)
+            do {
+                let got = try FileIO.read(fd, into: buffer + done, count: want, at: offset + Int64(done))
+                done += got
+                if got < want { break }  // the file ends here
+            } catch {
+                (buffer + done).initializeMemory(as: UInt8.self, repeating: 0, count: want)
+                if firstBad == nil { firstBad = offset + Int64(done) }
+                unreadable += want
+                done += want
+            }
+        }
+        return (done, unreadable, firstBad)
+    }
+
     private func finishFile(_ current: OpenFile) {
         defer { FileIO.close(current.fd) }
+        if let failure = current.readFailure {
+            // Once a file, as GNU tar's "Read error at byte N" (which pads
+            // the whole rest with zeros; bale only what failed).
+            problems.append(.warning(path: current.entry.header.displayName,
+                                     "Read error at byte \(failure.byte): \(failure.reason); "
+                                         + "\(current.unreadable) unreadable bytes stored as zeros"))
+        }
         if current.hashed && current.regions != nil && current.hashedTo < current.entry.header.size {
             hashZeros(current.entry.header.size - current.hashedTo)  // the hole at the end
         }

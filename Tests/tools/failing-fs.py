@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""A pass-through FUSE file system whose close fails: mounts ROOT at MOUNT,
-and every `close` (FUSE's flush) of a file whose name contains PATTERN
-returns EIO, as NFS, FUSE or a quota report a write they held back only
-at the close. Everything else goes through to ROOT unchanged.
+"""A pass-through FUSE file system that fails where a real one may: mounts
+ROOT at MOUNT, and for files whose name contains PATTERN, with WHAT
+`close` (the default), every close (FUSE's flush) returns EIO, as NFS,
+FUSE or a quota report a write they held back only at the close; with
+WHAT `read`, a read of any byte from 1 MiB to 1.5 MiB returns EIO, as a
+bad sector does. Everything else goes through to ROOT unchanged, but
+that no file has blocks (st_blocks 0), as on many FUSE file systems.
 
-Usage: failing-close-fs.py ROOT MOUNT PATTERN   (runs in the foreground;
-unmount with `umount MOUNT`). Needs python3-fusepy (Debian's) and /dev/fuse.
+Usage: failing-fs.py ROOT MOUNT PATTERN [close|read]   (runs in the
+foreground; unmount with `umount MOUNT`). Needs python3-fusepy (Debian's)
+and /dev/fuse.
 """
 import errno
 import os
@@ -17,11 +21,17 @@ except ImportError:
     from fuse import FUSE, FuseOSError, Operations  # PyPI's fusepy
 
 
-class FailingClose(Operations):
-    def __init__(self, root, pattern):
+class Failing(Operations):
+    BAD = (1 << 20, 3 << 19)  # the bytes a read fails on, with WHAT `read`
+
+    def __init__(self, root, pattern, what):
         self.root = root
         self.pattern = pattern
+        self.what = what
         self.names = {}
+
+    def _fails(self, what, path, fh=None):
+        return self.what == what and self.pattern in os.path.basename(self.names.get(fh, path))
 
     def _full(self, path):
         return os.path.join(self.root, path.lstrip("/"))
@@ -86,13 +96,15 @@ class FailingClose(Operations):
         return fh
 
     def read(self, path, size, offset, fh):
+        if self._fails("read", path, fh) and offset < self.BAD[1] and offset + size > self.BAD[0]:
+            raise FuseOSError(errno.EIO)
         return os.pread(fh, size, offset)
 
     def write(self, path, data, offset, fh):
         return os.pwrite(fh, data, offset)
 
     def flush(self, path, fh):
-        if self.pattern in os.path.basename(self.names.get(fh, path)):
+        if self._fails("close", path, fh):
             raise FuseOSError(errno.EIO)
         return 0
 
@@ -106,4 +118,5 @@ class FailingClose(Operations):
 
 if __name__ == "__main__":
     root, mount, pattern = sys.argv[1:4]
-    FUSE(FailingClose(root, pattern), mount, foreground=True, nothreads=True, allow_other=True, default_permissions=True)
+    what = sys.argv[4] if len(sys.argv) > 4 else "close"
+    FUSE(Failing(root, pattern, what), mount, foreground=True, nothreads=True, allow_other=True, default_permissions=True)

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// `pack` on a file system that fails or says little: a FUSE pass-through
+/// (Tests/tools/failing-fs.py) whose files report no blocks, as many FUSE
+/// file systems do (and, fewer blocks than bytes, as ZFS's compressed
+/// ones), and whose reads of one range of chosen files fail with EIO, as a
+/// bad sector does. Judged by GNU tar's extraction and the original files.
+@Suite(.enabled(if: Machine.canMountFailingFS, "needs root, /dev/fuse and python3-fusepy (make test installs it)"))
+struct FuseFileSystemTests {
+    /// Mounts root/ at mnt/, failing reads of files named *$1* (bytes 1 MiB to 1.5 MiB).
+    static let mount = """
+        mount_failing() { { \(Machine.failingFS) root mnt "$1" read > fs.log 2>&1 & }
+          for i in $(seq 1 100); do mountpoint -q mnt && break; sleep 0.05; done; }
+        """
+
+    /// `pack -S` asks a file with fewer blocks than bytes where its data
+    /// is (SEEK_DATA, SEEK_HOLE), which moves its offset; one with no hole
+    /// was then read from its end: stored as zeros, "File shrank by
+    /// 3000000 bytes", exit 2 (a probe, with this file system).
+    @Test func aFileWithFewerBlocksThanBytesAndNoHoleIsStoredWhole() throws {
+        let run = try Scratch().run("""
+            \(Self.mount)
+            mkdir -p root/t mnt && head -c 3000000 "$FIXTURES/mixed" > root/t/big && seq 1 1000 > root/t/small
+            mount_failing none
+            echo "blocks: $(stat -c %b mnt/t/big)"
+            "$BALE" pack -S -o s.tgz -C mnt t; echo "pack -S: $?"
+            mkdir x && tar -xzf s.tgz -C x && diff -r x/t root/t && echo "the same"
+            umount mnt
+            """)
+        #expect(run.stdout == "blocks: 0\npack -S: 0\nthe same\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A read that fails stores zeros for what cannot be read, and only
+    /// that, and says so once, exit 2 (GNU tar pads the whole rest of the
+    /// file). Read in one piece, the bad sector's chunk was stored as
+    /// zeros (the whole 3 MB file here), said three times, with a "File
+    /// shrank" the file had not done. Nothing is removed.
+    @Test func aReadErrorLosesOnlyWhatCannotBeRead() throws {
+        let run = try Scratch().run("""
+            \(Self.mount)
+            mkdir -p root/t mnt && head -c 3000000 "$FIXTURES/mixed" > root/t/bad && seq 1 1000 > root/t/good
+            mount_failing bad
+            "$BALE" pack --remove-files -o p.tgz -C mnt t 2> err; echo "pack: $?"; cat err
+            mkdir x && tar -xzf p.tgz -C x && cmp x/t/good root/t/good && echo "good: the same"
+            cmp -n 1048576 x/t/bad root/t/bad && echo "bad: its first MiB"
+            head -c 1572864 x/t/bad | tail -c 524288 | cmp - <(head -c 524288 /dev/zero) && echo "bad: zeros for the bad range"
+            cmp <(tail -c +1572865 x/t/bad) <(tail -c +1572865 root/t/bad) && echo "bad: the rest"
+            ls root/t
+            umount mnt
+            """)
+        #expect(run.stdout == """
+            pack: 2
+            bale: t/bad: Read error at byte 1048576: Input/output error; 524288 unreadable bytes stored as zeros
+            bale: --remove-files: nothing removed, as not everything asked for could be archived (named above)
+            good: the same
+            bad: its first MiB
+            bad: zeros for the bad range
+            bad: the rest
+            bad
+            good
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}
