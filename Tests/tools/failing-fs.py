@@ -4,10 +4,12 @@ ROOT at MOUNT, and for files whose name contains PATTERN, with WHAT
 `close` (the default), every close (FUSE's flush) returns EIO, as NFS,
 FUSE or a quota report a write they held back only at the close; with
 WHAT `read`, a read of any byte from 1 MiB to 1.5 MiB returns EIO, as a
-bad sector does. Everything else goes through to ROOT unchanged, but
+bad sector does; with WHAT `short`, the file system is mounted with
+`direct_io` (reads go to it uncached) and a read returns at most 1000
+bytes, a short count that is not the file's end, as FUSE allows. Everything else goes through to ROOT unchanged, but
 that no file has blocks (st_blocks 0), as on many FUSE file systems.
 
-Usage: failing-fs.py ROOT MOUNT PATTERN [close|read]   (runs in the
+Usage: failing-fs.py ROOT MOUNT PATTERN [close|read|short]   (runs in the
 foreground; unmount with `umount MOUNT`). Needs python3-fusepy (Debian's)
 and /dev/fuse.
 """
@@ -96,6 +98,8 @@ class Failing(Operations):
         return fh
 
     def read(self, path, size, offset, fh):
+        if self._fails("short", path, fh):
+            size = min(size, 1000)
         if self._fails("read", path, fh) and offset < self.BAD[1] and offset + size > self.BAD[0]:
             raise FuseOSError(errno.EIO)
         return os.pread(fh, size, offset)
@@ -119,4 +123,6 @@ class Failing(Operations):
 if __name__ == "__main__":
     root, mount, pattern = sys.argv[1:4]
     what = sys.argv[4] if len(sys.argv) > 4 else "close"
-    FUSE(Failing(root, pattern, what), mount, foreground=True, nothreads=True, allow_other=True, default_permissions=True)
+    options = {"direct_io": True} if what == "short" else {}
+    FUSE(Failing(root, pattern, what), mount, foreground=True, nothreads=True, allow_other=True, default_permissions=True,
+         **options)

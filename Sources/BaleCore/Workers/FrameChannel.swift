@@ -55,7 +55,8 @@ public struct FrameChannel: Sendable {
     /// read copies them into its buffer, where a pread into the arena
     /// copied them once and then paid for the arena's pages in the reader
     /// and the worker (docs/performance-history.md, "Fewer copies"). A file system that cannot
-    /// splice (EINVAL) has the rest read and written through a buffer.
+    /// splice (EINVAL), or whose splice stops before the file's end, has
+    /// the rest read and written through a buffer.
     /// Throws when the pipe cannot be written (its worker went away); a
     /// file that ends early or cannot be read is the outcome, so the
     /// caller can decide before the frame is finished (`sendZeros`).
@@ -68,6 +69,16 @@ public struct FrameChannel: Sendable {
             if n > 0 {
                 moved += n
             } else if n == 0 {
+                // Nothing moved before the range's end: the file ended
+                // (it shrank since it was cut), or its file system's splice
+                // stops short (FUSE with direct_io moves one short read,
+                // then nothing: every `gzip FILE` there failed, "file
+                // changed as we read it"). A pread of one byte tells them
+                // apart; the second gets the rest read and written.
+                var probe: UInt8 = 0
+                if (try? FileIO.read(range.fd, into: &probe, count: 1, at: offset)) == 1 {
+                    return try copy(FileRange(fd: range.fd, offset: offset, length: range.length - moved), after: moved)
+                }
                 return .fileEnded(moved: moved)
             } else if errno == EINTR {
                 continue
