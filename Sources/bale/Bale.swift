@@ -180,8 +180,9 @@ enum SubcommandFastPath {
 /// and only the options it allows there: the levels (`-1` … `-9`,
 /// `--fast`, `--best`), `-n`, `-q`, `-v` and their long names; `-N`,
 /// `--name`, `--rsyncable` and `--synchronous` are allowed and change
-/// nothing in bale (it stores no name; its members are cut at fixed
-/// sizes; it flushes its outputs anyway). Any other option, or a word that
+/// nothing in bale (it stores no name; `--rsyncable` is taken from the
+/// command line only, where it is refused with -r, which a machine-wide
+/// setting must not make fail; it flushes its outputs anyway). Any other option, or a word that
 /// is none, is a usage error naming it, as there: a `GZIP=-k` set for
 /// gzip would otherwise be ignored by bale without a word.
 enum GzipVariable {

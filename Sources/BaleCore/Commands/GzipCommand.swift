@@ -30,6 +30,9 @@ public struct GzipCommand: Sendable {
         public var list = false
         /// Walk directories and process every file in them (`-r`).
         public var recursive = false
+        /// End each member where the content says (`--rsyncable`,
+        /// `ContentDefinedCuts`), not every chunk size.
+        public var rsyncable = false
         /// With `recursive`: write the outputs into a mirror of the tree
         /// under this directory, leaving the inputs where they are.
         public var outputDirectory: String?
@@ -456,7 +459,8 @@ public struct GzipCommand: Sendable {
         // GNU gzip reads it. A truly empty file reads nothing either way,
         // and its output is the same.
         if let size, size > 0, PseudoFileSystem.holds(input) != true {
-            let cutter = FileChunkCutter(fd: input, size: size, chunkSize: chunkSize, arena: pipeline.workers.arena)
+            let cutter = FileChunkCutter(fd: input, size: size, chunkSize: chunkSize, arena: pipeline.workers.arena,
+                                         contentDefined: options.rsyncable)
             let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),
                                                   inputName: inputName, output: members), on: pipeline)
             let endLength = try members.writeEndMember()
@@ -467,7 +471,8 @@ public struct GzipCommand: Sendable {
             }
             return result
         }
-        let cutter = StreamChunkCutter(fd: input, path: inputName, chunkSize: chunkSize, arena: pipeline.workers.arena)
+        let cutter = StreamChunkCutter(fd: input, path: inputName, chunkSize: chunkSize, arena: pipeline.workers.arena,
+                                       contentDefined: options.rsyncable)
         let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),
                                               inputName: inputName, output: members), on: pipeline)
         let endLength = try members.writeEndMember()

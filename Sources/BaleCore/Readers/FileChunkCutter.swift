@@ -37,58 +37,101 @@ import Synchronization
 /// a chunk that finds no free slot has its member sent back in the reply
 /// frame.
 ///
-/// The next chunk to hand out and whether the file grew are reachable only
-/// under its lock (a `Mutex` that owns them); the rest never changes.
+/// With `--rsyncable` (`contentDefined`) each chunk ends where its content
+/// says (`ContentDefinedCuts`), at most `chunkSize` in: the cutter reads
+/// each chunk's bytes once to find its end, in order, under its lock (a
+/// few ms a chunk against ~60 ms to compress it; the splice then finds
+/// the pages in the cache), and the number of chunks is known at the end.
+///
+/// The next chunk to hand out, where it starts, the scan buffer and
+/// whether the file grew are reachable only under its lock (a `Mutex` that
+/// owns them); the rest never changes.
 public final class FileChunkCutter: ChunkCutter, Sendable {
     private let fd: Int32
     private let chunkSize: Int
     private let size: Int64
     private let arena: SharedArena?
+    private let contentDefined: Bool
 
     private struct State {
         var next: UInt64 = 0
+        /// Where the next chunk starts (content-defined cuts).
+        var offset: Int64 = 0
         var grew = false
+        /// The bytes a content-defined cut is looked for in.
+        var scan: [UInt8] = []
     }
 
     private let state = Mutex(State())
 
-    public let chunkCount: UInt64
+    private let fixedChunkCount: UInt64
+
+    /// How many chunks the file was cut into (with content-defined cuts,
+    /// known once every chunk was handed out).
+    public var chunkCount: UInt64 { contentDefined ? state.withLock { $0.next } : fixedChunkCount }
 
     /// Cuts `size` bytes of the open file `fd` (which must stay open until
-    /// the job is over) into chunks of `chunkSize`, their members written
+    /// the job is over) into chunks of `chunkSize`, or where the content
+    /// says with `contentDefined` (`--rsyncable`), their members written
     /// into slots of `arena` if given. An empty file is one empty chunk,
     /// which becomes one empty member.
-    public init(fd: Int32, size: Int64, chunkSize: Int, arena: SharedArena? = nil) {
+    public init(fd: Int32, size: Int64, chunkSize: Int, arena: SharedArena? = nil, contentDefined: Bool = false) {
         self.fd = fd
         self.arena = arena
         self.size = size
         self.chunkSize = chunkSize
-        chunkCount = max(1, UInt64((size + Int64(chunkSize) - 1) / Int64(chunkSize)))
+        self.contentDefined = contentDefined
+        fixedChunkCount = max(1, UInt64((size + Int64(chunkSize) - 1) / Int64(chunkSize)))
     }
 
     /// True when the file had more bytes than its size at the start.
     public var grewWhileReading: Bool { state.withLock { $0.grew } }
 
     public func nextChunk(admit: (UInt64) -> Bool) -> Chunk<Void>? {
-        let sequence: UInt64? = state.withLock { state in
-            guard state.next < chunkCount else { return nil }
+        let next: (sequence: UInt64, offset: Int64, length: Int)? = state.withLock { state in
+            if contentDefined {
+                guard state.offset < size || (state.next == 0 && size == 0) else { return nil }
+                let length = contentDefinedLength(at: state.offset, scan: &state.scan)
+                defer {
+                    state.next += 1
+                    state.offset += Int64(length)
+                }
+                return (state.next, state.offset, length)
+            }
+            guard state.next < fixedChunkCount else { return nil }
             defer { state.next += 1 }
-            return state.next
+            let offset = Int64(state.next) * Int64(chunkSize)
+            return (state.next, offset, Int(min(Int64(chunkSize), size - offset)))
         }
-        guard let sequence, admit(sequence) else { return nil }
-        let offset = Int64(sequence) * Int64(chunkSize)
-        let length = Int(min(Int64(chunkSize), size - offset))
+        guard let (sequence, offset, length) = next, admit(sequence) else { return nil }
         // Advice, not a read: where the kernel takes none (a file system
         // without readahead), the feeder's splice reads the pages itself.
-        ReadAhead.ask(fd, offset: offset, length: Int64(length))
+        if !contentDefined { ReadAhead.ask(fd, offset: offset, length: Int64(length)) }
         let request = WorkRequest.compressFileRange(FileRange(fd: fd, offset: offset, length: length), output: nil)
         let chunk = Chunk(sequence: sequence, offset: offset, request: request, resultArena: arena)
-        if sequence == chunkCount - 1 {
+        if offset + Int64(length) == size {
             var probe: UInt8 = 0
             if (try? FileIO.read(fd, into: &probe, count: 1, at: size)) == 1 {
                 state.withLock { $0.grew = true }
             }
         }
         return chunk
+    }
+
+    /// The length of the content-defined chunk at `offset`: up to the
+    /// first cut in its bytes (`ContentDefinedCuts`), else as far as a
+    /// chunk may go. Bytes the file no longer holds (it shrank) leave the
+    /// fixed length, for the feeder's splice to find the file short.
+    private func contentDefinedLength(at offset: Int64, scan: inout [UInt8]) -> Int {
+        let most = Int(min(Int64(chunkSize), size - offset))
+        if scan.count < most { scan = [UInt8](repeating: 0, count: chunkSize) }
+        let read = scan.withUnsafeMutableBytes { buffer in
+            (try? FileIO.read(fd, into: buffer.baseAddress!, count: most, at: offset)) ?? 0
+        }
+        guard read == most else { return most }
+        return scan.withUnsafeBytes { buffer in
+            ContentDefinedCuts.cut(in: UnsafeRawBufferPointer(rebasing: buffer[..<read]),
+                                   minimum: ContentDefinedCuts.minimum(chunkSize: chunkSize)) ?? most
+        }
     }
 }
