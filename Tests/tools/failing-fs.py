@@ -6,10 +6,12 @@ FUSE or a quota report a write they held back only at the close; with
 WHAT `read`, a read of any byte from 1 MiB to 1.5 MiB returns EIO, as a
 bad sector does; with WHAT `short`, the file system is mounted with
 `direct_io` (reads go to it uncached) and a read returns at most 1000
-bytes, a short count that is not the file's end, as FUSE allows. Everything else goes through to ROOT unchanged, but
+bytes, a short count that is not the file's end, as FUSE allows; with
+WHAT `size0`, mounted with `direct_io` too, a file says its size is 0
+whatever it holds, as the files of /proc do. Everything else goes through to ROOT unchanged, but
 that no file has blocks (st_blocks 0), as on many FUSE file systems.
 
-Usage: failing-fs.py ROOT MOUNT PATTERN [close|read|short]   (runs in the
+Usage: failing-fs.py ROOT MOUNT PATTERN [close|read|short|size0]   (runs in the
 foreground; unmount with `umount MOUNT`). Needs python3-fusepy (Debian's)
 and /dev/fuse.
 """
@@ -40,8 +42,11 @@ class Failing(Operations):
 
     def getattr(self, path, fh=None):
         st = os.lstat(self._full(path))
-        return {key: getattr(st, key) for key in (
+        attributes = {key: getattr(st, key) for key in (
             "st_atime", "st_ctime", "st_gid", "st_mode", "st_mtime", "st_nlink", "st_size", "st_uid")}
+        if self.what == "size0" and self.pattern in os.path.basename(path) and os.path.isfile(self._full(path)):
+            attributes["st_size"] = 0
+        return attributes
 
     def readdir(self, path, fh):
         return [".", ".."] + os.listdir(self._full(path))
@@ -123,6 +128,6 @@ class Failing(Operations):
 if __name__ == "__main__":
     root, mount, pattern = sys.argv[1:4]
     what = sys.argv[4] if len(sys.argv) > 4 else "close"
-    options = {"direct_io": True} if what == "short" else {}
+    options = {"direct_io": True} if what in ("short", "size0") else {}
     FUSE(Failing(root, pattern, what), mount, foreground=True, nothreads=True, allow_other=True, default_permissions=True,
          **options)

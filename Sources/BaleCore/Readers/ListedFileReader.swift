@@ -31,6 +31,13 @@ enum ListedFileReader {
             // fstat, as GNU tar checks: a file that grows after it is no
             // longer ours to see.
             if Int64(now.st_size) > Int64(file.info.st_size) { return (bytes, .grew) }
+            // And a byte past the size it gave: a file whose size says
+            // less than it holds (a /proc file says 0; a FUSE file system
+            // may say what it likes) was compressed to its size, and its
+            // input removed (`gzip -r`: a probe, exit 0). `gzip FILE`
+            // looks the same way (`FileChunkCutter.grewWhileReading`).
+            var past: UInt8 = 0
+            if (try? FileIO.read(fd, into: &past, count: 1, at: offset + Int64(length))) == 1 { return (bytes, .grew) }
             if now.st_mtim.tv_sec != file.info.st_mtim.tv_sec || now.st_mtim.tv_nsec != file.info.st_mtim.tv_nsec {
                 return (bytes, .changed)
             }

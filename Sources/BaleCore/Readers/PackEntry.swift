@@ -114,6 +114,14 @@ public struct PackEntry: Equatable, Sendable {
         if let (walked, now) = stamps, !now.hasSizeAndTime(of: walked) || isAnotherFile {
             return (.warning(path: header.displayName, "file changed as we read it"), isAnotherFile)
         }
+        // A byte past the size stored: a file whose size says less than
+        // it holds (a /proc file says 0; a FUSE file system may say what
+        // it likes) is in the archive cut to that size, and `--remove-files`
+        // removed it (a probe, exit 0). Said, and so kept.
+        var past: UInt8 = 0
+        if (try? FileIO.read(fd, into: &past, count: 1, at: Int64(header.size))) == 1 {
+            return (.warning(path: header.displayName, "file changed as we read it"), isAnotherFile)
+        }
         return nil
     }
 }
