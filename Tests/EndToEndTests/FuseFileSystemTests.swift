@@ -124,4 +124,33 @@ struct FuseFileSystemTests {
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// Names that share a device and inode number but not a size and time
+    /// are not one file: on a file system that gives every file one inode
+    /// number (and 2 links), `pack` stored every file as a hard link to
+    /// the first, exit 0 (a probe). Now only a real link (here a2, a's
+    /// link in the file system below) is stored as one.
+    @Test func oneInodeNumberForEveryFileIsNotOneFile() throws {
+        let run = try Scratch().run("""
+            \(Self.mount)
+            mkdir -p root/d mnt && seq 1 100000 > root/d/a && ln root/d/a root/d/a2 && seq 5 9 > root/d/b && echo x > root/d/c
+            mount_failing "" oneinode
+            echo "inodes: $(stat -c %i mnt/d/* | sort -u | tr '\\n' ' ')"
+            "$BALE" pack -o p.tgz -C mnt d; echo "pack: $?"
+            tar -tvzf p.tgz | awk '{print substr($1, 1, 1), $NF}'
+            mkdir x && tar -xzf p.tgz -C x && diff -r x/d root/d && echo "the same"
+            umount mnt
+            """)
+        #expect(run.stdout == """
+            inodes: 4242 \n\
+            pack: 0
+            d d/
+            - d/a
+            h d/a
+            - d/b
+            - d/c
+            the same
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -8,10 +8,12 @@ bad sector does; with WHAT `short`, the file system is mounted with
 `direct_io` (reads go to it uncached) and a read returns at most 1000
 bytes, a short count that is not the file's end, as FUSE allows; with
 WHAT `size0`, mounted with `direct_io` too, a file says its size is 0
-whatever it holds, as the files of /proc do. Everything else goes through to ROOT unchanged, but
+whatever it holds, as the files of /proc do; with WHAT `oneinode`, every
+file says it is inode 4242 with 2 links (mounted with `use_ino`), as a
+FUSE file system that gives no real inode numbers may. Everything else goes through to ROOT unchanged, but
 that no file has blocks (st_blocks 0), as on many FUSE file systems.
 
-Usage: failing-fs.py ROOT MOUNT PATTERN [close|read|short|size0]   (runs in the
+Usage: failing-fs.py ROOT MOUNT PATTERN [close|read|short|size0|oneinode]   (runs in the
 foreground; unmount with `umount MOUNT`). Needs python3-fusepy (Debian's)
 and /dev/fuse.
 """
@@ -46,6 +48,9 @@ class Failing(Operations):
             "st_atime", "st_ctime", "st_gid", "st_mode", "st_mtime", "st_nlink", "st_size", "st_uid")}
         if self.what == "size0" and self.pattern in os.path.basename(path) and os.path.isfile(self._full(path)):
             attributes["st_size"] = 0
+        if self.what == "oneinode" and os.path.isfile(self._full(path)):
+            attributes["st_ino"] = 4242
+            attributes["st_nlink"] = 2
         return attributes
 
     def readdir(self, path, fh):
@@ -128,6 +133,6 @@ class Failing(Operations):
 if __name__ == "__main__":
     root, mount, pattern = sys.argv[1:4]
     what = sys.argv[4] if len(sys.argv) > 4 else "close"
-    options = {"direct_io": True} if what in ("short", "size0") else {}
+    options = {"direct_io": True} if what in ("short", "size0") else {"use_ino": True} if what == "oneinode" else {}
     FUSE(Failing(root, pattern, what), mount, foreground=True, nothreads=True, allow_other=True, default_permissions=True,
          **options)

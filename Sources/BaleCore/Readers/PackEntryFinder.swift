@@ -71,7 +71,7 @@ public struct PackEntryFinder {
     private(set) var hadErrors = false
 
     private var noticedPrefixes: Set<[UInt8]> = []
-    private var hardLinks: [FileIdentity: [UInt8]] = [:]
+    private var hardLinks: [FileIdentity: (name: [UInt8], stamp: PackEntry.WalkedStamp)] = [:]
     private var owners = OwnerNames()
     private var attributes: PackAttributes
     /// The directory the walk's paths are relative to (set by `walk`).
@@ -167,9 +167,16 @@ public struct PackEntryFinder {
         case .file:
             if found.info.st_nlink > 1 {
                 let identity = FileIdentity(found.info)
-                if let first = hardLinks[identity] {
+                let stamp = PackEntry.WalkedStamp(found.info)
+                // One inode has one size and time: a name that shares the
+                // first's device and inode but not those is another file
+                // (a FUSE file system that gives every file one inode
+                // number made every file a link to the first, and
+                // `--remove-files` then removed them all: a probe), or it
+                // changed since: stored as a file, read and judged itself.
+                if let first = hardLinks[identity], first.stamp.hasSizeAndTime(of: stamp) {
                     header.kind = .hardLink
-                    header.linkTarget = first
+                    header.linkTarget = first.name
                     header.size = 0
                     // Read as a file only if the first name cannot be
                     // (`TarChunkCutter.standingIn`): then with its attributes.
@@ -177,7 +184,7 @@ public struct PackEntryFinder {
                                      followsLinks: options.dereference,
                                      readsAttributesWithContent: options.storesAttributes)
                 }
-                hardLinks[identity] = found.name
+                if hardLinks[identity] == nil { hardLinks[identity] = (found.name, stamp) }
             }
             // "." and "a/..": a file cannot be either, but a name made empty stores nothing.
             if found.name.isEmpty { return nil }
