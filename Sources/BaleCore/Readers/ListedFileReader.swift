@@ -37,7 +37,8 @@ enum ListedFileReader {
             // input removed (`gzip -r`: a probe, exit 0). `gzip FILE`
             // looks the same way (`FileChunkCutter.grewWhileReading`).
             var past: UInt8 = 0
-            if (try? FileIO.read(fd, into: &past, count: 1, at: offset + Int64(length))) == 1 { return (bytes, .grew) }
+            if SizeCheck.mayHoldMore(than: now),
+               (try? FileIO.read(fd, into: &past, count: 1, at: offset + Int64(length))) == 1 { return (bytes, .grew) }
             if now.st_mtim.tv_sec != file.info.st_mtim.tv_sec || now.st_mtim.tv_nsec != file.info.st_mtim.tv_nsec {
                 return (bytes, .changed)
             }

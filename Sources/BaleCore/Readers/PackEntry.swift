@@ -117,9 +117,13 @@ public struct PackEntry: Equatable, Sendable {
         // A byte past the size stored: a file whose size says less than
         // it holds (a /proc file says 0; a FUSE file system may say what
         // it likes) is in the archive cut to that size, and `--remove-files`
-        // removed it (a probe, exit 0). Said, and so kept.
+        // removed it (a probe, exit 0). Said, and so kept. Asked only of a
+        // file with fewer blocks than bytes, as such files have (no
+        // blocks at all, mostly): one pread more for each of 12,000 files
+        // cost `pack` ~1.5% of its time.
         var past: UInt8 = 0
-        if (try? FileIO.read(fd, into: &past, count: 1, at: Int64(header.size))) == 1 {
+        if stamps == nil || SizeCheck.mayHoldMore(than: info),
+           (try? FileIO.read(fd, into: &past, count: 1, at: Int64(header.size))) == 1 {
             return (.warning(path: header.displayName, "file changed as we read it"), isAnotherFile)
         }
         return nil
