@@ -381,13 +381,14 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         }
         if let staged {
             if let problem = staged.commit() { problems.append(.error(path: job.displayName, "\(problem); not extracted")) }
-        } else if close(fd) != 0 && errno != EINTR {
-            // A write the kernel held back and refused at the close (NFS,
-            // FUSE, a quota): the file, new, may lack data; it goes, and
-            // is named, as GNU tar's "Cannot close" (which keeps it).
-            let reason = SystemError.current("close").reason
-            _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
-            problems.append(.error(path: job.displayName, "write error: \(reason); not extracted"))
+        } else {
+            do throws(SystemError) { try FileIO.closeChecked(fd) } catch {
+                // A write the kernel held back and refused at the close (NFS,
+                // FUSE, a quota): the file, new, may lack data; it goes, and
+                // is named, as GNU tar's "Cannot close" (which keeps it).
+                _ = withCString(job.leaf) { unlinkat(parent, $0, 0) }
+                problems.append(.error(path: job.displayName, "write error: \(error.reason); not extracted"))
+            }
         }
         return problems
     }

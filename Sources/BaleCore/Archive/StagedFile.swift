@@ -61,8 +61,8 @@ final class StagedFile {
     /// kernel held back is refused only then) leaves the old file in place
     /// and the new one removed: its data may not all be there.
     func commit() -> String? {
-        let closed = close(fd) == 0 || errno == EINTR  // on Linux the descriptor is gone either way
-        let failure = closed ? nil : "write error: " + SystemError.current("close").reason
+        var failure: String?
+        do throws(SystemError) { try FileIO.closeChecked(fd) } catch { failure = "write error: " + error.reason }
         defer {
             bale_unregister_temporary(slot)
             slot = -1

@@ -358,7 +358,7 @@ public final class AtomicOutputFile: Sendable {
     public func commit(attributes: Attributes?, sync: Bool, replacing: Bool = true) throws(BaleError) -> Commit {
         if direct {
             lifecycle.withLock { $0.open = false }
-            if Glibc.close(fd) != 0 && errno != EINTR { throw .writeFailed(path: path, .current("close")) }
+            do throws(SystemError) { try FileIO.closeChecked(fd) } catch { throw .writeFailed(path: path, error) }
             return .committed
         }
         if let attributes {

@@ -109,11 +109,8 @@ public final class FileChunkCutter: ChunkCutter, Sendable {
         if !contentDefined { ReadAhead.ask(fd, offset: offset, length: Int64(length)) }
         let request = WorkRequest.compressFileRange(FileRange(fd: fd, offset: offset, length: length), output: nil)
         let chunk = Chunk(sequence: sequence, offset: offset, request: request, resultArena: arena)
-        if offset + Int64(length) == size {
-            var probe: UInt8 = 0
-            if (try? FileIO.read(fd, into: &probe, count: 1, at: size)) == 1 {
-                state.withLock { $0.grew = true }
-            }
+        if offset + Int64(length) == size && FileIO.holdsData(fd, at: size) {
+            state.withLock { $0.grew = true }
         }
         return chunk
     }

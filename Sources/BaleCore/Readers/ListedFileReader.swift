@@ -36,9 +36,7 @@ enum ListedFileReader {
             // may say what it likes) was compressed to its size, and its
             // input removed (`gzip -r`: a probe, exit 0). `gzip FILE`
             // looks the same way (`FileChunkCutter.grewWhileReading`).
-            var past: UInt8 = 0
-            if SizeCheck.mayHoldMore(than: now),
-               (try? FileIO.read(fd, into: &past, count: 1, at: offset + Int64(length))) == 1 { return (bytes, .grew) }
+            if SizeCheck.mayHoldMore(than: now), FileIO.holdsData(fd, at: offset + Int64(length)) { return (bytes, .grew) }
             if now.st_mtim.tv_sec != file.info.st_mtim.tv_sec || now.st_mtim.tv_nsec != file.info.st_mtim.tv_nsec {
                 return (bytes, .changed)
             }

@@ -121,9 +121,7 @@ public struct PackEntry: Equatable, Sendable {
         // file with fewer blocks than bytes, as such files have (no
         // blocks at all, mostly): one pread more for each of 12,000 files
         // cost `pack` ~1.5% of its time.
-        var past: UInt8 = 0
-        if stamps == nil || SizeCheck.mayHoldMore(than: info),
-           (try? FileIO.read(fd, into: &past, count: 1, at: Int64(header.size))) == 1 {
+        if stamps == nil || SizeCheck.mayHoldMore(than: info), FileIO.holdsData(fd, at: Int64(header.size)) {
             return (.warning(path: header.displayName, "file changed as we read it"), isAnotherFile)
         }
         return nil

@@ -120,6 +120,21 @@ public enum FileIO {
     public static func close(_ fd: Int32) {
         _ = Glibc.close(fd)
     }
+
+    /// Closes `fd` and says why the close failed, if it did: where NFS,
+    /// FUSE or a quota refuse a write they held back (EINTR is no failure:
+    /// on Linux the descriptor is gone either way).
+    public static func closeChecked(_ fd: Int32) throws(SystemError) {
+        if Glibc.close(fd) != 0 && errno != EINTR { throw .current("close") }
+    }
+
+    /// True when the file open on `fd` has a byte at `offset`: a file that
+    /// holds more than its size says, or a splice that stopped short of
+    /// the file's end, is told from the file's real end by a one-byte read.
+    public static func holdsData(_ fd: Int32, at offset: Int64) -> Bool {
+        var byte: UInt8 = 0
+        return (try? read(fd, into: &byte, count: 1, at: offset)) == 1
+    }
 }
 
 extension FileIO {

@@ -75,8 +75,7 @@ public struct FrameChannel: Sendable {
                 // then nothing: every `gzip FILE` there failed, "file
                 // changed as we read it"). A pread of one byte tells them
                 // apart; the second gets the rest read and written.
-                var probe: UInt8 = 0
-                if (try? FileIO.read(range.fd, into: &probe, count: 1, at: offset)) == 1 {
+                if FileIO.holdsData(range.fd, at: offset) {
                     return try copy(FileRange(fd: range.fd, offset: offset, length: range.length - moved), after: moved)
                 }
                 return .fileEnded(moved: moved)
