@@ -178,11 +178,11 @@ enum SubcommandFastPath {
 /// before the command line's, as GNU gzip 1.12 takes them, with its
 /// warning that the variable is deprecated (not given when it holds -q)
 /// and only the options it allows there: the levels (`-1` … `-9`,
-/// `--fast`, `--best`), `-n`, `-q`, `-v` and their long names; `-N`,
-/// `--name`, `--rsyncable` and `--synchronous` are allowed and change
-/// nothing in bale (it stores no name; `--rsyncable` is taken from the
-/// command line only, where it is refused with -r, which a machine-wide
-/// setting must not make fail; it flushes its outputs anyway). Any other option, or a word that
+/// `--fast`, `--best`), `-n`, `-q`, `-v`, `--rsyncable` and their long
+/// names; `-N`, `--name` and `--synchronous` are allowed and change
+/// nothing in bale (it stores no name, and it flushes its outputs before
+/// removing inputs anyway; refused on the command line, they must not make
+/// a machine-wide setting stop every run). Any other option, or a word that
 /// is none, is a usage error naming it, as there: a `GZIP=-k` set for
 /// gzip would otherwise be ignored by bale without a word.
 enum GzipVariable {
@@ -191,7 +191,7 @@ enum GzipVariable {
     /// Long ones, and whether bale passes each on.
     private static let longOptions: [String: Bool] = [
         "--fast": true, "--best": true, "--no-name": true, "--quiet": true, "--silent": true, "--verbose": true,
-        "--name": false, "--rsyncable": false, "--synchronous": false,
+        "--rsyncable": true, "--name": false, "--synchronous": false,
     ]
 
     /// `arguments` (the subcommand first) with the variable's options

@@ -34,7 +34,7 @@ struct GzipOptions: ParsableArguments {
     var noName = false
 
     @Flag(name: .customLong("rsyncable"),
-          help: "End each member where the content says, not every 4 MiB, so that rsync sends only what changed (not with -r).")
+          help: "End each member where the content says, not every 4 MiB, so that rsync sends only what changed.")
     var rsyncable = false
 
     @Flag(name: [.short, .long, .customLong("silent")], help: "Suppress warnings (the last of -q and -v counts, as in gzip).")
@@ -115,9 +115,6 @@ struct GzipOptions: ParsableArguments {
         // `-r -c` and `-r -l` are gzip's: every file the walk takes, one
         // after another, to standard output or to the list
         // (`gunzip -rc logs | grep ERROR`). `-o` names one output.
-        if recursive && rsyncable {
-            throw ValidationError("--rsyncable cuts one file or standard input: it does not go with -r yet")
-        }
         if recursive && output != nil {
             throw ValidationError("-r writes one output per file: -o does not go with it (-c writes them all to standard output)")
         }

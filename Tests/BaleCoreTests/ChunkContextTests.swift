@@ -66,11 +66,12 @@ import Glibc
         #expect(first.map(\.index) == [0])
         var data: [UInt8] = []
         for (part, chunk) in made[1...3].enumerated() {
-            guard case .part(let read, let index, let count) = chunk.context, case .compress(let bytes) = chunk.request else {
+            guard case .part(let read, let placed) = chunk.context, case .compress(let bytes) = chunk.request else {
                 Issue.record("not a part: \(chunk.context)")
                 return
             }
-            #expect(read.index == 1 && index == UInt64(part) && count == 3 && read.problem == nil)
+            #expect(read.index == 1 && placed.index == UInt64(part) && placed.isLast == (part == 2) && read.problem == nil)
+            #expect(placed.length == (part == 2 ? 500 : 1000))
             #expect(chunk.offset == Int64(part) * 1000)
             #expect(read.digest == (part == 2 ? SHA256.hash(sampleText(2500, seed: 3)) : nil))
             data += bytes

@@ -170,7 +170,7 @@ struct RecursiveGzip {
             walkStatus.withLock { $0 = walk.status }
         }
         let ledger = FileLedger()
-        let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize,
+        let cutter = FileSetCutter(chunkSize: pipeline.options.chunkSize, contentDefined: options.rsyncable,
                                    makesDigests: options.manifestPath != nil, ledger: ledger) { found.pop() }
         let sink = FileSetSink(ledger: ledger, context: context, replacesOutputs: options.force,
                                holdsRemovals: options.manifestPath != nil)

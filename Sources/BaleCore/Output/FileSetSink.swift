@@ -99,10 +99,10 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
                     ledger.finish(file.index)
                 }
             }
-        case (.part(let file, let chunk, let count), .compressed(let member)):
-            if chunk == 0 { begin(file) } else { problem = FileProblem.adding(file.problem, to: problem) }
+        case (.part(let file, let part), .compressed(let member)):
+            if part.index == 0 { begin(file) } else { problem = FileProblem.adding(file.problem, to: problem) }
             member.withUnsafeBytes { add($0) }
-            if chunk == count - 1 {
+            if part.isLast {
                 end(digest: file.digest)
                 ledger.finish(file.index)
             }

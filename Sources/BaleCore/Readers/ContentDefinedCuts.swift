@@ -53,6 +53,25 @@ enum ContentDefinedCuts {
         }
     }
 
+    /// The length of the chunk at `offset` of the open file `fd`, whose
+    /// size is `size`: up to the first cut in its bytes, else as far as a
+    /// chunk of `chunkSize` may go. The bytes are read into `scan` (kept by
+    /// the caller from chunk to chunk). Bytes the file no longer holds (it
+    /// shrank, or cannot be read) leave the fixed length, for whoever reads
+    /// the chunk to find the file short or unreadable and say so.
+    static func length(ofChunkAt offset: Int64, in fd: Int32, size: Int64, chunkSize: Int,
+                       scan: inout [UInt8]) -> Int {
+        let most = Int(min(Int64(chunkSize), size - offset))
+        if scan.count < most { scan = [UInt8](repeating: 0, count: chunkSize) }
+        let read = scan.withUnsafeMutableBytes { buffer in
+            (try? FileIO.read(fd, into: buffer.baseAddress!, count: most, at: offset)) ?? 0
+        }
+        guard read == most else { return most }
+        return scan.withUnsafeBytes { buffer in
+            cut(in: UnsafeRawBufferPointer(rebasing: buffer[..<read]), minimum: minimum(chunkSize: chunkSize)) ?? most
+        }
+    }
+
     /// 256 fixed pseudo-random words (splitmix64 from a fixed seed): part
     /// of the output's definition, never to change.
     private static let gear: [UInt64] = {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Plans the chunks of a batch job (`bale gzip -r`) from the files the
 /// walk lists, as they come: which files go together in one chunk, and
 /// which file is cut into parts. It only plans; reading is the cutter's.
@@ -13,7 +17,14 @@
 ///   context switches and futex wake-ups took more CPU than deflate
 ///   (7.3 s one by one; 4.3 s in batches of 64 files or 1 MiB; 4.2 s with
 ///   128 files or 2 MiB; no better with 256 or 4 MiB, and more memory).
-/// - A larger file is cut into chunks as `FileChunkCutter` does.
+/// - A larger file is cut into parts as `FileChunkCutter` does: every
+///   `chunkSize` bytes, or with `--rsyncable` (`contentDefined`) where its
+///   content says (`ContentDefinedCuts`), so that `gzip -r --rsyncable`
+///   writes each file's members exactly as `gzip --rsyncable FILE` does.
+///   A content-defined cut is found by reading the part's bytes here, in
+///   order, under the cutter's lock (the reader thread's read of the same
+///   bytes then finds them in the page cache); a file too small to hold a
+///   cut (a quarter of a chunk) goes in a batch as ever.
 ///
 /// Every file taken from the walk is entered in the `FileLedger`. Not
 /// thread-safe: the cutter calls it under its lock.
@@ -29,29 +40,67 @@ struct FileBatchPlanner {
     enum Unit {
         /// Whole files, in walk order, one piece each.
         case files([NumberedFile])
-        /// Part `chunk` of `count` of a large file.
-        case part(NumberedFile, chunk: UInt64, of: UInt64)
+        /// One part of a large file.
+        case part(NumberedFile, FilePart)
     }
 
     static let batchFiles = 128
     static let batchBytes = 2 << 20
 
     private let chunkSize: Int
+    private let contentDefined: Bool
     private let next: () -> FileTask?
     private let ledger: FileLedger
     private var fileCount = 0
     /// A large file that ended a batch, planned next.
     private var lookahead: NumberedFile?
-    /// The large file being cut, and its next part.
-    private var openPart: (file: NumberedFile, chunk: UInt64, of: UInt64)?
+    /// The large file being cut, and where its next part starts.
+    private var openFile: (file: NumberedFile, index: UInt64, offset: Int64)?
     private var exhausted = false
+    /// The bytes a content-defined cut is looked for in.
+    private var scan: [UInt8] = []
 
     /// Plans the files `next` gives (nil: no more) in chunks of `chunkSize`,
-    /// entering each in `ledger`.
-    init(chunkSize: Int, ledger: FileLedger, next: @escaping () -> FileTask?) {
+    /// or cut where their content says with `contentDefined`, entering
+    /// each in `ledger`.
+    init(chunkSize: Int, contentDefined: Bool = false, ledger: FileLedger, next: @escaping () -> FileTask?) {
         self.chunkSize = chunkSize
+        self.contentDefined = contentDefined
         self.ledger = ledger
         self.next = next
+    }
+
+    /// True for a file cut into parts rather than put in a batch: one
+    /// larger than a chunk, or with content-defined cuts one that may hold
+    /// a cut.
+    private func isCut(_ file: NumberedFile) -> Bool {
+        let size = Int64(file.task.source.info.st_size)
+        let smallest = contentDefined ? ContentDefinedCuts.minimum(chunkSize: chunkSize) : chunkSize
+        return size > Int64(smallest)
+    }
+
+    /// The part of `file` that starts at `offset`.
+    private mutating func part(of file: NumberedFile, index: UInt64, at offset: Int64) -> FilePart {
+        let size = Int64(file.task.source.info.st_size)
+        var length = Int(min(Int64(chunkSize), size - offset))
+        if contentDefined { length = contentDefinedLength(of: file.task.source, at: offset) }
+        return FilePart(index: index, offset: offset, length: length, isLast: offset + Int64(length) >= size)
+    }
+
+    /// The length of the content-defined part of `file` at `offset`. A
+    /// file that cannot be opened, or is no longer the file listed, gets
+    /// the fixed length: its reader finds the same and names the problem.
+    private mutating func contentDefinedLength(of file: SourceFile, at offset: Int64) -> Int {
+        let size = Int64(file.info.st_size)
+        let fixed = Int(min(Int64(chunkSize), size - offset))
+        let fd = withCString(file.path) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
+        guard fd >= 0 else { return fixed }
+        defer { FileIO.close(fd) }
+        var now = stat()
+        guard fstat(fd, &now) == 0, now.st_dev == file.info.st_dev, now.st_ino == file.info.st_ino else {
+            return fixed
+        }
+        return ContentDefinedCuts.length(ofChunkAt: offset, in: fd, size: size, chunkSize: chunkSize, scan: &scan)
     }
 
     /// Takes the next file from the walk, numbered and entered in the ledger.
@@ -71,20 +120,21 @@ struct FileBatchPlanner {
 
     /// The next unit; nil when the walk is done.
     mutating func nextUnit() -> Unit? {
-        if let part = openPart {
-            openPart = part.chunk + 1 < part.of ? (part.file, part.chunk + 1, part.of) : nil
-            return .part(part.file, chunk: part.chunk, of: part.of)
+        if let (file, index, offset) = openFile {
+            let next = part(of: file, index: index, at: offset)
+            openFile = next.isLast ? nil : (file, index + 1, offset + Int64(next.length))
+            return .part(file, next)
         }
         guard let first = take() else { return nil }
-        let count = first.task.source.chunkCount(chunkSize)
-        if count > 1 {
-            openPart = (first, 1, count)
-            return .part(first, chunk: 0, of: count)
+        if isCut(first) {
+            let next = part(of: first, index: 0, at: 0)
+            if !next.isLast { openFile = (first, 1, Int64(next.length)) }
+            return .part(first, next)
         }
         var batch = [first]
         var size = Int(first.task.source.info.st_size)
         while batch.count < Self.batchFiles && size < Self.batchBytes, let more = take() {
-            if more.task.source.chunkCount(chunkSize) > 1 {
+            if isCut(more) {
                 // A large file ends the batch; it is planned next.
                 lookahead = more
                 break

@@ -91,7 +91,8 @@ public final class FileChunkCutter: ChunkCutter, Sendable {
         let next: (sequence: UInt64, offset: Int64, length: Int)? = state.withLock { state in
             if contentDefined {
                 guard state.offset < size || (state.next == 0 && size == 0) else { return nil }
-                let length = contentDefinedLength(at: state.offset, scan: &state.scan)
+                let length = ContentDefinedCuts.length(ofChunkAt: state.offset, in: fd, size: size,
+                                                       chunkSize: chunkSize, scan: &state.scan)
                 defer {
                     state.next += 1
                     state.offset += Int64(length)
@@ -113,22 +114,5 @@ public final class FileChunkCutter: ChunkCutter, Sendable {
             state.withLock { $0.grew = true }
         }
         return chunk
-    }
-
-    /// The length of the content-defined chunk at `offset`: up to the
-    /// first cut in its bytes (`ContentDefinedCuts`), else as far as a
-    /// chunk may go. Bytes the file no longer holds (it shrank) leave the
-    /// fixed length, for the feeder's splice to find the file short.
-    private func contentDefinedLength(at offset: Int64, scan: inout [UInt8]) -> Int {
-        let most = Int(min(Int64(chunkSize), size - offset))
-        if scan.count < most { scan = [UInt8](repeating: 0, count: chunkSize) }
-        let read = scan.withUnsafeMutableBytes { buffer in
-            (try? FileIO.read(fd, into: buffer.baseAddress!, count: most, at: offset)) ?? 0
-        }
-        guard read == most else { return most }
-        return scan.withUnsafeBytes { buffer in
-            ContentDefinedCuts.cut(in: UnsafeRawBufferPointer(rebasing: buffer[..<read]),
-                                   minimum: ContentDefinedCuts.minimum(chunkSize: chunkSize)) ?? most
-        }
     }
 }

@@ -32,8 +32,8 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {  // state o
     public enum Unit: Sendable {
         /// Whole files, in walk order: the chunk's reply has one member per file.
         case files([FileRead])
-        /// Part `chunk` of `count` of a large file.
-        case part(FileRead, chunk: UInt64, of: UInt64)
+        /// One part of a large file.
+        case part(FileRead, FilePart)
     }
 
     private let chunkSize: Int
@@ -46,13 +46,15 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {  // state o
     public var chunkCount: UInt64 { monitor.withLock { sequenceCount } }
 
     /// Cuts the files `next` gives (nil: no more) into chunks of
-    /// `chunkSize`, entering each file in `ledger` as it is taken. With
-    /// `makesDigests`, the SHA-256 of each file is taken as it is read
-    /// (`gzip -r --manifest`).
-    public init(chunkSize: Int, makesDigests: Bool = false, ledger: FileLedger, next: @escaping () -> FileTask?) {
+    /// `chunkSize`, or where their content says with `contentDefined`
+    /// (`gzip -r --rsyncable`), entering each file in `ledger` as it is
+    /// taken. With `makesDigests`, the SHA-256 of each file is taken as it
+    /// is read (`gzip -r --manifest`).
+    public init(chunkSize: Int, contentDefined: Bool = false, makesDigests: Bool = false, ledger: FileLedger,
+                next: @escaping () -> FileTask?) {
         self.chunkSize = chunkSize
         self.makesDigests = makesDigests
-        planner = FileBatchPlanner(chunkSize: chunkSize, ledger: ledger, next: next)
+        planner = FileBatchPlanner(chunkSize: chunkSize, contentDefined: contentDefined, ledger: ledger, next: next)
     }
 
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Unit>? {
@@ -82,16 +84,13 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {  // state o
             }
             return Chunk(sequence: sequence, offset: 0, request: .compressPieces(PieceTable(pieces)),
                          context: .files(reads))
-        case .part(let file, let chunk, let count):
-            let source = file.task.source
-            let offset = Int64(chunk) * Int64(chunkSize)
-            let length = Int(min(Int64(chunkSize), Int64(source.info.st_size) - offset))
-            let (bytes, problem) = ListedFileReader.read(source, offset: offset, length: length,
-                                                         isLast: chunk == count - 1)
-            let digest = makesDigests ? hasher.hash(bytes, file: file.index, part: chunk, of: count) : nil
-            return Chunk(sequence: sequence, offset: offset, request: .compress(data: bytes),
+        case .part(let file, let part):
+            let (bytes, problem) = ListedFileReader.read(file.task.source, offset: part.offset, length: part.length,
+                                                         isLast: part.isLast)
+            let digest = makesDigests ? hasher.hash(bytes, file: file.index, part: part.index, isLast: part.isLast) : nil
+            return Chunk(sequence: sequence, offset: part.offset, request: .compress(data: bytes),
                          context: .part(FileRead(index: file.index, task: file.task, problem: problem, digest: digest),
-                                        chunk: chunk, of: count))
+                                        part))
         }
     }
 }

@@ -16,10 +16,10 @@ final class InOrderPartHasher: @unchecked Sendable {  // state only under `monit
         hashedInOrder = monitor.makeCondition()
     }
 
-    /// Adds part `part` of `count` of file `index` (waiting for the parts
-    /// before it); returns the file's digest when this is its last part,
+    /// Adds part `part` of file `index` (waiting for the parts before it);
+    /// returns the file's digest when this is its last part (`isLast`),
     /// nil otherwise or once stopped.
-    func hash(_ bytes: [UInt8], file index: Int, part: UInt64, of count: UInt64) -> [UInt8]? {
+    func hash(_ bytes: [UInt8], file index: Int, part: UInt64, isLast: Bool) -> [UInt8]? {
         monitor.withLock {
             if part == 0 { hashers[index] = (SHA256(), 0) }
             while hashers[index]?.next != part {
@@ -29,7 +29,7 @@ final class InOrderPartHasher: @unchecked Sendable {  // state only under `monit
             let hasher = hashers[index]!.hasher
             bytes.withUnsafeBytes { hasher.update($0) }
             defer { hashedInOrder.broadcast() }
-            if part + 1 == count {
+            if isLast {
                 hashers[index] = nil
                 return hasher.finish()
             }

@@ -14,9 +14,4 @@ public struct SourceFile: Sendable {
         self.path = path
         self.info = info
     }
-
-    /// Chunks of `chunkSize` the file is cut into (one, even when empty).
-    func chunkCount(_ chunkSize: Int) -> UInt64 {
-        max(1, UInt64((Int64(info.st_size) + Int64(chunkSize) - 1) / Int64(chunkSize)))
-    }
 }
