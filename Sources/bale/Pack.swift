@@ -82,6 +82,10 @@ struct Pack: ParsableCommand {
           help: "Store files of over 1 MiB with holes as sparse files (GNU tar's pax format, as tar -S): only their data is read and stored.")
     var sparse = false
 
+    @Flag(name: .customLong("rsyncable"),
+          help: "End each member where the content says, not every 4 MiB, so that after a change rsync sends only the members around it.")
+    var rsyncable = false
+
     @Flag(name: .customLong("no-index"),
           help: "Write no index (by default the archive ends with one, which every gzip and tar skips, for an instant bale list, cat and named unpack).")
     var noIndex = false
@@ -162,6 +166,7 @@ struct Pack: ParsableCommand {
         options.level = try level.resolved(codec: engine.codec)
         options.manifestPath = manifest
         options.sparse = sparse
+        options.rsyncable = rsyncable
         options.writesIndex = !noIndex
         options.removesSources = removeFiles
         options.engine = engine.settings

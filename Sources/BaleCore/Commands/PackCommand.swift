@@ -38,6 +38,9 @@ public struct PackCommand {
         public var manifestPath: String?
         /// Store files with holes as sparse files (GNU tar's pax format 1.0, as `tar -S`).
         public var sparse = false
+        /// End each member where the content says (`--rsyncable`,
+        /// `ContentDefinedCuts`), not every chunk size.
+        public var rsyncable = false
         /// End the archive with an index of its entries (`ArchiveIndex`;
         /// `--no-index`: none).
         public var writesIndex = true
@@ -193,6 +196,7 @@ public struct PackCommand {
         engine.pipeline.inFlightPerWorker = 1
         let runner = CommandRunner(context: context, engine: engine)
         let cutter = TarChunkCutter(feed: feed, relativeTo: base, chunkSize: options.engine.pipeline.chunkSize,
+                                    contentDefined: options.rsyncable,
                                     readerThreads: options.engine.pipeline.ioThreads,
                                     makesDigests: options.manifestPath != nil, sparse: options.sparse,
                                     attributes: PackAttributes(namesOwners: !options.numericOwner),

@@ -25,6 +25,13 @@ import Glibc
 /// stored; its manifest digest is still that of the whole file, holes
 /// hashed as the zeros they read as.
 ///
+/// With `contentDefined` (`pack --rsyncable`), each chunk ends where its
+/// content says (`ContentDefinedCuts`), as `gzip --rsyncable` cuts a
+/// stream: the bytes past the cut begin the next chunk. The data members
+/// are then those `tar -cf - … | bale gzip --rsyncable` would write, and a
+/// change in one file changes only the members around it, not every
+/// member after it. The index records each member's length as ever.
+///
 /// The stream is made in order under the cutter's lock. Small files are
 /// opened ahead in parallel by a `FilePrefetcher` (`readerThreads`
 /// threads), which has the kernel read their content ahead; every file
@@ -43,6 +50,11 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     private var next: UInt64 = 0
     private var ended = false
     private var streamOffset: Int64 = 0
+    /// End chunks where the content says (`pack --rsyncable`).
+    private let contentDefined: Bool
+    /// The bytes past the last chunk's content-defined cut, which begin
+    /// the next chunk.
+    private var carried: [UInt8] = []
 
     // Where the stream stands: the next entry's position in the feed.
     private var position = 0
@@ -111,10 +123,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     ///
     /// With `indexes`, each entry's facts and position are recorded as its
     /// header enters the stream, for the archive's index (`indexBlob`).
-    init(feed: EntryFeed, relativeTo base: Int32 = AT_FDCWD, chunkSize: Int, readerThreads: Int = 2,
-         prefetchBudget: Int = 32 << 20, makesDigests: Bool = false, sparse: Bool = false,
+    /// With `contentDefined`, chunks end where the content says.
+    init(feed: EntryFeed, relativeTo base: Int32 = AT_FDCWD, chunkSize: Int, contentDefined: Bool = false,
+         readerThreads: Int = 2, prefetchBudget: Int = 32 << 20, makesDigests: Bool = false, sparse: Bool = false,
          attributes: PackAttributes = PackAttributes(namesOwners: true), indexes: Bool = false) {
         self.feed = feed
+        self.contentDefined = contentDefined
         do { index = indexes ? try ArchiveIndexEncoder() : nil } catch { indexFailure = error }
         self.base = base
         self.sparse = sparse
@@ -246,17 +260,23 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             let slot = arena?.claimSlot().flatMap { $0.input.count >= chunkSize ? $0 : nil }
             let request: WorkRequest
             let filled: Int
+            var streamEnded = false
             if let slot {
                 slot.prefaultInput(chunkSize)
-                filled = fill(UnsafeMutableRawBufferPointer(rebasing: slot.input[0..<chunkSize]))
+                let buffer = UnsafeMutableRawBufferPointer(rebasing: slot.input[0..<chunkSize])
+                let made = fill(buffer)
+                streamEnded = made < chunkSize
+                filled = cutWhereTheContentSays(UnsafeRawBufferPointer(buffer), made)
                 request = .compressInArena(slot.region(inputLength: filled))
             } else {
                 let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { bytes, count in
-                    count = fill(UnsafeMutableRawBufferPointer(bytes))
+                    let made = fill(UnsafeMutableRawBufferPointer(bytes))
+                    streamEnded = made < chunkSize
+                    count = cutWhereTheContentSays(UnsafeRawBufferPointer(bytes), made)
                 }
                 (request, filled) = (.compress(data: buffer), buffer.count)
             }
-            if filled < chunkSize { ended = true }
+            if streamEnded && carried.isEmpty { ended = true }
             if filled == 0 && next > 0 { return nil }
             defer {
                 next += 1
@@ -266,10 +286,27 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         }
     }
 
-    /// Fills `buffer` with the next bytes of the stream; returns how many
-    /// (fewer than its size only at the end of the stream).
+    /// With content-defined cuts, the length of the chunk made of the
+    /// first `made` bytes of `buffer`: up to the first cut, the bytes past
+    /// it kept to begin the next chunk. Otherwise all `made`.
+    private func cutWhereTheContentSays(_ buffer: UnsafeRawBufferPointer, _ made: Int) -> Int {
+        guard contentDefined,
+              let cut = ContentDefinedCuts.cut(in: UnsafeRawBufferPointer(rebasing: buffer[..<made]),
+                                               minimum: ContentDefinedCuts.minimum(chunkSize: chunkSize)),
+              cut < made else { return made }
+        carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[cut..<made]))
+        return cut
+    }
+
+    /// Fills `buffer` with the next bytes of the stream, those carried
+    /// past the last cut first; returns how many (fewer than its size only
+    /// at the end of the stream).
     private func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
-        var filled = 0
+        var filled = carried.count
+        if filled > 0 {
+            carried.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: filled) }
+            carried.removeAll(keepingCapacity: true)
+        }
         while filled < buffer.count {
             if pendingPart < pending.count {
                 let part = pending[pendingPart]
