@@ -33,6 +33,37 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// An input is removed relative to its directory, opened before the
+    /// input is looked at: a directory on its path renamed and replaced by
+    /// a symbolic link to elsewhere just before the unlink (strace holds
+    /// it) cannot turn the unlink to a file of the same name there. By
+    /// path, the file outside the tree was removed, exit 0 (a probe).
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func aDirectorySwappedForALinkTurnsNoRemovalElsewhere() throws {
+        let run = try Scratch().run(#"""
+            for how in file recursive gunzip; do
+                rm -rf t outside && mkdir -p t/d outside && echo inside > t/d/f && echo outside > outside/f
+                output=t/d/f.gz
+                case $how in
+                    file) set -- gzip t/d/f ;;
+                    recursive) set -- gzip -r t ;;
+                    gunzip) gzip t/d/f && output=t/d/f && cp t/d/f.gz outside/f.gz && set -- gunzip -r t ;;
+                esac
+                strace -f -qq -o /dev/null -e inject=unlink,unlinkat:delay_enter=2000000 "$BALE" "$@" 2> err &
+                until [ -e $output ]; do sleep 0.02; done
+                sleep 0.5 && mv t/d t/moved && ln -s ../outside t/d
+                wait $!
+                echo "$how: exit $? $(cat err) outside: $(ls outside | tr '\n' ' ')moved: $(ls t/moved | tr '\n' ' ')"
+            done
+            """#)
+        #expect(run.stdout == """
+            file: exit 0  outside: f moved: f.gz \("")
+            recursive: exit 0  outside: f moved: f.gz \("")
+            gunzip: exit 0  outside: f f.gz moved: f \("")
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file that grows (a log line appended) or changes while it is
     /// compressed is kept: its output holds it as it was when it was cut
     /// into chunks, and bale removed it, the new lines lost, with exit 0.

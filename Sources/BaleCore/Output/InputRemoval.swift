@@ -13,8 +13,15 @@ import CSystem
 /// name is looked at (`stat`, following a link: a link given with -f
 /// names the file read) and removed only when it is the same file (device
 /// and inode) that was opened; otherwise the file there is kept, and the
-/// caller says so. No system call removes a name only if it is a given
-/// file, so a window of one `stat` remains; it was the whole run before.
+/// caller says so. The name is looked at and removed relative to its
+/// directory, opened once before the look: a directory on the path
+/// renamed and replaced by a symbolic link meanwhile (to `/etc`, to
+/// another tree) cannot turn the unlink to another directory's file of the
+/// same name, as a look and an unlink each by path could (a probe removed
+/// a file outside the tree given, exit 0). No system call removes a name
+/// only if it is a given file, so a window of one system call remains
+/// for the name itself, as in GNU gzip and tar; it was the whole run
+/// before.
 ///
 /// Nor is a file removed that changed while it was read: its size, its
 /// modification time or its change time differ from what was seen when it
@@ -67,10 +74,16 @@ public final class InputRemoval: Sendable {
     /// Removes `path` if it still names the file seen as `read` when it
     /// was opened, unchanged.
     func remove(_ path: [UInt8], ifStill read: PackEntry.WalkedStamp) -> Outcome {
+        // The directory first: the look and the unlink below are made in
+        // this one directory, whatever happens to the path meanwhile.
+        let parts = PathParts(path)
+        let directory = withCString(parts.directory) { bale_open_path(AT_FDCWD, $0, O_DIRECTORY | O_CLOEXEC) }
+        guard directory >= 0 else { return .failed(.current("stat")) }
+        defer { FileIO.close(directory) }
         // Held open (O_PATH: no read, no side effect; following a link, as
         // a link given with -f names the file read) to learn the change
         // time the removal gives the file's other names.
-        let fd = withCString(path) { bale_open_path(AT_FDCWD, $0, O_CLOEXEC) }
+        let fd = withCString(parts.name) { bale_open_path(directory, $0, O_CLOEXEC) }
         guard fd >= 0 else { return .failed(.current("stat")) }
         defer { FileIO.close(fd) }
         var now = stat()
@@ -80,7 +93,7 @@ public final class InputRemoval: Sendable {
         let expected = removedNames.expected(read)
         guard stamp.hasSizeAndTime(of: expected), stamp.changeSeconds == expected.changeSeconds,
               stamp.changeNanoseconds == expected.changeNanoseconds else { return .changed }
-        guard withCString(path, { unlink($0) }) == 0 else { return .failed(.current("unlink")) }
+        guard withCString(parts.name, { unlinkat(directory, $0, 0) }) == 0 else { return .failed(.current("unlink")) }
         removedNames.removed(nameOf: read.identity, openOn: fd, links: Int(now.st_nlink))
         return .removed
     }
