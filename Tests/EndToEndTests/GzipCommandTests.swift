@@ -33,6 +33,43 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A file rewritten in place while it is read, its modification time
+    /// set back after (`rsync --inplace -t`), is found by its change time,
+    /// as GNU tar finds it, also where the input is kept: the output would
+    /// hold a torn copy, half old and half new. `pack` says "file changed
+    /// as we read it" (exit 2), `gzip -r -k` compresses nothing of it
+    /// (exit 1), `gzip -k` says its output holds it as read (exit 2). All
+    /// three exited 0 (a probe). strace slows every read so that the
+    /// rewrite lands between the file's first and last read.
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func aFileRewrittenInPlaceWhileReadIsSaid() throws {
+        let run = try Scratch().run(#"""
+            for how in pack recursive file; do
+                rm -rf t out* trace && mkdir t && head -c 20000000 "$FIXTURES/mixed" > t/big && touch -r t/big stamp
+                # Each reads the file with its own call: slowed, that one alone.
+                case $how in
+                    pack) set -- pack -o out.tar.gz t && reads=read ;;
+                    recursive) set -- gzip -r -k t && reads=pread64 ;;
+                    file) set -- gzip -k t/big && reads=splice ;;
+                esac
+                strace -f -qq -o trace -e trace=openat,$reads -e inject=$reads:delay_enter=150000 "$BALE" "$@" 2> err &
+                until grep -q '"t/big"' trace 2> /dev/null; do sleep 0.02; done
+                sleep 0.1
+                printf X | dd of=t/big bs=1 seek=100 conv=notrunc status=none
+                printf Y | dd of=t/big bs=1 seek=19000000 conv=notrunc status=none
+                touch -r stamp t/big
+                wait $!
+                echo "$how: exit $? $(cat err)"
+            done
+            """#)
+        #expect(run.stdout == """
+            pack: exit 2 bale: t/big: file changed as we read it
+            recursive: exit 1 bale: t/big: file changed as we read it; not compressed
+            file: exit 2 bale: t/big: file changed as we read it; the output holds it as read
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// An input is removed relative to its directory, opened before the
     /// input is looked at: a directory on its path renamed and replaced by
     /// a symbolic link to elsewhere just before the unlink (strace holds

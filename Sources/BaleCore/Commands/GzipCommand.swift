@@ -307,7 +307,8 @@ public struct GzipCommand: Sendable {
         return transform(
             input: fd, inputName: name, size: seekable ? Int64(opened.st_size) : nil,
             attributes: AtomicOutputFile.Attributes(opened), outputPath: target,
-            pipeline: pipeline, removeAfter: removing ? (path, PackEntry.WalkedStamp(opened)) : nil)
+            pipeline: pipeline, removeAfter: removing ? (path, PackEntry.WalkedStamp(opened)) : nil,
+            readStamp: seekable ? PackEntry.WalkedStamp(opened) : nil)
     }
 
     /// What gzip makes of a file's base name.
@@ -352,13 +353,22 @@ public struct GzipCommand: Sendable {
 
     // MARK: - The transform itself
 
+    /// True when the file open on `fd` is no longer as `stamp` saw it
+    /// (size, modification or change time), or cannot be looked at.
+    private static func changedWhileRead(_ fd: Int32, since stamp: PackEntry.WalkedStamp) -> Bool {
+        var now = stat()
+        return fstat(fd, &now) != 0 || !PackEntry.WalkedStamp(now).isUnchanged(since: stamp)
+    }
+
     /// Runs one input through the pipeline into `outputPath` (a temporary
     /// file renamed into place) or standard output, then removes
-    /// `removeAfter` if everything went right.
+    /// `removeAfter` if everything went right. A regular file's stamp as
+    /// opened (`readStamp`) is compared with the file once read, when it
+    /// is kept (-k, -c): see `changedWhileRead`.
     private func transform(
         input: Int32, inputName: String, size: Int64?, attributes: AtomicOutputFile.Attributes?,
         outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: (path: [UInt8], stamp: PackEntry.WalkedStamp)? = nil,
-        fromStandardInput: Bool = false
+        readStamp: PackEntry.WalkedStamp? = nil, fromStandardInput: Bool = false
     ) -> ExitCode {
         let context = options.context
         let output: AtomicOutputFile?
@@ -390,6 +400,15 @@ public struct GzipCommand: Sendable {
         }
         for warning in report.warnings {
             context.report(.warning(path: inputName, warning))
+            status = .warning
+        }
+        // An input kept (-k, -c) that changed while it was read: its
+        // output holds it as read, which may be half old and half new (a
+        // rewrite in place with its time set back, `rsync --inplace -t`:
+        // a probe's torn copy, exit 0). Said, as GNU tar says it; an input
+        // to remove is judged by its removal (`InputRemoval`: kept).
+        if removeAfter == nil, report.warnings.isEmpty, let readStamp, Self.changedWhileRead(input, since: readStamp) {
+            context.report(.warning(path: inputName, "file changed as we read it; the output holds it as read"))
             status = .warning
         }
         let decompressing = options.decompress || options.test

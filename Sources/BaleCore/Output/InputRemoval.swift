@@ -91,8 +91,7 @@ public final class InputRemoval: Sendable {
         let stamp = PackEntry.WalkedStamp(now)
         guard stamp.identity == read.identity else { return .replaced }
         let expected = removedNames.expected(read)
-        guard stamp.hasSizeAndTime(of: expected), stamp.changeSeconds == expected.changeSeconds,
-              stamp.changeNanoseconds == expected.changeNanoseconds else { return .changed }
+        guard stamp.isUnchanged(since: expected) else { return .changed }
         guard withCString(parts.name, { unlinkat(directory, $0, 0) }) == 0 else { return .failed(.current("unlink")) }
         removedNames.removed(nameOf: read.identity, openOn: fd, links: Int(now.st_nlink))
         return .removed

@@ -16,8 +16,8 @@ enum ListedFileReader {
         let fd = withCString(file.path) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
         if fd < 0 { return ([], .unreadable(SystemError.current("open").reason)) }
         defer { FileIO.close(fd) }
-        var now = stat()
-        guard fstat(fd, &now) == 0, now.st_dev == file.info.st_dev, now.st_ino == file.info.st_ino else {
+        var opened = stat()
+        guard fstat(fd, &opened) == 0, opened.st_dev == file.info.st_dev, opened.st_ino == file.info.st_ino else {
             return ([], .unreadable("replaced since it was listed"))
         }
         let bytes: [UInt8]
@@ -28,8 +28,10 @@ enum ListedFileReader {
         }
         if bytes.count < length { return ([], .changed) }
         if isLast {
-            // fstat, as GNU tar checks: a file that grows after it is no
-            // longer ours to see.
+            // fstat again, after the read, as GNU tar checks: a file that
+            // grows after it is no longer ours to see.
+            var now = stat()
+            guard fstat(fd, &now) == 0 else { return ([], .unreadable(SystemError.current("fstat").reason)) }
             if Int64(now.st_size) > Int64(file.info.st_size) { return (bytes, .grew) }
             // And a byte past the size it gave: a file whose size says
             // less than it holds (a /proc file says 0; a FUSE file system
@@ -38,6 +40,21 @@ enum ListedFileReader {
             // looks the same way (`FileChunkCutter.grewWhileReading`).
             if SizeCheck.mayHoldMore(than: now), FileIO.holdsData(fd, at: offset + Int64(length)) { return (bytes, .grew) }
             if now.st_mtim.tv_sec != file.info.st_mtim.tv_sec || now.st_mtim.tv_nsec != file.info.st_mtim.tv_nsec {
+                return (bytes, .changed)
+            }
+            // And its change time, as GNU tar looks: a file rewritten in
+            // place with its modification time set back (`rsync --inplace
+            // -t`) while read was compressed torn, half old and half new,
+            // exit 0 with -k or --out-dir (a probe). Against the time it had
+            // as this read began when it is read whole here; a file in
+            // parts, against the walk's (its first part was read by another
+            // call). Not when it has several names: bale's own removal of
+            // another of them (`gzip -r -f`, on the sink's thread, maybe
+            // while this one is read) moves it, and its removal judges it
+            // then (`InputRemoval`).
+            let start = offset == 0 ? opened.st_ctim : file.info.st_ctim
+            if now.st_nlink == 1, file.info.st_nlink == 1,
+               now.st_ctim.tv_sec != start.tv_sec || now.st_ctim.tv_nsec != start.tv_nsec {
                 return (bytes, .changed)
             }
         }

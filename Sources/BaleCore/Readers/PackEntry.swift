@@ -70,6 +70,16 @@ public struct PackEntry: Equatable, Sendable {
         func hasSizeAndTime(of other: WalkedStamp) -> Bool {
             size == other.size && seconds == other.seconds && nanoseconds == other.nanoseconds
         }
+
+        /// True when `other` has this size, modification and change time:
+        /// nothing was written to the file in between, even where its
+        /// modification time was set back after (`rsync --inplace -t`,
+        /// `touch -r`), as GNU tar judges a file read ("file changed as we
+        /// read it" compares the change time).
+        func isUnchanged(since other: WalkedStamp) -> Bool {
+            hasSizeAndTime(of: other) && changeSeconds == other.changeSeconds
+                && changeNanoseconds == other.changeNanoseconds
+        }
     }
 
     /// Opens the content for reading, relative to the directory open on
@@ -103,7 +113,15 @@ public struct PackEntry: Equatable, Sendable {
     /// none of these. With the problem, whether `fd` holds another file
     /// than the one the walk found under this name (replaced since): the
     /// hard links the walk made to this name are then not links to it.
-    func problemAfterReading(from fd: Int32, shortBy: Int64) -> (problem: Diagnostic, isAnotherFile: Bool)? {
+    ///
+    /// And its change time against the one it had as its reading began
+    /// (`changeAtStart`), as GNU tar compares it: a file rewritten in place
+    /// while read, its modification time set back after (`rsync --inplace
+    /// -t`), was stored torn, half old and half new, exit 0 (a probe).
+    /// Not against the walk's: a change before the reading (another name
+    /// of the file removed, `HostileTreeTests`) leaves what is read whole.
+    func problemAfterReading(from fd: Int32, shortBy: Int64,
+                             changedSince changeAtStart: timespec) -> (problem: Diagnostic, isAnotherFile: Bool)? {
         var info = stat()
         // The walk's stamp beside what the file holds now (one fstat).
         let stamps = walkedStamp.flatMap { walked in fstat(fd, &info) == 0 ? (walked, WalkedStamp(info)) : nil }
@@ -111,7 +129,8 @@ public struct PackEntry: Equatable, Sendable {
         if shortBy > 0 {
             return (.warning(path: header.displayName, "File shrank by \(shortBy) bytes; padding with zeros"), isAnotherFile)
         }
-        if let (walked, now) = stamps, !now.hasSizeAndTime(of: walked) || isAnotherFile {
+        if let (walked, now) = stamps, !now.hasSizeAndTime(of: walked) || isAnotherFile
+            || now.changeSeconds != Int64(changeAtStart.tv_sec) || now.changeNanoseconds != Int32(changeAtStart.tv_nsec) {
             return (.warning(path: header.displayName, "file changed as we read it"), isAnotherFile)
         }
         // A byte past the size stored: a file whose size says less than

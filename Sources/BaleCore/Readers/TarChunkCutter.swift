@@ -101,6 +101,16 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var hashedTo: Int64 = 0
         /// The bytes stored after its header (its size, or a sparse file's map and data).
         var stored: Int64
+        /// Its change time as its reading began: one that differs once it
+        /// is read says the file was written meanwhile
+        /// (`PackEntry.problemAfterReading`).
+        var changeAtStart: timespec = timespec()
+
+        /// Notes the change time of the file as its reading begins.
+        mutating func noteChangeTime() {
+            var info = stat()
+            if fstat(fd, &info) == 0 { changeAtStart = info.st_ctim }
+        }
     }
 
     /// Store files with holes as sparse files (`pack --sparse`).
@@ -457,6 +467,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             setPending(blocks[...], map[...])
             file = OpenFile(fd: fd, entry: entry, remaining: data, index: position, hashed: digestTable != nil,
                             regions: regions, stored: data)
+            file?.noteChangeTime()
             return
         }
         let blocks = TarHeader.encode(header)
@@ -464,6 +475,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         setPending(blocks[...])
         file = OpenFile(fd: fd, entry: entry, remaining: entry.header.size, index: position, hashed: digestTable != nil,
                         stored: entry.header.size)
+        file?.noteChangeTime()
     }
 
     /// Leaves out the file of `entry`, which could not be opened, with
@@ -648,7 +660,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             digestTable.store(current.index, from: fileHasher)
             hashedEntries.append((current.index, current.entry.header.name))
         }
-        if let (problem, isAnotherFile) = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy) {
+        if let (problem, isAnotherFile) = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy,
+                                                                                changedSince: current.changeAtStart) {
             problems.append(problem)
             changed.insert(current.index)
             if isAnotherFile { supplantedFiles.insert(current.entry.header.name) }
