@@ -256,6 +256,32 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The default archive name is not replaced without -f, also when
+    /// someone makes a file there while bale packs: the commit renames
+    /// without replacing (strace holds it while the file is made). That
+    /// file is kept, bale's archive is discarded, and `--remove-files`
+    /// removes nothing (exit 1). The rename replaced the file, exit 0, and
+    /// the tree was removed (a probe).
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func aFileMadeAtTheDefaultNameMeanwhileIsKept() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && echo data > t/f
+            strace -f -qq -o trace -e trace=renameat,renameat2,linkat -e inject=renameat,renameat2,linkat:delay_enter=1000000 \
+                "$BALE" pack --remove-files --manifest m t 2> err &
+            until grep -q rename trace 2> /dev/null; do sleep 0.02; done
+            echo "someone else's" > t.tar.gz
+            wait $!
+            echo "exit $? $(cat err)"
+            echo "$(cat t.tar.gz) | $(ls -A | tr '\n' ' ')| $(ls t)"
+            """#)
+        #expect(run.stdout == """
+            exit 1 bale: t.tar.gz already exists; not overwritten (use -f or -o)
+            bale: --remove-files: nothing removed, as the run failed
+            someone else's | err t t.tar.gz trace | f
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A manifest or JSON summary, made at the job's end, whose name cannot
     /// be made (its directory missing, or a directory by that name) is
     /// refused before the work: before, the archive (or `gzip -r`'s

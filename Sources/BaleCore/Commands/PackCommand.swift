@@ -97,6 +97,10 @@ public struct PackCommand {
         if !Self.allExist(walked, relativeTo: base, dereference: options.walker.dereference, context: context) {
             return .failure
         }
+        // The default name is not replaced without -f: neither an archive
+        // found there now nor a file made there while bale packs (the
+        // commit then renames without replacing).
+        let replacesTarget = outputPath != nil || options.force
         if outputPath == nil {
             // NAME.tar.gz beside the first path: inside -C's directory.
             // Its bytes, whatever they are (a path that is not UTF-8 too):
@@ -239,7 +243,16 @@ public struct PackCommand {
             let report = try outcome.get()
             let indexLength = try writeIndex(of: cutter, to: sink, outputName: outputPath ?? "-")
             let endLength = try sink.writeEndMember()
-            try output?.commit(attributes: nil, sync: removal != nil)
+            if try output?.commit(attributes: nil, sync: removal != nil, replacing: replacesTarget) == .targetExists {
+                // Made there by someone else while bale packed: kept, and
+                // this archive discarded, so nothing may be removed either.
+                cutter.stop()
+                manifest?.discard()
+                walk.report(to: context)
+                context.report(.warning(path: output?.path ?? "-", "already exists; not overwritten (use -f or -o)",
+                                        wording: .sentence, exitStatus: .failure))
+                return .failure
+            }
             context.summary.addFiles(feed.fileCount)
             context.summary.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(indexLength + endLength))
         } catch {
