@@ -496,20 +496,25 @@ struct RecursiveGzip {
                 return false
             }
             let source = TerminalText.name(path), output = TerminalText.name(target)
+            // Held and locked until the input is removed (`GzipEquality`):
+            // another bale at the same pair, the other way, leaves it.
+            let pair = options.decompress
+                ? GzipEquality.Pair(gzip: path, FileIdentity(info), plain: target, FileIdentity(existing))
+                : GzipEquality.Pair(gzip: target, FileIdentity(existing), plain: path, FileIdentity(info))
+            guard let pair else { return false }
             // With --manifest the file is listed as if compressed now, and its
             // input goes with the others, once the manifest is in place: it
             // was left out, its input removed, its digest lost for good.
             let hasher = earlier != nil ? SHA256() : nil
-            let same = options.decompress
-                ? GzipEquality.holds(gzip: path, plain: target)
-                : GzipEquality.holds(gzip: target, plain: path, hashing: hasher)
-            guard same else { return false }
+            guard GzipEquality.holds(pair, hashing: options.decompress ? nil : hasher) else { return false }
             if let earlier, let hasher {
                 earlier.add(EarlierRunFiles.File(path: path, stamp: PackEntry.WalkedStamp(info), digest: hasher.finish(),
                                                  output: target, removes: !options.keep && options.outputDirectory == nil))
                 return true
             }
             if !options.keep && options.outputDirectory == nil {
+                // Only while the output is still there, as compared.
+                guard pair.stillNamed(target, plain: options.decompress) else { return false }
                 // As every input: removed only while unchanged since it was
                 // seen, the change time of its other names kept.
                 let removal = options.context.inputRemoval.remove(path, ifStill: PackEntry.WalkedStamp(info))
