@@ -87,6 +87,33 @@ import Testing
         #expect(kept.count == 3, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A directory of the tree (or of `--out-dir`'s mirror) replaced by a
+    /// symbolic link to elsewhere after the walk listed it gets no output:
+    /// the output's directory, held open, must be the one listed. The
+    /// output was written through the link, outside the tree (a probe;
+    /// nothing lost, but a write where none was asked for). strace holds
+    /// the first output's rename while the directory is swapped.
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func aDirectorySwappedForALinkGetsNoOutput() throws {
+        let run = try Scratch().run(#"""
+            for how in in-place out-dir; do
+                rm -rf t pub outside && mkdir -p t/a t/d outside && echo one > t/a/f && echo two > t/d/g
+                if [ $how = in-place ]; then set -- -r t && mirror=t; else set -- -r -k --out-dir pub t && mirror=pub/t; fi
+                strace -f -qq -o /dev/null -e inject=rename,renameat,renameat2:delay_enter=1000000:when=1 \
+                    "$BALE" gzip "$@" 2> err &
+                until ls $mirror/a/.f.gz.bale-* > /dev/null 2>&1; do sleep 0.02; done
+                mv $mirror/d $mirror/moved && ln -s "$PWD/outside" $mirror/d
+                wait $!
+                echo "$how: exit $? $(cat err) | outside: $(ls outside) | $(ls $mirror/a) | $(cat t/*/g)"
+            done
+            """#)
+        #expect(run.stdout == """
+            in-place: exit 1 bale: t/d/g: the output's directory was replaced since it was listed; not compressed | outside:  | f.gz | two
+            out-dir: exit 1 bale: t/d/g: the output's directory was replaced since it was listed; not compressed | outside:  | f.gz | two
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func gzipRulesForExistingOutputsAndSuffixes() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

@@ -293,7 +293,12 @@ public struct GzipCommand: Sendable {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (waits ? 0 : O_NONBLOCK) | (followingLink ? 0 : O_NOFOLLOW)
         let fd = withCString(path) { open($0, flags) }
         if fd < 0 {
-            options.context.fail(BaleError.cannotOpen(path: name, .current("open")))
+            // O_NOFOLLOW's ELOOP: the file examined is a symbolic link now.
+            if errno == ELOOP && !followingLink && examined.st_mode & S_IFMT != S_IFLNK {
+                options.context.fail(BaleError.changedWhileReading(path: name))
+            } else {
+                options.context.fail(BaleError.cannotOpen(path: name, .current("open")))
+            }
             return .failure
         }
         defer { FileIO.close(fd) }

@@ -46,6 +46,8 @@ struct RecursiveGzip {
         var target: [UInt8]
         /// The output will be ours, in a directory that is not setgid.
         var ownerComesFree = false
+        /// The directory its output goes in, as found now (`FileTask.targetDirectory`).
+        var targetDirectory: FileIdentity?
     }
 
     /// The trees and files to walk: the command line's and --files-from's,
@@ -164,7 +166,8 @@ struct RecursiveGzip {
             walk.deliver = { file in
                 context.summary.expect(bytes: Int64(file.info.st_size), files: 1)
                 found.push(FileTask(source: SourceFile(path: file.path, info: file.info), target: file.target,
-                                    removesSource: removing, ownerComesFree: file.ownerComesFree))
+                                    removesSource: removing, ownerComesFree: file.ownerComesFree,
+                                    targetDirectory: file.targetDirectory))
             }
             walk.walk(tops, cancellation: cancellation)
             walkStatus.withLock { $0 = walk.status }
@@ -479,8 +482,13 @@ struct RecursiveGzip {
                     return
                 }
             }
+            // In place, the directory the walk listed; in the mirror, the
+            // directory there now, if it is one (not a link to one).
+            let targetDirectory = options.outputDirectory == nil
+                ? entry.directory.map { FileIdentity($0.info) }
+                : Self.lstat(PathParts(target).directory).flatMap { $0.st_mode & S_IFMT == S_IFDIR ? FileIdentity($0) : nil }
             let file = Found(path: path, info: info, target: target,
-                             ownerComesFree: ownerComesFree && options.outputDirectory == nil)
+                             ownerComesFree: ownerComesFree && options.outputDirectory == nil, targetDirectory: targetDirectory)
             if let deliver { deliver(file) } else { found.append(file) }
         }
 

@@ -412,6 +412,17 @@ public final class AtomicOutputFile: Sendable {
     }
 
     /// Removes the temporary file; the target is left as it was.
+    /// True when the directory the output is made in is the directory
+    /// `identity` (always, for an output named by path from the working
+    /// directory): `gzip -r` checks that it is the one its walk listed, so
+    /// that a directory replaced by a symbolic link meanwhile does not get
+    /// an output meant for the tree.
+    public func isMade(inDirectory identity: FileIdentity) -> Bool {
+        guard directory != AT_FDCWD else { return true }
+        var info = stat()
+        return fstat(directory, &info) == 0 && FileIdentity(info) == identity
+    }
+
     public func discard() {
         lifecycle.withLock { lifecycle in
             if lifecycle.open {

@@ -131,6 +131,15 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         do {
             current = try AtomicOutputFile(pathBytes: task.target, mode: task.source.info.st_mode & 0o7777,
                                            writesDevicesDirectly: false, holdingDirectory: true)
+            // A directory replaced since the walk (by a symbolic link to
+            // elsewhere) gets no output: it would land outside the tree, or
+            // outside `--out-dir` (a probe). The input stays.
+            if let expected = task.targetDirectory, let output = current, !output.isMade(inDirectory: expected) {
+                output.discard()
+                current = nil
+                report(.error(path: TerminalText.name(task.source.path),
+                              "the output's directory was replaced since it was listed; not compressed"))
+            }
         } catch {
             // This output cannot be made (a read-only directory, say): the
             // file is left as it is and the job goes on with the others.

@@ -7,11 +7,17 @@ public struct FileTask: Sendable {
     /// The output gets the input's owner without a chown: the input is
     /// ours and the output's directory is not setgid.
     public var ownerComesFree: Bool
+    /// The directory the output must be made in, as the walk found it (the
+    /// input's, or `--out-dir`'s mirror of it): one replaced since, by a
+    /// symbolic link to elsewhere, gets no output (`FileSetSink`).
+    public var targetDirectory: FileIdentity?
 
-    public init(source: SourceFile, target: [UInt8], removesSource: Bool, ownerComesFree: Bool = false) {
+    public init(source: SourceFile, target: [UInt8], removesSource: Bool, ownerComesFree: Bool = false,
+                targetDirectory: FileIdentity? = nil) {
         self.source = source
         self.target = target
         self.removesSource = removesSource
         self.ownerComesFree = ownerComesFree
+        self.targetDirectory = targetDirectory
     }
 }

@@ -14,7 +14,11 @@ enum ListedFileReader {
         // O_NONBLOCK: a name replaced by a FIFO since the listing must not
         // hold this thread until a writer comes (it is then found replaced).
         let fd = withCString(file.path) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
-        if fd < 0 { return ([], .unreadable(SystemError.current("open").reason)) }
+        if fd < 0 {
+            // O_NOFOLLOW's ELOOP: the regular file listed is a symbolic link now.
+            if errno == ELOOP { return ([], .unreadable("replaced by a symbolic link since it was listed")) }
+            return ([], .unreadable(SystemError.current("open").reason))
+        }
         defer { FileIO.close(fd) }
         var opened = stat()
         guard fstat(fd, &opened) == 0, opened.st_dev == file.info.st_dev, opened.st_ino == file.info.st_ino else {
