@@ -115,7 +115,9 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var pending: Set<PathKey> = []
         /// The directories those files go in (paths, with how many files).
         var pendingDirectories: [PathKey: Int] = [:]
-        var problems: [Diagnostic] = []
+        /// Bounded (`CollectedDiagnostics`): an archive of entries that
+        /// each fail (names too long) kept one for each, name and all.
+        var problems = CollectedDiagnostics()
     }
     private var shared = Shared()
     private var threads: [JoinableThread] = []
@@ -170,7 +172,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         waitFor(job.key)
         if writesInline {
             let problems = run(job)
-            if !problems.isEmpty { monitor.withLock { shared.problems += problems } }
+            if !problems.isEmpty { monitor.withLock { shared.problems.append(contentsOf: problems) } }
             return
         }
         if batch.last?.parent !== job.parent {
@@ -266,7 +268,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         queue.close()
         for thread in threads { thread.join() }
         threads = []
-        return monitor.withLock { shared.problems }
+        return monitor.withLock { shared.problems.all }
     }
 
     /// The directories `jobs` hold, counted as `submit` counts them (a
@@ -313,7 +315,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             shared.completed += written.keys.count
             for key in written.keys { shared.pending.remove(key) }
             for directory in written.directoryKeys { Self.countDown(directory, in: &shared.pendingDirectories) }
-            shared.problems += written.problems
+            shared.problems.append(contentsOf: written.problems)
             idle.broadcast()
         }
     }

@@ -42,10 +42,11 @@ public struct TarExtractor: TarReader.Handler {
     private let policy: ExtractionPolicy
     private var userIDs = OwnerNames()
     private var groupIDs = OwnerNames()
-    private var refusals: [Diagnostic] = []
+    /// The entries refused, said at the end (bounded: `CollectedDiagnostics`).
+    private var refusals = CollectedDiagnostics()
     /// Warnings that do not refuse an entry (unknown types).
-    public private(set) var notices: [Diagnostic] = []
-    public var warnings: [Diagnostic] { notices }
+    private var notices = CollectedDiagnostics()
+    public var warnings: [Diagnostic] { notices.all }
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
     /// Directories to finish at the end, in the archive's order.
@@ -290,7 +291,7 @@ public struct TarExtractor: TarReader.Handler {
         }
         guard let directory = openParent(parts, for: entry) else { return }
         let parent = directory.fd
-        if restorer != nil { notices += entry.attributeProblems.map { .warning(path: entry.displayName, $0) } }
+        if restorer != nil { notices.append(contentsOf: entry.attributeProblems.map { .warning(path: entry.displayName, $0) }) }
         let mode = policy.mode(entry.mode)
         let owner = policy.restoresOwners ? owner(of: entry) : nil
         switch entry.kind {
@@ -376,7 +377,7 @@ public struct TarExtractor: TarReader.Handler {
                 attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
                 setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
             })
-            notices += attributeProblems
+            notices.append(contentsOf: attributeProblems)
             if let problem { refuse(entry, problem) }
         case .hardLink:
             guard let (targetLeaf, targetDirectory) = linkTarget else { return }
@@ -411,7 +412,7 @@ public struct TarExtractor: TarReader.Handler {
                 attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
                 setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
             })
-            notices += attributeProblems
+            notices.append(contentsOf: attributeProblems)
             if let problem { refuse(entry, problem) }
         }
     }
@@ -511,7 +512,7 @@ public struct TarExtractor: TarReader.Handler {
         let (attributes, problems) = restorer.attributes(of: entry) { name, tag in
             withCString(name) { tag == .user ? getpwnam($0)?.pointee.pw_uid : getgrnam($0)?.pointee.gr_gid }
         }
-        notices += problems
+        notices.append(contentsOf: problems)
         return attributes
     }
 
@@ -523,7 +524,7 @@ public struct TarExtractor: TarReader.Handler {
             fchmod(fd, mode)
             return
         }
-        notices += restorer.restore(attributes, mode: mode, to: fd, displayName: entry.displayName)
+        notices.append(contentsOf: restorer.restore(attributes, mode: mode, to: fd, displayName: entry.displayName))
     }
 
     /// The attributes a symbolic link, FIFO or device can take
@@ -687,6 +688,6 @@ public struct TarExtractor: TarReader.Handler {
             finishDirectory(directory, leaf: leaf, in: parent.fd)
         }
         directoryTimes = []
-        return refusals
+        return refusals.all
     }
 }

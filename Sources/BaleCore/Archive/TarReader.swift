@@ -228,8 +228,9 @@ public struct TarReader {
 
     /// Problems met so far that did not stop the reading: warnings
     /// (unknown pax keywords, values out of range) and, as errors, the
-    /// damaged headers skipped.
-    public private(set) var warnings: [Diagnostic] = []
+    /// damaged headers skipped (bounded: `CollectedDiagnostics`).
+    public var warnings: [Diagnostic] { problems.all }
+    private var problems = CollectedDiagnostics()
 
     /// True once the end-of-archive blocks were seen.
     public var isFinished: Bool { if case .finished = state { return true }; return false }
@@ -467,7 +468,7 @@ public struct TarReader {
         if !isSkippingDamage {
             isSkippingDamage = true
             if firstSkipAfter == nil { firstSkipAfter = .some(lastBegun) }
-            warnings.append(.error(path: archiveName, cause + "; skipping to the next header"))
+            problems.append(.error(path: archiveName, cause + "; skipping to the next header"))
         }
         entryStart = nil
         forgetExtendedHeaders()
@@ -489,7 +490,7 @@ public struct TarReader {
         value(key).flatMap { Self.decimal($0) }
     }
 
-    private mutating func warn(path: String, _ cause: String) { warnings.append(.warning(path: path, cause)) }
+    private mutating func warn(path: String, _ cause: String) { problems.append(.warning(path: path, cause)) }
 
     private mutating func beginEntry<H: Handler>(
         _ header: [UInt8], type: UInt8, headerSize: Int64, handler: inout H
@@ -505,7 +506,7 @@ public struct TarReader {
                 // GNU tar does ("Malformed extended header: invalid size=").
                 let problem = "bad pax size \(TerminalText.name(paxSize))"
                 guard skipsDamagedHeaders else { throw corrupt(problem) }
-                warnings.append(.error(path: archiveName,
+                problems.append(.error(path: archiveName,
                                        "\(problem) at byte \(offset) of the tar stream; the header's size used"))
             }
         }
@@ -769,7 +770,7 @@ public struct TarReader {
         guard skipsDamagedHeaders, case .badArchive(_, _, let reason) = error,
               let unreadName = name ?? awaiting?.name else { throw error }
         let at = headerAt ?? (awaiting.map { $0.contentOffset - Int64(TarHeader.blockSize) } ?? offset)
-        warnings.append(.error(path: shown(unreadName),
+        problems.append(.error(path: shown(unreadName),
                                "invalid sparse file at byte \(at) of the tar stream (\(reason)); not read"))
         handler.unread(unreadName)
         // Its data, skipped as padding is; a size no stream can hold (a
@@ -1020,7 +1021,7 @@ public struct TarReader {
     /// `at`: the record's place in the tar stream.
     private mutating func skipDamagedRecords(at position: Int64) throws(BaleError) {
         guard skipsDamagedHeaders else { throw corrupt("bad pax record") }
-        warnings.append(.error(path: archiveName, "bad pax record at byte \(position) of the tar stream; "
+        problems.append(.error(path: archiveName, "bad pax record at byte \(position) of the tar stream; "
                                + "the rest of its extended header ignored"))
     }
 

@@ -88,6 +88,7 @@ public enum RunReport {
             ("exit_status", String(exitStatus)),
             ("warnings", list(false)),
             ("errors", list(true)),
+            ("not_listed", String(context.diagnosticsNotKept)),
             ("stages", "{"
                 + "\"seconds\": \(String(format: stages.seconds, digits: 3)), "
                 + "\"reader_threads\": \(stages.readerThreads), "

@@ -27,7 +27,12 @@ public final class RunContext: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var diagnostics: [Diagnostic] = []
+        /// For `--json`; each is printed as it comes. Bounded
+        /// (`CollectedDiagnostics`): an archive of a million entries each
+        /// with a warning kept them all, gigabytes, until the run ended.
+        var diagnostics = CollectedDiagnostics()
+        /// The worst status any diagnostic asked for, kept or not.
+        var worst = ExitCode.success
         var brokenPipe = false
     }
 
@@ -40,7 +45,10 @@ public final class RunContext: Sendable {
     /// Keeps `diagnostic` and prints its line on standard error, unless it
     /// is a warning or a notice and the run is quiet.
     public func report(_ diagnostic: Diagnostic) {
-        state.withLock { $0.diagnostics.append(diagnostic) }
+        state.withLock { state in
+            state.worst = max(state.worst, diagnostic.exitStatus)
+            state.diagnostics.append(diagnostic)
+        }
         if diagnostic.severity == .error || !quiet { FileIO.report(diagnostic.line) }
     }
 
@@ -88,14 +96,18 @@ public final class RunContext: Sendable {
         if verbose { FileIO.report(TerminalText.escaped(name)) }
     }
 
-    /// Every diagnostic so far, in the order they were made.
-    public var diagnostics: [Diagnostic] { state.withLock { $0.diagnostics } }
+    /// The diagnostics so far, in the order they were made: the first
+    /// ones (`CollectedDiagnostics.limit`).
+    public var diagnostics: [Diagnostic] { state.withLock { $0.diagnostics.kept } }
+
+    /// How many diagnostics were printed past those kept.
+    public var diagnosticsNotKept: Int { state.withLock { $0.diagnostics.notKeptCount } }
 
     /// The exit status the diagnostics ask for: 141 when standard output's
     /// reader went away, else the worst status a diagnostic asks for.
     public var exitStatus: ExitCode {
         state.withLock { state in
-            state.brokenPipe ? .brokenPipe : state.diagnostics.map(\.exitStatus).max() ?? .success
+            state.brokenPipe ? .brokenPipe : state.worst
         }
     }
 }

@@ -1,0 +1,64 @@
+/// Diagnostics a part collects to report later (the tar reader's warnings,
+/// the extractor's refusals, the run's list for `--json`), bounded: the
+/// first ones are kept whole, the rest only counted, by severity and the
+/// worst exit status they ask for.
+///
+/// Why: an archive can give a diagnostic for every entry, and each names
+/// its entry. A 25 MB .tar.gz of entries with 60 kB names and a bad mode
+/// field made `list` keep 3.4 GiB of warnings until the end, and two
+/// million entries named `../x` made `unpack` keep 535 MiB of refusals,
+/// where GNU tar stays at 2 MiB (a probe). Kept: at most `limit`
+/// diagnostics and `byteLimit` bytes of text; past them, one line per
+/// severity says how many more there were (`all`), so the exit status and
+/// the last word still say what happened.
+public struct CollectedDiagnostics: Sendable {
+    /// At most this many diagnostics are kept whole.
+    public static let limit = 10_000
+    /// And at most this many bytes of their paths and causes.
+    public static let byteLimit = 8 << 20
+
+    /// The diagnostics kept, in the order they came.
+    public private(set) var kept: [Diagnostic] = []
+    private var keptBytes = 0
+    /// How many came past the limits, by severity, and the worst status
+    /// they ask for.
+    private var notKept: [Diagnostic.Severity: (count: Int, worst: ExitCode)] = [:]
+
+    public init() {}
+
+    /// True when nothing was collected.
+    public var isEmpty: Bool { kept.isEmpty && notKept.isEmpty }
+
+    /// How many diagnostics came past the limits.
+    public var notKeptCount: Int { notKept.values.reduce(0) { $0 + $1.count } }
+
+    /// Collects `diagnostic`: kept while within the limits, else counted.
+    public mutating func append(_ diagnostic: Diagnostic) {
+        let bytes = (diagnostic.path?.utf8.count ?? 0) + diagnostic.cause.utf8.count
+        if kept.count < Self.limit && keptBytes + bytes <= Self.byteLimit {
+            kept.append(diagnostic)
+            keptBytes += bytes
+        } else {
+            let before = notKept[diagnostic.severity] ?? (0, .success)
+            notKept[diagnostic.severity] = (before.count + 1, max(before.worst, diagnostic.exitStatus))
+        }
+    }
+
+    /// Collects each of `diagnostics`, in order.
+    public mutating func append(contentsOf diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics { append(diagnostic) }
+    }
+
+    /// The diagnostics kept, then one line per severity for those only
+    /// counted (`N more errors not shown`), which asks for the worst exit
+    /// status they did.
+    public var all: [Diagnostic] {
+        var lines = kept
+        for (severity, word) in [(Diagnostic.Severity.error, "error"), (.warning, "warning"), (.notice, "notice")] {
+            guard let (count, worst) = notKept[severity] else { continue }
+            let text = "\(count) more \(word)\(count == 1 ? "" : "s") like those above not shown"
+            lines.append(Diagnostic(severity, path: nil, text, exitStatus: worst))
+        }
+        return lines
+    }
+}

@@ -1,0 +1,38 @@
+import Testing
+@testable import BaleCore
+
+/// Diagnostics collected to be said later stay bounded however many come
+/// (an archive with a warning for each of a million entries of 60 kB
+/// names kept gigabytes), and what is dropped is still counted, by
+/// severity, with the exit status it asked for.
+@Suite struct CollectedDiagnosticsTests {
+    @Test func pastTheLimitsOnlyTheNumberIsKept() {
+        var collected = CollectedDiagnostics()
+        for index in 0..<(CollectedDiagnostics.limit + 5) {
+            collected.append(.warning(path: "f\(index)", "unknown file type 'Z', extracted as normal file"))
+        }
+        collected.append(.error(path: "g", "File name too long; not extracted"))
+        #expect(collected.kept.count == CollectedDiagnostics.limit)
+        #expect(collected.notKeptCount == 6)
+        let tail = collected.all.suffix(2)
+        #expect(tail.map(\.line) == ["bale: 1 more error like those above not shown",
+                                     "bale: 5 more warnings like those above not shown"])
+        #expect(tail.map(\.exitStatus) == [.failure, .warning])
+    }
+
+    @Test func longNamesReachTheByteLimitFirst() {
+        var collected = CollectedDiagnostics()
+        let name = String(repeating: "n", count: 60_000)
+        for _ in 0..<1_000 { collected.append(.error(path: name, "File name too long; not extracted")) }
+        #expect(collected.kept.count == CollectedDiagnostics.byteLimit / 60_034)
+        #expect(collected.kept.count + collected.notKeptCount == 1_000)
+    }
+
+    @Test func theRunsStatusCountsWhatItDidNotKeep() {
+        let context = RunContext(quiet: true)
+        for _ in 0..<CollectedDiagnostics.limit { context.report(.notice(path: nil, "n")) }
+        context.report(.warning(path: nil, "w"))
+        #expect(context.exitStatus == .warning)
+        #expect(context.diagnosticsNotKept == 1)
+    }
+}
