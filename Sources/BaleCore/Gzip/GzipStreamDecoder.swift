@@ -1,3 +1,4 @@
+import CIsal
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,6 +52,18 @@ public struct GzipStreamDecoder {
     /// (`--chunk-size`, 4 MiB by default); a member with more is passed on
     /// as it comes, as other tools' members are.
     static let heldMemberLimit = 32 << 20
+
+    /// Members inflating to at most this many bytes are checked against
+    /// their trailer on the inflating thread when their data is all at
+    /// hand (see `unmarkedBegin` in `decode`).
+    static let inlineCheckLimit = 4096
+
+    /// True when `data` is what `trailer` records (CRC-32 and length).
+    static func checks(_ data: UnsafeRawBufferPointer, against trailer: GzipTrailer) -> Bool {
+        guard UInt32(truncatingIfNeeded: data.count) == trailer.length else { return false }
+        guard let base = data.baseAddress, data.count > 0 else { return trailer.crc == 0 }
+        return crc32_gzip_refl(0, base.assumingMemoryBound(to: UInt8.self), UInt64(data.count)) == trailer.crc
+    }
 
     /// Bytes read per step.
     static let bufferSize = 256 << 10
@@ -118,7 +131,23 @@ public struct GzipStreamDecoder {
 
         /// Hands the output inflated so far to the sink; the last time,
         /// waits until all of it is written and every member checked.
+        // A member ISA-L inflates is checked on the writing thread
+        // (`TrailerCheckingSink`), between marks put before its data is
+        // handed over. Its first mark waits here until then: a member
+        // whose data is all still in `output` when it ends, and no larger
+        // than `inlineCheckLimit`, is checked on this thread instead, with
+        // no mark (ten million empty members made ten million marks, 1.6
+        // GiB, as none of them brought the writing thread a byte to take
+        // them off with: a probe). The CRC-32 of so few bytes costs this
+        // thread nothing to speak of; larger members keep theirs off it.
+        var unmarkedBegin: (position: Int64, holdLimit: Int)?
+        func markBegin() {
+            guard let begin = unmarkedBegin else { return }
+            checking.beginMember(at: begin.position, holdLimit: begin.holdLimit)
+            unmarkedBegin = nil
+        }
         func handOver(last: Bool) throws(BaleError) {
+            markBegin()
             if let writer {
                 writer.send(output, count: filled)
                 if last { try writer.finish() } else { output = try writer.emptyBuffer() }
@@ -219,8 +248,8 @@ public struct GzipStreamDecoder {
                         // bale's own member (its sizes recorded) is held
                         // until its CRC-32 checks out (`TrailerCheckingSink`),
                         // whatever size it records: that may be what is wrong.
-                        checking.beginMember(at: handedOver + Int64(filled),
-                                             holdLimit: memberHeader?.recordedSizes == nil ? 0 : Self.heldMemberLimit)
+                        unmarkedBegin = (handedOver + Int64(filled),
+                                         memberHeader?.recordedSizes == nil ? 0 : Self.heldMemberLimit)
                     }
                     if let memberHeader, !inflater.readsHeader {
                         start += memberHeader.length
@@ -287,8 +316,18 @@ public struct GzipStreamDecoder {
                 members += 1
                 inMember = false
                 if inflater === isal {
-                    checking.endMember(at: handedOver + Int64(filled), trailer: isal.trailer, trailerEnd: consumed,
-                                       memberStart: memberStart)
+                    let trailer = isal.trailer
+                    if let begin = unmarkedBegin, memberData <= Self.inlineCheckLimit,
+                       Self.checks(UnsafeRawBufferPointer(rebasing: output[Int(begin.position - handedOver)..<filled]),
+                                   against: trailer) {
+                        unmarkedBegin = nil
+                    } else {
+                        // Checked by the writing thread, in order: one that
+                        // fails is reported after every byte before it.
+                        markBegin()
+                        checking.endMember(at: handedOver + Int64(filled), trailer: trailer, trailerEnd: consumed,
+                                           memberStart: memberStart)
+                    }
                 }
                 let length = Int(consumed - memberStart)
                 if let record = memberHeader?.endRecord, memberData == 0 {

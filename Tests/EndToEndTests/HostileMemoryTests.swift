@@ -1,0 +1,70 @@
+import Testing
+
+/// Inputs made to cost memory with little data, against the bound the
+/// README's Memory section promises: each test takes the slope of the
+/// peak (/usr/bin/time's %M) between two inputs that differ only in how
+/// many of the costly things they hold, as `UnpackMemoryTests` does; no
+/// timing. A probe found both unbounded: 130 bytes an empty gzip member
+/// (ten million: 1.6 GiB, GNU gzip 1 MiB), and every warning kept with
+/// its entry's name until the end (`list` of 60,000 entries of 60 kB
+/// names: 3.4 GiB, GNU tar 3 MiB).
+@Suite struct HostileMemoryTests {
+    /// Peaks in KiB of `command` (with `$F` the file) over the files
+    /// `make` writes (python, given `count` and `name`), for each count.
+    func peaks(_ counts: [Int], command: String, make: String) throws -> [Int] {
+        let run = try Scratch().run("""
+            for count in \(counts.map(String.init).joined(separator: " ")); do
+                python3 -c '
+            import sys, zlib, struct
+            count = int(sys.argv[1]); name = sys.argv[2]
+            \(make)
+            ' $count input$count || exit 1
+                F=input$count
+                /usr/bin/time -f '%M' -o rss \(command) > /dev/null 2> err
+                echo "status $?"
+                tail -n 1 rss
+            done
+            """)
+        let figures = run.stdout.split(separator: "\n").compactMap { Int($0) }
+        #expect(figures.count == counts.count, "\(run.stdout)\(run.stderr)")
+        return figures.count == counts.count ? figures : counts.map { _ in 0 }
+    }
+
+    /// Empty members: each was a mark for the writing thread, queued and
+    /// never taken off (no byte came to take it), now checked at once.
+    @Test func emptyMembersCostNothingEach() throws {
+        let counts = [200_000, 1_000_000]
+        let peaks = try peaks(counts, command: #""$BALE" gunzip -t "$F""#, make: """
+            member = b"\\x1f\\x8b\\x08\\0\\0\\0\\0\\0\\0\\x03\\x03\\0" + struct.pack("<II", 0, 0)
+            open(name, "wb").write(member * count)
+            """)
+        let perMember = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
+        #expect(perMember <= 8, "gunzip -t: \(perMember) bytes a member (peaks \(peaks) KiB)")
+    }
+
+    /// A warning for each entry (a mode field that holds no number), each
+    /// named with a 4 kB name: the warnings kept stop at 8 MiB of text.
+    @Test func warningsForEveryEntryAreBounded() throws {
+        let counts = [4_000, 16_000]
+        let peaks = try peaks(counts, command: #""$BALE" list "$F""#, make: """
+            def block(name, mode=b"0000644\\0", typ=b"0", size=0):
+                h = bytearray(512); h[0:len(name)] = name; h[100:108] = mode; h[108:116] = b"0000000\\0"
+                h[116:124] = b"0000000\\0"; h[124:136] = b"%011o\\0" % size; h[136:148] = b"00000000000\\0"
+                h[156:157] = typ; h[257:263] = b"ustar\\0"; h[263:265] = b"00"; h[148:156] = b" " * 8
+                h[148:156] = b"%06o\\0 " % sum(h); return bytes(h)
+            def pax(path):
+                record = b" path=" + path + b"\\n"
+                n = len(record); n += len(str(n + len(str(n))))
+                data = str(n).encode() + record
+                return block(b"pax", typ=b"x", size=len(data)) + data + b"\\0" * (-len(data) % 512)
+            out = bytearray()
+            for i in range(count):
+                out += pax(b"%07d" % i + b"n" * 4000) + block(b"dummy", mode=b"zzzzzzz\\0")
+            out += b"\\0" * 1024
+            import gzip
+            open(name, "wb").write(gzip.compress(bytes(out), 1))
+            """)
+        let perEntry = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
+        #expect(perEntry <= 512, "list: \(perEntry) bytes an entry (peaks \(peaks) KiB)")
+    }
+}
