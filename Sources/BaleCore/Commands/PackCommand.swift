@@ -111,8 +111,7 @@ public struct PackCommand {
             var existing = stat()
             if !options.force && withCString(nameBytes, { fstatat(base, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 {
                 // A warning in wording, but the run fails: nothing was written.
-                context.report(.warning(path: name, "already exists; not overwritten (use -f or -o)", wording: .sentence,
-                                        exitStatus: .failure))
+                context.report(Self.existingArchive(name))
                 return .failure
             }
             outputPath = options.directory.map { $0.hasSuffix("/") ? $0 + name : $0 + "/" + name } ?? name
@@ -239,27 +238,28 @@ public struct PackCommand {
             cutter.makeChunks(in: pipeline.workers.arena)
             return runner.run(job, on: pipeline)
         }
+        // No archive after all: nothing of it stays, and nothing is removed.
+        func abandon() {
+            output?.discard()
+            cutter.stop()  // the manifest's thread waits for the digests until the cutter stops
+            manifest?.discard()
+            walk.report(to: context)
+        }
         do throws(BaleError) {
             let report = try outcome.get()
             let indexLength = try writeIndex(of: cutter, to: sink, outputName: outputPath ?? "-")
             let endLength = try sink.writeEndMember()
             if try output?.commit(attributes: nil, sync: removal != nil, replacing: replacesTarget) == .targetExists {
                 // Made there by someone else while bale packed: kept, and
-                // this archive discarded, so nothing may be removed either.
-                cutter.stop()
-                manifest?.discard()
-                walk.report(to: context)
-                context.report(.warning(path: output?.path ?? "-", "already exists; not overwritten (use -f or -o)",
-                                        wording: .sentence, exitStatus: .failure))
+                // this archive discarded.
+                abandon()
+                context.report(Self.existingArchive(output?.path ?? "-"))
                 return .failure
             }
             context.summary.addFiles(feed.fileCount)
             context.summary.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(indexLength + endLength))
         } catch {
-            output?.discard()
-            cutter.stop()  // the manifest's thread waits for the digests until the cutter stops
-            manifest?.discard()
-            walk.report(to: context)
+            abandon()
             // The runner reported a failed job; a failure after it is this one's.
             if case .success = outcome { context.fail(error) }
             return error.exitStatus
@@ -283,6 +283,13 @@ public struct PackCommand {
                                                        everythingArchived: everythingArchived, relativeTo: base))
         }
         return status
+    }
+
+    /// The archive's default name holds a file already (at the start, or
+    /// made there while bale packed): a warning in wording, as gzip's, but
+    /// the run fails.
+    private static func existingArchive(_ name: String) -> Diagnostic {
+        .warning(path: name, "already exists; not overwritten (use -f or -o)", wording: .sentence, exitStatus: .failure)
     }
 
     /// Writes the archive's index after its data members, when the cutter

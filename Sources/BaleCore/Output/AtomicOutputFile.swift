@@ -96,8 +96,14 @@ public final class AtomicOutputFile: Sendable {
     /// under a limit such as `ulimit -n 14`, its walk and read-ahead need
     /// every one, DeepFilesLowLimitTests); the manifests name their output
     /// by path.
+    ///
+    /// With `directory` (and `holdingDirectory`), the directory opened
+    /// must be that one, or nothing is made (`BaleError.directoryReplaced`):
+    /// `gzip -r` gives the directory its walk listed, so that one replaced
+    /// by a symbolic link to elsewhere since gets no output, nor even a
+    /// temporary file, outside the tree.
     public convenience init(pathBytes: [UInt8], mode: mode_t? = nil, writesDevicesDirectly: Bool = true,
-                            holdingDirectory: Bool = false) throws(BaleError) {
+                            holdingDirectory: Bool = false, in expected: FileIdentity? = nil) throws(BaleError) {
         let target: [UInt8]
         switch try Self.destination(of: pathBytes, writesDevicesDirectly: writesDevicesDirectly) {
         case .descriptor(let given):
@@ -121,6 +127,13 @@ public final class AtomicOutputFile: Sendable {
         let directory = holdingDirectory
             ? withCString(parts.directory) { bale_open_path(AT_FDCWD, $0, O_DIRECTORY | O_CLOEXEC) } : AT_FDCWD
         if directory == -1 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
+        if holdingDirectory, let expected {
+            var info = stat()
+            guard fstat(directory, &info) == 0, FileIdentity(info) == expected else {
+                FileIO.close(directory)
+                throw .directoryReplaced(path: TerminalText.name(pathBytes))
+            }
+        }
         // Without the directory held, both names are paths from the current directory.
         let before = holdingDirectory ? [] : parts.prefix
         var template = (before + Self.temporaryTemplate(for: name)).map { CChar(bitPattern: $0) } + [0]
@@ -412,17 +425,6 @@ public final class AtomicOutputFile: Sendable {
     }
 
     /// Removes the temporary file; the target is left as it was.
-    /// True when the directory the output is made in is the directory
-    /// `identity` (always, for an output named by path from the working
-    /// directory): `gzip -r` checks that it is the one its walk listed, so
-    /// that a directory replaced by a symbolic link meanwhile does not get
-    /// an output meant for the tree.
-    public func isMade(inDirectory identity: FileIdentity) -> Bool {
-        guard directory != AT_FDCWD else { return true }
-        var info = stat()
-        return fstat(directory, &info) == 0 && FileIdentity(info) == identity
-    }
-
     public func discard() {
         lifecycle.withLock { lifecycle in
             if lifecycle.open {

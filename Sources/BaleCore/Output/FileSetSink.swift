@@ -129,22 +129,21 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         let task = read.task
         file = task
         do {
+            // In the directory the walk listed: one replaced since (by a
+            // symbolic link to elsewhere) gets no output, which would land
+            // outside the tree, or outside `--out-dir` (a probe).
             current = try AtomicOutputFile(pathBytes: task.target, mode: task.source.info.st_mode & 0o7777,
-                                           writesDevicesDirectly: false, holdingDirectory: true)
-            // A directory replaced since the walk (by a symbolic link to
-            // elsewhere) gets no output: it would land outside the tree, or
-            // outside `--out-dir` (a probe). The input stays.
-            if let expected = task.targetDirectory, let output = current, !output.isMade(inDirectory: expected) {
-                output.discard()
-                current = nil
-                report(.error(path: TerminalText.name(task.source.path),
-                              "the output's directory was replaced since it was listed; not compressed"))
-            }
+                                           writesDevicesDirectly: false, holdingDirectory: true,
+                                           in: task.targetDirectory)
         } catch {
             // This output cannot be made (a read-only directory, say): the
             // file is left as it is and the job goes on with the others.
             current = nil
-            report(.error(error))
+            if case .directoryReplaced = error {
+                report(.error(path: TerminalText.name(task.source.path), "\(error.cause); not compressed"))
+            } else {
+                report(.error(error))
+            }
         }
     }
 

@@ -27,6 +27,9 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     case truncatedStream(path: String, reason: String)
     /// A file shrank while bale read it.
     case changedWhileReading(path: String)
+    /// An output's directory is no longer the one its walk listed (it was
+    /// replaced since, by a symbolic link to elsewhere): nothing made there.
+    case directoryReplaced(path: String)
     /// A worker process died or broke the wire protocol.
     case workerFailed(String)
     /// The chunk of `path` at `offset` ended worker after worker (a poison
@@ -63,7 +66,8 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .cannotOpen(let path, _), .readFailed(let path, _), .writeFailed(let path, _),
              .corrupt(let path, _, _), .codecFailed(let path, _, _), .badArchive(let path, _, _), .truncated(let path),
-             .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _):
+             .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _),
+             .directoryReplaced(let path):
             return path
         case .brokenPipe, .workerFailed: return nil
         }
@@ -84,6 +88,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .truncated: return "truncated: unexpected end of file"
         case .truncatedStream(_, let reason): return "truncated: \(reason)"
         case .changedWhileReading: return "file changed as we read it"
+        case .directoryReplaced: return "the output's directory was replaced since it was listed"
         case .workerFailed(let reason): return "worker process: \(reason)"
         case .poisonChunk(_, let offset, let workers, let how):
             return "the chunk at byte \(offset) ended \(workers) worker processes in turn (the last \(how)); stopping"

@@ -53,6 +53,28 @@ enum ContentDefinedCuts {
         }
     }
 
+    /// For a stream cut as it is read (`StreamChunkCutter`, `pack`'s tar
+    /// stream): the length of the chunk made of `bytes`, up to its first
+    /// cut; the bytes past the cut are appended to `carry`, to begin the
+    /// next chunk (`takeCarried`).
+    static func chunkLength(of bytes: UnsafeRawBufferPointer, chunkSize: Int, carryingInto carry: inout [UInt8]) -> Int {
+        guard let cut = cut(in: bytes, minimum: minimum(chunkSize: chunkSize)), cut < bytes.count else {
+            return bytes.count
+        }
+        carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[cut...]))
+        return cut
+    }
+
+    /// Moves the bytes `carry` holds to the front of the next chunk at
+    /// `buffer`; returns how many.
+    static func takeCarried(_ carry: inout [UInt8], into buffer: UnsafeMutableRawPointer) -> Int {
+        let count = carry.count
+        guard count > 0 else { return 0 }
+        carry.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: count) }
+        carry.removeAll(keepingCapacity: true)
+        return count
+    }
+
     /// The length of the chunk at `offset` of the open file `fd`, whose
     /// size is `size`: up to the first cut in its bytes, else as far as a
     /// chunk of `chunkSize` may go. The bytes are read into `scan` (kept by

@@ -76,22 +76,15 @@ public final class StreamChunkCutter: ChunkCutter, Sendable {
     /// content-defined cuts, keeps what lies past the cut for the next
     /// chunk. Returns the chunk's length.
     private func fill(_ buffer: UnsafeMutableRawPointer, state: inout State) throws(SystemError) -> Int {
-        let carried = state.carry.count
-        if carried > 0 {
-            state.carry.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: carried) }
-            state.carry.removeAll(keepingCapacity: true)
-        }
+        let carried = ContentDefinedCuts.takeCarried(&state.carry, into: buffer)
         var count = carried
         if !state.ended {
             let read = try FileIO.read(fd, into: buffer + carried, count: chunkSize - carried)
             if read < chunkSize - carried { state.ended = true }
             count += read
         }
-        guard contentDefined,
-              let cut = ContentDefinedCuts.cut(in: UnsafeRawBufferPointer(start: buffer, count: count),
-                                               minimum: ContentDefinedCuts.minimum(chunkSize: chunkSize)),
-              cut < count else { return count }
-        state.carry.append(contentsOf: UnsafeRawBufferPointer(start: buffer + cut, count: count - cut))
-        return cut
+        guard contentDefined else { return count }
+        return ContentDefinedCuts.chunkLength(of: UnsafeRawBufferPointer(start: buffer, count: count),
+                                              chunkSize: chunkSize, carryingInto: &state.carry)
     }
 }

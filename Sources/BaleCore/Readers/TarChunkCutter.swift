@@ -300,23 +300,16 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// first `made` bytes of `buffer`: up to the first cut, the bytes past
     /// it kept to begin the next chunk. Otherwise all `made`.
     private func cutWhereTheContentSays(_ buffer: UnsafeRawBufferPointer, _ made: Int) -> Int {
-        guard contentDefined,
-              let cut = ContentDefinedCuts.cut(in: UnsafeRawBufferPointer(rebasing: buffer[..<made]),
-                                               minimum: ContentDefinedCuts.minimum(chunkSize: chunkSize)),
-              cut < made else { return made }
-        carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[cut..<made]))
-        return cut
+        guard contentDefined else { return made }
+        return ContentDefinedCuts.chunkLength(of: UnsafeRawBufferPointer(rebasing: buffer[..<made]),
+                                              chunkSize: chunkSize, carryingInto: &carried)
     }
 
     /// Fills `buffer` with the next bytes of the stream, those carried
     /// past the last cut first; returns how many (fewer than its size only
     /// at the end of the stream).
     private func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
-        var filled = carried.count
-        if filled > 0 {
-            carried.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: filled) }
-            carried.removeAll(keepingCapacity: true)
-        }
+        var filled = ContentDefinedCuts.takeCarried(&carried, into: buffer.baseAddress!)
         while filled < buffer.count {
             if pendingPart < pending.count {
                 let part = pending[pendingPart]

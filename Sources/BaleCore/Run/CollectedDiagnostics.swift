@@ -23,6 +23,8 @@ public struct CollectedDiagnostics: Sendable {
     /// How many came past the limits, by severity, and the worst status
     /// they ask for.
     private var notKept: [Diagnostic.Severity: (count: Int, worst: ExitCode)] = [:]
+    /// The worst exit status any diagnostic collected asked for, kept or not.
+    public private(set) var worstExitStatus = ExitCode.success
 
     public init() {}
 
@@ -34,6 +36,7 @@ public struct CollectedDiagnostics: Sendable {
 
     /// Collects `diagnostic`: kept while within the limits, else counted.
     public mutating func append(_ diagnostic: Diagnostic) {
+        worstExitStatus = max(worstExitStatus, diagnostic.exitStatus)
         let bytes = (diagnostic.path?.utf8.count ?? 0) + diagnostic.cause.utf8.count
         if kept.count < Self.limit && keptBytes + bytes <= Self.byteLimit {
             kept.append(diagnostic)

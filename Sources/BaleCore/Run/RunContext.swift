@@ -31,8 +31,6 @@ public final class RunContext: Sendable {
         /// (`CollectedDiagnostics`): an archive of a million entries each
         /// with a warning kept them all, gigabytes, until the run ended.
         var diagnostics = CollectedDiagnostics()
-        /// The worst status any diagnostic asked for, kept or not.
-        var worst = ExitCode.success
         var brokenPipe = false
     }
 
@@ -45,10 +43,7 @@ public final class RunContext: Sendable {
     /// Keeps `diagnostic` and prints its line on standard error, unless it
     /// is a warning or a notice and the run is quiet.
     public func report(_ diagnostic: Diagnostic) {
-        state.withLock { state in
-            state.worst = max(state.worst, diagnostic.exitStatus)
-            state.diagnostics.append(diagnostic)
-        }
+        state.withLock { $0.diagnostics.append(diagnostic) }
         if diagnostic.severity == .error || !quiet { FileIO.report(diagnostic.line) }
     }
 
@@ -107,7 +102,7 @@ public final class RunContext: Sendable {
     /// reader went away, else the worst status a diagnostic asks for.
     public var exitStatus: ExitCode {
         state.withLock { state in
-            state.brokenPipe ? .brokenPipe : state.worst
+            state.brokenPipe ? .brokenPipe : state.diagnostics.worstExitStatus
         }
     }
 }
