@@ -67,4 +67,65 @@ import Testing
         let perEntry = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
         #expect(perEntry <= 512, "list: \(perEntry) bytes an entry (peaks \(peaks) KiB)")
     }
+
+    /// A bale archive of one data member of `stream` bytes of zeros, with
+    /// an index of `count` entries, each a step of `span` blocks after the
+    /// one before, their names the first one's `long` bytes and a number:
+    /// python for `peaks`' `make`, the layout of Archive/ArchiveIndexLayout.
+    static func forgedIndex(long: Int, span: Int, stream: String) -> String {
+        """
+        def varint(n):
+            out = bytearray()
+            while n >= 0x80: out.append(n & 0x7f | 0x80); n >>= 7
+            out.append(n); return bytes(out)
+        def entry(step, shared, own):
+            r = varint(step) + varint(\(span)) + bytes([0, 0 if step == 0 else 2]) + varint(0o644) + bytes(5)
+            if step == 0: r += varint(4) + b"root" + varint(4) + b"root"
+            return r + varint(shared) + varint(len(own)) + own + varint(0)
+        data = b"\\0" * (\(stream))
+        c = zlib.compressobj(6, zlib.DEFLATED, -15); d = c.compress(data) + c.flush()
+        length = 26 + len(d) + 8
+        body = (bytes([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3, 14, 0, 0x42, 0x4c, 10, 0, 2, 0]) + struct.pack("<II", length, len(data))
+                + d + struct.pack("<II", zlib.crc32(data), len(data)))
+        p = entry(0, 0, b"n" * \(long)) + b"".join(entry(\(span), \(long), b"%07d" % i) for i in range(1, count))
+        p += varint(len(data)) + varint(1) + varint(length) + varint(len(data)) + varint(0)
+        c = zlib.compressobj(9, zlib.DEFLATED, -15); comp = c.compress(p) + c.flush()
+        blob = b"BIX\\x01\\x08\\0\\0\\0" + struct.pack("<QQIQ", len(p), len(comp), zlib.crc32(p), count) + comp
+        index = b"".join(bytes([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3]) + struct.pack("<H", len(piece) + 4) + b"BI"
+                         + struct.pack("<H", len(piece)) + piece + bytes([3, 0]) + bytes(8)
+                         for piece in (blob[i:i + 65531] for i in range(0, len(blob), 65531)))
+        end = (bytes([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3]) + struct.pack("<H", 44) + b"BE" + struct.pack("<H", 40)
+               + bytes([1, 0, 0, 0]) + struct.pack("<QQIQQ", 1, len(data), zlib.crc32(data), len(body) + len(index), len(body))
+               + bytes([3, 0]) + bytes(8))
+        open(name, "wb").write(body + index + end)
+        """
+    }
+
+    /// An index's names are stored as a prefix of the name before and a
+    /// tail: names sharing a 20 kB prefix cost 20 kB each once decoded
+    /// (a probe's 156 KB file: 4.8 GiB for `verify`). Two forgeries of
+    /// such names, refused as their records are read, before the names
+    /// after them are made.
+    enum NameForgery: CaseIterable {
+        /// Each entry one block long: its name is longer than its headers.
+        case longerThanTheirHeaders
+        /// Names as long as their headers, the headers placed past the
+        /// 1 MiB stream the members hold.
+        case pastTheStream
+
+        var python: String {
+            switch self {
+            case .longerThanTheirHeaders: HostileMemoryTests.forgedIndex(long: 20_000, span: 1, stream: "512 * 8_004")
+            case .pastTheStream: HostileMemoryTests.forgedIndex(long: 20_000, span: 40, stream: "1 << 20")
+            }
+        }
+    }
+
+    @Test(arguments: NameForgery.allCases)
+    func namesSharingAPrefixAreBounded(_ forgery: NameForgery) throws {
+        let counts = [2_000, 8_000]
+        let peaks = try peaks(counts, command: #""$BALE" verify "$F""#, make: forgery.python)
+        let perEntry = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
+        #expect(perEntry <= 512, "verify: \(perEntry) bytes an entry (peaks \(peaks) KiB)")
+    }
 }

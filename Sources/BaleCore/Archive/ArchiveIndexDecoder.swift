@@ -155,6 +155,11 @@ public enum ArchiveIndexDecoder {
         public let count: UInt64
         private var nextNumber: UInt64 = 0
         private var headerBlock: UInt64 = 0
+        /// The block where the last record's data begins: the next
+        /// record's header cannot come before it.
+        private var contentBlock: UInt64 = 0
+        /// The most blocks the stream may hold (`init`'s `streamLength`).
+        private let blockLimit: UInt64
         /// The last name, its first `nameLength` bytes: the next one's
         /// prefix is taken from it (grown when a name is longer).
         private var name: UnsafeMutableBufferPointer<UInt8>
@@ -162,14 +167,26 @@ public enum ArchiveIndexDecoder {
         private var owners: (user: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer)?
 
         /// The `count` records at the start of `payload`, which must stay
-        /// valid while they are read.
-        public init(payload: UnsafeRawBufferPointer, count: UInt64) throws(Failure) {
+        /// valid while they are read, of a tar stream of at most
+        /// `streamLength` bytes (when known: what the end member records).
+        ///
+        /// Each record's name is checked against its headers' length and
+        /// each record's data position against that limit, record by record:
+        /// a name longer than 512 bytes is in the stream too, in a pax or
+        /// long-name header before the entry's last header block, so the
+        /// names of an index that holds together take no more bytes than
+        /// the stream. Names are stored as a prefix of the one before and a
+        /// tail: unchecked, a forged index of 156 KB whose names shared one
+        /// long prefix expanded to 4.8 GiB of names (`verify`).
+        public init(payload: UnsafeRawBufferPointer, count: UInt64,
+                    streamLength: UInt64 = UInt64(Int64.max)) throws(Failure) {
             // No count may promise more than the bytes left can hold.
             guard count <= UInt64(payload.count) / ArchiveIndexLayout.minimumEntryLength else {
                 throw Failure("the index records \(count) entries, more than it can hold")
             }
             cursor = Cursor(bytes: payload)
             self.count = count
+            blockLimit = min(streamLength, UInt64(Int64.max)) / ArchiveIndexLayout.blockSize
             name = .allocate(capacity: 256)
         }
 
@@ -186,6 +203,8 @@ public enum ArchiveIndexDecoder {
             /// The number of the next record.
             var nextNumber: UInt64
             fileprivate var headerBlock: UInt64
+            fileprivate var contentBlock: UInt64
+            fileprivate var blockLimit: UInt64
             fileprivate var name: [UInt8]
             fileprivate var owners: (user: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer)?
         }
@@ -197,6 +216,7 @@ public enum ArchiveIndexDecoder {
         /// Where this walk stands.
         var checkpoint: Checkpoint {
             Checkpoint(offset: cursor.offset, count: count, nextNumber: nextNumber, headerBlock: headerBlock,
+                       contentBlock: contentBlock, blockLimit: blockLimit,
                        name: Array(name[..<nameLength]), owners: owners)
         }
 
@@ -207,6 +227,8 @@ public enum ArchiveIndexDecoder {
             count = checkpoint.count
             nextNumber = checkpoint.nextNumber
             headerBlock = checkpoint.headerBlock
+            contentBlock = checkpoint.contentBlock
+            blockLimit = checkpoint.blockLimit
             name = .allocate(capacity: max(256, checkpoint.name.count))
             _ = name.initialize(from: checkpoint.name)
             nameLength = checkpoint.name.count
@@ -221,17 +243,23 @@ public enum ArchiveIndexDecoder {
             let number = nextNumber
             nextNumber += 1
             let block = ArchiveIndexLayout.blockSize
-            let blockLimit = UInt64(Int64.max) / block  // no position past this, so no sum overflows
+            let positionLimit = UInt64(Int64.max) / block  // no position past this, so no sum overflows
             // For messages only, so built only for one (`Cursor`).
             var what: String { "entry \(number)" }
-            let step = try cursor.number("\(what)'s position", atMost: blockLimit - headerBlock)
+            let step = try cursor.number("\(what)'s position", atMost: positionLimit - headerBlock)
             // bale's tar stream begins with its first entry (no global
             // header): an index that starts later has lost entries.
             guard number > 0 || step == 0 else { throw Failure("the index's first entry does not begin the tar stream") }
             guard number == 0 || step >= 1 else { throw Failure("the index's \(what) does not come after the one before") }
             headerBlock += step
-            let contentStep = try cursor.number("\(what)'s data position", atMost: blockLimit - headerBlock)
+            // The checks `decode` makes of every entry's place again, against
+            // the members, made here too, as each record is read: what is made
+            // of the records stays within the stream's length.
+            guard headerBlock >= contentBlock else { throw Failure("the index's \(what) begins inside the entry before it") }
+            let contentStep = try cursor.number("\(what)'s data position", atMost: positionLimit - headerBlock)
             guard contentStep >= 1 else { throw Failure("the index's \(what) has its data before its header") }
+            guard headerBlock + contentStep <= blockLimit else { throw Failure("the index's \(what) lies outside the tar stream") }
+            contentBlock = headerBlock + contentStep
             guard let kind = ArchiveIndexLayout.kind(number: UInt64(try cursor.byte("\(what)'s type"))) else {
                 throw Failure("the index's \(what) has an unknown type")
             }
@@ -259,6 +287,11 @@ public enum ArchiveIndexDecoder {
             // memchr, not `contains`: a byte loop of its own was a sixth of the walk.
             guard shared + own.count > 0, own.isEmpty || memchr(own.baseAddress!, 0, own.count) == nil else {
                 throw Failure("the index's \(what) has no valid name")
+            }
+            // A name longer than a header block is in a pax or long-name
+            // header of the entry's own: within its headers.
+            guard UInt64(shared + own.count) <= contentStep * block else {
+                throw Failure("the index's \(what) has a name longer than its headers")
             }
             if shared + own.count > name.count {
                 let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(2 * name.count, shared + own.count))
@@ -353,10 +386,14 @@ public enum ArchiveIndexDecoder {
     /// The index in `payload` (the blob's content, inflated), which
     /// begins with `entries` entries, checked against itself; with
     /// `kept`, which of the entries it holds (members, stream length and
-    /// checks are the same for all).
+    /// checks are the same for all). `expected`, the stream's length when
+    /// known (the end member's record): no record may place an entry past
+    /// it, checked as each is read, so that a forged index allocates no
+    /// more than the stream it claims to describe (see `Records.init`).
     public static func decode(payload: UnsafeRawBufferPointer, entries entryCount: UInt64,
-                              keeping kept: Kept = .all) throws(Failure) -> ArchiveIndex {
-        var records = try Records(payload: payload, count: entryCount)
+                              keeping kept: Kept = .all,
+                              streamLength expected: UInt64 = UInt64(Int64.max)) throws(Failure) -> ArchiveIndex {
+        var records = try Records(payload: payload, count: entryCount, streamLength: expected)
         // The entries first, as recorded: their positions are checked
         // against the stream and its members, which follow them. Every
         // entry made, or for `.atTheEnds` every entry's place.
@@ -400,7 +437,8 @@ public enum ArchiveIndexDecoder {
             let dataLength = try cursor.varint("member \(number)'s data length")
             guard length >= UInt64(GzipMember.headerLength + GzipMember.trailerLength),
                   length <= UInt64(GzipMember.maximumMemberLength),
-                  dataLength <= UInt64(GzipMember.maximumDataLength) else {
+                  dataLength <= UInt64(GzipMember.maximumDataLength),
+                  dataLength <= length * ArchiveIndexLayout.maximumDeflateRatio else {
                 throw Failure("the index's member \(number) has sizes no member of bale's has")
             }
             members.append(ArchiveIndex.Member(offset: offset, length: length, dataStart: dataStart, dataLength: dataLength))

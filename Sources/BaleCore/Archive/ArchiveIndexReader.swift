@@ -62,6 +62,13 @@ public enum ArchiveIndexReader {
         guard record.indexOffset < record.streamLength else {
             return .unusable(reason: "the end member's index offset lies outside the stream")
         }
+        // The data members are the bytes before the index: deflate makes
+        // at most 1032 bytes of each. The index's records are held to the
+        // stream's length (`ArchiveIndexDecoder.Records.init`), so a bound on
+        // it bounds what a forged index can make bale allocate.
+        guard record.dataLength / ArchiveIndexLayout.maximumDeflateRatio <= record.indexOffset else {  // no product to overflow
+            return .unusable(reason: "the end member records a tar stream larger than its members can hold")
+        }
         let indexLength = record.streamLength - record.indexOffset
         guard indexLength <= maximumIndexBytes else { return .unusable(reason: "the index is larger than bale reads") }
         let members: [UInt8]
@@ -75,7 +82,8 @@ public enum ArchiveIndexReader {
                 try blob.withUnsafeBytes { try ArchiveIndexDecoder.inflate($0) }
             }
             let index = try typedThrows(ArchiveIndexDecoder.Failure.self) {
-                try payload.withUnsafeBytes { try ArchiveIndexDecoder.decode(payload: $0, entries: entries, keeping: kept) }
+                try payload.withUnsafeBytes { try ArchiveIndexDecoder.decode(payload: $0, entries: entries, keeping: kept,
+                                                                      streamLength: record.dataLength) }
             }
             found = ArchiveIndexRecords(index: index, payload: payload, count: entries)
         } catch {
