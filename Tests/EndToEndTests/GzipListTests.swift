@@ -169,4 +169,42 @@ import Testing
 
             """#, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A header of any length is listed, as GNU gzip lists it, from a file
+    /// and from a pipe: a 20 MiB name and a 20 MiB comment, with an extra
+    /// field and a header CRC (bale held the first 16 MiB and said "a
+    /// header longer than bale reads", exit 1); the header is taken off
+    /// the ratio as a short one is. The same header with its CRC damaged
+    /// is gzip's error, exit 1.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func headersOfAnyLengthAreListed() throws {
+        let run = try Scratch().run(#"""
+            python3 -c '
+            import struct, zlib
+            data = b"hello world\n" * 1000
+            c = zlib.compressobj(6, zlib.DEFLATED, -15); d = c.compress(data) + c.flush()
+            tail = d + struct.pack("<II", zlib.crc32(data), len(data))
+            h = bytes([31, 139, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3]) + struct.pack("<H", 5) + b"AB\x01\x00z"
+            h += b"n" * (20 << 20) + b"\0" + b"c" * (20 << 20) + b"\0"
+            h += struct.pack("<H", zlib.crc32(h) & 0xffff)
+            open("long.gz", "wb").write(h + tail)
+            open("bad.gz", "wb").write(h[:-2] + bytes([h[-2] ^ 1, h[-1]]) + tail)
+            open("short.gz", "wb").write(bytes([31, 139, 8, 0, 0, 0, 0, 0, 0, 3]) + tail)'
+            gzip -t long.gz && gzip -l long.gz | tail -n 1 | awk '{print "gzip:", $1, $2}'
+            "$BALE" gzip -l long.gz | tail -n 1 | awk '{print "file:", $1, $2, $3}'; echo "status $?"
+            "$BALE" gzip -l < long.gz | tail -n 1 | awk '{print "pipe:", $1, $2, $3}'
+            "$BALE" gzip -l short.gz | tail -n 1 | awk '{print "short:", $3}'
+            "$BALE" gzip -l bad.gz; echo "bad: $?"
+            "$BALE" gzip -l < bad.gz; echo "bad pipe: $?"
+            """#)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 7, "\(run.stdout)\(run.stderr)")
+        let gzip = lines[0].split(separator: " ").dropFirst().joined(separator: " ")
+        let ratio = lines[4].split(separator: " ").last.map(String.init) ?? "?"
+        #expect(lines[1] == "file: \(gzip) \(ratio)", "\(run.stdout)\(run.stderr)")
+        #expect(lines[2] == "status 0")
+        #expect(lines[3] == "pipe: \(gzip) \(ratio)", "\(run.stdout)\(run.stderr)")
+        #expect(lines[5] == "bad: 1" && lines[6] == "bad pipe: 1", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("bale: bad.gz: header crc mismatch"), "\(run.stderr)")
+    }
 }

@@ -41,19 +41,13 @@ public struct GzipSummary: Equatable, Sendable {
         case inflateFailed(BaleError)
     }
 
-    /// The longest first header read: a name or comment of up to 16 MiB.
-    static let longestHeader = 16 << 20
-
-    /// The length of the first header in `head`, the input's first bytes
-    /// (all of them when `atEnd`); nil when it needs more of them and more
-    /// may be read (short of `longestHeader`).
-    static func headerLength(in head: [UInt8], atEnd: Bool) throws(Failure) -> Int? {
-        switch head.withUnsafeBytes({ GzipHeader.parse($0) }) {
-        case .header(let parsed): return parsed.length
+    /// The first header's length, once its scan has seen all the bytes
+    /// there were or the header's end.
+    static func headerLength(_ scanned: GzipHeaderScan.Outcome) throws(Failure) -> Int {
+        switch scanned {
+        case .complete(let length): return length
         case .invalid(let reason): throw .notGzip(reason)
-        case .needMoreBytes:
-            guard atEnd || head.count >= longestHeader else { return nil }
-            throw .notGzip(atEnd ? "unexpected end of file" : "a header longer than bale reads")
+        case .needsMore: throw .notGzip("unexpected end of file")
         }
     }
 
@@ -67,15 +61,21 @@ public struct GzipSummary: Equatable, Sendable {
                             zlibOnly: Bool = false) throws(Failure) -> GzipSummary {
         let remaining = max(0, size - start)
         // The first header, for its length (gzip's ratio takes it off),
-        // read in growing steps: a name or a comment may be long.
-        var wanted = Int(min(remaining, 1 << 12))
-        var headerLength: Int?
-        while headerLength == nil {
-            let head: [UInt8]
-            do throws(SystemError) { head = try FileIO.bytes(fd, upTo: wanted, at: start) } catch { throw .readFailed(error) }
-            headerLength = try Self.headerLength(in: head, atEnd: Int64(head.count) >= remaining)
-            wanted = Int(min(remaining, Int64(wanted) * 8, Int64(longestHeader)))
+        // scanned in growing pieces: a name or a comment may be long.
+        var scan = GzipHeaderScan()
+        var scanned: Int64 = 0
+        var piece = 1 << 12
+        while scan.outcome == .needsMore, scanned < remaining {
+            let bytes: [UInt8]
+            do throws(SystemError) {
+                bytes = try FileIO.bytes(fd, upTo: Int(min(Int64(piece), remaining - scanned)), at: start + scanned)
+            } catch { throw .readFailed(error) }
+            if bytes.isEmpty { break }  // the file shrank
+            _ = bytes.withUnsafeBytes { scan.scan($0) }
+            scanned += Int64(bytes.count)
+            piece = min(piece * 8, 1 << 20)
         }
+        let headerLength = try Self.headerLength(scan.outcome)
         let counter = CountingSink()
         let ending: GzipStreamDecoder.Ending
         do { ending = try GzipStreamDecoder.decode(fd: fd, path: path, zlibOnly: zlibOnly, sink: counter) } catch {
@@ -83,7 +83,7 @@ public struct GzipSummary: Equatable, Sendable {
         }
         let (bytes, crc) = counter.figures
         return GzipSummary(compressedBytes: remaining, uncompressedBytes: bytes, crc: crc,
-                           headerBytes: Int64(headerLength ?? 0) + 8, hasTrailingGarbage: ending == .trailingGarbage)
+                           headerBytes: Int64(headerLength) + 8, hasTrailingGarbage: ending == .trailingGarbage)
     }
 }
 
@@ -113,10 +113,9 @@ extension GzipSummary {
         relay.decoderEnded(well: (try? decoded.get()) != nil)
         FileIO.close(readEnd)
         thread.join()
-        let (head, total, readError) = relay.outcome
+        let (header, total, readError) = relay.outcome
         if let readError { throw .readFailed(readError) }
-        // The relay keeps up to `longestHeader` bytes: fewer is all there was.
-        let headerLength = try Self.headerLength(in: head, atEnd: head.count < longestHeader) ?? 0
+        let headerLength = try Self.headerLength(header)
         let ending: GzipStreamDecoder.Ending
         switch decoded {
         case .success(let ended): ending = ended
@@ -129,13 +128,12 @@ extension GzipSummary {
 }
 
 /// The thread between a one-time input and the decoder's pipe (see
-/// `GzipSummary.read(stream:)`): reads, counts, keeps the first bytes
-/// (up to the longest header), writes on. Its state under one lock.
+/// `GzipSummary.read(stream:)`): reads, counts, scans the first header
+/// for its length, writes on. Its state under one lock.
 private final class StreamRelay: Sendable {
     private struct State {
-        /// The first bytes, from their first up to the first header's end
-        /// or a little past it (or as many as may hold one), given at the end.
-        var head: [UInt8] = []
+        /// What the first header's scan found, given at the end.
+        var header = GzipHeaderScan.Outcome.needsMore
         var total: Int64 = 0
         var readError: SystemError?
         /// Set once the decoder has stopped (before it closes its end):
@@ -159,13 +157,10 @@ private final class StreamRelay: Sendable {
             buffer.deallocate()
             FileIO.close(output)
         }
-        // The first bytes, kept here and handed over at the end: parsed
-        // each time they have doubled, not at every piece (a name of 15
-        // MiB parsed from its start at every 64 KiB took minutes).
-        var head: [UInt8] = []
-        var headIsComplete = false
-        var nextParse = 1 << 12
-        defer { state.withLock { $0.head = head } }
+        // The first header, scanned here and its outcome handed over at
+        // the end: a piece at a time, nothing of it kept.
+        var scan = GzipHeaderScan()
+        defer { state.withLock { $0.header = scan.outcome } }
         var writing = true
         while true {
             let got: Int
@@ -176,15 +171,7 @@ private final class StreamRelay: Sendable {
             if got == 0 { return }
             let piece = UnsafeRawBufferPointer(rebasing: buffer[..<got])
             state.withLock { $0.total += Int64(got) }
-            if !headIsComplete {
-                head += piece.prefix(GzipSummary.longestHeader - head.count)
-                if head.count >= nextParse || head.count == GzipSummary.longestHeader {
-                    nextParse = 2 * head.count
-                    let needsMore: Bool
-                    if case .needMoreBytes = head.withUnsafeBytes({ GzipHeader.parse($0) }) { needsMore = true } else { needsMore = false }
-                    headIsComplete = !needsMore || head.count == GzipSummary.longestHeader
-                }
-            }
+            if scan.outcome == .needsMore { _ = scan.scan(piece) }
             guard writing else { continue }
             do { try FileIO.write(output, from: piece.baseAddress!, count: got) } catch {
                 // The decoder stopped reading and closed its end, which it
@@ -200,8 +187,8 @@ private final class StreamRelay: Sendable {
         state.withLock { $0.countsTheRest = well }
     }
 
-    var outcome: (head: [UInt8], total: Int64, readError: SystemError?) {
-        state.withLock { ($0.head, $0.total, $0.readError) }
+    var outcome: (header: GzipHeaderScan.Outcome, total: Int64, readError: SystemError?) {
+        state.withLock { ($0.header, $0.total, $0.readError) }
     }
 }
 
