@@ -33,6 +33,12 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: [.customShort("n"), .customLong("no-name")], help: "Do not store the file name and time (bale never does).")
     var noName = false
 
+    /// gzip's `-N`: with gunzip, the output named and dated by what the
+    /// header stores (`GzipStoredName`); compressing, bale stores neither.
+    @Flag(name: [.customShort("N"), .customLong("name")],
+          help: "Decompressing: name the output and set its time as the header stores them (gunzip -N).")
+    var restoreName = false
+
     @Flag(name: .customLong("rsyncable"),
           help: "End each member where the content says, not every 4 MiB, so that rsync sends only what changed.")
     var rsyncable = false
@@ -141,6 +147,13 @@ struct GzipOptions: ParsableArguments {
         // The level is checked where one is used: `gunzip --codec isal`
         // compresses nothing, and the default 6 is none of isal's levels.
         if compresses(decompress: decompress, test: test) { _ = try level.resolved(codec: engine.codec) }
+        if restoreName && !decompress && !test && !list {
+            throw ValidationError("-N stores the name and time, which bale never does (the same input gives the same bytes); "
+                                  + "-N goes with gunzip, to restore them")
+        }
+        // -r's outputs are named from their inputs, and its resumption of
+        // an interrupted run finds an output's input by its name.
+        if restoreName && recursive { throw ValidationError("-N goes with the files named, not with -r") }
         if manifest != nil && (decompress || test) {
             throw ValidationError("--manifest lists the files compressed: it does not go with -d or -t")
         }
@@ -170,6 +183,7 @@ struct GzipOptions: ParsableArguments {
         options.recursive = recursive
         options.rsyncable = rsyncable
         options.list = list
+        options.restoresName = restoreName
         options.outputDirectory = outputDirectory
         options.selection.excludes = excludes
         options.selection.includes = includes

@@ -100,5 +100,49 @@ import Testing
                 "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("l.gz: truncated: unexpected end of file"), "\(run.stderr)")
     }
-}
 
+    /// `gunzip -N` names the output and dates it as the header stores them,
+    /// as GNU gunzip -N does (bale refused -N, exit 64): each case run by
+    /// both in twin directories, their outputs' names, times and contents
+    /// the same. A stored name's last component only (`../../x` stays in
+    /// the directory); a name that is the input's own is no name. `gzip
+    /// -lN` lists the stored name and time as gzip does; without -N
+    /// nothing changes. Compressing, and with -r, -N is a usage error.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func storedNamesAndTimesAreRestoredWithN() throws {
+        let run = try Scratch().run(#"""
+            mkdir src && cd src && echo hello > orig.txt && touch -d '2001-01-01 01:02:03' orig.txt
+            gzip -N -c orig.txt > renamed.gz && gzip -n -c orig.txt > plain.gz && cp renamed.gz default.gz
+            python3 -c '
+            import struct, zlib
+            def member(name, data=b"escape\n", stamp=1000000000):
+                c = zlib.compressobj(6, zlib.DEFLATED, -15); body = c.compress(data) + c.flush()
+                head = bytes([31, 139, 8, 8]) + struct.pack("<I", stamp) + bytes([0, 3]) + name + b"\0"
+                return head + body + struct.pack("<II", zlib.crc32(data), len(data))
+            open("up.gz", "wb").write(member(b"../../up.txt"))
+            open("self.gz", "wb").write(member(b"self.gz", stamp=0))'
+            rm orig.txt && cd .. && cp -a src gnu && cp -a src own
+            rm gnu/self.gz && mv own/self.gz .
+            (cd gnu && gunzip -N renamed.gz up.gz plain.gz && gunzip default.gz; echo "gzip $?")
+            (cd own && "$BALE" gunzip -N renamed.gz up.gz plain.gz && "$BALE" gunzip default.gz; echo "bale $?")
+            "$BALE" gunzip -N self.gz && ls self
+            for d in gnu own; do (cd $d && find . -type f -printf '%p %TY-%Tm-%Td %TT %s\n' | sed 's/\.[0-9]* / /' | sort | md5sum); done
+            ls gnu; ls -d up.txt ../up.txt 2>&1 | grep -c 'No such'
+            gzip -lN src/renamed.gz | tail -n 1 > gnu.list; "$BALE" gzip -lN src/renamed.gz | tail -n 1 > own.list
+            cmp gnu.list own.list && echo "lists alike"
+            "$BALE" gzip -N -k src/plain.gz 2>/dev/null; echo "gzip -N: $?"
+            "$BALE" gunzip -rN src 2>/dev/null; echo "gunzip -rN: $?"
+            """#)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 13, "\(run.stdout)\(run.stderr)")
+        // GNU gzip takes the input's own name for an output that exists
+        // ("self.gz already exists", 2); bale for no name.
+        #expect(lines[0] == "gzip 0" && lines[1] == "bale 0", "\(run.stdout)\(run.stderr)")
+        #expect(lines[2] == "self", "\(run.stdout)\(run.stderr)")
+        #expect(lines[3] == lines[4], "the same names, times and sizes: \(run.stdout)")
+        #expect(Array(lines[5...8]) == ["default", "orig.txt", "plain", "up.txt"], "\(run.stdout)")
+        #expect(lines[9] == "2", "nothing outside the directory: \(run.stdout)")
+        #expect(lines[10] == "lists alike", "\(run.stdout)")
+        #expect(lines[11] == "gzip -N: 64" && lines[12] == "gunzip -rN: 64", "\(run.stdout)")
+    }
+}

@@ -28,6 +28,10 @@ public struct GzipCommand: Sendable {
         public var suffix = ".gz"
         /// List each file's sizes and ratio instead (`-l`, `GzipListing`).
         public var list = false
+        /// Decompressing a FILE into a file beside it: name the output and
+        /// date it by the name and time its header stores (`-N`,
+        /// `GzipStoredName`), as GNU gunzip -N does.
+        public var restoresName = false
         /// Walk directories and process every file in them (`-r`).
         public var recursive = false
         /// End each member where the content says (`--rsyncable`,
@@ -176,6 +180,7 @@ public struct GzipCommand: Sendable {
             return .warning
         }
         var target: [UInt8]?
+        var storedTime: Int64?
         if writesBeside {
             if !options.force && info.st_nlink > 1 {
                 context.report(.warning(path: path, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- file ignored", wording: .sentence))
@@ -187,7 +192,16 @@ public struct GzipCommand: Sendable {
             }
             let base = Self.baseNameStart(of: pathBytes)
             switch outputName(for: pathBytes[base...]) {
-            case .output(let name): target = Array(pathBytes[..<base]) + name
+            case .output(let name):
+                target = Array(pathBytes[..<base]) + name
+                if options.restoresName, let stored = storedName(of: pathBytes) {
+                    storedTime = stored.modificationTime
+                    // Never the input's own name: renamed over it, the
+                    // output would be removed with it.
+                    if let restored = stored.baseName, restored != Array(pathBytes[base...]) {
+                        target = Array(pathBytes[..<base]) + restored
+                    }
+                }
             case .alreadyCompressed where options.force:
                 // As gzip: -f compresses a file whatever its name.
                 target = pathBytes + TerminalText.bytes(ofName: options.suffix)
@@ -228,7 +242,16 @@ public struct GzipCommand: Sendable {
         }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
         return transformFile(pathBytes, examined: info, followingLink: kind == S_IFLNK, into: target,
-                             removing: writesBeside && !options.keep, pipeline: pipeline)
+                             dated: storedTime, removing: writesBeside && !options.keep, pipeline: pipeline)
+    }
+
+    /// The name and time the first header of the file at `path` stores
+    /// (`-N`; see `GzipStoredName.read(fd:at:)`).
+    private func storedName(of path: [UInt8]) -> GzipStoredName? {
+        let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
+        guard fd >= 0 else { return nil }
+        defer { FileIO.close(fd) }
+        return GzipStoredName.read(fd: fd)
     }
 
     /// The warning status when `target` exists and may not be replaced
@@ -287,7 +310,7 @@ public struct GzipCommand: Sendable {
     /// as before, waiting for its writer (GNU gzip, which opens every
     /// input without waiting, reads nothing from it if none is there yet).
     func transformFile(_ path: [UInt8], examined: stat, followingLink: Bool = false, into target: [UInt8]?,
-                       removing: Bool, pipeline: Pipeline) -> ExitCode {
+                       dated storedTime: Int64? = nil, removing: Bool, pipeline: Pipeline) -> ExitCode {
         let name = TerminalText.name(path)
         let waits = examined.st_mode & S_IFMT != S_IFREG
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (waits ? 0 : O_NONBLOCK) | (followingLink ? 0 : O_NOFOLLOW)
@@ -309,9 +332,11 @@ public struct GzipCommand: Sendable {
         }
         if !waits { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
         let seekable = opened.st_mode & S_IFMT == S_IFREG
+        var attributes = AtomicOutputFile.Attributes(opened)
+        if let storedTime { attributes.modificationTime = timespec(tv_sec: Int(storedTime), tv_nsec: 0) }
         return transform(
             input: fd, inputName: name, size: seekable ? Int64(opened.st_size) : nil,
-            attributes: AtomicOutputFile.Attributes(opened), outputPath: target,
+            attributes: attributes, outputPath: target,
             pipeline: pipeline, removeAfter: removing ? (path, PackEntry.WalkedStamp(opened)) : nil,
             readStamp: seekable ? PackEntry.WalkedStamp(opened) : nil)
     }

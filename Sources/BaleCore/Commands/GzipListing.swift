@@ -132,13 +132,13 @@ struct GzipListing {
         // Opened without waiting (a FIFO with no writer yet, as gzip opens
         // it); read with waiting.
         if !isFile { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
+        // Standard input that is a file is listed from where its offset
+        // stands, as `gunzip -c` and `-t` read it (and as gzip does):
+        // `{ head -c 4 >/dev/null; bale gunzip -l; } < file`.
+        let start = isStandardInput ? max(0, Int64(lseek(fd, 0, SEEK_CUR))) : 0
         let summary: GzipSummary
         do {
             let zlibOnly = command.options.engine.codec == .zlib
-            // Standard input that is a file is listed from where its offset
-            // stands, as `gunzip -c` and `-t` read it (and as gzip does):
-            // `{ head -c 4 >/dev/null; bale gunzip -l; } < file`.
-            let start = isStandardInput ? max(0, Int64(lseek(fd, 0, SEEK_CUR))) : 0
             summary = isFile ? try GzipSummary.read(fd: fd, size: Int64(info.st_size), from: start, path: shown, zlibOnly: zlibOnly)
                 : try GzipSummary.read(stream: fd, path: shown, zlibOnly: zlibOnly)
         } catch {
@@ -148,18 +148,22 @@ struct GzipListing {
             case .inflateFailed(let failure): return .failure(failure)
             }
         }
+        // With -N, the name and time the header stores, as `gunzip -N`
+        // would restore them (and as `gzip -lN` lists them).
+        let stored = command.options.restoresName && isFile ? GzipStoredName.read(fd: fd, at: start) : nil
         let name: String
         if isStandardInput {
             name = "stdout"
         } else {
             let base = path.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
             switch command.outputName(for: path[base...], decompressing: true) {
-            case .output(let output): name = TerminalText.name(Array(path[..<base]) + output)
+            case .output(let output): name = TerminalText.name(Array(path[..<base]) + (stored?.baseName ?? output))
             case .alreadyCompressed, .unknownSuffix: name = shown
             }
         }
         // A pipe's date is gzip's for it: none (the epoch).
-        return .success(.listed(summary, shown: shown, name: name, fileTime: isFile ? Int(info.st_mtim.tv_sec) : 0))
+        let fileTime = stored?.modificationTime.map(Int.init) ?? (isFile ? Int(info.st_mtim.tv_sec) : 0)
+        return .success(.listed(summary, shown: shown, name: name, fileTime: fileTime))
     }
 
     /// The sizes and the ratio, in gzip's columns.

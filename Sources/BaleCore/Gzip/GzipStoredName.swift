@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The original name and time a gzip header may store (FNAME, MTIME: RFC
+/// 1952 §2.3.1), for `gunzip -N`, which names its output and dates it by
+/// them as GNU gunzip does.
+///
+/// Only the name's last component is used, as GNU gzip uses it: a header
+/// is anyone's to write, and `../../etc/x` or `/tmp/x` must not place the
+/// output outside the input's directory. A name with no usable last
+/// component (empty, `.`, `..`, longer than a file name may be) is no name.
+/// bale writes neither (its output is the same for the same input), so
+/// its own files keep the name their suffix gives and the time of the .gz.
+public struct GzipStoredName: Equatable, Sendable {
+    /// The last component of the stored name; nil when there is none.
+    public var baseName: [UInt8]?
+    /// The stored modification time in seconds since 1970; nil for 0,
+    /// which RFC 1952 reserves for "no time stamp".
+    public var modificationTime: Int64?
+
+    /// The header bytes read to find the name: a name longer than this is
+    /// no file name (GNU gzip stops at 1,024 bytes of it).
+    public static let headerBytesRead = 64 << 10
+
+    /// What the header at byte `offset` of the file open on `fd` stores;
+    /// nil when it cannot be read or is no whole header (the decompression
+    /// then says what is wrong with it).
+    public static func read(fd: Int32, at offset: Int64 = 0) -> GzipStoredName? {
+        guard let head = try? FileIO.bytes(fd, upTo: headerBytesRead, at: offset) else { return nil }
+        return head.withUnsafeBytes { read(from: $0) }
+    }
+
+    /// What the header at the start of `bytes` stores; nil when the bytes
+    /// hold no whole header.
+    public static func read(from bytes: UnsafeRawBufferPointer) -> GzipStoredName? {
+        guard case .header = GzipHeader.parse(bytes) else { return nil }
+        let flags = bytes[3]
+        let seconds = Int64(GzipMember.loadLittleEndian32(bytes, at: 4))
+        var offset = 10
+        if flags & GzipHeader.flagExtra != 0 { offset += 2 + (Int(bytes[10]) | Int(bytes[11]) << 8) }
+        var baseName: [UInt8]?
+        if flags & GzipHeader.flagName != 0, let end = bytes[offset...].firstIndex(of: 0) {
+            let name = bytes[offset..<end]
+            let last = name.lastIndex(of: UInt8(ascii: "/")).map { name[($0 + 1)...] } ?? name[...]
+            let component = Array(last)
+            let unusable = component.isEmpty || component == Array(".".utf8) || component == Array("..".utf8)
+                || component.count > Int(NAME_MAX)
+            baseName = unusable ? nil : component
+        }
+        return GzipStoredName(baseName: baseName, modificationTime: seconds == 0 ? nil : seconds)
+    }
+}
