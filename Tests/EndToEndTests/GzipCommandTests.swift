@@ -270,4 +270,37 @@ import Testing
         #expect(run.stdout.contains("status=1"), "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("compressed data not written to a terminal"), "\(run.stdout)")
     }
+
+    /// A second `bale gzip FILE` while a first still writes leaves the
+    /// first's temporary file, locked while written: it took it for a
+    /// killed run's and removed it, and the first, healthy, failed ("write
+    /// error: No such file or directory", a probe helper). The first is
+    /// stopped (SIGSTOP) once its temporary file is there; the second
+    /// compresses the file; the first, let go, finds the output made
+    /// ("already exists", 2). Nothing lost.
+    @Test func aLiveRunsTemporaryFileIsLeftToIt() throws {
+        let run = try Scratch().run(#"""
+            (seq 3000000; seq 1000000) > s && sha256sum < s > sum
+            "$BALE" gzip -9 -p 1 --codec zlib s 2> first & pid=$!
+            for i in $(seq 200); do ls -A | grep -q '^\.s\.gz\.bale-' && break; sleep 0.02; done
+            kill -STOP $pid
+            ls -A | grep -c '^\.s\.gz\.bale-'
+            "$BALE" gzip s 2> second; echo "second $?"
+            ls -A | grep -c '^\.s\.gz\.bale-'
+            kill -CONT $pid; wait $pid; echo "first $?"
+            cat first second
+            gzip -dc s.gz | sha256sum | cmp - sum && echo intact
+            ls -A | grep -v -e first -e second -e sum
+            """#)
+        #expect(run.stdout == """
+            1
+            second 0
+            1
+            first 2
+            bale: s.gz already exists; not overwritten
+            intact
+            s.gz
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -331,9 +331,8 @@ struct RecursiveGzip {
                 // another part's temporary file is its live output.
                 let inputName = Array(entry.name.dropLast(name.count)) + input
                 if let shard = options.selection.shard, !shard.takes(inputName) { return }
-                if withCString(entry.path, { unlink($0) }) == 0 {
-                    options.context.infoRemovedLeftover(shown)
-                }
+                // Nor while a live run (another bale on this tree) writes it.
+                if AtomicOutputFile.removeIfAbandoned(entry.path) { options.context.infoRemovedLeftover(shown) }
                 return
             }
             switch entry.type {

@@ -147,6 +147,14 @@ public final class AtomicOutputFile: Sendable {
             if holdingDirectory { FileIO.close(directory) }
             throw .writeFailed(path: TerminalText.name(pathBytes), failure)
         }
+        // Locked while it is written (the lock goes with the descriptor,
+        // closed by `commit` or `discard`, or by the kernel when the run is
+        // killed): another run that meets it takes it for a live output,
+        // not a killed run's leftover (`removeIfAbandoned`). A second `bale
+        // gzip FILE` while a first still wrote removed the first's file,
+        // which then failed ("write error: No such file"). A file system
+        // without flock leaves it unlocked, as before.
+        _ = flock(fd, LOCK_EX | LOCK_NB)
         self.init(pathBytes: pathBytes, targetName: holdingDirectory ? name : target, directory: directory, fd: fd,
                   temporaryName: template.dropLast().map { UInt8(bitPattern: $0) },
                   createdMode: (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits, direct: false, slot: registered)
@@ -289,6 +297,18 @@ public final class AtomicOutputFile: Sendable {
         name.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { bale_is_temporary_name($0.baseAddress, $0.count) != 0 }
         }
+    }
+
+    /// Removes the temporary file at `path` (one of ours by its name,
+    /// `isTemporaryName`) unless a live run still writes it, which holds
+    /// it locked; true when removed. Left by a run that was killed, it is
+    /// unlocked.
+    static func removeIfAbandoned(_ path: [UInt8]) -> Bool {
+        let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) }
+        guard fd >= 0 else { return false }
+        defer { FileIO.close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else { return false }
+        return withCString(path) { unlink($0) } == 0
     }
 
     /// Writes all of `bytes` to the temporary file.

@@ -13,7 +13,8 @@ import Glibc
 /// check letters hold (`AtomicOutputFile.isTemporaryName`: a file of the
 /// user's that merely has the form stays) and it is the temporary name of
 /// the very output being written now, whose input is there (it is being
-/// compressed). Each directory is listed once per run, the first time an
+/// compressed), and no live run holds it locked (another `bale gzip FILE`
+/// still writing it: `AtomicOutputFile.removeIfAbandoned`). Each directory is listed once per run, the first time an
 /// output goes there, so `gzip *` in a large directory reads it once.
 final class TemporaryLeftovers {
     /// Per directory listed, its temporary names of ours, by the output
@@ -28,7 +29,7 @@ final class TemporaryLeftovers {
         let stem = AtomicOutputFile.temporaryStem(of: parts.name)
         guard let found = listed[parts.directory]?[stem], !found.isEmpty else { return [] }
         listed[parts.directory]?[stem] = nil
-        return found.map { parts.prefix + $0 }.filter { path in withCString(path) { unlink($0) } == 0 }
+        return found.map { parts.prefix + $0 }.filter(AtomicOutputFile.removeIfAbandoned)
     }
 
     /// The temporary names of ours in `directory`, by the output name each holds.
