@@ -261,4 +261,35 @@ import Testing
             """#)
         #expect(run.stdout == "as gzip\n10\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// `-S SUF` that is the tail of a built-in suffix is tried after them,
+    /// as GNU gzip's `get_suffix` tries it, and a .tgz or .taz becomes .tar
+    /// whichever suffix matched it: `gunzip -S z a.gz` made `a.g` and
+    /// `gunzip -S .tgz c.tgz` made `c` (a probe helper). Each case run by
+    /// GNU gunzip and by bale in twin directories: the same names, the same
+    /// status; and compressing, the same suffix named as already there.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func aSuffixGivenIsTriedAsGzipTriesIt() throws {
+        let run = try Scratch().run(#"""
+            cases='z:a.gz gz:b.tgz z:x.taz gz:y-gz tgz:t.tgz .tgz:c.tgz .TGZ:u.TGZ .xyz:f.xyz _z:h_z .gz:g.gz az:w.taz'
+            for tool in gnu bale; do
+                mkdir $tool && cd $tool
+                for c in $cases; do
+                    suffix=${c%%:*} name=${c#*:}
+                    mkdir "$name.d" && seq 100 | gzip -n > "$name.d/$name"
+                    if [ $tool = gnu ]; then gunzip -S "$suffix" "$name.d/$name"; else "$BALE" gunzip -S "$suffix" "$name.d/$name"; fi
+                    echo "$c $? $(ls "$name.d")"
+                done > ../$tool.txt
+                cd ..
+            done
+            diff gnu.txt bale.txt && echo "alike: $(wc -l < bale.txt)"
+            seq 10 > a && gzip -n a && "$BALE" gzip -S z a.gz; echo "status $?"
+            """#)
+        #expect(run.stdout == """
+            alike: 11
+            status 0
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("a.gz already has .gz suffix -- unchanged"), "\(run.stderr)")
+    }
 }

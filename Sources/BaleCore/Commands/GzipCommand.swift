@@ -374,11 +374,22 @@ public struct GzipCommand: Sendable {
         return decompressing ? .unknownSuffix : .output(Array(name) + TerminalText.bytes(ofName: options.suffix))
     }
 
-    /// The suffixes gunzip recognises and what replaces each, as gzip: `-S`'s
-    /// first, then .tgz and .taz (to .tar), .gz, -gz, .z, -z, _z.
+    /// The suffixes gunzip recognises, in the order they are tried, and
+    /// what replaces each, as GNU gzip's `get_suffix`: `-S`'s first, unless
+    /// it is the tail of a built-in one (`-S z`, `-S gz`), then last, so
+    /// that `gunzip -S z a.gz` makes `a`, not `a.g`; a name that ends in
+    /// .tgz or .taz becomes .tar, whichever suffix matched it (`-S .tgz`
+    /// too). bale took `-S`'s first always and replaced it with nothing.
     var decompressedSuffixes: [(String, String)] {
-        [(options.suffix, ""), (".tgz", ".tar"), (".taz", ".tar"), (".gz", ""), ("-gz", ""),
-         (".z", ""), ("-z", ""), ("_z", "")]
+        let builtIn = [".gz", ".z", ".taz", ".tgz", "-gz", "-z", "_z"]
+        let given = options.suffix
+        let givenBytes = TerminalText.bytes(ofName: given)
+        let tailOfBuiltIn = builtIn.contains { $0.utf8.count > givenBytes.count && $0.utf8.suffix(givenBytes.count).elementsEqual(givenBytes) }
+        let order = tailOfBuiltIn ? builtIn + [given] : [given] + builtIn
+        return order.map { suffix in
+            let lowered = suffix.lowercased()
+            return (suffix, lowered == ".tgz" || lowered == ".taz" ? ".tar" : "")
+        }
     }
 
     // MARK: - The transform itself
