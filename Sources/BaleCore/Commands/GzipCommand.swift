@@ -493,10 +493,28 @@ public struct GzipCommand: Sendable {
             } else {
                 .standardOutput
             }
+            // Decompressing, the first header and a trailer are left out, as
+            // gunzip -v and gzip -l leave them (`VerboseLine`).
+            let framing = options.decompress ? Self.firstHeaderAndTrailerBytes(of: input) : 0
             context.info(VerboseLine.text(name: fromStandardInput ? nil : inputName, plainBytes: report.plainBytes,
-                                          gzipBytes: report.gzipBytes, outcome: outcome))
+                                          gzipBytes: report.gzipBytes - framing, outcome: outcome))
         }
         return status
+    }
+
+    /// The length of the first header of the gzip file open on `input`
+    /// (read from its start) and a trailer's 8 bytes: what gzip leaves out
+    /// of a ratio; 0 when it cannot be read.
+    private static func firstHeaderAndTrailerBytes(of input: Int32) -> Int64 {
+        var scan = GzipHeaderScan()
+        var offset: Int64 = 0
+        while scan.outcome == .needsMore {
+            guard let piece = try? FileIO.bytes(input, upTo: 1 << 16, at: offset), !piece.isEmpty else { return 0 }
+            _ = piece.withUnsafeBytes { scan.scan($0) }
+            offset += Int64(piece.count)
+        }
+        guard case .complete(let length) = scan.outcome else { return 0 }
+        return Int64(length) + 8
     }
 
     private struct TransformReport {

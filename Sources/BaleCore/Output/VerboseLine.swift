@@ -10,10 +10,12 @@ import CSystem
 /// gzip. Scripts and people read these lines as gzip's; bale's were
 /// `x:\t63.5%` with no padding, and with `-k` or `-c` no words after it.
 ///
-/// The ratio is of the whole files, bale's member headers counted, where
-/// gzip leaves its one header out: for a file of a few bytes the two
-/// differ (both negative); for a file of any size they agree to the
-/// decimal shown.
+/// Compressing, the ratio is of the whole files, bale's member headers
+/// counted, where gzip leaves its one header out: for a file of a few
+/// bytes the two differ (both negative); for a file of any size they agree
+/// to the decimal shown. Decompressing, the caller leaves out the first
+/// header and a trailer, as gunzip -v and gzip -l do, and the figures are
+/// gzip's (bale counted them in: 45.2% where gunzip said 51.4%).
 public enum VerboseLine {
     /// What became of one file's output.
     public enum Outcome: Sendable {
