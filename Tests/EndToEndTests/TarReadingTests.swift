@@ -125,7 +125,9 @@ import Testing
     /// directory with its listing skipped, a continuation from another
     /// volume ('M') refused (exit 1), unknown letters extracted as regular
     /// files with GNU tar's warning (exit 2); a regular entry named "d/" is
-    /// a directory whose data is skipped, and so is data after a symbolic
+    /// a directory whose data is skipped, said when it is extracted or
+    /// verified (exit 2, as GNU tar -x; bale said nothing, exit 0) and not
+    /// when listed (as tar -t), and data after a symbolic
     /// link or a fifo with a size: the entries after them are all read.
     /// Never an empty file where GNU tar makes none.
     @Test func headerTypesAsGNUTar() throws {
@@ -146,6 +148,7 @@ import Testing
             PY
             compare V.tar D.tar M.tar Q.tar N.tar slash.tar oldslash.tar symlink.tar fifo.tar
             for a in V.tar M.tar Q.tar; do "$BALE" list $a 2>&1 | sed -E 's/ .* [0-9]{2}:[0-9]{2} / /'; done
+            "$BALE" list slash.tar > /dev/null; echo "list $?"; "$BALE" verify slash.tar; echo "verify $?"
             """#)
         #expect(run.stdout == """
             V.tar: 0 same \("")
@@ -153,8 +156,8 @@ import Testing
             M.tar: 1 same bale: m: cannot extract -- file is continued from another volume; not extracted|
             Q.tar: 2 same bale: q: unknown file type 'Q', extracted as normal file|
             N.tar: 2 same bale: n: unknown file type 'N', extracted as normal file|
-            slash.tar: 0 same \("")
-            oldslash.tar: 0 same \("")
+            slash.tar: 2 same bale: d/: a directory entry holding 1500 bytes of data; the data is skipped|
+            oldslash.tar: 2 same bale: o/: a directory entry holding 600 bytes of data; the data is skipped|
             symlink.tar: 0 same \("")
             fifo.tar: 0 same \("")
             Vrw-r--r-- MyVolume--Volume Header--
@@ -163,6 +166,9 @@ import Testing
             -rw-r--r-- after
             ?rw-r--r-- q unknown file type ‘Q’
             -rw-r--r-- after
+            list 0
+            slash.tar: read with warnings (3 entries)
+            verify 2
 
             """, "\(run.stdout)\(run.stderr)")
     }
@@ -492,6 +498,26 @@ import Testing
             """#)
         #expect(run.stdout == "two: list as tar -tv\ntwo: tree as tar -x\nowner: list as tar -tv\nowner: tree as tar -x\n",
                 "\(run.stdout)\(run.stderr)")
+    }
+
+    /// POSIX's `hdrcharset=BINARY`, which python's tarfile and bsdtar
+    /// write for a name that is not UTF-8, is taken without a word: bale
+    /// takes every name as bytes, as it says. bale warned that it did not
+    /// know it, as GNU tar does, and exited 2 for a valid archive (a probe
+    /// helper). The name's bytes come out as GNU tar's.
+    @Test func headerCharsetBinaryIsTakenSilently() throws {
+        let run = try Scratch().run(#"""
+            python3 -c '
+            import tarfile, io
+            with tarfile.open("p.tar", "w", format=tarfile.PAX_FORMAT, encoding="utf-8", errors="surrogateescape") as t:
+                i = tarfile.TarInfo("caf\udce9.txt"); i.size = 3; t.addfile(i, io.BytesIO(b"abc"))'
+            grep -c hdrcharset=BINARY p.tar
+            mkdir gnu bale && tar -xf p.tar -C gnu 2> /dev/null
+            "$BALE" unpack p.tar -C bale; echo "unpack $?"; "$BALE" list p.tar > /dev/null; echo "list $?"
+            diff <(ls gnu | od -c) <(ls bale | od -c) && echo "same name"
+            """#)
+        #expect(run.stdout == "1\nunpack 0\nlist 0\nsame name\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == "", "\(run.stderr)")
     }
 
     /// A volume label as GNU tar writes it in each format: a 'V' header

@@ -113,4 +113,15 @@ public struct TarEntry: Equatable, Sendable {
     /// The name as text, for messages: every byte kept (`TerminalText.name`),
     /// so a name that is not UTF-8 is printed as `caf\351`, as GNU tar shows it.
     public var displayName: String { TerminalText.name(name) }
+
+    /// For a regular entry named `d/`, a directory by GNU tar's rule, that
+    /// carries data: the warning that its data goes nowhere, as GNU tar
+    /// gives it when it extracts one ("Skipping to next header", exit 2);
+    /// nil for any other entry. `unpack` and `verify` say it (bale skipped
+    /// the data in silence, exit 0, and verify said OK); `list` lists the
+    /// entry as `tar -t` does, without a word.
+    public var dataSkippedWarning: Diagnostic? {
+        guard kind == .directory, special == nil, size > 0 else { return nil }
+        return .warning(path: displayName, "a directory entry holding \(size) bytes of data; the data is skipped")
+    }
 }

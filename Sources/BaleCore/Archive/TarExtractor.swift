@@ -258,6 +258,7 @@ public struct TarExtractor: TarReader.Handler {
         case .dumpDirectory?, .contiguous?, nil:
             break
         }
+        if let warning = entry.dataSkippedWarning { notices.append(warning) }
         // A sparse file needs a file to seek in, whatever its size.
         let isSmallFile = entry.kind == .file && !entry.isSparse && entry.size <= FileWriters.smallFileLimit
         let path = Self.path(of: parts)

@@ -186,14 +186,19 @@ public struct TarReader {
     /// The most regions a sparse map may have (16 bytes each in memory).
     static let maximumSparseRegions = 1 << 21
 
-    /// Pax keywords GNU tar 1.34 knows: all others are ignored with a
-    /// warning, as it does ("Ignoring unknown extended header keyword").
+    /// Pax keywords GNU tar 1.34 knows, and POSIX's `hdrcharset`: all
+    /// others are ignored with a warning, as GNU tar ignores them
+    /// ("Ignoring unknown extended header keyword").
     static let knownKeywords: Set<String> = [
         "atime", "comment", "charset", "ctime", "gid", "gname", "linkpath", "mtime", "path", "size", "uid",
         "uname", "GNU.sparse.name", "GNU.sparse.major", "GNU.sparse.minor", "GNU.sparse.realsize",
         "GNU.sparse.numblocks", "GNU.sparse.size", "GNU.sparse.offset", "GNU.sparse.numbytes", "GNU.sparse.map",
         "GNU.dumpdir", "GNU.volume.label", "GNU.volume.filename", "GNU.volume.size", "GNU.volume.offset",
         "SCHILY.acl.access", "SCHILY.acl.default", "RHT.security.selinux",
+        // POSIX's own: names and links are raw bytes (BINARY), as bale
+        // takes every name anyway; python's tarfile and bsdtar write it for
+        // a name that is not UTF-8, where GNU tar warns it does not know it.
+        "hdrcharset",
     ]
 
     /// Whether a damaged header after a valid one is skipped (see above)

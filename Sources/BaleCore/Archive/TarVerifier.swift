@@ -60,6 +60,9 @@ public struct TarVerifier: TarReader.Handler {
     /// The first difference between the index and the stream, worded for
     /// a message; nil while they agree.
     public private(set) var indexDisagreement: String?
+    /// What extraction would say of the entries (`TarEntry.dataSkippedWarning`).
+    private var notices = CollectedDiagnostics()
+    public var warnings: [Diagnostic] { notices.all }
 
     /// With no `manifest` (the names it lists) to check, content is only
     /// read, not hashed. With one, every regular file is hashed but for a
@@ -98,6 +101,7 @@ public struct TarVerifier: TarReader.Handler {
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         entries += 1
         lastEntry = entry.displayName
+        if let warning = entry.dataSkippedWarning { notices.append(warning) }
         // A volume label or a continuation's part is not a whole file.
         var whole = true
         switch entry.special {

@@ -506,14 +506,7 @@ public struct GzipCommand: Sendable {
     /// (read from its start) and a trailer's 8 bytes: what gzip leaves out
     /// of a ratio; 0 when it cannot be read.
     private static func firstHeaderAndTrailerBytes(of input: Int32) -> Int64 {
-        var scan = GzipHeaderScan()
-        var offset: Int64 = 0
-        while scan.outcome == .needsMore {
-            guard let piece = try? FileIO.bytes(input, upTo: 1 << 16, at: offset), !piece.isEmpty else { return 0 }
-            _ = piece.withUnsafeBytes { scan.scan($0) }
-            offset += Int64(piece.count)
-        }
-        guard case .complete(let length) = scan.outcome else { return 0 }
+        guard case .complete(let length)? = try? GzipHeaderScan.scanning(input, from: 0) else { return 0 }
         return Int64(length) + 8
     }
 

@@ -54,6 +54,24 @@ struct GzipHeaderScan {
     /// What the bytes given so far say.
     private(set) var outcome = Outcome.needsMore
 
+    /// The scan of the header at byte `start` of the file open on `fd`,
+    /// read (pread) in growing pieces up to `end` (the file's size, when
+    /// known), until the header ends or is found to be none: needing more
+    /// is a header cut short.
+    static func scanning(_ fd: Int32, from start: Int64, to end: Int64 = .max) throws(SystemError) -> Outcome {
+        var scan = GzipHeaderScan()
+        var offset = start
+        var piece = 1 << 12
+        while scan.outcome == .needsMore, offset < end {
+            let bytes = try FileIO.bytes(fd, upTo: Int(min(Int64(piece), end - offset)), at: offset)
+            if bytes.isEmpty { break }  // the end, or the file shrank
+            _ = bytes.withUnsafeBytes { scan.scan($0) }
+            offset += Int64(bytes.count)
+            piece = min(piece * 8, 1 << 20)
+        }
+        return scan.outcome
+    }
+
     /// Scans `bytes`, the header's next ones (what follows its end is
     /// ignored), and says where it stands.
     mutating func scan(_ bytes: UnsafeRawBufferPointer) -> Outcome {

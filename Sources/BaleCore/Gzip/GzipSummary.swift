@@ -62,20 +62,11 @@ public struct GzipSummary: Equatable, Sendable {
         let remaining = max(0, size - start)
         // The first header, for its length (gzip's ratio takes it off),
         // scanned in growing pieces: a name or a comment may be long.
-        var scan = GzipHeaderScan()
-        var scanned: Int64 = 0
-        var piece = 1 << 12
-        while scan.outcome == .needsMore, scanned < remaining {
-            let bytes: [UInt8]
-            do throws(SystemError) {
-                bytes = try FileIO.bytes(fd, upTo: Int(min(Int64(piece), remaining - scanned)), at: start + scanned)
-            } catch { throw .readFailed(error) }
-            if bytes.isEmpty { break }  // the file shrank
-            _ = bytes.withUnsafeBytes { scan.scan($0) }
-            scanned += Int64(bytes.count)
-            piece = min(piece * 8, 1 << 20)
+        let scanned: GzipHeaderScan.Outcome
+        do throws(SystemError) { scanned = try GzipHeaderScan.scanning(fd, from: start, to: start + remaining) } catch {
+            throw .readFailed(error)
         }
-        let headerLength = try Self.headerLength(scan.outcome)
+        let headerLength = try Self.headerLength(scanned)
         let counter = CountingSink()
         let ending: GzipStreamDecoder.Ending
         do { ending = try GzipStreamDecoder.decode(fd: fd, path: path, zlibOnly: zlibOnly, sink: counter) } catch {
