@@ -73,29 +73,38 @@ struct Bale: ParsableCommand {
         // the fast path does not take (help, a usage error) is parsed again
         // as given, so that a message names an argument as it was typed.
         let arguments = JoinedArguments.joiningLongRuns(given)
-        if let command = SubcommandFastPath.parse(arguments, among: configuration.subcommands) {
-            do {
-                var command = command
-                try command.run()
-                Self.exit()
-            } catch let code as ArgumentParser.ExitCode {
-                // What exit(withError:) does with an ExitCode, without the
-                // usage text it would build first only to print nothing.
-                Glibc.exit(code.rawValue)
-            } catch {
-                Self.exit(withError: error)
-            }
-        }
+        if let command = SubcommandFastPath.parse(arguments, among: configuration.subcommands) { run(command) }
         // Help beside an unknown option: argument-parser shows the help and
         // exits 0, whatever else the line holds. A probe: `bale sum *` in a
         // directory holding a file named `-dash` (-d -a -s -h) wrote the
         // help into the manifest, exit 0; GNU's getopt stops at the first
         // unknown letter (sha256sum: exit 1). The unknown option wins.
+        // getopt_long's abbreviations (`--std`), tried only now that the
+        // line failed to parse as given (`LongOptionAbbreviations`).
+        if let expanded = LongOptionAbbreviations.expanding(given, among: configuration.subcommands),
+           let command = SubcommandFastPath.parse(JoinedArguments.joiningLongRuns(expanded), among: configuration.subcommands) {
+            run(command)
+        }
         if let unknown = UnknownOptionBesideHelp.error(in: given) {
             FileIO.report(unknown.message)
             Glibc.exit(unknown.status)
         }
         Self.main(given)
+    }
+
+    /// Runs a command parsed on its own (`SubcommandFastPath`) and exits.
+    private static func run(_ parsed: ParsableCommand) -> Never {
+        do {
+            var command = parsed
+            try command.run()
+            Self.exit()
+        } catch let code as ArgumentParser.ExitCode {
+            // What exit(withError:) does with an ExitCode, without the
+            // usage text it would build first only to print nothing.
+            Glibc.exit(code.rawValue)
+        } catch {
+            Self.exit(withError: error)
+        }
     }
 }
 

@@ -39,6 +39,11 @@ struct GzipOptions: ParsableArguments {
           help: "Decompressing: name the output and set its time as the header stores them (gunzip -N).")
     var restoreName = false
 
+    /// gzip's `-a` (text mode): it changes nothing on Unix, where gzip
+    /// accepts it too.
+    @Flag(name: [.customShort("a"), .customLong("ascii")], help: ArgumentHelp("Text mode: nothing on Unix (as gzip).", visibility: .hidden))
+    var ascii = false
+
     @Flag(name: .customLong("rsyncable"),
           help: "End each member where the content says, not every 4 MiB, so that rsync sends only what changed.")
     var rsyncable = false

@@ -289,4 +289,36 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// Long options abbreviated as getopt_long takes them, as GNU gzip,
+    /// tar and sha256sum do (`--std`, `--dec`, `--kee`, `--rem`), and gzip's
+    /// `-a`, which changes nothing on Unix: bale refused them, exit 64 (a
+    /// probe helper). A prefix of several names stays a usage error; an
+    /// option's value that looks like one (`-o --std`) stays the value.
+    @Test func longOptionsAbbreviatedAsGetopt() throws {
+        let run = try Scratch().run(#"""
+            seq 1000 > a && cp a b && mkdir d && cp a d/f
+            "$BALE" gzip --std a | gzip -dc | cmp - a && echo "--std"
+            "$BALE" gzip --kee --verb a 2>&1 | cut -f 1; [ -e a ] && [ -e a.gz ] && echo "--kee"
+            "$BALE" gzip --dec --to-std a.gz | cmp - a && echo "--dec --to-std"
+            "$BALE" gzip -a -c a | gzip -dc | cmp - a && "$BALE" gzip --ascii -c a | gzip -dc | cmp - a && echo "-a"
+            "$BALE" gzip -o --std b && gzip -dc < ./--std | cmp - b && echo "-o --std"
+            "$BALE" pack -q --rem d -o d.tgz && [ ! -e d ] && tar -tzf d.tgz && echo "--rem"
+            "$BALE" gzip --s a 2>&1 | head -n 1 | sed 's/[.] .*//'; echo "--s: ${PIPESTATUS[0]}"
+            """#)
+        #expect(run.stdout == """
+            --std
+            a:
+            --kee
+            --dec --to-std
+            -a
+            -o --std
+            d/
+            d/f
+            --rem
+            Error: Unknown option '--s'
+            --s: 64
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }
