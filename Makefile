@@ -124,7 +124,7 @@ test: setup deflate dist deb
 
 # Issue 18's table, for two corpora side by side, in one report. The deeper
 # studies (bench/pack.sh, recursive.sh, sum.sh, memory.sh) run by hand.
-bench: setup deflate
+bench: setup version deflate
 	BENCH_QUICK=$(BENCH_QUICK) bash bench/run.sh
 
 # The gzip header parser, bale members through both codecs (and the
