@@ -74,22 +74,26 @@ struct Bale: ParsableCommand {
         // as given, so that a message names an argument as it was typed.
         let arguments = JoinedArguments.joiningLongRuns(given)
         if let command = SubcommandFastPath.parse(arguments, among: configuration.subcommands) { run(command) }
+        // getopt_long's abbreviations (`--std`), tried only now that the
+        // line failed to parse as given (`LongOptionAbbreviations`); a line
+        // that still fails is told with them written out, so that the error
+        // names what is wrong, not an abbreviation that was right.
+        let expanded = LongOptionAbbreviations.expanding(given, among: configuration.subcommands)
+        if let expanded, let command = SubcommandFastPath.parse(JoinedArguments.joiningLongRuns(expanded),
+                                                                 among: configuration.subcommands) {
+            run(command)
+        }
+        let line = expanded ?? given
         // Help beside an unknown option: argument-parser shows the help and
         // exits 0, whatever else the line holds. A probe: `bale sum *` in a
         // directory holding a file named `-dash` (-d -a -s -h) wrote the
         // help into the manifest, exit 0; GNU's getopt stops at the first
         // unknown letter (sha256sum: exit 1). The unknown option wins.
-        // getopt_long's abbreviations (`--std`), tried only now that the
-        // line failed to parse as given (`LongOptionAbbreviations`).
-        if let expanded = LongOptionAbbreviations.expanding(given, among: configuration.subcommands),
-           let command = SubcommandFastPath.parse(JoinedArguments.joiningLongRuns(expanded), among: configuration.subcommands) {
-            run(command)
-        }
-        if let unknown = UnknownOptionBesideHelp.error(in: given) {
+        if let unknown = UnknownOptionBesideHelp.error(in: line) {
             FileIO.report(unknown.message)
             Glibc.exit(unknown.status)
         }
-        Self.main(given)
+        Self.main(line)
     }
 
     /// Runs a command parsed on its own (`SubcommandFastPath`) and exits.

@@ -14,8 +14,9 @@ import Glibc
 /// user's that merely has the form stays) and it is the temporary name of
 /// the very output being written now, whose input is there (it is being
 /// compressed), and no live run holds it locked (another `bale gzip FILE`
-/// still writing it: `AtomicOutputFile.removeIfAbandoned`). Each directory is listed once per run, the first time an
-/// output goes there, so `gzip *` in a large directory reads it once.
+/// still writing it: `AtomicOutputFile.removeIfAbandoned`). Each directory
+/// is listed once per run, the first time an output goes there, so `gzip
+/// *` in a large directory reads it once.
 final class TemporaryLeftovers {
     /// Per directory listed, its temporary names of ours, by the output
     /// name they hold (cut to fit, as `AtomicOutputFile` cuts it).
