@@ -60,7 +60,7 @@ import Testing
         method[2] = 7
         var reserved = Self.header(flags: 0)
         reserved[3] = 0x20
-        for (bytes, reason) in [(damaged, "header crc mismatch"), (Array("plain text\n".utf8), "not in gzip format"),
+        for (bytes, reason) in [(damaged, "header crc mismatch"), (Array("plain text\n".utf8), "not in gzip format"), (Array("text".utf8), "not in gzip format"),
                                 (method, "unknown compression method 7"), (reserved, "reserved header flags are set")] {
             guard case .invalid(let parsed) = bytes.withUnsafeBytes({ GzipHeader.parse($0) }) else {
                 Issue.record("parse accepted \(reason)")

@@ -99,8 +99,10 @@ struct GzipHeaderScan {
             var wanted: Int { kept.count >= 10 && kept[3] & GzipHeader.flagExtra != 0 ? 12 : 10 }
             let taken = min(rest.count, wanted - kept.count)
             kept += rest.prefix(taken)
-            if kept.count == 10 {
-                // The magic, the method, the reserved flags.
+            if kept.count <= 10 {
+                // The magic (said as soon as its bytes are wrong, as `parse`
+                // says it of a file shorter than a header), the method, the
+                // reserved flags.
                 let verdict = kept.withUnsafeBytes { GzipHeader.parse($0) }
                 if case .invalid(let reason) = verdict {
                     outcome = .invalid(reason)
