@@ -38,7 +38,9 @@ struct Pack: ParsableCommand {
     var output: String?
 
     @Option(name: .customShort("C", allowingJoined: true), help: "Change to DIR before reading the paths.")
-    var directory: String?
+    var directories: [String] = []
+    /// The one -C given (`validate` refuses a second).
+    var directory: String? { directories.last }
 
     @Flag(name: [.customShort("h"), .customLong("dereference")], help: "Follow symbolic links; store what they point to.")
     var dereference = false
@@ -111,6 +113,14 @@ struct Pack: ParsableCommand {
         if paths.contains("") { throw ValidationError("a path to pack cannot be an empty string") }
         try requireNonEmpty(output, "-o", "a file name (- for standard output)")
         try requireNonEmpty(directory, "-C", "a directory")
+        // GNU tar's -C applies to the paths after it, and a second one to
+        // those after that; bale changes to one directory for the whole
+        // run, and took the last -C for every path: `-C d1 one -C d2 two`
+        // stored d2/one, exit 0 (a probe helper). Refused, not guessed.
+        if directories.count > 1 {
+            throw ValidationError("-C is given \(directories.count) times: bale takes one directory for the whole run "
+                                  + "(not GNU tar's -C before each path); give one -C, or run bale once per directory")
+        }
         try requireNonEmpty(filesFrom, "-T", "a file name (- for standard input)")
         try requireNonEmpty(manifest, "--manifest", "a file name (- for standard output)")
         try requireNonEmpty(excludes, "--exclude", "a glob")

@@ -55,7 +55,9 @@ struct Unpack: ParsableCommand {
     var wildcards: [String] = []
 
     @Option(name: .customShort("C", allowingJoined: true), help: "Extract into DIR (created if missing).")
-    var directory = "."
+    var directories: [String] = []
+    /// The one -C given, or the current directory (`validate` refuses a second).
+    var directory: String { directories.last ?? "." }
 
     @Option(name: .customLong("strip-components"), help: ArgumentHelp(
         "Remove N leading components from names (and hard links' targets); skip entries with no more.", valueName: "n"))
@@ -104,6 +106,14 @@ struct Unpack: ParsableCommand {
     func validate() throws {
         try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
         try requireNonEmpty(directory, "-C", "a directory")
+        // GNU tar's -C applies to the paths after it, and a second one to
+        // those after that; bale changes to one directory for the whole
+        // run, and took the last -C for every path: `-C d1 one -C d2 two`
+        // stored d2/one, exit 0 (a probe helper). Refused, not guessed.
+        if directories.count > 1 {
+            throw ValidationError("-C is given \(directories.count) times: bale takes one directory for the whole run "
+                                  + "(not GNU tar's -C before each path); give one -C, or run bale once per directory")
+        }
         try requireNonEmpty(excludes, "--exclude", "a glob")
         try requireNonEmpty(paths, "a PATH", "an entry's name")
         try requireNonEmpty(wildcards, "--wildcards", "a pattern")

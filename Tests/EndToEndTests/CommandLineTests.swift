@@ -321,4 +321,18 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A second -C is a usage error in pack and unpack: bale takes one
+    /// directory for the whole run, and took the last -C for every path
+    /// (`pack -C d1 one -C d2 two` stored d2/one, exit 0, where GNU tar's
+    /// -C applies to the paths after it; a probe helper). One -C works.
+    @Test func aSecondDirectoryIsRefused() throws {
+        let run = try Scratch().run(#"""
+            mkdir d1 d2 && echo 1 > d1/one && echo 2 > d2/one && echo 3 > d2/two
+            "$BALE" pack -q -C d1 one -C d2 two -o x.tgz 2> /dev/null; echo "pack $?"; [ -e x.tgz ] || echo "no archive"
+            "$BALE" pack -q -C d1 one -o y.tgz && tar -xzOf y.tgz one
+            "$BALE" unpack y.tgz -C u1 -C u2 2> /dev/null; echo "unpack $?"; [ -e u1 ] || [ -e u2 ] || echo "nothing extracted"
+            """#)
+        #expect(run.stdout == "pack 64\nno archive\n1\nunpack 64\nnothing extracted\n", "\(run.stdout)\(run.stderr)")
+    }
 }
