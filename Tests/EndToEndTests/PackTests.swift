@@ -136,6 +136,41 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `--exclude` of a path given as absolute or with `../` (`tar -c
+    /// --exclude=/srv/u/cache /srv/u`, the usual backup line): bale
+    /// matched globs only on the stored name (`srv/u/cache`), so the cache
+    /// was packed without a word, exit 0. Globs are tried on the path as
+    /// walked too, as GNU tar tries them: the same entries as tar's, for
+    /// pack and for gzip -r; and `--exclude '.*'` of `pack .` still leaves
+    /// out the hidden names only (tar's matches `.` itself: no entries).
+    @Test func excludeMatchesThePathAsGiven() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p home/u/cache/deep home/u/docs sub && echo c > home/u/cache/deep/big && echo d > home/u/docs/d
+            echo h > home/u/.hidden && here=$PWD
+            names() { tar -tzf "$1" | sort | tr '\n' ' '; echo; }
+            tar -czf g1.tgz --exclude="$here/home/u/cache" "$here/home/u" 2> /dev/null
+            "$BALE" pack "$here/home/u" --exclude "$here/home/u/cache" -o b1.tgz 2> /dev/null; echo "absolute: $?"
+            [ "$(names g1.tgz)" = "$(names b1.tgz)" ] && echo "as tar: $(names b1.tgz | sed "s,${here#/}/,,g")"
+            tar -czf g2.tgz --exclude="${here}/home/*/c*" "$here/home/u" 2> /dev/null
+            "$BALE" pack "$here/home/u" --exclude "${here}/home/*/c*" -o b2.tgz 2> /dev/null
+            [ "$(names g2.tgz)" = "$(names b2.tgz)" ] && echo "a glob: as tar"
+            ( cd sub && tar -czf ../g3.tgz --exclude=../home/u/cache ../home/u 2> /dev/null &&
+              "$BALE" pack ../home/u --exclude ../home/u/cache -o ../b3.tgz 2> /dev/null )
+            [ "$(names g3.tgz)" = "$(names b3.tgz)" ] && echo "../: as tar: $(names b3.tgz)"
+            ( cd home/u && "$BALE" pack . --exclude '.*' -o - ) | tar -tz | sort | tr '\n' ' '; echo
+            ( cd sub && "$BALE" gzip -r ../home/u --exclude ../home/u/cache ) && find home -name '*.gz' | sort | tr '\n' ' '; echo
+            """#)
+        #expect(run.stdout == """
+            absolute: 0
+            as tar: home/u/ home/u/.hidden home/u/docs/ home/u/docs/d\u{20}
+            a glob: as tar
+            ../: as tar: home/u/ home/u/.hidden home/u/docs/ home/u/docs/d\u{20}
+            cache/ cache/deep/ cache/deep/big docs/ docs/d\u{20}
+            home/u/.hidden.gz home/u/docs/d.gz\u{20}
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func reproducibleAndListOptions() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

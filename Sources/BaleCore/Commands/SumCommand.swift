@@ -251,7 +251,6 @@ public struct SumCommand: Sendable {
         var policy = TreeWalkPolicy()
         policy.links = .givenPathsOnly
         policy.shard = options.shard
-        policy.shardKey = .path
         // Regular files in trees are listed without their sizes, which the
         // workers find (see `TreeWalkPolicy.typesFromListing`,
         // `HandedBackFiles`), unless a progress line shows the total.
@@ -269,7 +268,7 @@ public struct SumCommand: Sendable {
                     // its path, as `-` is (the walk's shard takes regular
                     // files only): it was hashed by every part, a line in
                     // each part's manifest, a FIFO's stream split between them.
-                    let inShard = isRegular || (options.shard?.takes(policy.shardName(path: entry.path, name: entry.name)) ?? true)
+                    let inShard = isRegular || (options.shard?.takes(entry.path) ?? true)
                     if entry.isSelected && inShard && (isRegular || (entry.isGiven && entry.type != S_IFDIR)) {
                         var item = SumItem(path: entry.path, size: isRegular && entry.isStated ? Int64(entry.info.st_size) : 0,
                                            isRegular: isRegular, expected: nil)

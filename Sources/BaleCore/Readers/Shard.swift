@@ -2,12 +2,14 @@
 /// N machines or N batch tasks, each given a different K, together do every
 /// file exactly once, with no coordination but the command line.
 ///
-/// A file belongs to part `hash(path) mod N + 1`, where the hash is 64-bit
-/// FNV-1a of the path's bytes as bale stores or prints it (relative to the
-/// command's arguments, so run every part from the same directory with the
-/// same arguments). FNV-1a is fixed by its definition, unlike Swift's
-/// `Hasher`, which is seeded per process: the same path falls in the same
-/// part on every machine and every run.
+/// A file belongs to part `hash(key) mod N + 1`, where the hash is 64-bit
+/// FNV-1a of the path's key (`key(of:)`): the name `pack` stores for the
+/// path, with each run of slashes made one, so that `sum`, `gzip -r` and
+/// `pack` given the same path take the same files in the same part. (The
+/// key is relative to the command's arguments: run every part from the same
+/// directory with the same arguments.) FNV-1a is fixed by its definition,
+/// unlike Swift's `Hasher`, which is seeded per process: the same path
+/// falls in the same part on every machine and every run.
 public struct Shard: Equatable, Sendable, CustomStringConvertible {
     /// Which part, from 1.
     public var index: Int
@@ -32,9 +34,41 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(index)/\(count)" }
 
-    /// True when the file at `path` belongs to this part.
+    /// True when the file at `path` (any spelling of it: `key(of:)`)
+    /// belongs to this part.
     public func takes(_ path: [UInt8]) -> Bool {
-        Int(Self.fnv1a(path) % UInt64(count)) == index - 1
+        Int(Self.fnv1a(Self.key(of: path)) % UInt64(count)) == index - 1
+    }
+
+    /// What a path is hashed by: the name `pack` stores for it
+    /// (`TarMemberName.of`: no leading `/`, nothing up to a `..`, no
+    /// leading `./`), each run of slashes one, no trailing slash. One key
+    /// for every spelling of a place, in every command: `sum --shard 1/2
+    /// /srv/t` hashed `/srv/t/f` while `gzip -r` and `pack` hashed
+    /// `srv/t/f`, so the parts of one batch job that both packed and
+    /// summed a tree covered different files; `d//f`, `./d/f` and `d/f`
+    /// were not one key everywhere either.
+    public static func key(of path: [UInt8]) -> [UInt8] {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        // Most paths are already their key (relative, no "./", ".." or
+        // "//"): checked in one pass, nothing copied.
+        var plain = path.first != slash && path.first != dot && path.last != slash
+        if plain {
+            for index in path.indices.dropFirst() where path[index - 1] == slash
+                && (path[index] == slash || path[index] == dot) {
+                plain = false
+                break
+            }
+        }
+        if plain { return path }
+        var key: [UInt8] = []
+        key.reserveCapacity(path.count)
+        for byte in TarMemberName.of(TarMemberName.withoutTrailingSlashes(path)).name
+        where !(byte == slash && key.last == slash) {
+            key.append(byte)
+        }
+        if key.count > 1 && key.last == slash { key.removeLast() }
+        return key
     }
 
     /// 64-bit FNV-1a (Fowler, Noll, Vo).

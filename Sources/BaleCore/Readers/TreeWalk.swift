@@ -135,7 +135,7 @@ public final class TreeWalk {
                 let parent = stack[last]
                 let path = Self.joining(parent.path, child, separatorAfterSlash: false)
                 let name = parent.name.isEmpty ? child : Self.joining(parent.name, child, separatorAfterSlash: true)
-                if policy.leavesOut(name: name) { continue }
+                if policy.leavesOut(path: path, name: name) { continue }
                 if listedType == UInt8(DT_REG) && !policy.statsEveryFile {
                     // Listed as a regular file, with no rule that needs its
                     // stat (`TreeWalkPolicy.typesFromListing`): no descriptor
@@ -162,7 +162,7 @@ public final class TreeWalk {
                 continue
             }
             guard let top = tops.popLast() else { return nil }
-            if policy.leavesOut(name: top.name) { continue }
+            if policy.leavesOut(path: top.path, name: top.name) { continue }
             if let event = examine(path: top.path, name: top.name, component: top.path, in: base, isTop: true,
                                    directory: nil) {
                 return event
@@ -222,7 +222,7 @@ public final class TreeWalk {
     private func takenByAnotherPart(path: [UInt8], name: [UInt8], component: [UInt8], isTop: Bool,
                                     listedAsDirectory: Bool) -> Bool {
         guard let parts = policy.partsRemoveTheirFiles else { return false }
-        if !parts.takes(policy.shardName(path: path, name: name)) { return true }
+        if !parts.takes(path) { return true }
         return !isTop && (listedAsDirectory || AtomicOutputFile.isTemporaryName(component))
     }
 

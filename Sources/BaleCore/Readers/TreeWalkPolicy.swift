@@ -24,14 +24,6 @@ public struct TreeWalkPolicy: Sendable {
         case always
     }
 
-    /// Which name the shard is taken on.
-    public enum ShardKey: Sendable {
-        /// The entry's name below the name given for its top (`gzip -r`).
-        case name
-        /// The path as the walk reached it, top included as given (`sum`).
-        case path
-    }
-
     public var links = LinkFollowing.never
     /// Leave out entries whose name (or any tail of it after a slash)
     /// matches one of these globs, with everything below them.
@@ -57,7 +49,8 @@ public struct TreeWalkPolicy: Sendable {
     /// (`--one-file-system`); each is reported (`.otherFileSystem`), then
     /// yielded itself, not entered (a mount point: GNU tar stores it).
     public var oneFileSystem = false
-    /// Take only this part of the regular files (`--shard K/N`), by `shardKey`.
+    /// Take only this part of the regular files (`--shard K/N`), by their
+    /// paths' keys (`Shard.key(of:)`).
     public var shard: Shard?
     /// The parts of a `--shard` run, where each removes what it takes
     /// (`gzip -r`, `pack --remove-files`), run at once over the same tree:
@@ -69,7 +62,6 @@ public struct TreeWalkPolicy: Sendable {
     /// directory, then examines each name later). nil elsewhere (`sum`):
     /// a path gone is an error in every part, as a name mistyped is.
     public var partsRemoveTheirFiles: Shard?
-    public var shardKey = ShardKey.name
     /// Take a regular file's type from its directory's listing
     /// (getdents64's d_type) and leave it unstat'ed: its entry holds the
     /// type alone (`TreeWalkEntry.isStated`). For `sum`, whose workers
@@ -109,10 +101,26 @@ public struct TreeWalkPolicy: Sendable {
         shard = selection.shard
     }
 
-    /// True when an entry named `name` is left out, with all below it.
-    func leavesOut(name: [UInt8]) -> Bool {
-        guard !excludes.isEmpty, !name.isEmpty else { return false }
-        return excluding.excludes(name)
+    /// True when the entry at `path` (as the walk reached it: the top as
+    /// given, then the names below it), named `name`, is left out, with
+    /// all below it.
+    ///
+    /// A glob is tried on the name and on the path, as GNU tar tries it on
+    /// the path as walked: `pack /srv/u --exclude /srv/u/cache` (or
+    /// `pack ../u --exclude ../u/cache`) stores `srv/u/...` (`u/...`), a
+    /// name the glob can never match, and so packed the cache without a
+    /// word; it is left out, as tar leaves it out. The path is tried
+    /// without its leading `./`, and a top given as `.` is not tried:
+    /// there GNU tar's `--exclude '.*'` matches `.` and `./x`, and
+    /// `tar -c . --exclude '.*'` stores nothing; bale stores no `./` and
+    /// leaves out only the hidden names, as the user meant.
+    func leavesOut(path: [UInt8], name: [UInt8]) -> Bool {
+        guard !excludes.isEmpty else { return false }
+        if !name.isEmpty && excluding.excludes(name) { return true }
+        guard path != name else { return false }
+        let fromStart = TarMemberName.withoutLeadingDot(path)
+        guard fromStart != name, !fromStart.isEmpty, fromStart != [UInt8(ascii: ".")] else { return false }
+        return excluding.excludes(fromStart)
     }
 
     /// True when the regular file at `path` (`name` below its top) with `info` is taken.
@@ -120,26 +128,7 @@ public struct TreeWalkPolicy: Sendable {
         if !includes.isEmpty && !including.excludes(name) { return false }
         if Int64(info.st_size) < minimumSize { return false }
         if let olderThan, Int64(info.st_mtim.tv_sec) > now - olderThan { return false }
-        if let shard, !shard.takes(shardName(path: path, name: name)) { return false }
+        if let shard, !shard.takes(path) { return false }
         return true
-    }
-
-    /// What the shard is taken on: the name below its top, or (`.path`) the
-    /// path with the spellings of one place made one, as `pack` stores it
-    /// (`./d/f` and `d//f` are `d/f`), so that parts given `d`, `d/` and
-    /// `./d` split the files alike: `sum --shard` parts given `./d` and `d`
-    /// hashed some files twice and others never.
-    func shardName(path: [UInt8], name: [UInt8]) -> [UInt8] {
-        guard shardKey == .path else { return name }
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        let startsWithDot = path.count > 1 && path[0] == dot && path[1] == slash
-        let doubled = zip(path, path.dropFirst()).contains { $0 == slash && $1 == slash }
-        guard startsWithDot || doubled else { return path }
-        var key: [UInt8] = []
-        key.reserveCapacity(path.count)
-        for byte in TarMemberName.withoutLeadingDot(path) where !(byte == slash && key.last == slash) {
-            key.append(byte)
-        }
-        return key
     }
 }
