@@ -118,6 +118,37 @@ import Testing
         """#
     }
 
+    /// Directories an archive has no entry for (or whose entry was not
+    /// named) are made 0777 less the umask, as GNU tar makes them: bale
+    /// made them 0755, so under umask 002 a shared tree's directories were
+    /// not its group's (775 in tar's). And `-C a/b/c` makes every missing
+    /// level (it made only the last: with no `a`, "No such file").
+    @Test func directoriesMadeWithoutAnEntryAsGNUTar() throws {
+        let run = try Scratch().run("""
+            \(Self.helpers)
+            mkdir -p src/top/sub && echo x > src/top/sub/f && chmod 700 src/top
+            tar -C src -cf bare.tar top/sub/f && tar -C src -cf full.tar top
+            for mask in 002 000 027; do
+                ( umask $mask; both bare.tar > /dev/null; same g b; both full.tar top/sub/f > /dev/null; same g b
+                  stat -c %a b/top b/top/sub | tr '\\n' ' '; echo )
+            done
+            ( umask 002; "$BALE" unpack bare.tar -C new/a/b && stat -c %a new new/a new/a/b/top | tr '\\n' ' '; echo )
+            """)
+        #expect(run.stdout == """
+            same
+            same
+            775 775\u{20}
+            same
+            same
+            777 777\u{20}
+            same
+            same
+            750 750\u{20}
+            775 775 775\u{20}
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func keepOldFilesIsAnErrorAndKeepsThem() throws {
         let run = try Scratch().run("""
             \(Self.helpers)

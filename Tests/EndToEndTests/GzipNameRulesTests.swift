@@ -39,7 +39,8 @@ import Testing
     /// `gunzip FILE` with no FILE but a FILE.gz decompresses FILE.gz, as
     /// gzip does (trying `-S`'s suffix, .gz, .z and -z); a FILE that does
     /// not exist in any form, or that has a compressed suffix already, is
-    /// still "No such file or directory".
+    /// still "No such file or directory" (named with the suffix, as gzip
+    /// names it: `missing.gz`).
     @Test func gunzipTakesTheCompressedFileOfAName() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -62,7 +63,7 @@ import Testing
             b.gz is not b.gz.gz=1
 
             """, "\(run.stdout)\(run.stderr)")
-        #expect(run.stderr == "bale: missing: No such file or directory\nbale: b.gz: No such file or directory\n",
+        #expect(run.stderr == "bale: missing.gz: No such file or directory\nbale: b.gz: No such file or directory\n",
                 "\(run.stderr)")
     }
 
@@ -309,5 +310,36 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("a.gz already has .gz suffix -- unchanged"), "\(run.stderr)")
+    }
+
+    /// What gzip says whatever `-q`, and how it names a FILE that is not
+    /// there: `gzip -q a` beside an `a.gz` said nothing in bale (exit 2 in
+    /// both), GNU gzip "a.gz already exists; not overwritten"; `gunzip
+    /// missing` named `missing`, gzip the `missing.gz` it looked for
+    /// (`-S .z`: `missing.z`; a name with a suffix as it is).
+    @Test func quietAndMissingNamesAsGzip() throws {
+        let run = try Scratch().run(#"""
+            mkdir g b && for d in g b; do echo a > $d/a && echo old > $d/a.gz; done
+            ( cd g && gzip -q a < /dev/null 2> ../g.err; echo "gzip -q: $?" )
+            ( cd b && "$BALE" gzip -q a 2> ../b.err; echo "bale -q: $?" )
+            grep -c 'a.gz already exists' g.err b.err; cat b/a.gz
+            for args in "missing" "-q missing" "-S .z missing" "-t nothere" "x.gz"; do
+                g=$(gunzip $args 2>&1); gs=$?; b=$("$BALE" gunzip $args 2>&1); bs=$?
+                [ "${g#gzip: }" = "${b#bale: }" ] && [ $gs = $bs ] && echo "$args: $b, $bs" || echo "$args: gzip '$g' $gs, bale '$b' $bs"
+            done
+            """#)
+        #expect(run.stdout == """
+            gzip -q: 2
+            bale -q: 2
+            g.err:1
+            b.err:1
+            old
+            missing: bale: missing.gz: No such file or directory, 1
+            -q missing: bale: missing.gz: No such file or directory, 1
+            -S .z missing: bale: missing.z: No such file or directory, 1
+            -t nothere: bale: nothere.gz: No such file or directory, 1
+            x.gz: bale: x.gz: No such file or directory, 1
+
+            """, "\(run.stdout)\(run.stderr)")
     }
 }

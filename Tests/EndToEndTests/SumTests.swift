@@ -97,6 +97,24 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+    /// An empty name (`sum ''`, a variable that was not set): "No such
+    /// file or directory", as sha256sum says, exit 1; bale said "Bad file
+    /// descriptor", the closed standard input's words.
+    @Test func anEmptyNameIsNoSuchFile() throws {
+        let run = try Scratch().run(#"""
+            echo hi > f
+            sha256sum '' f > g.out 2> g.err; echo "sha256sum: $?"
+            echo data | "$BALE" sum '' f > b.out 2> b.err; echo "bale: $?"
+            cmp g.out b.out && echo "same lines"; cat b.err
+            """#)
+        #expect(run.stdout == """
+            sha256sum: 1
+            bale: 1
+            same lines
+            bale: : No such file or directory
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }
 
 /// `bale pack --manifest`: digests taken in the same pass as packing, a

@@ -17,7 +17,9 @@ import CSystem
 /// Every component is opened with O_NOFOLLOW | O_DIRECTORY relative to the
 /// one above it, so a symbolic link (from the archive or already in the
 /// destination) is never followed out of it; a missing component is
-/// created (mode 0755; a directory entry sets its mode later).
+/// created (mode 0777 less the umask, as GNU tar makes a directory it
+/// was not told a mode for: 0755 kept a shared tree's directories from
+/// their group under umask 002; a directory entry sets its mode later).
 ///
 /// At most `maximumOpenDirectories` descriptors stay open (fewer once the
 /// process ran out of descriptors: `openDirectory`): the deepest of
@@ -79,7 +81,7 @@ struct DirectoryStack {
                 next = openDirectory(part, in: parent)
             }
             if next < 0 && errno == ENOENT && creatingMissing {
-                _ = withCString(part) { mkdirat(parent, $0, 0o755) }
+                _ = withCString(part) { mkdirat(parent, $0, 0o777) }
                 next = openDirectory(part, in: parent)
             }
             if next < 0 { return .failure(.current("open")) }

@@ -151,10 +151,15 @@ public struct GzipCommand: Sendable {
         var info = stat()
         if withCString(pathBytes, { lstat($0, &info) }) != 0 {
             let missing = errno == ENOENT
-            let failure = BaleError.cannotOpen(path: path, .current("stat"))
+            var failure = BaleError.cannotOpen(path: path, .current("stat"))
             // As gunzip: `gunzip FILE` with no FILE decompresses FILE.gz.
             guard missing, options.decompress || options.test,
                   let compressed = compressedName(for: pathBytes, info: &info) else {
+                // None there either: named as gzip names it, with the
+                // suffix (`gunzip missing`: "missing.gz: No such file").
+                if missing, options.decompress || options.test, hasNoCompressedSuffix(pathBytes) {
+                    failure = .cannotOpen(path: path + options.suffix, SystemError(code: ENOENT, operation: "stat"))
+                }
                 context.fail(failure)
                 return .failure
             }
@@ -287,12 +292,18 @@ public struct GzipCommand: Sendable {
     /// .Z that exists (its `lstat` left in `info`), or nil; none for a FILE
     /// that already has a compressed suffix (`gunzip a.gz` is not a.gz.gz).
     func compressedName(for path: [UInt8], info: inout stat) -> [UInt8]? {
-        guard outputName(for: path[Self.baseNameStart(of: path)...], decompressing: true) == .unknownSuffix else { return nil }
+        guard hasNoCompressedSuffix(path) else { return nil }
         for suffix in [options.suffix, ".gz", ".z", "-z", ".Z"] {
             let candidate = path + TerminalText.bytes(ofName: suffix)
             if withCString(candidate, { lstat($0, &info) }) == 0 { return candidate }
         }
         return nil
+    }
+
+    /// Whether `path`'s base name ends in none of the suffixes gunzip
+    /// takes off (nor `-S`'s).
+    private func hasNoCompressedSuffix(_ path: [UInt8]) -> Bool {
+        outputName(for: path[Self.baseNameStart(of: path)...], decompressing: true) == .unknownSuffix
     }
 
     /// Compresses or decompresses the file at `path` into `target` (nil:

@@ -261,20 +261,6 @@ struct RecursiveGzip {
         return one == other || CoveredPaths.isInside(one, other) || CoveredPaths.isInside(other, one)
     }
 
-    /// Creates the missing directories above `path` (for `--out-dir`);
-    /// the first that cannot be made, and why (EACCES, EROFS, ENOTDIR: the
-    /// cause, not the "No such file" the output's open would say after).
-    private static func makeParentDirectories(of path: [UInt8]) -> (directory: [UInt8], error: SystemError)? {
-        guard let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return nil }
-        let directory = Array(path[..<slash])
-        if withCString(directory, { access($0, F_OK) }) == 0 { return nil }
-        if let failure = Self.makeParentDirectories(of: directory) { return failure }
-        if withCString(directory, { mkdir($0, 0o755) }) != 0, errno != EEXIST {
-            return (directory, .current("mkdir"))
-        }
-        return nil
-    }
-
     /// The walk: what to process, and the warnings and repairs on the way.
     private struct Walk {
         let command: GzipCommand
@@ -459,7 +445,7 @@ struct RecursiveGzip {
                 target = parent + targetName
             }
             if options.outputDirectory != nil, !options.test,
-               let failure = RecursiveGzip.makeParentDirectories(of: target) {
+               let failure = MissingDirectories.make(PathParts(target).directory) {
                 report(.error(path: shown, "cannot create the output's directory \(TerminalText.name(failure.directory)): \(failure.error.reason)"))
                 return
             }

@@ -282,7 +282,12 @@ public struct SumCommand: Sendable {
                     // whose open fails the same way on the worker and is
                     // reported by the printer in order.
                     if case .cannotStat = problem.cause, given.contains(problem.path) {
-                        deliver(SumItem(path: problem.path, size: 0, isRegular: false, expected: nil))
+                        var item = SumItem(path: problem.path, size: 0, isRegular: false, expected: nil)
+                        // `sum ''`: "No such file or directory", as
+                        // sha256sum says; an empty source is the closed
+                        // standard input's ("Bad file descriptor").
+                        if problem.path.isEmpty { item.source = SumItem.emptyNameSource }
+                        deliver(item)
                         continue
                     }
                     options.context.report(problem.diagnostic)

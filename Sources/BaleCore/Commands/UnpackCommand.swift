@@ -77,8 +77,8 @@ public struct UnpackCommand {
 
         // -C's name as its bytes (TerminalText's stand-ins, from the command line).
         let directory = TerminalText.bytes(ofName: options.directory)
-        if options.directory != ".", withCString(directory, { mkdir($0, 0o755) }) != 0, errno != EEXIST {
-            context.fail(BaleError.cannotOpen(path: options.directory, .current("mkdir")))
+        if options.directory != ".", let failure = MissingDirectories.make(directory) {
+            context.fail(BaleError.cannotOpen(path: TerminalText.name(failure.directory), failure.error))
             return .failure
         }
         let root = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }

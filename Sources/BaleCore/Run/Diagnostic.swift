@@ -42,6 +42,9 @@ public struct Diagnostic: Sendable, Equatable {
     /// rules differ (pack's "already exists" warning fails the run,
     /// sha256sum's count of malformed lines does not change it).
     public var exitStatus: ExitCode
+    /// Said even under `-q`, as gzip says it (a warning that nothing was
+    /// written where the user asked: "already exists; not overwritten").
+    public var isSaidWhenQuiet = false
 
     public init(_ severity: Severity, path: String?, _ cause: String, wording: Wording = .colon,
                 exitStatus: ExitCode? = nil) {
@@ -79,7 +82,10 @@ public struct Diagnostic: Sendable, Equatable {
     /// same whether the name was found taken before the work or at the
     /// rename (`AtomicOutputFile.commit`).
     public static func existingOutput(_ path: String) -> Diagnostic {
-        .warning(path: path, "already exists; not overwritten", wording: .sentence)
+        var warning = Diagnostic.warning(path: path, "already exists; not overwritten", wording: .sentence)
+        // gzip -q still says it: a file the user named was left as it was.
+        warning.isSaidWhenQuiet = true
+        return warning
     }
 
     /// A worker process that ended, hung or broke the protocol, replaced

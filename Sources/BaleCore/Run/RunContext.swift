@@ -41,10 +41,11 @@ public final class RunContext: Sendable {
     }
 
     /// Keeps `diagnostic` and prints its line on standard error, unless it
-    /// is a warning or a notice and the run is quiet.
+    /// is a warning or a notice, the run is quiet, and it is not one
+    /// said even then (`Diagnostic.isSaidWhenQuiet`).
     public func report(_ diagnostic: Diagnostic) {
         state.withLock { $0.diagnostics.append(diagnostic) }
-        if diagnostic.severity == .error || !quiet { FileIO.report(diagnostic.line) }
+        if diagnostic.severity == .error || diagnostic.isSaidWhenQuiet || !quiet { FileIO.report(diagnostic.line) }
     }
 
     /// Reports each of `diagnostics`, in order; returns the highest exit
