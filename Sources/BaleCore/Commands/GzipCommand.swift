@@ -186,6 +186,8 @@ public struct GzipCommand: Sendable {
         }
         var target: [UInt8]?
         var storedTime: Int64?
+        var openedInput: OpenedInput?
+        defer { if let openedInput { FileIO.close(openedInput.fd) } }
         if writesBeside {
             if !options.force && info.st_nlink > 1 {
                 context.report(.warning(path: path, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- file ignored", wording: .sentence))
@@ -199,7 +201,17 @@ public struct GzipCommand: Sendable {
             switch outputName(for: pathBytes[base...]) {
             case .output(let name):
                 target = Array(pathBytes[..<base]) + name
-                if options.restoresName, let stored = storedName(of: pathBytes) {
+                // -N: the name and time come from the input as opened for
+                // the work (one open: a name swapped between a look and
+                // the work's open would name the output after one file
+                // and fill it with another), before the target is judged.
+                if options.restoresName {
+                    guard let input = openInput(pathBytes, examined: info, followingLink: kind == S_IFLNK) else {
+                        return .failure
+                    }
+                    openedInput = input
+                }
+                if let input = openedInput, let stored = GzipStoredName.read(fd: input.fd) {
                     storedTime = stored.modificationTime
                     // Never the input's own name: renamed over it, the
                     // output would be removed with it.
@@ -246,17 +258,13 @@ public struct GzipCommand: Sendable {
             }
         }
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
+        let removing = writesBeside && !options.keep
+        if let openedInput {
+            return transformOpened(openedInput, path: pathBytes, into: target, dated: storedTime,
+                                   removing: removing, pipeline: pipeline)
+        }
         return transformFile(pathBytes, examined: info, followingLink: kind == S_IFLNK, into: target,
-                             dated: storedTime, removing: writesBeside && !options.keep, pipeline: pipeline)
-    }
-
-    /// The name and time the first header of the file at `path` stores
-    /// (`-N`; see `GzipStoredName.read(fd:at:)`).
-    private func storedName(of path: [UInt8]) -> GzipStoredName? {
-        let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
-        guard fd >= 0 else { return nil }
-        defer { FileIO.close(fd) }
-        return GzipStoredName.read(fd: fd)
+                             removing: removing, pipeline: pipeline)
     }
 
     /// The warning status when `target` exists and may not be replaced
@@ -321,7 +329,23 @@ public struct GzipCommand: Sendable {
     /// as before, waiting for its writer (GNU gzip, which opens every
     /// input without waiting, reads nothing from it if none is there yet).
     func transformFile(_ path: [UInt8], examined: stat, followingLink: Bool = false, into target: [UInt8]?,
-                       dated storedTime: Int64? = nil, removing: Bool, pipeline: Pipeline) -> ExitCode {
+                       removing: Bool, pipeline: Pipeline) -> ExitCode {
+        guard let input = openInput(path, examined: examined, followingLink: followingLink) else { return .failure }
+        defer { FileIO.close(input.fd) }
+        return transformOpened(input, path: path, into: target, removing: removing, pipeline: pipeline)
+    }
+
+    /// An input opened (`openInput`): its descriptor and what `fstat` says of it.
+    struct OpenedInput {
+        var fd: Int32
+        var info: stat
+    }
+
+    /// Opens the file at `path` as `transformFile` describes: without
+    /// following a link (unless `followingLink`), without waiting on a
+    /// regular file, and only if it is still the file `examined`; nil,
+    /// after saying why, when it is not.
+    func openInput(_ path: [UInt8], examined: stat, followingLink: Bool = false) -> OpenedInput? {
         let name = TerminalText.name(path)
         let waits = examined.st_mode & S_IFMT != S_IFREG
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (waits ? 0 : O_NONBLOCK) | (followingLink ? 0 : O_NOFOLLOW)
@@ -333,20 +357,28 @@ public struct GzipCommand: Sendable {
             } else {
                 options.context.fail(BaleError.cannotOpen(path: name, .current("open")))
             }
-            return .failure
+            return nil
         }
-        defer { FileIO.close(fd) }
         var opened = stat()
         if fstat(fd, &opened) != 0 || opened.st_dev != examined.st_dev || opened.st_ino != examined.st_ino {
+            FileIO.close(fd)
             options.context.fail(BaleError.changedWhileReading(path: name))
-            return .failure
+            return nil
         }
         if !waits { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
+        return OpenedInput(fd: fd, info: opened)
+    }
+
+    /// `transformFile` of an input already open (`openInput`; the caller
+    /// closes it), its output dated `storedTime` when given (`-N`).
+    private func transformOpened(_ input: OpenedInput, path: [UInt8], into target: [UInt8]?,
+                                 dated storedTime: Int64? = nil, removing: Bool, pipeline: Pipeline) -> ExitCode {
+        let opened = input.info
         let seekable = opened.st_mode & S_IFMT == S_IFREG
         var attributes = AtomicOutputFile.Attributes(opened)
         if let storedTime { attributes.modificationTime = timespec(tv_sec: Int(storedTime), tv_nsec: 0) }
         return transform(
-            input: fd, inputName: name, size: seekable ? Int64(opened.st_size) : nil,
+            input: input.fd, inputName: TerminalText.name(path), size: seekable ? Int64(opened.st_size) : nil,
             attributes: attributes, outputPath: target,
             pipeline: pipeline, removeAfter: removing ? (path, PackEntry.WalkedStamp(opened)) : nil,
             readStamp: seekable ? PackEntry.WalkedStamp(opened) : nil)
