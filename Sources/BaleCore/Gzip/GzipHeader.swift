@@ -10,6 +10,9 @@ public struct GzipHeader: Equatable, Sendable {
     /// True when the member carries a piece of an archive's index (a "BI"
     /// subfield, `GzipIndexMember`): bale's own, empty, not a data member.
     public var carriesIndex = false
+    /// Where the stored file name (FNAME) lies in the header's bytes,
+    /// without its NUL; nil when the header stores none.
+    public var nameRange: Range<Int>?
 
     /// The sizes bale records in its extra field.
     public struct RecordedSizes: Equatable, Sendable {
@@ -62,8 +65,10 @@ public struct GzipHeader: Equatable, Sendable {
             carriesIndex = sizes == nil && subfield(GzipIndexMember.subfieldID, in: extra) != nil
             offset += extraLength
         }
+        var nameRange: Range<Int>?
         for flag in [flagName, flagComment] where flags & flag != 0 {
             guard let end = bytes[offset...].firstIndex(of: 0) else { return .needMoreBytes }
+            if flag == flagName { nameRange = offset..<end }
             offset = end + 1
         }
         if flags & flagHeaderCRC != 0 {
@@ -76,7 +81,8 @@ public struct GzipHeader: Equatable, Sendable {
             guard recorded == actual else { return .invalid("header crc mismatch") }
             offset += 2
         }
-        return .header(GzipHeader(length: offset, recordedSizes: sizes, endRecord: end, carriesIndex: carriesIndex))
+        return .header(GzipHeader(length: offset, recordedSizes: sizes, endRecord: end, carriesIndex: carriesIndex,
+                                  nameRange: nameRange))
     }
 
     /// Finds bale's "BL" subfield among the extra field's subfields.

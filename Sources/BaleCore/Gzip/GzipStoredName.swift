@@ -34,14 +34,11 @@ public struct GzipStoredName: Equatable, Sendable {
     /// What the header at the start of `bytes` stores; nil when the bytes
     /// hold no whole header.
     public static func read(from bytes: UnsafeRawBufferPointer) -> GzipStoredName? {
-        guard case .header = GzipHeader.parse(bytes) else { return nil }
-        let flags = bytes[3]
+        guard case .header(let header) = GzipHeader.parse(bytes) else { return nil }
         let seconds = Int64(GzipMember.loadLittleEndian32(bytes, at: 4))
-        var offset = 10
-        if flags & GzipHeader.flagExtra != 0 { offset += 2 + (Int(bytes[10]) | Int(bytes[11]) << 8) }
         var baseName: [UInt8]?
-        if flags & GzipHeader.flagName != 0, let end = bytes[offset...].firstIndex(of: 0) {
-            let name = bytes[offset..<end]
+        if let range = header.nameRange {
+            let name = bytes[range]
             let last = name.lastIndex(of: UInt8(ascii: "/")).map { name[($0 + 1)...] } ?? name[...]
             let component = Array(last)
             let unusable = component.isEmpty || component == Array(".".utf8) || component == Array("..".utf8)
