@@ -68,7 +68,7 @@ import Testing
         #expect(perEntry <= 512, "list: \(perEntry) bytes an entry (peaks \(peaks) KiB)")
     }
 
-    /// A bale archive of one data member of `stream` bytes of zeros, with
+    /// A bale archive of `stream` bytes of zeros in members of 4 MiB, with
     /// an index of `count` entries, each a step of `span` blocks after the
     /// one before, their names the first one's `long` bytes and a number:
     /// python for `peaks`' `make`, the layout of Archive/ArchiveIndexLayout.
@@ -83,19 +83,23 @@ import Testing
             if step == 0: r += varint(4) + b"root" + varint(4) + b"root"
             return r + varint(shared) + varint(len(own)) + own + varint(0)
         data = b"\\0" * (\(stream))
-        c = zlib.compressobj(6, zlib.DEFLATED, -15); d = c.compress(data) + c.flush()
-        length = 26 + len(d) + 8
-        body = (bytes([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3, 14, 0, 0x42, 0x4c, 10, 0, 2, 0]) + struct.pack("<II", length, len(data))
-                + d + struct.pack("<II", zlib.crc32(data), len(data)))
+        body, sizes = b"", []
+        for at in range(0, len(data), 4 << 20):
+            piece = data[at:at + (4 << 20)]
+            c = zlib.compressobj(6, zlib.DEFLATED, -15); d = c.compress(piece) + c.flush()
+            length = 26 + len(d) + 8
+            body += (bytes([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3, 14, 0, 0x42, 0x4c, 10, 0, 2, 0])
+                     + struct.pack("<II", length, len(piece)) + d + struct.pack("<II", zlib.crc32(piece), len(piece)))
+            sizes.append((length, len(piece)))
         p = entry(0, 0, b"n" * \(long)) + b"".join(entry(\(span), \(long), b"%07d" % i) for i in range(1, count))
-        p += varint(len(data)) + varint(1) + varint(length) + varint(len(data)) + varint(0)
+        p += varint(len(data)) + varint(len(sizes)) + b"".join(varint(l) + varint(n) for l, n in sizes) + varint(0)
         c = zlib.compressobj(9, zlib.DEFLATED, -15); comp = c.compress(p) + c.flush()
         blob = b"BIX\\x01\\x08\\0\\0\\0" + struct.pack("<QQIQ", len(p), len(comp), zlib.crc32(p), count) + comp
         index = b"".join(bytes([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3]) + struct.pack("<H", len(piece) + 4) + b"BI"
                          + struct.pack("<H", len(piece)) + piece + bytes([3, 0]) + bytes(8)
                          for piece in (blob[i:i + 65531] for i in range(0, len(blob), 65531)))
         end = (bytes([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3]) + struct.pack("<H", 44) + b"BE" + struct.pack("<H", 40)
-               + bytes([1, 0, 0, 0]) + struct.pack("<QQIQQ", 1, len(data), zlib.crc32(data), len(body) + len(index), len(body))
+               + bytes([1, 0, 0, 0]) + struct.pack("<QQIQQ", len(sizes), len(data), zlib.crc32(data), len(body) + len(index), len(body))
                + bytes([3, 0]) + bytes(8))
         open(name, "wb").write(body + index + end)
         """
@@ -119,6 +123,25 @@ import Testing
             case .pastTheStream: HostileMemoryTests.forgedIndex(long: 20_000, span: 40, stream: "1 << 20")
             }
         }
+    }
+
+    /// Names that hold together: each as long as its headers, inside the
+    /// 20 KiB spans of a stream of zeros long enough for them all (184 MB
+    /// for 9,000). `verify` made every entry whole before reading
+    /// the stream, 20 kB each (the old binary: 20 kB an entry); it makes
+    /// them one at a time as the stream's entries come
+    /// (`ArchiveIndexDecoder.EntryWalk`).
+    @Test func verifyMakesOneEntryAtATime() throws {
+        // Both streams longer than the reorder window's members (15 and 44
+        // members), so the window's slots are the same in both.
+        let counts = [3_000, 9_000]
+        let peaks = try peaks(counts, command: #""$BALE" verify "$F""#,
+                              make: Self.forgedIndex(long: 20_000, span: 40, stream: "512 * 40 * count"))
+        // A fifth of a name: the two runs' peaks differ by a slot of the
+        // window or two (8.5 MiB each, as the members' timing falls), 1.7
+        // KiB an entry in one debug run, none in the release build's.
+        let perEntry = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
+        #expect(perEntry <= 4_096, "verify: \(perEntry) bytes an entry (peaks \(peaks) KiB)")
     }
 
     @Test(arguments: NameForgery.allCases)

@@ -186,6 +186,10 @@ public struct ArchiveIndex: Equatable, Sendable {
     }
     /// The tar stream's length: the data members' bytes together.
     public var streamLength: UInt64
+    /// Where the table of digests begins in the payload the index was
+    /// decoded from (`ArchiveIndexDecoder.EntryWalk` reads it beside the
+    /// records); 0 for an index not decoded.
+    public internal(set) var digestTableOffset = 0
 
     public init(members: [Member], entries: [Entry], streamLength: UInt64) {
         self.members = members

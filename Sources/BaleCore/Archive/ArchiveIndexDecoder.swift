@@ -505,6 +505,7 @@ public enum ArchiveIndexDecoder {
             }
         }
 
+        index.digestTableOffset = cursor.offset
         let digestCount = try cursor.number("digest count", atMost: entryCount)
         var entry: UInt64 = 0
         for number in 0..<digestCount {
@@ -524,6 +525,88 @@ public enum ArchiveIndexDecoder {
         // the digests would have copied the whole table.
         index.entries = entries
         return index
+    }
+
+    /// Every entry of an index, made one at a time, in order, with its
+    /// digest: what `verify` holds the stream to. The records are read in
+    /// place from the payload (`Records`) and the digests from their table
+    /// beside them, so a walk keeps one entry, whatever the index's size.
+    ///
+    /// `verify` made every entry at once (`Kept.all`): a name array and a
+    /// link array each, ~0.3 KiB an entry of an honest archive, and for a
+    /// forged index, whose names share their prefixes in the payload, up
+    /// to the length of the tar stream it claims (1,032 times its members'
+    /// bytes: a 1.2 MB file of zeros, 1.2 GB).
+    ///
+    /// A class: it owns a copy of the payload, which its readers point
+    /// into, and is used by one thread at a time (the tar handler's).
+    public final class EntryWalk: @unchecked Sendable {
+        /// How many entries the index records.
+        public let count: Int
+        private let payload: UnsafeMutableRawBufferPointer
+        private var records: Records
+        private var digests: Cursor
+        private var digestsLeft: UInt64
+        /// The entry the next digest is for; nil when none is left.
+        private var nextDigestEntry: UInt64?
+        private var owners: ([UInt8], [UInt8])?
+        /// The last entry made, and its number.
+        private var last: (number: Int, entry: ArchiveIndex.Entry)?
+
+        /// A walk of the entries of an index that passed its checks
+        /// (`ArchiveIndexReader.lookUpRecords`).
+        public init(_ found: ArchiveIndexRecords) {
+            count = Int(found.count)
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, found.payload.count), alignment: 1)
+            _ = found.payload.withUnsafeBytes { copy.initializeMemory(as: UInt8.self, from: $0) }
+            payload = copy
+            let bytes = UnsafeRawBufferPointer(rebasing: copy[..<found.payload.count])
+            // Read once already, when the index was looked up: the
+            // records and digests cannot fail now.
+            do throws(Failure) {
+                records = try Records(payload: bytes, count: found.count)
+                digests = Cursor(bytes: bytes, offset: found.index.digestTableOffset)
+                digestsLeft = try digests.varint("digest count")
+                nextDigestEntry = digestsLeft > 0 ? try digests.varint("digest 0's entry") : nil
+            } catch {
+                preconditionFailure("an index's records failed a second reading: \(error.reason)")
+            }
+        }
+
+        deinit { payload.deallocate() }
+
+        /// Entry `number` (counting from 0), made with its digest; nil past
+        /// the last. Numbers are asked in order: the one asked last again,
+        /// or a later one.
+        public func entry(_ number: Int) -> ArchiveIndex.Entry? {
+            guard number < count else { return nil }
+            if let last, last.number == number { return last.entry }
+            precondition(last.map { $0.number < number } ?? true, "an index's entries are walked in order")
+            do throws(Failure) {
+                while let record = try records.next() {
+                    guard record.number == number else { continue }
+                    var made = ArchiveIndexDecoder.makeEntry(record, owners: &owners)
+                    made.sha256 = try digest(for: UInt64(number))
+                    last = (number, made)
+                    return made
+                }
+            } catch {
+                preconditionFailure("an index's records failed a second reading: \(error.reason)")
+            }
+            return nil
+        }
+
+        /// The digest the table records for entry `number`, if any; the
+        /// table's entries ascend, so it is read as the entries go.
+        private func digest(for number: UInt64) throws(Failure) -> [UInt8]? {
+            while let next = nextDigestEntry, next <= number {
+                let digest = try digests.slice(ArchiveIndexLayout.digestLength, "digest")
+                digestsLeft -= 1
+                nextDigestEntry = digestsLeft > 0 ? next + (try digests.varint("digest's entry")) : nil
+                if next == number { return Array(digest) }
+            }
+            return nil
+        }
     }
 
     /// The entries `.atTheEnds` keeps: the runs whose headers lie in the

@@ -13,8 +13,9 @@
 /// first file was seen, and an archive whose tree fails the manifest was
 /// said to match it.
 ///
-/// Given the archive's index (`ArchiveIndex`), it also holds the index to
-/// the stream, entry by entry as they are read: the same entries in the
+/// Given the archive's index (its entries made one at a time as the
+/// stream's come: `ArchiveIndexDecoder.EntryWalk`), it also holds the index
+/// to the stream, entry by entry as they are read: the same entries in the
 /// same order, each with the facts and position the index gives it, and
 /// the SHA-256 the index records for a file (`indexDisagreement` names the
 /// first entry that differs).
@@ -56,7 +57,9 @@ public struct TarVerifier: TarReader.Handler {
     /// The names the manifest lists, cleaned.
     private let named: Set<[UInt8]>
     /// The index checked against the stream, if any.
-    private let index: ArchiveIndex?
+    private let index: ArchiveIndexDecoder.EntryWalk?
+    /// The index's entry for the entry being read (its digest, at `end`).
+    private var indexed: ArchiveIndex.Entry?
     /// The first difference between the index and the stream, worded for
     /// a message; nil while they agree.
     public private(set) var indexDisagreement: String?
@@ -70,7 +73,7 @@ public struct TarVerifier: TarReader.Handler {
     /// of holes, hashed for hours (a plain file's content is in the
     /// archive, so hashing it costs what reading it does). With an
     /// `index`, the files it has a digest for are hashed too.
-    public init(manifest: [[UInt8]]? = nil, index: ArchiveIndex? = nil) {
+    public init(manifest: [[UInt8]]? = nil, index: ArchiveIndexDecoder.EntryWalk? = nil) {
         takesDigests = manifest != nil
         named = Set((manifest ?? []).map(Self.extractedName))
         self.index = index
@@ -108,7 +111,7 @@ public struct TarVerifier: TarReader.Handler {
         case .volumeLabel?, .continuation?: whole = false
         default: break
         }
-        let indexed = indexEntry(begun: entry)
+        indexed = indexEntry(begun: entry)
         current = nil
         stored = entry.name
         if takesDigests, whole, case .success(let parts) = TarExtractor.components(entry.name), !parts.isEmpty,
@@ -145,15 +148,15 @@ public struct TarVerifier: TarReader.Handler {
         guard let index, indexDisagreement == nil else { return nil }
         let number = entries - 1
         let shown = TerminalText.escaped(entry.name)
-        guard number < index.entries.count else {
+        guard let recorded = index.entry(number) else {
             indexDisagreement = "entry \(number + 1) (\(shown)) is in the stream, not in the index"
             return nil
         }
-        if let difference = index.entries[number].disagreement(with: entry) {
+        if let difference = recorded.disagreement(with: entry) {
             indexDisagreement = "entry \(number + 1) (\(shown)): \(difference)"
             return nil
         }
-        return index.entries[number]
+        return recorded
     }
 
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
@@ -176,7 +179,7 @@ public struct TarVerifier: TarReader.Handler {
         if let hasher {
             let digest = hasher.finish()
             if let current { extracted[current] = .file(digest: digest) }
-            if indexDisagreement == nil, let index, let recorded = index.entries[entries - 1].sha256, recorded != digest {
+            if indexDisagreement == nil, let recorded = indexed?.sha256, recorded != digest {
                 indexDisagreement = "entry \(entries) (\(TerminalText.escaped(stored))): its content's SHA-256 "
                     + "differs from the index's"
             }
@@ -187,8 +190,8 @@ public struct TarVerifier: TarReader.Handler {
     /// The first difference between the index and a stream read whole:
     /// `indexDisagreement`, or an entry the index has and the stream lacks.
     public var indexVerdict: String? {
-        guard let index, indexDisagreement == nil, entries < index.entries.count else { return indexDisagreement }
-        return "entry \(entries + 1) (\(TerminalText.escaped(index.entries[entries].name))) is in the index, not in the stream"
+        guard let index, indexDisagreement == nil, let missing = index.entry(entries) else { return indexDisagreement }
+        return "entry \(entries + 1) (\(TerminalText.escaped(missing.name))) is in the index, not in the stream"
     }
 
     public mutating func finish() -> [Diagnostic] { [] }

@@ -126,11 +126,12 @@ public struct UnpackCommand {
         // bale's own archive in a file: its index is checked against the
         // stream, entry by entry; a damaged index fails the verification
         // (the stream is still checked, to say whether the data is whole).
-        var index: ArchiveIndex?
+        var index: ArchiveIndexDecoder.EntryWalk?
         var indexProblem: String?
         if seekable && isGzip {
-            switch ArchiveIndexReader.lookUp(fd: fd, path: name) {
-            case .found(let found): index = found
+            // Checked whole, its entries made one at a time as the stream's come.
+            switch ArchiveIndexReader.lookUpRecords(fd: fd, path: name) {
+            case .found(let found): index = ArchiveIndexDecoder.EntryWalk(found)
             case .unusable(let reason): indexProblem = "the archive's index is damaged: \(reason)"
             case .absent: break
             }
