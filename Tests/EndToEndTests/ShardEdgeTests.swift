@@ -101,6 +101,27 @@ import Testing
         #expect(run.stdout == "1\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// Names that differ only in even digits (`f20`, `f22`, ... `f88`):
+    /// FNV-1a modulo 2 is the parity of the bytes' lowest bits, so all 25
+    /// fell in one part of 2, and the other part of a batch job had
+    /// nothing to do. Mixed, they spread: each part of 2 and of 4 takes
+    /// some, and the parts together take each once.
+    @Test func namesDifferingInEvenDigitsSpread() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && for a in 2 4 6 8 0; do for b in 0 2 4 6 8; do echo $a$b > t/f$a$b; done; done
+            for n in 2 4; do
+                for k in $(seq 1 $n); do "$BALE" sum --shard $k/$n t > part$k; c=$(wc -l < part$k); echo -n "$c "; done
+                cat part* | sort | uniq | wc -l; rm part*
+            done
+            """#)
+        let lines = run.stdout.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int($0) } }
+        #expect(lines.count == 2 && lines[0].count == 3 && lines[1].count == 5, "\(run.stdout)\(run.stderr)")
+        for (parts, line) in zip([2, 4], lines) where line.count == parts + 1 {
+            #expect(line.dropLast().allSatisfy { $0 >= 25 / parts / 3 }, "\(parts) parts: \(line)")
+            #expect(line.dropLast().reduce(0, +) == 25 && line.last == 25, "\(parts) parts: \(line)")
+        }
+    }
+
     @Test func oddMembersAreInExactlyOnePart() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -3,7 +3,7 @@
 /// file exactly once, with no coordination but the command line.
 ///
 /// A file belongs to part `hash(key) mod N + 1`, where the hash is 64-bit
-/// FNV-1a of the path's key (`key(of:)`): the name `pack` stores for the
+/// FNV-1a of the path's key (`key(of:)`), its bits mixed (`mixed`): the name `pack` stores for the
 /// path, with each run of slashes made one, so that `sum`, `gzip -r` and
 /// `pack` given the same path take the same files in the same part. (The
 /// key is relative to the command's arguments: run every part from the same
@@ -37,7 +37,24 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     /// True when the file at `path` (any spelling of it: `key(of:)`)
     /// belongs to this part.
     public func takes(_ path: [UInt8]) -> Bool {
-        Int(Self.fnv1a(Self.key(of: path)) % UInt64(count)) == index - 1
+        Int(Self.mixed(Self.fnv1a(Self.key(of: path))) % UInt64(count)) == index - 1
+    }
+
+    /// `hash` with every bit of it in every bit of the result (MurmurHash3's
+    /// 64-bit finalizer, fixed by its definition as FNV-1a is). FNV-1a's
+    /// low bits depend only on the low bits of the bytes (its prime is
+    /// odd: modulo 2 a hash is the parity of the bytes' lowest bits, modulo
+    /// 4 of their lowest two), and the part is the hash modulo N: names
+    /// that differ only in even digits (`f2`, `f4`, `f6`, `f8`) all fell in
+    /// one part of 2.
+    static func mixed(_ hash: UInt64) -> UInt64 {
+        var value = hash
+        value ^= value >> 33
+        value = value &* 0xff51_afd7_ed55_8ccd
+        value ^= value >> 33
+        value = value &* 0xc4ce_b9fe_1a85_ec53
+        value ^= value >> 33
+        return value
     }
 
     /// What a path is hashed by: the name `pack` stores for it
