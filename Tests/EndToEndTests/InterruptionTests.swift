@@ -191,4 +191,31 @@ import Testing
         #expect(run.stderr.contains("bale: no/such/dir/a.gz: write error: No such file or directory"), "\(run.stderr)")
         #expect(run.stderr.contains("bale: no/such/dir/a.tar.gz: write error: No such file or directory"), "\(run.stderr)")
     }
+
+    /// A job stopped and continued (Ctrl-Z and `fg`, `kill -STOP`/`-CONT`
+    /// of its process group, a scheduler's suspend) stops its workers with
+    /// it: counted on the wall clock, the stop was their silence. On
+    /// resume the worker was killed as hung, and a second stop while its
+    /// replacement held the same chunk made it a poison chunk: exit 1, the
+    /// output cut short. The wait now counts only while bale runs
+    /// (`WaitBudget`): two stops of 4 s under `--worker-timeout 3`, each
+    /// while a chunk of `-9` (about a second each) is in a worker.
+    @Test func aStoppedJobIsNoSilenceOfItsWorkers() throws {
+        let run = try Scratch().run(#"""
+            seq 1 3000000 > f
+            python3 - "$BALE" <<'PY'
+            import subprocess, signal, sys, time, os
+            p = subprocess.Popen([sys.argv[1], "gzip", "-9", "-p", "1", "--worker-timeout", "3", "-c", "f"],
+                                 stdout=open("f.gz", "wb"), stderr=open("err", "wb"),
+                                 preexec_fn=lambda: os.setpgid(0, 0))
+            time.sleep(0.3)
+            for i in range(2):
+                os.killpg(p.pid, signal.SIGSTOP); time.sleep(4)
+                os.killpg(p.pid, signal.SIGCONT); time.sleep(0.02)
+            print("exit", p.wait())
+            PY
+            gzip -dc f.gz | cmp - f && echo "output whole"; cat err
+            """#)
+        #expect(run.stdout == "exit 0\noutput whole\n", "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -7,7 +7,7 @@ import CSystem
 ///
 /// A frame is read in two reads or more (header, payload, and as many
 /// more as the pipe hands over). The parent reads its workers' results
-/// with a deadline (`receive(within:)`): a worker that stops half-way
+/// with a time limit (`receive(within:)`, a `WaitBudget`): a worker that stops half-way
 /// through a frame (stopped, stuck in the kernel, swapped out for good)
 /// is caught as surely as one that never starts its answer, because every
 /// read of the frame first polls with the time left. Without that, the
@@ -141,7 +141,8 @@ public struct FrameChannel: Sendable {
     /// clean end of input (between frames); a frame cut short or malformed
     /// is an error.
     public func receive() throws(WireError) -> (WireFrame, [UInt8])? {
-        try receive(deadline: nil)
+        var none: WaitBudget?
+        return try receive(deadline: &none)
     }
 
     /// Reads the next frame, all of which must have arrived within
@@ -149,11 +150,12 @@ public struct FrameChannel: Sendable {
     /// `WireError.timedOut` when the time ran out, with how many bytes of
     /// the frame had come (0: the frame had not started).
     public func receive(within seconds: Int) throws(WireError) -> (WireFrame, [UInt8])? {
-        try receive(deadline: seconds > 0 ? Deadline(seconds: seconds) : nil)
+        var budget = seconds > 0 ? WaitBudget(seconds: seconds) : nil
+        return try receive(deadline: &budget)
     }
 
-    private func receive(deadline: Deadline?) throws(WireError) -> (WireFrame, [UInt8])? {
-        let header = try read(count: WireFrame.headerLength, deadline: deadline, before: 0, frameLength: nil)
+    private func receive(deadline: inout WaitBudget?) throws(WireError) -> (WireFrame, [UInt8])? {
+        let header = try read(count: WireFrame.headerLength, deadline: &deadline, before: 0, frameLength: nil)
         if header.isEmpty { return nil }
         if header.count < WireFrame.headerLength {
             throw .truncated(expected: WireFrame.headerLength, received: header.count)
@@ -161,7 +163,7 @@ public struct FrameChannel: Sendable {
         let frame = try typedThrows(WireError.self) {
             try header.withUnsafeBytes { try WireFrame.decodeHeader($0) }
         }
-        let payload = try read(count: frame.payloadLength, deadline: deadline, before: WireFrame.headerLength,
+        let payload = try read(count: frame.payloadLength, deadline: &deadline, before: WireFrame.headerLength,
                                frameLength: WireFrame.headerLength + frame.payloadLength)
         if payload.count < frame.payloadLength {
             throw .truncated(expected: frame.payloadLength, received: payload.count)
@@ -172,7 +174,7 @@ public struct FrameChannel: Sendable {
     /// Reads until `count` bytes have come or the input ends; with a
     /// deadline, each read waits (poll) only for the time left. `before`
     /// and `frameLength` say where in the frame this read is, for the error.
-    private func read(count: Int, deadline: Deadline?, before: Int, frameLength: Int?) throws(WireError) -> [UInt8] {
+    private func read(count: Int, deadline: inout WaitBudget?, before: Int, frameLength: Int?) throws(WireError) -> [UInt8] {
         if count == 0 { return [] }
         var failure: WireError?
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -180,7 +182,7 @@ public struct FrameChannel: Sendable {
             let base = UnsafeMutableRawPointer(buffer.baseAddress!)
             while initialized < count {
                 do throws(SystemError) {
-                    if let deadline, try !deadline.waitForInput(on: fd) {
+                    if deadline != nil, try !deadline!.waitForInput(on: fd) {
                         failure = .timedOut(received: before + initialized, expected: frameLength)
                         return
                     }
@@ -195,31 +197,5 @@ public struct FrameChannel: Sendable {
         }
         if let failure { throw failure }
         return bytes
-    }
-
-    /// A point in time (CLOCK_MONOTONIC) that reads must finish by.
-    struct Deadline {
-        private let end: Double
-
-        init(seconds: Int) { end = Self.now() + Double(seconds) }
-
-        private static func now() -> Double {
-            var time = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &time)
-            return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-        }
-
-        /// Waits until `fd` has input (or its writer went away): true, or
-        /// false when the deadline passes first.
-        func waitForInput(on fd: Int32) throws(SystemError) -> Bool {
-            while true {
-                let left = end - Self.now()
-                if left <= 0 { return false }
-                var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&poller, 1, Int32(min(left * 1000, Double(Int32.max)).rounded(.up)))
-                if ready > 0 { return true }
-                if ready < 0 && errno != EINTR { throw SystemError.current("poll") }
-            }
-        }
     }
 }

@@ -299,13 +299,15 @@ final class WorkerLink<Context: Sendable> {
     /// rest is only a copy through the pipe): a worker that stalls in the
     /// middle of a frame is caught as one that never answers is.
     private static func receive(from worker: WorkerProcess, timeout: Int) -> Received {
-        var poller = pollfd(fd: worker.results.fd, events: Int16(POLLIN), revents: 0)
-        let deadline = timeout > 0 ? Int32(min(timeout, Int(Int32.max) / 1000)) * 1000 : -1
-        while true {
-            let ready = poll(&poller, 1, deadline)
-            if ready > 0 { break }
-            if ready == 0 { return .silent }
-            if errno != EINTR { return .broken("cannot be waited for: \(SystemError.current("poll").reason)") }
+        // Counted while bale runs (`WaitBudget`): a job stopped and
+        // continued is no silence of its workers.
+        if timeout > 0 {
+            var budget = WaitBudget(seconds: timeout)
+            do throws(SystemError) {
+                if try !budget.waitForInput(on: worker.results.fd) { return .silent }
+            } catch {
+                return .broken("cannot be waited for: \(error.reason)")
+            }
         }
         do throws(WireError) {
             guard let (frame, payload) = try worker.results.receive(within: timeout) else { return .ended }
