@@ -205,6 +205,21 @@ import Testing
         #expect(run.stderr.contains("bale: t.tar.gz: the chunk at byte "), "\(run.stderr)")
         #expect(run.stderr.contains("ended 2 worker processes in turn"), "\(run.stderr)")
     }
+
+    /// `sum` stopped by a batch that ended worker after worker names the
+    /// batch's files: it said "files: the chunk at byte 0 ...", naming
+    /// none, and printed nothing of the files it did not hash.
+    @Test func aPoisonBatchIsNamedByItsFiles() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && for i in $(seq 1 600); do seq 1 $i > t/f$(printf %04d $i); done
+            BALE_TEST_KILL_WORKER_AT_CHUNK=3 "$BALE" sum -p 2 t > out 2> err; echo "status=$?"
+            cat err >&2
+            """#)
+        #expect(run.stdout == "status=1\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains(" ended 2 worker processes in turn (the last died (killed by signal 9)); "
+                                    + "stopping: the files after it are not hashed"), "\(run.stderr)")
+        #expect(run.stderr.contains("bale: t/f") && run.stderr.contains(" files from it to t/f"), "\(run.stderr)")
+    }
 }
 
 /// `bale gzip -r --manifest`: the digests of the files compressed.

@@ -35,6 +35,9 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     /// The chunk of `path` at `offset` ended worker after worker (a poison
     /// chunk); `how` says how the last one ended.
     case poisonChunk(path: String, offset: Int64, workers: Int, how: String)
+    /// A batch of files to hash (`sum`), from `path` to `last` (`files` of
+    /// them), ended worker after worker; the files after it are not hashed.
+    case poisonBatch(path: String, last: String, files: Int, workers: Int, how: String)
 
     /// True for damaged or cut-short compressed input.
     public var isDamage: Bool {
@@ -67,7 +70,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .cannotOpen(let path, _), .readFailed(let path, _), .writeFailed(let path, _),
              .corrupt(let path, _, _), .codecFailed(let path, _, _), .badArchive(let path, _, _), .truncated(let path),
              .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _),
-             .directoryReplaced(let path):
+             .poisonBatch(let path, _, _, _, _), .directoryReplaced(let path):
             return path
         case .brokenPipe, .workerFailed: return nil
         }
@@ -92,6 +95,10 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .workerFailed(let reason): return "worker process: \(reason)"
         case .poisonChunk(_, let offset, let workers, let how):
             return "the chunk at byte \(offset) ended \(workers) worker processes in turn (the last \(how)); stopping"
+        case .poisonBatch(_, let last, let files, let workers, let how):
+            let what = files == 1 ? "hashing it" : "the batch of \(files) files from it to \(last)"
+            return "\(what) ended \(workers) worker processes in turn (the last \(how)); stopping: "
+                + "the files after it are not hashed"
         }
     }
 

@@ -122,6 +122,15 @@ public enum WorkRequest: Sendable {
     /// what a worker read of it cannot be sent again to a replacement.
     public var readsStream: Bool { filesToHash?.contains { $0.listedSize == nil && !$0.sizeAtOpen } ?? false }
 
+    /// The path of each file a `digestFiles` request names (as the worker
+    /// opens it), for a message; nil for other requests.
+    public var hashedPaths: [[UInt8]]? {
+        guard case .digestFiles(let table) = self else { return nil }
+        return table.payload.withUnsafeBytes { bytes in
+            table.ranges.compactMap { DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0])).map { Array($0.path) } }
+        }
+    }
+
     /// Each file a `digestFiles` request names: its listed size (nil: a
     /// stream, or a piece that does not decode) and whether it is sized at
     /// its open; nil for other requests.

@@ -211,8 +211,15 @@ final class WorkerLink<Context: Sendable> {
                 }
                 let how = status.map { "\(fault) (\($0))" } ?? fault
                 if poisoned {
-                    failure.fail(.poisonChunk(path: inputName, offset: head.offset, workers: Self.strikesAllowed,
-                                              how: how))
+                    // A batch of files is named by its files, not by the
+                    // job's name for them ("files") and a byte offset.
+                    if let paths = head.request.hashedPaths, let first = paths.first, let last = paths.last {
+                        failure.fail(.poisonBatch(path: TerminalText.name(first), last: TerminalText.name(last),
+                                                  files: paths.count, workers: Self.strikesAllowed, how: how))
+                    } else {
+                        failure.fail(.poisonChunk(path: inputName, offset: head.offset, workers: Self.strikesAllowed,
+                                                  how: how))
+                    }
                     inFlight.cancel()
                     return
                 }
