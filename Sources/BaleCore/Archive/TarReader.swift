@@ -1224,11 +1224,13 @@ public struct TarReader {
     static func parseTime(_ text: [UInt8]) -> (Int64, Int32)? {
         // Read from the bytes (through a String it was 6% of the reading
         // thread's samples on an archive with a pax time on every entry).
-        var rest = text[...]
+        let rest = text[...]
         let negative = rest.first == UInt8(ascii: "-")
-        if negative { rest = rest.dropFirst() }
         let dot = rest.firstIndex(of: UInt8(ascii: "."))
-        guard let magnitude = decimal(rest[..<(dot ?? rest.endIndex)]), magnitude >= 0 else {
+        // The seconds with their sign: -2^63, GNU tar's least time, has
+        // no magnitude in Int64 (it was refused, and `pack --mtime
+        // @-9223372036854775808` wrote an archive bale then refused).
+        guard let seconds = decimal(rest[..<(dot ?? rest.endIndex)]), negative == (seconds < 0) || seconds == 0 else {
             return nil
         }
         var nanoseconds: Int32 = 0
@@ -1241,15 +1243,15 @@ public struct TarReader {
                 scale /= 10
             }
         }
-        guard negative else { return (magnitude, nanoseconds) }
-        if nanoseconds == 0 { return (-magnitude, 0) }
-        guard magnitude < Int64.max else { return nil }
-        return (-magnitude - 1, 1_000_000_000 - nanoseconds)
+        guard negative, nanoseconds != 0 else { return (seconds, nanoseconds) }
+        guard seconds > Int64.min else { return nil }
+        return (seconds - 1, 1_000_000_000 - nanoseconds)
     }
 
     /// A number of a pax record, in decimal as POSIX writes it: an
     /// optional minus sign, then ASCII digits only; nil for anything else
-    /// or a number past Int64's range (its least, -2^63, too). The pax
+    /// or a number past Int64's range (-2^63 is in it: a negative number
+    /// is summed as one). The pax
     /// records' numbers go through it; the sparse maps written as lists
     /// (`GNU.sparse.map`, format 1.0's) have their own digit loops.
     /// Swift's `Int64(String)` also takes a
@@ -1265,11 +1267,12 @@ public struct TarReader {
         for digit in digits {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
             let (shifted, over) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overAgain) = shifted.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+            let (sum, overAgain) = negative ? shifted.subtractingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+                                            : shifted.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
             if over || overAgain { return nil }
             value = sum
         }
-        return negative ? -value : value
+        return value
     }
 
     private static func field(_ header: [UInt8], _ start: Int, _ width: Int) -> [UInt8] {
