@@ -3,9 +3,10 @@
 /// file exactly once, with no coordination but the command line.
 ///
 /// A file belongs to part `hash(key) mod N + 1`, where the hash is 64-bit
-/// FNV-1a of the path's key (`key(of:)`), its bits mixed (`mixed`): the name `pack` stores for the
-/// path, with each run of slashes made one, so that `sum`, `gzip -r` and
-/// `pack` given the same path take the same files in the same part. (The
+/// FNV-1a of the path's key, its bits mixed (`mixed`), and the key
+/// (`key(of:)`) the name `pack` stores for the path, with each run of
+/// slashes made one, so that `sum`, `gzip -r` and `pack` given the same
+/// path take the same files in the same part. (The
 /// key is relative to the command's arguments: run every part from the same
 /// directory with the same arguments.) FNV-1a is fixed by its definition,
 /// unlike Swift's `Hasher`, which is seeded per process: the same path
