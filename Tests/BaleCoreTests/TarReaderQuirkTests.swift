@@ -165,6 +165,11 @@ import Testing
         func field(_ bytes: [UInt8]) -> [UInt8] { bytes + [UInt8](repeating: 0, count: 12 - bytes.count) }
         #expect(TarReader.octalOrBase256(field(Array("0000000017".utf8)), 0, 12) == 15)
         #expect(TarReader.octalOrBase256(field(Array("  17 ".utf8)), 0, 12) == 15)
+        // Blanks alone are no number (GNU tar: "Blanks in header where numeric value expected");
+        // blanks then a NUL, or NULs, are 0, as there.
+        #expect(TarReader.octal(Array("            ".utf8), 0, 12) == -1)
+        #expect(TarReader.octal(field(Array("    ".utf8)), 0, 12) == 0)
+        #expect(TarReader.octal([UInt8](repeating: 0, count: 12), 0, 12) == 0)
         #expect(TarReader.octalOrBase256([0x80] + [UInt8](repeating: 0, count: 10) + [5], 0, 12) == 5)
         #expect(TarReader.octalOrBase256([UInt8](repeating: 0xFF, count: 12), 0, 12) == -1)
         #expect(TarReader.octalOrBase256([0xFF] + [UInt8](repeating: 0xFF, count: 10) + [0xF0], 0, 12) == -16)

@@ -1280,18 +1280,23 @@ public struct TarReader {
     }
 
     /// An octal field (leading spaces, ending at a space or NUL); -1 if
-    /// it holds anything else or overflows.
+    /// it holds anything else or overflows, or blanks alone: GNU tar's
+    /// "Blanks in header where numeric value expected" (a size of blanks
+    /// read as 0 made a file's data, a nested tar, read as the archive's
+    /// own entries, exit 0 and `verify` OK). Blanks then a NUL, or NULs,
+    /// are 0, as there.
     static func octal(_ header: [UInt8], _ start: Int, _ width: Int) -> Int64 {
         var value: Int64 = 0
         var started = false
         for byte in header[start..<(start + width)] {
+            if byte == 0 && !started { return 0 }
             if byte == 0 || byte == UInt8(ascii: " ") { if started { break } else { continue } }
             guard (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) else { return -1 }
             if value > Int64.max >> 3 { return -1 }
             value = value << 3 | Int64(byte - UInt8(ascii: "0"))
             started = true
         }
-        return value
+        return started ? value : -1
     }
 
     /// Octal, or GNU's base 256 (first byte's high bit set; its next bit
