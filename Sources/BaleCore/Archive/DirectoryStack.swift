@@ -71,17 +71,24 @@ struct DirectoryStack {
         // The path kept may end in components given up (then all of it
         // is): the deepest open one (or the root) is where opening starts again.
         if openCount == 0 { truncate(to: 0) }
+        // Below a directory this call made, nothing can be queued (a file
+        // is queued once its directory is open), so only the first missing
+        // component asks the writers: asking at each level built and hashed
+        // the whole path each time, and a name of 20,000 components (a pax
+        // path, 40 kB) took 4.4 s to extract instead of a fraction of one.
+        var madeAbove = false
         for part in path.dropFirst(directories.count) {
             let parent = directories.last??.fd ?? root
             var next = openDirectory(part, in: parent)
             // Missing, it may be a file still queued: once written, it
             // is there, and the open fails as for any file in the way.
-            if next < 0 && errno == ENOENT && creatingMissing
+            if next < 0 && errno == ENOENT && creatingMissing && !madeAbove
                 && waitForFileNamed(TarExtractor.path(of: names + [part])) {
                 next = openDirectory(part, in: parent)
             }
             if next < 0 && errno == ENOENT && creatingMissing {
-                _ = withCString(part) { mkdirat(parent, $0, 0o777) }
+                let made = withCString(part) { mkdirat(parent, $0, 0o777) }
+                madeAbove = madeAbove || made == 0
                 next = openDirectory(part, in: parent)
             }
             if next < 0 { return .failure(.current("open")) }

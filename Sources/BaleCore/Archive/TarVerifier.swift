@@ -79,17 +79,26 @@ public struct TarVerifier: TarReader.Handler {
         self.index = index
     }
 
+    /// The lengths of the names in `extracted` that were made something
+    /// other than a directory: only a prefix of such a length can be one.
+    private var lengthsNotDirectories: Set<Int> = []
+
     /// Whether a directory above the name `parts` holds something else at
     /// this point of the archive (a file, a link): extraction refuses the
     /// entry ("a parent is a symbolic link or not a directory"), so the
-    /// name holds what it held before, if anything.
-    private static func hasParentNotADirectory(_ parts: [[UInt8]], in extracted: [[UInt8]: Extracted]) -> Bool {
-        guard parts.count > 1, !extracted.isEmpty else { return false }
+    /// name holds what it held before, if anything. Only the prefixes of a
+    /// length some non-directory has are looked up: hashing every prefix
+    /// cost a name of 65,536 components (`TarExtractor.maximumDepth`) some
+    /// four gigabytes of hashing.
+    private func hasParentNotADirectory(_ parts: [[UInt8]]) -> Bool {
+        guard parts.count > 1, !lengthsNotDirectories.isEmpty else { return false }
         var prefix: [UInt8] = []
         for part in parts.dropLast() {
             if !prefix.isEmpty { prefix.append(UInt8(ascii: "/")) }
             prefix += part
-            if let there = extracted[prefix], there != .directory { return true }
+            if lengthsNotDirectories.contains(prefix.count), let there = extracted[prefix], there != .directory {
+                return true
+            }
         }
         return false
     }
@@ -115,7 +124,7 @@ public struct TarVerifier: TarReader.Handler {
         current = nil
         stored = entry.name
         if takesDigests, whole, case .success(let parts) = TarExtractor.components(entry.name), !parts.isEmpty,
-           !Self.hasParentNotADirectory(parts, in: extracted) {
+           !hasParentNotADirectory(parts) {
             let name = TarExtractor.path(of: parts)
             current = name
             switch entry.kind {
@@ -137,6 +146,7 @@ public struct TarVerifier: TarReader.Handler {
             case .characterDevice, .blockDevice:
                 extracted[name] = .other("a device")
             }
+            if entry.kind != .directory { lengthsNotDirectories.insert(name.count) }
         }
         let hashing = takesDigests && current != nil && (!entry.isSparse || named.contains(current!))
         hasher = (hashing || indexed?.sha256 != nil) && entry.kind == .file && whole ? SHA256() : nil
