@@ -135,9 +135,13 @@ import Testing
 
     /// Lying indexes, their checksums right: the header at the offset the
     /// index gives is not what it says, so bale warns and reads the stream:
-    /// the right bytes, exit 2. Never wrong bytes with exit 0.
+    /// the right bytes, exit 2. Never wrong bytes with exit 0. An index that
+    /// lacks a name the stream holds (renamed) is found out by the stream:
+    /// before, `cat` took the name from the stream with no word, exit 0,
+    /// where `list` and `verify` said the index was not to be trusted.
     @Test(arguments: [["swap-names", "top/1one", "top/logs/x"], ["size", "top/1one", "3"],
-                      ["rename", "top/a/b/g", "top/1one"], ["swap-names", "top/a/big", "top/a/b/c.txt"]])
+                      ["rename", "top/a/b/g", "top/1one"], ["swap-names", "top/a/big", "top/a/b/c.txt"],
+                      ["rename", "top/logs/x", "top/elsewhere"]])
     func lyingIndexFallsBackToTheStream(edit: [String]) throws {
         let run = try Scratch().run("""
             \(IndexForgery.helpers)

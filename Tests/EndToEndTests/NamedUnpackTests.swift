@@ -87,7 +87,8 @@ import Testing
     @Test(arguments: [["swap-names top/1one top/logs/x", "top/1one top/a", "gnu=0 bale=2"],
                       ["rename top/a/b/g ../../evil", "top/a/b ../../evil", "gnu=2 bale=2"],
                       ["rename top/1one ../../evil", "../../evil top/logs", "gnu=2 bale=2"],
-                      ["size top/a/big 7", "top/a/big top/logs", "gnu=0 bale=2"]])
+                      ["size top/a/big 7", "top/a/big top/logs", "gnu=0 bale=2"],
+                      ["rename top/logs/x top/elsewhere", "top/1one top/logs/x", "gnu=0 bale=2"]])
     func lyingIndexFallsBackToTheStream(lie: [String]) throws {
         let run = try Scratch().run("""
             \(ExtractionOptionTests.helpers)

@@ -46,6 +46,7 @@ struct NamedEntries {
                                     output: StandardOutput.Buffer? = nil) -> ExitCode {
         var alreadyDone: Set<Int64> = []
         var status = ExitCode.success
+        var lacked: [Int] = []
         if !selection.takesEverything, input.seekable, input.isGzip {
             switch readSelectively(into: makeHandler, pipeline: pipeline, output: output) {
             case .finished(let finished):
@@ -55,11 +56,24 @@ struct NamedEntries {
                 status = earlier
             case .noIndex:
                 break
+            case .notInIndex(let names):
+                lacked = names
             }
         }
         let sink = TarStreamSink(archiveName: input.name,
                                  handler: TarEntryFilter(makeHandler(), selection: selection, alreadyDone: alreadyDone))
-        return max(status, input.read(into: sink, codec: engine.codec, pipeline: pipeline, context: context, output: output))
+        status = max(status, input.read(into: sink, codec: engine.codec, pipeline: pipeline, context: context, output: output))
+        // A name the index lacks but the stream holds: the index lost an
+        // entry (or lies), which `list` and `verify` say of it. The stream
+        // gave the entry; the warning says the index is not to be trusted.
+        let found = sink.handler.selection.names
+        if let missed = lacked.first(where: { found[$0].found > 0 }) {
+            let name = TerminalText.name(found[missed].text)
+            let said = Diagnostic.warning(path: input.name, "the archive's index is not usable (it has no entry for \(name), "
+                                          + "which the tar stream holds); the whole archive was read instead")
+            status = max(status, context.report([said]))
+        }
+        return status
     }
 
     /// How the selective path ended.
@@ -70,8 +84,12 @@ struct NamedEntries {
         /// tar offsets; the status of what was reported so far.
         case fallBack(done: Set<Int64>, status: ExitCode)
         /// The stream must be read, with nothing to say: the archive has no
-        /// index, or a name is not in it.
+        /// index.
         case noIndex
+        /// The stream must be read: the names at these places of the
+        /// selection are not in the index. Found in the stream, they show
+        /// an index that lost them.
+        case notInIndex([Int])
     }
 
     /// The selective path, when the archive has a usable index.
@@ -93,7 +111,8 @@ struct NamedEntries {
         // An index can show where an entry is, not that one is missing (it
         // may have lost it): a name it lacks is looked for in the stream,
         // as tar looks for it, and "Not found in archive" is the stream's word.
-        if !credited.notFound.isEmpty { return .noIndex }
+        let lacked = credited.names.indices.filter { credited.names[$0].found == 0 }
+        if !lacked.isEmpty { return .notInIndex(lacked) }
         // Made only now: an extractor starts its writer threads, which its
         // `finish` ends.
         let sink = IndexedTarSink(plan: plan, archiveName: name, handler: makeHandler())
