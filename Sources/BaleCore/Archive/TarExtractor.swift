@@ -257,6 +257,8 @@ public struct TarExtractor: TarReader.Handler {
                 var named = entry
                 if named.name.isEmpty { named.name = [UInt8(ascii: ".")] }  // as GNU tar names it
                 refuse(named, "names the destination directory itself")
+            } else if let warning = entry.dataSkippedWarning {
+                notices.append(warning)  // "./" with data, as for any directory entry (and `verify`)
             }
             return
         }
