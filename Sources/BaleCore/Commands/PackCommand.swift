@@ -327,7 +327,7 @@ public struct PackCommand {
             var info = stat()
             if withCString(path, { fstatat(base, $0, &info, dereference ? 0 : AT_SYMLINK_NOFOLLOW) }) == 0 { return true }
             guard errno == ENOENT else { return true }
-            return shard.takes(TarMemberName.of(TarMemberName.withoutTrailingSlashes(path)).name)
+            return shard.takes(path)  // keyed by the name it would be stored under (`Shard.key(of:)`)
         }
     }
 

@@ -125,22 +125,23 @@ public enum WorkRequest: Sendable {
     /// The path of each file a `digestFiles` request names (as the worker
     /// opens it), for a message; nil for other requests.
     public var hashedPaths: [[UInt8]]? {
-        guard case .digestFiles(let table) = self else { return nil }
-        return table.payload.withUnsafeBytes { bytes in
-            table.ranges.compactMap { DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0])).map { Array($0.path) } }
-        }
+        eachFileToHash { $0.map { Array($0.path) } }?.compactMap { $0 }
     }
 
     /// Each file a `digestFiles` request names: its listed size (nil: a
     /// stream, or a piece that does not decode) and whether it is sized at
     /// its open; nil for other requests.
     private var filesToHash: [(listedSize: Int64?, sizeAtOpen: Bool)]? {
+        eachFileToHash { ($0?.listedSize, $0?.sizeAtOpen ?? false) }
+    }
+
+    /// What `body` makes of each piece of a `digestFiles` request, decoded
+    /// (nil where one does not decode), in order; nil for other requests.
+    /// The one walk over the table behind `hashedPaths` and `filesToHash`.
+    private func eachFileToHash<T>(_ body: (FileBatchHasher.Target?) -> T) -> [T]? {
         guard case .digestFiles(let table) = self else { return nil }
         return table.payload.withUnsafeBytes { bytes in
-            table.ranges.map {
-                let target = DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0]))
-                return (target?.listedSize, target?.sizeAtOpen ?? false)
-            }
+            table.ranges.map { body(DigestTarget.decode(UnsafeRawBufferPointer(rebasing: bytes[$0]))) }
         }
     }
 
