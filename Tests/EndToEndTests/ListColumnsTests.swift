@@ -78,6 +78,27 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Hard link targets as `tar -tv` shows them (GNU tar's
+    /// safer_name_suffix): no leading `/`, nothing up to the last `..`,
+    /// and `.` for an empty one ("Substituting `.' for empty hard link
+    /// target"), where bale showed `link to ` and nothing.
+    @Test(.enabled(if: Machine.has("python3"), "python3 writes the archive"))
+    func hardLinkTargetsAsTarListsThem() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'EOF'
+            import io, tarfile
+            with tarfile.open("h.tar", "w", format=tarfile.GNU_FORMAT) as t:
+                info = tarfile.TarInfo("a"); info.size = 1; t.addfile(info, io.BytesIO(b"x"))
+                for name, target in (("h1", ""), ("h2", "/a"), ("h3", "../a"), ("h4", "./a"), ("h5", "x/../../a")):
+                    info = tarfile.TarInfo(name); info.type = tarfile.LNKTYPE; info.linkname = target; t.addfile(info)
+            EOF
+            "$BALE" list h.tar > bale.list; echo "list $?"
+            tar -tvf h.tar 2> /dev/null | cmp - bale.list && echo "tar -tv's bytes"
+            grep -c ' h1 link to \.$' bale.list
+            """#)
+        #expect(run.stdout == "list 0\ntar -tv's bytes\n1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// The size column of an entry whose header has a size field though
     /// the entry holds no file content, as GNU tar 1.34 lists it: a hard
     /// link's field read as 0 ("links 0 size on tape"; no data follows

@@ -233,7 +233,7 @@ public struct TarLister: TarReader.Handler {
             at = Self.put(Self.hardLinkSeparator, at: at)
             let removed = linkTarget.first == UInt8(ascii: "/") || linkTarget.contains(UInt8(ascii: "."))
                 ? TarMemberName.of(Array(linkTarget)).removed.count : 0
-            if removed > 0 && removed == linkTarget.count {
+            if removed == linkTarget.count {  // all removed, or empty (tar: "Substituting `.' for empty hard link target")
                 at = Self.put([UInt8(ascii: ".")], at: at)
             } else {
                 at += TerminalText.escape(UnsafeBufferPointer(rebasing: linkTarget[removed...]), into: at)
