@@ -127,7 +127,9 @@ import Testing
     /// files with GNU tar's warning (exit 2); a regular entry named "d/" is
     /// a directory whose data is skipped, said when it is extracted or
     /// verified (exit 2, as GNU tar -x; bale said nothing, exit 0, and for
-    /// "./", the destination itself, until 2026-12-04) and not
+    /// "./", the destination itself, until 2026-12-04; a file named "/"
+    /// is no directory, as GNU tar lists it, refused as the destination
+    /// itself) and not
     /// when listed (as tar -t), and data after a symbolic
     /// link or a fifo with a size: the entries after them are all read.
     /// Never an empty file where GNU tar makes none.
@@ -145,12 +147,14 @@ import Testing
             put('slash.tar', hdr(b'd/', b'0', 1500, b'q' * 1500) + hdr(b'd/f', b'0', 3, b'abc') + after)
             put('oldslash.tar', hdr(b'o/', b'\0', 600, b'q' * 600, magic=b'\0' * 8) + after)
             put('dotslash.tar', hdr(b'./', b'0', 3, b'xyz') + after)
+            put('root.tar', hdr(b'/', b'0', 3, b'xyz') + after)
             put('symlink.tar', hdr(b'l', b'2', 600, b'q' * 600, link=b'after') + after)
             put('fifo.tar', hdr(b'p', b'6', 600, b'q' * 600) + after)
             PY
-            compare V.tar D.tar M.tar Q.tar N.tar slash.tar oldslash.tar dotslash.tar symlink.tar fifo.tar
+            compare V.tar D.tar M.tar Q.tar N.tar slash.tar oldslash.tar dotslash.tar root.tar symlink.tar fifo.tar
             for a in V.tar M.tar Q.tar; do "$BALE" list $a 2>&1 | sed -E 's/ .* [0-9]{2}:[0-9]{2} / /'; done
             "$BALE" list slash.tar > /dev/null; echo "list $?"; "$BALE" verify slash.tar; echo "verify $?"
+            "$BALE" list root.tar | cut -c1-10; tar -tvf root.tar 2> /dev/null | cut -c1-10
             """#)
         #expect(run.stdout == """
             V.tar: 0 same \("")
@@ -161,6 +165,7 @@ import Testing
             slash.tar: 2 same bale: d/: a directory entry holding 1500 bytes of data; the data is skipped|
             oldslash.tar: 2 same bale: o/: a directory entry holding 600 bytes of data; the data is skipped|
             dotslash.tar: 2 same bale: ./: a directory entry holding 3 bytes of data; the data is skipped|
+            root.tar: 1 same bale: /: names the destination directory itself; not extracted|
             symlink.tar: 0 same \("")
             fifo.tar: 0 same \("")
             Vrw-r--r-- MyVolume--Volume Header--
@@ -172,6 +177,10 @@ import Testing
             list 0
             slash.tar: read with warnings (3 entries)
             verify 2
+            -rw-r--r--
+            -rw-r--r--
+            -rw-r--r--
+            -rw-r--r--
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -539,9 +539,11 @@ public struct TarReader {
         switch type {
         // A regular file whose name ends in '/' is a directory (the BSD
         // convention GNU tar follows); its data blocks are still skipped.
-        case UInt8(ascii: "0"), 0: kind = name.last == slash ? .directory : .file
+        // A name of slashes alone is not (GNU tar's strip_trailing_slashes
+        // leaves "/" as it is: `tar -tv` lists it as a file).
+        case UInt8(ascii: "0"), 0: kind = Self.endsInSlashAfterAName(name) ? .directory : .file
         case UInt8(ascii: "7"):
-            kind = name.last == slash ? .directory : .file
+            kind = Self.endsInSlashAfterAName(name) ? .directory : .file
             if kind == .file { special = .contiguous }
         case UInt8(ascii: "1"): kind = .hardLink
         case UInt8(ascii: "2"): kind = .symbolicLink
@@ -959,6 +961,12 @@ public struct TarReader {
     }
 
     // MARK: Extended headers
+
+    /// Whether `name` ends in '/' and holds something else: "d/" and "./"
+    /// name directories, "/" and "//" do not.
+    private static func endsInSlashAfterAName(_ name: [UInt8]) -> Bool {
+        name.last == UInt8(ascii: "/") && name.contains { $0 != UInt8(ascii: "/") }
+    }
 
     /// `bytes` up to their first NUL byte, as C reads a name.
     private static func upToNUL(_ bytes: [UInt8]) -> [UInt8] {
