@@ -372,6 +372,52 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A directory's mode is given at the end, as GNU tar gives it, so that
+    /// a set-group-ID bit it has while its files are made (taken from a
+    /// shared parent, or its own where it was there) gives them its group;
+    /// without the archive's modes, its set-group-ID and sticky bits stay.
+    /// bale gave a directory its mode as it made it: as nobody in a 2777
+    /// root:daemon directory, `sub` came out 0755 and `sub/f` nobody:nogroup
+    /// (GNU tar: 2755, daemon); as root with --no-same-owner in an existing
+    /// 2775 root:daemon `sub`, `f` was root's group; with
+    /// --no-same-permissions an existing 1777 `sub` lost its sticky bit. And
+    /// a directory there that is not the user's, whose time and mode cannot
+    /// be given, is named as GNU tar names it (exit 2; bale said nothing, 0).
+    @Test(.enabled(if: Machine.isRoot && Machine.has("setpriv"), "running as nobody needs root and setpriv"))
+    func directoryModesAtTheEndAsGNUTar() throws {
+        let run = try Scratch().run("""
+            place=$(mktemp -d /tmp/bale-sgid-XXXXXX) && chmod 755 "$place" && trap 'rm -rf "$place"' EXIT
+            cd "$place" && cp "$BALE" bale && mkdir -p src/sub && echo hi > src/sub/f && chmod 755 src/sub
+            tar -cf a.tar -C src sub && chmod 644 a.tar
+            as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups bash -c "umask 022; $1"; }
+            show() { echo "$(stat -c '%A %G' $1/sub) $(stat -c '%G' $1/sub/f)"; }
+            for tool in g b; do mkdir -p $tool/shared $tool/owned/sub $tool/sticky/sub $tool/theirs/sub; done
+            for tool in g b; do chgrp daemon $tool/shared $tool/owned/sub; chmod 2777 $tool/shared; chmod 2775 $tool/owned/sub
+                                chmod 1777 $tool/sticky/sub; chmod 777 $tool/theirs $tool/theirs/sub; done
+            as_nobody 'tar -xf a.tar -C g/shared; ./bale unpack a.tar -C b/shared'; echo "shared, as nobody: $?"
+            tar -xf a.tar -C g/owned --no-same-owner; ./bale unpack a.tar -C b/owned --no-same-owner
+            tar -xf a.tar -C g/sticky --no-same-permissions; ./bale unpack a.tar -C b/sticky --no-same-permissions
+            for case in shared owned sticky; do echo "$case: $(show b/$case)"; [ "$(show g/$case)" = "$(show b/$case)" ] && echo "as GNU tar"; done
+            mkdir said && chmod 777 said
+            as_nobody 'tar -xf a.tar -C g/theirs 2> said/gnu; echo "theirs, as nobody: GNU tar $?"; ./bale unpack a.tar -C b/theirs 2> said/bale; echo "bale $?"'
+            grep -v Exiting said/gnu | sed 's/^tar: //' > gnu.said; sed 's/^bale: //' said/bale | diff gnu.said - && cat said/bale
+            """)
+        #expect(run.stdout == """
+            shared, as nobody: 0
+            shared: drwxr-sr-x daemon daemon
+            as GNU tar
+            owned: drwxr-xr-x daemon daemon
+            as GNU tar
+            sticky: drwxr-xr-t root root
+            as GNU tar
+            theirs, as nobody: GNU tar 2
+            bale 2
+            bale: sub: Cannot utime: Operation not permitted
+            bale: sub: Cannot change mode to rwxr-xr-x: Operation not permitted
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// As root: the archive's modes in full, whatever the umask (GNU tar's
     /// and bsdtar's default); --no-same-permissions as a user's.
     @Test(.enabled(if: Machine.isRoot, "the archive's modes in full are root's default"))

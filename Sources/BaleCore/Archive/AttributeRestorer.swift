@@ -56,15 +56,15 @@ final class AttributeRestorer: Sendable {
         return (list, problems)
     }
 
-    /// Sets `attributes` and `mode` on the file open on `fd`, in that
-    /// order but for the ACLs, set after the mode; the warnings.
-    func restore(_ attributes: [ExtendedAttributes.Attribute], mode: mode_t, to fd: Int32, displayName: String) -> [Diagnostic] {
+    /// Sets `attributes` and `mode` (none: left as it is) on the file open
+    /// on `fd`, in that order but for the ACLs, set after the mode; the warnings.
+    func restore(_ attributes: [ExtendedAttributes.Attribute], mode: mode_t?, to fd: Int32, displayName: String) -> [Diagnostic] {
         let isACL = { (attribute: ExtendedAttributes.Attribute) in
             attribute.name == ExtendedAttributes.accessACLName || attribute.name == ExtendedAttributes.defaultACLName
         }
         let setOne = { (attribute: ExtendedAttributes.Attribute) in ExtendedAttributes.set(attribute, on: fd) }
         var problems = set(attributes.filter { !isACL($0) }, displayName: displayName, using: setOne)
-        fchmod(fd, mode)
+        if let mode { fchmod(fd, mode) }
         problems += set(attributes.filter(isACL), displayName: displayName, using: setOne)
         return problems
     }

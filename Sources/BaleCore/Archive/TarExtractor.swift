@@ -65,8 +65,10 @@ public struct TarExtractor: TarReader.Handler {
         var path: [UInt8]
         var seconds: Int64
         var nanoseconds: Int32
-        /// The mode to give it then (nil if it already has it).
-        var mode: mode_t?
+        /// The mode to give it then (`finalMode`).
+        var mode: mode_t
+        /// Whether this extraction made it (else it was there).
+        var made: Bool
         /// Its entry, kept only when it has extended attributes or ACLs
         /// to restore (set after its files, with the mode).
         var attributed: AttributedEntry?
@@ -316,8 +318,17 @@ public struct TarExtractor: TarReader.Handler {
             // Made first, looked at only when something is there: most
             // directories of an archive are new, and a stat before each
             // mkdir cost a call for nothing.
+            // Made as GNU tar makes it: with the owner's bits alone while an
+            // owner or the archive's mode is to be given at the end (no one
+            // else makes a file in it meanwhile), else with its own bits and
+            // the owner's write and search, so that the end has nothing to
+            // change. Never given a mode before its files are made: a
+            // set-group-ID bit it takes from its parent (a shared directory)
+            // must still be there when they are, so that they take its group.
+            let restrictive = policy.restoresOwners || policy.modes == .archived
+            let creationMode: mode_t = restrictive ? 0o700 : (mode & 0o777) | 0o300
             var info = stat()
-            let made = withCString(leaf) { mkdirat(parent, $0, 0o700) } == 0
+            var made = withCString(leaf) { mkdirat(parent, $0, creationMode) } == 0
             var exists = !made && errno == EEXIST
                 && withCString(leaf) { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
             if exists {
@@ -338,10 +349,11 @@ public struct TarExtractor: TarReader.Handler {
                 _ = withCString(leaf) { unlinkat(parent, $0, 0) }
             }
             if !made && (!exists || info.st_mode & S_IFMT != S_IFDIR) {
-                if withCString(leaf, { mkdirat(parent, $0, 0o700) }) != 0 {
+                if withCString(leaf, { mkdirat(parent, $0, creationMode) }) != 0 {
                     refuse(entry, SystemError.current("mkdir").reason)
                     return
                 }
+                made = true
             }
             // Owner and mode are set by name, never through a symbolic link:
             // between the mkdir and here, whoever can write the parent (a
@@ -353,14 +365,24 @@ public struct TarExtractor: TarReader.Handler {
             // As GNU tar: a directory its owner cannot write into (0555, say)
             // stays writable until the end, so that its entries can be made
             // (by a user other than root); `finish` gives it its mode.
-            if let owner { _ = withCString(leaf) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-            if withCString(leaf, { bale_chmod_nofollow(parent, $0, mode | 0o700) }) != 0 && errno == EOPNOTSUPP {
+            // (A directory's owner change keeps its set-group-ID bit.)
+            if let owner, withCString(leaf, { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) }) != 0 {
+                notices.append(.warning(path: entry.displayName,
+                                        "Cannot change ownership to uid \(owner.user), gid \(owner.group): \(SystemError.current("chown").reason)"))
+            }
+            // One that was there and that its owner cannot write into (or a
+            // umask that takes the owner's bits) is made writable until the
+            // end, its other bits kept.
+            let current = made ? creationMode & ~ProcessUmask.bits : info.st_mode & 0o7777
+            if current & 0o700 != 0o700,
+               withCString(leaf, { bale_chmod_nofollow(parent, $0, (made ? creationMode : current) | 0o700) }) != 0
+                && errno == EOPNOTSUPP {
                 refuse(entry, "Cannot change mode: a symbolic link took its place")
                 return
             }
             directoryTimes.append(DirectoryToFinish(
                 path: path, seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
-                mode: mode & 0o700 != 0o700 ? mode : nil, attributed: restoresAttributes(of: entry) ? AttributedEntry(entry) : nil))
+                mode: mode, made: made, attributed: restoresAttributes(of: entry) ? AttributedEntry(entry) : nil))
         case .file where isSmallFile:
             small = FileWriters.Job(
                 parent: directory, leaf: leaf, key: PathKey(bytes: path),
@@ -533,12 +555,13 @@ public struct TarExtractor: TarReader.Handler {
         return attributes
     }
 
-    /// Sets `entry`'s attributes, mode and ACLs on the file open on `fd`.
-    private mutating func restoreAttributesAndMode(_ entry: TarEntry, to fd: Int32) {
+    /// Sets `entry`'s attributes, mode (by default the policy's of the
+    /// entry's; nil: left as it is) and ACLs on the file open on `fd`.
+    private mutating func restoreAttributesAndMode(_ entry: TarEntry, to fd: Int32, mode: mode_t?? = nil) {
         let attributes = attributesToSet(entry)
-        let mode = policy.mode(entry.mode)
+        let mode = mode ?? policy.mode(entry.mode)
         guard let restorer, !attributes.isEmpty else {
-            fchmod(fd, mode)
+            if let mode { fchmod(fd, mode) }
             return
         }
         notices.append(contentsOf: restorer.restore(attributes, mode: mode, to: fd, displayName: entry.displayName))
@@ -588,15 +611,58 @@ public struct TarExtractor: TarReader.Handler {
             let fd = withCString(leaf) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
             guard fd >= 0 else { return }
             defer { close(fd) }
-            restoreAttributesAndMode(entry, to: fd)
+            var info = stat()
+            let mode = fstat(fd, &info) == 0 ? finalMode(of: directory, now: info.st_mode) : directory.mode
+            restoreAttributesAndMode(entry, to: fd, mode: .some(mode))
             if policy.restoresTimes { futimens(fd, &times) }
             return
         }
         var info = stat()
         guard withCString(leaf, { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0,
               info.st_mode & S_IFMT == S_IFDIR else { return }
-        if let mode = directory.mode { _ = withCString(leaf) { bale_chmod_nofollow(parent, $0, mode) } }
-        if policy.restoresTimes { _ = withCString(leaf) { utimensat(parent, $0, &times, AT_SYMLINK_NOFOLLOW) } }
+        // The time first, then the mode (a change of mode leaves the time
+        // alone), each failure named as GNU tar names it, in its order: the
+        // directory was there and is not ours (`exit 2`), never a silent 0.
+        let name = TerminalText.name(directory.path)
+        if policy.restoresTimes, withCString(leaf, { utimensat(parent, $0, &times, AT_SYMLINK_NOFOLLOW) }) != 0 {
+            notices.append(.warning(path: name, "Cannot utime: \(SystemError.current("utimensat").reason)"))
+        }
+        if let mode = finalMode(of: directory, now: info.st_mode),
+           withCString(leaf, { bale_chmod_nofollow(parent, $0, mode) }) != 0 {
+            notices.append(.warning(path: name, "Cannot change mode to \(Self.permissions(mode)): \(SystemError.current("chmod").reason)"))
+        }
+    }
+
+    /// The mode to give a directory at the end, as GNU tar gives it, or nil
+    /// where it has it already (`now`, its mode as it is). With the
+    /// archive's modes (root's default) it is the archive's, in full. Else
+    /// its permission bits less the umask, with the set-user-ID,
+    /// set-group-ID and sticky bits the directory has (one taken from a
+    /// shared parent, or an existing directory's own): and one this run
+    /// made is left alone when its permission bits are those already, as
+    /// GNU tar leaves it (for a user outside the directory's group, a
+    /// change of mode would take its set-group-ID bit away).
+    private func finalMode(of directory: DirectoryToFinish, now: mode_t) -> mode_t? {
+        let current = now & 0o7777
+        switch policy.modes {
+        case .archived:
+            return current == directory.mode ? nil : directory.mode
+        case .lessUmask:
+            let wanted = (directory.mode & 0o777) | (current & 0o7000)
+            if directory.made { return current & 0o777 == wanted & 0o777 ? nil : wanted }
+            return current == wanted ? nil : wanted
+        }
+    }
+
+    /// `mode`'s permission bits as `ls -l` shows them (`rwxr-sr-x`), as
+    /// GNU tar's "Cannot change mode to" names them.
+    static func permissions(_ mode: mode_t) -> String {
+        let letters = Array("rwxrwxrwx")
+        var text = (0..<9).map { mode & (0o400 >> mode_t($0)) != 0 ? letters[$0] : "-" }
+        if mode & 0o4000 != 0 { text[2] = text[2] == "x" ? "s" : "S" }
+        if mode & 0o2000 != 0 { text[5] = text[5] == "x" ? "s" : "S" }
+        if mode & 0o1000 != 0 { text[8] = text[8] == "x" ? "t" : "T" }
+        return String(text)
     }
 
     private mutating func forgetCachedParent() {
