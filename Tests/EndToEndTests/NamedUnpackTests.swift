@@ -44,6 +44,25 @@ import Testing
         #expect(run.stdout == String(repeating: "same\n", count: 13), "\(run.stdout)\(run.stderr)")
     }
 
+    /// A pattern matches a directory's name without its trailing slash, as
+    /// GNU tar matches it: `d/*` takes what is in `d/`, not `d/` itself,
+    /// which is then made as any directory with no entry (0777 less the
+    /// umask, the time of extraction). bale took `d/` too: `-v` listed it,
+    /// and `d` got the archive's 0700 and time. From GNU tar's archive and
+    /// bale's (read through its index).
+    @Test func aPatternDoesNotTakeTheDirectoryItNamesTheInsideOf() throws {
+        let run = try Scratch().run("""
+            mkdir -p src/d && echo f > src/d/f && chmod 700 src/d && touch -d 2001-01-01 src/d
+            tar -C src -czf gnu.tgz d && "$BALE" pack -q -C src d -o bale.tgz
+            for a in gnu.tgz bale.tgz; do
+                rm -rf b t && mkdir b t
+                (umask 022; "$BALE" unpack -v $a -C b --wildcards 'd/*'; tar -xzf $a -C t --wildcards 'd/*')
+                echo "$a: $(stat -c %a b/d) $(stat -c %a t/d) $(find b/d -newer src/d -maxdepth 0 | wc -l)"
+            done
+            """)
+        #expect(run.stdout == "d/f\ngnu.tgz: 755 755 1\nd/f\nbale.tgz: 755 755 1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A name not found: GNU tar's words and exit status.
     @Test func notFoundAsGNUTar() throws {
         let run = try Scratch().run("""

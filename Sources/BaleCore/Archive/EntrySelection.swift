@@ -122,10 +122,14 @@ public struct EntrySelection: Sendable, Equatable {
 
     static func matches(_ given: Name, _ member: UnsafeBufferPointer<UInt8>) -> Bool {
         if given.isPattern {
+            // Without its trailing slashes, as GNU tar matches a directory's
+            // name: `d/*` takes what is in `d/`, not `d/` itself.
+            var length = member.count
+            while length > 1 && member[length - 1] == UInt8(ascii: "/") { length -= 1 }
             // The member's name made a C string on the stack: no array per name.
-            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: member.count + 1) { name in
-                for (place, byte) in member.enumerated() { name[place] = CChar(bitPattern: byte) }
-                name[member.count] = 0
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { name in
+                for place in 0..<length { name[place] = CChar(bitPattern: member[place]) }
+                name[length] = 0
                 return fnmatch(given.terminated, name.baseAddress!, bale_fnm_leading_dir) == 0
             }
         }
