@@ -44,6 +44,29 @@ import Testing
         #expect(run.stdout == String(repeating: "same\n", count: 13), "\(run.stdout)\(run.stderr)")
     }
 
+    /// A hard link named alone gets its target's content however the names
+    /// are given: a name whose entries an earlier name took (`z z/hl`,
+    /// `z/hl z/hl`) is "Not found in archive" as in tar (exit 2), and the
+    /// index serves the rest. Before, such a name sent bale to the stream,
+    /// where the link's target was not extracted: "cannot link", exit 1.
+    @Test func aNameGivenTwiceKeepsTheIndexedPath() throws {
+        let run = try Scratch().run("""
+            mkdir -p src/d src/z && echo one > src/d/s1 && ln src/d/s1 src/z/hl
+            "$BALE" pack -q -C src . -o a.tgz
+            for names in "z" "z/hl z" "z z/hl" "z/hl z/hl"; do
+                rm -rf o && mkdir o
+                "$BALE" unpack a.tgz -C o $names 2> err; echo "$names: $? $(cat o/z/hl) $(cat err)"
+            done
+            """)
+        #expect(run.stdout == """
+            z: 0 one \("")
+            z/hl z: 0 one \("")
+            z z/hl: 2 one bale: z/hl: Not found in archive
+            z/hl z/hl: 2 one bale: z/hl: Not found in archive
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A pattern matches a directory's name without its trailing slash, as
     /// GNU tar matches it: `d/*` takes what is in `d/`, not `d/` itself,
     /// which is then made as any directory with no entry (0777 less the

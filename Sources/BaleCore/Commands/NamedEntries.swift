@@ -111,7 +111,15 @@ struct NamedEntries {
         // An index can show where an entry is, not that one is missing (it
         // may have lost it): a name it lacks is looked for in the stream,
         // as tar looks for it, and "Not found in archive" is the stream's word.
-        let lacked = credited.names.indices.filter { credited.names[$0].found == 0 }
+        // A name that matches no entry of the index at all is looked for in
+        // the stream; one whose entries an earlier name took (`z z/hl`) is
+        // not found, as tar says of it, and the index still serves the rest
+        // (read through the stream, a hard link named alone lost its
+        // target's content).
+        let lacked = credited.names.indices.filter { place in
+            credited.names[place].found == 0
+                && !index.entries.contains { EntrySelection.matches(credited.names[place], $0.name) }
+        }
         if !lacked.isEmpty { return .notInIndex(lacked) }
         // Made only now: an extractor starts its writer threads, which its
         // `finish` ends.
@@ -145,7 +153,7 @@ struct NamedEntries {
             return .fallBack(done: sink.done, status: max(status, warnFallingBack(reason)))
         }
         var handler = sink.handler
-        let status = context.report(handler.finish() + sink.readerWarnings + handler.warnings)
+        let status = context.report(handler.finish() + sink.readerWarnings + handler.warnings + credited.notFound)
         context.summary.addFiles(sink.entries)
         context.summary.addBytes(read: report.map(\.bytesIn) ?? 0, written: report.map(\.bytesOut) ?? 0)
         do throws(BaleError) { try output?.flush() } catch {
