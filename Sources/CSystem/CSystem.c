@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <malloc.h>
@@ -552,6 +553,14 @@ static int bale_create_registered(int directory, char *template_name, unsigned i
         if (registered < 0) return -1;
         int fd = openat(directory, template_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
         if (fd >= 0) {
+            /* Locked at once, every one of them (an output, an extracted
+             * file, a staged name), for as long as the descriptor lives:
+             * another run that meets the name takes it for a live run's
+             * and leaves it (bale_remove_if_abandoned's callers). Locked
+             * only by the caller, an extracted file was never locked, and
+             * a `gunzip -r` beside an `unpack` removed it mid-write. A file
+             * system without flock leaves it unlocked. */
+            (void)flock(fd, LOCK_EX | LOCK_NB);
             *slot = registered;
             return fd;
         }

@@ -154,6 +154,31 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A file put where the input was between bale's look and its open, a
+    /// FIFO here (strace holds the open for a second while the script
+    /// swaps it in): "file changed as we read it", exit 1, the FIFO left.
+    /// ext4 and tmpfs give a freed inode number to the next file made, so
+    /// the FIFO passed for the file bale had looked at: an empty .gz made
+    /// and the FIFO removed, exit 0, or, with a writer holding the FIFO
+    /// open, a wait with no end (a probe helper).
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func aFIFOSwappedInBeforeTheOpenIsNotTheFile() throws {
+        let run = try Scratch().run(#"""
+            for writer in none holding; do
+                rm -rf d && mkdir d && seq 1000 > d/f
+                (sleep 0.5; rm d/f; mkfifo d/f; [ $writer = holding ] && { sleep 4 > d/f 2> /dev/null & echo $! > pid; }) > /dev/null 2>&1 &
+                timeout 20 strace -f -qq -o /dev/null -P d/f -e inject=openat:delay_enter=1500000 \
+                    "$BALE" gzip d/f 2> err; echo "$writer: exit $? $(grep '^bale' err) $(stat -c %F d/f) $(ls d)"
+                wait; [ -f pid ] && kill $(cat pid) 2> /dev/null; rm -f pid
+            done
+            """#)
+        #expect(run.stdout == """
+            none: exit 1 bale: d/f: file changed as we read it fifo f
+            holding: exit 1 bale: d/f: file changed as we read it fifo f
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func replacesTheInputKeepingModeAndTimes() throws {
         let scratch = Scratch()
         let run = try scratch.run("""
@@ -300,6 +325,36 @@ import Testing
             bale: s.gz already exists; not overwritten
             intact
             s.gz
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A file `unpack` writes under a temporary name (it replaces one
+    /// there) is locked as every temporary file of bale is: a `gunzip -r`
+    /// of the same directory meanwhile leaves it to its run. It was not
+    /// locked, so the `gunzip -r` took it for a killed run's and removed
+    /// it, and the extraction failed ("No such file or directory; not
+    /// extracted", exit 1; a probe helper). The archive comes through a
+    /// pipe that pauses in the middle of the file.
+    @Test func anExtractedFilesTemporaryNameIsLeftToItsRun() throws {
+        let run = try Scratch().run(#"""
+            mkdir src d && seq 3000000 > src/f && tar -cf a.tar -C src f
+            seq 1000 | gzip -n > d/f.gz && echo old > d/f
+            { head -c 1000000 a.tar; sleep 2; tail -c +1000001 a.tar; } | "$BALE" unpack - -C d 2> unpack.err & pid=$!
+            for i in $(seq 200); do ls -A d | grep -q '^\.f\.bale-' && break; sleep 0.02; done
+            ls -A d | grep -c '^\.f\.bale-'
+            "$BALE" gunzip -r -k d 2> gunzip.err; echo "gunzip -r -k: $?"
+            wait $pid; echo "unpack: $? $(cat unpack.err)"
+            cmp d/f src/f && echo "d/f whole"
+            ls -A d
+            """#)
+        #expect(run.stdout == """
+            1
+            gunzip -r -k: 2
+            unpack: 0 \("")
+            d/f whole
+            f
+            f.gz
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -359,8 +359,14 @@ public struct GzipCommand: Sendable {
             }
             return nil
         }
+        // The same file, and of the same type: a name removed and made
+        // again at once can get the same inode number (ext4 and tmpfs
+        // reuse a freed one), so a FIFO put where the file was passed as
+        // the file, was compressed as empty, and removed (or, with a
+        // writer holding it, waited on forever).
         var opened = stat()
-        if fstat(fd, &opened) != 0 || opened.st_dev != examined.st_dev || opened.st_ino != examined.st_ino {
+        if fstat(fd, &opened) != 0 || opened.st_dev != examined.st_dev || opened.st_ino != examined.st_ino
+            || opened.st_mode & S_IFMT != examined.st_mode & S_IFMT {
             FileIO.close(fd)
             options.context.fail(BaleError.changedWhileReading(path: name))
             return nil

@@ -147,14 +147,13 @@ public final class AtomicOutputFile: Sendable {
             if holdingDirectory { FileIO.close(directory) }
             throw .writeFailed(path: TerminalText.name(pathBytes), failure)
         }
-        // Locked while it is written (the lock goes with the descriptor,
-        // closed by `commit` or `discard`, or by the kernel when the run is
-        // killed): another run that meets it takes it for a live output,
-        // not a killed run's leftover (`removeIfAbandoned`). A second `bale
-        // gzip FILE` while a first still wrote removed the first's file,
-        // which then failed ("write error: No such file"). A file system
-        // without flock leaves it unlocked, as before.
-        _ = flock(fd, LOCK_EX | LOCK_NB)
+        // Locked while it is written, by `bale_create_temporary_at` as it
+        // is made (the lock goes with the descriptor, closed by `commit` or
+        // `discard`, or by the kernel when the run is killed): another run
+        // that meets it takes it for a live output, not a killed run's
+        // leftover (`removeIfAbandoned`). A second `bale gzip FILE` while a
+        // first still wrote removed the first's file, which then failed
+        // ("write error: No such file").
         self.init(pathBytes: pathBytes, targetName: holdingDirectory ? name : target, directory: directory, fd: fd,
                   temporaryName: template.dropLast().map { UInt8(bitPattern: $0) },
                   createdMode: (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits, direct: false, slot: registered)
@@ -307,6 +306,10 @@ public final class AtomicOutputFile: Sendable {
         let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) }
         guard fd >= 0 else { return false }
         defer { FileIO.close(fd) }
+        // Only a regular file: a FIFO or device under such a name is an
+        // extraction's staged node (`StagedName`), whose run holds no lock.
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else { return false }
         return withCString(path) { unlink($0) } == 0
     }
