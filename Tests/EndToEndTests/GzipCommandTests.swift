@@ -358,4 +358,30 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// Another process puts its own file under the name of bale's
+    /// temporary output while bale writes it (strace holds bale at the
+    /// output's fsync, or at the setting of its time, while the script
+    /// swaps it): the output is not committed, the foreign file is left
+    /// where it was put, and no input is removed (exit 1). bale renamed the foreign file into place as its
+    /// output, and `pack --remove-files` removed the tree, `gzip` the
+    /// file, exit 0 (a probe helper).
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func aTemporaryFileTakenByAnotherProcessIsNotCommitted() throws {
+        let run = try Scratch().run(#"""
+            swap() { until t=$(ls -A | grep '^\.t\.tgz\.bale-\|^\.f\.gz\.bale-'); do sleep 0.02; done
+                     sleep 0.5; echo junk > x; mv x "$t"; }
+            mkdir d && seq 100000 > d/a && seq 10 > f
+            swap & strace -f -qq -o /dev/null -e inject=fsync:delay_enter=1500000 \
+                "$BALE" pack d -o t.tgz --remove-files 2> err; echo "pack: $? $(grep -c '^bale' err) $(ls d | wc -l) $(ls t.tgz 2> /dev/null)"
+            wait; rm -f .t.tgz.bale-*
+            swap & strace -f -qq -o /dev/null -e inject=utimensat:delay_enter=1500000 \
+                "$BALE" gzip f 2> err; echo "gzip: $? $(grep '^bale' err) $(ls f*) $(cat .f.gz.bale-*)"
+            """#)
+        #expect(run.stdout == """
+            pack: 1 2 1 \("")
+            gzip: 1 bale: f.gz: its temporary file was replaced or removed by another process: what is there now is not bale's output f junk
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

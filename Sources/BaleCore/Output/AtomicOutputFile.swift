@@ -411,6 +411,14 @@ public final class AtomicOutputFile: Sendable {
             fchmod(fd, 0o666 & ~ProcessUmask.bits)
         }
         if sync, fsync(fd) != 0 { throw .writeFailed(path: path, .current("fsync")) }
+        // The name must still hold the file written: another process may
+        // have put its own there (a sync tool, a cleanup that remade it),
+        // which renamed into place would have passed for the output, and
+        // `--remove-files` then removed the inputs.
+        var written = stat()
+        guard fstat(fd, &written) == 0, holdsTheFileWritten(temporaryName, written) else {
+            throw .temporaryReplaced(path: path)
+        }
         lifecycle.withLock { $0.open = false }
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
         let renamed = withCString(temporaryName) { from in
@@ -434,6 +442,20 @@ public final class AtomicOutputFile: Sendable {
         return .committed
     }
 
+    /// Whether `name` (in the output's directory) is the file `written`
+    /// describes, not following a link: the same inode, or (a FUSE file
+    /// system may number one file anew under a new name: a link made where
+    /// renameat2's RENAME_NOREPLACE is not supported) the same type, size,
+    /// modification and change times to the nanosecond.
+    private func holdsTheFileWritten(_ name: [UInt8], _ written: stat) -> Bool {
+        var there = stat()
+        guard withCString(name, { fstatat(directory, $0, &there, AT_SYMLINK_NOFOLLOW) }) == 0 else { return false }
+        if there.st_dev == written.st_dev && there.st_ino == written.st_ino { return true }
+        return there.st_mode == written.st_mode && there.st_size == written.st_size
+            && there.st_mtim.tv_sec == written.st_mtim.tv_sec && there.st_mtim.tv_nsec == written.st_mtim.tv_nsec
+            && there.st_ctim.tv_sec == written.st_ctim.tv_sec && there.st_ctim.tv_nsec == written.st_ctim.tv_nsec
+    }
+
     /// Flushes the directory the file was renamed in (its new entry).
     /// EINVAL is a file system that cannot sync a directory (some network
     /// and FUSE ones): its rename is as durable as it can be made.
@@ -450,12 +472,16 @@ public final class AtomicOutputFile: Sendable {
     /// Removes the temporary file; the target is left as it was.
     public func discard() {
         lifecycle.withLock { lifecycle in
+            // A name that holds another process's file now is left to it.
+            var ours = true
             if lifecycle.open {
                 lifecycle.open = false
+                var written = stat()
+                ours = fstat(fd, &written) != 0 || holdsTheFileWritten(temporaryName, written)
                 FileIO.close(fd)
             }
             if lifecycle.slot >= 0 {
-                _ = withCString(temporaryName) { unlinkat(directory, $0, 0) }
+                if ours { _ = withCString(temporaryName) { unlinkat(directory, $0, 0) } }
                 bale_unregister_temporary(lifecycle.slot)
                 lifecycle.slot = -1
             }

@@ -30,6 +30,10 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     /// An output's directory is no longer the one its walk listed (it was
     /// replaced since, by a symbolic link to elsewhere): nothing made there.
     case directoryReplaced(path: String)
+    /// An output's temporary file is not there, or is not the file bale
+    /// wrote, when it is to be renamed into place: another process took
+    /// its name. Nothing is committed, no input removed.
+    case temporaryReplaced(path: String)
     /// A worker process died or broke the wire protocol.
     case workerFailed(String)
     /// The chunk of `path` at `offset` ended worker after worker (a poison
@@ -70,7 +74,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .cannotOpen(let path, _), .readFailed(let path, _), .writeFailed(let path, _),
              .corrupt(let path, _, _), .codecFailed(let path, _, _), .badArchive(let path, _, _), .truncated(let path),
              .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _),
-             .poisonBatch(let path, _, _, _, _), .directoryReplaced(let path):
+             .poisonBatch(let path, _, _, _, _), .directoryReplaced(let path), .temporaryReplaced(let path):
             return path
         case .brokenPipe, .workerFailed: return nil
         }
@@ -92,6 +96,8 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .truncatedStream(_, let reason): return "truncated: \(reason)"
         case .changedWhileReading: return "file changed as we read it"
         case .directoryReplaced: return "the output's directory was replaced since it was listed"
+        case .temporaryReplaced:
+            return "its temporary file was replaced or removed by another process: what is there now is not bale's output"
         case .workerFailed(let reason): return "worker process: \(reason)"
         case .poisonChunk(_, let offset, let workers, let how):
             return "the chunk at byte \(offset) ended \(workers) worker processes in turn (the last \(how)); stopping"
