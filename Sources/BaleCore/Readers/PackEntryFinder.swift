@@ -107,6 +107,7 @@ public struct PackEntryFinder {
         policy.excludes = options.excludes
         policy.oneFileSystem = options.oneFileSystem
         policy.skippedFiles = options.skippedFiles
+        policy.leavesOutTemporaryFiles = true
         policy.partsRemoveTheirFiles = options.removesSources ? options.shard : nil
         let walk = TreeWalk(tops: tops, policy: policy, relativeTo: base, cancellation: cancellation,
                             openDirectories: openDirectories)
@@ -240,11 +241,13 @@ public struct PackEntryFinder {
         case .cannotStat(let error): cause = "Cannot stat: \(error.reason)"
         case .cannotReadDirectory(let error): cause = "Cannot open: \(error.reason)"
         case .otherFileSystem: cause = "file is on a different filesystem; not dumped"
+        case .isTheArchive: cause = "file is the archive; not dumped"
+        case .temporaryFile: cause = TreeWalkProblem.temporaryFileNotice
         case .symbolicLinkLoop: cause = "Symbolic link loop: directory already being archived"
         case .directoryReplaced: cause = "directory replaced while it was archived; the rest of it not dumped"
         }
         // Something asked for and left out is a warning (exit 2); what GNU
-        // tar only remarks on (another file system) is a notice.
+        // tar only remarks on (another file system, the archive) is a notice.
         warnings.append(problem.severity == .error ? .warning(path: display, cause) : .notice(path: display, cause))
         if problem.severity == .error { hadErrors = true }
     }

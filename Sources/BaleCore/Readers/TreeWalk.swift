@@ -194,7 +194,18 @@ public final class TreeWalk {
         let identity = FileIdentity(info)
         // Found in a tree, not named: a path given is stored whatever it
         // is (`pack a b -o a` keeps a's old bytes in the archive).
-        if !isTop && policy.skippedFiles.contains(identity) { return nil }
+        // The output's temporary file (a name of bale's own) is passed over
+        // in silence; any other name of those files (the archive the output
+        // replaces, a hard link to it) with GNU tar's notice.
+        if !isTop && policy.skippedFiles.contains(identity) {
+            return AtomicOutputFile.isTemporaryName(component) ? nil : .problem(.init(path: path, cause: .isTheArchive))
+        }
+        // Another run's temporary file (one killed, or still writing): a
+        // half-made output, never the user's data.
+        if !isTop && policy.leavesOutTemporaryFiles && info.st_mode & S_IFMT == S_IFREG
+            && AtomicOutputFile.isTemporaryName(component) {
+            return .problem(.init(path: path, cause: .temporaryFile))
+        }
         var entry = TreeWalkEntry(path: path, name: name, info: info, isGiven: isTop, directory: directory)
         switch info.st_mode & S_IFMT {
         case S_IFREG:

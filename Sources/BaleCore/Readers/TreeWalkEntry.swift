@@ -64,6 +64,9 @@ public struct TreeWalkEntry {
     /// The file type bits of its mode (`S_IFREG`, `S_IFDIR`, ...).
     public var type: mode_t { info.st_mode & S_IFMT }
 
+    /// What is said of another run's temporary file left out.
+    static let temporaryFileNotice = "a temporary file of another bale run (killed, or still writing); not dumped"
+
     /// The path as text, for messages.
     public var displayPath: String { TerminalText.name(path) }
 }
@@ -83,6 +86,11 @@ public struct TreeWalkProblem: Error, Sendable {
         case symbolicLinkLoop
         /// A directory opened again (see `TreeWalk`) is not the one walked: the rest of it is left out.
         case directoryReplaced
+        /// One of `TreeWalkPolicy.skippedFiles` (the archive being written
+        /// or replaced), under a name of its own: left out.
+        case isTheArchive
+        /// Another run's temporary file (`TreeWalkPolicy.leavesOutTemporaryFiles`): left out.
+        case temporaryFile
     }
 
     /// How much it matters, as GNU tar rates it: an error leaves something
@@ -95,9 +103,12 @@ public struct TreeWalkProblem: Error, Sendable {
     public var severity: Severity {
         switch cause {
         case .cannotStat, .cannotReadDirectory, .symbolicLinkLoop, .directoryReplaced: .error
-        case .otherFileSystem: .notice
+        case .otherFileSystem, .isTheArchive, .temporaryFile: .notice
         }
     }
+
+    /// What is said of another run's temporary file left out.
+    static let temporaryFileNotice = "a temporary file of another bale run (killed, or still writing); not dumped"
 
     /// The path as text, for messages.
     public var displayPath: String { TerminalText.name(path) }
@@ -111,6 +122,8 @@ public struct TreeWalkProblem: Error, Sendable {
         case .directoryReplaced: .error(path: displayPath, "the directory was replaced while it was walked")
         case .symbolicLinkLoop: .error(path: displayPath, "a symbolic link loop: not walked again")
         case .otherFileSystem: .notice(path: displayPath, "on another file system: not walked")
+        case .isTheArchive: .notice(path: displayPath, "file is the archive; not dumped")
+        case .temporaryFile: .notice(path: displayPath, Self.temporaryFileNotice)
         }
     }
 }

@@ -85,6 +85,10 @@ public struct TreeWalkPolicy: Sendable {
     /// Files never to yield below a path given (the output being written
     /// inside the tree, and the one it replaces).
     public var skippedFiles: [FileIdentity] = []
+    /// Leave out, with a notice, the regular files named as bale names its
+    /// temporary files (`.NAME.bale-XXXXXX`, its check letters right): a
+    /// killed run's half-made output, or another run's being written.
+    public var leavesOutTemporaryFiles = false
 
     public init() {}
 
