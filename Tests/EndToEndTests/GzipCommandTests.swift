@@ -384,4 +384,26 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// The output replaces a hard link to the input (`gzip -f f` where
+    /// f.gz is another name of f): the rename takes a name from the input,
+    /// which moves its change time, and bale took that for a change of its
+    /// content ("changed while it was read; kept, not removed", exit 2). It
+    /// is removed, as GNU gzip removes it, for `gzip -f`, `gzip -rf`,
+    /// `gunzip -f` and `gunzip -rf` (a probe helper).
+    @Test func anOutputThatWasALinkToTheInputReplacesIt() throws {
+        let run = try Scratch().run(#"""
+            seq 1000 > f && ln f f.gz && "$BALE" gzip -f f; echo "gzip -f: $? $(ls)"; rm -f f*
+            mkdir d && seq 1000 > d/f && ln d/f d/f.gz && "$BALE" gzip -rf d; echo "gzip -rf: $? $(ls d)"; rm -rf d
+            seq 10 | gzip > x.gz && ln x.gz x && "$BALE" gunzip -f x.gz; echo "gunzip -f: $? $(ls)"; rm -f x*
+            mkdir d && seq 10 | gzip > d/x.gz && ln d/x.gz d/x && "$BALE" gunzip -rf d; echo "gunzip -rf: $? $(ls d)"
+            """#)
+        #expect(run.stdout == """
+            gzip -f: 0 f.gz
+            gzip -rf: 0 f.gz
+            gunzip -f: 0 x
+            gunzip -rf: 0 x
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -510,8 +510,8 @@ public struct GzipCommand: Sendable {
                 // Without -f, a file that took the output's name while the
                 // input was read is kept, and so is the input (gzip never
                 // replaces an output without -f).
-                if try output.commit(attributes: attributes, sync: removeAfter != nil,
-                                     replacing: options.force) == .targetExists {
+                if try output.commit(attributes: attributes, sync: removeAfter != nil, replacing: options.force,
+                                     inputRemoval: context.inputRemoval) == .targetExists {
                     context.report(.existingOutput(output.path))
                     return .warning
                 }

@@ -391,7 +391,13 @@ public final class AtomicOutputFile: Sendable {
     /// (`bale_rename_noreplace_at`), so there is no window between a check
     /// and the rename, and `commit` answers `.targetExists`.
     @discardableResult
-    public func commit(attributes: Attributes?, sync: Bool, replacing: Bool = true) throws(BaleError) -> Commit {
+    ///
+    /// `inputRemoval`: the run's removal of inputs, told when the file this
+    /// output replaces was also a name of another file, which the rename
+    /// takes away (`gzip -f f` where f.gz is a hard link to f): the input's
+    /// change time moves with it, which is no change of the input's.
+    public func commit(attributes: Attributes?, sync: Bool, replacing: Bool = true,
+                       inputRemoval: InputRemoval? = nil) throws(BaleError) -> Commit {
         if direct {
             lifecycle.withLock { $0.open = false }
             do throws(SystemError) { try FileIO.closeChecked(fd) } catch { throw .writeFailed(path: path, error) }
@@ -421,6 +427,14 @@ public final class AtomicOutputFile: Sendable {
         }
         lifecycle.withLock { $0.open = false }
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
+        // The file replaced, held (O_PATH) when it has other names, to learn
+        // the change time the rename gives them.
+        var replaced = stat()
+        let heldReplaced = inputRemoval != nil && replacing
+            && withCString(targetName, { fstatat(directory, $0, &replaced, AT_SYMLINK_NOFOLLOW) }) == 0
+            && replaced.st_mode & S_IFMT == S_IFREG && replaced.st_nlink > 1
+            ? withCString(targetName) { bale_open_path(directory, $0, O_CLOEXEC | O_NOFOLLOW) } : -1
+        defer { if heldReplaced >= 0 { FileIO.close(heldReplaced) } }
         let renamed = withCString(temporaryName) { from in
             withCString(targetName) {
                 replacing ? renameat(directory, from, directory, $0) : bale_rename_noreplace_at(directory, from, $0)
@@ -436,6 +450,9 @@ public final class AtomicOutputFile: Sendable {
         lifecycle.withLock { lifecycle in
             bale_unregister_temporary(lifecycle.slot)
             lifecycle.slot = -1
+        }
+        if heldReplaced >= 0 {
+            inputRemoval?.nameReplaced(of: FileIdentity(replaced), openOn: heldReplaced, links: Int(replaced.st_nlink))
         }
         defer { closeDirectory() }
         if sync { try syncDirectory() }

@@ -193,7 +193,8 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
             currentBytes += Int64(endMember.count)
             var attributes = AtomicOutputFile.Attributes(file.source.info)
             attributes.setsOwner = !file.ownerComesFree
-            if try output.commit(attributes: attributes, sync: false, replacing: replacesOutputs) == .targetExists {
+            if try output.commit(attributes: attributes, sync: false, replacing: replacesOutputs,
+                                 inputRemoval: context.inputRemoval) == .targetExists {
                 report(.existingOutput(output.path))
                 return
             }

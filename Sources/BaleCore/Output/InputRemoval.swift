@@ -97,6 +97,13 @@ public final class InputRemoval: Sendable {
         return .removed
     }
 
+    /// An output renamed over a name of the file open on `fd` (O_PATH),
+    /// which had `links` names: its change time now is expected of its
+    /// other names, as after a removal of one of them.
+    func nameReplaced(of identity: FileIdentity, openOn fd: Int32, links: Int) {
+        removedNames.removed(nameOf: identity, openOn: fd, links: links)
+    }
+
     /// The warning for an input kept because it changed while it was read.
     static func changedWarning(_ path: [UInt8]) -> Diagnostic {
         .warning(path: TerminalText.name(path), "changed while it was read; kept, not removed")
