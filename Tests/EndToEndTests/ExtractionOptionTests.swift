@@ -418,6 +418,36 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Patterns match characters of the user's locale, as GNU tar's do: in
+    /// a UTF-8 locale `?` and `[éx]` take `é` (two bytes), in C one byte.
+    /// bale matched bytes in every locale: `pack --exclude '?'` stored `é`,
+    /// `unpack --exclude '[éx]'` extracted it, `cat --wildcards 'e/[éx]'`
+    /// did not find it (a probe helper).
+    @Test func patternsMatchTheLocalesCharacters() throws {
+        let run = try Scratch().run(#"""
+            mkdir ee && echo x > ee/é && echo y > ee/ab && tar -cf e.tar ee
+            for l in C.UTF-8 C; do
+                export LC_ALL=$l
+                "$BALE" pack ee --exclude '?' -o b.tgz && tar -tzf b.tgz | sort > bale.list
+                tar -cf - --exclude '?' ee | tar -tf - | sort > tar.list
+                cmp -s bale.list tar.list && echo "$l pack --exclude: as tar, $(wc -l < bale.list) names"
+                rm -rf b g && mkdir b g && "$BALE" unpack e.tar -C b --exclude '[éx]' && tar -xf e.tar -C g --exclude '[éx]'
+                [ "$(cd b && find . | sort)" = "$(cd g && find . | sort)" ] && echo "$l unpack --exclude: as tar"
+                echo "$l cat: $("$BALE" cat e.tar --wildcards 'ee/[éx]' 2> /dev/null | tr -d '\n'; echo ${PIPESTATUS[0]})" \
+                     "tar: $(tar -xOf e.tar --wildcards 'ee/[éx]' 2> /dev/null | tr -d '\n'; echo ${PIPESTATUS[0]})"
+            done
+            """#)
+        #expect(run.stdout == """
+            C.UTF-8 pack --exclude: as tar, 2 names
+            C.UTF-8 unpack --exclude: as tar
+            C.UTF-8 cat: x0 tar: x0
+            C pack --exclude: as tar, 3 names
+            C unpack --exclude: as tar
+            C cat: 2 tar: 2
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// As root: the archive's modes in full, whatever the umask (GNU tar's
     /// and bsdtar's default); --no-same-permissions as a user's.
     @Test(.enabled(if: Machine.isRoot, "the archive's modes in full are root's default"))

@@ -130,7 +130,7 @@ public struct EntrySelection: Sendable, Equatable {
             return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { name in
                 for place in 0..<length { name[place] = CChar(bitPattern: member[place]) }
                 name[length] = 0
-                return fnmatch(given.terminated, name.baseAddress!, bale_fnm_leading_dir) == 0
+                return GlobMatch.matches(given.terminated, name.baseAddress!, flags: bale_fnm_leading_dir)
             }
         }
         let text = given.text

@@ -64,12 +64,12 @@ public struct ExclusionPatterns: Sendable {
             let length = name.count
             return globBytes.contains { (glob, atStart) in glob.withUnsafeBufferPointer { glob in
                 let glob = glob.baseAddress!
-                if atStart { return withCString(fromStart) { fnmatch(glob, $0, flags) == 0 } }
-                if fnmatch(glob, whole, flags) == 0 { return true }
+                if atStart { return withCString(fromStart) { GlobMatch.matches(glob, $0, flags: flags) } }
+                if GlobMatch.matches(glob, whole, flags: flags) { return true }
                 // Each tail after a '/' (not after the first of several).
                 for index in 0..<length where name[index] == UInt8(ascii: "/")
                     && index + 1 < length && name[index + 1] != UInt8(ascii: "/") {
-                    if fnmatch(glob, whole + index + 1, flags) == 0 { return true }
+                    if GlobMatch.matches(glob, whole + index + 1, flags: flags) { return true }
                 }
                 return false
             } }
