@@ -342,4 +342,18 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `..gz` decompresses to `.`, the directory itself: "already exists"
+    /// (exit 2), as GNU gzip -dr says, and as bale said without -r. With
+    /// -r bale tried to write it, "write error: Is a directory", exit 1 (a
+    /// probe helper): a directory's listing leaves out "." and "..".
+    @Test func aNameWhoseOutputIsTheDirectoryItselfExists() throws {
+        let run = try Scratch().run(#"""
+            for tool in gnu bale; do mkdir $tool && echo hi | gzip > $tool/..gz; done
+            gzip -dr gnu 2> /dev/null; echo "GNU gzip -dr: $?"
+            "$BALE" gunzip -r bale; echo "bale gunzip -r: $? $(ls -A bale)"
+            """#)
+        #expect(run.stdout == "GNU gzip -dr: 2\nbale gunzip -r: 2 ..gz\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == "bale: bale/. already exists; not overwritten\n", "\(run.stderr)")
+    }
 }

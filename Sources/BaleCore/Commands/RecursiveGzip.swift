@@ -458,8 +458,12 @@ struct RecursiveGzip {
                     options.context.infoRemovedLeftover(TerminalText.name(removed))
                 }
             }
-            // In place, the directory's listing says whether the output exists.
-            let mayExist = options.outputDirectory != nil || entry.directory.map { $0.contains(targetName) } ?? true
+            // In place, the directory's listing says whether the output exists
+            // (but for "." and "..", which it leaves out: `..gz`'s output is
+            // the directory itself, "already exists" as GNU gzip says).
+            let mayExist = options.outputDirectory != nil || targetName == [UInt8(ascii: ".")]
+                || targetName == [UInt8(ascii: "."), UInt8(ascii: ".")]
+                || entry.directory.map { $0.contains(targetName) } ?? true
             if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
                 if !options.force {
