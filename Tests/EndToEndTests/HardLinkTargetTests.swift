@@ -85,4 +85,16 @@ import Testing
             """#)
         #expect(run.stdout == "tar: 0\nbale: 0\nthe same tree\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// `unpack -v` lists the `./` entry of an archive made with `tar -C dir
+    /// .`, as `tar -xv` lists it (and `list` shows it): bale left it out,
+    /// so `-v` and `list` gave different counts (a probe helper).
+    @Test func theDestinationsOwnEntryIsListed() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p src/sub o t && echo x > src/f && tar -czf a.tgz -C src .
+            tar -xvzf a.tgz -C t > tar.names; "$BALE" unpack -v a.tgz -C o | diff tar.names - && echo "as tar -xv"
+            head -1 tar.names
+            """#)
+        #expect(run.stdout == "as tar -xv\n./\n", "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -255,6 +255,8 @@ public struct TarExtractor: TarReader.Handler {
             // there is nothing to make; anything else would have to replace
             // the destination, and is named, never dropped without a word
             // (GNU tar: ".: Cannot open: File exists"; bsdtar refuses it too).
+            // Listed (-v) as tar -xv lists `./`, a label excepted.
+            if entry.special != .volumeLabel { onEntry?(entry) }
             if entry.kind != .directory && entry.special != .volumeLabel {
                 var named = entry
                 if named.name.isEmpty { named.name = [UInt8(ascii: ".")] }  // as GNU tar names it
