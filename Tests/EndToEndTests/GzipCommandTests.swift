@@ -244,7 +244,7 @@ import Testing
             unknown=2
 
             """ + "quiet=0\n", "\(run.stdout)\(run.stderr)")
-        for phrase in ["a.gz already exists; not overwritten", "already has .gz suffix", "is a directory",
+        for phrase in ["a.gz already exists;\tnot overwritten", "already has .gz suffix", "is a directory",
                        "other link", "unknown suffix"] {
             #expect(run.stderr.contains(phrase), "missing message: \(phrase) in \(run.stderr)")
         }
@@ -322,7 +322,7 @@ import Testing
             second 0
             1
             first 2
-            bale: s.gz already exists; not overwritten
+            bale: s.gz already exists;	not overwritten
             intact
             s.gz
 

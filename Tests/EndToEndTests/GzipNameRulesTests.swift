@@ -354,6 +354,6 @@ import Testing
             "$BALE" gunzip -r bale; echo "bale gunzip -r: $? $(ls -A bale)"
             """#)
         #expect(run.stdout == "GNU gzip -dr: 2\nbale gunzip -r: 2 ..gz\n", "\(run.stdout)\(run.stderr)")
-        #expect(run.stderr == "bale: bale/. already exists; not overwritten\n", "\(run.stderr)")
+        #expect(run.stderr == "bale: bale/. already exists;\tnot overwritten\n", "\(run.stderr)")
     }
 }

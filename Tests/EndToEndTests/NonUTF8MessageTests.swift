@@ -25,7 +25,7 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr == #"""
-            bale: caf\351.gz already exists; not overwritten
+            bale: caf\351.gz already exists;	not overwritten
             bale: nope\377.gz: No such file or directory
             bale: bad\376.gz: not in gzip format
             bale: d/f\374 has 1 other link -- file ignored

@@ -49,6 +49,6 @@ import Testing
             5
 
             """, "\(run.stdout)\(run.stderr)")
-        #expect(run.stderr == "bale: out already exists; not overwritten\n")
+        #expect(run.stderr == "bale: out already exists;\tnot overwritten\n")
     }
 }

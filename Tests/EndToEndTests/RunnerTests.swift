@@ -75,7 +75,7 @@ import Testing
             gzip = json.load(open('gzip.json'))
             assert gzip['errors'] == [{'path': 'missing', 'message': 'missing: No such file or directory'}], gzip
             assert gzip['warnings'] == [{'path': 'dir', 'message': 'dir is a directory -- ignored'},
-                                        {'path': 'a: b.gz', 'message': 'a: b.gz already exists; not overwritten'}], gzip
+                                        {'path': 'a: b.gz', 'message': 'a: b.gz already exists;\tnot overwritten'}], gzip
             pack = json.load(open('pack.json'))
             assert [e['path'] for e in pack['errors']] == ['missing', None], pack
             assert pack['errors'][1]['message'].startswith('no archive written: '), pack

@@ -78,11 +78,11 @@ public struct Diagnostic: Sendable, Equatable {
     }
 
     /// gzip's warning for an output at `path` that exists and is not
-    /// replaced without -f (`x.gz already exists; not overwritten`): the
+    /// replaced without -f (`x.gz already exists;<TAB>not overwritten`, a tab as GNU gzip prints it): the
     /// same whether the name was found taken before the work or at the
     /// rename (`AtomicOutputFile.commit`).
     public static func existingOutput(_ path: String) -> Diagnostic {
-        var warning = Diagnostic.warning(path: path, "already exists; not overwritten", wording: .sentence)
+        var warning = Diagnostic.warning(path: path, "already exists;\tnot overwritten", wording: .sentence)
         // gzip -q still says it: a file the user named was left as it was.
         warning.isSaidWhenQuiet = true
         return warning
