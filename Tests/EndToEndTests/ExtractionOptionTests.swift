@@ -448,6 +448,25 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `-k` over a tree extracted before: a hard link that is already a
+    /// name of its target is nothing to make and nothing to say, as GNU tar
+    /// finds it; bale said "Cannot hard link to 's/f': File exists" too (a
+    /// probe helper). Without -k the link is made again to the new target.
+    @Test func aHardLinkAlreadyThereIsNotAConflict() throws {
+        let run = try Scratch().run(#"""
+            mkdir s && echo a > s/f && ln s/f s/g && tar -czf a.tgz s
+            mkdir b && tar -xzf a.tgz -C b
+            "$BALE" unpack -k a.tgz -C b 2> err; echo "-k: $? $(cat err)"
+            echo changed > b/s/f.new && mv b/s/f.new b/s/f
+            "$BALE" unpack a.tgz -C b; echo "again: $? $(stat -c %h b/s/g) $(cat b/s/g)"
+            """#)
+        #expect(run.stdout == """
+            -k: 2 bale: s/f: Cannot open: File exists
+            again: 0 2 a
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// As root: the archive's modes in full, whatever the umask (GNU tar's
     /// and bsdtar's default); --no-same-permissions as a user's.
     @Test(.enabled(if: Machine.isRoot, "the archive's modes in full are root's default"))

@@ -424,6 +424,13 @@ public struct TarExtractor: TarReader.Handler {
             guard let (targetLeaf, targetDirectory) = linkTarget else { return }
             let targetParent = targetDirectory.fd
             let failing = "cannot link to \(TerminalText.name(entry.linkTarget)): "
+            // Already a name of its target (a tree extracted before): there
+            // is nothing to make, and nothing to say under -k, as GNU tar
+            // finds it (bale said "Cannot hard link ...: File exists").
+            var there = stat(), target = stat()
+            if withCString(leaf, { fstatat(parent, $0, &there, AT_SYMLINK_NOFOLLOW) }) == 0,
+               withCString(targetLeaf, { fstatat(targetParent, $0, &target, AT_SYMLINK_NOFOLLOW) }) == 0,
+               there.st_dev == target.st_dev, there.st_ino == target.st_ino { return }
             let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))")
             guard !room.refuses else { return }
             let problem = makeNode(leaf, in: directory, room: room, failing: failing) { name in
