@@ -533,7 +533,6 @@ public struct TarReader {
         var link = Self.field(header, 157, 100)
         if let linkPath = value("linkpath") { link = Self.upToNUL(linkPath) }
 
-        let slash = UInt8(ascii: "/")
         var kind = TarEntry.Kind.file
         var special: TarEntry.Special?
         switch type {
