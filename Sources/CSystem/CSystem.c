@@ -556,7 +556,7 @@ static int bale_create_registered(int directory, char *template_name, unsigned i
             /* Locked at once, every one of them (an output, an extracted
              * file, a staged name), for as long as the descriptor lives:
              * another run that meets the name takes it for a live run's
-             * and leaves it (bale_remove_if_abandoned's callers). Locked
+             * and leaves it (AtomicOutputFile.removeIfAbandoned). Locked
              * only by the caller, an extracted file was never locked, and
              * a `gunzip -r` beside an `unpack` removed it mid-write. A file
              * system without flock leaves it unlocked. */

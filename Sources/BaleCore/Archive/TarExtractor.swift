@@ -564,11 +564,10 @@ public struct TarExtractor: TarReader.Handler {
         return attributes
     }
 
-    /// Sets `entry`'s attributes, mode (by default the policy's of the
-    /// entry's; nil: left as it is) and ACLs on the file open on `fd`.
-    private mutating func restoreAttributesAndMode(_ entry: TarEntry, to fd: Int32, mode: mode_t?? = nil) {
+    /// Sets `entry`'s attributes, `mode` (nil: left as it is) and ACLs on
+    /// the file open on `fd`.
+    private mutating func restoreAttributesAndMode(_ entry: TarEntry, to fd: Int32, mode: mode_t?) {
         let attributes = attributesToSet(entry)
-        let mode = mode ?? policy.mode(entry.mode)
         guard let restorer, !attributes.isEmpty else {
             if let mode { fchmod(fd, mode) }
             return
@@ -622,7 +621,7 @@ public struct TarExtractor: TarReader.Handler {
             defer { close(fd) }
             var info = stat()
             let mode = fstat(fd, &info) == 0 ? finalMode(of: directory, now: info.st_mode) : directory.mode
-            restoreAttributesAndMode(entry, to: fd, mode: .some(mode))
+            restoreAttributesAndMode(entry, to: fd, mode: mode)
             if policy.restoresTimes { futimens(fd, &times) }
             return
         }
@@ -746,7 +745,7 @@ public struct TarExtractor: TarReader.Handler {
         }
         // Owner first: chown clears setuid/setgid bits, so the mode comes after.
         if policy.restoresOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
-        restoreAttributesAndMode(entry, to: current)
+        restoreAttributesAndMode(entry, to: current, mode: policy.mode(entry.mode))
         if policy.restoresTimes {
             var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
             futimens(current, &times)

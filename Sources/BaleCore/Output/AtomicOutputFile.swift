@@ -390,12 +390,12 @@ public final class AtomicOutputFile: Sendable {
     /// replaced: the rename itself refuses an existing name
     /// (`bale_rename_noreplace_at`), so there is no window between a check
     /// and the rename, and `commit` answers `.targetExists`.
-    @discardableResult
     ///
     /// `inputRemoval`: the run's removal of inputs, told when the file this
     /// output replaces was also a name of another file, which the rename
     /// takes away (`gzip -f f` where f.gz is a hard link to f): the input's
     /// change time moves with it, which is no change of the input's.
+    @discardableResult
     public func commit(attributes: Attributes?, sync: Bool, replacing: Bool = true,
                        inputRemoval: InputRemoval? = nil) throws(BaleError) -> Commit {
         if direct {

@@ -64,9 +64,6 @@ public struct TreeWalkEntry {
     /// The file type bits of its mode (`S_IFREG`, `S_IFDIR`, ...).
     public var type: mode_t { info.st_mode & S_IFMT }
 
-    /// What is said of another run's temporary file left out.
-    static let temporaryFileNotice = "a temporary file of another bale run (killed, or still writing); not dumped"
-
     /// The path as text, for messages.
     public var displayPath: String { TerminalText.name(path) }
 }
