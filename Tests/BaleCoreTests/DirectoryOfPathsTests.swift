@@ -34,8 +34,11 @@ import Glibc
     private func openedThrough(_ directories: DirectoryOfPaths, _ path: String) -> Outcome {
         let bytes = Array(path.utf8)
         return outcome(bytes.withUnsafeBytes { raw in
-            directories.withDirectory(of: raw) { directory in
-                path.withCString { DigestTarget.open($0, listedSize: 1, in: directory) }
+            directories.withDirectory(of: raw) { place in
+                guard case .inDirectory(let fd, let name) = place else {
+                    return path.withCString { DigestTarget.open($0, listedSize: 1) }
+                }
+                return path.withCString { DigestTarget.open($0, listedSize: 1, in: (fd, name)) }
             }
         })
     }
@@ -71,7 +74,10 @@ import Glibc
         }
         // And the directory is what opened it, not the whole path again.
         let given = Array("\(base)/a/one".utf8).withUnsafeBytes { raw in
-            directories.withDirectory(of: raw) { $0 != nil }
+            directories.withDirectory(of: raw) { place in
+                if case .inDirectory = place { return true }
+                return false
+            }
         }
         #expect(given, "a/one is opened in its directory")
         directories.close()

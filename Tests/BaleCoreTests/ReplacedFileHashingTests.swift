@@ -39,7 +39,7 @@ import Testing
         paths[0].withUnsafeBytes { first in
             paths[1].withUnsafeBytes { second in
                 paths[2].withUnsafeBytes { third in
-                    FileBatchHasher().digests(of: [(0, 0, first, false), (5, 0, second, false), (0, 0, third, false)]) { outcomes[$0] = $1 }
+                    FileBatchHasher().digests(of: [(0, 0, first, false, nil), (5, 0, second, false, nil), (0, 0, third, false, nil)]) { outcomes[$0] = $1 }
                 }
             }
         }
@@ -120,5 +120,89 @@ import Testing
             FileBatchHasher().digests(of: targets) { outcomes[$0] = $1 }
         }
         #expect(outcomes == [0: .digest(SHA256().hash([1, 2, 3]), bytes: 3), 1: .changedWhileRead])
+    }
+}
+
+/// A directory of the tree replaced by a symbolic link to another one
+/// between the walk and the hash (`mv d/sub d/sub.old; ln -s ../other
+/// d/sub`): each file the walk listed in `d/sub` carries that directory's
+/// identity (`DigestTarget.directory`), and its worker opens it only
+/// there. Through the link, the worker hashed `other/x` and `bale sum`
+/// printed its digest as `d/sub/x`'s, exit 0. Now each such file "changed
+/// as we read it", whichever way it is hashed: in a batch of small files
+/// (sized at their open, or listed with their sizes), two large files
+/// side by side, or a large one alone. A path given (no identity) still
+/// follows its links, as sha256sum does.
+@Suite struct ReplacedDirectoryHashingTests {
+    private let batch = Int(SumCommand.batchBytes)
+
+    /// Makes `d/sub` holding `names` (of `sizes` bytes), `other` holding
+    /// the same names with other bytes; returns the root and `d/sub`'s identity.
+    private func tree(_ files: [(String, Int)]) throws -> (String, FileIdentity) {
+        let root = NSTemporaryDirectory() + "bale-replaced-dir-" + UUID().uuidString
+        for directory in ["/d/sub", "/other"] {
+            try FileManager.default.createDirectory(atPath: root + directory, withIntermediateDirectories: true)
+        }
+        for (name, size) in files {
+            #expect(FileManager.default.createFile(atPath: root + "/d/sub/" + name, contents: Data(repeating: 1, count: size)))
+            #expect(FileManager.default.createFile(atPath: root + "/other/" + name, contents: Data(repeating: 2, count: size)))
+        }
+        var info = stat()
+        #expect(stat(root + "/d/sub", &info) == 0)
+        return (root, FileIdentity(info))
+    }
+
+    /// Replaces `d/sub` by a link to `other`, as the race would.
+    private func replace(in root: String) {
+        #expect(rename(root + "/d/sub", root + "/d/sub.old") == 0)
+        #expect(symlink("../other", root + "/d/sub") == 0)
+    }
+
+    private func outcomes(_ targets: [DigestTarget]) -> [Int: WorkReply.FileDigest] {
+        var outcomes: [Int: WorkReply.FileDigest] = [:]
+        let table = PieceTable(targets.map(\.encoded))
+        table.payload.withUnsafeBytes { payload in
+            let decoded = table.ranges.map { DigestTarget.decode(UnsafeRawBufferPointer(rebasing: payload[$0]))! }
+            FileBatchHasher().digests(of: decoded) { outcomes[$0] = $1 }
+        }
+        return outcomes
+    }
+
+    private func path(_ root: String, _ name: String) -> [UInt8] { Array((root + "/d/sub/" + name).utf8) }
+
+    @Test func smallFilesInABatchAreNotLookedForThroughTheLink() throws {
+        let (root, identity) = try tree([("x", 20), ("y", 30)])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let unsized = ["x", "y"].map { DigestTarget(path: path(root, $0), listedSize: nil, sizeAtOpen: true, directory: identity) }
+        let sized = [("x", 20), ("y", 30)].map { DigestTarget(path: path(root, $0.0), listedSize: Int64($0.1), directory: identity) }
+        let mine = WorkReply.FileDigest.digest(SHA256().hash([UInt8](repeating: 1, count: 20)), bytes: 20)
+        #expect(outcomes(unsized)[0] == mine, "before the swap: the tree's own file")
+        replace(in: root)
+        #expect(outcomes(unsized) == [0: .changedWhileRead, 1: .changedWhileRead])
+        #expect(outcomes(sized) == [0: .changedWhileRead, 1: .changedWhileRead])
+        let given = DigestTarget(path: path(root, "x"), listedSize: 20)
+        #expect(outcomes([given, given])[0] == .digest(SHA256().hash([UInt8](repeating: 2, count: 20)), bytes: 20),
+                "a path given is opened as given, links and all")
+    }
+
+    @Test func largeFilesAloneOrPairedAreNotLookedForThroughTheLink() throws {
+        let (root, identity) = try tree([("big1", batch + 1), ("big2", batch + 2)])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let pair = [("big1", batch + 1), ("big2", batch + 2)].map {
+            DigestTarget(path: path(root, $0.0), listedSize: Int64($0.1), directory: identity)
+        }
+        let first = WorkReply.FileDigest.digest(SHA256().hash([UInt8](repeating: 1, count: batch + 1)), bytes: Int64(batch + 1))
+        #expect(outcomes(pair)[0] == first, "before the swap: the tree's own file")
+        replace(in: root)
+        #expect(outcomes(pair) == [0: .changedWhileRead, 1: .changedWhileRead])
+        #expect(outcomes([pair[0]]) == [0: .changedWhileRead])
+    }
+
+    @Test func aDirectoryGoneSaysWhatItsPathSays() throws {
+        let (root, identity) = try tree([("x", 20)])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(rename(root + "/d/sub", root + "/d/sub.old") == 0)
+        let target = DigestTarget(path: path(root, "x"), listedSize: nil, sizeAtOpen: true, directory: identity)
+        #expect(outcomes([target, target]) == [0: .unreadable(errno: ENOENT), 1: .unreadable(errno: ENOENT)])
     }
 }

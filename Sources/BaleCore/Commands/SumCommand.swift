@@ -273,6 +273,7 @@ public struct SumCommand: Sendable {
                         var item = SumItem(path: entry.path, size: isRegular && entry.isStated ? Int64(entry.info.st_size) : 0,
                                            isRegular: isRegular, expected: nil)
                         item.isSized = entry.isStated
+                        item.listedIn = entry.directory.map { FileIdentity($0.info) }
                         deliver(item)
                     }
                 case .problem(let problem):

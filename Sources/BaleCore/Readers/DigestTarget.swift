@@ -15,9 +15,19 @@ import Glibc
 /// A regular file the walk did not stat (`sizeAtOpen`) is sized by the
 /// worker, by the `fstat` it makes of every regular file it opens.
 ///
+/// A file the walk found below a directory given carries the identity of
+/// the directory it was listed in (`directory`): the worker opens the
+/// file there only if the path still leads to that directory, and never
+/// follows a symbolic link in the file's own place. Between the walk and
+/// the hash, a directory of the tree replaced by a link to another one
+/// would otherwise have the worker hash a file outside the tree under a
+/// name inside it (the walk follows no link below a path given); such a
+/// file is `changedWhileRead` instead ("file changed as we read it").
+///
 /// A piece is the size (u64, little-endian; all ones: none; all ones but
 /// the lowest bit: `sizeAtOpen`), the offset to start at (u64,
-/// little-endian), then the path.
+/// little-endian), the directory's device and inode (u64 each,
+/// little-endian; both zero: none), then the path.
 struct DigestTarget: Equatable {
     /// What the worker opens.
     var path: [UInt8]
@@ -28,6 +38,9 @@ struct DigestTarget: Equatable {
     /// A regular file listed without its size (`SumItem.isSized`): the
     /// worker takes it from the file when it opens it.
     var sizeAtOpen = false
+    /// The directory the walk listed the file in, or nil for a path given
+    /// (or a manifest's line): see above.
+    var directory: FileIdentity? = nil
 
     /// The size field of a `sizeAtOpen` piece.
     static let sizeAtOpenMark = UInt64.max - 1
@@ -83,25 +96,30 @@ struct DigestTarget: Equatable {
         case failed(WorkReply.FileDigest)
     }
 
-    /// The bytes of the size and the offset before the path.
-    static let numbersLength = 16
+    /// The bytes of the size, the offset and the directory before the path.
+    static let numbersLength = 32
 
     /// The piece carrying this target.
     var encoded: [UInt8] {
         let size = sizeAtOpen ? Self.sizeAtOpenMark : listedSize.flatMap { UInt64(exactly: $0) } ?? .max
         let start = UInt64(max(0, startOffset))
-        return withUnsafeBytes(of: size.littleEndian) { Array($0) } + withUnsafeBytes(of: start.littleEndian) { Array($0) }
-            + path
+        var numbers = [size, start, directory?.device ?? 0, directory?.inode ?? 0]
+        for index in numbers.indices { numbers[index] = numbers[index].littleEndian }
+        return numbers.withUnsafeBytes { Array($0) } + path
     }
 
     /// The size a piece lists (nil: none), its offset to start at, where
-    /// its path lies in `piece`, and whether its size is to be found at
-    /// its open; nil when the piece is too short to hold the numbers.
+    /// its path lies in `piece`, whether its size is to be found at its
+    /// open, and the directory it was listed in; nil when the piece is too
+    /// short to hold the numbers.
     static func decode(_ piece: UnsafeRawBufferPointer) -> FileBatchHasher.Target? {
         guard piece.count >= numbersLength else { return nil }
-        let size = UInt64(littleEndian: piece.loadUnaligned(as: UInt64.self))
-        let start = UInt64(littleEndian: piece.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-        return (size <= UInt64(Int64.max) ? Int64(size) : nil, Int64(clamping: start),
-                UnsafeRawBufferPointer(rebasing: piece[numbersLength...]), size == sizeAtOpenMark)
+        func number(_ index: Int) -> UInt64 {
+            UInt64(littleEndian: piece.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self))
+        }
+        let size = number(0)
+        let directory = number(2) == 0 && number(3) == 0 ? nil : FileIdentity(device: number(2), inode: number(3))
+        return (size <= UInt64(Int64.max) ? Int64(size) : nil, Int64(clamping: number(1)),
+                UnsafeRawBufferPointer(rebasing: piece[numbersLength...]), size == sizeAtOpenMark, directory)
     }
 }

@@ -55,9 +55,11 @@ final class FileBatchHasher {
     static let bufferSize = (4 << 20) + (4 << 10)
 
     /// One file of a request: the size it was listed with, the offset to
-    /// start reading at, where its path lies in the request, and whether
-    /// its size is found when it is opened (`DigestTarget`).
-    typealias Target = (listedSize: Int64?, startOffset: Int64, path: UnsafeRawBufferPointer, sizeAtOpen: Bool)
+    /// start reading at, where its path lies in the request, whether its
+    /// size is found when it is opened, and the directory the walk listed
+    /// it in (`DigestTarget`).
+    typealias Target = (listedSize: Int64?, startOffset: Int64, path: UnsafeRawBufferPointer, sizeAtOpen: Bool,
+                        directory: FileIdentity?)
 
     /// How many bytes of files sized at their open one request takes: the
     /// files after them are handed back unopened (see above). 16 MiB, four
@@ -93,10 +95,16 @@ final class FileBatchHasher {
         // Two large files (`PathBatchCutter` pairs them, by the same
         // bound): side by side.
         if hasLanes, targets.count == 2, targets.allSatisfy({ ($0.listedSize ?? 0) > SumCommand.batchBytes }),
-           let (first, second) = pair.digests(targets[0].path, targets[1].path) {
-            deliver(0, first)
-            deliver(1, second)
-            return
+           case .file(let one, _) = open(targets[0]) {
+            defer { FileIO.close(one) }
+            if case .file(let two, _) = open(targets[1]) {
+                defer { FileIO.close(two) }
+                let (first, second) = pair.digests(one, two)
+                deliver(0, first)
+                deliver(1, second)
+                directories.close()
+                return
+            }
         }
         var held: [Held] = []
         var used = 0
@@ -128,6 +136,15 @@ final class FileBatchHasher {
             }
             guard hasLanes, targets.count > 1, target.startOffset == 0, let size = listedSize,
                   size < Int64(buffer.count) else {
+                if fd < 0 && target.directory != nil {
+                    // Listed by the walk: opened where it was listed (see `open`).
+                    switch open(target) {
+                    case .file(let opened, _): fd = opened
+                    case .failed(let outcome):
+                        deliver(index, outcome)
+                        continue
+                    }
+                }
                 if fd >= 0 {
                     deliver(index, single.digest(ofOpenFile: fd, listedSize: listedSize))
                     FileIO.close(fd)
@@ -180,9 +197,12 @@ final class FileBatchHasher {
     /// says why.
     private func sizeByStat(of target: Target) -> Int64? {
         var info = stat()
-        let found = directories.withDirectory(of: target.path) { directory in
-            if let directory { return fstatat(directory.fd, directory.name, &info, AT_SYMLINK_NOFOLLOW) == 0 }
-            return withCString(Array(target.path)) { fstatat(AT_FDCWD, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+        let found = directories.withDirectory(of: target.path, expecting: target.directory) { place in
+            switch place {
+            case .inDirectory(let fd, let name): return fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0
+            case .wholePath: return withCString(Array(target.path)) { fstatat(AT_FDCWD, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
+            case .replaced, .failed: return false
+            }
         }
         return found && info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : nil
     }
@@ -190,9 +210,19 @@ final class FileBatchHasher {
     /// Opens `target`'s file as a regular one (`DigestTarget.open`),
     /// relative to its directory (`DirectoryOfPaths`).
     private func open(_ target: Target) -> DigestTarget.Opened {
-        directories.withDirectory(of: target.path) { directory in
-            withCString(Array(target.path)) {
-                DigestTarget.open($0, listedSize: target.listedSize ?? 0, in: directory, notALink: target.sizeAtOpen)
+        directories.withDirectory(of: target.path, expecting: target.directory) { place in
+            let notALink = target.sizeAtOpen || target.directory != nil
+            switch place {
+            case .inDirectory(let fd, let name):
+                return withCString(Array(target.path)) {
+                    DigestTarget.open($0, listedSize: target.listedSize ?? 0, in: (fd, name), notALink: notALink)
+                }
+            case .wholePath:
+                return withCString(Array(target.path)) {
+                    DigestTarget.open($0, listedSize: target.listedSize ?? 0, notALink: notALink)
+                }
+            case .replaced: return .failed(.changedWhileRead)
+            case .failed(let failure): return .failed(.unreadable(errno: failure))
             }
         }
     }

@@ -18,9 +18,10 @@ import CSystem
 /// about 1.2 files' time.
 ///
 /// What is hashed is what `FileHasher` hashes with read(): each file to
-/// the read that returns nothing, whatever happened to it meanwhile. A
+/// the read that returns nothing, whatever happened to it meanwhile. The
+/// caller opens both (`FileBatchHasher`, where the walk listed them); a
 /// file that cannot be opened, or a CPU without SHA instructions, leaves
-/// both files to `FileHasher` (the caller's), one after the other.
+/// both files to `FileHasher`, one after the other.
 final class FilePairHasher {
     /// How much of each file is read at a time: a multiple of 64, so that
     /// a full window is whole blocks.
@@ -94,20 +95,9 @@ final class FilePairHasher {
         self.buffers = buffers.baseAddress!
     }
 
-    /// The digests of the files at `first` and `second` (paths as bytes,
-    /// without a NUL), or nil when either cannot be opened (nothing read).
-    func digests(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer)
-        -> (WorkReply.FileDigest, WorkReply.FileDigest)? {
-        // Both were listed as large regular files (`FileBatchHasher`); one
-        // that is not one any more is left to `FileHasher`, which says so.
-        guard case .file(let one, _) = withCString(Array(first), { DigestTarget.open($0, listedSize: 0) }) else {
-            return nil
-        }
-        defer { FileIO.close(one) }
-        guard case .file(let two, _) = withCString(Array(second), { DigestTarget.open($0, listedSize: 0) }) else {
-            return nil
-        }
-        defer { FileIO.close(two) }
+    /// The digests of the files open on `one` and `two` (regular files,
+    /// opened at their start by `DigestTarget.open`; the caller's to close).
+    func digests(_ one: Int32, _ two: Int32) -> (WorkReply.FileDigest, WorkReply.FileDigest) {
         let a = Stream(fd: one, buffer: buffers)
         let b = Stream(fd: two, buffer: buffers + Self.window)
         while a.isHashing || b.isHashing {

@@ -27,6 +27,11 @@ struct SumItem: Sendable {
     var source: [UInt8]? = nil
     /// Where the worker starts reading (standard input given as a file: where its offset stood).
     var startOffset: Int64 = 0
+    /// The directory the walk found this file in (nil for a path given
+    /// or a manifest's line): its worker opens the file only there, not
+    /// through a link put in that directory's place since
+    /// (`DigestTarget.directory`).
+    var listedIn: FileIdentity? = nil
     /// `-c --warn`: the numbers of the manifest's malformed lines between
     /// the entry before and this one, warned of just before its line, as
     /// sha256sum warns of each line as it reads it.
@@ -36,7 +41,7 @@ struct SumItem: Sendable {
     var target: DigestTarget {
         DigestTarget(path: source ?? Self.parentDescriptorPath(path) ?? path,
                      listedSize: isRegular && isSized ? size : nil, startOffset: startOffset,
-                     sizeAtOpen: isRegular && !isSized)
+                     sizeAtOpen: isRegular && !isSized, directory: listedIn)
     }
 
     /// Whether a worker may hand back some of `batch`'s files unhashed:
