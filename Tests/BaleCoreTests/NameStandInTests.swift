@@ -24,6 +24,22 @@ struct NameStandInTests {
         #expect(Self.shown(Array("a\nb\u{1B}".utf8)) == #"a\nb\033"#)
     }
 
+    /// A name's tab, marked for a line that keeps its own tabs
+    /// (`TerminalText.shown(name:)`), is `\t`; the line's own tab stays;
+    /// the marked name's bytes are the name's. A name that really holds the
+    /// marker's code point (U+10FF7F) keeps it, shown as it is.
+    @Test func aNamesTabIsEscapedWhereTheLinesOwnAreKept() {
+        let name = TerminalText.name(Array("a\tb".utf8))
+        let line = TerminalText.shown(name: name) + ":\t OK"
+        #expect(TerminalText.escaped(line, keepingTabs: true, inUTF8: true) == "a\\tb:\t OK")
+        #expect(TerminalText.escaped(line, inUTF8: true) == "a\\tb:\\t OK")
+        #expect(TerminalText.bytes(ofName: TerminalText.shown(name: name)) == Array("a\tb".utf8))
+        #expect(RunReport.quoted(TerminalText.shown(name: name)) == #""a\tb""#)
+        let marker: [UInt8] = [0xF4, 0x8F, 0xBD, 0xBF]
+        #expect(TerminalText.bytes(ofName: TerminalText.name(marker)) == marker)
+        #expect(TerminalText.escaped(TerminalText.name(marker), keepingTabs: true, inUTF8: true) == "\u{10FF7F}")
+    }
+
     @Test func everyNameComesBackByteForByte() {
         // Including a name that really holds one of the stand-in code
         // points (U+10FF80, F4 8F BE 80): it must not read as byte 0x80.

@@ -64,6 +64,36 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A tab in a name is `\t` in every line for people, as GNU tar shows
+    /// it, while the tabs of bale's own layout stay (gzip's `NAME:<TAB>
+    /// 50.0%`, `already exists;<TAB>not overwritten`). bale printed a
+    /// name's tab raw in its warnings, errors and `-v` lines (and `\t` in
+    /// `list`): every line was escaped whole, keeping tabs for the layout's
+    /// sake. The judge is GNU tar's wording of the same warning and error.
+    @Test func aNamesTabIsEscapedAsTarEscapesIt() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            export LC_ALL=C.UTF-8
+            mkdir v; python3 -c "import socket; socket.socket(socket.AF_UNIX).bind('v/so\tck')"
+            "$BALE" pack v -o /dev/null 2> bale.err; tar -czf /dev/null v 2> tar.err
+            cmp -s bale.err <(sed 's/^tar:/bale:/' tar.err) && echo "pack's warning as tar's: $(cat bale.err)"
+            "$BALE" pack "$(printf 'no\tx')" -o /dev/null 2> bale.err; tar -czf /dev/null "$(printf 'no\tx')" 2> tar.err
+            head -1 bale.err > bale.first; head -1 tar.err | sed 's/^tar:/bale:/' | cmp -s bale.first - && echo "a missing name as tar's: $(cat bale.first)"
+            printf 'hello\n' > "$(printf 't\tx')"
+            "$BALE" gzip -k -v "$(printf 't\tx')" 2>&1 | sed 's/\t/<TAB>/g'
+            "$BALE" gzip -k "$(printf 't\tx')" 2>&1 | sed 's/\t/<TAB>/g'
+            "$BALE" gzip -t -v "$(printf 't\tx.gz')" 2>&1 | sed 's/\t/<TAB>/g'
+            """#)
+        #expect(run.stdout == #"""
+            pack's warning as tar's: bale: v/so\tck: socket ignored
+            a missing name as tar's: bale: no\tx: Cannot stat: No such file or directory
+            t\tx:<TAB>-1750.0% -- created t\tx.gz
+            bale: t\tx.gz already exists;<TAB>not overwritten
+            t\tx.gz:<TAB> OK
+
+            """#, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Printable characters beyond ASCII are printable only in a UTF-8
     /// locale: in C or POSIX (cron, a batch system without LANG) GNU tar
     /// writes their bytes in octal, and so does bale, in `list`, `unpack

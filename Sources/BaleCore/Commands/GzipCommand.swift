@@ -535,7 +535,7 @@ public struct GzipCommand: Sendable {
         }
         if options.test {
             // gzip names standard input by nothing here: " OK".
-            context.info(fromStandardInput ? " OK" : "\(inputName):\t OK")
+            context.info(fromStandardInput ? " OK" : "\(TerminalText.shown(name: inputName)):\t OK")
         } else if context.verbose && !(fromStandardInput && decompressing) {  // gzip -dv < f says nothing
             let outcome: VerboseLine.Outcome = if let output {
                 removed ? .replaced(name: output.path) : .created(name: output.path)

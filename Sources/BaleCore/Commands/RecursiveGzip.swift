@@ -409,7 +409,7 @@ struct RecursiveGzip {
             case .alreadyCompressed where takesAll, .unknownSuffix where takesAll:
                 targetName = []
             case .alreadyCompressed(let suffix):
-                options.context.info("\(shown) already has \(suffix) suffix -- unchanged")
+                options.context.info("\(TerminalText.shown(name: shown)) already has \(suffix) suffix -- unchanged")
                 return
             case .unknownSuffix:
                 // Passed over in silence, as gzip -r does (a tree holds
@@ -555,7 +555,7 @@ final class EarlierRunFiles: Sendable {
 
     /// The `-v` line for an input removed whose output an earlier run made.
     static func removedLine(source: String, output: String) -> String {
-        "\(source): already done as \(output) by an interrupted run -- removed"
+        "\(TerminalText.shown(name: source)): already done as \(TerminalText.shown(name: output)) by an interrupted run -- removed"
     }
 
     var files: [File] { state.withLock { $0.files } }

@@ -113,7 +113,7 @@ public enum RunReport {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
-            case "\t": out += "\\t"
+            case "\t", TerminalText.tabInName: out += "\\t"
             case _ where TerminalText.isStandIn(scalar): out += "\u{FFFD}"
             case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)

@@ -159,9 +159,33 @@ public enum TerminalText {
     /// `text` escaped as `escaped` escapes bytes: the bytes of a name made
     /// by `name(_:)` as they were on disk (`\377` for a byte that is not
     /// UTF-8), the rest as its UTF-8.
+    /// A tab marked as a name's (`shown(name:)`) is `\t` even when
+    /// `keepingTabs` keeps the line's own.
     public static func escaped(_ text: String, keepingTabs: Bool = false, inUTF8: Bool = localeIsUTF8) -> String {
-        escaped(bytes(ofName: text), keepingTabs: keepingTabs, inUTF8: inUTF8)
+        guard keepingTabs, text.unicodeScalars.contains(tabInName) else {
+            return escaped(bytes(ofName: text), keepingTabs: keepingTabs, inUTF8: inUTF8)
+        }
+        return text.unicodeScalars.split(separator: tabInName, omittingEmptySubsequences: false)
+            .map { escaped(bytes(ofName: String($0)), keepingTabs: true, inUTF8: inUTF8) }
+            .joined(separator: "\\t")
     }
+
+    /// `name` (a name made by `name(_:)`) for a line whose own layout has
+    /// tabs (`gzip -v`'s `NAME:<TAB> 50.0%`, which `escaped` keeps with
+    /// `keepingTabs`): each tab of the name marked as the name's, so that
+    /// it is escaped as `\t`, as GNU tar escapes it, while the line's own
+    /// tabs stay. For the lines only: the marker is the name's tab again
+    /// in `bytes(ofName:)`.
+    public static func shown(name: String) -> String {
+        guard name.utf8.contains(0x09) else { return name }
+        var scalars = String.UnicodeScalarView()
+        for scalar in name.unicodeScalars { scalars.append(scalar == "\t" ? tabInName : scalar) }
+        return String(scalars)
+    }
+
+    /// The scalar that marks a name's tab in a line (`shown(name:)`): the
+    /// private-use code point just below the stand-ins.
+    static let tabInName = Unicode.Scalar(standInBase - 1)!
 
     // MARK: - Names kept whole in a String
 
@@ -211,8 +235,10 @@ public enum TerminalText {
     /// name made by `name(_:)`.
     static let standInBase: UInt32 = 0x10FF80
 
-    /// True for a scalar that stands for a byte in a name (`name(_:)`).
-    public static func isStandIn(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= standInBase }
+    /// True for a scalar that stands for a byte in a name (`name(_:)`),
+    /// or marks a name's tab (`shown(name:)`): a name that really holds
+    /// one of these code points has its bytes stood in.
+    public static func isStandIn(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= standInBase - 1 }
 
     /// The bytes of `text`: a name made by `name(_:)` gives its bytes
     /// back as they were; any other String its UTF-8.
@@ -222,7 +248,9 @@ public enum TerminalText {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            if isStandIn(scalar) {
+            if scalar == tabInName {
+                bytes.append(0x09)
+            } else if isStandIn(scalar) {
                 bytes.append(UInt8(scalar.value - standInBase) | 0x80)
             } else {
                 bytes.append(contentsOf: String(scalar).utf8)

@@ -33,11 +33,12 @@ public enum VerboseLine {
         let ratio = percent(plainBytes == 0 ? 0 : 100 * (1 - Double(gzipBytes) / Double(plainBytes)))
         guard let name else { return ratio }
         let what = switch outcome {
-        case .replaced(let output): "replaced with \(output)"
-        case .created(let output): "created \(output)"
+        case .replaced(let output): "replaced with \(TerminalText.shown(name: output))"
+        case .created(let output): "created \(TerminalText.shown(name: output))"
         case .standardOutput: "replaced with stdout"
         }
-        return "\(name):\t\(ratio) -- \(what)"
+        // The names' own tabs are marked, to be escaped apart from the line's.
+        return "\(TerminalText.shown(name: name)):\t\(ratio) -- \(what)"
     }
 
     /// `ratio` as C's `%5.1f%%`, by C's own printf: its rounding of the

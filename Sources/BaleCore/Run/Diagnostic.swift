@@ -118,9 +118,14 @@ public struct Diagnostic: Sendable, Equatable {
     /// archives and from disk, and one holding ESC sequences or newlines
     /// must not reach the terminal as commands or forged lines). bale's
     /// own wording holds no backslash or control character except the tab
-    /// of gzip's `-v` lines, which is kept; a verbatim diagnostic is
-    /// already safe and is not escaped, so that it stays sha256sum's.
+    /// of gzip's "already exists;<TAB>not overwritten", which is kept; the
+    /// path's tabs are escaped (`\t`, as GNU tar shows them). A verbatim
+    /// diagnostic is already safe and is not escaped, so that it stays
+    /// sha256sum's.
     public var line: String {
-        "bale: " + (wording == .verbatim ? text : TerminalText.escaped(text, keepingTabs: true))
+        guard wording != .verbatim else { return "bale: " + text }
+        let cause = TerminalText.escaped(self.cause, keepingTabs: true)
+        guard let path else { return "bale: " + cause }
+        return "bale: " + TerminalText.escaped(path) + (wording == .sentence ? " " : ": ") + cause
     }
 }

@@ -82,7 +82,7 @@ public final class RunContext: Sendable {
     /// beside its output and removed (`gzip FILE`, `gzip -r`): one wording
     /// for both.
     public func infoRemovedLeftover(_ name: String) {
-        info("\(name): removed, left by an interrupted run")
+        info("\(TerminalText.shown(name: name)): removed, left by an interrupted run")
     }
 
     /// Prints a `-v` line that is a name as bytes (an entry packed or
