@@ -7,6 +7,8 @@
  * Swift gives no such guarantee about anything it allocates. */
 #define _GNU_SOURCE
 #include <sys/uio.h>
+#include <wctype.h>
+#include <locale.h>
 #include <sys/vfs.h>
 #include <dirent.h>
 #include <errno.h>
@@ -618,4 +620,8 @@ void bale_set_thread_name(const char *name) {
 
 void bale_format_percent(double value, char *out, size_t size) {
     snprintf(out, size, "%5.1f%%", value);
+}
+
+int bale_is_printable(uint32_t c, void *locale) {
+    return iswprint_l((wint_t)c, (locale_t)locale) != 0;
 }

@@ -94,6 +94,35 @@ import Testing
             """#, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Which characters are printable is the C library's word in the
+    /// user's locale, as it is tar's: an unassigned code point (U+0378), a
+    /// noncharacter (U+FFFE) are escaped byte by byte; assigned ones
+    /// (private use, format characters, emoji, CJK) are shown as they are.
+    /// bale showed every valid UTF-8 character but the C1 controls and
+    /// U+2028/U+2029 as it was.
+    @Test func printableCharactersAreTheLocalesAsTarsAre() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            export LC_ALL=C.UTF-8
+            mkdir u; python3 -c "
+            for cp in [0x378, 0xE000, 0xFFFE, 0x200B, 0xAD, 0x1F600, 0x10FFFD, 0xE0001, 0x2028, 0x85, 0x3000, 0xFEFF]:
+                open('u/n%04X_' % cp + chr(cp), 'w').close()"
+            tar -cf u.tar u; "$BALE" pack -q u -o u.tgz
+            tar -tvf u.tar | sed -E 's/^([^ ]+ +){5}//' | sort > tar.list
+            "$BALE" list u.tgz | sed -E 's/^([^ ]+ +){5}//' | sort > bale.list
+            cmp -s tar.list bale.list && echo "list as tar -tv" || diff tar.list bale.list
+            grep -F 'n0378_' bale.list
+            mkdir out
+            "$BALE" unpack -v u.tgz -C out | sort > bale.v; tar -tf u.tar | sort | cmp -s - bale.v && echo "unpack -v as tar -t"
+            """#)
+        #expect(run.stdout == #"""
+            list as tar -tv
+            u/n0378_\315\270
+            unpack -v as tar -t
+
+            """#, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Printable characters beyond ASCII are printable only in a UTF-8
     /// locale: in C or POSIX (cron, a batch system without LANG) GNU tar
     /// writes their bytes in octal, and so does bale, in `list`, `unpack

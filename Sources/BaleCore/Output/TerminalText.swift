@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// Names made safe to show on a terminal: the one escaping function for
 /// every human-facing line bale prints (warnings and errors, `-v` lines,
@@ -18,8 +19,10 @@ import Glibc
 /// ESC, `\177` for DEL), for the C1 controls (U+0080–U+009F, which some
 /// terminals obey too: `\302\233`) and for each byte that is not part of
 /// valid UTF-8 (`\377`), so that even a name that is not UTF-8 is shown
-/// byte for byte; so are the line and paragraph separators U+2028 and
-/// U+2029, which glibc does not count as printable either. Printable characters, ASCII or not, pass unchanged.
+/// byte for byte; so is each character the C library's `iswprint` does
+/// not count as printable in the user's locale, as tar asks it (the line
+/// and paragraph separators U+2028 and U+2029, a code point not
+/// assigned). Printable characters, ASCII or not, pass unchanged.
 /// In a locale that is not UTF-8 (C or POSIX: a cron job, a batch system
 /// that sets no LANG) no byte from 0x80 up is a printable character, and
 /// each is written in octal, as tar writes it there (`é` is `\303\251`).
@@ -54,15 +57,24 @@ public enum TerminalText {
     /// that is not installed, that fails as a whole and they run in C, and
     /// so does this. Read once, through a locale object of its own
     /// (`newlocale`): bale's own locale stays C.
-    public static let localeIsUTF8: Bool = {
+    public static var localeIsUTF8: Bool { userCharacters != nil }
+
+    /// The user's locale (see `localeIsUTF8`) when its characters are
+    /// UTF-8, kept for `iswprint_l`: which characters are printable is
+    /// the C library's table for it, as in tar (an unassigned code point,
+    /// U+0378, is not, and is escaped); nil in any other locale. A
+    /// locale object may be used from any thread.
+    nonisolated(unsafe) static let userCharacters: locale_t? = {
         // LC_ALL_MASK, which Swift does not import (a macro of macros).
         let every = LC_CTYPE_MASK | LC_NUMERIC_MASK | LC_TIME_MASK | LC_COLLATE_MASK | LC_MONETARY_MASK
             | LC_MESSAGES_MASK | LC_PAPER_MASK | LC_NAME_MASK | LC_ADDRESS_MASK | LC_TELEPHONE_MASK
             | LC_MEASUREMENT_MASK | LC_IDENTIFICATION_MASK
-        guard let locale = newlocale(every, "", nil) else { return false }
-        defer { freelocale(locale) }
-        guard let codeset = nl_langinfo_l(nl_item(CODESET), locale) else { return false }
-        return String(cString: codeset) == "UTF-8"
+        guard let locale = newlocale(every, "", nil) else { return nil }
+        guard let codeset = nl_langinfo_l(nl_item(CODESET), locale), String(cString: codeset) == "UTF-8" else {
+            freelocale(locale)
+            return nil
+        }
+        return locale
     }()
 
     /// `text` in quotes as GNU tar quotes a name or a field in its
@@ -274,11 +286,18 @@ public enum TerminalText {
     }
 
     /// False for the valid sequences (of `length` bytes at `index`) that a
-    /// terminal must not get raw: the C1 controls (U+0080–U+009F) and the
-    /// line and paragraph separators (U+2028, U+2029), as glibc's iswprint
-    /// says in a UTF-8 locale.
+    /// terminal must not get raw, as the C library's `iswprint` says in
+    /// the user's UTF-8 locale (`userCharacters`), as tar asks it: the C1
+    /// controls (U+0080–U+009F), the line and paragraph separators (U+2028,
+    /// U+2029), code points not assigned. Where bale runs in no UTF-8
+    /// locale but is asked to show UTF-8 (`inUTF8`, tests), the first two.
     static func isPrintable<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: Int, length: Int) -> Bool
         where Bytes.Index == Int {
+        if let locale = userCharacters {
+            var value = UInt32(bytes[index]) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for next in bytes[(index + 1)..<(index + length)] { value = value << 6 | UInt32(next & 0x3F) }
+            return bale_is_printable(value, UnsafeMutableRawPointer(locale)) != 0
+        }
         if length == 2 { return !(bytes[index] == 0xC2 && bytes[index + 1] < 0xA0) }
         if length == 3 { return !(bytes[index] == 0xE2 && bytes[index + 1] == 0x80 && (bytes[index + 2] & 0xFE) == 0xA8) }
         return true

@@ -195,4 +195,10 @@ void bale_set_thread_name(const char *name);
 /// Writes `value` as C's "%5.1f%%" (gzip -v's ratio) into `out`.
 void bale_format_percent(double value, char *out, size_t size);
 
+/// glibc's iswprint_l(c, locale): whether the character `c` (a code
+/// point) is printable in `locale` (a locale_t from newlocale), as GNU tar
+/// asks of each character of a name it shows (TerminalText.isPrintable).
+/// wint_t and iswprint_l are not imported into Swift.
+int bale_is_printable(uint32_t c, void *locale);
+
 #endif
