@@ -461,8 +461,7 @@ struct RecursiveGzip {
             // In place, the directory's listing says whether the output exists
             // (but for "." and "..", which it leaves out: `..gz`'s output is
             // the directory itself, "already exists" as GNU gzip says).
-            let mayExist = options.outputDirectory != nil || targetName == [UInt8(ascii: ".")]
-                || targetName == [UInt8(ascii: "."), UInt8(ascii: ".")]
+            let mayExist = options.outputDirectory != nil || PathParts.isSelfOrParent(targetName)
                 || entry.directory.map { $0.contains(targetName) } ?? true
             if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }

@@ -427,7 +427,7 @@ public final class TreeWalk {
                 let field = buffer.baseAddress! + offset + 19
                 let name = Array(UnsafeRawBufferPointer(start: field, count: strnlen(field.assumingMemoryBound(to: CChar.self), record - 19)))
                 offset += record
-                if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+                if PathParts.isSelfOrParent(name) { continue }
                 names.append(name)
                 if keepingTypes { types.append(buffer.load(fromByteOffset: offset - record + 18, as: UInt8.self)) }
             }

@@ -20,6 +20,13 @@ struct PathParts {
         name = Array(path[(slash + 1)...])
     }
 
+    /// True for `.` and `..`, the names every directory holds of itself
+    /// and of its parent: a listing leaves them out (`TreeWalk`), and a
+    /// name that is one of them always exists (`RecursiveGzip`).
+    static func isSelfOrParent(_ name: [UInt8]) -> Bool {
+        name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")]
+    }
+
     /// The directory, to open or examine: "." for none.
     var directory: [UInt8] { given ?? [UInt8(ascii: ".")] }
 
