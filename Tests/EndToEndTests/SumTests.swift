@@ -306,7 +306,10 @@ import Testing
     /// stored, and said "OK" of archives whose unpacked tree fails
     /// `sha256sum -c`. A hard link holds its target's content. And a
     /// sparse file the manifest does not name is not hashed: one whose
-    /// header claims 2^60 bytes of holes was hashed for ever.
+    /// header claims 2^60 bytes of holes was hashed for ever. A manifest's
+    /// name ending in a slash or `/.` (`f/`) names a directory: the file
+    /// `f` fails it, as `sha256sum -c` says "Not a directory" (it matched
+    /// `f`, exit 0).
     @Test func theManifestIsCheckedAgainstTheTreeExtractionLeaves() throws {
         let run = try Scratch().run(#"""
             python3 - <<'PY'
@@ -343,6 +346,12 @@ import Testing
                 t.addfile(i, io.BytesIO(b'1\n0\n5\n' + b'\0' * 506 + b'hello'))
             PY
             timeout 20 "$BALE" verify sparse.tar --manifest m.sha256 2> err; echo "sparse: $? $(cat err | head -n 1)"
+            for n in f/ f/.; do
+                sed "s|  f$|  $n|" m.sha256 > slash.sha256
+                "$BALE" verify plain.tar.gz --manifest slash.sha256 > out 2> err; status=$?
+                rm -rf x && mkdir x && tar -xzf plain.tar.gz -C x; (cd x && sha256sum --quiet -c ../slash.sha256 > /dev/null 2>&1)
+                echo "$n: verify $status, sha256sum -c $? $(grep -o 'FAILED ([a-z ]*' err)"
+            done
             """#)
         #expect(run.stdout == """
             symlink: verify 1, sha256sum -c 1 FAILED (extracted from symlink
@@ -353,6 +362,8 @@ import Testing
             plain: verify 0, sha256sum -c 0 
             parent: verify 1, sha256sum -c 1 
             sparse: 1 bale: f: not in sparse.tar
+            f/: verify 1, sha256sum -c 1 FAILED (extracted from plain
+            f/.: verify 1, sha256sum -c 1 FAILED (extracted from plain
 
             """, "\(run.stdout)\(run.stderr)")
     }

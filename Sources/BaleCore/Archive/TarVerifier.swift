@@ -110,6 +110,16 @@ public struct TarVerifier: TarReader.Handler {
         return TarExtractor.path(of: parts)
     }
 
+    /// True when `name` can only name a directory once extracted: it ends
+    /// in a slash, or in a `.` component (`d/a/`, `d/a/.`). Cleaned
+    /// (`extractedName`) it is the name of what it is in, so a manifest's
+    /// `d/a/` met the archive's file `d/a`, where `sha256sum -c` of the
+    /// extracted tree says "Not a directory".
+    public static func namesADirectory(_ name: [UInt8]) -> Bool {
+        name.last == UInt8(ascii: "/") || name == [UInt8(ascii: ".")]
+            || (name.count >= 2 && name.suffix(2).elementsEqual([UInt8(ascii: "/"), UInt8(ascii: ".")]))
+    }
+
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         entries += 1
         lastEntry = entry.displayName

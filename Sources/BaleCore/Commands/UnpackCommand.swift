@@ -200,7 +200,14 @@ public struct UnpackCommand {
         for entry in expected {
             let shown = TerminalText.name(entry.path)
             // Judged by what extraction leaves at the name (`TarVerifier`).
-            switch verifier.extracted[TarVerifier.extractedName(entry.path)] {
+            let found = verifier.extracted[TarVerifier.extractedName(entry.path)]
+            if let found, found != .directory, TarVerifier.namesADirectory(entry.path) {
+                context.report(.error(path: shown, "FAILED (extracted from \(name) it is not a directory: "
+                                      + "Not a directory)"))
+                failed += 1
+                continue
+            }
+            switch found {
             case nil:
                 context.report(.error(path: shown, "not in \(name)"))
                 failed += 1
