@@ -286,6 +286,40 @@ import Testing
             """)
     }
 
+    /// An index whose data members end before where the end member puts
+    /// the index (an empty gzip member slipped in between, the end
+    /// member's locators moved past it: no CRC covers them) is not used,
+    /// and the message names the two bytes that differ. It said "the
+    /// index's 1 members and 10240 bytes differ from the end member's 1 and
+    /// 10240", naming two equal pairs.
+    @Test func anIndexThatDoesNotStartWhereItsMembersEndIsNamedSo() throws {
+        let run = try Scratch().run(#"""
+            mkdir d; echo hello > d/a; echo world > d/b
+            "$BALE" pack d -o x.tgz -q && "$BALE" list x.tgz > good
+            python3 - <<'PY'
+            import struct, gzip
+            a = open('x.tgz', 'rb').read()
+            at = struct.unpack('<Q', a[-18:-10])[0]
+            end = bytearray(a[-66:]); length = struct.unpack('<Q', end[40:48])[0]
+            empty = gzip.compress(b'', mtime=0)
+            end[40:48] = struct.pack('<Q', length + len(empty)); end[48:56] = struct.pack('<Q', at + len(empty))
+            open('y.tgz', 'wb').write(a[:at] + empty + a[at:-66] + bytes(end))
+            open('said', 'w').write(f"data members end at byte {at}, but the end member puts the index at byte {at + len(empty)}")
+            PY
+            "$BALE" verify y.tgz 2> err; echo "verify $?"; grep -qF "$(cat said)" err && echo "verify names both bytes"
+            "$BALE" list y.tgz > out 2> err; echo "list $?"; cmp -s out good && echo "stream listing"
+            grep -qF "$(cat said)" err && echo "list names both bytes"
+            """#)
+        #expect(run.stdout == """
+            verify 1
+            verify names both bytes
+            list 2
+            stream listing
+            list names both bytes
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Damaged and hostile indexes: random bit flips in the tail (the index
     /// members and the end member, 300 seeds), cuts inside the index,
     /// offsets past the end and into other entries, an entry that does

@@ -93,10 +93,13 @@ public enum ArchiveIndexReader {
         // the same stream, and ending where the index begins.
         let index = found.index
         let membersEnd = index.members.last.map { $0.offset + $0.length } ?? 0
-        guard UInt64(index.members.count) == record.members, index.streamLength == record.dataLength,
-              membersEnd == record.indexOffset else {
+        guard UInt64(index.members.count) == record.members, index.streamLength == record.dataLength else {
             return .unusable(reason: "the index's \(index.members.count) members and \(index.streamLength) bytes "
                              + "differ from the end member's \(record.members) and \(record.dataLength)")
+        }
+        guard membersEnd == record.indexOffset else {
+            return .unusable(reason: "the index's data members end at byte \(membersEnd), but the end member puts "
+                             + "the index at byte \(record.indexOffset)")
         }
         return .found(found)
     }
