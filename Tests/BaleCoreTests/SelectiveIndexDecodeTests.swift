@@ -75,7 +75,7 @@ import Testing
 
     static func plan(_ index: ArchiveIndex, _ selection: EntrySelection, cat: Bool) -> (Told, IndexedSelection) {
         var credited = selection
-        let plan = IndexedSelection(index: index, selection: &credited, contentOnly: cat, linksGetContent: cat)
+        let plan = IndexedSelection(index: index, selection: &credited, linksGetContent: cat)
         let segments = plan.segments.map { segment in
             segment.items.map { "\(index.entries[$0.entry].headerStreamOffset) \($0.delivery) \($0.start)-\($0.end)" }
         }

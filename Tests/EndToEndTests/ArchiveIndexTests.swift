@@ -286,6 +286,41 @@ import Testing
             """)
     }
 
+    /// `cat` takes no word of the index unread. An index that calls a
+    /// hard link a symbolic link (an entry `cat` writes nothing for), or
+    /// that lost the link's target (renamed it), had `cat` write nothing,
+    /// exit 0: the link's header was never read, and nothing said that its
+    /// target was missing. Now the header is read and checked, and a link
+    /// without its target sends `cat` to the stream, each with a warning
+    /// (exit 2). `verify` catches both.
+    @Test func catReadsTheHeaderOfWhatItWritesNothingFor() throws {
+        let run = try Scratch().run(#"""
+            mkdir d; head -c 3000 /dev/urandom > d/a; ln d/a d/hard
+            "$BALE" pack d -o x.tgz -q
+            "$BALE" cat x.tgz d/hard | cmp -s - d/a && echo "intact: the target's content"
+            python3 - <<'PY'
+            \#(Self.forge)
+            def entry(d, name): return next(e for e in d['entries'] if e['name'] == name)
+            def as_symlink(d): entry(d, b'd/hard')['kind'] = 2
+            def renamed(d): entry(d, b'd/a')['name'] = b'd/`'
+            rewrite('x.tgz', 'symlink.tgz', as_symlink)
+            rewrite('x.tgz', 'renamed.tgz', renamed)
+            PY
+            for a in symlink renamed; do
+                "$BALE" cat $a.tgz d/hard > out 2> err; echo "$a: cat $?, $(wc -c < out) bytes, $(grep -c 'index is not usable' err) warning"
+                "$BALE" verify $a.tgz > /dev/null 2>&1; echo "$a: verify $?"
+            done
+            """#)
+        #expect(run.stdout == """
+            intact: the target's content
+            symlink: cat 2, 0 bytes, 1 warning
+            symlink: verify 1
+            renamed: cat 2, 0 bytes, 1 warning
+            renamed: verify 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// An index whose data members end before where the end member puts
     /// the index (an empty gzip member slipped in between, the end
     /// member's locators moved past it: no CRC covers them) is not used,

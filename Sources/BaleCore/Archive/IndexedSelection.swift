@@ -85,14 +85,20 @@ public struct IndexedSelection: Sendable {
     /// been delivered before its link (`IndexedTarSink` checks), as it is
     /// in the stream; an index that puts it after lies.
     public private(set) var linkedTargets: Set<[UInt8]> = []
+    /// A hard link taken whose target has no entry before it in the index
+    /// (the link's name, its target's): bale writes a link only after its
+    /// target, so the index lost or renamed the target, and the link's
+    /// content cannot be found through it. The caller reads the stream.
+    public private(set) var linkWithoutTarget: (link: [UInt8], target: [UInt8])?
 
     /// Plans the reading of the entries `selection` takes from `index`
-    /// (crediting its names). `contentOnly`: only regular files and hard
-    /// links are read (`cat`: other entries write nothing), else every
-    /// entry taken (`unpack`). `linksGetContent`: every hard link taken
+    /// (crediting its names), every one of them, even for `cat`, where
+    /// directories and symbolic links write nothing: each header is checked
+    /// against the index (one that called a hard link a symbolic link had
+    /// `cat` write nothing, exit 0, its word taken unread). `linksGetContent`: every hard link taken
     /// gets its target's content (`cat`); else only one whose target is
     /// not taken too.
-    public init(index: ArchiveIndex, selection: inout EntrySelection, contentOnly: Bool, linksGetContent: Bool) {
+    public init(index: ArchiveIndex, selection: inout EntrySelection, linksGetContent: Bool) {
         self.index = index
         let entries = index.entries
         func start(of place: Int) -> Int64 { Int64(entries[place].headerStreamOffset) }
@@ -102,13 +108,23 @@ public struct IndexedSelection: Sendable {
         var taken: [Int] = []
         var takenNames: Set<[UInt8]> = []
         for place in entries.indices where selection.select(entries[place].name) {
-            let kind = entries[place].kind
-            if contentOnly && kind != .file && kind != .hardLink { continue }
             taken.append(place)
             if !linksGetContent { takenNames.insert(entries[place].name) }
         }
         let targets = Self.linkTargets(of: taken, in: entries, skippingTaken: takenNames)
+        // Where each taken link's target first comes (one pass over the entries).
+        let linkedNames = Set(taken.lazy.filter { entries[$0].kind == .hardLink }.map { entries[$0].linkTarget })
+        var firstPlace: [[UInt8]: Int] = [:]
+        if !linkedNames.isEmpty {
+            for (place, entry) in entries.enumerated() where firstPlace[entry.name] == nil && linkedNames.contains(entry.name) {
+                firstPlace[entry.name] = place
+            }
+        }
         for place in taken {
+            let entry = entries[place]
+            if entry.kind == .hardLink, linkWithoutTarget == nil, (firstPlace[entry.linkTarget] ?? place) >= place {
+                linkWithoutTarget = (entry.name, entry.linkTarget)
+            }
             guard let target = targets[place] else {
                 // A link made as a link, to a target taken too: that must come first.
                 if entries[place].kind == .hardLink && takenNames.contains(entries[place].linkTarget) {

@@ -106,8 +106,15 @@ struct NamedEntries {
             index = found
         }
         var credited = selection
-        let plan = IndexedSelection(index: index, selection: &credited, contentOnly: purpose == .content,
-                                    linksGetContent: purpose == .content)
+        let plan = IndexedSelection(index: index, selection: &credited, linksGetContent: purpose == .content)
+        // A hard link whose target the index does not hold before it: the
+        // index lost or renamed the target (bale writes a link after its
+        // target), so the stream is read instead, with a warning. Through
+        // the index `cat` wrote nothing for the link, exit 0.
+        if let orphan = plan.linkWithoutTarget {
+            return .fallBack(done: [], status: warnFallingBack(
+                "it has no entry for \(TerminalText.name(orphan.target)) before the hard link \(TerminalText.name(orphan.link)) to it"))
+        }
         // An index can show where an entry is, not that one is missing (it
         // may have lost it): a name it lacks is looked for in the stream,
         // as tar looks for it, and "Not found in archive" is the stream's word.
