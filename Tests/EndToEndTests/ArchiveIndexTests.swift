@@ -286,6 +286,35 @@ import Testing
             """)
     }
 
+    /// An archive padded with zero bytes (`dd conv=sync`, a tape's last
+    /// block), which gzip, tar and bale's stream readers pass over, keeps
+    /// its index: `cat` of a hard link gives its target's content, which
+    /// only the index path gives (the stream path writes nothing for a
+    /// link, as `tar -xO`). Padded by one zero byte, the index was not
+    /// found, in silence, and `cat` wrote nothing, exit 0.
+    @Test func zeroPaddingKeepsTheIndex() throws {
+        let run = try Scratch().run(#"""
+            mkdir d; head -c 3000 /dev/urandom > d/a; ln d/a d/hard; seq 1 100000 > d/b
+            "$BALE" pack d -o x.tgz -q
+            for n in 0 1 9 10240 1000000; do
+                cp x.tgz p.tgz; head -c $n /dev/zero >> p.tgz
+                gzip -t p.tgz 2> /dev/null || echo "gzip -t fails with $n"
+                "$BALE" cat p.tgz d/hard | cmp -s - d/a && echo "$n: the index" || echo "$n: no index"
+                "$BALE" verify p.tgz > /dev/null || echo "$n: verify $?"
+            done
+            cp x.tgz p.tgz; printf 'x' >> p.tgz; "$BALE" cat p.tgz d/hard 2> /dev/null | wc -c
+            """#)
+        #expect(run.stdout == """
+            0: the index
+            1: the index
+            9: the index
+            10240: the index
+            1000000: the index
+            0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `cat` takes no word of the index unread. An index that calls a
     /// hard link a symbolic link (an entry `cat` writes nothing for), or
     /// that lost the link's target (renamed it), had `cat` write nothing,

@@ -4,7 +4,8 @@ import Glibc
 
 /// Finds and reads the index of an archive bale wrote, from the file's
 /// tail, without reading the tar stream: the end member (the file's last
-/// 66 bytes) says where the index members begin; they are read with
+/// 66 bytes, or the last before zero bytes that pad the file) says where
+/// the index members begin; they are read with
 /// pread, joined and decoded (`ArchiveIndexDecoder`), and the index is
 /// checked against the end member's record (its data members, the tar
 /// stream's length, the members ending where the index begins).
@@ -42,14 +43,16 @@ public enum ArchiveIndexReader {
     private static func records(fd: Int32, path: String, keeping kept: ArchiveIndexDecoder.Kept) -> ArchiveIndexRecords.Lookup {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .absent }
-        let size = UInt64(info.st_size)
         let endLength = UInt64(GzipEndMember.memberLength)
-        guard size >= endLength else { return .absent }
-        let tail: [UInt8]
-        do { tail = try read(fd, count: Int(endLength), at: size - endLength) } catch {
-            return .unusable(reason: "cannot read the end member: \(error.reason)")
+        let size: UInt64
+        let record: GzipEndMember.Record
+        switch endMember(fd, fileSize: UInt64(info.st_size)) {
+        case .found(let end, let found):
+            size = end
+            record = found
+        case .absent: return .absent
+        case .unreadable(let error): return .unusable(reason: "cannot read the end member: \(error.reason)")
         }
-        guard let record = GzipEndMember.record(inMember: tail), record.indexOffset != 0 else { return .absent }
         guard record.streamLength <= size - endLength else {
             return .unusable(reason: "the end member records a stream longer than the file")
         }
@@ -102,6 +105,55 @@ public enum ArchiveIndexReader {
                              + "the index at byte \(record.indexOffset)")
         }
         return .found(found)
+    }
+
+    /// Where bale's end member ends in a file of `fileSize` bytes, and its
+    /// record: at the file's end, or before the zero bytes that pad it
+    /// (`dd conv=sync`, a tape's last block), which gzip and tar pass over
+    /// and so does every reader of the stream. An end member always ends in
+    /// an empty deflate block (03 00) and nine zero bytes in all (the CRC
+    /// and the length of no data), so a padded one ends nine bytes after
+    /// the last byte that is not zero, and must record a stream that begins
+    /// at the file's first byte. Padding of more than `paddingLooked` bytes
+    /// is not looked past.
+    private static func endMember(_ fd: Int32, fileSize: UInt64) -> EndMemberLookup {
+        let endLength = UInt64(GzipEndMember.memberLength)
+        guard fileSize >= endLength else { return .absent }
+        let tail: [UInt8]
+        do { tail = try read(fd, count: Int(endLength), at: fileSize - endLength) } catch { return .unreadable(error) }
+        if let record = GzipEndMember.record(inMember: tail) {
+            return record.indexOffset == 0 ? .absent : .found(end: fileSize, record: record)
+        }
+        guard tail.last == 0 else { return .absent }
+        // Padded: the last byte that is not zero, looked for backwards.
+        var lastData = fileSize
+        while lastData > 0 && fileSize - lastData < paddingLooked {
+            let count = min(lastData, 65536)
+            let block: [UInt8]
+            do { block = try read(fd, count: Int(count), at: lastData - count) } catch { return .unreadable(error) }
+            if let at = block.lastIndex(where: { $0 != 0 }) {
+                lastData = lastData - count + UInt64(at) + 1
+                break
+            }
+            lastData -= count
+        }
+        let end = lastData + 9
+        guard end >= endLength, end < fileSize, fileSize - end < paddingLooked else { return .absent }
+        let member: [UInt8]
+        do { member = try read(fd, count: Int(endLength), at: end - endLength) } catch { return .unreadable(error) }
+        guard let record = GzipEndMember.record(inMember: member), record.indexOffset != 0,
+              record.streamLength == end - endLength else { return .absent }
+        return .found(end: end, record: record)
+    }
+
+    /// The most zero bytes after an archive's end member looked past: a
+    /// tape block or a `dd` block of up to a MiB.
+    static let paddingLooked: UInt64 = 1 << 20
+
+    private enum EndMemberLookup {
+        case found(end: UInt64, record: GzipEndMember.Record)
+        case absent
+        case unreadable(SystemError)
     }
 
     /// The pieces of the index members in `bytes`, joined; every byte
