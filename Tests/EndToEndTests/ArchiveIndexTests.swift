@@ -286,6 +286,38 @@ import Testing
             """)
     }
 
+    /// `verify` holds the index's table of members to the members: each
+    /// must begin with a gzip header where the table says and end in a
+    /// trailer recording the data length it gives. An index that moved
+    /// bytes from one member's record to the next, totals kept and its CRC
+    /// made anew, passed `verify` (exit 0) while `list` and `cat`, which
+    /// read by that table, found it unusable.
+    @Test func verifyHoldsTheMemberTableToTheMembers() throws {
+        let run = try Scratch().run(#"""
+            mkdir m; for i in 0 1 2; do head -c 2000000 /dev/urandom | base64 -w 0 > m/f$i; done
+            "$BALE" pack m -o x.tgz -q && "$BALE" verify x.tgz > /dev/null && echo "intact: OK"
+            python3 - <<'PY'
+            \#(Self.forge)
+            def data(d): d['members'][0][1] += 1536; d['members'][1][1] -= 1536
+            def packed(d): d['members'][0][0] += 10; d['members'][1][0] -= 10
+            rewrite('x.tgz', 'data.tgz', data)
+            rewrite('x.tgz', 'packed.tgz', packed)
+            PY
+            for a in data packed; do
+                "$BALE" verify $a.tgz 2> err; echo "$a: verify $? $(grep -c 'disagrees with its members: member 0' err)"
+                "$BALE" list $a.tgz > /dev/null 2>&1; echo "$a: list $?"
+            done
+            """#)
+        #expect(run.stdout == """
+            intact: OK
+            data: verify 1 1
+            data: list 2
+            packed: verify 1 1
+            packed: list 2
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// An archive padded with zero bytes (`dd conv=sync`, a tape's last
     /// block), which gzip, tar and bale's stream readers pass over, keeps
     /// its index: `cat` of a hard link gives its target's content, which

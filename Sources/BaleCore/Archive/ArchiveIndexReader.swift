@@ -107,6 +107,36 @@ public enum ArchiveIndexReader {
         return .found(found)
     }
 
+    /// The first data member of `members` (the index's table) that does
+    /// not begin with a gzip header where the table says, or whose trailer
+    /// (its last 4 bytes, where the table says it ends) records a length
+    /// other than the table's, said as a reason; nil when every one agrees.
+    /// `verify` asks it once the stream was read whole, every trailer held
+    /// to its member's data: an index whose table moved bytes from one
+    /// member to the next (the totals kept, its CRC made anew) passed
+    /// `verify`, while `cat` and `list`, which read by the table, found it
+    /// unusable. The members' own "BL" sizes are not asked: they are hints,
+    /// which may lie in a valid file (`IntegrityTests`).
+    static func memberTableDisagreement(fd: Int32, members: [ArchiveIndex.Member]) -> String? {
+        for (number, member) in members.enumerated() {
+            guard member.length >= 18 else { return "member \(number): \(member.length) bytes, too short for a gzip member" }
+            let head: [UInt8], trailer: [UInt8]
+            do {
+                head = try read(fd, count: 3, at: member.offset)
+                trailer = try read(fd, count: 4, at: member.offset + member.length - 4)
+            } catch {
+                return "member \(number): cannot be read where the index puts it (\(error.reason))"
+            }
+            guard head == [0x1F, 0x8B, 0x08] else { return "member \(number): no gzip member begins at byte \(member.offset)" }
+            let recorded = trailer.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
+            if recorded != UInt32(truncatingIfNeeded: member.dataLength) {
+                return "member \(number): \(member.dataLength) bytes of data in the index, "
+                    + "\(recorded) in the trailer where the index ends it (byte \(member.offset + member.length))"
+            }
+        }
+        return nil
+    }
+
     /// Where bale's end member ends in a file of `fileSize` bytes, and its
     /// record: at the file's end, or before the zero bytes that pad it
     /// (`dd conv=sync`, a tape's last block), which gzip and tar pass over

@@ -127,11 +127,14 @@ public struct UnpackCommand {
         // stream, entry by entry; a damaged index fails the verification
         // (the stream is still checked, to say whether the data is whole).
         var index: ArchiveIndexDecoder.EntryWalk?
+        var indexedMembers: [ArchiveIndex.Member] = []
         var indexProblem: String?
         if seekable && isGzip {
             // Checked whole, its entries made one at a time as the stream's come.
             switch ArchiveIndexReader.lookUpRecords(fd: fd, path: name) {
-            case .found(let found): index = ArchiveIndexDecoder.EntryWalk(found)
+            case .found(let found):
+                index = ArchiveIndexDecoder.EntryWalk(found)
+                indexedMembers = found.index.members
             case .unusable(let reason): indexProblem = "the archive's index is damaged: \(reason)"
             case .absent: break
             }
@@ -192,6 +195,13 @@ public struct UnpackCommand {
         let warnings = sink.warnings + (trailingGarbage ? [.warning(path: name, GzipStreamDecoder.trailingGarbageWarning)] : [])
         for warning in warnings { context.report(warning) }
         let verifier = sink.handler
+        // Its table of members too, which `cat` and a named `unpack` read
+        // by: a member must begin where the table says, and end in the
+        // trailer of as many bytes as it gives it (the trailers were held
+        // to the data as the stream was read).
+        if indexProblem == nil, let differs = ArchiveIndexReader.memberTableDisagreement(fd: fd, members: indexedMembers) {
+            indexProblem = "the archive's index disagrees with its members: \(differs)"
+        }
         if let problem = indexProblem ?? verifier.indexVerdict.map({ "the archive's index disagrees with its tar stream: \($0)" }) {
             context.report(.error(path: name, problem))
             return .failure
