@@ -296,6 +296,20 @@ import Testing
         #expect(run.stdout.contains("compressed data not written to a terminal"), "\(run.stdout)")
     }
 
+    /// Nor is compressed data read from a terminal: `gzip -t`, `gunzip`
+    /// and `gzip -dt` with standard input a terminal fail at once, as
+    /// GNU gzip fails ("compressed data not read from a terminal", 1).
+    /// `gzip -t` without -d read the terminal, waiting for ever.
+    @Test(.enabled(if: Machine.has("script"), "needs script(1) (bsdutils) to give bale a terminal"))
+    func refusesToReadCompressedDataFromATerminal() throws {
+        let run = try Scratch().run(#"""
+            for args in "gzip -t" "gzip -t -" "gzip -dt" "gunzip"; do
+                timeout 10 script -qec "\"$BALE\" $args; echo status=\$?" /dev/null < /dev/null | tr -d '\r' | grep -c 'not read from a terminal\|status=1'
+            done
+            """#)
+        #expect(run.stdout == "2\n2\n2\n2\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A second `bale gzip FILE` while a first still writes leaves the
     /// first's temporary file, locked while written: it took it for a
     /// killed run's and removed it, and the first, healthy, failed ("write

@@ -111,7 +111,8 @@ public struct GzipCommand: Sendable {
 
     private func standardStream(_ pipeline: Pipeline) -> ExitCode {
         let context = options.context
-        if options.decompress && !options.force && isatty(0) != 0 {
+        // -t reads compressed data as -d does (`gzip -t` is `gzip -dt`).
+        if (options.decompress || options.test) && !options.force && isatty(0) != 0 {
             context.report(.error(path: nil, "compressed data not read from a terminal. Use -f to force decompression."))
             return .failure
         }
