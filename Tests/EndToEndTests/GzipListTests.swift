@@ -207,4 +207,31 @@ import Testing
         #expect(lines[5] == "bad: 1" && lines[6] == "bad pipe: 1", "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("bale: bad.gz: header crc mismatch"), "\(run.stderr)")
     }
+
+    /// Three of GNU gzip's lines, as it prints them: `gzip -lr DIR` gives
+    /// no "(totals)" line (gzip adds one only when the command line names
+    /// more than one file; bale added one for the tree's files), `gzip -rv`
+    /// says "bale: NAME already has .gz suffix -- unchanged" with the
+    /// prefix it has without -r, and a FIFO is "not a directory or a
+    /// regular file - ignored" with gzip's one dash.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func recursiveListsAndNoticesAsGzip() throws {
+        let run = try Scratch().run(#"""
+            mkdir d e; seq 1 1000 > d/a; seq 1 2000 > d/b; seq 1 300 > e/c; gzip d/a d/b e/c
+            for t in gzip "$BALE gzip"; do
+                $t -lr d | grep -c totals; $t -lr d e | grep -c totals
+            done
+            seq 5 > d/x; "$BALE" gzip -rv d 2>&1 | grep -c '^bale: d/a.gz already has .gz suffix -- unchanged$'
+            mkfifo p; gzip p 2> gnu.err; "$BALE" gzip p 2> bale.err; sed 's/^gzip:/bale:/' gnu.err | cmp - bale.err && echo "FIFO as gzip"
+            """#)
+        #expect(run.stdout == """
+            0
+            1
+            0
+            1
+            1
+            FIFO as gzip
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

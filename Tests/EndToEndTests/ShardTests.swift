@@ -85,7 +85,7 @@ import Testing
         let statuses = run.stdout.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
         #expect(statuses.split(separator: " ").filter { $0.hasSuffix("2") }.count <= 2, "\(run.stdout)")
         #expect(run.stdout.hasSuffix("""
-            bale: g/ff is not a directory or a regular file -- ignored
+            bale: g/ff is not a directory or a regular file - ignored
             bale: g/sl is a symbolic link -- ignored
 
             """), "\(run.stdout)\(run.stderr)")

@@ -182,7 +182,7 @@ public struct GzipCommand: Sendable {
             return .failure
         }
         if info.st_mode & S_IFMT != S_IFREG && writesBeside {
-            context.report(.warning(path: path, "is not a directory or a regular file -- ignored", wording: .sentence))
+            context.report(.warning(path: path, "is not a directory or a regular file - ignored", wording: .sentence))
             return .warning
         }
         var target: [UInt8]?

@@ -78,8 +78,11 @@ struct GzipListing {
                     + " " + TerminalText.escaped(name) + "\n"
             }
         }
-        // As gzip: no totals of nothing (its `total_in <= 0 || total_out <= 0`).
-        if files.count > 1 && listed > 0 && !context.quiet && total.compressed > 0 && total.uncompressed > 0 {
+        // As gzip: totals when the command line names more than one file
+        // (`gzip -lr d` lists the tree's files with none), and no totals
+        // of nothing (its `total_in <= 0 || total_out <= 0`).
+        let named = given == nil ? files.count : command.options.files.count
+        if named > 1 && listed > 0 && !context.quiet && total.compressed > 0 && total.uncompressed > 0 {
             lines += (context.verbose ? String(repeating: " ", count: 28) : "")
                 + Self.figures(total.compressed, total.uncompressed, total.header) + " (totals)\n"
         }

@@ -335,7 +335,7 @@ struct RecursiveGzip {
                 break
             default:
                 if inThisPart(entry) {
-                    report(.warning(path: shown, "is not a directory or a regular file -- ignored", wording: .sentence))
+                    report(.warning(path: shown, "is not a directory or a regular file - ignored", wording: .sentence))
                 }
             }
         }
@@ -409,7 +409,7 @@ struct RecursiveGzip {
             case .alreadyCompressed where takesAll, .unknownSuffix where takesAll:
                 targetName = []
             case .alreadyCompressed(let suffix):
-                options.context.info("\(TerminalText.shown(name: shown)) already has \(suffix) suffix -- unchanged")
+                options.context.info("bale: \(TerminalText.shown(name: shown)) already has \(suffix) suffix -- unchanged")
                 return
             case .unknownSuffix:
                 // Passed over in silence, as gzip -r does (a tree holds
