@@ -111,20 +111,9 @@ public struct IndexedSelection: Sendable {
             taken.append(place)
             if !linksGetContent { takenNames.insert(entries[place].name) }
         }
-        let targets = Self.linkTargets(of: taken, in: entries, skippingTaken: takenNames)
-        // Where each taken link's target first comes (one pass over the entries).
-        let linkedNames = Set(taken.lazy.filter { entries[$0].kind == .hardLink }.map { entries[$0].linkTarget })
-        var firstPlace: [[UInt8]: Int] = [:]
-        if !linkedNames.isEmpty {
-            for (place, entry) in entries.enumerated() where firstPlace[entry.name] == nil && linkedNames.contains(entry.name) {
-                firstPlace[entry.name] = place
-            }
-        }
+        let (targets, orphan) = Self.linkTargets(of: taken, in: entries, skippingTaken: takenNames)
+        linkWithoutTarget = orphan.map { (entries[$0].name, entries[$0].linkTarget) }
         for place in taken {
-            let entry = entries[place]
-            if entry.kind == .hardLink, linkWithoutTarget == nil, (firstPlace[entry.linkTarget] ?? place) >= place {
-                linkWithoutTarget = (entry.name, entry.linkTarget)
-            }
             guard let target = targets[place] else {
                 // A link made as a link, to a target taken too: that must come first.
                 if entries[place].kind == .hardLink && takenNames.contains(entries[place].linkTarget) {
@@ -143,22 +132,28 @@ public struct IndexedSelection: Sendable {
     /// last entry of its target's name before it, when that is a regular
     /// file (tar links to the first copy of a file, which holds the
     /// content), unless that name is taken itself (the link is then made
-    /// as a link, as tar makes it). One pass over the entries.
-    private static func linkTargets(of taken: [Int], in entries: [ArchiveIndex.Entry], skippingTaken takenNames: Set<[UInt8]>) -> [Int: Int] {
+    /// as a link, as tar makes it); and the first such link with no entry
+    /// of its target's name before it (`linkWithoutTarget`). One pass over
+    /// the entries.
+    private static func linkTargets(of taken: [Int], in entries: [ArchiveIndex.Entry],
+                                    skippingTaken takenNames: Set<[UInt8]>) -> (targets: [Int: Int], orphan: Int?) {
         let links = taken.filter { entries[$0].kind == .hardLink && !takenNames.contains(entries[$0].linkTarget) }
-        guard !links.isEmpty else { return [:] }
+        guard !links.isEmpty else { return ([:], nil) }
         let wanted = Set(links.map { entries[$0].linkTarget })
         var places: [[UInt8]: [Int]] = [:]
         for (index, entry) in entries.enumerated() where wanted.contains(entry.name) {
             places[entry.name, default: []].append(index)
         }
         var found: [Int: Int] = [:]
+        var orphan: Int?
         for link in links {
-            if let place = places[entries[link].linkTarget]?.last(where: { $0 < link }), entries[place].kind == .file {
-                found[link] = place
+            guard let place = places[entries[link].linkTarget]?.last(where: { $0 < link }) else {
+                orphan = orphan ?? link
+                continue
             }
+            if entries[place].kind == .file { found[link] = place }
         }
-        return found
+        return (found, orphan)
     }
 
     /// Adds `item` to the last segment when its members follow that

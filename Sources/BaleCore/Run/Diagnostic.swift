@@ -108,7 +108,10 @@ public struct Diagnostic: Sendable, Equatable {
 
     /// The path and the cause as one sentence, unescaped (what `--json`
     /// gives as "message").
-    public var text: String {
+    public var text: String { joined(path, cause) }
+
+    /// `path` and `cause` as the wording joins them.
+    private func joined(_ path: String?, _ cause: String) -> String {
         guard let path else { return cause }
         return wording == .sentence ? path + " " + cause : path + ": " + cause
     }
@@ -124,8 +127,6 @@ public struct Diagnostic: Sendable, Equatable {
     /// sha256sum's.
     public var line: String {
         guard wording != .verbatim else { return "bale: " + text }
-        let cause = TerminalText.escaped(self.cause, keepingTabs: true)
-        guard let path else { return "bale: " + cause }
-        return "bale: " + TerminalText.escaped(path) + (wording == .sentence ? " " : ": ") + cause
+        return "bale: " + joined(path.map { TerminalText.escaped($0) }, TerminalText.escaped(cause, keepingTabs: true))
     }
 }
