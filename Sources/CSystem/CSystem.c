@@ -437,6 +437,11 @@ void bale_install_cleanup_handlers(void) {
     bale_install_crash_handlers();
 }
 
+int bale_signal_is_ignored(int sig) {
+    struct sigaction current;
+    return sigaction(sig, NULL, &current) == 0 && current.sa_handler == SIG_IGN;
+}
+
 void bale_ignore_write_signals(void) {
     /* A write to a closed pipe must fail with EPIPE, which bale reports
      * (exit 141 for standard output, a failed worker for a worker's pipe),

@@ -17,7 +17,7 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Keep the input files.")
     var keep = false
 
-    @Flag(name: .shortAndLong, help: "Overwrite existing outputs; compress links, multi-linked and sticky files; write to a terminal.")
+    @Flag(name: .shortAndLong, help: "Overwrite existing outputs without asking; compress links, multi-linked and sticky files; write to a terminal.")
     var force = false
 
     @OptionGroup var level: LevelOptions

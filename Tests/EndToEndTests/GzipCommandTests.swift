@@ -310,6 +310,41 @@ import Testing
         #expect(run.stdout == "2\n2\n2\n2\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// gzip's question before an output that exists is replaced, asked as
+    /// GNU gzip asks it: on a terminal, in the foreground. bale said "not
+    /// overwritten" always (a probe helper, against gzip 1.12). No keeps
+    /// both files, exit 2; yes replaces the output, exit 0. With SIGINT
+    /// ignored (a background job) or standard input not a terminal, no
+    /// question: "not overwritten", exit 2. GNU gzip prints the same lines
+    /// (the answers' echo, which the terminal puts before the question, is
+    /// left out).
+    @Test func asksBeforeReplacingAnOutputOnATerminal() throws {
+        let run = try Scratch().run(#"""
+            seq 1000 > a && gzip -k a && seq 5 > a && cp a old
+            asked() { printf '%s\n' "$1" | timeout 10 script -qec "$2; echo status=\$?" /dev/null | tr -d '\r' | grep -v '^[ny]$'; }
+            asked n "\"$BALE\" gunzip a.gz"
+            cmp -s a old && [ -f a.gz ] && echo "both kept"
+            asked y "\"$BALE\" gunzip a.gz"
+            seq 1000 | cmp -s - a && [ ! -f a.gz ] && echo "replaced"
+            seq 5 > b && gzip -k b
+            asked y "trap '' INT; \"$BALE\" gzip b"
+            echo y | "$BALE" gzip b; echo "status=$?"
+            gzip -dc b.gz | cmp -s - b && echo "b.gz kept"
+            """#)
+        #expect(run.stdout == """
+            bale: a already exists; do you wish to overwrite (y or n)? \tnot overwritten
+            status=2
+            both kept
+            bale: a already exists; do you wish to overwrite (y or n)? status=0
+            replaced
+            bale: b.gz already exists;\tnot overwritten
+            status=2
+            status=2
+            b.gz kept
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A second `bale gzip FILE` while a first still writes leaves the
     /// first's temporary file, locked while written: it took it for a
     /// killed run's and removed it, and the first, healthy, failed ("write

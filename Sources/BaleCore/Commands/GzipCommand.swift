@@ -126,7 +126,8 @@ public struct GzipCommand: Sendable {
         // not replaced without -f. Checked before a byte is read, for what
         // a pipe gave cannot be read again.
         let target = options.outputPath.map(TerminalText.bytes(ofName:))
-        if let target, !options.test, let refusal = refusal(of: target) { return refusal }
+        // Standard input is the data here, so no question is asked.
+        if let target, !options.test, case .refused(let status) = permission(for: target, asking: false) { return status }
         let status = transform(input: 0, inputName: "stdin", size: seekable ? Int64(info.st_size) : nil,
                                attributes: nil, outputPath: options.test ? nil : target, pipeline: pipeline,
                                fromStandardInput: true)
@@ -250,7 +251,14 @@ public struct GzipCommand: Sendable {
                 return .failure
             }
         }
-        if let target, let refusal = refusal(of: target) { return refusal }
+        var replacesTarget = options.force
+        if let target {
+            switch permission(for: target, asking: true) {
+            case .refused(let status): return status
+            case .replace: replacesTarget = true
+            case .write: break
+            }
+        }
         // A killed run's temporary output for this same output, beside it
         // (written beside the input only: -o names a file of the user's).
         if let target, writesBeside {
@@ -261,24 +269,44 @@ public struct GzipCommand: Sendable {
         context.summary.expect(bytes: Int64(info.st_size), files: 1)
         let removing = writesBeside && !options.keep
         if let openedInput {
-            return transformOpened(openedInput, path: pathBytes, into: target, dated: storedTime,
-                                   removing: removing, pipeline: pipeline)
+            return transformOpened(openedInput, path: pathBytes, into: target, replacing: replacesTarget,
+                                   dated: storedTime, removing: removing, pipeline: pipeline)
         }
         return transformFile(pathBytes, examined: info, followingLink: kind == S_IFLNK, into: target,
-                             removing: removing, pipeline: pipeline)
+                             replacing: replacesTarget, removing: removing, pipeline: pipeline)
     }
 
-    /// The warning status when `target` exists and may not be replaced
-    /// (no -f), after saying so; nil when it may be written. A device or a
-    /// FIFO named by -o (`-o /dev/null`) is written into, not replaced
-    /// (`AtomicOutputFile`): its existing is no reason to stop. A name
-    /// taken after this check is still never replaced (`commit`'s `replacing`).
-    private func refusal(of target: [UInt8]) -> ExitCode? {
-        guard !options.force, !(options.outputPath != nil && AtomicOutputFile.writesDirectly(target)) else { return nil }
+    /// What may be done at an output's name, looked at before the work.
+    enum OutputPermission: Equatable {
+        /// Write it: nothing is there, or -f replaces what is, or it is a
+        /// device or FIFO -o writes into.
+        case write
+        /// Replace what is there: the user said yes (`OverwriteQuestion`).
+        case replace
+        /// Leave it: the status the file ends with, said already.
+        case refused(ExitCode)
+    }
+
+    /// Whether `target` may be written: refused with the warning status
+    /// when it exists and may not be replaced (no -f), after saying so, or
+    /// after asking, when `asking` and gzip would ask (`OverwriteQuestion`)
+    /// and the answer is no. A device or a FIFO named by -o (`-o
+    /// /dev/null`) is written into, not replaced (`AtomicOutputFile`): its
+    /// existing is no reason to stop. A name taken after this check is
+    /// still never replaced without -f or a yes (`commit`'s `replacing`).
+    private func permission(for target: [UInt8], asking: Bool) -> OutputPermission {
+        guard !options.force, !(options.outputPath != nil && AtomicOutputFile.writesDirectly(target)) else { return .write }
         var existing = stat()
-        guard withCString(target, { lstat($0, &existing) }) == 0 else { return nil }
-        options.context.report(.existingOutput(TerminalText.name(target)))
-        return .warning
+        guard withCString(target, { lstat($0, &existing) }) == 0 else { return .write }
+        let name = TerminalText.name(target)
+        if asking && OverwriteQuestion.mayAsk {
+            if OverwriteQuestion.ask(about: name) { return .replace }
+            // The question and its "not overwritten" said it; --json keeps it.
+            options.context.keep(.existingOutput(name))
+            return .refused(.warning)
+        }
+        options.context.report(.existingOutput(name))
+        return .refused(.warning)
     }
 
     /// Why gzip passes over a file by its mode, replaced in place, in GNU
@@ -330,10 +358,11 @@ public struct GzipCommand: Sendable {
     /// as before, waiting for its writer (GNU gzip, which opens every
     /// input without waiting, reads nothing from it if none is there yet).
     func transformFile(_ path: [UInt8], examined: stat, followingLink: Bool = false, into target: [UInt8]?,
-                       removing: Bool, pipeline: Pipeline) -> ExitCode {
+                       replacing: Bool? = nil, removing: Bool, pipeline: Pipeline) -> ExitCode {
         guard let input = openInput(path, examined: examined, followingLink: followingLink) else { return .failure }
         defer { FileIO.close(input.fd) }
-        return transformOpened(input, path: path, into: target, removing: removing, pipeline: pipeline)
+        return transformOpened(input, path: path, into: target, replacing: replacing, removing: removing,
+                               pipeline: pipeline)
     }
 
     /// An input opened (`openInput`): its descriptor and what `fstat` says of it.
@@ -377,8 +406,9 @@ public struct GzipCommand: Sendable {
     }
 
     /// `transformFile` of an input already open (`openInput`; the caller
-    /// closes it), its output dated `storedTime` when given (`-N`).
-    private func transformOpened(_ input: OpenedInput, path: [UInt8], into target: [UInt8]?,
+    /// closes it), its output dated `storedTime` when given (`-N`), and
+    /// replacing a file at `target` when `replacing` (nil: with -f).
+    private func transformOpened(_ input: OpenedInput, path: [UInt8], into target: [UInt8]?, replacing: Bool? = nil,
                                  dated storedTime: Int64? = nil, removing: Bool, pipeline: Pipeline) -> ExitCode {
         let opened = input.info
         let seekable = opened.st_mode & S_IFMT == S_IFREG
@@ -386,7 +416,7 @@ public struct GzipCommand: Sendable {
         if let storedTime { attributes.modificationTime = timespec(tv_sec: Int(storedTime), tv_nsec: 0) }
         return transform(
             input: input.fd, inputName: TerminalText.name(path), size: seekable ? Int64(opened.st_size) : nil,
-            attributes: attributes, outputPath: target,
+            attributes: attributes, outputPath: target, replacing: replacing,
             pipeline: pipeline, removeAfter: removing ? (path, PackEntry.WalkedStamp(opened)) : nil,
             readStamp: seekable ? PackEntry.WalkedStamp(opened) : nil)
     }
@@ -458,7 +488,8 @@ public struct GzipCommand: Sendable {
     /// is kept (-k, -c): see `changedWhileRead`.
     private func transform(
         input: Int32, inputName: String, size: Int64?, attributes: AtomicOutputFile.Attributes?,
-        outputPath: [UInt8]?, pipeline: Pipeline, removeAfter: (path: [UInt8], stamp: PackEntry.WalkedStamp)? = nil,
+        outputPath: [UInt8]?, replacing: Bool? = nil, pipeline: Pipeline,
+        removeAfter: (path: [UInt8], stamp: PackEntry.WalkedStamp)? = nil,
         readStamp: PackEntry.WalkedStamp? = nil, fromStandardInput: Bool = false
     ) -> ExitCode {
         let context = options.context
@@ -511,7 +542,7 @@ public struct GzipCommand: Sendable {
                 // Without -f, a file that took the output's name while the
                 // input was read is kept, and so is the input (gzip never
                 // replaces an output without -f).
-                if try output.commit(attributes: attributes, sync: removeAfter != nil, replacing: options.force,
+                if try output.commit(attributes: attributes, sync: removeAfter != nil, replacing: replacing ?? options.force,
                                      inputRemoval: context.inputRemoval) == .targetExists {
                     context.report(.existingOutput(output.path))
                     return .warning

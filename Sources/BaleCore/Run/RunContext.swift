@@ -48,6 +48,13 @@ public final class RunContext: Sendable {
         if diagnostic.severity == .error || diagnostic.isSaidWhenQuiet || !quiet { FileIO.report(diagnostic.line) }
     }
 
+    /// Keeps `diagnostic` for `--json` and the exit status without printing
+    /// its line: its words were already said another way (gzip's question
+    /// on the terminal and its answer, `OverwriteQuestion`).
+    public func keep(_ diagnostic: Diagnostic) {
+        state.withLock { $0.diagnostics.append(diagnostic) }
+    }
+
     /// Reports each of `diagnostics`, in order; returns the highest exit
     /// status they carry (success for none).
     @discardableResult

@@ -96,6 +96,11 @@ __attribute__((noreturn)) void bale_cleanup_and_exit(int status);
 /// file-size limit then fails (EPIPE, EFBIG), and bale reports it.
 void bale_ignore_write_signals(void);
 
+/* 1 when signal `sig` is set to be ignored (SIG_IGN), as a background job
+ * of a non-interactive shell starts with SIGINT: gzip's test of running in
+ * the foreground, before it asks a question on the terminal. */
+int bale_signal_is_ignored(int sig);
+
 /// Creates and opens (O_EXCL, O_CLOEXEC, O_NOFOLLOW) a unique file from a
 /// template ending in XXXXXX (rewritten in place), relative to the open
 /// directory `directory` (or AT_FDCWD), with `mode` less the umask, and
