@@ -19,7 +19,7 @@ import CSystem
 /// character is y or Y (gzip's answer in the C locale). No means what it
 /// meant without the question: the output stays, the input stays, exit 2,
 /// and the rest of gzip's line ("<TAB>not overwritten") ends the question's.
-/// A yes does not remove the old output first, as gzip does: the new one
+/// A yes does not remove the old output first (gzip does): the new one
 /// is still made under a temporary name and renamed over it when whole,
 /// so a failure leaves the old one as it was.
 ///
