@@ -415,6 +415,11 @@ static void bale_install_crash_handlers(void) {
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
+int bale_signal_is_ignored(int sig) {
+    struct sigaction current;
+    return sigaction(sig, NULL, &current) == 0 && current.sa_handler == SIG_IGN;
+}
+
 void bale_install_cleanup_handlers(void) {
     static const int handled[] = { SIGINT, SIGTERM, SIGHUP };
     sigset_t unblock;
@@ -422,8 +427,7 @@ void bale_install_cleanup_handlers(void) {
     for (unsigned i = 0; i < sizeof handled / sizeof handled[0]; i++) {
         /* As gzip does: a signal the caller set to be ignored (nohup, a
          * background job of a non-interactive shell) stays ignored. */
-        struct sigaction current;
-        if (sigaction(handled[i], NULL, &current) == 0 && current.sa_handler == SIG_IGN) continue;
+        if (bale_signal_is_ignored(handled[i])) continue;
         struct sigaction action;
         memset(&action, 0, sizeof action);
         action.sa_handler = bale_cleanup_and_die;
@@ -435,11 +439,6 @@ void bale_install_cleanup_handlers(void) {
      * signals in their threads): bale must still stop when told to. */
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     bale_install_crash_handlers();
-}
-
-int bale_signal_is_ignored(int sig) {
-    struct sigaction current;
-    return sigaction(sig, NULL, &current) == 0 && current.sa_handler == SIG_IGN;
 }
 
 void bale_ignore_write_signals(void) {
