@@ -185,6 +185,51 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A symbolic link, a device or a FIFO whose size field is not 0, with
+    /// no data stored after it, as POSIX places these types (and a writer
+    /// that puts a link target's length in the field): the entry after it
+    /// is listed, verified and extracted, as GNU tar's extractor, bsdtar
+    /// and python's tarfile read it. bale skipped the size's blocks, as
+    /// GNU tar's lister does: `verify` said OK with the next entry lost,
+    /// or the next header was swallowed (exit 1).
+    @Test func theEntryAfterALinkOrADeviceWithASizeIsRead() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(Self.forge + "\n" + Self.compareWithGNUTar + "\n" + #"""
+            python3 - <<'PY'
+            from forge import *
+            after = hdr(b'after', b'0', 3, b'abc')
+            put('symlink.tar', hdr(b'l', b'2', 600, link=b'after') + after)
+            put('length.tar', hdr(b'l', b'2', 5, link=b'after') + after)
+            put('paxsize.tar', pax([(b'size', b'1536')]) + hdr(b'l', b'2', 0, link=b'after') + after)
+            put('fifo.tar', hdr(b'p', b'6', 3000) + after)
+            put('chr.tar', hdr(b'c', b'3', 512, extra=(329, b'0000001\0' + b'0000003\0')) + after)
+            PY
+            compare symlink.tar length.tar paxsize.tar fifo.tar chr.tar
+            for a in symlink.tar length.tar paxsize.tar fifo.tar chr.tar; do
+                echo "$a: $("$BALE" list $a | awk '{print $6}' | tr '\n' ' ')$("$BALE" verify $a 2>&1)"
+                python3 -c 'import sys, tarfile; print(" ".join(tarfile.open(sys.argv[1]).getnames()))' $a
+            done
+            """#)
+        #expect(run.stdout == """
+            symlink.tar: 0 same \("")
+            length.tar: 0 same \("")
+            paxsize.tar: 0 same \("")
+            fifo.tar: 0 same \("")
+            chr.tar: 0 same \("")
+            symlink.tar: l after symlink.tar: OK (2 entries)
+            l after
+            length.tar: l after length.tar: OK (2 entries)
+            l after
+            paxsize.tar: l after paxsize.tar: OK (2 entries)
+            l after
+            fifo.tar: p after fifo.tar: OK (2 entries)
+            p after
+            chr.tar: c after chr.tar: OK (2 entries)
+            c after
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Archives as other writers make them: checksums over signed bytes, a
     /// hard link that carries a size but no data, unknown pax keywords
     /// (ignored with GNU tar's warning, once each), a 5 MB pax attribute

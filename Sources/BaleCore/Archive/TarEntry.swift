@@ -40,11 +40,12 @@ public struct TarEntry: Equatable, Sendable {
     /// The number of content bytes. For an entry read from an archive:
     /// the bytes its handler receives (`content` and `hole`), which for a
     /// sparse file is its real size, and for other types that carry data
-    /// (a GNU dump directory's listing, a symbolic link with a size, as
-    /// GNU tar reads them) the data that follows, given only to be skipped.
+    /// (a GNU dump directory's listing, a volume label's or an unknown
+    /// type's) the data that follows, given only to be skipped.
     public var size: Int64 = 0
     /// The header's size field where no data follows it, as GNU tar
-    /// lists it: a directory's, and a hard link's only from a pax size
+    /// lists it: a directory's, a symbolic link's, a device's or a FIFO's,
+    /// and a hard link's only from a pax size
     /// record (GNU tar reads a hard link's size field as 0); nil when it
     /// is `size`, or zero.
     public var listedSizeField: Int64?

@@ -29,10 +29,19 @@
 /// - Header types bale never writes: as GNU tar ('V' a volume label, 'M' a
 ///   continuation, 'D' a dump directory, unknown letters regular files;
 ///   see `TarEntry.Special`). Whether data blocks follow a header depends
-///   on its type only, as in GNU tar: every type but hard links ('1') and
-///   directories ('5') skips its size's blocks, so a regular entry named
-///   "d/" (a directory by GNU tar's rule) or a symbolic link with a size
-///   never makes the reader lose its place.
+///   on its type, as POSIX says and as libarchive, python's tarfile, Go's
+///   archive/tar and GNU tar's extractor read it: none after a hard link,
+///   a symbolic link, a device, a directory or a FIFO ('1' to '6'),
+///   whatever the size field says; the size's blocks after every other
+///   type, so a regular entry named "d/" (a directory by GNU tar's rule)
+///   never makes the reader lose its place. One look ahead: after a
+///   symbolic link, a device or a FIFO with a size, a next block that is
+///   neither a header nor zeros is taken for stored data and the size's
+///   blocks are skipped (python's tarfile writes them when given a file
+///   object for such an entry; GNU tar's lister skips them always, so an
+///   entry right after such a header, as POSIX places it, was lost from
+///   `list` and `verify` without a word, and a writer that put a link
+///   target's length in the field made the next header swallowed).
 /// - Checksums computed over signed bytes (some Java and old Unix tars) as
 ///   well as unsigned ones; numbers in octal or GNU's base 256 (negative
 ///   ones too), out-of-range values clamped, never trapping.
@@ -154,6 +163,10 @@ public struct TarReader {
         case sparseExtension
         /// Pax sparse 1.0: the map at the start of the data.
         case sparseMap
+        /// After a symbolic link, a device or a FIFO whose size field says
+        /// it holds this many bytes: the next block tells whether they
+        /// follow (the type's doc, "Header types").
+        case headerOrStoredData(Int64)
         case finished
     }
 
@@ -252,7 +265,7 @@ public struct TarReader {
     /// including between an entry's pax or long-name header and its own.
     public var isInsideEntry: Bool {
         switch state {
-        case .header: return !block.isEmpty || entryStart != nil
+        case .header, .headerOrStoredData: return !block.isEmpty || entryStart != nil
         case .finished: return false
         default: return true
         }
@@ -328,6 +341,27 @@ public struct TarReader {
                     let header = block
                     block = []
                     try parseHeader(header, handler: &handler)
+                    offset += Int64(TarHeader.blockSize)
+                }
+            case .headerOrStoredData(let size):
+                let take = min(bytes.count - index, TarHeader.blockSize - block.count)
+                block += bytes[index..<(index + take)]
+                index += take
+                if block.count == TarHeader.blockSize {
+                    let next = block
+                    block = []
+                    if Self.checksumMatches(next) || next.allSatisfy({ $0 == 0 }) {
+                        // A header or the end: nothing was stored, as POSIX says.
+                        state = .header
+                        try parseHeader(next, handler: &handler)
+                    } else {
+                        // The writer stored the size's blocks (python's
+                        // tarfile given a file object for a link does):
+                        // skipped, as GNU tar lists such an archive.
+                        let blocks = size / Int64(TarHeader.blockSize) + (size % Int64(TarHeader.blockSize) == 0 ? 0 : 1)
+                        paddingLeft = Int(blocks - 1) * TarHeader.blockSize
+                        state = paddingLeft > 0 ? .padding : .header
+                    }
                     offset += Int64(TarHeader.blockSize)
                 }
             }
@@ -558,9 +592,11 @@ public struct TarReader {
         case UInt8(ascii: "M"): special = .continuation(offset: max(0, Self.octalOrBase256(header, 369, 12)))
         default: special = .unknownType(type)
         }
-        // Data follows every header but a hard link's and a directory's,
-        // whatever the size field says (GNU tar ignores it for those two).
-        let dataFollows = type != UInt8(ascii: "1") && type != UInt8(ascii: "5")
+        // No data follows a hard link, a symbolic link, a device, a
+        // directory or a FIFO, whatever the size field says (POSIX: "no
+        // data blocks are stored" for the devices and FIFOs, and the
+        // links' and directories' sizes are zero); the type's doc above.
+        let dataFollows = !(UInt8(ascii: "1")...UInt8(ascii: "6")).contains(type)
         let stored = dataFollows ? size : 0
 
         var entry = TarEntry(
@@ -608,9 +644,10 @@ public struct TarReader {
         entry.deviceMajor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 329, 8)))
         entry.deviceMinor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 337, 8)))
         entry.size = stored
-        // What GNU tar lists where no data follows: a directory's size
-        // field, but a hard link's as 0 (its read_header: "links 0 size
-        // on tape"), unless a pax size record gives one (applied after).
+        // What GNU tar lists where no data follows: the size field (a
+        // directory's, a symbolic link's or a device's), but a hard link's
+        // as 0 (its read_header: "links 0 size on tape"), unless a pax size
+        // record gives one (applied after).
         let listedSize = type == UInt8(ascii: "1") && !sizeFromPax ? 0 : size
         if !dataFollows && listedSize > 0 { entry.listedSizeField = listedSize }
 
@@ -723,6 +760,10 @@ public struct TarReader {
         }
         try begin(entry, handler: &handler)
         try startContent(handler: &handler)
+        // A link, a device or a FIFO with a size: does its data follow?
+        if size > 0 && Array("2346".utf8).contains(type) {
+            state = .headerOrStoredData(size)
+        }
     }
 
     /// The id a pax `uid` or `gid` record gives the entry named `name`, if
