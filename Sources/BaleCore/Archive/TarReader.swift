@@ -334,38 +334,37 @@ public struct TarReader {
             case .sparseMap:
                 index += try readSparseMap(UnsafeRawBufferPointer(rebasing: bytes[index...]), handler: &handler)
             case .header:
-                let take = min(bytes.count - index, TarHeader.blockSize - block.count)
-                block += bytes[index..<(index + take)]
-                index += take
-                if block.count == TarHeader.blockSize {
-                    let header = block
-                    block = []
-                    try parseHeader(header, handler: &handler)
-                    offset += Int64(TarHeader.blockSize)
-                }
+                guard let header = wholeBlock(from: bytes, at: &index) else { break }
+                try parseHeader(header, handler: &handler)
+                offset += Int64(TarHeader.blockSize)
             case .headerOrStoredData(let size):
-                let take = min(bytes.count - index, TarHeader.blockSize - block.count)
-                block += bytes[index..<(index + take)]
-                index += take
-                if block.count == TarHeader.blockSize {
-                    let next = block
-                    block = []
-                    if Self.checksumMatches(next) || next.allSatisfy({ $0 == 0 }) {
-                        // A header or the end: nothing was stored, as POSIX says.
-                        state = .header
-                        try parseHeader(next, handler: &handler)
-                    } else {
-                        // The writer stored the size's blocks (python's
-                        // tarfile given a file object for a link does):
-                        // skipped, as GNU tar lists such an archive.
-                        let blocks = size / Int64(TarHeader.blockSize) + (size % Int64(TarHeader.blockSize) == 0 ? 0 : 1)
-                        paddingLeft = Int(blocks - 1) * TarHeader.blockSize
-                        state = paddingLeft > 0 ? .padding : .header
-                    }
-                    offset += Int64(TarHeader.blockSize)
+                guard let next = wholeBlock(from: bytes, at: &index) else { break }
+                if Self.checksumMatches(next) || next.allSatisfy({ $0 == 0 }) {
+                    // A header or the end: nothing was stored, as POSIX says.
+                    state = .header
+                    try parseHeader(next, handler: &handler)
+                } else {
+                    // The writer stored the size's blocks (python's tarfile
+                    // given a file object for a link does): skipped, as GNU
+                    // tar lists such an archive.
+                    let blocks = size / Int64(TarHeader.blockSize) + (size % Int64(TarHeader.blockSize) == 0 ? 0 : 1)
+                    paddingLeft = Int(blocks - 1) * TarHeader.blockSize
+                    state = paddingLeft > 0 ? .padding : .header
                 }
+                offset += Int64(TarHeader.blockSize)
             }
         }
+    }
+
+    /// Adds the next of `bytes` to the block being gathered; the block
+    /// once it is whole (and a new one begins), else nil.
+    private mutating func wholeBlock(from bytes: UnsafeRawBufferPointer, at index: inout Int) -> [UInt8]? {
+        let take = min(bytes.count - index, TarHeader.blockSize - block.count)
+        block += bytes[index..<(index + take)]
+        index += take
+        guard block.count == TarHeader.blockSize else { return nil }
+        defer { block = [] }
+        return block
     }
 
     // MARK: Headers
