@@ -214,6 +214,20 @@ public struct TarReader {
         "hdrcharset",
     ]
 
+    /// Pax keywords other writers put in every entry whose record bale has
+    /// nothing to restore from: taken without GNU tar's warning, as bsdtar
+    /// takes them, so that their archives read as OK (exit 0), not "with
+    /// warnings" (exit 2). star's `SCHILY.dev`, `.ino` and `.nlink` (the
+    /// file's identity on the writer's system, for its own incremental
+    /// dumps), libarchive's `LIBARCHIVE.creationtime` (a birth time, which
+    /// Linux does not let a program set) and `LIBARCHIVE.symlinktype`
+    /// (whether a Windows link points at a file or a directory). Keywords
+    /// that record what bale cannot restore (star's `SCHILY.fflags`, file
+    /// flags; `SCHILY.filetype`) keep the warning.
+    static let informationalKeywords: Set<String> = [
+        "SCHILY.dev", "SCHILY.ino", "SCHILY.nlink", "LIBARCHIVE.creationtime", "LIBARCHIVE.symlinktype",
+    ]
+
     /// Whether a damaged header after a valid one is skipped (see above)
     /// rather than stopping the reading.
     private let skipsDamagedHeaders: Bool
@@ -1102,7 +1116,7 @@ public struct TarReader {
             let key = String(decoding: record[..<equals], as: UTF8.self)
             let value = Array(record[(equals + 1)...])
             if !Self.knownKeywords.contains(key) {
-                if warnedKeywords.insert(key).inserted {
+                if !Self.informationalKeywords.contains(key) && warnedKeywords.insert(key).inserted {
                     warn(path: archiveName, "ignoring unknown extended header keyword '\(TerminalText.name(Array(key.utf8)))'")
                 }
                 continue
