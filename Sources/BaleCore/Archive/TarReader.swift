@@ -240,6 +240,14 @@ public struct TarReader {
     private var lastBegunName: [UInt8]?
     /// The name of the last entry begun (as messages show it).
     var lastBegun: String? { lastBegunName.map { TerminalText.name($0) } }
+    /// The entry the data of the last gzip member marked began in
+    /// (`markGzipMemberStart`), as archived; the next entry begun when
+    /// it began between entries.
+    private var gzipMemberFirstName: [UInt8]?
+    private var gzipMemberBeginsAtNextEntry = false
+    /// The entry the data of the last gzip member marked began in (as
+    /// messages show it); nil when no entry was begun since.
+    var entryAtGzipMemberStart: String? { gzipMemberFirstName.map { TerminalText.name($0) } }
     /// Where the first damaged header skipped was met: after the entry
     /// named (nil: before any), or `.none` while no header was skipped.
     /// Damage found later (a checksum over the whole stream) may be there
@@ -792,10 +800,29 @@ public struct TarReader {
     /// message: escaping every name would cost on every entry).
     private func shown(_ name: [UInt8]) -> String { "\(archiveName): \(TerminalText.name(name))" }
 
+    /// The next bytes fed are the first of another gzip member: the entry
+    /// they belong to is remembered, for a message should the member's
+    /// check fail at its end (`entryAtGzipMemberStart`). Within an entry's
+    /// data (or its padding), that entry; between entries, the next one.
+    public mutating func markGzipMemberStart() {
+        switch state {
+        case .content, .padding:
+            gzipMemberFirstName = lastBegunName
+            gzipMemberBeginsAtNextEntry = false
+        default:
+            gzipMemberFirstName = nil
+            gzipMemberBeginsAtNextEntry = true
+        }
+    }
+
     /// Gives `entry` to the handler.
     private mutating func begin<H: Handler>(_ entry: TarEntry, handler: inout H) throws(BaleError) {
         entriesRead += 1
         lastBegunName = entry.name
+        if gzipMemberBeginsAtNextEntry {
+            gzipMemberBeginsAtNextEntry = false
+            gzipMemberFirstName = entry.name
+        }
         try handler.begin(entry)
     }
 

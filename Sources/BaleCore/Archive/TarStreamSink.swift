@@ -36,6 +36,11 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         try feed(lent.bytes, lent: lent)
     }
 
+    /// The entry the next bytes belong to is remembered (`TarReader.markGzipMemberStart`).
+    public func gzipMemberBegins() {
+        monitor.withLock { state.reader.markGzipMemberStart() }
+    }
+
     private func feed(_ bytes: UnsafeRawBufferPointer, lent: LentBytes?) throws(BaleError) {
         try typedThrows(BaleError.self) {
             try monitor.withLock { try state.feed(bytes, lent: lent) }
@@ -87,6 +92,22 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
                 ?? "before the first damaged header")
         }
         return lastEntryBegun.map { "the damage is in or after \($0) (the last entry read whole or in part)" }
+    }
+
+    /// Where a gzip member whose CRC-32 or length did not check out at its
+    /// end may have changed the tar stream (`failedCheck`): anywhere in
+    /// its data, which was extracted or listed as it came (a foreign
+    /// member: no tool can hold a whole .tar.gz of one member until its
+    /// end), so every entry from the one its data began in to the last
+    /// one read is named; nil for other errors, or when no mark was made.
+    public func placeOfFailedCheck(_ error: BaleError) -> String? {
+        guard error.isFailedCheck else { return nil }
+        return monitor.withLock { () -> String? in
+            guard let first = state.reader.entryAtGzipMemberStart, let last = state.reader.lastBegun else { return nil }
+            let entries = first == last ? "the entry \(first): what was read of it" : "the entries from \(first) to \(last): what was read of them"
+            return "the damage may be anywhere in the gzip member that fails its check (a CRC-32 tells no place), "
+                + "which holds \(entries), as the member came, may be wrong"
+        }
     }
 
     /// Entries read and tar stream bytes consumed so far.

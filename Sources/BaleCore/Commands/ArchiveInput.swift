@@ -135,6 +135,10 @@ struct ArchiveInput {
             // at the entry it hits, which is not extracted.
             if error.isDamage, case .some = sink.firstSkipAfter, let place = sink.damagePlace {
                 context.report(.error(path: name, place))
+            } else if let place = sink.placeOfFailedCheck(error) {
+                // A member checked only at its end, whose data was written
+                // as it came: the entries it may have changed are named.
+                context.report(.error(path: name, place))
             }
             return error.exitStatus
         }

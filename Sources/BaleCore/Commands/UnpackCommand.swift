@@ -188,7 +188,7 @@ public struct UnpackCommand {
             if let indexProblem { context.report(.error(path: name, indexProblem)) }
             context.report(sink.warningsBeforeFailure)  // damage skipped before the error, say
             context.fail(error)
-            if let place = sink.damagePlace { context.report(.error(path: name, place)) }
+            if let place = sink.placeOfFailedCheck(error) ?? sink.damagePlace { context.report(.error(path: name, place)) }
             return .failure
         }
         ArchiveInput.count(sink, archive: fd, into: context.summary)

@@ -112,6 +112,9 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
             checked = upTo
             guard let ending = mark.end else {
                 current = (mark.position, 0, mark.holdLimit)
+                // Data passed on as it comes: what it is, for the message
+                // should the check at its end fail.
+                if mark.holdLimit == 0 { target.gzipMemberBegins() }
                 continue
             }
             let computed = current?.crc ?? 0

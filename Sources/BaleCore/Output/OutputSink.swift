@@ -12,12 +12,20 @@ public protocol OutputSink: Sendable {
     /// Writes all of `lent`'s bytes, which the sink may keep by holding
     /// their owner (by default they are written as any others).
     func write(lent: LentBytes) throws(BaleError)
+    /// The data of another gzip member begins with the next byte written
+    /// (one whose CRC-32 is checked only at its end, as it is written:
+    /// `TrailerCheckingSink`); a sink that can say what that data is (a
+    /// tar's entries) remembers it, to name what a failed check may have
+    /// touched. By default nothing.
+    func gzipMemberBegins()
 }
 
 extension OutputSink {
     public func write(lent: LentBytes) throws(BaleError) {
         try write(lent.bytes)
     }
+
+    public func gzipMemberBegins() {}
 
     /// Writes all of `bytes`.
     public func write(_ bytes: [UInt8]) throws(BaleError) {

@@ -51,6 +51,14 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// True for a member whose data inflated whole but whose trailer does
+    /// not match it (zlib's words: "incorrect data check", a CRC-32, or
+    /// "incorrect length check"): the damage is somewhere in its data.
+    public var isFailedCheck: Bool {
+        guard case .corrupt(_, _, let reason) = self else { return false }
+        return reason == "incorrect data check" || reason == "incorrect length check"
+    }
+
     /// True for input that ends too early: inside a member, or without
     /// the end member its stream promised.
     public var isTruncation: Bool {
