@@ -134,6 +134,22 @@ import Testing
         #expect(run.stdout == "status=0\n555 nobody\n555 nobody\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// A missing directory that cannot be made (its parent is read-only to
+    /// the user) is named with the cause, as GNU tar names it ("d/sub:
+    /// Cannot mkdir: Permission denied"): bale said "No such file or
+    /// directory" of the file, from the open that failed after the mkdir.
+    @Test(.enabled(if: Machine.isRoot, "needs root to make the tree and run bale as nobody (setpriv)"))
+    func aDirectoryThatCannotBeMadeIsNamedWithItsCause() throws {
+        let run = try Scratch().run("""
+            mkdir -p t/d/sub && echo x > t/d/sub/f && tar -cf a.tar -C t d/sub/f
+            mkdir -p out/d && chown nobody out && chmod 555 out/d && chmod 755 . a.tar
+            cp "$BALE" ./bale-copy && chmod 755 ./bale-copy
+            setpriv --reuid=nobody --regid=nogroup --clear-groups "$PWD/bale-copy" unpack a.tar -C out; echo "status=$?"
+            """)
+        #expect(run.stdout == "status=1\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == "bale: d/sub/f: cannot make the directory d/sub: Permission denied; not extracted\n")
+    }
+
     @Test func absoluteNamesLandInsideTheDestination() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

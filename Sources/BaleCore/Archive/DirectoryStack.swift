@@ -59,10 +59,20 @@ struct DirectoryStack {
         self.waitForFileNamed = waitForFileNamed
     }
 
+    /// Why a directory could not be opened: the failed call, and the
+    /// directory (its path below the root) when it was missing and could
+    /// not be made, as GNU tar names it ("d/sub: Cannot mkdir: Permission
+    /// denied"), not the open that failed after it ("No such file or
+    /// directory").
+    struct OpenFailure: Error {
+        var error: SystemError
+        var unmadeDirectory: [UInt8]?
+    }
+
     /// The directory `path` names below the root, opened, or created where
     /// missing unless `creatingMissing` is false (a hard link's target
     /// names a directory to find, not one to make).
-    mutating func open(_ path: ArraySlice<[UInt8]>, creatingMissing: Bool = true) -> Result<OpenDirectory, SystemError> {
+    mutating func open(_ path: ArraySlice<[UInt8]>, creatingMissing: Bool = true) -> Result<OpenDirectory, OpenFailure> {
         var common = 0
         while common < names.count && common < path.count && names[common] == path[path.startIndex + common] {
             common += 1
@@ -88,10 +98,15 @@ struct DirectoryStack {
             }
             if next < 0 && errno == ENOENT && creatingMissing {
                 let made = withCString(part) { mkdirat(parent, $0, 0o777) }
+                let refused = made == 0 ? 0 : errno
                 madeAbove = madeAbove || made == 0
                 next = openDirectory(part, in: parent)
+                if next < 0 && refused != 0 && refused != EEXIST {
+                    return .failure(OpenFailure(error: SystemError(code: refused, operation: "mkdir"),
+                                                unmadeDirectory: TarExtractor.path(of: names + [part])))
+                }
             }
-            if next < 0 { return .failure(.current("open")) }
+            if next < 0 { return .failure(OpenFailure(error: .current("open"))) }
             names.append(part)
             directories.append(OpenDirectory(fd: next))
             giveUpShallowest()

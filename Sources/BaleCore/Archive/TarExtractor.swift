@@ -185,9 +185,14 @@ public struct TarExtractor: TarReader.Handler {
         switch directories.open(parts.dropLast(), creatingMissing: creatingMissing) {
         case .success(let directory):
             return directory
-        case .failure(let error):
-            refuse(named: name, failing + (error.code == ELOOP || error.code == ENOTDIR
-                                           ? "a parent is a symbolic link or not a directory" : error.reason))
+        case .failure(let failure):
+            let error = failure.error
+            if let directory = failure.unmadeDirectory {
+                refuse(named: name, failing + "cannot make the directory \(TerminalText.name(directory)): \(error.reason)")
+            } else {
+                refuse(named: name, failing + (error.code == ELOOP || error.code == ENOTDIR
+                                               ? "a parent is a symbolic link or not a directory" : error.reason))
+            }
             return nil
         }
     }
