@@ -30,6 +30,7 @@ import Testing
             """)
         #expect(run.stdout == """
             unpack status=1
+            bale: t/a/f2: the archive breaks off inside it; not extracted
             bale: bad.tgz: invalid compressed data at byte N: …
             4194304
             gunzip status=1

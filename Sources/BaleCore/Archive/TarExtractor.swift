@@ -761,6 +761,12 @@ public struct TarExtractor: TarReader.Handler {
     /// Waits for the writer threads, sets the directories' times (deepest
     /// first), and returns every refused entry; call once at the end.
     public mutating func finish() -> [Diagnostic] {
+        // The reading stopped inside a file (an archive cut short, damage):
+        // the file is not extracted, and named, as `verify` names where the
+        // damage is; the error alone did not say which file was missing.
+        if small != nil || large != nil, let entry = currentEntry {
+            refuse(named: entry.name, "the archive breaks off inside it")
+        }
         small = nil  // an archive cut inside a small file: that file is dropped
         large?.discard()  // and one cut inside a large file is removed
         large = nil
