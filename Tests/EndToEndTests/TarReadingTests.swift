@@ -462,6 +462,45 @@ import Testing
         return String(cString: buffer)
     }
 
+    /// Two archives one after the other (`cat a.tar.gz b.tar.gz`): the
+    /// second is not read, as GNU tar (without --ignore-zeros) and bsdtar
+    /// read it, but `unpack`, `list` and `verify` say so, exit 2: `verify`
+    /// said OK of the first archive's entries alone. Zeros after the end
+    /// (GNU tar's records are 10 KiB) and bytes that are no header are
+    /// passed over without a word, as before.
+    @Test func anArchiveAppendedAfterTheEndIsSaid() throws {
+        let run = try Scratch().run(#"""
+            echo one > a && echo two > b
+            tar -czf 1.tgz a && tar -czf 2.tgz b && cat 1.tgz 2.tgz > both.tgz
+            tar -cf 1.tar a && tar -cf 2.tar b && cat 1.tar 2.tar > both.tar
+            { cat 1.tar; head -c 20000 /dev/zero; echo junk; } > zeros.tar
+            for x in both.tgz both.tar zeros.tar; do
+                "$BALE" list $x | awk '{print $6}' | tr '\n' ' '; echo "list ${PIPESTATUS[0]}"
+                mkdir $x.d && "$BALE" unpack -q $x -C $x.d 2> /dev/null; echo "unpack $? $(ls $x.d | tr '\n' ' ')"
+                "$BALE" verify $x 2> err; echo "verify $?"; cat err
+            done
+            """#)
+        let said = "a tar header follows the end-of-archive blocks, at byte 10240 of the tar stream (another archive "
+            + "appended?): it and what follows are not read, as tar reads them without --ignore-zeros"
+        #expect(run.stdout == """
+            a list 2
+            unpack 2 a \("")
+            both.tgz: read with warnings (1 entries)
+            verify 2
+            bale: both.tgz: \(said)
+            a list 2
+            unpack 2 a \("")
+            both.tar: read with warnings (1 entries)
+            verify 2
+            bale: both.tar: \(said)
+            a list 0
+            unpack 0 a \("")
+            zeros.tar: OK (1 entries)
+            verify 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A tar stream that ends between entries without its two end blocks
     /// (GNU tar's own archive, cut after its last entry's data; or after a
     /// single zero block) may have been cut there: unpack, list and verify
@@ -508,9 +547,11 @@ import Testing
             lone.tar.gz: unpack 2 list 2 verify 2, extracted: a b \("")
             bale: lone.tar.gz: \(warning)
             inside.tar: unpack 1 list 1 verify 1, extracted: a \("")
+            bale: b: the archive breaks off inside it; not extracted
             bale: inside.tar: the damage is in or after b (the last entry read whole or in part)
             bale: inside.tar: truncated: unexpected end of file
             inside.tar.gz: unpack 1 list 1 verify 1, extracted: a \("")
+            bale: b: the archive breaks off inside it; not extracted
             bale: inside.tar.gz: the damage is in or after b (the last entry read whole or in part)
             bale: inside.tar.gz: truncated: unexpected end of file
             paxonly.tar: unpack 1 list 1 verify 1, extracted: a \("")

@@ -111,6 +111,10 @@ public struct TarReader {
     private var contentLeft: Int64 = 0
     private var paddingLeft = 0
     private var zeroBlocks = 0
+    /// After the end blocks: whether the next blocks are still looked at
+    /// (until the first that is not zeros), and how many bytes were.
+    private var looksPastEnd = true
+    private var bytesPastEnd: Int64 = 0
     private var offset: Int64 = 0
     /// Where the headers of the entry being read began (a pax or long-name
     /// header comes before the entry's own).
@@ -311,7 +315,23 @@ public struct TarReader {
         while index < bytes.count {
             switch state {
             case .finished:
-                return  // what follows the end blocks is ignored, as tar does
+                // What follows the end blocks is not read, as GNU tar
+                // (without --ignore-zeros) and bsdtar read it; but the first
+                // block that is not zeros is looked at: a tar header there
+                // is another archive appended (`cat a.tar b.tar`), whose
+                // entries no tool reads, and `verify` said OK of the first
+                // archive's alone. Said once, a warning.
+                guard looksPastEnd else { return }
+                guard let next = wholeBlock(from: bytes, at: &index) else { break }
+                let at = offset + bytesPastEnd
+                bytesPastEnd += Int64(TarHeader.blockSize)
+                if next.allSatisfy({ $0 == 0 }) { break }
+                looksPastEnd = false
+                if Self.checksumMatches(next) {
+                    warn(path: archiveName, "a tar header follows the end-of-archive blocks, at byte \(at) of the tar stream "
+                         + "(another archive appended?): it and what follows are not read, as tar reads them "
+                         + "without --ignore-zeros")
+                }
             case .content:
                 let available = Int64(bytes.count - index)
                 var take = min(available, contentLeft)
@@ -455,7 +475,7 @@ public struct TarReader {
     private mutating func parseHeader<H: Handler>(_ header: [UInt8], handler: inout H) throws(BaleError) {
         if header.allSatisfy({ $0 == 0 }) {
             zeroBlocks += 1
-            if zeroBlocks == 2 { state = .finished }
+            if zeroBlocks == 2 { state = .finished }  // the end: what follows is looked at once (`feed`)
             return
         }
         let valid = Self.checksumMatches(header)
@@ -468,6 +488,7 @@ public struct TarReader {
             if !valid {
                 warn(path: archiveName, "a lone zero block at byte \(at) of the tar stream, then what is not a tar header; read as the end")
                 state = .finished
+                looksPastEnd = false
                 return
             }
             warn(path: archiveName, "a lone zero block at byte \(at) of the tar stream; reading on")
