@@ -46,6 +46,30 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A hard link to the destination itself ("." or an empty target) is
+    /// refused as that, not as a name "outside the destination"; an
+    /// absolute target is named as it was looked for, below the
+    /// destination (GNU tar: "Cannot hard link to ‘etc/passwd’"), not as
+    /// the system's /etc/passwd.
+    @Test func linksToTheDestinationOrAnAbsoluteNameAreNamedAsTheyAre() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'EOF'
+            import tarfile
+            with tarfile.open('h.tar', 'w') as t:
+                for name, target in [('h1', '.'), ('h2', ''), ('h3', '/etc/passwd')]:
+                    info = tarfile.TarInfo(name); info.type = tarfile.LNKTYPE; info.linkname = target; t.addfile(info)
+            EOF
+            mkdir out && "$BALE" unpack h.tar -C out; echo "status $?"; ls out | wc -l
+            """#)
+        #expect(run.stdout == "status 1\n0\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == """
+            bale: h1: hard link to the destination directory itself; not extracted
+            bale: h2: hard link to the destination directory itself; not extracted
+            bale: h3: cannot link to etc/passwd: No such file or directory; not extracted
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `unpack -v` lists a link it then refuses, as `tar -xv` lists a name
     /// before the error about it.
     @Test func aRefusedLinkIsStillListed() throws {

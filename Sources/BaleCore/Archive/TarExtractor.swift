@@ -304,7 +304,7 @@ public struct TarExtractor: TarReader.Handler {
         // A hard link's target is found before anything is made for the
         // link itself: one that names nothing in the destination leaves
         // nothing behind, not even the link's own directories.
-        var linkTarget: (leaf: [UInt8], directory: OpenDirectory)?
+        var linkTarget: (leaf: [UInt8], directory: OpenDirectory, path: [UInt8])?
         if entry.kind == .hardLink {
             guard let found = findLinkTarget(of: entry) else { return }
             // A link to its own name: what is there already is what it
@@ -426,9 +426,9 @@ public struct TarExtractor: TarReader.Handler {
             notices.append(contentsOf: attributeProblems)
             if let problem { refuse(entry, problem) }
         case .hardLink:
-            guard let (targetLeaf, targetDirectory) = linkTarget else { return }
+            guard let (targetLeaf, targetDirectory, targetPath) = linkTarget else { return }
             let targetParent = targetDirectory.fd
-            let failing = "cannot link to \(TerminalText.name(entry.linkTarget)): "
+            let failing = "cannot link to \(TerminalText.name(targetPath)): "
             // Already a name of its target (a tree extracted before): there
             // is nothing to make, and nothing to say under -k, as GNU tar
             // finds it (bale said "Cannot hard link ...: File exists").
@@ -473,10 +473,13 @@ public struct TarExtractor: TarReader.Handler {
     /// The file a hard link entry links to: its name (stripped as the
     /// entry's is, as GNU tar strips it) and its directory, found, never
     /// made, and the file there; nil (the entry refused) when the name has
-    /// too few components, leads outside the destination, or names nothing.
-    /// The target's directory stays open (the stack moves on to the link's
-    /// own), held by the `OpenDirectory` returned.
-    private mutating func findLinkTarget(of entry: TarEntry) -> (leaf: [UInt8], directory: OpenDirectory)? {
+    /// too few components, leads outside the destination, names the
+    /// destination itself, or names nothing. The target's directory stays
+    /// open (the stack moves on to the link's own), held by the
+    /// `OpenDirectory` returned; `path` is how messages name the target:
+    /// without its leading '/' or the components --strip-components
+    /// takes, as GNU tar names it.
+    private mutating func findLinkTarget(of entry: TarEntry) -> (leaf: [UInt8], directory: OpenDirectory, path: [UInt8])? {
         // A target with a ".." anywhere is refused before it is stripped,
         // as the entry's own name is (`begin`).
         if policy.stripComponents > 0, case .failure = Self.components(entry.linkTarget) {
@@ -488,12 +491,19 @@ public struct TarExtractor: TarReader.Handler {
                    + "\(policy.stripComponents) name components (--strip-components)")
             return nil
         }
-        guard case .success(let targetParts) = Self.components(target), let targetLeaf = targetParts.last else {
+        guard case .success(let targetParts) = Self.components(target) else {
             refuse(entry, "hard link to a name outside the destination")
             return nil
         }
+        // "", ".", "./": the destination directory, which no hard link can
+        // name (GNU tar: "Cannot hard link to ‘.’: Operation not permitted").
+        guard let targetLeaf = targetParts.last else {
+            refuse(entry, "hard link to the destination directory itself")
+            return nil
+        }
+        let targetPath = Array(target.drop { $0 == UInt8(ascii: "/") })
         writers.waitFor(Self.path(of: targetParts))
-        let failing = "cannot link to \(TerminalText.name(entry.linkTarget)): "
+        let failing = "cannot link to \(TerminalText.name(targetPath)): "
         guard let directory = openParent(targetParts, for: entry, creatingMissing: false, failing: failing) else {
             return nil
         }
@@ -502,7 +512,7 @@ public struct TarExtractor: TarReader.Handler {
             refuse(entry, failing + SystemError.current("stat").reason)
             return nil
         }
-        return (targetLeaf, directory)
+        return (targetLeaf, directory, targetPath)
     }
 
     /// Gives `leaf` the entry's modification time, unless the policy says not to (`-m`).
