@@ -150,6 +150,44 @@ import Testing
         #expect(run.stderr == "bale: d/sub/f: cannot make the directory d/sub: Permission denied; not extracted\n")
     }
 
+    /// An archive read from a pipe whose writer pauses after a whole
+    /// entry (a slow network, `ssh host tar -cf - …`): the entry is on
+    /// disk during the pause, as GNU tar writes it, plain and through
+    /// gzip. bale waited for 1 MiB of a plain tar (and for a batch of 32
+    /// small files) first: a pause kept the entries received from the
+    /// disk, and a SIGTERM in it lost them.
+    @Test func anEntryIsOnDiskWhileThePipePauses() throws {
+        let run = try Scratch().run(#"""
+            head -c 200000 "$FIXTURES/mixed" > a && echo two > b && tar -cf t.tar a b
+            python3 - "$BALE" <<'PY'
+            import os, subprocess, sys, time, zlib
+            data = open('t.tar', 'rb').read(); cut = 512 + 200192
+            gz = zlib.compressobj(6, zlib.DEFLATED, 31)
+            parts = {'tar': (data[:cut], data[cut:]),
+                     'gzip': (gz.compress(data[:cut]) + gz.flush(zlib.Z_FULL_FLUSH), gz.compress(data[cut:]) + gz.flush())}
+            for kind, (first, rest) in parts.items():
+                out = 'out-' + kind; os.mkdir(out)
+                p = subprocess.Popen([sys.argv[1], 'unpack', '-', '-C', out], stdin=subprocess.PIPE)
+                p.stdin.write(first); p.stdin.flush()
+                deadline = time.time() + 20
+                while time.time() < deadline and not (os.path.exists(out + '/a') and os.path.getsize(out + '/a') == 200000):
+                    time.sleep(0.05)
+                print(kind, 'a on disk in the pause' if os.path.exists(out + '/a') else 'a not on disk in the pause')
+                p.stdin.write(rest); p.stdin.close()
+                print(kind, 'status', p.wait())
+            PY
+            cmp a out-tar/a && cmp a out-gzip/a && cmp b out-gzip/b && echo "whole"
+            """#)
+        #expect(run.stdout == """
+            tar a on disk in the pause
+            tar status 0
+            gzip a on disk in the pause
+            gzip status 0
+            whole
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func absoluteNamesLandInsideTheDestination() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

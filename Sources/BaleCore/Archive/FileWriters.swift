@@ -198,6 +198,10 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         if batch.count >= Self.batchFiles || batchSize >= Self.batchBytes { handOver() }
     }
 
+    /// Sends the files queued so far to the threads, however few: the
+    /// extractor's input paused (`TarReader.Handler.inputPauses`).
+    func handOverQueued() { handOver() }
+
     /// Sends the batch being filled to the threads.
     private func handOver() {
         guard !batch.isEmpty else { return }

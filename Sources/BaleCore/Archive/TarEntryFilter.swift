@@ -72,6 +72,8 @@ public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
         inner.readingStopped()
     }
 
+    public mutating func inputPauses() { inner.inputPauses() }
+
     /// The handler's problems, then every name no member matched (as GNU
     /// tar says them, at the end).
     public mutating func finish() -> [Diagnostic] {

@@ -89,6 +89,11 @@ public struct TarReader {
         /// error), before `finish`: what the handler did not meet may be
         /// in the part not read. By default nothing is done.
         mutating func readingStopped()
+        /// The input has nothing more to give for now (a pipe whose writer
+        /// paused): what the handler keeps back to do in batches is done
+        /// now, so that every entry read whole is on disk while the input
+        /// waits, as GNU tar has it. By default nothing is done.
+        mutating func inputPauses()
     }
 
     /// The archive's name, for messages.
@@ -1447,6 +1452,9 @@ extension TarReader.Handler {
 
     /// By default a stream stopped short changes nothing.
     public mutating func readingStopped() {}
+
+    /// By default a pause of the input changes nothing.
+    public mutating func inputPauses() {}
 
     /// Gives a hole to `content` as zeros, 64 KiB at a time.
     public mutating func hole(_ length: Int64) throws(BaleError) {

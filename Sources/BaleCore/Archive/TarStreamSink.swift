@@ -36,6 +36,11 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         try feed(lent.bytes, lent: lent)
     }
 
+    /// The handler does now what it keeps back (`TarReader.Handler.inputPauses`).
+    public func inputPauses() {
+        monitor.withLock { state.handler.inputPauses() }
+    }
+
     /// The entry the next bytes belong to is remembered (`TarReader.markGzipMemberStart`).
     public func gzipMemberBegins() {
         monitor.withLock { state.reader.markGzipMemberStart() }

@@ -146,10 +146,10 @@ public struct GzipStreamDecoder {
             checking.beginMember(at: begin.position, holdLimit: begin.holdLimit)
             unmarkedBegin = nil
         }
-        func handOver(last: Bool) throws(BaleError) {
+        func handOver(last: Bool, thenPause: Bool = false) throws(BaleError) {
             markBegin()
             if let writer {
-                writer.send(output, count: filled)
+                writer.send(output, count: filled, thenPause: thenPause)
                 if last { try writer.finish() } else { output = try writer.emptyBuffer() }
             } else if filled > 0 {
                 try checking.write(UnsafeRawBufferPointer(rebasing: output[0..<filled]))
@@ -203,6 +203,14 @@ public struct GzipStreamDecoder {
                 return true
             }
             if atEnd { return false }
+            // From a pipe, a read that would wait (the writer paused): what
+            // was inflated so far is handed over first, and the sink told,
+            // so that every entry whose bytes came is on disk during the
+            // wait, as GNU tar has it (it waited for 1 MiB of output).
+            if fileBase == nil {
+                var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&ready, 1, 0) == 0 { try handOver(last: false, thenPause: true) }
+            }
             let n: Int
             do { n = try retryingOnInterrupt("read") { read(fd, input.baseAddress! + end, bufferSize - end) } } catch {
                 throw .readFailed(path: path, error)

@@ -132,6 +132,9 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
         position = end
     }
 
+    /// Passed on: what was written is written, whatever is held.
+    func inputPauses() { target.inputPauses() }
+
     /// Checks the members that end after the last byte written; called
     /// once nothing more will be written. A member whose end never came
     /// has its held data passed on or dropped (`passesUnfinishedMember`).

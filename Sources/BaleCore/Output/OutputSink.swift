@@ -18,6 +18,9 @@ public protocol OutputSink: Sendable {
     /// tar's entries) remembers it, to name what a failed check may have
     /// touched. By default nothing.
     func gzipMemberBegins()
+    /// The input has nothing more for now (a pipe whose writer paused): a
+    /// sink that keeps work back for batches does it now. By default nothing.
+    func inputPauses()
 }
 
 extension OutputSink {
@@ -26,6 +29,8 @@ extension OutputSink {
     }
 
     public func gzipMemberBegins() {}
+
+    public func inputPauses() {}
 
     /// Writes all of `bytes`.
     public func write(_ bytes: [UInt8]) throws(BaleError) {
@@ -37,22 +42,36 @@ extension OutputSink {
     }
 
     /// Feeds every byte read from `fd` (a plain, uncompressed tar, to its
-    /// `TarStreamSink` or through `verify`'s `TarSniffer`).
+    /// `TarStreamSink` or through `verify`'s `TarSniffer`), as it comes:
+    /// one read at a time, up to 1 MiB, until the input ends. From a pipe
+    /// or a terminal a read returns what is there, so an entry is extracted
+    /// once its bytes arrived, as GNU tar extracts it: filling 1 MiB first
+    /// kept whole entries waiting while the sender paused, and lost them
+    /// to a SIGTERM in the pause. Before a read that would wait, the sink
+    /// is told (`inputPauses`): the extractor writes the small files it
+    /// queued for its batches.
     public func feedAll(from fd: Int32, name: String) throws(BaleError) {
         let size = 1 << 20
         var buffer = [UInt8](repeating: 0, count: size)
+        var info = stat()
+        let mayWait = fstat(fd, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
         while true {
+            if mayWait {
+                var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&ready, 1, 0) == 0 { inputPauses() }
+            }
             let count: Int
             do {
                 count = try typedThrows(SystemError.self) {
-                    try buffer.withUnsafeMutableBytes { try FileIO.read(fd, into: $0.baseAddress!, count: size) }
+                    try buffer.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in
+                        try retryingOnInterrupt("read") { Glibc.read(fd, raw.baseAddress!, size) }
+                    }
                 }
             } catch { throw .readFailed(path: name, error) }
             if count == 0 { return }
             try typedThrows(BaleError.self) {
                 try buffer.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             }
-            if count < size { return }
         }
     }
 }

@@ -31,8 +31,9 @@ public final class SinkWriterThread: @unchecked Sendable {  // state only under 
     private struct State {
         /// Buffers the producer may fill.
         var free: [UnsafeMutableRawBufferPointer]
-        /// Filled buffers and their byte counts, oldest first, to be written.
-        var sent: Deque<(UnsafeMutableRawBufferPointer, Int)> = []
+        /// Filled buffers and their byte counts, oldest first, to be
+        /// written; and whether the input paused after them (`send`).
+        var sent: Deque<(UnsafeMutableRawBufferPointer, Int, pauses: Bool)> = []
         var phase = Phase.open
     }
 
@@ -86,14 +87,16 @@ public final class SinkWriterThread: @unchecked Sendable {  // state only under 
 
     /// Queues the first `count` bytes of `buffer` (from `emptyBuffer`) for
     /// writing; the buffer comes back to the ring once written. A buffer
-    /// with nothing in it goes straight back.
-    public func send(_ buffer: UnsafeMutableRawBufferPointer, count: Int) {
+    /// with nothing in it goes straight back. `thenPause`: the producer's
+    /// input has nothing more for now, and the sink is told so once these
+    /// bytes are written (`OutputSink.inputPauses`).
+    public func send(_ buffer: UnsafeMutableRawBufferPointer, count: Int, thenPause: Bool = false) {
         monitor.withLock {
-            guard count > 0, case .open = state.phase else {
+            guard count > 0 || thenPause, case .open = state.phase else {
                 state.free.append(buffer)
                 return
             }
-            state.sent.append((buffer, count))
+            state.sent.append((buffer, count, thenPause))
             bufferSent.signal()
         }
     }
@@ -113,13 +116,14 @@ public final class SinkWriterThread: @unchecked Sendable {  // state only under 
     /// The thread: writes each buffer sent, in order, until closed or a write fails.
     private func writeAll(to sink: any OutputSink) {
         while true {
-            let next: (UnsafeMutableRawBufferPointer, Int)? = monitor.withLock {
+            let next: (UnsafeMutableRawBufferPointer, Int, pauses: Bool)? = monitor.withLock {
                 while state.sent.isEmpty, case .open = state.phase { monitor.wait(bufferSent) }
                 return state.sent.popFirst()
             }
-            guard let (buffer, count) = next else { return }
+            guard let (buffer, count, pauses) = next else { return }
             do throws(BaleError) {
                 try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                if pauses { sink.inputPauses() }
             } catch {
                 monitor.withLock {
                     state.phase = .failed(error)
