@@ -727,10 +727,14 @@ public struct TarExtractor: TarReader.Handler {
             return
         }
         guard current >= 0 else { return }
+        let here = lseek(current, 0, SEEK_CUR)
         if lseek(current, off_t(length), SEEK_CUR) < 0 {
             // A hole past what this file system allows: the file cannot be
-            // made; it is removed and named, and the next entries go on.
-            giveUpSparseFile(SystemError.current("lseek").reason)
+            // made; it is removed and named (where, as GNU tar's "Cannot
+            // seek to N"), and the next entries go on.
+            let reason = SystemError.current("lseek").reason
+            let (target, overflow) = Int64(here).addingReportingOverflow(length)
+            giveUpSparseFile("cannot seek to byte \(overflow ? Int64.max : target): \(reason)")
         }
     }
 
@@ -751,7 +755,7 @@ public struct TarExtractor: TarReader.Handler {
         guard current >= 0, let entry = currentEntry, let file = large else { return }
         // A sparse file's last hole is made by giving the file its size.
         if entry.isSparse && ftruncate(current, off_t(entry.size)) != 0 {
-            giveUpSparseFile(SystemError.current("ftruncate").reason)
+            giveUpSparseFile("cannot make it \(entry.size) bytes long: \(SystemError.current("ftruncate").reason)")
             return
         }
         defer {
