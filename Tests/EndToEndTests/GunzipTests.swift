@@ -145,4 +145,24 @@ import Testing
         #expect(lines[10] == "lists alike", "\(run.stdout)")
         #expect(lines[11] == "gzip -N: 64" && lines[12] == "gunzip -rN: 64", "\(run.stdout)")
     }
+    /// A stored name longer than a file name may be (255 bytes) is cut to
+    /// its first 255 bytes, with GNU gunzip's warning ("NAME: warning, name
+    /// truncated", exit 2), the same output name as gunzip's: bale passed
+    /// the name over without a word and named the output by its suffix.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func aStoredNameTooLongIsCutAsGunzipCutsIt() throws {
+        let run = try Scratch().run(#"""
+            mkdir gnu own
+            python3 -c '
+            import gzip
+            with open("gnu/x.gz", "wb") as f:
+                g = gzip.GzipFile(filename="a" * 250 + ".text" + "b" * 20, mode="wb", fileobj=f, mtime=0); g.write(b"hi\n"); g.close()'
+            cp gnu/x.gz own/x.gz
+            (cd gnu && gunzip -N x.gz 2> ../gnu.err; echo "gzip $?")
+            (cd own && "$BALE" gunzip -N x.gz 2> ../own.err; echo "bale $?")
+            ls gnu | tee gnu.names | awk '{print length($0)}'; ls own | cmp - gnu.names && echo "same names"
+            sed 's/^gzip: //' gnu.err > gnu.said; sed 's/^bale: //' own.err | cmp - gnu.said && echo "same words"
+            """#)
+        #expect(run.stdout == "gzip 2\nbale 2\n255\nsame names\nsame words\n", "\(run.stdout)\(run.stderr)")
+    }
 }

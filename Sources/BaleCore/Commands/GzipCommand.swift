@@ -218,7 +218,11 @@ public struct GzipCommand: Sendable {
                     // Never the input's own name: renamed over it, the
                     // output would be removed with it.
                     if let restored = stored.baseName, restored != Array(pathBytes[base...]) {
-                        target = Array(pathBytes[..<base]) + restored
+                        let named = Array(pathBytes[..<base]) + restored
+                        target = named
+                        // Cut to a file name's length, as GNU gunzip cuts
+                        // it and says (exit 2); bale passed it over silently.
+                        if stored.wasTruncated { context.report(.warning(path: TerminalText.name(named), "warning, name truncated")) }
                     }
                 }
             case .alreadyCompressed where options.force:

@@ -9,12 +9,17 @@ import Glibc
 /// Only the name's last component is used, as GNU gzip uses it: a header
 /// is anyone's to write, and `../../etc/x` or `/tmp/x` must not place the
 /// output outside the input's directory. A name with no usable last
-/// component (empty, `.`, `..`, longer than a file name may be) is no name.
+/// component (empty, `.`, `..`) is no name; one longer than a file name
+/// may be is cut to its first 255 bytes (`NAME_MAX`), as GNU gunzip cuts
+/// it, with its warning ("warning, name truncated").
 /// bale writes neither (its output is the same for the same input), so
 /// its own files keep the name their suffix gives and the time of the .gz.
 public struct GzipStoredName: Equatable, Sendable {
     /// The last component of the stored name; nil when there is none.
     public var baseName: [UInt8]?
+    /// True when the stored name's last component was longer than a file
+    /// name may be, and `baseName` is its first `NAME_MAX` bytes.
+    public var wasTruncated = false
     /// The stored modification time in seconds since 1970; nil for 0,
     /// which RFC 1952 reserves for "no time stamp".
     public var modificationTime: Int64?
@@ -37,14 +42,19 @@ public struct GzipStoredName: Equatable, Sendable {
         guard case .header(let header) = GzipHeader.parse(bytes) else { return nil }
         let seconds = Int64(GzipMember.loadLittleEndian32(bytes, at: 4))
         var baseName: [UInt8]?
+        var truncated = false
         if let range = header.nameRange {
             let name = bytes[range]
             let last = name.lastIndex(of: UInt8(ascii: "/")).map { name[($0 + 1)...] } ?? name[...]
-            let component = Array(last)
+            var component = Array(last)
+            if component.count > Int(NAME_MAX) {
+                component.removeLast(component.count - Int(NAME_MAX))
+                truncated = true
+            }
             let unusable = component.isEmpty || component == Array(".".utf8) || component == Array("..".utf8)
-                || component.count > Int(NAME_MAX)
             baseName = unusable ? nil : component
         }
-        return GzipStoredName(baseName: baseName, modificationTime: seconds == 0 ? nil : seconds)
+        return GzipStoredName(baseName: baseName, wasTruncated: truncated && baseName != nil,
+                              modificationTime: seconds == 0 ? nil : seconds)
     }
 }
