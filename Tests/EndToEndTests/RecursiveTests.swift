@@ -346,4 +346,40 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+    /// A file gzip replaces in place is judged by its mode, then by its
+    /// links, before its name, in GNU gzip 1.12's order (its treat_file,
+    /// then make_ofname): under -r an `x.gz` with another link is "has 1
+    /// other link -- file ignored", not passed over in silence for its
+    /// suffix (nor, under `gunzip -r`, a linked file without one); a
+    /// setuid file with a link is named for its mode, and a sticky one
+    /// with a link is compressed under -f. Each tree given to GNU gzip and
+    /// to bale: the same messages and statuses. (`gzip -rf` compresses the
+    /// .gz files again; bale's -r never does, see `consider`.)
+    @Test(.enabled(if: Machine.isRoot && Machine.has("gzip"), "needs root (setuid and sticky bits) and GNU gzip"))
+    func modeAndLinksAreJudgedBeforeTheNameAsGzipJudgesThem() throws {
+        let run = try Scratch().run(#"""
+            mkdir src && cd src && echo a > x.gz && ln x.gz y.gz && echo b > s && ln s s2 && chmod u+s s
+            echo c > t && ln t t2 && chmod +t t && echo d > plain && cd ..
+            for tool in gnu bale; do cp -a src $tool; done
+            gzip -r gnu 2> gnu.err; echo "gzip -r $?"; "$BALE" gzip -r bale 2> bale.err; echo "bale gzip -r $?"
+            diff <(sed 's/^gzip: gnu/X/' gnu.err | sort) <(sed 's/^bale: bale/X/' bale.err | sort) && echo "same words"
+            gzip -rf gnu 2> /dev/null; echo "gzip -rf $?"; "$BALE" gzip -rf bale 2> /dev/null; echo "bale gzip -rf $?"
+            ls gnu/t.gz bale/t.gz > /dev/null && echo "t compressed by both"
+            mkdir g2 b2 && for d in g2 b2; do echo e > $d/f && ln $d/f $d/g; done
+            gunzip -r g2 2> gnu.err; echo "gunzip -r $?"; "$BALE" gunzip -r b2 2> bale.err; echo "bale gunzip -r $?"
+            diff <(sed 's/^gzip: g2/X/' gnu.err | sort) <(sed 's/^bale: b2/X/' bale.err | sort) && echo "same words"
+            """#)
+        #expect(run.stdout == """
+            gzip -r 2
+            bale gzip -r 2
+            same words
+            gzip -rf 2
+            bale gzip -rf 2
+            t compressed by both
+            gunzip -r 2
+            bale gunzip -r 2
+            same words
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -191,11 +191,7 @@ public struct GzipCommand: Sendable {
         var openedInput: OpenedInput?
         defer { if let openedInput { FileIO.close(openedInput.fd) } }
         if writesBeside {
-            if !options.force && info.st_nlink > 1 {
-                context.report(.warning(path: path, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- file ignored", wording: .sentence))
-                return .warning
-            }
-            if let refusal = Self.specialModeRefusal(info.st_mode, force: options.force) {
+            if let refusal = Self.refusalInPlace(info, force: options.force) {
                 context.report(.warning(path: path, refusal, wording: .sentence))
                 return .warning
             }
@@ -313,13 +309,20 @@ public struct GzipCommand: Sendable {
         return .refused(.warning)
     }
 
-    /// Why gzip passes over a file by its mode, replaced in place, in GNU
-    /// gzip 1.12's words: a setuid or setgid file even with -f (bale's -f
-    /// compressed one, and its .gz kept the bit), a sticky one without.
-    static func specialModeRefusal(_ mode: mode_t, force: Bool) -> String? {
+    /// Why gzip passes over a file replaced in place (a regular file, its
+    /// `lstat` in `info`), in GNU gzip 1.12's words and order (its
+    /// treat_file): by its mode, a setuid or setgid file even with -f
+    /// (bale's -f compressed one, and its .gz kept the bit), a sticky one
+    /// without; then, without -f, one with other hard links (the others
+    /// would keep the content it replaces).
+    static func refusalInPlace(_ info: stat, force: Bool) -> String? {
+        let mode = info.st_mode
         if mode & S_ISUID != 0 { return "is set-user-ID on execution - ignored" }
         if mode & S_ISGID != 0 { return "is set-group-ID on execution - ignored" }
-        if mode & S_ISVTX != 0 && !force { return "has the sticky bit set - file ignored" }
+        if force { return nil }
+        if mode & S_ISVTX != 0 { return "has the sticky bit set - file ignored" }
+        let others = info.st_nlink - 1
+        if others > 0 { return "has \(others) other link\(others > 1 ? "s" : "") -- file ignored" }
         return nil
     }
 

@@ -403,6 +403,17 @@ struct RecursiveGzip {
             // With -c and -f every file is taken, as `zcat -rf` passes
             // the files that are not gzip through; -l lists gzip files.
             let takesAll = options.toStandardOutput && options.force && !options.test
+            // A file with other links, or setuid, setgid or sticky, is
+            // passed over with gzip's warning before its name is looked
+            // at, as GNU gzip -r does (its treat_file, then make_ofname):
+            // `x.gz` with another link is "has 1 other link", not passed
+            // over in silence for its suffix. Only where the output is
+            // made beside its input and the input removed.
+            if changesFiles && !options.test && options.outputDirectory == nil && entry.isSelected,
+               let refusal = GzipCommand.refusalInPlace(info, force: options.force) {
+                report(.warning(path: shown, refusal, wording: .sentence))
+                return
+            }
             let targetName: [UInt8]
             switch command.outputName(for: entry.baseName, decompressing: options.list ? true : nil) {
             case .output(let name): targetName = name
@@ -424,17 +435,6 @@ struct RecursiveGzip {
                 let file = Found(path: path, info: info, target: [])
                 if let deliver { deliver(file) } else { found.append(file) }
                 return
-            }
-            let inPlace = options.outputDirectory == nil
-            if inPlace && !options.test {
-                if !options.force && info.st_nlink > 1 {
-                    report(.warning(path: shown, "has \(info.st_nlink - 1) other link\(info.st_nlink > 2 ? "s" : "") -- file ignored", wording: .sentence))
-                    return
-                }
-                if let refusal = GzipCommand.specialModeRefusal(info.st_mode, force: options.force) {
-                    report(.warning(path: shown, refusal, wording: .sentence))
-                    return
-                }
             }
             let target: [UInt8]
             if let directory = options.outputDirectory {
