@@ -772,11 +772,11 @@ public struct TarExtractor: TarReader.Handler {
         if let problem = file.commit() { refuse(entry, problem) }
     }
 
-    /// Waits for the writer threads, sets the directories' times (deepest
-    /// first), and returns every refused entry; call once at the end.
     /// The small files queued are written now, not when a batch is full.
     public mutating func inputPauses() { writers.handOverQueued() }
 
+    /// Waits for the writer threads, sets the directories' times (deepest
+    /// first), and returns every refused entry; call once at the end.
     public mutating func finish() -> [Diagnostic] {
         // The reading stopped inside a file (an archive cut short, damage):
         // the file is not extracted, and named, as `verify` names where the
