@@ -727,13 +727,13 @@ public struct TarExtractor: TarReader.Handler {
             return
         }
         guard current >= 0 else { return }
-        let here = lseek(current, 0, SEEK_CUR)
         if lseek(current, off_t(length), SEEK_CUR) < 0 {
             // A hole past what this file system allows: the file cannot be
             // made; it is removed and named (where, as GNU tar's "Cannot
-            // seek to N"), and the next entries go on.
+            // seek to N"), and the next entries go on. The failed seek left
+            // the offset where it was: asked only now, not at every hole.
             let reason = SystemError.current("lseek").reason
-            let (target, overflow) = Int64(here).addingReportingOverflow(length)
+            let (target, overflow) = Int64(lseek(current, 0, SEEK_CUR)).addingReportingOverflow(length)
             giveUpSparseFile("cannot seek to byte \(overflow ? Int64.max : target): \(reason)")
         }
     }

@@ -393,9 +393,10 @@ public struct TarReader {
                 } else {
                     // The writer stored the size's blocks (python's tarfile
                     // given a file object for a link does): skipped, as GNU
-                    // tar lists such an archive.
-                    let blocks = size / Int64(TarHeader.blockSize) + (size % Int64(TarHeader.blockSize) == 0 ? 0 : 1)
-                    paddingLeft = Int(blocks - 1) * TarHeader.blockSize
+                    // tar lists such an archive (the size and its padding,
+                    // less the block just read; in that order, so that no
+                    // size up to Int64.max overflows).
+                    paddingLeft = Int(size - Int64(TarHeader.blockSize)) + TarHeader.padding(size)
                     state = paddingLeft > 0 ? .padding : .header
                 }
                 offset += Int64(TarHeader.blockSize)
@@ -808,7 +809,8 @@ public struct TarReader {
         try begin(entry, handler: &handler)
         try startContent(handler: &handler)
         // A link, a device or a FIFO with a size: does its data follow?
-        if size > 0 && Array("2346".utf8).contains(type) {
+        // (Asked of entries without data only: no test on a file's path.)
+        if !dataFollows && size > 0 && type != UInt8(ascii: "1") && type != UInt8(ascii: "5") {
             state = .headerOrStoredData(size)
         }
     }
