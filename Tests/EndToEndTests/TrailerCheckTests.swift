@@ -107,4 +107,39 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A member that fails its check with another member after it, in
+    /// the same output buffer: what is written is the failed member's
+    /// data and nothing after, GNU gzip's output byte for byte, below
+    /// (written inline) and above (by the output thread) 1 MiB. Inline,
+    /// the buffer that held the failed member's end and the next
+    /// member's start was written twice: once up to the failure, then
+    /// whole again by the last hand-over.
+    @Test func nothingAfterAFailedMemberIsWritten() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            python3 - <<'PY'
+            import gzip, random
+            text = b"".join(b"line %d\n" % i for i in range(200000))
+            for name, data in (('small', text), ('big', random.Random(3).randbytes(1500000) + text)):
+                one = bytearray(gzip.compress(data, mtime=0))
+                two = gzip.compress(data, mtime=0)
+                for kind, at in (('crc', -5), ('len', -1)):
+                    bad = bytearray(one); bad[at] ^= 1
+                    open('%s-%s.gz' % (name, kind), 'wb').write(bytes(bad) + two)
+                    open('%s-%s-3.gz' % (name, kind), 'wb').write(bytes(bad) + two + two)
+            PY
+            for f in small-crc small-len big-crc big-len small-crc-3 big-len-3; do
+              gzip -dc $f.gz > gzip.out 2> /dev/null
+              "$BALE" gunzip -c $f.gz > bale.out 2> /dev/null; rc=$?
+              cmp -s gzip.out bale.out && echo "$f: $rc as gzip" || echo "$f: $rc $(wc -c < bale.out) bytes, gzip $(wc -c < gzip.out)"
+              "$BALE" gunzip -k $f.gz 2> /dev/null; echo "$f kept: $? $(ls $f 2> /dev/null)"
+            done
+            """#)
+        var expected = ""
+        for name in ["small-crc", "small-len", "big-crc", "big-len", "small-crc-3", "big-len-3"] {
+            expected += "\(name): 1 as gzip\n\(name) kept: 1 \n"
+        }
+        #expect(run.stdout == expected, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -148,14 +148,23 @@ public struct GzipStreamDecoder {
         }
         func handOver(last: Bool, thenPause: Bool = false) throws(BaleError) {
             markBegin()
-            if let writer {
-                writer.send(output, count: filled, thenPause: thenPause)
-                if last { try writer.finish() } else { output = try writer.emptyBuffer() }
-            } else if filled > 0 {
-                try checking.write(UnsafeRawBufferPointer(rebasing: output[0..<filled]))
-            }
-            handedOver += Int64(filled)
+            // The bytes count as handed over before they are written: a
+            // write that throws (a member before the damage failing its
+            // check, mid-buffer) took what it could, and the last hand-over
+            // after the error must not give the same bytes again. It did,
+            // inline: the failed member's tail and the next member's head
+            // were written after the error (`gunzip -c` of a small file
+            // whose first of two members fails its CRC-32: a buffer's worth
+            // of bytes past what gzip writes).
+            let count = filled
+            handedOver += Int64(count)
             filled = 0
+            if let writer {
+                writer.send(output, count: count, thenPause: thenPause)
+                if last { try writer.finish() } else { output = try writer.emptyBuffer() }
+            } else if count > 0 {
+                try checking.write(UnsafeRawBufferPointer(rebasing: output[0..<count]))
+            }
             if last { try checking.finish() }
         }
         var pending = prefix[...]
