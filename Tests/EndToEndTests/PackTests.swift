@@ -284,9 +284,9 @@ import Testing
             ls -A d
             """)
         #expect(run.stdout == """
-            d/: status 1 bale: d/: write error: Is a directory
-            missing/: status 1 bale: missing/: write error: Is a directory
-            gzip -f -o d/: status 1 bale: d/: write error: Is a directory
+            d/: status 1 bale: d/: Is a directory
+            missing/: status 1 bale: missing/: Is a directory
+            gzip -f -o d/: status 1 bale: d/: Is a directory
 
             """, "\(run.stdout)\(run.stderr)")
     }
@@ -337,13 +337,13 @@ import Testing
             ls -A . d src
             """)
         #expect(run.stdout == """
-            pack -o x.tgz --manifest nodir/m src: status 1 bale: nodir/m: write error: No such file or directory (the manifest)
-            pack -o x.tgz --manifest d src: status 1 bale: d: write error: Is a directory (the manifest)
-            pack -o x.tgz --json-file nodir/j src: status 1 bale: nodir/j: write error: No such file or directory (the JSON summary)
-            pack -o d src: status 1 bale: d: write error: Is a directory
-            gzip -r --manifest nodir/m src: status 1 bale: nodir/m: write error: No such file or directory (the manifest)
-            gzip -r -k --manifest d src: status 1 bale: d: write error: Is a directory (the manifest)
-            gzip -k src/a --json-file nodir/j: status 1 bale: nodir/j: write error: No such file or directory (the JSON summary)
+            pack -o x.tgz --manifest nodir/m src: status 1 bale: nodir/m: No such file or directory (the manifest)
+            pack -o x.tgz --manifest d src: status 1 bale: d: Is a directory (the manifest)
+            pack -o x.tgz --json-file nodir/j src: status 1 bale: nodir/j: No such file or directory (the JSON summary)
+            pack -o d src: status 1 bale: d: Is a directory
+            gzip -r --manifest nodir/m src: status 1 bale: nodir/m: No such file or directory (the manifest)
+            gzip -r -k --manifest d src: status 1 bale: d: Is a directory (the manifest)
+            gzip -k src/a --json-file nodir/j: status 1 bale: nodir/j: No such file or directory (the JSON summary)
             .:
             d
             err

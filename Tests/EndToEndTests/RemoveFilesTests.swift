@@ -232,7 +232,7 @@ import Testing
             bale: --remove-files: nothing removed, as the run failed
             bale: t/sub/unreadable: Cannot open: Permission denied
             bale: --remove-files: nothing removed, as not everything asked for could be archived (named above)
-            bale: no/such/dir/m: write error: No such file or directory (the manifest)
+            bale: no/such/dir/m: No such file or directory (the manifest)
             bale: --remove-files: nothing removed, as the run failed
             bale: /dev/null: --remove-files needs the archive in a regular file (renamed into place and flushed when whole), not a device or a FIFO; nothing written
             bale: --remove-files: nothing removed, as the run failed

@@ -109,12 +109,12 @@ public final class AtomicOutputFile: Sendable {
         case .descriptor(let given):
             // Its own copy, closed by `commit` (the one handed over stays).
             let fd = fcntl(given, F_DUPFD_CLOEXEC, 0)
-            if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("open")) }
+            if fd < 0 { throw .cannotOpen(path: TerminalText.name(pathBytes), .current("open")) }
             self.init(pathBytes: pathBytes, direct: fd)
             return
         case .device(let device):
             let fd = withCString(device) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
-            if fd < 0 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("open")) }
+            if fd < 0 { throw .cannotOpen(path: TerminalText.name(pathBytes), .current("open")) }
             self.init(pathBytes: pathBytes, direct: fd)
             return
         case .file(let resolved):
@@ -126,7 +126,7 @@ public final class AtomicOutputFile: Sendable {
         // directory one may write in but not list (mode 0300) opens too.
         let directory = holdingDirectory
             ? withCString(parts.directory) { bale_open_path(AT_FDCWD, $0, O_DIRECTORY | O_CLOEXEC) } : AT_FDCWD
-        if directory == -1 { throw .writeFailed(path: TerminalText.name(pathBytes), .current("create")) }
+        if directory == -1 { throw .cannotOpen(path: TerminalText.name(pathBytes), .current("create")) }
         if holdingDirectory, let expected {
             var info = stat()
             guard fstat(directory, &info) == 0, FileIdentity(info) == expected else {
@@ -145,7 +145,7 @@ public final class AtomicOutputFile: Sendable {
         if fd < 0 {
             let failure = SystemError.current("create")
             if holdingDirectory { FileIO.close(directory) }
-            throw .writeFailed(path: TerminalText.name(pathBytes), failure)
+            throw .cannotOpen(path: TerminalText.name(pathBytes), failure)
         }
         // Locked while it is written, by `bale_create_temporary_at` as it
         // is made (the lock goes with the descriptor, closed by `commit` or
@@ -196,9 +196,9 @@ public final class AtomicOutputFile: Sendable {
         case .descriptor(let given):
             return .descriptor(given)
         case .closedDescriptor:
-            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: EBADF, operation: "open"))
+            throw .cannotOpen(path: TerminalText.name(pathBytes), SystemError(code: EBADF, operation: "open"))
         case .unfollowable(let code):
-            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: code, operation: "open"))
+            throw .cannotOpen(path: TerminalText.name(pathBytes), SystemError(code: code, operation: "open"))
         case .file(let resolved):
             target = resolved
         }
@@ -211,7 +211,7 @@ public final class AtomicOutputFile: Sendable {
         var existing = stat()
         if target.last == UInt8(ascii: "/") || pathBytes.last == UInt8(ascii: "/")
             || (withCString(target, { lstat($0, &existing) }) == 0 && existing.st_mode & S_IFMT == S_IFDIR) {
-            throw .writeFailed(path: TerminalText.name(pathBytes), SystemError(code: EISDIR, operation: "open"))
+            throw .cannotOpen(path: TerminalText.name(pathBytes), SystemError(code: EISDIR, operation: "open"))
         }
         // A name no directory can hold (`gzip` of a 254-byte name): said
         // now, before any work, rather than by the rename at the end (the
@@ -239,7 +239,7 @@ public final class AtomicOutputFile: Sendable {
         guard case .file(let target) = try destination(of: pathBytes, writesDevicesDirectly: true) else { return }
         let directory = PathParts(target).directory
         if withCString(directory, { faccessat(AT_FDCWD, $0, W_OK | X_OK, AT_EACCESS) }) != 0 {
-            throw .writeFailed(path: TerminalText.name(pathBytes), .current("create"))
+            throw .cannotOpen(path: TerminalText.name(pathBytes), .current("create"))
         }
     }
 

@@ -3,7 +3,10 @@
 /// The command line maps these to exit codes (see the README's "Exit
 /// codes"): all are errors (exit 1) except `brokenPipe`, which ends quietly.
 public enum BaleError: Error, CustomStringConvertible, Sendable {
-    /// An input could not be opened or examined.
+    /// A file could not be opened or examined: an input, or an output
+    /// that could not be made (its cause alone, as GNU gzip says it:
+    /// "a.gz: Permission denied"; "write error" is for a write that
+    /// failed once the output was there).
     case cannotOpen(path: String, SystemError)
     /// Reading an input failed part-way.
     case readFailed(path: String, SystemError)
