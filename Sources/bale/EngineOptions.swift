@@ -35,7 +35,8 @@ struct EngineOptions: ParsableArguments {
     var codec: CodecChoice = .automatic
 
     @Option(name: .customLong("worker-timeout"), help: ArgumentHelp(
-        "Seconds a worker process may take to answer before it is killed and replaced (0: no limit; "
+        "Seconds a worker process may take to answer before it is killed and replaced, not counting its waits "
+            + "for a CPU (0: no limit; "
             + "sum: at least a tenth of a second per MB of a file, none for a pipe).",
         valueName: "seconds"))
     var workerTimeout: Int = 120

@@ -218,4 +218,25 @@ import Testing
             """#)
         #expect(run.stdout == "exit 0\noutput whole\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// Nor is a worker's wait for a CPU its silence (`WaitBudget`): bale
+    /// under `nice 19` on one core beside a busy loop gets ~1.4% of it, and
+    /// a chunk of ~35 ms of CPU takes seconds. Counted on the wall clock,
+    /// the worker was killed as hung after 2 s, its replacement too, and
+    /// the chunk was taken for a poison chunk: exit 1, no output, though
+    /// nothing was wrong (a shared batch node, a container's CPU quota).
+    @Test(.enabled(if: Machine.has("taskset"), "needs taskset (util-linux)"))
+    func aWorkerWaitingForACPUIsNoSilence() throws {
+        let run = try Scratch().run(#"""
+            seq 1 600000 > f
+            cpu=$(taskset -cp $$ | sed 's/.*: //; s/[-,].*//')
+            # SIGKILL: the test runner starts scripts with most signals blocked.
+            taskset -c $cpu sh -c 'while :; do :; done' > /dev/null 2>&1 & loop=$!
+            trap 'kill -9 $loop 2> /dev/null' EXIT
+            taskset -c $cpu nice -n 19 "$BALE" gzip -6 -p 1 --worker-timeout 2 -c f > f.gz 2> err; echo "exit $?"
+            kill -9 $loop
+            gzip -dc f.gz | cmp - f && echo "output whole"; cat err
+            """#)
+        #expect(run.stdout == "exit 0\noutput whole\n", "\(run.stdout)\(run.stderr)")
+    }
 }

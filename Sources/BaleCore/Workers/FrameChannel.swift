@@ -148,9 +148,10 @@ public struct FrameChannel: Sendable {
     /// Reads the next frame, all of which must have arrived within
     /// `seconds` (0: no limit) from the call. Nil at a clean end of input;
     /// `WireError.timedOut` when the time ran out, with how many bytes of
-    /// the frame had come (0: the frame had not started).
-    public func receive(within seconds: Int) throws(WireError) -> (WireFrame, [UInt8])? {
-        var budget = seconds > 0 ? WaitBudget(seconds: seconds) : nil
+    /// the frame had come (0: the frame had not started). `sender`: the
+    /// process writing the frames, whose waits for a CPU do not count.
+    public func receive(within seconds: Int, from sender: pid_t? = nil) throws(WireError) -> (WireFrame, [UInt8])? {
+        var budget = seconds > 0 ? WaitBudget(seconds: seconds, worker: sender) : nil
         return try receive(deadline: &budget)
     }
 

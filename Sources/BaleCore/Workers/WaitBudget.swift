@@ -19,16 +19,79 @@ import Glibc
 /// what was asked, plus a tenth of a second: the workers were not run
 /// either, and a stop costs the budget 0.35 s at most. A worker stopped or hung alone is still caught, for bale
 /// runs meanwhile and its slices take their time.
+///
+/// Nor is a worker's wait for a CPU its silence. On a machine with more
+/// work than cores (other jobs on a shared batch node, a container's CPU
+/// quota below the cores bale sees, `nice`), a worker that is ready to
+/// run may get a sliver of a core: with a busy loop beside it on its core
+/// and bale under `nice 19`, a chunk of 35 ms of CPU took 2.4 s, and two
+/// workers killed in turn as hung made it a poison chunk (exit 1, nothing
+/// wrong). So, given the worker's pid, a slice that passes without an
+/// answer counts less the time the kernel kept the worker waiting for a
+/// CPU (its run-queue delay, the second field of /proc/PID/schedstat; a
+/// CPU quota's throttling counts there too). What counts is the time the
+/// worker ran or slept: one that loops without answering, or waits on
+/// something that never comes, is caught as before. Read after each
+/// slice that timed out, so a worker that answers in time costs no read;
+/// the first slice of a wait, with nothing to compare, counts whole (a
+/// quarter of a second at most). The delay is taken off the whole wait,
+/// not slice by slice: the kernel adds a wait for a CPU to the figure
+/// only once the worker runs (a worker under `nice 19` beside a busy
+/// loop showed the same figure for half a second, then 0.5 s more), so a
+/// slice may show another slice's delay. Without /proc (or the kernel's
+/// schedstat), every slice counts whole, as before.
 struct WaitBudget {
-    /// Seconds of waiting left.
-    private var left: Double
+    /// Seconds of waiting allowed.
+    private let seconds: Double
+    /// Seconds waited so far (slices as counted: a stop at most 0.35 s).
+    private var waited = 0.0
+    /// The worker waited for, whose run-queue delay is not its silence.
+    private let worker: pid_t?
+    /// Its run-queue delay (nanoseconds) at the end of the first slice
+    /// that timed out, and at the end of the last.
+    private var delays: (first: UInt64, last: UInt64)?
+
+    /// Seconds of waiting left: the allowance, less the time waited, plus
+    /// the worker's wait for a CPU since the first reading.
+    private var left: Double {
+        let excused = delays.map { Double($0.last &- $0.first) / 1e9 } ?? 0
+        return seconds - max(0, waited - excused)
+    }
 
     /// The longest slice, and what a slice may take beyond its length
     /// before the rest is taken for a stop.
     private static let slice = 0.25
     private static let grace = 0.1
 
-    init(seconds: Int) { left = Double(seconds) }
+    /// A budget of `seconds`; `worker`: the process waited for, whose
+    /// waits for a CPU are not counted.
+    init(seconds: Int, worker: pid_t? = nil) {
+        self.seconds = Double(seconds)
+        self.worker = worker
+    }
+
+    /// Nanoseconds `pid` has spent ready to run but kept waiting for a CPU
+    /// (/proc/PID/schedstat: time on a CPU, time waiting on a run queue,
+    /// time slices); nil when that cannot be read.
+    static func runQueueDelay(of pid: pid_t) -> UInt64? {
+        let fd = open("/proc/\(pid)/schedstat", O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { _ = close(fd) }
+        var text = [UInt8](repeating: 0, count: 96)
+        let n = text.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        guard n > 0 else { return nil }
+        let fields = text[..<n].split(whereSeparator: { $0 == 0x20 || $0 == 0x0a })
+        guard fields.count >= 2 else { return nil }
+        var delay: UInt64 = 0
+        for digit in fields[1] {
+            guard digit >= 0x30, digit <= 0x39 else { return nil }
+            let (times, o1) = delay.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(UInt64(digit - 0x30))
+            guard !o1, !o2 else { return nil }
+            delay = sum
+        }
+        return delay
+    }
 
     private static func now() -> Double {
         var time = timespec()
@@ -46,7 +109,11 @@ struct WaitBudget {
             let start = Self.now()
             let ready = poll(&poller, 1, Int32((slice * 1000).rounded(.up)))
             let failure = errno
-            left -= min(Self.now() - start, slice + Self.grace)
+            waited += min(Self.now() - start, slice + Self.grace)
+            if ready == 0, let worker, let delay = Self.runQueueDelay(of: worker) {
+                // A slice passed without an answer: the worker's wait for a CPU so far is excused.
+                delays = (delays?.first ?? delay, max(delays?.last ?? delay, delay))
+            }
             if ready > 0 { return true }
             if ready < 0 && failure != EINTR { throw SystemError(code: failure, operation: "poll") }
         }

@@ -306,10 +306,11 @@ final class WorkerLink<Context: Sendable> {
     /// rest is only a copy through the pipe): a worker that stalls in the
     /// middle of a frame is caught as one that never answers is.
     private static func receive(from worker: WorkerProcess, timeout: Int) -> Received {
-        // Counted while bale runs (`WaitBudget`): a job stopped and
-        // continued is no silence of its workers.
+        // Counted while bale runs and the worker is not kept waiting for
+        // a CPU (`WaitBudget`): a job stopped and continued, or a machine
+        // with more work than cores, is no silence of its workers.
         if timeout > 0 {
-            var budget = WaitBudget(seconds: timeout)
+            var budget = WaitBudget(seconds: timeout, worker: worker.process.pid)
             do throws(SystemError) {
                 if try !budget.waitForInput(on: worker.results.fd) { return .silent }
             } catch {
@@ -317,7 +318,7 @@ final class WorkerLink<Context: Sendable> {
             }
         }
         do throws(WireError) {
-            guard let (frame, payload) = try worker.results.receive(within: timeout) else { return .ended }
+            guard let (frame, payload) = try worker.results.receive(within: timeout, from: worker.process.pid) else { return .ended }
             return .result(frame, payload)
         } catch .truncated {
             return .broken("died while sending a result")  // its pipe ended mid-frame
