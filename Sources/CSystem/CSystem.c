@@ -18,6 +18,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <malloc.h>
+#include <sys/resource.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -584,6 +585,12 @@ const int bale_fnm_leading_dir = FNM_LEADING_DIR;
 void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold) {
     mallopt(M_MMAP_THRESHOLD, mmap_threshold);
     mallopt(M_TRIM_THRESHOLD, trim_threshold);
+}
+
+int bale_one_arena_under_address_space_limit(void) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
+    return mallopt(M_ARENA_MAX, 1);
 }
 
 ssize_t bale_getdents(int fd, void *buffer, size_t count) { return getdents64(fd, buffer, count); }

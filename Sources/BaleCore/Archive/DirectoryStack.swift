@@ -89,24 +89,30 @@ struct DirectoryStack {
         var madeAbove = false
         for part in path.dropFirst(directories.count) {
             let parent = directories.last??.fd ?? root
-            var next = openDirectory(part, in: parent)
+            // Each open's errno is taken as it returns (`openDirectory`):
+            // what runs between (the waits, the paths built) allocates, and
+            // malloc may set errno even when it succeeds. Read later, an
+            // ENOENT had become ENOMEM under `ulimit -v` (glibc failing to
+            // reserve a thread's arena, then using another): no directory
+            // was made, and every entry was refused, "Cannot allocate
+            // memory".
+            var (next, failure) = openDirectory(part, in: parent)
             // Missing, it may be a file still queued: once written, it
             // is there, and the open fails as for any file in the way.
-            if next < 0 && errno == ENOENT && creatingMissing && !madeAbove
+            if next < 0 && failure == ENOENT && creatingMissing && !madeAbove
                 && waitForFileNamed(TarExtractor.path(of: names + [part])) {
-                next = openDirectory(part, in: parent)
+                (next, failure) = openDirectory(part, in: parent)
             }
-            if next < 0 && errno == ENOENT && creatingMissing {
-                let made = withCString(part) { mkdirat(parent, $0, 0o777) }
-                let refused = made == 0 ? 0 : errno
-                madeAbove = madeAbove || made == 0
-                next = openDirectory(part, in: parent)
+            if next < 0 && failure == ENOENT && creatingMissing {
+                let refused = withCString(part) { mkdirat(parent, $0, 0o777) == 0 ? 0 : errno }
+                madeAbove = madeAbove || refused == 0
+                (next, failure) = openDirectory(part, in: parent)
                 if next < 0 && refused != 0 && refused != EEXIST {
                     return .failure(OpenFailure(error: SystemError(code: refused, operation: "mkdir"),
                                                 unmadeDirectory: TarExtractor.path(of: names + [part])))
                 }
             }
-            if next < 0 { return .failure(OpenFailure(error: .current("open"))) }
+            if next < 0 { return .failure(OpenFailure(error: SystemError(code: failure, operation: "open"))) }
             names.append(part)
             directories.append(OpenDirectory(fd: next))
             giveUpShallowest()
@@ -130,12 +136,19 @@ struct DirectoryStack {
     /// refusing every entry below. A directory a queued file holds
     /// (`FileWriters`) stays open until the file is written; where only
     /// those are left, the open fails as before.
-    private mutating func openDirectory(_ name: [UInt8], in parent: Int32) -> Int32 {
-        let next = withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-        guard next < 0, errno == EMFILE || errno == ENFILE, openCount > 1 else { return next }
+    /// Returns the descriptor, or -1 and the open's errno.
+    private mutating func openDirectory(_ name: [UInt8], in parent: Int32) -> (fd: Int32, error: Int32) {
+        func open() -> (fd: Int32, error: Int32) {
+            withCString(name) {
+                let fd = openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                return (fd, fd < 0 ? errno : 0)
+            }
+        }
+        let first = open()
+        guard first.fd < 0, first.error == EMFILE || first.error == ENFILE, openCount > 1 else { return first }
         bound = max(1, openCount - 1)
         giveUpShallowest(downTo: 1)
-        return withCString(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        return open()
     }
 
     /// Keeps at most `count` directories open from now on (at least one).

@@ -132,6 +132,9 @@ extern const int bale_fnm_leading_dir;
 /// Raises glibc's mmap and trim thresholds (mallopt), so chunk-sized
 /// buffers are reused from the heap instead of mapped and unmapped each time.
 void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold);
+/* Under a limit on the address space (ulimit -v, RLIMIT_AS), one malloc
+   arena for every thread; 1 when set, 0 when there is no limit. */
+int bale_one_arena_under_address_space_limit(void);
 
 /// The version bale was built as: `git describe --tags --always --dirty`
 /// when `make` built it from a git checkout (written to the ignored
