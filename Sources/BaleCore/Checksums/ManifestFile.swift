@@ -29,7 +29,10 @@ public enum ManifestFile {
     /// form from one manifest of a run to the next (`Manifest.LineForm`).
     public static func read(_ manifest: String, form: inout Manifest.LineForm) -> Result<Manifest.Checklist, BaleError> {
         let fd = manifest == "-" ? 0 : withCString(TerminalText.bytes(ofName: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
-        if fd < 0 { return .failure(.cannotOpen(path: displayName(manifest), .current("open"))) }
+        if fd < 0 {
+            let failure = SystemError.current("open")  // before the name is made: an allocation may change errno
+            return .failure(.cannotOpen(path: displayName(manifest), failure))
+        }
         defer { if fd != 0 { FileIO.close(fd) } }
         let text: [UInt8]
         do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: displayName(manifest), error)) }

@@ -109,12 +109,12 @@ public final class AtomicOutputFile: Sendable {
         case .descriptor(let given):
             // Its own copy, closed by `commit` (the one handed over stays).
             let fd = fcntl(given, F_DUPFD_CLOEXEC, 0)
-            if fd < 0 { throw .cannotOpen(path: TerminalText.name(pathBytes), .current("open")) }
+            if fd < 0 { throw Self.cannotOpen(pathBytes, "open") }
             self.init(pathBytes: pathBytes, direct: fd)
             return
         case .device(let device):
             let fd = withCString(device) { Glibc.open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY) }
-            if fd < 0 { throw .cannotOpen(path: TerminalText.name(pathBytes), .current("open")) }
+            if fd < 0 { throw Self.cannotOpen(pathBytes, "open") }
             self.init(pathBytes: pathBytes, direct: fd)
             return
         case .file(let resolved):
@@ -126,7 +126,7 @@ public final class AtomicOutputFile: Sendable {
         // directory one may write in but not list (mode 0300) opens too.
         let directory = holdingDirectory
             ? withCString(parts.directory) { bale_open_path(AT_FDCWD, $0, O_DIRECTORY | O_CLOEXEC) } : AT_FDCWD
-        if directory == -1 { throw .cannotOpen(path: TerminalText.name(pathBytes), .current("create")) }
+        if directory == -1 { throw Self.cannotOpen(pathBytes, "create") }
         if holdingDirectory, let expected {
             var info = stat()
             guard fstat(directory, &info) == 0, FileIdentity(info) == expected else {
@@ -157,6 +157,14 @@ public final class AtomicOutputFile: Sendable {
         self.init(pathBytes: pathBytes, targetName: holdingDirectory ? name : target, directory: directory, fd: fd,
                   temporaryName: template.dropLast().map { UInt8(bitPattern: $0) },
                   createdMode: (mode ?? 0o600) & 0o777 & ~ProcessUmask.bits, direct: false, slot: registered)
+    }
+
+    /// The error of the call that just failed making the output named
+    /// `pathBytes`: errno taken first, before the name is made (an
+    /// allocation may change errno).
+    private static func cannotOpen(_ pathBytes: [UInt8], _ operation: String) -> BaleError {
+        let failure = SystemError.current(operation)
+        return .cannotOpen(path: TerminalText.name(pathBytes), failure)
     }
 
     /// An output written straight into `fd`, which it now owns.
@@ -239,7 +247,7 @@ public final class AtomicOutputFile: Sendable {
         guard case .file(let target) = try destination(of: pathBytes, writesDevicesDirectly: true) else { return }
         let directory = PathParts(target).directory
         if withCString(directory, { faccessat(AT_FDCWD, $0, W_OK | X_OK, AT_EACCESS) }) != 0 {
-            throw .cannotOpen(path: TerminalText.name(pathBytes), .current("create"))
+            throw cannotOpen(pathBytes, "create")
         }
     }
 

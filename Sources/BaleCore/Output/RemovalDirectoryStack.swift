@@ -137,11 +137,12 @@ final class RemovalDirectoryStack {
         let component = Array(current[name])
         let flags = O_DIRECTORY | O_CLOEXEC | (guarded ? O_NOFOLLOW : 0)
         let fd = withCString(component) { bale_open_path(parent, $0, flags) }
+        let failure = fd < 0 ? SystemError.current("open") : nil  // before the prefix is made: it allocates
         let prefix = Array(current[..<name.upperBound])
-        if fd < 0 {
+        if let failure {
             // O_NOFOLLOW on a link: ELOOP; a link to a file, or a file: ENOTDIR.
-            if guarded && (errno == ELOOP || errno == ENOTDIR) { return .failure(.replaced(path: prefix)) }
-            return .failure(.cannotOpen(path: prefix, .current("open")))
+            if guarded && (failure.code == ELOOP || failure.code == ENOTDIR) { return .failure(.replaced(path: prefix)) }
+            return .failure(.cannotOpen(path: prefix, failure))
         }
         var info = stat()
         if fstat(fd, &info) != 0 {
