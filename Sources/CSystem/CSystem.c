@@ -606,7 +606,7 @@ long bale_filesystem_type(int fd) {
    node (the online count) put 16 processes on each. The mask is asked
    with sets of growing size, for machines of more CPUs than a cpu_set_t
    holds (EINVAL). */
-int bale_usable_cpus(void) {
+static int bale_affinity_cpus(void) {
     for (size_t cpus = 1024; cpus <= 65536; cpus *= 2) {
         cpu_set_t *set = CPU_ALLOC(cpus);
         if (set == NULL) break;
@@ -622,6 +622,126 @@ int bale_usable_cpus(void) {
     }
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     return online > 0 ? (int)online : 1;
+}
+
+/* The CPU time a cgroup's quota allows, in CPUs (2.5: 250 ms a 100 ms
+   period), the least over the process's cgroup and its ancestors; 0 when
+   no quota applies or none can be read. A container run with `--cpus 2`
+   (cgroup v2's cpu.max, v1's cpu.cfs_quota_us) on a 64-core host sees all
+   64 in its affinity, and one worker per core put 64 processes on the
+   time of 2: each with its buffers, and each chunk slowed 32 times. The
+   hierarchies are found in /proc/self/mountinfo (v2 at /sys/fs/cgroup, or
+   beside v1 at /sys/fs/cgroup/unified) and the process's place in each
+   in /proc/self/cgroup; a mount of a cgroup below the root (a
+   container's own) is followed from its root. */
+static double bale_read_quota(const char *directory, int v2) {
+    char path[PATH_MAX + 32];
+    double quota = -1, period = -1;
+    if (v2) {
+        snprintf(path, sizeof path, "%s/cpu.max", directory);
+        FILE *file = fopen(path, "re");
+        if (file == NULL) return 0;
+        char first[32];
+        if (fscanf(file, "%31s %lf", first, &period) == 2 && strcmp(first, "max") != 0) quota = atof(first);
+        fclose(file);
+    } else {
+        snprintf(path, sizeof path, "%s/cpu.cfs_quota_us", directory);
+        FILE *file = fopen(path, "re");
+        if (file == NULL) return 0;
+        if (fscanf(file, "%lf", &quota) != 1) quota = -1;
+        fclose(file);
+        snprintf(path, sizeof path, "%s/cpu.cfs_period_us", directory);
+        file = fopen(path, "re");
+        if (file == NULL) return 0;
+        if (fscanf(file, "%lf", &period) != 1) period = -1;
+        fclose(file);
+    }
+    return quota > 0 && period > 0 ? quota / period : 0;
+}
+
+/* True when `list` (comma-separated) holds `word`. */
+static int bale_list_holds(const char *list, const char *word) {
+    size_t length = strlen(word);
+    for (const char *at = list; at != NULL && *at; ) {
+        const char *comma = strchr(at, ',');
+        size_t part = comma ? (size_t)(comma - at) : strlen(at);
+        if (part == length && strncmp(at, word, length) == 0) return 1;
+        at = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+double bale_cgroup_cpu_limit(void) {
+    /* Where the process is: v2's "0::PATH", v1's "N:cpu,cpuacct:PATH". */
+    char v1_path[PATH_MAX] = "", v2_path[PATH_MAX] = "";
+    int has_v1 = 0, has_v2 = 0;
+    char line[PATH_MAX + 256];
+    FILE *file = fopen("/proc/self/cgroup", "re");
+    if (file == NULL) return 0;
+    while (fgets(line, sizeof line, file) != NULL) {
+        line[strcspn(line, "\n")] = 0;
+        char *first = strchr(line, ':');
+        char *second = first ? strchr(first + 1, ':') : NULL;
+        if (second == NULL) continue;
+        *second = 0;
+        if (strcmp(line, "0:") == 0) {
+            snprintf(v2_path, sizeof v2_path, "%s", second + 1);
+            has_v2 = 1;
+        } else if (bale_list_holds(first + 1, "cpu")) {
+            snprintf(v1_path, sizeof v1_path, "%s", second + 1);
+            has_v1 = 1;
+        }
+    }
+    fclose(file);
+    /* Where the hierarchies are mounted, and which cgroup each mount shows. */
+    double limit = 0;
+    file = fopen("/proc/self/mountinfo", "re");
+    if (file == NULL) return 0;
+    while (fgets(line, sizeof line, file) != NULL) {
+        /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE SOURCE SUPEROPTIONS */
+        char root[PATH_MAX], point[PATH_MAX], type[64], options[512];
+        char *dash = strstr(line, " - ");
+        if (dash == NULL) continue;
+        if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2) continue;
+        if (sscanf(dash + 3, "%63s %*s %511s", type, options) != 2) continue;
+        int v2 = strcmp(type, "cgroup2") == 0;
+        if (!(v2 && has_v2) && !(strcmp(type, "cgroup") == 0 && has_v1 && bale_list_holds(options, "cpu"))) continue;
+        const char *place = v2 ? v2_path : v1_path;
+        /* The process's cgroup below the mount's root; a mount that does
+           not show it (another container's, a sibling) is passed. */
+        size_t root_length = strcmp(root, "/") == 0 ? 0 : strlen(root);
+        if (strncmp(place, root, root_length) != 0 || (place[root_length] != '/' && place[root_length] != 0)) continue;
+        char directory[2 * PATH_MAX];
+        snprintf(directory, sizeof directory, "%s%s", point, place + root_length);
+        /* The cgroup, then each ancestor up to the mount point. */
+        size_t floor = strlen(point), end = strlen(directory);
+        while (end > floor && directory[end - 1] == '/') directory[--end] = 0;
+        while (1) {
+            double here = bale_read_quota(directory, v2);
+            if (here > 0 && (limit == 0 || here < limit)) limit = here;
+            if (end <= floor) break;
+            char *slash = strrchr(directory, '/');
+            if (slash == NULL || (size_t)(slash - directory) < floor) break;
+            *slash = 0;
+            end = (size_t)(slash - directory);
+        }
+    }
+    fclose(file);
+    return limit;
+}
+
+/* The CPUs bale may use: its affinity, and no more than a cgroup's CPU
+   quota allows (rounded up, at least one). */
+int bale_usable_cpus(void) {
+    int cpus = bale_affinity_cpus();
+    double quota = bale_cgroup_cpu_limit();
+    if (quota > 0) {
+        int allowed = (int)quota;
+        if (allowed < quota) allowed += 1;
+        if (allowed < 1) allowed = 1;
+        if (allowed < cpus) cpus = allowed;
+    }
+    return cpus;
 }
 
 /* prctl and snprintf are variadic, which Swift cannot call. */

@@ -15,6 +15,15 @@ enum Machine {
         (try? sh("command -v \(tool) > /dev/null", in: "/").status) == 0
     }
 
+    /// Whether a cgroup with a CPU quota can be made here: root, a cgroup
+    /// v1 `cpu` hierarchy at /sys/fs/cgroup/cpu that takes a new group,
+    /// and more than one CPU (so that a quota of one changes the count).
+    static let canMakeCPUQuotaCgroup: Bool = {
+        guard isRoot, ProcessInfo.processInfo.activeProcessorCount > 1 else { return false }
+        return (try? sh("g=/sys/fs/cgroup/cpu/bale-probe-$$ && mkdir $g && [ -w $g/cpu.cfs_quota_us ] && rmdir $g",
+                        in: "/").status) == 0
+    }()
+
     /// Whether a tmpfs can be mounted here (root, and a kernel or
     /// container that allows it): tried once on a scratch directory.
     static let canMountTmpfs: Bool = {

@@ -23,7 +23,9 @@ public struct EngineSettings: Sendable {
     /// The number of workers `jobs` asks for; by default one per CPU this
     /// process may run on (`bale_usable_cpus`: under `taskset -c 0`, or a
     /// Slurm task bound to 4 cores, the online count started one worker
-    /// per core of the whole node).
+    /// per core of the whole node), and no more than its cgroup's CPU
+    /// quota allows, rounded up (a container's `--cpus 2` on a 64-core
+    /// host started 64 workers to share the time of 2).
     public var workerCount: Int {
         jobs > 0 ? jobs : Self.usableCPUs
     }

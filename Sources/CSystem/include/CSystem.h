@@ -195,6 +195,8 @@ void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_leng
 /// the online CPUs if the kernel does not say. Swift cannot use glibc's
 /// CPU_COUNT macros.
 int bale_usable_cpus(void);
+/* The CPUs a cgroup's CPU quota allows (fractional), 0 when none does. */
+double bale_cgroup_cpu_limit(void);
 
 /// Names the calling thread (the process's name, `comm`, for the main
 /// thread) as prctl(PR_SET_NAME) does: its first 15 bytes.
