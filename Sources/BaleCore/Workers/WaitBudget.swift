@@ -26,12 +26,14 @@ import Glibc
 /// run may get a sliver of a core: with a busy loop beside it on its core
 /// and bale under `nice 19`, a chunk of 35 ms of CPU took 2.4 s, and two
 /// workers killed in turn as hung made it a poison chunk (exit 1, nothing
-/// wrong). So, given the worker's pid, a slice that passes without an
-/// answer counts less the time the kernel kept the worker waiting for a
-/// CPU (its run-queue delay, the second field of /proc/PID/schedstat; a
-/// CPU quota's throttling counts there too). What counts is the time the
+/// wrong). So, given the worker's pid, the wait counts less the time the
+/// kernel kept the worker waiting for a CPU meanwhile (its run-queue
+/// delay, the second field of /proc/PID/schedstat; a CPU quota's
+/// throttling counts there too: a busy loop under a quota of a tenth of
+/// a CPU gained 1.8 s of it in 2 s). What counts is the time the
 /// worker ran or slept: one that loops without answering, or waits on
-/// something that never comes, is caught as before. Read after each
+/// something that never comes, is caught as before (on a loaded machine,
+/// once it has had the timeout's worth of time). Read after each
 /// slice that timed out, so a worker that answers in time costs no read;
 /// the first slice of a wait, with nothing to compare, counts whole (a
 /// quarter of a second at most). The delay is taken off the whole wait,
