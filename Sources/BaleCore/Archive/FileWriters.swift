@@ -92,6 +92,11 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var displayName: String { TerminalText.name(name) }
         /// Extended attributes and ACLs to set (`AttributeRestorer`).
         var attributes: [ExtendedAttributes.Attribute] = []
+        /// The entry's place in the archive, which the problems met
+        /// writing it keep (`CollectedDiagnostics.order`): the threads
+        /// finish files out of the archive's order, and the extractor's
+        /// own refusals come as the entries do.
+        var order = 0
     }
 
     private let queue: BoundedQueue<[Job]>
@@ -172,7 +177,9 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         waitFor(job.key)
         if writesInline {
             let problems = run(job)
-            if !problems.isEmpty { monitor.withLock { shared.problems.append(contentsOf: problems) } }
+            if !problems.isEmpty {
+                monitor.withLock { for problem in problems { shared.problems.append(problem, order: job.order) } }
+            }
             return
         }
         if batch.last?.parent !== job.parent {
@@ -266,13 +273,14 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         }
     }
 
-    /// Writes what is queued, stops the threads, returns the problems met.
-    func finish() -> [Diagnostic] {
+    /// Writes what is queued, stops the threads, returns the problems met
+    /// (each with its file's `Job.order`).
+    func finish() -> CollectedDiagnostics {
         handOver()
         queue.close()
         for thread in threads { thread.join() }
         threads = []
-        return monitor.withLock { shared.problems.all }
+        return monitor.withLock { shared.problems }
     }
 
     /// The directories `jobs` hold, counted as `submit` counts them (a
@@ -290,14 +298,14 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         var directoryKeys: [PathKey] = []
         var directories = 0
         var lenders: [ObjectIdentifier] = []
-        var problems: [Diagnostic] = []
+        var problems: [(Diagnostic, order: Int)] = []
     }
 
     /// Writes a batch; what to report of it (`complete`).
     private func write(_ jobs: [Job]) -> Written {
         var written = Written()
         for job in jobs {
-            written.problems += run(job)
+            written.problems += run(job).map { ($0, order: job.order) }
         }
         written.directories = Self.directories(of: jobs)
         var last: PathKey?
@@ -319,7 +327,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             shared.completed += written.keys.count
             for key in written.keys { shared.pending.remove(key) }
             for directory in written.directoryKeys { Self.countDown(directory, in: &shared.pendingDirectories) }
-            shared.problems.append(contentsOf: written.problems)
+            for (problem, order) in written.problems { shared.problems.append(problem, order: order) }
             idle.broadcast()
         }
     }

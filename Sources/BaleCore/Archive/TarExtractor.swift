@@ -46,7 +46,14 @@ public struct TarExtractor: TarReader.Handler {
     private var refusals = CollectedDiagnostics()
     /// Warnings that do not refuse an entry (unknown types).
     private var notices = CollectedDiagnostics()
-    public var warnings: [Diagnostic] { notices.all }
+    public var warnings: [Diagnostic] { notices.inOrder }
+    /// The entries begun so far: each diagnostic keeps the number of its
+    /// entry (`CollectedDiagnostics.order`, `FileWriters.Job.order`), and
+    /// those of the small files the writer threads write come back out of
+    /// the archive's order: sorted, every refusal is said in the archive's
+    /// order, as GNU tar says them (`unpack -k` named the large files
+    /// first, then the small ones).
+    private var entryNumber = 0
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
     /// Directories to finish at the end, in the archive's order.
@@ -233,6 +240,9 @@ public struct TarExtractor: TarReader.Handler {
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         currentEntry = entry
+        entryNumber += 1
+        refusals.order = entryNumber
+        notices.order = entryNumber
         if !descriptorsShared {
             descriptorsShared = true
             directories.keepOpen(atMost: writers.share(spare: DescriptorLimit.spare()).openDirectories)
@@ -395,7 +405,7 @@ public struct TarExtractor: TarReader.Handler {
                 parent: directory, leaf: leaf, key: PathKey(bytes: path),
                 content: FileContent(expected: Int(entry.size)), mode: mode, owner: owner,
                 seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
-                name: entry.name, attributes: attributesToSet(entry))
+                name: entry.name, attributes: attributesToSet(entry), order: entryNumber)
         case .file:
             // A large file is written under a temporary name and renamed
             // over its own at `end`: an archive cut short, a full disk or a
@@ -789,10 +799,11 @@ public struct TarExtractor: TarReader.Handler {
         large = nil
         current = -1
         // The writers' refusals are errors; what they could not restore of
-        // a file's attributes, warnings.
-        for problem in writers.finish() {
-            if problem.severity == .error { refusals.append(problem) } else { notices.append(problem) }
-        }
+        // a file's attributes, warnings: each put back at its entry.
+        let written = writers.finish()
+        refusals.append(written, severity: .error)
+        notices.append(written, severity: .warning)
+        notices.append(written, severity: .notice)
         forgetCachedParent()
         // A directory archived twice takes its last entry's mode and time,
         // as in GNU tar: the earlier entries of a path already done are passed.
@@ -807,6 +818,6 @@ public struct TarExtractor: TarReader.Handler {
             finishDirectory(directory, leaf: leaf, in: parent.fd)
         }
         directoryTimes = []
-        return refusals.all
+        return refusals.inOrder
     }
 }

@@ -19,7 +19,17 @@ public struct CollectedDiagnostics: Sendable {
 
     /// The diagnostics kept, in the order they came.
     public private(set) var kept: [Diagnostic] = []
+    /// Where each kept one belongs (`order`, or the order given to
+    /// `append(_:order:)`), for `inOrder`.
+    private var orders: [Int] = []
     private var keptBytes = 0
+    /// Where the diagnostics appended from now on belong: what collects
+    /// them in steps (the extractor, entry by entry) says which step it
+    /// is at, and diagnostics found later for an earlier step (by the
+    /// writer threads, for the small files they write) are given theirs
+    /// (`append(_:order:)`), so that `inOrder` lists them all as the steps
+    /// came, as GNU tar says them.
+    public var order = 0
     /// How many came past the limits, by severity, and the worst status
     /// they ask for.
     private var notKept: [Diagnostic.Severity: (count: Int, worst: ExitCode)] = [:]
@@ -36,10 +46,16 @@ public struct CollectedDiagnostics: Sendable {
 
     /// Collects `diagnostic`: kept while within the limits, else counted.
     public mutating func append(_ diagnostic: Diagnostic) {
+        append(diagnostic, order: order)
+    }
+
+    /// Collects `diagnostic`, found for the step `order`.
+    public mutating func append(_ diagnostic: Diagnostic, order: Int) {
         worstExitStatus = max(worstExitStatus, diagnostic.exitStatus)
         let bytes = (diagnostic.path?.utf8.count ?? 0) + diagnostic.cause.utf8.count
         if kept.count < Self.limit && keptBytes + bytes <= Self.byteLimit {
             kept.append(diagnostic)
+            orders.append(order)
             keptBytes += bytes
         } else {
             let before = notKept[diagnostic.severity] ?? (0, .success)
@@ -52,11 +68,33 @@ public struct CollectedDiagnostics: Sendable {
         for diagnostic in diagnostics { append(diagnostic) }
     }
 
+    /// Collects those of `other` of `severity`, each with its order.
+    public mutating func append(_ other: CollectedDiagnostics, severity: Diagnostic.Severity) {
+        for (diagnostic, order) in zip(other.kept, other.orders) where diagnostic.severity == severity {
+            append(diagnostic, order: order)
+        }
+        if let (count, worst) = other.notKept[severity] {
+            let before = notKept[severity] ?? (0, .success)
+            notKept[severity] = (before.count + count, max(before.worst, worst))
+            worstExitStatus = max(worstExitStatus, worst)
+        }
+    }
+
+    /// `all`, the diagnostics kept sorted by their order (those of one
+    /// order as they came).
+    public var inOrder: [Diagnostic] {
+        let sorted = kept.indices.sorted { orders[$0] != orders[$1] ? orders[$0] < orders[$1] : $0 < $1 }
+        return sorted.map { kept[$0] } + countLines
+    }
+
     /// The diagnostics kept, then one line per severity for those only
     /// counted (`N more errors not shown`), which asks for the worst exit
     /// status they did.
-    public var all: [Diagnostic] {
-        var lines = kept
+    public var all: [Diagnostic] { kept + countLines }
+
+    /// One line per severity for the diagnostics only counted.
+    private var countLines: [Diagnostic] {
+        var lines: [Diagnostic] = []
         for (severity, word) in [(Diagnostic.Severity.error, "error"), (.warning, "warning"), (.notice, "notice")] {
             guard let (count, worst) = notKept[severity] else { continue }
             let text = "\(count) more \(word)\(count == 1 ? "" : "s") like those above not shown"
