@@ -35,4 +35,28 @@ import Testing
         #expect(context.exitStatus == .warning)
         #expect(context.diagnosticsNotKept == 1)
     }
+
+    /// Diagnostics found later for an earlier step (the writer threads'
+    /// refusals of small files) are said at their step; those of one step
+    /// as they came; merged by severity, with the counts of those not kept.
+    @Test func theyAreSaidInTheOrderOfTheirSteps() {
+        var extractor = CollectedDiagnostics()
+        var writers = CollectedDiagnostics()
+        extractor.order = 1
+        extractor.append(.error(path: "a", "first"))
+        extractor.order = 3
+        extractor.append(.error(path: "c", "third"))
+        extractor.append(.error(path: "c", "third again"))
+        writers.append(.error(path: "d", "fourth"), order: 4)
+        writers.append(.warning(path: "b", "a warning"), order: 2)
+        writers.append(.error(path: "b", "second"), order: 2)
+        extractor.append(writers, severity: .error)
+        #expect(extractor.inOrder.map(\.line) == ["bale: a: first", "bale: b: second", "bale: c: third",
+                                                  "bale: c: third again", "bale: d: fourth"])
+        #expect(extractor.all.map(\.line).first == "bale: a: first")
+        var warnings = CollectedDiagnostics()
+        warnings.append(writers, severity: .warning)
+        #expect(warnings.inOrder.map(\.line) == ["bale: b: a warning"])
+        #expect(warnings.worstExitStatus == .warning)
+    }
 }
