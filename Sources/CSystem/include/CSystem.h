@@ -132,8 +132,9 @@ extern const int bale_fnm_leading_dir;
 /// Raises glibc's mmap and trim thresholds (mallopt), so chunk-sized
 /// buffers are reused from the heap instead of mapped and unmapped each time.
 void bale_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold);
-/* Under a limit on the address space (ulimit -v, RLIMIT_AS), one malloc
-   arena for every thread; 1 when set, 0 when there is no limit. */
+/// Under a limit on the address space (ulimit -v, RLIMIT_AS), one malloc
+/// arena for every thread (MemoryTuning says why); 1 when set, 0 when
+/// there is no limit.
 int bale_one_arena_under_address_space_limit(void);
 
 /// The version bale was built as: `git describe --tags --always --dirty`
@@ -192,10 +193,12 @@ void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_leng
 
 /// The CPUs this process may run on (its affinity: what `taskset`, a
 /// cpuset and Slurm's task binding give it, as `nproc` counts them), or
-/// the online CPUs if the kernel does not say. Swift cannot use glibc's
-/// CPU_COUNT macros.
+/// the online CPUs if the kernel does not say; no more than the cgroup's
+/// CPU quota allows, rounded up (`bale_cgroup_cpu_limit`). Swift cannot
+/// use glibc's CPU_COUNT macros.
 int bale_usable_cpus(void);
-/* The CPUs a cgroup's CPU quota allows (fractional), 0 when none does. */
+/// The CPUs the cgroup's CPU quota allows (2.5: 250 ms a 100 ms period),
+/// the least over the process's cgroup and its ancestors; 0 when none does.
 double bale_cgroup_cpu_limit(void);
 
 /// Names the calling thread (the process's name, `comm`, for the main
