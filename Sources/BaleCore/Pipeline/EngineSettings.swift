@@ -30,8 +30,10 @@ public struct EngineSettings: Sendable {
         jobs > 0 ? jobs : Self.usableCPUs
     }
 
-    /// The CPUs this process may run on (at least 1).
-    public static var usableCPUs: Int { max(1, Int(bale_usable_cpus())) }
+    /// The CPUs this process may run on (at least 1): asked once, as the
+    /// answer reads /proc/self/cgroup and /proc/self/mountinfo (the quota)
+    /// and a run asks it several times (the pool, its arena, the summary).
+    public static let usableCPUs: Int = max(1, Int(bale_usable_cpus()))
 
     /// The work of compressing chunks at bale's `level` with the codec chosen.
     public func compression(level: Int32) -> WorkKind {
