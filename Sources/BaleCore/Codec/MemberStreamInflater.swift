@@ -39,4 +39,15 @@ public struct InflateStep: Sendable {
 public struct InflateFailure: Error, Sendable {
     public var reason: String
     public var consumed: Int
+    /// The trailer field that failed, when the data inflated whole but
+    /// its trailer does not match it (nil: the data itself is bad).
+    public var failedCheck: GzipTrailer.Field? = nil
+
+    /// The error of the stream `path` it is about, the member's failing
+    /// call having begun at `offset` of the stream.
+    func error(path: String, offset: Int64) -> BaleError {
+        let at = offset + Int64(consumed)
+        if let failedCheck { return .failedCheck(path: path, offset: at, field: failedCheck) }
+        return .corrupt(path: path, offset: at, reason: reason)
+    }
 }

@@ -318,12 +318,11 @@ public struct GzipStreamDecoder {
                 step = try inflater.inflate(UnsafeRawBufferPointer(rebasing: input[start..<end]),
                                             into: UnsafeMutableRawBufferPointer(rebasing: output[filled...]))
             } catch {
-                let failedAt = consumed + Int64(error.consumed)
                 if inflater !== zlib, let fileBase,
                    let verdict = try zlibVerdict(fd: fd, path: path, memberStart: memberStart, fileBase: fileBase) {
                     throw verdict
                 }
-                throw .corrupt(path: path, offset: failedAt, reason: error.reason)
+                throw error.error(path: path, offset: consumed)
             }
             start += step.consumed
             consumed += Int64(step.consumed)
@@ -412,7 +411,7 @@ public struct GzipStreamDecoder {
                 offset += Int64(step.consumed)
                 if step.memberEnded { return nil }
             } catch {
-                return .corrupt(path: path, offset: offset + Int64(error.consumed), reason: error.reason)
+                return error.error(path: path, offset: offset)
             }
         }
     }

@@ -183,7 +183,7 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
             return verdict
         }
         return crcMatches
-            ? .corrupt(path: path, offset: trailerEnd, reason: "incorrect length check")
-            : .corrupt(path: path, offset: trailerEnd - 4, reason: "incorrect data check")
+            ? .failedCheck(path: path, offset: trailerEnd, field: .lengthCheck)
+            : .failedCheck(path: path, offset: trailerEnd - 4, field: .dataCheck)
     }
 }

@@ -16,6 +16,10 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     case brokenPipe
     /// Compressed input is damaged; `offset` is where, when known.
     case corrupt(path: String, offset: Int64?, reason: String)
+    /// A gzip member's data inflated whole but its trailer's `field` does
+    /// not match it: the damage is somewhere in its data. `offset` is the
+    /// byte after the field, as zlib reports it.
+    case failedCheck(path: String, offset: Int64, field: GzipTrailer.Field)
     /// The tar stream inside `path` is not a valid archive at `offset`
     /// (a byte offset in the uncompressed tar stream).
     case badArchive(path: String, offset: Int64, reason: String)
@@ -49,17 +53,16 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     /// True for damaged or cut-short compressed input.
     public var isDamage: Bool {
         switch self {
-        case .corrupt, .badArchive, .truncated, .truncatedStream: return true
+        case .corrupt, .failedCheck, .badArchive, .truncated, .truncatedStream: return true
         default: return false
         }
     }
 
     /// True for a member whose data inflated whole but whose trailer does
-    /// not match it (zlib's words: "incorrect data check", a CRC-32, or
-    /// "incorrect length check"): the damage is somewhere in its data.
+    /// not match it (`failedCheck`): the damage is somewhere in its data.
     public var isFailedCheck: Bool {
-        guard case .corrupt(_, _, let reason) = self else { return false }
-        return reason == "incorrect data check" || reason == "incorrect length check"
+        if case .failedCheck = self { return true }
+        return false
     }
 
     /// True for input that ends too early: inside a member, or without
@@ -83,7 +86,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     public var path: String? {
         switch self {
         case .cannotOpen(let path, _), .readFailed(let path, _), .writeFailed(let path, _),
-             .corrupt(let path, _, _), .codecFailed(let path, _, _), .badArchive(let path, _, _), .truncated(let path),
+             .corrupt(let path, _, _), .failedCheck(let path, _, _), .codecFailed(let path, _, _), .badArchive(let path, _, _), .truncated(let path),
              .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _),
              .poisonBatch(let path, _, _, _, _), .directoryReplaced(let path), .temporaryReplaced(let path):
             return path
@@ -100,6 +103,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .brokenPipe: return "standard output: broken pipe"
         case .corrupt(_, let offset?, let reason): return "invalid compressed data at byte \(offset): \(reason)"
         case .corrupt(_, nil, let reason): return reason
+        case .failedCheck(_, let offset, let field): return "invalid compressed data at byte \(offset): \(field.zlibWords)"
         case .codecFailed(_, let work, let reason): return "cannot \(work): \(reason)"
         case .badArchive(_, let offset, let reason):
             return "not a valid tar archive at byte \(offset) of the tar stream: \(reason)"

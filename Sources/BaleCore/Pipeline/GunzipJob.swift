@@ -88,7 +88,7 @@ public enum GunzipJob {
                 // member cut short: the streaming decoder reads on from the
                 // first member not written, and decides.
                 switch error {
-                case .corrupt, .truncated: break
+                case .corrupt, .failedCheck, .truncated: break
                 default: throw error
                 }
             }
