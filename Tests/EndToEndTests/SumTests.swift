@@ -206,6 +206,31 @@ import Testing
         #expect(run.stderr.contains("ended 2 worker processes in turn"), "\(run.stderr)")
     }
 
+    /// A manifest that cannot be written fails the pack before its
+    /// archive takes its name: the archive had replaced the one already
+    /// there (exit 1), leaving it beside the manifest of the run before,
+    /// which no longer described it. Now the old archive and manifest stay
+    /// as they were, and nothing temporary is left.
+    @Test func aManifestNotWrittenLeavesTheOldArchive() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && seq 1 5000 > t/a && seq 2 9000 > t/b
+            "$BALE" pack t -o t.tgz --manifest t.sha256 && cp t.tgz before.tgz && cp t.sha256 before.sha256
+            seq 3 7000 > t/a
+            "$BALE" pack t -o t.tgz --manifest /dev/full 2> err; echo "to a full device: $?"
+            cmp t.tgz before.tgz && cmp t.sha256 before.sha256 && echo "the archive and the manifest before kept"
+            ls -A | sort | tr '\n' ' '; echo
+            cat err >&2
+            """#)
+        #expect(run.stdout == """
+            to a full device: 1
+            the archive and the manifest before kept
+            before.sha256 before.tgz err t t.sha256 t.tgz \("")
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("bale: /dev/full: write error: No space left on device (the manifest)"), "\(run.stderr)")
+        #expect(run.stderr.contains("bale: t.tgz: not made, as its manifest could not be written"), "\(run.stderr)")
+    }
+
     /// `sum` stopped by a batch that ended worker after worker names the
     /// batch's files: it said "files: the chunk at byte 0 ...", naming
     /// none, and printed nothing of the files it did not hash.

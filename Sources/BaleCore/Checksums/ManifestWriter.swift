@@ -8,9 +8,13 @@
 /// 0.09 s; done after the pipeline, with one core idle, that was 2% of
 /// the pack's wall time. Done here, it overlaps the compression tail.
 ///
-/// The text goes to a temporary file; `commit` renames it into place only
-/// after the archive itself is committed, and `discard` removes it, so a
-/// failed pack leaves no manifest. For "-" the text is held and printed by
+/// The text goes to a temporary file, written whole (`finishWriting`)
+/// before the archive is committed: a manifest that cannot be written (a
+/// full disk, a file-size limit) fails the pack before the archive takes
+/// its name, so an archive already there is not replaced by one whose
+/// manifest is missing, or older than it. `commit` renames the manifest
+/// into place once the archive is, and `discard` removes it, so a failed
+/// pack leaves no manifest. For "-" the text is held and printed by
 /// `commit`, so standard output shows a manifest only for a whole archive.
 final class ManifestWriter: @unchecked Sendable {  // written by its thread only, read after `join`; `thread` by the command only
     private let path: String
@@ -38,6 +42,16 @@ final class ManifestWriter: @unchecked Sendable {  // written by its thread only
                 failure = error
             }
         }
+    }
+
+    /// Waits for the thread and throws what went wrong writing the
+    /// manifest, if anything did: the pack is to fail, its archive not
+    /// committed. Its temporary file is left to `discard`.
+    func finishWriting() throws(BaleError) {
+        thread?.join()
+        thread = nil
+        if let failure { throw failure }
+        if path == "-" ? text == nil : file == nil { throw .workerFailed("the manifest was not made") }
     }
 
     /// Waits for the thread, then puts the manifest in place (flushed to

@@ -249,6 +249,17 @@ public struct PackCommand {
             let report = try outcome.get()
             let indexLength = try writeIndex(of: cutter, to: sink, outputName: outputPath ?? "-")
             let endLength = try sink.writeEndMember()
+            // The manifest whole before the archive takes its name: if it
+            // cannot be written, neither is put in place (an archive
+            // already there stays, with the manifest made beside it).
+            do throws(BaleError) { try manifest?.finishWriting() } catch {
+                abandon()
+                context.fail(error, writing: "the manifest")
+                if let outputPath, outputPath != "-" {
+                    context.report(.error(path: outputPath, "not made, as its manifest could not be written"))
+                }
+                return error.exitStatus
+            }
             if try output?.commit(attributes: nil, sync: removal != nil, replacing: replacesTarget) == .targetExists {
                 // Made there by someone else while bale packed: kept, and
                 // this archive discarded.
