@@ -148,7 +148,8 @@ extension EngineOptions {
     /// Standard output is written through `StandardOutput` only, and
     /// closed here, checked: a JSON summary that cannot be written, or a
     /// close that reports a lost write, is exit 1 with a message; a reader
-    /// that went away is 141, quietly (and then no JSON is attempted).
+    /// that went away is 141, quietly (and then no JSON is attempted, nor
+    /// after a write there that failed: its message was said once).
     func report(command: String, inputs: [String], quiet: Bool, verbose: Bool = false, context: RunContext,
                 _ work: () -> BaleCore.ExitCode) -> ArgumentParser.ExitCode {
         let progress = !quiet && !verbose && !noProgress && isatty(2) != 0 ? Progress(summary: context.summary) : nil
@@ -176,7 +177,7 @@ extension EngineOptions {
                 } catch {
                     context.fail(error, writing: "the JSON summary")
                 }
-            } else if status != .brokenPipe {
+            } else if status != .brokenPipe && !StandardOutput.hasFailed {
                 do throws(BaleError) { try StandardOutput.write(text) } catch { context.fail(error) }
             }
         }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Synchronization
 
 /// The one way bale writes to standard output, for every command: the
 /// data of `gzip -c`, `gunzip -c` and `pack -o -`, the lines of `list`,
@@ -37,8 +38,19 @@ public enum StandardOutput {
     /// Writes all of `bytes` to standard output.
     public static func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        do { try FileIO.write(1, from: base, count: bytes.count) } catch { throw failure(error) }
+        do { try FileIO.write(1, from: base, count: bytes.count) } catch {
+            let failure = failure(error)
+            if case .writeFailed = failure { failed.store(true, ordering: .relaxed) }
+            throw failure
+        }
     }
+
+    /// True once a write to standard output failed (a full disk, a
+    /// closed descriptor; not a reader that went away): the run's end
+    /// does not try it again for the JSON summary, whose write would fail
+    /// the same way and say so a second time.
+    public static var hasFailed: Bool { failed.load(ordering: .relaxed) }
+    private static let failed = Atomic<Bool>(false)
 
     /// Writes all of `bytes` to standard output.
     public static func write(_ bytes: [UInt8]) throws(BaleError) {
