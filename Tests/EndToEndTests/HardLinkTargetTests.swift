@@ -66,6 +66,7 @@ import Testing
             bale: h1: hard link to the destination directory itself; not extracted
             bale: h2: hard link to the destination directory itself; not extracted
             bale: h3: cannot link to etc/passwd: No such file or directory; not extracted
+            bale: Removing leading `/' from hard link targets
 
             """, "\(run.stdout)\(run.stderr)")
     }

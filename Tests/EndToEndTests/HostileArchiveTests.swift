@@ -167,6 +167,7 @@ import Testing
             link: 1 f bale: .: names the destination directory itself; not extracted
             tar link: 2
             fifo: 1 f bale: /: names the destination directory itself; not extracted
+            bale: Removing leading `/' from member names
             tar fifo: 2
             directory: 0 f \("")
             tar directory: 0

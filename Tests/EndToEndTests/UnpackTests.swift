@@ -66,6 +66,31 @@ import Testing
         #expect(run.status == 0 && run.stdout == String(repeating: "trees equal\n", count: 5), "\(run.stdout)\(run.stderr)")
     }
 
+    /// Absolute names are extracted below the destination, and said to
+    /// be, as GNU tar says it: once for the member names, once for the
+    /// hard link targets, whatever the number of entries (bale said
+    /// nothing). The same lines as tar's, and the same tree.
+    @Test func absoluteNamesAreSaidToLoseTheirLeadingSlash() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p abs/d && echo x > abs/d/f && ln abs/d/f abs/d/g && echo y > abs/d/h && ln abs/d/h abs/d/i
+            tar -czPf abs.tgz "$PWD/abs"
+            mkdir t b && tar -xzf abs.tgz -C t 2> tar.err; echo "tar: $?"
+            "$BALE" unpack abs.tgz -C b 2> bale.err; echo "bale: $?"
+            diff -r t b && echo "the same tree"
+            sed 's/^tar: /bale: /' tar.err | cmp - bale.err && echo "the same lines"
+            cat bale.err
+            """#)
+        #expect(run.stdout == """
+            tar: 0
+            bale: 0
+            the same tree
+            the same lines
+            bale: Removing leading `/' from member names
+            bale: Removing leading `/' from hard link targets
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Each hostile archive: exit 1, a warning naming the entry, nothing
     /// outside the destination.
     @Test(arguments: [

@@ -54,6 +54,9 @@ public struct TarExtractor: TarReader.Handler {
     /// order, as GNU tar says them (`unpack -k` named the large files
     /// first, then the small ones).
     private var entryNumber = 0
+    /// The leading runs of '/' already said to be removed, from member
+    /// names and from hard link targets (`noticeLeadingSlashes`).
+    private var removedPrefixesSaid: Set<[UInt8]> = []
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
     /// Directories to finish at the end, in the archive's order.
@@ -128,6 +131,19 @@ public struct TarExtractor: TarReader.Handler {
     /// and any `bale pack` of a tree up to 65,536 levels deep, is within
     /// it.
     static let maximumDepth = 65536
+
+    /// Says, once for each run of leading '/' (`/`, `//`), that it is
+    /// removed from `what` ("member names", "hard link targets"): the
+    /// name is extracted below the destination, not at the absolute path
+    /// it gives, and GNU tar and bsdtar say so (a notice: the exit status
+    /// is not changed).
+    private mutating func noticeLeadingSlashes(of name: [UInt8], in what: String) {
+        let slash = UInt8(ascii: "/")
+        guard name.first == slash else { return }
+        let prefix = Array(name.prefix { $0 == slash })
+        guard removedPrefixesSaid.insert(prefix + Array(what.utf8)).inserted else { return }
+        notices.append(.notice(path: nil, "Removing leading `\(String(decoding: prefix, as: UTF8.self))' from \(what)"))
+    }
 
     /// The cleaned, relative components of an archive name, or nil with a
     /// reason when the name must be refused.
@@ -253,6 +269,7 @@ public struct TarExtractor: TarReader.Handler {
         // stripped is refused, not extracted as "x", whatever the
         // archive's maker meant by it).
         if policy.exclusions.excludes(entry.name) { return }
+        noticeLeadingSlashes(of: entry.name, in: "member names")
         if policy.stripComponents > 0, case .failure(let refused) = Self.components(entry.name) {
             refuse(entry, refused.reason)
             return
@@ -490,6 +507,7 @@ public struct TarExtractor: TarReader.Handler {
     /// without its leading '/' or the components --strip-components
     /// takes, as GNU tar names it.
     private mutating func findLinkTarget(of entry: TarEntry) -> (leaf: [UInt8], directory: OpenDirectory, path: [UInt8])? {
+        noticeLeadingSlashes(of: entry.linkTarget, in: "hard link targets")
         // A target with a ".." anywhere is refused before it is stripped,
         // as the entry's own name is (`begin`).
         if policy.stripComponents > 0, case .failure = Self.components(entry.linkTarget) {
