@@ -65,8 +65,8 @@ import Testing
         #expect(run.stderr == """
             bale: h1: hard link to the destination directory itself; not extracted
             bale: h2: hard link to the destination directory itself; not extracted
-            bale: h3: cannot link to etc/passwd: No such file or directory; not extracted
             bale: Removing leading `/' from hard link targets
+            bale: h3: cannot link to etc/passwd: No such file or directory; not extracted
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -166,8 +166,8 @@ import Testing
             tar file: 2
             link: 1 f bale: .: names the destination directory itself; not extracted
             tar link: 2
-            fifo: 1 f bale: /: names the destination directory itself; not extracted
-            bale: Removing leading `/' from member names
+            fifo: 1 f bale: Removing leading `/' from member names
+            bale: /: names the destination directory itself; not extracted
             tar fifo: 2
             directory: 0 f \("")
             tar directory: 0

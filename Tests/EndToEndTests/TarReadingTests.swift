@@ -165,7 +165,7 @@ import Testing
             slash.tar: 2 same bale: d/: a directory entry holding 1500 bytes of data; the data is skipped|
             oldslash.tar: 2 same bale: o/: a directory entry holding 600 bytes of data; the data is skipped|
             dotslash.tar: 2 same bale: ./: a directory entry holding 3 bytes of data; the data is skipped|
-            root.tar: 1 same bale: /: names the destination directory itself; not extracted|bale: Removing leading `/' from member names|
+            root.tar: 1 same bale: Removing leading `/' from member names|bale: /: names the destination directory itself; not extracted|
             symlink.tar: 0 same \("")
             fifo.tar: 0 same \("")
             Vrw-r--r-- MyVolume--Volume Header--

@@ -42,11 +42,15 @@ public struct TarExtractor: TarReader.Handler {
     private let policy: ExtractionPolicy
     private var userIDs = OwnerNames()
     private var groupIDs = OwnerNames()
-    /// The entries refused, said at the end (bounded: `CollectedDiagnostics`).
-    private var refusals = CollectedDiagnostics()
-    /// Warnings that do not refuse an entry (unknown types).
-    private var notices = CollectedDiagnostics()
-    public var warnings: [Diagnostic] { notices.inOrder }
+    /// What the extraction has to say, said at the end (bounded:
+    /// `CollectedDiagnostics`): the entries refused, and the warnings and
+    /// notices that refuse none (an unknown type, an attribute not
+    /// restored, a leading '/' removed), in one collection, so that all
+    /// are said in the archive's order, as GNU tar says them as it goes.
+    private var said = CollectedDiagnostics()
+    /// None apart: the extractor's warnings are said with its refusals,
+    /// each at its entry (`finish`).
+    public var warnings: [Diagnostic] { [] }
     /// The entries begun so far: each diagnostic keeps the number of its
     /// entry (`CollectedDiagnostics.order`, `FileWriters.Job.order`), and
     /// those of the small files the writer threads write come back out of
@@ -142,7 +146,7 @@ public struct TarExtractor: TarReader.Handler {
         guard name.first == slash else { return }
         let prefix = Array(name.prefix { $0 == slash })
         guard removedPrefixesSaid.insert(prefix + Array(what.utf8)).inserted else { return }
-        notices.append(.notice(path: nil, "Removing leading `\(String(decoding: prefix, as: UTF8.self))' from \(what)"))
+        said.append(.notice(path: nil, "Removing leading `\(String(decoding: prefix, as: UTF8.self))' from \(what)"))
     }
 
     /// The cleaned, relative components of an archive name, or nil with a
@@ -189,7 +193,7 @@ public struct TarExtractor: TarReader.Handler {
 
     /// `refuse(_:_:)` for an entry known by its name alone.
     private mutating func refuse(named name: [UInt8], _ reason: String) {
-        refusals.append(.error(path: TerminalText.name(name), "\(reason); not extracted"))
+        said.append(.error(path: TerminalText.name(name), "\(reason); not extracted"))
     }
 
     /// Opens the directory that will hold `parts.last`, creating missing
@@ -227,7 +231,7 @@ public struct TarExtractor: TarReader.Handler {
                                    refusal: @autoclosure () -> String) -> ExtractionPolicy.Room {
         let room = policy.makeRoom(at: leaf, in: parent, forEntryNamed: entry.displayName,
                                    modified: (entry.modificationSeconds, entry.modificationNanoseconds), refusal: refusal())
-        if case .refused(let said?) = room { said.severity == .error ? refusals.append(said) : notices.append(said) }
+        if case .refused(let refusal?) = room { said.append(refusal) }
         return room
     }
 
@@ -257,8 +261,7 @@ public struct TarExtractor: TarReader.Handler {
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         currentEntry = entry
         entryNumber += 1
-        refusals.order = entryNumber
-        notices.order = entryNumber
+        said.order = entryNumber
         if !descriptorsShared {
             descriptorsShared = true
             directories.keepOpen(atMost: writers.share(spare: DescriptorLimit.spare()).openDirectories)
@@ -294,7 +297,7 @@ public struct TarExtractor: TarReader.Handler {
                 if named.name.isEmpty { named.name = [UInt8(ascii: ".")] }  // as GNU tar names it
                 refuse(named, "names the destination directory itself")
             } else if let warning = entry.dataSkippedWarning {
-                notices.append(warning)  // "./" with data, as for any directory entry (and `verify`)
+                said.append(warning)  // "./" with data, as for any directory entry (and `verify`)
             }
             return
         }
@@ -306,11 +309,11 @@ public struct TarExtractor: TarReader.Handler {
             return
         case .unknownType(let type)?:
             let letter = type >= 0x20 && type < 0x7f ? String(UnicodeScalar(type)) : "\\" + String(type, radix: 8)
-            notices.append(.warning(path: entry.displayName, "unknown file type '\(letter)', extracted as normal file"))
+            said.append(.warning(path: entry.displayName, "unknown file type '\(letter)', extracted as normal file"))
         case .dumpDirectory?, .contiguous?, nil:
             break
         }
-        if let warning = entry.dataSkippedWarning { notices.append(warning) }
+        if let warning = entry.dataSkippedWarning { said.append(warning) }
         // A sparse file needs a file to seek in, whatever its size.
         let isSmallFile = entry.kind == .file && !entry.isSparse && entry.size <= FileWriters.smallFileLimit
         let path = Self.path(of: parts)
@@ -344,7 +347,7 @@ public struct TarExtractor: TarReader.Handler {
         }
         guard let directory = openParent(parts, for: entry) else { return }
         let parent = directory.fd
-        if restorer != nil { notices.append(contentsOf: entry.attributeProblems.map { .warning(path: entry.displayName, $0) }) }
+        if restorer != nil { said.append(contentsOf: entry.attributeProblems.map { .warning(path: entry.displayName, $0) }) }
         let mode = policy.mode(entry.mode)
         let owner = policy.restoresOwners ? owner(of: entry) : nil
         switch entry.kind {
@@ -369,8 +372,8 @@ public struct TarExtractor: TarReader.Handler {
                 switch policy.verdict(on: info, forEntryNamed: entry.displayName, isDirectory: true,
                                       modified: (entry.modificationSeconds, entry.modificationNanoseconds),
                                       refusal: "Cannot mkdir") {
-                case .keep(let said):
-                    if let said { notices.append(said) }
+                case .keep(let warning):
+                    if let warning { said.append(warning) }
                     return
                 case .remakeIfEmpty:
                     guard withCString(leaf, { unlinkat(parent, $0, AT_REMOVEDIR) }) == 0 else { return }
@@ -401,7 +404,7 @@ public struct TarExtractor: TarReader.Handler {
             // (by a user other than root); `finish` gives it its mode.
             // (A directory's owner change keeps its set-group-ID bit.)
             if let owner, withCString(leaf, { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) }) != 0 {
-                notices.append(.warning(path: entry.displayName,
+                said.append(.warning(path: entry.displayName,
                                         "Cannot change ownership to uid \(owner.user), gid \(owner.group): \(SystemError.current("chown").reason)"))
             }
             // One that was there and that its owner cannot write into (or a
@@ -450,7 +453,7 @@ public struct TarExtractor: TarReader.Handler {
                 attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
                 setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
             })
-            notices.append(contentsOf: attributeProblems)
+            said.append(contentsOf: attributeProblems)
             if let problem { refuse(entry, problem) }
         case .hardLink:
             guard let (targetLeaf, targetDirectory, targetPath) = linkTarget else { return }
@@ -492,7 +495,7 @@ public struct TarExtractor: TarReader.Handler {
                 attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
                 setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
             })
-            notices.append(contentsOf: attributeProblems)
+            said.append(contentsOf: attributeProblems)
             if let problem { refuse(entry, problem) }
         }
     }
@@ -603,7 +606,7 @@ public struct TarExtractor: TarReader.Handler {
         let (attributes, problems) = restorer.attributes(of: entry) { name, tag in
             withCString(name) { tag == .user ? getpwnam($0)?.pointee.pw_uid : getgrnam($0)?.pointee.gr_gid }
         }
-        notices.append(contentsOf: problems)
+        said.append(contentsOf: problems)
         return attributes
     }
 
@@ -615,7 +618,7 @@ public struct TarExtractor: TarReader.Handler {
             if let mode { fchmod(fd, mode) }
             return
         }
-        notices.append(contentsOf: restorer.restore(attributes, mode: mode, to: fd, displayName: entry.displayName))
+        said.append(contentsOf: restorer.restore(attributes, mode: mode, to: fd, displayName: entry.displayName))
     }
 
     /// The attributes a symbolic link, FIFO or device can take
@@ -676,11 +679,11 @@ public struct TarExtractor: TarReader.Handler {
         // directory was there and is not ours (`exit 2`), never a silent 0.
         let name = TerminalText.name(directory.path)
         if policy.restoresTimes, withCString(leaf, { utimensat(parent, $0, &times, AT_SYMLINK_NOFOLLOW) }) != 0 {
-            notices.append(.warning(path: name, "Cannot utime: \(SystemError.current("utimensat").reason)"))
+            said.append(.warning(path: name, "Cannot utime: \(SystemError.current("utimensat").reason)"))
         }
         if let mode = finalMode(of: directory, now: info.st_mode),
            withCString(leaf, { bale_chmod_nofollow(parent, $0, mode) }) != 0 {
-            notices.append(.warning(path: name, "Cannot change mode to \(Self.permissions(mode)): \(SystemError.current("chmod").reason)"))
+            said.append(.warning(path: name, "Cannot change mode to \(Self.permissions(mode)): \(SystemError.current("chmod").reason)"))
         }
     }
 
@@ -816,12 +819,10 @@ public struct TarExtractor: TarReader.Handler {
         large?.discard()  // and one cut inside a large file is removed
         large = nil
         current = -1
-        // The writers' refusals are errors; what they could not restore of
-        // a file's attributes, warnings: each put back at its entry.
+        // The writers' refusals, and what they could not restore of a
+        // file's attributes (warnings): each put back at its entry.
         let written = writers.finish()
-        refusals.append(written, severity: .error)
-        notices.append(written, severity: .warning)
-        notices.append(written, severity: .notice)
+        said.append(written)
         forgetCachedParent()
         // A directory archived twice takes its last entry's mode and time,
         // as in GNU tar: the earlier entries of a path already done are passed.
@@ -836,6 +837,6 @@ public struct TarExtractor: TarReader.Handler {
             finishDirectory(directory, leaf: leaf, in: parent.fd)
         }
         directoryTimes = []
-        return refusals.inOrder
+        return said.inOrder
     }
 }

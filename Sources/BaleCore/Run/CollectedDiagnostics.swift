@@ -68,12 +68,13 @@ public struct CollectedDiagnostics: Sendable {
         for diagnostic in diagnostics { append(diagnostic) }
     }
 
-    /// Collects those of `other` of `severity`, each with its order.
-    public mutating func append(_ other: CollectedDiagnostics, severity: Diagnostic.Severity) {
-        for (diagnostic, order) in zip(other.kept, other.orders) where diagnostic.severity == severity {
+    /// Collects those of `other`, each with its order, and counts those it
+    /// only counted.
+    public mutating func append(_ other: CollectedDiagnostics) {
+        for (diagnostic, order) in zip(other.kept, other.orders) {
             append(diagnostic, order: order)
         }
-        if let (count, worst) = other.notKept[severity] {
+        for (severity, (count, worst)) in other.notKept {
             let before = notKept[severity] ?? (0, .success)
             notKept[severity] = (before.count + count, max(before.worst, worst))
             worstExitStatus = max(worstExitStatus, worst)
