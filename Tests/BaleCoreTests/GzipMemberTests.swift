@@ -180,7 +180,7 @@ extension Codec {
         let two = try work(.compress, second, level: 1).1
         let endOfOne = endMember(one), endOfBoth = endMember(one + two)
         #expect(try decodeStream(one + two + endOfBoth) == (first + second, .clean))
-        #expect(try decodeStream(one + endOfOne + [0, 0, 0, 0]) == (first, .clean))
+        #expect(try decodeStream(one + endOfOne + [0, 0, 0, 0]) == (first, .trailingZeros))
         #expect(try decodeStream(one + endOfOne + Array("junk".utf8)) == (first, .trailingGarbage))
         #expect(try decodeStream(one + endOfOne + two + endMember(two)) == (first + second, .clean))
         #expect(throws: BaleError.self) { try decodeStream(Array(one.dropLast(3))) }

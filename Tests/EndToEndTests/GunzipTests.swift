@@ -80,6 +80,35 @@ import Testing
         #expect(run.stderr.contains("trailing garbage ignored"))
     }
 
+    /// Zero bytes after the last member (a tape's padding) are ignored in
+    /// silence, exit 0, as by GNU gzip; with -v gzip says so and exits 2,
+    /// and bale now does the same (it said "OK", exit 0), for -t, -d and
+    /// -l, a GNU file and bale's own, small (read inline) and large (read
+    /// by the workers).
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func trailingZerosAreSaidWithVerbose() throws {
+        let run = try Scratch().run(#"""
+            seq 1 100 | gzip -c > small.gz; seq 1 400000 | "$BALE" gzip -c > large.gz
+            for f in small.gz large.gz; do head -c 3000 /dev/zero >> $f; done
+            for f in small.gz large.gz; do for o in -t -tv -dcv -lv; do
+                gzip $o $f > /dev/null 2> gnu.err; gnu=$?
+                "$BALE" gunzip $o $f > /dev/null 2> bale.err; bale=$?
+                echo "$f $o: gzip $gnu bale $bale $(grep -c 'decompression OK, trailing zero bytes ignored' bale.err)"
+            done; done
+            """#)
+        #expect(run.stdout == """
+            small.gz -t: gzip 0 bale 0 0
+            small.gz -tv: gzip 2 bale 2 1
+            small.gz -dcv: gzip 2 bale 2 1
+            small.gz -lv: gzip 2 bale 2 1
+            large.gz -t: gzip 0 bale 0 0
+            large.gz -tv: gzip 2 bale 2 1
+            large.gz -dcv: gzip 2 bale 2 1
+            large.gz -lv: gzip 2 bale 2 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// One byte after the last member, not a zero, is the next member cut
     /// short after its first byte, as gzip 1.12 takes it ("unexpected end
     /// of file", exit 1, the input kept); bale took it for trailing

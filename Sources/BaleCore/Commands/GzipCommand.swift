@@ -687,6 +687,9 @@ public struct GzipCommand: Sendable {
         }
         var result = TransformReport(plainBytes: sink.bytesWritten, gzipBytes: compressedBytes)
         if ending == .trailingGarbage { result.warnings.append(GzipStreamDecoder.trailingGarbageWarning) }
+        // Zero padding is said only with -v, as GNU gzip says it (and then
+        // it is a warning, exit 2, as there).
+        if ending == .trailingZeros && options.context.verbose { result.warnings.append(GzipStreamDecoder.trailingZerosWarning) }
         return result
     }
 

@@ -55,10 +55,12 @@ struct GzipListing {
                 context.report(warning)
                 status = max(status, warning.exitStatus)
             case .success(.listed(let summary, let shown, let name, let fileTime)):
-                if summary.hasTrailingGarbage {
+                let trailing = summary.ending == .trailingGarbage ? GzipStreamDecoder.trailingGarbageWarning
+                    : summary.ending == .trailingZeros && context.verbose ? GzipStreamDecoder.trailingZerosWarning : nil
+                if let trailing {
                     // As `gunzip -t` says it: the figures are the members'.
                     if let failed = flush(&lines) { return failed }
-                    let warning = Diagnostic.warning(path: shown, GzipStreamDecoder.trailingGarbageWarning)
+                    let warning = Diagnostic.warning(path: shown, trailing)
                     context.report(warning)
                     status = max(status, warning.exitStatus)
                 }

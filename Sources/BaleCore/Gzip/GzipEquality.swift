@@ -75,7 +75,7 @@ enum GzipEquality {
     static func holds(_ pair: Pair, hashing hasher: SHA256? = nil) -> Bool {
         let sink = ComparingSink(fd: pair.plain, hasher: hasher)
         guard let ending = try? GzipStreamDecoder.decode(fd: pair.gzip, path: pair.gzipName, sink: sink),
-              ending == .clean else { return false }
+              ending != .trailingGarbage else { return false }
         return sink.reachedEnd()
     }
 

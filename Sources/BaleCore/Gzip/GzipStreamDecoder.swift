@@ -37,8 +37,12 @@ import Glibc
 public struct GzipStreamDecoder {
     /// How the stream ended.
     public enum Ending: Equatable, Sendable {
-        /// After the last member, only the end of input (or zero padding).
+        /// After the last member, only the end of input.
         case clean
+        /// After the last member, zero bytes only (a tape's or a block
+        /// device's padding): as whole as `clean`, but GNU gzip's `-v`
+        /// says it (`trailingZerosWarning`, exit 2), and so does bale's.
+        case trailingZeros
         /// Bytes that are not gzip followed the last member; they were ignored.
         case trailingGarbage
     }
@@ -46,6 +50,9 @@ public struct GzipStreamDecoder {
     /// What gzip says of an input whose members are whole and followed by
     /// bytes that are not gzip (a warning, exit 2); every command says it.
     public static let trailingGarbageWarning = "decompression OK, trailing garbage ignored"
+    /// What gzip -v says of one whose members are followed by zero bytes
+    /// only (without -v it says nothing, exit 0).
+    public static let trailingZerosWarning = "decompression OK, trailing zero bytes ignored"
 
     /// The most data of one of bale's own members held until its CRC-32
     /// checks out (`TrailerCheckingSink`): bale's largest chunk
@@ -301,11 +308,13 @@ public struct GzipStreamDecoder {
                     // After the last member: zero padding is fine, anything else is garbage.
                     // Either way, a bale stream that is still open was cut short.
                     try check.notAnEnd(at: consumed, what: "bytes that are not gzip", path: path)
+                    var padded = false
                     repeat {
                         if (start..<end).contains(where: { input[$0] != 0 }) { return .trailingGarbage }
+                        padded = padded || start < end
                         start = end
                     } while try refill()
-                    return .clean
+                    return padded ? .trailingZeros : .clean
                 }
             }
             // An inflater may hold the last bytes it needs already (ISA-L

@@ -28,9 +28,9 @@ public struct GzipSummary: Equatable, Sendable {
     /// The first member's header and a trailer's 8 bytes: what gzip takes
     /// off the file's size in its ratio.
     public var headerBytes: Int64
-    /// Bytes that are not gzip followed the last member (ignored, as
-    /// gunzip ignores them, with its warning).
-    public var hasTrailingGarbage: Bool
+    /// What followed the last member: nothing, zero bytes, or bytes that
+    /// are not gzip (ignored, as gunzip ignores them, with its warning).
+    public var ending: GzipStreamDecoder.Ending
 
     /// Why a file has no summary.
     public enum Failure: Error {
@@ -74,7 +74,7 @@ public struct GzipSummary: Equatable, Sendable {
         }
         let (bytes, crc) = counter.figures
         return GzipSummary(compressedBytes: remaining, uncompressedBytes: bytes, crc: crc,
-                           headerBytes: Int64(headerLength) + 8, hasTrailingGarbage: ending == .trailingGarbage)
+                           headerBytes: Int64(headerLength) + 8, ending: ending)
     }
 }
 
@@ -114,7 +114,7 @@ extension GzipSummary {
         }
         let (bytes, crc) = counter.figures
         return GzipSummary(compressedBytes: total, uncompressedBytes: bytes, crc: crc,
-                           headerBytes: Int64(headerLength) + 8, hasTrailingGarbage: ending == .trailingGarbage)
+                           headerBytes: Int64(headerLength) + 8, ending: ending)
     }
 }
 
