@@ -135,7 +135,8 @@ import Testing
     /// both in twin directories, their outputs' names, times and contents
     /// the same. A stored name's last component only (`../../x` stays in
     /// the directory); a name that is the input's own is no name. `gzip
-    /// -lN` lists the stored name and time as gzip does; without -N
+    /// -lN` lists the stored name and time as gzip does (for a suffix
+    /// gunzip does not know too: bale listed the file's own name); without -N
     /// nothing changes. Compressing, and with -r, -N is a usage error.
     @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
     func storedNamesAndTimesAreRestoredWithN() throws {
@@ -157,7 +158,8 @@ import Testing
             "$BALE" gunzip -N self.gz && ls self
             for d in gnu own; do (cd $d && find . -type f -printf '%p %TY-%Tm-%Td %TT %s\n' | sed 's/\.[0-9]* / /' | sort | md5sum); done
             ls gnu; ls -d up.txt ../up.txt 2>&1 | grep -c 'No such'
-            gzip -lN src/renamed.gz | tail -n 1 > gnu.list; "$BALE" gzip -lN src/renamed.gz | tail -n 1 > own.list
+            cp src/renamed.gz renamed.x
+            gzip -lN src/renamed.gz renamed.x > gnu.list; "$BALE" gzip -lN src/renamed.gz renamed.x > own.list
             cmp gnu.list own.list && echo "lists alike"
             "$BALE" gzip -N -k src/plain.gz 2>/dev/null; echo "gzip -N: $?"
             "$BALE" gunzip -rN src 2>/dev/null; echo "gunzip -rN: $?"

@@ -163,7 +163,10 @@ struct GzipListing {
             let base = path.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
             switch command.outputName(for: path[base...], decompressing: true) {
             case .output(let output): name = TerminalText.name(Array(path[..<base]) + (stored?.baseName ?? output))
-            case .alreadyCompressed, .unknownSuffix: name = shown
+            case .alreadyCompressed, .unknownSuffix:
+                // A stored name stands for the one the suffix cannot give,
+                // as in `gzip -lN k.x` (its `gunzip -N` would make it).
+                name = stored?.baseName.map { TerminalText.name(Array(path[..<base]) + $0) } ?? shown
             }
         }
         // A pipe's date is gzip's for it: none (the epoch).
