@@ -405,7 +405,7 @@ public struct TarExtractor: TarReader.Handler {
             // (A directory's owner change keeps its set-group-ID bit.)
             if let owner, withCString(leaf, { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) }) != 0 {
                 said.append(.warning(path: entry.displayName,
-                                        "Cannot change ownership to uid \(owner.user), gid \(owner.group): \(SystemError.current("chown").reason)"))
+                                     "Cannot change ownership to uid \(owner.user), gid \(owner.group): \(SystemError.current("chown").reason)"))
             }
             // One that was there and that its owner cannot write into (or a
             // umask that takes the owner's bits) is made writable until the

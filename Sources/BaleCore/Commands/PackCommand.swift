@@ -251,7 +251,7 @@ public struct PackCommand {
             let endLength = try sink.writeEndMember()
             // The manifest whole before the archive takes its name: if it
             // cannot be written, neither is put in place (an archive
-            // already there stays, with the manifest made beside it).
+            // already there stays, beside the manifest made with it).
             do throws(BaleError) { try manifest?.finishWriting() } catch {
                 abandon()
                 context.fail(error, writing: "the manifest")

@@ -86,7 +86,8 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     public var path: String? {
         switch self {
         case .cannotOpen(let path, _), .readFailed(let path, _), .writeFailed(let path, _),
-             .corrupt(let path, _, _), .failedCheck(let path, _, _), .codecFailed(let path, _, _), .badArchive(let path, _, _), .truncated(let path),
+             .corrupt(let path, _, _), .failedCheck(let path, _, _), .codecFailed(let path, _, _),
+             .badArchive(let path, _, _), .truncated(let path),
              .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _),
              .poisonBatch(let path, _, _, _, _), .directoryReplaced(let path), .temporaryReplaced(let path):
             return path
