@@ -95,10 +95,11 @@ struct GzipListing {
     /// empties it; the exit status when it cannot be written.
     private func flush(_ lines: inout String) -> ExitCode? {
         defer { lines = "" }
-        do { try FileIO.write(1, Array(lines.utf8)) } catch {
-            if error.code == EPIPE { return .brokenPipe }
-            command.options.context.fail(.writeFailed(path: StandardOutput.name, error))
-            return .failure
+        // Through the one path to standard output, which tells a reader
+        // gone (141, quietly) from a failed write and remembers the latter.
+        do throws(BaleError) { try StandardOutput.write(lines) } catch {
+            command.options.context.fail(error)
+            return error.exitStatus
         }
         return nil
     }
