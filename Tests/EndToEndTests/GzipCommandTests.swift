@@ -33,6 +33,36 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// An input that cannot be read, whose output is already there, is
+    /// that error (exit 1), as GNU gzip says it (it opens the input
+    /// first), for `gzip FILE` and `gzip -r`: bale said only that the
+    /// output exists (a warning, exit 2). A readable file beside it keeps
+    /// its "already exists" (2).
+    @Test(.enabled(if: Machine.isRoot && Machine.has("setpriv"), "needs root and setpriv (a second user)"))
+    func anUnreadableInputIsSaidBeforeItsOutputExists() throws {
+        let run = try Scratch().run(#"""
+            mkdir -m 777 s s/d && echo a > s/a && touch s/a.gz && echo b > s/d/b && touch s/d/b.gz
+            echo c > s/d/c && touch s/d/c.gz && chmod 000 s/a s/d/b && chmod 666 s/a.gz s/d/*.gz
+            cp "$BALE" bale && chmod 755 bale
+            for tool in gzip "$PWD/bale"; do
+                setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c \
+                    'cd s && "$0" gzip a; echo "file: $?"; "$0" gzip -r d; echo "-r: $?"' \
+                    "$([ "$tool" = gzip ] && command -v env || echo "$tool")" 2> err
+                sed 's/^[a-z]*: //' err
+            done
+            """#)
+        // `env gzip` stands for GNU gzip in the same command line.
+        let expected = """
+            file: 1
+            -r: 1
+            a: Permission denied
+            d/b: Permission denied
+            d/c.gz already exists;\tnot overwritten
+
+            """
+        #expect(run.stdout == expected + expected, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file rewritten in place while it is read, its modification time
     /// set back after (`rsync --inplace -t`), is found by its change time,
     /// as GNU tar finds it, also where the input is kept: the output would

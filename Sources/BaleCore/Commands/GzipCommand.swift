@@ -251,6 +251,16 @@ public struct GzipCommand: Sendable {
                 return .failure
             }
         }
+        // The input is opened before its output is judged, as GNU gzip
+        // opens it: an input that cannot be read is that error (exit 1),
+        // not its output's "already exists" (2), which hid it. Only a
+        // regular file: a FIFO's open waits for its writer (`openInput`).
+        if openedInput == nil, target != nil, info.st_mode & S_IFMT == S_IFREG {
+            guard let input = openInput(pathBytes, examined: info, followingLink: kind == S_IFLNK) else {
+                return .failure
+            }
+            openedInput = input
+        }
         var replacesTarget = options.force
         if let target {
             switch permission(for: target, asking: true) {

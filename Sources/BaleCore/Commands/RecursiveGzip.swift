@@ -466,6 +466,14 @@ struct RecursiveGzip {
             if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
                 if !options.force {
+                    // An input that cannot be read is that error (exit 1),
+                    // as GNU gzip -r, which opens it first, says it: its
+                    // output's "already exists" (2) hid it.
+                    if let unreadable = Self.unreadable(path, shown: shown) {
+                        options.context.fail(unreadable)
+                        status = max(status, .failure)
+                        return
+                    }
                     report(.existingOutput(TerminalText.name(target)))
                     return
                 }
@@ -518,6 +526,18 @@ struct RecursiveGzip {
                 if let diagnostic = removal.diagnostic(for: path) { report(diagnostic) }
             }
             return true
+        }
+
+        /// Why the regular file at `path` cannot be opened for reading,
+        /// or nil when it can (opened without waiting or following a
+        /// link, and closed at once).
+        static func unreadable(_ path: [UInt8], shown: String) -> BaleError? {
+            let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW) }
+            if fd >= 0 {
+                FileIO.close(fd)
+                return nil
+            }
+            return .cannotOpen(path: shown, .current("open"))
         }
 
         static func lstat(_ path: [UInt8]) -> stat? {
