@@ -80,7 +80,7 @@ private final class ScribbledBuffer: @unchecked Sendable {  // the bytes are wri
             afterWrite(end)
         }
         try sink.finish(archiveName: "lent.tar")
-        #expect(sink.finishHandler().isEmpty)
+        #expect(sink.finishProblems().isEmpty)
         return base
     }
 

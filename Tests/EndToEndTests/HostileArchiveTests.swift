@@ -345,7 +345,9 @@ import Testing
     /// An archive that fails later (cut short, or damaged gzip) after
     /// entries that were refused or skipped: those are named too, before
     /// the error, as GNU tar names them; bale said only the last error, so
-    /// a '../' entry (or a damaged header skipped) went unnamed.
+    /// a '../' entry (or a damaged header skipped) went unnamed. Each is
+    /// said in the archive's order, as tar says them as it reads: the
+    /// damaged header before the entry after it that breaks off.
     @Test func entriesRefusedBeforeAFailureAreNamed() throws {
         let run = try Self.run(making: #"""
             import gzip
@@ -365,8 +367,8 @@ import Testing
         #expect(run.stdout == """
             cut.tar: 1 ok \("")
             bale: ../evil: contains '..'; not extracted
-            bale: a: the archive breaks off inside it; not extracted
             bale: cut.tar: bad tar header checksum of the tar stream; skipping to the next header
+            bale: a: the archive breaks off inside it; not extracted
             bale: cut.tar: truncated: unexpected end of file
             bale: cut.tar: \(place)
             cut.tar list: 1

@@ -76,8 +76,13 @@ public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
 
     /// The handler's problems, then every name no member matched (as GNU
     /// tar says them, at the end).
-    public mutating func finish() -> [Diagnostic] {
-        inner.finish() + (stoppedShort ? selection.notReached : selection.notFound)
+    public mutating func finish() -> [Diagnostic] { finishInOrder().inOrder }
+
+    /// `finish`, the handler's problems at their places in the archive.
+    public mutating func finishInOrder() -> CollectedDiagnostics {
+        var collected = inner.finishInOrder()
+        for name in stoppedShort ? selection.notReached : selection.notFound { collected.append(name, order: .max) }
+        return collected
     }
 
     public var warnings: [Diagnostic] { inner.warnings }

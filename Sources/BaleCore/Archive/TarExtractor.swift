@@ -51,13 +51,18 @@ public struct TarExtractor: TarReader.Handler {
     /// None apart: the extractor's warnings are said with its refusals,
     /// each at its entry (`finish`).
     public var warnings: [Diagnostic] { [] }
-    /// The entries begun so far: each diagnostic keeps the number of its
-    /// entry (`CollectedDiagnostics.order`, `FileWriters.Job.order`), and
+    /// The place in the archive of the entry begun last, its header's
+    /// offset (`TarEntry.headerOffset`): each diagnostic keeps the place of
+    /// its entry (`CollectedDiagnostics.order`, `FileWriters.Job.order`),
     /// those of the small files the writer threads write come back out of
-    /// the archive's order: sorted, every refusal is said in the archive's
-    /// order, as GNU tar says them (`unpack -k` named the large files
-    /// first, then the small ones).
-    private var entryNumber = 0
+    /// the archive's order, and the reader's own problems (an unknown pax
+    /// keyword) take the place of the entry they were met in: sorted,
+    /// every diagnostic is said in the archive's order, as GNU tar says
+    /// them (`unpack -k` named the large files first, then the small ones;
+    /// the reader's warnings came after all). Never before the entry begun
+    /// before it: a named unpack may hand a hard link its target's
+    /// content, read at the target's place.
+    private var entryPlace = 0
     /// The leading runs of '/' already said to be removed, from member
     /// names and from hard link targets (`noticeLeadingSlashes`).
     private var removedPrefixesSaid: Set<[UInt8]> = []
@@ -260,8 +265,8 @@ public struct TarExtractor: TarReader.Handler {
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         currentEntry = entry
-        entryNumber += 1
-        said.order = entryNumber
+        entryPlace = max(entryPlace, Int(entry.headerOffset))
+        said.order = entryPlace
         if !descriptorsShared {
             descriptorsShared = true
             directories.keepOpen(atMost: writers.share(spare: DescriptorLimit.spare()).openDirectories)
@@ -425,7 +430,7 @@ public struct TarExtractor: TarReader.Handler {
                 parent: directory, leaf: leaf, key: PathKey(bytes: path),
                 content: FileContent(expected: Int(entry.size)), mode: mode, owner: owner,
                 seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
-                name: entry.name, attributes: attributesToSet(entry), order: entryNumber)
+                name: entry.name, attributes: attributesToSet(entry), order: entryPlace)
         case .file:
             // A large file is written under a temporary name and renamed
             // over its own at `end`: an archive cut short, a full disk or a
@@ -808,7 +813,10 @@ public struct TarExtractor: TarReader.Handler {
 
     /// Waits for the writer threads, sets the directories' times (deepest
     /// first), and returns every refused entry; call once at the end.
-    public mutating func finish() -> [Diagnostic] {
+    public mutating func finish() -> [Diagnostic] { finishInOrder().inOrder }
+
+    /// `finish`, each diagnostic at its entry's place in the archive.
+    public mutating func finishInOrder() -> CollectedDiagnostics {
         // The reading stopped inside a file (an archive cut short, damage):
         // the file is not extracted, and named, as `verify` names where the
         // damage is; the error alone did not say which file was missing.
@@ -824,6 +832,9 @@ public struct TarExtractor: TarReader.Handler {
         let written = writers.finish()
         said.append(written)
         forgetCachedParent()
+        // What finishing the directories says comes after all the archive
+        // gave, the reader's last problems too: GNU tar says it at the end.
+        said.order = .max
         // A directory archived twice takes its last entry's mode and time,
         // as in GNU tar: the earlier entries of a path already done are passed.
         // Last first, so that a directory is finished after the ones in it
@@ -837,6 +848,6 @@ public struct TarExtractor: TarReader.Handler {
             finishDirectory(directory, leaf: leaf, in: parent.fd)
         }
         directoryTimes = []
-        return said.inOrder
+        return said
     }
 }

@@ -74,6 +74,12 @@ public struct TarReader {
         /// The stream is over, whole or not: completes what is pending and
         /// returns the problems to report, each naming its entry.
         mutating func finish() -> [Diagnostic]
+        /// `finish`, with each problem at its place in the archive: the
+        /// header offset of the entry it concerns (`TarEntry.headerOffset`),
+        /// where the reader puts its own (`TarReader.problemsInPlace`), so
+        /// that both are said entry by entry (`TarStreamSink.finishProblems`).
+        /// By default every problem of `finish` comes after the archive's.
+        mutating func finishInOrder() -> CollectedDiagnostics
         /// Warnings met so far (the job goes on; exit 2), each naming its entry.
         var warnings: [Diagnostic] { get }
         /// An entry of this name was met but cannot be read (the reader
@@ -279,6 +285,8 @@ public struct TarReader {
     /// (unknown pax keywords, values out of range) and, as errors, the
     /// damaged headers skipped (bounded: `CollectedDiagnostics`).
     public var warnings: [Diagnostic] { problems.all }
+    /// `warnings`, each at its place in the archive (`collect`).
+    public var problemsInPlace: CollectedDiagnostics { problems }
     private var problems = CollectedDiagnostics()
 
     /// True once the end-of-archive blocks were seen.
@@ -555,7 +563,7 @@ public struct TarReader {
         if !isSkippingDamage {
             isSkippingDamage = true
             if firstSkipAfter == nil { firstSkipAfter = .some(lastBegun) }
-            problems.append(.error(path: archiveName, cause + "; skipping to the next header"))
+            collect(.error(path: archiveName, cause + "; skipping to the next header"))
         }
         entryStart = nil
         forgetExtendedHeaders()
@@ -577,7 +585,17 @@ public struct TarReader {
         value(key).flatMap { Self.decimal($0) }
     }
 
-    private mutating func warn(path: String, _ cause: String) { problems.append(.warning(path: path, cause)) }
+    private mutating func warn(path: String, _ cause: String) { collect(.warning(path: path, cause)) }
+
+    /// Collects a problem at its place in the archive: the offset of the
+    /// headers of the entry being read (`TarEntry.headerOffset`), or of
+    /// the block being read between entries. An extractor's diagnostics
+    /// of an entry take the same place (`Handler.finishInOrder`), so that
+    /// both are said entry by entry, the reader's first, as GNU tar says
+    /// them as it reads.
+    private mutating func collect(_ problem: Diagnostic) {
+        problems.append(problem, order: Int(entryStart ?? offset))
+    }
 
     private mutating func beginEntry<H: Handler>(
         _ header: [UInt8], type: UInt8, headerSize: Int64, handler: inout H
@@ -593,7 +611,7 @@ public struct TarReader {
                 // GNU tar does ("Malformed extended header: invalid size=").
                 let problem = "bad pax size \(TerminalText.name(paxSize))"
                 guard skipsDamagedHeaders else { throw corrupt(problem) }
-                problems.append(.error(path: archiveName,
+                collect(.error(path: archiveName,
                                        "\(problem) at byte \(offset) of the tar stream; the header's size used"))
             }
         }
@@ -885,7 +903,7 @@ public struct TarReader {
         guard skipsDamagedHeaders, case .badArchive(_, _, let reason) = error,
               let unreadName = name ?? awaiting?.name else { throw error }
         let at = headerAt ?? (awaiting.map { $0.contentOffset - Int64(TarHeader.blockSize) } ?? offset)
-        problems.append(.error(path: shown(unreadName),
+        collect(.error(path: shown(unreadName),
                                "invalid sparse file at byte \(at) of the tar stream (\(reason)); not read"))
         handler.unread(unreadName)
         // Its data, skipped as padding is; a size no stream can hold (a
@@ -1142,7 +1160,7 @@ public struct TarReader {
     /// `at`: the record's place in the tar stream.
     private mutating func skipDamagedRecords(at position: Int64) throws(BaleError) {
         guard skipsDamagedHeaders else { throw corrupt("bad pax record") }
-        problems.append(.error(path: archiveName, "bad pax record at byte \(position) of the tar stream; "
+        collect(.error(path: archiveName, "bad pax record at byte \(position) of the tar stream; "
                                + "the rest of its extended header ignored"))
     }
 
@@ -1473,4 +1491,11 @@ extension TarReader.Handler {
 
     /// No warnings by default.
     public var warnings: [Diagnostic] { [] }
+
+    /// Every problem of `finish` after the archive's, by default.
+    public mutating func finishInOrder() -> CollectedDiagnostics {
+        var collected = CollectedDiagnostics()
+        for problem in finish() { collected.append(problem, order: .max) }
+        return collected
+    }
 }

@@ -122,12 +122,21 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     public var handler: Handler { monitor.withLock { state.handler } }
 
     /// Ends the handler's work (see `TarReader.Handler.finish`) and returns
-    /// its problems; `stoppedShort`: the stream ended in an error, before
-    /// its end (`TarReader.Handler.readingStopped`).
-    public func finishHandler(stoppedShort: Bool = false) -> [Diagnostic] {
+    /// every problem to report, in the archive's order: the reader's
+    /// (unknown pax keywords, values out of range, damaged headers
+    /// skipped) and the handler's (entries refused, attributes not
+    /// restored), each at the entry it concerns, the reader's first, as GNU
+    /// tar says them as it reads; then a stream that ended between entries
+    /// without its end-of-archive blocks. `stoppedShort`: the stream ended
+    /// in an error, before its end (`TarReader.Handler.readingStopped`),
+    /// where a missing end is no news.
+    public func finishProblems(stoppedShort: Bool = false) -> [Diagnostic] {
         monitor.withLock {
             if stoppedShort { state.handler.readingStopped() }
-            return state.handler.finish()
+            var problems = state.reader.problemsInPlace
+            problems.append(state.handler.finishInOrder())
+            let missingEnd = stoppedShort ? nil : state.reader.missingEndWarning
+            return problems.inOrder + state.handler.warnings + (missingEnd.map { [$0] } ?? [])
         }
     }
 }

@@ -117,7 +117,7 @@ struct ArchiveInput {
             // The entries refused and the damage skipped before the error
             // are named too (an archive cut short after a '../' entry, say),
             // so that every entry not on disk is named, as tar names them.
-            let problems = sink.finishHandler(stoppedShort: true) + sink.warningsBeforeFailure
+            let problems = sink.finishProblems(stoppedShort: true)
             // What was listed before the error is printed, then the error
             // (which a closed or full standard output does not hide).
             do throws(BaleError) { try output?.flush() } catch let failure {
@@ -145,9 +145,7 @@ struct ArchiveInput {
         // Each problem counts with its own exit status: an entry not
         // extracted 1, a file kept by -k 2, a newer one kept by
         // --keep-newer-files 0 (as GNU tar), a name not found 2.
-        let refused = sink.finishHandler()
-        let warnings = sink.warnings
-        status = max(status, context.report(refused + warnings))
+        status = max(status, context.report(sink.finishProblems()))
         Self.count(sink, archive: fd, into: context.summary)
         do throws(BaleError) { try output?.flush() } catch {
             context.fail(error)
