@@ -63,6 +63,39 @@ import Testing
         #expect(run.stdout == expected + expected, "\(run.stdout)\(run.stderr)")
     }
 
+    /// gunzip of a file that holds no whole gzip header (not gzip, empty,
+    /// cut inside its header), whose output is already there: that error
+    /// (exit 1), as GNU gunzip, which reads the header before it looks at
+    /// the output, says it; bale said only that the output exists (2). The
+    /// file there is left as it was; a good input keeps "already exists".
+    @Test func anInputWithNoGzipHeaderIsSaidBeforeItsOutputExists() throws {
+        let run = try Scratch().run(#"""
+            for tool in "gzip -d" "$BALE gunzip"; do
+                rm -rf d && mkdir d && cd d
+                echo hello > x.gz && : > e.gz && printf '\037\213\010' > s.gz && echo hi | gzip > ok.gz
+                for f in x e s ok; do echo old > $f; done
+                for f in x e s ok; do $tool $f.gz 2>> err; echo "$f: $?"; done
+                sed '/^$/d; s/^[a-z]*: //; s/truncated: //' err; cat x e s ok; cd ..
+            done
+            """#)
+        let expected = """
+            x: 1
+            e: 1
+            s: 1
+            ok: 2
+            x.gz: not in gzip format
+            e.gz: unexpected end of file
+            s.gz: unexpected end of file
+            ok already exists;\tnot overwritten
+            old
+            old
+            old
+            old
+
+            """
+        #expect(run.stdout == expected + expected, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file rewritten in place while it is read, its modification time
     /// set back after (`rsync --inplace -t`), is found by its change time,
     /// as GNU tar finds it, also where the input is kept: the output would

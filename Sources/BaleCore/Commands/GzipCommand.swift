@@ -262,7 +262,14 @@ public struct GzipCommand: Sendable {
             openedInput = input
         }
         var replacesTarget = options.force
-        if let target {
+        // As GNU gunzip, which reads the input's gzip header before it
+        // looks at the output: an input that holds no whole gzip header
+        // in its first bytes (not gzip, cut short) is that error (exit 1),
+        // said by the work, whose output never replaces a file without -f
+        // (`commit`'s `replacing`), not "already exists" (2).
+        let headerFailsFirst = options.decompress && !options.force
+            && openedInput.map { GzipStoredName.read(fd: $0.fd) == nil } ?? false
+        if let target, !headerFailsFirst {
             switch permission(for: target, asking: true) {
             case .refused(let status): return status
             case .replace: replacesTarget = true
