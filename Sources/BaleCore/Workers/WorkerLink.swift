@@ -63,10 +63,14 @@ final class WorkerLink<Context: Sendable> {
     /// doing both would wait for itself. Until it is done, `resending`
     /// holds the feeder back, so the order of chunks in the pipe stays the
     /// order of `InFlightChunks`.
-    private final class Current: @unchecked Sendable {  // `resending`, `resender` under `lock`; `process` under `swap`
+    private final class Current: @unchecked Sendable {  // `resending`, `resender`, `retired` under `lock`; `process` under `swap`
         let lock = Monitor()
         let resent: Monitor.Condition
         var resending = false
+        /// The worker was shut down with no replacement (the job fails):
+        /// nothing more may be sent, for its pipe's descriptor is closed
+        /// and its number may be another file's by now.
+        var retired = false
         var resender: JoinableThread?
         private let swap = Monitor()
         private var process: WorkerProcess
@@ -107,14 +111,17 @@ final class WorkerLink<Context: Sendable> {
             while inFlight.waitForRoom(), var chunk = queue.pop() {
                 if failure.hasFailed { return }
                 Self.placeResult(of: &chunk, for: number)
-                current.lock.withLock {
+                let sent = current.lock.withLock { () -> Bool in
                     while current.resending { current.lock.wait(current.resent) }
+                    if current.retired { return false }
                     inFlight.append(chunk)
                     // A failed send means the worker died: the receiver
                     // sees its result pipe end, restarts it, and resends
                     // this chunk with the others in flight.
                     try? Self.send(chunk, kind: kind, to: current.worker, failure: failure, inputName: inputName)
+                    return true
                 }
+                if !sent { return }
             }
         }
         receiver = JoinableThread(name: "bale-receiver") {
@@ -170,7 +177,11 @@ final class WorkerLink<Context: Sendable> {
                 // under the lock, as a replacement is: the feeder must never
                 // send on a descriptor that was closed.
                 if head.request.readsStream {
-                    current.lock.withLock { _ = worker.shutdown() }
+                    current.joinResender()  // it ends quickly: the worker it writes to is dead
+                    current.lock.withLock {
+                        current.retired = true
+                        _ = worker.shutdown()
+                    }
                     failure.fail(.workerFailed("the worker hashing standard input, a pipe or a device "
                                                + "\(fault); what it read cannot be read again"))
                     inFlight.cancel()
@@ -181,15 +192,22 @@ final class WorkerLink<Context: Sendable> {
                 let poisoned = strikes[head.sequence]! >= Self.strikesAllowed
                 // Reap the old worker and start its replacement in one hold
                 // of the lock: the feeder must never send on a descriptor
-                // that was closed (its number may be reused meanwhile).
+                // that was closed (its number may be reused meanwhile), so
+                // a worker ended with none in its place is `retired` there
+                // too, before the job's failure is set.
                 let (status, restart) = current.lock.withLock { () -> (ExitStatus?, Result<Void, BaleError>) in
                     let status = worker.shutdown()
-                    if poisoned { return (status, .success(())) }
+                    if poisoned {
+                        current.retired = true
+                        return (status, .success(()))
+                    }
                     do {
                         current.worker = try pool.replace(worker)
                     } catch let error as BaleError {
+                        current.retired = true
                         return (status, .failure(error))
                     } catch {
+                        current.retired = true
                         return (status, .failure(.workerFailed("\(error)")))
                     }
                     let chunks = inFlight.all
