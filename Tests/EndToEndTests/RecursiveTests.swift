@@ -312,6 +312,37 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// An input whose whole output an interrupted run left beside it is
+    /// removed only once that output is on disk, as every input is: the
+    /// output (and its directory) is synced first. It was unlinked with the
+    /// output perhaps in the page cache only, where a crash loses both.
+    /// strace shows the order of the calls, compressing and decompressing.
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func anEarlierRunsOutputIsOnDiskBeforeItsInputGoes() throws {
+        let run = try Scratch().run(#"""
+            mkdir d u && seq 1 5000 > d/a && "$BALE" gzip -k d/a && touch -r d/a d/a.gz
+            seq 1 5000 | gzip > u/b.gz && gzip -dc u/b.gz > u/b && touch -r u/b.gz u/b
+            for how in "gzip -r d" "gunzip -r u"; do
+                strace -f -qq -o trace -e trace=fsync,syncfs,unlinkat "$BALE" $how 2> err; echo "$how: $?"
+                grep -oE '^[0-9]+ +(fsync|syncfs|unlinkat)' trace | awk '{print $2}' | uniq | tr '\n' ' '; echo
+            done
+            ls d u; gzip -dc d/a.gz | cmp - <(seq 1 5000) && cmp u/b <(seq 1 5000) && echo same
+            """#)
+        #expect(run.stdout == """
+            gzip -r d: 0
+            fsync unlinkat \("")
+            gunzip -r u: 0
+            fsync unlinkat \("")
+            d:
+            a.gz
+
+            u:
+            b
+            same
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `-r -c` and `-r -l`, as gzip's: every file the walk takes, in its
     /// order, to standard output or to the list, nothing on disk changed.
     /// Judged by GNU gzip (the concatenation decompressed) and `cat` of

@@ -264,11 +264,11 @@ public struct GzipCommand: Sendable {
         var replacesTarget = options.force
         // As GNU gunzip, which reads the input's gzip header before it
         // looks at the output: an input that holds no whole gzip header
-        // in its first bytes (not gzip, cut short) is that error (exit 1),
-        // said by the work, whose output never replaces a file without -f
-        // (`commit`'s `replacing`), not "already exists" (2).
+        // (not gzip, cut short) is that error (exit 1), said by the work,
+        // whose output never replaces a file without -f (`commit`'s
+        // `replacing`), not "already exists" (2).
         let headerFailsFirst = options.decompress && !options.force
-            && openedInput.map { GzipStoredName.read(fd: $0.fd) == nil } ?? false
+            && openedInput.map { !Self.beginsWithGzipHeader($0.fd) } ?? false
         if let target, !headerFailsFirst {
             switch permission(for: target, asking: true) {
             case .refused(let status): return status
@@ -291,6 +291,16 @@ public struct GzipCommand: Sendable {
         }
         return transformFile(pathBytes, examined: info, followingLink: kind == S_IFLNK, into: target,
                              replacing: replacesTarget, removing: removing, pipeline: pipeline)
+    }
+
+    /// Whether the file open on `fd` begins with a whole gzip header, of
+    /// any length (`GzipHeaderScan`). GNU gunzip reads the header before
+    /// it looks at the output, so an input with none (not gzip, empty, cut
+    /// inside it) is that error first, not its output's "already exists":
+    /// `gunzip FILE` and `gunzip -r` ask this before they refuse.
+    static func beginsWithGzipHeader(_ fd: Int32) -> Bool {
+        if case .complete = try? GzipHeaderScan.scanning(fd, from: 0) { return true }
+        return false
     }
 
     /// What may be done at an output's name, looked at before the work.

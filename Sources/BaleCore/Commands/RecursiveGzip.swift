@@ -465,17 +465,24 @@ struct RecursiveGzip {
                 || entry.directory.map { $0.contains(targetName) } ?? true
             if !options.test, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
+                // An input that cannot be read, or gunzip's input that holds
+                // no whole gzip header, is that error (exit 1), as GNU gzip
+                // -r, which opens it and reads its header first, says it:
+                // its output's "already exists" (2) hid it. The header's
+                // error is the work's to say: its output never replaces a
+                // file without -f.
                 if !options.force {
-                    // An input that cannot be read is that error (exit 1),
-                    // as GNU gzip -r, which opens it first, says it: its
-                    // output's "already exists" (2) hid it.
-                    if let unreadable = Self.unreadable(path, shown: shown) {
-                        options.context.fail(unreadable)
+                    switch Self.inputBeforeItsOutput(path, shown: shown, decompressing: options.decompress) {
+                    case .unreadable(let error):
+                        options.context.fail(error)
                         status = max(status, .failure)
                         return
+                    case .noGzipHeader:
+                        break
+                    case .whole:
+                        report(.existingOutput(TerminalText.name(target)))
+                        return
                     }
-                    report(.existingOutput(TerminalText.name(target)))
-                    return
                 }
             }
             // In place, the directory the walk listed; in the mirror, the
@@ -519,6 +526,13 @@ struct RecursiveGzip {
             if !options.keep && options.outputDirectory == nil {
                 // Only while the output is still there, as compared.
                 guard pair.stillNamed(target, plain: options.decompress) else { return false }
+                // And only once it is on disk, as every output is before
+                // its input goes (the input was removed with the output
+                // perhaps in the page cache only: found by a reading helper).
+                if let problem = pair.flush(plain: options.decompress, directory: PathParts(target).directory) {
+                    report(EarlierRunFiles.notFlushed(source, problem))
+                    return true
+                }
                 // As every input: removed only while unchanged since it was
                 // seen, the change time of its other names kept.
                 let removal = options.context.inputRemoval.remove(path, ifStill: PackEntry.WalkedStamp(info))
@@ -528,16 +542,24 @@ struct RecursiveGzip {
             return true
         }
 
-        /// Why the regular file at `path` cannot be opened for reading,
-        /// or nil when it can (opened without waiting or following a
-        /// link, and closed at once).
-        static func unreadable(_ path: [UInt8], shown: String) -> BaleError? {
+        /// What GNU gzip finds of an input before it looks at its output.
+        enum InputLook {
+            /// It cannot be opened for reading.
+            case unreadable(BaleError)
+            /// Decompressing, it holds no whole gzip header.
+            case noGzipHeader
+            /// Neither.
+            case whole
+        }
+
+        /// Opens the regular file at `path` (without waiting or following
+        /// a link) and, `decompressing`, reads its gzip header, as GNU gzip
+        /// does before it looks at the output.
+        static func inputBeforeItsOutput(_ path: [UInt8], shown: String, decompressing: Bool) -> InputLook {
             let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW) }
-            if fd >= 0 {
-                FileIO.close(fd)
-                return nil
-            }
-            return .cannotOpen(path: shown, .current("open"))
+            guard fd >= 0 else { return .unreadable(.cannotOpen(path: shown, .current("open"))) }
+            defer { FileIO.close(fd) }
+            return decompressing && !GzipCommand.beginsWithGzipHeader(fd) ? .noGzipHeader : .whole
         }
 
         static func lstat(_ path: [UInt8]) -> stat? {
@@ -579,6 +601,12 @@ final class EarlierRunFiles: Sendable {
 
     var files: [File] { state.withLock { $0.files } }
 
+    /// The error for an input kept because its output could not be
+    /// flushed to disk.
+    static func notFlushed(_ source: String, _ problem: SystemError) -> Diagnostic {
+        .error(path: source, "cannot flush its output to disk (\(problem.reason)); kept")
+    }
+
     /// The worst outcome of `removeInputs`.
     var status: ExitCode { state.withLock { $0.status } }
 
@@ -592,7 +620,7 @@ final class EarlierRunFiles: Sendable {
             let source = TerminalText.name(file.path)
             var diagnostic: Diagnostic?
             if let problem = problems[PathParts(file.output).directory] {
-                diagnostic = .error(path: source, "cannot flush its output to disk (\(problem.reason)); kept")
+                diagnostic = Self.notFlushed(source, problem)
             } else {
                 let removal = context.inputRemoval.remove(file.path, ifStill: file.stamp)
                 if removal == .removed { context.info(Self.removedLine(source: source, output: TerminalText.name(file.output))) }
