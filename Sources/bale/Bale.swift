@@ -191,20 +191,24 @@ enum SubcommandFastPath {
 /// before the command line's, as GNU gzip 1.12 takes them, with its
 /// warning that the variable is deprecated (not given when it holds -q)
 /// and only the options it allows there: the levels (`-1` … `-9`,
-/// `--fast`, `--best`), `-n`, `-q`, `-v`, `--rsyncable` and their long
-/// names; `-N`, `--name` and `--synchronous` are allowed and change
-/// nothing in bale (it stores no name, and it flushes its outputs before
-/// removing inputs anyway; refused on the command line, they must not make
-/// a machine-wide setting stop every run). Any other option, or a word that
-/// is none, is a usage error naming it, as there: a `GZIP=-k` set for
-/// gzip would otherwise be ignored by bale without a word.
+/// `--fast`, `--best`), `-n`, `-N`, `-q`, `-v`, `--rsyncable` and their
+/// long names. `-N` (`--name`) names gunzip's outputs as their headers
+/// do, as in gzip, and changes nothing where bale refuses it on the
+/// command line (compressing: it stores no name; -r): a machine-wide
+/// setting must not stop every run (`Gzip.nameFromVariable`).
+/// `--synchronous` changes nothing (bale flushes its outputs before
+/// removing inputs anyway). Any other option, or a word that is none, is
+/// a usage error naming it, as there: a `GZIP=-k` set for gzip would
+/// otherwise be ignored by bale without a word.
 enum GzipVariable {
     /// Short options allowed in the variable.
     private static let letters = Set("123456789nNqv")
-    /// Long ones, and whether bale passes each on.
-    private static let longOptions: [String: Bool] = [
-        "--fast": true, "--best": true, "--no-name": true, "--quiet": true, "--silent": true, "--verbose": true,
-        "--rsyncable": true, "--name": false, "--synchronous": false,
+    /// The option bale is given for `-N` and `--name` there.
+    private static let name = "--name-from-gzip-variable"
+    /// Long ones, and what bale is given for each (nil: nothing).
+    private static let longOptions: [String: String?] = [
+        "--fast": "--fast", "--best": "--best", "--no-name": "--no-name", "--quiet": "--quiet", "--silent": "--silent",
+        "--verbose": "--verbose", "--rsyncable": "--rsyncable", "--name": name, "--synchronous": nil,
     ]
 
     /// `arguments` (the subcommand first) with the variable's options
@@ -219,7 +223,7 @@ enum GzipVariable {
         for word in words {
             if word.hasPrefix("--") {
                 guard let passed = longOptions[word] else { refuse("\(word): option not valid in GZIP environment variable") }
-                if passed { taken.append(word) }
+                if let passed { taken.append(passed) }
                 quiet = word == "--quiet" || word == "--silent" ? true : word == "--verbose" ? false : quiet
             } else if word.hasPrefix("-") && word.count > 1 {
                 let body = word.dropFirst()
@@ -230,6 +234,7 @@ enum GzipVariable {
                 if let level = body.last(where: \.isNumber) { taken.append("-" + String(level)) }
                 let flags = body.filter { $0 != "N" && !$0.isNumber }
                 if !flags.isEmpty { taken.append("-" + flags) }
+                if body.contains("N") { taken.append(name) }
                 for letter in body where letter == "q" || letter == "v" { quiet = letter == "q" }
             } else {
                 refuse("\(word): non-option in GZIP environment variable")

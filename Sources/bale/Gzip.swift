@@ -39,6 +39,13 @@ struct GzipOptions: ParsableArguments {
           help: "Decompressing: name the output and set its time as the header stores them (gunzip -N).")
     var restoreName = false
 
+    /// `-N` or `--name` in the `GZIP` variable (`GzipVariable`): taken
+    /// where `-N` works (decompressing the files named), passed over where
+    /// it does not (compressing, -r), as a machine-wide setting must not
+    /// stop a run that cannot use it.
+    @Flag(name: .customLong("name-from-gzip-variable"), help: .hidden)
+    var nameFromVariable = false
+
     /// gzip's `-a` (text mode): it changes nothing on Unix, where gzip
     /// accepts it too.
     @Flag(name: [.customShort("a"), .customLong("ascii")], help: ArgumentHelp("Text mode: nothing on Unix (as gzip).", visibility: .hidden))
@@ -188,7 +195,7 @@ struct GzipOptions: ParsableArguments {
         options.recursive = recursive
         options.rsyncable = rsyncable
         options.list = list
-        options.restoresName = restoreName
+        options.restoresName = restoreName || nameFromVariable && !compresses(decompress: decompress, test: test) && !recursive
         options.outputDirectory = outputDirectory
         options.selection.excludes = excludes
         options.selection.includes = includes

@@ -35,6 +35,23 @@ import Testing
         #expect(run.stderr.contains("bale: x: non-option in GZIP environment variable"), "\(run.stderr)")
     }
 
+    /// `GZIP=-N` (or `--name`) names gunzip's outputs as their headers
+    /// do, as GNU gzip's variable does; bale dropped it (the output took
+    /// the input's name). Where bale takes no -N (compressing, -r), it
+    /// changes nothing and stops nothing.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func theNameOptionNamesGunzipsOutputs() throws {
+        let run = try Scratch().run(#"""
+            echo data > orig.txt && gzip -Nc orig.txt > renamed.gz && cp renamed.gz again.gz && rm orig.txt
+            mkdir gnu && cp renamed.gz gnu/ && (cd gnu && GZIP=-N gzip -d renamed.gz 2> /dev/null && ls)
+            GZIP=-N "$BALE" gunzip renamed.gz 2> /dev/null; echo "bale: $? $(ls *.txt)"; rm orig.txt
+            GZIP="-q --name" "$BALE" gzip -d again.gz; echo "--name: $? $(ls *.txt)"
+            echo x > y && GZIP=-qN "$BALE" gzip y && ls y.gz
+            mkdir t && cp y.gz t/ && GZIP=-qN "$BALE" gunzip -r t && ls t
+            """#)
+        #expect(run.stdout == "orig.txt\nbale: 0 orig.txt\n--name: 0 orig.txt\ny.gz\ny\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// The last level given counts, `--best` too (it won wherever it stood:
     /// `--best -1` gave level 12), and the command line's over the
     /// variable's.
