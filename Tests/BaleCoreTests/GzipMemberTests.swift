@@ -45,7 +45,7 @@ func work(
     defer {
         for fd in [requests.readEnd, requests.writeEnd, replies.readEnd, replies.writeEnd] { FileIO.close(fd) }
     }
-    let worker = try ChunkWork()
+    let worker = ChunkWork()
     let reply = Mutex<(WireFrame, [UInt8])?>(nil)
     let reader = JoinableThread { reply.withLock { $0 = try? FrameChannel(fd: replies.readEnd).receive() } }
     try worker.handle(WireFrame(kind: kind, codec: codec, sequence: 9, level: level,

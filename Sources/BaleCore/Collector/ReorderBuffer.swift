@@ -60,9 +60,6 @@ public final class ReorderBuffer<Context: Sendable>: @unchecked Sendable {  // s
         }
     }
 
-    /// The sequence number of the oldest result not yet taken.
-    public var nextSequence: UInt64 { monitor.withLock { next } }
-
     /// How many results are waiting for their turn.
     public var waitingCount: Int { monitor.withLock { waiting.count } }
 

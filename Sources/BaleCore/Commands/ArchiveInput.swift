@@ -80,13 +80,6 @@ struct ArchiveInput {
         if fd != 0 { FileIO.close(fd) }
     }
 
-    /// The archive's size when it is a regular file.
-    var fileSize: Int64? {
-        var info = stat()
-        guard seekable, fstat(fd, &info) == 0 else { return nil }
-        return Int64(info.st_size)
-    }
-
     /// Reads the whole tar stream into `sink` (decompressed on the
     /// workers when it is gzip) and reports the outcome to `context`: what
     /// `output` holds is printed before an error (as tar -tv prints what it

@@ -11,9 +11,10 @@ import Glibc
 /// gets the input's mode, owner and times; then, and only then, the input
 /// is removed (unless -k, -c or -o). An existing output is not replaced
 /// without -f. Inputs that gzip would skip (directories, links, files with
-/// several hard links or setuid bits, names with the wrong suffix) are
-/// skipped with a warning (exit 2); a failure leaves the input untouched
-/// and no output (exit 1).
+/// several hard links or setuid bits) are skipped with a warning (exit 2),
+/// names with the wrong suffix with a notice (gzip's "already has .gz
+/// suffix -- unchanged", exit 0, as GNU gzip 1.12); a failure leaves the
+/// input untouched and no output (exit 1).
 public struct GzipCommand: Sendable {
     /// What the command line asked for.
     public struct Options: Sendable {

@@ -9,7 +9,8 @@ import Synchronization
 /// First the trees are walked (names sorted by bytes, symbolic links never
 /// followed) and each regular file is judged as gzip judges it: skipped if
 /// it already has the suffix (compressing) or has none (decompressing), if
-/// it has other hard links or setuid/setgid/sticky bits (unless -f), if the
+/// it is setuid or setgid, if it has other hard links or the sticky bit
+/// (unless -f; `GzipCommand.refusalInPlace`), if the
 /// selection (`--exclude`, `--include`, `--min-size`, `--older-than`)
 /// leaves it out, or if its output exists (unless -f).
 ///

@@ -2,10 +2,12 @@
 import Glibc
 #endif
 
-/// `bale unpack ARCHIVE [-C DIR]` and `bale list ARCHIVE`: read a .tar.gz,
-/// .tgz or plain .tar from any tool; bale's own archives are decompressed
-/// in parallel on the workers, and the tar stream is extracted (safely,
-/// see `TarExtractor`) or listed as it comes out of the collector.
+/// `bale unpack ARCHIVE [-C DIR]`, `bale list ARCHIVE` and `bale verify
+/// ARCHIVE`: read a .tar.gz, .tgz or plain .tar from any tool; bale's own
+/// archives are decompressed in parallel on the workers, and the tar
+/// stream is extracted (safely, see `TarExtractor`), listed or checked
+/// as it comes out of the collector; named entries of an indexed archive
+/// are read through its index (`NamedEntries`).
 public struct UnpackCommand {
     public struct Options: Sendable {
         /// The archive; "-" for standard input.

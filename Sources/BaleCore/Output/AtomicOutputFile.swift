@@ -97,7 +97,7 @@ public final class AtomicOutputFile: Sendable {
     /// every one, DeepFilesLowLimitTests); the manifests name their output
     /// by path.
     ///
-    /// With `directory` (and `holdingDirectory`), the directory opened
+    /// With `expected` (and `holdingDirectory`), the directory opened
     /// must be that one, or nothing is made (`BaleError.directoryReplaced`):
     /// `gzip -r` gives the directory its walk listed, so that one replaced
     /// by a symbolic link to elsewhere since gets no output, nor even a

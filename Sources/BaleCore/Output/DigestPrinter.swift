@@ -43,8 +43,8 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
     private var firstPlace = 0
     private var printed = 0
 
-    /// `lines` says which of `-c`'s lines are printed (`.quiet`: not the
-    /// OK lines; `.status`: none); with `ignoringMissing`, a listed file
+    /// `lines` says which of `-c`'s lines are printed (`.failures`: not
+    /// the OK lines; `.status`: none); with `ignoringMissing`, a listed file
     /// that is not there gets no line and counts for nothing, as with
     /// sha256sum's `--ignore-missing`.
     init(lines: SumCommand.CheckLines = .all, style: Manifest.LineStyle = .standard, ignoringMissing: Bool = false,

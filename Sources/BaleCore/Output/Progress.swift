@@ -7,8 +7,9 @@ import Glibc
 /// place four times a second on standard error and erased at the end.
 ///
 /// A thread of its own that only reads the run's `RunSummary`; the command line
-/// starts it when standard error is a terminal and neither `-q` nor
-/// `--no-progress` was given, so scripts and logs never see it.
+/// starts it when standard error is a terminal and none of `-q`, `-v`
+/// (whose lines it would break) and `--no-progress` was given, so scripts
+/// and logs never see it.
 public final class Progress: @unchecked Sendable {  // state only under `monitor`
     private let monitor = Monitor()
     private let wake: Monitor.Condition

@@ -27,7 +27,7 @@ public struct Chunk<Context: Sendable>: Sendable {
     /// worker may be idle; a round trip saved is nothing beside it.
     public var isLongWork: Bool
     /// The slot of the shared arena that holds the chunk's bytes (and will
-    /// hold its result), for a request `…InArena`, or only its result, for
+    /// hold its result), for a request `compressInArena`, or only its result, for
     /// a `compressFileRange` or `inflateFileRange` with an output region;
     /// nil for a chunk whose
     /// bytes and result travel in frames. Held here until the result is

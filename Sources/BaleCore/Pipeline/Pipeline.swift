@@ -14,7 +14,9 @@
 ///    and a receiver thread) over pipes, with the frames of `WireFrame`;
 ///    the bytes of most chunks and their results stay in the arena the
 ///    workers share with bale (`SharedArena`), and the frames only say
-///    where. All CPU work (deflate, inflate, CRC-32) happens in the workers.
+///    where. The CPU work (deflate, inflate, CRC-32, `sum`'s SHA-256)
+///    happens in the workers; `--manifest`'s digests are taken as the
+///    readers read.
 /// 4. The `Collector` thread puts results back in sequence order through
 ///    the `ReorderBuffer` and writes them.
 ///

@@ -62,11 +62,4 @@ public struct PipelineOptions: Sendable, Equatable {
         if holdsOnlyWhatWorkersNeed { return inFlightPerWorker * workers + 2 }
         return queueCapacity(workers: workers) + inFlightPerWorker * workers + ioThreads + 2
     }
-
-    /// The most bytes of chunk data the parent process holds for a job:
-    /// each chunk in the window with its output (at most the chunk size
-    /// plus deflate's small worst-case growth).
-    public func memoryBound(workers: Int) -> Int {
-        window(workers: workers) * (2 * chunkSize + 1024)
-    }
 }

@@ -10,7 +10,8 @@ import Glibc
 /// vanishes meanwhile changes nothing in it, and every chunk's context
 /// says exactly which files or part it holds:
 /// - Small files (up to one chunk) are put together, in walk order, into
-///   batches of up to `batchFiles` files or `batchBytes` bytes. A batch is
+///   batches, each until it holds `batchFiles` files or at least
+///   `batchBytes` bytes (a file goes in whole). A batch is
 ///   one chunk whose pieces the worker compresses into one member each
 ///   (`WorkRequest.compressPieces`). Sent one by one, each small file
 ///   cost a trip through every stage: measured with `perf` on 75,745 files,

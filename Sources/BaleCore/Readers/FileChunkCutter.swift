@@ -11,8 +11,8 @@ import Synchronization
 /// Reading each chunk into an arena slot (pread) cost that copy too, and
 /// every slot page's allocation, zeroing and first touch in the reader and
 /// the worker besides: on a 238 MB tar, 0.09 s of CPU for the arena's way
-/// against 0.04 s for splice's, in a C harness of the two alone (README,
-/// Performance, "Fewer copies").
+/// against 0.04 s for splice's, in a C harness of the two alone
+/// (docs/performance-history.md, "Fewer copies").
 ///
 /// The readers stay the threads that wait for the disk: for each range
 /// they cut, they ask the kernel to read it into the page cache

@@ -36,7 +36,6 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {  // state o
         case part(FileRead, FilePart)
     }
 
-    private let chunkSize: Int
     private let makesDigests: Bool
     private let monitor = Monitor()
     private var planner: FileBatchPlanner
@@ -52,7 +51,6 @@ public final class FileSetCutter: ChunkCutter, @unchecked Sendable {  // state o
     /// is read (`gzip -r --manifest`).
     public init(chunkSize: Int, contentDefined: Bool = false, makesDigests: Bool = false, ledger: FileLedger,
                 next: @escaping () -> FileTask?) {
-        self.chunkSize = chunkSize
         self.makesDigests = makesDigests
         planner = FileBatchPlanner(chunkSize: chunkSize, contentDefined: contentDefined, ledger: ledger, next: next)
     }

@@ -6,7 +6,7 @@ import Synchronization
 /// Only one thread can read a stream, so the read happens under the
 /// cutter's lock; extra reader threads simply wait their turn. The workers
 /// still compress in parallel. With an arena, each chunk is read straight
-/// into a free slot of it (as `FileChunkCutter` does).
+/// into a free slot of it (as `TarChunkCutter` reads a file's bytes).
 ///
 /// With `--rsyncable` (`contentDefined`) a chunk ends where its content
 /// says (`ContentDefinedCuts`): what was read past the cut is carried to

@@ -11,10 +11,9 @@ import Glibc
 /// does not depend on how many threads read.
 ///
 /// Trouble is handled as GNU tar handles it, keeping the archive a valid
-/// tar: a file that cannot be opened is left out of the content (its
-/// header is already written only after it opens, so it is left out
-/// entirely, and a later hard link to it is stored as the file in its
-/// place), a file that shrank is padded with zeros to its header's
+/// tar: a file that cannot be opened is left out entirely (its header is
+/// written only once it opens, and a later hard link to it is stored as
+/// the file in its place), a file that shrank is padded with zeros to its header's
 /// size, a file that grew is cut at it, and a file whose size or time
 /// changed while read is reported as "file changed as we read it". Each of
 /// these is a warning naming the file (the job's status 2).

@@ -7,12 +7,12 @@
 ///     1      1     protocol version (7)
 ///     2      1     kind (see `Kind`)
 ///     3      1     codec for `compress`, `compressPieces`, `inflate` and their
-///                  arena forms (`…InArena`, `compressToArena`, `inflateToArena`)
+///                  arena forms (`compressInArena`, `compressToArena`, `inflateToArena`)
 ///                  (`Codec` raw value: 1 libdeflate, 2 zlib, 3 isal), 0 otherwise
 ///     4      4     payload length in bytes
 ///     8      8     sequence number of the chunk
 ///     16     4     level, for `compress` and `compressPieces`; 0 otherwise
-///     20     4     expected data length, for `inflate`; 0 otherwise
+///     20     4     expected data length, for `inflate` and `inflateToArena`; 0 otherwise
 ///     24     8     worker nanoseconds: in a reply, the time the worker
 ///                  spent on the chunk (for `--stats`); 0 in a request
 ///

@@ -11,8 +11,8 @@ import Glibc
 /// pipe is full (the worker is busy), the receiver until a result arrives.
 /// Between them, `InFlightChunks`: the chunks the worker holds, in the
 /// order sent. A worker answers in that order, so the receiver knows which
-/// chunk each result must be. At most `depth` chunks are in flight per
-/// worker: one being worked on and one waiting in the pipe keeps a worker
+/// chunk each result must be. At most `PipelineOptions.inFlightPerWorker`
+/// chunks are in flight per worker: one being worked on and one waiting in the pipe keeps a worker
 /// busy without hoarding chunks (a file's members in `gunzip`: one, as
 /// each holds an arena slot, `GunzipJob.membersInFlightToArena`). Because the link holds the chunk it
 /// sent, it attaches the chunk's context to the result (the sink needs no
@@ -35,7 +35,8 @@ import Glibc
 ///
 /// The send lock keeps the two threads from crossing during a restart: the
 /// feeder appends and sends under it, and the receiver swaps the worker
-/// and resends under it, so every chunk reaches the new worker once, in
+/// under it, then resends on a thread of its own while `resending` holds
+/// the feeder back, so every chunk reaches the new worker once, in
 /// order. The receiver kills the old worker before taking the lock: a
 /// feeder blocked writing to a hung worker's full pipe then gets EPIPE and
 /// lets go.

@@ -5,7 +5,7 @@ import Glibc
 
 /// The main loop of a worker process: read a request frame from stdin, do
 /// the CPU work, write the result frame to stdout, until stdin ends. A
-/// request `…InArena` names its bytes in the arena the worker shares with
+/// request `compressInArena` names its bytes in the arena the worker shares with
 /// bale (`WorkerArena`, mapped on first use); the answer goes there too
 /// when it fits, and the frame then carries only its length. A
 /// `compressToArena` or `inflateToArena` brings its bytes in the frame (a
@@ -19,7 +19,7 @@ import Glibc
 /// parent keeps a second chunk waiting in the pipe so the worker never
 /// idles between chunks (but for a file's members in `gunzip`, which it
 /// sends one at a time: `GunzipJob.membersInFlightToArena`). All the CPU work of a job happens here: deflate,
-/// inflate and CRC-32, with the codec each request names (the level map's
+/// inflate, CRC-32 and `sum`'s SHA-256, with the codec each request names (the level map's
 /// by default, `CodecChoice`; the one `--codec` names). A chunk that fails (damaged data) is answered with
 /// a `failed` frame and the worker carries on; a broken frame from the
 /// parent ends the worker with exit status 3.
@@ -30,11 +30,7 @@ public enum WorkerLoop {
         let requests = FrameChannel(fd: input)
         let results = FrameChannel(fd: output)
         let hooks = TestHooks()
-        let worker: ChunkWork
-        do { worker = try ChunkWork(hooks: hooks) } catch {
-            FileIO.report("bale worker: \(error)")
-            return 3
-        }
+        let worker = ChunkWork(hooks: hooks)
         while true {
             let request: (WireFrame, [UInt8])?
             do { request = try requests.receive() } catch {
@@ -173,7 +169,7 @@ final class ChunkWork {
     private var mapped: WorkerArena?
     private let hooks: TestHooks
 
-    init(hooks: TestHooks = TestHooks()) throws(CodecError) {
+    init(hooks: TestHooks = TestHooks()) {
         self.hooks = hooks
         output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     }
@@ -364,15 +360,18 @@ final class ChunkWork {
         return memberLength
     }
 
+    /// The hasher of `digestFiles`, made on the first such request.
+    private lazy var fileHasher = FileBatchHasher()
+
     /// Hashes each file a `digestFiles` request names (`DigestTarget`,
-    /// `FileBatchHasher`: small files several at once, others by `FileHasher`); writes one digest record per file into `output` and
+    /// `FileBatchHasher`: small files several at once, others by
+    /// `FileHasher`); writes one digest record per file into `output` and
     /// returns their length.
     ///
     /// The worker reads the files itself: sending their bytes through the
     /// pipe would cost more than hashing them (a pipe moves ~3.3 GB/s here,
     /// SHA-256 with the SHA instructions ~2 GB/s a core), and each file is
     /// still read once.
-    private lazy var fileHasher = FileBatchHasher()
 
     private func digestFiles(_ table: PieceTable) throws(CodecError) -> Int {
         let record = WorkReply.digestRecordLength
