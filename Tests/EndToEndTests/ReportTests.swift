@@ -83,4 +83,17 @@ import Testing
         #expect(run.stdout == "progress on a terminal\ndrawn in place\nnone in a pipe\nnone with -q\nnone with -v\n-v lists the file\n",
                 "\(run.stdout)\(run.stderr)")
     }
+
+    /// `gunzip -r` and `-rc` give the progress line the tree's total, as
+    /// `gzip -r` does (its share done and the time left): it showed only
+    /// the bytes done. A reader that waits keeps the run on the line.
+    @Test(.enabled(if: Machine.has("script"), "needs script(1) (bsdutils) to give bale a terminal"))
+    func recursiveGunzipShowsTheTotal() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && seq 1 3000000 > t/a && cp t/a t/b && gzip t/a t/b
+            script -qec "\"$BALE\" gunzip -rc t | (sleep 1.2; cat > /dev/null)" /dev/null > tty.out
+            tr '\r' '\n' < tty.out | grep -a -o 'of [0-9.]* MB' | sort -u
+            """#)
+        #expect(run.stdout == "of 12.7 MB\n", "\(run.stdout)\(run.stderr)")
+    }
 }

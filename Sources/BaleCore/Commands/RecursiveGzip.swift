@@ -113,8 +113,8 @@ struct RecursiveGzip {
             var walk = Walk(command: command)
             walk.walk(tops)
             var status = walk.status
+            Self.expectAll(walk.found, in: context)
             for file in walk.found {
-                context.summary.expect(bytes: Int64(file.info.st_size), files: 1)
                 let outcome = command.transformFile(file.path, examined: file.info, into: nil, removing: false,
                                                     pipeline: pipeline)
                 status = max(status, outcome)
@@ -131,6 +131,7 @@ struct RecursiveGzip {
             var walk = Walk(command: command)
             walk.walk(tops)
             var status = walk.status
+            Self.expectAll(walk.found, in: context)
             for file in walk.found {
                 let target = options.test ? nil : file.target
                 status = max(status, command.transformFile(file.path, examined: file.info, into: target,
@@ -226,6 +227,13 @@ struct RecursiveGzip {
                                   + "\(kept == 1 ? "is" : "are") kept beside \(kept == 1 ? "its" : "their") output\(kept == 1 ? "" : "s")"))
         }
         return max(status, .failure)
+    }
+
+    /// Gives the progress line the total of `files`, found whole before
+    /// the first is read (its share done and its time left: the line
+    /// showed only what was done, `gunzip -r` and `-rc` said no total).
+    private static func expectAll(_ files: [Found], in context: RunContext) {
+        context.summary.expect(bytes: files.reduce(0) { $0 + Int64($1.info.st_size) }, files: files.count)
     }
 
     /// Two paths given whose files `--out-dir` would write to the same
