@@ -107,6 +107,19 @@ func requireNonEmpty(_ value: String?, _ option: String, _ takes: String) throws
     if let value, value.isEmpty { throw ValidationError("\(option) takes \(takes), not an empty string") }
 }
 
+/// The -C of `pack` and `unpack`: one directory, not empty. GNU tar's -C
+/// applies to the paths after it, and a second one to those after that;
+/// bale changes to one directory for the whole run, and took the last -C
+/// for every path: `-C d1 one -C d2 two` stored d2/one, exit 0 (a probe
+/// helper). Refused, not guessed.
+func requireOneDirectory(_ directories: [String]) throws {
+    try requireNonEmpty(directories, "-C", "a directory")
+    if directories.count > 1 {
+        throw ValidationError("-C is given \(directories.count) times: bale takes one directory for the whole run "
+                              + "(not GNU tar's -C before each path); give one -C, or run bale once per directory")
+    }
+}
+
 /// `requireNonEmpty` for a repeatable option.
 func requireNonEmpty(_ values: [String], _ option: String, _ takes: String) throws {
     for value in values { try requireNonEmpty(value, option, takes) }

@@ -112,15 +112,7 @@ struct Pack: ParsableCommand {
         if paths.isEmpty && filesFrom == nil { throw ValidationError("give at least one path to pack (or -T FILE)") }
         if paths.contains("") { throw ValidationError("a path to pack cannot be an empty string") }
         try requireNonEmpty(output, "-o", "a file name (- for standard output)")
-        try requireNonEmpty(directory, "-C", "a directory")
-        // GNU tar's -C applies to the paths after it, and a second one to
-        // those after that; bale changes to one directory for the whole
-        // run, and took the last -C for every path: `-C d1 one -C d2 two`
-        // stored d2/one, exit 0 (a probe helper). Refused, not guessed.
-        if directories.count > 1 {
-            throw ValidationError("-C is given \(directories.count) times: bale takes one directory for the whole run "
-                                  + "(not GNU tar's -C before each path); give one -C, or run bale once per directory")
-        }
+        try requireOneDirectory(directories)
         try requireNonEmpty(filesFrom, "-T", "a file name (- for standard input)")
         try requireNonEmpty(manifest, "--manifest", "a file name (- for standard output)")
         try requireNonEmpty(excludes, "--exclude", "a glob")

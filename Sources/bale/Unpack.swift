@@ -105,15 +105,7 @@ struct Unpack: ParsableCommand {
 
     func validate() throws {
         try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
-        try requireNonEmpty(directory, "-C", "a directory")
-        // GNU tar's -C applies to the paths after it, and a second one to
-        // those after that; bale changes to one directory for the whole
-        // run, and took the last -C for every path: `-C d1 one -C d2 two`
-        // stored d2/one, exit 0 (a probe helper). Refused, not guessed.
-        if directories.count > 1 {
-            throw ValidationError("-C is given \(directories.count) times: bale takes one directory for the whole run "
-                                  + "(not GNU tar's -C before each path); give one -C, or run bale once per directory")
-        }
+        try requireOneDirectory(directories)
         try requireNonEmpty(excludes, "--exclude", "a glob")
         try requireNonEmpty(paths, "a PATH", "an entry's name")
         try requireNonEmpty(wildcards, "--wildcards", "a pattern")

@@ -171,7 +171,7 @@ public struct GzipCommand: Sendable {
         }
         let kind = info.st_mode & S_IFMT
         if kind == S_IFDIR {
-            context.report(.warning(path: path, "is a directory -- ignored", wording: .sentence))
+            context.report(.isADirectory(path))
             return .warning
         }
         let writesBeside = !options.toStandardOutput && options.outputPath == nil && !options.test

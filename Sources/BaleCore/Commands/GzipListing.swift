@@ -51,7 +51,7 @@ struct GzipListing {
                 status = max(status, error.exitStatus)
             case .success(.directory(let shown)):
                 if let failed = flush(&lines) { return failed }
-                let warning = Diagnostic.warning(path: shown, "is a directory -- ignored", wording: .sentence)
+                let warning = Diagnostic.isADirectory(shown)
                 context.report(warning)
                 status = max(status, warning.exitStatus)
             case .success(.listed(let summary, let shown, let name, let fileTime)):

@@ -170,8 +170,10 @@ struct NamedEntries {
         return .finished(status)
     }
 
-    /// Says that the archive will be read whole instead, and why, in the
-    /// words `list` uses; the exit status that asks for (a warning, 2).
+    /// Says that the archive will be read whole instead, and why, worded
+    /// as `list` words it (`IndexedListing.unusable`: the reason in
+    /// parentheses, then what is done instead); the exit status that asks
+    /// for (a warning, 2).
     private func warnFallingBack(_ reason: String) -> ExitCode {
         let said = Diagnostic.warning(path: input.name, "the archive's index is not usable (\(reason)); reading the whole archive instead")
         context.report(said)

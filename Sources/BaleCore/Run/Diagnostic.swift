@@ -88,6 +88,12 @@ public struct Diagnostic: Sendable, Equatable {
         return warning
     }
 
+    /// gzip's warning for a directory named where a file is wanted
+    /// (`gzip DIR`, `gzip -l DIR`), in its words.
+    public static func isADirectory(_ path: String) -> Diagnostic {
+        .warning(path: path, "is a directory -- ignored", wording: .sentence)
+    }
+
     /// A worker process that ended, hung or broke the protocol, replaced
     /// by `fresh`, which took over its chunks: the same notice from every
     /// command, whatever the workers were doing.
