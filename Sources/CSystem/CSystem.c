@@ -59,7 +59,6 @@ int bale_byte_is_cached(int file, int64_t offset) {
 }
 int bale_o_path(void) { return O_PATH; }
 
-int bale_wifexited(int status) { return WIFEXITED(status); }
 int bale_wexitstatus(int status) { return WEXITSTATUS(status); }
 int bale_wifsignaled(int status) { return WIFSIGNALED(status); }
 int bale_wtermsig(int status) { return WTERMSIG(status); }
@@ -176,7 +175,6 @@ __attribute__((constructor)) static void bale_read_temporary_limit(void) {
     }
 }
 
-int bale_temporary_slots(void) { return bale_temporary_limit; }
 
 /* Puts `name` (relative to `directory`) in a free slot; returns the slot,
  * or -1 with errno set (EMFILE: the table is full; ENAMETOOLONG). */

@@ -80,6 +80,38 @@ import Testing
         #expect(run.stderr.contains("trailing garbage ignored"))
     }
 
+    /// A member with the magic of gzip before 0.5 (1f 9e), which GNU gzip
+    /// still reads, first or after another, small (inline) and large (the
+    /// workers), from a file and a pipe, with each codec: the same bytes
+    /// and status as gzip's. bale took a second such member for trailing
+    /// garbage (exit 2, and gunzip removed the input, its data lost) and a
+    /// first for no gzip at all (exit 1). A reading helper found it.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func membersWithTheOldMagicAreRead() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'EOF'
+            import struct, zlib
+            def member(data, magic=b'\x1f\x8b'):
+                c = zlib.compressobj(6, zlib.DEFLATED, -15)
+                body = c.compress(data) + c.flush()
+                return magic + b'\x08\x00' + bytes(6) + body + struct.pack('<II', zlib.crc32(data), len(data))
+            small, large = b'hello world\n' * 10, bytes(range(256)) * 40000 + b'x' * 5000000
+            for name, data in (('s', small), ('l', large)):
+                open(name + '1.gz', 'wb').write(member(data) + member(data, b'\x1f\x9e'))
+                open(name + '2.gz', 'wb').write(member(data, b'\x1f\x9e') + member(data))
+            EOF
+            for f in s1 s2 l1 l2; do
+                gzip -dc $f.gz > $f.want
+                for codec in auto zlib; do
+                    "$BALE" gunzip -c --codec $codec $f.gz | cmp - $f.want && "$BALE" gunzip -t $f.gz \
+                        && "$BALE" gunzip -c < $f.gz | cmp - $f.want || echo "$f $codec differs"
+                done
+                "$BALE" gunzip -k $f.gz && cmp $f $f.want && echo "$f: as gzip"
+            done
+            """#)
+        #expect(run.stdout == "s1: as gzip\ns2: as gzip\nl1: as gzip\nl2: as gzip\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// Zero bytes after the last member (a tape's padding) are ignored in
     /// silence, exit 0, as by GNU gzip; with -v gzip says so and exits 2,
     /// and bale now does the same (it said "OK", exit 0), for -t, -d and

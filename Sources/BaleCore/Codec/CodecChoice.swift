@@ -51,8 +51,9 @@ public enum CodecChoice: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The library the workers inflate bale's members with: libdeflate
-    /// unless `--codec` names another.
+    /// The codec the workers inflate bale's members with: libdeflate, but
+    /// as `--codec` names it (`--codec isal`'s members are inflated by
+    /// libdeflate too: `Codec.makeDecompressor`; `--codec zlib`'s by zlib).
     public var inflater: Codec {
         switch self {
         case .automatic: return .libdeflate

@@ -71,7 +71,7 @@ struct ArchiveInput {
             if fd != 0 { FileIO.close(fd) }
             return nil
         }
-        return ArchiveInput(name: name, fd: fd, seekable: seekable, isGzip: head.starts(with: [0x1f, 0x8b]) && !startsWithTarHeader,
+        return ArchiveInput(name: name, fd: fd, seekable: seekable, isGzip: head.count >= 2 && GzipHeader.beginsMember(head[0], head[1]) && !startsWithTarHeader,
                             stream: StreamStart(head: seekable ? [] : head))
     }
 

@@ -694,7 +694,7 @@ public struct GzipCommand: Sendable {
         var head: [UInt8] = []
         if passesPlainBytes {
             head = try Self.firstBytes(of: input, inputName: inputName, count: 2, inPlace: size != nil)
-            if head != [0x1f, 0x8b] {
+            if head.count < 2 || !GzipHeader.beginsMember(head[0], head[1]) {
                 try Self.copy(input, after: size == nil ? head : [], inputName: inputName, to: sink)
                 return TransformReport(plainBytes: sink.bytesWritten, gzipBytes: sink.bytesWritten)
             }

@@ -36,6 +36,19 @@ public struct GzipHeader: Equatable, Sendable {
         case invalid(String)
     }
 
+    /// Whether `first` and `second` begin a gzip member: 1f 8b, or 1f 9e,
+    /// the magic of gzip before 0.5 (GNU gzip's OLD_GZIP_MAGIC), which GNU
+    /// gzip still reads (the rest of the header is the same). `parse`
+    /// takes both; the stream decoder hands such a member to its inflaters
+    /// as one of 1f 8b (zlib's reads the header itself), and bale writes
+    /// only 1f 8b.
+    public static func beginsMember(_ first: UInt8, _ second: UInt8) -> Bool {
+        first == 0x1f && (second == 0x8b || second == oldMagicSecondByte)
+    }
+
+    /// The second byte of the old magic (`beginsMember`).
+    static let oldMagicSecondByte: UInt8 = 0x9e
+
     static let flagText: UInt8 = 1, flagHeaderCRC: UInt8 = 2, flagExtra: UInt8 = 4
     static let flagName: UInt8 = 8, flagComment: UInt8 = 16, reservedFlags: UInt8 = 0xE0
 
@@ -43,10 +56,10 @@ public struct GzipHeader: Equatable, Sendable {
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Parse {
         guard bytes.count >= 10 else {
             if bytes.count >= 1 && bytes[0] != 0x1f { return .invalid("not in gzip format") }
-            if bytes.count >= 2 && bytes[1] != 0x8b { return .invalid("not in gzip format") }
+            if bytes.count >= 2 && !beginsMember(bytes[0], bytes[1]) { return .invalid("not in gzip format") }
             return .needMoreBytes
         }
-        guard bytes[0] == 0x1f, bytes[1] == 0x8b else { return .invalid("not in gzip format") }
+        guard beginsMember(bytes[0], bytes[1]) else { return .invalid("not in gzip format") }
         guard bytes[2] == 8 else { return .invalid("unknown compression method \(bytes[2])") }
         let flags = bytes[3]
         guard flags & reservedFlags == 0 else { return .invalid("reserved header flags are set") }

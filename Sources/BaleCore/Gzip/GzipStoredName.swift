@@ -25,7 +25,9 @@ public struct GzipStoredName: Equatable, Sendable {
     public var modificationTime: Int64?
 
     /// The header bytes read to find the name: a name longer than this is
-    /// no file name (GNU gzip stops at 1,024 bytes of it).
+    /// no file name (GNU gzip -N refuses one of more than 1,024 bytes:
+    /// "corrupted input -- file name too large"; bale cuts one of more
+    /// than 255 to that, with gunzip's warning, `wasTruncated`).
     public static let headerBytesRead = 64 << 10
 
     /// What the header at byte `offset` of the file open on `fd` stores;

@@ -261,7 +261,12 @@ public struct GzipStreamDecoder {
                     try check.endOfInput(at: consumed, path: path)
                     return .clean
                 }
-                if input[start] == 0x1f && end - start >= 2 && input[start + 1] == 0x8b {
+                if end - start >= 2 && GzipHeader.beginsMember(input[start], input[start + 1]) {
+                    // The old magic (1f 9e) read as today's, here only: the
+                    // header parser and both inflaters then take the member
+                    // as GNU gzip takes it (bale dropped it as trailing
+                    // garbage and gunzip removed the input, its data lost).
+                    input[start + 1] = 0x8b
                     inMember = true
                     memberStart = consumed
                     memberData = 0

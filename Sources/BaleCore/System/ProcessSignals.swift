@@ -10,8 +10,9 @@ import CSystem
 /// - `ignoreWriteSignals`: a write to a closed pipe (standard output's
 ///   reader gone, a worker dead) or past the file-size limit fails with
 ///   EPIPE or EFBIG, which bale reports and cleans up after, instead of
-///   the signal killing it. Worker processes get the defaults back
-///   (`ChildProcess`).
+///   the signal killing it. Worker processes get SIGPIPE's default back
+///   (`ChildProcess`: a worker whose parent is gone dies at its next
+///   answer); SIGXFSZ stays ignored there, as they write no file.
 /// - `installTerminationCleanup`: on SIGINT, SIGTERM or SIGHUP, the
 ///   handler kills the workers and removes every temporary output still
 ///   registered (`AtomicOutputFile` and the tar extractor register theirs

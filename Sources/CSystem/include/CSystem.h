@@ -48,7 +48,6 @@ int bale_byte_is_cached(int file, int64_t offset);
 int bale_o_path(void);
 
 /// The wait-status macros, which Swift cannot import.
-int bale_wifexited(int status);
 int bale_wexitstatus(int status);
 int bale_wifsignaled(int status);
 int bale_wtermsig(int status);
@@ -80,9 +79,6 @@ int bale_reap_child(pid_t pid, int slot, int *status);
 
 /// Forgets a temporary file (it was renamed into place or removed).
 void bale_unregister_temporary(int slot);
-/// How many temporary files may be registered at once (1024; fewer
-/// under the test hook BALE_TEST_TEMPORARY_SLOTS=N).
-int bale_temporary_slots(void);
 /// Installs the handlers for SIGINT, SIGTERM and SIGHUP: kill registered
 /// workers, remove registered temporary files, then die of the signal;
 /// and for the crash signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
@@ -106,7 +102,8 @@ int bale_signal_is_ignored(int sig);
 /// directory `directory` (or AT_FDCWD), with `mode` less the umask, and
 /// registers it for removal by the signal handler before it exists; the
 /// slot goes to `*slot`. Returns the fd, or -1 with errno set: EMFILE when
-/// the table of temporary files is full (`bale_temporary_slots`), EINTR
+/// the table of temporary files is full (1,024 slots; fewer under the
+/// test hook BALE_TEST_TEMPORARY_SLOTS=N), EINTR
 /// when a signal is ending bale; nothing is created then. `directory` must
 /// stay open until the slot is unregistered.
 int bale_create_temporary_at(int directory, char *template_name, unsigned int mode, int *slot);
