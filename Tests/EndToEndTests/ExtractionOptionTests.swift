@@ -170,6 +170,43 @@ import Testing
         #expect(run.stdout == "gnu: 2\nbale: 2\nsame order\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// As root without the right to give files away (a container, a user
+    /// namespace, NFS with root squashed), every entry whose owner cannot
+    /// be given is named, as GNU tar names it (exit 2), each at its place,
+    /// and left with the mode tar leaves it: bale named directories only;
+    /// files (small and large), links and FIFOs stayed root's in silence,
+    /// exit 0. Found by a reading helper.
+    @Test(.enabled(if: Machine.isRoot && Machine.has("setpriv"), "needs root and setpriv (to drop CAP_CHOWN)"))
+    func ownersNotGivenAreNamedAsGNUTarNamesThem() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'EOF'
+            import io, tarfile
+            with tarfile.open('a.tar', 'w', format=tarfile.GNU_FORMAT) as t:
+                for name, mode, kind in [('small', 0o4755, 'f'), ('big', 0o4755, 'f'), ('sym', 0o777, 'l'),
+                                         ('fifo', 0o644, 'p'), ('dir', 0o2755, 'd')]:
+                    info = tarfile.TarInfo(name)
+                    info.uid = info.gid = 1234
+                    info.uname = info.gname = ''
+                    info.mode = mode
+                    if kind == 'f':
+                        data = b'x' * (10 if name == 'small' else 3000000)
+                        info.size = len(data)
+                        t.addfile(info, io.BytesIO(data))
+                        continue
+                    info.type = {'l': tarfile.SYMTYPE, 'p': tarfile.FIFOTYPE, 'd': tarfile.DIRTYPE}[kind]
+                    info.linkname = 'small' if kind == 'l' else ''
+                    t.addfile(info)
+            EOF
+            mkdir g b
+            no_chown() { setpriv --inh-caps=-chown --bounding-set=-chown "$@"; }
+            no_chown tar -xf a.tar -C g 2> tar.err; echo "gnu: $?"
+            no_chown "$BALE" unpack a.tar -C b 2> bale.err; echo "bale: $?"
+            grep -v 'Exiting with failure' tar.err | sed 's/^tar:/bale:/' | diff - bale.err && echo "same messages"
+            (cd g && stat -c '%n %A %u' *) > g.modes; (cd b && stat -c '%n %A %u' *) | diff g.modes - && echo "same modes"
+            """#)
+        #expect(run.stdout == "gnu: 2\nbale: 2\nsame messages\nsame modes\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// The tar reader's own warnings (an unknown pax keyword) are said at
     /// the entry they were met in, among the extractor's refusals, as GNU
     /// tar says them as it reads: bale said them after every refusal.

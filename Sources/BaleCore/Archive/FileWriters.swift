@@ -378,14 +378,14 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
             }
             return [.error(path: job.displayName, "write error: \(error.reason); not extracted")]
         }
-        if let owner = job.owner {
-            // chown clears setuid/setgid bits: the mode comes after.
-            fchown(fd, owner.user, owner.group)
-        }
         var problems: [Diagnostic] = []
+        // chown clears setuid/setgid bits: the mode comes after.
+        if let owner = job.owner, fchown(fd, owner.user, owner.group) != 0 {
+            problems.append(TarExtractor.cannotChangeOwnership(job.displayName, to: owner))
+        }
         if let restorer, !job.attributes.isEmpty {
             // After the owner (chown clears a capability); sets the mode too.
-            problems = restorer.restore(job.attributes, mode: job.mode, to: fd, displayName: job.displayName)
+            problems += restorer.restore(job.attributes, mode: job.mode, to: fd, displayName: job.displayName)
         } else if created != job.mode || (job.owner != nil && job.mode & 0o6000 != 0) {
             fchmod(fd, job.mode)
         }

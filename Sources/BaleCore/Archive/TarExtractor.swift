@@ -409,8 +409,9 @@ public struct TarExtractor: TarReader.Handler {
             // (by a user other than root); `finish` gives it its mode.
             // (A directory's owner change keeps its set-group-ID bit.)
             if let owner, withCString(leaf, { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) }) != 0 {
-                said.append(.warning(path: entry.displayName,
-                                     "Cannot change ownership to uid \(owner.user), gid \(owner.group): \(SystemError.current("chown").reason)"))
+                // Named without its trailing slash, as tar names it (and
+                // as its time and mode are named, at the end).
+                said.append(Self.cannotChangeOwnership(TerminalText.name(path), to: owner))
             }
             // One that was there and that its owner cannot write into (or a
             // umask that takes the owner's bits) is made writable until the
@@ -454,8 +455,10 @@ public struct TarExtractor: TarReader.Handler {
             let problem = makeNode(leaf, in: directory, room: room, failing: failing + ": ", make: { name in
                 withCString(entry.linkTarget) { target in withCString(name) { symlinkat(target, parent, $0) } }
             }, finish: { name in
-                if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
-                attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
+                if let owner, withCString(name, { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) }) != 0 {
+                    attributeProblems.append(Self.cannotChangeOwnership(entry.displayName, to: owner))
+                }
+                attributeProblems += restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
                 setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
             })
             said.append(contentsOf: attributeProblems)
@@ -491,13 +494,15 @@ public struct TarExtractor: TarReader.Handler {
             }, finish: { name in
                 // Owner first (chown clears setuid/setgid bits), then the
                 // mode in full where the policy says: mknod took the umask off.
-                if let owner { _ = withCString(name) { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) } }
+                if let owner, withCString(name, { fchownat(parent, $0, owner.user, owner.group, AT_SYMLINK_NOFOLLOW) }) != 0 {
+                    attributeProblems.append(Self.cannotChangeOwnership(entry.displayName, to: owner))
+                }
                 // By name, never through a symbolic link put in its place (a
                 // FIFO opened to be changed could block).
                 if mode & ProcessUmask.bits != 0 || owner != nil && mode & 0o6000 != 0 {
                     _ = withCString(name) { bale_chmod_nofollow(parent, $0, mode) }
                 }
-                attributeProblems = restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
+                attributeProblems += restore(attributes, ofSpecialFile: name, in: parent, displayName: entry.displayName)
                 setTime(parent, name, entry, flags: AT_SYMLINK_NOFOLLOW)
             })
             said.append(contentsOf: attributeProblems)
@@ -799,13 +804,25 @@ public struct TarExtractor: TarReader.Handler {
             large = nil
         }
         // Owner first: chown clears setuid/setgid bits, so the mode comes after.
-        if policy.restoresOwners, let owner = owner(of: entry) { fchown(current, owner.user, owner.group) }
+        if policy.restoresOwners, let owner = owner(of: entry), fchown(current, owner.user, owner.group) != 0 {
+            said.append(Self.cannotChangeOwnership(entry.displayName, to: owner))
+        }
         restoreAttributesAndMode(entry, to: current, mode: policy.mode(entry.mode))
         if policy.restoresTimes {
             var times = OpenDirectory.times(seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
             futimens(current, &times)
         }
         if let problem = file.commit() { refuse(entry, problem) }
+    }
+
+    /// GNU tar's warning for an owner not given (as root without the
+    /// right to, in a container or a user namespace; on NFS with root
+    /// squashed), from errno: the entry is extracted, owned by the user,
+    /// its mode as given (as tar gives it), and the run ends in exit 2.
+    /// bale said it of directories only: files, links and devices were
+    /// left the user's in silence, exit 0.
+    static func cannotChangeOwnership(_ name: String, to owner: (user: uid_t, group: gid_t)) -> Diagnostic {
+        .warning(path: name, "Cannot change ownership to uid \(owner.user), gid \(owner.group): \(SystemError.current("chown").reason)")
     }
 
     /// The small files queued are written now, not when a batch is full.
