@@ -828,8 +828,9 @@ public struct TarExtractor: TarReader.Handler {
     /// The small files queued are written now, not when a batch is full.
     public mutating func inputPauses() { writers.handOverQueued() }
 
-    /// Waits for the writer threads, sets the directories' times (deepest
-    /// first), and returns every refused entry; call once at the end.
+    /// Waits for the writer threads, sets the directories' times (each
+    /// after the ones in it), and returns every refused entry; call once
+    /// at the end.
     public mutating func finish() -> [Diagnostic] { finishInOrder().inOrder }
 
     /// `finish`, each diagnostic at its entry's place in the archive.
@@ -854,11 +855,20 @@ public struct TarExtractor: TarReader.Handler {
         said.order = .max
         // A directory archived twice takes its last entry's mode and time,
         // as in GNU tar: the earlier entries of a path already done are passed.
-        // Last first, so that a directory is finished after the ones in it
-        // (their opens need its search permission, which its mode may take
-        // away), each in its parent kept open by the `DirectoryStack`.
-        var finished = Set<PathKey>(minimumCapacity: directoryTimes.count)
-        for directory in directoryTimes.reversed() {
+        // By name, last first (a name after every name it is a prefix of),
+        // so that a directory is finished after the ones in it (their opens
+        // need its search permission, which its mode may take away), each
+        // in its parent kept open by the `DirectoryStack`, whatever the
+        // archive's order: the archive's own, reversed, finished a parent
+        // archived after its children (`find -depth`, `tar --no-recursion`
+        // lists) first, and a mode of 0400 then left them unfinished.
+        let directories = directoryTimes
+        let order = directories.indices.sorted { a, b in
+            let (first, second) = (directories[a].path, directories[b].path)
+            return first == second ? a > b : second.lexicographicallyPrecedes(first)
+        }
+        var finished = Set<PathKey>(minimumCapacity: directories.count)
+        for directory in order.lazy.map({ directories[$0] }) {
             guard finished.insert(PathKey(bytes: directory.path)).inserted else { continue }
             let parts = directory.path.split(separator: UInt8(ascii: "/")).map { Array($0) }
             guard let leaf = parts.last, let parent = openParent(parts, named: directory.path) else { continue }
