@@ -67,7 +67,7 @@ private final class ScribbledBuffer: @unchecked Sendable {  // the bytes are wri
         let base = String(cString: try #require(mkdtemp(&template)))
         let root = open(base, O_RDONLY | O_DIRECTORY)
         defer { close(root) }
-        let sink = TarStreamSink(archiveName: "lent.tar", handler: TarExtractor(root: root, rootPath: base))
+        let sink = TarStreamSink(archiveName: "lent.tar", handler: TarExtractor(root: root))
         // The feeder's own hold ends with this function's call.
         func lend(_ piece: ArraySlice<UInt8>) throws {
             let buffer = ScribbledBuffer(piece, live: live)

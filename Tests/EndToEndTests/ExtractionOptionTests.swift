@@ -170,6 +170,36 @@ import Testing
         #expect(run.stdout == "gnu: 2\nbale: 2\nsame order\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// A small file queued for the writer threads over an empty directory
+    /// of its name, then entries below that name: the file is written
+    /// first, and they are refused, as by tar, whatever the timing. The
+    /// directory was opened before the file replaced it, and took them (or
+    /// not), so a file and a pipe gave two trees. A reading helper found it.
+    @Test func aQueuedFileOverADirectoryIsWrittenBeforeEntriesBelowIt() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'EOF'
+            import io, tarfile
+            with tarfile.open('a.tar', 'w', format=tarfile.GNU_FORMAT) as t:
+                for name, kind in (('x', 'f'), ('x/y', 'd'), ('x/y/z', 'f')):
+                    info = tarfile.TarInfo(name)
+                    if kind == 'd':
+                        info.type = tarfile.DIRTYPE
+                        t.addfile(info)
+                    else:
+                        info.size = 3
+                        t.addfile(info, io.BytesIO(b'hi\n'))
+            EOF
+            mkdir -p g/x && tar -xf a.tar -C g 2> /dev/null; (cd g && find . | sort) > want
+            for how in file pipe; do
+                rm -rf b && mkdir -p b/x
+                if [ $how = file ]; then "$BALE" unpack a.tar -C b 2> /dev/null
+                else (head -c 1024 a.tar; sleep 0.5; tail -c +1025 a.tar) | "$BALE" unpack - -C b 2> /dev/null; fi
+                echo "$how: $?"; (cd b && find . | sort) | diff want - && cat b/x
+            done
+            """#)
+        #expect(run.stdout == "file: 1\nhi\npipe: 1\nhi\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A directory archived after the ones in it (`find -depth` lists) is
     /// still finished after them: with a mode that takes its owner's
     /// search permission (0400), the ones in it were left without their

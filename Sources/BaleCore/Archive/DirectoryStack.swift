@@ -47,14 +47,15 @@ struct DirectoryStack {
     /// the process ran out of descriptors (`openDirectory`).
     private var bound = Self.maximumOpenDirectories
     private var rootDirectory: OpenDirectory?
-    /// Asked, with its path below the root, before a missing directory is
-    /// made: whether it waited for a file of that name to be written
-    /// (`FileWriters.waitFor`), which is then there instead.
-    private let waitForFileNamed: ([UInt8]) -> Bool
+    /// Asked, with its path below the root (built only when some file is
+    /// queued), before a missing directory is made and after one already
+    /// there is opened: whether it waited for a file of that name to be
+    /// written (`FileWriters.waitFor`), which is then there instead.
+    private let waitForFileNamed: (() -> [UInt8]) -> Bool
 
     /// A stack under the open directory `root` (not closed by the stack);
     /// `waitForFileNamed` as above.
-    init(root: Int32, waitForFileNamed: @escaping ([UInt8]) -> Bool = { _ in false }) {
+    init(root: Int32, waitForFileNamed: @escaping (() -> [UInt8]) -> Bool = { _ in false }) {
         self.root = root
         self.waitForFileNamed = waitForFileNamed
     }
@@ -82,10 +83,11 @@ struct DirectoryStack {
         // is): the deepest open one (or the root) is where opening starts again.
         if openCount == 0 { truncate(to: 0) }
         // Below a directory this call made, nothing can be queued (a file
-        // is queued once its directory is open), so only the first missing
-        // component asks the writers: asking at each level built and hashed
-        // the whole path each time, and a name of 20,000 components (a pax
-        // path, 40 kB) took 4.4 s to extract instead of a fraction of one.
+        // is queued once its directory is open), so the writers are asked
+        // only down to the first component made: asking at each level built
+        // and hashed the whole path each time, and a name of 20,000
+        // components (a pax path, 40 kB) took 4.4 s to extract instead of
+        // a fraction of one.
         var madeAbove = false
         for part in path.dropFirst(directories.count) {
             let parent = directories.last??.fd ?? root
@@ -99,8 +101,14 @@ struct DirectoryStack {
             var (next, failure) = openDirectory(part, in: parent)
             // Missing, it may be a file still queued: once written, it
             // is there, and the open fails as for any file in the way.
-            if next < 0 && failure == ENOENT && creatingMissing && !madeAbove
-                && waitForFileNamed(TarExtractor.path(of: names + [part])) {
+            // There, it may be a directory a queued file of that name is
+            // to replace (an empty one): opened before the file was
+            // written, it took this entry, the file was then refused
+            // ("File exists") or not, as the threads' timing had it (a
+            // reading helper: a pipe and a file gave two trees).
+            if (next >= 0 || failure == ENOENT && creatingMissing) && !madeAbove
+                && waitForFileNamed({ TarExtractor.path(of: names + [part]) }) {
+                if next >= 0 { close(next) }
                 (next, failure) = openDirectory(part, in: parent)
             }
             if next < 0 && failure == ENOENT && creatingMissing {

@@ -13,7 +13,9 @@ import Glibc
 /// could undo one waits for the queue first; everything else goes on at
 /// once. Those are an entry that names a queued file or hard-links to one
 /// (`waitFor`); one that would make a directory where a queued file goes
-/// (`d/f` queued, then `d/f/g`: `DirectoryStack` asks before each mkdir);
+/// (`d/f` queued, then `d/f/g`: `DirectoryStack` asks before each mkdir,
+/// and as it opens a directory already there, which a queued file of its
+/// name is to replace);
 /// and any entry named for the directory a queued file goes in (`d/f`
 /// queued, then `d` as a link or a file: `d` looks empty until `f` is
 /// written, and would be removed to make room, `f` lost;
@@ -49,12 +51,13 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     /// the directories the files in flight lie in (those handed over and
     /// the batch being filled) are counted, and a file in one more
     /// directory than this share of the limit allows waits for the writers
-    /// to make room: a quarter of what the rest of the job leaves (about
-    /// 32: the standard streams, the archive, the workers' pipes and
-    /// arena, the files being written), at least one. Under the usual
-    /// limit (1,024: 248) the batches in flight never hold that many (7
-    /// of 32 files), so nothing waits. Until the extractor shares out what
-    /// the job left (`share(_:)`), a quarter of the limit less 32.
+    /// to make room: about half of what the rest of the job leaves (the
+    /// standard streams, the archive, the workers' pipes and arena, the
+    /// files being written), less the directories the extractor keeps
+    /// open (`ExtractionDescriptors.directoriesHeld`), at least one. Under
+    /// the usual limit (1,024) the batches in flight never hold that many
+    /// (7 of 32 files), so nothing waits. Until the extractor shares out
+    /// what the job left (`share(spare:)`), a quarter of the limit less 32.
     private var maximumDirectoriesHeld = max(1, (DescriptorLimit.current - 32) / 4)
     /// Each file is written on the extractor's thread as it is submitted,
     /// not by the threads: too few descriptors were spare for them
@@ -240,6 +243,13 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     @discardableResult
     func waitFor(_ path: [UInt8]) -> Bool {
         waitFor(PathKey(bytes: path))
+    }
+
+    /// Whether any file is queued, not yet written: when none is, no
+    /// name needs to be looked up (`DirectoryStack` asks at every
+    /// directory it opens).
+    var hasQueuedFiles: Bool {
+        !batchKeys.isEmpty || monitor.withLock { !shared.pending.isEmpty }
     }
 
     /// `waitFor(_:)` with the path's key made already.

@@ -27,13 +27,10 @@ final class StagedFile {
     private var slot: Int32 = -1
 
     /// Creates the temporary file for `leaf` in `directory`. Nil, with
-    /// errno set, when it cannot be created.
-    ///
-    /// `path` (the entry's path from the current directory) is no longer
-    /// used: the handler removes the file relative to `directory`, which
-    /// stays open as long as this object (it works for paths longer than
-    /// PATH_MAX too). It is kept so that callers need not change.
-    init?(directory: OpenDirectory, leaf: [UInt8], path _: [UInt8] = []) {
+    /// errno set, when it cannot be created. The signal handler removes
+    /// it relative to `directory`, which stays open as long as this object
+    /// (so it works for paths longer than PATH_MAX too).
+    init?(directory: OpenDirectory, leaf: [UInt8]) {
         self.directory = directory
         self.leaf = leaf
         guard let created = Self.createTemporary(for: leaf, in: directory) else { return nil }

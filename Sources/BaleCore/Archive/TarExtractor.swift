@@ -110,24 +110,19 @@ public struct TarExtractor: TarReader.Handler {
     private var lent: LentBytes?
     /// The large file being written, under its temporary name.
     private var large: StagedFile?
-    /// The destination as given (for the signal handler's table of
-    /// temporary files, which holds paths).
-    private let rootPath: [UInt8]
     private var directories: DirectoryStack
     /// Sets extended attributes and ACLs; nil with `--no-xattrs`.
     private let restorer: AttributeRestorer?
 
     /// Extracts under the open directory `root` as `policy` says, with
     /// `writerThreads` threads writing small files.
-    public init(root: Int32, rootPath: String = ".", policy: ExtractionPolicy = ExtractionPolicy(),
-                writerThreads: Int = 2) {
+    public init(root: Int32, policy: ExtractionPolicy = ExtractionPolicy(), writerThreads: Int = 2) {
         self.root = root
-        self.rootPath = TerminalText.bytes(ofName: rootPath)  // -C's bytes, given in stand-ins
         self.policy = policy
         restorer = policy.restoresAttributes ? AttributeRestorer() : nil
         let writers = FileWriters(threads: writerThreads, policy: policy, restorer: restorer)
         self.writers = writers
-        directories = DirectoryStack(root: root, waitForFileNamed: { writers.waitFor($0) })
+        directories = DirectoryStack(root: root, waitForFileNamed: { path in writers.hasQueuedFiles && writers.waitFor(path()) })
     }
 
     /// The most components a name extracted may have. Every component is a
@@ -438,7 +433,7 @@ public struct TarExtractor: TarReader.Handler {
             // signal leaves no partial file, and an older file of that name
             // stays until the new one is whole.
             guard !makeRoom(for: entry, leaf, in: parent, refusal: "Cannot open").refuses else { return }
-            guard let temporary = StagedFile(directory: directory, leaf: leaf, path: rootPath + [UInt8(ascii: "/")] + path) else {
+            guard let temporary = StagedFile(directory: directory, leaf: leaf) else {
                 refuse(entry, SystemError.current("open").reason)
                 return
             }
@@ -602,15 +597,15 @@ public struct TarExtractor: TarReader.Handler {
     /// A name as GNU tar quotes it in messages: ‘NAME’ (in C: 'NAME').
     private static func quoted(_ name: [UInt8]) -> String { TerminalText.quoted(TerminalText.name(name)) }
 
-    /// The attributes and ACLs to set on `entry`'s file (its ACLs' names
-    /// looked up here, on the extractor's thread: getpwnam is not
-    /// thread-safe); what cannot be set is a warning.
     /// Whether `entry` has extended attributes or ACLs to restore (and
     /// they are restored: not with `--no-xattrs`).
     private func restoresAttributes(of entry: TarEntry) -> Bool {
         restorer != nil && (!entry.attributes.isEmpty || entry.accessACL != nil || entry.defaultACL != nil)
     }
 
+    /// The attributes and ACLs to set on `entry`'s file (its ACLs' names
+    /// looked up here, on the extractor's thread: getpwnam is not
+    /// thread-safe); what cannot be set is a warning.
     private mutating func attributesToSet(_ entry: TarEntry) -> [ExtendedAttributes.Attribute] {
         guard let restorer, restoresAttributes(of: entry) else { return [] }
         let (attributes, problems) = restorer.attributes(of: entry) { name, tag in
@@ -763,6 +758,8 @@ public struct TarExtractor: TarReader.Handler {
 
     /// A hole in a sparse file: skipped by seeking, so that it stays a hole.
     public mutating func hole(_ length: Int64) throws(BaleError) {
+        // A sparse file is never a small one (`isSmallFile`): kept so that
+        // a hole can never be dropped from one, should that change.
         if small != nil {
             small!.content.appendZeros(Int(length))
             return

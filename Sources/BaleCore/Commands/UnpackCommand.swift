@@ -95,7 +95,7 @@ public struct UnpackCommand {
         // quietly for a reader that went away).
         let names = context.verbose ? StandardOutput.Buffer() : nil
         let extractor = {
-            var extractor = TarExtractor(root: root, rootPath: options.directory, policy: options.policy,
+            var extractor = TarExtractor(root: root, policy: options.policy,
                                          writerThreads: options.engine.pipeline.ioThreads)
             if let names { extractor.onEntry = { entry in names.appendOrRemember(TerminalText.escaped(entry.name) + "\n") } }
             return extractor
