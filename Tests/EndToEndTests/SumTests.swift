@@ -324,6 +324,40 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A file archived over a directory the archive filled before it (an
+    /// entry below it, a file or a directory) is refused by extraction
+    /// ("File exists"), so `verify --manifest` fails a manifest that lists
+    /// it as that file, as `sha256sum -c` of tar's tree fails it; it said
+    /// OK. Over an empty directory the file takes its place, and both pass.
+    /// A reading helper found it.
+    @Test func aFileOverAFilledDirectoryIsNotWhatExtractionLeaves() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'EOF'
+            import hashlib, io, tarfile
+            def add(t, name, data=None):
+                info = tarfile.TarInfo(name)
+                if data is None:
+                    info.type = tarfile.DIRTYPE
+                    t.addfile(info)
+                else:
+                    info.size = len(data)
+                    t.addfile(info, io.BytesIO(data))
+            for archive, entries, name in (('a', [('d', None), ('d/f', b'in\n'), ('d', b'out\n')], 'd'),
+                                           ('b', [('e/x/', None), ('e', b'out\n')], 'e'),
+                                           ('c', [('g', None), ('g', b'out\n')], 'g')):
+                with tarfile.open(archive + '.tar', 'w', format=tarfile.GNU_FORMAT) as t:
+                    for entry in entries: add(t, *entry)
+                open(archive + '.sum', 'w').write(hashlib.sha256(b'out\n').hexdigest() + '  ' + name + '\n')
+            EOF
+            for a in a b c; do
+                "$BALE" verify $a.tar --manifest $a.sum > /dev/null 2>&1; bale=$?
+                rm -rf t && mkdir t && (cd t && tar -xf ../$a.tar 2> /dev/null; sha256sum -c --status ../$a.sum); echo "$a: bale $bale, tar and sha256sum $?"
+            done
+            """#)
+        #expect(run.stdout == "a: bale 1, tar and sha256sum 1\nb: bale 1, tar and sha256sum 1\nc: bale 0, tar and sha256sum 0\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+
     /// `verify --manifest` judges each name by what extraction leaves
     /// there. A file followed by a symbolic link, a hard link, a directory
     /// or another file of that name (spelled `./f`) ends as the later

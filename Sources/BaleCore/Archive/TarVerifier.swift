@@ -103,6 +103,41 @@ public struct TarVerifier: TarReader.Handler {
         return false
     }
 
+    /// The names recorded, as a tree of ids: (its directory's id, its last
+    /// component) → its id; 0 is the destination. Each name costs a lookup
+    /// per component, of that component alone (a set of every prefix would
+    /// hash a name of 65,536 components some four gigabytes over).
+    private var nameIDs: [NameNode: Int] = [:]
+    /// For each id, whether a name was recorded below it.
+    private var holdsNames: [Bool] = [false]
+
+    private struct NameNode: Hashable {
+        var directory: Int
+        var component: [UInt8]
+    }
+
+    /// Records the name `parts` (and the directories above it) and says
+    /// whether a name was recorded below it before: extraction does not
+    /// remove a directory that holds something to put a file, a link or a
+    /// device in its place ("File exists; not extracted"), so the name
+    /// keeps what it held (a directory merges into it). `verify --manifest` said OK of an archive whose
+    /// `d/`, `d/f` and then file `d` left a directory at `d`.
+    private mutating func recordsSomethingBelow(_ parts: [[UInt8]]) -> Bool {
+        var id = 0
+        for part in parts {
+            let node = NameNode(directory: id, component: part)
+            if let known = nameIDs[node] {
+                id = known
+            } else {
+                holdsNames[id] = true
+                id = holdsNames.count
+                nameIDs[node] = id
+                holdsNames.append(false)
+            }
+        }
+        return holdsNames[id]
+    }
+
     /// `name` as extraction cleans it (`TarExtractor.components`), or as
     /// it is where extraction refuses it.
     public static func extractedName(_ name: [UInt8]) -> [UInt8] {
@@ -134,7 +169,7 @@ public struct TarVerifier: TarReader.Handler {
         current = nil
         stored = entry.name
         if takesDigests, whole, case .success(let parts) = TarExtractor.components(entry.name), !parts.isEmpty,
-           !hasParentNotADirectory(parts) {
+           !hasParentNotADirectory(parts), !recordsSomethingBelow(parts) || entry.kind == .directory {
             let name = TarExtractor.path(of: parts)
             current = name
             switch entry.kind {
