@@ -21,9 +21,11 @@ public enum ArchiveIndexReader {
     static let maximumIndexBytes: UInt64 = ArchiveIndexLayout.maximumPayloadLength + (64 << 20)
 
     /// The index of the archive open on `fd` (`path` for messages), with
-    /// the entries `kept` says: every one (`verify`), or those `cat` and
-    /// `unpack ARCHIVE PATH...` read for their names
-    /// (`ArchiveIndexDecoder.Kept.selectedBy`); checked whole either way.
+    /// the entries `kept` says: those `cat` and `unpack ARCHIVE PATH...`
+    /// read for their names (`ArchiveIndexDecoder.Kept.selectedBy`,
+    /// `NamedEntries`), or every one (the default: the fuzzer's and the
+    /// tests' reference; `verify` walks the records instead,
+    /// `lookUpRecords`); checked whole either way.
     public static func lookUp(fd: Int32, path: String, keeping kept: ArchiveIndexDecoder.Kept = .all) -> ArchiveIndex.Lookup {
         switch records(fd: fd, path: path, keeping: kept) {
         case .absent: return .absent

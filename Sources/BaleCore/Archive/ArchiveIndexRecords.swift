@@ -7,8 +7,9 @@
 /// digests); only the ends were made into `ArchiveIndex.Entry` values.
 public struct ArchiveIndexRecords: Sendable {
     /// The members, the stream's length, and the entries decoded: those
-    /// whose headers lie in the first and the last members (all of them,
-    /// for `ArchiveIndexReader.lookUp`, which keeps the index alone).
+    /// whose headers lie in the first and the last members (or those
+    /// `ArchiveIndexReader.lookUp` was asked to keep, which keeps the
+    /// index alone).
     public let index: ArchiveIndex
     /// The index's payload: the entry records first.
     public let payload: [UInt8]

@@ -4,8 +4,9 @@
 ///
 /// This is how an index is held to the stream without reading the
 /// stream: `list` compares the first and last entries' headers with the
-/// index before printing from it, and `cat` or a named `unpack` compare
-/// each entry they use. A member is checked as every bale member is
+/// index before printing from it (`IndexEndsCheck`; `cat` and a named
+/// `unpack` compare each entry they use as it streams by, in
+/// `IndexedTarSink`). A member is checked as every bale member is
 /// (`GzipMember.inflate`: its recorded sizes, its CRC-32 and length) and
 /// must have the length and data length the index gives it.
 ///
