@@ -62,15 +62,15 @@ enum GzipEquality {
         /// Makes the pair's plain file (`plain`) or gzip file durable under
         /// its name, before its other is removed: an interrupted run's
         /// output may be in the page cache only. An fsync of the file,
-        /// then of the directory `directory` that holds its name (EINVAL:
-        /// a file system that cannot sync a directory, as durable as it
-        /// can be made). nil, or what failed.
+        /// then of the directory `directory` that holds its name
+        /// (`FileIO.syncDirectory`). nil, or what failed.
         func flush(plain isPlain: Bool, directory: [UInt8]) -> SystemError? {
             if fsync(isPlain ? plain : gzip) != 0 { return .current("fsync") }
             let fd = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
             if fd < 0 { return .current("open its directory") }
             defer { FileIO.close(fd) }
-            return fsync(fd) != 0 && errno != EINVAL ? .current("fsync its directory") : nil
+            do throws(SystemError) { try FileIO.syncDirectory(fd) } catch { return error }
+            return nil
         }
 
         /// True while `path` still names the file open as this pair's plain

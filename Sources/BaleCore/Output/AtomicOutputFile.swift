@@ -481,9 +481,8 @@ public final class AtomicOutputFile: Sendable {
             && there.st_ctim.tv_sec == written.st_ctim.tv_sec && there.st_ctim.tv_nsec == written.st_ctim.tv_nsec
     }
 
-    /// Flushes the directory the file was renamed in (its new entry).
-    /// EINVAL is a file system that cannot sync a directory (some network
-    /// and FUSE ones): its rename is as durable as it can be made.
+    /// Flushes the directory the file was renamed in (its new entry:
+    /// `FileIO.syncDirectory`).
     private func syncDirectory() throws(BaleError) {
         // fsync needs a descriptor open for reading, which O_PATH's is not.
         let fd = directory == AT_FDCWD
@@ -491,7 +490,7 @@ public final class AtomicOutputFile: Sendable {
             : Glibc.openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw .writeFailed(path: path, .current("open its directory")) }
         defer { FileIO.close(fd) }
-        if fsync(fd) != 0 && errno != EINVAL { throw .writeFailed(path: path, .current("fsync its directory")) }
+        do throws(SystemError) { try FileIO.syncDirectory(fd) } catch { throw .writeFailed(path: path, error) }
     }
 
     /// Removes the temporary file; the target is left as it was.

@@ -121,6 +121,15 @@ public enum FileIO {
         _ = Glibc.close(fd)
     }
 
+    /// Flushes the directory open on `fd` (read-only: fsync needs that,
+    /// which O_PATH's descriptor is not), and with it the names renamed or
+    /// made in it. EINVAL is a file system that cannot sync a directory
+    /// (some network and FUSE ones): its names are as durable as they can
+    /// be made, no failure.
+    public static func syncDirectory(_ fd: Int32) throws(SystemError) {
+        if fsync(fd) != 0 && errno != EINVAL { throw .current("fsync its directory") }
+    }
+
     /// Closes `fd` and says why the close failed, if it did: where NFS,
     /// FUSE or a quota refuse a write they held back (EINTR is no failure:
     /// on Linux the descriptor is gone either way).
