@@ -130,7 +130,12 @@ import Testing
                       ["rename top/a/b/g ../../evil", "top/a/b ../../evil", "gnu=2 bale=2"],
                       ["rename top/1one ../../evil", "../../evil top/logs", "gnu=2 bale=2"],
                       ["size top/a/big 7", "top/a/big top/logs", "gnu=0 bale=2"],
-                      ["rename top/logs/x top/elsewhere", "top/1one top/logs/x", "gnu=0 bale=2"]])
+                      ["rename top/logs/x top/elsewhere", "top/1one top/logs/x", "gnu=0 bale=2"],
+                      // An entry the names take, renamed in the index, in a
+                      // member the named path reads, just before the first
+                      // entry taken or just after the last: left out, exit 0.
+                      ["rename top/a/b/c.txt top/zz", "--wildcards 'top/a/b/*'", "gnu=0 bale=2"],
+                      ["rename top/a/b/g top/zz", "top/a/b", "gnu=0 bale=2"]])
     func lyingIndexFallsBackToTheStream(lie: [String]) throws {
         let run = try Scratch().run("""
             \(ExtractionOptionTests.helpers)

@@ -177,12 +177,20 @@ public struct ArchiveIndex: Equatable, Sendable {
     /// finds none, and is then taken for a lie: the safe side).
     public func entry(atHeaderOffset offset: Int64) -> Entry? {
         guard offset >= 0 else { return nil }
+        let place = firstEntryPlace(atOrAfter: UInt64(offset))
+        return place < entries.count && entries[place].headerStreamOffset == UInt64(offset) ? entries[place] : nil
+    }
+
+    /// The place in `entries` of the first entry whose header begins at
+    /// `offset` of the tar stream or after it (`entries.count` for none),
+    /// found by halving.
+    public func firstEntryPlace(atOrAfter offset: UInt64) -> Int {
         var low = 0, high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle].headerStreamOffset < UInt64(offset) { low = middle + 1 } else { high = middle }
+            if entries[middle].headerStreamOffset < offset { low = middle + 1 } else { high = middle }
         }
-        return low < entries.count && entries[low].headerStreamOffset == UInt64(offset) ? entries[low] : nil
+        return low
     }
     /// The tar stream's length: the data members' bytes together.
     public var streamLength: UInt64

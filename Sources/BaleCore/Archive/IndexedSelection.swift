@@ -8,10 +8,20 @@
 /// from its header to the next entry's header, so the members it needs are
 /// those whose data meets that span. Entries are visited in the archive's
 /// order and become `Item`s; items whose members follow one another (or
-/// share one) form one `Segment`, parsed by one `TarReader` from the first
-/// item's header on, so members shared by consecutive items are read once
-/// and the unwanted entries between them are parsed (and skipped) as they
-/// pass.
+/// share one) form one `Segment`, parsed by one `TarReader`, so members
+/// shared by consecutive items are read once.
+///
+/// A segment is parsed over all of its members' data: from the first
+/// entry whose header lies in its first member to the end of its last
+/// member, not only from its first item to its last. The entries that are
+/// not items are parsed (and skipped) as they pass, and each is checked
+/// against the index as the items are: an entry whose header lies in a
+/// member read but which the index calls by another name (so that no name
+/// took it) is seen for the lie it is. Parsed from its first item only,
+/// an entry just before it or just after its last was never looked at,
+/// and `unpack ARCHIVE d` left out a `d/x` the index had renamed, exit 0.
+/// What this costs: the headers of a member's other entries, in data the
+/// workers inflate anyway.
 ///
 /// A hard link gets its target's content when the target is not taken
 /// itself (`unpack`: GNU tar would fail to link to a file it did not
@@ -56,8 +66,9 @@ public struct IndexedSelection: Sendable {
     public struct Segment: Sendable, Equatable {
         /// The members to read, by their place in `members`.
         public var members: ClosedRange<Int>
-        /// Where parsing starts (the first item's header) and stops (the
-        /// last item's end), in the tar stream.
+        /// Where parsing starts (the first entry whose header lies in the
+        /// first member) and stops (the end of the last member's data), in
+        /// the tar stream.
         public var start: Int64
         public var end: Int64
         public var items: [Item]
@@ -156,19 +167,32 @@ public struct IndexedSelection: Sendable {
         return (found, orphan)
     }
 
-    /// Adds `item` to the last segment when its members follow that
-    /// segment's in the stream, else as a new segment.
+    /// Adds `item` to the last segment when it comes after that segment's
+    /// last item and its members follow that segment's in the stream, else
+    /// as a new segment.
     private mutating func add(_ item: Item) {
         let first = memberHolding(item.start)
         let last = memberHolding(max(item.start, item.end - 1))
-        if var segment = segments.last, item.start >= segment.end, first <= segment.members.upperBound + 1 {
+        if var segment = segments.last, let previous = segment.items.last, item.start >= previous.end,
+           first <= segment.members.upperBound + 1 {
             segment.members = segment.members.lowerBound...max(last, segment.members.upperBound)
-            segment.end = item.end
+            segment.end = dataEnd(of: segment.members.upperBound)
             segment.items.append(item)
             segments[segments.count - 1] = segment
             return
         }
-        segments.append(Segment(members: first...last, start: item.start, end: item.end, items: [item]))
+        // Parsing starts at an entry's header: the first in the member
+        // (the item's own at the latest), not where the member's data
+        // begins, which may be inside an entry that began before it.
+        let firstHeader = index.firstEntryPlace(atOrAfter: index.members[first].dataStart)
+        let start = firstHeader < index.entries.count
+            ? min(item.start, Int64(index.entries[firstHeader].headerStreamOffset)) : item.start
+        segments.append(Segment(members: first...last, start: start, end: dataEnd(of: last), items: [item]))
+    }
+
+    /// Where member `place`'s data ends in the tar stream.
+    private func dataEnd(of place: Int) -> Int64 {
+        Int64(index.members[place].dataStart + index.members[place].dataLength)
     }
 
     /// The member whose data holds the tar stream's byte `offset` (the

@@ -8,13 +8,15 @@
 /// gives (the parser, which trusts only the headers, must land there), and
 /// its header must say all the index says of it (`ArchiveIndex.Entry
 /// .disagreement`: name, type, size, mode, time, owner, link target,
-/// where its data begins). An entry met where the index put
-/// none (between two items of a segment too, whose header must say what
-/// the index says of it there), a parse that passes an item's offset without landing on it, a
-/// header that does not parse, an item still unread when its segment's
-/// data ends: each means the index lies (or the archive is damaged), and
-/// the sink stops with `lie` set, before the item is handed over, so no
-/// wrong byte is written. The command then reads the stream instead
+/// where its data begins). So must every other entry the segment's
+/// members hold (`IndexedSelection`: the parser passes them on the way):
+/// the entries the parser begins and those the index puts in the data
+/// parsed are the same, one for one, in order. An entry met where the
+/// index put none, an entry of the index the parse passed without landing
+/// on it, a header that does not parse, an item still unread or unfinished
+/// when its segment's data ends: each means the index lies (or the archive
+/// is damaged), and the sink stops with `lie` set, before the item is
+/// handed over, so no wrong byte is written. The command then reads the stream instead
 /// (`NamedEntries`), skipping the entries already handed over whole
 /// (`done`).
 ///
@@ -95,12 +97,18 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
     private func closeSegment() throws(BaleError) {
         guard segment >= 0 else { return }
         readerWarnings += reader.warnings
+        let end = plan.segments[segment].end
         if let missing = checker.unmet {
             let name = TerminalText.name(plan.index.entries[missing.entry].name)
             throw checker.caught(lying: "no entry begins at byte \(missing.start), where it puts \(name)", at: missing.start)
         }
-        if reader.isInsideEntry {
-            throw checker.caught(lying: "an entry runs past where the next one should begin", at: plan.segments[segment].end)
+        if checker.inside {
+            throw checker.caught(lying: "an entry runs past where the next one should begin", at: end)
+        }
+        if let passed = checker.passedListedEntry(before: end) {
+            let name = TerminalText.name(passed.name)
+            throw checker.caught(lying: "no entry begins at byte \(passed.headerStreamOffset), where it puts \(name)",
+                                 at: Int64(passed.headerStreamOffset))
         }
     }
 
@@ -127,6 +135,11 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         var items: [IndexedSelection.Item] = []
         var start: Int64 = 0
         var next = 0
+        /// The index's next entry in the segment (its place in
+        /// `index.entries`): the next the parser must begin.
+        var listed = 0
+        /// True from an entry's header to its end, item or not.
+        var inEntry = false
         var passing: IndexedSelection.Item?
         var lie: String?
         var done: Set<Int64> = []
@@ -146,11 +159,25 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
             items = segment.items
             start = segment.start
             next = 0
+            listed = index.firstEntryPlace(atOrAfter: UInt64(max(0, segment.start)))
+            inEntry = false
             passing = nil
         }
 
         /// The first item not yet met, if any.
         var unmet: IndexedSelection.Item? { next < items.count ? items[next] : nil }
+
+        /// An entry the index puts before `end` that the parse, stopped
+        /// there, passed without beginning it: one while the parser was
+        /// inside another entry's data (which ran over it), or any but the
+        /// last (whose header may be cut by the end of the data parsed).
+        func passedListedEntry(before end: Int64) -> ArchiveIndex.Entry? {
+            func listedBefore(_ place: Int) -> Bool {
+                place < index.entries.count && index.entries[place].headerStreamOffset < UInt64(max(0, end))
+            }
+            guard listedBefore(listed), inEntry || listedBefore(listed + 1) else { return nil }
+            return index.entries[listed]
+        }
 
         /// Notes that the index lies, and the error that stops the job.
         mutating func caught(lying reason: String, at offset: Int64) -> BaleError {
@@ -172,29 +199,27 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
             read.headerOffset = start + entry.headerOffset
             read.contentOffset = start + entry.contentOffset
             passing = nil
-            guard let item = unmet, item.start <= read.headerOffset else {
-                // An entry between items (or after the last, to the
-                // segment's end): not handed over, but the index must put
-                // one exactly here and say what its header says. One it
-                // hides (a second `x/a` after the first, which tar -x
-                // keeps) gave the first one's bytes, exit 0.
-                guard let listed = index.entry(atHeaderOffset: read.headerOffset) else {
-                    throw caught(lying: "\(TerminalText.name(read.name)) at byte \(read.headerOffset) is not in it",
-                                 at: read.headerOffset)
-                }
-                if let differs = listed.disagreement(with: read) {
-                    throw caught(lying: "\(TerminalText.name(listed.name)): \(differs)", at: read.headerOffset)
-                }
-                return
+            // The index's next entry must begin exactly here and say what
+            // its header says, item or not: an entry it hides (a second
+            // `x/a` after the first, which tar -x keeps) gave the first
+            // one's bytes, exit 0; one it renames was left out.
+            guard listed < index.entries.count, index.entries[listed].headerStreamOffset <= UInt64(read.headerOffset) else {
+                throw caught(lying: "\(TerminalText.name(read.name)) at byte \(read.headerOffset) is not in it",
+                             at: read.headerOffset)
             }
-            let expected = index.entries[item.entry]
-            guard item.start == read.headerOffset else {
-                throw caught(lying: "no entry begins at byte \(item.start), where it puts \(TerminalText.name(expected.name))",
-                             at: item.start)
+            let expected = index.entries[listed]
+            guard expected.headerStreamOffset == UInt64(read.headerOffset) else {
+                let offset = Int64(expected.headerStreamOffset)
+                throw caught(lying: "no entry begins at byte \(offset), where it puts \(TerminalText.name(expected.name))",
+                             at: offset)
             }
             if let differs = expected.disagreement(with: read) {
-                throw caught(lying: "\(TerminalText.name(expected.name)): \(differs)", at: item.start)
+                throw caught(lying: "\(TerminalText.name(expected.name)): \(differs)", at: read.headerOffset)
             }
+            listed += 1
+            inEntry = true
+            // Not an item: parsed (and checked) on the way, not handed over.
+            guard let item = unmet, item.entry == listed - 1 else { return }
             next += 1
             switch item.delivery {
             case .checkOnly: return
@@ -225,6 +250,7 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         }
 
         mutating func end() throws(BaleError) {
+            inEntry = false
             guard let item = passing else { return }
             passing = nil
             try handing { (handler) throws(BaleError) in try handler.end() }
