@@ -147,8 +147,11 @@ struct List: ParsableCommand {
         _superCommandName: "bale",
         abstract: "List the entries of a .tar.gz, .tgz or .tar, as tar -tv does.",
         discussion: """
-        Any archive is read (GNU tar, bsdtar, pigz, bale); bale's own are \
-        decompressed in parallel. Nothing is written.
+        Any archive is read (GNU tar, bsdtar, pigz, bale). bale's own \
+        indexed archives are listed from their index, checked against the \
+        entries of their first and last members: the members between are \
+        not read, so damage there goes unseen (bale verify reads every \
+        byte). Nothing is written.
 
         Examples:
           bale list logs.tar.gz

@@ -385,6 +385,37 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Sparse records (and a GNU.sparse.name) on a symbolic link: the
+    /// entry is read as its type says and the records are said to be
+    /// ignored (exit 2, as GNU tar's "numeric overflow in sparse archive
+    /// member"); bale read them silently, exit 0, the link under its
+    /// stand-in name. The next entry is read.
+    @Test func sparseRecordsOnALinkAreSaid() throws {
+        let run = try Scratch().run(Self.forge + "\n" + #"""
+            python3 - <<'PY'
+            from forge import *
+            put('link.tar', pax([(b'GNU.sparse.major', b'1'), (b'GNU.sparse.minor', b'0'), (b'GNU.sparse.name', b's'),
+                                 (b'GNU.sparse.realsize', b'300')])
+                + hdr(b'GNUSparseFile.0/s', b'2', link=b'/etc') + hdr(b'x', b'0', 1, b'2'))
+            PY
+            "$BALE" list link.tar > listed 2> err; echo "list: $?"; awk '{print $6, $7, $8}' listed
+            grep -c '^bale: link.tar: GNUSparseFile.0/s: sparse file records on an entry that is not a regular file; ignored$' err
+            mkdir out && "$BALE" unpack link.tar -C out 2> err; echo "unpack: $?"; ls -A out
+            "$BALE" verify link.tar > /dev/null 2>&1; echo "verify: $?"
+            """#)
+        #expect(run.stdout == """
+            list: 2
+            GNUSparseFile.0/s -> /etc
+            x  
+            1
+            unpack: 2
+            GNUSparseFile.0
+            x
+            verify: 2
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// True when the temporary directory's file system keeps holes (a
     /// file truncated to 8 MiB takes almost no blocks) and reports them to
     /// SEEK_DATA/SEEK_HOLE, as ext4, xfs, btrfs and tmpfs do.

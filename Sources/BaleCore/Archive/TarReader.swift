@@ -778,6 +778,14 @@ public struct TarReader {
                     throw corrupt("unknown sparse format \(major ?? 0).\(minor ?? 0)")
                 }
                 sparse = found
+            } else if special == nil, isPaxSparse {
+                // Sparse records on a link, a directory or a device: GNU
+                // tar says "numeric overflow in sparse archive member"
+                // (exit 2), bsdtar "Non-regular file cannot be sparse".
+                // The entry is read as its type says; the records (and a
+                // GNU.sparse.name) are said to be dropped, not dropped
+                // unsaid (exit 0, the entry under its stand-in name).
+                warn(path: shown(entry.name), "sparse file records on an entry that is not a regular file; ignored")
             }
             if let found = sparse {
                 entry.isSparse = true
