@@ -84,6 +84,40 @@ import Testing
                 "\(run.stdout)\(run.stderr)")
     }
 
+    /// Messages and gzip's question share the terminal with the progress
+    /// line: a warning written while the line shows begins on a line of
+    /// its own (the line erased first), and no progress is drawn while a
+    /// question waits for its answer. Before, the warning was glued to the
+    /// progress line's end, and a redraw a quarter of a second after the
+    /// question erased it while bale waited for the answer.
+    @Test(.enabled(if: Machine.has("script"), "needs script(1) (bsdutils) to give bale a terminal"))
+    func messagesAndQuestionsAreNotTornByTheProgressLine() throws {
+        let run = try Scratch().run(#"""
+            seq 1 1000000 > big && echo x > z && echo y > z.gz
+            script -qec ""$BALE" gzip -9 -p 1 -k big z < /dev/null" /dev/null > warned.out
+            echo new > a && echo old > a.gz
+            (sleep 1.5; echo n) | script -qec ""$BALE" gzip a" /dev/null > asked.out
+            python3 - <<'PY'
+            warned = open('warned.out', 'rb').read()
+            at = warned.find(b'bale: z.gz already exists')
+            print('progress shown first' if b'MB/s' in warned[:at] else 'no progress before the warning')
+            print('warning on a line of its own' if warned[:at].endswith((b'\r\x1b[K', b'\n')) else 'warning glued: %r' % warned[at - 20:at])
+            asked = open('asked.out', 'rb').read()
+            question = asked.find(b'do you wish to overwrite')
+            answer = asked.find(b'not overwritten')
+            print('question kept on the screen' if question >= 0 and b'\x1b[K' not in asked[question:answer] else 'question erased: %r' % asked)
+            PY
+            cat a.gz
+            """#)
+        #expect(run.stdout == """
+            progress shown first
+            warning on a line of its own
+            question kept on the screen
+            old
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `gunzip -r` and `-rc` give the progress line the tree's total, as
     /// `gzip -r` does (its share done and the time left): it showed only
     /// the bytes done. A reader that waits keeps the run on the line.

@@ -37,11 +37,15 @@ enum OverwriteQuestion {
     /// Asks whether the output `name` (shown as it is in messages) may be
     /// replaced, and reads the answer: true for yes. On no, ends the line
     /// as gzip does.
+    /// The progress line is kept off the screen until the answer is read
+    /// (`StandardError.whileAsking`): redrawn, it erased the question.
     static func ask(about name: String) -> Bool {
-        FileIO.reportRaw("bale: \(TerminalText.escaped(name)) already exists; do you wish to overwrite (y or n)? ")
-        let yes = readAnswer()
-        if !yes { FileIO.report("\tnot overwritten") }
-        return yes
+        StandardError.whileAsking {
+            FileIO.reportRaw("bale: \(TerminalText.escaped(name)) already exists; do you wish to overwrite (y or n)? ")
+            let yes = readAnswer()
+            if !yes { FileIO.report("\tnot overwritten") }
+            return yes
+        }
     }
 
     /// One line of standard input, read a byte at a time so that nothing

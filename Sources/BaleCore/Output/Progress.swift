@@ -5,6 +5,8 @@ import Glibc
 /// The progress line on a terminal: bytes and files done of the total
 /// (as far as the walk has found it), MB/s and the time left, redrawn in
 /// place four times a second on standard error and erased at the end.
+/// A message or a question erases it before it is written, and no line is
+/// drawn while a question waits for its answer (`StandardError`).
 ///
 /// A thread of its own that only reads the run's `RunSummary`; the command line
 /// starts it when standard error is a terminal and none of `-q`, `-v`
@@ -24,7 +26,6 @@ public final class Progress: @unchecked Sendable {  // state only under `monitor
         wake = monitor.makeCondition()
         summary.markWatched()
         let thread = JoinableThread(name: "bale-progress") { [self] in
-            var shown = false
             while true {
                 let done = monitor.withLock { () -> Bool in
                     if !state.stopped { monitor.wait(wake, seconds: 0.25) }
@@ -32,10 +33,9 @@ public final class Progress: @unchecked Sendable {  // state only under `monitor
                 }
                 if done { break }
                 guard summary.elapsed >= 0.5 else { continue }  // quick jobs show nothing
-                FileIO.reportRaw("\r\u{1b}[K" + Self.line(summary))
-                shown = true
+                StandardError.drawProgress(Self.line(summary))
             }
-            if shown { FileIO.reportRaw("\r\u{1b}[K") }
+            StandardError.eraseProgress()
         }
         monitor.withLock { state.thread = thread }
     }

@@ -145,16 +145,3 @@ public enum FileIO {
         return (try? read(fd, into: &byte, count: 1, at: offset)) == 1
     }
 }
-
-extension FileIO {
-    /// Writes one line to standard error (the C `stderr` global does not
-    /// compile in Swift 6 language mode; this writes to descriptor 2).
-    public static func report(_ line: String) {
-        try? write(2, Array((line + "\n").utf8))
-    }
-
-    /// Writes `text` to standard error as it is (the progress line).
-    public static func reportRaw(_ text: String) {
-        try? write(2, Array(text.utf8))
-    }
-}
