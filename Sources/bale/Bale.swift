@@ -199,7 +199,10 @@ enum SubcommandFastPath {
 /// `--synchronous` changes nothing (bale flushes its outputs before
 /// removing inputs anyway). Any other option, or a word that is none, is
 /// a usage error naming it, as there: a `GZIP=-k` set for gzip would
-/// otherwise be ignored by bale without a word.
+/// otherwise be ignored by bale without a word. A long option may be
+/// shortened to any prefix that names one of gzip's long options alone
+/// (`--rsync`, `--no-n`, `--verb`), as gzip's getopt_long takes it there:
+/// a `GZIP=--rsync` that gzip takes stopped every bale run.
 enum GzipVariable {
     /// Short options allowed in the variable.
     private static let letters = Set("123456789nNqv")
@@ -210,6 +213,25 @@ enum GzipVariable {
         "--fast": "--fast", "--best": "--best", "--no-name": "--no-name", "--quiet": "--quiet", "--silent": "--silent",
         "--verbose": "--verbose", "--rsyncable": "--rsyncable", "--name": name, "--synchronous": nil,
     ]
+    /// All of GNU gzip 1.12's long options, those refused in the variable
+    /// too: a prefix is gzip's option only when it begins no other
+    /// (`--n` is `--no-name`, `--name` or `--no-time`: ambiguous).
+    private static let gzipLongOptions = [
+        "--ascii", "--best", "--bits", "--decompress", "--fast", "--force", "--help", "--keep", "--license", "--list",
+        "--lzw", "--name", "--no-name", "--no-time", "--quiet", "--recursive", "--rsyncable", "--silent", "--stdout",
+        "--suffix", "--synchronous", "--test", "--to-stdout", "--uncompress", "--verbose", "--version",
+    ]
+
+    /// The long option `word` stands for: itself, or the one gzip option
+    /// it is a prefix of; a usage error when it begins several.
+    private static func expanded(_ word: String) -> String {
+        if gzipLongOptions.contains(word) || longOptions[word] != nil { return word }
+        let candidates = gzipLongOptions.filter { $0.hasPrefix(word) }
+        if candidates.count > 1 {
+            refuse("option '\(word)' is ambiguous; possibilities: " + candidates.map { "'\($0)'" }.joined(separator: " "))
+        }
+        return candidates.first ?? word
+    }
 
     /// `arguments` (the subcommand first) with the variable's options
     /// after the subcommand's name, for `gzip` and `gunzip`.
@@ -222,9 +244,10 @@ enum GzipVariable {
         var quiet = false
         for word in words {
             if word.hasPrefix("--") {
-                guard let passed = longOptions[word] else { refuse("\(word): option not valid in GZIP environment variable") }
+                let option = expanded(word)
+                guard let passed = longOptions[option] else { refuse("\(word): option not valid in GZIP environment variable") }
                 if let passed { taken.append(passed) }
-                quiet = word == "--quiet" || word == "--silent" ? true : word == "--verbose" ? false : quiet
+                quiet = option == "--quiet" || option == "--silent" ? true : option == "--verbose" ? false : quiet
             } else if word.hasPrefix("-") && word.count > 1 {
                 let body = word.dropFirst()
                 if let bad = body.first(where: { !letters.contains($0) }) {

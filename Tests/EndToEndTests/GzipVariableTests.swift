@@ -35,6 +35,39 @@ import Testing
         #expect(run.stderr.contains("bale: x: non-option in GZIP environment variable"), "\(run.stderr)")
     }
 
+    /// Long options shortened in the variable as gzip's getopt_long takes
+    /// them: a prefix of one gzip option alone is that option (and then
+    /// allowed there or not), a prefix of several is ambiguous, each as
+    /// GNU gzip judges it (the exit statuses compared: 0, or a usage
+    /// error). bale refused every shortened one, so a `GZIP=--rsync` that
+    /// gzip takes stopped every bale run.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func longOptionsShortenedAsGzipShortensThem() throws {
+        let run = try Scratch().run(#"""
+            seq 1 20000 > f
+            for v in --rsync --no-n --verb --qui --be --fa --n --s --k; do
+                GZIP=$v gzip -c f > g.gz 2> /dev/null; gnu=$?
+                GZIP=$v "$BALE" gzip -c f > b.gz 2> err; bale=$?
+                if [ $gnu = 0 ]; then gzip -dc b.gz | cmp -s - f && echo "$v: taken"
+                else echo "$v: refused $bale"; fi
+            done
+            GZIP=--n "$BALE" gzip -c f 2>&1 > /dev/null
+            """#)
+        #expect(run.stdout == """
+            --rsync: taken
+            --no-n: taken
+            --verb: taken
+            --qui: taken
+            --be: taken
+            --fa: taken
+            --n: refused 64
+            --s: refused 64
+            --k: refused 64
+            bale: option '--n' is ambiguous; possibilities: '--name' '--no-name' '--no-time'
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `GZIP=-N` (or `--name`) names gunzip's outputs as their headers
     /// do, as GNU gzip's variable does; bale dropped it (the output took
     /// the input's name). Where bale takes no -N (compressing, -r), it
