@@ -3,6 +3,38 @@ import Testing
 
 /// gzip's file rules, which scripts rely on.
 @Suite struct GzipCommandTests {
+    /// What GNU gzip says of a socket (its open fails: "No such device or
+    /// address", exit 1, named or met by -r, -d too) and of `gzip -l` of a
+    /// name with neither it nor its .gz there (the .gz named), compared
+    /// with gzip's own lines. bale passed a socket over as a FIFO (exit 2)
+    /// and named the missing FILE.
+    @Test(.enabled(if: Machine.has("gzip") && Machine.has("python3"), "needs GNU gzip and python3 (a socket)"))
+    func socketsAndMissingListedFilesAsGzipSaysThem() throws {
+        let run = try Scratch().run(#"""
+            tree() { rm -rf "$1" && mkdir "$1" && echo x > "$1/f" && echo y | gzip > "$1/g.gz.x"
+                     python3 -c "import socket; socket.socket(socket.AF_UNIX).bind('$1/s')"; }
+            both() { tree t && tree b
+                     gzip "$@" 2> gnu.err; local gnu=$?
+                     "$BALE" gzip $(echo "$@" | sed 's|t/|b/|') 2> bale.err; local bale=$?
+                     sed 's/^gzip:/bale:/; s|t/|b/|' gnu.err | cmp -s - bale.err && echo "$*: $gnu $bale" || { echo "$*: $gnu $bale"; cat gnu.err bale.err; }; }
+            both t/s
+            both -f t/s
+            both -c t/s
+            both -l t/missing
+            both -r t/
+            both -d -S .x -r t/
+            """#)
+        #expect(run.stdout == """
+            t/s: 1 1
+            -f t/s: 1 1
+            -c t/s: 1 1
+            -l t/missing: 1 1
+            -r t/: 1 1
+            -d -S .x -r t/: 1 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// An input whose output is whole but that cannot be removed (another
     /// user's file in a sticky directory): gzip warns, exit 2, and so does
     /// bale now (it said exit 1, whose meaning is "no output"), for `gzip`

@@ -183,6 +183,10 @@ public struct GzipCommand: Sendable {
             context.fail(BaleError.cannotOpen(path: path, .current("stat")))
             return .failure
         }
+        if info.st_mode & S_IFMT == S_IFSOCK {
+            context.report(.socketInput(path))
+            return .failure
+        }
         if info.st_mode & S_IFMT != S_IFREG && writesBeside {
             context.report(.warning(path: path, "is not a directory or a regular file - ignored", wording: .sentence))
             return .warning
@@ -374,7 +378,7 @@ public struct GzipCommand: Sendable {
 
     /// Whether `path`'s base name ends in none of the suffixes gunzip
     /// takes off (nor `-S`'s).
-    private func hasNoCompressedSuffix(_ path: [UInt8]) -> Bool {
+    func hasNoCompressedSuffix(_ path: [UInt8]) -> Bool {
         outputName(for: path[Self.baseNameStart(of: path)...], decompressing: true) == .unknownSuffix
     }
 

@@ -118,10 +118,15 @@ struct GzipListing {
         let isStandardInput = file == "-"
         var path = TerminalText.bytes(ofName: file)
         var info = stat()
-        // As gunzip: `gzip -l FILE` with no FILE lists FILE.gz.
-        if !isStandardInput, withCString(path, { stat($0, &info) }) != 0, errno == ENOENT,
-           let compressed = command.compressedName(for: path, info: &info) {
-            path = compressed
+        // As gunzip: `gzip -l FILE` with no FILE lists FILE.gz, and with
+        // neither there names FILE.gz, as gzip names it ("missing.gz: No
+        // such file or directory"; bale named FILE).
+        if !isStandardInput, withCString(path, { stat($0, &info) }) != 0, errno == ENOENT {
+            if let compressed = command.compressedName(for: path, info: &info) {
+                path = compressed
+            } else if command.hasNoCompressedSuffix(path) {
+                path += TerminalText.bytes(ofName: command.options.suffix)
+            }
         }
         let shown = isStandardInput ? "stdin" : TerminalText.name(path)
         let fd = isStandardInput ? 0 : withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }

@@ -342,6 +342,8 @@ struct RecursiveGzip {
                 report(.warning(path: shown, "is a symbolic link -- ignored", wording: .sentence))
             case S_IFLNK:
                 break
+            case S_IFSOCK where inThisPart(entry):
+                report(.socketInput(shown))
             default:
                 if inThisPart(entry) {
                     report(.warning(path: shown, "is not a directory or a regular file - ignored", wording: .sentence))

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One thing a run has to say about its work: an error, a warning or a
 /// notice, the path it is about (or none) and the cause.
 ///
@@ -92,6 +96,13 @@ public struct Diagnostic: Sendable, Equatable {
     /// (`gzip DIR`, `gzip -l DIR`), in its words.
     public static func isADirectory(_ path: String) -> Diagnostic {
         .warning(path: path, "is a directory -- ignored", wording: .sentence)
+    }
+
+    /// A socket named to gzip or gunzip, or met by `-r`: GNU gzip opens it,
+    /// and the open fails (ENXIO, "No such device or address", exit 1),
+    /// where a FIFO or a device is only passed over with a warning.
+    public static func socketInput(_ path: String) -> Diagnostic {
+        .error(.cannotOpen(path: path, SystemError(code: ENXIO, operation: "open")))
     }
 
     /// A worker process that ended, hung or broke the protocol, replaced
