@@ -271,7 +271,7 @@ final class FilePrefetcher: @unchecked Sendable {
             return .opened(fd: fd, attributes: entry.attributesWithContent(from: fd))
         case .failure(let failure):
             if failure.isOutOfDescriptors { return .leftToTaker }
-            return .failed(failure.diagnostic(for: entry.header.displayName))
+            return .failed(failure.diagnostic(for: entry.header.displayName, wasGiven: entry.wasGiven))
         }
     }
 }

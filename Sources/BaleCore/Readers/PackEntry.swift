@@ -23,14 +23,20 @@ public struct PackEntry: Equatable, Sendable {
     /// or its read-ahead threads), and stored in `header` before it is
     /// written.
     public var readsAttributesWithContent = false
+    /// Named on the command line, not found in a directory the walk read:
+    /// one that is gone when its content is opened "cannot be opened", one
+    /// found in a directory was "removed before we read it" (GNU tar's
+    /// words for each: `SourceOpenFailure.diagnostic`).
+    public var wasGiven = false
 
     public init(header: TarEntry, source: [UInt8], walkedStamp: WalkedStamp? = nil, followsLinks: Bool = false,
-                readsAttributesWithContent: Bool = false) {
+                readsAttributesWithContent: Bool = false, wasGiven: Bool = false) {
         self.header = header
         self.source = source
         self.walkedStamp = walkedStamp
         self.followsLinks = followsLinks
         self.readsAttributesWithContent = readsAttributesWithContent
+        self.wasGiven = wasGiven
     }
 
     /// The attributes of the file open on `fd` (its content's descriptor),

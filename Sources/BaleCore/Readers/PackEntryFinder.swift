@@ -183,14 +183,15 @@ public struct PackEntryFinder {
                     // (`TarChunkCutter.standingIn`): then with its attributes.
                     return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
                                      followsLinks: options.dereference,
-                                     readsAttributesWithContent: options.storesAttributes)
+                                     readsAttributesWithContent: options.storesAttributes, wasGiven: found.isGiven)
                 }
                 if hardLinks[identity] == nil { hardLinks[identity] = (found.name, stamp) }
             }
             // "." and "a/..": a file cannot be either, but a name made empty stores nothing.
             if found.name.isEmpty { return nil }
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
-                             followsLinks: options.dereference, readsAttributesWithContent: options.storesAttributes)
+                             followsLinks: options.dereference, readsAttributesWithContent: options.storesAttributes,
+                             wasGiven: found.isGiven)
         case .directory:
             // A top named "." stores its contents only, with no entry of its own.
             if found.name.isEmpty { return nil }

@@ -28,9 +28,14 @@ enum SourceOpenFailure: Error, Equatable {
     }
 
     /// The warning for the file shown as `displayName`, in GNU tar's words
-    /// where it has some ("Cannot open: No such file or directory").
-    func diagnostic(for displayName: String) -> Diagnostic {
+    /// where it has some: "Cannot open: Permission denied"; for a file
+    /// found in a directory and gone by its turn, "File removed before we
+    /// read it" (tar's `file_removed_diag`; a name given on the command
+    /// line, `wasGiven`, "Cannot open: No such file or directory").
+    func diagnostic(for displayName: String, wasGiven: Bool) -> Diagnostic {
         switch self {
+        case .system(let error) where error.code == ENOENT && !wasGiven:
+            return .warning(path: displayName, "File removed before we read it")
         case .system(let error):
             return .warning(path: displayName, "Cannot open: \(error.reason)")
         case .notARegularFile(let type):

@@ -445,7 +445,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             switch source {
             case .success(let opened): fd = opened
             case .failure(let failure):
-                leaveOut(entry, failure.diagnostic(for: entry.header.displayName))
+                leaveOut(entry, failure.diagnostic(for: entry.header.displayName, wasGiven: entry.wasGiven))
                 return
             }
             attributes = entry.attributesWithContent(from: fd)
