@@ -148,8 +148,8 @@ static void bale_wait_for_the_end(void) {
  *
  * The limit: BALE_TEMPORARY_SLOTS temporary files at once. bale keeps
  * very few (an archive or output being written, one large file being
- * extracted and one file being replaced per writer thread, one output
- * of gzip -r at a time), so 1024 leaves a wide margin. When the table
+ * extracted and one small file being written or replaced per writer
+ * thread, one output of gzip -r at a time), so 1024 leaves a wide margin. When the table
  * is full, creating a temporary file fails with EMFILE ("Too many
  * open files"), which bale reports as an error naming the output,
  * as any other failure to create it: a temporary file is never created without being in the table. The table costs
@@ -471,6 +471,28 @@ int bale_create_temporary_at(int directory, char *template_name, unsigned int mo
     int error = errno;
     __atomic_sub_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
     errno = error;
+    return fd;
+}
+
+/* A new file under its final name (see CSystem.h): the same handshake
+ * with the handler as a temporary file's, but created before it is
+ * registered, as its name may be a file already there. */
+int bale_create_new_file_at(int directory, const char *name, unsigned int mode, int *slot) {
+    __atomic_add_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
+    int fd = -1;
+    *slot = -1;
+    if (__atomic_load_n(&bale_dying, __ATOMIC_SEQ_CST)) {
+        errno = EINTR;
+    } else {
+        fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
+        if (fd >= 0) {
+            int registered = bale_register_temporary(directory, name);
+            *slot = registered;
+        }
+    }
+    int error = errno;
+    __atomic_sub_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
+    errno = fd >= 0 ? 0 : error;
     return fd;
 }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// Threads that create and write small extracted files in parallel.
 ///
@@ -348,9 +349,21 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
     }
 
     /// Creates and writes one file; returns the problems met.
+    ///
+    /// A new file is written under its own name, and is registered with
+    /// the signal handler from its create until it is whole
+    /// (`bale_create_new_file_at`): a signal that ends bale removes it, as
+    /// it removes a staged one. Unregistered, an `unpack` interrupted by
+    /// SIGINT or SIGTERM left the files being written cut short under
+    /// their names, which a second run with --skip-old-files or
+    /// --keep-newer-files then kept, exit 0.
     private func run(_ job: Job) -> [Diagnostic] {
         let parent = job.parent.fd
-        let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+        var slot: Int32 = -1
+        defer { bale_unregister_temporary(slot) }
+        func createNew(mode: UInt32) -> Int32 {
+            withCString(job.leaf) { bale_create_new_file_at(parent, $0, mode, &slot) }
+        }
         // Created with its final mode where the umask allows, saving a chmod;
         // writable by its owner while it has attributes to get (the kernel
         // asks that of `user.*` ones), the mode set after them.
@@ -359,7 +372,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
         // would be a root-owned setuid file (GNU tar too gives those bits
         // last); the final mode comes after the owner (below).
         var created = (job.attributes.isEmpty ? job.mode : job.mode | 0o200) & ~ProcessUmask.bits & ~0o6000
-        var fd = withCString(job.leaf) { openat(parent, $0, flags, created) }
+        var fd = createNew(mode: created)
         var staged: StagedFile?
         if fd < 0 && errno == EEXIST {
             switch policy.makeRoom(at: job.leaf, in: parent, forEntryNamed: job.displayName,
@@ -374,7 +387,7 @@ final class FileWriters: @unchecked Sendable {  // `shared` only under `monitor`
                 fd = replacement.fd
                 created = 0o600 & ~ProcessUmask.bits
             case .free:
-                fd = withCString(job.leaf) { openat(parent, $0, flags, created) }
+                fd = createNew(mode: created)
             }
         }
         if fd < 0 {

@@ -107,6 +107,19 @@ int bale_signal_is_ignored(int sig);
 /// when a signal is ending bale; nothing is created then. `directory` must
 /// stay open until the slot is unregistered.
 int bale_create_temporary_at(int directory, char *template_name, unsigned int mode, int *slot);
+/// Creates the new file `name` in the open directory `directory` (openat
+/// with O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, `mode`) and
+/// registers it, once it exists, for removal by the signal handler: an
+/// extracted file written under its own name, which must not stay cut
+/// short when a signal ends bale. Created first, registered after, never
+/// the other way: a name registered before its create may be a file
+/// already there, not bale's, which the handler would remove. Counted in
+/// the creations under way, which the handler waits for before it reads
+/// the table, so it finds the file registered. `*slot` is -1 when the
+/// table is full: the file is then created unregistered. Returns the fd,
+/// or -1 with errno set (EEXIST: the name is taken; EINTR: a signal is
+/// ending bale). Unregister the slot once the file is whole.
+int bale_create_new_file_at(int directory, const char *name, unsigned int mode, int *slot);
 /// 1 when the file name `name` (`length` bytes, no directory) is one
 /// `bale_create_temporary_at` makes, `.NAME.bale-RRRCCC`: three random
 /// letters and three that check them against the rest of the name; else 0.
