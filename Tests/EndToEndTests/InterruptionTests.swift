@@ -143,6 +143,24 @@ import Testing
         #expect(run.stdout == "status=\(expected)\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// `pack` after a run killed with SIGKILL (the OOM killer, a batch
+    /// system's time limit) removes the temporary archive that run left
+    /// for the same output, as `gzip FILE` does; a file of the user's of
+    /// the same form without bale's check letters stays. Before, each
+    /// killed run left one more hidden partial archive.
+    @Test func packRemovesWhatAKilledPackLeft() throws {
+        let run = try Scratch().run("""
+            mkdir s && head -c 200000000 /dev/urandom > s/big && echo mine > .a.tgz.bale-backup
+            "$BALE" pack -1 -p 1 s -o a.tgz & pid=$!
+            for i in $(seq 1 400); do [ -n "$(ls -A | grep bale- | grep -v backup)" ] && break; sleep 0.01; done
+            kill -KILL $pid; wait $pid 2> /dev/null
+            ls -A | grep -c 'bale-'
+            "$BALE" pack -1 -v s -o a.tgz 2> err > /dev/null; echo "status=$?"
+            ls -A | grep 'bale-'; grep -c 'removed, left by an interrupted run' err
+            """)
+        #expect(run.stdout == "2\nstatus=0\n.a.tgz.bale-backup\n1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file-size limit (RLIMIT_FSIZE): the write fails with EFBIG rather
     /// than SIGXFSZ killing bale; the message names the output.
     @Test func aFileSizeLimitFailsCleanly() throws {

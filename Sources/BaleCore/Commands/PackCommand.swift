@@ -134,6 +134,18 @@ public struct PackCommand {
                 return .failure
             }
         }
+        // The temporary archive and manifest a killed run (SIGKILL: the OOM
+        // killer, a batch system's time limit) left for these same outputs,
+        // as `gzip FILE` removes its own (`TemporaryLeftovers`: bale's by
+        // their check letters, and no live run holds them locked). Each
+        // killed `pack -o` of a cron job left one more hidden partial
+        // archive, as large as the archive.
+        let leftovers = TemporaryLeftovers()
+        for path in [outputPath, options.manifestPath].compactMap({ $0 }) where path != "-" {
+            let bytes = TerminalText.bytes(ofName: path)
+            guard !AtomicOutputFile.writesDirectly(bytes) else { continue }
+            for removed in leftovers.remove(leftOversOf: bytes) { context.infoRemovedLeftover(TerminalText.name(removed)) }
+        }
         let output: AtomicOutputFile?
         if let outputPath, outputPath != "-" {
             // The archive's directory is held (see `AtomicOutputFile`: a
