@@ -116,7 +116,7 @@ struct TemporaryFile {
         _ = try Pipeline(options: options, workers: pool)
             .run(cutter: cutter, kind: .inflate(.libdeflate), inputName: file.path, sink: sink)
         #expect(sink.bytes == data)
-        let pids = try pool.workers().map(\.process.pid)
+        let pids = try pool.workers().workers.map(\.process.pid)
         pool.retire()
         #expect(throws: BaleError.self) { try pool.workers() }
         #expect(pool.shutdown().isEmpty, "both exited cleanly")
@@ -164,10 +164,10 @@ struct TemporaryFile {
         healthy.shutdown()
 
         let pool = WorkerPool(executable: builtBale, count: 2)
-        let killed = try pool.workers()[1]
+        let killed = try pool.workers().workers[1]
         killed.process.kill(SIGKILL)
         #expect(try compressed(by: pool) == expected)
-        #expect(try !pool.workers().contains { $0 === killed })
+        #expect(try !pool.workers().workers.contains { $0 === killed })
         #expect(pool.shutdown().isEmpty)
     }
 }

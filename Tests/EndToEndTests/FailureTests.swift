@@ -5,8 +5,8 @@ import Testing
 /// dies, a signal arrives. Each must leave no partial output.
 @Suite struct FailureTests {
     /// Workers that cannot start (here: no descriptor left for their pipes,
-    /// under `ulimit -n 10`) end a job over a tree at once, with a message
-    /// and exit 1, and nothing written. Started before the walk (so that a
+    /// under `ulimit -n 6`, where not one can) end a job over a tree at
+    /// once, with a message and exit 1, and nothing written. Started before the walk (so that a
     /// low limit leaves them their descriptors), they failed `gzip -r`
     /// before the walk had run at all, and its failure handler waited for
     /// ever on the walk's queue, which only the walk closes.
@@ -15,7 +15,7 @@ import Testing
             for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2> /dev/null; done
             mkdir d; for i in 1 2 3; do echo $i > d/f$i; done
             for job in "gzip -r -k -p 2 d" "sum -p 2 d" "pack -p 2 -o t.tar.gz d"; do
-                (ulimit -n 10; timeout 60 "$BALE" $job > /dev/null 2> err); echo "$job: status $?"
+                (ulimit -n 6; timeout 60 "$BALE" $job > /dev/null 2> err); echo "$job: status $?"
                 grep -c "cannot start" err
             done
             ls d; ls t.tar.gz 2> /dev/null
@@ -34,6 +34,22 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Some workers start and not all (here `-p 8` under `ulimit -n 20`:
+    /// each takes its pipes): the job goes on with those that did, and a
+    /// notice says so once, exit 0, the outputs right. Every file failed
+    /// (exit 1), the same error said once per file.
+    @Test func fewerWorkersThanAskedDoTheWork() throws {
+        let run = try Scratch().run(#"""
+            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2> /dev/null; done
+            for i in 1 2 3 4 5; do seq 1 $((i * 50000)) > f$i; done; cp f5 orig
+            (ulimit -n 20; timeout 60 "$BALE" gzip -p 8 f1 f2 f3 f4 f5 2> err); echo "status $?"
+            grep -c 'of 8 workers started (cannot start more: Too many open files); the work goes on with' err
+            grep -vc 'workers started' err
+            gzip -dc f5.gz | cmp - orig && echo "f5.gz right"
+            """#)
+        #expect(run.stdout == "status 0\n1\n0\nf5.gz right\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// No thread to be had (a low `ulimit -u`, here for the user nobody,
     /// whom the limit binds): bale stopped on a failed check (SIGILL, exit
     /// 132) with a backtrace, and the temporary output stayed. Now it says
@@ -46,14 +62,14 @@ import Testing
             seq 1 2000000 > a && chown nobody . a
             for command in "gzip -k -p 2 a" "sum -p 2 a" "pack -p 2 -o a.tgz a"; do
                 setpriv --reuid=nobody --regid=nogroup --clear-groups bash -c "ulimit -u 8; ./bale-copy $command" > /dev/null 2> err
-                echo "$command: status $? $(grep -c 'cannot start' err) $(ls -A | grep -c '[.]bale-')"
+                echo "$command: status $? $(grep -q 'cannot start' err && echo said) $(ls -A | grep -c '[.]bale-')"
             done
             ls
             """#)
         #expect(run.stdout == """
-            gzip -k -p 2 a: status 1 1 0
-            sum -p 2 a: status 1 1 0
-            pack -p 2 -o a.tgz a: status 1 1 0
+            gzip -k -p 2 a: status 1 said 0
+            sum -p 2 a: status 1 said 0
+            pack -p 2 -o a.tgz a: status 1 said 0
             a
             bale-copy
             err

@@ -67,7 +67,8 @@ public struct Pipeline {
         cutter: Cutter, kind: WorkKind, inputName: String, sink: Sink
     ) throws(BaleError) -> Report where Sink.Context == Cutter.Context {
         typealias Context = Cutter.Context
-        let processes = try workers.workers()
+        let (processes, fewer) = try workers.workers()
+        if let fewer { context.report(.notice(path: nil, fewer)) }
         let started = RunSummary.now()
         let window = ReorderBuffer<Context>(window: options.window(workers: processes.count))
         let queue = BoundedQueue<Chunk<Context>>(capacity: options.queueCapacity(workers: processes.count))

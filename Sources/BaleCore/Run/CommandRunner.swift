@@ -92,7 +92,9 @@ public struct CommandRunner: Sendable {
         // job's `whenFailed` read to its end: left open, `gzip -r` waited
         // on it for ever).
         if let produce = job.producer {
-            do throws(BaleError) { _ = try pipeline.workers.workers() } catch {
+            do throws(BaleError) {
+                if let fewer = try pipeline.workers.workers().fewer { context.report(.notice(path: nil, fewer)) }
+            } catch {
                 let stopped = Cancellation()
                 stopped.cancel()
                 produce(stopped)

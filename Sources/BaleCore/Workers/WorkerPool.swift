@@ -28,6 +28,9 @@ public final class WorkerPool: Sendable {
     private enum State {
         case idle
         case running([WorkerProcess])
+        /// No worker could start: every later job fails with this error,
+        /// without trying again.
+        case failedToStart(BaleError)
         /// Being ended by `retire`'s thread.
         case retiring(Retirement)
         case shutDown
@@ -63,11 +66,22 @@ public final class WorkerPool: Sendable {
         return length > 0 ? TerminalText.name(buffer[0..<length]) : executable
     }
 
-    /// The workers, starting them if this is the first call.
-    public func workers() throws(BaleError) -> [WorkerProcess] {
-        try state.withLock { (state) throws(BaleError) -> [WorkerProcess] in
+    /// The workers, starting them if this is the first call, and, that
+    /// once, a notice when fewer than `count` could start.
+    ///
+    /// Fewer: a limit on descriptors (`ulimit -n`: each worker takes its
+    /// pipes) or on processes (`ulimit -u`), or memory, that lets some
+    /// workers start and not all. The job runs on those that did, and the
+    /// notice says why: `-p 8` under `ulimit -n 20`, or a node's many cores
+    /// under a modest limit, failed every run, and `gzip` of many files
+    /// said the same error once per file. Any other failure to start one,
+    /// or none started at all, fails the job, and every later job at once,
+    /// without trying again.
+    public func workers() throws(BaleError) -> (workers: [WorkerProcess], fewer: String?) {
+        try state.withLock { (state) throws(BaleError) -> ([WorkerProcess], String?) in
             switch state {
-            case .running(let workers): return workers
+            case .running(let workers): return (workers, nil)
+            case .failedToStart(let error): throw error
             case .shutDown, .retiring: throw BaleError.workerFailed("the worker pool is shut down")
             case .idle:
                 // A write to a worker that died must fail with EPIPE, which
@@ -75,15 +89,22 @@ public final class WorkerPool: Sendable {
                 // once by the executable (`ProcessSignals`), not here.
                 var started: [WorkerProcess] = []
                 for _ in 0..<count {
-                    do { started.append(try WorkerProcess(executable: executable, name: shownExecutable, arena: arena)) } catch let error as SystemError {
+                    do { started.append(try WorkerProcess(executable: executable, name: shownExecutable, arena: arena)) } catch {
+                        let reason = (error as? SystemError)?.reason ?? "\(error)"
+                        if let code = (error as? SystemError)?.code, !started.isEmpty,
+                           [EMFILE, ENFILE, EAGAIN, ENOMEM].contains(code) {
+                            state = .running(started)
+                            return (started, "\(started.count) of \(count) workers started "
+                                    + "(cannot start more: \(reason)); the work goes on with \(started.count)")
+                        }
                         for worker in started { worker.shutdown() }
-                        throw BaleError.workerFailed("cannot start \(shownExecutable): \(error.reason)")
-                    } catch {
-                        throw BaleError.workerFailed("cannot start \(shownExecutable): \(error)")
+                        let failure = BaleError.workerFailed("cannot start \(shownExecutable): \(reason)")
+                        state = .failedToStart(failure)
+                        throw failure
                     }
                 }
                 state = .running(started)
-                return started
+                return (started, nil)
             }
         }
     }
@@ -122,7 +143,7 @@ public final class WorkerPool: Sendable {
         switch taken {
         case .running(let workers): return Self.end(workers, arena: nil)
         case .retiring(let retirement): return retirement.failures()
-        case .idle, .shutDown: return []
+        case .idle, .shutDown, .failedToStart: return []
         }
     }
 
