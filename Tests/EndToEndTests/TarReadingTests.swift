@@ -385,6 +385,39 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Owner ids and device numbers in base-256 beyond 32 bits (2^40 + 5,
+    /// 2^32 + 7): listed as GNU tar lists them (the largest value), named
+    /// in its words ("Archive value N is out of uid_t range"), exit 2; and
+    /// extracted as root, the file keeps the extracting user (chown's "no
+    /// change"), as with tar. They were cut to their low bits: uid 5, gid
+    /// 7, exit 0, `verify` OK.
+    @Test(.enabled(if: Machine.has("python3"), "python3 makes the archive"))
+    func ownerIDsBeyondThirtyTwoBitsAreSaid() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'PY'
+            import tarfile, io
+            with tarfile.open('huge.tar', 'w', format=tarfile.GNU_FORMAT) as t:
+                info = tarfile.TarInfo('f'); info.uid = 2**40 + 5; info.gid = 2**32 + 7; t.addfile(info, io.BytesIO(b''))
+            PY
+            "$BALE" list huge.tar > listed 2> err; echo "list: $?"; awk '{print $2}' listed
+            cat err
+            "$BALE" verify huge.tar > /dev/null 2>&1; echo "verify: $?"
+            mkdir out && "$BALE" unpack huge.tar -C out 2> /dev/null; echo "unpack: $?"
+            [ "$(id -u)" = 0 ] && stat -c '%u:%g' out/f | sed "s/^$(id -u):$(id -g)$/the extracting user's/"
+            [ "$(id -u)" = 0 ] || echo "the extracting user's"
+            """#)
+        #expect(run.stdout == """
+            list: 2
+            4294967295/4294967295
+            bale: huge.tar: f: Archive value 1099511627781 is out of uid_t range 0..4294967295
+            bale: huge.tar: f: Archive value 4294967303 is out of gid_t range 0..4294967295
+            verify: 2
+            unpack: 2
+            the extracting user's
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Sparse records (and a GNU.sparse.name) on a symbolic link: the
     /// entry is read as its type says and the records are said to be
     /// ignored (exit 2, as GNU tar's "numeric overflow in sparse archive

@@ -667,8 +667,8 @@ public struct TarReader {
 
         var entry = TarEntry(
             name: name, kind: kind, mode: UInt32(truncatingIfNeeded: max(0, Self.octal(header, 100, 8))),
-            userID: UInt32(truncatingIfNeeded: Self.octalOrBase256(header, 108, 8)),
-            groupID: UInt32(truncatingIfNeeded: Self.octalOrBase256(header, 116, 8)),
+            userID: thirtyTwoBits(header, 108, "uid_t", of: name),
+            groupID: thirtyTwoBits(header, 116, "gid_t", of: name),
             modificationSeconds: Self.octalOrBase256(header, 136, 12))
         entry.special = special
         if let mtime = value("mtime"), let time = Self.parseTime(mtime) {
@@ -707,8 +707,13 @@ public struct TarReader {
         // file of uid 1, extracted as root's).
         entry.userName = value("uname") ?? (hasNames && !deletes("uname") ? Self.field(header, 265, 32) : [])
         entry.groupName = value("gname") ?? (hasNames && !deletes("gname") ? Self.field(header, 297, 32) : [])
-        entry.deviceMajor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 329, 8)))
-        entry.deviceMinor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 337, 8)))
+        if kind == .characterDevice || kind == .blockDevice {
+            entry.deviceMajor = thirtyTwoBits(header, 329, "major_t", of: name)
+            entry.deviceMinor = thirtyTwoBits(header, 337, "minor_t", of: name)
+        } else {
+            entry.deviceMajor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 329, 8)))
+            entry.deviceMinor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 337, 8)))
+        }
         entry.size = stored
         // What GNU tar lists where no data follows: the size field (a
         // directory's, a symbolic link's or a device's), but a hard link's
@@ -843,6 +848,22 @@ public struct TarReader {
 
     /// The id a pax `uid` or `gid` record gives the entry named `name`, if
     /// any and usable; one that is not is named (the header's id is kept).
+    /// The 8-byte numeric field at `offset` (an owner's id, a device's
+    /// number) as 32 bits. A base-256 value outside them (a forged or
+    /// broken header: 2^40 + 5, or -2) was cut to its low bits, so that a
+    /// file meant for no one went to uid 5, exit 0. As GNU tar: "Archive
+    /// value N is out of uid_t range 0..4294967295" (exit 2), and the
+    /// largest value used, which chown takes for "leave as it is".
+    private mutating func thirtyTwoBits(_ header: [UInt8], _ offset: Int, _ type: String, of name: [UInt8]) -> UInt32 {
+        let value = Self.octalOrBase256(header, offset, 8)
+        if let fits = UInt32(exactly: value) { return fits }
+        // Only base-256 holds such values; a field that holds no number
+        // (-1) is named by the check for those, below.
+        guard header[offset] & 0x80 != 0 else { return UInt32(truncatingIfNeeded: value) }
+        warn(path: shown(name), "Archive value \(value) is out of \(type) range 0..4294967295")
+        return UInt32.max
+    }
+
     private mutating func ownerID(_ key: String, of name: [UInt8]) -> UInt32? {
         guard let text = value(key) else { return nil }
         if let number = Self.decimal(text), let id = UInt32(exactly: number) { return id }
