@@ -34,7 +34,8 @@ struct Unpack: ParsableCommand {
         Named entries (PATH, --wildcards PATTERN) are chosen as tar -x NAME \
         chooses them: a PATH is the entry of exactly that name, and a \
         directory comes with everything under it; a PATTERN is matched on \
-        the whole name, * matching '/' too. A name that matches nothing is \
+        the whole name, * matching '/' too; C escapes in both (\\\\, \\n, \\t, \\012) \
+        are undone, as tar's --unquote does. A name that matches nothing is \
         'Not found in archive' (exit 2). From bale's indexed archives only \
         the members holding the named entries are read, on all workers; a \
         hard link named without its target gets the target's content.

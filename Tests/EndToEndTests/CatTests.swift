@@ -45,6 +45,29 @@ import Testing
         #expect(run.stdout == String(repeating: "same\n", count: 14), "\(run.stdout)\(run.stderr)")
     }
 
+    /// Names with C escapes, undone as GNU tar's default `--unquote`
+    /// undoes them, so a name copied from `tar -t` or `bale list` (which
+    /// print `\\` and `\n`) is found: `\\`, `\n`, `\t`, octal, and a
+    /// backslash before anything else kept; in patterns too. bale took
+    /// them byte for byte: "Not found in archive", exit 2, where tar wrote
+    /// them.
+    @Test(arguments: ["foreign.tgz", "indexed.tgz"])
+    func escapedNamesAsGNUTarUnquotesThem(archive: String) throws {
+        let run = try Scratch().run(#"""
+            mkdir -p d && echo x > 'd/back\slash' && echo y > "$(printf 'd/nl\nname')" && echo z > "$(printf 'd/tab\tt')"
+            tar -czf foreign.tgz d && "$BALE" pack -q d -o indexed.tgz
+            \#(Self.compare)
+            same \#(archive) 'd/back\\slash'
+            same \#(archive) 'd/back\slash'                       # \s is no escape: kept
+            same \#(archive) 'd/nl\nname' 'd/tab\tt'
+            same \#(archive) 'd/nl\012name'                       # octal
+            same \#(archive) 'd/back\qslash'                      # not found
+            same \#(archive) --wildcards 'd/b\ack*'               # \a is BEL: not found
+            same \#(archive) --wildcards 'd/nl\n*'
+            """#)
+        #expect(run.stdout == String(repeating: "same\n", count: 7), "\(run.stdout)\(run.stderr)")
+    }
+
     /// A hard link named alone: `tar -xO` writes nothing for it; bale, with
     /// the index, writes its target's content (read from the target's own
     /// members), and without one reads the stream as tar does.

@@ -15,6 +15,10 @@ import CSystem
 ///   anchored at its start (not tried on its tails, unlike `--exclude`),
 ///   wildcards matching '/', and it takes a matching directory's contents
 ///   (GNU's FNM_LEADING_DIR, as tar's default `--recursion`);
+/// - C escapes in the names and patterns are undone first, as GNU tar's
+///   default `--unquote` undoes them (`'d/back\\slash'` is `d/back\slash`,
+///   `'a\nb'` has a newline): the names `tar -t` and `bale list` print, with
+///   their escapes, can be given back as they are;
 /// - each member is credited to the first name, in command-line order,
 ///   that matches it; a name credited with no member is "Not found in
 ///   archive" at the end, with tar's exit status 2. (So a name given twice
@@ -52,8 +56,48 @@ public struct EntrySelection: Sendable, Equatable {
     /// nothing is selected by name (every member is taken: `unpack`
     /// without names).
     public init(paths: [[UInt8]] = [], patterns: [[UInt8]] = []) {
-        names = paths.map { Name(text: Self.trimmed($0), isPattern: false) }
-            + patterns.map { Name(text: Self.trimmed($0), isPattern: true) }
+        names = paths.map { Name(text: Self.trimmed(Self.unquoted($0)), isPattern: false) }
+            + patterns.map { Name(text: Self.trimmed(Self.unquoted($0)), isPattern: true) }
+    }
+
+    /// `name` with its C escapes undone as GNU tar 1.34's `unquote_string`
+    /// undoes them: `\\`, `\a`, `\b`, `\f`, `\n`, `\r`, `\t`, `\v`, `\?`
+    /// (DEL) and up to three octal digits; a backslash before anything
+    /// else stays, with what follows it (`d/back\slash` is itself).
+    static func unquoted(_ name: [UInt8]) -> [UInt8] {
+        guard name.contains(UInt8(ascii: "\\")) else { return name }
+        let escapes: [UInt8: UInt8] = [
+            UInt8(ascii: "\\"): UInt8(ascii: "\\"), UInt8(ascii: "a"): 7, UInt8(ascii: "b"): 8, UInt8(ascii: "f"): 12,
+            UInt8(ascii: "n"): 10, UInt8(ascii: "r"): 13, UInt8(ascii: "t"): 9, UInt8(ascii: "v"): 11, UInt8(ascii: "?"): 127,
+        ]
+        func octal(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) }
+        var result: [UInt8] = []
+        var at = 0
+        while at < name.count {
+            let byte = name[at]
+            at += 1
+            guard byte == UInt8(ascii: "\\"), at < name.count else {
+                result.append(byte)
+                continue
+            }
+            let next = name[at]
+            if let escaped = escapes[next] {
+                result.append(escaped)
+                at += 1
+            } else if octal(next) {
+                var value = 0
+                var digits = 0
+                while digits < 3, at < name.count, octal(name[at]) {
+                    value = value * 8 + Int(name[at] - UInt8(ascii: "0"))
+                    at += 1
+                    digits += 1
+                }
+                result.append(UInt8(truncatingIfNeeded: value))
+            } else {
+                result.append(byte)
+            }
+        }
+        return result
     }
 
     /// True when no name was given: every member is taken.
@@ -92,7 +136,7 @@ public struct EntrySelection: Sendable, Equatable {
         var said = missing.map {
             Diagnostic(.error, path: TerminalText.name($0.text), "Not found in archive", exitStatus: .warning)
         }
-        if missing.contains(where: { !$0.isPattern && $0.text.contains(where: Self.isWildcard) }) {
+        if missing.contains(where: { !$0.isPattern && Self.holdsWildcards($0.text) }) {
             said.insert(.warning(path: nil, "pattern matching characters used in file names; "
                                  + "give them with --wildcards PATTERN to match by pattern"), at: 0)
         }
@@ -109,9 +153,20 @@ public struct EntrySelection: Sendable, Equatable {
         }
     }
 
-    /// fnmatch(3)'s special characters, as GNU tar looks for them.
-    private static func isWildcard(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "\\")
+    /// Whether `name` holds fnmatch(3)'s special characters as GNU tar's
+    /// `fnmatch_pattern_has_wildcards` looks for them: `*`, `?`, `[`, `]`,
+    /// not escaped by a backslash.
+    private static func holdsWildcards(_ name: [UInt8]) -> Bool {
+        var at = 0
+        while at < name.count {
+            switch name[at] {
+            case UInt8(ascii: "\\"): at += 1
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"): return true
+            default: break
+            }
+            at += 1
+        }
+        return false
     }
 
     /// Whether `given` matches the member `member`: the name itself or a
