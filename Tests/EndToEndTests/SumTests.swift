@@ -71,6 +71,32 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `sum -c`'s messages name files quoted as sha256sum quotes them
+    /// (`'my file'`), its `--json` as they were named (`my file`), as the
+    /// README's table says of every command; a manifest that is a
+    /// directory is sha256sum's "read error", no reason given. The JSON
+    /// had the quoted names; the line said "read error: Is a directory".
+    @Test(.enabled(if: Machine.has("sha256sum"), "needs sha256sum"))
+    func checkNamesAreQuotedOnTheLineAndAsGivenInJSON() throws {
+        let run = try Scratch().run(#"""
+            printf 'junk\n%064d  my file\n' 0 > 'my list'; mkdir dir
+            "$BALE" sum -c --warn 'my list' --json-file j.json > /dev/null 2> bale.err; echo "bale: $?"
+            sha256sum -c --warn 'my list' > /dev/null 2> gnu.err; echo "sha256sum: $?"
+            sed 's/^sha256sum:/bale:/' gnu.err | diff - bale.err && echo "lines as sha256sum's"
+            python3 -c "import json; print(sorted(set(e['path'] for e in json.load(open('j.json'))['errors'] + json.load(open('j.json'))['warnings'] if e['path'])))"
+            "$BALE" sum -c dir 2> bale.err; sha256sum -c dir 2> gnu.err
+            sed 's/^sha256sum:/bale:/' gnu.err | diff - bale.err && echo "a directory as sha256sum's"
+            """#)
+        #expect(run.stdout == """
+            bale: 1
+            sha256sum: 1
+            lines as sha256sum's
+            ['my file', 'my list']
+            a directory as sha256sum's
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func checkReportsChangedAndMissingFiles() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -267,10 +267,11 @@ public enum Manifest {
         public var path: [UInt8]
     }
 
-    /// `sha256sum -c --warn`'s warning of a malformed line.
+    /// `sha256sum -c --warn`'s warning of a malformed line of the
+    /// manifest `manifest` (as the command line gives it; "-").
     static func misformattedWarning(manifest: String, line: Int) -> Diagnostic {
-        Diagnostic(.warning, path: manifest, "\(line): improperly formatted SHA256 checksum line",
-                   wording: .verbatim, exitStatus: .success)
+        .sha256sum(.warning, path: ManifestFile.name(manifest), quoted: ManifestFile.displayName(manifest),
+                   "\(line): improperly formatted SHA256 checksum line", exitStatus: .success)
     }
 
     /// What a manifest holds: its well-formed lines, in order, and how

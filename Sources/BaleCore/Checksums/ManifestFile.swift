@@ -13,13 +13,20 @@ import Glibc
 public enum ManifestFile {
     /// How messages name a manifest, as sha256sum does ("standard input" for "-").
     public static func displayName(_ manifest: String) -> String {
-        Manifest.quotedForMessage(manifest == "-" ? Array("standard input".utf8) : TerminalText.bytes(ofName: manifest))
+        Manifest.quotedForMessage(TerminalText.bytes(ofName: name(manifest)))
+    }
+
+    /// The manifest's name as given ("standard input" for "-"): the path
+    /// of its errors, which `sum -c` says with `displayName`'s quoting
+    /// (`Diagnostic.sha256sum`) and `--json` as it is.
+    public static func name(_ manifest: String) -> String {
+        manifest == "-" ? "standard input" : manifest
     }
 
     /// Why a manifest with no well-formed line (an empty one too) is no
     /// list to check, in sha256sum's words: `sum -c` fails it.
     public static func holdsNoChecksum(_ manifest: String) -> BaleError {
-        .corrupt(path: displayName(manifest), offset: nil, reason: "no properly formatted checksum lines found")
+        .corrupt(path: name(manifest), offset: nil, reason: "no properly formatted checksum lines found")
     }
 
     /// Reads the manifest `manifest` ("-": standard input) as `sha256sum
@@ -31,11 +38,11 @@ public enum ManifestFile {
         let fd = manifest == "-" ? 0 : withCString(TerminalText.bytes(ofName: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
             let failure = SystemError.current("open")  // before the name is made: an allocation may change errno
-            return .failure(.cannotOpen(path: displayName(manifest), failure))
+            return .failure(.cannotOpen(path: name(manifest), failure))
         }
         defer { if fd != 0 { FileIO.close(fd) } }
         let text: [UInt8]
-        do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: displayName(manifest), error)) }
+        do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: name(manifest), error)) }
         return .success(Manifest.parse(text, fromStandardInput: manifest == "-", form: &form))
     }
 
@@ -48,7 +55,7 @@ public enum ManifestFile {
         var form = Manifest.LineForm()
         return read(manifest, form: &form).flatMap { checklist in
             checklist.misformatted == 0 ? .success(checklist.entries)
-                : .failure(.corrupt(path: displayName(manifest), offset: nil,
+                : .failure(.corrupt(path: name(manifest), offset: nil,
                                     reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "
                                         + "not a SHA-256 line (HEX  NAME)"))
         }

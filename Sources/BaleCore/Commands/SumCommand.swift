@@ -134,9 +134,12 @@ public struct SumCommand: Sendable {
     private func check(_ manifest: String, form: inout Manifest.LineForm, runner: CommandRunner,
                        pipeline: Pipeline) -> ExitCode? {
         let context = options.context
-        /// Reports `error` worded and quoted as sha256sum words and quotes it.
+        /// Reports `error` worded and quoted as sha256sum words and quotes it
+        /// (a manifest it cannot read is "read error", no reason given).
         func fail(_ error: BaleError) -> ExitCode {
-            context.report(Diagnostic(.error, path: error.path, error.cause, wording: .verbatim))
+            let cause: String
+            if case .readFailed = error { cause = "read error" } else { cause = error.cause }
+            context.report(.sha256sum(.error, path: ManifestFile.name(manifest), quoted: ManifestFile.displayName(manifest), cause))
             return .failure
         }
         let checklist: Manifest.Checklist
@@ -147,7 +150,7 @@ public struct SumCommand: Sendable {
         // `--warn`: each malformed line is warned of where sha256sum warns
         // of it, as it reads it: before the line of the entry after it
         // (the printer says it then), the ones after the last entry at the end.
-        let manifestName = ManifestFile.displayName(manifest)
+        let manifestName = manifest
         let warns = options.lines == .allAndMalformed
         func warn(_ numbers: ArraySlice<Int>) {
             for number in numbers { context.report(Manifest.misformattedWarning(manifest: manifestName, line: number)) }
@@ -203,7 +206,8 @@ public struct SumCommand: Sendable {
             context.report(.error(path: nil, count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match")))
         }
         if noneVerified {
-            context.report(Diagnostic(.error, path: ManifestFile.displayName(manifest), "no file was verified", wording: .verbatim))
+            context.report(.sha256sum(.error, path: ManifestFile.name(manifest), quoted: ManifestFile.displayName(manifest),
+                                      "no file was verified"))
         }
         return status
     }

@@ -24,7 +24,8 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
     /// How a digest's line is laid out (sha256sum's `-b`, `--tag`, `-z`).
     private let style: Manifest.LineStyle
     private let ignoringMissing: Bool
-    /// The manifest's name as `-c --warn`'s warnings give it.
+    /// The manifest checked, as the command line gives it ("-": standard
+    /// input), for `-c --warn`'s warnings.
     private let manifestName: String
     private let context: RunContext
     private(set) var status = ExitCode.success
@@ -133,7 +134,8 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
             let error = SystemError(code: failure, operation: "read")
             if file.expected != nil {
                 // As sha256sum -c says it, its quoting of the name included.
-                context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.reason, wording: .verbatim))
+                context.report(.sha256sum(.error, path: TerminalText.name(file.path), quoted: Manifest.quotedForMessage(file.path),
+                                          error.reason))
             } else {
                 context.fail(BaleError.cannotOpen(path: TerminalText.name(file.path), error))
             }
@@ -148,7 +150,8 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
             // As GNU tar says it of a file that shrank as it read it.
             let error = BaleError.changedWhileReading(path: TerminalText.name(file.path))
             if file.expected != nil {
-                context.report(Diagnostic(.error, path: Manifest.quotedForMessage(file.path), error.cause, wording: .verbatim))
+                context.report(.sha256sum(.error, path: TerminalText.name(file.path), quoted: Manifest.quotedForMessage(file.path),
+                                          error.cause))
                 if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .unreadable) }
                 unreadable += 1
             } else {

@@ -38,6 +38,10 @@ public struct Diagnostic: Sendable, Equatable {
     /// The file the diagnostic is about, as it names it; nil when it is
     /// about no one file (a usage mistake, a count, a worker).
     public var path: String?
+    /// How the line on standard error names the file, where that is not
+    /// `path` escaped: `sum -c`'s names, quoted as sha256sum quotes them
+    /// (`'my file'`). `--json` keeps `path`, the name as given.
+    public var shownPath: String?
     /// What happened, without the path.
     public var cause: String
     public var wording: Wording
@@ -143,7 +147,17 @@ public struct Diagnostic: Sendable, Equatable {
     /// diagnostic is already safe and is not escaped, so that it stays
     /// sha256sum's.
     public var line: String {
-        guard wording != .verbatim else { return "bale: " + text }
-        return "bale: " + joined(path.map { TerminalText.escaped($0) }, TerminalText.escaped(cause, keepingTabs: true))
+        guard wording != .verbatim else { return "bale: " + joined(shownPath ?? path, cause) }
+        return "bale: " + joined(shownPath ?? path.map { TerminalText.escaped($0) }, TerminalText.escaped(cause, keepingTabs: true))
+    }
+
+    /// An error or warning about `path` worded as sha256sum words it, its
+    /// name quoted as sha256sum quotes it on the line (`quoted`), kept as
+    /// given for `--json`.
+    public static func sha256sum(_ severity: Severity, path: String, quoted: String, _ cause: String,
+                                 exitStatus: ExitCode? = nil) -> Diagnostic {
+        var diagnostic = Diagnostic(severity, path: path, cause, wording: .verbatim, exitStatus: exitStatus)
+        diagnostic.shownPath = quoted
+        return diagnostic
     }
 }
