@@ -54,6 +54,22 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `-v` with --strip-components lists what tar -xv lists: not the
+    /// entries with nothing left once stripped (`top/` with one stripped),
+    /// which are skipped; bale listed them as if extracted.
+    @Test func verboseListsWhatStrippingLeaves() throws {
+        let run = try Scratch().run("""
+            \(Self.makeTree)
+            for n in 1 2; do
+                rm -rf g b && mkdir g b
+                tar -xvf t.tar -C g --strip-components $n > gnu.list 2> /dev/null
+                "$BALE" unpack -v t.tar -C b --strip-components $n > bale.list 2> /dev/null
+                diff gnu.list bale.list && echo "$n: listed as tar lists"
+            done
+            """)
+        #expect(run.stdout == "1: listed as tar lists\n2: listed as tar lists\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A name with ".." is refused before --strip-components cuts it
     /// down, as GNU tar refuses it: "../x" with one stripped once came out
     /// as "x". A hard link's target is judged the same way before it is

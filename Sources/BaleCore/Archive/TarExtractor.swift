@@ -277,7 +277,9 @@ public struct TarExtractor: TarReader.Handler {
             refuse(entry, refused.reason)
             return
         }
-        guard let name = policy.stripped(entry.name) else { return }
+        // Nothing left once stripped (`top/` with one component stripped,
+        // as `top`): skipped, and not listed by -v, as GNU tar skips it.
+        guard let name = policy.stripped(entry.name), policy.stripComponents == 0 || !name.isEmpty else { return }
         let parts: [[UInt8]]
         switch Self.components(name) {
         case .success(let cleaned): parts = cleaned
