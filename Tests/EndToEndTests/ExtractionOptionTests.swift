@@ -70,6 +70,18 @@ import Testing
         #expect(run.stdout == "1: listed as tar lists\n2: listed as tar lists\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// A directory entry is named without its trailing slash in what is
+    /// said of it, as GNU tar names it (`Current ‘x’ is newer`): bale said
+    /// `x/:`.
+    @Test func aDirectoryIsNamedWithoutItsSlash() throws {
+        let run = try Scratch().run("""
+            mkdir -p src/x d && echo f > src/x/f && touch -d @1000000000 src/x && tar -cf a.tar -C src x
+            echo newer > d/x
+            "$BALE" unpack a.tar -C d --keep-newer-files 2>&1 | head -1
+            """)
+        #expect(run.stdout == "bale: x: Current file is newer or same age; kept\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A name with ".." is refused before --strip-components cuts it
     /// down, as GNU tar refuses it: "../x" with one stripped once came out
     /// as "x". A hard link's target is judged the same way before it is

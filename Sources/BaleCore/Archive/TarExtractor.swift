@@ -193,7 +193,7 @@ public struct TarExtractor: TarReader.Handler {
 
     /// `refuse(_:_:)` for an entry known by its name alone.
     private mutating func refuse(named name: [UInt8], _ reason: String) {
-        said.append(.error(path: TerminalText.name(name), "\(reason); not extracted"))
+        said.append(.error(path: TerminalText.name(TarEntry.withoutTrailingSlashes(name)), "\(reason); not extracted"))
     }
 
     /// Opens the directory that will hold `parts.last`, creating missing
@@ -229,7 +229,7 @@ public struct TarExtractor: TarReader.Handler {
     /// an entry it refuses is noted.
     private mutating func makeRoom(for entry: TarEntry, _ leaf: [UInt8], in parent: Int32,
                                    refusal: @autoclosure () -> String) -> ExtractionPolicy.Room {
-        let room = policy.makeRoom(at: leaf, in: parent, forEntryNamed: entry.displayName,
+        let room = policy.makeRoom(at: leaf, in: parent, forEntryNamed: entry.extractionName,
                                    modified: (entry.modificationSeconds, entry.modificationNanoseconds), refusal: refusal())
         if case .refused(let refusal?) = room { said.append(refusal) }
         return room
@@ -371,7 +371,7 @@ public struct TarExtractor: TarReader.Handler {
             var exists = !made && errno == EEXIST
                 && withCString(leaf) { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0
             if exists {
-                switch policy.verdict(on: info, forEntryNamed: entry.displayName, isDirectory: true,
+                switch policy.verdict(on: info, forEntryNamed: entry.extractionName, isDirectory: true,
                                       modified: (entry.modificationSeconds, entry.modificationNanoseconds),
                                       refusal: "Cannot mkdir") {
                 case .keep(let warning):
