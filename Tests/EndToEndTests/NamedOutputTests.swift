@@ -104,19 +104,20 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
-    /// A run of `pack d -o d/x.tgz` killed (SIGKILL: no handler removes
-    /// its temporary file) leaves its half-made archive in the tree; the
-    /// next run leaves it out, with a notice (exit 0), and so any other
-    /// run's temporary file. It was stored (tens of MB of a half-written
-    /// gzip, a probe helper). A file merely named like one (its check
-    /// letters wrong) is stored.
+    /// A run of `pack d -o d/y.tgz` killed (SIGKILL: no handler removes
+    /// its temporary file) leaves its half-made archive in the tree; a run
+    /// writing another archive there leaves it out, with a notice (exit 0),
+    /// and so any other run's temporary file (a run writing the same
+    /// archive removes it first: InterruptionTests). It was stored (tens
+    /// of MB of a half-written gzip, a probe helper). A file merely named
+    /// like one (its check letters wrong) is stored.
     @Test func anotherRunsTemporaryFileIsNotStored() throws {
         let run = try Scratch().run(#"""
             mkdir d && seq 3000000 > d/f && echo x > d/.notes.bale-backup
-            "$BALE" pack -9 -p 1 --codec zlib d -o d/x.tgz & pid=$!
-            for i in $(seq 200); do ls -A d | grep -q '^\.x\.tgz\.bale-' && break; sleep 0.02; done
+            "$BALE" pack -9 -p 1 --codec zlib d -o d/y.tgz & pid=$!
+            for i in $(seq 200); do ls -A d | grep -q '^\.y\.tgz\.bale-' && break; sleep 0.02; done
             kill -KILL $pid; wait $pid 2> /dev/null
-            left=$(ls -A d | grep '^\.x\.tgz\.bale-')
+            left=$(ls -A d | grep '^\.y\.tgz\.bale-')
             "$BALE" pack d -o d/x.tgz 2> err; echo "status $? $(sed "s/$left/TEMP/" err)"
             tar -tzf d/x.tgz
             """#)
