@@ -275,6 +275,27 @@ import Testing
 
 /// `bale gzip -r --manifest`: the digests of the files compressed.
 @Suite struct RecursiveManifestTests {
+    /// A manifest an earlier run left in the tree is this run's output,
+    /// never an input: passed over with a notice, and the new manifest
+    /// passes `sha256sum -c`. It was compressed (m.sha.gz), and the new
+    /// manifest listed the old one's digest under its name (FAILED, exit 2).
+    @Test func aManifestInTheTreeIsNotCompressedByTheNextRun() throws {
+        let run = try Scratch().run(#"""
+            mkdir md && echo a > md/a && "$BALE" gzip -r --manifest md/m.sha md
+            echo b > md/b && "$BALE" gzip -r --manifest md/m.sha md 2> err; echo "status $?"
+            cat err; ls md; gzip -dk md/b.gz && sha256sum -c md/m.sha
+            """#)
+        #expect(run.stdout == """
+            status 0
+            bale: md/m.sha: is an output of this run; not read
+            a.gz
+            b.gz
+            m.sha
+            md/b: OK
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func sha256sumChecksTheFilesBeforeAndAfter() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -298,6 +298,16 @@ struct RecursiveGzip {
             var policy = TreeWalkPolicy(selection: options.selection)
             policy.links = .never
             policy.partsRemoveTheirFiles = options.selection.shard  // each part removes the inputs it took
+            // The manifest this run rewrites, when an earlier run left it in
+            // the tree: an output, never an input. Taken for one, it was
+            // compressed, and the new manifest listed the old one's digest
+            // under its own name, which no `sha256sum -c` could pass.
+            if let manifest = options.manifestPath, manifest != "-", changesFiles {
+                var info = stat()
+                if withCString(TerminalText.bytes(ofName: manifest), { stat($0, &info) }) == 0 {
+                    policy.skippedFiles = [FileIdentity(info)]
+                }
+            }
             // Named as pack names a path: without its trailing slashes, so
             // that `d/` shards as `d` and `./d` do (its files were `d//f`
             // to the shard's hash, another part's).

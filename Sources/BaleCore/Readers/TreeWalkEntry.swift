@@ -84,7 +84,7 @@ public struct TreeWalkProblem: Error, Sendable {
         /// A directory opened again (see `TreeWalk`) is not the one walked: the rest of it is left out.
         case directoryReplaced
         /// One of `TreeWalkPolicy.skippedFiles` (the archive being written
-        /// or replaced), under a name of its own: left out.
+        /// or replaced, `gzip -r`'s manifest), under a name of its own: left out.
         case isTheArchive
         /// Another run's temporary file (`TreeWalkPolicy.leavesOutTemporaryFiles`): left out.
         case temporaryFile
@@ -119,7 +119,7 @@ public struct TreeWalkProblem: Error, Sendable {
         case .directoryReplaced: .error(path: displayPath, "the directory was replaced while it was walked")
         case .symbolicLinkLoop: .error(path: displayPath, "a symbolic link loop: not walked again")
         case .otherFileSystem: .notice(path: displayPath, "on another file system: not walked")
-        case .isTheArchive: .notice(path: displayPath, "file is the archive; not dumped")
+        case .isTheArchive: .notice(path: displayPath, "is an output of this run; not read")
         case .temporaryFile: .notice(path: displayPath, Self.temporaryFileNotice)
         }
     }
