@@ -340,6 +340,17 @@ struct RecursiveGzip {
                 if AtomicOutputFile.removeIfAbandoned(entry.path) { options.context.infoRemovedLeftover(shown) }
                 return
             }
+            // One whose input cannot be told (its name cut to fit 255 bytes
+            // and another input's beginning alike, or its input gone): left
+            // out with a notice, as pack leaves it out, never compressed as
+            // an input. Taken for one, its output's name was too long, and
+            // every later run failed on it (exit 1), the leftover kept.
+            if !entry.isGiven && changesFiles && entry.type == S_IFREG && AtomicOutputFile.isTemporaryName(name) {
+                if inThisPart(entry) {
+                    report(.notice(path: shown, "a temporary file of another bale run (killed, or still writing); not compressed"))
+                }
+                return
+            }
             switch entry.type {
             case S_IFDIR:
                 break  // the walk goes into it
