@@ -105,6 +105,32 @@ import Testing
         #expect(run.stderr.isEmpty, "\(run.stderr)")
     }
 
+    /// A file with two names, rewritten in place between the walk of the
+    /// first and of the second and its time put back (`rsync --inplace
+    /// -t`): the first name is "changed since it was archived" and stays,
+    /// with the new content. The removal of the second gave the file a
+    /// change time that was then expected of the first as well, and both
+    /// went: the new content on no name and in no archive, exit 0. (strace
+    /// holds the walk before the second name's directory.)
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func aLinkedFileChangedBetweenItsNamesIsKept() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p h/a h/b h/z && printf 'ORIGINAL\n' > h/a/f && ln h/a/f h/z/g && touch -d 2020-01-01 h/a/f
+            for i in $(seq 300); do : > h/b/e$i; done
+            strace -f -qq -o /dev/null -P h/z -e trace=getdents64 -e inject=getdents64:delay_enter=2000000:when=1 \
+                "$BALE" pack --remove-files h -o out.tgz 2> err & pid=$!
+            sleep 1
+            python3 -c '
+            import os
+            st = os.stat("h/a/f")
+            with open("h/a/f", "r+b") as f: f.write(b"CHANGED!")
+            os.utime("h/a/f", ns=(st.st_atime_ns, st.st_mtime_ns))'
+            wait $pid; echo "status $?"
+            cat h/a/f; grep -c 'h/a/f: not removed: it changed since it was archived' err
+            """#)
+        #expect(run.stdout == "status 2\nCHANGED!\n1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file that changes while bale reads it is kept, with a warning
     /// naming it (GNU tar removes it): the archive holds it as it was read.
     /// The other files go; their directory stays, holding it.

@@ -460,7 +460,7 @@ public final class AtomicOutputFile: Sendable {
             lifecycle.slot = -1
         }
         if heldReplaced >= 0 {
-            inputRemoval?.nameReplaced(of: FileIdentity(replaced), openOn: heldReplaced, links: Int(replaced.st_nlink))
+            inputRemoval?.nameReplaced(of: FileIdentity(replaced), before: replaced, openOn: heldReplaced)
         }
         defer { closeDirectory() }
         if sync { try syncDirectory() }

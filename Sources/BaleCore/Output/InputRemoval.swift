@@ -93,15 +93,15 @@ public final class InputRemoval: Sendable {
         let expected = removedNames.expected(read)
         guard stamp.isUnchanged(since: expected) else { return .changed }
         guard withCString(parts.name, { unlinkat(directory, $0, 0) }) == 0 else { return .failed(.current("unlink")) }
-        removedNames.removed(nameOf: read.identity, openOn: fd, links: Int(now.st_nlink))
+        removedNames.removed(nameOf: read.identity, before: now, openOn: fd)
         return .removed
     }
 
     /// An output renamed over a name of the file open on `fd` (O_PATH),
-    /// which had `links` names: its change time now is expected of its
-    /// other names, as after a removal of one of them.
-    func nameReplaced(of identity: FileIdentity, openOn fd: Int32, links: Int) {
-        removedNames.removed(nameOf: identity, openOn: fd, links: links)
+    /// which stood as `before` just before: the step its change time took
+    /// is expected of its other names, as after a removal of one of them.
+    func nameReplaced(of identity: FileIdentity, before: stat, openOn fd: Int32) {
+        removedNames.removed(nameOf: identity, before: before, openOn: fd)
     }
 
     /// The warning for an input kept because it changed while it was read.

@@ -170,7 +170,7 @@ final class SourceRemoval {
         if withCString(leaf, { unlinkat(parent, $0, 0) }) != 0 {
             return errno == ENOENT ? nil : .warning(path: display(path), "Cannot unlink: \(SystemError.current("unlink").reason)")
         }
-        removedNames.removed(nameOf: walked.identity, openOn: fd, links: Int(info.st_nlink))
+        removedNames.removed(nameOf: walked.identity, before: info, openOn: fd)
         return nil
     }
 
