@@ -19,7 +19,9 @@ struct ExitCodes: ParsableCommand {
                    anything is read or written
           129      ended by SIGHUP  } temporary outputs removed, workers ended,
           130      ended by SIGINT  } inputs untouched (gzip -r: the files done
-          143      ended by SIGTERM } so far are whole and correct)
+          143      ended by SIGTERM } so far are whole and correct; pack
+                   --remove-files ended while removing: what it removed is
+                   in the finished archive, the rest is kept)
           141      standard output was closed by its reader (bale list x.tgz | head):
                    bale stops quietly, as a process ended by SIGPIPE (every
                    command; a write to standard output that fails otherwise,
