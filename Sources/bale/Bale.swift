@@ -245,7 +245,8 @@ enum GzipVariable {
         for word in words {
             if word.hasPrefix("--") {
                 let option = expanded(word)
-                guard let passed = longOptions[option] else { refuse("\(word): option not valid in GZIP environment variable") }
+                // Named as gzip names it: the option the prefix stands for.
+                guard let passed = longOptions[option] else { refuse("\(option): option not valid in GZIP environment variable") }
                 if let passed { taken.append(passed) }
                 quiet = option == "--quiet" || option == "--silent" ? true : option == "--verbose" ? false : quiet
             } else if word.hasPrefix("-") && word.count > 1 {

@@ -52,6 +52,7 @@ import Testing
                 else echo "$v: refused $bale"; fi
             done
             GZIP=--n "$BALE" gzip -c f 2>&1 > /dev/null
+            GZIP=--ke "$BALE" gzip -c f 2>&1 > /dev/null
             """#)
         #expect(run.stdout == """
             --rsync: taken
@@ -64,6 +65,7 @@ import Testing
             --s: refused 64
             --k: refused 64
             bale: option '--n' is ambiguous; possibilities: '--name' '--no-name' '--no-time'
+            bale: --keep: option not valid in GZIP environment variable
 
             """, "\(run.stdout)\(run.stderr)")
     }
