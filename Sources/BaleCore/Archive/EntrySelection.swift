@@ -56,8 +56,8 @@ public struct EntrySelection: Sendable, Equatable {
     /// nothing is selected by name (every member is taken: `unpack`
     /// without names).
     public init(paths: [[UInt8]] = [], patterns: [[UInt8]] = []) {
-        names = paths.map { Name(text: Self.trimmed(Self.unquoted($0)), isPattern: false) }
-            + patterns.map { Name(text: Self.trimmed(Self.unquoted($0)), isPattern: true) }
+        names = paths.map { Name(text: TarMemberName.withoutTrailingSlashes(Self.unquoted($0)), isPattern: false) }
+            + patterns.map { Name(text: TarMemberName.withoutTrailingSlashes(Self.unquoted($0)), isPattern: true) }
     }
 
     /// `name` with its C escapes undone as GNU tar 1.34's `unquote_string`
@@ -102,13 +102,6 @@ public struct EntrySelection: Sendable, Equatable {
 
     /// True when no name was given: every member is taken.
     public var takesEverything: Bool { names.isEmpty }
-
-    /// A name without its trailing slashes ("/" stays "/").
-    private static func trimmed(_ name: [UInt8]) -> [UInt8] {
-        var name = name
-        while name.count > 1 && name.last == UInt8(ascii: "/") { name.removeLast() }
-        return name
-    }
 
     /// Whether the member `name` is taken; credits the first name that
     /// matches it. Everything is taken when no name was given.

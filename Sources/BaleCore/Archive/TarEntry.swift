@@ -118,14 +118,7 @@ public struct TarEntry: Equatable, Sendable {
     /// The name as GNU tar gives it in its messages about extracting the
     /// entry: without a directory's trailing slashes (`x: Current ‘x’ is
     /// newer`, not `x/`); a name of slashes alone stays.
-    public var extractionName: String { TerminalText.name(Self.withoutTrailingSlashes(name)) }
-
-    /// `name` without its trailing slashes, unless nothing else is left.
-    static func withoutTrailingSlashes(_ name: [UInt8]) -> [UInt8] {
-        var end = name.count
-        while end > 1 && name[end - 1] == UInt8(ascii: "/") { end -= 1 }
-        return Array(name[..<end])
-    }
+    public var extractionName: String { TerminalText.name(TarMemberName.withoutTrailingSlashes(name)) }
 
     /// For a regular entry named `d/`, a directory by GNU tar's rule, that
     /// carries data: the warning that its data goes nowhere, as GNU tar

@@ -193,7 +193,7 @@ public struct TarExtractor: TarReader.Handler {
 
     /// `refuse(_:_:)` for an entry known by its name alone.
     private mutating func refuse(named name: [UInt8], _ reason: String) {
-        said.append(.error(path: TerminalText.name(TarEntry.withoutTrailingSlashes(name)), "\(reason); not extracted"))
+        said.append(.error(path: TerminalText.name(TarMemberName.withoutTrailingSlashes(name)), "\(reason); not extracted"))
     }
 
     /// Opens the directory that will hold `parts.last`, creating missing

@@ -347,7 +347,7 @@ struct RecursiveGzip {
             // every later run failed on it (exit 1), the leftover kept.
             if !entry.isGiven && changesFiles && entry.type == S_IFREG && AtomicOutputFile.isTemporaryName(name) {
                 if inThisPart(entry) {
-                    report(.notice(path: shown, "a temporary file of another bale run (killed, or still writing); not compressed"))
+                    report(.notice(path: shown, TreeWalkProblem.temporaryFile + "; not compressed"))
                 }
                 return
             }

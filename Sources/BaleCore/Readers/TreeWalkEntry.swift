@@ -105,7 +105,9 @@ public struct TreeWalkProblem: Error, Sendable {
     }
 
     /// What is said of another run's temporary file left out.
-    static let temporaryFileNotice = "a temporary file of another bale run (killed, or still writing); not dumped"
+    static let temporaryFileNotice = temporaryFile + "; not dumped"
+    /// What another run's temporary file is, in every command's notice.
+    static let temporaryFile = "a temporary file of another bale run (killed, or still writing)"
 
     /// The path as text, for messages.
     public var displayPath: String { TerminalText.name(path) }
