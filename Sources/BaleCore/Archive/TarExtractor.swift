@@ -70,6 +70,9 @@ public struct TarExtractor: TarReader.Handler {
     private var currentEntry: TarEntry?
     /// Directories to finish at the end, in the archive's order.
     private var directoryTimes: [DirectoryToFinish] = []
+    /// The staged files that killed runs left, found per directory as the
+    /// large files they were for come (`TemporaryLeftovers`).
+    private let leftovers = TemporaryLeftovers()
 
     /// A directory extracted, whose mode and time are given at the end:
     /// only what that takes, as every directory of the archive waits here
@@ -435,6 +438,15 @@ public struct TarExtractor: TarReader.Handler {
             // signal leaves no partial file, and an older file of that name
             // stays until the new one is whole.
             guard !makeRoom(for: entry, leaf, in: parent, refusal: "Cannot open").refuses else { return }
+            // The staged copies of this file that a run killed with SIGKILL
+            // (the OOM killer, a batch system's time limit) left, hidden
+            // and as large as they got, go first: no later run would take
+            // them away (`TemporaryLeftovers`; one listing per directory).
+            let directoryPath = Self.path(of: Array(parts.dropLast()))
+            for removed in leftovers.remove(leftOversOf: leaf, in: parent, key: directoryPath) {
+                let shown = directoryPath.isEmpty ? removed : directoryPath + [UInt8(ascii: "/")] + removed
+                said.append(.notice(path: TerminalText.name(shown), "removed, left by an interrupted run"))
+            }
             guard let temporary = StagedFile(directory: directory, leaf: leaf) else {
                 refuse(entry, SystemError.current("open").reason)
                 return

@@ -311,7 +311,15 @@ public final class AtomicOutputFile: Sendable {
     /// it locked; true when removed. Left by a run that was killed, it is
     /// unlocked.
     static func removeIfAbandoned(_ path: [UInt8]) -> Bool {
-        let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) }
+        removeIfAbandoned(path, in: AT_FDCWD)
+    }
+
+    /// Removes the temporary file `name` names in the open `directory`
+    /// (or by path from the working directory, `AT_FDCWD`), as
+    /// `removeIfAbandoned(_:)`: an extraction's own directories are held
+    /// open, never named by a path that could lead through a link.
+    static func removeIfAbandoned(_ name: [UInt8], in directory: Int32) -> Bool {
+        let fd = withCString(name) { openat(directory, $0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) }
         guard fd >= 0 else { return false }
         defer { FileIO.close(fd) }
         // Only a regular file: a FIFO or device under such a name is an
@@ -319,7 +327,7 @@ public final class AtomicOutputFile: Sendable {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else { return false }
-        return withCString(path) { unlink($0) } == 0
+        return withCString(name) { unlinkat(directory, $0, 0) } == 0
     }
 
     /// Writes all of `bytes` to the temporary file.

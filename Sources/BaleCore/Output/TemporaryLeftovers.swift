@@ -5,7 +5,9 @@ import Glibc
 /// The temporary outputs (`.NAME.bale-RRRCCC`) that runs killed with
 /// SIGKILL (the OOM killer, a batch system's time limit) left beside the
 /// outputs `gzip FILE` and `gunzip FILE` are about to write, removed as
-/// `gzip -r` removes those its walk meets (`RecursiveGzip`).
+/// `gzip -r` removes those its walk meets (`RecursiveGzip`), and beside
+/// the large files `unpack` stages (`StagedFile`), in the directories the
+/// extraction holds open.
 ///
 /// A killed run cannot remove its own temporary file; without this, each
 /// kill of a cron job's `bale gzip big.log` left one more hidden partial
@@ -33,9 +35,36 @@ final class TemporaryLeftovers {
         return found.map { parts.prefix + $0 }.filter(AtomicOutputFile.removeIfAbandoned)
     }
 
+    /// Removes the temporary files a killed run left for the file `leaf`
+    /// of the open `directory`, whose path `key` names it among those
+    /// listed; returns the names removed (leaves of `directory`).
+    func remove(leftOversOf leaf: [UInt8], in directory: Int32, key: [UInt8]) -> [[UInt8]] {
+        if listed[key] == nil {
+            // Its own descriptor for the listing: `fdopendir` takes the one
+            // it is given, and reads from that descriptor's position.
+            let own = openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if own >= 0, let listing = fdopendir(own) {
+                listed[key] = Self.temporaryNames(listing: listing)
+            } else {
+                if own >= 0 { close(own) }
+                listed[key] = [:]
+            }
+        }
+        let stem = AtomicOutputFile.temporaryStem(of: leaf)
+        guard let found = listed[key]?[stem], !found.isEmpty else { return [] }
+        listed[key]?[stem] = nil
+        return found.filter { AtomicOutputFile.removeIfAbandoned($0, in: directory) }
+    }
+
     /// The temporary names of ours in `directory`, by the output name each holds.
     private static func temporaryNames(in directory: [UInt8]) -> [[UInt8]: [[UInt8]]] {
         guard let listing = withCString(directory, { opendir($0) }) else { return [:] }
+        return temporaryNames(listing: listing)
+    }
+
+    /// The temporary names of ours in the directory `listing` reads, by
+    /// the output name each holds; the listing is closed.
+    private static func temporaryNames(listing: OpaquePointer) -> [[UInt8]: [[UInt8]]] {
         defer { closedir(listing) }
         var names: [[UInt8]: [[UInt8]]] = [:]
         while let entry = readdir(listing) {
