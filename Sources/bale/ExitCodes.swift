@@ -12,8 +12,9 @@ struct ExitCodes: ParsableCommand {
                    output, a directory, a link; for pack, a file inside the
                    trees that could not be read), an input kept beside its
                    whole output (it changed while read, or cannot be
-                   removed), or trailing garbage ignored; the rest is done. A name that already has the suffix is
-                   named and passed over with 0, as by GNU gzip 1.12
+                   removed), or trailing garbage ignored; the rest is done.
+                   A name that already has the suffix is named and passed
+                   over with 0, as by GNU gzip 1.12
           64       a usage error (unknown option, a value malformed, out of
                    range, empty or in conflict with another), found before
                    anything is read or written

@@ -89,7 +89,7 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: .customLong("null"), help: "Names in --files-from end with NUL (find -print0).")
     var null = false
 
-    @Option(name: .customLong("manifest"), help: "With -r: also write the SHA-256 of every file compressed, as sha256sum does, to FILE (- for standard output).")
+    @Option(name: .customLong("manifest"), help: "With gzip -r: also write the SHA-256 of every file compressed, as sha256sum does, to FILE (- for standard output); not with -d or -t.")
     var manifest: String?
 
     @Option(name: .customLong("shard"), help: shardHelp)
