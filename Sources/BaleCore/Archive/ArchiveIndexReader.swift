@@ -124,13 +124,13 @@ public enum ArchiveIndexReader {
             guard member.length >= 18 else { return "member \(number): \(member.length) bytes, too short for a gzip member" }
             let head: [UInt8], trailer: [UInt8]
             do {
-                head = try read(fd, count: 3, at: member.offset)
-                trailer = try read(fd, count: 4, at: member.offset + member.length - 4)
+                head = try read(fd, count: GzipMember.magicAndMethod.count, at: member.offset)
+                trailer = try read(fd, count: GzipMember.trailerLength, at: member.offset + member.length - UInt64(GzipMember.trailerLength))
             } catch {
                 return "member \(number): cannot be read where the index puts it (\(error.reason))"
             }
-            guard head == [0x1F, 0x8B, 0x08] else { return "member \(number): no gzip member begins at byte \(member.offset)" }
-            let recorded = trailer.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
+            guard head == GzipMember.magicAndMethod else { return "member \(number): no gzip member begins at byte \(member.offset)" }
+            let recorded = GzipTrailer(parsing: trailer).length
             if recorded != UInt32(truncatingIfNeeded: member.dataLength) {
                 return "member \(number): \(member.dataLength) bytes of data in the index, "
                     + "\(recorded) in the trailer where the index ends it (byte \(member.offset + member.length))"

@@ -239,21 +239,12 @@ public struct DamageReport: Sendable {
         }
     }
 
-    /// True when `block` reads as a ustar header whose checksum is right.
+    /// True when `block` reads as a ustar header whose checksum is right,
+    /// by the tar reader's own check (`TarReader.checksumMatches`); the
+    /// magic is looked at first, so that only a likely header is copied.
     static func isValidHeader(_ block: UnsafeRawBufferPointer) -> Bool {
-        guard block.count == TarHeader.blockSize, block[257] == UInt8(ascii: "u"), block[258] == UInt8(ascii: "s"),
-              block[259] == UInt8(ascii: "t"), block[260] == UInt8(ascii: "a"), block[261] == UInt8(ascii: "r")
-        else { return false }
-        var stored = 0
-        for index in 148..<156 {
-            let byte = block[index]
-            if byte == 0 || byte == UInt8(ascii: " ") { if stored > 0 { break } else { continue } }
-            guard (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) else { return false }
-            stored = stored * 8 + Int(byte - UInt8(ascii: "0"))
-        }
-        var sum = 0
-        for index in 0..<TarHeader.blockSize { sum += (148..<156).contains(index) ? 32 : Int(block[index]) }
-        return sum == stored
+        guard block.count == TarHeader.blockSize, block[257..<262].elementsEqual("ustar".utf8) else { return false }
+        return TarReader.checksumMatches(Array(block))
     }
 }
 

@@ -66,9 +66,8 @@ public enum GzipEndMember {
 
     /// The bytes of the end member recording `record`.
     public static func bytes(for record: Record) -> [UInt8] {
-        var bytes: [UInt8] = [0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3,
-                              UInt8(4 + recordLength), 0, subfieldID.0, subfieldID.1, UInt8(recordLength), 0,
-                              version, 0, 0, 0]
+        var bytes = GzipMember.fixedHeader(extraFlags: 0)
+            + [UInt8(4 + recordLength), 0, subfieldID.0, subfieldID.1, UInt8(recordLength), 0, version, 0, 0, 0]
         func append(_ value: UInt64, bytes count: Int) {
             for shift in 0..<count { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * shift))) }
         }
@@ -106,72 +105,4 @@ public enum GzipEndMember {
         return Record(members: load(4, bytes: 8), dataLength: load(12, bytes: 8), crc: UInt32(load(20, bytes: 4)),
                       streamLength: load(24, bytes: 8), indexOffset: load(32, bytes: 8))
     }
-}
-
-/// Adds up the data members of one stream as bale writes them, to make the
-/// end member that closes it.
-///
-/// Fed the members in output order (whole members, one or several per
-/// call), it reads each one's "BL" sizes and trailer: the CRC-32 of the
-/// member's data and its length (members are at most 64 MiB, so ISIZE is
-/// the exact length), and combines the CRCs (zlib's crc32_combine, a few
-/// microseconds a member), so nothing is hashed twice.
-public struct MemberTally: Sendable {
-    public private(set) var members: UInt64 = 0
-    public private(set) var dataLength: UInt64 = 0
-    public private(set) var crc: UInt32 = 0
-    public private(set) var streamLength: UInt64 = 0
-    /// Each member's whole length and data length, in order, when asked
-    /// for (`keepsSizes`: an archive's index lists them; 16 bytes a member).
-    public private(set) var sizes: [(length: UInt64, dataLength: UInt64)]?
-
-    public init(keepsSizes: Bool = false) {
-        sizes = keepsSizes ? [] : nil
-    }
-
-    /// Counts the members that fill `bytes`, written by bale.
-    public mutating func add(members bytes: UnsafeRawBufferPointer) {
-        var offset = 0
-        while offset < bytes.count {
-            let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
-            guard case .header(let header) = GzipHeader.parse(rest), let sizes = header.recordedSizes,
-                  sizes.memberLength <= rest.count, sizes.memberLength >= header.length + GzipMember.trailerLength
-            else {
-                preconditionFailure("MemberTally is fed bale's own members only")
-            }
-            add(memberLength: sizes.memberLength, dataLength: sizes.dataLength,
-                crc: GzipMember.loadLittleEndian32(rest, at: sizes.memberLength - 8))
-            offset += sizes.memberLength
-        }
-    }
-
-    /// Counts one member: its whole length, its data's length and CRC-32
-    /// (what `StreamEndCheck` adds up from what it decoded).
-    public mutating func add(memberLength: Int, dataLength: Int, crc memberCRC: UInt32) {
-        crc = CRC32.combine(crc, memberCRC, length: dataLength)
-        sizes?.append((UInt64(memberLength), UInt64(dataLength)))
-        members += 1
-        self.dataLength += UInt64(dataLength)
-        streamLength += UInt64(memberLength)
-    }
-
-    /// Where the index members begin, from the stream's first byte; 0: none.
-    public private(set) var indexOffset: UInt64 = 0
-
-    /// Counts the index members (`GzipIndexMember`), `length` bytes, that
-    /// follow the data members: not members of the data, but part of the
-    /// stream the end member locates.
-    public mutating func add(indexMembers length: Int) {
-        indexOffset = streamLength
-        streamLength += UInt64(length)
-    }
-
-    /// The record of everything added.
-    public var record: GzipEndMember.Record {
-        GzipEndMember.Record(members: members, dataLength: dataLength, crc: crc, streamLength: streamLength,
-                             indexOffset: indexOffset)
-    }
-
-    /// The end member closing everything added.
-    public var endMember: [UInt8] { GzipEndMember.bytes(for: record) }
 }

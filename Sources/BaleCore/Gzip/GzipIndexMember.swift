@@ -52,7 +52,7 @@ public enum GzipIndexMember {
     }
 
     /// The first ten bytes of every index member.
-    static let fixedHeader: [UInt8] = [0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3]
+    static let fixedHeader = GzipMember.fixedHeader(extraFlags: 0)
 
     /// The index member at the start of `bytes`, exactly as bale writes
     /// it: its piece and its whole length; nil for anything else.

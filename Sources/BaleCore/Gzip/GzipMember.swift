@@ -45,15 +45,19 @@ public enum GzipMember {
     /// The largest uncompressed size bale accepts from its own extra field.
     public static let maximumDataLength = 64 << 20
 
+    /// The magic and the method (deflate) every gzip member begins with.
+    static let magicAndMethod: [UInt8] = [0x1f, 0x8b, 8]
+
+    /// The first ten bytes of each of bale's members (data, index and end):
+    /// the magic, deflate, FEXTRA alone, no time, `xfl`, Unix.
+    static func fixedHeader(extraFlags xfl: UInt8) -> [UInt8] { magicAndMethod + [4, 0, 0, 0, 0, xfl, 3] }
+
     /// Writes bale's member header into `buffer` (at least `headerLength` bytes).
     public static func writeHeader(
         into buffer: UnsafeMutableRawBufferPointer,
         memberLength: Int, dataLength: Int, extraFlags xfl: UInt8
     ) {
-        let fixed: [UInt8] = [
-            0x1f, 0x8b, 8, 4, 0, 0, 0, 0, xfl, 3,
-            14, 0, subfieldID.0, subfieldID.1, 10, 0, subfieldVersion, 0,
-        ]
+        let fixed = fixedHeader(extraFlags: xfl) + [14, 0, subfieldID.0, subfieldID.1, 10, 0, subfieldVersion, 0]
         for (index, byte) in fixed.enumerated() { buffer[index] = byte }
         storeLittleEndian(UInt32(memberLength), into: buffer, at: 18)
         storeLittleEndian(UInt32(dataLength), into: buffer, at: 22)

@@ -15,8 +15,12 @@ public struct PipelineOptions: Sendable, Equatable {
     public var ioThreads: Int = 2
 
     /// Chunks a worker may hold at once: one being worked on, one waiting
-    /// in its pipe, so it never waits for the parent between chunks
-    /// (`GunzipJob` sets one for a file's members, which hold arena slots).
+    /// in its pipe, so it never waits for the parent between chunks.
+    /// Two jobs whose every chunk holds an arena slot set one, and keep
+    /// fewer slots touched: `GunzipJob` for a file's members
+    /// (`membersInFlightToArena`), and `pack` (with one chunk queued per
+    /// worker, `PackCommand`: its tar stream is made far faster than it
+    /// is compressed). This is the one place that says so.
     public var inFlightPerWorker: Int = 2
 
     /// Seconds a worker may take to answer before it is taken for hung,

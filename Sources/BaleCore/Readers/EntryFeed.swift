@@ -25,9 +25,8 @@ import DequeModule
 ///
 /// `cancel` ends every wait (the job failed): readers then see the feed
 /// as ended, and the walker stops at its next batch.
-/// `@unchecked Sendable`: `entries`, `dropped`, `places`, `files`, `walked`
-/// and `cancelled` are read and
-/// written only under `monitor`.
+/// `@unchecked Sendable`: `entries`, `dropped`, `places`, `files` and
+/// `walk` are read and written only under `monitor`.
 final class EntryFeed: @unchecked Sendable {
     /// What is known of one index without waiting.
     enum Peek {
@@ -55,8 +54,11 @@ final class EntryFeed: @unchecked Sendable {
     /// Each reader's place: it reads no index below it again.
     private var places: [Reader: Int] = [.stream: 0, .readAhead: 0]
     private var files = 0
-    private var walked = false
-    private var cancelled = false
+    /// The walk's course: still walking; walked (no more entries); or
+    /// cancelled (every wait ends, the walker stops), which the walk's
+    /// end does not undo.
+    private enum Walk { case walking, walked, cancelled }
+    private var walk = Walk.walking
     private let keepsEveryEntry: Bool
 
     private let walkAhead: Int
@@ -77,11 +79,11 @@ final class EntryFeed: @unchecked Sendable {
     /// is cancelled (stop walking).
     func append(_ batch: [PackEntry]) -> Bool {
         monitor.withLock {
-            while !keepsEveryEntry && entries.count >= walkAhead && !cancelled { monitor.wait(shrank) }
+            while !keepsEveryEntry && entries.count >= walkAhead && walk != .cancelled { monitor.wait(shrank) }
             entries.append(contentsOf: batch)
             files += batch.count { $0.header.kind == .file }
             grew.broadcast()
-            return !cancelled
+            return walk != .cancelled
         }
     }
 
@@ -106,7 +108,7 @@ final class EntryFeed: @unchecked Sendable {
     /// The walk is over: there are no more entries.
     func finish() {
         monitor.withLock {
-            walked = true
+            if walk == .walking { walk = .walked }
             grew.broadcast()
         }
     }
@@ -114,7 +116,7 @@ final class EntryFeed: @unchecked Sendable {
     /// Ends every wait and tells the walker to stop.
     func cancel() {
         monitor.withLock {
-            cancelled = true
+            walk = .cancelled
             grew.broadcast()
             shrank.broadcast()
         }
@@ -124,7 +126,7 @@ final class EntryFeed: @unchecked Sendable {
     /// read and dropped since), or ended, or the feed was cancelled.
     func waitForWalk(to index: Int) {
         monitor.withLock {
-            while index >= dropped + entries.count && !walked && !cancelled { monitor.wait(grew) }
+            while index >= dropped + entries.count && walk == .walking { monitor.wait(grew) }
         }
     }
 
@@ -159,6 +161,6 @@ final class EntryFeed: @unchecked Sendable {
         // A reader reads at or past its own place, never below both.
         precondition(index >= dropped, "entry \(index) was read after both readers passed it")
         if index - dropped < entries.count { return .entry(entries[index - dropped]) }
-        return walked || cancelled ? .end : .notYet
+        return walk == .walking ? .notYet : .end
     }
 }

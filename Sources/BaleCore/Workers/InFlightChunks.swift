@@ -16,8 +16,11 @@ final class InFlightChunks<Context: Sendable>: @unchecked Sendable {  // state o
     private let changed: Monitor.Condition
     private var chunks: [Chunk<Context>] = []
     private let capacity: Int
-    private var closed = false
-    private var cancelled = false
+    /// Open; closed (nothing more is appended: the feeder is done); or
+    /// cancelled (nothing more is appended or waited for), which a close
+    /// does not undo.
+    private enum State { case open, closed, cancelled }
+    private var state = State.open
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -30,8 +33,8 @@ final class InFlightChunks<Context: Sendable>: @unchecked Sendable {  // state o
     /// false once cancelled.
     func waitForRoom() -> Bool {
         monitor.withLock {
-            while !hasRoomLocked && !cancelled { monitor.wait(changed) }
-            return !cancelled
+            while !hasRoomLocked && state != .cancelled { monitor.wait(changed) }
+            return state != .cancelled
         }
     }
 
@@ -54,8 +57,8 @@ final class InFlightChunks<Context: Sendable>: @unchecked Sendable {  // state o
     /// empty, or was cancelled.
     func first() -> Chunk<Context>? {
         monitor.withLock {
-            while chunks.isEmpty && !closed && !cancelled { monitor.wait(changed) }
-            return cancelled ? nil : chunks.first
+            while chunks.isEmpty && state == .open { monitor.wait(changed) }
+            return state == .cancelled ? nil : chunks.first
         }
     }
 
@@ -73,7 +76,7 @@ final class InFlightChunks<Context: Sendable>: @unchecked Sendable {  // state o
     /// No more chunks will be appended.
     func close() {
         monitor.withLock {
-            closed = true
+            if state == .open { state = .closed }
             changed.broadcast()
         }
     }
@@ -81,7 +84,7 @@ final class InFlightChunks<Context: Sendable>: @unchecked Sendable {  // state o
     /// Stops both sides: nothing more is appended or waited for.
     func cancel() {
         monitor.withLock {
-            cancelled = true
+            state = .cancelled
             chunks = []
             changed.broadcast()
         }

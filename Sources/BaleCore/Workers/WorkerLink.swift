@@ -13,8 +13,8 @@ import Glibc
 /// order sent. A worker answers in that order, so the receiver knows which
 /// chunk each result must be. At most `PipelineOptions.inFlightPerWorker`
 /// chunks are in flight per worker: one being worked on and one waiting in the pipe keeps a worker
-/// busy without hoarding chunks (a file's members in `gunzip`: one, as
-/// each holds an arena slot, `GunzipJob.membersInFlightToArena`). Because the link holds the chunk it
+/// busy without hoarding chunks (one for the jobs whose chunks hold arena
+/// slots: `PipelineOptions.inFlightPerWorker` names them). Because the link holds the chunk it
 /// sent, it attaches the chunk's context to the result (the sink needs no
 /// one to tell it what the chunk was), and decodes each reply
 /// (`WorkReply`) and checks it answers the request (and, for a chunk in
