@@ -178,7 +178,7 @@ struct List: ParsableCommand {
         var options = UnpackCommand.Options()
         options.archive = archive
         options.policy.exclusions = ExclusionPatterns(excludes)
-        options.listOnly = true
+        options.mode = .list
         options.engine = engine.settings
         throw engine.report(command: "list", inputs: [archive], quiet: true, context: options.context) { UnpackCommand(options: options).run() }
     }
@@ -224,8 +224,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         var options = UnpackCommand.Options()
         options.archive = archive
-        options.verifyOnly = true
-        options.manifest = manifest
+        options.mode = .verify(manifest: manifest)
         options.engine = engine.settings
         throw engine.report(command: "verify", inputs: [archive], quiet: false, context: options.context) { UnpackCommand(options: options).run() }
     }

@@ -6,6 +6,7 @@
 /// one file comes out of a large archive at once; any other archive is
 /// read whole, as tar reads it.
 public struct CatCommand {
+    /// What the command line asked for.
     public struct Options: Sendable {
         /// The archive; "-" for standard input.
         public var archive = "-"
@@ -15,13 +16,19 @@ public struct CatCommand {
         public var exclusions = ExclusionPatterns()
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
+        /// The workers, readers, codec, chunk size and reporting options
+        /// every command shares (`EngineSettings`).
         public var engine = EngineSettings()
+        /// Every option at its default.
         public init() {}
     }
 
+    /// The command's options, as the command line set them.
     public var options: Options
+    /// The command, to `run` with `options`.
     public init(options: Options) { self.options = options }
 
+    /// Does what `options` ask; the exit code (`ExitCode`), its diagnostics in `options.context`.
     public func run() -> ExitCode {
         let context = options.context
         guard let input = ArchiveInput.open(options.archive, context: context) else { return .failure }

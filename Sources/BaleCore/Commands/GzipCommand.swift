@@ -18,14 +18,24 @@ import Glibc
 public struct GzipCommand: Sendable {
     /// What the command line asked for.
     public struct Options: Sendable {
+        /// The files given; none, or "-", for standard input.
         public var files: [String] = []
+        /// Decompress (`gunzip`, `gzip -d`).
         public var decompress = false
+        /// Check the files and write nothing (`-t`).
         public var test = false
+        /// Write to standard output and keep the inputs (`-c`).
         public var toStandardOutput = false
+        /// The one output's name (`-o`); nil for the name beside the input.
         public var outputPath: String?
+        /// Keep the inputs (`-k`).
         public var keep = false
+        /// Overwrite outputs, take links and files of several names, write
+        /// to a terminal (`-f`).
         public var force = false
+        /// The compression level, resolved for the codec (`-1` … `-12`).
         public var level: Int32 = 6
+        /// The suffix of compressed files (`-S`).
         public var suffix = ".gz"
         /// List each file's sizes and ratio instead (`-l`, `GzipListing`).
         public var list = false
@@ -52,13 +62,18 @@ public struct GzipCommand: Sendable {
         public var manifestPath: String?
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
+        /// The workers, readers, codec, chunk size and reporting options
+        /// every command shares (`EngineSettings`).
         public var engine = EngineSettings()
 
+        /// Every option at its default.
         public init() {}
     }
 
+    /// The command's options, as the command line set them.
     public var options: Options
 
+    /// The command, to `run` with `options`.
     public init(options: Options) { self.options = options }
 
     /// The runner of this command's jobs (see `CommandRunner`).

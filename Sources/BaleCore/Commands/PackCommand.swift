@@ -14,7 +14,9 @@ import Synchronization
 /// is written to a temporary file and renamed into place only when
 /// complete.
 public struct PackCommand {
+    /// What the command line asked for.
     public struct Options: Sendable {
+        /// The files and directories to archive, as given.
         public var paths: [String] = []
         /// The archive; nil for NAME.tar.gz beside the first path; "-" for stdout.
         public var outputPath: String?
@@ -22,6 +24,7 @@ public struct PackCommand {
         /// working directory is not changed. A name that is not UTF-8 is in
         /// `TerminalText.name`'s stand-ins, as `outputPath`.
         public var directory: String?
+        /// How the trees are walked: links, excludes, one file system, shard.
         public var walker = PackEntryFinder.Options()
         /// Read more paths from this file (`--files-from`, "-" for stdin).
         public var filesFrom: String?
@@ -29,10 +32,13 @@ public struct PackCommand {
         public var nullSeparated = false
         /// Reproducible archives: every entry's time, owner and group.
         public var mtime: Int64?
+        /// Every entry's owner (`--owner`), its name and id.
         public var owner: (name: [UInt8], id: UInt32)?
+        /// Every entry's group (`--group`), its name and id.
         public var group: (name: [UInt8], id: UInt32)?
         /// Store ids only, no user or group names (`--numeric-owner`).
         public var numericOwner = false
+        /// The compression level, resolved for the codec.
         public var level: Int32 = 6
         /// Also write the SHA-256 of every file, as sha256sum does ("-": stdout).
         public var manifestPath: String?
@@ -48,16 +54,23 @@ public struct PackCommand {
         /// (`--remove-files`, see `SourceRemoval`); the archive must be a
         /// file (not standard output), and links are not followed.
         public var removesSources = false
+        /// Replace an archive already there (`-f`).
         public var force = false
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
+        /// The workers, readers, codec, chunk size and reporting options
+        /// every command shares (`EngineSettings`).
         public var engine = EngineSettings()
+        /// Every option at its default.
         public init() {}
     }
 
+    /// The command's options, as the command line set them.
     public var options: Options
+    /// The command, to `run` with `options`.
     public init(options: Options) { self.options = options }
 
+    /// Does what `options` ask; the exit code (`ExitCode`), its diagnostics in `options.context`.
     public func run() -> ExitCode {
         let context = options.context
         let removal = options.removesSources ? SourceRemoval(context: context, sharded: options.walker.shard != nil) : nil

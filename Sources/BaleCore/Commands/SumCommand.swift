@@ -25,6 +25,7 @@ import Synchronization
 /// Several manifests are checked one after another on the same workers,
 /// each with its own lines and warnings, as `sha256sum -c a b` does.
 public struct SumCommand: Sendable {
+    /// What the command line asked for.
     public struct Options: Sendable {
         /// The files and trees to hash; with `check`, the manifests.
         public var paths: [String] = []
@@ -45,7 +46,10 @@ public struct SumCommand: Sendable {
         public var style = Manifest.LineStyle.standard
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
+        /// The workers, readers, codec, chunk size and reporting options
+        /// every command shares (`EngineSettings`).
         public var engine = EngineSettings()
+        /// Every option at its default.
         public init() {}
     }
 
@@ -85,9 +89,12 @@ public struct SumCommand: Sendable {
     static let groupFiles = 64
     static let batchBytes: Int64 = 4 << 20
 
+    /// The command's options, as the command line set them.
     public var options: Options
+    /// The command, to `run` with `options`.
     public init(options: Options) { self.options = options }
 
+    /// Does what `options` ask; the exit code (`ExitCode`), its diagnostics in `options.context`.
     public func run() -> ExitCode {
         let runner = CommandRunner(context: options.context, engine: options.engine)
         return runner.withPipeline { pipeline in

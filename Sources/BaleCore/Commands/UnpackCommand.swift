@@ -9,19 +9,16 @@ import Glibc
 /// as it comes out of the collector; named entries of an indexed archive
 /// are read through its index (`NamedEntries`).
 public struct UnpackCommand {
+    /// What the command line asked for.
     public struct Options: Sendable {
         /// The archive; "-" for standard input.
         public var archive = "-"
         /// Where to extract (`-C`), the current directory by default; a
         /// name that is not UTF-8 in `TerminalText.name`'s stand-ins.
         public var directory = "."
-        /// List instead of extracting.
-        public var listOnly = false
-        /// Check instead of extracting (`bale verify`): every member's CRC
-        /// and size, the tar structure, and with `manifest` every file's digest.
-        public var verifyOnly = false
-        /// With `verifyOnly`: a manifest in sha256sum's format to check against.
-        public var manifest: String?
+        /// What is done with the archive: extracted (the default), listed,
+        /// or checked.
+        public var mode = Mode.extract
         /// The entries named (`bale unpack ARCHIVE PATH...`, `--wildcards`);
         /// empty for every entry.
         public var selection = EntrySelection()
@@ -30,13 +27,30 @@ public struct UnpackCommand {
         public var policy = ExtractionPolicy()
         /// Where the run reports its diagnostics and figures.
         public var context = RunContext()
+        /// The workers, readers, codec, chunk size and reporting options
+        /// every command shares (`EngineSettings`).
         public var engine = EngineSettings()
+        /// Every option at its default.
         public init() {}
     }
 
+    /// What `UnpackCommand` does with the archive it reads.
+    public enum Mode: Sendable {
+        /// `bale unpack`: the entries written under the destination.
+        case extract
+        /// `bale list`: a line per entry, as `tar -tv`.
+        case list
+        /// `bale verify`: every member's CRC and size, the tar structure,
+        /// and with a manifest (in sha256sum's format) every file's digest.
+        case verify(manifest: String?)
+    }
+
+    /// The command's options, as the command line set them.
     public var options: Options
+    /// The command, to `run` with `options`.
     public init(options: Options) { self.options = options }
 
+    /// Reads the archive and does what `options.mode` says; the exit code.
     public func run() -> ExitCode {
         let context = options.context
         guard let input = ArchiveInput.open(options.archive, context: context) else { return .failure }
@@ -46,37 +60,14 @@ public struct UnpackCommand {
         }
     }
 
-    /// Lists, verifies or extracts the archive `input`.
+    /// Extracts, lists or verifies the archive `input`, as `options.mode` says.
     private func read(_ input: ArchiveInput, pipeline: Pipeline) -> ExitCode {
         let context = options.context
-        let (name, fd, seekable, isGzip, stream) = (input.name, input.fd, input.seekable, input.isGzip, input.stream)
-        if options.verifyOnly { return verify(name: name, fd: fd, seekable: seekable, isGzip: isGzip, stream: stream, pipeline: pipeline) }
-
-        if options.listOnly {
-            // bale's own archive, in a file: from its index when it has a
-            // usable one; else (with a warning when it is damaged) from the stream.
-            var status = ExitCode.success
-            if seekable && isGzip {
-                let indexed = IndexedListing(fd: fd, name: name, exclusions: options.policy.exclusions,
-                                             codec: options.engine.codec, context: context)
-                switch indexed.list() {
-                case .listed(let status): return status
-                case .useStream(let warning?):
-                    context.report(warning)
-                    status = .warning
-                case .useStream(nil): break
-                }
-            }
-            // The lines go out in large writes; what is listed before an
-            // error is still printed (as tar -tv does), then the error.
-            let listing = StandardOutput.Buffer()
-            let sink = TarStreamSink(archiveName: name, handler: TarLister(exclusions: options.policy.exclusions) {
-                (line: ArraySlice<UInt8>) throws(BaleError) in try listing.append(line)
-            })
-            return max(status, input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context,
-                                          output: listing))
+        switch options.mode {
+        case .verify(let manifest): return verify(input, manifest: manifest, pipeline: pipeline)
+        case .list: return list(input, pipeline: pipeline)
+        case .extract: break
         }
-
         // -C's name as its bytes (TerminalText's stand-ins, from the command line).
         let directory = TerminalText.bytes(ofName: options.directory)
         if options.directory != ".", let failure = MissingDirectories.make(directory) {
@@ -105,19 +96,47 @@ public struct UnpackCommand {
                                 engine: options.engine, context: context)
                 .read(into: extractor, pipeline: pipeline, output: names)
         }
-        let sink = TarStreamSink(archiveName: name, handler: extractor())
+        let sink = TarStreamSink(archiveName: input.name, handler: extractor())
         return input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context, output: names)
+    }
+
+    /// `bale list`: bale's own archive, in a file, from its index when it
+    /// has a usable one; else (with a warning when it is damaged) from the
+    /// stream.
+    private func list(_ input: ArchiveInput, pipeline: Pipeline) -> ExitCode {
+        let context = options.context
+        let (name, fd, seekable, isGzip) = (input.name, input.fd, input.seekable, input.isGzip)
+        var status = ExitCode.success
+        if seekable && isGzip {
+            let indexed = IndexedListing(fd: fd, name: name, exclusions: options.policy.exclusions,
+                                         codec: options.engine.codec, context: context)
+            switch indexed.list() {
+            case .listed(let status): return status
+            case .useStream(let warning?):
+                context.report(warning)
+                status = .warning
+            case .useStream(nil): break
+            }
+        }
+        // The lines go out in large writes; what is listed before an
+        // error is still printed (as tar -tv does), then the error.
+        let listing = StandardOutput.Buffer()
+        let sink = TarStreamSink(archiveName: name, handler: TarLister(exclusions: options.policy.exclusions) {
+            (line: ArraySlice<UInt8>) throws(BaleError) in try listing.append(line)
+        })
+        return max(status, input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context,
+                                      output: listing))
     }
 
     /// `bale verify`: reads everything, writes nothing. A tar, plain or in
     /// a gzip, is read as a tar (structure and, with a manifest, digests),
     /// whatever its name; any other gzip as gzip alone, as `gunzip -t`
     /// does (see `TarSniffer`). A name that says tar holds it to one.
-    private func verify(name: String, fd: Int32, seekable: Bool, isGzip: Bool, stream: StreamStart,
-                        pipeline: Pipeline) -> ExitCode {
+    private func verify(_ input: ArchiveInput, manifest: String?, pipeline: Pipeline) -> ExitCode {
         let context = options.context
+        let (name, fd, seekable, isGzip, stream) = (input.name, input.fd, input.seekable, input.isGzip, input.stream)
         var expected: [Manifest.Listed] = []
-        if let manifest = options.manifest {
+        if let manifest {
             switch ManifestFile.parseStrictly(manifest) {
             case .success(let entries): expected = entries
             case .failure(let error):
@@ -142,7 +161,7 @@ public struct UnpackCommand {
             }
         }
         let sink = TarStreamSink(archiveName: name,
-                                 handler: TarVerifier(manifest: options.manifest == nil ? nil : expected.map(\.path),
+                                 handler: TarVerifier(manifest: manifest == nil ? nil : expected.map(\.path),
                                                       index: index))
         // The content says whether it is a tar (`TarSniffer`), not the name:
         // a plain file that is none is "not in gzip format", as gunzip -t
@@ -166,7 +185,7 @@ public struct UnpackCommand {
             try sniffer?.finish()
             if sniffer?.isTar == false {
                 // A .gz of something else, checked whole as gunzip -t checks it.
-                if options.manifest != nil {
+                if manifest != nil {
                     context.report(.error(path: name, "--manifest needs a tar archive; this holds none"))
                     return .failure
                 }
@@ -251,14 +270,14 @@ public struct UnpackCommand {
         // regular file (a `--shard` part that got none), for which `pack
         // --manifest` writes one. Against files it said OK, where `sha256sum
         // -c` of it fails.
-        if options.manifest != nil, expected.isEmpty, verifier.extracted.values.contains(where: \.isRegularFile) {
-            context.fail(ManifestFile.holdsNoChecksum(options.manifest!))
+        if let manifest, expected.isEmpty, verifier.extracted.values.contains(where: \.isRegularFile) {
+            context.fail(ManifestFile.holdsNoChecksum(manifest))
             return .failure
         }
         // A damaged header skipped (its entry lost) is an error, never
         // "OK" nor "read with warnings".
         if warnings.contains(where: { $0.severity == .error }) { return .failure }
-        let checked = options.manifest == nil ? ""
+        let checked = manifest == nil ? ""
             : ", \(expected.count) \(expected.count == 1 ? "file matches" : "files match") the manifest"
         // Never a plain "OK" over a warning (a stream that may be cut short).
         let verdict = warnings.isEmpty ? "OK" : "read with warnings"
