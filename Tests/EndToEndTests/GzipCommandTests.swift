@@ -253,8 +253,9 @@ import Testing
     }
 
     /// A file put where the input was between bale's look and its open, a
-    /// FIFO here (strace holds the open for a second while the script
-    /// swaps it in): "file changed as we read it", exit 1, the FIFO left.
+    /// FIFO here (strace holds the open for three seconds while the script
+    /// swaps it in after one: bale's start under strace took more than the
+    /// half second it had before on a loaded machine): "file changed as we read it", exit 1, the FIFO left.
     /// ext4 and tmpfs give a freed inode number to the next file made, so
     /// the FIFO passed for the file bale had looked at: an empty .gz made
     /// and the FIFO removed, exit 0, or, with a writer holding the FIFO
@@ -264,8 +265,8 @@ import Testing
         let run = try Scratch().run(#"""
             for writer in none holding; do
                 rm -rf d && mkdir d && seq 1000 > d/f
-                (sleep 0.5; rm d/f; mkfifo d/f; [ $writer = holding ] && { sleep 4 > d/f 2> /dev/null & echo $! > pid; }) > /dev/null 2>&1 &
-                timeout 20 strace -f -qq -o /dev/null -P d/f -e inject=openat:delay_enter=1500000 \
+                (sleep 1; rm d/f; mkfifo d/f; [ $writer = holding ] && { sleep 4 > d/f 2> /dev/null & echo $! > pid; }) > /dev/null 2>&1 &
+                timeout 20 strace -f -qq -o /dev/null -P d/f -e inject=openat:delay_enter=3000000 \
                     "$BALE" gzip d/f 2> err; echo "$writer: exit $? $(grep '^bale' err) $(stat -c %F d/f) $(ls d)"
                 wait; [ -f pid ] && kill $(cat pid) 2> /dev/null; rm -f pid
             done

@@ -234,4 +234,58 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `-lN` of standard input lists the name and time the header stores,
+    /// as GNU gzip lists them from a file, a redirected file or a pipe
+    /// alike; without -N, "stdout" and the input's own date. bale listed
+    /// "stdout" for every standard input, and the epoch from a pipe.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func storedNameIsListedFromStandardInputToo() throws {
+        let run = try Scratch().run(#"""
+            printf 'hi\n' > orig && touch -d @1234567890 orig && gzip -c orig > n.gz
+            for args in -lvN -lN -lv; do
+                gzip $args < n.gz > want; "$BALE" gunzip $args < n.gz > got; cmp -s want got && echo "$args < file: same"
+                cat n.gz | gzip $args > want; cat n.gz | "$BALE" gunzip $args > got; cmp -s want got && echo "$args pipe: same"
+            done
+            tail -n 1 got | awk '{print $NF}'
+            """#)
+        #expect(run.stdout == """
+            -lvN < file: same
+            -lvN pipe: same
+            -lN < file: same
+            -lN pipe: same
+            -lv < file: same
+            -lv pipe: same
+            stdout
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A symbolic link to a directory is a directory, as gzip finds it:
+    /// "is a directory -- ignored", exit 2, under -t, -c and -f alike. bale
+    /// said "read error: Is a directory" (exit 1) under -t and -c, and "is
+    /// not a directory or a regular file" under -f.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func aLinkToADirectoryIsADirectory() throws {
+        let run = try Scratch().run(#"""
+            mkdir dir && ln -s dir l.gz
+            for args in -t -dc -tf -df "-df -k"; do
+                gzip $args l.gz > /dev/null 2> want; w=$?; "$BALE" gunzip $args l.gz > /dev/null 2> got; echo "$args: $w $?"
+                sed 's/^gzip:/bale:/' want | cmp -s - got && echo same || cat want got
+            done
+            """#)
+        #expect(run.stdout == """
+            -t: 2 2
+            same
+            -dc: 2 2
+            same
+            -tf: 2 2
+            same
+            -df: 2 2
+            same
+            -df -k: 2 2
+            same
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -198,6 +198,13 @@ public struct GzipCommand: Sendable {
             context.fail(BaleError.cannotOpen(path: path, .current("stat")))
             return .failure
         }
+        // A link to a directory is a directory, as gzip finds it (it
+        // follows the name): "read error: Is a directory", exit 1, had it
+        // under -c and -t, "not a directory or a regular file" under -f.
+        if info.st_mode & S_IFMT == S_IFDIR {
+            context.report(.isADirectory(path))
+            return .warning
+        }
         if info.st_mode & S_IFMT == S_IFSOCK {
             context.report(.socketInput(path))
             return .failure

@@ -161,10 +161,10 @@ struct GzipListing {
         }
         // With -N, the name and time the header stores, as `gunzip -N`
         // would restore them (and as `gzip -lN` lists them).
-        let stored = command.options.restoresName && isFile ? GzipStoredName.read(fd: fd, at: start) : nil
+        let stored = command.options.restoresName ? summary.storedName : nil
         let name: String
         if isStandardInput {
-            name = "stdout"
+            name = stored?.baseName.map(TerminalText.name) ?? "stdout"
         } else {
             let base = path.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
             switch command.outputName(for: path[base...], decompressing: true) {

@@ -31,6 +31,11 @@ public struct GzipSummary: Equatable, Sendable {
     /// What followed the last member: nothing, zero bytes, or bytes that
     /// are not gzip (ignored, as gunzip ignores them, with its warning).
     public var ending: GzipStreamDecoder.Ending
+    /// The name and time its first header stores (what `gunzip -N` would
+    /// restore, and `gzip -lN` lists); nil when the header holds no whole
+    /// one in its first `GzipStoredName.headerBytesRead` bytes. Read from
+    /// a pipe too, where gzip lists them as from a file.
+    public var storedName: GzipStoredName?
 
     /// Why a file has no summary.
     public enum Failure: Error {
@@ -67,6 +72,7 @@ public struct GzipSummary: Equatable, Sendable {
             throw .readFailed(error)
         }
         let headerLength = try Self.headerLength(scanned)
+        let storedName = GzipStoredName.read(fd: fd, at: start)
         let counter = CountingSink()
         let ending: GzipStreamDecoder.Ending
         do { ending = try GzipStreamDecoder.decode(fd: fd, path: path, zlibOnly: zlibOnly, sink: counter) } catch {
@@ -74,7 +80,7 @@ public struct GzipSummary: Equatable, Sendable {
         }
         let (bytes, crc) = counter.figures
         return GzipSummary(compressedBytes: remaining, uncompressedBytes: bytes, crc: crc,
-                           headerBytes: Int64(headerLength) + 8, ending: ending)
+                           headerBytes: Int64(headerLength) + 8, ending: ending, storedName: storedName)
     }
 }
 
@@ -104,7 +110,7 @@ extension GzipSummary {
         relay.decoderEnded(well: (try? decoded.get()) != nil)
         FileIO.close(readEnd)
         thread.join()
-        let (header, total, readError) = relay.outcome
+        let (header, head, total, readError) = relay.outcome
         if let readError { throw .readFailed(readError) }
         let headerLength = try Self.headerLength(header)
         let ending: GzipStreamDecoder.Ending
@@ -114,7 +120,8 @@ extension GzipSummary {
         }
         let (bytes, crc) = counter.figures
         return GzipSummary(compressedBytes: total, uncompressedBytes: bytes, crc: crc,
-                           headerBytes: Int64(headerLength) + 8, ending: ending)
+                           headerBytes: Int64(headerLength) + 8, ending: ending,
+                           storedName: head.withUnsafeBytes { GzipStoredName.read(from: $0) })
     }
 }
 
@@ -125,6 +132,9 @@ private final class StreamRelay: Sendable {
     private struct State {
         /// What the first header's scan found, given at the end.
         var header = GzipHeaderScan.Outcome.needsMore
+        /// The stream's first bytes, up to `GzipStoredName.headerBytesRead`:
+        /// the stored name and time are read from them at the end.
+        var head: [UInt8] = []
         var total: Int64 = 0
         var readError: SystemError?
         /// Set once the decoder has stopped (before it closes its end):
@@ -149,7 +159,7 @@ private final class StreamRelay: Sendable {
             FileIO.close(output)
         }
         // The first header, scanned here and its outcome handed over at
-        // the end: a piece at a time, nothing of it kept.
+        // the end, a piece at a time; of it, only its first 64 KiB are kept.
         var scan = GzipHeaderScan()
         defer { state.withLock { $0.header = scan.outcome } }
         var writing = true
@@ -161,7 +171,11 @@ private final class StreamRelay: Sendable {
             }
             if got == 0 { return }
             let piece = UnsafeRawBufferPointer(rebasing: buffer[..<got])
-            state.withLock { $0.total += Int64(got) }
+            state.withLock {
+                $0.total += Int64(got)
+                let room = GzipStoredName.headerBytesRead - $0.head.count
+                if room > 0 { $0.head += piece.prefix(room) }
+            }
             if scan.outcome == .needsMore { _ = scan.scan(piece) }
             guard writing else { continue }
             do { try FileIO.write(output, from: piece.baseAddress!, count: got) } catch {
@@ -178,8 +192,8 @@ private final class StreamRelay: Sendable {
         state.withLock { $0.countsTheRest = well }
     }
 
-    var outcome: (header: GzipHeaderScan.Outcome, total: Int64, readError: SystemError?) {
-        state.withLock { ($0.header, $0.total, $0.readError) }
+    var outcome: (header: GzipHeaderScan.Outcome, head: [UInt8], total: Int64, readError: SystemError?) {
+        state.withLock { ($0.header, $0.head, $0.total, $0.readError) }
     }
 }
 

@@ -16,6 +16,14 @@
 ///   queue. It gets a `Cancellation`; when the job fails the runner
 ///   cancels it, so the walk stops, and joins it; then the command's
 ///   `whenFailed` names what was left undone.
+/// - Two steps with no producer run on the pipeline `withPipeline` gives
+///   them directly (`Pipeline.run`: `perform` would add only a producer's
+///   thread): gunzip's parallel pass over a file's members (`GunzipJob`,
+///   which the streaming pass may take over) and the members an index
+///   plans for named entries (`NamedEntries`, which may fall back to the
+///   whole stream). An archive read to its end retires its workers early
+///   (`ArchiveInput.read`: `WorkerPool.retire`, while the extractor
+///   finishes); the pool's shutdown at the end is still `withPipeline`'s.
 /// - Errors are reported into the run's `RunContext`; a reader of
 ///   standard output that went away is no message but exit 141
 ///   (`RunContext.fail`); the executable ends with the worse of the
