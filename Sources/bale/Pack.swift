@@ -98,7 +98,7 @@ struct Pack: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Flag(name: .shortAndLong, help: "Replace an existing default-named archive; write to a terminal.")
+    @Flag(name: .shortAndLong, help: "Replace an existing default-named archive; write to a terminal. Not tar's -f: the archive is named with -o.")
     var force = false
 
     @Flag(name: .shortAndLong, help: "List each entry on standard error.")
@@ -128,9 +128,25 @@ struct Pack: ParsableCommand {
         if removeFiles && dereference {
             throw ValidationError("--remove-files does not go with -h: the files archived would be the links' targets")
         }
+        // `tar -f ARCHIVE` typed as `bale pack -f backup.tar.gz logs`: -f is
+        // --force here, so the old archive would be packed as a path, into
+        // backup.tar.gz.tar.gz (and with --remove-files removed): refused,
+        // naming -o. An archive packed on purpose is named with -o.
+        if force, output == nil, let first = paths.first, Self.namesAnArchive(first) {
+            throw ValidationError("-f is --force here, not tar's -f: the archive is named with -o "
+                                  + "(bale pack -o '\(first)' PATH...); to pack '\(first)' itself, give -o too")
+        }
         try engine.requireJSONApart(output == "-" || manifest == "-", output == "-" ? "the archive" : "the manifest")
         try engine.requireDistinctOutputs([("-o", output), ("--manifest", manifest)])
         _ = try stamps()
+    }
+
+    /// True when `path` ends as a compressed tar's name does (`.tar.gz`,
+    /// `.tgz`, `.tar` and their kin, in any case).
+    static func namesAnArchive(_ path: String) -> Bool {
+        let name = path.lowercased()
+        return [".tar", ".tar.gz", ".tgz", ".taz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tzst"]
+            .contains { name.hasSuffix($0) }
     }
 
     /// --mtime, --owner and --group, read (a malformed one is a usage error).

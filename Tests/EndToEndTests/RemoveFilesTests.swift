@@ -62,6 +62,21 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// tar's `-f ARCHIVE` typed to pack (`bale pack --remove-files -f
+    /// backup.tar.gz logs`): pack's -f is --force, so the old archive was
+    /// packed as a path into backup.tar.gz.tar.gz and then removed, exit 0.
+    /// Refused now (64), naming -o, with nothing touched; with -o the same
+    /// paths are packed as asked.
+    @Test func tarsDashFIsRefusedNamingDashO() throws {
+        let run = try Scratch().run("""
+            mkdir logs && echo a > logs/a && echo old > backup.tar.gz
+            "$BALE" pack --remove-files -f backup.tar.gz logs 2> err; echo "status=$?"
+            grep -c "the archive is named with -o" err; ls | tr '\\n' ' '; echo
+            "$BALE" pack -q --remove-files -f -o new.tgz backup.tar.gz logs; echo "status=$?"; ls | tr '\\n' ' '; echo
+            """)
+        #expect(run.stdout == "status=64\n1\nbackup.tar.gz err logs \nstatus=0\nerr new.tgz \n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// After a clean run the tree is gone, and the archive (and the
     /// manifest) hold it whole: GNU tar extracts it identical to a copy
     /// made before, hard links and a multi-chunk file included; a tree
