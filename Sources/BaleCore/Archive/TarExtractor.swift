@@ -283,6 +283,15 @@ public struct TarExtractor: TarReader.Handler {
         // Nothing left once stripped (`top/` with one component stripped,
         // as `top`): skipped, and not listed by -v, as GNU tar skips it.
         guard let name = policy.stripped(entry.name), policy.stripComponents == 0 || !name.isEmpty else { return }
+        // Named in every message as it is extracted, stripped, as GNU tar
+        // names it ("b/c: Cannot open: File exists", not "a/b/c"); -v lists
+        // it as archived (`archived`), as tar -xv does.
+        let archived = entry
+        var entry = entry
+        if policy.stripComponents > 0 {
+            entry.name = name
+            currentEntry = entry
+        }
         let parts: [[UInt8]]
         switch Self.components(name) {
         case .success(let cleaned): parts = cleaned
@@ -296,7 +305,7 @@ public struct TarExtractor: TarReader.Handler {
             // the destination, and is named, never dropped without a word
             // (GNU tar: ".: Cannot open: File exists"; bsdtar refuses it too).
             // Listed (-v) as tar -xv lists `./`, a label excepted.
-            if entry.special != .volumeLabel { onEntry?(entry) }
+            if entry.special != .volumeLabel { onEntry?(archived) }
             if entry.kind != .directory && entry.special != .volumeLabel {
                 var named = entry
                 if named.name.isEmpty { named.name = [UInt8(ascii: ".")] }  // as GNU tar names it
@@ -335,7 +344,7 @@ public struct TarExtractor: TarReader.Handler {
         if entry.kind != .directory || policy.existingFiles == .keepNewer { writers.waitForFiles(in: path) }
         // Listed (-v) before it is tried, as tar -xv lists a name before
         // any error about it.
-        onEntry?(entry)
+        onEntry?(archived)
         // A hard link's target is found before anything is made for the
         // link itself: one that names nothing in the destination leaves
         // nothing behind, not even the link's own directories.
