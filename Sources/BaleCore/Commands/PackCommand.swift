@@ -102,7 +102,6 @@ public struct PackCommand {
             }
         }
         defer { if base != AT_FDCWD { FileIO.close(base) } }
-        var outputPath = options.outputPath
         // Only with --remove-files do the parts remove what they take; without
         // it, a path gone is an error in every part, as a name mistyped is.
         let walked = Self.leavingOutOtherPartsGone(paths, shard: options.removesSources ? options.walker.shard : nil,
@@ -110,80 +109,8 @@ public struct PackCommand {
         if !Self.allExist(walked, relativeTo: base, dereference: options.walker.dereference, context: context) {
             return .failure
         }
-        // The default name is not replaced without -f: neither an archive
-        // found there now nor a file made there while bale packs (the
-        // commit then renames without replacing).
-        let replacesTarget = outputPath != nil || options.force
-        if outputPath == nil {
-            // NAME.tar.gz beside the first path: inside -C's directory.
-            // Its bytes, whatever they are (a path that is not UTF-8 too):
-            // kept in the String by TerminalText.name, given back by
-            // AtomicOutputFile.
-            let nameBytes = defaultOutputName(paths[0])
-            let name = TerminalText.name(nameBytes)
-            var existing = stat()
-            if !options.force && withCString(nameBytes, { fstatat(base, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 {
-                // A warning in wording, but the run fails: nothing was written.
-                context.report(Self.existingArchive(name))
-                return .failure
-            }
-            outputPath = options.directory.map { $0.hasSuffix("/") ? $0 + name : $0 + "/" + name } ?? name
-        }
-        if outputPath == "-" && !options.force && isatty(1) != 0 {
-            context.report(.error(path: nil, "compressed data not written to a terminal. Use -f to force."))
-            return .failure
-        }
-
-        // Refused before it is opened: opening a FIFO would wait for a reader.
-        if removal != nil, let outputPath, AtomicOutputFile.writesDirectly(TerminalText.bytes(ofName: outputPath)) {
-            context.report(.error(path: outputPath, Self.notAFileForRemoval))
-            return .failure
-        }
-        // The manifest is made at the end, once every digest is known; a
-        // name it cannot have is said now, before the archive is made.
-        if let manifest = options.manifestPath, manifest != "-" {
-            do throws(BaleError) { try AtomicOutputFile.checkCanBeMade(manifest) } catch {
-                context.fail(error, writing: "the manifest")
-                return .failure
-            }
-        }
-        // The temporary archive and manifest a killed run (SIGKILL: the OOM
-        // killer, a batch system's time limit) left for these same outputs,
-        // as `gzip FILE` removes its own (`TemporaryLeftovers`: bale's by
-        // their check letters, and no live run holds them locked). Each
-        // killed `pack -o` of a cron job left one more hidden partial
-        // archive, as large as the archive.
-        let leftovers = TemporaryLeftovers()
-        for path in [outputPath, options.manifestPath].compactMap({ $0 }) where path != "-" {
-            let bytes = TerminalText.bytes(ofName: path)
-            guard !AtomicOutputFile.writesDirectly(bytes) else { continue }
-            for removed in leftovers.remove(leftOversOf: bytes) { context.infoRemovedLeftover(TerminalText.name(removed)) }
-        }
-        let output: AtomicOutputFile?
-        if let outputPath, outputPath != "-" {
-            // The archive's directory is held (see `AtomicOutputFile`: a
-            // directory renamed mid-write still gets the finished archive)
-            // when that descriptor is plainly spare. Under a limit so low
-            // that the walk and the cutter need every one (`ulimit -n 14`
-            // with two workers, `PackDescriptors`), it is named by path,
-            // as before: a rename of its directory then fails the run
-            // (exit 1) rather than a file being left out.
-            let spareNeeded = Self.spareToHoldTheDirectory(workers: options.engine.workerCount)
-            let holdsDirectory = DescriptorLimit.spare() >= spareNeeded
-            do {
-                output = try AtomicOutputFile(pathBytes: TerminalText.bytes(ofName: outputPath),
-                                              holdingDirectory: holdsDirectory)
-            } catch {
-                context.fail(error)
-                return .failure
-            }
-        } else {
-            output = nil
-        }
-        if removal != nil, output?.isRenamedIntoPlace != true {
-            context.report(.error(path: outputPath, Self.notAFileForRemoval))
-            return .failure
-        }
+        guard let archive = openArchive(paths: paths, base: base, removing: removal != nil) else { return .failure }
+        let (outputPath, output, replacesTarget) = (archive.path, archive.file, archive.replacesTarget)
 
         var walkerOptions = options.walker
         walkerOptions.numericOwner = options.numericOwner
@@ -319,6 +246,100 @@ public struct PackCommand {
                                                        everythingArchived: everythingArchived, relativeTo: base))
         }
         return status
+    }
+
+    /// The archive `run` writes: its name (given, or made; "-" for
+    /// standard output), its temporary file (nil for standard output), and
+    /// whether it may replace a file of that name.
+    private struct ArchiveOutput {
+        var path: String?
+        var file: AtomicOutputFile?
+        var replacesTarget: Bool
+    }
+
+    /// Names the archive (given, or NAME.tar.gz beside the first of
+    /// `paths`, inside -C's `base`), removes what a killed run left for it
+    /// and for the manifest, and opens its temporary file; nil, with the
+    /// reason reported, when it cannot be made (or, `removing`, when it is
+    /// no file the sources' removal could trust).
+    private func openArchive(paths: [[UInt8]], base: Int32, removing: Bool) -> ArchiveOutput? {
+        let context = options.context
+        var outputPath = options.outputPath
+        // The default name is not replaced without -f: neither an archive
+        // found there now nor a file made there while bale packs (the
+        // commit then renames without replacing).
+        let replacesTarget = outputPath != nil || options.force
+        if outputPath == nil {
+            // NAME.tar.gz beside the first path: inside -C's directory.
+            // Its bytes, whatever they are (a path that is not UTF-8 too):
+            // kept in the String by TerminalText.name, given back by
+            // AtomicOutputFile.
+            let nameBytes = defaultOutputName(paths[0])
+            let name = TerminalText.name(nameBytes)
+            var existing = stat()
+            if !options.force && withCString(nameBytes, { fstatat(base, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 {
+                // A warning in wording, but the run fails: nothing was written.
+                context.report(Self.existingArchive(name))
+                return nil
+            }
+            outputPath = options.directory.map { $0.hasSuffix("/") ? $0 + name : $0 + "/" + name } ?? name
+        }
+        if outputPath == "-" && !options.force && isatty(1) != 0 {
+            context.report(.error(path: nil, "compressed data not written to a terminal. Use -f to force."))
+            return nil
+        }
+
+        // Refused before it is opened: opening a FIFO would wait for a reader.
+        if removing, let outputPath, AtomicOutputFile.writesDirectly(TerminalText.bytes(ofName: outputPath)) {
+            context.report(.error(path: outputPath, Self.notAFileForRemoval))
+            return nil
+        }
+        // The manifest is made at the end, once every digest is known; a
+        // name it cannot have is said now, before the archive is made.
+        if let manifest = options.manifestPath, manifest != "-" {
+            do throws(BaleError) { try AtomicOutputFile.checkCanBeMade(manifest) } catch {
+                context.fail(error, writing: "the manifest")
+                return nil
+            }
+        }
+        // The temporary archive and manifest a killed run (SIGKILL: the OOM
+        // killer, a batch system's time limit) left for these same outputs,
+        // as `gzip FILE` removes its own (`TemporaryLeftovers`: bale's by
+        // their check letters, and no live run holds them locked). Each
+        // killed `pack -o` of a cron job left one more hidden partial
+        // archive, as large as the archive.
+        let leftovers = TemporaryLeftovers()
+        for path in [outputPath, options.manifestPath].compactMap({ $0 }) where path != "-" {
+            let bytes = TerminalText.bytes(ofName: path)
+            guard !AtomicOutputFile.writesDirectly(bytes) else { continue }
+            for removed in leftovers.remove(leftOversOf: bytes) { context.infoRemovedLeftover(TerminalText.name(removed)) }
+        }
+        let output: AtomicOutputFile?
+        if let outputPath, outputPath != "-" {
+            // The archive's directory is held (see `AtomicOutputFile`: a
+            // directory renamed mid-write still gets the finished archive)
+            // when that descriptor is plainly spare. Under a limit so low
+            // that the walk and the cutter need every one (`ulimit -n 14`
+            // with two workers, `PackDescriptors`), it is named by path,
+            // as before: a rename of its directory then fails the run
+            // (exit 1) rather than a file being left out.
+            let spareNeeded = Self.spareToHoldTheDirectory(workers: options.engine.workerCount)
+            let holdsDirectory = DescriptorLimit.spare() >= spareNeeded
+            do {
+                output = try AtomicOutputFile(pathBytes: TerminalText.bytes(ofName: outputPath),
+                                              holdingDirectory: holdsDirectory)
+            } catch {
+                context.fail(error)
+                return nil
+            }
+        } else {
+            output = nil
+        }
+        if removing, output?.isRenamedIntoPlace != true {
+            context.report(.error(path: outputPath, Self.notAFileForRemoval))
+            return nil
+        }
+        return ArchiveOutput(path: outputPath, file: output, replacesTarget: replacesTarget)
     }
 
     /// The archive's default name holds a file already (at the start, or
