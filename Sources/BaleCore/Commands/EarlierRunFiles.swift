@@ -11,6 +11,9 @@ final class EarlierRunFiles: Sendable {
         var stamp: PackEntry.WalkedStamp
         var digest: [UInt8]
         var output: [UInt8]
+        /// The output's file, as compared: the input goes only while the
+        /// output's name still holds it (`InputRemoval`).
+        var outputIdentity: FileIdentity
         /// Whether the run removes its input (not -k, not --out-dir).
         var removes: Bool
     }
@@ -47,7 +50,8 @@ final class EarlierRunFiles: Sendable {
             if let problem = problems[PathParts(file.output).directory] {
                 diagnostic = Self.notFlushed(source, problem)
             } else {
-                let removal = context.inputRemoval.remove(file.path, ifStill: file.stamp)
+                let removal = context.inputRemoval.remove(file.path, ifStill: file.stamp,
+                                                          whileOutputIs: .init(path: file.output, identity: file.outputIdentity))
                 if removal == .removed { context.info(Self.removedLine(source: source, output: TerminalText.name(file.output))) }
                 diagnostic = removal.diagnostic(for: file.path)
             }

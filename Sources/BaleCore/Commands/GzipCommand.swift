@@ -619,7 +619,8 @@ public struct GzipCommand: Sendable {
             // The output is whole and in place; an input that stays (changed,
             // replaced, in a sticky directory of another user's, removed
             // meanwhile) is a warning, exit 2, as gzip gives it.
-            let removal = context.inputRemoval.remove(removeAfter.path, ifStill: removeAfter.stamp)
+            let removal = context.inputRemoval.remove(removeAfter.path, ifStill: removeAfter.stamp,
+                                                      whileOutputIs: output?.committedOutput)
             removed = removal == .removed
             if let diagnostic = removal.diagnostic(for: removeAfter.path) {
                 context.report(diagnostic)

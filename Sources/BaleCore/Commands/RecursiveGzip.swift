@@ -552,7 +552,8 @@ struct RecursiveGzip {
             guard GzipEquality.holds(pair, hashing: options.decompress ? nil : hasher) else { return false }
             if let earlier, let hasher {
                 earlier.add(EarlierRunFiles.File(path: path, stamp: PackEntry.WalkedStamp(info), digest: hasher.finish(),
-                                                 output: target, removes: !options.keep && options.outputDirectory == nil))
+                                                 output: target, outputIdentity: FileIdentity(existing),
+                                                 removes: !options.keep && options.outputDirectory == nil))
                 return true
             }
             if !options.keep && options.outputDirectory == nil {

@@ -72,6 +72,15 @@ public final class AtomicOutputFile: Sendable {
         var open = true
         var slot: Int32 = -1
         var directoryOpen = false
+        /// The file renamed into place, once committed.
+        var committed: FileIdentity?
+    }
+
+    /// The file now under the target's name, once `commit` renamed it
+    /// there, with that name (nil before, and for a target written
+    /// directly): what an input's removal waits on (`InputRemoval`).
+    var committedOutput: InputRemoval.Output? {
+        lifecycle.withLock { $0.committed }.map { InputRemoval.Output(path: pathBytes, identity: $0) }
     }
 
     private let lifecycle: Mutex<Lifecycle>
@@ -441,6 +450,13 @@ public final class AtomicOutputFile: Sendable {
         guard fstat(fd, &written) == 0, holdsTheFileWritten(temporaryName, written) else {
             throw .temporaryReplaced(path: path)
         }
+        // Its lock kept through the rename on a second descriptor of the
+        // same open file: closed first, the file stood unlocked under its
+        // temporary name until the rename, and another run's cleanup took
+        // it for a killed run's and removed it ("write error: No such file
+        // or directory", a reading helper's race of two runs).
+        let lockKept = dup(fd)
+        defer { if lockKept >= 0 { Glibc.close(lockKept) } }
         lifecycle.withLock { $0.open = false }
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
         // The file replaced, held (O_PATH) when it has other names, to learn
@@ -470,6 +486,7 @@ public final class AtomicOutputFile: Sendable {
         if heldReplaced >= 0 {
             inputRemoval?.nameReplaced(of: FileIdentity(replaced), before: replaced, openOn: heldReplaced)
         }
+        lifecycle.withLock { $0.committed = FileIdentity(written) }
         defer { closeDirectory() }
         if sync { try syncDirectory() }
         return .committed

@@ -58,7 +58,8 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// since it was read, say), so `-v` never says an input was replaced
     /// that is still there. The removals are batched (`removalBatch`, one
     /// `syncfs` for many outputs), so those lines come in bursts.
-    private var pendingRemovals: [(input: [UInt8], stamp: PackEntry.WalkedStamp, output: [UInt8], verbose: VerboseFigures?)] = []
+    private var pendingRemovals: [(input: [UInt8], stamp: PackEntry.WalkedStamp, output: [UInt8],
+                                   made: InputRemoval.Output?, verbose: VerboseFigures?)] = []
     /// What a file's `-v` line says (`VerboseLine`), kept until its input's removal is decided.
     private struct VerboseFigures {
         var name: String
@@ -211,7 +212,8 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         }
         let verbose = context.verbose ? VerboseFigures(name: source, plainBytes: size, gzipBytes: currentBytes) : nil
         if file.removesSource && problem == nil {
-            pendingRemovals.append((file.source.path, PackEntry.WalkedStamp(file.source.info), file.target, verbose))
+            pendingRemovals.append((file.source.path, PackEntry.WalkedStamp(file.source.info), file.target,
+                                    output.committedOutput, verbose))
         } else if let verbose {
             context.info(verbose.line(.created(name: output.path)))
         }
@@ -224,11 +226,14 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
         guard !pendingRemovals.isEmpty else { return }
         let problems = Self.flush(outputsIn: pendingRemovals.map(\.output))
         var reported: Set<[UInt8]> = []
-        for (input, stamp, output, verbose) in pendingRemovals {
+        for (input, stamp, output, made, verbose) in pendingRemovals {
             let directory = PathParts(output).directory
-            // Not known to be on disk: keep the input.
+            // Not known to be on disk: keep the input. Removed only while
+            // its output is still the file made (`InputRemoval`).
             let problem = problems[directory]
-            let removal = problem == nil ? context.inputRemoval.remove(input, ifStill: stamp) : nil
+            let removal = problem == nil
+                ? context.inputRemoval.remove(input, ifStill: stamp, whileOutputIs: made)
+                : nil
             if let verbose {
                 let removed = if case .removed = removal { true } else { false }
                 let name = TerminalText.name(output)
@@ -288,7 +293,7 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     /// returns how many there were.
     public func keepInputs() -> Int {
         let kept = pendingRemovals.count
-        for (_, _, output, verbose) in pendingRemovals {
+        for (_, _, output, _, verbose) in pendingRemovals {
             guard let verbose else { continue }
             context.info(verbose.line(.created(name: TerminalText.name(output))))
         }
