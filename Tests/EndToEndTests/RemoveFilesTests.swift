@@ -84,6 +84,27 @@ import Testing
         #expect(run.stdout == "status=1\nother\na b \n0\n1\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// A `pack --remove-files` keeps its archive locked from its commit
+    /// until it has removed what the archive holds (strace holds each
+    /// unlink here); a second one for the same archive meanwhile is
+    /// refused at its start, exit 1, nothing read or removed: its walk
+    /// would have missed what the first removed before it got there, and
+    /// its archive, replacing the first's, lost it.
+    @Test(.enabled(if: Machine.canTrace, "needs strace"))
+    func anArchiveWhoseSourcesAreBeingRemovedIsNotReplaced() throws {
+        let run = try Scratch().run(#"""
+            mkdir T U && seq 1000 > T/a && seq 2000 > T/b && seq 10 > U/c
+            strace -f -qq -o /dev/null -e inject=unlinkat:delay_enter=1500000 \
+                "$BALE" pack -q --remove-files -o a.tgz T 2> first.err & pid=$!
+            for i in $(seq 1 1000); do [ -e a.tgz ] && break; sleep 0.01; done
+            "$BALE" pack -q --remove-files -o a.tgz U 2> err; echo "second: $?"
+            wait $pid; echo "first: $?"
+            tar -tzf a.tgz | tr '\n' ' '; echo; ls U
+            grep -c 'is held by another bale pack --remove-files' err
+            """#)
+        #expect(run.stdout == "second: 1\nfirst: 0\nT/ T/a T/b \nc\n1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// tar's `-f ARCHIVE` typed to pack (`bale pack --remove-files -f
     /// backup.tar.gz logs`): pack's -f is --force, so the old archive was
     /// packed as a path into backup.tar.gz.tar.gz and then removed, exit 0.

@@ -212,8 +212,10 @@ public struct PackCommand {
                 }
                 return error.exitStatus
             }
-            guard archive.stillReplaces(),
-                  try output?.commit(attributes: nil, sync: removal != nil, replacing: archive.commitReplaces) != .targetExists
+            let (replaces, heldTarget) = archive.stillReplaces()
+            defer { if heldTarget >= 0 { FileIO.close(heldTarget) } }
+            guard replaces, try output?.commit(attributes: nil, sync: removal != nil, replacing: archive.commitReplaces,
+                                               keepingLock: removal != nil) != .targetExists
             else {
                 // Made there by someone else while bale packed: kept, and
                 // this archive discarded.
@@ -248,6 +250,8 @@ public struct PackCommand {
             status = max(status, removal.removeSources(of: feed.all, changedWhileRead: cutter.changedEntries,
                                                        everythingArchived: everythingArchived, relativeTo: base))
         }
+        // Held since its commit, while the files it holds were removed.
+        output?.releaseLock()
         return status
     }
 
@@ -271,11 +275,27 @@ public struct PackCommand {
         /// empty at the start is committed without replacing (atomic); one
         /// that held a file must still hold that file (a window of one
         /// system call remains before the rename).
-        func stillReplaces() -> Bool {
-            guard let foundAtStart, let path else { return true }
+        ///
+        /// The file there is held locked (`flock`, without waiting) from
+        /// the look to the rename, and `release`d by the caller: a run
+        /// still removing what its archive holds keeps it locked until it
+        /// is done (`commit(keepingLock:)`), and is not replaced meanwhile.
+        func stillReplaces() -> (replaces: Bool, held: Int32) {
+            guard let foundAtStart, let path else { return (true, -1) }
+            let fd = withCString(TerminalText.bytes(ofName: path)) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
             var info = stat()
-            let now = withCString(TerminalText.bytes(ofName: path)) { stat($0, &info) } == 0 ? FileIdentity(info) : nil
-            return now == foundAtStart
+            let now = fd >= 0 && fstat(fd, &info) == 0 ? FileIdentity(info) : nil
+            let free = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK
+            return (now == foundAtStart && free, fd)
+        }
+
+        /// Whether another bale holds the file under the name locked (a
+        /// `pack --remove-files` still removing what that archive holds).
+        static func isHeld(_ path: String) -> Bool {
+            let fd = withCString(TerminalText.bytes(ofName: path)) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+            guard fd >= 0 else { return false }
+            defer { FileIO.close(fd) }
+            return flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
         }
 
         /// Whether the commit may replace a file under the name.
@@ -370,6 +390,14 @@ public struct PackCommand {
             var info = stat()
             let there = withCString(TerminalText.bytes(ofName: outputPath)) { stat($0, &info) } == 0
             foundAtStart = .some(there ? FileIdentity(info) : nil)
+            // An archive whose run is still removing what it holds: this
+            // run's walk would miss what that one removes first, and its
+            // archive, replacing that one, lose it.
+            if there && ArchiveOutput.isHeld(outputPath) {
+                context.report(Self.archiveMadeMeanwhile(outputPath, started: false))
+                output?.discard()
+                return nil
+            }
         }
         return ArchiveOutput(path: outputPath, file: output, replacesTarget: replacesTarget, foundAtStart: foundAtStart)
     }
@@ -379,9 +407,11 @@ public struct PackCommand {
     /// the run fails.
     /// Under --remove-files, another file took the archive's name while
     /// bale packed (`ArchiveOutput.stillReplaces`).
-    private static func archiveMadeMeanwhile(_ name: String) -> Diagnostic {
-        .error(path: name, "was made or replaced by another process while bale packed; not replaced, "
-               + "this archive discarded")
+    private static func archiveMadeMeanwhile(_ name: String, started: Bool = true) -> Diagnostic {
+        started ? .error(path: name, "was made or replaced by another process while bale packed; not replaced, "
+                         + "this archive discarded")
+            : .error(path: name, "is held by another bale pack --remove-files, still removing the files it holds; "
+                     + "not replaced")
     }
 
     private static func existingArchive(_ name: String) -> Diagnostic {

@@ -74,6 +74,9 @@ public final class AtomicOutputFile: Sendable {
         var directoryOpen = false
         /// The file renamed into place, once committed.
         var committed: FileIdentity?
+        /// A descriptor of the committed file that keeps its lock after the
+        /// commit (`commit(keepingLock:)`), until `releaseLock`; -1 for none.
+        var lockHeld: Int32 = -1
     }
 
     /// The file now under the target's name, once `commit` renamed it
@@ -422,7 +425,7 @@ public final class AtomicOutputFile: Sendable {
     /// change time moves with it, which is no change of the input's.
     @discardableResult
     public func commit(attributes: Attributes?, sync: Bool, replacing: Bool = true,
-                       inputRemoval: InputRemoval? = nil) throws(BaleError) -> Commit {
+                       inputRemoval: InputRemoval? = nil, keepingLock: Bool = false) throws(BaleError) -> Commit {
         if direct {
             lifecycle.withLock { $0.open = false }
             do throws(SystemError) { try FileIO.closeChecked(fd) } catch { throw .writeFailed(path: path, error) }
@@ -455,7 +458,10 @@ public final class AtomicOutputFile: Sendable {
         // temporary name until the rename, and another run's cleanup took
         // it for a killed run's and removed it ("write error: No such file
         // or directory", a reading helper's race of two runs).
-        let lockKept = dup(fd)
+        // With `keepingLock`, it stays locked after the commit, until
+        // `releaseLock` (`pack --remove-files`, while it removes the files
+        // the archive holds: `ArchiveLock`).
+        var lockKept = dup(fd)
         defer { if lockKept >= 0 { Glibc.close(lockKept) } }
         lifecycle.withLock { $0.open = false }
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, .current("close")) }
@@ -486,7 +492,13 @@ public final class AtomicOutputFile: Sendable {
         if heldReplaced >= 0 {
             inputRemoval?.nameReplaced(of: FileIdentity(replaced), before: replaced, openOn: heldReplaced)
         }
-        lifecycle.withLock { $0.committed = FileIdentity(written) }
+        lifecycle.withLock { lifecycle in
+            lifecycle.committed = FileIdentity(written)
+            if keepingLock && lockKept >= 0 {
+                lifecycle.lockHeld = lockKept
+                lockKept = -1
+            }
+        }
         defer { closeDirectory() }
         if sync { try syncDirectory() }
         return .committed
@@ -548,5 +560,17 @@ public final class AtomicOutputFile: Sendable {
         }
     }
 
-    deinit { discard() }
+    /// Lets go of the lock `commit(keepingLock:)` kept.
+    public func releaseLock() {
+        let held = lifecycle.withLock { lifecycle in
+            defer { lifecycle.lockHeld = -1 }
+            return lifecycle.lockHeld
+        }
+        if held >= 0 { Glibc.close(held) }
+    }
+
+    deinit {
+        discard()
+        releaseLock()
+    }
 }
