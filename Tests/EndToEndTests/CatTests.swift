@@ -307,4 +307,20 @@ import Testing
             """#)
         #expect(run.stdout == "ok\nall: 1 1\nnamed: 1 1\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// A file continued from another volume (GNU tar's multi-volume 'M'
+    /// entry) is named and not written, exit 1, as `unpack` refuses it and
+    /// GNU tar -xO says it ("Cannot extract -- file is continued from
+    /// another volume", exit 2); bale cat wrote nothing, exit 0.
+    @Test(.enabled(if: Machine.has("tar"), "needs GNU tar"))
+    func aFileContinuedFromAnotherVolumeIsNamed() throws {
+        let run = try Scratch().run("""
+            head -c 25000 /dev/urandom > mv.bin && tar -M -L 20 -cf v1.tar -f v2.tar mv.bin
+            tar -tvf v2.tar | cut -c 1 | head -n 1
+            "$BALE" cat v2.tar mv.bin > out; echo "status=$? $(wc -c < out)"
+            """)
+        #expect(run.stdout == "M\nstatus=1 0\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == "bale: mv.bin: cannot extract -- file is continued from another volume; not written\n",
+                "\(run.stderr)")
+    }
 }

@@ -28,7 +28,16 @@ public struct TarContentWriter: TarReader.Handler {
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         switch entry.special {
-        case .volumeLabel?, .continuation?, .dumpDirectory?: writing = false
+        case .volumeLabel?, .dumpDirectory?: writing = false
+        case .continuation?:
+            // A file's rest from another volume: its start is not here, so
+            // none of it is written, and it is said, as `unpack` and GNU
+            // tar -xO say it (bale cat wrote nothing, exit 0).
+            writing = false
+            if !exclusions.excludes(entry.name) {
+                refusals.append(.error(path: entry.displayName, "cannot extract -- file is continued from another volume; "
+                                       + "not written"))
+            }
         case .unknownType?, .contiguous?, nil: writing = entry.kind == .file
         }
         if writing && exclusions.excludes(entry.name) { writing = false }
