@@ -181,7 +181,7 @@ import Testing
         let run = try Scratch().run(#"""
             head -c 30000000 /dev/urandom > big
             taskset -c 0 "$BALE" gzip -c big > /dev/null & pid=$!
-            until [ -n "$(pgrep -P $pid)" ]; do sleep 0.01; done; sleep 0.1
+            for _ in $(seq 1 1500); do [ -n "$(pgrep -P $pid)" ] && break; sleep 0.01; done; sleep 0.1
             echo "workers: $(pgrep -P $pid | wc -l) for $(taskset -c 0 nproc) CPU"
             wait $pid
             """#)

@@ -246,7 +246,7 @@ import Testing
             seq 1 1000 | "$dir/bale" gzip | gzip -dc | wc -l
             cp "$BALE" b2 && head -c 150000000 /dev/urandom > big
             ./b2 gzip -1 -k -p 2 big 2> err & pid=$!
-            until [ -n "$(pgrep -P $pid)" ]; do sleep 0.01; done
+            for _ in $(seq 1 1500); do [ -n "$(pgrep -P $pid)" ] && break; sleep 0.01; done
             sleep 0.3; rm b2; kill -KILL $(pgrep -P $pid | head -n 1)
             wait $pid; echo "removed while running, a worker killed: $?"
             gzip -dc big.gz | cmp - big && echo "whole"

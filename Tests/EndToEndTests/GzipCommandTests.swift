@@ -151,7 +151,7 @@ import Testing
                     file) set -- gzip -k t/big && reads=splice ;;
                 esac
                 strace -f -qq -o trace -e trace=openat,$reads -e inject=$reads:delay_enter=150000 "$BALE" "$@" 2> err &
-                until grep -q '"t/big"' trace 2> /dev/null; do sleep 0.02; done
+                for _ in $(seq 1 1500); do grep -q '"t/big"' trace 2> /dev/null && break; sleep 0.02; done
                 sleep 0.1
                 printf X | dd of=t/big bs=1 seek=100 conv=notrunc status=none
                 printf Y | dd of=t/big bs=1 seek=19000000 conv=notrunc status=none
@@ -185,7 +185,7 @@ import Testing
                     gunzip) gzip t/d/f && output=t/d/f && cp t/d/f.gz outside/f.gz && set -- gunzip -r t ;;
                 esac
                 strace -f -qq -o /dev/null -e inject=unlink,unlinkat:delay_enter=2000000 "$BALE" "$@" 2> err &
-                until [ -e $output ]; do sleep 0.02; done
+                for _ in $(seq 1 1500); do [ -e $output ] && break; sleep 0.02; done
                 sleep 0.5 && mv t/d t/moved && ln -s ../outside t/d
                 wait $!
                 echo "$how: exit $? $(cat err) outside: $(ls outside | tr '\n' ' ')moved: $(ls t/moved | tr '\n' ' ')"
@@ -215,10 +215,10 @@ import Testing
             for how in plain recursive in-place; do
                 rm -rf d && mkdir d && seq 1 100000 > d/log && cp d/log before && touch -r d/log stamp
                 if [ $how = recursive ]; then set -- -r -v d; else set -- d/log; fi
-                strace -f -qq -o /dev/null -e inject=rename,renameat,renameat2:delay_enter=2500000 \
+                strace -f -qq -o /dev/null -e inject=rename,renameat,renameat2:delay_enter=4000000 \
                     "$BALE" gzip "$@" 2> err &
-                until ls d/.log.gz.bale-* > /dev/null 2>&1; do sleep 0.02; done
-                sleep 0.5
+                for _ in $(seq 1 1500); do ls d/.log.gz.bale-* > /dev/null 2>&1 && break; sleep 0.02; done
+                sleep 1.5
                 if [ $how = in-place ]; then
                     # Rewritten in place, its size and modification time
                     # kept (rsync --inplace -t): only the change time shows it.
@@ -539,7 +539,7 @@ import Testing
     @Test(.enabled(if: Machine.canTrace, "needs strace"))
     func aTemporaryFileTakenByAnotherProcessIsNotCommitted() throws {
         let run = try Scratch().run(#"""
-            swap() { until t=$(ls -A | grep '^\.t\.tgz\.bale-\|^\.f\.gz\.bale-'); do sleep 0.02; done
+            swap() { for _ in $(seq 1 1500); do t=$(ls -A | grep '^\.t\.tgz\.bale-\|^\.f\.gz\.bale-') && break; sleep 0.02; done
                      sleep 0.5; echo junk > x; mv x "$t"; }
             mkdir d && seq 100000 > d/a && seq 10 > f
             swap & strace -f -qq -o /dev/null -e inject=fsync:delay_enter=1500000 \

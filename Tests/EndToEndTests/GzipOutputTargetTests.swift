@@ -49,7 +49,7 @@ import Testing
             mkdir d && seq 1 12000000 > d/f && sum=$(sha256sum < d/f)
             if [ "\(command)" = gunzip ]; then gzip -1 d/f; name=f.gz; out=f; else name=f; out=f.gz; fi
             "$BALE" \(command) -p 1 d/$name 2> err & pid=$!
-            until ls -A d | grep -q '\\.bale-'; do sleep 0.01; done
+            for _ in $(seq 1 1500); do ls -A d | grep -q '\\.bale-' && break; sleep 0.01; done
             mv d d2 && mkdir d && ls -A d2 | grep -q '\\.bale-' && echo "moved while writing"
             wait $pid; echo "status $?"
             ls -A d d2 | tr '\\n' ' '; echo

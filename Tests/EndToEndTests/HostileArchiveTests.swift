@@ -102,7 +102,7 @@ import Testing
                 rm -rf dest victim; mkdir -p dest/u victim; chmod 700 victim; chown nobody dest/u
                 strace -f -qq -o /dev/null -e inject=mkdirat,mknodat:delay_exit=1500000 \
                     "$BALE" unpack $kind.tar -C dest 2> err &
-                until [ -e dest/u/sub ]; do sleep 0.02; done
+                for _ in $(seq 1 1500); do [ -e dest/u/sub ] && break; sleep 0.02; done
                 setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c \
                     'cd dest/u && rm -rf sub && ln -s ../../victim sub'
                 wait $!

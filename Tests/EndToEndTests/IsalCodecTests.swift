@@ -49,6 +49,7 @@ import Testing
             \(Fixtures.gen)
             gen 41000000 data
             "$BALE" gzip --codec isal -\(level) -c -p 1 --io-threads 1 data > p1.gz
+            gzip -dc p1.gz | cmp - data || { echo "p1.gz does not hold the data"; exit 1; }
             for args in "-p 2" "-p 4" "-p 3 --io-threads 6"; do
               "$BALE" gzip --codec isal -\(level) -c $args data | cmp - p1.gz || { echo "differs with $args"; exit 1; }
             done

@@ -218,6 +218,8 @@ import Testing
         // The grower may finish before bale reads the file on a fast machine; a change is then not seen.
         // A path given that is not there: exit 1 and no archive at all (see BehaviourTests).
         #expect(run.stdout.contains("valid tar\nmissing=1\nno archive\n"), "\(run.stdout)\(run.stderr)")
+        // The growing file is archived whole or said to have changed: never a failure.
+        #expect(run.stdout.hasPrefix("status=0\n") || run.stdout.hasPrefix("status=2\n"), "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("tree/missing: Cannot stat: No such file or directory"), "\(run.stderr)")
         if run.stdout.hasPrefix("status=2") {
             #expect(run.stderr.contains("tree/growing: file changed as we read it"), "\(run.stderr)")
@@ -257,7 +259,7 @@ import Testing
         let run = try Scratch().run("""
             mkdir d src && seq 1 6000000 > src/f && seq 5 9 > src/g
             "$BALE" pack -p 1 -o d/x.tar.gz src 2> err & pid=$!
-            until ls -A d | grep -q '\\.bale-'; do sleep 0.01; done
+            for _ in $(seq 1 1500); do ls -A d | grep -q '\\.bale-' && break; sleep 0.01; done
             mv d d2 && mkdir d && ls -A d2 | grep -q '\\.bale-' && echo "moved while writing"
             wait $pid; echo "status $?"
             cat err
@@ -303,7 +305,7 @@ import Testing
             mkdir t && echo data > t/f
             strace -f -qq -o trace -e trace=renameat,renameat2,linkat -e inject=renameat,renameat2,linkat:delay_enter=1000000 \
                 "$BALE" pack --remove-files --manifest m t 2> err &
-            until grep -q rename trace 2> /dev/null; do sleep 0.02; done
+            for _ in $(seq 1 1500); do grep -q rename trace 2> /dev/null && break; sleep 0.02; done
             echo "someone else's" > t.tar.gz
             wait $!
             echo "exit $? $(cat err)"

@@ -101,7 +101,7 @@ import Testing
                 if [ $how = in-place ]; then set -- -r t && mirror=t; else set -- -r -k --out-dir pub t && mirror=pub/t; fi
                 strace -f -qq -o /dev/null -e inject=rename,renameat,renameat2:delay_enter=1000000:when=1 \
                     "$BALE" gzip "$@" 2> err &
-                until ls $mirror/a/.f.gz.bale-* > /dev/null 2>&1; do sleep 0.02; done
+                for _ in $(seq 1 1500); do ls $mirror/a/.f.gz.bale-* > /dev/null 2>&1 && break; sleep 0.02; done
                 mv $mirror/d $mirror/moved && ln -s "$PWD/outside" $mirror/d
                 wait $!
                 echo "$how: exit $? $(cat err) | outside: $(ls outside) | $(ls $mirror/a) | $(cat t/*/g)"

@@ -175,9 +175,9 @@ import Testing
         let run = try Scratch().run(#"""
             mkdir -p h/a h/b h/z && printf 'ORIGINAL\n' > h/a/f && ln h/a/f h/z/g && touch -d 2020-01-01 h/a/f
             for i in $(seq 300); do : > h/b/e$i; done
-            strace -f -qq -o /dev/null -P h/z -e trace=getdents64 -e inject=getdents64:delay_enter=2000000:when=1 \
+            strace -f -qq -o /dev/null -P h/z -e trace=getdents64 -e inject=getdents64:delay_enter=4000000:when=1 \
                 "$BALE" pack --remove-files h -o out.tgz 2> err & pid=$!
-            sleep 1
+            sleep 2
             python3 -c '
             import os
             st = os.stat("h/a/f")

@@ -48,14 +48,19 @@ import Testing
     @Test func partsRunAtOnceWhileEachRemovesItsFiles() throws {
         let run = try Scratch().run(#"""
             mkdir cc pr && (cd cc && seq 1 20000 | xargs touch) && (cd pr && seq 1 20000 | xargs touch)
-            "$BALE" gzip -r -p 1 --shard 2/3 cc 2> g2.err & sleep 1
+            "$BALE" gzip -r -p 1 --shard 2/3 cc 2> g2.err & part=$!
+            for i in $(seq 1 1000); do ls cc | grep -q '[.]gz$' && break; sleep 0.01; done
+            kill -0 $part 2> /dev/null && overlap=yes || overlap=no
             "$BALE" gzip -r -p 1 --shard 1/3 cc 2> g1.err; echo "gzip part 1: $?"; wait; echo "gzip part 2: $?"
             "$BALE" gzip -r -p 1 --shard 3/3 cc; echo "gzip part 3: $?"
             echo "left uncompressed: $(ls cc | grep -vc '[.]gz$') $(cat g1.err g2.err | wc -l)"
-            "$BALE" pack -p 1 --remove-files --shard 2/3 pr -o pr2.tgz 2> p2.err & sleep 1
+            "$BALE" pack -p 1 --remove-files --shard 2/3 pr -o pr2.tgz 2> p2.err & part=$!
+            for i in $(seq 1 1000); do ls -A | grep -q 'pr2.tgz.bale-' && break; sleep 0.01; done
+            kill -0 $part 2> /dev/null && overlap="$overlap yes" || overlap="$overlap no"
             "$BALE" pack -p 1 --remove-files --shard 1/3 pr -o pr1.tgz 2> p1.err; echo "pack part 1: $?"; wait; echo "pack part 2: $?"
             "$BALE" pack -p 1 --remove-files --shard 3/3 pr -o pr3.tgz; echo "pack part 3: $?"
             echo "left: $(ls pr | wc -l) $(cat p1.err p2.err | wc -l) $(for k in 1 2 3; do tar -tzf pr$k.tgz; done | grep -vc '/$')"
+            echo "part 2 still running when part 1 began: $overlap"
             """#)
         #expect(run.stdout == """
             gzip part 1: 0
@@ -66,6 +71,7 @@ import Testing
             pack part 2: 0
             pack part 3: 0
             left: 0 0 20000
+            part 2 still running when part 1 began: yes yes
 
             """, "\(run.stdout)\(run.stderr)")
     }
