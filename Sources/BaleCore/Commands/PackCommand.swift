@@ -212,7 +212,7 @@ public struct PackCommand {
                 }
                 return error.exitStatus
             }
-            let (replaces, heldTarget) = archive.stillReplaces()
+            let (replaces, heldTarget) = archive.guarded?.stillReplaces() ?? (true, -1)
             defer { if heldTarget >= 0 { FileIO.close(heldTarget) } }
             guard replaces, try output?.commit(attributes: nil, sync: removal != nil, replacing: archive.commitReplaces,
                                                keepingLock: removal != nil) != .targetExists
@@ -220,8 +220,7 @@ public struct PackCommand {
                 // Made there by someone else while bale packed: kept, and
                 // this archive discarded.
                 abandon()
-                context.report(archive.foundAtStart == nil ? Self.existingArchive(output?.path ?? "-")
-                               : Self.archiveMadeMeanwhile(output?.path ?? "-"))
+                context.report(archive.guarded?.notReplaced(started: true) ?? Self.existingArchive(output?.path ?? "-"))
                 return .failure
             }
             context.summary.addFiles(feed.fileCount)
@@ -262,44 +261,12 @@ public struct PackCommand {
         var path: String?
         var file: AtomicOutputFile?
         var replacesTarget: Bool
-        /// With --remove-files: the file the name held at the start (nil
-        /// for none), the only one the archive may replace (`stillReplaces`).
-        var foundAtStart: FileIdentity??
-
-        /// Whether the archive may still be committed over what its name
-        /// holds now. Under --remove-files, an archive another run put
-        /// there meanwhile is never replaced: two `pack --remove-files -o
-        /// a.tgz T` at once each removed the files its archive held, and
-        /// the later commit replaced the earlier's archive, its files in
-        /// none (a reading helper: 3 to 293 of 3,000 lost, exit 0). A name
-        /// empty at the start is committed without replacing (atomic); one
-        /// that held a file must still hold that file (a window of one
-        /// system call remains before the rename).
-        ///
-        /// The file there is held locked (`flock`, without waiting) from
-        /// the look to the rename, and `release`d by the caller: a run
-        /// still removing what its archive holds keeps it locked until it
-        /// is done (`commit(keepingLock:)`), and is not replaced meanwhile.
-        func stillReplaces() -> (replaces: Bool, held: Int32) {
-            guard let foundAtStart, let path else { return (true, -1) }
-            let fd = withCString(TerminalText.bytes(ofName: path)) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
-            var info = stat()
-            let now = fd >= 0 && fstat(fd, &info) == 0 ? FileIdentity(info) : nil
-            let free = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK
-            return (now == foundAtStart && free, fd)
-        }
-
-        /// Whether another bale holds the file under the name locked (a
-        /// `pack --remove-files` still removing what that archive holds).
-        static func isHeld(_ path: String) -> Bool {
-            let fd = withCString(TerminalText.bytes(ofName: path)) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
-            guard fd >= 0 else { return false }
-            defer { FileIO.close(fd) }
-            return flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
-        }
+        /// With --remove-files (and a name given, or -f): the name and
+        /// what it held at the start, the only file the archive may replace.
+        var guarded: GuardedOutputName?
 
         /// Whether the commit may replace a file under the name.
-        var commitReplaces: Bool { foundAtStart.map { $0 != nil } ?? replacesTarget }
+        var commitReplaces: Bool { guarded?.commitReplaces ?? replacesTarget }
     }
 
     /// Names the archive (given, or NAME.tar.gz beside the first of
@@ -384,36 +351,22 @@ public struct PackCommand {
             context.report(.error(path: outputPath, Self.notAFileForRemoval))
             return nil
         }
-        var foundAtStart: FileIdentity??
         // (The default name without -f is never replaced anyway.)
-        if removing && replacesTarget, let outputPath {
-            var info = stat()
-            let there = withCString(TerminalText.bytes(ofName: outputPath)) { stat($0, &info) } == 0
-            foundAtStart = .some(there ? FileIdentity(info) : nil)
-            // An archive whose run is still removing what it holds: this
-            // run's walk would miss what that one removes first, and its
-            // archive, replacing that one, lose it.
-            if there && ArchiveOutput.isHeld(outputPath) {
-                context.report(Self.archiveMadeMeanwhile(outputPath, started: false))
-                output?.discard()
-                return nil
-            }
+        let guarded = removing && replacesTarget ? outputPath.map(GuardedOutputName.init) : nil
+        // An archive whose run is still removing what it holds: this run's
+        // walk would miss what that one removes first, and its archive,
+        // replacing that one, lose it.
+        if let guarded, guarded.isHeldByAnotherRun {
+            context.report(guarded.notReplaced(started: false))
+            output?.discard()
+            return nil
         }
-        return ArchiveOutput(path: outputPath, file: output, replacesTarget: replacesTarget, foundAtStart: foundAtStart)
+        return ArchiveOutput(path: outputPath, file: output, replacesTarget: replacesTarget, guarded: guarded)
     }
 
     /// The archive's default name holds a file already (at the start, or
     /// made there while bale packed): a warning in wording, as gzip's, but
     /// the run fails.
-    /// Under --remove-files, another file took the archive's name while
-    /// bale packed (`ArchiveOutput.stillReplaces`).
-    private static func archiveMadeMeanwhile(_ name: String, started: Bool = true) -> Diagnostic {
-        started ? .error(path: name, "was made or replaced by another process while bale packed; not replaced, "
-                         + "this archive discarded")
-            : .error(path: name, "is held by another bale pack --remove-files, still removing the files it holds; "
-                     + "not replaced")
-    }
-
     private static func existingArchive(_ name: String) -> Diagnostic {
         .warning(path: name, "already exists; not overwritten (use -f or -o)", wording: .sentence, exitStatus: .failure)
     }

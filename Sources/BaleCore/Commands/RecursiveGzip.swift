@@ -148,6 +148,16 @@ struct RecursiveGzip {
                 return .failure
             }
         }
+        // Removing its inputs, the run's manifest is their only record: it
+        // replaces only what its name held at the start, and one whose run
+        // is still removing stops this one before it starts
+        // (`GuardedOutputName`: two runs at once each removed inputs, and
+        // the later manifest replaced the earlier's, its digests lost).
+        let guardedManifest = removing ? options.manifestPath.flatMap { $0 == "-" ? nil : GuardedOutputName($0) } : nil
+        if let guardedManifest, guardedManifest.isHeldByAnotherRun {
+            context.report(guardedManifest.notReplaced(started: false))
+            return .failure
+        }
 
         // Compressing: the walk is the job's producer, on its own thread
         // (see `CommandRunner`), and hands each file over as it finds it,
@@ -212,10 +222,23 @@ struct RecursiveGzip {
             var entries = sink.digests
             for file in earlier.files { entries.append(name: file.path, digest: file.digest) }
             do throws(BaleError) {
-                try Manifest.write(entries, to: manifest, sync: removing)
-                sink.removeInputs()
-                if removing { earlier.removeInputs(context: context) }
-                return max(status, sink.status, earlier.status)
+                if let guardedManifest {
+                    // Held locked from its commit until the inputs are gone;
+                    // not committed, every input is kept (below).
+                    if let file = try Self.writeGuarded(entries, to: guardedManifest) {
+                        defer { file.releaseLock() }
+                        sink.removeInputs()
+                        earlier.removeInputs(context: context)
+                        return max(status, sink.status, earlier.status)
+                    }
+                    context.report(guardedManifest.notReplaced(started: true))
+                    status = max(status, .failure)
+                } else {
+                    try Manifest.write(entries, to: manifest, sync: removing)
+                    sink.removeInputs()
+                    if removing { earlier.removeInputs(context: context) }
+                    return max(status, sink.status, earlier.status)
+                }
             } catch {
                 context.fail(error, writing: "the manifest")
                 status = max(status, error.exitStatus)
@@ -227,6 +250,29 @@ struct RecursiveGzip {
                                   + "\(kept == 1 ? "is" : "are") kept beside \(kept == 1 ? "its" : "their") output\(kept == 1 ? "" : "s")"))
         }
         return max(status, .failure)
+    }
+
+    /// Writes the manifest under `name`, flushed to disk, committed only
+    /// over what the name held at the start and kept locked (the caller
+    /// releases it once the inputs are removed); nil, nothing committed,
+    /// when another process made or replaced it meanwhile.
+    private static func writeGuarded(_ entries: Manifest.Entries, to name: GuardedOutputName)
+        throws(BaleError) -> AtomicOutputFile? {
+        let file = try AtomicOutputFile(path: name.path)
+        do throws(BaleError) {
+            try Manifest.write(entries, to: file)
+            let (replaces, held) = name.stillReplaces()
+            defer { if held >= 0 { FileIO.close(held) } }
+            guard replaces, try file.commit(attributes: nil, sync: true, replacing: name.commitReplaces,
+                                            keepingLock: true) == .committed else {
+                file.discard()
+                return nil
+            }
+            return file
+        } catch {
+            file.discard()
+            throw error
+        }
     }
 
     /// Gives the progress line the total of `files`, found whole before
