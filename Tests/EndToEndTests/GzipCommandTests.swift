@@ -514,6 +514,7 @@ import Testing
             for i in $(seq 200); do ls -A d | grep -q '^\.f\.bale-' && break; sleep 0.02; done
             ls -A d | grep -c '^\.f\.bale-'
             "$BALE" gunzip -r -k d 2> gunzip.err; echo "gunzip -r -k: $?"
+            kill -0 $pid 2> /dev/null && echo "unpack still writing"
             wait $pid; echo "unpack: $? $(cat unpack.err)"
             cmp d/f src/f && echo "d/f whole"
             ls -A d
@@ -521,6 +522,7 @@ import Testing
         #expect(run.stdout == """
             1
             gunzip -r -k: 2
+            unpack still writing
             unpack: 0 \("")
             d/f whole
             f

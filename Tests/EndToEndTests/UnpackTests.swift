@@ -197,7 +197,8 @@ import Testing
                 deadline = time.time() + 20
                 while time.time() < deadline and not (os.path.exists(out + '/a') and os.path.getsize(out + '/a') == 200000):
                     time.sleep(0.05)
-                print(kind, 'a on disk in the pause' if os.path.exists(out + '/a') else 'a not on disk in the pause')
+                whole = os.path.exists(out + '/a') and os.path.getsize(out + '/a') == 200000
+                print(kind, 'a on disk in the pause' if whole else 'a not on disk in the pause')
                 p.stdin.write(rest); p.stdin.close()
                 print(kind, 'status', p.wait())
             PY
