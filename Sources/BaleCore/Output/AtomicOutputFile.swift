@@ -460,7 +460,7 @@ public final class AtomicOutputFile: Sendable {
         // or directory", a reading helper's race of two runs).
         // With `keepingLock`, it stays locked after the commit, until
         // `releaseLock` (`pack --remove-files`, while it removes the files
-        // the archive holds: `ArchiveLock`).
+        // the archive holds, and `gzip -r --manifest` its manifest: `GuardedOutputName`).
         var lockKept = dup(fd)
         defer { if lockKept >= 0 { Glibc.close(lockKept) } }
         lifecycle.withLock { $0.open = false }

@@ -107,11 +107,19 @@ public final class InputRemoval: Sendable {
             // (`OutputDestination`); it must lead to the very file made.
             held = withCString(output.path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
             var info = stat()
-            // A file system without flock (ENOLCK, EOPNOTSUPP) leaves it
-            // unlocked, as `GzipEquality` does; only another's lock stops.
-            guard held >= 0, fstat(held, &info) == 0, FileIdentity(info) == output.identity,
-                  flock(held, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else {
-                return .outputNotHeld(output: output.path)
+            if held < 0 && (errno == EACCES || errno == EPERM) {
+                // Not ours to read (it has the input's mode): looked at
+                // only, unlocked, as on a file system without flock.
+                guard withCString(output.path, { stat($0, &info) }) == 0, FileIdentity(info) == output.identity else {
+                    return .outputNotHeld(output: output.path)
+                }
+            } else {
+                // A file system without flock (ENOLCK, EOPNOTSUPP) leaves it
+                // unlocked, as `GzipEquality` does; only another's lock stops.
+                guard held >= 0, fstat(held, &info) == 0, FileIdentity(info) == output.identity,
+                      flock(held, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else {
+                    return .outputNotHeld(output: output.path)
+                }
             }
         }
         // The directory first: the look and the unlink below are made in
