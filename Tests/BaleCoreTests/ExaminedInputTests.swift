@@ -63,3 +63,20 @@ struct ExaminedInputTests {
         #expect(left == ["input.gz", "secret"])
     }
 }
+
+/// `GzipCommand.refusalInPlace` of a file looked at as it was removed:
+/// `fstatat` can give a link count of 0 then, and the walk of `gzip -r`
+/// subtracted 1 from it, which traps: bale died of SIGILL (exit 132) when
+/// another run removed files in the tree it walked (a reading helper's
+/// race of `gzip -r --manifest` and `gzip -r`). Such a file has no other
+/// links; its open then fails, named, as for any file gone.
+struct LinkCountTests {
+    @Test func aFileBeingRemovedHasNoOtherLinks() {
+        var info = stat()
+        info.st_mode = S_IFREG | 0o644
+        info.st_nlink = 0
+        #expect(GzipCommand.refusalInPlace(info, force: false) == nil)
+        info.st_nlink = 3
+        #expect(GzipCommand.refusalInPlace(info, force: false) == "has 2 other links -- file ignored")
+    }
+}

@@ -375,7 +375,9 @@ public struct GzipCommand: Sendable {
         if mode & S_ISGID != 0 { return "is set-group-ID on execution - ignored" }
         if force { return nil }
         if mode & S_ISVTX != 0 { return "has the sticky bit set - file ignored" }
-        let others = info.st_nlink - 1
+        // 0 for a file being removed as it was looked at (st_nlink 0: the
+        // subtraction trapped, and `gzip -r` died of SIGILL, exit 132).
+        let others = info.st_nlink > 1 ? info.st_nlink - 1 : 0
         if others > 0 { return "has \(others) other link\(others > 1 ? "s" : "") -- file ignored" }
         return nil
     }
