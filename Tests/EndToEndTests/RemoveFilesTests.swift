@@ -126,6 +126,27 @@ import Testing
         #expect(run.stdout == "status=1\nother\na a.gz b b.gz \n1\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// `--shard` parts run one after another with the same arguments, -o
+    /// too: the second found the first's archive, the only copy of the
+    /// files the first removed, and replaced it (every exit 0, half the
+    /// tree in no archive; a reading helper). Without -f an archive there
+    /// is not replaced by `--remove-files`: the part is refused before any
+    /// work (exit 1), its files kept; with its own -o it goes on.
+    @Test func anArchiveThereIsNotReplacedWithoutForce() throws {
+        let run = try Scratch().run(#"""
+            mkdir T && for i in $(seq 1 40); do echo $i > T/f$i; done
+            "$BALE" pack -q --remove-files --shard 1/2 -o T.tgz T; echo "part 1: $?"
+            "$BALE" pack -q --remove-files --shard 2/2 -o T.tgz T 2> err; echo "part 2: $?"
+            grep -c 'does not replace an archive without -f' err
+            echo "kept: $(ls T | wc -l), in T.tgz: $(tar -tzf T.tgz | grep -c f)"
+            "$BALE" pack -q --remove-files --shard 2/2 -o T-2.tgz T; echo "part 2, its own -o: $?"
+            echo "left: $(ls T | wc -l), in both: $(tar -tzf T.tgz; tar -tzf T-2.tgz) " | grep -o 'left: [0-9]*'
+            (tar -tzf T.tgz; tar -tzf T-2.tgz) | grep -c 'T/f'
+            """#)
+        #expect(run.stdout.hasPrefix("part 1: 0\npart 2: 1\n1\n"), "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.hasSuffix("part 2, its own -o: 0\nleft: 0\n40\n"), "\(run.stdout)\(run.stderr)")
+    }
+
     /// tar's `-f ARCHIVE` typed to pack (`bale pack --remove-files -f
     /// backup.tar.gz logs`): pack's -f is --force, so the old archive was
     /// packed as a path into backup.tar.gz.tar.gz and then removed, exit 0.

@@ -361,6 +361,18 @@ public struct PackCommand {
             output?.discard()
             return nil
         }
+        // Nor, without -f, an archive there at all: it may be the only copy
+        // of files an earlier run removed (`--shard K/N` parts run one after
+        // another with one -o, as the same arguments on every task: the
+        // last part's archive replaced the others', their files in none,
+        // every exit 0; a nightly run reusing its name).
+        if let guarded, guarded.foundAtStart != nil, !options.force {
+            context.report(.error(path: guarded.path, "already exists; --remove-files does not replace an archive "
+                                  + "without -f (it may hold the only copy of files an earlier run removed): "
+                                  + "give each run, or each --shard part, its own -o"))
+            output?.discard()
+            return nil
+        }
         return ArchiveOutput(path: outputPath, file: output, replacesTarget: replacesTarget, guarded: guarded)
     }
 
