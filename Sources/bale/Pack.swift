@@ -98,7 +98,7 @@ struct Pack: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Flag(name: .shortAndLong, help: "Replace an existing default-named archive; write to a terminal. Not tar's -f: the archive is named with -o.")
+    @Flag(name: .shortAndLong, help: "Replace an existing default-named archive (with --remove-files, any archive there); write to a terminal. Not tar's -f: the archive is named with -o.")
     var force = false
 
     @Flag(name: .shortAndLong, help: "List each entry on standard error.")
