@@ -167,6 +167,20 @@ static char bale_temporary_name[BALE_TEMPORARY_SLOTS][PATH_MAX];
  * any thread runs). */
 static int bale_temporary_limit = BALE_TEMPORARY_SLOTS;
 
+/* When this process began (CLOCK_REALTIME, as file times are kept), taken
+ * as the program loads: a temporary file changed since is no killed run's
+ * leftover (bale_started_after, AtomicOutputFile.removeIfAbandoned). */
+static struct timespec bale_started_at;
+
+__attribute__((constructor)) static void bale_note_start(void) {
+    clock_gettime(CLOCK_REALTIME, &bale_started_at);
+}
+
+int bale_started_after(long long seconds, long nanoseconds) {
+    return bale_started_at.tv_sec > seconds
+        || (bale_started_at.tv_sec == seconds && bale_started_at.tv_nsec > nanoseconds);
+}
+
 __attribute__((constructor)) static void bale_read_temporary_limit(void) {
     const char *limit = getenv("BALE_TEST_TEMPORARY_SLOTS");
     if (limit != NULL && *limit != '\0') {

@@ -338,6 +338,13 @@ public final class AtomicOutputFile: Sendable {
         // extraction's staged node (`StagedName`), whose run holds no lock.
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        // A killed run's file was last written before this run began; one
+        // changed since is a live run's, in the moment between its creation
+        // and its lock (`bale_create_temporary_at`), where this lock would
+        // have been taken first and the file removed under its run ("its
+        // temporary file was replaced or removed", exit 1: a reading
+        // helper's race of two `gzip -r` runs).
+        guard bale_started_after(Int64(info.st_mtim.tv_sec), info.st_mtim.tv_nsec) != 0 else { return false }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else { return false }
         return withCString(name) { unlinkat(directory, $0, 0) } == 0
     }

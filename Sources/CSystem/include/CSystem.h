@@ -124,6 +124,10 @@ int bale_create_new_file_at(int directory, const char *name, unsigned int mode, 
 /// `bale_create_temporary_at` makes, `.NAME.bale-RRRCCC`: three random
 /// letters and three that check them against the rest of the name; else 0.
 int bale_is_temporary_name(const char *name, size_t length);
+
+/// 1 when this process began after the time `seconds`.`nanoseconds`
+/// (CLOCK_REALTIME, taken as the program loaded); else 0.
+int bale_started_after(long long seconds, long nanoseconds);
 /// Renames `from` to `to`, both in the directory open at `directory`
 /// (AT_FDCWD: paths), only if nothing holds the name `to`: returns 0,
 /// or -1 with errno set, EEXIST when `to` exists (`from` is then left as
