@@ -212,11 +212,14 @@ public struct PackCommand {
                 }
                 return error.exitStatus
             }
-            let (replaces, heldTarget) = archive.guarded?.stillReplaces() ?? (true, -1)
-            defer { if heldTarget >= 0 { FileIO.close(heldTarget) } }
-            guard replaces, try output?.commit(attributes: nil, sync: removal != nil, replacing: archive.commitReplaces,
-                                               keepingLock: removal != nil) != .targetExists
-            else {
+            // Under --remove-files kept locked until the sources are removed.
+            let committed = if let output, let guarded = archive.guarded {
+                try guarded.commit(output, sync: true)
+            } else {
+                try output?.commit(attributes: nil, sync: removal != nil, replacing: archive.replacesTarget,
+                                   keepingLock: removal != nil) != .targetExists
+            }
+            guard committed else {
                 // Made there by someone else while bale packed: kept, and
                 // this archive discarded.
                 abandon()
@@ -264,9 +267,6 @@ public struct PackCommand {
         /// With --remove-files (and a name given, or -f): the name and
         /// what it held at the start, the only file the archive may replace.
         var guarded: GuardedOutputName?
-
-        /// Whether the commit may replace a file under the name.
-        var commitReplaces: Bool { guarded?.commitReplaces ?? replacesTarget }
     }
 
     /// Names the archive (given, or NAME.tar.gz beside the first of

@@ -261,10 +261,7 @@ struct RecursiveGzip {
         let file = try AtomicOutputFile(path: name.path)
         do throws(BaleError) {
             try Manifest.write(entries, to: file)
-            let (replaces, held) = name.stillReplaces()
-            defer { if held >= 0 { FileIO.close(held) } }
-            guard replaces, try file.commit(attributes: nil, sync: true, replacing: name.commitReplaces,
-                                            keepingLock: true) == .committed else {
+            guard try name.commit(file, sync: true) else {
                 file.discard()
                 return nil
             }

@@ -13,7 +13,7 @@ import Glibc
 /// helper: 3 to 293 files of 3,000 lost, exit 0). So:
 /// - a name empty at the start is committed without replacing (renameat2's
 ///   RENAME_NOREPLACE: atomic), and one that held a file must still hold
-///   that file, looked at just before the rename (`stillReplaces`);
+///   that file, looked at just before the rename (`commit`);
 /// - a run keeps its output locked (`flock`) from its commit until it has
 ///   removed its inputs (`AtomicOutputFile.commit(keepingLock:)`), and the
 ///   file under the name is held locked, without waiting, from the look to
@@ -45,19 +45,21 @@ struct GuardedOutputName {
         return flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
     }
 
-    /// Whether the commit may replace a file under the name: only when
-    /// the name held one at the start (else RENAME_NOREPLACE).
-    var commitReplaces: Bool { foundAtStart != nil }
-
-    /// Whether the output may still be committed over what the name holds
-    /// now, with the descriptor holding that file locked until the rename
-    /// (-1 for none), which the caller closes after the commit.
-    func stillReplaces() -> (replaces: Bool, held: Int32) {
+    /// Commits `file` (written under this name) only over what the name
+    /// held at the start: without replacing (RENAME_NOREPLACE) when it held
+    /// nothing, else only while it still holds that file, unlocked by
+    /// another run, held locked from the look to the rename. The file
+    /// stays locked after (`AtomicOutputFile.releaseLock`, once the inputs
+    /// are removed). False, nothing committed, when another process made
+    /// or replaced it meanwhile (the caller discards `file`).
+    func commit(_ file: AtomicOutputFile, sync: Bool) throws(BaleError) -> Bool {
         let fd = open()
+        defer { if fd >= 0 { FileIO.close(fd) } }
         var info = stat()
         let now = fd >= 0 && fstat(fd, &info) == 0 ? FileIdentity(info) : nil
         let free = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK
-        return (now == foundAtStart && free, fd)
+        guard now == foundAtStart && free else { return false }
+        return try file.commit(attributes: nil, sync: sync, replacing: foundAtStart != nil, keepingLock: true) == .committed
     }
 
     /// The error for an output not replaced: another process made or

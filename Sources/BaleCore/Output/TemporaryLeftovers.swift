@@ -28,11 +28,10 @@ final class TemporaryLeftovers {
     /// returns the paths removed, for the caller to say so.
     func remove(leftOversOf target: [UInt8]) -> [[UInt8]] {
         let parts = PathParts(target)
-        if listed[parts.directory] == nil { listed[parts.directory] = Self.temporaryNames(in: parts.directory) }
-        let stem = AtomicOutputFile.temporaryStem(of: parts.name)
-        guard let found = listed[parts.directory]?[stem], !found.isEmpty else { return [] }
-        listed[parts.directory]?[stem] = nil
-        return found.map { parts.prefix + $0 }.filter(AtomicOutputFile.removeIfAbandoned)
+        let directory = withCString(parts.directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard directory >= 0 else { return [] }
+        defer { close(directory) }
+        return remove(leftOversOf: parts.name, in: directory, key: parts.directory).map { parts.prefix + $0 }
     }
 
     /// Removes the temporary files a killed run left for the file `leaf`
@@ -54,12 +53,6 @@ final class TemporaryLeftovers {
         guard let found = listed[key]?[stem], !found.isEmpty else { return [] }
         listed[key]?[stem] = nil
         return found.filter { AtomicOutputFile.removeIfAbandoned($0, in: directory) }
-    }
-
-    /// The temporary names of ours in `directory`, by the output name each holds.
-    private static func temporaryNames(in directory: [UInt8]) -> [[UInt8]: [[UInt8]]] {
-        guard let listing = withCString(directory, { opendir($0) }) else { return [:] }
-        return temporaryNames(listing: listing)
     }
 
     /// The temporary names of ours in the directory `listing` reads, by
