@@ -35,8 +35,7 @@ public struct TarContentWriter: TarReader.Handler {
             // tar -xO say it (bale cat wrote nothing, exit 0).
             writing = false
             if !exclusions.excludes(entry.name) {
-                refusals.append(.error(path: entry.displayName, "cannot extract -- file is continued from another volume; "
-                                       + "not written"))
+                refusals.append(.error(path: entry.displayName, TarEntry.Special.continuationRefusal + "; not written"))
             }
         case .unknownType?, .contiguous?, nil: writing = entry.kind == .file
         }

@@ -80,6 +80,10 @@ public struct TarEntry: Equatable, Sendable {
         /// Any letter tar does not know: extracted as a regular file, with
         /// a warning.
         case unknownType(UInt8)
+
+        /// Why a continuation's content is not extracted nor written
+        /// (`unpack`, `cat`), in GNU tar's words.
+        public static let continuationRefusal = "cannot extract -- file is continued from another volume"
     }
     /// Extended attributes (pax `SCHILY.xattr.*`, and bsdtar's
     /// `LIBARCHIVE.xattr.*`), but for the POSIX ACLs, which are kept in

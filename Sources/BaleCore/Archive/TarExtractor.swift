@@ -319,7 +319,7 @@ public struct TarExtractor: TarReader.Handler {
         case .volumeLabel?:
             return  // a label names the archive, not a file (GNU tar skips it too)
         case .continuation?:
-            refuse(entry, "cannot extract -- file is continued from another volume")
+            refuse(entry, TarEntry.Special.continuationRefusal)
             return
         case .unknownType(let type)?:
             let letter = type >= 0x20 && type < 0x7f ? String(UnicodeScalar(type)) : "\\" + String(type, radix: 8)

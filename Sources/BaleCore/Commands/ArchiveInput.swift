@@ -73,30 +73,13 @@ struct ArchiveInput {
         }
         // A cpio archive (`find | cpio -o`, bsdtar --format cpio, an
         // initramfs): named as one, not as a tar with a bad checksum.
-        if !startsWithTarHeader && Self.beginsCpioArchive(head) {
-            context.report(.error(path: name, "a cpio archive, which bale does not read (only tar, plain or in gzip): "
-                                  + "extract it with cpio -idm or bsdtar -xf"))
+        if !startsWithTarHeader && CpioArchive.begins(head) {
+            context.report(.error(path: name, CpioArchive.refusal))
             if fd != 0 { FileIO.close(fd) }
             return nil
         }
         return ArchiveInput(name: name, fd: fd, seekable: seekable, isGzip: head.count >= 2 && GzipHeader.beginsMember(head[0], head[1]) && !startsWithTarHeader,
                             stream: StreamStart(head: seekable ? [] : head))
-    }
-
-    /// True when `head` begins as a cpio archive does: the binary format's
-    /// magic (0o070707 in either byte order), or the portable ("070707")
-    /// and new ("070701", "070702") formats' six characters followed by
-    /// the header's digits (a tar's first name could begin "070707").
-    static func beginsCpioArchive(_ head: [UInt8]) -> Bool {
-        guard head.count >= 12 else { return false }
-        if head[0] == 0xC7 && head[1] == 0x71 || head[0] == 0x71 && head[1] == 0xC7 { return true }
-        let magic = String(decoding: head[0..<6], as: UTF8.self)
-        let digits = head[6..<12]
-        switch magic {
-        case "070707": return digits.allSatisfy { (0x30...0x37).contains($0) }
-        case "070701", "070702": return digits.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }
-        default: return false
-        }
     }
 
     /// Closes the archive (standard input stays open).

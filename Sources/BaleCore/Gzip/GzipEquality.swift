@@ -49,10 +49,7 @@ enum GzipEquality {
             let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) }
             guard fd >= 0 else { return nil }
             var info = stat()
-            // A file system without flock (ENOLCK, EOPNOTSUPP) leaves the
-            // pair unlocked, as before; only another's lock stops here.
-            guard fstat(fd, &info) == 0, FileIdentity(info) == identity,
-                  flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else {
+            guard fstat(fd, &info) == 0, FileIdentity(info) == identity, AdvisoryLock.takeExclusive(fd) else {
                 FileIO.close(fd)
                 return nil
             }

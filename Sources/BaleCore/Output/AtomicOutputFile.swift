@@ -345,7 +345,7 @@ public final class AtomicOutputFile: Sendable {
         // temporary file was replaced or removed", exit 1: a reading
         // helper's race of two `gzip -r` runs).
         guard bale_started_after(Int64(info.st_mtim.tv_sec), info.st_mtim.tv_nsec) != 0 else { return false }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else { return false }
+        guard AdvisoryLock.takeExclusive(fd) else { return false }
         return withCString(name) { unlinkat(directory, $0, 0) } == 0
     }
 

@@ -21,7 +21,7 @@ import Glibc
 /// - and a run meeting such an output at its start stops there
 ///   (`isHeldByAnotherRun`): its walk would miss what the other removes
 ///   before it gets there.
-/// A file system without flock leaves the lock out (as everywhere in bale).
+/// A file system without flock leaves the lock out (`AdvisoryLock`).
 struct GuardedOutputName {
     /// The name, as given (a link followed to the file it names).
     let path: String
@@ -42,7 +42,7 @@ struct GuardedOutputName {
         let fd = open()
         guard fd >= 0 else { return false }
         defer { FileIO.close(fd) }
-        return flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
+        return AdvisoryLock.isHeldByAnother(fd)
     }
 
     /// Commits `file` (written under this name) only over what the name
@@ -57,7 +57,7 @@ struct GuardedOutputName {
         defer { if fd >= 0 { FileIO.close(fd) } }
         var info = stat()
         let now = fd >= 0 && fstat(fd, &info) == 0 ? FileIdentity(info) : nil
-        let free = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK
+        let free = fd < 0 || AdvisoryLock.takeExclusive(fd)
         guard now == foundAtStart && free else { return false }
         return try file.commit(attributes: nil, sync: sync, replacing: foundAtStart != nil, keepingLock: true) == .committed
     }

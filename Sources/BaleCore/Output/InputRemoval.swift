@@ -114,10 +114,8 @@ public final class InputRemoval: Sendable {
                     return .outputNotHeld(output: output.path)
                 }
             } else {
-                // A file system without flock (ENOLCK, EOPNOTSUPP) leaves it
-                // unlocked, as `GzipEquality` does; only another's lock stops.
                 guard held >= 0, fstat(held, &info) == 0, FileIdentity(info) == output.identity,
-                      flock(held, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else {
+                      AdvisoryLock.takeExclusive(held) else {
                     return .outputNotHeld(output: output.path)
                 }
             }
