@@ -524,4 +524,56 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// An index with a gap between two entries: here the end-of-archive
+    /// blocks, with entries after them that tar never reads (`tar -tzf`
+    /// lists `a/` and `a/big`). The member check begins at the first
+    /// header of a member, so when the gap ends a member, as after a
+    /// large file, `list` showed `b/` and `b/f` and `cat b/f` wrote it,
+    /// both exit 0, from a forged index. pack writes its entries one after
+    /// another: such an index is now not used, and the stream read as tar
+    /// reads it.
+    @Test(.enabled(if: Machine.has("python3"), "python3 forges the index"))
+    func entriesBeyondAGapInTheIndexAreNotTaken() throws {
+        let run = try Scratch().run(#"""
+            mkdir a b && head -c 6000000 /dev/urandom > a/big && echo secret > b/f
+            "$BALE" pack -q a b -o AB.tgz && "$BALE" gunzip -c AB.tgz > AB.tar || exit 1
+            python3 - <<'PY'
+            \#(Self.forge)
+            import subprocess
+            tar = open('AB.tar', 'rb').read()
+            head, blob, end, offset = split(open('AB.tgz', 'rb').read())
+            d = decode(payload_of(blob), count_of(blob))
+            at, starts = 0, []
+            for e in d['entries']:
+                at += e['step'] * 512; starts.append(at)
+            i = [k for k, e in enumerate(d['entries']) if e['name'] == b'b/'][0]
+            open('gap.tar', 'wb').write(tar[:starts[i]] + bytes(1024) + tar[starts[i]:])
+            d['entries'][i]['step'] += 2; d['stream'] += 1024
+            gz = subprocess.run([os.environ['BALE'], 'gzip', '-c', 'gap.tar'], capture_output=True).stdout
+            table, at = [], 0
+            while at < len(gz) - 66:
+                length, data = struct.unpack_from('<II', gz, at + 18); table.append([length, data]); at += length
+            d['members'] = table
+            print(len(table) > 1 and starts[i] > table[0][1], file=open('shape', 'w'))
+            open('forged.tgz', 'wb').write(join(gz[:-66], blob_of(*encode(d)), gz[-66:], len(gz) - 66))
+            PY
+            cat shape
+            tar -tzf forged.tgz
+            "$BALE" list forged.tgz > listed 2> err; echo "list $?"; awk '{print $6}' listed; grep -c "index is not usable" err
+            "$BALE" cat forged.tgz b/f 2> err; echo "cat $?"; grep -c "Not found in archive" err
+            """#)
+        #expect(run.stdout == """
+            True
+            a/
+            a/big
+            list 2
+            a/
+            a/big
+            1
+            cat 2
+            1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -11,10 +11,11 @@ import Glibc
 /// each count against the bytes left), the payload's CRC-32 against the
 /// header's, and the index against itself: members contiguous and within
 /// bale's member limits, their data adding up to the stream's length,
-/// every header inside the stream and after the previous entry's data,
-/// digests only for regular files, nothing left over. What fails is a
-/// `Failure` with a reason worded for a warning; never a crash or an
-/// allocation larger than the payload's declared length (at most
+/// every header inside the stream and right after the previous entry's
+/// data (after a sparse file's, anywhere past its header, the map's length
+/// not being recorded), digests only for regular files, nothing left
+/// over. What fails is a `Failure` with a reason worded for a warning;
+/// never a crash or an allocation larger than the payload's declared length (at most
 /// `ArchiveIndexLayout.maximumPayloadLength`).
 ///
 /// Member offsets come out counted from the stream's first byte, which in
@@ -455,6 +456,7 @@ public enum ArchiveIndexDecoder {
         // one stores less than its size, at least its map), in its member.
         let block = ArchiveIndexLayout.blockSize
         var endOfLast: UInt64 = 0
+        var lastEndIsExact = true
         for number in 0..<Int(entryCount) {
             var what: String { "entry \(number)" }
             let place = makesAll ? Placement(of: entries, number) : placements[number]
@@ -465,6 +467,18 @@ public enum ArchiveIndexDecoder {
             guard headerAt >= endOfLast else {
                 throw Failure("the index's \(what) begins inside the entry before it")
             }
+            // pack writes its entries one after another: a gap after an
+            // entry whose stored bytes are known (all but a sparse file,
+            // whose map's length the index does not hold) would hold
+            // bytes no entry accounts for, such as end-of-archive blocks
+            // with entries after them that tar never reads (a forged
+            // index listed them, and `cat` wrote them, exit 0: a reading
+            // helper). The members' checks begin at the first header in
+            // a member and would not see them.
+            guard number == 0 || !lastEndIsExact || headerAt == endOfLast else {
+                throw Failure("the index's \(what) does not begin where the entry before it ends")
+            }
+            lastEndIsExact = !place.isFile || place.isStoredWhole
             var stored: UInt64 = 0
             if place.isStoredWhole {
                 let size = place.size
