@@ -371,6 +371,33 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Damage in the first member of a file that runs on for more than
+    /// the 16 members `verify` inflates looking for a place to resume: the
+    /// entry after the file is named, as `cat` reads it. It said "no entry
+    /// after it can be read" (a reading helper, a 5 GiB file).
+    @Test(.enabled(if: Machine.has("python3"), "python3 finds the members"))
+    func readingResumesAfterALongDamagedFile() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && head -c 100000000 /dev/zero > t/big && echo after > t/z
+            "$BALE" pack -q t -o a.tgz || exit 1
+            python3 - <<'PY'
+            import struct, tarfile
+            d = bytearray(open('a.tgz', 'rb').read()); o = 0; starts = []
+            while d[o + 12:o + 14] == b'BL':
+                n, size = struct.unpack('<II', d[o + 18:o + 26]); starts.append((o, n)); o += n
+            o, n = starts[1]; d[o + n // 2] ^= 0xff
+            open('flip.tgz', 'wb').write(d)
+            z = next(e for e in tarfile.open('a.tgz').getmembers() if e.name == 't/z')
+            print(len(starts) > 20, z.offset, file=open('expected', 'w'))
+            PY
+            "$BALE" verify flip.tgz 2> err; echo "verify $?"
+            read many offset < expected; echo "$many"
+            grep -Fx "bale: flip.tgz: reading resumes at t/z (byte $offset of the tar stream)" err > /dev/null && echo "resumes at t/z"
+            "$BALE" cat flip.tgz t/z
+            """#)
+        #expect(run.stdout == "verify 1\nTrue\nresumes at t/z\nafter\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file archived over a directory the archive filled before it (an
     /// entry below it, a file or a directory) is refused by extraction
     /// ("File exists"), so `verify --manifest` fails a manifest that lists

@@ -46,7 +46,9 @@ public struct DamageReport: Sendable {
     /// offset in the tar stream.
     public var resumesAt: (name: String, offset: Int64)?
 
-    /// Members searched past the damaged one for a place to resume.
+    /// Members searched past the damaged one for a place to resume (read
+    /// and inflated; those that lie wholly before a known next header are
+    /// passed by their recorded sizes, not counted).
     static let searchLimit = 16
 
     /// Finds the first damaged member of the archive open on `fd`; nil when
@@ -133,6 +135,21 @@ public struct DamageReport: Sendable {
         case end
     }
 
+    /// The sizes recorded in the header of the data member at `offset`;
+    /// nil when there is none there (the end, the index, damage).
+    private static func recordedSizes(fd: Int32, at offset: Int64) -> GzipHeader.RecordedSizes? {
+        var probe = [UInt8](repeating: 0, count: 64)
+        let got = (try? probe.withUnsafeMutableBytes { (buffer) throws(SystemError) -> Int in
+            try FileIO.read(fd, into: buffer.baseAddress!, count: buffer.count, at: offset)
+        }) ?? -1
+        guard got > 0, !probe.withUnsafeBytes({ GzipIndexMember.begins(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }),
+              case .header(let header) = probe.withUnsafeBytes({ GzipHeader.parse(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }),
+              header.endRecord == nil, let sizes = header.recordedSizes, sizes.memberLength > 0,
+              sizes.memberLength <= GzipMember.maximumMemberLength, sizes.dataLength <= GzipMember.maximumDataLength
+        else { return nil }
+        return sizes
+    }
+
     private static func readMember(fd: Int32, at offset: Int64, inflater: any Decompressor) -> Read {
         var probe = [UInt8](repeating: 0, count: 64)
         let got = (try? probe.withUnsafeMutableBytes { (buffer) throws(SystemError) -> Int in
@@ -189,6 +206,17 @@ public struct DamageReport: Sendable {
         headersLost = known == nil
         var offset = memberEnd
         var streamOffset = streamEnd
+        // The interrupted entry's rest, when its end is known: passed
+        // member by member on their headers' sizes, read but not
+        // inflated. A file of more than 16 members after the damage (a
+        // 5 GiB file damaged in its middle) was "no entry after it can be
+        // read", where `cat` read the entries after it (a reading helper).
+        if let known {
+            while let sizes = Self.recordedSizes(fd: fd, at: offset), streamOffset + Int64(sizes.dataLength) <= known {
+                offset += Int64(sizes.memberLength)
+                streamOffset += Int64(sizes.dataLength)
+            }
+        }
         var resumed: (reader: TarReader, log: EntryLog, at: Int64)?
         for _ in 0..<Self.searchLimit {
             guard case .intact(let member) = Self.readMember(fd: fd, at: offset, inflater: inflater) else { return }
