@@ -24,6 +24,11 @@ let shardHelp = ArgumentHelp(
         + "(each part its own -o or --manifest: NAME-K).",
     valueName: "K/N")
 
+/// The help of `--null`, which pack and gzip -r take for `--files-from`.
+let nullSeparatedHelp = ArgumentHelp(
+    "Names in --files-from end with NUL (find -print0) and are taken as they are; without it each line's "
+        + "C escapes (\\n, \\t, \\\\, \\NNN) are undone, as GNU tar does.")
+
 /// `-p/--jobs`, `--io-threads` and `--codec`, which every command takes.
 struct EngineOptions: ParsableArguments {
     @Option(name: [.customShort("p", allowingJoined: true), .customLong("jobs")], help: "Worker processes (default: online cores).")

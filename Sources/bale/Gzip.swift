@@ -86,7 +86,7 @@ struct GzipOptions: ParsableArguments {
     @Option(name: .customLong("files-from"), help: "With -r: also process the paths listed in FILE (- for standard input).")
     var filesFrom: String?
 
-    @Flag(name: .customLong("null"), help: "Names in --files-from end with NUL (find -print0).")
+    @Flag(name: .customLong("null"), help: nullSeparatedHelp)
     var null = false
 
     @Option(name: .customLong("manifest"), help: "With gzip -r: also write the SHA-256 of every file compressed, as sha256sum does, to FILE (- for standard output); not with -d or -t.")

@@ -51,7 +51,7 @@ struct Pack: ParsableCommand {
     @Option(name: [.customShort("T", allowingJoined: true), .customLong("files-from")], help: "Also pack the paths listed in FILE (- for standard input).")
     var filesFrom: String?
 
-    @Flag(name: .customLong("null"), help: "Names in --files-from end with NUL (find -print0).")
+    @Flag(name: .customLong("null"), help: nullSeparatedHelp)
     var null = false
 
     @Flag(name: .customLong("one-file-system"), help: "Do not descend into other file systems.")
