@@ -97,42 +97,6 @@ import Testing
             """), "\(run.stdout)\(run.stderr)")
     }
 
-    /// Part K of `pack`, of `sum` and of `gzip -r` hold the same files, hard
-    /// links among them, so that a batch job that packs and sums each part
-    /// can verify one with the other. `pack` put a hard link in the part of
-    /// the file's first name in the tree (part 1 of 3 held 4 names, `sum`'s
-    /// part 1 held 3, and `verify --manifest` failed); now each name goes
-    /// by its own path, the first of a file's names in a part stored with
-    /// the content and each part still unpacking whole (judged by GNU tar).
-    @Test func aHardLinkIsInThePartOfItsOwnName() throws {
-        let run = try Scratch().run(#"""
-            mkdir hl; for i in $(seq 1 12); do echo content$i > hl/f$i; ln hl/f$i hl/link$i; ln hl/f$i hl/also$i; done
-            for k in 1 2 3; do
-                "$BALE" pack hl --shard $k/3 -o p$k.tgz --manifest p$k.sha256 || echo "pack $k: $?"
-                "$BALE" sum --shard $k/3 hl > s$k.sha256 || echo "sum $k: $?"
-                "$BALE" gzip -r -k --shard $k/3 --out-dir g$k hl || echo "gzip $k: $?"
-                (cd g$k && find hl -type f | sed 's/\.gz$//' | sort) > g$k.names
-                cut -c67- s$k.sha256 | sort > s$k.names
-                cmp -s <(sort p$k.sha256) <(sort s$k.sha256) && cmp -s s$k.names g$k.names && echo "part $k: the same files"
-                "$BALE" verify p$k.tgz --manifest s$k.sha256 > /dev/null || echo "verify $k: $?"
-                mkdir x$k && tar -xzf p$k.tgz -C x$k && (cd x$k && sha256sum $(cat ../s$k.names)) | cmp -s - s$k.sha256 \
-                    && echo "part $k: whole to tar"
-            done
-            cat s1.names s2.names s3.names | sort | uniq -d | wc -l; cat s1.names s2.names s3.names | wc -l
-            """#)
-        #expect(run.stdout == """
-            part 1: the same files
-            part 1: whole to tar
-            part 2: the same files
-            part 2: whole to tar
-            part 3: the same files
-            part 3: whole to tar
-            0
-            36
-
-            """, "\(run.stdout)\(run.stderr)")
-    }
-
     /// `gzip -r --shard` of `d/` took another part than `d` and `./d` (its
     /// files were `d//f` to the shard's hash, `d/f` where it named them);
     /// now the same, as pack's and sum's.

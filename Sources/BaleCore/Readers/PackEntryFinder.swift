@@ -14,15 +14,9 @@ import CSystem
 ///   status (tar cannot store them; GNU tar 1.34 says "socket ignored"
 ///   and exits 0); an unknown file type is an error.
 /// - `--shard K/N` keeps every directory (so each part unpacks into the
-///   same tree) and the other entries by their own names, as `sum` and
-///   `gzip -r` keep them, so that part K of each holds the same files (a
-///   batch job packs and sums each part, then verifies one with the
-///   other). A hard link is its own name too: the first of a file's names
-///   in this part is stored with its content, its later names in the part
-///   as links to it, so that each part is whole. (It went with the file
-///   it names, its first name in the whole tree: part K of `pack` and of
-///   `sum` held different files.) The shard is applied here and not by
-///   the walk so that directories stay in every part.
+///   same tree) and the other entries by name; a hard link goes with the
+///   file it names, so that each part is whole. (This is why the shard is
+///   applied here and not by the walk, which knows no hard links.)
 ///
 /// - Extended attributes (unless `storesAttributes` is off): every one
 ///   the file has that can be read (all namespaces as root; `user.*`
@@ -136,12 +130,13 @@ public struct PackEntryFinder {
             switch event {
             case .problem(let problem): report(problem)
             case .entry(let found):
-                // The shard before the judgment: a name of another part is
-                // not this part's first name of its file (`hardLinks`).
-                if let shard = options.shard, found.type != S_IFDIR, !shard.takes(found.name) { continue }
                 guard let entry = judge(found, walk: walk) else { continue }
                 if entry.header.kind == .directory {
                     heldDirectory = entry
+                    continue
+                }
+                if let shard = options.shard, entry.header.kind != .directory,
+                   !shard.takes(entry.header.kind == .hardLink ? entry.header.linkTarget : entry.header.name) {
                     continue
                 }
                 batch.append(entry)
