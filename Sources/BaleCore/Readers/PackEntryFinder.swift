@@ -15,8 +15,13 @@ import CSystem
 ///   and exits 0); an unknown file type is an error.
 /// - `--shard K/N` keeps every directory (so each part unpacks into the
 ///   same tree) and the other entries by name; a hard link goes with the
-///   file it names, so that each part is whole. (This is why the shard is
-///   applied here and not by the walk, which knows no hard links.)
+///   file it names, so that each part is whole and the parts unpacked
+///   into one tree make it a link again. (This is why the shard is
+///   applied here and not by the walk, which knows no hard links.) So a
+///   hard link may be in another part of `pack` than of `sum` or `gzip
+///   -r`, which take each name by its own path: tried the other way
+///   (each name by its own path, the first in a part stored with the
+///   content), the parts unpacked the names as separate files.
 ///
 /// - Extended attributes (unless `storesAttributes` is off): every one
 ///   the file has that can be read (all namespaces as root; `user.*`

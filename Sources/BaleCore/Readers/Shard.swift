@@ -6,7 +6,10 @@
 /// FNV-1a of the path's key, its bits mixed (`mixed`), and the key
 /// (`key(of:)`) the name `pack` stores for the path, with each run of
 /// slashes made one, so that `sum`, `gzip -r` and `pack` given the same
-/// path take the same files in the same part. (The
+/// path take the same files in the same part, but for one thing: `pack`
+/// puts a hard link in the part of the file's first name, so that the
+/// parts unpacked into one tree make it a link again (`PackEntryFinder`;
+/// a pack part's own `--manifest` lists what it holds). (The
 /// key is relative to the command's arguments: run every part from the same
 /// directory with the same arguments.) FNV-1a is fixed by its definition,
 /// unlike Swift's `Hasher`, which is seeded per process: the same path
