@@ -19,7 +19,8 @@ extension Shard: ExpressibleByArgument {
 
 /// The help of `--shard`, which pack, gzip -r and sum take.
 let shardHelp = ArgumentHelp(
-    "Take only part K of N of the files, chosen by a stable hash of each path: run K = 1 … N on N machines "
+    "Take only part K of N of the files, chosen by a stable hash of each path (pack keeps a hard link with its "
+        + "file's first name): run K = 1 … N on N machines "
         + "or batch tasks, from the same directory with the same arguments, and together they do every file once "
         + "(each part its own -o or --manifest: NAME-K).",
     valueName: "K/N")
