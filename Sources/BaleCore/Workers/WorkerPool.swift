@@ -66,20 +66,6 @@ public final class WorkerPool: Sendable {
         return length > 0 ? TerminalText.name(buffer[0..<length]) : executable
     }
 
-    /// What a worker takes from the parent's descriptors while it starts:
-    /// its two pipes, both ends (it keeps one end of each).
-    static let descriptorsToStartOne = 4
-
-    /// The descriptors the workers leave to the rest of the job: the
-    /// walk's share of directories, and 16 for the files read and written
-    /// at once, the output's directory, an input's removal (three), a
-    /// worker started in place of one that died. Workers started until
-    /// one failed (EMFILE) left none: `gzip -r -p 64` under `ulimit -n
-    /// 32` started 11 and then failed file after file, "Too many open
-    /// files; not compressed", exit 1 (a reading helper). The first
-    /// worker starts whatever is left: without one nothing is done.
-    static var descriptorsKeptForTheJob: Int { 16 + DescriptorLimit.directoryShare }
-
     /// The workers, starting them if this is the first call, and, that
     /// once, a notice when fewer than `count` could start.
     ///
@@ -103,12 +89,6 @@ public final class WorkerPool: Sendable {
                 // once by the executable (`ProcessSignals`), not here.
                 var started: [WorkerProcess] = []
                 for _ in 0..<count {
-                    if !started.isEmpty && DescriptorLimit.spare() < Self.descriptorsKeptForTheJob + Self.descriptorsToStartOne {
-                        state = .running(started)
-                        return (started, "\(started.count) of \(count) workers started (the descriptor limit, "
-                                + "ulimit -n \(DescriptorLimit.current), leaves room for no more beside the files); "
-                                + "the work goes on with \(started.count)")
-                    }
                     do { started.append(try WorkerProcess(executable: executable, name: shownExecutable, arena: arena)) } catch {
                         let reason = (error as? SystemError)?.reason ?? "\(error)"
                         if let code = (error as? SystemError)?.code, !started.isEmpty,
