@@ -15,8 +15,8 @@ import Glibc
 /// data (after a sparse file's, anywhere past its header, the map's length
 /// not being recorded), digests only for regular files, nothing left
 /// over. What fails is a `Failure` with a reason worded for a warning;
-/// never a crash or an allocation larger than the payload's declared length (at most
-/// `ArchiveIndexLayout.maximumPayloadLength`).
+/// never a crash or an allocation larger than the payload's declared
+/// length (at most `ArchiveIndexLayout.maximumPayloadLength`).
 ///
 /// Member offsets come out counted from the stream's first byte, which in
 /// an indexed archive is the file's (`ArchiveIndexReader`).

@@ -135,43 +135,44 @@ public struct DamageReport: Sendable {
         case end
     }
 
-    /// The sizes recorded in the header of the data member at `offset`;
-    /// nil when there is none there (the end, the index, damage).
-    private static func recordedSizes(fd: Int32, at offset: Int64) -> GzipHeader.RecordedSizes? {
+    /// What the header of a member says: its sizes, or what the member
+    /// is instead (`Read`'s cases but `intact`).
+    private enum HeaderRead {
+        case sizes(GzipHeader.RecordedSizes)
+        case not(Read)
+    }
+
+    /// Reads the header of the member at `offset`.
+    private static func readHeader(fd: Int32, at offset: Int64) -> HeaderRead {
         var probe = [UInt8](repeating: 0, count: 64)
         let got = (try? probe.withUnsafeMutableBytes { (buffer) throws(SystemError) -> Int in
             try FileIO.read(fd, into: buffer.baseAddress!, count: buffer.count, at: offset)
         }) ?? -1
-        guard got > 0, !probe.withUnsafeBytes({ GzipIndexMember.begins(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }),
-              case .header(let header) = probe.withUnsafeBytes({ GzipHeader.parse(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }),
-              header.endRecord == nil, let sizes = header.recordedSizes, sizes.memberLength > 0,
-              sizes.memberLength <= GzipMember.maximumMemberLength, sizes.dataLength <= GzipMember.maximumDataLength
-        else { return nil }
-        return sizes
+        if got == 0 { return .not(.end) }
+        if got < 0 { return .not(.damaged("cannot be read", nil)) }
+        // The archive's index: every data member before it was whole.
+        if probe.withUnsafeBytes({ GzipIndexMember.begins(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }) { return .not(.end) }
+        let parsed = probe.withUnsafeBytes { GzipHeader.parse(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+        switch parsed {
+        case .header(let header):
+            // The end member: every data member before it was whole.
+            if header.endRecord != nil { return .not(.end) }
+            guard let sizes = header.recordedSizes else { return .not(.foreign) }
+            guard sizes.memberLength >= GzipMember.headerLength, sizes.memberLength <= GzipMember.maximumMemberLength,
+                  sizes.dataLength <= GzipMember.maximumDataLength else {
+                return .not(.damaged("its header records impossible sizes", nil))
+            }
+            return .sizes(sizes)
+        case .needMoreBytes: return .not(.damaged("the archive ends inside it", nil))
+        case .invalid: return .not(.foreign)
+        }
     }
 
     private static func readMember(fd: Int32, at offset: Int64, inflater: any Decompressor) -> Read {
-        var probe = [UInt8](repeating: 0, count: 64)
-        let got = (try? probe.withUnsafeMutableBytes { (buffer) throws(SystemError) -> Int in
-            try FileIO.read(fd, into: buffer.baseAddress!, count: buffer.count, at: offset)
-        }) ?? -1
-        if got == 0 { return .end }
-        if got < 0 { return .damaged("cannot be read", nil) }
-        // The archive's index: every data member before it was whole.
-        if probe.withUnsafeBytes({ GzipIndexMember.begins(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }) { return .end }
-        let parsed = probe.withUnsafeBytes { GzipHeader.parse(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
-        switch parsed {
-        case .header: break
-        case .needMoreBytes: return .damaged("the archive ends inside it", nil)
-        case .invalid: return .foreign
-        }
-        guard case .header(let header) = parsed else { return .foreign }
-        // The end member: every data member before it was whole.
-        if header.endRecord != nil { return .end }
-        guard let sizes = header.recordedSizes else { return .foreign }
-        guard sizes.memberLength <= GzipMember.maximumMemberLength,
-              sizes.dataLength <= GzipMember.maximumDataLength else {
-            return .damaged("its header records impossible sizes", nil)
+        let sizes: GzipHeader.RecordedSizes
+        switch readHeader(fd: fd, at: offset) {
+        case .sizes(let recorded): sizes = recorded
+        case .not(let read): return read
         }
         var bytes = [UInt8](repeating: 0, count: sizes.memberLength)
         let read = (try? bytes.withUnsafeMutableBytes { (buffer) throws(SystemError) -> Int in
@@ -212,7 +213,7 @@ public struct DamageReport: Sendable {
         // 5 GiB file damaged in its middle) was "no entry after it can be
         // read", where `cat` read the entries after it (a reading helper).
         if let known {
-            while let sizes = Self.recordedSizes(fd: fd, at: offset), streamOffset + Int64(sizes.dataLength) <= known {
+            while case .sizes(let sizes) = Self.readHeader(fd: fd, at: offset), streamOffset + Int64(sizes.dataLength) <= known {
                 offset += Int64(sizes.memberLength)
                 streamOffset += Int64(sizes.dataLength)
             }
