@@ -66,6 +66,24 @@ public final class WorkerPool: Sendable {
         return length > 0 ? TerminalText.name(buffer[0..<length]) : executable
     }
 
+    /// What a worker takes from the parent's descriptors while it starts:
+    /// its two pipes, both ends (it keeps one end of each).
+    static let descriptorsToStartOne = 4
+
+    /// True when starting one more worker, after `started`, would leave
+    /// the workers more than half of the descriptor limit (`ulimit -n`).
+    /// Workers started until one failed (EMFILE) left the job none:
+    /// `gzip -r -p 64` under `ulimit -n 32` started 11, and then, when the
+    /// walk held its directories by then, failed a directory and file
+    /// after file ("Too many open files; not compressed", exit 1: a
+    /// reading helper). Half is a rule of thumb, not a count of the
+    /// job's needs: the walk, unpack's writers and pack's read-ahead
+    /// size themselves by what is left, and two workers still start
+    /// under the lowest limits the tests hold bale to (14 and up).
+    static func wouldTakeHalfTheLimit(after started: Int) -> Bool {
+        started > 0 && 2 * started + descriptorsToStartOne > DescriptorLimit.current / 2
+    }
+
     /// The workers, starting them if this is the first call, and, that
     /// once, a notice when fewer than `count` could start.
     ///
@@ -89,6 +107,12 @@ public final class WorkerPool: Sendable {
                 // once by the executable (`ProcessSignals`), not here.
                 var started: [WorkerProcess] = []
                 for _ in 0..<count {
+                    if Self.wouldTakeHalfTheLimit(after: started.count) {
+                        state = .running(started)
+                        return (started, "\(started.count) of \(count) workers started (more would take over half "
+                                + "of the descriptor limit, ulimit -n \(DescriptorLimit.current)); "
+                                + "the work goes on with \(started.count)")
+                    }
                     do { started.append(try WorkerProcess(executable: executable, name: shownExecutable, arena: arena)) } catch {
                         let reason = (error as? SystemError)?.reason ?? "\(error)"
                         if let code = (error as? SystemError)?.code, !started.isEmpty,
