@@ -372,6 +372,39 @@ import Testing
         #expect(run.stderr.components(separatedBy: "already has .gz suffix").count == 2, "-q is silent")
     }
 
+    /// A symbolic link named to `gzip` or `gunzip` (to a file, to
+    /// nothing, to a directory) is GNU gzip 1.12's error: "Too many levels
+    /// of symbolic links", exit 1, said under -q too, the link left. bale
+    /// warned, exit 2, and -q hid it (a reading helper). With -f the link's
+    /// file is compressed, as by gzip.
+    @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
+    func aSymbolicLinkNamedIsGzipsError() throws {
+        let run = try Scratch().run(#"""
+            seq 1000 > a && mkdir d && gzip -k a
+            bale() { "$BALE" gzip "$@"; }
+            for tool in gzip bale; do
+                rm -rf w && mkdir w && cd w && cp ../a ../a.gz . && ln -s a l && ln -s nowhere n && ln -s ../d ld && ln -s a.gz lz.gz
+                for args in "l" "-q n" "ld" "-d lz.gz" "-q -d lz.gz"; do
+                    $tool $args 2> ../err; echo "$args: $? $(grep -c 'Too many levels of symbolic links' ../err)"
+                done
+                ls | tr '\n' ' '; echo; $tool -f l && [ -f l.gz ] && [ ! -e l ] && echo "-f: the link's file"
+                cd ..
+            done > both
+            sed -n '1,7p' both | cmp - <(sed -n '8,14p' both) && echo "as gzip"; sed -n '1,7p' both
+            """#)
+        #expect(run.stdout == """
+            as gzip
+            l: 1 1
+            -q n: 1 1
+            ld: 1 1
+            -d lz.gz: 1 1
+            -q -d lz.gz: 1 1
+            a a.gz l ld lz.gz n 
+            -f: the link's file
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// An unreadable input is tried by a user it is unreadable to: root
     /// reads anything, so as root bale runs as nobody (setpriv).
     @Test func errorsNameTheFileAndExitOne() throws {

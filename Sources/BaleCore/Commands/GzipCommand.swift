@@ -191,8 +191,12 @@ public struct GzipCommand: Sendable {
         }
         let writesBeside = !options.toStandardOutput && options.outputPath == nil && !options.test
         if kind == S_IFLNK && !options.force && writesBeside {
-            context.report(.warning(path: path, "is a symbolic link -- ignored (use -f to follow it)", wording: .sentence))
-            return .warning
+            // An error, as GNU gzip 1.12's (its open with O_NOFOLLOW fails:
+            // "Too many levels of symbolic links", exit 1, said under -q
+            // too); bale warned, exit 2, and -q hid it. Inside a tree
+            // (`-r`) a link stays a warning (`RecursiveGzip`).
+            context.report(.error(path: path, "Too many levels of symbolic links (a symbolic link: -f follows it)"))
+            return .failure
         }
         if kind == S_IFLNK, withCString(pathBytes, { stat($0, &info) }) != 0 {
             context.fail(BaleError.cannotOpen(path: path, .current("stat")))
