@@ -73,6 +73,15 @@ struct EngineOptions: ParsableArguments {
 
     /// Refuses `--json` when standard output carries the command's data
     /// (`-c`, `-o -`, `--manifest -`): the summary would be mixed into it.
+    /// True for `-` and for a name of the file standard output is
+    /// (`/dev/stdout`, `/dev/fd/1`, the file `>` made): `--json` there
+    /// would write the summary into the data (`pack -o /dev/stdout
+    /// --json > x.tgz` appended it to the archive, exit 0).
+    static func namesStandardOutput(_ path: String?) -> Bool {
+        guard let path else { return false }
+        return path == "-" || OutputDestination.sameFile(path, "-")
+    }
+
     func requireJSONApart(_ dataOnStandardOutput: Bool, _ what: String) throws {
         if json && dataOnStandardOutput {
             throw ValidationError("--json would mix the summary into \(what) on standard output: use --json-file FILE")
@@ -176,11 +185,24 @@ extension EngineOptions {
         // The JSON summary is written at the end; a name it cannot have
         // is said before the work, which is then not done.
         var refused = false
+        var guarded: GuardedOutputName?
         if let jsonFile {
             do throws(BaleError) { try AtomicOutputFile.checkCanBeMade(jsonFile) } catch {
                 context.fail(error, writing: "the JSON summary")
                 refused = true
             }
+            // An input named as the summary's file would be replaced by it
+            // (`gzip -k g --json-file g` left the JSON, exit 0): refused,
+            // nothing done.
+            if !refused, let input = inputs.first(where: { $0 != "-" && OutputDestination.sameFile($0, jsonFile) }) {
+                context.report(.error(path: jsonFile, "is an input of this run ('\(input)'): the JSON summary would replace it"))
+                refused = true
+            }
+            // And an output this run makes there (`gzip f --json-file
+            // f.gz`, `pack d --json-file d.tar.gz`, a file `unpack`
+            // extracts) is not replaced at the end: the summary goes only
+            // where the name holds what it held at the start.
+            guarded = GuardedOutputName(jsonFile)
         }
         var status = max(refused ? .failure : work(), context.exitStatus)
         progress?.stop()
@@ -189,11 +211,15 @@ extension EngineOptions {
         if !refused && (json || jsonFile != nil) {
             let text = Array(RunReport.json(context, command: command, inputs: inputs,
                                             exitStatus: status.rawValue, cores: cores).utf8)
-            if let jsonFile {
+            if let jsonFile, let guarded {
                 do throws(BaleError) {
                     let file = try AtomicOutputFile(path: jsonFile)
                     try file.write(text)
-                    try file.commit(attributes: nil, sync: false)
+                    if try !guarded.commit(file, sync: false) {
+                        file.discard()
+                        context.report(.error(path: jsonFile, "was made or replaced while bale worked (an output of this run?); "
+                                              + "the JSON summary not written there"))
+                    }
                 } catch {
                     context.fail(error, writing: "the JSON summary")
                 }

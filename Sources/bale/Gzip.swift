@@ -170,8 +170,9 @@ struct GzipOptions: ParsableArguments {
             throw ValidationError("--manifest lists the files compressed: it does not go with -d or -t")
         }
         let dataOnStandardOutput = recursive && !toStandardOutput
-            ? manifest == "-"
-            : !test && (toStandardOutput || output == "-" || (output == nil && (files.isEmpty || files.contains("-"))))
+            ? EngineOptions.namesStandardOutput(manifest)
+            : !test && (toStandardOutput || EngineOptions.namesStandardOutput(output)
+                        || (output == nil && (files.isEmpty || files.contains("-"))))
         try engine.requireJSONApart(dataOnStandardOutput, recursive && !toStandardOutput ? "the manifest" : "the data")
         try engine.requireDistinctOutputs([("-o", output), ("--manifest", manifest)])
     }

@@ -136,7 +136,9 @@ struct Pack: ParsableCommand {
             throw ValidationError("-f is --force here, not tar's -f: the archive is named with -o "
                                   + "(bale pack -o '\(first)' PATH...); to pack '\(first)' itself, give -o too")
         }
-        try engine.requireJSONApart(output == "-" || manifest == "-", output == "-" ? "the archive" : "the manifest")
+        let archiveOnStandardOutput = EngineOptions.namesStandardOutput(output)
+        try engine.requireJSONApart(archiveOnStandardOutput || EngineOptions.namesStandardOutput(manifest),
+                                    archiveOnStandardOutput ? "the archive" : "the manifest")
         try engine.requireDistinctOutputs([("-o", output), ("--manifest", manifest)])
         _ = try stamps()
     }

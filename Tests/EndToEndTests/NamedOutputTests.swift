@@ -188,5 +188,45 @@ import Testing
             """#)
         #expect(run.stdout == "status 0\nprecious\nd/\nd/f\n", "\(run.stdout)\(run.stderr)")
     }
-}
 
+    /// `--json-file` naming what the run reads or makes: the summary took
+    /// its place, exit 0, the data gone (a reading helper): `gzip f
+    /// --json-file f.gz` (the output), `pack --remove-files d --json-file
+    /// d.tar.gz` (the archive, the tree removed), `unpack` of a file over
+    /// the summary's old one, `gzip -k g --json-file g` (the input kept); and `--json`
+    /// with `-o /dev/stdout` appended the summary to the archive. Now an
+    /// input named is refused before any work (exit 1), an output made
+    /// there is kept and the summary not written (exit 1, the work done),
+    /// and standard output by any name is `-` (64).
+    @Test func theSummaryNeverTakesTheDatasPlace() throws {
+        let run = try Scratch().run(#"""
+            seq 1 100000 > f && cp f g && cp f orig && mkdir d && cp f d/x
+            "$BALE" gzip f --json-file f.gz 2> err; echo "gzip: $? $(grep -c 'made or replaced while bale worked' err)"
+            gzip -dc f.gz | cmp - orig && echo "f.gz is the data"
+            "$BALE" gzip -k g --json-file g 2> err; echo "gzip -k: $? $(grep -c 'is an input of this run' err)"
+            cmp g orig && [ ! -e g.gz ] && echo "g kept, nothing done"
+            "$BALE" pack --remove-files d --json-file d.tar.gz 2> err; echo "pack: $? $(grep -c 'made or replaced' err)"
+            tar -xzOf d.tar.gz d/x | cmp - orig && echo "d.tar.gz is the archive"
+            mkdir -p u/d && echo old > u/d/x && "$BALE" unpack d.tar.gz -C u --json-file u/d/x 2> err; echo "unpack: $? $(grep -c 'made or replaced' err)"
+            cmp u/d/x orig && echo "u/d/x extracted"
+            "$BALE" pack g -o /dev/stdout --json > s.tgz 2> /dev/null; echo "pack -o /dev/stdout --json: $?"
+            "$BALE" gzip -k g -o /dev/fd/1 --json > s.gz 2> /dev/null; echo "gzip -o /dev/fd/1 --json: $?"
+            "$BALE" sum g --json-file j > /dev/null && "$BALE" sum g --json-file j > /dev/null && python3 -m json.tool j > /dev/null \
+                && echo "a summary of the run before is replaced"
+            """#)
+        #expect(run.stdout == """
+            gzip: 1 1
+            f.gz is the data
+            gzip -k: 1 1
+            g kept, nothing done
+            pack: 1 1
+            d.tar.gz is the archive
+            unpack: 1 1
+            u/d/x extracted
+            pack -o /dev/stdout --json: 64
+            gzip -o /dev/fd/1 --json: 64
+            a summary of the run before is replaced
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+}

@@ -22,14 +22,14 @@ import Glibc
 ///   (`isHeldByAnotherRun`): its walk would miss what the other removes
 ///   before it gets there.
 /// A file system without flock leaves the lock out (`AdvisoryLock`).
-struct GuardedOutputName {
+public struct GuardedOutputName {
     /// The name, as given (a link followed to the file it names).
-    let path: String
+    public let path: String
     /// The file it held when the run began; nil when it held none.
     let foundAtStart: FileIdentity?
 
     /// Looks at what `path` holds now, at the run's start.
-    init(_ path: String) {
+    public init(_ path: String) {
         self.path = path
         var info = stat()
         foundAtStart = withCString(TerminalText.bytes(ofName: path)) { stat($0, &info) } == 0 ? FileIdentity(info) : nil
@@ -52,7 +52,7 @@ struct GuardedOutputName {
     /// stays locked after (`AtomicOutputFile.releaseLock`, once the inputs
     /// are removed). False, nothing committed, when another process made
     /// or replaced it meanwhile (the caller discards `file`).
-    func commit(_ file: AtomicOutputFile, sync: Bool) throws(BaleError) -> Bool {
+    public func commit(_ file: AtomicOutputFile, sync: Bool) throws(BaleError) -> Bool {
         let fd = open()
         defer { if fd >= 0 { FileIO.close(fd) } }
         var info = stat()
@@ -65,7 +65,7 @@ struct GuardedOutputName {
     /// The error for an output not replaced: another process made or
     /// replaced it while the run worked (`started`), or another run held it
     /// at the start.
-    func notReplaced(started: Bool) -> Diagnostic {
+    public func notReplaced(started: Bool) -> Diagnostic {
         started ? .error(path: path, "was made or replaced by another process while bale worked; not replaced")
             : .error(path: path, "is held by another bale, still removing the inputs it holds; not replaced")
     }
