@@ -359,4 +359,21 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// `--json`'s `files` for `pack` is the regular files the archive
+    /// holds: a file that cannot be opened ("Cannot open", left out) was
+    /// counted (2 said of an archive of one; 11 of none: a reading
+    /// helper). Run as nobody, to whom one file is unreadable.
+    @Test(.enabled(if: Machine.isRoot && Machine.has("setpriv"), "running as nobody needs root and setpriv"))
+    func theSummaryCountsTheFilesArchived() throws {
+        let run = try Scratch().run(#"""
+            chmod 777 . && cp "$BALE" ./bale-copy && chmod 755 ./bale-copy
+            mkdir e && echo hi > e/ok && echo no > e/bad && chmod 000 e/bad && ln e/ok e/link && chmod 777 e
+            setpriv --reuid=nobody --regid=nogroup --clear-groups ./bale-copy pack e -o "$PWD/x.tgz" --json-file "$PWD/j" 2> err
+            echo "pack: $? $(grep -c 'e/bad: Cannot open' err)"
+            python3 -c "import json; print('files', json.load(open('j'))['files'])"
+            tar -tvzf x.tgz | grep -c '^-'
+            """#)
+        #expect(run.stdout == "pack: 2 1\nfiles 1\n1\n", "\(run.stdout)\(run.stderr)")
+    }
 }

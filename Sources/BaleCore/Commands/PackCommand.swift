@@ -226,7 +226,7 @@ public struct PackCommand {
                 context.report(archive.guarded?.notReplaced(started: true) ?? Self.existingArchive(output?.path ?? "-"))
                 return .failure
             }
-            context.summary.addFiles(feed.fileCount)
+            context.summary.addFiles(cutter.filesStored)
             context.summary.addBytes(read: report.bytesIn, written: report.bytesOut + Int64(indexLength + endLength))
         } catch {
             abandon()

@@ -72,6 +72,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// any file could not be opened or read (see `changedEntries`).
     private var changed: Set<Int> = []
     private var unreadFiles = false
+    /// Regular files whose header went into the stream (a hard link stored
+    /// as its file included; a file that could not be opened not).
+    private var storedFiles = 0
     /// Microseconds the cutter may still wait, over the whole job, for a
     /// descriptor to open a file with (1 to 32 ms, doubling, at most 63
     /// ms a file): a shortage that does not pass costs at most this.
@@ -262,6 +265,11 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// read error.
     public var readEveryFile: Bool { monitor.withLock { !unreadFiles } }
 
+    /// How many regular files the archive holds: what `--json`'s `files`
+    /// says. The walk's count took in files that could not be opened
+    /// ("Cannot open", left out: 11 said of an archive holding none).
+    public var filesStored: Int { monitor.withLock { storedFiles } }
+
     public func nextChunk(admit: (UInt64) -> Bool) throws(BaleError) -> Chunk<Void>? {
         monitor.withLock { () -> Chunk<Void>? in
             guard !ended, admit(next) else { return nil }
@@ -451,6 +459,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             attributes = entry.attributesWithContent(from: fd)
         }
         if standIn != nil { standIns[listed.header.linkTarget] = entry.header.name }
+        storedFiles += 1
         let header = header(of: entry, with: attributes)
         if sparse, !prefetched, let regions = Self.dataRegions(fd, size: entry.header.size) {
             let data = regions.reduce(0) { $0 + $1.length }
