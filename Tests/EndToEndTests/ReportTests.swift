@@ -130,4 +130,19 @@ import Testing
             """#)
         #expect(run.stdout == "of 12.7 MB\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// `verify` of a .gz that holds no tar (checked whole, as `gunzip -t`
+    /// checks it) counts what it read: the file, its bytes and its data.
+    /// The summary said nothing was read ("files": 0, "ratio": null: a
+    /// reading helper).
+    @Test(.enabled(if: Machine.has("gzip"), "GNU gzip makes the file"))
+    func verifyOfAPlainGzCountsWhatItRead() throws {
+        let run = try Scratch().run(#"""
+            seq 1 100000 > s && gzip -k s
+            "$BALE" verify s.gz --json-file j; echo "verify: $?"
+            python3 -c "import json; d = json.load(open('j')); print(d['files'], d['bytes_in'], d['bytes_out'])" > got
+            echo "1 $(stat -c %s s.gz) $(stat -c %s s)" | cmp - got && echo "the file, its bytes and its data"
+            """#)
+        #expect(run.stdout == "s.gz: OK\nverify: 0\nthe file, its bytes and its data\n", "\(run.stdout)\(run.stderr)")
+    }
 }

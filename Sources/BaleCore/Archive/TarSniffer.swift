@@ -22,6 +22,7 @@ final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
     private struct State {
         var held: [UInt8] = []
         var decided: Bool?
+        var written: Int64 = 0
     }
 
     private let state = Mutex(State())
@@ -35,8 +36,13 @@ final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
     /// not: known once 512 bytes were written, or after `finish` (nil before).
     var isTar: Bool? { state.withLock { $0.decided } }
 
+    /// The bytes written to it so far, tar or not (what `verify` of a
+    /// plain .gz counts as the data it checked).
+    var bytesWritten: Int64 { state.withLock { $0.written } }
+
     func write(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
         let forward: [UInt8]? = state.withLock { state in
+            state.written += Int64(bytes.count)
             switch state.decided {
             case true?: return nil
             case false?: return []

@@ -174,17 +174,23 @@ public struct UnpackCommand {
         var trailingGarbage = false
         do throws(BaleError) {
             let reader: any OutputSink = sniffer ?? sink
+            var compressedBytes: Int64 = 0
             if isGzip {
                 let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
                                                codec: options.engine.codec, pipeline: pipeline, sink: reader)
                 trailingGarbage = report.ending == .trailingGarbage
+                compressedBytes = report.compressedBytes
             } else {
                 try stream.feedHead(to: reader)
                 try reader.feedAll(from: fd, name: name)
             }
             try sniffer?.finish()
-            if sniffer?.isTar == false {
-                // A .gz of something else, checked whole as gunzip -t checks it.
+            if let sniffer, sniffer.isTar == false {
+                // A .gz of something else, checked whole as gunzip -t checks
+                // it: one file, its bytes and its data counted (the summary
+                // said nothing was read).
+                context.summary.addFiles(1)
+                context.summary.addBytes(read: compressedBytes, written: sniffer.bytesWritten)
                 if manifest != nil {
                     context.report(.error(path: name, "--manifest needs a tar archive; this holds none"))
                     return .failure
