@@ -145,4 +145,18 @@ import Testing
             """#)
         #expect(run.stdout == "s.gz: OK\nverify: 0\nthe file, its bytes and its data\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// The summary's `errors` are what made the exit status 1, its
+    /// `warnings` the rest: `pack`'s "already exists" (exit 1) was listed
+    /// with the warnings and `errors` was empty; `cat`'s "Not found in
+    /// archive" (exit 2, as GNU tar's) was an error (a reading helper).
+    @Test func theListsFollowTheExitStatus() throws {
+        let run = try Scratch().run(#"""
+            mkdir q && echo a > q/a && "$BALE" pack q
+            "$BALE" pack q --json-file p.json 2> /dev/null; echo "pack: $?"
+            "$BALE" cat q.tar.gz q/a nothere --json-file c.json > /dev/null 2>&1; echo "cat: $?"
+            for j in p c; do python3 -c "import json; d = json.load(open('$j.json')); print(len(d['errors']), len(d['warnings']))"; done
+            """#)
+        #expect(run.stdout == "pack: 1\ncat: 2\n1 0\n0 1\n", "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -70,10 +70,16 @@ public enum RunReport {
         let stages = summary.stages
         let read = summary.bytesRead, written = summary.bytesWritten
         let diagnostics = context.diagnostics
-        // Errors in "errors"; warnings and notices in "warnings". Each
-        // names the path it is about, as it was made, or null.
+        // In "errors" what asks for exit status 1; the rest (warnings,
+        // notices, and errors gzip and tar count as warnings, exit 2: a
+        // name `cat` does not find, a file `-k` keeps) in "warnings". By
+        // the status, not the word: pack's "already exists" (exit 1) was
+        // listed with the warnings, `cat`'s "Not found in archive" (exit
+        // 2) with the errors, and a script could not tell from the lists
+        // why the run failed. Each names the path it is about, as it was
+        // made, or null.
         func list(_ errors: Bool) -> String {
-            "[" + diagnostics.filter { ($0.severity == .error) == errors }.map { diagnostic in
+            "[" + diagnostics.filter { ($0.exitStatus == .failure) == errors }.map { diagnostic in
                 "{\"path\": \(diagnostic.path.map(quoted) ?? "null"), \"message\": \(quoted(diagnostic.text))}"
             }.joined(separator: ", ") + "]"
         }
