@@ -64,4 +64,17 @@ import Testing
         merged.append(notKept)
         #expect(merged.worstExitStatus == .warning && merged.notKeptCount == 1)
     }
+
+    /// A part's line "N more errors like those above not shown", given to
+    /// a run that already holds all it keeps, is counted as N (`--json`'s
+    /// `not_listed`: an `unpack` of 10,050 refused names said 1, a
+    /// reading helper).
+    @Test func aCountLineIsCountedAsWhatItCounts() {
+        var part = CollectedDiagnostics()
+        for index in 0..<(CollectedDiagnostics.limit + 50) { part.append(.error(path: "e\(index)", "refused")) }
+        var run = CollectedDiagnostics()
+        run.append(contentsOf: part.all)
+        #expect(run.kept.count == CollectedDiagnostics.limit)
+        #expect(run.notKeptCount == 50)
+    }
 }

@@ -59,7 +59,7 @@ public struct CollectedDiagnostics: Sendable {
             keptBytes += bytes
         } else {
             let before = notKept[diagnostic.severity] ?? (0, .success)
-            notKept[diagnostic.severity] = (before.count + 1, max(before.worst, diagnostic.exitStatus))
+            notKept[diagnostic.severity] = (before.count + diagnostic.standsFor, max(before.worst, diagnostic.exitStatus))
         }
     }
 
@@ -99,7 +99,9 @@ public struct CollectedDiagnostics: Sendable {
         for (severity, word) in [(Diagnostic.Severity.error, "error"), (.warning, "warning"), (.notice, "notice")] {
             guard let (count, worst) = notKept[severity] else { continue }
             let text = "\(count) more \(word)\(count == 1 ? "" : "s") like those above not shown"
-            lines.append(Diagnostic(severity, path: nil, text, exitStatus: worst))
+            var line = Diagnostic(severity, path: nil, text, exitStatus: worst)
+            line.standsFor = count
+            lines.append(line)
         }
         return lines
     }

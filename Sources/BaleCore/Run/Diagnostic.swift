@@ -53,6 +53,11 @@ public struct Diagnostic: Sendable, Equatable {
     /// Said even under `-q`, as gzip says it (a warning that nothing was
     /// written where the user asked: "already exists; not overwritten").
     public var isSaidWhenQuiet = false
+    /// How many diagnostics this one stands for: 1, or for a part's "N
+    /// more errors like those above not shown" (`CollectedDiagnostics`),
+    /// N, so that the run's list counts them as N when it cannot keep it
+    /// (`--json`'s `not_listed` said 1 for 50).
+    public var standsFor = 1
 
     public init(_ severity: Severity, path: String?, _ cause: String, wording: Wording = .colon,
                 exitStatus: ExitCode? = nil) {
