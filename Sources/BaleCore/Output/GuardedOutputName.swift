@@ -22,6 +22,11 @@ import Glibc
 ///   (`isHeldByAnotherRun`): its walk would miss what the other removes
 ///   before it gets there.
 /// A file system without flock leaves the lock out (`AdvisoryLock`).
+///
+/// The `--json-file` summary is committed the same way, for another
+/// reason: written at the end, it replaced what the run had made under
+/// that name meanwhile (`gzip f --json-file f.gz`: the data gone, exit
+/// 0); it goes only where the name holds what it held at the start.
 public struct GuardedOutputName {
     /// The name, as given (a link followed to the file it names).
     public let path: String
