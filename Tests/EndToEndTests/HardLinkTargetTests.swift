@@ -46,6 +46,29 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A hard link whose target has a ".." that stays inside (`sub/../f`)
+    /// is refused for the ".." (as an entry's own name is), and said so;
+    /// it was called "a name outside the destination". One that climbs
+    /// out (`a/../../f`) still is that.
+    @Test func aDotDotThatStaysInsideIsNamedAsOne() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'EOF'
+            import tarfile, io
+            with tarfile.open('h.tar', 'w') as t:
+                info = tarfile.TarInfo('f'); info.size = 1; t.addfile(info, io.BytesIO(b'x'))
+                for name, target in [('inside', 'sub/../f'), ('out', 'a/../../f')]:
+                    info = tarfile.TarInfo(name); info.type = tarfile.LNKTYPE; info.linkname = target; t.addfile(info)
+            EOF
+            mkdir x && "$BALE" unpack h.tar -C x; echo "status $?"; ls x
+            """#)
+        #expect(run.stdout == "status 1\nf\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == """
+            bale: inside: hard link to a name that contains '..'; not extracted
+            bale: out: hard link to a name outside the destination; not extracted
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A hard link to the destination itself ("." or an empty target) is
     /// refused as that, not as a name "outside the destination"; an
     /// absolute target is named as it was looked for, below the

@@ -190,6 +190,25 @@ public struct TarExtractor: TarReader.Handler {
 
     struct RefusedName: Error { var reason: String }
 
+    /// Why a hard link's refused target is refused, in words that fit it:
+    /// one that climbs out (`../x`, `a/../../x`) leads outside the
+    /// destination; one whose ".." stays inside (`sub/../f`, which GNU tar
+    /// links to `f`) is refused for the ".." alone, as an entry's own name
+    /// is, and says so (bale said "outside the destination" of it: a
+    /// reading helper); any other reason is the name's.
+    static func linkTargetRefusal(_ target: [UInt8], _ refused: RefusedName) -> String {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        guard target.split(separator: slash).contains(where: { $0.count == 2 && $0.allSatisfy { $0 == dot } }) else {
+            return "hard link target \(refused.reason)"
+        }
+        var depth = 0
+        for part in target.split(separator: slash) where !(part.count == 1 && part.first == dot) {
+            depth += part.count == 2 && part.allSatisfy { $0 == dot } ? -1 : 1
+            if depth < 0 { return "hard link to a name outside the destination" }
+        }
+        return "hard link to a name that contains '..'"
+    }
+
     private mutating func refuse(_ entry: TarEntry, _ reason: String) {
         refuse(named: entry.name, reason)
     }
@@ -541,8 +560,8 @@ public struct TarExtractor: TarReader.Handler {
         noticeLeadingSlashes(of: entry.linkTarget, in: "hard link targets")
         // A target with a ".." anywhere is refused before it is stripped,
         // as the entry's own name is (`begin`).
-        if policy.stripComponents > 0, case .failure = Self.components(entry.linkTarget) {
-            refuse(entry, "hard link to a name outside the destination")
+        if policy.stripComponents > 0, case .failure(let refused) = Self.components(entry.linkTarget) {
+            refuse(entry, Self.linkTargetRefusal(entry.linkTarget, refused))
             return nil
         }
         guard let target = policy.stripped(entry.linkTarget) else {
@@ -550,8 +569,11 @@ public struct TarExtractor: TarReader.Handler {
                    + "\(policy.stripComponents) name components (--strip-components)")
             return nil
         }
-        guard case .success(let targetParts) = Self.components(target) else {
-            refuse(entry, "hard link to a name outside the destination")
+        let targetParts: [[UInt8]]
+        switch Self.components(target) {
+        case .success(let parts): targetParts = parts
+        case .failure(let refused):
+            refuse(entry, Self.linkTargetRefusal(target, refused))
             return nil
         }
         // "", ".", "./": the destination directory, which no hard link can
