@@ -25,8 +25,8 @@ import DequeModule
 ///
 /// `cancel` ends every wait (the job failed): readers then see the feed
 /// as ended, and the walker stops at its next batch.
-/// `@unchecked Sendable`: `entries`, `dropped`, `places`, `files` and
-/// `walk` are read and written only under `monitor`.
+/// `@unchecked Sendable`: `entries`, `dropped`, `places` and `walk` are
+/// read and written only under `monitor`.
 final class EntryFeed: @unchecked Sendable {
     /// What is known of one index without waiting.
     enum Peek {
@@ -53,7 +53,6 @@ final class EntryFeed: @unchecked Sendable {
     private var dropped = 0
     /// Each reader's place: it reads no index below it again.
     private var places: [Reader: Int] = [.stream: 0, .readAhead: 0]
-    private var files = 0
     /// The walk's course: still walking; walked (no more entries); or
     /// cancelled (every wait ends, the walker stops), which the walk's
     /// end does not undo.
@@ -81,7 +80,6 @@ final class EntryFeed: @unchecked Sendable {
         monitor.withLock {
             while !keepsEveryEntry && entries.count >= walkAhead && walk != .cancelled { monitor.wait(shrank) }
             entries.append(contentsOf: batch)
-            files += batch.count { $0.header.kind == .file }
             grew.broadcast()
             return walk != .cancelled
         }
@@ -101,9 +99,6 @@ final class EntryFeed: @unchecked Sendable {
             }
         }
     }
-
-    /// The regular files appended so far.
-    var fileCount: Int { monitor.withLock { files } }
 
     /// The walk is over: there are no more entries.
     func finish() {
