@@ -165,7 +165,7 @@ public struct TarExtractor: TarReader.Handler {
             defer { start = end + 1 }
             let part = name[start..<end]
             if part.isEmpty || part.count == 1 && part.first == dot { continue }
-            if part.count == 2 && part.first == dot && part.last == dot { return .failure(RefusedName(reason: "contains '..'")) }
+            if isDotDot(part) { return .failure(RefusedName(reason: "contains '..'")) }
             // The system reads a name up to a NUL byte: "..\0" would be
             // "..". The reader never gives one; refused should one come.
             if part.contains(0) { return .failure(RefusedName(reason: "contains a NUL byte")) }
@@ -197,16 +197,23 @@ public struct TarExtractor: TarReader.Handler {
     /// is, and says so (bale said "outside the destination" of it: a
     /// reading helper); any other reason is the name's.
     static func linkTargetRefusal(_ target: [UInt8], _ refused: RefusedName) -> String {
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        guard target.split(separator: slash).contains(where: { $0.count == 2 && $0.allSatisfy { $0 == dot } }) else {
-            return "hard link target \(refused.reason)"
-        }
         var depth = 0
-        for part in target.split(separator: slash) where !(part.count == 1 && part.first == dot) {
-            depth += part.count == 2 && part.allSatisfy { $0 == dot } ? -1 : 1
+        var hasDotDot = false
+        for part in target.split(separator: UInt8(ascii: "/")) where !(part.count == 1 && part.first == UInt8(ascii: ".")) {
+            guard isDotDot(part) else {
+                depth += 1
+                continue
+            }
+            hasDotDot = true
+            depth -= 1
             if depth < 0 { return "hard link to a name outside the destination" }
         }
-        return "hard link to a name that contains '..'"
+        return hasDotDot ? "hard link to a name that contains '..'" : "hard link target \(refused.reason)"
+    }
+
+    /// True for the component "..".
+    private static func isDotDot(_ part: ArraySlice<UInt8>) -> Bool {
+        part.count == 2 && part.first == UInt8(ascii: ".") && part.last == UInt8(ascii: ".")
     }
 
     private mutating func refuse(_ entry: TarEntry, _ reason: String) {
