@@ -159,4 +159,37 @@ import Testing
             """#)
         #expect(run.stdout == "pack: 1\ncat: 2\n1 0\n0 1\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// A run that stops at an error counts what it did before it, and a
+    /// stream counts its bytes: `unpack`, `list` and `gunzip -c` of an
+    /// archive cut short said 0 entries and 0 bytes (the first file on
+    /// disk, its data on standard output), and a foreign gzip read from a
+    /// pipe 0 bytes in (a reading helper). The figures are judged by
+    /// GNU gzip's output of the same bytes and by the files on disk.
+    @Test(.enabled(if: Machine.has("gzip"), "GNU gzip judges the bytes"))
+    func aRunCutShortCountsWhatItDid() throws {
+        let run = try Scratch().run(#"""
+            seq 1 300000 > a && cp a b && tar -cf t.tar a b && gzip -k t.tar
+            head -c $(( $(stat -c %s t.tar.gz) * 6 / 10 )) t.tar.gz > cut.tar.gz
+            total=$(stat -c %s cut.tar.gz)
+            tarbytes=$(gzip -dc cut.tar.gz 2> /dev/null | wc -c)
+            mkdir x && "$BALE" unpack -C x cut.tar.gz --json-file u.json 2> /dev/null; echo "unpack: $?"
+            cmp -s a x/a && echo "a extracted"
+            cat cut.tar.gz | "$BALE" list - --json-file l.json > /dev/null 2>&1; echo "list: $?"
+            "$BALE" gunzip -c cut.tar.gz --json-file g.json > out 2> /dev/null; echo "gunzip: $?"
+            cat t.tar.gz | "$BALE" gunzip -c --json-file p.json > /dev/null; echo "pipe: $?"
+            python3 - "$total" "$tarbytes" "$(stat -c %s t.tar.gz)" "$(stat -c %s t.tar)" "$(stat -c %s out)" <<'PY'
+            import json, sys
+            total, tarbytes, whole, tar, out = map(int, sys.argv[1:])
+            for name, files in (('u', 1), ('l', 1), ('g', 0)):
+                d = json.load(open(name + '.json'))
+                assert d['files'] == files and d['bytes_in'] == total, (name, d['files'], d['bytes_in'], total)
+                assert d['bytes_out'] in (tarbytes, out) and d['bytes_out'] > 0, (name, d['bytes_out'], tarbytes, out)
+            d = json.load(open('p.json'))
+            assert (d['files'], d['bytes_in'], d['bytes_out']) == (1, whole, tar), d
+            print('figures as done')
+            PY
+            """#)
+        #expect(run.stdout == "unpack: 1\na extracted\nlist: 1\ngunzip: 1\npipe: 0\nfigures as done\n", "\(run.stdout)\(run.stderr)")
+    }
 }

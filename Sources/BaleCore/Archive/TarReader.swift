@@ -280,6 +280,13 @@ public struct TarReader {
     /// Entries begun, and bytes of the tar stream consumed (for `--json`).
     public private(set) var entriesRead = 0
     public var bytesRead: Int64 { offset }
+    /// Entries read whole: those begun but one whose data is still coming
+    /// (an archive that breaks off inside a file's data; `--json`'s
+    /// `files` counted it as read).
+    public var entriesWhole: Int {
+        if case .content = state { return entriesRead - 1 }
+        return entriesRead
+    }
 
     /// Problems met so far that did not stop the reading: warnings
     /// (unknown pax keywords, values out of range) and, as errors, the

@@ -115,8 +115,8 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         }
     }
 
-    /// Entries read and tar stream bytes consumed so far.
-    public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (state.reader.entriesRead, state.reader.bytesRead) } }
+    /// Entries read whole and tar stream bytes consumed so far.
+    public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (state.reader.entriesWhole, state.reader.bytesRead) } }
 
     /// The handler, for what it gathered.
     public var handler: Handler { monitor.withLock { state.handler } }

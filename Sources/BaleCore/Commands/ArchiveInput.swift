@@ -95,10 +95,13 @@ struct ArchiveInput {
     func read<H: TarReader.Handler>(into sink: TarStreamSink<H>, codec: Codec, pipeline: Pipeline,
                                     context: RunContext, output: StandardOutput.Buffer? = nil) -> ExitCode {
         var status = ExitCode.success
+        // The archive's bytes read: a file's size, a stream's as far as
+        // it was read (a gzip stream's, however its reading ended).
+        var archiveBytes: Int64?
         do {
             if isGzip {
-                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
-                                               codec: codec, pipeline: pipeline, sink: sink)
+                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable, codec: codec,
+                                               pipeline: pipeline, streamStoppedAt: { archiveBytes = $0 }, sink: sink)
                 // The archive is every caller's last job: its workers end
                 // (and the arena's pages are freed) on a thread of their
                 // own while the handler finishes (the extractor's files and
@@ -125,6 +128,10 @@ struct ArchiveInput {
             }
             context.report(problems)
             context.fail(error)
+            // What was read and written before the error counts, as it
+            // was done (`--json` said 0 entries of an archive cut short
+            // whose entries were extracted but the last).
+            Self.count(sink, archive: fd, streamBytes: archiveBytes, into: context.summary)
             // Damage after a damaged header was skipped (the stream read on
             // past a gap: a member missing in the middle): where it may
             // begin, as `verify` says it, so that the entry read across the
@@ -146,7 +153,7 @@ struct ArchiveInput {
         // extracted 1, a file kept by -k 2, a newer one kept by
         // --keep-newer-files 0 (as GNU tar), a name not found 2.
         status = max(status, context.report(sink.finishProblems()))
-        Self.count(sink, archive: fd, into: context.summary)
+        Self.count(sink, archive: fd, streamBytes: archiveBytes, into: context.summary)
         do throws(BaleError) { try output?.flush() } catch {
             context.fail(error)
             return error.exitStatus
@@ -155,12 +162,14 @@ struct ArchiveInput {
     }
 
     /// Adds the entries and bytes `sink` read to the run's summary: the
-    /// archive's size read (for a regular file at `fd`), the tar stream's
-    /// bytes written (or listed).
-    static func count<H: TarReader.Handler>(_ sink: TarStreamSink<H>, archive fd: Int32, into summary: RunSummary) {
+    /// archive's size read (for a regular file at `fd`; for a gzip
+    /// stream, `streamBytes`, its bytes read; for a plain tar stream, the
+    /// tar bytes), the tar stream's bytes written (or listed).
+    static func count<H: TarReader.Handler>(_ sink: TarStreamSink<H>, archive fd: Int32, streamBytes: Int64?,
+                                            into summary: RunSummary) {
         let (entries, bytes) = sink.progress
         var info = stat()
-        let size = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : bytes
+        let size = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : streamBytes ?? bytes
         summary.addFiles(entries)
         summary.addBytes(read: size, written: bytes)
     }

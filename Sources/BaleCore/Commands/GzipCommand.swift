@@ -577,14 +577,22 @@ public struct GzipCommand: Sendable {
         let sink = OutputTarget(file: output, discards: options.test)
         var status = ExitCode.success
         let report: TransformReport
+        var compressedRead: Int64 = 0
         do {
             report = options.decompress || options.test
                 ? try decompress(input: input, inputName: inputName, size: size, fromStandardInput: fromStandardInput,
-                                 pipeline: pipeline, sink: sink)
+                                 pipeline: pipeline, sink: sink, stoppedAt: { compressedRead = $0 })
                 : try compress(input: input, inputName: inputName, size: size, pipeline: pipeline, sink: sink)
         } catch {
             output?.discard()
             context.fail(error)
+            // What standard output took before the error counts (`--json`
+            // said 0 bytes of a `gunzip -c` that wrote all but the last
+            // member), with the compressed bytes read to the damage; a file
+            // output is discarded, and counts nothing.
+            if output == nil && !options.test {
+                context.summary.addBytes(read: compressedRead, written: sink.bytesWritten)
+            }
             return error.exitStatus
         }
         for warning in report.warnings {
@@ -708,8 +716,11 @@ public struct GzipCommand: Sendable {
     /// `gzip -dr`'s 6.6 s.
     static let inlineLimit: Int64 = 1 << 20
 
+    /// `stoppedAt` is told how far the gzip stream was read, however its
+    /// reading ends (for `--json` after an error).
     private func decompress(
-        input: Int32, inputName: String, size: Int64?, fromStandardInput: Bool, pipeline: Pipeline, sink: OutputTarget
+        input: Int32, inputName: String, size: Int64?, fromStandardInput: Bool, pipeline: Pipeline, sink: OutputTarget,
+        stoppedAt: (Int64) -> Void
     ) throws(BaleError) -> TransformReport {
         // gzip -dcf (zcat -f): an input that does not start as gzip is
         // copied to standard output as it is, so that one command reads a
@@ -737,12 +748,13 @@ public struct GzipCommand: Sendable {
         let compressedBytes: Int64
         if let size, size <= Self.inlineLimit {
             ending = try GzipStreamDecoder.decode(fd: input, path: inputName, zlibOnly: options.engine.codec == .zlib,
-                                                  copiesTrailingBytes: passesPlainBytes, sink: sink)
+                                                  copiesTrailingBytes: passesPlainBytes, stoppedAt: stoppedAt,
+                                                  sink: sink).ending
             compressedBytes = size
         } else {
             let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil, head: head,
                                            codec: options.engine.codec, pipeline: pipeline,
-                                           copiesTrailingBytes: passesPlainBytes, sink: sink)
+                                           copiesTrailingBytes: passesPlainBytes, streamStoppedAt: stoppedAt, sink: sink)
             ending = report.ending
             compressedBytes = report.compressedBytes
         }

@@ -172,12 +172,14 @@ public struct UnpackCommand {
         // Bytes that are not gzip after the last member: a warning, as
         // gunzip -t and gzip -t give (the members before them were whole).
         var trailingGarbage = false
+        // A gzip stream's bytes read, however its reading ends.
+        var streamBytes: Int64?
         do throws(BaleError) {
             let reader: any OutputSink = sniffer ?? sink
             var compressedBytes: Int64 = 0
             if isGzip {
-                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable,
-                                               codec: options.engine.codec, pipeline: pipeline, sink: reader)
+                let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable, codec: options.engine.codec,
+                                               pipeline: pipeline, streamStoppedAt: { streamBytes = $0 }, sink: reader)
                 trailingGarbage = report.ending == .trailingGarbage
                 compressedBytes = report.compressedBytes
             } else {
@@ -200,6 +202,8 @@ public struct UnpackCommand {
             }
             try sink.finish(archiveName: name)
         } catch {
+            // What was read before the error counts (`--json`).
+            ArchiveInput.count(sink, archive: fd, streamBytes: streamBytes, into: context.summary)
             // Damage in a member of bale's own archive: find the first damaged
             // member again, in order, and name the entries it touches: when
             // it is known to hold a tar (a .gz of text damaged in its first
@@ -218,7 +222,7 @@ public struct UnpackCommand {
             if let place = sink.placeOfFailedCheck(error) ?? sink.damagePlace { context.report(.error(path: name, place)) }
             return .failure
         }
-        ArchiveInput.count(sink, archive: fd, into: context.summary)
+        ArchiveInput.count(sink, archive: fd, streamBytes: streamBytes, into: context.summary)
         let warnings = sink.warnings + (trailingGarbage ? [.warning(path: name, GzipStreamDecoder.trailingGarbageWarning)] : [])
         for warning in warnings { context.report(warning) }
         let verifier = sink.handler

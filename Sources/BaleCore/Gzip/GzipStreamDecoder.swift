@@ -47,6 +47,16 @@ public struct GzipStreamDecoder {
         case trailingGarbage
     }
 
+    /// What a decode saw: how the stream ended, and how far it was read.
+    public struct Outcome: Equatable, Sendable {
+        public var ending: Ending
+        /// The input offset reading stopped at: `startOffset`, and every
+        /// byte taken since, `prefix` included (bytes that are not gzip
+        /// after the last member only as far as it read them to tell).
+        /// For a stream, its bytes read (`--json`'s `bytes_in`).
+        public var endOffset: Int64
+    }
+
     /// What gzip says of an input whose members are whole and followed by
     /// bytes that are not gzip (a warning, exit 2); every command says it.
     public static let trailingGarbageWarning = "decompression OK, trailing garbage ignored"
@@ -89,11 +99,13 @@ public struct GzipStreamDecoder {
     /// (`--codec zlib`). With `copiesTrailingBytes`, bytes that are not
     /// gzip after the last member are written to `sink` as they are (and
     /// the ending is `.clean`) rather than ignored with a warning.
+    /// `stoppedAt` is told where reading stopped however the decode ends
+    /// (`Outcome.endOffset`; after an error too, for `--json`).
     public static func decode(
         fd: Int32, path: String, prefix: [UInt8] = [], startOffset: Int64 = 0, membersBefore: UInt64 = 0,
         check: StreamEndCheck = StreamEndCheck(), zlibOnly: Bool = false, copiesTrailingBytes: Bool = false,
-        sink: any OutputSink
-    ) throws(BaleError) -> Ending {
+        stoppedAt: (Int64) -> Void = { _ in }, sink: any OutputSink
+    ) throws(BaleError) -> Outcome {
         var check = check
         let isal = IsalMemberInflater()
         let zlib: ZlibMemberInflater
@@ -177,6 +189,8 @@ public struct GzipStreamDecoder {
         var pending = prefix[...]
         var start = 0, end = 0          // unconsumed input is input[start..<end]
         var consumed = startOffset      // input offset of input[start]
+        var taken = startOffset         // input offset of input[end]
+        defer { stoppedAt(taken) }
         var atEnd = false
         var members = membersBefore
         var inMember = false
@@ -199,6 +213,7 @@ public struct GzipStreamDecoder {
                     throw .readFailed(path: path, error)
                 }
                 guard let block else { atEnd = true; return false }
+                taken += Int64(block.end - block.start - (end - start))
                 input = block.buffer
                 start = block.start
                 end = block.end
@@ -216,6 +231,7 @@ public struct GzipStreamDecoder {
                 }
                 pending = pending.dropFirst(take)
                 end += take
+                taken += Int64(take)
                 return true
             }
             if atEnd { return false }
@@ -233,6 +249,7 @@ public struct GzipStreamDecoder {
             }
             if n == 0 { atEnd = true; return false }
             end += n
+            taken += Int64(n)
             return true
         }
 
@@ -390,7 +407,7 @@ public struct GzipStreamDecoder {
             throw error
         }
         try handOver(last: true)
-        return ending
+        return Outcome(ending: ending, endOffset: taken)
     }
 
     /// zlib's verdict on a member ISA-L rejected, reading it again from

@@ -25,7 +25,8 @@ public enum GunzipJob {
         public var ending: GzipStreamDecoder.Ending
         /// Members decompressed in parallel.
         public var parallelMembers: UInt64
-        /// Compressed bytes consumed (for a regular file, its size).
+        /// Compressed bytes read: a regular file's size, a stream's bytes
+        /// read (the caller's `head` among them).
         public var compressedBytes: Int64
     }
 
@@ -55,9 +56,12 @@ public enum GunzipJob {
     /// first bytes when the caller already read them (to tell gzip from
     /// tar, say): they are read first, as if still in the stream.
     /// `copiesTrailingBytes`: see `GzipStreamDecoder.decode` (zcat -f).
+    /// `streamStoppedAt` is told how far a stream was read when the
+    /// streaming pass ends, however it ends (`Report.compressedBytes`
+    /// says it when it ends well).
     public static func run(
         input: Int32, inputName: String, seekable: Bool, head: [UInt8] = [], codec: Codec, pipeline: Pipeline,
-        copiesTrailingBytes: Bool = false, sink: any OutputSink
+        copiesTrailingBytes: Bool = false, streamStoppedAt: (Int64) -> Void = { _ in }, sink: any OutputSink
     ) throws(BaleError) -> Report {
         precondition(head.isEmpty || !seekable, "a file is read in place")
         let cutter = MemberChunkCutter(fd: input, path: inputName, seekable: seekable, head: head,
@@ -73,7 +77,6 @@ public enum GunzipJob {
             members.options.inFlightPerWorker = membersInFlightToArena
             members.options.holdsOnlyWhatWorkersNeed = true
         }
-        var bytesIn: Int64 = 0
         // A file whose first member is another tool's skips the parallel
         // pass: it would stop at that member anyway, after starting the
         // workers for nothing (two processes started and ended beside the
@@ -81,8 +84,7 @@ public enum GunzipJob {
         // where the pass would have left it, at the file's start.
         if !(seekable && isForeignFile(input)) {
             do {
-                let report = try members.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
-                bytesIn = report.bytesIn
+                _ = try members.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
             } catch {
                 // A member that does not check out against its hints, or a
                 // member cut short: the streaming decoder reads on from the
@@ -97,13 +99,17 @@ public enum GunzipJob {
         if seekable, lseek(input, off_t(resume.offset), SEEK_SET) < 0 {
             throw .readFailed(path: inputName, .current("lseek"))
         }
-        let ending = try GzipStreamDecoder.decode(
+        // The streaming pass goes on from `resume.offset`, with the bytes
+        // the parallel one read past it (`resume.prefix`), to where it
+        // stops: for a stream, that is every byte read (the parallel pass
+        // counted only the members it wrote; a foreign stream, none: 0).
+        let decoded = try GzipStreamDecoder.decode(
             fd: input, path: inputName, prefix: resume.prefix, startOffset: resume.offset,
             membersBefore: checking.written, check: checking.check, zlibOnly: codec == .zlib,
-            copiesTrailingBytes: copiesTrailingBytes, sink: sink)
+            copiesTrailingBytes: copiesTrailingBytes, stoppedAt: streamStoppedAt, sink: sink)
         var info = stat()
-        let compressed = seekable && fstat(input, &info) == 0 ? Int64(info.st_size) : bytesIn
-        return Report(ending: ending, parallelMembers: checking.written, compressedBytes: compressed)
+        let compressed = seekable && fstat(input, &info) == 0 ? Int64(info.st_size) : decoded.endOffset
+        return Report(ending: decoded.ending, parallelMembers: checking.written, compressedBytes: compressed)
     }
 
     /// Whether the file's first member (a file is read from its start, as
