@@ -163,8 +163,9 @@ import Testing
     /// A run that stops at an error counts what it did before it, and a
     /// stream counts its bytes: `unpack`, `list` and `gunzip -c` of an
     /// archive cut short said 0 entries and 0 bytes (the first file on
-    /// disk, its data on standard output), and a foreign gzip read from a
-    /// pipe 0 bytes in (a reading helper). The figures are judged by
+    /// disk, its data on standard output), a foreign gzip read from a
+    /// pipe 0 bytes in, and `list` of one archive through its index and
+    /// from a pipe two tar streams' lengths (a reading helper). Judged by
     /// GNU gzip's output of the same bytes and by the files on disk.
     @Test(.enabled(if: Machine.has("gzip"), "GNU gzip judges the bytes"))
     func aRunCutShortCountsWhatItDid() throws {
@@ -178,6 +179,8 @@ import Testing
             cat cut.tar.gz | "$BALE" list - --json-file l.json > /dev/null 2>&1; echo "list: $?"
             "$BALE" gunzip -c cut.tar.gz --json-file g.json > out 2> /dev/null; echo "gunzip: $?"
             cat t.tar.gz | "$BALE" gunzip -c --json-file p.json > /dev/null; echo "pipe: $?"
+            "$BALE" pack a b -o own.tar.gz && gzip -dc own.tar.gz | wc -c > own.size
+            cat own.tar.gz | "$BALE" list - --json-file lp.json > /dev/null && "$BALE" list own.tar.gz --json-file lf.json > /dev/null
             python3 - "$total" "$tarbytes" "$(stat -c %s t.tar.gz)" "$(stat -c %s t.tar)" "$(stat -c %s out)" <<'PY'
             import json, sys
             total, tarbytes, whole, tar, out = map(int, sys.argv[1:])
@@ -187,6 +190,9 @@ import Testing
                 assert d['bytes_out'] in (tarbytes, out) and d['bytes_out'] > 0, (name, d['bytes_out'], tarbytes, out)
             d = json.load(open('p.json'))
             assert (d['files'], d['bytes_in'], d['bytes_out']) == (1, whole, tar), d
+            # The tar stream whole, its end blocks and padding too, by any path.
+            own = int(open('own.size').read())
+            assert [json.load(open(j + '.json'))['bytes_out'] for j in ('lp', 'lf')] == [own, own]
             print('figures as done')
             PY
             """#)

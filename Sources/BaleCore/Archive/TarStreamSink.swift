@@ -7,12 +7,17 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     private struct State {
         var reader: TarReader
         var handler: Handler
+        /// Bytes of the tar stream given, the end blocks and the record's
+        /// padding after them included, which the reader does not read
+        /// (`--json`'s `bytes_out`, as an index's members give them).
+        var received: Int64 = 0
 
         /// Feeds `bytes` to the reader and on to the handler (one access
         /// to the state, both its parts changed), telling the handler
         /// where the content comes from when `lent` lends them
         /// (`TarReader.Handler.contentComes(from:)`), for this feed only.
         mutating func feed(_ bytes: UnsafeRawBufferPointer, lent: LentBytes?) throws(BaleError) {
+            received += Int64(bytes.count)
             guard let lent else { return try reader.feed(bytes, to: &handler) }
             handler.contentComes(from: lent)
             defer { handler.contentComes(from: nil) }
@@ -115,8 +120,8 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         }
     }
 
-    /// Entries read whole and tar stream bytes consumed so far.
-    public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (state.reader.entriesWhole, state.reader.bytesRead) } }
+    /// Entries read whole and tar stream bytes given so far.
+    public var progress: (entries: Int, bytes: Int64) { monitor.withLock { (state.reader.entriesWhole, state.received) } }
 
     /// The handler, for what it gathered.
     public var handler: Handler { monitor.withLock { state.handler } }
