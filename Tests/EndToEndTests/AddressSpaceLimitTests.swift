@@ -51,4 +51,27 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// Many workers asked for under a modest limit (`-p 64`, a 64-core
+    /// node's default, under `ulimit -v 100000`): bale died with "Fatal
+    /// error: failed to allocate" and a backtrace, exit 134 (a reading
+    /// helper). The workers now take at most half of the limit, 32 MiB
+    /// each (their chunks and results), and a notice says so; the output
+    /// is whole, as gzip judges it.
+    @Test func manyWorkersUnderAModestLimitStartAsManyAsFit() throws {
+        let run = try Scratch().run(#"""
+            for i in 1 2 3 4 5 6; do cat "$FIXTURES/mixed"; done | head -c 40000000 > big
+            ( ulimit -v 100000; SWIFT_BACKTRACE=enable=no "$BALE" gzip -p 64 -c big > big.gz 2> err; echo "gzip: $?" )
+            ( ulimit -v 100000; SWIFT_BACKTRACE=enable=no "$BALE" gunzip -p 64 -c big.gz 2>> err | cmp - big && echo "gunzip: same" )
+            gzip -dc big.gz | cmp - big && echo "gzip reads it whole"
+            sort -u err
+            """#)
+        #expect(run.stdout == """
+            gzip: 0
+            gunzip: same
+            gzip reads it whole
+            bale: 1 of 64 workers started (more would take over half of the address-space limit, ulimit -v 100000); the work goes on with 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

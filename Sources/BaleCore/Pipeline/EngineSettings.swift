@@ -43,7 +43,9 @@ public struct EngineSettings: Sendable {
     /// A pool of workers for these settings, started on first use, with
     /// the arena they share with bale cut for these jobs.
     public func makePool() -> WorkerPool {
-        WorkerPool(executable: workerExecutable ?? WorkerPool.currentExecutable, count: workerCount,
-                   arena: .forJobs(pipeline, workers: workerCount))
+        let perWorker = pipeline.addressSpacePerWorker
+        return WorkerPool(executable: workerExecutable ?? WorkerPool.currentExecutable, count: workerCount,
+                          arena: .forJobs(pipeline, workers: WorkerPool.mostThatFit(workerCount, perWorker: perWorker)),
+                          addressSpacePerWorker: perWorker)
     }
 }

@@ -35,6 +35,13 @@ public struct PipelineOptions: Sendable, Equatable {
 
     public init() {}
 
+    /// What one worker's chunks may take of bale's address space where
+    /// they cannot go through the arena (under `ulimit -v` its slots may
+    /// not be mapped, and the chunks travel in frames): those queued for
+    /// it and in flight to it, and as many results (32 MiB by default).
+    /// What `WorkerPool` counts against the limit.
+    public var addressSpacePerWorker: Int { 2 * (queuedPerWorker + inFlightPerWorker) * chunkSize }
+
     /// The bounded queue's capacity: enough that each worker's next chunk
     /// is ready when it asks.
     public func queueCapacity(workers: Int) -> Int { queuedPerWorker * workers }

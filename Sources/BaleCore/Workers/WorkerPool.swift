@@ -39,10 +39,14 @@ public final class WorkerPool: Sendable {
     /// A pool of `count` workers running `executable`, started on first
     /// use, sharing an arena cut as `arena` says (none if nil, or if the
     /// system cannot make one: then chunks travel in their frames).
-    public init(executable: String, count: Int, arena: SharedArena.Layout? = nil) {
+    /// `addressSpacePerWorker`: what one worker's chunks may take of the
+    /// parent's address space (`wouldTakeHalfTheAddressSpace`).
+    public init(executable: String, count: Int, arena: SharedArena.Layout? = nil,
+                addressSpacePerWorker: Int = PipelineOptions().addressSpacePerWorker) {
         precondition(count > 0, "a pool needs a worker")
         self.executable = executable
         self.count = count
+        self.addressSpacePerWorker = addressSpacePerWorker
         self.arena = arena.flatMap { try? SharedArena(layout: $0) }
     }
 
@@ -84,6 +88,34 @@ public final class WorkerPool: Sendable {
         started > 0 && 2 * started + descriptorsToStartOne > DescriptorLimit.current / 2
     }
 
+    /// What one worker's chunks may take of the parent's address space.
+    private let addressSpacePerWorker: Int
+
+    /// True when starting one more worker, after `started`, would let the
+    /// workers' chunks take more than half of the parent's address-space
+    /// limit (`ulimit -v`), at `perWorker` bytes each. A buffer that
+    /// cannot be allocated is fatal to a Swift program: `gzip -p 64` under
+    /// `ulimit -v 100000` (a 64-core node's default) died with "Fatal
+    /// error: failed to allocate" and a backtrace, exit 134, where `-p 16`
+    /// ran (a reading helper). Half, as for descriptors: the rest is the
+    /// job's (its readers' chunks, the runtime, the threads' stacks).
+    static func wouldTakeHalfTheAddressSpace(after started: Int, perWorker: Int) -> Bool {
+        guard let limit = AddressSpaceLimit.current else { return false }
+        return started > 0 && (started + 1) * perWorker > limit / 2
+    }
+
+    /// The most of `requested` workers that the two rules above let
+    /// start: what the arena is cut for (cut for 64 workers of which two
+    /// could start, its slots' address space was asked for in vain).
+    static func mostThatFit(_ requested: Int, perWorker: Int) -> Int {
+        var count = 1
+        while count < requested && !wouldTakeHalfTheLimit(after: count)
+                && !wouldTakeHalfTheAddressSpace(after: count, perWorker: perWorker) {
+            count += 1
+        }
+        return min(count, requested)
+    }
+
     /// The workers, starting them if this is the first call, and, that
     /// once, a notice when fewer than `count` could start.
     ///
@@ -111,6 +143,12 @@ public final class WorkerPool: Sendable {
                         state = .running(started)
                         return (started, "\(started.count) of \(count) workers started (more would take over half "
                                 + "of the descriptor limit, ulimit -n \(DescriptorLimit.current)); "
+                                + "the work goes on with \(started.count)")
+                    }
+                    if Self.wouldTakeHalfTheAddressSpace(after: started.count, perWorker: addressSpacePerWorker) {
+                        state = .running(started)
+                        return (started, "\(started.count) of \(count) workers started (more would take over half "
+                                + "of the address-space limit, ulimit -v \(AddressSpaceLimit.current! >> 10)); "
                                 + "the work goes on with \(started.count)")
                     }
                     do { started.append(try WorkerProcess(executable: executable, name: shownExecutable, arena: arena)) } catch {
