@@ -30,7 +30,10 @@ public enum VerboseLine {
     /// The line for the file `name` (nil: standard input, ratio only) of
     /// `plainBytes` whose gzip form is `gzipBytes`.
     public static func text(name: String?, plainBytes: Int64, gzipBytes: Int64, outcome: Outcome) -> String {
-        let ratio = percent(plainBytes == 0 ? 0 : 100 * (1 - Double(gzipBytes) / Double(plainBytes)))
+        // As gzip's `display_ratio` computes it (and `gzip -l`'s column,
+        // `GzipListing`): 100 * (1 - gzip/plain) differs in the last bit,
+        // and a tie then rounds the other way (61.3% for gzip's 61.2%).
+        let ratio = percent(plainBytes == 0 ? 0 : 100 * Double(plainBytes - gzipBytes) / Double(plainBytes))
         guard let name else { return ratio }
         let what = switch outcome {
         case .replaced(let output): "replaced with \(TerminalText.shown(name: output))"
