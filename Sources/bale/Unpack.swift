@@ -167,6 +167,12 @@ struct List: ParsableCommand {
         "Do not list names matching this glob, at any depth, with what is under them (repeatable).", valueName: "glob"))
     var excludes: [String] = []
 
+    // `tar -tvf`'s habit: `bale list -v x.tgz` was a usage error (exit 64)
+    // for a listing that is always tar -tv's.
+    @Flag(name: [.customShort("v"), .customLong("verbose")],
+          help: "Accepted, as in tar -tv: the listing is always tar -tv's columns.")
+    var verbose = false
+
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {

@@ -335,4 +335,17 @@ import Testing
             """#)
         #expect(run.stdout == "pack 64\nno archive\n1\nunpack 64\nnothing extracted\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// `bale list -v`, typed from `tar -tvf`'s habit, was a usage error
+    /// (exit 64) for a listing that is always tar -tv's (a reading
+    /// helper); it lists as `bale list` does.
+    @Test func listTakesTarsVerboseFlag() throws {
+        let run = try Scratch().run(#"""
+            mkdir d && echo 1 > d/one && "$BALE" pack -q d
+            "$BALE" list d.tar.gz > plain; "$BALE" list -v d.tar.gz > short; echo "list -v: $?"
+            "$BALE" list --verbose d.tar.gz > long; echo "list --verbose: $?"
+            cmp plain short && cmp plain long && grep -c ' d/one$' plain
+            """#)
+        #expect(run.stdout == "list -v: 0\nlist --verbose: 0\n1\n", "\(run.stdout)\(run.stderr)")
+    }
 }
