@@ -705,13 +705,17 @@ static int bale_list_holds(const char *list, const char *word) {
     return 0;
 }
 
-double bale_cgroup_cpu_limit(void) {
-    /* Where the process is: v2's "0::PATH", v1's "N:cpu,cpuacct:PATH". */
+/* Calls `visit` with each directory of the process's cgroup and of its
+   ancestors, up to each mount's root, in the hierarchies that hold
+   `controller` (v1's, e.g. "N:cpu,cpuacct:PATH") and in v2's ("0::PATH"),
+   as `bale_cgroup_cpu_limit` says. */
+static void bale_cgroup_walk(const char *controller, void (*visit)(const char *directory, int v2, void *context),
+                             void *context) {
     char v1_path[PATH_MAX] = "", v2_path[PATH_MAX] = "";
     int has_v1 = 0, has_v2 = 0;
     char line[PATH_MAX + 256];
     FILE *file = fopen("/proc/self/cgroup", "re");
-    if (file == NULL) return 0;
+    if (file == NULL) return;
     while (fgets(line, sizeof line, file) != NULL) {
         line[strcspn(line, "\n")] = 0;
         char *first = strchr(line, ':');
@@ -721,16 +725,15 @@ double bale_cgroup_cpu_limit(void) {
         if (strcmp(line, "0:") == 0) {
             snprintf(v2_path, sizeof v2_path, "%s", second + 1);
             has_v2 = 1;
-        } else if (bale_list_holds(first + 1, "cpu")) {
+        } else if (bale_list_holds(first + 1, controller)) {
             snprintf(v1_path, sizeof v1_path, "%s", second + 1);
             has_v1 = 1;
         }
     }
     fclose(file);
     /* Where the hierarchies are mounted, and which cgroup each mount shows. */
-    double limit = 0;
     file = fopen("/proc/self/mountinfo", "re");
-    if (file == NULL) return 0;
+    if (file == NULL) return;
     while (fgets(line, sizeof line, file) != NULL) {
         /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE SOURCE SUPEROPTIONS */
         char root[PATH_MAX], point[PATH_MAX], type[64], options[512];
@@ -739,7 +742,7 @@ double bale_cgroup_cpu_limit(void) {
         if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2) continue;
         if (sscanf(dash + 3, "%63s %*s %511s", type, options) != 2) continue;
         int v2 = strcmp(type, "cgroup2") == 0;
-        if (!(v2 && has_v2) && !(strcmp(type, "cgroup") == 0 && has_v1 && bale_list_holds(options, "cpu"))) continue;
+        if (!(v2 && has_v2) && !(strcmp(type, "cgroup") == 0 && has_v1 && bale_list_holds(options, controller))) continue;
         const char *place = v2 ? v2_path : v1_path;
         /* The process's cgroup below the mount's root; a mount that does
            not show it (another container's, a sibling) is passed. */
@@ -751,8 +754,7 @@ double bale_cgroup_cpu_limit(void) {
         size_t floor = strlen(point), end = strlen(directory);
         while (end > floor && directory[end - 1] == '/') directory[--end] = 0;
         while (1) {
-            double here = bale_read_quota(directory, v2);
-            if (here > 0 && (limit == 0 || here < limit)) limit = here;
+            visit(directory, v2, context);
             if (end <= floor) break;
             char *slash = strrchr(directory, '/');
             if (slash == NULL || (size_t)(slash - directory) < floor) break;
@@ -761,6 +763,38 @@ double bale_cgroup_cpu_limit(void) {
         }
     }
     fclose(file);
+}
+
+static void bale_least_quota(const char *directory, int v2, void *context) {
+    double *limit = context;
+    double here = bale_read_quota(directory, v2);
+    if (here > 0 && (*limit == 0 || here < *limit)) *limit = here;
+}
+
+double bale_cgroup_cpu_limit(void) {
+    double limit = 0;
+    bale_cgroup_walk("cpu", bale_least_quota, &limit);
+    return limit;
+}
+
+/* The tasks (processes and threads) a pids cgroup allows, the least over
+   the process's cgroup and its ancestors (`pids.max`, v1 or v2); 0 when
+   none is set ("max") or none can be read: a container's --pids-limit. */
+static void bale_least_tasks(const char *directory, int v2, void *context) {
+    (void)v2;
+    long *limit = context;
+    char path[2 * PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/pids.max", directory);
+    FILE *file = fopen(path, "re");
+    if (file == NULL) return;
+    long here = 0;
+    if (fscanf(file, "%ld", &here) == 1 && here > 0 && (*limit == 0 || here < *limit)) *limit = here;
+    fclose(file);
+}
+
+long bale_cgroup_task_limit(void) {
+    long limit = 0;
+    bale_cgroup_walk("pids", bale_least_tasks, &limit);
     return limit;
 }
 
@@ -789,4 +823,54 @@ void bale_format_percent(double value, char *out, size_t size) {
 
 int bale_is_printable(uint32_t c, void *locale) {
     return iswprint_l((wint_t)c, (locale_t)locale) != 0;
+}
+
+/* How many threads of `stack` bytes could run at once beside those that
+   run now, counted up to `wanted`: each is started and waits until the
+   last has been tried, then all are let go and joined. A limit on tasks
+   (`ulimit -u`, a pids cgroup) or on the address space (their stacks)
+   shows here before a stage that cannot run without its thread needs
+   one (see `WorkerPool.leaveRoomForThreads`). A mutex and a condition,
+   not a pipe: under a low `ulimit -n` a probe must not take descriptors. */
+struct bale_thread_probe {
+    pthread_mutex_t lock;
+    pthread_cond_t released_changed;
+    int released;
+};
+
+static void *bale_thread_probe_wait(void *context) {
+    struct bale_thread_probe *probe = context;
+    pthread_mutex_lock(&probe->lock);
+    while (!probe->released) pthread_cond_wait(&probe->released_changed, &probe->lock);
+    pthread_mutex_unlock(&probe->lock);
+    return NULL;
+}
+
+int bale_thread_room(int wanted, size_t stack) {
+    if (wanted <= 0) return 0;
+    pthread_t *threads = calloc((size_t)wanted, sizeof *threads);
+    if (threads == NULL) return 0;
+    struct bale_thread_probe probe = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, stack);
+    int started = 0;
+    while (started < wanted && pthread_create(&threads[started], &attributes, bale_thread_probe_wait, &probe) == 0) {
+        started++;
+    }
+    pthread_attr_destroy(&attributes);
+    pthread_mutex_lock(&probe.lock);
+    probe.released = 1;
+    pthread_cond_broadcast(&probe.released_changed);
+    pthread_mutex_unlock(&probe.lock);
+    for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
+    free(threads);
+    return started;
+}
+
+/* RLIMIT_NPROC is a macro over an enum Swift does not import. */
+int bale_task_limit_may_bite(void) {
+    struct rlimit limit;
+    if (geteuid() != 0 && getrlimit(RLIMIT_NPROC, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) return 1;
+    return bale_cgroup_task_limit() > 0;
 }

@@ -24,6 +24,14 @@ enum Machine {
                         in: "/").status) == 0
     }()
 
+    /// Whether a cgroup v1 pids hierarchy takes a cgroup with a task
+    /// limit here (root): tried once.
+    static let canMakePidsCgroup: Bool = {
+        guard isRoot else { return false }
+        return (try? sh("g=/sys/fs/cgroup/pids/bale-probe-$$ && mkdir $g && [ -w $g/pids.max ] && rmdir $g",
+                        in: "/").status) == 0
+    }()
+
     /// Whether a tmpfs can be mounted here (root, and a kernel or
     /// container that allows it): tried once on a scratch directory.
     static let canMountTmpfs: Bool = {

@@ -46,6 +46,6 @@ public struct EngineSettings: Sendable {
         let perWorker = pipeline.addressSpacePerWorker
         return WorkerPool(executable: workerExecutable ?? WorkerPool.currentExecutable, count: workerCount,
                           arena: .forJobs(pipeline, workers: WorkerPool.mostThatFit(workerCount, perWorker: perWorker)),
-                          addressSpacePerWorker: perWorker)
+                          options: pipeline)
     }
 }

@@ -20,6 +20,10 @@ public final class JoinableThread: Sendable {
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 
+    /// Each thread's stack: small, as these threads hold their buffers on
+    /// the heap, not the stack.
+    static let stackSize = 512 * 1024
+
     /// Starts a thread running `body`.
     public init(name: String = "bale", _ body: @escaping @Sendable () -> Void) {
         // The name (at most 15 bytes) shows in `top -H`, `ps -L` and perf.
@@ -30,8 +34,7 @@ public final class JoinableThread: Sendable {
         })
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
-        // Small stacks: these threads hold buffers on the heap, not the stack.
-        pthread_attr_setstacksize(&attributes, 512 * 1024)
+        pthread_attr_setstacksize(&attributes, Self.stackSize)
         var thread: pthread_t = 0
         let result = pthread_create(&thread, &attributes, { context in
             let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Synchronization
+import CSystem
 
 /// The worker processes of one bale command, started once and kept for
 /// all its jobs.
@@ -39,14 +40,21 @@ public final class WorkerPool: Sendable {
     /// A pool of `count` workers running `executable`, started on first
     /// use, sharing an arena cut as `arena` says (none if nil, or if the
     /// system cannot make one: then chunks travel in their frames).
-    /// `addressSpacePerWorker`: what one worker's chunks may take of the
-    /// parent's address space (`wouldTakeHalfTheAddressSpace`).
+    /// `options`: the jobs' sizes, which say what one worker's chunks may
+    /// take of the parent's address space (`wouldTakeHalfTheAddressSpace`)
+    /// and how many threads the parent runs beside the workers' own
+    /// (`leaveRoomForThreads`).
     public init(executable: String, count: Int, arena: SharedArena.Layout? = nil,
-                addressSpacePerWorker: Int = PipelineOptions().addressSpacePerWorker) {
+                options: PipelineOptions = PipelineOptions()) {
         precondition(count > 0, "a pool needs a worker")
         self.executable = executable
         self.count = count
-        self.addressSpacePerWorker = addressSpacePerWorker
+        self.addressSpacePerWorker = options.addressSpacePerWorker
+        // The readers, and the walk, the prefetcher, the collector, a
+        // read-ahead, a writer and the workers' retirement: a generous
+        // count of what one job runs at most beside the feeders and
+        // receivers.
+        self.threadsBesideWorkers = options.ioThreads + 6
         self.arena = arena.flatMap { try? SharedArena(layout: $0) }
     }
 
@@ -90,6 +98,34 @@ public final class WorkerPool: Sendable {
 
     /// What one worker's chunks may take of the parent's address space.
     private let addressSpacePerWorker: Int
+    /// The threads a job runs beside each worker's feeder and receiver.
+    private let threadsBesideWorkers: Int
+
+    /// Stops workers, the last started first, until the threads a job
+    /// needs for those left (a feeder and a receiver each, and
+    /// `threadsBesideWorkers`) can start beside them, keeping one at
+    /// least; returns how many it stopped. Under a limit on tasks the
+    /// workers took all of it, and the first thread that could not start
+    /// ended the run: `gzip -p 4` in a pids cgroup of 16 said "3 of 4
+    /// workers started ...; the work goes on with 3", then "cannot start
+    /// a thread", exit 1; `-p 8` under 20 started all 8 and failed alike
+    /// (a reading helper). Each worker stopped frees its task and needs
+    /// two threads fewer. Probed (`bale_thread_room`), as only the
+    /// kernel knows what is left (other processes of the user count
+    /// against `ulimit -u`); the threads' stacks are the stages' size.
+    private func leaveRoomForThreads(_ started: inout [WorkerProcess]) -> Int {
+        var stopped = 0
+        while true {
+            let needed = 2 * started.count + threadsBesideWorkers
+            let room = Int(bale_thread_room(Int32(needed), JoinableThread.stackSize))
+            if room >= needed || started.count <= 1 { return stopped }
+            // What a stopped worker gives back: itself, and two threads fewer needed.
+            let stop = min(started.count - 1, max(1, (needed - room + 2) / 3))
+            for worker in started.suffix(stop) { worker.shutdown() }
+            started.removeLast(stop)
+            stopped += stop
+        }
+    }
 
     /// True when starting one more worker, after `started`, would let the
     /// workers' chunks take more than half of the parent's address-space
@@ -155,14 +191,25 @@ public final class WorkerPool: Sendable {
                         let reason = (error as? SystemError)?.reason ?? "\(error)"
                         if let code = (error as? SystemError)?.code, !started.isEmpty,
                            [EMFILE, ENFILE, EAGAIN, ENOMEM].contains(code) {
+                            let stopped = code == EAGAIN ? leaveRoomForThreads(&started) : 0
                             state = .running(started)
+                            let more = stopped > 0 ? "; \(stopped) stopped again to leave room for their threads" : ""
                             return (started, "\(started.count) of \(count) workers started "
-                                    + "(cannot start more: \(reason)); the work goes on with \(started.count)")
+                                    + "(cannot start more: \(reason)\(more)); the work goes on with \(started.count)")
                         }
                         for worker in started { worker.shutdown() }
                         let failure = BaleError.workerFailed("cannot start \(shownExecutable): \(reason)")
                         state = .failedToStart(failure)
                         throw failure
+                    }
+                }
+                if TaskLimit.mayBite {
+                    let stopped = leaveRoomForThreads(&started)
+                    if stopped > 0 {
+                        state = .running(started)
+                        return (started, "\(started.count) of \(count) workers kept (a limit on processes or threads, "
+                                + "ulimit -u or a pids cgroup, leaves room for the threads of no more); "
+                                + "the work goes on with \(started.count)")
                     }
                 }
                 state = .running(started)

@@ -214,6 +214,17 @@ int bale_usable_cpus(void);
 /// The CPUs the cgroup's CPU quota allows (2.5: 250 ms a 100 ms period),
 /// the least over the process's cgroup and its ancestors; 0 when none does.
 double bale_cgroup_cpu_limit(void);
+/// The tasks a pids cgroup allows (`pids.max`), the least over the
+/// process's cgroup and its ancestors; 0 when none is set.
+long bale_cgroup_task_limit(void);
+/// 1 when `ulimit -u` binds this process (not root) or a pids cgroup
+/// limit applies (`bale_cgroup_task_limit`).
+int bale_task_limit_may_bite(void);
+
+/// How many threads of `stack` bytes could run at once beside those
+/// running now, up to `wanted` (each started, then all let go and
+/// joined): what a limit on tasks or on the address space leaves.
+int bale_thread_room(int wanted, size_t stack);
 
 /// Names the calling thread (the process's name, `comm`, for the main
 /// thread) as prctl(PR_SET_NAME) does: its first 15 bytes.
