@@ -228,4 +228,36 @@ import Testing
             """#)
         #expect(run.stdout == "gzip 2\nbale 2\n255\nsame names\nsame words\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// A header whose stored name, or its comment after a short name, runs
+    /// past the 64 KiB bale reads for `-N`: the name was taken as absent in
+    /// both cases, silently, and the stored time dropped with it (exit 0:
+    /// a reading helper). A short name before a long comment is used; a
+    /// name too long to read is said (exit 2); the time is kept either way.
+    @Test func aHeaderLongerThanWhatNReadsIsNotPassedOverSilently() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'PY'
+            import zlib, struct
+            def member(name, comment=None):
+                flags = 8 | (16 if comment else 0)
+                head = b'\x1f\x8b\x08' + bytes([flags]) + struct.pack('<I', 1000000000) + b'\x00\x03' + name + b'\x00'
+                head += comment + b'\x00' if comment else b''
+                c = zlib.compressobj(6, zlib.DEFLATED, -15)
+                return head + c.compress(b'hello\n') + c.flush() + struct.pack('<II', zlib.crc32(b'hello\n'), 6)
+            open('long.gz', 'wb').write(member(b'a' * 70000))
+            open('comment.gz', 'wb').write(member(b'short', b'x' * 70000))
+            PY
+            "$BALE" gunzip -N -k long.gz 2> err; echo "long: $?"; sed 's/^bale: //' err
+            "$BALE" gunzip -N -k comment.gz; echo "comment: $?"
+            stat -c '%n %Y' long short
+            """#)
+        #expect(run.stdout == """
+            long: 2
+            long.gz: stored name longer than 65536 bytes ignored; named by its suffix
+            comment: 0
+            long 1000000000
+            short 1000000000
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

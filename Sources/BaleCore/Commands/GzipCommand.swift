@@ -242,6 +242,10 @@ public struct GzipCommand: Sendable {
                 }
                 if let input = openedInput, let stored = GzipStoredName.read(fd: input.fd) {
                     storedTime = stored.modificationTime
+                    if stored.nameTooLong {
+                        context.report(.warning(path: path, "stored name longer than \(GzipStoredName.headerBytesRead) "
+                                                + "bytes ignored; named by its suffix"))
+                    }
                     // Never the input's own name: renamed over it, the
                     // output would be removed with it.
                     if let restored = stored.baseName, restored != Array(pathBytes[base...]) {

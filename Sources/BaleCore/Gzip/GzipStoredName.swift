@@ -23,6 +23,12 @@ public struct GzipStoredName: Equatable, Sendable {
     /// The stored modification time in seconds since 1970; nil for 0,
     /// which RFC 1952 reserves for "no time stamp".
     public var modificationTime: Int64?
+    /// True when the header stores a name that does not end within the
+    /// `headerBytesRead` bytes read (no `baseName` then): said, not
+    /// passed over (a 70,000-byte name left the output named by its
+    /// suffix, undated, exit 0: a reading helper; GNU gzip -N refuses
+    /// any name of over 1,024 bytes, "file name too large", exit 1).
+    public var nameTooLong = false
 
     /// The header bytes read to find the name: a name longer than this is
     /// no file name (GNU gzip -N refuses one of more than 1,024 bytes:
@@ -35,7 +41,22 @@ public struct GzipStoredName: Equatable, Sendable {
     /// then says what is wrong with it).
     public static func read(fd: Int32, at offset: Int64 = 0) -> GzipStoredName? {
         guard let head = try? FileIO.bytes(fd, upTo: headerBytesRead, at: offset) else { return nil }
-        return head.withUnsafeBytes { read(from: $0) }
+        if let stored = head.withUnsafeBytes({ read(from: $0) }) { return stored }
+        // A header that goes on past the bytes read: a name that does not
+        // end within them, or a comment after a name that does.
+        guard head.count == headerBytesRead, GzipHeader.beginsMember(head[0], head[1]) else { return nil }
+        let flags = head[3]
+        guard flags & GzipHeader.flagName != 0 else { return nil }
+        var nameStart = 10
+        if flags & GzipHeader.flagExtra != 0 {
+            nameStart += 2 + (Int(head[10]) | Int(head[11]) << 8)
+        }
+        guard nameStart < head.count else { return nil }
+        let seconds = Int64(head.withUnsafeBytes { GzipMember.loadLittleEndian32($0, at: 4) })
+        if let end = head[nameStart...].firstIndex(of: 0) {
+            return stored(name: head[nameStart..<end], seconds: seconds)
+        }
+        return GzipStoredName(baseName: nil, modificationTime: seconds == 0 ? nil : seconds, nameTooLong: true)
     }
 
     /// What the header at the start of `bytes` stores; nil when the bytes
@@ -43,19 +64,23 @@ public struct GzipStoredName: Equatable, Sendable {
     public static func read(from bytes: UnsafeRawBufferPointer) -> GzipStoredName? {
         guard case .header(let header) = GzipHeader.parse(bytes) else { return nil }
         let seconds = Int64(GzipMember.loadLittleEndian32(bytes, at: 4))
-        var baseName: [UInt8]?
-        var truncated = false
-        if let range = header.nameRange {
-            let name = bytes[range]
-            let last = name.lastIndex(of: UInt8(ascii: "/")).map { name[($0 + 1)...] } ?? name[...]
-            var component = Array(last)
-            if component.count > Int(NAME_MAX) {
-                component.removeLast(component.count - Int(NAME_MAX))
-                truncated = true
-            }
-            let unusable = component.isEmpty || component == Array(".".utf8) || component == Array("..".utf8)
-            baseName = unusable ? nil : component
+        guard let range = header.nameRange else {
+            return GzipStoredName(baseName: nil, modificationTime: seconds == 0 ? nil : seconds)
         }
+        return stored(name: bytes[range].map { $0 }[...], seconds: seconds)
+    }
+
+    /// What the stored name `name` (without its NUL) and time give.
+    private static func stored(name: ArraySlice<UInt8>, seconds: Int64) -> GzipStoredName {
+        let last = name.lastIndex(of: UInt8(ascii: "/")).map { name[($0 + 1)...] } ?? name[...]
+        var component = Array(last)
+        var truncated = false
+        if component.count > Int(NAME_MAX) {
+            component.removeLast(component.count - Int(NAME_MAX))
+            truncated = true
+        }
+        let unusable = component.isEmpty || component == Array(".".utf8) || component == Array("..".utf8)
+        let baseName = unusable ? nil : component
         return GzipStoredName(baseName: baseName, wasTruncated: truncated && baseName != nil,
                               modificationTime: seconds == 0 ? nil : seconds)
     }
