@@ -71,4 +71,38 @@ import Testing
         #expect(peaks[1] <= Self.windowBoundMiB * 1024 + counts[1] * 384 / 1024,
                 "unpack of \(counts[1]) directories: peak \(peaks[1]) KiB")
     }
+
+    /// One directory archived again and again (a hostile archive: each
+    /// repeat a 512-byte header, 300,000 of them in under 1 MB of gzip):
+    /// each kept its own place until the end, ~90 bytes a repeat, 287 MB
+    /// for three million, where GNU tar kept 2 MB (a reading helper). A
+    /// repeat now takes its path's place: the slope between 50,000 and
+    /// 200,000 repeats is next to nothing (bounded at 16 bytes a repeat),
+    /// and the last entry's mode is the directory's, as in GNU tar.
+    @Test func aDirectoryArchivedAgainKeepsOnePlace() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'PY'
+            import tarfile, io
+            for count in (50000, 200000):
+                with tarfile.open(f'r{count}.tar.gz', 'w:gz', format=tarfile.USTAR_FORMAT) as t:
+                    for i in range(count):
+                        info = tarfile.TarInfo('d')
+                        info.type = tarfile.DIRTYPE
+                        info.mode = 0o755 if i < count - 1 else 0o750
+                        t.addfile(info)
+            PY
+            for count in 50000 200000; do
+                mkdir x$count
+                /usr/bin/time -f '%M' -o rss "$BALE" unpack -p 2 r$count.tar.gz -C x$count || exit 1
+                tail -n 1 rss
+                stat -c %a x$count/d
+            done
+            """#)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(run.status == 0 && lines.count == 4 && lines[1] == "750" && lines[3] == "750", "\(run.stdout)\(run.stderr)")
+        if lines.count == 4, let small = Int(lines[0]), let large = Int(lines[2]) {
+            let perRepeat = (large - small) * 1024 / 150_000
+            #expect(perRepeat <= 16, "unpack: \(perRepeat) bytes a repeat (peaks \(small), \(large) KiB)")
+        }
+    }
 }

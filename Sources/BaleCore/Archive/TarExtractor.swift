@@ -68,8 +68,15 @@ public struct TarExtractor: TarReader.Handler {
     private var removedPrefixesSaid: Set<[UInt8]> = []
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
-    /// Directories to finish at the end, in the archive's order.
+    /// Directories to finish at the end, in the archive's order, each
+    /// path once: a directory archived again takes its earlier entry's
+    /// place (`directoryPlaces`).
     private var directoryTimes: [DirectoryToFinish] = []
+    /// Where each path's directory is in `directoryTimes`. An archive of
+    /// three million entries naming one directory (8 MB) held three
+    /// million of them, 287 MB, where GNU tar held 2 MB (a reading
+    /// helper). The key shares the path's storage with its directory.
+    private var directoryPlaces: [PathKey: Int] = [:]
     /// The staged files that killed runs left, found per directory as the
     /// large files they were for come (`TemporaryLeftovers`).
     private let leftovers = TemporaryLeftovers()
@@ -458,9 +465,18 @@ public struct TarExtractor: TarReader.Handler {
                 refuse(entry, "Cannot change mode: a symbolic link took its place")
                 return
             }
-            directoryTimes.append(DirectoryToFinish(
+            // The last entry of a path gives its mode and time, as in GNU
+            // tar (`finishInOrder`): it replaces an earlier one.
+            let finishing = DirectoryToFinish(
                 path: path, seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
-                mode: mode, made: made, attributed: restoresAttributes(of: entry) ? AttributedEntry(entry) : nil))
+                mode: mode, made: made, attributed: restoresAttributes(of: entry) ? AttributedEntry(entry) : nil)
+            let key = PathKey(bytes: path)
+            if let place = directoryPlaces[key] {
+                directoryTimes[place] = finishing
+            } else {
+                directoryPlaces[key] = directoryTimes.count
+                directoryTimes.append(finishing)
+            }
         case .file where isSmallFile:
             small = FileWriters.Job(
                 parent: directory, leaf: leaf, key: PathKey(bytes: path),
@@ -924,6 +940,7 @@ public struct TarExtractor: TarReader.Handler {
             finishDirectory(directory, leaf: leaf, in: parent.fd)
         }
         directoryTimes = []
+        directoryPlaces = [:]
         return said
     }
 }
