@@ -220,9 +220,9 @@ public struct PackEntryFinder {
     private mutating func readAttributes(of found: TreeWalkEntry, into header: inout TarEntry, walk: TreeWalk) {
         guard options.storesAttributes else { return }
         let flags = bale_o_path() | O_CLOEXEC | (options.dereference ? 0 : O_NOFOLLOW)
-        var fd = LongPathOpen.open(found.path, relativeTo: base, flags: flags)
+        var fd = walk.openYielded(found, flags: flags)
         while fd < 0, errno == EMFILE || errno == ENFILE, walk.giveUpOne() {
-            fd = LongPathOpen.open(found.path, relativeTo: base, flags: flags)
+            fd = walk.openYielded(found, flags: flags)
         }
         guard fd >= 0 else {
             warnings.append(.warning(path: found.displayPath, "Cannot read extended attributes: \(SystemError.current("open").reason)"))
