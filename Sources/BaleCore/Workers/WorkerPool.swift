@@ -174,28 +174,27 @@ public final class WorkerPool: Sendable {
                 // the feeder reports: the process ignores SIGPIPE, set up
                 // once by the executable (`ProcessSignals`), not here.
                 var started: [WorkerProcess] = []
-                for _ in 0..<count {
+                // Why fewer than `count` started, when they did; and whether
+                // a limit on tasks stopped them (EAGAIN).
+                var fewer: String?
+                var tasksRanOut = false
+                starting: for _ in 0..<count {
                     if Self.wouldTakeHalfTheLimit(after: started.count) {
-                        state = .running(started)
-                        return (started, "\(started.count) of \(count) workers started (more would take over half "
-                                + "of the descriptor limit, ulimit -n \(DescriptorLimit.current)); "
-                                + "the work goes on with \(started.count)")
+                        fewer = "more would take over half of the descriptor limit, ulimit -n \(DescriptorLimit.current)"
+                        break starting
                     }
                     if Self.wouldTakeHalfTheAddressSpace(after: started.count, perWorker: addressSpacePerWorker) {
-                        state = .running(started)
-                        return (started, "\(started.count) of \(count) workers started (more would take over half "
-                                + "of the address-space limit, ulimit -v \(AddressSpaceLimit.current! >> 10)); "
-                                + "the work goes on with \(started.count)")
+                        fewer = "more would take over half of the address-space limit, "
+                            + "ulimit -v \(AddressSpaceLimit.current! >> 10)"
+                        break starting
                     }
                     do { started.append(try WorkerProcess(executable: executable, name: shownExecutable, arena: arena)) } catch {
                         let reason = (error as? SystemError)?.reason ?? "\(error)"
                         if let code = (error as? SystemError)?.code, !started.isEmpty,
                            [EMFILE, ENFILE, EAGAIN, ENOMEM].contains(code) {
-                            let stopped = code == EAGAIN ? leaveRoomForThreads(&started) : 0
-                            state = .running(started)
-                            let more = stopped > 0 ? "; \(stopped) stopped again to leave room for their threads" : ""
-                            return (started, "\(started.count) of \(count) workers started "
-                                    + "(cannot start more: \(reason)\(more)); the work goes on with \(started.count)")
+                            fewer = "cannot start more: \(reason)"
+                            tasksRanOut = code == EAGAIN
+                            break starting
                         }
                         for worker in started { worker.shutdown() }
                         let failure = BaleError.workerFailed("cannot start \(shownExecutable): \(reason)")
@@ -203,17 +202,23 @@ public final class WorkerPool: Sendable {
                         throw failure
                     }
                 }
-                if TaskLimit.mayBite {
-                    let stopped = leaveRoomForThreads(&started)
-                    if stopped > 0 {
-                        state = .running(started)
-                        return (started, "\(started.count) of \(count) workers kept (a limit on processes or threads, "
-                                + "ulimit -u or a pids cgroup, leaves room for the threads of no more); "
-                                + "the work goes on with \(started.count)")
-                    }
-                }
+                // However many started, their threads must fit beside them
+                // where a limit on tasks may bite.
+                let stopped = TaskLimit.mayBite || tasksRanOut ? leaveRoomForThreads(&started) : 0
                 state = .running(started)
-                return (started, nil)
+                let kept = started.count
+                switch (fewer, stopped) {
+                case (nil, 0):
+                    return (started, nil)
+                case (let why?, 0):
+                    return (started, "\(kept) of \(count) workers started (\(why)); the work goes on with \(kept)")
+                case (let why?, _):
+                    return (started, "\(kept) of \(count) workers started (\(why); \(stopped) stopped again to leave "
+                            + "room for their threads); the work goes on with \(kept)")
+                case (nil, _):
+                    return (started, "\(kept) of \(count) workers kept (a limit on processes or threads, ulimit -u "
+                            + "or a pids cgroup, leaves room for the threads of no more); the work goes on with \(kept)")
+                }
             }
         }
     }
