@@ -214,7 +214,7 @@ extension Codec {
         }
         defer { writer.join() }
         let sink = CollectingSink()
-        let ending = try GzipStreamDecoder.decode(fd: pipe.readEnd, path: "test", sink: sink).ending
+        let ending = try GzipStreamDecoder.decode(fd: pipe.readEnd, path: "test", sink: sink)
         return (sink.bytes, ending)
     }
 }

@@ -593,8 +593,10 @@ public struct GzipCommand: Sendable {
             // What standard output took before the error counts (`--json`
             // said 0 bytes of a `gunzip -c` that wrote all but the last
             // member), with the compressed bytes read to the damage; a file
-            // output is discarded, and counts nothing.
-            if output == nil && !options.test {
+            // output is discarded, and counts nothing (nor does a
+            // compression that failed, whose input was read in chunks
+            // ahead of what it wrote).
+            if output == nil && options.decompress && !options.test {
                 context.summary.addBytes(read: compressedRead, written: sink.bytesWritten)
             }
             return error.exitStatus
@@ -753,7 +755,7 @@ public struct GzipCommand: Sendable {
         if let size, size <= Self.inlineLimit {
             ending = try GzipStreamDecoder.decode(fd: input, path: inputName, zlibOnly: options.engine.codec == .zlib,
                                                   copiesTrailingBytes: passesPlainBytes, stoppedAt: stoppedAt,
-                                                  sink: sink).ending
+                                                  sink: sink)
             compressedBytes = size
         } else {
             let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil, head: head,

@@ -85,7 +85,7 @@ enum GzipEquality {
     /// compressed now).
     static func holds(_ pair: Pair, hashing hasher: SHA256? = nil) -> Bool {
         let sink = ComparingSink(fd: pair.plain, hasher: hasher)
-        guard let ending = try? GzipStreamDecoder.decode(fd: pair.gzip, path: pair.gzipName, sink: sink).ending,
+        guard let ending = try? GzipStreamDecoder.decode(fd: pair.gzip, path: pair.gzipName, sink: sink),
               ending != .trailingGarbage else { return false }
         return sink.reachedEnd()
     }

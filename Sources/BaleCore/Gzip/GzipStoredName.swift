@@ -67,7 +67,7 @@ public struct GzipStoredName: Equatable, Sendable {
         guard let range = header.nameRange else {
             return GzipStoredName(baseName: nil, modificationTime: seconds == 0 ? nil : seconds)
         }
-        return stored(name: bytes[range].map { $0 }[...], seconds: seconds)
+        return stored(name: ArraySlice(bytes[range]), seconds: seconds)
     }
 
     /// What the stored name `name` (without its NUL) and time give.

@@ -47,16 +47,6 @@ public struct GzipStreamDecoder {
         case trailingGarbage
     }
 
-    /// What a decode saw: how the stream ended, and how far it was read.
-    public struct Outcome: Equatable, Sendable {
-        public var ending: Ending
-        /// The input offset reading stopped at: `startOffset`, and every
-        /// byte taken since, `prefix` included (bytes that are not gzip
-        /// after the last member only as far as it read them to tell).
-        /// For a stream, its bytes read (`--json`'s `bytes_in`).
-        public var endOffset: Int64
-    }
-
     /// What gzip says of an input whose members are whole and followed by
     /// bytes that are not gzip (a warning, exit 2); every command says it.
     public static let trailingGarbageWarning = "decompression OK, trailing garbage ignored"
@@ -99,13 +89,16 @@ public struct GzipStreamDecoder {
     /// (`--codec zlib`). With `copiesTrailingBytes`, bytes that are not
     /// gzip after the last member are written to `sink` as they are (and
     /// the ending is `.clean`) rather than ignored with a warning.
-    /// `stoppedAt` is told where reading stopped however the decode ends
-    /// (`Outcome.endOffset`; after an error too, for `--json`).
+    /// `stoppedAt` is told, however the decode ends, the input offset
+    /// reading stopped at: `startOffset` and every byte taken since,
+    /// `prefix` included (bytes that are not gzip after the last member
+    /// only as far as they were read to tell); for a stream, its bytes
+    /// read (`--json`'s `bytes_in`).
     public static func decode(
         fd: Int32, path: String, prefix: [UInt8] = [], startOffset: Int64 = 0, membersBefore: UInt64 = 0,
         check: StreamEndCheck = StreamEndCheck(), zlibOnly: Bool = false, copiesTrailingBytes: Bool = false,
         stoppedAt: (Int64) -> Void = { _ in }, sink: any OutputSink
-    ) throws(BaleError) -> Outcome {
+    ) throws(BaleError) -> Ending {
         var check = check
         let isal = IsalMemberInflater()
         let zlib: ZlibMemberInflater
@@ -407,7 +400,7 @@ public struct GzipStreamDecoder {
             throw error
         }
         try handOver(last: true)
-        return Outcome(ending: ending, endOffset: taken)
+        return ending
     }
 
     /// zlib's verdict on a member ISA-L rejected, reading it again from

@@ -75,7 +75,7 @@ public struct GzipSummary: Equatable, Sendable {
         let storedName = GzipStoredName.read(fd: fd, at: start)
         let counter = CountingSink()
         let ending: GzipStreamDecoder.Ending
-        do { ending = try GzipStreamDecoder.decode(fd: fd, path: path, zlibOnly: zlibOnly, sink: counter).ending } catch {
+        do { ending = try GzipStreamDecoder.decode(fd: fd, path: path, zlibOnly: zlibOnly, sink: counter) } catch {
             throw .inflateFailed(error)
         }
         let (bytes, crc) = counter.figures
@@ -102,7 +102,7 @@ extension GzipSummary {
         let thread = JoinableThread(name: "bale-count") { relay.run() }
         let counter = CountingSink()
         let decoded: Result<GzipStreamDecoder.Ending, BaleError>
-        do { decoded = .success(try GzipStreamDecoder.decode(fd: readEnd, path: path, zlibOnly: zlibOnly, sink: counter).ending) } catch {
+        do { decoded = .success(try GzipStreamDecoder.decode(fd: readEnd, path: path, zlibOnly: zlibOnly, sink: counter)) } catch {
             decoded = .failure(error)
         }
         // Closed either way: the relay's next write fails (EPIPE), and it

@@ -103,13 +103,15 @@ public enum GunzipJob {
         // the parallel one read past it (`resume.prefix`), to where it
         // stops: for a stream, that is every byte read (the parallel pass
         // counted only the members it wrote; a foreign stream, none: 0).
-        let decoded = try GzipStreamDecoder.decode(
+        var streamEnd: Int64 = 0
+        let ending = try GzipStreamDecoder.decode(
             fd: input, path: inputName, prefix: resume.prefix, startOffset: resume.offset,
             membersBefore: checking.written, check: checking.check, zlibOnly: codec == .zlib,
-            copiesTrailingBytes: copiesTrailingBytes, stoppedAt: streamStoppedAt, sink: sink)
+            copiesTrailingBytes: copiesTrailingBytes,
+            stoppedAt: { streamEnd = $0; streamStoppedAt($0) }, sink: sink)
         var info = stat()
-        let compressed = seekable && fstat(input, &info) == 0 ? Int64(info.st_size) : decoded.endOffset
-        return Report(ending: decoded.ending, parallelMembers: checking.written, compressedBytes: compressed)
+        let compressed = seekable && fstat(input, &info) == 0 ? Int64(info.st_size) : streamEnd
+        return Report(ending: ending, parallelMembers: checking.written, compressedBytes: compressed)
     }
 
     /// Whether the file's first member (a file is read from its start, as
