@@ -9,8 +9,7 @@ import Glibc
 /// parent holds for its workers, not their sum.
 enum AddressSpaceLimit {
     /// The soft limit in bytes; nil when there is none (RLIM_INFINITY, the
-    /// largest rlim_t) or
-    /// it cannot be read.
+    /// largest rlim_t) or it cannot be read.
     static let current: Int? = {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
