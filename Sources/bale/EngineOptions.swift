@@ -71,8 +71,6 @@ struct EngineOptions: ParsableArguments {
         if json && jsonFile != nil { throw ValidationError("--json and --json-file: give one (the summary goes to one place)") }
     }
 
-    /// Refuses `--json` when standard output carries the command's data
-    /// (`-c`, `-o -`, `--manifest -`): the summary would be mixed into it.
     /// True for `-` and for a name of the file standard output is
     /// (`/dev/stdout`, `/dev/fd/1`, the file `>` made): `--json` there
     /// would write the summary into the data (`pack -o /dev/stdout
@@ -82,6 +80,9 @@ struct EngineOptions: ParsableArguments {
         return path == "-" || OutputDestination.sameFile(path, "-")
     }
 
+    /// Refuses `--json` when standard output carries the command's data
+    /// (`-c`, `-o -`, `--manifest -`, or their names by
+    /// `namesStandardOutput`): the summary would be mixed into it.
     func requireJSONApart(_ dataOnStandardOutput: Bool, _ what: String) throws {
         if json && dataOnStandardOutput {
             throw ValidationError("--json would mix the summary into \(what) on standard output: use --json-file FILE")
