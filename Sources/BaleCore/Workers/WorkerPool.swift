@@ -178,16 +178,15 @@ public final class WorkerPool: Sendable {
                 // a limit on tasks stopped them (EAGAIN).
                 var fewer: String?
                 var tasksRanOut = false
-                starting: for _ in 0..<count {
-                    if Self.wouldTakeHalfTheLimit(after: started.count) {
-                        fewer = "more would take over half of the descriptor limit, ulimit -n \(DescriptorLimit.current)"
-                        break starting
-                    }
-                    if Self.wouldTakeHalfTheAddressSpace(after: started.count, perWorker: addressSpacePerWorker) {
-                        fewer = "more would take over half of the address-space limit, "
-                            + "ulimit -v \(AddressSpaceLimit.current! >> 10)"
-                        break starting
-                    }
+                // As many as the limits' rules let start (the arena was cut
+                // for as many: `mostThatFit`), the rule that stopped them said.
+                let fitting = Self.mostThatFit(count, perWorker: addressSpacePerWorker)
+                if fitting < count {
+                    fewer = Self.wouldTakeHalfTheLimit(after: fitting)
+                        ? "more would take over half of the descriptor limit, ulimit -n \(DescriptorLimit.current)"
+                        : "more would take over half of the address-space limit, ulimit -v \(AddressSpaceLimit.current! >> 10)"
+                }
+                starting: for _ in 0..<fitting {
                     do { started.append(try WorkerProcess(executable: executable, name: shownExecutable, arena: arena)) } catch {
                         let reason = (error as? SystemError)?.reason ?? "\(error)"
                         if let code = (error as? SystemError)?.code, !started.isEmpty,
