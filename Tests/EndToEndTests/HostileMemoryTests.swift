@@ -72,13 +72,17 @@ import Testing
     /// an index of `count` entries, each a step of `span` blocks after the
     /// one before, their names the first one's `long` bytes and a number:
     /// python for `peaks`' `make`, the layout of Archive/ArchiveIndexLayout.
-    static func forgedIndex(long: Int, span: Int, stream: String) -> String {
+    /// With `shared` false, each name is its own (none taken from the one
+    /// before). With `payload`, python that sets `p` to the payload
+    /// instead of the entries' records.
+    static func forgedIndex(long: Int, span: Int, stream: String, shared: Bool = true, payload: String? = nil) -> String {
         """
         def varint(n):
             out = bytearray()
             while n >= 0x80: out.append(n & 0x7f | 0x80); n >>= 7
             out.append(n); return bytes(out)
         def entry(step, shared, own):
+            if not \(shared ? "True" : "False"): own = b"n" * shared + own; shared = 0
             r = varint(step) + varint(\(span)) + bytes([0, 0 if step == 0 else 2]) + varint(0o644) + bytes(5)
             if step == 0: r += varint(4) + b"root" + varint(4) + b"root"
             return r + varint(shared) + varint(len(own)) + own + varint(0)
@@ -93,6 +97,7 @@ import Testing
             sizes.append((length, len(piece)))
         p = entry(0, 0, b"n" * \(long)) + b"".join(entry(\(span), \(long), b"%07d" % i) for i in range(1, count))
         p += varint(len(data)) + varint(len(sizes)) + b"".join(varint(l) + varint(n) for l, n in sizes) + varint(0)
+        \(payload ?? "")
         c = zlib.compressobj(9, zlib.DEFLATED, -15); comp = c.compress(p) + c.flush()
         blob = b"BIX\\x01\\x08\\0\\0\\0" + struct.pack("<QQIQ", len(p), len(comp), zlib.crc32(p), count) + comp
         index = b"".join(bytes([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3]) + struct.pack("<H", len(piece) + 4) + b"BI"
@@ -150,5 +155,46 @@ import Testing
         let peaks = try peaks(counts, command: #""$BALE" verify "$F""#, make: forgery.python)
         let perEntry = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
         #expect(perEntry <= 512, "verify: \(perEntry) bytes an entry (peaks \(peaks) KiB)")
+    }
+
+    /// An index's payload was inflated whole before its first record was
+    /// read, and held while it was used: a forged payload of zeros (wrong
+    /// at its first record) cost its length at once, and records that
+    /// hold together (each name its own, 19 kB, as long as its headers, in
+    /// a stream of zeros its members claim) cost it for the whole run,
+    /// twice for `verify` (a probe: `list` of a 395 KB file held 285 MiB).
+    /// It is read through a window as it is inflated
+    /// (`ArchiveIndexPayload`): what is left is what a command keeps of
+    /// each entry (its place, 32 bytes, and a checkpoint's name every
+    /// 1,024 entries).
+    enum PayloadForgery: CaseIterable {
+        /// 20 kB of zeros an entry, one entry recorded.
+        case zeros
+        /// Records that hold together, each name its own.
+        case ownNames
+
+        var python: String {
+            switch self {
+            case .zeros:
+                HostileMemoryTests.forgedIndex(long: 20_000, span: 40, stream: "512 * 40 * count",
+                                               payload: "p = bytes(20_000 * count); count = 1")
+            case .ownNames:
+                HostileMemoryTests.forgedIndex(long: 19_000, span: 40, stream: "512 * 40 * count", shared: false)
+            }
+        }
+    }
+
+    @Test(arguments: PayloadForgery.allCases, ["list", "verify", "cat"])
+    func aForgedPayloadIsNeverHeldWhole(_ forgery: PayloadForgery, _ command: String) throws {
+        let counts = [2_000, 8_000]
+        let name = command == "cat" ? #" "0000005""# : ""
+        let peaks = try peaks(counts, command: #""$BALE" \#(command) "$F""# + name, make: forgery.python)
+        let perEntry = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
+        // A fifth of an entry's payload: the stream each command falls back
+        // to reading (the index is found wrong) is longer in the second
+        // run, and its peak may hold a slot of the window more (8.5 MiB, as
+        // in `verifyMakesOneEntryAtATime`); 1.5 KiB an entry in one debug
+        // run, 20 kB an entry before.
+        #expect(perEntry <= 4_096, "\(command): \(perEntry) bytes an entry of 20 kB (peaks \(peaks) KiB)")
     }
 }

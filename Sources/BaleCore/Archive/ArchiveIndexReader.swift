@@ -83,14 +83,11 @@ public enum ArchiveIndexReader {
         let found: ArchiveIndexRecords
         do {
             let blob = try join(members)
-            let (payload, entries) = try typedThrows(ArchiveIndexDecoder.Failure.self) {
-                try blob.withUnsafeBytes { try ArchiveIndexDecoder.inflate($0) }
+            let payload = try typedThrows(ArchiveIndexDecoder.Failure.self) {
+                try blob.withUnsafeBytes { try ArchiveIndexPayload(blob: $0) }
             }
-            let index = try typedThrows(ArchiveIndexDecoder.Failure.self) {
-                try payload.withUnsafeBytes { try ArchiveIndexDecoder.decode(payload: $0, entries: entries, keeping: kept,
-                                                                      streamLength: record.dataLength) }
-            }
-            found = ArchiveIndexRecords(index: index, payload: payload, count: entries)
+            let index = try ArchiveIndexDecoder.decode(payload, keeping: kept, streamLength: record.dataLength)
+            found = ArchiveIndexRecords(index: index, payload: payload)
         } catch {
             return .unusable(reason: error.reason)
         }

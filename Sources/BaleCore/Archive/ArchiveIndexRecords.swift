@@ -1,5 +1,5 @@
 /// An archive's index as `list` reads it (`ArchiveIndexReader.lookUpRecords`):
-/// the inflated payload, whose records are read in place
+/// the payload, whose records are read in place as it is inflated
 /// (`ArchiveIndexDecoder.Records`), and the index of the entries at both
 /// ends only (`ArchiveIndexDecoder.Kept.atTheEnds`), the ones the check
 /// against the stream reads (`IndexedMemberReader.disagreementAtTheEnds`).
@@ -11,10 +11,11 @@ public struct ArchiveIndexRecords: Sendable {
     /// `ArchiveIndexReader.lookUp` was asked to keep, which keeps the
     /// index alone).
     public let index: ArchiveIndex
-    /// The index's payload: the entry records first.
-    public let payload: [UInt8]
+    /// The index's payload, deflated: the entry records first, read again
+    /// (inflated again) by each walk.
+    public let payload: ArchiveIndexPayload
     /// How many entries it records.
-    public let count: UInt64
+    public var count: UInt64 { payload.entryCount }
 
     /// What looking for an archive's index found (as `ArchiveIndex.Lookup`).
     public enum Lookup: Sendable {
@@ -29,14 +30,12 @@ public struct ArchiveIndexRecords: Sendable {
     /// Hands every entry's record to `body`, in order; stops early when
     /// `body` returns false. The records are valid only during the call.
     public func forEach(_ body: (ArchiveIndexRecord) -> Bool) {
-        payload.withUnsafeBytes { raw in
-            // Read once already, when the index was looked up: they cannot fail now.
-            do throws(ArchiveIndexDecoder.Failure) {
-                var records = try ArchiveIndexDecoder.Records(payload: raw, count: count)
-                while let record = try records.next(), body(record) {}
-            } catch {
-                preconditionFailure("an index's records failed a second reading: \(error.reason)")
-            }
+        // Read once already, when the index was looked up: they cannot fail now.
+        do throws(ArchiveIndexDecoder.Failure) {
+            var records = try ArchiveIndexDecoder.Records(checkedPayload: payload)
+            while let record = try records.next(), body(record) {}
+        } catch {
+            preconditionFailure("an index's records failed a second reading: \(error.reason)")
         }
     }
 }
