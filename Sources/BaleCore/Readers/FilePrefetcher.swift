@@ -194,6 +194,8 @@ final class FilePrefetcher: @unchecked Sendable {
             case walkNotThere(Int)
             case over
         }
+        // This thread's opener of paths deeper than PATH_MAX.
+        let opener = LongPathOpener()
         while true {
             // Claim the next small file, waiting while the budget is spent.
             // Files are claimed in order, each with its budget, so the
@@ -240,7 +242,7 @@ final class FilePrefetcher: @unchecked Sendable {
                 continue
             case .file(let claimed, let claimedEntry): (index, entry) = (claimed, claimedEntry)
             }
-            let outcome = open(entry)
+            let outcome = open(entry, through: opener)
             let unwanted: Int32? = monitor.withLock {
                 opening -= 1
                 if opening == 0 { settled.broadcast() }
@@ -263,8 +265,8 @@ final class FilePrefetcher: @unchecked Sendable {
 
     /// Opens one file, asks for its content ahead, and reads its
     /// attributes if its entry stores them.
-    private func open(_ entry: PackEntry) -> Outcome {
-        switch entry.openSource(relativeTo: base) {
+    private func open(_ entry: PackEntry, through opener: LongPathOpener) -> Outcome {
+        switch entry.openSource(relativeTo: base, through: opener) {
         case .success(let fd):
             // Advice, not a read: where the kernel takes none, the cutter's read does the work.
             ReadAhead.ask(fd, offset: 0, length: entry.header.size)

@@ -94,9 +94,11 @@ public struct PackEntry: Equatable, Sendable {
     /// descriptor of a regular file, or why there is none. Opened without
     /// waiting and checked to be a regular file still: the name may have
     /// been given to a FIFO or a device since the walk (`SourceOpenFailure`).
-    func openSource(relativeTo base: Int32) -> Result<Int32, SourceOpenFailure> {
+    /// A long path is opened by the calling thread's `opener`, from the
+    /// directory it last went through when it can.
+    func openSource(relativeTo base: Int32, through opener: LongPathOpener) -> Result<Int32, SourceOpenFailure> {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (followsLinks ? 0 : O_NOFOLLOW)
-        let fd = LongPathOpen.open(source, relativeTo: base, flags: flags)
+        let fd = opener.open(source, relativeTo: base, flags: flags)
         if fd < 0 { return .failure(.system(.current("open"))) }
         var info = stat()
         if fstat(fd, &info) != 0 {

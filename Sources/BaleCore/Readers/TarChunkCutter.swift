@@ -125,6 +125,9 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// The directory the entries' sources are opened relative to (`pack -C`):
     /// the library never changes the process's working directory.
     private let base: Int32
+    /// The cutter's opener of paths deeper than PATH_MAX (the cutter runs
+    /// on one thread; each read-ahead thread has its own).
+    private let longPaths = LongPathOpener()
 
     /// Cuts the tar stream of the entries of `feed`, starting with the
     /// first ones while the walk still finds the rest; `readerThreads` open
@@ -431,7 +434,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         case .opened(let opened, let read):
             (fd, attributes) = (opened, read)
         case .leftToTaker:
-            var source = entry.openSource(relativeTo: base)
+            var source = entry.openSource(relativeTo: base, through: longPaths)
             // Out of descriptors, with files of later entries held open
             // ahead: those are given back (opened again when their turn
             // comes), no more are opened ahead, and this one is tried
@@ -440,14 +443,15 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             // attributes) is back by then.
             if case .failure(let failure) = source, failure.isOutOfDescriptors {
                 prefetcher.giveUpDescriptors()
-                source = entry.openSource(relativeTo: base)
+                longPaths.release()
+                source = entry.openSource(relativeTo: base, through: longPaths)
                 var pause: UInt32 = 1_000
                 while case .failure(let failure) = source, failure.isOutOfDescriptors,
                       pause <= 32_000, shortageWaitLeft >= pause {
                     usleep(pause)
                     shortageWaitLeft -= pause
                     pause *= 2
-                    source = entry.openSource(relativeTo: base)
+                    source = entry.openSource(relativeTo: base, through: longPaths)
                 }
             }
             switch source {
