@@ -52,31 +52,51 @@ public struct GzipHeader: Equatable, Sendable {
     static let flagText: UInt8 = 1, flagHeaderCRC: UInt8 = 2, flagExtra: UInt8 = 4
     static let flagName: UInt8 = 8, flagComment: UInt8 = 16, reservedFlags: UInt8 = 0xE0
 
+    /// The fixed part and the extra field of a header: its flags, the
+    /// extra field's place (nil when it has none), and where the name, the
+    /// comment or the header CRC (whichever the flags say come first)
+    /// begin; or, when the bytes hold no such part yet, what `parse` says.
+    enum FixedPart {
+        case fields(flags: UInt8, extra: Range<Int>?, rest: Int)
+        case noHeader(Parse)
+    }
+
+    /// The fixed part and the extra field of the header at the start of
+    /// `bytes`: the one reading of them, for `parse` and for a header whose
+    /// name runs past the bytes at hand (`GzipStoredName`).
+    static func fixedPart(_ bytes: UnsafeRawBufferPointer) -> FixedPart {
+        guard bytes.count >= 10 else {
+            if bytes.count >= 1 && bytes[0] != 0x1f { return .noHeader(.invalid("not in gzip format")) }
+            if bytes.count >= 2 && !beginsMember(bytes[0], bytes[1]) { return .noHeader(.invalid("not in gzip format")) }
+            return .noHeader(.needMoreBytes)
+        }
+        guard beginsMember(bytes[0], bytes[1]) else { return .noHeader(.invalid("not in gzip format")) }
+        guard bytes[2] == 8 else { return .noHeader(.invalid("unknown compression method \(bytes[2])")) }
+        let flags = bytes[3]
+        guard flags & reservedFlags == 0 else { return .noHeader(.invalid("reserved header flags are set")) }
+        guard flags & flagExtra != 0 else { return .fields(flags: flags, extra: nil, rest: 10) }
+        guard bytes.count >= 12 else { return .noHeader(.needMoreBytes) }
+        let extraLength = Int(bytes[10]) | Int(bytes[11]) << 8
+        guard bytes.count >= 12 + extraLength else { return .noHeader(.needMoreBytes) }
+        return .fields(flags: flags, extra: 12..<12 + extraLength, rest: 12 + extraLength)
+    }
+
     /// Parses the header at the start of `bytes`.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Parse {
-        guard bytes.count >= 10 else {
-            if bytes.count >= 1 && bytes[0] != 0x1f { return .invalid("not in gzip format") }
-            if bytes.count >= 2 && !beginsMember(bytes[0], bytes[1]) { return .invalid("not in gzip format") }
-            return .needMoreBytes
+        let flags: UInt8, extraRange: Range<Int>?
+        var offset: Int
+        switch fixedPart(bytes) {
+        case .noHeader(let parse): return parse
+        case .fields(let fixedFlags, let extra, let rest): (flags, extraRange, offset) = (fixedFlags, extra, rest)
         }
-        guard beginsMember(bytes[0], bytes[1]) else { return .invalid("not in gzip format") }
-        guard bytes[2] == 8 else { return .invalid("unknown compression method \(bytes[2])") }
-        let flags = bytes[3]
-        guard flags & reservedFlags == 0 else { return .invalid("reserved header flags are set") }
-        var offset = 10
         var sizes: RecordedSizes?
         var end: GzipEndMember.Record?
         var carriesIndex = false
-        if flags & flagExtra != 0 {
-            guard bytes.count >= offset + 2 else { return .needMoreBytes }
-            let extraLength = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
-            offset += 2
-            guard bytes.count >= offset + extraLength else { return .needMoreBytes }
-            let extra = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + extraLength])
+        if let extraRange {
+            let extra = UnsafeRawBufferPointer(rebasing: bytes[extraRange])
             sizes = recordedSizes(in: extra)
             end = subfield(GzipEndMember.subfieldID, in: extra).flatMap(GzipEndMember.record(inSubfield:))
             carriesIndex = sizes == nil && subfield(GzipIndexMember.subfieldID, in: extra) != nil
-            offset += extraLength
         }
         var nameRange: Range<Int>?
         for flag in [flagName, flagComment] where flags & flag != 0 {

@@ -44,14 +44,9 @@ public struct GzipStoredName: Equatable, Sendable {
         if let stored = head.withUnsafeBytes({ read(from: $0) }) { return stored }
         // A header that goes on past the bytes read: a name that does not
         // end within them, or a comment after a name that does.
-        guard head.count == headerBytesRead, GzipHeader.beginsMember(head[0], head[1]) else { return nil }
-        let flags = head[3]
-        guard flags & GzipHeader.flagName != 0 else { return nil }
-        var nameStart = 10
-        if flags & GzipHeader.flagExtra != 0 {
-            nameStart += 2 + (Int(head[10]) | Int(head[11]) << 8)
-        }
-        guard nameStart < head.count else { return nil }
+        guard head.count == headerBytesRead,
+              case .fields(let flags, _, let nameStart) = head.withUnsafeBytes({ GzipHeader.fixedPart($0) }),
+              flags & GzipHeader.flagName != 0, nameStart < head.count else { return nil }
         let seconds = Int64(head.withUnsafeBytes { GzipMember.loadLittleEndian32($0, at: 4) })
         if let end = head[nameStart...].firstIndex(of: 0) {
             return stored(name: head[nameStart..<end], seconds: seconds)
