@@ -197,4 +197,38 @@ import Testing
         // run, 20 kB an entry before.
         #expect(perEntry <= 4_096, "\(command): \(perEntry) bytes an entry of 20 kB (peaks \(peaks) KiB)")
     }
+
+    /// A string is checked against its entry's headers, and those could
+    /// be as long as the stream the members claim (1,032 times their
+    /// bytes): a forged name of 100 MiB in a 205 KB file made `list` hold
+    /// 742 MB, each walk of the index copying it again (a reading helper).
+    /// No header bale reads is longer than 64 MiB
+    /// (`TarReader.maximumExtendedSize`), nor is any string of an index it
+    /// uses: a name of 120 MiB is refused at its record, before it is
+    /// read; and a long string is copied out of the window a window at a
+    /// time, never held twice by one walk.
+    @Test(arguments: ["list", "verify"])
+    func aStringLongerThanAnyHeaderIsRefusedAtItsRecord(_ command: String) throws {
+        let long = 120 << 20
+        let peak = try peaks([1], command: #""$BALE" \#(command) "$F""#,
+                             make: Self.forgedIndex(long: long, span: long / 512 + 2, stream: "512 * \(long / 512 + 2)"))
+        #expect(peak[0] < 96 << 10, "\(command): peak \(peak[0]) KiB for a name of 120 MiB")
+    }
+
+    /// A name only the index claims is said in a warning up to PATH_MAX
+    /// bytes, then how long it is: a forged name of 200 MiB was one line
+    /// of 200 MiB on standard error (a reading helper).
+    @Test func aClaimedNameIsSaidInPart() throws {
+        let run = try Scratch().run("""
+            python3 -c '
+            import sys, zlib, struct
+            count = 3; name = "f.tar.gz"
+            \(Self.forgedIndex(long: 19_000, span: 40, stream: "512 * 40 * count", shared: false))
+            '
+            "$BALE" list f.tar.gz > /dev/null 2> err; echo "list: $?"
+            awk '{ print length($0) < 4400 }' err | sort -u
+            grep -c "… (19000 bytes)" err
+            """)
+        #expect(run.stdout == "list: 2\n1\n1\n", "\(run.stdout)\(run.stderr)")
+    }
 }

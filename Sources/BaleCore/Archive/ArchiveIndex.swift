@@ -133,7 +133,7 @@ public struct ArchiveIndex: Equatable, Sendable {
             func differs(_ what: String, _ mine: String, _ theirs: String) -> String {
                 "\(what) \(mine) in the index, \(theirs) in the stream"
             }
-            func text(_ bytes: [UInt8]) -> String { "'" + TerminalText.name(bytes) + "'" }
+            func text(_ bytes: [UInt8]) -> String { "'" + TerminalText.name(claimed: bytes) + "'" }
             if name != other.name { return differs("name", text(name), text(other.name)) }
             if kind != other.kind { return differs("type", "\(kind)", "\(other.kind)") }
             if size != other.size { return differs("size", "\(size)", "\(other.size)") }

@@ -192,14 +192,32 @@ public enum ArchiveIndexDecoder {
             return bytes[offset]
         }
 
-        /// The next `count` bytes, without copying them: valid until the
-        /// next read.
+        /// The next `count` bytes (at most a window's size: a digest), without
+        /// copying them: valid until the next read.
         @inline(__always)
         mutating func slice(_ count: Int, _ what: @autoclosure () -> String) throws(Failure) -> UnsafeRawBufferPointer {
             guard count <= remaining else { throw Failure("the index ends inside \(what())") }
             try need(count)
             defer { offset += count }
             return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+        }
+
+        /// The next `count` bytes, after the first `kept` that `held`
+        /// holds: copied a window's worth at a time, so that a long string
+        /// never makes the window grow (a forged index's name of 60 MiB had
+        /// each walk hold it twice, in the window and in the copy).
+        mutating func copy(_ count: Int, into held: HeldBytes, keeping kept: Int,
+                           _ what: @autoclosure () -> String) throws(Failure) {
+            guard count <= remaining else { throw Failure("the index ends inside \(what())") }
+            held.start(keeping: kept, room: count)
+            var left = count
+            while left > 0 {
+                if offset == bytes.count { try need(min(left, ArchiveIndexPayload.Window.capacity)) }
+                let take = min(left, bytes.count - offset)
+                held.append(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
+                offset += take
+                left -= take
+            }
         }
 
         /// A string's length, checked against the bytes left and against
@@ -229,20 +247,40 @@ public enum ArchiveIndexDecoder {
         /// The bytes held, valid until they change.
         var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buffer[..<count]) }
 
+        /// Keeps the first `kept` bytes held, with room for `room` more
+        /// after them (`append`). The buffer grows for a longer string, and
+        /// shrinks back once the strings are far shorter again (a forged
+        /// name of 60 MiB before short ones is not kept for the run).
+        func start(keeping kept: Int, room: Int) {
+            precondition(kept <= count)
+            let needed = kept + room
+            if needed > buffer.count || (buffer.count > 64 << 10 && needed < buffer.count / 4) {
+                let resized = UnsafeMutableBufferPointer<UInt8>.allocate(
+                    capacity: needed > buffer.count ? max(2 * buffer.count, needed) : max(64, 2 * needed))
+                _ = resized.initialize(from: buffer[..<kept])
+                buffer.deallocate()
+                buffer = resized
+            }
+            count = kept
+        }
+
+        /// Puts `piece` after the bytes held, in the room `start` made.
+        func append(_ piece: UnsafeRawBufferPointer) {
+            precondition(count + piece.count <= buffer.count)
+            if let source = piece.baseAddress, !piece.isEmpty {
+                UnsafeMutableRawPointer(buffer.baseAddress! + count).copyMemory(from: source, byteCount: piece.count)
+            }
+            count += piece.count
+        }
+
         /// Keeps the first `kept` bytes held and puts `tail` after them.
         func set(keeping kept: Int, then tail: UnsafeRawBufferPointer) {
-            precondition(kept <= count)
-            if kept + tail.count > buffer.count {
-                let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(2 * buffer.count, kept + tail.count))
-                _ = larger.initialize(from: buffer[..<kept])
-                buffer.deallocate()
-                buffer = larger
-            }
-            if let source = tail.baseAddress, !tail.isEmpty {
-                UnsafeMutableRawPointer(buffer.baseAddress! + kept).copyMemory(from: source, byteCount: tail.count)
-            }
-            count = kept + tail.count
+            start(keeping: kept, room: tail.count)
+            append(tail)
         }
+
+        /// Holds nothing, in a small buffer again.
+        func clear() { start(keeping: 0, room: 0) }
 
         /// Holds `bytes` (nothing kept of what was held).
         func set(_ bytes: [UInt8]) {
@@ -380,7 +418,12 @@ public enum ArchiveIndexDecoder {
         /// The next record, valid until the next call (its strings are in
         /// this walk's buffers); nil after the last.
         public mutating func next() throws(Failure) -> ArchiveIndexRecord? {
-            guard nextNumber < count else { return nil }
+            guard nextNumber < count else {
+                // Past the last: what the strings took is given back (the
+                // walk's cursor may still be read, by `decode`).
+                for strings in [name, link, userName, groupName] { strings.clear() }
+                return nil
+            }
             let number = nextNumber
             nextNumber += 1
             let block = ArchiveIndexLayout.blockSize
@@ -401,8 +444,12 @@ public enum ArchiveIndexDecoder {
             guard contentStep >= 1 else { throw Failure("the index's \(what) has its data before its header") }
             guard headerBlock + contentStep <= blockLimit else { throw Failure("the index's \(what) lies outside the tar stream") }
             contentBlock = headerBlock + contentStep
-            // What the entry's headers can hold of its strings.
-            let headers = contentStep * block
+            // What the entry's headers can hold of its strings: no more than
+            // its blocks, nor than an extended header bale reads (64 MiB,
+            // `TarReader.maximumExtendedSize`): a forged index's string as
+            // long as the stream its members claim (1,032 times their bytes)
+            // has no header to come from.
+            let headers = min(contentStep * block, UInt64(TarReader.maximumExtendedSize))
             guard let kind = ArchiveIndexLayout.kind(number: UInt64(try cursor.byte("\(what)'s type"))) else {
                 throw Failure("the index's \(what) has an unknown type")
             }
@@ -418,11 +465,10 @@ public enum ArchiveIndexDecoder {
             let userID = try cursor.number("\(what)'s uid", atMost: UInt64(UInt32.max))
             let groupID = try cursor.number("\(what)'s gid", atMost: UInt64(UInt32.max))
             if flags & ArchiveIndexLayout.sameOwnerNamesFlag == 0 {
-                for (owner, label) in [(0, "user name"), (1, "group name")] {
+                for (owner, label) in [(userName, "user name"), (groupName, "group name")] {
                     let length = try cursor.stringLength("\(what)'s \(label)", atMost: headers,
                                                          else: "the index's \(what) has a \(label) longer than its headers")
-                    let bytes = try cursor.slice(length, "\(what)'s \(label)")
-                    if owner == 0 { userName.set(keeping: 0, then: bytes) } else { groupName.set(keeping: 0, then: bytes) }
+                    try cursor.copy(length, into: owner, keeping: 0, "\(what)'s \(label)")
                 }
                 hasOwners = true
             }
@@ -435,18 +481,17 @@ public enum ArchiveIndexDecoder {
             let ownLength = try cursor.stringLength("\(what)'s name", atMost: headers - UInt64(min(UInt64(shared), headers)),
                                                     else: "the index's \(what) has a name longer than its headers")
             guard UInt64(shared) <= headers else { throw Failure("the index's \(what) has a name longer than its headers") }
-            let own = try cursor.slice(ownLength, "\(what)'s name")
+            try cursor.copy(ownLength, into: name, keeping: shared, "\(what)'s name")
             // memchr, not `contains`: a byte loop of its own was a sixth of the walk.
-            guard shared + own.count > 0, own.isEmpty || memchr(own.baseAddress!, 0, own.count) == nil else {
+            guard name.count > 0, ownLength == 0 || memchr(name.bytes.baseAddress! + shared, 0, ownLength) == nil else {
                 throw Failure("the index's \(what) has no valid name")
             }
-            name.set(keeping: shared, then: own)
             let linkLength = try cursor.stringLength("\(what)'s link target", atMost: headers,
                                                      else: "the index's \(what) has a link target longer than its headers")
             guard linkLength == 0 || kind == .symbolicLink || kind == .hardLink else {
                 throw Failure("the index's \(what) has a link target and is no link")
             }
-            link.set(keeping: 0, then: try cursor.slice(linkLength, "\(what)'s link target"))
+            try cursor.copy(linkLength, into: link, keeping: 0, "\(what)'s link target")
             var major: UInt64 = 0, minor: UInt64 = 0
             if kind == .characterDevice || kind == .blockDevice {
                 major = try cursor.number("\(what)'s device", atMost: UInt64(UInt32.max))

@@ -82,7 +82,7 @@ public final class ArchiveIndexPayload: @unchecked Sendable {
     final class Window {
         private let payload: ArchiveIndexPayload
         private let stream: RawDeflateStream
-        private var buffer: UnsafeMutableRawBufferPointer
+        private let buffer: UnsafeMutableRawBufferPointer
         /// The bytes held: `buffer[0..<held]`, payload bytes from
         /// `produced - held` on.
         private var held = 0
@@ -92,8 +92,7 @@ public final class ArchiveIndexPayload: @unchecked Sendable {
         /// False for a payload that passed its checks, read again: no CRC-32.
         private let checksummed: Bool
 
-        /// A window's buffer, unless a string longer than it must be held
-        /// whole.
+        /// A window's buffer.
         static let capacity = 256 << 10
 
         /// The bytes held, for the walk to read.
@@ -110,20 +109,15 @@ public final class ArchiveIndexPayload: @unchecked Sendable {
         deinit { buffer.deallocate() }
 
         /// Drops the first `passed` bytes held and inflates until at least
-        /// `count` are held (the buffer grown when it is smaller), or the
-        /// payload ends; `count` is at most the payload bytes not passed.
+        /// `count` are held, or the payload ends; `count` is at most the
+        /// window's size (a longer string is copied out a window at a
+        /// time, `ArchiveIndexDecoder.Cursor.copy`).
         func refill(passing passed: Int, atLeast count: Int) throws(ArchiveIndexDecoder.Failure) {
-            precondition(passed <= held)
+            precondition(passed <= held && count <= buffer.count)
             if passed > 0 && passed < held {
                 memmove(buffer.baseAddress!, buffer.baseAddress! + passed, held - passed)
             }
             held -= passed
-            if count > buffer.count {
-                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 2 * buffer.count), alignment: 1)
-                larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[..<held]))
-                buffer.deallocate()
-                buffer = larger
-            }
             try fill(atLeast: count)
         }
 
@@ -155,7 +149,7 @@ public final class ArchiveIndexPayload: @unchecked Sendable {
                 produced += made
                 if made == 0 {
                     throw ArchiveIndexDecoder.Failure(
-                        "the index's compressed data is damaged (member is shorter than its recorded size)")
+                        "the index's compressed data is damaged (it inflates to fewer bytes than its header records)")
                 }
                 if produced == payload.length { try checkEnd() }
             }
@@ -172,7 +166,7 @@ public final class ArchiveIndexPayload: @unchecked Sendable {
                         try stream.inflate(into: byte)
                     }) == 0 else {
                         throw ArchiveIndexDecoder.Failure(
-                            "the index's compressed data is damaged (member is longer than its recorded size)")
+                            "the index's compressed data is damaged (it inflates to more bytes than its header records)")
                     }
                 }
             } catch let error as ArchiveIndexDecoder.Failure {
@@ -182,7 +176,7 @@ public final class ArchiveIndexPayload: @unchecked Sendable {
             }
             guard stream.inputLeft == 0 else {
                 throw ArchiveIndexDecoder.Failure(
-                    "the index's compressed data is damaged (deflate data ends before the member does)")
+                    "the index's compressed data is damaged (bytes follow its deflate data)")
             }
             guard crc == payload.crc || !checksummed else { throw ArchiveIndexDecoder.Failure("the index's CRC-32 does not match its content") }
         }

@@ -131,9 +131,9 @@ public final class IndexedMemberReader {
     public func disagreement(ofEntry number: Int) throws(BaleError) -> String? {
         let entry = index.entries[number]
         guard let read = try header(ofEntry: number) else {
-            return "no tar header for \(TerminalText.name(entry.name)) at byte \(entry.headerStreamOffset) of the tar stream"
+            return "no tar header for \(TerminalText.name(claimed: entry.name)) at byte \(entry.headerStreamOffset) of the tar stream"
         }
-        return entry.disagreement(with: read).map { "\(TerminalText.name(entry.name)): \($0)" }
+        return entry.disagreement(with: read).map { "\(TerminalText.name(claimed: entry.name)): \($0)" }
     }
 
     /// True when a zero block (tar's end of archive) lies at `streamOffset`.

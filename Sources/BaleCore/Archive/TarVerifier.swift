@@ -246,7 +246,7 @@ public struct TarVerifier: TarReader.Handler {
     /// `indexDisagreement`, or an entry the index has and the stream lacks.
     public var indexVerdict: String? {
         guard let index, indexDisagreement == nil, let missing = index.entry(entries) else { return indexDisagreement }
-        return "entry \(entries + 1) (\(TerminalText.escaped(missing.name))) is in the index, not in the stream"
+        return "entry \(entries + 1) (\(TerminalText.escaped(TerminalText.name(claimed: missing.name)))) is in the index, not in the stream"
     }
 
     public mutating func finish() -> [Diagnostic] { [] }

@@ -214,6 +214,16 @@ public enum TerminalText {
     /// A name that really holds one of those 128 code points has its
     /// bytes stood in for too, so that no two names give the same String.
     /// Valid UTF-8 (nearly every name) is decoded as it is.
+    /// `name(_:)` of at most the first `limit` bytes of a name that only
+    /// a claim made (an archive index's): past them, how many there are.
+    /// A forged index's name of 200 MiB was a 200 MiB line on standard
+    /// error (a reading helper); a real one is at most PATH_MAX on the
+    /// way in, deeper trees aside.
+    public static func name(claimed bytes: [UInt8], limit: Int = Int(PATH_MAX)) -> String {
+        guard bytes.count > limit else { return name(bytes) }
+        return name(bytes[..<limit]) + "… (\(bytes.count) bytes)"
+    }
+
     public static func name<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
         let bytes = Array(bytes)
         if let text = String(validating: bytes, as: UTF8.self), !text.unicodeScalars.contains(where: isStandIn) {
