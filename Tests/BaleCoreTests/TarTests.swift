@@ -80,6 +80,20 @@ struct RecordingHandler: TarReader.Handler {
         #expect(TarHeader.encode(huge).count == 512)
     }
 
+    /// A sparse file whose map and data take 8 GiB or more has a "size"
+    /// record; python's tarfile applies a pax header's records in order,
+    /// and with "size" before "GNU.sparse.realsize" it skipped the entry's
+    /// data by the real size and lost every entry after it (exit 0). GNU
+    /// tar's order: the sparse records first.
+    @Test func aSparseFilesRecordsComeBeforeItsSize() {
+        let sparse = entry("dir/holes", size: 12 << 30)
+        let (header, _) = TarHeader.encodeSparse(sparse, regions: [(offset: 0, length: 9 << 30), (offset: 11 << 30, length: 4096)])
+        let text = String(decoding: header.prefix(1024), as: UTF8.self)
+        let realSize = text.range(of: " GNU.sparse.realsize=\(12 << 30)\n")
+        let size = text.range(of: " size=\((9 << 30) + 4096 + 512)\n")
+        #expect(realSize != nil && size != nil && realSize!.lowerBound < size!.lowerBound, "\(text)")
+    }
+
     @Test func paxRecordLengthsCountThemselves() {
         for length in [1, 5, 90, 93, 94, 995, 996] {
             let record = TarHeader.record(key: "path", value: Array(repeating: UInt8(ascii: "a"), count: length))

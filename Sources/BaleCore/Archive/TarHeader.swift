@@ -16,7 +16,7 @@
 ///
 /// With `pack --sparse`, a file with holes is written as GNU tar's pax
 /// sparse format 1.0 (`sparse`): records GNU.sparse.major=1, minor=0,
-/// name and realsize; the ustar name "DIR/GNUSparseFile.0/NAME" (GNU tar
+/// name and realsize, first, as GNU tar orders them; the ustar name "DIR/GNUSparseFile.0/NAME" (GNU tar
 /// puts its process id where bale puts 0, which would make the bytes
 /// depend on the run); the data holds the map in decimal ("COUNT\n"
 /// then "OFFSET\nLENGTH\n" per region, padded to a block), then the data
@@ -28,8 +28,15 @@ public enum TarHeader {
 
     /// The header blocks for `entry`: a pax header and its records if
     /// needed, then the ustar header.
-    public static func encode(_ entry: TarEntry, extraRecords: [(String, [UInt8])] = []) -> [UInt8] {
-        var records: [(String, [UInt8])] = []
+    ///
+    /// `leadingRecords` come first, before "size" above all: python's
+    /// tarfile applies a pax header's records in order, and a sparse
+    /// file's "GNU.sparse.realsize" after its "size" (a map and data of 8
+    /// GiB or more) made it skip the entry's data by its real size, losing
+    /// every entry after it, silently, exit 0 (a reading helper); GNU tar
+    /// writes its sparse records first.
+    public static func encode(_ entry: TarEntry, leadingRecords: [(String, [UInt8])] = []) -> [UInt8] {
+        var records = leadingRecords
         let (prefix, name) = split(entry.name)
         if name == nil { records.append(("path", entry.name)) }
         if entry.linkTarget.count > 100 { records.append(("linkpath", entry.linkTarget)) }
@@ -42,7 +49,6 @@ public enum TarHeader {
         }
         if entry.userName.count > 32 { records.append(("uname", entry.userName)) }
         if entry.groupName.count > 32 { records.append(("gname", entry.groupName)) }
-        records += extraRecords
         // ACLs and extended attributes last, in GNU tar's order; an entry
         // without them gets no record, so its bytes are those of before.
         if let acl = entry.accessACL { records.append(("SCHILY.acl.access", acl.text)) }
@@ -105,7 +111,7 @@ public enum TarHeader {
             ("GNU.sparse.major", Array("1".utf8)), ("GNU.sparse.minor", Array("0".utf8)),
             ("GNU.sparse.name", entry.name), ("GNU.sparse.realsize", Array(String(entry.size).utf8)),
         ]
-        return (encode(stored, extraRecords: records), map)
+        return (encode(stored, leadingRecords: records), map)
     }
 
     /// "DIR/GNUSparseFile.0/NAME" for "DIR/NAME" ("./GNUSparseFile.0/NAME" without a directory).
