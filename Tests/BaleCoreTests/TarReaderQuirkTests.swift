@@ -178,6 +178,12 @@ import Testing
         #expect(TarReader.parseTime(Array("1600000000.5".utf8))! == (1_600_000_000, 500_000_000))
         #expect(TarReader.parseTime(Array("-1.5".utf8))! == (-2, 500_000_000))
         #expect(TarReader.parseTime(Array("-3".utf8))! == (-3, 0))
+        // Past the nanosecond, toward the past, as GNU tar rounds (a
+        // reading helper: cut toward zero, -0.9999999999 was -0.999999999).
+        #expect(TarReader.parseTime(Array("-0.9999999999".utf8))! == (-1, 0))
+        #expect(TarReader.parseTime(Array("-1.0000000001".utf8))! == (-2, 999_999_999))
+        #expect(TarReader.parseTime(Array("-1.0000000000".utf8))! == (-1, 0))
+        #expect(TarReader.parseTime(Array("1.9999999999".utf8))! == (1, 999_999_999))
         // GNU tar's whole range: -2^63 too (refused before: its magnitude is no Int64).
         #expect(TarReader.parseTime(Array("-9223372036854775808".utf8))! == (Int64.min, 0))
         #expect(TarReader.parseTime(Array("-9223372036854775807.5".utf8))! == (Int64.min, 500_000_000))

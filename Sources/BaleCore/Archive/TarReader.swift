@@ -1400,7 +1400,7 @@ public struct TarReader {
         // The seconds with their sign: -2^63, GNU tar's least time, has
         // no magnitude in Int64 (it was refused, and `pack --mtime
         // @-9223372036854775808` wrote an archive bale then refused).
-        guard let seconds = decimal(rest[..<(dot ?? rest.endIndex)]), negative == (seconds < 0) || seconds == 0 else {
+        guard var seconds = decimal(rest[..<(dot ?? rest.endIndex)]), negative == (seconds < 0) || seconds == 0 else {
             return nil
         }
         var nanoseconds: Int32 = 0
@@ -1411,6 +1411,18 @@ public struct TarReader {
             for digit in fraction.prefix(9) {
                 nanoseconds += Int32(digit - UInt8(ascii: "0")) * scale
                 scale /= 10
+            }
+            // Digits past the nanosecond round toward the past, as GNU
+            // tar rounds them: a negative time's magnitude grows by one
+            // (-0.9999999999 is -1.000000000; cut, it was -0.999999999, a
+            // minute later in `list -v`: a reading helper).
+            if negative, fraction.dropFirst(9).contains(where: { $0 != UInt8(ascii: "0") }) {
+                nanoseconds += 1
+                if nanoseconds == 1_000_000_000 {
+                    guard seconds > Int64.min else { return nil }
+                    seconds -= 1
+                    nanoseconds = 0
+                }
             }
         }
         guard negative, nanoseconds != 0 else { return (seconds, nanoseconds) }
