@@ -153,26 +153,34 @@ final class LongPathOpener {
             // Up from the directory held, while that is shorter than down
             // from the top: each `..` the directory recorded at its depth.
             if common > 0 && held.components.count - common <= common {
-                var directory = held.fd
-                var depth = held.components.count
-                while depth > common {
-                    let parent = openat(directory, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                    if directory != held.fd { FileIO.close(directory) }
-                    guard parent >= 0 else { break }
-                    directory = parent
-                    depth -= 1
-                    guard FileIdentity(parent) == held.identities[depth - 1] else {
-                        FileIO.close(parent)
-                        directory = held.fd
-                        break
-                    }
-                }
-                if depth == common { return (directory, Array(held.identities[..<common])) }
+                if let directory = up(from: held, to: common) { return (directory, Array(held.identities[..<common])) }
             }
         }
         guard fromRoot else { return (base, []) }  // AT_FDCWD is negative: not a failure
         let root = withCString([UInt8(ascii: "/")]) { openat(base, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         return (root, [])
+    }
+
+    /// The directory `depth` components deep on the way to the one held,
+    /// reached by `..` from it, each step's directory the one recorded at
+    /// its depth; nil (nothing left open) when a step fails or leads
+    /// elsewhere (a symbolic link was followed on the way down). A new
+    /// descriptor, for the caller to close.
+    private func up(from held: Held, to depth: Int) -> Int32? {
+        var directory = held.fd
+        for level in stride(from: held.components.count - 1, through: depth, by: -1) {
+            let parent = openat(directory, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if directory != held.fd { FileIO.close(directory) }
+            guard parent >= 0 else { return nil }
+            // The directory `level` components deep is the one recorded
+            // after its last component, `identities[level - 1]`.
+            guard FileIdentity(parent) == held.identities[level - 1] else {
+                FileIO.close(parent)
+                return nil
+            }
+            directory = parent
+        }
+        return directory
     }
 
     /// Closes the directory held, if any.
