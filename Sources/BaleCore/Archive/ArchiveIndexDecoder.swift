@@ -221,8 +221,8 @@ public enum ArchiveIndexDecoder {
         }
 
         /// A string's length, checked against the bytes left and against
-        /// `limit`, before any of its bytes is made to be at hand (a window
-        /// grows to hold a string whole).
+        /// `limit` (failing with `tooLong`) before any of its bytes is read
+        /// or room is made for them (`copy`).
         @inline(__always)
         mutating func stringLength(_ what: @autoclosure () -> String, atMost limit: UInt64,
                                    else tooLong: @autoclosure () -> String) throws(Failure) -> Int {
@@ -323,7 +323,6 @@ public enum ArchiveIndexDecoder {
             try self.init(.whole(payload), count: count, streamLength: streamLength)
         }
 
-        /// The records of an archive's index payload, read as it is inflated.
         /// The records of an archive's index payload that passed its
         /// checks (`decode`), read again as it is inflated again.
         public init(checkedPayload payload: ArchiveIndexPayload) throws(Failure) {
