@@ -56,9 +56,16 @@ public struct TreeWalkEntry {
     public var linkTarget: [UInt8] = []
 
     /// The last component of `name` (of `path` for a top with an empty name).
+    /// Found from the end: split into every component, a chain 20,000
+    /// deep spent 71% of `gzip -r`'s time here (a reading helper).
     public var baseName: [UInt8] {
         let whole = name.isEmpty ? path : name
-        return whole.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? whole
+        let slash = UInt8(ascii: "/")
+        var end = whole.endIndex
+        while end > whole.startIndex && whole[end - 1] == slash { end -= 1 }
+        guard end > whole.startIndex else { return whole }
+        let start = whole[..<end].lastIndex(of: slash).map { $0 + 1 } ?? whole.startIndex
+        return Array(whole[start..<end])
     }
 
     /// The file type bits of its mode (`S_IFREG`, `S_IFDIR`, ...).
