@@ -80,17 +80,11 @@ final class LongPathOpener {
         var fd: Int32
     }
 
-    /// A directory's device and inode.
-    private struct FileIdentity: Equatable {
-        var device: UInt64
-        var inode: UInt64
-
-        init?(_ fd: Int32) {
-            var info = stat()
-            guard fstat(fd, &info) == 0 else { return nil }
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
-        }
+    /// The device and inode of the directory open on `fd`; nil when it
+    /// cannot be asked.
+    private static func identity(of fd: Int32) -> FileIdentity? {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? FileIdentity(info) : nil
     }
 
     private var held: Held?
@@ -124,7 +118,7 @@ final class LongPathOpener {
             if directory != base && directory != held?.fd { LongPathOpen.closeKeepingErrno(directory) }
             if next < 0 { return -1 }
             directory = next
-            guard let identity = FileIdentity(next) else {
+            guard let identity = Self.identity(of: next) else {
                 LongPathOpen.closeKeepingErrno(next)
                 return -1
             }
@@ -174,7 +168,7 @@ final class LongPathOpener {
             guard parent >= 0 else { return nil }
             // The directory `level` components deep is the one recorded
             // after its last component, `identities[level - 1]`.
-            guard FileIdentity(parent) == held.identities[level - 1] else {
+            guard Self.identity(of: parent) == held.identities[level - 1] else {
                 FileIO.close(parent)
                 return nil
             }
