@@ -170,6 +170,31 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `sum` of files whose paths are longer than PATH_MAX (40 levels of
+    /// 200-byte names, a file at each): the workers opened each by its
+    /// whole path and failed past the twentieth ("File name too long",
+    /// exit 1), against the README's "any depth". A file the walk listed
+    /// is opened in its directory, reached one component at a time where
+    /// its path is too long (`DirectoryOfPaths`): every file has its line,
+    /// its digest python's (sha256sum cannot open them either).
+    @Test func filesPastPathMaxAreSummed() throws {
+        let run = try Scratch().run(#"""
+            python3 -c "
+            import os
+            os.mkdir('t'); fd = os.open('t', os.O_RDONLY)
+            for i in range(40):
+                os.mkdir('d' * 200, dir_fd=fd); below = os.open('d' * 200, os.O_RDONLY, dir_fd=fd); os.close(fd); fd = below
+                f = os.open('f', os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd); os.write(f, b'%d\n' % i); os.close(f)"
+            "$BALE" sum -p 2 t > sums 2> err; echo "sum: status $? $(wc -l < err)"
+            python3 -c "
+            import hashlib
+            lines = [line.split('  ', 1) for line in open('sums').read().splitlines()]
+            print(len(lines), 'lines', all(digest == hashlib.sha256(b'%d\n' % (name.count('/') - 2)).hexdigest()
+                                           for digest, name in lines))"
+            """#)
+        #expect(run.stdout == "sum: status 0 0\n40 lines True\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// Each entry of a tree deeper than PATH_MAX had its attributes read
     /// through its whole path, opened one component at a time from the
     /// top: a chain of 3,000 directories took ~4.5 million opens (8 s;

@@ -65,6 +65,46 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Directories of the tree replaced between the walk and the read: `d`
+    /// by a symbolic link to a directory outside the tree with a file of
+    /// the same name, size and time (an attack on a backup run as root),
+    /// `e` rotated (moved away, a new `e` made with a new `f`). The old
+    /// code opened `t/d/f` by its whole path, O_NOFOLLOW on its last
+    /// component only, and stored the outside file as `t/d/f`, and the new
+    /// `t/e/f` as the old one ("file changed as we read it"). The files
+    /// are read only from the directories walked now: anything else at
+    /// their path is left out, named, exit 2, and no outside byte is in
+    /// the archive.
+    @Test func aDirectoryReplacedSinceTheWalkIsNotReadThrough() throws {
+        let run = try Scratch().run("""
+            \(Self.tree) && mkdir t/d t/e outside
+            head -c 2000000 /dev/urandom > t/d/f && head -c 2000000 /dev/urandom > t/e/f
+            head -c 2000000 /dev/urandom > outside/f && touch -r t/d/f outside/f
+            timeout -s KILL 60 "$BALE" pack -1 -p 1 t -o - 2> err \\
+                | { dd bs=1 count=1 2> /dev/null
+                    mv t/d d.moved && ln -s ../outside t/d
+                    mv t/e e.old && mkdir t/e && head -c 2000000 /dev/urandom > t/e/f
+                    cat; } > out.tar.gz
+            echo "status=${PIPESTATUS[0]}"
+            tar -tzf out.tar.gz
+            gzip -dc out.tar.gz > out.tar
+            python3 -c "print('outside bytes stored:', open('outside/f','rb').read()[:4096] in open('out.tar','rb').read())"
+            cat err
+            """)
+        #expect(run.stdout == """
+            status=2
+            t/
+            t/a
+            t/b
+            t/d/
+            t/e/
+            outside bytes stored: False
+            bale: t/d/f: Cannot open: its directory was moved or replaced since it was listed; not dumped
+            bale: t/e/f: Cannot open: its directory was moved or replaced since it was listed; not dumped
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// The first name of a hard-linked file removed before its read: the
     /// walk had made the other names links to it, and the old code wrote
     /// them so, links to an entry not in the archive: `tar -x` could not

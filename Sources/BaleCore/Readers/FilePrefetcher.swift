@@ -194,8 +194,8 @@ final class FilePrefetcher: @unchecked Sendable {
             case walkNotThere(Int)
             case over
         }
-        // This thread's opener of paths deeper than PATH_MAX.
-        let opener = LongPathOpener()
+        // This thread's opener of the files walked (`PackEntry.openSource`).
+        let opener = DirectoryOfPaths()
         while true {
             // Claim the next small file, waiting while the budget is spent.
             // Files are claimed in order, each with its budget, so the
@@ -265,7 +265,7 @@ final class FilePrefetcher: @unchecked Sendable {
 
     /// Opens one file, asks for its content ahead, and reads its
     /// attributes if its entry stores them.
-    private func open(_ entry: PackEntry, through opener: LongPathOpener) -> Outcome {
+    private func open(_ entry: PackEntry, through opener: DirectoryOfPaths) -> Outcome {
         switch entry.openSource(relativeTo: base, through: opener) {
         case .success(let fd):
             // Advice, not a read: where the kernel takes none, the cutter's read does the work.

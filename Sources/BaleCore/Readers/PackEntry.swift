@@ -15,6 +15,10 @@ public struct PackEntry: Equatable, Sendable {
     /// removes a name only while it still is the file archived); nil only
     /// for an entry made otherwise (in tests).
     public var walkedStamp: WalkedStamp?
+    /// The identity of the directory the walk found the file in: its
+    /// content is read only from that directory (`DirectoryOfPaths`);
+    /// nil for a path given (opened as given) and entries with no content.
+    public var walkedDirectory: FileIdentity?
     /// The walk followed symbolic links (`pack -h`): the source may be a
     /// link to the file, and is opened through it.
     public var followsLinks = false
@@ -29,11 +33,13 @@ public struct PackEntry: Equatable, Sendable {
     /// words for each: `SourceOpenFailure.diagnostic`).
     public var wasGiven = false
 
-    public init(header: TarEntry, source: [UInt8], walkedStamp: WalkedStamp? = nil, followsLinks: Bool = false,
+    public init(header: TarEntry, source: [UInt8], walkedStamp: WalkedStamp? = nil,
+                walkedDirectory: FileIdentity? = nil, followsLinks: Bool = false,
                 readsAttributesWithContent: Bool = false, wasGiven: Bool = false) {
         self.header = header
         self.source = source
         self.walkedStamp = walkedStamp
+        self.walkedDirectory = walkedDirectory
         self.followsLinks = followsLinks
         self.readsAttributesWithContent = readsAttributesWithContent
         self.wasGiven = wasGiven
@@ -94,17 +100,61 @@ public struct PackEntry: Equatable, Sendable {
     /// descriptor of a regular file, or why there is none. Opened without
     /// waiting and checked to be a regular file still: the name may have
     /// been given to a FIFO or a device since the walk (`SourceOpenFailure`).
-    /// A long path is opened by the calling thread's `opener`, from the
-    /// directory it last went through when it can.
-    func openSource(relativeTo base: Int32, through opener: LongPathOpener) -> Result<Int32, SourceOpenFailure> {
+    ///
+    /// And taken only from the directory the walk found it in. The walk
+    /// and the read are apart in time, and a path is only a name: a
+    /// directory of the tree replaced meanwhile by a symbolic link (to
+    /// `/etc`, to another user's home), or renamed away or rotated (`logs`
+    /// moved to `logs.1`, a new `logs` made), leads the path to other files
+    /// than those walked. Opened by its whole path, O_NOFOLLOW on its last
+    /// component only, such a file was stored under the tree's name (a
+    /// reading helper: outside files in the archive as the tree's, new
+    /// unrelated files as the old entries). GNU tar reads through the
+    /// directory its walk holds open; bale's walk runs ahead of its readers
+    /// and cannot hold one for every directory in flight. So the file the
+    /// path opens is taken when it is the very file walked (its device and
+    /// inode, from the `fstat` made anyway: no cost); another is looked
+    /// for again in the directory its path leads to, and taken only if
+    /// that is the directory walked (`DirectoryOfPaths`): a file replaced
+    /// there, by a rename over it, is read as GNU tar reads it ("file
+    /// changed as we read it"); under a directory that is not the one
+    /// walked, it is left out (`directoryReplaced`), never another file
+    /// under its name. The directory is not held after (pack's
+    /// descriptors are counted: `PackDescriptors`).
+    func openSource(relativeTo base: Int32, through directories: DirectoryOfPaths) -> Result<Int32, SourceOpenFailure> {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (followsLinks ? 0 : O_NOFOLLOW)
-        let fd = opener.open(source, relativeTo: base, flags: flags)
+        var fd = directories.openWhole(source, relativeTo: base, flags: flags)
         if fd < 0 { return .failure(.system(.current("open"))) }
         var info = stat()
         if fstat(fd, &info) != 0 {
             let error = SystemError.current("fstat")
             FileIO.close(fd)
             return .failure(.system(error))
+        }
+        if let walkedDirectory, let walkedStamp, FileIdentity(info) != walkedStamp.identity {
+            FileIO.close(fd)
+            let opened: Result<Int32, SourceOpenFailure> = source.withUnsafeBytes { path in
+                directories.withDirectory(of: path, relativeTo: base, expecting: walkedDirectory) { place in
+                    switch place {
+                    case .inDirectory(let directory, let name):
+                        let fd = openat(directory, name, flags)
+                        return fd >= 0 ? .success(fd) : .failure(.system(.current("open")))
+                    case .wholePath: return .failure(.directoryReplaced)  // not reached: the walk's have a directory
+                    case .replaced: return .failure(.directoryReplaced)
+                    case .failed(let code): return .failure(.system(SystemError(code: code, operation: "open")))
+                    }
+                }
+            }
+            directories.closeDirectory()
+            switch opened {
+            case .success(let reopened): fd = reopened
+            case .failure(let failure): return .failure(failure)
+            }
+            if fstat(fd, &info) != 0 {
+                let error = SystemError.current("fstat")
+                FileIO.close(fd)
+                return .failure(.system(error))
+            }
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             FileIO.close(fd)

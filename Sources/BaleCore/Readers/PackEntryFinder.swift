@@ -187,7 +187,7 @@ public struct PackEntryFinder {
                     // Read as a file only if the first name cannot be
                     // (`TarChunkCutter.standingIn`): then with its attributes.
                     return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
-                                     followsLinks: options.dereference,
+                                     walkedDirectory: found.walkedDirectory, followsLinks: options.dereference,
                                      readsAttributesWithContent: options.storesAttributes, wasGiven: found.isGiven)
                 }
                 if hardLinks[identity] == nil { hardLinks[identity] = (found.name, stamp) }
@@ -195,7 +195,8 @@ public struct PackEntryFinder {
             // "." and "a/..": a file cannot be either, but a name made empty stores nothing.
             if found.name.isEmpty { return nil }
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
-                             followsLinks: options.dereference, readsAttributesWithContent: options.storesAttributes,
+                             walkedDirectory: found.walkedDirectory, followsLinks: options.dereference,
+                             readsAttributesWithContent: options.storesAttributes,
                              wasGiven: found.isGiven)
         case .directory:
             // A top named "." stores its contents only, with no entry of its own.

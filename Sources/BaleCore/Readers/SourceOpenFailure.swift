@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Why a regular file's content could not be opened for `pack`
-/// (`PackEntry.openSource`): the call failed, or the name no longer holds
-/// a regular file.
+/// (`PackEntry.openSource`): the call failed, the name no longer holds
+/// a regular file, or its directory is no longer the one walked.
 ///
 /// The second matters because the walk and the read are apart in time: a
 /// file the walk listed may be replaced before its turn, by a FIFO (whose
@@ -19,6 +19,10 @@ enum SourceOpenFailure: Error, Equatable {
     case system(SystemError)
     /// The name now holds something else, of this type (`S_IFMT` bits).
     case notARegularFile(type: UInt32)
+    /// The directory at the path of the one the file was found in is
+    /// another (replaced by a symbolic link, renamed away, rotated):
+    /// what is there now is not the file walked (`DirectoryOfPaths`).
+    case directoryReplaced
 
     /// True when the process ran out of descriptors: the read-ahead leaves
     /// the file to the cutter, which opens it once others are closed.
@@ -40,6 +44,9 @@ enum SourceOpenFailure: Error, Equatable {
             return .warning(path: displayName, "Cannot open: \(error.reason)")
         case .notARegularFile(let type):
             return .warning(path: displayName, "Cannot open: replaced by \(Self.describe(type)) since it was listed; not dumped")
+        case .directoryReplaced:
+            return .warning(path: displayName,
+                            "Cannot open: its directory was moved or replaced since it was listed; not dumped")
         }
     }
 

@@ -125,9 +125,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// The directory the entries' sources are opened relative to (`pack -C`):
     /// the library never changes the process's working directory.
     private let base: Int32
-    /// The cutter's opener of paths deeper than PATH_MAX (the cutter runs
-    /// on one thread; each read-ahead thread has its own).
-    private let longPaths = LongPathOpener()
+    /// The cutter's opener of the files walked: of paths deeper than
+    /// PATH_MAX, and of a file in the directory the walk found it in (the
+    /// cutter runs on one thread; each read-ahead thread has its own).
+    private let walkedFiles = DirectoryOfPaths()
 
     /// Cuts the tar stream of the entries of `feed`, starting with the
     /// first ones while the walk still finds the rest; `readerThreads` open
@@ -434,7 +435,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         case .opened(let opened, let read):
             (fd, attributes) = (opened, read)
         case .leftToTaker:
-            var source = entry.openSource(relativeTo: base, through: longPaths)
+            var source = entry.openSource(relativeTo: base, through: walkedFiles)
             // Out of descriptors, with files of later entries held open
             // ahead: those are given back (opened again when their turn
             // comes), no more are opened ahead, and this one is tried
@@ -443,15 +444,15 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             // attributes) is back by then.
             if case .failure(let failure) = source, failure.isOutOfDescriptors {
                 prefetcher.giveUpDescriptors()
-                longPaths.release()
-                source = entry.openSource(relativeTo: base, through: longPaths)
+                walkedFiles.close()
+                source = entry.openSource(relativeTo: base, through: walkedFiles)
                 var pause: UInt32 = 1_000
                 while case .failure(let failure) = source, failure.isOutOfDescriptors,
                       pause <= 32_000, shortageWaitLeft >= pause {
                     usleep(pause)
                     shortageWaitLeft -= pause
                     pause *= 2
-                    source = entry.openSource(relativeTo: base, through: longPaths)
+                    source = entry.openSource(relativeTo: base, through: walkedFiles)
                 }
             }
             switch source {

@@ -68,6 +68,11 @@ public struct TreeWalkEntry {
         return Array(whole[start..<end])
     }
 
+    /// The identity of the directory it was found in (nil for a path
+    /// given): a reader that opens it later by its path takes it only
+    /// from that directory (`DirectoryOfPaths`).
+    public var walkedDirectory: FileIdentity? { directory.map { FileIdentity($0.info) } }
+
     /// The file type bits of its mode (`S_IFREG`, `S_IFDIR`, ...).
     public var type: mode_t { info.st_mode & S_IFMT }
 

@@ -29,6 +29,11 @@ import CSystem
 /// within the last mapped page raises nothing, so the size is looked at
 /// again once hashed. What lies past the mapped size (the file grew) is
 /// read with read() to its end, as for any file.
+///
+/// A regular file read by more than one call, mapped or not, whose
+/// change time moved while it was hashed, or which then holds fewer bytes
+/// than were hashed, is reported changed while read, with no digest
+/// (`HashedFileStamp`): what was hashed may be half old bytes, half new.
 final class FileHasher {
     /// The read buffer's size: a file up to this size is read at once.
     static let bufferSize = 1 << 20
@@ -81,6 +86,9 @@ final class FileHasher {
     /// and hold the worker).
     func digest(ofOpenFile fd: Int32, listedSize: Int64?, from start: Int64 = 0) -> WorkReply.FileDigest {
         var position = start
+        // A regular file read by more than one call: judged at its end
+        // against what it was at its start (`HashedFileStamp`).
+        let stamp = listedSize.flatMap { $0 - start > Int64(Self.bufferSize) ? HashedFileStamp(fd) : nil }
         if start == 0, let listedSize, listedSize >= Self.mappedFrom {
             switch hashMapped(fd) {
             case .hashed(let size):
@@ -99,6 +107,10 @@ final class FileHasher {
             hasher.restart()
             return .unreadable(errno: failure.code)
         case .success(let end):
+            if let stamp, !stamp.stillHolds(fd, hashed: end) {
+                hasher.restart()
+                return .changedWhileRead
+            }
             return .digest(hasher.finish(), bytes: end - start)
         }
     }

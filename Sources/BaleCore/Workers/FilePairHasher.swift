@@ -18,7 +18,9 @@ import CSystem
 /// about 1.2 files' time.
 ///
 /// What is hashed is what `FileHasher` hashes with read(): each file to
-/// the read that returns nothing, whatever happened to it meanwhile. The
+/// the read that returns nothing, and a file written meanwhile is changed
+/// while read, with no digest (`HashedFileStamp`; one truncated 0.3 s
+/// into its hash was given the digest of the bytes read by then). The
 /// caller opens both (`FileBatchHasher`, where the walk listed them); a
 /// file that cannot be opened, or a CPU without SHA instructions, leaves
 /// both files to `FileHasher`, one after the other.
@@ -40,10 +42,13 @@ final class FilePairHasher {
         var state = [UInt32](repeating: 0, count: 8)
         /// The file's digest, or the errno of a failed read; nil while it is hashed.
         var outcome: WorkReply.FileDigest?
+        /// What the file was as its hashing began, to judge its end by.
+        let stamp: HashedFileStamp?
 
         init(fd: Int32, buffer: UnsafeMutableRawPointer) {
             self.fd = fd
             self.buffer = buffer
+            stamp = HashedFileStamp(fd)
             bale_sha256_start(&state)
         }
 
@@ -78,6 +83,10 @@ final class FilePairHasher {
         /// At the file's end, with less than a block left: its digest.
         func finishIfEnded() {
             guard isHashing && ended && filled < 64 else { return }
+            if let stamp, !stamp.stillHolds(fd, hashed: Int64(total)) {
+                outcome = .changedWhileRead
+                return
+            }
             var digest = [UInt8](repeating: 0, count: 32)
             bale_sha256_finish(&state, buffer.assumingMemoryBound(to: UInt8.self), filled, total, &digest)
             outcome = .digest(digest, bytes: Int64(total))

@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a file being hashed looked like as its hashing began (`bale
+/// sum`), to tell at its end whether what was hashed is a state the file
+/// was ever in whole.
+///
+/// A file is read to its end, as sha256sum reads it; a file rewritten,
+/// or truncated and written again, while it is read gives a digest of
+/// half its old bytes and half its new: a line that matches no state of
+/// the file, said with exit 0 (a reading helper truncated a 404 MB file
+/// 0.3 s into `bale sum` and got one). Its change time moves with any
+/// write, truncation or change of its mode or links, as GNU tar judges a
+/// file read ("file changed as we read it"); its size falling below the
+/// bytes hashed shows a truncation behind the read. Either makes the file
+/// `changedWhileRead`, with no digest. A file that only grew before its
+/// end was read still changed its time, and is said changed too, as
+/// GNU tar says it.
+///
+/// Taken only for a file read by more than one call (a read() of a file
+/// up to `FileHasher.bufferSize`, read whole at once, is not torn by a
+/// write that comes after it): the second `fstat` costs nothing a small
+/// file would notice.
+struct HashedFileStamp: Equatable {
+    var changeSeconds: Int
+    var changeNanoseconds: Int
+
+    /// The stamp of the file open on `fd`; nil when it cannot be asked
+    /// (nothing is then judged).
+    init?(_ fd: Int32) {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    init(_ info: stat) {
+        changeSeconds = info.st_ctim.tv_sec
+        changeNanoseconds = info.st_ctim.tv_nsec
+    }
+
+    /// True when the file open on `fd`, `hashed` bytes of it read to its
+    /// end, is as it was when this stamp was taken and holds those bytes
+    /// still; false when it changed meanwhile (or cannot be asked).
+    func stillHolds(_ fd: Int32, hashed: Int64) -> Bool {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return false }
+        return HashedFileStamp(info) == self && Int64(info.st_size) >= hashed
+    }
+}
