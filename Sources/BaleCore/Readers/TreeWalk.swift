@@ -51,13 +51,26 @@ public final class TreeWalk {
     /// The directories being walked, from the top down.
     private var stack: [Frame] = []
     private var openCount = 0
+    /// No directory above this index on the stack is open: where giving
+    /// up the shallowest begins. From the top each time, a chain 20,000
+    /// directories deep went over the whole stack for every directory
+    /// entered, the square of the depth in time.
+    private var shallowestOpen = 0
     /// How many directory descriptors stay open at most:
     /// `maximumOpenDirectories` or the fewer the caller gave (`init`), or
     /// fewer once the process ran out of descriptors (`openDirectory`).
     private var bound = TreeWalk.maximumOpenDirectories
-    /// The directory yielded last: entered at the next call, so its own
-    /// entry comes before the problems of reading it and before its children.
-    private var toEnter: Frame?
+    /// The directory yielded last, with its path and name: entered at the
+    /// next call, so its own entry comes before the problems of reading it
+    /// and before its children.
+    private var toEnter: (frame: Frame, path: [UInt8], name: [UInt8])?
+    /// The path and the name of the deepest directory on the stack; each
+    /// frame keeps only where its own end in them (`pathEnd`, `nameEnd`).
+    /// Each frame kept its whole path and name: on a chain 20,000
+    /// directories deep, 800 MiB held for the walk's stack alone, the
+    /// square of the depth (a reading helper; `find | sha256sum` 9 MB).
+    private var stackPath: [UInt8] = []
+    private var stackName: [UInt8] = []
     /// The device of the current top (`oneFileSystem`).
     private var topDevice: UInt64 = 0
     /// An event to give before walking on: a mount point's entry, after
@@ -66,8 +79,10 @@ public final class TreeWalk {
 
     /// One directory on the walk's path.
     private struct Frame {
-        var path: [UInt8]
-        var name: [UInt8]
+        /// How long its path and name are: their bytes are the first of
+        /// `stackPath` and `stackName` while it is on the stack.
+        var pathEnd: Int
+        var nameEnd: Int
         /// What it is opened by relative to its parent's descriptor (its
         /// name; for a top, the path as given, relative to `base`).
         var component: [UInt8]
@@ -118,23 +133,26 @@ public final class TreeWalk {
                 tops = []
                 return nil
             }
-            if let frame = toEnter {
+            if let (frame, path, name) = toEnter {
                 toEnter = nil
-                if let problem = enter(frame) { return .problem(problem) }
+                if let problem = enter(frame, path: path, name: name) { return .problem(problem) }
                 continue
             }
             if let last = stack.indices.last {
                 guard stack[last].next < stack[last].listing.names.count else {
                     close(last)
                     stack.removeLast()
+                    shallowestOpen = min(shallowestOpen, stack.count)
+                    stackPath.removeSubrange((stack.last?.pathEnd ?? 0)...)
+                    stackName.removeSubrange((stack.last?.nameEnd ?? 0)...)
                     continue
                 }
                 let child = stack[last].listing.names[stack[last].next]
                 let listedType = stack[last].listedTypes.isEmpty ? UInt8(DT_UNKNOWN) : stack[last].listedTypes[stack[last].next]
                 stack[last].next += 1
                 let parent = stack[last]
-                let path = Self.joining(parent.path, child, separatorAfterSlash: false)
-                let name = parent.name.isEmpty ? child : Self.joining(parent.name, child, separatorAfterSlash: true)
+                let path = Self.joining(stackPath, child, separatorAfterSlash: false)
+                let name = stackName.isEmpty ? child : Self.joining(stackName, child, separatorAfterSlash: true)
                 if policy.leavesOut(path: path, name: name) { continue }
                 if listedType == UInt8(DT_REG) && !policy.statsEveryFile {
                     // Listed as a regular file, with no rule that needs its
@@ -214,7 +232,8 @@ public final class TreeWalk {
             if follows && stack.contains(where: { FileIdentity($0.info) == identity }) {
                 return .problem(.init(path: path, cause: .symbolicLinkLoop))
             }
-            toEnter = Frame(path: path, name: name, component: component, info: info, isTop: isTop, follows: follows)
+            toEnter = (Frame(pathEnd: path.count, nameEnd: name.count, component: component, info: info, isTop: isTop,
+                             follows: follows), path, name)
         case S_IFLNK:
             entry.linkTarget = Self.linkTarget(component, in: parent) ?? []
         default:
@@ -237,9 +256,9 @@ public final class TreeWalk {
         return !isTop && (listedAsDirectory || AtomicOutputFile.isTemporaryName(component))
     }
 
-    /// Opens the directory of `frame`, reads its names and puts it on the
-    /// stack; the problem if it cannot be read.
-    private func enter(_ frame: Frame) -> TreeWalkProblem? {
+    /// Opens the directory of `frame` (at `path`, named `name`), reads its
+    /// names and puts it on the stack; the problem if it cannot be read.
+    private func enter(_ frame: Frame, path: [UInt8], name: [UInt8]) -> TreeWalkProblem? {
         var frame = frame
         let parent: Int32
         if let last = stack.indices.last {
@@ -255,7 +274,7 @@ public final class TreeWalk {
             // Gone since it was examined, removed by another part (see
             // `takenByAnotherPart`): its entry stands, there is nothing in it.
             if errno == ENOENT && !frame.isTop && policy.partsRemoveTheirFiles != nil { return nil }
-            return .init(path: frame.path, cause: .cannotReadDirectory(.current("open")))
+            return .init(path: path, cause: .cannotReadDirectory(.current("open")))
         }
         switch names(fd, keepingTypes: !policy.statsEveryFile || policy.partsRemoveTheirFiles != nil) {
         case .success(let (names, types)):
@@ -263,10 +282,15 @@ public final class TreeWalk {
             frame.listedTypes = types
         case .failure(let error):
             FileIO.close(fd)
-            return .init(path: frame.path, cause: .cannotReadDirectory(error))
+            return .init(path: path, cause: .cannotReadDirectory(error))
         }
         frame.fd = fd
         stack.append(frame)
+        shallowestOpen = min(shallowestOpen, stack.count - 1)
+        // Its path is the one below it and its name (the same bytes): the
+        // array is taken as it is, no copy.
+        stackPath = path
+        stackName = name
         openCount += 1
         keepWithinBound()
         return nil
@@ -286,11 +310,12 @@ public final class TreeWalk {
             guard fd >= 0, fstat(fd, &info) == 0, FileIdentity(info) == FileIdentity(stack[level].info) else {
                 let error = SystemError.current("open")
                 if fd >= 0 { FileIO.close(fd) }
-                return .failure(.init(path: stack[level].path,
+                return .failure(.init(path: Array(stackPath[..<stack[level].pathEnd]),
                                       cause: fd >= 0 ? .directoryReplaced : .cannotReadDirectory(error)))
             }
             stack[level].fd = fd
             openCount += 1
+            shallowestOpen = min(shallowestOpen, level)
             // Gives up the shallowest as it goes down, so that reopening a
             // long way never holds more than the bound either.
             keepWithinBound(keeping: level)
@@ -332,11 +357,13 @@ public final class TreeWalk {
     /// Gives up the shallowest descriptors until at most `bound` are open
     /// (never the one at `keeping`).
     private func keepWithinBound(keeping: Int? = nil) {
-        var level = 0
+        var level = shallowestOpen
         while openCount > bound && level < stack.count {
             if level != keeping && level != stack.count - 1 { close(level) }
             level += 1
         }
+        // All above `level` are closed now, but those it kept.
+        shallowestOpen = max(0, min(level, keeping ?? level, stack.count - 1))
     }
 
     private func close(_ index: Int) {
@@ -349,7 +376,10 @@ public final class TreeWalk {
     private func closeAll() {
         for index in stack.indices { close(index) }
         stack = []
+        shallowestOpen = 0
         toEnter = nil
+        stackPath = []
+        stackName = []
     }
 
     private static func openDirectory(_ name: [UInt8], in parent: Int32, following: Bool) -> Int32 {
@@ -376,11 +406,12 @@ public final class TreeWalk {
     /// descriptor of a low `ulimit -n` from pack's cutter, whose file was
     /// then left out).
     private func openDirectory(_ name: [UInt8], in parent: Int32, following: Bool, keeping: Int) -> Int32 {
-        var level = 0
+        var level = shallowestOpen
         while openCount >= bound && level < stack.count {
             if level != keeping { close(level) }
             level += 1
         }
+        shallowestOpen = min(level, keeping >= 0 ? keeping : level)
         let fd = Self.openDirectory(name, in: parent, following: following)
         guard fd < 0, errno == EMFILE || errno == ENFILE, openCount > (keeping >= 0 ? 1 : 0) else { return fd }
         bound = max(1, openCount - 1)
