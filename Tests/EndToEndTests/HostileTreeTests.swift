@@ -11,6 +11,10 @@ import Testing
 /// and while the pipe is not read bale stays within the first chunks of
 /// `t/a` (a few of 4 MiB each; `t/a` is 48 MB). So once the first byte
 /// has come, the tree is listed and `t/b`, after `t/a`, not yet opened.
+///
+/// A name made, removed or renamed in a directory while it is archived is
+/// said of the directory too, once its entries are stored (`t: file
+/// changed as we read it`), as GNU tar says it.
 @Suite struct HostileTreeTests {
     private static let tree = """
         mkdir t && head -c 48000000 /dev/urandom > t/a && head -c 2000000 /dev/urandom > t/b
@@ -34,6 +38,7 @@ import Testing
             t/
             t/a
             bale: t/b: Cannot open: replaced by a FIFO since it was listed; not dumped
+            bale: t: file changed as we read it
 
             """, "\(run.stdout)\(run.stderr)")
     }
@@ -61,6 +66,7 @@ import Testing
             the new content
             its old hard link the old content
             bale: t/b: file changed as we read it
+            bale: t: file changed as we read it
 
             """, "\(run.stdout)\(run.stderr)")
     }
@@ -101,6 +107,45 @@ import Testing
             outside bytes stored: False
             bale: t/d/f: Cannot open: its directory was moved or replaced since it was listed; not dumped
             bale: t/e/f: Cannot open: its directory was moved or replaced since it was listed; not dumped
+            bale: t: file changed as we read it
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A file made in a directory of the tree, and another removed from a
+    /// second, after the walk listed them and before the archive was done:
+    /// the archive lacks the new file, and the old code said nothing, exit
+    /// 0. As GNU tar, each directory is looked at again once its entries
+    /// are stored: "file changed as we read it", exit 2. The archive and
+    /// manifest written inside the tree they pack (their temporary files
+    /// made there, renamed at the end) change nothing the check sees.
+    /// (`t/e/g` is larger than the read-ahead takes: it is opened only at
+    /// its turn, after it is gone.)
+    @Test func aDirectoryWhoseEntriesChangedIsSaid() throws {
+        let run = try Scratch().run("""
+            \(Self.tree) && mkdir t/d t/e && echo x > t/d/f && echo x > t/e/f
+            head -c 2000000 /dev/urandom > t/e/g
+            timeout -s KILL 60 "$BALE" pack -1 -p 1 t -o - 2> err \\
+                | { dd bs=1 count=1 2> /dev/null; echo new > t/d/new; rm t/e/g; cat; } > out.tar.gz
+            echo "status=${PIPESTATUS[0]}"
+            tar -tzf out.tar.gz
+            cat err
+            rm t/d/new
+            "$BALE" pack -1 t --manifest t/m -o t/t.tar.gz; echo "inside the tree: status $?"
+            """)
+        #expect(run.stdout == """
+            status=2
+            t/
+            t/a
+            t/b
+            t/d/
+            t/d/f
+            t/e/
+            t/e/f
+            bale: t/d: file changed as we read it
+            bale: t/e/g: File removed before we read it
+            bale: t/e: file changed as we read it
+            inside the tree: status 0
 
             """, "\(run.stdout)\(run.stderr)")
     }
@@ -134,6 +179,7 @@ import Testing
             2
             out.tar.gz: OK (4 entries, 3 files match the manifest)
             bale: t/b1: File removed before we read it
+            bale: t: file changed as we read it
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -157,6 +157,7 @@ public struct PackCommand {
                                     attributes: PackAttributes(namesOwners: !options.numericOwner),
                                     indexes: options.writesIndex)
         defer { cutter.stop() }
+        if options.removesSources { cutter.leaveDirectoriesUnchecked() }
         // The walk is the job's producer, on a thread of its own (see
         // `CommandRunner`); a failed job stops it.
         let producer: @Sendable (Cancellation) -> Void = { [options, context, walkerOptions, base, cutter] cancellation in

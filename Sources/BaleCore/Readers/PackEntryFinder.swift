@@ -203,7 +203,10 @@ public struct PackEntryFinder {
             if found.name.isEmpty { return nil }
             header.name = found.name + [UInt8(ascii: "/")]
             readAttributes(of: found, into: &header, walk: walk)
-            return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
+            // Looked at again once its entries are stored (`TarChunkCutter`),
+            // as the walk reached it.
+            return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
+                             followsLinks: options.dereference, wasGiven: found.isGiven)
         default:
             readAttributes(of: found, into: &header, walk: walk)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))

@@ -72,6 +72,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// any file could not be opened or read (see `changedEntries`).
     private var changed: Set<Int> = []
     private var unreadFiles = false
+    /// The directories whose entries the stream is in, from the top down,
+    /// each with its index: looked at again once the stream has left them
+    /// (`leaveDirectories`).
+    private var directoriesIn: [(entry: PackEntry, index: Int)] = []
+    /// Whether directories are looked at again (`leaveDirectories`): not
+    /// with `--remove-files`, whose parts (`--shard`) remove files from the
+    /// directories another part archives, as GNU tar does not with it.
+    private var checksDirectories = true
     /// Regular files whose header went into the stream (a hard link stored
     /// as its file included; a file that could not be opened not).
     private var storedFiles = 0
@@ -247,6 +255,12 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         prefetcher.share(filesAhead: filesAhead)
     }
 
+    /// Leaves directories unchecked once stored (see `checksDirectories`);
+    /// called before the walk finds its first entry.
+    public func leaveDirectoriesUnchecked() {
+        monitor.withLock { checksDirectories = false }
+    }
+
     /// Makes the next chunks in slots of `arena` (the pool's, which starts
     /// after the cutter is made).
     public func makeChunks(in arena: SharedArena?) {
@@ -341,12 +355,17 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
                 continue
             }
             if let entry = feed.entry(at: position) {
+                leaveDirectories(toEnter: entry.header.name)
+                if checksDirectories && entry.header.kind == .directory && entry.walkedStamp != nil {
+                    directoriesIn.append((entry, position))
+                }
                 startEntry(entry, at: position, streamPosition: UInt64(streamOffset) + UInt64(filled))
                 position += 1
                 feed.passed(position, by: .stream)
                 continue
             }
             if finishing { break }
+            leaveDirectories(toEnter: nil)
             finishing = true
             streamRead.broadcast()
             // End of archive, padded to whole 10240-byte records.
@@ -648,6 +667,41 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             }
         }
         return (done, unreadable, firstBad)
+    }
+
+    /// Looks again at each directory the stream leaves before `name` (all
+    /// of them at the end, nil): one whose change time, modification time
+    /// or size moved since the walk listed it had entries made, removed or
+    /// renamed while its own were archived, and the archive may lack some
+    /// of them or hold some that are gone. GNU tar says so, "file changed
+    /// as we read it" (exit 1); bale said nothing, exit 0, an archive
+    /// without files made in the tree during the run (a reading helper).
+    /// Looked at by its path (one `fstatat` a directory), as the walk
+    /// reached it; one that is gone or another is said by its files.
+    private func leaveDirectories(toEnter name: [UInt8]?) {
+        while let (directory, index) = directoriesIn.last {
+            if let name, name.starts(with: directory.header.name) { return }
+            directoriesIn.removeLast()
+            guard let walked = directory.walkedStamp else { continue }
+            var info = stat()
+            let follows = directory.followsLinks || directory.wasGiven
+            if directory.source.count < Int(PATH_MAX) {
+                let found = withCString(directory.source) { fstatat(base, $0, &info, follows ? 0 : AT_SYMLINK_NOFOLLOW) }
+                if found != 0 { continue }
+            } else {
+                // Deeper than the kernel takes whole: from the directory
+                // the cutter's last long path went through.
+                let fd = walkedFiles.openWhole(directory.source, relativeTo: base,
+                                               flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follows ? 0 : O_NOFOLLOW))
+                if fd < 0 { continue }
+                defer { FileIO.close(fd) }
+                if fstat(fd, &info) != 0 { continue }
+            }
+            let now = PackEntry.WalkedStamp(info)
+            guard now.identity == walked.identity, !now.isUnchanged(since: walked) else { continue }
+            problems.append(.warning(path: directory.header.extractionName, "file changed as we read it"))
+            changed.insert(index)
+        }
     }
 
     private func finishFile(_ current: OpenFile) {
