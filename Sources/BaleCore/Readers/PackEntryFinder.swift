@@ -130,7 +130,15 @@ public struct PackEntryFinder {
                     report(problem)
                     continue
                 }
+                // Delivered when the batch is full, as a file is: a tree
+                // of directories alone (120,000 empty ones) was one batch,
+                // held three times over (168 MiB, over the bound) and past
+                // the feed's `walkAhead`.
                 batch.append(held)
+                if batch.count >= batchSize {
+                    guard deliver(batch) else { return }
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
             switch event {
             case .problem(let problem): report(problem)
