@@ -18,7 +18,7 @@ import Glibc
 
     private func outcome(_ opened: DigestTarget.Opened) -> Outcome {
         switch opened {
-        case .file(let fd, _):
+        case .file(let fd, _, _):
             var info = stat()
             fstat(fd, &info)
             close(fd)

@@ -74,7 +74,7 @@ struct DigestTarget: Equatable {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (listedSize == nil ? 0 : O_NONBLOCK) | (notALink ? O_NOFOLLOW : 0)
         let fd = directory.map { openat($0.fd, $0.name, flags) } ?? Glibc.open(path, flags)
         if fd < 0 { return .failed(notALink && errno == ELOOP ? .changedWhileRead : .unreadable(errno: errno)) }
-        guard listedSize != nil else { return .file(fd, size: nil) }
+        guard listedSize != nil else { return .file(fd, size: nil, stamp: nil) }
         var info = stat()
         if fstat(fd, &info) != 0 {
             let failure = errno
@@ -85,14 +85,15 @@ struct DigestTarget: Equatable {
             FileIO.close(fd)
             return .failed(.changedWhileRead)
         }
-        return .file(fd, size: Int64(info.st_size))
+        return .file(fd, size: Int64(info.st_size), stamp: HashedFileStamp(info))
     }
 
     /// What `open` gave: the descriptor (the caller's to close) and, for
-    /// a file opened as a regular one, its size by `fstat`; or what to
-    /// report for the file instead of a digest.
+    /// a file opened as a regular one, its size by `fstat` and what it was
+    /// as its hashing begins (`HashedFileStamp`, judged once it is read);
+    /// or what to report for the file instead of a digest.
     enum Opened {
-        case file(Int32, size: Int64?)
+        case file(Int32, size: Int64?, stamp: HashedFileStamp?)
         case failed(WorkReply.FileDigest)
     }
 

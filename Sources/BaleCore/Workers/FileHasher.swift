@@ -30,10 +30,10 @@ import CSystem
 /// again once hashed. What lies past the mapped size (the file grew) is
 /// read with read() to its end, as for any file.
 ///
-/// A regular file read by more than one call, mapped or not, whose
-/// change time moved while it was hashed, or which then holds fewer bytes
-/// than were hashed, is reported changed while read, with no digest
-/// (`HashedFileStamp`): what was hashed may be half old bytes, half new.
+/// A regular file whose change time moved while it was hashed, mapped or
+/// not, or which then holds fewer bytes than were hashed, is reported
+/// changed while read, with no digest (`HashedFileStamp`): what was hashed
+/// may be half old bytes, half new.
 final class FileHasher {
     /// The read buffer's size: a file up to this size is read at once.
     static let bufferSize = 1 << 20
@@ -69,26 +69,29 @@ final class FileHasher {
         }
         if let start = path.baseAddress { pathBuffer.baseAddress!.copyMemory(from: start, byteCount: path.count) }
         pathBuffer[path.count] = 0
-        let fd: Int32
+        let fd: Int32, openStamp: HashedFileStamp?
         switch DigestTarget.open(pathBuffer.baseAddress!.assumingMemoryBound(to: CChar.self), listedSize: listedSize) {
-        case .file(let opened, _): fd = opened
+        case .file(let opened, _, let stamp): (fd, openStamp) = (opened, stamp)
         case .failed(let outcome): return outcome
         }
         defer { FileIO.close(fd) }
-        return digest(ofOpenFile: fd, listedSize: listedSize, from: start)
+        return digest(ofOpenFile: fd, listedSize: listedSize, from: start, stamp: openStamp)
     }
 
     /// The digest of the file open on `fd` (opened by `DigestTarget.open`,
-    /// its offset at its start), listed with `listedSize`, read from
-    /// `start` to its end, or the errno of what failed. `FileBatchHasher`
+    /// its offset at its start, `stamp` what that open saw of it), listed
+    /// with `listedSize`, read from `start` to its end, or the errno of
+    /// what failed. `FileBatchHasher`
     /// hashes a file that changed size through the descriptor it read it
     /// by, never opening its name again (which might by then be a FIFO's,
     /// and hold the worker).
-    func digest(ofOpenFile fd: Int32, listedSize: Int64?, from start: Int64 = 0) -> WorkReply.FileDigest {
+    func digest(ofOpenFile fd: Int32, listedSize: Int64?, from start: Int64 = 0,
+                stamp opened: HashedFileStamp? = nil) -> WorkReply.FileDigest {
         var position = start
-        // A regular file read by more than one call: judged at its end
-        // against what it was at its start (`HashedFileStamp`).
-        let stamp = listedSize.flatMap { $0 - start > Int64(Self.bufferSize) ? HashedFileStamp(fd) : nil }
+        // A regular file is judged at its end against what it was at its
+        // start (`HashedFileStamp`: the one `DigestTarget.open` took, or
+        // one taken now).
+        let stamp = listedSize == nil ? nil : opened ?? HashedFileStamp(fd)
         if start == 0, let listedSize, listedSize >= Self.mappedFrom {
             switch hashMapped(fd) {
             case .hashed(let size):
