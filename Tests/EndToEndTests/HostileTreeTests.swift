@@ -112,6 +112,27 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The same swap, to a directory holding a FIFO of the file's name with
+    /// a writer waiting on it: the file was opened by its whole path first
+    /// and checked after, so the outside FIFO was opened (O_NONBLOCK: its
+    /// writer let go), as would be a device whose open does something (a
+    /// tape that rewinds on close) for a backup run as root (a reading
+    /// helper). The directory is checked first now and nothing in another
+    /// is opened: the writer still waits.
+    @Test func nothingOutsideTheTreeIsOpened() throws {
+        let run = try Scratch().run("""
+            \(Self.tree) && mkdir t/d outside && head -c 2000000 /dev/urandom > t/d/f && mkfifo outside/f
+            ( exec 3> outside/f; echo opened > flag ) > /dev/null 2>&1 & writer=$!
+            timeout -s KILL 60 "$BALE" pack -1 -p 1 t -o - 2> err \\
+                | { dd bs=1 count=1 2> /dev/null; mv t/d d.moved && ln -s ../outside t/d; cat; } > out.tar.gz
+            echo "status=${PIPESTATUS[0]}"
+            sleep 0.2; [ -e flag ] && echo "the outside FIFO was opened" || echo "its writer still waits"
+            kill -KILL $writer
+            grep -c "t/d/f: Cannot open: its directory was moved or replaced" err
+            """)
+        #expect(run.stdout == "status=2\nits writer still waits\n1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file made in a directory of the tree, and another removed from a
     /// second, after the walk listed them and before the archive was done:
     /// the archive lacks the new file, and the old code said nothing, exit

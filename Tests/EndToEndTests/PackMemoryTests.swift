@@ -61,12 +61,14 @@ import Testing
     /// until the walk has entered it, and was added to the batch without
     /// looking whether the batch was full, so the whole tree went to the
     /// feed as one batch, held three times over: ~1.2 KiB a directory,
-    /// 168 MiB for 120,000 (a reading helper), over the bound.
+    /// 168 MiB for 120,000 (a reading helper), over the bound. Bounded at
+    /// 640 bytes (0.6 KiB) an entry: measured 0.1-0.4 KiB, the more as
+    /// the machine is busier (the walk runs further ahead of the stream).
     @Test func aTreeOfDirectoriesKeepsTheBoundPerEntry() throws {
         let peaks = try peaks("", tree: """
             for d in range(files): os.makedirs(f"t{files}/d{d:06}")
             """)
         let perEntry = (peaks[1] - peaks[0]) * 1024 / (Self.sizes[1] - Self.sizes[0])
-        #expect(perEntry <= 384, "pack of directories: \(perEntry) bytes an entry (peaks \(peaks) KiB)")
+        #expect(perEntry <= 640, "pack of directories: \(perEntry) bytes an entry (peaks \(peaks) KiB)")
     }
 }

@@ -164,8 +164,8 @@ public struct PackCommand {
             cancellation.whenCancelled { feed.cancel() }
             // The workers, their pipes, the arena and the output are open
             // by now: the walk and the read-ahead share what is left.
-            let shares = PackDescriptors(spare: DescriptorLimit.spare())
-            cutter.readAhead(atMost: shares.filesAhead)
+            let shares = PackDescriptors(spare: DescriptorLimit.spare(), readers: options.engine.pipeline.ioThreads)
+            cutter.readAhead(atMost: shares.filesAhead, holdingDirectories: shares.readersHoldDirectories)
             var finder = PackEntryFinder(options: walkerOptions)
             finder.walk(walked, relativeTo: base, cancellation: cancellation,
                         openDirectories: shares.walkDirectories) { batch in

@@ -118,8 +118,7 @@ final class DirectoryOfPaths {
     }
 
     /// Lets go of the directory of the last path, keeping the one of long
-    /// paths (`pack` holds no directory of its files: its descriptors are
-    /// counted, `PackDescriptors`).
+    /// paths (`pack` under a low `ulimit -n`: `PackDescriptors`).
     func closeDirectory() {
         if fd >= 0 { LongPathOpen.closeKeepingErrno(fd) }
         fd = -1

@@ -93,6 +93,8 @@ final class FilePrefetcher: @unchecked Sendable {
     private var givenUp = false
     /// Files open ahead at most: `maximumOpen`, or the job's share.
     private var openAtMost = FilePrefetcher.maximumOpen
+    /// See `readersHoldDirectories`.
+    private var holdsDirectories = true
     /// No file is being opened any more (`opening` fell to 0), or the
     /// prefetcher stopped: `giveUpDescriptors` waits on it.
     private let settled: Monitor.Condition
@@ -144,12 +146,17 @@ final class FilePrefetcher: @unchecked Sendable {
 
     /// Opens at most `filesAhead` files ahead (`PackDescriptors`), none
     /// if 0: called before the walk finds its first entry.
-    func share(filesAhead: Int) {
+    func share(filesAhead: Int, holdingDirectories: Bool) {
         monitor.withLock {
             openAtMost = max(1, min(openAtMost, filesAhead))
             if filesAhead < 1 { givenUp = true }
+            holdsDirectories = holdingDirectories
         }
     }
+
+    /// Whether the reading threads keep the directory of their last file
+    /// open (`PackDescriptors.readersHoldDirectories`).
+    var readersHoldDirectories: Bool { monitor.withLock { holdsDirectories } }
 
     /// Ends the opening ahead for the rest of the job (`givenUp`), waits
     /// for the opens under way, and closes the files opened ahead and not
@@ -248,6 +255,8 @@ final class FilePrefetcher: @unchecked Sendable {
                 if opening == 0 { settled.broadcast() }
                 // This open found no descriptor: no more are opened ahead.
                 if case .leftToTaker = outcome { givenUp = true }
+                // Short of descriptors: its directory is not held either.
+                if givenUp { opener.close() }
                 // Stopped meanwhile: no one will take it.
                 if stopped, case .opened(let fd, _) = outcome { return fd }
                 defer { opened.broadcast() }
@@ -266,7 +275,7 @@ final class FilePrefetcher: @unchecked Sendable {
     /// Opens one file, asks for its content ahead, and reads its
     /// attributes if its entry stores them.
     private func open(_ entry: PackEntry, through opener: DirectoryOfPaths) -> Outcome {
-        switch entry.openSource(relativeTo: base, through: opener) {
+        switch entry.openSource(relativeTo: base, through: opener, holdingDirectory: readersHoldDirectories) {
         case .success(let fd):
             // Advice, not a read: where the kernel takes none, the cutter's read does the work.
             ReadAhead.ask(fd, offset: 0, length: entry.header.size)

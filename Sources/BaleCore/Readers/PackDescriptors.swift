@@ -23,15 +23,27 @@ struct PackDescriptors: Equatable {
     /// Files the read-ahead may hold open at once; 0: it opens none.
     var filesAhead: Int
 
+    /// Whether the cutter and each read-ahead thread keep open the
+    /// directory of the file they opened last, for the next file in it
+    /// (`PackEntry.openSource`); without, each file's directory is opened,
+    /// checked and closed again (two calls more a file). Kept only where
+    /// the read-ahead has room too: under a low `ulimit -n` (14 with two
+    /// workers) those descriptors are the walk's and the cutter's file's.
+    var readersHoldDirectories: Bool
+
     /// Kept for the rest of the job: the cutter's file, a directory's
     /// attributes read by the walk (`PackEntryFinder`), and the walk's
     /// second directory of the moment it enters one.
     static let kept = 3
 
-    /// The shares out of `spare` descriptors.
-    init(spare: Int) {
+    /// The shares out of `spare` descriptors, with `readers` read-ahead
+    /// threads.
+    init(spare: Int, readers: Int) {
         let available = spare - Self.kept
         walkDirectories = max(1, min(TreeWalk.maximumOpenDirectories, available))
-        filesAhead = min(FilePrefetcher.maximumOpen, max(0, (available - walkDirectories) / 2))
+        let held = readers + 1
+        readersHoldDirectories = available - walkDirectories >= 2 * held
+        let left = available - walkDirectories - (readersHoldDirectories ? held : 0)
+        filesAhead = min(FilePrefetcher.maximumOpen, max(0, left / 2))
     }
 }

@@ -109,52 +109,43 @@ public struct PackEntry: Equatable, Sendable {
     /// than those walked. Opened by its whole path, O_NOFOLLOW on its last
     /// component only, such a file was stored under the tree's name (a
     /// reading helper: outside files in the archive as the tree's, new
-    /// unrelated files as the old entries). GNU tar reads through the
-    /// directory its walk holds open; bale's walk runs ahead of its readers
-    /// and cannot hold one for every directory in flight. So the file the
-    /// path opens is taken when it is the very file walked (its device and
-    /// inode, from the `fstat` made anyway: no cost); another is looked
-    /// for again in the directory its path leads to, and taken only if
-    /// that is the directory walked (`DirectoryOfPaths`): a file replaced
-    /// there, by a rename over it, is read as GNU tar reads it ("file
-    /// changed as we read it"); under a directory that is not the one
-    /// walked, it is left out (`directoryReplaced`), never another file
-    /// under its name. The directory is not held after (pack's
-    /// descriptors are counted: `PackDescriptors`).
-    func openSource(relativeTo base: Int32, through directories: DirectoryOfPaths) -> Result<Int32, SourceOpenFailure> {
+    /// unrelated files as the old entries); and opened at all, it may be a
+    /// device whose open does something (a tape that rewinds on close, a
+    /// watchdog) or a FIFO whose writer it lets go. GNU tar opens through
+    /// the directory its walk holds open; bale's walk runs ahead of its
+    /// readers and cannot hold one for every directory in flight. So the
+    /// directory the path leads to is opened first (O_PATH: nothing in it
+    /// is opened), and the file is opened in it by its name only if that
+    /// is the directory walked (device and inode: `DirectoryOfPaths`); a
+    /// file replaced there by a rename over it is read as GNU tar reads it
+    /// ("file changed as we read it"); under another directory, nothing is
+    /// opened and the file is left out (`directoryReplaced`). Where the
+    /// job has descriptors to spare, the calling thread keeps the directory
+    /// for the next file in it (`holdingDirectory`): one `openat` a file, by
+    /// its name alone; without, it is opened, checked and closed each time.
+    /// A path given on the command line is opened as given.
+    func openSource(relativeTo base: Int32, through directories: DirectoryOfPaths,
+                    holdingDirectory: Bool = true) -> Result<Int32, SourceOpenFailure> {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (followsLinks ? 0 : O_NOFOLLOW)
-        var fd = directories.openWhole(source, relativeTo: base, flags: flags)
-        if fd < 0 { return .failure(.system(.current("open"))) }
+        let opened: Result<Int32, SourceOpenFailure> = source.withUnsafeBytes { path in
+            directories.withDirectory(of: path, relativeTo: base, expecting: walkedDirectory) { place in
+                let fd: Int32
+                switch place {
+                case .inDirectory(let directory, let name): fd = openat(directory, name, flags)
+                case .wholePath: fd = directories.openWhole(source, relativeTo: base, flags: flags)
+                case .replaced: return .failure(.directoryReplaced)
+                case .failed(let code): return .failure(.system(SystemError(code: code, operation: "open")))
+                }
+                return fd >= 0 ? .success(fd) : .failure(.system(.current("open")))
+            }
+        }
+        if !holdingDirectory { directories.closeDirectory() }
+        guard case .success(let fd) = opened else { return opened }
         var info = stat()
         if fstat(fd, &info) != 0 {
             let error = SystemError.current("fstat")
             FileIO.close(fd)
             return .failure(.system(error))
-        }
-        if let walkedDirectory, let walkedStamp, FileIdentity(info) != walkedStamp.identity {
-            FileIO.close(fd)
-            let opened: Result<Int32, SourceOpenFailure> = source.withUnsafeBytes { path in
-                directories.withDirectory(of: path, relativeTo: base, expecting: walkedDirectory) { place in
-                    switch place {
-                    case .inDirectory(let directory, let name):
-                        let fd = openat(directory, name, flags)
-                        return fd >= 0 ? .success(fd) : .failure(.system(.current("open")))
-                    case .wholePath: return .failure(.directoryReplaced)  // not reached: the walk's have a directory
-                    case .replaced: return .failure(.directoryReplaced)
-                    case .failed(let code): return .failure(.system(SystemError(code: code, operation: "open")))
-                    }
-                }
-            }
-            directories.closeDirectory()
-            switch opened {
-            case .success(let reopened): fd = reopened
-            case .failure(let failure): return .failure(failure)
-            }
-            if fstat(fd, &info) != 0 {
-                let error = SystemError.current("fstat")
-                FileIO.close(fd)
-                return .failure(.system(error))
-            }
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             FileIO.close(fd)

@@ -251,8 +251,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
 
     /// Opens at most `filesAhead` files ahead of the stream, none if 0
     /// (`PackDescriptors`); called before the walk finds its first entry.
-    public func readAhead(atMost filesAhead: Int) {
-        prefetcher.share(filesAhead: filesAhead)
+    public func readAhead(atMost filesAhead: Int, holdingDirectories: Bool = true) {
+        prefetcher.share(filesAhead: filesAhead, holdingDirectories: holdingDirectories)
     }
 
     /// Leaves directories unchecked once stored (see `checksDirectories`);
@@ -454,7 +454,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         case .opened(let opened, let read):
             (fd, attributes) = (opened, read)
         case .leftToTaker:
-            var source = entry.openSource(relativeTo: base, through: walkedFiles)
+            let holds = prefetcher.readersHoldDirectories
+            var source = entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds)
             // Out of descriptors, with files of later entries held open
             // ahead: those are given back (opened again when their turn
             // comes), no more are opened ahead, and this one is tried
@@ -464,14 +465,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             if case .failure(let failure) = source, failure.isOutOfDescriptors {
                 prefetcher.giveUpDescriptors()
                 walkedFiles.close()
-                source = entry.openSource(relativeTo: base, through: walkedFiles)
+                source = entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds)
                 var pause: UInt32 = 1_000
                 while case .failure(let failure) = source, failure.isOutOfDescriptors,
                       pause <= 32_000, shortageWaitLeft >= pause {
                     usleep(pause)
                     shortageWaitLeft -= pause
                     pause *= 2
-                    source = entry.openSource(relativeTo: base, through: walkedFiles)
+                    source = entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds)
                 }
             }
             switch source {

@@ -412,11 +412,24 @@ public final class TreeWalk {
             level += 1
         }
         shallowestOpen = min(level, keeping >= 0 ? keeping : level)
-        let fd = Self.openDirectory(name, in: parent, following: following)
-        guard fd < 0, errno == EMFILE || errno == ENFILE, openCount > (keeping >= 0 ? 1 : 0) else { return fd }
-        bound = max(1, openCount - 1)
-        for index in stack.indices where index != keeping { close(index) }
-        return Self.openDirectory(name, in: parent, following: following)
+        var fd = Self.openDirectory(name, in: parent, following: following)
+        guard fd < 0, errno == EMFILE || errno == ENFILE else { return fd }
+        if openCount > (keeping >= 0 ? 1 : 0) {
+            bound = max(1, openCount - 1)
+            for index in stack.indices where index != keeping { close(index) }
+            fd = Self.openDirectory(name, in: parent, following: following)
+        }
+        // Nothing more of its own to give up: another thread may hold one
+        // for a moment (`pack`'s cutter opens a file in the directory it
+        // checks), so it tries again a little later, a few times (1 to 32
+        // ms, at most 63 ms a directory) before the directory is reported.
+        var pause: UInt32 = 1_000
+        while fd < 0, errno == EMFILE || errno == ENFILE, pause <= 32_000 {
+            usleep(pause)
+            pause *= 2
+            fd = Self.openDirectory(name, in: parent, following: following)
+        }
+        return fd
     }
 
     /// What the symbolic link `name` in `parent` points to.
