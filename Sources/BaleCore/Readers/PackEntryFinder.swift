@@ -236,14 +236,9 @@ public struct PackEntryFinder {
         while fd < 0, errno == EMFILE || errno == ENFILE, walk.giveUpOne() {
             fd = walk.openYielded(found, flags: flags)
         }
-        // Then a little later, a few times, as the walk's own opens: a
-        // reading thread holds one more for a moment (`PackEntry.openSource`).
-        var pause: UInt32 = 1_000
-        while fd < 0, errno == EMFILE || errno == ENFILE, pause <= 32_000 {
-            usleep(pause)
-            pause *= 2
-            fd = walk.openYielded(found, flags: flags)
-        }
+        // Then a little later, as the walk's own opens: a reading thread
+        // holds one more for a moment (`PackEntry.openSource`).
+        fd = DescriptorLimit.retryingWhileShort(first: fd) { walk.openYielded(found, flags: flags) }
         guard fd >= 0 else {
             warnings.append(.warning(path: found.displayPath, "Cannot read extended attributes: \(SystemError.current("open").reason)"))
             hadErrors = true

@@ -420,16 +420,9 @@ public final class TreeWalk {
             fd = Self.openDirectory(name, in: parent, following: following)
         }
         // Nothing more of its own to give up: another thread may hold one
-        // for a moment (`pack`'s cutter opens a file in the directory it
-        // checks), so it tries again a little later, a few times (1 to 32
-        // ms, at most 63 ms a directory) before the directory is reported.
-        var pause: UInt32 = 1_000
-        while fd < 0, errno == EMFILE || errno == ENFILE, pause <= 32_000 {
-            usleep(pause)
-            pause *= 2
-            fd = Self.openDirectory(name, in: parent, following: following)
-        }
-        return fd
+        // for a moment, so it tries again a little later before the
+        // directory is reported.
+        return DescriptorLimit.retryingWhileShort(first: fd) { Self.openDirectory(name, in: parent, following: following) }
     }
 
     /// What the symbolic link `name` in `parent` points to.

@@ -23,6 +23,23 @@ enum DescriptorLimit {
     /// costs only reopening.
     static let directoryShare = max(2, min(64, current / 4))
 
+    /// `open()` tried again a little later, a few times (1 to 32 ms,
+    /// doubling: at most 63 ms), while it fails for want of a descriptor
+    /// (EMFILE, ENFILE): for a part with nothing of its own left to give
+    /// up, where another thread holds one for a moment (`pack`'s reading
+    /// threads open a file's directory, then the file). The descriptor, or
+    /// -1 with errno set.
+    static func retryingWhileShort(first: Int32, _ open: () -> Int32) -> Int32 {
+        var fd = first
+        var pause: UInt32 = 1_000
+        while fd < 0, errno == EMFILE || errno == ENFILE, pause <= 32_000 {
+            usleep(pause)
+            pause *= 2
+            fd = open()
+        }
+        return fd
+    }
+
     /// How many more descriptors the process may open now: the limit less
     /// those open, counted in /proc/self/fd (without /proc, by asking
     /// after each number below the limit, up to 4,096; above that, the
