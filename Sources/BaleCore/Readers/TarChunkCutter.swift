@@ -678,26 +678,21 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// as we read it" (exit 1); bale said nothing, exit 0, an archive
     /// without files made in the tree during the run (a reading helper).
     /// Looked at by its path (one `fstatat` a directory), as the walk
-    /// reached it; one that is gone or another is said by its files.
+    /// reached it; one that is gone or another is said by its files; one
+    /// whose path is PATH_MAX bytes or longer is not looked at.
     private func leaveDirectories(toEnter name: [UInt8]?) {
         while let (directory, index) = directoriesIn.last {
             if let name, name.starts(with: directory.header.name) { return }
             directoriesIn.removeLast()
             guard let walked = directory.walkedStamp else { continue }
+            // A directory deeper than the kernel takes a path whole is not
+            // looked at: reached a component at a time, each of a chain
+            // 20,000 deep (left deepest first) took `pack` from 6 s to 50.
+            guard directory.source.count < Int(PATH_MAX) else { continue }
             var info = stat()
             let follows = directory.followsLinks || directory.wasGiven
-            if directory.source.count < Int(PATH_MAX) {
-                let found = withCString(directory.source) { fstatat(base, $0, &info, follows ? 0 : AT_SYMLINK_NOFOLLOW) }
-                if found != 0 { continue }
-            } else {
-                // Deeper than the kernel takes whole: from the directory
-                // the cutter's last long path went through.
-                let fd = walkedFiles.openWhole(directory.source, relativeTo: base,
-                                               flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follows ? 0 : O_NOFOLLOW))
-                if fd < 0 { continue }
-                defer { FileIO.close(fd) }
-                if fstat(fd, &info) != 0 { continue }
-            }
+            let found = withCString(directory.source) { fstatat(base, $0, &info, follows ? 0 : AT_SYMLINK_NOFOLLOW) }
+            if found != 0 { continue }
             let now = PackEntry.WalkedStamp(info)
             guard now.identity == walked.identity, !now.isUnchanged(since: walked) else { continue }
             problems.append(.warning(path: directory.header.extractionName, "file changed as we read it"))
