@@ -45,7 +45,7 @@ import Glibc
         let two = open(String(decoding: secondPath, as: UTF8.self), O_RDONLY)
         defer { close(one); close(two) }
         try #require(one >= 0 && two >= 0)
-        let digests = hasher.digests(one, two)
+        let digests = hasher.digests((one, HashedFileStamp(one)), (two, HashedFileStamp(two)))
         #expect(digests.0 == .digest(SHA256().hash(firstBytes), bytes: Int64(firstBytes.count)))
         #expect(digests.1 == .digest(SHA256().hash(secondBytes), bytes: Int64(secondBytes.count)))
     }

@@ -164,13 +164,21 @@ public struct TarExtractor: TarReader.Handler {
     /// The cleaned, relative components of an archive name, or nil with a
     /// reason when the name must be refused.
     static func components(_ name: [UInt8]) -> Result<[[UInt8]], RefusedName> {
+        var split = SplitName(name: name)
+        return clean(&split, from: 0).map { split.parts }
+    }
+
+    /// Adds to `split` the cleaned components of its name from `start` (a
+    /// component's start), each with where it ends; why the name is
+    /// refused, if it is.
+    private static func clean(_ split: inout SplitName, from start: Int) -> Result<Void, RefusedName> {
         // One pass over the name, each component copied once (splitting
         // into slices, then arrays, then keeping the clean ones cost three
         // allocations a component on every entry).
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        var cleaned: [[UInt8]] = []
-        var start = 0
-        for end in 0...name.count where end == name.count || name[end] == slash {
+        let name = split.name
+        var start = start
+        for end in start...name.count where end == name.count || name[end] == slash {
             defer { start = end + 1 }
             let part = name[start..<end]
             if part.isEmpty || part.count == 1 && part.first == dot { continue }
@@ -178,12 +186,13 @@ public struct TarExtractor: TarReader.Handler {
             // The system reads a name up to a NUL byte: "..\0" would be
             // "..". The reader never gives one; refused should one come.
             if part.contains(0) { return .failure(RefusedName(reason: "contains a NUL byte")) }
-            guard cleaned.count < maximumDepth else {
+            guard split.parts.count < maximumDepth else {
                 return .failure(RefusedName(reason: "has more than \(maximumDepth) components"))
             }
-            cleaned.append(Array(part))
+            split.parts.append(Array(part))
+            split.ends.append(end)
         }
-        return .success(cleaned)
+        return .success(())
     }
 
     /// The components of the name last split (`components(_:reusing:)`):
@@ -210,31 +219,14 @@ public struct TarExtractor: TarReader.Handler {
         let endsInBoth = (common == name.count || name[common] == slash)
             && (common == last.name.count || last.name[common] == slash)
         if !endsInBoth { common = name[..<common].lastIndex(of: slash) ?? 0 }
-        // The components wholly within it, as split before (each checked then).
+        // The components wholly within it, as split before (each checked
+        // then); the rest split here.
         var kept = 0
         while kept < last.ends.count && last.ends[kept] <= common { kept += 1 }
-        let more: [[UInt8]]
-        switch components(Array(name[common...])) {
-        case .success(let split): more = split
-        case .failure(let refused): return .failure(refused)
-        }
-        guard kept + more.count <= maximumDepth else {
-            return .failure(RefusedName(reason: "has more than \(maximumDepth) components"))
-        }
-        var parts = Array(last.parts[..<kept])
-        parts += more
-        var ends = Array(last.ends[..<kept])
-        // Where each new component ends: found again in `rest` (cleaning
-        // drops empty and "." components, so they are not one per slash).
-        var position = common, index = 0
-        for end in common...name.count where end == name.count || name[end] == slash {
-            defer { position = end + 1 }
-            guard index < more.count, end > position, name[position..<end].elementsEqual(more[index]) else { continue }
-            ends.append(end)
-            index += 1
-        }
-        last = SplitName(name: name, parts: parts, ends: ends)
-        return .success(parts)
+        var split = SplitName(name: name, parts: Array(last.parts[..<kept]), ends: Array(last.ends[..<kept]))
+        if case .failure(let refused) = clean(&split, from: common) { return .failure(refused) }
+        last = split
+        return .success(split.parts)
     }
 
     /// `parts` joined by slashes: the path below the destination.

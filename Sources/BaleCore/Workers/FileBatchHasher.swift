@@ -95,11 +95,11 @@ final class FileBatchHasher {
         // Two large files (`PathBatchCutter` pairs them, by the same
         // bound): side by side.
         if hasLanes, targets.count == 2, targets.allSatisfy({ ($0.listedSize ?? 0) > SumCommand.batchBytes }),
-           case .file(let one, _, _) = open(targets[0]) {
+           case .file(let one, _, let oneStamp) = open(targets[0]) {
             defer { FileIO.close(one) }
-            if case .file(let two, _, _) = open(targets[1]) {
+            if case .file(let two, _, let twoStamp) = open(targets[1]) {
                 defer { FileIO.close(two) }
-                let (first, second) = pair.digests(one, two)
+                let (first, second) = pair.digests((one, oneStamp), (two, twoStamp))
                 deliver(0, first)
                 deliver(1, second)
                 directories.close()

@@ -42,13 +42,13 @@ final class FilePairHasher {
         var state = [UInt32](repeating: 0, count: 8)
         /// The file's digest, or the errno of a failed read; nil while it is hashed.
         var outcome: WorkReply.FileDigest?
-        /// What the file was as its hashing began, to judge its end by.
+        /// What the file was as its hashing began (its open's), to judge its end by.
         let stamp: HashedFileStamp?
 
-        init(fd: Int32, buffer: UnsafeMutableRawPointer) {
+        init(fd: Int32, stamp: HashedFileStamp?, buffer: UnsafeMutableRawPointer) {
             self.fd = fd
             self.buffer = buffer
-            stamp = HashedFileStamp(fd)
+            self.stamp = stamp
             bale_sha256_start(&state)
         }
 
@@ -105,10 +105,12 @@ final class FilePairHasher {
     }
 
     /// The digests of the files open on `one` and `two` (regular files,
-    /// opened at their start by `DigestTarget.open`; the caller's to close).
-    func digests(_ one: Int32, _ two: Int32) -> (WorkReply.FileDigest, WorkReply.FileDigest) {
-        let a = Stream(fd: one, buffer: buffers)
-        let b = Stream(fd: two, buffer: buffers + Self.window)
+    /// opened at their start by `DigestTarget.open`, with what it saw of
+    /// each; the caller's to close).
+    func digests(_ one: (fd: Int32, stamp: HashedFileStamp?),
+                 _ two: (fd: Int32, stamp: HashedFileStamp?)) -> (WorkReply.FileDigest, WorkReply.FileDigest) {
+        let a = Stream(fd: one.fd, stamp: one.stamp, buffer: buffers)
+        let b = Stream(fd: two.fd, stamp: two.stamp, buffer: buffers + Self.window)
         while a.isHashing || b.isHashing {
             a.fill()
             b.fill()
