@@ -48,6 +48,34 @@ import Glibc
         }
     }
 
+    /// Entries with long names: the walk waits once their bytes reach the
+    /// bound, however few they are, and goes on once enough are dropped;
+    /// a batch larger than the bound goes into an empty feed (no wait for
+    /// ever).
+    @Test func theWalkWaitsWhileItsEntriesTakeTooManyBytes() {
+        @Sendable func long(_ index: Int) -> PackEntry {
+            var entry = Self.entry(index)
+            entry.source = [UInt8](repeating: UInt8(ascii: "d"), count: 10_000)
+            return entry
+        }
+        let feed = EntryFeed(keepsEveryEntry: false, walkAhead: 1_000, walkAheadBytes: 25_000)
+        #expect(feed.append((0..<3).map(long)))  // larger than the bound, into an empty feed
+        let appended = Mutex(false)
+        let walk = JoinableThread {
+            _ = feed.append([long(3)])
+            appended.withLock { $0 = true }
+        }
+        usleep(50_000)
+        #expect(!appended.withLock { $0 }, "the walk should wait while 3 entries of 10 KB are held")
+        feed.passed(2, by: .stream)
+        feed.passed(2, by: .readAhead)
+        walk.join()
+        #expect(appended.withLock { $0 })
+        if case .entry(let last) = feed.peek(3) { #expect(last.header.modificationSeconds == 3) } else {
+            Issue.record("entry 3 should be there")
+        }
+    }
+
     @Test func aFeedThatKeepsEveryEntryNeitherDropsNorWaits() {
         let feed = EntryFeed(keepsEveryEntry: true, walkAhead: 2)
         #expect(feed.append((0..<4).map(Self.entry)))

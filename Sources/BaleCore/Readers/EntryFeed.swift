@@ -20,8 +20,12 @@ import DequeModule
 /// the walk, which lists far faster than the stream packs, waits while it
 /// is `walkAhead` entries ahead of them, as readers wait on a full queue
 /// (16,384 by default, ~12 MiB: at 4,096 a pack of 100,000 files ran ~10%
-/// slower, the walk then on its critical path). The progress line's
-/// total then grows as the walk goes.
+/// slower, the walk then on its critical path), or while the entries it
+/// holds take `walkAheadBytes` (`PackEntry.heldBytes`: their names, link
+/// targets and attributes). A count alone bounds nothing when entries are
+/// large: a chain of directories 20,000 deep has names of up to 40 KB,
+/// and 16,384 such entries held 553 MiB (GNU tar takes 365 MB for it).
+/// The progress line's total then grows as the walk goes.
 ///
 /// `cancel` ends every wait (the job failed): readers then see the feed
 /// as ended, and the walker stops at its next batch.
@@ -61,14 +65,20 @@ final class EntryFeed: @unchecked Sendable {
     private let keepsEveryEntry: Bool
 
     private let walkAhead: Int
+    private let walkAheadBytes: Int
+    /// What the entries held take (`PackEntry.heldBytes`).
+    private var heldBytes = 0
     private let shrank: Monitor.Condition
 
     /// With `keepsEveryEntry`, `all` gives every entry at the end;
     /// otherwise entries both readers passed are dropped, and the walk
-    /// waits while `walkAhead` entries are held.
-    init(keepsEveryEntry: Bool = true, walkAhead: Int = 16_384) {
+    /// waits while `walkAhead` entries, or `walkAheadBytes` of them, are
+    /// held (16 MiB: 16,384 entries of ~1 KiB, the names of a tree ~8 deep;
+    /// the bench's trees hold ~4 MiB at the count's bound).
+    init(keepsEveryEntry: Bool = true, walkAhead: Int = 16_384, walkAheadBytes: Int = 16 << 20) {
         self.keepsEveryEntry = keepsEveryEntry
         self.walkAhead = walkAhead
+        self.walkAheadBytes = walkAheadBytes
         grew = monitor.makeCondition()
         shrank = monitor.makeCondition()
     }
@@ -78,8 +88,14 @@ final class EntryFeed: @unchecked Sendable {
     /// is cancelled (stop walking).
     func append(_ batch: [PackEntry]) -> Bool {
         monitor.withLock {
-            while !keepsEveryEntry && entries.count >= walkAhead && walk != .cancelled { monitor.wait(shrank) }
+            // Never waits on an empty feed: one batch larger than the
+            // bound goes in, alone.
+            while !keepsEveryEntry && !entries.isEmpty && (entries.count >= walkAhead || heldBytes >= walkAheadBytes)
+                && walk != .cancelled {
+                monitor.wait(shrank)
+            }
             entries.append(contentsOf: batch)
+            if !keepsEveryEntry { heldBytes += batch.reduce(0) { $0 + $1.heldBytes } }
             grew.broadcast()
             return walk != .cancelled
         }
@@ -93,6 +109,7 @@ final class EntryFeed: @unchecked Sendable {
             guard !keepsEveryEntry else { return }
             let below = min(places.values.min() ?? 0, dropped + entries.count)
             if below > dropped {
+                for index in 0..<(below - dropped) { heldBytes -= entries[index].heldBytes }
                 entries.removeFirst(below - dropped)
                 dropped = below
                 shrank.broadcast()

@@ -45,6 +45,15 @@ public struct PackEntry: Equatable, Sendable {
         self.wasGiven = wasGiven
     }
 
+    /// About what this entry takes in memory while it waits in the feed
+    /// (`EntryFeed`): its names, link target and attributes, and ~0.5 KiB
+    /// for the rest.
+    var heldBytes: Int {
+        var bytes = 512 + source.count + header.name.count + header.linkTarget.count
+        for attribute in header.attributes.attributes { bytes += attribute.name.count + attribute.value.count }
+        return bytes
+    }
+
     /// The attributes of the file open on `fd` (its content's descriptor),
     /// when this entry reads them there; nil when it does not.
     func attributesWithContent(from fd: Int32) -> Result<ExtendedAttributes, SystemError>? {
