@@ -217,6 +217,36 @@ import Testing
         #expect(run.stdout == "sum: status 0\nits digest\nunder 100 MiB\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// `sum` of a deep chain with a file at each level held the paths of
+    /// thousands of files at once: the walk's groups and the batches were
+    /// bounded by their count of files (64, 256), whatever their paths'
+    /// length (up to 40 KB in a chain 20,000 deep: 455 MiB at the peak).
+    /// They are bounded by their paths' bytes too (`SumCommand.groupPathBytes`,
+    /// `batchPathBytes`), and each worker keeps the directory of deep paths
+    /// open from one batch to the next (given up after each, every one of
+    /// the now smaller batches went down from the top again). 8,000 deep:
+    /// 137 MiB before, 84 after (the debug build these tests run),
+    /// bounded at 110; every line is sha256sum's.
+    @Test func aDeepChainIsSummedInMemoryOfItsDepth() throws {
+        let run = try Scratch().run(#"""
+            python3 -c "
+            import os
+            os.mkdir('t'); fd = os.open('t', os.O_RDONLY)
+            for i in range(8000):
+                os.mkdir('d', dir_fd=fd)
+                f = os.open('f', os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd); os.write(f, b'%d\n' % i); os.close(f)
+                below = os.open('d', os.O_RDONLY, dir_fd=fd); os.close(fd); fd = below"
+            /usr/bin/time -f '%M' -o rss "$BALE" sum -p 2 t > sums; echo "sum: status $?"
+            python3 -c "
+            import hashlib
+            lines = [line.split('  ', 1) for line in open('sums').read().splitlines()]
+            print(len(lines), 'lines', all(digest == hashlib.sha256(b'%d\n' % (name.count('/') - 1)).hexdigest()
+                                           for digest, name in lines))"
+            [ $(cat rss) -lt $((110 * 1024)) ] && echo "under 110 MiB" || echo "peak $(cat rss) KiB"
+            """#)
+        #expect(run.stdout == "sum: status 0\n8000 lines True\nunder 110 MiB\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// `pack` held every name of a deep chain at once: the feed bounded
     /// the entries the walk runs ahead by their count alone (16,384, each
     /// with its whole path: up to 40 KB in a chain 20,000 deep with a file

@@ -88,6 +88,15 @@ public struct SumCommand: Sendable {
     /// Items the walk hands over at once (a batch's worth).
     static let groupFiles = 64
     static let batchBytes: Int64 = 4 << 20
+    /// The bytes of paths a group, and a batch, holds at most (but for
+    /// its first path): counted in files alone, groups and batches of
+    /// long paths held every path of a deep tree at once (a chain 20,000
+    /// deep with a file at each level, paths up to 40 KB: 455 MiB at the
+    /// peak; `find | xargs sha256sum` holds one at a time). 64 KiB a group
+    /// (64 paths of 1 KiB), 256 KiB a batch (256 of 1 KiB): paths of a
+    /// usual tree never reach them.
+    static let groupPathBytes = 64 << 10
+    static let batchPathBytes = 256 << 10
 
     /// The command's options, as the command line set them.
     public var options: Options
@@ -232,11 +241,13 @@ public struct SumCommand: Sendable {
         sink.handedBack = handedBack
         let producer: @Sendable (Cancellation) -> Void = { cancellation in
             var group: [SumItem] = []
+            var groupPathBytes = 0
             /// Queues `item` with its group; false once the job stopped.
             func hand(_ item: SumItem) -> Bool {
                 group.append(item)
-                guard group.count == Self.groupFiles else { return true }
-                defer { group = [] }
+                groupPathBytes += item.path.count
+                guard group.count == Self.groupFiles || groupPathBytes >= Self.groupPathBytes else { return true }
+                defer { group = []; groupPathBytes = 0 }
                 return found.push(group)
             }
             defer {
@@ -246,7 +257,7 @@ public struct SumCommand: Sendable {
             cancellation.whenCancelled { found.cancel() }
             produce(hand, cancellation)
         }
-        let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes,
+        let cutter = PathBatchCutter(batchFiles: Self.batchFiles, batchBytes: Self.batchBytes, batchPathBytes: Self.batchPathBytes,
                                      workers: options.engine.workerCount, handedBack: handedBack) { found.pop() }
         return CommandRunner.Job(cutter: cutter, kind: .digest, inputName: inputName, sink: sink, producer: producer)
     }

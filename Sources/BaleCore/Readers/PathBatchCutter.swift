@@ -25,6 +25,7 @@
 final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only under `monitor`
     private let batchFiles: Int
     private let batchBytes: Int64
+    private let batchPathBytes: Int
     private let next: () -> [SumItem]?
     private let workers: Int
     private let handedBack: HandedBackFiles?
@@ -40,14 +41,17 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
 
     /// Batches the items `next` gives, a group at a time (nil: no more): at
     /// most `batchFiles` of them, of at most `batchBytes` together unless
-    /// one alone is larger (files not sized count for nothing).
+    /// one alone is larger (files not sized count for nothing), their
+    /// paths at most `batchPathBytes` but for the first (long paths: a
+    /// batch of 256 deep ones held 10 MB of them, three times over).
     /// Large files are paired as `workers` workers allow (see above).
     /// Files given back come through `handedBack` (nil: every file is
     /// listed with its size, and none comes back).
-    init(batchFiles: Int, batchBytes: Int64, workers: Int, handedBack: HandedBackFiles? = nil,
-         next: @escaping () -> [SumItem]?) {
+    init(batchFiles: Int, batchBytes: Int64, batchPathBytes: Int = .max, workers: Int,
+         handedBack: HandedBackFiles? = nil, next: @escaping () -> [SumItem]?) {
         self.batchFiles = batchFiles
         self.batchBytes = batchBytes
+        self.batchPathBytes = batchPathBytes
         self.workers = workers
         self.handedBack = handedBack
         self.next = next
@@ -57,6 +61,7 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
         let claimed: (UInt64, [SumItem])? = monitor.withLock {
             var batch: [SumItem] = []
             var size: Int64 = 0
+            var pathBytes = 0
             if let back = handedBack?.takeWaiting(), !back.isEmpty { take(back + pending) }
             if let first = nextItem(), first.size > batchBytes, pairsLeft > 0, pending.count > 1,
                pending[pending.startIndex + 1].size > batchBytes {
@@ -76,10 +81,11 @@ final class PathBatchCutter: ChunkCutter, @unchecked Sendable {  // state only u
             // ms more than with sizes listed).
             let most = count < UInt64(workers) ? max(1, batchFiles / 4) : batchFiles
             while batch.count < most, let item = nextItem(waiting: batch.isEmpty) {
-                if !batch.isEmpty && size + item.size > batchBytes { break }
+                if !batch.isEmpty && (size + item.size > batchBytes || pathBytes + item.path.count > batchPathBytes) { break }
                 pending.removeFirst()
                 batch.append(item)
                 size += item.size
+                pathBytes += item.path.count
             }
             guard !batch.isEmpty else { return nil }
             defer { count += 1 }

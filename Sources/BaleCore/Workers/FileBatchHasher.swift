@@ -102,7 +102,7 @@ final class FileBatchHasher {
                 let (first, second) = pair.digests((one, oneStamp), (two, twoStamp))
                 deliver(0, first)
                 deliver(1, second)
-                directories.close()
+                directories.closeDirectory()
                 return
             }
         }
@@ -191,7 +191,10 @@ final class FileBatchHasher {
             FileIO.close(fd)
         }
         hash(held, deliver: deliver)
-        directories.close()
+        // The directory of a path deeper than PATH_MAX stays open for the
+        // next request (`LongPathOpener`): given up after each, every
+        // batch of a deep tree went down from the top again.
+        directories.closeDirectory()
     }
 
     /// The size of `target`'s file by `fstatat` relative to its directory,
