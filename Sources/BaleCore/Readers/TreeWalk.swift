@@ -325,19 +325,20 @@ public final class TreeWalk {
     }
 
     /// Going up out of the directory at `index`, done with: its parent,
-    /// given up on the way down (a tree deeper than the bound) and with
-    /// entries left, is opened again as `..` of it, checked to be the
-    /// same directory by device and inode, rather than name by name from
-    /// its nearest open ancestor (`descriptor`), which on the way up a
-    /// chain is the top: a chain 20,000 deep with a file at each level
-    /// took ~6 million opens and 12 s to walk (GNU tar 1.9 s), the square
-    /// of the depth over the bound. Not at the bound (the parent is then
-    /// opened by `descriptor`, which makes room), nor when `..` is not the
-    /// directory walked (moved since: `descriptor` says so).
+    /// given up on the way down (a tree deeper than the bound), is opened
+    /// again as `..` of it, checked to be the same directory by device and
+    /// inode, rather than name by name from its nearest open ancestor
+    /// (`descriptor`), which on the way up a chain is the top: a chain
+    /// 20,000 deep with a file at each level took ~6 million opens and 12
+    /// s to walk (GNU tar 1.9 s), the square of the depth over the bound.
+    /// Opened even with no entries left in it, so that the way up goes on
+    /// by `..` past levels with nothing more to list. Not at the bound
+    /// (the parent is then opened by `descriptor`, which makes room), nor
+    /// when `..` is not the directory walked (moved since, or reached
+    /// through a link: `descriptor` says so).
     private func reopenParentByDotDot(of index: Int) {
         let parent = index - 1
-        guard stack[parent].fd < 0, stack[index].fd >= 0, openCount < bound,
-              stack[parent].next < stack[parent].listing.names.count else { return }
+        guard stack[parent].fd < 0, stack[index].fd >= 0, openCount < bound else { return }
         let fd = openat(stack[index].fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         var info = stat()
         guard fd >= 0, fstat(fd, &info) == 0, FileIdentity(info) == FileIdentity(stack[parent].info) else {
