@@ -241,13 +241,13 @@ public struct SumCommand: Sendable {
         sink.handedBack = handedBack
         let producer: @Sendable (Cancellation) -> Void = { cancellation in
             var group: [SumItem] = []
-            var groupPathBytes = 0
+            var pathBytesInGroup = 0
             /// Queues `item` with its group; false once the job stopped.
             func hand(_ item: SumItem) -> Bool {
                 group.append(item)
-                groupPathBytes += item.path.count
-                guard group.count == Self.groupFiles || groupPathBytes >= Self.groupPathBytes else { return true }
-                defer { group = []; groupPathBytes = 0 }
+                pathBytesInGroup += item.path.count
+                guard group.count == Self.groupFiles || pathBytesInGroup >= Self.groupPathBytes else { return true }
+                defer { group = []; pathBytesInGroup = 0 }
                 return found.push(group)
             }
             defer {

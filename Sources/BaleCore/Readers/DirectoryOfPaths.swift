@@ -92,10 +92,7 @@ final class DirectoryOfPaths {
             if fd < 0 { return body(expected == nil ? .wholePath : .failed(errno: errno)) }
         }
         if let expected {
-            if identity == nil {
-                var info = stat()
-                identity = fstat(fd, &info) == 0 ? FileIdentity(info) : FileIdentity(device: 0, inode: 0)
-            }
+            if identity == nil { identity = FileIdentity(ofOpen: fd) ?? FileIdentity(device: 0, inode: 0) }
             if identity != expected { return body(.replaced) }
         }
         let name = Array(path[(slash + 1)...])

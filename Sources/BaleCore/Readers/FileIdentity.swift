@@ -18,4 +18,12 @@ public struct FileIdentity: Hashable, Sendable {
     public init(_ info: stat) {
         self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
+
+    /// The identity of the file open on `fd` (`fstat`); nil when it cannot
+    /// be asked.
+    init?(ofOpen fd: Int32) {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        self.init(info)
+    }
 }

@@ -307,8 +307,7 @@ public final class TreeWalk {
             let parent = level == 0 ? base : stack[level - 1].fd
             let fd = openDirectory(stack[level].component, in: parent, following: stack[level].follows,
                                    keeping: level - 1)
-            var info = stat()
-            guard fd >= 0, fstat(fd, &info) == 0, FileIdentity(info) == FileIdentity(stack[level].info) else {
+            guard fd >= 0, FileIdentity(ofOpen: fd) == FileIdentity(stack[level].info) else {
                 let error = SystemError.current("open")
                 if fd >= 0 { FileIO.close(fd) }
                 return .failure(.init(path: Array(stackPath[..<stack[level].pathEnd]),
@@ -340,8 +339,7 @@ public final class TreeWalk {
         let parent = index - 1
         guard stack[parent].fd < 0, stack[index].fd >= 0, openCount < bound else { return }
         let fd = openat(stack[index].fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        var info = stat()
-        guard fd >= 0, fstat(fd, &info) == 0, FileIdentity(info) == FileIdentity(stack[parent].info) else {
+        guard fd >= 0, FileIdentity(ofOpen: fd) == FileIdentity(stack[parent].info) else {
             if fd >= 0 { FileIO.close(fd) }
             return
         }

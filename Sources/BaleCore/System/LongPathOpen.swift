@@ -94,13 +94,6 @@ final class LongPathOpener {
 
     private static let slash = UInt8(ascii: "/")
 
-    /// The device and inode of the directory open on `fd`; nil when it
-    /// cannot be asked.
-    private static func identity(of fd: Int32) -> FileIdentity? {
-        var info = stat()
-        return fstat(fd, &info) == 0 ? FileIdentity(info) : nil
-    }
-
     private var held: Held?
     /// One component, NUL-terminated, for `openat` (kept to reuse its storage).
     private var component: [CChar] = []
@@ -159,7 +152,7 @@ final class LongPathOpener {
             let depth = current.ends.count
             if shared == depth {
                 // At or below the directory held.
-                return down(directory, from: depth == 0 ? (fromRoot ? 1 : 0) : current.ends[depth - 1] + 1)
+                return down(directory, from: depth == 0 ? (fromRoot ? 1 : 0) : current.ends[depth - 1] + 1, base: base)
             }
             // Up from the directory held, while that is shorter than down
             // from the top: each `..` the directory recorded at its depth.
@@ -167,7 +160,7 @@ final class LongPathOpener {
                 held = nil
                 if up(&current, to: shared) {
                     held = current
-                    return down(directory, from: current.ends[shared - 1] + 1)
+                    return down(directory, from: current.ends[shared - 1] + 1, base: base)
                 }
                 // Something else is there now (a link followed on the way
                 // down): from the top.
@@ -178,19 +171,9 @@ final class LongPathOpener {
             let root = withCString([Self.slash]) { openat(base, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
             if root < 0 { return false }
             held = Held(base: base, fromRoot: true, path: [Self.slash], ends: [], identities: [], fd: root)
-            return down(directory, from: 1)
+            return down(directory, from: 1, base: base)
         }
-        // The first component opened from the caller's `base` (never held).
-        let end = directory.firstIndex(of: Self.slash) ?? directory.count
-        let first = openComponent(UnsafeBufferPointer(rebasing: directory[..<end]), in: base,
-                                  flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if first < 0 { return false }
-        guard let identity = Self.identity(of: first) else {
-            LongPathOpen.closeKeepingErrno(first)
-            return false
-        }
-        held = Held(base: base, fromRoot: false, path: Array(directory[..<end]), ends: [end], identities: [identity], fd: first)
-        return down(directory, from: end + 1)
+        return down(directory, from: 0, base: base)
     }
 
     /// How many components the path held and `directory` share.
@@ -219,22 +202,24 @@ final class LongPathOpener {
     }
 
     /// Opens the components of `directory` from the byte `start` on (the
-    /// start of a component), each in the one held, which it replaces.
-    private func down(_ directory: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    /// start of a component), each in the one held, which it replaces; the
+    /// first in the caller's `base` when nothing is held (a relative path
+    /// from the top: `base` is never held nor closed).
+    private func down(_ directory: UnsafeBufferPointer<UInt8>, from start: Int, base: Int32) -> Bool {
         var start = start
         while start < directory.count {
-            guard var current = held else { return false }
             let end = directory[start...].firstIndex(of: Self.slash) ?? directory.count
-            let next = openComponent(UnsafeBufferPointer(rebasing: directory[start..<end]), in: current.fd,
+            let next = openComponent(UnsafeBufferPointer(rebasing: directory[start..<end]), in: held?.fd ?? base,
                                      flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if next < 0 { return false }
-            guard let identity = Self.identity(of: next) else {
+            guard let identity = FileIdentity(ofOpen: next) else {
                 LongPathOpen.closeKeepingErrno(next)
                 return false
             }
+            var current = held ?? Held(base: base, fromRoot: false, path: [], ends: [], identities: [], fd: -1)
             held = nil  // `current` alone holds the storage: changed in place
-            LongPathOpen.closeKeepingErrno(current.fd)
-            if current.path.count > 1 || current.path.first != Self.slash { current.path.append(Self.slash) }
+            if current.fd >= 0 { LongPathOpen.closeKeepingErrno(current.fd) }
+            if !current.path.isEmpty && current.path != [Self.slash] { current.path.append(Self.slash) }
             current.path.append(contentsOf: directory[start..<end])
             current.ends.append(current.path.count)
             current.identities.append(identity)
@@ -255,7 +240,7 @@ final class LongPathOpener {
             current.fd = -1
             // The directory one level up is the one recorded after the
             // component before the last.
-            guard parent >= 0, Self.identity(of: parent) == current.identities[current.ends.count - 2] else {
+            guard parent >= 0, FileIdentity(ofOpen: parent) == current.identities[current.ends.count - 2] else {
                 if parent >= 0 { LongPathOpen.closeKeepingErrno(parent) }
                 return false
             }
