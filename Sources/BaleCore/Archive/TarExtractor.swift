@@ -72,13 +72,16 @@ public struct TarExtractor: TarReader.Handler {
     /// path once: a directory archived again takes its earlier entry's
     /// place (`directoryPlaces`).
     private var directoryTimes: [DirectoryToFinish] = []
+    /// Their names, as a tree (`DirectoryNames`: a deep tree's paths took
+    /// the square of its depth).
+    private var directoryNames = DirectoryNames()
     /// The name split last, whose components the next name shares (`components(_:reusing:)`).
     private var lastSplit = SplitName()
-    /// Where each path's directory is in `directoryTimes`. An archive of
-    /// three million entries naming one directory (8 MB) held three
-    /// million of them, 287 MB, where GNU tar held 2 MB (a reading
-    /// helper). The key shares the path's storage with its directory.
-    private var directoryPlaces: [PathKey: Int] = [:]
+    /// Where each directory (its place in `directoryNames`) is in
+    /// `directoryTimes`. An archive of three million entries naming one
+    /// directory (8 MB) held three million of them, 287 MB, where GNU tar
+    /// held 2 MB (a reading helper).
+    private var directoryPlaces: [Int32: Int] = [:]
     /// The staged files that killed runs left, found per directory as the
     /// large files they were for come (`TemporaryLeftovers`).
     private let leftovers = TemporaryLeftovers()
@@ -89,11 +92,12 @@ public struct TarExtractor: TarReader.Handler {
     /// Kept whole, with its entry and its components, one cost about 1 KiB
     /// (the slope of `unpack`'s peak between archives of 10,000 and
     /// 30,000 empty directories, debug build; 0.49 KiB release, from
-    /// 20,000 to 100,000); `UnpackMemoryTests` bounds it.
+    /// 20,000 to 100,000); `UnpackMemoryTests` bounds it. Its name is a
+    /// place in `directoryNames`, not its path (0.30 KiB release, from
+    /// 20,000 to 100,000, with the tree's node and lookup).
     private struct DirectoryToFinish {
-        /// Its path below the destination, cleaned: its components joined
-        /// by slashes (none holds one).
-        var path: [UInt8]
+        /// Its place in `directoryNames`.
+        var place: Int32
         var seconds: Int64
         var nanoseconds: Int32
         /// The mode to give it then (`finalMode`).
@@ -211,6 +215,10 @@ public struct TarExtractor: TarReader.Handler {
         /// a third of the CPU of `unpack` of a chain 10,000 deep).
         var path: [UInt8] = []
         var pathEnds: [Int] = []
+        /// The places in `directoryNames` of the first parts, found when a
+        /// directory was named (`DirectoryNames.place(of:known:)`), kept
+        /// while the names after share those parts.
+        var places: [Int32] = []
 
         /// The path of every part but the last (the entry's directory).
         var directoryPath: [UInt8] { Array(path[..<(pathEnds.count < 2 ? 0 : pathEnds[pathEnds.count - 2])]) }
@@ -243,6 +251,7 @@ public struct TarExtractor: TarReader.Handler {
         last.ends.removeSubrange(kept...)
         last.path.removeSubrange((kept == 0 ? 0 : last.pathEnds[kept - 1])...)
         last.pathEnds.removeSubrange(kept...)
+        if kept < last.places.count { last.places.removeSubrange(kept...) }
         last.name = name
         if case .failure(let refused) = clean(&last, from: common) {
             last = SplitName()
@@ -310,7 +319,7 @@ public struct TarExtractor: TarReader.Handler {
 
     /// `openParent(_:for:…)` for an entry known by its name alone (a
     /// directory finished at the end: its path below the destination).
-    private mutating func openParent(_ parts: [[UInt8]], named name: [UInt8], creatingMissing: Bool = true,
+    private mutating func openParent(_ parts: [[UInt8]], named name: @autoclosure () -> [UInt8], creatingMissing: Bool = true,
                                      failing: String = "") -> OpenDirectory? {
         switch directories.open(parts.dropLast(), creatingMissing: creatingMissing) {
         case .success(let directory):
@@ -318,9 +327,9 @@ public struct TarExtractor: TarReader.Handler {
         case .failure(let failure):
             let error = failure.error
             if let directory = failure.unmadeDirectory {
-                refuse(named: name, failing + "cannot make the directory \(TerminalText.name(directory)): \(error.reason)")
+                refuse(named: name(), failing + "cannot make the directory \(TerminalText.name(directory)): \(error.reason)")
             } else {
-                refuse(named: name, failing + (error.code == ELOOP || error.code == ENOTDIR
+                refuse(named: name(), failing + (error.code == ELOOP || error.code == ENOTDIR
                                                ? "a parent is a symbolic link or not a directory" : error.reason))
             }
             return nil
@@ -534,14 +543,14 @@ public struct TarExtractor: TarReader.Handler {
             }
             // The last entry of a path gives its mode and time, as in GNU
             // tar (`finishInOrder`): it replaces an earlier one.
+            let named = directoryNames.place(of: parts, known: &lastSplit.places)
             let finishing = DirectoryToFinish(
-                path: path, seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
+                place: named, seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
                 mode: mode, made: made, attributed: restoresAttributes(of: entry) ? AttributedEntry(entry) : nil)
-            let key = PathKey(bytes: path)
-            if let place = directoryPlaces[key] {
+            if let place = directoryPlaces[named] {
                 directoryTimes[place] = finishing
             } else {
-                directoryPlaces[key] = directoryTimes.count
+                directoryPlaces[named] = directoryTimes.count
                 directoryTimes.append(finishing)
             }
         case .file where isSmallFile:
@@ -817,13 +826,17 @@ public struct TarExtractor: TarReader.Handler {
         // The time first, then the mode (a change of mode leaves the time
         // alone), each failure named as GNU tar names it, in its order: the
         // directory was there and is not ours (`exit 2`), never a silent 0.
-        let name = TerminalText.name(directory.path)
+        // Named only when something is said (its path is built from the
+        // tree, the errno taken first).
         if policy.restoresTimes, withCString(leaf, { utimensat(parent, $0, &times, AT_SYMLINK_NOFOLLOW) }) != 0 {
-            said.append(.warning(path: name, "Cannot utime: \(SystemError.current("utimensat").reason)"))
+            let reason = SystemError.current("utimensat").reason
+            said.append(.warning(path: TerminalText.name(directoryNames.path(of: directory.place)), "Cannot utime: \(reason)"))
         }
         if let mode = finalMode(of: directory, now: info.st_mode),
            withCString(leaf, { bale_chmod_nofollow(parent, $0, mode) }) != 0 {
-            said.append(.warning(path: name, "Cannot change mode to \(Self.permissions(mode)): \(SystemError.current("chmod").reason)"))
+            let reason = SystemError.current("chmod").reason
+            said.append(.warning(path: TerminalText.name(directoryNames.path(of: directory.place)),
+                                 "Cannot change mode to \(Self.permissions(mode)): \(reason)"))
         }
     }
 
@@ -987,27 +1000,24 @@ public struct TarExtractor: TarReader.Handler {
         said.order = .max
         // A directory archived twice takes its last entry's mode and time,
         // as in GNU tar: the earlier entries of a path already done are passed.
-        // By name, last first (a name after every name it is a prefix of),
-        // so that a directory is finished after the ones in it (their opens
+        // By name, last first (`DirectoryNames.visitDeepestFirst`), so
+        // that a directory is finished after the ones in it (their opens
         // need its search permission, which its mode may take away), each
         // in its parent kept open by the `DirectoryStack`, whatever the
         // archive's order: the archive's own, reversed, finished a parent
         // archived after its children (`find -depth`, `tar --no-recursion`
         // lists) first, and a mode of 0400 then left them unfinished.
-        let directories = directoryTimes
-        let order = directories.indices.sorted { a, b in
-            let (first, second) = (directories[a].path, directories[b].path)
-            return first == second ? a > b : second.lexicographicallyPrecedes(first)
-        }
-        var finished = Set<PathKey>(minimumCapacity: directories.count)
-        for directory in order.lazy.map({ directories[$0] }) {
-            guard finished.insert(PathKey(bytes: directory.path)).inserted else { continue }
-            guard case .success(let parts) = Self.components(directory.path, reusing: &lastSplit),
-                  let leaf = parts.last, let parent = openParent(parts, named: directory.path) else { continue }
-            finishDirectory(directory, leaf: leaf, in: parent.fd)
+        let names = directoryNames
+        let places = directoryPlaces
+        names.visitDeepestFirst { named, parts in
+            guard let place = places[named], let leaf = parts.last,
+                  let parent = openParent(parts, named: names.path(of: named)) else { return }
+            finishDirectory(directoryTimes[place], leaf: leaf, in: parent.fd)
         }
         directoryTimes = []
         directoryPlaces = [:]
+        directoryNames = DirectoryNames()
+        lastSplit = SplitName()
         return said
     }
 }
