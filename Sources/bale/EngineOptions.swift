@@ -207,11 +207,13 @@ extension EngineOptions {
         }
         var status = max(refused ? .failure : work(), context.exitStatus)
         progress?.stop()
-        let cores = EngineSettings.usableCPUs
-        if stats { FileIO.reportRaw(RunReport.stageTable(context.summary, cores: cores)) }
+        // Asked only for a report that shows them: finding them reads the
+        // process's cgroup files (a dozen calls at the end of every run
+        // that named its -p otherwise).
+        if stats { FileIO.reportRaw(RunReport.stageTable(context.summary, cores: EngineSettings.usableCPUs)) }
         if !refused && (json || jsonFile != nil) {
             let text = Array(RunReport.json(context, command: command, inputs: inputs,
-                                            exitStatus: status.rawValue, cores: cores).utf8)
+                                            exitStatus: status.rawValue, cores: EngineSettings.usableCPUs).utf8)
             if let jsonFile, let guarded {
                 do throws(BaleError) {
                     let file = try AtomicOutputFile(path: jsonFile)
