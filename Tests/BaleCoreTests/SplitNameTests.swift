@@ -21,7 +21,12 @@ import Testing
             let whole = TarExtractor.components(bytes)
             let reused = TarExtractor.components(bytes, reusing: &last)
             switch (whole, reused) {
-            case (.success(let a), .success(let b)): #expect(a == b, "\(name)")
+            case (.success(let a), .success(let b)):
+                #expect(a == b, "\(name)")
+                // The path kept with the split (`SplitName.path`, cut and
+                // extended as the parts are) is the parts joined.
+                #expect(last.path == TarExtractor.path(of: a), "\(name)")
+                #expect(last.directoryPath == TarExtractor.path(of: Array(a.dropLast())), "\(name)")
             case (.failure(let a), .failure(let b)): #expect(a.reason == b.reason, "\(name)")
             default: Issue.record("\(name): \(whole) against \(reused)")
             }

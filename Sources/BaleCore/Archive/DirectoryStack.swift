@@ -195,7 +195,7 @@ struct DirectoryStack {
     private mutating func climb(to count: Int) {
         var reopened: [Int32] = []  // from `count - 1` upwards
         let lowest = max(0, count - bound)
-        if count > 0, count < directories.count, count <= givenUp, givenUp - lowest < count,
+        if count > 0, count < directories.count, count <= givenUp, givenUp < directories.count, givenUp - lowest < count,
            let start = directories[givenUp] {
             var fd = start.fd
             var level = givenUp
