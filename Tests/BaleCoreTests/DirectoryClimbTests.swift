@@ -18,16 +18,13 @@ import Testing
     /// name in the destination. Without the check, `outside` was taken for
     /// level 31 and the scratch directory above it for level 30.
     @Test func aPartMovedAwayIsNotClimbedOutOf() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bale-climb-\(getpid())-\(UUID().uuidString)")
+        let scratch = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let destination = scratch.appendingPathComponent("destination")
         let outside = scratch.appendingPathComponent("outside")
-        try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let root = open(destination.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        try #require(root >= 0)
+        let (root, parts) = try Self.chain(in: destination)
         defer { close(root) }
-        let parts = (0..<40).map { Array("d\($0)".utf8) }
         var stack = DirectoryStack(root: root)
         stack.keepOpen(atMost: 4)
         guard case .success = stack.open(parts[...]) else {
@@ -52,13 +49,10 @@ import Testing
     /// The same chain unmoved: the climb reopens the levels it passes, and
     /// the directory it gives is the one at that path.
     @Test func aClimbGivesTheDirectoryAtThePath() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bale-climb-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let root = open(scratch.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        try #require(root >= 0)
+        let (root, parts) = try Self.chain(in: scratch)
         defer { close(root) }
-        let parts = (0..<40).map { Array("d\($0)".utf8) }
         var stack = DirectoryStack(root: root)
         stack.keepOpen(atMost: 4)
         for depth in stride(from: 40, through: 1, by: -1) {
@@ -72,6 +66,23 @@ import Testing
             #expect(FileIdentity(info) == FileIdentity(try FileManager.default.attributesOfItem(
                 atPath: scratch.appendingPathComponent(path).path)), "level \(depth - 1)")
         }
+    }
+}
+
+extension DirectoryClimbTests {
+    /// A new directory for one test.
+    static func scratch() throws -> URL {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bale-climb-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        return scratch
+    }
+
+    /// `directory`, made and opened, and the 40 names of the chain to make below it.
+    static func chain(in directory: URL) throws -> (root: Int32, parts: [[UInt8]]) {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let root = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try #require(root >= 0)
+        return (root, (0..<40).map { Array("d\($0)".utf8) })
     }
 }
 
