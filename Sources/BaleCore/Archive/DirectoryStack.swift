@@ -191,7 +191,12 @@ struct DirectoryStack {
     ///
     /// A directory reached by `..` is the one this stack had open, as if
     /// its descriptor had been kept: moved elsewhere meanwhile, it is
-    /// still the one held, as the deepest ones kept open would be.
+    /// still the one held, as the deepest ones kept open would be. But the
+    /// climb never leaves such a part upwards: the `..` of its top is the
+    /// directory it was moved into, not the one given up above it, and
+    /// the levels above are opened by name from the root
+    /// (`DirectoryClimbTests`; without the check, the directory it was
+    /// moved into was taken for its parent).
     private mutating func climb(to count: Int) {
         var reopened: [Int32] = []  // from `count - 1` upwards
         let lowest = max(0, count - bound)
