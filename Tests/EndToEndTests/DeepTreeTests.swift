@@ -54,30 +54,13 @@ import Testing
     /// time is at its level.
     @Test(.enabled(if: Machine.has("strace") && Machine.has("python3"), "strace counts the opens; python3 writes the archive"))
     func aDeepArchiveIsClimbedInLinearOpens() throws {
-        let run = try Scratch().run(#"""
-            python3 -c "
-            import io, tarfile
-            with tarfile.open('chain.tar.gz', 'w:gz', format=tarfile.PAX_FORMAT) as t:
-                p = 'top'; dirs = []
-                for i in range(3000):
-                    p += '/d'; dirs.append(p)
-                    e = tarfile.TarInfo(p); e.type = tarfile.DIRTYPE; e.mode = 0o755; e.mtime = 1000000 + i; t.addfile(e)
-                for i in reversed(range(3000)):
-                    data = b'%d\n' % i
-                    e = tarfile.TarInfo(dirs[i] + '/f'); e.size = len(data); t.addfile(e, io.BytesIO(data))"
+        let run = try Scratch().run(Self.writeChain(depth: 3000, files: true) + #"""
             mkdir out
             strace -f -c -e trace=openat -o opens "$BALE" unpack -p 1 chain.tar.gz -C out; echo "unpack: $?"
             calls=$(awk '$NF == "openat" { print $4 }' opens)
             [ "$calls" -lt 30000 ] && echo "linear opens" || echo "opens: $calls"
-            python3 -c "
-            import os
-            fd = os.open('out/top', os.O_RDONLY); right = 0
-            for i in range(3000):
-                below = os.open('d', os.O_RDONLY, dir_fd=fd); os.close(fd); fd = below
-                f = os.open('f', os.O_RDONLY, dir_fd=fd); data = os.read(f, 100); os.close(f)
-                right += data == b'%d\n' % i and os.fstat(fd).st_mtime == 1000000 + i
-            print(right, 'levels right')"
-            """#)
+
+            """# + Self.checkChain(depth: 3000, files: true))
         #expect(run.stdout == "unpack: 0\nlinear opens\n3000 levels right\n", "\(run.stdout)\(run.stderr)")
     }
 
@@ -89,26 +72,53 @@ import Testing
     /// MiB, every directory with its time.
     @Test(.enabled(if: Machine.has("python3"), "needs python3 to write the archive"))
     func aDeepArchiveIsUnpackedInMemoryOfItsDepth() throws {
-        let run = try Scratch().run(#"""
-            python3 -c "
-            import tarfile
-            with tarfile.open('chain.tar.gz', 'w:gz', format=tarfile.PAX_FORMAT, compresslevel=1) as t:
-                p = 'top'
-                for i in range(8000):
-                    p += '/d'
-                    e = tarfile.TarInfo(p); e.type = tarfile.DIRTYPE; e.mode = 0o755; e.mtime = 1000000 + i; t.addfile(e)"
+        let run = try Scratch().run(Self.writeChain(depth: 8000, files: false) + #"""
             mkdir out
             /usr/bin/time -f '%M' -o rss "$BALE" unpack chain.tar.gz -C out; echo "unpack: $?"
             [ $(cat rss) -lt $((60 * 1024)) ] && echo "under 60 MiB" || echo "peak $(cat rss) KiB"
-            python3 -c "
-            import os
-            fd = os.open('out/top', os.O_RDONLY); right = 0
-            for i in range(8000):
-                below = os.open('d', os.O_RDONLY, dir_fd=fd); os.close(fd); fd = below
-                right += os.fstat(fd).st_mtime == 1000000 + i
-            print(right, 'times right')"
-            """#)
-        #expect(run.stdout == "unpack: 0\nunder 60 MiB\n8000 times right\n", "\(run.stdout)\(run.stderr)")
+
+            """# + Self.checkChain(depth: 8000, files: false))
+        #expect(run.stdout == "unpack: 0\nunder 60 MiB\n8000 levels right\n", "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Python writing chain.tar.gz (pax): `top`, then `depth` directories
+    /// each in the one before (`top/d/d/…`), level i dated 1000000 + i;
+    /// with `files`, after all of them, a file `f` in each holding its
+    /// level, the deepest first (as an archive of a tree listed directories
+    /// first has them).
+    static func writeChain(depth: Int, files: Bool) -> String {
+        """
+        python3 -c "
+        import io, tarfile
+        with tarfile.open('chain.tar.gz', 'w:gz', format=tarfile.PAX_FORMAT, compresslevel=1) as t:
+            p = 'top'; dirs = []
+            for i in range(\(depth)):
+                p += '/d'; dirs.append(p)
+                e = tarfile.TarInfo(p); e.type = tarfile.DIRTYPE; e.mode = 0o755; e.mtime = 1000000 + i; t.addfile(e)
+            for i in reversed(range(\(files ? depth : 0))):
+                data = b'%d\\n' % i
+                e = tarfile.TarInfo(dirs[i] + '/f'); e.size = len(data); t.addfile(e, io.BytesIO(data))"
+
+        """
+    }
+
+    /// Python going down out/top's chain (by descriptor: past PATH_MAX),
+    /// printing how many levels have their time, and with `files` their
+    /// file's bytes, as `writeChain` wrote them.
+    static func checkChain(depth: Int, files: Bool) -> String {
+        """
+        python3 -c "
+        import os
+        fd = os.open('out/top', os.O_RDONLY); right = 0
+        for i in range(\(depth)):
+            below = os.open('d', os.O_RDONLY, dir_fd=fd); os.close(fd); fd = below
+            data = b'%d\\n' % i
+            if \(files ? "True" : "False"):
+                f = os.open('f', os.O_RDONLY, dir_fd=fd); data = os.read(f, 100); os.close(f)
+            right += data == b'%d\\n' % i and os.fstat(fd).st_mtime == 1000000 + i
+        print(right, 'levels right')"
+
+        """
     }
 
     /// A pax path of 65,537 components (`a/a/…/a/f`, a .tar.gz of a few
