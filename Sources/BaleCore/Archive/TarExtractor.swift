@@ -68,9 +68,11 @@ public struct TarExtractor: TarReader.Handler {
     private var removedPrefixesSaid: Set<[UInt8]> = []
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
-    /// Directories to finish at the end, in the archive's order, each
-    /// path once: a directory archived again takes its earlier entry's
-    /// place (`directoryPlaces`).
+    /// Directories to finish at the end (in the order `DirectoryNames`
+    /// gives), each path once: a directory archived again takes its
+    /// earlier entry's place (`directoryPlaces`). An array and an index
+    /// rather than one dictionary of them: 0.30 KiB a directory against
+    /// 0.40 (the peak's slope from 20,000 to 100,000 directories, release).
     private var directoryTimes: [DirectoryToFinish] = []
     /// Their names, as a tree (`DirectoryNames`: a deep tree's paths took
     /// the square of its depth).
