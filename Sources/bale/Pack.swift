@@ -160,8 +160,10 @@ struct Pack: ParsableCommand {
             }
             result.mtime = seconds
         }
-        if let owner { result.owner = try Reproducible.identity(owner, option: "--owner", kind: "user", lookUp: Reproducible.userID) }
-        if let group { result.group = try Reproducible.identity(group, option: "--group", kind: "group", lookUp: Reproducible.groupID) }
+        if let owner { result.owner = try Reproducible.identity(owner, option: "--owner", kind: "user", lookUp: Reproducible.userID,
+                                                                  nameOf: Reproducible.userName) }
+        if let group { result.group = try Reproducible.identity(group, option: "--group", kind: "group", lookUp: Reproducible.groupID,
+                                                                  nameOf: Reproducible.groupName) }
         return result
     }
 
@@ -230,11 +232,14 @@ enum Reproducible {
         return nil
     }
 
-    /// NAME, NAME:ID or ID; a NAME alone is looked up. A malformed value
-    /// (an ID that is not a number, an empty NAME) or an unknown NAME is a
-    /// usage error naming `option`.
+    /// NAME, NAME:ID or ID; a NAME alone is looked up, and so is an ID
+    /// alone (`nameOf`), whose name is stored when this system has one, as
+    /// GNU tar stores it (`--owner 1` is daemon/1 on Debian; an ID without
+    /// a name is stored as the number only). A malformed value (an ID that
+    /// is not a number, an empty NAME) or an unknown NAME is a usage error
+    /// naming `option`.
     static func identity(
-        _ text: String, option: String, kind: String, lookUp: (String) -> UInt32?
+        _ text: String, option: String, kind: String, lookUp: (String) -> UInt32?, nameOf: (UInt32) -> String?
     ) throws -> (name: [UInt8], id: UInt32) {
         guard !text.isEmpty else { throw ValidationError("\(option) takes NAME, NAME:ID or ID, not an empty string") }
         if let colon = text.firstIndex(of: ":") {
@@ -244,7 +249,7 @@ enum Reproducible {
             }
             return (Array(name.utf8), number)
         }
-        if let number = UInt32(text) { return ([], number) }
+        if let number = UInt32(text) { return (nameOf(number).map { Array($0.utf8) } ?? [], number) }
         if text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
             throw ValidationError("\(option): \(text) is out of range for a \(kind) id (0 to \(UInt32.max))")
         }
@@ -254,4 +259,6 @@ enum Reproducible {
 
     static func userID(_ name: String) -> UInt32? { getpwnam(name).map { $0.pointee.pw_uid } }
     static func groupID(_ name: String) -> UInt32? { getgrnam(name).map { $0.pointee.gr_gid } }
+    static func userName(_ id: UInt32) -> String? { getpwuid(id).map { String(cString: $0.pointee.pw_name) } }
+    static func groupName(_ id: UInt32) -> String? { getgrgid(id).map { String(cString: $0.pointee.gr_name) } }
 }
