@@ -134,6 +134,26 @@ import Testing
         #expect(run.stdout == "tar: 0\nbale: 0\nthe same tree\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// A hard link to `f/` names a directory, which the file `f` is not:
+    /// refused as linkat(2), GNU tar and bsdtar refuse it ("Not a
+    /// directory"), the rest extracted. bale dropped the '/' and linked to
+    /// `f`, exit 0: an archive that GNU tar fails was reported whole.
+    @Test func aTargetEndingInASlashIsNotAFile() throws {
+        let run = try Scratch().run(#"""
+            python3 -c "import tarfile, io
+            z = tarfile.open('h.tgz', 'w:gz')
+            f = tarfile.TarInfo('f'); f.size = 3; z.addfile(f, io.BytesIO(b'abc'))
+            h = tarfile.TarInfo('g'); h.type = tarfile.LNKTYPE; h.linkname = 'f/'; z.addfile(h)
+            k = tarfile.TarInfo('k'); k.type = tarfile.LNKTYPE; k.linkname = 'f'; z.addfile(k)
+            z.close()"
+            mkdir t b && tar -xzf h.tgz -C t 2> /dev/null; echo "tar: $?"
+            "$BALE" unpack h.tgz -C b; echo "bale: $?"
+            [ "$(cd t && find . -printf '%p %y %n\n' | sort)" = "$(cd b && find . -printf '%p %y %n\n' | sort)" ] && echo "the same tree"
+            """#)
+        #expect(run.stdout == "tar: 2\nbale: 1\nthe same tree\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == "bale: g: cannot link to f/: Not a directory; not extracted\n", "\(run.stderr)")
+    }
+
     /// `unpack -v` lists the `./` entry of an archive made with `tar -C dir
     /// .`, as `tar -xv` lists it (and `list` shows it): bale left it out,
     /// so `-v` and `list` gave different counts (a probe helper).

@@ -694,6 +694,13 @@ public struct TarExtractor: TarReader.Handler {
             refuse(entry, failing + SystemError.current("stat").reason)
             return nil
         }
+        // A name ending in '/' names a directory: "f/" is not the file f,
+        // as linkat(2) says (ENOTDIR) and GNU tar and bsdtar refuse it
+        // (bale linked to f, exit 0).
+        if target.last == UInt8(ascii: "/"), info.st_mode & S_IFMT != S_IFDIR {
+            refuse(entry, failing + SystemError(code: ENOTDIR, operation: "linkat").reason)
+            return nil
+        }
         return (targetLeaf, directory, targetPath)
     }
 
