@@ -41,19 +41,35 @@ struct DirectoryStack {
     /// of the descriptor limit (`DescriptorLimit.directoryShare`).
     static let maximumOpenDirectories = DescriptorLimit.directoryShare
 
+    /// One component of the path: its name and its directory.
+    private struct Level {
+        var name: [UInt8]
+        var directory: Directory
+
+        /// The directory's descriptor when it is open.
+        var open: OpenDirectory? {
+            if case .open(let directory) = directory { return directory }
+            return nil
+        }
+    }
+
+    /// A component's directory: open, or its descriptor given up.
+    private enum Directory {
+        case open(OpenDirectory)
+        /// Given up, with the device and inode it had then
+        /// (`giveUpShallowest`), to hold a `..` opened on the way up to
+        /// the directory that was there (`climb`); nil when they could
+        /// not be asked.
+        case givenUp(FileIdentity?)
+    }
+
     private let root: Int32
-    private var names: [[UInt8]] = []
-    /// The directory of each name, nil where its descriptor was given up.
-    /// Descriptors are given up shallowest first and the path is cut from
-    /// its deep end, so the nil ones are always its first `givenUp`.
-    private var directories: [OpenDirectory?] = []
+    /// The path, from the destination down. Descriptors are given up
+    /// shallowest first and the path is cut from its deep end, so the
+    /// levels given up are always its first `givenUp`.
+    private var levels: [Level] = []
     private var givenUp = 0
-    /// The device and inode of each directory given up, taken as it was
-    /// (`giveUpShallowest`), to hold a `..` opened on the way up to the
-    /// directory that was there (`climb`); nil for the open ones. Taken
-    /// only on paths deeper than the directories kept open.
-    private var givenUpIdentities: [FileIdentity?] = []
-    private var openCount: Int { directories.count - givenUp }
+    private var openCount: Int { levels.count - givenUp }
     /// How many stay open at most: `maximumOpenDirectories`, or fewer once
     /// the process ran out of descriptors (`openDirectory`).
     private var bound = Self.maximumOpenDirectories
@@ -86,7 +102,7 @@ struct DirectoryStack {
     /// names a directory to find, not one to make).
     mutating func open(_ path: ArraySlice<[UInt8]>, creatingMissing: Bool = true) -> Result<OpenDirectory, OpenFailure> {
         var common = 0
-        while common < names.count && common < path.count && names[common] == path[path.startIndex + common] {
+        while common < levels.count && common < path.count && levels[common].name == path[path.startIndex + common] {
             common += 1
         }
         climb(to: common)
@@ -97,8 +113,8 @@ struct DirectoryStack {
         // components (a pax path, 40 kB) took 4.4 s to extract instead of
         // a fraction of one.
         var madeAbove = false
-        for part in path.dropFirst(directories.count) {
-            let parent = directories.last??.fd ?? root
+        for part in path.dropFirst(levels.count) {
+            let parent = levels.last?.open?.fd ?? root
             // Each open's errno is taken as it returns (`openDirectory`):
             // what runs between (the waits, the paths built) allocates, and
             // malloc may set errno even when it succeeds. Read later, an
@@ -115,7 +131,7 @@ struct DirectoryStack {
             // ("File exists") or not, as the threads' timing had it (a
             // reading helper: a pipe and a file gave two trees).
             if (next >= 0 || failure == ENOENT && creatingMissing) && !madeAbove
-                && waitForFileNamed({ TarExtractor.path(of: names + [part]) }) {
+                && waitForFileNamed({ TarExtractor.path(of: levels.map(\.name) + [part]) }) {
                 if next >= 0 { close(next) }
                 (next, failure) = openDirectory(part, in: parent)
             }
@@ -125,16 +141,14 @@ struct DirectoryStack {
                 (next, failure) = openDirectory(part, in: parent)
                 if next < 0 && refused != 0 && refused != EEXIST {
                     return .failure(OpenFailure(error: SystemError(code: refused, operation: "mkdir"),
-                                                unmadeDirectory: TarExtractor.path(of: names + [part])))
+                                                unmadeDirectory: TarExtractor.path(of: levels.map(\.name) + [part])))
                 }
             }
             if next < 0 { return .failure(OpenFailure(error: SystemError(code: failure, operation: "open"))) }
-            names.append(part)
-            directories.append(OpenDirectory(fd: next))
-            givenUpIdentities.append(nil)
+            levels.append(Level(name: part, directory: .open(OpenDirectory(fd: next))))
             giveUpShallowest()
         }
-        if let last = directories.last { return .success(last!) }
+        if let last = levels.last?.open { return .success(last) }
         // Close-on-exec, as every descriptor bale opens: a worker started
         // later (a replacement for one that died) must not inherit it.
         if rootDirectory == nil { rootDirectory = OpenDirectory(fd: bale_dup_cloexec(root)) }
@@ -200,13 +214,13 @@ struct DirectoryStack {
     private mutating func climb(to count: Int) {
         var reopened: [Int32] = []  // from `count - 1` upwards
         let lowest = max(0, count - bound)
-        if count > 0, count < directories.count, count <= givenUp, givenUp < directories.count, givenUp - lowest < count,
-           let start = directories[givenUp] {
+        if count > 0, count < levels.count, count <= givenUp, givenUp < levels.count, givenUp - lowest < count,
+           let start = levels[givenUp].open {
             var fd = start.fd
             var level = givenUp
             while level > lowest {
                 let up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                guard up >= 0, let found = FileIdentity(ofOpen: up), found == givenUpIdentities[level - 1] else {
+                guard up >= 0, let found = FileIdentity(ofOpen: up), case .givenUp(found) = levels[level - 1].directory else {
                     if up >= 0 { close(up) }
                     break
                 }
@@ -219,8 +233,7 @@ struct DirectoryStack {
         }
         truncate(to: count)
         for (place, fd) in zip(stride(from: count - 1, through: 0, by: -1), reopened) {
-            directories[place] = OpenDirectory(fd: fd)
-            givenUpIdentities[place] = nil
+            levels[place].directory = .open(OpenDirectory(fd: fd))
         }
         givenUp = min(givenUp, count - reopened.count)
         // The path kept may end in components given up (then all of it
@@ -230,9 +243,7 @@ struct DirectoryStack {
 
     /// Keeps the first `count` components of the path.
     private mutating func truncate(to count: Int) {
-        names.removeLast(names.count - count)
-        directories.removeLast(directories.count - count)
-        givenUpIdentities.removeLast(givenUpIdentities.count - count)
+        levels.removeLast(levels.count - count)
         givenUp = min(givenUp, count)
     }
 
@@ -242,9 +253,11 @@ struct DirectoryStack {
     /// open ones follow the given-up ones, so this starts where the last
     /// call stopped: a path N deep costs N steps in all, not N² / 2.
     private mutating func giveUpShallowest(downTo limit: Int? = nil) {
-        while openCount > (limit ?? bound) && givenUp < directories.count - 1 {
-            givenUpIdentities[givenUp] = directories[givenUp].flatMap { FileIdentity(ofOpen: $0.fd) }
-            directories[givenUp] = nil
+        while openCount > (limit ?? bound) && givenUp < levels.count - 1 {
+            // The identity is taken before the descriptor is let go (the
+            // `OpenDirectory` closes it as the level changes).
+            let identity = levels[givenUp].open.flatMap { FileIdentity(ofOpen: $0.fd) }
+            levels[givenUp].directory = .givenUp(identity)
             givenUp += 1
         }
     }
