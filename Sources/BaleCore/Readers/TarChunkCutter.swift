@@ -84,8 +84,8 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
     /// as its file included; a file that could not be opened not).
     private var storedFiles = 0
     /// Microseconds the cutter may still wait, over the whole job, for a
-    /// descriptor to open a file with (1 to 32 ms, doubling, at most 63
-    /// ms a file): a shortage that does not pass costs at most this.
+    /// descriptor to open a file with (`DescriptorLimit.retryingWhileShort`:
+    /// at most 63 ms a file): a shortage that does not pass costs at most this.
     private var shortageWaitLeft: UInt32 = 2_000_000
 
     private struct OpenFile {
@@ -470,15 +470,11 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             if case .failure(let failure) = source, failure.isOutOfDescriptors {
                 prefetcher.giveUpDescriptors()
                 walkedFiles.close()
-                source = entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds)
-                var pause: UInt32 = 1_000
-                while case .failure(let failure) = source, failure.isOutOfDescriptors,
-                      pause <= 32_000, shortageWaitLeft >= pause {
-                    usleep(pause)
-                    shortageWaitLeft -= pause
-                    pause *= 2
-                    source = entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds)
-                }
+                source = DescriptorLimit.retryingWhileShort(
+                    first: entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds),
+                    isShort: { if case .failure(let failure) = $0 { failure.isOutOfDescriptors } else { false } },
+                    budget: &shortageWaitLeft
+                ) { entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds) }
             }
             switch source {
             case .success(let opened): fd = opened

@@ -30,14 +30,27 @@ enum DescriptorLimit {
     /// threads open a file's directory, then the file). The descriptor, or
     /// -1 with errno set.
     static func retryingWhileShort(first: Int32, _ open: () -> Int32) -> Int32 {
-        var fd = first
+        var unbounded = UInt32.max
+        return retryingWhileShort(first: first, isShort: { $0 < 0 && (errno == EMFILE || errno == ENFILE) },
+                                  budget: &unbounded, open)
+    }
+
+    /// The same wait for any outcome: `attempt` tried again (1 to 32 ms
+    /// apart, doubling) while `isShort` says its last outcome failed for
+    /// want of a descriptor, and while `budget` (microseconds the caller
+    /// may still wait, over a whole job; taken from as it waits) lasts.
+    /// The last outcome.
+    static func retryingWhileShort<Outcome>(first: Outcome, isShort: (Outcome) -> Bool, budget: inout UInt32,
+                                            _ attempt: () -> Outcome) -> Outcome {
+        var outcome = first
         var pause: UInt32 = 1_000
-        while fd < 0, errno == EMFILE || errno == ENFILE, pause <= 32_000 {
+        while isShort(outcome), pause <= 32_000, budget >= pause {
             usleep(pause)
+            budget -= pause
             pause *= 2
-            fd = open()
+            outcome = attempt()
         }
-        return fd
+        return outcome
     }
 
     /// How many more descriptors the process may open now: the limit less
