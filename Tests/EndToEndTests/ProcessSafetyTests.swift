@@ -53,6 +53,21 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The workers are named `bale`, the last part of their argv[0], as
+    /// `pgrep -x bale`, `killall bale`, `top` and a batch system's
+    /// accounting see them: not "exe", the name the kernel gives a process
+    /// started from /proc/self/exe.
+    @Test func workersAreNamedBale() throws {
+        let run = try Scratch().run("""
+            (sleep 2; echo x) | "$BALE" gzip -p 2 -c > /dev/null &
+            parent=$!
+            for i in $(seq 1 150); do [ "$(pgrep -P $parent | wc -l)" = 2 ] && break; sleep 0.02; done
+            for worker in $(pgrep -P $parent); do cat /proc/$worker/comm; done
+            wait
+            """)
+        #expect(run.stdout == "bale\nbale\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// Every worker, those started first and the one started late in place
     /// of a worker that died, holds descriptors 0, 1 and 2 (its pipes and
     /// bale's standard error) and 3 and 4 (the shared arena's inputs and

@@ -66,9 +66,10 @@ extension WorkerLoop {
     /// did not see the workers. (The kernel keeps 15 bytes of it.)
     static func nameAfterArgumentZero() {
         guard CommandLine.argc > 0, let zero = CommandLine.unsafeArgv[0] else { return }
-        let path = Array(UnsafeRawBufferPointer(start: zero, count: strlen(zero)))
-        let base = path.split(separator: UInt8(ascii: "/")).last.map { Array($0.prefix(15)) } ?? []
-        guard !base.isEmpty else { return }
-        withCString(base) { bale_set_thread_name($0) }
+        // The part after the last '/', found in place (the kernel cuts it
+        // to 15 bytes).
+        let base = strrchr(zero, Int32(UInt8(ascii: "/"))).map { $0 + 1 } ?? zero
+        guard base.pointee != 0 else { return }
+        bale_set_thread_name(base)
     }
 }
