@@ -35,7 +35,7 @@
 ///   whatever the size field says; the size's blocks after every other
 ///   type, so a regular entry named "d/" (a directory by GNU tar's rule)
 ///   never makes the reader lose its place. One look ahead: after a
-///   symbolic link, a device or a FIFO with a size, a next block that is
+///   link (hard or symbolic), a device or a FIFO with a size, a next block that is
 ///   neither a header nor zeros is taken for stored data and the size's
 ///   blocks are skipped (python's tarfile writes them when given a file
 ///   object for such an entry; GNU tar's lister skips them always, so an
@@ -178,7 +178,7 @@ public struct TarReader {
         case sparseExtension
         /// Pax sparse 1.0: the map at the start of the data.
         case sparseMap
-        /// After a symbolic link, a device or a FIFO whose size field says
+        /// After a link, a device or a FIFO whose size field says
         /// it holds this many bytes: the next block tells whether they
         /// follow (the type's doc, "Header types").
         case headerOrStoredData(Int64)
@@ -846,9 +846,13 @@ public struct TarReader {
         }
         try begin(entry, handler: &handler)
         try startContent(handler: &handler)
-        // A link, a device or a FIFO with a size: does its data follow?
-        // (Asked of entries without data only: no test on a file's path.)
-        if !dataFollows && size > 0 && type != UInt8(ascii: "1") && type != UInt8(ascii: "5") {
+        // A link (hard or symbolic), a device or a FIFO with a size: does
+        // its data follow? (Asked of entries without data only: no test on
+        // a file's path.) A hard link's too, though GNU tar reads its size
+        // field as 0: python's tarfile, given a file object for one, wrote
+        // the data, which GNU tar and bale then took for a damaged header
+        // ("bad tar header checksum ... skipping to the next header", exit 1).
+        if !dataFollows && size > 0 && type != UInt8(ascii: "5") {
             state = .headerOrStoredData(size)
         }
     }
