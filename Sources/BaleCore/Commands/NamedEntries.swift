@@ -21,6 +21,14 @@
 /// `cat` having written part of an entry when the trouble shows: its bytes
 /// cannot be taken back, so that is an error (exit 1), never bytes written
 /// twice.
+///
+/// What the selective path cannot see is what the stream says before the
+/// members it reads: an index rewritten, checksums and all, to put an
+/// entry on a tar header planted in another file's data at a member's
+/// start, or to hide a global pax header in an earlier member, passes
+/// every check here (a probe helper's forgeries). Only reading every
+/// header sees it (`verify`); the README says so, and tells a user of
+/// archives from elsewhere to verify them first.
 struct NamedEntries {
     /// What the entries are got for.
     enum Purpose {
