@@ -57,6 +57,50 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A member whose dynamic Huffman code does not fill its code space
+    /// (nine literal codes of 4 bits), its CRC-32 and length right for
+    /// "hello, world": GNU gzip, zlib, pigz and python refuse it ("format
+    /// violated", "invalid literal/lengths set"); ISA-L, bale's streaming
+    /// inflater, takes it. `gunzip -t` and `verify` judge as gzip (exit 1,
+    /// zlib's words), foreign or in bale's format (whose libdeflate pass
+    /// refuses it and hands it to the streaming pass); and `gzip -r` does
+    /// not take such a .gz for its input compressed already, which it then
+    /// removed (a probe helper: the original gone, the .gz readable only by
+    /// bale and igzip). Decompressing it writes what its CRC-32 vouches
+    /// for, as igzip does. Before: exit 0 everywhere, x removed.
+    @Test func anIncompleteHuffmanCodeIsJudgedAsGzipJudgesIt() throws {
+        let run = try Scratch().run(#"""
+            echo 1f8b080000000000000305c0010900000800a02b0d685641401004d0fd1456358430574a3a72abff0c000000 \
+              | xxd -r -p > foreign.gz
+            echo 1f8b08040000000000030e00424c0a0002003c0000000c00000005c0010900000800a02b0d685641401004d0fd1456358430574a3a72abff0c0000001f8b08040000000000032c00424528000100000001000000000000000c000000000000003a72abff3c00000000000000000000000000000003000000000000000000 \
+              | xxd -r -p > own.gz
+            for f in foreign own; do
+                gzip -t $f.gz 2> /dev/null || echo "$f: gzip refuses it"
+                "$BALE" gunzip -t $f.gz 2> err; echo "$f: -t $? $(grep -c 'invalid literal/lengths set' err)"
+                "$BALE" gunzip -t < $f.gz 2> err; echo "$f: -t of a pipe $? $(grep -c 'invalid literal/lengths set' err)"
+                "$BALE" verify $f.gz 2> err; echo "$f: verify $? $(grep -c 'invalid literal/lengths set' err)"
+                echo "$f: -c $("$BALE" gunzip -c $f.gz) $?"
+            done
+            mkdir r && printf 'hello, world' > r/x && cp foreign.gz r/x.gz && touch -r r/x r/x.gz
+            "$BALE" gzip -r r 2> /dev/null; echo "gzip -r $?"; ls r | tr '\n' ' '; echo
+            """#)
+        #expect(run.stdout == """
+            foreign: gzip refuses it
+            foreign: -t 1 1
+            foreign: -t of a pipe 1 1
+            foreign: verify 1 1
+            foreign: -c hello, world 0
+            own: gzip refuses it
+            own: -t 1 1
+            own: -t of a pipe 1 1
+            own: verify 1 1
+            own: -c hello, world 0
+            gzip -r 2
+            x x.gz \("")
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Tar cases: a bad header checksum, a negative and an enormous size,
     /// pax records with a wrong, zero or non-numeric length (named, the
     /// rest of the pax header ignored and the entry extracted, as GNU tar

@@ -753,14 +753,17 @@ public struct GzipCommand: Sendable {
         let ending: GzipStreamDecoder.Ending
         let compressedBytes: Int64
         if let size, size <= Self.inlineLimit {
-            ending = try GzipStreamDecoder.decode(fd: input, path: inputName, zlibOnly: options.engine.codec == .zlib,
+            ending = try GzipStreamDecoder.decode(fd: input, path: inputName,
+                                                  zlibOnly: options.engine.codec == .zlib || options.test,
                                                   copiesTrailingBytes: passesPlainBytes, stoppedAt: stoppedAt,
                                                   sink: sink)
             compressedBytes = size
         } else {
             let report = try GunzipJob.run(input: input, inputName: inputName, seekable: size != nil, head: head,
                                            codec: options.engine.codec, pipeline: pipeline,
-                                           copiesTrailingBytes: passesPlainBytes, streamStoppedAt: stoppedAt, sink: sink)
+                                           copiesTrailingBytes: passesPlainBytes,
+                                           judging: options.test, streamStoppedAt: stoppedAt,
+                                           sink: sink)
             ending = report.ending
             compressedBytes = report.compressedBytes
         }

@@ -179,7 +179,8 @@ public struct UnpackCommand {
             var compressedBytes: Int64 = 0
             if isGzip {
                 let report = try stream.gunzip(input: fd, inputName: name, seekable: seekable, codec: options.engine.codec,
-                                               pipeline: pipeline, streamStoppedAt: { streamBytes = $0 }, sink: reader)
+                                               pipeline: pipeline, judging: true,
+                                               streamStoppedAt: { streamBytes = $0 }, sink: reader)
                 trailingGarbage = report.ending == .trailingGarbage
                 compressedBytes = report.compressedBytes
             } else {

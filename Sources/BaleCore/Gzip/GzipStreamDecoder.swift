@@ -153,6 +153,9 @@ public struct GzipStreamDecoder {
         // them off with: a probe). The CRC-32 of so few bytes costs this
         // thread nothing to speak of; larger members keep theirs off it.
         var unmarkedBegin: (position: Int64, holdLimit: Int)?
+        // Where the data of the member zlib is inflating begins, until its
+        // first byte is inflated (`TrailerCheckingSink.beginUncheckedMember`).
+        var unmarkedZlibBegin: Int64?
         func markBegin() {
             guard let begin = unmarkedBegin else { return }
             checking.beginMember(at: begin.position, holdLimit: begin.holdLimit)
@@ -283,6 +286,7 @@ public struct GzipStreamDecoder {
                     memberHeader = try parseHeader()
                     inflater = memberHeader == nil || zlibOnly ? zlib : isal
                     inflater.beginMember()
+                    unmarkedZlibBegin = inflater === zlib ? handedOver + Int64(filled) : nil
                     if inflater === isal {
                         // bale's own member (its sizes recorded) is held
                         // until its CRC-32 checks out (`TrailerCheckingSink`),
@@ -347,6 +351,10 @@ public struct GzipStreamDecoder {
                     throw verdict
                 }
                 throw error.error(path: path, offset: consumed)
+            }
+            if step.produced > 0, let begin = unmarkedZlibBegin {
+                checking.beginUncheckedMember(at: begin)
+                unmarkedZlibBegin = nil
             }
             start += step.consumed
             consumed += Int64(step.consumed)

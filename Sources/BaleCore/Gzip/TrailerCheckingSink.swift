@@ -76,6 +76,9 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
         var holdLimit = 0
         /// The trailer and where it lies in the stream, for an end.
         var end: (trailer: GzipTrailer, trailerEnd: Int64, memberStart: Int64)?
+        /// For a beginning: false for a member zlib checks itself, whose
+        /// beginning is marked only to be said to the sink.
+        var checked = true
     }
 
     init(target: any OutputSink, path: String, rejudging: Rejudging?) {
@@ -89,6 +92,16 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
     /// as it is no longer than that.
     func beginMember(at position: Int64, holdLimit: Int = 0) {
         marks.withLock { $0.append(Mark(position: position, holdLimit: holdLimit, end: nil)) }
+    }
+
+    /// The data of a member zlib inflated and checks itself begins at
+    /// output byte `position`: nothing to check here, but the sink is told
+    /// where it begins (`gzipMemberBegins`), so that a check that fails at
+    /// its end names what the member holds, as for ISA-L's members. The
+    /// decoder marks only members with data (ten million empty members
+    /// must not leave ten million marks for the writing thread).
+    func beginUncheckedMember(at position: Int64) {
+        marks.withLock { $0.append(Mark(position: position, end: nil, checked: false)) }
     }
 
     /// The checked member ends at output byte `position`; its trailer
@@ -111,7 +124,7 @@ final class TrailerCheckingSink: OutputSink, @unchecked Sendable {
             try pass(UnsafeRawBufferPointer(rebasing: bytes[checked..<upTo]))
             checked = upTo
             guard let ending = mark.end else {
-                current = (mark.position, 0, mark.holdLimit)
+                current = mark.checked ? (mark.position, 0, mark.holdLimit) : nil
                 // Data passed on as it comes: what it is, for the message
                 // should the check at its end fail.
                 if mark.holdLimit == 0 { target.gzipMemberBegins() }

@@ -15,10 +15,10 @@ struct StreamStart {
 
     /// `GunzipJob.run` on the whole input: `head`, then the rest of `input`.
     func gunzip(
-        input: Int32, inputName: String, seekable: Bool, codec: Codec, pipeline: Pipeline,
+        input: Int32, inputName: String, seekable: Bool, codec: Codec, pipeline: Pipeline, judging: Bool = false,
         streamStoppedAt: (Int64) -> Void = { _ in }, sink: any OutputSink
     ) throws(BaleError) -> GunzipJob.Report {
         try GunzipJob.run(input: input, inputName: inputName, seekable: seekable, head: head, codec: codec,
-                          pipeline: pipeline, streamStoppedAt: streamStoppedAt, sink: sink)
+                          pipeline: pipeline, judging: judging, streamStoppedAt: streamStoppedAt, sink: sink)
     }
 }
