@@ -41,6 +41,15 @@ enum Machine {
         return run?.status == 0
     }()
 
+    /// Whether a directory here can be made append-only (`chattr +a`:
+    /// root, and a file system with the attribute, as ext4): tried once.
+    static let canMakeAppendOnlyDirectory: Bool = {
+        guard isRoot else { return false }
+        let scratch = Scratch()
+        let run = try? scratch.run("mkdir a && chattr +a a && chattr -a a")
+        return run?.status == 0
+    }()
+
     /// Whether /proc/version can be read and says it is empty (st_size 0),
     /// as on Linux: a file whose size is known only once it is read.
     static let hasPseudoFiles: Bool = {

@@ -9,6 +9,27 @@ import Testing
 /// its data gone. A device named by `-o` is written into, even
 /// without -f (`-o /dev/null`).
 @Suite struct GzipOutputTargetTests {
+    /// In an append-only directory (`chattr +a`) the output is written
+    /// whole under its temporary name, which cannot then take the output's
+    /// name: the message says so (it said "write error: Operation not
+    /// permitted", blaming the writing: a probe helper), exit 1, the input
+    /// kept.
+    @Test(.enabled(if: Machine.canMakeAppendOnlyDirectory, "needs chattr +a (root, a file system with the attribute)"))
+    func anOutputThatCannotTakeItsNameIsSaidSo() throws {
+        let run = try Scratch().run("""
+            mkdir ap && echo hello > ap/f && chattr +a ap
+            "$BALE" gzip ap/f 2> err; echo "status $?"
+            chattr -a ap
+            cat err; cat ap/f
+            """)
+        #expect(run.stdout == """
+            status 1
+            bale: ap/f.gz: cannot give the finished output its name (rename): Operation not permitted
+            hello
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func anOutputBesideItsInputReplacesADeviceOrAFIFO() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -100,6 +100,11 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .cannotOpen(_, let error): return error.reason
         case .readFailed(_, let error): return "read error: \(error.reason)"
+        // The output written whole, but its temporary file could not take
+        // its name (an append-only directory: EPERM): "write error" blamed
+        // the writing (a probe helper).
+        case .writeFailed(_, let error) where error.operation == "rename":
+            return "cannot give the finished output its name (rename): \(error.reason)"
         case .writeFailed(_, let error): return "write error: \(error.reason)"
         case .brokenPipe: return "standard output: broken pipe"
         case .corrupt(_, let offset?, let reason): return "invalid compressed data at byte \(offset): \(reason)"
