@@ -33,6 +33,28 @@ import Testing
         #expect(run.stderr == "", "\(run.stderr)")
     }
 
+    /// `sum` of files of /proc gives sha256sum's lines, exit 0: the
+    /// bytes read past the size they say (0) are no truncation. bale said
+    /// "file changed as we read it" of each, exit 1 (a probe helper), and
+    /// `sum -c` of sha256sum's manifest "FAILED open or read".
+    @Test(.enabled(if: Machine.hasPseudoFiles, "no /proc/version that says it is empty and holds data"))
+    func sumOfAFileThatSaysItIsEmptyIsItsDigest() throws {
+        let run = try Scratch().run("""
+            sha256sum /proc/version /proc/sys/kernel/ostype > expected
+            "$BALE" sum /proc/version /proc/sys/kernel/ostype > got; echo "sum status=$?"
+            cmp got expected && echo "as sha256sum"
+            "$BALE" sum -c expected; echo "check status=$?"
+            """)
+        #expect(run.stdout == """
+            sum status=0
+            as sha256sum
+            /proc/version: OK
+            /proc/sys/kernel/ostype: OK
+            check status=0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A file of /sys says 4,096 bytes and holds a line: read by its
     /// size, it "changed as we read it" and `bale gzip` failed, even of
     /// standard input, where gzip and pigz compress what it holds.
