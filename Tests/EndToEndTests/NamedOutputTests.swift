@@ -104,6 +104,28 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `pack d -o x.tgz --manifest d/MANIFEST` run again stored the last
+    /// run's manifest and listed its digest in the new one, which then
+    /// replaced it: `sha256sum -c` of the manifest failed on its own name
+    /// right after an exit 0 (a probe helper). The manifest being replaced
+    /// is passed over, with a notice, as the archive is.
+    @Test func theManifestReplacedIsNotStored() throws {
+        let run = try Scratch().run(#"""
+            mkdir d && seq 1000 > d/f
+            "$BALE" pack d -o x.tgz --manifest d/MANIFEST && "$BALE" pack d -o x.tgz --manifest d/MANIFEST 2> err
+            echo "status $? $(cat err)"
+            sha256sum -c d/MANIFEST
+            tar -tzf x.tgz
+            """#)
+        #expect(run.stdout == """
+            status 0 bale: d/MANIFEST: file is the manifest; not dumped
+            d/f: OK
+            d/
+            d/f
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A run of `pack d -o d/y.tgz` killed (SIGKILL: no handler removes
     /// its temporary file) leaves its half-made archive in the tree; a run
     /// writing another archive there leaves it out, with a notice (exit 0),

@@ -124,6 +124,14 @@ public struct PackCommand {
             var info = stat()
             if fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { walkerOptions.skippedFiles = [FileIdentity(info)] }
         }
+        // Nor the manifest this run replaces (its own is written once the
+        // walk is over): its old digest would be listed beside its new self.
+        var manifestInfo = stat()
+        if let manifest = options.manifestPath, manifest != "-",
+           withCString(TerminalText.bytes(ofName: manifest), { stat($0, &manifestInfo) }) == 0,
+           manifestInfo.st_mode & S_IFMT == S_IFREG {
+            walkerOptions.skippedManifests = [FileIdentity(manifestInfo)]
+        }
         // The stream is made from the entries the walk has found so far
         // (see `EntryFeed`). The whole list is kept only for
         // --remove-files, which removes what it names once the archive is

@@ -219,6 +219,9 @@ public final class TreeWalk {
         if !isTop && policy.skippedFiles.contains(identity) {
             return AtomicOutputFile.isTemporaryName(component) ? nil : .problem(.init(path: path, cause: .isTheArchive))
         }
+        if !isTop && policy.skippedManifests.contains(identity) {
+            return .problem(.init(path: path, cause: .isTheManifest))
+        }
         // Another run's temporary file (one killed, or still writing): a
         // half-made output, never the user's data.
         if !isTop && policy.leavesOutTemporaryFiles && info.st_mode & S_IFMT == S_IFREG

@@ -98,6 +98,9 @@ public struct TreeWalkProblem: Error, Sendable {
         /// One of `TreeWalkPolicy.skippedFiles` (the archive being written
         /// or replaced, `gzip -r`'s manifest), under a name of its own: left out.
         case isTheArchive
+        /// One of `TreeWalkPolicy.skippedManifests` (`pack --manifest`'s
+        /// manifest being replaced): left out.
+        case isTheManifest
         /// Another run's temporary file (`TreeWalkPolicy.leavesOutTemporaryFiles`): left out.
         case temporaryFile
     }
@@ -112,7 +115,7 @@ public struct TreeWalkProblem: Error, Sendable {
     public var severity: Severity {
         switch cause {
         case .cannotStat, .cannotReadDirectory, .symbolicLinkLoop, .directoryReplaced: .error
-        case .otherFileSystem, .isTheArchive, .temporaryFile: .notice
+        case .otherFileSystem, .isTheArchive, .isTheManifest, .temporaryFile: .notice
         }
     }
 
@@ -133,7 +136,7 @@ public struct TreeWalkProblem: Error, Sendable {
         case .directoryReplaced: .error(path: displayPath, "the directory was replaced while it was walked")
         case .symbolicLinkLoop: .error(path: displayPath, "a symbolic link loop: not walked again")
         case .otherFileSystem: .notice(path: displayPath, "on another file system: not walked")
-        case .isTheArchive: .notice(path: displayPath, "is an output of this run; not read")
+        case .isTheArchive, .isTheManifest: .notice(path: displayPath, "is an output of this run; not read")
         case .temporaryFile: .notice(path: displayPath, Self.temporaryFileNotice)
         }
     }

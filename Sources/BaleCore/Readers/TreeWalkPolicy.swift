@@ -80,11 +80,18 @@ public struct TreeWalkPolicy: Sendable {
     /// identities, or needs a file gone to be told (`partsRemoveTheirFiles`).
     var statsEveryFile: Bool {
         !typesFromListing || minimumSize > 0 || olderThan != nil || oneFileSystem || !skippedFiles.isEmpty
+            || !skippedManifests.isEmpty
             || partsRemoveTheirFiles != nil || links == .always
     }
     /// Files never to yield below a path given (the output being written
     /// inside the tree, and the one it replaces).
     public var skippedFiles: [FileIdentity] = []
+    /// Files never to yield below a path given, said to be the manifest:
+    /// `pack --manifest`'s, which the run replaces. Stored, the archive
+    /// and the manifest listed the old one's digest, and `sha256sum -c`
+    /// of the new manifest failed on its own name right after an exit 0
+    /// (a probe helper).
+    public var skippedManifests: [FileIdentity] = []
     /// Leave out, with a notice, the regular files named as bale names its
     /// temporary files (`.NAME.bale-XXXXXX`, its check letters right): a
     /// killed run's half-made output, or another run's being written.
