@@ -60,6 +60,10 @@ struct EngineOptions: ParsableArguments {
     @Flag(name: .customLong("no-progress"), help: "Never show the progress line (shown only when standard error is a terminal).")
     var noProgress = false
 
+    @Flag(name: .customLong("progress"),
+          help: "Show the progress line on a terminal even when standard input or output is a pipe.")
+    var forcesProgress = false
+
     func validate() throws {
         guard workerTimeout >= 0 else { throw ValidationError("--worker-timeout takes 0 or more seconds") }
         guard jobs.map({ $0 >= 1 && $0 <= 256 }) ?? true else { throw ValidationError("-p takes 1 to 256 jobs") }
@@ -182,7 +186,8 @@ extension EngineOptions {
     /// after a write there that failed: its message was said once).
     func report(command: String, inputs: [String], quiet: Bool, verbose: Bool = false, context: RunContext,
                 _ work: () -> BaleCore.ExitCode) -> ArgumentParser.ExitCode {
-        let progress = !quiet && !verbose && !noProgress && isatty(2) != 0 ? Progress(summary: context.summary) : nil
+        let shown = forcesProgress ? isatty(2) != 0 : Progress.isWanted
+        let progress = !quiet && !verbose && !noProgress && shown ? Progress(summary: context.summary) : nil
         // The JSON summary is written at the end; a name it cannot have
         // is said before the work, which is then not done.
         var refused = false

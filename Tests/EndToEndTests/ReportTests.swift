@@ -90,6 +90,26 @@ import Testing
     /// question waits for its answer. Before, the warning was glued to the
     /// progress line's end, and a redraw a quarter of a second after the
     /// question erased it while bale waited for the answer.
+    /// No progress line when standard input or output is a pipe: the
+    /// program at its other end may share the terminal (`| less`, a
+    /// `pg_dump |` asking for a password). `bale gunzip -c big.gz | less`
+    /// had the line drawn over less's screen four times a second while
+    /// less waited for a key (a probe helper). `--progress` asks for it.
+    @Test(.enabled(if: Machine.has("script"), "needs script(1) (bsdutils) to give bale a terminal"))
+    func noProgressLineBesideAPipe() throws {
+        let run = try Scratch().run(#"""
+            seq 1 3000000 | gzip > big.gz
+            script -qec ""$BALE" gunzip -c big.gz | (sleep 1.2; cat > /dev/null)" /dev/null > out.out
+            grep -a -q 'MB/s' out.out && echo "progress beside an output pipe" || echo "none beside an output pipe"
+            script -qec "(sleep 1.2; cat big.gz) | "$BALE" gunzip -c > /dev/null" /dev/null > in.out
+            grep -a -q 'MB/s' in.out && echo "progress beside an input pipe" || echo "none beside an input pipe"
+            script -qec ""$BALE" gunzip -c --progress big.gz | (sleep 1.2; cat > /dev/null)" /dev/null > asked.out
+            grep -a -q 'MB/s' asked.out && echo "progress with --progress"
+            """#)
+        #expect(run.stdout == "none beside an output pipe\nnone beside an input pipe\nprogress with --progress\n",
+                "\(run.stdout)\(run.stderr)")
+    }
+
     @Test(.enabled(if: Machine.has("script"), "needs script(1) (bsdutils) to give bale a terminal"))
     func messagesAndQuestionsAreNotTornByTheProgressLine() throws {
         let run = try Scratch().run(#"""
@@ -120,12 +140,13 @@ import Testing
 
     /// `gunzip -r` and `-rc` give the progress line the tree's total, as
     /// `gzip -r` does (its share done and the time left): it showed only
-    /// the bytes done. A reader that waits keeps the run on the line.
+    /// the bytes done. A reader that waits keeps the run on the line
+    /// (`--progress`: standard output is a pipe).
     @Test(.enabled(if: Machine.has("script"), "needs script(1) (bsdutils) to give bale a terminal"))
     func recursiveGunzipShowsTheTotal() throws {
         let run = try Scratch().run(#"""
             mkdir t && seq 1 3000000 > t/a && cp t/a t/b && gzip t/a t/b
-            script -qec "\"$BALE\" gunzip -rc t | (sleep 1.2; cat > /dev/null)" /dev/null > tty.out
+            script -qec "\"$BALE\" gunzip -rc --progress t | (sleep 1.2; cat > /dev/null)" /dev/null > tty.out
             tr '\r' '\n' < tty.out | grep -a -o 'of [0-9.]* MB' | sort -u
             """#)
         #expect(run.stdout == "of 12.7 MB\n", "\(run.stdout)\(run.stderr)")
