@@ -79,6 +79,20 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// So few descriptors (`ulimit -n 11`) that not one worker's pipes
+    /// fit: the message names the limit as the cause to mend, exit 1, the
+    /// input kept and nothing left ("cannot start bale: Too many open
+    /// files" alone did not say which limit: a probe helper).
+    @Test func noDescriptorForAWorkerNamesTheLimit() throws {
+        let run = try Scratch().run(#"""
+            seq 1 20000 > a
+            (ulimit -n 11; "$BALE" gzip -p 2 a) 2> err; echo "status $?"
+            grep -c 'Too many open files (ulimit -n 11 leaves no room for a worker' err
+            ls -A
+            """#)
+        #expect(run.stdout == "status 1\n1\na\nerr\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// No thread to be had (a low `ulimit -u`, here for the user nobody,
     /// whom the limit binds): bale stopped on a failed check (SIGILL, exit
     /// 132) with a backtrace, and the temporary output stayed. Now it says

@@ -196,7 +196,12 @@ public final class WorkerPool: Sendable {
                             break starting
                         }
                         for worker in started { worker.shutdown() }
-                        let failure = BaleError.workerFailed("cannot start \(shownExecutable): \(reason)")
+                        // Out of descriptors before the first: the limit is
+                        // named, as the cause to mend (a probe helper's
+                        // `ulimit -n 12`, where gzip, one process, runs).
+                        let limit = (error as? SystemError)?.code == EMFILE
+                            ? " (ulimit -n \(DescriptorLimit.current) leaves no room for a worker's pipes)" : ""
+                        let failure = BaleError.workerFailed("cannot start \(shownExecutable): \(reason)\(limit)")
                         state = .failedToStart(failure)
                         throw failure
                     }
