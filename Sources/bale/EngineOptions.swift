@@ -186,8 +186,8 @@ extension EngineOptions {
     /// after a write there that failed: its message was said once).
     func report(command: String, inputs: [String], quiet: Bool, verbose: Bool = false, context: RunContext,
                 _ work: () -> BaleCore.ExitCode) -> ArgumentParser.ExitCode {
-        let shown = forcesProgress ? isatty(2) != 0 : Progress.isWanted
-        let progress = !quiet && !verbose && !noProgress && shown ? Progress(summary: context.summary) : nil
+        let progress = !quiet && !verbose && !noProgress && Progress.isWanted(besidePipes: forcesProgress)
+            ? Progress(summary: context.summary) : nil
         // The JSON summary is written at the end; a name it cannot have
         // is said before the work, which is then not done.
         var refused = false

@@ -46,16 +46,16 @@ public final class Progress: @unchecked Sendable {  // state only under `monitor
     /// gunzip -c big.gz | less`, `pg_dump | bale gzip > db.gz` asking for a
     /// password, `bale gzip -c x | ssh host ...`; the line was redrawn over
     /// its screen and its prompt four times a second while it read
-    /// slowly (a probe helper), where gzip writes nothing. `--progress`
-    /// asks for the line all the same.
-    public static var isWanted: Bool {
+    /// slowly (a probe helper), where gzip writes nothing. `besidePipes`
+    /// (`--progress`) asks for the line all the same, on a terminal.
+    public static func isWanted(besidePipes: Bool) -> Bool {
         func isPipe(_ fd: Int32) -> Bool {
             var info = stat()
             guard fstat(fd, &info) == 0 else { return false }
             let type = info.st_mode & S_IFMT
             return type == S_IFIFO || type == S_IFSOCK
         }
-        return isatty(2) != 0 && !isPipe(0) && !isPipe(1)
+        return isatty(2) != 0 && (besidePipes || !isPipe(0) && !isPipe(1))
     }
 
     /// Erases the line and stops the thread.
