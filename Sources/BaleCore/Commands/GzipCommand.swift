@@ -754,7 +754,8 @@ public struct GzipCommand: Sendable {
         let compressedBytes: Int64
         if let size, size <= Self.inlineLimit {
             ending = try GzipStreamDecoder.decode(fd: input, path: inputName,
-                                                  zlibOnly: options.engine.codec == .zlib || options.test,
+                                                  zlibOnly: GunzipJob.inflatesStreamsWithZlib(
+                                                      codec: options.engine.codec, judging: options.test),
                                                   copiesTrailingBytes: passesPlainBytes, stoppedAt: stoppedAt,
                                                   sink: sink)
             compressedBytes = size

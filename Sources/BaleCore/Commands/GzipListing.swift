@@ -149,7 +149,7 @@ struct GzipListing {
         let start = isStandardInput ? max(0, Int64(lseek(fd, 0, SEEK_CUR))) : 0
         let summary: GzipSummary
         do {
-            let zlibOnly = command.options.engine.codec == .zlib
+            let zlibOnly = GunzipJob.inflatesStreamsWithZlib(codec: command.options.engine.codec, judging: false)
             summary = isFile ? try GzipSummary.read(fd: fd, size: Int64(info.st_size), from: start, path: shown, zlibOnly: zlibOnly)
                 : try GzipSummary.read(stream: fd, path: shown, zlibOnly: zlibOnly)
         } catch {

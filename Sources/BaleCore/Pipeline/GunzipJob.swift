@@ -52,6 +52,13 @@ public enum GunzipJob {
     /// "One member in flight").
     static let membersInFlightToArena = 1
 
+    /// Whether the streaming pass inflates with zlib rather than ISA-L:
+    /// with `--codec zlib`, and for a verdict on the file (`judging`, see
+    /// `run`). The one rule for every caller of the streaming pass.
+    static func inflatesStreamsWithZlib(codec: Codec, judging: Bool) -> Bool {
+        codec == .zlib || judging
+    }
+
     /// Decompresses `input` into `sink`. For a stream, `head` holds its
     /// first bytes when the caller already read them (to tell gzip from
     /// tar, say): they are read first, as if still in the stream.
@@ -119,7 +126,8 @@ public enum GunzipJob {
         var streamEnd: Int64 = 0
         let ending = try GzipStreamDecoder.decode(
             fd: input, path: inputName, prefix: resume.prefix, startOffset: resume.offset,
-            membersBefore: checking.written, check: checking.check, zlibOnly: codec == .zlib || judging,
+            membersBefore: checking.written, check: checking.check,
+            zlibOnly: inflatesStreamsWithZlib(codec: codec, judging: judging),
             copiesTrailingBytes: copiesTrailingBytes,
             stoppedAt: { streamEnd = $0; streamStoppedAt($0) }, sink: sink)
         var info = stat()
