@@ -52,11 +52,17 @@ public enum GunzipJob {
     /// "One member in flight").
     static let membersInFlightToArena = 1
 
-    /// Whether the streaming pass inflates with zlib rather than ISA-L:
-    /// with `--codec zlib`, and for a verdict on the file (`judging`, see
-    /// `run`). The one rule for every caller of the streaming pass.
+    /// The codec a run inflates with: `codec` (`--codec`), but zlib for a
+    /// verdict on the file (`judging`, see `run`), in both passes. The one
+    /// rule for every caller.
+    static func inflatingCodec(_ codec: Codec, judging: Bool) -> Codec {
+        judging ? .zlib : codec
+    }
+
+    /// Whether the streaming pass inflates with zlib rather than ISA-L
+    /// (`inflatingCodec`).
     static func inflatesStreamsWithZlib(codec: Codec, judging: Bool) -> Bool {
-        codec == .zlib || judging
+        inflatingCodec(codec, judging: judging) == .zlib
     }
 
     /// Decompresses `input` into `sink`. For a stream, `head` holds its
@@ -75,6 +81,12 @@ public enum GunzipJob {
     /// what it writes is checked against each member's CRC-32 and length,
     /// as igzip writes it. `gunzip -t` of the bench's 86 MB GNU gzip file:
     /// 0.29 s with ISA-L, 0.44 s with zlib (GNU gzip 1.03 s, pigz 0.66 s).
+    /// bale's own members too are inflated by zlib on the workers then:
+    /// libdeflate decodes the length symbols 286 and 287, which zlib and
+    /// gzip refuse ("invalid literal/length code"), as lengths of 258, and
+    /// `verify` said OK of a bale file made so (a probe helper's), exit 0,
+    /// where `gunzip -t` of the same small file (the streaming pass) said
+    /// what gzip says.
     /// `streamStoppedAt` is told how far a stream was read when the
     /// streaming pass ends, however it ends (`Report.compressedBytes` says
     /// it when it ends well).
@@ -104,7 +116,8 @@ public enum GunzipJob {
         // where the pass would have left it, at the file's start.
         if !(seekable && isForeignFile(input)) {
             do {
-                _ = try members.run(cutter: cutter, kind: .inflate(codec), inputName: inputName, sink: checking)
+                _ = try members.run(cutter: cutter, kind: .inflate(inflatingCodec(codec, judging: judging)),
+                                    inputName: inputName, sink: checking)
             } catch {
                 // A member that does not check out against its hints, or a
                 // member cut short: the streaming decoder reads on from the
