@@ -119,10 +119,12 @@ public struct PackCommand {
         // lie inside the tree: never store them; nor standard output's
         // file (`pack d -o - > d/x.tgz`), growing as it is read.
         if let output {
-            walkerOptions.skippedFiles = output.filesWritten
+            walkerOptions.outputsOfThisRun = output.filesWritten.map { OutputOfThisRun($0, is: .archive) }
         } else {
             var info = stat()
-            if fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { walkerOptions.skippedFiles = [FileIdentity(info)] }
+            if fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
+                walkerOptions.outputsOfThisRun = [OutputOfThisRun(FileIdentity(info), is: .archive)]
+            }
         }
         // Nor the manifest this run replaces (its own is written once the
         // walk is over): its old digest would be listed beside its new self.
@@ -130,7 +132,7 @@ public struct PackCommand {
         if let manifest = options.manifestPath, manifest != "-",
            withCString(TerminalText.bytes(ofName: manifest), { stat($0, &manifestInfo) }) == 0,
            manifestInfo.st_mode & S_IFMT == S_IFREG {
-            walkerOptions.skippedManifests = [FileIdentity(manifestInfo)]
+            walkerOptions.outputsOfThisRun.append(OutputOfThisRun(FileIdentity(manifestInfo), is: .manifest))
         }
         // The stream is made from the entries the walk has found so far
         // (see `EntryFeed`). The whole list is kept only for

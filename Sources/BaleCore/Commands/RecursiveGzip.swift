@@ -348,7 +348,7 @@ struct RecursiveGzip {
             if let manifest = options.manifestPath, manifest != "-", changesFiles {
                 var info = stat()
                 if withCString(TerminalText.bytes(ofName: manifest), { stat($0, &info) }) == 0 {
-                    policy.skippedFiles = [FileIdentity(info)]
+                    policy.outputsOfThisRun = [OutputOfThisRun(FileIdentity(info), is: .manifest)]
                 }
             }
             // Named as pack names a path: without its trailing slashes, so

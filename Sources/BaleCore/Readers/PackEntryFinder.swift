@@ -58,10 +58,9 @@ public struct PackEntryFinder {
         public var removesSources = false
         /// Files never to store: the archive being written, when the walk
         /// runs while it is (its temporary file may lie inside the tree),
-        /// and the one it replaces (`AtomicOutputFile.filesWritten`).
-        public var skippedFiles: [FileIdentity] = []
-        /// The manifest the run replaces (`TreeWalkPolicy.skippedManifests`).
-        public var skippedManifests: [FileIdentity] = []
+        /// the one it replaces (`AtomicOutputFile.filesWritten`), and the
+        /// manifest the run replaces (`TreeWalkPolicy.outputsOfThisRun`).
+        public var outputsOfThisRun: [OutputOfThisRun] = []
         /// Store extended attributes and ACLs (off with `--no-xattrs`).
         public var storesAttributes = true
         /// ACLs name users and groups by id only (`--numeric-owner`).
@@ -113,8 +112,7 @@ public struct PackEntryFinder {
         policy.links = options.dereference ? .always : .never
         policy.excludes = options.excludes
         policy.oneFileSystem = options.oneFileSystem
-        policy.skippedFiles = options.skippedFiles
-        policy.skippedManifests = options.skippedManifests
+        policy.outputsOfThisRun = options.outputsOfThisRun
         policy.leavesOutTemporaryFiles = true
         policy.partsRemoveTheirFiles = options.removesSources ? options.shard : nil
         let walk = TreeWalk(tops: tops, policy: policy, relativeTo: base, cancellation: cancellation,
@@ -265,8 +263,8 @@ public struct PackEntryFinder {
         case .cannotStat(let error): cause = "Cannot stat: \(error.reason)"
         case .cannotReadDirectory(let error): cause = "Cannot open: \(error.reason)"
         case .otherFileSystem: cause = "file is on a different filesystem; not dumped"
-        case .isTheArchive: cause = "file is the archive; not dumped"
-        case .isTheManifest: cause = "file is the manifest; not dumped"
+        case .isAnOutput(.archive): cause = "file is the archive; not dumped"
+        case .isAnOutput(.manifest): cause = "file is the manifest; not dumped"
         case .temporaryFile: cause = TreeWalkProblem.temporaryFileNotice
         case .symbolicLinkLoop: cause = "Symbolic link loop: directory already being archived"
         case .directoryReplaced: cause = "directory replaced while it was archived; the rest of it not dumped"

@@ -216,11 +216,8 @@ public final class TreeWalk {
         // The output's temporary file (a name of bale's own) is passed over
         // in silence; any other name of those files (the archive the output
         // replaces, a hard link to it) with GNU tar's notice.
-        if !isTop && policy.skippedFiles.contains(identity) {
-            return AtomicOutputFile.isTemporaryName(component) ? nil : .problem(.init(path: path, cause: .isTheArchive))
-        }
-        if !isTop && policy.skippedManifests.contains(identity) {
-            return .problem(.init(path: path, cause: .isTheManifest))
+        if !isTop, let output = policy.outputsOfThisRun.first(where: { $0.identity == identity }) {
+            return AtomicOutputFile.isTemporaryName(component) ? nil : .problem(.init(path: path, cause: .isAnOutput(output.kind)))
         }
         // Another run's temporary file (one killed, or still writing): a
         // half-made output, never the user's data.

@@ -95,12 +95,8 @@ public struct TreeWalkProblem: Error, Sendable {
         case symbolicLinkLoop
         /// A directory opened again (see `TreeWalk`) is not the one walked: the rest of it is left out.
         case directoryReplaced
-        /// One of `TreeWalkPolicy.skippedFiles` (the archive being written
-        /// or replaced, `gzip -r`'s manifest), under a name of its own: left out.
-        case isTheArchive
-        /// One of `TreeWalkPolicy.skippedManifests` (`pack --manifest`'s
-        /// manifest being replaced): left out.
-        case isTheManifest
+        /// One of `TreeWalkPolicy.outputsOfThisRun`, under a name of its own: left out.
+        case isAnOutput(OutputOfThisRun.Kind)
         /// Another run's temporary file (`TreeWalkPolicy.leavesOutTemporaryFiles`): left out.
         case temporaryFile
     }
@@ -115,7 +111,7 @@ public struct TreeWalkProblem: Error, Sendable {
     public var severity: Severity {
         switch cause {
         case .cannotStat, .cannotReadDirectory, .symbolicLinkLoop, .directoryReplaced: .error
-        case .otherFileSystem, .isTheArchive, .isTheManifest, .temporaryFile: .notice
+        case .otherFileSystem, .isAnOutput, .temporaryFile: .notice
         }
     }
 
@@ -136,7 +132,7 @@ public struct TreeWalkProblem: Error, Sendable {
         case .directoryReplaced: .error(path: displayPath, "the directory was replaced while it was walked")
         case .symbolicLinkLoop: .error(path: displayPath, "a symbolic link loop: not walked again")
         case .otherFileSystem: .notice(path: displayPath, "on another file system: not walked")
-        case .isTheArchive, .isTheManifest: .notice(path: displayPath, "is an output of this run; not read")
+        case .isAnOutput: .notice(path: displayPath, "is an output of this run; not read")
         case .temporaryFile: .notice(path: displayPath, Self.temporaryFileNotice)
         }
     }

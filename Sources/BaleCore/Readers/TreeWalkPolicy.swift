@@ -79,19 +79,13 @@ public struct TreeWalkPolicy: Sendable {
     /// asks: a rule of this policy reads sizes, times, devices or
     /// identities, or needs a file gone to be told (`partsRemoveTheirFiles`).
     var statsEveryFile: Bool {
-        !typesFromListing || minimumSize > 0 || olderThan != nil || oneFileSystem || !skippedFiles.isEmpty
-            || !skippedManifests.isEmpty
+        !typesFromListing || minimumSize > 0 || olderThan != nil || oneFileSystem || !outputsOfThisRun.isEmpty
             || partsRemoveTheirFiles != nil || links == .always
     }
-    /// Files never to yield below a path given (the output being written
-    /// inside the tree, and the one it replaces).
-    public var skippedFiles: [FileIdentity] = []
-    /// Files never to yield below a path given, said to be the manifest:
-    /// `pack --manifest`'s, which the run replaces. Stored, the archive
-    /// and the manifest listed the old one's digest, and `sha256sum -c`
-    /// of the new manifest failed on its own name right after an exit 0
-    /// (a probe helper).
-    public var skippedManifests: [FileIdentity] = []
+    /// Files never to yield below a path given: what the run writes or
+    /// replaces, which may lie inside the trees it reads (see
+    /// `OutputOfThisRun`).
+    public var outputsOfThisRun: [OutputOfThisRun] = []
     /// Leave out, with a notice, the regular files named as bale names its
     /// temporary files (`.NAME.bale-XXXXXX`, its check letters right): a
     /// killed run's half-made output, or another run's being written.
@@ -141,5 +135,33 @@ public struct TreeWalkPolicy: Sendable {
         if let olderThan, Int64(info.st_mtim.tv_sec) > now - olderThan { return false }
         if let shard, !shard.takes(path) { return false }
         return true
+    }
+}
+
+/// A file the run writes or replaces, found by the walk inside a tree it
+/// reads: an output, never an input. Read as one, the archive being
+/// written grows as it is stored; the archive or the manifest it replaces
+/// is stored beside its new self, and the new manifest lists the old
+/// one's digest under its own name, which no `sha256sum -c` passes right
+/// after an exit 0 (a probe helper's, for `pack --manifest` and `gzip -r
+/// --manifest`). Known by identity, so that any name of it is left out
+/// (a hard link too).
+public struct OutputOfThisRun: Sendable, Equatable {
+    /// What the output is, for the walk's notice.
+    public enum Kind: Sendable, Equatable {
+        /// The archive being written (its temporary file, or standard
+        /// output's file) or the one it replaces.
+        case archive
+        /// The manifest the run replaces (its own is written once the walk is over).
+        case manifest
+    }
+
+    /// The file, as `stat` tells it.
+    public var identity: FileIdentity
+    public var kind: Kind
+
+    public init(_ identity: FileIdentity, is kind: Kind) {
+        self.identity = identity
+        self.kind = kind
     }
 }
