@@ -689,10 +689,10 @@ public struct GzipCommand: Sendable {
         // A regular file that says it is empty may be a file of /proc,
         // whose size is known only once it is read (its st_size is 0); a
         // file of /sys says 4,096 bytes whatever it holds
-        // (`PseudoFileSystem`): either is read to its end like a pipe, as
+        // (`FileSystemKind.pseudo`): either is read to its end like a pipe, as
         // GNU gzip reads it. A truly empty file reads nothing either way,
         // and its output is the same.
-        if let size, size > 0, PseudoFileSystem.holds(input) != true {
+        if let size, size > 0, FileSystemKind.of(input) != .pseudo {
             let cutter = FileChunkCutter(fd: input, size: size, chunkSize: chunkSize, arena: pipeline.workers.arena,
                                          contentDefined: options.rsyncable)
             let report = try runner.perform(.init(cutter: cutter, kind: options.engine.compression(level: options.level),

@@ -157,10 +157,11 @@ final class FileHasher {
     }
 
     /// Whether the file open on `fd` lies on a file system of plain data,
-    /// one that may be mapped: not one of `PseudoFileSystem`'s, whose
-    /// "regular" files read() reads as they intend, or fails.
+    /// one that may be mapped: not a pseudo file system's
+    /// (`FileSystemKind.pseudo`), whose "regular" files read() reads as
+    /// they intend, or fails.
     private static func holdsPlainData(_ fd: Int32) -> Bool {
-        PseudoFileSystem.holds(fd) == false
+        FileSystemKind.of(fd).map { $0 != .pseudo } ?? false
     }
 
     /// Hashes the file open on `fd` from `position` to its end; the

@@ -74,7 +74,7 @@ public struct FrameChannel: Sendable {
     /// bale can see, so FUSE is read the way that gave the bytes (a FUSE
     /// file is slow to read anyway: the copy costs little beside it).
     public func splice(_ range: FileRange) throws(SystemError) -> SplicedRange {
-        if Self.spliceRefusedForTests || bale_filesystem_type(range.fd) == Self.fuseMagic { return try copy(range, after: 0) }
+        if Self.spliceRefusedForTests || FileSystemKind.of(range.fd) == .fuse { return try copy(range, after: 0) }
         var offset = range.offset
         var moved = 0
         while moved < range.length {
@@ -109,9 +109,6 @@ public struct FrameChannel: Sendable {
     /// system that cannot splice (`copy`), which no file system on a test
     /// machine takes otherwise.
     private static let spliceRefusedForTests = getenv("BALE_TEST_NO_SPLICE") != nil
-
-    /// FUSE's `f_type` (`FUSE_SUPER_MAGIC`, linux/magic.h).
-    private static let fuseMagic = 0x65735546
 
     /// `splice`'s way for a file system that cannot splice: `range` read
     /// (pread) and written through a buffer, `moved` bytes of the frame's

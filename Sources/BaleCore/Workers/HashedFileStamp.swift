@@ -47,13 +47,13 @@ struct HashedFileStamp: Equatable {
     /// end, is as it was when this stamp was taken and holds those bytes
     /// still; false when it changed meanwhile (or cannot be asked). A size
     /// below the bytes hashed is a truncation, but on /proc and its kin
-    /// (`PseudoFileSystem`), whose files say they are empty and hold what
+    /// (`FileSystemKind.pseudo`), whose files say they are empty and hold what
     /// a read makes: there `bale sum /proc/version` said "file changed as
     /// we read it", exit 1, where sha256sum gives its digest (a probe
     /// helper). Asked only of a file that looks truncated.
     func stillHolds(_ fd: Int32, hashed: Int64) -> Bool {
         var info = stat()
         guard fstat(fd, &info) == 0, HashedFileStamp(info) == self else { return false }
-        return Int64(info.st_size) >= hashed || PseudoFileSystem.holds(fd) == true
+        return Int64(info.st_size) >= hashed || FileSystemKind.of(fd) == .pseudo
     }
 }
