@@ -22,7 +22,7 @@ let shardHelp = ArgumentHelp(
     "Take only part K of N of the files, chosen by a stable hash of each path (pack keeps a hard link with its "
         + "file's first name): run K = 1 … N on N machines "
         + "or batch tasks, from the same directory with the same arguments, and together they do every file once "
-        + "(each part its own -o or --manifest: NAME-K).",
+        + "(give each part its own -o and --manifest, as NAME-K; pack's default archive is NAME-K.tar.gz).",
     valueName: "K/N")
 
 /// The help of `--null`, which pack and gzip -r take for `--files-from`.

@@ -97,6 +97,57 @@ import Testing
             """), "\(run.stdout)\(run.stderr)")
     }
 
+    /// `pack --shard` warned of a socket, a dangling link (`-h`) or an
+    /// unreadable directory in every part, each part's exit status 2
+    /// (a probe helper); now the part whose name it is, as `gzip -r
+    /// --shard` does: the parts together say what one run says.
+    @Test(.enabled(if: Machine.isRoot, "needs root to run bale as nobody (setpriv), for a directory it cannot read"))
+    func packPartsWarnOnceOfEachEntry() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p t/d t/locked && for i in $(seq 30); do echo $i > t/d/f$i; done && echo x > t/locked/x
+            ln -s nowhere t/dangling && chmod 000 t/locked && chmod 777 .
+            python3 -c "import socket; socket.socket(socket.AF_UNIX).bind('t/sock')"
+            # nobody may not reach the build directory (a clone in a 0700 mktemp -d): run a copy
+            cp "$BALE" ./bale-copy && chmod 755 ./bale-copy
+            for k in 1 2 3; do
+                setpriv --reuid=nobody --regid=nogroup --clear-groups ./bale-copy pack -h --shard $k/3 t -o /dev/null 2> err$k
+                status=$?
+                # 2 from a part that left something out; a socket is a notice, as GNU tar's (0)
+                grep -q Cannot err$k && want=2 || want=0
+                [ $status = $want ] || echo "part $k: exit $status"
+            done
+            sort err1 err2 err3
+            """#)
+        #expect(run.stdout == """
+            bale: t/dangling: Cannot stat: No such file or directory
+            bale: t/locked: Cannot open: Permission denied
+            bale: t/sock: socket ignored
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// The parts of a `pack --shard` run are given the same arguments, but
+    /// they all took one default name: every part after the first failed
+    /// ("already exists; not overwritten (use -f or -o)"), and with that
+    /// `-f` each replaced the archive before it, its files in none, every
+    /// exit 0 (a probe helper). Each part's default name is NAME-K.tar.gz.
+    @Test func eachPackPartHasADefaultNameOfItsOwn() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && for i in $(seq 40); do echo $i > t/f$i; done
+            for k in 1 2 3; do "$BALE" pack --shard $k/3 t; echo "$k: $?"; done | paste -sd ' '
+            ls *.tar.gz | paste -sd ' '
+            for k in 1 2 3; do tar -tzf t-$k.tar.gz; done | grep -v '/$' | sort -u | wc -l
+            "$BALE" pack --shard 1/1 t && ls t.tar.gz
+            """#)
+        #expect(run.stdout == """
+            1: 0 2: 0 3: 0
+            t-1.tar.gz t-2.tar.gz t-3.tar.gz
+            40
+            t.tar.gz
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `gzip -r --shard` of `d/` took another part than `d` and `./d` (its
     /// files were `d//f` to the shard's hash, `d/f` where it named them);
     /// now the same, as pack's and sum's.

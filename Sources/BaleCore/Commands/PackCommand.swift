@@ -297,7 +297,7 @@ public struct PackCommand {
             // Its bytes, whatever they are (a path that is not UTF-8 too):
             // kept in the String by TerminalText.name, given back by
             // AtomicOutputFile.
-            let nameBytes = defaultOutputName(paths[0])
+            let nameBytes = defaultOutputName(paths[0], shard: options.walker.shard)
             let name = TerminalText.name(nameBytes)
             var existing = stat()
             if !options.force && withCString(nameBytes, { fstatat(base, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0 {
@@ -480,8 +480,14 @@ public struct PackCommand {
         }
     }
 
-    /// NAME.tar.gz beside the first path (NAME its last component).
-    private func defaultOutputName(_ first: [UInt8]) -> [UInt8] {
+    /// NAME.tar.gz beside the first path (NAME its last component); a part
+    /// of a `--shard K/N` run, N above 1, NAME-K.tar.gz: the parts are run
+    /// with the same arguments, and with one default name for all, every
+    /// part after the first failed ("already exists"), and with the `-f`
+    /// that message suggested, each replaced the one before, its files in
+    /// no archive, every exit 0 (a probe helper).
+    private func defaultOutputName(_ first: [UInt8], shard: Shard?) -> [UInt8] {
+        let suffix = Array(((shard.map { $0.count > 1 ? "-\($0.index)" : "" } ?? "") + ".tar.gz").utf8)
         let slash = UInt8(ascii: "/")
         var path = first
         while path.count > 1 && path.last == slash { path.removeLast() }
@@ -489,9 +495,9 @@ public struct PackCommand {
         // NAME/...tar.gz would be an odd name): the archive is archive.tar.gz.
         let last = path.split(separator: slash).last.map(Array.init) ?? []
         if path == [slash] || path.isEmpty || last == Array(".".utf8) || last == Array("..".utf8) {
-            return Array("archive.tar.gz".utf8)
+            return Array("archive".utf8) + suffix
         }
-        return path + Array(".tar.gz".utf8)
+        return path + suffix
     }
 }
 

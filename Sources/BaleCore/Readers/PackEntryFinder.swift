@@ -128,7 +128,7 @@ public struct PackEntryFinder {
                 heldDirectory = nil
                 if case .problem(let problem) = event, case .cannotReadDirectory = problem.cause,
                    problem.path == held.source {
-                    report(problem)
+                    if inThisPart(problem.path) { report(problem) }
                     continue
                 }
                 // Delivered when the batch is full, as a file is: a tree
@@ -142,7 +142,8 @@ public struct PackEntryFinder {
                 }
             }
             switch event {
-            case .problem(let problem): report(problem)
+            case .problem(let problem) where inThisPart(problem.path): report(problem)
+            case .problem: break
             case .entry(let found):
                 guard let entry = judge(found, walk: walk) else { continue }
                 if entry.header.kind == .directory {
@@ -168,7 +169,9 @@ public struct PackEntryFinder {
     private mutating func judge(_ found: TreeWalkEntry, walk: TreeWalk) -> PackEntry? {
         let display = found.displayPath
         guard var header = TarEntry(name: found.name, info: found.info, linkTarget: found.linkTarget) else {
-            if found.type == S_IFSOCK {
+            if !inThisPart(found.name) {
+                // Another part's to speak of.
+            } else if found.type == S_IFSOCK {
                 warnings.append(.notice(path: display, "socket ignored"))
             } else {
                 warnings.append(.warning(path: display, "unknown file type; not dumped"))
@@ -217,6 +220,8 @@ public struct PackEntryFinder {
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
                              followsLinks: options.dereference, wasGiven: found.isGiven)
         default:
+            // Another part's: its attributes are that part's to read, and to warn of.
+            guard inThisPart(header.name) else { return nil }
             readAttributes(of: found, into: &header, walk: walk)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
         }
@@ -253,6 +258,17 @@ public struct PackEntryFinder {
         case .success(let read):
             attributes.store(read, in: &header)
         }
+    }
+
+    /// Whether this part of a `--shard` run takes the entry `path` names
+    /// (as walked or as stored: one key, `Shard.key(of:)`), and so is the
+    /// one part to warn of it: every part warned of each socket, dangling
+    /// link (`-h`) or unreadable name, and every part's exit status was 2
+    /// where `gzip -r --shard` warns once (a probe helper). A directory is
+    /// stored by every part, but warned of by one too: the parts together
+    /// say what one run would.
+    private func inThisPart(_ path: [UInt8]) -> Bool {
+        options.shard?.takes(path) ?? true
     }
 
     /// Words a problem of the walk as GNU tar does.
