@@ -21,8 +21,9 @@ struct Unpack: ParsableCommand {
         atomically (unless -k, --skip-old-files, --keep-newer-files). Each \
         refused entry, and each that cannot be written (a full disk: the \
         next entries are still tried), is named, and the exit status is 1. \
-        Extended attributes, ACLs and capabilities are restored (security.* \
-        and trusted.* as root; --no-xattrs: none).
+        Extended attributes, ACLs and capabilities are restored (ACLs with \
+        the modes in full, as bsdtar: as root or with --same-permissions; \
+        security.* and trusted.* as root; --no-xattrs: none).
 
         Examples:
           bale unpack logs.tar.gz
@@ -81,10 +82,10 @@ struct Unpack: ParsableCommand {
     var touch = false
 
     @Flag(name: [.customLong("same-permissions"), .customLong("preserve-permissions")],
-          help: "Give the archive's modes in full, setuid/setgid too (done by default as root).")
+          help: "Give the archive's modes in full, setuid/setgid and ACLs too (done by default as root).")
     var samePermissions = false
 
-    @Flag(name: .customLong("no-same-permissions"), help: "Give the modes less the umask, without setuid/setgid (done by default when not root).")
+    @Flag(name: .customLong("no-same-permissions"), help: "Give the modes less the umask, without setuid/setgid or ACLs (done by default when not root).")
     var noSamePermissions = false
 
     @Flag(name: .customLong("no-same-owner"), help: "Do not give entries their owners (done by default as root).")

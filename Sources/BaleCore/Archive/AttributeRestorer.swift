@@ -5,9 +5,16 @@ import Synchronization
 
 /// Gives extracted files their extended attributes and POSIX ACLs, as
 /// `tar --xattrs --acls -x` and bsdtar do: what this process may set
-/// (`user.*` and ACLs always, as the owner of a file may set them;
-/// `security.*`, such as capabilities, and `trusted.*` as root only, the
-/// kernel refusing them to others), through the descriptor the file was
+/// (`user.*` always, as the owner of a file may set them; `security.*`,
+/// such as capabilities, and `trusted.*` as root only, the kernel
+/// refusing them to others), and ACLs where the modes are given in full
+/// (as root, or `--same-permissions`: an ACL is a mode's bits, and more).
+/// Given with modes less the umask, an ACL brought back what the umask
+/// took: a file of 0640 with `user:1234:r--`, extracted by a user whose
+/// umask is 077, came out `-rw-r-----+`, readable by 1234, where GNU tar
+/// (which restores ACLs only with `--acls`) gives 0600 (a probe helper);
+/// so ACLs go with the modes in full, as bsdtar's `-p` takes them (the
+/// default for root only). The attributes go through the descriptor the file was
 /// written with, after its content and owner (a write or a chown clears
 /// `security.capability`) and before its times.
 ///
@@ -28,10 +35,15 @@ import Synchronization
 final class AttributeRestorer: Sendable {
     /// True when this process may set `security.*` and `trusted.*`.
     private let isPrivileged: Bool
+    /// True when ACLs are restored: the modes are given in full.
+    private let restoresACLs: Bool
     /// Whether the warning for a file system without attributes was given.
     private let unsupportedWarned = Mutex(false)
 
-    init(isPrivileged: Bool = geteuid() == 0) { self.isPrivileged = isPrivileged }
+    init(isPrivileged: Bool = geteuid() == 0, restoresACLs: Bool) {
+        self.isPrivileged = isPrivileged
+        self.restoresACLs = restoresACLs
+    }
 
     /// What to set on the file of `entry`, in order (its attributes, then
     /// its ACLs in the kernel's form), with the names of ACL entries made
@@ -42,7 +54,7 @@ final class AttributeRestorer: Sendable {
         var list = entry.attributes.attributes.filter { isPrivileged || $0.name.starts(with: Array("user.".utf8)) }
         var problems: [Diagnostic] = []
         for (acl, name) in [(entry.accessACL, ExtendedAttributes.accessACLName), (entry.defaultACL, ExtendedAttributes.defaultACLName)] {
-            guard let acl else { continue }
+            guard let acl, restoresACLs else { continue }
             // A default ACL belongs to a directory only.
             if name == ExtendedAttributes.defaultACLName && entry.kind != .directory { continue }
             switch acl.kernelForm(lookUp: lookUp) {

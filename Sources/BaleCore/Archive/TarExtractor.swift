@@ -137,7 +137,7 @@ public struct TarExtractor: TarReader.Handler {
     public init(root: Int32, policy: ExtractionPolicy = ExtractionPolicy(), writerThreads: Int = 2) {
         self.root = root
         self.policy = policy
-        restorer = policy.restoresAttributes ? AttributeRestorer() : nil
+        restorer = policy.restoresAttributes ? AttributeRestorer(restoresACLs: policy.modes == .archived) : nil
         let writers = FileWriters(threads: writerThreads, policy: policy, restorer: restorer)
         self.writers = writers
         directories = DirectoryStack(root: root, waitForFileNamed: { path in writers.hasQueuedFiles && writers.waitFor(path()) })
