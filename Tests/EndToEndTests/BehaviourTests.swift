@@ -22,8 +22,8 @@ let canMountTmpfs: Bool = {
         cd root/w
         """
 
-    /// For each path, bale stores the names GNU tar stores (GNU tar's "./"
-    /// entry for the directory itself aside: bale never stores one), says
+    /// For each path, bale stores the names GNU tar stores (`./` for a
+    /// path that names the directory itself, `a/..`, as GNU tar), says
     /// what it removed as GNU tar says it, and exits 0. The archives go to
     /// `o`, outside the trees packed.
     @Test func namesAreWhatGNUTarStores() throws {
@@ -34,7 +34,7 @@ let canMountTmpfs: Bool = {
             for p in ../top a/../b ./a/../b/f a/../../w/b "$PWD/b/f" //"$PWD/b" c/d/../../b c/.. a/.. .. ../w/c/d/.. ../w/./b; do
                 tar --sort=name -cf $o/gnu.tar "$p" 2> $o/gnu.err
                 "$BALE" pack "$p" -f -o $o/bale.tar.gz 2> $o/bale.err; status=$?
-                tar -tf $o/gnu.tar | grep -vx '\./' > $o/gnu.names
+                tar -tf $o/gnu.tar > $o/gnu.names
                 tar -tzf $o/bale.tar.gz > $o/bale.names
                 cmp -s $o/gnu.names $o/bale.names || { echo "$p: names differ"; diff $o/gnu.names $o/bale.names; }
                 grep -E '(^|/)\.\.(/|$)' $o/bale.names && echo "$p: a stored '..'"
@@ -105,7 +105,7 @@ let canMountTmpfs: Bool = {
             cd a && "$BALE" pack .. 2> ../../../err; echo "status=$?"; ls -A
             tar -tzf archive.tar.gz | sort | tr '\\n' ' '; echo
             """)
-        #expect(run.stdout == "status=0\narchive.tar.gz\na/ b/ b/f c/ c/d/ c/d/g \n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout == "status=0\narchive.tar.gz\n./ a/ b/ b/f c/ c/d/ c/d/g \n", "\(run.stdout)\(run.stderr)")
     }
 
     /// `gzip -r --out-dir OUT ../src` mirrors src under OUT, never beside it.

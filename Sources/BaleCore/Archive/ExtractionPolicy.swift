@@ -83,6 +83,14 @@ public struct ExtractionPolicy: Sendable {
     public var restoresOwners = geteuid() == 0
     /// Owners by the archive's numeric ids, not by its names.
     public var numericOwner = false
+    /// Whether this run made the destination (`unpack -C DIR`, DIR not
+    /// there): then a `./` entry gives it its owner, mode, time and
+    /// attributes, as GNU tar and bsdtar give them, and a restore of `pack
+    /// -C /srv/data .` into a new directory gets the tree's own. A
+    /// destination that was there keeps its own (GNU tar would give it the
+    /// archive's: a `./` of mode 0777, or of another owner as root, from a
+    /// download unpacked into a home directory, is a known trap).
+    public var destinationIsNew = false
     /// Whether extended attributes, ACLs and capabilities are restored
     /// (`--no-xattrs` turns it off; `AttributeRestorer` says which).
     public var restoresAttributes = true

@@ -129,6 +129,9 @@ public struct TarExtractor: TarReader.Handler {
     /// The large file being written, under its temporary name.
     private var large: StagedFile?
     private var directories: DirectoryStack
+    /// What a `./` entry gives the destination at the end, when this run
+    /// made it (`ExtractionPolicy.destinationIsNew`).
+    private var destination: DirectoryToFinish?
     /// Sets extended attributes and ACLs; nil with `--no-xattrs`.
     private let restorer: AttributeRestorer?
 
@@ -421,9 +424,12 @@ public struct TarExtractor: TarReader.Handler {
                 var named = entry
                 if named.name.isEmpty { named.name = [UInt8(ascii: ".")] }  // as GNU tar names it
                 refuse(named, "names the destination directory itself")
-            } else if let warning = entry.dataSkippedWarning {
+                return
+            }
+            if let warning = entry.dataSkippedWarning {
                 said.append(warning)  // "./" with data, as for any directory entry (and `verify`)
             }
+            if entry.kind == .directory && policy.destinationIsNew { takeForTheDestination(entry) }
             return
         }
         switch entry.special {
@@ -849,6 +855,36 @@ public struct TarExtractor: TarReader.Handler {
         }
     }
 
+    /// A `./` entry, for a destination this run made
+    /// (`ExtractionPolicy.destinationIsNew`): its owner now, as a
+    /// directory made gets its owner; its mode, time and attributes at the
+    /// end (`finishDestination`), after its entries, as every directory's.
+    private mutating func takeForTheDestination(_ entry: TarEntry) {
+        if policy.restoresOwners, let owner = owner(of: entry), fchown(root, owner.user, owner.group) != 0 {
+            said.append(Self.cannotChangeOwnership(".", to: owner))
+        }
+        destination = DirectoryToFinish(
+            place: -1, seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
+            mode: policy.mode(entry.mode), made: true, attributed: restoresAttributes(of: entry) ? AttributedEntry(entry) : nil)
+    }
+
+    /// Gives the destination what its `./` entry holds (`takeForTheDestination`),
+    /// through its descriptor, as `finishDirectory` gives a directory its own.
+    private mutating func finishDestination(_ directory: DirectoryToFinish) {
+        var info = stat()
+        guard fstat(root, &info) == 0 else { return }
+        let mode = finalMode(of: directory, now: info.st_mode)
+        if let entry = directory.attributed?.entry {
+            restoreAttributesAndMode(entry, to: root, mode: mode)
+        } else if let mode, fchmod(root, mode) != 0 {
+            said.append(.warning(path: ".", "Cannot change mode to \(Self.permissions(mode)): \(SystemError.current("chmod").reason)"))
+        }
+        var times = OpenDirectory.times(seconds: directory.seconds, nanoseconds: directory.nanoseconds)
+        if policy.restoresTimes, futimens(root, &times) != 0 {
+            said.append(.warning(path: ".", "Cannot utime: \(SystemError.current("utimensat").reason)"))
+        }
+    }
+
     /// The mode to give a directory at the end, as GNU tar gives it, or nil
     /// where it has it already (`now`, its mode as it is). With the
     /// archive's modes (root's default) it is the archive's, in full. Else
@@ -1023,6 +1059,10 @@ public struct TarExtractor: TarReader.Handler {
                   let parent = openParent(parts, named: names.path(of: named)) else { return }
             finishDirectory(directoryTimes[place], leaf: leaf, in: parent.fd)
         }
+        // The destination last: a mode it is given may take away the
+        // search permission the others' opens needed.
+        if let destination { finishDestination(destination) }
+        destination = nil
         directoryTimes = []
         directoryPlaces = [:]
         directoryNames = DirectoryNames()

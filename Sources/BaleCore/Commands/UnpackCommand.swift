@@ -70,9 +70,14 @@ public struct UnpackCommand {
         }
         // -C's name as its bytes (TerminalText's stand-ins, from the command line).
         let directory = TerminalText.bytes(ofName: options.directory)
-        if options.directory != ".", let failure = MissingDirectories.make(directory) {
-            context.fail(BaleError.cannotOpen(path: TerminalText.name(failure.directory), failure.error))
-            return .failure
+        var policy = options.policy
+        if options.directory != "." {
+            switch MissingDirectories.made(directory) {
+            case .success(let made): policy.destinationIsNew = made
+            case .failure(let failure):
+                context.fail(BaleError.cannotOpen(path: TerminalText.name(failure.directory), failure.error))
+                return .failure
+            }
         }
         let root = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         if root < 0 {
@@ -86,7 +91,7 @@ public struct UnpackCommand {
         // quietly for a reader that went away).
         let names = context.verbose ? StandardOutput.Buffer() : nil
         let extractor = {
-            var extractor = TarExtractor(root: root, policy: options.policy,
+            var extractor = TarExtractor(root: root, policy: policy,
                                          writerThreads: options.engine.pipeline.ioThreads)
             if let names { extractor.onEntry = { entry in names.appendOrRemember(TerminalText.escaped(entry.name) + "\n") } }
             return extractor

@@ -211,9 +211,12 @@ public struct PackEntryFinder {
                              readsAttributesWithContent: options.storesAttributes,
                              wasGiven: found.isGiven)
         case .directory:
-            // A top named "." stores its contents only, with no entry of its own.
-            if found.name.isEmpty { return nil }
-            header.name = found.name + [UInt8(ascii: "/")]
+            // A top named "." (or "a/..") is stored as `./`, as GNU tar
+            // stores it: its mode, owner, time and attributes are the
+            // tree's own (`pack -C /srv/data .`, a backup of a 0750
+            // directory, stored none, and its restore was 0755; a probe
+            // helper). Its contents keep their names without `./`.
+            header.name = found.name.isEmpty ? Array("./".utf8) : found.name + [UInt8(ascii: "/")]
             readAttributes(of: found, into: &header, walk: walk)
             // Looked at again once its entries are stored (`TarChunkCutter`),
             // as the walk reached it.

@@ -18,15 +18,28 @@ enum MissingDirectories {
     /// the "No such file" an open below it would say after), nil when it
     /// is there.
     static func make(_ path: [UInt8]) -> (directory: [UInt8], error: SystemError)? {
-        let path = TarMemberName.withoutTrailingSlashes(path)
-        if path.isEmpty || withCString(path, { access($0, F_OK) }) == 0 { return nil }
-        if let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex,
-           let failure = make(Array(path[..<slash])) {
-            return failure
-        }
-        if withCString(path, { mkdir($0, 0o777) }) != 0, errno != EEXIST {
-            return (path, .current("mkdir"))
-        }
+        if case .failure(let failure) = made(path) { return (failure.directory, failure.error) }
         return nil
+    }
+
+    /// A directory that could not be made, and why.
+    struct Failure: Error {
+        var directory: [UInt8]
+        var error: SystemError
+    }
+
+    /// `make`, telling whether this call made `path` itself (false: it was
+    /// there, or another process made it meanwhile).
+    static func made(_ path: [UInt8]) -> Result<Bool, Failure> {
+        let path = TarMemberName.withoutTrailingSlashes(path)
+        if path.isEmpty || withCString(path, { access($0, F_OK) }) == 0 { return .success(false) }
+        if let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex,
+           case .failure(let failure) = made(Array(path[..<slash])) {
+            return .failure(failure)
+        }
+        if withCString(path, { mkdir($0, 0o777) }) != 0 {
+            return errno == EEXIST ? .success(false) : .failure(Failure(directory: path, error: .current("mkdir")))
+        }
+        return .success(true)
     }
 }
