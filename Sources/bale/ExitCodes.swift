@@ -7,8 +7,9 @@ struct ExitCodes: ParsableCommand {
     static let table = """
           0        everything done
           1        an error: at least one input was not processed; it is left as
-                   it was, and no partial output exists. Also when the
-                   --json report or standard output cannot be written
+                   it was, and no partial output exists (unpack: the entries
+                   extracted are whole, each named that is not). Also when
+                   the --json report or standard output cannot be written
                    (the work done before it stands)
           2        warnings only, as gzip: something was skipped (an existing
                    output, a directory, a link; for pack, a file inside the

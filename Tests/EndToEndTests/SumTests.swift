@@ -271,6 +271,20 @@ import Testing
                                     + "stopping: the files after it are not hashed"), "\(run.stderr)")
         #expect(run.stderr.contains("bale: t/f") && run.stderr.contains(" files from it to t/f"), "\(run.stderr)")
     }
+
+    /// The digests of the batches before the one that stopped the run are
+    /// printed, as sha256sum prints the lines before an error: given a
+    /// tree, bale printed none (the collector wrote nothing once the run
+    /// had failed, results that had come back included; a probe helper).
+    /// One worker, so the batches before have come back when it stops.
+    @Test func theDigestsBeforeAPoisonBatchArePrinted() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && for i in $(seq 1 600); do seq 1 $i > t/f$(printf %04d $i); done
+            BALE_TEST_KILL_WORKER_AT_CHUNK=2 "$BALE" sum -p 1 t > out 2> err; echo "status=$?"
+            [ -s out ] && echo "lines printed" && sha256sum t/* | head -n "$(wc -l < out)" | cmp - out && echo "sha256sum's"
+            """#)
+        #expect(run.stdout == "status=1\nlines printed\nsha256sum's\n", "\(run.stdout)\(run.stderr)")
+    }
 }
 
 /// `bale gzip -r --manifest`: the digests of the files compressed.

@@ -24,14 +24,19 @@ final class Collector<Sink: ResultSink> {
         let state = State()
         self.state = state
         thread = JoinableThread(name: "bale-collector") {
+            // Once the run failed, results are still written only by a sink
+            // whose results stand alone (`ResultSink.writesWhatCameBeforeAFailure`),
+            // and only while its own writes succeed.
+            var sinkFailed = false
             while let result = results.pop() {
                 window.insert(result)
                 while let ready = window.popNext() {
-                    if failure.hasFailed { continue }
+                    if failure.hasFailed && (sinkFailed || !sink.writesWhatCameBeforeAFailure) { continue }
                     let started = RunSummary.now()
                     do throws(BaleError) {
                         try sink.write(ready)
                     } catch {
+                        sinkFailed = true
                         failure.fail(error)
                         continue
                     }

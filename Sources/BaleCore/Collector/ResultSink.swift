@@ -13,6 +13,20 @@ public protocol ResultSink<Context>: Sendable {
     /// Takes chunk `result.sequence`'s result (called in sequence order,
     /// by the collector thread only).
     func write(_ result: ChunkResult<Context>) throws(BaleError)
+
+    /// Whether the results that come, in order, after the run failed
+    /// elsewhere (a chunk that ended worker after worker, a file that
+    /// could not be read) are still written: each is whole, and comes
+    /// before what failed, as the order holds the later ones back. True
+    /// for a sink whose results stand alone (`sum`'s lines, as sha256sum
+    /// prints those before a failure); false, the default, for one whose
+    /// output the failure makes useless (a temporary file then removed).
+    /// A failure of the sink's own write stops it either way.
+    var writesWhatCameBeforeAFailure: Bool { get }
+}
+
+extension ResultSink {
+    public var writesWhatCameBeforeAFailure: Bool { false }
 }
 
 /// Writes each result's output bytes, in order, to a byte sink, whatever

@@ -57,6 +57,13 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
         self.context = context
     }
 
+    /// A line stands alone: those that come before a failure (a batch
+    /// that ended worker after worker) are printed, as sha256sum prints
+    /// the lines before an error. They were not: with a tree given, a run
+    /// that stopped printed no line at all of the files hashed before
+    /// (a probe helper).
+    var writesWhatCameBeforeAFailure: Bool { true }
+
     func write(_ result: ChunkResult<[SumItem]>) throws(BaleError) {
         let batch = result.context
         guard case .digested(let digests) = result.reply, digests.count == batch.count else {
