@@ -92,7 +92,7 @@ struct GzipOptions: ParsableArguments {
     @Option(name: .customLong("manifest"), help: "With gzip -r: also write the SHA-256 of every file compressed, as sha256sum does, to FILE (- for standard output); not with -d or -t.")
     var manifest: String?
 
-    @Option(name: .customLong("shard"), help: shardHelp)
+    @Option(name: .customLong("shard"), help: shardHelp, transform: Shard.parsed)
     var shard: Shard?
 
     @Option(name: .customLong("chunk-size"), help: ArgumentHelp("Chunk size in KiB (for measurement).", visibility: .hidden))

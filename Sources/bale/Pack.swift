@@ -74,7 +74,7 @@ struct Pack: ParsableCommand {
 
     @OptionGroup var level: LevelOptions
 
-    @Option(name: .customLong("shard"), help: shardHelp)
+    @Option(name: .customLong("shard"), help: shardHelp, transform: Shard.parsed)
     var shard: Shard?
 
     @Option(name: .customLong("manifest"), help: "Also write the SHA-256 of every file, as sha256sum does, to FILE (- for standard output).")

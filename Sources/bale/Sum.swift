@@ -75,7 +75,7 @@ struct Sum: ParsableCommand {
     @Flag(name: [.customShort("z"), .customLong("zero")], help: "End each line with NUL, not newline, and do not escape names.")
     var zero = false
 
-    @Option(name: .customLong("shard"), help: shardHelp)
+    @Option(name: .customLong("shard"), help: shardHelp, transform: Shard.parsed)
     var shard: Shard?
 
     @OptionGroup var engine: EngineOptions

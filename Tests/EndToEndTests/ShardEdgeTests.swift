@@ -74,6 +74,21 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A malformed part says what is wrong with it (the parser said only
+    /// "The value '4/3' is invalid"): a batch script's mistyped variable
+    /// gets its cause.
+    @Test func aMalformedPartSaysWhy() throws {
+        let run = try Scratch().run(#"""
+            for shard in 4/3 1/0 x/3; do "$BALE" sum --shard "$shard" /dev/null 2>&1 | head -n 1; done
+            """#)
+        #expect(run.stdout == """
+            Error: The value '4/3' is invalid for '--shard <K/N>': K, the part, is 1 to N (3), not 4
+            Error: The value '1/0' is invalid for '--shard <K/N>': N, the number of parts, is at least 1
+            Error: The value 'x/3' is invalid for '--shard <K/N>': K/N is two numbers in decimal digits, part K of N parts (1 ≤ K ≤ N)
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// One part for every command, whatever spelling of the tree: `sum
     /// --shard 1/2 /srv/t` hashed the path as printed (`/srv/t/f`) while
     /// `gzip -r` and `pack` hashed `srv/t/f`, so one batch job that packed
