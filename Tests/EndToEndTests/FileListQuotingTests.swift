@@ -35,4 +35,33 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A list read as lines that holds a NUL (`find -print0 | bale pack -T
+    /// -`, `--null` forgotten) is read from that NUL on as with `--null`,
+    /// as GNU tar reads it, and said in GNU tar's words: read as one line,
+    /// it named the first file alone, stored under a name holding all the
+    /// others, exit 0 (a probe helper).
+    @Test func aNulInALineListSwitchesToNulAsInTar() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && for f in a b 'c d'; do echo "$f" > "t/$f"; done
+            printf 't/a\nt/b\0t/c d\0' > list
+            "$BALE" pack -T list -o bale.tgz 2> err; echo "pack: $?"; cat err
+            tar -tzf bale.tgz
+            tar -cf gnu.tar -T list 2> tar.err; tar -tf gnu.tar | cmp - <(tar -tzf bale.tgz) && echo "as tar's"
+            sed 's/^tar: //' tar.err | cmp - <(sed 's/^bale: //' err) && echo "said as tar says it"
+            find t -type f -print0 | "$BALE" gzip -r -k --files-from - 2> /dev/null; echo "gzip -r: $?"; ls t | grep -c '[.]gz$'
+            """#)
+        #expect(run.stdout == """
+            pack: 0
+            bale: list: file name read contains nul character
+            t/a
+            t/b
+            t/c d
+            as tar's
+            said as tar says it
+            gzip -r: 0
+            3
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

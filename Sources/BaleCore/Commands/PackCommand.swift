@@ -76,7 +76,8 @@ public struct PackCommand {
         let removal = options.removesSources ? SourceRemoval(context: context, sharded: options.walker.shard != nil) : nil
         defer { removal?.reportIfNothingRemoved() }
         let paths: [[UInt8]]
-        switch DirectoryListing.paths(options.paths, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
+        switch DirectoryListing.paths(options.paths, listedIn: options.filesFrom, nullSeparated: options.nullSeparated,
+                                       context: context) {
         case .success(let found): paths = found
         case .failure(let error):
             context.fail(error)

@@ -56,7 +56,8 @@ struct RecursiveGzip {
     private func tops() -> [[UInt8]]? {
         let context = options.context
         let tops: [[UInt8]]
-        switch DirectoryListing.paths(options.files, listedIn: options.filesFrom, nullSeparated: options.nullSeparated) {
+        switch DirectoryListing.paths(options.files, listedIn: options.filesFrom, nullSeparated: options.nullSeparated,
+                                       context: context) {
         case .success(var found):
             // As gunzip without -r (and GNU gzip -d -r): a FILE that does
             // not exist is FILE.gz (or -S's, .z, -z) when that does.
