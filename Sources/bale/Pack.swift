@@ -37,7 +37,7 @@ struct Pack: ParsableCommand {
     @Option(name: .customShort("o", allowingJoined: true), help: "The archive (default: NAME.tar.gz beside the first path; - for standard output).")
     var output: String?
 
-    @Option(name: .customShort("C", allowingJoined: true), help: "Change to DIR before reading the paths.")
+    @Option(name: .customShort("C", allowingJoined: true), help: "Change to DIR before reading the paths (once, before them: it applies to every path).")
     var directories: [String] = []
     /// The one -C given (`validate` refuses a second).
     var directory: String? { directories.last }
@@ -113,6 +113,10 @@ struct Pack: ParsableCommand {
         if paths.contains("") { throw ValidationError("a path to pack cannot be an empty string") }
         try requireNonEmpty(output, "-o", "a file name (- for standard output)")
         try requireOneDirectory(directories)
+        if let path = Self.pathBeforeDirectory(RawArguments.commandLine) {
+            throw ValidationError("-C comes after '\(path)': bale's -C applies to every path, so it goes before them "
+                                  + "(GNU tar's applies only to the paths after it, and would read '\(path)' from here)")
+        }
         try requireNonEmpty(filesFrom, "-T", "a file name (- for standard input)")
         try requireNonEmpty(manifest, "--manifest", "a file name (- for standard output)")
         try requireNonEmpty(excludes, "--exclude", "a glob")
@@ -141,6 +145,29 @@ struct Pack: ParsableCommand {
                                     archiveOnStandardOutput ? "the archive" : "the manifest")
         try engine.requireDistinctOutputs([("-o", output), ("--manifest", manifest)])
         _ = try stamps()
+    }
+
+    /// The first path given before a `-C` in `arguments` (the command
+    /// line after bale's name), if one is. bale's `-C` applies to every
+    /// path; GNU tar's only to the paths after it: `tar -czf t.tgz same -C
+    /// in` stores `./same` from where it was started (and says "-C 'in'
+    /// has no effect"), where `bale pack same -C in` packed `in/same`, a
+    /// different file, exit 0 (a probe helper). So a `-C` after a path is
+    /// refused, never read another way than tar's.
+    static func pathBeforeDirectory(_ arguments: [String]) -> String? {
+        let valueOptions = OptionValues.options["pack"] ?? []
+        var path: String?
+        var skipsValue = false
+        for argument in arguments.drop(while: { $0 != "pack" }).dropFirst() {
+            if skipsValue { skipsValue = false; continue }
+            if argument == "--" { return nil }  // only paths after it
+            let isDirectory = argument == "-C" || (argument.hasPrefix("-C") && !argument.hasPrefix("--"))
+            if isDirectory, let path { return path }
+            if valueOptions.contains(argument) { skipsValue = true; continue }
+            if argument.hasPrefix("-") && argument != "-" { continue }
+            if path == nil { path = argument }
+        }
+        return nil
     }
 
     /// True when `path` ends as a compressed tar's name does (`.tar.gz`,

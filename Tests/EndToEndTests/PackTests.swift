@@ -136,6 +136,28 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// bale's `-C` applies to every path; GNU tar's only to those after
+    /// it, so `tar -czf t.tgz same -C in` stores the `same` it was started
+    /// beside, where `bale pack same -C in` packed `in/same`, another file,
+    /// exit 0 (a probe helper). A `-C` after a path is a usage error; one
+    /// before the paths, or an `-o` named `-C`, is not.
+    @Test func aDirectoryAfterAPathIsRefused() throws {
+        let run = try Scratch().run(#"""
+            mkdir in && echo outer > same && echo inner > in/same
+            "$BALE" pack same -C in -o x.tgz 2> err; echo "after: $? $(head -n 1 err)"; ls x.tgz 2> /dev/null
+            "$BALE" pack -f same -Cin -o x.tgz 2> /dev/null; echo "joined, after: $?"
+            "$BALE" pack -C in same -o x.tgz && tar -xOzf x.tgz same
+            "$BALE" pack -o -C same && tar -xOzf ./-C same
+            """#)
+        #expect(run.stdout == """
+            after: 64 Error: -C comes after 'same': bale's -C applies to every path, so it goes before them (GNU tar's applies only to the paths after it, and would read 'same' from here)
+            joined, after: 64
+            inner
+            outer
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `--exclude` of a path given as absolute or with `../` (`tar -c
     /// --exclude=/srv/u/cache /srv/u`, the usual backup line): bale
     /// matched globs only on the stored name (`srv/u/cache`), so the cache
