@@ -158,6 +158,29 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A glob that matches a directory on the way to a path given leaves
+    /// the path out, as GNU tar's (FNM_LEADING_DIR): `find . -type f |
+    /// bale pack -T - --exclude .git` packed `.git`'s files, named one by
+    /// one, exit 0 (a probe helper); `gzip -r --exclude sub g/sub`
+    /// compressed `g/sub`'s files.
+    @Test func excludeMatchesTheDirectoriesOfAPathGiven() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p d/.git/refs d/sub && echo 1 > d/.git/HEAD && echo 2 > d/.git/refs/x && echo 3 > d/sub/c.txt && echo 4 > d/a.txt
+            find d -type f | sort > list
+            tar -czf gnu.tgz --exclude .git --exclude sub -T list
+            "$BALE" pack -o bale.tgz --exclude .git --exclude sub -T list; echo "pack: $?"
+            tar -tzf bale.tgz; [ "$(tar -tzf gnu.tgz)" = "$(tar -tzf bale.tgz)" ] && echo "as tar"
+            "$BALE" gzip -r --exclude sub d/sub; echo "gzip -r: $? $(find d -name '*.gz' | wc -l)"
+            """#)
+        #expect(run.stdout == """
+            pack: 0
+            d/a.txt
+            as tar
+            gzip -r: 0 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `--exclude` of a path given as absolute or with `../` (`tar -c
     /// --exclude=/srv/u/cache /srv/u`, the usual backup line): bale
     /// matched globs only on the stored name (`srv/u/cache`), so the cache

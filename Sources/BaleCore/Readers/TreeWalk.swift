@@ -181,7 +181,7 @@ public final class TreeWalk {
                 continue
             }
             guard let top = tops.popLast() else { return nil }
-            if policy.leavesOut(path: top.path, name: top.name) { continue }
+            if policy.leavesOut(path: top.path, name: top.name, isTop: true) { continue }
             if let event = examine(path: top.path, name: top.name, component: top.path, in: base, isTop: true,
                                    directory: nil) {
                 return event

@@ -27,7 +27,12 @@ public struct TreeWalkPolicy: Sendable {
     public var links = LinkFollowing.never
     /// Leave out entries whose name (or any tail of it after a slash)
     /// matches one of these globs, with everything below them.
-    public var excludes: [String] = [] { didSet { excluding = Self.patterns(excludes) } }
+    public var excludes: [String] = [] {
+        didSet {
+            excluding = Self.patterns(excludes)
+            excludingWithDirectories = ExclusionPatterns(excludes, includesDirectoryContents: true)
+        }
+    }
     /// If not empty, take only regular files whose name matches one of these globs.
     public var includes: [String] = [] { didSet { including = Self.patterns(includes) } }
     /// `excludes` and `includes` as bytes, made once (names are matched
@@ -35,6 +40,10 @@ public struct TreeWalkPolicy: Sendable {
     /// walk does not descend into an excluded directory).
     private var excluding = Self.patterns([])
     private var including = Self.patterns([])
+    /// `excludes` for a path given, which a glob also leaves out when it
+    /// matches a directory on its way (FNM_LEADING_DIR, as extraction
+    /// matches): the walk never met those directories.
+    private var excludingWithDirectories = ExclusionPatterns([], includesDirectoryContents: true)
 
     private static func patterns(_ globs: [String]) -> ExclusionPatterns {
         ExclusionPatterns(globs, includesDirectoryContents: false)
@@ -99,6 +108,7 @@ public struct TreeWalkPolicy: Sendable {
         includes = selection.includes
         // didSet does not run in an initializer.
         excluding = Self.patterns(excludes)
+        excludingWithDirectories = ExclusionPatterns(excludes, includesDirectoryContents: true)
         including = Self.patterns(includes)
         minimumSize = selection.minimumSize
         olderThan = selection.olderThan
@@ -119,13 +129,21 @@ public struct TreeWalkPolicy: Sendable {
     /// there GNU tar's `--exclude '.*'` matches `.` and `./x`, and
     /// `tar -c . --exclude '.*'` stores nothing; bale stores no `./` and
     /// leaves out only the hidden names, as the user meant.
-    func leavesOut(path: [UInt8], name: [UInt8]) -> Bool {
+    ///
+    /// A path given (`isTop`) is left out also when a glob matches a
+    /// directory on its way, as GNU tar matches (FNM_LEADING_DIR): `find
+    /// . -type f | bale pack -T - --exclude .git` packed `./.git/HEAD`
+    /// and the rest of `.git`, named one by one, exit 0, where tar leaves
+    /// them out (a probe helper). Below a path given, the walk never
+    /// enters a directory left out, so a name's own match is enough.
+    func leavesOut(path: [UInt8], name: [UInt8], isTop: Bool = false) -> Bool {
         guard !excludes.isEmpty else { return false }
-        if !name.isEmpty && excluding.excludes(name) { return true }
+        let patterns = isTop ? excludingWithDirectories : excluding
+        if !name.isEmpty && patterns.excludes(name) { return true }
         guard path != name else { return false }
         let fromStart = TarMemberName.withoutLeadingDot(path)
         guard fromStart != name, !fromStart.isEmpty, fromStart != [UInt8(ascii: ".")] else { return false }
-        return excluding.excludes(fromStart)
+        return patterns.excludes(fromStart)
     }
 
     /// True when the regular file at `path` (`name` below its top) with `info` is taken.
