@@ -223,6 +223,7 @@ extension EngineOptions {
             // extracts) is not replaced at the end: the summary goes only
             // where the name holds what it held at the start.
             guarded = GuardedOutputName(jsonFile)
+            if !refused { RunReport.emptyEarlierReport(at: jsonFile) }
         }
         var status = max(refused ? .failure : work(), context.exitStatus)
         progress?.stop()

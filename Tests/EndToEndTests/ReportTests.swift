@@ -5,6 +5,23 @@ import Testing
 /// the files on disk), `--stats` (its verdict for a CPU-bound and a
 /// read-bound run) and the progress line (on a terminal only).
 @Suite struct ReportTests {
+    /// A report an earlier run left in `--json-file` is emptied when the
+    /// run begins: a run ended by a signal writes none, and the earlier
+    /// one, saying its own success, was read as this run's by a batch job
+    /// that reads the file (a probe helper). A run that ends writes its own.
+    @Test func aRunEndedByASignalLeavesNoEarlierReport() throws {
+        let run = try Scratch().run(#"""
+            echo data > f && "$BALE" gzip -k f --json-file j.json && grep -c '"exit_status": 0' j.json
+            mkfifo p && exec 3<> p
+            "$BALE" gzip --json-file j.json < p > out & pid=$!
+            for i in $(seq 1 500); do [ -s j.json ] || break; sleep 0.01; done
+            kill -TERM $pid; wait $pid; echo "status=$? size=$(wc -c < j.json)"
+            exec 3>&-
+            "$BALE" gzip -k -f f --json-file j.json && grep -c '"exit_status": 0' j.json
+            """#)
+        #expect(run.stdout == "1\nstatus=143 size=0\n1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func jsonMatchesTheFilesOnDisk() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -1,7 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The end-of-run reports made from a run's `RunContext`: the JSON object
 /// of `--json` (its figures and its diagnostics) and the stage table of
 /// `--stats` (its figures), with its verdict.
 public enum RunReport {
+    /// Empties the report an earlier run left at `path` (`--json-file`; a
+    /// regular file only, never followed through a link), before the
+    /// work: this run's replaces it at the end, but a run ended by a
+    /// signal or a crash writes none, and the earlier one, saying its own
+    /// success (`"exit_status": 0`), was read as this run's by a batch
+    /// job that reads the file, not the status (a probe helper). Emptied,
+    /// it is no report at all. The file keeps its identity, which the end
+    /// checks (`GuardedOutputName`).
+    public static func emptyEarlierReport(at path: String) {
+        var info = stat()
+        let bytes = TerminalText.bytes(ofName: path)
+        guard withCString(bytes, { lstat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return }
+        let fd = withCString(bytes) { open($0, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        if fd >= 0 { close(fd) }
+    }
+
     /// Where the time went, in one word (`--stats`, and `verdict` in JSON).
     ///
     /// The question bale's design exists to answer: its threads wait for
