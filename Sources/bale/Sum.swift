@@ -90,6 +90,9 @@ struct Sum: ParsableCommand {
         if strict && !check { throw ValidationError("--strict goes with -c") }
         if ignoreMissing && !check { throw ValidationError("--ignore-missing goes with -c") }
         if check { try requireNonEmpty(paths, "-c", "manifest files (- for standard input)") }
+        // The digests are data (`bale sum t --json > m.sha` made a manifest
+        // whose last line sha256sum -c --strict refused; a probe helper).
+        try engine.requireJSONApart(true, check ? "the check's lines" : "the digests")
         // sha256sum's words, its exit status aside (a usage error here).
         if check && mode != nil { throw ValidationError("the --binary and --text options are meaningless when verifying checksums") }
         if check && tag { throw ValidationError("the --tag option is meaningless when verifying checksums") }

@@ -110,6 +110,7 @@ struct Unpack: ParsableCommand {
         try requireOneDirectory(directories)
         try requireNonEmpty(excludes, "--exclude", "a glob")
         try requireNonEmpty(paths, "a PATH", "an entry's name")
+        try engine.requireJSONApart(verbose, "the names -v lists")
         try requireNonEmpty(wildcards, "--wildcards", "a pattern")
         if stripComponents < 0 { throw ValidationError("--strip-components takes a number of components, 0 or more") }
         if [keepOldFiles, skipOldFiles, keepNewerFiles].filter({ $0 }).count > 1 {
@@ -179,6 +180,7 @@ struct List: ParsableCommand {
     func validate() throws {
         try requireNonEmpty(archive, "the archive", "a file name (- for standard input)")
         try requireNonEmpty(excludes, "--exclude", "a glob")
+        try engine.requireJSONApart(true, "the listing")
     }
 
     func run() throws {

@@ -464,6 +464,9 @@ let canMountTmpfs: Bool = {
         "unpack ''", "unpack", "unpack x.tgz -C ''", "unpack x.tgz --io-threads 0", "list ''", "list", "verify ''",
         "verify x.tgz --manifest ''", "sum -c ''", "sum -c m.sha --shard 1/2", "sum -c m.sha ''",
         "sum --quiet d", "sum d --shard 5/4", "sum d -p 0",
+        // --json beside data on standard output (a probe helper: `sum t --json > m.sha` made a manifest that
+        // `sha256sum -c --strict` refused)
+        "sum d --json", "sum -c m.sha --json", "list x.tgz --json", "unpack -v x.tgz --json",
     ]
 
     @Test func everyMalformedArgumentIsAUsageError() throws {

@@ -51,8 +51,8 @@ import Testing
         ("sum", #""$BALE" sum -p 1 t"#, true),
         ("sum -c", #""$BALE" sum -p 1 -c m"#, true),
         ("gzip -t --json", #""$BALE" gzip -p 1 -t big.gz --json"#, false),
-        ("list --json", #""$BALE" list -p 1 a.tgz --json"#, true),
-        ("sum --json", #""$BALE" sum -p 1 t --json"#, false),
+        ("list --json-file", #""$BALE" list -p 1 a.tgz --json-file "$S/j""#, true),
+        ("sum --json-file", #""$BALE" sum -p 1 t --json-file "$S/j""#, true),
         ("exit-codes", #""$BALE" exit-codes"#, false),
         ("--help", #""$BALE" gzip --help"#, false),
     ]
