@@ -130,8 +130,10 @@ public struct TarExtractor: TarReader.Handler {
     private var large: StagedFile?
     private var directories: DirectoryStack
     /// What a `./` entry gives the destination at the end, when this run
-    /// made it (`ExtractionPolicy.destinationIsNew`).
+    /// made it (`ExtractionPolicy.destinationIsNew`; its `place` is -1:
+    /// the destination has none in `directoryNames`), and the owner.
     private var destination: DirectoryToFinish?
+    private var destinationOwner: (user: uid_t, group: gid_t)?
     /// Sets extended attributes and ACLs; nil with `--no-xattrs`.
     private let restorer: AttributeRestorer?
 
@@ -856,13 +858,14 @@ public struct TarExtractor: TarReader.Handler {
     }
 
     /// A `./` entry, for a destination this run made
-    /// (`ExtractionPolicy.destinationIsNew`): its owner now, as a
-    /// directory made gets its owner; its mode, time and attributes at the
-    /// end (`finishDestination`), after its entries, as every directory's.
+    /// (`ExtractionPolicy.destinationIsNew`): its owner, mode, time and
+    /// attributes are given at the end (`finishDestination`), after its
+    /// entries, as every directory's; its owner too (a directory this
+    /// run makes gets the archive's owner at once, but is kept 0700 until
+    /// the end: the destination, made before, is not, and given to
+    /// another owner now, it would let that owner add to it meanwhile).
     private mutating func takeForTheDestination(_ entry: TarEntry) {
-        if policy.restoresOwners, let owner = owner(of: entry), fchown(root, owner.user, owner.group) != 0 {
-            said.append(Self.cannotChangeOwnership(".", to: owner))
-        }
+        destinationOwner = policy.restoresOwners ? owner(of: entry) : nil
         destination = DirectoryToFinish(
             place: -1, seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds,
             mode: policy.mode(entry.mode), made: true, attributed: restoresAttributes(of: entry) ? AttributedEntry(entry) : nil)
@@ -871,6 +874,9 @@ public struct TarExtractor: TarReader.Handler {
     /// Gives the destination what its `./` entry holds (`takeForTheDestination`),
     /// through its descriptor, as `finishDirectory` gives a directory its own.
     private mutating func finishDestination(_ directory: DirectoryToFinish) {
+        if let owner = destinationOwner, fchown(root, owner.user, owner.group) != 0 {
+            said.append(Self.cannotChangeOwnership(".", to: owner))
+        }
         var info = stat()
         guard fstat(root, &info) == 0 else { return }
         let mode = finalMode(of: directory, now: info.st_mode)
@@ -1063,6 +1069,7 @@ public struct TarExtractor: TarReader.Handler {
         // search permission the others' opens needed.
         if let destination { finishDestination(destination) }
         destination = nil
+        destinationOwner = nil
         directoryTimes = []
         directoryPlaces = [:]
         directoryNames = DirectoryNames()
