@@ -17,7 +17,7 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Keep the input files.")
     var keep = false
 
-    @Flag(name: .shortAndLong, help: "Overwrite existing outputs without asking; compress links, multi-linked and sticky files; write to a terminal.")
+    @Flag(name: .shortAndLong, help: "Overwrite existing outputs without asking; compress links named (never followed under -r: GNU gzip -rf follows them out of the tree), multi-linked and sticky files; write to a terminal.")
     var force = false
 
     @OptionGroup var level: LevelOptions
@@ -36,7 +36,7 @@ struct GzipOptions: ParsableArguments {
     /// gzip's `-N`: with gunzip, the output named and dated by what the
     /// header stores (`GzipStoredName`); compressing, bale stores neither.
     @Flag(name: [.customShort("N"), .customLong("name")],
-          help: "Decompressing: name the output and set its time as the header stores them (gunzip -N).")
+          help: "Decompressing the files named (not with -r): name the output and set its time as the header stores them (gunzip -N).")
     var restoreName = false
 
     /// `-N` or `--name` in the `GZIP` variable (`GzipVariable`): taken
