@@ -20,14 +20,7 @@ extension Shard: ExpressibleByArgument {
     /// (the parser's own said only "The value '4/3' is invalid": a batch
     /// script's mistyped variable deserves its cause; a probe helper).
     static func parsed(_ text: String) throws -> Shard {
-        if let shard = Shard(text) { return shard }
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        let digits = parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }
-        if digits, let index = Int(parts[0]), let count = Int(parts[1]) {
-            throw ValidationError(count == 0 ? "N, the number of parts, is at least 1"
-                                  : "K, the part, is 1 to N (\(count)), not \(index)")
-        }
-        throw ValidationError("K/N is two numbers in decimal digits, part K of N parts (1 ≤ K ≤ N)")
+        try Shard.parsing(text).mapError { ValidationError($0.description) }.get()
     }
 }
 

@@ -161,8 +161,7 @@ struct Pack: ParsableCommand {
         for argument in arguments.drop(while: { $0 != "pack" }).dropFirst() {
             if skipsValue { skipsValue = false; continue }
             if argument == "--" { return nil }  // only paths after it
-            let isDirectory = argument == "-C" || (argument.hasPrefix("-C") && !argument.hasPrefix("--"))
-            if isDirectory, let path { return path }
+            if argument.hasPrefix("-C"), let path { return path }  // `-C DIR` or `-CDIR`
             if valueOptions.contains(argument) { skipsValue = true; continue }
             if argument.hasPrefix("-") && argument != "-" { continue }
             if path == nil { path = argument }

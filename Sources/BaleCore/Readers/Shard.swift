@@ -30,10 +30,34 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     /// (`Int` would also take a sign: `+1/3` is no part a batch system
     /// numbers, most likely a mistyped variable, and is refused).
     public init?(_ text: String) {
+        guard case .success(let shard) = Self.parsing(text) else { return nil }
+        self = shard
+    }
+
+    /// `text` as `K/N`, or what is wrong with it, in words for a usage
+    /// error (a batch script's mistyped variable gets its cause).
+    public static func parsing(_ text: String) -> Result<Shard, Malformed> {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
-              let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
-        self.init(index: index, count: count)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
+              let index = Int(parts[0]), let count = Int(parts[1]) else { return .failure(.notTwoNumbers) }
+        guard count >= 1 else { return .failure(.noParts) }
+        guard let shard = Shard(index: index, count: count) else { return .failure(.partOutside(index: index, count: count)) }
+        return .success(shard)
+    }
+
+    /// Why a `--shard` value is no `K/N`.
+    public enum Malformed: Error, CustomStringConvertible {
+        case notTwoNumbers
+        case noParts
+        case partOutside(index: Int, count: Int)
+
+        public var description: String {
+            switch self {
+            case .notTwoNumbers: "K/N is two numbers in decimal digits, part K of N parts (1 ≤ K ≤ N)"
+            case .noParts: "N, the number of parts, is at least 1"
+            case .partOutside(let index, let count): "K, the part, is 1 to N (\(count)), not \(index)"
+            }
+        }
     }
 
     public var description: String { "\(index)/\(count)" }

@@ -27,12 +27,7 @@ public struct TreeWalkPolicy: Sendable {
     public var links = LinkFollowing.never
     /// Leave out entries whose name (or any tail of it after a slash)
     /// matches one of these globs, with everything below them.
-    public var excludes: [String] = [] {
-        didSet {
-            excluding = Self.patterns(excludes)
-            excludingWithDirectories = ExclusionPatterns(excludes, includesDirectoryContents: true)
-        }
-    }
+    public var excludes: [String] = [] { didSet { excluding = Self.patterns(excludes) } }
     /// If not empty, take only regular files whose name matches one of these globs.
     public var includes: [String] = [] { didSet { including = Self.patterns(includes) } }
     /// `excludes` and `includes` as bytes, made once (names are matched
@@ -40,10 +35,6 @@ public struct TreeWalkPolicy: Sendable {
     /// walk does not descend into an excluded directory).
     private var excluding = Self.patterns([])
     private var including = Self.patterns([])
-    /// `excludes` for a path given, which a glob also leaves out when it
-    /// matches a directory on its way (FNM_LEADING_DIR, as extraction
-    /// matches): the walk never met those directories.
-    private var excludingWithDirectories = ExclusionPatterns([], includesDirectoryContents: true)
 
     private static func patterns(_ globs: [String]) -> ExclusionPatterns {
         ExclusionPatterns(globs, includesDirectoryContents: false)
@@ -108,7 +99,6 @@ public struct TreeWalkPolicy: Sendable {
         includes = selection.includes
         // didSet does not run in an initializer.
         excluding = Self.patterns(excludes)
-        excludingWithDirectories = ExclusionPatterns(excludes, includesDirectoryContents: true)
         including = Self.patterns(includes)
         minimumSize = selection.minimumSize
         olderThan = selection.olderThan
@@ -138,7 +128,10 @@ public struct TreeWalkPolicy: Sendable {
     /// enters a directory left out, so a name's own match is enough.
     func leavesOut(path: [UInt8], name: [UInt8], isTop: Bool = false) -> Bool {
         guard !excludes.isEmpty else { return false }
-        let patterns = isTop ? excludingWithDirectories : excluding
+        // A path given: the globs with FNM_LEADING_DIR, as extraction
+        // matches (the walk never met its directories).
+        var patterns = excluding
+        patterns.includesDirectoryContents = isTop
         if !name.isEmpty && patterns.excludes(name) { return true }
         guard path != name else { return false }
         let fromStart = TarMemberName.withoutLeadingDot(path)
