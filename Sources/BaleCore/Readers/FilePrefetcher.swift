@@ -49,10 +49,10 @@ import Glibc
 final class FilePrefetcher: @unchecked Sendable {
     /// What opening one file gave.
     enum Outcome {
-        /// The file, open for reading on `fd` (the taker reads and closes
-        /// it), and its extended attributes when the entry reads them with
-        /// its content (`PackEntry.readsAttributesWithContent`).
-        case opened(fd: Int32, attributes: Result<ExtendedAttributes, SystemError>?)
+        /// The file, open for reading (the taker reads and closes it), and
+        /// its extended attributes when the entry reads them with its
+        /// content (`PackEntry.readsAttributesWithContent`).
+        case opened(OpenedSource, attributes: Result<ExtendedAttributes, SystemError>?)
         /// It could not be opened: leave the entry out.
         case failed(Diagnostic)
         /// The process had no descriptor to spare (EMFILE, ENFILE: a low
@@ -141,7 +141,7 @@ final class FilePrefetcher: @unchecked Sendable {
             defer { done = [:] }
             return Array(done.values)
         }
-        for case .opened(let fd, _) in untaken { FileIO.close(fd) }
+        for case .opened(let source, _) in untaken { FileIO.close(source.fd) }
     }
 
     /// Opens at most `filesAhead` files ahead (`PackDescriptors`), none
@@ -169,8 +169,8 @@ final class FilePrefetcher: @unchecked Sendable {
             while opening > 0 && !stopped { monitor.wait(settled) }
             var fds: [Int32] = []
             for (index, outcome) in done {
-                if case .opened(let fd, _) = outcome {
-                    fds.append(fd)
+                if case .opened(let source, _) = outcome {
+                    fds.append(source.fd)
                     done[index] = .leftToTaker
                 }
             }
@@ -258,12 +258,12 @@ final class FilePrefetcher: @unchecked Sendable {
                 // Short of descriptors: its directory is not held either.
                 if givenUp { opener.close() }
                 // Stopped meanwhile: no one will take it.
-                if stopped, case .opened(let fd, _) = outcome { return fd }
+                if stopped, case .opened(let source, _) = outcome { return source.fd }
                 defer { opened.broadcast() }
                 // Given up meanwhile: closed, and left to the cutter.
-                if givenUp, case .opened(let fd, _) = outcome {
+                if givenUp, case .opened(let source, _) = outcome {
                     done[index] = .leftToTaker
-                    return fd
+                    return source.fd
                 }
                 done[index] = outcome
                 return nil
@@ -276,10 +276,10 @@ final class FilePrefetcher: @unchecked Sendable {
     /// attributes if its entry stores them.
     private func open(_ entry: PackEntry, through opener: DirectoryOfPaths) -> Outcome {
         switch entry.openSource(relativeTo: base, through: opener, holdingDirectory: readersHoldDirectories) {
-        case .success(let fd):
+        case .success(let source):
             // Advice, not a read: where the kernel takes none, the cutter's read does the work.
-            ReadAhead.ask(fd, offset: 0, length: entry.header.size)
-            return .opened(fd: fd, attributes: entry.attributesWithContent(from: fd))
+            ReadAhead.ask(source.fd, offset: 0, length: entry.header.size)
+            return .opened(source, attributes: entry.attributesWithContent(from: source.fd))
         case .failure(let failure):
             if failure.isOutOfDescriptors { return .leftToTaker }
             return .failed(failure.diagnostic(for: entry.header.displayName, wasGiven: entry.wasGiven))

@@ -106,7 +106,7 @@ public struct PackEntry: Equatable, Sendable {
     /// Opens the content for reading, relative to the directory open on
     /// `base` (a path of any length: the walk reaches trees deeper than
     /// PATH_MAX), through a link only when the walk followed links; the
-    /// descriptor of a regular file, or why there is none. Opened without
+    /// file open (with its change time), or why there is none. Opened without
     /// waiting and checked to be a regular file still: the name may have
     /// been given to a FIFO or a device since the walk (`SourceOpenFailure`).
     ///
@@ -134,7 +134,7 @@ public struct PackEntry: Equatable, Sendable {
     /// its name alone; without, it is opened, checked and closed each time.
     /// A path given on the command line is opened as given.
     func openSource(relativeTo base: Int32, through directories: DirectoryOfPaths,
-                    holdingDirectory: Bool = true) -> Result<Int32, SourceOpenFailure> {
+                    holdingDirectory: Bool = true) -> Result<OpenedSource, SourceOpenFailure> {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (followsLinks ? 0 : O_NOFOLLOW)
         let opened: Result<Int32, SourceOpenFailure> = source.withUnsafeBytes { path in
             directories.withDirectory(of: path, relativeTo: base, expecting: walkedDirectory) { place in
@@ -149,7 +149,11 @@ public struct PackEntry: Equatable, Sendable {
             }
         }
         if !holdingDirectory { directories.closeDirectory() }
-        guard case .success(let fd) = opened else { return opened }
+        let fd: Int32
+        switch opened {
+        case .success(let openedFD): fd = openedFD
+        case .failure(let failure): return .failure(failure)
+        }
         var info = stat()
         if fstat(fd, &info) != 0 {
             let error = SystemError.current("fstat")
@@ -160,7 +164,7 @@ public struct PackEntry: Equatable, Sendable {
             FileIO.close(fd)
             return .failure(.notARegularFile(type: UInt32(info.st_mode & S_IFMT)))
         }
-        return .success(fd)
+        return .success(OpenedSource(fd: fd, changeTime: info.st_ctim))
     }
 
     /// What to report, as GNU tar words it, once this file's content was
@@ -172,14 +176,16 @@ public struct PackEntry: Equatable, Sendable {
     /// than the one the walk found under this name (replaced since): the
     /// hard links the walk made to this name are then not links to it.
     ///
-    /// And its change time against the one it had as its reading began
-    /// (`changeAtStart`), as GNU tar compares it: a file rewritten in place
-    /// while read, its modification time set back after (`rsync --inplace
-    /// -t`), was stored torn, half old and half new, exit 0 (a probe).
-    /// Not against the walk's: a change before the reading (another name
-    /// of the file removed, `HostileTreeTests`) leaves what is read whole.
+    /// And its change time against the one it had when it was opened
+    /// (`OpenedSource.changeTime`), as GNU tar compares it: a file
+    /// rewritten in place while read, its modification time set back after
+    /// (`rsync --inplace -t`), was stored torn, half old and half new, exit
+    /// 0 (a probe). Not against the walk's: a change before the open
+    /// (another name of the file removed, `HostileTreeTests`) leaves what
+    /// is read whole. A file opened ahead is judged from that open, a
+    /// little before its read: a change in between is said too.
     func problemAfterReading(from fd: Int32, shortBy: Int64,
-                             changedSince changeAtStart: timespec) -> (problem: Diagnostic, isAnotherFile: Bool)? {
+                             changedSince changeAtOpen: timespec) -> (problem: Diagnostic, isAnotherFile: Bool)? {
         var info = stat()
         // The walk's stamp beside what the file holds now (one fstat).
         let stamps = walkedStamp.flatMap { walked in fstat(fd, &info) == 0 ? (walked, WalkedStamp(info)) : nil }
@@ -188,7 +194,7 @@ public struct PackEntry: Equatable, Sendable {
             return (.warning(path: header.displayName, "File shrank by \(shortBy) bytes; padding with zeros"), isAnotherFile)
         }
         if let (walked, now) = stamps, !now.hasSizeAndTime(of: walked) || isAnotherFile
-            || now.changeSeconds != Int64(changeAtStart.tv_sec) || now.changeNanoseconds != Int32(changeAtStart.tv_nsec) {
+            || now.changeSeconds != Int64(changeAtOpen.tv_sec) || now.changeNanoseconds != Int32(changeAtOpen.tv_nsec) {
             return (.warning(path: header.displayName, "file changed as we read it"), isAnotherFile)
         }
         // A byte past the size stored: a file whose size says less than

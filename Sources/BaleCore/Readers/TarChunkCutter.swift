@@ -111,16 +111,10 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         var hashedTo: Int64 = 0
         /// The bytes stored after its header (its size, or a sparse file's map and data).
         var stored: Int64
-        /// Its change time as its reading began: one that differs once it
+        /// Its change time when it was opened: one that differs once it
         /// is read says the file was written meanwhile
         /// (`PackEntry.problemAfterReading`).
-        var changeAtStart: timespec = timespec()
-
-        /// Notes the change time of the file as its reading begins.
-        mutating func noteChangeTime() {
-            var info = stat()
-            if fstat(fd, &info) == 0 { changeAtStart = info.st_ctim }
-        }
+        var changeAtOpen: timespec
     }
 
     /// Store files with holes as sparse files (`pack --sparse`).
@@ -450,40 +444,41 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
         // A hard link standing in for its file was not opened ahead (the
         // read-ahead opens files only).
         let prefetched = standIn == nil && FilePrefetcher.isPrefetched(entry)
-        let fd: Int32
+        let source: OpenedSource
         let attributes: Result<ExtendedAttributes, SystemError>?
         switch prefetched ? prefetcher.take(position, entry: entry) : .leftToTaker {
         case .failed(let problem):
             leaveOut(entry, problem)
             return
         case .opened(let opened, let read):
-            (fd, attributes) = (opened, read)
+            (source, attributes) = (opened, read)
         case .leftToTaker:
             let holds = prefetcher.readersHoldDirectories
-            var source = entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds)
+            var opening = entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds)
             // Out of descriptors, with files of later entries held open
             // ahead: those are given back (opened again when their turn
             // comes), no more are opened ahead, and this one is tried
             // again, rather than left out. Then again a little later, a
             // few times: what the walk holds for a moment (a directory's
             // attributes) is back by then.
-            if case .failure(let failure) = source, failure.isOutOfDescriptors {
+            if case .failure(let failure) = opening, failure.isOutOfDescriptors {
                 prefetcher.giveUpDescriptors()
                 walkedFiles.close()
-                source = DescriptorLimit.retryingWhileShort(
+                opening = DescriptorLimit.retryingWhileShort(
                     first: entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds),
                     isShort: { if case .failure(let failure) = $0 { failure.isOutOfDescriptors } else { false } },
                     budget: &shortageWaitLeft
                 ) { entry.openSource(relativeTo: base, through: walkedFiles, holdingDirectory: holds) }
             }
-            switch source {
-            case .success(let opened): fd = opened
+            switch opening {
+            case .success(let opened): source = opened
             case .failure(let failure):
                 leaveOut(entry, failure.diagnostic(for: entry.header.displayName, wasGiven: entry.wasGiven))
                 return
             }
-            attributes = entry.attributesWithContent(from: fd)
+            attributes = entry.attributesWithContent(from: source.fd)
         }
+        let fd = source.fd
         if standIn != nil { standIns[listed.header.linkTarget] = entry.header.name }
         storedFiles += 1
         let header = header(of: entry, with: attributes)
@@ -493,16 +488,14 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             recordInIndex(header, headerBlocks: blocks.count, at: streamPosition, position: position, isSparse: true)
             setPending(blocks[...], map[...])
             file = OpenFile(fd: fd, entry: entry, remaining: data, index: position, hashed: digestTable != nil,
-                            regions: regions, stored: data)
-            file?.noteChangeTime()
+                            regions: regions, stored: data, changeAtOpen: source.changeTime)
             return
         }
         let blocks = TarHeader.encode(header)
         recordInIndex(header, headerBlocks: blocks.count, at: streamPosition, position: position)
         setPending(blocks[...])
         file = OpenFile(fd: fd, entry: entry, remaining: entry.header.size, index: position, hashed: digestTable != nil,
-                        stored: entry.header.size)
-        file?.noteChangeTime()
+                        stored: entry.header.size, changeAtOpen: source.changeTime)
     }
 
     /// Leaves out the file of `entry`, which could not be opened, with
@@ -716,7 +709,7 @@ public final class TarChunkCutter: ChunkCutter, @unchecked Sendable {
             hashedEntries.append((current.index, current.entry.header.name))
         }
         if let (problem, isAnotherFile) = current.entry.problemAfterReading(from: current.fd, shortBy: current.shortBy,
-                                                                                changedSince: current.changeAtStart) {
+                                                                                changedSince: current.changeAtOpen) {
             problems.append(problem)
             changed.insert(current.index)
             if isAnotherFile { supplantedFiles.insert(current.entry.header.name) }
