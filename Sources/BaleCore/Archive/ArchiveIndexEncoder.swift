@@ -23,17 +23,22 @@ public struct ArchiveIndexEncoder {
     /// One entry's bytes, before they are compressed (kept to reuse its storage).
     private var record: [UInt8] = []
 
-    /// An empty index, compressed at zlib's level 7. The index is small
+    /// An empty index, compressed at zlib's level 4. The index is small
     /// beside the archive, but every byte of it is a byte more than `tar |
     /// gzip`'s; and it is compressed entry by entry on the reader's thread,
-    /// beside the workers. Level 9 spent 36 ms of CPU on the 390 KB payload
-    /// of the bench's `text` tree (12,103 entries) and 99 ms on 100,000
-    /// empty files; level 7 16 and 41 ms, its compressed index 0.55% and
-    /// 0.57% larger (level 6: a third of 9's time, but an index 15% larger
-    /// for the empty files). docs/performance-history.md, "`pack`'s index at zlib's
-    /// level 7".
+    /// which shares the cores with the workers. Level 9 spent 36 ms of CPU
+    /// on the 390 KB payload of the bench's `text` tree (12,103 entries)
+    /// and 99 ms on 100,000 empty files; level 7 16 and 41 ms (0.6% more
+    /// index), the level used until 2026-12-07; level 4 a third of level
+    /// 7's time (5 ms on `text`, 30 ms instead of 151 on 100,000 small
+    /// text files whose 2.8 MB of records made 847 KB at level 7, 873 KB at
+    /// level 4), for an index 3–5% larger on real trees, 24% on 100,000
+    /// empty files (45 KB → 56 KB): at most 0.06% of any of these
+    /// archives. Level 5 is slower and no smaller on the small files;
+    /// levels 1–3 (zlib's other match finder) 7–60% larger.
+    /// docs/performance-history.md, "`pack`'s index at zlib's level 4".
     public init() throws(CodecError) {
-        compressor = try ZlibStreamCompressor(level: 7)
+        compressor = try ZlibStreamCompressor(level: 4)
     }
 
     /// Records an entry whose first header block is at `headerAt` in the
