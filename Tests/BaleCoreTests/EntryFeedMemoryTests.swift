@@ -8,7 +8,8 @@ import Glibc
 
 /// `EntryFeed` without `keepsEveryEntry` (`pack` without
 /// `--remove-files`): an entry is dropped once the stream and the
-/// read-ahead both passed it, and the walk waits while `walkAhead` are held.
+/// read-ahead both passed it, and the walk waits while `walkAhead` are held,
+/// until the feed is below three quarters of its bounds.
 @Suite struct EntryFeedMemoryTests {
     /// A file entry whose modification time is its index (as `EntryFeedTests` makes them).
     static func entry(_ index: Int) -> PackEntry { EntryFeedTests.entry(index) }
@@ -39,8 +40,14 @@ import Glibc
         }
         usleep(50_000)
         #expect(!appended.withLock { $0 }, "the walk should wait while 4 entries are held")
+        // One dropped: not yet below three quarters of the bound (the
+        // walker is not woken at every entry dropped).
         feed.passed(1, by: .stream)
         feed.passed(1, by: .readAhead)
+        usleep(50_000)
+        #expect(!appended.withLock { $0 }, "the walk should wait until the feed is below 3 of 4 entries")
+        feed.passed(2, by: .stream)
+        feed.passed(2, by: .readAhead)
         walk.join()
         #expect(appended.withLock { $0 })
         if case .entry(let last) = feed.peek(4) { #expect(last.header.modificationSeconds == 4) } else {
