@@ -65,6 +65,44 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A directory one may write in and search but not list (a drop box,
+    /// mode 1733): its outputs' entries are flushed through the file
+    /// system (the directory cannot be opened for reading, which fsync
+    /// needs). `gzip FILE` wrote its whole output there, kept the input and
+    /// said "write error: Permission denied", exit 1, and so did `gunzip`;
+    /// `gzip -r FILE` kept the input, "cannot flush the outputs to disk"
+    /// (a probe helper). GNU gzip and bale now: exit 0, the input gone.
+    @Test(.enabled(if: Machine.isRoot && Machine.has("setpriv"), "needs root and setpriv (a second user)"))
+    func aDirectoryThatCannotBeListedTakesItsOutputs() throws {
+        let run = try Scratch().run(#"""
+            mkdir -m 1733 w
+            cp "$BALE" bale && chmod 755 bale
+            setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c \
+                'cd w && echo one > a && echo two > b && echo three > c && echo four > d && echo five > e
+                 "$0" gzip a; echo "gzip: $?"; "$0" gzip b c; echo "gzip b c: $?"
+                 "$0" gzip d && "$0" gunzip d.gz; echo "gunzip: $?"; "$0" gzip -r e; echo "gzip -r: $?"' \
+                "$PWD/bale" 2> err
+            cat err; ls w; gzip -dc w/a.gz w/b.gz w/c.gz; cat w/d; gzip -dc w/e.gz
+            """#)
+        #expect(run.stdout == """
+            gzip: 0
+            gzip b c: 0
+            gunzip: 0
+            gzip -r: 0
+            a.gz
+            b.gz
+            c.gz
+            d
+            e.gz
+            one
+            two
+            three
+            four
+            five
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// An input that cannot be read, whose output is already there, is
     /// that error (exit 1), as GNU gzip says it (it opens the input
     /// first), for `gzip FILE` and `gzip -r`: bale said only that the

@@ -499,6 +499,8 @@ public final class AtomicOutputFile: Sendable {
         if heldReplaced >= 0 {
             inputRemoval?.nameReplaced(of: FileIdentity(replaced), before: replaced, openOn: heldReplaced)
         }
+        // Open until the commit returns, kept here or by the lifecycle.
+        let fileStillOpen = lockKept
         lifecycle.withLock { lifecycle in
             lifecycle.committed = FileIdentity(written)
             if keepingLock && lockKept >= 0 {
@@ -507,7 +509,7 @@ public final class AtomicOutputFile: Sendable {
             }
         }
         defer { closeDirectory() }
-        if sync { try syncDirectory() }
+        if sync { try syncDirectory(orTheFileSystemOf: fileStillOpen) }
         return .committed
     }
 
@@ -526,13 +528,25 @@ public final class AtomicOutputFile: Sendable {
     }
 
     /// Flushes the directory the file was renamed in (its new entry:
-    /// `FileIO.syncDirectory`).
-    private func syncDirectory() throws(BaleError) {
-        // fsync needs a descriptor open for reading, which O_PATH's is not.
+    /// `FileIO.syncDirectory`). A directory the user may write in and
+    /// search but not list (mode 333, a drop box; 1733) cannot be opened
+    /// for reading, which fsync needs (O_PATH's descriptor will not do):
+    /// then the whole file system is flushed (`syncfs`) through the file
+    /// written, still open on `file`. `gzip FILE` there wrote its whole
+    /// output, kept the input and said "write error: Permission denied",
+    /// exit 1 (a probe helper; GNU gzip: exit 0).
+    private func syncDirectory(orTheFileSystemOf file: Int32) throws(BaleError) {
         let fd = directory == AT_FDCWD
             ? withCString(PathParts(targetName).directory) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
             : Glibc.openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd < 0 { throw .writeFailed(path: path, .current("open its directory")) }
+        if fd < 0 {
+            let failure = SystemError.current("open its directory")
+            if failure.code == EACCES && file >= 0 {
+                if bale_syncfs(file) == 0 { return }
+                throw .writeFailed(path: path, .current("syncfs"))
+            }
+            throw .writeFailed(path: path, failure)
+        }
         defer { FileIO.close(fd) }
         do throws(SystemError) { try FileIO.syncDirectory(fd) } catch { throw .writeFailed(path: path, error) }
     }

@@ -252,11 +252,14 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
     }
 
     /// Flushes the file systems that hold `outputs` (one `syncfs` per
-    /// device, each known by one of the outputs' directories); returns the
-    /// directories whose outputs are not known to be on disk, with why.
+    /// device, each known by one of the outputs' directories, or by the
+    /// output itself in a directory that cannot be opened for reading: one
+    /// the user may write in and search but not list, mode 333 or 1733);
+    /// returns the directories whose outputs are not known to be on disk,
+    /// with why.
     static func flush(outputsIn outputs: [[UInt8]]) -> [[UInt8]: SystemError] {
         var directoryOf: [[UInt8]: dev_t] = [:]
-        var devices: [dev_t: [UInt8]] = [:]
+        var devices: [dev_t: (directory: [UInt8], output: [UInt8])] = [:]
         var problems: [[UInt8]: SystemError] = [:]
         for output in outputs {
             let directory = PathParts(output).directory
@@ -267,12 +270,20 @@ public final class FileSetSink: ResultSink, @unchecked Sendable {
                 continue
             }
             directoryOf[directory] = info.st_dev
-            if devices[info.st_dev] == nil { devices[info.st_dev] = directory }
+            if devices[info.st_dev] == nil { devices[info.st_dev] = (directory, output) }
         }
         // Every one flushed before any input goes.
         var unsynced: [dev_t: SystemError] = [:]
-        for (device, directory) in devices.sorted(by: { $0.key < $1.key }) {
-            let fd = withCString(directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        for (device, place) in devices.sorted(by: { $0.key < $1.key }) {
+            var fd = withCString(place.directory) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            if fd < 0 && errno == EACCES {
+                // syncfs takes any descriptor but O_PATH's: the output's own
+                // (bale's file; write-only when its input's mode is).
+                fd = withCString(place.output) { open($0, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) }
+                if fd < 0 && errno == EACCES {
+                    fd = withCString(place.output) { open($0, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) }
+                }
+            }
             if fd < 0 || bale_syncfs(fd) != 0 { unsynced[device] = .current(fd < 0 ? "open" : "syncfs") }
             if fd >= 0 { FileIO.close(fd) }
         }
