@@ -565,7 +565,8 @@ import Testing
             done
             """#)
         let said = "a tar header follows the end-of-archive blocks, at byte 10240 of the tar stream (another archive "
-            + "appended?): it and what follows are not read, as tar reads them without --ignore-zeros"
+            + "appended, or blocks of this one zeroed?): it and what follows are not read, as tar reads them without "
+            + "--ignore-zeros"
         #expect(run.stdout == """
             a list 2
             unpack 2 a \("")
@@ -581,6 +582,42 @@ import Testing
             unpack 0 a \("")
             zeros.tar: OK (1 entries)
             verify 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Two blocks of an archive zeroed (an entry's header and its first
+    /// data block) read as its end, as in every tar: the entries after
+    /// them are not read, but said (a header further on), exit 2. Only the
+    /// first block after the end was looked at, here the entry's data:
+    /// `verify` said OK, `unpack` and `list` exit 0, with one entry of
+    /// three (a probe helper).
+    @Test func entriesAfterZeroedBlocksAreSaid() throws {
+        let run = try Scratch().run(#"""
+            mkdir src && echo a > src/a && seq 1 20000 > src/b && echo c > src/c
+            tar --format=gnu -cf t.tar -C src a b c
+            python3 -c "b = bytearray(open('t.tar', 'rb').read()); b[1024:2048] = bytes(1024); open('z.tar', 'wb').write(b)"
+            gzip -k z.tar
+            for x in z.tar z.tar.gz; do
+                "$BALE" list $x | awk '{print $6}' | tr '\n' ' '; echo "list ${PIPESTATUS[0]}"
+                mkdir $x.d && "$BALE" unpack -q $x -C $x.d 2> /dev/null; echo "unpack $? $(ls $x.d | tr '\n' ' ')"
+                "$BALE" verify $x 2> err; echo "verify $?"; cat err
+            done
+            """#)
+        let said = "a tar header follows the end-of-archive blocks, at byte 110592 of the tar stream (another archive "
+            + "appended, or blocks of this one zeroed?): it and what follows are not read, as tar reads them without "
+            + "--ignore-zeros"
+        #expect(run.stdout == """
+            a list 2
+            unpack 2 a \("")
+            z.tar: read with warnings (1 entries)
+            verify 2
+            bale: z.tar: \(said)
+            a list 2
+            unpack 2 a \("")
+            z.tar.gz: read with warnings (1 entries)
+            verify 2
+            bale: z.tar.gz: \(said)
 
             """, "\(run.stdout)\(run.stderr)")
     }

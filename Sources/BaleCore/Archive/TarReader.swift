@@ -336,22 +336,26 @@ public struct TarReader {
             switch state {
             case .finished:
                 // What follows the end blocks is not read, as GNU tar
-                // (without --ignore-zeros) and bsdtar read it; but the first
-                // block that is not zeros is looked at: a tar header there
-                // is another archive appended (`cat a.tar b.tar`), whose
-                // entries no tool reads, and `verify` said OK of the first
-                // archive's alone. Said once, a warning.
+                // (without --ignore-zeros) and bsdtar read it; but it is
+                // looked at, block by block, for a tar header: another
+                // archive appended (`cat a.tar b.tar`), or the rest of this
+                // one after blocks of it were zeroed (an entry's header and
+                // data: two zero blocks read as the end), whose entries no
+                // tool reads, and `verify` said OK of those before alone.
+                // Said once, a warning. Only the first block that was not
+                // zeros was looked at: the zeroed blocks' entry's data came
+                // first, and the later entries went without a word, exit 0
+                // (a probe helper). Bytes that are no header (junk after
+                // the padding, a record's stale bytes) say nothing.
                 guard looksPastEnd else { return }
                 guard let next = wholeBlock(from: bytes, at: &index) else { break }
                 let at = offset + bytesPastEnd
                 bytesPastEnd += Int64(TarHeader.blockSize)
-                if next.allSatisfy({ $0 == 0 }) { break }
+                if next.allSatisfy({ $0 == 0 }) || !Self.checksumMatches(next) { break }
                 looksPastEnd = false
-                if Self.checksumMatches(next) {
-                    warn(path: archiveName, "a tar header follows the end-of-archive blocks, at byte \(at) of the tar stream "
-                         + "(another archive appended?): it and what follows are not read, as tar reads them "
-                         + "without --ignore-zeros")
-                }
+                warn(path: archiveName, "a tar header follows the end-of-archive blocks, at byte \(at) of the tar stream "
+                     + "(another archive appended, or blocks of this one zeroed?): it and what follows are not read, "
+                     + "as tar reads them without --ignore-zeros")
             case .content:
                 let available = Int64(bytes.count - index)
                 var take = min(available, contentLeft)
