@@ -546,6 +546,25 @@ import Testing
         return String(cString: buffer)
     }
 
+    /// A script that lists, unpacks and verifies each of `archives`,
+    /// printing the names and exit statuses and verify's words.
+    static func listUnpackAndVerify(_ archives: String) -> String {
+        #"""
+        for x in \#(archives); do
+            "$BALE" list $x | awk '{print $6}' | tr '\n' ' '; echo "list ${PIPESTATUS[0]}"
+            mkdir $x.d && "$BALE" unpack -q $x -C $x.d 2> /dev/null; echo "unpack $? $(ls $x.d | tr '\n' ' ')"
+            "$BALE" verify $x 2> err; echo "verify $?"; cat err
+        done
+        """#
+    }
+
+    /// The warning for a tar header at `byte` of the stream, after its end.
+    static func headerAfterTheEnd(at byte: Int) -> String {
+        "a tar header follows the end-of-archive blocks, at byte \(byte) of the tar stream (another archive "
+            + "appended, or blocks of this one zeroed?): it and what follows are not read, as tar reads them without "
+            + "--ignore-zeros"
+    }
+
     /// Two archives one after the other (`cat a.tar.gz b.tar.gz`): the
     /// second is not read, as GNU tar (without --ignore-zeros) and bsdtar
     /// read it, but `unpack`, `list` and `verify` say so, exit 2: `verify`
@@ -558,15 +577,9 @@ import Testing
             tar -czf 1.tgz a && tar -czf 2.tgz b && cat 1.tgz 2.tgz > both.tgz
             tar -cf 1.tar a && tar -cf 2.tar b && cat 1.tar 2.tar > both.tar
             { cat 1.tar; head -c 20000 /dev/zero; echo junk; } > zeros.tar
-            for x in both.tgz both.tar zeros.tar; do
-                "$BALE" list $x | awk '{print $6}' | tr '\n' ' '; echo "list ${PIPESTATUS[0]}"
-                mkdir $x.d && "$BALE" unpack -q $x -C $x.d 2> /dev/null; echo "unpack $? $(ls $x.d | tr '\n' ' ')"
-                "$BALE" verify $x 2> err; echo "verify $?"; cat err
-            done
+            \#(Self.listUnpackAndVerify("both.tgz both.tar zeros.tar"))
             """#)
-        let said = "a tar header follows the end-of-archive blocks, at byte 10240 of the tar stream (another archive "
-            + "appended, or blocks of this one zeroed?): it and what follows are not read, as tar reads them without "
-            + "--ignore-zeros"
+        let said = Self.headerAfterTheEnd(at: 10240)
         #expect(run.stdout == """
             a list 2
             unpack 2 a \("")
@@ -598,15 +611,9 @@ import Testing
             tar --format=gnu -cf t.tar -C src a b c
             python3 -c "b = bytearray(open('t.tar', 'rb').read()); b[1024:2048] = bytes(1024); open('z.tar', 'wb').write(b)"
             gzip -k z.tar
-            for x in z.tar z.tar.gz; do
-                "$BALE" list $x | awk '{print $6}' | tr '\n' ' '; echo "list ${PIPESTATUS[0]}"
-                mkdir $x.d && "$BALE" unpack -q $x -C $x.d 2> /dev/null; echo "unpack $? $(ls $x.d | tr '\n' ' ')"
-                "$BALE" verify $x 2> err; echo "verify $?"; cat err
-            done
+            \#(Self.listUnpackAndVerify("z.tar z.tar.gz"))
             """#)
-        let said = "a tar header follows the end-of-archive blocks, at byte 110592 of the tar stream (another archive "
-            + "appended, or blocks of this one zeroed?): it and what follows are not read, as tar reads them without "
-            + "--ignore-zeros"
+        let said = Self.headerAfterTheEnd(at: 110592)
         #expect(run.stdout == """
             a list 2
             unpack 2 a \("")
