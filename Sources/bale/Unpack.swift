@@ -23,7 +23,10 @@ struct Unpack: ParsableCommand {
         next entries are still tried), is named, and the exit status is 1. \
         Extended attributes, ACLs and capabilities are restored (ACLs with \
         the modes in full, as bsdtar: as root or with --same-permissions; \
-        security.* and trusted.* as root; --no-xattrs: none).
+        security.* and trusted.* as root; --no-xattrs: none). An entry of \
+        bale's own archive (a file) that differs from the archive's index, \
+        which bale list shows, is not extracted (exit 1): the archive was \
+        changed after bale made it.
 
         Examples:
           bale unpack logs.tar.gz

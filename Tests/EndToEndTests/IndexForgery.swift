@@ -11,6 +11,7 @@
 ///   points at another entry's header);
 /// - `rename A NEW`: A is called NEW in the index;
 /// - `size A N`: A is N bytes long in the index;
+/// - `mode A OCTAL`: A has that mode in the index;
 /// - `member-data K N`: member K's data is N bytes shorter and member
 ///   K+1's N bytes longer (the totals still add up);
 /// - `same`: rewritten with no lie (the forger's own check).
@@ -67,6 +68,7 @@ enum IndexForgery {
             a['name'], b['name'] = b['name'], a['name']
         elif edit == 'rename': named[args[0].encode()]['name'] = args[1].encode()
         elif edit == 'size': named[args[0].encode()]['size'] = int(args[1])
+        elif edit == 'mode': named[args[0].encode()]['mode'] = int(args[1], 8)
         elif edit == 'member-data':
             k, delta = int(args[0]), int(args[1])
             mem[k][1] -= delta; mem[k + 1][1] += delta

@@ -201,17 +201,12 @@ public struct TarVerifier: TarReader.Handler {
     /// when there is no index or it already disagreed.
     private mutating func indexEntry(begun entry: TarEntry) -> ArchiveIndex.Entry? {
         guard let index, indexDisagreement == nil else { return nil }
-        let number = entries - 1
-        let shown = TerminalText.escaped(entry.name)
-        guard let recorded = index.entry(number) else {
-            indexDisagreement = "entry \(number + 1) (\(shown)) is in the stream, not in the index"
+        switch index.compare(entry, number: entries - 1) {
+        case .agrees(let recorded): return recorded
+        case .differs(let difference):
+            indexDisagreement = difference.worded
             return nil
         }
-        if let difference = recorded.disagreement(with: entry) {
-            indexDisagreement = "entry \(number + 1) (\(shown)): \(difference)"
-            return nil
-        }
-        return recorded
     }
 
     public mutating func content(_ bytes: UnsafeRawBufferPointer) throws(BaleError) {
@@ -245,8 +240,8 @@ public struct TarVerifier: TarReader.Handler {
     /// The first difference between the index and a stream read whole:
     /// `indexDisagreement`, or an entry the index has and the stream lacks.
     public var indexVerdict: String? {
-        guard let index, indexDisagreement == nil, let missing = index.entry(entries) else { return indexDisagreement }
-        return "entry \(entries + 1) (\(TerminalText.escaped(TerminalText.name(claimed: missing.name)))) is in the index, not in the stream"
+        guard let index, indexDisagreement == nil else { return indexDisagreement }
+        return index.missing(afterStreamOf: entries)
     }
 
     public mutating func finish() -> [Diagnostic] { [] }

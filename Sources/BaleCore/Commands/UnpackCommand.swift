@@ -101,6 +101,15 @@ public struct UnpackCommand {
                                 engine: options.engine, context: context)
                 .read(into: extractor, pipeline: pipeline, output: names)
         }
+        // bale's own archive in a file: held to its index, which `list`
+        // shows (`IndexHeldExtraction`); a damaged index is not used (the
+        // stream is extracted as tar extracts it; `verify` says why).
+        if input.seekable && input.isGzip,
+           case .found(let found) = ArchiveIndexReader.lookUpRecords(fd: input.fd, path: input.name) {
+            let held = IndexHeldExtraction(extractor(), index: ArchiveIndexDecoder.EntryWalk(found), archiveName: input.name)
+            let sink = TarStreamSink(archiveName: input.name, handler: held)
+            return input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context, output: names)
+        }
         let sink = TarStreamSink(archiveName: input.name, handler: extractor())
         return input.read(into: sink, codec: options.engine.codec, pipeline: pipeline, context: context, output: names)
     }
