@@ -258,7 +258,9 @@ struct Gunzip: ParsableCommand {
         discussion: """
         Any gzip input is accepted: single or multi-member, from gzip, pigz or \
         any other tool. Files written by bale are split at their members and \
-        decompressed on all workers.
+        decompressed on all workers. Only gzip: the formats GNU gunzip also \
+        reads (compress's .Z, pack's .z, a zip of one file) are 'not in gzip \
+        format' (exit 1, the input kept).
 
         Examples:
           bale gunzip big.log.gz             # big.log.gz -> big.log

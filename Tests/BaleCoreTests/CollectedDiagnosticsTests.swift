@@ -28,6 +28,17 @@ import Testing
         #expect(collected.kept.count + collected.notKeptCount == 1_000)
     }
 
+    /// A name larger than the byte limit alone (an 8 MB pax path refused)
+    /// is kept shortened: it was only counted, "1 more error like those
+    /// above not shown" with none above.
+    @Test func aNameOfMegabytesIsKeptShortened() {
+        var collected = CollectedDiagnostics()
+        collected.append(.error(path: String(repeating: "n", count: 9 << 20), "File name too long; not extracted"))
+        #expect(collected.notKeptCount == 0)
+        #expect(collected.all.map(\.line) == ["bale: " + String(repeating: "n", count: 4096)
+                                              + "… (a name of 9437184 bytes): File name too long; not extracted"])
+    }
+
     @Test func theRunsStatusCountsWhatItDidNotKeep() {
         let context = RunContext(quiet: true)
         for _ in 0..<CollectedDiagnostics.limit { context.report(.notice(path: nil, "n")) }

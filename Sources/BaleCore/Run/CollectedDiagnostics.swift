@@ -49,8 +49,19 @@ public struct CollectedDiagnostics: Sendable {
         append(diagnostic, order: order)
     }
 
+    /// A path longer than this is kept shortened (`shortened`).
+    static let longestPathKept = 64 << 10
+
     /// Collects `diagnostic`, found for the step `order`.
     public mutating func append(_ diagnostic: Diagnostic, order: Int) {
+        var diagnostic = diagnostic
+        // A name of megabytes (a pax path of 8 MB refused) was larger than
+        // the byte limit alone: never kept, it was said only as "1 more
+        // error like those above not shown", with none above (a probe
+        // helper). Its first 4,096 characters name it well enough.
+        if let path = diagnostic.path, path.utf8.count > Self.longestPathKept {
+            diagnostic.path = Self.shortened(path)
+        }
         worstExitStatus = max(worstExitStatus, diagnostic.exitStatus)
         let bytes = (diagnostic.path?.utf8.count ?? 0) + diagnostic.cause.utf8.count
         if kept.count < Self.limit && keptBytes + bytes <= Self.byteLimit {
@@ -61,6 +72,11 @@ public struct CollectedDiagnostics: Sendable {
             let before = notKept[diagnostic.severity] ?? (0, .success)
             notKept[diagnostic.severity] = (before.count + diagnostic.standsFor, max(before.worst, diagnostic.exitStatus))
         }
+    }
+
+    /// `path`'s first 4,096 characters, then how long it was.
+    static func shortened(_ path: String) -> String {
+        "\(path.prefix(4096))… (a name of \(path.utf8.count) bytes)"
     }
 
     /// Collects each of `diagnostics`, in order.
