@@ -8,7 +8,9 @@ struct ExitCodes: ParsableCommand {
           0        everything done
           1        an error: at least one input was not processed; it is left as
                    it was, and no partial output exists (unpack: the entries
-                   extracted are whole, each named that is not). Also when
+                   extracted are whole, each refused or cut short named;
+                   reading stops at damage, as in tar; for bale's archives
+                   bale verify names the entries after it). Also when
                    the --json report or standard output cannot be written
                    (the work done before it stands)
           2        warnings only, as gzip: something was skipped (an existing
