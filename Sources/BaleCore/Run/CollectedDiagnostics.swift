@@ -49,8 +49,10 @@ public struct CollectedDiagnostics: Sendable {
         append(diagnostic, order: order)
     }
 
-    /// A path longer than this is kept shortened (`shortened`).
-    static let longestPathKept = 64 << 10
+    /// A path longer than this is kept shortened (`shortened`): 1 MiB, so
+    /// that any name a tree can hold (a chain of 65,536 components, 128
+    /// KiB) is said whole, as GNU tar says it.
+    static let longestPathKept = 1 << 20
 
     /// Collects `diagnostic`, found for the step `order`.
     public mutating func append(_ diagnostic: Diagnostic, order: Int) {
