@@ -62,6 +62,7 @@ struct Bale: ParsableCommand {
         if let empty = given.prefix(while: { $0 != "--" }).first(where: { $0.hasPrefix("--") && $0.count > 3 && $0.firstIndex(of: "=") == $0.index(before: $0.endIndex) }) {
             let message = "\(empty) has an empty value; give one, or leave the option out"
             // Told with the command's usage line, as the parser tells its own errors.
+            UsageErrorReport.emptyEarlierReport(namedIn: given)
             guard let command = configuration.subcommands.first(where: { $0._commandName == given.first }) else {
                 Self.exit(withError: ValidationError(message))
             }
@@ -73,7 +74,7 @@ struct Bale: ParsableCommand {
         // the fast path does not take (help, a usage error) is parsed again
         // as given, so that a message names an argument as it was typed.
         let arguments = JoinedArguments.joiningLongRuns(given)
-        if let command = SubcommandFastPath.parse(arguments, among: configuration.subcommands) { run(command) }
+        if let command = SubcommandFastPath.parse(arguments, among: configuration.subcommands) { run(command, given) }
         // getopt_long's abbreviations (`--std`), tried only now that the
         // line failed to parse as given (`LongOptionAbbreviations`); a line
         // that still fails is told with them written out, so that the error
@@ -81,7 +82,7 @@ struct Bale: ParsableCommand {
         let expanded = LongOptionAbbreviations.expanding(given, among: configuration.subcommands)
         if let expanded, let command = SubcommandFastPath.parse(JoinedArguments.joiningLongRuns(expanded),
                                                                  among: configuration.subcommands) {
-            run(command)
+            run(command, expanded)
         }
         let line = expanded ?? given
         // Help beside an unknown option: argument-parser shows the help and
@@ -90,14 +91,19 @@ struct Bale: ParsableCommand {
         // help into the manifest, exit 0; GNU's getopt stops at the first
         // unknown letter (sha256sum: exit 1). The unknown option wins.
         if let unknown = UnknownOptionBesideHelp.error(in: line) {
+            if unknown.status == ExitCode.validationFailure.rawValue { UsageErrorReport.emptyEarlierReport(namedIn: line) }
             FileIO.report(unknown.message)
             Glibc.exit(unknown.status)
         }
-        Self.main(line)
+        // The whole tree parses what the fast path did not take: help and
+        // --version (argument-parser's clean exits), or the usage error.
+        let parsed: ParsableCommand
+        do { parsed = try Self.parseAsRoot(line) } catch { exit(withError: error, refusing: line) }
+        run(parsed, line)
     }
 
-    /// Runs a command parsed on its own (`SubcommandFastPath`) and exits.
-    private static func run(_ parsed: ParsableCommand) -> Never {
+    /// Runs a command parsed from `line` and exits.
+    private static func run(_ parsed: ParsableCommand, _ line: [String]) -> Never {
         do {
             var command = parsed
             try command.run()
@@ -107,7 +113,14 @@ struct Bale: ParsableCommand {
             // usage text it would build first only to print nothing.
             Glibc.exit(code.rawValue)
         } catch {
-            Self.exit(withError: error)
+            exit(withError: error, refusing: line)
         }
+    }
+
+    /// Exits as argument-parser does for `error`; a usage error (64) first
+    /// empties the report an earlier run left (`UsageErrorReport`).
+    private static func exit(withError error: Error, refusing line: [String]) -> Never {
+        if exitCode(for: error) == .validationFailure { UsageErrorReport.emptyEarlierReport(namedIn: line) }
+        Self.exit(withError: error)
     }
 }

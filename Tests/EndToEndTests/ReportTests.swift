@@ -22,6 +22,35 @@ import Testing
         #expect(run.stdout == "1\nstatus=143 size=0\n1\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// A command line refused (a usage error, exit 64) empties the report
+    /// an earlier run left under `--json-file`, as a run that begins does:
+    /// it stayed, saying its own success, for a batch job to read as this
+    /// run's. The name is guessed from a line that did not parse, so a file
+    /// that is not one of bale's reports is left alone.
+    @Test func aRefusedCommandLineLeavesNoEarlierReport() throws {
+        let run = try Scratch().run(#"""
+            echo data > f && echo 'a,b' > data.csv
+            for line in "gzip -k f --bogus" "gzip -p 0 f" "gunzip -S '' f" "pack f -C d" "pack --mtime never f -o f.tgz" \
+                        "sum --json f" "gzip --shard 3/2 f" "gzip -k f --json-f=j.json --suffix="; do
+                "$BALE" gzip -k -f f --json-file j.json || echo "the report's run failed"
+                eval "\"\$BALE\" $line --json-file j.json" 2> /dev/null; echo "$line: $? $(wc -c < j.json)"
+            done
+            "$BALE" gzip -k f --json-file data.csv --bogus 2> /dev/null; echo "data: $? $(cat data.csv)"
+            """#)
+        #expect(run.stdout == """
+            gzip -k f --bogus: 64 0
+            gzip -p 0 f: 64 0
+            gunzip -S '' f: 64 0
+            pack f -C d: 64 0
+            pack --mtime never f -o f.tgz: 64 0
+            sum --json f: 64 0
+            gzip --shard 3/2 f: 64 0
+            gzip -k f --json-f=j.json --suffix=: 64 0
+            data: 64 a,b
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func jsonMatchesTheFilesOnDisk() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""

@@ -14,13 +14,29 @@ public enum RunReport {
     /// job that reads the file, not the status (a probe helper). Emptied,
     /// it is no report at all. The file keeps its identity, which the end
     /// checks (`GuardedOutputName`).
-    public static func emptyEarlierReport(at path: String) {
+    ///
+    /// `onlyIfAReport`: the name was only guessed from a command line that
+    /// did not parse (a usage error, exit 64), so it may name data (`bale
+    /// gzip --json-file data.csv --bogus`): the file is emptied only when
+    /// it begins as bale's reports begin (`{"command": "`).
+    public static func emptyEarlierReport(at path: String, onlyIfAReport: Bool = false) {
         var info = stat()
         let bytes = TerminalText.bytes(ofName: path)
         guard withCString(bytes, { lstat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return }
+        if onlyIfAReport {
+            let fd = withCString(bytes) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+            guard fd >= 0 else { return }
+            var start = [UInt8](repeating: 0, count: reportStart.count)
+            let count = start.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+            close(fd)
+            guard count == reportStart.count, start == reportStart else { return }
+        }
         let fd = withCString(bytes) { open($0, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
         if fd >= 0 { close(fd) }
     }
+
+    /// How every JSON report bale writes begins (`json`'s first field).
+    private static let reportStart = Array(#"{"command": ""#.utf8)
 
     /// Where the time went, in one word (`--stats`, and `verdict` in JSON).
     ///
