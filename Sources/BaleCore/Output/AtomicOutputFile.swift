@@ -490,7 +490,20 @@ public final class AtomicOutputFile: Sendable {
                 discard()
                 return .targetExists
             }
-            throw .writeFailed(path: path, .current("rename"))
+            // Removed here, while it is known to be the file written; one
+            // that cannot be (an append-only directory refuses both) is
+            // named, for it holds the whole output.
+            let failure = SystemError.current("rename")
+            if withCString(temporaryName, { unlinkat(directory, $0, 0) }) != 0 && errno != ENOENT {
+                let removal = SystemError.current("unlink")
+                lifecycle.withLock { lifecycle in
+                    bale_unregister_temporary(lifecycle.slot)
+                    lifecycle.slot = -1
+                }
+                throw .leftUnnamed(path: path, temporary: TerminalText.name(PathParts(temporaryName).name),
+                                   rename: failure, removal: removal)
+            }
+            throw .writeFailed(path: path, failure)
         }
         lifecycle.withLock { lifecycle in
             bale_unregister_temporary(lifecycle.slot)

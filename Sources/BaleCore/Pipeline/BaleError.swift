@@ -41,6 +41,12 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     /// wrote, when it is to be renamed into place: another process took
     /// its name. Nothing is committed, no input removed.
     case temporaryReplaced(path: String)
+    /// The output was written whole but could not take its name, nor
+    /// could its temporary file be removed (an append-only directory,
+    /// `chattr +a`: both EPERM): it stays under `temporary`, its name in
+    /// the target's directory, which the message gives so that it can be
+    /// found and kept (it was left there unsaid: a probe helper).
+    case leftUnnamed(path: String, temporary: String, rename: SystemError, removal: SystemError)
     /// A worker process died or broke the wire protocol.
     case workerFailed(String)
     /// The chunk of `path` at `offset` ended worker after worker (a poison
@@ -89,7 +95,8 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
              .corrupt(let path, _, _), .failedCheck(let path, _, _), .codecFailed(let path, _, _),
              .badArchive(let path, _, _), .truncated(let path),
              .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _),
-             .poisonBatch(let path, _, _, _, _), .directoryReplaced(let path), .temporaryReplaced(let path):
+             .poisonBatch(let path, _, _, _, _), .directoryReplaced(let path), .temporaryReplaced(let path),
+             .leftUnnamed(let path, _, _, _):
             return path
         case .brokenPipe, .workerFailed: return nil
         }
@@ -106,6 +113,9 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .writeFailed(_, let error) where error.operation == "rename":
             return "cannot give the finished output its name (rename): \(error.reason)"
         case .writeFailed(_, let error): return "write error: \(error.reason)"
+        case .leftUnnamed(_, let temporary, let rename, let removal):
+            return "cannot give the finished output its name (rename): \(rename.reason); it is left whole beside it "
+                + "as '\(temporary)', which cannot be removed (\(removal.reason))"
         case .brokenPipe: return "standard output: broken pipe"
         case .corrupt(_, let offset?, let reason): return "invalid compressed data at byte \(offset): \(reason)"
         case .corrupt(_, nil, let reason): return reason
