@@ -80,7 +80,7 @@ struct GzipOptions: ParsableArguments {
     @Option(name: .customLong("min-size"), help: "With -r: take only files of at least SIZE bytes (K, M, G suffixes).")
     var minimumSize: String?
 
-    @Option(name: .customLong("older-than"), help: "With -r: take only files modified at least this long ago (e.g. 7d, 12h, 30m).")
+    @Option(name: .customLong("older-than"), help: "With -r: take only files modified at least this long ago (e.g. 7d, 12h, 30m; a number alone is days, as find -mtime counts).")
     var olderThan: String?
 
     @Option(name: .customLong("files-from"), help: "With -r: also process the paths listed in FILE (- for standard input).")
@@ -108,7 +108,7 @@ struct GzipOptions: ParsableArguments {
             throw ValidationError("--min-size takes a number of bytes, with an optional K, M, G or T")
         }
         if olderThan != nil && FileSelection.duration(olderThan!) == nil {
-            throw ValidationError("--older-than takes a number with s, m, h, d or w (e.g. 7d)")
+            throw ValidationError("--older-than takes a number of days, or a number with s, m, h, d or w (e.g. 7d, 12h)")
         }
         let selecting = outputDirectory != nil || !excludes.isEmpty || !includes.isEmpty || minimumSize != nil
             || olderThan != nil || filesFrom != nil || manifest != nil || shard != nil

@@ -415,7 +415,8 @@ import Testing
     /// nothing, to a directory) is GNU gzip 1.12's error: "Too many levels
     /// of symbolic links", exit 1, said under -q too, the link left. bale
     /// warned, exit 2, and -q hid it (a reading helper). With -f the link's
-    /// file is compressed, as by gzip.
+    /// file is compressed, as by gzip. Under -r too (a probe helper: the
+    /// warning, exit 2, there).
     @Test(.enabled(if: Machine.has("gzip"), "needs GNU gzip"))
     func aSymbolicLinkNamedIsGzipsError() throws {
         let run = try Scratch().run(#"""
@@ -423,13 +424,13 @@ import Testing
             bale() { "$BALE" gzip "$@"; }
             for tool in gzip bale; do
                 rm -rf w && mkdir w && cd w && cp ../a ../a.gz . && ln -s a l && ln -s nowhere n && ln -s ../d ld && ln -s a.gz lz.gz
-                for args in "l" "-q n" "ld" "-d lz.gz" "-q -d lz.gz"; do
+                for args in "l" "-q n" "ld" "-d lz.gz" "-q -d lz.gz" "-r l" "-r -q n" "-r ld" "-r -d lz.gz"; do
                     $tool $args 2> ../err; echo "$args: $? $(grep -c 'Too many levels of symbolic links' ../err)"
                 done
                 ls | tr '\n' ' '; echo; $tool -f l && [ -f l.gz ] && [ ! -e l ] && echo "-f: the link's file"
                 cd ..
             done > both
-            sed -n '1,7p' both | cmp - <(sed -n '8,14p' both) && echo "as gzip"; sed -n '1,7p' both
+            sed -n '1,11p' both | cmp - <(sed -n '12,22p' both) && echo "as gzip"; sed -n '1,11p' both
             """#)
         #expect(run.stdout == """
             as gzip
@@ -438,6 +439,10 @@ import Testing
             ld: 1 1
             -d lz.gz: 1 1
             -q -d lz.gz: 1 1
+            -r l: 1 1
+            -r -q n: 1 1
+            -r ld: 1 1
+            -r -d lz.gz: 1 1
             a a.gz l ld lz.gz n 
             -f: the link's file
 

@@ -132,12 +132,15 @@ import Testing
             echo partial > "t/$name"
             "$BALE" gzip -r t 2> err; echo "status $?"; sed "s/$name/TEMP/" err
             ls -A t | sed "s/$name/TEMP/"
+            "$BALE" gunzip -r t 2> err; echo "status $?"; sed "s/$name/TEMP/" err
             """#)
         #expect(run.stdout == """
             status 0
             bale: t/TEMP: a temporary file of another bale run (killed, or still writing); not compressed
             TEMP
             keep.gz
+            status 0
+            bale: t/TEMP: a temporary file of another bale run (killed, or still writing); not decompressed
 
             """, "\(run.stdout)\(run.stderr)")
     }

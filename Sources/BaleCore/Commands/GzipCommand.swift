@@ -110,7 +110,9 @@ public struct GzipCommand: Sendable {
         for (file, bytes) in zip(files, fileBytes) {
             let outcome = file == "-" ? standardStream(pipeline) : oneFile(bytes, pipeline, leftovers: leftovers)
             status = max(status, outcome)
-            if outcome == .brokenPipe { break }
+            // A standard output that failed (a full disk, /dev/full) stops
+            // the run, as gzip's: each later file said it again.
+            if outcome == .brokenPipe || StandardOutput.hasFailed { break }
         }
         return status
     }

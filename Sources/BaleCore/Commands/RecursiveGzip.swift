@@ -119,7 +119,10 @@ struct RecursiveGzip {
                 let outcome = command.transformFile(file.path, examined: file.info, into: nil, removing: false,
                                                     pipeline: pipeline)
                 status = max(status, outcome)
-                if outcome == .brokenPipe { break }
+                // Standard output gone or failed (a full disk, /dev/full):
+                // the run stops there, as gzip's, said once (every later
+                // file said it again: a probe helper).
+                if outcome == .brokenPipe || StandardOutput.hasFailed { break }
             }
             return status
         }
@@ -391,7 +394,7 @@ struct RecursiveGzip {
             // every later run failed on it (exit 1), the leftover kept.
             if !entry.isGiven && changesFiles && entry.type == S_IFREG && AtomicOutputFile.isTemporaryName(name) {
                 if inThisPart(entry) {
-                    report(.notice(path: shown, TreeWalkProblem.temporaryFile + "; not compressed"))
+                    report(.notice(path: shown, TreeWalkProblem.temporaryFile + (options.decompress ? "; not decompressed" : "; not compressed")))
                 }
                 return
             }
@@ -403,6 +406,11 @@ struct RecursiveGzip {
                 let ownerComesFree = parentIsSetgid.map { !$0 } ?? false
                     && entry.info.st_uid == geteuid() && entry.info.st_gid == getegid()
                 consider(entry, ownerComesFree: ownerComesFree)
+            case S_IFLNK where inThisPart(entry) && entry.isGiven:
+                // Named on the command line: gzip's error, exit 1, as
+                // without -r (the README said so; it was the warning below,
+                // exit 2: a probe helper). -r follows no link, even with -f.
+                report(.error(path: shown, "Too many levels of symbolic links (a symbolic link: -r does not follow it)"))
             case S_IFLNK where inThisPart(entry):
                 report(.warning(path: shown, "is a symbolic link -- ignored", wording: .sentence))
             case S_IFLNK:
