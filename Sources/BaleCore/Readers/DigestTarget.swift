@@ -85,6 +85,7 @@ struct DigestTarget: Equatable {
             FileIO.close(fd)
             return .failed(.changedWhileRead)
         }
+        info = HashedFileStamp.settled(fd, info)
         return .file(fd, size: Int64(info.st_size), stamp: HashedFileStamp(info))
     }
 
