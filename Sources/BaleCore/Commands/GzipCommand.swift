@@ -475,7 +475,7 @@ public struct GzipCommand: Sendable {
             return nil
         }
         if !waits { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
-        return OpenedInput(fd: fd, info: opened)
+        return OpenedInput(fd: fd, info: SettledStatus.of(fd, as: opened))
     }
 
     /// `transformFile` of an input already open (`openInput`; the caller

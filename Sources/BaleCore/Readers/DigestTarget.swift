@@ -85,7 +85,7 @@ struct DigestTarget: Equatable {
             FileIO.close(fd)
             return .failed(.changedWhileRead)
         }
-        info = HashedFileStamp.settled(fd, info)
+        info = SettledStatus.of(fd, as: info)
         return .file(fd, size: Int64(info.st_size), stamp: HashedFileStamp(info))
     }
 

@@ -24,6 +24,7 @@ enum ListedFileReader {
         guard fstat(fd, &opened) == 0, opened.st_dev == file.info.st_dev, opened.st_ino == file.info.st_ino else {
             return ([], .unreadable("replaced since it was listed"))
         }
+        opened = SettledStatus.of(fd, as: opened)
         let bytes: [UInt8]
         do throws(SystemError) {
             bytes = try FileIO.bytes(fd, upTo: length, at: offset)

@@ -164,7 +164,7 @@ public struct PackEntry: Equatable, Sendable {
             FileIO.close(fd)
             return .failure(.notARegularFile(type: UInt32(info.st_mode & S_IFMT)))
         }
-        return .success(OpenedSource(fd: fd, changeTime: info.st_ctim))
+        return .success(OpenedSource(fd: fd, changeTime: SettledStatus.of(fd, as: info).st_ctim))
     }
 
     /// What to report, as GNU tar words it, once this file's content was

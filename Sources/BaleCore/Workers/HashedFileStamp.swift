@@ -32,11 +32,8 @@ import Glibc
 /// stamp holds that write's time, and its bytes land while the file is
 /// read, past the end check (a probe helper rewrote 3 MiB files in place
 /// in a loop: 24 of 100 runs printed a digest of 2 MiB of the new bytes
-/// and 1 MiB of the old, exit 0). Such a write holds the file's inode lock
-/// until its last byte is in, so a file whose change time is recent is
-/// first `settled`: a lock taken and given back (`lseek` to its first
-/// data, which takes the lock shared on ext4, btrfs and tmpfs) waits for
-/// the write, and a second `fstat` shows whether another began meanwhile.
+/// and 1 MiB of the old, exit 0). So the stamp is taken once such a
+/// write is whole (`SettledStatus`).
 struct HashedFileStamp: Equatable {
     var changeSeconds: Int
     var changeNanoseconds: Int
@@ -46,38 +43,7 @@ struct HashedFileStamp: Equatable {
     init?(_ fd: Int32) {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
-        self.init(Self.settled(fd, info))
-    }
-
-    /// How recent a change time is to be settled before it is taken: a
-    /// write under way as the stamp is taken began no earlier than this
-    /// (a write of gigabytes held back by a slow disk takes seconds). An
-    /// older file costs nothing more; a recent one, three calls.
-    static let recentSeconds = 60
-
-    /// `info` (the `fstat` of the file open on `fd`) once no write that
-    /// began before it is still under way: for a file changed in the last
-    /// `recentSeconds`, the inode's lock is taken and given back, which
-    /// waits for a write that holds it, and the file asked again, until
-    /// its change time holds across that wait (at most four times: a file
-    /// written without a pause is left to the end check, which sees its
-    /// next write). The read position is kept.
-    static func settled(_ fd: Int32, _ info: stat) -> stat {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        guard info.st_ctim.tv_sec >= now.tv_sec - recentSeconds else { return info }
-        let position = lseek(fd, 0, SEEK_CUR)
-        var last = info
-        for _ in 0..<4 {
-            _ = lseek(fd, 0, 3)  // SEEK_DATA (Glibc shows it only with _GNU_SOURCE)
-            var again = stat()
-            guard fstat(fd, &again) == 0 else { break }
-            let held = HashedFileStamp(again) == HashedFileStamp(last)
-            last = again
-            if held { break }
-        }
-        if position >= 0 { _ = lseek(fd, position, SEEK_SET) }
-        return last
+        self.init(SettledStatus.of(fd, as: info))
     }
 
     init(_ info: stat) {
