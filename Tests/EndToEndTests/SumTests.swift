@@ -126,6 +126,24 @@ import Testing
     /// An empty name (`sum ''`, a variable that was not set): "No such
     /// file or directory", as sha256sum says, exit 1; bale said "Bad file
     /// descriptor", the closed standard input's words.
+    /// With --strict, malformed lines fail the run, and --json lists what
+    /// failed it with the errors (it was with the warnings, the errors
+    /// empty beside exit status 1: a probe helper).
+    @Test func strictFailureIsAnErrorInTheReport() throws {
+        let run = try Scratch().run(#"""
+            echo a > a && printf 'xyz\n%s  a\n' "$(sha256sum a | cut -c1-64)" > m
+            "$BALE" sum -c --strict --json-file j m 2> err; echo "status $?"; cat err
+            python3 -c "import json; j = json.load(open('j')); print(j['exit_status'], [e['message'] for e in j['errors']], j['warnings'])"
+            """#)
+        #expect(run.stdout == """
+            a: OK
+            status 1
+            bale: WARNING: 1 line is improperly formatted
+            1 ['WARNING: 1 line is improperly formatted'] []
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func anEmptyNameIsNoSuchFile() throws {
         let run = try Scratch().run(#"""
             echo hi > f

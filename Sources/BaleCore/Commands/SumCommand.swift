@@ -212,8 +212,11 @@ public struct SumCommand: Sendable {
         // sha256sum's closing words, in its order and wording.
         func count(_ n: Int, _ one: String, _ many: String) -> String { "WARNING: \(n) \(n == 1 ? one : many)" }
         if checklist.misformatted > 0 {
-            context.report(.warning(path: nil, count(checklist.misformatted, "line is improperly formatted",
-                                                     "lines are improperly formatted"), exitStatus: .success))
+            // An error with --strict, which makes it fail the run: --json
+            // listed it with the warnings, its errors empty beside exit
+            // status 1 (a probe helper).
+            let words = count(checklist.misformatted, "line is improperly formatted", "lines are improperly formatted")
+            context.report(options.strict ? .error(path: nil, words) : .warning(path: nil, words, exitStatus: .success))
         }
         if sink.unreadable > 0 {
             context.report(.error(path: nil, count(sink.unreadable, "listed file could not be read", "listed files could not be read")))
