@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 
 /// What `fstat` says of an open file once no write that began before it
 /// is still under way: the status a change while the file is read is
@@ -20,7 +21,10 @@ import Glibc
 /// which takes it shared on ext4, btrfs and tmpfs; other file systems may
 /// take no lock there, and are as before), which waits for that write,
 /// and the file is asked again, until its change time holds across the
-/// wait. An older file costs nothing more; a recent one, four calls.
+/// wait. An older file costs nothing more; a recent one, five calls. Only
+/// on those file systems (told by `fstatfs`): elsewhere the `lseek` may
+/// wait for nothing, and on NFS 4.2 it is a round trip to the server for
+/// every file (a tree just written by a batch job, then `gzip -r`).
 enum SettledStatus {
     /// How recent a change time is to be settled: a write under way as a
     /// file is opened began no earlier than this (a write of gigabytes
@@ -35,7 +39,8 @@ enum SettledStatus {
     static func of(_ fd: Int32, as info: stat) -> stat {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        guard info.st_mode & S_IFMT == S_IFREG, info.st_ctim.tv_sec >= now.tv_sec - recentSeconds else { return info }
+        guard info.st_mode & S_IFMT == S_IFREG, info.st_ctim.tv_sec >= now.tv_sec - recentSeconds,
+              lockingFileSystems.contains(bale_filesystem_type(fd)) else { return info }
         let position = lseek(fd, 0, SEEK_CUR)
         var last = info
         for _ in 0..<4 {
@@ -49,6 +54,10 @@ enum SettledStatus {
         if position >= 0 { _ = lseek(fd, position, SEEK_SET) }
         return last
     }
+
+    /// The file systems whose `lseek(SEEK_DATA)` takes the inode lock a
+    /// buffered write holds (`statfs`'s f_type): ext2/3/4, btrfs, tmpfs.
+    private static let lockingFileSystems: Set<Int> = [0xEF53, 0x9123683E, 0x01021994]
 
     /// lseek's SEEK_DATA (Glibc shows it to Swift only under _GNU_SOURCE).
     private static let seekData: Int32 = 3
