@@ -126,20 +126,27 @@ import Testing
     /// An empty name (`sum ''`, a variable that was not set): "No such
     /// file or directory", as sha256sum says, exit 1; bale said "Bad file
     /// descriptor", the closed standard input's words.
-    /// With --strict, malformed lines fail the run, and --json lists what
-    /// failed it with the errors (it was with the warnings, the errors
-    /// empty beside exit status 1: a probe helper).
-    @Test func strictFailureIsAnErrorInTheReport() throws {
+    /// What fails a check is listed with --json's errors: with --strict,
+    /// the count of malformed lines (it was with the warnings, the errors
+    /// empty beside exit status 1), and each file whose digest differs,
+    /// by its name (only the count was, with no path; with --status,
+    /// nothing). Found by a probe helper.
+    @Test func whatFailsACheckIsAnErrorInTheReport() throws {
         let run = try Scratch().run(#"""
-            echo a > a && printf 'xyz\n%s  a\n' "$(sha256sum a | cut -c1-64)" > m
-            "$BALE" sum -c --strict --json-file j m 2> err; echo "status $?"; cat err
-            python3 -c "import json; j = json.load(open('j')); print(j['exit_status'], [e['message'] for e in j['errors']], j['warnings'])"
+            echo a > a && echo b > b && printf 'xyz\n%s  a\n%064d  b\n' "$(sha256sum a | cut -c1-64)" 0 > m
+            report() { python3 -c "import json; j = json.load(open('j')); print(j['exit_status'], [(e['path'], e['message']) for e in j['errors']], j['warnings'])"; }
+            "$BALE" sum -c --strict --json-file j m 2> err; echo "status $?"; cat err; report
+            "$BALE" sum -c --strict --status --json-file j m 2> err; echo "status $?"; cat err; report
             """#)
         #expect(run.stdout == """
             a: OK
+            b: FAILED
             status 1
             bale: WARNING: 1 line is improperly formatted
-            1 ['WARNING: 1 line is improperly formatted'] []
+            bale: WARNING: 1 computed checksum did NOT match
+            1 [('b', 'b: FAILED'), (None, 'WARNING: 1 line is improperly formatted'), (None, 'WARNING: 1 computed checksum did NOT match')] []
+            status 1
+            1 [('b', 'b: FAILED'), (None, 'WARNING: 1 line is improperly formatted'), (None, 'WARNING: 1 computed checksum did NOT match')] []
 
             """, "\(run.stdout)\(run.stderr)")
     }

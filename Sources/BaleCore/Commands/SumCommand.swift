@@ -208,24 +208,27 @@ public struct SumCommand: Sendable {
         // was there and matched fails.
         let noneVerified = options.ignoreMissing && sink.verified == 0
         let status = max(sink.status, (options.strict && checklist.misformatted > 0) || noneVerified ? .failure : .success)
-        guard options.lines.showsFailures else { return status }
-        // sha256sum's closing words, in its order and wording.
+        // sha256sum's closing words, in its order and wording; with
+        // --status, none printed, but kept for --json, whose errors were
+        // empty beside exit status 1 (a probe helper).
+        let printed = options.lines.showsFailures
+        func say(_ diagnostic: Diagnostic) { if printed { context.report(diagnostic) } else { context.keep(diagnostic) } }
         func count(_ n: Int, _ one: String, _ many: String) -> String { "WARNING: \(n) \(n == 1 ? one : many)" }
         if checklist.misformatted > 0 {
             // An error with --strict, which makes it fail the run: --json
             // listed it with the warnings, its errors empty beside exit
             // status 1 (a probe helper).
             let words = count(checklist.misformatted, "line is improperly formatted", "lines are improperly formatted")
-            context.report(options.strict ? .error(path: nil, words) : .warning(path: nil, words, exitStatus: .success))
+            say(options.strict ? .error(path: nil, words) : .warning(path: nil, words, exitStatus: .success))
         }
         if sink.unreadable > 0 {
-            context.report(.error(path: nil, count(sink.unreadable, "listed file could not be read", "listed files could not be read")))
+            say(.error(path: nil, count(sink.unreadable, "listed file could not be read", "listed files could not be read")))
         }
         if sink.mismatches > 0 {
-            context.report(.error(path: nil, count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match")))
+            say(.error(path: nil, count(sink.mismatches, "computed checksum did NOT match", "computed checksums did NOT match")))
         }
         if noneVerified {
-            context.report(.sha256sum(.error, path: ManifestFile.name(manifest), quoted: ManifestFile.displayName(manifest),
+            say(.sha256sum(.error, path: ManifestFile.name(manifest), quoted: ManifestFile.displayName(manifest),
                                       "no file was verified"))
         }
         return status

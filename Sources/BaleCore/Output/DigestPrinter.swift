@@ -176,6 +176,11 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
                 if lines.showsMatches { out += Manifest.checkLine(path: file.path, verdict: .ok) }
             } else {
                 if lines.showsFailures { out += Manifest.checkLine(path: file.path, verdict: .failed) }
+                // Named in --json's errors too (its line is on standard
+                // output, or none with --status): the report said only the
+                // count, with no path, or with --status nothing beside
+                // exit status 1 (a probe helper).
+                context.keep(.error(path: TerminalText.name(file.path), "FAILED"))
                 mismatches += 1
                 status = .failure
             }
