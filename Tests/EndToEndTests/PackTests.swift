@@ -84,6 +84,33 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A symbolic link or a FIFO of several names (`ln` of a link) is
+    /// stored once, its other names as hard links to it, as GNU tar stores
+    /// them: bale stored each name as a link or FIFO of its own, and they
+    /// came back as separate files (a probe helper). bale, GNU tar and
+    /// bsdtar make them one file again.
+    @Test func aLinkOrFIFOOfSeveralNamesIsStoredOnce() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && echo data > t/f && ln -s f t/s && ln t/s t/s2 && mkfifo t/p && ln t/p t/p2
+            "$BALE" pack t -o t.tgz; echo "status $?"
+            tar -tvzf t.tgz | grep '^h' | awk '{ print $6, $7, $8, $9 }'
+            mkdir bale gnu bsd && "$BALE" unpack t.tgz -C bale && tar -xzf t.tgz -C gnu && bsdtar -xzf t.tgz -C bsd
+            for x in bale gnu bsd; do
+                [ "$(stat -c %i $x/t/s)" = "$(stat -c %i $x/t/s2)" ] && [ "$(stat -c %i $x/t/p)" = "$(stat -c %i $x/t/p2)" ] \
+                    && [ -L $x/t/s2 ] && [ -p $x/t/p2 ] && echo "$x: one file each"
+            done
+            """#)
+        #expect(run.stdout == """
+            status 0
+            t/p2 link to t/p
+            t/s2 link to t/s
+            bale: one file each
+            gnu: one file each
+            bsd: one file each
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test(arguments: codecs)
     func sameBytesForAnyJobsOrReaders(codec: String) throws {
         let scratch = Scratch()

@@ -223,6 +223,21 @@ public struct PackEntryFinder {
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
                              followsLinks: options.dereference, wasGiven: found.isGiven)
         default:
+            // A symbolic link, FIFO or device of several names is stored
+            // once, its other names as hard links to it, as GNU tar stores
+            // them (bale stored each name as a link of its own, and they came
+            // back as separate files: a probe helper). Judged as files are.
+            if found.info.st_nlink > 1 {
+                let identity = FileIdentity(found.info)
+                let stamp = PackEntry.WalkedStamp(found.info)
+                if let first = hardLinks[identity], first.stamp.hasSizeAndTime(of: stamp) {
+                    header.kind = .hardLink
+                    header.linkTarget = first.name
+                    header.size = 0
+                    return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
+                }
+                if hardLinks[identity] == nil { hardLinks[identity] = (found.name, stamp) }
+            }
             // Another part's: its attributes are that part's to read, and to warn of.
             guard inThisPart(header.name) else { return nil }
             readAttributes(of: found, into: &header, walk: walk)
