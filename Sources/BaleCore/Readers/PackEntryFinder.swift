@@ -183,26 +183,12 @@ public struct PackEntryFinder {
         header.groupName = owners.group(found.info.st_gid)
         switch header.kind {
         case .file:
-            if found.info.st_nlink > 1 {
-                let identity = FileIdentity(found.info)
-                let stamp = PackEntry.WalkedStamp(found.info)
-                // One inode has one size and time: a name that shares the
-                // first's device and inode but not those is another file
-                // (a FUSE file system that gives every file one inode
-                // number made every file a link to the first, and
-                // `--remove-files` then removed them all: a probe), or it
-                // changed since: stored as a file, read and judged itself.
-                if let first = hardLinks[identity], first.stamp.hasSizeAndTime(of: stamp) {
-                    header.kind = .hardLink
-                    header.linkTarget = first.name
-                    header.size = 0
-                    // Read as a file only if the first name cannot be
-                    // (`TarChunkCutter.standingIn`): then with its attributes.
-                    return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
-                                     walkedDirectory: found.walkedDirectory, followsLinks: options.dereference,
-                                     readsAttributesWithContent: options.storesAttributes, wasGiven: found.isGiven)
-                }
-                if hardLinks[identity] == nil { hardLinks[identity] = (found.name, stamp) }
+            if linksToAnEarlierName(found, &header) {
+                // Read as a file only if the first name cannot be
+                // (`TarChunkCutter.standingIn`): then with its attributes.
+                return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
+                                 walkedDirectory: found.walkedDirectory, followsLinks: options.dereference,
+                                 readsAttributesWithContent: options.storesAttributes, wasGiven: found.isGiven)
             }
             // "." and "a/..": a file cannot be either, but a name made empty stores nothing.
             if found.name.isEmpty { return nil }
@@ -223,26 +209,39 @@ public struct PackEntryFinder {
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info),
                              followsLinks: options.dereference, wasGiven: found.isGiven)
         default:
-            // A symbolic link, FIFO or device of several names is stored
-            // once, its other names as hard links to it, as GNU tar stores
-            // them (bale stored each name as a link of its own, and they came
-            // back as separate files: a probe helper). Judged as files are.
-            if found.info.st_nlink > 1 {
-                let identity = FileIdentity(found.info)
-                let stamp = PackEntry.WalkedStamp(found.info)
-                if let first = hardLinks[identity], first.stamp.hasSizeAndTime(of: stamp) {
-                    header.kind = .hardLink
-                    header.linkTarget = first.name
-                    header.size = 0
-                    return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
-                }
-                if hardLinks[identity] == nil { hardLinks[identity] = (found.name, stamp) }
+            if linksToAnEarlierName(found, &header) {
+                return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
             }
             // Another part's: its attributes are that part's to read, and to warn of.
             guard inThisPart(header.name) else { return nil }
             readAttributes(of: found, into: &header, walk: walk)
             return PackEntry(header: header, source: found.path, walkedStamp: .init(found.info))
         }
+    }
+
+    /// True, with `header` made a hard link to it, when `found` has several
+    /// names and one was stored before; else the first of its names is
+    /// noted. A regular file, and a symbolic link, FIFO or device too, as
+    /// GNU tar links them (bale stored each name of a link as a link of
+    /// its own, and they came back as separate files: a probe helper).
+    ///
+    /// One inode has one size and time: a name that shares the first's
+    /// device and inode but not those is another file (a FUSE file system
+    /// that gives every file one inode number made every file a link to
+    /// the first, and `--remove-files` then removed them all: a probe), or
+    /// it changed since: stored as itself.
+    private mutating func linksToAnEarlierName(_ found: TreeWalkEntry, _ header: inout TarEntry) -> Bool {
+        guard found.info.st_nlink > 1 else { return false }
+        let identity = FileIdentity(found.info)
+        let stamp = PackEntry.WalkedStamp(found.info)
+        if let first = hardLinks[identity], first.stamp.hasSizeAndTime(of: stamp) {
+            header.kind = .hardLink
+            header.linkTarget = first.name
+            header.size = 0
+            return true
+        }
+        if hardLinks[identity] == nil { hardLinks[identity] = (found.name, stamp) }
+        return false
     }
 
     /// Gives `header` the extended attributes and ACLs of the file `found`
