@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSystem
+import Synchronization
 
 /// What `fstat` says of an open file once no write that began before it
 /// is still under way: the status a change while the file is read is
@@ -21,10 +22,11 @@ import CSystem
 /// which takes it shared on ext4, btrfs and tmpfs; other file systems may
 /// take no lock there, and are as before), which waits for that write,
 /// and the file is asked again, until its change time holds across the
-/// wait. An older file costs nothing more; a recent one, five calls. Only
-/// on those file systems (told by `fstatfs`): elsewhere the `lseek` may
-/// wait for nothing, and on NFS 4.2 it is a round trip to the server for
-/// every file (a tree just written by a batch job, then `gzip -r`).
+/// wait. An older file costs nothing more; a recent one, three or four
+/// calls. Only on those file systems (told by `fstatfs`): elsewhere the
+/// `lseek` may wait for nothing, and on NFS 4.2 it is a round trip to the
+/// server for every file (a tree just written by a batch job, then
+/// `gzip -r`).
 enum SettledStatus {
     /// How recent a change time is to be settled: a write under way as a
     /// file is opened began no earlier than this (a write of gigabytes
@@ -40,20 +42,32 @@ enum SettledStatus {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         guard info.st_mode & S_IFMT == S_IFREG, info.st_ctim.tv_sec >= now.tv_sec - recentSeconds,
-              lockingFileSystems.contains(bale_filesystem_type(fd)) else { return info }
+              locks(fd, device: info.st_dev) else { return info }
         let position = lseek(fd, 0, SEEK_CUR)
+        var moved = false
         var last = info
         for _ in 0..<4 {
-            _ = lseek(fd, 0, seekData)
+            moved = lseek(fd, 0, seekData) != position || moved
             var again = stat()
             guard fstat(fd, &again) == 0 else { break }
             let held = again.st_ctim.tv_sec == last.st_ctim.tv_sec && again.st_ctim.tv_nsec == last.st_ctim.tv_nsec
             last = again
             if held { break }
         }
-        if position >= 0 { _ = lseek(fd, position, SEEK_SET) }
+        if moved && position >= 0 { _ = lseek(fd, position, SEEK_SET) }
         return last
     }
+
+    /// Whether the file system of `device`, the one `fd` is on, takes the
+    /// lock (`lockingFileSystems`): asked of `fstatfs` once a device, for a
+    /// tree just written has every file recent (a call less for each).
+    private static func locks(_ fd: Int32, device: dev_t) -> Bool {
+        if let known = lockingDevices.withLock({ $0[device] }) { return known }
+        let locks = lockingFileSystems.contains(bale_filesystem_type(fd))
+        lockingDevices.withLock { $0[device] = locks }
+        return locks
+    }
+    private static let lockingDevices = Mutex<[dev_t: Bool]>([:])
 
     /// The file systems whose `lseek(SEEK_DATA)` takes the inode lock a
     /// buffered write holds (`statfs`'s f_type): ext2/3/4, btrfs, tmpfs.
