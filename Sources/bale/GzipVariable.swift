@@ -87,6 +87,8 @@ enum GzipVariable {
 
     private static func refuse(_ message: String) -> Never {
         FileIO.report("bale: \(message)")
+        // A usage error, as any (the earlier run's report emptied: `UsageErrorReport`).
+        UsageErrorReport.emptyEarlierReport(namedIn: RawArguments.commandLine)
         Glibc.exit(64)  // a usage error (ExitCodes)
     }
 }

@@ -16,10 +16,14 @@ import Testing
             "$BALE" gzip --json-file j.json < p > out & pid=$!
             for i in $(seq 1 500); do [ -s j.json ] || break; sleep 0.01; done
             kill -TERM $pid; wait $pid; echo "status=$? size=$(wc -c < j.json)"
-            exec 3>&-
             "$BALE" gzip -k -f f --json-file j.json && grep -c '"exit_status": 0' j.json
+            ln -s j.json link.json
+            "$BALE" gzip --json-file link.json < p > out & pid=$!
+            for i in $(seq 1 500); do [ -s j.json ] || break; sleep 0.01; done
+            kill -TERM $pid; wait $pid; echo "through a link: status=$? size=$(wc -c < j.json)"
+            exec 3>&-
             """#)
-        #expect(run.stdout == "1\nstatus=143 size=0\n1\n", "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout == "1\nstatus=143 size=0\n1\nthrough a link: status=143 size=0\n", "\(run.stdout)\(run.stderr)")
     }
 
     /// A command line refused (a usage error, exit 64) empties the report
@@ -36,6 +40,12 @@ import Testing
                 eval "\"\$BALE\" $line --json-file j.json" 2> /dev/null; echo "$line: $? $(wc -c < j.json)"
             done
             "$BALE" gzip -k f --json-file data.csv --bogus 2> /dev/null; echo "data: $? $(cat data.csv)"
+            "$BALE" gzip -k -f f --json-file j.json; "$BALE" gzip -k f --json-f j.json --suffix= 2> /dev/null
+            echo "abbreviated: $? $(wc -c < j.json)"
+            "$BALE" gzip -k -f f --json-file j.json; GZIP=-x "$BALE" gzip -k f --json-file j.json 2> /dev/null
+            echo "GZIP: $? $(wc -c < j.json)"
+            ln -s j.json link.json && "$BALE" gzip -k -f f --json-file link.json
+            "$BALE" gzip -k f --json-file link.json --bogus 2> /dev/null; echo "link: $? $(wc -c < j.json)"
             """#)
         #expect(run.stdout == """
             gzip -k f --bogus: 64 0
@@ -47,6 +57,9 @@ import Testing
             gzip --shard 3/2 f: 64 0
             gzip -k f --json-f=j.json --suffix=: 64 0
             data: 64 a,b
+            abbreviated: 64 0
+            GZIP: 64 0
+            link: 64 0
 
             """, "\(run.stdout)\(run.stderr)")
     }

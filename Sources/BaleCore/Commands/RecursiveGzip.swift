@@ -406,10 +406,12 @@ struct RecursiveGzip {
                 let ownerComesFree = parentIsSetgid.map { !$0 } ?? false
                     && entry.info.st_uid == geteuid() && entry.info.st_gid == getegid()
                 consider(entry, ownerComesFree: ownerComesFree)
-            case S_IFLNK where inThisPart(entry) && entry.isGiven:
+            case S_IFLNK where inThisPart(entry) && entry.isGiven && changesFiles:
                 // Named on the command line: gzip's error, exit 1, as
                 // without -r (the README said so; it was the warning below,
                 // exit 2: a probe helper). -r follows no link, even with -f.
+                // Not for -c, -t, -l, which change nothing (GNU gzip reads
+                // the link's file there; bale warns, as before).
                 report(.error(path: shown, "Too many levels of symbolic links (a symbolic link: -r does not follow it)"))
             case S_IFLNK where inThisPart(entry):
                 report(.warning(path: shown, "is a symbolic link -- ignored", wording: .sentence))

@@ -7,7 +7,9 @@ import Glibc
 /// `--stats` (its figures), with its verdict.
 public enum RunReport {
     /// Empties the report an earlier run left at `path` (`--json-file`; a
-    /// regular file only, never followed through a link), before the
+    /// regular file only; through a symbolic link, as the run's own report
+    /// is written through it at the end: a link's file was never emptied,
+    /// and a killed run left the earlier success there), before the
     /// work: this run's replaces it at the end, but a run ended by a
     /// signal or a crash writes none, and the earlier one, saying its own
     /// success (`"exit_status": 0`), was read as this run's by a batch
@@ -22,16 +24,16 @@ public enum RunReport {
     public static func emptyEarlierReport(at path: String, onlyIfAReport: Bool = false) {
         var info = stat()
         let bytes = TerminalText.bytes(ofName: path)
-        guard withCString(bytes, { lstat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return }
+        guard withCString(bytes, { stat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return }
         if onlyIfAReport {
-            let fd = withCString(bytes) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+            let fd = withCString(bytes) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
             guard fd >= 0 else { return }
             var start = [UInt8](repeating: 0, count: reportStart.count)
             let count = start.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
             close(fd)
             guard count == reportStart.count, start == reportStart else { return }
         }
-        let fd = withCString(bytes) { open($0, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        let fd = withCString(bytes) { open($0, O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC) }
         if fd >= 0 { close(fd) }
     }
 
