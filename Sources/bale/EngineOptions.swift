@@ -220,6 +220,10 @@ extension EngineOptions {
         }
         var status = max(refused ? .failure : work(), context.exitStatus)
         progress?.stop()
+        for (path, reason) in AtomicOutputFile.takeLeftBehind() {
+            context.report(.error(path: path, "a temporary file of this run is left: it cannot be removed (\(reason))"))
+        }
+        status = max(status, context.exitStatus)
         // Asked only for a report that shows them: finding them reads the
         // process's cgroup files (a dozen calls at the end of every run
         // that named its -p otherwise).

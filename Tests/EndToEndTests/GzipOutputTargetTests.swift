@@ -14,7 +14,8 @@ import Testing
     /// name: the message says so (it said "write error: Operation not
     /// permitted", blaming the writing: a probe helper), exit 1, the input
     /// kept. The temporary file, which the directory will not let go
-    /// either, holds the whole output: it is named (it was left unsaid).
+    /// either, holds the whole output: it is named (it was left unsaid);
+    /// so is pack's manifest beside it, and unpack's file.
     @Test(.enabled(if: Machine.canMakeAppendOnlyDirectory, "needs chattr +a (root, a file system with the attribute)"))
     func anOutputThatCannotTakeItsNameIsSaidSo() throws {
         let run = try Scratch().run("""
@@ -23,6 +24,14 @@ import Testing
             chattr -a ap
             left=$(sed -n "s/.*beside it as '\\(.*\\)', which.*/\\1/p" err)
             sed "s/'$left'/'TEMPORARY'/" err; cat ap/f; gzip -dc "ap/$left"; ls -A ap | wc -l
+            mkdir -p mp/d && echo hi > mp/d/a && chattr +a mp
+            "$BALE" pack mp/d -o mp/d.tgz --manifest mp/d.man 2> err; echo "pack status $?"
+            chattr -a mp
+            sed -E 's/bale-[A-Za-z0-9]{6}/bale-XXXXXX/g' err; cat mp/.d.man.bale-*
+            mkdir -p u/d && echo old > u/d/x && echo new > x && "$BALE" pack x -o x.tgz && chattr +a u/d
+            "$BALE" unpack x.tgz -C u/d 2> err; echo "unpack status $?"
+            chattr -a u/d
+            sed -E 's/bale-[A-Za-z0-9]{6}/bale-XXXXXX/g' err; cat u/d/x u/d/.x.bale-*
             """)
         #expect(run.stdout == """
             status 1
@@ -31,6 +40,16 @@ import Testing
             hello
             hello
             2
+            pack status 1
+            bale: mp/d.tgz: cannot give the finished output its name (rename): Operation not permitted; \
+            it is left whole beside it as '.d.tgz.bale-XXXXXX', which cannot be removed (Operation not permitted)
+            bale: mp/.d.man.bale-XXXXXX: a temporary file of this run is left: it cannot be removed (Operation not permitted)
+            98ea6e4f216f2fb4b69fff9b3a44842c38686ca685f3f55dc48c5d3fb1107be4  mp/d/a
+            unpack status 1
+            bale: x: Operation not permitted; its content is left whole beside it as '.x.bale-XXXXXX', \
+            which cannot be removed (Operation not permitted); not extracted
+            old
+            new
 
             """, "\(run.stdout)\(run.stderr)")
     }

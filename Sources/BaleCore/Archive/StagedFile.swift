@@ -71,7 +71,13 @@ final class StagedFile {
         let renamed = withCString(temporaryLeaf) { from in withCString(leaf) { renameat(directory.fd, from, directory.fd, $0) } }
         if renamed != 0 {
             let reason = SystemError.current("rename").reason
-            _ = withCString(temporaryLeaf) { unlinkat(directory.fd, $0, 0) }
+            // One the directory will not let go either (append-only) holds
+            // the whole content: named (it was left unsaid: a probe helper).
+            if withCString(temporaryLeaf, { unlinkat(directory.fd, $0, 0) }) != 0 && errno != ENOENT {
+                let removal = SystemError.current("unlink").reason
+                return reason + "; its content is left whole beside it as '\(TerminalText.name(temporaryLeaf))', "
+                    + "which cannot be removed (\(removal))"
+            }
             return reason
         }
         return nil

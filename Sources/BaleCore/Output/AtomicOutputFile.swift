@@ -576,13 +576,32 @@ public final class AtomicOutputFile: Sendable {
                 FileIO.close(fd)
             }
             if lifecycle.slot >= 0 {
-                if ours { _ = withCString(temporaryName) { unlinkat(directory, $0, 0) } }
+                if ours && withCString(temporaryName, { unlinkat(directory, $0, 0) }) != 0 && errno != ENOENT {
+                    let reason = SystemError.current("unlink").reason
+                    let leaf = PathParts(temporaryName).name
+                    let place = PathParts(pathBytes).prefix + leaf
+                    Self.left.withLock { $0.append((TerminalText.name(place), reason)) }
+                }
                 bale_unregister_temporary(lifecycle.slot)
                 lifecycle.slot = -1
             }
         }
         closeDirectory()
     }
+
+    /// The temporary files `discard` could not remove (an append-only
+    /// directory, `chattr +a`, refuses the unlink), each with why, taken
+    /// once: the run names them at its end (`EngineOptions.report`), for
+    /// they hold what was written of an output that failed (a manifest
+    /// whole, beside an archive that could not take its name) and were
+    /// left unsaid (a probe helper).
+    public static func takeLeftBehind() -> [(path: String, reason: String)] {
+        left.withLock { left in
+            defer { left = [] }
+            return left
+        }
+    }
+    private static let left = Mutex<[(path: String, reason: String)]>([])
 
     /// Closes `directory` once the temporary file is renamed or removed.
     private func closeDirectory() {
