@@ -232,6 +232,51 @@ import Testing
         #expect(run.status == 0 && run.stdout.hasSuffix("ok\n"), "\(run.stdout)\(run.stderr)")
     }
 
+    /// Another tool's member whose extra field carries a "BL" mark that
+    /// promises an end member (version 2) with sizes that are not its own
+    /// (forged, or a tool that writes subfields of its own) is another
+    /// tool's member: gzip -t accepts it, and so does every bale reader.
+    /// (It was "truncated: the end of the file … instead of the end member
+    /// of the bale stream", exit 1, and list and unpack refused the archive.)
+    @Test func aMarkWhoseSizesAreNotTheMembersIsNoPromise() throws {
+        let scratch = Scratch()
+        let run = try scratch.run("""
+            \(Fixtures.gen)
+            gen 3000000 data
+            mkdir tree && for i in $(seq 1 30); do head -c $((i * 5003)) "$FIXTURES/mixed" > tree/f$i; done
+            gzip -c data > data.gz && tar -czf tree.tgz tree
+            for base in data.gz tree.tgz; do
+              python3 - $base <<'EOF'
+            import gzip, struct, sys
+            base = sys.argv[1]
+            d = open(base, 'rb').read()
+            assert d[3] & 4 == 0
+            size = len(gzip.decompress(d))
+            def forge(name, member, data):
+                extra = b'BL\\x0a\\x00' + bytes([2, 0]) + struct.pack('<II', member, data)
+                h = bytearray(d[:10]); h[3] |= 4
+                open('forged-' + name + '-' + base, 'wb').write(bytes(h) + struct.pack('<H', len(extra)) + extra + d[10:])
+            forge('both', 999999, 12)
+            forge('member', 999999, size)       # the data length right
+            forge('data', len(d) + 16, 7)       # the member's length right (+ XLEN and the subfield)
+            EOF
+            done
+            for f in forged-*-data.gz; do
+              gzip -t $f || { echo "forger broke $f"; exit 1; }
+              "$BALE" gunzip -t $f && "$BALE" gunzip -c $f | cmp - data && cat $f | "$BALE" gunzip -c | cmp - data \
+                && "$BALE" verify $f > /dev/null || { echo "refused $f"; exit 1; }
+            done
+            "$BALE" list tree.tgz > list.want
+            for f in forged-*-tree.tgz; do
+              gzip -t $f || { echo "forger broke $f"; exit 1; }
+              "$BALE" list $f | cmp - list.want && "$BALE" verify $f > /dev/null \
+                && rm -rf out && mkdir out && "$BALE" unpack $f -C out && diff -r tree out/tree || { echo "refused $f"; exit 1; }
+            done
+            echo ok
+            """)
+        #expect(run.status == 0 && run.stdout.hasSuffix("ok\n"), "\(run.stdout)\(run.stderr)")
+    }
+
     /// One damaged byte in a data member's "BL" mark (its identifier or its
     /// version, which no CRC covers) is not a cut: the member still reads
     /// and checks, and the end member proves the stream whole, so every

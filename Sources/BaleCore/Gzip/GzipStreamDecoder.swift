@@ -383,7 +383,16 @@ public struct GzipStreamDecoder {
                 } else if memberHeader?.carriesIndex == true, memberData == 0 {
                     check.indexMember(at: memberStart, path: path)
                 } else {
-                    try check.dataMember(promisesEnd: memberHeader?.recordedSizes?.promisesEnd ?? false,
+                    // The promise counts only where the mark's sizes are
+                    // the member's own: bale's writer never records others,
+                    // so a mark that lies (damaged, or forged by another
+                    // tool) is no mark, and its member is another gzip
+                    // member (gzip -t says OK to it, so must bale).
+                    let sizes = memberHeader?.recordedSizes
+                    let promisesEnd = sizes.map {
+                        $0.promisesEnd && $0.memberLength == length && $0.dataLength == memberData
+                    } ?? false
+                    try check.dataMember(promisesEnd: promisesEnd,
                                          at: memberStart, length: length, dataLength: memberData,
                                          crc: inflater.crc, path: path)
                 }
