@@ -634,6 +634,9 @@ import Testing
     /// single zero block) may have been cut there: unpack, list and verify
     /// say so and exit 2, plain and through gzip. A stream cut inside an
     /// entry, or between a pax header and its entry, stays an error (exit 1).
+    /// An empty stream warns too (GNU tar and bsdtar: an empty archive, exit
+    /// 0), as a tar stopped before its first record leaves it; an empty file
+    /// is no archive (exit 1).
     @Test func missingEndBlocksWarn() throws {
         let scratch = Scratch()
         let run = try scratch.run(#"""
@@ -649,7 +652,9 @@ import Testing
             # b's pax header whole, its own header missing
             head -c $(python3 -c "
             import tarfile; print(tarfile.open('whole.tar').getmember('b').offset_data - 512)") whole.tar > paxonly.tar
-            for a in whole noend lone inside paxonly; do
+            # no byte at all: what a `tar -c | gzip` stopped before tar's first record leaves
+            : > empty.tar
+            for a in whole noend lone inside paxonly empty; do
                 gzip -c $a.tar > $a.tar.gz
                 for f in $a.tar $a.tar.gz; do
                     rm -rf out; mkdir out
@@ -688,12 +693,17 @@ import Testing
             paxonly.tar.gz: unpack 1 list 1 verify 1, extracted: a \("")
             bale: paxonly.tar.gz: the damage is in or after a (the last entry read whole or in part)
             bale: paxonly.tar.gz: truncated: unexpected end of file
+            empty.tar: unpack 1 list 1 verify 1, extracted: \("")
+            bale: empty.tar: empty: not a gzip file or a tar archive
+            empty.tar.gz: unpack 2 list 2 verify 2, extracted: \("")
+            bale: empty.tar.gz: \(warning)
             whole.tar: OK (2 entries)
             whole.tar.gz: OK (2 entries)
             noend.tar: read with warnings (2 entries)
             noend.tar.gz: read with warnings (2 entries)
             lone.tar: read with warnings (2 entries)
             lone.tar.gz: read with warnings (2 entries)
+            empty.tar.gz: read with warnings (0 entries)
 
             """, "\(run.stdout)\(run.stderr)")
     }
