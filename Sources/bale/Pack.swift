@@ -57,7 +57,7 @@ struct Pack: ParsableCommand {
     @Flag(name: .customLong("one-file-system"), help: "Do not descend into other file systems.")
     var oneFileSystem = false
 
-    @Option(name: .customLong("mtime"), help: "Give every entry this time: @SECONDS or YYYY-MM-DD[ HH:MM[:SS]] (local time).")
+    @Option(name: .customLong("mtime"), help: "Give every entry this time: @SECONDS or YYYY-MM-DD[ HH:MM[:SS]] (local time); the seconds may have a fraction.")
     var mtime: String?
 
     @Option(name: .customLong("owner"), help: "Give every entry this owner: NAME, NAME:UID or UID.")
@@ -178,13 +178,16 @@ struct Pack: ParsableCommand {
     }
 
     /// --mtime, --owner and --group, read (a malformed one is a usage error).
-    private func stamps() throws -> (mtime: Int64?, owner: (name: [UInt8], id: UInt32)?, group: (name: [UInt8], id: UInt32)?) {
-        var result: (mtime: Int64?, owner: (name: [UInt8], id: UInt32)?, group: (name: [UInt8], id: UInt32)?) = (nil, nil, nil)
+    private func stamps() throws -> (mtime: PackCommand.Options.Time?, owner: (name: [UInt8], id: UInt32)?,
+                                     group: (name: [UInt8], id: UInt32)?) {
+        var result: (mtime: PackCommand.Options.Time?, owner: (name: [UInt8], id: UInt32)?,
+                     group: (name: [UInt8], id: UInt32)?) = (nil, nil, nil)
         if let mtime {
-            guard let seconds = Reproducible.time(mtime) else {
-                throw ValidationError("--mtime takes @SECONDS or a real date YYYY-MM-DD[ HH:MM[:SS]], not '\(mtime)'")
+            guard let time = Reproducible.time(mtime) else {
+                throw ValidationError("--mtime takes @SECONDS[.FRACTION] or a real date "
+                                      + "YYYY-MM-DD[ HH:MM[:SS[.FRACTION]]], not '\(mtime)'")
             }
-            result.mtime = seconds
+            result.mtime = PackCommand.Options.Time(seconds: time.seconds, nanoseconds: time.nanoseconds)
         }
         if let owner { result.owner = try Reproducible.identity(owner, option: "--owner", kind: "user", lookUp: Reproducible.userID,
                                                                   nameOf: Reproducible.userName) }
@@ -226,10 +229,38 @@ struct Pack: ParsableCommand {
 
 /// Parsing of the reproducible-archive options of `bale pack`.
 enum Reproducible {
-    /// "@SECONDS", or "YYYY-MM-DD" / "YYYY-MM-DD HH:MM[:SS]" in local time, as GNU tar reads them.
+    /// "@SECONDS", or "YYYY-MM-DD" / "YYYY-MM-DD HH:MM[:SS]" in local time,
+    /// as GNU tar reads them; the seconds may have a fraction (`@1.5`,
+    /// `2024-01-02 03:04:05.25`), as GNU tar takes it and stores it (pax
+    /// `mtime=1.5`), to the nanosecond: digits past the ninth are dropped.
+    /// A time before 1970 with a fraction is the second before it and the
+    /// nanoseconds after that (`@-1.5`: -2 s and 500,000,000 ns), as a
+    /// file system's times are kept.
     /// A date that does not exist (month 13, February 30, 25:00) is nil:
     /// mktime would quietly carry it into the next month or year.
-    static func time(_ text: String) -> Int64? {
+    static func time(_ text: String) -> (seconds: Int64, nanoseconds: Int32)? {
+        // The fraction, split from the seconds it belongs to (the last field).
+        var whole = Substring(text)
+        var nanoseconds: Int32 = 0
+        if let dot = text.lastIndex(of: "."), !text[dot...].contains(where: { "- T:".contains($0) }) {
+            let digits = text[text.index(after: dot)...]
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  text[..<dot].last.map({ $0.isASCII && $0.isNumber }) == true else { return nil }
+            nanoseconds = Int32(String(digits.prefix(9)) + String(repeating: "0", count: max(0, 9 - digits.count)))!
+            whole = text[..<dot]
+            // Only the seconds take one: `@S.F` or a date with HH:MM:SS.F.
+            guard whole.hasPrefix("@") || whole.filter({ $0 == ":" }).count == 2 else { return nil }
+        }
+        guard var seconds = wholeSeconds(String(whole)) else { return nil }
+        if nanoseconds > 0 && whole.hasPrefix("@-") {
+            guard seconds > Int64.min else { return nil }
+            seconds -= 1
+            nanoseconds = 1_000_000_000 - nanoseconds
+        }
+        return (seconds, nanoseconds)
+    }
+
+    private static func wholeSeconds(_ text: String) -> Int64? {
         if text.hasPrefix("@") { return Int64(text.dropFirst()) }
         // YYYY-MM-DD, then optionally HH:MM:SS after a space or a T.
         let fields = text.split(whereSeparator: { "- T:".contains($0) }).map { Int32($0) }

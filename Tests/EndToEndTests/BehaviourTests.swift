@@ -441,7 +441,8 @@ let canMountTmpfs: Bool = {
         // pack
         "pack --mtime 2024-13-45 d -o x.tgz", "pack --mtime 2024-02-30 d -o x.tgz",
         "pack --mtime '2024-01-01 24:00:00' d -o x.tgz", "pack --mtime '2024-01-01 10' d -o x.tgz",
-        "pack --mtime '2024-04-31' d -o x.tgz", "pack --mtime '' d -o x.tgz", "pack --mtime @ d -o x.tgz", "pack --mtime @12x d -o x.tgz", "pack --mtime yesterday d -o x.tgz",
+        "pack --mtime '2024-04-31' d -o x.tgz", "pack --mtime '' d -o x.tgz", "pack --mtime @ d -o x.tgz", "pack --mtime @12x d -o x.tgz", "pack --mtime @1. d -o x.tgz", "pack --mtime @.5 d -o x.tgz",
+        "pack --mtime @1.5x d -o x.tgz", "pack --mtime 2024-01-02.5 d -o x.tgz", "pack --mtime '2024-01-02 10:11.5' d -o x.tgz", "pack --mtime yesterday d -o x.tgz",
         "pack", "pack -o x.tgz", "pack '' -o x.tgz", "pack d -o ''", "pack d -C '' -o x.tgz", "pack d -T '' -o x.tgz",
         "pack d --exclude '' -o x.tgz", "pack d --manifest '' -o x.tgz",
         "pack d --owner root:abc -o x.tgz", "pack d --owner 99999999999 -o x.tgz", "pack d --owner '' -o x.tgz",
@@ -498,7 +499,7 @@ let canMountTmpfs: Bool = {
             "$BALE" pack
             "$BALE" gzip -c -o x.gz d/f
             """)
-        for text in ["--mtime takes @SECONDS or a real date YYYY-MM-DD[ HH:MM[:SS]], not '2024-13-45'",
+        for text in ["--mtime takes @SECONDS[.FRACTION] or a real date YYYY-MM-DD[ HH:MM[:SS[.FRACTION]]], not '2024-13-45'",
                      "--owner takes NAME:ID with a numeric ID",
                      "-S takes a suffix such as .gz, not an empty string",
                      "give at least one path to pack (or -T FILE)",

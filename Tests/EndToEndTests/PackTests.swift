@@ -258,6 +258,57 @@ import Testing
         #expect(run.stdout == "reproducible\n65534/4242 2020-01-02\nt/a/sp ace.txt\nt/a/x.txt\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// `--mtime` with a fraction of a second, as GNU tar takes it (`@1.5`,
+    /// before 1970 too, and a date's seconds): stored to the nanosecond in
+    /// pax `mtime` as GNU tar stores it, digits past the ninth dropped. GNU
+    /// tar judges, through python's tarfile. (bale refused them: exit 64.)
+    @Test func aTimeWithAFractionOfASecond() throws {
+        let run = try Scratch().run("""
+            mkdir t && echo x > t/f
+            for v in @1.5 @-1.5 @-0.5 @1.1234567899 '2020-01-02 03:04:05.25' 2020-01-02T03:04:05.5 @7; do
+              rm -f b.tgz m.tar
+              "$BALE" pack --mtime "$v" t -o b.tgz || { echo "refused $v"; continue; }
+              tar --format=pax --mtime="$v" -cf m.tar t
+              python3 -c "
+            import sys, tarfile
+            got = [(m.name, m.pax_headers.get('mtime'), m.mtime) for m in tarfile.open('b.tgz')]
+            want = [(m.name, m.pax_headers.get('mtime'), m.mtime) for m in tarfile.open('m.tar')]
+            print(sys.argv[1], 'same' if got == want else (got, want), got[-1][2])" "$v"
+              rm -rf out && mkdir out && "$BALE" unpack b.tgz -C out && stat -c %.9Y out/t/f
+            done
+            """)
+        #expect(run.stdout == """
+            @1.5 same 1.5
+            1.500000000
+            @-1.5 same -1.5
+            -1.500000000
+            @-0.5 same -0.5
+            -0.500000000
+            @1.1234567899 same 1.123456789
+            1.123456789
+            2020-01-02 03:04:05.25 same \(Self.localSeconds("2020-01-02 03:04:05")).25
+            \(Self.localSeconds("2020-01-02 03:04:05")).250000000
+            2020-01-02T03:04:05.5 same \(Self.localSeconds("2020-01-02 03:04:05")).5
+            \(Self.localSeconds("2020-01-02 03:04:05")).500000000
+            @7 same 7
+            7.000000000
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// Seconds since 1970 of a local time, as `date` computes them.
+    static func localSeconds(_ date: String) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/date")
+        process.arguments = ["-d", date, "+%s"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try? process.run()
+        process.waitUntilExit()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test func socketsAndSymlinkLoops() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

@@ -31,7 +31,17 @@ public struct PackCommand {
         /// Names in `filesFrom` end with NUL, not newline (`--null`).
         public var nullSeparated = false
         /// Reproducible archives: every entry's time, owner and group.
-        public var mtime: Int64?
+        public var mtime: Time?
+        /// A time to the nanosecond, as a file system keeps it: `nanoseconds`
+        /// in 0..<1,000,000,000 after `seconds` (before 1970 too).
+        public struct Time: Sendable, Equatable {
+            public var seconds: Int64
+            public var nanoseconds: Int32
+            public init(seconds: Int64, nanoseconds: Int32 = 0) {
+                self.seconds = seconds
+                self.nanoseconds = nanoseconds
+            }
+        }
         /// Every entry's owner (`--owner`), its name and id.
         public var owner: (name: [UInt8], id: UInt32)?
         /// Every entry's group (`--group`), its name and id.
@@ -470,8 +480,8 @@ public struct PackCommand {
 
     private static func restamp(_ entry: inout TarEntry, options: Options) {
         if let mtime = options.mtime {
-            entry.modificationSeconds = mtime
-            entry.modificationNanoseconds = 0
+            entry.modificationSeconds = mtime.seconds
+            entry.modificationNanoseconds = mtime.nanoseconds
         }
         if let owner = options.owner { (entry.userName, entry.userID) = owner }
         if let group = options.group { (entry.groupName, entry.groupID) = group }
