@@ -216,7 +216,12 @@ extension EngineOptions {
             // extracts) is not replaced at the end: the summary goes only
             // where the name holds what it held at the start.
             guarded = GuardedOutputName(jsonFile)
-            if !refused { RunReport.emptyEarlierReport(at: jsonFile) }
+            // An earlier report inside a tree this run walks is an output,
+            // never an input: stored, hashed or compressed, it was the
+            // emptied file, beside the report written at the end.
+            if !refused, let earlier = RunReport.emptyEarlierReport(at: jsonFile) {
+                context.reportFile = OutputOfThisRun(earlier, is: .report)
+            }
         }
         var status = max(refused ? .failure : work(), context.exitStatus)
         progress?.stop()

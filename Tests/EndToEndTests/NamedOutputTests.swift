@@ -126,6 +126,59 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The outputs a run writes into a tree it walks are never its inputs:
+    /// `sum d > d/SHA256SUMS` (the manifest being written, empty or
+    /// growing as it was hashed: listed with a digest that `sha256sum -c`
+    /// failed right after exit 0; again with `>>`), `gzip -rc d > d/all`
+    /// (its own output compressed into itself as it grew, "file changed
+    /// as we read it") and an earlier `--json-file` report inside the tree
+    /// (emptied as the run begins: stored, hashed or compressed as an
+    /// empty file beside the report written at the end). Each is left out
+    /// with a notice, exit 0, as `pack` leaves out its archive; a path
+    /// given is still taken, as sha256sum takes it.
+    @Test func theRunsOwnOutputsInATreeAreNotRead() throws {
+        let run = try Scratch().run(#"""
+            mkdir d && seq 100000 > d/f && echo '{"command": "old"}' > d/r.json
+            "$BALE" sum d > d/SHA256SUMS 2> err; echo "sum $? $(cat err)"
+            sha256sum -c d/SHA256SUMS
+            "$BALE" sum d >> d/SHA256SUMS 2> err; echo "sum >> $? $(cat err)"
+            sha256sum -c d/SHA256SUMS | sort -u
+            rm d/SHA256SUMS
+            "$BALE" sum d --json-file d/r.json > sums 2> err; echo "sum --json-file $? $(cat err)"
+            cut -c67- sums; grep -c '"command": "sum"' d/r.json
+            "$BALE" pack d -o x.tgz --json-file d/r.json 2> err; echo "pack $? $(cat err)"
+            tar -tzf x.tgz
+            "$BALE" gzip -rc d > d/all 2> err; echo "gzip -rc $? $(cat err)"
+            gzip -dc d/all | cmp - <(cat d/f d/r.json) && echo "f and r.json"
+            rm d/all
+            "$BALE" gzip -r d --json-file d/r.json 2> err; echo "gzip -r $? $(cat err)"
+            ls d; grep -c '"command": "gzip"' d/r.json
+            "$BALE" sum d/r.json > /dev/null && echo "given: hashed"
+            """#)
+        #expect(run.stdout == """
+            sum 0 bale: d/SHA256SUMS: is an output of this run; not read
+            d/f: OK
+            d/r.json: OK
+            sum >> 0 bale: d/SHA256SUMS: is an output of this run; not read
+            d/f: OK
+            d/r.json: OK
+            sum --json-file 0 bale: d/r.json: is an output of this run; not read
+            d/f
+            1
+            pack 0 bale: d/r.json: file is the JSON summary; not dumped
+            d/
+            d/f
+            gzip -rc 0 bale: d/all: is an output of this run; not read
+            f and r.json
+            gzip -r 0 bale: d/r.json: is an output of this run; not read
+            f.gz
+            r.json
+            1
+            given: hashed
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A run of `pack d -o d/y.tgz` killed (SIGKILL: no handler removes
     /// its temporary file) leaves its half-made archive in the tree; a run
     /// writing another archive there leaves it out, with a notice (exit 0),

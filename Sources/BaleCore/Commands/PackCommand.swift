@@ -129,14 +129,9 @@ public struct PackCommand {
         // The archive's temporary file, and the archive it replaces, may
         // lie inside the tree: never store them; nor standard output's
         // file (`pack d -o - > d/x.tgz`), growing as it is read.
-        if let output {
-            walkerOptions.outputsOfThisRun = output.filesWritten.map { OutputOfThisRun($0, is: .archive) }
-        } else {
-            var info = stat()
-            if fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
-                walkerOptions.outputsOfThisRun = [OutputOfThisRun(FileIdentity(info), is: .archive)]
-            }
-        }
+        // Nor `--json-file`'s report (`RunContext.outputsOfThisRun`).
+        walkerOptions.outputsOfThisRun = (output?.filesWritten.map { OutputOfThisRun($0, is: .archive) } ?? [])
+            + context.outputsOfThisRun(standardOutputHolds: output == nil ? .archive : nil)
         // Nor the manifest this run replaces (its own is written once the
         // walk is over): its old digest would be listed beside its new self.
         var manifestInfo = stat()

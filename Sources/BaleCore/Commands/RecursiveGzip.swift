@@ -355,6 +355,12 @@ struct RecursiveGzip {
                     policy.outputsOfThisRun = [OutputOfThisRun(FileIdentity(info), is: .manifest)]
                 }
             }
+            // And `--json-file`'s report, and with -c standard output's file
+            // (`gzip -rc d > d/all`: read as it grew, its own output stored
+            // in itself, "file changed as we read it").
+            let writesStandardOutput = options.toStandardOutput && !options.test && !options.list
+            policy.outputsOfThisRun += options.context.outputsOfThisRun(
+                standardOutputHolds: writesStandardOutput ? .standardOutput : nil)
             // Named as pack names a path: without its trailing slashes, so
             // that `d/` shards as `d` and `./d` do (its files were `d//f`
             // to the shard's hash, another part's).

@@ -21,20 +21,26 @@ public enum RunReport {
     /// did not parse (a usage error, exit 64), so it may name data (`bale
     /// gzip --json-file data.csv --bogus`): the file is emptied only when
     /// it begins as bale's reports begin (`{"command": "`).
-    public static func emptyEarlierReport(at path: String, onlyIfAReport: Bool = false) {
+    /// Returns the regular file found at `path` (emptied or not), which
+    /// the run's walks then leave out (`RunContext.reportFile`).
+    @discardableResult
+    public static func emptyEarlierReport(at path: String, onlyIfAReport: Bool = false) -> FileIdentity? {
         var info = stat()
         let bytes = TerminalText.bytes(ofName: path)
-        guard withCString(bytes, { stat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return }
+        guard withCString(bytes, { stat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let found = FileIdentity(info)
+        guard info.st_size > 0 else { return found }
         if onlyIfAReport {
             let fd = withCString(bytes) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
-            guard fd >= 0 else { return }
+            guard fd >= 0 else { return found }
             var start = [UInt8](repeating: 0, count: reportStart.count)
             let count = start.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
             close(fd)
-            guard count == reportStart.count, start == reportStart else { return }
+            guard count == reportStart.count, start == reportStart else { return found }
         }
         let fd = withCString(bytes) { open($0, O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC) }
         if fd >= 0 { close(fd) }
+        return found
     }
 
     /// How every JSON report bale writes begins (`json`'s first field).

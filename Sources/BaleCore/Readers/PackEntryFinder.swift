@@ -298,6 +298,8 @@ public struct PackEntryFinder {
         case .otherFileSystem: cause = "file is on a different filesystem; not dumped"
         case .isAnOutput(.archive): cause = "file is the archive; not dumped"
         case .isAnOutput(.manifest): cause = "file is the manifest; not dumped"
+        case .isAnOutput(.report): cause = "file is the JSON summary; not dumped"
+        case .isAnOutput(.standardOutput): cause = "file is the archive; not dumped"
         case .temporaryFile: cause = TreeWalkProblem.temporaryFileNotice
         case .symbolicLinkLoop: cause = "Symbolic link loop: directory already being archived"
         case .directoryReplaced: cause = "directory replaced while it was archived; the rest of it not dumped"

@@ -163,8 +163,14 @@ public struct OutputOfThisRun: Sendable, Equatable {
         /// The archive being written (its temporary file, or standard
         /// output's file) or the one it replaces.
         case archive
-        /// The manifest the run replaces (its own is written once the walk is over).
+        /// The manifest the run replaces (its own is written once the walk is
+        /// over), or the one it writes on standard output (`sum d > d/SUMS`).
         case manifest
+        /// The JSON summary `--json-file` names (an earlier run's, emptied
+        /// as the run begins; its own is written at the end).
+        case report
+        /// Standard output's file, where `gzip -rc` writes.
+        case standardOutput
     }
 
     /// The file, as `stat` tells it.

@@ -32,6 +32,7 @@ public final class RunContext: Sendable {
         /// with a warning kept them all, gigabytes, until the run ended.
         var diagnostics = CollectedDiagnostics()
         var brokenPipe = false
+        var reportFile: OutputOfThisRun?
     }
 
     public init(quiet: Bool = false, verbose: Bool = false) {
@@ -97,6 +98,28 @@ public final class RunContext: Sendable {
     /// it is not UTF-8.
     public func info(name: [UInt8]) {
         if verbose { FileIO.report(TerminalText.escaped(name)) }
+    }
+
+    /// The file `--json-file` names, as it stands when the run begins (an
+    /// earlier run's report, emptied): an output of this run, which every
+    /// walk leaves out (`outputsOfThisRun`). Set by the command line
+    /// before the work begins.
+    public var reportFile: OutputOfThisRun? {
+        get { state.withLock { $0.reportFile } }
+        set { state.withLock { $0.reportFile = newValue } }
+    }
+
+    /// What a walk of this run must leave out besides the command's own
+    /// outputs: the report file, and standard output's file when it is a
+    /// regular file and the command writes its data there (`sum d >
+    /// d/SHA256SUMS`, `gzip -rc d > d/all`), growing as it would be read.
+    public func outputsOfThisRun(standardOutputHolds kind: OutputOfThisRun.Kind?) -> [OutputOfThisRun] {
+        var outputs = reportFile.map { [$0] } ?? []
+        var info = stat()
+        if let kind, fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
+            outputs.append(OutputOfThisRun(FileIdentity(info), is: kind))
+        }
+        return outputs
     }
 
     /// The diagnostics so far, in the order they were made: the first
