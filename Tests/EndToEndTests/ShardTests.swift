@@ -148,6 +148,58 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The parts' default archives inside a tree they pack (`pack --shard
+    /// K/N .`: archive-K.tar.gz in the directory packed): each later part
+    /// stored the archives of the parts before it, and with --remove-files
+    /// removed them, every exit 0 (a probe helper). Refused, nothing
+    /// written or removed; -o outside the tree, or a tree beside the
+    /// default name (`pack --shard K/N t`), packs as before.
+    @Test func thePartsDefaultArchivesInsideTheTreeAreRefused() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && for i in $(seq 20); do echo $i > t/f$i; done
+            cd t
+            for k in 1 2; do "$BALE" pack --remove-files --shard $k/4 . 2> ../err; echo "$k: $? $(grep -c 'would lie inside' ../err)"; done
+            ls | wc -l
+            "$BALE" pack --shard 1/2 .. 2> ../err; echo "..: $? $(grep -c 'would lie inside \.\.,' ../err)"
+            for k in 1 2; do "$BALE" pack --remove-files --shard $k/2 . -o ../p$k.tgz; echo "-o: $?"; done
+            cd .. && ls t | wc -l
+            for k in 1 2; do tar -tzf p$k.tgz; done | grep -c '^f'
+            """#)
+        #expect(run.stdout == """
+            1: 1 1
+            2: 1 1
+            20
+            ..: 1 1
+            -o: 0
+            -o: 0
+            0
+            20
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A path given that is not there fails every part where no part
+    /// removes anything (`gzip -r -k`, `-c`, `-t`, `--out-dir`), as in
+    /// `sum` and `pack`: only the part its name hashed to failed, the
+    /// others exit 0 having done nothing (a probe helper: a mistyped
+    /// /data/logs in a Slurm array, N-1 tasks "done").
+    @Test func aPathNotThereFailsEveryPartThatRemovesNothing() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && echo 1 > t/f && gzip -k t/f
+            for args in "-rk" "-rc" "-rt" "-rdk"; do
+              for k in 1 2 3 4; do "$BALE" gzip $args --shard $k/4 nothere t > /dev/null 2> err; printf "%s " "$?:$(grep -c 'nothere: No such file' err)"; done
+              echo "$args"
+            done
+            """#)
+        #expect(run.stdout == """
+            1:1 1:1 1:1 1:1 -rk
+            1:1 1:1 1:1 1:1 -rc
+            1:1 1:1 1:1 1:1 -rt
+            1:1 1:1 1:1 1:1 -rdk
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `gzip -r --shard` of `d/` took another part than `d` and `./d` (its
     /// files were `d//f` to the shard's hash, `d/f` where it named them);
     /// now the same, as pack's and sum's.

@@ -344,7 +344,13 @@ struct RecursiveGzip {
         mutating func walk(_ tops: [[UInt8]], cancellation: Cancellation? = nil) {
             var policy = TreeWalkPolicy(selection: options.selection)
             policy.links = .never
-            policy.partsRemoveTheirFiles = options.selection.shard  // each part removes the inputs it took
+            // Each part removes the inputs it took, so a name found gone may
+            // be another part's; where no part removes any (-k, -c, -t, -l,
+            // --out-dir), a path given that is not there is a mistake in
+            // every part, as in `sum`: it failed one part of N, the others
+            // exit 0 having done nothing (a probe helper).
+            let partsRemoveInputs = changesFiles && !options.keep && options.outputDirectory == nil
+            policy.partsRemoveTheirFiles = partsRemoveInputs ? options.selection.shard : nil
             // The manifest this run rewrites, when an earlier run left it in
             // the tree: an output, never an input. Taken for one, it was
             // compressed, and the new manifest listed the old one's digest

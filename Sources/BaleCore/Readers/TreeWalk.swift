@@ -243,18 +243,22 @@ public final class TreeWalk {
         return .entry(entry)
     }
 
-    /// Whether an entry found gone was another part's (see
-    /// `TreeWalkPolicy.partsRemoveTheirFiles`): not this part's to take, a
-    /// temporary file of a part's output, or a directory inside a tree
-    /// (each `pack` part keeps every directory and removes those it
-    /// emptied, so any part may have removed it; its name's hash says
-    /// nothing of it). `component` is the entry's name in its directory
-    /// (for an entry below a top).
+    /// Whether an entry found gone was another run's or another part's:
+    /// a bale temporary file below a top (another run's live output,
+    /// renamed into place since it was listed: a part of the same `--shard`
+    /// run, even one that removes nothing, as with -k), or, where parts
+    /// remove what they take (`TreeWalkPolicy.partsRemoveTheirFiles`), a
+    /// name not this part's to take, or a directory inside a tree (each
+    /// `pack` part keeps every directory and removes those it emptied, so
+    /// any part may have removed it; its name's hash says nothing of it).
+    /// `component` is the entry's name in its directory (for an entry
+    /// below a top).
     private func takenByAnotherPart(path: [UInt8], name: [UInt8], component: [UInt8], isTop: Bool,
                                     listedAsDirectory: Bool) -> Bool {
+        if !isTop && AtomicOutputFile.isTemporaryName(component) { return true }
         guard let parts = policy.partsRemoveTheirFiles else { return false }
         if !parts.takes(path) { return true }
-        return !isTop && (listedAsDirectory || AtomicOutputFile.isTemporaryName(component))
+        return !isTop && listedAsDirectory
     }
 
     /// Opens the directory of `frame` (at `path`, named `name`), reads its
