@@ -46,6 +46,43 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `verify` judges a hard link as extraction does: one to a name no
+    /// entry before it holds cannot be extracted (`unpack` exit 1), so
+    /// neither is the archive "OK": each such link is named, exit 1. An
+    /// archive whose target GNU tar deleted (`tar --delete`) was "OK (1
+    /// entries)", exit 0 (a probe helper). Links to earlier entries, by
+    /// any spelling extraction reads as theirs (`./a`), still pass.
+    @Test func verifyNamesALinkToNothingBeforeIt() throws {
+        let run = try Scratch().run(#"""
+            mkdir d && echo hi > d/a && ln d/a d/h
+            tar -cf deleted.tar -C d a h && tar --delete -f deleted.tar a && gzip deleted.tar
+            tar -czf whole.tgz -C d ./a h
+            python3 - <<'EOF'
+            import tarfile, io
+            with tarfile.open('later.tar', 'w', format=tarfile.GNU_FORMAT) as t:
+                info = tarfile.TarInfo('early'); info.type = tarfile.LNKTYPE; info.linkname = 'late'; t.addfile(info)
+                info = tarfile.TarInfo('late'); info.size = 3; t.addfile(info, io.BytesIO(b'abc'))
+                info = tarfile.TarInfo('dir'); info.type = tarfile.DIRTYPE; t.addfile(info)
+                info = tarfile.TarInfo('todir'); info.type = tarfile.LNKTYPE; info.linkname = 'dir'; t.addfile(info)
+                info = tarfile.TarInfo('fine'); info.type = tarfile.LNKTYPE; info.linkname = './late'; t.addfile(info)
+            EOF
+            for f in deleted.tar.gz whole.tgz later.tar; do "$BALE" verify $f; echo "$f $?"; done
+            """#)
+        #expect(run.stdout == """
+            deleted.tar.gz 1
+            whole.tgz: OK (2 entries)
+            whole.tgz 0
+            later.tar 1
+
+            """, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr == """
+            bale: h: a hard link to a, which no entry before it holds: it cannot be extracted
+            bale: early: a hard link to late, which no entry before it holds: it cannot be extracted
+            bale: todir: a hard link to dir, which no entry before it holds: it cannot be extracted
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A hard link whose target has a ".." that stays inside (`sub/../f`)
     /// is refused for the ".." (as an entry's own name is), and said so;
     /// it was called "a name outside the destination". One that climbs
