@@ -93,6 +93,36 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Two workers under a limit that leaves their job too few descriptors
+    /// beside them: the pool keeps one (`WorkerPool.leaveDescriptorsForTheJob`),
+    /// says so, and every entry is extracted. Under `ulimit -n 14` (15 with
+    /// one descriptor inherited) both started, and `unpack` failed every
+    /// entry ("Too many open files; not extracted", exit 1; a probe
+    /// helper); one worker more or less of room and it extracted them all.
+    @Test func twoWorkersLeaveRoomForTheFilesTheyExtract() throws {
+        let run = try Scratch().run(#"""
+            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2> /dev/null; done
+            mkdir -p d/s && echo a > d/a && echo b > d/s/b && "$BALE" pack d -o d.tgz
+            for limit in 14 15 16 17; do
+                for inherited in 0 1; do
+                    rm -rf out
+                    if [ $inherited = 1 ]; then exec 7< d.tgz; fi
+                    (ulimit -n $limit; "$BALE" unpack -p 2 d.tgz -C out 2> err); status=$?
+                    exec 7<&-
+                    printf '%s ' "$limit/$inherited: $status $(find out -type f | wc -l) $(grep -c 'not extracted' err)"
+                done
+                echo
+            done
+            """#)
+        #expect(run.stdout == """
+            14/0: 0 2 0 14/1: 0 2 0\u{20}
+            15/0: 0 2 0 15/1: 0 2 0\u{20}
+            16/0: 0 2 0 16/1: 0 2 0\u{20}
+            17/0: 0 2 0 17/1: 0 2 0\u{20}
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// The same scattered files packed with two workers under `ulimit -n`
     /// 14, 15 and 16, ten times each: every file in the archive (GNU tar
     /// judges), exit 0, nothing said. The workers, their pipes, the arena,

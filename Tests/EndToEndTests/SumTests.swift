@@ -322,7 +322,7 @@ import Testing
         let run = try Scratch().run(#"""
             mkdir md && echo a > md/a && "$BALE" gzip -r --manifest md/m.sha md
             echo b > md/b && "$BALE" gzip -r --manifest md/m.sha md 2> err; echo "status $?"
-            cat err; ls md; gzip -dk md/b.gz && sha256sum -c md/m.sha
+            cat err; ls md; gzip -dk md/a.gz md/b.gz && sha256sum -c md/m.sha
             """#)
         #expect(run.stdout == """
             status 0
@@ -330,7 +330,39 @@ import Testing
             a.gz
             b.gz
             m.sha
+            md/a: OK
             md/b: OK
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// The manifest a removing run replaces keeps the lines that are the
+    /// only record of an input an earlier run removed (its input gone,
+    /// its .gz there): the parts of a `--shard` run one after another with
+    /// one `--manifest` kept only the last part's digests, each exit 0 (a
+    /// probe helper), and a run with nothing left to do wrote an empty
+    /// manifest over the whole one. A line whose .gz is gone too, or whose
+    /// input is back, is not carried.
+    @Test func theLinesOfInputsRemovedBeforeAreKept() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && for i in $(seq 30); do echo $i > t/f$i; done
+            for k in 1 2 3; do "$BALE" gzip -r -q --shard $k/3 --manifest M t; echo "part $k: $?"; done
+            wc -l < M
+            "$BALE" gzip -r -q t --manifest M; echo "nothing to do: $? $(wc -l < M)"
+            rm t/f1.gz; echo back > t/f2; rm t/f2.gz
+            "$BALE" gzip -r -q t --manifest M; echo "again: $? $(wc -l < M)"
+            gunzip -r t && sha256sum -c M | grep -c ': OK$'
+            grep -c 't/f1$' M
+            """#)
+        #expect(run.stdout == """
+            part 1: 0
+            part 2: 0
+            part 3: 0
+            30
+            nothing to do: 0 30
+            again: 0 29
+            29
+            0
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -225,6 +225,7 @@ struct RecursiveGzip {
         } else {
             var entries = sink.digests
             for file in earlier.files { entries.append(name: file.path, digest: file.digest) }
+            if removing { command.carryOver(Self.linesOfInputsRemovedBefore(manifest, listing: entries), into: &entries) }
             do throws(BaleError) {
                 if let guardedManifest {
                     // Held locked from its commit until the inputs are gone;
@@ -254,6 +255,33 @@ struct RecursiveGzip {
                                   + "\(kept == 1 ? "is" : "are") kept beside \(kept == 1 ? "its" : "their") output\(kept == 1 ? "" : "s")"))
         }
         return max(status, .failure)
+    }
+
+    /// The lines of the manifest a removing run replaces (`manifest`, as
+    /// it is at the end, before this run's is written) that are the only
+    /// record of an input an earlier run removed: a name `listing` does
+    /// not hold, whose input is gone and whose compressed file is there
+    /// (the name with the suffix). Replaced whole, they were lost: the
+    /// parts of a `--shard` run one after another with one `--manifest`
+    /// kept only the last part's digests, and a run finishing one killed
+    /// while it removed its inputs kept only the inputs it found (a probe
+    /// helper). A manifest that cannot be read or is no manifest carries
+    /// nothing over.
+    /// Only a regular file is read: a manifest written to a device or a
+    /// FIFO (`--manifest /dev/full`, whose reads never end) has no lines
+    /// to keep.
+    static func linesOfInputsRemovedBefore(_ manifest: String, listing: Manifest.Entries) -> [Manifest.Listed] {
+        guard manifest != "-" else { return [] }
+        let fd = withCString(TerminalText.bytes(ofName: manifest)) {
+            open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        }
+        guard fd >= 0 else { return [] }
+        defer { FileIO.close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0,
+              let text = try? FileIO.readAll(fd) else { return [] }
+        let listed = Set(listing.names)
+        return Manifest.parse(text).entries.filter { !listed.contains($0.path) }
     }
 
     /// Writes the manifest under `name`, flushed to disk, committed only

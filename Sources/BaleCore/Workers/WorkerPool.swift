@@ -96,6 +96,30 @@ public final class WorkerPool: Sendable {
         started > 0 && 2 * started + descriptorsToStartOne > DescriptorLimit.current / 2
     }
 
+    /// The descriptors a job needs beside its workers at the least: a
+    /// directory, one inside it and a file (`unpack`'s extractor, one file
+    /// at a time; `pack`'s walk and reader, as `DeepFilesLowLimitTests`
+    /// hold them to).
+    static let descriptorsLeftForTheJob = 3
+
+    /// Stops workers, the last started first, until the job has
+    /// `descriptorsLeftForTheJob` spare beside them, keeping one; returns
+    /// how many it stopped. The half-the-limit rule counts the workers'
+    /// pipes, not what the process already held: under `ulimit -n 14` (or
+    /// 15, with a descriptor inherited) two workers started and left
+    /// `unpack` one descriptor, and every entry failed ("Too many open
+    /// files; not extracted", exit 1), where one worker extracts them all
+    /// (a probe helper). Counted only under a low limit.
+    private static func leaveDescriptorsForTheJob(_ started: inout [WorkerProcess]) -> Int {
+        guard DescriptorLimit.current < 256 else { return 0 }
+        var stopped = 0
+        while started.count > 1 && DescriptorLimit.spare() < descriptorsLeftForTheJob {
+            _ = started.removeLast().shutdown()
+            stopped += 1
+        }
+        return stopped
+    }
+
     /// What one worker's chunks may take of the parent's address space.
     private let addressSpacePerWorker: Int
     /// The threads a job runs beside each worker's feeder and receiver.
@@ -207,10 +231,16 @@ public final class WorkerPool: Sendable {
                     }
                 }
                 // However many started, their threads must fit beside them
-                // where a limit on tasks may bite.
+                // where a limit on tasks may bite, and the job's own files
+                // beside their pipes.
                 let stopped = TaskLimit.mayBite || tasksRanOut ? leaveRoomForThreads(&started) : 0
+                let stoppedForFiles = Self.leaveDescriptorsForTheJob(&started)
                 state = .running(started)
                 let kept = started.count
+                if stoppedForFiles > 0 {
+                    return (started, "\(kept) of \(count) workers kept (ulimit -n \(DescriptorLimit.current) leaves the job "
+                            + "too few descriptors for its files beside more); the work goes on with \(kept)")
+                }
                 switch (fewer, stopped) {
                 case (nil, 0):
                     return (started, nil)
