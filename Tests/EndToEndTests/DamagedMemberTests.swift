@@ -39,6 +39,28 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The same with the member's last entries small, inflated by zlib's
+    /// last call (`verify` judges with zlib, whose failed check came with
+    /// the member's last bytes unhanded): `verify` named only the first
+    /// entry ("which holds the entry big"), clearing the 30 after it that
+    /// the same CRC-32 covers (a probe helper); `list` named them all.
+    @Test func aFailedCheckNamesTheEntriesInTheMembersLastBytes() throws {
+        let run = try Scratch().run("""
+            mkdir d && head -c 3000000 /dev/urandom > d/big && for i in $(seq 1 30); do echo $i > d/s$i; done
+            tar -czf x.tgz -C d big $(cd d; ls s*)
+            python3 -c "d = bytearray(open('x.tgz', 'rb').read()); d[-8] ^= 1; open('x.tgz', 'wb').write(d)"
+            "$BALE" verify x.tgz 2> err; echo "verify status=$?"; grep -o 'which holds the .* to [a-z0-9]*' err
+            "$BALE" list x.tgz > /dev/null 2> err; echo "list status=$?"; grep -o 'which holds the .* to [a-z0-9]*' err
+            """)
+        #expect(run.stdout == """
+            verify status=1
+            which holds the entries from big to s9
+            list status=1
+            which holds the entries from big to s9
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// The second of three members cut out whole: every member left
     /// checks out, and the tar stream reads on across the gap, so the file
     /// it runs through is extracted at its size with the wrong bytes; the

@@ -42,6 +42,11 @@ public struct InflateFailure: Error, Sendable {
     /// The trailer field that failed, when the data inflated whole but
     /// its trailer does not match it (nil: the data itself is bad).
     public var failedCheck: GzipTrailer.Field? = nil
+    /// Output bytes the failing call wrote: with `failedCheck`, the last
+    /// of the member's data, whole (zlib checks the trailer only after
+    /// the data it inflated), which the caller hands on before the error,
+    /// as ISA-L's members are written before their trailer is checked.
+    public var produced = 0
 
     /// The error of the stream `path` it is about, the member's failing
     /// call having begun at `offset` of the stream.

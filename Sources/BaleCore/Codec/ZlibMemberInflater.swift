@@ -43,8 +43,9 @@ public final class ZlibMemberInflater: MemberStreamInflater {
                 return InflateStep(consumed: consumed, produced: produced, memberEnded: false)
             case Z_DATA_ERROR:
                 let reason = stream.msg.map { String(cString: $0) } ?? "invalid compressed data"
-                throw InflateFailure(reason: reason, consumed: consumed,
-                                     failedCheck: GzipTrailer.Field(zlibWords: reason))
+                let failedCheck = GzipTrailer.Field(zlibWords: reason)
+                throw InflateFailure(reason: reason, consumed: consumed, failedCheck: failedCheck,
+                                     produced: failedCheck != nil ? produced : 0)
             case Z_MEM_ERROR:
                 throw InflateFailure(reason: "out of memory", consumed: consumed)
             default:

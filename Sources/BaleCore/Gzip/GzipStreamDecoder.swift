@@ -350,6 +350,11 @@ public struct GzipStreamDecoder {
                    let verdict = try zlibVerdict(fd: fd, path: path, memberStart: memberStart, fileBase: fileBase) {
                     throw verdict
                 }
+                // A member whose trailer fails holds its data whole: its
+                // last bytes go on with the rest (`verify` named only the
+                // entries before them as the member's: a probe helper).
+                filled += error.produced
+                memberData += error.produced
                 throw error.error(path: path, offset: consumed)
             }
             if step.produced > 0, let begin = unmarkedZlibBegin {
