@@ -708,6 +708,38 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A numeric field with one NUL before its digits (a "buggy tar of
+    /// unknown vintage", as GNU tar's source calls it) is read as GNU tar
+    /// reads it, the NUL passed over: the size was 0 (the data read as a
+    /// header, "bad tar header checksum", the file extracted empty), a uid,
+    /// mode or time 0, exit 0 (a probe helper). GNU tar judges.
+    @Test func aNulBeforeANumbersDigitsIsPassedOver() throws {
+        let run = try Scratch().run(#"""
+            echo hello > f && chown 1234:42 f && touch -d @1000000000 f && chmod 640 f
+            tar --format=ustar -cf x.tar f
+            python3 -c "
+            b = bytearray(open('x.tar', 'rb').read())
+            for off, ln in ((100, 8), (108, 8), (124, 12), (136, 12)):  # mode, uid, size, mtime
+                d = bytes(b[off:off + ln]).rstrip(b'\0 ').lstrip(b'0')
+                b[off:off + ln] = (b'\0' + d.rjust(ln - 2, b'0') + b'\0')[:ln]
+            b[148:156] = b' ' * 8; b[148:156] = ('%06o\0 ' % sum(b[:512])).encode()
+            open('x.tar', 'wb').write(b)"
+            gzip -k x.tar
+            tar -tvf x.tar > want
+            "$BALE" list x.tar.gz > got; echo "list $?"; cmp got want && echo "as tar lists it"
+            mkdir b && "$BALE" unpack x.tar.gz -C b; echo "unpack $?"
+            stat -c '%u %a %s %Y' b/f; cat b/f
+            """#)
+        #expect(run.stdout == """
+            list 0
+            as tar lists it
+            unpack 0
+            1234 640 6 1000000000
+            hello
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// pax headers as GNU tar reads them (found by a read-only probe of
     /// foreign archives): of two pax headers in a row only the last counts
     /// (bale merged them, and extracted under the first one's `path` a

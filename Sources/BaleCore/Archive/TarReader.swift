@@ -1474,11 +1474,17 @@ public struct TarReader {
     /// "Blanks in header where numeric value expected" (a size of blanks
     /// read as 0 made a file's data, a nested tar, read as the archive's
     /// own entries, exit 0 and `verify` OK). Blanks then a NUL, or NULs,
-    /// are 0, as there.
+    /// are 0, as there. One NUL before the rest is passed over, as GNU tar
+    /// passes it ("buggy tar of unknown vintage, which outputs leading NUL
+    /// if the previous field overflows"): a size of NUL then digits was 0,
+    /// the entry's data read as headers and the file extracted empty, and
+    /// a uid or time so written was 0, exit 0, where GNU tar reads the
+    /// number (a probe helper).
     static func octal(_ header: [UInt8], _ start: Int, _ width: Int) -> Int64 {
         var value: Int64 = 0
         var started = false
-        for byte in header[start..<(start + width)] {
+        let first = header[start] == 0 && width > 1 ? start + 1 : start
+        for byte in header[first..<(start + width)] {
             if byte == 0 && !started { return 0 }
             if byte == 0 || byte == UInt8(ascii: " ") { if started { break } else { continue } }
             guard (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) else { return -1 }
