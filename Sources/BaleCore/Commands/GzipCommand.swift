@@ -630,7 +630,10 @@ public struct GzipCommand: Sendable {
         // a probe's torn copy, exit 0). Said, as GNU tar says it; an input
         // to remove is judged by its removal (`InputRemoval`: kept).
         if removeAfter == nil, report.warnings.isEmpty, let readStamp, Self.changedWhileRead(input, since: readStamp) {
-            context.report(.warning(path: inputName, "file changed as we read it; the output holds it as read"))
+            // `-t` writes nothing: its verdict is the one of what it read
+            // (it said "the output holds it", of no output: a probe helper).
+            let what = options.test ? "the verdict is of it as read" : "the output holds it as read"
+            context.report(.warning(path: inputName, "file changed as we read it; \(what)"))
             status = .warning
         }
         let decompressing = options.decompress || options.test
