@@ -428,6 +428,10 @@ static void bale_install_crash_handlers(void) {
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
+int bale_is_dying(void) {
+    return __atomic_load_n(&bale_dying, __ATOMIC_SEQ_CST);
+}
+
 int bale_signal_is_ignored(int sig) {
     struct sigaction current;
     return sigaction(sig, NULL, &current) == 0 && current.sa_handler == SIG_IGN;

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CSystem
 import Synchronization
 
 /// The one way bale writes to standard error: messages, gzip's overwrite
@@ -71,8 +72,14 @@ public enum StandardError {
 
 extension FileIO {
     /// Writes one line to standard error (`StandardError`: on a line of
-    /// its own, the progress line erased first).
+    /// its own, the progress line erased first). Nothing once a signal is
+    /// ending bale (`bale_is_dying`): what the other threads meet then is
+    /// the signal's doing (a temporary file refused with EINTR, a worker
+    /// killed by the cleanup), and named a file that had no trouble ("t/f.gz:
+    /// Interrupted system call") or a worker that "took over" (a probe
+    /// helper), before bale died of the signal.
     public static func report(_ line: String) {
+        if bale_is_dying() != 0 { return }
         StandardError.write(line + "\n")
     }
 

@@ -96,6 +96,8 @@ void bale_ignore_write_signals(void);
  * of a non-interactive shell starts with SIGINT: gzip's test of running in
  * the foreground, before it asks a question on the terminal. */
 int bale_signal_is_ignored(int sig);
+/* 1 once a signal (or a crash) is ending bale: its cleanup has begun. */
+int bale_is_dying(void);
 
 /// Creates and opens (O_EXCL, O_CLOEXEC, O_NOFOLLOW) a unique file from a
 /// template ending in XXXXXX (rewritten in place), relative to the open
