@@ -53,6 +53,23 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Workers stopped (SIGSTOP) while idle do not hold the run's end:
+    /// the pool continues it as it closes its input. bale waited for it
+    /// forever after its output was whole, `--worker-timeout` or not (a
+    /// probe helper: `sum` hung 9 minutes, until SIGCONT).
+    @Test func aStoppedWorkerDoesNotHoldTheEnd() throws {
+        let run = try Scratch().run(#"""
+            (echo data; sleep 2) | timeout 30 "$BALE" gzip -c -p 2 --worker-timeout 2 > out.gz & pid=$!
+            sleep 1
+            bale=$(pgrep -P $pid)  # timeout's child
+            idle=$(pgrep -P $bale)  # both: the one chunk was done at once
+            [ -n "$idle" ] && kill -STOP $idle && echo "stopped"
+            wait $pid; echo "status $?"
+            gzip -dc out.gz
+            """#)
+        #expect(run.stdout == "stopped\nstatus 0\ndata\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// The workers are named `bale`, the last part of their argv[0], as
     /// `pgrep -x bale`, `killall bale`, `top` and a batch system's
     /// accounting see them: not "exe", the name the kernel gives a process

@@ -59,7 +59,15 @@ public final class WorkerProcess: Sendable {
             state = .inputClosed
             return true
         }
-        if first { FileIO.close(requests.fd) }
+        if first {
+            FileIO.close(requests.fd)
+            // A worker stopped (SIGSTOP, by hand or by a debugger that let
+            // go) would never read the end of its input, and the pool's
+            // wait for it never end: the run hung after its output was
+            // whole, `--worker-timeout` or not (a probe helper). Continued,
+            // it reads the end and exits; a running one is not disturbed.
+            kill(process.pid, SIGCONT)
+        }
     }
 
     /// Ends the worker: closing its input tells it to exit; then reaps it.
