@@ -242,16 +242,26 @@ enum Reproducible {
         // The fraction, split from the seconds it belongs to (the last field).
         var whole = Substring(text)
         var nanoseconds: Int32 = 0
+        var roundsDown = false
         if let dot = text.lastIndex(of: "."), !text[dot...].contains(where: { "- T:".contains($0) }) {
             let digits = text[text.index(after: dot)...]
             guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
                   text[..<dot].last.map({ $0.isASCII && $0.isNumber }) == true else { return nil }
             nanoseconds = Int32(String(digits.prefix(9)) + String(repeating: "0", count: max(0, 9 - digits.count)))!
+            // Before 1970, digits past the ninth make the time earlier by a
+            // nanosecond, as GNU tar rounds them (down): `@-1.1234567891` is
+            // -1.123456790.
+            if text.hasPrefix("@-") && digits.dropFirst(9).contains(where: { $0 != "0" }) { roundsDown = true }
             whole = text[..<dot]
             // Only the seconds take one: `@S.F` or a date with HH:MM:SS.F.
             guard whole.hasPrefix("@") || whole.filter({ $0 == ":" }).count == 2 else { return nil }
         }
         guard var seconds = wholeSeconds(String(whole)) else { return nil }
+        if roundsDown { nanoseconds += 1 }  // of the magnitude, below 1970
+        if nanoseconds == 1_000_000_000 {
+            nanoseconds = 0
+            seconds = seconds == Int64.min ? seconds : seconds - 1
+        }
         if nanoseconds > 0 && whole.hasPrefix("@-") {
             guard seconds > Int64.min else { return nil }
             seconds -= 1
@@ -283,8 +293,14 @@ enum Reproducible {
         }
         parts.tm_isdst = -1
         let seconds = mktime(&parts)
-        // The day must survive mktime unchanged (April 31 becomes May 1).
+        // The day must survive mktime unchanged (April 31 becomes May 1),
+        // and the hour and minute too: a local time a clock change skips
+        // (02:30 on a spring-forward night) is no real time, which GNU tar
+        // refuses; mktime made it 03:30.
         guard parts.tm_mday == numbers[2], parts.tm_mon == numbers[1] - 1 else { return nil }
+        if numbers.count == 6 {
+            guard parts.tm_hour == numbers[3], parts.tm_min == numbers[4] else { return nil }
+        }
         if seconds != -1 { return Int64(seconds) }
         return nil
     }

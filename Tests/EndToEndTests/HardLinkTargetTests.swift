@@ -65,6 +65,9 @@ import Testing
                 info = tarfile.TarInfo('dir'); info.type = tarfile.DIRTYPE; t.addfile(info)
                 info = tarfile.TarInfo('todir'); info.type = tarfile.LNKTYPE; info.linkname = 'dir'; t.addfile(info)
                 info = tarfile.TarInfo('fine'); info.type = tarfile.LNKTYPE; info.linkname = './late'; t.addfile(info)
+                info = tarfile.TarInfo('slash'); info.type = tarfile.LNKTYPE; info.linkname = 'late/'; t.addfile(info)
+                info = tarfile.TarInfo('../up'); info.size = 1; t.addfile(info, io.BytesIO(b'u'))
+                info = tarfile.TarInfo('toup'); info.type = tarfile.LNKTYPE; info.linkname = '../up'; t.addfile(info)
             EOF
             for f in deleted.tar.gz whole.tgz later.tar; do "$BALE" verify $f; echo "$f $?"; done
             """#)
@@ -79,6 +82,8 @@ import Testing
             bale: h: a hard link to a, which no entry before it holds: it cannot be extracted
             bale: early: a hard link to late, which no entry before it holds: it cannot be extracted
             bale: todir: a hard link to dir, which no entry before it holds: it cannot be extracted
+            bale: slash: a hard link to late/, which no entry before it holds: it cannot be extracted
+            bale: toup: a hard link to ../up, which no entry before it holds: it cannot be extracted
 
             """, "\(run.stdout)\(run.stderr)")
     }

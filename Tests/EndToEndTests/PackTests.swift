@@ -260,12 +260,14 @@ import Testing
 
     /// `--mtime` with a fraction of a second, as GNU tar takes it (`@1.5`,
     /// before 1970 too, and a date's seconds): stored to the nanosecond in
-    /// pax `mtime` as GNU tar stores it, digits past the ninth dropped. GNU
+    /// pax `mtime` as GNU tar stores it, digits past the ninth rounded down
+    /// (before 1970, a nanosecond earlier). A local time a clock change
+    /// skips is refused, as GNU tar refuses it (bale took 03:30 for 02:30). GNU
     /// tar judges, through python's tarfile. (bale refused them: exit 64.)
     @Test func aTimeWithAFractionOfASecond() throws {
         let run = try Scratch().run("""
             mkdir t && echo x > t/f
-            for v in @1.5 @-1.5 @-0.5 @1.1234567899 '2020-01-02 03:04:05.25' 2020-01-02T03:04:05.5 @7; do
+            for v in @1.5 @-1.5 @-0.5 @1.1234567899 @-1.1234567891234 @-0.0000000001 '2020-01-02 03:04:05.25' 2020-01-02T03:04:05.5 @7; do
               rm -f b.tgz m.tar
               "$BALE" pack --mtime "$v" t -o b.tgz || { echo "refused $v"; continue; }
               tar --format=pax --mtime="$v" -cf m.tar t
@@ -276,6 +278,9 @@ import Testing
             print(sys.argv[1], 'same' if got == want else (got, want), got[-1][2])" "$v"
               rm -rf out && mkdir out && "$BALE" unpack b.tgz -C out && stat -c %.9Y out/t/f
             done
+            # a local time a clock change skips is no real time (mktime made it an hour later)
+            TZ=EST5EDT,M3.2.0,M11.1.0 "$BALE" pack --mtime '2024-03-10 02:30:00.5' t -o gap.tgz 2> /dev/null; echo "gap: $?"
+            TZ=EST5EDT,M3.2.0,M11.1.0 "$BALE" pack --mtime '2024-03-10 03:30:00.5' t -o after.tgz; echo "after: $?"
             """)
         #expect(run.stdout == """
             @1.5 same 1.5
@@ -286,12 +291,18 @@ import Testing
             -0.500000000
             @1.1234567899 same 1.123456789
             1.123456789
+            @-1.1234567891234 same -1.12345679
+            -1.123456790
+            @-0.0000000001 same -1e-09
+            -0.000000001
             2020-01-02 03:04:05.25 same \(Self.localSeconds("2020-01-02 03:04:05")).25
             \(Self.localSeconds("2020-01-02 03:04:05")).250000000
             2020-01-02T03:04:05.5 same \(Self.localSeconds("2020-01-02 03:04:05")).5
             \(Self.localSeconds("2020-01-02 03:04:05")).500000000
             @7 same 7
             7.000000000
+            gap: 64
+            after: 0
 
             """, "\(run.stdout)\(run.stderr)")
     }

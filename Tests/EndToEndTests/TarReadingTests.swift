@@ -729,6 +729,13 @@ import Testing
             "$BALE" list x.tar.gz > got; echo "list $?"; cmp got want && echo "as tar lists it"
             mkdir b && "$BALE" unpack x.tar.gz -C b; echo "unpack $?"
             stat -c '%u %a %s %Y' b/f; cat b/f
+            # and then a base-256 number, as GNU tar reads it too
+            python3 -c "
+            b = bytearray(open('x.tar', 'rb').read())
+            b[124:136] = b'\0\x80' + bytes(9) + b'\x06'
+            b[148:156] = b' ' * 8; b[148:156] = ('%06o\0 ' % sum(b[:512])).encode()
+            open('y.tar', 'wb').write(b)"
+            tar -tvf y.tar > want; "$BALE" list y.tar > got; echo "base 256: $?"; cmp got want && echo "as tar lists it"
             """#)
         #expect(run.stdout == """
             list 0
@@ -736,6 +743,8 @@ import Testing
             unpack 0
             1234 640 6 1000000000
             hello
+            base 256: 0
+            as tar lists it
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -1512,12 +1512,14 @@ public struct TarReader {
     /// Octal or base 256, as `octalOrBase256`, but a value beyond 64 bits
     /// is a failure (GNU tar: "Archive base-256 value is out of time_t range").
     static func base256(_ header: [UInt8], _ start: Int, _ width: Int) -> Result<Int64, OutOfRange> {
-        let first = header[start]
+        // After the one NUL GNU tar passes over (see `octal`), as it does.
+        let begin = header[start] == 0 && width > 1 ? start + 1 : start
+        let first = header[begin]
         guard first & 0x80 != 0 else { return .success(octal(header, start, width)) }
         let negative = first & 0x40 != 0
         // The magnitude of a negative number is that of its complement, plus one.
         var value = Int64(negative ? ~first & 0x3F : first & 0x3F)
-        for byte in header[(start + 1)..<(start + width)] {
+        for byte in header[(begin + 1)..<(start + width)] {
             if value > Int64.max >> 8 { return .failure(OutOfRange(value: negative ? Int64.min : Int64.max)) }
             value = value << 8 | Int64(negative ? ~byte : byte)
         }

@@ -151,6 +151,12 @@ public struct TarVerifier: TarReader.Handler {
         return TarExtractor.path(of: parts)
     }
 
+    /// `name` as extraction cleans it, nil where extraction refuses it.
+    static func extractable(_ name: [UInt8]) -> [UInt8]? {
+        guard case .success(let parts) = TarExtractor.components(name), !parts.isEmpty else { return nil }
+        return TarExtractor.path(of: parts)
+    }
+
     /// True when `name` can only name a directory once extracted: it ends
     /// in a slash, or in a `.` component (`d/a/`, `d/a/.`). Cleaned
     /// (`extractedName`) it is the name of what it is in, so a manifest's
@@ -177,12 +183,18 @@ public struct TarVerifier: TarReader.Handler {
         // --delete` of its target, damage to its name) cannot be
         // extracted, which `unpack` says with exit 1. `verify` said OK
         // (a probe helper: tar's archive with its target deleted).
-        let cleaned = Self.extractedName(entry.name)
-        if entry.kind == .hardLink && !linkableNames.contains(Self.extractedName(entry.linkTarget).hashValue) {
-            notices.append(.error(path: entry.displayName, "a hard link to \(TerminalText.name(entry.linkTarget)), which no "
-                                  + "entry before it holds: it cannot be extracted"))
+        // A target extraction refuses (`..`), or names as a directory
+        // (`t/a/`), is no entry's either.
+        if entry.kind == .hardLink {
+            let target = entry.linkTarget
+            let linkable = target.last != UInt8(ascii: "/") && !Self.namesADirectory(target)
+                && Self.extractable(target).map { linkableNames.contains($0.hashValue) } == true
+            if !linkable {
+                notices.append(.error(path: entry.displayName, "a hard link to \(TerminalText.name(target)), which no "
+                                      + "entry before it holds: it cannot be extracted"))
+            }
         }
-        if entry.kind != .directory { linkableNames.insert(cleaned.hashValue) }
+        if entry.kind != .directory, let cleaned = Self.extractable(entry.name) { linkableNames.insert(cleaned.hashValue) }
         current = nil
         stored = entry.name
         if takesDigests, whole, case .success(let parts) = TarExtractor.components(entry.name), !parts.isEmpty,
