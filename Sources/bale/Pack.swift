@@ -257,11 +257,10 @@ enum Reproducible {
             guard whole.hasPrefix("@") || whole.filter({ $0 == ":" }).count == 2 else { return nil }
         }
         guard var seconds = wholeSeconds(String(whole)) else { return nil }
-        if roundsDown { nanoseconds += 1 }  // of the magnitude, below 1970
-        if nanoseconds == 1_000_000_000 {
-            nanoseconds = 0
-            seconds = seconds == Int64.min ? seconds : seconds - 1
-        }
+        // Below 1970 the fraction counts back from the whole seconds: the
+        // second before them, and what is left of it (a magnitude rounded
+        // up to a whole second leaves 0 of the one before).
+        if roundsDown { nanoseconds += 1 }
         if nanoseconds > 0 && whole.hasPrefix("@-") {
             guard seconds > Int64.min else { return nil }
             seconds -= 1

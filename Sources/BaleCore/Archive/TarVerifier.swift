@@ -187,17 +187,20 @@ public struct TarVerifier: TarReader.Handler {
         // (`t/a/`), is no entry's either.
         if entry.kind == .hardLink {
             let target = entry.linkTarget
-            let linkable = target.last != UInt8(ascii: "/") && !Self.namesADirectory(target)
+            let linkable = !Self.namesADirectory(target)
                 && Self.extractable(target).map { linkableNames.contains($0.hashValue) } == true
             if !linkable {
                 notices.append(.error(path: entry.displayName, "a hard link to \(TerminalText.name(target)), which no "
                                       + "entry before it holds: it cannot be extracted"))
             }
         }
-        if entry.kind != .directory, let cleaned = Self.extractable(entry.name) { linkableNames.insert(cleaned.hashValue) }
+        // The name as extraction cleans it, once: nil where it refuses it.
+        let components = TarExtractor.components(entry.name)
+        let parts: [[UInt8]]? = if case .success(let parts) = components, !parts.isEmpty { parts } else { nil }
+        if entry.kind != .directory, let parts { linkableNames.insert(TarExtractor.path(of: parts).hashValue) }
         current = nil
         stored = entry.name
-        if takesDigests, whole, case .success(let parts) = TarExtractor.components(entry.name), !parts.isEmpty,
+        if takesDigests, whole, let parts,
            !hasParentNotADirectory(parts), !recordsSomethingBelow(parts) || entry.kind == .directory {
             let name = TarExtractor.path(of: parts)
             current = name

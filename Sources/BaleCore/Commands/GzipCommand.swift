@@ -527,23 +527,6 @@ public struct GzipCommand: Sendable {
         return decompressing ? .unknownSuffix : .output(Array(name) + TerminalText.bytes(ofName: options.suffix))
     }
 
-    /// Adds to `entries` each of `lines` (an earlier manifest's) whose
-    /// input is gone and whose output, as this command names it, is a
-    /// regular file: the digest is then the only record of that input
-    /// (see `RecursiveGzip.linesOfInputsRemovedBefore`). A name listed
-    /// twice is carried once.
-    func carryOver(_ lines: [Manifest.Listed], into entries: inout Manifest.Entries) {
-        var carried = Set<[UInt8]>()
-        for line in lines where !carried.contains(line.path) {
-            guard case .output(let output) = outputName(for: line.path) else { continue }
-            var info = stat()
-            guard withCString(line.path, { lstat($0, &info) }) != 0 && errno == ENOENT,
-                  withCString(output, { stat($0, &info) }) == 0 && info.st_mode & S_IFMT == S_IFREG else { continue }
-            carried.insert(line.path)
-            entries.append(name: line.path, digest: line.digest)
-        }
-    }
-
     /// The suffixes gunzip recognises, in the order they are tried, and
     /// what replaces each, as GNU gzip's `get_suffix`: `-S`'s first, unless
     /// it is the tail of a built-in one (`-S z`, `-S gz`), then last, so

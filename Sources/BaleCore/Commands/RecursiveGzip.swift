@@ -126,7 +126,7 @@ struct RecursiveGzip {
             }
             return status
         }
-        let removing = !options.keep && options.outputDirectory == nil
+        let removing = options.removesInputs
         if options.decompress || options.test {
             if options.manifestPath != nil {
                 context.report(.error(path: nil, "--manifest lists the files compressed: it does not go with -d or -t"))
@@ -225,7 +225,7 @@ struct RecursiveGzip {
         } else {
             var entries = sink.digests
             for file in earlier.files { entries.append(name: file.path, digest: file.digest) }
-            if removing { command.carryOver(Self.linesOfInputsRemovedBefore(manifest, listing: entries), into: &entries) }
+            if removing { Self.carryOverInputsRemovedBefore(from: manifest, into: &entries, command: command) }
             do throws(BaleError) {
                 if let guardedManifest {
                     // Held locked from its commit until the inputs are gone;
@@ -257,31 +257,37 @@ struct RecursiveGzip {
         return max(status, .failure)
     }
 
-    /// The lines of the manifest a removing run replaces (`manifest`, as
-    /// it is at the end, before this run's is written) that are the only
-    /// record of an input an earlier run removed: a name `listing` does
-    /// not hold, whose input is gone and whose compressed file is there
-    /// (the name with the suffix). Replaced whole, they were lost: the
-    /// parts of a `--shard` run one after another with one `--manifest`
-    /// kept only the last part's digests, and a run finishing one killed
-    /// while it removed its inputs kept only the inputs it found (a probe
-    /// helper). A manifest that cannot be read or is no manifest carries
-    /// nothing over.
-    /// Only a regular file is read: a manifest written to a device or a
-    /// FIFO (`--manifest /dev/full`, whose reads never end) has no lines
-    /// to keep.
-    static func linesOfInputsRemovedBefore(_ manifest: String, listing: Manifest.Entries) -> [Manifest.Listed] {
-        guard manifest != "-" else { return [] }
+    /// Adds to `entries` the lines of the manifest a removing run replaces
+    /// (`manifest`, as it is at the end, before this run's is written)
+    /// that are the only record of an input an earlier run removed: a name
+    /// `entries` does not hold (once), whose input is gone and whose output,
+    /// as `command` names it, is a regular file. Replaced whole, they were
+    /// lost: the parts of a `--shard` run one after another with one
+    /// `--manifest` kept only the last part's digests, and a run finishing
+    /// one killed while it removed its inputs kept only the inputs it
+    /// found (a probe helper). Only a regular file is read (a manifest
+    /// written to a device or a FIFO, `--manifest /dev/full`, whose reads
+    /// never end, has no lines to keep), and one that is no manifest
+    /// carries nothing over.
+    static func carryOverInputsRemovedBefore(from manifest: String, into entries: inout Manifest.Entries,
+                                             command: GzipCommand) {
+        guard manifest != "-" else { return }
         let fd = withCString(TerminalText.bytes(ofName: manifest)) {
             open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         }
-        guard fd >= 0 else { return [] }
+        guard fd >= 0 else { return }
         defer { FileIO.close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0,
-              let text = try? FileIO.readAll(fd) else { return [] }
-        let listed = Set(listing.names)
-        return Manifest.parse(text).entries.filter { !listed.contains($0.path) }
+              let text = try? FileIO.readAll(fd) else { return }
+        var listed = Set(entries.names)
+        for line in Manifest.parse(text).entries where !listed.contains(line.path) {
+            guard case .output(let output) = command.outputName(for: line.path) else { continue }
+            guard withCString(line.path, { lstat($0, &info) }) != 0 && errno == ENOENT,
+                  withCString(output, { stat($0, &info) }) == 0 && info.st_mode & S_IFMT == S_IFREG else { continue }
+            listed.insert(line.path)
+            entries.append(name: line.path, digest: line.digest)
+        }
     }
 
     /// Writes the manifest under `name`, flushed to disk, committed only
@@ -377,8 +383,7 @@ struct RecursiveGzip {
             // --out-dir), a path given that is not there is a mistake in
             // every part, as in `sum`: it failed one part of N, the others
             // exit 0 having done nothing (a probe helper).
-            let partsRemoveInputs = changesFiles && !options.keep && options.outputDirectory == nil
-            policy.partsRemoveTheirFiles = partsRemoveInputs ? options.selection.shard : nil
+            policy.partsRemoveTheirFiles = changesFiles && options.removesInputs ? options.selection.shard : nil
             // The manifest this run rewrites, when an earlier run left it in
             // the tree: an output, never an input. Taken for one, it was
             // compressed, and the new manifest listed the old one's digest
@@ -647,10 +652,10 @@ struct RecursiveGzip {
             if let earlier, let hasher {
                 earlier.add(EarlierRunFiles.File(path: path, stamp: PackEntry.WalkedStamp(info), digest: hasher.finish(),
                                                  output: target, outputIdentity: FileIdentity(existing),
-                                                 removes: !options.keep && options.outputDirectory == nil))
+                                                 removes: options.removesInputs))
                 return true
             }
-            if !options.keep && options.outputDirectory == nil {
+            if options.removesInputs {
                 // Only while the output is still there, as compared.
                 guard pair.stillNamed(target, plain: options.decompress) else { return false }
                 // And only once it is on disk, as every output is before
@@ -700,4 +705,12 @@ struct RecursiveGzip {
             status = max(status, diagnostic.exitStatus)
         }
     }
+}
+
+extension GzipCommand.Options {
+    /// Whether `gzip -r` removes each input once its output is in place:
+    /// without -k, and without --out-dir (whose mirror leaves the tree as
+    /// it was). The one rule for the run, its walk and an earlier run's
+    /// outputs it finishes.
+    var removesInputs: Bool { !keep && outputDirectory == nil }
 }
