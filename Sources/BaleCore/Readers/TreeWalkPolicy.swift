@@ -79,7 +79,7 @@ public struct TreeWalkPolicy: Sendable {
     /// asks: a rule of this policy reads sizes, times, devices or
     /// identities, or needs a file gone to be told (`partsRemoveTheirFiles`).
     var statsEveryFile: Bool {
-        !typesFromListing || minimumSize > 0 || olderThan != nil || oneFileSystem || !outputsOfThisRun.isEmpty
+        !typesFromListing || minimumSize > 0 || olderThan != nil || oneFileSystem
             || partsRemoveTheirFiles != nil || links == .always
     }
     /// Files never to yield below a path given: what the run writes or
