@@ -36,13 +36,13 @@ struct GzipOptions: ParsableArguments {
     /// gzip's `-N`: with gunzip, the output named and dated by what the
     /// header stores (`GzipStoredName`); compressing, bale stores neither.
     @Flag(name: [.customShort("N"), .customLong("name")],
-          help: "Decompressing the files named (not with -r): name the output and set its time as the header stores them (gunzip -N).")
+          help: "Decompressing: name each output and set its time as its header stores them (gunzip -N), in the directory of its input.")
     var restoreName = false
 
     /// `-N` or `--name` in the `GZIP` variable (`GzipVariable`): taken
-    /// where `-N` works (decompressing the files named), passed over where
-    /// it does not (compressing, -r), as a machine-wide setting must not
-    /// stop a run that cannot use it.
+    /// where `-N` works (decompressing), passed over where it does not
+    /// (compressing), as a machine-wide setting must not stop a run that
+    /// cannot use it.
     @Flag(name: .customLong("name-from-gzip-variable"), help: .hidden)
     var nameFromVariable = false
 
@@ -163,9 +163,6 @@ struct GzipOptions: ParsableArguments {
             throw ValidationError("-N stores the name and time, which bale never does (the same input gives the same bytes); "
                                   + "-N goes with gunzip, to restore them")
         }
-        // -r's outputs are named from their inputs, and its resumption of
-        // an interrupted run finds an output's input by its name.
-        if restoreName && recursive { throw ValidationError("-N goes with the files named, not with -r") }
         if manifest != nil && (decompress || test) {
             throw ValidationError("--manifest lists the files compressed: it does not go with -d or -t")
         }
@@ -196,7 +193,7 @@ struct GzipOptions: ParsableArguments {
         options.recursive = recursive
         options.rsyncable = rsyncable
         options.list = list
-        options.restoresName = restoreName || nameFromVariable && !compresses(decompress: decompress, test: test) && !recursive
+        options.restoresName = restoreName || nameFromVariable && !compresses(decompress: decompress, test: test)
         options.outputDirectory = outputDirectory
         options.selection.excludes = excludes
         options.selection.includes = includes

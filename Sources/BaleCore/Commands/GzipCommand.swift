@@ -43,6 +43,10 @@ public struct GzipCommand: Sendable {
         /// date it by the name and time its header stores (`-N`,
         /// `GzipStoredName`), as GNU gunzip -N does.
         public var restoresName = false
+        /// Decompressing files in place or into `outputDirectory` (not
+        /// to standard output, not testing, not listing), each named by
+        /// its header: gunzip -N's outputs.
+        var namesOutputsByHeader: Bool { restoresName && decompress && !test && !list && !toStandardOutput }
         /// Walk directories and process every file in them (`-r`).
         public var recursive = false
         /// End each member where the content says (`--rsyncable`,
@@ -242,21 +246,8 @@ public struct GzipCommand: Sendable {
                     }
                     openedInput = input
                 }
-                if let input = openedInput, let stored = GzipStoredName.read(fd: input.fd) {
-                    storedTime = stored.modificationTime
-                    if stored.nameTooLong {
-                        context.report(.warning(path: path, "stored name longer than \(GzipStoredName.headerBytesRead) "
-                                                + "bytes ignored; named by its suffix"))
-                    }
-                    // Never the input's own name: renamed over it, the
-                    // output would be removed with it.
-                    if let restored = stored.baseName, restored != Array(pathBytes[base...]) {
-                        let named = Array(pathBytes[..<base]) + restored
-                        target = named
-                        // Cut to a file name's length, as GNU gunzip cuts
-                        // it and says (exit 2); bale passed it over silently.
-                        if stored.wasTruncated { context.report(.warning(path: TerminalText.name(named), "warning, name truncated")) }
-                    }
+                if let input = openedInput, let suffixNamed = target {
+                    (target, storedTime) = nameAndTimeStored(in: input, path: pathBytes, besideSuffixTarget: suffixNamed)
                 }
             case .alreadyCompressed where options.force:
                 // As gzip: -f compresses a file whatever its name.
@@ -476,6 +467,56 @@ public struct GzipCommand: Sendable {
         }
         if !waits { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
         return OpenedInput(fd: fd, info: SettledStatus.of(fd, as: opened))
+    }
+
+    /// -N: where the output of the gzip file open as `input` (at `path`)
+    /// goes and the time it gets, by what its header stores (the stored
+    /// name's last component, in the directory of `suffixTarget`, the
+    /// name its suffix gives, which stays where the header stores none);
+    /// the stored name's troubles said, as GNU gunzip says them.
+    func nameAndTimeStored(in input: OpenedInput, path: [UInt8], besideSuffixTarget suffixTarget: [UInt8])
+        -> (target: [UInt8], time: Int64?) {
+        guard let stored = GzipStoredName.read(fd: input.fd) else { return (suffixTarget, nil) }
+        if stored.nameTooLong {
+            options.context.report(.warning(path: TerminalText.name(path), "stored name longer than "
+                                            + "\(GzipStoredName.headerBytesRead) bytes ignored; named by its suffix"))
+        }
+        // Never the input's own name: renamed over it, the output would
+        // be removed with it.
+        guard let restored = stored.baseName, restored != Array(path[Self.baseNameStart(of: path)...]) else {
+            return (suffixTarget, stored.modificationTime)
+        }
+        let named = Array(suffixTarget[..<Self.baseNameStart(of: suffixTarget)]) + restored
+        // Cut to a file name's length, as GNU gunzip cuts it and says
+        // (exit 2); bale passed it over silently.
+        if stored.wasTruncated { options.context.report(.warning(path: TerminalText.name(named), "warning, name truncated")) }
+        return (named, stored.modificationTime)
+    }
+
+    /// `gunzip -rN`'s work on one file the walk took (`RecursiveGzip`),
+    /// whose suffix named its output `suffixTarget`: named and dated by its
+    /// header instead, as `oneFile` does for a file named, from the one
+    /// open the work reads (a name swapped between a look and the work's
+    /// open would name the output after one file and fill it with
+    /// another); an output there already is judged by that name, here, for
+    /// the walk could not know it.
+    func decompressNamedByHeader(_ path: [UInt8], examined info: stat, besideSuffixTarget suffixTarget: [UInt8],
+                                 removing: Bool, pipeline: Pipeline) -> ExitCode {
+        guard let input = openInput(path, examined: info) else { return .failure }
+        defer { FileIO.close(input.fd) }
+        let (target, time) = nameAndTimeStored(in: input, path: path, besideSuffixTarget: suffixTarget)
+        var replacesTarget = options.force
+        // As `oneFile`: an input with no whole gzip header is that error,
+        // not its output's "already exists".
+        if !options.force && Self.beginsWithGzipHeader(input.fd) {
+            switch permission(for: target, asking: true) {
+            case .refused(let status): return status
+            case .replace: replacesTarget = true
+            case .write: break
+            }
+        }
+        return transformOpened(input, path: path, into: target, replacing: replacesTarget, dated: time,
+                               removing: removing, pipeline: pipeline)
     }
 
     /// `transformFile` of an input already open (`openInput`; the caller

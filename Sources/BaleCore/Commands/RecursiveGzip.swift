@@ -137,6 +137,12 @@ struct RecursiveGzip {
             var status = walk.status
             Self.expectAll(walk.found, in: context)
             for file in walk.found {
+                if options.namesOutputsByHeader {
+                    status = max(status, command.decompressNamedByHeader(file.path, examined: file.info,
+                                                                         besideSuffixTarget: file.target,
+                                                                         removing: removing, pipeline: pipeline))
+                    continue
+                }
                 let target = options.test ? nil : file.target
                 status = max(status, command.transformFile(file.path, examined: file.info, into: target,
                                                            removing: removing && !options.test, pipeline: pipeline))
@@ -594,7 +600,10 @@ struct RecursiveGzip {
             // the directory itself, "already exists" as GNU gzip says).
             let mayExist = options.outputDirectory != nil || PathParts.isSelfOrParent(targetName)
                 || entry.directory.map { $0.contains(targetName) } ?? true
-            if !options.test, mayExist, let existing = Self.lstat(target) {
+            // -N: the output's name is the header's, known once the work
+            // opens the file (`GzipCommand.decompressNamedByHeader`), which
+            // judges an output there; a run -N finished is not told apart.
+            if !options.test, !options.namesOutputsByHeader, mayExist, let existing = Self.lstat(target) {
                 if finishesEarlierRun(path, info, target: target, existing: existing) { return }
                 // An input that cannot be read, or gunzip's input that holds
                 // no whole gzip header, is that error (exit 1), as GNU gzip
