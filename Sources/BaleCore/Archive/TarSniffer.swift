@@ -80,6 +80,22 @@ final class TarSniffer<H: TarReader.Handler>: OutputSink, Sendable {
         return isTar ? state.held : []
     }
 
+    /// Passed on to the tar sink, which names from it the entries a gzip
+    /// member failing its check may have changed: dropped here (the
+    /// protocol's default), `verify` of a one-member .tar.gz damaged in its
+    /// first entry named only the last ("in or after three"), where `unpack`
+    /// names them all (a probe helper). A member that begins while the
+    /// first block is still held is marked before those bytes: at an
+    /// earlier entry, so more are named, never fewer.
+    func gzipMemberBegins() {
+        tar.gzipMemberBegins()
+    }
+
+    /// Passed on to the tar sink, as `gzipMemberBegins`.
+    func inputPauses() {
+        tar.inputPauses()
+    }
+
     /// Hands the tar sink `forward` (nil: `bytes`, the stream being a
     /// tar), or refuses what is no tar.
     private func pass(_ forward: [UInt8]?, else bytes: UnsafeRawBufferPointer?) throws(BaleError) {

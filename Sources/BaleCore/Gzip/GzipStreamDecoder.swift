@@ -355,6 +355,14 @@ public struct GzipStreamDecoder {
                 // entries before them as the member's: a probe helper).
                 filled += error.produced
                 memberData += error.produced
+                // Marked as the data of a call that returns is: a member
+                // whose one call fails its check (a small foreign .tar.gz,
+                // inflated whole at once) left no mark, and `verify` named
+                // only the last entry read as the damage's place.
+                if error.produced > 0, let begin = unmarkedZlibBegin {
+                    checking.beginUncheckedMember(at: begin)
+                    unmarkedZlibBegin = nil
+                }
                 throw error.error(path: path, offset: consumed)
             }
             if step.produced > 0, let begin = unmarkedZlibBegin {
