@@ -881,4 +881,54 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A tar whose first header is damaged (its name, so its checksum; its
+    /// size field no number, the checksum right) is read from the next
+    /// header on, as GNU tar reads it ("This does not look like a tar
+    /// archive", "Skipping to next header", exit 2): bale refused the whole
+    /// archive ("not a valid tar archive at byte 0"), exit 1, and extracted
+    /// and listed nothing (a probe helper). Told by ustar's magic: a gzip of
+    /// text is still no tar, at once. GNU tar judges what is extracted.
+    @Test(.enabled(if: Machine.has("tar"), "needs GNU tar"))
+    func aDamagedFirstHeaderIsSkippedAsGNUTarSkipsIt() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'PY'
+            import tarfile, io, gzip
+            b = io.BytesIO()
+            with tarfile.open(fileobj=b, mode='w', format=tarfile.USTAR_FORMAT) as t:
+                for n in ('one', 'two', 'three'):
+                    d = (n + '\n').encode() * 100; ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+            raw = b.getvalue()
+            named = bytearray(raw); named[0:3] = b'XXX'
+            sized = bytearray(raw); sized[124:136] = b'0000000x0005'; sized[148:156] = b' ' * 8
+            sized[148:156] = b'%06o\0 ' % sum(sized[0:512])
+            for name, data in (('named', named), ('sized', sized), ('text', b'hello world\n' * 100)):
+                open(name + '.tar.gz', 'wb').write(gzip.compress(bytes(data), mtime=0))
+            PY
+            for c in named sized text; do
+                mkdir $c.gnu $c.own; tar -xzf $c.tar.gz -C $c.gnu 2> /dev/null; gnu=$?
+                "$BALE" unpack $c.tar.gz -C $c.own 2> err; echo "$c: gnu $gnu, bale $? [$(ls $c.own | tr '\n' ' ')] $(grep -c . err)"
+                diff -r $c.gnu $c.own && echo "$c: as GNU tar"
+                "$BALE" list $c.tar.gz > l 2> /dev/null; s=$?; awk '{print $NF}' l | tr '\n' ' '; echo "list $s"
+                "$BALE" verify $c.tar.gz 2> /dev/null; echo "verify $?"
+            done
+            sed 's/^bale: //' err
+            """#)
+        #expect(run.stdout == """
+            named: gnu 2, bale 1 [three two ] 1
+            named: as GNU tar
+            two three list 1
+            verify 1
+            sized: gnu 2, bale 1 [three two ] 1
+            sized: as GNU tar
+            two three list 1
+            verify 1
+            text: gnu 2, bale 1 [] 1
+            text: as GNU tar
+            list 1
+            verify 1
+            text.tar.gz: not a valid tar archive at byte 0 of the tar stream: bad tar header checksum
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

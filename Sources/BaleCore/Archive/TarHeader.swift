@@ -322,9 +322,15 @@ extension TarHeader {
     /// `block` may be a header cut short, judged by its magic alone.
     static func looksLikeHeader(_ block: ArraySlice<UInt8>) -> Bool {
         let header = Array(block)
-        if header.count >= 262 && header[257..<262].elementsEqual("ustar".utf8) { return true }
+        if hasUstarMagic(header) { return true }
         guard header.count == TarHeader.blockSize, header[0] != 0 else { return false }
         let field = header[148..<156].drop(while: { $0 == 0x20 }).prefix(while: { $0 != 0 && $0 != 0x20 })
         return !field.isEmpty && field.allSatisfy({ (0x30...0x37).contains($0) }) && TarReader.checksumMatches(header)
+    }
+
+    /// True when `header` has ustar's magic ("ustar", POSIX and GNU alike)
+    /// at its place: a tar header, whatever else in it is damaged.
+    static func hasUstarMagic(_ header: [UInt8]) -> Bool {
+        header.count >= 262 && header[257..<262].elementsEqual("ustar".utf8)
     }
 }

@@ -54,9 +54,13 @@
 /// (`skipsDamagedHeaders`), a damaged header after a good one is skipped,
 /// block by block, up to the next valid header, as GNU tar does ("Skipping
 /// to next header"): an error that is named, but the entries after it are
-/// still read. A stream whose first header is damaged is no tar (an error
-/// that stops the reading), and readers that start at a header the index
-/// names stop at a damaged one too: that header was to check out.
+/// still read. A stream whose first block is no header is no tar (an error
+/// that stops the reading), unless it has ustar's magic: a tar whose first
+/// header was damaged (its name, its checksum, its size), skipped as a
+/// later one is, as GNU tar skips it ("This does not look like a tar
+/// archive", "Skipping to next header"; bale read nothing of the
+/// archive). Readers that start at a header the index names stop at a
+/// damaged one too: that header was to check out.
 public struct TarReader {
     /// What the reader reports to.
     public protocol Handler {
@@ -520,8 +524,11 @@ public struct TarReader {
         }
         zeroBlocks = 0
         if entryStart == nil { entryStart = offset }
+        // Before any valid header, only a tar's damaged header begins a
+        // skip (then every block up to the next header is skipped).
+        let skips = skipsDamagedHeaders && (sawValidHeader || isSkippingDamage || TarHeader.hasUstarMagic(header))
         guard valid else {
-            guard skipsDamagedHeaders && sawValidHeader else { throw corrupt("bad tar header checksum") }
+            guard skips else { throw corrupt("bad tar header checksum") }
             skipDamagedHeader(saying: "bad tar header checksum at byte \(offset) of the tar stream")
             return
         }
@@ -541,7 +548,7 @@ public struct TarReader {
             let text = TerminalText.name(Self.field(header, 124, 12))
             // The first header of a stream, as one with a bad checksum there:
             // not a tar archive.
-            guard skipsDamagedHeaders && sawValidHeader else { throw corrupt("its size field holds \(TerminalText.quoted(text)), not a number") }
+            guard skips else { throw corrupt("its size field holds \(TerminalText.quoted(text)), not a number") }
             skipDamagedHeader(saying: "the header at byte \(offset) of the tar stream has \(TerminalText.quoted(text)) for its size, "
                               + "not a number")
             return
