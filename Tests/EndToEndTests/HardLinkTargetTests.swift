@@ -51,7 +51,10 @@ import Testing
     /// neither is the archive "OK": each such link is named, exit 1. An
     /// archive whose target GNU tar deleted (`tar --delete`) was "OK (1
     /// entries)", exit 0 (a probe helper). Links to earlier entries, by
-    /// any spelling extraction reads as theirs (`./a`), still pass.
+    /// any spelling extraction reads as theirs (`./a`), still pass. One to
+    /// an earlier directory is named as that (it was "which no entry
+    /// before it holds"); a GNU continuation entry ('M'), which `unpack`
+    /// and GNU tar refuse, fails too (it was "OK").
     @Test func verifyNamesALinkToNothingBeforeIt() throws {
         let run = try Scratch().run(#"""
             mkdir d && echo hi > d/a && ln d/a d/h
@@ -68,22 +71,29 @@ import Testing
                 info = tarfile.TarInfo('slash'); info.type = tarfile.LNKTYPE; info.linkname = 'late/'; t.addfile(info)
                 info = tarfile.TarInfo('../up'); info.size = 1; t.addfile(info, io.BytesIO(b'u'))
                 info = tarfile.TarInfo('toup'); info.type = tarfile.LNKTYPE; info.linkname = '../up'; t.addfile(info)
+            with tarfile.open('cont.tar', 'w', format=tarfile.GNU_FORMAT) as t:
+                info = tarfile.TarInfo('m'); info.type = b'M'; info.size = 3; t.addfile(info, io.BytesIO(b'abc'))
+                info = tarfile.TarInfo('n'); info.size = 3; t.addfile(info, io.BytesIO(b'abc'))
             EOF
-            for f in deleted.tar.gz whole.tgz later.tar; do "$BALE" verify $f; echo "$f $?"; done
+            for f in deleted.tar.gz whole.tgz later.tar cont.tar; do "$BALE" verify $f; echo "$f $?"; done
+            mkdir x && "$BALE" unpack cont.tar -C x 2> /dev/null; echo "unpack $?"
             """#)
         #expect(run.stdout == """
             deleted.tar.gz 1
             whole.tgz: OK (2 entries)
             whole.tgz 0
             later.tar 1
+            cont.tar 1
+            unpack 1
 
             """, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr == """
             bale: h: a hard link to a, which no entry before it holds: it cannot be extracted
             bale: early: a hard link to late, which no entry before it holds: it cannot be extracted
-            bale: todir: a hard link to dir, which no entry before it holds: it cannot be extracted
+            bale: todir: a hard link to dir, a directory: it cannot be linked
             bale: slash: a hard link to late/, which no entry before it holds: it cannot be extracted
             bale: toup: a hard link to ../up, which no entry before it holds: it cannot be extracted
+            bale: m: cannot extract -- file is continued from another volume
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -71,6 +71,9 @@ public struct TarVerifier: TarReader.Handler {
     /// name however long (a million entries), where a collision only lets
     /// a link pass unjudged.
     private var linkableNames = Set<Int>()
+    /// The directories so far, the same way: a hard link to one is
+    /// refused by the system (EPERM), not for want of a target.
+    private var directoryNames = Set<Int>()
     public var warnings: [Diagnostic] { notices.all }
 
     /// With no `manifest` (the names it lists) to check, content is only
@@ -174,7 +177,12 @@ public struct TarVerifier: TarReader.Handler {
         // A volume label or a continuation's part is not a whole file.
         var whole = true
         switch entry.special {
-        case .volumeLabel?, .continuation?: whole = false
+        case .volumeLabel?: whole = false
+        case .continuation?:
+            // Extraction refuses it (exit 1), as GNU tar does: `verify`
+            // said OK of an archive `unpack` fails (a probe helper).
+            whole = false
+            notices.append(.error(path: entry.displayName, TarEntry.Special.continuationRefusal))
         default: break
         }
         indexed = indexEntry(begun: entry)
@@ -187,17 +195,24 @@ public struct TarVerifier: TarReader.Handler {
         // (`t/a/`), is no entry's either.
         if entry.kind == .hardLink {
             let target = entry.linkTarget
-            let linkable = !Self.namesADirectory(target)
-                && Self.extractable(target).map { linkableNames.contains($0.hashValue) } == true
-            if !linkable {
-                notices.append(.error(path: entry.displayName, "a hard link to \(TerminalText.name(target)), which no "
-                                      + "entry before it holds: it cannot be extracted"))
+            let cleaned = Self.namesADirectory(target) ? nil : Self.extractable(target)
+            if cleaned.map({ linkableNames.contains($0.hashValue) }) != true {
+                // A link to an earlier directory entry has its target;
+                // the system refuses to link a directory (EPERM, as
+                // `unpack` and GNU tar say it): "which no entry before it
+                // holds" was not so (a probe helper).
+                let why = cleaned.map { directoryNames.contains($0.hashValue) } == true
+                    ? "a directory: it cannot be linked" : "which no entry before it holds: it cannot be extracted"
+                notices.append(.error(path: entry.displayName, "a hard link to \(TerminalText.name(target)), \(why)"))
             }
         }
         // The name as extraction cleans it, once: nil where it refuses it.
         let components = TarExtractor.components(entry.name)
         let parts: [[UInt8]]? = if case .success(let parts) = components, !parts.isEmpty { parts } else { nil }
-        if entry.kind != .directory, let parts { linkableNames.insert(TarExtractor.path(of: parts).hashValue) }
+        if let parts {
+            let hash = TarExtractor.path(of: parts).hashValue
+            if entry.kind == .directory { directoryNames.insert(hash) } else { linkableNames.insert(hash) }
+        }
         current = nil
         stored = entry.name
         if takesDigests, whole, let parts,
