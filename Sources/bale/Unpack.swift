@@ -238,6 +238,7 @@ struct Verify: ParsableCommand {
         options.archive = archive
         options.mode = .verify(manifest: manifest)
         options.engine = engine.settings
+        options.printsVerdict = !engine.json
         throw engine.report(command: "verify", inputs: [archive], quiet: false, context: options.context) { UnpackCommand(options: options).run() }
     }
 }

@@ -226,6 +226,24 @@ import Testing
         #expect(run.stdout == "s.gz: OK\nverify: 0\nthe file, its bytes and its data\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// `verify --json` prints the JSON alone on standard output, whatever
+    /// the verdict (its `exit_status` says it): the verdict line before it
+    /// ("s.gz: OK", "read with warnings", "OK (2 entries)") made the output
+    /// no JSON exactly when the archive was whole (`verify x --json | jq`
+    /// failed; a probe helper). Without `--json` the line is printed.
+    @Test func verifyWithJSONPrintsTheJSONAlone() throws {
+        let run = try Scratch().run(#"""
+            seq 1 1000 > s && "$BALE" gzip -k s && cp s.gz g.gz && echo garbage >> g.gz
+            mkdir t && echo a > t/a && "$BALE" pack t -o t.tgz
+            for f in s.gz g.gz t.tgz; do
+                "$BALE" verify $f --json 2> /dev/null > out; status=$?
+                python3 -c "import json; print(json.load(open('out'))['exit_status'])" 2>&1 | tr '\n' ' '; echo "$f $status"
+            done
+            "$BALE" verify t.tgz
+            """#)
+        #expect(run.stdout == "0 s.gz 0\n2 g.gz 2\n0 t.tgz 0\nt.tgz: OK (2 entries)\n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// The summary's `errors` are what made the exit status 1, its
     /// `warnings` the rest: `pack`'s "already exists" (exit 1) was listed
     /// with the warnings and `errors` was empty; `cat`'s "Not found in

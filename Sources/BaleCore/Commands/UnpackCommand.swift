@@ -30,6 +30,12 @@ public struct UnpackCommand {
         /// The workers, readers, codec, chunk size and reporting options
         /// every command shares (`EngineSettings`).
         public var engine = EngineSettings()
+        /// `verify` prints its verdict line (`x.tgz: OK (3 entries)`);
+        /// not under `--json`, whose report on standard output says it
+        /// (`exit_status`): the line before it made the output no JSON
+        /// (`verify x --json | jq` failed when the archive was whole: a
+        /// probe helper).
+        public var printsVerdict = true
         /// Every option at its default.
         public init() {}
     }
@@ -212,8 +218,8 @@ public struct UnpackCommand {
                     context.report(.error(path: name, "--manifest needs a tar archive; this holds none"))
                     return .failure
                 }
-                if trailingGarbage { return Self.garbageVerdict(name, context: context) }
-                return Self.say("\(TerminalText.escaped(name)): OK\n", context: context)
+                if trailingGarbage { return garbageVerdict(name, context: context) }
+                return say("\(TerminalText.escaped(name)): OK\n", context: context)
             }
             try sink.finish(archiveName: name)
         } catch {
@@ -306,8 +312,8 @@ public struct UnpackCommand {
             : ", \(expected.count) \(expected.count == 1 ? "file matches" : "files match") the manifest"
         // Never a plain "OK" over a warning (a stream that may be cut short).
         let verdict = warnings.isEmpty ? "OK" : "read with warnings"
-        let said = Self.say("\(TerminalText.escaped(name)): \(verdict) (\(verifier.entries) entries\(checked))\n",
-                            context: context)
+        let said = say("\(TerminalText.escaped(name)): \(verdict) (\(verifier.entries) entries\(checked))\n",
+                       context: context)
         return said != .success ? said : (warnings.isEmpty ? .success : .warning)
     }
 
@@ -322,7 +328,7 @@ public struct UnpackCommand {
 
     /// The verdict on a gzip whose members are whole and followed by bytes
     /// that are not gzip: gunzip -t's warning, exit 2.
-    private static func garbageVerdict(_ name: String, context: RunContext) -> ExitCode {
+    private func garbageVerdict(_ name: String, context: RunContext) -> ExitCode {
         context.report(.warning(path: name, GzipStreamDecoder.trailingGarbageWarning))
         let said = say("\(TerminalText.escaped(name)): read with warnings\n", context: context)
         return said != .success ? said : .warning
@@ -331,7 +337,8 @@ public struct UnpackCommand {
     /// Prints `verify`'s verdict on standard output: success, unless it
     /// cannot be printed (exit 1 with a message; 141, quietly, for a
     /// reader that went away). A verdict nobody saw is no "OK".
-    private static func say(_ line: String, context: RunContext) -> ExitCode {
+    private func say(_ line: String, context: RunContext) -> ExitCode {
+        guard options.printsVerdict else { return .success }
         do throws(BaleError) { try StandardOutput.write(line) } catch {
             context.fail(error)
             return error.exitStatus
