@@ -290,15 +290,18 @@ static void bale_cleanup_work(void) {
         }
     }
     /* The other threads run on while this one cleans up: one may be
-     * between registering a temporary name and creating the file. Emptying
-     * the table then would miss the file it is about to create, and it
-     * would be left behind when bale dies. So wait until the creations
-     * under way are done (new ones see bale_dying and give up). The wait
-     * is bounded (20 ms): if this very thread was interrupted inside a
-     * creation, the count cannot drop, and that creation has made no file
-     * yet, or made it registered. */
+     * between registering a temporary name and creating the file, or
+     * between creating a new file and registering it. Emptying the table
+     * then would miss that file, and it would be left behind when bale
+     * dies. So wait until the creations under way are done (new ones see
+     * bale_dying and give up). This thread is inside none: a creation
+     * blocks these signals on its own thread (bale_block_ending_signals),
+     * so the wait ends as soon as the openat does; it is bounded (5 s)
+     * for an openat that hangs (a dead NFS server), where the file, if
+     * it ever comes, is left. Bounded at 20 ms before, a create slower
+     * than that (a loaded or network file system) left its file. */
     struct timespec pause = { 0, 100000 };
-    for (int i = 0; i < 200 && __atomic_load_n(&bale_creating, __ATOMIC_SEQ_CST) > 0; i++) {
+    for (int i = 0; i < 50000 && __atomic_load_n(&bale_creating, __ATOMIC_SEQ_CST) > 0; i++) {
         nanosleep(&pause, NULL);
     }
     for (int slot = 0; slot < BALE_TEMPORARY_SLOTS; slot++) {
@@ -473,11 +476,40 @@ void bale_ignore_write_signals(void) {
 
 static int bale_create_registered(int directory, char *template_name, unsigned int mode, int *slot);
 
+/* Blocks, on the calling thread, the signals whose handler removes the
+ * registered files (SIGINT, SIGTERM, SIGHUP), for a creation and its
+ * registration; the mask before goes to `previous`. The handler, run on
+ * a thread inside one, could not wait for it: between an openat and the
+ * registration (a signal is taken as a system call returns: right there)
+ * it found the file made but not in the table, and left it (see
+ * bale_create_new_file_at). Blocked, the signal goes to another thread.
+ * Two rt_sigprocmask calls a file, ~0.3 us. */
+static void bale_block_ending_signals(sigset_t *previous) {
+    sigset_t ending;
+    sigemptyset(&ending);
+    sigaddset(&ending, SIGINT);
+    sigaddset(&ending, SIGTERM);
+    sigaddset(&ending, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &ending, previous);
+}
+
+/* BALE_TEST_CREATE_PAUSE_MS=N: a new file waits N ms once made, before it
+ * is registered (the window a signal found; InterruptionTests), read once
+ * as the program loads. */
+static long bale_test_create_pause_ms;
+
+__attribute__((constructor)) static void bale_read_create_pause(void) {
+    const char *pause = getenv("BALE_TEST_CREATE_PAUSE_MS");
+    if (pause != NULL && *pause != '\0') bale_test_create_pause_ms = strtol(pause, NULL, 10);
+}
+
 /* Every temporary file bale makes is created here, in one handshake with
  * the handler: counted in bale_creating, so that a handler running on
  * another thread waits for the file before it empties the table; and
  * once a signal is ending bale, nothing is created (EINTR). */
 int bale_create_temporary_at(int directory, char *template_name, unsigned int mode, int *slot) {
+    sigset_t previous;
+    bale_block_ending_signals(&previous);
     __atomic_add_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
     int fd = -1;
     *slot = -1;
@@ -488,14 +520,24 @@ int bale_create_temporary_at(int directory, char *template_name, unsigned int mo
     }
     int error = errno;
     __atomic_sub_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
     errno = error;
     return fd;
 }
 
 /* A new file under its final name (see CSystem.h): the same handshake
  * with the handler as a temporary file's, but created before it is
- * registered, as its name may be a file already there. */
+ * registered, as its name may be a file already there.
+ *
+ * The signals that end bale are blocked on this thread from before the
+ * create until the file is registered (bale_block_ending_signals): run
+ * on this thread between the two, the handler found the file made but
+ * not in the table, and `unpack` interrupted by SIGTERM left an empty
+ * file under its name, 1 run in 20 (a probe helper), which a second run
+ * with --skip-old-files kept, exit 0. */
 int bale_create_new_file_at(int directory, const char *name, unsigned int mode, int *slot) {
+    sigset_t previous;
+    bale_block_ending_signals(&previous);
     __atomic_add_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
     int fd = -1;
     *slot = -1;
@@ -504,12 +546,17 @@ int bale_create_new_file_at(int directory, const char *name, unsigned int mode, 
     } else {
         fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
         if (fd >= 0) {
+            if (bale_test_create_pause_ms > 0) {
+                struct timespec pause = { bale_test_create_pause_ms / 1000, (bale_test_create_pause_ms % 1000) * 1000000 };
+                nanosleep(&pause, NULL);
+            }
             int registered = bale_register_temporary(directory, name);
             *slot = registered;
         }
     }
     int error = errno;
     __atomic_sub_fetch(&bale_creating, 1, __ATOMIC_SEQ_CST);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
     errno = fd >= 0 ? 0 : error;
     return fd;
 }
