@@ -32,6 +32,13 @@ struct ExtractionDescriptors: Equatable {
     /// first entry at the top).
     static let reserve = 3
 
+    /// The fewest spare that extraction works with (`TarExtractor`
+    /// refuses to start below): the destination's own descriptor, which
+    /// the stack opens at the first entry, a directory in it and a file
+    /// (measured: under a limit that left 2, every entry failed; 3, all
+    /// were extracted, one at a time).
+    static let fewest = 3
+
     /// The shares out of `spare` descriptors, with `writerThreads` threads.
     init(spare: Int, writerThreads: Int) {
         let available = spare - Self.reserve

@@ -137,6 +137,9 @@ public struct TarExtractor: TarReader.Handler {
     /// Sets extended attributes and ACLs; nil with `--no-xattrs`.
     private let restorer: AttributeRestorer?
 
+    /// The destination as messages name it (`-C`'s directory).
+    public var destinationName = "."
+
     /// Extracts under the open directory `root` as `policy` says, with
     /// `writerThreads` threads writing small files.
     public init(root: Int32, policy: ExtractionPolicy = ExtractionPolicy(), writerThreads: Int = 2) {
@@ -383,7 +386,16 @@ public struct TarExtractor: TarReader.Handler {
         said.order = entryPlace
         if !descriptorsShared {
             descriptorsShared = true
-            directories.keepOpen(atMost: writers.share(spare: DescriptorLimit.spare()).openDirectories)
+            // Under a limit the workers and the archive all but took
+            // (`ulimit -n 13` beside one worker), every entry failed alike
+            // ("Too many open files; not extracted", exit 1) where the
+            // other commands, with one worker, complete (a probe helper):
+            // said once, before any entry is touched.
+            let spare = DescriptorLimit.spare()
+            guard spare >= ExtractionDescriptors.fewest else {
+                throw .tooFewDescriptors(path: destinationName, limit: DescriptorLimit.current, spare: spare)
+            }
+            directories.keepOpen(atMost: writers.share(spare: spare).openDirectories)
         }
         // Excluded by the name as archived, then judged whole, then
         // stripped, as GNU tar does: a name with a ".." anywhere is refused

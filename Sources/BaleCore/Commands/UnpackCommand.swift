@@ -99,6 +99,7 @@ public struct UnpackCommand {
         let extractor = {
             var extractor = TarExtractor(root: root, policy: policy,
                                          writerThreads: options.engine.pipeline.ioThreads)
+            extractor.destinationName = options.directory
             if let names { extractor.onEntry = { entry in names.appendOrRemember(TerminalText.escaped(entry.name) + "\n") } }
             return extractor
         }

@@ -48,6 +48,11 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
     /// found and kept (it was left there unsaid: a probe helper).
     case leftUnnamed(path: String, temporary: String, rename: SystemError, removal: SystemError)
     /// A worker process died or broke the wire protocol.
+    /// Too few descriptors are left for extraction to write a file in a
+    /// directory (`ulimit -n` `limit`, `spare` left beside the workers and
+    /// the archive): said once, before any entry, for every entry would
+    /// fail alike.
+    case tooFewDescriptors(path: String, limit: Int, spare: Int)
     case workerFailed(String)
     /// The chunk of `path` at `offset` ended worker after worker (a poison
     /// chunk); `how` says how the last one ended.
@@ -96,7 +101,7 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
              .badArchive(let path, _, _), .truncated(let path),
              .truncatedStream(let path, _), .changedWhileReading(let path), .poisonChunk(let path, _, _, _),
              .poisonBatch(let path, _, _, _, _), .directoryReplaced(let path), .temporaryReplaced(let path),
-             .leftUnnamed(let path, _, _, _):
+             .leftUnnamed(let path, _, _, _), .tooFewDescriptors(let path, _, _):
             return path
         case .brokenPipe, .workerFailed: return nil
         }
@@ -129,6 +134,10 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
         case .directoryReplaced: return "the output's directory was replaced since it was listed"
         case .temporaryReplaced:
             return "its temporary file was replaced or removed by another process: what is there now is not bale's output"
+        case .tooFewDescriptors(_, let limit, let spare):
+            return "ulimit -n \(limit) leaves \(spare) descriptor\(spare == 1 ? "" : "s") to extract files with, beside the "
+                + "workers and the archive, where extraction needs \(ExtractionDescriptors.fewest) (the destination, a directory, a file): "
+                + "nothing extracted (raise ulimit -n)"
         case .workerFailed(let reason): return "worker process: \(reason)"
         case .poisonChunk(_, let offset, let workers, let how):
             return "the chunk at byte \(offset) ended \(workers) worker processes in turn (the last \(how)); stopping"
