@@ -44,6 +44,9 @@ import Testing
             if hasDigest { digests[number] = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) } }
             at += headers + (UInt64(entry.size) + 511) / 512 * 512
         }
+        // The stream ends as pack ends it: two zero blocks, padded to a record.
+        at += UInt64(TarHeader.endOfArchive.count)
+        at += UInt64(TarHeader.recordPadding(endingAt: Int64(at)))
         var members: [(length: UInt64, dataLength: UInt64)] = []
         var cut: UInt64 = 0
         while cut < at {

@@ -47,6 +47,9 @@ import Testing
             if directory == 20 { add("d03/f005", .file, size: 700) }
             if directory == 21 { add("d21/late", .hardLink, target: Array("d03/f005".utf8)) }
         }
+        // The stream ends as pack ends it: two zero blocks, padded to a record.
+        at += UInt64(TarHeader.endOfArchive.count)
+        at += UInt64(TarHeader.recordPadding(endingAt: Int64(at)))
         // Members cut every ~300 KB of stream: every other one where that
         // falls, the others at the next entry's header (as pack cuts them).
         var members: [(length: UInt64, dataLength: UInt64)] = []

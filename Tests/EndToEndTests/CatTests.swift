@@ -177,6 +177,36 @@ import Testing
         #expect(run.stdout == "cat 2\nbytes right\n1\n", "\(edit): \(run.stdout)\(run.stderr)")
     }
 
+    /// An index rewritten to leave out the last entry, a later copy of a
+    /// name: `cat` wrote the earlier copy alone and a named `unpack`
+    /// extracted it, exit 0, where tar takes the later (a probe helper's
+    /// forgery; `list` warned). The index is held to the stream at both
+    /// ends first, as `list` holds it: a warning, and the stream read, so
+    /// `cat` writes both copies as `tar -xO` does, `unpack` the later.
+    /// Not forged, the index serves: exit 0, nothing said.
+    @Test func anIndexWithoutItsLastEntryIsNotUsed() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            mkdir -p src d/sub d/src && echo first > src/A && head -c 9000000 /dev/urandom > src/big
+            head -c 200000 /dev/urandom > d/src/A
+            "$BALE" pack -q src/A src/big d/sub/../src/A -o dup.tgz 2> /dev/null && cp dup.tgz forged.tgz
+            forge forged.tgz drop-last
+            for f in dup.tgz forged.tgz; do
+                "$BALE" cat $f src/A > got 2> err; status=$?
+                tar -xzOf $f src/A | cmp -s - got && echo "$f cat $status, as tar -xO, $(grep -c 'index is not usable' err)"
+                rm -rf x && mkdir x && "$BALE" unpack $f src/A -C x 2> err; status=$?
+                cmp -s x/src/A d/src/A && echo "$f unpack $status, the later copy, $(grep -c 'index is not usable' err)"
+            done
+            """)
+        #expect(run.stdout == """
+            dup.tgz cat 0, as tar -xO, 0
+            dup.tgz unpack 0, the later copy, 0
+            forged.tgz cat 2, as tar -xO, 1
+            forged.tgz unpack 2, the later copy, 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// The forger itself changes nothing when asked for no lie (so the
     /// tests above fail for the lie, not for the forger).
     @Test func forgerWithoutALieKeepsTheIndexUsable() throws {

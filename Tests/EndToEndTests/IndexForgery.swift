@@ -14,6 +14,8 @@
 /// - `mode A OCTAL`: A has that mode in the index;
 /// - `member-data K N`: member K's data is N bytes shorter and member
 ///   K+1's N bytes longer (the totals still add up);
+/// - `drop-last`: the last entry is left out (the stream goes on past
+///   the index's last entry);
 /// - `same`: rewritten with no lie (the forger's own check).
 enum IndexForgery {
     static let helpers = #"""
@@ -72,6 +74,7 @@ enum IndexForgery {
         elif edit == 'member-data':
             k, delta = int(args[0]), int(args[1])
             mem[k][1] -= delta; mem[k + 1][1] += delta
+        elif edit == 'drop-last': entries.pop()
         elif edit != 'same': sys.exit('unknown edit ' + edit)
         out = bytearray()
         def put(v):
