@@ -13,8 +13,9 @@ struct Pack: ParsableCommand {
         discussion: """
         The archive is a POSIX tar (pax where ustar cannot hold a field), \
         compressed as standard gzip: GNU tar, bsdtar and python read it. \
-        Entries are in a fixed order (names sorted by bytes, depth first), \
-        so the same tree gives the same bytes for any -p. Names are stored \
+        Entries are in a fixed order (the paths in the order given, as \
+        tar keeps them; within each tree, names sorted by bytes, depth \
+        first), so the same tree gives the same bytes for any -p. Names are stored \
         as GNU tar stores them: a leading '/' and everything up to the last \
         '..' are removed, with a notice. A path given that is missing: no \
         archive, exit 1; trouble inside the trees (a file unreadable, \
