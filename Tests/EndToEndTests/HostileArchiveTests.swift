@@ -556,7 +556,8 @@ import Testing
     /// the file's size, lengths that do not add up to the data stored):
     /// GNU tar names it ("invalid sparse archive member") and extracts the
     /// entries after it; bale stopped the whole archive there. Now the
-    /// entry is named (exit 1), its data skipped, and the rest read.
+    /// entry is named (exit 1), its data skipped, and the rest read;
+    /// `list` shows its header's line, as `tar -tv` does.
     @Test func unusableSparseMapSkipsItsEntryOnly() throws {
         let run = try Self.run(making: #"""
             def gnu_sparse(name, regions, real, data):
@@ -578,15 +579,18 @@ import Testing
             done
             """#)
         #expect(run.stdout == """
-            list: 1 f
+            list: 1 s
+            f
             bale: beyond.tar: s: invalid sparse file of the tar stream (bad sparse map); not read
             unpack: 1 f
             f as tar extracts it
-            list: 1 f
+            list: 1 s
+            f
             bale: sum.tar: s: invalid sparse file of the tar stream (sparse map does not match the data stored); not read
             unpack: 1 f
             f as tar extracts it
-            list: 1 f
+            list: 1 s
+            f
             bale: pax.tar: s: invalid sparse file of the tar stream (sparse map does not match the data stored); not read
             unpack: 1 f
             f as tar extracts it

@@ -12,7 +12,8 @@ import Testing
     /// ("malformed sparse archive member", "invalid sparse archive member")
     /// and reads `z`; bale stopped the whole archive at the bad map (`z`
     /// neither listed nor extracted). Now `sp` is named (exit 1), nothing
-    /// is made of it, and `z` is listed, extracted, verified and written
+    /// is made of it (`list` shows its header's line, as `tar -tv`), and
+    /// `z` is listed, extracted, verified and written
     /// by `cat`; `cat` of `sp` by name names it, not "Not found in
     /// archive" (GNU tar: "malformed sparse archive member" alone).
     @Test func anUnusableMapAfterTheHeaderSkipsItsEntryOnly() throws {
@@ -43,7 +44,7 @@ import Testing
             """#)
         let each = ["letter", "count", "region", "extension"].map { archive in
             """
-            \(archive): list 1 a z \("")
+            \(archive): list 1 a sp z \("")
             bale: \(archive).tar: sp: invalid sparse file of the tar stream (bad sparse map); not read
             unpack 1 a z after
             verify 1

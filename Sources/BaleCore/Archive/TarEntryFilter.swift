@@ -40,6 +40,11 @@ public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
 
     /// An entry the reader could not read (and named) was there: a name
     /// that selects it is found, as GNU tar finds it, not "Not found".
+    /// Passed on when the selection takes its name (credited by `unread`).
+    public mutating func unreadable(_ entry: TarEntry) throws(BaleError) {
+        if entry.name.withUnsafeBufferPointer({ selection.wouldSelect($0) }) { try inner.unreadable(entry) }
+    }
+
     public mutating func unread(_ name: [UInt8]) {
         _ = selection.select(name)
         inner.unread(name)

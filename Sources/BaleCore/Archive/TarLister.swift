@@ -78,6 +78,12 @@ public struct TarLister: TarReader.Handler {
         try list(entry)
     }
 
+    /// An entry the reader could not read (its sparse map unusable) is
+    /// listed as its header gives it, as `tar -tv` lists it.
+    public mutating func unreadable(_ entry: TarEntry) throws(BaleError) {
+        try begin(entry)
+    }
+
     /// Prints the line of `entry`.
     private mutating func list(_ entry: TarEntry) throws(BaleError) {
         let (type, suffix) = Self.typeAndSuffix(of: entry.kind, entry.special)

@@ -90,6 +90,10 @@ public struct TarReader {
         /// named it, and skipped its data): it never begins. By default
         /// nothing is done.
         mutating func unread(_ name: [UInt8])
+        /// The entry the reader could not read (its sparse map unusable),
+        /// as its header gave it, before `unread`: a listing shows it, as
+        /// `tar -tv` lists it. By default nothing is done.
+        mutating func unreadable(_ entry: TarEntry) throws(BaleError)
         /// The `content` calls that follow, until the next call of this,
         /// are given bytes from `lent` (nil: from memory nobody lends),
         /// which a handler that keeps content past the call may keep by
@@ -822,7 +826,7 @@ public struct TarReader {
             entryStart = nil
             contentLeft = stored
             paddingLeft = TarHeader.padding(stored)
-            try skipUnusableSparseEntry(named: entry.name, headerAt: offset, extensionsFollow: extensionFollows,
+            try skipUnusableSparseEntry(entry: entry, headerAt: offset, extensionsFollow: extensionFollows,
                                         error, handler: &handler)
             return
         }
@@ -945,18 +949,21 @@ public struct TarReader {
     /// are not counted in the entry's size, so they are read first
     /// (`discardingSparseExtensions`), and only then the data skipped:
     /// skipping at once would end inside the data, and read it as headers.
-    private mutating func skipUnusableSparseEntry<H: Handler>(named name: [UInt8]? = nil, headerAt: Int64? = nil,
+    private mutating func skipUnusableSparseEntry<H: Handler>(entry given: TarEntry? = nil, headerAt: Int64? = nil,
                                                               extensionsFollow: Bool = false,
                                                               _ error: BaleError, handler: inout H) throws(BaleError) {
         let awaiting = entryAwaitingMap
         entryAwaitingMap = nil
         sparse = nil
         guard skipsDamagedHeaders, case .badArchive(_, _, let reason) = error,
-              let unreadName = name ?? awaiting?.name else { throw error }
+              let unreadable = given ?? awaiting else { throw error }
         let at = headerAt ?? (awaiting.map { $0.contentOffset - Int64(TarHeader.blockSize) } ?? offset)
-        collect(.error(path: shown(unreadName),
+        collect(.error(path: shown(unreadable.name),
                                "invalid sparse file at byte \(at) of the tar stream (\(reason)); not read"))
-        handler.unread(unreadName)
+        // Listed, as `tar -tv` lists it (bale's `list` left it out, said
+        // only in the error: a probe helper).
+        try handler.unreadable(unreadable)
+        handler.unread(unreadable.name)
         // Its data, skipped as padding is; a size no stream can hold (a
         // hostile header's, up to Int64.max) skips to the end.
         let (skipped, overflow) = Int(contentLeft).addingReportingOverflow(paddingLeft)
@@ -1537,6 +1544,9 @@ public struct TarReader {
 extension TarReader.Handler {
     /// By default an entry that cannot be read is only named (by the reader).
     public mutating func unread(_ name: [UInt8]) {}
+
+    /// By default an entry that cannot be read is not shown.
+    public mutating func unreadable(_ entry: TarEntry) throws(BaleError) {}
 
     /// By default content is used during the call only.
     public mutating func contentComes(from lent: LentBytes?) {}
