@@ -121,6 +121,33 @@ import Testing
         #expect(run.stdout == "indexed 0\nmode and time of its target\n4\na\nplain 1\ntar 2\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// The same beside a name the archive lacks (a typo in a list of
+    /// paths): the names the index has are still got through it, and only
+    /// the lacked one is looked for in the stream ("Not found in archive",
+    /// exit 2). Before, the whole selection went to the stream, where the
+    /// link alone cannot be made: "cannot link to top/1one", exit 1, the
+    /// link not extracted (a probe helper). `cat` alike.
+    @Test func hardLinkAloneBesideAMissingNameGetsItsTargetsContent() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            tree
+            mkdir i
+            "$BALE" unpack indexed.tgz -C i top/a/hard top/logs/x top/nope 2> err; echo "unpack $?"
+            cat i/top/a/hard i/top/logs/x; sed 's/^bale: //' err
+            "$BALE" cat indexed.tgz top/a/hard top/nope 2> err; echo "cat $?"; sed 's/^bale: //' err
+            """)
+        #expect(run.stdout == """
+            unpack 2
+            4
+            3
+            top/nope: Not found in archive
+            4
+            cat 2
+            top/nope: Not found in archive
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Lying indexes (checksums right), one with a name turned into
     /// `../../evil`: the header at the offset says otherwise, so bale
     /// warns and reads the stream (exit 2): GNU tar's tree, nothing written

@@ -64,8 +64,10 @@ struct NamedEntries {
                 status = earlier
             case .noIndex:
                 break
-            case .notInIndex(let names):
+            case .notInIndex(let names, let done, let earlier):
                 lacked = names
+                alreadyDone = done
+                status = earlier
             }
         }
         let sink = TarStreamSink(archiveName: input.name,
@@ -96,8 +98,11 @@ struct NamedEntries {
         case noIndex
         /// The stream must be read: the names at these places of the
         /// selection are not in the index. Found in the stream, they show
-        /// an index that lost them.
-        case notInIndex([Int])
+        /// an index that lost them. The names the index has were got
+        /// through it first (the entries at these tar offsets, with the
+        /// status of what was reported), so a hard link named alone still
+        /// gets its target's content beside a name the archive lacks.
+        case notInIndex([Int], done: Set<Int64>, status: ExitCode)
     }
 
     /// The selective path, when the archive has a usable index.
@@ -135,7 +140,10 @@ struct NamedEntries {
             credited.names[place].found == 0
                 && !index.entries.contains { EntrySelection.matches(credited.names[place], $0.name) }
         }
-        if !lacked.isEmpty { return .notInIndex(lacked) }
+        // The names the index has are got through it all the same: read
+        // through the stream, a hard link named alone, beside a name the
+        // archive lacks (a typo in a list of paths), lost its target's
+        // content ("cannot link to ...", exit 1; a probe helper).
         // Made only now: an extractor starts its writer threads, which its
         // `finish` ends.
         let sink = IndexedTarSink(plan: plan, archiveName: name, handler: makeHandler())
@@ -168,6 +176,14 @@ struct NamedEntries {
             return .fallBack(done: sink.done, status: max(status, warnFallingBack(reason)))
         }
         var handler = sink.handler
+        if !lacked.isEmpty {
+            // The lacked names, not found here, are for the stream to find
+            // or call "Not found in archive".
+            let status = context.report(handler.finish() + sink.readerWarnings + handler.warnings)
+            context.summary.addFiles(sink.entries)
+            context.summary.addBytes(read: report.map(\.bytesIn) ?? 0, written: report.map(\.bytesOut) ?? 0)
+            return .notInIndex(lacked, done: sink.done, status: status)
+        }
         let status = context.report(handler.finish() + sink.readerWarnings + handler.warnings + credited.notFound)
         context.summary.addFiles(sink.entries)
         context.summary.addBytes(read: report.map(\.bytesIn) ?? 0, written: report.map(\.bytesOut) ?? 0)
