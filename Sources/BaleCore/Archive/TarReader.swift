@@ -1497,8 +1497,7 @@ public struct TarReader {
     static func octal(_ header: [UInt8], _ start: Int, _ width: Int) -> Int64 {
         var value: Int64 = 0
         var started = false
-        let first = header[start] == 0 && width > 1 ? start + 1 : start
-        for byte in header[first..<(start + width)] {
+        for byte in header[digitsStart(header, start, width)..<(start + width)] {
             if byte == 0 && !started { return 0 }
             if byte == 0 || byte == UInt8(ascii: " ") { if started { break } else { continue } }
             guard (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) else { return -1 }
@@ -1523,11 +1522,16 @@ public struct TarReader {
     /// A base-256 value beyond 64 bits, clamped.
     struct OutOfRange: Error { var value: Int64 }
 
+    /// Where a numeric field's number begins: after the one leading NUL
+    /// GNU tar passes over (see `octal`), in octal and base 256 alike.
+    private static func digitsStart(_ header: [UInt8], _ start: Int, _ width: Int) -> Int {
+        header[start] == 0 && width > 1 ? start + 1 : start
+    }
+
     /// Octal or base 256, as `octalOrBase256`, but a value beyond 64 bits
     /// is a failure (GNU tar: "Archive base-256 value is out of time_t range").
     static func base256(_ header: [UInt8], _ start: Int, _ width: Int) -> Result<Int64, OutOfRange> {
-        // After the one NUL GNU tar passes over (see `octal`), as it does.
-        let begin = header[start] == 0 && width > 1 ? start + 1 : start
+        let begin = digitsStart(header, start, width)
         let first = header[begin]
         guard first & 0x80 != 0 else { return .success(octal(header, start, width)) }
         let negative = first & 0x40 != 0

@@ -195,13 +195,13 @@ public struct TarVerifier: TarReader.Handler {
         // (`t/a/`), is no entry's either.
         if entry.kind == .hardLink {
             let target = entry.linkTarget
-            let cleaned = Self.namesADirectory(target) ? nil : Self.extractable(target)
-            if cleaned.map({ linkableNames.contains($0.hashValue) }) != true {
+            let cleanedTarget = Self.namesADirectory(target) ? nil : Self.extractable(target)
+            if cleanedTarget.map({ linkableNames.contains($0.hashValue) }) != true {
                 // A link to an earlier directory entry has its target;
                 // the system refuses to link a directory (EPERM, as
                 // `unpack` and GNU tar say it): "which no entry before it
                 // holds" was not so (a probe helper).
-                let why = cleaned.map { directoryNames.contains($0.hashValue) } == true
+                let why = cleanedTarget.map { directoryNames.contains($0.hashValue) } == true
                     ? "a directory: it cannot be linked" : "which no entry before it holds: it cannot be extracted"
                 notices.append(.error(path: entry.displayName, "a hard link to \(TerminalText.name(target)), \(why)"))
             }
@@ -209,15 +209,14 @@ public struct TarVerifier: TarReader.Handler {
         // The name as extraction cleans it, once: nil where it refuses it.
         let components = TarExtractor.components(entry.name)
         let parts: [[UInt8]]? = if case .success(let parts) = components, !parts.isEmpty { parts } else { nil }
-        if let parts {
-            let hash = TarExtractor.path(of: parts).hashValue
-            if entry.kind == .directory { directoryNames.insert(hash) } else { linkableNames.insert(hash) }
+        let cleaned = parts.map { TarExtractor.path(of: $0) }
+        if let cleaned {
+            if entry.kind == .directory { directoryNames.insert(cleaned.hashValue) } else { linkableNames.insert(cleaned.hashValue) }
         }
         current = nil
         stored = entry.name
-        if takesDigests, whole, let parts,
+        if takesDigests, whole, let parts, let name = cleaned,
            !hasParentNotADirectory(parts), !recordsSomethingBelow(parts) || entry.kind == .directory {
-            let name = TarExtractor.path(of: parts)
             current = name
             switch entry.kind {
             case .file:

@@ -290,15 +290,8 @@ public struct GzipCommand: Sendable {
             openedInput = input
         }
         var replacesTarget = options.force
-        // As GNU gunzip, which reads the input's gzip header before it
-        // looks at the output: an input that holds no whole gzip header
-        // (not gzip, cut short) is that error (exit 1), said by the work,
-        // whose output never replaces a file without -f (`commit`'s
-        // `replacing`), not "already exists" (2).
-        let headerFailsFirst = options.decompress && !options.force
-            && openedInput.map { !Self.beginsWithGzipHeader($0.fd) } ?? false
-        if let target, !headerFailsFirst {
-            switch permission(for: target, asking: true) {
+        if let target {
+            switch permissionAfterTheHeader(for: target, of: openedInput) {
             case .refused(let status): return status
             case .replace: replacesTarget = true
             case .write: break
@@ -362,6 +355,17 @@ public struct GzipCommand: Sendable {
         }
         options.context.report(.existingOutput(name))
         return .refused(.warning)
+    }
+
+    /// `permission(for:asking:)`, judged as GNU gunzip judges it, after
+    /// the input's header: an input this run decompresses that holds no
+    /// whole gzip header (not gzip, cut short) is that error (exit 1),
+    /// said by the work, whose output never replaces a file without -f
+    /// (`commit`'s `replacing`), not "already exists" (2): `.write` then.
+    /// For a FILE named and for `gunzip -rN`'s files alike.
+    private func permissionAfterTheHeader(for target: [UInt8], of input: OpenedInput?) -> OutputPermission {
+        if options.decompress && !options.force, let input, !Self.beginsWithGzipHeader(input.fd) { return .write }
+        return permission(for: target, asking: true)
     }
 
     /// Why gzip passes over a file replaced in place (a regular file, its
@@ -506,14 +510,10 @@ public struct GzipCommand: Sendable {
         defer { FileIO.close(input.fd) }
         let (target, time) = nameAndTimeStored(in: input, path: path, besideSuffixTarget: suffixTarget)
         var replacesTarget = options.force
-        // As `oneFile`: an input with no whole gzip header is that error,
-        // not its output's "already exists".
-        if !options.force && Self.beginsWithGzipHeader(input.fd) {
-            switch permission(for: target, asking: true) {
-            case .refused(let status): return status
-            case .replace: replacesTarget = true
-            case .write: break
-            }
+        switch permissionAfterTheHeader(for: target, of: input) {
+        case .refused(let status): return status
+        case .replace: replacesTarget = true
+        case .write: break
         }
         return transformOpened(input, path: path, into: target, replacing: replacesTarget, dated: time,
                                removing: removing, pipeline: pipeline)

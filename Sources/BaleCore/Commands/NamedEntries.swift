@@ -176,17 +176,13 @@ struct NamedEntries {
             return .fallBack(done: sink.done, status: max(status, warnFallingBack(reason)))
         }
         var handler = sink.handler
-        if !lacked.isEmpty {
-            // The lacked names, not found here, are for the stream to find
-            // or call "Not found in archive".
-            let status = context.report(handler.finish() + sink.readerWarnings + handler.warnings)
-            context.summary.addFiles(sink.entries)
-            context.summary.addBytes(read: report.map(\.bytesIn) ?? 0, written: report.map(\.bytesOut) ?? 0)
-            return .notInIndex(lacked, done: sink.done, status: status)
-        }
-        let status = context.report(handler.finish() + sink.readerWarnings + handler.warnings + credited.notFound)
+        let problems = handler.finish() + sink.readerWarnings + handler.warnings
         context.summary.addFiles(sink.entries)
         context.summary.addBytes(read: report.map(\.bytesIn) ?? 0, written: report.map(\.bytesOut) ?? 0)
+        // The lacked names, not found here, are for the stream to find or
+        // call "Not found in archive".
+        if !lacked.isEmpty { return .notInIndex(lacked, done: sink.done, status: context.report(problems)) }
+        let status = context.report(problems + credited.notFound)
         do throws(BaleError) { try output?.flush() } catch {
             context.fail(error)
             return .finished(error.exitStatus)

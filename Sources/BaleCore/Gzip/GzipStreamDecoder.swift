@@ -156,6 +156,13 @@ public struct GzipStreamDecoder {
         // Where the data of the member zlib is inflating begins, until its
         // first byte is inflated (`TrailerCheckingSink.beginUncheckedMember`).
         var unmarkedZlibBegin: Int64?
+        /// Marks where the member zlib inflates begins, once its first
+        /// bytes are inflated (`produced` of them by the last call).
+        func markZlibBegin(produced: Int) {
+            guard produced > 0, let begin = unmarkedZlibBegin else { return }
+            checking.beginUncheckedMember(at: begin)
+            unmarkedZlibBegin = nil
+        }
         func markBegin() {
             guard let begin = unmarkedBegin else { return }
             checking.beginMember(at: begin.position, holdLimit: begin.holdLimit)
@@ -359,16 +366,10 @@ public struct GzipStreamDecoder {
                 // whose one call fails its check (a small foreign .tar.gz,
                 // inflated whole at once) left no mark, and `verify` named
                 // only the last entry read as the damage's place.
-                if error.produced > 0, let begin = unmarkedZlibBegin {
-                    checking.beginUncheckedMember(at: begin)
-                    unmarkedZlibBegin = nil
-                }
+                markZlibBegin(produced: error.produced)
                 throw error.error(path: path, offset: consumed)
             }
-            if step.produced > 0, let begin = unmarkedZlibBegin {
-                checking.beginUncheckedMember(at: begin)
-                unmarkedZlibBegin = nil
-            }
+            markZlibBegin(produced: step.produced)
             start += step.consumed
             consumed += Int64(step.consumed)
             filled += step.produced
