@@ -693,7 +693,9 @@ public enum ArchiveIndexDecoder {
         // lost entry held again, exit 0, where tar takes the later (a
         // probe helper's forgery; `list`, which reads the last member,
         // warned). Not known after a sparse file, whose map's length the
-        // index does not hold (`verify` reads every header).
+        // index does not hold, nor where what was left out fits in the
+        // last record's padding (`list` reads the last member, `verify`
+        // every header).
         if entryCount > 0 && lastEndIsExact {
             let end = Int64(endOfLast) + Int64(TarHeader.endOfArchive.count)
             guard UInt64(end + Int64(TarHeader.recordPadding(endingAt: end))) == streamLength else {
