@@ -102,6 +102,37 @@ int bale_chmod_nofollow(int dir, const char *name, mode_t mode) {
     return result;
 }
 
+/* A worker's watch on bale. A worker learns that bale is gone from the
+ * end of its request pipe, but only when it reads that pipe: one blocked
+ * elsewhere (a `sum` worker opening a FIFO nobody writes, reading a slow
+ * device) stayed after bale was killed with SIGKILL, which bale cannot
+ * catch to kill its children (a probe helper). The kernel's parent-death
+ * signal reaches it instead. It is sent when the *thread* that started the
+ * worker ends, too, not only the process (workers are started by
+ * whichever of bale's threads first needs them), so it is a signal the
+ * worker handles, not SIGKILL: the handler ends the worker only when its
+ * parent process is no longer the one it had (getppid gives the process,
+ * not the thread); else it returns, and SA_RESTART resumes what it
+ * interrupted. Were bale gone before the watch was set, the worker's
+ * first read of its pipe finds the end, as before. */
+static pid_t bale_watched_parent;
+static void bale_parent_may_be_gone(int signal) {
+    (void)signal;
+    if (getppid() != bale_watched_parent) _exit(3);
+}
+int bale_end_with_parent(void) {
+    bale_watched_parent = getppid();
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = bale_parent_may_be_gone;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGUSR2, &action, NULL) != 0) return -1;
+    if (prctl(PR_SET_PDEATHSIG, SIGUSR2) != 0) return -1;
+    if (getppid() != bale_watched_parent) _exit(3);
+    return 0;
+}
+
 int bale_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
     return posix_spawn_file_actions_addclosefrom_np(actions, lowest);

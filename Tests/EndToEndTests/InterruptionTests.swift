@@ -85,6 +85,32 @@ import Testing
         #expect(run.stdout == "lines from workers: 0\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// bale killed with SIGKILL while a worker is blocked away from its
+    /// request pipe (a `sum` worker opening a FIFO that nobody writes):
+    /// the worker ends too. It stayed, blocked for ever, once bale was gone
+    /// (a probe helper); the end of its pipe tells a worker only when it
+    /// reads it.
+    @Test func aWorkerBlockedAwayFromItsPipeEndsWithAKilledBale() throws {
+        let run = try Scratch().run(#"""
+            mkfifo nobody-writes
+            "$BALE" sum -p 2 nobody-writes > /dev/null 2> err & pid=$!
+            for i in $(seq 1 300); do
+                [ "$(cat /proc/$pid/task/*/children 2> /dev/null | wc -w)" = 2 ] && break; sleep 0.01
+            done
+            sleep 0.5
+            workers=$(cat /proc/$pid/task/*/children)
+            kill -KILL $pid; wait $pid 2> /dev/null
+            sleep 0.5
+            left=0
+            for w in $workers; do
+                state=$(awk '{print $3}' /proc/$w/stat 2> /dev/null)
+                [ -n "$state" ] && [ "$state" != Z ] && left=$((left + 1)) && kill -KILL $w
+            done
+            echo "workers: $(echo $workers | wc -w), left running: $left"
+            """#)
+        #expect(run.stdout == "workers: 2, left running: 0\n", "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func aSecondInterruptLeavesNothingHalfDone() throws {
         let scratch = Scratch()
         let run = try scratch.run(Self.tree + """

@@ -27,6 +27,8 @@ public enum WorkerLoop {
     /// Runs the loop on stdin/stdout; returns the process exit status.
     public static func run(input: Int32 = 0, output: Int32 = 1) -> Int32 {
         nameAfterArgumentZero()
+        // Gone with bale, even when blocked away from its pipe (CSystem.c).
+        _ = bale_end_with_parent()
         let requests = FrameChannel(fd: input)
         let results = FrameChannel(fd: output)
         let hooks = TestHooks()

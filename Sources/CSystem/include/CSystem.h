@@ -232,6 +232,11 @@ int bale_thread_room(int wanted, size_t stack);
 /// thread) as prctl(PR_SET_NAME) does: its first 15 bytes.
 void bale_set_thread_name(const char *name);
 
+/// Ends this worker process (exit status 3) when the bale that started it
+/// is gone, even while it is blocked away from its request pipe (the
+/// parent-death signal, SIGUSR2, handled). Returns 0, or -1 with errno.
+int bale_end_with_parent(void);
+
 /// Writes `value` as C's "%5.1f%%" (gzip -v's ratio) into `out`.
 void bale_format_percent(double value, char *out, size_t size);
 
