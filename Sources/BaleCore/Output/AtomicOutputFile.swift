@@ -362,6 +362,14 @@ public final class AtomicOutputFile: Sendable {
         }
     }
 
+    /// Cuts the temporary file back to its first `length` bytes and writes
+    /// on from there: what a write that failed part-way (a full disk) left
+    /// after them is gone, so the same bytes can be written again.
+    public func rewind(to length: Int64) throws(BaleError) {
+        guard ftruncate(fd, off_t(length)) == 0 else { throw .writeFailed(path: path, .current("ftruncate")) }
+        guard lseek(fd, off_t(length), SEEK_SET) == off_t(length) else { throw .writeFailed(path: path, .current("lseek")) }
+    }
+
     /// The attributes copied from the input onto the output, as gzip does.
     public struct Attributes: Sendable {
         public var mode: mode_t

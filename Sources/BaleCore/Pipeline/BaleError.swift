@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Everything that can stop a bale job, each naming the file and the cause.
 ///
 /// The command line maps these to exit codes (see the README's "Exit
@@ -71,6 +74,15 @@ public enum BaleError: Error, CustomStringConvertible, Sendable {
 
     /// True for a member whose data inflated whole but whose trailer does
     /// not match it (`failedCheck`): the damage is somewhere in its data.
+    /// Whether a file system said it is full: of blocks or of inodes
+    /// (ENOSPC), or the user's quota (EDQUOT). Freeing space may mend it.
+    public var isFileSystemFull: Bool {
+        switch self {
+        case .cannotOpen(_, let error), .writeFailed(_, let error): return error.code == ENOSPC || error.code == EDQUOT
+        default: return false
+        }
+    }
+
     public var isFailedCheck: Bool {
         if case .failedCheck = self { return true }
         return false
