@@ -257,7 +257,7 @@ struct RecursiveGzip {
         }
         let kept = sink.keepInputs() + earlier.files.count
         if removing && kept > 0 {
-            context.report(.error(path: nil, "--manifest: no manifest was written, so the \(kept) input\(kept == 1 ? "" : "s") compressed "
+            context.report(.error(path: nil, "--manifest: the manifest was not written whole, so the \(kept) input\(kept == 1 ? "" : "s") compressed "
                                   + "\(kept == 1 ? "is" : "are") kept beside \(kept == 1 ? "its" : "their") output\(kept == 1 ? "" : "s")"))
         }
         return max(status, .failure)
