@@ -96,12 +96,14 @@ import Testing
         #expect(sums.count == 4 && sums[0] == sums[1] && sums[2] == sums[3], "\(run.stdout)\(run.stderr)")
     }
 
-    /// Only the members holding the named entry are read: the bytes the
-    /// feeders splice from the archive into the workers' pipes (the
-    /// members, `SelectedMemberCutter`), with any pread of a gzip member
-    /// (the bytes read start with gzip's magic), add up to one member, in
-    /// an archive of ten. (The index and the end member are read too: they
-    /// are small.)
+    /// Only the members holding the named entry are read, and the one
+    /// holding the end of the archive (`IndexedMemberReader.hiddenEntry`:
+    /// the end read where the index puts it): the bytes the feeders splice
+    /// from the archive into the workers' pipes (the members,
+    /// `SelectedMemberCutter`), with any pread of a gzip member (the bytes
+    /// read start with gzip's magic), add up to two members at most, in an
+    /// archive of ten (here the last is 2.5 MB). (The index and the end
+    /// member are read too: they are small.)
     @Test(.enabled(if: Machine.canTrace, "needs strace"))
     func readsOnlyTheMembersItNeeds() throws {
         let run = try Scratch().run("""
@@ -117,18 +119,23 @@ import Testing
         #expect(lines.count == 3 && lines[1] == "middle", "\(run.stdout)\(run.stderr)")
         let size = Int(lines.first ?? "") ?? 0
         let read = Int(lines.last?.split(separator: " ").last ?? "") ?? -1
-        #expect(read > 0 && read <= 4_300_000 && size > 36_000_000, "read \(read) of \(size): \(run.stdout)\(run.stderr)")
+        #expect(read > 0 && read <= 8_600_000 && size > 36_000_000, "read \(read) of \(size): \(run.stdout)\(run.stderr)")
     }
 
     /// The same proof another way: a member far from the named entry is
-    /// damaged. With the index, cat never reads it and succeeds; without
-    /// one it reads the stream and stops at the damage (exit 1).
+    /// damaged (neither its member nor the last, which holds the end of
+    /// the archive). With the index, cat never reads it and succeeds;
+    /// without one it reads the stream and stops at the damage (exit 1).
     @Test func damageElsewhereDoesNotMatterWithAnIndex() throws {
         let run = try Scratch().run("""
             mkdir d && echo first > d/a && for i in 1 2 3; do head -c 4000000 /dev/urandom > d/r$i; done
             "$BALE" pack -q d -o i.tgz && "$BALE" pack -q --no-index d -o n.tgz
-            # A byte in the middle of the third member (well past d/a's).
-            for f in i.tgz n.tgz; do printf '\\xff' | dd of=$f bs=1 seek=10000000 conv=notrunc status=none; done
+            # A byte in the middle of the second member of three (well past d/a's),
+            # changed whatever it was (written as 0xff, it stayed one run in 256).
+            for f in i.tgz n.tgz; do
+                b=$(od -An -tu1 -j6000000 -N1 $f)
+                printf "\\\\$(printf %o $((255 - b)))" | dd of=$f bs=1 seek=6000000 conv=notrunc status=none
+            done
             "$BALE" cat i.tgz d/a; echo "indexed $?"
             "$BALE" cat n.tgz d/a 2> /dev/null; echo "stream $?"
             """)
@@ -183,20 +190,19 @@ import Testing
     /// forgery; `list` warned). The index is held to the stream at both
     /// ends first, as `list` holds it: a warning, and the stream read, so
     /// `cat` writes both copies as `tar -xO` does, `unpack` the later.
-    /// Not forged, the index serves: exit 0, nothing said.
-    @Test func anIndexWithoutItsLastEntryIsNotUsed() throws {
+    /// Not forged, the index serves: exit 0, nothing said. A later copy
+    /// small enough (6 bytes) to fit, header and all, in the padding of
+    /// the archive's last record escaped the index's check of its own
+    /// end; the end of the archive is now read where the index puts it.
+    @Test(arguments: [200_000, 6])
+    func anIndexWithoutItsLastEntryIsNotUsed(laterCopyBytes: Int) throws {
         let run = try Scratch().run("""
             \(IndexForgery.helpers)
             mkdir -p src d/sub d/src && echo first > src/A && head -c 9000000 /dev/urandom > src/big
-            head -c 200000 /dev/urandom > d/src/A
+            head -c \(laterCopyBytes) /dev/urandom > d/src/A
             "$BALE" pack -q src/A src/big d/sub/../src/A -o dup.tgz 2> /dev/null && cp dup.tgz forged.tgz
             forge forged.tgz drop-last
-            for f in dup.tgz forged.tgz; do
-                "$BALE" cat $f src/A > got 2> err; status=$?
-                tar -xzOf $f src/A | cmp -s - got && echo "$f cat $status, as tar -xO, $(grep -c 'index is not usable' err)"
-                rm -rf x && mkdir x && "$BALE" unpack $f src/A -C x 2> err; status=$?
-                cmp -s x/src/A d/src/A && echo "$f unpack $status, the later copy, $(grep -c 'index is not usable' err)"
-            done
+            laterCopyOfA dup.tgz forged.tgz
             """)
         #expect(run.stdout == """
             dup.tgz cat 0, as tar -xO, 0

@@ -16,6 +16,8 @@
 ///   K+1's N bytes longer (the totals still add up);
 /// - `drop-last`: the last entry is left out (the stream goes on past
 ///   the index's last entry);
+/// - `drop N`: entry N (from 0, not the last) is left out, the next one's
+///   header still where it is;
 /// - `same`: rewritten with no lie (the forger's own check).
 enum IndexForgery {
     static let helpers = #"""
@@ -75,6 +77,8 @@ enum IndexForgery {
             k, delta = int(args[0]), int(args[1])
             mem[k][1] -= delta; mem[k + 1][1] += delta
         elif edit == 'drop-last': entries.pop()
+        elif edit == 'drop':
+            gone = entries.pop(int(args[0])); entries[int(args[0])]['step'] += gone['step']
         elif edit != 'same': sys.exit('unknown edit ' + edit)
         out = bytearray()
         def put(v):
@@ -101,5 +105,17 @@ enum IndexForgery {
         open(path, 'wb').write(bytes(data[:start + indexoff]) + index + bytes(end))
         PY
         forge() { python3 forge.py "$@"; }
+        # For each archive given, which holds src/A twice (the later copy
+        # d/src/A's bytes): `cat` of src/A judged by `tar -xO`, a named
+        # `unpack` by the later copy, each with its status and whether it
+        # said the index is not usable.
+        laterCopyOfA() {
+            for f in "$@"; do
+                "$BALE" cat $f src/A > got 2> err; status=$?
+                tar -xzOf $f src/A | cmp -s - got && echo "$f cat $status, as tar -xO, $(grep -c 'index is not usable' err)"
+                rm -rf x && mkdir x && "$BALE" unpack $f src/A -C x 2> err; status=$?
+                cmp -s x/src/A d/src/A && echo "$f unpack $status, the later copy, $(grep -c 'index is not usable' err)"
+            done
+        }
         """#
 }

@@ -48,6 +48,38 @@ import Testing
     /// no further ("m is in the index, not in the tar stream"). Each
     /// listing is the stream's (from a pipe); a lie about those entries
     /// is still caught.
+    /// An index forged to leave out the entry right after a sparse file (a
+    /// later copy of a name), the next entry's header kept where it is:
+    /// the index's check of itself cannot see the gap, for it does not
+    /// hold a sparse map's length, and `cat` and a named `unpack` gave the
+    /// earlier copy, exit 0 (a probe helper's forgery). The sparse file's
+    /// header is now read for where its data ends: a warning, and the
+    /// stream read, so `cat` writes both copies as `tar -xO` does,
+    /// `unpack` the later. Not forged: exit 0, nothing said.
+    @Test(.enabled(if: TarReadingTests.fileSystemKeepsHoles, "the temporary directory's file system does not keep holes"),
+          .enabled(if: Machine.has("python3"), "python3 forges the index"))
+    func anEntryHiddenAfterASparseFileIsSeen() throws {
+        let run = try Scratch().run("""
+            \(IndexForgery.helpers)
+            mkdir -p src d/sub d/src && echo first > src/A && echo later > d/src/A && echo 2 > z
+            truncate -s 2M sp && echo middle | dd of=sp bs=1 seek=1000000 conv=notrunc status=none
+            # big puts the rest in a second member, which reading src/A's first copy does not touch.
+            head -c 5000000 /dev/urandom > big
+            "$BALE" pack -q -S src/A big sp d/sub/../src/A z -o dup.tgz 2> /dev/null && cp dup.tgz forged.tgz
+            tar -tvzf dup.tgz | awk '{ print $NF }' | tr '\\n' ' '; echo
+            forge forged.tgz drop 3
+            laterCopyOfA dup.tgz forged.tgz
+            """)
+        #expect(run.stdout == """
+            src/A big sp src/A z 
+            dup.tgz cat 0, as tar -xO, 0
+            dup.tgz unpack 0, the later copy, 0
+            forged.tgz cat 2, as tar -xO, 1
+            forged.tgz unpack 2, the later copy, 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test(.enabled(if: TarReadingTests.fileSystemKeepsHoles, "the temporary directory's file system does not keep holes"),
           .enabled(if: Machine.has("python3"), "python3 forges the index"))
     func sparseEntriesAtTheEndsOfAnIndexedArchiveList() throws {

@@ -194,6 +194,13 @@ public struct ArchiveIndex: Equatable, Sendable {
     }
     /// The tar stream's length: the data members' bytes together.
     public var streamLength: UInt64
+    /// Where the last entry's data ends in the tar stream (padded to a
+    /// block), where the end of the archive must begin, when the index
+    /// knows it: nil after a sparse file (whose map's length it does not
+    /// hold) and for an index not decoded; 0 for no entries. Known from
+    /// every entry's place, whichever entries an index decoded for a
+    /// selection holds.
+    public internal(set) var endOfEntries: UInt64?
     /// Where the table of digests begins in the payload the index was
     /// decoded from (`ArchiveIndexDecoder.EntryWalk` reads it beside the
     /// records); 0 for an index not decoded.

@@ -521,7 +521,8 @@ public enum ArchiveIndexDecoder {
         /// What `IndexedSelection` reads for the names a selection takes
         /// (`cat`, `unpack ARCHIVE PATH...`): the entries it takes, the
         /// regular files of the names its hard links point to, the entry
-        /// after each of those (where its span ends), and every entry whose
+        /// after each of those (where its span ends), every sparse file
+        /// (`IndexedMemberReader.hiddenEntry` reads them), and every entry whose
         /// header lies in a member their spans touch (the entries the tar
         /// parser passes on the way, each checked against the index). Made
         /// into entries, all 48,846 of the bench's archive were most of a
@@ -696,6 +697,7 @@ public enum ArchiveIndexDecoder {
         // index does not hold, nor where what was left out fits in the
         // last record's padding (`list` reads the last member, `verify`
         // every header).
+        index.endOfEntries = lastEndIsExact ? endOfLast : nil
         if entryCount > 0 && lastEndIsExact {
             let end = Int64(endOfLast) + Int64(TarHeader.endOfArchive.count)
             guard UInt64(end + Int64(TarHeader.recordPadding(endingAt: end))) == streamLength else {
@@ -842,7 +844,12 @@ public enum ArchiveIndexDecoder {
     private static func keptForSelection(taken: [Int], linkTargets: Set<[UInt8]>, placements: [Placement],
                                          index: ArchiveIndex, payload: Source,
                                          count: UInt64) throws(Failure) -> [Int] {
+        // And those `IndexedMemberReader.hiddenEntry` reads: every sparse
+        // file (and the entry after it: its span's end; the last entry
+        // has no other, and its end is known otherwise: `endOfEntries`).
         var spans = taken
+        spans += placements.indices.filter { placements[$0].isFile && !placements[$0].isStoredWhole }
+        spans = Array(Set(spans)).sorted()
         if !linkTargets.isEmpty {
             // A name's bytes are made an array only when its length is one of the targets'.
             let lengths = Set(linkTargets.map(\.count))

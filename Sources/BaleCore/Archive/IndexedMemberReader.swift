@@ -174,6 +174,63 @@ public final class IndexedMemberReader {
             : "the tar stream goes on after its last entry, \(TerminalText.name(index.entries[last].name))"
     }
 
+    /// An entry of the tar stream that the index hides where its checks
+    /// against itself (`ArchiveIndexDecoder`) cannot see one: right after
+    /// a sparse file, whose map's length the index does not hold (the next
+    /// header may lie anywhere past it), and after the last entry, where
+    /// a small one left out fits in the last record's padding. A later
+    /// copy of a name, hidden so, gave `cat` and a named `unpack`, which
+    /// read only the members they need, the earlier copy, exit 0, where
+    /// tar takes the later (forgeries of probe helpers'). Read from each
+    /// sparse file's header (its members up to where its data begins) and
+    /// where the last entry's data ends (the member holding the end of
+    /// the archive: one member's inflate for an archive with no sparse
+    /// file). The entry found, worded for a message; nil when there is none.
+    public func hiddenEntry() throws(BaleError) -> String? {
+        let entries = index.entries
+        let block = ArchiveIndexLayout.blockSize
+        func stored(_ size: UInt64) -> UInt64 { (size + block - 1) / block * block }
+        /// Where the entry at `number`, sparse, ends in the stream, as its
+        /// header says; or how its header differs from the index.
+        enum SparseEnd { case at(UInt64), differs(String) }
+        func endOfSparse(_ number: Int) throws(BaleError) -> SparseEnd {
+            let entry = entries[number]
+            guard let read = try header(ofEntry: number) else {
+                return .differs("no tar header for \(TerminalText.name(claimed: entry.name)) at byte \(entry.headerStreamOffset) of the tar stream")
+            }
+            if let difference = entry.disagreement(with: read) {
+                return .differs("\(TerminalText.name(claimed: entry.name)): \(difference)")
+            }
+            return .at(UInt64(read.contentOffset) + stored(UInt64(max(0, read.storedSize ?? read.size))))
+        }
+        for number in entries.indices.dropLast() where entries[number].isSparse {
+            switch try endOfSparse(number) {
+            case .differs(let difference): return difference
+            case .at(let end) where end != entries[number + 1].headerStreamOffset:
+                return "the tar stream has an entry the index lacks at byte \(end), after "
+                    + TerminalText.name(claimed: entries[number].name)
+            case .at: continue
+            }
+        }
+        // The last entry's end, known from the places of all (an index
+        // decoded for a selection may not hold the last entry), or read
+        // from its header, sparse.
+        let end: UInt64
+        if let known = index.endOfEntries {
+            end = known
+        } else if let last = entries.indices.last, entries[last].isSparse {
+            switch try endOfSparse(last) {
+            case .differs(let difference): return difference
+            case .at(let found): end = found
+            }
+        } else {
+            return nil  // an index not decoded (made by pack, a test's): nothing to read it against
+        }
+        guard try !endOfArchive(at: end) else { return nil }
+        return end == 0 ? "it lists no entry, and the tar stream has some"
+            : "the tar stream goes on past the index's last entry, at byte \(end)"
+    }
+
     /// Where the entries whose headers lie in member `number`, read from
     /// it by `TarReader` from the first of them, differ from the index:
     /// the same entries in the same order, each as the index says it is,

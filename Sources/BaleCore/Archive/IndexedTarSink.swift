@@ -34,12 +34,16 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
     /// Warnings of the segments' readers (unknown pax keywords, ...).
     public private(set) var readerWarnings: [Diagnostic] = []
 
-    /// Parses the segments of `plan` of the archive `archiveName` into `handler`.
-    public init(plan: IndexedSelection, archiveName: String, handler: Handler) {
+    /// Parses the segments of `plan` of the archive `archiveName` into
+    /// `handler`; before the first call to it, and at the end, awaits
+    /// `verdict`, a check of the index made beside the pipeline: why the
+    /// index does not match the stream, or nil.
+    public init(plan: IndexedSelection, archiveName: String, handler: Handler, verdict: (() -> String?)? = nil) {
         self.plan = plan
         self.archiveName = archiveName
         reader = TarReader(archiveName: archiveName)
         checker = Checker(inner: handler, archiveName: archiveName, plan: plan)
+        checker.verdict = verdict
     }
 
     /// The handler, for what it gathered and to finish it.
@@ -71,8 +75,12 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
         try result.reply.writeOutput(to: Feed(sink: self, start: Int64(member.dataStart)))
     }
 
-    /// Ends the last segment; call once the pipeline is done.
-    public func finish() throws(BaleError) { try closeSegment() }
+    /// Ends the last segment; call once the pipeline is done (or, with no
+    /// segment, instead of it).
+    public func finish() throws(BaleError) {
+        try checker.awaitVerdict(at: 0)
+        try closeSegment()
+    }
 
     /// Feeds the part of a member's data at `start` … that the segment
     /// wants to the reader.
@@ -179,6 +187,16 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
             return index.entries[listed]
         }
 
+        /// The check made beside the pipeline, until it was awaited.
+        var verdict: (() -> String?)?
+
+        /// Awaits `verdict` (once): a lie it found stops the job here.
+        mutating func awaitVerdict(at offset: Int64) throws(BaleError) {
+            guard let awaited = verdict else { return }
+            verdict = nil
+            if let reason = awaited() { throw caught(lying: reason, at: offset) }
+        }
+
         /// Notes that the index lies, and the error that stops the job.
         mutating func caught(lying reason: String, at offset: Int64) -> BaleError {
             lie = lie ?? reason
@@ -233,6 +251,7 @@ public final class IndexedTarSink<Handler: TarReader.Handler>: ResultSink, @unch
                 if linkedTargets.contains(read.name) { deliveredTargets.insert(read.name) }
             case .contentFor(let linkName, _): read.name = linkName
             }
+            try awaitVerdict(at: read.headerOffset)
             passing = item
             inside = true
             delivered += 1

@@ -47,7 +47,9 @@ struct IndexedListing {
         // The cheap proof that the index describes this stream: its first
         // and last entries are where it says, as it says. Checked on a
         // thread while the lines are built; none is written before it passes.
-        let check = IndexEndsCheck(fd: fd, path: name, index: records.index, codec: codec)
+        let check = IndexEndsCheck(fd: fd, path: name, index: records.index, codec: codec) { (members) throws(BaleError) in
+            try members.disagreementAtTheEnds()
+        }
         let outcome = printLines(of: records, once: check)
         if case .listed(.success) = outcome {
             context.summary.addFiles(Int(records.count))
