@@ -514,7 +514,8 @@ public enum ArchiveIndexDecoder {
         /// Every entry.
         case all
         /// Those whose headers lie in the first and the last members
-        /// (`IndexedMemberReader.disagreementAtTheEnds` reads no other):
+        /// (`IndexedMemberReader.disagreementAtTheEnds` reads no other),
+        /// and each sparse file with the entry after it (`hiddenEntry`):
         /// the index `list` checks against the stream before it prints
         /// every entry from the payload's records.
         case atTheEnds
@@ -834,7 +835,11 @@ public enum ArchiveIndexDecoder {
         guard let firstMember = placements.first?.member, let lastMember = placements.last?.member else { return [] }
         let leading = placements.prefix { $0.member == firstMember }.count
         let trailingStart = max(leading, placements.count - placements.reversed().prefix { $0.member == lastMember }.count)
-        return Array(0..<leading) + Array(trailingStart..<placements.count)
+        // And each sparse file with the entry after it, between them
+        // (`IndexedMemberReader.hiddenEntry` reads them).
+        let sparse = placements.indices.filter { placements[$0].isFile && !placements[$0].isStoredWhole }
+        let between = Set(sparse.flatMap { [$0, $0 + 1] }).filter { $0 >= leading && $0 < trailingStart }
+        return Array(0..<leading) + between.sorted() + Array(trailingStart..<placements.count)
     }
 
     /// The entries `.selectedBy` keeps (see there), from the entries the

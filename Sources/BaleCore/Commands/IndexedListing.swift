@@ -48,7 +48,8 @@ struct IndexedListing {
         // and last entries are where it says, as it says. Checked on a
         // thread while the lines are built; none is written before it passes.
         let check = IndexEndsCheck(fd: fd, path: name, index: records.index, codec: codec) { (members) throws(BaleError) in
-            try members.disagreementAtTheEnds()
+            if let difference = try members.disagreementAtTheEnds() { return difference }
+            return try members.hiddenEntry()
         }
         let outcome = printLines(of: records, once: check)
         if case .listed(.success) = outcome {
