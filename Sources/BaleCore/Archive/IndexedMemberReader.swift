@@ -126,14 +126,38 @@ public final class IndexedMemberReader {
         return true
     }
 
+    /// Entry `number`'s header read where the index puts it, when it says
+    /// what the index says; else how they differ, worded for a message.
+    private enum CheckedHeader {
+        case agrees(TarEntry)
+        case differs(String)
+    }
+
+    private func checkedHeader(ofEntry number: Int) throws(BaleError) -> CheckedHeader {
+        let entry = index.entries[number]
+        guard let read = try header(ofEntry: number) else {
+            return .differs("no tar header for \(TerminalText.name(claimed: entry.name)) at byte \(entry.headerStreamOffset) of the tar stream")
+        }
+        if let difference = entry.disagreement(with: read) {
+            return .differs("\(TerminalText.name(claimed: entry.name)): \(difference)")
+        }
+        return .agrees(read)
+    }
+
+    /// Where an entry read from the stream ends: after its data (the bytes
+    /// stored, for a sparse file), padded to a block; where the next
+    /// header, or the end of the archive, must begin.
+    private static func end(of read: TarEntry) -> UInt64 {
+        let block = ArchiveIndexLayout.blockSize
+        let stored = UInt64(max(0, read.storedSize ?? (read.kind == .file ? read.size : 0)))
+        return UInt64(read.contentOffset) + (stored + block - 1) / block * block
+    }
+
     /// Where entry `number` and the header at its position differ, worded
     /// for a message; nil when they agree.
     public func disagreement(ofEntry number: Int) throws(BaleError) -> String? {
-        let entry = index.entries[number]
-        guard let read = try header(ofEntry: number) else {
-            return "no tar header for \(TerminalText.name(claimed: entry.name)) at byte \(entry.headerStreamOffset) of the tar stream"
-        }
-        return entry.disagreement(with: read).map { "\(TerminalText.name(claimed: entry.name)): \($0)" }
+        if case .differs(let difference) = try checkedHeader(ofEntry: number) { return difference }
+        return nil
     }
 
     /// True when a zero block (tar's end of archive) lies at `streamOffset`.
@@ -167,10 +191,7 @@ public final class IndexedMemberReader {
             if let difference = try disagreement(inMember: member) { return difference }
         }
         guard let read = try header(ofEntry: last) else { return "no tar header for the last entry" }
-        let stored = UInt64(max(0, read.storedSize ?? (read.kind == .file ? read.size : 0)))
-        let block = ArchiveIndexLayout.blockSize
-        let next = UInt64(read.contentOffset) + (stored + block - 1) / block * block
-        return try endOfArchive(at: next) ? nil
+        return try endOfArchive(at: Self.end(of: read)) ? nil
             : "the tar stream goes on after its last entry, \(TerminalText.name(index.entries[last].name))"
     }
 
@@ -188,28 +209,13 @@ public final class IndexedMemberReader {
     /// file). The entry found, worded for a message; nil when there is none.
     public func hiddenEntry() throws(BaleError) -> String? {
         let entries = index.entries
-        let block = ArchiveIndexLayout.blockSize
-        func stored(_ size: UInt64) -> UInt64 { (size + block - 1) / block * block }
-        /// Where the entry at `number`, sparse, ends in the stream, as its
-        /// header says; or how its header differs from the index.
-        enum SparseEnd { case at(UInt64), differs(String) }
-        func endOfSparse(_ number: Int) throws(BaleError) -> SparseEnd {
-            let entry = entries[number]
-            guard let read = try header(ofEntry: number) else {
-                return .differs("no tar header for \(TerminalText.name(claimed: entry.name)) at byte \(entry.headerStreamOffset) of the tar stream")
-            }
-            if let difference = entry.disagreement(with: read) {
-                return .differs("\(TerminalText.name(claimed: entry.name)): \(difference)")
-            }
-            return .at(UInt64(read.contentOffset) + stored(UInt64(max(0, read.storedSize ?? read.size))))
-        }
         for number in entries.indices.dropLast() where entries[number].isSparse {
-            switch try endOfSparse(number) {
+            switch try checkedHeader(ofEntry: number) {
             case .differs(let difference): return difference
-            case .at(let end) where end != entries[number + 1].headerStreamOffset:
-                return "the tar stream has an entry the index lacks at byte \(end), after "
+            case .agrees(let read) where Self.end(of: read) != entries[number + 1].headerStreamOffset:
+                return "the tar stream has an entry the index lacks at byte \(Self.end(of: read)), after "
                     + TerminalText.name(claimed: entries[number].name)
-            case .at: continue
+            case .agrees: continue
             }
         }
         // The last entry's end, known from the places of all (an index
@@ -219,9 +225,9 @@ public final class IndexedMemberReader {
         if let known = index.endOfEntries {
             end = known
         } else if let last = entries.indices.last, entries[last].isSparse {
-            switch try endOfSparse(last) {
+            switch try checkedHeader(ofEntry: last) {
             case .differs(let difference): return difference
-            case .at(let found): end = found
+            case .agrees(let read): end = Self.end(of: read)
             }
         } else {
             return nil  // an index not decoded (made by pack, a test's): nothing to read it against
