@@ -111,6 +111,27 @@ import Testing
         #expect(run.stdout == "workers: 2, left running: 0\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// An output another process removes between `gzip -r`'s opening it
+    /// and locking it, before its input's removal: the input is kept. A
+    /// `gunzip -r` of the same tree, finding the pair whole, removed the
+    /// .gz in that window, and this run, its lock then free and its
+    /// descriptor still on the removed file, removed the input: both gone,
+    /// unnamed by either run (a probe helper: 1 run in 10). The removal
+    /// is held open here (`BALE_TEST_REMOVAL_PAUSE_MS`) and the .gz
+    /// removed as the other run removed it.
+    @Test func anOutputRemovedBeforeItIsLockedKeepsItsInput() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && seq 1 100000 > t/f && cp t/f orig
+            BALE_TEST_REMOVAL_PAUSE_MS=1500 "$BALE" gzip -r t 2> err & pid=$!
+            for i in $(seq 1 300); do [ -e t/f.gz ] && break; sleep 0.01; done
+            sleep 0.5; rm t/f.gz
+            wait $pid; echo "status $?"
+            if [ -e t/f ]; then cmp -s t/f orig && echo "the input kept"; else echo "lost"; fi
+            grep -c 'was taken by another process' err
+            """#)
+        #expect(run.stdout == "status 2\nthe input kept\n1\n", "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func aSecondInterruptLeavesNothingHalfDone() throws {
         let scratch = Scratch()
         let run = try scratch.run(Self.tree + """

@@ -49,7 +49,12 @@ enum GzipEquality {
             let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) }
             guard fd >= 0 else { return nil }
             var info = stat()
-            guard fstat(fd, &info) == 0, FileIdentity(info) == identity, AdvisoryLock.takeExclusive(fd) else {
+            // And, locked, still under its name: another run may have
+            // removed it between the open and the lock (as `InputRemoval`
+            // checks its output).
+            var named = stat()
+            guard fstat(fd, &info) == 0, FileIdentity(info) == identity, AdvisoryLock.takeExclusive(fd),
+                  withCString(path, { lstat($0, &named) }) == 0, FileIdentity(named) == identity else {
                 FileIO.close(fd)
                 return nil
             }

@@ -106,6 +106,7 @@ public final class InputRemoval: Sendable {
             // Following a link, as the output was written through one
             // (`OutputDestination`); it must lead to the very file made.
             held = withCString(output.path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+            TestPause.beforeOutputLock()
             var info = stat()
             if held < 0 && (errno == EACCES || errno == EPERM) {
                 // Not ours to read (it has the input's mode): looked at
@@ -116,6 +117,21 @@ public final class InputRemoval: Sendable {
             } else {
                 guard held >= 0, fstat(held, &info) == 0, FileIdentity(info) == output.identity,
                       AdvisoryLock.takeExclusive(held) else {
+                    return .outputNotHeld(output: output.path)
+                }
+                // Locked, the name must still hold the file: another run
+                // may have removed it between the open and the lock (a
+                // `gunzip -r` finishing the pair whole, which locks it
+                // first), and the lock, free once that run let go, was then
+                // taken on a file no name holds. The input went too: both
+                // lost, named by neither run (a probe helper: 1 run in 10).
+                // A run that removes the output beside its input locks it
+                // first (`GzipEquality.Pair`), and one that decompressed
+                // it places its own output only once the input is gone; so
+                // once the name is seen here, the pair stands until the
+                // input goes.
+                var named = stat()
+                guard withCString(output.path, { stat($0, &named) }) == 0, FileIdentity(named) == output.identity else {
                     return .outputNotHeld(output: output.path)
                 }
             }
