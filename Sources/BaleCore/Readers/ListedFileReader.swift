@@ -24,6 +24,14 @@ enum ListedFileReader {
         guard fstat(fd, &opened) == 0, opened.st_dev == file.info.st_dev, opened.st_ino == file.info.st_ino else {
             return ([], .unreadable("replaced since it was listed"))
         }
+        // The same inode, but no regular file: the file was removed and its
+        // inode given to what took its name (ext4 gives it at once). Said
+        // as `pack` says it; it was "read error: Illegal seek" (a FIFO) or
+        // "Is a directory" (a probe helper).
+        let type = opened.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            return ([], .unreadable("replaced by \(SourceOpenFailure.describe(UInt32(type))) since it was listed"))
+        }
         opened = SettledStatus.of(fd, as: opened)
         let bytes: [UInt8]
         do throws(SystemError) {

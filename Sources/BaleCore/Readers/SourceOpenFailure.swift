@@ -51,7 +51,7 @@ enum SourceOpenFailure: Error, Equatable {
     }
 
     /// A file type in words.
-    private static func describe(_ type: UInt32) -> String {
+    static func describe(_ type: UInt32) -> String {
         switch type {
         case UInt32(S_IFIFO): return "a FIFO"
         case UInt32(S_IFDIR): return "a directory"
