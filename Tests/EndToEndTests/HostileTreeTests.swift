@@ -83,13 +83,15 @@ import Testing
     /// the archive.
     @Test func aDirectoryReplacedSinceTheWalkIsNotReadThrough() throws {
         let run = try Scratch().run("""
-            \(Self.tree) && mkdir t/d t/e outside
+            \(Self.tree) && mkdir t/d t/e t/g outside
             head -c 2000000 /dev/urandom > t/d/f && head -c 2000000 /dev/urandom > t/e/f
+            head -c 2000000 /dev/urandom > t/g/f
             head -c 2000000 /dev/urandom > outside/f && touch -r t/d/f outside/f
             timeout -s KILL 60 "$BALE" pack -1 -p 1 t -o - 2> err \\
                 | { dd bs=1 count=1 2> /dev/null
                     mv t/d d.moved && ln -s ../outside t/d
                     mv t/e e.old && mkdir t/e && head -c 2000000 /dev/urandom > t/e/f
+                    mv t/g g.moved
                     cat; } > out.tar.gz
             echo "status=${PIPESTATUS[0]}"
             tar -tzf out.tar.gz
@@ -104,9 +106,11 @@ import Testing
             t/b
             t/d/
             t/e/
+            t/g/
             outside bytes stored: False
-            bale: t/d/f: Cannot open: its directory was moved or replaced since it was listed; not dumped
-            bale: t/e/f: Cannot open: its directory was moved or replaced since it was listed; not dumped
+            bale: t/d/f: Cannot open: its directory was moved, removed or replaced since it was listed; not dumped
+            bale: t/e/f: Cannot open: its directory was moved, removed or replaced since it was listed; not dumped
+            bale: t/g/f: Cannot open: its directory was moved, removed or replaced since it was listed; not dumped
             bale: t: file changed as we read it
 
             """, "\(run.stdout)\(run.stderr)")
@@ -128,7 +132,7 @@ import Testing
             echo "status=${PIPESTATUS[0]}"
             sleep 0.2; [ -e flag ] && echo "the outside FIFO was opened" || echo "its writer still waits"
             kill -KILL $writer
-            grep -c "t/d/f: Cannot open: its directory was moved or replaced" err
+            grep -c "t/d/f: Cannot open: its directory was moved, removed or replaced" err
             """)
         #expect(run.stdout == "status=2\nits writer still waits\n1\n", "\(run.stdout)\(run.stderr)")
     }

@@ -46,7 +46,7 @@ enum SourceOpenFailure: Error, Equatable {
             return .warning(path: displayName, "Cannot open: replaced by \(Self.describe(type)) since it was listed; not dumped")
         case .directoryReplaced:
             return .warning(path: displayName,
-                            "Cannot open: its directory was moved or replaced since it was listed; not dumped")
+                            "Cannot open: its directory was moved, removed or replaced since it was listed; not dumped")
         }
     }
 
