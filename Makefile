@@ -201,7 +201,11 @@ deb: release
 # plugin and kept in docs/ (a test checks it names every command and option).
 man:
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual
-	mkdir -p docs && sed 's/^$$/.Pp/' .build/plugins/GenerateManual/outputs/bale/bale.1 > docs/bale.1  # mdoc wants .Pp, not blank lines
+	# mdoc wants .Pp, not blank lines; the generator's EXIT STATUS is mdoc's
+	# generic one ("0 on success, >0 if an error occurs"): bale's, in short.
+	mkdir -p docs && sed -e 's/^$$/.Pp/' \
+	  -e 's/^\.Ex -std$$/bale exits 0 when everything was done, 1 on an error (an input not processed, left as it was), 2 for warnings only (something skipped), 64 for a usage error, 141 when standard output was closed by its reader, and 128 plus the number of a signal that ended it (129, 130, 143); each is told in full under exit-codes above (bale help exit-codes)./' \
+	  .build/plugins/GenerateManual/outputs/bale/bale.1 > docs/bale.1
 
 clean:
 	rm -rf .build bench/work Fuzz/.build dist

@@ -27,9 +27,10 @@ extension Shard: ExpressibleByArgument {
 /// The help of `--shard`, which pack, gzip -r and sum take.
 let shardHelp = ArgumentHelp(
     "Take only part K of N of the files, chosen by a stable hash of each path (pack keeps a hard link with its "
-        + "file's first name): run K = 1 … N on N machines "
+        + "file's first name): run K = 1 ... N on N machines "
         + "or batch tasks, from the same directory with the same arguments, and together they do every file once "
-        + "(give each part its own -o and --manifest, as NAME-K; pack's default archive is NAME-K.tar.gz).",
+        + "(give each part outputs of its own, as NAME-K: pack's -o, the --manifest of pack and gzip -r, sum's "
+        + "standard output; pack's default archive is NAME-K.tar.gz).",
     valueName: "K/N")
 
 /// The help of `--null`, which pack and gzip -r take for `--files-from`.
@@ -39,7 +40,7 @@ let nullSeparatedHelp = ArgumentHelp(
 
 /// `-p/--jobs`, `--io-threads` and `--codec`, which every command takes.
 struct EngineOptions: ParsableArguments {
-    @Option(name: [.customShort("p", allowingJoined: true), .customLong("jobs")], help: "Worker processes (default: online cores).")
+    @Option(name: [.customShort("p", allowingJoined: true), .customLong("jobs")], help: "Worker processes (default: the CPUs bale may run on, as nproc counts them: its CPU affinity and cgroup quota).")
     var jobs: Int?
 
     @Option(name: .customLong("io-threads"), help: "I/O threads: reading files (gzip, pack), writing them (unpack).")
@@ -156,7 +157,7 @@ func requireNonEmpty(_ values: [String], _ option: String, _ takes: String) thro
 /// The compression level: `--level N`, gzip's `-1` … `-9` (and libdeflate's
 /// `-10` … `-12`), `--fast` and `--best`, for the commands that compress.
 struct LevelOptions: ParsableArguments {
-    @Option(name: .customLong("level"), help: "Compression level: 1 (fastest) to 9, or to 12 with libdeflate (smallest, slow); also -1 … -12, --fast, --best. Default 6.")
+    @Option(name: .customLong("level"), help: "Compression level: 1 (fastest) to 9, or to 12 with libdeflate (smallest, slow); also -1 ... -12, --fast, --best. Default 6.")
     var level: Int32?
 
     /// Set by `--best`, rewritten before parsing (see `LevelArguments`).

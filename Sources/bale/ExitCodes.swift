@@ -17,9 +17,13 @@ struct ExitCodes: ParsableCommand {
                    output, a directory, a link; for pack, a file inside the
                    trees that could not be read), an input kept beside its
                    whole output (it changed while read, or cannot be
-                   removed), or trailing garbage ignored; the rest is done.
-                   A name that already has the suffix is named and passed
-                   over with 0, as by GNU gzip 1.12
+                   removed), trailing garbage ignored, a tar stream from
+                   another tool without its end-of-archive blocks, an
+                   archive's index not usable (list, cat, named unpack: the
+                   stream read instead), or a name given to cat or unpack
+                   that is not in the archive (as GNU tar); the rest is
+                   done. A name that already has the suffix is named and
+                   passed over with 0, as by GNU gzip 1.12
           64       a usage error (unknown option, a value malformed, out of
                    range, empty or in conflict with another), found before
                    anything is read or written

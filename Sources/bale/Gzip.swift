@@ -11,7 +11,7 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: [.customShort("c"), .customLong("stdout"), .customLong("to-stdout")], help: "Write to standard output; keep the input files.")
     var toStandardOutput = false
 
-    @Option(name: .customShort("o", allowingJoined: true), help: "Write the output to FILE (one input only); keep the input.")
+    @Option(name: .customShort("o", allowingJoined: true), help: ArgumentHelp("Write the output to FILE (one input only); keep the input.", valueName: "FILE"))
     var output: String?
 
     @Flag(name: .shortAndLong, help: "Keep the input files.")

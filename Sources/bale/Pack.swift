@@ -35,10 +35,10 @@ struct Pack: ParsableCommand {
     /// The paths given (long runs joined for the parser split again: `JoinedArguments`).
     var paths: [String] { JoinedArguments.split(givenPaths) }
 
-    @Option(name: .customShort("o", allowingJoined: true), help: "The archive (default: NAME.tar.gz beside the first path; - for standard output).")
+    @Option(name: .customShort("o", allowingJoined: true), help: ArgumentHelp("The archive FILE (default: NAME.tar.gz beside the first path; - for standard output).", valueName: "FILE"))
     var output: String?
 
-    @Option(name: .customShort("C", allowingJoined: true), help: "Change to DIR before reading the paths (once, before them: it applies to every path).")
+    @Option(name: .customShort("C", allowingJoined: true), help: ArgumentHelp("Change to DIR before reading the paths (once, before them: it applies to every path).", valueName: "DIR"))
     var directories: [String] = []
     /// The one -C given (`validate` refuses a second).
     var directory: String? { directories.last }

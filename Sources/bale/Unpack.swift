@@ -59,7 +59,7 @@ struct Unpack: ParsableCommand {
         valueName: "pattern"))
     var wildcards: [String] = []
 
-    @Option(name: .customShort("C", allowingJoined: true), help: "Extract into DIR (created if missing).")
+    @Option(name: .customShort("C", allowingJoined: true), help: ArgumentHelp("Extract into DIR (created if missing).", valueName: "DIR"))
     var directories: [String] = []
     /// The one -C given, or the current directory (`validate` refuses a second).
     var directory: String { directories.last ?? "." }
