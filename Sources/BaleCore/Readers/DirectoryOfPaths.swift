@@ -49,7 +49,7 @@ final class DirectoryOfPaths {
         /// By its whole path (see above).
         case wholePath
         /// Nowhere: its path no longer leads to the directory the walk
-        /// listed it in (it leads to another, or to none).
+        /// listed it in.
         case replaced
         /// Nowhere: the directory the walk listed it in cannot be opened
         /// by its path now, for the reason the whole path would give.
@@ -88,15 +88,8 @@ final class DirectoryOfPaths {
                 : longPaths.open(directory, relativeTo: base, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             // Not there (any more): the whole path fails as it should. A
             // file the walk listed is not looked for by its whole path,
-            // which a link put in place meanwhile could lead elsewhere; and
-            // its directory gone from its path (renamed away, removed, a
-            // file in its place) is said as a directory replaced: its
-            // files said "File removed before we read it", which they may
-            // not be (a probe helper).
-            if fd < 0 {
-                guard let _ = expected else { return body(.wholePath) }
-                return body(errno == ENOENT || errno == ENOTDIR ? .replaced : .failed(errno: errno))
-            }
+            // which a link put in place meanwhile could lead elsewhere.
+            if fd < 0 { return body(expected == nil ? .wholePath : .failed(errno: errno)) }
         }
         if let expected {
             if identity == nil { identity = FileIdentity(ofOpen: fd) ?? FileIdentity(device: 0, inode: 0) }

@@ -143,6 +143,12 @@ public struct PackEntry: Equatable, Sendable {
                 case .inDirectory(let directory, let name): fd = openat(directory, name, flags)
                 case .wholePath: fd = directories.openWhole(source, relativeTo: base, flags: flags)
                 case .replaced: return .failure(.directoryReplaced)
+                // Its directory gone from its path (renamed away, removed,
+                // a file in its place) is a directory replaced too: its
+                // files were said "File removed before we read it", which
+                // they may not be (a probe helper). (`sum` says what the
+                // path says, as sha256sum: `FileBatchHasher`.)
+                case .failed(let code) where code == ENOENT || code == ENOTDIR: return .failure(.directoryReplaced)
                 case .failed(let code): return .failure(.system(SystemError(code: code, operation: "open")))
                 }
                 return fd >= 0 ? .success(fd) : .failure(.system(.current("open")))
