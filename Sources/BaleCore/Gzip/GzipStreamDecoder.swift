@@ -247,7 +247,7 @@ public struct GzipStreamDecoder {
                 if poll(&ready, 1, 0) == 0 { try handOver(last: false, thenPause: true) }
             }
             let n: Int
-            do { n = try retryingOnInterrupt("read") { read(fd, input.baseAddress! + end, bufferSize - end) } } catch {
+            do { n = try FileIO.readSome(fd, into: input.baseAddress! + end, count: bufferSize - end) } catch {
                 throw .readFailed(path: path, error)
             }
             if n == 0 { atEnd = true; return false }

@@ -151,8 +151,11 @@ final class StreamReadAhead: @unchecked Sendable {  // state only under `monitor
             // One read a buffer, as the decoder's own reads were: a file
             // fills it, a pipe gives what it holds.
             var n: Int
-            repeat { n = read(fd, buffer.baseAddress! + headroom, readSize) } while n < 0 && errno == EINTR
-            let failure = n < 0 ? SystemError.current("read") : nil
+            var failure: SystemError?
+            do { n = try FileIO.readSome(fd, into: buffer.baseAddress! + headroom, count: readSize) } catch {
+                n = -1
+                failure = error
+            }
             let done: Bool = monitor.withLock {
                 if n > 0 { state.filled.append((buffer, n)) } else { state.free.append(buffer) }
                 if case .reading = state.phase {

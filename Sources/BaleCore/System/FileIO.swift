@@ -16,13 +16,43 @@ public enum FileIO {
     ) throws(SystemError) -> Int {
         var done = 0
         while done < count {
-            let n = try retryingOnInterrupt("read") {
-                Glibc.read(fd, buffer + done, count - done)
+            let n: Int
+            do {
+                n = try retryingOnInterrupt("read") { Glibc.read(fd, buffer + done, count - done) }
+            } catch where error.code == EAGAIN {
+                // A descriptor set non-blocking by whoever handed it over
+                // (a pipe from a program that set O_NONBLOCK on its end, a
+                // socket): waited on, as GNU gzip waits. It was "read
+                // error: Resource temporarily unavailable", exit 1, part of
+                // the output written (a probe helper).
+                try awaitReadable(fd)
+                continue
             }
             if n == 0 { break }
             done += n
         }
         return done
+    }
+
+    /// One read of up to `count` bytes (a pipe gives what it holds): 0 only
+    /// at the end of the input. Interrupted, it is made again; on a
+    /// descriptor set non-blocking, it waits for something to read (see
+    /// `read`).
+    public static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) throws(SystemError) -> Int {
+        while true {
+            do {
+                return try retryingOnInterrupt("read") { Glibc.read(fd, buffer, count) }
+            } catch where error.code == EAGAIN {
+                try awaitReadable(fd)
+            }
+        }
+    }
+
+    /// Waits until `fd` has something to read (or its end, or an error,
+    /// which the read then meets).
+    static func awaitReadable(_ fd: Int32) throws(SystemError) {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        _ = try retryingOnInterrupt("poll") { poll(&poller, 1, -1) }
     }
 
     /// Reads at `offset` until `count` bytes are in `buffer` or the file ends.
