@@ -7,7 +7,8 @@ struct ExitCodes: ParsableCommand {
     static let table = """
           0        everything done
           1        an error: at least one input was not processed; it is left as
-                   it was, and no partial output exists (unpack: the entries
+                   it was, and no partial output file exists (what went to
+                   standard output stops where the damage is; unpack: the entries
                    extracted are whole, each refused or cut short named;
                    reading stops at damage, as in tar; for bale's archives
                    bale verify names the entries after it). Also when
