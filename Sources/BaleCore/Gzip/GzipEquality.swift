@@ -48,13 +48,11 @@ enum GzipEquality {
         private static func openLocked(_ path: [UInt8], _ identity: FileIdentity) -> Int32? {
             let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) }
             guard fd >= 0 else { return nil }
-            var info = stat()
             // And, locked, still under its name: another run may have
             // removed it between the open and the lock (as `InputRemoval`
             // checks its output).
-            var named = stat()
-            guard fstat(fd, &info) == 0, FileIdentity(info) == identity, AdvisoryLock.takeExclusive(fd),
-                  withCString(path, { lstat($0, &named) }) == 0, FileIdentity(named) == identity else {
+            guard FileIdentity(ofOpen: fd) == identity, AdvisoryLock.takeExclusive(fd),
+                  FileIdentity(ofPath: path, following: false) == identity else {
                 FileIO.close(fd)
                 return nil
             }
@@ -78,9 +76,8 @@ enum GzipEquality {
         /// True while `path` still names the file open as this pair's plain
         /// file (`plain`) or gzip file.
         func stillNamed(_ path: [UInt8], plain isPlain: Bool) -> Bool {
-            var named = stat(), held = stat()
-            return withCString(path, { lstat($0, &named) }) == 0 && fstat(isPlain ? plain : gzip, &held) == 0
-                && FileIdentity(named) == FileIdentity(held)
+            guard let named = FileIdentity(ofPath: path, following: false) else { return false }
+            return FileIdentity(ofOpen: isPlain ? plain : gzip) == named
         }
     }
 

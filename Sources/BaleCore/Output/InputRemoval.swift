@@ -106,34 +106,28 @@ public final class InputRemoval: Sendable {
             // Following a link, as the output was written through one
             // (`OutputDestination`); it must lead to the very file made.
             held = withCString(output.path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+            // Not ours to read (it has the input's mode): looked at only,
+            // unlocked, as on a file system without flock. (errno taken
+            // before the test's pause, whose first call may set it.)
+            let notOursToRead = held < 0 && (errno == EACCES || errno == EPERM)
             TestPause.beforeOutputLock()
-            var info = stat()
-            if held < 0 && (errno == EACCES || errno == EPERM) {
-                // Not ours to read (it has the input's mode): looked at
-                // only, unlocked, as on a file system without flock.
-                guard withCString(output.path, { stat($0, &info) }) == 0, FileIdentity(info) == output.identity else {
+            if !notOursToRead {
+                guard held >= 0, FileIdentity(ofOpen: held) == output.identity, AdvisoryLock.takeExclusive(held) else {
                     return .outputNotHeld(output: output.path)
                 }
-            } else {
-                guard held >= 0, fstat(held, &info) == 0, FileIdentity(info) == output.identity,
-                      AdvisoryLock.takeExclusive(held) else {
-                    return .outputNotHeld(output: output.path)
-                }
-                // Locked, the name must still hold the file: another run
-                // may have removed it between the open and the lock (a
-                // `gunzip -r` finishing the pair whole, which locks it
-                // first), and the lock, free once that run let go, was then
-                // taken on a file no name holds. The input went too: both
-                // lost, named by neither run (a probe helper: 1 run in 10).
-                // A run that removes the output beside its input locks it
-                // first (`GzipEquality.Pair`), and one that decompressed
-                // it places its own output only once the input is gone; so
-                // once the name is seen here, the pair stands until the
-                // input goes.
-                var named = stat()
-                guard withCString(output.path, { stat($0, &named) }) == 0, FileIdentity(named) == output.identity else {
-                    return .outputNotHeld(output: output.path)
-                }
+            }
+            // Locked, the name must still hold the file: another run may
+            // have removed it between the open and the lock (a `gunzip -r`
+            // finishing the pair whole, which locks it first), and the
+            // lock, free once that run let go, was then taken on a file no
+            // name holds. The input went too: both lost, named by neither
+            // run (a probe helper: 1 run in 10). A run that removes the
+            // output beside its input locks it first (`GzipEquality.Pair`),
+            // and one that decompressed it places its own output only once
+            // the input is gone; so once the name is seen here, the pair
+            // stands until the input goes.
+            guard FileIdentity(ofPath: output.path, following: true) == output.identity else {
+                return .outputNotHeld(output: output.path)
             }
         }
         // The directory first: the look and the unlink below are made in

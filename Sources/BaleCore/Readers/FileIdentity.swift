@@ -26,4 +26,12 @@ public struct FileIdentity: Hashable, Sendable {
         guard fstat(fd, &info) == 0 else { return nil }
         self.init(info)
     }
+
+    /// The identity of the file `path` names now (`stat`, or `lstat`
+    /// unless `following`); nil when it names none.
+    init?(ofPath path: [UInt8], following: Bool) {
+        var info = stat()
+        guard withCString(path, { following ? stat($0, &info) : lstat($0, &info) }) == 0 else { return nil }
+        self.init(info)
+    }
 }

@@ -16,18 +16,7 @@ public enum FileIO {
     ) throws(SystemError) -> Int {
         var done = 0
         while done < count {
-            let n: Int
-            do {
-                n = try retryingOnInterrupt("read") { Glibc.read(fd, buffer + done, count - done) }
-            } catch where error.code == EAGAIN {
-                // A descriptor set non-blocking by whoever handed it over
-                // (a pipe from a program that set O_NONBLOCK on its end, a
-                // socket): waited on, as GNU gzip waits. It was "read
-                // error: Resource temporarily unavailable", exit 1, part of
-                // the output written (a probe helper).
-                try awaitReadable(fd)
-                continue
-            }
+            let n = try readSome(fd, into: buffer + done, count: count - done)
             if n == 0 { break }
             done += n
         }
@@ -36,8 +25,11 @@ public enum FileIO {
 
     /// One read of up to `count` bytes (a pipe gives what it holds): 0 only
     /// at the end of the input. Interrupted, it is made again; on a
-    /// descriptor set non-blocking, it waits for something to read (see
-    /// `read`).
+    /// descriptor set non-blocking by whoever handed it over (a pipe from
+    /// a program that set O_NONBLOCK on its end, a socket), it waits for
+    /// something to read, as GNU gzip waits: it was "read error: Resource
+    /// temporarily unavailable", exit 1, part of the output written (a
+    /// probe helper).
     public static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) throws(SystemError) -> Int {
         while true {
             do {
