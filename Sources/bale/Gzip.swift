@@ -48,7 +48,7 @@ struct GzipOptions: ParsableArguments {
 
     /// gzip's `-a` (text mode): it changes nothing on Unix, where gzip
     /// accepts it too.
-    @Flag(name: [.customShort("a"), .customLong("ascii")], help: ArgumentHelp("Text mode: nothing on Unix (as gzip).", visibility: .hidden))
+    @Flag(name: [.customShort("a"), .customLong("ascii")], help: "Text mode: accepted, as gzip accepts it; nothing on Unix.")
     var ascii = false
 
     @Flag(name: .customLong("rsyncable"),
@@ -219,7 +219,8 @@ struct Gzip: ParsableCommand {
         discussion: """
         Each FILE becomes FILE.gz, written under a temporary name and renamed \
         into place when complete; FILE is removed only then (unless -k, -c or -o). \
-        The output is standard gzip: gzip, pigz, zcat and python read it.
+        The output is standard gzip: gzip, pigz, zcat and python read it. \
+        As in gzip, -V shows the version.
 
         Examples:
           bale gzip big.log                  # big.log -> big.log.gz
@@ -257,7 +258,8 @@ struct Gunzip: ParsableCommand {
         any other tool. Files written by bale are split at their members and \
         decompressed on all workers. Only gzip: the formats GNU gunzip also \
         reads (compress's .Z, pack's .z, a zip of one file) are 'not in gzip \
-        format' (exit 1, the input kept).
+        format' (exit 1, the input kept). \
+        As in gunzip, -V shows the version.
 
         Examples:
           bale gunzip big.log.gz             # big.log.gz -> big.log
