@@ -545,17 +545,22 @@ public enum ArchiveIndexDecoder {
         var content: UInt64
         var size: UInt64
         var isFile: Bool
-        /// True for a regular file stored whole: its data takes `size`
-        /// bytes in the stream (a sparse one stores less, at least its map).
-        var isStoredWhole: Bool
+        /// True for a sparse regular file: its data takes less than `size`
+        /// bytes in the stream, and more than its map says (the index
+        /// holds neither), so its end is not known from the index alone.
+        var isSparse: Bool
         var member: Int32 = 0
+
+        /// True for a regular file stored whole: its data takes `size`
+        /// bytes in the stream.
+        var isStoredWhole: Bool { isFile && !isSparse }
 
         init(header: UInt64, content: UInt64, kind: TarEntry.Kind, size: UInt64, isSparse: Bool) {
             self.header = header
             self.content = content
             self.size = size
             isFile = kind == .file
-            isStoredWhole = kind == .file && !isSparse
+            self.isSparse = isFile && isSparse
         }
 
         /// Entry `number`'s place, its fields read one by one (a copy of
@@ -837,7 +842,7 @@ public enum ArchiveIndexDecoder {
         let trailingStart = max(leading, placements.count - placements.reversed().prefix { $0.member == lastMember }.count)
         // And each sparse file with the entry after it, between them
         // (`IndexedMemberReader.hiddenEntry` reads them).
-        let sparse = placements.indices.filter { placements[$0].isFile && !placements[$0].isStoredWhole }
+        let sparse = placements.indices.filter { placements[$0].isSparse }
         let between = Set(sparse.flatMap { [$0, $0 + 1] }).filter { $0 >= leading && $0 < trailingStart }
         return Array(0..<leading) + between.sorted() + Array(trailingStart..<placements.count)
     }
@@ -853,7 +858,7 @@ public enum ArchiveIndexDecoder {
         // file (and the entry after it: its span's end; the last entry
         // has no other, and its end is known otherwise: `endOfEntries`).
         var spans = taken
-        spans += placements.indices.filter { placements[$0].isFile && !placements[$0].isStoredWhole }
+        spans += placements.indices.filter { placements[$0].isSparse }
         spans = Array(Set(spans)).sorted()
         if !linkTargets.isEmpty {
             // A name's bytes are made an array only when its length is one of the targets'.

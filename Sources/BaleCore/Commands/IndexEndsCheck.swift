@@ -18,22 +18,15 @@
 /// assumes, the check costs no wall time. As `ManifestWriter` overlaps
 /// writing the manifest with the compression's tail, this overlaps a
 /// check with work that does not depend on it; nothing is printed before
-/// `verdict` (`IndexedListing` holds the lines until then).
+/// `unusableReason` (`IndexedListing` holds the lines until then).
 final class IndexEndsCheck {
-    /// What the check found.
-    enum Outcome {
-        /// The index agrees with the stream at both ends.
-        case agrees
-        /// It does not, or the members could not be read: the reason,
-        /// worded for the warning.
-        case unusable(String)
-    }
-
     /// Where the thread leaves its outcome: held by the thread's closure,
     /// never the check itself, so that whoever drops the check joins the
     /// thread (`deinit`) without the thread touching an object on its way out.
     private final class Finding: @unchecked Sendable {  // written by the thread only, read only after `join`
-        var outcome: Outcome = .unusable("the check did not run")
+        /// Why the index is not to be used, worded for the warning; nil
+        /// once the check found it agrees with the stream.
+        var unusable: String? = "the check did not run"
     }
 
     private let finding = Finding()
@@ -49,21 +42,23 @@ final class IndexEndsCheck {
             do throws(BaleError) {
                 let members = try IndexedMemberReader(fd: fd, path: path, index: index, codec: codec)
                 if let difference = try check(members) {
-                    finding.outcome = .unusable("it disagrees with the tar stream: \(difference)")
+                    finding.unusable = "it disagrees with the tar stream: \(difference)"
                 } else {
-                    finding.outcome = .agrees
+                    finding.unusable = nil
                 }
             } catch {
-                finding.outcome = .unusable(error.cause)
+                finding.unusable = error.cause
             }
         }
     }
 
-    /// Waits for the check and returns what it found.
-    func verdict() -> Outcome {
+    /// Waits for the check and returns why the index is not to be used
+    /// (it disagrees with the stream, or the members could not be read),
+    /// worded for the warning; nil when it agrees.
+    func unusableReason() -> String? {
         thread?.join()
         thread = nil
-        return finding.outcome
+        return finding.unusable
     }
 
     deinit { thread?.join() }

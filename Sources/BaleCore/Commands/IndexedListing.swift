@@ -108,7 +108,7 @@ struct IndexedListing {
                           check: IndexEndsCheck, outcome: inout Outcome) -> Bool {
         if verdictPending {
             verdictPending = false
-            if case .unusable(let reason) = check.verdict() {
+            if let reason = check.unusableReason() {
                 outcome = .useStream(warning: Self.unusable(name, reason))
                 return false
             }

@@ -135,10 +135,6 @@ struct NamedEntries {
         let check = IndexEndsCheck(fd: input.fd, path: name, index: index, codec: engine.codec) { (members) throws(BaleError) in
             try members.hiddenEntry()
         }
-        let verdict = { () -> String? in
-            if case .unusable(let reason) = check.verdict() { return reason }
-            return nil
-        }
         // An index can show where an entry is, not that one is missing (it
         // may have lost it): a name it lacks is looked for in the stream,
         // as tar looks for it, and "Not found in archive" is the stream's word.
@@ -157,7 +153,7 @@ struct NamedEntries {
         // content ("cannot link to ...", exit 1; a probe helper).
         // Made only now: an extractor starts its writer threads, which its
         // `finish` ends.
-        let sink = IndexedTarSink(plan: plan, archiveName: name, handler: makeHandler(), verdict: verdict)
+        let sink = IndexedTarSink(plan: plan, archiveName: name, handler: makeHandler(), verdict: check.unusableReason)
         let cutter = SelectedMemberCutter(fd: input.fd, plan: plan)
         var report: Pipeline.Report?
         do {
