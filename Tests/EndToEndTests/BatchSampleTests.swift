@@ -49,20 +49,30 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The array's tasks, the third re-run alone as the script's comment
+    /// says (`sbatch --array=3 ... data 3`), where Slurm describes an
+    /// array of one task: without the number of parts it is refused
+    /// (SLURM_ARRAY_TASK_COUNT, 1, made it `--shard 3/1`: exit 64, as a
+    /// probe helper found).
     @Test func theSlurmArrayTasksCompressEveryFileOnce() throws {
         let scratch = Scratch()
         let run = try scratch.run(Self.repo + #"""
 
             mkdir data && for i in $(seq 1 40); do seq 1 $((i * 100)) > data/f$i; done && cp -a data orig
-            for k in 1 2 3; do
+            for k in 1 2; do
                 SLURM_ARRAY_TASK_ID=$k SLURM_ARRAY_TASK_COUNT=3 bash "$repo/samples/batch/slurm-array.sbatch" data || echo "task $k failed"
             done
+            rerun() { SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_COUNT=1 SLURM_ARRAY_TASK_MIN=3 SLURM_ARRAY_TASK_MAX=3 bash "$repo/samples/batch/slurm-array.sbatch" "$@"; }
+            rerun data 2> err; echo "re-run without N: $?"; grep -c "give N" err
+            rerun data 3 || echo "task 3 failed"
             [ -z "$(find data -type f ! -name '*.gz' ! -name '.bale-part-*')" ] && echo "every file compressed"
             for i in $(seq 1 40); do gzip -dc data/f$i.gz | cmp - orig/f$i || echo "f$i differs"; done
             cat data/.bale-part-*.sha256 | wc -l
             cat data/.bale-part-*.sha256 | sed 's|data/|orig/|' | sha256sum -c --quiet && echo "the manifests prove the bytes"
             """#)
         #expect(run.stdout == """
+            re-run without N: 64
+            1
             every file compressed
             40
             the manifests prove the bytes
