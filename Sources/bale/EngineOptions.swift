@@ -30,7 +30,7 @@ let shardHelp = ArgumentHelp(
         + "file's first name): run K = 1 ... N on N machines "
         + "or batch tasks, from the same directory with the same arguments, and together they do every file once "
         + "(give each part outputs of its own, as NAME-K: pack's -o, the --manifest of pack and gzip -r, sum's "
-        + "standard output; pack's default archive is NAME-K.tar.gz).",
+        + "standard output; pack's default archive is NAME-K.tar.gz when N > 1).",
     valueName: "K/N")
 
 /// The help of `--null`, which pack and gzip -r take for `--files-from`.

@@ -76,15 +76,17 @@ import Testing
 
     /// A malformed part says what is wrong with it (the parser said only
     /// "The value '4/3' is invalid"): a batch script's mistyped variable
-    /// gets its cause.
+    /// gets its cause; a number too large is said so (it was "two numbers
+    /// in decimal digits", which it was: a probe helper).
     @Test func aMalformedPartSaysWhy() throws {
         let run = try Scratch().run(#"""
-            for shard in 4/3 1/0 x/3; do "$BALE" sum --shard "$shard" /dev/null 2>&1 | head -n 1; done
+            for shard in 4/3 1/0 x/3 1/9223372036854775808; do "$BALE" sum --shard "$shard" /dev/null 2>&1 | head -n 1; done
             """#)
         #expect(run.stdout == """
             Error: The value '4/3' is invalid for '--shard <K/N>': K, the part, is 1 to N (3), not 4
             Error: The value '1/0' is invalid for '--shard <K/N>': N, the number of parts, is at least 1
             Error: The value 'x/3' is invalid for '--shard <K/N>': K/N is two numbers in decimal digits, part K of N parts (1 ≤ K ≤ N)
+            Error: The value '1/9223372036854775808' is invalid for '--shard <K/N>': K and N are at most 9223372036854775807
 
             """, "\(run.stdout)\(run.stderr)")
     }

@@ -38,8 +38,10 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     /// error (a batch script's mistyped variable gets its cause).
     public static func parsing(_ text: String) -> Result<Shard, Malformed> {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
-              let index = Int(parts[0]), let count = Int(parts[1]) else { return .failure(.notTwoNumbers) }
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } })
+        else { return .failure(.notTwoNumbers) }
+        // Digits alone that Int cannot hold: a number too large, not a malformed one.
+        guard let index = Int(parts[0]), let count = Int(parts[1]) else { return .failure(.tooLarge) }
         guard count >= 1 else { return .failure(.noParts) }
         guard let shard = Shard(index: index, count: count) else { return .failure(.partOutside(index: index, count: count)) }
         return .success(shard)
@@ -48,12 +50,14 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     /// Why a `--shard` value is no `K/N`.
     public enum Malformed: Error, CustomStringConvertible {
         case notTwoNumbers
+        case tooLarge
         case noParts
         case partOutside(index: Int, count: Int)
 
         public var description: String {
             switch self {
             case .notTwoNumbers: "K/N is two numbers in decimal digits, part K of N parts (1 ≤ K ≤ N)"
+            case .tooLarge: "K and N are at most \(Int.max)"
             case .noParts: "N, the number of parts, is at least 1"
             case .partOutside(let index, let count): "K, the part, is 1 to N (\(count)), not \(index)"
             }
