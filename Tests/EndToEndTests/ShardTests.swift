@@ -178,6 +178,48 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// Outputs named for the parts (`-o`, `--manifest`) inside a tree they
+    /// walk: `gzip -r --shard K/3 --manifest t/m-K.sha256 t` ran three
+    /// parts, exit 0 each, and part 1's manifest was compressed and removed
+    /// by a later part; `pack --shard K/N t -o t/p-K.tgz` stored each
+    /// part's archive in the next (a probe helper). Refused, nothing
+    /// written; a name `--exclude` leaves out (the Slurm sample's
+    /// manifests), or one outside, is written as before.
+    @Test func thePartsNamedOutputsInsideTheTreeAreRefused() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p t/sub && for i in $(seq 20); do echo $i > t/f$i; done
+            for k in 1 2; do "$BALE" gzip -r -k --shard $k/2 --manifest t/m-$k.sha256 t 2>> err; echo "gzip -r: $?"; done
+            for k in 1 2; do "$BALE" pack --shard $k/2 t -o ./t/sub/p-$k.tgz 2>> err; echo "pack -o: $?"; done
+            for k in 1 2; do "$BALE" pack --shard $k/2 -C t . -o p-$k.tgz --manifest t/../t/m$k 2>> err; echo "pack --manifest: $?"; done
+            grep -c 'would lie inside t, which the parts walk: the other parts would take it' err
+            grep -c 'would lie inside \., which' err
+            find t -name '*.gz' -o -name 'm*' -o -name '*.tgz' | wc -l; ls p-*.tgz 2> /dev/null | wc -l
+            for k in 1 2; do "$BALE" gzip -r -k --shard $k/2 --manifest t/.part-$k --exclude '.part-*' t; echo "excluded: $?"; done
+            cat t/.part-* | wc -l
+            for k in 1 2; do "$BALE" pack --shard $k/2 t -o t/sub/p-$k.tgz --exclude sub; echo "in a directory excluded: $?"; done
+            for k in 1 2; do tar -tzf t/sub/p-$k.tgz; done | grep -c '/f[0-9]*$'
+            """#)
+        #expect(run.stdout == """
+            gzip -r: 1
+            gzip -r: 1
+            pack -o: 1
+            pack -o: 1
+            pack --manifest: 1
+            pack --manifest: 1
+            4
+            2
+            0
+            0
+            excluded: 0
+            excluded: 0
+            20
+            in a directory excluded: 0
+            in a directory excluded: 0
+            20
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A path given that is not there fails every part where no part
     /// removes anything (`gzip -r -k`, `-c`, `-t`, `--out-dir`), as in
     /// `sum` and `pack`: only the part its name hashed to failed, the

@@ -298,6 +298,18 @@ public struct PackCommand {
         // found there now nor a file made there while bale packs (the
         // commit then renames without replacing).
         let replacesTarget = outputPath != nil || options.force
+        // Outputs named for a part of a `--shard` run: not where the parts
+        // after it would take them (`ShardOutputPlace`).
+        var names = TreeWalkPolicy()
+        names.excludes = options.walker.excludes
+        for (output, what) in [(outputPath, "the archive"), (options.manifestPath, "the manifest")] {
+            if let refusal = ShardOutputPlace.refusal(of: output, what, shard: options.walker.shard, tops: paths,
+                                                      relativeTo: base, dereference: options.walker.dereference,
+                                                      policy: names) {
+                context.report(refusal)
+                return nil
+            }
+        }
         if outputPath == nil {
             // NAME.tar.gz beside the first path: inside -C's directory.
             // Its bytes, whatever they are (a path that is not UTF-8 too):
@@ -312,8 +324,8 @@ public struct PackCommand {
             // its own output; the others' are not its to judge (a file of
             // the user's may bear such a name), so the name is refused.
             if let shard = options.walker.shard, shard.count > 1,
-               let top = Self.treeHolding(PathParts(nameBytes).directory, among: paths, relativeTo: base,
-                                          dereference: options.walker.dereference) {
+               let top = ShardOutputPlace.treeHolding(PathParts(nameBytes).directory, relativeTo: base, among: paths,
+                                                      relativeTo: base, dereference: options.walker.dereference) {
                 context.report(.error(path: name, "the parts' default archives would lie inside \(TerminalText.name(top)), "
                                       + "which they pack: each part would store the others'; give -o outside it"))
                 return nil
@@ -497,37 +509,6 @@ public struct PackCommand {
             entry.userName = []
             entry.groupName = []
         }
-    }
-
-    /// The first of `paths` that is a directory holding `directory` (both
-    /// relative to `base`), itself or at any depth: climbed from
-    /// `directory` by `..` to the root, compared by identity.
-    private static func treeHolding(_ directory: [UInt8], among paths: [[UInt8]], relativeTo base: Int32,
-                                    dereference: Bool) -> [UInt8]? {
-        var tops: [(path: [UInt8], identity: FileIdentity)] = []
-        for path in paths {
-            var info = stat()
-            if withCString(path, { fstatat(base, $0, &info, dereference ? 0 : AT_SYMLINK_NOFOLLOW) }) == 0,
-               info.st_mode & S_IFMT == S_IFDIR {
-                tops.append((path, FileIdentity(info)))
-            }
-        }
-        guard !tops.isEmpty else { return nil }
-        var fd = withCString(directory.isEmpty ? Array(".".utf8) : directory) {
-            openat(base, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        }
-        var seen = Set<FileIdentity>()
-        while fd >= 0, let here = FileIdentity(ofOpen: fd), seen.insert(here).inserted {
-            if let top = tops.first(where: { $0.identity == here }) {
-                FileIO.close(fd)
-                return top.path
-            }
-            let up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            FileIO.close(fd)
-            fd = up
-        }
-        if fd >= 0 { FileIO.close(fd) }
-        return nil
     }
 
     /// NAME.tar.gz beside the first path (NAME its last component); a part

@@ -150,6 +150,14 @@ struct RecursiveGzip {
             return status
         }
 
+        // A part's manifest not where the parts after it would compress it
+        // (`ShardOutputPlace`).
+        if let refusal = ShardOutputPlace.refusal(of: options.manifestPath, "the manifest", shard: options.selection.shard,
+                                                  tops: tops, relativeTo: AT_FDCWD, dereference: false,
+                                                  policy: TreeWalkPolicy(selection: options.selection)) {
+            context.report(refusal)
+            return .failure
+        }
         // The manifest is made at the end, once every digest is known; a
         // name it cannot have is said now, before any file is compressed.
         if let manifest = options.manifestPath, manifest != "-" {

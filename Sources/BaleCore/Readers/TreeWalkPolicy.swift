@@ -139,9 +139,15 @@ public struct TreeWalkPolicy: Sendable {
         return patterns.excludes(fromStart)
     }
 
+    /// True when a regular file named `name` is taken by name: no
+    /// `includes`, or one of them matches it.
+    func takesName(_ name: [UInt8]) -> Bool {
+        includes.isEmpty || including.excludes(name)
+    }
+
     /// True when the regular file at `path` (`name` below its top) with `info` is taken.
     func takesFile(path: [UInt8], name: [UInt8], _ info: stat) -> Bool {
-        if !includes.isEmpty && !including.excludes(name) { return false }
+        if !takesName(name) { return false }
         if Int64(info.st_size) < minimumSize { return false }
         if let olderThan, Int64(info.st_mtim.tv_sec) > now - olderThan { return false }
         if let shard, !shard.takes(path) { return false }
