@@ -60,4 +60,47 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A socket on standard input (a socketpair from Python's subprocess,
+    /// socat, an inetd service) is hashed as sha256sum hashes it: the
+    /// worker cannot open it through /proc (ENXIO), so bale relays it
+    /// through a pipe (`StandardInputRelay`); it said "-: No such device
+    /// or address", exit 1 (a probe helper). A second `-` finds it empty,
+    /// and a connection reset midway is "Connection reset by peer", exit 1,
+    /// no digest of the part read.
+    @Test func aSocketIsHashedAsSha256sumHashesIt() throws {
+        let scratch = Scratch()
+        let run = try scratch.run(#"""
+            head -c 3000000 /dev/urandom > f
+            cat > sock.py <<'EOF'
+            import os, socket, struct, subprocess, sys, time
+            data = open("f", "rb").read()
+            if sys.argv[1] == "pair":
+                ours, theirs = socket.socketpair()
+            else:
+                server = socket.socket(); server.bind(("127.0.0.1", 0)); server.listen(1)
+                ours = socket.create_connection(server.getsockname()); theirs, _ = server.accept()
+            child = subprocess.Popen(sys.argv[2:], stdin=theirs, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            theirs.close()
+            if sys.argv[1] == "pair":
+                ours.sendall(data); ours.shutdown(socket.SHUT_WR)
+            else:
+                ours.sendall(data[:1000000]); time.sleep(0.3)
+                ours.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)); ours.close()
+            out, err = child.communicate()
+            sys.stdout.write(out.decode()); sys.stdout.write(err.decode()); print("status", child.returncode)
+            EOF
+            python3 sock.py pair "$BALE" sum -p 2 > out; sha256sum - < f | cat - <(echo "status 0") | cmp - out && echo "one: sha256sum's line"
+            python3 sock.py pair "$BALE" sum -p 2 f - - > out
+            { sha256sum f; sha256sum - < f; sha256sum - < /dev/null; echo "status 0"; } | cmp - out && echo "three: sha256sum's lines"
+            python3 sock.py reset "$BALE" sum -
+            """#)
+        #expect(run.stdout == """
+            one: sha256sum's line
+            three: sha256sum's lines
+            bale: -: Connection reset by peer
+            status 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -32,6 +32,10 @@ struct SumItem: Sendable {
     /// through a link put in that directory's place since
     /// (`DigestTarget.directory`).
     var listedIn: FileIdentity? = nil
+    /// Standard input relayed to its worker through a pipe (a socket,
+    /// which the worker cannot open: `StandardInputRelay`); nil otherwise.
+    /// The printer asks it whether the input was read to its end.
+    var relay: StandardInputRelay? = nil
     /// `-c --warn`: the numbers of the manifest's malformed lines between
     /// the entry before and this one, warned of just before its line, as
     /// sha256sum warns of each line as it reads it.
@@ -77,7 +81,8 @@ struct SumItem: Sendable {
     static var standardInputSource: [UInt8] { Array("/proc/\(getpid())/fd/0".utf8) }
 
     /// Standard input to hash, printed as `-`: read to its end whatever
-    /// it is (a pipe, a terminal or a file), as sha256sum reads it; nil
+    /// it is (a pipe, a terminal, a file, or a socket, relayed), as
+    /// sha256sum reads it; nil
     /// when bale was started without one (closed: `StandardOutput.reserveStandardDescriptors`
     /// put a write-only /dev/null there, which /proc would reopen for reading).
     ///
@@ -90,7 +95,10 @@ struct SumItem: Sendable {
         guard flags != -1 && flags & O_ACCMODE != O_WRONLY else { return nil }
         var info = stat()
         var item = SumItem(path: standardInputName, size: 0, isRegular: false, expected: nil, source: standardInputSource)
-        if fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG {
+        if let relay = StandardInputRelay.shared {
+            item.relay = relay
+            item.source = Array("/proc/\(getpid())/fd/\(relay.readEnd)".utf8)
+        } else if fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG {
             let offset = Int64(lseek(0, 0, SEEK_CUR))
             if offset > 0 { item.startOffset = offset }
             item.size = max(0, Int64(info.st_size) - max(0, offset))
