@@ -190,6 +190,45 @@ import Testing
         #expect(run.stdout == "status=\(expected)\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// The small files before a large one are on disk, and listed by -v,
+    /// while the large one is written: a SIGINT then keeps them, as tar
+    /// (one entry after another) has them. They waited in the writers'
+    /// batch (up to 32 files) until it was full, and the -v lines in a 64
+    /// KiB buffer until the end: interrupted during the large file, 32 of
+    /// 50 files were on disk and none listed (a probe helper).
+    @Test func theFilesBeforeALargeOneAreWrittenAndListedBeforeIt() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'PY'
+            import io, tarfile
+            class Zeros(io.RawIOBase):
+                def __init__(self, n): self.n = n
+                def readable(self): return True
+                def readinto(self, b):
+                    k = min(len(b), self.n); b[:k] = bytes(k); self.n -= k; return k
+            with tarfile.open("a.tgz", "w:gz", compresslevel=1) as t:
+                for i in range(1, 51):
+                    info = tarfile.TarInfo(f"s/pub/f{i}"); data = f"{i}\n".encode(); info.size = len(data)
+                    t.addfile(info, io.BytesIO(data))
+                info = tarfile.TarInfo("s/zbig"); info.size = 1 << 30; t.addfile(info, Zeros(1 << 30))
+            PY
+            mkdir out && set -m
+            "$BALE" unpack -v a.tgz -C out > list & pid=$!
+            for i in $(seq 1 1000); do [ -n "$(find out/s -name '.zbig.bale-*' 2> /dev/null)" ] && break; sleep 0.01; done
+            for i in $(seq 1 200); do
+                [ "$(ls out/s/pub | wc -l)" -ge 50 ] || [ -z "$(find out/s -name '.zbig.bale-*')" ] && break; sleep 0.01
+            done
+            echo "$(ls out/s/pub | wc -l) files, $(wc -l < list) lines"
+            [ -n "$(find out/s -name '.zbig.bale-*')" ] && echo "the large one still being written"
+            kill -INT $pid; wait $pid; echo "status=$?"
+            """#)
+        #expect(run.stdout == """
+            50 files, 51 lines
+            the large one still being written
+            status=130
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A signal that comes while a new file is made but not yet known to
     /// the handler (between its openat and its registration; held open
     /// here by `BALE_TEST_CREATE_PAUSE_MS`) leaves no short file: the

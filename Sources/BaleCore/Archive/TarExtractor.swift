@@ -119,6 +119,14 @@ public struct TarExtractor: TarReader.Handler {
     }
     /// Reports each entry as it is extracted (`-v`).
     public var onEntry: ((TarEntry) -> Void)?
+    /// Called where the extraction is about to take a while with nothing
+    /// more to report meanwhile: a large file's content begins, or the
+    /// input pauses. `-v` writes out the names it holds there, so that
+    /// they are on standard output while the files are on disk (held in a
+    /// 64 KiB buffer to the end of the run, a listing redirected to a
+    /// file had none of the 32 files written before a large one when a
+    /// SIGINT came during it, where `tar -xv` had them all: a probe helper).
+    public var onLongWait: (() -> Void)?
     private let writers: FileWriters
     /// Whether the descriptors left by the rest of the job were shared out
     /// yet (at the first entry: `ExtractionDescriptors`).
@@ -472,10 +480,19 @@ public struct TarExtractor: TarReader.Handler {
         // archive listing each directory after its files (`find -depth`)
         // does not wait for the writers at every directory.
         if !isSmallFile { writers.waitFor(path) }
+        // A large file's content is written on this thread, as it comes:
+        // the small files queued before it go to the writers now, not once
+        // a batch is full after it, so that they are on disk while it is
+        // written, as tar (one entry after another) has them. A signal
+        // during the large one lost them: the batch held up to 31 whole
+        // files that were never written (a probe helper).
+        let beginsALongWrite = entry.kind == .file && !isSmallFile
+        if beginsALongWrite { writers.handOverQueued() }
         if entry.kind != .directory || policy.existingFiles == .keepNewer { writers.waitForFiles(in: path) }
         // Listed (-v) before it is tried, as tar -xv lists a name before
         // any error about it.
         onEntry?(archived)
+        if beginsALongWrite { onLongWait?() }
         // A hard link's target is found before anything is made for the
         // link itself: one that names nothing in the destination leaves
         // nothing behind, not even the link's own directories.
@@ -1034,7 +1051,10 @@ public struct TarExtractor: TarReader.Handler {
     }
 
     /// The small files queued are written now, not when a batch is full.
-    public mutating func inputPauses() { writers.handOverQueued() }
+    public mutating func inputPauses() {
+        writers.handOverQueued()
+        onLongWait?()
+    }
 
     /// Waits for the writer threads, sets the directories' times (each
     /// after the ones in it), and returns every refused entry; call once

@@ -100,7 +100,10 @@ public struct UnpackCommand {
             var extractor = TarExtractor(root: root, policy: policy,
                                          writerThreads: options.engine.pipeline.ioThreads)
             extractor.destinationName = options.directory
-            if let names { extractor.onEntry = { entry in names.appendOrRemember(TerminalText.escaped(entry.name) + "\n") } }
+            if let names {
+                extractor.onEntry = { entry in names.appendOrRemember(TerminalText.escaped(entry.name) + "\n") }
+                extractor.onLongWait = { names.writeOutOrRemember() }
+            }
             return extractor
         }
         if !options.selection.takesEverything {

@@ -142,6 +142,12 @@ public enum StandardOutput {
             if pending.count >= limit { write() }
         }
 
+        /// Writes out everything waiting where the caller cannot stop on a
+        /// failed write (see `appendOrRemember`): the failure is kept for `flush`.
+        public func writeOutOrRemember() {
+            if failure == nil { write() }
+        }
+
         /// Writes out everything waiting; throws the first failure (a
         /// kept one too) unless it was already thrown.
         public func flush() throws(BaleError) {
