@@ -588,6 +588,15 @@ public struct GzipCommand: Sendable {
 
     // MARK: - The transform itself
 
+    /// True when `fd` and standard output are one regular file (device
+    /// and inode).
+    private static func isStandardOutput(_ fd: Int32) -> Bool {
+        var input = stat(), output = stat()
+        guard fstat(fd, &input) == 0, fstat(1, &output) == 0,
+              input.st_mode & S_IFMT == S_IFREG, output.st_mode & S_IFMT == S_IFREG else { return false }
+        return FileIdentity(input) == FileIdentity(output)
+    }
+
     /// True when the file open on `fd` is no longer as `stamp` saw it
     /// (size, modification or change time), or cannot be looked at.
     private static func changedWhileRead(_ fd: Int32, since stamp: PackEntry.WalkedStamp) -> Bool {
@@ -620,6 +629,17 @@ public struct GzipCommand: Sendable {
             }
         } else {
             output = nil
+            // Standard output that is the input's own file (`gzip -c f >>
+            // f`, `gzip -c 0<>f 1>&0`), refused as cat refuses it ("input
+            // file is output file"): the output went into the file being
+            // read, exit 2 for the first (a warning that it changed as it
+            // was read), exit 0 for the second, its bytes replaced by their
+            // compression (a probe helper); GNU gzip grows the file for
+            // ever. Nothing is read or written; exit 1.
+            if !options.test, Self.isStandardOutput(input) {
+                context.report(.error(path: inputName, "input file is output file"))
+                return .failure
+            }
         }
         let sink = OutputTarget(file: output, discards: options.test)
         var status = ExitCode.success
