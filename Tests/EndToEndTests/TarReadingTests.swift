@@ -234,6 +234,29 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// libarchive's `SCHILY.devmajor` and `SCHILY.devminor` records (bsdtar
+    /// writes them for a minor of 2^18 and up) give the device's numbers,
+    /// over the header's, as bsdtar reads them: bale warned it did not
+    /// know them, exit 2, for bsdtar's archive of such a device (a probe
+    /// helper; GNU tar warns and exits 0, and lists the header's numbers).
+    @Test func libarchiveDeviceNumbersAreRead() throws {
+        let run = try Scratch().run(#"""
+            python3 - <<'PY'
+            import tarfile
+            with tarfile.open("dev.tar", "w", format=tarfile.PAX_FORMAT) as t:
+                info = tarfile.TarInfo("d"); info.type = tarfile.CHRTYPE; info.devmajor = 1; info.devminor = 5
+                info.pax_headers = {"SCHILY.devmajor": "4", "SCHILY.devminor": "300000"}
+                t.addfile(info)
+            PY
+            "$BALE" list dev.tar 2>&1 | awk '{print $1, $3}'; echo "status ${PIPESTATUS[0]}"
+            """#)
+        #expect(run.stdout == """
+            crw-r--r-- 4,300000
+            status 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Archives as other writers make them: checksums over signed bytes, a
     /// hard link that carries a size but no data, unknown pax keywords
     /// (ignored with GNU tar's warning, once each), those star and bsdtar

@@ -222,7 +222,8 @@ public struct TarReader {
     /// The most regions a sparse map may have (16 bytes each in memory).
     static let maximumSparseRegions = 1 << 21
 
-    /// Pax keywords GNU tar 1.34 knows, and POSIX's `hdrcharset`: all
+    /// Pax keywords GNU tar 1.34 knows, POSIX's `hdrcharset` and
+    /// libarchive's device numbers: all
     /// others are ignored with a warning, as GNU tar ignores them
     /// ("Ignoring unknown extended header keyword").
     static let knownKeywords: Set<String> = [
@@ -231,6 +232,8 @@ public struct TarReader {
         "GNU.sparse.numblocks", "GNU.sparse.size", "GNU.sparse.offset", "GNU.sparse.numbytes", "GNU.sparse.map",
         "GNU.dumpdir", "GNU.volume.label", "GNU.volume.filename", "GNU.volume.size", "GNU.volume.offset",
         "SCHILY.acl.access", "SCHILY.acl.default", "RHT.security.selinux",
+        // libarchive's device numbers (read above, as bsdtar reads them).
+        "SCHILY.devmajor", "SCHILY.devminor",
         // POSIX's own: names and links are raw bytes (BINARY), as bale
         // takes every name anyway; python's tarfile and bsdtar write it for
         // a name that is not UTF-8, where GNU tar warns it does not know it.
@@ -705,8 +708,8 @@ public struct TarReader {
                 entry.modificationSeconds = -1
             }
         }
-        if let id = ownerID("uid", of: name) { entry.userID = id }
-        if let id = ownerID("gid", of: name) { entry.groupID = id }
+        if let id = thirtyTwoBitRecord("uid", of: name) { entry.userID = id }
+        if let id = thirtyTwoBitRecord("gid", of: name) { entry.groupID = id }
         // A numeric field that holds no number (and no pax record stands
         // for it): named, as GNU tar names it ("Archive contains ‘…’ where
         // numeric mode_t value expected"), never passed over without a
@@ -732,6 +735,11 @@ public struct TarReader {
         if kind == .characterDevice || kind == .blockDevice {
             entry.deviceMajor = thirtyTwoBits(header, 329, "major_t", of: name)
             entry.deviceMinor = thirtyTwoBits(header, 337, "minor_t", of: name)
+            // libarchive's records for numbers the header may not hold
+            // (bsdtar writes them for a minor of 2^18 and up): they win, as
+            // in bsdtar. GNU tar warns it does not know them.
+            if let major = thirtyTwoBitRecord("SCHILY.devmajor", of: name) { entry.deviceMajor = major }
+            if let minor = thirtyTwoBitRecord("SCHILY.devminor", of: name) { entry.deviceMinor = minor }
         } else {
             entry.deviceMajor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 329, 8)))
             entry.deviceMinor = UInt32(truncatingIfNeeded: max(0, Self.octalOrBase256(header, 337, 8)))
@@ -890,7 +898,7 @@ public struct TarReader {
         return UInt32.max
     }
 
-    private mutating func ownerID(_ key: String, of name: [UInt8]) -> UInt32? {
+    private mutating func thirtyTwoBitRecord(_ key: String, of name: [UInt8]) -> UInt32? {
         guard let text = value(key) else { return nil }
         if let number = Self.decimal(text), let id = UInt32(exactly: number) { return id }
         warn(path: shown(name), "extended header \(key)=\(TerminalText.name(text)) is out of range or malformed; ignored")
