@@ -298,8 +298,8 @@ public struct PackCommand {
         // found there now nor a file made there while bale packs (the
         // commit then renames without replacing).
         let replacesTarget = outputPath != nil || options.force
-        // Outputs named for a part of a `--shard` run: not where the parts
-        // after it would take them (`ShardOutputPlace`).
+        // Outputs named for a part of a `--shard` run: not where the other
+        // parts would take them (`ShardOutputPlace`).
         var names = TreeWalkPolicy()
         names.excludes = options.walker.excludes
         for (output, what) in [(outputPath, "the archive"), (options.manifestPath, "the manifest")] {

@@ -150,7 +150,7 @@ struct RecursiveGzip {
             return status
         }
 
-        // A part's manifest not where the parts after it would compress it
+        // A part's manifest not where the other parts would compress it
         // (`ShardOutputPlace`).
         if let refusal = ShardOutputPlace.refusal(of: options.manifestPath, "the manifest", shard: options.selection.shard,
                                                   tops: tops, relativeTo: AT_FDCWD, dereference: false,

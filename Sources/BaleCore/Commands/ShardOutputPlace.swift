@@ -3,12 +3,12 @@ import Glibc
 #endif
 
 /// Where the outputs of a `--shard` part may lie: not inside a tree the
-/// parts walk, where the parts after it would take them.
+/// parts walk, where the other parts would take them.
 ///
 /// A run leaves its own outputs out of its walk (`OutputOfThisRun`), but
 /// another part's are, to its walk, files like any: `gzip -r --shard K/3
 /// --manifest d/m-K.sha256 d` ran three parts, exit 0 each, and part 1's
-/// manifest was compressed and removed by a later part; `pack --shard
+/// manifest was compressed and removed by another part; `pack --shard
 /// K/3 d -o d/part-K.tar.gz --remove-files` left one archive holding the
 /// one before it, which held the one before that (a probe helper). A part
 /// cannot tell another part's output from a file of the user's of the
