@@ -122,9 +122,12 @@ final class DigestPrinter: ResultSink, @unchecked Sendable {
     /// Appends `file`'s line for `outcome` to `out`, says what failed, and counts it.
     private func print(_ file: SumItem, _ outcome: WorkReply.FileDigest, into out: inout [UInt8]) throws(BaleError) {
         // Standard input relayed (a socket): its digest is of the whole
-        // only if the relay read it to its end (`StandardInputRelay`).
+        // only if the relay read it to its end (`StandardInputRelay`). A
+        // digest means the worker read the relay's pipe to its end, which
+        // comes when the relay stops: asked only then, its answer is there
+        // (a worker that failed before its end left the relay waiting).
         var outcome = outcome
-        if let relay = file.relay, let code = relay.failure() { outcome = .unreadable(errno: code) }
+        if let relay = file.relay, case .digest = outcome, let code = relay.failure() { outcome = .unreadable(errno: code) }
         if !file.misformattedBefore.isEmpty {
             try flush(&out)
             for line in file.misformattedBefore {
