@@ -95,9 +95,18 @@ struct EngineOptions: ParsableArguments {
     /// Refuses `--json` when standard output carries the command's data
     /// (`-c`, `-o -`, `--manifest -`, or their names by
     /// `namesStandardOutput`): the summary would be mixed into it.
+    /// `--json-file` naming standard output's file (`/dev/stdout`, `/dev/fd/1`)
+    /// is refused alike: `sum --json-file /dev/stdout > m.sha` made the
+    /// summary the manifest's last line, exit 0, and `sha256sum -c
+    /// --strict` then failed it (a probe helper). A terminal or /dev/null
+    /// is never taken for it (`OutputDestination.sameFile`).
     func requireJSONApart(_ dataOnStandardOutput: Bool, _ what: String) throws {
         if json && dataOnStandardOutput {
             throw ValidationError("--json would mix the summary into \(what) on standard output: use --json-file FILE")
+        }
+        if dataOnStandardOutput, let jsonFile, jsonFile != "-", Self.namesStandardOutput(jsonFile) {
+            throw ValidationError("--json-file '\(jsonFile)' is standard output, which carries \(what): "
+                                  + "the summary would be mixed into it; name another file")
         }
     }
 

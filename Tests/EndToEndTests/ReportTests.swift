@@ -226,6 +226,31 @@ import Testing
         #expect(run.stdout == "s.gz: OK\nverify: 0\nthe file, its bytes and its data\n", "\(run.stdout)\(run.stderr)")
     }
 
+    /// `--json-file` naming standard output's file while standard output
+    /// carries the data is a usage error, as `--json` is: `sum
+    /// --json-file /dev/stdout > m.sha` made the summary the manifest's
+    /// last line, exit 0, and `sha256sum -c --strict` failed it; `gzip -c
+    /// --json-file /dev/fd/1` left trailing garbage after the .gz (a probe
+    /// helper). Where standard output carries no data, it takes the summary.
+    @Test func aSummaryFileOnTheDataIsRefused() throws {
+        let run = try Scratch().run(#"""
+            seq 1 1000 > s && cp s t
+            "$BALE" sum s --json-file /dev/stdout > m.sha 2> err; echo "sum: $? $(head -c 60 err)"
+            "$BALE" gzip -c s --json-file /dev/fd/1 | cat > s.gz; echo "gzip -c: ${PIPESTATUS[0]}"
+            "$BALE" sum s --json-file /dev/stdout > /dev/null; echo "to /dev/null: $?"
+            "$BALE" gzip t --json-file /dev/stdout > j; echo "no data: $?"
+            python3 -c "import json; print(json.load(open('j'))['files'])"
+            """#)
+        #expect(run.stdout == """
+            sum: 64 Error: --json-file '/dev/stdout' is standard output, which c
+            gzip -c: 64
+            to /dev/null: 0
+            no data: 0
+            1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `verify --json` prints the JSON alone on standard output, whatever
     /// the verdict (its `exit_status` says it): the verdict line before it
     /// ("s.gz: OK", "read with warnings", "OK (2 entries)") made the output
