@@ -75,9 +75,9 @@ import Testing
         var credits: [Int]
     }
 
-    static func plan(_ index: ArchiveIndex, _ selection: EntrySelection, cat: Bool) -> (Told, IndexedSelection) {
+    static func plan(_ index: ArchiveIndex, _ selection: EntrySelection) -> (Told, IndexedSelection) {
         var credited = selection
-        let plan = IndexedSelection(index: index, selection: &credited, linksGetContent: cat)
+        let plan = IndexedSelection(index: index, selection: &credited)
         let segments = plan.segments.map { segment in
             segment.items.map { "\(index.entries[$0.entry].headerStreamOffset) \($0.delivery) \($0.start)-\($0.end)" }
         }
@@ -92,8 +92,7 @@ import Testing
         ([], ["d1?/f0*7"]), ([], ["*/f055"]), ([], ["d3[0-2]"]), ([], ["d5*"]),
     ]
 
-    @Test(arguments: [false, true])
-    func aPlanFromTheSelectedEntriesIsThePlanFromThemAll(cat: Bool) throws {
+    @Test func aPlanFromTheSelectedEntriesIsThePlanFromThemAll() throws {
         let whole = try Self.decode(.all)
         var generator = SeededGenerator(seed: 11)
         var tried = Self.selections
@@ -110,8 +109,8 @@ import Testing
             #expect(sparse.members == whole.members && sparse.streamLength == whole.streamLength)
             // A few names keep a few members' entries (a pattern may match everywhere).
             #expect(!patterns.isEmpty || sparse.entries.count < whole.entries.count / 4, "\(paths): \(sparse.entries.count) kept")
-            let (expected, wholePlan) = Self.plan(whole, selection, cat: cat)
-            let (got, _) = Self.plan(sparse, selection, cat: cat)
+            let (expected, wholePlan) = Self.plan(whole, selection)
+            let (got, _) = Self.plan(sparse, selection)
             #expect(got == expected, "\(paths) \(patterns)")
             // Every entry the parser passes in a segment, as the whole index has it.
             for segment in wholePlan.segments {

@@ -25,9 +25,13 @@
 ///
 /// A hard link gets its target's content when the target is not taken
 /// itself (`unpack`: GNU tar would fail to link to a file it did not
-/// extract), or always (`cat`, which writes content): the link's own
+/// extract; `cat`: `tar -xO` writes nothing for a link): the link's own
 /// header is read first (it must be what the index says), then the
 /// target's entry, from its own members, delivered under the link's name.
+/// With its target taken too, a link is delivered as itself, after it:
+/// `unpack` links it, `cat` writes nothing for it, as tar and bale's
+/// reading of the stream do (`cat` of a directory holding a file and two
+/// links to it wrote the content three times: a probe helper).
 ///
 /// What the headers at the indexed offsets say is checked as they are
 /// read (`IndexedTarSink`); the plan trusts the index for nothing else.
@@ -106,10 +110,9 @@ public struct IndexedSelection: Sendable {
     /// (crediting its names), every one of them, even for `cat`, where
     /// directories and symbolic links write nothing: each header is checked
     /// against the index (one that called a hard link a symbolic link had
-    /// `cat` write nothing, exit 0, its word taken unread). `linksGetContent`: every hard link taken
-    /// gets its target's content (`cat`); else only one whose target is
-    /// not taken too.
-    public init(index: ArchiveIndex, selection: inout EntrySelection, linksGetContent: Bool) {
+    /// `cat` write nothing, exit 0, its word taken unread). A hard link
+    /// taken gets its target's content when its target is not taken too.
+    public init(index: ArchiveIndex, selection: inout EntrySelection) {
         self.index = index
         let entries = index.entries
         func start(of place: Int) -> Int64 { Int64(entries[place].headerStreamOffset) }
@@ -120,7 +123,7 @@ public struct IndexedSelection: Sendable {
         var takenNames: Set<[UInt8]> = []
         for place in entries.indices where selection.select(entries[place].name) {
             taken.append(place)
-            if !linksGetContent { takenNames.insert(entries[place].name) }
+            takenNames.insert(entries[place].name)
         }
         let (targets, orphan) = Self.linkTargets(of: taken, in: entries, skippingTaken: takenNames)
         linkWithoutTarget = orphan.map { (entries[$0].name, entries[$0].linkTarget) }

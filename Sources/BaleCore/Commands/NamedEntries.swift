@@ -35,8 +35,9 @@ struct NamedEntries {
         /// `unpack`: every entry named, hard links as links when their
         /// target is named too.
         case extraction
-        /// `cat`: the content of regular files, and of hard links (their
-        /// target's); an entry once begun cannot be taken back.
+        /// `cat`: the content of regular files, and of hard links named
+        /// without their target (the target's); an entry once begun cannot
+        /// be taken back.
         case content
     }
 
@@ -119,7 +120,7 @@ struct NamedEntries {
             index = found
         }
         var credited = selection
-        let plan = IndexedSelection(index: index, selection: &credited, linksGetContent: purpose == .content)
+        let plan = IndexedSelection(index: index, selection: &credited)
         // A hard link whose target the index does not hold before it: the
         // index lost or renamed the target (bale writes a link after its
         // target), so the stream is read instead, with a warning. Through
