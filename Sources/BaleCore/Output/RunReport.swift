@@ -91,9 +91,11 @@ public enum RunReport {
             String(Int((100 * seconds / max(whole, 1e-9)).rounded())) + "%"
         }
         func seconds(_ value: Double) -> String { String(format: value) + " s" }
+        // The shares are of at least one thread's time (none ran: 0%); the
+        // count is the run's, as the JSON's `reader_threads` says it.
         let threads = max(1, stages.readerThreads)
         var lines = ["bale: where the time went (\(seconds(stages.seconds)) in the pipeline, \(seconds(summary.elapsed)) in all)"]
-        let readers = "readers (\(threads) thread\(threads == 1 ? "" : "s"))"
+        let readers = "readers (\(stages.readerThreads) thread\(stages.readerThreads == 1 ? "" : "s"))"
         lines.append("  " + readers + String(repeating: " ", count: max(1, 23 - readers.count)) + "busy reading \(percent(stages.readersBusy, of: wall * Double(threads))), "
             + "waiting on a full queue \(percent(stages.readersWaiting, of: wall * Double(threads)))")
         lines.append("  queue                  full (readers waiting) \(seconds(stages.readersWaiting)), "
