@@ -589,12 +589,15 @@ public struct GzipCommand: Sendable {
     // MARK: - The transform itself
 
     /// True when `fd` and standard output are one regular file (device
-    /// and inode).
+    /// and inode) with bytes left to read, as cat judges it: an empty
+    /// file, or standard input already at its end, gives nothing that the
+    /// output could overwrite.
     private static func isStandardOutput(_ fd: Int32) -> Bool {
         var input = stat(), output = stat()
         guard fstat(fd, &input) == 0, fstat(1, &output) == 0,
-              input.st_mode & S_IFMT == S_IFREG, output.st_mode & S_IFMT == S_IFREG else { return false }
-        return FileIdentity(input) == FileIdentity(output)
+              input.st_mode & S_IFMT == S_IFREG, output.st_mode & S_IFMT == S_IFREG,
+              FileIdentity(input) == FileIdentity(output) else { return false }
+        return Int64(lseek(fd, 0, SEEK_CUR)) < Int64(input.st_size)
     }
 
     /// True when the file open on `fd` is no longer as `stamp` saw it
