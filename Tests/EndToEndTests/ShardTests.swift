@@ -220,6 +220,43 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The rule of `thePartsNamedOutputsInsideTheTreeAreRefused` judges a
+    /// name as the walk meets it (a probe helper found both ways round
+    /// wrong): under `-C t .` a glob `t` on the output's path excluded
+    /// nothing the walk names (`./a1.tgz`), so the parts stored each
+    /// other's archives, exit 0; a glob on the walked path (`t/a*.tgz`,
+    /// `*/m*.sha`), which the walk honours as tar does, was refused.
+    /// Standard output redirected into the tree (`-o - > t/a1.tgz`,
+    /// `--manifest -`, `sum --shard K/N t > t/S1`) is judged by its file.
+    @Test func thePartsOutputsAreJudgedAsTheWalkMeetsThem() throws {
+        let run = try Scratch().run(#"""
+            mkdir -p t/sub out && for i in $(seq 20); do echo $i > t/f$i; done
+            "$BALE" pack --shard 1/2 -C t . -o t/a1.tgz --exclude t 2>> err; echo "-C t . --exclude t: $?"
+            "$BALE" pack --shard 1/2 t --exclude 't/a*.tgz' -o t/a1.tgz; echo "--exclude t/a*.tgz: $?"
+            "$BALE" gzip -rk --shard 1/2 t --exclude '*/m*.sha' --manifest t/m1.sha; echo "--exclude */m*.sha: $?"
+            "$BALE" pack --shard 1/2 t --exclude t/sub -o t/sub/a1.tgz; echo "--exclude t/sub: $?"
+            rm -f t/a1.tgz t/m1.sha t/sub/a1.tgz; find t -name '*.gz' -delete
+            "$BALE" pack --shard 1/2 t -o - > t/a1.tgz 2>> err; echo "-o - > t/a1.tgz: $?"
+            "$BALE" gzip -rk --shard 1/2 t --manifest - > t/m1.sha 2>> err; echo "--manifest - > t/m1.sha: $?"
+            "$BALE" sum --shard 1/2 t > t/S1 2>> err; echo "sum > t/S1: $?"
+            "$BALE" sum --shard 1/2 t > out/S1; echo "sum > out/S1: $?"
+            grep -c 'would lie inside' err; grep -c '^bale: standard output (/.*/t/S1) would lie inside t,' err
+            """#)
+        #expect(run.stdout == """
+            -C t . --exclude t: 1
+            --exclude t/a*.tgz: 0
+            --exclude */m*.sha: 0
+            --exclude t/sub: 0
+            -o - > t/a1.tgz: 1
+            --manifest - > t/m1.sha: 1
+            sum > t/S1: 1
+            sum > out/S1: 0
+            4
+            1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// A path given that is not there fails every part where no part
     /// removes anything (`gzip -r -k`, `-c`, `-t`, `--out-dir`), as in
     /// `sum` and `pack`: only the part its name hashed to failed, the

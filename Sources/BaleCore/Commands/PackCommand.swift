@@ -324,8 +324,8 @@ public struct PackCommand {
             // its own output; the others' are not its to judge (a file of
             // the user's may bear such a name), so the name is refused.
             if let shard = options.walker.shard, shard.count > 1,
-               let top = ShardOutputPlace.treeHolding(PathParts(nameBytes).directory, relativeTo: base, among: paths,
-                                                      relativeTo: base, dereference: options.walker.dereference) {
+               let (top, _) = ShardOutputPlace.treeHolding(PathParts(nameBytes).directory, relativeTo: base, among: paths,
+                                                           relativeTo: base, dereference: options.walker.dereference) {
                 context.report(.error(path: name, "the parts' default archives would lie inside \(TerminalText.name(top)), "
                                       + "which they pack: each part would store the others'; give -o outside it"))
                 return nil
