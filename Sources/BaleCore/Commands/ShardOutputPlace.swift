@@ -55,7 +55,8 @@ enum ShardOutputPlace {
     }
 
     /// The path of the regular file standard output is, as /proc names
-    /// it; nil for anything else (a pipe, a terminal, a device).
+    /// it; nil for anything else (a pipe, a terminal, a device, a file
+    /// no name holds).
     private static func standardOutputFile() -> [UInt8]? {
         var info = stat()
         guard fstat(1, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
@@ -65,7 +66,11 @@ enum ShardOutputPlace {
                      buffer.count - 1)
         }
         guard length > 0, target[0] == UInt8(ascii: "/") else { return nil }
-        return Array(target[..<length])
+        // Still that file's name (not one removed: "/x (deleted)").
+        let path = Array(target[..<length])
+        var named = stat()
+        guard withCString(path, { stat($0, &named) }) == 0, FileIdentity(named) == FileIdentity(info) else { return nil }
+        return path
     }
 
     /// The first of `tops` (relative to `base`) that is a directory
