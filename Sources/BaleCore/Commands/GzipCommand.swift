@@ -593,10 +593,9 @@ public struct GzipCommand: Sendable {
     /// file, or standard input already at its end, gives nothing that the
     /// output could overwrite.
     private static func isStandardOutput(_ fd: Int32) -> Bool {
-        var input = stat(), output = stat()
-        guard fstat(fd, &input) == 0, fstat(1, &output) == 0,
-              input.st_mode & S_IFMT == S_IFREG, output.st_mode & S_IFMT == S_IFREG,
-              FileIdentity(input) == FileIdentity(output) else { return false }
+        var input = stat()
+        guard fstat(fd, &input) == 0, input.st_mode & S_IFMT == S_IFREG,
+              OutputDestination(commandLine: "-").isFile(input) else { return false }
         return Int64(lseek(fd, 0, SEEK_CUR)) < Int64(input.st_size)
     }
 

@@ -68,9 +68,7 @@ enum ShardOutputPlace {
         guard length > 0, target[0] == UInt8(ascii: "/") else { return nil }
         // Still that file's name (not one removed: "/x (deleted)").
         let path = Array(target[..<length])
-        var named = stat()
-        guard withCString(path, { stat($0, &named) }) == 0, FileIdentity(named) == FileIdentity(info) else { return nil }
-        return path
+        return FileIdentity(ofPath: path, following: true) == FileIdentity(info) ? path : nil
     }
 
     /// The first of `tops` (relative to `base`) that is a directory

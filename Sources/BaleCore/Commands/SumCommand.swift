@@ -105,20 +105,19 @@ public struct SumCommand: Sendable {
 
     /// Does what `options` ask; the exit code (`ExitCode`), its diagnostics in `options.context`.
     public func run() -> ExitCode {
+        // A part's lines not where the other parts would hash them (`sum
+        // --shard K/N t > t/SUMS-K`: `ShardOutputPlace`), refused before
+        // any worker starts.
+        if !options.check, let refusal = ShardOutputPlace.refusal(
+            of: "-", "the digests", shard: options.shard,
+            tops: options.paths.filter { $0 != "-" }.map(TerminalText.bytes(ofName:)), relativeTo: AT_FDCWD,
+            dereference: true, policy: TreeWalkPolicy(), excludable: false) {
+            options.context.report(refusal)
+            return .failure
+        }
         let runner = CommandRunner(context: options.context, engine: options.engine)
         return runner.withPipeline { pipeline in
-            guard options.check else {
-                // A part's lines not where the other parts would hash them
-                // (`sum --shard K/N t > t/SUMS-K`: `ShardOutputPlace`).
-                if let refusal = ShardOutputPlace.refusal(
-                    of: "-", "the digests", shard: options.shard,
-                    tops: options.paths.filter { $0 != "-" }.map(TerminalText.bytes(ofName:)), relativeTo: AT_FDCWD,
-                    dereference: true, policy: TreeWalkPolicy(), excludable: false) {
-                    options.context.report(refusal)
-                    return .failure
-                }
-                return hash(runner: runner, pipeline: pipeline)
-            }
+            guard options.check else { return hash(runner: runner, pipeline: pipeline) }
             // Each manifest in turn, as sha256sum checks several: its
             // lines, then its warnings; one that cannot be read (or holds
             // no well-formed line) is named and the next one is checked.

@@ -22,7 +22,9 @@ import Synchronization
 /// keeps the failure, and the printer asks for it (`failure()`) before it
 /// prints the digest, reporting the input unreadable instead. The worker
 /// sees its input end only once the relay has stopped, so by the time
-/// its digest comes back the relay's word is final.
+/// its digest comes back the relay's word is final. (`GzipSummary`'s
+/// `StreamRelay` is its twin for `gzip -l` of a pipe, which also counts
+/// and scans the header on the way; each keeps its own loop.)
 final class StandardInputRelay: Sendable {
     /// The pipe's read end, for the worker to open through /proc: kept
     /// open until the relay is dropped.
