@@ -648,7 +648,7 @@ public struct TarExtractor: TarReader.Handler {
             var there = stat(), target = stat()
             if withCString(leaf, { fstatat(parent, $0, &there, AT_SYMLINK_NOFOLLOW) }) == 0,
                withCString(targetLeaf, { fstatat(targetParent, $0, &target, AT_SYMLINK_NOFOLLOW) }) == 0,
-               there.st_dev == target.st_dev, there.st_ino == target.st_ino { return }
+               FileIdentity(there) == FileIdentity(target) { return }
             let room = makeRoom(for: entry, leaf, in: parent, refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))")
             guard !room.refuses else { return }
             let problem = makeNode(leaf, in: directory, room: room, failing: failing) { name in

@@ -463,7 +463,7 @@ public struct GzipCommand: Sendable {
         // the file, was compressed as empty, and removed (or, with a
         // writer holding it, waited on forever).
         var opened = stat()
-        if fstat(fd, &opened) != 0 || opened.st_dev != examined.st_dev || opened.st_ino != examined.st_ino
+        if fstat(fd, &opened) != 0 || FileIdentity(opened) != FileIdentity(examined)
             || opened.st_mode & S_IFMT != examined.st_mode & S_IFMT {
             FileIO.close(fd)
             options.context.fail(BaleError.changedWhileReading(path: name))

@@ -542,7 +542,7 @@ public final class AtomicOutputFile: Sendable {
     private func holdsTheFileWritten(_ name: [UInt8], _ written: stat) -> Bool {
         var there = stat()
         guard withCString(name, { fstatat(directory, $0, &there, AT_SYMLINK_NOFOLLOW) }) == 0 else { return false }
-        if there.st_dev == written.st_dev && there.st_ino == written.st_ino { return true }
+        if FileIdentity(there) == FileIdentity(written) { return true }
         return there.st_mode == written.st_mode && there.st_size == written.st_size
             && there.st_mtim.tv_sec == written.st_mtim.tv_sec && there.st_mtim.tv_nsec == written.st_mtim.tv_nsec
             && there.st_ctim.tv_sec == written.st_ctim.tv_sec && there.st_ctim.tv_nsec == written.st_ctim.tv_nsec

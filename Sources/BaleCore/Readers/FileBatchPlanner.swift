@@ -98,7 +98,7 @@ struct FileBatchPlanner {
         guard fd >= 0 else { return fixed }
         defer { FileIO.close(fd) }
         var now = stat()
-        guard fstat(fd, &now) == 0, now.st_dev == file.info.st_dev, now.st_ino == file.info.st_ino else {
+        guard fstat(fd, &now) == 0, FileIdentity(now) == FileIdentity(file.info) else {
             return fixed
         }
         return ContentDefinedCuts.length(ofChunkAt: offset, in: fd, size: size, chunkSize: chunkSize, scan: &scan)

@@ -21,7 +21,7 @@ enum ListedFileReader {
         }
         defer { FileIO.close(fd) }
         var opened = stat()
-        guard fstat(fd, &opened) == 0, opened.st_dev == file.info.st_dev, opened.st_ino == file.info.st_ino else {
+        guard fstat(fd, &opened) == 0, FileIdentity(opened) == FileIdentity(file.info) else {
             return ([], .unreadable("replaced since it was listed"))
         }
         // The same inode, but no regular file: the file was removed and its
