@@ -148,6 +148,32 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A hard link named alone whose target --strip-components leaves no
+    /// component of (`d/L` linking to `T`, one component stripped) is
+    /// named and not extracted, exit 1, through the index as through the
+    /// stream (README, `--strip-components`); its target given a
+    /// component more (`x/T`), it gets the content. Through the index it
+    /// was extracted as `L` with `T`'s content, exit 0 (a probe helper).
+    @Test func hardLinkAloneWhoseTargetIsStrippedAwayIsRefusedOnBothPaths() throws {
+        let run = try Scratch().run("""
+            mkdir -p src/d src/x && echo hello > src/T && ln src/T src/d/L && echo two > src/x/T && ln src/x/T src/d/M
+            "$BALE" pack -q -C src T x d -o indexed.tgz
+            "$BALE" pack -q --no-index -C src T x d -o plain.tgz
+            for a in indexed plain; do
+                rm -rf o && mkdir o
+                "$BALE" unpack $a.tgz -C o --strip-components 1 d/L 2> err; echo "$a L $? $(ls o) $(sed 's/^bale: //' err)"
+                "$BALE" unpack $a.tgz -C o --strip-components 1 d/M 2> /dev/null; echo "$a M $? $(ls o)"
+            done
+            """)
+        #expect(run.stdout == """
+            indexed L 1  L: cannot hard link to ‘T’: it has no more than 1 name components (--strip-components); not extracted
+            indexed M 0 M
+            plain L 1  L: cannot hard link to ‘T’: it has no more than 1 name components (--strip-components); not extracted
+            plain M 1\u{20}
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Lying indexes (checksums right), one with a name turned into
     /// `../../evil`: the header at the offset says otherwise, so bale
     /// warns and reads the stream (exit 2): GNU tar's tree, nothing written

@@ -126,6 +126,21 @@ public struct ExtractionPolicy: Sendable {
         return nil
     }
 
+    /// Whether a hard link to `target` names a file this extraction could
+    /// link to: with no `..` component before it is stripped (under
+    /// --strip-components), and one component at least once stripped,
+    /// none of them `..`. The others `TarExtractor` refuses by their name
+    /// alone ("cannot hard link to ‘T’: it has no more than 1 name
+    /// components"), wherever the target lies; the selective path
+    /// (`IndexedSelection`) asks this before it gives a link named without
+    /// its target that target's content, so that it refuses what the
+    /// stream path refuses (it gave the content, exit 0).
+    func canLink(to target: [UInt8]) -> Bool {
+        if stripComponents > 0, case .failure = TarExtractor.components(target) { return false }
+        guard let name = stripped(target), case .success(let parts) = TarExtractor.components(name) else { return false }
+        return !parts.isEmpty
+    }
+
     /// What becomes of `existing` (found with lstat where the entry named
     /// `name` goes) under this policy. `isDirectory`: the entry is one.
     /// `refusal`: GNU tar's words for the entry's failure, "Cannot open"

@@ -111,8 +111,12 @@ public struct IndexedSelection: Sendable {
     /// directories and symbolic links write nothing: each header is checked
     /// against the index (one that called a hard link a symbolic link had
     /// `cat` write nothing, exit 0, its word taken unread). A hard link
-    /// taken gets its target's content when its target is not taken too.
-    public init(index: ArchiveIndex, selection: inout EntrySelection) {
+    /// taken gets its target's content when its target is not taken too
+    /// and `linkable` says the extraction could link to its target's name
+    /// (`ExtractionPolicy.canLink(to:)`: one that --strip-components leaves
+    /// no component of is refused by the extractor, as on the stream path).
+    public init(index: ArchiveIndex, selection: inout EntrySelection,
+                linkable: ([UInt8]) -> Bool = { _ in true }) {
         self.index = index
         let entries = index.entries
         func start(of place: Int) -> Int64 { Int64(entries[place].headerStreamOffset) }
@@ -125,7 +129,8 @@ public struct IndexedSelection: Sendable {
             taken.append(place)
             takenNames.insert(entries[place].name)
         }
-        let (targets, orphan) = Self.linkTargets(of: taken, in: entries, skippingTaken: takenNames)
+        let (targets, orphan) = Self.linkTargets(of: taken.filter { entries[$0].kind != .hardLink || linkable(entries[$0].linkTarget) },
+                                                 in: entries, skippingTaken: takenNames)
         linkWithoutTarget = orphan.map { (entries[$0].name, entries[$0].linkTarget) }
         for place in taken {
             guard let target = targets[place] else {

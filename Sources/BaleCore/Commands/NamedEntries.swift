@@ -33,12 +33,18 @@ struct NamedEntries {
     /// What the entries are got for.
     enum Purpose {
         /// `unpack`: every entry named, hard links as links when their
-        /// target is named too.
-        case extraction
+        /// target is named too; the policy says which link targets the
+        /// extraction can link to (`ExtractionPolicy.canLink(to:)`).
+        case extraction(ExtractionPolicy)
         /// `cat`: the content of regular files, and of hard links named
         /// without their target (the target's); an entry once begun cannot
         /// be taken back.
         case content
+
+        var isContent: Bool {
+            if case .content = self { return true }
+            return false
+        }
     }
 
     let input: ArchiveInput
@@ -120,7 +126,13 @@ struct NamedEntries {
             index = found
         }
         var credited = selection
-        let plan = IndexedSelection(index: index, selection: &credited)
+        let plan: IndexedSelection
+        switch purpose {
+        case .extraction(let policy):
+            plan = IndexedSelection(index: index, selection: &credited, linkable: policy.canLink(to:))
+        case .content:
+            plan = IndexedSelection(index: index, selection: &credited)
+        }
         // A hard link whose target the index does not hold before it: the
         // index lost or renamed the target (bale writes a link after its
         // target), so the stream is read instead, with a warning. Through
@@ -167,7 +179,7 @@ struct NamedEntries {
             var used = sink.handler
             let problems = used.finish() + used.warnings + sink.readerWarnings
             let mayFallBack = !sink.handlerFailed && (error.isDamage || sink.lie != nil || Self.isReadError(error))
-                && !(purpose == .content && sink.isInsideEntry)
+                && !(purpose.isContent && sink.isInsideEntry)
             guard mayFallBack else {
                 do throws(BaleError) { try output?.flush() } catch let failure { context.fail(failure) }
                 let status = max(ExitCode.failure, context.report(problems))
