@@ -28,17 +28,25 @@ import Synchronization
 /// 0664 whose ACL has `mask::rw-` is stored as 0644 and that mask, and
 /// comes back 0664 only if the ACL is set last, as GNU tar and bsdtar do.
 ///
-/// A file system that takes no attributes (ENOTSUP) gets one warning for
-/// the whole run, naming the first file, not one per file; any other
-/// failure is a warning naming the file and the attribute. One restorer
-/// serves the extractor and the `FileWriters` threads.
+/// An attribute the file system does not take (ENOTSUP: a file system
+/// without attributes, or without ACLs, or a name of a namespace the
+/// kernel knows but with no handler for it, `system.bogus`) gets one
+/// warning for the whole run, naming it and the first file, not one per
+/// file: a tree's worth of SELinux labels on a file system that takes
+/// none said the same thing thousands of times. The warning named the
+/// file system as taking no attributes at all, whatever the attribute,
+/// and hid the next attribute's failure (a probe helper's `system.bogus`
+/// beside a `user.ok` that was set). Any other failure is a warning
+/// naming the file and the attribute. One restorer serves the extractor
+/// and the `FileWriters` threads.
 final class AttributeRestorer: Sendable {
     /// True when this process may set `security.*` and `trusted.*`.
     private let isPrivileged: Bool
     /// True when ACLs are restored: the modes are given in full.
     private let restoresACLs: Bool
-    /// Whether the warning for a file system without attributes was given.
-    private let unsupportedWarned = Mutex(false)
+    /// The attributes (by name) that the file system did not take, each
+    /// said once (see above).
+    private let unsupportedWarned = Mutex<Set<[UInt8]>>([])
 
     init(isPrivileged: Bool = geteuid() == 0, restoresACLs: Bool) {
         self.isPrivileged = isPrivileged
@@ -94,13 +102,10 @@ final class AttributeRestorer: Sendable {
         for attribute in attributes {
             guard let error = setOne(attribute) else { continue }
             if error.code == ENOTSUP {
-                let first = unsupportedWarned.withLock { warned in
-                    defer { warned = true }
-                    return !warned
-                }
-                if first {
+                if unsupportedWarned.withLock({ $0.insert(attribute.name).inserted }) {
                     problems.append(.warning(path: displayName,
-                        "extended attributes and ACLs not restored: the file system does not support them (the first file; no more said of the others)"))
+                        "cannot restore extended attribute \(attribute.displayName): \(error.reason) "
+                        + "(the first file; no more said of the others)"))
                 }
                 continue
             }

@@ -66,6 +66,9 @@ public struct TarExtractor: TarReader.Handler {
     /// The leading runs of '/' already said to be removed, from member
     /// names and from hard link targets (`noticeLeadingSlashes`).
     private var removedPrefixesSaid: Set<[UInt8]> = []
+    /// Whether the `user.*` attributes a special file cannot take were said
+    /// (`attributesOfSpecialFile`).
+    private var saidUserAttributesOfSpecialFiles = false
     private var current: Int32 = -1
     private var currentEntry: TarEntry?
     /// Directories to finish at the end (in the order `DirectoryNames`
@@ -821,11 +824,22 @@ public struct TarExtractor: TarReader.Handler {
     /// `user.*` on these, and no ACL on a symbolic link, which GNU tar
     /// does not try: tried, it gave a warning that the file system does
     /// not support ACLs, exit 2, and hid that warning for a file later).
+    /// The `user.*` ones are left, but said, once for the run (exit 2), as
+    /// GNU tar says each ("Operation not permitted"): an archive made where
+    /// a link may have them (macOS) lost them with nothing said (a probe
+    /// helper).
     private mutating func attributesOfSpecialFile(_ entry: TarEntry) -> [ExtendedAttributes.Attribute] {
         guard restorer != nil, !entry.attributes.isEmpty || entry.accessACL != nil else { return [] }
         let acls = [ExtendedAttributes.accessACLName, ExtendedAttributes.defaultACLName]
-        return attributesToSet(entry).filter { attribute in
-            !attribute.name.starts(with: Array("user.".utf8)) && !(entry.kind == .symbolicLink && acls.contains(attribute.name))
+        let user = Array("user.".utf8)
+        let all = attributesToSet(entry)
+        if !saidUserAttributesOfSpecialFiles, let left = all.first(where: { $0.name.starts(with: user) }) {
+            saidUserAttributesOfSpecialFiles = true
+            said.append(.warning(path: entry.displayName, "cannot restore extended attribute \(left.displayName): Linux "
+                                 + "takes no user.* attribute on a symbolic link, FIFO or device (the first; no more said of the others)"))
+        }
+        return all.filter { attribute in
+            !attribute.name.starts(with: user) && !(entry.kind == .symbolicLink && acls.contains(attribute.name))
         }
     }
 
