@@ -145,6 +145,39 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A walk that changes nothing (`-c`, and `gunzip -rcf`, which takes
+    /// every file) leaves another run's temporary file out too, with the
+    /// notice, and leaves it where it is: `gzip -rc t > backup.gz` after a
+    /// killed `gzip -r t` carried the half-made output into the stream as
+    /// a file of the tree, exit 0 (a probe helper). Its input is there, so
+    /// a `gzip -r` would remove it as a leftover.
+    @Test func aWalkThatChangesNothingLeavesOutTemporaryFiles() throws {
+        let run = try Scratch().run(#"""
+            mkdir t && seq 1000 > t/zbig && echo x > t/keep
+            name=$(python3 -c '
+            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+            base, h = ".zbig.gz.bale-QrS", 0xcbf29ce484222325
+            for c in base.encode(): h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+            check = ""
+            for _ in range(3): check += letters[h % 62]; h //= 62
+            print(base + check)')
+            seq 500 | gzip > "t/$name"
+            "$BALE" gzip -rc t > all.gz 2> err; echo "gzip -rc $?"; sed "s/$name/TEMP/" err
+            [ "$(gzip -dc all.gz | wc -c)" = "$(cat t/keep t/zbig | wc -c)" ] && echo "the tree's files alone"
+            "$BALE" gunzip -rcf t > out 2> err; echo "gunzip -rcf $?"; sed "s/$name/TEMP/" err
+            ls -A t | sed "s/$name/TEMP/" | tr '\n' ' '; echo
+            """#)
+        #expect(run.stdout == """
+            gzip -rc 0
+            bale: t/TEMP: a temporary file of another bale run (killed, or still writing); not compressed
+            the tree's files alone
+            gunzip -rcf 0
+            bale: t/TEMP: a temporary file of another bale run (killed, or still writing); not decompressed
+            TEMP keep zbig\u{20}
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test func gzipRulesForExistingOutputsAndSuffixes() throws {
         let scratch = Scratch()
         let run = try scratch.run("""

@@ -451,7 +451,12 @@ struct RecursiveGzip {
             // out with a notice, as pack leaves it out, never compressed as
             // an input. Taken for one, its output's name was too long, and
             // every later run failed on it (exit 1), the leftover kept.
-            if !entry.isGiven && changesFiles && entry.type == S_IFREG && AtomicOutputFile.isTemporaryName(name) {
+            // And every one, in a walk that changes nothing (-c, -t, -l):
+            // `gzip -rc tree > backup.gz` after a killed run carried the
+            // half-made output into the stream as a file of the tree, exit
+            // 0, and `gunzip -rcf` wrote its inflated part before failing
+            // (a probe helper).
+            if !entry.isGiven && entry.type == S_IFREG && AtomicOutputFile.isTemporaryName(name) {
                 if inThisPart(entry) {
                     report(.notice(path: shown, TreeWalkProblem.temporaryFile + (options.decompress ? "; not decompressed" : "; not compressed")))
                 }
