@@ -114,6 +114,20 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// `temporary_name PREFIX`: PREFIX (`.f.gz.bale-` and three letters)
+    /// with the three check letters bale's temporary files end with
+    /// (`AtomicOutputFile.isTemporaryName`).
+    static let temporaryName = #"""
+        temporary_name() { python3 -c '
+        import sys
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+        base, h = sys.argv[1], 0xcbf29ce484222325
+        for c in base.encode(): h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+        check = ""
+        for _ in range(3): check += letters[h % 62]; h //= 62
+        print(base + check)' "$1"; }
+        """#
+
     /// A temporary file of bale's (its check letters right) whose input
     /// cannot be told (here: gone) is left out with a notice, as pack
     /// leaves one out, never compressed as an input: it was, and one whose
@@ -122,13 +136,8 @@ import Testing
     @Test func aTemporaryFileWithoutItsInputIsNotCompressed() throws {
         let run = try Scratch().run(#"""
             mkdir t && echo x > t/keep
-            name=$(python3 -c '
-            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-            base, h = ".gone.gz.bale-QrS", 0xcbf29ce484222325
-            for c in base.encode(): h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-            check = ""
-            for _ in range(3): check += letters[h % 62]; h //= 62
-            print(base + check)')
+            \#(Self.temporaryName)
+            name=$(temporary_name .gone.gz.bale-QrS)
             echo partial > "t/$name"
             "$BALE" gzip -r t 2> err; echo "status $?"; sed "s/$name/TEMP/" err
             ls -A t | sed "s/$name/TEMP/"
@@ -154,13 +163,8 @@ import Testing
     @Test func aWalkThatChangesNothingLeavesOutTemporaryFiles() throws {
         let run = try Scratch().run(#"""
             mkdir t && seq 1000 > t/zbig && echo x > t/keep
-            name=$(python3 -c '
-            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-            base, h = ".zbig.gz.bale-QrS", 0xcbf29ce484222325
-            for c in base.encode(): h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-            check = ""
-            for _ in range(3): check += letters[h % 62]; h //= 62
-            print(base + check)')
+            \#(Self.temporaryName)
+            name=$(temporary_name .zbig.gz.bale-QrS)
             seq 500 | gzip > "t/$name"
             "$BALE" gzip -rc t > all.gz 2> err; echo "gzip -rc $?"; sed "s/$name/TEMP/" err
             [ "$(gzip -dc all.gz | wc -c)" = "$(cat t/keep t/zbig | wc -c)" ] && echo "the tree's files alone"
