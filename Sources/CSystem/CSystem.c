@@ -369,6 +369,17 @@ static void bale_cleanup(void) {
     __atomic_store_n(&bale_cleanup_progress, 2, __ATOMIC_SEQ_CST);
 }
 
+/* The signals that end bale with its cleanup: the three a user or a shell
+ * sends (SIGINT, SIGTERM, SIGHUP); SIGXCPU, which a CPU-time limit sends
+ * (ulimit -t, Grid Engine's s_cpu, PBS's cput), as gzip handles it; and
+ * SIGUSR1, SIGUSR2 and SIGALRM, whose default also ends a process, and
+ * which batch systems send (Slurm's --signal=USR1@60 to a job's steps):
+ * each left a killed run's temporary output behind, up to hundreds of MB
+ * beside its target (a probe helper). bale dies of the signal all the
+ * same, after the cleanup: the exit status is the shell's 128 + N. */
+static const int bale_ending_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGXCPU, SIGUSR1, SIGUSR2, SIGALRM };
+#define BALE_ENDING_SIGNALS (sizeof bale_ending_signals / sizeof bale_ending_signals[0])
+
 static void bale_cleanup_and_die(int sig) {
     bale_cleanup();
     signal(sig, SIG_DFL);
@@ -472,19 +483,18 @@ int bale_signal_is_ignored(int sig) {
 }
 
 void bale_install_cleanup_handlers(void) {
-    static const int handled[] = { SIGINT, SIGTERM, SIGHUP };
     sigset_t unblock;
     sigemptyset(&unblock);
-    for (unsigned i = 0; i < sizeof handled / sizeof handled[0]; i++) {
+    for (unsigned i = 0; i < BALE_ENDING_SIGNALS; i++) {
         /* As gzip does: a signal the caller set to be ignored (nohup, a
          * background job of a non-interactive shell) stays ignored. */
-        if (bale_signal_is_ignored(handled[i])) continue;
+        if (bale_signal_is_ignored(bale_ending_signals[i])) continue;
         struct sigaction action;
         memset(&action, 0, sizeof action);
         action.sa_handler = bale_cleanup_and_die;
         sigfillset(&action.sa_mask);
-        sigaction(handled[i], &action, NULL);
-        sigaddset(&unblock, handled[i]);
+        sigaction(bale_ending_signals[i], &action, NULL);
+        sigaddset(&unblock, bale_ending_signals[i]);
     }
     /* A parent may hand down a mask that blocks them (some runtimes block
      * signals in their threads): bale must still stop when told to. */
@@ -508,7 +518,7 @@ void bale_ignore_write_signals(void) {
 static int bale_create_registered(int directory, char *template_name, unsigned int mode, int *slot);
 
 /* Blocks, on the calling thread, the signals whose handler removes the
- * registered files (SIGINT, SIGTERM, SIGHUP), for a creation and its
+ * registered files (`bale_ending_signals`), for a creation and its
  * registration; the mask before goes to `previous`. The handler, run on
  * a thread inside one, could not wait for it: between an openat and the
  * registration (a signal is taken as a system call returns: right there)
@@ -518,9 +528,7 @@ static int bale_create_registered(int directory, char *template_name, unsigned i
 static void bale_block_ending_signals(sigset_t *previous) {
     sigset_t ending;
     sigemptyset(&ending);
-    sigaddset(&ending, SIGINT);
-    sigaddset(&ending, SIGTERM);
-    sigaddset(&ending, SIGHUP);
+    for (unsigned i = 0; i < BALE_ENDING_SIGNALS; i++) sigaddset(&ending, bale_ending_signals[i]);
     pthread_sigmask(SIG_BLOCK, &ending, previous);
 }
 

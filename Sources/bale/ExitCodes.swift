@@ -33,6 +33,9 @@ struct ExitCodes: ParsableCommand {
           143      ended by SIGTERM } so far are whole and correct; pack
                    --remove-files ended while removing: what it removed is
                    in the finished archive, the rest is kept)
+          152      ended by SIGXCPU (a CPU-time limit: ulimit -t, a batch
+                   system's); SIGUSR1 (138), SIGUSR2 (140) and SIGALRM (142)
+                   alike: the same cleanup as for SIGTERM first
           141      standard output was closed by its reader (bale list x.tgz | head):
                    bale stops quietly, as a process ended by SIGPIPE (every
                    command; a write to standard output that fails otherwise,

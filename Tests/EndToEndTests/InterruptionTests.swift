@@ -24,7 +24,10 @@ import Testing
         echo "checked"
         """#
 
-    @Test(arguments: [("INT", 130), ("TERM", 143), ("HUP", 129)])
+    /// SIGXCPU (a CPU-time limit), SIGUSR1 and SIGALRM (a batch system's)
+    /// end bale as SIGTERM does: they killed it with the temporary output
+    /// left behind (a probe helper).
+    @Test(arguments: [("INT", 130), ("TERM", 143), ("HUP", 129), ("XCPU", 152), ("USR1", 138), ("ALRM", 142)])
     func aSignalDuringGzipRecursiveLosesNothing(signal: String, expected: Int) throws {
         let scratch = Scratch()
         let run = try scratch.run(Self.tree + """

@@ -13,7 +13,9 @@ import CSystem
 ///   the signal killing it. Worker processes get SIGPIPE's default back
 ///   (`ChildProcess`: a worker whose parent is gone dies at its next
 ///   answer); SIGXFSZ stays ignored there, as they write no file.
-/// - `installTerminationCleanup`: on SIGINT, SIGTERM or SIGHUP, the
+/// - `installTerminationCleanup`: on SIGINT, SIGTERM or SIGHUP (and
+///   SIGXCPU, SIGUSR1, SIGUSR2, SIGALRM, which CPU-time limits and batch
+///   systems send, and whose default ends a process too), the
 ///   handler kills the workers and removes every temporary output still
 ///   registered (`AtomicOutputFile` and the tar extractor register theirs
 ///   as they create them), then bale dies of the signal. A signal the
@@ -27,7 +29,8 @@ public enum ProcessSignals {
         bale_ignore_write_signals()
     }
 
-    /// Installs the handlers of SIGINT, SIGTERM, SIGHUP and the crash
+    /// Installs the handlers of SIGINT, SIGTERM, SIGHUP, SIGXCPU, SIGUSR1,
+    /// SIGUSR2, SIGALRM and the crash
     /// signals that clean up the registered temporary files and workers
     /// before bale dies.
     public static func installTerminationCleanup() {
