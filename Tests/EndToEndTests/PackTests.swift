@@ -494,6 +494,35 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The same from a current directory that was removed (a batch job's
+    /// scratch directory cleaned under it): a name relative to it passed
+    /// the check (the directory still answers, with no link left), and
+    /// the job ran whole before it failed, `gzip -r`'s inputs compressed
+    /// and removed (a probe helper).
+    @Test func anOutputInARemovedCurrentDirectoryIsRefusedBeforeTheWork() throws {
+        let run = try Scratch().run("""
+            mkdir src gone && seq 1 1000 > src/a && top=$PWD && cd gone && rmdir ../gone
+            try() { said=$("$BALE" "$@" 2>&1); echo "$*: status $? $said" | sed "s|$top/src|/SRC|g; s|$top/x.tgz|/X|"; }
+            try gzip -r "$top/src" --json-file j
+            try gzip -r "$top/src" --manifest m
+            try pack -o "$top/x.tgz" --manifest m "$top/src"
+            try sum "$top/src/a" --json-file j
+            cd "$top" && ls -A . src
+            """)
+        #expect(run.stdout == """
+            gzip -r /SRC --json-file j: status 1 bale: j: No such file or directory (the JSON summary)
+            gzip -r /SRC --manifest m: status 1 bale: m: No such file or directory (the manifest)
+            pack -o /X --manifest m /SRC: status 1 bale: m: No such file or directory (the manifest)
+            sum /SRC/a --json-file j: status 1 bale: j: No such file or directory (the JSON summary)
+            .:
+            src
+
+            src:
+            a
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `--json`'s `files` for `pack` is the regular files the archive
     /// holds: a file that cannot be opened ("Cannot open", left out) was
     /// counted (2 said of an archive of one; 11 of none: a reading

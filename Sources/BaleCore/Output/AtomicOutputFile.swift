@@ -261,6 +261,15 @@ public final class AtomicOutputFile: Sendable {
         if withCString(directory, { faccessat(AT_FDCWD, $0, W_OK | X_OK, AT_EACCESS) }) != 0 {
             throw cannotOpen(pathBytes, "create")
         }
+        // A directory removed while it is still the current one (a batch
+        // job's scratch directory cleaned under it) passes the access
+        // check but takes no new name (ENOENT): the job ran whole and
+        // failed at its end, `gzip -r`'s inputs compressed and removed (a
+        // probe helper). Its link count is 0.
+        var info = stat()
+        if withCString(directory, { stat($0, &info) }) == 0 && info.st_nlink == 0 {
+            throw .cannotOpen(path: TerminalText.name(pathBytes), SystemError(code: ENOENT, operation: "create"))
+        }
     }
 
     /// True when the target the user named `pathBytes` is written
