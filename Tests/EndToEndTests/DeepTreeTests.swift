@@ -492,4 +492,38 @@ import Testing
             """#)
         #expect(run.stdout == "pack: 0 0\n2142 files, 0 wrong\n", "\(run.stdout)\(run.stderr)")
     }
+
+    /// A file whose own path fits but whose output's does not (4,095
+    /// bytes, `f.gz` 4,098; a stored name under `gunzip -rN`) is named
+    /// and left as it is, "File name too long", exit 1, nothing made, as
+    /// GNU gzip leaves it, and as bale leaves a file whose own path is
+    /// that long. The output was made through its directory, then every
+    /// check by path failed on it: "taken by another process", exit 2,
+    /// both files kept, and each later run stopped at the pair (a probe
+    /// helper). The file beside it, whose output fits, is compressed.
+    @Test func anOutputPastPathMaxIsRefusedBeforeItIsMade() throws {
+        let run = try Scratch().run(#"""
+            python3 -c "
+            import os, gzip, io
+            p = 'T'
+            for i in range(372): p += '/d%09d' % i
+            os.makedirs(p); open(p + '/f', 'w').write('hello\\n' * 100); open(p[:-11] + '/g', 'w').write('g\\n')
+            b = io.BytesIO()
+            with gzip.GzipFile(filename='N' * 250, mode='wb', fileobj=b, mtime=10**9) as g: g.write(b'data\\n')
+            q = 'B'
+            for i in range(350): q += '/d%09d' % i
+            os.makedirs(q); open(q + '/f.gz', 'wb').write(b.getvalue())"
+            "$BALE" gzip -r T 2> err; echo "gzip -r: $? $(grep -c 'File name too long' err) $(wc -l < err)"
+            find T -type f | sed 's|.*/||' | sort | tr '\n' ' '; echo
+            "$BALE" gunzip -rN B 2> err; echo "gunzip -rN: $? $(grep -c 'File name too long' err) $(wc -l < err)"
+            find B -type f | sed 's|.*/||'
+            """#)
+        #expect(run.stdout == """
+            gzip -r: 1 1 1
+            f g.gz\u{20}
+            gunzip -rN: 1 1 1
+            f.gz
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

@@ -239,7 +239,15 @@ public final class AtomicOutputFile: Sendable {
         // gzip cuts such an output's name and keeps the whole one in its
         // header; bale keeps no name there (as gzip -n), so a cut name
         // would lose the input's: the input is left as it is instead.
-        if PathParts(target).name.count > Int(NAME_MAX) {
+        // Nor a path the kernel refuses whole (PATH_MAX bytes or more: an
+        // input 4,095 bytes deep whose `.gz` is longer): made through its
+        // directory, the output was written whole, then every check by
+        // path failed on it ("taken by another process", exit 2), both
+        // files were kept, and every later run stopped at the pair (a
+        // probe helper). GNU gzip: "file name too long", exit 1, nothing
+        // made; bale leaves such an input as it is, as it leaves one whose
+        // own path is that long.
+        if PathParts(target).name.count > Int(NAME_MAX) || target.count >= Int(PATH_MAX) {
             throw .cannotOpen(path: TerminalText.name(pathBytes),
                               SystemError(code: ENAMETOOLONG, operation: "create"))
         }
