@@ -40,7 +40,11 @@ public struct TarContentWriter: TarReader.Handler {
         case .unknownType?, .contiguous?, nil: writing = entry.kind == .file
         }
         if writing && exclusions.excludes(entry.name) { writing = false }
-        if writing, case .failure(let refused) = TarExtractor.components(entry.name) {
+        // Any entry of such a name, not only a file's: a hard link (or a
+        // symbolic link, a directory) named `../x` wrote nothing, exit 0,
+        // where `tar -xO` refuses the member (a probe helper).
+        let mayBeWritten = writing || entry.special == nil && !exclusions.excludes(entry.name)
+        if mayBeWritten, case .failure(let refused) = TarExtractor.components(entry.name) {
             refusals.append(.error(path: entry.displayName, "\(refused.reason); not written"))
             writing = false
         }
