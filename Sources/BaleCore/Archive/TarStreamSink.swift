@@ -60,7 +60,10 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
     /// Checks that the archive ended properly; a stream cut inside an
     /// entry is a truncated archive.
     public func finish(archiveName: String) throws(BaleError) {
-        let (inside, noHeader) = monitor.withLock { (state.reader.isInsideEntry, state.reader.endedBeforeAnyHeader) }
+        let (inside, noHeader, cpio) = monitor.withLock {
+            (state.reader.isInsideEntry, state.reader.endedBeforeAnyHeader, state.reader.endedBeforeAnyHeaderAsCpio)
+        }
+        if cpio { throw .badArchive(path: archiveName, offset: 0, reason: "it is " + CpioArchive.refusal) }
         // A few bytes that are no tar at all, as GNU tar says of them ("This
         // does not look like a tar archive"), not "truncated".
         if noHeader {
