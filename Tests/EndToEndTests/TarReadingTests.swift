@@ -120,6 +120,32 @@ import Testing
         #expect(run.stderr == "")
     }
 
+    /// The rest of a file from another volume in pax form (GNU tar's
+    /// `--format=posix -M`: a plain file whose `GNU.volume.offset` says
+    /// where it starts) is refused as the 'M' entry is: `unpack`, `cat`
+    /// and `verify` exit 1, and `list` shows it as `tar -tv` does. It was
+    /// extracted (`GNUFileParts/big.3`, the file's tail) and verified
+    /// "OK", exit 0 (a probe helper).
+    @Test(.enabled(if: Machine.has("tar"), "needs GNU tar"))
+    func aPaxContinuationIsRefusedAsTheGnuOneIs() throws {
+        let run = try Scratch().run("""
+            mkdir mv && head -c 60000 /dev/urandom > mv/big
+            tar --format=posix -cM --tape-length=30 -f v1.tar -f v2.tar -f v3.tar mv
+            "$BALE" verify v3.tar 2> err; echo "verify $? $(sed 's/^bale: //' err)"
+            "$BALE" unpack v3.tar -C o 2> /dev/null; echo "unpack $? $(find o -type f | wc -l)"
+            "$BALE" cat v3.tar mv/GNUFileParts/big.3 2> /dev/null | wc -c; echo "cat ${PIPESTATUS[0]}"
+            [ "$("$BALE" list -v v3.tar)" = "$(tar -tvf v3.tar)" ] && echo "listed as tar lists it"
+            """)
+        #expect(run.stdout == """
+            verify 1 mv/GNUFileParts/big.3: cannot extract -- file is continued from another volume
+            unpack 1 0
+            0
+            cat 1
+            listed as tar lists it
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Header types bale never writes, as GNU tar 1.34 handles them: a
     /// volume label ('V') skipped, a dump directory ('D') made as a
     /// directory with its listing skipped, a continuation from another

@@ -29,7 +29,7 @@ public struct TarContentWriter: TarReader.Handler {
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         switch entry.special {
         case .volumeLabel?, .dumpDirectory?: writing = false
-        case .continuation?:
+        case .continuation?, .paxContinuation?:
             // A file's rest from another volume: its start is not here, so
             // none of it is written, and it is said, as `unpack` and GNU
             // tar -xO say it (bale cat wrote nothing, exit 0).

@@ -72,6 +72,11 @@ public struct TarEntry: Equatable, Sendable {
         /// 'M': the rest of a file begun on another volume, from this byte
         /// on; listed, and refused by extraction.
         case continuation(offset: Int64)
+        /// A regular file whose pax `GNU.volume.offset` says it is the rest
+        /// of a file begun on another volume, from this byte on (GNU tar's
+        /// posix multi-volume): listed as the file it is, as tar lists it,
+        /// and refused by extraction, as 'M' is.
+        case paxContinuation(offset: Int64)
         /// 'D': a GNU dump directory; a directory, its listing skipped.
         case dumpDirectory
         /// '7': a contiguous file (POSIX reserves the type); a regular

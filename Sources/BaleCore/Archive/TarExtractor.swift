@@ -460,7 +460,7 @@ public struct TarExtractor: TarReader.Handler {
         switch entry.special {
         case .volumeLabel?:
             return  // a label names the archive, not a file (GNU tar skips it too)
-        case .continuation?:
+        case .continuation?, .paxContinuation?:
             refuse(entry, TarEntry.Special.continuationRefusal)
             return
         case .unknownType(let type)?:

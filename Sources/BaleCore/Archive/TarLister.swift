@@ -150,7 +150,7 @@ public struct TarLister: TarReader.Handler {
             return (UInt8(ascii: "?"), Array((" unknown file type " + TerminalText.quoted(TerminalText.escaped([letter]))).utf8))
         case .contiguous?:
             return (UInt8(ascii: "C"), [])
-        case .dumpDirectory?, nil:
+        case .dumpDirectory?, .paxContinuation?, nil:
             break
         }
         switch kind {

@@ -710,6 +710,14 @@ public struct TarReader {
             groupID: thirtyTwoBits(header, 116, "gid_t", of: name),
             modificationSeconds: Self.octalOrBase256(header, 136, 12))
         entry.special = special
+        // The rest of a file from another volume in pax form (GNU tar's
+        // posix multi-volume: a plain file whose `GNU.volume.offset` says
+        // where in the file its data starts) is one as the 'M' entry is:
+        // named and not extracted. It was extracted, and verified "OK",
+        // as a whole file of its tail's bytes (a probe helper).
+        if special == nil, kind == .file, let offset = value("GNU.volume.offset").flatMap({ Self.decimal($0) }), offset > 0 {
+            entry.special = .paxContinuation(offset: offset)
+        }
         if let mtime = value("mtime"), let time = Self.parseTime(mtime) {
             (entry.modificationSeconds, entry.modificationNanoseconds) = time
         } else {

@@ -178,7 +178,7 @@ public struct TarVerifier: TarReader.Handler {
         var whole = true
         switch entry.special {
         case .volumeLabel?: whole = false
-        case .continuation?:
+        case .continuation?, .paxContinuation?:
             // Extraction refuses it (exit 1), as GNU tar does: `verify`
             // said OK of an archive `unpack` fails (a probe helper).
             whole = false
