@@ -120,6 +120,24 @@ import Testing
         #expect(run.stderr == "")
     }
 
+    /// An empty pax `path` (or `linkpath`) record deletes the header's
+    /// field too, as POSIX says of an empty value and GNU tar reads it:
+    /// the entry's name is empty, listed empty as `tar -tv` lists it, and
+    /// not extracted. bale took the ustar name, one `tar -tv` never
+    /// shows, and extracted a file under it, exit 0 (a probe helper).
+    @Test func anEmptyPaxPathDeletesTheHeadersName() throws {
+        let run = try Scratch().run(Self.forge + "\n" + #"""
+            python3 - <<'PY'
+            from forge import *
+            put('p.tar', pax([(b'path', b'')]) + hdr(b'hidden-name', b'0', 2, b'p3') + hdr(b'after', b'0', 2, b'ok')
+                + pax([(b'linkpath', b'')]) + hdr(b'l', b'2', link=b'hidden-target'))
+            PY
+            [ "$("$BALE" list -v p.tar)" = "$(tar -tvf p.tar)" ] && echo "listed as tar lists it"
+            mkdir o && "$BALE" unpack p.tar -C o 2> /dev/null; echo "unpack $? $(ls -A o | tr '\n' ' ')"
+            """#)
+        #expect(run.stdout == "listed as tar lists it\nunpack 1 after \n", "\(run.stdout)\(run.stderr)")
+    }
+
     /// The rest of a file from another volume in pax form (GNU tar's
     /// `--format=posix -M`: a plain file whose `GNU.volume.offset` says
     /// where it starts) is refused as the 'M' entry is: `unpack`, `cat`

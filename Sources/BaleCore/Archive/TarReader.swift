@@ -669,8 +669,13 @@ public struct TarReader {
         // bsdtar read it (a C string): "..\0/..\0/x" is "..", never a name
         // whose components only look harmless until the system reads them.
         if let path = value("path") { name = Self.upToNUL(path) }
+        // An empty `path` record deletes the header's name too, as POSIX
+        // says of an empty value and GNU tar reads it (an empty name,
+        // listed empty, "Substituting '.'"): bale took the ustar name, one
+        // `tar -tv` never shows, and extracted under it (a probe helper).
+        else if deletes("path") { name = [] }
         var link = Self.field(header, 157, 100)
-        if let linkPath = value("linkpath") { link = Self.upToNUL(linkPath) }
+        if let linkPath = value("linkpath") { link = Self.upToNUL(linkPath) } else if deletes("linkpath") { link = [] }
 
         var kind = TarEntry.Kind.file
         var special: TarEntry.Special?
