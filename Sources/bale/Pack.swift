@@ -28,7 +28,10 @@ struct Pack: ParsableCommand {
           bale pack -C /srv data -o /backup/data.tar.gz
           bale pack src --exclude '*.o' -o - | ssh host 'cat > src.tar.gz'
           bale pack --remove-files logs/2024-05 -o /archive/2024-05.tar.gz   # archive, then delete
-        """)
+        """,
+        // -h is --dereference, as in GNU tar: help is --help alone (the
+        // help listed -h twice, and `pack -h` was the dereference).
+        helpNames: [.long])
 
     @Argument(help: ArgumentHelp("Files and directories to pack (or --files-from).", valueName: "paths"))
     var givenPaths: [String] = []

@@ -142,7 +142,8 @@ import Testing
     /// `-dash` (-d -a -s -h) wrote the help into its manifest, exit 0
     /// (sha256sum and gzip stop at the unknown letter, exit 1). Help alone,
     /// or in a cluster of known options, or with a missing argument, is
-    /// still help.
+    /// still help. `pack`'s `-h` is `--dereference`, as GNU tar's: its help
+    /// is `--help` alone (it listed `-h` for both).
     @Test func helpBesideAnUnknownOptionIsAUsageError() throws {
         let run = try Scratch().run(#"""
             echo data > f && touch ./-dash
@@ -153,6 +154,8 @@ import Testing
             ls
             "$BALE" gzip -kh f > out; s=$?; head -1 out; echo "gzip -kh: $s"
             "$BALE" unpack -h > out; s=$?; head -1 out; echo "unpack -h: $s"
+            "$BALE" pack -h 2> err; echo "pack -h: $?"; head -1 err
+            "$BALE" pack --help | grep -e '-h, --'
             """#)
         #expect(run.stdout == """
             sum *: 64 0
@@ -172,6 +175,9 @@ import Testing
             gzip -kh: 0
             OVERVIEW: Extract a .tar.gz, .tgz or .tar (from any tool), safely.
             unpack -h: 0
+            pack -h: 64
+            Error: give at least one path to pack (or -T FILE)
+              -h, --dereference       Follow symbolic links; store what they point to.
 
             """, "\(run.stdout)\(run.stderr)")
     }
