@@ -18,10 +18,15 @@ import Testing
 
     /// `--exclude`: wildcards match '/', any tail after a '/' is tried, a
     /// directory's contents go with it, a trailing '/' is not part of a name.
+    /// A glob without wildcards that ends in a lone backslash names a name that
+    /// ends in one, as GNU tar compares it (excluded nothing: a probe
+    /// helper); one with wildcards matches nothing, as there.
     @Test(arguments: [
         ("*.log", "top/a/b/f.log", true), ("logs", "top/logs/x", true), ("a/b", "top/a/b/g", true),
         ("top*g", "top/a/b/g", true), ("logs/", "top/logs/", false), ("b", "top/ab/g", false),
         ("f*", "top/a/b/f.log", true), ("f*", "top/a/b/g", false), ("top/a", "top/ab", false),
+        ("\\", "t/\\/f", true), ("b\\", "t/b\\", true), ("t/\\", "t/\\", true), ("*\\", "t/b\\", false),
+        ("\\\\", "t/\\", true), ("\\b", "t/b", true),
     ])
     func excludesAsGNUTar(glob: String, name: String, excluded: Bool) {
         #expect(ExclusionPatterns([glob]).excludes(Array(name.utf8)) == excluded)

@@ -42,11 +42,38 @@ public struct ExclusionPatterns: Sendable {
 
     private static func cStrings(_ globs: [String]) -> [(glob: [CChar], atStart: Bool)] {
         globs.map { glob in
-            let bytes = TerminalText.bytes(ofName: glob)
+            let bytes = withLoneBackslashKept(TerminalText.bytes(ofName: glob))
             let rest = TarMemberName.withoutLeadingDot(bytes)
             let atStart = rest.count < bytes.count && !rest.isEmpty
             return ((atStart ? rest : bytes).map { CChar(bitPattern: $0) } + [0], atStart)
         }
+    }
+
+    /// `glob` with a lone '\' at its end escaped, when it has no wildcard:
+    /// GNU tar compares such a glob as a literal name once its escapes are
+    /// undone (gnulib's exclude: `fnmatch_pattern_has_wildcards`, then
+    /// `unescape_pattern`, which keeps a '\' that ends the glob), so
+    /// `--exclude '\'` and `--exclude 'b\'` leave out the names `\` and
+    /// `b\`; fnmatch(3) matches nothing with a glob that ends in an escape,
+    /// and bale excluded nothing (a probe helper). A glob with wildcards
+    /// (`*\`) matches nothing there either.
+    static func withLoneBackslashKept(_ glob: [UInt8]) -> [UInt8] {
+        let backslash = UInt8(ascii: "\\")
+        var index = 0
+        var endsInEscape = false
+        while index < glob.count {
+            switch glob[index] {
+            case backslash:
+                if index + 1 == glob.count { endsInEscape = true }
+                index += 1
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"):
+                return glob
+            default:
+                break
+            }
+            index += 1
+        }
+        return endsInEscape ? glob + [backslash] : glob
     }
 
 
