@@ -174,6 +174,41 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// A hard link named alone whose target is already in the destination
+    /// is linked to it, as GNU tar and the stream path link it, through
+    /// the index too: the index gave the archive's bytes, a file of its
+    /// own (and under -k, with the link already in place, "File exists",
+    /// exit 2, where tar says nothing). Under --keep-newer-files and
+    /// --skip-old-files the link's own name is judged first, as tar judges
+    /// it: a newer file there is kept, exit 0, where the stream path said
+    /// "cannot link to t/a", exit 1 (a probe helper).
+    @Test func hardLinkAloneIsJudgedByWhatIsInTheDestination() throws {
+        let run = try Scratch().run("""
+            mkdir -p src/t && echo target > src/t/a && ln src/t/a src/t/b
+            "$BALE" pack -q -C src t -o indexed.tgz && "$BALE" pack -q --no-index -C src t -o plain.tgz
+            for a in indexed plain; do
+                rm -rf o && mkdir -p o/t && echo LOCAL > o/t/a
+                "$BALE" unpack $a.tgz -C o t/b; echo "$a, target there: $? $(cat o/t/b) $(stat -c %h o/t/b)"
+                "$BALE" unpack $a.tgz -C o -k t/b; echo "$a -k, linked already: $?"
+                for keep in --keep-newer-files --skip-old-files; do
+                    rm -rf o && mkdir -p o/t && echo LOCAL > o/t/b && touch -d 2030-01-01 o/t/b
+                    "$BALE" unpack $a.tgz -C o $keep t/b 2> /dev/null; echo "$a $keep: $? $(cat o/t/b)"
+                done
+            done
+            """)
+        #expect(run.stdout == """
+            indexed, target there: 0 LOCAL 2
+            indexed -k, linked already: 0
+            indexed --keep-newer-files: 0 LOCAL
+            indexed --skip-old-files: 0 LOCAL
+            plain, target there: 0 LOCAL 2
+            plain -k, linked already: 0
+            plain --keep-newer-files: 0 LOCAL
+            plain --skip-old-files: 0 LOCAL
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// Lying indexes (checksums right), one with a name turned into
     /// `../../evil`: the header at the offset says otherwise, so bale
     /// warns and reads the stream (exit 2): GNU tar's tree, nothing written

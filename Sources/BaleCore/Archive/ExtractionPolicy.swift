@@ -126,19 +126,29 @@ public struct ExtractionPolicy: Sendable {
         return nil
     }
 
-    /// Whether a hard link to `target` names a file this extraction could
-    /// link to: with no `..` component before it is stripped (under
-    /// --strip-components), and one component at least once stripped,
-    /// none of them `..`. The others `TarExtractor` refuses by their name
-    /// alone ("cannot hard link to ‘T’: it has no more than 1 name
-    /// components"), wherever the target lies; the selective path
-    /// (`IndexedSelection`) asks this before it gives a link named without
-    /// its target that target's content, so that it refuses what the
-    /// stream path refuses (it gave the content, exit 0).
-    func canLink(to target: [UInt8]) -> Bool {
+    /// Whether a hard link to `target`, named without it, is given its
+    /// target's content by the selective path (`IndexedSelection`), which
+    /// does so only where GNU tar and the stream path fail to make the
+    /// link: where `target` names a file this extraction could link to
+    /// (no `..` component before it is stripped under --strip-components,
+    /// and one component at least once stripped, none of them `..`), and
+    /// nothing is there yet in `destination`. Else the link is handed over
+    /// as itself, and `TarExtractor` refuses it by its target's name alone
+    /// ("cannot hard link to ‘T’: it has no more than 1 name components")
+    /// or links it to the file there, as the stream path and GNU tar do.
+    /// The selective path gave the content either way, exit 0: a link to a
+    /// stripped-away name, and a copy of the archive's bytes where tar
+    /// links to the file already on disk (probe helpers).
+    func givesContent(toALinkTo target: [UInt8], in destination: Int32) -> Bool {
         if stripComponents > 0, case .failure = TarExtractor.components(target) { return false }
-        guard let name = stripped(target), case .success(let parts) = TarExtractor.components(name) else { return false }
-        return !parts.isEmpty
+        guard let name = stripped(target), case .success(let parts) = TarExtractor.components(name), !parts.isEmpty else {
+            return false
+        }
+        let path = Array(parts.joined(separator: [UInt8(ascii: "/")]))
+        var there = stat()
+        guard path.count < Int(PATH_MAX),
+              withCString(path, { fstatat(destination, $0, &there, AT_SYMLINK_NOFOLLOW) }) == 0 else { return true }
+        return there.st_mode & S_IFMT == S_IFDIR
     }
 
     /// What becomes of `existing` (found with lstat where the entry named

@@ -112,9 +112,11 @@ public struct IndexedSelection: Sendable {
     /// against the index (one that called a hard link a symbolic link had
     /// `cat` write nothing, exit 0, its word taken unread). A hard link
     /// taken gets its target's content when its target is not taken too
-    /// and `linkable` says the extraction could link to its target's name
-    /// (`ExtractionPolicy.canLink(to:)`: one that --strip-components leaves
-    /// no component of is refused by the extractor, as on the stream path).
+    /// and `linkable` says so of its target's name
+    /// (`ExtractionPolicy.givesContent(toALinkTo:in:)`: not for one that
+    /// --strip-components leaves no component of, which the extractor
+    /// refuses, nor for one already in the destination, which it links
+    /// to, as on the stream path).
     public init(index: ArchiveIndex, selection: inout EntrySelection,
                 linkable: ([UInt8]) -> Bool = { _ in true }) {
         self.index = index

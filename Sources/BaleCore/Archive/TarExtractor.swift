@@ -496,6 +496,26 @@ public struct TarExtractor: TarReader.Handler {
         // any error about it.
         onEntry?(archived)
         if beginsALongWrite { onLongWait?() }
+        // Under --skip-old-files and --keep-newer-files a link's own name
+        // is judged first, as GNU tar judges every entry's before it makes
+        // it (`prepare_to_extract`): a file kept there is kept, exit 0,
+        // whether or not the link's target is in the destination; it was
+        // "cannot link to ...", exit 1, where the target was not (a probe
+        // helper). Only a look (`fstatat` by the path from the
+        // destination); under -k tar tries the link, and a missing target
+        // fails it first, as here.
+        if entry.kind == .hardLink, policy.existingFiles == .skip || policy.existingFiles == .keepNewer,
+           path.count < Int(PATH_MAX) {
+            var existing = stat()
+            if withCString(path, { fstatat(root, $0, &existing, AT_SYMLINK_NOFOLLOW) }) == 0,
+               case .keep(let warning) = policy.verdict(
+                   on: existing, forEntryNamed: entry.extractionName, isDirectory: false,
+                   modified: (entry.modificationSeconds, entry.modificationNanoseconds),
+                   refusal: "Cannot hard link to \(Self.quoted(entry.linkTarget))") {
+                if let warning { said.append(warning) }
+                return
+            }
+        }
         // A hard link's target is found before anything is made for the
         // link itself: one that names nothing in the destination leaves
         // nothing behind, not even the link's own directories.

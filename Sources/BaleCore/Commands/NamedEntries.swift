@@ -32,10 +32,11 @@
 struct NamedEntries {
     /// What the entries are got for.
     enum Purpose {
-        /// `unpack`: every entry named, hard links as links when their
-        /// target is named too; the policy says which link targets the
-        /// extraction can link to (`ExtractionPolicy.canLink(to:)`).
-        case extraction(ExtractionPolicy)
+        /// `unpack` into `destination`: every entry named, hard links as
+        /// links when their target is named too; the policy says which
+        /// links named alone get their target's content
+        /// (`ExtractionPolicy.givesContent(toALinkTo:in:)`).
+        case extraction(ExtractionPolicy, destination: Int32)
         /// `cat`: the content of regular files, and of hard links named
         /// without their target (the target's); an entry once begun cannot
         /// be taken back.
@@ -128,8 +129,9 @@ struct NamedEntries {
         var credited = selection
         let plan: IndexedSelection
         switch purpose {
-        case .extraction(let policy):
-            plan = IndexedSelection(index: index, selection: &credited, linkable: policy.canLink(to:))
+        case .extraction(let policy, let destination):
+            plan = IndexedSelection(index: index, selection: &credited,
+                                    linkable: { policy.givesContent(toALinkTo: $0, in: destination) })
         case .content:
             plan = IndexedSelection(index: index, selection: &credited)
         }

@@ -107,7 +107,7 @@ public struct UnpackCommand {
             return extractor
         }
         if !options.selection.takesEverything {
-            return NamedEntries(input: input, selection: options.selection, purpose: .extraction(policy),
+            return NamedEntries(input: input, selection: options.selection, purpose: .extraction(policy, destination: root),
                                 engine: options.engine, context: context)
                 .read(into: extractor, pipeline: pipeline, output: names)
         }
