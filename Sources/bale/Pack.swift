@@ -14,7 +14,7 @@ struct Pack: ParsableCommand {
         The archive is a POSIX tar (pax where ustar cannot hold a field), \
         compressed as standard gzip: GNU tar, bsdtar and python read it. \
         Entries are in a fixed order (the paths in the order given, as \
-        tar keeps them; within each tree, names sorted by bytes, depth \
+        tar keeps them, those of -T after the others; within each tree, names sorted by bytes, depth \
         first), so the same tree gives the same bytes for any -p. Names are stored \
         as GNU tar stores them: a leading '/' and everything up to the last \
         '..' are removed, with a notice. A path given that is missing: no \
