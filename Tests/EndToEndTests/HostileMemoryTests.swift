@@ -42,6 +42,20 @@ import Testing
         #expect(perMember <= 8, "gunzip -t: \(perMember) bytes a member (peaks \(peaks) KiB)")
     }
 
+    /// Members of one byte each, which `gunzip -t` inflates with zlib: a
+    /// mark each for the writing thread, 4 MiB of them in one buffer of
+    /// output (~50 bytes each: 212 MiB for 4,000,000, a probe helper),
+    /// now handed over every 16,384 marks.
+    @Test func oneByteMembersCostNothingEach() throws {
+        let counts = [200_000, 1_000_000]
+        let peaks = try peaks(counts, command: #""$BALE" gunzip -t "$F""#, make: """
+            import gzip
+            open(name, "wb").write(gzip.compress(b"x", mtime=0) * count)
+            """)
+        let perMember = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
+        #expect(perMember <= 8, "gunzip -t: \(perMember) bytes a member (peaks \(peaks) KiB)")
+    }
+
     /// A warning for each entry (a mode field that holds no number), each
     /// named with a 4 kB name: the warnings kept stop at 8 MiB of text.
     @Test func warningsForEveryEntryAreBounded() throws {

@@ -60,6 +60,10 @@ public struct GzipStreamDecoder {
     /// as it comes, as other tools' members are.
     static let heldMemberLimit = 32 << 20
 
+    /// The most marks a buffer of output holds before it is handed over
+    /// (see `marksHeld`): 16,384, ~1 MiB of marks.
+    static let marksHeldAtMost = 16_384
+
     /// Members inflating to at most this many bytes are checked against
     /// their trailer on the inflating thread when their data is all at
     /// hand (see `unmarkedBegin` in `decode`).
@@ -156,17 +160,26 @@ public struct GzipStreamDecoder {
         // Where the data of the member zlib is inflating begins, until its
         // first byte is inflated (`TrailerCheckingSink.beginUncheckedMember`).
         var unmarkedZlibBegin: Int64?
+        // How many marks wait for the bytes of `output`: past
+        // `marksHeldAtMost`, `output` is handed over before it is full, so
+        // that the writing thread takes them off. A stream of a million
+        // one-byte members inflated by zlib (`gunzip -t`, which judges with
+        // zlib) left a mark for each in a buffer of 4 MiB, ~50 bytes each:
+        // 212 MiB (a probe helper).
+        var marksHeld = 0
         /// Marks where the member zlib inflates begins, once its first
         /// bytes are inflated (`produced` of them by the last call).
         func markZlibBegin(produced: Int) {
             guard produced > 0, let begin = unmarkedZlibBegin else { return }
             checking.beginUncheckedMember(at: begin)
             unmarkedZlibBegin = nil
+            marksHeld += 1
         }
         func markBegin() {
             guard let begin = unmarkedBegin else { return }
             checking.beginMember(at: begin.position, holdLimit: begin.holdLimit)
             unmarkedBegin = nil
+            marksHeld += 1
         }
         func handOver(last: Bool, thenPause: Bool = false) throws(BaleError) {
             markBegin()
@@ -181,6 +194,7 @@ public struct GzipStreamDecoder {
             let count = filled
             handedOver += Int64(count)
             filled = 0
+            marksHeld = 0
             if let writer {
                 writer.send(output, count: count, thenPause: thenPause)
                 if last { try writer.finish() } else { output = try writer.emptyBuffer() }
@@ -347,7 +361,7 @@ public struct GzipStreamDecoder {
             // reads ahead): it is asked once more at the end of the input,
             // and the member is cut short only if it then does nothing.
             if start == end { _ = try refill() }
-            if filled == output.count { try handOver(last: false) }
+            if filled == output.count || marksHeld >= Self.marksHeldAtMost { try handOver(last: false) }
             let step: InflateStep
             do {
                 step = try inflater.inflate(UnsafeRawBufferPointer(rebasing: input[start..<end]),
@@ -389,6 +403,7 @@ public struct GzipStreamDecoder {
                         markBegin()
                         checking.endMember(at: handedOver + Int64(filled), trailer: trailer, trailerEnd: consumed,
                                            memberStart: memberStart)
+                        marksHeld += 1
                     }
                 }
                 let length = Int(consumed - memberStart)
