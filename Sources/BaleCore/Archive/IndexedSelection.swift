@@ -112,13 +112,13 @@ public struct IndexedSelection: Sendable {
     /// against the index (one that called a hard link a symbolic link had
     /// `cat` write nothing, exit 0, its word taken unread). A hard link
     /// taken gets its target's content when its target is not taken too
-    /// and `linkable` says so of its target's name
+    /// and `linkGetsContent` says so of its target's name
     /// (`ExtractionPolicy.givesContent(toALinkTo:in:)`: not for one that
     /// --strip-components leaves no component of, which the extractor
     /// refuses, nor for one already in the destination, which it links
     /// to, as on the stream path).
     public init(index: ArchiveIndex, selection: inout EntrySelection,
-                linkable: ([UInt8]) -> Bool = { _ in true }) {
+                linkGetsContent: ([UInt8]) -> Bool = { _ in true }) {
         self.index = index
         let entries = index.entries
         func start(of place: Int) -> Int64 { Int64(entries[place].headerStreamOffset) }
@@ -131,8 +131,9 @@ public struct IndexedSelection: Sendable {
             taken.append(place)
             takenNames.insert(entries[place].name)
         }
-        let (targets, orphan) = Self.linkTargets(of: taken.filter { entries[$0].kind != .hardLink || linkable(entries[$0].linkTarget) },
-                                                 in: entries, skippingTaken: takenNames)
+        // A link that gets no content is handed over as itself (`.itself`).
+        let mayGetContent = taken.filter { entries[$0].kind != .hardLink || linkGetsContent(entries[$0].linkTarget) }
+        let (targets, orphan) = Self.linkTargets(of: mayGetContent, in: entries, skippingTaken: takenNames)
         linkWithoutTarget = orphan.map { (entries[$0].name, entries[$0].linkTarget) }
         for place in taken {
             guard let target = targets[place] else {

@@ -131,7 +131,7 @@ struct NamedEntries {
         switch purpose {
         case .extraction(let policy, let destination):
             plan = IndexedSelection(index: index, selection: &credited,
-                                    linkable: { policy.givesContent(toALinkTo: $0, in: destination) })
+                                    linkGetsContent: { policy.givesContent(toALinkTo: $0, in: destination) })
         case .content:
             plan = IndexedSelection(index: index, selection: &credited)
         }
