@@ -9,6 +9,10 @@ public enum CpioArchive {
     public static let refusal = "a cpio archive, which bale does not read (only tar, plain or in gzip): "
         + "extract it with cpio -idm or bsdtar -xf"
 
+    /// The reason of the error for a cpio archive found once inflated (in
+    /// gzip): the tar reader's, at byte 0 of the stream.
+    public static let foundInTarStream = "it is " + refusal
+
     /// True when `head` (the input's first bytes, 12 or more) begins as a
     /// cpio archive does: the binary format's magic (0o070707 in either
     /// byte order), or the portable ("070707") and new ("070701",

@@ -546,7 +546,7 @@ public struct TarReader {
                 // gzip`) is named as one, as a plain one is before any
                 // reading (`ArchiveInput`), not as a bad tar (a probe helper).
                 if offset == 0 && !sawValidHeader && CpioArchive.begins(Array(header.prefix(12))) {
-                    throw corrupt("it is " + CpioArchive.refusal)
+                    throw corrupt(CpioArchive.foundInTarStream)
                 }
                 throw corrupt("bad tar header checksum")
             }

@@ -63,7 +63,7 @@ public final class TarStreamSink<Handler: TarReader.Handler>: OutputSink, @unche
         let (inside, noHeader, cpio) = monitor.withLock {
             (state.reader.isInsideEntry, state.reader.endedBeforeAnyHeader, state.reader.endedBeforeAnyHeaderAsCpio)
         }
-        if cpio { throw .badArchive(path: archiveName, offset: 0, reason: "it is " + CpioArchive.refusal) }
+        if cpio { throw .badArchive(path: archiveName, offset: 0, reason: CpioArchive.foundInTarStream) }
         // A few bytes that are no tar at all, as GNU tar says of them ("This
         // does not look like a tar archive"), not "truncated".
         if noHeader {

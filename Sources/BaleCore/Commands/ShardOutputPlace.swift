@@ -59,15 +59,10 @@ enum ShardOutputPlace {
     /// no name holds).
     private static func standardOutputFile() -> [UInt8]? {
         var info = stat()
-        guard fstat(1, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = target.withUnsafeMutableBufferPointer { buffer in
-            readlink("/proc/self/fd/1", UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self),
-                     buffer.count - 1)
-        }
-        guard length > 0, target[0] == UInt8(ascii: "/") else { return nil }
+        guard fstat(1, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+              let path = OutputDestination.linkTarget(Array("/proc/self/fd/1".utf8)),
+              path.first == UInt8(ascii: "/") else { return nil }
         // Still that file's name (not one removed: "/x (deleted)").
-        let path = Array(target[..<length])
         return FileIdentity(ofPath: path, following: true) == FileIdentity(info) ? path : nil
     }
 

@@ -139,7 +139,7 @@ public enum OutputDestination: Equatable {
     }
 
     /// What the symbolic link `path` holds; nil if it cannot be read.
-    private static func linkTarget(_ path: [UInt8]) -> [UInt8]? {
+    static func linkTarget(_ path: [UInt8]) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
         let length = withCString(path) { name in
             buffer.withUnsafeMutableBytes { readlink(name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
