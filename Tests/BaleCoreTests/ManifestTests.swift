@@ -1,6 +1,7 @@
 import Testing
 import Synchronization
 @testable import BaleCore
+import CSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -73,6 +74,59 @@ import Glibc
         let text = Manifest.text(entries)
         #expect(text.count == expected.count)
         #expect(text == expected)
+    }
+
+    /// A manifest read a line at a time (`sum -c`) gives the entries and
+    /// malformed lines that reading it whole gives, numbered alike,
+    /// whatever falls across the 64 KiB reads: lines longer than a read,
+    /// CRLF endings, comments, blank and malformed lines, a last line
+    /// with no newline, the line form decided by the first line that tells.
+    @Test(arguments: [false, true])
+    func linesReadOneAtATimeAreTheWholeTextsLines(endsInNewline: Bool) throws {
+        var entries = Manifest.Entries()
+        var seen = Set<[UInt8]>()
+        let names = Self.names(count: 20_000, seed: 5).filter { !$0.isEmpty && seen.insert($0).inserted }
+            + [[UInt8](repeating: 0x61, count: 150_000), [UInt8](repeating: 0x5C, count: 70_000)]
+        for (index, name) in names.enumerated() {
+            entries.append(name: name, digest: (0..<32).map { UInt8(truncatingIfNeeded: index &+ $0) })
+        }
+        var text: [UInt8] = []
+        for (index, line) in Manifest.text(entries).split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            switch index % 7 {
+            case 1: text += Array("# a comment\n\n".utf8) + line
+            case 2: text += Array("not a line\n".utf8) + line
+            case 3: text += line + [0x0D]  // CRLF
+            default: text += line
+            }
+            text.append(0x0A)
+        }
+        while text.last == 0x0A { text.removeLast() }
+        if endsInNewline { text.append(0x0A) }
+        var form = Manifest.LineForm()
+        let whole = Manifest.parse(text, fromStandardInput: false, form: &form)
+
+        let fd = bale_memfd_create("manifest")
+        try #require(fd >= 0)
+        defer { close(fd) }
+        try FileIO.write(fd, text)
+        lseek(fd, 0, SEEK_SET)
+        var lines = ManifestLines(fd: fd, fromStandardInput: false)
+        var lineForm = Manifest.LineForm()
+        var read = Manifest.Checklist()
+        while let line = try lines.next(form: &lineForm) {
+            switch line {
+            case .entry(let entry, let number):
+                read.entries.append(entry)
+                read.entryLines.append(number)
+            case .misformatted(let number): read.misformattedLines.append(number)
+            }
+        }
+        #expect(read.entries.count == whole.entries.count)
+        #expect(read.entries.map(\.path) == whole.entries.map(\.path))
+        #expect(read.entries.map(\.digest) == whole.entries.map(\.digest))
+        #expect(read.entryLines == whole.entryLines)
+        #expect(read.misformattedLines == whole.misformattedLines)
+        #expect(whole.entries.count > names.count / 2 && whole.misformatted > names.count / 8, "\(whole.entries.count) \(whole.misformatted)")
     }
 }
 

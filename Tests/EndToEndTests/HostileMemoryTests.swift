@@ -56,6 +56,48 @@ import Testing
         #expect(perMember <= 8, "gunzip -t: \(perMember) bytes a member (peaks \(peaks) KiB)")
     }
 
+    /// A manifest of many lines, which `sum -c` checks as it reads it: read
+    /// whole, each line cost ~0.25 KiB (a million: 252 MiB, a probe
+    /// helper; `sha256sum -c` holds one line).
+    @Test func aManifestIsCheckedAsItIsRead() throws {
+        let counts = [100_000, 400_000]
+        let peaks = try peaks(counts, command: #""$BALE" sum -c "$F""#, make: """
+            open("e", "wb").close()
+            line = b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  e\\n"
+            open(name, "wb").write(line * count)
+            """)
+        let perLine = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
+        #expect(perLine <= 16, "sum -c: \(perLine) bytes a manifest line (peaks \(peaks) KiB)")
+    }
+
+    /// A pax header of many records, read whole (it may be 64 MiB) and
+    /// costing no more than itself: its body grown as it came held the old
+    /// copy and the new at each doubling (1.7 million attribute records,
+    /// 65 MB: `list` 141 MiB), and each unknown keyword was remembered to
+    /// be warned of once (1.7 million of them, 43 MB: 218 MiB).
+    @Test(arguments: ["SCHILY.xattr.user.a%d=vvvvvvvv", "NOPE.k%d=vvvvvvvv"])
+    func aPaxHeaderCostsItsSize(_ record: String) throws {
+        let counts = [150_000, 600_000]
+        let peaks = try peaks(counts, command: #""$BALE" list "$F""#, make: """
+            def rec(text):
+                body = (" " + text + "\\n").encode()
+                length = len(str(len(body))) + len(body)
+                if len(str(length)) + len(body) != length: length += 1
+                return str(length).encode() + body
+            records = b"".join(rec("\(record)" % i) for i in range(count))
+            def header(name, size, kind):
+                h = name.encode().ljust(100, b"\\0") + b"0000644\\0" + b"0000000\\0" * 2 + b"%011o\\0" % size
+                h += b"00000000000\\0" + b" " * 8 + kind + b"\\0" * 100 + b"ustar\\x0000"
+                h = h.ljust(512, b"\\0")
+                return h[:148] + b"%06o\\0 " % sum(h) + h[156:]
+            tar = header("PaxHeaders/f", len(records), b"x") + records + b"\\0" * (-len(records) % 512)
+            open(name, "wb").write(tar + header("f", 0, b"0") + b"\\0" * 1024)
+            """)
+        let recordBytes = record.utf8.count + 8  // "%d" a number of ~6 digits, the length, the blank, the newline
+        let perRecord = (peaks[1] - peaks[0]) * 1024 / (counts[1] - counts[0])
+        #expect(perRecord <= recordBytes * 3 / 2, "list: \(perRecord) bytes a record of ~\(recordBytes) (peaks \(peaks) KiB)")
+    }
+
     /// A warning for each entry (a mode field that holds no number), each
     /// named with a 4 kB name: the warnings kept stop at 8 MiB of text.
     @Test func warningsForEveryEntryAreBounded() throws {

@@ -331,21 +331,42 @@ public enum Manifest {
         var start = 0, number = 0
         while start < text.count {
             let end = text[start...].firstIndex(of: newline) ?? text.count
-            var line = text[start..<end]
+            let line = text[start..<end]
             start = end + 1
             number += 1
-            if line.first == UInt8(ascii: "#") { continue }
-            if line.last == carriageReturn { line = line.dropLast() }
-            if line.isEmpty { continue }
-            if let entry = split(Array(line), reversed: &form.reversed),
-               !(fromStandardInput && entry.path == [UInt8(ascii: "-")]) {
+            switch read(line: line, fromStandardInput: fromStandardInput, form: &form) {
+            case .passedOver: break
+            case .entry(let entry):
                 result.entries.append(entry)
                 result.entryLines.append(number)
-            } else {
-                result.misformattedLines.append(number)
+            case .misformatted: result.misformattedLines.append(number)
             }
         }
         return result
+    }
+
+    /// What one line of a manifest is, as sha256sum -c takes it.
+    public enum LineReading: Sendable {
+        /// A comment (`#` first) or an empty line: not counted as malformed.
+        case passedOver
+        /// A file and the digest it should have.
+        case entry(Listed)
+        /// A line that is not well formed (sha256sum warns of it with
+        /// `--warn` and counts it).
+        case misformatted
+    }
+
+    /// Reads one line of a manifest (without its newline) as `parse` does
+    /// each: the one rule for the whole text read at once (`parse`) and
+    /// for a manifest read a line at a time (`ManifestLines`).
+    public static func read(line: ArraySlice<UInt8>, fromStandardInput: Bool, form: inout LineForm) -> LineReading {
+        var line = line
+        if line.first == UInt8(ascii: "#") { return .passedOver }
+        if line.last == carriageReturn { line = line.dropLast() }
+        if line.isEmpty { return .passedOver }
+        guard let entry = split(Array(line), reversed: &form.reversed),
+              !(fromStandardInput && entry.path == [UInt8(ascii: "-")]) else { return .misformatted }
+        return .entry(entry)
     }
 
     /// One line, as sha256sum's split_3 takes it apart.

@@ -3,10 +3,11 @@ import Glibc
 #endif
 
 /// A manifest named on the command line (`sum -c FILE`, `verify
-/// --manifest FILE`; "-" is standard input), read whole and parsed as
-/// `sha256sum -c` parses it (`Manifest.parse`), with the two commands'
-/// rules for what makes a manifest unusable, and named in messages as
-/// sha256sum names it.
+/// --manifest FILE`; "-" is standard input), opened to be read a line at
+/// a time (`sum -c`: `ManifestLines`) or read whole (`verify --manifest`)
+/// and parsed as `sha256sum -c` parses it (`Manifest.parse`), with the
+/// two commands' rules for what makes a manifest unusable, and named in
+/// messages as sha256sum names it.
 ///
 /// The commands use this; it knows nothing of them: it returns the lines
 /// or the error, for the command to report.
@@ -35,15 +36,31 @@ public enum ManifestFile {
     /// rule (`holdsNoChecksum`, `parseStrictly`). `form` carries the line
     /// form from one manifest of a run to the next (`Manifest.LineForm`).
     public static func read(_ manifest: String, form: inout Manifest.LineForm) -> Result<Manifest.Checklist, BaleError> {
-        let fd = manifest == "-" ? 0 : withCString(TerminalText.bytes(ofName: manifest)) { open($0, O_RDONLY | O_CLOEXEC) }
+        let fd: Int32
+        switch open(manifest) {
+        case .success(let opened): fd = opened
+        case .failure(let error): return .failure(error)
+        }
+        defer { close(fd) }
+        let text: [UInt8]
+        do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: name(manifest), error)) }
+        return .success(Manifest.parse(text, fromStandardInput: manifest == "-", form: &form))
+    }
+
+    /// The manifest `manifest` ("-": standard input) opened for reading,
+    /// to be read a line at a time (`ManifestLines`) and closed with `close`.
+    public static func open(_ manifest: String) -> Result<Int32, BaleError> {
+        let fd = manifest == "-" ? 0 : withCString(TerminalText.bytes(ofName: manifest)) { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
             let failure = SystemError.current("open")  // before the name is made: an allocation may change errno
             return .failure(.cannotOpen(path: name(manifest), failure))
         }
-        defer { if fd != 0 { FileIO.close(fd) } }
-        let text: [UInt8]
-        do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: name(manifest), error)) }
-        return .success(Manifest.parse(text, fromStandardInput: manifest == "-", form: &form))
+        return .success(fd)
+    }
+
+    /// Closes what `open` opened (standard input is left open).
+    public static func close(_ fd: Int32) {
+        if fd != 0 { FileIO.close(fd) }
     }
 
     /// The well-formed lines of a manifest (`verify --manifest`), where a

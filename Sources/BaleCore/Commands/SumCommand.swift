@@ -16,9 +16,10 @@ import Synchronization
 ///
 /// `-c` behaves as `sha256sum -c` (GNU coreutils 9.1), byte for byte on
 /// standard output, with the same warnings on standard error and the
-/// same exit status: the manifest is read as sha256sum reads it
-/// (`Manifest.parse`), each file gets its `OK`, `FAILED` or `FAILED open or
-/// read` line (`Manifest.checkLine`), names are bytes from the manifest to
+/// same exit status: the manifest is read as sha256sum reads it, a line
+/// at a time as the files are checked (`ManifestLines`), each file gets
+/// its `OK`, `FAILED` or `FAILED open or read` line
+/// (`Manifest.checkLine`), names are bytes from the manifest to
 /// the open and back to the line (a name that is not UTF-8 is kept
 /// exactly), and the manifest's checks end with sha256sum's WARNING
 /// lines. A manifest with no well-formed line is an error, as there.
@@ -168,51 +169,70 @@ public struct SumCommand: Sendable {
             context.report(.sha256sum(.error, path: ManifestFile.name(manifest), quoted: ManifestFile.displayName(manifest), cause))
             return .failure
         }
-        let checklist: Manifest.Checklist
-        switch ManifestFile.read(manifest, form: &form) {
-        case .success(let read): checklist = read
+        // The manifest is read a line at a time as the files are checked
+        // (`ManifestLines`), by the job's producer, so a list of millions
+        // of files costs no more memory than one of a few: read whole, a
+        // million lines held 252 MiB (a probe helper). What the reading
+        // found is handed back in `reading` for the closing words.
+        let fd: Int32
+        switch ManifestFile.open(manifest) {
+        case .success(let opened): fd = opened
         case .failure(let error): return fail(error)
         }
+        defer { ManifestFile.close(fd) }
         // `--warn`: each malformed line is warned of where sha256sum warns
         // of it, as it reads it: before the line of the entry after it
         // (the printer says it then), the ones after the last entry at the end.
         let manifestName = manifest
         let warns = options.lines == .allAndMalformed
-        func warn(_ numbers: ArraySlice<Int>) {
-            for number in numbers { context.report(Manifest.misformattedWarning(manifest: manifestName, line: number)) }
-        }
-        if checklist.entries.isEmpty {
-            if warns { warn(checklist.misformattedLines[...]) }
-            return fail(ManifestFile.holdsNoChecksum(manifest))
-        }
-        let lastEntryLine = checklist.entryLines.last ?? 0
+        let reading = Mutex(ManifestReading(form: form))
         let sink = DigestPrinter(lines: options.lines, ignoringMissing: options.ignoreMissing, manifestName: manifestName,
                                  context: context)
-        let job = self.job(inputName: manifest, sink: sink) { [checklist] hand, _ in
-            var malformed = warns ? checklist.misformattedLines[...] : []
-            // A manifest line naming "-" means standard input, as in
-            // sha256sum (`SumItem.standardInput`, or `closedStandardInput`).
-            for (entry, line) in zip(checklist.entries, checklist.entryLines) {
-                let before = malformed.prefix { $0 < line }
-                malformed = malformed.dropFirst(before.count)
-                if entry.path == SumItem.standardInputName {
-                    var item = SumItem.standardInput() ?? .closedStandardInput
-                    item.expected = entry.digest
-                    item.misformattedBefore = Array(before)
+        let job = self.job(inputName: manifest, sink: sink) { hand, _ in
+            var read = reading.withLock { $0 }
+            defer { reading.withLock { $0 = read } }
+            var lines = ManifestLines(fd: fd, fromStandardInput: manifestName == "-")
+            do throws(SystemError) {
+                while let line = try lines.next(form: &read.form) {
+                    guard case .entry(let entry, _) = line else {
+                        read.misformatted += 1
+                        if warns, case .misformatted(let number) = line { read.misformattedUnsaid.append(number) }
+                        continue
+                    }
+                    read.entries += 1
+                    // A manifest line naming "-" means standard input, as in
+                    // sha256sum (`SumItem.standardInput`, or `closedStandardInput`).
+                    var item: SumItem
+                    if entry.path == SumItem.standardInputName {
+                        item = SumItem.standardInput() ?? .closedStandardInput
+                        item.expected = entry.digest
+                    } else {
+                        var info = stat()
+                        let found = withCString(entry.path, { stat($0, &info) }) == 0
+                        item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest)
+                        item.isRegular = found && (info.st_mode & S_IFMT) == S_IFREG
+                        if entry.path.isEmpty { item.source = SumItem.emptyNameSource }
+                    }
+                    item.misformattedBefore = read.misformattedUnsaid
+                    read.misformattedUnsaid = []
                     guard hand(item) else { return }
-                    continue
                 }
-                var info = stat()
-                let found = withCString(entry.path, { stat($0, &info) }) == 0
-                var item = SumItem(path: entry.path, size: found ? Int64(info.st_size) : 0, expected: entry.digest)
-                item.isRegular = found && (info.st_mode & S_IFMT) == S_IFREG
-                if entry.path.isEmpty { item.source = SumItem.emptyNameSource }
-                item.misformattedBefore = Array(before)
-                guard hand(item) else { return }
+            } catch {
+                read.failure = error
             }
         }
         if case .failure = runner.run(job, on: pipeline) { return nil }
-        if warns { warn(checklist.misformattedLines.drop { $0 < lastEntryLine }) }
+        let checklist = reading.withLock { $0 }
+        form = checklist.form
+        if warns {
+            for number in checklist.misformattedUnsaid {
+                context.report(Manifest.misformattedWarning(manifest: manifestName, line: number))
+            }
+        }
+        // A read error ends the manifest's check there, after the lines of
+        // the files before it, with no closing words, as in sha256sum.
+        if let failure = checklist.failure { return fail(.readFailed(path: ManifestFile.name(manifest), failure)) }
+        if checklist.entries == 0 { return fail(ManifestFile.holdsNoChecksum(manifest)) }
         // A malformed line alone does not change the exit status, unless
         // --strict; with --ignore-missing, a manifest none of whose files
         // was there and matched fails.
@@ -242,6 +262,22 @@ public struct SumCommand: Sendable {
                                       "no file was verified"))
         }
         return status
+    }
+
+    /// What the reading of one manifest found, handed from the job's
+    /// producer, which reads it, to the check's closing words.
+    private struct ManifestReading: Sendable {
+        /// The line form, as the manifests before decided it and then this one.
+        var form: Manifest.LineForm
+        /// Lines that named a file to check.
+        var entries = 0
+        /// Lines that were not well formed.
+        var misformatted = 0
+        /// With `--warn`: the numbers of the malformed lines read since
+        /// the last entry (said with the next entry's line, or at the end).
+        var misformattedUnsaid: [Int] = []
+        /// Why the manifest could not be read to its end.
+        var failure: SystemError?
     }
 
     /// The job that hashes the items `produce` hands over (calling `hand`,
