@@ -19,15 +19,31 @@
 /// same order, each with the facts and position the index gives it, and
 /// the SHA-256 the index records for a file (`indexDisagreement` names the
 /// first entry that differs).
+///
+/// Names are kept by a 128-bit hash of their components (`NameKey`), not
+/// as bytes: with a manifest of a million lines, the names as arrays (what
+/// each holds, the tree of their components, the manifest's own) cost
+/// ~0.5 KiB a line; two different names take one key with a chance of
+/// about n² / 2¹²⁹ (10⁻²⁶ for a million).
 public struct TarVerifier: TarReader.Handler {
     /// What each name holds once extracted (the name cleaned as extraction
     /// cleans it; entries extraction refuses, with `..`, are left out).
-    public private(set) var extracted: [[UInt8]: Extracted] = [:]
+    private var extracted: [NameKey: Extracted] = [:]
+
+    /// What extraction leaves at `name` (as a manifest names it: cleaned
+    /// as extraction cleans it), nil for nothing, or a name extraction refuses.
+    public func extracted(at name: [UInt8]) -> Extracted? {
+        guard case .success(let parts) = TarExtractor.components(name), !parts.isEmpty else { return nil }
+        return extracted[NameKey(parts)]
+    }
+
+    /// Whether extraction leaves a regular file anywhere.
+    public var extractsARegularFile: Bool { extracted.values.contains(where: \.isRegularFile) }
 
     /// What extraction leaves at a name.
     public enum Extracted: Equatable, Sendable {
         /// A regular file of this content (SHA-256).
-        case file(digest: [UInt8])
+        case file(digest: SHA256.Digest)
         /// A regular file not hashed: a sparse one the manifest does not
         /// name (its holes could stand for exabytes of zeros).
         case fileNotHashed
@@ -50,12 +66,12 @@ public struct TarVerifier: TarReader.Handler {
     public private(set) var entries = 0
     private var hasher: SHA256?
     /// The cleaned name of the file being read (nil: one extraction refuses).
-    private var current: [UInt8]?
+    private var current: NameKey?
     /// Its name as stored, for a message.
     private var stored: [UInt8] = []
     private let takesDigests: Bool
     /// The names the manifest lists, cleaned.
-    private let named: Set<[UInt8]>
+    private let named: Set<NameKey>
     /// The index checked against the stream, if any.
     private let index: ArchiveIndexDecoder.EntryWalk?
     /// The index's entry for the entry being read (its digest, at `end`).
@@ -82,9 +98,13 @@ public struct TarVerifier: TarReader.Handler {
     /// of holes, hashed for hours (a plain file's content is in the
     /// archive, so hashing it costs what reading it does). With an
     /// `index`, the files it has a digest for are hashed too.
-    public init(manifest: [[UInt8]]? = nil, index: ArchiveIndexDecoder.EntryWalk? = nil) {
+    public init(manifest: Manifest.Entries? = nil, index: ArchiveIndexDecoder.EntryWalk? = nil) {
         takesDigests = manifest != nil
-        named = Set((manifest ?? []).map(Self.extractedName))
+        var named = Set<NameKey>()
+        for name in manifest?.names ?? [] {
+            if case .success(let parts) = TarExtractor.components(name), !parts.isEmpty { named.insert(NameKey(parts)) }
+        }
+        self.named = named
         self.index = index
     }
 
@@ -92,66 +112,36 @@ public struct TarVerifier: TarReader.Handler {
     /// other than a directory: only a prefix of such a length can be one.
     private var lengthsNotDirectories: Set<Int> = []
 
-    /// Whether a directory above the name `parts` holds something else at
-    /// this point of the archive (a file, a link): extraction refuses the
-    /// entry ("a parent is a symbolic link or not a directory"), so the
-    /// name holds what it held before, if anything. Only the prefixes of a
-    /// length some non-directory has are looked up: hashing every prefix
-    /// cost a name of 65,536 components (`TarExtractor.maximumDepth`) some
-    /// four gigabytes of hashing.
-    private func hasParentNotADirectory(_ parts: [[UInt8]]) -> Bool {
-        guard parts.count > 1, !lengthsNotDirectories.isEmpty else { return false }
-        var prefix: [UInt8] = []
-        for part in parts.dropLast() {
-            if !prefix.isEmpty { prefix.append(UInt8(ascii: "/")) }
-            prefix += part
-            if lengthsNotDirectories.contains(prefix.count), let there = extracted[prefix], there != .directory {
-                return true
-            }
+    /// Whether a directory above the name whose prefixes are `prefixes`
+    /// (`NameKey.prefixes`: the last is the name's own) holds something
+    /// else at this point of the archive (a file, a link): extraction
+    /// refuses the entry ("a parent is a symbolic link or not a
+    /// directory"), so the name holds what it held before, if anything.
+    /// Only the prefixes of a length some non-directory has are looked up.
+    private func hasParentNotADirectory(_ prefixes: [(key: NameKey, length: Int)]) -> Bool {
+        guard prefixes.count > 1, !lengthsNotDirectories.isEmpty else { return false }
+        for prefix in prefixes.dropLast() where lengthsNotDirectories.contains(prefix.length) {
+            if let there = extracted[prefix.key], there != .directory { return true }
         }
         return false
     }
 
-    /// The names recorded, as a tree of ids: (its directory's id, its last
-    /// component) → its id; 0 is the destination. Each name costs a lookup
-    /// per component, of that component alone (a set of every prefix would
-    /// hash a name of 65,536 components some four gigabytes over).
-    private var nameIDs: [NameNode: Int] = [:]
-    /// For each id, whether a name was recorded below it.
-    private var holdsNames: [Bool] = [false]
+    /// The names below which a name was recorded: every directory above
+    /// each name recorded, by key.
+    private var holdingNames = Set<NameKey>()
 
-    private struct NameNode: Hashable {
-        var directory: Int
-        var component: [UInt8]
-    }
-
-    /// Records the name `parts` (and the directories above it) and says
-    /// whether a name was recorded below it before: extraction does not
-    /// remove a directory that holds something to put a file, a link or a
-    /// device in its place ("File exists; not extracted"), so the name
-    /// keeps what it held (a directory merges into it). `verify --manifest` said OK of an archive whose
-    /// `d/`, `d/f` and then file `d` left a directory at `d`.
-    private mutating func recordsSomethingBelow(_ parts: [[UInt8]]) -> Bool {
-        var id = 0
-        for part in parts {
-            let node = NameNode(directory: id, component: part)
-            if let known = nameIDs[node] {
-                id = known
-            } else {
-                holdsNames[id] = true
-                id = holdsNames.count
-                nameIDs[node] = id
-                holdsNames.append(false)
-            }
-        }
-        return holdsNames[id]
-    }
-
-    /// `name` as extraction cleans it (`TarExtractor.components`), or as
-    /// it is where extraction refuses it.
-    public static func extractedName(_ name: [UInt8]) -> [UInt8] {
-        guard case .success(let parts) = TarExtractor.components(name) else { return name }
-        return TarExtractor.path(of: parts)
+    /// Records the name whose prefixes are `prefixes` (and the directories
+    /// above it) and says whether a name was recorded below it before:
+    /// extraction does not remove a directory that holds something to put
+    /// a file, a link or a device in its place ("File exists; not
+    /// extracted"), so the name keeps what it held (a directory merges into
+    /// it). `verify --manifest` said OK of an archive whose `d/`, `d/f` and
+    /// then file `d` left a directory at `d`.
+    private mutating func recordsSomethingBelow(_ prefixes: [(key: NameKey, length: Int)]) -> Bool {
+        guard let name = prefixes.last else { return false }
+        let holds = holdingNames.contains(name.key)
+        for prefix in prefixes.dropLast() { holdingNames.insert(prefix.key) }
+        return holds
     }
 
     /// `name` as extraction cleans it, nil where extraction refuses it.
@@ -161,8 +151,8 @@ public struct TarVerifier: TarReader.Handler {
     }
 
     /// True when `name` can only name a directory once extracted: it ends
-    /// in a slash, or in a `.` component (`d/a/`, `d/a/.`). Cleaned
-    /// (`extractedName`) it is the name of what it is in, so a manifest's
+    /// in a slash, or in a `.` component (`d/a/`, `d/a/.`). Cleaned (as
+    /// `extracted(at:)` cleans it) it is the name of what it is in, so a manifest's
     /// `d/a/` met the archive's file `d/a`, where `sha256sum -c` of the
     /// extracted tree says "Not a directory".
     public static func namesADirectory(_ name: [UInt8]) -> Bool {
@@ -215,14 +205,15 @@ public struct TarVerifier: TarReader.Handler {
         }
         current = nil
         stored = entry.name
-        if takesDigests, whole, let parts, let name = cleaned,
-           !hasParentNotADirectory(parts), !recordsSomethingBelow(parts) || entry.kind == .directory {
+        let prefixes = takesDigests && whole ? parts.map(NameKey.prefixes) : nil
+        if let prefixes, let name = prefixes.last?.key,
+           !hasParentNotADirectory(prefixes), !recordsSomethingBelow(prefixes) || entry.kind == .directory {
             current = name
             switch entry.kind {
             case .file:
                 extracted[name] = .fileNotHashed  // until `end`
             case .hardLink:
-                extracted[name] = extracted[Self.extractedName(entry.linkTarget)].map { target in
+                extracted[name] = extracted(at: entry.linkTarget).map { target in
                     switch target {
                     case .file, .fileNotHashed: return target
                     case .directory, .other: return .other("a hard link to something not a regular file")
@@ -237,7 +228,7 @@ public struct TarVerifier: TarReader.Handler {
             case .characterDevice, .blockDevice:
                 extracted[name] = .other("a device")
             }
-            if entry.kind != .directory { lengthsNotDirectories.insert(name.count) }
+            if entry.kind != .directory, let length = prefixes.last?.length { lengthsNotDirectories.insert(length) }
         }
         let hashing = takesDigests && current != nil && (!entry.isSparse || named.contains(current!))
         hasher = (hashing || indexed?.sha256 != nil) && entry.kind == .file && whole ? SHA256() : nil
@@ -274,7 +265,7 @@ public struct TarVerifier: TarReader.Handler {
     public mutating func end() throws(BaleError) {
         if let hasher {
             let digest = hasher.finish()
-            if let current { extracted[current] = .file(digest: digest) }
+            if let current { extracted[current] = .file(digest: SHA256.Digest(digest)) }
             if indexDisagreement == nil, let recorded = indexed?.sha256, recorded != digest {
                 indexDisagreement = "entry \(entries) (\(TerminalText.escaped(stored))): its content's SHA-256 "
                     + "differs from the index's"
@@ -291,4 +282,49 @@ public struct TarVerifier: TarReader.Handler {
     }
 
     public mutating func finish() -> [Diagnostic] { [] }
+}
+
+extension TarVerifier {
+    /// A name as extraction cleans it, by 128 bits of hash of its
+    /// components (two of Swift's seeded hashers, told apart by a salt):
+    /// 16 bytes a name however long, where the name as an array, a key of
+    /// the tree of components and a set's copy cost ~0.5 KiB a manifest
+    /// line. The components are hashed one after another, each with its
+    /// length, so a name's prefixes come out of one pass over it
+    /// (`prefixes`): hashed each from its start, the prefixes of a name of
+    /// 65,536 components (`TarExtractor.maximumDepth`) took gigabytes of hashing.
+    struct NameKey: Hashable {
+        var low: Int
+        var high: Int
+
+        /// The key of the name made of `parts`.
+        init(_ parts: [[UInt8]]) {
+            self = Self.prefixes(parts).last?.key ?? NameKey(low: 0, high: 0)
+        }
+
+        private init(low: Int, high: Int) {
+            self.low = low
+            self.high = high
+        }
+
+        /// The key and the length in bytes (slashes counted) of each
+        /// prefix of the name made of `parts`, the shortest first, the
+        /// whole name last.
+        static func prefixes(_ parts: [[UInt8]]) -> [(key: NameKey, length: Int)] {
+            var low = Hasher(), high = Hasher()
+            low.combine(0x4C4F)
+            high.combine(0x4849)
+            var result: [(key: NameKey, length: Int)] = []
+            result.reserveCapacity(parts.count)
+            var length = -1
+            for part in parts {
+                low.combine(part)
+                high.combine(part)
+                length += part.count + 1
+                let (lowCopy, highCopy) = (low, high)
+                result.append((NameKey(low: lowCopy.finalize(), high: highCopy.finalize()), length))
+            }
+            return result
+        }
+    }
 }

@@ -4,9 +4,8 @@ import Glibc
 
 /// A manifest named on the command line (`sum -c FILE`, `verify
 /// --manifest FILE`; "-" is standard input), opened to be read a line at
-/// a time (`sum -c`: `ManifestLines`) or read whole (`verify --manifest`)
-/// and parsed as `sha256sum -c` parses it (`Manifest.parse`), with the
-/// two commands' rules for what makes a manifest unusable, and named in
+/// a time (`ManifestLines`) as `sha256sum -c` reads it, with the two
+/// commands' rules for what makes a manifest unusable, and named in
 /// messages as sha256sum names it.
 ///
 /// The commands use this; it knows nothing of them: it returns the lines
@@ -30,23 +29,6 @@ public enum ManifestFile {
         .corrupt(path: name(manifest), offset: nil, reason: "no properly formatted checksum lines found")
     }
 
-    /// Reads the manifest `manifest` ("-": standard input) as `sha256sum
-    /// -c` reads it (see `Manifest.parse`): its lines, or why it cannot be
-    /// read. What makes a manifest unusable beyond that is the command's
-    /// rule (`holdsNoChecksum`, `parseStrictly`). `form` carries the line
-    /// form from one manifest of a run to the next (`Manifest.LineForm`).
-    public static func read(_ manifest: String, form: inout Manifest.LineForm) -> Result<Manifest.Checklist, BaleError> {
-        let fd: Int32
-        switch open(manifest) {
-        case .success(let opened): fd = opened
-        case .failure(let error): return .failure(error)
-        }
-        defer { close(fd) }
-        let text: [UInt8]
-        do { text = try FileIO.readAll(fd) } catch { return .failure(.readFailed(path: name(manifest), error)) }
-        return .success(Manifest.parse(text, fromStandardInput: manifest == "-", form: &form))
-    }
-
     /// The manifest `manifest` ("-": standard input) opened for reading,
     /// to be read a line at a time (`ManifestLines`) and closed with `close`.
     public static func open(_ manifest: String) -> Result<Int32, BaleError> {
@@ -68,13 +50,35 @@ public enum ManifestFile {
     /// misread would pass for the wrong reason. An empty manifest is one
     /// (of an archive with no regular file, such as a `--shard` part that
     /// got none), unlike for `sum -c`, which has nothing to check then.
-    public static func parseStrictly(_ manifest: String) -> Result<[Manifest.Listed], BaleError> {
-        var form = Manifest.LineForm()
-        return read(manifest, form: &form).flatMap { checklist in
-            checklist.misformatted == 0 ? .success(checklist.entries)
-                : .failure(.corrupt(path: name(manifest), offset: nil,
-                                    reason: "\(checklist.misformatted) line\(checklist.misformatted == 1 ? " is" : "s are") "
-                                        + "not a SHA-256 line (HEX  NAME)"))
+    /// Read a line at a time into `Manifest.Entries` (its digests in one
+    /// flat array): read whole, each line of the text and its two arrays
+    /// were held with it.
+    public static func readStrictly(_ manifest: String) -> Result<Manifest.Entries, BaleError> {
+        let fd: Int32
+        switch open(manifest) {
+        case .success(let opened): fd = opened
+        case .failure(let error): return .failure(error)
         }
+        defer { close(fd) }
+        var lines = ManifestLines(fd: fd, fromStandardInput: manifest == "-")
+        var form = Manifest.LineForm()
+        var entries = Manifest.Entries()
+        var misformatted = 0
+        do throws(SystemError) {
+            while let line = try lines.next(form: &form) {
+                switch line {
+                case .entry(let entry, _): entries.append(name: entry.path, digest: entry.digest)
+                case .misformatted: misformatted += 1
+                }
+            }
+        } catch {
+            return .failure(.readFailed(path: name(manifest), error))
+        }
+        guard misformatted == 0 else {
+            return .failure(.corrupt(path: name(manifest), offset: nil,
+                                     reason: "\(misformatted) line\(misformatted == 1 ? " is" : "s are") "
+                                         + "not a SHA-256 line (HEX  NAME)"))
+        }
+        return .success(entries)
     }
 }

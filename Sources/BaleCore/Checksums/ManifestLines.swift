@@ -7,10 +7,10 @@ import Glibc
 /// manifest of millions of lines costs the memory of one line and the
 /// files queued for the workers, not of the whole list.
 ///
-/// Read whole (`ManifestFile.read`, kept for `verify --manifest`, which
-/// looks names up in the archive's order), a manifest of a million lines
-/// held ~0.25 KiB a line: 252 MiB at the peak of `sum -c` (a probe
-/// helper), against the 160 MiB the defaults promise.
+/// Read whole, a manifest of a million lines held ~0.25 KiB a line: 252
+/// MiB at the peak of `sum -c` (a probe helper), against the 160 MiB the
+/// defaults promise. (`verify --manifest`, which looks names up in the
+/// archive's order, keeps its lines, compactly: `ManifestFile.readStrictly`.)
 ///
 /// Each line is taken apart by `Manifest.read(line:)`, the rule `parse`
 /// uses for a whole text, and numbered from 1 with comments and blank

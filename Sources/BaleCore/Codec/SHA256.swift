@@ -42,6 +42,29 @@ public final class SHA256 {
         EVP_DigestInit_ex(context, Self.algorithm, nil)
     }
 
+    /// A digest held in place, 32 bytes (as an array, 32 more and an
+    /// allocation): what `verify --manifest` keeps of each file.
+    public struct Digest: Hashable, Sendable {
+        private var words: (UInt64, UInt64, UInt64, UInt64)
+
+        /// The digest whose bytes are `bytes` (32 of them).
+        public init<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+            precondition(bytes.count == 32)
+            var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: bytes) }
+            self.words = words
+        }
+
+        public static func == (a: Digest, b: Digest) -> Bool { a.words == b.words }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(words.0)
+            hasher.combine(words.1)
+            hasher.combine(words.2)
+            hasher.combine(words.3)
+        }
+    }
+
     /// The digest of everything added; the hasher starts again empty.
     public func finish() -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in

@@ -159,9 +159,9 @@ public struct UnpackCommand {
     private func verify(_ input: ArchiveInput, manifest: String?, pipeline: Pipeline) -> ExitCode {
         let context = options.context
         let (name, fd, seekable, isGzip, stream) = (input.name, input.fd, input.seekable, input.isGzip, input.stream)
-        var expected: [Manifest.Listed] = []
+        var expected = Manifest.Entries()
         if let manifest {
-            switch ManifestFile.parseStrictly(manifest) {
+            switch ManifestFile.readStrictly(manifest) {
             case .success(let entries): expected = entries
             case .failure(let error):
                 context.fail(error)
@@ -185,7 +185,7 @@ public struct UnpackCommand {
             }
         }
         let sink = TarStreamSink(archiveName: name,
-                                 handler: TarVerifier(manifest: manifest == nil ? nil : expected.map(\.path),
+                                 handler: TarVerifier(manifest: manifest == nil ? nil : expected,
                                                       index: index))
         // The content says whether it is a tar (`TarSniffer`), not the name:
         // a plain file that is none is "not in gzip format", as gunzip -t
@@ -263,11 +263,12 @@ public struct UnpackCommand {
             return .failure
         }
         var failed = 0
-        for entry in expected {
-            let shown = TerminalText.name(entry.path)
+        for (index, path) in expected.names.enumerated() {
+            let shown = TerminalText.name(path)
+            let digest = SHA256.Digest(expected.digests[(32 * index)..<(32 * index + 32)])
             // Judged by what extraction leaves at the name (`TarVerifier`).
-            let found = verifier.extracted[TarVerifier.extractedName(entry.path)]
-            if let found, found != .directory, TarVerifier.namesADirectory(entry.path) {
+            let found = verifier.extracted(at: path)
+            if let found, found != .directory, TarVerifier.namesADirectory(path) {
                 context.report(.error(path: shown, "FAILED (extracted from \(name) it is not a directory: "
                                       + "Not a directory)"))
                 failed += 1
@@ -277,7 +278,7 @@ public struct UnpackCommand {
             case nil:
                 context.report(.error(path: shown, "not in \(name)"))
                 failed += 1
-            case .file(let digest)? where digest != entry.digest:
+            case .file(let found)? where found != digest:
                 context.report(.error(path: shown, "FAILED (its content in \(name) differs from the manifest)"))
                 failed += 1
             case .file?:
@@ -305,7 +306,7 @@ public struct UnpackCommand {
         // regular file (a `--shard` part that got none), for which `pack
         // --manifest` writes one. Against files it said OK, where `sha256sum
         // -c` of it fails.
-        if let manifest, expected.isEmpty, verifier.extracted.values.contains(where: \.isRegularFile) {
+        if let manifest, expected.count == 0, verifier.extractsARegularFile {
             context.fail(ManifestFile.holdsNoChecksum(manifest))
             return .failure
         }
