@@ -64,7 +64,11 @@ public struct TarVerifier: TarReader.Handler {
     public private(set) var lastEntry: String?
     /// Entries read.
     public private(set) var entries = 0
+    /// The hasher of the file being read, if it is hashed: one for the
+    /// run, started again for each file (a context made for each of
+    /// 100,000 small files costs as much as hashing them, `SHA256`).
     private var hasher: SHA256?
+    private let reusedHasher = SHA256()
     /// The cleaned name of the file being read (nil: one extraction refuses).
     private var current: NameKey?
     /// Its name as stored, for a message.
@@ -231,7 +235,8 @@ public struct TarVerifier: TarReader.Handler {
             if entry.kind != .directory, let length = prefixes.last?.length { lengthsNotDirectories.insert(length) }
         }
         let hashing = takesDigests && current != nil && (!entry.isSparse || named.contains(current!))
-        hasher = (hashing || indexed?.sha256 != nil) && entry.kind == .file && whole ? SHA256() : nil
+        hasher = (hashing || indexed?.sha256 != nil) && entry.kind == .file && whole ? reusedHasher : nil
+        hasher?.restart()  // a file whose reading stopped short left its bytes
     }
 
     /// The index's entry for the entry just begun, compared with it; nil
