@@ -24,9 +24,13 @@ struct Unpack: ParsableCommand {
         Extended attributes, ACLs and capabilities are restored (ACLs with \
         the modes in full, as bsdtar: as root or with --same-permissions; \
         security.* and trusted.* as root; --no-xattrs: none). An entry of \
-        bale's own archive (a file) that differs from the archive's index, \
-        which bale list shows, is not extracted (exit 1): the archive was \
-        changed after bale made it.
+        bale's own archive (a file) that differs from what the archive's \
+        index records of it (its name, type, mode, owner, size, link target \
+        and place: what bale list shows) is not extracted (exit 1): the \
+        archive was changed after bale made it. Content is held to its \
+        members' CRC-32s as it is inflated; to the SHA-256 the index keeps \
+        of each file, only by bale verify (a member re-deflated with its \
+        CRC-32s made anew passes the first).
 
         Examples:
           bale unpack logs.tar.gz

@@ -347,6 +347,39 @@ import Testing
             """, "\(run.stdout)\(run.stderr)")
     }
 
+    /// The end member's stream length locates the stream's start from the
+    /// file's tail. A flipped bit of it led into the middle of a member,
+    /// taken as archives joined with cat (a stream after another): the
+    /// index was passed over in silence, `verify` said OK and `cat` of a
+    /// hard link wrote nothing, exit 0 (a probe helper). Now a length that
+    /// does not lead to a gzip member (or leads past the file's start)
+    /// makes the index damaged: `verify` fails, `cat` and `list` warn as
+    /// they read the stream. Archives joined with cat are read as before.
+    @Test func aStreamLengthLeadingNowhereDamagesTheIndex() throws {
+        let run = try Scratch().run(#"""
+            mkdir d; head -c 3000 /dev/urandom > d/a; ln d/a d/hard; seq 1 100000 > d/b
+            "$BALE" pack d -o x.tgz -q
+            for bit in 1 16; do
+                python3 -c "import sys; d = bytearray(open('x.tgz', 'rb').read()); d[len(d) - 26] ^= $bit; open('f.tgz', 'wb').write(d)"
+                gzip -t f.tgz && echo "$bit: gzip -t 0"
+                "$BALE" verify f.tgz > /dev/null 2> err; echo "$bit: verify $? $(grep -c 'the end member records a stream' err)"
+                "$BALE" cat f.tgz d/hard > out 2> err; echo "$bit: cat $? $(wc -c < out) $(grep -c 'index is not usable' err)"
+            done
+            cat x.tgz x.tgz > joined.tgz
+            "$BALE" list joined.tgz > /dev/null 2> err; echo "joined: list $? $(grep -c 'index' err)"
+            """#)
+        #expect(run.stdout == """
+            1: gzip -t 0
+            1: verify 1 1
+            1: cat 2 0 1
+            16: gzip -t 0
+            16: verify 1 1
+            16: cat 2 0 1
+            joined: list 2 0
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
+
     /// `cat` takes no word of the index unread. An index that calls a
     /// hard link a symbolic link (an entry `cat` writes nothing for), or
     /// that lost the link's target (renamed it), had `cat` write nothing,

@@ -63,7 +63,19 @@ public enum ArchiveIndexReader {
         // A stream that begins later follows something else (archives
         // joined with cat, which tar reads as the first of them): its index
         // would describe the last part alone, so the file is read as a stream.
-        guard streamStart == 0 else { return .absent }
+        // But only where a member begins: a stream length that leads
+        // elsewhere is damaged (one flipped bit of it, and `verify` said OK
+        // while `cat` of a hard link, read without the index, gave nothing:
+        // a probe helper), or the members before were rewritten (a name
+        // added to a header), and the index's places are no longer theirs.
+        guard streamStart == 0 else {
+            let start = (try? read(fd, count: 3, at: streamStart)) ?? []
+            guard start == [0x1F, 0x8B, 0x08] else {
+                return .unusable(reason: "the end member records a stream of \(record.streamLength) bytes, "
+                                 + "which does not begin at a gzip member")
+            }
+            return .absent
+        }
         guard record.indexOffset < record.streamLength else {
             return .unusable(reason: "the end member's index offset lies outside the stream")
         }
