@@ -163,4 +163,34 @@ import Testing
 
             """, "\(run.stdout)\(run.stderr)")
     }
+
+    /// A member of bale's whose deflate data runs past the length its
+    /// header records and on to the end of the file (here a stored block
+    /// claiming 65,535 bytes, holding a tar of its own) is damaged, not
+    /// cut short: its bytes are dropped, as those of a member that fails
+    /// its check. Taken as a member cut short, its bytes were extracted
+    /// (a probe helper's bit flip wrote a file's wrong bytes; here
+    /// `d/evil`), exit 1 with the file in place.
+    @Test func aMemberRunningPastItsLengthIsNotExtracted() throws {
+        let run = try Scratch().run(#"""
+            mkdir d; seq 1 1000 > d/a
+            "$BALE" pack -q d -o x.tgz
+            python3 - <<'PY'
+            import struct, tarfile, io
+            d = open('x.tgz', 'rb').read()
+            header = d[:12 + struct.unpack('<H', d[10:12])[0]]
+            tar = io.BytesIO()
+            with tarfile.open(fileobj=tar, mode='w', format=tarfile.USTAR_FORMAT) as t:
+                info = tarfile.TarInfo('d/evil'); info.size = 5; t.addfile(info, io.BytesIO(b'EVIL\n'))
+            open('f.tgz', 'wb').write(header + b'\x01' + struct.pack('<HH', 65535, 0) + tar.getvalue())
+            PY
+            mkdir o; "$BALE" unpack -C o f.tgz 2> err; echo "unpack $?"; find o -type f
+            "$BALE" gunzip -c f.tgz > /dev/null 2>&1; echo "gunzip $?"
+            """#)
+        #expect(run.stdout == """
+            unpack 1
+            gunzip 1
+
+            """, "\(run.stdout)\(run.stderr)")
+    }
 }

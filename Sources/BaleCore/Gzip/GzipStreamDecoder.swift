@@ -441,7 +441,13 @@ public struct GzipStreamDecoder {
             // before the damage that does not check out, comes first. But
             // a held member (bale's own) whose deflate data is damaged is
             // dropped: only one cut short is written as far as it goes.
-            if case .truncated = error {} else { checking.passesUnfinishedMember = false }
+            // One whose inflater read past the length its header records
+            // and met the end of the input was not cut short: its deflate
+            // data is damaged (a flipped bit had it take the members after
+            // it as its own), and its wrong bytes were extracted into a
+            // file, exit 1 but the file in place (a probe helper).
+            let pastItsLength = inMember && memberHeader?.recordedSizes.map { consumed - memberStart > Int64($0.memberLength) } == true
+            if case .truncated = error, !pastItsLength {} else { checking.passesUnfinishedMember = false }
             try handOver(last: true)
             throw error
         }
