@@ -24,7 +24,7 @@
 /// as bytes: with a manifest of a million lines, the names as arrays (what
 /// each holds, the tree of their components, the manifest's own) cost
 /// ~0.5 KiB a line; two different names take one key with a chance of
-/// about n² / 2¹²⁹ (10⁻²⁶ for a million).
+/// about n² / 2¹²⁹ (10⁻²⁷ for a million).
 public struct TarVerifier: TarReader.Handler {
     /// What each name holds once extracted (the name cleaned as extraction
     /// cleans it; entries extraction refuses, with `..`, are left out).

@@ -446,7 +446,8 @@ public struct GzipStreamDecoder {
             // data is damaged (a flipped bit had it take the members after
             // it as its own), and its wrong bytes were extracted into a
             // file, exit 1 but the file in place (a probe helper).
-            let pastItsLength = inMember && memberHeader?.recordedSizes.map { consumed - memberStart > Int64($0.memberLength) } == true
+            let recordedLength = inMember ? memberHeader?.recordedSizes.map { Int64($0.memberLength) } : nil
+            let pastItsLength = recordedLength.map { consumed - memberStart > $0 } ?? false
             if case .truncated = error, !pastItsLength {} else { checking.passesUnfinishedMember = false }
             try handOver(last: true)
             throw error
