@@ -44,8 +44,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         // The few POSIX pieces Swift cannot import: pipe2, F_SETPIPE_SZ,
-        // the wait-status macros; and SHA-256 of two files at once on the
-        // SHA instructions (SHA256Pair.c).
+        // the wait-status macros; and SHA-256 of many files at once, on the
+        // SHA instructions or AVX-512 (SHA256Many.c).
         .target(name: "CSystem"),
         .target(
             name: "BaleCore",

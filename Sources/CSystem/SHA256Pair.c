@@ -1,26 +1,28 @@
-// SHA-256 of whole messages two at a time on the CPU's SHA instructions
-// (SHA-NI), their rounds interleaved, for `bale sum`'s workers
-// (`FileBatchHasher`): two lanes, each taking the next message as soon as
-// its own is done, so both stay busy to the last message.
+// SHA-256 on the CPU's SHA instructions (SHA-NI), one message or two at
+// a time, their rounds interleaved: the cores `bale_sha256_many`
+// (SHA256Many.c) runs two lanes on, and the block-by-block calls
+// `FilePairHasher` uses for two large files side by side.
 //
-// Why: one message's SHA-256 is a chain, each 4-round step
+// Why two: one message's SHA-256 is a chain, each 4-round step
 // (sha256rnds2) waiting for the one before, so on one message the SHA
 // unit mostly waits for its own results. A second, independent message
-// fills those waits: a C loop on this project's machine (AMD EPYC) hashed
-// 2.7-3.0 GB/s a core two messages at a time against OpenSSL's 1.35-1.57
-// GB/s one at a time, for messages of 5 KB to 1 MB. (Intel's multi-buffer
-// library, libipsec-mb, does the same for messages below 64 KiB only, and
-// at 2.3-2.7 GB/s.)
+// fills those waits: a C loop on an AMD EPYC hashed 2.7-3.0 GB/s a core
+// two messages at a time against OpenSSL's 1.35-1.57 GB/s one at a time,
+// for messages of 5 KB to 1 MB. On an Intel Xeon whose SHA unit takes
+// more cycles per step, the pair gains less (1.70 GB/s against 1.42):
+// there sixteen messages on AVX-512 go faster (SHA256Sixteen.c).
 //
 // The rounds are the FIPS 180-4 ones, written as Intel's SHA extensions
 // lay them out: the state in two registers (ABEF, CDGH), the message
 // schedule four words at a time (sha256msg1, sha256msg2), four rounds per
 // pair of sha256rnds2. The tests compare every length from 0 to 130 bytes
-// and pages and more with sha256sum (SumPairTests); the padding is the
-// standard one (0x80, zeros, the length in bits, big-endian).
+// and pages and more with sha256sum (SumPairTests, SHA256LanesTests); the
+// padding is the standard one (0x80, zeros, the length in bits,
+// big-endian: `bale_sha256_pad`).
 #include <stdint.h>
 #include <string.h>
 #include "CSystem.h"
+#include "SHA256Lanes.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -35,7 +37,7 @@ int bale_sha256_pair_available(void) {
     return ssse3 && sse41 && sha;
 }
 
-static const uint32_t K[64] = {
+const uint32_t bale_sha256_k[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -45,7 +47,7 @@ static const uint32_t K[64] = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
-static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+const uint32_t bale_sha256_h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
 #define TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
@@ -74,13 +76,13 @@ TARGET static inline void store_state(uint32_t s[8], __m128i abef, __m128i cdgh)
         x = _mm_add_epi32(x, _mm_alignr_epi8(w[((i) + 3) & 3], w[((i) + 2) & 3], 4)); \
         w[(i) & 3] = _mm_sha256msg2_epu32(x, w[((i) + 3) & 3]); \
     } \
-    __m128i m = _mm_add_epi32(w[(i) & 3], _mm_loadu_si128((const __m128i *)&K[4 * (i)])); \
+    __m128i m = _mm_add_epi32(w[(i) & 3], _mm_loadu_si128((const __m128i *)&bale_sha256_k[4 * (i)])); \
     s1 = _mm_sha256rnds2_epu32(s1, s0, m); \
     m = _mm_shuffle_epi32(m, 0x0E); \
     s0 = _mm_sha256rnds2_epu32(s0, s1, m); \
 } while (0)
 
-TARGET static void sha256_x1(uint32_t state[8], const uint8_t *data, size_t blocks) {
+TARGET void bale_sha256_x1(uint32_t state[8], const uint8_t *data, size_t blocks) {
     __m128i s0, s1; load_state(state, &s0, &s1);
     const __m128i mask = MASK;
     while (blocks--) {
@@ -97,7 +99,7 @@ TARGET static void sha256_x1(uint32_t state[8], const uint8_t *data, size_t bloc
 }
 
 #define GROUP2(i) GROUP(i, wa, a0, a1); GROUP(i, wb, b0, b1)
-TARGET static void sha256_x2(uint32_t sa[8], uint32_t sb[8], const uint8_t *da, const uint8_t *db, size_t blocks) {
+TARGET void bale_sha256_x2(uint32_t sa[8], uint32_t sb[8], const uint8_t *da, const uint8_t *db, size_t blocks) {
     __m128i a0, a1, b0, b1; load_state(sa, &a0, &a1); load_state(sb, &b0, &b1);
     const __m128i mask = MASK;
     while (blocks--) {
@@ -115,8 +117,9 @@ TARGET static void sha256_x2(uint32_t sa[8], uint32_t sb[8], const uint8_t *da, 
     store_state(sa, a0, a1); store_state(sb, b0, b1);
 }
 
-// The padded end of a message: its last partial block, 0x80, zeros, the bit length; 1 or 2 blocks.
-static size_t pad(const uint8_t *message, size_t length, uint8_t tail[128]) {
+// The padded end of a message: its last partial block, 0x80, zeros, the
+// bit length; 1 or 2 blocks (returned).
+size_t bale_sha256_pad(const uint8_t *message, size_t length, uint8_t tail[128]) {
     size_t rest = length % 64, blocks = rest < 56 ? 1 : 2;
     memset(tail, 0, 128);
     memcpy(tail, message + length - rest, rest);
@@ -125,86 +128,32 @@ static size_t pad(const uint8_t *message, size_t length, uint8_t tail[128]) {
     for (int i = 0; i < 8; i++) tail[64 * blocks - 1 - i] = (uint8_t)(bits >> (8 * i));
     return blocks;
 }
-static void output(const uint32_t s[8], uint8_t *digest) {
-    for (int i = 0; i < 8; i++) { digest[4*i] = s[i] >> 24; digest[4*i+1] = s[i] >> 16; digest[4*i+2] = s[i] >> 8; digest[4*i+3] = s[i]; }
-}
 
-/// One lane of `bale_sha256_many`: the message it hashes and where it is.
-struct lane {
-    int message;            // index, or -1 when the lane has no message left
-    const uint8_t *at;      // the next block
-    size_t blocks;          // blocks left in this segment (the message's whole blocks, then its padded end)
-    int in_end;             // 1 while hashing the padded end
-    uint32_t state[8];
-    uint8_t end[128];
-    size_t end_blocks;
-};
-
-/// Gives `lane` the next message, if any; skips to its padded end when it has no whole block.
-static void take(struct lane *lane, int *next, int count, const uint8_t *const *messages, const size_t *lengths) {
-    if (*next >= count) { lane->message = -1; lane->blocks = 0; return; }
-    const int index = (*next)++;
-    lane->message = index;
-    memcpy(lane->state, H0, 32);
-    lane->end_blocks = pad(messages[index], lengths[index], lane->end);
-    lane->at = messages[index];
-    lane->blocks = lengths[index] / 64;
-    lane->in_end = 0;
-    if (lane->blocks == 0) { lane->at = lane->end; lane->blocks = lane->end_blocks; lane->in_end = 1; }
-}
-
-/// After a segment of `lane` ended: on to its padded end, or its digest out and the next message.
-static void advance(struct lane *lane, int *next, int count, const uint8_t *const *messages, const size_t *lengths,
-                    uint8_t *digests) {
-    if (!lane->in_end) {
-        lane->at = lane->end;
-        lane->blocks = lane->end_blocks;
-        lane->in_end = 1;
-        return;
-    }
-    output(lane->state, digests + 32 * (size_t)lane->message);
-    take(lane, next, count, messages, lengths);
-}
-
-void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests) {
-    struct lane a, b;
-    int next = 0;
-    take(&a, &next, count, messages, lengths);
-    take(&b, &next, count, messages, lengths);
-    while (a.message >= 0 && b.message >= 0) {
-        const size_t blocks = a.blocks < b.blocks ? a.blocks : b.blocks;
-        sha256_x2(a.state, b.state, a.at, b.at, blocks);
-        a.at += 64 * blocks; a.blocks -= blocks;
-        b.at += 64 * blocks; b.blocks -= blocks;
-        if (a.blocks == 0) advance(&a, &next, count, messages, lengths, digests);
-        if (b.blocks == 0) advance(&b, &next, count, messages, lengths, digests);
-    }
-    struct lane *last = a.message >= 0 ? &a : &b;
-    while (last->message >= 0) {
-        sha256_x1(last->state, last->at, last->blocks);
-        last->blocks = 0;
-        advance(last, &next, count, messages, lengths, digests);
+void bale_sha256_output(const uint32_t s[8], uint8_t *digest) {
+    for (int i = 0; i < 8; i++) {
+        digest[4 * i] = (uint8_t)(s[i] >> 24); digest[4 * i + 1] = (uint8_t)(s[i] >> 16);
+        digest[4 * i + 2] = (uint8_t)(s[i] >> 8); digest[4 * i + 3] = (uint8_t)s[i];
     }
 }
 
 // Two long messages side by side (`FilePairHasher`: two large files, each
-// read a window at a time): the same rounds as `bale_sha256_many`, exposed
-// block by block, with the state between calls kept by the caller.
+// read a window at a time): the same rounds, exposed block by block, with
+// the state between calls kept by the caller.
 
-void bale_sha256_start(uint32_t state[8]) { memcpy(state, H0, 32); }
+void bale_sha256_start(uint32_t state[8]) { memcpy(state, bale_sha256_h0, 32); }
 
 void bale_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks) {
-    if (blocks > 0) sha256_x1(state, data, blocks);
+    if (blocks > 0) bale_sha256_x1(state, data, blocks);
 }
 
 void bale_sha256_blocks_pair(uint32_t a[8], const uint8_t *da, uint32_t b[8], const uint8_t *db, size_t blocks) {
-    if (blocks > 0) sha256_x2(a, b, da, db, blocks);
+    if (blocks > 0) bale_sha256_x2(a, b, da, db, blocks);
 }
 
 void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_length, uint64_t total_length,
                         uint8_t digest[32]) {
-    // `pad` takes the message's last `total % 64` bytes from the end of what
-    // it is given; `rest` holds exactly those.
+    // `rest` holds the message's last `total % 64` bytes, as
+    // `bale_sha256_pad` takes them from a whole message's end.
     uint8_t tail[128];
     const size_t partial = (size_t)(total_length % 64);
     const size_t blocks = partial < 56 ? 1 : 2;
@@ -213,8 +162,8 @@ void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_leng
     tail[partial] = 0x80;
     const uint64_t bits = total_length * 8;
     for (int i = 0; i < 8; i++) tail[64 * blocks - 1 - i] = (uint8_t)(bits >> (8 * i));
-    sha256_x1(state, tail, blocks);
-    output(state, digest);
+    bale_sha256_x1(state, tail, blocks);
+    bale_sha256_output(state, digest);
 }
 
 #else
@@ -222,7 +171,6 @@ void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_leng
 // so, and bale hashes with libcrypto; the rest is never called.
 #include <stdlib.h>
 int bale_sha256_pair_available(void) { return 0; }
-void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests) { abort(); }
 void bale_sha256_start(uint32_t state[8]) { abort(); }
 void bale_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks) { abort(); }
 void bale_sha256_blocks_pair(uint32_t a[8], const uint8_t *da, uint32_t b[8], const uint8_t *db, size_t blocks) { abort(); }

@@ -5,24 +5,27 @@ import CSystem
 
 /// Hashes the files of one `digestFiles` request (`bale sum`), what a
 /// worker does with a batch: its regular files read whole, one after
-/// another, into one buffer, then hashed two at a time, their SHA-256
-/// rounds interleaved on the CPU's SHA instructions (`bale_sha256_many`,
-/// Sources/CSystem/SHA256Pair.c); a file alone in its batch (a large one),
-/// one listed without a size (a pipe, a device), one that grew or shrank
-/// since it was listed, and every file on a CPU without SHA instructions,
-/// read and hashed by itself (`FileHasher`, libcrypto); two large files
-/// that are a batch together, side by side (`FilePairHasher`).
+/// another, into one buffer, then hashed side by side in lanes: sixteen on
+/// AVX-512 or two interleaved on the CPU's SHA instructions, whichever the
+/// CPU runs faster (`bale_sha256_many`, Sources/CSystem/SHA256Many.c); a
+/// file alone in its batch (a large one), one listed without a size (a
+/// pipe, a device), one that grew or shrank since it was listed, and
+/// every file on a CPU with neither, read and hashed by itself
+/// (`FileHasher`, libcrypto); two large files that are a batch together,
+/// side by side on the SHA instructions (`FilePairHasher`).
 ///
 /// Why: one file's SHA-256 is a chain of blocks, each waiting for the one
 /// before, and the SHA instructions spend most of one chain waiting for
 /// their own results; two files at once fill those waits. On the text
 /// corpus's tree (12,103 files) the hashing was 41% of `bale sum`'s CPU
-/// (the workers' libcrypto samples); a C loop hashed 5 KB to 1 MB
-/// messages at 1.35-1.57 GB/s a core with OpenSSL and 2.7-3.0 GB/s two at
-/// a time. The files of a batch of several hold at most
-/// `PathBatchCutter`'s 4 MiB together, so one buffer of that size takes
-/// them all; each of the two lanes takes the next file as soon as its own
-/// is done, longest first, so that little is left for one lane alone.
+/// (the workers' libcrypto samples); a C loop on an AMD EPYC hashed 5 KB
+/// to 1 MB messages at 1.35-1.57 GB/s a core with OpenSSL and 2.7-3.0
+/// GB/s two at a time. On an Intel Xeon, whose SHA unit the pair fills
+/// less (1.70 GB/s), sixteen lanes of AVX-512 reach 2.7-2.9 GB/s. The
+/// files of a batch of several hold at most `PathBatchCutter`'s 4 MiB
+/// together, so one buffer of that size takes them all; each lane takes
+/// the next file as soon as its own is done, longest first, so that
+/// little is left for few lanes at the end.
 ///
 /// A file the walk listed without its size (`DigestTarget.sizeAtOpen`:
 /// the walk took its type from its directory's listing and did not stat
@@ -71,8 +74,10 @@ final class FileBatchHasher {
 
     private let single = FileHasher()
     private lazy var pair = FilePairHasher(buffers: buffer)
-    /// Whether the CPU has the SHA instructions `bale_sha256_many` needs.
-    private let hasLanes = bale_sha256_pair_available() != 0
+    /// Whether the CPU has the SHA instructions or AVX-512 `bale_sha256_many` needs.
+    private let hasLanes = bale_sha256_many_available() != 0
+    /// Whether the CPU has the SHA instructions `FilePairHasher` needs.
+    private let hasPair = bale_sha256_pair_available() != 0
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
     /// The directory of the files being opened, opened once for all of
     /// them that share it (`DirectoryOfPaths`).
@@ -94,7 +99,7 @@ final class FileBatchHasher {
     func digests(of targets: [Target], deliver: (Int, WorkReply.FileDigest) -> Void) {
         // Two large files (`PathBatchCutter` pairs them, by the same
         // bound): side by side.
-        if hasLanes, targets.count == 2, targets.allSatisfy({ ($0.listedSize ?? 0) > SumCommand.batchBytes }),
+        if hasPair, targets.count == 2, targets.allSatisfy({ ($0.listedSize ?? 0) > SumCommand.batchBytes }),
            case .file(let one, _, let oneStamp) = open(targets[0]) {
             defer { FileIO.close(one) }
             if case .file(let two, _, let twoStamp) = open(targets[1]) {
@@ -264,8 +269,8 @@ final class FileBatchHasher {
         return got == length ? .read : .changed
     }
 
-    /// Hashes the files `held` in `buffer`, two at a time, longest first
-    /// (`bale_sha256_many`), and delivers their digests.
+    /// Hashes the files `held` in `buffer`, side by side in lanes, longest
+    /// first (`bale_sha256_many`), and delivers their digests.
     private func hash(_ held: [Held], deliver: (Int, WorkReply.FileDigest) -> Void) {
         guard !held.isEmpty else { return }
         let base = UnsafePointer(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))

@@ -183,16 +183,32 @@ typedef void (*bale_consumer)(void *context, const void *bytes, size_t count);
 /// still ends the process as it would have (the action before the
 /// guard's is put back for it). The handler is installed at the first call.
 int bale_guarded_consume(bale_consumer consume, void *context, const void *bytes, size_t count);
-/// SHA-256 of whole messages two at a time, interleaved on the CPU's SHA
+/// SHA-256 of two messages at once, interleaved on the CPU's SHA
 /// instructions (SHA256Pair.c says why). Only where
 /// `bale_sha256_pair_available()` says the CPU has them (SHA, SSE4.1,
 /// SSSE3); elsewhere hash with libcrypto.
 int bale_sha256_pair_available(void);
+/// Whether the CPU (and the system) can run sixteen SHA-256 lanes on
+/// AVX-512 (F and BW: SHA256Sixteen.c).
+int bale_sha256_sixteen_available(void);
+/// Whether `bale_sha256_many` can run here: the CPU has the SHA
+/// instructions, or AVX-512 for sixteen lanes.
+int bale_sha256_many_available(void);
 /// Writes the digest of `messages[i]` (`lengths[i]` bytes) at
-/// `digests + 32 * i`, for each of the `count` messages. Two lanes take
-/// the messages in the order given, each the next when its own is done:
-/// longest first leaves the least for one lane alone at the end.
+/// `digests + 32 * i`, for each of the `count` messages: side by side in
+/// lanes, sixteen on AVX-512 or two on the SHA instructions, whichever
+/// this CPU runs faster (timed once per process: SHA256Many.c). Each lane
+/// takes the messages in the order given, the next when its own is done:
+/// longest first leaves the least for few lanes at the end.
 void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests);
+/// The lanes `bale_sha256_many` runs on this CPU: 16 (AVX-512) or 2 (the
+/// SHA instructions); 0 where it cannot run.
+int bale_sha256_many_lanes(void);
+/// `bale_sha256_many` on the lanes given, for tests: 2, the pair; 16,
+/// sixteen lanes, the last `handover_at` busy ones handed to the pair
+/// (0: sixteen lanes to the end; more than 0 needs the SHA instructions).
+void bale_sha256_many_on(int lanes, int handover_at, const uint8_t *const *messages, const size_t *lengths,
+                         int count, uint8_t *digests);
 /// SHA-256 block by block, for messages read a piece at a time (two large
 /// files side by side: `FilePairHasher`). Only where
 /// `bale_sha256_pair_available()`. `bale_sha256_start` sets `state` to
