@@ -5,15 +5,18 @@
 // on the SHA instructions (SHA256Pair.c), whichever this CPU runs faster.
 //
 // Which: the two are timed once per process, at the first batch, on 64
-// KiB each (best of three, ~0.1 ms in all), and sixteen lanes are used
-// while enough of them have a message to beat the pair: with the rates
+// KiB each (best of three after two untimed: 0.32 ms in all, the first
+// touch of the 64 KiB included), and sixteen lanes are used while enough
+// of them have a message to beat the pair: with the rates
 // r16 (sixteen lanes together) and r2 (the pair), while more than
 // 16 × r2 / r16 lanes are busy. At a batch's end the lanes run dry one
 // by one, and the last messages are handed to the pair, each with the
 // state its lane reached (the state is the same for both). On the Intel
 // Xeon of bale's benchmarks: r16 2.7-2.9 GB/s, r2 1.7, so sixteen lanes
-// while 10 or more are busy; on an AMD EPYC the pair (2.7-3.0 GB/s) was
-// the faster. A CPU with AVX-512 but no SHA instructions runs sixteen
+// while 10 or more are busy. On the AMD EPYC of bale's earlier
+// benchmarks the pair ran 2.7-3.0 GB/s and Intel's own sixteen AVX-512
+// lanes (libipsec-mb) 1.2: the pair should win there (these lanes were
+// not timed on it; the timing decides). A CPU with AVX-512 but no SHA instructions runs sixteen
 // lanes to the last message; one with neither never gets here
 // (`bale_sha256_many_available`).
 //
