@@ -16,9 +16,9 @@
 // while 10 or more are busy. On the AMD EPYC of bale's earlier
 // benchmarks the pair ran 2.7-3.0 GB/s and Intel's own sixteen AVX-512
 // lanes (libipsec-mb) 1.2: the pair should win there (these lanes were
-// not timed on it; the timing decides). A CPU with AVX-512 but no SHA instructions runs sixteen
-// lanes to the last message; one with neither never gets here
-// (`bale_sha256_many_available`).
+// not timed on it; the timing decides). A CPU with AVX-512 but no SHA
+// instructions runs sixteen lanes to the last message; one with neither
+// never gets here (`bale_sha256_many_available`).
 //
 // A lane's message is hashed in two segments: its whole 64-byte blocks
 // in place, then its padded end (1 or 2 blocks, `bale_sha256_pad`) from
