@@ -302,9 +302,28 @@ extension TarVerifier {
         var low: Int
         var high: Int
 
-        /// The key of the name made of `parts`.
+        /// The key of the name made of `parts`: the last of `prefixes`,
+        /// without the others (the same hashers fed the same parts).
         init(_ parts: [[UInt8]]) {
-            self = Self.prefixes(parts).last?.key ?? NameKey(low: 0, high: 0)
+            guard !parts.isEmpty else {
+                self.init(low: 0, high: 0)
+                return
+            }
+            var (low, high) = Self.seeded()
+            for part in parts {
+                low.combine(part)
+                high.combine(part)
+            }
+            self.init(low: low.finalize(), high: high.finalize())
+        }
+
+        /// The two hashers before any part: each starts from its own value,
+        /// so that the two halves of a key differ.
+        private static func seeded() -> (Hasher, Hasher) {
+            var low = Hasher(), high = Hasher()
+            low.combine(0x4C4F)
+            high.combine(0x4849)
+            return (low, high)
         }
 
         private init(low: Int, high: Int) {
@@ -316,9 +335,7 @@ extension TarVerifier {
         /// prefix of the name made of `parts`, the shortest first, the
         /// whole name last.
         static func prefixes(_ parts: [[UInt8]]) -> [(key: NameKey, length: Int)] {
-            var low = Hasher(), high = Hasher()
-            low.combine(0x4C4F)
-            high.combine(0x4849)
+            var (low, high) = seeded()
             var result: [(key: NameKey, length: Int)] = []
             result.reserveCapacity(parts.count)
             var length = -1
