@@ -20,8 +20,9 @@ void bale_sha256_x2(uint32_t sa[8], uint32_t sb[8], const uint8_t *da, const uin
 /// `bale_sha256_sixteen_available()` (CSystem.h).
 void bale_sha256_x16(uint32_t state[8][16], const uint8_t *const at[16], size_t blocks);
 
-/// The padded end of the `length`-byte `message` into `tail`: 1 or 2
+/// The padded end of a message of `total_length` bytes into `tail`, from
+/// its last partial block (`partial_length` bytes at `partial`): 1 or 2
 /// blocks (returned). `bale_sha256_output` writes a state as the digest.
-size_t bale_sha256_pad(const uint8_t *message, size_t length, uint8_t tail[128]);
+size_t bale_sha256_pad(const uint8_t *partial, size_t partial_length, uint64_t total_length, uint8_t tail[128]);
 void bale_sha256_output(const uint32_t state[8], uint8_t *digest);
 #endif

@@ -59,9 +59,10 @@ static void take(struct lane *lane, struct batch *batch) {
     const int index = batch->next++;
     lane->message = index;
     memcpy(lane->state, bale_sha256_h0, 32);
-    lane->end_blocks = bale_sha256_pad(batch->messages[index], batch->lengths[index], lane->end);
+    const size_t length = batch->lengths[index];
     lane->at = batch->messages[index];
-    lane->blocks = batch->lengths[index] / 64;
+    lane->blocks = length / 64;
+    lane->end_blocks = bale_sha256_pad(lane->at + 64 * lane->blocks, length % 64, length, lane->end);
     lane->in_end = 0;
     if (lane->blocks == 0) { lane->at = lane->end; lane->blocks = lane->end_blocks; lane->in_end = 1; }
 }
@@ -213,9 +214,15 @@ int bale_sha256_many_available(void) {
     return bale_sha256_pair_available() || bale_sha256_sixteen_available();
 }
 
+/// The busy lanes at or below which the pair takes over from sixteen
+/// lanes: 16, the pair from the start (no AVX-512, or the pair faster).
+static int sixteen_handover(void) {
+    return bale_sha256_sixteen_available() ? handover() : 16;
+}
+
 int bale_sha256_many_lanes(void) {
-    if (!bale_sha256_sixteen_available()) return 2;
-    return handover() >= 16 ? 2 : 16;
+    if (!bale_sha256_many_available()) return 0;
+    return sixteen_handover() >= 16 ? 2 : 16;
 }
 
 void bale_sha256_many_on(int lanes, int handover_at, const uint8_t *const *messages, const size_t *lengths,
@@ -232,10 +239,9 @@ void bale_sha256_many_on(int lanes, int handover_at, const uint8_t *const *messa
 }
 
 void bale_sha256_many(const uint8_t *const *messages, const size_t *lengths, int count, uint8_t *digests) {
-    const int lanes = bale_sha256_many_lanes();
-    const int at = lanes == 16 ? handover() : 0;
-    // Fewer messages than the hand-over: the pair from the start.
-    bale_sha256_many_on(lanes == 16 && count > at ? 16 : 2, at, messages, lengths, count, digests);
+    const int at = sixteen_handover();
+    // No more messages than the hand-over: the pair from the start.
+    bale_sha256_many_on(at < 16 && count > at ? 16 : 2, at, messages, lengths, count, digests);
 }
 
 #else

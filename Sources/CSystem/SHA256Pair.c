@@ -132,14 +132,16 @@ TARGET void bale_sha256_x2(uint32_t sa[8], uint32_t sb[8], const uint8_t *da, co
     store_state(sa, a0, a1); store_state(sb, b0, b1);
 }
 
-// The padded end of a message: its last partial block, 0x80, zeros, the
-// bit length; 1 or 2 blocks (returned).
-size_t bale_sha256_pad(const uint8_t *message, size_t length, uint8_t tail[128]) {
-    size_t rest = length % 64, blocks = rest < 56 ? 1 : 2;
+// The padded end of a message of `total_length` bytes: its last partial
+// block (`partial_length` bytes at `partial`, no more than
+// `total_length % 64`), 0x80, zeros, the bit length; 1 or 2 blocks
+// (returned).
+size_t bale_sha256_pad(const uint8_t *partial, size_t partial_length, uint64_t total_length, uint8_t tail[128]) {
+    const size_t rest = (size_t)(total_length % 64), blocks = rest < 56 ? 1 : 2;
     memset(tail, 0, 128);
-    memcpy(tail, message + length - rest, rest);
+    memcpy(tail, partial, partial_length < rest ? partial_length : rest);
     tail[rest] = 0x80;
-    uint64_t bits = (uint64_t)length * 8;
+    const uint64_t bits = total_length * 8;
     for (int i = 0; i < 8; i++) tail[64 * blocks - 1 - i] = (uint8_t)(bits >> (8 * i));
     return blocks;
 }
@@ -167,16 +169,9 @@ void bale_sha256_blocks_pair(uint32_t a[8], const uint8_t *da, uint32_t b[8], co
 
 void bale_sha256_finish(uint32_t state[8], const uint8_t *rest, size_t rest_length, uint64_t total_length,
                         uint8_t digest[32]) {
-    // `rest` holds the message's last `total % 64` bytes, as
-    // `bale_sha256_pad` takes them from a whole message's end.
+    // `rest` holds the message's last `total_length % 64` bytes.
     uint8_t tail[128];
-    const size_t partial = (size_t)(total_length % 64);
-    const size_t blocks = partial < 56 ? 1 : 2;
-    memset(tail, 0, sizeof tail);
-    memcpy(tail, rest, rest_length < partial ? rest_length : partial);
-    tail[partial] = 0x80;
-    const uint64_t bits = total_length * 8;
-    for (int i = 0; i < 8; i++) tail[64 * blocks - 1 - i] = (uint8_t)(bits >> (8 * i));
+    const size_t blocks = bale_sha256_pad(rest, rest_length, total_length, tail);
     bale_sha256_x1(state, tail, blocks);
     bale_sha256_output(state, digest);
 }
