@@ -60,8 +60,6 @@ public struct TarVerifier: TarReader.Handler {
             }
         }
     }
-    /// The name of the last entry begun: where damage was met, if any.
-    public private(set) var lastEntry: String?
     /// Entries read.
     public private(set) var entries = 0
     /// The hasher of the file being read, if it is hashed: one for the
@@ -87,9 +85,9 @@ public struct TarVerifier: TarReader.Handler {
     /// a hard link to nothing before it).
     private var notices = CollectedDiagnostics()
     /// The entries so far that a hard link may name (all but directories),
-    /// under their names as extraction cleans them, by hash: 8 bytes a
-    /// name however long (a million entries), where a collision only lets
-    /// a link pass unjudged.
+    /// under their names as extraction cleans them, by half their key
+    /// (`NameKey.low`): 8 bytes a name however long (a million entries),
+    /// where a collision only lets a link pass unjudged.
     private var linkableNames = Set<Int>()
     /// The directories so far, the same way: a hard link to one is
     /// refused by the system (EPERM), not for want of a target.
@@ -148,10 +146,10 @@ public struct TarVerifier: TarReader.Handler {
         return holds
     }
 
-    /// `name` as extraction cleans it, nil where extraction refuses it.
-    static func extractable(_ name: [UInt8]) -> [UInt8]? {
+    /// The key of `name` as extraction cleans it, nil where extraction refuses it.
+    static func key(_ name: [UInt8]) -> NameKey? {
         guard case .success(let parts) = TarExtractor.components(name), !parts.isEmpty else { return nil }
-        return TarExtractor.path(of: parts)
+        return NameKey(parts)
     }
 
     /// True when `name` can only name a directory once extracted: it ends
@@ -166,7 +164,6 @@ public struct TarVerifier: TarReader.Handler {
 
     public mutating func begin(_ entry: TarEntry) throws(BaleError) {
         entries += 1
-        lastEntry = entry.displayName
         if let warning = entry.dataSkippedWarning { notices.append(warning) }
         // A volume label or a continuation's part is not a whole file.
         var whole = true
@@ -189,13 +186,13 @@ public struct TarVerifier: TarReader.Handler {
         // (`t/a/`), is no entry's either.
         if entry.kind == .hardLink {
             let target = entry.linkTarget
-            let cleanedTarget = Self.namesADirectory(target) ? nil : Self.extractable(target)
-            if cleanedTarget.map({ linkableNames.contains($0.hashValue) }) != true {
+            let cleanedTarget = Self.namesADirectory(target) ? nil : Self.key(target)
+            if cleanedTarget.map({ linkableNames.contains($0.low) }) != true {
                 // A link to an earlier directory entry has its target;
                 // the system refuses to link a directory (EPERM, as
                 // `unpack` and GNU tar say it): "which no entry before it
                 // holds" was not so (a probe helper).
-                let why = cleanedTarget.map { directoryNames.contains($0.hashValue) } == true
+                let why = cleanedTarget.map { directoryNames.contains($0.low) } == true
                     ? "a directory: it cannot be linked" : "which no entry before it holds: it cannot be extracted"
                 notices.append(.error(path: entry.displayName, "a hard link to \(TerminalText.name(target)), \(why)"))
             }
@@ -203,13 +200,12 @@ public struct TarVerifier: TarReader.Handler {
         // The name as extraction cleans it, once: nil where it refuses it.
         let components = TarExtractor.components(entry.name)
         let parts: [[UInt8]]? = if case .success(let parts) = components, !parts.isEmpty { parts } else { nil }
-        let cleaned = parts.map { TarExtractor.path(of: $0) }
-        if let cleaned {
-            if entry.kind == .directory { directoryNames.insert(cleaned.hashValue) } else { linkableNames.insert(cleaned.hashValue) }
+        let prefixes = takesDigests && whole ? parts.map(NameKey.prefixes) : nil
+        if let key = prefixes?.last?.key ?? parts.map(NameKey.init) {
+            if entry.kind == .directory { directoryNames.insert(key.low) } else { linkableNames.insert(key.low) }
         }
         current = nil
         stored = entry.name
-        let prefixes = takesDigests && whole ? parts.map(NameKey.prefixes) : nil
         if let prefixes, let name = prefixes.last?.key,
            !hasParentNotADirectory(prefixes), !recordsSomethingBelow(prefixes) || entry.kind == .directory {
             current = name
@@ -310,10 +306,7 @@ extension TarVerifier {
                 return
             }
             var (low, high) = Self.seeded()
-            for part in parts {
-                low.combine(part)
-                high.combine(part)
-            }
+            for part in parts { Self.feed(part, to: &low, &high) }
             self.init(low: low.finalize(), high: high.finalize())
         }
 
@@ -324,6 +317,20 @@ extension TarVerifier {
             low.combine(0x4C4F)
             high.combine(0x4849)
             return (low, high)
+        }
+
+        /// Feeds one component to both hashers: its length, then its bytes
+        /// in one call. (An array's own `hash(into:)` feeds them a byte at a
+        /// time: 9% of `verify --manifest`'s time on a tree of 200,000
+        /// small files.) The length first keeps `a/bc` apart from `ab/c`.
+        @inline(__always)
+        private static func feed(_ part: [UInt8], to low: inout Hasher, _ high: inout Hasher) {
+            low.combine(part.count)
+            high.combine(part.count)
+            part.withUnsafeBytes { bytes in
+                low.combine(bytes: bytes)
+                high.combine(bytes: bytes)
+            }
         }
 
         private init(low: Int, high: Int) {
@@ -340,8 +347,7 @@ extension TarVerifier {
             result.reserveCapacity(parts.count)
             var length = -1
             for part in parts {
-                low.combine(part)
-                high.combine(part)
+                Self.feed(part, to: &low, &high)
                 length += part.count + 1
                 let (lowCopy, highCopy) = (low, high)
                 result.append((NameKey(low: lowCopy.finalize(), high: highCopy.finalize()), length))

@@ -264,7 +264,7 @@ public struct UnpackCommand {
         }
         var failed = 0
         for (index, path) in expected.names.enumerated() {
-            let shown = TerminalText.name(path)
+            var shown: String { TerminalText.name(path) }  // for a message only: a line that matches needs none
             let digest = SHA256.Digest(expected.digests[(32 * index)..<(32 * index + 32)])
             // Judged by what extraction leaves at the name (`TarVerifier`).
             let found = verifier.extracted(at: path)
