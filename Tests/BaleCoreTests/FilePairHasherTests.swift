@@ -13,11 +13,7 @@ import Glibc
     /// A file of `count` bytes of a pattern seeded by `seed`, at a new
     /// path; returns the path (bytes, no NUL) and the bytes.
     private func file(_ count: Int, seed: UInt32) throws -> ([UInt8], [UInt8]) {
-        var state = seed &* 2_654_435_761 | 1
-        let bytes = (0..<count).map { _ -> UInt8 in
-            state ^= state << 13; state ^= state >> 17; state ^= state << 5
-            return UInt8(truncatingIfNeeded: state)
-        }
+        let bytes = patternBytes(count, seed: Int(seed))
         let path = "/tmp/bale-pair-\(getpid())-\(seed)-\(count)"
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         try #require(fd >= 0)

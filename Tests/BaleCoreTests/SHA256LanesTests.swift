@@ -40,14 +40,8 @@ import Testing
         }
     }
 
-    /// Bytes of a pattern seeded by `seed`.
-    static func bytes(_ count: Int, seed: Int) -> [UInt8] {
-        var state = UInt32(truncatingIfNeeded: seed) &* 2_654_435_761 | 1
-        return (0..<count).map { _ in
-            state ^= state << 13; state ^= state >> 17; state ^= state << 5
-            return UInt8(truncatingIfNeeded: state)
-        }
-    }
+    /// Bytes of a pattern seeded by `seed` (`patternBytes`).
+    static func bytes(_ count: Int, seed: Int) -> [UInt8] { patternBytes(count, seed: seed) }
 
     /// Checks each batch of `messages` hashed by `bale_sha256_many_on(lanes, handover)` against libcrypto.
     private func check(_ messages: Messages, lanes: Int32, handover: Int32) {
