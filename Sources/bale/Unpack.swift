@@ -29,8 +29,9 @@ struct Unpack: ParsableCommand {
         and place: what bale list shows) is not extracted (exit 1): the \
         archive was changed after bale made it. Content is held to its \
         members' CRC-32s as it is inflated; to the SHA-256 the index keeps \
-        of each file, only by bale verify (a member re-deflated with its \
-        CRC-32s made anew passes the first).
+        of each file (an archive made with pack --manifest: others keep \
+        none), only by bale verify (a member re-deflated with its CRC-32s \
+        made anew passes the first).
 
         Examples:
           bale unpack logs.tar.gz
@@ -210,7 +211,9 @@ struct Verify: ParsableCommand {
         in a gzip, whatever its name: its first header says), that the tar \
         structure is whole; with --manifest, that every file listed has the \
         listed SHA-256 in the archive. bale's own files are checked on all \
-        workers. On damage, names the offset of the first damaged member and \
+        workers, and a bale archive in a file is held to its index: every \
+        entry's header, and each file's SHA-256 where the index keeps one \
+        (an archive made with pack --manifest). On damage, names the offset of the first damaged member and \
         the entry it falls in or after.
 
         Exit 0: OK. Exit 1: damage, a file that does not match the \

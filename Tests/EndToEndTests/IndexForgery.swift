@@ -112,9 +112,13 @@ enum IndexForgery {
         laterCopyOfA() {
             for f in "$@"; do
                 "$BALE" cat $f src/A > got 2> err; status=$?
-                tar -xzOf $f src/A | cmp -s - got && echo "$f cat $status, as tar -xO, $(grep -c 'index is not usable' err)"
+                said="$(grep -c 'index is not usable' err)$(grep -q 'changed after it was made; not extracted' err && echo ', held')"
+                tar -xzOf $f src/A | cmp -s - got && echo "$f cat $status, as tar -xO, $said"
+                cmp -s src/A got && echo "$f cat $status, the earlier copy alone, $said"
                 rm -rf x && mkdir x && "$BALE" unpack $f src/A -C x 2> err; status=$?
-                cmp -s x/src/A d/src/A && echo "$f unpack $status, the later copy, $(grep -c 'index is not usable' err)"
+                said="$(grep -c 'index is not usable' err)$(grep -q 'changed after it was made; not extracted' err && echo ', held')"
+                cmp -s x/src/A d/src/A && echo "$f unpack $status, the later copy, $said"
+                cmp -s x/src/A src/A && echo "$f unpack $status, the earlier copy, $said"
             done
         }
         """#

@@ -17,12 +17,26 @@
 /// always. A stream without an index (another tool's archive, or read
 /// from a pipe) is extracted as GNU tar extracts it.
 ///
-/// A wrapper of any handler (`TarExtractor`), in the way of the reader's
-/// calls: the extractor is unchanged.
+/// The same holds for the entries named on `unpack ARCHIVE PATH...` and
+/// `cat` when they are taken from the stream (`NamedEntries`: the index
+/// lied about a header, so the selective path gave up): the named entries
+/// that differ are left out and said, those not named pass unsaid to the
+/// filter that drops them (`concerns`). Taken from the stream as a foreign
+/// archive's, a named file whose mode the stream had made 4777 was
+/// extracted setuid, exit 2, where `unpack` of the whole archive left it
+/// out (a probe helper).
+///
+/// A wrapper of any handler (`TarExtractor`, `TarEntryFilter`), in the way
+/// of the reader's calls: the handler is unchanged. With no index (the
+/// archive has none, or a damaged one) every call passes through.
 struct IndexHeldExtraction<Inner: TarReader.Handler>: TarReader.Handler {
     /// The handler the entries that agree go to.
     private(set) var inner: Inner
-    private let index: ArchiveIndexDecoder.EntryWalk
+    private let index: ArchiveIndexDecoder.EntryWalk?
+    /// Whether a differing entry is to be said (and its name credited to
+    /// `inner` as met, `unread`, so that it is not also "Not found"): every
+    /// one for a whole extraction, the named ones for a filter.
+    private let concerns: (TarEntry) -> Bool
     /// The archive's name, for the entries missing from the stream.
     private let archiveName: String
     /// Entries of the stream begun.
@@ -33,24 +47,29 @@ struct IndexHeldExtraction<Inner: TarReader.Handler>: TarReader.Handler {
     private var stoppedShort = false
     private var said = CollectedDiagnostics()
 
-    init(_ inner: Inner, index: ArchiveIndexDecoder.EntryWalk, archiveName: String) {
+    init(_ inner: Inner, index: ArchiveIndexDecoder.EntryWalk?, archiveName: String,
+         concerns: @escaping (TarEntry) -> Bool = { _ in true }) {
         self.inner = inner
         self.index = index
         self.archiveName = archiveName
+        self.concerns = concerns
     }
 
     mutating func begin(_ entry: TarEntry) throws(BaleError) {
         entries += 1
+        guard let index else { return try inner.begin(entry) }
         switch index.compare(entry, number: entries - 1) {
         case .agrees:
             skipping = false
             try inner.begin(entry)
         case .differs(let difference):
             skipping = true
+            guard concerns(entry) else { return }
             let cause = difference.isMissingFromTheIndex
                 ? "is not in the archive's index" : "differs from the archive's index (\(difference.what))"
             said.append(.error(path: entry.displayName, "\(cause): the archive was changed after it was made; not extracted"),
                         order: Int(entry.headerOffset))
+            inner.unread(entry.name)
         }
     }
 
@@ -72,7 +91,7 @@ struct IndexHeldExtraction<Inner: TarReader.Handler>: TarReader.Handler {
     mutating func finishInOrder() -> CollectedDiagnostics {
         var all = inner.finishInOrder()
         all.append(said)
-        if !stoppedShort, let missing = index.missing(afterStreamOf: entries) {
+        if !stoppedShort, let missing = index?.missing(afterStreamOf: entries) {
             all.append(.error(path: archiveName, "the archive's index disagrees with its tar stream: \(missing)"),
                        order: Int.max)
         }
@@ -82,6 +101,8 @@ struct IndexHeldExtraction<Inner: TarReader.Handler>: TarReader.Handler {
     var warnings: [Diagnostic] { inner.warnings }
 
     mutating func unread(_ name: [UInt8]) { inner.unread(name) }
+
+    mutating func unreadable(_ entry: TarEntry) throws(BaleError) { try inner.unreadable(entry) }
 
     mutating func contentComes(from lent: LentBytes?) { inner.contentComes(from: lent) }
 

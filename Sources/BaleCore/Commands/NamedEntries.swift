@@ -15,9 +15,13 @@
 ///
 /// An index that is damaged or lies (its table out of order or outside the
 /// file, a header that is not what it says, a member that does not
-/// inflate to what it says) gives a warning and the stream path, which
-/// trusts only the stream: the entries the selective path already handed
-/// over whole are not handed over again. The one case with no way back is
+/// inflate to what it says) gives a warning and the stream path: the
+/// entries the selective path already handed over whole are not handed
+/// over again. Where the index's records still read whole, the stream's
+/// named entries are held to them (`IndexHeldExtraction`), as `unpack` of
+/// the whole archive holds every entry: one the stream has otherwise is
+/// left out and named, exit 1, for `list` shows the index's view; a
+/// damaged index leaves the stream alone to be trusted, as GNU tar trusts it. The one case with no way back is
 /// `cat` having written part of an entry when the trouble shows: its bytes
 /// cannot be taken back, so that is an error (exit 1), never bytes written
 /// twice.
@@ -78,14 +82,28 @@ struct NamedEntries {
                 status = earlier
             }
         }
-        let sink = TarStreamSink(archiveName: input.name,
-                                 handler: TarEntryFilter(makeHandler(), selection: selection, alreadyDone: alreadyDone))
+        // bale's own archive in a file, its index readable (the selective
+        // path fell back for a header the index does not describe, say):
+        // the named entries are held to the index as `unpack` of the whole
+        // archive holds every entry (`IndexHeldExtraction`); one that
+        // differs is left out, exit 1.
+        var index: ArchiveIndexDecoder.EntryWalk?
+        if input.seekable, input.isGzip, case .found(let found) = ArchiveIndexReader.lookUpRecords(fd: input.fd, path: input.name) {
+            index = ArchiveIndexDecoder.EntryWalk(found)
+        }
+        let filter = TarEntryFilter(makeHandler(), selection: selection, alreadyDone: alreadyDone)
+        let sink = TarStreamSink(archiveName: input.name, handler: IndexHeldExtraction(
+            filter, index: index, archiveName: input.name, concerns: { [selection, alreadyDone] entry in
+                !entry.isGlobalLabel && !alreadyDone.contains(entry.headerOffset)
+                    && entry.name.withUnsafeBufferPointer { selection.wouldSelect($0) }
+            }))
         status = max(status, input.read(into: sink, codec: engine.codec, pipeline: pipeline, context: context, output: output))
         // A name the index lacks but the stream holds: the index lost an
         // entry (or lies), which `list` and `verify` say of it. The stream
         // gave the entry; the warning says the index is not to be trusted.
-        let found = sink.handler.selection.names
-        if let missed = lacked.first(where: { found[$0].found > 0 }) {
+        // (Held to a readable index, the entry was left out and said.)
+        let found = sink.handler.inner.selection.names
+        if index == nil, let missed = lacked.first(where: { found[$0].found > 0 }) {
             let name = TerminalText.name(found[missed].text)
             let said = Diagnostic.warning(path: input.name, "the archive's index is not usable (it has no entry for \(name), "
                                           + "which the tar stream holds); the whole archive was read instead")
