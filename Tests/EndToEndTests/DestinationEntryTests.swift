@@ -6,7 +6,8 @@ import Testing
     /// `pack -C DIR .` stored no entry for DIR itself, so a backup of a
     /// 0750 directory kept neither its mode nor its owner, time or
     /// attributes, and its restore was 0755 (a probe helper). It is stored
-    /// as `./`, as GNU tar stores it, and GNU tar gives it back.
+    /// as `./`, as GNU tar stores it, and GNU tar gives it back; the names
+    /// below it begin with `./`, as GNU tar's do.
     @Test(.enabled(if: Machine.isRoot, "needs root to give the directory another owner"))
     func packOfDotStoresTheDirectoryItself() throws {
         let run = try Scratch().run(#"""
@@ -17,8 +18,8 @@ import Testing
             """#)
         #expect(run.stdout == """
             drwxr-x--- 4321/4321 2005-05-05 ./
-            -rw-r--r-- root/root - f
-            drwxr-xr-x root/root - sub/
+            -rw-r--r-- root/root - ./f
+            drwxr-xr-x root/root - ./sub/
             750 4321:4321 2005-05-05 05:05:05.000000000 +0000
 
             """, "\(run.stdout)\(run.stderr)")

@@ -198,7 +198,7 @@ import Testing
                 && grep -qF 'cr\rover:' gzip.err && echo "gzip -v: names escaped"
             grep -qF 'bale: csi\033[2J.gz already has .gz suffix' gzip.err && echo "warning: name escaped"
             [ "$(wc -l < gzip.err)" = 5 ] && echo "one line per file"
-            grep -qxF 'nl\nbale: forged' pack.err && echo "pack -v: names escaped"
+            grep -qxF './nl\nbale: forged' pack.err && echo "pack -v: names escaped"
             """#)
         #expect(run.stdout == """
             gzip status=0

@@ -52,7 +52,7 @@ import Testing
     @Test func aNameGivenTwiceKeepsTheIndexedPath() throws {
         let run = try Scratch().run("""
             mkdir -p src/d src/z && echo one > src/d/s1 && ln src/d/s1 src/z/hl
-            "$BALE" pack -q -C src . -o a.tgz
+            "$BALE" pack -q -C src d z -o a.tgz
             for names in "z" "z/hl z" "z z/hl" "z/hl z/hl"; do
                 rm -rf o && mkdir o
                 "$BALE" unpack a.tgz -C o $names 2> err; echo "$names: $? $(cat o/z/hl) $(cat err)"

@@ -237,7 +237,7 @@ import Testing
             as tar: home/u/ home/u/.hidden home/u/docs/ home/u/docs/d\u{20}
             a glob: as tar
             ../: as tar: home/u/ home/u/.hidden home/u/docs/ home/u/docs/d\u{20}
-            ./ cache/ cache/deep/ cache/deep/big docs/ docs/d\u{20}
+            ./ ./cache/ ./cache/deep/ ./cache/deep/big ./docs/ ./docs/d\u{20}
             home/u/.hidden.gz home/u/docs/d.gz\u{20}
 
             """, "\(run.stdout)\(run.stderr)")

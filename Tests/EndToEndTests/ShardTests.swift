@@ -163,7 +163,7 @@ import Testing
             "$BALE" pack --shard 1/2 .. 2> ../err; echo "..: $? $(grep -c 'would lie inside \.\.,' ../err)"
             for k in 1 2; do "$BALE" pack --remove-files --shard $k/2 . -o ../p$k.tgz; echo "-o: $?"; done
             cd .. && ls t | wc -l
-            for k in 1 2; do tar -tzf p$k.tgz; done | grep -c '^f'
+            for k in 1 2; do tar -tzf p$k.tgz; done | grep -c '^\./f'
             """#)
         #expect(run.stdout == """
             1: 1 1

@@ -11,18 +11,22 @@ public enum TarMemberName {
         return bytes
     }
 
-    /// The name a path gets in the archive, and the prefix GNU tar would
-    /// name in its notice ("Removing leading `../' from member names"),
-    /// empty when only "./" went.
+    /// The name a path gets in the archive (`pack`), and the prefix GNU
+    /// tar names in its notice ("Removing leading `../' from member
+    /// names"), empty when nothing went.
     ///
     /// As GNU tar: everything up to and including the last ".." component
     /// goes, then the slashes after it, so that no stored name climbs out
     /// of the directory it is extracted into (`../f` → `f`, `a/../b` →
     /// `b`, `a/b/../../c/d` → `c/d`, `/etc/x` → `etc/x`); the rest is kept
-    /// as it is. bale then also drops a leading "./", as it always has (so
-    /// `.` and `a/..` store their contents under their own names, with no
-    /// "./" entry).
-    public static func of(_ path: [UInt8]) -> (name: [UInt8], removed: [UInt8]) {
+    /// as it is, a leading "./" too: `pack .` stores `./` and `./a`, `pack
+    /// ./sub` `./sub/` and `./sub/x`, as `tar -c` does, so that `tar -x
+    /// ARCHIVE ./a` finds the entry (bale dropped the "./" until
+    /// 2026-12-08, and a name GNU tar users type was "Not found in
+    /// archive"; a probe helper). A name made empty (`a/..`) is the
+    /// directory it names, stored as `./` with its contents under their
+    /// own names, as GNU tar stores it.
+    public static func stored(_ path: [UInt8]) -> (name: [UInt8], removed: [UInt8]) {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
         var cut = 0
         var index = 0
@@ -35,9 +39,16 @@ public enum TarMemberName {
             repeat { index += 1 } while index < path.count && path[index - 1] != slash
         }
         while cut < path.count && path[cut] == slash { cut += 1 }
-        let removed = Array(path[..<cut])
-        let name = withoutLeadingDot(Array(path[cut...]))
-        return (name.isEmpty || name.elementsEqual([dot]) ? [] : name, removed)
+        return (Array(path[cut...]), Array(path[..<cut]))
+    }
+
+    /// `stored`'s name without a leading "./" (`.` itself made empty): the
+    /// one spelling of a place that `gzip -r` names the files below a top
+    /// by and `--shard` hashes (`Shard.key`), whichever way it was given.
+    public static func of(_ path: [UInt8]) -> (name: [UInt8], removed: [UInt8]) {
+        let (stored, removed) = stored(path)
+        let name = withoutLeadingDot(stored)
+        return (name.isEmpty || name.elementsEqual([UInt8(ascii: ".")]) ? [] : name, removed)
     }
 
     /// `name` without its leading `./` and the slashes after each (`./a`,

@@ -100,7 +100,7 @@ public struct PackEntryFinder {
         var tops: [(path: [UInt8], name: [UInt8])] = []
         for path in paths {
             let bytes = TarMemberName.withoutTrailingSlashes(path)
-            let (name, removed) = TarMemberName.of(bytes)
+            let (name, removed) = TarMemberName.stored(bytes)
             if !removed.isEmpty && !noticedPrefixes.contains(removed) {
                 // Once per prefix, as GNU tar says it (exit status unchanged).
                 noticedPrefixes.insert(removed)

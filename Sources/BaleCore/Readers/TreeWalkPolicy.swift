@@ -115,10 +115,11 @@ public struct TreeWalkPolicy: Sendable {
     /// `pack ../u --exclude ../u/cache`) stores `srv/u/...` (`u/...`), a
     /// name the glob can never match, and so packed the cache without a
     /// word; it is left out, as tar leaves it out. The path is tried
-    /// without its leading `./`, and a top given as `.` is not tried:
-    /// there GNU tar's `--exclude '.*'` matches `.` and `./x`, and
-    /// `tar -c . --exclude '.*'` stores nothing; bale stores no `./` and
-    /// leaves out only the hidden names, as the user meant.
+    /// without its leading `./`, and so is the name (`pack .` stores `./x`,
+    /// as GNU tar does), and a top given as `.` is not tried: there GNU
+    /// tar's `--exclude '.*'` matches `.` and `./x`, and `tar -c .
+    /// --exclude '.*'` stores nothing; bale leaves out only the hidden
+    /// names, as the user meant.
     ///
     /// A path given (`isTop`) is left out also when a glob matches a
     /// directory on its way, as GNU tar matches (FNM_LEADING_DIR): `find
@@ -132,10 +133,12 @@ public struct TreeWalkPolicy: Sendable {
         // matches (the walk never met its directories).
         var patterns = excluding
         patterns.includesDirectoryContents = isTop
-        if !name.isEmpty && patterns.excludes(name) { return true }
+        let dot: [UInt8] = [UInt8(ascii: ".")]
+        let bare = TarMemberName.withoutLeadingDot(name)
+        if !bare.isEmpty && bare != dot && patterns.excludes(bare) { return true }
         guard path != name else { return false }
         let fromStart = TarMemberName.withoutLeadingDot(path)
-        guard fromStart != name, !fromStart.isEmpty, fromStart != [UInt8(ascii: ".")] else { return false }
+        guard fromStart != bare, !fromStart.isEmpty, fromStart != dot else { return false }
         return patterns.excludes(fromStart)
     }
 
