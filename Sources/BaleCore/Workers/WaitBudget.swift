@@ -42,6 +42,22 @@ import Glibc
 /// loop showed the same figure for half a second, then 0.5 s more), so a
 /// slice may show another slice's delay. Without /proc (or the kernel's
 /// schedstat), every slice counts whole, as before.
+///
+/// Nor is a worker's wait for its storage its silence. `sum` of a 280 MB
+/// file on storage giving 1 MB/s (a throttled volume, NFS, a USB disk)
+/// takes 280 s, as sha256sum takes it; bale gave its worker 120 s, killed
+/// it and its replacement as hung, and stopped: the file and every file
+/// after it not hashed, exit 1 (a probe helper, reads throttled by a
+/// cgroup). So a slice after which the worker had read more than before
+/// (/proc/PID/io: the bytes its reads returned, `rchar`, and those it had
+/// fetched from storage, `read_bytes`), or at whose end it waits for its
+/// storage (state D in /proc/PID/stat: a page of a file it maps, which
+/// no read counts, on its way in), starts the wait again: what is timed
+/// is the worker's silence without progress. A worker that loops or waits on something that
+/// never comes reads nothing, and is caught as before; one that reads
+/// forever (a file a writer grows as fast) is waited for, as sha256sum
+/// waits. Without /proc/PID/io (a kernel without I/O accounting), every
+/// slice counts, as before.
 struct WaitBudget {
     /// Seconds of waiting allowed.
     private let seconds: Double
@@ -52,6 +68,8 @@ struct WaitBudget {
     /// Its run-queue delay (nanoseconds) at the end of the first slice
     /// that timed out, and at the end of the last.
     private var delays: (first: UInt64, last: UInt64)?
+    /// Its bytes read (`ioProgress`) at the end of the last slice that timed out.
+    private var progress: UInt64?
 
     /// Seconds of waiting left: the allowance, less the time waited, plus
     /// the worker's wait for a CPU since the first reading.
@@ -95,6 +113,47 @@ struct WaitBudget {
         return delay
     }
 
+    /// The bytes `pid` has read so far: what its reads returned (`rchar`)
+    /// and what it had fetched from storage (`read_bytes`: the pages of a
+    /// file it maps), from /proc/PID/io; nil when that cannot be read.
+    static func ioProgress(of pid: pid_t) -> UInt64? {
+        let fd = open("/proc/\(pid)/io", O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { _ = close(fd) }
+        var text = [UInt8](repeating: 0, count: 512)
+        let n = text.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        guard n > 0 else { return nil }
+        var total: UInt64 = 0
+        var found = 0
+        for line in text[..<n].split(separator: 0x0a) {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let key = line[..<colon]
+            guard key.elementsEqual("rchar".utf8) || key.elementsEqual("read_bytes".utf8) else { continue }
+            var value: UInt64 = 0
+            for digit in line[(colon + 1)...] where digit != 0x20 {
+                guard digit >= 0x30, digit <= 0x39 else { return nil }
+                value = value &* 10 &+ UInt64(digit - 0x30)
+            }
+            total = total &+ value
+            found += 1
+        }
+        return found > 0 ? total : nil
+    }
+
+    /// True when `pid` is in an uninterruptible wait (state D in
+    /// /proc/PID/stat), as a process is while a page of a file it reads
+    /// or maps comes from storage.
+    static func waitsForStorage(_ pid: pid_t) -> Bool {
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return false }
+        defer { _ = close(fd) }
+        var text = [UInt8](repeating: 0, count: 512)
+        let n = text.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        // "PID (COMMAND) STATE ...": the command may hold parentheses, the state follows the last.
+        guard n > 0, let close = text[..<n].lastIndex(of: UInt8(ascii: ")")), close + 2 < n else { return false }
+        return text[close + 2] == UInt8(ascii: "D")
+    }
+
     private static func now() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
@@ -112,6 +171,17 @@ struct WaitBudget {
             let ready = poll(&poller, 1, Int32((slice * 1000).rounded(.up)))
             let failure = errno
             waited += min(Self.now() - start, slice + Self.grace)
+            if ready == 0, let worker {
+                // A slice passed without an answer, and the worker read
+                // meanwhile, or waits for its storage: it is working, the
+                // wait starts again.
+                let read = Self.ioProgress(of: worker)
+                if (read != nil && progress != nil && read != progress) || Self.waitsForStorage(worker) {
+                    waited = 0
+                    delays = nil
+                }
+                progress = read
+            }
             if ready == 0, let worker, let delay = Self.runQueueDelay(of: worker) {
                 // A slice passed without an answer: the worker's wait for a CPU so far is excused.
                 delays = (delays?.first ?? delay, max(delays?.last ?? delay, delay))
