@@ -90,17 +90,23 @@ struct WaitBudget {
         self.worker = worker
     }
 
+    /// The first `capacity` bytes of /proc/`pid`/`name`; nil when it
+    /// cannot be read (no /proc, the process gone, a kernel without it).
+    private static func procFile(_ pid: pid_t, _ name: String, capacity: Int) -> ArraySlice<UInt8>? {
+        let fd = open("/proc/\(pid)/\(name)", O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { _ = close(fd) }
+        var text = [UInt8](repeating: 0, count: capacity)
+        let n = text.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        return n > 0 ? text[..<n] : nil
+    }
+
     /// Nanoseconds `pid` has spent ready to run but kept waiting for a CPU
     /// (/proc/PID/schedstat: time on a CPU, time waiting on a run queue,
     /// time slices); nil when that cannot be read.
     static func runQueueDelay(of pid: pid_t) -> UInt64? {
-        let fd = open("/proc/\(pid)/schedstat", O_RDONLY | O_CLOEXEC)
-        if fd < 0 { return nil }
-        defer { _ = close(fd) }
-        var text = [UInt8](repeating: 0, count: 96)
-        let n = text.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        guard n > 0 else { return nil }
-        let fields = text[..<n].split(whereSeparator: { $0 == 0x20 || $0 == 0x0a })
+        guard let text = procFile(pid, "schedstat", capacity: 96) else { return nil }
+        let fields = text.split(whereSeparator: { $0 == 0x20 || $0 == 0x0a })
         guard fields.count >= 2 else { return nil }
         var delay: UInt64 = 0
         for digit in fields[1] {
@@ -117,15 +123,10 @@ struct WaitBudget {
     /// and what it had fetched from storage (`read_bytes`: the pages of a
     /// file it maps), from /proc/PID/io; nil when that cannot be read.
     static func ioProgress(of pid: pid_t) -> UInt64? {
-        let fd = open("/proc/\(pid)/io", O_RDONLY | O_CLOEXEC)
-        if fd < 0 { return nil }
-        defer { _ = close(fd) }
-        var text = [UInt8](repeating: 0, count: 512)
-        let n = text.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        guard n > 0 else { return nil }
+        guard let text = procFile(pid, "io", capacity: 512) else { return nil }
         var total: UInt64 = 0
         var found = 0
-        for line in text[..<n].split(separator: 0x0a) {
+        for line in text.split(separator: 0x0a) {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
             let key = line[..<colon]
             guard key.elementsEqual("rchar".utf8) || key.elementsEqual("read_bytes".utf8) else { continue }
@@ -144,13 +145,9 @@ struct WaitBudget {
     /// /proc/PID/stat), as a process is while a page of a file it reads
     /// or maps comes from storage.
     static func waitsForStorage(_ pid: pid_t) -> Bool {
-        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-        if fd < 0 { return false }
-        defer { _ = close(fd) }
-        var text = [UInt8](repeating: 0, count: 512)
-        let n = text.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
         // "PID (COMMAND) STATE ...": the command may hold parentheses, the state follows the last.
-        guard n > 0, let close = text[..<n].lastIndex(of: UInt8(ascii: ")")), close + 2 < n else { return false }
+        guard let text = procFile(pid, "stat", capacity: 512),
+              let close = text.lastIndex(of: UInt8(ascii: ")")), close + 2 < text.endIndex else { return false }
         return text[close + 2] == UInt8(ascii: "D")
     }
 
