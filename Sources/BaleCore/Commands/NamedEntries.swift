@@ -21,8 +21,9 @@
 /// named entries are held to them (`IndexHeldExtraction`), as `unpack` of
 /// the whole archive holds every entry: one the stream has otherwise is
 /// left out and named, exit 1, for `list` shows the index's view; a
-/// damaged index leaves the stream alone to be trusted, as GNU tar trusts it. The one case with no way back is
-/// `cat` having written part of an entry when the trouble shows: its bytes
+/// damaged index leaves the stream alone to be trusted, as GNU tar trusts
+/// it. The one case with no way back is `cat` having written part of an
+/// entry when the trouble shows: its bytes
 /// cannot be taken back, so that is an error (exit 1), never bytes written
 /// twice.
 ///

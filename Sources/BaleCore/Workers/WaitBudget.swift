@@ -53,10 +53,10 @@ import Glibc
 /// fetched from storage, `read_bytes`), or at whose end it waits for its
 /// storage (state D in /proc/PID/stat: a page of a file it maps, which
 /// no read counts, on its way in), starts the wait again: what is timed
-/// is the worker's silence without progress. A worker that loops or waits on something that
-/// never comes reads nothing, and is caught as before; one that reads
-/// forever (a file a writer grows as fast) is waited for, as sha256sum
-/// waits. Without /proc/PID/io (a kernel without I/O accounting), every
+/// is the worker's silence without progress. A worker that loops or
+/// waits on something that never comes reads nothing, and is caught as
+/// before; one that reads forever (a file a writer grows as fast) is
+/// waited for, as sha256sum waits. Without /proc/PID/io (a kernel without I/O accounting), every
 /// slice counts, as before.
 struct WaitBudget {
     /// Seconds of waiting allowed.
