@@ -23,9 +23,8 @@
 /// left out and named, exit 1, for `list` shows the index's view; a
 /// damaged index leaves the stream alone to be trusted, as GNU tar trusts
 /// it. The one case with no way back is `cat` having written part of an
-/// entry when the trouble shows: its bytes
-/// cannot be taken back, so that is an error (exit 1), never bytes written
-/// twice.
+/// entry when the trouble shows: its bytes cannot be taken back, so that
+/// is an error (exit 1), never bytes written twice.
 ///
 /// What the selective path cannot see is what the stream says before the
 /// members it reads: an index rewritten, checksums and all, to put an
