@@ -682,10 +682,6 @@ public struct GzipCommand: Sendable {
             context.report(.warning(path: inputName, "file changed as we read it; \(what)"))
             status = .warning
         }
-        let decompressing = options.decompress || options.test
-        context.summary.addFiles(1)
-        context.summary.addBytes(read: decompressing ? report.gzipBytes : report.plainBytes,
-                                 written: options.test ? 0 : (decompressing ? report.plainBytes : report.gzipBytes))
         if let output {
             do {
                 // Without -f, a file that took the output's name while the
@@ -702,6 +698,14 @@ public struct GzipCommand: Sendable {
                 return .failure
             }
         }
+        // Counted once its output is in place, as `FileSetSink` counts: an
+        // output not written (its name taken meanwhile, by another input of
+        // the same `-r` run: `x.tgz` and `x.tar.gz` both make `x.tar`) was
+        // in --json's "files" and "bytes_out" (a probe helper).
+        let decompressing = options.decompress || options.test
+        context.summary.addFiles(1)
+        context.summary.addBytes(read: decompressing ? report.gzipBytes : report.plainBytes,
+                                 written: options.test ? 0 : (decompressing ? report.plainBytes : report.gzipBytes))
         var removed = false
         if let removeAfter, !report.keepInput {
             // The output is whole and in place; an input that stays (changed,

@@ -550,9 +550,14 @@ struct RecursiveGzip {
             // Unlike one FILE, -f does not make -r compress a .gz again: a
             // run that finishes an interrupted one (see `finishesEarlierRun`)
             // must not take its outputs for inputs.
-            // With -c and -f every file is taken, as `zcat -rf` passes
-            // the files that are not gzip through; -l lists gzip files.
-            let takesAll = options.toStandardOutput && options.force && !options.test
+            // With -c every file is taken, whatever its name, as GNU gzip
+            // takes it (its treat_file makes no output name for stdout):
+            // `gzip -rc` compresses a `.gz` too, `gunzip -rc` tries a file
+            // with no suffix (gzip inside: its content; else "not in gzip
+            // format", or passed through with -f, as `zcat -rf` passes
+            // it). bale passed them over in silence, exit 0, the stream
+            // short of them (a probe helper). -l lists gzip files.
+            let takesAll = options.toStandardOutput && !options.test && !options.list
             // A file with other links, or setuid, setgid or sticky, is
             // passed over with gzip's warning before its name is looked
             // at, as GNU gzip -r does (its treat_file, then make_ofname):
