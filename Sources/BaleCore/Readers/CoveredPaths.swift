@@ -35,15 +35,32 @@ enum CoveredPaths {
             let isDirectory = withCString(path) { lstat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             return (place, isDirectory)
         }
+        // Each place by the first path that names it, and the directories
+        // named, looked up for each path and each directory above it:
+        // compared path with path, a list of 40,000 files (`--files-from`)
+        // took 1.6 billion comparisons, 9 s before the first file was read
+        // (a probe helper: 38 s for 200,000 lines).
+        var firstNaming: [[UInt8]: Int] = [:]
+        for (index, found) in places.enumerated() {
+            if let found, firstNaming[found.place] == nil { firstNaming[found.place] = index }
+        }
+        let directories = nestedToo ? Set(places.compactMap { $0?.isDirectory == true ? $0?.place : nil }) : []
         return paths.indices.filter { index in
             // A path that cannot be resolved is kept: the walk reports it.
             guard let this = places[index] else { return true }
-            return !places.indices.contains { other in
-                guard other != index, let that = places[other] else { return false }
-                if that.place == this.place { return other < index }
-                return nestedToo && that.isDirectory && isInside(this.place, that.place)
-            }
+            if let first = firstNaming[this.place], first < index { return false }
+            return directories.isEmpty || !hasDirectory(above: this.place, among: directories)
         }.map { paths[$0] }
+    }
+
+    /// Whether one of `directories` holds `place` (`isInside`): each
+    /// directory above it looked up, the root last.
+    static func hasDirectory(above place: [UInt8], among directories: Set<[UInt8]>) -> Bool {
+        let slash = UInt8(ascii: "/")
+        for index in place.indices.dropFirst() where place[index] == slash && index < place.count - 1 {
+            if directories.contains(Array(place[..<index])) { return true }
+        }
+        return place.count > 1 && place.first == slash && directories.contains([slash])
     }
 
     /// The absolute path of `path`'s directory, resolved, and its last
