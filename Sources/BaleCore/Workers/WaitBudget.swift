@@ -55,9 +55,11 @@ import Glibc
 /// no read counts, on its way in), starts the wait again: what is timed
 /// is the worker's silence without progress. A worker that loops or
 /// waits on something that never comes reads nothing, and is caught as
-/// before; one that reads forever (a file a writer grows as fast) is
-/// waited for, as sha256sum waits. Without /proc/PID/io (a kernel without I/O accounting), every
-/// slice counts, as before.
+/// before; one that reads forever (a file a writer grows as fast), or
+/// waits on storage that never answers (a dead NFS server: a kill could
+/// not end that wait either), is waited for, as sha256sum waits. Without
+/// /proc/PID/io (a kernel without I/O accounting), only the waits for
+/// storage are seen.
 struct WaitBudget {
     /// Seconds of waiting allowed.
     private let seconds: Double
