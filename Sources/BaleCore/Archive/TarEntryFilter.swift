@@ -38,6 +38,14 @@ public struct TarEntryFilter<Inner: TarReader.Handler>: TarReader.Handler {
         if passing { try inner.begin(entry) }
     }
 
+    /// Whether `begin` would pass `entry` on, without crediting a name:
+    /// what `IndexHeldExtraction` asks of an entry it leaves out, to say
+    /// only those the names take.
+    public func wouldPass(_ entry: TarEntry) -> Bool {
+        !entry.isGlobalLabel && !alreadyDone.contains(entry.headerOffset)
+            && entry.name.withUnsafeBufferPointer { selection.wouldSelect($0) }
+    }
+
     /// An entry the reader could not read (and named) was there: a name
     /// that selects it is found, as GNU tar finds it, not "Not found".
     /// Passed on when the selection takes its name (credited by `unread`).

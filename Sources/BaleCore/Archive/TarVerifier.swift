@@ -33,8 +33,7 @@ public struct TarVerifier: TarReader.Handler {
     /// What extraction leaves at `name` (as a manifest names it: cleaned
     /// as extraction cleans it), nil for nothing, or a name extraction refuses.
     public func extracted(at name: [UInt8]) -> Extracted? {
-        guard case .success(let parts) = TarExtractor.components(name), !parts.isEmpty else { return nil }
-        return extracted[NameKey(parts)]
+        Self.key(name).flatMap { extracted[$0] }
     }
 
     /// Whether extraction leaves a regular file anywhere.
@@ -102,11 +101,7 @@ public struct TarVerifier: TarReader.Handler {
     /// `index`, the files it has a digest for are hashed too.
     public init(manifest: Manifest.Entries? = nil, index: ArchiveIndexDecoder.EntryWalk? = nil) {
         takesDigests = manifest != nil
-        var named = Set<NameKey>()
-        for name in manifest?.names ?? [] {
-            if case .success(let parts) = TarExtractor.components(name), !parts.isEmpty { named.insert(NameKey(parts)) }
-        }
-        self.named = named
+        self.named = Set((manifest?.names ?? []).compactMap(Self.key))
         self.index = index
     }
 

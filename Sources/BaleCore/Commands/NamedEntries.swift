@@ -93,10 +93,7 @@ struct NamedEntries {
         }
         let filter = TarEntryFilter(makeHandler(), selection: selection, alreadyDone: alreadyDone)
         let sink = TarStreamSink(archiveName: input.name, handler: IndexHeldExtraction(
-            filter, index: index, archiveName: input.name, concerns: { [selection, alreadyDone] entry in
-                !entry.isGlobalLabel && !alreadyDone.contains(entry.headerOffset)
-                    && entry.name.withUnsafeBufferPointer { selection.wouldSelect($0) }
-            }))
+            filter, index: index, archiveName: input.name, concerns: { [filter] in filter.wouldPass($0) }))
         status = max(status, input.read(into: sink, codec: engine.codec, pipeline: pipeline, context: context, output: output))
         // A name the index lacks but the stream holds: the index lost an
         // entry (or lies), which `list` and `verify` say of it. The stream
